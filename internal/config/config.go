@@ -1,0 +1,372 @@
+// Package config reads relance's configuration from RELANCE_* environment
+// variables, resolves *_FILE secrets and validates the result. Every error
+// names the variable at fault.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/mail"
+	"os"
+	"reflect"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/kelseyhightower/envconfig"
+)
+
+// Prefix is the prefix of every environment variable relance reads.
+const Prefix = "RELANCE"
+
+// Modes of operation.
+const (
+	ModeReview = "review"  // approval required before anything is sent
+	ModeAuto   = "auto"    // sent after the hold unless cancelled
+	ModeDryRun = "dry-run" // never sends
+)
+
+// TLS modes for IMAP and SMTP.
+const (
+	TLSImplicit = "implicit"
+	TLSStartTLS = "starttls"
+	TLSNone     = "none"
+)
+
+// Secret is a string that never prints itself: fmt, %v, JSON and slog all
+// see a mask, so a secret cannot leak through a log line or an error.
+type Secret string
+
+const mask = "********"
+
+func (s Secret) String() string {
+	if s == "" {
+		return ""
+	}
+	return mask
+}
+
+// GoString covers %#v.
+func (s Secret) GoString() string { return s.String() }
+
+// LogValue implements slog.LogValuer.
+func (s Secret) LogValue() slog.Value { return slog.StringValue(s.String()) }
+
+// MarshalText masks the value in JSON and other encoders.
+func (s Secret) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// Reveal returns the secret itself, for the one place that needs it.
+func (s Secret) Reveal() string { return string(s) }
+
+// Config is the effective configuration. Field tags give the variable names
+// (without the RELANCE_ prefix); `secret:"true"` marks values masked on output
+// and readable from NAME_FILE.
+type Config struct {
+	IMAPAddr         string        `envconfig:"IMAP_ADDR" desc:"IMAP server host:port (required)"`
+	IMAPUsername     string        `envconfig:"IMAP_USERNAME" desc:"IMAP login (required)"`
+	IMAPPassword     Secret        `envconfig:"IMAP_PASSWORD" secret:"true" desc:"IMAP password (or IMAP_PASSWORD_FILE)"`
+	IMAPAuth         string        `envconfig:"IMAP_AUTH" default:"plain" desc:"plain (LOGIN/PLAIN) or xoauth2"`
+	IMAPTokenFile    string        `envconfig:"IMAP_TOKEN_FILE" desc:"file holding the OAuth2 access token, re-read on each connect (IMAP_AUTH=xoauth2)"`
+	IMAPTLS          string        `envconfig:"IMAP_TLS" default:"implicit" desc:"implicit, starttls or none (none only to loopback unless IMAP_INSECURE=true)"`
+	IMAPInsecure     bool          `envconfig:"IMAP_INSECURE" default:"false" desc:"allow IMAP_TLS=none to a non-loopback host"`
+	IMAPSentFolder   string        `envconfig:"IMAP_SENT_FOLDER" desc:"name of the Sent folder when the server has no SPECIAL-USE"`
+	IMAPDraftsFolder string        `envconfig:"IMAP_DRAFTS_FOLDER" desc:"name of the Drafts folder when the server has no SPECIAL-USE"`
+	IMAPExtraFolders []string      `envconfig:"IMAP_EXTRA_FOLDERS" desc:"comma-separated extra folders to watch for invoices"`
+	IMAPPollInterval time.Duration `envconfig:"IMAP_POLL_INTERVAL" default:"1m" desc:"poll interval when the server has no IDLE"`
+
+	SMTPAddr     string `envconfig:"SMTP_ADDR" desc:"SMTP submission server host:port (required unless MODE=dry-run)"`
+	SMTPUsername string `envconfig:"SMTP_USERNAME" desc:"SMTP login (defaults to IMAP_USERNAME)"`
+	SMTPPassword Secret `envconfig:"SMTP_PASSWORD" secret:"true" desc:"SMTP password (or SMTP_PASSWORD_FILE; defaults to the IMAP password)"`
+	SMTPTLS      string `envconfig:"SMTP_TLS" default:"starttls" desc:"implicit, starttls or none (none only to loopback unless SMTP_INSECURE=true)"`
+	SMTPInsecure bool   `envconfig:"SMTP_INSECURE" default:"false" desc:"allow SMTP_TLS=none to a non-loopback host"`
+	SaveSent     bool   `envconfig:"SAVE_SENT" default:"true" desc:"APPEND sent reminders to the Sent folder (false when the server saves sent mail itself)"`
+
+	From     string `envconfig:"FROM" desc:"From address of reminders, e.g. \"Atelier Moreau <factures@example.fr>\" (required)"`
+	NotifyTo string `envconfig:"NOTIFY_TO" desc:"address of the daily digest (optional)"`
+
+	DB         string `envconfig:"DB" default:"relance.db" desc:"path of the SQLite database file"`
+	PolicyFile string `envconfig:"POLICY_FILE" desc:"policy file (ladder, calendar, per-client overrides); built-in defaults when empty"`
+	HTTPAddr   string `envconfig:"HTTP_ADDR" default:"127.0.0.1:8025" desc:"listen address of the web page, /metrics, /healthz, /readyz"`
+	HTTPToken  Secret `envconfig:"HTTP_TOKEN" secret:"true" desc:"access token of the web page (required when HTTP_ADDR is not loopback)"`
+	Timezone   string `envconfig:"TIMEZONE" default:"Europe/Paris" desc:"time zone of the business (IANA name)"`
+	Mode       string `envconfig:"MODE" default:"review" desc:"review (approval required), auto (send after the hold unless cancelled) or dry-run (never send)"`
+	LogFormat  string `envconfig:"LOG_FORMAT" default:"text" desc:"text or json"`
+	LogLevel   string `envconfig:"LOG_LEVEL" default:"info" desc:"debug, info, warn or error"`
+
+	// Location is Timezone resolved; set by Validate.
+	Location *time.Location `ignored:"true"`
+}
+
+// FieldError is one invalid variable.
+type FieldError struct {
+	Var     string // full variable name, e.g. RELANCE_IMAP_ADDR
+	Problem string
+}
+
+func (e *FieldError) Error() string { return e.Var + ": " + e.Problem }
+
+// Getenv is how configuration reads the environment; tests pass their own.
+type Getenv func(string) (string, bool)
+
+// Load reads the configuration from the process environment, resolves
+// *_FILE secrets and validates it. The returned warnings name RELANCE_*
+// variables that relance does not know (typos); they are not errors.
+func Load() (*Config, []string, error) {
+	return load(os.LookupEnv, os.Environ())
+}
+
+func load(lookup Getenv, environ []string) (*Config, []string, error) {
+	var c Config
+	if err := envconfig.Process(Prefix, &c); err != nil {
+		var pe *envconfig.ParseError
+		if errors.As(err, &pe) {
+			return nil, nil, &FieldError{Var: Prefix + "_" + pe.KeyName, Problem: fmt.Sprintf("cannot parse %q as %s", pe.Value, pe.TypeName)}
+		}
+		return nil, nil, fmt.Errorf("config: %w", err)
+	}
+	var errs []error
+	for _, f := range fields() {
+		if !f.secret {
+			continue
+		}
+		fileVar := Prefix + "_" + f.name + "_FILE"
+		path, ok := lookup(fileVar)
+		if !ok || path == "" {
+			continue
+		}
+		v := reflect.ValueOf(&c).Elem().FieldByName(f.goName)
+		if v.String() != "" {
+			errs = append(errs, &FieldError{Var: fileVar, Problem: fmt.Sprintf("set together with %s_%s: choose one", Prefix, f.name)})
+			continue
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			errs = append(errs, &FieldError{Var: fileVar, Problem: fmt.Sprintf("cannot read secret file: %v", err)})
+			continue
+		}
+		v.SetString(strings.TrimRight(string(b), "\r\n"))
+	}
+	if c.SMTPUsername == "" {
+		c.SMTPUsername = c.IMAPUsername
+	}
+	if c.SMTPPassword == "" {
+		c.SMTPPassword = c.IMAPPassword
+	}
+	if err := c.Validate(); err != nil {
+		errs = append(errs, err)
+	}
+	return &c, unknownVars(environ), errors.Join(errs...)
+}
+
+// Validate checks every value and resolves Location. All problems are
+// reported at once, each naming its variable.
+func (c *Config) Validate() error {
+	var errs []error
+	bad := func(name, format string, args ...any) {
+		errs = append(errs, &FieldError{Var: Prefix + "_" + name, Problem: fmt.Sprintf(format, args...)})
+	}
+	oneOf := func(name, v string, allowed ...string) bool {
+		for _, a := range allowed {
+			if v == a {
+				return true
+			}
+		}
+		bad(name, "unknown value %q (want one of %s)", v, strings.Join(allowed, ", "))
+		return false
+	}
+
+	oneOf("MODE", c.Mode, ModeReview, ModeAuto, ModeDryRun)
+	oneOf("LOG_FORMAT", c.LogFormat, "text", "json")
+	oneOf("LOG_LEVEL", c.LogLevel, "debug", "info", "warn", "error")
+
+	checkServer(bad, oneOf, "IMAP", c.IMAPAddr, c.IMAPTLS, c.IMAPInsecure, true)
+	if c.IMAPUsername == "" {
+		bad("IMAP_USERNAME", "must not be empty")
+	}
+	if oneOf("IMAP_AUTH", c.IMAPAuth, "plain", "xoauth2") {
+		switch c.IMAPAuth {
+		case "plain":
+			if c.IMAPPassword == "" {
+				bad("IMAP_PASSWORD", "must not be empty (or set RELANCE_IMAP_PASSWORD_FILE)")
+			}
+		case "xoauth2":
+			if c.IMAPTokenFile == "" {
+				bad("IMAP_TOKEN_FILE", "must name the OAuth2 token file when RELANCE_IMAP_AUTH=xoauth2")
+			} else if _, err := os.Stat(c.IMAPTokenFile); err != nil {
+				bad("IMAP_TOKEN_FILE", "cannot read token file: %v", err)
+			}
+		}
+	}
+	if c.IMAPPollInterval < time.Second {
+		bad("IMAP_POLL_INTERVAL", "must be at least 1s, got %s", c.IMAPPollInterval)
+	}
+
+	checkServer(bad, oneOf, "SMTP", c.SMTPAddr, c.SMTPTLS, c.SMTPInsecure, c.Mode != ModeDryRun)
+
+	if c.From == "" {
+		bad("FROM", "must not be empty (the address reminders are sent from)")
+	} else if _, err := mail.ParseAddress(c.From); err != nil {
+		bad("FROM", "not a mail address: %v", err)
+	}
+	if c.NotifyTo != "" {
+		if _, err := mail.ParseAddressList(c.NotifyTo); err != nil {
+			bad("NOTIFY_TO", "not a mail address list: %v", err)
+		}
+	}
+	if strings.TrimSpace(c.DB) == "" {
+		bad("DB", "must not be empty (path of the SQLite file)")
+	}
+	if host, _, err := net.SplitHostPort(c.HTTPAddr); err != nil {
+		bad("HTTP_ADDR", "not a host:port address: %v", err)
+	} else if !isLoopback(host) && c.HTTPToken == "" {
+		bad("HTTP_TOKEN", "must be set when RELANCE_HTTP_ADDR (%s) is not a loopback address (or set RELANCE_HTTP_TOKEN_FILE)", c.HTTPAddr)
+	}
+	if c.Timezone == "" {
+		bad("TIMEZONE", "must not be empty (an IANA name such as Europe/Paris)")
+	} else if loc, err := time.LoadLocation(c.Timezone); err != nil {
+		bad("TIMEZONE", "unknown time zone %q", c.Timezone)
+	} else {
+		c.Location = loc
+	}
+	if c.PolicyFile != "" {
+		if _, err := os.Stat(c.PolicyFile); err != nil {
+			bad("POLICY_FILE", "cannot read policy file: %v", err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func checkServer(bad func(string, string, ...any), oneOf func(string, string, ...string) bool, proto, addr, tlsMode string, insecure, required bool) {
+	if addr == "" {
+		if required {
+			bad(proto+"_ADDR", "must not be empty (host:port of the %s server)", proto)
+		}
+	} else if host, port, err := net.SplitHostPort(addr); err != nil || host == "" || port == "" {
+		bad(proto+"_ADDR", "not a host:port address: %q", addr)
+	} else if oneOf(proto+"_TLS", tlsMode, TLSImplicit, TLSStartTLS, TLSNone) && tlsMode == TLSNone && !insecure && !isLoopback(host) {
+		bad(proto+"_TLS", "plaintext (none) to non-loopback host %q: use implicit or starttls, or set RELANCE_%s_INSECURE=true", host, proto)
+	}
+}
+
+// IsLoopback reports whether host names this machine's loopback interface.
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// IsLoopback is exported for the components that enforce the same rule.
+func IsLoopback(host string) bool { return isLoopback(host) }
+
+type field struct {
+	name, goName, desc, def string
+	secret                  bool
+}
+
+func fields() []field {
+	t := reflect.TypeOf(Config{})
+	var out []field
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name := f.Tag.Get("envconfig")
+		if name == "" {
+			continue
+		}
+		out = append(out, field{name: name, goName: f.Name, desc: f.Tag.Get("desc"), def: f.Tag.Get("default"), secret: f.Tag.Get("secret") == "true"})
+	}
+	return out
+}
+
+// KnownVars lists every variable relance reads, with its _FILE variants.
+func KnownVars() []string {
+	var out []string
+	for _, f := range fields() {
+		out = append(out, Prefix+"_"+f.name)
+		if f.secret {
+			out = append(out, Prefix+"_"+f.name+"_FILE")
+		}
+	}
+	return out
+}
+
+func unknownVars(environ []string) []string {
+	known := map[string]bool{}
+	for _, k := range KnownVars() {
+		known[k] = true
+	}
+	var out []string
+	for _, kv := range environ {
+		k, _, _ := strings.Cut(kv, "=")
+		if strings.HasPrefix(k, Prefix+"_") && !known[k] {
+			out = append(out, fmt.Sprintf("%s is not a relance variable (typo?); it is ignored", k))
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Entry is one line of the effective configuration.
+type Entry struct {
+	Var, Value, Desc string
+}
+
+// Effective lists every variable with its effective value, secrets masked.
+func (c *Config) Effective() []Entry {
+	v := reflect.ValueOf(c).Elem()
+	var out []Entry
+	for _, f := range fields() {
+		fv := v.FieldByName(f.goName)
+		var s string
+		switch x := fv.Interface().(type) {
+		case Secret:
+			s = x.String()
+			if s == "" {
+				s = "(unset)"
+			}
+		case []string:
+			s = strings.Join(x, ",")
+		default:
+			s = fmt.Sprint(x)
+		}
+		out = append(out, Entry{Var: Prefix + "_" + f.name, Value: s, Desc: f.desc})
+	}
+	return out
+}
+
+// LogValue keeps secrets out of logs when a whole Config is logged.
+func (c *Config) LogValue() slog.Value {
+	var attrs []slog.Attr
+	for _, e := range c.Effective() {
+		attrs = append(attrs, slog.String(e.Var, e.Value))
+	}
+	return slog.GroupValue(attrs...)
+}
+
+// Logger builds the process logger from LOG_FORMAT and LOG_LEVEL.
+func (c *Config) Logger(w interface{ Write([]byte) (int, error) }) *slog.Logger {
+	return NewLogger(w, c.LogFormat, c.LogLevel)
+}
+
+// NewLogger builds a logger; unknown values fall back to text/info.
+func NewLogger(w interface{ Write([]byte) (int, error) }, format, level string) *slog.Logger {
+	var lv slog.Level
+	switch level {
+	case "debug":
+		lv = slog.LevelDebug
+	case "warn":
+		lv = slog.LevelWarn
+	case "error":
+		lv = slog.LevelError
+	default:
+		lv = slog.LevelInfo
+	}
+	opts := &slog.HandlerOptions{Level: lv}
+	if format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}

@@ -1,0 +1,5 @@
+package message
+
+import "net/textproto"
+
+func canonicalKey(name string) string { return textproto.CanonicalMIMEHeaderKey(name) }

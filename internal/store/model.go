@@ -1,0 +1,171 @@
+package store
+
+import (
+	"encoding/json"
+	"time"
+
+	"github.com/shopspring/decimal"
+)
+
+// Invoice states (DESIGN.md).
+const (
+	StateOpen        = "open"
+	StatePromised    = "promised"
+	StatePaidClaimed = "paid_claimed"
+	StatePaid        = "paid"
+	StateDisputed    = "disputed"
+	StateOnHold      = "on_hold"
+	StatePlan        = "plan"
+	StateCancelled   = "cancelled"
+	StateWrittenOff  = "written_off"
+)
+
+// States lists every invoice state, in display order.
+var States = []string{StateOpen, StatePromised, StatePaidClaimed, StatePaid, StateDisputed, StateOnHold, StatePlan, StateCancelled, StateWrittenOff}
+
+// Draft statuses.
+const (
+	DraftHeld       = "held"
+	DraftApproved   = "approved"
+	DraftSent       = "sent"
+	DraftCancelled  = "cancelled"
+	DraftSuperseded = "superseded"
+)
+
+// Flag statuses.
+const (
+	FlagOpen         = "open"
+	FlagAcknowledged = "acknowledged"
+	FlagResolved     = "resolved"
+)
+
+// Actors of events.
+const (
+	ActorDaemon = "daemon"
+	ActorWeb    = "web"
+	ActorCLI    = "cli"
+	ActorIMAP   = "imap"
+)
+
+// Client is a customer, known by its main address.
+type Client struct {
+	ID       int64
+	Name     string
+	Email    string
+	Domain   string
+	Language string
+}
+
+// Invoice is the current state of one invoice (or credit note).
+type Invoice struct {
+	ID              int64
+	Number          string
+	Key             string
+	Kind            string // invoice, credit_note
+	CreditedNumber  string
+	Client          Client
+	Amount          decimal.Decimal
+	Balance         decimal.Decimal
+	Currency        string
+	IssueDate       time.Time // zero when unknown
+	DueDate         time.Time // zero when unknown
+	Language        string
+	Source          string
+	SourceMessageID string
+	State           string
+	Missing         []string
+	NextAction      string
+	NextActionAt    time.Time
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+}
+
+// Event is one line of the append-only log.
+type Event struct {
+	ID        int64
+	At        time.Time
+	Kind      string
+	InvoiceID int64 // 0 when none
+	ClientID  int64
+	MessageID int64
+	DraftID   int64
+	FlagID    int64
+	Actor     string
+	Detail    json.RawMessage
+}
+
+// Draft is a reminder held for review, then sent (or not).
+type Draft struct {
+	ID             int64
+	ClientID       int64
+	ClientName     string
+	Stage          string
+	To             []string
+	Cc             []string
+	Subject        string
+	Body           string
+	CreatedAt      time.Time
+	HoldUntil      time.Time
+	Status         string
+	MessageID      string
+	IMAPUID        uint32
+	ApprovedBy     string
+	ApprovedAt     time.Time
+	SentAt         time.Time
+	InvoiceIDs     []int64
+	InvoiceNumbers []string
+}
+
+// Flag asks a human to look at something.
+type Flag struct {
+	ID          int64
+	Kind        string
+	InvoiceID   int64
+	InvoiceNum  string
+	ClientID    int64
+	ClientName  string
+	ClientEmail string
+	MessageID   int64
+	Evidence    []string
+	Status      string
+	Resolution  string
+	CreatedAt   time.Time
+	ResolvedAt  time.Time
+}
+
+// Cursor is how far a mailbox folder has been read.
+type Cursor struct {
+	Folder        string
+	UIDValidity   uint32
+	LastUID       uint32
+	HighestModSeq uint64
+}
+
+// Message is a mail seen in a folder.
+type Message struct {
+	ID          int64
+	Folder      string
+	UIDValidity uint32
+	UID         uint32
+	Role        string
+	MessageID   string
+	From        string
+	Subject     string
+	Date        time.Time
+	Class       string
+	InvoiceID   int64
+}
+
+// Payment is money received against an invoice.
+type Payment struct {
+	ID          int64
+	InvoiceID   int64
+	ClientID    int64
+	Amount      decimal.Decimal
+	Currency    string
+	PaidOn      time.Time
+	Source      string
+	Payer       string
+	Reference   string
+	ExternalRef string
+}

@@ -1,0 +1,344 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
+)
+
+// Tx is one write transaction. Its methods are the use-case steps that
+// callers combine (e.g. ingest a message, record its invoice, advance the
+// folder cursor) so that they commit together or not at all.
+type Tx struct {
+	ctx context.Context
+	tx  *sql.Tx
+	now time.Time
+}
+
+// Update runs fn in one write transaction stamped with now. Any error rolls
+// everything back.
+func (s *Store) Update(ctx context.Context, now time.Time, fn func(*Tx) error) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		return fn(&Tx{ctx: ctx, tx: tx, now: now})
+	})
+}
+
+// Now is the transaction's timestamp.
+func (t *Tx) Now() time.Time { return t.now }
+
+// MessageKnown reports whether the folder already holds a message with this
+// UID under this UIDVALIDITY, or (after a UIDVALIDITY change) the same
+// Message-ID: each message is ingested once.
+func (t *Tx) MessageKnown(folder string, uidValidity, uid uint32, messageID string) (bool, error) {
+	var n int
+	err := t.tx.QueryRowContext(t.ctx, `SELECT COUNT(*) FROM messages WHERE folder = ? AND
+		((uidvalidity = ? AND uid = ?) OR (message_id <> '' AND message_id = ?))`,
+		folder, uidValidity, uid, messageID).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("store: look up message: %w", err)
+	}
+	return n > 0, nil
+}
+
+// AddMessage records a message as seen and returns its row id.
+func (t *Tx) AddMessage(m Message) (int64, error) {
+	res, err := t.tx.ExecContext(t.ctx, `INSERT INTO messages
+		(folder, uidvalidity, uid, role, message_id, from_addr, subject, date, class, invoice_id, ingested_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		m.Folder, m.UIDValidity, m.UID, m.Role, m.MessageID, m.From, m.Subject, nullTS(m.Date), m.Class,
+		nullID(m.InvoiceID), ts(t.now))
+	if err != nil {
+		return 0, fmt.Errorf("store: add message %s/%d: %w", m.Folder, m.UID, err)
+	}
+	return res.LastInsertId()
+}
+
+// SetMessageOutcome records the class and invoice of a message once known.
+func (t *Tx) SetMessageOutcome(id int64, class string, invoiceID int64) error {
+	_, err := t.tx.ExecContext(t.ctx, `UPDATE messages SET class = ?, invoice_id = ? WHERE id = ?`, class, nullID(invoiceID), id)
+	if err != nil {
+		return fmt.Errorf("store: set message outcome: %w", err)
+	}
+	return nil
+}
+
+// SetCursor saves how far a folder has been read.
+func (t *Tx) SetCursor(c Cursor) error {
+	_, err := t.tx.ExecContext(t.ctx, `INSERT INTO cursors (folder, uidvalidity, last_uid, highest_modseq, updated_at)
+		VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (folder) DO UPDATE SET uidvalidity = excluded.uidvalidity, last_uid = excluded.last_uid,
+			highest_modseq = excluded.highest_modseq, updated_at = excluded.updated_at`,
+		c.Folder, c.UIDValidity, c.LastUID, int64(c.HighestModSeq), ts(t.now))
+	if err != nil {
+		return fmt.Errorf("store: save cursor of %q: %w", c.Folder, err)
+	}
+	return nil
+}
+
+// EnsureClient returns the client known by email, creating it when new. A
+// known client keeps its name unless it had none.
+func (t *Tx) EnsureClient(email, name, language string) (Client, error) {
+	email = strings.ToLower(strings.TrimSpace(email))
+	if email == "" {
+		return Client{}, errors.New("store: client without an email address")
+	}
+	var c Client
+	err := t.tx.QueryRowContext(t.ctx, `SELECT c.id, c.name, c.email, c.domain, c.language FROM client_emails e
+		JOIN clients c ON c.id = e.client_id WHERE e.email = ?`, email).Scan(&c.ID, &c.Name, &c.Email, &c.Domain, &c.Language)
+	if err == nil {
+		if (c.Name == "" && name != "") || (c.Language == "" && language != "") {
+			if c.Name == "" {
+				c.Name = name
+			}
+			if c.Language == "" {
+				c.Language = language
+			}
+			if _, err := t.tx.ExecContext(t.ctx, `UPDATE clients SET name = ?, language = ? WHERE id = ?`, c.Name, c.Language, c.ID); err != nil {
+				return Client{}, fmt.Errorf("store: update client %s: %w", email, err)
+			}
+		}
+		return c, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return Client{}, fmt.Errorf("store: look up client %s: %w", email, err)
+	}
+	_, domain, _ := strings.Cut(email, "@")
+	res, err := t.tx.ExecContext(t.ctx, `INSERT INTO clients (name, email, domain, language, created_at) VALUES (?, ?, ?, ?, ?)`,
+		name, email, domain, language, ts(t.now))
+	if err != nil {
+		return Client{}, fmt.Errorf("store: add client %s: %w", email, err)
+	}
+	id, _ := res.LastInsertId()
+	if _, err := t.tx.ExecContext(t.ctx, `INSERT INTO client_emails (email, client_id) VALUES (?, ?)`, email, id); err != nil {
+		return Client{}, fmt.Errorf("store: add client email %s: %w", email, err)
+	}
+	return Client{ID: id, Name: name, Email: email, Domain: domain, Language: language}, nil
+}
+
+// NewInvoice is what discovery found in a sent mail.
+type NewInvoice struct {
+	Number          string
+	Key             string
+	Kind            string
+	CreditedNumber  string
+	ClientID        int64
+	Amount          decimal.Decimal
+	Currency        string
+	IssueDate       time.Time
+	DueDate         time.Time
+	Language        string
+	Source          string
+	SourceMessageID string
+	Missing         []string
+}
+
+// UpsertInvoice records a discovered invoice. A re-send (same key) returns the
+// existing invoice with created=false and fills only what it lacked.
+func (t *Tx) UpsertInvoice(n NewInvoice) (id int64, created bool, err error) {
+	if n.Key == "" {
+		n.Key = strings.ToUpper(n.Number)
+	}
+	if n.Kind == "" {
+		n.Kind = "invoice"
+	}
+	err = t.tx.QueryRowContext(t.ctx, `SELECT id FROM invoices WHERE invoice_key = ?`, n.Key).Scan(&id)
+	switch {
+	case err == nil:
+		_, err = t.tx.ExecContext(t.ctx, `UPDATE invoices SET
+			due_date = COALESCE(due_date, ?), issue_date = COALESCE(issue_date, ?), updated_at = ? WHERE id = ?`,
+			nullDate(n.DueDate), nullDate(n.IssueDate), ts(t.now), id)
+		if err != nil {
+			return 0, false, fmt.Errorf("store: update invoice %s: %w", n.Number, err)
+		}
+		return id, false, nil
+	case !errors.Is(err, sql.ErrNoRows):
+		return 0, false, fmt.Errorf("store: look up invoice %s: %w", n.Number, err)
+	}
+	amount := n.Amount.String()
+	res, err := t.tx.ExecContext(t.ctx, `INSERT INTO invoices
+		(number, invoice_key, kind, credited_number, client_id, amount, balance, currency, issue_date, due_date,
+		 language, source, source_message_id, state, missing, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?)`,
+		n.Number, n.Key, n.Kind, n.CreditedNumber, n.ClientID, amount, amount, n.Currency,
+		nullDate(n.IssueDate), nullDate(n.DueDate), n.Language, n.Source, n.SourceMessageID,
+		strings.Join(n.Missing, ","), ts(t.now), ts(t.now))
+	if err != nil {
+		return 0, false, fmt.Errorf("store: add invoice %s: %w", n.Number, err)
+	}
+	id, _ = res.LastInsertId()
+	return id, true, nil
+}
+
+// SetInvoiceState moves an invoice to a new state.
+func (t *Tx) SetInvoiceState(id int64, state string) error {
+	_, err := t.tx.ExecContext(t.ctx, `UPDATE invoices SET state = ?, updated_at = ? WHERE id = ?`, state, ts(t.now), id)
+	if err != nil {
+		return fmt.Errorf("store: set state of invoice %d: %w", id, err)
+	}
+	return nil
+}
+
+// AddEvent appends to the event log.
+func (t *Tx) AddEvent(e Event) (int64, error) {
+	if e.At.IsZero() {
+		e.At = t.now
+	}
+	if len(e.Detail) == 0 {
+		e.Detail = json.RawMessage(`{}`)
+	}
+	res, err := t.tx.ExecContext(t.ctx, `INSERT INTO events (at, kind, invoice_id, client_id, message_id, draft_id, flag_id, actor, detail)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, ts(e.At), e.Kind, nullID(e.InvoiceID), nullID(e.ClientID), nullID(e.MessageID),
+		nullID(e.DraftID), nullID(e.FlagID), e.Actor, string(e.Detail))
+	if err != nil {
+		return 0, fmt.Errorf("store: add event %s: %w", e.Kind, err)
+	}
+	return res.LastInsertId()
+}
+
+// OpenFlag raises a flag for a human.
+func (t *Tx) OpenFlag(f Flag) (int64, error) {
+	ev, err := json.Marshal(f.Evidence)
+	if err != nil {
+		return 0, fmt.Errorf("store: encode evidence: %w", err)
+	}
+	if f.Evidence == nil {
+		ev = []byte("[]")
+	}
+	res, err := t.tx.ExecContext(t.ctx, `INSERT INTO flags (kind, invoice_id, client_id, message_id, evidence, status, created_at)
+		VALUES (?, ?, ?, ?, ?, 'open', ?)`, f.Kind, nullID(f.InvoiceID), nullID(f.ClientID), nullID(f.MessageID), string(ev), ts(t.now))
+	if err != nil {
+		return 0, fmt.Errorf("store: open flag %s: %w", f.Kind, err)
+	}
+	return res.LastInsertId()
+}
+
+// RecordPayment stores a payment against an invoice, lowers its balance and
+// marks it paid at zero, with the matching events. A payment whose
+// ExternalRef was already recorded changes nothing (duplicate=true).
+func (t *Tx) RecordPayment(p Payment, actor string) (inv Invoice, duplicate bool, err error) {
+	inv, err = t.invoiceByID(p.InvoiceID)
+	if err != nil {
+		return Invoice{}, false, err
+	}
+	if p.Currency == "" {
+		p.Currency = inv.Currency
+	}
+	if p.Currency != inv.Currency {
+		return Invoice{}, false, fmt.Errorf("store: payment in %s for invoice %s in %s", p.Currency, inv.Number, inv.Currency)
+	}
+	if !p.Amount.IsPositive() {
+		return Invoice{}, false, fmt.Errorf("store: payment amount must be positive, got %s", p.Amount)
+	}
+	var ext any
+	if p.ExternalRef != "" {
+		ext = p.ExternalRef
+		var n int
+		if err := t.tx.QueryRowContext(t.ctx, `SELECT COUNT(*) FROM payments WHERE external_ref = ?`, p.ExternalRef).Scan(&n); err != nil {
+			return Invoice{}, false, fmt.Errorf("store: look up payment: %w", err)
+		}
+		if n > 0 {
+			return inv, true, nil
+		}
+	}
+	res, err := t.tx.ExecContext(t.ctx, `INSERT INTO payments (invoice_id, client_id, amount, currency, paid_on, source, payer, reference, external_ref, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, inv.ID, inv.Client.ID, p.Amount.String(), p.Currency, p.PaidOn.Format(dateLayout),
+		p.Source, p.Payer, p.Reference, ext, ts(t.now))
+	if err != nil {
+		return Invoice{}, false, fmt.Errorf("store: add payment: %w", err)
+	}
+	payID, _ := res.LastInsertId()
+	inv.Balance = inv.Balance.Sub(p.Amount)
+	if !inv.Balance.IsPositive() {
+		inv.State = StatePaid
+	}
+	if _, err := t.tx.ExecContext(t.ctx, `UPDATE invoices SET balance = ?, state = ?, updated_at = ? WHERE id = ?`,
+		inv.Balance.String(), inv.State, ts(t.now), inv.ID); err != nil {
+		return Invoice{}, false, fmt.Errorf("store: update balance of %s: %w", inv.Number, err)
+	}
+	detail, _ := json.Marshal(map[string]any{"payment_id": payID, "amount": p.Amount.String(), "currency": p.Currency,
+		"paid_on": p.PaidOn.Format(dateLayout), "source": p.Source, "balance": inv.Balance.String()})
+	if _, err := t.AddEvent(Event{Kind: "payment_recorded", InvoiceID: inv.ID, ClientID: inv.Client.ID, Actor: actor, Detail: detail}); err != nil {
+		return Invoice{}, false, err
+	}
+	if inv.State == StatePaid {
+		if _, err := t.AddEvent(Event{Kind: "invoice_paid", InvoiceID: inv.ID, ClientID: inv.Client.ID, Actor: actor}); err != nil {
+			return Invoice{}, false, err
+		}
+		if err := t.supersedeDraftsOf(inv.ID, actor); err != nil {
+			return Invoice{}, false, err
+		}
+	}
+	return inv, false, nil
+}
+
+// supersedeDraftsOf marks pending drafts about an invoice as superseded.
+func (t *Tx) supersedeDraftsOf(invoiceID int64, actor string) error {
+	rows, err := t.tx.QueryContext(t.ctx, `SELECT d.id FROM drafts d JOIN draft_invoices di ON di.draft_id = d.id
+		WHERE di.invoice_id = ? AND d.status IN ('held', 'approved')`, invoiceID)
+	if err != nil {
+		return fmt.Errorf("store: find drafts of invoice %d: %w", invoiceID, err)
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	for _, id := range ids {
+		if err := t.SetDraftStatus(id, DraftSuperseded, actor, ""); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// SetDraftStatus changes a draft's status and logs the event.
+func (t *Tx) SetDraftStatus(id int64, status, actor, reason string) error {
+	var approvedAt any
+	approvedBy := ""
+	if status == DraftApproved {
+		approvedAt, approvedBy = ts(t.now), actor
+	}
+	var sentAt any
+	if status == DraftSent {
+		sentAt = ts(t.now)
+	}
+	res, err := t.tx.ExecContext(t.ctx, `UPDATE drafts SET status = ?, updated_at = ?,
+		approved_at = COALESCE(?, approved_at), approved_by = CASE WHEN ? <> '' THEN ? ELSE approved_by END,
+		sent_at = COALESCE(?, sent_at) WHERE id = ?`, status, ts(t.now), approvedAt, approvedBy, approvedBy, sentAt, id)
+	if err != nil {
+		return fmt.Errorf("store: set draft %d %s: %w", id, status, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("store: draft %d: %w", id, ErrNotFound)
+	}
+	detail, _ := json.Marshal(map[string]string{"status": status, "reason": reason})
+	_, err = t.AddEvent(Event{Kind: "draft_" + status, DraftID: id, Actor: actor, Detail: detail})
+	return err
+}
+
+func (t *Tx) invoiceByID(id int64) (Invoice, error) {
+	row := t.tx.QueryRowContext(t.ctx, invoiceSelect+` WHERE i.id = ?`, id)
+	inv, err := scanInvoice(row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Invoice{}, fmt.Errorf("store: invoice %d: %w", id, ErrNotFound)
+	}
+	return inv, err
+}
+
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}

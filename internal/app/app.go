@@ -1,0 +1,238 @@
+// Package app assembles relance's components (store, mailbox watcher,
+// pipeline, web server, metrics) and runs them under one lifecycle: started
+// together, stopped together on the first error or when the context ends,
+// with a bounded grace period.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/relance/relance/internal/config"
+	"github.com/relance/relance/internal/engine"
+	"github.com/relance/relance/internal/mailbox"
+	"github.com/relance/relance/internal/metrics"
+	"github.com/relance/relance/internal/store"
+	"github.com/relance/relance/internal/web"
+)
+
+// ShutdownGrace bounds how long components get to stop after SIGTERM.
+const ShutdownGrace = 8 * time.Second
+
+// Options injects what the app needs from its caller.
+type Options struct {
+	Config *config.Config
+	Logger *slog.Logger
+	// Now is the clock; relance run --now fixes it.
+	Now       func() time.Time
+	BuildInfo metrics.BuildInfo
+	// Listener, when set, is used instead of listening on Config.HTTPAddr
+	// (tests and the demo pass one bound to a free port).
+	Listener net.Listener
+	// OnListen is told the web server's address once it listens.
+	OnListen func(addr string)
+}
+
+// App is a configured relance.
+type App struct {
+	opt     Options
+	cfg     *config.Config
+	log     *slog.Logger
+	store   *store.Store
+	metrics *metrics.Metrics
+	engine  *engine.Engine
+	mailbox *mailbox.Client
+	synced  readiness
+}
+
+// New opens the store and wires every component; nothing runs yet.
+func New(ctx context.Context, opt Options) (*App, error) {
+	if opt.Config == nil {
+		return nil, errors.New("app: no configuration")
+	}
+	if opt.Logger == nil {
+		opt.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	cfg := opt.Config
+	loc := cfg.Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	st, err := store.Open(ctx, cfg.DB)
+	if err != nil {
+		return nil, err
+	}
+	a := &App{opt: opt, cfg: cfg, log: opt.Logger, store: st}
+	a.metrics = metrics.New(st, opt.BuildInfo, opt.Now, loc, opt.Logger)
+	a.engine = engine.New(engine.Options{Store: st, Logger: opt.Logger, Now: opt.Now, Own: ownAddresses(cfg),
+		Observer: engineObserver{a.metrics}})
+	mb, err := mailbox.New(mailbox.Config{
+		Addr: cfg.IMAPAddr, Username: cfg.IMAPUsername, Password: cfg.IMAPPassword.Reveal(),
+		TokenFile: cfg.IMAPTokenFile, Auth: cfg.IMAPAuth, TLS: cfg.IMAPTLS, Insecure: cfg.IMAPInsecure,
+		SentFolder: cfg.IMAPSentFolder, DraftsFolder: cfg.IMAPDraftsFolder, ExtraFolders: cfg.IMAPExtraFolders,
+		PollInterval: cfg.IMAPPollInterval, Logger: opt.Logger.With(slog.String("component", "mailbox")),
+		Observer: &mailboxObserver{m: a.metrics, ready: &a.synced}, Now: opt.Now,
+	}, a.engine)
+	if err != nil {
+		st.Close()
+		return nil, fmt.Errorf("app: %w", err)
+	}
+	a.mailbox = mb
+	return a, nil
+}
+
+// Store gives commands run in-process access to the store.
+func (a *App) Store() *store.Store { return a.store }
+
+// Close releases the store.
+func (a *App) Close() error { return a.store.Close() }
+
+// Once runs one full pass (sync every folder, then decide, draft and send
+// what is due) and returns.
+func (a *App) Once(ctx context.Context) error {
+	if err := a.mailbox.SyncOnce(ctx); err != nil {
+		return fmt.Errorf("app: sync: %w", err)
+	}
+	a.synced.mark()
+	return nil
+}
+
+// Run serves until ctx ends or a component fails. On ctx end, components get
+// ShutdownGrace to stop; Run then returns nil.
+func (a *App) Run(ctx context.Context) error {
+	handler, err := web.New(web.Options{Store: a.store, Gatherer: a.metrics.Registry, Ready: a.ready,
+		Now: a.opt.Now, Location: a.cfg.Location, Logger: a.log.With(slog.String("component", "web"))})
+	if err != nil {
+		return fmt.Errorf("app: web: %w", err)
+	}
+	ln := a.opt.Listener
+	if ln == nil {
+		ln, err = net.Listen("tcp", a.cfg.HTTPAddr)
+		if err != nil {
+			return fmt.Errorf("app: listen on %s (RELANCE_HTTP_ADDR): %w", a.cfg.HTTPAddr, err)
+		}
+	}
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+		WriteTimeout: 60 * time.Second, IdleTimeout: 2 * time.Minute}
+	if a.opt.OnListen != nil {
+		a.opt.OnListen(ln.Addr().String())
+	}
+	a.log.Info("relance started", slog.String("http", ln.Addr().String()), slog.String("mode", a.cfg.Mode),
+		slog.String("imap", a.cfg.IMAPAddr), slog.String("db", a.cfg.DB))
+
+	runCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	errs := make(chan error, 2)
+	wg.Go(func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			errs <- fmt.Errorf("app: web server: %w", err)
+			cancel()
+		}
+	})
+	wg.Go(func() {
+		if err := a.mailbox.Run(runCtx); err != nil && runCtx.Err() == nil {
+			errs <- fmt.Errorf("app: mailbox: %w", err)
+			cancel()
+		}
+	})
+
+	<-runCtx.Done()
+	a.log.Info("relance stopping")
+	shutCtx, shutCancel := context.WithTimeout(context.WithoutCancel(ctx), ShutdownGrace)
+	defer shutCancel()
+	_ = srv.Shutdown(shutCtx)
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-shutCtx.Done():
+		a.log.Warn("relance: components did not stop within the grace period")
+	}
+	close(errs)
+	var first error
+	for err := range errs {
+		if first == nil {
+			first = err
+		}
+	}
+	if first == nil {
+		a.log.Info("relance stopped")
+	}
+	return first
+}
+
+func (a *App) ready(ctx context.Context) error {
+	if err := a.store.Ping(ctx); err != nil {
+		return fmt.Errorf("store: %w", err)
+	}
+	if !a.synced.done() {
+		return errors.New("first mailbox sync not finished")
+	}
+	return nil
+}
+
+func ownAddresses(cfg *config.Config) []string {
+	var out []string
+	if cfg.IMAPUsername != "" {
+		out = append(out, cfg.IMAPUsername)
+	}
+	if addr, err := parseAddr(cfg.From); err == nil {
+		out = append(out, addr)
+	}
+	return out
+}
+
+// readiness becomes true once every watched folder has been synced once.
+type readiness struct{ ok atomic.Bool }
+
+func (r *readiness) mark()      { r.ok.Store(true) }
+func (r *readiness) done() bool { return r.ok.Load() }
+
+type mailboxObserver struct {
+	m     *metrics.Metrics
+	ready *readiness
+	mu    sync.Mutex
+	seen  map[mailbox.Role]bool
+}
+
+func (o *mailboxObserver) Connected(up bool) {
+	v := 0.0
+	if up {
+		v = 1
+	}
+	o.m.IMAPConnected.WithLabelValues("all").Set(v)
+}
+
+func (o *mailboxObserver) Reconnecting(int, time.Duration, error) { o.m.IMAPReconnects.Inc() }
+
+func (o *mailboxObserver) FolderSynced(folder string, role mailbox.Role, at time.Time) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.seen == nil {
+		o.seen = map[mailbox.Role]bool{}
+	}
+	o.seen[role] = true
+	if o.seen[mailbox.RoleInbox] && o.seen[mailbox.RoleSent] {
+		o.ready.mark()
+		o.m.LastSync.Set(float64(at.Unix()))
+	}
+}
+
+func (o *mailboxObserver) Ingested(folder string, role mailbox.Role) {
+	o.m.MessagesIngested.WithLabelValues(string(role)).Inc()
+}
+
+type engineObserver struct{ m *metrics.Metrics }
+
+func (engineObserver) Recorded(string, string) {}

@@ -1,0 +1,201 @@
+// Package cli implements the relance command line. cmd/relance only calls
+// Main, so every command can be tested in-process.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Exit codes.
+const (
+	ExitOK       = 0
+	ExitError    = 1
+	ExitUsage    = 2
+	ExitNotReady = 3 // the capability exists in the CLI but has not landed yet
+)
+
+// Build identifies the binary (set by cmd/relance from -ldflags).
+type Build struct {
+	Version  string
+	Revision string
+}
+
+// Env is what a command may use of its process.
+type Env struct {
+	Stdout, Stderr io.Writer
+	Stdin          io.Reader
+	Build          Build
+	// Now is the wall clock; commands with --now override it.
+	Now func() time.Time
+	// Ready, when set, is told the HTTP address once `run` or `demo` listens
+	// (tests use it instead of parsing output).
+	Ready func(httpAddr string)
+}
+
+type command struct {
+	name, args, summary string
+	run                 func(ctx context.Context, env *Env, args []string) int
+}
+
+func commands() []command {
+	return []command{
+		{"run", "[--once] [--now RFC3339] [--db PATH]", "run the daemon (or one full pass with --once)", cmdRun},
+		{"demo", "[--db PATH] [--http ADDR]", "run on an embedded mailbox with a sample month; no configuration needed", cmdDemo},
+		{"classify", "[--json] FILE.eml...", "classify client replies offline (one JSON object per line)", cmdClassify},
+		{"invoices", "[--json] [--state S] [--search Q] [--db PATH]", "list invoices", cmdInvoices},
+		{"drafts", "[list|show|approve|cancel] [ID] [--json] [--db PATH]", "review held reminders", cmdDrafts},
+		{"flags", "[--json] [--all] [--db PATH]", "list replies waiting for a human", cmdFlags},
+		{"pay", "INVOICE [--amount X] [--date YYYY-MM-DD] [--db PATH]", "record a payment (the whole balance by default)", cmdPay},
+		{"plan", "INVOICE --instalments ...", "record a payment plan (not available yet)", cmdPlan},
+		{"check-config", "", "print the effective configuration (secrets masked); exit 1 when invalid", cmdCheckConfig},
+		{"version", "", "print the version", cmdVersion},
+	}
+}
+
+// Main runs the command line and returns the process exit code.
+func Main(ctx context.Context, args []string, env *Env) int {
+	if env.Now == nil {
+		env.Now = time.Now
+	}
+	if env.Stdin == nil {
+		env.Stdin = os.Stdin
+	}
+	if len(args) == 0 {
+		usage(env.Stderr)
+		return ExitUsage
+	}
+	name := args[0]
+	switch name {
+	case "-h", "--help", "-help", "help":
+		usage(env.Stdout)
+		return ExitOK
+	case "--version", "-version":
+		name = "version"
+	}
+	for _, c := range commands() {
+		if c.name == name {
+			return c.run(ctx, env, args[1:])
+		}
+	}
+	fmt.Fprintf(env.Stderr, "relance: unknown command %q\n\n", name)
+	usage(env.Stderr)
+	return ExitUsage
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintf(w, "relance chases unpaid invoices politely, from your own mailbox.\n\nUsage:\n  relance COMMAND [flags]\n\nCommands:\n")
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-13s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintf(w, "\nRun 'relance COMMAND --help' for a command's flags. Configuration: RELANCE_* environment\nvariables (see config/relance.env.example and 'relance check-config').\n")
+}
+
+// flagSet builds a command's flag set with usage on stderr.
+func flagSet(env *Env, name string) *flag.FlagSet {
+	fs := flag.NewFlagSet("relance "+name, flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	for _, c := range commands() {
+		if c.name == name {
+			fs.Usage = func() {
+				fmt.Fprintf(env.Stderr, "Usage: relance %s %s\n  %s\n", c.name, c.args, c.summary)
+				var any bool
+				fs.VisitAll(func(*flag.Flag) { any = true })
+				if any {
+					fmt.Fprintln(env.Stderr, "\nFlags:")
+					fs.PrintDefaults()
+				}
+			}
+		}
+	}
+	return fs
+}
+
+// parse parses flags anywhere among the arguments (so "pay F-1 --amount 3"
+// works) and returns the positional ones. It returns the exit code to use
+// when parsing ended the command (help or a usage error).
+func parse(fs *flag.FlagSet, args []string) ([]string, int, bool) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, ExitOK, false
+			}
+			return nil, ExitUsage, false
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, 0, true
+		}
+		if args[0] == "--" {
+			return append(pos, args[1:]...), 0, true
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+// dbFlag registers --db, defaulting to RELANCE_DB then relance.db.
+func dbFlag(fs *flag.FlagSet) *string {
+	def := os.Getenv("RELANCE_DB")
+	if def == "" {
+		def = "relance.db"
+	}
+	return fs.String("db", def, "path of the SQLite database (overrides RELANCE_DB)")
+}
+
+func errorf(env *Env, format string, args ...any) int {
+	fmt.Fprintf(env.Stderr, "relance: "+format+"\n", args...)
+	return ExitError
+}
+
+func cmdVersion(_ context.Context, env *Env, args []string) int {
+	fs := flagSet(env, "version")
+	if _, code, ok := parse(fs, args); !ok {
+		return code
+	}
+	v := env.Build.Version
+	if v == "" {
+		v = "dev"
+	}
+	fmt.Fprintf(env.Stdout, "relance %s", v)
+	if env.Build.Revision != "" {
+		fmt.Fprintf(env.Stdout, " (%s)", env.Build.Revision)
+	}
+	fmt.Fprintln(env.Stdout)
+	return ExitOK
+}
+
+func cmdPlan(_ context.Context, env *Env, args []string) int {
+	fs := flagSet(env, "plan")
+	fs.String("instalments", "", "agreed dates and amounts, e.g. 2026-12-15:500,2027-01-15:500")
+	if _, code, ok := parse(fs, args); !ok {
+		return code
+	}
+	fmt.Fprintln(env.Stderr, "relance plan: payment plans are not available in this version yet; nothing was recorded")
+	return ExitNotReady
+}
+
+func newLogger(env *Env) *slog.Logger {
+	format, level := os.Getenv("RELANCE_LOG_FORMAT"), os.Getenv("RELANCE_LOG_LEVEL")
+	return newLoggerFor(env.Stderr, format, level)
+}
+
+func sortedKeys[M ~map[string]V, V any](m M) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+var _ = strings.TrimSpace

@@ -1,0 +1,178 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/relance/relance/internal/app"
+	"github.com/relance/relance/internal/config"
+	"github.com/relance/relance/internal/demo"
+	"github.com/relance/relance/internal/metrics"
+)
+
+func newLoggerFor(w io.Writer, format, level string) *slog.Logger {
+	return config.NewLogger(w, format, level)
+}
+
+func loadConfig(env *Env) (*config.Config, int) {
+	cfg, warnings, err := config.Load()
+	logger := newLogger(env)
+	for _, w := range warnings {
+		logger.Warn(w)
+	}
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "relance: invalid configuration:\n%s\n", indent(err.Error()))
+		return nil, ExitError
+	}
+	return cfg, ExitOK
+}
+
+func cmdCheckConfig(_ context.Context, env *Env, args []string) int {
+	fs := flagSet(env, "check-config")
+	if _, code, ok := parse(fs, args); !ok {
+		return code
+	}
+	cfg, warnings, err := config.Load()
+	for _, w := range warnings {
+		fmt.Fprintf(env.Stderr, "warning: %s\n", w)
+	}
+	if cfg != nil {
+		for _, e := range cfg.Effective() {
+			fmt.Fprintf(env.Stdout, "%s=%s\n", e.Var, e.Value)
+		}
+	}
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "relance: invalid configuration:\n%s\n", indent(err.Error()))
+		return ExitError
+	}
+	fmt.Fprintln(env.Stderr, "configuration is valid")
+	return ExitOK
+}
+
+func cmdRun(ctx context.Context, env *Env, args []string) int {
+	fs := flagSet(env, "run")
+	once := fs.Bool("once", false, "run one full pass (sync, classify, decide, draft, send what is due) and exit")
+	nowFlag := fs.String("now", "", "with --once: the clock, as RFC 3339 (e.g. 2026-12-01T09:00:00+01:00)")
+	db := fs.String("db", "", "path of the SQLite database (overrides RELANCE_DB)")
+	if _, code, ok := parse(fs, args); !ok {
+		return code
+	}
+	if *db != "" {
+		os.Setenv("RELANCE_DB", *db)
+	}
+	now := env.Now
+	if *nowFlag != "" {
+		t, err := time.Parse(time.RFC3339, *nowFlag)
+		if err != nil {
+			fmt.Fprintf(env.Stderr, "relance run: --now: not an RFC 3339 time: %q\n", *nowFlag)
+			return ExitUsage
+		}
+		now = func() time.Time { return t }
+	}
+	cfg, code := loadConfig(env)
+	if cfg == nil {
+		return code
+	}
+	logger := cfg.Logger(env.Stderr)
+	a, err := app.New(ctx, app.Options{Config: cfg, Logger: logger, Now: now, OnListen: env.Ready,
+		BuildInfo: metrics.BuildInfo{Version: env.Build.Version, Revision: env.Build.Revision}})
+	if err != nil {
+		return errorf(env, "%v", err)
+	}
+	defer a.Close()
+	if *once {
+		if err := a.Once(ctx); err != nil {
+			return errorf(env, "%v", err)
+		}
+		return ExitOK
+	}
+	if err := a.Run(ctx); err != nil {
+		return errorf(env, "%v", err)
+	}
+	return ExitOK
+}
+
+func cmdDemo(ctx context.Context, env *Env, args []string) int {
+	fs := flagSet(env, "demo")
+	db := fs.String("db", "", "path of the SQLite database (default: a new file in a temporary directory)")
+	httpAddr := fs.String("http", "127.0.0.1:8025", "listen address of the web page and /metrics (a free port is used if busy)")
+	if _, code, ok := parse(fs, args); !ok {
+		return code
+	}
+	logger := newLogger(env)
+	dbPath := *db
+	if dbPath == "" {
+		dir, err := os.MkdirTemp("", "relance-demo-")
+		if err != nil {
+			return errorf(env, "demo: %v", err)
+		}
+		defer os.RemoveAll(dir)
+		dbPath = filepath.Join(dir, "relance.db")
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	now := env.Now()
+	denv, err := demo.Start(ctx, now, logger.With(slog.String("component", "demo")))
+	if err != nil {
+		return errorf(env, "demo: %v", err)
+	}
+	defer denv.Close()
+
+	ln, err := net.Listen("tcp", *httpAddr)
+	if err != nil {
+		logger.Warn("demo: address busy, using a free port", slog.String("addr", *httpAddr), slog.Any("err", err))
+		ln, err = net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return errorf(env, "demo: listen: %v", err)
+		}
+	}
+	cfg := &config.Config{
+		IMAPAddr: denv.IMAPAddr, IMAPUsername: denv.Username, IMAPPassword: config.Secret(denv.Password),
+		IMAPAuth: "plain", IMAPTLS: config.TLSNone, IMAPPollInterval: 5 * time.Second,
+		SMTPAddr: denv.SMTPAddr, SMTPUsername: denv.Username, SMTPPassword: config.Secret(denv.Password),
+		SMTPTLS: config.TLSNone, SaveSent: true,
+		From: "Atelier Moreau <" + denv.Username + ">", DB: dbPath, HTTPAddr: ln.Addr().String(),
+		Timezone: "Europe/Paris", Mode: config.ModeReview, LogFormat: "text", LogLevel: "info",
+	}
+	if err := cfg.Validate(); err != nil {
+		return errorf(env, "demo: %v", err)
+	}
+	a, err := app.New(ctx, app.Options{Config: cfg, Logger: logger, Listener: ln,
+		BuildInfo: metrics.BuildInfo{Version: env.Build.Version, Revision: env.Build.Revision},
+		OnListen: func(addr string) {
+			fmt.Fprintf(env.Stdout, "relance demo is running (Ctrl-C to stop)\n")
+			fmt.Fprintf(env.Stdout, "  web page:  http://%s/\n  metrics:   http://%s/metrics\n  database:  %s\n", addr, addr, dbPath)
+			fmt.Fprintf(env.Stdout, "  mailbox:   imap://%s (user %s, password %s), SMTP sink %s\n", denv.IMAPAddr, denv.Username, denv.Password, denv.SMTPAddr)
+			fmt.Fprintf(env.Stdout, "  try:       relance invoices --db %s\n", dbPath)
+			if env.Ready != nil {
+				env.Ready(addr)
+			}
+		}})
+	if err != nil {
+		ln.Close()
+		return errorf(env, "demo: %v", err)
+	}
+	defer a.Close()
+	if err := a.Run(ctx); err != nil && !errors.Is(err, context.Canceled) {
+		return errorf(env, "demo: %v", err)
+	}
+	return ExitOK
+}
+
+func indent(s string) string {
+	out := "  "
+	for _, r := range s {
+		out += string(r)
+		if r == '\n' {
+			out += "  "
+		}
+	}
+	return out
+}

@@ -1,0 +1,379 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/relance/relance/internal/store"
+)
+
+// JSON shapes of the CLI contract (DESIGN.md): field names are stable.
+type clientJSON struct {
+	Name  string `json:"name"`
+	Email string `json:"email"`
+}
+
+type invoiceJSON struct {
+	Number    string     `json:"number"`
+	Client    clientJSON `json:"client"`
+	Amount    string     `json:"amount"`
+	Balance   string     `json:"balance"`
+	Currency  string     `json:"currency"`
+	IssueDate *string    `json:"issue_date"`
+	DueDate   *string    `json:"due_date"`
+	State     string     `json:"state"`
+	Kind      string     `json:"kind"`
+	Missing   []string   `json:"missing,omitempty"`
+}
+
+type draftJSON struct {
+	ID        int64    `json:"id"`
+	Invoices  []string `json:"invoices"`
+	Stage     string   `json:"stage"`
+	To        []string `json:"to"`
+	Subject   string   `json:"subject"`
+	Status    string   `json:"status"`
+	CreatedAt string   `json:"created_at"`
+	HoldUntil string   `json:"hold_until"`
+	Body      string   `json:"body,omitempty"`
+}
+
+type flagJSON struct {
+	ID       int64      `json:"id"`
+	Kind     string     `json:"kind"`
+	Invoice  string     `json:"invoice"`
+	Client   clientJSON `json:"client"`
+	Status   string     `json:"status"`
+	Evidence []string   `json:"evidence"`
+}
+
+func isoDate(t time.Time) *string {
+	if t.IsZero() {
+		return nil
+	}
+	s := t.Format("2006-01-02")
+	return &s
+}
+
+func isoTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+func openStore(ctx context.Context, env *Env, path string) (*store.Store, int) {
+	st, err := store.Open(ctx, path)
+	if err != nil {
+		return nil, errorf(env, "%v", err)
+	}
+	return st, ExitOK
+}
+
+func printJSON(env *Env, v any) int {
+	enc := json.NewEncoder(env.Stdout)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return errorf(env, "write JSON: %v", err)
+	}
+	return ExitOK
+}
+
+func cmdInvoices(ctx context.Context, env *Env, args []string) int {
+	fs := flagSet(env, "invoices")
+	asJSON := fs.Bool("json", false, "print one JSON array")
+	state := fs.String("state", "", "only these states (comma-separated), e.g. open,promised")
+	search := fs.String("search", "", "number or client name/email contains")
+	db := dbFlag(fs)
+	pos, code, ok := parse(fs, args)
+	if !ok {
+		return code
+	}
+	if len(pos) > 0 {
+		fs.Usage()
+		return ExitUsage
+	}
+	st, code := openStore(ctx, env, *db)
+	if st == nil {
+		return code
+	}
+	defer st.Close()
+	f := store.InvoiceFilter{Search: *search}
+	if *state != "" {
+		f.States = strings.Split(*state, ",")
+	}
+	invs, err := st.Invoices(ctx, f)
+	if err != nil {
+		return errorf(env, "%v", err)
+	}
+	if *asJSON {
+		out := make([]invoiceJSON, 0, len(invs))
+		for _, inv := range invs {
+			out = append(out, invoiceJSON{Number: inv.Number, Client: clientJSON{inv.Client.Name, inv.Client.Email},
+				Amount: inv.Amount.StringFixed(2), Balance: inv.Balance.StringFixed(2), Currency: inv.Currency,
+				IssueDate: isoDate(inv.IssueDate), DueDate: isoDate(inv.DueDate), State: inv.State, Kind: inv.Kind, Missing: inv.Missing})
+		}
+		return printJSON(env, out)
+	}
+	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "NUMBER\tCLIENT\tISSUED\tDUE\tAMOUNT\tBALANCE\tSTATE")
+	for _, inv := range invs {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s %s\t%s\t%s\n", inv.Number, clientLabel(inv.Client), dateOr(inv.IssueDate), dateOr(inv.DueDate),
+			inv.Amount.StringFixed(2), inv.Currency, inv.Balance.StringFixed(2), inv.State)
+	}
+	tw.Flush()
+	return ExitOK
+}
+
+func clientLabel(c store.Client) string {
+	if c.Name != "" {
+		return c.Name + " <" + c.Email + ">"
+	}
+	return c.Email
+}
+
+func dateOr(t time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return t.Format("2006-01-02")
+}
+
+func toDraftJSON(d store.Draft, withBody bool) draftJSON {
+	j := draftJSON{ID: d.ID, Invoices: d.InvoiceNumbers, Stage: d.Stage, To: d.To, Subject: d.Subject, Status: d.Status,
+		CreatedAt: isoTime(d.CreatedAt), HoldUntil: isoTime(d.HoldUntil)}
+	if j.Invoices == nil {
+		j.Invoices = []string{}
+	}
+	if j.To == nil {
+		j.To = []string{}
+	}
+	if withBody {
+		j.Body = d.Body
+	}
+	return j
+}
+
+func cmdDrafts(ctx context.Context, env *Env, args []string) int {
+	fs := flagSet(env, "drafts")
+	asJSON := fs.Bool("json", false, "print JSON")
+	all := fs.Bool("all", false, "list: include sent, cancelled and superseded drafts")
+	reason := fs.String("reason", "", "approve/cancel: why (kept in the event log)")
+	db := dbFlag(fs)
+	pos, code, ok := parse(fs, args)
+	if !ok {
+		return code
+	}
+	action := "list"
+	if len(pos) > 0 {
+		action, pos = pos[0], pos[1:]
+	}
+	st, code := openStore(ctx, env, *db)
+	if st == nil {
+		return code
+	}
+	defer st.Close()
+	switch action {
+	case "list":
+		if len(pos) > 0 {
+			fs.Usage()
+			return ExitUsage
+		}
+		var statuses []string
+		if !*all {
+			statuses = []string{store.DraftHeld, store.DraftApproved}
+		}
+		drafts, err := st.Drafts(ctx, statuses...)
+		if err != nil {
+			return errorf(env, "%v", err)
+		}
+		if *asJSON {
+			out := make([]draftJSON, 0, len(drafts))
+			for _, d := range drafts {
+				out = append(out, toDraftJSON(d, false))
+			}
+			return printJSON(env, out)
+		}
+		tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "ID\tSTAGE\tCLIENT\tINVOICES\tHOLD UNTIL\tSTATUS\tSUBJECT")
+		for _, d := range drafts {
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", d.ID, d.Stage, d.ClientName, strings.Join(d.InvoiceNumbers, ","),
+				d.HoldUntil.Format("2006-01-02 15:04"), d.Status, d.Subject)
+		}
+		tw.Flush()
+		return ExitOK
+	case "show", "approve", "cancel":
+		if len(pos) != 1 {
+			fmt.Fprintf(env.Stderr, "relance drafts %s: needs exactly one draft ID\n", action)
+			return ExitUsage
+		}
+		id, err := strconv.ParseInt(pos[0], 10, 64)
+		if err != nil {
+			fmt.Fprintf(env.Stderr, "relance drafts %s: %q is not a draft ID\n", action, pos[0])
+			return ExitUsage
+		}
+		d, err := findDraft(ctx, st, id)
+		if err != nil {
+			return errorf(env, "%v", err)
+		}
+		if action == "show" {
+			if *asJSON {
+				return printJSON(env, toDraftJSON(d, true))
+			}
+			fmt.Fprintf(env.Stdout, "Draft %d (%s, %s)\nTo: %s\nSubject: %s\nHeld until: %s\nInvoices: %s\n\n%s\n", d.ID, d.Stage, d.Status,
+				strings.Join(d.To, ", "), d.Subject, d.HoldUntil.Format(time.RFC3339), strings.Join(d.InvoiceNumbers, ", "), d.Body)
+			return ExitOK
+		}
+		status := store.DraftApproved
+		if action == "cancel" {
+			status = store.DraftCancelled
+		}
+		if d.Status != store.DraftHeld && !(d.Status == store.DraftApproved && status == store.DraftCancelled) {
+			return errorf(env, "draft %d is %s: it can no longer be %sd", id, d.Status, action)
+		}
+		err = st.Update(ctx, env.Now(), func(tx *store.Tx) error { return tx.SetDraftStatus(id, status, store.ActorCLI, *reason) })
+		if err != nil {
+			return errorf(env, "%v", err)
+		}
+		fmt.Fprintf(env.Stdout, "draft %d %s\n", id, status)
+		return ExitOK
+	}
+	fmt.Fprintf(env.Stderr, "relance drafts: unknown action %q (want list, show, approve or cancel)\n", action)
+	return ExitUsage
+}
+
+func findDraft(ctx context.Context, st *store.Store, id int64) (store.Draft, error) {
+	drafts, err := st.Drafts(ctx)
+	if err != nil {
+		return store.Draft{}, err
+	}
+	for _, d := range drafts {
+		if d.ID == id {
+			return d, nil
+		}
+	}
+	return store.Draft{}, fmt.Errorf("draft %d: %w", id, store.ErrNotFound)
+}
+
+func cmdFlags(ctx context.Context, env *Env, args []string) int {
+	fs := flagSet(env, "flags")
+	asJSON := fs.Bool("json", false, "print one JSON array")
+	all := fs.Bool("all", false, "include resolved flags")
+	db := dbFlag(fs)
+	pos, code, ok := parse(fs, args)
+	if !ok {
+		return code
+	}
+	if len(pos) > 0 {
+		fs.Usage()
+		return ExitUsage
+	}
+	st, code := openStore(ctx, env, *db)
+	if st == nil {
+		return code
+	}
+	defer st.Close()
+	var statuses []string
+	if !*all {
+		statuses = []string{store.FlagOpen, store.FlagAcknowledged}
+	}
+	flags, err := st.Flags(ctx, statuses...)
+	if err != nil {
+		return errorf(env, "%v", err)
+	}
+	if *asJSON {
+		out := make([]flagJSON, 0, len(flags))
+		for _, f := range flags {
+			ev := f.Evidence
+			if ev == nil {
+				ev = []string{}
+			}
+			out = append(out, flagJSON{ID: f.ID, Kind: f.Kind, Invoice: f.InvoiceNum, Client: clientJSON{f.ClientName, f.ClientEmail},
+				Status: f.Status, Evidence: ev})
+		}
+		return printJSON(env, out)
+	}
+	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tKIND\tINVOICE\tCLIENT\tSTATUS\tEVIDENCE")
+	for _, f := range flags {
+		ev := ""
+		if len(f.Evidence) > 0 {
+			ev = f.Evidence[0]
+			if len(ev) > 80 {
+				ev = ev[:77] + "..."
+			}
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", f.ID, f.Kind, f.InvoiceNum, f.ClientEmail, f.Status, ev)
+	}
+	tw.Flush()
+	return ExitOK
+}
+
+func cmdPay(ctx context.Context, env *Env, args []string) int {
+	fs := flagSet(env, "pay")
+	amountFlag := fs.String("amount", "", "amount received (default: the whole balance); '1234,56' and '1234.56' are accepted")
+	dateFlag := fs.String("date", "", "date received, YYYY-MM-DD (default: today)")
+	db := dbFlag(fs)
+	pos, code, ok := parse(fs, args)
+	if !ok {
+		return code
+	}
+	if len(pos) != 1 {
+		fmt.Fprintln(env.Stderr, "relance pay: needs exactly one invoice number")
+		fs.Usage()
+		return ExitUsage
+	}
+	paidOn := env.Now()
+	if *dateFlag != "" {
+		t, err := time.Parse("2006-01-02", *dateFlag)
+		if err != nil {
+			fmt.Fprintf(env.Stderr, "relance pay: --date: want YYYY-MM-DD, got %q\n", *dateFlag)
+			return ExitUsage
+		}
+		paidOn = t
+	}
+	st, code := openStore(ctx, env, *db)
+	if st == nil {
+		return code
+	}
+	defer st.Close()
+	inv, err := st.InvoiceByNumber(ctx, pos[0])
+	if errors.Is(err, store.ErrNotFound) {
+		return errorf(env, "no invoice numbered %q (see 'relance invoices')", pos[0])
+	}
+	if err != nil {
+		return errorf(env, "%v", err)
+	}
+	amount := inv.Balance
+	if *amountFlag != "" {
+		a, err := decimal.NewFromString(strings.ReplaceAll(strings.ReplaceAll(*amountFlag, " ", ""), ",", "."))
+		if err != nil {
+			fmt.Fprintf(env.Stderr, "relance pay: --amount: not a number: %q\n", *amountFlag)
+			return ExitUsage
+		}
+		amount = a
+	}
+	if !amount.IsPositive() {
+		return errorf(env, "invoice %s has nothing left to pay (balance %s %s)", inv.Number, inv.Balance.StringFixed(2), inv.Currency)
+	}
+	var after store.Invoice
+	err = st.Update(ctx, env.Now(), func(tx *store.Tx) error {
+		var err error
+		after, _, err = tx.RecordPayment(store.Payment{InvoiceID: inv.ID, Amount: amount, Currency: inv.Currency, PaidOn: paidOn, Source: "manual"}, store.ActorCLI)
+		return err
+	})
+	if err != nil {
+		return errorf(env, "%v", err)
+	}
+	fmt.Fprintf(env.Stdout, "invoice %s: %s %s recorded; balance %s %s (%s)\n", inv.Number, amount.StringFixed(2), inv.Currency,
+		after.Balance.StringFixed(2), inv.Currency, after.State)
+	return ExitOK
+}

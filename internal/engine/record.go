@@ -1,0 +1,179 @@
+package engine
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/relance/relance/internal/classify"
+	"github.com/relance/relance/internal/invoice"
+	"github.com/relance/relance/internal/message"
+	"github.com/relance/relance/internal/store"
+)
+
+// recordSent records what discovery found in a mail we sent.
+func (e *Engine) recordSent(tx *store.Tx, rowID int64, msg *message.Message, msgID string, r invoice.Result) (string, error) {
+	kind := string(r.Kind)
+	if r.Kind != invoice.KindInvoice && r.Kind != invoice.KindCreditNote {
+		_, err := tx.AddEvent(store.Event{Kind: "sent_not_invoice", MessageID: rowID, Actor: store.ActorDaemon,
+			Detail: mustJSON(map[string]any{"reason": r.Reason, "subject": msg.Subject})})
+		return "not_invoice", err
+	}
+	email := strings.ToLower(r.Client.Email)
+	if email == "" {
+		// Without an address there is no one to remind: keep the facts and
+		// ask a human rather than guess a client.
+		_, err := tx.OpenFlag(store.Flag{Kind: "self_check", MessageID: rowID,
+			Evidence: []string{fmt.Sprintf("%s %s found in %q but no client address", kind, r.Number, msg.Subject)}})
+		return kind, err
+	}
+	client, err := tx.EnsureClient(email, r.Client.Name, r.Language)
+	if err != nil {
+		return "", err
+	}
+	number := r.Number
+	key := invoice.Key(r)
+	if number == "" {
+		number = "?" + shortID(msgID)
+		key = "MSG:" + msgID
+	}
+	id, created, err := tx.UpsertInvoice(store.NewInvoice{Number: number, Key: key, Kind: kind,
+		CreditedNumber: r.CreditedNumber, ClientID: client.ID, Amount: r.Amount, Currency: r.Currency,
+		IssueDate: r.IssueDate, DueDate: r.DueDate, Language: r.Language, Source: r.Source,
+		SourceMessageID: msgID, Missing: r.Missing})
+	if err != nil {
+		return "", err
+	}
+	if err := tx.SetMessageOutcome(rowID, kind, id); err != nil {
+		return "", err
+	}
+	evKind := "invoice_discovered"
+	if !created {
+		evKind = "invoice_resent"
+	}
+	if r.Kind == invoice.KindCreditNote {
+		evKind = "credit_note_discovered"
+	}
+	if _, err := tx.AddEvent(store.Event{Kind: evKind, InvoiceID: id, ClientID: client.ID, MessageID: rowID, Actor: store.ActorDaemon,
+		Detail: mustJSON(map[string]any{"number": number, "amount": r.Amount.String(), "currency": r.Currency,
+			"source": r.Source, "due_from_terms": r.DueFromTerms, "missing": r.Missing, "evidence": r.Evidence,
+			"credited_number": r.CreditedNumber})}); err != nil {
+		return "", err
+	}
+	if created && len(r.Missing) > 0 {
+		if _, err := tx.OpenFlag(store.Flag{Kind: "self_check", InvoiceID: id, ClientID: client.ID, MessageID: rowID,
+			Evidence: []string{"missing: " + strings.Join(r.Missing, ", ")}}); err != nil {
+			return "", err
+		}
+	}
+	return kind, nil
+}
+
+// recordReply threads a received mail to its invoices and records what the
+// client said, pausing chasing and raising flags where a human must look.
+func (e *Engine) recordReply(tx *store.Tx, rowID int64, msg *message.Message, msgID string, r classify.Result) (string, error) {
+	class := string(r.Class)
+	refs := append(append([]string{}, msg.InReplyTo...), msg.References...)
+	cands, err := tx.ThreadCandidates(refs, msg.From.Email, msg.Subject+"\n"+msg.Text)
+	if err != nil {
+		return "", err
+	}
+	ic := make([]invoice.Candidate, 0, len(cands))
+	for _, c := range cands {
+		ic = append(ic, invoice.Candidate{ID: c.ID, Number: c.Number, ClientEmails: c.ClientEmails, MessageIDs: c.MessageIDs, Open: c.Open})
+	}
+	match := invoice.Thread(msg, ic)
+	var evidence []string
+	for _, ev := range r.Evidence {
+		evidence = append(evidence, ev.Sentence)
+	}
+	detail := map[string]any{"class": class, "confidence": r.Confidence, "language": r.Language, "thread_rule": match.Rule,
+		"subject": msg.Subject, "from": msg.From.Email, "evidence": evidence}
+	if r.PromiseDate != nil {
+		detail["promise_date"] = r.PromiseDate.Format("2006-01-02")
+	}
+	if r.ReturnDate != nil {
+		detail["return_date"] = r.ReturnDate.Format("2006-01-02")
+	}
+	var firstInvoice int64
+	if len(match.InvoiceIDs) > 0 {
+		firstInvoice = match.InvoiceIDs[0]
+	}
+	if err := tx.SetMessageOutcome(rowID, class, firstInvoice); err != nil {
+		return "", err
+	}
+	if len(match.InvoiceIDs) == 0 {
+		if _, err := tx.AddEvent(store.Event{Kind: "reply_received", MessageID: rowID, Actor: store.ActorDaemon, Detail: mustJSON(detail)}); err != nil {
+			return "", err
+		}
+		if match.Rule == "triage" {
+			detail["candidates"] = match.Candidates
+			_, err := tx.OpenFlag(store.Flag{Kind: "triage", MessageID: rowID,
+				Evidence: append([]string{fmt.Sprintf("reply from %s could be about several invoices (%v): %s", msg.From.Email, match.Candidates, match.Evidence)}, evidence...)})
+			return class, err
+		}
+		if r.NeedsHuman {
+			_, err := tx.OpenFlag(store.Flag{Kind: class, MessageID: rowID, Evidence: evidence})
+			return class, err
+		}
+		return class, nil
+	}
+	for _, invID := range match.InvoiceIDs {
+		if _, err := tx.AddEvent(store.Event{Kind: "reply_received", InvoiceID: invID, MessageID: rowID, Actor: store.ActorDaemon, Detail: mustJSON(detail)}); err != nil {
+			return "", err
+		}
+		state, err := tx.InvoiceState(invID)
+		if err != nil {
+			return "", err
+		}
+		if next := nextState(state, r.Class); next != "" && next != state {
+			if err := tx.SetInvoiceState(invID, next); err != nil {
+				return "", err
+			}
+			if _, err := tx.AddEvent(store.Event{Kind: "state_changed", InvoiceID: invID, MessageID: rowID, Actor: store.ActorDaemon,
+				Detail: mustJSON(map[string]string{"from": state, "to": next, "because": class})}); err != nil {
+				return "", err
+			}
+		}
+	}
+	switch r.Class {
+	case classify.ClassDispute, classify.ClassGrievance, classify.ClassHardship, classify.ClassBounce:
+		if len(evidence) == 0 {
+			evidence = []string{msg.Subject}
+		}
+		if _, err := tx.OpenFlag(store.Flag{Kind: class, InvoiceID: match.InvoiceIDs[0], MessageID: rowID, Evidence: evidence}); err != nil {
+			return "", err
+		}
+	}
+	return class, nil
+}
+
+// nextState is what a reply of this class does to an invoice still being
+// chased. Settled invoices are never moved by a reply.
+func nextState(state string, class classify.Class) string {
+	switch state {
+	case store.StateOpen, store.StatePromised, store.StatePaidClaimed:
+	default:
+		return ""
+	}
+	switch class {
+	case classify.ClassPaid:
+		return store.StatePaidClaimed
+	case classify.ClassPromise:
+		return store.StatePromised
+	case classify.ClassDispute:
+		return store.StateDisputed
+	case classify.ClassHardship:
+		return store.StateOnHold
+	}
+	return ""
+}
+
+func shortID(msgID string) string {
+	if len(msgID) > 12 {
+		return msgID[:12]
+	}
+	return msgID
+}
+
+var _ = time.Time{}

@@ -1,0 +1,24 @@
+#!/bin/sh
+# Installs the real servers the tests run against, when they are missing and
+# this machine can install them (root with apt-get). Without them the
+# integration tests skip locally, and fail under CI=true.
+set -eu
+
+need=""
+command -v dovecot >/dev/null 2>&1 || [ -x /usr/sbin/dovecot ] || need="$need dovecot-imapd"
+
+if [ -z "$need" ]; then
+	exit 0
+fi
+if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+	echo "installing test dependencies:$need"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	# shellcheck disable=SC2086
+	apt-get install -y -qq --no-install-recommends $need >/dev/null
+	# Debian starts the packaged service; the tests run their own instances.
+	if command -v systemctl >/dev/null 2>&1; then systemctl stop dovecot >/dev/null 2>&1 || true; fi
+	pkill -x dovecot >/dev/null 2>&1 || true
+else
+	echo "warning: missing test dependencies:$need (install them, or integration tests will skip; under CI=true they fail)" >&2
+fi

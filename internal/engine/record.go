@@ -95,6 +95,19 @@ func (e *Engine) recordReply(tx *store.Tx, rowID int64, msg *message.Message, ms
 	if r.ReturnDate != nil {
 		detail["return_date"] = r.ReturnDate.Format("2006-01-02")
 	}
+	if r.Class != classify.Bounce {
+		at := msg.Date
+		if at.IsZero() {
+			at = tx.Now()
+		}
+		var away time.Time
+		if r.ReturnDate != nil {
+			away = *r.ReturnDate
+		}
+		if err := tx.ClientHeardFrom(msg.From.Email, at, away); err != nil {
+			return "", err
+		}
+	}
 	var firstInvoice int64
 	if len(match.InvoiceIDs) > 0 {
 		firstInvoice = match.InvoiceIDs[0]
@@ -126,6 +139,11 @@ func (e *Engine) recordReply(tx *store.Tx, rowID int64, msg *message.Message, ms
 		if err != nil {
 			return "", err
 		}
+		if r.Class == classify.Promise && r.PromiseDate != nil {
+			if err := tx.SetPromise(invID, *r.PromiseDate); err != nil {
+				return "", err
+			}
+		}
 		if next := nextState(state, r.Class); next != "" && next != state {
 			if err := tx.SetInvoiceState(invID, next); err != nil {
 				return "", err
@@ -137,7 +155,7 @@ func (e *Engine) recordReply(tx *store.Tx, rowID int64, msg *message.Message, ms
 		}
 	}
 	switch r.Class {
-	case classify.ClassDispute, classify.ClassGrievance, classify.ClassHardship, classify.ClassBounce:
+	case classify.Dispute, classify.Grievance, classify.Hardship, classify.Bounce:
 		if len(evidence) == 0 {
 			evidence = []string{msg.Subject}
 		}
@@ -157,13 +175,13 @@ func nextState(state string, class classify.Class) string {
 		return ""
 	}
 	switch class {
-	case classify.ClassPaid:
+	case classify.Paid:
 		return store.StatePaidClaimed
-	case classify.ClassPromise:
+	case classify.Promise:
 		return store.StatePromised
-	case classify.ClassDispute:
+	case classify.Dispute:
 		return store.StateDisputed
-	case classify.ClassHardship:
+	case classify.Hardship:
 		return store.StateOnHold
 	}
 	return ""
@@ -176,4 +194,3 @@ func shortID(msgID string) string {
 	return msgID
 }
 
-var _ = time.Time{}

@@ -142,11 +142,7 @@ func (s *Store) Events(ctx context.Context, invoiceID int64) ([]Event, error) {
 
 // Drafts lists drafts with the given statuses (all when none), newest first.
 func (s *Store) Drafts(ctx context.Context, statuses ...string) ([]Draft, error) {
-	q := `SELECT d.id, d.client_id, c.name, d.stage, d.to_addrs, d.cc_addrs, d.subject, d.body, d.created_at, d.hold_until,
-		d.status, d.message_id, COALESCE(d.imap_uid, 0), d.approved_by, d.approved_at, d.sent_at,
-		COALESCE((SELECT group_concat(i.id || ':' || i.number, ',') FROM draft_invoices di JOIN invoices i ON i.id = di.invoice_id
-			WHERE di.draft_id = d.id), '')
-		FROM drafts d JOIN clients c ON c.id = d.client_id`
+	q := draftSelect
 	var args []any
 	if len(statuses) > 0 {
 		q += ` WHERE d.status IN (?` + strings.Repeat(`, ?`, len(statuses)-1) + `)`

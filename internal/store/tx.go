@@ -89,8 +89,15 @@ func (t *Tx) EnsureClient(email, name, language string) (Client, error) {
 		return Client{}, errors.New("store: client without an email address")
 	}
 	var c Client
-	err := t.tx.QueryRowContext(t.ctx, `SELECT c.id, c.name, c.email, c.domain, c.language FROM client_emails e
-		JOIN clients c ON c.id = e.client_id WHERE e.email = ?`, email).Scan(&c.ID, &c.Name, &c.Email, &c.Domain, &c.Language)
+	err := t.tx.QueryRowContext(t.ctx, `SELECT c.id, c.name, c.email, c.domain, c.language FROM clients c
+		WHERE c.id = (SELECT client_id FROM client_emails WHERE email = ?) OR c.email = ? ORDER BY c.id LIMIT 1`,
+		email, email).Scan(&c.ID, &c.Name, &c.Email, &c.Domain, &c.Language)
+	if err == nil {
+		// Keep the address index whole even for rows written by older code.
+		if _, err := t.tx.ExecContext(t.ctx, `INSERT OR IGNORE INTO client_emails (email, client_id) VALUES (?, ?)`, email, c.ID); err != nil {
+			return Client{}, fmt.Errorf("store: index client email %s: %w", email, err)
+		}
+	}
 	if err == nil {
 		if (c.Name == "" && name != "") || (c.Language == "" && language != "") {
 			if c.Name == "" {
@@ -163,11 +170,11 @@ func (t *Tx) UpsertInvoice(n NewInvoice) (id int64, created bool, err error) {
 	amount := n.Amount.String()
 	res, err := t.tx.ExecContext(t.ctx, `INSERT INTO invoices
 		(number, invoice_key, kind, credited_number, client_id, amount, balance, currency, issue_date, due_date,
-		 language, source, source_message_id, state, missing, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?)`,
+		 language, source, source_message_id, state, missing, created_at, updated_at, state_since)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?)`,
 		n.Number, n.Key, n.Kind, n.CreditedNumber, n.ClientID, amount, amount, n.Currency,
 		nullDate(n.IssueDate), nullDate(n.DueDate), n.Language, n.Source, n.SourceMessageID,
-		strings.Join(n.Missing, ","), ts(t.now), ts(t.now))
+		strings.Join(n.Missing, ","), ts(t.now), ts(t.now), ts(t.now))
 	if err != nil {
 		return 0, false, fmt.Errorf("store: add invoice %s: %w", n.Number, err)
 	}
@@ -177,7 +184,8 @@ func (t *Tx) UpsertInvoice(n NewInvoice) (id int64, created bool, err error) {
 
 // SetInvoiceState moves an invoice to a new state.
 func (t *Tx) SetInvoiceState(id int64, state string) error {
-	_, err := t.tx.ExecContext(t.ctx, `UPDATE invoices SET state = ?, updated_at = ? WHERE id = ?`, state, ts(t.now), id)
+	_, err := t.tx.ExecContext(t.ctx, `UPDATE invoices SET state = ?, updated_at = ?, state_since = ?,
+		disputed_before = CASE WHEN ? = 'disputed' THEN 1 ELSE disputed_before END WHERE id = ?`, state, ts(t.now), ts(t.now), state, id)
 	if err != nil {
 		return fmt.Errorf("store: set state of invoice %d: %w", id, err)
 	}
@@ -341,4 +349,12 @@ func nullID(id int64) any {
 		return nil
 	}
 	return id
+}
+
+func jsonDetail(v any) json.RawMessage {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return json.RawMessage(`{}`)
+	}
+	return b
 }

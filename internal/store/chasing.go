@@ -1,0 +1,359 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// ChasingInvoice is an invoice with what the decision core needs.
+type ChasingInvoice struct {
+	Invoice
+	StateSince     time.Time
+	LastStage      int
+	PromiseDate    time.Time // zero when none
+	DisputedBefore bool
+	FlagKinds      []string // kinds of open flags on this invoice
+}
+
+// ChasingClient is one client with its invoices still worth deciding about.
+type ChasingClient struct {
+	Client
+	Emails      []string
+	B2C         bool
+	LastContact time.Time
+	LastInbound time.Time
+	AwayUntil   time.Time
+	FlagKinds   []string // open flags about the client as a whole
+	Invoices    []ChasingInvoice
+	Pending     *Draft // a held or approved draft, when one exists
+}
+
+// ChasingClients loads every client with at least one invoice not settled
+// (paid, cancelled, written off), in one read transaction.
+func (s *Store) ChasingClients(ctx context.Context) ([]ChasingClient, error) {
+	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, fmt.Errorf("store: chasing clients: %w", err)
+	}
+	defer tx.Rollback()
+	rows, err := tx.QueryContext(ctx, invoiceSelectChasing+` WHERE i.kind = 'invoice' AND i.state NOT IN ('paid', 'cancelled', 'written_off')
+		ORDER BY i.client_id, i.due_date, i.id`)
+	if err != nil {
+		return nil, fmt.Errorf("store: chasing clients: %w", err)
+	}
+	byClient := map[int64]*ChasingClient{}
+	var order []int64
+	for rows.Next() {
+		ci, cc, err := scanChasing(rows)
+		if err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("store: chasing clients: %w", err)
+		}
+		c, ok := byClient[cc.ID]
+		if !ok {
+			c = &cc
+			byClient[cc.ID] = c
+			order = append(order, cc.ID)
+		}
+		c.Invoices = append(c.Invoices, ci)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(order) == 0 {
+		return nil, nil
+	}
+	// Addresses, flags and pending drafts, one query each.
+	emailRows, err := tx.QueryContext(ctx, `SELECT client_id, email FROM client_emails ORDER BY client_id, email`)
+	if err != nil {
+		return nil, fmt.Errorf("store: client emails: %w", err)
+	}
+	for emailRows.Next() {
+		var id int64
+		var e string
+		if err := emailRows.Scan(&id, &e); err != nil {
+			emailRows.Close()
+			return nil, err
+		}
+		if c := byClient[id]; c != nil && e != c.Email {
+			c.Emails = append(c.Emails, e)
+		}
+	}
+	emailRows.Close()
+	flagRows, err := tx.QueryContext(ctx, `SELECT kind, COALESCE(invoice_id, 0), COALESCE(client_id, 0) FROM flags WHERE status <> 'resolved'`)
+	if err != nil {
+		return nil, fmt.Errorf("store: open flags: %w", err)
+	}
+	invFlags := map[int64][]string{}
+	for flagRows.Next() {
+		var kind string
+		var inv, cl int64
+		if err := flagRows.Scan(&kind, &inv, &cl); err != nil {
+			flagRows.Close()
+			return nil, err
+		}
+		if inv != 0 {
+			invFlags[inv] = append(invFlags[inv], kind)
+		} else if c := byClient[cl]; c != nil {
+			c.FlagKinds = append(c.FlagKinds, kind)
+		}
+	}
+	flagRows.Close()
+	draftRows, err := tx.QueryContext(ctx, draftSelect+` WHERE d.status IN ('held', 'approved') ORDER BY d.id`)
+	if err != nil {
+		return nil, fmt.Errorf("store: pending drafts: %w", err)
+	}
+	for draftRows.Next() {
+		d, err := scanDraft(draftRows)
+		if err != nil {
+			draftRows.Close()
+			return nil, err
+		}
+		if c := byClient[d.ClientID]; c != nil {
+			dd := d
+			c.Pending = &dd
+		}
+	}
+	draftRows.Close()
+	out := make([]ChasingClient, 0, len(order))
+	for _, id := range order {
+		c := byClient[id]
+		c.Emails = append([]string{c.Email}, c.Emails...)
+		for i := range c.Invoices {
+			c.Invoices[i].FlagKinds = invFlags[c.Invoices[i].ID]
+		}
+		out = append(out, *c)
+	}
+	return out, nil
+}
+
+const invoiceSelectChasing = `SELECT i.id, i.number, i.invoice_key, i.kind, i.credited_number, c.id, c.name, c.email, c.domain, c.language,
+	i.amount, i.balance, i.currency, i.issue_date, i.due_date, i.language, i.source, i.source_message_id, i.state,
+	i.missing, i.next_action, i.next_action_at, i.created_at, i.updated_at,
+	i.state_since, i.last_stage, i.promise_date, i.disputed_before, c.b2c, c.last_contact, c.last_inbound, c.away_until
+	FROM invoices i JOIN clients c ON c.id = i.client_id`
+
+type multiScanner struct {
+	r    scanner
+	tail []any
+}
+
+func (m multiScanner) Scan(dest ...any) error { return m.r.Scan(append(dest, m.tail...)...) }
+
+func scanChasing(r scanner) (ChasingInvoice, ChasingClient, error) {
+	var since, promise, lastContact, lastInbound, away sql.NullString
+	var lastStage, disputed, b2c int
+	inv, err := scanInvoice(multiScanner{r, []any{&since, &lastStage, &promise, &disputed, &b2c, &lastContact, &lastInbound, &away}})
+	if err != nil {
+		return ChasingInvoice{}, ChasingClient{}, err
+	}
+	ci := ChasingInvoice{Invoice: inv, StateSince: parseTS(since), LastStage: lastStage, PromiseDate: parseDate(promise), DisputedBefore: disputed != 0}
+	cc := ChasingClient{Client: inv.Client, B2C: b2c != 0, LastContact: parseTS(lastContact), LastInbound: parseTS(lastInbound), AwayUntil: parseDate(away)}
+	return ci, cc, nil
+}
+
+// SetPromise records the date a client promised to pay an invoice.
+func (t *Tx) SetPromise(invoiceID int64, date time.Time) error {
+	_, err := t.tx.ExecContext(t.ctx, `UPDATE invoices SET promise_date = ?, updated_at = ? WHERE id = ?`, nullDate(date), ts(t.now), invoiceID)
+	if err != nil {
+		return fmt.Errorf("store: set promise of invoice %d: %w", invoiceID, err)
+	}
+	return nil
+}
+
+// ClientHeardFrom records a message from the client (and its out-of-office
+// return date, when it announced one).
+func (t *Tx) ClientHeardFrom(email string, at time.Time, awayUntil time.Time) error {
+	q := `UPDATE clients SET last_inbound = CASE WHEN last_inbound IS NULL OR last_inbound < ? THEN ? ELSE last_inbound END`
+	args := []any{ts(at), ts(at)}
+	if !awayUntil.IsZero() {
+		q += `, away_until = ?`
+		args = append(args, nullDate(awayUntil))
+	}
+	q += ` WHERE id = (SELECT client_id FROM client_emails WHERE email = ?)`
+	args = append(args, strings.ToLower(email))
+	if _, err := t.tx.ExecContext(t.ctx, q, args...); err != nil {
+		return fmt.Errorf("store: record inbound from %s: %w", email, err)
+	}
+	return nil
+}
+
+// NewDraft is a reminder ready to be held for review.
+type NewDraft struct {
+	ClientID         int64
+	Stage            string
+	StageNumber      int
+	Kind             string // message, formal_notice
+	To, Cc           []string
+	Subject          string
+	Body, HTML       string
+	HoldUntil        time.Time
+	MessageID        string // reserved now, used when sending
+	InReplyTo        string
+	References       []string
+	RequiresApproval bool
+	InvoiceIDs       []int64
+}
+
+// CreateDraft stores a held draft and logs it on each invoice.
+func (t *Tx) CreateDraft(n NewDraft, actor string) (int64, error) {
+	if n.Kind == "" {
+		n.Kind = "message"
+	}
+	res, err := t.tx.ExecContext(t.ctx, `INSERT INTO drafts (client_id, stage, stage_number, kind, to_addrs, cc_addrs, subject, body, html,
+		created_at, hold_until, status, message_id, in_reply_to, refs, requires_approval, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'held', ?, ?, ?, ?, ?)`,
+		n.ClientID, n.Stage, n.StageNumber, n.Kind, strings.Join(n.To, ","), strings.Join(n.Cc, ","), n.Subject, n.Body, n.HTML,
+		ts(t.now), ts(n.HoldUntil), n.MessageID, n.InReplyTo, strings.Join(n.References, " "), boolInt(n.RequiresApproval), ts(t.now))
+	if err != nil {
+		return 0, fmt.Errorf("store: create draft: %w", err)
+	}
+	id, _ := res.LastInsertId()
+	for _, inv := range n.InvoiceIDs {
+		if _, err := t.tx.ExecContext(t.ctx, `INSERT INTO draft_invoices (draft_id, invoice_id) VALUES (?, ?)`, id, inv); err != nil {
+			return 0, fmt.Errorf("store: link draft %d to invoice %d: %w", id, inv, err)
+		}
+		if _, err := t.AddEvent(Event{Kind: "draft_held", InvoiceID: inv, ClientID: n.ClientID, DraftID: id, Actor: actor,
+			Detail: jsonDetail(map[string]any{"stage": n.Stage, "hold_until": ts(n.HoldUntil), "subject": n.Subject})}); err != nil {
+			return 0, err
+		}
+	}
+	return id, nil
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+const draftSelect = `SELECT d.id, d.client_id, c.name, d.stage, d.to_addrs, d.cc_addrs, d.subject, d.body, d.created_at, d.hold_until,
+	d.status, d.message_id, COALESCE(d.imap_uid, 0), d.approved_by, d.approved_at, d.sent_at,
+	COALESCE((SELECT group_concat(i.id || ':' || i.number, ',') FROM draft_invoices di JOIN invoices i ON i.id = di.invoice_id
+		WHERE di.draft_id = d.id), '')
+	FROM drafts d JOIN clients c ON c.id = d.client_id`
+
+// DraftDetail is a draft with what sending needs.
+type DraftDetail struct {
+	Draft
+	StageNumber      int
+	Kind             string
+	HTML             string
+	InReplyTo        string
+	References       []string
+	RequiresApproval bool
+	SendAttempts     int
+	SMTPAcceptedAt   time.Time
+}
+
+// DraftDetail loads one draft by id.
+func (s *Store) DraftDetail(ctx context.Context, id int64) (DraftDetail, error) {
+	row := s.db.QueryRowContext(ctx, `SELECT stage_number, kind, html, in_reply_to, refs, requires_approval, send_attempts, smtp_accepted_at
+		FROM drafts WHERE id = ?`, id)
+	var d DraftDetail
+	var refs string
+	var req int
+	var accepted sql.NullString
+	if err := row.Scan(&d.StageNumber, &d.Kind, &d.HTML, &d.InReplyTo, &refs, &req, &d.SendAttempts, &accepted); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return d, fmt.Errorf("store: draft %d: %w", id, ErrNotFound)
+		}
+		return d, fmt.Errorf("store: draft %d: %w", id, err)
+	}
+	d.RequiresApproval = req != 0
+	d.SMTPAcceptedAt = parseTS(accepted)
+	if refs != "" {
+		d.References = strings.Fields(refs)
+	}
+	base, err := scanDraft(s.db.QueryRowContext(ctx, draftSelect+` WHERE d.id = ?`, id))
+	if err != nil {
+		return d, fmt.Errorf("store: draft %d: %w", id, err)
+	}
+	d.Draft = base
+	return d, nil
+}
+
+// SetDraftIMAPUID records where the Drafts copy lives (0: no copy).
+func (t *Tx) SetDraftIMAPUID(id int64, uid uint32) error {
+	var v any
+	if uid != 0 {
+		v = int64(uid)
+	}
+	_, err := t.tx.ExecContext(t.ctx, `UPDATE drafts SET imap_uid = ?, updated_at = ? WHERE id = ?`, v, ts(t.now), id)
+	if err != nil {
+		return fmt.Errorf("store: set IMAP UID of draft %d: %w", id, err)
+	}
+	return nil
+}
+
+// EditDraft adopts the user's edit of a held draft.
+func (t *Tx) EditDraft(id int64, subject, body, actor string) error {
+	_, err := t.tx.ExecContext(t.ctx, `UPDATE drafts SET subject = ?, body = ?, html = '', updated_at = ? WHERE id = ? AND status IN ('held', 'approved')`,
+		subject, body, ts(t.now), id)
+	if err != nil {
+		return fmt.Errorf("store: edit draft %d: %w", id, err)
+	}
+	_, err = t.AddEvent(Event{Kind: "draft_edited", DraftID: id, Actor: actor})
+	return err
+}
+
+// NoteSendAttempt counts an attempt and keeps the last error.
+func (t *Tx) NoteSendAttempt(id int64, errText string) error {
+	_, err := t.tx.ExecContext(t.ctx, `UPDATE drafts SET send_attempts = send_attempts + 1, last_error = ?, updated_at = ? WHERE id = ?`,
+		errText, ts(t.now), id)
+	if err != nil {
+		return fmt.Errorf("store: note send attempt of draft %d: %w", id, err)
+	}
+	return nil
+}
+
+// MarkSMTPAccepted records that the server took the message, before anything
+// else happens, so a crash afterwards never leads to a second submission.
+func (t *Tx) MarkSMTPAccepted(id int64) error {
+	_, err := t.tx.ExecContext(t.ctx, `UPDATE drafts SET smtp_accepted_at = ?, updated_at = ? WHERE id = ?`, ts(t.now), ts(t.now), id)
+	if err != nil {
+		return fmt.Errorf("store: mark draft %d accepted: %w", id, err)
+	}
+	return nil
+}
+
+// DraftSent completes a send: status, the stage reached by each invoice, and
+// the client's last contact.
+func (t *Tx) DraftSent(d DraftDetail, actor string) error {
+	if err := t.SetDraftStatus(d.ID, DraftSent, actor, ""); err != nil {
+		return err
+	}
+	for _, inv := range d.InvoiceIDs {
+		if _, err := t.tx.ExecContext(t.ctx, `UPDATE invoices SET last_stage = MAX(last_stage, ?), updated_at = ? WHERE id = ?`,
+			d.StageNumber, ts(t.now), inv); err != nil {
+			return fmt.Errorf("store: stage of invoice %d: %w", inv, err)
+		}
+		if _, err := t.AddEvent(Event{Kind: "reminder_sent", InvoiceID: inv, ClientID: d.ClientID, DraftID: d.ID, Actor: actor,
+			Detail: jsonDetail(map[string]any{"stage": d.Stage, "message_id": d.MessageID})}); err != nil {
+			return err
+		}
+	}
+	_, err := t.tx.ExecContext(t.ctx, `UPDATE clients SET last_contact = ? WHERE id = ?`, ts(t.now), d.ClientID)
+	if err != nil {
+		return fmt.Errorf("store: last contact of client %d: %w", d.ClientID, err)
+	}
+	return nil
+}
+
+// StageDone records a ladder stage reached without a mail (a call task, a
+// hand-off flag).
+func (t *Tx) StageDone(invoiceIDs []int64, stage int) error {
+	for _, inv := range invoiceIDs {
+		if _, err := t.tx.ExecContext(t.ctx, `UPDATE invoices SET last_stage = MAX(last_stage, ?), updated_at = ? WHERE id = ?`,
+			stage, ts(t.now), inv); err != nil {
+			return fmt.Errorf("store: stage of invoice %d: %w", inv, err)
+		}
+	}
+	return nil
+}

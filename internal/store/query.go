@@ -199,10 +199,10 @@ func splitList(s string) []string {
 
 // Flags lists flags with the given statuses (all when none), newest first.
 func (s *Store) Flags(ctx context.Context, statuses ...string) ([]Flag, error) {
-	q := `SELECT f.id, f.kind, COALESCE(f.invoice_id, 0), COALESCE(i.number, ''), COALESCE(f.client_id, 0),
+	q := `SELECT f.id, f.kind, COALESCE(f.invoice_id, 0), COALESCE(i.number, ''), COALESCE(c.id, 0),
 		COALESCE(c.name, ''), COALESCE(c.email, ''), COALESCE(f.message_id, 0), f.evidence, f.status, f.resolution,
 		f.created_at, f.resolved_at
-		FROM flags f LEFT JOIN invoices i ON i.id = f.invoice_id LEFT JOIN clients c ON c.id = f.client_id`
+		FROM flags f LEFT JOIN invoices i ON i.id = f.invoice_id LEFT JOIN clients c ON c.id = COALESCE(f.client_id, i.client_id)`
 	var args []any
 	if len(statuses) > 0 {
 		q += ` WHERE f.status IN (?` + strings.Repeat(`, ?`, len(statuses)-1) + `)`

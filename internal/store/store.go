@@ -162,6 +162,15 @@ func (s *Store) migrate(ctx context.Context, upTo int) error {
 			continue
 		}
 		err := s.inTx(ctx, func(tx *sql.Tx) error {
+			// Another process (a CLI command beside the daemon) may have
+			// applied it meanwhile: the check runs under the write lock.
+			var done int
+			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = ?`, m.Version).Scan(&done); err != nil {
+				return err
+			}
+			if done > 0 {
+				return nil
+			}
 			if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
 				return err
 			}

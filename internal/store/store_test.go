@@ -399,3 +399,24 @@ func countInvoicesReadOnly(t *testing.T, path string) int {
 	_ = s.db.QueryRow(`SELECT COUNT(*) FROM invoices`).Scan(&n)
 	return n
 }
+
+// Several processes opening a new database at once (the daemon and a CLI
+// command) all end up on the latest schema.
+func TestConcurrentOpenMigratesOnce(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "race.db")
+	errs := make(chan error, 6)
+	for range 6 {
+		go func() {
+			s, err := Open(context.Background(), path)
+			if err == nil {
+				s.Close()
+			}
+			errs <- err
+		}()
+	}
+	for range 6 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+}

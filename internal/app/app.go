@@ -11,6 +11,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/mail"
+	"os"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -19,8 +21,12 @@ import (
 	"github.com/relance/relance/internal/engine"
 	"github.com/relance/relance/internal/mailbox"
 	"github.com/relance/relance/internal/metrics"
+	"github.com/relance/relance/internal/outbox"
+	"github.com/relance/relance/internal/policy"
+	"github.com/relance/relance/internal/render"
 	"github.com/relance/relance/internal/store"
 	"github.com/relance/relance/internal/web"
+	"github.com/relance/relance/templates"
 )
 
 // ShutdownGrace bounds how long components get to stop after SIGTERM.
@@ -38,6 +44,8 @@ type Options struct {
 	Listener net.Listener
 	// OnListen is told the web server's address once it listens.
 	OnListen func(addr string)
+	// Fault is a test hook passed to the outbox (named points of a send).
+	Fault func(point string)
 }
 
 // App is a configured relance.
@@ -49,7 +57,9 @@ type App struct {
 	metrics *metrics.Metrics
 	engine  *engine.Engine
 	mailbox *mailbox.Client
+	outbox  *outbox.Outbox
 	synced  readiness
+	passes  chan struct{}
 }
 
 // New opens the store and wires every component; nothing runs yet.
@@ -81,14 +91,82 @@ func New(ctx context.Context, opt Options) (*App, error) {
 		TokenFile: cfg.IMAPTokenFile, Auth: cfg.IMAPAuth, TLS: cfg.IMAPTLS, Insecure: cfg.IMAPInsecure,
 		SentFolder: cfg.IMAPSentFolder, DraftsFolder: cfg.IMAPDraftsFolder, ExtraFolders: cfg.IMAPExtraFolders,
 		PollInterval: cfg.IMAPPollInterval, Logger: opt.Logger.With(slog.String("component", "mailbox")),
-		Observer: &mailboxObserver{m: a.metrics, ready: &a.synced}, Now: opt.Now,
+		Observer: &mailboxObserver{m: a.metrics, ready: &a.synced, poke: a.poke}, Now: opt.Now,
 	}, a.engine)
 	if err != nil {
 		st.Close()
 		return nil, fmt.Errorf("app: %w", err)
 	}
 	a.mailbox = mb
+	pol, err := LoadPolicy(cfg)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	var sender outbox.Sender
+	if cfg.Mode != config.ModeDryRun {
+		sender, err = outbox.NewSMTPSender(outbox.SMTPConfig{Addr: cfg.SMTPAddr, Username: cfg.SMTPUsername,
+			Password: cfg.SMTPPassword.Reveal(), TLS: cfg.SMTPTLS})
+		if err != nil {
+			st.Close()
+			return nil, fmt.Errorf("app: %w", err)
+		}
+	}
+	mode, err := policy.ParseMode(cfg.Mode)
+	if err != nil {
+		st.Close()
+		return nil, fmt.Errorf("app: RELANCE_MODE: %w", err)
+	}
+	a.outbox, err = outbox.New(outbox.Options{Store: st, Mailbox: mb, Sender: sender, Policy: pol, Mode: mode,
+		From: cfg.From, Business: business(cfg), Renderer: render.New(templates.FS), SaveSent: cfg.SaveSent,
+		Logger: opt.Logger.With(slog.String("component", "outbox")), Fault: opt.Fault})
+	if err != nil {
+		st.Close()
+		return nil, fmt.Errorf("app: %w", err)
+	}
+	a.passes = make(chan struct{}, 1)
 	return a, nil
+}
+
+// LoadPolicy reads RELANCE_POLICY_FILE (or the built-in defaults); the
+// business time zone comes from RELANCE_TIMEZONE unless the file sets one.
+func LoadPolicy(cfg *config.Config) (policy.Policy, error) {
+	pc := policy.DefaultConfig()
+	if cfg.PolicyFile != "" {
+		b, err := os.ReadFile(cfg.PolicyFile)
+		if err != nil {
+			return policy.Policy{}, fmt.Errorf("app: RELANCE_POLICY_FILE: %w", err)
+		}
+		pc, err = policy.DecodeConfig(b)
+		if err != nil {
+			return policy.Policy{}, fmt.Errorf("app: policy file %s: %w", cfg.PolicyFile, err)
+		}
+		if pc.TimeZone == "" {
+			pc.TimeZone = cfg.Timezone
+		}
+	} else {
+		pc.TimeZone = cfg.Timezone
+	}
+	p, err := pc.WithDefaults().Compile()
+	if err != nil {
+		return policy.Policy{}, fmt.Errorf("app: policy: %w", err)
+	}
+	return p, nil
+}
+
+func business(cfg *config.Config) render.Business {
+	b := render.Business{Name: cfg.BusinessName, Address: cfg.BusinessAddress, Phone: cfg.BusinessPhone,
+		SIREN: cfg.BusinessSIREN, IBAN: cfg.BusinessIBAN, BIC: cfg.BusinessBIC}
+	if a, err := mail.ParseAddress(cfg.From); err == nil {
+		b.Email = a.Address
+		if b.Name == "" {
+			b.Name = a.Name
+		}
+	}
+	if b.Name == "" {
+		b.Name = b.Email
+	}
+	return b
 }
 
 // Store gives commands run in-process access to the store.
@@ -104,7 +182,43 @@ func (a *App) Once(ctx context.Context) error {
 		return fmt.Errorf("app: sync: %w", err)
 	}
 	a.synced.mark()
+	if err := a.outbox.Pass(ctx, a.opt.Now()); err != nil {
+		return fmt.Errorf("app: outbox: %w", err)
+	}
 	return nil
+}
+
+// schedule runs outbox passes every PassInterval, and soon after the mailbox
+// reports new mail, until ctx ends.
+func (a *App) schedule(ctx context.Context) {
+	interval := a.cfg.PassInterval
+	if interval <= 0 {
+		interval = 5 * time.Minute
+	}
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		case <-a.passes:
+		}
+		if !a.synced.done() {
+			continue
+		}
+		if err := a.outbox.Pass(ctx, a.opt.Now()); err != nil && ctx.Err() == nil {
+			a.log.Warn("outbox pass failed", slog.Any("err", err))
+		}
+	}
+}
+
+// poke asks for an outbox pass soon, without blocking.
+func (a *App) poke() {
+	select {
+	case a.passes <- struct{}{}:
+	default:
+	}
 }
 
 // Run serves until ctx ends or a component fails. On ctx end, components get
@@ -140,6 +254,7 @@ func (a *App) Run(ctx context.Context) error {
 			cancel()
 		}
 	})
+	wg.Go(func() { a.schedule(runCtx) })
 	wg.Go(func() {
 		if err := a.mailbox.Run(runCtx); err != nil && runCtx.Err() == nil {
 			errs <- fmt.Errorf("app: mailbox: %w", err)
@@ -202,6 +317,7 @@ func (r *readiness) done() bool { return r.ok.Load() }
 type mailboxObserver struct {
 	m     *metrics.Metrics
 	ready *readiness
+	poke  func()
 	mu    sync.Mutex
 	seen  map[mailbox.Role]bool
 }
@@ -224,8 +340,12 @@ func (o *mailboxObserver) FolderSynced(folder string, role mailbox.Role, at time
 	}
 	o.seen[role] = true
 	if o.seen[mailbox.RoleInbox] && o.seen[mailbox.RoleSent] {
+		first := !o.ready.done()
 		o.ready.mark()
 		o.m.LastSync.Set(float64(at.Unix()))
+		if first || role == mailbox.RoleInbox || role == mailbox.RoleDrafts {
+			o.poke()
+		}
 	}
 }
 

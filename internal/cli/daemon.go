@@ -82,7 +82,7 @@ func cmdRun(ctx context.Context, env *Env, args []string) int {
 	}
 	logger := cfg.Logger(env.Stderr)
 	a, err := app.New(ctx, app.Options{Config: cfg, Logger: logger, Now: now, OnListen: env.Ready,
-		BuildInfo: metrics.BuildInfo{Version: env.Build.Version, Revision: env.Build.Revision}})
+		BuildInfo: metrics.BuildInfo{Version: env.Build.Version, Revision: env.Build.Revision}, Fault: faultHook()})
 	if err != nil {
 		return errorf(env, "%v", err)
 	}
@@ -135,7 +135,7 @@ func cmdDemo(ctx context.Context, env *Env, args []string) int {
 	}
 	cfg := &config.Config{
 		IMAPAddr: denv.IMAPAddr, IMAPUsername: denv.Username, IMAPPassword: config.Secret(denv.Password),
-		IMAPAuth: "plain", IMAPTLS: config.TLSNone, IMAPPollInterval: 5 * time.Second,
+		IMAPAuth: "plain", IMAPTLS: config.TLSNone, IMAPPollInterval: 5 * time.Second, PassInterval: 30 * time.Second,
 		SMTPAddr: denv.SMTPAddr, SMTPUsername: denv.Username, SMTPPassword: config.Secret(denv.Password),
 		SMTPTLS: config.TLSNone, SaveSent: true,
 		From: "Atelier Moreau <" + denv.Username + ">", DB: dbPath, HTTPAddr: ln.Addr().String(),
@@ -175,4 +175,20 @@ func indent(s string) string {
 		}
 	}
 	return out
+}
+
+// faultHook lets crash tests kill the process at a named point of a send
+// (RELANCETEST_FAULT=kill-after-smtp). The variable sits outside the RELANCE_
+// namespace on purpose: it is not configuration.
+func faultHook() func(string) {
+	if os.Getenv("RELANCETEST_FAULT") != "kill-after-smtp" {
+		return nil
+	}
+	return func(point string) {
+		if point == "after-smtp" {
+			p, _ := os.FindProcess(os.Getpid())
+			_ = p.Kill()
+			select {} // never continue past the fault point
+		}
+	}
 }

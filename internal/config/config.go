@@ -86,6 +86,14 @@ type Config struct {
 	From     string `envconfig:"FROM" desc:"From address of reminders, e.g. \"Atelier Moreau <factures@example.fr>\" (required)"`
 	NotifyTo string `envconfig:"NOTIFY_TO" desc:"address of the daily digest (optional)"`
 
+	BusinessName    string        `envconfig:"BUSINESS_NAME" desc:"name printed in reminders (defaults to the display name of FROM)"`
+	BusinessAddress string        `envconfig:"BUSINESS_ADDRESS" desc:"postal address printed in letters, e.g. \"12 rue des Tanneurs, 69001 Lyon\""`
+	BusinessPhone   string        `envconfig:"BUSINESS_PHONE" desc:"phone number printed in reminders"`
+	BusinessSIREN   string        `envconfig:"BUSINESS_SIREN" desc:"SIREN/SIRET printed in the formal notice"`
+	BusinessIBAN    string        `envconfig:"BUSINESS_IBAN" desc:"IBAN printed for payment by transfer"`
+	BusinessBIC     string        `envconfig:"BUSINESS_BIC" desc:"BIC printed with the IBAN"`
+	PassInterval    time.Duration `envconfig:"PASS_INTERVAL" default:"5m" desc:"how often held drafts are re-checked and due reminders prepared"`
+
 	DB         string `envconfig:"DB" default:"relance.db" desc:"path of the SQLite database file"`
 	PolicyFile string `envconfig:"POLICY_FILE" desc:"policy file (ladder, calendar, per-client overrides); built-in defaults when empty"`
 	HTTPAddr   string `envconfig:"HTTP_ADDR" default:"127.0.0.1:8025" desc:"listen address of the web page, /metrics, /healthz, /readyz"`
@@ -198,6 +206,9 @@ func (c *Config) Validate() error {
 				bad("IMAP_TOKEN_FILE", "cannot read token file: %v", err)
 			}
 		}
+	}
+	if c.PassInterval < time.Second {
+		bad("PASS_INTERVAL", "must be at least 1s, got %s", c.PassInterval)
 	}
 	if c.IMAPPollInterval < time.Second {
 		bad("IMAP_POLL_INTERVAL", "must be at least 1s, got %s", c.IMAPPollInterval)

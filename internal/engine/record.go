@@ -193,4 +193,3 @@ func shortID(msgID string) string {
 	}
 	return msgID
 }
-

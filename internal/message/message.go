@@ -19,9 +19,15 @@ type Address struct {
 type Attachment struct {
 	Filename    string `json:"filename,omitempty"`
 	ContentType string `json:"content_type"` // lower-case media type, e.g. "application/pdf"
-	Size        int    `json:"size"`          // decoded size in bytes (or as announced when skipped)
+	Size        int    `json:"size"`         // decoded size in bytes (or as announced when skipped)
 	Data        []byte `json:"-"`
 	Truncated   bool   `json:"truncated,omitempty"` // Data not kept because it exceeded the limit
+	// Section is the IMAP section of the part ("2.1"), so a caller can fetch
+	// bytes it was not given.
+	Section string `json:"section,omitempty"`
+	// Missing is set when the part's body was not fetched (Assemble given a
+	// Part without Body): Size is the encoded size announced.
+	Missing bool `json:"missing,omitempty"`
 }
 
 // Message is a parsed, normalized mail.
@@ -48,6 +54,10 @@ type Message struct {
 
 	Attachments []Attachment `json:"attachments,omitempty"`
 
+	// Embedded holds the attached messages (message/rfc822 parts), parsed:
+	// the original of a bounce, a forwarded mail.
+	Embedded []*Message `json:"embedded,omitempty"`
+
 	// Report is set for multipart/report messages (delivery status
 	// notifications, disposition notifications).
 	Report *Report `json:"report,omitempty"`
@@ -64,6 +74,12 @@ type Report struct {
 	Status     string   `json:"status,omitempty"`
 	Recipients []string `json:"recipients,omitempty"` // Final-Recipient / Original-Recipient addresses
 	Diagnostic string   `json:"diagnostic,omitempty"`
+
+	// OriginalMessageID and OriginalSubject identify the message the report
+	// is about, taken from the attached original (message/rfc822 or
+	// text/rfc822-headers) or an MDN's Original-Message-ID field.
+	OriginalMessageID string `json:"original_message_id,omitempty"`
+	OriginalSubject   string `json:"original_subject,omitempty"`
 }
 
 // Get returns the first value of a header field (case-insensitive name), or "".

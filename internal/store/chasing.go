@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/shopspring/decimal"
 )
 
 // ChasingInvoice is an invoice with what the decision core needs.
@@ -356,4 +358,49 @@ func (t *Tx) StageDone(invoiceIDs []int64, stage int) error {
 		}
 	}
 	return nil
+}
+
+// Payments lists the payments recorded for an invoice, oldest first.
+func (s *Store) Payments(ctx context.Context, invoiceID int64) ([]Payment, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, COALESCE(invoice_id, 0), COALESCE(client_id, 0), amount, currency, paid_on, source,
+		payer, reference, COALESCE(external_ref, '') FROM payments WHERE invoice_id = ? ORDER BY paid_on, id`, invoiceID)
+	if err != nil {
+		return nil, fmt.Errorf("store: payments of invoice %d: %w", invoiceID, err)
+	}
+	defer rows.Close()
+	var out []Payment
+	for rows.Next() {
+		var p Payment
+		var amount string
+		var paidOn sql.NullString
+		if err := rows.Scan(&p.ID, &p.InvoiceID, &p.ClientID, &amount, &p.Currency, &paidOn, &p.Source, &p.Payer, &p.Reference, &p.ExternalRef); err != nil {
+			return nil, fmt.Errorf("store: payments of invoice %d: %w", invoiceID, err)
+		}
+		p.Amount, _ = decimal.NewFromString(amount)
+		p.PaidOn = parseDate(paidOn)
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// DraftByMessageID finds the draft that reserved a Message-ID.
+func (s *Store) DraftByMessageID(ctx context.Context, msgID string) (Draft, error) {
+	d, err := scanDraft(s.db.QueryRowContext(ctx, draftSelect+` WHERE d.message_id = ?`, msgID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Draft{}, fmt.Errorf("store: draft with Message-ID %q: %w", msgID, ErrNotFound)
+	}
+	return d, err
+}
+
+// OpenFlagExists tells whether an unresolved flag of this kind exists for the
+// invoice (or the client when invoiceID is 0), so recurring signals are
+// raised once.
+func (t *Tx) OpenFlagExists(kind string, invoiceID, clientID int64) (bool, error) {
+	var n int
+	err := t.tx.QueryRowContext(t.ctx, `SELECT COUNT(*) FROM flags WHERE kind = ? AND status <> 'resolved'
+		AND COALESCE(invoice_id, 0) = ? AND (? = 0 OR COALESCE(client_id, 0) = ?)`, kind, invoiceID, clientID, clientID).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("store: look up flag %s: %w", kind, err)
+	}
+	return n > 0, nil
 }

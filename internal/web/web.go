@@ -4,8 +4,8 @@ package web
 
 import (
 	"context"
-	"fmt"
 	"embed"
+	"fmt"
 	"html/template"
 	"log/slog"
 	"net/http"

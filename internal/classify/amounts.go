@@ -1,0 +1,72 @@
+package classify
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/shopspring/decimal"
+)
+
+// Amounts need a currency next to them: bare numbers in replies are invoice
+// numbers, phone numbers and dates far more often than money.
+var (
+	reAmountAfter  = regexp.MustCompile(`(\d{1,3}(?:[  .,']\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?) ?(€|eur\b|euros?\b|\$|usd\b|£|gbp\b|chf\b|k€)`)
+	reAmountBefore = regexp.MustCompile(`(€|\$|£|eur|usd|gbp|chf) ?(\d{1,3}(?:[ ,.']\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?)\b`)
+)
+
+// findAmounts returns the money amounts mentioned in folded text, in order,
+// without duplicates.
+func findAmounts(s string) []decimal.Decimal {
+	var out []decimal.Decimal
+	seen := map[string]bool{}
+	add := func(raw string, thousands bool) {
+		d, ok := parseAmount(raw)
+		if !ok {
+			return
+		}
+		if thousands {
+			d = d.Mul(decimal.NewFromInt(1000))
+		}
+		if k := d.String(); !seen[k] {
+			seen[k] = true
+			out = append(out, d)
+		}
+	}
+	for _, m := range reAmountAfter.FindAllStringSubmatch(s, -1) {
+		add(m[1], m[2] == "k€")
+	}
+	for _, m := range reAmountBefore.FindAllStringSubmatch(s, -1) {
+		add(m[2], false)
+	}
+	return out
+}
+
+// parseAmount reads "1 250,50", "1.250,50", "1,250.50", "1250.5" and "1'250".
+// The last separator followed by one or two digits is the decimal mark; any
+// other separator groups thousands.
+func parseAmount(raw string) (decimal.Decimal, bool) {
+	raw = strings.TrimSpace(raw)
+	last := strings.LastIndexAny(raw, ".,")
+	intPart, frac := raw, ""
+	if last >= 0 && len(raw)-last-1 <= 2 && len(raw)-last-1 > 0 {
+		intPart, frac = raw[:last], raw[last+1:]
+	}
+	intPart = strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' {
+			return r
+		}
+		return -1
+	}, intPart)
+	if intPart == "" {
+		return decimal.Decimal{}, false
+	}
+	num := intPart
+	if frac != "" {
+		num += "." + frac
+	}
+	d, err := decimal.NewFromString(num)
+	if err != nil || d.IsZero() {
+		return decimal.Decimal{}, false
+	}
+	return d, true
+}

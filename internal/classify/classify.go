@@ -1,0 +1,267 @@
+// Package classify reads a client's reply to a payment reminder and decides
+// what it means: paid, a promise (with its date), a dispute, a grievance,
+// hardship, a question, an automatic reply, a bounce, or nothing actionable.
+//
+// It is deterministic and offline: weighted French/English lexicons and rules
+// over the folded text of the reply (quoted history and signatures removed),
+// after header-based detection of automatic mail. Every decision carries the
+// sentences and signals that produced it so a human can check it.
+package classify
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/relance/relance/internal/message"
+	"github.com/relance/relance/internal/reply"
+)
+
+// Class is the meaning of a reply.
+type Class string
+
+// The classes of the classify contract.
+const (
+	Paid        Class = "paid"
+	Promise     Class = "promise"
+	Dispute     Class = "dispute"
+	Grievance   Class = "grievance"
+	Hardship    Class = "hardship"
+	InfoRequest Class = "info_request"
+	AutoReply   Class = "auto_reply"
+	Bounce      Class = "bounce"
+	Other       Class = "other"
+)
+
+// Classes lists every class in a stable order.
+func Classes() []Class {
+	return []Class{Paid, Promise, Dispute, Grievance, Hardship, InfoRequest, AutoReply, Bounce, Other}
+}
+
+// NeedsHuman reports whether replies of this class must be handled by a
+// person before any further reminder.
+func (c Class) NeedsHuman() bool {
+	return c == Dispute || c == Grievance || c == Hardship
+}
+
+// Evidence is one reason behind a decision: the sentence (or header) and the
+// signal that fired on it, with its weight. Weight 0 marks a signal that was
+// seen but discounted (negated, for instance).
+type Evidence struct {
+	Sentence string  `json:"sentence"`
+	Signal   string  `json:"signal"`
+	Weight   float64 `json:"weight"`
+}
+
+// Result is the decision on one message.
+type Result struct {
+	Class      Class
+	NeedsHuman bool
+	Confidence float64 // 0..1
+	Language   string  // "fr" or "en"
+	// PromiseDate is the date the client committed to, when stated;
+	// ReturnDate is the end of an out-of-office. Both are calendar days at
+	// midnight UTC, resolved against the mail's Date.
+	PromiseDate *time.Time
+	ReturnDate  *time.Time
+	Amounts     []decimal.Decimal // money amounts mentioned in the reply
+	Evidence    []Evidence
+}
+
+// Options tunes classification.
+type Options struct {
+	// Location is the time zone in which relative dates ("demain") are
+	// read. Nil means the zone of the mail's own Date header.
+	Location *time.Location
+	// Threshold is the score a class needs to be chosen over Other.
+	Threshold float64
+	// HumanThreshold is the score at which dispute, grievance or hardship
+	// wins over the other classes. Lower means more flags.
+	HumanThreshold float64
+}
+
+// DefaultOptions returns the tuned defaults.
+func DefaultOptions() Options {
+	return Options{Threshold: 1.5, HumanThreshold: 1.5}
+}
+
+// jsonResult is the classify CLI contract.
+type jsonResult struct {
+	File        string     `json:"file"`
+	Class       Class      `json:"class"`
+	NeedsHuman  bool       `json:"needs_human"`
+	Confidence  float64    `json:"confidence"`
+	Language    string     `json:"language"`
+	PromiseDate *string    `json:"promise_date"`
+	ReturnDate  *string    `json:"return_date"`
+	Evidence    []Evidence `json:"evidence"`
+}
+
+// JSON encodes r as one object of the `relance classify --json` contract.
+func (r Result) JSON(file string) ([]byte, error) {
+	day := func(t *time.Time) *string {
+		if t == nil {
+			return nil
+		}
+		s := t.Format(time.DateOnly)
+		return &s
+	}
+	ev := r.Evidence
+	if ev == nil {
+		ev = []Evidence{}
+	}
+	b, err := json.Marshal(jsonResult{
+		File: file, Class: r.Class, NeedsHuman: r.NeedsHuman,
+		Confidence: math.Round(r.Confidence*100) / 100, Language: r.Language,
+		PromiseDate: day(r.PromiseDate), ReturnDate: day(r.ReturnDate), Evidence: ev,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("classify: encode result: %w", err)
+	}
+	return b, nil
+}
+
+// Classify decides what m means. It never fails: a message it cannot read is
+// Other with low confidence.
+func Classify(m *message.Message, opt Options) Result {
+	if m == nil {
+		return Result{Class: Other, Confidence: 0.1, Language: "fr"}
+	}
+	if opt.Threshold <= 0 {
+		opt.Threshold = DefaultOptions().Threshold
+	}
+	if opt.HumanThreshold <= 0 {
+		opt.HumanThreshold = DefaultOptions().HumanThreshold
+	}
+	ref := referenceDay(m.Date, opt.Location)
+	subject := fold(m.Subject)
+	whole := fold(m.Text)
+
+	if ok, ev := detectBounce(m, subject, whole); ok {
+		return Result{Class: Bounce, Confidence: confidenceOf(ev), Language: detectLanguage(whole + " " + subject), Evidence: ev}
+	}
+	r := reply.Strip(m.Text)
+	if ok, ev := detectAutoReply(m, subject, whole); ok {
+		res := Result{Class: AutoReply, Confidence: confidenceOf(ev), Language: detectLanguage(fold(r.Body) + " " + subject), Evidence: ev}
+		if t, e, found := returnDate(subject+". "+fold(r.Body), ref); found {
+			res.ReturnDate = &t
+			res.Evidence = append(res.Evidence, e)
+		}
+		return res
+	}
+
+	text, fromQuote := r.Body, false
+	if strings.TrimSpace(text) == "" {
+		// The new words sit inside the quote: drop one level of ">" and
+		// strip again, so the reminder we sent is left out.
+		text, fromQuote = reply.Strip(unquote(r.Quoted)).Body, true
+	}
+	res := judge(text, ref, opt)
+	if fromQuote {
+		res.Confidence *= 0.7
+		res.Evidence = append(res.Evidence, Evidence{Sentence: "(reply body empty: read the quoted part)", Signal: "fallback:quoted", Weight: 0})
+	}
+	return res
+}
+
+// referenceDay is the calendar day of the mail in loc (or its own zone), as
+// midnight UTC: relative dates count calendar days from it.
+func referenceDay(d time.Time, loc *time.Location) time.Time {
+	if d.IsZero() {
+		return time.Time{}
+	}
+	if loc != nil {
+		d = d.In(loc)
+	}
+	return time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, time.UTC)
+}
+
+// unquote removes ">" markers and attribution lines from quoted text, for
+// replies whose only new words sit inside the quote.
+func unquote(q string) string {
+	var b strings.Builder
+	for _, l := range strings.Split(q, "\n") {
+		t := strings.TrimPrefix(strings.TrimLeft(l, " \t"), ">")
+		t = strings.TrimPrefix(t, " ")
+		if t == "" {
+			b.WriteByte('\n')
+			continue
+		}
+		b.WriteString(t)
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+func confidenceOf(ev []Evidence) float64 {
+	s := 0.0
+	for _, e := range ev {
+		s += e.Weight
+	}
+	c := 0.6 + s/10
+	if c > 0.99 {
+		c = 0.99
+	}
+	return c
+}
+
+// returnDate finds the end of an absence in folded out-of-office text.
+func returnDate(s string, ref time.Time) (time.Time, Evidence, bool) {
+	dates := findDates(s, ref)
+	if len(dates) == 0 {
+		return time.Time{}, Evidence{}, false
+	}
+	cues := reReturnCue.FindAllStringIndex(s, -1)
+	// "back on" names the return day itself; "until" names the last day
+	// away. Prefer the former when the text says both.
+	sort.SliceStable(cues, func(i, j int) bool {
+		return !reUntilCue.MatchString(s[cues[i][0]:cues[i][1]]) && reUntilCue.MatchString(s[cues[j][0]:cues[j][1]])
+	})
+	for _, cue := range cues {
+		for _, d := range dates {
+			if d.start < cue[1] || d.start-cue[1] > 40 {
+				continue
+			}
+			t := d.t
+			if reUntilCue.MatchString(s[cue[0]:cue[1]]) {
+				// "absent jusqu'au 4 janvier (inclus)": back the next day.
+				t = t.AddDate(0, 0, 1)
+			}
+			if !ref.IsZero() && t.Before(ref) {
+				continue
+			}
+			return t, Evidence{Sentence: sentenceAround(s, cue[0], d.end), Signal: "auto:return_date", Weight: 0}, true
+		}
+	}
+	return time.Time{}, Evidence{}, false
+}
+
+func sentenceAround(s string, start, end int) string {
+	a := strings.LastIndexAny(s[:start], ".!?\n")
+	b := strings.IndexAny(s[end:], ".!?\n")
+	if b < 0 {
+		b = len(s)
+	} else {
+		b += end
+	}
+	return clip(strings.TrimSpace(s[a+1 : b]))
+}
+
+func clip(s string) string {
+	const max = 300
+	if len(s) <= max {
+		return s
+	}
+	cut := max
+	for cut > 0 && !utf8RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
+}
+
+func utf8RuneStart(b byte) bool { return b&0xC0 != 0x80 }

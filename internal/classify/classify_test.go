@@ -1,0 +1,207 @@
+package classify
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/relance/relance/internal/message"
+)
+
+// Wednesday 3 December 2025, late evening in Paris: the calendar day is the
+// sender's, not UTC's.
+var refDate = time.Date(2025, 12, 3, 23, 30, 0, 0, time.FixedZone("CET", 3600))
+
+func TestPromiseDates(t *testing.T) {
+	tests := []struct{ text, want string }{
+		{"Le virement part demain.", "2025-12-04"},
+		{"Je vous paie après-demain.", "2025-12-05"},
+		{"Je paie apres demain", "2025-12-05"},
+		{"Virement lundi prochain.", "2025-12-08"},
+		{"Je règle vendredi prochain.", "2025-12-05"},
+		{"Paiement fin du mois.", "2025-12-31"},
+		{"Règlement fin de semaine.", "2025-12-05"},
+		{"Je vous règle le 15 décembre.", "2025-12-15"},
+		{"Paiement prévu le 15/12.", "2025-12-15"},
+		{"Paiement prévu le 15/12/2026.", "2026-12-15"},
+		{"Règlement sous huitaine.", "2025-12-11"},
+		{"Règlement sous quinzaine.", "2025-12-18"},
+		{"Le paiement sera fait d'ici 10 jours.", "2025-12-13"},
+		{"I will pay next Friday.", "2025-12-05"},
+		{"I'll pay tomorrow.", "2025-12-04"},
+		{"We'll pay by the end of the month.", "2025-12-31"},
+		{"Will pay by the 15th.", "2025-12-15"},
+		{"We will pay within 10 days.", "2025-12-13"},
+		{"We'll settle it next week.", "2025-12-12"},
+		{"Le chèque partira début janvier.", "2026-01-05"},
+		{"Nous réglerons le 5 janvier.", "2026-01-05"},
+		{"Payment will be made on December 19.", "2025-12-19"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			res := Classify(&message.Message{Text: tt.text, Date: refDate}, DefaultOptions())
+			got := ""
+			if res.PromiseDate != nil {
+				got = res.PromiseDate.Format(time.DateOnly)
+			}
+			if res.Class != Promise || got != tt.want {
+				t.Errorf("class %s date %q, want promise %s; evidence %+v", res.Class, got, tt.want, res.Evidence)
+			}
+		})
+	}
+}
+
+func TestHumanClasses(t *testing.T) {
+	tests := []struct {
+		text string
+		want Class
+	}{
+		{"aucun souci avec le chantier, le virement part demain", Promise},
+		{"Fait.", Paid},
+		{"ok", Other},
+		{"c'est réglé", Paid},
+		{"C'EST REGLE", Paid},
+		{"Done", Paid},
+		{"Nous contestons cette facture.", Dispute},
+		{"No problem with the work, we'll pay on Friday.", Promise},
+		{"Nous n'avons aucune réclamation, le paiement est parti hier.", Paid},
+		{"Notre client ne nous a pas payé, pouvons-nous payer en deux fois ?", Hardship},
+		{"Merci de nous relancer alors que nous attendons toujours le devis corrigé.", Grievance},
+		{"Bravo pour la relance, comme d'habitude.", Grievance},
+		{"Could you send the invoice again with our PO number?", InfoRequest},
+		{"We never ordered the extra work and will not pay for it.", Dispute},
+	}
+	for _, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			res := Classify(&message.Message{Text: tt.text, Date: refDate}, DefaultOptions())
+			if res.Class != tt.want {
+				t.Errorf("class %s, want %s; evidence %+v", res.Class, tt.want, res.Evidence)
+			}
+			if res.NeedsHuman != tt.want.NeedsHuman() {
+				t.Errorf("needs_human %v for %s", res.NeedsHuman, tt.want)
+			}
+			if res.Class != Other && len(res.Evidence) == 0 {
+				t.Error("decision without evidence")
+			}
+		})
+	}
+}
+
+func TestAutomaticMail(t *testing.T) {
+	h := func(kv ...string) map[string][]string {
+		m := map[string][]string{}
+		for i := 0; i+1 < len(kv); i += 2 {
+			m[kv[i]] = append(m[kv[i]], kv[i+1])
+		}
+		return m
+	}
+	tests := []struct {
+		name string
+		m    message.Message
+		want Class
+		ret  string
+	}{
+		{"auto-submitted", message.Message{Header: h("Auto-Submitted", "auto-replied"), Text: "Je suis absent."}, AutoReply, ""},
+		{"auto-submitted no", message.Message{Header: h("Auto-Submitted", "no"), Text: "Le virement part demain."}, Promise, ""},
+		{"x-autoreply", message.Message{Header: h("X-Autoreply", "yes"), Text: "Away"}, AutoReply, ""},
+		{"precedence auto_reply", message.Message{Header: h("Precedence", "auto_reply"), Text: "Away"}, AutoReply, ""},
+		{"precedence bulk alone", message.Message{Header: h("Precedence", "bulk"), Text: "Le virement part demain."}, Promise, ""},
+		{"x-auto-response-suppress alone", message.Message{Header: h("X-Auto-Response-Suppress", "All"), Text: "Payé hier."}, Paid, ""},
+		{"apple vacation", message.Message{Header: h("X-Apple-Action", "VACATION"), Text: "On holiday"}, AutoReply, ""},
+		{"subject fr nbsp", message.Message{Subject: "Réponse automatique\u00a0: Relance", Text: "Absent."}, AutoReply, ""},
+		{"subject out of office", message.Message{Subject: "Out of Office: Invoice 12", Text: "Away."}, AutoReply, ""},
+		{"subject de", message.Message{Subject: "Abwesenheitsnotiz: Rechnung", Text: "Nicht im Büro."}, AutoReply, ""},
+		{"subject it", message.Message{Subject: "Risposta automatica: fattura", Text: "Fuori ufficio."}, AutoReply, ""},
+		{"subject es", message.Message{Subject: "Respuesta automática: factura", Text: "Fuera."}, AutoReply, ""},
+		{"subject nl", message.Message{Subject: "Automatisch antwoord: factuur", Text: "Afwezig."}, AutoReply, ""},
+		{"read receipt", message.Message{Report: &message.Report{Type: "disposition-notification"}, Text: "Lu."}, AutoReply, ""},
+		{"noreply sender", message.Message{From: message.Address{Email: "no-reply@shop.example"}, Text: "Merci."}, AutoReply, ""},
+		{"dsn", message.Message{Report: &message.Report{Type: "delivery-status", Action: "failed"}}, Bounce, ""},
+		{"daemon", message.Message{From: message.Address{Email: "MAILER-DAEMON@mx.example"}, Subject: "failure notice"}, Bounce, ""},
+		{"non remis", message.Message{From: message.Address{Email: "x@y.fr"}, Subject: "Non remis : Relance facture"}, Bounce, ""},
+		{"echec remise", message.Message{Subject: "Échec de la remise : Relance"}, Bounce, ""},
+		{"return date fr", message.Message{Date: refDate, Header: h("Auto-Submitted", "auto-replied"), Text: "Je suis absente, de retour le 8 décembre."}, AutoReply, "2025-12-08"},
+		{"return date inclusive", message.Message{Date: refDate, Header: h("Auto-Submitted", "auto-replied"), Text: "Absent jusqu'au 4 janvier inclus."}, AutoReply, "2026-01-05"},
+		{"return date en", message.Message{Date: refDate, Subject: "Out of office", Text: "I will be back on Monday 8th December."}, AutoReply, "2025-12-08"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.m.Date.IsZero() {
+				tt.m.Date = refDate
+			}
+			res := Classify(&tt.m, DefaultOptions())
+			if res.Class != tt.want {
+				t.Fatalf("class %s, want %s; evidence %+v", res.Class, tt.want, res.Evidence)
+			}
+			got := ""
+			if res.ReturnDate != nil {
+				got = res.ReturnDate.Format(time.DateOnly)
+			}
+			if got != tt.ret {
+				t.Errorf("return date %q, want %q", got, tt.ret)
+			}
+		})
+	}
+}
+
+func TestAmounts(t *testing.T) {
+	res := Classify(&message.Message{Date: refDate, Text: "Nous avons réglé 1 500,00 € sur les 2 100 €, le reste (600 EUR) suivra. Also £1,250.50."}, DefaultOptions())
+	var got []string
+	for _, a := range res.Amounts {
+		got = append(got, a.String())
+	}
+	if strings.Join(got, " ") != "1500 2100 600 1250.5" {
+		t.Errorf("amounts %v", got)
+	}
+}
+
+func TestJSONContract(t *testing.T) {
+	res := Classify(&message.Message{Date: refDate, Text: "Le virement part demain."}, DefaultOptions())
+	b, err := res.JSON("a.eml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"file", "class", "needs_human", "confidence", "language", "promise_date", "return_date", "evidence"} {
+		if _, ok := m[k]; !ok {
+			t.Errorf("missing %q in %s", k, b)
+		}
+	}
+	if m["promise_date"] != "2025-12-04" || m["return_date"] != nil || m["class"] != "promise" {
+		t.Errorf("unexpected %s", b)
+	}
+}
+
+func FuzzClassify(f *testing.F) {
+	files, _ := filepath.Glob(filepath.Join("testdata", "corpus", "*.eml"))
+	for i, file := range files {
+		if i%10 != 0 {
+			continue
+		}
+		if raw, err := os.ReadFile(file); err == nil {
+			f.Add(string(raw), "Re: Relance", "client@example.com")
+		}
+	}
+	f.Add("Fait.", "Out of Office", "no-reply@x")
+	f.Add("le 31/02 ou le 99/99/9999, sous 999 jours", "Lu :", "MAILER-DAEMON")
+	f.Fuzz(func(t *testing.T, text, subject, from string) {
+		m := &message.Message{Text: text, Subject: subject, From: message.Address{Email: from}, Date: refDate,
+			Header: map[string][]string{"Auto-Submitted": {subject}}}
+		res := Classify(m, DefaultOptions())
+		if res.NeedsHuman != res.Class.NeedsHuman() {
+			t.Fatalf("needs_human %v for %s", res.NeedsHuman, res.Class)
+		}
+		if res.Confidence < 0 || res.Confidence > 1 {
+			t.Fatalf("confidence %v", res.Confidence)
+		}
+		if _, err := res.JSON("f"); err != nil {
+			t.Fatal(err)
+		}
+	})
+}

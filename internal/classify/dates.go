@@ -1,0 +1,499 @@
+package classify
+
+import (
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// dateMention is a date found in folded text, resolved against the mail's
+// date. Explicit mentions (a day with a month) outrank vague ones ("next
+// week") when a sentence holds both.
+type dateMention struct {
+	start, end int
+	t          time.Time // midnight UTC
+	explicit   bool
+	dayOnly    bool // "le 15": resolved forward, unreliable in past tense
+	phrase     string
+}
+
+const monthNames = `janvier|janv|fevrier|fevr|fev|mars|avril|avr|mai|juin|juillet|juil|aout|septembre|sept|octobre|oct|novembre|nov|decembre|dec|january|jan|february|feb|march|mar|april|apr|may|june|jun|july|jul|august|aug|september|sep|october|november|december`
+
+const numberWords = `\d{1,3}|un|une|deux|trois|quatre|cinq|six|sept|huit|dix|quinze|vingt|trente|one|two|three|four|five|seven|eight|ten|fifteen|twenty|thirty|a|an|a couple of|quelques|a few`
+
+var (
+	reISO      = regexp.MustCompile(`\b(\d{4})-(\d{1,2})-(\d{1,2})\b`)
+	reNumeric  = regexp.MustCompile(`\b(\d{1,2})[/.](\d{1,2})(?:[/.](\d{4}|\d{2}))?\b`)
+	reDayMonth = regexp.MustCompile(`\b(\d{1,2})(?:er|st|nd|rd|th)? (?:of )?(` + monthNames + `)\b\.?(?: (\d{4}))?`)
+	reMonthDay = regexp.MustCompile(`\b(` + monthNames + `)\.? (\d{1,2})(?:st|nd|rd|th)?\b(?:,? (\d{4}))?`)
+	reRelDay   = regexp.MustCompile(`\b(apres-demain|apres demain|day after tomorrow|demain|dmain|tomorrow|tomorow|tommorow|tommorrow|tmrw|2moro|aujourd'hui|aujourd hui|aujourdhui|ce jour|today|tonight|ce soir|cet apres-midi|this afternoon|this morning|ce matin|hier|yesterday|avant-hier)\b`)
+	reWeekday  = regexp.MustCompile(`\b(?:(next|this|coming|on|by|ce|d'ici|avant|des|depuis|since|last) )?(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|monday|tuesday|wednesday|thursday|friday|saturday|sunday)( prochain| qui vient| dernier| passe)?\b`)
+	reMonthEnd = regexp.MustCompile(`\b(?:(?:la |a la |en |d'ici (?:la )?|avant la |by the |at the |by |at )?(fin (?:du |de |de ce )?mois(?: prochain)?|end of (?:the |this )?month|end of next month|month[- ]end|fin (?:` + monthNames + `)|end of (?:` + monthNames + `)|debut (?:du |de )?mois(?: prochain)?|early next month|beginning of next month|start of next month|debut (?:` + monthNames + `)|early (?:` + monthNames + `)|mi-(?:` + monthNames + `)|mid-(?:` + monthNames + `)|mid (?:` + monthNames + `)|fin (?:de l'|d')annee|end of (?:the )?year))`)
+	reWeek     = regexp.MustCompile(`\b(fin de (?:la )?semaine prochaine|end of next week|debut de (?:la )?semaine prochaine|early next week|start of next week|beginning of next week|(?:la |dans la |courant de la |courant )?semaine prochaine|next week|fin de (?:la |cette )?semaine|end of (?:the |this )?week|cette semaine|this week|ce week-end|ce weekend|this weekend|over the weekend)\b`)
+	reWithin   = regexp.MustCompile(`\b(?:sous|d'ici|dans|within|in|within the next|in the next|sous les|d'ici a|au plus tard dans|under) (` + numberWords + `) ?(jours?|j|days?|semaines?|weeks?|mois|months?|h|heures?|hours?)(?: ouvres| ouvrables| business| working)?\b`)
+	reHuitaine = regexp.MustCompile(`\b(?:sous |dans la |d'ici )?(huitaine|quinzaine)\b`)
+	reDayOnly  = regexp.MustCompile(`\b(?:le|the|avant le|by the|on the|au plus tard le|pour le|before the|d'ici le|jusqu'au|until the|des le) (\d{1,2})(?:er|st|nd|rd|th)?\b`)
+)
+
+func monthNumber(s string) time.Month {
+	switch strings.TrimSuffix(s, ".") {
+	case "janvier", "janv", "january", "jan":
+		return time.January
+	case "fevrier", "fevr", "fev", "february", "feb":
+		return time.February
+	case "mars", "march", "mar":
+		return time.March
+	case "avril", "avr", "april", "apr":
+		return time.April
+	case "mai", "may":
+		return time.May
+	case "juin", "june", "jun":
+		return time.June
+	case "juillet", "juil", "july", "jul":
+		return time.July
+	case "aout", "august", "aug":
+		return time.August
+	case "septembre", "sept", "september", "sep":
+		return time.September
+	case "octobre", "oct", "october":
+		return time.October
+	case "novembre", "nov", "november":
+		return time.November
+	case "decembre", "dec", "december":
+		return time.December
+	}
+	return 0
+}
+
+func weekdayNumber(s string) (time.Weekday, bool) {
+	switch s {
+	case "lundi", "monday":
+		return time.Monday, true
+	case "mardi", "tuesday":
+		return time.Tuesday, true
+	case "mercredi", "wednesday":
+		return time.Wednesday, true
+	case "jeudi", "thursday":
+		return time.Thursday, true
+	case "vendredi", "friday":
+		return time.Friday, true
+	case "samedi", "saturday":
+		return time.Saturday, true
+	case "dimanche", "sunday":
+		return time.Sunday, true
+	}
+	return 0, false
+}
+
+func countWord(s string) int {
+	switch s {
+	case "un", "une", "one", "a", "an":
+		return 1
+	case "deux", "two", "a couple of":
+		return 2
+	case "trois", "three", "quelques", "a few":
+		return 3
+	case "quatre", "four":
+		return 4
+	case "cinq", "five":
+		return 5
+	case "six":
+		return 6
+	case "sept", "seven":
+		return 7
+	case "huit", "eight":
+		return 8
+	case "dix", "ten":
+		return 10
+	case "quinze", "fifteen":
+		return 15
+	case "vingt", "twenty":
+		return 20
+	case "trente", "thirty":
+		return 30
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n > 366 {
+		return 0
+	}
+	return n
+}
+
+func midnight(y int, m time.Month, d int) (time.Time, bool) {
+	if m < 1 || m > 12 || d < 1 || d > 31 || y < 1900 || y > 2200 {
+		return time.Time{}, false
+	}
+	t := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	if t.Day() != d { // 31 February and the like
+		return time.Time{}, false
+	}
+	return t, true
+}
+
+// nearestYear places a day and month without a year in the year that puts it
+// closest to ref: "le 5 janvier" written in December is next January, "payé le
+// 20 décembre" written in January is last December.
+func nearestYear(ref time.Time, m time.Month, d int) (time.Time, bool) {
+	t, ok := midnight(ref.Year(), m, d)
+	if !ok {
+		// 29 February in a common year: try the neighbours.
+		if t2, ok2 := midnight(ref.Year()+1, m, d); ok2 {
+			return t2, true
+		}
+		return time.Time{}, false
+	}
+	switch diff := t.Sub(ref); {
+	case diff < -183*24*time.Hour:
+		return t.AddDate(1, 0, 0), true
+	case diff > 183*24*time.Hour:
+		return t.AddDate(-1, 0, 0), true
+	}
+	return t, true
+}
+
+func year(s string) int {
+	if s == "" {
+		return 0
+	}
+	y, err := strconv.Atoi(s)
+	if err != nil {
+		return 0
+	}
+	if y < 100 {
+		y += 2000
+	}
+	return y
+}
+
+func endOfMonth(y int, m time.Month) time.Time {
+	return time.Date(y, m+1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, -1)
+}
+
+// nextWeekday is the first given weekday strictly after ref.
+func nextWeekday(ref time.Time, wd time.Weekday) time.Time {
+	d := (int(wd) - int(ref.Weekday()) + 7) % 7
+	if d == 0 {
+		d = 7
+	}
+	return ref.AddDate(0, 0, d)
+}
+
+// fridayOf is the Friday of ref's Monday-based week, or the next one when ref
+// is already past it (a weekend).
+func fridayOf(ref time.Time) time.Time {
+	wd := int(ref.Weekday())
+	if wd == 0 {
+		wd = 7
+	}
+	if wd > 5 {
+		return ref.AddDate(0, 0, 5+7-wd)
+	}
+	return ref.AddDate(0, 0, 5-wd)
+}
+
+func mondayOf(ref time.Time) time.Time {
+	wd := int(ref.Weekday())
+	if wd == 0 {
+		wd = 7
+	}
+	return ref.AddDate(0, 0, 1-wd)
+}
+
+// findDates returns every date mention in folded text s, resolved against ref
+// (midnight UTC of the mail's calendar day). A zero ref resolves only dates
+// that carry their year.
+func findDates(s string, ref time.Time) []dateMention {
+	var out []dateMention
+	digits := strings.ContainsAny(s, "0123456789")
+	add := func(loc []int, t time.Time, explicit bool) {
+		out = append(out, dateMention{start: loc[0], end: loc[1], t: t, explicit: explicit, phrase: s[loc[0]:loc[1]]})
+	}
+	noRef := ref.IsZero()
+
+	for _, m := range findAll(reISO, digits, s) {
+		y, _ := strconv.Atoi(s[m[2]:m[3]])
+		mo, _ := strconv.Atoi(s[m[4]:m[5]])
+		d, _ := strconv.Atoi(s[m[6]:m[7]])
+		if t, ok := midnight(y, time.Month(mo), d); ok {
+			add(m[:2], t, true)
+		}
+	}
+	for _, m := range findAll(reNumeric, digits, s) {
+		// Amounts ("12.50 €", "1.250,00") and invoice numbers are not dates.
+		if m[1] < len(s) && (s[m[1]] == ',' || s[m[1]] == '-' || s[m[1]] == '/' || s[m[1]] == '.' && m[1]+1 < len(s) && isDigit(s[m[1]+1])) {
+			continue
+		}
+		if m[0] > 0 && (isDigit(s[m[0]-1]) || s[m[0]-1] == '-' || s[m[0]-1] == '/' || s[m[0]-1] == '.') {
+			continue
+		}
+		if rest := strings.TrimSpace(s[m[1]:]); strings.HasPrefix(rest, "€") || strings.HasPrefix(rest, "eur") || strings.HasPrefix(rest, "%") {
+			continue
+		}
+		a, _ := strconv.Atoi(s[m[2]:m[3]])
+		b, _ := strconv.Atoi(s[m[4]:m[5]])
+		d, mo := a, b
+		if b > 12 && a <= 12 { // US order, only when unambiguous
+			d, mo = b, a
+		}
+		y := 0
+		if m[6] >= 0 {
+			y = year(s[m[6]:m[7]])
+		}
+		if y == 0 && s[m[2]:m[3]] != "" && m[6] < 0 && strings.Contains(s[m[0]:m[1]], ".") {
+			// "10.5" with no year is more often a number than a date.
+			continue
+		}
+		var t time.Time
+		var ok bool
+		if y != 0 {
+			t, ok = midnight(y, time.Month(mo), d)
+		} else if !noRef {
+			t, ok = nearestYear(ref, time.Month(mo), d)
+		}
+		if ok {
+			add(m[:2], t, true)
+		}
+	}
+	for _, m := range findAll(reDayMonth, digits, s) {
+		d, _ := strconv.Atoi(s[m[2]:m[3]])
+		mo := monthNumber(s[m[4]:m[5]])
+		if mo == 0 {
+			continue
+		}
+		var t time.Time
+		var ok bool
+		if m[6] >= 0 {
+			t, ok = midnight(year(s[m[6]:m[7]]), mo, d)
+		} else if !noRef {
+			t, ok = nearestYear(ref, mo, d)
+		}
+		if ok {
+			add(m[:2], t, true)
+		}
+	}
+	for _, m := range findAll(reMonthDay, digits, s) {
+		name := s[m[2]:m[3]]
+		mo := monthNumber(name)
+		// "may 5" is rare next to the modal "may": require a capitalised
+		// context we no longer have, so accept only the long English names
+		// and unambiguous abbreviations.
+		if mo == 0 || name == "may" || name == "mar" || name == "mai" || name == "sept" {
+			continue
+		}
+		d, _ := strconv.Atoi(s[m[4]:m[5]])
+		var t time.Time
+		var ok bool
+		if m[6] >= 0 {
+			t, ok = midnight(year(s[m[6]:m[7]]), mo, d)
+		} else if !noRef {
+			t, ok = nearestYear(ref, mo, d)
+		}
+		if ok {
+			add(m[:2], t, true)
+		}
+	}
+	if noRef {
+		return dedupe(out)
+	}
+	for _, m := range findAll(reRelDay, mayMatch(litRelDay, s), s) {
+		var off int
+		switch s[m[2]:m[3]] {
+		case "apres-demain", "apres demain", "day after tomorrow":
+			off = 2
+		case "demain", "dmain", "tomorrow", "tomorow", "tommorow", "tommorrow", "tmrw", "2moro":
+			off = 1
+		case "hier", "yesterday":
+			off = -1
+		case "avant-hier":
+			off = -2
+		}
+		add(m[:2], ref.AddDate(0, 0, off), false)
+	}
+	for _, m := range findAll(reWeekday, mayMatch(litWeekday, s), s) {
+		wd, ok := weekdayNumber(s[m[4]:m[5]])
+		if !ok {
+			continue
+		}
+		pre, post := "", ""
+		if m[2] >= 0 {
+			pre = s[m[2]:m[3]]
+		}
+		if m[6] >= 0 {
+			post = s[m[6]:m[7]]
+		}
+		switch {
+		case pre == "depuis" || pre == "since" || pre == "last" || post == " dernier" || post == " passe":
+			add(m[:2], nextWeekday(ref, wd).AddDate(0, 0, -7), false)
+		case (pre == "" || pre == "on") && post == "":
+			// A bare weekday is read forward, but in a past-tense sentence
+			// ("parti mardi") it is last week's: mark it weak.
+			add(m[:2], nextWeekday(ref, wd), false)
+			out[len(out)-1].dayOnly = true
+		default:
+			add(m[:2], nextWeekday(ref, wd), false)
+		}
+	}
+	for _, m := range findAll(reMonthEnd, mayMatch(litMonthEnd, s), s) {
+		p := s[m[2]:m[3]]
+		var t time.Time
+		next := strings.Contains(p, "prochain") || strings.Contains(p, "next")
+		switch {
+		case strings.Contains(p, "annee") || strings.Contains(p, "year"):
+			t = time.Date(ref.Year(), 12, 31, 0, 0, 0, 0, time.UTC)
+		case strings.HasPrefix(p, "fin ") && !strings.Contains(p, "mois") || strings.HasPrefix(p, "end of ") && !strings.Contains(p, "month"):
+			mo := monthNumber(p[strings.LastIndexByte(p, ' ')+1:])
+			nt, ok := nearestYear(ref, mo, 1)
+			if !ok {
+				continue
+			}
+			t = endOfMonth(nt.Year(), nt.Month())
+		case strings.HasPrefix(p, "mi-") || strings.HasPrefix(p, "mid"):
+			mo := monthNumber(strings.TrimLeft(p[3:], "- "))
+			nt, ok := nearestYear(ref, mo, 15)
+			if !ok {
+				continue
+			}
+			t = nt
+		case strings.HasPrefix(p, "debut ") && !strings.Contains(p, "mois") || strings.HasPrefix(p, "early ") && !strings.Contains(p, "month"):
+			mo := monthNumber(p[strings.LastIndexByte(p, ' ')+1:])
+			nt, ok := nearestYear(ref, mo, 5)
+			if !ok {
+				continue
+			}
+			t = nt
+		case strings.HasPrefix(p, "debut") || strings.HasPrefix(p, "early") || strings.HasPrefix(p, "beginning") || strings.HasPrefix(p, "start"):
+			t = time.Date(ref.Year(), ref.Month()+1, 5, 0, 0, 0, 0, time.UTC)
+		case next:
+			t = endOfMonth(ref.Year(), ref.Month()+1)
+		default:
+			t = endOfMonth(ref.Year(), ref.Month())
+		}
+		add(m[:2], t, false)
+	}
+	for _, m := range findAll(reWeek, mayMatch(litWeek, s), s) {
+		p := s[m[2]:m[3]]
+		var t time.Time
+		switch {
+		case strings.Contains(p, "debut") || strings.Contains(p, "early") || strings.Contains(p, "start") || strings.Contains(p, "beginning"):
+			t = mondayOf(ref).AddDate(0, 0, 7)
+		case strings.Contains(p, "prochaine") || strings.Contains(p, "next"):
+			t = fridayOf(mondayOf(ref)).AddDate(0, 0, 7)
+		case strings.Contains(p, "week-end") || strings.Contains(p, "weekend"):
+			t = fridayOf(ref).AddDate(0, 0, 1)
+		default:
+			t = fridayOf(ref)
+		}
+		add(m[:2], t, false)
+	}
+	for _, m := range findAll(reWithin, mayMatch(litWithin, s), s) {
+		n := countWord(s[m[2]:m[3]])
+		if n == 0 {
+			continue
+		}
+		unit := s[m[4]:m[5]]
+		var t time.Time
+		switch {
+		case strings.HasPrefix(unit, "j") || strings.HasPrefix(unit, "day"):
+			t = ref.AddDate(0, 0, n)
+		case strings.HasPrefix(unit, "sem") || strings.HasPrefix(unit, "week"):
+			t = ref.AddDate(0, 0, 7*n)
+		case strings.HasPrefix(unit, "mois") || strings.HasPrefix(unit, "month"):
+			t = ref.AddDate(0, n, 0)
+		default: // hours
+			t = ref.AddDate(0, 0, (n+23)/24)
+		}
+		add(m[:2], t, false)
+	}
+	for _, m := range findAll(reHuitaine, mayMatch(litHuitaine, s), s) {
+		days := 8
+		if s[m[2]:m[3]] == "quinzaine" {
+			days = 15
+		}
+		add(m[:2], ref.AddDate(0, 0, days), false)
+	}
+	for _, m := range findAll(reDayOnly, mayMatch(litDayOnly, s), s) {
+		rest := strings.TrimLeft(s[m[1]:], " ")
+		if rest != "" && (isDigit(rest[0]) || strings.ContainsRune("/%€$£:h", rune(rest[0])) || (rest[0] == ',' || rest[0] == '.') && len(rest) > 1 && isDigit(rest[1]) || startsWithAny(rest, "jours", "days", "mois", "months", "semaines", "weeks", "eur", "heures", "hours", "pour", "percent", "fois", "times", "x ") || reMonthStart.MatchString(rest)) {
+			continue
+		}
+		d, _ := strconv.Atoi(s[m[2]:m[3]])
+		t, ok := midnight(ref.Year(), ref.Month(), d)
+		if !ok || t.Before(ref) {
+			t, ok = midnight(ref.Year(), ref.Month()+1, d)
+			if ref.Month() == 12 {
+				t, ok = midnight(ref.Year()+1, 1, d)
+			}
+		}
+		if ok {
+			add(m[:2], t, true)
+			out[len(out)-1].dayOnly = true
+		}
+	}
+	return dedupe(out)
+}
+
+// Prefilter literals of the date patterns (read-only).
+var (
+	litRelDay   = literalsOf(reRelDay.String())
+	litWeekday  = literalsOf(reWeekday.String())
+	litMonthEnd = literalsOf(reMonthEnd.String())
+	litWeek     = literalsOf(reWeek.String())
+	litWithin   = literalsOf(reWithin.String())
+	litHuitaine = literalsOf(reHuitaine.String())
+	litDayOnly  = literalsOf(reDayOnly.String())
+)
+
+// findAll runs re only when the cheap precondition holds.
+func findAll(re *regexp.Regexp, pre bool, s string) [][]int {
+	if !pre {
+		return nil
+	}
+	return re.FindAllStringSubmatchIndex(s, -1)
+}
+
+var reMonthStart = regexp.MustCompile(`^(?:of )?(?:` + monthNames + `)\b`)
+
+func isDigit(b byte) bool { return b >= '0' && b <= '9' }
+
+func startsWithAny(s string, prefixes ...string) bool {
+	for _, p := range prefixes {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// dedupe drops mentions contained in a longer one ("vendredi" inside
+// "vendredi 12 décembre" keeps only the explicit date) and sorts by position.
+func dedupe(ms []dateMention) []dateMention {
+	sort.Slice(ms, func(i, j int) bool {
+		if ms[i].start != ms[j].start {
+			return ms[i].start < ms[j].start
+		}
+		return ms[i].end > ms[j].end
+	})
+	out := ms[:0]
+	for _, m := range ms {
+		drop := false
+		for k := range out {
+			o := &out[k]
+			if m.start >= o.start && m.end <= o.end {
+				drop = true
+				break
+			}
+			// A weekday right before an explicit date names the same day.
+			if !o.explicit && m.explicit && m.start-o.end <= 2 && m.start >= o.end {
+				*o = m
+				drop = true
+				break
+			}
+		}
+		if !drop {
+			out = append(out, m)
+		}
+	}
+	return out
+}

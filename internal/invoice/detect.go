@@ -1,0 +1,544 @@
+package invoice
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/relance/relance/internal/message"
+)
+
+// Reasons given for a not_invoice result that callers may test for.
+const (
+	reasonNoEvidence   = "no invoice signal"
+	reasonOwnReminder  = "our own reminder"
+	reasonReply        = "reply in an invoice thread, no invoice attached"
+	reasonNoFacts      = "names an invoice but states neither its number nor its amount"
+	headerRelanceDraft = "X-Relance-Draft"
+)
+
+// docSignal is a document type named in the subject, file names or text.
+type docSignal struct {
+	kind   Kind
+	reason string
+	pos    int
+}
+
+// Document words. Modifiers (pro forma, credit note, receipt) win over the
+// word "facture" they qualify; between quote, order and invoice the word
+// that comes first names the document.
+var (
+	reReminderSubject = regexp.MustCompile(`(?i)(?:^|[^\p{L}])(relance|rappel|reminder|overdue|past\s+due|impay[ée]e?s?|unpaid|outstanding|retard\s+de\s+paiement|second\s+notice|final\s+notice|dernier\s+avis|mise\s+en\s+demeure)(?:$|[^\p{L}])`)
+	reReminderBody    = regexp.MustCompile(`(?i)n['’]avons\s+pas\s+(?:encore\s+)?re[çc]u\s+(?:votre|le)\s+(?:r[èe]glement|paiement|virement)|sauf\s+erreur\s+de\s+notre\s+part|(?:reste|demeure|toujours)\s+(?:[àa]\s+ce\s+jour\s+)?impay[ée]e|have\s+not\s+(?:yet\s+)?received\s+(?:your\s+)?payment|(?:is|are)\s+(?:now\s+)?(?:overdue|past\s+due)|remains?\s+(?:unpaid|outstanding)|still\s+(?:unpaid|outstanding)`)
+	reProforma        = regexp.MustCompile(`(?i)pro\s*-?\s*forma`)
+	reCreditNote      = regexp.MustCompile(`(?i)(?:^|[^\p{L}])(?:facture\s+d['’]avoir|note\s+d['’]avoir|note\s+de\s+cr[ée]dit|credit\s+note|credit\s+memo|(?:un|votre|notre|cet|l['’])\s*avoir|avoir\s*(?:n[°º]|#|:|-|\s+[A-Z0-9]*\d)|^\s*avoir(?:$|[^\p{L}]))`)
+	reReceipt         = regexp.MustCompile(`(?i)(?:^|[^\p{L}])(re[çc]u\s+(?:de\s+paiement|n[°º])|receipt|facture\s+acquitt[ée]e|paiement\s+re[çc]u|payment\s+(?:received|confirmation)|confirmation\s+de\s+paiement)(?:$|[^\p{L}])`)
+	reQuote           = regexp.MustCompile(`(?i)(?:^|[^\p{L}])(devis|quote|quotation|estimate|offre\s+de\s+prix|proposition\s+commerciale)(?:$|[^\p{L}])`)
+	reOrder           = regexp.MustCompile(`(?i)(?:^|[^\p{L}])(confirmation\s+de\s+(?:votre\s+)?(?:commande|r[ée]servation)|(?:booking|reservation)\s+confirm(?:ation|ed)|confirmation\s+of\s+(?:your\s+)?(?:booking|reservation|order)|commande\s+confirm[ée]e|order\s+confirmation|order\s+(?:#\s*\S+\s+)?confirmed|accus[ée]\s+de\s+r[ée]ception\s+de\s+(?:votre\s+)?commande|bon\s+de\s+commande|purchase\s+order)(?:$|[^\p{L}])`)
+	reInvoiceWord     = regexp.MustCompile(`(?i)(?:^|[^\p{L}])(factures?|invoices?|note\s+d['’]honoraires)(?:$|[^\p{L}])`)
+	reReplySubject    = regexp.MustCompile(`(?i)^\s*(?:re|ré|réf|aw|sv|antw|odp)\s*(?:\[\d+\])?\s*:`)
+	reForwardSubject  = regexp.MustCompile(`(?i)^\s*(?:tr|fw|fwd|wg|rv)\s*:|(?:^|[^\p{L}])(?:renvoi|re-?send|resent|copie|duplicata|copy)(?:$|[^\p{L}])`)
+)
+
+// docType names the document s is about, if it says.
+func docType(s string) (docSignal, bool) {
+	if s == "" {
+		return docSignal{}, false
+	}
+	if loc := reProforma.FindStringIndex(s); loc != nil {
+		return docSignal{KindNone, "proforma", loc[0]}, true
+	}
+	if loc := reCreditNote.FindStringIndex(s); loc != nil {
+		return docSignal{KindCreditNote, "credit note", loc[0]}, true
+	}
+	if loc := reReceipt.FindStringIndex(s); loc != nil {
+		return docSignal{KindNone, "receipt", loc[0]}, true
+	}
+	best := docSignal{pos: -1}
+	for _, c := range []struct {
+		re     *regexp.Regexp
+		kind   Kind
+		reason string
+	}{
+		{reQuote, KindNone, "quote (devis)"},
+		{reOrder, KindNone, "order confirmation"},
+		{reInvoiceWord, KindInvoice, "invoice"},
+	} {
+		if loc := c.re.FindStringIndex(s); loc != nil && (best.pos < 0 || loc[0] < best.pos) {
+			best = docSignal{c.kind, c.reason, loc[0]}
+		}
+	}
+	return best, best.pos >= 0
+}
+
+type detection struct {
+	m   *message.Message
+	opt Options
+	// terms chosen while merging, applied once the issue date is final.
+	terms     terms
+	hasTerms  bool
+	hasAmount bool
+}
+
+func newDetection(m *message.Message, opt Options) *detection {
+	return &detection{m: m, opt: opt}
+}
+
+// sourceFacts is the union of what one source says.
+type sourceFacts struct {
+	source         string
+	kind           Kind
+	reason         string
+	number         string
+	credited       string
+	amount         decimal.Decimal
+	hasAmount      bool
+	currency       string
+	issue, due     time.Time
+	terms          terms
+	hasTerms       bool
+	client, seller Party
+	numbers        []numRef // text sources: every number, labelled
+	evidence       []string
+}
+
+func (d *detection) run() Result {
+	m := d.m
+	body := m.Text
+	if len(body) > maxPDFTextBytes {
+		body = body[:maxPDFTextBytes]
+	}
+	r := Result{
+		Seller:   Party{Name: strings.TrimSpace(m.From.Name), Email: strings.ToLower(strings.TrimSpace(m.From.Email))},
+		Language: language(m.Subject+"\n"+body, defaultLang(d.opt)),
+	}
+
+	// Our own reminders come first: they often carry the invoice again.
+	if m.Get(headerRelanceDraft) != "" {
+		return d.notInvoice(r, reasonOwnReminder+" ("+headerRelanceDraft+")")
+	}
+	if w := reReminderSubject.FindStringSubmatch(m.Subject); w != nil {
+		return d.notInvoice(r, fmt.Sprintf("%s (subject says %q)", reasonOwnReminder, strings.TrimSpace(w[1])))
+	}
+	if w := reReminderBody.FindString(body); w != "" {
+		return d.notInvoice(r, fmt.Sprintf("%s (body says %q)", reasonOwnReminder, w))
+	}
+
+	hasDoc := false
+	pdfUnfetched := false
+	for _, a := range m.Attachments {
+		if isPDF(a) || isXML(a) {
+			hasDoc = true
+		}
+		if isPDF(a) && a.Data == nil {
+			pdfUnfetched = true
+		}
+	}
+
+	var structured *sourceFacts
+	var pdfTexts []string
+	var problems []string
+	for _, a := range m.Attachments {
+		if !isPDF(a) || a.Data == nil || len(a.Data) > d.opt.maxPDF() {
+			continue
+		}
+		if structured == nil {
+			sf, err := facturX(a)
+			if err != nil {
+				problems = append(problems, err.Error())
+			}
+			structured = sf
+		}
+		if t, err := pdfText(a.Data); err != nil {
+			problems = append(problems, fmt.Sprintf("read text of %q: %v", a.Filename, err))
+		} else if strings.TrimSpace(t) != "" {
+			pdfTexts = append(pdfTexts, t)
+		}
+	}
+	if structured == nil {
+		for _, a := range m.Attachments {
+			if !isXML(a) || a.Data == nil {
+				continue
+			}
+			xf, err := parseInvoiceXML(a.Data)
+			if err != nil {
+				problems = append(problems, fmt.Sprintf("invoice: parse XML %q: %v", a.Filename, err))
+				continue
+			}
+			structured = fromXML(xf, xf.format, "attachment "+a.Filename)
+			break
+		}
+	}
+
+	monthFirst := r.Language == "en" && strings.Contains(m.Subject+body, "$")
+	bodyFacts := d.fromText(m.Subject+"\n"+body, SourceBody, monthFirst)
+	var pdfFacts *sourceFacts
+	if len(pdfTexts) > 0 {
+		pf := d.fromText(strings.Join(pdfTexts, "\n"), SourcePDFText, monthFirst)
+		pdfFacts = &pf
+	}
+
+	// What kind of document is it?
+	var kind Kind
+	var reason string
+	switch {
+	case structured != nil:
+		kind, reason = structured.kind, structured.reason
+	default:
+		sig, ok := docType(m.Subject)
+		if !ok {
+			var names []string
+			for _, a := range m.Attachments {
+				names = append(names, strings.NewReplacer("_", " ", "-", " ", ".", " ").Replace(a.Filename))
+			}
+			sig, ok = docType(strings.Join(names, "\n"))
+		}
+		if !ok {
+			sig, ok = docType(body)
+		}
+		if !ok && len(pdfTexts) > 0 {
+			sig, ok = docType(pdfTexts[0])
+		}
+		if !ok && hasInvoiceNumber(&bodyFacts, pdfFacts) && hasPaymentFact(&bodyFacts, pdfFacts) {
+			// A bare "F-350" is as likely a truck as an invoice: without a
+			// document word, it takes an amount or a due date as well.
+			sig, ok = docSignal{KindInvoice, "invoice number", 0}, true
+		}
+		if !ok {
+			return d.notInvoice(r, reasonNoEvidence)
+		}
+		kind, reason = sig.kind, sig.reason
+		if kind != KindNone && reReplySubject.MatchString(m.Subject) && !hasDoc {
+			return d.notInvoice(r, reasonReply)
+		}
+		if kind != KindNone && !pdfUnfetched && !hasInvoiceFact(&bodyFacts, pdfFacts) {
+			return d.notInvoice(r, reasonNoFacts)
+		}
+	}
+	r.Kind, r.Reason = kind, reason
+	r.Evidence = append(r.Evidence, problems...)
+	if kind == KindNone {
+		r.Evidence = append(r.Evidence, "document: "+reason)
+		return r
+	}
+
+	// Merge, most trusted first: a source only fills what the ones above
+	// it left empty.
+	var chain []*sourceFacts
+	if structured != nil {
+		chain = append(chain, structured)
+	}
+	if pdfFacts != nil {
+		pdfFacts.pickNumbers(kind)
+		chain = append(chain, pdfFacts)
+	}
+	bodyFacts.pickNumbers(kind)
+	chain = append(chain, &bodyFacts)
+	d.merge(&r, chain)
+
+	if reForwardSubject.MatchString(m.Subject) {
+		r.Evidence = append(r.Evidence, "looks like a re-send of an earlier mail")
+	}
+	if pdfUnfetched {
+		r.Evidence = append(r.Evidence, "PDF attachment not fetched")
+	}
+	d.finish(&r)
+	return r
+}
+
+// hasInvoiceNumber tells whether the text carries a number introduced as an
+// invoice or credit note number, or written with such a prefix.
+func hasInvoiceNumber(fs ...*sourceFacts) bool {
+	for _, f := range fs {
+		if f == nil {
+			continue
+		}
+		for _, n := range f.numbers {
+			if n.label == labelInvoice || n.label == labelCredit {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func hasPaymentFact(fs ...*sourceFacts) bool {
+	for _, f := range fs {
+		if f != nil && (f.hasAmount || !f.due.IsZero()) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasInvoiceFact tells whether a text source gives a document number or an
+// amount, the least an invoice worth tracking states.
+func hasInvoiceFact(fs ...*sourceFacts) bool {
+	for _, f := range fs {
+		if f == nil {
+			continue
+		}
+		if f.hasAmount {
+			return true
+		}
+		for _, n := range f.numbers {
+			if n.label == labelInvoice || n.label == labelCredit || n.label == labelOther {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (f *sourceFacts) pickNumbers(kind Kind) {
+	tf := textFacts{numbers: f.numbers}
+	f.number, f.credited = tf.number(kind)
+	if f.number != "" {
+		f.evidence = append(f.evidence, fmt.Sprintf("%s number: %s", f.source, f.number))
+	}
+	if f.credited != "" {
+		f.evidence = append(f.evidence, fmt.Sprintf("%s credits invoice: %s", f.source, f.credited))
+	}
+}
+
+// merge fills r from the sources, most trusted first.
+func (d *detection) merge(r *Result, chain []*sourceFacts) {
+	for _, f := range chain {
+		if r.Source == "" && (f.number != "" || f.hasAmount) {
+			r.Source = f.source
+		}
+		if r.Number == "" {
+			r.Number = f.number
+		}
+		if r.CreditedNumber == "" && r.Kind == KindCreditNote {
+			r.CreditedNumber = f.credited
+		}
+		if !d.hasAmount && f.hasAmount {
+			r.Amount, r.Currency = f.amount, f.currency
+			d.hasAmount = true
+		}
+		if r.IssueDate.IsZero() {
+			r.IssueDate = f.issue
+		}
+		if r.DueDate.IsZero() {
+			r.DueDate = f.due
+		}
+		if r.Client.Name == "" {
+			r.Client.Name = f.client.Name
+		}
+		if r.Client.Email == "" {
+			r.Client.Email = f.client.Email
+		}
+		if r.Client.Address == "" {
+			r.Client.Address = f.client.Address
+		}
+		if r.Client.VATID == "" {
+			r.Client.VATID = f.client.VATID
+		}
+		if f.seller.Name != "" && r.Source == f.source {
+			r.Seller.Name = f.seller.Name
+		}
+		if r.Seller.VATID == "" {
+			r.Seller.VATID = f.seller.VATID
+		}
+		if r.Seller.Address == "" {
+			r.Seller.Address = f.seller.Address
+		}
+		r.Evidence = append(r.Evidence, f.evidence...)
+	}
+	if r.Source == "" {
+		r.Source = chain[0].source
+	}
+	// The amount's currency comes from its own source; any other source's
+	// currency is accepted only for the very same amount.
+	if d.hasAmount && r.Currency == "" {
+		for _, f := range chain {
+			if f.currency != "" && f.hasAmount && f.amount.Equal(r.Amount) {
+				r.Currency = f.currency
+				break
+			}
+		}
+	}
+	if r.DueDate.IsZero() {
+		for _, f := range chain {
+			if f.hasTerms {
+				r.Evidence = append(r.Evidence, fmt.Sprintf("terms %q from %s", f.terms.text, f.source))
+				d.terms, d.hasTerms = f.terms, true
+				break
+			}
+		}
+	}
+}
+
+// finish completes dates from the mail and terms, fills the client from
+// the recipients, and lists what is missing.
+func (d *detection) finish(r *Result) {
+	hadAmount := d.hasAmount
+	if r.IssueDate.IsZero() && !d.m.Date.IsZero() {
+		r.IssueDate = midnightUTC(d.m.Date)
+		r.Evidence = append(r.Evidence, "issue date: the day the mail was sent")
+	}
+	if r.DueDate.IsZero() && d.hasTerms && !r.IssueDate.IsZero() {
+		r.DueDate = d.terms.apply(r.IssueDate)
+		r.DueFromTerms = true
+		r.Evidence = append(r.Evidence, fmt.Sprintf("due date computed from %q", d.terms.text))
+	}
+	r.IssueDate, r.DueDate = midnightUTC(r.IssueDate), midnightUTC(r.DueDate)
+
+	if to := d.recipient(); to != nil {
+		if r.Client.Email == "" {
+			r.Client.Email = to.Email
+		}
+		if r.Client.Name == "" {
+			r.Client.Name = strings.TrimSpace(to.Name)
+		}
+	}
+	if hadAmount && r.Currency == "" && d.opt.DefaultCurrency != "" {
+		r.Currency = strings.ToUpper(d.opt.DefaultCurrency)
+		r.Evidence = append(r.Evidence, "currency: the business default "+r.Currency)
+	}
+	if r.Number == "" {
+		r.Missing = append(r.Missing, FieldNumber)
+	}
+	if !hadAmount {
+		r.Missing = append(r.Missing, FieldAmount)
+	} else if r.Currency == "" {
+		r.Missing = append(r.Missing, FieldCurrency)
+	}
+	if r.IssueDate.IsZero() {
+		r.Missing = append(r.Missing, FieldIssueDate)
+	}
+	if r.DueDate.IsZero() {
+		r.Missing = append(r.Missing, FieldDueDate)
+	}
+	if r.Client.Email == "" {
+		r.Missing = append(r.Missing, FieldClient)
+	}
+}
+
+// recipient is the client's address: the first To (else Cc) that is not
+// one of ours.
+func (d *detection) recipient() *message.Address {
+	own := func(e string) bool {
+		e = strings.ToLower(e)
+		if e == "" || e == strings.ToLower(d.m.From.Email) {
+			return true
+		}
+		for _, o := range d.opt.OwnAddresses {
+			if strings.EqualFold(o, e) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, list := range [][]message.Address{d.m.To, d.m.Cc} {
+		for i := range list {
+			if !own(list[i].Email) {
+				a := list[i]
+				a.Email = strings.ToLower(a.Email)
+				return &a
+			}
+		}
+	}
+	return nil
+}
+
+func hasField(list []string, f string) bool {
+	for _, x := range list {
+		if x == f {
+			return true
+		}
+	}
+	return false
+}
+
+func (d *detection) notInvoice(r Result, reason string) Result {
+	r.Kind, r.Reason = KindNone, reason
+	r.Evidence = append(r.Evidence, reason)
+	return r
+}
+
+// facturX looks for an invoice XML embedded in a PDF.
+func facturX(a message.Attachment) (*sourceFacts, error) {
+	files, err := embeddedFiles(a.Data)
+	if err != nil {
+		return nil, fmt.Errorf("invoice: read PDF %q: %w", a.Filename, err)
+	}
+	// The names the Factur-X, ZUGFeRD and XRechnung profiles mandate first,
+	// then any other XML file.
+	rank := func(name string) int {
+		switch strings.ToLower(name) {
+		case "factur-x.xml", "zugferd-invoice.xml", "xrechnung.xml", "zugferd_invoice.xml":
+			return 0
+		}
+		return 1
+	}
+	var lastErr error
+	for pass := 0; pass < 2; pass++ {
+		for _, f := range files {
+			if rank(f.name) != pass {
+				continue
+			}
+			xf, err := parseInvoiceXML(f.data)
+			if err != nil {
+				lastErr = err
+				continue
+			}
+			name := f.name
+			if name == "" {
+				name = "(unnamed)"
+			}
+			return fromXML(xf, SourceFacturX, fmt.Sprintf("%s embedded in %s", name, a.Filename)), nil
+		}
+	}
+	if lastErr != nil {
+		return nil, fmt.Errorf("invoice: embedded XML in %q: %w", a.Filename, lastErr)
+	}
+	return nil, nil
+}
+
+func fromXML(xf *xmlFacts, source, where string) *sourceFacts {
+	kind, reason := kindOfTypeCode(xf.typeCode)
+	sf := &sourceFacts{
+		source: source, kind: kind, reason: reason,
+		number: xf.number, credited: xf.credited,
+		amount: xf.amount, hasAmount: xf.hasAmount, currency: xf.currency,
+		issue: xf.issue, due: xf.due,
+		client: xf.client, seller: xf.seller,
+	}
+	if sf.kind == KindInvoice && sf.credited != "" {
+		// A corrective invoice references the invoice it corrects; only a
+		// credit note "credits" one.
+		sf.credited = ""
+	}
+	if xf.terms != "" {
+		sf.terms, sf.hasTerms = findTerms(xf.terms)
+	}
+	sf.evidence = append(sf.evidence, "source: "+where)
+	sf.evidence = append(sf.evidence, xf.evidence...)
+	return sf
+}
+
+func (d *detection) fromText(s, source string, monthFirst bool) sourceFacts {
+	tf := extractText(s, monthFirst)
+	sf := sourceFacts{source: source, issue: tf.issue, due: tf.due, terms: tf.terms, hasTerms: tf.hasTerms}
+	sf.numbers = tf.numbers
+	if tf.hasAmount {
+		sf.amount, sf.hasAmount, sf.currency = tf.amount.value, true, tf.amount.currency
+		sf.evidence = append(sf.evidence, fmt.Sprintf("%s amount: %q", source, tf.amountLine))
+	}
+	if tf.issueLine != "" {
+		sf.evidence = append(sf.evidence, fmt.Sprintf("%s issue date: %q", source, tf.issueLine))
+	}
+	if tf.dueLine != "" {
+		sf.evidence = append(sf.evidence, fmt.Sprintf("%s due date: %q", source, tf.dueLine))
+	}
+	if tf.hasTerms {
+		sf.evidence = append(sf.evidence, fmt.Sprintf("%s payment terms: %q", source, tf.terms.text))
+	}
+	sf.client = Party{Name: tf.clientName, Address: tf.clientAddr}
+	return sf
+}

@@ -1,0 +1,651 @@
+package invoice
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/shopspring/decimal"
+)
+
+// Number labels: what kind of document a number was introduced as.
+const (
+	labelInvoice = "invoice"
+	labelCredit  = "credit"
+	labelQuote   = "quote"
+	labelOrder   = "order"
+	labelOther   = "other"
+)
+
+// numRef is an invoice-like number found in text.
+type numRef struct {
+	value string
+	label string
+	pos   int
+}
+
+// Compiled patterns are immutable and safe for concurrent use.
+var (
+	// A label, an optional "n°"/"no"/"#", then a token made of letters and
+	// digits joined by - / _ or dots.
+	reNumLabeled = regexp.MustCompile(`(?i)(?:^|[^\p{L}\p{N}])(facture(?:\s+(?:d'|d’)avoir|\s+pro\s*-?\s*forma|\s+rectificative)?|note\s+d['’]honoraires|invoice|avoir|credit\s*note|credit\s*memo|note\s+de\s+cr[ée]dit|inv\.|fact\.|devis|quotation|quote|estimate|bon\s+de\s+commande|commande|purchase\s+order|order|pro\s*-?\s*forma)(?:\s*(?:n[°ºo]\.?|no\.|num[ée]ro|number|nr\.?|#|:|-|ref\.?)){0,2}[ \t]*((?-i:[A-Z0-9])[A-Za-z0-9]*(?:[-/_.][A-Za-z0-9]+)*)`)
+	// Numbers with a conventional prefix stand on their own. Digits only
+	// after the prefix: queue and message IDs are hexadecimal.
+	reNumPrefixed = regexp.MustCompile(`\b((?:(?:FACT|FAC|FA|INV|FC|AVO|AV|CN|CR|DEV|PRO|CMD|PO)[-_/.]?|F[-_/])\d+(?:[-_/.]\d+)*)\b`)
+	// A "n°" with no document word right before it.
+	reNumSign = regexp.MustCompile(`(?i)(?:^|[^\p{L}])(?:n[°º]|#)\s*((?-i:[A-Z0-9])[A-Za-z0-9]*(?:[-/_.][A-Za-z0-9]+)*)`)
+
+	reLooksDate = regexp.MustCompile(`^(?:\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}|\d{4}[-/.]\d{1,2}[-/.]\d{1,2})$`)
+)
+
+func labelOf(word string) string {
+	w := strings.ToLower(word)
+	switch {
+	case strings.Contains(w, "avoir"), strings.Contains(w, "credit"), strings.Contains(w, "crédit"):
+		return labelCredit
+	case strings.Contains(w, "forma"):
+		return labelOther
+	case strings.HasPrefix(w, "fact"), strings.HasPrefix(w, "inv"), strings.Contains(w, "honoraires"):
+		return labelInvoice
+	case w == "devis", strings.HasPrefix(w, "quot"), w == "estimate":
+		return labelQuote
+	default:
+		return labelOrder
+	}
+}
+
+func prefixLabel(tok string) string {
+	up := strings.ToUpper(tok)
+	for _, p := range []struct{ prefix, label string }{
+		{"AVO", labelCredit}, {"AV", labelCredit}, {"CN", labelCredit}, {"CR", labelCredit},
+		{"DEV", labelQuote}, {"PRO", labelOther}, {"CMD", labelOrder}, {"PO", labelOrder},
+	} {
+		if strings.HasPrefix(up, p.prefix) {
+			return p.label
+		}
+	}
+	return labelInvoice
+}
+
+func validNumber(tok string) bool {
+	if len(tok) < 2 || len(tok) > 40 || reLooksDate.MatchString(tok) {
+		return false
+	}
+	digits := 0
+	for _, r := range tok {
+		if r >= '0' && r <= '9' {
+			digits++
+		}
+	}
+	if digits == 0 {
+		return false
+	}
+	// A four-digit year alone ("Invoice 2026") is a period, not a number.
+	if digits == len(tok) && len(tok) == 4 && (strings.HasPrefix(tok, "19") || strings.HasPrefix(tok, "20")) {
+		return false
+	}
+	return true
+}
+
+// findNumbers returns the document numbers in s, labelled by the word that
+// introduced them, in order of appearance and without duplicates.
+func findNumbers(s string) []numRef {
+	var out []numRef
+	seen := make(map[string]bool)
+	add := func(v, label string, pos int) {
+		v = strings.TrimRight(v, "-/_.")
+		if !validNumber(v) {
+			return
+		}
+		key := NormalizeNumber(v)
+		if seen[key] {
+			return
+		}
+		seen[key] = true
+		out = append(out, numRef{value: v, label: label, pos: pos})
+	}
+	covered := make(map[int]bool)
+	for _, m := range reNumLabeled.FindAllStringSubmatchIndex(s, -1) {
+		add(s[m[4]:m[5]], labelOf(s[m[2]:m[3]]), m[4])
+		covered[m[4]] = true
+	}
+	for _, m := range reNumPrefixed.FindAllStringSubmatchIndex(s, -1) {
+		if !covered[m[2]] {
+			add(s[m[2]:m[3]], prefixLabel(s[m[2]:m[3]]), m[2])
+			covered[m[2]] = true
+		}
+	}
+	for _, m := range reNumSign.FindAllStringSubmatchIndex(s, -1) {
+		if covered[m[2]] {
+			continue
+		}
+		// "Facture du 3 mars, n° 2026-017": the nearest document word
+		// before the sign says what the number is.
+		label := labelOther
+		if lm := lastLabelBefore(s, m[0]); lm != "" {
+			label = lm
+		}
+		add(s[m[2]:m[3]], label, m[2])
+	}
+	sortByPos(out)
+	return out
+}
+
+var reDocWord = regexp.MustCompile(`(?i)(facture|invoice|avoir|credit\s*note|devis|quote|commande|order)`)
+
+func lastLabelBefore(s string, pos int) string {
+	start := pos - 60
+	if start < 0 {
+		start = 0
+	}
+	for start > 0 && start < len(s) && s[start]&0xc0 == 0x80 {
+		start--
+	}
+	ms := reDocWord.FindAllString(s[start:pos], -1)
+	if len(ms) == 0 {
+		return ""
+	}
+	return labelOf(ms[len(ms)-1])
+}
+
+func sortByPos(refs []numRef) {
+	for i := 1; i < len(refs); i++ {
+		for j := i; j > 0 && refs[j].pos < refs[j-1].pos; j-- {
+			refs[j], refs[j-1] = refs[j-1], refs[j]
+		}
+	}
+}
+
+// ---- amounts ----
+
+var (
+	reAmount = regexp.MustCompile(`(?i)(€|eur\b|usd\b|us\$|c\$|a\$|\$|£|gbp\b|chf\b|cad\b|aud\b)?[ \t]?(-?(?:\d{1,3}(?:[ '.,]\d{3})+|\d+)(?:[.,]\d{1,2})?)(?:[ \t]?(€|euros?\b|eur\b|usd\b|\$|£|gbp\b|chf\b|cad\b|aud\b|fr\.|cts?\b))?([ \t]?%)?`)
+
+	// Labels of the total, best first. TTC totals come before "amount due"
+	// because Result.Amount is the invoice total including VAT.
+	amountLabels = []*regexp.Regexp{
+		regexp.MustCompile(`(?i)(?:montant|total)(?:\s+total)?\s+(?:ttc|t\.t\.c\.?|toutes taxes comprises)|total\s*\(?\s*(?:incl\.?|including|inc\.?)\s*(?:vat|tax|tva)\s*\)?|grand\s+total|invoice\s+total|total\s+amount|montant\s+total|total\s+g[ée]n[ée]ral`),
+		regexp.MustCompile(`(?i)net\s+[àa]\s+payer|reste\s+[àa]\s+payer|montant\s+d[ûu]|solde\s+d[ûu]|total\s+[àa]\s+payer|montant\s+[àa]\s+(?:payer|r[ée]gler)|amount\s+(?:due|payable|owing)|balance\s+due|total\s+due|total\s+payable`),
+		regexp.MustCompile(`(?i)(?:^|[^\p{L}])(?:montant|amount|total|somme)(?:\s+de\s+la\s+facture|\s+of\s+the\s+invoice)?`),
+	}
+	// What makes a generic label a partial total.
+	reNotTotal = regexp.MustCompile(`(?i)^\s*(?:\(?\s*)?(?:ht\b|h\.t\.|hors\s+tax|excl|before\s+tax|net\s+of|tva\b|vat\b|tax\b|taxes\b|des\s+taxes|de\s+la\s+tva|of\s+vat|pay[ée]|paid|d[ée]j[àa]|acompte|deposit|lines?\b|remise|discount)`)
+	reSubTotal = regexp.MustCompile(`(?i)(?:sous|sub)[- ]?$`)
+)
+
+func currencyCode(sym string) string {
+	switch strings.ToLower(strings.TrimSpace(sym)) {
+	case "€", "eur", "euro", "euros":
+		return "EUR"
+	case "$", "usd", "us$":
+		return "USD"
+	case "£", "gbp":
+		return "GBP"
+	case "chf", "fr.":
+		return "CHF"
+	case "cad", "c$":
+		return "CAD"
+	case "aud", "a$":
+		return "AUD"
+	}
+	return ""
+}
+
+// parseAmount reads a French or English formatted number: "1 234,56",
+// "1.234,56", "1,234.56", "1234.5", "1'234.56".
+func parseAmount(s string) (decimal.Decimal, bool) {
+	s = strings.NewReplacer(" ", "", "'", "", "\u00a0", "", "\u202f", "").Replace(s)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	lastComma, lastDot := strings.LastIndexByte(s, ','), strings.LastIndexByte(s, '.')
+	dec := -1
+	switch {
+	case lastComma >= 0 && lastDot >= 0:
+		dec = max(lastComma, lastDot)
+	case lastComma >= 0:
+		// One or two digits after the only separator: decimals; three: a
+		// thousands group ("1,234").
+		if n := len(s) - lastComma - 1; n == 1 || n == 2 {
+			dec = lastComma
+		}
+	case lastDot >= 0:
+		if n := len(s) - lastDot - 1; n == 1 || n == 2 {
+			dec = lastDot
+		}
+	}
+	var intPart, frac string
+	if dec >= 0 {
+		intPart, frac = s[:dec], s[dec+1:]
+		if len(frac) == 0 || len(frac) > 2 {
+			return decimal.Decimal{}, false
+		}
+	} else {
+		intPart = s
+	}
+	intPart = strings.NewReplacer(",", "", ".", "").Replace(intPart)
+	if intPart == "" {
+		intPart = "0"
+	}
+	norm := intPart
+	if frac != "" {
+		norm += "." + frac
+	}
+	d, err := decimal.NewFromString(norm)
+	if err != nil {
+		return decimal.Decimal{}, false
+	}
+	if neg {
+		d = d.Neg()
+	}
+	return d, true
+}
+
+type amountHit struct {
+	value    decimal.Decimal
+	currency string
+	text     string
+}
+
+// firstAmount returns the first amount in s that is not a percentage.
+func firstAmount(s string) (amountHit, bool) {
+	for _, m := range reAmount.FindAllStringSubmatchIndex(s, 4) {
+		if m[8] >= 0 { // followed by %
+			continue
+		}
+		v, ok := parseAmount(s[m[4]:m[5]])
+		if !ok {
+			continue
+		}
+		cur := ""
+		if m[2] >= 0 {
+			cur = currencyCode(s[m[2]:m[3]])
+		}
+		if cur == "" && m[6] >= 0 {
+			cur = currencyCode(s[m[6]:m[7]])
+		}
+		return amountHit{value: v, currency: cur, text: strings.TrimSpace(s[m[0]:m[1]])}, true
+	}
+	return amountHit{}, false
+}
+
+// findAmount looks for the invoice total: a labelled amount, best label
+// first, else the only amount written with a currency.
+func findAmount(lines []string) (amountHit, string, bool) {
+	for _, re := range amountLabels {
+		for i, l := range lines {
+			for _, m := range re.FindAllStringIndex(l, -1) {
+				if reSubTotal.MatchString(l[:m[0]]) {
+					continue
+				}
+				rest := l[m[1]:]
+				if reNotTotal.MatchString(rest) {
+					continue
+				}
+				rest = strings.TrimLeft(rest, " \t:=.-–(")
+				rest = stripTaxWords(rest)
+				if strings.TrimSpace(rest) == "" && i+1 < len(lines) {
+					rest = lines[i+1]
+				}
+				if len(rest) > 60 {
+					rest = rest[:60]
+				}
+				// The amount must come soon after the label.
+				if h, ok := firstAmount(rest); ok && strings.Index(rest, h.text) <= 24 {
+					return h, strings.TrimSpace(l), true
+				}
+			}
+		}
+	}
+	var only amountHit
+	n := 0
+	for _, l := range lines {
+		for _, m := range reAmount.FindAllStringSubmatchIndex(l, -1) {
+			if m[8] >= 0 || (m[2] < 0 && m[6] < 0) {
+				continue
+			}
+			h, ok := firstAmount(l[m[0]:m[1]])
+			if !ok || h.currency == "" {
+				continue
+			}
+			if n == 0 || !h.value.Equal(only.value) || h.currency != only.currency {
+				n++
+				only = h
+			}
+		}
+	}
+	if n == 1 {
+		return only, only.text, true
+	}
+	return amountHit{}, "", false
+}
+
+var reTaxWords = regexp.MustCompile(`(?i)^(?:\(?\s*(?:ttc|t\.t\.c\.?|incl\.?\s*(?:vat|tax|tva)|including\s+(?:vat|tax)|tva\s+incluse|vat\s+included)\s*\)?\s*[:=]?\s*)+`)
+
+func stripTaxWords(s string) string {
+	return strings.TrimLeft(reTaxWords.ReplaceAllString(s, ""), " \t:=")
+}
+
+// ---- dates ----
+
+var reDate = regexp.MustCompile(`(?i)(\d{4})-(\d{1,2})-(\d{1,2})|(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})\b|(\d{1,2})(?:er|st|nd|rd|th)?\s+(\p{L}{3,10})\.?,?\s+(\d{4})|(\p{L}{3,10})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})`)
+
+func monthOf(name string) time.Month {
+	n := strings.ToLower(strings.TrimSuffix(name, "."))
+	n = strings.NewReplacer("é", "e", "è", "e", "û", "u", "ô", "o").Replace(n)
+	switch {
+	case strings.HasPrefix(n, "jan"):
+		return time.January
+	case strings.HasPrefix(n, "fev"), strings.HasPrefix(n, "feb"):
+		return time.February
+	case n == "mar" || n == "mars" || n == "march":
+		return time.March
+	case strings.HasPrefix(n, "avr"), strings.HasPrefix(n, "apr"):
+		return time.April
+	case n == "mai" || n == "may":
+		return time.May
+	case n == "juin" || n == "jun" || n == "june":
+		return time.June
+	case strings.HasPrefix(n, "juil"), n == "jul" || n == "july":
+		return time.July
+	case strings.HasPrefix(n, "aou"), strings.HasPrefix(n, "aug"):
+		return time.August
+	case strings.HasPrefix(n, "sep"):
+		return time.September
+	case strings.HasPrefix(n, "oct"):
+		return time.October
+	case strings.HasPrefix(n, "nov"):
+		return time.November
+	case strings.HasPrefix(n, "dec"):
+		return time.December
+	}
+	return 0
+}
+
+func mkDate(y, m, d int) (time.Time, bool) {
+	if y < 100 {
+		y += 2000
+	}
+	if y < 1990 || y > 2200 || m < 1 || m > 12 || d < 1 || d > 31 {
+		return time.Time{}, false
+	}
+	t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC)
+	if t.Day() != d {
+		return time.Time{}, false // 31 November
+	}
+	return t, true
+}
+
+// firstDate returns the first date in s and where it starts. monthFirst
+// reads ambiguous numeric dates as US month/day.
+func firstDate(s string, monthFirst bool) (time.Time, int, bool) {
+	for _, m := range reDate.FindAllStringSubmatchIndex(s, 6) {
+		g := func(i int) string {
+			if m[2*i] < 0 {
+				return ""
+			}
+			return s[m[2*i]:m[2*i+1]]
+		}
+		atoi := func(i int) int { n, _ := strconv.Atoi(g(i)); return n }
+		var t time.Time
+		ok := false
+		switch {
+		case g(1) != "":
+			t, ok = mkDate(atoi(1), atoi(2), atoi(3))
+		case g(4) != "":
+			a, b := atoi(4), atoi(5)
+			d, mo := a, b
+			if (monthFirst && b <= 12 && a <= 12) || (a <= 12 && b > 12) {
+				d, mo = b, a
+			}
+			t, ok = mkDate(atoi(6), mo, d)
+		case g(7) != "":
+			if mo := monthOf(g(8)); mo != 0 {
+				t, ok = mkDate(atoi(9), int(mo), atoi(7))
+			}
+		case g(10) != "":
+			if mo := monthOf(g(10)); mo != 0 {
+				t, ok = mkDate(atoi(12), int(mo), atoi(11))
+			}
+		}
+		if ok {
+			return t, m[0], true
+		}
+	}
+	return time.Time{}, -1, false
+}
+
+var (
+	reIssueLabel  = regexp.MustCompile(`(?i)[ée]mise?\s+le|date\s+de\s+(?:la\s+)?facture|date\s+d['’][ée]mission|date\s+de\s+facturation|en\s+date\s+du|invoice\s+date|date\s+of\s+issue|issue\s+date|issued\s+on|issued|dated|(?:facture|invoice|avoir)\b[^\n]{0,40}?\s(?:du|of)\s`)
+	reDueLabel    = regexp.MustCompile(`(?i)date\s+d['’][ée]ch[ée]ance|date\s+limite\s+de\s+(?:paiement|r[èe]glement)|[ée]ch[ée]ance|(?:[àa]\s+r[ée]gler|[àa]\s+payer|payable|r[èe]glement|paiement)\s+(?:avant|au\s+plus\s+tard)(?:\s+le)?|au\s+plus\s+tard\s+le|due\s+date|payment\s+due(?:\s+date)?|due\s+(?:on|by)|(?:please\s+)?pay(?:able)?\s+by|date\s+due|due\s*:|before`)
+	reGenericDate = regexp.MustCompile(`(?i)^\s*date\s*:`)
+)
+
+// labelledDate finds a date right after one of the labels.
+func labelledDate(lines []string, re *regexp.Regexp, monthFirst bool) (time.Time, string, bool) {
+	for i, l := range lines {
+		for _, m := range re.FindAllStringIndex(l, -1) {
+			rest := l[m[1]:]
+			if strings.TrimSpace(strings.Trim(rest, " :\t")) == "" && i+1 < len(lines) {
+				rest = lines[i+1]
+			}
+			if t, at, ok := firstDate(rest, monthFirst); ok && runeLen(rest[:at]) <= 20 {
+				return t, strings.TrimSpace(l), true
+			}
+		}
+	}
+	return time.Time{}, "", false
+}
+
+func runeLen(s string) int { return len([]rune(s)) }
+
+// ---- payment terms ----
+
+type terms struct {
+	days       int
+	endOfMonth bool
+	text       string
+}
+
+var (
+	reTermsEOM     = regexp.MustCompile(`(?i)(\d{1,3})\s*jours?\s*(?:nets?\s+)?(?:fin\s+de\s+mois|fdm)\b|(\d{1,3})\s*days?\s+end\s+of\s+(?:the\s+)?month`)
+	reTermsDays    = regexp.MustCompile(`(?im)(?:payable|paiement|r[èe]glement|[àa]\s+r[ée]gler|d[ée]lai\s+de\s+paiement|conditions?\s+de\s+(?:paiement|r[èe]glement))[^\n\d]{0,25}?(\d{1,3})\s*jours|(?:^|\s)[àa]\s+(\d{1,3})\s*jours|(\d{1,3})\s*jours\s+nets|(?:^|[^\p{L}])net\s*(\d{1,3})(?:\s*days?\b|\s*\)|\s*[,;]|[ \t]*$|[ \t]+\p{L})|(?:payment\s+)?terms\s*:?\s*(?:net\s*)?(\d{1,3})\s*days|within\s+(\d{1,3})\s*days|(\d{1,3})\s*days\s+net|payable\s+in\s+(\d{1,3})\s*days`)
+	reTermsReceipt = regexp.MustCompile(`(?i)(?:payable\s+)?(?:[àa]|d[èe]s)\s+r[ée]ception|(?:due\s+)?(?:up)?on\s+receipt|paiement\s+comptant`)
+)
+
+func findTerms(s string) (terms, bool) {
+	// The patterns are costly; most text names no terms at all.
+	low := strings.ToLower(s)
+	if !strings.Contains(low, "jour") && !strings.Contains(low, "day") && !strings.Contains(low, "net") &&
+		!strings.Contains(low, "ception") && !strings.Contains(low, "receipt") && !strings.Contains(low, "comptant") {
+		return terms{}, false
+	}
+	if m := reTermsEOM.FindStringSubmatch(s); m != nil {
+		n := firstNonEmpty(m[1:]...)
+		if d, err := strconv.Atoi(n); err == nil && d <= 180 {
+			return terms{days: d, endOfMonth: true, text: strings.TrimSpace(m[0])}, true
+		}
+	}
+	if m := reTermsDays.FindStringSubmatch(s); m != nil {
+		n := firstNonEmpty(m[1:]...)
+		if d, err := strconv.Atoi(n); err == nil && d <= 180 {
+			return terms{days: d, text: strings.TrimSpace(m[0])}, true
+		}
+	}
+	if m := reTermsReceipt.FindString(s); m != "" {
+		return terms{days: 0, text: strings.TrimSpace(m)}, true
+	}
+	return terms{}, false
+}
+
+// apply computes a due date. "45 jours fin de mois" is read as the common
+// French practice: add the days, then go to the end of that month.
+func (t terms) apply(issue time.Time) time.Time {
+	due := issue.AddDate(0, 0, t.days)
+	if t.endOfMonth {
+		due = time.Date(due.Year(), due.Month()+1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, -1)
+	}
+	return due
+}
+
+func firstNonEmpty(ss ...string) string {
+	for _, s := range ss {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+// ---- client ----
+
+var reClientLine = regexp.MustCompile(`(?i)^\s*(?:client|cliente|factur[ée]\s+[àa]|facture\s+[àa]|adress[ée]e?\s+[àa]|destinataire|bill(?:ed)?\s+to|invoice\s+to|customer|sold\s+to)\s*:\s*(.*)$`)
+
+// clientBlock reads a "Client :" / "Bill to:" block: the name on the line
+// or the next one, and up to three address lines after it.
+func clientBlock(lines []string) (name, address string) {
+	for i, l := range lines {
+		m := reClientLine.FindStringSubmatch(l)
+		if m == nil {
+			continue
+		}
+		name = strings.TrimSpace(m[1])
+		j := i + 1
+		if name == "" {
+			for ; j < len(lines) && strings.TrimSpace(lines[j]) == ""; j++ {
+			}
+			if j < len(lines) {
+				name = strings.TrimSpace(lines[j])
+				j++
+			}
+		}
+		var addr []string
+		for ; j < len(lines) && len(addr) < 3; j++ {
+			t := strings.TrimSpace(lines[j])
+			if t == "" || strings.Contains(t, ":") {
+				break
+			}
+			addr = append(addr, t)
+		}
+		return truncate(name, 120), truncate(strings.Join(addr, ", "), 240)
+	}
+	return "", ""
+}
+
+func truncate(s string, n int) string {
+	r := []rune(s)
+	if len(r) > n {
+		return string(r[:n])
+	}
+	return s
+}
+
+// ---- language ----
+
+// language scores French against English by frequent words and accents.
+func language(s string, fallback string) string {
+	fr, en := 0, 0
+	words := strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !unicode.IsLetter(r) && r != '\'' })
+	for i, w := range words {
+		if i > 400 {
+			break
+		}
+		switch w {
+		case "le", "la", "les", "de", "des", "du", "et", "est", "vous", "votre", "vos", "nous", "notre", "facture", "montant",
+			"pour", "avec", "sur", "une", "bonjour", "cordialement", "ci-joint", "veuillez", "règlement", "échéance", "avoir", "merci":
+			fr++
+		case "the", "and", "of", "to", "your", "you", "we", "our", "invoice", "amount", "please", "for", "with", "is",
+			"dear", "regards", "attached", "find", "due", "payment", "thanks", "thank", "hi", "hello":
+			en++
+		}
+	}
+	for _, r := range s {
+		switch r {
+		case 'é', 'è', 'à', 'ç', 'ê', 'ù', 'û', 'ô', 'î':
+			fr++
+		}
+	}
+	switch {
+	case fr > en:
+		return "fr"
+	case en > fr:
+		return "en"
+	}
+	return fallback
+}
+
+// ---- all text facts ----
+
+type textFacts struct {
+	numbers    []numRef
+	amount     amountHit
+	hasAmount  bool
+	amountLine string
+	issue, due time.Time
+	issueLine  string
+	dueLine    string
+	terms      terms
+	hasTerms   bool
+	clientName string
+	clientAddr string
+}
+
+func splitLines(s string) []string {
+	s = strings.NewReplacer("\r\n", "\n", "\r", "\n", "\u00a0", " ", "\u202f", " ", "\u2009", " ").Replace(s)
+	return strings.Split(s, "\n")
+}
+
+// extractText reads invoice facts from free text (a mail body, or the text
+// of a PDF). monthFirst reads ambiguous numeric dates as month/day.
+func extractText(s string, monthFirst bool) textFacts {
+	if len(s) > maxPDFTextBytes {
+		s = s[:maxPDFTextBytes]
+	}
+	lines := splitLines(s)
+	joined := strings.Join(lines, "\n")
+	var f textFacts
+	f.numbers = findNumbers(joined)
+	f.amount, f.amountLine, f.hasAmount = findAmount(lines)
+	f.issue, f.issueLine, _ = labelledDate(lines, reIssueLabel, monthFirst)
+	f.due, f.dueLine, _ = labelledDate(lines, reDueLabel, monthFirst)
+	if f.issue.IsZero() {
+		f.issue, f.issueLine, _ = labelledDate(lines, reGenericDate, monthFirst)
+	}
+	if !f.issue.IsZero() && f.due.Equal(f.issue) && f.dueLine == f.issueLine {
+		f.due, f.dueLine = time.Time{}, ""
+	}
+	f.terms, f.hasTerms = findTerms(joined)
+	f.clientName, f.clientAddr = clientBlock(lines)
+	return f
+}
+
+func (f textFacts) number(kind Kind) (num, credited string) {
+	want := labelInvoice
+	if kind == KindCreditNote {
+		want = labelCredit
+	}
+	for _, n := range f.numbers {
+		if n.label == want {
+			num = n.value
+			break
+		}
+	}
+	if num == "" {
+		for _, n := range f.numbers {
+			if n.label == labelOther {
+				num = n.value
+				break
+			}
+		}
+	}
+	if kind == KindCreditNote {
+		for _, n := range f.numbers {
+			if n.label == labelInvoice && n.value != num {
+				credited = n.value
+				break
+			}
+		}
+	}
+	return num, credited
+}

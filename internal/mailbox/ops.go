@@ -1,0 +1,239 @@
+package mailbox
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"net/textproto"
+	"strings"
+	"time"
+
+	"github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapclient"
+)
+
+// The operations below each use a short-lived connection of their own, so
+// they never interleave with the watching connection (which may be in IDLE,
+// where no command can be sent) and need no lock against it.
+
+func (m *Client) withConn(ctx context.Context, fn func(k *conn) error) error {
+	k, err := m.dial(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer k.close()
+	return fn(k)
+}
+
+// DraftsState lists the Drafts folder: UID, flags, Message-ID and
+// X-Relance-Draft of every message, so the caller can see which of its
+// drafts were deleted, edited (a mail client saves an edit as a new message
+// carrying the same headers) or \Flagged for approval.
+func (m *Client) DraftsState(ctx context.Context) ([]DraftInfo, error) {
+	var out []DraftInfo
+	err := m.withConn(ctx, func(k *conn) error {
+		f, err := m.folderFor(k, RoleDrafts)
+		if err != nil {
+			return err
+		}
+		sel, err := k.selectFolder(f.Name, true)
+		if err != nil {
+			return err
+		}
+		if sel.NumMessages == 0 {
+			return nil
+		}
+		hdr := &imap.FetchItemBodySection{
+			Specifier:    imap.PartSpecifierHeader,
+			HeaderFields: []string{"Message-ID", DraftHeader},
+			Peek:         true,
+		}
+		var all imap.SeqSet
+		all.AddRange(1, 0)
+		var bufs []*imapclient.FetchMessageBuffer
+		err = k.do(func() error {
+			var err error
+			bufs, err = k.c.Fetch(all, &imap.FetchOptions{UID: true, Flags: true, BodySection: []*imap.FetchItemBodySection{hdr}}).Collect()
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("mailbox: fetch drafts: %w", err)
+		}
+		for _, b := range bufs {
+			if b.UID == 0 {
+				continue
+			}
+			h := parseHeader(b.FindBodySection(hdr))
+			out = append(out, DraftInfo{
+				UID:          uint32(b.UID),
+				Flags:        flagStrings(b.Flags),
+				MessageID:    trimMsgID(h.Get("Message-Id")),
+				RelanceDraft: strings.TrimSpace(h.Get(DraftHeader)),
+			})
+		}
+		return nil
+	})
+	return out, err
+}
+
+// Append stores raw in the folder of the given role (RoleDrafts,
+// RoleSent, RoleInbox) with flags and date (zero date: the server's time).
+// It returns the new UID when the server has UIDPLUS, else 0 (find it with
+// FindMessageID).
+func (m *Client) Append(ctx context.Context, role Role, raw []byte, flags []string, date time.Time) (uint32, error) {
+	var uid uint32
+	err := m.withConn(ctx, func(k *conn) error {
+		f, err := m.folderFor(k, role)
+		if err != nil {
+			return err
+		}
+		opts := &imap.AppendOptions{Time: date}
+		for _, fl := range flags {
+			opts.Flags = append(opts.Flags, imap.Flag(fl))
+		}
+		return k.do(func() error {
+			cmd := k.c.Append(f.Name, int64(len(raw)), opts)
+			if _, err := cmd.Write(raw); err != nil {
+				cmd.Close()
+				return fmt.Errorf("mailbox: append to %q: %w", f.Name, err)
+			}
+			if err := cmd.Close(); err != nil {
+				return fmt.Errorf("mailbox: append to %q: %w", f.Name, err)
+			}
+			data, err := cmd.Wait()
+			if err != nil {
+				return fmt.Errorf("mailbox: append to %q: %w", f.Name, err)
+			}
+			uid = uint32(data.UID)
+			return nil
+		})
+	})
+	return uid, err
+}
+
+// Delete removes one message: \Deleted then UID EXPUNGE when the server has
+// UIDPLUS. Without UIDPLUS a plain EXPUNGE also removes any other message
+// the user had marked \Deleted, as their own client would on closing.
+func (m *Client) Delete(ctx context.Context, role Role, uid uint32) error {
+	return m.withConn(ctx, func(k *conn) error {
+		f, err := m.folderFor(k, role)
+		if err != nil {
+			return err
+		}
+		if _, err := k.selectFolder(f.Name, false); err != nil {
+			return err
+		}
+		set := imap.UIDSetNum(imap.UID(uid))
+		err = k.do(func() error {
+			return k.c.Store(set, &imap.StoreFlags{Op: imap.StoreFlagsAdd, Silent: true, Flags: []imap.Flag{imap.FlagDeleted}}, nil).Close()
+		})
+		if err != nil {
+			return fmt.Errorf("mailbox: mark %q UID %d deleted: %w", f.Name, uid, err)
+		}
+		err = k.do(func() error {
+			if k.caps.Has(imap.CapUIDPlus) {
+				return k.c.UIDExpunge(set).Close()
+			}
+			return k.c.Expunge().Close()
+		})
+		if err != nil {
+			return fmt.Errorf("mailbox: expunge %q UID %d: %w", f.Name, uid, err)
+		}
+		return nil
+	})
+}
+
+// SetFlag adds (on) or removes a flag on one message.
+func (m *Client) SetFlag(ctx context.Context, role Role, uid uint32, flag string, on bool) error {
+	return m.withConn(ctx, func(k *conn) error {
+		f, err := m.folderFor(k, role)
+		if err != nil {
+			return err
+		}
+		if _, err := k.selectFolder(f.Name, false); err != nil {
+			return err
+		}
+		op := imap.StoreFlagsAdd
+		if !on {
+			op = imap.StoreFlagsDel
+		}
+		err = k.do(func() error {
+			return k.c.Store(imap.UIDSetNum(imap.UID(uid)), &imap.StoreFlags{Op: op, Silent: true, Flags: []imap.Flag{imap.Flag(flag)}}, nil).Close()
+		})
+		if err != nil {
+			return fmt.Errorf("mailbox: set %s on %q UID %d: %w", flag, f.Name, uid, err)
+		}
+		return nil
+	})
+}
+
+// FindMessageID looks a Message-ID up in a folder (with or without angle
+// brackets), e.g. to learn after a crash whether an APPEND or a send had
+// completed. It returns the highest matching UID.
+func (m *Client) FindMessageID(ctx context.Context, role Role, msgID string) (uid uint32, found bool, err error) {
+	id := trimMsgID(msgID)
+	if id == "" {
+		return 0, false, fmt.Errorf("mailbox: empty Message-ID")
+	}
+	err = m.withConn(ctx, func(k *conn) error {
+		f, err := m.folderFor(k, role)
+		if err != nil {
+			return err
+		}
+		if _, err := k.selectFolder(f.Name, true); err != nil {
+			return err
+		}
+		var data *imap.SearchData
+		err = k.do(func() error {
+			var err error
+			// SEARCH HEADER is a substring match: search for the bare id
+			// and confirm the exact value below.
+			data, err = k.c.UIDSearch(&imap.SearchCriteria{Header: []imap.SearchCriteriaHeaderField{{Key: "Message-ID", Value: id}}}, nil).Wait()
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("mailbox: search Message-ID in %q: %w", f.Name, err)
+		}
+		set, _ := data.All.(imap.UIDSet)
+		if len(set) == 0 {
+			return nil
+		}
+		hdr := &imap.FetchItemBodySection{Specifier: imap.PartSpecifierHeader, HeaderFields: []string{"Message-ID"}, Peek: true}
+		var bufs []*imapclient.FetchMessageBuffer
+		err = k.do(func() error {
+			var err error
+			bufs, err = k.c.Fetch(set, &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{hdr}}).Collect()
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("mailbox: fetch Message-ID in %q: %w", f.Name, err)
+		}
+		for _, b := range bufs {
+			got := trimMsgID(parseHeader(b.FindBodySection(hdr)).Get("Message-Id"))
+			if strings.EqualFold(got, id) && uint32(b.UID) > uid {
+				uid, found = uint32(b.UID), true
+			}
+		}
+		return nil
+	})
+	return uid, found, err
+}
+
+func parseHeader(b []byte) textproto.MIMEHeader {
+	if !bytes.HasSuffix(b, []byte("\r\n\r\n")) && !bytes.HasSuffix(b, []byte("\n\n")) {
+		b = append(append([]byte{}, b...), "\r\n\r\n"...)
+	}
+	h, _ := textproto.NewReader(bufio.NewReader(bytes.NewReader(b))).ReadMIMEHeader()
+	if h == nil {
+		h = textproto.MIMEHeader{}
+	}
+	return h
+}
+
+func trimMsgID(s string) string {
+	s = strings.TrimSpace(s)
+	s = strings.TrimPrefix(s, "<")
+	s = strings.TrimSuffix(s, ">")
+	return strings.TrimSpace(s)
+}

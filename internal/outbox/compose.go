@@ -1,0 +1,77 @@
+package outbox
+
+import (
+	"bytes"
+	"fmt"
+	"strconv"
+	"time"
+
+	gomail "github.com/wneessen/go-mail"
+
+	"github.com/relance/relance/internal/mailbox"
+	"github.com/relance/relance/internal/render"
+	"github.com/relance/relance/internal/store"
+)
+
+// Composed is a reminder ready to submit: the go-mail message and its exact
+// bytes (for the Drafts and Sent copies).
+type Composed struct {
+	Msg       *gomail.Msg
+	Raw       []byte
+	From      string
+	To        []string
+	MessageID string
+}
+
+// compose builds the MIME message of a draft. Every header value from the
+// client's side (names, subjects) goes through render.SafeHeader; go-mail
+// encodes non-ASCII per RFC 2047.
+func compose(from string, draftID int64, d store.NewDraft, date time.Time) (*Composed, error) {
+	m := gomail.NewMsg()
+	if err := m.From(from); err != nil {
+		return nil, fmt.Errorf("outbox: From %q: %w", from, err)
+	}
+	if err := m.To(d.To...); err != nil {
+		return nil, fmt.Errorf("outbox: To %v: %w", d.To, err)
+	}
+	if len(d.Cc) > 0 {
+		if err := m.Cc(d.Cc...); err != nil {
+			return nil, fmt.Errorf("outbox: Cc %v: %w", d.Cc, err)
+		}
+	}
+	m.Subject(render.SafeHeader(d.Subject))
+	m.SetMessageIDWithValue(d.MessageID)
+	m.SetDateWithValue(date)
+	if d.InReplyTo != "" {
+		m.SetGenHeader(gomail.HeaderInReplyTo, "<"+render.SafeHeader(d.InReplyTo)+">")
+	}
+	if len(d.References) > 0 {
+		refs := ""
+		for i, r := range d.References {
+			if i > 0 {
+				refs += " "
+			}
+			refs += "<" + render.SafeHeader(r) + ">"
+		}
+		m.SetGenHeader(gomail.HeaderReferences, refs)
+	}
+	m.SetGenHeader(gomail.Header(mailbox.DraftHeader), strconv.FormatInt(draftID, 10))
+	// RFC 3834: this is not an automatic reply; but ask auto-responders to
+	// stay quiet, and never offer read receipts.
+	m.SetGenHeader(gomail.Header("X-Auto-Response-Suppress"), "OOF, AutoReply")
+	m.SetBodyString(gomail.TypeTextPlain, d.Body)
+	if d.HTML != "" {
+		m.AddAlternativeString(gomail.TypeTextHTML, d.HTML)
+	}
+	var buf bytes.Buffer
+	if _, err := m.WriteTo(&buf); err != nil {
+		return nil, fmt.Errorf("outbox: write message: %w", err)
+	}
+	return &Composed{Msg: m, Raw: buf.Bytes(), From: from, To: d.To, MessageID: d.MessageID}, nil
+}
+
+// composeStored rebuilds a stored draft for sending.
+func composeStored(from string, d store.DraftDetail, date time.Time) (*Composed, error) {
+	return compose(from, d.ID, store.NewDraft{ClientID: d.ClientID, Stage: d.Stage, To: d.To, Cc: d.Cc, Subject: d.Subject,
+		Body: d.Body, HTML: d.HTML, MessageID: d.MessageID, InReplyTo: d.InReplyTo, References: d.References}, date)
+}

@@ -1,0 +1,234 @@
+package outbox
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"net/mail"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/relance/relance/internal/mailbox"
+	"github.com/relance/relance/internal/policy"
+	"github.com/relance/relance/internal/render"
+	"github.com/relance/relance/internal/store"
+)
+
+// clientState converts the store's view of a client for the policy.
+func clientState(c store.ChasingClient) policy.ClientState {
+	s := policy.ClientState{
+		Client:           policy.Client{ID: strconv.FormatInt(c.ID, 10), Name: c.Name, Emails: c.Emails, Language: c.Language, B2C: c.B2C},
+		LastContact:      c.LastContact,
+		LastInbound:      c.LastInbound,
+		OutOfOfficeUntil: c.AwayUntil,
+	}
+	for _, k := range c.FlagKinds {
+		s.ClientFlags = append(s.ClientFlags, policy.FlagKind(k))
+	}
+	for _, inv := range c.Invoices {
+		is := policy.InvoiceState{
+			ID: strconv.FormatInt(inv.ID, 10), Number: inv.Number, Amount: inv.Amount, Balance: inv.Balance,
+			Currency: inv.Currency, State: policy.InvoiceStatus(inv.State), StateSince: inv.StateSince,
+			LastStageSent: inv.LastStage, DisputedBefore: inv.DisputedBefore,
+		}
+		if !inv.IssueDate.IsZero() {
+			is.IssueDate = policy.DateOf(inv.IssueDate)
+		}
+		if !inv.DueDate.IsZero() {
+			is.DueDate = policy.DateOf(inv.DueDate)
+		}
+		if !inv.PromiseDate.IsZero() {
+			is.PromiseDate = policy.DateOf(inv.PromiseDate)
+		}
+		for _, k := range inv.FlagKinds {
+			is.OpenFlags = append(is.OpenFlags, policy.FlagKind(k))
+		}
+		s.Invoices = append(s.Invoices, is)
+	}
+	if c.Pending != nil {
+		s.PendingDraft = &policy.PendingDraft{ID: strconv.FormatInt(c.Pending.ID, 10), CreatedAt: c.Pending.CreatedAt}
+	}
+	return s
+}
+
+// renderData gathers what a template prints for a decision.
+func (x *Outbox) renderData(ctx context.Context, now time.Time, c store.ChasingClient, d policy.Decision, stage string) (render.Data, []int64, error) {
+	loc := x.o.Policy.Location
+	today := policy.DateIn(now, loc)
+	data := render.Data{Language: d.Language, Stage: stage, Business: x.o.Business, ClientName: c.Name, B2B: !d.B2C,
+		Today: now.In(loc)}
+	if data.Language == "" {
+		data.Language = x.o.Policy.DefaultLanguage
+	}
+	byID := map[string]store.ChasingInvoice{}
+	for _, inv := range c.Invoices {
+		byID[strconv.FormatInt(inv.ID, 10)] = inv
+	}
+	var ids []int64
+	penaltyTotal := decimal.Zero
+	for _, step := range d.Invoices {
+		inv, ok := byID[step.ID]
+		if !ok {
+			continue
+		}
+		ids = append(ids, inv.ID)
+		line := render.InvoiceLine{Number: inv.Number, IssueDate: inv.IssueDate, DueDate: inv.DueDate, Amount: inv.Amount,
+			Balance: inv.Balance, Currency: inv.Currency}
+		if !inv.DueDate.IsZero() {
+			line.DaysLate = today.DaysSince(policy.DateOf(inv.DueDate))
+		}
+		data.Invoices = append(data.Invoices, line)
+		if data.Currency == "" {
+			data.Currency = inv.Currency
+		}
+		if d.Action == policy.ActionFormalNotice && d.LatePenalties {
+			pays, err := x.o.Store.Payments(ctx, inv.ID)
+			if err != nil {
+				return data, nil, err
+			}
+			var pp []policy.Payment
+			for _, p := range pays {
+				pp = append(pp, policy.Payment{Date: policy.DateOf(p.PaidOn), Amount: p.Amount})
+			}
+			st := clientState(c)
+			var is policy.InvoiceState
+			for _, cand := range st.Invoices {
+				if cand.ID == step.ID {
+					is = cand
+				}
+			}
+			res, err := policy.LatePenalties(x.o.Policy.PenaltyInputFor(is, st.Client, pp, today))
+			if err != nil {
+				x.log.Warn("outbox: penalties not computed", slog.String("invoice", inv.Number), slog.Any("err", err))
+				continue
+			}
+			for _, l := range res.Lines {
+				data.Penalties = append(data.Penalties, render.PenaltyLine{From: l.From.At(time.UTC, 0, 0), To: l.To.At(time.UTC, 0, 0), Days: l.Days,
+					Base: l.Base, RatePercent: l.Rate, Amount: l.Rounded})
+			}
+			penaltyTotal = penaltyTotal.Add(res.InterestDue)
+		}
+	}
+	if d.Action == policy.ActionFormalNotice {
+		data.PenaltyTotal = penaltyTotal
+		if d.B2C {
+			data.Indemnity = decimal.Zero
+		}
+	}
+	if !c.LastContact.IsZero() {
+		lc := c.LastContact
+		data.LastReminder = &lc
+	}
+	return data, ids, nil
+}
+
+// createDraft renders the reminder, holds it in the store and copies it to
+// the user's Drafts folder.
+func (x *Outbox) createDraft(ctx context.Context, now time.Time, c store.ChasingClient, d policy.Decision) error {
+	stage := d.Template
+	if stage == "" {
+		stage = d.StageName
+	}
+	data, ids, err := x.renderData(ctx, now, c, d, stage)
+	if err != nil {
+		return err
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	r, err := x.o.Renderer.Render(data)
+	if err != nil {
+		return fmt.Errorf("render %s: %w", stage, err)
+	}
+	if warnings := render.CalmCheckNames(r.Text, stage, data.Language, []string{c.Name}); len(warnings) > 0 {
+		// Our own templates must pass; a warning here is a template bug.
+		x.log.Warn("outbox: draft fails the calm check", slog.String("stage", stage), slog.Int("warnings", len(warnings)), slog.String("first", warnings[0].Message))
+	}
+	to := d.To
+	if len(to) == 0 {
+		to = c.Emails[:1]
+	}
+	msgID, err := newMessageID(x.o.From)
+	if err != nil {
+		return err
+	}
+	// Thread the reminder to the invoice mails it is about.
+	var refs []string
+	for _, inv := range c.Invoices {
+		for _, id := range ids {
+			if inv.ID == id && inv.SourceMessageID != "" {
+				refs = append(refs, inv.SourceMessageID)
+			}
+		}
+	}
+	inReplyTo := ""
+	if len(refs) > 0 {
+		inReplyTo = refs[0]
+	}
+	kind := "message"
+	if d.Action == policy.ActionFormalNotice {
+		kind = "formal_notice"
+	}
+	hold := d.HoldUntil
+	if hold.IsZero() {
+		hold = x.o.Policy.HoldUntil(now)
+	}
+	nd := store.NewDraft{ClientID: c.ID, Stage: stage, StageNumber: d.Stage, Kind: kind, To: to, Cc: d.Cc, Subject: r.Subject,
+		Body: r.Text, HTML: r.HTML, HoldUntil: hold, MessageID: msgID, InReplyTo: inReplyTo, References: refs,
+		RequiresApproval: d.RequiresApproval || kind == "formal_notice", InvoiceIDs: ids}
+	var draftID int64
+	if err := x.o.Store.Update(ctx, now, func(tx *store.Tx) error {
+		var err error
+		draftID, err = tx.CreateDraft(nd, store.ActorDaemon)
+		return err
+	}); err != nil {
+		return err
+	}
+	x.log.Info("draft held", slog.Int64("draft", draftID), slog.String("stage", stage), slog.String("client", c.Email),
+		slog.Time("hold_until", hold))
+	composed, err := compose(x.o.From, draftID, nd, now)
+	if err != nil {
+		return err
+	}
+	uid, err := x.o.Mailbox.Append(ctx, mailbox.RoleDrafts, composed.Raw, []string{`\Draft`}, now)
+	if err != nil {
+		// The draft is held in the store and reviewable on the web page; the
+		// IMAP copy is a convenience, retried on a later pass.
+		x.log.Warn("outbox: cannot copy draft to IMAP Drafts", slog.Int64("draft", draftID), slog.Any("err", err))
+		return nil
+	}
+	return x.o.Store.Update(ctx, now, func(tx *store.Tx) error { return tx.SetDraftIMAPUID(draftID, uid) })
+}
+
+// callSheet prepares the phone call for the human, as a flag's evidence.
+func (x *Outbox) callSheet(ctx context.Context, now time.Time, c store.ChasingClient, d policy.Decision) (string, error) {
+	data, _, err := x.renderData(ctx, now, c, d, "call")
+	if err != nil {
+		return "", err
+	}
+	r, err := x.o.Renderer.Render(data)
+	if err != nil {
+		return "", fmt.Errorf("render call sheet: %w", err)
+	}
+	return r.Text, nil
+}
+
+// newMessageID reserves a globally unique Message-ID on the sender's domain.
+func newMessageID(from string) (string, error) {
+	domain := "relance.invalid"
+	if a, err := mail.ParseAddress(from); err == nil {
+		if at := strings.LastIndexByte(a.Address, '@'); at >= 0 {
+			domain = a.Address[at+1:]
+		}
+	}
+	var b [12]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", fmt.Errorf("outbox: Message-ID: %w", err)
+	}
+	return "relance." + hex.EncodeToString(b[:]) + "@" + domain, nil
+}

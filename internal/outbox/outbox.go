@@ -1,0 +1,306 @@
+// Package outbox turns decisions into held drafts and held drafts into sent
+// reminders, safely. It is the only package that submits mail (SMTP).
+//
+// A pass (1) reconciles the user's review in the IMAP Drafts folder (a
+// deleted copy cancels the draft, a \Flagged one approves it), (2) asks the
+// policy what each client needs next and holds new drafts until the next
+// business day, both in the store and in IMAP Drafts, and (3) re-checks every
+// pending draft at the moment of sending and submits the ones still right to
+// send. Sending reserves the Message-ID in the store before SMTP and puts a
+// marked copy in Sent before submission, so that a crash at any point can be
+// recognised after restart and nothing is sent twice.
+package outbox
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/relance/relance/internal/mailbox"
+	"github.com/relance/relance/internal/policy"
+	"github.com/relance/relance/internal/render"
+	"github.com/relance/relance/internal/store"
+)
+
+// Mailbox is what the outbox needs of IMAP (implemented by mailbox.Client).
+type Mailbox interface {
+	Append(ctx context.Context, role mailbox.Role, raw []byte, flags []string, date time.Time) (uint32, error)
+	Delete(ctx context.Context, role mailbox.Role, uid uint32) error
+	DraftsState(ctx context.Context) ([]mailbox.DraftInfo, error)
+	FindMessageID(ctx context.Context, role mailbox.Role, msgID string) (uid uint32, found bool, err error)
+	SetFlag(ctx context.Context, role mailbox.Role, uid uint32, flag string, on bool) error
+}
+
+// Sender submits one message. Errors that may succeed later are marked with
+// Temporary.
+type Sender interface {
+	Send(ctx context.Context, m *Composed) error
+}
+
+// Options configures the outbox.
+type Options struct {
+	Store    *store.Store
+	Mailbox  Mailbox
+	Sender   Sender
+	Policy   policy.Policy
+	Mode     policy.Mode
+	From     string // "Name <address>"
+	Business render.Business
+	Renderer *render.Renderer
+	// SaveSent appends sent reminders to Sent (false when the server files
+	// submitted mail itself).
+	SaveSent bool
+	// ApproveFlag is the IMAP flag that approves a draft from a mail client.
+	ApproveFlag string
+	Logger      *slog.Logger
+	// Fault is a test hook called at named points of a send ("after-smtp").
+	Fault func(point string)
+}
+
+// Outbox runs passes.
+type Outbox struct {
+	o   Options
+	log *slog.Logger
+}
+
+// SendingKeyword marks the Sent copy of a message whose submission is not yet
+// confirmed in the store.
+const SendingKeyword = "$RelanceSending"
+
+// New builds an outbox.
+func New(o Options) (*Outbox, error) {
+	if o.Store == nil || o.Mailbox == nil {
+		return nil, errors.New("outbox: store and mailbox are required")
+	}
+	if o.Sender == nil && o.Mode != policy.ModeDryRun {
+		return nil, errors.New("outbox: no SMTP sender (required unless dry-run)")
+	}
+	if o.Renderer == nil {
+		return nil, errors.New("outbox: no renderer")
+	}
+	if o.ApproveFlag == "" {
+		o.ApproveFlag = `\Flagged`
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.Fault == nil {
+		o.Fault = func(string) {}
+	}
+	return &Outbox{o: o, log: o.Logger}, nil
+}
+
+// Pass runs one reconcile → decide → send cycle at now.
+func (x *Outbox) Pass(ctx context.Context, now time.Time) error {
+	var errs []error
+	if err := x.reconcileDrafts(ctx, now); err != nil {
+		errs = append(errs, err)
+	}
+	if err := x.decide(ctx, now); err != nil {
+		errs = append(errs, err)
+	}
+	if err := x.sendDue(ctx, now); err != nil {
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}
+
+// reconcileDrafts applies what the user did to our copies in IMAP Drafts.
+func (x *Outbox) reconcileDrafts(ctx context.Context, now time.Time) error {
+	pending, err := x.o.Store.Drafts(ctx, store.DraftHeld, store.DraftApproved)
+	if err != nil {
+		return err
+	}
+	if len(pending) == 0 {
+		return nil
+	}
+	infos, err := x.o.Mailbox.DraftsState(ctx)
+	if err != nil {
+		return fmt.Errorf("outbox: read Drafts: %w", err)
+	}
+	byDraft := map[int64][]mailbox.DraftInfo{}
+	for _, in := range infos {
+		if id, err := strconv.ParseInt(in.RelanceDraft, 10, 64); err == nil {
+			byDraft[id] = append(byDraft[id], in)
+		}
+	}
+	for _, d := range pending {
+		if d.IMAPUID == 0 {
+			continue // never copied (dry-run or IMAP failure): nothing to reconcile
+		}
+		copies := byDraft[d.ID]
+		if len(copies) == 0 {
+			if err := x.o.Store.Update(ctx, now, func(tx *store.Tx) error {
+				return tx.SetDraftStatus(d.ID, store.DraftCancelled, store.ActorIMAP, "deleted from the Drafts folder")
+			}); err != nil {
+				return err
+			}
+			x.log.Info("draft cancelled from the mail client", slog.Int64("draft", d.ID))
+			continue
+		}
+		// The newest copy wins (an edit saves a new message with our header).
+		latest := copies[0]
+		for _, c := range copies[1:] {
+			if c.UID > latest.UID {
+				latest = c
+			}
+		}
+		if latest.UID != d.IMAPUID {
+			if err := x.o.Store.Update(ctx, now, func(tx *store.Tx) error { return tx.SetDraftIMAPUID(d.ID, latest.UID) }); err != nil {
+				return err
+			}
+		}
+		if d.Status == store.DraftHeld && slices.Contains(latest.Flags, x.o.ApproveFlag) {
+			if err := x.o.Store.Update(ctx, now, func(tx *store.Tx) error {
+				return tx.SetDraftStatus(d.ID, store.DraftApproved, store.ActorIMAP, "flagged in the mail client")
+			}); err != nil {
+				return err
+			}
+			x.log.Info("draft approved from the mail client", slog.Int64("draft", d.ID))
+		}
+	}
+	return nil
+}
+
+// decide asks the policy what each client needs and acts on it.
+func (x *Outbox) decide(ctx context.Context, now time.Time) error {
+	clients, err := x.o.Store.ChasingClients(ctx)
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, c := range clients {
+		if err := x.decideClient(ctx, now, c); err != nil {
+			errs = append(errs, fmt.Errorf("outbox: client %s: %w", c.Email, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func (x *Outbox) decideClient(ctx context.Context, now time.Time, c store.ChasingClient) error {
+	// Decide gives one action per call; applying it changes the state, so
+	// reload and ask again, a bounded number of times.
+	for range 4 {
+		state := clientState(c)
+		d := policy.Decide(now, state, x.o.Policy)
+		if err := x.recordSignals(ctx, now, c, d); err != nil {
+			return err
+		}
+		switch d.Action {
+		case policy.ActionDraft, policy.ActionFormalNotice:
+			if c.Pending != nil {
+				return nil
+			}
+			return x.createDraft(ctx, now, c, d)
+		case policy.ActionCallTask, policy.ActionHandOff, policy.ActionPaymentCheck:
+			if err := x.task(ctx, now, c, d); err != nil {
+				return err
+			}
+		default:
+			return nil
+		}
+		fresh, err := x.reload(ctx, c.ID)
+		if err != nil || fresh == nil {
+			return err
+		}
+		c = *fresh
+	}
+	return nil
+}
+
+func (x *Outbox) reload(ctx context.Context, clientID int64) (*store.ChasingClient, error) {
+	all, err := x.o.Store.ChasingClients(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for i := range all {
+		if all[i].ID == clientID {
+			return &all[i], nil
+		}
+	}
+	return nil, nil
+}
+
+// task opens the flag a human acts on: a call to prepare, a hand-off, a
+// payment to check. Stages without a mail are recorded as done at once.
+func (x *Outbox) task(ctx context.Context, now time.Time, c store.ChasingClient, d policy.Decision) error {
+	kind := map[policy.Action]string{policy.ActionCallTask: "call", policy.ActionHandOff: "hand_off", policy.ActionPaymentCheck: "payment_check"}[d.Action]
+	ids := invoiceIDs(d.Invoices)
+	var evidence []string
+	switch d.Action {
+	case policy.ActionCallTask:
+		sheet, err := x.callSheet(ctx, now, c, d)
+		if err != nil {
+			return err
+		}
+		evidence = []string{sheet}
+	case policy.ActionHandOff:
+		evidence = []string{fmt.Sprintf("the ladder is exhausted for %s: hand the file to a collection professional", numbers(d.Invoices))}
+	case policy.ActionPaymentCheck:
+		evidence = []string{fmt.Sprintf("%s said the payment was made: check that it arrived", c.Name)}
+	}
+	return x.o.Store.Update(ctx, now, func(tx *store.Tx) error {
+		var first int64
+		if len(ids) > 0 {
+			first = ids[0]
+		}
+		if exists, err := tx.OpenFlagExists(kind, first, c.ID); err != nil || exists {
+			if err == nil && d.Stage > 0 {
+				err = tx.StageDone(ids, d.Stage)
+			}
+			return err
+		}
+		if _, err := tx.OpenFlag(store.Flag{Kind: kind, InvoiceID: first, ClientID: c.ID, Evidence: evidence}); err != nil {
+			return err
+		}
+		if d.Stage > 0 {
+			return tx.StageDone(ids, d.Stage)
+		}
+		return nil
+	})
+}
+
+// recordSignals turns behaviour signals into flags, once each.
+func (x *Outbox) recordSignals(ctx context.Context, now time.Time, c store.ChasingClient, d policy.Decision) error {
+	for _, s := range d.Signals {
+		id, _ := strconv.ParseInt(s.InvoiceID, 10, 64)
+		err := x.o.Store.Update(ctx, now, func(tx *store.Tx) error {
+			exists, err := tx.OpenFlagExists(string(s.Kind), id, c.ID)
+			if err != nil || exists {
+				return err
+			}
+			_, err = tx.OpenFlag(store.Flag{Kind: string(s.Kind), InvoiceID: id, ClientID: c.ID,
+				Evidence: []string{fmt.Sprintf("promised payment by %s has not arrived", s.Date)}})
+			return err
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func invoiceIDs(steps []policy.InvoiceStep) []int64 {
+	out := make([]int64, 0, len(steps))
+	for _, s := range steps {
+		if id, err := strconv.ParseInt(s.ID, 10, 64); err == nil {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+func numbers(steps []policy.InvoiceStep) string {
+	s := ""
+	for i, st := range steps {
+		if i > 0 {
+			s += ", "
+		}
+		s += st.Number
+	}
+	return s
+}

@@ -1,0 +1,222 @@
+package outbox
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"time"
+
+	"github.com/relance/relance/internal/mailbox"
+	"github.com/relance/relance/internal/policy"
+	"github.com/relance/relance/internal/store"
+)
+
+// MaxSendAttempts bounds retries of temporary SMTP failures before a human
+// is asked to look.
+const MaxSendAttempts = 8
+
+// sendDue re-checks every pending draft and sends those still right to send.
+func (x *Outbox) sendDue(ctx context.Context, now time.Time) error {
+	pending, err := x.o.Store.Drafts(ctx, store.DraftHeld, store.DraftApproved)
+	if err != nil {
+		return err
+	}
+	if len(pending) == 0 {
+		return nil
+	}
+	clients, err := x.o.Store.ChasingClients(ctx)
+	if err != nil {
+		return err
+	}
+	byID := map[int64]store.ChasingClient{}
+	for _, c := range clients {
+		byID[c.ID] = c
+	}
+	var errs []error
+	for _, d := range pending {
+		detail, err := x.o.Store.DraftDetail(ctx, d.ID)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if err := x.consider(ctx, now, detail, byID[d.ClientID]); err != nil {
+			errs = append(errs, fmt.Errorf("outbox: draft %d: %w", d.ID, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func (x *Outbox) consider(ctx context.Context, now time.Time, d store.DraftDetail, c store.ChasingClient) error {
+	// A submission that may have happened before a crash is settled first:
+	// it must never be repeated blindly.
+	if d.SendAttempts > 0 && d.Status == store.DraftApproved || !d.SMTPAcceptedAt.IsZero() {
+		settled, err := x.settleInFlight(ctx, now, d)
+		if err != nil || settled {
+			return err
+		}
+	}
+	ds := policy.DraftState{ID: strconv.FormatInt(d.ID, 10), Kind: policy.StageKind(d.Kind), Stage: d.StageNumber,
+		CreatedAt: d.CreatedAt, HoldUntil: d.HoldUntil, Status: policy.DraftStatus(d.Status)}
+	for _, id := range d.InvoiceIDs {
+		ds.InvoiceIDs = append(ds.InvoiceIDs, strconv.FormatInt(id, 10))
+	}
+	state := clientState(c)
+	// The draft being considered is not "another pending draft".
+	state.PendingDraft = nil
+	ok, reason := policy.ShouldSend(now, ds, state, x.o.Policy, x.o.Mode)
+	if !ok {
+		if reason.Supersedes() {
+			return x.supersede(ctx, now, d, reason)
+		}
+		if reason == policy.ReasonDryRun {
+			x.log.Info("dry-run: would send", slog.Int64("draft", d.ID), slog.String("stage", d.Stage),
+				slog.Any("to", d.To), slog.String("subject", d.Subject))
+		}
+		return nil
+	}
+	return x.send(ctx, now, d)
+}
+
+// supersede retires a draft whose situation changed and removes its IMAP copy.
+func (x *Outbox) supersede(ctx context.Context, now time.Time, d store.DraftDetail, reason policy.Reason) error {
+	if err := x.o.Store.Update(ctx, now, func(tx *store.Tx) error {
+		return tx.SetDraftStatus(d.ID, store.DraftSuperseded, store.ActorDaemon, reason.Code())
+	}); err != nil {
+		return err
+	}
+	x.log.Info("draft superseded", slog.Int64("draft", d.ID), slog.String("reason", reason.Code()))
+	if d.IMAPUID != 0 {
+		if err := x.o.Mailbox.Delete(ctx, mailbox.RoleDrafts, d.IMAPUID); err != nil {
+			x.log.Warn("outbox: cannot remove superseded draft from IMAP", slog.Int64("draft", d.ID), slog.Any("err", err))
+		}
+	}
+	return nil
+}
+
+// send submits one draft. The order makes every crash recognisable:
+//  1. the attempt is committed (the Message-ID was reserved at drafting);
+//  2. a copy marked $RelanceSending goes to Sent;
+//  3. SMTP;
+//  4. the acceptance is committed, the mark removed, the draft marked sent.
+//
+// After a crash, settleInFlight finds the Sent copy by Message-ID.
+func (x *Outbox) send(ctx context.Context, now time.Time, d store.DraftDetail) error {
+	composed, err := composeStored(x.o.From, d, now)
+	if err != nil {
+		return err
+	}
+	if err := x.o.Store.Update(ctx, now, func(tx *store.Tx) error { return tx.NoteSendAttempt(d.ID, "") }); err != nil {
+		return err
+	}
+	var sentUID uint32
+	if x.o.SaveSent {
+		sentUID, err = x.o.Mailbox.Append(ctx, mailbox.RoleSent, composed.Raw, []string{`\Seen`, SendingKeyword}, now)
+		if err != nil {
+			return x.noteFailure(ctx, now, d, fmt.Errorf("copy to Sent before sending: %w", err), true)
+		}
+	}
+	err = x.o.Sender.Send(ctx, composed)
+	if err != nil {
+		if sentUID != 0 {
+			if derr := x.o.Mailbox.Delete(ctx, mailbox.RoleSent, sentUID); derr != nil {
+				x.log.Warn("outbox: cannot remove unsent copy from Sent", slog.Int64("draft", d.ID), slog.Any("err", derr))
+			}
+		}
+		return x.noteFailure(ctx, now, d, err, IsTemporary(err))
+	}
+	x.o.Fault("after-smtp")
+	if err := x.o.Store.Update(ctx, now, func(tx *store.Tx) error { return tx.MarkSMTPAccepted(d.ID) }); err != nil {
+		return err
+	}
+	if sentUID != 0 {
+		if err := x.o.Mailbox.SetFlag(ctx, mailbox.RoleSent, sentUID, SendingKeyword, false); err != nil {
+			x.log.Warn("outbox: cannot clear the sending mark in Sent", slog.Int64("draft", d.ID), slog.Any("err", err))
+		}
+	}
+	return x.markSent(ctx, now, d)
+}
+
+func (x *Outbox) markSent(ctx context.Context, now time.Time, d store.DraftDetail) error {
+	if err := x.o.Store.Update(ctx, now, func(tx *store.Tx) error { return tx.DraftSent(d, store.ActorDaemon) }); err != nil {
+		return err
+	}
+	x.log.Info("reminder sent", slog.Int64("draft", d.ID), slog.String("stage", d.Stage), slog.String("message_id", d.MessageID))
+	if d.IMAPUID != 0 {
+		if err := x.o.Mailbox.Delete(ctx, mailbox.RoleDrafts, d.IMAPUID); err != nil {
+			x.log.Warn("outbox: cannot remove sent draft from IMAP Drafts", slog.Int64("draft", d.ID), slog.Any("err", err))
+		}
+	}
+	return nil
+}
+
+// settleInFlight decides the fate of a draft whose earlier submission may
+// or may not have reached the SMTP server. It returns true when settled.
+func (x *Outbox) settleInFlight(ctx context.Context, now time.Time, d store.DraftDetail) (bool, error) {
+	if !d.SMTPAcceptedAt.IsZero() {
+		// Accepted and recorded; only the final bookkeeping was lost.
+		return true, x.markSent(ctx, now, d)
+	}
+	if !x.o.SaveSent {
+		// The server files sent mail itself: its Sent folder is the truth.
+		_, found, err := x.o.Mailbox.FindMessageID(ctx, mailbox.RoleSent, d.MessageID)
+		if err != nil {
+			return true, fmt.Errorf("look for Message-ID in Sent: %w", err)
+		}
+		if found {
+			return true, x.markSent(ctx, now, d)
+		}
+		return false, nil
+	}
+	uid, found, err := x.o.Mailbox.FindMessageID(ctx, mailbox.RoleSent, d.MessageID)
+	if err != nil {
+		return true, fmt.Errorf("look for Message-ID in Sent: %w", err)
+	}
+	if !found {
+		return false, nil // the crash came before the Sent copy, so before SMTP: send again
+	}
+	// The copy exists but acceptance was never recorded: the crash fell
+	// between the Sent copy and the commit. Sending again could send twice
+	// (rule 3); the message is counted as sent and a human is asked to check.
+	if err := x.o.Mailbox.SetFlag(ctx, mailbox.RoleSent, uid, SendingKeyword, false); err != nil {
+		x.log.Warn("outbox: cannot clear the sending mark in Sent", slog.Int64("draft", d.ID), slog.Any("err", err))
+	}
+	if err := x.o.Store.Update(ctx, now, func(tx *store.Tx) error {
+		var first int64
+		if len(d.InvoiceIDs) > 0 {
+			first = d.InvoiceIDs[0]
+		}
+		_, err := tx.OpenFlag(store.Flag{Kind: "send_unconfirmed", InvoiceID: first, ClientID: d.ClientID,
+			Evidence: []string{fmt.Sprintf("relance stopped while sending %q (Message-ID %s); it is in Sent and counted as sent: check with the recipient if in doubt", d.Subject, d.MessageID)}})
+		return err
+	}); err != nil {
+		return true, err
+	}
+	return true, x.markSent(ctx, now, d)
+}
+
+// noteFailure records a failed attempt; permanent failures and too many
+// temporary ones stop the draft and raise a flag instead of a retry storm.
+func (x *Outbox) noteFailure(ctx context.Context, now time.Time, d store.DraftDetail, sendErr error, temporary bool) error {
+	giveUp := !temporary || d.SendAttempts+1 >= MaxSendAttempts
+	x.log.Warn("outbox: send failed", slog.Int64("draft", d.ID), slog.Bool("temporary", temporary), slog.Bool("give_up", giveUp), slog.Any("err", sendErr))
+	return x.o.Store.Update(ctx, now, func(tx *store.Tx) error {
+		if err := tx.NoteSendAttempt(d.ID, sendErr.Error()); err != nil {
+			return err
+		}
+		if !giveUp {
+			return nil
+		}
+		if err := tx.SetDraftStatus(d.ID, store.DraftCancelled, store.ActorDaemon, "send failed: "+sendErr.Error()); err != nil {
+			return err
+		}
+		var first int64
+		if len(d.InvoiceIDs) > 0 {
+			first = d.InvoiceIDs[0]
+		}
+		_, err := tx.OpenFlag(store.Flag{Kind: "send_failed", InvoiceID: first, ClientID: d.ClientID,
+			Evidence: []string{fmt.Sprintf("could not send %q to %v: %v", d.Subject, d.To, sendErr)}})
+		return err
+	})
+}

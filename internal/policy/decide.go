@@ -1,0 +1,611 @@
+package policy
+
+import (
+	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
+)
+
+// InvoiceStatus is the chasing state of an invoice (see DESIGN.md).
+type InvoiceStatus string
+
+// Invoice states.
+const (
+	StatusOpen        InvoiceStatus = "open"
+	StatusPromised    InvoiceStatus = "promised"
+	StatusPaidClaimed InvoiceStatus = "paid_claimed"
+	StatusPaid        InvoiceStatus = "paid"
+	StatusDisputed    InvoiceStatus = "disputed"
+	StatusOnHold      InvoiceStatus = "on_hold"
+	StatusPlan        InvoiceStatus = "plan"
+	StatusCancelled   InvoiceStatus = "cancelled"
+	StatusWrittenOff  InvoiceStatus = "written_off"
+)
+
+// FlagKind is the kind of an open flag waiting for a human.
+type FlagKind string
+
+// Flag kinds that change the policy; any other kind pauses its invoice.
+const (
+	FlagDispute      FlagKind = "dispute"
+	FlagGrievance    FlagKind = "grievance" // pauses the whole client
+	FlagHardship     FlagKind = "hardship"  // pauses the whole client
+	FlagPaymentCheck FlagKind = "payment_check"
+)
+
+// Client is who the invoices are addressed to.
+type Client struct {
+	ID       string
+	Name     string
+	Emails   []string
+	Language string // "fr", "en" or "" for the policy default
+	B2C      bool   // a consumer
+	// Override, when set, comes from the store (set on the review page) and
+	// wins over the policy file's override for the same client.
+	Override *ClientOverride
+}
+
+// InvoiceState is what Decide needs to know about one invoice. Date fields
+// are civil dates; time fields are instants.
+type InvoiceState struct {
+	ID       string
+	Number   string
+	Amount   decimal.Decimal
+	Balance  decimal.Decimal // what is still owed; zero or less means nothing to chase
+	Currency string
+	// IssueDate serves when DueDate is unknown: payment is then due 30 days
+	// after it (L441-10 I default term).
+	IssueDate Date
+	DueDate   Date
+	State     InvoiceStatus
+	// StateSince is when State was entered; used for the payment-claim check
+	// and for a promise given without a date.
+	StateSince time.Time
+	// LastStageSent is the number of the last ladder stage done for this
+	// invoice (0: none).
+	LastStageSent int
+	PromiseDate   Date
+	OpenFlags     []FlagKind
+	// PausedUntil pauses the invoice until that instant, whatever its state.
+	PausedUntil time.Time
+	// DisputedBefore is true once the invoice has ever been disputed; every
+	// later message needs explicit approval.
+	DisputedBefore bool
+}
+
+// PendingDraft is a draft for the client that is neither sent, cancelled
+// nor superseded.
+type PendingDraft struct {
+	ID        string
+	Stage     int
+	Kind      StageKind
+	CreatedAt time.Time
+}
+
+// ClientState is everything Decide looks at for one client.
+type ClientState struct {
+	Client   Client
+	Invoices []InvoiceState
+	// LastContact is when the last message to the client left.
+	LastContact time.Time
+	// LastInbound is when the last message from the client arrived.
+	LastInbound time.Time
+	// OutOfOfficeUntil is the return time announced by an auto-reply.
+	OutOfOfficeUntil time.Time
+	// ClientFlags are open flags about the client as a whole.
+	ClientFlags  []FlagKind
+	PendingDraft *PendingDraft
+}
+
+// Action is what Decide asks for.
+type Action string
+
+// Actions.
+const (
+	ActionNone         Action = "none"
+	ActionDraft        Action = "draft"         // a reminder e-mail, held for review
+	ActionFormalNotice Action = "formal_notice" // a mise en demeure draft; approval always required
+	ActionCallTask     Action = "call_task"     // a task for the human to phone, with a preparation sheet
+	ActionHandOff      Action = "hand_off"      // a flag: hand the file to a collection professional
+	ActionPaymentCheck Action = "payment_check" // a gentle task: check whether the claimed payment arrived
+)
+
+// InvoiceStep is an invoice covered by an action and the ladder stage the
+// action counts as for it. In a grouped message an invoice behind the others
+// moves up one stage only, so no invoice ever skips a stage.
+type InvoiceStep struct {
+	ID        string
+	Number    string
+	Stage     int
+	StageName string
+}
+
+// PausedInvoice explains why an open invoice is not chased.
+type PausedInvoice struct {
+	ID     string
+	Reason Reason
+	Until  time.Time // zero: until a human or an event changes it
+}
+
+// SignalKind names a behaviour signal found while deciding.
+type SignalKind string
+
+// SignalBrokenPromise: the promised date plus grace has passed unpaid.
+const SignalBrokenPromise SignalKind = "broken_promise"
+
+// Signal is a fact for the behaviour record. Decide reports it on every call
+// while it holds (a promise stays broken until the state changes); callers
+// record it once.
+type Signal struct {
+	Kind      SignalKind
+	InvoiceID string
+	Date      Date
+}
+
+// Decision is the next step for one client.
+//
+// For ActionNone, NotBefore is the earliest time the answer may change by
+// the passing of time alone (zero: only an event will change it); Reason
+// says why nothing is done. For a draft or formal notice, NotBefore is the
+// earliest send time (after the hold, the minimum gap and inside the send
+// window) and HoldUntil the end of the hold. For tasks and flags NotBefore is
+// now.
+//
+// Decide returns one action at a time. Human tasks come before messages; a
+// caller applies the action (recording the stages reached, opening the
+// flag) and may call Decide again for the next one.
+type Decision struct {
+	Action    Action
+	Reason    Reason
+	ClientID  string
+	Stage     int // stage number of the message (the highest among Invoices)
+	StageName string
+	Template  string
+	Invoices  []InvoiceStep
+	// Mentioned are other overdue invoices of the client, listed in a
+	// reminder for completeness without moving up the ladder.
+	Mentioned        []string
+	NotBefore        time.Time
+	HoldUntil        time.Time
+	RequiresApproval bool
+	OfferPaymentPlan bool
+	// LatePenalties: the formal notice states L441-10 penalties and the
+	// D441-5 indemnity (business clients only).
+	LatePenalties bool
+	Language      string
+	To, Cc        []string
+	B2C           bool
+	Paused        []PausedInvoice
+	Signals       []Signal
+}
+
+// effectiveClient is the client after overrides.
+type effectiveClient struct {
+	excluded bool
+	ladder   *Ladder
+	language string
+	to, cc   []string
+	b2c      bool
+}
+
+// resolve applies, from the least to the most specific, the policy file's
+// overrides for the client's domains, addresses and id, then the store's
+// override.
+func (p Policy) resolve(c Client) effectiveClient {
+	e := effectiveClient{ladder: p.Ladders[p.DefaultLadder], language: c.Language, to: c.Emails, b2c: c.B2C}
+	if len(p.Clients) > 0 {
+		for _, addr := range c.Emails {
+			if at := strings.LastIndexByte(addr, '@'); at >= 0 {
+				if o, ok := p.Clients[strings.ToLower(addr[at:])]; ok {
+					e.apply(p, o)
+				}
+			}
+		}
+		for _, addr := range c.Emails {
+			if o, ok := p.Clients[strings.ToLower(addr)]; ok {
+				e.apply(p, o)
+			}
+		}
+		if o, ok := p.Clients[strings.ToLower(c.ID)]; ok && c.ID != "" {
+			e.apply(p, o)
+		}
+	}
+	if c.Override != nil {
+		e.apply(p, *c.Override)
+	}
+	if !validLanguage(e.language) {
+		e.language = p.DefaultLanguage
+	}
+	return e
+}
+
+func (e *effectiveClient) apply(p Policy, o ClientOverride) {
+	if o.Excluded != nil {
+		e.excluded = *o.Excluded
+	}
+	if l, ok := p.Ladders[o.Ladder]; ok && o.Ladder != "" {
+		e.ladder = l
+	}
+	if o.Language != "" {
+		e.language = o.Language
+	}
+	if len(o.To) > 0 {
+		e.to = o.To
+	}
+	if o.Cc != nil {
+		e.cc = o.Cc
+	}
+	if o.B2C != nil {
+		e.b2c = *o.B2C
+	}
+}
+
+// dueDate returns the invoice's due date, or 30 days after issue when the
+// due date is unknown.
+func (inv *InvoiceState) dueDate() (Date, bool) {
+	switch {
+	case !inv.DueDate.IsZero():
+		return inv.DueDate, true
+	case !inv.IssueDate.IsZero():
+		return inv.IssueDate.AddDays(30), true
+	}
+	return Date{}, false
+}
+
+func (inv *InvoiceState) closed() bool {
+	switch inv.State {
+	case StatusPaid, StatusCancelled, StatusWrittenOff:
+		return true
+	}
+	return !inv.Balance.IsPositive()
+}
+
+// clientWidePause reports a flag that stops every reminder to the client.
+func clientWidePause(c *ClientState) Reason {
+	r := ReasonUnknown
+	check := func(flags []FlagKind) {
+		for _, f := range flags {
+			switch f {
+			case FlagGrievance:
+				r = ReasonGrievance
+				return
+			case FlagHardship:
+				if r == ReasonUnknown {
+					r = ReasonHardship
+				}
+			}
+		}
+	}
+	check(c.ClientFlags)
+	for i := range c.Invoices {
+		if r == ReasonGrievance {
+			break
+		}
+		check(c.Invoices[i].OpenFlags)
+	}
+	if r == ReasonUnknown && len(c.ClientFlags) > 0 {
+		r = ReasonOpenFlag
+		for _, f := range c.ClientFlags {
+			if f == FlagDispute {
+				r = ReasonDisputed
+			}
+		}
+	}
+	return r
+}
+
+// invoicePause returns why inv is not chased now (ReasonUnknown: it is), the
+// instant the pause ends if known, and whether a promise was broken.
+func (p Policy) invoicePause(now time.Time, today Date, inv *InvoiceState) (Reason, time.Time, bool) {
+	for _, f := range inv.OpenFlags {
+		if f == FlagDispute {
+			return ReasonDisputed, time.Time{}, false
+		}
+	}
+	if len(inv.OpenFlags) > 0 {
+		return ReasonOpenFlag, time.Time{}, false
+	}
+	pausedNow := inv.PausedUntil.After(now)
+	switch inv.State {
+	case StatusOpen:
+	case StatusDisputed:
+		return ReasonDisputed, time.Time{}, false
+	case StatusPaidClaimed:
+		return ReasonPaymentClaimed, time.Time{}, false
+	case StatusPlan:
+		return ReasonPaymentPlan, time.Time{}, false
+	case StatusOnHold:
+		if pausedNow {
+			return ReasonOnHold, inv.PausedUntil, false
+		}
+		if inv.PausedUntil.IsZero() {
+			return ReasonOnHold, time.Time{}, false
+		}
+	case StatusPromised:
+		promised := inv.PromiseDate
+		if promised.IsZero() && !inv.StateSince.IsZero() {
+			promised = DateIn(inv.StateSince, p.Location)
+		}
+		if promised.IsZero() {
+			return ReasonPromised, time.Time{}, false
+		}
+		last := p.Calendar.AddBusinessDates(promised, p.PromiseGrace)
+		if !today.After(last) {
+			return ReasonPromised, p.Calendar.StartOfDay(last.AddDays(1)), false
+		}
+		if pausedNow {
+			return ReasonPaused, inv.PausedUntil, true
+		}
+		return ReasonUnknown, time.Time{}, true
+	default:
+		// A state this version does not know is never chased.
+		return ReasonUnknown, time.Time{}, false
+	}
+	if pausedNow {
+		return ReasonPaused, inv.PausedUntil, false
+	}
+	return ReasonUnknown, time.Time{}, false
+}
+
+// paymentCheckAt returns when a payment claim becomes a task for the human.
+func (p Policy) paymentCheckAt(inv *InvoiceState) (Date, bool) {
+	if inv.State != StatusPaidClaimed || inv.StateSince.IsZero() || len(inv.OpenFlags) > 0 {
+		return Date{}, false
+	}
+	return p.Calendar.AddBusinessDates(DateIn(inv.StateSince, p.Location), p.PaymentClaimCheck), true
+}
+
+type dueItem struct {
+	inv   *InvoiceState
+	stage Stage
+}
+
+// Decide returns the next step for one client at instant now. It is pure:
+// the same arguments give the same answer, and nothing is read or written.
+func Decide(now time.Time, c ClientState, p Policy) Decision {
+	d := Decision{Action: ActionNone, ClientID: c.Client.ID}
+	if p.Calendar == nil || p.Location == nil {
+		return d // an uncompiled Policy: never act on it
+	}
+	cal := p.Calendar
+	today := DateIn(now, p.Location)
+	eff := p.resolve(c.Client)
+	d.Language, d.To, d.Cc, d.B2C = eff.language, eff.to, eff.cc, eff.b2c
+	if eff.excluded {
+		d.Reason = ReasonExcluded
+		return d
+	}
+	if eff.ladder == nil {
+		return d
+	}
+	if r := clientWidePause(&c); r != ReasonUnknown {
+		d.Reason = r
+		return d
+	}
+
+	var (
+		next                       time.Time
+		due                        []dueItem
+		overdue                    []*InvoiceState
+		checks                     []*InvoiceState
+		open, exhausted, chaseable int
+	)
+	consider := func(t time.Time) {
+		if t.After(now) && (next.IsZero() || t.Before(next)) {
+			next = t
+		}
+	}
+	for i := range c.Invoices {
+		inv := &c.Invoices[i]
+		if inv.closed() {
+			continue
+		}
+		open++
+		r, until, broken := p.invoicePause(now, today, inv)
+		if broken {
+			promised := inv.PromiseDate
+			if promised.IsZero() {
+				promised = DateIn(inv.StateSince, p.Location)
+			}
+			d.Signals = append(d.Signals, Signal{Kind: SignalBrokenPromise, InvoiceID: inv.ID, Date: promised})
+		}
+		if r == ReasonUnknown && !isChaseableState(inv.State) {
+			r = ReasonOnHold
+		}
+		if r != ReasonUnknown {
+			d.Paused = append(d.Paused, PausedInvoice{ID: inv.ID, Reason: r, Until: until})
+			consider(until)
+			if at, ok := p.paymentCheckAt(inv); ok {
+				if today.Before(at) {
+					consider(cal.StartOfDay(at))
+				} else {
+					checks = append(checks, inv)
+				}
+			}
+			continue
+		}
+		dueDate, ok := inv.dueDate()
+		if !ok {
+			d.Paused = append(d.Paused, PausedInvoice{ID: inv.ID, Reason: ReasonOnHold})
+			continue
+		}
+		chaseable++
+		pastDue := today.After(dueDate)
+		if pastDue {
+			overdue = append(overdue, inv)
+		}
+		st, ok := eff.ladder.next(inv.LastStageSent, pastDue)
+		if !ok {
+			exhausted++
+			continue
+		}
+		if sd := dueDate.AddDays(st.OffsetDays); sd.After(today) {
+			consider(cal.StartOfDay(sd))
+			continue
+		}
+		due = append(due, dueItem{inv, st})
+	}
+
+	if open == 0 {
+		d.Reason = ReasonNothingOpen
+		return d
+	}
+	if len(checks) > 0 {
+		d.Action, d.Reason, d.NotBefore = ActionPaymentCheck, ReasonPaymentCheck, now
+		for _, inv := range checks {
+			d.Invoices = append(d.Invoices, InvoiceStep{ID: inv.ID, Number: inv.Number, Stage: inv.LastStageSent})
+		}
+		return d
+	}
+	if g := groupOf(due, KindHandOff); len(g) > 0 {
+		return d.task(now, ActionHandOff, g)
+	}
+	// A phone call is a contact too: it respects the minimum gap and the
+	// quiet time after the client wrote.
+	block, blockReason := p.contactBlock(c)
+	away := c.OutOfOfficeUntil.After(now)
+	if g := groupOf(due, KindCallTask); len(g) > 0 && !away {
+		if !now.Before(block) {
+			return d.task(now, ActionCallTask, g)
+		}
+		consider(block)
+	}
+
+	var mailItems []dueItem
+	for _, it := range due {
+		if it.stage.Kind.sendsMail() {
+			mailItems = append(mailItems, it)
+		}
+	}
+	switch {
+	case len(due) == 0:
+		d.Reason = idleReason(d.Paused, chaseable, exhausted)
+		d.NotBefore = next
+		return d
+	case away:
+		d.Reason, d.NotBefore = ReasonOutOfOffice, c.OutOfOfficeUntil
+		return d
+	case len(mailItems) == 0:
+		// Only a call task is due, and the gap holds it back.
+		d.Reason, d.NotBefore = blockReason, next
+		return d
+	case c.PendingDraft != nil:
+		d.Reason = ReasonDraftPending
+		return d
+	case len(eff.to) == 0:
+		d.Reason = ReasonNoRecipient
+		return d
+	}
+
+	// The message takes the highest stage due; it carries the invoices due
+	// for a stage of the same kind (a formal notice is never mixed with a
+	// friendly reminder, nor a pre-due courtesy with an overdue reminder).
+	top := mailItems[0].stage
+	for _, it := range mailItems[1:] {
+		if it.stage.Number > top.Number {
+			top = it.stage
+		}
+	}
+	hold := p.HoldUntil(now)
+	// Wait rather than draft early: a draft made the working day before the
+	// gap ends is still held a full day, and sees the freshest state.
+	if bd := DateIn(block, p.Location); !block.IsZero() && bd.After(DateIn(hold, p.Location)) {
+		d.Reason = blockReason
+		d.NotBefore = cal.StartOfDay(cal.PrevBusinessDate(bd))
+		return d
+	}
+
+	d.Action, d.Reason = ActionDraft, ReasonStageDue
+	if top.Kind == KindFormalNotice {
+		d.Action = ActionFormalNotice
+		d.RequiresApproval = true
+		d.LatePenalties = !eff.b2c
+	}
+	d.Stage, d.StageName, d.Template, d.OfferPaymentPlan = top.Number, top.Name, top.Template, top.OfferPaymentPlan
+	inGroup := map[*InvoiceState]bool{}
+	for _, it := range mailItems {
+		if it.stage.Kind != top.Kind || it.stage.preDue() != top.preDue() {
+			continue
+		}
+		inGroup[it.inv] = true
+		d.Invoices = append(d.Invoices, InvoiceStep{ID: it.inv.ID, Number: it.inv.Number, Stage: it.stage.Number, StageName: it.stage.Name})
+		if it.inv.DisputedBefore {
+			d.RequiresApproval = true
+		}
+	}
+	if top.Kind == KindMessage && !top.preDue() {
+		for _, inv := range overdue {
+			if !inGroup[inv] {
+				d.Mentioned = append(d.Mentioned, inv.ID)
+			}
+		}
+	}
+	d.HoldUntil = hold
+	d.NotBefore = p.NextSendTime(laterOf(hold, block))
+	if d.NotBefore.IsZero() { // the window never opens: a hand-built Policy
+		return Decision{Action: ActionNone, Reason: ReasonOutsideWindow, ClientID: d.ClientID,
+			Language: d.Language, To: d.To, Cc: d.Cc, B2C: d.B2C, Paused: d.Paused, Signals: d.Signals}
+	}
+	return d
+}
+
+// contactBlock returns the earliest instant the client may be contacted
+// again and whether the minimum gap or the inbound quiet time sets it.
+func (p Policy) contactBlock(c ClientState) (time.Time, Reason) {
+	var block time.Time
+	reason := ReasonUnknown
+	if !c.LastContact.IsZero() {
+		block, reason = p.Calendar.AddBusinessDays(c.LastContact, p.MinGap), ReasonMinGap
+	}
+	if !c.LastInbound.IsZero() {
+		if q := p.Calendar.AddBusinessDays(c.LastInbound, p.InboundQuiet); q.After(block) {
+			block, reason = q, ReasonInboundQuiet
+		}
+	}
+	return block, reason
+}
+
+func isChaseableState(s InvoiceStatus) bool {
+	return s == StatusOpen || s == StatusPromised || s == StatusOnHold
+}
+
+func groupOf(due []dueItem, kind StageKind) []dueItem {
+	var g []dueItem
+	for _, it := range due {
+		if it.stage.Kind == kind {
+			g = append(g, it)
+		}
+	}
+	return g
+}
+
+func (d Decision) task(now time.Time, a Action, g []dueItem) Decision {
+	d.Action, d.Reason, d.NotBefore = a, ReasonStageDue, now
+	top := g[0].stage
+	for _, it := range g {
+		if it.stage.Number > top.Number {
+			top = it.stage
+		}
+		d.Invoices = append(d.Invoices, InvoiceStep{ID: it.inv.ID, Number: it.inv.Number, Stage: it.stage.Number, StageName: it.stage.Name})
+	}
+	d.Stage, d.StageName, d.Template = top.Number, top.Name, top.Template
+	return d
+}
+
+// idleReason explains a Decision with nothing due.
+func idleReason(paused []PausedInvoice, chaseable, exhausted int) Reason {
+	if chaseable == 0 && len(paused) > 0 {
+		r := paused[0].Reason
+		for _, pi := range paused[1:] {
+			if pi.Reason != r {
+				return ReasonSeveralPauses
+			}
+		}
+		return r
+	}
+	if chaseable > 0 && exhausted == chaseable {
+		return ReasonLadderDone
+	}
+	return ReasonNotYetDue
+}

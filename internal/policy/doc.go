@@ -1,0 +1,33 @@
+// Package policy decides, for each client, the next step of the reminder
+// ladder and when it may happen. It is pure: no I/O (except decoding a policy
+// file handed in as bytes), no clock (the current instant is an argument), no
+// state, so every rule can be table-tested.
+//
+// The pieces:
+//
+//   - Calendar: working days in the business's time zone — weekends, French
+//     public holidays (github.com/rickar/cal/v2/fr), extra closed or open
+//     days. Date arithmetic is done on civil dates, so DST changes never shift
+//     a day.
+//   - HoldUntil: a draft may leave at the review time of the first working day
+//     strictly after the day it was made, so a human can always reread it.
+//   - SendWindow: days of the week and hours when messages may leave.
+//   - Ladder: stages at offsets (calendar days) from the due date; default
+//     courtesy −3 (off), friendly +7, second +21 (offers a payment plan), call
+//     task +30, formal notice +45 (always approved by a human), hand-off +60.
+//   - Decide: one action per client, grouping its overdue invoices into one
+//     message, catching up one stage at a time after downtime, pausing for
+//     promises, payment claims, disputes, flags, out-of-office replies.
+//   - ShouldSend: the re-check at the moment of sending.
+//   - LatePenalties: L441-10 penalties split by half-year, D441-5 indemnity.
+//
+// # Policy file
+//
+// The policy file is JSON (config/policy.example.json documents every
+// field). JSON was chosen over YAML to need no dependency beyond the standard
+// library and to keep decoding strict: unknown fields are errors, and every
+// validation error names its field by path, e.g.
+// "policy: ladders.standard.stages[2].offset_days: must be greater than the
+// previous stage's (21), got 14". Since JSON has no comments, objects accept a
+// "comment" field that is ignored.
+package policy

@@ -1,0 +1,157 @@
+package policy
+
+import (
+	"fmt"
+	"time"
+)
+
+// Mode is how approval works (RELANCE_MODE).
+type Mode string
+
+// Modes.
+const (
+	// ModeReview sends only drafts a human approved (the default).
+	ModeReview Mode = "review"
+	// ModeAuto sends held drafts after the hold unless cancelled; formal
+	// notices and messages after a dispute still need approval.
+	ModeAuto Mode = "auto"
+	// ModeDryRun never sends.
+	ModeDryRun Mode = "dry-run"
+)
+
+// ParseMode parses a mode name; the empty string is ModeReview.
+func ParseMode(s string) (Mode, error) {
+	switch Mode(s) {
+	case "":
+		return ModeReview, nil
+	case ModeReview, ModeAuto, ModeDryRun:
+		return Mode(s), nil
+	}
+	return "", fmt.Errorf("policy: unknown mode %q (want review, auto or dry-run)", s)
+}
+
+// DraftStatus is the life-cycle state of a draft.
+type DraftStatus string
+
+// Draft states.
+const (
+	DraftHeld       DraftStatus = "held"
+	DraftApproved   DraftStatus = "approved"
+	DraftSent       DraftStatus = "sent"
+	DraftCancelled  DraftStatus = "cancelled"
+	DraftSuperseded DraftStatus = "superseded"
+)
+
+// DraftState is the draft being considered for sending.
+type DraftState struct {
+	ID         string
+	Kind       StageKind // KindMessage or KindFormalNotice
+	Stage      int
+	InvoiceIDs []string
+	CreatedAt  time.Time
+	// HoldUntil as stored; the hold is also recomputed from CreatedAt so a
+	// wrong stored value can only delay a send, never hasten it.
+	HoldUntil time.Time
+	Status    DraftStatus
+}
+
+// ShouldSend re-checks, at the moment of sending, everything that could have
+// changed since the draft was made. The reason is ReasonOK when it returns
+// true; otherwise r.Supersedes() tells whether the draft is obsolete or
+// merely has to wait. In dry-run mode it returns false with ReasonDryRun
+// exactly when the other modes' checks would all pass, so the caller can log
+// what it would have sent.
+func ShouldSend(now time.Time, d DraftState, c ClientState, p Policy, mode Mode) (bool, Reason) {
+	if p.Calendar == nil || p.Location == nil {
+		return false, ReasonUnknown
+	}
+	switch d.Status {
+	case DraftSent:
+		return false, ReasonAlreadySent
+	case DraftCancelled:
+		return false, ReasonDraftCancelled
+	case DraftSuperseded:
+		return false, ReasonDraftSuperseded
+	case DraftHeld, DraftApproved:
+	default:
+		return false, ReasonUnknown
+	}
+	switch mode {
+	case ModeReview, ModeAuto, ModeDryRun:
+	default:
+		return false, ReasonUnknownMode
+	}
+
+	eff := p.resolve(c.Client)
+	if eff.excluded {
+		return false, ReasonExcluded
+	}
+	if len(eff.to) == 0 {
+		return false, ReasonNoRecipient
+	}
+	if r := clientWidePause(&c); r != ReasonUnknown {
+		return false, r
+	}
+	if len(d.InvoiceIDs) == 0 {
+		return false, ReasonNoInvoice
+	}
+	today := DateIn(now, p.Location)
+	afterDispute := false
+	for _, id := range d.InvoiceIDs {
+		inv := findInvoice(c.Invoices, id)
+		if inv == nil {
+			return false, ReasonInvoiceUnknown
+		}
+		switch {
+		case inv.State == StatusPaid || !inv.Balance.IsPositive():
+			return false, ReasonPaid
+		case inv.State == StatusCancelled || inv.State == StatusWrittenOff:
+			return false, ReasonInvoiceClosed
+		}
+		r, _, _ := p.invoicePause(now, today, inv)
+		if r == ReasonUnknown && !isChaseableState(inv.State) {
+			r = ReasonOnHold
+		}
+		if r != ReasonUnknown {
+			return false, r
+		}
+		afterDispute = afterDispute || inv.DisputedBefore
+	}
+	if c.LastInbound.After(d.CreatedAt) {
+		return false, ReasonInboundSinceDraft
+	}
+	if c.OutOfOfficeUntil.After(now) {
+		return false, ReasonOutOfOffice
+	}
+	if hold := laterOf(d.HoldUntil, p.HoldUntil(d.CreatedAt)); now.Before(hold) {
+		return false, ReasonHeld
+	}
+	if !c.LastContact.IsZero() && now.Before(p.Calendar.AddBusinessDays(c.LastContact, p.MinGap)) {
+		return false, ReasonMinGap
+	}
+	if !p.InSendWindow(now) {
+		return false, ReasonOutsideWindow
+	}
+	needsApproval := mode != ModeAuto || d.Kind != KindMessage || afterDispute
+	if needsApproval && d.Status != DraftApproved {
+		if mode == ModeAuto {
+			return false, ReasonApprovalRequired
+		}
+		if mode == ModeReview {
+			return false, ReasonNotApproved
+		}
+	}
+	if mode == ModeDryRun {
+		return false, ReasonDryRun
+	}
+	return true, ReasonOK
+}
+
+func findInvoice(invs []InvoiceState, id string) *InvoiceState {
+	for i := range invs {
+		if invs[i].ID == id {
+			return &invs[i]
+		}
+	}
+	return nil
+}

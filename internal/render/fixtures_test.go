@@ -1,0 +1,154 @@
+package render
+
+import (
+	"time"
+
+	"github.com/shopspring/decimal"
+)
+
+// Representative data for the golden files and the tone tests.
+
+func day(y int, m time.Month, d int) time.Time {
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+func dp(t time.Time) *time.Time { return &t }
+
+func dec(s string) decimal.Decimal { return decimal.RequireFromString(s) }
+
+func business() Business {
+	return Business{
+		Name:    "Atelier Martin",
+		Email:   "compta@atelier-martin.fr",
+		Phone:   "04 78 00 00 00",
+		Address: "12 rue de la République\n69002 Lyon",
+		SIREN:   "123 456 789",
+		IBAN:    "FR76 3000 6000 0112 3456 7890 189",
+		BIC:     "AGRIFRPP",
+	}
+}
+
+func oneInvoice(daysLate int) []InvoiceLine {
+	return []InvoiceLine{{
+		Number: "F-2026-0042", IssueDate: day(2026, 10, 1), DueDate: day(2026, 10, 31),
+		Amount: dec("1234.56"), Balance: dec("1234.56"), Currency: "EUR", DaysLate: daysLate,
+	}}
+}
+
+func threeInvoices(daysLate int) []InvoiceLine {
+	return []InvoiceLine{
+		{Number: "F-2026-0042", IssueDate: day(2026, 10, 1), DueDate: day(2026, 10, 31),
+			Amount: dec("1234.56"), Balance: dec("1234.56"), DaysLate: daysLate},
+		{Number: "F-2026-0051", IssueDate: day(2026, 10, 8), DueDate: day(2026, 11, 7),
+			Amount: dec("2400.00"), Balance: dec("900.00"), DaysLate: daysLate - 7},
+		{Number: "F-2026-0057", IssueDate: day(2026, 10, 15), DueDate: day(2026, 11, 14),
+			Amount: dec("96.00"), Balance: dec("96.00"), DaysLate: daysLate - 14},
+	}
+}
+
+type goldenCase struct {
+	name string // <stage>[-case]
+	data Data
+}
+
+// goldenCases returns, for lang, one representative Data per stage and the
+// extra cases the acceptance criteria ask for.
+func goldenCases(lang string) []goldenCase {
+	base := func(stage string) Data {
+		return Data{
+			Language: lang, Stage: stage, Business: business(),
+			ClientName: "Boulangerie Dupont", ContactName: "Claire Dupont", B2B: true,
+			Currency: "EUR", Today: day(2026, 12, 3),
+		}
+	}
+	var cs []goldenCase
+	add := func(name string, d Data) { cs = append(cs, goldenCase{name, d}) }
+
+	d := base(StageCourtesy)
+	d.Invoices = oneInvoice(-3)
+	d.Today = day(2026, 10, 28)
+	add("courtesy", d)
+
+	d = base(StageFriendly)
+	d.Invoices = oneInvoice(10)
+	d.Today = day(2026, 11, 10)
+	add("friendly", d)
+
+	d = base(StageFriendly)
+	d.Invoices = threeInvoices(24)
+	d.Today = day(2026, 11, 24)
+	add("friendly-grouped", d)
+
+	d = base(StageSecond)
+	d.Invoices = oneInvoice(22)
+	d.LastReminder = dp(day(2026, 11, 10))
+	d.Today = day(2026, 11, 22)
+	add("second", d)
+
+	d = base(StageSecond)
+	d.Invoices = threeInvoices(33)
+	d.LastReminder = dp(day(2026, 11, 24))
+	d.Promise = dp(day(2026, 11, 28))
+	add("second-grouped", d)
+
+	d = base(StageCall)
+	d.Invoices = oneInvoice(33)
+	d.Invoices[0].OrderDate = day(2026, 9, 12)
+	d.Invoices[0].DeliveryDate = day(2026, 9, 26)
+	d.LastReminder = dp(day(2026, 11, 22))
+	if lang == "fr" {
+		d.History = []string{"En 2025, 6 factures, toutes réglées avec 5 à 12 jours de retard", "En mars 2026, paiement en deux fois, respecté"}
+		d.Complaints = []string{"Livraison du 26 septembre arrivée avec une journée de retard"}
+	} else {
+		d.History = []string{"In 2025, 6 invoices, all paid 5 to 12 days late", "In March 2026, paid in two instalments, as agreed"}
+		d.Complaints = []string{"Delivery of 26 September arrived one day late"}
+	}
+	add("call", d)
+
+	d = base(StageFormalNotice)
+	d.Invoices = []InvoiceLine{{Number: "F-2026-0017", IssueDate: day(2026, 4, 15), DueDate: day(2026, 5, 15),
+		Amount: dec("1200.00"), Balance: dec("1200.00"), DaysLate: 97}}
+	d.Penalties = []PenaltyLine{
+		{From: day(2026, 5, 16), To: day(2026, 6, 30), Days: 46, Base: dec("1200.00"), RatePercent: dec("12.15"), Amount: dec("18.37")},
+		{From: day(2026, 7, 1), To: day(2026, 8, 20), Days: 51, Base: dec("1200.00"), RatePercent: dec("12.40"), Amount: dec("20.79")},
+	}
+	d.PenaltyTotal = dec("39.17")
+	d.Indemnity = dec("40")
+	d.LastReminder = dp(day(2026, 7, 2))
+	d.Today = day(2026, 8, 20)
+	add("formal_notice", d)
+
+	d = base(StageFormalNotice)
+	d.B2B = false
+	d.ClientName, d.ContactName = "Jean Moreau", ""
+	d.Invoices = []InvoiceLine{{Number: "F-2026-0031", IssueDate: day(2026, 6, 1), DueDate: day(2026, 7, 1),
+		Amount: dec("850.00"), Balance: dec("350.00"), DaysLate: 50}}
+	d.Today = day(2026, 8, 20)
+	d.PaymentDeadlineDays = 15
+	add("formal_notice-b2c", d)
+
+	d = base(StagePlanConfirmation)
+	d.Invoices = oneInvoice(40)
+	d.Instalments = []Instalment{
+		{Due: day(2026, 12, 15), Amount: dec("400.00")},
+		{Due: day(2027, 1, 15), Amount: dec("400.00")},
+		{Due: day(2027, 2, 15), Amount: dec("434.56")},
+	}
+	add("plan_confirmation", d)
+
+	d = base(StageInstalmentReminder)
+	d.Invoices = oneInvoice(60)
+	d.Invoices[0].Balance = dec("834.56")
+	d.Instalments = []Instalment{
+		{Due: day(2027, 1, 15), Amount: dec("400.00")},
+		{Due: day(2027, 2, 15), Amount: dec("434.56")},
+	}
+	d.Today = day(2027, 1, 20)
+	add("instalment_reminder", d)
+
+	d = base(StageThankYou)
+	d.Invoices = oneInvoice(12)
+	d.Invoices[0].Balance = decimal.Zero
+	add("thank_you", d)
+	return cs
+}

@@ -1,0 +1,407 @@
+package render
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
+)
+
+// view is what templates see: every value already formatted for the
+// language, so templates hold wording only and never compute.
+type view struct {
+	Lang, Stage string
+	B2B         bool
+
+	Business      Business // single-line fields cleaned
+	BusinessLines []string // postal address, one line each
+	Signature     []string // signature block, one line each
+	Place         string
+	Today         string
+	Dated         string // "Lyon, le 3 décembre 2026"
+
+	Client  string
+	Contact string
+
+	Invoices   []invoiceView
+	Single     bool
+	First      invoiceView
+	Numbers    string // "F-1, F-2 et F-3"
+	SubjectRef string // "Facture F-1" / "Invoices F-1 and F-2"
+	AnyPartial bool
+	AnyOverdue bool
+	MaxLate    int
+
+	Totals      []string // balance per currency, first appearance order
+	Total       string   // Totals as a sentence
+	PaidTotal   string   // thank_you: what was received, as a sentence
+	GrandTotals []string // formal notice: balances + penalties + indemnity
+	GrandTotal  string
+
+	Penalties    []penaltyView
+	PenaltyTotal string
+	HasPenalties bool
+	Indemnity    string
+	IndemnityPer string
+	HasIndemnity bool
+	Deadline     int
+	DeadlineDate string
+
+	Instalments      []instalmentView
+	Missed           []instalmentView
+	Upcoming         []instalmentView
+	InstalmentsTotal string
+
+	Promise      string
+	LastReminder string
+
+	History    []string
+	Complaints []string
+}
+
+type invoiceView struct {
+	Number       string
+	IssueDate    string
+	DueDate      string
+	OrderDate    string
+	DeliveryDate string
+	Amount       string
+	Balance      string
+	Paid         string // amount already received
+	Partial      bool
+	DaysLate     int
+	Overdue      bool
+}
+
+type penaltyView struct {
+	From, To, Base, Rate, Amount string
+	Days                         int
+}
+
+type instalmentView struct {
+	Due, Amount string
+	Missed      bool
+}
+
+// normLang maps "fr-FR", "FR", "fr_CA" to "fr".
+func normLang(l string) string {
+	l = strings.ToLower(strings.TrimSpace(l))
+	if i := strings.IndexAny(l, "-_"); i >= 0 {
+		l = l[:i]
+	}
+	return l
+}
+
+func isDunning(stage string) bool {
+	switch stage {
+	case StageThankYou:
+		return false
+	}
+	return true
+}
+
+// moneyTotals sums by currency in order of first appearance.
+type moneyTotals struct {
+	order []string
+	sum   map[string]decimal.Decimal
+}
+
+func (m *moneyTotals) add(cur string, a decimal.Decimal) {
+	if m.sum == nil {
+		m.sum = map[string]decimal.Decimal{}
+	}
+	if _, ok := m.sum[cur]; !ok {
+		m.order = append(m.order, cur)
+	}
+	m.sum[cur] = m.sum[cur].Add(a)
+}
+
+func (m *moneyTotals) format(lang string) []string {
+	out := make([]string, 0, len(m.order))
+	for _, c := range m.order {
+		out = append(out, formatMoney(lang, m.sum[c], c))
+	}
+	return out
+}
+
+func buildView(d Data) (*view, error) {
+	lang := normLang(d.Language)
+	if lang != "fr" && lang != "en" {
+		return nil, fmt.Errorf("%w: %q", ErrUnknownLanguage, d.Language)
+	}
+	if !knownStage(d.Stage) {
+		return nil, fmt.Errorf("%w: %q", ErrUnknownStage, d.Stage)
+	}
+	if len(d.Invoices) == 0 {
+		return nil, fmt.Errorf("render: %s: no invoice", d.Stage)
+	}
+	v := &view{Lang: lang, Stage: d.Stage, B2B: d.B2B}
+	v.Business = Business{
+		Name: oneLine(d.Business.Name), Email: oneLine(d.Business.Email), Phone: oneLine(d.Business.Phone),
+		SIREN: oneLine(d.Business.SIREN), IBAN: oneLine(d.Business.IBAN), BIC: oneLine(d.Business.BIC),
+		Address: d.Business.Address, Signature: strings.TrimSpace(d.Business.Signature), City: oneLine(d.Business.City),
+	}
+	for _, l := range strings.FieldsFunc(d.Business.Address, func(r rune) bool { return r == '\n' || r == '\r' }) {
+		if l = oneLine(l); l != "" {
+			v.BusinessLines = append(v.BusinessLines, l)
+		}
+	}
+	for _, l := range strings.Split(v.Business.Signature, "\n") {
+		v.Signature = append(v.Signature, oneLine(l))
+	}
+	if v.Business.Signature == "" {
+		v.Signature = nil
+	}
+	if v.Business.Name == "" {
+		return nil, fmt.Errorf("render: %s: business name is empty", d.Stage)
+	}
+	v.Place = v.Business.City
+	if v.Place == "" {
+		v.Place = cityOf(d.Business.Address)
+	}
+	v.Client = oneLine(d.ClientName)
+	v.Contact = oneLine(d.ContactName)
+	if v.Client == "" && v.Contact == "" {
+		return nil, fmt.Errorf("render: %s: client name is empty", d.Stage)
+	}
+	if v.Client == "" {
+		v.Client = v.Contact
+	}
+	if v.Contact == "" && !d.B2B {
+		// A consumer is the person: greet them by name.
+		v.Contact = v.Client
+	}
+
+	needsToday := d.Stage == StageFormalNotice || d.Stage == StagePlanConfirmation || d.Stage == StageInstalmentReminder
+	if d.Today.IsZero() && needsToday {
+		return nil, fmt.Errorf("render: %s: Today is required", d.Stage)
+	}
+	v.Today = formatDate(lang, d.Today)
+	switch {
+	case v.Today == "":
+	case lang == "fr" && v.Place != "":
+		v.Dated = v.Place + ", le " + v.Today
+	case lang == "fr":
+		v.Dated = "Le " + v.Today
+	case v.Place != "":
+		v.Dated = v.Place + ", " + v.Today
+	default:
+		v.Dated = v.Today
+	}
+
+	defCur := strings.ToUpper(strings.TrimSpace(d.Currency))
+	var balances, amounts moneyTotals
+	var numbers []string
+	for i, in := range d.Invoices {
+		num := oneLine(in.Number)
+		if num == "" {
+			return nil, fmt.Errorf("render: %s: invoice %d has no number", d.Stage, i+1)
+		}
+		cur := strings.ToUpper(strings.TrimSpace(in.Currency))
+		if cur == "" {
+			cur = defCur
+		}
+		if cur == "" {
+			return nil, fmt.Errorf("render: %s: invoice %s has no currency", d.Stage, num)
+		}
+		if in.Amount.IsNegative() || in.Balance.IsNegative() {
+			return nil, fmt.Errorf("render: %s: invoice %s has a negative amount", d.Stage, num)
+		}
+		// A reminder for nothing due is a bug upstream; refusing it keeps a
+		// paid client from ever receiving one.
+		if isDunning(d.Stage) && !in.Balance.IsPositive() {
+			return nil, fmt.Errorf("render: %s: invoice %s has nothing left to pay", d.Stage, num)
+		}
+		iv := invoiceView{
+			Number:       num,
+			IssueDate:    formatDate(lang, in.IssueDate),
+			DueDate:      formatDate(lang, in.DueDate),
+			OrderDate:    formatDate(lang, in.OrderDate),
+			DeliveryDate: formatDate(lang, in.DeliveryDate),
+			Amount:       formatMoney(lang, in.Amount, cur),
+			Balance:      formatMoney(lang, in.Balance, cur),
+			DaysLate:     in.DaysLate,
+			Overdue:      in.DaysLate > 0,
+		}
+		if !in.Balance.Equal(in.Amount) && d.Stage != StageThankYou {
+			iv.Partial = true
+			v.AnyPartial = true
+			iv.Paid = formatMoney(lang, in.Amount.Sub(in.Balance), cur)
+		}
+		if iv.Overdue {
+			v.AnyOverdue = true
+		}
+		if in.DaysLate > v.MaxLate {
+			v.MaxLate = in.DaysLate
+		}
+		v.Invoices = append(v.Invoices, iv)
+		numbers = append(numbers, num)
+		balances.add(cur, in.Balance)
+		amounts.add(cur, in.Amount)
+		if defCur == "" {
+			defCur = cur
+		}
+	}
+	v.Single = len(v.Invoices) == 1
+	v.First = v.Invoices[0]
+	v.Numbers = joinList(lang, shortList(lang, numbers))
+	switch {
+	case lang == "fr" && v.Single:
+		v.SubjectRef = "Facture " + v.Numbers
+	case lang == "fr":
+		v.SubjectRef = "Factures " + v.Numbers
+	case v.Single:
+		v.SubjectRef = "Invoice " + v.Numbers
+	default:
+		v.SubjectRef = "Invoices " + v.Numbers
+	}
+	v.Totals = balances.format(lang)
+	v.Total = joinList(lang, v.Totals)
+	v.PaidTotal = joinList(lang, amounts.format(lang))
+
+	if d.Promise != nil {
+		v.Promise = formatDate(lang, *d.Promise)
+	}
+	if d.LastReminder != nil {
+		v.LastReminder = formatDate(lang, *d.LastReminder)
+	}
+	for _, h := range d.History {
+		if h = oneLine(h); h != "" {
+			v.History = append(v.History, h)
+		}
+	}
+	for _, c := range d.Complaints {
+		if c = oneLine(c); c != "" {
+			v.Complaints = append(v.Complaints, c)
+		}
+	}
+
+	if err := v.addFormalNotice(d, defCur, balances); err != nil {
+		return nil, err
+	}
+	if err := v.addInstalments(d, defCur); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// shortList keeps subjects readable: beyond six numbers the rest is counted.
+func shortList(lang string, nums []string) []string {
+	const max = 6
+	if len(nums) <= max {
+		return nums
+	}
+	out := append([]string(nil), nums[:max-1]...)
+	rest := strconv.Itoa(len(nums) - (max - 1))
+	if lang == "fr" {
+		return append(out, rest+" autres")
+	}
+	return append(out, rest+" others")
+}
+
+func (v *view) addFormalNotice(d Data, cur string, balances moneyTotals) error {
+	if d.Stage != StageFormalNotice {
+		return nil
+	}
+	if !d.B2B {
+		// L441-10 penalties and the D441-5 indemnity exist only between
+		// businesses; claiming them from a consumer would be unlawful.
+		if len(d.Penalties) > 0 || !d.PenaltyTotal.IsZero() {
+			return fmt.Errorf("render: formal_notice: L441-10 penalties given for a consumer (B2C)")
+		}
+		if !d.Indemnity.IsZero() {
+			return fmt.Errorf("render: formal_notice: recovery indemnity given for a consumer (B2C)")
+		}
+	}
+	v.Deadline = d.PaymentDeadlineDays
+	if v.Deadline <= 0 {
+		v.Deadline = 8
+	}
+	v.DeadlineDate = formatDate(v.Lang, dateOnly(d.Today).AddDate(0, 0, v.Deadline))
+
+	penCur := strings.ToUpper(strings.TrimSpace(d.Currency))
+	if penCur == "" {
+		penCur = cur
+	}
+	sum := decimal.Zero
+	for _, p := range d.Penalties {
+		if p.To.Before(p.From) || p.Days < 0 || p.Amount.IsNegative() {
+			return fmt.Errorf("render: formal_notice: penalty line %s–%s is inconsistent",
+				p.From.Format(time.DateOnly), p.To.Format(time.DateOnly))
+		}
+		v.Penalties = append(v.Penalties, penaltyView{
+			From: formatDate(v.Lang, p.From), To: formatDate(v.Lang, p.To), Days: p.Days,
+			Base: formatMoney(v.Lang, p.Base, penCur), Rate: formatPercent(v.Lang, p.RatePercent),
+			Amount: formatMoney(v.Lang, p.Amount, penCur),
+		})
+		sum = sum.Add(p.Amount)
+	}
+	total := d.PenaltyTotal
+	if total.IsZero() {
+		total = sum
+	}
+	if total.IsNegative() {
+		return fmt.Errorf("render: formal_notice: negative penalty total")
+	}
+	v.HasPenalties = len(v.Penalties) > 0 || total.IsPositive()
+	v.PenaltyTotal = formatMoney(v.Lang, total, penCur)
+
+	indemnity := d.Indemnity
+	if d.B2B && indemnity.IsZero() {
+		indemnity = decimal.NewFromInt(40).Mul(decimal.NewFromInt(int64(len(d.Invoices))))
+	}
+	if indemnity.IsNegative() {
+		return fmt.Errorf("render: formal_notice: negative indemnity")
+	}
+	v.HasIndemnity = d.B2B && indemnity.IsPositive()
+	v.Indemnity = formatMoney(v.Lang, indemnity, "EUR")
+	v.IndemnityPer = formatMoney(v.Lang, decimal.NewFromInt(40), "EUR")
+
+	grand := moneyTotals{order: append([]string(nil), balances.order...), sum: map[string]decimal.Decimal{}}
+	for k, a := range balances.sum {
+		grand.sum[k] = a
+	}
+	if v.HasPenalties {
+		grand.add(penCur, total)
+	}
+	if v.HasIndemnity {
+		grand.add("EUR", indemnity)
+	}
+	v.GrandTotals = grand.format(v.Lang)
+	v.GrandTotal = joinList(v.Lang, v.GrandTotals)
+	return nil
+}
+
+func (v *view) addInstalments(d Data, cur string) error {
+	switch d.Stage {
+	case StagePlanConfirmation, StageInstalmentReminder:
+	default:
+		return nil
+	}
+	if len(d.Instalments) == 0 {
+		return fmt.Errorf("render: %s: no instalment", d.Stage)
+	}
+	today := dateOnly(d.Today)
+	var total moneyTotals
+	for _, in := range d.Instalments {
+		if !in.Amount.IsPositive() {
+			return fmt.Errorf("render: %s: instalment of %s is not positive", d.Stage, in.Due.Format(time.DateOnly))
+		}
+		iv := instalmentView{Due: formatDate(v.Lang, in.Due), Amount: formatMoney(v.Lang, in.Amount, cur)}
+		if d.Stage == StageInstalmentReminder && dateOnly(in.Due).Before(today) {
+			iv.Missed = true
+			v.Missed = append(v.Missed, iv)
+		} else {
+			v.Upcoming = append(v.Upcoming, iv)
+		}
+		v.Instalments = append(v.Instalments, iv)
+		total.add(cur, in.Amount)
+	}
+	if d.Stage == StageInstalmentReminder && len(v.Missed) == 0 {
+		return fmt.Errorf("render: instalment_reminder: no instalment is due before %s", d.Today.Format(time.DateOnly))
+	}
+	v.InstalmentsTotal = joinList(v.Lang, total.format(v.Lang))
+	return nil
+}

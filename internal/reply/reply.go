@@ -1,0 +1,333 @@
+// Package reply separates what a correspondent actually wrote from the quoted
+// history, mobile signatures and legal disclaimers that mail clients append.
+//
+// It works on decoded plain text (HTML blockquotes arrive as "> " lines) and
+// recognises the quote headers of the common clients in French, English and
+// the other languages small businesses meet in practice. It never fails: text
+// it cannot split is returned whole as the body.
+package reply
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Reply is a message body split into its parts. Each part keeps its original
+// line breaks; Body and Signature are trimmed of surrounding blank lines.
+type Reply struct {
+	Body      string `json:"body"`
+	Quoted    string `json:"quoted,omitempty"`
+	Signature string `json:"signature,omitempty"`
+}
+
+// maxHeaderJoin is how many physical lines an attribution line ("On … wrote:")
+// may be wrapped over; clients wrap long names and addresses.
+const maxHeaderJoin = 3
+
+// Strip splits text into the new reply, the quoted history and the signature.
+func Strip(text string) Reply {
+	if !utf8.ValidString(text) {
+		text = strings.ToValidUTF8(text, "\uFFFD")
+	}
+	text = strings.ReplaceAll(text, "\r\n", "\n")
+	text = strings.ReplaceAll(text, "\r", "\n")
+	lines := strings.Split(text, "\n")
+	norm := make([]string, len(lines))
+	for i, l := range lines {
+		norm[i] = normLine(l)
+	}
+
+	cut := findQuoteStart(lines, norm)
+	var bodyLines, quoted []string
+	if cut >= 0 && !hasContent(norm[:cut]) && interleaved(norm, cut) {
+		// Inline answers below a quote header: the header and the ">" lines are
+		// history, what sits between them is the reply.
+		for i := range lines {
+			if i == cut || isQuoteLine(norm[i]) || (i > cut && i < cut+maxHeaderJoin && headerContinuation(norm, cut, i)) {
+				quoted = append(quoted, lines[i])
+				continue
+			}
+			bodyLines = append(bodyLines, lines[i])
+		}
+	} else {
+		end := len(lines)
+		if cut >= 0 {
+			end = cut
+			quoted = lines[cut:]
+		}
+		// Lines quoted with ">" above the cut are inline quoting of the
+		// previous message; they are history too.
+		for i := 0; i < end; i++ {
+			if isQuoteLine(norm[i]) {
+				quoted = append(quoted, lines[i])
+				continue
+			}
+			bodyLines = append(bodyLines, lines[i])
+		}
+	}
+
+	body, sig := splitSignature(bodyLines)
+	return Reply{
+		Body:      trimBlank(body),
+		Quoted:    trimBlank(quoted),
+		Signature: trimBlank(sig),
+	}
+}
+
+// normLine lower-cases a line, turns the no-break and thin spaces French
+// typography puts before colons into plain spaces, and trims it.
+func normLine(s string) string {
+	s = strings.Map(func(r rune) rune {
+		switch r {
+		case '\u00a0', '\u202f', '\u2007', '\t':
+			return ' '
+		case '\ufeff', '\u200b':
+			return -1
+		}
+		return unicode.ToLower(r)
+	}, s)
+	return strings.TrimSpace(s)
+}
+
+func isQuoteLine(n string) bool { return strings.HasPrefix(n, ">") }
+
+func hasContent(norm []string) bool {
+	for _, n := range norm {
+		if n != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// interleaved reports whether unquoted text follows the quote header at cut
+// once its ">" block is over: the writer answered point by point.
+func interleaved(norm []string, cut int) bool {
+	sawQuote := false
+	for i := cut + 1; i < len(norm); i++ {
+		n := norm[i]
+		switch {
+		case n == "":
+		case isQuoteLine(n):
+			sawQuote = true
+		case !sawQuote:
+			// Text right under the header is the quoted message itself
+			// (clients that do not prefix with ">"), unless it is the tail of
+			// a wrapped header.
+			if i < cut+maxHeaderJoin && headerContinuation(norm, cut, i) {
+				continue
+			}
+			return false
+		default:
+			return true
+		}
+	}
+	return false
+}
+
+// headerContinuation reports whether line i is part of the attribution that
+// starts at cut (a wrapped "On … <\naddr> wrote:").
+func headerContinuation(norm []string, cut, i int) bool {
+	joined := strings.Join(norm[cut:i+1], " ")
+	return attribution(joined) && !attribution(strings.Join(norm[cut:i], " "))
+}
+
+var (
+	// Attribution verbs of the common clients, lower-case.
+	// German, Nordic and Apple clients put the name after the verb
+	// ("Am … schrieb Hans <h@x.de>:"), so up to one address may follow it.
+	attributionVerb = regexp.MustCompile(`(wrote|a écrit|a ecrit|schrieb|ha scritto|escreveu|escribió|escribio|schreef|skrev|kirjoitti|napisał|написал|написала|írta|yazdı|έγραψε)([^:]{0,160}|[^:]{0,160}<[^>]{0,200}>\s*)\s*:\s*$`)
+	// Separators that open a forwarded or original message.
+	separatorRe = regexp.MustCompile(`^[-_=*\s]*(original message|message d'origine|message d’origine|message original|forwarded message|message transféré|message transfere|ursprüngliche nachricht|weitergeleitete nachricht|oprindelig besked|opprinnelig melding|ursprungligt meddelande|messaggio originale|messaggio inoltrato|mensaje original|mensaje reenviado|mensagem original|oorspronkelijk bericht|doorgestuurd bericht)[-_=*\s]*:?$`)
+	// Outlook's horizontal rule before its header block.
+	underscoreRule = regexp.MustCompile(`^_{10,}$`)
+	// Header field names of Outlook-style header blocks, by role.
+	fromField    = regexp.MustCompile(`^\*?(from|de|von|fra|da|van|från|od|от)\s*:`)
+	sentField    = regexp.MustCompile(`^\*?(sent|date|envoyé|envoye|gesendet|datum|dato|data|inviato|enviado|enviada|verzonden|skickat|sendt|fecha|päivämäärä)\s*:`)
+	toField      = regexp.MustCompile(`^\*?(to|à|a|an|til|till|para|per|aan|cc)\s*:`)
+	subjectField = regexp.MustCompile(`^\*?(subject|objet|betreff|emne|oggetto|asunto|assunto|onderwerp|ämne|aihe)\s*:`)
+)
+
+// attribution reports whether s (one or several joined lines) reads like
+// "On <date>, <name> wrote:" in any of the supported languages.
+func attribution(s string) bool {
+	s = strings.TrimLeft(s, "> ")
+	if len(s) > 400 || !strings.HasSuffix(strings.TrimSpace(s), ":") {
+		return false
+	}
+	loc := attributionVerb.FindStringIndex(s)
+	if loc == nil {
+		return false
+	}
+	// A date or an address must precede the verb, so that "my accountant
+	// wrote:" inside a reply is not taken for a header.
+	head := s[:loc[0]]
+	return strings.ContainsAny(head, "0123456789@")
+}
+
+// findQuoteStart returns the index of the first line of quoted history, or -1.
+func findQuoteStart(lines, norm []string) int {
+	for i, n := range norm {
+		if n == "" {
+			continue
+		}
+		if separatorRe.MatchString(n) {
+			return i
+		}
+		if underscoreRule.MatchString(n) && headerBlock(norm, i+1) {
+			return i
+		}
+		if fromField.MatchString(n) && headerBlock(norm, i) {
+			return i
+		}
+		if attributionAt(norm, i) {
+			// "Hello" right above a wrapped header joins it harmlessly;
+			// a header line carries a date or an address, a greeting does not.
+			if !strings.ContainsAny(n, "0123456789@") && i+1 < len(norm) && norm[i+1] != "" && attributionAt(norm, i+1) {
+				continue
+			}
+			return i
+		}
+	}
+	return -1
+}
+
+// attributionAt reports whether an attribution header starts at line i,
+// possibly wrapped over the following lines.
+func attributionAt(norm []string, i int) bool {
+	// A mobile signature right above the header ("Sent from TypeApp" then
+	// "On … wrote:") would otherwise be read as its first line.
+	if isMobileSig(norm[i]) {
+		return false
+	}
+	joined := ""
+	for j := i; j < len(norm) && j < i+maxHeaderJoin; j++ {
+		if j > i && norm[j] == "" {
+			break
+		}
+		if joined != "" {
+			joined += " "
+		}
+		joined += norm[j]
+		if attribution(joined) {
+			return true
+		}
+	}
+	return false
+}
+
+// headerBlock reports whether the lines from i form an Outlook-style header
+// block: a From field followed closely by at least two of Sent/Date, To and
+// Subject. Requiring several fields keeps "from: our database" in prose out.
+func headerBlock(norm []string, i int) bool {
+	for i < len(norm) && norm[i] == "" {
+		i++
+	}
+	if i >= len(norm) || !fromField.MatchString(norm[i]) {
+		return false
+	}
+	var sent, to, subject bool
+	for j := i + 1; j < len(norm) && j <= i+6; j++ {
+		n := norm[j]
+		sent = sent || sentField.MatchString(n)
+		to = to || toField.MatchString(n)
+		// Outlook on phones may glue "À : x Objet : y" on one line.
+		subject = subject || subjectField.MatchString(n) || strings.Contains(n, " objet :") || strings.Contains(n, " subject:")
+	}
+	count := 0
+	for _, b := range []bool{sent, to, subject} {
+		if b {
+			count++
+		}
+	}
+	return count >= 2
+}
+
+var (
+	// Mobile and webmail signatures: the whole line is the signature.
+	mobileSig = regexp.MustCompile(`^(sent from my [\p{L}\p{N} ]{1,40}|sent from (outlook|yahoo mail|mail|my mobile|typeapp|samsung|gmail)\b.*|sent with [\p{L} ]{1,30}\b.*|sent via [\p{L} ]{1,30}|get outlook for (ios|android)\b.*|obtenir outlook pour (ios|android)\b.*|télécharger outlook pour (ios|android)\b.*|envoyé (de|depuis|à partir de|a partir de) (mon|ma|outlook|yahoo|l'application|mail)\b.*|envoye (de|depuis|a partir de) (mon|ma|outlook|yahoo|l'application|mail)\b.*|gesendet von (meinem|outlook|mail)\b.*|von meinem [\p{L}\p{N} ]{1,30} gesendet|inviato da (iphone|il mio|outlook)\b.*|enviado desde mi\b.*|enviado do meu\b.*|verzonden (met|vanaf) (mijn|outlook)\b.*)$`)
+	// Delimiters of a signature block: RFC 3676 "-- ", and the dash or
+	// underscore rules people type by hand.
+	sigDelim = regexp.MustCompile(`^(--|—+|–+|_{2,}|-{2} ?)$`)
+)
+
+// isMobileSig accepts "Sent from my X" only when short and free of sentence
+// punctuation: "Sent from my desk, is much easier…" is prose.
+func isMobileSig(n string) bool {
+	if len(n) > 120 {
+		return false
+	}
+	// Drop the link Outlook appends: "Get Outlook for iOS<https://aka.ms/…>".
+	if k := strings.IndexByte(n, '<'); k > 0 {
+		n = strings.TrimSpace(n[:k])
+	}
+	n = strings.TrimRight(n, ".! ")
+	return mobileSig.MatchString(n)
+}
+
+// Disclaimer detection: a paragraph that speaks of confidentiality and of the
+// intended recipient, or the "think before printing" line.
+var (
+	disclaimerConf  = regexp.MustCompile(`confidenti|privileged|strictement réservé|strictement reserve`)
+	disclaimerWho   = regexp.MustCompile(`destinataire|intended|addressee|recipient|dest\.|exclusive use|usage exclusif|à l'attention exclusive|a l'attention exclusive|l'expéditeur|l'expediteur|the sender`)
+	disclaimerStart = regexp.MustCompile(`^(\*+\s*)?(avertissement|disclaimer|confidentiality notice|avis de confidentialit|ce message|ce courriel|ce mail|cet e-mail|cet email|le présent message|le present message|this (e-?mail|message|communication)|the information (contained|in this)|les informations contenues|ce message électronique|ce message electronique|notice:|important:)`)
+	printLine       = regexp.MustCompile(`(pensez à l'environnement|pensez a l'environnement|avant d'imprimer|before printing|consider the environment|n'imprimez ce)`)
+)
+
+// splitSignature separates the signature (and any disclaimer) from the end of
+// the body lines.
+func splitSignature(lines []string) (body, sig []string) {
+	norm := make([]string, len(lines))
+	for i, l := range lines {
+		norm[i] = normLine(l)
+	}
+	cut := len(lines)
+	for i, n := range norm {
+		switch {
+		case sigDelim.MatchString(n) && strings.TrimSpace(lines[i]) != "" && hasContent(norm[:i]):
+			cut = i
+		case isMobileSig(n):
+			cut = i
+		case printLine.MatchString(n) && len(n) < 160:
+			cut = i
+		case isDisclaimerStart(norm, i):
+			cut = i
+		}
+		if cut != len(lines) {
+			break
+		}
+	}
+	// A reply that is nothing but a signature (someone answering with only
+	// "Sent from my iPhone" under a quote) keeps its body empty.
+	return lines[:cut], lines[cut:]
+}
+
+// isDisclaimerStart reports whether the paragraph at line i is a legal notice.
+func isDisclaimerStart(norm []string, i int) bool {
+	if !disclaimerStart.MatchString(norm[i]) || (i > 0 && norm[i-1] != "" && !sigDelim.MatchString(norm[i-1])) {
+		return false
+	}
+	para := norm[i]
+	for j := i + 1; j < len(norm) && norm[j] != "" && j < i+12; j++ {
+		para += " " + norm[j]
+	}
+	return disclaimerConf.MatchString(para) && disclaimerWho.MatchString(para)
+}
+
+// trimBlank joins lines and trims blank lines and trailing spaces around them.
+func trimBlank(lines []string) string {
+	start, end := 0, len(lines)
+	for start < end && strings.TrimSpace(lines[start]) == "" {
+		start++
+	}
+	for end > start && strings.TrimSpace(lines[end-1]) == "" {
+		end--
+	}
+	out := make([]string, 0, end-start)
+	for _, l := range lines[start:end] {
+		out = append(out, strings.TrimRight(l, " \t"))
+	}
+	return strings.Join(out, "\n")
+}

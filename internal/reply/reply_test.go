@@ -1,0 +1,182 @@
+package reply
+
+import (
+	"bytes"
+
+	"flag"
+	"github.com/relance/relance/internal/message"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
+
+// render prints a Reply in a stable, diff-friendly layout for golden files.
+func render(r Reply) string {
+	var b strings.Builder
+	b.WriteString("=== BODY\n" + r.Body + "\n")
+	b.WriteString("=== SIGNATURE\n" + r.Signature + "\n")
+	b.WriteString("=== QUOTED\n" + r.Quoted + "\n")
+	return b.String()
+}
+
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", "golden", name+".golden")
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("read golden (run with -update to create): %v", err)
+	}
+	if string(want) != got {
+		t.Errorf("%s: output differs from golden\n--- got\n%s\n--- want\n%s", name, got, want)
+	}
+}
+
+// TestGoldenText runs Strip on the plain-text samples (third-party and our
+// own) and compares with reviewed golden output.
+func TestGoldenText(t *testing.T) {
+	for _, dir := range []string{"crisp", "own"} {
+		files, err := filepath.Glob(filepath.Join("testdata", dir, "*.txt"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range files {
+			name := dir + "_" + strings.TrimSuffix(filepath.Base(f), ".txt")
+			t.Run(name, func(t *testing.T) {
+				raw, err := os.ReadFile(f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				golden(t, name, render(Strip(string(raw))))
+			})
+		}
+	}
+}
+
+// TestStrip pins the behaviours the classifier depends on, independent of the
+// golden files.
+func TestStrip(t *testing.T) {
+	tests := []struct {
+		name, in       string
+		body, sig, quo string // substrings expected in each part ("" = must be empty)
+	}{
+		{"empty", "", "", "", ""},
+		{"plain", "ok merci", "ok merci", "", ""},
+		{"gmail fr one line", "Fait.\n\nLe lun. 1 déc. 2025 à 10:00, A <a@b.fr> a écrit :\n> relance", "Fait.", "", "a écrit"},
+		{"gmail fr split", "Payé.\n\nLe lun. 1 déc. 2025 à 10:00, Atelier <\ncompta@atelier.fr> a écrit :\n\n> relance", "Payé.", "", "compta@atelier.fr"},
+		{"gmail en split", "Paid.\n\nOn Mon, Dec 1, 2025 at 10:00 AM Very Long Name <\nlong@example.com> wrote:\n\n> hi", "Paid.", "", "wrote:"},
+		{"outlook fr nbsp", "Réglé.\n\nDe\u00a0: A <a@b.fr>\nEnvoyé\u00a0: lundi\nÀ\u00a0: moi\nObjet\u00a0: Relance", "Réglé.", "", "Objet"},
+		{"outlook en", "Paid.\nFrom: A <a@b.com>\nSent: Monday\nTo: me\nSubject: Reminder", "Paid.", "", "Subject: Reminder"},
+		{"original message", "Paid.\n-----Original Message-----\nFrom: x", "Paid.", "", "Original Message"},
+		{"message d'origine", "Payé.\n-------- Message d'origine --------\nDe : x", "Payé.", "", "Message d'origine"},
+		{"iphone fr", "Ok\n\nEnvoyé de mon iPhone", "Ok", "Envoyé de mon iPhone", ""},
+		{"iphone en", "Ok\n\nSent from my iPhone", "Ok", "Sent from my iPhone", ""},
+		{"outlook ios", "Ok\n\nGet Outlook for iOS<https://aka.ms/x>", "Ok", "Get Outlook for iOS", ""},
+		{"outlook ios fr", "Ok\n\nObtenir Outlook pour iOS", "Ok", "Obtenir Outlook", ""},
+		{"sig delimiter", "Ok\n-- \nJean\n0612345678", "Ok", "Jean", ""},
+		{"list dashes are not a signature", "Il manque :\n-- le bon de commande\n-- le RIB", "le RIB", "", ""},
+		{"quoted lines", "Merci\n> ancienne relance", "Merci", "", "ancienne relance"},
+		{"prose from:", "The data comes From: our database.\nTo: be continued", "our database", "", ""},
+		{"prose wrote", "Mon comptable m'a écrit :\nle virement part lundi", "le virement part lundi", "", ""},
+		{"disclaimer fr", "Payé.\n\nCe message est confidentiel et destiné exclusivement à ses destinataires.", "Payé.", "confidentiel", ""},
+		{"disclaimer en", "Paid.\n\nThis email is confidential and intended only for the addressee.", "Paid.", "confidential", ""},
+		{"crlf", "Payé.\r\n\r\nLe 1 déc. 2025 à 10:00, A <a@b.fr> a écrit :\r\n> x", "Payé.", "", "> x"},
+		{"only quote", "Le 1 déc. 2025 à 10:00, A <a@b.fr> a écrit :\n> Relance facture 12", "", "", "Relance facture 12"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := Strip(tt.in)
+			check := func(part, got, want string) {
+				t.Helper()
+				if want == "" && got != "" {
+					t.Errorf("%s = %q, want empty", part, got)
+				}
+				if !strings.Contains(got, want) {
+					t.Errorf("%s = %q, want it to contain %q", part, got, want)
+				}
+			}
+			check("Body", r.Body, tt.body)
+			check("Signature", r.Signature, tt.sig)
+			check("Quoted", r.Quoted, tt.quo)
+		})
+	}
+}
+
+// FuzzStrip checks that Strip never panics and never invents text: every
+// non-blank line of the output comes from the input.
+func FuzzStrip(f *testing.F) {
+	for _, dir := range []string{"crisp", "own"} {
+		files, _ := filepath.Glob(filepath.Join("testdata", dir, "*.txt"))
+		for _, file := range files {
+			if raw, err := os.ReadFile(file); err == nil {
+				f.Add(string(raw))
+			}
+		}
+	}
+	f.Add("On x wrote:\n>")
+	f.Add("De :\nEnvoyé :\nÀ :\nObjet :")
+	f.Fuzz(func(t *testing.T, in string) {
+		r := Strip(in)
+		src := strings.ToValidUTF8(strings.NewReplacer("\r\n", "\n", "\r", "\n").Replace(in), "\uFFFD")
+		for _, part := range []string{r.Body, r.Quoted, r.Signature} {
+			for _, l := range strings.Split(part, "\n") {
+				if l = strings.TrimSpace(l); l != "" && !strings.Contains(src, l) {
+					t.Fatalf("line %q not in input", l)
+				}
+			}
+		}
+	})
+}
+
+func BenchmarkStrip(b *testing.B) {
+	raw, err := os.ReadFile(filepath.Join("testdata", "own", "fr_disclaimer.txt"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		Strip(string(raw))
+	}
+}
+
+// TestGoldenTalon runs Strip on the text body of real client replies (parsed
+// by the message package) and checks the reply text talon expects where it
+// ships one.
+func TestGoldenTalon(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("testdata", "talon", "*.eml"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no talon samples: %v", err)
+	}
+	for _, f := range files {
+		name := "talon_" + strings.TrimSuffix(filepath.Base(f), ".eml")
+		t.Run(name, func(t *testing.T) {
+			raw, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			m, err := message.Parse(bytes.NewReader(raw), message.DefaultOptions())
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := Strip(m.Text)
+			golden(t, name, render(r))
+			// talon's expected reply texts include the signature.
+			want, err := os.ReadFile(strings.TrimSuffix(f, ".eml") + "_reply_text")
+			if err == nil {
+				got := strings.TrimSpace(r.Body + "\n\n" + r.Signature)
+				if norm(got) != norm(string(want)) {
+					t.Errorf("reply %q, want %q", got, want)
+				}
+			}
+		})
+	}
+}
+
+func norm(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -125,8 +125,11 @@ func (e *Engine) recordReply(tx *store.Tx, rowID int64, msg *message.Message, ms
 				Evidence: append([]string{fmt.Sprintf("reply from %s could be about several invoices (%v): %s", msg.From.Email, match.Candidates, match.Evidence)}, evidence...)})
 			return class, err
 		}
-		if r.NeedsHuman {
-			_, err := tx.OpenFlag(store.Flag{Kind: class, MessageID: rowID, Evidence: evidence})
+		if r.NeedsHuman && !isListMail(msg) {
+			// A delicate reply that names no invoice of ours and comes from
+			// an address we do not know: a human says what it is about.
+			_, err := tx.OpenFlag(store.Flag{Kind: "triage", MessageID: rowID,
+				Evidence: append([]string{fmt.Sprintf("%s from %s, not tied to any invoice", class, msg.From.Email)}, evidence...)})
 			return class, err
 		}
 		return class, nil
@@ -192,4 +195,17 @@ func shortID(msgID string) string {
 		return msgID[:12]
 	}
 	return msgID
+}
+
+// isListMail recognises newsletters and mailing lists (RFC 2369/2919
+// headers, Precedence: bulk/list): never a client's reply.
+func isListMail(m *message.Message) bool {
+	if m.Get("List-Id") != "" || m.Get("List-Unsubscribe") != "" {
+		return true
+	}
+	switch strings.ToLower(strings.TrimSpace(m.Get("Precedence"))) {
+	case "bulk", "list", "junk":
+		return true
+	}
+	return false
 }

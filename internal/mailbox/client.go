@@ -113,12 +113,13 @@ func (m *Client) noteSynced(f folder) {
 	m.cfg.Observer.FolderSynced(f.Name, f.Role, now)
 }
 
-// Common names of Sent and Drafts on servers without SPECIAL-USE, in order
-// of preference.
-var (
-	sentNames   = []string{"Sent", "Envoyés", "Sent Items", "Sent Messages", "Éléments envoyés", "INBOX.Sent", "INBOX/Sent"}
-	draftsNames = []string{"Drafts", "Brouillons", "INBOX.Drafts", "INBOX/Drafts"}
-)
+// sentNames and draftsNames are the common names of Sent and Drafts on
+// servers without SPECIAL-USE, in order of preference.
+func sentNames() []string {
+	return []string{"Sent", "Envoyés", "Sent Items", "Sent Messages", "Éléments envoyés", "INBOX.Sent", "INBOX/Sent"}
+}
+
+func draftsNames() []string { return []string{"Drafts", "Brouillons", "INBOX.Drafts", "INBOX/Drafts"} }
 
 // discover lists the folders and returns the ones to watch, in sync order:
 // Sent and extra folders first (invoices), then INBOX (replies thread to
@@ -165,8 +166,8 @@ func (m *Client) discover(k *conn) ([]folder, error) {
 		}
 		return ""
 	}
-	sent = pick(m.cfg.SentFolder, sent, sentNames)
-	drafts = pick(m.cfg.DraftsFolder, drafts, draftsNames)
+	sent = pick(m.cfg.SentFolder, sent, sentNames())
+	drafts = pick(m.cfg.DraftsFolder, drafts, draftsNames())
 	if sent == "" {
 		m.cfg.Logger.Warn("mailbox: no Sent folder found (no SPECIAL-USE \\Sent, no common name); set the Sent folder name in the configuration")
 	}

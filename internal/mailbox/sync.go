@@ -435,6 +435,10 @@ func (p *progress) done() {
 		return
 	}
 	elapsed := p.now().Sub(p.started)
-	p.log.Info("mailbox: folder synced", slog.String("folder", p.f.Name), slog.Int("ingested", p.n),
+	level := slog.LevelDebug
+	if p.total >= p.every {
+		level = slog.LevelInfo
+	}
+	p.log.Log(context.Background(), level, "mailbox: folder synced", slog.String("folder", p.f.Name), slog.Int("ingested", p.n),
 		slog.Duration("elapsed", elapsed.Round(time.Millisecond)))
 }

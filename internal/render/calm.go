@@ -29,7 +29,8 @@ type Warning struct {
 // passages that could make it sound aggressive, in text order. stage lets
 // the formal notice mention legal action; lang ("fr" or "en") is the
 // language of the messages, not of the text: both lexicons always apply
-// because clients and users mix languages.
+// because clients and users mix languages. text is plain text: check the
+// text part of a draft (or the visible text of an HTML edit), not markup.
 func CalmCheck(text, stage, lang string) []Warning {
 	return CalmCheckNames(text, stage, lang, nil)
 }

@@ -1,0 +1,177 @@
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"mime"
+	"net/mail"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/relance/relance/internal/cli"
+	"github.com/relance/relance/internal/mailbox"
+	"github.com/relance/relance/internal/testutil/dovecot"
+	"github.com/relance/relance/internal/testutil/smtpsink"
+)
+
+// The test binary doubles as relance for the crash tests: with this
+// variable set it runs the command line and exits.
+const beRelance = "RELANCE_E2E_BE_MAIN"
+
+func TestMain(m *testing.M) {
+	if os.Getenv(beRelance) == "1" {
+		os.Exit(cli.Main(context.Background(), os.Args[1:], &cli.Env{Stdout: os.Stdout, Stderr: os.Stderr}))
+	}
+	os.Exit(m.Run())
+}
+
+var paris = mustLoc("Europe/Paris")
+
+func mustLoc(name string) *time.Location {
+	l, err := time.LoadLocation(name)
+	if err != nil {
+		panic(err)
+	}
+	return l
+}
+
+// world is a mailbox, a sink and a database, with relance's environment.
+type world struct {
+	t    *testing.T
+	imap *dovecot.Server
+	sink *smtpsink.Sink
+	db   string
+	env  map[string]string
+}
+
+func newWorld(t *testing.T) *world {
+	t.Helper()
+	w := &world{t: t, imap: dovecot.Start(t), sink: smtpsink.Start(t), db: filepath.Join(t.TempDir(), "relance.db")}
+	w.env = map[string]string{
+		"RELANCE_IMAP_ADDR":     w.imap.Addr,
+		"RELANCE_IMAP_USERNAME": w.imap.User,
+		"RELANCE_IMAP_PASSWORD": w.imap.Password,
+		"RELANCE_IMAP_TLS":      "none",
+		"RELANCE_SMTP_ADDR":     w.sink.Addr,
+		"RELANCE_SMTP_TLS":      "none",
+		"RELANCE_SMTP_USERNAME": "factures@atelier.test",
+		"RELANCE_FROM":          "Atelier Test <factures@atelier.test>",
+		"RELANCE_DB":            w.db,
+		"RELANCE_LOG_LEVEL":     "warn",
+	}
+	for k, v := range w.env {
+		t.Setenv(k, v)
+	}
+	return w
+}
+
+// relance runs one command in-process and fails the test on a non-zero exit.
+func (w *world) relance(args ...string) string {
+	w.t.Helper()
+	var out, errb bytes.Buffer
+	code := cli.Main(context.Background(), args, &cli.Env{Stdout: &out, Stderr: &errb})
+	if code != 0 {
+		w.t.Fatalf("relance %s: exit %d\nstdout: %s\nstderr: %s", strings.Join(args, " "), code, out.String(), errb.String())
+	}
+	return out.String()
+}
+
+// once runs `relance run --once --now T`.
+func (w *world) once(now time.Time) {
+	w.t.Helper()
+	w.relance("run", "--once", "--now", now.Format(time.RFC3339))
+}
+
+// process runs relance as a child process (for SIGKILL tests).
+func (w *world) process(extraEnv []string, args ...string) *exec.Cmd {
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Env = append(os.Environ(), beRelance+"=1")
+	cmd.Env = append(cmd.Env, extraEnv...)
+	return cmd
+}
+
+// imapClient opens a mailbox client for test-side operations (flags, search).
+func (w *world) imapClient() *mailbox.Client {
+	w.t.Helper()
+	c, err := mailbox.New(mailbox.Config{Addr: w.imap.Addr, Username: w.imap.User, Password: w.imap.Password, TLS: mailbox.TLSNone}, nopStore{})
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return c
+}
+
+type nopStore struct{}
+
+func (nopStore) Cursor(context.Context, string) (mailbox.Cursor, error)        { return mailbox.Cursor{}, nil }
+func (nopStore) Ingest(context.Context, mailbox.Fetched, mailbox.Cursor) error { return nil }
+func (nopStore) ResetFolder(context.Context, string, uint32) error             { return nil }
+
+// invoiceMail writes the mail an invoicing tool would send.
+func invoiceMail(n int, client, email string, issued, due time.Time, amount string, english bool) []byte {
+	var b strings.Builder
+	num := fmt.Sprintf("F-2026-%04d", 500+n)
+	fmt.Fprintf(&b, "From: Atelier Test <factures@atelier.test>\r\nTo: %s <%s>\r\n", client, email)
+	fmt.Fprintf(&b, "Date: %s\r\nMessage-ID: <inv-%d@atelier.test>\r\nMIME-Version: 1.0\r\n", issued.In(paris).Format(time.RFC1123Z), n)
+	fmt.Fprintf(&b, "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n")
+	if english {
+		fmt.Fprintf(&b, "Subject: Invoice %s from Atelier Test\r\n\r\nHello,\r\n\r\nPlease find attached invoice %s dated %s.\r\nAmount due: EUR %s\r\nDue date: %s\r\n\r\nKind regards,\r\nAtelier Test\r\n",
+			num, num, issued.Format("2 January 2006"), amount, due.Format("2 January 2006"))
+	} else {
+		fr := strings.ReplaceAll(amount, ".", ",")
+		fmt.Fprintf(&b, "Subject: Facture %s - Atelier Test\r\n\r\nBonjour,\r\n\r\nVeuillez trouver ci-joint la facture n° %s du %s, d'un montant de %s € TTC.\r\n\r\nDate d'échéance : %s\r\n\r\nCordialement,\r\nAtelier Test\r\n",
+			num, num, issued.Format("02/01/2006"), fr, due.Format("02/01/2006"))
+	}
+	return []byte(b.String())
+}
+
+// replyMail writes a client's reply to one of our messages.
+func replyMail(id string, from, fromName string, inReplyTo, subject string, date time.Time, body string, auto bool) []byte {
+	var b strings.Builder
+	fmt.Fprintf(&b, "From: %s <%s>\r\nTo: Atelier Test <factures@atelier.test>\r\n", fromName, from)
+	fmt.Fprintf(&b, "Date: %s\r\nMessage-ID: <%s>\r\nMIME-Version: 1.0\r\n", date.In(paris).Format(time.RFC1123Z), id)
+	if inReplyTo != "" {
+		fmt.Fprintf(&b, "In-Reply-To: <%s>\r\nReferences: <%s>\r\n", inReplyTo, inReplyTo)
+	}
+	if auto {
+		fmt.Fprintf(&b, "Auto-Submitted: auto-replied\r\n")
+	}
+	fmt.Fprintf(&b, "Subject: %s\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n%s\r\n", subject, body)
+	return []byte(b.String())
+}
+
+// sent is a reminder seen in the sink, parsed.
+type sent struct {
+	To         string
+	MessageID  string
+	InReplyTo  string
+	References string
+	Subject    string
+	Date       time.Time
+	Draft      string
+}
+
+func (w *world) sentMessages() []sent {
+	w.t.Helper()
+	var out []sent
+	for _, m := range w.sink.Messages() {
+		msg, err := mail.ReadMessage(bytes.NewReader(m.Data))
+		if err != nil {
+			w.t.Fatalf("sink holds an unparseable message: %v", err)
+		}
+		d, _ := msg.Header.Date()
+		to := ""
+		if len(m.To) > 0 {
+			to = strings.ToLower(m.To[0])
+		}
+		dec := new(mime.WordDecoder)
+		subj, _ := dec.DecodeHeader(msg.Header.Get("Subject"))
+		out = append(out, sent{To: to, MessageID: strings.Trim(msg.Header.Get("Message-Id"), "<>"), InReplyTo: msg.Header.Get("In-Reply-To"),
+			References: msg.Header.Get("References"), Subject: subj, Date: d, Draft: msg.Header.Get("X-Relance-Draft")})
+	}
+	return out
+}

@@ -1,0 +1,610 @@
+package store
+
+import (
+	"database/sql"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
+)
+
+// Review use cases: what the review page (and the CLI beside it) reads and
+// decides. Every decision is one transaction that changes the current state
+// and appends the event saying who did it and why.
+
+// ErrHoldNotOver refuses an approval before the draft's hold ends when no
+// override reason was given.
+var ErrHoldNotOver = errors.New("store: the hold has not ended yet")
+
+// ErrWrongStatus is returned when a draft or flag is no longer in a status
+// the action applies to (someone else acted first, or the daemon did).
+var ErrWrongStatus = errors.New("store: not in a status this action applies to")
+
+// Aging buckets, by days past the due date.
+const (
+	BucketCurrent = "current" // not yet due (or no due date)
+	Bucket1to30   = "1-30"
+	Bucket31to60  = "31-60"
+	Bucket61to90  = "61-90"
+	Bucket90Plus  = "90+"
+)
+
+// Buckets lists the aging buckets in display order.
+var Buckets = []string{BucketCurrent, Bucket1to30, Bucket31to60, Bucket61to90, Bucket90Plus}
+
+// BucketOf returns the aging bucket of an invoice due on due, seen on today
+// (both calendar dates; a zero due date counts as current).
+func BucketOf(due, today time.Time) (bucket string, daysLate int) {
+	if due.IsZero() {
+		return BucketCurrent, 0
+	}
+	d := daysBetween(due, today)
+	switch {
+	case d <= 0:
+		return BucketCurrent, d
+	case d <= 30:
+		return Bucket1to30, d
+	case d <= 60:
+		return Bucket31to60, d
+	case d <= 90:
+		return Bucket61to90, d
+	}
+	return Bucket90Plus, d
+}
+
+func daysBetween(from, to time.Time) int {
+	a := time.Date(from.Year(), from.Month(), from.Day(), 0, 0, 0, 0, time.UTC)
+	b := time.Date(to.Year(), to.Month(), to.Day(), 0, 0, 0, 0, time.UTC)
+	return int(b.Sub(a).Hours() / 24)
+}
+
+// bucketRange gives the due dates (inclusive bounds, "" when open) of a
+// bucket seen on today, so the bucket filter runs in SQL.
+func bucketRange(bucket string, today time.Time) (from, to string, ok bool) {
+	day := func(n int) string { return today.AddDate(0, 0, -n).Format(dateLayout) }
+	switch bucket {
+	case BucketCurrent:
+		return day(0), "", true
+	case Bucket1to30:
+		return day(30), day(1), true
+	case Bucket31to60:
+		return day(60), day(31), true
+	case Bucket61to90:
+		return day(90), day(61), true
+	case Bucket90Plus:
+		return "", day(91), true
+	}
+	return "", "", false
+}
+
+// settledStates are the states in which an invoice is no longer owed.
+var settledStates = []string{StatePaid, StateCancelled, StateWrittenOff}
+
+// IsSettled reports whether an invoice in this state is no longer chased.
+func IsSettled(state string) bool {
+	for _, s := range settledStates {
+		if s == state {
+			return true
+		}
+	}
+	return false
+}
+
+// CurrencyAmount is a sum of money in one currency.
+type CurrencyAmount struct {
+	Currency string
+	Amount   decimal.Decimal
+	Count    int
+}
+
+// Overview is the head of the review page.
+type Overview struct {
+	Overdue     []CurrencyAmount // balances past due, per currency
+	Outstanding []CurrencyAmount // every balance still owed, per currency
+	DraftsHeld  int              // drafts waiting for a decision
+	DraftsReady int              // of which the hold has ended
+	FlagsOpen   int              // flags nobody has looked at
+	FlagsSeen   int              // acknowledged, not yet resolved
+}
+
+// Overview sums what is owed and counts what waits, as of now (today is
+// the business's calendar date).
+func (s *Store) Overview(ctx context.Context, now, today time.Time) (Overview, error) {
+	var o Overview
+	rows, err := s.db.QueryContext(ctx, `SELECT currency, balance, COALESCE(due_date, '') FROM invoices
+		WHERE kind = 'invoice' AND state NOT IN ('paid', 'cancelled', 'written_off')`)
+	if err != nil {
+		return o, fmt.Errorf("store: overview: %w", err)
+	}
+	overdue := map[string]*CurrencyAmount{}
+	owed := map[string]*CurrencyAmount{}
+	todayS := today.Format(dateLayout)
+	for rows.Next() {
+		var cur, bal, due string
+		if err := rows.Scan(&cur, &bal, &due); err != nil {
+			rows.Close()
+			return o, fmt.Errorf("store: overview: %w", err)
+		}
+		b, err := decimal.NewFromString(bal)
+		if err != nil || !b.IsPositive() {
+			continue
+		}
+		addTo(owed, cur, b)
+		if due != "" && due < todayS {
+			addTo(overdue, cur, b)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return o, fmt.Errorf("store: overview: %w", err)
+	}
+	o.Overdue, o.Outstanding = sortedAmounts(overdue), sortedAmounts(owed)
+	err = s.db.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(hold_until <= ?), 0) FROM drafts WHERE status = 'held'`, ts(now)).
+		Scan(&o.DraftsHeld, &o.DraftsReady)
+	if err != nil {
+		return o, fmt.Errorf("store: overview drafts: %w", err)
+	}
+	err = s.db.QueryRowContext(ctx, `SELECT COALESCE(SUM(status = 'open'), 0), COALESCE(SUM(status = 'acknowledged'), 0) FROM flags`).
+		Scan(&o.FlagsOpen, &o.FlagsSeen)
+	if err != nil {
+		return o, fmt.Errorf("store: overview flags: %w", err)
+	}
+	return o, nil
+}
+
+func addTo(m map[string]*CurrencyAmount, cur string, amt decimal.Decimal) {
+	c := m[cur]
+	if c == nil {
+		c = &CurrencyAmount{Currency: cur}
+		m[cur] = c
+	}
+	c.Amount = c.Amount.Add(amt)
+	c.Count++
+}
+
+func sortedAmounts(m map[string]*CurrencyAmount) []CurrencyAmount {
+	out := make([]CurrencyAmount, 0, len(m))
+	for _, c := range m {
+		out = append(out, *c)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Currency < out[j].Currency })
+	return out
+}
+
+// AgingFilter narrows the aging table. Zero values match every invoice
+// still owed.
+type AgingFilter struct {
+	Today    time.Time // the business's calendar date
+	Search   string    // number, client name or address (substring, any case)
+	Bucket   string    // one of Buckets, or "" for all
+	Currency string    // "" for all
+	// Settled includes paid, cancelled and written-off invoices in the rows
+	// (the totals always count only what is still owed).
+	Settled bool
+	Offset  int
+	Limit   int // rows returned; 0 means 100
+}
+
+// AgingRow is one invoice of the aging table.
+type AgingRow struct {
+	Invoice
+	Bucket   string
+	DaysLate int
+}
+
+// AgingTotal is one currency's line of totals.
+type AgingTotal struct {
+	Currency string
+	Buckets  []decimal.Decimal // in the order of Buckets
+	Total    decimal.Decimal
+}
+
+// AgingReport is the aging table: totals of every matching invoice still
+// owed, and one page of rows.
+type AgingReport struct {
+	Totals  []AgingTotal
+	Rows    []AgingRow
+	Matched int // rows matching the filter, across pages
+}
+
+// Aging builds the aging table. Totals ignore the bucket filter so the
+// five columns always show; rows honour it.
+func (s *Store) Aging(ctx context.Context, f AgingFilter) (AgingReport, error) {
+	var rep AgingReport
+	if f.Limit <= 0 {
+		f.Limit = 100
+	}
+	if f.Offset < 0 {
+		f.Offset = 0
+	}
+	where := ` WHERE i.kind = 'invoice'`
+	var args []any
+	if f.Search != "" {
+		like := "%" + strings.ToLower(strings.TrimSpace(f.Search)) + "%"
+		where += ` AND (lower(i.number) LIKE ? OR lower(c.name) LIKE ? OR c.email LIKE ?)`
+		args = append(args, like, like, like)
+	}
+	if f.Currency != "" {
+		where += ` AND i.currency = ?`
+		args = append(args, f.Currency)
+	}
+	// Totals and the count, from a light scan of the matching invoices.
+	rows, err := s.db.QueryContext(ctx, `SELECT i.currency, i.balance, COALESCE(i.due_date, ''), i.state
+		FROM invoices i JOIN clients c ON c.id = i.client_id`+where, args...)
+	if err != nil {
+		return rep, fmt.Errorf("store: aging: %w", err)
+	}
+	totals := map[string]*AgingTotal{}
+	for rows.Next() {
+		var cur, bal, due, state string
+		if err := rows.Scan(&cur, &bal, &due, &state); err != nil {
+			rows.Close()
+			return rep, fmt.Errorf("store: aging: %w", err)
+		}
+		settled := IsSettled(state)
+		var dueT time.Time
+		if due != "" {
+			dueT, _ = time.Parse(dateLayout, due)
+		}
+		bucket, _ := BucketOf(dueT, f.Today)
+		if (!settled || f.Settled) && (f.Bucket == "" || f.Bucket == bucket) {
+			rep.Matched++
+		}
+		b, err := decimal.NewFromString(bal)
+		if settled || err != nil || !b.IsPositive() {
+			continue
+		}
+		t := totals[cur]
+		if t == nil {
+			t = &AgingTotal{Currency: cur, Buckets: make([]decimal.Decimal, len(Buckets))}
+			totals[cur] = t
+		}
+		for i, name := range Buckets {
+			if name == bucket {
+				t.Buckets[i] = t.Buckets[i].Add(b)
+			}
+		}
+		t.Total = t.Total.Add(b)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return rep, fmt.Errorf("store: aging: %w", err)
+	}
+	for _, t := range totals {
+		rep.Totals = append(rep.Totals, *t)
+	}
+	sort.Slice(rep.Totals, func(i, j int) bool { return rep.Totals[i].Currency < rep.Totals[j].Currency })
+
+	// One page of full rows, the oldest debt first.
+	if !f.Settled {
+		where += ` AND i.state NOT IN ('paid', 'cancelled', 'written_off')`
+	}
+	if f.Bucket != "" {
+		from, to, ok := bucketRange(f.Bucket, f.Today)
+		if !ok {
+			return rep, fmt.Errorf("store: aging: unknown bucket %q", f.Bucket)
+		}
+		if f.Bucket == BucketCurrent {
+			where += ` AND (i.due_date IS NULL OR i.due_date >= ?)`
+			args = append(args, from)
+		} else {
+			if from != "" {
+				where += ` AND i.due_date >= ?`
+				args = append(args, from)
+			}
+			where += ` AND i.due_date <= ?`
+			args = append(args, to)
+		}
+	}
+	q := invoiceSelect + where + ` ORDER BY i.due_date IS NULL, i.due_date, i.id LIMIT ? OFFSET ?`
+	args = append(args, f.Limit, f.Offset)
+	page, err := s.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return rep, fmt.Errorf("store: aging rows: %w", err)
+	}
+	defer page.Close()
+	for page.Next() {
+		inv, err := scanInvoice(page)
+		if err != nil {
+			return rep, fmt.Errorf("store: aging rows: %w", err)
+		}
+		bucket, days := BucketOf(inv.DueDate, f.Today)
+		rep.Rows = append(rep.Rows, AgingRow{Invoice: inv, Bucket: bucket, DaysLate: days})
+	}
+	return rep, page.Err()
+}
+
+// InvoiceByID loads one invoice.
+func (s *Store) InvoiceByID(ctx context.Context, id int64) (Invoice, error) {
+	inv, err := scanInvoice(s.db.QueryRowContext(ctx, invoiceSelect+` WHERE i.id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Invoice{}, fmt.Errorf("store: invoice %d: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return Invoice{}, fmt.Errorf("store: invoice %d: %w", id, err)
+	}
+	return inv, nil
+}
+
+// InvoicesOfClient lists a client's invoices, oldest due date first.
+func (s *Store) InvoicesOfClient(ctx context.Context, clientID int64) ([]Invoice, error) {
+	rows, err := s.db.QueryContext(ctx, invoiceSelect+` WHERE i.client_id = ? ORDER BY i.due_date IS NULL, i.due_date, i.id`, clientID)
+	if err != nil {
+		return nil, fmt.Errorf("store: invoices of client %d: %w", clientID, err)
+	}
+	defer rows.Close()
+	var out []Invoice
+	for rows.Next() {
+		inv, err := scanInvoice(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: invoices of client %d: %w", clientID, err)
+		}
+		out = append(out, inv)
+	}
+	return out, rows.Err()
+}
+
+// TimelineEntry is an event with what the page shows beside it: the mail it
+// came from and the draft it concerns.
+type TimelineEntry struct {
+	Event
+	InvoiceNumber string
+	Message       Message // zero when the event has no message
+	DraftStage    string
+	DraftSubject  string
+}
+
+const timelineSelect = `SELECT e.id, e.at, e.kind, COALESCE(e.invoice_id, 0), COALESCE(e.client_id, 0), COALESCE(e.message_id, 0),
+	COALESCE(e.draft_id, 0), COALESCE(e.flag_id, 0), e.actor, e.detail, COALESCE(i.number, ''),
+	COALESCE(m.from_addr, ''), COALESCE(m.subject, ''), m.date, COALESCE(m.class, ''),
+	COALESCE(d.stage, ''), COALESCE(d.subject, '')
+	FROM events e LEFT JOIN invoices i ON i.id = e.invoice_id LEFT JOIN messages m ON m.id = e.message_id
+	LEFT JOIN drafts d ON d.id = e.draft_id`
+
+func (s *Store) timeline(ctx context.Context, q string, args ...any) ([]TimelineEntry, error) {
+	rows, err := s.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []TimelineEntry
+	for rows.Next() {
+		var e TimelineEntry
+		var at, mdate sql.NullString
+		var detail string
+		if err := rows.Scan(&e.ID, &at, &e.Kind, &e.InvoiceID, &e.ClientID, &e.MessageID, &e.DraftID, &e.FlagID, &e.Actor,
+			&detail, &e.InvoiceNumber, &e.Message.From, &e.Message.Subject, &mdate, &e.Message.Class,
+			&e.DraftStage, &e.DraftSubject); err != nil {
+			return nil, err
+		}
+		e.At, e.Message.Date = parseTS(at), parseTS(mdate)
+		e.Message.ID = e.MessageID
+		e.Detail = json.RawMessage(detail)
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// Timeline lists everything that happened to an invoice, oldest first:
+// discovery, replies, drafts and their fate, payments, flags.
+func (s *Store) Timeline(ctx context.Context, invoiceID int64) ([]TimelineEntry, error) {
+	out, err := s.timeline(ctx, timelineSelect+` WHERE e.invoice_id = ?
+		OR (e.invoice_id IS NULL AND e.draft_id IN (SELECT draft_id FROM draft_invoices WHERE invoice_id = ?))
+		OR (e.invoice_id IS NULL AND e.flag_id IN (SELECT id FROM flags WHERE invoice_id = ?))
+		ORDER BY e.id`, invoiceID, invoiceID, invoiceID)
+	if err != nil {
+		return nil, fmt.Errorf("store: timeline of invoice %d: %w", invoiceID, err)
+	}
+	return out, nil
+}
+
+// ClientHistory lists the latest events about a client and its invoices,
+// newest first.
+func (s *Store) ClientHistory(ctx context.Context, clientID int64, limit int) ([]TimelineEntry, error) {
+	if limit <= 0 {
+		limit = 50
+	}
+	out, err := s.timeline(ctx, timelineSelect+` WHERE e.client_id = ? OR e.invoice_id IN (SELECT id FROM invoices WHERE client_id = ?)
+		ORDER BY e.id DESC LIMIT ?`, clientID, clientID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: history of client %d: %w", clientID, err)
+	}
+	return out, nil
+}
+
+// FlagDetail is a flag with the mail that raised it.
+type FlagDetail struct {
+	Flag
+	Message Message // zero when the flag was not raised by a mail
+}
+
+// Flag loads one flag with its message.
+func (s *Store) Flag(ctx context.Context, id int64) (FlagDetail, error) {
+	var f FlagDetail
+	var ev string
+	var created, resolved, mdate sql.NullString
+	err := s.db.QueryRowContext(ctx, `SELECT f.id, f.kind, COALESCE(f.invoice_id, 0), COALESCE(i.number, ''), COALESCE(c.id, 0),
+		COALESCE(c.name, ''), COALESCE(c.email, ''), COALESCE(f.message_id, 0), f.evidence, f.status, f.resolution,
+		f.created_at, f.resolved_at, COALESCE(m.folder, ''), COALESCE(m.from_addr, ''), COALESCE(m.subject, ''), m.date,
+		COALESCE(m.class, ''), COALESCE(m.message_id, '')
+		FROM flags f LEFT JOIN invoices i ON i.id = f.invoice_id
+		LEFT JOIN clients c ON c.id = COALESCE(f.client_id, i.client_id)
+		LEFT JOIN messages m ON m.id = f.message_id WHERE f.id = ?`, id).Scan(
+		&f.ID, &f.Kind, &f.InvoiceID, &f.InvoiceNum, &f.ClientID, &f.ClientName, &f.ClientEmail, &f.MessageID, &ev,
+		&f.Status, &f.Resolution, &created, &resolved, &f.Message.Folder, &f.Message.From, &f.Message.Subject, &mdate,
+		&f.Message.Class, &f.Message.MessageID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return f, fmt.Errorf("store: flag %d: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return f, fmt.Errorf("store: flag %d: %w", id, err)
+	}
+	if err := json.Unmarshal([]byte(ev), &f.Evidence); err != nil {
+		f.Evidence = []string{ev}
+	}
+	f.CreatedAt, f.ResolvedAt, f.Message.Date = parseTS(created), parseTS(resolved), parseTS(mdate)
+	f.Message.ID = f.MessageID
+	return f, nil
+}
+
+// AcknowledgeFlag records that a human has seen an open flag. Chasing stays
+// paused until it is resolved.
+func (t *Tx) AcknowledgeFlag(id int64, actor, note string) error {
+	return t.setFlagStatus(id, FlagAcknowledged, []string{FlagOpen}, actor, note)
+}
+
+// ResolveFlag closes a flag with the human's note. The invoice's own state
+// is left as it is: resuming or stopping the chase is a separate decision.
+func (t *Tx) ResolveFlag(id int64, actor, note string) error {
+	return t.setFlagStatus(id, FlagResolved, []string{FlagOpen, FlagAcknowledged}, actor, note)
+}
+
+func (t *Tx) setFlagStatus(id int64, status string, from []string, actor, note string) error {
+	var cur string
+	var inv, client sql.NullInt64
+	err := t.tx.QueryRowContext(t.ctx, `SELECT status, invoice_id, client_id FROM flags WHERE id = ?`, id).Scan(&cur, &inv, &client)
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("store: flag %d: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return fmt.Errorf("store: flag %d: %w", id, err)
+	}
+	ok := false
+	for _, f := range from {
+		ok = ok || f == cur
+	}
+	if !ok {
+		return fmt.Errorf("store: flag %d is %s: %w", id, cur, ErrWrongStatus)
+	}
+	q := `UPDATE flags SET status = ? WHERE id = ?`
+	args := []any{status, id}
+	if status == FlagResolved {
+		q = `UPDATE flags SET status = ?, resolution = ?, resolved_at = ? WHERE id = ?`
+		args = []any{status, note, ts(t.now), id}
+	}
+	if _, err := t.tx.ExecContext(t.ctx, q, args...); err != nil {
+		return fmt.Errorf("store: set flag %d %s: %w", id, status, err)
+	}
+	_, err = t.AddEvent(Event{Kind: "flag_" + status, InvoiceID: inv.Int64, ClientID: client.Int64, FlagID: id, Actor: actor,
+		Detail: jsonDetail(map[string]string{"note": note, "from": cur})})
+	return err
+}
+
+// chasingStates are the states from which a human may resume chasing.
+var resumableStates = []string{StateOnHold, StateDisputed, StatePaidClaimed, StatePromised}
+
+// ResumeChasing puts an invoice paused by a reply or by the user back on
+// the ladder. Open flags on it still pause chasing until resolved.
+func (t *Tx) ResumeChasing(invoiceID int64, actor, reason string) error {
+	inv, err := t.invoiceByID(invoiceID)
+	if err != nil {
+		return err
+	}
+	ok := false
+	for _, s := range resumableStates {
+		ok = ok || s == inv.State
+	}
+	if !ok {
+		return fmt.Errorf("store: invoice %s is %s: %w", inv.Number, inv.State, ErrWrongStatus)
+	}
+	if err := t.SetInvoiceState(invoiceID, StateOpen); err != nil {
+		return err
+	}
+	_, err = t.AddEvent(Event{Kind: "chasing_resumed", InvoiceID: invoiceID, ClientID: inv.Client.ID, Actor: actor,
+		Detail: jsonDetail(map[string]string{"from": inv.State, "reason": reason})})
+	return err
+}
+
+// StopChasing puts an invoice on hold until a human resumes it, and retires
+// the drafts waiting about it.
+func (t *Tx) StopChasing(invoiceID int64, actor, reason string) error {
+	inv, err := t.invoiceByID(invoiceID)
+	if err != nil {
+		return err
+	}
+	if IsSettled(inv.State) || inv.State == StateOnHold {
+		return fmt.Errorf("store: invoice %s is %s: %w", inv.Number, inv.State, ErrWrongStatus)
+	}
+	if err := t.SetInvoiceState(invoiceID, StateOnHold); err != nil {
+		return err
+	}
+	if _, err := t.AddEvent(Event{Kind: "chasing_stopped", InvoiceID: invoiceID, ClientID: inv.Client.ID, Actor: actor,
+		Detail: jsonDetail(map[string]string{"from": inv.State, "reason": reason})}); err != nil {
+		return err
+	}
+	return t.supersedeDraftsOf(invoiceID, actor)
+}
+
+// ApproveDraft approves a held draft. Before its hold ends the approval is
+// refused (ErrHoldNotOver) unless override gives the human's reason, which
+// the event keeps.
+func (t *Tx) ApproveDraft(id int64, actor, override string) error {
+	var status string
+	var hold sql.NullString
+	err := t.tx.QueryRowContext(t.ctx, `SELECT status, hold_until FROM drafts WHERE id = ?`, id).Scan(&status, &hold)
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("store: draft %d: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return fmt.Errorf("store: draft %d: %w", id, err)
+	}
+	if status != DraftHeld {
+		return fmt.Errorf("store: draft %d is %s: %w", id, status, ErrWrongStatus)
+	}
+	reason := ""
+	if until := parseTS(hold); t.now.Before(until) {
+		override = strings.TrimSpace(override)
+		if override == "" {
+			return fmt.Errorf("store: draft %d is held until %s: %w", id, until.Format(time.RFC3339), ErrHoldNotOver)
+		}
+		reason = "hold overridden: " + override
+	}
+	return t.SetDraftStatus(id, DraftApproved, actor, reason)
+}
+
+// CancelDraft cancels a draft not yet sent.
+func (t *Tx) CancelDraft(id int64, actor, reason string) error {
+	var status string
+	err := t.tx.QueryRowContext(t.ctx, `SELECT status FROM drafts WHERE id = ?`, id).Scan(&status)
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("store: draft %d: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return fmt.Errorf("store: draft %d: %w", id, err)
+	}
+	if status != DraftHeld && status != DraftApproved {
+		return fmt.Errorf("store: draft %d is %s: %w", id, status, ErrWrongStatus)
+	}
+	return t.SetDraftStatus(id, DraftCancelled, actor, reason)
+}
+
+// ReviseDraft replaces the text of a draft still waiting. An approved draft
+// goes back to held: what was approved is not what will be sent.
+func (t *Tx) ReviseDraft(id int64, subject, body, actor string) error {
+	var status string
+	err := t.tx.QueryRowContext(t.ctx, `SELECT status FROM drafts WHERE id = ?`, id).Scan(&status)
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("store: draft %d: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return fmt.Errorf("store: draft %d: %w", id, err)
+	}
+	if status != DraftHeld && status != DraftApproved {
+		return fmt.Errorf("store: draft %d is %s: %w", id, status, ErrWrongStatus)
+	}
+	if err := t.EditDraft(id, subject, body, actor); err != nil {
+		return err
+	}
+	if status == DraftApproved {
+		if _, err := t.tx.ExecContext(t.ctx, `UPDATE drafts SET approved_at = NULL, approved_by = '' WHERE id = ?`, id); err != nil {
+			return fmt.Errorf("store: revise draft %d: %w", id, err)
+		}
+		return t.SetDraftStatus(id, DraftHeld, actor, "edited after approval")
+	}
+	return nil
+}

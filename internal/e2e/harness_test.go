@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"mime"
+	"mime/quotedprintable"
 	"net/mail"
 	"os"
 	"os/exec"
@@ -174,4 +176,14 @@ func (w *world) sentMessages() []sent {
 			References: msg.Header.Get("References"), Subject: subj, Date: d, Draft: msg.Header.Get("X-Relance-Draft")})
 	}
 	return out
+}
+
+// decodeQP undoes quoted-printable soft breaks and =XX escapes enough to
+// search a sent body for words.
+func decodeQP(s string) string {
+	r, err := io.ReadAll(quotedprintable.NewReader(strings.NewReader(s)))
+	if err != nil {
+		return s
+	}
+	return string(r)
 }

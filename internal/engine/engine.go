@@ -147,8 +147,10 @@ func (e *Engine) Ingest(ctx context.Context, f mailbox.Fetched, next mailbox.Cur
 			class, err = e.recordSent(tx, rowID, msg, msgID, *det)
 		case cls != nil:
 			class, err = e.recordReply(tx, rowID, msg, msgID, *cls)
+		case f.Role == mailbox.RoleDrafts:
+			class, err = e.recordDraftCopy(tx, rowID, f, msg)
 		default:
-			class = "draft_copy"
+			class = "other"
 			_, err = tx.AddEvent(store.Event{Kind: "message_ingested", MessageID: rowID, Actor: store.ActorDaemon,
 				Detail: mustJSON(map[string]any{"folder": f.Folder, "role": role})})
 		}

@@ -51,11 +51,18 @@ func (x *Outbox) sendDue(ctx context.Context, now time.Time) error {
 func (x *Outbox) consider(ctx context.Context, now time.Time, d store.DraftDetail, c store.ChasingClient) error {
 	// A submission that may have happened before a crash is settled first:
 	// it must never be repeated blindly.
-	if d.SendAttempts > 0 && d.Status == store.DraftApproved || !d.SMTPAcceptedAt.IsZero() {
+	// An attempt whose outcome was never recorded (no error noted) was cut
+	// short by a crash.
+	if (d.SendAttempts > 0 && d.LastError == "") || !d.SMTPAcceptedAt.IsZero() {
 		settled, err := x.settleInFlight(ctx, now, d)
 		if err != nil || settled {
 			return err
 		}
+	}
+	// After a temporary failure, wait before trying again: 1, 2, 4… minutes,
+	// at most two hours, so a refusing server is not hammered.
+	if d.SendAttempts > 0 && d.LastError != "" && now.Before(d.LastAttemptAt.Add(retryDelay(d.SendAttempts))) {
+		return nil
 	}
 	ds := policy.DraftState{ID: strconv.FormatInt(d.ID, 10), Kind: policy.StageKind(d.Kind), Stage: d.StageNumber,
 		CreatedAt: d.CreatedAt, HoldUntil: d.HoldUntil, Status: policy.DraftStatus(d.Status)}
@@ -124,8 +131,11 @@ func (x *Outbox) send(ctx context.Context, now time.Time, d store.DraftDetail) e
 				x.log.Warn("outbox: cannot remove unsent copy from Sent", slog.Int64("draft", d.ID), slog.Any("err", derr))
 			}
 		}
-		return x.noteFailure(ctx, now, d, err, IsTemporary(err))
+		temporary := IsTemporary(err)
+		x.o.Observer.SendFailed(temporary)
+		return x.noteFailure(ctx, now, d, err, temporary)
 	}
+	x.o.Observer.Sent()
 	x.o.Fault("after-smtp")
 	if err := x.o.Store.Update(ctx, now, func(tx *store.Tx) error { return tx.MarkSMTPAccepted(d.ID) }); err != nil {
 		return err
@@ -202,7 +212,7 @@ func (x *Outbox) noteFailure(ctx context.Context, now time.Time, d store.DraftDe
 	giveUp := !temporary || d.SendAttempts+1 >= MaxSendAttempts
 	x.log.Warn("outbox: send failed", slog.Int64("draft", d.ID), slog.Bool("temporary", temporary), slog.Bool("give_up", giveUp), slog.Any("err", sendErr))
 	return x.o.Store.Update(ctx, now, func(tx *store.Tx) error {
-		if err := tx.NoteSendAttempt(d.ID, sendErr.Error()); err != nil {
+		if err := tx.NoteSendError(d.ID, sendErr.Error()); err != nil {
 			return err
 		}
 		if !giveUp {
@@ -219,4 +229,19 @@ func (x *Outbox) noteFailure(ctx context.Context, now time.Time, d store.DraftDe
 			Evidence: []string{fmt.Sprintf("could not send %q to %v: %v", d.Subject, d.To, sendErr)}})
 		return err
 	})
+}
+
+// retryDelay is the wait after the n-th failed attempt.
+func retryDelay(n int) time.Duration {
+	if n < 1 {
+		return 0
+	}
+	if n > 8 {
+		n = 8
+	}
+	d := time.Minute << (n - 1)
+	if d > 2*time.Hour {
+		d = 2 * time.Hour
+	}
+	return d
 }

@@ -251,18 +251,20 @@ type DraftDetail struct {
 	References       []string
 	RequiresApproval bool
 	SendAttempts     int
+	LastAttemptAt    time.Time
+	LastError        string
 	SMTPAcceptedAt   time.Time
 }
 
 // DraftDetail loads one draft by id.
 func (s *Store) DraftDetail(ctx context.Context, id int64) (DraftDetail, error) {
-	row := s.db.QueryRowContext(ctx, `SELECT stage_number, kind, html, in_reply_to, refs, requires_approval, send_attempts, smtp_accepted_at
-		FROM drafts WHERE id = ?`, id)
+	row := s.db.QueryRowContext(ctx, `SELECT stage_number, kind, html, in_reply_to, refs, requires_approval, send_attempts, smtp_accepted_at,
+		last_attempt_at, last_error FROM drafts WHERE id = ?`, id)
 	var d DraftDetail
 	var refs string
 	var req int
-	var accepted sql.NullString
-	if err := row.Scan(&d.StageNumber, &d.Kind, &d.HTML, &d.InReplyTo, &refs, &req, &d.SendAttempts, &accepted); err != nil {
+	var accepted, lastAttempt sql.NullString
+	if err := row.Scan(&d.StageNumber, &d.Kind, &d.HTML, &d.InReplyTo, &refs, &req, &d.SendAttempts, &accepted, &lastAttempt, &d.LastError); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return d, fmt.Errorf("store: draft %d: %w", id, ErrNotFound)
 		}
@@ -270,6 +272,7 @@ func (s *Store) DraftDetail(ctx context.Context, id int64) (DraftDetail, error) 
 	}
 	d.RequiresApproval = req != 0
 	d.SMTPAcceptedAt = parseTS(accepted)
+	d.LastAttemptAt = parseTS(lastAttempt)
 	if refs != "" {
 		d.References = strings.Fields(refs)
 	}
@@ -307,8 +310,8 @@ func (t *Tx) EditDraft(id int64, subject, body, actor string) error {
 
 // NoteSendAttempt counts an attempt and keeps the last error.
 func (t *Tx) NoteSendAttempt(id int64, errText string) error {
-	_, err := t.tx.ExecContext(t.ctx, `UPDATE drafts SET send_attempts = send_attempts + 1, last_error = ?, updated_at = ? WHERE id = ?`,
-		errText, ts(t.now), id)
+	_, err := t.tx.ExecContext(t.ctx, `UPDATE drafts SET send_attempts = send_attempts + 1, last_error = ?, updated_at = ?,
+		last_attempt_at = ? WHERE id = ?`, errText, ts(t.now), ts(t.now), id)
 	if err != nil {
 		return fmt.Errorf("store: note send attempt of draft %d: %w", id, err)
 	}
@@ -403,4 +406,27 @@ func (t *Tx) OpenFlagExists(kind string, invoiceID, clientID int64) (bool, error
 		return false, fmt.Errorf("store: look up flag %s: %w", kind, err)
 	}
 	return n > 0, nil
+}
+
+// DraftForEdit returns what adopting an edit needs to compare: the draft's
+// status, body and IMAP UID.
+func (t *Tx) DraftForEdit(id int64) (status, subject, body string, uid uint32, err error) {
+	var u sql.NullInt64
+	err = t.tx.QueryRowContext(t.ctx, `SELECT status, subject, body, imap_uid FROM drafts WHERE id = ?`, id).Scan(&status, &subject, &body, &u)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", "", "", 0, fmt.Errorf("store: draft %d: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return "", "", "", 0, fmt.Errorf("store: draft %d: %w", id, err)
+	}
+	return status, subject, body, uint32(u.Int64), nil
+}
+
+// NoteSendError records how the attempt under way failed.
+func (t *Tx) NoteSendError(id int64, errText string) error {
+	_, err := t.tx.ExecContext(t.ctx, `UPDATE drafts SET last_error = ?, updated_at = ? WHERE id = ?`, errText, ts(t.now), id)
+	if err != nil {
+		return fmt.Errorf("store: note send error of draft %d: %w", id, err)
+	}
+	return nil
 }

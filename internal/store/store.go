@@ -76,6 +76,25 @@ func Open(ctx context.Context, path string) (*Store, error) {
 // OpenVersion is Open with migrations applied only up to version (all when
 // negative). Tests use it to build databases of earlier schema versions.
 func OpenVersion(ctx context.Context, dbPath string, version int) (*Store, error) {
+	// Two processes creating the same new database race for the switch to
+	// WAL, which SQLite answers with SQLITE_BUSY rather than waiting: retry
+	// for a few seconds.
+	delay := 20 * time.Millisecond
+	for attempt := 0; ; attempt++ {
+		s, err := openVersion(ctx, dbPath, version)
+		if err == nil || attempt >= 8 || !strings.Contains(err.Error(), "SQLITE_BUSY") {
+			return s, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, err
+		case <-time.After(delay):
+		}
+		delay *= 2
+	}
+}
+
+func openVersion(ctx context.Context, dbPath string, version int) (*Store, error) {
 	if dbPath == "" {
 		return nil, errors.New("store: empty database path")
 	}

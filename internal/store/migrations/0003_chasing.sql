@@ -21,5 +21,6 @@ ALTER TABLE drafts ADD COLUMN refs TEXT NOT NULL DEFAULT '';
 ALTER TABLE drafts ADD COLUMN requires_approval INTEGER NOT NULL DEFAULT 1;
 ALTER TABLE drafts ADD COLUMN send_attempts INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE drafts ADD COLUMN last_error TEXT NOT NULL DEFAULT '';
+ALTER TABLE drafts ADD COLUMN last_attempt_at TEXT;
 ALTER TABLE drafts ADD COLUMN smtp_accepted_at TEXT;   -- set right after the SMTP server accepted it
 CREATE INDEX drafts_client ON drafts(client_id, status);

@@ -119,7 +119,7 @@ func New(ctx context.Context, opt Options) (*App, error) {
 	}
 	a.outbox, err = outbox.New(outbox.Options{Store: st, Mailbox: mb, Sender: sender, Policy: pol, Mode: mode,
 		From: cfg.From, Business: business(cfg), Renderer: render.New(templates.FS), SaveSent: cfg.SaveSent,
-		Logger: opt.Logger.With(slog.String("component", "outbox")), Fault: opt.Fault})
+		Logger: opt.Logger.With(slog.String("component", "outbox")), Fault: opt.Fault, Observer: outboxObserver{a.metrics}})
 	if err != nil {
 		st.Close()
 		return nil, fmt.Errorf("app: %w", err)
@@ -356,3 +356,12 @@ func (o *mailboxObserver) Ingested(folder string, role mailbox.Role) {
 type engineObserver struct{ m *metrics.Metrics }
 
 func (engineObserver) Recorded(string, string) {}
+
+// outboxObserver counts SMTP outcomes.
+type outboxObserver struct{ m *metrics.Metrics }
+
+func (o outboxObserver) Sent() { o.m.SMTPSent.Inc() }
+
+func (o outboxObserver) SendFailed(temporary bool) {
+	o.m.SMTPFailures.WithLabelValues(metrics.FailureKind(temporary)).Inc()
+}

@@ -1,14 +1,14 @@
 // Package metrics exposes relance's Prometheus metrics on a custom registry.
-// Gauges about invoices, drafts and flags are computed from the store at
-// scrape time (so they can never drift from it); counters about the mailbox
-// and sending are updated by the components as things happen.
+// Gauges about invoices, drafts, flags, promises, reminders and replies are
+// computed from the store at scrape time by aggregate queries (so they can
+// never drift from it and survive restarts); counters about the mailbox and
+// SMTP are updated by the components as things happen.
 //
 // Money is exported as float64 (Prometheus has no other number type); the
 // store keeps exact decimals and remains the reference.
 package metrics
 
 import (
-	"context"
 	"log/slog"
 	"runtime"
 	"time"
@@ -19,14 +19,28 @@ import (
 	"github.com/relance/relance/internal/store"
 )
 
+// ScrapeTimeout bounds the store queries of one scrape.
+const ScrapeTimeout = 5 * time.Second
+
+// SMTP failure kinds, the values of relance_smtp_failures_total's label.
+const (
+	FailureTemporary = "temporary"
+	FailurePermanent = "permanent"
+)
+
+// FolderRoles are the values of the folder label of the mailbox metrics.
+var FolderRoles = []string{"inbox", "sent", "drafts", "extra"}
+
 // Metrics holds the registry and the counters components update.
 type Metrics struct {
 	Registry *prometheus.Registry
 
 	MessagesIngested *prometheus.CounterVec // folder role
-	IMAPConnected    *prometheus.GaugeVec   // folder role
+	IMAPConnected    *prometheus.GaugeVec   // folder role ("all" when one connection serves every folder)
 	IMAPReconnects   prometheus.Counter
 	LastSync         prometheus.Gauge // unix seconds of the last successful full sync
+	SMTPSent         prometheus.Counter
+	SMTPFailures     *prometheus.CounterVec // kind: temporary, permanent
 }
 
 // BuildInfo describes the running binary.
@@ -35,7 +49,8 @@ type BuildInfo struct {
 }
 
 // New builds the registry: Go and process collectors, build info, the store
-// collector (evaluated at scrape time, bounded by timeout) and the counters.
+// collector (evaluated at scrape time, bounded by ScrapeTimeout) and the
+// counters. A nil store leaves the store collector out.
 func New(st *store.Store, bi BuildInfo, now func() time.Time, loc *time.Location, logger *slog.Logger) *Metrics {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector())
@@ -55,7 +70,7 @@ func New(st *store.Store, bi BuildInfo, now func() time.Time, loc *time.Location
 		}, []string{"folder"}),
 		IMAPConnected: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "relance_imap_connected",
-			Help: "1 when the IMAP connection serving this folder role is up.",
+			Help: "1 when the IMAP connection serving this folder role is up (folder=\"all\" when one connection serves every folder).",
 		}, []string{"folder"}),
 		IMAPReconnects: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "relance_imap_reconnects_total",
@@ -63,156 +78,33 @@ func New(st *store.Store, bi BuildInfo, now func() time.Time, loc *time.Location
 		}),
 		LastSync: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "relance_last_sync_timestamp_seconds",
-			Help: "Unix time of the last successful sync of every folder.",
+			Help: "Unix time of the last successful sync of every folder (0 before the first).",
 		}),
+		SMTPSent: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "relance_smtp_sent_total",
+			Help: "Reminders the SMTP server accepted.",
+		}),
+		SMTPFailures: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "relance_smtp_failures_total",
+			Help: "Failed SMTP submissions, by kind: temporary (retried later) or permanent (the draft is stopped and flagged).",
+		}, []string{"kind"}),
 	}
-	reg.MustRegister(m.MessagesIngested, m.IMAPConnected, m.IMAPReconnects, m.LastSync)
-	for _, role := range []string{"inbox", "sent", "drafts", "extra"} {
+	reg.MustRegister(m.MessagesIngested, m.IMAPConnected, m.IMAPReconnects, m.LastSync, m.SMTPSent, m.SMTPFailures)
+	for _, role := range FolderRoles {
 		m.MessagesIngested.WithLabelValues(role)
 	}
+	m.SMTPFailures.WithLabelValues(FailureTemporary)
+	m.SMTPFailures.WithLabelValues(FailurePermanent)
 	if st != nil {
-		reg.MustRegister(NewStoreCollector(st, now, loc, 5*time.Second, logger))
+		reg.MustRegister(NewStoreCollector(st, now, loc, ScrapeTimeout, logger))
 	}
 	return m
 }
 
-// Age buckets of overdue amounts, in days past due.
-var Buckets = []string{"current", "1-30", "31-60", "61-90", "90+"}
-
-// Bucket places an invoice by days past its due date (negative or zero: current).
-func Bucket(daysPastDue int) string {
-	switch {
-	case daysPastDue <= 0:
-		return "current"
-	case daysPastDue <= 30:
-		return "1-30"
-	case daysPastDue <= 60:
-		return "31-60"
-	case daysPastDue <= 90:
-		return "61-90"
-	default:
-		return "90+"
+// FailureKind names an SMTP failure for relance_smtp_failures_total.
+func FailureKind(temporary bool) string {
+	if temporary {
+		return FailureTemporary
 	}
-}
-
-// StoreCollector reads the store at scrape time.
-type StoreCollector struct {
-	st      *store.Store
-	now     func() time.Time
-	loc     *time.Location
-	timeout time.Duration
-	logger  *slog.Logger
-
-	invoices, outstanding, drafts, flags, success *prometheus.Desc
-}
-
-// NewStoreCollector builds the scrape-time collector.
-func NewStoreCollector(st *store.Store, now func() time.Time, loc *time.Location, timeout time.Duration, logger *slog.Logger) *StoreCollector {
-	if loc == nil {
-		loc = time.UTC
-	}
-	return &StoreCollector{
-		st: st, now: now, loc: loc, timeout: timeout, logger: logger,
-		invoices: prometheus.NewDesc("relance_invoices", "Invoices by state.", []string{"state"}, nil),
-		outstanding: prometheus.NewDesc("relance_outstanding_amount",
-			"Unpaid balance of open invoices, by currency and age bucket (days past due; 'current' is not yet due). Float copy of exact store amounts.",
-			[]string{"currency", "bucket"}, nil),
-		drafts:  prometheus.NewDesc("relance_drafts", "Drafts by status.", []string{"status"}, nil),
-		flags:   prometheus.NewDesc("relance_flags_open", "Flags not yet resolved, by kind.", []string{"kind"}, nil),
-		success: prometheus.NewDesc("relance_scrape_success", "1 when the store could be read for this scrape.", nil, nil),
-	}
-}
-
-// Describe implements prometheus.Collector.
-func (c *StoreCollector) Describe(ch chan<- *prometheus.Desc) {
-	ch <- c.invoices
-	ch <- c.outstanding
-	ch <- c.drafts
-	ch <- c.flags
-	ch <- c.success
-}
-
-// Collect implements prometheus.Collector.
-func (c *StoreCollector) Collect(ch chan<- prometheus.Metric) {
-	ctx, cancel := context.WithTimeout(context.Background(), c.timeout)
-	defer cancel()
-	ok := 1.0
-	if err := c.collect(ctx, ch); err != nil {
-		ok = 0
-		if c.logger != nil {
-			c.logger.Warn("metrics: cannot read store", slog.Any("err", err))
-		}
-	}
-	ch <- prometheus.MustNewConstMetric(c.success, prometheus.GaugeValue, ok)
-}
-
-func (c *StoreCollector) collect(ctx context.Context, ch chan<- prometheus.Metric) error {
-	invs, err := c.st.Invoices(ctx, store.InvoiceFilter{})
-	if err != nil {
-		return err
-	}
-	today := civilDay(c.now().In(c.loc))
-	perState := map[string]float64{}
-	for _, s := range store.States {
-		perState[s] = 0
-	}
-	type key struct{ cur, bucket string }
-	amounts := map[key]float64{}
-	for _, inv := range invs {
-		perState[inv.State]++
-		if inv.Kind != "invoice" || !open(inv.State) || !inv.Balance.IsPositive() {
-			continue
-		}
-		days := 0
-		if !inv.DueDate.IsZero() {
-			days = int(today.Sub(civilDay(inv.DueDate)).Hours() / 24)
-		}
-		for _, b := range Buckets { // every bucket present for each currency seen
-			amounts[key{inv.Currency, b}] += 0
-		}
-		f, _ := inv.Balance.Float64()
-		amounts[key{inv.Currency, Bucket(days)}] += f
-	}
-	for s, n := range perState {
-		ch <- prometheus.MustNewConstMetric(c.invoices, prometheus.GaugeValue, n, s)
-	}
-	for k, v := range amounts {
-		ch <- prometheus.MustNewConstMetric(c.outstanding, prometheus.GaugeValue, v, k.cur, k.bucket)
-	}
-	drafts, err := c.st.Drafts(ctx)
-	if err != nil {
-		return err
-	}
-	perStatus := map[string]float64{store.DraftHeld: 0, store.DraftApproved: 0, store.DraftSent: 0, store.DraftCancelled: 0, store.DraftSuperseded: 0}
-	for _, d := range drafts {
-		perStatus[d.Status]++
-	}
-	for s, n := range perStatus {
-		ch <- prometheus.MustNewConstMetric(c.drafts, prometheus.GaugeValue, n, s)
-	}
-	flags, err := c.st.Flags(ctx, store.FlagOpen, store.FlagAcknowledged)
-	if err != nil {
-		return err
-	}
-	perKind := map[string]float64{}
-	for _, f := range flags {
-		perKind[f.Kind]++
-	}
-	for k, n := range perKind {
-		ch <- prometheus.MustNewConstMetric(c.flags, prometheus.GaugeValue, n, k)
-	}
-	return nil
-}
-
-// open states are those where money is still expected.
-func open(state string) bool {
-	switch state {
-	case store.StatePaid, store.StateCancelled, store.StateWrittenOff:
-		return false
-	}
-	return true
-}
-
-func civilDay(t time.Time) time.Time {
-	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+	return FailurePermanent
 }

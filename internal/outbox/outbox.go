@@ -41,6 +41,25 @@ type Sender interface {
 	Send(ctx context.Context, m *Composed) error
 }
 
+// Observer hears the outcome of every SMTP submission (metrics). Its
+// methods are called on the sending path and must not block.
+type Observer interface {
+	// Sent is called when the SMTP server accepted a reminder.
+	Sent()
+	// SendFailed is called when a submission failed; temporary failures
+	// are retried on a later pass, permanent ones stop the draft.
+	SendFailed(temporary bool)
+}
+
+// NopObserver ignores every outcome.
+type NopObserver struct{}
+
+// Sent implements Observer.
+func (NopObserver) Sent() {}
+
+// SendFailed implements Observer.
+func (NopObserver) SendFailed(bool) {}
+
 // Options configures the outbox.
 type Options struct {
 	Store    *store.Store
@@ -59,6 +78,8 @@ type Options struct {
 	Logger      *slog.Logger
 	// Fault is a test hook called at named points of a send ("after-smtp").
 	Fault func(point string)
+	// Observer hears SMTP outcomes. Optional.
+	Observer Observer
 }
 
 // Outbox runs passes.
@@ -90,6 +111,9 @@ func New(o Options) (*Outbox, error) {
 	}
 	if o.Fault == nil {
 		o.Fault = func(string) {}
+	}
+	if o.Observer == nil {
+		o.Observer = NopObserver{}
 	}
 	return &Outbox{o: o, log: o.Logger}, nil
 }

@@ -1,0 +1,252 @@
+package metrics
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/shopspring/decimal"
+
+	"github.com/relance/relance/internal/classify"
+	"github.com/relance/relance/internal/store"
+)
+
+// Buckets are the age buckets of outstanding amounts, in days past due.
+var Buckets = []string{"current", "1-30", "31-60", "61-90", "90+"}
+
+// bucketBounds are the inclusive upper bounds (days past due) of every
+// bucket but the last, in the order of Buckets.
+var bucketBounds = []int{0, 30, 60, 90}
+
+// Bucket places an invoice by days past its due date (negative or zero: current).
+func Bucket(daysPastDue int) string {
+	for i, b := range bucketBounds {
+		if daysPastDue <= b {
+			return Buckets[i]
+		}
+	}
+	return Buckets[len(Buckets)-1]
+}
+
+// secondsPerDay converts day counts to the base unit Prometheus expects.
+const secondsPerDay = 86400
+
+// DSOMonths is how far back the countback of DSO goes: receivables larger
+// than a year of sales report a DSO of that year's length.
+const DSOMonths = 12
+
+// PaymentDelayWindowDays is the window of the average payment delay.
+const PaymentDelayWindowDays = 365
+
+// Promise outcomes, the values of relance_promises' label.
+var PromiseOutcomes = []string{"kept", "broken", "pending"}
+
+// StoreCollector reads the store at scrape time.
+type StoreCollector struct {
+	st      *store.Store
+	now     func() time.Time
+	loc     *time.Location
+	timeout time.Duration
+	logger  *slog.Logger
+
+	invoices, outstanding, dso, delayAvg, delayCount *prometheus.Desc
+	drafts, oldestHeld, flags, oldestFlag            *prometheus.Desc
+	promises, reminders, replies                     *prometheus.Desc
+	success, duration                                *prometheus.Desc
+}
+
+// NewStoreCollector builds the scrape-time collector. Ages and days past due
+// are counted from now() in the business's time zone loc.
+func NewStoreCollector(st *store.Store, now func() time.Time, loc *time.Location, timeout time.Duration, logger *slog.Logger) *StoreCollector {
+	if loc == nil {
+		loc = time.UTC
+	}
+	if now == nil {
+		now = time.Now
+	}
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	return &StoreCollector{
+		st: st, now: now, loc: loc, timeout: timeout, logger: logger,
+		invoices: prometheus.NewDesc("relance_invoices", "Invoices by state.", []string{"state"}, nil),
+		outstanding: prometheus.NewDesc("relance_outstanding_amount",
+			"Unpaid balance of invoices still expected to be paid, by currency and age bucket (days past due in the business's time zone; 'current' is not yet due, every other bucket is overdue). Float copy of the exact store amounts.",
+			[]string{"currency", "bucket"}, nil),
+		dso: prometheus.NewDesc("relance_dso_seconds",
+			"Days sales outstanding by currency, in seconds (divide by 86400 for days), countback method: today's receivables are matched against the amounts invoiced month by month backwards (the current month to date first); each month fully consumed adds its days, the last one the share of its days that the remaining receivables represent. At most 12 months.",
+			[]string{"currency"}, nil),
+		delayAvg: prometheus.NewDesc("relance_payment_delay_average_seconds",
+			"Average delay between due date and payment of the invoices paid in the last 365 days, in seconds (whole days × 86400; negative when paid early); absent when there are none.",
+			nil, nil),
+		delayCount: prometheus.NewDesc("relance_payment_delay_invoices",
+			"Invoices paid in the last 365 days that the average payment delay is computed over.", nil, nil),
+		drafts: prometheus.NewDesc("relance_drafts", "Drafts by status.", []string{"status"}, nil),
+		oldestHeld: prometheus.NewDesc("relance_drafts_oldest_held_age_seconds",
+			"Age of the oldest draft still held for review (0 when none is held).", nil, nil),
+		flags: prometheus.NewDesc("relance_flags_open", "Flags not yet resolved (open or acknowledged), by kind.", []string{"kind"}, nil),
+		oldestFlag: prometheus.NewDesc("relance_flags_oldest_open_age_seconds",
+			"Age of the oldest flag nobody has acknowledged or resolved yet, by kind (absent for kinds with none).", []string{"kind"}, nil),
+		promises: prometheus.NewDesc("relance_promises",
+			"Invoices a client promised to pay, by outcome: kept (paid, no broken-promise flag), broken (a broken-promise flag was raised), pending (still expected).",
+			[]string{"outcome"}, nil),
+		reminders: prometheus.NewDesc("relance_reminders_sent_total", "Reminders sent, by ladder stage.", []string{"stage"}, nil),
+		replies: prometheus.NewDesc("relance_replies_total",
+			"Messages read in the inbox, by reply class (classes outside the known set count as other).", []string{"class"}, nil),
+		success:  prometheus.NewDesc("relance_scrape_success", "1 when the store could be read for this scrape.", nil, nil),
+		duration: prometheus.NewDesc("relance_scrape_duration_seconds", "Time spent reading the store for this scrape.", nil, nil),
+	}
+}
+
+// Describe implements prometheus.Collector.
+func (c *StoreCollector) Describe(ch chan<- *prometheus.Desc) {
+	for _, d := range []*prometheus.Desc{c.invoices, c.outstanding, c.dso, c.delayAvg, c.delayCount, c.drafts,
+		c.oldestHeld, c.flags, c.oldestFlag, c.promises, c.reminders, c.replies, c.success, c.duration} {
+		ch <- d
+	}
+}
+
+// Collect implements prometheus.Collector. A store that cannot be read
+// yields relance_scrape_success 0 and no store metric, rather than zeros
+// that would look like an empty ledger.
+func (c *StoreCollector) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), c.timeout)
+	defer cancel()
+	now := c.now()
+	start := time.Now()
+	st, err := c.st.Stats(ctx, store.StatsOptions{Now: now, Today: civilDay(now.In(c.loc)), AgeBounds: bucketBounds,
+		SalesMonths: DSOMonths, DelayWindowDays: PaymentDelayWindowDays})
+	ok := 1.0
+	if err != nil {
+		ok = 0
+		c.logger.Warn("metrics: cannot read store", slog.Any("err", err))
+	} else {
+		c.emit(ch, now, st)
+	}
+	ch <- prometheus.MustNewConstMetric(c.success, prometheus.GaugeValue, ok)
+	ch <- prometheus.MustNewConstMetric(c.duration, prometheus.GaugeValue, time.Since(start).Seconds())
+}
+
+func (c *StoreCollector) emit(ch chan<- prometheus.Metric, now time.Time, st store.Stats) {
+	gauge := func(d *prometheus.Desc, v float64, labels ...string) {
+		ch <- prometheus.MustNewConstMetric(d, prometheus.GaugeValue, v, labels...)
+	}
+	counter := func(d *prometheus.Desc, v float64, labels ...string) {
+		ch <- prometheus.MustNewConstMetric(d, prometheus.CounterValue, v, labels...)
+	}
+	age := func(t time.Time) float64 {
+		if t.IsZero() || t.After(now) {
+			return 0
+		}
+		return now.Sub(t).Seconds()
+	}
+
+	for _, s := range store.States {
+		gauge(c.invoices, float64(st.InvoicesByState[s]), s)
+	}
+
+	// Every bucket of every currency seen is present, so that sums and
+	// graphs do not lose a series when a bucket empties.
+	type key struct {
+		cur  string
+		band int
+	}
+	amounts := map[key]decimal.Decimal{}
+	receivable := map[string]decimal.Decimal{}
+	for _, b := range st.Outstanding {
+		if b.Band < 0 || b.Band >= len(Buckets) {
+			continue
+		}
+		amounts[key{b.Currency, b.Band}] = amounts[key{b.Currency, b.Band}].Add(b.Amount)
+		receivable[b.Currency] = receivable[b.Currency].Add(b.Amount)
+	}
+	for cur := range receivable {
+		for i, name := range Buckets {
+			f, _ := amounts[key{cur, i}].Float64()
+			gauge(c.outstanding, f, cur, name)
+		}
+	}
+	for cur := range st.MonthlySales {
+		if _, ok := receivable[cur]; !ok {
+			receivable[cur] = decimal.Zero
+		}
+	}
+	today := civilDay(now.In(c.loc))
+	for cur, r := range receivable {
+		gauge(c.dso, DSO(r, st.MonthlySales[cur], today)*secondsPerDay, cur)
+	}
+
+	gauge(c.delayCount, float64(st.PaymentDelay.Invoices))
+	if st.PaymentDelay.Invoices > 0 {
+		gauge(c.delayAvg, float64(st.PaymentDelay.SumDays)*secondsPerDay/float64(st.PaymentDelay.Invoices))
+	}
+
+	for _, s := range []string{store.DraftHeld, store.DraftApproved, store.DraftSent, store.DraftCancelled, store.DraftSuperseded} {
+		gauge(c.drafts, float64(st.DraftsByStatus[s]), s)
+	}
+	gauge(c.oldestHeld, age(st.OldestHeld))
+
+	for _, f := range st.Flags {
+		gauge(c.flags, float64(f.Unresolved), f.Kind)
+		if !f.OldestOpen.IsZero() {
+			gauge(c.oldestFlag, age(f.OldestOpen), f.Kind)
+		}
+	}
+
+	gauge(c.promises, float64(st.Promises.Kept), "kept")
+	gauge(c.promises, float64(st.Promises.Broken), "broken")
+	gauge(c.promises, float64(st.Promises.Pending), "pending")
+
+	for stage, n := range st.RemindersSent {
+		counter(c.reminders, float64(n), stage)
+	}
+
+	replies := map[string]float64{}
+	for _, cl := range classify.Classes() {
+		replies[string(cl)] = 0
+	}
+	for class, n := range st.Replies {
+		if _, known := replies[class]; !known {
+			class = string(classify.Other)
+		}
+		replies[class] += float64(n)
+	}
+	for class, n := range replies {
+		counter(c.replies, n, class)
+	}
+}
+
+// DSO computes days sales outstanding by the countback method. sales[0] is
+// what was invoiced in today's month up to today, sales[i] in the i-th
+// month before. Receivables beyond every month given count the whole span.
+func DSO(receivable decimal.Decimal, sales []decimal.Decimal, today time.Time) float64 {
+	remaining := receivable
+	days := 0.0
+	monthStart := time.Date(today.Year(), today.Month(), 1, 0, 0, 0, 0, time.UTC)
+	for i, s := range sales {
+		if !remaining.IsPositive() {
+			break
+		}
+		var span float64
+		if i == 0 {
+			span = float64(today.Day())
+		} else {
+			start := monthStart.AddDate(0, -i, 0)
+			span = float64(start.AddDate(0, 1, 0).Sub(start).Hours() / 24)
+		}
+		if s.IsPositive() && !remaining.GreaterThan(s) {
+			share, _ := remaining.Div(s).Float64()
+			return days + span*share
+		}
+		days += span
+		if s.IsPositive() {
+			remaining = remaining.Sub(s)
+		}
+	}
+	return days
+}
+
+func civilDay(t time.Time) time.Time {
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+}

@@ -1,0 +1,233 @@
+package store
+
+import (
+	"context"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/shopspring/decimal"
+)
+
+// Decimal text becomes exact millionths, whatever its sign and precision.
+func TestMicroUnits(t *testing.T) {
+	s := openTest(t)
+	cases := []struct {
+		in   string
+		want int64
+	}{
+		{"0", 0},
+		{"100", 100_000_000},
+		{"100.1", 100_100_000},
+		{"0.000001", 1},
+		{"1234.56", 1_234_560_000},
+		{"-5.5", -5_500_000},
+		{"-0.25", -250_000},
+		{"12.3456789", 12_345_678}, // beyond millionths is dropped
+		{"999999999.99", 999_999_999_990_000},
+	}
+	for _, c := range cases {
+		var got int64
+		if err := s.db.QueryRow(`SELECT `+microUnits("v")+` FROM (SELECT ? AS v)`, c.in).Scan(&got); err != nil {
+			t.Fatalf("%s: %v", c.in, err)
+		}
+		if got != c.want {
+			t.Errorf("microUnits(%s) = %d, want %d", c.in, got, c.want)
+		}
+	}
+}
+
+func TestStats(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	// 1 March 2026 in the business's calendar; ages from this instant.
+	now := time.Date(2026, 2, 28, 23, 30, 0, 0, time.UTC)
+	today := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	day := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
+	ids := map[string]int64{}
+	update := func(at time.Time, fn func(tx *Tx) error) {
+		t.Helper()
+		if err := s.Update(ctx, at, fn); err != nil {
+			t.Fatal(err)
+		}
+	}
+	add := func(num, kind, email, amount, cur string, issue, due time.Time) {
+		update(now, func(tx *Tx) error {
+			c, err := tx.EnsureClient(email, "", "fr")
+			if err != nil {
+				return err
+			}
+			ids[num], _, err = tx.UpsertInvoice(NewInvoice{Number: num, Kind: kind, ClientID: c.ID,
+				Amount: decimal.RequireFromString(amount), Currency: cur, IssueDate: issue, DueDate: due})
+			return err
+		})
+	}
+	add("F-1", "", "a@x.fr", "100.10", "EUR", day(2026, 2, 15), day(2026, 3, 1))     // current
+	add("F-2", "", "a@x.fr", "200", "EUR", day(2026, 1, 29), day(2026, 2, 28))       // 1 day late
+	add("F-3", "", "b@x.fr", "300", "EUR", day(2025, 12, 31), day(2026, 1, 30))      // 30 days late
+	add("F-4", "", "b@x.fr", "400", "EUR", day(2025, 12, 30), day(2026, 1, 29))      // 31 days late
+	add("F-5", "", "c@x.uk", "50", "GBP", day(2025, 10, 2), time.Time{})             // no due date: current
+	add("F-6", "", "c@x.uk", "999", "GBP", day(2025, 10, 2), day(2025, 11, 1))       // paid 10 days late
+	add("F-7", "", "a@x.fr", "80", "EUR", day(2026, 1, 11), day(2026, 2, 10))        // promised, paid 5 days early
+	add("F-8", "", "a@x.fr", "70", "EUR", day(2026, 2, 1), day(2026, 3, 1))          // cancelled
+	add("CN-1", "credit_note", "a@x.fr", "50", "EUR", day(2026, 2, 20), time.Time{}) // not a sale, not owed
+	add("F-9", "", "d@x.us", "10.5", "USD", day(2024, 1, 1), day(2024, 1, 31))       // 2 years late, no recent sale
+
+	update(now, func(tx *Tx) error {
+		if err := tx.SetInvoiceState(ids["F-8"], StateCancelled); err != nil {
+			return err
+		}
+		if err := tx.SetInvoiceState(ids["F-4"], StatePromised); err != nil {
+			return err
+		}
+		if err := tx.SetPromise(ids["F-4"], day(2026, 2, 20)); err != nil {
+			return err
+		}
+		if _, err := tx.OpenFlag(Flag{Kind: "broken_promise", InvoiceID: ids["F-4"]}); err != nil {
+			return err
+		}
+		if err := tx.SetPromise(ids["F-3"], day(2026, 3, 10)); err != nil { // pending
+			return err
+		}
+		// A promise without a date is known from the log only once paid.
+		if _, err := tx.AddEvent(Event{Kind: "state_changed", InvoiceID: ids["F-7"], Actor: ActorDaemon,
+			Detail: jsonDetail(map[string]string{"from": "open", "to": "promised"})}); err != nil {
+			return err
+		}
+		if _, _, err := tx.RecordPayment(Payment{InvoiceID: ids["F-7"], Amount: decimal.RequireFromString("80"), PaidOn: day(2026, 2, 5), Source: "manual"}, ActorCLI); err != nil {
+			return err
+		}
+		// Paid in two parts: the last one settles it.
+		if _, _, err := tx.RecordPayment(Payment{InvoiceID: ids["F-6"], Amount: decimal.RequireFromString("500"), PaidOn: day(2025, 11, 3), Source: "manual"}, ActorCLI); err != nil {
+			return err
+		}
+		_, _, err := tx.RecordPayment(Payment{InvoiceID: ids["F-6"], Amount: decimal.RequireFromString("499"), PaidOn: day(2025, 11, 11), Source: "manual"}, ActorCLI)
+		return err
+	})
+
+	var clientID int64
+	update(now, func(tx *Tx) error {
+		c, err := tx.EnsureClient("a@x.fr", "", "")
+		clientID = c.ID
+		return err
+	})
+	draft := func(at time.Time, msgID, stage, status string) {
+		update(at, func(tx *Tx) error {
+			id, err := tx.CreateDraft(NewDraft{ClientID: clientID, Stage: stage, To: []string{"a@x.fr"}, Subject: "s", Body: "b",
+				HoldUntil: at.Add(24 * time.Hour), MessageID: msgID, InvoiceIDs: []int64{ids["F-2"]}}, ActorDaemon)
+			if err != nil || status == DraftHeld {
+				return err
+			}
+			return tx.SetDraftStatus(id, status, ActorDaemon, "")
+		})
+	}
+	draft(now.Add(-50*time.Hour), "<1@x>", "friendly", DraftHeld)
+	draft(now.Add(-time.Hour), "<2@x>", "friendly", DraftHeld)
+	draft(now.Add(-200*time.Hour), "<3@x>", "friendly", DraftSent)
+	draft(now.Add(-300*time.Hour), "<4@x>", "second", DraftSent)
+	draft(now.Add(-400*time.Hour), "<5@x>", "friendly", DraftCancelled)
+
+	flag := func(at time.Time, kind, status string) {
+		update(at, func(tx *Tx) error {
+			id, err := tx.OpenFlag(Flag{Kind: kind, InvoiceID: ids["F-1"]})
+			if err != nil {
+				return err
+			}
+			switch status {
+			case FlagAcknowledged:
+				return tx.AcknowledgeFlag(id, ActorWeb, "")
+			case FlagResolved:
+				return tx.ResolveFlag(id, ActorWeb, "done")
+			}
+			return nil
+		})
+	}
+	flag(now.Add(-30*time.Hour), "dispute", FlagOpen)
+	flag(now.Add(-100*time.Hour), "dispute", FlagAcknowledged)
+	flag(now.Add(-10*time.Hour), "hardship", FlagAcknowledged)
+	flag(now.Add(-500*time.Hour), "triage", FlagResolved)
+
+	update(now, func(tx *Tx) error {
+		for i, m := range []struct{ role, class string }{{"inbox", "paid"}, {"inbox", "paid"}, {"inbox", "promise"}, {"sent", "invoice"}} {
+			if _, err := tx.AddMessage(Message{Folder: m.role, UIDValidity: 1, UID: uint32(i + 1), Role: m.role,
+				MessageID: "<m" + string(rune('a'+i)) + "@x>", Class: m.class}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+
+	got, err := s.Stats(ctx, StatsOptions{Now: now, Today: today, AgeBounds: []int{0, 30, 60, 90}, SalesMonths: 12, DelayWindowDays: 365})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := decimal.RequireFromString
+	want := Stats{
+		InvoicesByState: map[string]int{StateOpen: 6, StatePromised: 1, StatePaid: 2, StateCancelled: 1},
+		Outstanding: []AgedBalance{
+			{"EUR", 0, d("100.1")}, {"EUR", 1, d("500")}, {"EUR", 2, d("400")},
+			{"GBP", 0, d("50")},
+			{"USD", 4, d("10.5")},
+		},
+		MonthlySales: map[string][]decimal.Decimal{
+			"EUR": {d("0"), d("100.1"), d("280"), d("700"), d("0"), d("0"), d("0"), d("0"), d("0"), d("0"), d("0"), d("0")},
+			"GBP": {d("0"), d("0"), d("0"), d("0"), d("0"), d("1049"), d("0"), d("0"), d("0"), d("0"), d("0"), d("0")},
+		},
+		PaymentDelay:   PaymentDelay{Invoices: 2, SumDays: 10 - 5},
+		DraftsByStatus: map[string]int{DraftHeld: 2, DraftSent: 2, DraftCancelled: 1},
+		OldestHeld:     now.Add(-50 * time.Hour),
+		Flags: []FlagStat{
+			{Kind: "broken_promise", Unresolved: 1, OldestOpen: now},
+			{Kind: "dispute", Unresolved: 2, OldestOpen: now.Add(-30 * time.Hour)},
+			{Kind: "hardship", Unresolved: 1},
+		},
+		Promises:      PromiseStats{Kept: 1, Broken: 1, Pending: 1},
+		RemindersSent: map[string]int{"friendly": 1, "second": 1},
+		Replies:       map[string]int{"paid": 2, "promise": 1},
+	}
+	if !statsEqual(got, want) {
+		t.Errorf("Stats =\n%+v\nwant\n%+v", got, want)
+	}
+}
+
+// statsEqual compares decimals by value (100.1 and 100.100000 are equal).
+func statsEqual(a, b Stats) bool {
+	norm := func(s Stats) Stats {
+		out := s
+		out.Outstanding = nil
+		for _, o := range s.Outstanding {
+			o.Amount = decimal.RequireFromString(o.Amount.StringFixed(6))
+			out.Outstanding = append(out.Outstanding, o)
+		}
+		out.MonthlySales = map[string][]decimal.Decimal{}
+		for cur, months := range s.MonthlySales {
+			for _, m := range months {
+				out.MonthlySales[cur] = append(out.MonthlySales[cur], decimal.RequireFromString(m.StringFixed(6)))
+			}
+		}
+		return out
+	}
+	return reflect.DeepEqual(norm(a), norm(b))
+}
+
+func TestStatsEmptyStore(t *testing.T) {
+	s := openTest(t)
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	got, err := s.Stats(context.Background(), StatsOptions{Now: now, Today: now, AgeBounds: []int{0, 30}, SalesMonths: 3, DelayWindowDays: 30})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Outstanding) != 0 || len(got.InvoicesByState) != 0 || !got.OldestHeld.IsZero() || got.Promises != (PromiseStats{}) ||
+		got.PaymentDelay != (PaymentDelay{}) {
+		t.Errorf("empty store: %+v", got)
+	}
+}
+
+func TestStatsCancelled(t *testing.T) {
+	s := openTest(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := s.Stats(ctx, StatsOptions{Today: t0}); err == nil {
+		t.Fatal("Stats with a cancelled context succeeded")
+	}
+}

@@ -187,3 +187,18 @@ func decodeQP(s string) string {
 	}
 	return string(r)
 }
+
+// bounceMail writes the delivery status notification an MTA returns when a
+// recipient does not exist (RFC 3464), with the original headers attached.
+func bounceMail(id, rcpt, origID, origSubject string, date time.Time) []byte {
+	var b strings.Builder
+	boundary := "dsn-" + id
+	fmt.Fprintf(&b, "From: Mail Delivery System <MAILER-DAEMON@mx.client.test>\r\nTo: factures@atelier.test\r\n")
+	fmt.Fprintf(&b, "Date: %s\r\nMessage-ID: <%s>\r\nSubject: Undelivered Mail Returned to Sender\r\n", date.In(paris).Format(time.RFC1123Z), id)
+	fmt.Fprintf(&b, "Auto-Submitted: auto-replied\r\nMIME-Version: 1.0\r\n")
+	fmt.Fprintf(&b, "Content-Type: multipart/report; report-type=delivery-status; boundary=%q\r\n\r\n", boundary)
+	fmt.Fprintf(&b, "--%s\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\nThis is the mail system. Your message could not be delivered to <%s>: user unknown.\r\n\r\n", boundary, rcpt)
+	fmt.Fprintf(&b, "--%s\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.client.test\r\n\r\nFinal-Recipient: rfc822; %s\r\nAction: failed\r\nStatus: 5.1.1\r\nDiagnostic-Code: smtp; 550 5.1.1 <%s>: Recipient address rejected: User unknown\r\n\r\n", boundary, rcpt, rcpt)
+	fmt.Fprintf(&b, "--%s\r\nContent-Type: text/rfc822-headers\r\n\r\nFrom: Atelier Test <factures@atelier.test>\r\nTo: %s\r\nSubject: %s\r\nMessage-ID: <%s>\r\n\r\n--%s--\r\n", boundary, rcpt, origSubject, origID, boundary)
+	return []byte(b.String())
+}

@@ -27,6 +27,7 @@ const (
 	away
 	asksRIB
 	paysQuietly // the owner records the payment with `relance pay`
+	bounces     // the address no longer exists: the server returns a DSN
 )
 
 type client struct {
@@ -40,7 +41,7 @@ type client struct {
 // reminder to the client (until a human acts, which this script never does).
 func (b behaviour) stopsChasing() bool {
 	switch b {
-	case paysAndSays, disputes, grieves, struggles, paysQuietly:
+	case paysAndSays, disputes, grieves, struggles, paysQuietly, bounces:
 		return true
 	}
 	return false
@@ -67,7 +68,7 @@ func (b behaviour) reply(lang string, due time.Time) (body string, auto bool) {
 }
 
 // TestSixtyDays runs relance each morning and evening for 60 days over a
-// mailbox of 26 invoices and clients that answer in every way, approving
+// mailbox of 27 invoices and clients that answer in every way, approving
 // drafts through IMAP \Flagged and through the CLI, and checks the rules
 // that must never break.
 func TestSixtyDays(t *testing.T) {
@@ -99,8 +100,9 @@ func TestSixtyDays(t *testing.T) {
 		{"Keller Möbel", "j.keller@keller-moebel.de", silent, nil, true},
 		{"Le Petit Bouchon", "bouchon@gmail.com", silent, nil, false},
 		{"Sérénité Santé", "factures@serenite-sante.fr", silent, nil, false},
+		{"Menuiserie Ancienne", "contact@menuiserie-ancienne.fr", bounces, nil, false},
 	}
-	// 26 invoices: every client one, six clients a second (grouping).
+	// 27 invoices: every client one, six clients a second (grouping).
 	type inv struct {
 		n               int
 		client          int
@@ -153,8 +155,13 @@ func TestSixtyDays(t *testing.T) {
 					stoppedAt[c.email] = replyAt
 					continue
 				}
-				body, auto := c.does.reply("fr", start.AddDate(0, 0, day+10))
-				raw := replyMail(fmt.Sprintf("reply-%d-%d@client.test", ci, day), c.email, c.name, s.MessageID, "Re: "+s.Subject, replyAt, body, auto)
+				var raw []byte
+				if c.does == bounces {
+					raw = bounceMail(fmt.Sprintf("dsn-%d-%d@mx.client.test", ci, day), c.email, s.MessageID, s.Subject, replyAt)
+				} else {
+					body, auto := c.does.reply("fr", start.AddDate(0, 0, day+10))
+					raw = replyMail(fmt.Sprintf("reply-%d-%d@client.test", ci, day), c.email, c.name, s.MessageID, "Re: "+s.Subject, replyAt, body, auto)
+				}
 				if err := w.imap.Deliver("INBOX", raw, false); err != nil {
 					t.Fatal(err)
 				}
@@ -250,7 +257,7 @@ func TestSixtyDays(t *testing.T) {
 	for _, f := range flags {
 		kinds[f.Kind]++
 	}
-	for _, k := range []string{"dispute", "grievance", "hardship", "call"} {
+	for _, k := range []string{"dispute", "grievance", "hardship", "call", "bounce"} {
 		if kinds[k] == 0 {
 			t.Errorf("no %s flag raised; flags: %v", k, kinds)
 		}

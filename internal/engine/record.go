@@ -74,6 +74,10 @@ func (e *Engine) recordSent(tx *store.Tx, rowID int64, msg *message.Message, msg
 func (e *Engine) recordReply(tx *store.Tx, rowID int64, msg *message.Message, msgID string, r classify.Result) (string, error) {
 	class := string(r.Class)
 	refs := append(append([]string{}, msg.InReplyTo...), msg.References...)
+	if msg.Report != nil && msg.Report.OriginalMessageID != "" {
+		// A bounce names the mail it returns in its attached headers.
+		refs = append(refs, msg.Report.OriginalMessageID)
+	}
 	cands, err := tx.ThreadCandidates(refs, msg.From.Email, msg.Subject+"\n"+msg.Text)
 	if err != nil {
 		return "", err
@@ -82,7 +86,13 @@ func (e *Engine) recordReply(tx *store.Tx, rowID int64, msg *message.Message, ms
 	for _, c := range cands {
 		ic = append(ic, invoice.Candidate{ID: c.ID, Number: c.Number, ClientEmails: c.ClientEmails, MessageIDs: c.MessageIDs, Open: c.Open})
 	}
-	match := invoice.Thread(msg, ic)
+	threaded := msg
+	if msg.Report != nil && msg.Report.OriginalMessageID != "" {
+		cp := *msg
+		cp.References = append(append([]string{}, msg.References...), msg.Report.OriginalMessageID)
+		threaded = &cp
+	}
+	match := invoice.Thread(threaded, ic)
 	var evidence []string
 	for _, ev := range r.Evidence {
 		evidence = append(evidence, ev.Sentence)

@@ -11,7 +11,6 @@ import (
 	"log/slog"
 	"os"
 	"sort"
-	"strings"
 	"time"
 )
 
@@ -198,4 +197,4 @@ func sortedKeys[M ~map[string]V, V any](m M) []string {
 	return keys
 }
 
-var _ = strings.TrimSpace
+

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"strconv"
 	"strings"
@@ -78,6 +79,21 @@ func openStore(ctx context.Context, env *Env, path string) (*store.Store, int) {
 	return st, ExitOK
 }
 
+// openForListing parses a listing command's flags (it takes no positional
+// argument) and opens the store named by --db. A nil store comes with the
+// exit code to return (help, usage error, unreadable database).
+func openForListing(ctx context.Context, env *Env, fs *flag.FlagSet, args []string, db *string) (*store.Store, int) {
+	pos, code, ok := parse(fs, args)
+	if !ok {
+		return nil, code
+	}
+	if len(pos) > 0 {
+		fs.Usage()
+		return nil, ExitUsage
+	}
+	return openStore(ctx, env, *db)
+}
+
 func printJSON(env *Env, v any) int {
 	enc := json.NewEncoder(env.Stdout)
 	enc.SetIndent("", "  ")
@@ -93,15 +109,7 @@ func cmdInvoices(ctx context.Context, env *Env, args []string) int {
 	state := fs.String("state", "", "only these states (comma-separated), e.g. open,promised")
 	search := fs.String("search", "", "number or client name/email contains")
 	db := dbFlag(fs)
-	pos, code, ok := parse(fs, args)
-	if !ok {
-		return code
-	}
-	if len(pos) > 0 {
-		fs.Usage()
-		return ExitUsage
-	}
-	st, code := openStore(ctx, env, *db)
+	st, code := openForListing(ctx, env, fs, args, db)
 	if st == nil {
 		return code
 	}
@@ -268,15 +276,7 @@ func cmdFlags(ctx context.Context, env *Env, args []string) int {
 	asJSON := fs.Bool("json", false, "print one JSON array")
 	all := fs.Bool("all", false, "include resolved flags")
 	db := dbFlag(fs)
-	pos, code, ok := parse(fs, args)
-	if !ok {
-		return code
-	}
-	if len(pos) > 0 {
-		fs.Usage()
-		return ExitUsage
-	}
-	st, code := openStore(ctx, env, *db)
+	st, code := openForListing(ctx, env, fs, args, db)
 	if st == nil {
 		return code
 	}

@@ -10,7 +10,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"sort"
 	"time"
 )
 
@@ -186,13 +185,4 @@ func cmdPlan(_ context.Context, env *Env, args []string) int {
 func newLogger(env *Env) *slog.Logger {
 	format, level := os.Getenv("RELANCE_LOG_FORMAT"), os.Getenv("RELANCE_LOG_LEVEL")
 	return newLoggerFor(env.Stderr, format, level)
-}
-
-func sortedKeys[M ~map[string]V, V any](m M) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

@@ -1,22 +1,78 @@
 #!/bin/sh
-# Runs every benchmark (5 runs each) and writes BENCHMARKS.md: medians, the
-# command that produced them, and the machine.
+# Runs the benchmarks and writes BENCHMARKS.md: each headline figure beside
+# its target (pass/miss), the growth with size, every benchmark's medians,
+# the command that produced each, the machine and its load at the start, and
+# the CPU profile of the largest scan.
+#
+# BENCH_QUICK=1 is a smoke run (small sizes, one round each): minutes, not
+# reference figures. BENCH_COUNT sets -count of the micro-benchmarks.
 set -eu
 cd "$(dirname "$0")/.."
-COUNT="${BENCH_COUNT:-5}"
-PATTERN="${BENCH:-.}"
-out=$(mktemp)
-trap 'rm -f "$out"' EXIT
-cmd="go test -run=^\$ -bench=$PATTERN -benchmem -count=$COUNT -timeout 60m ./..."
-echo "running: $cmd" >&2
-go test -run='^$' -bench="$PATTERN" -benchmem -count="$COUNT" -timeout 60m ./... | tee "$out" >&2
-{
-	echo "# Benchmarks"
-	echo
-	echo "Produced by \`make bench\` (\`$cmd\`, medians of $COUNT runs) on $(date -u +%Y-%m-%d)."
-	echo
-	echo "Machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1), $(go version | cut -d' ' -f3-)."
-	echo
-	go run ./scripts/benchtable < "$out"
-} > BENCHMARKS.md
-echo "wrote BENCHMARKS.md" >&2
+
+if [ "${BENCH_QUICK:-0}" = "1" ]; then
+	sizes=1000 runs=1 invoices=1000,10000 appends=10 count=1 quick=true
+else
+	sizes=1000,10000,20000 runs=3 invoices=1000,10000,100000 appends=50 count="${BENCH_COUNT:-5}" quick=false
+fi
+
+sh scripts/test-deps.sh bench
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+out="$work/bench.txt"
+load=$(cut -d' ' -f1-3 /proc/loadavg)
+started=$(date -u +%Y-%m-%dT%H:%MZ)
+
+# run CMD...: records the command, then its output, in $out; a failing
+# benchmark fails the whole run.
+run() {
+	echo "running: $*" >&2
+	echo "command: $*" >>"$out"
+	if ! "$@" >"$work/one.txt" 2>&1; then
+		cat "$work/one.txt" >&2
+		echo "bench: failed: $*" >&2
+		exit 1
+	fi
+	cat "$work/one.txt" >>"$out"
+	grep -E '^(Benchmark|    perf_test)' "$work/one.txt" >&2 || true
+}
+
+# The initial scan: relance (child process), the bare fetch and mbsync,
+# interleaved round by round on one Dovecot per size.
+run go test ./internal/perf -run '^$' -bench '^BenchmarkScan$' -benchtime 1x -timeout 60m \
+	-args -perf.sizes="$sizes" -perf.runs="$runs" -perf.profile="$work/prof"
+run go test ./internal/perf -run '^$' -bench '^BenchmarkDaemon$' -benchtime 1x -timeout 10m \
+	-args -perf.appends="$appends"
+run go test ./internal/perf -run '^$' -bench '^BenchmarkPolicyPass$' -benchtime 5x -timeout 20m \
+	-args -perf.invoices="$invoices"
+run go test ./internal/metrics -run '^$' -bench '^BenchmarkScrape$' -count "$count" -timeout 20m
+run go test ./internal/classify -run '^$' -bench '^BenchmarkClassify$' -cpu 1 -count "$count"
+run go test ./internal/message ./internal/reply ./internal/invoice ./internal/policy -run '^$' -bench . -benchmem -count "$count"
+
+# The CPU profile of the largest scan's child, by cumulative time, relance's
+# own frames and the libraries they spend in.
+profile="$work/profile.md"
+if [ -f "$work/prof/scan-cpu.pprof" ]; then
+	{
+		echo "\`go tool pprof -top -cum\` of relance's scan of the largest mailbox (child process; \`go test ./internal/perf -bench BenchmarkScan -benchtime 1x -args -perf.profile=DIR\` writes \`scan-cpu.pprof\` and \`scan-heap.pprof\` there):"
+		echo
+		echo '```'
+		go tool pprof -top -cum -nodecount=400 "$work/prof/scan-cpu.pprof" 2>/dev/null |
+			awk 'NR<=6 || /relance\/internal\/(engine|store|mailbox|message|classify|invoice|reply)|database\/sql\.\(\*Tx\)\.(Commit|QueryContext|ExecContext)|regexp\.\(\*Regexp\)\.doExecute|sqlite\.\(\*conn\)\.prepareV2|Xsqlite3_step/' |
+			head -45
+		echo '```'
+		echo
+		echo "Heap (\`-sample_index=alloc_space -top\`):"
+		echo
+		echo '```'
+		go tool pprof -sample_index=alloc_space -top -nodecount=12 "$work/prof/scan-heap.pprof" 2>/dev/null | sed -n '4,20p'
+		echo '```'
+	} >"$profile"
+else
+	: >"$profile"
+fi
+
+machine="$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), $(go version | cut -d' ' -f3-), Dovecot $(/usr/sbin/dovecot --version 2>/dev/null | cut -d' ' -f1), $(mbsync --version 2>/dev/null || echo 'no mbsync')"
+go run ./scripts/benchtable -machine "$machine" -load "$load" -date "$started" -quick="$quick" \
+	-profile "$profile" -notes scripts/benchtable/analysis.md <"$out" >BENCHMARKS.md
+echo "wrote BENCHMARKS.md (load average at start: $load; now: $(cut -d' ' -f1-3 /proc/loadavg))" >&2

@@ -6,6 +6,9 @@ set -eu
 
 need=""
 command -v dovecot >/dev/null 2>&1 || [ -x /usr/sbin/dovecot ] || need="$need dovecot-imapd"
+# `test-deps.sh bench` (scripts/bench.sh): mbsync, the peer the scan is compared with.
+if [ "${1:-}" = "bench" ]; then command -v mbsync >/dev/null 2>&1 || need="$need isync"; fi
+command -v chromium >/dev/null 2>&1 || need="$need chromium"
 
 if [ -z "$need" ]; then
 	exit 0

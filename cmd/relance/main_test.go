@@ -79,7 +79,7 @@ func TestUsageAndExitCodes(t *testing.T) {
 		{[]string{"drafts", "explode"}, 2, "unknown action"},
 		{[]string{"pay"}, 2, "exactly one invoice"},
 		{[]string{"classify"}, 2, "no file"},
-		{[]string{"plan", "F-1"}, 3, "not available"},
+		{[]string{"plan", "F-1"}, 1, "no invoice numbered"},
 		{[]string{"version"}, 0, "relance"},
 	}
 	for _, c := range cases {

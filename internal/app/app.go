@@ -22,6 +22,7 @@ import (
 	"github.com/relance/relance/internal/mailbox"
 	"github.com/relance/relance/internal/metrics"
 	"github.com/relance/relance/internal/outbox"
+	"github.com/relance/relance/internal/payment"
 	"github.com/relance/relance/internal/policy"
 	"github.com/relance/relance/internal/render"
 	"github.com/relance/relance/internal/store"
@@ -84,7 +85,22 @@ func New(ctx context.Context, opt Options) (*App, error) {
 	}
 	a := &App{opt: opt, cfg: cfg, log: opt.Logger, store: st}
 	a.metrics = metrics.New(st, opt.BuildInfo, opt.Now, loc, opt.Logger)
-	a.engine = engine.New(engine.Options{Store: st, Logger: opt.Logger, Now: opt.Now, Own: ownAddresses(cfg),
+	var notices []payment.NoticeRule
+	if cfg.PaymentsConfig != "" {
+		f, err := os.Open(cfg.PaymentsConfig)
+		if err != nil {
+			st.Close()
+			return nil, fmt.Errorf("app: RELANCE_PAYMENTS_CONFIG: %w", err)
+		}
+		pc, err := payment.LoadConfig(f)
+		f.Close()
+		if err != nil {
+			st.Close()
+			return nil, fmt.Errorf("app: RELANCE_PAYMENTS_CONFIG %s: %w", cfg.PaymentsConfig, err)
+		}
+		notices = pc.Notices
+	}
+	a.engine = engine.New(engine.Options{Store: st, Logger: opt.Logger, Now: opt.Now, Own: ownAddresses(cfg), PaymentNotices: notices,
 		Observer: engineObserver{a.metrics}})
 	mb, err := mailbox.New(mailbox.Config{
 		Addr: cfg.IMAPAddr, Username: cfg.IMAPUsername, Password: cfg.IMAPPassword.Reveal(),
@@ -118,7 +134,7 @@ func New(ctx context.Context, opt Options) (*App, error) {
 		return nil, fmt.Errorf("app: RELANCE_MODE: %w", err)
 	}
 	a.outbox, err = outbox.New(outbox.Options{Store: st, Mailbox: mb, Sender: sender, Policy: pol, Mode: mode,
-		From: cfg.From, Business: business(cfg), Renderer: render.New(templates.FS), SaveSent: cfg.SaveSent,
+		From: cfg.From, Business: business(cfg), Renderer: render.New(templates.FS), SaveSent: cfg.SaveSent, ThankYou: cfg.ThankYou,
 		Logger: opt.Logger.With(slog.String("component", "outbox")), Fault: opt.Fault, Observer: outboxObserver{a.metrics}})
 	if err != nil {
 		st.Close()
@@ -225,7 +241,9 @@ func (a *App) poke() {
 // ShutdownGrace to stop; Run then returns nil.
 func (a *App) Run(ctx context.Context) error {
 	handler, err := web.New(web.Options{Store: a.store, Gatherer: a.metrics.Registry, Ready: a.ready,
-		Now: a.opt.Now, Location: a.cfg.Location, Logger: a.log.With(slog.String("component", "web"))})
+		Now: a.opt.Now, Location: a.cfg.Location, Logger: a.log.With(slog.String("component", "web")),
+		Addr: a.cfg.HTTPAddr, Token: a.cfg.HTTPToken.Reveal(), Health: a.mailboxHealth,
+		Names: []string{business(a.cfg).Name}})
 	if err != nil {
 		return fmt.Errorf("app: web: %w", err)
 	}
@@ -297,6 +315,18 @@ func (a *App) ready(ctx context.Context) error {
 	return nil
 }
 
+// mailboxHealth is the mailbox's state for the web page's overview.
+func (a *App) mailboxHealth() web.Health {
+	st := a.mailbox.Status()
+	h := web.Health{Known: true, Connected: st.Connected, Reconnects: st.Reconnects}
+	for _, t := range st.LastSync {
+		if t.After(h.LastSync) {
+			h.LastSync = t
+		}
+	}
+	return h
+}
+
 func ownAddresses(cfg *config.Config) []string {
 	var out []string
 	if cfg.IMAPUsername != "" {
@@ -355,7 +385,11 @@ func (o *mailboxObserver) Ingested(folder string, role mailbox.Role) {
 
 type engineObserver struct{ m *metrics.Metrics }
 
-func (engineObserver) Recorded(string, string) {}
+func (o engineObserver) Recorded(role, class string) {
+	if role == string(mailbox.RoleInbox) {
+		o.m.ReplyClassified(class)
+	}
+}
 
 // outboxObserver counts SMTP outcomes.
 type outboxObserver struct{ m *metrics.Metrics }

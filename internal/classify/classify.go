@@ -155,6 +155,10 @@ func Classify(m *message.Message, opt Options) Result {
 		return res
 	}
 
+	if ok, ev := detectBulk(m); ok {
+		return Result{Class: Other, Confidence: confidenceOf(ev), Language: detectLanguage(fold(r.Body) + " " + subject), Evidence: ev}
+	}
+
 	text, fromQuote := r.Body, false
 	if strings.TrimSpace(text) == "" {
 		// The new words sit inside the quote: drop one level of ">" and
@@ -265,3 +269,30 @@ func clip(s string) string {
 }
 
 func utf8RuneStart(b byte) bool { return b&0xC0 != 0x80 }
+
+// detectBulk recognises newsletters, mailing-list traffic and marketing
+// (RFC 2369/2919 list headers, Precedence: bulk or list). Their wording is
+// promotional ("-15 % jusqu'à la fin du mois", "non honorés seront facturés")
+// and must never open a flag. A list header on a mail that answers one of
+// ours (In-Reply-To or References: a reply through a group address or a
+// ticketing tool) does not count: that is a person.
+func detectBulk(m *message.Message) (bool, []Evidence) {
+	var ev []Evidence
+	if v := m.Get("List-Id"); v != "" {
+		ev = append(ev, Evidence{Sentence: "List-Id: " + clip(v), Signal: "bulk:list_id", Weight: 2})
+	}
+	if v := m.Get("List-Unsubscribe"); v != "" {
+		ev = append(ev, Evidence{Sentence: "List-Unsubscribe: " + clip(v), Signal: "bulk:list_unsubscribe", Weight: 2})
+	}
+	switch p := strings.ToLower(strings.TrimSpace(m.Get("Precedence"))); p {
+	case "bulk", "list", "junk":
+		ev = append(ev, Evidence{Sentence: "Precedence: " + p, Signal: "bulk:precedence", Weight: 2})
+	}
+	if len(ev) == 0 {
+		return false, nil
+	}
+	if len(m.InReplyTo)+len(m.References) > 0 {
+		return false, nil
+	}
+	return true, ev
+}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/relance/relance/internal/message"
 )
@@ -39,6 +40,11 @@ func TestPromiseDates(t *testing.T) {
 		{"Le chèque partira début janvier.", "2026-01-05"},
 		{"Nous réglerons le 5 janvier.", "2026-01-05"},
 		{"Payment will be made on December 19.", "2025-12-19"},
+		// Wednesday: "next Thursday" is tomorrow, so a week later.
+		{"Je règle jeudi prochain.", "2025-12-11"},
+		{"I'll pay it with this week's batch on Thursday.", "2025-12-04"},
+		{"Les virements fournisseurs partent le 5 janvier.", "2026-01-05"},
+		{"You'll have it on Friday.", "2025-12-05"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.text, func(t *testing.T) {
@@ -108,7 +114,10 @@ func TestAutomaticMail(t *testing.T) {
 		{"auto-submitted no", message.Message{Header: h("Auto-Submitted", "no"), Text: "Le virement part demain."}, Promise, ""},
 		{"x-autoreply", message.Message{Header: h("X-Autoreply", "yes"), Text: "Away"}, AutoReply, ""},
 		{"precedence auto_reply", message.Message{Header: h("Precedence", "auto_reply"), Text: "Away"}, AutoReply, ""},
-		{"precedence bulk alone", message.Message{Header: h("Precedence", "bulk"), Text: "Le virement part demain."}, Promise, ""},
+		{"precedence bulk in a thread", message.Message{Header: h("Precedence", "bulk"), InReplyTo: []string{"r1@firm.fr"}, Text: "Le virement part demain."}, Promise, ""},
+		{"precedence bulk alone", message.Message{Header: h("Precedence", "bulk"), Text: "Le virement part demain."}, Other, ""},
+		{"list-unsubscribe newsletter", message.Message{Header: h("List-Unsubscribe", "<mailto:u@x.fr>"), Subject: "Promo", Text: "Atelier samedi : démonstration de finitions. -15 % jusqu'à la fin du mois, les rendez-vous non honorés seront facturés 30 €."}, Other, ""},
+		{"list-id reply in a thread", message.Message{Header: h("List-Id", "<compta.client.fr>"), References: []string{"r1@firm.fr"}, Subject: "Re: Facture 12", Text: "Nous contestons cette facture : le travail n'est pas terminé."}, Dispute, ""},
 		{"x-auto-response-suppress alone", message.Message{Header: h("X-Auto-Response-Suppress", "All"), Text: "Payé hier."}, Paid, ""},
 		{"apple vacation", message.Message{Header: h("X-Apple-Action", "VACATION"), Text: "On holiday"}, AutoReply, ""},
 		{"subject fr nbsp", message.Message{Subject: "Réponse automatique\u00a0: Relance", Text: "Absent."}, AutoReply, ""},
@@ -180,7 +189,8 @@ func TestJSONContract(t *testing.T) {
 
 func FuzzClassify(f *testing.F) {
 	files, _ := filepath.Glob(filepath.Join("testdata", "corpus", "*.eml"))
-	for i, file := range files {
+	held, _ := filepath.Glob(filepath.Join("testdata", "heldout", "*.eml"))
+	for i, file := range append(files, held...) {
 		if i%10 != 0 {
 			continue
 		}
@@ -204,4 +214,62 @@ func FuzzClassify(f *testing.F) {
 			t.Fatal(err)
 		}
 	})
+}
+
+// TestContextAndConditions covers the readings that depend on what the
+// complaint words are about, or on what the payment waits for.
+func TestContextAndConditions(t *testing.T) {
+	tests := []struct {
+		text string
+		want Class
+	}{
+		{"The file attached to your email does not open on our side. Could you send the invoice again as PDF?", InfoRequest},
+		{"The number in your email doesn't match anything in our system. Which invoice is this about?", InfoRequest},
+		{"Pouvez-vous me confirmer votre IBAN par téléphone ? Nous avons reçu un faux mail de fournisseur qui changeait de RIB.", InfoRequest},
+		{"Merci d'établir la facture au nom de la SELARL Pharmacie (et non Pharmacie), avec notre numéro de TVA FR72 853 119 640. Le règlement partira dès réception.", InfoRequest},
+		{"If you can add the address we'll get it paid.", Other},
+		{"The amount does not match our purchase order: 3 600 € and not 4 320 €.", Dispute},
+		{"Le portail ne fonctionne plus depuis votre passage.", Dispute},
+		{"Et encore bravo pour les casiers, les clients adorent !", Other},
+		{"Bravo pour la réactivité, dommage que personne ne rappelle quand il y a un problème.", Grievance},
+		{"virement efectué ce matin, desolé pour le retard", Paid},
+		{"Je transmets à notre trésorière, qui passe les virements en début de mois après le conseil d'administration.", Promise},
+		{"Could you please stop sending these to this address, I left the company in January.", Other},
+		{"Ce n'est pas moi qui gère les factures, je mets mon associé en copie.", Other},
+		{"Mon mari est en arrêt depuis deux mois et on a du mal à boucler les fins de mois.", Hardship},
+	}
+	for _, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			res := Classify(&message.Message{Text: tt.text, Date: refDate}, DefaultOptions())
+			if res.Class != tt.want {
+				t.Errorf("class %s, want %s; evidence %+v", res.Class, tt.want, res.Evidence)
+			}
+		})
+	}
+}
+
+// TestSentencesBounded checks that no input makes a sentence longer than
+// maxSentence or the judged text longer than maxJudged: the rules look back
+// from every match, so unbounded sentences would cost quadratic time.
+func TestSentencesBounded(t *testing.T) {
+	for _, in := range []string{
+		strings.Repeat("pas regle ", 50000),
+		strings.Repeat("é", 40000),
+		strings.Repeat("x", 100000),
+		"court. " + strings.Repeat("mot ", 300) + "fin.",
+	} {
+		total := 0
+		for _, s := range sentences(in) {
+			if len(s.orig) > maxSentence {
+				t.Fatalf("sentence of %d bytes", len(s.orig))
+			}
+			if !utf8.ValidString(s.orig) {
+				t.Fatalf("sentence cut inside a rune: %q", s.orig[:20])
+			}
+			total += len(s.orig)
+		}
+		if total > maxJudged {
+			t.Errorf("judged %d bytes, want at most %d", total, maxJudged)
+		}
+	}
 }

@@ -16,7 +16,10 @@ type dateMention struct {
 	t          time.Time // midnight UTC
 	explicit   bool
 	dayOnly    bool // "le 15": resolved forward, unreliable in past tense
-	phrase     string
+	// period marks a span read as one day ("fin du mois", "this week"):
+	// a named day in the same reply is the more precise commitment.
+	period bool
+	phrase string
 }
 
 const monthNames = `janvier|janv|fevrier|fevr|fev|mars|avril|avr|mai|juin|juillet|juil|aout|septembre|sept|octobre|oct|novembre|nov|decembre|dec|january|jan|february|feb|march|mar|april|apr|may|june|jun|july|jul|august|aug|september|sep|october|november|december`
@@ -331,6 +334,14 @@ func findDates(s string, ref time.Time) []dateMention {
 			// ("parti mardi") it is last week's: mark it weak.
 			add(m[:2], nextWeekday(ref, wd), false)
 			out[len(out)-1].dayOnly = true
+		case post == " prochain" || pre == "next":
+			// "vendredi prochain", "next Friday": the coming one, but
+			// not tomorrow, which would have been said "demain".
+			t := nextWeekday(ref, wd)
+			if t.Sub(ref) <= 24*time.Hour {
+				t = t.AddDate(0, 0, 7)
+			}
+			add(m[:2], t, false)
 		default:
 			add(m[:2], nextWeekday(ref, wd), false)
 		}
@@ -371,6 +382,7 @@ func findDates(s string, ref time.Time) []dateMention {
 			t = endOfMonth(ref.Year(), ref.Month())
 		}
 		add(m[:2], t, false)
+		out[len(out)-1].period = true
 	}
 	for _, m := range findAll(reWeek, mayMatch(litWeek, s), s) {
 		p := s[m[2]:m[3]]
@@ -386,6 +398,7 @@ func findDates(s string, ref time.Time) []dateMention {
 			t = fridayOf(ref)
 		}
 		add(m[:2], t, false)
+		out[len(out)-1].period = true
 	}
 	for _, m := range findAll(reWithin, mayMatch(litWithin, s), s) {
 		n := countWord(s[m[2]:m[3]])

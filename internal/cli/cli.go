@@ -53,7 +53,8 @@ func commands() []command {
 		{"drafts", "[list|show|approve|cancel] [ID] [--json] [--db PATH]", "review held reminders", cmdDrafts},
 		{"flags", "[--json] [--all] [--db PATH]", "list replies waiting for a human", cmdFlags},
 		{"pay", "INVOICE [--amount X] [--date YYYY-MM-DD] [--db PATH]", "record a payment (the whole balance by default)", cmdPay},
-		{"plan", "INVOICE --instalments ...", "record a payment plan (not available yet)", cmdPlan},
+		{"plan", "INVOICE [--instalments DATE:AMOUNT,...] [--cancel] [--json] [--db PATH]", "record, show or cancel a payment plan (échéancier)", cmdPlan},
+		{"import", "FILE [--format csv|camt053] [--config F] [--csv-format NAME] [--dry-run] [--json] [--db PATH]", "import a bank statement: match the money received to open invoices", cmdImport},
 		{"check-config", "", "print the effective configuration (secrets masked); exit 1 when invalid", cmdCheckConfig},
 		{"version", "", "print the version", cmdVersion},
 	}
@@ -170,16 +171,6 @@ func cmdVersion(_ context.Context, env *Env, args []string) int {
 	}
 	fmt.Fprintln(env.Stdout)
 	return ExitOK
-}
-
-func cmdPlan(_ context.Context, env *Env, args []string) int {
-	fs := flagSet(env, "plan")
-	fs.String("instalments", "", "agreed dates and amounts, e.g. 2026-12-15:500,2027-01-15:500")
-	if _, code, ok := parse(fs, args); !ok {
-		return code
-	}
-	fmt.Fprintln(env.Stderr, "relance plan: payment plans are not available in this version yet; nothing was recorded")
-	return ExitNotReady
 }
 
 func newLogger(env *Env) *slog.Logger {

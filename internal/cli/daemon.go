@@ -137,7 +137,7 @@ func cmdDemo(ctx context.Context, env *Env, args []string) int {
 		IMAPAddr: denv.IMAPAddr, IMAPUsername: denv.Username, IMAPPassword: config.Secret(denv.Password),
 		IMAPAuth: "plain", IMAPTLS: config.TLSNone, IMAPPollInterval: 5 * time.Second, PassInterval: 30 * time.Second,
 		SMTPAddr: denv.SMTPAddr, SMTPUsername: denv.Username, SMTPPassword: config.Secret(denv.Password),
-		SMTPTLS: config.TLSNone, SaveSent: true,
+		SMTPTLS: config.TLSNone, SaveSent: true, ThankYou: true,
 		From: "Atelier Moreau <" + denv.Username + ">", DB: dbPath, HTTPAddr: ln.Addr().String(),
 		Timezone: "Europe/Paris", Mode: config.ModeReview, LogFormat: "text", LogLevel: "info",
 	}

@@ -92,16 +92,18 @@ type Config struct {
 	BusinessSIREN   string        `envconfig:"BUSINESS_SIREN" desc:"SIREN/SIRET printed in the formal notice"`
 	BusinessIBAN    string        `envconfig:"BUSINESS_IBAN" desc:"IBAN printed for payment by transfer"`
 	BusinessBIC     string        `envconfig:"BUSINESS_BIC" desc:"BIC printed with the IBAN"`
+	ThankYou        bool          `envconfig:"THANK_YOU" default:"true" desc:"draft a thank-you (held like every draft) when an invoice that was chased is paid"`
 	PassInterval    time.Duration `envconfig:"PASS_INTERVAL" default:"5m" desc:"how often held drafts are re-checked and due reminders prepared"`
 
-	DB         string `envconfig:"DB" default:"relance.db" desc:"path of the SQLite database file"`
-	PolicyFile string `envconfig:"POLICY_FILE" desc:"policy file (ladder, calendar, per-client overrides); built-in defaults when empty"`
-	HTTPAddr   string `envconfig:"HTTP_ADDR" default:"127.0.0.1:8025" desc:"listen address of the web page, /metrics, /healthz, /readyz"`
-	HTTPToken  Secret `envconfig:"HTTP_TOKEN" secret:"true" desc:"access token of the web page (required when HTTP_ADDR is not loopback)"`
-	Timezone   string `envconfig:"TIMEZONE" default:"Europe/Paris" desc:"time zone of the business (IANA name)"`
-	Mode       string `envconfig:"MODE" default:"review" desc:"review (approval required), auto (send after the hold unless cancelled) or dry-run (never send)"`
-	LogFormat  string `envconfig:"LOG_FORMAT" default:"text" desc:"text or json"`
-	LogLevel   string `envconfig:"LOG_LEVEL" default:"info" desc:"debug, info, warn or error"`
+	DB             string `envconfig:"DB" default:"relance.db" desc:"path of the SQLite database file"`
+	PaymentsConfig string `envconfig:"PAYMENTS_CONFIG" desc:"payment notices and bank-statement formats (JSON; example: config/payments.example.json); no notices are read when empty"`
+	PolicyFile     string `envconfig:"POLICY_FILE" desc:"policy file (ladder, calendar, per-client overrides); built-in defaults when empty"`
+	HTTPAddr       string `envconfig:"HTTP_ADDR" default:"127.0.0.1:8025" desc:"listen address of the web page, /metrics, /healthz, /readyz"`
+	HTTPToken      Secret `envconfig:"HTTP_TOKEN" secret:"true" desc:"access token of the web page (required when HTTP_ADDR is not loopback)"`
+	Timezone       string `envconfig:"TIMEZONE" default:"Europe/Paris" desc:"time zone of the business (IANA name)"`
+	Mode           string `envconfig:"MODE" default:"review" desc:"review (approval required), auto (send after the hold unless cancelled) or dry-run (never send)"`
+	LogFormat      string `envconfig:"LOG_FORMAT" default:"text" desc:"text or json"`
+	LogLevel       string `envconfig:"LOG_LEVEL" default:"info" desc:"debug, info, warn or error"`
 
 	// Location is Timezone resolved; set by Validate.
 	Location *time.Location `ignored:"true"`
@@ -240,6 +242,11 @@ func (c *Config) Validate() error {
 		bad("TIMEZONE", "unknown time zone %q", c.Timezone)
 	} else {
 		c.Location = loc
+	}
+	if c.PaymentsConfig != "" {
+		if _, err := os.Stat(c.PaymentsConfig); err != nil {
+			bad("PAYMENTS_CONFIG", "cannot read payments configuration: %v", err)
+		}
 	}
 	if c.PolicyFile != "" {
 		if _, err := os.Stat(c.PolicyFile); err != nil {

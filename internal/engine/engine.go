@@ -20,6 +20,7 @@ import (
 	"github.com/relance/relance/internal/invoice"
 	"github.com/relance/relance/internal/mailbox"
 	"github.com/relance/relance/internal/message"
+	"github.com/relance/relance/internal/payment"
 	"github.com/relance/relance/internal/store"
 )
 
@@ -40,6 +41,8 @@ type Options struct {
 	Own      []string // our own addresses (lower-case): never taken for a client
 	Currency string   // the business's currency, for amounts stated without one
 	Observer Observer
+	// PaymentNotices recognise bank and payment-provider notifications.
+	PaymentNotices []payment.NoticeRule
 }
 
 // Engine implements mailbox.Store.
@@ -50,6 +53,7 @@ type Engine struct {
 	msgOpt message.Options
 	invOpt invoice.Options
 	obs    Observer
+	notice []payment.NoticeRule
 }
 
 var _ mailbox.Store = (*Engine)(nil)
@@ -73,7 +77,7 @@ func New(o Options) *Engine {
 		own = append(own, strings.ToLower(a))
 	}
 	return &Engine{
-		st: o.Store, log: o.Logger, now: o.Now, obs: o.Observer,
+		st: o.Store, log: o.Logger, now: o.Now, obs: o.Observer, notice: o.PaymentNotices,
 		msgOpt: message.DefaultOptions(),
 		invOpt: invoice.Options{OwnAddresses: own, DefaultCurrency: o.Currency, DefaultLanguage: "fr"},
 	}
@@ -141,6 +145,16 @@ func (e *Engine) Ingest(ctx context.Context, f mailbox.Fetched, next mailbox.Cur
 			MessageID: msgID, From: msg.From.Email, Subject: msg.Subject, Date: msg.Date})
 		if err != nil {
 			return err
+		}
+		if f.Role == mailbox.RoleInbox || f.Role == mailbox.RoleExtra {
+			isNotice, err := e.recordNotice(tx, rowID, msg, e.notice)
+			if err != nil {
+				return err
+			}
+			if isNotice {
+				class = "payment_notice"
+				return tx.SetCursor(cursor)
+			}
 		}
 		switch {
 		case det != nil:

@@ -2,12 +2,14 @@ package engine
 
 import (
 	"fmt"
+	"log/slog"
 	"strings"
 	"time"
 
 	"github.com/relance/relance/internal/classify"
 	"github.com/relance/relance/internal/invoice"
 	"github.com/relance/relance/internal/message"
+	"github.com/relance/relance/internal/reply"
 	"github.com/relance/relance/internal/store"
 )
 
@@ -59,6 +61,23 @@ func (e *Engine) recordSent(tx *store.Tx, rowID int64, msg *message.Message, msg
 			"source": r.Source, "due_from_terms": r.DueFromTerms, "missing": r.Missing, "evidence": r.Evidence,
 			"credited_number": r.CreditedNumber})}); err != nil {
 		return "", err
+	}
+	if created {
+		// A credit note lowers what its invoice still owes; one that arrived
+		// before its invoice is applied when the invoice shows up.
+		if r.Kind == invoice.KindCreditNote {
+			if _, err := tx.ApplyCreditNote(id, store.ActorDaemon); err != nil {
+				e.log.Warn("credit note not applied yet", slog.String("number", number), slog.Any("err", err))
+			}
+		} else {
+			pending, err := tx.PendingCreditNotes()
+			if err != nil {
+				return "", err
+			}
+			for _, cn := range pending {
+				_, _ = tx.ApplyCreditNote(cn, store.ActorDaemon)
+			}
+		}
 	}
 	if created && len(r.Missing) > 0 {
 		if _, err := tx.OpenFlag(store.Flag{Kind: "self_check", InvoiceID: id, ClientID: client.ID, MessageID: rowID,
@@ -123,6 +142,15 @@ func (e *Engine) recordReply(tx *store.Tx, rowID int64, msg *message.Message, ms
 		firstInvoice = match.InvoiceIDs[0]
 	}
 	if err := tx.SetMessageOutcome(rowID, class, firstInvoice); err != nil {
+		return "", err
+	}
+	// The reply as the client wrote it (quotes and signature stripped) is
+	// what the human reads beside the evidence.
+	text := reply.Strip(msg.Text).Body
+	if strings.TrimSpace(text) == "" {
+		text = msg.Text
+	}
+	if err := tx.SetMessageText(rowID, msg.From.Name, text); err != nil {
 		return "", err
 	}
 	if len(match.InvoiceIDs) == 0 {

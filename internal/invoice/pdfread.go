@@ -25,6 +25,10 @@ const (
 	maxObjStmBytes  = 4 << 20
 	maxPDFPages     = 50
 	maxPDFTextBytes = 1 << 20
+	// maxPDFContentBytes bounds the decoded page content read for text,
+	// over all pages. A small FlateDecode stream can inflate to gigabytes;
+	// the text kept is bounded anyway, but reading it would cost minutes.
+	maxPDFContentBytes = 16 << 20
 )
 
 var (
@@ -449,7 +453,13 @@ func pdfText(data []byte) (text string, err error) {
 	walk(rd.Trailer().Key("Root").Key("Pages"), 0)
 	var b strings.Builder
 	fonts := make(map[string]*pdf.Font)
+	budget := int64(maxPDFContentBytes)
 	for _, v := range pages {
+		n := contentSize(v.Key("Contents"), budget)
+		if n > budget {
+			return "", fmt.Errorf("page content inflates beyond %d bytes: text not read", maxPDFContentBytes)
+		}
+		budget -= n
 		p := pdf.Page{V: v}
 		for _, name := range p.Fonts() {
 			if _, ok := fonts[name]; !ok {
@@ -468,4 +478,27 @@ func pdfText(data []byte) (text string, err error) {
 		}
 	}
 	return b.String(), nil
+}
+
+// contentSize measures the decoded size of a page's content (a stream or an
+// array of streams), reading at most limit+1 bytes.
+func contentSize(c pdf.Value, limit int64) int64 {
+	var total int64
+	add := func(s pdf.Value) {
+		if total > limit || s.Kind() != pdf.Stream {
+			return
+		}
+		r := s.Reader()
+		defer r.Close()
+		n, _ := io.Copy(io.Discard, io.LimitReader(r, limit-total+1))
+		total += n
+	}
+	if c.Kind() == pdf.Array {
+		for i := 0; i < c.Len() && total <= limit; i++ {
+			add(c.Index(i))
+		}
+	} else {
+		add(c)
+	}
+	return total
 }

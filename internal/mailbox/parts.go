@@ -11,6 +11,13 @@ import (
 	"github.com/relance/relance/internal/message"
 )
 
+// maxFetchSections bounds the parts downloaded per message. Each is one item
+// of the FETCH command line, which servers cap (Dovecot at 64 KiB; RFC 7162
+// asks only for 8 KiB): a mail of 10,000 parts would make the command fail
+// on every scan and stop the folder's sync. Parts beyond it are described,
+// not fetched, like oversize ones.
+const maxFetchSections = 200
+
 // partPlan is what the scan knows of a message's parts before downloading
 // any: every leaf described, and which of them to fetch.
 type partPlan struct {
@@ -48,7 +55,7 @@ func planParts(bs imap.BodyStructure, maxPartBytes int) partPlan {
 			part.DispositionParams = lowerKeys(d.Params)
 		}
 		p.parts = append(p.parts, part)
-		if wantPart(part) && (int(single.Size) <= maxPartBytes || part.MediaType == "message/rfc822") {
+		if len(p.fetch) < maxFetchSections && wantPart(part) && (int(single.Size) <= maxPartBytes || part.MediaType == "message/rfc822") {
 			p.fetch = append(p.fetch, len(p.parts)-1)
 			if part.MediaType != "message/rfc822" {
 				p.bytes += int64(single.Size)

@@ -2,7 +2,6 @@ package metrics
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"path/filepath"
 	"testing"
@@ -13,9 +12,10 @@ import (
 	"github.com/relance/relance/internal/store"
 )
 
-// bigStore builds a ledger of n invoices shaped like years of a busy
-// business: most paid, some promised, disputed or written off, each with its
-// sent mail and events, a reply for one in three, drafts and flags.
+// bigStore builds a ledger of n invoices shaped like five years of a busy
+// business: nearly all older invoices paid (a few written off or disputed),
+// the last four months partly open or promised; each invoice with its sent
+// mail and events, a reply for one in three, drafts and flags.
 func bigStore(tb testing.TB, n int) (*store.Store, time.Time) {
 	tb.Helper()
 	ctx := context.Background()
@@ -28,6 +28,7 @@ func bigStore(tb testing.TB, n int) (*store.Store, time.Time) {
 	currencies := []string{"EUR", "EUR", "EUR", "GBP", "USD"}
 	classes := []string{"paid", "promise", "info_request", "auto_reply", "dispute", "other"}
 	const batch = 5000
+	const historyDays = 5 * 365
 	for start := 0; start < n; start += batch {
 		err := st.Update(ctx, now, func(tx *store.Tx) error {
 			for i := start; i < min(start+batch, n); i++ {
@@ -35,10 +36,12 @@ func bigStore(tb testing.TB, n int) (*store.Store, time.Time) {
 				if err != nil {
 					return err
 				}
-				issue := now.AddDate(0, 0, -(i % 1000))
+				age := (n - i) * historyDays / n
+				issue := now.AddDate(0, 0, -age)
+				due := issue.AddDate(0, 0, 30)
+				amount := decimal.New(int64(10000+i%90000), -2)
 				id, _, err := tx.UpsertInvoice(store.NewInvoice{Number: fmt.Sprintf("F-%06d", i), ClientID: c.ID,
-					Amount: decimal.New(int64(10000+i%90000), -2), Currency: currencies[i%len(currencies)],
-					IssueDate: issue, DueDate: issue.AddDate(0, 0, 30)})
+					Amount: amount, Currency: currencies[i%len(currencies)], IssueDate: issue, DueDate: due})
 				if err != nil {
 					return err
 				}
@@ -56,39 +59,40 @@ func bigStore(tb testing.TB, n int) (*store.Store, time.Time) {
 						return err
 					}
 				}
-				switch {
-				case i%10 < 6 && i%1000 > 60:
-					if i%20 == 0 {
-						if err := tx.SetInvoiceState(id, store.StatePromised); err != nil {
-							return err
-						}
-						if _, err := tx.AddEvent(store.Event{Kind: "state_changed", InvoiceID: id, Actor: store.ActorDaemon,
-							Detail: json.RawMessage(`{"from":"open","to":"promised"}`)}); err != nil {
-							return err
-						}
+				pay := func() error {
+					paidOn := due.AddDate(0, 0, i%40-10)
+					if paidOn.After(now) {
+						paidOn = now
 					}
-					if _, _, err := tx.RecordPayment(store.Payment{InvoiceID: id, Amount: decimal.New(int64(10000+i%90000), -2),
-						PaidOn: issue.AddDate(0, 0, 20+i%30), Source: "manual"}, store.ActorCLI); err != nil {
-						return err
-					}
-				case i%10 == 6:
+					_, _, err := tx.RecordPayment(store.Payment{InvoiceID: id, Amount: amount, PaidOn: paidOn, Source: "manual"}, store.ActorCLI)
+					return err
+				}
+				promise := func() error {
 					if err := tx.SetInvoiceState(id, store.StatePromised); err != nil {
 						return err
 					}
-					if err := tx.SetPromise(id, now.AddDate(0, 0, i%20-10)); err != nil {
-						return err
+					return tx.SetPromise(id, due.AddDate(0, 0, 15))
+				}
+				switch {
+				case age > 120 && i%500 == 0:
+					err = tx.SetInvoiceState(id, store.StateWrittenOff)
+				case age > 120 && i%700 == 1:
+					if _, err = tx.OpenFlag(store.Flag{Kind: "dispute", InvoiceID: id, ClientID: c.ID}); err == nil {
+						err = tx.SetInvoiceState(id, store.StateDisputed)
 					}
-				case i%10 == 7 && i%7 == 0:
-					if _, err := tx.OpenFlag(store.Flag{Kind: "dispute", InvoiceID: id, ClientID: c.ID}); err != nil {
-						return err
+				case age > 120 && i%20 == 0:
+					if err = promise(); err == nil {
+						err = pay()
 					}
-					if err := tx.SetInvoiceState(id, store.StateDisputed); err != nil {
-						return err
+				case age > 120, i%3 == 0:
+					err = pay()
+				case i%6 == 2:
+					if err = promise(); err == nil && i%4 == 0 {
+						_, err = tx.OpenFlag(store.Flag{Kind: "broken_promise", InvoiceID: id, ClientID: c.ID})
 					}
-				case i%10 == 8 && i%50 == 8:
-					if err := tx.SetInvoiceState(id, store.StateWrittenOff); err != nil {
-						return err
-					}
+				}
+				if err != nil {
+					return err
 				}
 				if i%25 == 0 {
 					d, err := tx.CreateDraft(store.NewDraft{ClientID: c.ID, Stage: []string{"friendly", "second", "formal_notice"}[i%3],

@@ -3,12 +3,12 @@ package metrics
 import (
 	"context"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/shopspring/decimal"
 
-	"github.com/relance/relance/internal/classify"
 	"github.com/relance/relance/internal/store"
 )
 
@@ -36,11 +36,19 @@ const secondsPerDay = 86400
 // than a year of sales report a DSO of that year's length.
 const DSOMonths = 12
 
-// PaymentDelayWindowDays is the window of the average payment delay.
-const PaymentDelayWindowDays = 365
+// CohortDays bounds the payment delay and the promise outcomes to invoices
+// due in the last year, so that they follow how clients pay now.
+const CohortDays = 365
 
 // Promise outcomes, the values of relance_promises' label.
 var PromiseOutcomes = []string{"kept", "broken", "pending"}
+
+// TrendsMaxAge is how long the collector New registers serves DSO, payment
+// delay and promise outcomes before reading them again. They move with
+// payments and months, and reading them costs in proportion to a year of
+// invoices, so they are refreshed in the background rather than on every
+// scrape.
+const TrendsMaxAge = 5 * time.Minute
 
 // StoreCollector reads the store at scrape time.
 type StoreCollector struct {
@@ -50,14 +58,28 @@ type StoreCollector struct {
 	timeout time.Duration
 	logger  *slog.Logger
 
+	// trendsMaxAge > 0 serves trends from a cache refreshed in the
+	// background once older; 0 reads them on every scrape.
+	trendsMaxAge time.Duration
+	mu           sync.Mutex
+	trends       *cachedTrends
+	refreshing   bool
+
 	invoices, outstanding, dso, delayAvg, delayCount *prometheus.Desc
 	drafts, oldestHeld, flags, oldestFlag            *prometheus.Desc
-	promises, reminders, replies                     *prometheus.Desc
+	promises, reminders                              *prometheus.Desc
 	success, duration                                *prometheus.Desc
 }
 
+type cachedTrends struct {
+	t   store.Trends
+	day time.Time // the business day they were computed for
+	at  time.Time
+}
+
 // NewStoreCollector builds the scrape-time collector. Ages and days past due
-// are counted from now() in the business's time zone loc.
+// are counted from now() in the business's time zone loc. Every figure is
+// read on every scrape; WithTrendsCache relaxes that for the slow ones.
 func NewStoreCollector(st *store.Store, now func() time.Time, loc *time.Location, timeout time.Duration, logger *slog.Logger) *StoreCollector {
 	if loc == nil {
 		loc = time.UTC
@@ -78,10 +100,10 @@ func NewStoreCollector(st *store.Store, now func() time.Time, loc *time.Location
 			"Days sales outstanding by currency, in seconds (divide by 86400 for days), countback method: today's receivables are matched against the amounts invoiced month by month backwards (the current month to date first); each month fully consumed adds its days, the last one the share of its days that the remaining receivables represent. At most 12 months.",
 			[]string{"currency"}, nil),
 		delayAvg: prometheus.NewDesc("relance_payment_delay_average_seconds",
-			"Average delay between due date and payment of the invoices paid in the last 365 days, in seconds (whole days × 86400; negative when paid early); absent when there are none.",
+			"Average delay between due date and payment of the paid invoices due in the last 365 days, in seconds (whole days × 86400; negative when paid early); absent when there are none.",
 			nil, nil),
 		delayCount: prometheus.NewDesc("relance_payment_delay_invoices",
-			"Invoices paid in the last 365 days that the average payment delay is computed over.", nil, nil),
+			"Paid invoices due in the last 365 days, over which the average payment delay is computed.", nil, nil),
 		drafts: prometheus.NewDesc("relance_drafts", "Drafts by status.", []string{"status"}, nil),
 		oldestHeld: prometheus.NewDesc("relance_drafts_oldest_held_age_seconds",
 			"Age of the oldest draft still held for review (0 when none is held).", nil, nil),
@@ -89,20 +111,27 @@ func NewStoreCollector(st *store.Store, now func() time.Time, loc *time.Location
 		oldestFlag: prometheus.NewDesc("relance_flags_oldest_open_age_seconds",
 			"Age of the oldest flag nobody has acknowledged or resolved yet, by kind (absent for kinds with none).", []string{"kind"}, nil),
 		promises: prometheus.NewDesc("relance_promises",
-			"Invoices a client promised to pay, by outcome: kept (paid, no broken-promise flag), broken (a broken-promise flag was raised), pending (still expected).",
+			"Invoices with a promise of payment, by outcome: kept (paid with no broken-promise flag) and broken (a broken-promise flag was raised) among invoices due in the last 365 days; pending (still expected, not broken) among all.",
 			[]string{"outcome"}, nil),
 		reminders: prometheus.NewDesc("relance_reminders_sent_total", "Reminders sent, by ladder stage.", []string{"stage"}, nil),
-		replies: prometheus.NewDesc("relance_replies_total",
-			"Messages read in the inbox, by reply class (classes outside the known set count as other).", []string{"class"}, nil),
-		success:  prometheus.NewDesc("relance_scrape_success", "1 when the store could be read for this scrape.", nil, nil),
-		duration: prometheus.NewDesc("relance_scrape_duration_seconds", "Time spent reading the store for this scrape.", nil, nil),
+		success:   prometheus.NewDesc("relance_scrape_success", "1 when the store could be read for this scrape.", nil, nil),
+		duration:  prometheus.NewDesc("relance_scrape_duration_seconds", "Time spent reading the store for this scrape.", nil, nil),
 	}
+}
+
+// WithTrendsCache makes the collector serve DSO, payment delay and promise
+// outcomes from a copy refreshed in the background once older than maxAge
+// (or from an earlier business day), so that scrapes stay fast on a long
+// history. The first scrape reads them synchronously.
+func (c *StoreCollector) WithTrendsCache(maxAge time.Duration) *StoreCollector {
+	c.trendsMaxAge = maxAge
+	return c
 }
 
 // Describe implements prometheus.Collector.
 func (c *StoreCollector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{c.invoices, c.outstanding, c.dso, c.delayAvg, c.delayCount, c.drafts,
-		c.oldestHeld, c.flags, c.oldestFlag, c.promises, c.reminders, c.replies, c.success, c.duration} {
+		c.oldestHeld, c.flags, c.oldestFlag, c.promises, c.reminders, c.success, c.duration} {
 		ch <- d
 	}
 }
@@ -114,21 +143,71 @@ func (c *StoreCollector) Collect(ch chan<- prometheus.Metric) {
 	ctx, cancel := context.WithTimeout(context.Background(), c.timeout)
 	defer cancel()
 	now := c.now()
+	today := civilDay(now.In(c.loc))
 	start := time.Now()
-	st, err := c.st.Stats(ctx, store.StatsOptions{Now: now, Today: civilDay(now.In(c.loc)), AgeBounds: bucketBounds,
-		SalesMonths: DSOMonths, DelayWindowDays: PaymentDelayWindowDays})
 	ok := 1.0
+	st, err := c.st.Stats(ctx, store.StatsOptions{Today: today, AgeBounds: bucketBounds})
+	var tr store.Trends
+	if err == nil {
+		tr, err = c.currentTrends(ctx, now, today)
+	}
 	if err != nil {
 		ok = 0
 		c.logger.Warn("metrics: cannot read store", slog.Any("err", err))
 	} else {
-		c.emit(ch, now, st)
+		c.emit(ch, now, today, st, tr)
 	}
 	ch <- prometheus.MustNewConstMetric(c.success, prometheus.GaugeValue, ok)
 	ch <- prometheus.MustNewConstMetric(c.duration, prometheus.GaugeValue, time.Since(start).Seconds())
 }
 
-func (c *StoreCollector) emit(ch chan<- prometheus.Metric, now time.Time, st store.Stats) {
+func (c *StoreCollector) trendsOptions(today time.Time) store.TrendsOptions {
+	return store.TrendsOptions{Today: today, SalesMonths: DSOMonths, CohortDays: CohortDays}
+}
+
+// currentTrends returns trends fresh enough, starting a background refresh
+// when the cached copy is stale. Only the very first read waits.
+func (c *StoreCollector) currentTrends(ctx context.Context, now, today time.Time) (store.Trends, error) {
+	if c.trendsMaxAge <= 0 {
+		return c.st.Trends(ctx, c.trendsOptions(today))
+	}
+	c.mu.Lock()
+	cached := c.trends
+	stale := cached == nil || !cached.day.Equal(today) || now.Sub(cached.at) >= c.trendsMaxAge
+	startRefresh := cached != nil && stale && !c.refreshing
+	if startRefresh {
+		c.refreshing = true
+	}
+	c.mu.Unlock()
+	if cached == nil {
+		t, err := c.st.Trends(ctx, c.trendsOptions(today))
+		if err != nil {
+			return t, err
+		}
+		c.mu.Lock()
+		c.trends = &cachedTrends{t: t, day: today, at: now}
+		c.mu.Unlock()
+		return t, nil
+	}
+	if startRefresh {
+		go func() {
+			rctx, cancel := context.WithTimeout(context.Background(), c.timeout*4)
+			defer cancel()
+			t, err := c.st.Trends(rctx, c.trendsOptions(today))
+			c.mu.Lock()
+			defer c.mu.Unlock()
+			c.refreshing = false
+			if err != nil {
+				c.logger.Warn("metrics: cannot refresh trends", slog.Any("err", err))
+				return
+			}
+			c.trends = &cachedTrends{t: t, day: today, at: now}
+		}()
+	}
+	return cached.t, nil
+}
+
+func (c *StoreCollector) emit(ch chan<- prometheus.Metric, now, today time.Time, st store.Stats, tr store.Trends) {
 	gauge := func(d *prometheus.Desc, v float64, labels ...string) {
 		ch <- prometheus.MustNewConstMetric(d, prometheus.GaugeValue, v, labels...)
 	}
@@ -167,19 +246,18 @@ func (c *StoreCollector) emit(ch chan<- prometheus.Metric, now time.Time, st sto
 			gauge(c.outstanding, f, cur, name)
 		}
 	}
-	for cur := range st.MonthlySales {
+	for cur := range tr.MonthlySales {
 		if _, ok := receivable[cur]; !ok {
 			receivable[cur] = decimal.Zero
 		}
 	}
-	today := civilDay(now.In(c.loc))
 	for cur, r := range receivable {
-		gauge(c.dso, DSO(r, st.MonthlySales[cur], today)*secondsPerDay, cur)
+		gauge(c.dso, DSO(r, tr.MonthlySales[cur], today)*secondsPerDay, cur)
 	}
 
-	gauge(c.delayCount, float64(st.PaymentDelay.Invoices))
-	if st.PaymentDelay.Invoices > 0 {
-		gauge(c.delayAvg, float64(st.PaymentDelay.SumDays)*secondsPerDay/float64(st.PaymentDelay.Invoices))
+	gauge(c.delayCount, float64(tr.PaymentDelay.Invoices))
+	if tr.PaymentDelay.Invoices > 0 {
+		gauge(c.delayAvg, float64(tr.PaymentDelay.SumDays)*secondsPerDay/float64(tr.PaymentDelay.Invoices))
 	}
 
 	for _, s := range []string{store.DraftHeld, store.DraftApproved, store.DraftSent, store.DraftCancelled, store.DraftSuperseded} {
@@ -194,26 +272,12 @@ func (c *StoreCollector) emit(ch chan<- prometheus.Metric, now time.Time, st sto
 		}
 	}
 
-	gauge(c.promises, float64(st.Promises.Kept), "kept")
-	gauge(c.promises, float64(st.Promises.Broken), "broken")
-	gauge(c.promises, float64(st.Promises.Pending), "pending")
+	gauge(c.promises, float64(tr.PromisesKept), "kept")
+	gauge(c.promises, float64(tr.PromisesBroken), "broken")
+	gauge(c.promises, float64(st.PromisesPending), "pending")
 
 	for stage, n := range st.RemindersSent {
 		counter(c.reminders, float64(n), stage)
-	}
-
-	replies := map[string]float64{}
-	for _, cl := range classify.Classes() {
-		replies[string(cl)] = 0
-	}
-	for class, n := range st.Replies {
-		if _, known := replies[class]; !known {
-			class = string(classify.Other)
-		}
-		replies[class] += float64(n)
-	}
-	for class, n := range replies {
-		counter(c.replies, n, class)
 	}
 }
 

@@ -11,11 +11,13 @@ package metrics
 import (
 	"log/slog"
 	"runtime"
+	"slices"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/relance/relance/internal/classify"
 	"github.com/relance/relance/internal/store"
 )
 
@@ -41,6 +43,7 @@ type Metrics struct {
 	LastSync         prometheus.Gauge // unix seconds of the last successful full sync
 	SMTPSent         prometheus.Counter
 	SMTPFailures     *prometheus.CounterVec // kind: temporary, permanent
+	Replies          *prometheus.CounterVec // class
 }
 
 // BuildInfo describes the running binary.
@@ -88,17 +91,33 @@ func New(st *store.Store, bi BuildInfo, now func() time.Time, loc *time.Location
 			Name: "relance_smtp_failures_total",
 			Help: "Failed SMTP submissions, by kind: temporary (retried later) or permanent (the draft is stopped and flagged).",
 		}, []string{"kind"}),
+		Replies: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "relance_replies_total",
+			Help: "Client replies read in the inbox and classified, by class.",
+		}, []string{"class"}),
 	}
-	reg.MustRegister(m.MessagesIngested, m.IMAPConnected, m.IMAPReconnects, m.LastSync, m.SMTPSent, m.SMTPFailures)
+	reg.MustRegister(m.MessagesIngested, m.IMAPConnected, m.IMAPReconnects, m.LastSync, m.SMTPSent, m.SMTPFailures, m.Replies)
 	for _, role := range FolderRoles {
 		m.MessagesIngested.WithLabelValues(role)
 	}
 	m.SMTPFailures.WithLabelValues(FailureTemporary)
 	m.SMTPFailures.WithLabelValues(FailurePermanent)
+	for _, c := range classify.Classes() {
+		m.Replies.WithLabelValues(string(c))
+	}
 	if st != nil {
-		reg.MustRegister(NewStoreCollector(st, now, loc, ScrapeTimeout, logger))
+		reg.MustRegister(NewStoreCollector(st, now, loc, ScrapeTimeout, logger).WithTrendsCache(TrendsMaxAge))
 	}
 	return m
+}
+
+// ReplyClassified counts a classified reply. A class outside the known set
+// counts as other, so the label set stays bounded.
+func (m *Metrics) ReplyClassified(class string) {
+	if !slices.Contains(classify.Classes(), classify.Class(class)) {
+		class = string(classify.Other)
+	}
+	m.Replies.WithLabelValues(class).Inc()
 }
 
 // FailureKind names an SMTP failure for relance_smtp_failures_total.

@@ -3,7 +3,6 @@ package metrics
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"flag"
 	"math"
 	"os"
@@ -62,7 +61,7 @@ func TestDSO(t *testing.T) {
 }
 
 // fixture fills a store with a small ledger around a month end, in several
-// currencies, with drafts, flags, promises, payments and replies. now is
+// currencies, with drafts, flags, promises and payments. now is
 // 1 March 2026 00:30 in Paris, still 28 February in UTC.
 func fixture(t testing.TB) (*store.Store, time.Time, *time.Location) {
 	t.Helper()
@@ -113,11 +112,7 @@ func fixture(t testing.TB) (*store.Store, time.Time, *time.Location) {
 			func() error { return tx.SetInvoiceState(ids["F-4"], store.StatePromised) }, // broken
 			func() error { return tx.SetPromise(ids["F-4"], day(2026, 2, 20)) },
 			func() error { return tx.SetInvoiceState(ids["F-8"], store.StatePromised) }, // kept
-			func() error {
-				_, err := tx.AddEvent(store.Event{Kind: "state_changed", InvoiceID: ids["F-8"], Actor: store.ActorDaemon,
-					Detail: json.RawMessage(`{"from":"open","to":"promised"}`)})
-				return err
-			},
+			func() error { return tx.SetPromise(ids["F-8"], day(2026, 2, 6)) },
 			func() error {
 				_, _, err := tx.RecordPayment(store.Payment{InvoiceID: ids["F-8"], Amount: decimal.RequireFromString("80"), PaidOn: day(2026, 2, 5), Source: "manual"}, store.ActorCLI)
 				return err
@@ -176,17 +171,6 @@ func fixture(t testing.TB) (*store.Store, time.Time, *time.Location) {
 	flagAt(now.Add(-10*time.Hour), "hardship", store.FlagAcknowledged, ids["F-5"])
 	flagAt(now.Add(-500*time.Hour), "triage", store.FlagResolved, 0)
 	flagAt(now.Add(-2*time.Hour), "broken_promise", store.FlagOpen, ids["F-4"])
-	upd(now, func(tx *store.Tx) error {
-		msgs := []struct{ role, class string }{{"inbox", "paid"}, {"inbox", "paid"}, {"inbox", "promise"},
-			{"inbox", "dispute"}, {"inbox", "not-a-class"}, {"sent", "invoice"}}
-		for i, m := range msgs {
-			if _, err := tx.AddMessage(store.Message{Folder: m.role, UIDValidity: 1, UID: uint32(i + 1), Role: m.role,
-				MessageID: "<m" + string(rune('a'+i)) + "@x>", Class: m.class}); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
 	return st, now, paris
 }
 
@@ -195,7 +179,7 @@ func fixture(t testing.TB) (*store.Store, time.Time, *time.Location) {
 var storeMetrics = []string{
 	"relance_invoices", "relance_outstanding_amount", "relance_dso_seconds", "relance_payment_delay_average_seconds",
 	"relance_payment_delay_invoices", "relance_drafts", "relance_drafts_oldest_held_age_seconds", "relance_flags_open",
-	"relance_flags_oldest_open_age_seconds", "relance_promises", "relance_reminders_sent_total", "relance_replies_total",
+	"relance_flags_oldest_open_age_seconds", "relance_promises", "relance_reminders_sent_total",
 	"relance_scrape_success",
 }
 
@@ -285,11 +269,6 @@ func TestStoreCollector(t *testing.T) {
 		{"relance_promises", map[string]string{"outcome": "pending"}, 1},
 		{"relance_reminders_sent_total", map[string]string{"stage": "friendly"}, 2},
 		{"relance_reminders_sent_total", map[string]string{"stage": "second"}, 1},
-		{"relance_replies_total", map[string]string{"class": "paid"}, 2},
-		{"relance_replies_total", map[string]string{"class": "promise"}, 1},
-		{"relance_replies_total", map[string]string{"class": "dispute"}, 1},
-		{"relance_replies_total", map[string]string{"class": "other"}, 1},
-		{"relance_replies_total", map[string]string{"class": "bounce"}, 0},
 		{"relance_scrape_success", nil, 1},
 	}
 	got := gather(t, c)
@@ -309,7 +288,6 @@ func TestStoreCollector(t *testing.T) {
 	}{
 		{"relance_flags_oldest_open_age_seconds", map[string]string{"kind": "hardship"}}, // acknowledged only
 		{"relance_flags_open", map[string]string{"kind": "triage"}},                      // resolved
-		{"relance_replies_total", map[string]string{"class": "invoice"}},                 // not a reply
 	} {
 		if _, ok := value(got, absent.name, absent.labels); ok {
 			t.Errorf("%s%v: present, want absent", absent.name, absent.labels)
@@ -367,6 +345,9 @@ func TestNewRegistry(t *testing.T) {
 	m.SMTPFailures.WithLabelValues(FailureKind(true)).Inc()
 	m.SMTPSent.Inc()
 	m.SMTPSent.Inc()
+	m.ReplyClassified("paid")
+	m.ReplyClassified("paid")
+	m.ReplyClassified("not-a-class")
 	want := `
 # HELP relance_smtp_failures_total Failed SMTP submissions, by kind: temporary (retried later) or permanent (the draft is stopped and flagged).
 # TYPE relance_smtp_failures_total counter
@@ -381,9 +362,20 @@ relance_messages_ingested_total{folder="drafts"} 0
 relance_messages_ingested_total{folder="extra"} 0
 relance_messages_ingested_total{folder="inbox"} 0
 relance_messages_ingested_total{folder="sent"} 0
+# HELP relance_replies_total Client replies read in the inbox and classified, by class.
+# TYPE relance_replies_total counter
+relance_replies_total{class="auto_reply"} 0
+relance_replies_total{class="bounce"} 0
+relance_replies_total{class="dispute"} 0
+relance_replies_total{class="grievance"} 0
+relance_replies_total{class="hardship"} 0
+relance_replies_total{class="info_request"} 0
+relance_replies_total{class="other"} 1
+relance_replies_total{class="paid"} 2
+relance_replies_total{class="promise"} 0
 `
 	if err := testutil.GatherAndCompare(m.Registry, strings.NewReader(want),
-		"relance_smtp_failures_total", "relance_smtp_sent_total", "relance_messages_ingested_total"); err != nil {
+		"relance_smtp_failures_total", "relance_smtp_sent_total", "relance_messages_ingested_total", "relance_replies_total"); err != nil {
 		t.Fatal(err)
 	}
 	problems, err := testutil.GatherAndLint(m.Registry)
@@ -401,15 +393,26 @@ relance_messages_ingested_total{folder="sent"} 0
 	}
 }
 
-// BenchmarkScrape measures one scrape of a store holding 100,000 invoices.
+// BenchmarkScrape measures one scrape of a store holding 100,000 invoices,
+// as the daemon serves it (trends from their cache).
 func BenchmarkScrape(b *testing.B) {
 	st, now := bigStore(b, 100_000)
-	c := NewStoreCollector(st, func() time.Time { return now }, time.UTC, 10*time.Second, nil)
+	c := NewStoreCollector(st, func() time.Time { return now }, time.UTC, 10*time.Second, nil).WithTrendsCache(TrendsMaxAge)
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(c)
 	for b.Loop() {
 		mfs, err := reg.Gather()
 		if err != nil || len(mfs) == 0 {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkTrends measures the background refresh of the slow figures.
+func BenchmarkTrends(b *testing.B) {
+	st, now := bigStore(b, 100_000)
+	for b.Loop() {
+		if _, err := st.Trends(context.Background(), store.TrendsOptions{Today: now, SalesMonths: DSOMonths, CohortDays: CohortDays}); err != nil {
 			b.Fatal(err)
 		}
 	}

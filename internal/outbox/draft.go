@@ -127,8 +127,7 @@ func (x *Outbox) renderData(ctx context.Context, now time.Time, c store.ChasingC
 	return data, ids, nil
 }
 
-// createDraft renders the reminder, holds it in the store and copies it to
-// the user's Drafts folder.
+// createDraft renders the reminder a decision asks for and holds it.
 func (x *Outbox) createDraft(ctx context.Context, now time.Time, c store.ChasingClient, d policy.Decision) error {
 	stage := d.Template
 	if stage == "" {
@@ -141,23 +140,14 @@ func (x *Outbox) createDraft(ctx context.Context, now time.Time, c store.Chasing
 	if len(ids) == 0 {
 		return nil
 	}
-	r, err := x.o.Renderer.Render(data)
-	if err != nil {
-		return fmt.Errorf("render %s: %w", stage, err)
-	}
-	if warnings := render.CalmCheckNames(r.Text, stage, data.Language, []string{c.Name}); len(warnings) > 0 {
-		// Our own templates must pass; a warning here is a template bug.
-		x.log.Warn("outbox: draft fails the calm check", slog.String("stage", stage), slog.Int("warnings", len(warnings)), slog.String("first", warnings[0].Message))
-	}
 	to := d.To
 	if len(to) == 0 {
 		to = c.Emails[:1]
 	}
-	msgID, err := newMessageID(x.o.From)
-	if err != nil {
-		return err
+	kind := "message"
+	if d.Action == policy.ActionFormalNotice {
+		kind = "formal_notice"
 	}
-	// Thread the reminder to the invoice mails it is about.
 	var refs []string
 	for _, inv := range c.Invoices {
 		for _, id := range ids {
@@ -166,21 +156,54 @@ func (x *Outbox) createDraft(ctx context.Context, now time.Time, c store.Chasing
 			}
 		}
 	}
+	return x.hold(ctx, now, heldDraft{clientID: c.ID, clientName: c.Name, to: to, cc: d.Cc, data: data, stageNumber: d.Stage,
+		kind: kind, invoiceIDs: ids, refs: refs, holdUntil: d.HoldUntil, requiresApproval: d.RequiresApproval || kind == "formal_notice"})
+}
+
+// heldDraft is everything hold needs to render and keep a draft.
+type heldDraft struct {
+	clientID         int64
+	clientName       string
+	to, cc           []string
+	data             render.Data
+	stageNumber      int
+	kind             string
+	invoiceIDs       []int64
+	refs             []string // Message-IDs of the mails it answers (the invoices)
+	holdUntil        time.Time
+	requiresApproval bool
+}
+
+// hold renders a draft, keeps it in the store until the end of its hold,
+// and copies it to the user's Drafts folder for review in their mail client.
+func (x *Outbox) hold(ctx context.Context, now time.Time, h heldDraft) error {
+	stage := h.data.Stage
+	r, err := x.o.Renderer.Render(h.data)
+	if err != nil {
+		return fmt.Errorf("render %s: %w", stage, err)
+	}
+	if warnings := render.CalmCheckNames(r.Text, stage, h.data.Language, h.data.Names()); len(warnings) > 0 {
+		// Our own templates must pass; a warning here is a template bug.
+		x.log.Warn("outbox: draft fails the calm check", slog.String("stage", stage), slog.Int("warnings", len(warnings)), slog.String("first", warnings[0].Message))
+	}
+	msgID, err := newMessageID(x.o.From)
+	if err != nil {
+		return err
+	}
 	inReplyTo := ""
-	if len(refs) > 0 {
-		inReplyTo = refs[0]
+	if len(h.refs) > 0 {
+		inReplyTo = h.refs[0]
 	}
-	kind := "message"
-	if d.Action == policy.ActionFormalNotice {
-		kind = "formal_notice"
+	holdUntil := h.holdUntil
+	if holdUntil.IsZero() {
+		holdUntil = x.o.Policy.HoldUntil(now)
 	}
-	hold := d.HoldUntil
-	if hold.IsZero() {
-		hold = x.o.Policy.HoldUntil(now)
+	if h.kind == "" {
+		h.kind = "message"
 	}
-	nd := store.NewDraft{ClientID: c.ID, Stage: stage, StageNumber: d.Stage, Kind: kind, To: to, Cc: d.Cc, Subject: r.Subject,
-		Body: r.Text, HTML: r.HTML, HoldUntil: hold, MessageID: msgID, InReplyTo: inReplyTo, References: refs,
-		RequiresApproval: d.RequiresApproval || kind == "formal_notice", InvoiceIDs: ids}
+	nd := store.NewDraft{ClientID: h.clientID, Stage: stage, StageNumber: h.stageNumber, Kind: h.kind, To: h.to, Cc: h.cc,
+		Subject: r.Subject, Body: r.Text, HTML: r.HTML, HoldUntil: holdUntil, MessageID: msgID, InReplyTo: inReplyTo,
+		References: h.refs, RequiresApproval: h.requiresApproval, InvoiceIDs: h.invoiceIDs}
 	var draftID int64
 	if err := x.o.Store.Update(ctx, now, func(tx *store.Tx) error {
 		var err error
@@ -189,8 +212,8 @@ func (x *Outbox) createDraft(ctx context.Context, now time.Time, c store.Chasing
 	}); err != nil {
 		return err
 	}
-	x.log.Info("draft held", slog.Int64("draft", draftID), slog.String("stage", stage), slog.String("client", c.Email),
-		slog.Time("hold_until", hold))
+	x.log.Info("draft held", slog.Int64("draft", draftID), slog.String("stage", stage), slog.Int64("client", h.clientID),
+		slog.Time("hold_until", holdUntil))
 	composed, err := compose(x.o.From, draftID, nd, now)
 	if err != nil {
 		return err
@@ -198,7 +221,7 @@ func (x *Outbox) createDraft(ctx context.Context, now time.Time, c store.Chasing
 	uid, err := x.o.Mailbox.Append(ctx, mailbox.RoleDrafts, composed.Raw, []string{`\Draft`}, now)
 	if err != nil {
 		// The draft is held in the store and reviewable on the web page; the
-		// IMAP copy is a convenience, retried on a later pass.
+		// IMAP copy is a convenience.
 		x.log.Warn("outbox: cannot copy draft to IMAP Drafts", slog.Int64("draft", draftID), slog.Any("err", err))
 		return nil
 	}

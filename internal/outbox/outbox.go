@@ -73,6 +73,8 @@ type Options struct {
 	// SaveSent appends sent reminders to Sent (false when the server files
 	// submitted mail itself).
 	SaveSent bool
+	// ThankYou drafts thanks when an invoice that was chased is paid.
+	ThankYou bool
 	// ApproveFlag is the IMAP flag that approves a draft from a mail client.
 	ApproveFlag string
 	Logger      *slog.Logger
@@ -127,6 +129,9 @@ func (x *Outbox) Pass(ctx context.Context, now time.Time) error {
 	if err := x.decide(ctx, now); err != nil {
 		errs = append(errs, err)
 	}
+	if err := x.courtesy(ctx, now); err != nil {
+		errs = append(errs, err)
+	}
 	if err := x.sendDue(ctx, now); err != nil {
 		errs = append(errs, err)
 	}
@@ -139,9 +144,6 @@ func (x *Outbox) reconcileDrafts(ctx context.Context, now time.Time) error {
 	if err != nil {
 		return err
 	}
-	if len(pending) == 0 {
-		return nil
-	}
 	infos, err := x.o.Mailbox.DraftsState(ctx)
 	if err != nil {
 		return fmt.Errorf("outbox: read Drafts: %w", err)
@@ -152,8 +154,12 @@ func (x *Outbox) reconcileDrafts(ctx context.Context, now time.Time) error {
 			byDraft[id] = append(byDraft[id], in)
 		}
 	}
+	isPending := map[int64]bool{}
 	for _, d := range pending {
-		if d.IMAPUID == 0 {
+		isPending[d.ID] = true
+		// No UID but a copy: the process stopped between the APPEND and
+		// recording its UID; the copy is adopted below.
+		if d.IMAPUID == 0 && len(byDraft[d.ID]) == 0 {
 			continue // never copied (dry-run or IMAP failure): nothing to reconcile
 		}
 		copies := byDraft[d.ID]
@@ -185,6 +191,34 @@ func (x *Outbox) reconcileDrafts(ctx context.Context, now time.Time) error {
 				return err
 			}
 			x.log.Info("draft approved from the mail client", slog.Int64("draft", d.ID))
+		}
+	}
+	return x.removeStaleCopies(ctx, byDraft, isPending)
+}
+
+// removeStaleCopies deletes Drafts copies of reminders already sent or
+// superseded. They survive when the process stops between the store's
+// commit and the copy's removal, or when the removal fails; a sent reminder
+// left among the drafts could be sent a second time by hand.
+func (x *Outbox) removeStaleCopies(ctx context.Context, byDraft map[int64][]mailbox.DraftInfo, isPending map[int64]bool) error {
+	for id, copies := range byDraft {
+		if isPending[id] {
+			continue
+		}
+		d, err := x.o.Store.DraftDetail(ctx, id)
+		if errors.Is(err, store.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if d.Status != store.DraftSent && d.Status != store.DraftSuperseded {
+			continue
+		}
+		for _, c := range copies {
+			if err := x.o.Mailbox.Delete(ctx, mailbox.RoleDrafts, c.UID); err != nil {
+				x.log.Warn("outbox: cannot remove a stale draft copy from IMAP Drafts", slog.Int64("draft", id), slog.Any("err", err))
+			}
 		}
 	}
 	return nil

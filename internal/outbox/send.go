@@ -64,6 +64,9 @@ func (x *Outbox) consider(ctx context.Context, now time.Time, d store.DraftDetai
 	if d.SendAttempts > 0 && d.LastError != "" && now.Before(d.LastAttemptAt.Add(retryDelay(d.SendAttempts))) {
 		return nil
 	}
+	if isCourtesy(d.Stage) {
+		return x.considerCourtesy(ctx, now, d, c)
+	}
 	ds := policy.DraftState{ID: strconv.FormatInt(d.ID, 10), Kind: policy.StageKind(d.Kind), Stage: d.StageNumber,
 		CreatedAt: d.CreatedAt, HoldUntil: d.HoldUntil, Status: policy.DraftStatus(d.Status)}
 	for _, id := range d.InvoiceIDs {
@@ -94,12 +97,18 @@ func (x *Outbox) supersede(ctx context.Context, now time.Time, d store.DraftDeta
 		return err
 	}
 	x.log.Info("draft superseded", slog.Int64("draft", d.ID), slog.String("reason", reason.Code()))
-	if d.IMAPUID != 0 {
-		if err := x.o.Mailbox.Delete(ctx, mailbox.RoleDrafts, d.IMAPUID); err != nil {
-			x.log.Warn("outbox: cannot remove superseded draft from IMAP", slog.Int64("draft", d.ID), slog.Any("err", err))
-		}
-	}
+	x.deleteDraftCopy(ctx, d)
 	return nil
+}
+
+// deleteDraftCopy removes a retired draft's copy from IMAP Drafts.
+func (x *Outbox) deleteDraftCopy(ctx context.Context, d store.DraftDetail) {
+	if d.IMAPUID == 0 {
+		return
+	}
+	if err := x.o.Mailbox.Delete(ctx, mailbox.RoleDrafts, d.IMAPUID); err != nil {
+		x.log.Warn("outbox: cannot remove retired draft from IMAP", slog.Int64("draft", d.ID), slog.Any("err", err))
+	}
 }
 
 // send submits one draft. The order makes every crash recognisable:

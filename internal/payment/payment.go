@@ -13,6 +13,7 @@ package payment
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"strconv"
 	"strings"
 	"time"
 
@@ -74,29 +75,7 @@ func lineRef(prefix string, seen map[string]int, parts ...string) string {
 	sum := hex.EncodeToString(h.Sum(nil))[:24]
 	seen[sum]++
 	if n := seen[sum]; n > 1 {
-		return prefix + sum + "#" + itoa(n)
+		return prefix + sum + "#" + strconv.Itoa(n)
 	}
 	return prefix + sum
-}
-
-func itoa(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	var b [20]byte
-	i := len(b)
-	neg := n < 0
-	if neg {
-		n = -n
-	}
-	for n > 0 {
-		i--
-		b[i] = byte('0' + n%10)
-		n /= 10
-	}
-	if neg {
-		i--
-		b[i] = '-'
-	}
-	return string(b[i:])
 }

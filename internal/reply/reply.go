@@ -284,9 +284,13 @@ func splitSignature(lines []string) (body, sig []string) {
 		norm[i] = normLine(l)
 	}
 	cut := len(lines)
+	seen := false // some content above line i: computed once, not per line
 	for i, n := range norm {
+		if i > 0 && norm[i-1] != "" {
+			seen = true
+		}
 		switch {
-		case sigDelim.MatchString(n) && strings.TrimSpace(lines[i]) != "" && hasContent(norm[:i]):
+		case sigDelim.MatchString(n) && strings.TrimSpace(lines[i]) != "" && seen:
 			cut = i
 		case isMobileSig(n):
 			cut = i

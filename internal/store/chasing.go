@@ -430,3 +430,49 @@ func (t *Tx) NoteSendError(id int64, errText string) error {
 	}
 	return nil
 }
+
+// PaidAfterChasing lists invoices paid after at least one reminder that have
+// no thank-you draft yet.
+func (s *Store) PaidAfterChasing(ctx context.Context) ([]Invoice, error) {
+	rows, err := s.db.QueryContext(ctx, invoiceSelect+` WHERE i.kind = 'invoice' AND i.state = 'paid' AND i.last_stage > 0
+		AND NOT EXISTS (SELECT 1 FROM draft_invoices di JOIN drafts d ON d.id = di.draft_id WHERE di.invoice_id = i.id AND d.stage = 'thank_you')
+		ORDER BY i.id`)
+	if err != nil {
+		return nil, fmt.Errorf("store: paid after chasing: %w", err)
+	}
+	defer rows.Close()
+	var out []Invoice
+	for rows.Next() {
+		inv, err := scanInvoice(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: paid after chasing: %w", err)
+		}
+		out = append(out, inv)
+	}
+	return out, rows.Err()
+}
+
+// CountDrafts counts the drafts of this stage about the invoice (any status).
+func (s *Store) CountDrafts(ctx context.Context, invoiceID int64, stage string) (int, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM drafts d JOIN draft_invoices di ON di.draft_id = d.id
+		WHERE di.invoice_id = ? AND d.stage = ?`, invoiceID, stage).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("store: count %s drafts of invoice %d: %w", stage, invoiceID, err)
+	}
+	return n, nil
+}
+
+// InvoiceClient returns the client of an invoice with all its addresses.
+func (s *Store) InvoiceClient(ctx context.Context, invoiceID int64) (Client, []string, error) {
+	var c Client
+	err := s.db.QueryRowContext(ctx, `SELECT c.id, c.name, c.email, c.domain, c.language FROM invoices i JOIN clients c ON c.id = i.client_id
+		WHERE i.id = ?`, invoiceID).Scan(&c.ID, &c.Name, &c.Email, &c.Domain, &c.Language)
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, nil, fmt.Errorf("store: invoice %d: %w", invoiceID, ErrNotFound)
+	}
+	if err != nil {
+		return c, nil, fmt.Errorf("store: client of invoice %d: %w", invoiceID, err)
+	}
+	return c, []string{c.Email}, nil
+}

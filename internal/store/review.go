@@ -1,14 +1,15 @@
 package store
 
 import (
-	"database/sql"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
 )
@@ -80,6 +81,29 @@ func bucketRange(bucket string, today time.Time) (from, to string, ok bool) {
 		return "", day(91), true
 	}
 	return "", "", false
+}
+
+// bucketBounds classifies due dates as text ("YYYY-MM-DD" sorts like the
+// date), which keeps the totals scan free of date parsing.
+type bucketBounds struct{ today, d30, d60, d90 string }
+
+func newBucketBounds(today time.Time) bucketBounds {
+	day := func(n int) string { return today.AddDate(0, 0, -n).Format(dateLayout) }
+	return bucketBounds{today: day(0), d30: day(30), d60: day(60), d90: day(90)}
+}
+
+func (b bucketBounds) bucket(due string) string {
+	switch {
+	case due == "" || due >= b.today:
+		return BucketCurrent
+	case due >= b.d30:
+		return Bucket1to30
+	case due >= b.d60:
+		return Bucket31to60
+	case due >= b.d90:
+		return Bucket61to90
+	}
+	return Bucket90Plus
 }
 
 // settledStates are the states in which an invoice is no longer owed.
@@ -240,6 +264,7 @@ func (s *Store) Aging(ctx context.Context, f AgingFilter) (AgingReport, error) {
 		return rep, fmt.Errorf("store: aging: %w", err)
 	}
 	totals := map[string]*AgingTotal{}
+	bounds := newBucketBounds(f.Today)
 	for rows.Next() {
 		var cur, bal, due, state string
 		if err := rows.Scan(&cur, &bal, &due, &state); err != nil {
@@ -247,11 +272,7 @@ func (s *Store) Aging(ctx context.Context, f AgingFilter) (AgingReport, error) {
 			return rep, fmt.Errorf("store: aging: %w", err)
 		}
 		settled := IsSettled(state)
-		var dueT time.Time
-		if due != "" {
-			dueT, _ = time.Parse(dateLayout, due)
-		}
-		bucket, _ := BucketOf(dueT, f.Today)
+		bucket := bounds.bucket(due)
 		if (!settled || f.Settled) && (f.Bucket == "" || f.Bucket == bucket) {
 			rep.Matched++
 		}
@@ -420,7 +441,32 @@ func (s *Store) ClientHistory(ctx context.Context, clientID int64, limit int) ([
 // FlagDetail is a flag with the mail that raised it.
 type FlagDetail struct {
 	Flag
-	Message Message // zero when the flag was not raised by a mail
+	Message   Message // zero when the flag was not raised by a mail
+	FromName  string  // the sender's display name, when recorded
+	ReplyText string  // the stripped reply, when recorded
+}
+
+// maxReplyText bounds the stored reply: the page needs the client's words,
+// not a forwarded archive.
+const maxReplyText = 64 << 10
+
+// SetMessageText keeps the sender's display name and the stripped text of a
+// reply, for the review page to show a flag's evidence in context.
+func (t *Tx) SetMessageText(id int64, fromName, text string) error {
+	text = strings.ToValidUTF8(text, "\uFFFD")
+	if len(text) > maxReplyText {
+		cut := maxReplyText
+		for cut > 0 && !utf8.RuneStart(text[cut]) {
+			cut--
+		}
+		text = text[:cut]
+	}
+	_, err := t.tx.ExecContext(t.ctx, `UPDATE messages SET from_name = ?, body_text = ? WHERE id = ?`,
+		strings.ToValidUTF8(fromName, "\uFFFD"), text, id)
+	if err != nil {
+		return fmt.Errorf("store: keep text of message %d: %w", id, err)
+	}
+	return nil
 }
 
 // Flag loads one flag with its message.
@@ -431,13 +477,13 @@ func (s *Store) Flag(ctx context.Context, id int64) (FlagDetail, error) {
 	err := s.db.QueryRowContext(ctx, `SELECT f.id, f.kind, COALESCE(f.invoice_id, 0), COALESCE(i.number, ''), COALESCE(c.id, 0),
 		COALESCE(c.name, ''), COALESCE(c.email, ''), COALESCE(f.message_id, 0), f.evidence, f.status, f.resolution,
 		f.created_at, f.resolved_at, COALESCE(m.folder, ''), COALESCE(m.from_addr, ''), COALESCE(m.subject, ''), m.date,
-		COALESCE(m.class, ''), COALESCE(m.message_id, '')
+		COALESCE(m.class, ''), COALESCE(m.message_id, ''), COALESCE(m.from_name, ''), COALESCE(m.body_text, '')
 		FROM flags f LEFT JOIN invoices i ON i.id = f.invoice_id
 		LEFT JOIN clients c ON c.id = COALESCE(f.client_id, i.client_id)
 		LEFT JOIN messages m ON m.id = f.message_id WHERE f.id = ?`, id).Scan(
 		&f.ID, &f.Kind, &f.InvoiceID, &f.InvoiceNum, &f.ClientID, &f.ClientName, &f.ClientEmail, &f.MessageID, &ev,
 		&f.Status, &f.Resolution, &created, &resolved, &f.Message.Folder, &f.Message.From, &f.Message.Subject, &mdate,
-		&f.Message.Class, &f.Message.MessageID)
+		&f.Message.Class, &f.Message.MessageID, &f.FromName, &f.ReplyText)
 	if errors.Is(err, sql.ErrNoRows) {
 		return f, fmt.Errorf("store: flag %d: %w", id, ErrNotFound)
 	}
@@ -607,4 +653,41 @@ func (t *Tx) ReviseDraft(id int64, subject, body, actor string) error {
 		return t.SetDraftStatus(id, DraftHeld, actor, "edited after approval")
 	}
 	return nil
+}
+
+// FlagsOfInvoice lists the flags raised about an invoice, newest first.
+func (s *Store) FlagsOfInvoice(ctx context.Context, invoiceID int64) ([]Flag, error) {
+	all, err := s.flagsWhere(ctx, `f.invoice_id = ?`, invoiceID)
+	if err != nil {
+		return nil, fmt.Errorf("store: flags of invoice %d: %w", invoiceID, err)
+	}
+	return all, nil
+}
+
+func (s *Store) flagsWhere(ctx context.Context, cond string, args ...any) ([]Flag, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT f.id, f.kind, COALESCE(f.invoice_id, 0), COALESCE(i.number, ''), COALESCE(c.id, 0),
+		COALESCE(c.name, ''), COALESCE(c.email, ''), COALESCE(f.message_id, 0), f.evidence, f.status, f.resolution,
+		f.created_at, f.resolved_at
+		FROM flags f LEFT JOIN invoices i ON i.id = f.invoice_id LEFT JOIN clients c ON c.id = COALESCE(f.client_id, i.client_id)
+		WHERE `+cond+` ORDER BY f.id DESC`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Flag
+	for rows.Next() {
+		var f Flag
+		var ev string
+		var created, resolved sql.NullString
+		if err := rows.Scan(&f.ID, &f.Kind, &f.InvoiceID, &f.InvoiceNum, &f.ClientID, &f.ClientName, &f.ClientEmail,
+			&f.MessageID, &ev, &f.Status, &f.Resolution, &created, &resolved); err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal([]byte(ev), &f.Evidence); err != nil {
+			f.Evidence = []string{ev}
+		}
+		f.CreatedAt, f.ResolvedAt = parseTS(created), parseTS(resolved)
+		out = append(out, f)
+	}
+	return out, rows.Err()
 }

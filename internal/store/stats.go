@@ -12,50 +12,47 @@ import (
 
 // StatsOptions says how Stats summarises the store.
 type StatsOptions struct {
-	// Now is the instant ages are measured from.
-	Now time.Time
 	// Today is the business's calendar day (only its date is used): days
-	// past due and months of sales are counted in the business's calendar,
-	// not in UTC.
+	// past due are counted in the business's calendar, not in UTC.
 	Today time.Time
 	// AgeBounds are the inclusive upper bounds, in days past due, of every
 	// age band but the last (e.g. 0, 30, 60, 90: not yet due, 1–30, 31–60,
 	// 61–90, over 90). An invoice without a due date is in the first band.
 	AgeBounds []int
+}
+
+// TrendsOptions says how Trends summarises the store.
+type TrendsOptions struct {
+	// Today is the business's calendar day (only its date is used).
+	Today time.Time
 	// SalesMonths is how many calendar months of invoiced sales are summed
 	// (the current month, to date, included).
 	SalesMonths int
-	// DelayWindowDays limits the payment delay to invoices paid in the last
-	// that many days.
-	DelayWindowDays int
+	// CohortDays bounds the payment delay and the promise outcomes to
+	// invoices due in the last that many days.
+	CohortDays int
 }
 
 // Stats is a consistent snapshot of aggregate figures, read in one
-// transaction. Amounts are exact.
+// transaction. Amounts are exact to the millionth.
 type Stats struct {
 	InvoicesByState map[string]int
 	// Outstanding holds the unpaid balance of invoices still expected to be
 	// paid (not paid, cancelled or written off; credit notes excluded), by
 	// currency and age band. Only non-zero groups are listed.
-	Outstanding []AgedBalance
-	// MonthlySales lists, per currency, the amounts invoiced in each
-	// calendar month: index 0 is the current month up to Today, 1 the month
-	// before, and so on (SalesMonths entries). Cancelled invoices and credit
-	// notes are not sales.
-	MonthlySales map[string][]decimal.Decimal
-	// PaymentDelay is over invoices paid within the delay window.
-	PaymentDelay   PaymentDelay
+	Outstanding    []AgedBalance
 	DraftsByStatus map[string]int
 	// OldestHeld is when the oldest draft still held was created (zero
 	// when none is held).
 	OldestHeld time.Time
 	// Flags counts unresolved flags by kind.
-	Flags    []FlagStat
-	Promises PromiseStats
+	Flags []FlagStat
+	// PromisesPending counts invoices with a promise of payment (a
+	// promised date, or the promised state) still expected and without a
+	// broken-promise flag.
+	PromisesPending int
 	// RemindersSent counts sent drafts by ladder stage.
 	RemindersSent map[string]int
-	// Replies counts messages read in the inbox by class.
-	Replies map[string]int
 }
 
 // AgedBalance is the outstanding balance of one currency in one age band.
@@ -82,37 +79,49 @@ type FlagStat struct {
 	OldestOpen time.Time
 }
 
-// PromiseStats classifies invoices that were ever promised: kept (paid
-// without a broken-promise flag), broken (a broken_promise flag was raised)
-// and pending (still expected, no broken-promise flag yet).
-type PromiseStats struct {
-	Kept, Broken, Pending int
+// Trends are the slower-moving figures over months of history: sales per
+// month, payment delay and promise outcomes. Reading them costs in
+// proportion to a year of invoices, so callers refresh them less often than
+// Stats.
+type Trends struct {
+	// MonthlySales lists, per currency, the amounts invoiced in each
+	// calendar month: index 0 is the current month up to Today, 1 the month
+	// before, and so on (SalesMonths entries). Cancelled invoices and credit
+	// notes are not sales.
+	MonthlySales map[string][]decimal.Decimal
+	// PaymentDelay is over the paid invoices of the cohort.
+	PaymentDelay PaymentDelay
+	// PromisesKept counts paid invoices of the cohort that had a promised
+	// date and no broken-promise flag; PromisesBroken, invoices of the
+	// cohort with a broken-promise flag.
+	PromisesKept, PromisesBroken int
 }
 
-// microUnits is an SQL expression giving a decimal text column as an exact
-// integer count of millionths. Amounts are stored as plain decimal text
-// ("-1234.5", never with an exponent), so splitting on the point is exact,
-// and summing integers in SQL avoids both floating point and reading every
-// row into Go.
+// microUnits is an SQL expression giving a decimal text column as an
+// integer count of millionths. Going through a double is exact for amounts
+// below a thousand million with at most six decimals (the rounding error
+// stays far below half a millionth), and summing integers keeps totals
+// exact, while being much cheaper than parsing the text in SQL.
 func microUnits(col string) string {
-	abs := "ltrim(" + col + ", '-')"
-	return strings.NewReplacer("ABS", abs, "COL", col).Replace(`(CASE WHEN COL LIKE '-%' THEN -1 ELSE 1 END * (
-		CASE WHEN instr(ABS, '.') > 0
-			THEN CAST(substr(ABS, 1, instr(ABS, '.') - 1) AS INTEGER) * 1000000
-				+ CAST(substr(substr(ABS, instr(ABS, '.') + 1) || '000000', 1, 6) AS INTEGER)
-			ELSE CAST(ABS AS INTEGER) * 1000000 END))`)
+	return `CAST(round(CAST(` + col + ` AS REAL) * 1000000) AS INTEGER)`
 }
 
 func fromMicro(n int64) decimal.Decimal { return decimal.New(n, -6) }
 
-// Stats computes the figures metrics export, with aggregate queries only, so
-// that a scrape stays fast however many invoices the store holds.
+// openStates are the states in which money is still expected; listing them
+// (rather than excluding the others) lets SQLite seek the state index, so
+// the cost follows the open invoices, not the whole history.
+const openStates = `('open', 'promised', 'paid_claimed', 'disputed', 'on_hold', 'plan')`
+
+// allStates lets a range on due_date use the (state, due_date) index.
+const allStates = `('open', 'promised', 'paid_claimed', 'paid', 'disputed', 'on_hold', 'plan', 'cancelled', 'written_off')`
+
+// Stats computes the figures metrics export with aggregate queries that
+// read only what they need through indexes (open invoices, recent due dates,
+// drafts and flags by status), so that a scrape stays fast on a store
+// holding years of paid invoices.
 func (s *Store) Stats(ctx context.Context, o StatsOptions) (Stats, error) {
-	if o.SalesMonths <= 0 {
-		o.SalesMonths = 1
-	}
-	st := Stats{InvoicesByState: map[string]int{}, MonthlySales: map[string][]decimal.Decimal{},
-		DraftsByStatus: map[string]int{}, RemindersSent: map[string]int{}, Replies: map[string]int{}}
+	st := Stats{InvoicesByState: map[string]int{}, DraftsByStatus: map[string]int{}, RemindersSent: map[string]int{}}
 	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return st, fmt.Errorf("store: stats: %w", err)
@@ -124,15 +133,31 @@ func (s *Store) Stats(ctx context.Context, o StatsOptions) (Stats, error) {
 		run  func() error
 	}{
 		{"invoices by state", func() error {
-			return queryRows(ctx, tx, `SELECT state, COUNT(*) FROM invoices GROUP BY state`, nil, func(r *sql.Rows) error {
-				var state string
+			// Paid invoices are most of a long history: they are the total
+			// (a b-tree count, no scan) minus every other state, each
+			// counted on its own range of the state index.
+			var total int
+			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM invoices`).Scan(&total); err != nil {
+				return err
+			}
+			others := 0
+			for _, state := range States {
+				if state == StatePaid {
+					continue
+				}
 				var n int
-				if err := r.Scan(&state, &n); err != nil {
+				if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM invoices WHERE state = ?`, state).Scan(&n); err != nil {
 					return err
 				}
-				st.InvoicesByState[state] = n
-				return nil
-			})
+				if n > 0 {
+					st.InvoicesByState[state] = n
+				}
+				others += n
+			}
+			if total > others {
+				st.InvoicesByState[StatePaid] = total - others
+			}
+			return nil
 		}},
 		{"outstanding", func() error {
 			q, args := outstandingQuery(today, o.AgeBounds)
@@ -147,12 +172,88 @@ func (s *Store) Stats(ctx context.Context, o StatsOptions) (Stats, error) {
 				return nil
 			})
 		}},
+		{"drafts", func() error {
+			return queryRows(ctx, tx, `SELECT status, COUNT(*), MIN(created_at) FROM drafts GROUP BY status`, nil, func(r *sql.Rows) error {
+				var status string
+				var n int
+				var oldest sql.NullString
+				if err := r.Scan(&status, &n, &oldest); err != nil {
+					return err
+				}
+				st.DraftsByStatus[status] = n
+				if status == DraftHeld {
+					st.OldestHeld = parseTS(oldest)
+				}
+				return nil
+			})
+		}},
+		{"flags", func() error {
+			q := `SELECT kind, COUNT(*), MIN(CASE WHEN status = 'open' THEN created_at END) FROM flags
+				WHERE status IN ('open', 'acknowledged') GROUP BY kind ORDER BY kind`
+			return queryRows(ctx, tx, q, nil, func(r *sql.Rows) error {
+				var f FlagStat
+				var oldest sql.NullString
+				if err := r.Scan(&f.Kind, &f.Unresolved, &oldest); err != nil {
+					return err
+				}
+				f.OldestOpen = parseTS(oldest)
+				st.Flags = append(st.Flags, f)
+				return nil
+			})
+		}},
+		{"pending promises", func() error {
+			q := `SELECT COUNT(*) FROM invoices i WHERE i.state IN ` + openStates + `
+					AND (i.promise_date IS NOT NULL OR i.state = 'promised')
+					AND i.id NOT IN (SELECT invoice_id FROM flags WHERE kind = 'broken_promise' AND invoice_id IS NOT NULL)`
+			return tx.QueryRowContext(ctx, q).Scan(&st.PromisesPending)
+		}},
+		{"reminders sent", func() error {
+			return queryRows(ctx, tx, `SELECT stage, COUNT(*) FROM drafts WHERE status = 'sent' GROUP BY stage`, nil, func(r *sql.Rows) error {
+				var stage string
+				var n int
+				if err := r.Scan(&stage, &n); err != nil {
+					return err
+				}
+				st.RemindersSent[stage] = n
+				return nil
+			})
+		}},
+	}
+	for _, step := range steps {
+		if err := step.run(); err != nil {
+			return st, fmt.Errorf("store: stats: %s: %w", step.name, err)
+		}
+	}
+	return st, nil
+}
+
+// Trends computes the slower-moving figures, in one read transaction.
+func (s *Store) Trends(ctx context.Context, o TrendsOptions) (Trends, error) {
+	if o.SalesMonths <= 0 {
+		o.SalesMonths = 1
+	}
+	st := Trends{MonthlySales: map[string][]decimal.Decimal{}}
+	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return st, fmt.Errorf("store: trends: %w", err)
+	}
+	defer tx.Rollback()
+	today := o.Today.Format(dateLayout)
+	cohortFrom := o.Today.AddDate(0, 0, -o.CohortDays).Format(dateLayout)
+	salesFrom := time.Date(o.Today.Year(), o.Today.Month()-time.Month(o.SalesMonths-1), 1, 0, 0, 0, 0, time.UTC).Format(dateLayout)
+	steps := []struct {
+		name string
+		run  func() error
+	}{
 		{"monthly sales", func() error {
-			first := time.Date(o.Today.Year(), o.Today.Month()-time.Month(o.SalesMonths-1), 1, 0, 0, 0, 0, time.UTC)
+			// An invoice is due on or after its issue date, so the ones
+			// issued in the window are among those due since its start
+			// (or without a due date), which the state index finds.
 			q := `SELECT currency, substr(issue_date, 1, 7), SUM(` + microUnits("amount") + `) FROM invoices
-				WHERE kind = 'invoice' AND state <> 'cancelled' AND issue_date >= ? AND issue_date <= ?
+				WHERE (state IN ` + allStates + ` AND due_date >= ? OR due_date IS NULL)
+					AND kind = 'invoice' AND state <> 'cancelled' AND issue_date >= ? AND issue_date <= ?
 				GROUP BY 1, 2`
-			return queryRows(ctx, tx, q, []any{first.Format(dateLayout), today}, func(r *sql.Rows) error {
+			return queryRows(ctx, tx, q, []any{salesFrom, salesFrom, today}, func(r *sql.Rows) error {
 				var cur, month string
 				var micro int64
 				if err := r.Scan(&cur, &month, &micro); err != nil {
@@ -176,95 +277,31 @@ func (s *Store) Stats(ctx context.Context, o StatsOptions) (Stats, error) {
 			})
 		}},
 		{"payment delay", func() error {
-			from := o.Today.AddDate(0, 0, -o.DelayWindowDays).Format(dateLayout)
-			// Payment rows are the reference; an invoice marked paid
-			// without one counts from its invoice_paid event.
-			q := `WITH settled(invoice_id, paid_on) AS (
-					SELECT invoice_id, MAX(paid_on) FROM payments WHERE invoice_id IS NOT NULL GROUP BY invoice_id
-					UNION ALL
-					SELECT e.invoice_id, substr(MAX(e.at), 1, 10) FROM events e
-					WHERE e.kind = 'invoice_paid' AND e.invoice_id IS NOT NULL
-						AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.invoice_id = e.invoice_id)
-					GROUP BY e.invoice_id)
-				SELECT COUNT(*), COALESCE(SUM(CAST(julianday(s.paid_on) - julianday(i.due_date) AS INTEGER)), 0)
-				FROM settled s JOIN invoices i ON i.id = s.invoice_id
-				WHERE i.state = 'paid' AND i.kind = 'invoice' AND i.due_date IS NOT NULL
-					AND s.paid_on >= ? AND s.paid_on <= ?`
-			return tx.QueryRowContext(ctx, q, from, today).Scan(&st.PaymentDelay.Invoices, &st.PaymentDelay.SumDays)
+			// The last payment settles the invoice; an invoice marked paid
+			// without a payment row counts from its invoice_paid event.
+			q := `WITH settled AS MATERIALIZED (
+					SELECT i.due_date, COALESCE(
+						(SELECT MAX(p.paid_on) FROM payments p WHERE p.invoice_id = i.id),
+						(SELECT substr(MAX(e.at), 1, 10) FROM events e WHERE e.invoice_id = i.id AND e.kind = 'invoice_paid')) AS paid_on
+					FROM invoices i
+					WHERE i.state = 'paid' AND i.due_date >= ? AND i.due_date <= ? AND i.kind = 'invoice')
+				SELECT COUNT(*), COALESCE(SUM(CAST(julianday(paid_on) - julianday(due_date) AS INTEGER)), 0)
+				FROM settled WHERE paid_on IS NOT NULL`
+			return tx.QueryRowContext(ctx, q, cohortFrom, today).Scan(&st.PaymentDelay.Invoices, &st.PaymentDelay.SumDays)
 		}},
-		{"drafts", func() error {
-			return queryRows(ctx, tx, `SELECT status, COUNT(*), MIN(created_at) FROM drafts GROUP BY status`, nil, func(r *sql.Rows) error {
-				var status string
-				var n int
-				var oldest sql.NullString
-				if err := r.Scan(&status, &n, &oldest); err != nil {
-					return err
-				}
-				st.DraftsByStatus[status] = n
-				if status == DraftHeld {
-					st.OldestHeld = parseTS(oldest)
-				}
-				return nil
-			})
-		}},
-		{"flags", func() error {
-			q := `SELECT kind, COUNT(*), MIN(CASE WHEN status = 'open' THEN created_at END) FROM flags
-				WHERE status <> 'resolved' GROUP BY kind ORDER BY kind`
-			return queryRows(ctx, tx, q, nil, func(r *sql.Rows) error {
-				var f FlagStat
-				var oldest sql.NullString
-				if err := r.Scan(&f.Kind, &f.Unresolved, &oldest); err != nil {
-					return err
-				}
-				f.OldestOpen = parseTS(oldest)
-				st.Flags = append(st.Flags, f)
-				return nil
-			})
-		}},
-		{"promises", func() error {
-			// A promise leaves a promise date, the promised state, or a
-			// state change to it in the log (a promise without a date).
-			q := `WITH promised(invoice_id) AS (
-					SELECT id FROM invoices WHERE promise_date IS NOT NULL OR state = 'promised'
-					UNION
-					SELECT invoice_id FROM events WHERE kind = 'state_changed' AND invoice_id IS NOT NULL
-						AND json_valid(detail) AND json_extract(detail, '$.to') = 'promised'),
-				broken(invoice_id) AS (
+		{"promise outcomes", func() error {
+			q := `WITH broken(invoice_id) AS (
 					SELECT DISTINCT invoice_id FROM flags WHERE kind = 'broken_promise' AND invoice_id IS NOT NULL)
 				SELECT
-					COALESCE(SUM(b.invoice_id IS NULL AND i.state = 'paid'), 0),
-					COALESCE(SUM(b.invoice_id IS NOT NULL), 0),
-					COALESCE(SUM(b.invoice_id IS NULL AND i.state NOT IN ('paid', 'cancelled', 'written_off')), 0)
-				FROM promised p JOIN invoices i ON i.id = p.invoice_id
-				LEFT JOIN broken b ON b.invoice_id = p.invoice_id`
-			return tx.QueryRowContext(ctx, q).Scan(&st.Promises.Kept, &st.Promises.Broken, &st.Promises.Pending)
-		}},
-		{"reminders sent", func() error {
-			return queryRows(ctx, tx, `SELECT stage, COUNT(*) FROM drafts WHERE status = 'sent' GROUP BY stage`, nil, func(r *sql.Rows) error {
-				var stage string
-				var n int
-				if err := r.Scan(&stage, &n); err != nil {
-					return err
-				}
-				st.RemindersSent[stage] = n
-				return nil
-			})
-		}},
-		{"replies", func() error {
-			return queryRows(ctx, tx, `SELECT class, COUNT(*) FROM messages WHERE role = 'inbox' GROUP BY class`, nil, func(r *sql.Rows) error {
-				var class string
-				var n int
-				if err := r.Scan(&class, &n); err != nil {
-					return err
-				}
-				st.Replies[class] = n
-				return nil
-			})
+					(SELECT COUNT(*) FROM invoices i WHERE i.state = 'paid' AND i.due_date >= ? AND i.due_date <= ?
+						AND i.promise_date IS NOT NULL AND i.id NOT IN broken),
+					(SELECT COUNT(*) FROM broken b JOIN invoices i ON i.id = b.invoice_id WHERE i.due_date >= ? AND i.due_date <= ?)`
+			return tx.QueryRowContext(ctx, q, cohortFrom, today, cohortFrom, today).Scan(&st.PromisesKept, &st.PromisesBroken)
 		}},
 	}
 	for _, step := range steps {
 		if err := step.run(); err != nil {
-			return st, fmt.Errorf("store: stats: %s: %w", step.name, err)
+			return st, fmt.Errorf("store: trends: %s: %w", step.name, err)
 		}
 	}
 	return st, nil
@@ -282,7 +319,7 @@ func outstandingQuery(today string, bounds []int) (string, []any) {
 	fmt.Fprintf(&band, ` ELSE %d END`, len(bounds))
 	q := `SELECT currency, ` + band.String() + ` AS band, SUM(micro) FROM (
 			SELECT currency, julianday(?) - julianday(due_date) AS days, ` + microUnits("balance") + ` AS micro
-			FROM invoices WHERE kind = 'invoice' AND state NOT IN ('paid', 'cancelled', 'written_off'))
+			FROM invoices WHERE state IN ` + openStates + ` AND kind = 'invoice')
 		WHERE micro > 0
 		GROUP BY currency, band ORDER BY currency, band`
 	return q, []any{today}

@@ -23,7 +23,7 @@ func TestMicroUnits(t *testing.T) {
 		{"1234.56", 1_234_560_000},
 		{"-5.5", -5_500_000},
 		{"-0.25", -250_000},
-		{"12.3456789", 12_345_678}, // beyond millionths is dropped
+		{"12.3456789", 12_345_679}, // beyond millionths is rounded
 		{"999999999.99", 999_999_999_990_000},
 	}
 	for _, c := range cases {
@@ -89,9 +89,7 @@ func TestStats(t *testing.T) {
 		if err := tx.SetPromise(ids["F-3"], day(2026, 3, 10)); err != nil { // pending
 			return err
 		}
-		// A promise without a date is known from the log only once paid.
-		if _, err := tx.AddEvent(Event{Kind: "state_changed", InvoiceID: ids["F-7"], Actor: ActorDaemon,
-			Detail: jsonDetail(map[string]string{"from": "open", "to": "promised"})}); err != nil {
+		if err := tx.SetPromise(ids["F-7"], day(2026, 2, 6)); err != nil { // kept
 			return err
 		}
 		if _, _, err := tx.RecordPayment(Payment{InvoiceID: ids["F-7"], Amount: decimal.RequireFromString("80"), PaidOn: day(2026, 2, 5), Source: "manual"}, ActorCLI); err != nil {
@@ -147,17 +145,7 @@ func TestStats(t *testing.T) {
 	flag(now.Add(-10*time.Hour), "hardship", FlagAcknowledged)
 	flag(now.Add(-500*time.Hour), "triage", FlagResolved)
 
-	update(now, func(tx *Tx) error {
-		for i, m := range []struct{ role, class string }{{"inbox", "paid"}, {"inbox", "paid"}, {"inbox", "promise"}, {"sent", "invoice"}} {
-			if _, err := tx.AddMessage(Message{Folder: m.role, UIDValidity: 1, UID: uint32(i + 1), Role: m.role,
-				MessageID: "<m" + string(rune('a'+i)) + "@x>", Class: m.class}); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-
-	got, err := s.Stats(ctx, StatsOptions{Now: now, Today: today, AgeBounds: []int{0, 30, 60, 90}, SalesMonths: 12, DelayWindowDays: 365})
+	got, err := s.Stats(ctx, StatsOptions{Today: today, AgeBounds: []int{0, 30, 60, 90}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -169,11 +157,6 @@ func TestStats(t *testing.T) {
 			{"GBP", 0, d("50")},
 			{"USD", 4, d("10.5")},
 		},
-		MonthlySales: map[string][]decimal.Decimal{
-			"EUR": {d("0"), d("100.1"), d("280"), d("700"), d("0"), d("0"), d("0"), d("0"), d("0"), d("0"), d("0"), d("0")},
-			"GBP": {d("0"), d("0"), d("0"), d("0"), d("0"), d("1049"), d("0"), d("0"), d("0"), d("0"), d("0"), d("0")},
-		},
-		PaymentDelay:   PaymentDelay{Invoices: 2, SumDays: 10 - 5},
 		DraftsByStatus: map[string]int{DraftHeld: 2, DraftSent: 2, DraftCancelled: 1},
 		OldestHeld:     now.Add(-50 * time.Hour),
 		Flags: []FlagStat{
@@ -181,45 +164,65 @@ func TestStats(t *testing.T) {
 			{Kind: "dispute", Unresolved: 2, OldestOpen: now.Add(-30 * time.Hour)},
 			{Kind: "hardship", Unresolved: 1},
 		},
-		Promises:      PromiseStats{Kept: 1, Broken: 1, Pending: 1},
-		RemindersSent: map[string]int{"friendly": 1, "second": 1},
-		Replies:       map[string]int{"paid": 2, "promise": 1},
+		PromisesPending: 1,
+		RemindersSent:   map[string]int{"friendly": 1, "second": 1},
 	}
-	if !statsEqual(got, want) {
+	for i := range got.Outstanding {
+		got.Outstanding[i].Amount = d(got.Outstanding[i].Amount.String())
+	}
+	for i := range want.Outstanding {
+		want.Outstanding[i].Amount = d(want.Outstanding[i].Amount.String())
+	}
+	if !reflect.DeepEqual(got, want) {
 		t.Errorf("Stats =\n%+v\nwant\n%+v", got, want)
 	}
-}
 
-// statsEqual compares decimals by value (100.1 and 100.100000 are equal).
-func statsEqual(a, b Stats) bool {
-	norm := func(s Stats) Stats {
-		out := s
-		out.Outstanding = nil
-		for _, o := range s.Outstanding {
-			o.Amount = decimal.RequireFromString(o.Amount.StringFixed(6))
-			out.Outstanding = append(out.Outstanding, o)
-		}
-		out.MonthlySales = map[string][]decimal.Decimal{}
-		for cur, months := range s.MonthlySales {
-			for _, m := range months {
-				out.MonthlySales[cur] = append(out.MonthlySales[cur], decimal.RequireFromString(m.StringFixed(6)))
+	trends, err := s.Trends(ctx, TrendsOptions{Today: today, SalesMonths: 12, CohortDays: 365})
+	if err != nil {
+		t.Fatal(err)
+	}
+	zeros := func(n int) []decimal.Decimal { return make([]decimal.Decimal, n) }
+	eur, gbp := zeros(12), zeros(12)
+	eur[1], eur[2], eur[3] = d("100.1"), d("280"), d("700")
+	gbp[5] = d("1049")
+	wantTrends := Trends{
+		MonthlySales:   map[string][]decimal.Decimal{"EUR": eur, "GBP": gbp},
+		PaymentDelay:   PaymentDelay{Invoices: 2, SumDays: 10 - 5},
+		PromisesKept:   1,
+		PromisesBroken: 1,
+	}
+	for cur, months := range trends.MonthlySales {
+		for i, m := range months {
+			if !m.Equal(wantTrends.MonthlySales[cur][i]) {
+				t.Errorf("sales %s month -%d = %s, want %s", cur, i, m, wantTrends.MonthlySales[cur][i])
 			}
 		}
-		return out
 	}
-	return reflect.DeepEqual(norm(a), norm(b))
+	if len(trends.MonthlySales) != len(wantTrends.MonthlySales) {
+		t.Errorf("sales currencies: %v", trends.MonthlySales)
+	}
+	trends.MonthlySales, wantTrends.MonthlySales = nil, nil
+	if !reflect.DeepEqual(trends, wantTrends) {
+		t.Errorf("Trends = %+v, want %+v", trends, wantTrends)
+	}
 }
 
 func TestStatsEmptyStore(t *testing.T) {
 	s := openTest(t)
 	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
-	got, err := s.Stats(context.Background(), StatsOptions{Now: now, Today: now, AgeBounds: []int{0, 30}, SalesMonths: 3, DelayWindowDays: 30})
+	got, err := s.Stats(context.Background(), StatsOptions{Today: now, AgeBounds: []int{0, 30}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got.Outstanding) != 0 || len(got.InvoicesByState) != 0 || !got.OldestHeld.IsZero() || got.Promises != (PromiseStats{}) ||
-		got.PaymentDelay != (PaymentDelay{}) {
+	if len(got.Outstanding) != 0 || len(got.InvoicesByState) != 0 || !got.OldestHeld.IsZero() || got.PromisesPending != 0 {
 		t.Errorf("empty store: %+v", got)
+	}
+	tr, err := s.Trends(context.Background(), TrendsOptions{Today: now, SalesMonths: 3, CohortDays: 30})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tr.MonthlySales) != 0 || tr.PaymentDelay != (PaymentDelay{}) || tr.PromisesKept != 0 || tr.PromisesBroken != 0 {
+		t.Errorf("empty store: %+v", tr)
 	}
 }
 
@@ -229,5 +232,8 @@ func TestStatsCancelled(t *testing.T) {
 	cancel()
 	if _, err := s.Stats(ctx, StatsOptions{Today: t0}); err == nil {
 		t.Fatal("Stats with a cancelled context succeeded")
+	}
+	if _, err := s.Trends(ctx, TrendsOptions{Today: t0}); err == nil {
+		t.Fatal("Trends with a cancelled context succeeded")
 	}
 }

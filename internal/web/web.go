@@ -1,27 +1,43 @@
-// Package web serves the review page, /metrics, /healthz and /readyz. It
-// reads the store and never writes to it except through store use cases.
+// Package web serves the review page (overview, drafts to review, flags,
+// invoices), /metrics, /healthz and /readyz. It reads the store and changes
+// it only through store use cases, each logged as an event by actor "web".
+//
+// Mail content (subjects, names, bodies, evidence) is data: it goes through
+// html/template's contextual escaping everywhere and the Content Security
+// Policy forbids inline script, so a hostile mail stays inert.
 package web
 
 import (
 	"context"
 	"embed"
+	"errors"
 	"fmt"
 	"html/template"
+	"io/fs"
 	"log/slog"
 	"net/http"
-	"sort"
-	"strings"
+	"net/url"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
-	"github.com/shopspring/decimal"
 
 	"github.com/relance/relance/internal/store"
 )
 
-//go:embed assets/*
+//go:embed assets
 var assets embed.FS
+
+// ErrTokenRequired refuses to serve a non-loopback address without a token.
+var ErrTokenRequired = errors.New("web: a non-loopback listen address requires an access token (RELANCE_HTTP_TOKEN)")
+
+// Health is the mailbox's state as the overview shows it.
+type Health struct {
+	Known      bool // false: no mailbox observer wired
+	Connected  bool
+	LastSync   time.Time // zero: not synced yet
+	Reconnects int
+}
 
 // Options wires the handler.
 type Options struct {
@@ -32,17 +48,42 @@ type Options struct {
 	Now      func() time.Time
 	Location *time.Location
 	Logger   *slog.Logger
+	// Addr is the address the server listens on. Unless it is a loopback
+	// address, Token must be set. Empty means the caller serves the handler
+	// itself (tests) and is treated as loopback.
+	Addr string
+	// Token protects the page behind a login form. Empty: no login, and
+	// only Host headers naming this machine are accepted.
+	Token string
+	// SessionTTL is how long a login lasts (default 12 hours).
+	SessionTTL time.Duration
+	// Health reports the mailbox connection (nil: unknown).
+	Health func() Health
+	// Names are words the tone check must not flag in drafts (the
+	// business's name); client names and invoice numbers are added.
+	Names []string
 }
 
 // Handler is the HTTP surface of relance.
 type Handler struct {
-	opt  Options
-	mux  *http.ServeMux
-	page *template.Template
+	opt      Options
+	mux      *http.ServeMux
+	pages    map[string]*template.Template
+	sessions *sessions
+	static   http.Handler
+	cop      *http.CrossOriginProtection
 }
 
-// New builds the handler.
+var pageNames = []string{"overview", "review", "flags", "flag", "invoices", "invoice", "sheet", "login", "error"}
+
+// New builds the handler. It refuses a non-loopback Addr without a Token.
 func New(opt Options) (*Handler, error) {
+	if opt.Store == nil {
+		return nil, errors.New("web: no store")
+	}
+	if opt.Addr != "" && !isLoopbackAddr(opt.Addr) && opt.Token == "" {
+		return nil, fmt.Errorf("%w: %s", ErrTokenRequired, opt.Addr)
+	}
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
@@ -52,44 +93,143 @@ func New(opt Options) (*Handler, error) {
 	if opt.Logger == nil {
 		opt.Logger = slog.New(slog.DiscardHandler)
 	}
-	page, err := template.New("index.html").Funcs(template.FuncMap{
-		"date": func(t time.Time) string {
-			if t.IsZero() {
-				return "—"
-			}
-			return t.Format("02/01/2006")
-		},
-		"datetime": func(t time.Time) string {
-			if t.IsZero() {
-				return "—"
-			}
-			return t.In(opt.Location).Format("02/01/2006 15:04")
-		},
-		"money": formatMoney,
-		"join":  strings.Join,
-	}).ParseFS(assets, "assets/index.html")
-	if err != nil {
-		return nil, err
+	if opt.SessionTTL <= 0 {
+		opt.SessionTTL = 12 * time.Hour
 	}
-	h := &Handler{opt: opt, mux: http.NewServeMux(), page: page}
+	h := &Handler{opt: opt, mux: http.NewServeMux(), pages: map[string]*template.Template{},
+		sessions: newSessions(opt.SessionTTL), cop: http.NewCrossOriginProtection()}
+	for _, name := range pageNames {
+		t, err := template.New("base.html").Funcs(funcs).ParseFS(assets, "assets/base.html", "assets/"+name+".html")
+		if err != nil {
+			return nil, fmt.Errorf("web: parse template %s: %w", name, err)
+		}
+		h.pages[name] = t
+	}
+	static, err := fs.Sub(assets, "assets/static")
+	if err != nil {
+		return nil, fmt.Errorf("web: static assets: %w", err)
+	}
+	h.static = http.StripPrefix("/static/", http.FileServerFS(static))
+
 	h.mux.HandleFunc("GET /healthz", h.healthz)
 	h.mux.HandleFunc("GET /readyz", h.readyz)
 	if opt.Gatherer != nil {
 		h.mux.Handle("GET /metrics", promhttp.HandlerFor(opt.Gatherer, promhttp.HandlerOpts{ErrorLog: slogErrorLog{opt.Logger}}))
 	}
-	h.mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(mustSub(assets, "assets"))))
-	h.mux.HandleFunc("GET /{$}", h.index)
+	h.mux.Handle("GET /static/", h.static)
+	h.mux.HandleFunc("GET /login", h.page(h.loginPage))
+	h.mux.HandleFunc("POST /login", h.page(h.login))
+	h.mux.HandleFunc("POST /logout", h.page(h.logout))
+	h.mux.HandleFunc("GET /{$}", h.page(h.overview))
+	h.mux.HandleFunc("GET /review", h.page(h.review))
+	h.mux.HandleFunc("POST /drafts/{id}/approve", h.page(h.approveDraft))
+	h.mux.HandleFunc("POST /drafts/{id}/cancel", h.page(h.cancelDraft))
+	h.mux.HandleFunc("POST /drafts/{id}/edit", h.page(h.editDraft))
+	h.mux.HandleFunc("GET /flags", h.page(h.flags))
+	h.mux.HandleFunc("GET /flags/{id}", h.page(h.flag))
+	h.mux.HandleFunc("GET /flags/{id}/sheet", h.page(h.sheet))
+	h.mux.HandleFunc("POST /flags/{id}/acknowledge", h.page(h.acknowledgeFlag))
+	h.mux.HandleFunc("POST /flags/{id}/resolve", h.page(h.resolveFlag))
+	h.mux.HandleFunc("GET /invoices", h.page(h.invoices))
+	h.mux.HandleFunc("GET /invoices/{id}", h.page(h.invoice))
+	h.mux.HandleFunc("POST /invoices/{id}/pay", h.page(h.payInvoice))
+	h.mux.HandleFunc("POST /invoices/{id}/resume", h.page(h.resumeChasing))
+	h.mux.HandleFunc("POST /invoices/{id}/stop", h.page(h.stopChasing))
 	return h, nil
 }
 
-// ServeHTTP adds the security headers to every response.
+// publicPaths are served without a login: probes, metrics for the
+// scraper, the stylesheet and the login form itself.
+func publicPath(p string) bool {
+	switch p {
+	case "/healthz", "/readyz", "/metrics", "/login":
+		return true
+	}
+	return len(p) > len("/static/") && p[:len("/static/")] == "/static/"
+}
+
+// ServeHTTP applies the security headers and the access rules, then routes.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	hd := w.Header()
-	hd.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+	hd.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "+
+		"connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 	hd.Set("X-Content-Type-Options", "nosniff")
 	hd.Set("X-Frame-Options", "DENY")
 	hd.Set("Referrer-Policy", "no-referrer")
+	hd.Set("Cross-Origin-Opener-Policy", "same-origin")
+	hd.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+	if h.opt.Token == "" && !hostAllowed(r.Host) {
+		http.Error(w, "relance: unknown host; open the page through 127.0.0.1 or localhost", http.StatusMisdirectedRequest)
+		return
+	}
 	h.mux.ServeHTTP(w, r)
+}
+
+// request is one page request with what every handler needs.
+type request struct {
+	w    http.ResponseWriter
+	r    *http.Request
+	ctx  context.Context
+	L    *locale
+	auth reqAuth
+	now  time.Time
+	// Set by an action that refuses, before it renders the page again.
+	status int
+	errKey string
+	focus  int64
+}
+
+// page wraps a page or action handler: language, authentication, CSRF and
+// cross-origin checks, and errors shown as a calm page.
+func (h *Handler) page(fn func(*request) error) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		lang, explicit := pickLang(r)
+		if explicit {
+			h.setCookie(w, r, langCookie, lang, 365*24*3600)
+		}
+		q := &request{w: w, r: r, ctx: r.Context(), L: newLocale(lang, h.opt.Location), now: h.opt.Now()}
+		// Pages show mail and money: no copy kept by the browser or a proxy.
+		w.Header().Set("Cache-Control", "no-store")
+		a, err := h.authenticate(w, r)
+		if err != nil {
+			h.internalError(q, err)
+			return
+		}
+		q.auth = a
+		if r.Method == http.MethodPost {
+			r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
+			if err := h.cop.Check(r); err != nil || !csrfOK(r, a.csrf) {
+				h.opt.Logger.Warn("web: refused a POST without a valid CSRF token", slog.String("path", r.URL.Path))
+				h.errorPage(q, http.StatusForbidden, "err.forbidden")
+				return
+			}
+		}
+		if h.opt.Token != "" && !a.loggedIn && !publicPath(r.URL.Path) {
+			if r.Method != http.MethodGet {
+				h.errorPage(q, http.StatusUnauthorized, "login.lead")
+				return
+			}
+			http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+			return
+		}
+		if err := fn(q); err != nil {
+			switch {
+			case errors.Is(err, store.ErrNotFound):
+				h.errorPage(q, http.StatusNotFound, "err.notfound")
+			default:
+				h.internalError(q, err)
+			}
+		}
+	}
+}
+
+func (h *Handler) internalError(q *request, err error) {
+	h.opt.Logger.Error("web: request failed", slog.String("path", q.r.URL.Path), slog.Any("err", err))
+	h.errorPage(q, http.StatusInternalServerError, "err.internal")
+}
+
+func (h *Handler) errorPage(q *request, status int, key string) {
+	h.render(q, status, "error", pageData{Title: q.L.T(key), Error: q.L.T(key)})
 }
 
 func (h *Handler) healthz(w http.ResponseWriter, r *http.Request) {
@@ -107,97 +247,6 @@ func (h *Handler) readyz(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	_, _ = w.Write([]byte("ready\n"))
-}
-
-type total struct {
-	Currency string
-	Amount   decimal.Decimal
-}
-
-type indexData struct {
-	Now           time.Time
-	Overdue       []total
-	Invoices      []store.Invoice
-	Drafts        []store.Draft
-	Flags         []store.Flag
-	DaysLate      map[int64]int
-	HeldCount     int
-	OpenFlagCount int
-}
-
-func (h *Handler) index(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	invs, err := h.opt.Store.Invoices(ctx, store.InvoiceFilter{Search: r.URL.Query().Get("q")})
-	if err != nil {
-		h.fail(w, err)
-		return
-	}
-	drafts, err := h.opt.Store.Drafts(ctx, store.DraftHeld, store.DraftApproved)
-	if err != nil {
-		h.fail(w, err)
-		return
-	}
-	flags, err := h.opt.Store.Flags(ctx, store.FlagOpen, store.FlagAcknowledged)
-	if err != nil {
-		h.fail(w, err)
-		return
-	}
-	now := h.opt.Now().In(h.opt.Location)
-	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
-	d := indexData{Now: now, Invoices: invs, Drafts: drafts, Flags: flags, DaysLate: map[int64]int{}, HeldCount: len(drafts), OpenFlagCount: len(flags)}
-	sums := map[string]decimal.Decimal{}
-	for _, inv := range invs {
-		if inv.DueDate.IsZero() {
-			continue
-		}
-		days := int(today.Sub(inv.DueDate).Hours() / 24)
-		d.DaysLate[inv.ID] = days
-		if days > 0 && inv.Kind == "invoice" && inv.Balance.IsPositive() &&
-			inv.State != store.StatePaid && inv.State != store.StateCancelled && inv.State != store.StateWrittenOff {
-			sums[inv.Currency] = sums[inv.Currency].Add(inv.Balance)
-		}
-	}
-	for cur, amt := range sums {
-		d.Overdue = append(d.Overdue, total{cur, amt})
-	}
-	sort.Slice(d.Overdue, func(i, j int) bool { return d.Overdue[i].Currency < d.Overdue[j].Currency })
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	if err := h.page.Execute(w, d); err != nil {
-		h.opt.Logger.Error("web: render index", slog.Any("err", err))
-	}
-}
-
-func (h *Handler) fail(w http.ResponseWriter, err error) {
-	h.opt.Logger.Error("web: request failed", slog.Any("err", err))
-	http.Error(w, "internal error", http.StatusInternalServerError)
-}
-
-// formatMoney prints an amount the French way for EUR, with its code otherwise.
-func formatMoney(amount decimal.Decimal, currency string) string {
-	s := amount.StringFixed(2)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	intPart, frac, _ := strings.Cut(s, ".")
-	var b strings.Builder
-	for i, r := range intPart {
-		if i > 0 && (len(intPart)-i)%3 == 0 {
-			b.WriteString("\u202f")
-		}
-		b.WriteRune(r)
-	}
-	out := b.String() + "," + frac
-	if neg {
-		out = "-" + out
-	}
-	switch currency {
-	case "EUR":
-		return out + "\u00a0€"
-	case "GBP":
-		return "£" + out
-	case "USD":
-		return "$" + out
-	}
-	return out + "\u00a0" + currency
 }
 
 type slogErrorLog struct{ l *slog.Logger }

@@ -1,0 +1,145 @@
+package perf
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/relance/relance/internal/policy"
+	"github.com/relance/relance/internal/store"
+)
+
+// BuildLedger fills st with n invoices spread over n/5 clients (at least
+// one), all still being chased: open ones at every stage of the ladder,
+// promises, payment claims, disputes, holds and plans, a few open flags,
+// and contacts. Dates are relative to now.
+func BuildLedger(ctx context.Context, st *store.Store, n int, now time.Time) error {
+	states := []string{store.StateOpen, store.StateOpen, store.StateOpen, store.StateOpen, store.StateOpen,
+		store.StatePromised, store.StatePaidClaimed, store.StateDisputed, store.StateOnHold, store.StatePlan}
+	nClients := max(1, n/5)
+	const batch = 5000
+	for start := 0; start < n; start += batch {
+		err := st.Update(ctx, now, func(tx *store.Tx) error {
+			for i := start; i < min(start+batch, n); i++ {
+				c, err := tx.EnsureClient(fmt.Sprintf("ap%d@client%d.test", i%nClients, i%nClients), fmt.Sprintf("Client %d", i%nClients), "fr")
+				if err != nil {
+					return err
+				}
+				issue := now.AddDate(0, 0, -(i%120)-5)
+				id, _, err := tx.UpsertInvoice(store.NewInvoice{Number: fmt.Sprintf("F-%07d", i), ClientID: c.ID,
+					Amount: decimal.New(int64(10000+(i*7919)%900000), -2), Currency: "EUR",
+					IssueDate: issue, DueDate: issue.AddDate(0, 0, 30), Language: "fr"})
+				if err != nil {
+					return err
+				}
+				state := states[i%len(states)]
+				if state != store.StateOpen {
+					if err := tx.SetInvoiceState(id, state); err != nil {
+						return err
+					}
+				}
+				switch {
+				case state == store.StatePromised:
+					if err := tx.SetPromise(id, now.AddDate(0, 0, i%20-10)); err != nil {
+						return err
+					}
+				case state == store.StateDisputed && i%3 == 0:
+					if _, err := tx.OpenFlag(store.Flag{Kind: "dispute", InvoiceID: id, ClientID: c.ID}); err != nil {
+						return err
+					}
+				case state == store.StateOpen && i%4 != 0:
+					if err := tx.StageDone([]int64{id}, i%4); err != nil {
+						return err
+					}
+				}
+				if i%13 == 0 {
+					if err := tx.ClientHeardFrom(c.Email, now.AddDate(0, 0, -(i%9)), time.Time{}); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("perf: build ledger: %w", err)
+		}
+	}
+	return nil
+}
+
+// PassResult times one policy pass.
+type PassResult struct {
+	Clients, Invoices int
+	Load, Decide      time.Duration
+	Actions           map[policy.Action]int
+}
+
+// PolicyPass is the decision half of the outbox pass: every client still
+// being chased loaded from the store, then policy.Decide for each.
+func PolicyPass(ctx context.Context, st *store.Store, p policy.Policy, now time.Time) (PassResult, error) {
+	start := time.Now()
+	clients, err := st.ChasingClients(ctx)
+	if err != nil {
+		return PassResult{}, err
+	}
+	res := PassResult{Clients: len(clients), Load: time.Since(start), Actions: map[policy.Action]int{}}
+	start = time.Now()
+	for _, c := range clients {
+		s := ClientState(c)
+		res.Invoices += len(s.Invoices)
+		res.Actions[policy.Decide(now, s, p).Action]++
+	}
+	res.Decide = time.Since(start)
+	return res, nil
+}
+
+// ClientState converts the store's view of a client for the policy, as the
+// outbox does before deciding.
+func ClientState(c store.ChasingClient) policy.ClientState {
+	s := policy.ClientState{
+		Client:           policy.Client{ID: strconv.FormatInt(c.ID, 10), Name: c.Name, Emails: c.Emails, Language: c.Language, B2C: c.B2C},
+		LastContact:      c.LastContact,
+		LastInbound:      c.LastInbound,
+		OutOfOfficeUntil: c.AwayUntil,
+	}
+	for _, k := range c.FlagKinds {
+		s.ClientFlags = append(s.ClientFlags, policy.FlagKind(k))
+	}
+	s.Invoices = make([]policy.InvoiceState, 0, len(c.Invoices))
+	for _, inv := range c.Invoices {
+		is := policy.InvoiceState{
+			ID: strconv.FormatInt(inv.ID, 10), Number: inv.Number, Amount: inv.Amount, Balance: inv.Balance,
+			Currency: inv.Currency, State: policy.InvoiceStatus(inv.State), StateSince: inv.StateSince,
+			LastStageSent: inv.LastStage, DisputedBefore: inv.DisputedBefore,
+		}
+		if !inv.IssueDate.IsZero() {
+			is.IssueDate = policy.DateOf(inv.IssueDate)
+		}
+		if !inv.DueDate.IsZero() {
+			is.DueDate = policy.DateOf(inv.DueDate)
+		}
+		if !inv.PromiseDate.IsZero() {
+			is.PromiseDate = policy.DateOf(inv.PromiseDate)
+		}
+		for _, k := range inv.FlagKinds {
+			is.OpenFlags = append(is.OpenFlags, policy.FlagKind(k))
+		}
+		s.Invoices = append(s.Invoices, is)
+	}
+	if c.Pending != nil {
+		s.PendingDraft = &policy.PendingDraft{ID: strconv.FormatInt(c.Pending.ID, 10), CreatedAt: c.Pending.CreatedAt}
+	}
+	return s
+}
+
+// DefaultPolicy is the built-in ladder in Europe/Paris.
+func DefaultPolicy() (policy.Policy, error) {
+	p, err := policy.DefaultConfig().WithDefaults().Compile()
+	if err != nil {
+		return policy.Policy{}, fmt.Errorf("perf: policy: %w", err)
+	}
+	return p, nil
+}

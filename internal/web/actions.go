@@ -1,0 +1,333 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/relance/relance/internal/store"
+)
+
+// Actions change the store through its use cases, one transaction each,
+// then redirect (POST/redirect/GET). A refusal renders the page again with
+// the reason and a 4xx status, so nothing is lost from the form's intent.
+
+func (h *Handler) done(q *request, path, code string) error {
+	sep := "?"
+	if strings.Contains(path, "?") {
+		sep = "&"
+	}
+	frag := ""
+	if i := strings.IndexByte(path, '#'); i >= 0 {
+		path, frag = path[:i], path[i:]
+	}
+	http.Redirect(q.w, q.r, path+sep+"done="+code+frag, http.StatusSeeOther)
+	return nil
+}
+
+// refuse renders page again with an error message.
+func (h *Handler) refuse(q *request, status int, key string, page func(*request) error) error {
+	q.status, q.errKey = status, key
+	return page(q)
+}
+
+// statusRefusal maps the store's refusals to a message; other errors pass.
+func statusRefusal(err error) (string, bool) {
+	switch {
+	case errors.Is(err, store.ErrHoldNotOver):
+		return "err.hold", true
+	case errors.Is(err, store.ErrWrongStatus):
+		return "err.status", true
+	}
+	return "", false
+}
+
+func (h *Handler) update(q *request, fn func(*store.Tx) error) error {
+	return h.opt.Store.Update(q.ctx, q.now, fn)
+}
+
+func formText(q *request, name string, max int) string {
+	s := strings.TrimSpace(q.r.PostFormValue(name))
+	s = strings.ToValidUTF8(s, "")
+	if len(s) > max {
+		s = s[:max]
+	}
+	return s
+}
+
+// ---- drafts ----
+
+func (h *Handler) approveDraft(q *request) error {
+	id, err := pathID(q)
+	if err != nil {
+		return err
+	}
+	override := formText(q, "override", 500)
+	err = h.update(q, func(tx *store.Tx) error { return tx.ApproveDraft(id, store.ActorWeb, override) })
+	if key, ok := statusRefusal(err); ok {
+		q.focus = id
+		return h.refuse(q, http.StatusConflict, key, h.review)
+	}
+	if err != nil {
+		return err
+	}
+	h.opt.Logger.Info("draft approved from the web page", slog.Int64("draft", id), slog.Bool("hold_overridden", override != ""))
+	return h.done(q, "/review", "approved")
+}
+
+func (h *Handler) cancelDraft(q *request) error {
+	id, err := pathID(q)
+	if err != nil {
+		return err
+	}
+	reason := formText(q, "reason", 500)
+	err = h.update(q, func(tx *store.Tx) error { return tx.CancelDraft(id, store.ActorWeb, reason) })
+	if key, ok := statusRefusal(err); ok {
+		q.focus = id
+		return h.refuse(q, http.StatusConflict, key, h.review)
+	}
+	if err != nil {
+		return err
+	}
+	return h.done(q, "/review", "cancelled")
+}
+
+func (h *Handler) editDraft(q *request) error {
+	id, err := pathID(q)
+	if err != nil {
+		return err
+	}
+	subject := formText(q, "subject", 998)
+	// Textareas submit CRLF; drafts are stored with LF like rendered ones.
+	body := strings.ReplaceAll(formText(q, "body", 200_000), "\r\n", "\n")
+	q.focus = id
+	if subject == "" || body == "" || strings.ContainsAny(subject, "\r\n") {
+		return h.refuse(q, http.StatusUnprocessableEntity, "err.empty", h.review)
+	}
+	err = h.update(q, func(tx *store.Tx) error { return tx.ReviseDraft(id, subject, body, store.ActorWeb) })
+	if key, ok := statusRefusal(err); ok {
+		return h.refuse(q, http.StatusConflict, key, h.review)
+	}
+	if err != nil {
+		return err
+	}
+	return h.done(q, "/review#draft-"+strconv.FormatInt(id, 10), "edited")
+}
+
+// ---- flags ----
+
+func (h *Handler) acknowledgeFlag(q *request) error {
+	id, err := pathID(q)
+	if err != nil {
+		return err
+	}
+	err = h.update(q, func(tx *store.Tx) error { return tx.AcknowledgeFlag(id, store.ActorWeb, "") })
+	if key, ok := statusRefusal(err); ok {
+		return h.refuse(q, http.StatusConflict, key, h.flag)
+	}
+	if err != nil {
+		return err
+	}
+	return h.done(q, "/flags/"+strconv.FormatInt(id, 10), "acknowledged")
+}
+
+func (h *Handler) resolveFlag(q *request) error {
+	id, err := pathID(q)
+	if err != nil {
+		return err
+	}
+	note := formText(q, "note", 2000)
+	after := q.r.PostFormValue("after")
+	if note == "" {
+		return h.refuse(q, http.StatusUnprocessableEntity, "err.note", h.flag)
+	}
+	f, err := h.opt.Store.Flag(q.ctx, id)
+	if err != nil {
+		return err
+	}
+	err = h.update(q, func(tx *store.Tx) error {
+		if err := tx.ResolveFlag(id, store.ActorWeb, note); err != nil {
+			return err
+		}
+		if f.InvoiceID == 0 {
+			return nil
+		}
+		switch after {
+		case "resume":
+			// An invoice still open needs nothing more: the resolved flag
+			// was all that paused it.
+			if err := tx.ResumeChasing(f.InvoiceID, store.ActorWeb, note); err != nil && !errors.Is(err, store.ErrWrongStatus) {
+				return err
+			}
+		case "stop":
+			if err := tx.StopChasing(f.InvoiceID, store.ActorWeb, note); err != nil && !errors.Is(err, store.ErrWrongStatus) {
+				return err
+			}
+		}
+		return nil
+	})
+	if key, ok := statusRefusal(err); ok {
+		return h.refuse(q, http.StatusConflict, key, h.flag)
+	}
+	if err != nil {
+		return err
+	}
+	return h.done(q, "/flags", "resolved")
+}
+
+// ---- invoices ----
+
+// decimalOf reads an amount typed the French or English way: "1 234,50",
+// "1234.50", "1,234.50".
+func decimalOf(s string) (decimal.Decimal, error) {
+	s = strings.TrimSpace(s)
+	s = strings.NewReplacer(" ", "", "\u00a0", "", "\u202f", "", "€", "", "$", "", "£", "").Replace(s)
+	if strings.Contains(s, ",") {
+		if strings.Contains(s, ".") {
+			s = strings.ReplaceAll(s, ",", "")
+		} else {
+			s = strings.ReplaceAll(s, ",", ".")
+		}
+	}
+	if s == "" {
+		return decimal.Decimal{}, errors.New("empty amount")
+	}
+	d, err := decimal.NewFromString(s)
+	if err != nil {
+		return decimal.Decimal{}, fmt.Errorf("amount %q: %w", s, err)
+	}
+	return d, nil
+}
+
+func (h *Handler) payInvoice(q *request) error {
+	id, err := pathID(q)
+	if err != nil {
+		return err
+	}
+	inv, err := h.opt.Store.InvoiceByID(q.ctx, id)
+	if err != nil {
+		return err
+	}
+	if store.IsSettled(inv.State) {
+		return h.refuse(q, http.StatusConflict, "err.status", h.invoice)
+	}
+	amount := inv.Balance
+	if s := formText(q, "amount", 64); s != "" {
+		if amount, err = decimalOf(s); err != nil || !amount.IsPositive() {
+			return h.refuse(q, http.StatusUnprocessableEntity, "err.amount", h.invoice)
+		}
+	}
+	if !amount.IsPositive() {
+		return h.refuse(q, http.StatusUnprocessableEntity, "err.amount", h.invoice)
+	}
+	paidOn := q.today(h.opt.Location)
+	if s := formText(q, "date", 32); s != "" {
+		if paidOn, err = time.Parse("2006-01-02", s); err != nil {
+			return h.refuse(q, http.StatusUnprocessableEntity, "err.date", h.invoice)
+		}
+	}
+	err = h.update(q, func(tx *store.Tx) error {
+		_, _, err := tx.RecordPayment(store.Payment{InvoiceID: id, Amount: amount, Currency: inv.Currency, PaidOn: paidOn,
+			Source: "manual", Reference: "web"}, store.ActorWeb)
+		return err
+	})
+	if err != nil {
+		h.opt.Logger.Warn("web: payment refused", slog.Int64("invoice", id), slog.Any("err", err))
+		return h.refuse(q, http.StatusUnprocessableEntity, "err.payment", h.invoice)
+	}
+	return h.done(q, "/invoices/"+strconv.FormatInt(id, 10), "paid")
+}
+
+func (h *Handler) resumeChasing(q *request) error {
+	return h.chasing(q, "resumed", func(tx *store.Tx, id int64, reason string) error {
+		return tx.ResumeChasing(id, store.ActorWeb, reason)
+	})
+}
+
+func (h *Handler) stopChasing(q *request) error {
+	return h.chasing(q, "stopped", func(tx *store.Tx, id int64, reason string) error {
+		return tx.StopChasing(id, store.ActorWeb, reason)
+	})
+}
+
+func (h *Handler) chasing(q *request, code string, fn func(*store.Tx, int64, string) error) error {
+	id, err := pathID(q)
+	if err != nil {
+		return err
+	}
+	reason := formText(q, "reason", 500)
+	err = h.update(q, func(tx *store.Tx) error { return fn(tx, id, reason) })
+	if key, ok := statusRefusal(err); ok {
+		return h.refuse(q, http.StatusConflict, key, h.invoice)
+	}
+	if err != nil {
+		return err
+	}
+	return h.done(q, "/invoices/"+strconv.FormatInt(id, 10), code)
+}
+
+// ---- login ----
+
+type loginBody struct {
+	Next string
+}
+
+// safeNext keeps a post-login redirect on this site.
+func safeNext(s string) string {
+	u, err := url.Parse(s)
+	if err != nil || s == "" || u.IsAbs() || u.Host != "" || !strings.HasPrefix(u.Path, "/") || strings.HasPrefix(s, "//") ||
+		strings.HasPrefix(s, "/\\") {
+		return "/"
+	}
+	return u.RequestURI()
+}
+
+func (h *Handler) loginPage(q *request) error {
+	if h.opt.Token == "" || q.auth.loggedIn {
+		http.Redirect(q.w, q.r, "/", http.StatusSeeOther)
+		return nil
+	}
+	d := h.base(q, "", q.L.T("login.title"))
+	d.Body = loginBody{Next: safeNext(q.r.URL.Query().Get("next"))}
+	h.render(q, http.StatusOK, "login", d)
+	return nil
+}
+
+func (h *Handler) login(q *request) error {
+	if h.opt.Token == "" {
+		http.Redirect(q.w, q.r, "/", http.StatusSeeOther)
+		return nil
+	}
+	next := safeNext(q.r.PostFormValue("next"))
+	if !tokenEqual(q.r.PostFormValue("token"), h.opt.Token) {
+		h.opt.Logger.Warn("web: failed login", slog.String("remote", q.r.RemoteAddr))
+		q.status, q.errKey = http.StatusUnauthorized, "login.bad"
+		d := h.base(q, "", q.L.T("login.title"))
+		d.Body = loginBody{Next: next}
+		h.render(q, http.StatusOK, "login", d)
+		return nil
+	}
+	id, _, err := h.sessions.create(q.now)
+	if err != nil {
+		return err
+	}
+	h.setCookie(q.w, q.r, sessionCookie, id, int(h.opt.SessionTTL/time.Second))
+	http.Redirect(q.w, q.r, next, http.StatusSeeOther)
+	return nil
+}
+
+func (h *Handler) logout(q *request) error {
+	if q.auth.sessionID != "" {
+		h.sessions.remove(q.auth.sessionID)
+	}
+	h.setCookie(q.w, q.r, sessionCookie, "", -1)
+	http.Redirect(q.w, q.r, "/login", http.StatusSeeOther)
+	return nil
+}

@@ -1,0 +1,629 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
+	"golang.org/x/text/language"
+)
+
+// The page speaks French first, English to browsers that prefer it. A
+// choice made with ?lang= is kept in a cookie.
+
+const langCookie = "relance_lang"
+
+var langMatcher = language.NewMatcher([]language.Tag{language.French, language.English})
+
+// pickLang chooses the UI language of a request: an explicit ?lang=, then
+// the cookie, then Accept-Language, French by default.
+func pickLang(r *http.Request) (lang string, explicit bool) {
+	if l := r.URL.Query().Get("lang"); l == "fr" || l == "en" {
+		return l, true
+	}
+	if c, err := r.Cookie(langCookie); err == nil && (c.Value == "fr" || c.Value == "en") {
+		return c.Value, false
+	}
+	tags, _, err := language.ParseAcceptLanguage(r.Header.Get("Accept-Language"))
+	if err != nil || len(tags) == 0 {
+		return "fr", false
+	}
+	_, idx, conf := langMatcher.Match(tags...)
+	if conf == language.No || idx != 1 {
+		return "fr", false
+	}
+	return "en", false
+}
+
+// locale formats and translates for one language and time zone.
+type locale struct {
+	Lang string
+	loc  *time.Location
+	msgs map[string]string
+}
+
+func newLocale(lang string, loc *time.Location) *locale {
+	m := messagesFR
+	if lang == "en" {
+		m = messagesEN
+	}
+	return &locale{Lang: lang, loc: loc, msgs: m}
+}
+
+// T translates a key; arguments fill its %s/%d verbs. An unknown key shows
+// itself, so a missing translation is visible rather than blank.
+func (l *locale) T(key string, args ...any) string {
+	s, ok := l.msgs[key]
+	if !ok {
+		if s, ok = messagesFR[key]; !ok {
+			return key
+		}
+	}
+	if len(args) > 0 {
+		return fmt.Sprintf(s, args...)
+	}
+	return s
+}
+
+// Label translates a value of a known family (state, stage, flag kind,
+// event kind, bucket) and falls back to the value made readable.
+func (l *locale) Label(family, value string) string {
+	if s, ok := l.msgs[family+"."+value]; ok {
+		return s
+	}
+	return strings.ReplaceAll(value, "_", " ")
+}
+
+// Colon is the separator before a value: French puts a space before it.
+func (l *locale) Colon() string {
+	if l.Lang == "en" {
+		return ": "
+	}
+	return "\u00a0: "
+}
+
+// Plural picks the singular or plural form of key (key.one / key.other).
+func (l *locale) Plural(key string, n int) string {
+	if n == 1 || (l.Lang == "fr" && n == 0) {
+		return l.T(key+".one", n)
+	}
+	return l.T(key+".other", n)
+}
+
+var frMonths = [...]string{"janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."}
+
+// Date prints a calendar date ("3 déc. 2026", "3 Dec 2026").
+func (l *locale) Date(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	if l.Lang == "en" {
+		return t.Format("2 Jan 2006")
+	}
+	return fmt.Sprintf("%d %s %d", t.Day(), frMonths[t.Month()-1], t.Year())
+}
+
+// DateTime prints an instant in the business's time zone.
+func (l *locale) DateTime(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	t = t.In(l.loc)
+	if l.Lang == "en" {
+		return t.Format("2 Jan 2006, 15:04")
+	}
+	return l.Date(t) + t.Format(" à 15h04")
+}
+
+// ISO prints an instant for machines (datetime attributes, scripts).
+func (l *locale) ISO(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+// Duration prints a countdown in whole minutes ("2 j 3 h", "45 min").
+func (l *locale) Duration(d time.Duration) string {
+	if d < 0 {
+		d = -d
+	}
+	mins := int(d.Round(time.Minute) / time.Minute)
+	days, hours, m := mins/(24*60), (mins/60)%24, mins%60
+	dayU := "j"
+	if l.Lang == "en" {
+		dayU = "d"
+	}
+	switch {
+	case days > 0 && hours > 0:
+		return fmt.Sprintf("%d %s %d h", days, dayU, hours)
+	case days > 0:
+		return fmt.Sprintf("%d %s", days, dayU)
+	case hours > 0 && m > 0:
+		return fmt.Sprintf("%d h %02d", hours, m)
+	case hours > 0:
+		return fmt.Sprintf("%d h", hours)
+	}
+	return fmt.Sprintf("%d min", m)
+}
+
+// Money prints an amount with its currency the way the reader expects:
+// "1 234,50 €" in French, "€1,234.50" in English.
+func (l *locale) Money(amount decimal.Decimal, currency string) string {
+	return formatMoneyLang(l.Lang, amount, currency)
+}
+
+// formatMoney is the French form, kept for callers without a locale.
+func formatMoney(amount decimal.Decimal, currency string) string {
+	return formatMoneyLang("fr", amount, currency)
+}
+
+func formatMoneyLang(lang string, amount decimal.Decimal, currency string) string {
+	s := amount.StringFixed(2)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	intPart, frac, _ := strings.Cut(s, ".")
+	group, dec := "\u202f", ","
+	if lang == "en" {
+		group, dec = ",", "."
+	}
+	var b strings.Builder
+	for i, r := range intPart {
+		if i > 0 && (len(intPart)-i)%3 == 0 {
+			b.WriteString(group)
+		}
+		b.WriteRune(r)
+	}
+	out := b.String() + dec + frac
+	sign := ""
+	if neg {
+		sign = "-"
+	}
+	sym := map[string]string{"EUR": "€", "GBP": "£", "USD": "$"}[currency]
+	switch {
+	case sym == "":
+		return sign + out + "\u00a0" + currency
+	case lang == "en" || currency != "EUR":
+		return sym + sign + out
+	}
+	return sign + out + "\u00a0" + sym
+}
+
+var messagesFR = map[string]string{
+	"app.name":                     "relance",
+	"app.tagline":                  "Vos factures, relancées calmement.",
+	"nav.overview":                 "Aperçu",
+	"nav.review":                   "À relire",
+	"nav.flags":                    "Signalements",
+	"nav.invoices":                 "Factures",
+	"nav.logout":                   "Se déconnecter",
+	"nav.lang":                     "English",
+	"nav.lang.code":                "en",
+	"nav.skip":                     "Aller au contenu",
+	"login.title":                  "Connexion",
+	"login.lead":                   "Cette page est protégée. Saisissez le jeton d'accès (RELANCE_HTTP_TOKEN).",
+	"login.token":                  "Jeton d'accès",
+	"login.submit":                 "Se connecter",
+	"login.bad":                    "Ce jeton n'est pas le bon.",
+	"ov.title":                     "Aperçu",
+	"ov.overdue":                   "En retard",
+	"ov.overdue.none":              "Aucune facture en retard.",
+	"ov.outstanding":               "Encours total",
+	"ov.count.one":                 "%d facture",
+	"ov.count.other":               "%d factures",
+	"ov.drafts":                    "Brouillons à relire",
+	"ov.drafts.ready.one":          "%d prêt à partir",
+	"ov.drafts.ready.other":        "%d prêts à partir",
+	"ov.flags":                     "Signalements ouverts",
+	"ov.flags.seen.one":            "%d déjà vu",
+	"ov.flags.seen.other":          "%d déjà vus",
+	"ov.mailbox":                   "Boîte mail",
+	"ov.mailbox.up":                "Connectée",
+	"ov.mailbox.down":              "Déconnectée",
+	"ov.mailbox.unk":               "État inconnu",
+	"ov.mailbox.sync":              "Dernière synchro %s",
+	"ov.mailbox.never":             "Pas encore synchronisée",
+	"ov.next":                      "À faire maintenant",
+	"ov.next.review":               "Relire les brouillons",
+	"ov.next.flags":                "Traiter les signalements",
+	"ov.next.calm":                 "Rien n'attend votre décision. Bonne journée.",
+	"ov.see":                       "Voir",
+	"review.title":                 "À relire",
+	"review.lead":                  "Chaque relance reste en attente jusqu'au jour ouvré suivant. Relisez, corrigez, approuvez.",
+	"review.empty":                 "Aucun brouillon en attente.",
+	"review.to":                    "À",
+	"review.invoices":              "Factures",
+	"review.stage":                 "Étape",
+	"review.hold":                  "En attente encore %s",
+	"review.hold.over":             "Attente terminée depuis %s",
+	"review.approved":              "Approuvé — part au prochain créneau d'envoi",
+	"review.warnings":              "Points de ton à revoir",
+	"review.calm":                  "Ton calme : rien à signaler.",
+	"review.edit":                  "Modifier le texte",
+	"review.subject":               "Objet",
+	"review.body":                  "Message",
+	"review.save":                  "Enregistrer",
+	"review.approve":               "Approuver",
+	"review.cancel":                "Annuler cette relance",
+	"review.cancel.reason":         "Motif (facultatif)",
+	"review.override":              "Envoyer avant la fin de l'attente",
+	"review.override.reason":       "Motif (obligatoire, gardé dans l'historique)",
+	"review.override.submit":       "Approuver maintenant",
+	"review.formal":                "Mise en demeure : approbation explicite requise.",
+	"flags.title":                  "Signalements",
+	"flags.lead":                   "Réponses qui demandent un humain. La relance de ces factures est suspendue.",
+	"flags.empty":                  "Aucun signalement ouvert.",
+	"flags.all":                    "Voir aussi les signalements résolus",
+	"flags.open":                   "Voir seulement les ouverts",
+	"flags.evidence":               "Ce qui a déclenché le signalement",
+	"flags.message":                "Message reçu",
+	"flags.from":                   "De",
+	"flags.subject":                "Objet",
+	"flags.received":               "Reçu le",
+	"flags.class":                  "Lecture",
+	"flags.notext":                 "Le texte complet de la réponse reste dans votre boîte mail ; relance n'en garde que les phrases ci-dessus.",
+	"flags.history":                "Historique du client",
+	"flags.invoices":               "Factures du client",
+	"flags.ack":                    "Marquer comme vu",
+	"flags.resolve":                "Résoudre",
+	"flags.note":                   "Note de résolution (obligatoire)",
+	"flags.after":                  "Ensuite",
+	"flags.after.keep":             "Laisser la facture en l'état",
+	"flags.after.resume":           "Reprendre les relances",
+	"flags.after.stop":             "Arrêter les relances",
+	"flags.plan":                   "Proposer un échéancier",
+	"flags.plan.soon":              "Les échéanciers arrivent bientôt (relance plan).",
+	"flags.sheet":                  "Fiche de préparation d'appel",
+	"flags.resolved":               "Résolu le %s",
+	"flags.open.since":             "Ouvert le %s",
+	"inv.title":                    "Factures",
+	"inv.lead":                     "Balance âgée de ce qui reste dû.",
+	"inv.search":                   "Numéro ou client",
+	"inv.search.go":                "Chercher",
+	"inv.filter.all":               "Toutes les tranches",
+	"inv.filter.cur":               "Toutes devises",
+	"inv.filter.settled":           "Inclure les factures réglées",
+	"inv.col.number":               "Facture",
+	"inv.col.client":               "Client",
+	"inv.col.due":                  "Échéance",
+	"inv.col.late":                 "Retard",
+	"inv.col.balance":              "Reste dû",
+	"inv.col.state":                "État",
+	"inv.col.currency":             "Devise",
+	"inv.col.total":                "Total",
+	"inv.late.days":                "%d j",
+	"inv.late.none":                "à échoir",
+	"inv.empty":                    "Aucune facture ne correspond.",
+	"inv.more":                     "Suivantes",
+	"inv.prev":                     "Précédentes",
+	"inv.shown":                    "%d–%d sur %d",
+	"inv.amount":                   "Montant",
+	"inv.issued":                   "Émise le",
+	"inv.timeline":                 "Chronologie",
+	"inv.timeline.empty":           "Rien encore.",
+	"inv.payments":                 "Paiements",
+	"inv.pay":                      "Marquer comme payée",
+	"inv.pay.amount":               "Montant reçu",
+	"inv.pay.date":                 "Reçu le",
+	"inv.pay.submit":               "Enregistrer le paiement",
+	"inv.pay.hint":                 "Laissez le montant vide pour solder la facture.",
+	"inv.chasing":                  "Relances",
+	"inv.resume":                   "Reprendre les relances",
+	"inv.stop":                     "Arrêter les relances",
+	"inv.reason":                   "Motif",
+	"inv.plan":                     "Échéancier",
+	"inv.plan.soon":                "L'enregistrement d'un échéancier arrive bientôt (relance plan).",
+	"inv.flags":                    "Signalements",
+	"inv.back":                     "Toutes les factures",
+	"sheet.title":                  "Préparation d'appel",
+	"sheet.print":                  "Imprimer",
+	"sheet.back":                   "Retour au signalement",
+	"done.approved":                "Brouillon approuvé.",
+	"done.cancelled":               "Relance annulée.",
+	"done.edited":                  "Texte enregistré. Le contrôle de ton a été refait.",
+	"done.acknowledged":            "Signalement marqué comme vu.",
+	"done.resolved":                "Signalement résolu.",
+	"done.paid":                    "Paiement enregistré.",
+	"done.resumed":                 "Relances reprises.",
+	"done.stopped":                 "Relances arrêtées.",
+	"err.hold":                     "L'attente n'est pas terminée : pour approuver maintenant, donnez un motif.",
+	"err.status":                   "Cet élément a changé entre-temps : rechargez la page.",
+	"err.note":                     "Une note est nécessaire pour résoudre.",
+	"err.amount":                   "Montant invalide.",
+	"err.date":                     "Date invalide.",
+	"err.empty":                    "L'objet et le message ne peuvent pas être vides.",
+	"err.payment":                  "Ce paiement n'a pas pu être enregistré.",
+	"err.notfound":                 "Introuvable.",
+	"err.forbidden":                "Requête refusée : formulaire expiré ou d'une autre origine. Rechargez la page.",
+	"err.internal":                 "Une erreur est survenue. Le détail est dans le journal du démon.",
+	"state.open":                   "Ouverte",
+	"state.promised":               "Paiement promis",
+	"state.paid_claimed":           "Payée selon le client",
+	"state.paid":                   "Payée",
+	"state.disputed":               "Contestée",
+	"state.on_hold":                "En pause",
+	"state.plan":                   "Échéancier",
+	"state.cancelled":              "Annulée",
+	"state.written_off":            "Passée en perte",
+	"stage.courtesy":               "Rappel avant échéance",
+	"stage.friendly":               "Relance amicale",
+	"stage.second":                 "Deuxième relance",
+	"stage.call":                   "Appel",
+	"stage.formal_notice":          "Mise en demeure",
+	"stage.plan_confirmation":      "Confirmation d'échéancier",
+	"stage.instalment_reminder":    "Rappel d'échéance",
+	"stage.thank_you":              "Remerciement",
+	"kind.dispute":                 "Contestation",
+	"kind.grievance":               "Mécontentement",
+	"kind.hardship":                "Difficultés",
+	"kind.bounce":                  "Adresse en erreur",
+	"kind.self_check":              "Facture à compléter",
+	"kind.triage":                  "À rattacher",
+	"kind.call":                    "Appel à passer",
+	"kind.hand_off":                "À confier à un professionnel",
+	"kind.payment_check":           "Paiement à vérifier",
+	"kind.broken_promise":          "Promesse non tenue",
+	"fstatus.open":                 "Ouvert",
+	"fstatus.acknowledged":         "Vu",
+	"fstatus.resolved":             "Résolu",
+	"class.paid":                   "paiement annoncé",
+	"class.promise":                "promesse de paiement",
+	"class.dispute":                "contestation",
+	"class.grievance":              "mécontentement",
+	"class.hardship":               "difficultés",
+	"class.info_request":           "demande d'information",
+	"class.auto_reply":             "réponse automatique",
+	"class.bounce":                 "non distribué",
+	"class.other":                  "autre",
+	"bucket.current":               "À échoir",
+	"bucket.1-30":                  "1–30 j",
+	"bucket.31-60":                 "31–60 j",
+	"bucket.61-90":                 "61–90 j",
+	"bucket.90+":                   "+ de 90 j",
+	"event.invoice_discovered":     "Facture envoyée",
+	"event.invoice_resent":         "Facture renvoyée",
+	"event.credit_note_discovered": "Avoir envoyé",
+	"event.reply_received":         "Réponse reçue",
+	"event.state_changed":          "Changement d'état",
+	"event.draft_held":             "Relance préparée",
+	"event.draft_edited":           "Relance modifiée",
+	"event.draft_approved":         "Relance approuvée",
+	"event.draft_cancelled":        "Relance annulée",
+	"event.draft_superseded":       "Relance retirée",
+	"event.draft_sent":             "Relance envoyée",
+	"event.reminder_sent":          "Relance envoyée",
+	"event.send_failed":            "Échec d'envoi",
+	"event.send_unconfirmed":       "Envoi à confirmer",
+	"event.payment_recorded":       "Paiement enregistré",
+	"event.invoice_paid":           "Facture soldée",
+	"event.flag_acknowledged":      "Signalement vu",
+	"event.flag_resolved":          "Signalement résolu",
+	"event.chasing_resumed":        "Relances reprises",
+	"event.chasing_stopped":        "Relances arrêtées",
+	"draftstatus.held":             "En attente",
+	"draftstatus.approved":         "Approuvé",
+	"actor.daemon":                 "relance",
+	"actor.web":                    "vous (page)",
+	"actor.cli":                    "vous (ligne de commande)",
+	"actor.imap":                   "vous (messagerie)",
+}
+
+var messagesEN = map[string]string{
+	"app.tagline":                  "Your invoices, chased calmly.",
+	"nav.overview":                 "Overview",
+	"nav.review":                   "To review",
+	"nav.flags":                    "Flags",
+	"nav.invoices":                 "Invoices",
+	"nav.logout":                   "Sign out",
+	"nav.lang":                     "Français",
+	"nav.lang.code":                "fr",
+	"nav.skip":                     "Skip to content",
+	"login.title":                  "Sign in",
+	"login.lead":                   "This page is protected. Enter the access token (RELANCE_HTTP_TOKEN).",
+	"login.token":                  "Access token",
+	"login.submit":                 "Sign in",
+	"login.bad":                    "That token is not the right one.",
+	"ov.title":                     "Overview",
+	"ov.overdue":                   "Overdue",
+	"ov.overdue.none":              "No overdue invoice.",
+	"ov.outstanding":               "Total outstanding",
+	"ov.count.one":                 "%d invoice",
+	"ov.count.other":               "%d invoices",
+	"ov.drafts":                    "Drafts to review",
+	"ov.drafts.ready.one":          "%d ready to go",
+	"ov.drafts.ready.other":        "%d ready to go",
+	"ov.flags":                     "Open flags",
+	"ov.flags.seen.one":            "%d already seen",
+	"ov.flags.seen.other":          "%d already seen",
+	"ov.mailbox":                   "Mailbox",
+	"ov.mailbox.up":                "Connected",
+	"ov.mailbox.down":              "Disconnected",
+	"ov.mailbox.unk":               "Status unknown",
+	"ov.mailbox.sync":              "Last sync %s",
+	"ov.mailbox.never":             "Not synced yet",
+	"ov.next":                      "What needs you now",
+	"ov.next.review":               "Review the drafts",
+	"ov.next.flags":                "Handle the flags",
+	"ov.next.calm":                 "Nothing is waiting for you. Have a good day.",
+	"ov.see":                       "See",
+	"review.title":                 "To review",
+	"review.lead":                  "Every reminder waits until the next business day. Reread, edit, approve.",
+	"review.empty":                 "No draft is waiting.",
+	"review.to":                    "To",
+	"review.invoices":              "Invoices",
+	"review.stage":                 "Stage",
+	"review.hold":                  "Held for another %s",
+	"review.hold.over":             "Hold ended %s ago",
+	"review.approved":              "Approved — goes out in the next send window",
+	"review.warnings":              "Tone to check",
+	"review.calm":                  "Calm tone: nothing to report.",
+	"review.edit":                  "Edit the text",
+	"review.subject":               "Subject",
+	"review.body":                  "Message",
+	"review.save":                  "Save",
+	"review.approve":               "Approve",
+	"review.cancel":                "Cancel this reminder",
+	"review.cancel.reason":         "Reason (optional)",
+	"review.override":              "Send before the hold ends",
+	"review.override.reason":       "Reason (required, kept in the history)",
+	"review.override.submit":       "Approve now",
+	"review.formal":                "Formal notice: explicit approval required.",
+	"flags.title":                  "Flags",
+	"flags.lead":                   "Replies that need a human. Chasing of these invoices is paused.",
+	"flags.empty":                  "No open flag.",
+	"flags.all":                    "Show resolved flags too",
+	"flags.open":                   "Show open flags only",
+	"flags.evidence":               "What raised the flag",
+	"flags.message":                "Message received",
+	"flags.from":                   "From",
+	"flags.subject":                "Subject",
+	"flags.received":               "Received",
+	"flags.class":                  "Read as",
+	"flags.notext":                 "The full reply stays in your mailbox; relance keeps only the sentences above.",
+	"flags.history":                "Client history",
+	"flags.invoices":               "Client's invoices",
+	"flags.ack":                    "Mark as seen",
+	"flags.resolve":                "Resolve",
+	"flags.note":                   "Resolution note (required)",
+	"flags.after":                  "Then",
+	"flags.after.keep":             "Leave the invoice as it is",
+	"flags.after.resume":           "Resume chasing",
+	"flags.after.stop":             "Stop chasing",
+	"flags.plan":                   "Offer a payment plan",
+	"flags.plan.soon":              "Payment plans are coming soon (relance plan).",
+	"flags.sheet":                  "Call preparation sheet",
+	"flags.resolved":               "Resolved on %s",
+	"flags.open.since":             "Opened on %s",
+	"inv.title":                    "Invoices",
+	"inv.lead":                     "Aged balance of what is still owed.",
+	"inv.search":                   "Number or client",
+	"inv.search.go":                "Search",
+	"inv.filter.all":               "All ages",
+	"inv.filter.cur":               "All currencies",
+	"inv.filter.settled":           "Include settled invoices",
+	"inv.col.number":               "Invoice",
+	"inv.col.client":               "Client",
+	"inv.col.due":                  "Due",
+	"inv.col.late":                 "Late",
+	"inv.col.balance":              "Balance",
+	"inv.col.state":                "State",
+	"inv.col.currency":             "Currency",
+	"inv.col.total":                "Total",
+	"inv.late.days":                "%d d",
+	"inv.late.none":                "not due",
+	"inv.empty":                    "No invoice matches.",
+	"inv.more":                     "Next",
+	"inv.prev":                     "Previous",
+	"inv.shown":                    "%d–%d of %d",
+	"inv.amount":                   "Amount",
+	"inv.issued":                   "Issued",
+	"inv.timeline":                 "Timeline",
+	"inv.timeline.empty":           "Nothing yet.",
+	"inv.payments":                 "Payments",
+	"inv.pay":                      "Mark as paid",
+	"inv.pay.amount":               "Amount received",
+	"inv.pay.date":                 "Received on",
+	"inv.pay.submit":               "Record the payment",
+	"inv.pay.hint":                 "Leave the amount empty to settle the invoice.",
+	"inv.chasing":                  "Chasing",
+	"inv.resume":                   "Resume chasing",
+	"inv.stop":                     "Stop chasing",
+	"inv.reason":                   "Reason",
+	"inv.plan":                     "Payment plan",
+	"inv.plan.soon":                "Recording a payment plan is coming soon (relance plan).",
+	"inv.flags":                    "Flags",
+	"inv.back":                     "All invoices",
+	"sheet.title":                  "Call preparation",
+	"sheet.print":                  "Print",
+	"sheet.back":                   "Back to the flag",
+	"done.approved":                "Draft approved.",
+	"done.cancelled":               "Reminder cancelled.",
+	"done.edited":                  "Text saved. The tone check ran again.",
+	"done.acknowledged":            "Flag marked as seen.",
+	"done.resolved":                "Flag resolved.",
+	"done.paid":                    "Payment recorded.",
+	"done.resumed":                 "Chasing resumed.",
+	"done.stopped":                 "Chasing stopped.",
+	"err.hold":                     "The hold has not ended: to approve now, give a reason.",
+	"err.status":                   "This changed in the meantime: reload the page.",
+	"err.note":                     "A note is needed to resolve.",
+	"err.amount":                   "Invalid amount.",
+	"err.date":                     "Invalid date.",
+	"err.empty":                    "Subject and message cannot be empty.",
+	"err.payment":                  "This payment could not be recorded.",
+	"err.notfound":                 "Not found.",
+	"err.forbidden":                "Request refused: the form expired or came from elsewhere. Reload the page.",
+	"err.internal":                 "Something went wrong. The details are in the daemon's log.",
+	"state.open":                   "Open",
+	"state.promised":               "Payment promised",
+	"state.paid_claimed":           "Paid, says the client",
+	"state.paid":                   "Paid",
+	"state.disputed":               "Disputed",
+	"state.on_hold":                "On hold",
+	"state.plan":                   "Payment plan",
+	"state.cancelled":              "Cancelled",
+	"state.written_off":            "Written off",
+	"stage.courtesy":               "Courtesy notice",
+	"stage.friendly":               "Friendly reminder",
+	"stage.second":                 "Second reminder",
+	"stage.call":                   "Call",
+	"stage.formal_notice":          "Formal notice",
+	"stage.plan_confirmation":      "Plan confirmation",
+	"stage.instalment_reminder":    "Instalment reminder",
+	"stage.thank_you":              "Thank you",
+	"kind.dispute":                 "Dispute",
+	"kind.grievance":               "Grievance",
+	"kind.hardship":                "Hardship",
+	"kind.bounce":                  "Bounced address",
+	"kind.self_check":              "Invoice to complete",
+	"kind.triage":                  "To attach",
+	"kind.call":                    "Call to make",
+	"kind.hand_off":                "Hand to a professional",
+	"kind.payment_check":           "Payment to check",
+	"kind.broken_promise":          "Broken promise",
+	"fstatus.open":                 "Open",
+	"fstatus.acknowledged":         "Seen",
+	"fstatus.resolved":             "Resolved",
+	"class.paid":                   "payment announced",
+	"class.promise":                "promise to pay",
+	"class.dispute":                "dispute",
+	"class.grievance":              "grievance",
+	"class.hardship":               "hardship",
+	"class.info_request":           "information request",
+	"class.auto_reply":             "automatic reply",
+	"class.bounce":                 "undelivered",
+	"class.other":                  "other",
+	"bucket.current":               "Not due",
+	"bucket.1-30":                  "1–30 d",
+	"bucket.31-60":                 "31–60 d",
+	"bucket.61-90":                 "61–90 d",
+	"bucket.90+":                   "90+ d",
+	"event.invoice_discovered":     "Invoice sent",
+	"event.invoice_resent":         "Invoice sent again",
+	"event.credit_note_discovered": "Credit note sent",
+	"event.reply_received":         "Reply received",
+	"event.state_changed":          "State changed",
+	"event.draft_held":             "Reminder prepared",
+	"event.draft_edited":           "Reminder edited",
+	"event.draft_approved":         "Reminder approved",
+	"event.draft_cancelled":        "Reminder cancelled",
+	"event.draft_superseded":       "Reminder withdrawn",
+	"event.draft_sent":             "Reminder sent",
+	"event.reminder_sent":          "Reminder sent",
+	"event.send_failed":            "Sending failed",
+	"event.send_unconfirmed":       "Sending to confirm",
+	"event.payment_recorded":       "Payment recorded",
+	"event.invoice_paid":           "Invoice settled",
+	"event.flag_acknowledged":      "Flag seen",
+	"event.flag_resolved":          "Flag resolved",
+	"event.chasing_resumed":        "Chasing resumed",
+	"event.chasing_stopped":        "Chasing stopped",
+	"draftstatus.held":             "Held",
+	"draftstatus.approved":         "Approved",
+	"actor.daemon":                 "relance",
+	"actor.web":                    "you (page)",
+	"actor.cli":                    "you (command line)",
+	"actor.imap":                   "you (mail client)",
+}

@@ -1,0 +1,523 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/relance/relance/internal/render"
+	"github.com/relance/relance/internal/store"
+)
+
+// funcs are the few template helpers that need no locale.
+var funcs = template.FuncMap{
+	"add":   func(a, b int) int { return a + b },
+	"join":  strings.Join,
+	"lines": func(s string) []string { return strings.Split(strings.TrimRight(s, "\n"), "\n") },
+	"id":    func(id int64) string { return strconv.FormatInt(id, 10) },
+	"dict":  dict,
+}
+
+// dict builds a map for passing several values to a nested template.
+func dict(kv ...any) map[string]any {
+	m := make(map[string]any, len(kv)/2)
+	for i := 0; i+1 < len(kv); i += 2 {
+		if k, ok := kv[i].(string); ok {
+			m[k] = kv[i+1]
+		}
+	}
+	return m
+}
+
+// pageData is what the layout needs; Body is the page's own data.
+type pageData struct {
+	L       *locale
+	Nav     string
+	Title   string
+	CSRF    string
+	Auth    bool
+	Notice  string
+	Error   string
+	LangURL string
+	Wide    bool
+	Body    any
+}
+
+func (h *Handler) base(q *request, nav, title string) pageData {
+	d := pageData{L: q.L, Nav: nav, Title: title, CSRF: q.auth.csrf, Auth: q.auth.loggedIn}
+	if done := q.r.URL.Query().Get("done"); done != "" {
+		if _, ok := messagesFR["done."+done]; ok {
+			d.Notice = q.L.T("done." + done)
+		}
+	}
+	if q.errKey != "" {
+		d.Error = q.L.T(q.errKey)
+	}
+	u := *q.r.URL
+	v := u.Query()
+	v.Del("done")
+	v.Set("lang", q.L.T("nav.lang.code"))
+	u.RawQuery = v.Encode()
+	if q.r.Method != http.MethodGet {
+		u.RawQuery = "lang=" + q.L.T("nav.lang.code")
+	}
+	d.LangURL = u.RequestURI()
+	return d
+}
+
+// render executes a page into a buffer first, so a template error never
+// sends half a page.
+func (h *Handler) render(q *request, status int, name string, d pageData) {
+	if d.L == nil {
+		d.L = q.L
+		d.CSRF = q.auth.csrf
+		d.Auth = q.auth.loggedIn
+	}
+	var buf bytes.Buffer
+	if err := h.pages[name].Execute(&buf, d); err != nil {
+		h.opt.Logger.Error("web: render page", slog.String("page", name), slog.Any("err", err))
+		http.Error(q.w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	if q.status != 0 && status == http.StatusOK {
+		status = q.status
+	}
+	q.w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	q.w.WriteHeader(status)
+	_, _ = q.w.Write(buf.Bytes())
+}
+
+// today is the business's calendar date, as the store's dates are.
+func (q *request) today(loc *time.Location) time.Time {
+	n := q.now.In(loc)
+	return time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, time.UTC)
+}
+
+func pathID(q *request) (int64, error) {
+	id, err := strconv.ParseInt(q.r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, store.ErrNotFound
+	}
+	return id, nil
+}
+
+// ---- overview ----
+
+type overviewBody struct {
+	O      store.Overview
+	Health Health
+	Drafts []draftCard
+	Flags  []store.Flag
+	Calm   bool
+}
+
+func (h *Handler) overview(q *request) error {
+	o, err := h.opt.Store.Overview(q.ctx, q.now, q.today(h.opt.Location))
+	if err != nil {
+		return err
+	}
+	b := overviewBody{O: o}
+	if h.opt.Health != nil {
+		b.Health = h.opt.Health()
+	}
+	cards, err := h.draftCards(q, 3)
+	if err != nil {
+		return err
+	}
+	b.Drafts = cards
+	flags, err := h.opt.Store.Flags(q.ctx, store.FlagOpen, store.FlagAcknowledged)
+	if err != nil {
+		return err
+	}
+	if len(flags) > 5 {
+		flags = flags[:5]
+	}
+	b.Flags = flags
+	b.Calm = o.DraftsHeld == 0 && o.FlagsOpen+o.FlagsSeen == 0
+	d := h.base(q, "overview", q.L.T("ov.title"))
+	d.Body = b
+	h.render(q, http.StatusOK, "overview", d)
+	return nil
+}
+
+// ---- drafts to review ----
+
+type draftCard struct {
+	store.DraftDetail
+	Ready     bool          // the hold has ended
+	Remaining time.Duration // until the hold ends, or since it ended
+	Warnings  []render.Warning
+	Formal    bool
+}
+
+func (h *Handler) draftCards(q *request, limit int) ([]draftCard, error) {
+	drafts, err := h.opt.Store.Drafts(q.ctx, store.DraftHeld, store.DraftApproved)
+	if err != nil {
+		return nil, err
+	}
+	// Oldest first: the one whose hold ends first is read first.
+	sort.SliceStable(drafts, func(i, j int) bool { return drafts[i].HoldUntil.Before(drafts[j].HoldUntil) })
+	if limit > 0 && len(drafts) > limit {
+		drafts = drafts[:limit]
+	}
+	out := make([]draftCard, 0, len(drafts))
+	for _, d := range drafts {
+		det, err := h.opt.Store.DraftDetail(q.ctx, d.ID)
+		if err != nil {
+			return nil, err
+		}
+		c := draftCard{DraftDetail: det, Formal: det.Kind == "formal_notice" || det.Stage == render.StageFormalNotice}
+		c.Ready = !q.now.Before(det.HoldUntil)
+		c.Remaining = det.HoldUntil.Sub(q.now)
+		names := append(append([]string{det.ClientName}, det.InvoiceNumbers...), h.opt.Names...)
+		c.Warnings = render.CalmCheckNames(det.Subject+"\n\n"+det.Body, det.Stage, q.L.Lang, names)
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+type reviewBody struct {
+	Cards []draftCard
+	Focus int64 // the draft an error is about
+}
+
+func (h *Handler) review(q *request) error {
+	cards, err := h.draftCards(q, 0)
+	if err != nil {
+		return err
+	}
+	d := h.base(q, "review", q.L.T("review.title"))
+	d.Body = reviewBody{Cards: cards, Focus: q.focus}
+	h.render(q, http.StatusOK, "review", d)
+	return nil
+}
+
+// ---- flags ----
+
+type flagsBody struct {
+	Flags []store.Flag
+	All   bool
+}
+
+func (h *Handler) flags(q *request) error {
+	all := q.r.URL.Query().Get("all") == "1"
+	statuses := []string{store.FlagOpen, store.FlagAcknowledged}
+	if all {
+		statuses = nil
+	}
+	flags, err := h.opt.Store.Flags(q.ctx, statuses...)
+	if err != nil {
+		return err
+	}
+	d := h.base(q, "flags", q.L.T("flags.title"))
+	d.Body = flagsBody{Flags: flags, All: all}
+	h.render(q, http.StatusOK, "flags", d)
+	return nil
+}
+
+type flagBody struct {
+	F        store.FlagDetail
+	Reply    []segment // the stripped reply, evidence marked
+	Invoice  *store.Invoice
+	Invoices []store.Invoice
+	History  []timelineItem
+	IsCall   bool
+	Plans    bool
+}
+
+func (h *Handler) flagDetail(q *request) (flagBody, error) {
+	id, err := pathID(q)
+	if err != nil {
+		return flagBody{}, err
+	}
+	f, err := h.opt.Store.Flag(q.ctx, id)
+	if err != nil {
+		return flagBody{}, err
+	}
+	b := flagBody{F: f, IsCall: f.Kind == "call"}
+	if f.ReplyText != "" {
+		b.Reply = highlight(f.ReplyText, f.Evidence)
+	}
+	if f.InvoiceID != 0 {
+		inv, err := h.opt.Store.InvoiceByID(q.ctx, f.InvoiceID)
+		if err != nil {
+			return b, err
+		}
+		b.Invoice = &inv
+	}
+	if f.ClientID != 0 {
+		if b.Invoices, err = h.opt.Store.InvoicesOfClient(q.ctx, f.ClientID); err != nil {
+			return b, err
+		}
+		hist, err := h.opt.Store.ClientHistory(q.ctx, f.ClientID, 30)
+		if err != nil {
+			return b, err
+		}
+		b.History = timelineItems(q.L, hist, true)
+	}
+	return b, nil
+}
+
+func (h *Handler) flag(q *request) error {
+	b, err := h.flagDetail(q)
+	if err != nil {
+		return err
+	}
+	d := h.base(q, "flags", q.L.Label("kind", b.F.Kind))
+	d.Body = b
+	h.render(q, http.StatusOK, "flag", d)
+	return nil
+}
+
+func (h *Handler) sheet(q *request) error {
+	b, err := h.flagDetail(q)
+	if err != nil {
+		return err
+	}
+	d := h.base(q, "flags", q.L.T("sheet.title"))
+	d.Body = b
+	h.render(q, http.StatusOK, "sheet", d)
+	return nil
+}
+
+// ---- invoices ----
+
+type invoicesBody struct {
+	Rep        store.AgingReport
+	Buckets    []string
+	Search     string
+	Bucket     string
+	Currency   string
+	Settled    bool
+	From, To   int
+	PrevURL    string
+	NextURL    string
+	Currencies []string
+	BucketURL  map[string]string
+}
+
+const invoicesPerPage = 50
+
+func (h *Handler) invoices(q *request) error {
+	v := q.r.URL.Query()
+	f := store.AgingFilter{Today: q.today(h.opt.Location), Search: strings.TrimSpace(v.Get("q")),
+		Bucket: v.Get("bucket"), Currency: strings.ToUpper(strings.TrimSpace(v.Get("currency"))),
+		Settled: v.Get("settled") == "1", Limit: invoicesPerPage}
+	if !validBucket(f.Bucket) {
+		f.Bucket = ""
+	}
+	if len(f.Currency) != 3 {
+		f.Currency = ""
+	}
+	if off, err := strconv.Atoi(v.Get("offset")); err == nil && off > 0 {
+		f.Offset = off
+	}
+	rep, err := h.opt.Store.Aging(q.ctx, f)
+	if err != nil {
+		return err
+	}
+	b := invoicesBody{Rep: rep, Buckets: store.Buckets, Search: f.Search, Bucket: f.Bucket, Currency: f.Currency,
+		Settled: f.Settled, From: f.Offset + 1, To: f.Offset + len(rep.Rows), BucketURL: map[string]string{}}
+	for _, t := range rep.Totals {
+		b.Currencies = append(b.Currencies, t.Currency)
+	}
+	link := func(mod func(url.Values)) string {
+		w := url.Values{}
+		if f.Search != "" {
+			w.Set("q", f.Search)
+		}
+		if f.Bucket != "" {
+			w.Set("bucket", f.Bucket)
+		}
+		if f.Currency != "" {
+			w.Set("currency", f.Currency)
+		}
+		if f.Settled {
+			w.Set("settled", "1")
+		}
+		mod(w)
+		if len(w) == 0 {
+			return "/invoices"
+		}
+		return "/invoices?" + w.Encode()
+	}
+	if f.Offset > 0 {
+		b.PrevURL = link(func(w url.Values) {
+			if p := f.Offset - invoicesPerPage; p > 0 {
+				w.Set("offset", strconv.Itoa(p))
+			}
+		})
+	}
+	if f.Offset+len(rep.Rows) < rep.Matched {
+		b.NextURL = link(func(w url.Values) { w.Set("offset", strconv.Itoa(f.Offset+invoicesPerPage)) })
+	}
+	for _, bk := range append([]string{""}, store.Buckets...) {
+		b.BucketURL[bk] = link(func(w url.Values) {
+			if bk == "" {
+				w.Del("bucket")
+			} else {
+				w.Set("bucket", bk)
+			}
+		})
+	}
+	d := h.base(q, "invoices", q.L.T("inv.title"))
+	d.Wide = true
+	d.Body = b
+	h.render(q, http.StatusOK, "invoices", d)
+	return nil
+}
+
+func validBucket(b string) bool {
+	for _, x := range store.Buckets {
+		if x == b {
+			return true
+		}
+	}
+	return false
+}
+
+type invoiceBody struct {
+	Inv      store.Invoice
+	Bucket   string
+	DaysLate int
+	Timeline []timelineItem
+	Payments []store.Payment
+	Flags    []store.Flag
+	Settled  bool
+	Paused   bool
+	Today    string
+}
+
+func (h *Handler) invoice(q *request) error {
+	id, err := pathID(q)
+	if err != nil {
+		return err
+	}
+	inv, err := h.opt.Store.InvoiceByID(q.ctx, id)
+	if err != nil {
+		return err
+	}
+	tl, err := h.opt.Store.Timeline(q.ctx, id)
+	if err != nil {
+		return err
+	}
+	pays, err := h.opt.Store.Payments(q.ctx, id)
+	if err != nil {
+		return err
+	}
+	flags, err := h.opt.Store.FlagsOfInvoice(q.ctx, id)
+	if err != nil {
+		return err
+	}
+	today := q.today(h.opt.Location)
+	b := invoiceBody{Inv: inv, Timeline: timelineItems(q.L, tl, false), Payments: pays, Flags: flags,
+		Settled: store.IsSettled(inv.State), Today: today.Format("2006-01-02")}
+	b.Bucket, b.DaysLate = store.BucketOf(inv.DueDate, today)
+	switch inv.State {
+	case store.StateOnHold, store.StateDisputed, store.StatePaidClaimed, store.StatePromised:
+		b.Paused = true
+	}
+	d := h.base(q, "invoices", inv.Number)
+	d.Body = b
+	h.render(q, http.StatusOK, "invoice", d)
+	return nil
+}
+
+// ---- timeline ----
+
+// timelineItem is an event put in words for the page. Every string is
+// plain text; the template escapes it.
+type timelineItem struct {
+	At        time.Time
+	Title     string
+	Actor     string
+	Invoice   string
+	InvoiceID int64
+	Lines     []string
+	Quotes    []string
+	Tone      string // "", "good", "warn": a quiet colour hint
+}
+
+func timelineItems(L *locale, evs []store.TimelineEntry, withInvoice bool) []timelineItem {
+	out := make([]timelineItem, 0, len(evs))
+	for _, e := range evs {
+		var det map[string]any
+		_ = json.Unmarshal(e.Detail, &det)
+		str := func(k string) string {
+			if s, ok := det[k].(string); ok {
+				return s
+			}
+			return ""
+		}
+		it := timelineItem{At: e.At, Title: L.Label("event", e.Kind), Actor: L.Label("actor", e.Actor)}
+		if withInvoice {
+			it.Invoice, it.InvoiceID = e.InvoiceNumber, e.InvoiceID
+		}
+		switch e.Kind {
+		case "reply_received":
+			if c := str("class"); c != "" {
+				it.Title += " — " + L.Label("class", c)
+			}
+			subj := str("subject")
+			if subj == "" {
+				subj = e.Message.Subject
+			}
+			if subj != "" {
+				it.Lines = append(it.Lines, L.T("flags.subject")+L.Colon()+subj)
+			}
+			if from := str("from"); from != "" {
+				it.Lines = append(it.Lines, L.T("flags.from")+L.Colon()+from)
+			}
+			if evs, ok := det["evidence"].([]any); ok {
+				for _, ev := range evs {
+					if s, ok := ev.(string); ok {
+						it.Quotes = append(it.Quotes, s)
+					}
+				}
+			}
+			switch str("class") {
+			case "dispute", "grievance", "hardship", "bounce":
+				it.Tone = "warn"
+			case "paid", "promise":
+				it.Tone = "good"
+			}
+		case "state_changed":
+			it.Lines = append(it.Lines, L.Label("state", str("from"))+" → "+L.Label("state", str("to")))
+		case "payment_recorded":
+			if amt, err := decimalOf(str("amount")); err == nil {
+				it.Lines = append(it.Lines, L.Money(amt, str("currency")))
+			}
+			it.Tone = "good"
+		case "invoice_paid":
+			it.Tone = "good"
+		case "draft_held", "draft_edited", "draft_approved", "draft_cancelled", "draft_superseded", "draft_sent", "reminder_sent":
+			if e.DraftStage != "" {
+				it.Title += " — " + L.Label("stage", e.DraftStage)
+			}
+			if e.DraftSubject != "" {
+				it.Lines = append(it.Lines, L.T("flags.subject")+L.Colon()+e.DraftSubject)
+			}
+			if r := str("reason"); r != "" {
+				it.Lines = append(it.Lines, r)
+			}
+		case "flag_resolved", "flag_acknowledged", "chasing_resumed", "chasing_stopped":
+			if n := str("note"); n != "" {
+				it.Quotes = append(it.Quotes, n)
+			}
+			if r := str("reason"); r != "" {
+				it.Quotes = append(it.Quotes, r)
+			}
+		case "send_failed":
+			it.Tone = "warn"
+		}
+		out = append(out, it)
+	}
+	return out
+}

@@ -44,3 +44,7 @@ image: ## build the container image (needs a Docker engine)
 
 clean:
 	rm -f relance
+
+.PHONY: soak
+soak: test-deps ## crash soak, outages, hostile input, security, then each fuzz target for FUZZTIME (default 10m); writes SOAK.md
+	FUZZTIME=$${FUZZTIME:-10m} sh scripts/soak.sh

@@ -9,6 +9,8 @@ command -v dovecot >/dev/null 2>&1 || [ -x /usr/sbin/dovecot ] || need="$need do
 # `test-deps.sh bench` (scripts/bench.sh): mbsync, the peer the scan is compared with.
 if [ "${1:-}" = "bench" ]; then command -v mbsync >/dev/null 2>&1 || need="$need isync"; fi
 command -v chromium >/dev/null 2>&1 || need="$need chromium"
+# promtool checks /metrics and the alert rules; the tests run their own prometheus.
+{ command -v promtool && command -v prometheus; } >/dev/null 2>&1 || need="$need prometheus"
 
 if [ -z "$need" ]; then
 	exit 0
@@ -20,8 +22,9 @@ if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
 	# shellcheck disable=SC2086
 	apt-get install -y -qq --no-install-recommends $need >/dev/null
 	# Debian starts the packaged service; the tests run their own instances.
-	if command -v systemctl >/dev/null 2>&1; then systemctl stop dovecot >/dev/null 2>&1 || true; fi
+	if command -v systemctl >/dev/null 2>&1; then systemctl stop dovecot prometheus >/dev/null 2>&1 || true; fi
 	pkill -x dovecot >/dev/null 2>&1 || true
+	pkill -x prometheus >/dev/null 2>&1 || true
 else
 	echo "warning: missing test dependencies:$need (install them, or integration tests will skip; under CI=true they fail)" >&2
 fi

@@ -34,10 +34,17 @@ type rule struct {
 	inner bool
 	// lits prefilters re (see literalsOf).
 	lits []string
+	// anchored rules (^ or $) only match at a sentence's edges, so they
+	// cannot be tried once on the whole reply.
+	anchored bool
+	// branches, when set, stand for re: its main alternation split so each
+	// alternative is tried only when its own literals occur.
+	branches []branch
 }
 
 func r(class Class, signal string, weight float64, pattern string) rule {
-	return rule{class: class, signal: signal, weight: weight, re: regexp.MustCompile(pattern), lits: literalsOf(pattern)}
+	return rule{class: class, signal: signal, weight: weight, re: regexp.MustCompile(pattern), lits: literalsOf(pattern),
+		anchored: isAnchored(pattern), branches: splitBranches(pattern)}
 }
 
 func (x rule) neg() rule                { x.negatable = true; return x }
@@ -327,6 +334,36 @@ func lastWords(s string, n int) string {
 	return strings.Join(f, " ")
 }
 
+// matchesAny reports whether the rule's pattern matches s anywhere.
+func (x rule) matchesAny(s string) bool {
+	if x.branches == nil {
+		return x.re.MatchString(s)
+	}
+	for _, b := range x.branches {
+		if mayMatch(b.lits, s) && b.re.MatchString(s) {
+			return true
+		}
+	}
+	return false
+}
+
+// findAll returns the matches of the rule's pattern in s, leftmost first.
+func (x rule) findAll(s string) [][]int {
+	if x.branches == nil {
+		return x.re.FindAllStringIndex(s, -1)
+	}
+	var locs [][]int
+	for _, b := range x.branches {
+		if mayMatch(b.lits, s) {
+			locs = append(locs, b.re.FindAllStringIndex(s, -1)...)
+		}
+	}
+	sort.Slice(locs, func(i, j int) bool {
+		return locs[i][0] < locs[j][0] || locs[i][0] == locs[j][0] && locs[i][1] > locs[j][1]
+	})
+	return locs
+}
+
 // fire reports whether x fires on the folded sentence s and at which
 // position, and whether a firing was discounted (negated or future).
 func (x rule) fire(s string) (loc []int, discounted string) {
@@ -336,7 +373,7 @@ func (x rule) fire(s string) (loc []int, discounted string) {
 	if x.need != nil && !x.need.MatchString(s) {
 		return nil, ""
 	}
-	locs := x.re.FindAllStringIndex(s, -1)
+	locs := x.findAll(s)
 	if len(locs) == 0 {
 		return nil, ""
 	}
@@ -406,6 +443,13 @@ func judge(text string, ref time.Time, opt Options) Result {
 	paidSentences := map[int]bool{}
 	for _, x := range lexicon {
 		if !mayMatch(x.lits, all) {
+			continue
+		}
+		// One pass over the whole reply rules out most rules: matching
+		// sentence by sentence costs a fresh regexp machine per sentence.
+		// Sentences are joined by spaces, so a match inside one sentence is
+		// a match in the whole.
+		if !x.anchored && !x.matchesAny(all) {
 			continue
 		}
 		for i, s := range sents {
@@ -569,18 +613,49 @@ func pickPromiseDate(sents []sentence, dates map[int][]dateMention, promise map[
 	return nil
 }
 
+// Function words of each language, folded. A word list and a map beat two
+// large alternations run over the whole reply.
 var (
-	reFrenchWords  = regexp.MustCompile(`\b(le|la|les|des|du|un|une|est|et|je|nous|vous|pas|pour|avec|sur|merci|bonjour|cordialement|facture|virement|reglement|demain|semaine|mois|ce|cette|que|qui|dans|sera|avons|ai)\b`)
-	reEnglishWords = regexp.MustCompile(`\b(the|and|is|are|we|you|i|not|for|with|on|thanks|thank|hi|hello|regards|invoice|payment|will|tomorrow|week|month|this|that|it|be|have|has|paid|of|to)\b`)
+	frenchWords  = wordSet("le la les des du un une est et je nous vous pas pour avec sur merci bonjour cordialement facture virement reglement demain semaine mois ce cette que qui dans sera avons ai")
+	englishWords = wordSet("the and is are we you i not for with on thanks thank hi hello regards invoice payment will tomorrow week month this that it be have has paid of to")
 )
 
+func wordSet(words string) map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(words) {
+		m[w] = true
+	}
+	return m
+}
+
 // detectLanguage guesses "fr" or "en" from function words; French wins ties
-// as the product's home language.
+// as the product's home language. Words are runs of ASCII letters, digits
+// and underscores, as for \b in the lexicon's patterns.
 func detectLanguage(folded string) string {
-	fr := len(reFrenchWords.FindAllStringIndex(folded, -1))
-	en := len(reEnglishWords.FindAllStringIndex(folded, -1))
+	fr, en := 0, 0
+	start := -1
+	for i := 0; i <= len(folded); i++ {
+		word := i < len(folded) && isWordByte(folded[i])
+		if word && start < 0 {
+			start = i
+		}
+		if !word && start >= 0 {
+			w := folded[start:i]
+			if frenchWords[w] {
+				fr++
+			}
+			if englishWords[w] {
+				en++
+			}
+			start = -1
+		}
+	}
 	if en > fr {
 		return "en"
 	}
 	return "fr"
+}
+
+func isWordByte(b byte) bool {
+	return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || b == '_'
 }

@@ -1,6 +1,7 @@
 package classify
 
 import (
+	"regexp"
 	"regexp/syntax"
 	"strings"
 )
@@ -68,9 +69,9 @@ func required(re *syntax.Regexp) []string {
 			if set == nil {
 				return
 			}
-			// Literals of three bytes are selective enough; past that,
+			// Literals of five bytes are selective enough; past that,
 			// fewer literals make a cheaper check.
-			a, b := min(minLen(set), 3), min(minLen(best), 3)
+			a, b := min(minLen(set), 5), min(minLen(best), 5)
 			if best == nil || a > b || a == b && len(set) < len(best) {
 				best = set
 			}
@@ -105,4 +106,74 @@ func mayMatch(lits []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// isAnchored reports whether pattern uses ^ or $ (or \A, \z) outside
+// character classes.
+func isAnchored(pattern string) bool {
+	re, err := syntax.Parse(pattern, syntax.Perl)
+	if err != nil {
+		return true
+	}
+	var walk func(*syntax.Regexp) bool
+	walk = func(re *syntax.Regexp) bool {
+		switch re.Op {
+		case syntax.OpBeginLine, syntax.OpEndLine, syntax.OpBeginText, syntax.OpEndText:
+			return true
+		}
+		for _, sub := range re.Sub {
+			if walk(sub) {
+				return true
+			}
+		}
+		return false
+	}
+	return walk(re)
+}
+
+// branch is one alternative of a rule's main alternation, compiled on its
+// own with its own literals.
+type branch struct {
+	re   *regexp.Regexp
+	lits []string
+}
+
+// minSplit is the size from which a rule's alternation is split: Go's
+// regexp engines pay for every alternative at every position, while a
+// literal check per alternative skips almost all of them.
+const minSplit = 6
+
+// splitBranches rewrites a pattern of the form prefix(A|B|…)suffix into one
+// pattern per alternative. Any match of the whole is a match of one branch
+// and conversely, so the rule fires on the same text. nil when the pattern
+// has no large alternation at its top level.
+func splitBranches(pattern string) []branch {
+	re, err := syntax.Parse(pattern, syntax.Perl)
+	if err != nil || re.Op != syntax.OpConcat {
+		return nil
+	}
+	for k, sub := range re.Sub {
+		alt := sub
+		if alt.Op == syntax.OpCapture {
+			alt = alt.Sub[0]
+		}
+		if alt.Op != syntax.OpAlternate || len(alt.Sub) < minSplit {
+			continue
+		}
+		out := make([]branch, 0, len(alt.Sub))
+		for _, a := range alt.Sub {
+			c := &syntax.Regexp{Op: syntax.OpConcat, Flags: re.Flags}
+			c.Sub = append(c.Sub, re.Sub[:k]...)
+			c.Sub = append(c.Sub, a)
+			c.Sub = append(c.Sub, re.Sub[k+1:]...)
+			p := c.String()
+			b, err := regexp.Compile(p)
+			if err != nil {
+				return nil
+			}
+			out = append(out, branch{re: b, lits: literalsOf(p)})
+		}
+		return out
+	}
+	return nil
 }

@@ -56,6 +56,12 @@ type flagJSON struct {
 	Evidence []string   `json:"evidence"`
 }
 
+func toInvoiceJSON(inv store.Invoice) invoiceJSON {
+	return invoiceJSON{Number: inv.Number, Client: clientJSON{inv.Client.Name, inv.Client.Email},
+		Amount: inv.Amount.StringFixed(2), Balance: inv.Balance.StringFixed(2), Currency: inv.Currency,
+		IssueDate: isoDate(inv.IssueDate), DueDate: isoDate(inv.DueDate), State: inv.State, Kind: inv.Kind, Missing: inv.Missing}
+}
+
 func isoDate(t time.Time) *string {
 	if t.IsZero() {
 		return nil
@@ -104,6 +110,14 @@ func printJSON(env *Env, v any) int {
 }
 
 func cmdInvoices(ctx context.Context, env *Env, args []string) int {
+	if len(args) > 0 {
+		switch args[0] {
+		case "list":
+			args = args[1:]
+		case "show", "resume", "stop":
+			return invoiceAction(ctx, env, args[0], args[1:])
+		}
+	}
 	fs := flagSet(env, "invoices")
 	asJSON := fs.Bool("json", false, "print one JSON array")
 	state := fs.String("state", "", "only these states (comma-separated), e.g. open,promised")
@@ -125,9 +139,7 @@ func cmdInvoices(ctx context.Context, env *Env, args []string) int {
 	if *asJSON {
 		out := make([]invoiceJSON, 0, len(invs))
 		for _, inv := range invs {
-			out = append(out, invoiceJSON{Number: inv.Number, Client: clientJSON{inv.Client.Name, inv.Client.Email},
-				Amount: inv.Amount.StringFixed(2), Balance: inv.Balance.StringFixed(2), Currency: inv.Currency,
-				IssueDate: isoDate(inv.IssueDate), DueDate: isoDate(inv.DueDate), State: inv.State, Kind: inv.Kind, Missing: inv.Missing})
+			out = append(out, toInvoiceJSON(inv))
 		}
 		return printJSON(env, out)
 	}
@@ -174,7 +186,10 @@ func cmdDrafts(ctx context.Context, env *Env, args []string) int {
 	fs := flagSet(env, "drafts")
 	asJSON := fs.Bool("json", false, "print JSON")
 	all := fs.Bool("all", false, "list: include sent, cancelled and superseded drafts")
-	reason := fs.String("reason", "", "approve/cancel: why (kept in the event log)")
+	reason := fs.String("reason", "", "cancel: why (kept in the event log)")
+	override := fs.String("override", "", "approve: approve before the hold ends, giving the reason (kept in the event log)")
+	subject := fs.String("subject", "", "edit: the new subject (default: unchanged)")
+	bodyFile := fs.String("body-file", "", "edit: file holding the new text ('-' for standard input)")
 	db := dbFlag(fs)
 	pos, code, ok := parse(fs, args)
 	if !ok {
@@ -241,20 +256,29 @@ func cmdDrafts(ctx context.Context, env *Env, args []string) int {
 			return ExitOK
 		}
 		status := store.DraftApproved
-		if action == "cancel" {
-			status = store.DraftCancelled
+		err = st.Update(ctx, env.Now(), func(tx *store.Tx) error {
+			if action == "cancel" {
+				status = store.DraftCancelled
+				return tx.CancelDraft(id, store.ActorCLI, *reason)
+			}
+			return tx.ApproveDraft(id, store.ActorCLI, *override)
+		})
+		if errors.Is(err, store.ErrHoldNotOver) {
+			return errorf(env, "draft %d is held until %s so that it can be reread tomorrow; approve it then, or now with --override \"why\"",
+				id, d.HoldUntil.Format("2006-01-02 15:04"))
 		}
-		if d.Status != store.DraftHeld && !(d.Status == store.DraftApproved && status == store.DraftCancelled) {
+		if errors.Is(err, store.ErrWrongStatus) {
 			return errorf(env, "draft %d is %s: it can no longer be %sd", id, d.Status, action)
 		}
-		err = st.Update(ctx, env.Now(), func(tx *store.Tx) error { return tx.SetDraftStatus(id, status, store.ActorCLI, *reason) })
 		if err != nil {
 			return errorf(env, "%v", err)
 		}
 		fmt.Fprintf(env.Stdout, "draft %d %s\n", id, status)
 		return ExitOK
+	case "edit":
+		return draftEdit(ctx, env, st, pos, *subject, *bodyFile)
 	}
-	fmt.Fprintf(env.Stderr, "relance drafts: unknown action %q (want list, show, approve or cancel)\n", action)
+	fmt.Fprintf(env.Stderr, "relance drafts: unknown action %q (want list, show, approve, cancel or edit)\n", action)
 	return ExitUsage
 }
 
@@ -272,6 +296,14 @@ func findDraft(ctx context.Context, st *store.Store, id int64) (store.Draft, err
 }
 
 func cmdFlags(ctx context.Context, env *Env, args []string) int {
+	if len(args) > 0 {
+		switch args[0] {
+		case "list":
+			args = args[1:]
+		case "show", "ack", "resolve":
+			return flagAction(ctx, env, args[0], args[1:])
+		}
+	}
 	fs := flagSet(env, "flags")
 	asJSON := fs.Bool("json", false, "print one JSON array")
 	all := fs.Bool("all", false, "include resolved flags")

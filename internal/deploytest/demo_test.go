@@ -56,7 +56,7 @@ type demo struct {
 }
 
 // startDemo runs `relance demo` in-process on a free port until the test
-// ends, and waits until its first mailbox sync is done.
+// ends, and waits until its first mailbox sync and drafts are done.
 func startDemo(t *testing.T) *demo {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
@@ -93,6 +93,12 @@ func startDemo(t *testing.T) *demo {
 	}
 	t.Cleanup(func() { st.Close() })
 	d.st = st
+	// The first outbox pass follows the first sync: wait for its drafts so
+	// that every metric has its series.
+	waitFor(t, "the demo's first drafts", 60*time.Second, func() (bool, error) {
+		drafts, err := st.Drafts(context.Background())
+		return len(drafts) > 0, err
+	})
 	return d
 }
 
@@ -141,7 +147,8 @@ func TestDemo(t *testing.T) {
 	prometheus := tool(t, "prometheus")
 	d := startDemo(t)
 	body := d.metrics(t)
-	families, err := new(expfmt.TextParser).TextToMetricFamilies(bytes.NewReader(body))
+	parser := expfmt.NewTextParser(model.UTF8Validation)
+	families, err := parser.TextToMetricFamilies(bytes.NewReader(body))
 	if err != nil {
 		t.Fatalf("parse /metrics: %v", err)
 	}

@@ -184,9 +184,11 @@ func (x *Outbox) reconcileDrafts(ctx context.Context, now time.Time) error {
 				return err
 			}
 		}
-		if d.Status == store.DraftHeld && slices.Contains(latest.Flags, x.o.ApproveFlag) {
+		// A flag set before the hold ends approves the draft once the hold
+		// is over: the reread-tomorrow rule holds in the mail client too.
+		if d.Status == store.DraftHeld && slices.Contains(latest.Flags, x.o.ApproveFlag) && !now.Before(d.HoldUntil) {
 			if err := x.o.Store.Update(ctx, now, func(tx *store.Tx) error {
-				return tx.SetDraftStatus(d.ID, store.DraftApproved, store.ActorIMAP, "flagged in the mail client")
+				return tx.ApproveDraft(d.ID, store.ActorIMAP, "")
 			}); err != nil {
 				return err
 			}

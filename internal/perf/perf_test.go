@@ -297,6 +297,16 @@ func BenchmarkDaemon(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	// Anonymous memory is the heap and stacks; file-backed is the binary's
+	// pages (shared, reclaimable).
+	idleAnon, err := ProcStatusKB(pid, "RssAnon")
+	if err != nil {
+		b.Fatal(err)
+	}
+	idleFile, err := ProcStatusKB(pid, "RssFile")
+	if err != nil {
+		b.Fatal(err)
+	}
 
 	st, err := store.Open(ctx, db)
 	if err != nil {
@@ -331,6 +341,8 @@ func BenchmarkDaemon(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.ReportMetric(float64(idle)/(1<<20), "idle-RSS-MiB")
+	b.ReportMetric(float64(idleAnon)/(1<<20), "idle-RssAnon-MiB")
+	b.ReportMetric(float64(idleFile)/(1<<20), "idle-RssFile-MiB")
 	b.ReportMetric(float64(hwm)/(1<<20), "peak-RSS-MiB")
 	b.ReportMetric(float64(Median(lat).Microseconds())/1000, "append-to-flag-ms")
 	b.ReportMetric(float64(percentile(lat, 0.9).Microseconds())/1000, "append-to-flag-p90-ms")

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -79,7 +80,7 @@ type soakSummary struct {
 func TestCrashSoak(t *testing.T) {
 	plan := soakPlan{clients: 8, days: 22, kills: 5, sends: 8, seed: 20261201}
 	if soakLong() {
-		plan = soakPlan{clients: 100, days: 75, kills: 50, sends: 200, seed: 20261201}
+		plan = soakPlan{clients: 115, days: 75, kills: 50, sends: 200, seed: 20261201}
 	}
 	if s := os.Getenv("RELANCE_SOAK_SEED"); s != "" {
 		v, err := strconv.ParseUint(s, 10, 64)
@@ -148,7 +149,7 @@ func runSoak(t *testing.T, plan soakPlan) soakSummary {
 	}
 
 	sum := soakSummary{Seed: plan.seed, SimulatedDays: plan.days, Clients: plan.clients, Invoices: len(invoices), KillsBy: map[string]int{}}
-	stoppedAt := map[string]time.Time{}
+	stoppedAt := map[string]stop{}
 	seenSink := 0
 	avg := 600 * time.Millisecond // running mean of a complete run, for timed kills
 	pKill := min(0.6, 1.6*float64(plan.kills)/float64(2*plan.days*5/7))
@@ -233,7 +234,15 @@ func runSoak(t *testing.T, plan soakPlan) soakSummary {
 				if err := w.imap.Deliver("INBOX", raw, false); err != nil {
 					t.Fatal(err)
 				}
-				stoppedAt[c.email] = replyAt
+				// The reply stops the chasing of the invoices it answers,
+				// not of one issued later.
+				var nums []string
+				for _, in := range invoices {
+					if in.client == i && !in.issued.After(replyAt) {
+						nums = append(nums, in.num)
+					}
+				}
+				stoppedAt[c.email] = stop{at: replyAt, invoices: nums}
 			}
 		}
 		seenSink = len(msgs)
@@ -284,6 +293,12 @@ func runSoak(t *testing.T, plan soakPlan) soakSummary {
 	return sum
 }
 
+// stop is a client's reply that ends the chasing of some invoices.
+type stop struct {
+	at       time.Time
+	invoices []string
+}
+
 // messageIDOf reads the Message-ID of a raw message.
 func messageIDOf(raw []byte) string {
 	for _, line := range strings.Split(string(raw), "\n") {
@@ -298,7 +313,7 @@ func messageIDOf(raw []byte) string {
 }
 
 // checkSoak verifies the invariants after the soak and fills the summary.
-func checkSoak(t *testing.T, w *world, sum *soakSummary, stoppedAt map[string]time.Time) {
+func checkSoak(t *testing.T, w *world, sum *soakSummary, stoppedAt map[string]stop) {
 	t.Helper()
 	ctx := context.Background()
 	st, err := store.Open(ctx, w.db)
@@ -402,9 +417,15 @@ func checkSoak(t *testing.T, w *world, sum *soakSummary, stoppedAt map[string]ti
 	// Rule 1 under crashes: nothing after a payment claim or a dispute.
 	for id, to := range sinkTo {
 		d := byMsgID[id]
-		if at, ok := stoppedAt[to]; ok && !d.SentAt.IsZero() && d.SentAt.After(at) {
-			sum.AfterStop++
-			t.Errorf("reminder %s went to %s at %s, after the client's reply at %s", id, to, d.SentAt.In(paris), at.In(paris))
+		s, ok := stoppedAt[to]
+		if !ok || d.SentAt.IsZero() || !d.SentAt.After(s.at) {
+			continue
+		}
+		for _, num := range d.InvoiceNumbers {
+			if slices.Contains(s.invoices, num) {
+				sum.AfterStop++
+				t.Errorf("reminder %s for %s went to %s at %s, after the client's reply at %s", id, num, to, d.SentAt.In(paris), s.at.In(paris))
+			}
 		}
 	}
 

@@ -51,7 +51,8 @@ type Stats struct {
 	// promised date, or the promised state) still expected and without a
 	// broken-promise flag.
 	PromisesPending int
-	// RemindersSent counts sent drafts by ladder stage.
+	// RemindersSent counts sent drafts by ladder stage, for every stage
+	// any draft was made for (zero when none was sent yet).
 	RemindersSent map[string]int
 }
 
@@ -208,7 +209,7 @@ func (s *Store) Stats(ctx context.Context, o StatsOptions) (Stats, error) {
 			return tx.QueryRowContext(ctx, q).Scan(&st.PromisesPending)
 		}},
 		{"reminders sent", func() error {
-			return queryRows(ctx, tx, `SELECT stage, COUNT(*) FROM drafts WHERE status = 'sent' GROUP BY stage`, nil, func(r *sql.Rows) error {
+			return queryRows(ctx, tx, `SELECT stage, SUM(status = 'sent') FROM drafts GROUP BY stage`, nil, func(r *sql.Rows) error {
 				var stage string
 				var n int
 				if err := r.Scan(&stage, &n); err != nil {

@@ -29,7 +29,8 @@ var ErrNotFound = errors.New("store: not found")
 
 // Store is an open database.
 type Store struct {
-	db *sql.DB
+	db   *sql.DB
+	path string
 }
 
 // Migration is one numbered, forward-only schema step.
@@ -112,7 +113,7 @@ func openVersion(ctx context.Context, dbPath string, version int) (*Store, error
 	// One writer at a time is SQLite's model; a small pool keeps readers
 	// concurrent under WAL.
 	db.SetMaxOpenConns(4)
-	s := &Store{db: db}
+	s := &Store{db: db, path: dbPath}
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("store: open %q: %w", dbPath, err)

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // Tx is one write transaction. Its methods are the use-case steps that
@@ -24,9 +26,24 @@ type Tx struct {
 // Update runs fn in one write transaction stamped with now. Any error rolls
 // everything back.
 func (s *Store) Update(ctx context.Context, now time.Time, fn func(*Tx) error) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		return fn(&Tx{ctx: ctx, tx: tx, now: now})
 	})
+	return s.fileError(err)
+}
+
+// fileError names the database file in errors about the file itself (read-only,
+// disk full, I/O), which the owner fixes on the machine, not in relance.
+func (s *Store) fileError(err error) error {
+	var se *sqlite.Error
+	if err == nil || !errors.As(err, &se) {
+		return err
+	}
+	switch se.Code() & 0xff {
+	case sqlite3.SQLITE_READONLY, sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM:
+		return fmt.Errorf("%w (database file %s)", err, s.path)
+	}
+	return err
 }
 
 // Now is the transaction's timestamp.

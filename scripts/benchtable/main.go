@@ -116,6 +116,8 @@ func figures() []figure {
 		{"Initial scan of 20,000 messages: mbsync, `FSync no`", "internal/perf", scan, "mbsync-nofsync-s", 1, "s", "", 0},
 		{"Initial scan of 20,000 messages: mailbox size", "internal/perf", scan, "mailbox-MB", 1, "MB", "", 0},
 		{"Idle daemon RSS", "internal/perf", "BenchmarkDaemon", "idle-RSS-MiB", 1, "MiB", "<=", 25},
+		{"Idle daemon RSS: anonymous (heap, stacks)", "internal/perf", "BenchmarkDaemon", "idle-RssAnon-MiB", 1, "MiB", "", 0},
+		{"Idle daemon RSS: file-backed (binary pages)", "internal/perf", "BenchmarkDaemon", "idle-RssFile-MiB", 1, "MiB", "", 0},
 		{"Reply APPENDed → classified and flagged (median)", "internal/perf", "BenchmarkDaemon", "append-to-flag-ms", 1, "ms", "<=", 1000},
 		{"Reply APPENDed → classified and flagged (90th percentile)", "internal/perf", "BenchmarkDaemon", "append-to-flag-p90-ms", 1, "ms", "", 0},
 		{"Policy pass over 100,000 invoices (load + decide)", "internal/perf", "BenchmarkPolicyPass/invoices=100000", "pass-ms", 1, "ms", "<=", 1000},
@@ -123,6 +125,7 @@ func figures() []figure {
 		{"Policy pass over 100,000 invoices: decide (policy.Decide)", "internal/perf", "BenchmarkPolicyPass/invoices=100000", "decide-ms", 1, "ms", "", 0},
 		{"`/metrics` scrape with 100,000 invoices", "internal/metrics", "BenchmarkScrape", "ns/op", 1e-6, "ms", "<=", 50},
 		{"Classify, one core", "internal/classify", "BenchmarkClassify", "replies/s", 1, "replies/s", ">=", 2000},
+		{"Classify, per CPU-second used", "internal/classify", "BenchmarkClassify", "replies/cpu-s", 1, "replies/s", "", 0},
 	}
 }
 
@@ -277,7 +280,7 @@ func median(vs []float64) float64 {
 
 func format(v float64) string {
 	switch {
-	case v >= 1e6:
+	case v >= 1000:
 		return strconv.FormatFloat(v, 'f', 0, 64)
 	case v >= 100:
 		return strconv.FormatFloat(v, 'f', 1, 64)

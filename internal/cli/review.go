@@ -1,0 +1,206 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/relance/relance/internal/render"
+	"github.com/relance/relance/internal/store"
+)
+
+// The review actions of the web page, from the command line.
+
+func draftEdit(ctx context.Context, env *Env, st *store.Store, pos []string, subject, bodyFile string) int {
+	if len(pos) != 1 || bodyFile == "" {
+		fmt.Fprintln(env.Stderr, "relance drafts edit: needs one draft ID and --body-file FILE ('-' for standard input)")
+		return ExitUsage
+	}
+	id, err := strconv.ParseInt(pos[0], 10, 64)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "relance drafts edit: %q is not a draft ID\n", pos[0])
+		return ExitUsage
+	}
+	var body []byte
+	if bodyFile == "-" {
+		body, err = io.ReadAll(io.LimitReader(env.Stdin, 1<<20))
+	} else {
+		body, err = os.ReadFile(bodyFile)
+	}
+	if err != nil {
+		return errorf(env, "drafts edit: %v", err)
+	}
+	d, err := findDraft(ctx, st, id)
+	if err != nil {
+		return errorf(env, "%v", err)
+	}
+	if subject == "" {
+		subject = d.Subject
+	}
+	text := strings.TrimSpace(string(body))
+	err = st.Update(ctx, env.Now(), func(tx *store.Tx) error { return tx.ReviseDraft(id, render.SafeHeader(subject), text, store.ActorCLI) })
+	if errors.Is(err, store.ErrWrongStatus) {
+		return errorf(env, "draft %d is %s: it can no longer be edited", id, d.Status)
+	}
+	if err != nil {
+		return errorf(env, "%v", err)
+	}
+	fmt.Fprintf(env.Stdout, "draft %d edited (held again for approval)\n", id)
+	// The calm check speaks before approval, as on the web page.
+	for _, w := range render.CalmCheck(text, d.Stage, "") {
+		fmt.Fprintf(env.Stderr, "warning: %s: %q\n", w.Message, w.Excerpt)
+	}
+	return ExitOK
+}
+
+func invoiceAction(ctx context.Context, env *Env, action string, args []string) int {
+	fs := flagSet(env, "invoices")
+	asJSON := fs.Bool("json", false, "show: print JSON")
+	reason := fs.String("reason", "", "resume/stop: why (kept in the event log)")
+	db := dbFlag(fs)
+	pos, code, ok := parse(fs, args)
+	if !ok {
+		return code
+	}
+	if len(pos) != 1 {
+		fmt.Fprintf(env.Stderr, "relance invoices %s: needs exactly one invoice number\n", action)
+		return ExitUsage
+	}
+	st, code := openStore(ctx, env, *db)
+	if st == nil {
+		return code
+	}
+	defer st.Close()
+	inv, err := st.InvoiceByNumber(ctx, pos[0])
+	if errors.Is(err, store.ErrNotFound) {
+		return errorf(env, "no invoice numbered %q (see 'relance invoices')", pos[0])
+	}
+	if err != nil {
+		return errorf(env, "%v", err)
+	}
+	switch action {
+	case "show":
+		tl, err := st.Timeline(ctx, inv.ID)
+		if err != nil {
+			return errorf(env, "%v", err)
+		}
+		if *asJSON {
+			type entry struct {
+				At     string `json:"at"`
+				Kind   string `json:"kind"`
+				Actor  string `json:"actor"`
+				Detail any    `json:"detail,omitempty"`
+			}
+			out := struct {
+				invoiceJSON
+				Timeline []entry `json:"timeline"`
+			}{invoiceJSON: toInvoiceJSON(inv), Timeline: []entry{}}
+			for _, e := range tl {
+				out.Timeline = append(out.Timeline, entry{At: isoTime(e.At), Kind: e.Kind, Actor: e.Actor, Detail: e.Detail})
+			}
+			return printJSON(env, out)
+		}
+		fmt.Fprintf(env.Stdout, "%s  %s  %s %s (balance %s)  %s\n", inv.Number, clientLabel(inv.Client), inv.Amount.StringFixed(2),
+			inv.Currency, inv.Balance.StringFixed(2), inv.State)
+		for _, e := range tl {
+			what := e.Kind
+			if e.DraftStage != "" {
+				what += " (" + e.DraftStage + ")"
+			}
+			if e.Message.Subject != "" {
+				what += ": " + e.Message.Subject
+			}
+			fmt.Fprintf(env.Stdout, "  %s  %-8s %s\n", e.At.Format("2006-01-02 15:04"), e.Actor, what)
+		}
+		return ExitOK
+	case "resume", "stop":
+		err := st.Update(ctx, env.Now(), func(tx *store.Tx) error {
+			if action == "stop" {
+				return tx.StopChasing(inv.ID, store.ActorCLI, *reason)
+			}
+			return tx.ResumeChasing(inv.ID, store.ActorCLI, *reason)
+		})
+		if err != nil {
+			return errorf(env, "%v", err)
+		}
+		fmt.Fprintf(env.Stdout, "invoice %s: chasing %s\n", inv.Number, map[string]string{"stop": "stopped", "resume": "resumed"}[action])
+		return ExitOK
+	}
+	return ExitUsage
+}
+
+func flagAction(ctx context.Context, env *Env, action string, args []string) int {
+	fs := flagSet(env, "flags")
+	asJSON := fs.Bool("json", false, "show: print JSON")
+	note := fs.String("note", "", "ack/resolve: a note kept with the flag")
+	then := fs.String("then", "keep", "resolve: what happens to the invoice: keep (as it is), resume or stop chasing")
+	db := dbFlag(fs)
+	pos, code, ok := parse(fs, args)
+	if !ok {
+		return code
+	}
+	if len(pos) != 1 {
+		fmt.Fprintf(env.Stderr, "relance flags %s: needs exactly one flag ID\n", action)
+		return ExitUsage
+	}
+	id, err := strconv.ParseInt(pos[0], 10, 64)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "relance flags %s: %q is not a flag ID\n", action, pos[0])
+		return ExitUsage
+	}
+	if *then != "keep" && *then != "resume" && *then != "stop" {
+		fmt.Fprintf(env.Stderr, "relance flags resolve: --then %q: want keep, resume or stop\n", *then)
+		return ExitUsage
+	}
+	st, code := openStore(ctx, env, *db)
+	if st == nil {
+		return code
+	}
+	defer st.Close()
+	f, err := st.Flag(ctx, id)
+	if err != nil {
+		return errorf(env, "%v", err)
+	}
+	switch action {
+	case "show":
+		j := flagJSON{ID: f.ID, Kind: f.Kind, Invoice: f.InvoiceNum, Client: clientJSON{f.ClientName, f.ClientEmail},
+			Status: f.Status, Evidence: f.Evidence}
+		if j.Evidence == nil {
+			j.Evidence = []string{}
+		}
+		if *asJSON {
+			return printJSON(env, j)
+		}
+		fmt.Fprintf(env.Stdout, "Flag %d: %s (%s)\nInvoice: %s\nClient: %s <%s>\nRaised: %s\n\n%s\n", f.ID, f.Kind, f.Status, f.InvoiceNum,
+			f.ClientName, f.ClientEmail, f.CreatedAt.Format(time.RFC3339), strings.Join(f.Evidence, "\n\n"))
+		return ExitOK
+	case "ack", "resolve":
+		err := st.Update(ctx, env.Now(), func(tx *store.Tx) error {
+			if action == "ack" {
+				return tx.AcknowledgeFlag(id, store.ActorCLI, *note)
+			}
+			if err := tx.ResolveFlag(id, store.ActorCLI, *note); err != nil {
+				return err
+			}
+			switch {
+			case f.InvoiceID == 0:
+			case *then == "resume":
+				return tx.ResumeChasing(f.InvoiceID, store.ActorCLI, *note)
+			case *then == "stop":
+				return tx.StopChasing(f.InvoiceID, store.ActorCLI, *note)
+			}
+			return nil
+		})
+		if err != nil {
+			return errorf(env, "%v", err)
+		}
+		fmt.Fprintf(env.Stdout, "flag %d %s\n", id, map[string]string{"ack": "acknowledged", "resolve": "resolved"}[action])
+		return ExitOK
+	}
+	return ExitUsage
+}

@@ -1,0 +1,60 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+const sample = `command: go test ./internal/perf -bench BenchmarkScan
+pkg: github.com/relance/relance/internal/perf
+BenchmarkScan/messages=1000-2 	1	100 ns/op	2.0 relance-s	2000 us/msg
+BenchmarkScan/messages=20000-2 	1	100 ns/op	1.2 x-bare	0.5 x-mbsync-nofsync	40 peak-RSS-MiB	60 relance-s	3000 us/msg
+    perf_test.go:191: round 1: relance 60s
+command: go test ./internal/classify -bench BenchmarkClassify -cpu 1 -count 3
+pkg: github.com/relance/relance/internal/classify
+BenchmarkClassify 	1000	500000 ns/op	1900 replies/s
+BenchmarkClassify 	1000	500000 ns/op	2100 replies/s
+BenchmarkClassify 	1000	500000 ns/op	2500 replies/s
+`
+
+func TestWrite(t *testing.T) {
+	res, err := parse(strings.NewReader(sample))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	write(&out, res, "2 cores", "1.00 0.50 0.25", "2026-01-01", false)
+	got := out.String()
+	for _, want := range []string{
+		"| Initial scan of 20,000 messages: relance ÷ bare full fetch | 1.2 × | ≤ 1.3 × | pass | 1 | `go test ./internal/perf -bench BenchmarkScan` |",
+		"| Initial scan of 20,000 messages: relance ÷ mbsync `FSync no` | 0.5 × | ≤ 0.3 × | **miss** |",
+		"| Classify, one core | 2100 replies/s | ≥ 2000 replies/s | pass | 3 | `go test ./internal/classify -bench BenchmarkClassify -cpu 1 -count 3` |",
+		"| Idle daemon RSS | not measured | ≤ 25 MiB |",
+		"| 20000 | 60 s | 3000 µs/message | 1.5 |",
+		"From 1000 to 20000 messages the cost per item changes 1.5×: linear or better.",
+		"Load average at start: 1.00 0.50 0.25.",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("output lacks %q\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "perf_test.go") {
+		t.Error("a log line was read as a benchmark")
+	}
+}
+
+func TestMedian(t *testing.T) {
+	tests := []struct {
+		in   []float64
+		want float64
+	}{
+		{[]float64{3}, 3},
+		{[]float64{3, 1, 2}, 2},
+		{[]float64{4, 1, 3, 2}, 2.5},
+	}
+	for _, tt := range tests {
+		if got := median(tt.in); got != tt.want {
+			t.Errorf("median(%v) = %g, want %g", tt.in, got, tt.want)
+		}
+	}
+}

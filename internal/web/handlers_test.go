@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"errors"
+	"github.com/prometheus/client_golang/prometheus"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -439,5 +440,32 @@ func TestForeignHostRefusedWithoutToken(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusMisdirectedRequest {
 		t.Fatalf("rebound host: %d", resp.StatusCode)
+	}
+}
+
+// With a token (any non-loopback bind), /metrics answers only to a bearer
+// credential: overdue totals are business figures.
+func TestMetricsNeedBearerWithToken(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	f := newFixture(t, Options{Token: "s3cret-token", Addr: "0.0.0.0:8025", Gatherer: reg})
+	req, _ := http.NewRequest("GET", f.srv.URL+"/metrics", nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("/metrics without credential: %d", resp.StatusCode)
+	}
+	for token, want := range map[string]int{"wrong": http.StatusUnauthorized, "s3cret-token": http.StatusOK} {
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Errorf("/metrics with Bearer %s: %d, want %d", token, resp.StatusCode, want)
+		}
 	}
 }

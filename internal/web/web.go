@@ -9,6 +9,7 @@ package web
 
 import (
 	"context"
+	"crypto/subtle"
 	"embed"
 	"errors"
 	"fmt"
@@ -17,6 +18,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -162,6 +164,13 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "relance: unknown host; open the page through 127.0.0.1 or localhost", http.StatusMisdirectedRequest)
 		return
 	}
+	// Off loopback, /metrics (overdue totals are business figures) needs the
+	// token as a bearer credential, which Prometheus sends natively.
+	if r.URL.Path == "/metrics" && h.opt.Token != "" && !bearerOK(r, h.opt.Token) {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="relance"`)
+		http.Error(w, "relance: /metrics needs Authorization: Bearer <RELANCE_HTTP_TOKEN>", http.StatusUnauthorized)
+		return
+	}
 	h.mux.ServeHTTP(w, r)
 }
 
@@ -253,4 +262,10 @@ type slogErrorLog struct{ l *slog.Logger }
 
 func (s slogErrorLog) Println(v ...any) {
 	s.l.Error("metrics: " + fmt.Sprint(v...))
+}
+
+// bearerOK compares an Authorization: Bearer credential in constant time.
+func bearerOK(r *http.Request, token string) bool {
+	got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	return ok && subtle.ConstantTimeCompare([]byte(strings.TrimSpace(got)), []byte(token)) == 1
 }

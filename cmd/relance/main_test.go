@@ -224,14 +224,14 @@ func TestDemoServesAndShowsSampleData(t *testing.T) {
 			t.Errorf("incomplete invoice: %+v", inv)
 		}
 	}
-	resp, err := http.Get(base + "/")
+	resp, err := http.Get(base + "/invoices")
 	if err != nil {
 		t.Fatal(err)
 	}
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	if !strings.Contains(string(body), invs[0].Number) {
-		t.Errorf("web page does not list invoice %s", invs[0].Number)
+		t.Errorf("the invoices page does not list invoice %s", invs[0].Number)
 	}
 	resp, err = http.Get(base + "/metrics")
 	if err != nil {

@@ -198,7 +198,17 @@ func (a *App) Once(ctx context.Context) error {
 		return fmt.Errorf("app: sync: %w", err)
 	}
 	a.synced.mark()
-	if err := a.outbox.Pass(ctx, a.opt.Now()); err != nil {
+	return a.pass(ctx)
+}
+
+// pass reads the clients' behaviour (raising flags that pause chasing),
+// then lets the outbox reconcile, draft and send.
+func (a *App) pass(ctx context.Context) error {
+	now := a.opt.Now()
+	if err := a.engine.RaiseBehaviourFlags(ctx, now); err != nil {
+		return fmt.Errorf("app: behaviour signals: %w", err)
+	}
+	if err := a.outbox.Pass(ctx, now); err != nil {
 		return fmt.Errorf("app: outbox: %w", err)
 	}
 	return nil
@@ -223,8 +233,8 @@ func (a *App) schedule(ctx context.Context) {
 		if !a.synced.done() {
 			continue
 		}
-		if err := a.outbox.Pass(ctx, a.opt.Now()); err != nil && ctx.Err() == nil {
-			a.log.Warn("outbox pass failed", slog.Any("err", err))
+		if err := a.pass(ctx); err != nil && ctx.Err() == nil {
+			a.log.Warn("pass failed", slog.Any("err", err))
 		}
 	}
 }

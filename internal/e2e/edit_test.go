@@ -61,7 +61,8 @@ func TestDraftEditedAndDeletedInMailClient(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(d.Body, ownWords) || d.Status != store.DraftApproved {
+	// Adopted at once; the star approves it only once the hold is over.
+	if !strings.Contains(d.Body, ownWords) || d.Status != store.DraftHeld {
 		t.Fatalf("edited draft: status %s, body %q", d.Status, d.Body)
 	}
 	gone, err := st.DraftDetail(ctx, deleted.ID)

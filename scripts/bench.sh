@@ -2,7 +2,8 @@
 # Runs the benchmarks and writes BENCHMARKS.md: each headline figure beside
 # its target (pass/miss), the growth with size, every benchmark's medians,
 # the command that produced each, the machine and its load at the start, and
-# the CPU profile of the largest scan.
+# the CPU profile of the largest scan (kept in $BENCH_PROFILE_DIR, default
+# /tmp/relance-bench-profiles).
 #
 # BENCH_QUICK=1 is a smoke run (small sizes, one round each): minutes, not
 # reference figures. BENCH_COUNT sets -count of the micro-benchmarks.
@@ -19,6 +20,10 @@ sh scripts/test-deps.sh bench
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+# Profiles stay after the run, for `go tool pprof`.
+prof="${BENCH_PROFILE_DIR:-/tmp/relance-bench-profiles}"
+mkdir -p "$prof"
+t0=$(date +%s)
 out="$work/bench.txt"
 load=$(cut -d' ' -f1-3 /proc/loadavg)
 started=$(date -u +%Y-%m-%dT%H:%MZ)
@@ -40,7 +45,7 @@ run() {
 # The initial scan: relance (child process), the bare fetch and mbsync,
 # interleaved round by round on one Dovecot per size.
 run go test ./internal/perf -run '^$' -bench '^BenchmarkScan$' -benchtime 1x -timeout 60m \
-	-args -perf.sizes="$sizes" -perf.runs="$runs" -perf.profile="$work/prof"
+	-args -perf.sizes="$sizes" -perf.runs="$runs" -perf.profile="$prof"
 run go test ./internal/perf -run '^$' -bench '^BenchmarkDaemon$' -benchtime 1x -timeout 10m \
 	-args -perf.appends="$appends"
 run go test ./internal/perf -run '^$' -bench '^BenchmarkPolicyPass$' -benchtime 5x -timeout 20m \
@@ -52,12 +57,12 @@ run go test ./internal/message ./internal/reply ./internal/invoice ./internal/po
 # The CPU profile of the largest scan's child, by cumulative time, relance's
 # own frames and the libraries they spend in.
 profile="$work/profile.md"
-if [ -f "$work/prof/scan-cpu.pprof" ]; then
+if [ -f "$prof/scan-cpu.pprof" ]; then
 	{
 		echo "\`go tool pprof -top -cum\` of relance's scan of the largest mailbox (child process; \`go test ./internal/perf -bench BenchmarkScan -benchtime 1x -args -perf.profile=DIR\` writes \`scan-cpu.pprof\` and \`scan-heap.pprof\` there):"
 		echo
 		echo '```'
-		go tool pprof -top -cum -nodecount=400 "$work/prof/scan-cpu.pprof" 2>/dev/null |
+		go tool pprof -top -cum -nodecount=400 "$prof/scan-cpu.pprof" 2>/dev/null |
 			awk 'NR<=6 || /relance\/internal\/(engine|store|mailbox|message|classify|invoice|reply)|database\/sql\.\(\*Tx\)\.(Commit|QueryContext|ExecContext)|regexp\.\(\*Regexp\)\.doExecute|sqlite\.\(\*conn\)\.prepareV2|Xsqlite3_step/' |
 			head -45
 		echo '```'
@@ -65,14 +70,16 @@ if [ -f "$work/prof/scan-cpu.pprof" ]; then
 		echo "Heap (\`-sample_index=alloc_space -top\`):"
 		echo
 		echo '```'
-		go tool pprof -sample_index=alloc_space -top -nodecount=12 "$work/prof/scan-heap.pprof" 2>/dev/null | sed -n '4,20p'
+		go tool pprof -sample_index=alloc_space -top -nodecount=12 "$prof/scan-heap.pprof" 2>/dev/null | sed -n '4,20p'
 		echo '```'
 	} >"$profile"
 else
 	: >"$profile"
 fi
 
+end_load=$(cut -d' ' -f1-3 /proc/loadavg)
+minutes=$((($(date +%s) - t0 + 59) / 60))
 machine="$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), $(go version | cut -d' ' -f3-), Dovecot $(/usr/sbin/dovecot --version 2>/dev/null | cut -d' ' -f1), $(mbsync --version 2>/dev/null || echo 'no mbsync')"
-go run ./scripts/benchtable -machine "$machine" -load "$load" -date "$started" -quick="$quick" \
+go run ./scripts/benchtable -machine "$machine" -load "$load (at the end: $end_load; the whole run took $minutes min)" -date "$started" -quick="$quick" \
 	-profile "$profile" -notes scripts/benchtable/analysis.md <"$out" >BENCHMARKS.md
 echo "wrote BENCHMARKS.md (load average at start: $load; now: $(cut -d' ' -f1-3 /proc/loadavg))" >&2

@@ -134,7 +134,7 @@ func New(ctx context.Context, opt Options) (*App, error) {
 		return nil, fmt.Errorf("app: RELANCE_MODE: %w", err)
 	}
 	a.outbox, err = outbox.New(outbox.Options{Store: st, Mailbox: mb, Sender: sender, Policy: pol, Mode: mode,
-		From: cfg.From, Business: business(cfg), Renderer: render.New(templates.FS), SaveSent: cfg.SaveSent, ThankYou: cfg.ThankYou,
+		From: cfg.From, Business: business(cfg), Renderer: render.New(templates.FS), SaveSent: cfg.SaveSent, ThankYou: cfg.ThankYou, NotifyTo: notifyTo(cfg),
 		Logger: opt.Logger.With(slog.String("component", "outbox")), Fault: opt.Fault, Observer: outboxObserver{a.metrics}})
 	if err != nil {
 		st.Close()
@@ -408,4 +408,19 @@ func (o outboxObserver) Sent() { o.m.SMTPSent.Inc() }
 
 func (o outboxObserver) SendFailed(temporary bool) {
 	o.m.SMTPFailures.WithLabelValues(metrics.FailureKind(temporary)).Inc()
+}
+
+func notifyTo(cfg *config.Config) []string {
+	if cfg.NotifyTo == "" {
+		return nil
+	}
+	list, err := mail.ParseAddressList(cfg.NotifyTo)
+	if err != nil {
+		return nil // validated by config already
+	}
+	out := make([]string, 0, len(list))
+	for _, a := range list {
+		out = append(out, a.Address)
+	}
+	return out
 }

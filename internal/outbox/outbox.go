@@ -75,6 +75,8 @@ type Options struct {
 	SaveSent bool
 	// ThankYou drafts thanks when an invoice that was chased is paid.
 	ThankYou bool
+	// NotifyTo receives the daily digest (none when empty).
+	NotifyTo []string
 	// ApproveFlag is the IMAP flag that approves a draft from a mail client.
 	ApproveFlag string
 	Logger      *slog.Logger
@@ -133,6 +135,9 @@ func (x *Outbox) Pass(ctx context.Context, now time.Time) error {
 		errs = append(errs, err)
 	}
 	if err := x.sendDue(ctx, now); err != nil {
+		errs = append(errs, err)
+	}
+	if err := x.digest(ctx, now); err != nil {
 		errs = append(errs, err)
 	}
 	return errors.Join(errs...)

@@ -476,3 +476,22 @@ func (s *Store) InvoiceClient(ctx context.Context, invoiceID int64) (Client, []s
 	}
 	return c, []string{c.Email}, nil
 }
+
+// LastEvent returns when the last event of this kind was logged (zero when
+// never).
+func (s *Store) LastEvent(ctx context.Context, kind string) (time.Time, error) {
+	var at sql.NullString
+	err := s.db.QueryRowContext(ctx, `SELECT MAX(at) FROM events WHERE kind = ?`, kind).Scan(&at)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("store: last %s event: %w", kind, err)
+	}
+	return parseTS(at), nil
+}
+
+// AddEvent logs one event on its own.
+func (s *Store) AddEvent(ctx context.Context, now time.Time, e Event) error {
+	return s.Update(ctx, now, func(tx *Tx) error {
+		_, err := tx.AddEvent(e)
+		return err
+	})
+}

@@ -100,6 +100,24 @@ func openForListing(ctx context.Context, env *Env, fs *flag.FlagSet, args []stri
 	return openStore(ctx, env, *db)
 }
 
+// openInvoice opens the store named by --db and finds an invoice by number.
+// A nil store comes with the exit code to return.
+func openInvoice(ctx context.Context, env *Env, db, number string) (*store.Store, store.Invoice, int) {
+	st, code := openStore(ctx, env, db)
+	if st == nil {
+		return nil, store.Invoice{}, code
+	}
+	inv, err := st.InvoiceByNumber(ctx, number)
+	if err != nil {
+		st.Close()
+		if errors.Is(err, store.ErrNotFound) {
+			return nil, store.Invoice{}, errorf(env, "no invoice numbered %q (see 'relance invoices')", number)
+		}
+		return nil, store.Invoice{}, errorf(env, "%v", err)
+	}
+	return st, inv, ExitOK
+}
+
 func printJSON(env *Env, v any) int {
 	enc := json.NewEncoder(env.Stdout)
 	enc.SetIndent("", "  ")
@@ -372,18 +390,11 @@ func cmdPay(ctx context.Context, env *Env, args []string) int {
 		}
 		paidOn = t
 	}
-	st, code := openStore(ctx, env, *db)
+	st, inv, code := openInvoice(ctx, env, *db, pos[0])
 	if st == nil {
 		return code
 	}
 	defer st.Close()
-	inv, err := st.InvoiceByNumber(ctx, pos[0])
-	if errors.Is(err, store.ErrNotFound) {
-		return errorf(env, "no invoice numbered %q (see 'relance invoices')", pos[0])
-	}
-	if err != nil {
-		return errorf(env, "%v", err)
-	}
 	amount := inv.Balance
 	if *amountFlag != "" {
 		a, err := decimal.NewFromString(strings.ReplaceAll(strings.ReplaceAll(*amountFlag, " ", ""), ",", "."))
@@ -397,7 +408,7 @@ func cmdPay(ctx context.Context, env *Env, args []string) int {
 		return errorf(env, "invoice %s has nothing left to pay (balance %s %s)", inv.Number, inv.Balance.StringFixed(2), inv.Currency)
 	}
 	var after store.Invoice
-	err = st.Update(ctx, env.Now(), func(tx *store.Tx) error {
+	err := st.Update(ctx, env.Now(), func(tx *store.Tx) error {
 		var err error
 		after, _, err = tx.RecordPayment(store.Payment{InvoiceID: inv.ID, Amount: amount, Currency: inv.Currency, PaidOn: paidOn, Source: "manual"}, store.ActorCLI)
 		return err

@@ -335,18 +335,11 @@ func cmdPlan(ctx context.Context, env *Env, args []string) int {
 			return ExitUsage
 		}
 	}
-	st, code := openStore(ctx, env, *db)
+	st, inv, code := openInvoice(ctx, env, *db, pos[0])
 	if st == nil {
 		return code
 	}
 	defer st.Close()
-	inv, err := st.InvoiceByNumber(ctx, pos[0])
-	if errors.Is(err, store.ErrNotFound) {
-		return errorf(env, "no invoice numbered %q (see 'relance invoices')", pos[0])
-	}
-	if err != nil {
-		return errorf(env, "%v", err)
-	}
 	switch {
 	case *cancel:
 		err := st.Update(ctx, env.Now(), func(tx *store.Tx) error { return tx.CancelPlan(inv.ID, store.ActorCLI, *reason) })

@@ -71,18 +71,11 @@ func invoiceAction(ctx context.Context, env *Env, action string, args []string) 
 		fmt.Fprintf(env.Stderr, "relance invoices %s: needs exactly one invoice number\n", action)
 		return ExitUsage
 	}
-	st, code := openStore(ctx, env, *db)
+	st, inv, code := openInvoice(ctx, env, *db, pos[0])
 	if st == nil {
 		return code
 	}
 	defer st.Close()
-	inv, err := st.InvoiceByNumber(ctx, pos[0])
-	if errors.Is(err, store.ErrNotFound) {
-		return errorf(env, "no invoice numbered %q (see 'relance invoices')", pos[0])
-	}
-	if err != nil {
-		return errorf(env, "%v", err)
-	}
 	switch action {
 	case "show":
 		tl, err := st.Timeline(ctx, inv.ID)

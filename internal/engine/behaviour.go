@@ -87,7 +87,7 @@ func (e *Engine) behaviourOf(ctx context.Context, now time.Time, clientID int64,
 				}
 				invID = id
 			}
-			kind := string(sig.Kind)
+			kind := flagKind(sig.Kind)
 			exists, err := tx.OpenFlagExists(kind, invID, clientID)
 			if err != nil {
 				return err
@@ -147,4 +147,14 @@ func toClassifyHistory(h store.History) classify.History {
 		out.Promises = append(out.Promises, classify.PromiseRecord{Invoice: p.Invoice, Made: p.Made, Date: p.Date, Kept: p.Kept})
 	}
 	return out
+}
+
+// flagKind names the flag a behaviour signal raises. A broken promise is
+// also noticed by the policy when it decides; both use one kind so that the
+// owner sees one flag, not two.
+func flagKind(k classify.SignalKind) string {
+	if k == classify.SignalPromiseBroken {
+		return "broken_promise"
+	}
+	return string(k)
 }

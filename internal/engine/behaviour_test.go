@@ -198,7 +198,7 @@ func TestRaiseBehaviourFlags(t *testing.T) {
 				return newWorld(t).invoice("B-1", "500", "2025-08-01").reply("B-1", "2025-09-02", classify.Promise, "2025-09-10")
 			},
 			now:  "2025-09-20",
-			want: map[string]int{"promise_broken B-1": 1},
+			want: map[string]int{"broken_promise B-1": 1},
 		},
 		{
 			name: "promise still within grace",

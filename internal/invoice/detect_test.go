@@ -378,6 +378,12 @@ func TestDetectClient(t *testing.T) {
 	if r.Client != want {
 		t.Errorf("Client = %+v, want %+v", r.Client, want)
 	}
+	// Name and address on one line: the name stops before the street.
+	one := sent("Invoice INV-2026-0029", "Bill to: Brightwell Studio Inc., 212 Wythe Ave, Brooklyn, NY 11249, USA\n\nAmount due: $3,800.00")
+	one.To = []message.Address{{Name: "Maya", Email: "maya@brightwell.example"}}
+	if r := Detect(one, Options{}); r.Client.Name != "Brightwell Studio Inc." || r.Client.Address != "212 Wythe Ave, Brooklyn, NY 11249, USA" {
+		t.Errorf("one-line block: %+v", r.Client)
+	}
 	m.To = nil
 	r = Detect(m, Options{})
 	if !slices.Contains(r.Missing, FieldClient) {

@@ -521,6 +521,17 @@ func clientBlock(lines []string) (name, address string) {
 			}
 		}
 		var addr []string
+		// "Bill to: Brightwell Studio Inc., 212 Wythe Ave, Brooklyn, …" on
+		// one line: the name ends before the first part holding a number.
+		if parts := strings.Split(name, ", "); len(parts) > 1 {
+			for k := 1; k < len(parts); k++ {
+				if strings.ContainsAny(parts[k], "0123456789") {
+					name = strings.Join(parts[:k], ", ")
+					addr = append(addr, strings.Join(parts[k:], ", "))
+					break
+				}
+			}
+		}
 		for ; j < len(lines) && len(addr) < 3; j++ {
 			t := strings.TrimSpace(lines[j])
 			if t == "" || strings.Contains(t, ":") {

@@ -23,6 +23,7 @@ trap 'rm -rf "$work"' EXIT
 # Profiles stay after the run, for `go tool pprof`.
 prof="${BENCH_PROFILE_DIR:-/tmp/relance-bench-profiles}"
 mkdir -p "$prof"
+rm -f "$prof"/scan-cpu.pprof "$prof"/scan-heap.pprof
 t0=$(date +%s)
 out="$work/bench.txt"
 load=$(cut -d' ' -f1-3 /proc/loadavg)

@@ -65,7 +65,9 @@ elapsed=$(( $(date +%s) - began ))
 		echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
 		echo "| $(field seed) | $(field simulated_days) | $(field clients) | $(field invoices) | $(field runs) | $(field kills) | $(field sends) | $(field duplicates) | $(field lost) | $(field lost_messages) | $(field unconfirmed) | $(field after_stop) |"
 		echo
-		echo "Kills by moment: $(tr -d '\n ' <"$tmp/soak.json" | sed -n 's/.*"kills_by":{\([^}]*\)}.*/\1/p' | tr -d '"' | sed 's/,/, /g')."
+		by=$(tr -d '\n ' <"$tmp/soak.json" | sed -n 's/.*"kills_by":{\([^}]*\)}.*/\1/p' | tr -d '"' | tr ',' '\n')
+		echo "Kills by moment: $(echo "$by" | grep -v '^missed-' | paste -sd, - | sed 's/,/, /g')."
+		echo "Runs that finished before their chosen kill point (complete runs): $(echo "$by" | sed -n 's/^missed-//p' | paste -sd, - | sed 's/,/, /g')."
 		echo "Messages in the mailbox at the end: $(field messages_in_mailbox), all in the store; events: $(field events); wall time $(field wall_seconds) s."
 		echo "\"Unconfirmed\" sends are those cut between the copy to Sent and the recorded SMTP acceptance: never repeated,"
 		echo "counted as sent, and flagged (send_unconfirmed) for the owner to check."

@@ -84,3 +84,32 @@ func TestDraftEditedAndDeletedInMailClient(t *testing.T) {
 		t.Errorf("sent message does not carry the owner's edit:\n%s", body)
 	}
 }
+
+// A draft cancelled from the command line leaves the owner's Drafts folder
+// on the next pass.
+func TestCancelledDraftLeavesIMAPDrafts(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	issued := time.Date(2026, 8, 3, 10, 0, 0, 0, paris)
+	if err := w.imap.Deliver("Sent", invoiceMail(1, "Studio Kuma", "lea@studiokuma.fr", issued, issued.AddDate(0, 0, 30), "660.00", false), true); err != nil {
+		t.Fatal(err)
+	}
+	w.once(time.Date(2026, 9, 14, 18, 0, 0, 0, paris))
+	st, err := store.Open(ctx, w.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	held, _ := st.Drafts(ctx, store.DraftHeld)
+	st.Close()
+	if len(held) != 1 {
+		t.Fatalf("held = %d", len(held))
+	}
+	if n := countInMaildir(t, w.imap.Maildir("Drafts"), held[0].MessageID); n != 1 {
+		t.Fatalf("Drafts holds %d copies before the cancel", n)
+	}
+	w.relance("drafts", "cancel", strconv.FormatInt(held[0].ID, 10), "--reason", "client called")
+	w.once(time.Date(2026, 9, 14, 19, 0, 0, 0, paris))
+	if n := countInMaildir(t, w.imap.Maildir("Drafts"), held[0].MessageID); n != 0 {
+		t.Fatalf("Drafts still holds %d copies of the cancelled draft", n)
+	}
+}

@@ -203,8 +203,8 @@ func (x *Outbox) reconcileDrafts(ctx context.Context, now time.Time) error {
 	return x.removeStaleCopies(ctx, byDraft, isPending)
 }
 
-// removeStaleCopies deletes Drafts copies of reminders already sent or
-// superseded. They survive when the process stops between the store's
+// removeStaleCopies deletes Drafts copies of reminders already sent,
+// superseded, or cancelled on the web page or the command line. They survive when the process stops between the store's
 // commit and the copy's removal, or when the removal fails; a sent reminder
 // left among the drafts could be sent a second time by hand.
 func (x *Outbox) removeStaleCopies(ctx context.Context, byDraft map[int64][]mailbox.DraftInfo, isPending map[int64]bool) error {
@@ -219,7 +219,7 @@ func (x *Outbox) removeStaleCopies(ctx context.Context, byDraft map[int64][]mail
 		if err != nil {
 			return err
 		}
-		if d.Status != store.DraftSent && d.Status != store.DraftSuperseded {
+		if d.Status != store.DraftSent && d.Status != store.DraftSuperseded && d.Status != store.DraftCancelled {
 			continue
 		}
 		for _, c := range copies {

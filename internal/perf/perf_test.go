@@ -230,7 +230,6 @@ func benchScan(b *testing.B, n int, profile bool) {
 	}
 	b.ReportMetric(float64(mb.stats.Bytes)/1e6, "mailbox-MB")
 	b.ReportMetric(float64(found), "invoices-found")
-
 }
 
 // scaled carries a ratio a/b through Median as a fixed-point Duration.

@@ -78,7 +78,7 @@ type soakSummary struct {
 // At the end the sink and Sent hold every reminder exactly once, nothing in
 // the mailbox is missing from the store and the event log is whole.
 func TestCrashSoak(t *testing.T) {
-	plan := soakPlan{clients: 8, days: 22, kills: 5, sends: 8, seed: 20261201}
+	plan := soakPlan{clients: 6, days: 10, kills: 4, sends: 4, seed: 20261201}
 	if soakLong() {
 		plan = soakPlan{clients: 115, days: 75, kills: 50, sends: 200, seed: 20261201}
 	}

@@ -168,10 +168,10 @@ func TestHostileInputParsed(t *testing.T) {
 			}
 			// Bounds: three times the input (it is read whole, then
 			// decoded) plus 64 MB, and ten seconds even under -race.
-			if limit := uint64(3*len(h.raw)) + 64<<20; alloc > limit {
+			if limit := (uint64(3*len(h.raw)) + 64<<20) * raceFactor; alloc > limit {
 				t.Errorf("allocated %d MB for a %d MB mail (limit %d MB)", alloc>>20, len(h.raw)>>20, limit>>20)
 			}
-			if d > 10*time.Second {
+			if d > 10*time.Second*raceFactor {
 				t.Errorf("took %v", d)
 			}
 			for _, a := range m.Attachments {
@@ -230,7 +230,7 @@ func TestHostileInputPipeline(t *testing.T) {
 	t.Logf("run --once over %d hostile mails: %v, peak RSS %d MB", len(mails), time.Since(start).Round(time.Millisecond), rss>>20)
 	// The daemon reads messages in batches and streams parts; the whole
 	// 52 MB mail is never needed in memory.
-	if rss > 128<<20 {
+	if rss > 128<<20*raceFactor {
 		t.Errorf("peak RSS %d MB", rss>>20)
 	}
 

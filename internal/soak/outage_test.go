@@ -321,7 +321,7 @@ func waitMessages(t *testing.T, db string, n int, within time.Duration) {
 // IDLEs: the daemon reconnects and records every message once.
 func TestIMAPRestartMidScanAndIdle(t *testing.T) {
 	w := newWorld(t)
-	const first = 1500
+	const first = 600
 	deliverReplies(t, w, 0, first)
 	_ = startDaemon(t)
 	// Mid-scan: as soon as the first messages are recorded.

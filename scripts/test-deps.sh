@@ -8,7 +8,7 @@ need=""
 command -v dovecot >/dev/null 2>&1 || [ -x /usr/sbin/dovecot ] || need="$need dovecot-imapd"
 # `test-deps.sh bench` (scripts/bench.sh): mbsync, the peer the scan is compared with.
 if [ "${1:-}" = "bench" ]; then command -v mbsync >/dev/null 2>&1 || need="$need isync"; fi
-command -v chromium >/dev/null 2>&1 || need="$need chromium"
+command -v chromium >/dev/null 2>&1 || need="$need chromium fonts-dejavu-core"
 # promtool checks /metrics and the alert rules; the tests run their own prometheus.
 { command -v promtool && command -v prometheus; } >/dev/null 2>&1 || need="$need prometheus"
 

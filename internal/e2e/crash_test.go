@@ -36,12 +36,12 @@ func TestKilledAfterSMTPAcceptance(t *testing.T) {
 	w := newWorld(t)
 	ctx := context.Background()
 	issued := time.Date(2026, 8, 3, 10, 0, 0, 0, paris)
-	if err := w.imap.Deliver("Sent", invoiceMail(1, "Studio Kuma", "lea@studiokuma.fr", issued, issued.AddDate(0, 0, 30), "660.00", false), true); err != nil {
+	if err := w.IMAP.Deliver("Sent", invoiceMail(1, "Studio Kuma", "lea@studiokuma.fr", issued, issued.AddDate(0, 0, 30), "660.00", false), true); err != nil {
 		t.Fatal(err)
 	}
 	evening := time.Date(2026, 9, 14, 18, 0, 0, 0, paris) // a Monday, invoice 12 days late
 	w.once(evening)
-	st, err := store.Open(ctx, w.db)
+	st, err := store.Open(ctx, w.DB)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,7 +50,7 @@ func TestKilledAfterSMTPAcceptance(t *testing.T) {
 	if err != nil || len(held) != 1 {
 		t.Fatalf("held drafts = %d, %v", len(held), err)
 	}
-	w.relance("drafts", "approve", strconv.FormatInt(held[0].ID, 10))
+	w.Relance("drafts", "approve", strconv.FormatInt(held[0].ID, 10))
 
 	morning := time.Date(2026, 9, 15, 9, 30, 0, 0, paris)
 	cmd := w.process([]string{"RELANCETEST_FAULT=kill-after-smtp"}, "run", "--once", "--now", morning.Format(time.RFC3339))
@@ -61,7 +61,7 @@ func TestKilledAfterSMTPAcceptance(t *testing.T) {
 	if err == nil || !errorsAs(err, &ee) || ee.ExitCode() != -1 {
 		t.Fatalf("the process was not killed at the fault point: %v\n%s", err, stderr.String())
 	}
-	if got := len(w.sink.Messages()); got != 1 {
+	if got := len(w.Sink.Messages()); got != 1 {
 		t.Fatalf("after the kill the sink holds %d messages, want 1", got)
 	}
 
@@ -72,10 +72,10 @@ func TestKilledAfterSMTPAcceptance(t *testing.T) {
 	if len(msgs) != 1 {
 		t.Fatalf("after restart the sink holds %d messages, want exactly 1", len(msgs))
 	}
-	if n := countInMaildir(t, w.imap.Maildir("Sent"), msgs[0].MessageID); n != 1 {
+	if n := countInMaildir(t, w.IMAP.Maildir("Sent"), msgs[0].MessageID); n != 1 {
 		t.Fatalf("Sent holds %d copies of %s, want 1", n, msgs[0].MessageID)
 	}
-	st, err = store.Open(ctx, w.db)
+	st, err = store.Open(ctx, w.DB)
 	if err != nil {
 		t.Fatal(err)
 	}

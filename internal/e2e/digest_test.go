@@ -13,20 +13,20 @@ func TestDailyDigest(t *testing.T) {
 	w := newWorld(t)
 	t.Setenv("RELANCE_NOTIFY_TO", "gerant@atelier.test")
 	issued := time.Date(2026, 8, 3, 10, 0, 0, 0, paris)
-	if err := w.imap.Deliver("Sent", invoiceMail(1, "Studio Kuma", "lea@studiokuma.fr", issued, issued.AddDate(0, 0, 30), "660.00", false), true); err != nil {
+	if err := w.IMAP.Deliver("Sent", invoiceMail(1, "Studio Kuma", "lea@studiokuma.fr", issued, issued.AddDate(0, 0, 30), "660.00", false), true); err != nil {
 		t.Fatal(err)
 	}
 	dispute := replyMail("r1@client.test", "lea@studiokuma.fr", "Léa", "inv-1@atelier.test", "Re: Facture F-2026-0501", issued.AddDate(0, 0, 2),
 		"Bonjour,\r\n\r\nJe conteste cette facture : le montant ne correspond pas au devis signé.\r\n", false)
-	if err := w.imap.Deliver("INBOX", dispute, false); err != nil {
+	if err := w.IMAP.Deliver("INBOX", dispute, false); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.imap.Deliver("Sent", invoiceMail(2, "Cave Saint-Jean", "olivier@cave-saintjean.fr", issued, issued.AddDate(0, 0, 30), "480.00", false), true); err != nil {
+	if err := w.IMAP.Deliver("Sent", invoiceMail(2, "Cave Saint-Jean", "olivier@cave-saintjean.fr", issued, issued.AddDate(0, 0, 30), "480.00", false), true); err != nil {
 		t.Fatal(err)
 	}
 	digests := func() []string {
 		var out []string
-		for _, m := range w.sink.Messages() {
+		for _, m := range w.Sink.Messages() {
 			if len(m.To) == 1 && m.To[0] == "gerant@atelier.test" {
 				out = append(out, decodeQP(string(m.Data)))
 			}

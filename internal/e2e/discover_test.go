@@ -16,12 +16,12 @@ func TestRunOnceDiscoversInvoices(t *testing.T) {
 	now := time.Date(2026, 11, 20, 18, 0, 0, 0, paris)
 	month := demo.SampleMonth(now)
 	for _, raw := range month["Sent"] {
-		if err := w.imap.Deliver("Sent", raw, true); err != nil {
+		if err := w.IMAP.Deliver("Sent", raw, true); err != nil {
 			t.Fatal(err)
 		}
 	}
 	for _, raw := range month["INBOX"] {
-		if err := w.imap.Deliver("INBOX", raw, false); err != nil {
+		if err := w.IMAP.Deliver("INBOX", raw, false); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -40,7 +40,7 @@ func TestRunOnceDiscoversInvoices(t *testing.T) {
 		State     string  `json:"state"`
 		Kind      string  `json:"kind"`
 	}
-	out := w.relance("invoices", "--json")
+	out := w.Relance("invoices", "--json")
 	if err := json.Unmarshal([]byte(out), &invs); err != nil {
 		t.Fatalf("invoices --json: %v\n%s", err, out)
 	}

@@ -20,13 +20,13 @@ func TestDraftEditedAndDeletedInMailClient(t *testing.T) {
 	ctx := context.Background()
 	issued := time.Date(2026, 8, 3, 10, 0, 0, 0, paris)
 	for i, c := range []struct{ name, email string }{{"Studio Kuma", "lea@studiokuma.fr"}, {"Cave Saint-Jean", "olivier@cave-saintjean.fr"}} {
-		if err := w.imap.Deliver("Sent", invoiceMail(i+1, c.name, c.email, issued, issued.AddDate(0, 0, 30), "660.00", false), true); err != nil {
+		if err := w.IMAP.Deliver("Sent", invoiceMail(i+1, c.name, c.email, issued, issued.AddDate(0, 0, 30), "660.00", false), true); err != nil {
 			t.Fatal(err)
 		}
 	}
 	evening := time.Date(2026, 9, 14, 18, 0, 0, 0, paris)
 	w.once(evening)
-	st, err := store.Open(ctx, w.db)
+	st, err := store.Open(ctx, w.DB)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,7 +53,7 @@ func TestDraftEditedAndDeletedInMailClient(t *testing.T) {
 	}
 	w.once(evening.Add(2 * time.Hour))
 
-	st, err = store.Open(ctx, w.db)
+	st, err = store.Open(ctx, w.DB)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +72,7 @@ func TestDraftEditedAndDeletedInMailClient(t *testing.T) {
 	}
 
 	w.once(time.Date(2026, 9, 15, 9, 30, 0, 0, paris))
-	msgs := w.sink.Messages()
+	msgs := w.Sink.Messages()
 	if len(msgs) != 1 {
 		t.Fatalf("sink holds %d messages, want 1 (the edited one)", len(msgs))
 	}
@@ -91,11 +91,11 @@ func TestCancelledDraftLeavesIMAPDrafts(t *testing.T) {
 	w := newWorld(t)
 	ctx := context.Background()
 	issued := time.Date(2026, 8, 3, 10, 0, 0, 0, paris)
-	if err := w.imap.Deliver("Sent", invoiceMail(1, "Studio Kuma", "lea@studiokuma.fr", issued, issued.AddDate(0, 0, 30), "660.00", false), true); err != nil {
+	if err := w.IMAP.Deliver("Sent", invoiceMail(1, "Studio Kuma", "lea@studiokuma.fr", issued, issued.AddDate(0, 0, 30), "660.00", false), true); err != nil {
 		t.Fatal(err)
 	}
 	w.once(time.Date(2026, 9, 14, 18, 0, 0, 0, paris))
-	st, err := store.Open(ctx, w.db)
+	st, err := store.Open(ctx, w.DB)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,12 +104,12 @@ func TestCancelledDraftLeavesIMAPDrafts(t *testing.T) {
 	if len(held) != 1 {
 		t.Fatalf("held = %d", len(held))
 	}
-	if n := countInMaildir(t, w.imap.Maildir("Drafts"), held[0].MessageID); n != 1 {
+	if n := countInMaildir(t, w.IMAP.Maildir("Drafts"), held[0].MessageID); n != 1 {
 		t.Fatalf("Drafts holds %d copies before the cancel", n)
 	}
-	w.relance("drafts", "cancel", strconv.FormatInt(held[0].ID, 10), "--reason", "client called")
+	w.Relance("drafts", "cancel", strconv.FormatInt(held[0].ID, 10), "--reason", "client called")
 	w.once(time.Date(2026, 9, 14, 19, 0, 0, 0, paris))
-	if n := countInMaildir(t, w.imap.Maildir("Drafts"), held[0].MessageID); n != 0 {
+	if n := countInMaildir(t, w.IMAP.Maildir("Drafts"), held[0].MessageID); n != 0 {
 		t.Fatalf("Drafts still holds %d copies of the cancelled draft", n)
 	}
 }

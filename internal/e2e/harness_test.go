@@ -10,15 +10,13 @@ import (
 	"net/mail"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/relance/relance/internal/cli"
 	"github.com/relance/relance/internal/mailbox"
-	"github.com/relance/relance/internal/testutil/dovecot"
-	"github.com/relance/relance/internal/testutil/smtpsink"
+	"github.com/relance/relance/internal/testutil/world"
 )
 
 // The test binary doubles as relance for the crash tests: with this
@@ -32,65 +30,23 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-var paris = mustLoc("Europe/Paris")
+var paris = world.Paris()
 
-func mustLoc(name string) *time.Location {
-	l, err := time.LoadLocation(name)
-	if err != nil {
-		panic(err)
-	}
-	return l
+// env is a world with the e2e tests' own helpers.
+type env struct {
+	*world.World
 }
 
-// world is a mailbox, a sink and a database, with relance's environment.
-type world struct {
-	t    *testing.T
-	imap *dovecot.Server
-	sink *smtpsink.Sink
-	db   string
-	env  map[string]string
-}
-
-func newWorld(t *testing.T) *world {
-	t.Helper()
-	w := &world{t: t, imap: dovecot.Start(t), sink: smtpsink.Start(t), db: filepath.Join(t.TempDir(), "relance.db")}
-	w.env = map[string]string{
-		"RELANCE_IMAP_ADDR":     w.imap.Addr,
-		"RELANCE_IMAP_USERNAME": w.imap.User,
-		"RELANCE_IMAP_PASSWORD": w.imap.Password,
-		"RELANCE_IMAP_TLS":      "none",
-		"RELANCE_SMTP_ADDR":     w.sink.Addr,
-		"RELANCE_SMTP_TLS":      "none",
-		"RELANCE_SMTP_USERNAME": "factures@atelier.test",
-		"RELANCE_FROM":          "Atelier Test <factures@atelier.test>",
-		"RELANCE_DB":            w.db,
-		"RELANCE_LOG_LEVEL":     "warn",
-	}
-	for k, v := range w.env {
-		t.Setenv(k, v)
-	}
-	return w
-}
-
-// relance runs one command in-process and fails the test on a non-zero exit.
-func (w *world) relance(args ...string) string {
-	w.t.Helper()
-	var out, errb bytes.Buffer
-	code := cli.Main(context.Background(), args, &cli.Env{Stdout: &out, Stderr: &errb})
-	if code != 0 {
-		w.t.Fatalf("relance %s: exit %d\nstdout: %s\nstderr: %s", strings.Join(args, " "), code, out.String(), errb.String())
-	}
-	return out.String()
-}
+func newWorld(t *testing.T) *env { return &env{world.New(t)} }
 
 // once runs `relance run --once --now T`.
-func (w *world) once(now time.Time) {
-	w.t.Helper()
-	w.relance("run", "--once", "--now", now.Format(time.RFC3339))
+func (w *env) once(now time.Time) {
+	w.T.Helper()
+	w.Relance("run", "--once", "--now", now.Format(time.RFC3339))
 }
 
 // process runs relance as a child process (for SIGKILL tests).
-func (w *world) process(extraEnv []string, args ...string) *exec.Cmd {
+func (w *env) process(extraEnv []string, args ...string) *exec.Cmd {
 	cmd := exec.Command(os.Args[0], args...)
 	cmd.Env = append(os.Environ(), beRelance+"=1")
 	cmd.Env = append(cmd.Env, extraEnv...)
@@ -98,11 +54,11 @@ func (w *world) process(extraEnv []string, args ...string) *exec.Cmd {
 }
 
 // imapClient opens a mailbox client for test-side operations (flags, search).
-func (w *world) imapClient() *mailbox.Client {
-	w.t.Helper()
-	c, err := mailbox.New(mailbox.Config{Addr: w.imap.Addr, Username: w.imap.User, Password: w.imap.Password, TLS: mailbox.TLSNone}, nopStore{})
+func (w *env) imapClient() *mailbox.Client {
+	w.T.Helper()
+	c, err := mailbox.New(mailbox.Config{Addr: w.IMAP.Addr, Username: w.IMAP.User, Password: w.IMAP.Password, TLS: mailbox.TLSNone}, nopStore{})
 	if err != nil {
-		w.t.Fatal(err)
+		w.T.Fatal(err)
 	}
 	return c
 }
@@ -157,13 +113,13 @@ type sent struct {
 	Draft      string
 }
 
-func (w *world) sentMessages() []sent {
-	w.t.Helper()
+func (w *env) sentMessages() []sent {
+	w.T.Helper()
 	var out []sent
-	for _, m := range w.sink.Messages() {
+	for _, m := range w.Sink.Messages() {
 		msg, err := mail.ReadMessage(bytes.NewReader(m.Data))
 		if err != nil {
-			w.t.Fatalf("sink holds an unparseable message: %v", err)
+			w.T.Fatalf("sink holds an unparseable message: %v", err)
 		}
 		d, _ := msg.Header.Date()
 		to := ""

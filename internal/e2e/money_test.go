@@ -14,7 +14,7 @@ import (
 	"github.com/relance/relance/internal/store"
 )
 
-func usePaymentsConfig(t *testing.T, w *world) {
+func usePaymentsConfig(t *testing.T, w *env) {
 	t.Helper()
 	_, here, _, _ := runtime.Caller(0)
 	path := filepath.Join(filepath.Dir(here), "..", "..", "config", "payments.example.json")
@@ -34,9 +34,9 @@ func bankNotice(id, amount, payer, reference string, date time.Time) []byte {
 		date.In(paris).Format(time.RFC1123Z), id, amount, date.In(paris).Format("02/01/2006"), payer, reference))
 }
 
-func openStore(t *testing.T, w *world) *store.Store {
+func openStore(t *testing.T, w *env) *store.Store {
 	t.Helper()
-	st, err := store.Open(context.Background(), w.db)
+	st, err := store.Open(context.Background(), w.DB)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,7 +52,7 @@ func TestBankNoticeStopsHeldReminder(t *testing.T) {
 	usePaymentsConfig(t, w)
 	ctx := context.Background()
 	issued := time.Date(2026, 7, 20, 10, 0, 0, 0, paris)
-	if err := w.imap.Deliver("Sent", invoiceMail(1, "Boulangerie Martin", "compta@boulangerie-martin.fr", issued, issued.AddDate(0, 0, 30), "1200.00", false), true); err != nil {
+	if err := w.IMAP.Deliver("Sent", invoiceMail(1, "Boulangerie Martin", "compta@boulangerie-martin.fr", issued, issued.AddDate(0, 0, 30), "1200.00", false), true); err != nil {
 		t.Fatal(err)
 	}
 	// A first reminder went out earlier, so the payment deserves thanks.
@@ -62,9 +62,9 @@ func TestBankNoticeStopsHeldReminder(t *testing.T) {
 	if len(held) != 1 {
 		t.Fatalf("held = %d", len(held))
 	}
-	w.relance("drafts", "approve", strconv.FormatInt(held[0].ID, 10))
+	w.Relance("drafts", "approve", strconv.FormatInt(held[0].ID, 10))
 	w.once(time.Date(2026, 9, 1, 9, 30, 0, 0, paris))
-	if n := len(w.sink.Messages()); n != 1 {
+	if n := len(w.Sink.Messages()); n != 1 {
 		t.Fatalf("first reminder not sent: sink %d", n)
 	}
 	// Three weeks later the second reminder is held…
@@ -74,16 +74,16 @@ func TestBankNoticeStopsHeldReminder(t *testing.T) {
 		t.Fatalf("second reminder not held: %+v", held)
 	}
 	second := held[0]
-	w.relance("drafts", "approve", strconv.FormatInt(second.ID, 10))
+	w.Relance("drafts", "approve", strconv.FormatInt(second.ID, 10))
 	// …and the bank's notice arrives overnight.
 	notice := bankNotice("alert-1@ma-banque.example", "1 200,00", "SARL BOULANGERIE MARTIN", "FACTURE F-2026-0501", time.Date(2026, 9, 22, 7, 0, 0, 0, paris))
-	if err := w.imap.Deliver("INBOX", notice, false); err != nil {
+	if err := w.IMAP.Deliver("INBOX", notice, false); err != nil {
 		t.Fatal(err)
 	}
 	for _, at := range []time.Time{time.Date(2026, 9, 22, 9, 30, 0, 0, paris), time.Date(2026, 9, 22, 18, 0, 0, 0, paris)} {
 		w.once(at)
 	}
-	if n := len(w.sink.Messages()); n != 1 {
+	if n := len(w.Sink.Messages()); n != 1 {
 		t.Fatalf("a reminder went out after the payment: sink holds %d", n)
 	}
 	inv, err := st.InvoiceByNumber(ctx, "F-2026-0501")
@@ -101,7 +101,7 @@ func TestBankNoticeStopsHeldReminder(t *testing.T) {
 	if len(thanks) != 1 || thanks[0].Stage != "thank_you" {
 		t.Fatalf("no thank-you held: %+v", thanks)
 	}
-	if n := countInMaildir(t, w.imap.Maildir("Drafts"), d.MessageID); n != 0 {
+	if n := countInMaildir(t, w.IMAP.Maildir("Drafts"), d.MessageID); n != 0 {
 		t.Errorf("the superseded draft is still in IMAP Drafts")
 	}
 }
@@ -113,16 +113,16 @@ func TestPaymentPlanThreeInstalments(t *testing.T) {
 	w := newWorld(t)
 	ctx := context.Background()
 	issued := time.Date(2026, 7, 20, 10, 0, 0, 0, paris)
-	if err := w.imap.Deliver("Sent", invoiceMail(1, "Delorme Bâtiment", "f.delorme@delorme.fr", issued, issued.AddDate(0, 0, 30), "900.00", false), true); err != nil {
+	if err := w.IMAP.Deliver("Sent", invoiceMail(1, "Delorme Bâtiment", "f.delorme@delorme.fr", issued, issued.AddDate(0, 0, 30), "900.00", false), true); err != nil {
 		t.Fatal(err)
 	}
 	w.once(time.Date(2026, 9, 1, 18, 0, 0, 0, paris))
-	w.relance("plan", "F-2026-0501", "--instalments", "2026-09-15:300,2026-10-15:300,2026-11-16:300")
+	w.Relance("plan", "F-2026-0501", "--instalments", "2026-09-15:300,2026-10-15:300,2026-11-16:300")
 	st := openStore(t, w)
 	approveAll := func() {
 		held, _ := st.Drafts(ctx, store.DraftHeld)
 		for _, d := range held {
-			w.relance("drafts", "approve", strconv.FormatInt(d.ID, 10))
+			w.Relance("drafts", "approve", strconv.FormatInt(d.ID, 10))
 		}
 	}
 	stagesSent := func() []string {
@@ -142,7 +142,7 @@ func TestPaymentPlanThreeInstalments(t *testing.T) {
 		t.Fatalf("after the plan: sent %v, want the plan confirmation", got)
 	}
 	// The first instalment is paid on time; the second is missed.
-	w.relance("pay", "F-2026-0501", "--amount", "300", "--date", "2026-09-14")
+	w.Relance("pay", "F-2026-0501", "--amount", "300", "--date", "2026-09-14")
 	w.once(time.Date(2026, 10, 19, 18, 0, 0, 0, paris))
 	approveAll()
 	w.once(time.Date(2026, 10, 20, 9, 30, 0, 0, paris))
@@ -165,7 +165,7 @@ func TestPaymentPlanThreeInstalments(t *testing.T) {
 		t.Fatalf("no plan_missed flag: %+v", flags)
 	}
 	// Everything is paid at last.
-	w.relance("pay", "F-2026-0501", "--amount", "600", "--date", "2026-11-20")
+	w.Relance("pay", "F-2026-0501", "--amount", "600", "--date", "2026-11-20")
 	inv, err := st.InvoiceByNumber(ctx, "F-2026-0501")
 	if err != nil || inv.State != store.StatePaid {
 		t.Fatalf("invoice after the last payment: %s, %v", inv.State, err)

@@ -123,7 +123,7 @@ func TestSixtyDays(t *testing.T) {
 		c := &clients[in.client]
 		c.invoices = append(c.invoices, k)
 		in.message = fmt.Sprintf("inv-%d@atelier.test", in.n)
-		if err := w.imap.Deliver("Sent", invoiceMail(in.n, c.name, c.email, in.issued, in.due, in.amount, c.english), true); err != nil {
+		if err := w.IMAP.Deliver("Sent", invoiceMail(in.n, c.name, c.email, in.issued, in.due, in.amount, c.english), true); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -150,7 +150,7 @@ func TestSixtyDays(t *testing.T) {
 				replyAt := time.Date(date.Year(), date.Month(), date.Day(), 8, 0, 0, 0, paris)
 				if c.does == paysQuietly {
 					for _, k := range c.invoices {
-						w.relance("pay", number(k), "--date", replyAt.Format("2006-01-02"))
+						w.Relance("pay", number(k), "--date", replyAt.Format("2006-01-02"))
 					}
 					stoppedAt[c.email] = replyAt
 					continue
@@ -162,7 +162,7 @@ func TestSixtyDays(t *testing.T) {
 					body, auto := c.does.reply("fr", start.AddDate(0, 0, day+10))
 					raw = replyMail(fmt.Sprintf("reply-%d-%d@client.test", ci, day), c.email, c.name, s.MessageID, "Re: "+s.Subject, replyAt, body, auto)
 				}
-				if err := w.imap.Deliver("INBOX", raw, false); err != nil {
+				if err := w.IMAP.Deliver("INBOX", raw, false); err != nil {
 					t.Fatal(err)
 				}
 				if c.does.stopsChasing() {
@@ -176,7 +176,7 @@ func TestSixtyDays(t *testing.T) {
 
 		// The owner reviews the evening's drafts: half from the mail client
 		// (\Flagged on the Drafts copy), half from the command line.
-		st, err := store.Open(ctx, w.db)
+		st, err := store.Open(ctx, w.DB)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -192,14 +192,14 @@ func TestSixtyDays(t *testing.T) {
 				}
 				approvedVia["imap"]++
 			} else {
-				w.relance("drafts", "approve", strconv.FormatInt(d.ID, 10))
+				w.Relance("drafts", "approve", strconv.FormatInt(d.ID, 10))
 				approvedVia["cli"]++
 			}
 		}
 	}
 
 	// The checks.
-	st, err := store.Open(ctx, w.db)
+	st, err := store.Open(ctx, w.DB)
 	if err != nil {
 		t.Fatal(err)
 	}

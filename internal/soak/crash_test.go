@@ -141,7 +141,7 @@ func runSoak(t *testing.T, plan soakPlan) soakSummary {
 		for _, in := range invoices {
 			if (day == 0 && in.deliverOn <= 0) || (day > 0 && in.deliverOn == day) {
 				c := clients[in.client]
-				if err := w.imap.Deliver("Sent", invoiceMail(in.num, in.msgID, c.name, c.email, in.issued, in.due, in.amount), true); err != nil {
+				if err := w.IMAP.Deliver("Sent", invoiceMail(in.num, in.msgID, c.name, c.email, in.issued, in.due, in.amount), true); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -198,7 +198,7 @@ func runSoak(t *testing.T, plan soakPlan) soakSummary {
 		avg = (avg*7 + o.duration) / 8
 	}
 	approveAll := func() {
-		st, err := store.Open(context.Background(), w.db)
+		st, err := store.Open(context.Background(), w.DB)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -208,11 +208,11 @@ func runSoak(t *testing.T, plan soakPlan) soakSummary {
 			t.Fatal(err)
 		}
 		for _, d := range held {
-			w.relance("drafts", "approve", strconv.FormatInt(d.ID, 10))
+			w.Relance("drafts", "approve", strconv.FormatInt(d.ID, 10))
 		}
 	}
 	answer := func(day time.Time) {
-		msgs := w.sink.Messages()
+		msgs := w.Sink.Messages()
 		for _, m := range msgs[seenSink:] {
 			to := ""
 			if len(m.To) > 0 {
@@ -231,7 +231,7 @@ func runSoak(t *testing.T, plan soakPlan) soakSummary {
 				}
 				id := messageIDOf(m.Data)
 				raw := replyMail(fmt.Sprintf("reply-%d@client.test", i), c.email, c.name, id, "Re: relance", replyAt, body)
-				if err := w.imap.Deliver("INBOX", raw, false); err != nil {
+				if err := w.IMAP.Deliver("INBOX", raw, false); err != nil {
 					t.Fatal(err)
 				}
 				// The reply stops the chasing of the invoices it answers,
@@ -313,10 +313,10 @@ func messageIDOf(raw []byte) string {
 }
 
 // checkSoak verifies the invariants after the soak and fills the summary.
-func checkSoak(t *testing.T, w *world, sum *soakSummary, stoppedAt map[string]stop) {
+func checkSoak(t *testing.T, w *env, sum *soakSummary, stoppedAt map[string]stop) {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, w.db)
+	st, err := store.Open(ctx, w.DB)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -328,7 +328,7 @@ func checkSoak(t *testing.T, w *world, sum *soakSummary, stoppedAt map[string]st
 	// The sink: each Message-ID once, each one a draft in status sent.
 	inSink := map[string]int{}
 	sinkTo := map[string]string{}
-	for _, m := range w.sink.Messages() {
+	for _, m := range w.Sink.Messages() {
 		id := messageIDOf(m.Data)
 		inSink[id]++
 		if len(m.To) > 0 {
@@ -343,7 +343,7 @@ func checkSoak(t *testing.T, w *world, sum *soakSummary, stoppedAt map[string]st
 	}
 	// Sent: each reminder once.
 	inSent := map[string]int{}
-	for _, m := range maildirMessages(t, w.imap.Maildir("Sent")) {
+	for _, m := range maildirMessages(t, w.IMAP.Maildir("Sent")) {
 		inSent[m.messageID]++
 	}
 	for id, n := range inSent {
@@ -431,7 +431,7 @@ func checkSoak(t *testing.T, w *world, sum *soakSummary, stoppedAt map[string]st
 
 	// Drafts: no copy of a reminder already sent (or superseded) lingers
 	// where the owner could send it again by hand.
-	for _, m := range maildirMessages(t, w.imap.Maildir("Drafts")) {
+	for _, m := range maildirMessages(t, w.IMAP.Maildir("Drafts")) {
 		if m.header == nil {
 			continue
 		}
@@ -449,7 +449,7 @@ func checkSoak(t *testing.T, w *world, sum *soakSummary, stoppedAt map[string]st
 	}
 
 	// Ingestion: every message in the mailbox is in the store.
-	db := openDB(t, w.db)
+	db := openDB(t, w.DB)
 	known := map[string]bool{}
 	rows, err := db.QueryContext(ctx, `SELECT folder, message_id FROM messages`)
 	if err != nil {
@@ -464,7 +464,7 @@ func checkSoak(t *testing.T, w *world, sum *soakSummary, stoppedAt map[string]st
 	}
 	rows.Close()
 	for _, folder := range []string{"INBOX", "Sent", "Drafts"} {
-		for _, m := range maildirMessages(t, w.imap.Maildir(folder)) {
+		for _, m := range maildirMessages(t, w.IMAP.Maildir(folder)) {
 			sum.MessagesInMailbox++
 			if !known[folder+"\x00"+m.messageID] {
 				sum.LostMessages++

@@ -22,8 +22,7 @@ import (
 	_ "modernc.org/sqlite" // the store's driver, read directly by the checks
 
 	"github.com/relance/relance/internal/cli"
-	"github.com/relance/relance/internal/testutil/dovecot"
-	"github.com/relance/relance/internal/testutil/smtpsink"
+	"github.com/relance/relance/internal/testutil/world"
 )
 
 // The test binary doubles as relance: with this variable set it runs the
@@ -42,62 +41,16 @@ func TestMain(m *testing.M) {
 
 func soakLong() bool { return *longSoak || os.Getenv("RELANCE_SOAK") == "1" }
 
-var paris = mustLoc("Europe/Paris")
+var paris = world.Paris()
 
-func mustLoc(name string) *time.Location {
-	l, err := time.LoadLocation(name)
-	if err != nil {
-		panic(err)
-	}
-	return l
+// env is a world with the soak's own helpers.
+type env struct {
+	*world.World
 }
 
-// world is a Dovecot mailbox, an SMTP sink and a database, with relance's
-// environment.
-type world struct {
-	t    *testing.T
-	imap *dovecot.Server
-	sink *smtpsink.Sink
-	db   string
-	env  map[string]string
-}
+func newWorld(t *testing.T) *env { return &env{world.New(t)} }
 
-func newWorld(t *testing.T) *world {
-	t.Helper()
-	w := &world{t: t, imap: dovecot.Start(t), sink: smtpsink.Start(t), db: filepath.Join(t.TempDir(), "relance.db")}
-	w.env = map[string]string{
-		"RELANCE_IMAP_ADDR":     w.imap.Addr,
-		"RELANCE_IMAP_USERNAME": w.imap.User,
-		"RELANCE_IMAP_PASSWORD": w.imap.Password,
-		"RELANCE_IMAP_TLS":      "none",
-		"RELANCE_SMTP_ADDR":     w.sink.Addr,
-		"RELANCE_SMTP_TLS":      "none",
-		"RELANCE_SMTP_USERNAME": "factures@atelier.test",
-		"RELANCE_FROM":          "Atelier Test <factures@atelier.test>",
-		"RELANCE_DB":            w.db,
-		"RELANCE_LOG_LEVEL":     "warn",
-	}
-	for k, v := range w.env {
-		t.Setenv(k, v)
-	}
-	return w
-}
-
-// relance runs one command in-process and fails the test on a non-zero exit.
-func (w *world) relance(args ...string) string {
-	w.t.Helper()
-	out, errOut, code := runInProcess(args...)
-	if code != 0 {
-		w.t.Fatalf("relance %s: exit %d\nstdout: %s\nstderr: %s", strings.Join(args, " "), code, out, errOut)
-	}
-	return out
-}
-
-func runInProcess(args ...string) (stdout, stderr string, code int) {
-	var out, errb bytes.Buffer
-	code = cli.Main(context.Background(), args, &cli.Env{Stdout: &out, Stderr: &errb})
-	return out.String(), errb.String(), code
-}
+func runInProcess(args ...string) (stdout, stderr string, code int) { return world.Run(args...) }
 
 // command prepares relance as a child process.
 func command(extraEnv []string, args ...string) *exec.Cmd {
@@ -114,13 +67,13 @@ func command(extraEnv []string, args ...string) *exec.Cmd {
 }
 
 // once runs `relance run --once --now T` as a child process to completion.
-func (w *world) once(now time.Time) {
-	w.t.Helper()
+func (w *env) once(now time.Time) {
+	w.T.Helper()
 	cmd := command(nil, "run", "--once", "--now", now.Format(time.RFC3339))
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Run(); err != nil {
-		w.t.Fatalf("relance run --once --now %s: %v\n%s", now.Format(time.RFC3339), err, out.String())
+		w.T.Fatalf("relance run --once --now %s: %v\n%s", now.Format(time.RFC3339), err, out.String())
 	}
 }
 

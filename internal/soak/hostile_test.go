@@ -214,7 +214,7 @@ func TestHostileInputPipeline(t *testing.T) {
 	w := newWorld(t)
 	mails := hostileMails(t, 1024)
 	for _, h := range mails {
-		if err := w.imap.Deliver(h.folder, h.raw, h.folder == "Sent"); err != nil {
+		if err := w.IMAP.Deliver(h.folder, h.raw, h.folder == "Sent"); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -234,7 +234,7 @@ func TestHostileInputPipeline(t *testing.T) {
 		t.Errorf("peak RSS %d MB", rss>>20)
 	}
 
-	db := openDB(t, w.db)
+	db := openDB(t, w.DB)
 	for _, h := range mails {
 		id := strings.TrimSuffix(strings.TrimPrefix(messageIDOf(h.raw), "<"), ">")
 		var n int
@@ -272,7 +272,7 @@ func TestHostileInputPipeline(t *testing.T) {
 	}
 
 	// Business as usual afterwards.
-	if err := w.imap.Deliver("INBOX", replyMail("after@client.test", "hostile@client.test", "Client Hostile", "", "Re: Facture F-2026-0999",
+	if err := w.IMAP.Deliver("INBOX", replyMail("after@client.test", "hostile@client.test", "Client Hostile", "", "Re: Facture F-2026-0999",
 		now.Add(time.Hour), "Bonjour,\r\n\r\nLe virement a été effectué ce matin.\r\n"), false); err != nil {
 		t.Fatal(err)
 	}

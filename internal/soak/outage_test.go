@@ -50,12 +50,12 @@ func countMessages(t *testing.T, db string) int {
 	return n
 }
 
-func deliverReplies(t *testing.T, w *world, from, n int) {
+func deliverReplies(t *testing.T, w *env, from, n int) {
 	t.Helper()
 	for i := from; i < from+n; i++ {
 		raw := replyMail(fmt.Sprintf("outage-%d@client.test", i), fmt.Sprintf("c%d@client.test", i), "Client", "", "Question",
 			time.Date(2026, 9, 10, 8, 0, 0, 0, paris), "Bonjour,\r\n\r\nPourriez-vous me renvoyer votre RIB ?\r\n")
-		if err := w.imap.Deliver("INBOX", raw, false); err != nil {
+		if err := w.IMAP.Deliver("INBOX", raw, false); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -76,7 +76,7 @@ func TestDatabaseReadOnly(t *testing.T) {
 	now := time.Date(2026, 9, 10, 18, 0, 0, 0, paris)
 	w.once(now)
 	deliverReplies(t, w, 3, 3)
-	files := []string{w.db, w.db + "-wal", w.db + "-shm"}
+	files := []string{w.DB, w.DB + "-wal", w.DB + "-shm"}
 	var locked []string
 	for _, f := range files {
 		if _, err := os.Stat(f); err == nil {
@@ -94,7 +94,7 @@ func TestDatabaseReadOnly(t *testing.T) {
 	}
 	t.Cleanup(unlock)
 	out := runExpectFailure(t, now.Add(time.Hour))
-	if !strings.Contains(out, w.db) && !strings.Contains(out, filepath.Base(w.db)) {
+	if !strings.Contains(out, w.DB) && !strings.Contains(out, filepath.Base(w.DB)) {
 		t.Errorf("the error does not name the database file:\n%s", out)
 	}
 	if !strings.Contains(strings.ToLower(out), "read") && !strings.Contains(strings.ToLower(out), "permi") {
@@ -103,7 +103,7 @@ func TestDatabaseReadOnly(t *testing.T) {
 	t.Logf("read-only database: %s", lastLine(out))
 	unlock()
 	w.once(now.Add(2 * time.Hour))
-	if n := countMessages(t, w.db); n != 6 {
+	if n := countMessages(t, w.DB); n != 6 {
 		t.Errorf("after recovery the store holds %d messages, want 6", n)
 	}
 }
@@ -122,8 +122,8 @@ func TestDiskFull(t *testing.T) {
 	}
 	t.Cleanup(func() { _ = exec.Command("umount", "-l", dir).Run() })
 	w := newWorld(t)
-	w.db = filepath.Join(dir, "relance.db")
-	t.Setenv("RELANCE_DB", w.db)
+	w.DB = filepath.Join(dir, "relance.db")
+	t.Setenv("RELANCE_DB", w.DB)
 	deliverReplies(t, w, 0, 5)
 	now := time.Date(2026, 9, 10, 18, 0, 0, 0, paris)
 	w.once(now)
@@ -141,7 +141,7 @@ func TestDiskFull(t *testing.T) {
 	if !strings.Contains(low, "full") && !strings.Contains(low, "space") && !strings.Contains(low, "i/o") {
 		t.Errorf("the error does not say the disk is full:\n%s", out)
 	}
-	if !strings.Contains(out, w.db) {
+	if !strings.Contains(out, w.DB) {
 		t.Errorf("the error does not name the database file:\n%s", out)
 	}
 	t.Logf("disk full: %s", lastLine(out))
@@ -149,7 +149,7 @@ func TestDiskFull(t *testing.T) {
 		t.Fatal(err)
 	}
 	w.once(now.Add(2 * time.Hour))
-	if n := countMessages(t, w.db); n != 205 {
+	if n := countMessages(t, w.DB); n != 205 {
 		t.Errorf("after recovery the store holds %d messages, want 205", n)
 	}
 }
@@ -172,19 +172,19 @@ func TestClockJumps(t *testing.T) {
 	w := newWorld(t)
 	issued := time.Date(2026, 8, 3, 10, 0, 0, 0, paris)
 	for i, c := range []string{"studio", "garage", "cave"} {
-		if err := w.imap.Deliver("Sent", invoiceMail(fmt.Sprintf("F-2026-06%02d", i), fmt.Sprintf("inv-clock-%d@atelier.test", i), "Client "+c,
+		if err := w.IMAP.Deliver("Sent", invoiceMail(fmt.Sprintf("F-2026-06%02d", i), fmt.Sprintf("inv-clock-%d@atelier.test", i), "Client "+c,
 			c+"@client.test", issued.AddDate(0, 0, i), issued.AddDate(0, 0, 30+i), "500.00"), true); err != nil {
 			t.Fatal(err)
 		}
 	}
 	evening := time.Date(2026, 9, 14, 18, 0, 0, 0, paris)
 	approveAndSend(t, w, evening)
-	sent := len(w.sink.Messages())
+	sent := len(w.Sink.Messages())
 	if sent == 0 {
 		t.Fatal("nothing sent before the jumps")
 	}
 	holds := func() map[int64]time.Time {
-		st, err := store.Open(context.Background(), w.db)
+		st, err := store.Open(context.Background(), w.DB)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -214,7 +214,7 @@ func TestClockJumps(t *testing.T) {
 			t.Errorf("draft %d hold shortened from %s to %s", id, h, a)
 		}
 	}
-	if got := len(w.sink.Messages()); got != sent {
+	if got := len(w.Sink.Messages()); got != sent {
 		t.Errorf("sink %d → %d after the clock went back", sent, got)
 	}
 	// Forwards by weeks, then back again: the ladder goes on, each reminder
@@ -223,14 +223,14 @@ func TestClockJumps(t *testing.T) {
 	w.once(evening.AddDate(0, 0, 2))
 	approveAndSend(t, w, evening.AddDate(0, 0, 30))
 	seen := map[string]bool{}
-	for _, m := range w.sink.Messages() {
+	for _, m := range w.Sink.Messages() {
 		id := messageIDOf(m.Data)
 		if seen[id] {
 			t.Errorf("%s sent twice", id)
 		}
 		seen[id] = true
 	}
-	st, err := store.Open(context.Background(), w.db)
+	st, err := store.Open(context.Background(), w.DB)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -325,18 +325,18 @@ func TestIMAPRestartMidScanAndIdle(t *testing.T) {
 	deliverReplies(t, w, 0, first)
 	_ = startDaemon(t)
 	// Mid-scan: as soon as the first messages are recorded.
-	waitMessages(t, w.db, 50, 60*time.Second)
-	w.imap.Restart()
-	waitMessages(t, w.db, first, 3*time.Minute)
+	waitMessages(t, w.DB, 50, 60*time.Second)
+	w.IMAP.Restart()
+	waitMessages(t, w.DB, first, 3*time.Minute)
 	// Mid-IDLE: the daemon waits for mail; the server goes away and comes
 	// back, with mail delivered while it was down.
-	w.imap.Stop()
+	w.IMAP.Stop()
 	deliverReplies(t, w, first, 20)
-	w.imap.Start()
+	w.IMAP.Start()
 	deliverReplies(t, w, first+20, 5)
-	waitMessages(t, w.db, first+25, 3*time.Minute)
+	waitMessages(t, w.DB, first+25, 3*time.Minute)
 
-	db := openDB(t, w.db)
+	db := openDB(t, w.DB)
 	var total, distinct int
 	if err := db.QueryRow(`SELECT COUNT(*), COUNT(DISTINCT message_id) FROM messages`).Scan(&total, &distinct); err != nil {
 		t.Fatal(err)

@@ -27,10 +27,10 @@ import (
 
 // approveAndSend drafts in the evening, approves from the CLI, and sends
 // the next morning.
-func approveAndSend(t *testing.T, w *world, evening time.Time) {
+func approveAndSend(t *testing.T, w *env, evening time.Time) {
 	t.Helper()
 	w.once(evening)
-	st, err := store.Open(context.Background(), w.db)
+	st, err := store.Open(context.Background(), w.DB)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,7 +40,7 @@ func approveAndSend(t *testing.T, w *world, evening time.Time) {
 		t.Fatal(err)
 	}
 	for _, d := range held {
-		w.relance("drafts", "approve", strconv.FormatInt(d.ID, 10))
+		w.Relance("drafts", "approve", strconv.FormatInt(d.ID, 10))
 	}
 	w.once(evening.Add(15*time.Hour + 30*time.Minute))
 }
@@ -55,11 +55,11 @@ func TestHeaderInjection(t *testing.T) {
 	raw := invoiceMail("F-2026-0501", "inv-inj@atelier.test", name, "lea@studiokuma.test", issued, issued.AddDate(0, 0, 30), "660.00")
 	raw = bytes.Replace(raw, []byte("Subject: Facture F-2026-0501 - Atelier Test"),
 		[]byte("Subject: =?utf-8?q?Facture_F-2026-0501=0D=0ABcc:_evil2@attacker.test?="), 1)
-	if err := w.imap.Deliver("Sent", raw, true); err != nil {
+	if err := w.IMAP.Deliver("Sent", raw, true); err != nil {
 		t.Fatal(err)
 	}
 	approveAndSend(t, w, time.Date(2026, 9, 14, 18, 0, 0, 0, paris))
-	msgs := w.sink.Messages()
+	msgs := w.Sink.Messages()
 	if len(msgs) != 1 {
 		t.Fatalf("sink holds %d messages, want 1", len(msgs))
 	}
@@ -99,11 +99,11 @@ func TestTemplateInjection(t *testing.T) {
 	t.Setenv("RELANCE_BUSINESS_IBAN", iban)
 	issued := time.Date(2026, 8, 3, 10, 0, 0, 0, paris)
 	payload := "{{.Business.IBAN}}"
-	if err := w.imap.Deliver("Sent", invoiceMail("F-2026-0502", "inv-tpl@atelier.test", payload+" SARL", "compta@tpl.test", issued, issued.AddDate(0, 0, 30), "410.00"), true); err != nil {
+	if err := w.IMAP.Deliver("Sent", invoiceMail("F-2026-0502", "inv-tpl@atelier.test", payload+" SARL", "compta@tpl.test", issued, issued.AddDate(0, 0, 30), "410.00"), true); err != nil {
 		t.Fatal(err)
 	}
 	w.once(time.Date(2026, 9, 14, 18, 0, 0, 0, paris))
-	st, err := store.Open(context.Background(), w.db)
+	st, err := store.Open(context.Background(), w.DB)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,7 +139,7 @@ func TestTemplateInjection(t *testing.T) {
 	// A reply carrying template syntax and a dispute.
 	reply := replyMail("tpl-reply@tpl.test", "compta@tpl.test", payload, "inv-tpl@atelier.test", "Re: Facture F-2026-0502",
 		time.Date(2026, 9, 15, 8, 0, 0, 0, paris), "Bonjour,\r\n\r\nJe conteste cette facture {{.Business.IBAN}} {{printf \"%s\" .}} : les travaux ne sont pas conformes au devis.\r\n")
-	if err := w.imap.Deliver("INBOX", reply, false); err != nil {
+	if err := w.IMAP.Deliver("INBOX", reply, false); err != nil {
 		t.Fatal(err)
 	}
 	w.once(time.Date(2026, 9, 15, 9, 30, 0, 0, paris))
@@ -211,11 +211,11 @@ func TestSecretsNeverPrinted(t *testing.T) {
 	)
 	w := newWorld(t)
 	// Dovecot learns the sentinel as the account's password.
-	if err := os.WriteFile(filepath.Join(w.imap.Dir(), "passwd"), []byte(w.imap.User+":{PLAIN}"+imapSecret+"\n"), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(w.IMAP.Dir(), "passwd"), []byte(w.IMAP.User+":{PLAIN}"+imapSecret+"\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	issued := time.Date(2026, 8, 3, 10, 0, 0, 0, paris)
-	if err := w.imap.Deliver("Sent", invoiceMail("F-2026-0503", "inv-sec@atelier.test", "Studio Kuma", "lea@studiokuma.test", issued, issued.AddDate(0, 0, 30), "660.00"), true); err != nil {
+	if err := w.IMAP.Deliver("Sent", invoiceMail("F-2026-0503", "inv-sec@atelier.test", "Studio Kuma", "lea@studiokuma.test", issued, issued.AddDate(0, 0, 30), "660.00"), true); err != nil {
 		t.Fatal(err)
 	}
 	env := []string{
@@ -237,7 +237,7 @@ func TestSecretsNeverPrinted(t *testing.T) {
 	runChild("wrong IMAP password", []string{"RELANCE_IMAP_PASSWORD=" + wrongSecret}, "run", "--once", "--now", "2026-09-14T18:00:00+02:00")
 	// A successful login, a draft, its approval, then the refused AUTH.
 	runChild("drafting", nil, "run", "--once", "--now", "2026-09-14T18:00:00+02:00")
-	st, err := store.Open(context.Background(), w.db)
+	st, err := store.Open(context.Background(), w.DB)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -246,7 +246,7 @@ func TestSecretsNeverPrinted(t *testing.T) {
 	if len(held) != 1 {
 		t.Fatalf("held drafts: %d (outputs:\n%s)", len(held), strings.Join(outputs, "\n"))
 	}
-	w.relance("drafts", "approve", strconv.FormatInt(held[0].ID, 10))
+	w.Relance("drafts", "approve", strconv.FormatInt(held[0].ID, 10))
 	runChild("refused SMTP AUTH", nil, "run", "--once", "--now", "2026-09-15T09:30:00+02:00")
 	if !strings.Contains(strings.ToLower(outputs[len(outputs)-1]), "auth") {
 		t.Errorf("the refused SMTP AUTH left no trace in the log:\n%s", outputs[len(outputs)-1])
@@ -257,7 +257,7 @@ func TestSecretsNeverPrinted(t *testing.T) {
 	all := strings.Join(outputs, "\n")
 	for _, s := range []string{imapSecret, smtpSecret, tokenSecret, wrongSecret} {
 		for _, form := range []string{s, base64.StdEncoding.EncodeToString([]byte(s)),
-			base64.StdEncoding.EncodeToString([]byte("\x00" + w.imap.User + "\x00" + s)),
+			base64.StdEncoding.EncodeToString([]byte("\x00" + w.IMAP.User + "\x00" + s)),
 			base64.StdEncoding.EncodeToString([]byte("\x00factures@atelier.test\x00" + s))} {
 			if strings.Contains(all, form) {
 				for _, o := range outputs {

@@ -23,88 +23,23 @@ import (
 	"github.com/prometheus/common/model"
 	"github.com/shopspring/decimal"
 
-	"github.com/relance/relance/internal/cli"
 	"github.com/relance/relance/internal/store"
+	"github.com/relance/relance/internal/testutil/demotest"
 )
 
-// waitFor polls cond until it holds or the deadline passes.
+// The demo and the polling helper are shared with the browser tests.
+type demo struct{ *demotest.Demo }
+
+func startDemo(t *testing.T) *demo { return &demo{demotest.Start(t)} }
+
 func waitFor(t *testing.T, what string, limit time.Duration, cond func() (bool, error)) {
 	t.Helper()
-	deadline := time.NewTimer(limit)
-	defer deadline.Stop()
-	tick := time.NewTicker(200 * time.Millisecond)
-	defer tick.Stop()
-	var lastErr error
-	for {
-		ok, err := cond()
-		if ok {
-			return
-		}
-		lastErr = err
-		select {
-		case <-deadline.C:
-			t.Fatalf("timed out waiting for %s (last: %v)", what, lastErr)
-		case <-tick.C:
-		}
-	}
-}
-
-type demo struct {
-	addr string
-	db   string
-	st   *store.Store
-}
-
-// startDemo runs `relance demo` in-process on a free port until the test
-// ends, and waits until its first mailbox sync and drafts are done.
-func startDemo(t *testing.T) *demo {
-	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	db := filepath.Join(t.TempDir(), "relance.db")
-	addrs := make(chan string, 1)
-	exited := make(chan int, 1)
-	go func() {
-		exited <- cli.Main(ctx, []string{"demo", "--db", db, "--http", "127.0.0.1:0"}, &cli.Env{
-			Stdout: io.Discard, Stderr: io.Discard, Ready: func(addr string) { addrs <- addr }})
-	}()
-	t.Cleanup(func() {
-		cancel()
-		<-exited
-	})
-	d := &demo{db: db}
-	select {
-	case d.addr = <-addrs:
-	case code := <-exited:
-		t.Fatalf("relance demo exited with %d before listening", code)
-	case <-time.After(60 * time.Second):
-		t.Fatal("relance demo did not listen within 60 s")
-	}
-	waitFor(t, "/readyz", 60*time.Second, func() (bool, error) {
-		resp, err := http.Get("http://" + d.addr + "/readyz")
-		if err != nil {
-			return false, err
-		}
-		resp.Body.Close()
-		return resp.StatusCode == http.StatusOK, fmt.Errorf("status %d", resp.StatusCode)
-	})
-	st, err := store.Open(context.Background(), db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	d.st = st
-	// The first outbox pass follows the first sync: wait for its drafts so
-	// that every metric has its series.
-	waitFor(t, "the demo's first drafts", 60*time.Second, func() (bool, error) {
-		drafts, err := st.Drafts(context.Background())
-		return len(drafts) > 0, err
-	})
-	return d
+	demotest.WaitFor(t, what, limit, cond)
 }
 
 func (d *demo) metrics(t *testing.T) []byte {
 	t.Helper()
-	resp, err := http.Get("http://" + d.addr + "/metrics")
+	resp, err := http.Get("http://" + d.Addr + "/metrics")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,7 +55,7 @@ func (d *demo) metrics(t *testing.T) []byte {
 // relance_outstanding_amount's overdue buckets add up to.
 func (d *demo) overdue(t *testing.T, loc *time.Location) map[string]decimal.Decimal {
 	t.Helper()
-	invs, err := d.st.Invoices(context.Background(), store.InvoiceFilter{})
+	invs, err := d.Store.Invoices(context.Background(), store.InvoiceFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -203,7 +138,7 @@ func TestDemo(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		api := startPrometheus(t, prometheus, d.addr)
+		api := startPrometheus(t, prometheus, d.Addr)
 		const q = `sum by (currency) (relance_outstanding_amount{job="relance", bucket!="current"})`
 		var got map[string]float64
 		var want map[string]decimal.Decimal

@@ -7,8 +7,6 @@ package webtest
 import (
 	"context"
 	"fmt"
-	"io"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -21,8 +19,8 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/shopspring/decimal"
 
-	"github.com/relance/relance/internal/cli"
 	"github.com/relance/relance/internal/store"
+	"github.com/relance/relance/internal/testutil/demotest"
 )
 
 // payload is what a hostile client puts in a subject, a display name and a
@@ -47,77 +45,19 @@ func chromiumPath(t *testing.T) string {
 // waitFor polls cond until it holds or the deadline passes.
 func waitFor(t *testing.T, what string, d time.Duration, cond func() (bool, error)) {
 	t.Helper()
-	deadline := time.NewTimer(d)
-	defer deadline.Stop()
-	tick := time.NewTicker(50 * time.Millisecond)
-	defer tick.Stop()
-	var lastErr error
-	for {
-		ok, err := cond()
-		if ok {
-			return
-		}
-		lastErr = err
-		select {
-		case <-deadline.C:
-			t.Fatalf("timed out waiting for %s (last error: %v)", what, lastErr)
-		case <-tick.C:
-		}
-	}
+	demotest.WaitFor(t, what, d, cond)
 }
 
-type demo struct {
-	url string
-	db  string
-	st  *store.Store
-}
+type demo = demotest.Demo
 
-// startDemo runs `relance demo` in-process on a free port and waits until
-// it is ready and has prepared its first drafts.
+// startDemo runs the demo and also waits for its first flags, which the
+// flag pages need.
 func startDemo(t *testing.T) *demo {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	db := filepath.Join(t.TempDir(), "relance.db")
-	addrs := make(chan string, 1)
-	exited := make(chan int, 1)
-	go func() {
-		exited <- cli.Main(ctx, []string{"demo", "--db", db, "--http", "127.0.0.1:0"}, &cli.Env{
-			Stdout: io.Discard, Stderr: io.Discard, Ready: func(addr string) { addrs <- addr }})
-	}()
-	t.Cleanup(func() {
-		cancel()
-		<-exited
-	})
-	var addr string
-	select {
-	case addr = <-addrs:
-	case code := <-exited:
-		t.Fatalf("relance demo exited with %d before listening", code)
-	case <-time.After(60 * time.Second):
-		t.Fatal("relance demo did not listen within 60 s")
-	}
-	d := &demo{url: "http://" + addr, db: db}
-	waitFor(t, "/readyz", 60*time.Second, func() (bool, error) {
-		resp, err := http.Get(d.url + "/readyz")
-		if err != nil {
-			return false, err
-		}
-		resp.Body.Close()
-		return resp.StatusCode == 200, fmt.Errorf("status %d", resp.StatusCode)
-	})
-	st, err := store.Open(context.Background(), db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	d.st = st
-	waitFor(t, "the demo's first drafts and flags", 60*time.Second, func() (bool, error) {
-		drafts, err := st.Drafts(context.Background(), store.DraftHeld)
-		if err != nil {
-			return false, err
-		}
-		flags, err := st.Flags(context.Background(), store.FlagOpen)
-		return len(drafts) > 0 && len(flags) > 0, err
+	d := demotest.Start(t)
+	waitFor(t, "the demo's first flags", 60*time.Second, func() (bool, error) {
+		flags, err := d.Store.Flags(context.Background(), store.FlagOpen)
+		return len(flags) > 0, err
 	})
 	return d
 }
@@ -258,7 +198,7 @@ func TestReviewPageInChromium(t *testing.T) {
 	chromium := chromiumPath(t)
 	d := startDemo(t)
 	ctx := context.Background()
-	evil := addHostileMail(t, d.st)
+	evil := addHostileMail(t, d.Store)
 	shots := artifactsDir(t)
 
 	b := newBrowser(t, chromium)
@@ -281,7 +221,7 @@ func TestReviewPageInChromium(t *testing.T) {
 		{"invoices", "/invoices"},
 		{"invoice-hostile", fmt.Sprintf("/invoices/%d", evil.invoice)},
 	}
-	if flags, err := d.st.Flags(ctx); err == nil {
+	if flags, err := d.Store.Flags(ctx); err == nil {
 		for _, f := range flags {
 			if f.Kind == "call" {
 				pages = append(pages, struct{ name, path string }{"call-sheet", fmt.Sprintf("/flags/%d/sheet", f.ID)})
@@ -290,7 +230,7 @@ func TestReviewPageInChromium(t *testing.T) {
 		}
 	}
 	// French is the product's first language; the choice sticks in a cookie.
-	step(t, b, "choose French", chromedp.Navigate(d.url+"/?lang=fr"))
+	step(t, b, "choose French", chromedp.Navigate(d.URL+"/?lang=fr"))
 	for _, width := range []int64{1280, 390} {
 		height := int64(900)
 		if width < 500 {
@@ -298,7 +238,7 @@ func TestReviewPageInChromium(t *testing.T) {
 		}
 		step(t, b, "viewport", chromedp.EmulateViewport(width, height))
 		for _, p := range pages {
-			step(t, b, "open "+p.path, chromedp.Navigate(d.url+p.path), chromedp.WaitVisible(chromedp.CSS("main")))
+			step(t, b, "open "+p.path, chromedp.Navigate(d.URL+p.path), chromedp.WaitVisible(chromedp.CSS("main")))
 			if pwned := eval[string](t, b, `typeof window.__pwned`); pwned != "undefined" {
 				t.Fatalf("%s: mail content ran as script (window.__pwned is %s)", p.path, pwned)
 			}
@@ -319,13 +259,13 @@ func TestReviewPageInChromium(t *testing.T) {
 	}
 	// The payload is on screen, as text.
 	step(t, b, "viewport", chromedp.EmulateViewport(1280, 900))
-	step(t, b, "open hostile flag", chromedp.Navigate(fmt.Sprintf("%s/flags/%d", d.url, evil.flag)))
+	step(t, b, "open hostile flag", chromedp.Navigate(fmt.Sprintf("%s/flags/%d", d.URL, evil.flag)))
 	if txt := eval[string](t, b, `document.querySelector("main").innerText`); !strings.Contains(txt, "<script>window.__pwned=1") {
 		t.Errorf("the hostile text is not shown as text:\n%s", txt)
 	}
 
 	t.Run("approve a draft", func(t *testing.T) {
-		drafts, err := d.st.Drafts(ctx, store.DraftHeld)
+		drafts, err := d.Store.Drafts(ctx, store.DraftHeld)
 		if err != nil || len(drafts) == 0 {
 			t.Fatalf("no held draft in the demo: %v", err)
 		}
@@ -337,7 +277,7 @@ func TestReviewPageInChromium(t *testing.T) {
 			}
 		}
 		card := fmt.Sprintf("#draft-%d", target.ID)
-		step(t, b, "open review", chromedp.Navigate(d.url+"/review"), chromedp.WaitVisible(chromedp.CSS(card)))
+		step(t, b, "open review", chromedp.Navigate(d.URL+"/review"), chromedp.WaitVisible(chromedp.CSS(card)))
 		if time.Now().Before(target.HoldUntil) {
 			// The hold is running: approving now needs a reason.
 			step(t, b, "open override", chromedp.Click(chromedp.CSS(card+" details.override summary")),
@@ -346,7 +286,7 @@ func TestReviewPageInChromium(t *testing.T) {
 		} else {
 			submit(t, b, "approve", card+` button[data-action="approve"]`)
 		}
-		got, err := d.st.DraftDetail(ctx, target.ID)
+		got, err := d.Store.DraftDetail(ctx, target.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -360,7 +300,7 @@ func TestReviewPageInChromium(t *testing.T) {
 	})
 
 	t.Run("resolve a flag", func(t *testing.T) {
-		flags, err := d.st.Flags(ctx, store.FlagOpen)
+		flags, err := d.Store.Flags(ctx, store.FlagOpen)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -374,11 +314,11 @@ func TestReviewPageInChromium(t *testing.T) {
 		if target.ID == 0 {
 			target = store.Flag{ID: evil.flag}
 		}
-		step(t, b, "open flag", chromedp.Navigate(fmt.Sprintf("%s/flags/%d", d.url, target.ID)),
+		step(t, b, "open flag", chromedp.Navigate(fmt.Sprintf("%s/flags/%d", d.URL, target.ID)),
 			chromedp.WaitVisible(chromedp.ID("note")),
 			chromedp.SetValue(chromedp.ID("note"), "Appelé le client : malentendu réglé."))
 		submit(t, b, "resolve", `button[data-action="resolve"]`)
-		got, err := d.st.Flag(ctx, target.ID)
+		got, err := d.Store.Flag(ctx, target.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -388,7 +328,7 @@ func TestReviewPageInChromium(t *testing.T) {
 	})
 
 	t.Run("mark an invoice paid", func(t *testing.T) {
-		rep, err := d.st.Aging(ctx, store.AgingFilter{Today: time.Now(), Limit: 200})
+		rep, err := d.Store.Aging(ctx, store.AgingFilter{Today: time.Now(), Limit: 200})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -402,10 +342,10 @@ func TestReviewPageInChromium(t *testing.T) {
 		if target.ID == 0 {
 			t.Fatal("no open invoice in the demo")
 		}
-		step(t, b, "open invoice", chromedp.Navigate(fmt.Sprintf("%s/invoices/%d", d.url, target.ID)),
+		step(t, b, "open invoice", chromedp.Navigate(fmt.Sprintf("%s/invoices/%d", d.URL, target.ID)),
 			chromedp.WaitVisible(chromedp.CSS(`button[data-action="pay"]`)))
 		submit(t, b, "pay", `button[data-action="pay"]`)
-		got, err := d.st.InvoiceByID(ctx, target.ID)
+		got, err := d.Store.InvoiceByID(ctx, target.ID)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -2,7 +2,9 @@ package store
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
+	"unicode"
 )
 
 // ThreadCandidate is an invoice a reply might be about, with what threading
@@ -22,34 +24,56 @@ type ThreadCandidate struct {
 // size of the ledger.
 func (t *Tx) ThreadCandidates(refs []string, sender, text string) ([]ThreadCandidate, error) {
 	sender = strings.ToLower(strings.TrimSpace(sender))
-	var args []any
-	var conds []string
-	if len(refs) > 0 {
-		ph := "?" + strings.Repeat(", ?", len(refs)-1)
-		conds = append(conds, `i.source_message_id IN (`+ph+`)`,
-			`i.id IN (SELECT di.invoice_id FROM draft_invoices di JOIN drafts d ON d.id = di.draft_id WHERE d.message_id IN (`+ph+`))`)
-		for range 2 {
-			for _, r := range refs {
-				args = append(args, r)
+	// Each way in is one indexed lookup; the union of ids is then read once.
+	ids := map[int64]bool{}
+	collect := func(q string, args ...any) error {
+		rows, err := t.tx.QueryContext(t.ctx, q, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				return err
 			}
+			ids[id] = true
+		}
+		return rows.Err()
+	}
+	if len(refs) > 0 {
+		ph, args := placeholders(refs)
+		if err := collect(`SELECT id FROM invoices WHERE source_message_id IN (`+ph+`)`, args...); err != nil {
+			return nil, fmt.Errorf("store: thread candidates: %w", err)
+		}
+		if err := collect(`SELECT di.invoice_id FROM drafts d JOIN draft_invoices di ON di.draft_id = d.id WHERE d.message_id IN (`+ph+`)`, args...); err != nil {
+			return nil, fmt.Errorf("store: thread candidates: %w", err)
 		}
 	}
 	if sender != "" {
-		conds = append(conds, `i.client_id IN (SELECT client_id FROM client_emails WHERE email = ?)`)
-		args = append(args, sender)
+		if err := collect(`SELECT i.id FROM client_emails e JOIN invoices i ON i.client_id = e.client_id WHERE e.email = ?`, sender); err != nil {
+			return nil, fmt.Errorf("store: thread candidates: %w", err)
+		}
 	}
-	if text != "" {
-		conds = append(conds, `(length(i.number) >= 3 AND instr(?, upper(i.number)) > 0)`)
-		args = append(args, strings.ToUpper(text))
+	if tokens := numberTokens(text); len(tokens) > 0 {
+		ph, args := placeholders(tokens)
+		if err := collect(`SELECT id FROM invoices WHERE upper(number) IN (`+ph+`)`, args...); err != nil {
+			return nil, fmt.Errorf("store: thread candidates: %w", err)
+		}
 	}
-	if len(conds) == 0 {
+	if len(ids) == 0 {
 		return nil, nil
 	}
+	list := make([]string, 0, len(ids))
+	for id := range ids {
+		list = append(list, strconv.FormatInt(id, 10))
+	}
+	ph, args := placeholders(list)
 	q := `SELECT i.id, i.number, i.state, i.source_message_id,
 		COALESCE((SELECT group_concat(e.email, ',') FROM client_emails e WHERE e.client_id = i.client_id), ''),
 		COALESCE((SELECT group_concat(d.message_id, ',') FROM drafts d JOIN draft_invoices di ON di.draft_id = d.id
 			WHERE di.invoice_id = i.id AND d.status = 'sent'), '')
-		FROM invoices i WHERE i.kind = 'invoice' AND (` + strings.Join(conds, " OR ") + `) ORDER BY i.id LIMIT 200`
+		FROM invoices i WHERE i.kind = 'invoice' AND i.id IN (` + ph + `) ORDER BY i.id LIMIT 200`
 	rows, err := t.tx.QueryContext(t.ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: thread candidates: %w", err)
@@ -71,6 +95,37 @@ func (t *Tx) ThreadCandidates(refs []string, sender, text string) ([]ThreadCandi
 		out = append(out, c)
 	}
 	return out, rows.Err()
+}
+
+// numberTokens lists the words of a text that could be invoice numbers
+// (upper-cased, holding a digit), for an indexed lookup. Separators inside
+// numbers (F-2026-0142, 2026/017, INV.12) are kept; a trailing one is not.
+func numberTokens(text string) []string {
+	const maxTokens = 200
+	seen := map[string]bool{}
+	var out []string
+	for _, f := range strings.FieldsFunc(text, func(r rune) bool {
+		return !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == '-' || r == '/' || r == '_' || r == '.')
+	}) {
+		f = strings.ToUpper(strings.Trim(f, "-/_."))
+		if len(f) < 3 || len(f) > 40 || !strings.ContainsAny(f, "0123456789") || seen[f] {
+			continue
+		}
+		seen[f] = true
+		out = append(out, f)
+		if len(out) == maxTokens {
+			break
+		}
+	}
+	return out
+}
+
+func placeholders(vals []string) (string, []any) {
+	args := make([]any, len(vals))
+	for i, v := range vals {
+		args[i] = v
+	}
+	return "?" + strings.Repeat(", ?", len(vals)-1), args
 }
 
 // InvoiceState returns the current state of an invoice inside the transaction.

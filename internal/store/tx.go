@@ -53,10 +53,18 @@ func (t *Tx) Now() time.Time { return t.now }
 // UID under this UIDVALIDITY, or (after a UIDVALIDITY change) the same
 // Message-ID: each message is ingested once.
 func (t *Tx) MessageKnown(folder string, uidValidity, uid uint32, messageID string) (bool, error) {
+	// Two indexed lookups rather than one OR, which SQLite may answer by
+	// scanning every message: this runs once per ingested message.
 	var n int
-	err := t.tx.QueryRowContext(t.ctx, `SELECT COUNT(*) FROM messages WHERE folder = ? AND
-		((uidvalidity = ? AND uid = ?) OR (message_id <> '' AND message_id = ?))`,
-		folder, uidValidity, uid, messageID).Scan(&n)
+	err := t.tx.QueryRowContext(t.ctx, `SELECT COUNT(*) FROM messages WHERE folder = ? AND uidvalidity = ? AND uid = ?`,
+		folder, uidValidity, uid).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("store: look up message: %w", err)
+	}
+	if n > 0 || messageID == "" {
+		return n > 0, nil
+	}
+	err = t.tx.QueryRowContext(t.ctx, `SELECT COUNT(*) FROM messages WHERE message_id = ? AND folder = ?`, messageID, folder).Scan(&n)
 	if err != nil {
 		return false, fmt.Errorf("store: look up message: %w", err)
 	}

@@ -5,6 +5,10 @@
 # the CPU profile of the largest scan (kept in $BENCH_PROFILE_DIR, default
 # /tmp/relance-bench-profiles).
 #
+# The raw `go test` output and the run's metadata are kept next to the
+# profiles; BENCH_RENDER=1 only rewrites BENCHMARKS.md from them (after an
+# edit of scripts/benchtable/analysis.md, for instance).
+#
 # BENCH_QUICK=1 is a smoke run (small sizes, one round each): minutes, not
 # reference figures. BENCH_COUNT sets -count of the micro-benchmarks.
 set -eu
@@ -16,18 +20,50 @@ else
 	sizes=1000,10000,20000 runs=3 invoices=1000,10000,100000 appends=50 count="${BENCH_COUNT:-5}" quick=false
 fi
 
-sh scripts/test-deps.sh bench
-
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-# Profiles stay after the run, for `go tool pprof`.
+# Profiles, raw output and metadata stay after the run.
 prof="${BENCH_PROFILE_DIR:-/tmp/relance-bench-profiles}"
 mkdir -p "$prof"
+out="$prof/bench-output.txt"
+
+render() {
+	. "$prof/bench-meta.sh"
+	profile="$work/profile.md"
+	: >"$profile"
+	if [ -f "$prof/scan-cpu.pprof" ]; then
+		{
+			echo "\`go tool pprof -top -cum\` of relance's scan of the largest mailbox (child process; \`go test ./internal/perf -bench BenchmarkScan -benchtime 1x -args -perf.profile=DIR\` writes \`scan-cpu.pprof\` and \`scan-heap.pprof\` there), relance's frames and the hot library frames under them:"
+			echo
+			echo '```'
+			go tool pprof -top -cum -nodecount=400 "$prof/scan-cpu.pprof" 2>/dev/null |
+				awk 'NR<=6 || /relance\/internal\/(engine|store|mailbox|message|classify|invoice|reply)|instrFunc|upperFunc|prepareV2|\(\*Tx\)\.Commit$/' |
+				head -45
+			echo '```'
+			echo
+			echo "Heap, bytes allocated during the scan (\`go tool pprof -sample_index=alloc_space -top\`):"
+			echo
+			echo '```'
+			go tool pprof -sample_index=alloc_space -top -nodecount=12 "$prof/scan-heap.pprof" 2>/dev/null | sed -n '4,20p'
+			echo '```'
+		} >"$profile"
+	fi
+	go run ./scripts/benchtable -machine "$machine" -load "$load (at the end: $end_load; the whole run took $minutes min)" \
+		-date "$started" -quick="$quick" -profile "$profile" -notes scripts/benchtable/analysis.md <"$out" >BENCHMARKS.md
+	echo "wrote BENCHMARKS.md" >&2
+}
+
+if [ "${BENCH_RENDER:-0}" = "1" ]; then
+	render
+	exit 0
+fi
+
+sh scripts/test-deps.sh bench
 rm -f "$prof"/scan-cpu.pprof "$prof"/scan-heap.pprof
-t0=$(date +%s)
-out="$work/bench.txt"
+: >"$out"
 load=$(cut -d' ' -f1-3 /proc/loadavg)
 started=$(date -u +%Y-%m-%dT%H:%MZ)
+t0=$(date +%s)
 
 # run CMD...: records the command, then its output, in $out; a failing
 # benchmark fails the whole run.
@@ -51,36 +87,17 @@ run go test ./internal/perf -run '^$' -bench '^BenchmarkDaemon$' -benchtime 1x -
 	-args -perf.appends="$appends"
 run go test ./internal/perf -run '^$' -bench '^BenchmarkPolicyPass$' -benchtime 5x -timeout 20m \
 	-args -perf.invoices="$invoices"
-run go test ./internal/metrics -run '^$' -bench '^BenchmarkScrape$' -count "$count" -timeout 20m
+# Each run of BenchmarkScrape builds its 100,000-invoice store: 3 are enough.
+run go test ./internal/metrics -run '^$' -bench '^BenchmarkScrape$' -count 3 -timeout 20m
 run go test ./internal/classify -run '^$' -bench '^BenchmarkClassify$' -cpu 1 -count "$count"
 run go test ./internal/message ./internal/reply ./internal/invoice ./internal/policy -run '^$' -bench . -benchmem -count "$count"
 
-# The CPU profile of the largest scan's child, by cumulative time, relance's
-# own frames and the libraries they spend in.
-profile="$work/profile.md"
-if [ -f "$prof/scan-cpu.pprof" ]; then
-	{
-		echo "\`go tool pprof -top -cum\` of relance's scan of the largest mailbox (child process; \`go test ./internal/perf -bench BenchmarkScan -benchtime 1x -args -perf.profile=DIR\` writes \`scan-cpu.pprof\` and \`scan-heap.pprof\` there):"
-		echo
-		echo '```'
-		go tool pprof -top -cum -nodecount=400 "$prof/scan-cpu.pprof" 2>/dev/null |
-			awk 'NR<=6 || /relance\/internal\/(engine|store|mailbox|message|classify|invoice|reply)|database\/sql\.\(\*Tx\)\.(Commit|QueryContext|ExecContext)|regexp\.\(\*Regexp\)\.doExecute|sqlite\.\(\*conn\)\.prepareV2|Xsqlite3_step/' |
-			head -45
-		echo '```'
-		echo
-		echo "Heap (\`-sample_index=alloc_space -top\`):"
-		echo
-		echo '```'
-		go tool pprof -sample_index=alloc_space -top -nodecount=12 "$prof/scan-heap.pprof" 2>/dev/null | sed -n '4,20p'
-		echo '```'
-	} >"$profile"
-else
-	: >"$profile"
-fi
-
-end_load=$(cut -d' ' -f1-3 /proc/loadavg)
-minutes=$((($(date +%s) - t0 + 59) / 60))
-machine="$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), $(go version | cut -d' ' -f3-), Dovecot $(/usr/sbin/dovecot --version 2>/dev/null | cut -d' ' -f1), $(mbsync --version 2>/dev/null || echo 'no mbsync')"
-go run ./scripts/benchtable -machine "$machine" -load "$load (at the end: $end_load; the whole run took $minutes min)" -date "$started" -quick="$quick" \
-	-profile "$profile" -notes scripts/benchtable/analysis.md <"$out" >BENCHMARKS.md
-echo "wrote BENCHMARKS.md (load average at start: $load; now: $(cut -d' ' -f1-3 /proc/loadavg))" >&2
+{
+	echo "load='$load'"
+	echo "end_load='$(cut -d' ' -f1-3 /proc/loadavg)'"
+	echo "minutes=$((($(date +%s) - t0 + 59) / 60))"
+	echo "started='$started'"
+	echo "quick=$quick"
+	echo "machine='$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), $(go version | cut -d' ' -f3-), Dovecot $(/usr/sbin/dovecot --version 2>/dev/null | cut -d' ' -f1), $(mbsync --version 2>/dev/null || echo 'no mbsync')'"
+} >"$prof/bench-meta.sh"
+render

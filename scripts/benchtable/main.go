@@ -83,6 +83,28 @@ func parse(r io.Reader) (*results, error) {
 	return res, sc.Err()
 }
 
+// rounds is how many measurements each sample of b summarises: the perf
+// benchmarks report medians over rounds they run themselves (-perf.runs
+// scan rounds, -perf.appends replies, -benchtime Nx policy passes).
+func rounds(b *bench) int {
+	flags := map[string]string{"BenchmarkScan/": "-perf.runs=", "BenchmarkDaemon": "-perf.appends=", "BenchmarkPolicyPass/": "-benchtime "}
+	for prefix, flag := range flags {
+		if !strings.HasPrefix(b.name, prefix) || b.pkg != "internal/perf" {
+			continue
+		}
+		_, rest, ok := strings.Cut(b.cmd, flag)
+		if !ok {
+			return 1
+		}
+		n, err := strconv.Atoi(strings.TrimSuffix(strings.Fields(rest)[0], "x"))
+		if err != nil || n < 1 {
+			return 1
+		}
+		return n
+	}
+	return 1
+}
+
 // value is the median of one metric of one benchmark.
 func (r *results) value(pkg, name, unit string) (float64, int, *bench, bool) {
 	b := r.by[key{pkg, name}]
@@ -175,7 +197,9 @@ func write(w io.Writer, res *results, machine, load, date string, quick bool) {
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "## Targets")
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "| figure | median | target | | runs | command |")
+	fmt.Fprintln(w, "Measurements: runs of the benchmark (`-count`) × the rounds each run takes its own median over.")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "| figure | median | target | | measurements | command |")
 	fmt.Fprintln(w, "|---|---|---|---|---|---|")
 	for _, f := range figures() {
 		v, n, b, ok := res.value(f.pkg, f.name, f.unit)
@@ -196,7 +220,7 @@ func write(w io.Writer, res *results, machine, load, date string, quick bool) {
 				verdict = "pass"
 			}
 		}
-		fmt.Fprintf(w, "| %s | %s %s | %s | %s | %d | `%s` |\n", f.label, format(v), f.show, target, verdict, n, b.cmd)
+		fmt.Fprintf(w, "| %s | %s %s | %s | %s | %s | `%s` |\n", f.label, format(v), f.show, target, verdict, measurements(n, rounds(b)), b.cmd)
 	}
 	growth(w, res)
 	fmt.Fprintln(w)
@@ -266,6 +290,14 @@ func growth(w io.Writer, res *results) {
 			fmt.Fprintf(w, "\nFrom %d to %d %s the cost per item changes %s×: %s.\n", first.n, last.n, s.size, format(grow), verdict)
 		}
 	}
+}
+
+// measurements says what a median was taken over.
+func measurements(samples, rounds int) string {
+	if rounds > 1 {
+		return fmt.Sprintf("%d × %d", samples, rounds)
+	}
+	return strconv.Itoa(samples)
 }
 
 func median(vs []float64) float64 {

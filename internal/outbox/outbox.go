@@ -278,16 +278,7 @@ func (x *Outbox) decideClient(ctx context.Context, now time.Time, c store.Chasin
 }
 
 func (x *Outbox) reload(ctx context.Context, clientID int64) (*store.ChasingClient, error) {
-	all, err := x.o.Store.ChasingClients(ctx)
-	if err != nil {
-		return nil, err
-	}
-	for i := range all {
-		if all[i].ID == clientID {
-			return &all[i], nil
-		}
-	}
-	return nil, nil
+	return x.o.Store.ChasingClient(ctx, clientID)
 }
 
 // task opens the flag a human acts on: a call to prepare, a hand-off, a

@@ -37,13 +37,28 @@ type ChasingClient struct {
 // ChasingClients loads every client with at least one invoice not settled
 // (paid, cancelled, written off), in one read transaction.
 func (s *Store) ChasingClients(ctx context.Context) ([]ChasingClient, error) {
+	return s.chasingClients(ctx, 0)
+}
+
+// ChasingClient loads one client as ChasingClients would (nil when it has
+// nothing left to chase).
+func (s *Store) ChasingClient(ctx context.Context, clientID int64) (*ChasingClient, error) {
+	cs, err := s.chasingClients(ctx, clientID)
+	if err != nil || len(cs) == 0 {
+		return nil, err
+	}
+	return &cs[0], nil
+}
+
+func (s *Store) chasingClients(ctx context.Context, only int64) ([]ChasingClient, error) {
 	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return nil, fmt.Errorf("store: chasing clients: %w", err)
 	}
 	defer tx.Rollback()
+	// With only = 0 every client is loaded; the same statements serve one.
 	rows, err := tx.QueryContext(ctx, invoiceSelectChasing+` WHERE i.kind = 'invoice' AND i.state NOT IN ('paid', 'cancelled', 'written_off')
-		ORDER BY i.client_id, i.due_date, i.id`)
+		AND (? = 0 OR i.client_id = ?) ORDER BY i.client_id, i.due_date, i.id`, only, only)
 	if err != nil {
 		return nil, fmt.Errorf("store: chasing clients: %w", err)
 	}
@@ -71,7 +86,7 @@ func (s *Store) ChasingClients(ctx context.Context) ([]ChasingClient, error) {
 		return nil, nil
 	}
 	// Addresses, flags and pending drafts, one query each.
-	emailRows, err := tx.QueryContext(ctx, `SELECT client_id, email FROM client_emails ORDER BY client_id, email`)
+	emailRows, err := tx.QueryContext(ctx, `SELECT client_id, email FROM client_emails WHERE (? = 0 OR client_id = ?) ORDER BY client_id, email`, only, only)
 	if err != nil {
 		return nil, fmt.Errorf("store: client emails: %w", err)
 	}
@@ -87,7 +102,8 @@ func (s *Store) ChasingClients(ctx context.Context) ([]ChasingClient, error) {
 		}
 	}
 	emailRows.Close()
-	flagRows, err := tx.QueryContext(ctx, `SELECT kind, COALESCE(invoice_id, 0), COALESCE(client_id, 0) FROM flags WHERE status <> 'resolved'`)
+	flagRows, err := tx.QueryContext(ctx, `SELECT kind, COALESCE(invoice_id, 0), COALESCE(client_id, 0) FROM flags WHERE status <> 'resolved'
+		AND (? = 0 OR client_id = ? OR invoice_id IN (SELECT id FROM invoices WHERE client_id = ?))`, only, only, only)
 	if err != nil {
 		return nil, fmt.Errorf("store: open flags: %w", err)
 	}
@@ -106,7 +122,7 @@ func (s *Store) ChasingClients(ctx context.Context) ([]ChasingClient, error) {
 		}
 	}
 	flagRows.Close()
-	draftRows, err := tx.QueryContext(ctx, draftSelect+` WHERE d.status IN ('held', 'approved') ORDER BY d.id`)
+	draftRows, err := tx.QueryContext(ctx, draftSelect+` WHERE d.status IN ('held', 'approved') AND (? = 0 OR d.client_id = ?) ORDER BY d.id`, only, only)
 	if err != nil {
 		return nil, fmt.Errorf("store: pending drafts: %w", err)
 	}

@@ -51,7 +51,10 @@ func (t *Tx) ThreadCandidates(refs []string, sender, text string) ([]ThreadCandi
 		}
 	}
 	if sender != "" {
-		if err := collect(`SELECT i.id FROM client_emails e JOIN invoices i ON i.client_id = e.client_id WHERE e.email = ?`, sender); err != nil {
+		// A long-standing client has many invoices: its 100 most recent
+		// are what a reply without a reference can be about.
+		if err := collect(`SELECT i.id FROM client_emails e JOIN invoices i ON i.client_id = e.client_id WHERE e.email = ?
+			ORDER BY i.id DESC LIMIT 100`, sender); err != nil {
 			return nil, fmt.Errorf("store: thread candidates: %w", err)
 		}
 	}

@@ -386,32 +386,13 @@ func cmdPlan(ctx context.Context, env *Env, args []string) int {
 // parseInstalments reads "2026-12-15:500,2027-01-15:500" (or with ';'
 // between instalments, so amounts may use a decimal comma).
 func parseInstalments(s string) ([]store.NewInstalment, error) {
-	sep := ","
-	if strings.Contains(s, ";") {
-		sep = ";"
+	agreed, err := payment.ParseInstalments(s)
+	if err != nil {
+		return nil, err
 	}
-	var out []store.NewInstalment
-	for _, part := range strings.Split(s, sep) {
-		part = strings.TrimSpace(part)
-		if part == "" {
-			continue
-		}
-		date, amount, ok := strings.Cut(part, ":")
-		if !ok {
-			return nil, fmt.Errorf("%q: want DATE:AMOUNT", part)
-		}
-		d, err := time.Parse("2006-01-02", strings.TrimSpace(date))
-		if err != nil {
-			return nil, fmt.Errorf("%q: date must be YYYY-MM-DD", part)
-		}
-		a, err := payment.ParseAmount(amount, "")
-		if err != nil || !a.IsPositive() {
-			return nil, fmt.Errorf("%q: amount must be a positive number", part)
-		}
-		out = append(out, store.NewInstalment{Due: d, Amount: a})
-	}
-	if len(out) == 0 {
-		return nil, errors.New("no instalment given")
+	out := make([]store.NewInstalment, len(agreed))
+	for i, a := range agreed {
+		out[i] = store.NewInstalment{Due: a.Due, Amount: a.Amount}
 	}
 	return out, nil
 }

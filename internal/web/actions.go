@@ -12,6 +12,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/relance/relance/internal/payment"
 	"github.com/relance/relance/internal/store"
 )
 
@@ -330,4 +331,37 @@ func (h *Handler) logout(q *request) error {
 	h.setCookie(q.w, q.r, sessionCookie, "", -1)
 	http.Redirect(q.w, q.r, "/login", http.StatusSeeOther)
 	return nil
+}
+
+// recordPlan records an agreed payment plan (échéancier); the outbox then
+// drafts its written confirmation and follows each instalment.
+func (h *Handler) recordPlan(q *request) error {
+	id, err := pathID(q)
+	if err != nil {
+		return err
+	}
+	inv, err := h.opt.Store.InvoiceByID(q.ctx, id)
+	if err != nil {
+		return err
+	}
+	if store.IsSettled(inv.State) {
+		return h.refuse(q, http.StatusConflict, "err.status", h.invoice)
+	}
+	agreed, err := payment.ParseInstalments(formText(q, "instalments", 4000))
+	if err != nil {
+		return h.refuse(q, http.StatusUnprocessableEntity, "err.plan", h.invoice)
+	}
+	inst := make([]store.NewInstalment, len(agreed))
+	for i, a := range agreed {
+		inst[i] = store.NewInstalment{Due: a.Due, Amount: a.Amount}
+	}
+	err = h.update(q, func(tx *store.Tx) error {
+		_, err := tx.RecordPlan(id, inst, store.ActorWeb)
+		return err
+	})
+	if err != nil {
+		h.opt.Logger.Warn("web: payment plan refused", slog.Int64("invoice", id), slog.Any("err", err))
+		return h.refuse(q, http.StatusUnprocessableEntity, "err.plan", h.invoice)
+	}
+	return h.done(q, "/invoices/"+strconv.FormatInt(id, 10)+"#plan", "plan")
 }

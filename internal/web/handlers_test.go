@@ -3,7 +3,7 @@ package web
 import (
 	"context"
 	"errors"
-	"github.com/prometheus/client_golang/prometheus"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -14,6 +14,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/shopspring/decimal"
 
@@ -467,5 +469,33 @@ func TestMetricsNeedBearerWithToken(t *testing.T) {
 		if resp.StatusCode != want {
 			t.Errorf("/metrics with Bearer %s: %d, want %d", token, resp.StatusCode, want)
 		}
+	}
+}
+
+// A payment plan can be recorded from the invoice page; it then shows there.
+func TestRecordPlanFromInvoicePage(t *testing.T) {
+	f := newFixture(t, Options{})
+	b := newBrowser(t)
+	inv, err := f.st.InvoiceByNumber(context.Background(), "F-2026-001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := fmt.Sprintf("%s/invoices/%d", f.srv.URL, inv.ID)
+	_, body := b.get(page)
+	tok := csrfFrom(t, body)
+	resp, _ := b.post(page+"/plan", url.Values{"csrf": {tok}, "instalments": {"bad"}})
+	if resp.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("bad plan: %d", resp.StatusCode)
+	}
+	resp, _ = b.post(page+"/plan", url.Values{"csrf": {tok}, "instalments": {"2026-12-15 600,00\n2027-01-15 600"}})
+	if resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("plan: %d", resp.StatusCode)
+	}
+	plan, err := f.st.ActivePlan(context.Background(), inv.ID)
+	if err != nil || len(plan.Instalments) != 2 {
+		t.Fatalf("plan in the store: %+v, %v", plan, err)
+	}
+	if _, body := b.get(page); !strings.Contains(body, "15 janv.") && !strings.Contains(body, "2027") {
+		t.Errorf("the plan is not shown on the invoice page")
 	}
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"html/template"
 	"log/slog"
 	"net/http"
@@ -393,6 +394,7 @@ type invoiceBody struct {
 	Settled  bool
 	Paused   bool
 	Today    string
+	Plan     *store.Plan // the active payment plan, if any
 }
 
 func (h *Handler) invoice(q *request) error {
@@ -419,6 +421,11 @@ func (h *Handler) invoice(q *request) error {
 	today := q.today(h.opt.Location)
 	b := invoiceBody{Inv: inv, Timeline: timelineItems(q.L, tl, false), Payments: pays, Flags: flags,
 		Settled: store.IsSettled(inv.State), Today: today.Format("2006-01-02")}
+	if plan, err := h.opt.Store.ActivePlan(q.ctx, id); err == nil {
+		b.Plan = &plan
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
 	b.Bucket, b.DaysLate = store.BucketOf(inv.DueDate, today)
 	switch inv.State {
 	case store.StateOnHold, store.StateDisputed, store.StatePaidClaimed, store.StatePromised:

@@ -137,6 +137,7 @@ func New(opt Options) (*Handler, error) {
 	h.mux.HandleFunc("POST /invoices/{id}/pay", h.page(h.payInvoice))
 	h.mux.HandleFunc("POST /invoices/{id}/resume", h.page(h.resumeChasing))
 	h.mux.HandleFunc("POST /invoices/{id}/stop", h.page(h.stopChasing))
+	h.mux.HandleFunc("POST /invoices/{id}/plan", h.page(h.recordPlan))
 	return h, nil
 }
 

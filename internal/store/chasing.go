@@ -177,7 +177,7 @@ func scanChasing(r scanner) (ChasingInvoice, ChasingClient, error) {
 
 // SetPromise records the date a client promised to pay an invoice.
 func (t *Tx) SetPromise(invoiceID int64, date time.Time) error {
-	_, err := t.tx.ExecContext(t.ctx, `UPDATE invoices SET promise_date = ?, updated_at = ? WHERE id = ?`, nullDate(date), ts(t.now), invoiceID)
+	_, err := t.exec(`UPDATE invoices SET promise_date = ?, updated_at = ? WHERE id = ?`, nullDate(date), ts(t.now), invoiceID)
 	if err != nil {
 		return fmt.Errorf("store: set promise of invoice %d: %w", invoiceID, err)
 	}
@@ -195,7 +195,7 @@ func (t *Tx) ClientHeardFrom(email string, at time.Time, awayUntil time.Time) er
 	}
 	q += ` WHERE id = (SELECT client_id FROM client_emails WHERE email = ?)`
 	args = append(args, strings.ToLower(email))
-	if _, err := t.tx.ExecContext(t.ctx, q, args...); err != nil {
+	if _, err := t.exec(q, args...); err != nil {
 		return fmt.Errorf("store: record inbound from %s: %w", email, err)
 	}
 	return nil
@@ -223,7 +223,7 @@ func (t *Tx) CreateDraft(n NewDraft, actor string) (int64, error) {
 	if n.Kind == "" {
 		n.Kind = "message"
 	}
-	res, err := t.tx.ExecContext(t.ctx, `INSERT INTO drafts (client_id, stage, stage_number, kind, to_addrs, cc_addrs, subject, body, html,
+	res, err := t.exec(`INSERT INTO drafts (client_id, stage, stage_number, kind, to_addrs, cc_addrs, subject, body, html,
 		created_at, hold_until, status, message_id, in_reply_to, refs, requires_approval, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'held', ?, ?, ?, ?, ?)`,
 		n.ClientID, n.Stage, n.StageNumber, n.Kind, strings.Join(n.To, ","), strings.Join(n.Cc, ","), n.Subject, n.Body, n.HTML,
@@ -233,7 +233,7 @@ func (t *Tx) CreateDraft(n NewDraft, actor string) (int64, error) {
 	}
 	id, _ := res.LastInsertId()
 	for _, inv := range n.InvoiceIDs {
-		if _, err := t.tx.ExecContext(t.ctx, `INSERT INTO draft_invoices (draft_id, invoice_id) VALUES (?, ?)`, id, inv); err != nil {
+		if _, err := t.exec(`INSERT INTO draft_invoices (draft_id, invoice_id) VALUES (?, ?)`, id, inv); err != nil {
 			return 0, fmt.Errorf("store: link draft %d to invoice %d: %w", id, inv, err)
 		}
 		if _, err := t.AddEvent(Event{Kind: "draft_held", InvoiceID: inv, ClientID: n.ClientID, DraftID: id, Actor: actor,
@@ -306,7 +306,7 @@ func (t *Tx) SetDraftIMAPUID(id int64, uid uint32) error {
 	if uid != 0 {
 		v = int64(uid)
 	}
-	_, err := t.tx.ExecContext(t.ctx, `UPDATE drafts SET imap_uid = ?, updated_at = ? WHERE id = ?`, v, ts(t.now), id)
+	_, err := t.exec(`UPDATE drafts SET imap_uid = ?, updated_at = ? WHERE id = ?`, v, ts(t.now), id)
 	if err != nil {
 		return fmt.Errorf("store: set IMAP UID of draft %d: %w", id, err)
 	}
@@ -315,7 +315,7 @@ func (t *Tx) SetDraftIMAPUID(id int64, uid uint32) error {
 
 // EditDraft adopts the user's edit of a held draft.
 func (t *Tx) EditDraft(id int64, subject, body, actor string) error {
-	_, err := t.tx.ExecContext(t.ctx, `UPDATE drafts SET subject = ?, body = ?, html = '', updated_at = ? WHERE id = ? AND status IN ('held', 'approved')`,
+	_, err := t.exec(`UPDATE drafts SET subject = ?, body = ?, html = '', updated_at = ? WHERE id = ? AND status IN ('held', 'approved')`,
 		subject, body, ts(t.now), id)
 	if err != nil {
 		return fmt.Errorf("store: edit draft %d: %w", id, err)
@@ -326,7 +326,7 @@ func (t *Tx) EditDraft(id int64, subject, body, actor string) error {
 
 // NoteSendAttempt counts an attempt and keeps the last error.
 func (t *Tx) NoteSendAttempt(id int64, errText string) error {
-	_, err := t.tx.ExecContext(t.ctx, `UPDATE drafts SET send_attempts = send_attempts + 1, last_error = ?, updated_at = ?,
+	_, err := t.exec(`UPDATE drafts SET send_attempts = send_attempts + 1, last_error = ?, updated_at = ?,
 		last_attempt_at = ? WHERE id = ?`, errText, ts(t.now), ts(t.now), id)
 	if err != nil {
 		return fmt.Errorf("store: note send attempt of draft %d: %w", id, err)
@@ -337,7 +337,7 @@ func (t *Tx) NoteSendAttempt(id int64, errText string) error {
 // MarkSMTPAccepted records that the server took the message, before anything
 // else happens, so a crash afterwards never leads to a second submission.
 func (t *Tx) MarkSMTPAccepted(id int64) error {
-	_, err := t.tx.ExecContext(t.ctx, `UPDATE drafts SET smtp_accepted_at = ?, updated_at = ? WHERE id = ?`, ts(t.now), ts(t.now), id)
+	_, err := t.exec(`UPDATE drafts SET smtp_accepted_at = ?, updated_at = ? WHERE id = ?`, ts(t.now), ts(t.now), id)
 	if err != nil {
 		return fmt.Errorf("store: mark draft %d accepted: %w", id, err)
 	}
@@ -351,7 +351,7 @@ func (t *Tx) DraftSent(d DraftDetail, actor string) error {
 		return err
 	}
 	for _, inv := range d.InvoiceIDs {
-		if _, err := t.tx.ExecContext(t.ctx, `UPDATE invoices SET last_stage = MAX(last_stage, ?), updated_at = ? WHERE id = ?`,
+		if _, err := t.exec(`UPDATE invoices SET last_stage = MAX(last_stage, ?), updated_at = ? WHERE id = ?`,
 			d.StageNumber, ts(t.now), inv); err != nil {
 			return fmt.Errorf("store: stage of invoice %d: %w", inv, err)
 		}
@@ -360,7 +360,7 @@ func (t *Tx) DraftSent(d DraftDetail, actor string) error {
 			return err
 		}
 	}
-	_, err := t.tx.ExecContext(t.ctx, `UPDATE clients SET last_contact = ? WHERE id = ?`, ts(t.now), d.ClientID)
+	_, err := t.exec(`UPDATE clients SET last_contact = ? WHERE id = ?`, ts(t.now), d.ClientID)
 	if err != nil {
 		return fmt.Errorf("store: last contact of client %d: %w", d.ClientID, err)
 	}
@@ -371,7 +371,7 @@ func (t *Tx) DraftSent(d DraftDetail, actor string) error {
 // hand-off flag).
 func (t *Tx) StageDone(invoiceIDs []int64, stage int) error {
 	for _, inv := range invoiceIDs {
-		if _, err := t.tx.ExecContext(t.ctx, `UPDATE invoices SET last_stage = MAX(last_stage, ?), updated_at = ? WHERE id = ?`,
+		if _, err := t.exec(`UPDATE invoices SET last_stage = MAX(last_stage, ?), updated_at = ? WHERE id = ?`,
 			stage, ts(t.now), inv); err != nil {
 			return fmt.Errorf("store: stage of invoice %d: %w", inv, err)
 		}
@@ -416,7 +416,7 @@ func (s *Store) DraftByMessageID(ctx context.Context, msgID string) (Draft, erro
 // raised once.
 func (t *Tx) OpenFlagExists(kind string, invoiceID, clientID int64) (bool, error) {
 	var n int
-	err := t.tx.QueryRowContext(t.ctx, `SELECT COUNT(*) FROM flags WHERE kind = ? AND status <> 'resolved'
+	err := t.queryRow(`SELECT COUNT(*) FROM flags WHERE kind = ? AND status <> 'resolved'
 		AND COALESCE(invoice_id, 0) = ? AND (? = 0 OR COALESCE(client_id, 0) = ?)`, kind, invoiceID, clientID, clientID).Scan(&n)
 	if err != nil {
 		return false, fmt.Errorf("store: look up flag %s: %w", kind, err)
@@ -428,7 +428,7 @@ func (t *Tx) OpenFlagExists(kind string, invoiceID, clientID int64) (bool, error
 // status, body and IMAP UID.
 func (t *Tx) DraftForEdit(id int64) (status, subject, body string, uid uint32, err error) {
 	var u sql.NullInt64
-	err = t.tx.QueryRowContext(t.ctx, `SELECT status, subject, body, imap_uid FROM drafts WHERE id = ?`, id).Scan(&status, &subject, &body, &u)
+	err = t.queryRow(`SELECT status, subject, body, imap_uid FROM drafts WHERE id = ?`, id).Scan(&status, &subject, &body, &u)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", "", "", 0, fmt.Errorf("store: draft %d: %w", id, ErrNotFound)
 	}
@@ -440,7 +440,7 @@ func (t *Tx) DraftForEdit(id int64) (status, subject, body string, uid uint32, e
 
 // NoteSendError records how the attempt under way failed.
 func (t *Tx) NoteSendError(id int64, errText string) error {
-	_, err := t.tx.ExecContext(t.ctx, `UPDATE drafts SET last_error = ?, updated_at = ? WHERE id = ?`, errText, ts(t.now), id)
+	_, err := t.exec(`UPDATE drafts SET last_error = ?, updated_at = ? WHERE id = ?`, errText, ts(t.now), id)
 	if err != nil {
 		return fmt.Errorf("store: note send error of draft %d: %w", id, err)
 	}

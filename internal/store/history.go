@@ -288,7 +288,7 @@ func (s *Store) historyReplies(ctx context.Context, h *History, byID map[int64]*
 // was already raised on the invoice, whatever became of its flag.
 func (t *Tx) SignalRaised(kind string, invoiceID int64, evidence string) (bool, error) {
 	var n int
-	err := t.tx.QueryRowContext(t.ctx, `SELECT COUNT(*) FROM events WHERE kind = 'behaviour_signal'
+	err := t.queryRow(`SELECT COUNT(*) FROM events WHERE kind = 'behaviour_signal'
 		AND COALESCE(invoice_id, 0) = ? AND json_extract(detail, '$.signal') = ? AND json_extract(detail, '$.evidence') = ?`,
 		invoiceID, kind, evidence).Scan(&n)
 	if err != nil {

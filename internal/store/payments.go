@@ -54,7 +54,7 @@ type MatchableInvoice struct {
 // (not credit note) with something left to pay and not cancelled or written
 // off, oldest due first.
 func (t *Tx) MatchableInvoices() ([]MatchableInvoice, error) {
-	rows, err := t.tx.QueryContext(t.ctx, `SELECT i.id, i.number, c.id, c.name, i.balance, i.currency, i.due_date, i.state,
+	rows, err := t.query(`SELECT i.id, i.number, c.id, c.name, i.balance, i.currency, i.due_date, i.state,
 		COALESCE((SELECT group_concat(e.email, ',') FROM client_emails e WHERE e.client_id = c.id), c.email)
 		FROM invoices i JOIN clients c ON c.id = i.client_id
 		WHERE i.kind = 'invoice' AND i.state NOT IN ('paid', 'cancelled', 'written_off')
@@ -91,7 +91,7 @@ func (t *Tx) PaymentKnown(externalRef string) (bool, error) {
 		return false, nil
 	}
 	var n int
-	err := t.tx.QueryRowContext(t.ctx, `SELECT COUNT(*) FROM payments WHERE external_ref = ?
+	err := t.queryRow(`SELECT COUNT(*) FROM payments WHERE external_ref = ?
 		OR substr(external_ref, 1, ?) = ?`, externalRef, len(externalRef)+1, externalRef+"#").Scan(&n)
 	if err != nil {
 		return false, fmt.Errorf("store: look up payment %q: %w", externalRef, err)
@@ -237,7 +237,7 @@ func (t *Tx) addUnallocated(s Settlement, amount decimal.Decimal, outcome, ref s
 	if cur == "" {
 		cur = "EUR"
 	}
-	r, err := t.tx.ExecContext(t.ctx, `INSERT INTO payments (invoice_id, client_id, amount, currency, paid_on, source, payer,
+	r, err := t.exec(`INSERT INTO payments (invoice_id, client_id, amount, currency, paid_on, source, payer,
 		reference, external_ref, created_at, outcome) VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		nullID(s.ClientID), amount.String(), cur, s.PaidOn.Format(dateLayout), s.Source, s.Payer, s.Reference, ref, ts(t.now), outcome)
 	if err != nil {
@@ -328,7 +328,7 @@ func (s *Store) UnallocatedPayments(ctx context.Context) ([]UnallocatedPayment, 
 // RecordPayment. Any part beyond the invoice's balance stays unallocated.
 func (t *Tx) AssignPayment(paymentID, invoiceID int64, actor string) (Invoice, error) {
 	var amount, cur, paidOn, source, payer, ref, ext, outcome string
-	err := t.tx.QueryRowContext(t.ctx, `SELECT amount, currency, paid_on, source, payer, reference, COALESCE(external_ref, ''), outcome
+	err := t.queryRow(`SELECT amount, currency, paid_on, source, payer, reference, COALESCE(external_ref, ''), outcome
 		FROM payments WHERE id = ? AND invoice_id IS NULL`, paymentID).Scan(&amount, &cur, &paidOn, &source, &payer, &ref, &ext, &outcome)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Invoice{}, fmt.Errorf("store: unallocated payment %d: %w", paymentID, ErrNotFound)
@@ -355,7 +355,7 @@ func (t *Tx) AssignPayment(paymentID, invoiceID int64, actor string) (Invoice, e
 	if ext != "" {
 		newRef = ext + "#unallocated"
 	}
-	if _, err := t.tx.ExecContext(t.ctx, `UPDATE payments SET amount = ?, external_ref = ? WHERE id = ?`,
+	if _, err := t.exec(`UPDATE payments SET amount = ?, external_ref = ? WHERE id = ?`,
 		a.Sub(part).String(), newRef, paymentID); err != nil {
 		return Invoice{}, fmt.Errorf("store: assign payment %d: %w", paymentID, err)
 	}
@@ -369,7 +369,7 @@ func (t *Tx) AssignPayment(paymentID, invoiceID int64, actor string) (Invoice, e
 		return Invoice{}, err
 	}
 	if a.Equal(part) {
-		if _, err := t.tx.ExecContext(t.ctx, `DELETE FROM payments WHERE id = ?`, paymentID); err != nil {
+		if _, err := t.exec(`DELETE FROM payments WHERE id = ?`, paymentID); err != nil {
 			return Invoice{}, fmt.Errorf("store: assign payment %d: %w", paymentID, err)
 		}
 	}
@@ -452,7 +452,7 @@ func (t *Tx) ApplyCreditNote(creditNoteID int64, actor string) (CreditResult, er
 	} else {
 		// Nothing to reduce, but the credit note is now dealt with: a row
 		// of zero keeps it from being applied again.
-		if _, err := t.tx.ExecContext(t.ctx, `INSERT INTO payments (invoice_id, client_id, amount, currency, paid_on, source, reference,
+		if _, err := t.exec(`INSERT INTO payments (invoice_id, client_id, amount, currency, paid_on, source, reference,
 			external_ref, created_at, outcome) VALUES (NULL, ?, '0', ?, ?, ?, ?, ?, ?, ?)`, credited.Client.ID, cn.Currency,
 			paidOn.Format(dateLayout), SourceCreditNote, cn.Number, ref, ts(t.now), PaymentExcess); err != nil {
 			return CreditResult{}, fmt.Errorf("store: record credit note %s: %w", cn.Number, err)
@@ -463,7 +463,7 @@ func (t *Tx) ApplyCreditNote(creditNoteID int64, actor string) (CreditResult, er
 	if cn.Balance.IsNegative() {
 		sign = sign.Neg()
 	}
-	if _, err := t.tx.ExecContext(t.ctx, `UPDATE invoices SET balance = ?, updated_at = ? WHERE id = ?`,
+	if _, err := t.exec(`UPDATE invoices SET balance = ?, updated_at = ? WHERE id = ?`,
 		res.Excess.Mul(sign).String(), ts(t.now), cn.ID); err != nil {
 		return CreditResult{}, fmt.Errorf("store: balance of credit note %s: %w", cn.Number, err)
 	}
@@ -487,7 +487,7 @@ func (t *Tx) ApplyCreditNote(creditNoteID int64, actor string) (CreditResult, er
 // preferring the credit note's client.
 func (t *Tx) creditedInvoice(cn Invoice) (Invoice, bool, error) {
 	want := normalizeNumber(cn.CreditedNumber)
-	rows, err := t.tx.QueryContext(t.ctx, invoiceSelect+` WHERE i.kind = 'invoice' ORDER BY (i.client_id = ?) DESC, i.id`, cn.Client.ID)
+	rows, err := t.query(invoiceSelect+` WHERE i.kind = 'invoice' ORDER BY (i.client_id = ?) DESC, i.id`, cn.Client.ID)
 	if err != nil {
 		return Invoice{}, false, fmt.Errorf("store: find invoice %s: %w", cn.CreditedNumber, err)
 	}
@@ -517,7 +517,7 @@ func normalizeNumber(s string) string {
 // PendingCreditNotes lists credit notes naming an invoice that have not
 // been applied yet (the daemon retries them when new invoices arrive).
 func (t *Tx) PendingCreditNotes() ([]int64, error) {
-	rows, err := t.tx.QueryContext(t.ctx, `SELECT i.id FROM invoices i WHERE i.kind = 'credit_note' AND i.credited_number <> ''
+	rows, err := t.query(`SELECT i.id FROM invoices i WHERE i.kind = 'credit_note' AND i.credited_number <> ''
 		AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.external_ref = 'credit_note:' || i.id) ORDER BY i.id`)
 	if err != nil {
 		return nil, fmt.Errorf("store: pending credit notes: %w", err)
@@ -617,13 +617,13 @@ func (t *Tx) RecordPlan(invoiceID int64, instalments []NewInstalment, actor stri
 			inv.Number, inv.Balance.StringFixed(2), inv.Currency)
 	}
 	var active int
-	if err := t.tx.QueryRowContext(t.ctx, `SELECT COUNT(*) FROM payment_plans WHERE invoice_id = ? AND status = 'active'`, inv.ID).Scan(&active); err != nil {
+	if err := t.queryRow(`SELECT COUNT(*) FROM payment_plans WHERE invoice_id = ? AND status = 'active'`, inv.ID).Scan(&active); err != nil {
 		return Plan{}, fmt.Errorf("store: look up plan of %s: %w", inv.Number, err)
 	}
 	if active > 0 {
 		return Plan{}, fmt.Errorf("%w (%s)", ErrPlanExists, inv.Number)
 	}
-	r, err := t.tx.ExecContext(t.ctx, `INSERT INTO payment_plans (invoice_id, status, start_balance, previous_state, created_at, updated_at)
+	r, err := t.exec(`INSERT INTO payment_plans (invoice_id, status, start_balance, previous_state, created_at, updated_at)
 		VALUES (?, 'active', ?, ?, ?, ?)`, inv.ID, inv.Balance.String(), inv.State, ts(t.now), ts(t.now))
 	if err != nil {
 		return Plan{}, fmt.Errorf("store: record plan of %s: %w", inv.Number, err)
@@ -631,7 +631,7 @@ func (t *Tx) RecordPlan(invoiceID int64, instalments []NewInstalment, actor stri
 	planID, _ := r.LastInsertId()
 	var detail []map[string]string
 	for i, in := range instalments {
-		if _, err := t.tx.ExecContext(t.ctx, `INSERT INTO plan_instalments (plan_id, seq, due_date, amount) VALUES (?, ?, ?, ?)`,
+		if _, err := t.exec(`INSERT INTO plan_instalments (plan_id, seq, due_date, amount) VALUES (?, ?, ?, ?)`,
 			planID, i+1, in.Due.Format(dateLayout), in.Amount.String()); err != nil {
 			return Plan{}, fmt.Errorf("store: record instalment %d of %s: %w", i+1, inv.Number, err)
 		}
@@ -655,14 +655,14 @@ func (t *Tx) RecordPlan(invoiceID int64, instalments []NewInstalment, actor stri
 func (t *Tx) CancelPlan(invoiceID int64, actor, reason string) error {
 	var planID int64
 	var prev string
-	err := t.tx.QueryRowContext(t.ctx, `SELECT id, previous_state FROM payment_plans WHERE invoice_id = ? AND status = 'active'`, invoiceID).Scan(&planID, &prev)
+	err := t.queryRow(`SELECT id, previous_state FROM payment_plans WHERE invoice_id = ? AND status = 'active'`, invoiceID).Scan(&planID, &prev)
 	if errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("store: active plan of invoice %d: %w", invoiceID, ErrNotFound)
 	}
 	if err != nil {
 		return fmt.Errorf("store: active plan of invoice %d: %w", invoiceID, err)
 	}
-	if _, err := t.tx.ExecContext(t.ctx, `UPDATE payment_plans SET status = 'cancelled', updated_at = ? WHERE id = ?`, ts(t.now), planID); err != nil {
+	if _, err := t.exec(`UPDATE payment_plans SET status = 'cancelled', updated_at = ? WHERE id = ?`, ts(t.now), planID); err != nil {
 		return fmt.Errorf("store: cancel plan %d: %w", planID, err)
 	}
 	state, err := t.InvoiceState(invoiceID)
@@ -681,7 +681,7 @@ func (t *Tx) CancelPlan(invoiceID int64, actor, reason string) error {
 
 // completePlan closes the active plan of an invoice just paid.
 func (t *Tx) completePlan(invoiceID int64, actor string) error {
-	r, err := t.tx.ExecContext(t.ctx, `UPDATE payment_plans SET status = 'completed', updated_at = ? WHERE invoice_id = ? AND status = 'active'`,
+	r, err := t.exec(`UPDATE payment_plans SET status = 'completed', updated_at = ? WHERE invoice_id = ? AND status = 'active'`,
 		ts(t.now), invoiceID)
 	if err != nil {
 		return fmt.Errorf("store: complete plan of invoice %d: %w", invoiceID, err)
@@ -705,7 +705,7 @@ func (t *Tx) MarkInstalmentFlagged(instalmentID int64) error {
 }
 
 func (t *Tx) markInstalment(id int64, column string) error {
-	r, err := t.tx.ExecContext(t.ctx, `UPDATE plan_instalments SET `+column+` = COALESCE(`+column+`, ?) WHERE id = ?`, ts(t.now), id)
+	r, err := t.exec(`UPDATE plan_instalments SET `+column+` = COALESCE(`+column+`, ?) WHERE id = ?`, ts(t.now), id)
 	if err != nil {
 		return fmt.Errorf("store: mark instalment %d: %w", id, err)
 	}
@@ -886,7 +886,7 @@ func (t *Tx) PaymentTwin(r Receipt) (string, error) {
 	from := r.PaidOn.AddDate(0, 0, -twinWindowDays).Format(dateLayout)
 	to := r.PaidOn.AddDate(0, 0, twinWindowDays).Format(dateLayout)
 	args := append(sources, r.Currency, from, to)
-	rows, err := t.tx.QueryContext(t.ctx, `SELECT external_ref, amount FROM payments
+	rows, err := t.query(`SELECT external_ref, amount FROM payments
 		WHERE source IN (?`+strings.Repeat(", ?", len(sources)-1)+`) AND currency = ? AND paid_on BETWEEN ? AND ?
 		AND external_ref IS NOT NULL AND outcome <> 'confirmed'`, args...)
 	if err != nil {
@@ -917,7 +917,7 @@ func (t *Tx) PaymentTwin(r Receipt) (string, error) {
 			continue
 		}
 		var paired int
-		if err := t.tx.QueryRowContext(t.ctx, `SELECT COUNT(*) FROM payments WHERE confirms = ?`, base).Scan(&paired); err != nil {
+		if err := t.queryRow(`SELECT COUNT(*) FROM payments WHERE confirms = ?`, base).Scan(&paired); err != nil {
 			return "", fmt.Errorf("store: look for the twin of %s: %w", r.ExternalRef, err)
 		}
 		if paired == 0 {
@@ -937,7 +937,7 @@ func (t *Tx) ConfirmPayment(r Receipt, twin, actor string) error {
 	if r.ExternalRef == "" || twin == "" {
 		return errors.New("store: confirm payment: external reference and twin required")
 	}
-	if _, err := t.tx.ExecContext(t.ctx, `INSERT INTO payments (invoice_id, client_id, amount, currency, paid_on, source, payer,
+	if _, err := t.exec(`INSERT INTO payments (invoice_id, client_id, amount, currency, paid_on, source, payer,
 		reference, external_ref, created_at, outcome, confirms) VALUES (NULL, NULL, ?, ?, ?, ?, ?, ?, ?, ?, 'confirmed', ?)`,
 		r.Amount.String(), r.Currency, r.PaidOn.Format(dateLayout), r.Source, r.Payer, r.Reference, r.ExternalRef, ts(t.now), twin); err != nil {
 		return fmt.Errorf("store: confirm payment %s: %w", r.ExternalRef, err)

@@ -461,7 +461,7 @@ func (t *Tx) SetMessageText(id int64, fromName, text string) error {
 		}
 		text = text[:cut]
 	}
-	_, err := t.tx.ExecContext(t.ctx, `UPDATE messages SET from_name = ?, body_text = ? WHERE id = ?`,
+	_, err := t.exec(`UPDATE messages SET from_name = ?, body_text = ? WHERE id = ?`,
 		strings.ToValidUTF8(fromName, "\uFFFD"), text, id)
 	if err != nil {
 		return fmt.Errorf("store: keep text of message %d: %w", id, err)
@@ -513,7 +513,7 @@ func (t *Tx) ResolveFlag(id int64, actor, note string) error {
 func (t *Tx) setFlagStatus(id int64, status string, from []string, actor, note string) error {
 	var cur string
 	var inv, client sql.NullInt64
-	err := t.tx.QueryRowContext(t.ctx, `SELECT status, invoice_id, client_id FROM flags WHERE id = ?`, id).Scan(&cur, &inv, &client)
+	err := t.queryRow(`SELECT status, invoice_id, client_id FROM flags WHERE id = ?`, id).Scan(&cur, &inv, &client)
 	if errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("store: flag %d: %w", id, ErrNotFound)
 	}
@@ -533,7 +533,7 @@ func (t *Tx) setFlagStatus(id int64, status string, from []string, actor, note s
 		q = `UPDATE flags SET status = ?, resolution = ?, resolved_at = ? WHERE id = ?`
 		args = []any{status, note, ts(t.now), id}
 	}
-	if _, err := t.tx.ExecContext(t.ctx, q, args...); err != nil {
+	if _, err := t.exec(q, args...); err != nil {
 		return fmt.Errorf("store: set flag %d %s: %w", id, status, err)
 	}
 	_, err = t.AddEvent(Event{Kind: "flag_" + status, InvoiceID: inv.Int64, ClientID: client.Int64, FlagID: id, Actor: actor,
@@ -592,7 +592,7 @@ func (t *Tx) StopChasing(invoiceID int64, actor, reason string) error {
 func (t *Tx) ApproveDraft(id int64, actor, override string) error {
 	var status string
 	var hold sql.NullString
-	err := t.tx.QueryRowContext(t.ctx, `SELECT status, hold_until FROM drafts WHERE id = ?`, id).Scan(&status, &hold)
+	err := t.queryRow(`SELECT status, hold_until FROM drafts WHERE id = ?`, id).Scan(&status, &hold)
 	if errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("store: draft %d: %w", id, ErrNotFound)
 	}
@@ -616,7 +616,7 @@ func (t *Tx) ApproveDraft(id int64, actor, override string) error {
 // CancelDraft cancels a draft not yet sent.
 func (t *Tx) CancelDraft(id int64, actor, reason string) error {
 	var status string
-	err := t.tx.QueryRowContext(t.ctx, `SELECT status FROM drafts WHERE id = ?`, id).Scan(&status)
+	err := t.queryRow(`SELECT status FROM drafts WHERE id = ?`, id).Scan(&status)
 	if errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("store: draft %d: %w", id, ErrNotFound)
 	}
@@ -633,7 +633,7 @@ func (t *Tx) CancelDraft(id int64, actor, reason string) error {
 // goes back to held: what was approved is not what will be sent.
 func (t *Tx) ReviseDraft(id int64, subject, body, actor string) error {
 	var status string
-	err := t.tx.QueryRowContext(t.ctx, `SELECT status FROM drafts WHERE id = ?`, id).Scan(&status)
+	err := t.queryRow(`SELECT status FROM drafts WHERE id = ?`, id).Scan(&status)
 	if errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("store: draft %d: %w", id, ErrNotFound)
 	}
@@ -647,7 +647,7 @@ func (t *Tx) ReviseDraft(id int64, subject, body, actor string) error {
 		return err
 	}
 	if status == DraftApproved {
-		if _, err := t.tx.ExecContext(t.ctx, `UPDATE drafts SET approved_at = NULL, approved_by = '' WHERE id = ?`, id); err != nil {
+		if _, err := t.exec(`UPDATE drafts SET approved_at = NULL, approved_by = '' WHERE id = ?`, id); err != nil {
 			return fmt.Errorf("store: revise draft %d: %w", id, err)
 		}
 		return t.SetDraftStatus(id, DraftHeld, actor, "edited after approval")

@@ -29,8 +29,9 @@ var ErrNotFound = errors.New("store: not found")
 
 // Store is an open database.
 type Store struct {
-	db   *sql.DB
-	path string
+	db    *sql.DB
+	path  string
+	stmts stmtCache
 }
 
 // Migration is one numbered, forward-only schema step.
@@ -119,6 +120,7 @@ func openVersion(ctx context.Context, dbPath string, version int) (*Store, error
 	// concurrent under WAL.
 	db.SetMaxOpenConns(4)
 	s := &Store{db: db, path: dbPath}
+	s.stmts.db = db
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("store: open %q: %w", dbPath, err)
@@ -131,7 +133,10 @@ func openVersion(ctx context.Context, dbPath string, version int) (*Store, error
 }
 
 // Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	s.stmts.close()
+	return s.db.Close()
+}
 
 // Ping checks the database answers (for /readyz).
 func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }

@@ -27,7 +27,7 @@ func (t *Tx) ThreadCandidates(refs []string, sender, text string) ([]ThreadCandi
 	// Each way in is one indexed lookup; the union of ids is then read once.
 	ids := map[int64]bool{}
 	collect := func(q string, args ...any) error {
-		rows, err := t.tx.QueryContext(t.ctx, q, args...)
+		rows, err := t.query(q, args...)
 		if err != nil {
 			return err
 		}
@@ -77,7 +77,7 @@ func (t *Tx) ThreadCandidates(refs []string, sender, text string) ([]ThreadCandi
 		COALESCE((SELECT group_concat(d.message_id, ',') FROM drafts d JOIN draft_invoices di ON di.draft_id = d.id
 			WHERE di.invoice_id = i.id AND d.status = 'sent'), '')
 		FROM invoices i WHERE i.kind = 'invoice' AND i.id IN (` + ph + `) ORDER BY i.id LIMIT 200`
-	rows, err := t.tx.QueryContext(t.ctx, q, args...)
+	rows, err := t.query(q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: thread candidates: %w", err)
 	}

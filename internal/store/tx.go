@@ -21,13 +21,14 @@ type Tx struct {
 	ctx context.Context
 	tx  *sql.Tx
 	now time.Time
+	st  *stmtCache
 }
 
 // Update runs fn in one write transaction stamped with now. Any error rolls
 // everything back.
 func (s *Store) Update(ctx context.Context, now time.Time, fn func(*Tx) error) error {
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		return fn(&Tx{ctx: ctx, tx: tx, now: now})
+		return fn(&Tx{ctx: ctx, tx: tx, now: now, st: &s.stmts})
 	})
 	return s.fileError(err)
 }
@@ -56,7 +57,7 @@ func (t *Tx) MessageKnown(folder string, uidValidity, uid uint32, messageID stri
 	// Two indexed lookups rather than one OR, which SQLite may answer by
 	// scanning every message: this runs once per ingested message.
 	var n int
-	err := t.tx.QueryRowContext(t.ctx, `SELECT COUNT(*) FROM messages WHERE folder = ? AND uidvalidity = ? AND uid = ?`,
+	err := t.queryRow(`SELECT COUNT(*) FROM messages WHERE folder = ? AND uidvalidity = ? AND uid = ?`,
 		folder, uidValidity, uid).Scan(&n)
 	if err != nil {
 		return false, fmt.Errorf("store: look up message: %w", err)
@@ -64,7 +65,7 @@ func (t *Tx) MessageKnown(folder string, uidValidity, uid uint32, messageID stri
 	if n > 0 || messageID == "" {
 		return n > 0, nil
 	}
-	err = t.tx.QueryRowContext(t.ctx, `SELECT COUNT(*) FROM messages WHERE message_id = ? AND folder = ?`, messageID, folder).Scan(&n)
+	err = t.queryRow(`SELECT COUNT(*) FROM messages WHERE message_id = ? AND folder = ?`, messageID, folder).Scan(&n)
 	if err != nil {
 		return false, fmt.Errorf("store: look up message: %w", err)
 	}
@@ -73,7 +74,7 @@ func (t *Tx) MessageKnown(folder string, uidValidity, uid uint32, messageID stri
 
 // AddMessage records a message as seen and returns its row id.
 func (t *Tx) AddMessage(m Message) (int64, error) {
-	res, err := t.tx.ExecContext(t.ctx, `INSERT INTO messages
+	res, err := t.exec(`INSERT INTO messages
 		(folder, uidvalidity, uid, role, message_id, from_addr, subject, date, class, invoice_id, ingested_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		m.Folder, m.UIDValidity, m.UID, m.Role, m.MessageID, m.From, m.Subject, nullTS(m.Date), m.Class,
@@ -86,7 +87,7 @@ func (t *Tx) AddMessage(m Message) (int64, error) {
 
 // SetMessageOutcome records the class and invoice of a message once known.
 func (t *Tx) SetMessageOutcome(id int64, class string, invoiceID int64) error {
-	_, err := t.tx.ExecContext(t.ctx, `UPDATE messages SET class = ?, invoice_id = ? WHERE id = ?`, class, nullID(invoiceID), id)
+	_, err := t.exec(`UPDATE messages SET class = ?, invoice_id = ? WHERE id = ?`, class, nullID(invoiceID), id)
 	if err != nil {
 		return fmt.Errorf("store: set message outcome: %w", err)
 	}
@@ -95,7 +96,7 @@ func (t *Tx) SetMessageOutcome(id int64, class string, invoiceID int64) error {
 
 // SetCursor saves how far a folder has been read.
 func (t *Tx) SetCursor(c Cursor) error {
-	_, err := t.tx.ExecContext(t.ctx, `INSERT INTO cursors (folder, uidvalidity, last_uid, highest_modseq, updated_at)
+	_, err := t.exec(`INSERT INTO cursors (folder, uidvalidity, last_uid, highest_modseq, updated_at)
 		VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT (folder) DO UPDATE SET uidvalidity = excluded.uidvalidity, last_uid = excluded.last_uid,
 			highest_modseq = excluded.highest_modseq, updated_at = excluded.updated_at`,
@@ -114,12 +115,12 @@ func (t *Tx) EnsureClient(email, name, language string) (Client, error) {
 		return Client{}, errors.New("store: client without an email address")
 	}
 	var c Client
-	err := t.tx.QueryRowContext(t.ctx, `SELECT c.id, c.name, c.email, c.domain, c.language FROM clients c
+	err := t.queryRow(`SELECT c.id, c.name, c.email, c.domain, c.language FROM clients c
 		WHERE c.id = (SELECT client_id FROM client_emails WHERE email = ?) OR c.email = ? ORDER BY c.id LIMIT 1`,
 		email, email).Scan(&c.ID, &c.Name, &c.Email, &c.Domain, &c.Language)
 	if err == nil {
 		// Keep the address index whole even for rows written by older code.
-		if _, err := t.tx.ExecContext(t.ctx, `INSERT OR IGNORE INTO client_emails (email, client_id) VALUES (?, ?)`, email, c.ID); err != nil {
+		if _, err := t.exec(`INSERT OR IGNORE INTO client_emails (email, client_id) VALUES (?, ?)`, email, c.ID); err != nil {
 			return Client{}, fmt.Errorf("store: index client email %s: %w", email, err)
 		}
 	}
@@ -131,7 +132,7 @@ func (t *Tx) EnsureClient(email, name, language string) (Client, error) {
 			if c.Language == "" {
 				c.Language = language
 			}
-			if _, err := t.tx.ExecContext(t.ctx, `UPDATE clients SET name = ?, language = ? WHERE id = ?`, c.Name, c.Language, c.ID); err != nil {
+			if _, err := t.exec(`UPDATE clients SET name = ?, language = ? WHERE id = ?`, c.Name, c.Language, c.ID); err != nil {
 				return Client{}, fmt.Errorf("store: update client %s: %w", email, err)
 			}
 		}
@@ -141,13 +142,13 @@ func (t *Tx) EnsureClient(email, name, language string) (Client, error) {
 		return Client{}, fmt.Errorf("store: look up client %s: %w", email, err)
 	}
 	_, domain, _ := strings.Cut(email, "@")
-	res, err := t.tx.ExecContext(t.ctx, `INSERT INTO clients (name, email, domain, language, created_at) VALUES (?, ?, ?, ?, ?)`,
+	res, err := t.exec(`INSERT INTO clients (name, email, domain, language, created_at) VALUES (?, ?, ?, ?, ?)`,
 		name, email, domain, language, ts(t.now))
 	if err != nil {
 		return Client{}, fmt.Errorf("store: add client %s: %w", email, err)
 	}
 	id, _ := res.LastInsertId()
-	if _, err := t.tx.ExecContext(t.ctx, `INSERT INTO client_emails (email, client_id) VALUES (?, ?)`, email, id); err != nil {
+	if _, err := t.exec(`INSERT INTO client_emails (email, client_id) VALUES (?, ?)`, email, id); err != nil {
 		return Client{}, fmt.Errorf("store: add client email %s: %w", email, err)
 	}
 	return Client{ID: id, Name: name, Email: email, Domain: domain, Language: language}, nil
@@ -179,10 +180,10 @@ func (t *Tx) UpsertInvoice(n NewInvoice) (id int64, created bool, err error) {
 	if n.Kind == "" {
 		n.Kind = "invoice"
 	}
-	err = t.tx.QueryRowContext(t.ctx, `SELECT id FROM invoices WHERE invoice_key = ?`, n.Key).Scan(&id)
+	err = t.queryRow(`SELECT id FROM invoices WHERE invoice_key = ?`, n.Key).Scan(&id)
 	switch {
 	case err == nil:
-		_, err = t.tx.ExecContext(t.ctx, `UPDATE invoices SET
+		_, err = t.exec(`UPDATE invoices SET
 			due_date = COALESCE(due_date, ?), issue_date = COALESCE(issue_date, ?), updated_at = ? WHERE id = ?`,
 			nullDate(n.DueDate), nullDate(n.IssueDate), ts(t.now), id)
 		if err != nil {
@@ -193,7 +194,7 @@ func (t *Tx) UpsertInvoice(n NewInvoice) (id int64, created bool, err error) {
 		return 0, false, fmt.Errorf("store: look up invoice %s: %w", n.Number, err)
 	}
 	amount := n.Amount.String()
-	res, err := t.tx.ExecContext(t.ctx, `INSERT INTO invoices
+	res, err := t.exec(`INSERT INTO invoices
 		(number, invoice_key, kind, credited_number, client_id, amount, balance, currency, issue_date, due_date,
 		 language, source, source_message_id, state, missing, created_at, updated_at, state_since)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?)`,
@@ -209,7 +210,7 @@ func (t *Tx) UpsertInvoice(n NewInvoice) (id int64, created bool, err error) {
 
 // SetInvoiceState moves an invoice to a new state.
 func (t *Tx) SetInvoiceState(id int64, state string) error {
-	_, err := t.tx.ExecContext(t.ctx, `UPDATE invoices SET state = ?, updated_at = ?, state_since = ?,
+	_, err := t.exec(`UPDATE invoices SET state = ?, updated_at = ?, state_since = ?,
 		disputed_before = CASE WHEN ? = 'disputed' THEN 1 ELSE disputed_before END WHERE id = ?`, state, ts(t.now), ts(t.now), state, id)
 	if err != nil {
 		return fmt.Errorf("store: set state of invoice %d: %w", id, err)
@@ -225,7 +226,7 @@ func (t *Tx) AddEvent(e Event) (int64, error) {
 	if len(e.Detail) == 0 {
 		e.Detail = json.RawMessage(`{}`)
 	}
-	res, err := t.tx.ExecContext(t.ctx, `INSERT INTO events (at, kind, invoice_id, client_id, message_id, draft_id, flag_id, actor, detail)
+	res, err := t.exec(`INSERT INTO events (at, kind, invoice_id, client_id, message_id, draft_id, flag_id, actor, detail)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, ts(e.At), e.Kind, nullID(e.InvoiceID), nullID(e.ClientID), nullID(e.MessageID),
 		nullID(e.DraftID), nullID(e.FlagID), e.Actor, string(e.Detail))
 	if err != nil {
@@ -243,7 +244,7 @@ func (t *Tx) OpenFlag(f Flag) (int64, error) {
 	if f.Evidence == nil {
 		ev = []byte("[]")
 	}
-	res, err := t.tx.ExecContext(t.ctx, `INSERT INTO flags (kind, invoice_id, client_id, message_id, evidence, status, created_at)
+	res, err := t.exec(`INSERT INTO flags (kind, invoice_id, client_id, message_id, evidence, status, created_at)
 		VALUES (?, ?, ?, ?, ?, 'open', ?)`, f.Kind, nullID(f.InvoiceID), nullID(f.ClientID), nullID(f.MessageID), string(ev), ts(t.now))
 	if err != nil {
 		return 0, fmt.Errorf("store: open flag %s: %w", f.Kind, err)
@@ -272,14 +273,14 @@ func (t *Tx) RecordPayment(p Payment, actor string) (inv Invoice, duplicate bool
 	if p.ExternalRef != "" {
 		ext = p.ExternalRef
 		var n int
-		if err := t.tx.QueryRowContext(t.ctx, `SELECT COUNT(*) FROM payments WHERE external_ref = ?`, p.ExternalRef).Scan(&n); err != nil {
+		if err := t.queryRow(`SELECT COUNT(*) FROM payments WHERE external_ref = ?`, p.ExternalRef).Scan(&n); err != nil {
 			return Invoice{}, false, fmt.Errorf("store: look up payment: %w", err)
 		}
 		if n > 0 {
 			return inv, true, nil
 		}
 	}
-	res, err := t.tx.ExecContext(t.ctx, `INSERT INTO payments (invoice_id, client_id, amount, currency, paid_on, source, payer, reference, external_ref, created_at)
+	res, err := t.exec(`INSERT INTO payments (invoice_id, client_id, amount, currency, paid_on, source, payer, reference, external_ref, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, inv.ID, inv.Client.ID, p.Amount.String(), p.Currency, p.PaidOn.Format(dateLayout),
 		p.Source, p.Payer, p.Reference, ext, ts(t.now))
 	if err != nil {
@@ -290,7 +291,7 @@ func (t *Tx) RecordPayment(p Payment, actor string) (inv Invoice, duplicate bool
 	if !inv.Balance.IsPositive() {
 		inv.State = StatePaid
 	}
-	if _, err := t.tx.ExecContext(t.ctx, `UPDATE invoices SET balance = ?, state = ?, updated_at = ? WHERE id = ?`,
+	if _, err := t.exec(`UPDATE invoices SET balance = ?, state = ?, updated_at = ? WHERE id = ?`,
 		inv.Balance.String(), inv.State, ts(t.now), inv.ID); err != nil {
 		return Invoice{}, false, fmt.Errorf("store: update balance of %s: %w", inv.Number, err)
 	}
@@ -312,7 +313,7 @@ func (t *Tx) RecordPayment(p Payment, actor string) (inv Invoice, duplicate bool
 
 // supersedeDraftsOf marks pending drafts about an invoice as superseded.
 func (t *Tx) supersedeDraftsOf(invoiceID int64, actor string) error {
-	rows, err := t.tx.QueryContext(t.ctx, `SELECT d.id FROM drafts d JOIN draft_invoices di ON di.draft_id = d.id
+	rows, err := t.query(`SELECT d.id FROM drafts d JOIN draft_invoices di ON di.draft_id = d.id
 		WHERE di.invoice_id = ? AND d.status IN ('held', 'approved')`, invoiceID)
 	if err != nil {
 		return fmt.Errorf("store: find drafts of invoice %d: %w", invoiceID, err)
@@ -346,7 +347,7 @@ func (t *Tx) SetDraftStatus(id int64, status, actor, reason string) error {
 	if status == DraftSent {
 		sentAt = ts(t.now)
 	}
-	res, err := t.tx.ExecContext(t.ctx, `UPDATE drafts SET status = ?, updated_at = ?,
+	res, err := t.exec(`UPDATE drafts SET status = ?, updated_at = ?,
 		approved_at = COALESCE(?, approved_at), approved_by = CASE WHEN ? <> '' THEN ? ELSE approved_by END,
 		sent_at = COALESCE(?, sent_at) WHERE id = ?`, status, ts(t.now), approvedAt, approvedBy, approvedBy, sentAt, id)
 	if err != nil {
@@ -361,7 +362,7 @@ func (t *Tx) SetDraftStatus(id int64, status, actor, reason string) error {
 }
 
 func (t *Tx) invoiceByID(id int64) (Invoice, error) {
-	row := t.tx.QueryRowContext(t.ctx, invoiceSelect+` WHERE i.id = ?`, id)
+	row := t.queryRow(invoiceSelect+` WHERE i.id = ?`, id)
 	inv, err := scanInvoice(row)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Invoice{}, fmt.Errorf("store: invoice %d: %w", id, ErrNotFound)

@@ -1,0 +1,72 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"sync"
+)
+
+// stmtCache keeps the statements a write transaction runs prepared: the
+// pipeline runs a dozen of them for every ingested message, and parsing the
+// SQL each time was a large share of a mailbox scan. Statements built with a
+// variable number of placeholders are many; past maxCached, new ones are
+// simply not cached.
+type stmtCache struct {
+	mu sync.Mutex
+	db *sql.DB
+	m  map[string]*sql.Stmt
+}
+
+const maxCached = 256
+
+func (c *stmtCache) get(ctx context.Context, query string) *sql.Stmt {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if st, ok := c.m[query]; ok {
+		return st
+	}
+	if c.db == nil || len(c.m) >= maxCached {
+		return nil
+	}
+	st, err := c.db.PrepareContext(ctx, query)
+	if err != nil {
+		return nil // the caller runs the query unprepared and reports its error
+	}
+	if c.m == nil {
+		c.m = map[string]*sql.Stmt{}
+	}
+	c.m[query] = st
+	return st
+}
+
+func (c *stmtCache) close() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, st := range c.m {
+		st.Close()
+	}
+	c.m = nil
+}
+
+// exec, query and queryRow run a statement inside the transaction, prepared
+// once for the store.
+func (t *Tx) exec(query string, args ...any) (sql.Result, error) {
+	if st := t.st.get(t.ctx, query); st != nil {
+		return t.tx.StmtContext(t.ctx, st).ExecContext(t.ctx, args...)
+	}
+	return t.tx.ExecContext(t.ctx, query, args...)
+}
+
+func (t *Tx) query(query string, args ...any) (*sql.Rows, error) {
+	if st := t.st.get(t.ctx, query); st != nil {
+		return t.tx.StmtContext(t.ctx, st).QueryContext(t.ctx, args...)
+	}
+	return t.tx.QueryContext(t.ctx, query, args...)
+}
+
+func (t *Tx) queryRow(query string, args ...any) *sql.Row {
+	if st := t.st.get(t.ctx, query); st != nil {
+		return t.tx.StmtContext(t.ctx, st).QueryRowContext(t.ctx, args...)
+	}
+	return t.tx.QueryRowContext(t.ctx, query, args...)
+}

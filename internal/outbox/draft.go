@@ -19,8 +19,9 @@ import (
 	"github.com/relance/relance/internal/store"
 )
 
-// clientState converts the store's view of a client for the policy.
-func clientState(c store.ChasingClient) policy.ClientState {
+// ClientState converts the store's view of a client for the policy (the
+// benchmarks measure the policy pass through it too).
+func ClientState(c store.ChasingClient) policy.ClientState {
 	s := policy.ClientState{
 		Client:           policy.Client{ID: strconv.FormatInt(c.ID, 10), Name: c.Name, Emails: c.Emails, Language: c.Language, B2C: c.B2C},
 		LastContact:      c.LastContact,
@@ -95,7 +96,7 @@ func (x *Outbox) renderData(ctx context.Context, now time.Time, c store.ChasingC
 			for _, p := range pays {
 				pp = append(pp, policy.Payment{Date: policy.DateOf(p.PaidOn), Amount: p.Amount})
 			}
-			st := clientState(c)
+			st := ClientState(c)
 			var is policy.InvoiceState
 			for _, cand := range st.Invoices {
 				if cand.ID == step.ID {

@@ -250,7 +250,7 @@ func (x *Outbox) decideClient(ctx context.Context, now time.Time, c store.Chasin
 	// Decide gives one action per call; applying it changes the state, so
 	// reload and ask again, a bounded number of times.
 	for range 4 {
-		state := clientState(c)
+		state := ClientState(c)
 		d := policy.Decide(now, state, x.o.Policy)
 		if err := x.recordSignals(ctx, now, c, d); err != nil {
 			return err

@@ -72,7 +72,7 @@ func (x *Outbox) consider(ctx context.Context, now time.Time, d store.DraftDetai
 	for _, id := range d.InvoiceIDs {
 		ds.InvoiceIDs = append(ds.InvoiceIDs, strconv.FormatInt(id, 10))
 	}
-	state := clientState(c)
+	state := ClientState(c)
 	// The draft being considered is not "another pending draft".
 	state.PendingDraft = nil
 	ok, reason := policy.ShouldSend(now, ds, state, x.o.Policy, x.o.Mode)

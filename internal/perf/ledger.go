@@ -3,11 +3,11 @@ package perf
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/shopspring/decimal"
 
+	"github.com/relance/relance/internal/outbox"
 	"github.com/relance/relance/internal/policy"
 	"github.com/relance/relance/internal/store"
 )
@@ -88,51 +88,12 @@ func PolicyPass(ctx context.Context, st *store.Store, p policy.Policy, now time.
 	res := PassResult{Clients: len(clients), Load: time.Since(start), Actions: map[policy.Action]int{}}
 	start = time.Now()
 	for _, c := range clients {
-		s := ClientState(c)
+		s := outbox.ClientState(c)
 		res.Invoices += len(s.Invoices)
 		res.Actions[policy.Decide(now, s, p).Action]++
 	}
 	res.Decide = time.Since(start)
 	return res, nil
-}
-
-// ClientState converts the store's view of a client for the policy, as the
-// outbox does before deciding.
-func ClientState(c store.ChasingClient) policy.ClientState {
-	s := policy.ClientState{
-		Client:           policy.Client{ID: strconv.FormatInt(c.ID, 10), Name: c.Name, Emails: c.Emails, Language: c.Language, B2C: c.B2C},
-		LastContact:      c.LastContact,
-		LastInbound:      c.LastInbound,
-		OutOfOfficeUntil: c.AwayUntil,
-	}
-	for _, k := range c.FlagKinds {
-		s.ClientFlags = append(s.ClientFlags, policy.FlagKind(k))
-	}
-	s.Invoices = make([]policy.InvoiceState, 0, len(c.Invoices))
-	for _, inv := range c.Invoices {
-		is := policy.InvoiceState{
-			ID: strconv.FormatInt(inv.ID, 10), Number: inv.Number, Amount: inv.Amount, Balance: inv.Balance,
-			Currency: inv.Currency, State: policy.InvoiceStatus(inv.State), StateSince: inv.StateSince,
-			LastStageSent: inv.LastStage, DisputedBefore: inv.DisputedBefore,
-		}
-		if !inv.IssueDate.IsZero() {
-			is.IssueDate = policy.DateOf(inv.IssueDate)
-		}
-		if !inv.DueDate.IsZero() {
-			is.DueDate = policy.DateOf(inv.DueDate)
-		}
-		if !inv.PromiseDate.IsZero() {
-			is.PromiseDate = policy.DateOf(inv.PromiseDate)
-		}
-		for _, k := range inv.FlagKinds {
-			is.OpenFlags = append(is.OpenFlags, policy.FlagKind(k))
-		}
-		s.Invoices = append(s.Invoices, is)
-	}
-	if c.Pending != nil {
-		s.PendingDraft = &policy.PendingDraft{ID: strconv.FormatInt(c.Pending.ID, 10), CreatedAt: c.Pending.CreatedAt}
-	}
-	return s
 }
 
 // DefaultPolicy is the built-in ladder in Europe/Paris.

@@ -57,24 +57,67 @@ func (s *Store) chasingClients(ctx context.Context, only int64) ([]ChasingClient
 	}
 	defer tx.Rollback()
 	// With only = 0 every client is loaded; the same statements serve one.
-	rows, err := tx.QueryContext(ctx, invoiceSelectChasing+` WHERE i.kind = 'invoice' AND i.state NOT IN ('paid', 'cancelled', 'written_off')
+	// Clients are read once each, and invoices only with the columns the
+	// decision and the drafts use: this load is most of a policy pass.
+	byClient := map[int64]*ChasingClient{}
+	crows, err := tx.QueryContext(ctx, `SELECT c.id, c.name, c.email, c.domain, c.language, c.b2c, c.last_contact, c.last_inbound, c.away_until
+		FROM clients c WHERE (? = 0 OR c.id = ?) AND EXISTS (SELECT 1 FROM invoices i WHERE i.client_id = c.id
+			AND i.kind = 'invoice' AND i.state NOT IN ('paid', 'cancelled', 'written_off'))`, only, only)
+	if err != nil {
+		return nil, fmt.Errorf("store: chasing clients: %w", err)
+	}
+	for crows.Next() {
+		var c ChasingClient
+		var b2c int
+		var lastContact, lastInbound, away sql.NullString
+		if err := crows.Scan(&c.ID, &c.Name, &c.Email, &c.Domain, &c.Language, &b2c, &lastContact, &lastInbound, &away); err != nil {
+			crows.Close()
+			return nil, fmt.Errorf("store: chasing clients: %w", err)
+		}
+		c.B2C, c.LastContact, c.LastInbound, c.AwayUntil = b2c != 0, parseTS(lastContact), parseTS(lastInbound), parseDate(away)
+		byClient[c.ID] = &c
+	}
+	crows.Close()
+	if err := crows.Err(); err != nil {
+		return nil, err
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT i.id, i.client_id, i.number, i.amount, i.balance, i.currency, i.issue_date, i.due_date,
+		i.language, i.source_message_id, i.state, i.state_since, i.last_stage, i.promise_date, i.disputed_before
+		FROM invoices i WHERE i.kind = 'invoice' AND i.state NOT IN ('paid', 'cancelled', 'written_off')
 		AND (? = 0 OR i.client_id = ?) ORDER BY i.client_id, i.due_date, i.id`, only, only)
 	if err != nil {
 		return nil, fmt.Errorf("store: chasing clients: %w", err)
 	}
-	byClient := map[int64]*ChasingClient{}
 	var order []int64
 	for rows.Next() {
-		ci, cc, err := scanChasing(rows)
-		if err != nil {
+		var ci ChasingInvoice
+		var clientID int64
+		var amount, balance string
+		var issue, due, since, promise sql.NullString
+		var disputed int
+		if err := rows.Scan(&ci.ID, &clientID, &ci.Number, &amount, &balance, &ci.Currency, &issue, &due, &ci.Language,
+			&ci.SourceMessageID, &ci.State, &since, &ci.LastStage, &promise, &disputed); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("store: chasing clients: %w", err)
 		}
-		c, ok := byClient[cc.ID]
-		if !ok {
-			c = &cc
-			byClient[cc.ID] = c
-			order = append(order, cc.ID)
+		c := byClient[clientID]
+		if c == nil {
+			continue
+		}
+		if ci.Amount, err = decimal.NewFromString(amount); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("store: invoice %s: bad amount %q: %w", ci.Number, amount, err)
+		}
+		if ci.Balance, err = decimal.NewFromString(balance); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("store: invoice %s: bad balance %q: %w", ci.Number, balance, err)
+		}
+		ci.Kind = "invoice"
+		ci.Client = c.Client
+		ci.IssueDate, ci.DueDate, ci.PromiseDate = parseDate(issue), parseDate(due), parseDate(promise)
+		ci.StateSince, ci.DisputedBefore = parseTS(since), disputed != 0
+		if len(c.Invoices) == 0 {
+			order = append(order, clientID)
 		}
 		c.Invoices = append(c.Invoices, ci)
 	}
@@ -148,31 +191,6 @@ func (s *Store) chasingClients(ctx context.Context, only int64) ([]ChasingClient
 		out = append(out, *c)
 	}
 	return out, nil
-}
-
-const invoiceSelectChasing = `SELECT i.id, i.number, i.invoice_key, i.kind, i.credited_number, c.id, c.name, c.email, c.domain, c.language,
-	i.amount, i.balance, i.currency, i.issue_date, i.due_date, i.language, i.source, i.source_message_id, i.state,
-	i.missing, i.next_action, i.next_action_at, i.created_at, i.updated_at,
-	i.state_since, i.last_stage, i.promise_date, i.disputed_before, c.b2c, c.last_contact, c.last_inbound, c.away_until
-	FROM invoices i JOIN clients c ON c.id = i.client_id`
-
-type multiScanner struct {
-	r    scanner
-	tail []any
-}
-
-func (m multiScanner) Scan(dest ...any) error { return m.r.Scan(append(dest, m.tail...)...) }
-
-func scanChasing(r scanner) (ChasingInvoice, ChasingClient, error) {
-	var since, promise, lastContact, lastInbound, away sql.NullString
-	var lastStage, disputed, b2c int
-	inv, err := scanInvoice(multiScanner{r, []any{&since, &lastStage, &promise, &disputed, &b2c, &lastContact, &lastInbound, &away}})
-	if err != nil {
-		return ChasingInvoice{}, ChasingClient{}, err
-	}
-	ci := ChasingInvoice{Invoice: inv, StateSince: parseTS(since), LastStage: lastStage, PromiseDate: parseDate(promise), DisputedBefore: disputed != 0}
-	cc := ChasingClient{Client: inv.Client, B2C: b2c != 0, LastContact: parseTS(lastContact), LastInbound: parseTS(lastInbound), AwayUntil: parseDate(away)}
-	return ci, cc, nil
 }
 
 // SetPromise records the date a client promised to pay an invoice.

@@ -250,6 +250,9 @@ func parseTS(s sql.NullString) time.Time {
 	if !s.Valid || s.String == "" {
 		return time.Time{}
 	}
+	if t, ok := fastTS(s.String); ok {
+		return t
+	}
 	t, err := time.Parse(tsLayout, s.String)
 	if err != nil {
 		return time.Time{}
@@ -261,9 +264,57 @@ func parseDate(s sql.NullString) time.Time {
 	if !s.Valid || s.String == "" {
 		return time.Time{}
 	}
+	if len(s.String) == len(dateLayout) {
+		if y, m, d, ok := fastDate(s.String); ok {
+			return time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC)
+		}
+	}
 	t, err := time.Parse(dateLayout, s.String)
 	if err != nil {
 		return time.Time{}
 	}
 	return t
+}
+
+// fastDate and fastTS read the fixed-width forms the store itself writes
+// ("2006-01-02", "2006-01-02T15:04:05.000Z") without time.Parse, which was a
+// measurable share of loading a large ledger; anything else falls back.
+func fastDate(s string) (y, m, d int, ok bool) {
+	if len(s) < 10 || s[4] != '-' || s[7] != '-' {
+		return 0, 0, 0, false
+	}
+	y, ok1 := digits(s[0:4])
+	m, ok2 := digits(s[5:7])
+	d, ok3 := digits(s[8:10])
+	if !ok1 || !ok2 || !ok3 || m < 1 || m > 12 || d < 1 || d > 31 {
+		return 0, 0, 0, false
+	}
+	return y, m, d, true
+}
+
+func fastTS(s string) (time.Time, bool) {
+	if len(s) != len(tsLayout) || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != '.' || s[23] != 'Z' {
+		return time.Time{}, false
+	}
+	y, m, d, ok := fastDate(s)
+	hh, ok1 := digits(s[11:13])
+	mm, ok2 := digits(s[14:16])
+	ss, ok3 := digits(s[17:19])
+	ms, ok4 := digits(s[20:23])
+	if !ok || !ok1 || !ok2 || !ok3 || !ok4 || hh > 23 || mm > 59 || ss > 60 {
+		return time.Time{}, false
+	}
+	return time.Date(y, time.Month(m), d, hh, mm, ss, ms*int(time.Millisecond), time.UTC), true
+}
+
+func digits(s string) (int, bool) {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n, true
 }

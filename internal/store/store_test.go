@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"os"
@@ -418,5 +419,27 @@ func TestConcurrentOpenMigratesOnce(t *testing.T) {
 		if err := <-errs; err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// The fast readers agree with time.Parse on what the store writes, and
+// leave anything else to it.
+func TestFastTimestampParsing(t *testing.T) {
+	for _, tm := range []time.Time{t0, time.Date(1999, 12, 31, 23, 59, 59, 999e6, time.UTC), time.Date(2026, 2, 28, 0, 0, 0, 0, time.UTC)} {
+		s := ts(tm)
+		if got := parseTS(sql.NullString{String: s, Valid: true}); !got.Equal(tm) {
+			t.Errorf("parseTS(%q) = %v, want %v", s, got, tm)
+		}
+		d := tm.Format(dateLayout)
+		want, _ := time.Parse(dateLayout, d)
+		if got := parseDate(sql.NullString{String: d, Valid: true}); !got.Equal(want) {
+			t.Errorf("parseDate(%q) = %v, want %v", d, got, want)
+		}
+	}
+	for _, bad := range []string{"2026-13-01", "2026-02-3x", "garbage", "2026-02-03T25:00:00.000Z"} {
+		if got := parseDate(sql.NullString{String: bad, Valid: true}); !got.IsZero() && len(bad) == 10 && bad[5:7] == "13" {
+			t.Errorf("parseDate(%q) = %v", bad, got)
+		}
+		_ = parseTS(sql.NullString{String: bad, Valid: true}) // must not panic
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/mail"
 	"os"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -386,6 +387,9 @@ func (o *mailboxObserver) FolderSynced(folder string, role mailbox.Role, at time
 		if first || role == mailbox.RoleInbox || role == mailbox.RoleDrafts {
 			o.poke()
 		}
+		if first {
+			settleMemory()
+		}
 	}
 }
 
@@ -423,4 +427,16 @@ func notifyTo(cfg *config.Config) []string {
 		out = append(out, a.Address)
 	}
 	return out
+}
+
+// idleMemoryLimit is the soft heap limit once the initial scan is over:
+// from then on the daemon mostly waits, and the heap the scan grew need not
+// stay resident. GOMEMLIMIT, when set, wins.
+const idleMemoryLimit = 24 << 20
+
+func settleMemory() {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(idleMemoryLimit)
+	}
+	debug.FreeOSMemory()
 }

@@ -110,6 +110,9 @@ func openVersion(ctx context.Context, dbPath string, version int) (*Store, error
 	// and a lost "sent" is settled from the Sent folder. FULL would cost an
 	// fsync per ingested message, which dominated the initial scan.
 	q.Add("_pragma", "synchronous(NORMAL)")
+	// A small page cache per pooled connection: the working set is small and
+	// the daemon idles most of the time.
+	q.Add("_pragma", "cache_size(-512)")
 	q.Set("_txlock", "immediate")
 	dsn := "file:" + dbPath + "?" + q.Encode()
 	db, err := sql.Open("sqlite", dsn)

@@ -119,7 +119,7 @@ func cmdDemo(ctx context.Context, env *Env, args []string) int {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	now := env.Now()
-	denv, err := demo.Start(ctx, now, logger.With(slog.String("component", "demo")))
+	denv, err := demo.Start(ctx, now, logger)
 	if err != nil {
 		return errorf(env, "demo: %v", err)
 	}

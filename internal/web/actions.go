@@ -113,13 +113,7 @@ func (h *Handler) editDraft(q *request) error {
 		return h.refuse(q, http.StatusUnprocessableEntity, "err.empty", h.review)
 	}
 	err = h.update(q, func(tx *store.Tx) error { return tx.ReviseDraft(id, subject, body, store.ActorWeb) })
-	if key, ok := statusRefusal(err); ok {
-		return h.refuse(q, http.StatusConflict, key, h.review)
-	}
-	if err != nil {
-		return err
-	}
-	return h.done(q, "/review#draft-"+strconv.FormatInt(id, 10), "edited")
+	return h.settle(q, err, h.review, "/review#draft-"+strconv.FormatInt(id, 10), "edited")
 }
 
 // ---- flags ----
@@ -130,13 +124,7 @@ func (h *Handler) acknowledgeFlag(q *request) error {
 		return err
 	}
 	err = h.update(q, func(tx *store.Tx) error { return tx.AcknowledgeFlag(id, store.ActorWeb, "") })
-	if key, ok := statusRefusal(err); ok {
-		return h.refuse(q, http.StatusConflict, key, h.flag)
-	}
-	if err != nil {
-		return err
-	}
-	return h.done(q, "/flags/"+strconv.FormatInt(id, 10), "acknowledged")
+	return h.settle(q, err, h.flag, "/flags/"+strconv.FormatInt(id, 10), "acknowledged")
 }
 
 func (h *Handler) resolveFlag(q *request) error {
@@ -174,13 +162,7 @@ func (h *Handler) resolveFlag(q *request) error {
 		}
 		return nil
 	})
-	if key, ok := statusRefusal(err); ok {
-		return h.refuse(q, http.StatusConflict, key, h.flag)
-	}
-	if err != nil {
-		return err
-	}
-	return h.done(q, "/flags", "resolved")
+	return h.settle(q, err, h.flag, "/flags", "resolved")
 }
 
 // ---- invoices ----
@@ -364,4 +346,17 @@ func (h *Handler) recordPlan(q *request) error {
 		return h.refuse(q, http.StatusUnprocessableEntity, "err.plan", h.invoice)
 	}
 	return h.done(q, "/invoices/"+strconv.FormatInt(id, 10)+"#plan", "plan")
+}
+
+// settle ends an action: a decision no longer possible (the draft or flag
+// moved on) shows the page again with 409, another error fails, success
+// redirects with its notice.
+func (h *Handler) settle(q *request, err error, page func(*request) error, path, code string) error {
+	if key, ok := statusRefusal(err); ok {
+		return h.refuse(q, http.StatusConflict, key, page)
+	}
+	if err != nil {
+		return err
+	}
+	return h.done(q, path, code)
 }

@@ -5,9 +5,11 @@
 #   FUZZTIME=10m (default)   time per fuzz target
 #   FUZZ_TARGETS="pkg:Fuzz…" the targets (default: all of them, below)
 #   RELANCE_SOAK_SEED=N       the crash soak's random seed
+#   FUZZPARALLEL=N            fuzzing processes per target (default: one per core)
 set -u
 cd "$(dirname "$0")/.."
 FUZZTIME="${FUZZTIME:-10m}"
+FUZZPARALLEL="${FUZZPARALLEL:-$(nproc)}"
 TARGETS="${FUZZ_TARGETS:-./internal/message:FuzzParseRealmail ./internal/reply:FuzzStripRealmail ./internal/classify:FuzzClassifyMail ./internal/invoice:FuzzDetectMail ./internal/invoice:FuzzPDF ./internal/payment:FuzzReadCSV ./internal/payment:FuzzReadCAMT053}"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -33,7 +35,7 @@ for t in $TARGETS; do
 	echo "== fuzz $name ($pkg) for $FUZZTIME" >&2
 	# Minimising each new input of a large seed (a camt.053 statement, a PDF)
 	# can take the whole budget: bound it so the time goes to fuzzing.
-	go test -run='^$' -fuzz="^$name\$" -fuzztime="$FUZZTIME" -fuzzminimizetime=5s "$pkg" >"$tmp/$name.log" 2>&1
+	go test -run='^$' -fuzz="^$name\$" -fuzztime="$FUZZTIME" -fuzzminimizetime=5s -parallel="$FUZZPARALLEL" "$pkg" >"$tmp/$name.log" 2>&1
 	rc=$?
 	execs=$(sed -n 's/.*execs: \([0-9]*\).*/\1/p' "$tmp/$name.log" | tail -1)
 	interesting=$(sed -n 's/.*new interesting: \([0-9]*\).*/\1/p' "$tmp/$name.log" | tail -1)

@@ -13,7 +13,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"runtime"
+	"runtime/debug"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/relance/relance/internal/classify"
@@ -21,6 +25,7 @@ import (
 	"github.com/relance/relance/internal/mailbox"
 	"github.com/relance/relance/internal/message"
 	"github.com/relance/relance/internal/payment"
+	"github.com/relance/relance/internal/reply"
 	"github.com/relance/relance/internal/store"
 )
 
@@ -56,7 +61,7 @@ type Engine struct {
 	notice []payment.NoticeRule
 }
 
-var _ mailbox.Store = (*Engine)(nil)
+var _ mailbox.BatchStore = (*Engine)(nil)
 
 // New builds an engine.
 func New(o Options) *Engine {
@@ -106,87 +111,199 @@ func (e *Engine) ResetFolder(ctx context.Context, folder string, newValidity uin
 
 // Ingest implements mailbox.Store.
 func (e *Engine) Ingest(ctx context.Context, f mailbox.Fetched, next mailbox.Cursor) error {
-	msg, parseErr := message.Assemble(f.Header, f.Parts, e.msgOpt)
-	if parseErr != nil || msg == nil {
-		msg = &message.Message{Problems: []string{fmt.Sprintf("unreadable: %v", parseErr)}}
+	return e.IngestBatch(ctx, []mailbox.Fetched{f}, next)
+}
+
+// prepared is a message read and recognised, ready to be recorded: the part
+// of ingestion that needs no store, done beside the other messages of a
+// batch.
+type prepared struct {
+	f     mailbox.Fetched
+	msg   *message.Message
+	msgID string
+	det   *invoice.Result  // a mail we sent: what discovery found
+	cls   *classify.Result // a received mail: what the client said
+	// replyText is a received mail as its author wrote it, quotes and
+	// signature stripped.
+	replyText string
+}
+
+// IngestBatch implements mailbox.BatchStore: the messages are read and
+// recognised in parallel (parsing, invoice discovery and classification use
+// no shared state), then recorded in UID order in one transaction that also
+// moves the cursor past the last of them. A crash before the commit offers
+// the whole batch again; after it, none of it.
+func (e *Engine) IngestBatch(ctx context.Context, fs []mailbox.Fetched, next mailbox.Cursor) error {
+	if len(fs) == 0 {
+		return nil
 	}
-	role := string(f.Role)
-	var det *invoice.Result
-	var cls *classify.Result
-	switch f.Role {
-	case mailbox.RoleSent, mailbox.RoleExtra:
-		if invoice.NeedsPDF(msg) && f.Load != nil {
-			msg = e.withPDFs(ctx, f, msg)
-		}
-		r := invoice.Detect(msg, e.invOpt)
-		det = &r
-	case mailbox.RoleInbox:
-		r := classify.Classify(msg, classify.Options{})
-		cls = &r
+	// Workers read the messages while this goroutine records them in UID
+	// order as each becomes ready: the store's single writer and the
+	// parsing overlap.
+	ps := make([]prepared, len(fs))
+	ready := make([]chan struct{}, len(fs))
+	for i := range ready {
+		ready[i] = make(chan struct{})
 	}
-	msgID := msg.MessageID
-	if msgID == "" {
-		// A message without Message-ID still needs a stable identity for
-		// de-duplication after a UIDVALIDITY change.
-		sum := sha256.Sum256(f.Header)
-		msgID = "sha256-" + hex.EncodeToString(sum[:12]) + "@relance.invalid"
+	var wg sync.WaitGroup
+	defer wg.Wait() // after cancel: a failed batch stops its workers
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	workers := min(runtime.GOMAXPROCS(0), len(fs))
+	// Parsed messages (decoded text, a loaded PDF) weigh more than their
+	// wire form: the workers stay at most a few messages ahead of the
+	// recorder, so a batch never holds all of them at once.
+	ahead := make(chan struct{}, 2*workers)
+	var nextItem atomic.Int64
+	for range workers {
+		wg.Go(func() {
+			for {
+				select {
+				case ahead <- struct{}{}:
+				case <-ctx.Done():
+					return
+				}
+				i := int(nextItem.Add(1)) - 1
+				if i >= len(fs) || ctx.Err() != nil {
+					return
+				}
+				ps[i] = e.prepare(ctx, fs[i])
+				close(ready[i])
+			}
+		})
 	}
+
 	cursor := store.Cursor{Folder: next.Folder, UIDValidity: next.UIDValidity, LastUID: next.LastUID, HighestModSeq: next.HighestModSeq}
-	var class string
+	classes := make([]string, len(ps))
 	err := e.st.Update(ctx, e.now(), func(tx *store.Tx) error {
-		known, err := tx.MessageKnown(f.Folder, f.UIDValidity, f.UID, msgID)
-		if err != nil {
-			return err
-		}
-		if known {
-			return tx.SetCursor(cursor)
-		}
-		rowID, err := tx.AddMessage(store.Message{Folder: f.Folder, UIDValidity: f.UIDValidity, UID: f.UID, Role: role,
-			MessageID: msgID, From: msg.From.Email, Subject: msg.Subject, Date: msg.Date})
-		if err != nil {
-			return err
-		}
-		if f.Role == mailbox.RoleInbox || f.Role == mailbox.RoleExtra {
-			isNotice, err := e.recordNotice(tx, rowID, msg, e.notice)
+		for i := range ps {
+			select {
+			case <-ready[i]:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+			class, err := e.record(tx, &ps[i])
 			if err != nil {
-				return err
+				return fmt.Errorf("engine: ingest %s/%d: %w", ps[i].f.Folder, ps[i].f.UID, err)
 			}
-			if isNotice {
-				class = "payment_notice"
-				return tx.SetCursor(cursor)
-			}
-		}
-		switch {
-		case det != nil:
-			class, err = e.recordSent(tx, rowID, msg, msgID, *det)
-		case cls != nil:
-			class, err = e.recordReply(tx, rowID, msg, msgID, *cls)
-		case f.Role == mailbox.RoleDrafts:
-			class, err = e.recordDraftCopy(tx, rowID, f, msg)
-		default:
-			class = "other"
-			_, err = tx.AddEvent(store.Event{Kind: "message_ingested", MessageID: rowID, Actor: store.ActorDaemon,
-				Detail: mustJSON(map[string]any{"folder": f.Folder, "role": role})})
-		}
-		if err != nil {
-			return err
-		}
-		for _, p := range msg.Problems {
-			if _, err := tx.AddEvent(store.Event{Kind: "message_problem", MessageID: rowID, Actor: store.ActorDaemon,
-				Detail: mustJSON(map[string]string{"problem": p})}); err != nil {
-				return err
-			}
+			classes[i] = class
+			ps[i] = prepared{f: ps[i].f} // the parsed message is no longer needed
+			<-ahead
 		}
 		return tx.SetCursor(cursor)
 	})
 	if err != nil {
-		return fmt.Errorf("engine: ingest %s/%d: %w", f.Folder, f.UID, err)
+		if len(fs) > 1 {
+			return fmt.Errorf("engine: ingest %d messages of %s up to UID %d: %w", len(fs), next.Folder, next.LastUID, err)
+		}
+		return err
 	}
-	if class != "" {
-		e.obs.Recorded(role, class)
-		e.log.Debug("message recorded", slog.String("folder", f.Folder), slog.Uint64("uid", uint64(f.UID)), slog.String("class", class))
+	for i, class := range classes {
+		if class == "" {
+			continue
+		}
+		e.obs.Recorded(string(ps[i].f.Role), class)
+		e.log.Debug("message recorded", slog.String("folder", ps[i].f.Folder), slog.Uint64("uid", uint64(ps[i].f.UID)), slog.String("class", class))
 	}
 	return nil
+}
+
+// prepare reads one message and recognises it, without the store. A parser
+// that panics on some hostile mail costs that mail only: it is recorded as
+// unreadable, and the scan goes on instead of stopping on it at every start.
+func (e *Engine) prepare(ctx context.Context, f mailbox.Fetched) (p prepared) {
+	defer func() {
+		if r := recover(); r != nil {
+			e.log.Error("engine: reading a message panicked; recorded as unreadable",
+				slog.String("folder", f.Folder), slog.Uint64("uid", uint64(f.UID)), slog.Any("panic", r),
+				slog.String("stack", string(debug.Stack())))
+			p = prepared{f: f, msg: &message.Message{Problems: []string{fmt.Sprintf("unreadable: parser panic: %v", r)}}}
+			p.msgID = headerMessageID(f.Header)
+		}
+	}()
+	p.f = f
+	msg, parseErr := message.Assemble(f.Header, f.Parts, e.msgOpt)
+	if parseErr != nil || msg == nil {
+		msg = &message.Message{Problems: []string{fmt.Sprintf("unreadable: %v", parseErr)}}
+	}
+	switch f.Role {
+	case mailbox.RoleSent, mailbox.RoleExtra:
+		r, needPDF := invoice.Inspect(msg, e.invOpt)
+		if needPDF && f.Load != nil {
+			if withPDF := e.withPDFs(ctx, f, msg); withPDF != msg {
+				msg = withPDF
+				r = invoice.Detect(msg, e.invOpt)
+			}
+		}
+		p.det = &r
+	case mailbox.RoleInbox:
+		r := classify.Classify(msg, classify.Options{})
+		p.cls = &r
+		p.replyText = reply.Strip(msg.Text).Body
+		if strings.TrimSpace(p.replyText) == "" {
+			p.replyText = msg.Text
+		}
+	}
+	p.msg = msg
+	p.msgID = msg.MessageID
+	if p.msgID == "" {
+		p.msgID = headerMessageID(f.Header)
+	}
+	return p
+}
+
+// headerMessageID is the identity of a message without Message-ID: it still
+// needs one for de-duplication after a UIDVALIDITY change.
+func headerMessageID(header []byte) string {
+	sum := sha256.Sum256(header)
+	return "sha256-" + hex.EncodeToString(sum[:12]) + "@relance.invalid"
+}
+
+// record writes one prepared message, its events and flags.
+func (e *Engine) record(tx *store.Tx, p *prepared) (string, error) {
+	f, msg, msgID := p.f, p.msg, p.msgID
+	role := string(f.Role)
+	known, err := tx.MessageKnown(f.Folder, f.UIDValidity, f.UID, msgID)
+	if err != nil || known {
+		return "", err
+	}
+	rowID, err := tx.AddMessage(store.Message{Folder: f.Folder, UIDValidity: f.UIDValidity, UID: f.UID, Role: role,
+		MessageID: msgID, From: msg.From.Email, Subject: msg.Subject, Date: msg.Date})
+	if err != nil {
+		return "", err
+	}
+	if f.Role == mailbox.RoleInbox || f.Role == mailbox.RoleExtra {
+		isNotice, err := e.recordNotice(tx, rowID, msg, e.notice)
+		if err != nil {
+			return "", err
+		}
+		if isNotice {
+			return "payment_notice", nil
+		}
+	}
+	var class string
+	switch {
+	case p.det != nil:
+		class, err = e.recordSent(tx, rowID, msg, msgID, *p.det)
+	case p.cls != nil:
+		class, err = e.recordReply(tx, rowID, msg, p.replyText, *p.cls)
+	case f.Role == mailbox.RoleDrafts:
+		class, err = e.recordDraftCopy(tx, rowID, f, msg)
+	default:
+		class = "other"
+		_, err = tx.AddEvent(store.Event{Kind: "message_ingested", MessageID: rowID, Actor: store.ActorDaemon,
+			Detail: mustJSON(map[string]any{"folder": f.Folder, "role": role})})
+	}
+	if err != nil {
+		return "", err
+	}
+	for _, problem := range msg.Problems {
+		if _, err := tx.AddEvent(store.Event{Kind: "message_problem", MessageID: rowID, Actor: store.ActorDaemon,
+			Detail: mustJSON(map[string]string{"problem": problem})}); err != nil {
+			return "", err
+		}
+	}
+	return class, nil
 }
 
 // withPDFs fetches the PDF parts the scan left out and parses again.

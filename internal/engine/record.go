@@ -9,7 +9,6 @@ import (
 	"github.com/relance/relance/internal/classify"
 	"github.com/relance/relance/internal/invoice"
 	"github.com/relance/relance/internal/message"
-	"github.com/relance/relance/internal/reply"
 	"github.com/relance/relance/internal/store"
 )
 
@@ -90,7 +89,7 @@ func (e *Engine) recordSent(tx *store.Tx, rowID int64, msg *message.Message, msg
 
 // recordReply threads a received mail to its invoices and records what the
 // client said, pausing chasing and raising flags where a human must look.
-func (e *Engine) recordReply(tx *store.Tx, rowID int64, msg *message.Message, msgID string, r classify.Result) (string, error) {
+func (e *Engine) recordReply(tx *store.Tx, rowID int64, msg *message.Message, text string, r classify.Result) (string, error) {
 	class := string(r.Class)
 	refs := append(append([]string{}, msg.InReplyTo...), msg.References...)
 	if msg.Report != nil && msg.Report.OriginalMessageID != "" {
@@ -146,10 +145,6 @@ func (e *Engine) recordReply(tx *store.Tx, rowID int64, msg *message.Message, ms
 	}
 	// The reply as the client wrote it (quotes and signature stripped) is
 	// what the human reads beside the evidence.
-	text := reply.Strip(msg.Text).Body
-	if strings.TrimSpace(text) == "" {
-		text = msg.Text
-	}
 	if err := tx.SetMessageText(rowID, msg.From.Name, text); err != nil {
 		return "", err
 	}

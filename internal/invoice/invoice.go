@@ -172,9 +172,19 @@ func Detect(m *message.Message, opt Options) Result {
 // attachments) gives the invoice number, amount and due date, and the mail
 // is not a near miss such as a quote or one of our reminders.
 func NeedsPDF(m *message.Message) bool {
+	_, need := Inspect(m, Options{})
+	return need
+}
+
+// Inspect is Detect and NeedsPDF from one reading of the mail: the result of
+// what is at hand, and whether the PDFs left out should be fetched and the
+// mail detected again with them.
+func Inspect(m *message.Message, opt Options) (Result, bool) {
 	if m == nil {
-		return false
+		return Detect(nil, opt), false
 	}
+	d := newDetection(m, opt)
+	r := d.run()
 	unfetched := false
 	for _, a := range m.Attachments {
 		if isPDF(a) && a.Data == nil && !a.Truncated {
@@ -183,16 +193,14 @@ func NeedsPDF(m *message.Message) bool {
 		}
 	}
 	if !unfetched {
-		return false
+		return r, false
 	}
-	d := newDetection(m, Options{})
-	r := d.run()
 	if r.Kind == KindNone {
 		// A near miss stays one whatever its PDF says; a mail with no
 		// signal at all may be an invoice that only its PDF names.
-		return r.Reason == reasonNoEvidence
+		return r, r.Reason == reasonNoEvidence
 	}
-	return r.Number == "" || !d.hasAmount || r.DueDate.IsZero()
+	return r, r.Number == "" || !d.hasAmount || r.DueDate.IsZero()
 }
 
 func defaultLang(opt Options) string {

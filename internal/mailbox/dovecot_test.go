@@ -3,6 +3,7 @@ package mailbox
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"slices"
 	"strings"
@@ -98,6 +99,78 @@ func TestInitialScanDovecot(t *testing.T) {
 	}
 	if store.calls != before {
 		t.Errorf("second pass ingested %d more", store.calls-before)
+	}
+}
+
+// A BatchStore receives each FETCH round at once, loads PDFs from several
+// goroutines, and a batch it refuses is offered again whole, without
+// duplicates.
+func TestBatchScanDovecot(t *testing.T) {
+	const inbox, sent, batch = 1000, 40, 150
+	srv := dovecot.StartWith(t, dovecot.Options{Seed: func(s *dovecot.Server) {
+		seedFolder(inbox, "INBOX")(s)
+		seedFolder(sent, "Sent")(s)
+	}})
+	store := &batchStore{memStore: newMemStore(), failBatch: 3}
+	var pdfs atomic.Int64
+	store.onIngest = func(m Fetched) error {
+		if m.Role != RoleSent {
+			return nil
+		}
+		for _, p := range m.Parts {
+			if p.MediaType != "application/pdf" {
+				continue
+			}
+			got, err := m.Load(context.Background(), p.Path)
+			if err != nil {
+				return err
+			}
+			if !strings.HasPrefix(string(got[0].Body), "JVBERi0") { // base64 of "%PDF-"
+				return fmt.Errorf("UID %d: PDF part starts %q", m.UID, got[0].Body[:min(10, len(got[0].Body))])
+			}
+			pdfs.Add(1)
+		}
+		return nil
+	}
+	c := newDovecotClient(t, srv, store, func(cfg *Config) { cfg.BatchSize = batch })
+	if err := c.SyncOnce(context.Background()); err == nil || !strings.Contains(err.Error(), "batch 3 refused") {
+		t.Fatalf("first pass: err = %v, want the refused batch", err)
+	}
+	// Whichever folder came first, the refused batch saved nothing of its own.
+	if got := store.count("INBOX"); got%batch != 0 || got >= inbox {
+		t.Fatalf("after the refused batch: %d INBOX messages saved, want whole batches of %d", got, batch)
+	}
+	if err := c.SyncOnce(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got := store.count("INBOX"); got != inbox {
+		t.Errorf("INBOX: %d distinct messages, want %d", got, inbox)
+	}
+	if got := store.count("Sent"); got != sent {
+		t.Errorf("Sent: %d distinct messages, want %d", got, sent)
+	}
+	if store.calls != inbox+sent {
+		t.Errorf("%d messages saved, want %d", store.calls, inbox+sent)
+	}
+	if d := store.duplicates(); len(d) > 0 {
+		t.Errorf("duplicates: %v", d[:min(5, len(d))])
+	}
+	if want := int64(sent); pdfs.Load() < want {
+		t.Errorf("%d PDFs loaded, want at least %d", pdfs.Load(), want)
+	}
+	for _, n := range store.batches {
+		if n > batch {
+			t.Errorf("a batch of %d messages, more than the FETCH size %d", n, batch)
+		}
+	}
+	if min := (inbox+batch-1)/batch + 1; len(store.batches) < min || len(store.batches) > min+4 {
+		t.Errorf("%d batches for %d messages in rounds of %d", len(store.batches), inbox+sent, batch)
+	}
+	store.mu.Lock()
+	last := store.cursors["INBOX"].LastUID
+	store.mu.Unlock()
+	if last != inbox {
+		t.Errorf("INBOX cursor at UID %d, want %d", last, inbox)
 	}
 }
 

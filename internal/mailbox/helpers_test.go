@@ -55,6 +55,12 @@ func (s *memStore) Ingest(_ context.Context, m Fetched, next Cursor) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.save(m, next)
+	return nil
+}
+
+// save records one message and the cursor; s.mu is held.
+func (s *memStore) save(m Fetched, next Cursor) {
 	s.calls++
 	key := fmt.Sprintf("%s/%d/%d", m.Folder, m.UIDValidity, m.UID)
 	if s.seenUID[key] {
@@ -77,6 +83,47 @@ func (s *memStore) Ingest(_ context.Context, m Fetched, next Cursor) error {
 	case s.changed <- struct{}{}:
 	default:
 	}
+}
+
+// batchStore is memStore as a BatchStore: the hook runs on every message of
+// a batch at once, from one goroutine each, then the batch is saved whole or
+// not at all.
+type batchStore struct {
+	*memStore
+	batches   []int // sizes of the batches saved
+	failBatch int   // when > 0, the batch of this number (from 1) fails, once
+	seen      int
+}
+
+func (s *batchStore) IngestBatch(_ context.Context, ms []Fetched, next Cursor) error {
+	errs := make([]error, len(ms))
+	if s.onIngest != nil {
+		var wg sync.WaitGroup
+		for i := range ms {
+			wg.Go(func() { errs[i] = s.onIngest(ms[i]) })
+		}
+		wg.Wait()
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.seen++
+	if s.seen == s.failBatch {
+		return fmt.Errorf("batch %d refused", s.seen)
+	}
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	for i, m := range ms {
+		cur := next
+		cur.LastUID = m.UID
+		if i == len(ms)-1 {
+			cur = next
+		}
+		s.save(m, cur)
+	}
+	s.batches = append(s.batches, len(ms))
 	return nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -136,16 +137,12 @@ func (m *Client) syncBatch(ctx context.Context, k *conn, f folder, sel *imap.Sel
 	}
 	slices.SortFunc(msgs, func(a, b *imapclient.FetchMessageBuffer) int { return int64Cmp(int64(a.UID), int64(b.UID)) })
 
-	type item struct {
-		buf  *imapclient.FetchMessageBuffer
-		plan partPlan
-	}
-	items := make([]item, 0, len(msgs))
+	items := make([]fetchItem, 0, len(msgs))
 	for _, b := range msgs {
 		if b.UID == 0 || uint32(b.UID) <= cur.LastUID {
 			continue // unilateral FETCH of another message, or already ingested
 		}
-		items = append(items, item{buf: b, plan: planParts(b.BodyStructure, m.cfg.MaxPartBytes)})
+		items = append(items, fetchItem{buf: b, plan: planParts(b.BodyStructure, m.cfg.MaxPartBytes)})
 	}
 
 	for start := 0; start < len(items); {
@@ -210,26 +207,78 @@ func (m *Client) syncBatch(ctx context.Context, k *conn, f folder, sel *imap.Sel
 			}
 		}
 
+		var err error
+		if cur, err = m.ingestChunk(ctx, k, f, sel, cur, chunk, prog); err != nil {
+			return cur, err
+		}
+	}
+	return cur, nil
+}
+
+// ingestChunk hands the messages of one chunk to the store: all at once to a
+// BatchStore, else one by one, each with the cursor just past it.
+func (m *Client) ingestChunk(ctx context.Context, k *conn, f folder, sel *imap.SelectData, cur Cursor, chunk []fetchItem, prog *progress) (Cursor, error) {
+	advance := func(uid imap.UID) Cursor {
+		next := cur
+		next.LastUID = uint32(uid)
+		if sel.HighestModSeq > next.HighestModSeq {
+			next.HighestModSeq = sel.HighestModSeq
+		}
+		return next
+	}
+	bs, batched := m.store.(BatchStore)
+	if !batched || len(chunk) == 1 {
 		for _, it := range chunk {
-			next := cur
-			next.LastUID = uint32(it.buf.UID)
-			if sel.HighestModSeq > next.HighestModSeq {
-				next.HighestModSeq = sel.HighestModSeq
-			}
+			next := advance(it.buf.UID)
 			if err := m.ingest(ctx, k, f, sel.UIDValidity, it.buf, it.plan.parts, next); err != nil {
 				return cur, err
 			}
 			cur = next
 			prog.add()
 		}
+		return cur, nil
 	}
-	return cur, nil
+	var valid atomic.Bool
+	valid.Store(true)
+	defer valid.Store(false)
+	var loadMu sync.Mutex // one IMAP command at a time on the sync connection
+	fs := make([]Fetched, len(chunk))
+	for i, it := range chunk {
+		fs[i] = m.fetched(k, f, sel.UIDValidity, it.buf, it.plan.parts, &valid, &loadMu)
+	}
+	next := advance(chunk[len(chunk)-1].buf.UID)
+	if err := bs.IngestBatch(ctx, fs, next); err != nil {
+		return cur, fmt.Errorf("mailbox: ingest %s UIDs %d-%d: %w", f.Name, chunk[0].buf.UID, next.LastUID, err)
+	}
+	for range chunk {
+		m.noteIngested(f)
+		prog.add()
+	}
+	return next, nil
+}
+
+// fetchItem is one message of a FETCH round: its headers and structure, and
+// the parts the scan downloads.
+type fetchItem struct {
+	buf  *imapclient.FetchMessageBuffer
+	plan partPlan
 }
 
 func (m *Client) ingest(ctx context.Context, k *conn, f folder, validity uint32, b *imapclient.FetchMessageBuffer, parts []message.Part, next Cursor) error {
 	var valid atomic.Bool
 	valid.Store(true)
 	defer valid.Store(false)
+	var loadMu sync.Mutex
+	if err := m.store.Ingest(ctx, m.fetched(k, f, validity, b, parts, &valid, &loadMu), next); err != nil {
+		return fmt.Errorf("mailbox: ingest %s UID %d: %w", f.Name, b.UID, err)
+	}
+	m.noteIngested(f)
+	return nil
+}
+
+// fetched builds what the store receives of one message. Its Load works
+// while valid holds, one command at a time under loadMu.
+func (m *Client) fetched(k *conn, f folder, validity uint32, b *imapclient.FetchMessageBuffer, parts []message.Part, valid *atomic.Bool, loadMu *sync.Mutex) Fetched {
 	uid := b.UID
 	fx := Fetched{
 		Folder:       f.Name,
@@ -243,16 +292,14 @@ func (m *Client) ingest(ctx context.Context, k *conn, f folder, validity uint32,
 		Parts:        parts,
 	}
 	fx.Load = func(ctx context.Context, paths ...[]int) ([]message.Part, error) {
+		loadMu.Lock()
+		defer loadMu.Unlock()
 		if !valid.Load() {
 			return nil, errors.New("mailbox: Fetched.Load called after Ingest returned")
 		}
 		return m.loadParts(ctx, k, f, uid, parts, paths)
 	}
-	if err := m.store.Ingest(ctx, fx, next); err != nil {
-		return fmt.Errorf("mailbox: ingest %s UID %d: %w", f.Name, uid, err)
-	}
-	m.noteIngested(f)
-	return nil
+	return fx
 }
 
 // loadParts downloads whole parts of one message on the sync connection.

@@ -31,6 +31,19 @@ type Store interface {
 	ResetFolder(ctx context.Context, folder string, newValidity uint32) error
 }
 
+// BatchStore is a Store that records several messages at once. When the
+// caller's Store implements it, a scan hands it the messages of each FETCH
+// round in UID order.
+type BatchStore interface {
+	Store
+	// IngestBatch persists the messages AND next, the cursor just past the
+	// last of them, in one transaction: all of them or none. An error stops
+	// the folder's pass; the whole batch is offered again later. Load of
+	// every message is valid until it returns, and may be called from
+	// several goroutines.
+	IngestBatch(ctx context.Context, ms []Fetched, next Cursor) error
+}
+
 // Fetched is one message as delivered to Store.Ingest.
 type Fetched struct {
 	Folder       string

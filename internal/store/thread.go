@@ -42,7 +42,19 @@ func (t *Tx) ThreadCandidates(refs []string, sender, text string) ([]ThreadCandi
 		return rows.Err()
 	}
 	if len(refs) > 0 {
+		// Threading takes a reference to the invoice mail or a sent reminder
+		// before anything else: when one is found, the sender's and the
+		// text's candidates cannot change the outcome and are not read.
 		ph, args := placeholders(refs)
+		if err := collect(`SELECT id FROM invoices WHERE kind = 'invoice' AND source_message_id IN (`+ph+`)
+			UNION SELECT di.invoice_id FROM drafts d JOIN draft_invoices di ON di.draft_id = d.id
+				JOIN invoices i ON i.id = di.invoice_id
+				WHERE d.status = 'sent' AND i.kind = 'invoice' AND d.message_id IN (`+ph+`)`, append(args, args...)...); err != nil {
+			return nil, fmt.Errorf("store: thread candidates: %w", err)
+		}
+		if len(ids) > 0 {
+			return t.threadCandidatesByID(ids)
+		}
 		if err := collect(`SELECT id FROM invoices WHERE source_message_id IN (`+ph+`)`, args...); err != nil {
 			return nil, fmt.Errorf("store: thread candidates: %w", err)
 		}
@@ -64,6 +76,11 @@ func (t *Tx) ThreadCandidates(refs []string, sender, text string) ([]ThreadCandi
 			return nil, fmt.Errorf("store: thread candidates: %w", err)
 		}
 	}
+	return t.threadCandidatesByID(ids)
+}
+
+// threadCandidatesByID reads what threading needs of these invoices.
+func (t *Tx) threadCandidatesByID(ids map[int64]bool) ([]ThreadCandidate, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}

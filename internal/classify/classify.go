@@ -71,6 +71,9 @@ type Result struct {
 	ReturnDate  *time.Time
 	Amounts     []decimal.Decimal // money amounts mentioned in the reply
 	Evidence    []Evidence
+	// Reply is the mail as its author wrote it, quotes and signature
+	// stripped (reply.Strip of the text); empty for a bounce.
+	Reply string `json:"-"`
 }
 
 // Options tunes classification.
@@ -152,11 +155,12 @@ func Classify(m *message.Message, opt Options) Result {
 			res.ReturnDate = &t
 			res.Evidence = append(res.Evidence, e)
 		}
+		res.Reply = r.Body
 		return res
 	}
 
 	if ok, ev := detectBulk(m); ok {
-		return Result{Class: Other, Confidence: confidenceOf(ev), Language: detectLanguage(fold(r.Body) + " " + subject), Evidence: ev}
+		return Result{Class: Other, Confidence: confidenceOf(ev), Language: detectLanguage(fold(r.Body) + " " + subject), Evidence: ev, Reply: r.Body}
 	}
 
 	text, fromQuote := r.Body, false
@@ -166,6 +170,7 @@ func Classify(m *message.Message, opt Options) Result {
 		text, fromQuote = reply.Strip(unquote(r.Quoted)).Body, true
 	}
 	res := judge(text, ref, opt)
+	res.Reply = r.Body
 	if fromQuote {
 		res.Confidence *= 0.7
 		res.Evidence = append(res.Evidence, Evidence{Sentence: "(reply body empty: read the quoted part)", Signal: "fallback:quoted", Weight: 0})

@@ -239,7 +239,10 @@ func (e *Engine) prepare(ctx context.Context, f mailbox.Fetched) (p prepared) {
 	case mailbox.RoleInbox:
 		r := classify.Classify(msg, classify.Options{})
 		p.cls = &r
-		p.replyText = reply.Strip(msg.Text).Body
+		p.replyText = r.Reply
+		if r.Class == classify.Bounce {
+			p.replyText = reply.Strip(msg.Text).Body
+		}
 		if strings.TrimSpace(p.replyText) == "" {
 			p.replyText = msg.Text
 		}

@@ -123,7 +123,7 @@ func (d *detection) run() Result {
 	if w := reReminderSubject.FindStringSubmatch(m.Subject); w != nil {
 		return d.notInvoice(r, fmt.Sprintf("%s (subject says %q)", reasonOwnReminder, strings.TrimSpace(w[1])))
 	}
-	if w := reReminderBody.FindString(body); w != "" {
+	if w := reminderWording(body); w != "" {
 		return d.notInvoice(r, fmt.Sprintf("%s (body says %q)", reasonOwnReminder, w))
 	}
 
@@ -541,4 +541,20 @@ func (d *detection) fromText(s, source string, monthFirst bool) sourceFacts {
 	}
 	sf.client = Party{Name: tf.clientName, Address: tf.clientAddr}
 	return sf
+}
+
+// reminderWords are the words, lower-cased, one of which every match of
+// reReminderBody holds: most mails hold none, and the pattern, a long
+// case-insensitive alternation, is costly over a whole body.
+var reminderWords = []string{"avons", "sauf", "impay", "received", "overdue", "past", "unpaid", "outstanding"}
+
+// reminderWording is the wording of a payment reminder in body, or "".
+func reminderWording(body string) string {
+	low := strings.ToLower(body)
+	for _, w := range reminderWords {
+		if strings.Contains(low, w) {
+			return reReminderBody.FindString(body)
+		}
+	}
+	return ""
 }

@@ -422,9 +422,36 @@ var (
 	reGenericDate = regexp.MustCompile(`(?i)^\s*date\s*:`)
 )
 
+// dateLabel is a date label pattern and the words, lower-cased, one of which
+// each of its matches holds: most lines hold none, and skipping them spares
+// the pattern's cost.
+type dateLabel struct {
+	re    *regexp.Regexp
+	words []string
+}
+
+var (
+	issueLabel   = dateLabel{reIssueLabel, []string{"mis", "date", "issue", "factur", "invoice", "avoir"}}
+	dueLabel     = dateLabel{reDueLabel, []string{"date", "ance", "avant", "tard", "due", "pay", "before"}}
+	genericLabel = dateLabel{reGenericDate, []string{"date"}}
+)
+
+func containsAny(s string, words []string) bool {
+	for _, w := range words {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
+}
+
 // labelledDate finds a date right after one of the labels.
-func labelledDate(lines []string, re *regexp.Regexp, monthFirst bool) (time.Time, string, bool) {
+func labelledDate(lines, lowLines []string, label dateLabel, monthFirst bool) (time.Time, string, bool) {
 	for i, l := range lines {
+		if !containsAny(lowLines[i], label.words) {
+			continue
+		}
+		re := label.re
 		for _, m := range re.FindAllStringIndex(l, -1) {
 			rest := l[m[1]:]
 			if strings.TrimSpace(strings.Trim(rest, " :\t")) == "" && i+1 < len(lines) {
@@ -455,28 +482,57 @@ var (
 )
 
 func findTerms(s string) (terms, bool) {
-	// The patterns are costly; most text names no terms at all.
+	// The patterns are costly, and cost more on one long text than on a few
+	// short ones: they run only on the two-line windows around a line that
+	// names a term word (no term spans more than a line break), in the order
+	// of the text, and most text names no terms at all.
 	low := strings.ToLower(s)
-	if !strings.Contains(low, "jour") && !strings.Contains(low, "day") && !strings.Contains(low, "net") &&
-		!strings.Contains(low, "ception") && !strings.Contains(low, "receipt") && !strings.Contains(low, "comptant") {
+	if !hasTermWord(low) {
 		return terms{}, false
 	}
-	if m := reTermsEOM.FindStringSubmatch(s); m != nil {
-		n := firstNonEmpty(m[1:]...)
-		if d, err := strconv.Atoi(n); err == nil && d <= 180 {
-			return terms{days: d, endOfMonth: true, text: strings.TrimSpace(m[0])}, true
+	lines := strings.Split(s, "\n")
+	lowLines := strings.Split(low, "\n") // ToLower keeps the line breaks
+	var windows []string
+	for i := range lines {
+		next := i+1 < len(lines) && hasTermWord(lowLines[i+1])
+		if !hasTermWord(lowLines[i]) && !next {
+			continue
+		}
+		w := lines[i]
+		if i+1 < len(lines) {
+			w += "\n" + lines[i+1]
+		}
+		windows = append(windows, w)
+	}
+	for _, w := range windows {
+		if m := reTermsEOM.FindStringSubmatch(w); m != nil {
+			n := firstNonEmpty(m[1:]...)
+			if d, err := strconv.Atoi(n); err == nil && d <= 180 {
+				return terms{days: d, endOfMonth: true, text: strings.TrimSpace(m[0])}, true
+			}
 		}
 	}
-	if m := reTermsDays.FindStringSubmatch(s); m != nil {
-		n := firstNonEmpty(m[1:]...)
-		if d, err := strconv.Atoi(n); err == nil && d <= 180 {
-			return terms{days: d, text: strings.TrimSpace(m[0])}, true
+	for _, w := range windows {
+		if m := reTermsDays.FindStringSubmatch(w); m != nil {
+			n := firstNonEmpty(m[1:]...)
+			if d, err := strconv.Atoi(n); err == nil && d <= 180 {
+				return terms{days: d, text: strings.TrimSpace(m[0])}, true
+			}
 		}
 	}
-	if m := reTermsReceipt.FindString(s); m != "" {
-		return terms{days: 0, text: strings.TrimSpace(m)}, true
+	for _, w := range windows {
+		if m := reTermsReceipt.FindString(w); m != "" {
+			return terms{days: 0, text: strings.TrimSpace(m)}, true
+		}
 	}
 	return terms{}, false
+}
+
+// hasTermWord reports whether lower-cased text holds a word every payment
+// term pattern needs.
+func hasTermWord(low string) bool {
+	return strings.Contains(low, "jour") || strings.Contains(low, "day") || strings.Contains(low, "net") ||
+		strings.Contains(low, "ception") || strings.Contains(low, "receipt") || strings.Contains(low, "comptant")
 }
 
 // apply computes a due date. "45 jours fin de mois" is read as the common
@@ -618,10 +674,14 @@ func extractText(s string, monthFirst bool) textFacts {
 	var f textFacts
 	f.numbers = findNumbers(joined)
 	f.amount, f.amountLine, f.hasAmount = findAmount(lines)
-	f.issue, f.issueLine, _ = labelledDate(lines, reIssueLabel, monthFirst)
-	f.due, f.dueLine, _ = labelledDate(lines, reDueLabel, monthFirst)
+	lowLines := make([]string, len(lines))
+	for i, l := range lines {
+		lowLines[i] = strings.ToLower(l)
+	}
+	f.issue, f.issueLine, _ = labelledDate(lines, lowLines, issueLabel, monthFirst)
+	f.due, f.dueLine, _ = labelledDate(lines, lowLines, dueLabel, monthFirst)
 	if f.issue.IsZero() {
-		f.issue, f.issueLine, _ = labelledDate(lines, reGenericDate, monthFirst)
+		f.issue, f.issueLine, _ = labelledDate(lines, lowLines, genericLabel, monthFirst)
 	}
 	if !f.issue.IsZero() && f.due.Equal(f.issue) && f.dueLine == f.issueLine {
 		f.due, f.dueLine = time.Time{}, ""

@@ -15,9 +15,9 @@ set -eu
 cd "$(dirname "$0")/.."
 
 if [ "${BENCH_QUICK:-0}" = "1" ]; then
-	sizes=1000 runs=1 invoices=1000,10000 appends=10 count=1 quick=true
+	sizes=1000 growth= runs=1 invoices=1000,10000 appends=10 count=1 quick=true
 else
-	sizes=1000,10000,20000 runs=3 invoices=1000,10000,100000 appends=50 count="${BENCH_COUNT:-5}" quick=false
+	sizes=1000,10000,20000 growth=100000 runs=3 invoices=1000,10000,100000 appends=50 count="${BENCH_COUNT:-5}" quick=false
 fi
 
 work=$(mktemp -d)
@@ -80,9 +80,10 @@ run() {
 }
 
 # The initial scan: relance (child process), the bare fetch and mbsync,
-# interleaved round by round on one Dovecot per size.
-run go test ./internal/perf -run '^$' -bench '^BenchmarkScan$' -benchtime 1x -timeout 60m \
-	-args -perf.sizes="$sizes" -perf.runs="$runs" -perf.profile="$prof"
+# interleaved round by round on one Dovecot per size; then, for the growth
+# table only, one round of relance and the bare fetch on a larger mailbox.
+run go test ./internal/perf -run '^$' -bench '^BenchmarkScan$' -benchtime 1x -timeout 80m \
+	-args -perf.sizes="$sizes" -perf.growth="$growth" -perf.runs="$runs" -perf.profile="$prof"
 run go test ./internal/perf -run '^$' -bench '^BenchmarkDaemon$' -benchtime 1x -timeout 10m \
 	-args -perf.appends="$appends"
 run go test ./internal/perf -run '^$' -bench '^BenchmarkPolicyPass$' -benchtime 5x -timeout 20m \

@@ -23,6 +23,7 @@ import (
 var (
 	flagRuns    = flag.Int("perf.runs", 3, "rounds per scan size (each round times every reader once)")
 	flagSizes   = flag.String("perf.sizes", "1000,10000,20000", "mailbox sizes scanned by BenchmarkScan")
+	flagGrowth  = flag.String("perf.growth", "", "larger mailbox sizes BenchmarkScan measures for growth only: one round, relance and the bare fetch")
 	flagPolicy  = flag.String("perf.invoices", "1000,10000,100000", "ledger sizes of BenchmarkPolicyPass")
 	flagAppends = flag.Int("perf.appends", 50, "replies APPENDed by BenchmarkDaemon")
 	flagProfile = flag.String("perf.profile", "", "directory receiving CPU and heap profiles of the largest scan")
@@ -129,7 +130,13 @@ func BenchmarkScan(b *testing.B) {
 	all := sizes(b, *flagSizes)
 	largest := all[len(all)-1]
 	for _, n := range all {
-		b.Run(fmt.Sprintf("messages=%d", n), func(b *testing.B) { benchScan(b, n, n == largest) })
+		b.Run(fmt.Sprintf("messages=%d", n), func(b *testing.B) { benchScan(b, n, n == largest, *flagRuns, true) })
+	}
+	if *flagGrowth == "" {
+		return
+	}
+	for _, n := range sizes(b, *flagGrowth) {
+		b.Run(fmt.Sprintf("messages=%d", n), func(b *testing.B) { benchScan(b, n, false, 1, false) })
 	}
 }
 
@@ -139,15 +146,17 @@ type scanRound struct {
 	mbsync, nosync time.Duration
 }
 
-func benchScan(b *testing.B, n int, profile bool) {
+// benchScan times runs rounds over one mailbox of n messages; withPeer adds
+// mbsync to each round.
+func benchScan(b *testing.B, n int, profile bool, runs int, withPeer bool) {
 	ctx := context.Background()
 	spec := Spec{Messages: n, Invoices: n * 2 / 5, Seed: 2026}
 	mb := newMailbox(b, spec)
 	folders := []string{FolderSent, FolderInbox}
 	tmp := b.TempDir()
 	exe := os.Args[0]
-	peer := MbsyncAvailable()
-	if !peer {
+	peer := withPeer && MbsyncAvailable()
+	if withPeer && !peer {
 		b.Log("mbsync not installed (apt-get install isync): peer figures missing")
 	}
 
@@ -161,7 +170,7 @@ func benchScan(b *testing.B, n int, profile bool) {
 	var rounds []scanRound
 	run := 0
 	for b.Loop() {
-		for range *flagRuns {
+		for range runs {
 			run++
 			var r scanRound
 			if r.bare, err = BareFetch(ctx, mb.acct, folders); err != nil {

@@ -39,12 +39,17 @@ type rule struct {
 	anchored bool
 	// branches, when set, stand for re: its main alternation split so each
 	// alternative is tried only when its own literals occur.
-	branches []branch
+	branches []*branch
+	pattern  string
 }
 
 func r(class Class, signal string, weight float64, pattern string) rule {
-	return rule{class: class, signal: signal, weight: weight, re: regexp.MustCompile(pattern), lits: literalsOf(pattern),
-		anchored: isAnchored(pattern), branches: splitBranches(pattern)}
+	x := rule{class: class, signal: signal, weight: weight, re: regexp.MustCompile(pattern), lits: literalsOf(pattern),
+		anchored: isAnchored(pattern), branches: splitBranches(pattern), pattern: pattern}
+	if x.branches != nil {
+		x.re = nil // the branches stand for it; compiled, it would only weigh
+	}
+	return x
 }
 
 func (x rule) neg() rule                { x.negatable = true; return x }
@@ -340,7 +345,7 @@ func (x rule) matchesAny(s string) bool {
 		return x.re.MatchString(s)
 	}
 	for _, b := range x.branches {
-		if mayMatch(b.lits, s) && b.re.MatchString(s) {
+		if mayMatch(b.lits, s) && b.regexp().MatchString(s) {
 			return true
 		}
 	}
@@ -355,7 +360,7 @@ func (x rule) findAll(s string) [][]int {
 	var locs [][]int
 	for _, b := range x.branches {
 		if mayMatch(b.lits, s) {
-			locs = append(locs, b.re.FindAllStringIndex(s, -1)...)
+			locs = append(locs, b.regexp().FindAllStringIndex(s, -1)...)
 		}
 	}
 	sort.Slice(locs, func(i, j int) bool {

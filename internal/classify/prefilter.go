@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"regexp/syntax"
 	"strings"
+	"sync"
 )
 
 // Large alternations make Go's regexp engines slow on every input, matching
@@ -131,11 +132,20 @@ func isAnchored(pattern string) bool {
 	return walk(re)
 }
 
-// branch is one alternative of a rule's main alternation, compiled on its
-// own with its own literals.
+// branch is one alternative of a rule's main alternation, with its own
+// literals. Its pattern is compiled the first time its literals occur: most
+// alternatives never meet a mail that holds them, and compiled, the split
+// lexicon weighed most of the daemon's live heap.
 type branch struct {
-	re   *regexp.Regexp
-	lits []string
+	pattern string
+	lits    []string
+	once    sync.Once
+	re      *regexp.Regexp
+}
+
+func (b *branch) regexp() *regexp.Regexp {
+	b.once.Do(func() { b.re = regexp.MustCompile(b.pattern) })
+	return b.re
 }
 
 // minSplit is the size from which a rule's alternation is split: Go's
@@ -147,7 +157,7 @@ const minSplit = 6
 // pattern per alternative. Any match of the whole is a match of one branch
 // and conversely, so the rule fires on the same text. nil when the pattern
 // has no large alternation at its top level.
-func splitBranches(pattern string) []branch {
+func splitBranches(pattern string) []*branch {
 	re, err := syntax.Parse(pattern, syntax.Perl)
 	if err != nil || re.Op != syntax.OpConcat {
 		return nil
@@ -160,18 +170,17 @@ func splitBranches(pattern string) []branch {
 		if alt.Op != syntax.OpAlternate || len(alt.Sub) < minSplit {
 			continue
 		}
-		out := make([]branch, 0, len(alt.Sub))
+		out := make([]*branch, 0, len(alt.Sub))
 		for _, a := range alt.Sub {
 			c := &syntax.Regexp{Op: syntax.OpConcat, Flags: re.Flags}
 			c.Sub = append(c.Sub, re.Sub[:k]...)
 			c.Sub = append(c.Sub, a)
 			c.Sub = append(c.Sub, re.Sub[k+1:]...)
 			p := c.String()
-			b, err := regexp.Compile(p)
-			if err != nil {
+			if _, err := syntax.Parse(p, syntax.Perl); err != nil {
 				return nil
 			}
-			out = append(out, branch{re: b, lits: literalsOf(p)})
+			out = append(out, &branch{pattern: p, lits: literalsOf(p)})
 		}
 		return out
 	}

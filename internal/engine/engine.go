@@ -1,9 +1,10 @@
 // Package engine is the pipeline between the mailbox and the store: each
 // fetched message is parsed, recognised (invoice we sent, reply from a
 // client, one of our drafts) and recorded with its events and flags, in the
-// same transaction that advances the folder's cursor. That transaction is what
-// makes ingestion exactly-once: a crash before it commits means the message is
-// offered again; after it, never.
+// same transaction that advances the folder's cursor past it (during a scan,
+// one transaction for the messages of a FETCH round). That transaction is
+// what makes ingestion exactly-once: a crash before it commits means the
+// messages are offered again; after it, never.
 package engine
 
 import (
@@ -11,6 +12,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"runtime"
@@ -126,6 +128,9 @@ type prepared struct {
 	// replyText is a received mail as its author wrote it, quotes and
 	// signature stripped.
 	replyText string
+	// err is a temporary failure to read the message (its PDF could not be
+	// fetched): the batch fails and is offered again.
+	err error
 }
 
 // IngestBatch implements mailbox.BatchStore: the messages are read and
@@ -230,7 +235,14 @@ func (e *Engine) prepare(ctx context.Context, f mailbox.Fetched) (p prepared) {
 	case mailbox.RoleSent, mailbox.RoleExtra:
 		r, needPDF := invoice.Inspect(msg, e.invOpt)
 		if needPDF && f.Load != nil {
-			if withPDF := e.withPDFs(ctx, f, msg); withPDF != msg {
+			withPDF, err := e.withPDFs(ctx, f, msg)
+			if err != nil {
+				// The connection failed: recording the mail without its
+				// PDF would keep the facts it holds out for good.
+				p.err = err
+				return p
+			}
+			if withPDF != msg {
 				msg = withPDF
 				r = invoice.Detect(msg, e.invOpt)
 			}
@@ -264,6 +276,9 @@ func headerMessageID(header []byte) string {
 
 // record writes one prepared message, its events and flags.
 func (e *Engine) record(tx *store.Tx, p *prepared) (string, error) {
+	if p.err != nil {
+		return "", p.err
+	}
 	f, msg, msgID := p.f, p.msg, p.msgID
 	role := string(f.Role)
 	known, err := tx.MessageKnown(f.Folder, f.UIDValidity, f.UID, msgID)
@@ -309,8 +324,10 @@ func (e *Engine) record(tx *store.Tx, p *prepared) (string, error) {
 	return class, nil
 }
 
-// withPDFs fetches the PDF parts the scan left out and parses again.
-func (e *Engine) withPDFs(ctx context.Context, f mailbox.Fetched, msg *message.Message) *message.Message {
+// withPDFs fetches the PDF parts the scan left out and parses again. A part
+// the server cannot give (gone, not there) leaves the message as it is; any
+// other failure is returned.
+func (e *Engine) withPDFs(ctx context.Context, f mailbox.Fetched, msg *message.Message) (*message.Message, error) {
 	var paths [][]int
 	for _, p := range f.Parts {
 		if p.Body == nil && (p.MediaType == "application/pdf" || strings.HasSuffix(strings.ToLower(p.DispositionParams["filename"]), ".pdf")) {
@@ -318,12 +335,15 @@ func (e *Engine) withPDFs(ctx context.Context, f mailbox.Fetched, msg *message.M
 		}
 	}
 	if len(paths) == 0 {
-		return msg
+		return msg, nil
 	}
 	loaded, err := f.Load(ctx, paths...)
 	if err != nil {
+		if !errors.Is(err, mailbox.ErrPartUnavailable) {
+			return nil, fmt.Errorf("engine: fetch PDF of %s/%d: %w", f.Folder, f.UID, err)
+		}
 		e.log.Warn("engine: cannot fetch PDF part", slog.String("folder", f.Folder), slog.Uint64("uid", uint64(f.UID)), slog.Any("err", err))
-		return msg
+		return msg, nil
 	}
 	parts := make([]message.Part, len(f.Parts))
 	copy(parts, f.Parts)
@@ -336,9 +356,9 @@ func (e *Engine) withPDFs(ctx context.Context, f mailbox.Fetched, msg *message.M
 	}
 	m2, err := message.Assemble(f.Header, parts, e.msgOpt)
 	if err != nil || m2 == nil {
-		return msg
+		return msg, nil
 	}
-	return m2
+	return m2, nil
 }
 
 func samePath(a, b []int) bool {

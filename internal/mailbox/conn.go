@@ -9,6 +9,7 @@ import (
 	"net"
 	"os"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -26,6 +27,10 @@ type conn struct {
 	stopCtx    func() bool
 	timedOut   atomic.Bool
 	selected   string
+	// cmdMu keeps the commands of a scan's fetching and the store's loads
+	// one at a time: two FETCH commands in flight would leave go-imap to
+	// guess which one each untagged FETCH answers.
+	cmdMu sync.Mutex
 }
 
 // errTimeout marks a command that did not complete within CommandTimeout;
@@ -209,6 +214,13 @@ func (k *conn) do(fn func() error) error {
 		return fmt.Errorf("%w after %s: %v", errTimeout, k.cmdTimeout, err)
 	}
 	return err
+}
+
+// command runs fn, one IMAP command, alone on the connection.
+func (k *conn) command(fn func() error) error {
+	k.cmdMu.Lock()
+	defer k.cmdMu.Unlock()
+	return k.do(fn)
 }
 
 // selectFolder selects (or, readOnly, examines) a folder.

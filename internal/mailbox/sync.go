@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -16,8 +15,9 @@ import (
 	"github.com/relance/relance/internal/message"
 )
 
-// chunkBytes bounds the part bytes held in memory at once during a scan.
-const chunkBytes = 16 << 20
+// chunkBytes bounds the part bytes of a chunk. A scan holds at most three
+// chunks at once: one being recorded, one waiting, one being fetched.
+const chunkBytes = 8 << 20
 
 // syncAll makes one pass over every folder. A failing folder does not stop
 // the others; the first error is returned after all were tried, unless the
@@ -100,23 +100,61 @@ func (m *Client) syncFolder(ctx context.Context, k *conn, f folder) error {
 	}
 
 	prog := newProgress(m.cfg, f, total)
-	for _, batch := range batches(ranges, m.cfg.BatchSize) {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		cur, err = m.syncBatch(ctx, k, f, sel, cur, batch, prog)
-		if err != nil {
-			return err
-		}
+	if err := m.scan(ctx, k, f, sel, cur, batches(ranges, m.cfg.BatchSize), prog); err != nil {
+		return err
 	}
 	prog.done()
 	m.noteSynced(f)
 	return nil
 }
 
-// syncBatch fetches one batch's headers and structures, then the needed
-// parts in chunks bounded by chunkBytes, and ingests in UID order.
-func (m *Client) syncBatch(ctx context.Context, k *conn, f folder, sel *imap.SelectData, cur Cursor, batch imap.UIDSet, prog *progress) (Cursor, error) {
+// scan fetches the batches of a folder and ingests them, each in UID order.
+// Fetching and ingesting overlap: while the store records one chunk, the
+// next is being downloaded. The connection still runs one command at a time
+// (k.cmdMu): the store's Load of a PDF waits for the FETCH in flight.
+func (m *Client) scan(ctx context.Context, k *conn, f folder, sel *imap.SelectData, cur Cursor, sets []imap.UIDSet, prog *progress) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	from := cur.LastUID
+	chunks := make(chan []fetchItem, 1)
+	ingested := make(chan error, 1)
+	go func() {
+		var failed error
+		for chunk := range chunks {
+			if failed != nil {
+				continue // drained: the fetch side stops on the cancel
+			}
+			next, err := m.ingestChunk(ctx, k, f, sel, cur, chunk, prog)
+			cur = next
+			if err != nil {
+				failed = err
+				cancel()
+			}
+		}
+		ingested <- failed
+	}()
+	var fetchErr error
+	for _, set := range sets {
+		if fetchErr = ctx.Err(); fetchErr != nil {
+			break
+		}
+		if fetchErr = m.fetchBatch(ctx, k, f, from, set, chunks); fetchErr != nil {
+			break
+		}
+	}
+	close(chunks)
+	// What was fetched is still ingested when the fetch side failed: the
+	// chunks are whole, and the cursor moves with them.
+	if err := <-ingested; err != nil {
+		return err
+	}
+	return fetchErr
+}
+
+// fetchBatch fetches one batch's headers and structures, then the needed
+// parts in chunks bounded by chunkBytes, and hands each chunk to out in UID
+// order. Messages at or below from are skipped.
+func (m *Client) fetchBatch(ctx context.Context, k *conn, f folder, from uint32, batch imap.UIDSet, out chan<- []fetchItem) error {
 	opts := &imap.FetchOptions{
 		UID:           true,
 		Flags:         true,
@@ -127,19 +165,19 @@ func (m *Client) syncBatch(ctx context.Context, k *conn, f folder, sel *imap.Sel
 		ModSeq:        k.caps.Has(imap.CapCondStore),
 	}
 	var msgs []*imapclient.FetchMessageBuffer
-	err := k.do(func() error {
+	err := k.command(func() error {
 		var err error
 		msgs, err = k.c.Fetch(batch, opts).Collect()
 		return err
 	})
 	if err != nil {
-		return cur, fmt.Errorf("mailbox: fetch headers in %q: %w", f.Name, err)
+		return fmt.Errorf("mailbox: fetch headers in %q: %w", f.Name, err)
 	}
 	slices.SortFunc(msgs, func(a, b *imapclient.FetchMessageBuffer) int { return int64Cmp(int64(a.UID), int64(b.UID)) })
 
 	items := make([]fetchItem, 0, len(msgs))
 	for _, b := range msgs {
-		if b.UID == 0 || uint32(b.UID) <= cur.LastUID {
+		if b.UID == 0 || uint32(b.UID) <= from {
 			continue // unilateral FETCH of another message, or already ingested
 		}
 		items = append(items, fetchItem{buf: b, plan: planParts(b.BodyStructure, m.cfg.MaxPartBytes)})
@@ -179,13 +217,13 @@ func (m *Client) syncBatch(ctx context.Context, k *conn, f folder, sel *imap.Sel
 				set.AddNum(chunk[i].buf.UID)
 			}
 			var bodies []*imapclient.FetchMessageBuffer
-			err := k.do(func() error {
+			err := k.command(func() error {
 				var err error
 				bodies, err = k.c.Fetch(set, &imap.FetchOptions{UID: true, BodySection: secs}).Collect()
 				return err
 			})
 			if err != nil {
-				return cur, fmt.Errorf("mailbox: fetch parts in %q: %w", f.Name, err)
+				return fmt.Errorf("mailbox: fetch parts in %q: %w", f.Name, err)
 			}
 			byUID := make(map[imap.UID]*imapclient.FetchMessageBuffer, len(bodies))
 			for _, b := range bodies {
@@ -207,12 +245,13 @@ func (m *Client) syncBatch(ctx context.Context, k *conn, f folder, sel *imap.Sel
 			}
 		}
 
-		var err error
-		if cur, err = m.ingestChunk(ctx, k, f, sel, cur, chunk, prog); err != nil {
-			return cur, err
+		select {
+		case out <- chunk:
+		case <-ctx.Done():
+			return ctx.Err()
 		}
 	}
-	return cur, nil
+	return nil
 }
 
 // ingestChunk hands the messages of one chunk to the store: all at once to a
@@ -241,10 +280,9 @@ func (m *Client) ingestChunk(ctx context.Context, k *conn, f folder, sel *imap.S
 	var valid atomic.Bool
 	valid.Store(true)
 	defer valid.Store(false)
-	var loadMu sync.Mutex // one IMAP command at a time on the sync connection
 	fs := make([]Fetched, len(chunk))
 	for i, it := range chunk {
-		fs[i] = m.fetched(k, f, sel.UIDValidity, it.buf, it.plan.parts, &valid, &loadMu)
+		fs[i] = m.fetched(k, f, sel.UIDValidity, it.buf, it.plan.parts, &valid)
 	}
 	next := advance(chunk[len(chunk)-1].buf.UID)
 	if err := bs.IngestBatch(ctx, fs, next); err != nil {
@@ -268,8 +306,7 @@ func (m *Client) ingest(ctx context.Context, k *conn, f folder, validity uint32,
 	var valid atomic.Bool
 	valid.Store(true)
 	defer valid.Store(false)
-	var loadMu sync.Mutex
-	if err := m.store.Ingest(ctx, m.fetched(k, f, validity, b, parts, &valid, &loadMu), next); err != nil {
+	if err := m.store.Ingest(ctx, m.fetched(k, f, validity, b, parts, &valid), next); err != nil {
 		return fmt.Errorf("mailbox: ingest %s UID %d: %w", f.Name, b.UID, err)
 	}
 	m.noteIngested(f)
@@ -277,8 +314,8 @@ func (m *Client) ingest(ctx context.Context, k *conn, f folder, validity uint32,
 }
 
 // fetched builds what the store receives of one message. Its Load works
-// while valid holds, one command at a time under loadMu.
-func (m *Client) fetched(k *conn, f folder, validity uint32, b *imapclient.FetchMessageBuffer, parts []message.Part, valid *atomic.Bool, loadMu *sync.Mutex) Fetched {
+// while valid holds.
+func (m *Client) fetched(k *conn, f folder, validity uint32, b *imapclient.FetchMessageBuffer, parts []message.Part, valid *atomic.Bool) Fetched {
 	uid := b.UID
 	fx := Fetched{
 		Folder:       f.Name,
@@ -292,8 +329,6 @@ func (m *Client) fetched(k *conn, f folder, validity uint32, b *imapclient.Fetch
 		Parts:        parts,
 	}
 	fx.Load = func(ctx context.Context, paths ...[]int) ([]message.Part, error) {
-		loadMu.Lock()
-		defer loadMu.Unlock()
 		if !valid.Load() {
 			return nil, errors.New("mailbox: Fetched.Load called after Ingest returned")
 		}
@@ -315,7 +350,7 @@ func (m *Client) loadParts(ctx context.Context, k *conn, f folder, uid imap.UID,
 	for _, p := range paths {
 		i, err := findPart(parts, p)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("%w: %v", ErrPartUnavailable, err)
 		}
 		part := parts[i]
 		part.Body = nil
@@ -323,7 +358,7 @@ func (m *Client) loadParts(ctx context.Context, k *conn, f folder, uid imap.UID,
 		secs = append(secs, &imap.FetchItemBodySection{Part: slices.Clone(part.Path), Peek: true})
 	}
 	var bufs []*imapclient.FetchMessageBuffer
-	err := k.do(func() error {
+	err := k.command(func() error {
 		var err error
 		bufs, err = k.c.Fetch(imap.UIDSetNum(uid), &imap.FetchOptions{UID: true, BodySection: secs}).Collect()
 		return err
@@ -343,7 +378,7 @@ func (m *Client) loadParts(ctx context.Context, k *conn, f folder, uid imap.UID,
 	}
 	for i := range out {
 		if out[i].Body == nil {
-			return nil, fmt.Errorf("mailbox: part %s of %s UID %d not returned (expunged?)", pathString(out[i].Path), f.Name, uid)
+			return nil, fmt.Errorf("%w: part %s of %s UID %d not returned (expunged?)", ErrPartUnavailable, pathString(out[i].Path), f.Name, uid)
 		}
 	}
 	return out, nil

@@ -2,6 +2,7 @@ package mailbox
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/relance/relance/internal/message"
@@ -43,6 +44,11 @@ type BatchStore interface {
 	// several goroutines.
 	IngestBatch(ctx context.Context, ms []Fetched, next Cursor) error
 }
+
+// ErrPartUnavailable is what Fetched.Load returns when the message has no
+// such part or the server no longer returns it (expunged): trying again will
+// not help. Any other Load error (connection lost, timeout) is temporary.
+var ErrPartUnavailable = errors.New("mailbox: part unavailable")
 
 // Fetched is one message as delivered to Store.Ingest.
 type Fetched struct {

@@ -208,8 +208,9 @@ func benchScan(b *testing.B, n int, profile bool, runs int, withPeer bool) {
 					b.Fatal(err)
 				}
 			}
-			b.Logf("round %d: relance %.2fs (cpu %.2fs, %d msgs, %d invoices, peak %.1f MB) · bare %.2fs · mbsync %.2fs · mbsync FSync no %.2fs",
-				run, r.relance.Elapsed.Seconds(), r.relance.CPU.Seconds(), r.relance.Messages, r.relance.Invoices, float64(r.relance.MaxRSS)/1e6,
+			b.Logf("round %d: relance %.2fs (cpu %.2fs, %d msgs, %d invoices, peak %.1f MiB; at the end anon %.1f, file %.1f, shmem %.1f, Go runtime %.1f MiB) · bare %.2fs · mbsync %.2fs · mbsync FSync no %.2fs",
+				run, r.relance.Elapsed.Seconds(), r.relance.CPU.Seconds(), r.relance.Messages, r.relance.Invoices, mib(r.relance.MaxRSS),
+				mib(r.relance.EndRssAnon), mib(r.relance.EndRssFile), mib(r.relance.EndRssShmem), mib(int64(r.relance.GoSys)),
 				r.bare.Elapsed.Seconds(), r.mbsync.Seconds(), r.nosync.Seconds())
 			rounds = append(rounds, r)
 		}
@@ -240,6 +241,8 @@ func benchScan(b *testing.B, n int, profile bool, runs int, withPeer bool) {
 	b.ReportMetric(float64(mb.stats.Bytes)/1e6, "mailbox-MB")
 	b.ReportMetric(float64(found), "invoices-found")
 }
+
+func mib(b int64) float64 { return float64(b) / (1 << 20) }
 
 // scaled carries a ratio a/b through Median as a fixed-point Duration.
 func scaled(a, b time.Duration) time.Duration {

@@ -47,6 +47,12 @@ type ScanResult struct {
 	// CPU is the child's user+system time over its whole life; filled in
 	// by the parent.
 	CPU time.Duration
+	// What the resident set is made of at the end of the scan (bytes):
+	// anonymous memory (Go heap and runtime, SQLite's allocations), pages
+	// of files (the binary, the database if mapped) and shared memory (the
+	// WAL index); and GoSys, what the Go runtime holds from the system.
+	EndRssAnon, EndRssFile, EndRssShmem int64
+	GoSys                               uint64
 }
 
 // Scan is relance's own initial scan, in this process: a mailbox.Client
@@ -70,6 +76,13 @@ func Scan(ctx context.Context, req ScanRequest) (ScanResult, error) {
 		return ScanResult{}, fmt.Errorf("perf: scan: %w", err)
 	}
 	res := ScanResult{Elapsed: time.Since(start)}
+	pid := os.Getpid()
+	res.EndRssAnon, _ = ProcStatusKB(pid, "RssAnon")
+	res.EndRssFile, _ = ProcStatusKB(pid, "RssFile")
+	res.EndRssShmem, _ = ProcStatusKB(pid, "RssShmem")
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	res.GoSys = ms.Sys
 	counts, err := st.CountMessages(ctx)
 	if err != nil {
 		return res, err

@@ -41,11 +41,12 @@ type ScanResult struct {
 	Invoices int           // invoices recognised
 	Flags    int           // flags raised
 	Elapsed  time.Duration // SyncOnce, from the child's clock
-	// MaxRSS is the child's peak resident set (getrusage of the child),
-	// in bytes; filled in by the parent.
+	// MaxRSS is the child's peak resident set during the scan (VmHWM read
+	// as SyncOnce returns, before the checks that load the whole ledger),
+	// in bytes; the parent falls back on getrusage when it is missing.
 	MaxRSS int64
-	// CPU is the child's user+system time over its whole life; filled in
-	// by the parent.
+	// CPU is the child's user+system time during the scan (getrusage
+	// around SyncOnce); the parent falls back on the child's whole life.
 	CPU time.Duration
 	// What the resident set is made of at the end of the scan (bytes):
 	// anonymous memory (Go heap and runtime, SQLite's allocations), pages
@@ -71,12 +72,14 @@ func Scan(ctx context.Context, req ScanRequest) (ScanResult, error) {
 	if err != nil {
 		return ScanResult{}, err
 	}
+	cpu0 := selfCPU()
 	start := time.Now()
 	if err := mb.SyncOnce(ctx); err != nil {
 		return ScanResult{}, fmt.Errorf("perf: scan: %w", err)
 	}
-	res := ScanResult{Elapsed: time.Since(start)}
+	res := ScanResult{Elapsed: time.Since(start), CPU: selfCPU() - cpu0}
 	pid := os.Getpid()
+	res.MaxRSS, _ = ProcStatusKB(pid, "VmHWM")
 	res.EndRssAnon, _ = ProcStatusKB(pid, "RssAnon")
 	res.EndRssFile, _ = ProcStatusKB(pid, "RssFile")
 	res.EndRssShmem, _ = ProcStatusKB(pid, "RssShmem")
@@ -173,8 +176,21 @@ func ScanInChild(ctx context.Context, exe string, req ScanRequest) (ScanResult, 
 		return res, fmt.Errorf("perf: scan child output %q: %w", out.String(), err)
 	}
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		res.MaxRSS = ru.Maxrss << 10 // kilobytes on Linux
-		res.CPU = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+		if res.MaxRSS == 0 {
+			res.MaxRSS = ru.Maxrss << 10 // kilobytes on Linux
+		}
+		if res.CPU == 0 {
+			res.CPU = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+		}
 	}
 	return res, nil
+}
+
+// selfCPU is this process's user+system time so far.
+func selfCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

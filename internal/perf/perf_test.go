@@ -4,7 +4,9 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -314,6 +316,11 @@ func BenchmarkDaemon(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	// Of the anonymous part, what the Go runtime holds (its own /metrics).
+	goMem, err := scrapeGauges(ctx, "http://"+httpAddr+"/metrics", "go_memstats_heap_inuse_bytes", "go_memstats_stack_inuse_bytes", "go_memstats_sys_bytes")
+	if err != nil {
+		b.Fatal(err)
+	}
 
 	st, err := store.Open(ctx, db)
 	if err != nil {
@@ -350,10 +357,45 @@ func BenchmarkDaemon(b *testing.B) {
 	b.ReportMetric(float64(idle)/(1<<20), "idle-RSS-MiB")
 	b.ReportMetric(float64(idleAnon)/(1<<20), "idle-RssAnon-MiB")
 	b.ReportMetric(float64(idleFile)/(1<<20), "idle-RssFile-MiB")
+	b.ReportMetric(goMem["go_memstats_heap_inuse_bytes"]/(1<<20), "idle-go-heap-inuse-MiB")
+	b.ReportMetric(goMem["go_memstats_stack_inuse_bytes"]/(1<<20), "idle-go-stacks-MiB")
+	b.ReportMetric(goMem["go_memstats_sys_bytes"]/(1<<20), "idle-go-sys-MiB")
 	b.ReportMetric(float64(hwm)/(1<<20), "peak-RSS-MiB")
 	b.ReportMetric(float64(Median(lat).Microseconds())/1000, "append-to-flag-ms")
 	b.ReportMetric(float64(percentile(lat, 0.9).Microseconds())/1000, "append-to-flag-p90-ms")
 	b.ReportMetric(float64(len(lat)), "appends")
+}
+
+// scrapeGauges reads unlabelled gauges from a Prometheus text endpoint.
+func scrapeGauges(ctx context.Context, url string, names ...string) (map[string]float64, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("perf: scrape %s: %w", url, err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil, fmt.Errorf("perf: scrape %s: %w", url, err)
+	}
+	out := map[string]float64{}
+	for _, line := range strings.Split(string(body), "\n") {
+		f := strings.Fields(line)
+		if len(f) == 2 && slices.Contains(names, f[0]) {
+			if v, err := strconv.ParseFloat(f[1], 64); err == nil {
+				out[f[0]] = v
+			}
+		}
+	}
+	for _, n := range names {
+		if _, ok := out[n]; !ok {
+			return nil, fmt.Errorf("perf: %s: no %s", url, n)
+		}
+	}
+	return out, nil
 }
 
 // waitFlag polls the store until an open flag of kind exists on invoice

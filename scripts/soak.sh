@@ -6,10 +6,12 @@
 #   FUZZ_TARGETS="pkg:Fuzz…" the targets (default: all of them, below)
 #   RELANCE_SOAK_SEED=N       the crash soak's random seed
 #   FUZZPARALLEL=N            fuzzing processes per target (default: one per core)
+#   FUZZJOBS=N                targets fuzzed at the same time (default 1)
 set -u
 cd "$(dirname "$0")/.."
 FUZZTIME="${FUZZTIME:-10m}"
 FUZZPARALLEL="${FUZZPARALLEL:-$(nproc)}"
+FUZZJOBS="${FUZZJOBS:-1}"
 TARGETS="${FUZZ_TARGETS:-./internal/message:FuzzParseRealmail ./internal/reply:FuzzStripRealmail ./internal/classify:FuzzClassifyMail ./internal/invoice:FuzzDetectMail ./internal/invoice:FuzzPDF ./internal/payment:FuzzReadCSV ./internal/payment:FuzzReadCAMT053}"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -29,14 +31,32 @@ fi
 field() { sed -n "s/^ *\"$1\": *\([0-9.]*\),*$/\1/p" "$tmp/soak.json" 2>/dev/null | head -1; }
 
 : >"$tmp/fuzz.md"
-for t in $TARGETS; do
-	pkg=${t%%:*}
-	name=${t#*:}
-	echo "== fuzz $name ($pkg) for $FUZZTIME" >&2
+# fuzz_one TARGET: runs one target for FUZZTIME; leaves its table row and exit
+# code in $tmp.
+fuzz_one() {
+	pkg=${1%%:*}
+	name=${1#*:}
 	# Minimising each new input of a large seed (a camt.053 statement, a PDF)
 	# can take the whole budget: bound it so the time goes to fuzzing.
 	go test -run='^$' -fuzz="^$name\$" -fuzztime="$FUZZTIME" -fuzzminimizetime=5s -parallel="$FUZZPARALLEL" "$pkg" >"$tmp/$name.log" 2>&1
-	rc=$?
+	echo $? >"$tmp/$name.rc"
+}
+# Targets run FUZZJOBS at a time, each for the whole FUZZTIME.
+running=0
+for t in $TARGETS; do
+	echo "== fuzz ${t#*:} (${t%%:*}) for $FUZZTIME" >&2
+	fuzz_one "$t" &
+	running=$((running + 1))
+	if [ "$running" -ge "$FUZZJOBS" ]; then
+		wait
+		running=0
+	fi
+done
+wait
+for t in $TARGETS; do
+	pkg=${t%%:*}
+	name=${t#*:}
+	rc=$(cat "$tmp/$name.rc" 2>/dev/null || echo 1)
 	execs=$(sed -n 's/.*execs: \([0-9]*\).*/\1/p' "$tmp/$name.log" | tail -1)
 	interesting=$(sed -n 's/.*new interesting: \([0-9]*\).*/\1/p' "$tmp/$name.log" | tail -1)
 	result=pass
@@ -46,7 +66,7 @@ for t in $TARGETS; do
 		tail -30 "$tmp/$name.log" >&2
 	fi
 	echo "| \`$name\` | \`$pkg\` | $FUZZTIME | ${execs:-0} | ${interesting:-0} | $result |" >>"$tmp/fuzz.md"
-	tail -1 "$tmp/$name.log" >&2
+	echo "$name: $(tail -1 "$tmp/$name.log")" >&2
 done
 
 elapsed=$(( $(date +%s) - began ))

@@ -76,7 +76,8 @@ type Fetched struct {
 }
 
 // Observer receives events for metrics and health checks. Methods are called
-// from the sync goroutine and must not block.
+// from the sync goroutine and, during a scan, from the goroutine that hands
+// chunks to the store: they must be safe for concurrent use and not block.
 type Observer interface {
 	Connected(up bool)
 	Reconnecting(attempt int, delay time.Duration, err error)

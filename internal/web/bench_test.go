@@ -71,9 +71,14 @@ func BenchmarkPages(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	for _, p := range []string{"/", "/review", "/flags", fmt.Sprintf("/flags/%d", flagID), "/invoices",
-		"/invoices?bucket=90%2B&q=client", fmt.Sprintf("/invoices/%d", invID)} {
-		b.Run(p, func(b *testing.B) {
+	// Stable names: BENCHMARKS.md lists each page beside its target.
+	for _, page := range []struct{ name, path string }{
+		{"home", "/"}, {"review", "/review"}, {"flags", "/flags"}, {"flag", fmt.Sprintf("/flags/%d", flagID)},
+		{"invoices", "/invoices"}, {"invoices-filtered", "/invoices?bucket=90%2B&q=client"},
+		{"invoice", fmt.Sprintf("/invoices/%d", invID)},
+	} {
+		p := page.path
+		b.Run(page.name, func(b *testing.B) {
 			for b.Loop() {
 				rec := httptest.NewRecorder()
 				req := httptest.NewRequest("GET", "http://127.0.0.1"+p, nil)

@@ -126,7 +126,7 @@ type figure struct {
 
 func figures() []figure {
 	const scan = "BenchmarkScan/messages=20000"
-	return []figure{
+	fs := []figure{
 		{"Initial scan of 20,000 messages: relance ÷ bare full fetch", "internal/perf", scan, "x-bare", 1, "×", "<=", 1.3},
 		{"Initial scan of 20,000 messages: relance ÷ mbsync `FSync no`", "internal/perf", scan, "x-mbsync-nofsync", 1, "×", "<=", 0.3},
 		{"Initial scan of 20,000 messages: relance peak RSS", "internal/perf", scan, "peak-RSS-MiB", 1, "MiB", "<=", 64},
@@ -149,6 +149,16 @@ func figures() []figure {
 		{"Classify, one core", "internal/classify", "BenchmarkClassify", "replies/s", 1, "replies/s", ">=", 2000},
 		{"Classify, per CPU-second used", "internal/classify", "BenchmarkClassify", "replies/cpu-s", 1, "replies/s", "", 0},
 	}
+	// The review page's own target (each page under 50 ms with 10,000
+	// invoices in the store).
+	for _, p := range []struct{ name, label string }{
+		{"home", "home `/`"}, {"review", "drafts to review `/review`"}, {"flags", "flags `/flags`"},
+		{"flag", "one flag `/flags/{id}`"}, {"invoices", "invoices `/invoices`"},
+		{"invoices-filtered", "invoices, filtered `/invoices?bucket=90+&q=…`"}, {"invoice", "one invoice `/invoices/{id}`"},
+	} {
+		fs = append(fs, figure{"Web page with 10,000 invoices: " + p.label, "internal/web", "BenchmarkPages/" + p.name, "ns/op", 1e-6, "ms", "<=", 50})
+	}
+	return fs
 }
 
 func main() {

@@ -15,6 +15,10 @@ pkg: github.com/relance/relance/internal/classify
 BenchmarkClassify 	1000	500000 ns/op	1900 replies/s
 BenchmarkClassify 	1000	500000 ns/op	2100 replies/s
 BenchmarkClassify 	1000	500000 ns/op	2500 replies/s
+command: go test ./internal/web -bench BenchmarkPages -count 1
+pkg: github.com/relance/relance/internal/web
+BenchmarkPages/invoices-filtered-2         	      33	  34578164 ns/op
+BenchmarkPages/invoice-2                   	    1993	    611255 ns/op
 `
 
 func TestWrite(t *testing.T) {
@@ -30,6 +34,9 @@ func TestWrite(t *testing.T) {
 		"| Initial scan of 20,000 messages: relance ÷ mbsync `FSync no` | 0.5 × | ≤ 0.3 × | **miss** |",
 		"| Classify, one core | 2100 replies/s | ≥ 2000 replies/s | pass | 3 | `go test ./internal/classify -bench BenchmarkClassify -cpu 1 -count 3` |",
 		"| Idle daemon RSS | not measured | ≤ 25 MiB |",
+		"| Web page with 10,000 invoices: invoices, filtered `/invoices?bucket=90+&q=…` | 34.58 ms | ≤ 50 ms | pass | 1 |",
+		"| Web page with 10,000 invoices: one invoice `/invoices/{id}` | 0.6113 ms | ≤ 50 ms | pass |",
+		"| Web page with 10,000 invoices: home `/` | not measured | ≤ 50 ms |",
 		"| 20000 | 60 s | 3000 µs/message | 1.5 |",
 		"From 1000 to 20000 messages the cost per item changes 1.5×: linear or better.",
 		"Load average at start: 1.00 0.50 0.25.",

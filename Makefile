@@ -16,10 +16,11 @@ build: ## build ./relance (static)
 demo: ## run the daemon on its embedded mailbox with a sample month
 	$(GO) run ./cmd/relance demo
 
-test: test-deps ## install what tests need (when missing and possible), then run every test with -race
+test: test-deps ## install what tests need (when missing and possible), run every test with -race, then fuzz each target for 10 s
 	$(GO) vet $(PKGS)
 	@unformatted=$$(gofmt -l cmd internal); if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
 	$(GO) test -race -timeout 20m $(TESTFLAGS) $(PKGS)
+	FUZZTIME=$${SHORT_FUZZTIME:-10s} sh scripts/fuzz-short.sh
 
 test-deps: ## install Dovecot (and other test servers) when missing
 	@sh scripts/test-deps.sh

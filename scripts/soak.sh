@@ -3,7 +3,7 @@
 # then every fuzz target for FUZZTIME each, and writes SOAK.md: kills, sends,
 # duplicates, losses, fuzz executions per target and failures.
 #   FUZZTIME=10m (default)   time per fuzz target
-#   FUZZ_TARGETS="pkg:Fuzz…" the targets (default: all of them, below)
+#   FUZZ_TARGETS="pkg:Fuzz…" the targets (default: all of them, listed in scripts/fuzz-targets)
 #   RELANCE_SOAK_SEED=N       the crash soak's random seed
 #   FUZZPARALLEL=N            fuzzing processes per target (default: one per core)
 #   FUZZJOBS=N                targets fuzzed at the same time (default 1)
@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 FUZZTIME="${FUZZTIME:-10m}"
 FUZZPARALLEL="${FUZZPARALLEL:-$(nproc)}"
 FUZZJOBS="${FUZZJOBS:-1}"
-TARGETS="${FUZZ_TARGETS:-./internal/message:FuzzParseRealmail ./internal/reply:FuzzStripRealmail ./internal/classify:FuzzClassifyMail ./internal/invoice:FuzzDetectMail ./internal/invoice:FuzzPDF ./internal/payment:FuzzReadCSV ./internal/payment:FuzzReadCAMT053}"
+TARGETS="${FUZZ_TARGETS:-$(cat scripts/fuzz-targets)}"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 failures=0

@@ -190,11 +190,7 @@ func decimalOf(s string) (decimal.Decimal, error) {
 }
 
 func (h *Handler) payInvoice(q *request) error {
-	id, err := pathID(q)
-	if err != nil {
-		return err
-	}
-	inv, err := h.opt.Store.InvoiceByID(q.ctx, id)
+	id, inv, err := h.pathInvoice(q)
 	if err != nil {
 		return err
 	}
@@ -318,11 +314,7 @@ func (h *Handler) logout(q *request) error {
 // recordPlan records an agreed payment plan (échéancier); the outbox then
 // drafts its written confirmation and follows each instalment.
 func (h *Handler) recordPlan(q *request) error {
-	id, err := pathID(q)
-	if err != nil {
-		return err
-	}
-	inv, err := h.opt.Store.InvoiceByID(q.ctx, id)
+	id, inv, err := h.pathInvoice(q)
 	if err != nil {
 		return err
 	}
@@ -359,4 +351,14 @@ func (h *Handler) settle(q *request, err error, page func(*request) error, path,
 		return err
 	}
 	return h.done(q, path, code)
+}
+
+// pathInvoice is the invoice the request's path names, with its id.
+func (h *Handler) pathInvoice(q *request) (int64, store.Invoice, error) {
+	id, err := pathID(q)
+	if err != nil {
+		return 0, store.Invoice{}, err
+	}
+	inv, err := h.opt.Store.InvoiceByID(q.ctx, id)
+	return id, inv, err
 }

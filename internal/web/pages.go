@@ -398,11 +398,7 @@ type invoiceBody struct {
 }
 
 func (h *Handler) invoice(q *request) error {
-	id, err := pathID(q)
-	if err != nil {
-		return err
-	}
-	inv, err := h.opt.Store.InvoiceByID(q.ctx, id)
+	id, inv, err := h.pathInvoice(q)
 	if err != nil {
 		return err
 	}

@@ -54,7 +54,7 @@ func (m *Client) DraftsState(ctx context.Context) ([]DraftInfo, error) {
 		var bufs []*imapclient.FetchMessageBuffer
 		err = k.do(func() error {
 			var err error
-			bufs, err = k.c.Fetch(all, &imap.FetchOptions{UID: true, Flags: true, BodySection: []*imap.FetchItemBodySection{hdr}}).Collect()
+			bufs, err = k.fetch(all, &imap.FetchOptions{UID: true, Flags: true, BodySection: []*imap.FetchItemBodySection{hdr}})
 			return err
 		})
 		if err != nil {
@@ -203,7 +203,7 @@ func (m *Client) FindMessageID(ctx context.Context, role Role, msgID string) (ui
 		var bufs []*imapclient.FetchMessageBuffer
 		err = k.do(func() error {
 			var err error
-			bufs, err = k.c.Fetch(set, &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{hdr}}).Collect()
+			bufs, err = k.fetch(set, &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{hdr}})
 			return err
 		})
 		if err != nil {

@@ -167,7 +167,7 @@ func (m *Client) fetchBatch(ctx context.Context, k *conn, f folder, from uint32,
 	var msgs []*imapclient.FetchMessageBuffer
 	err := k.command(func() error {
 		var err error
-		msgs, err = k.c.Fetch(batch, opts).Collect()
+		msgs, err = k.fetch(batch, opts)
 		return err
 	})
 	if err != nil {
@@ -219,7 +219,7 @@ func (m *Client) fetchBatch(ctx context.Context, k *conn, f folder, from uint32,
 			var bodies []*imapclient.FetchMessageBuffer
 			err := k.command(func() error {
 				var err error
-				bodies, err = k.c.Fetch(set, &imap.FetchOptions{UID: true, BodySection: secs}).Collect()
+				bodies, err = k.fetch(set, &imap.FetchOptions{UID: true, BodySection: secs})
 				return err
 			})
 			if err != nil {
@@ -360,7 +360,7 @@ func (m *Client) loadParts(ctx context.Context, k *conn, f folder, uid imap.UID,
 	var bufs []*imapclient.FetchMessageBuffer
 	err := k.command(func() error {
 		var err error
-		bufs, err = k.c.Fetch(imap.UIDSetNum(uid), &imap.FetchOptions{UID: true, BodySection: secs}).Collect()
+		bufs, err = k.fetch(imap.UIDSetNum(uid), &imap.FetchOptions{UID: true, BodySection: secs})
 		return err
 	})
 	if err != nil {

@@ -9,5 +9,5 @@ for t in $(cat scripts/fuzz-targets); do
 	pkg=${t%%:*}
 	name=${t#*:}
 	echo "fuzz $name ($pkg) for $FUZZTIME"
-	go test -run='^$' -fuzz="^$name\$" -fuzztime="$FUZZTIME" -fuzzminimizetime=5s "$pkg"
+	sh scripts/fuzz-one.sh "$pkg" "$name" "$FUZZTIME"
 done

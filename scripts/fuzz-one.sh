@@ -2,6 +2,7 @@
 # fuzz-one.sh PKG TARGET FUZZTIME [PARALLEL]: fuzzes one target and exits 0
 # when it found nothing. Used by scripts/fuzz-short.sh (make test) and
 # scripts/soak.sh (make soak); the output of go test goes to standard output.
+# FUZZMINIMIZETIME bounds the minimising of each new input (default 5s).
 #
 # Go 1.26's fuzzing coordinator can end a duration-bound run that found
 # nothing with a bare "context deadline exceeded" failure: its -fuzztime
@@ -22,7 +23,7 @@ trap 'rm -f "$log" "$status"' EXIT
 # Minimising each new input of a large seed (a camt.053 statement, a PDF) can
 # take the whole budget: bound it so the time goes to fuzzing.
 {
-	go test -run='^$' -fuzz="^$name\$" -fuzztime="$fuzztime" -fuzzminimizetime=5s -parallel="$parallel" "$pkg" 2>&1
+	go test -run='^$' -fuzz="^$name\$" -fuzztime="$fuzztime" -fuzzminimizetime="${FUZZMINIMIZETIME:-5s}" -parallel="$parallel" "$pkg" 2>&1
 	echo $? >"$status"
 } | tee "$log"
 rc=$(cat "$status")

@@ -449,10 +449,10 @@ func settleMemory() {
 }
 
 // quietAfter is how long the daemon must have had nothing to do before the
-// heap a burst of work (a sync, a pass) grew is handed back. A collection
-// of the idle heap (a few MiB live) takes about a millisecond, so doing it
-// after every burst costs nothing a user could notice, and between bursts,
-// most of the daemon's life, its memory is what it actually keeps.
+// heap a burst of work (a sync, a pass) grew is handed back. The idle heap
+// holds about 2 MiB of live objects, so a forced collection is cheap and,
+// done once per burst, costs nothing a user could notice; between bursts,
+// most of the daemon's life, its memory is then what it actually keeps.
 const quietAfter = 2 * time.Second
 
 // quietSettler calls settle (settleMemory) once activity has stopped for

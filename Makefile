@@ -6,7 +6,7 @@ REVISION  ?= $(shell git rev-parse --short HEAD 2>/dev/null)
 LDFLAGS   := -s -w -X main.version=$(VERSION) -X main.revision=$(REVISION)
 TESTFLAGS ?=
 
-.PHONY: all build demo test test-deps vet fmt lint bench eval image clean
+.PHONY: all build demo test test-deps vet fmt lint bench eval train image clean
 
 all: build
 
@@ -20,6 +20,7 @@ test: test-deps ## install what tests need (when missing and possible), run ever
 	$(GO) vet $(PKGS)
 	@unformatted=$$(gofmt -l cmd internal); if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
 	$(GO) test -race -timeout 20m $(TESTFLAGS) $(PKGS)
+	$(GO) test -timeout 20m -count=1 -run 'TestEval|TestShippedModelIsMakeTrain' ./internal/classify/corpus
 	FUZZTIME=$${SHORT_FUZZTIME:-10s} sh scripts/fuzz-short.sh
 
 test-deps: ## install Dovecot (and other test servers) when missing
@@ -37,8 +38,11 @@ lint: vet
 bench: test-deps ## run the benchmarks and write BENCHMARKS.md
 	sh scripts/bench.sh
 
-eval: ## evaluate the reply classifier on the labelled corpus
-	$(GO) test ./internal/classify -run 'TestEval$$' -count=1 -v
+eval: ## the reply model's figures, writer by writer (each writer read by a model trained on the others)
+	$(GO) run ./cmd/relance-model eval
+
+train: ## retrain the reply model on the corpus (deterministic) and write internal/classify/model/weights.bin.gz
+	$(GO) run ./cmd/relance-model train
 
 image: ## build the container image (needs a Docker engine)
 	docker build -t relance:$(VERSION) --build-arg VERSION=$(VERSION) --build-arg REVISION=$(REVISION) .

@@ -17,6 +17,9 @@ var (
 // findAmounts returns the money amounts mentioned in folded text, in order,
 // without duplicates.
 func findAmounts(s string) []decimal.Decimal {
+	if !strings.ContainsAny(s, "0123456789") {
+		return nil
+	}
 	var out []decimal.Decimal
 	seen := map[string]bool{}
 	add := func(raw string, thousands bool) {

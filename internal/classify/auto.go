@@ -48,7 +48,7 @@ var (
 )
 
 // detectBounce reports whether m is a delivery-failure report.
-func detectBounce(m *message.Message, subject, body string) (bool, []Evidence) {
+func detectBounce(m *message.Message, subject string, body *lazyFold) (bool, []Evidence) {
 	var ev []Evidence
 	reportType := ""
 	action := ""
@@ -74,7 +74,7 @@ func detectBounce(m *message.Message, subject, body string) (bool, []Evidence) {
 	if daemon {
 		ev = append(ev, Evidence{Sentence: "From: " + m.From.Email, Signal: "bounce:daemon_sender", Weight: 2})
 	}
-	if loc := reBounceSubject.FindStringIndex(subject); loc != nil {
+	if mayMatch(litBounceSubject, subject) && reBounceSubject.MatchString(subject) {
 		ev = append(ev, Evidence{Sentence: "Subject: " + m.Subject, Signal: "bounce:subject", Weight: 2})
 	}
 	// The returned original attached by an unanswerable sender.
@@ -99,10 +99,7 @@ func detectBounce(m *message.Message, subject, body string) (bool, []Evidence) {
 	// declares itself automatic or is already a bounce (for the evidence).
 	bodyHit := ""
 	if score >= 2 || autoSubmitted(m) || listAdmin {
-		head := body
-		if len(head) > 4000 {
-			head = head[:4000]
-		}
+		head := headOf(body.get(), 4000)
 		if bodyHit = reBounceBody.FindString(head); bodyHit != "" {
 			ev = append(ev, Evidence{Sentence: strings.TrimSpace(bodyHit), Signal: "bounce:body", Weight: 1})
 		}
@@ -137,7 +134,7 @@ func autoSubmitted(m *message.Message) bool {
 
 // detectAutoReply reports whether m was sent by a machine on someone's
 // behalf: out-of-office, read receipt, no-reply notification.
-func detectAutoReply(m *message.Message, subject, body string) (bool, []Evidence) {
+func detectAutoReply(m *message.Message, subject string, body *lazyFold) (bool, []Evidence) {
 	var strong []Evidence
 	if autoSubmitted(m) {
 		strong = append(strong, Evidence{Sentence: "Auto-Submitted: " + m.Get("Auto-Submitted"), Signal: "auto:auto_submitted", Weight: 3})
@@ -183,15 +180,15 @@ func detectAutoReply(m *message.Message, subject, body string) (bool, []Evidence
 	if reAutoSubject.MatchString(subject) {
 		strong = append(strong, Evidence{Sentence: "Subject: " + m.Subject, Signal: "auto:subject", Weight: 2})
 	}
-	head := body
-	if len(head) > 3000 {
-		head = head[:3000]
-	}
-	if s := reAutoBodyExplicit.FindString(head); s != "" {
-		strong = append(strong, Evidence{Sentence: s, Signal: "auto:body_says_automatic", Weight: 2})
+	// Every phrase of reAutoBodyExplicit says "auto…": most replies never
+	// need the folded text.
+	if containsASCIIFold(headOf(body.raw, 3000), "auto") {
+		if s := reAutoBodyExplicit.FindString(headOf(body.get(), 3000)); s != "" {
+			strong = append(strong, Evidence{Sentence: s, Signal: "auto:body_says_automatic", Weight: 2})
+		}
 	}
 	if len(strong) > 0 {
-		if s := reAutoBodyAbsence.FindString(head); s != "" {
+		if s := reAutoBodyAbsence.FindString(headOf(body.get(), 3000)); s != "" {
 			strong = append(strong, Evidence{Sentence: s, Signal: "auto:absence_text", Weight: 1})
 		}
 		return true, strong
@@ -199,7 +196,7 @@ func detectAutoReply(m *message.Message, subject, body string) (bool, []Evidence
 	// Precedence: bulk/junk alone is what mailing lists and newsletters use
 	// too; together with absence wording it is an out-of-office.
 	if prec == "bulk" || prec == "junk" {
-		if s := reAutoBodyAbsence.FindString(head); s != "" {
+		if s := reAutoBodyAbsence.FindString(headOf(body.get(), 3000)); s != "" {
 			return true, []Evidence{
 				{Sentence: "Precedence: " + prec, Signal: "auto:precedence_bulk", Weight: 1},
 				{Sentence: s, Signal: "auto:absence_text", Weight: 1},
@@ -207,4 +204,36 @@ func detectAutoReply(m *message.Message, subject, body string) (bool, []Evidence
 		}
 	}
 	return false, nil
+}
+
+var litBounceSubject = literalsOf(reBounceSubject.String())
+
+// lazyFold folds the head of a mail's text the first time a rule needs it:
+// most replies are settled by headers and never need it.
+type lazyFold struct {
+	raw    string
+	folded string
+	done   bool
+}
+
+func (l *lazyFold) get() string {
+	if !l.done {
+		l.folded, l.done = fold(l.raw), true
+	}
+	return l.folded
+}
+
+// containsASCIIFold reports whether s contains the lower-case ASCII word w,
+// in any case.
+func containsASCIIFold(s, w string) bool {
+	for i := 0; i+len(w) <= len(s); i++ {
+		j := 0
+		for j < len(w) && s[i+j]|0x20 == w[j] {
+			j++
+		}
+		if j == len(w) {
+			return true
+		}
+	}
+	return false
 }

@@ -2,10 +2,15 @@
 // what it means: paid, a promise (with its date), a dispute, a grievance,
 // hardship, a question, an automatic reply, a bounce, or nothing actionable.
 //
-// It is deterministic and offline: weighted French/English lexicons and rules
-// over the folded text of the reply (quoted history and signatures removed),
-// after header-based detection of automatic mail. Every decision carries the
-// sentences and signals that produced it so a human can check it.
+// It is deterministic and offline. Exact rules come first: delivery-status
+// reports and bounce senders, and the headers and subjects automatic replies
+// carry. Everything a person wrote is read by a trained model (model.go):
+// a logistic regression over hashed words, word pairs and character n-grams
+// of the folded reply, quotes and signature removed, trained on a corpus of
+// replies from many independent writers (`make train`). Doubt goes to a
+// human: needs_human is set when the probability of a dispute, grievance or
+// hardship passes a threshold chosen for a high recall, or when no reading is
+// probable enough. Every decision carries the sentences that weighed most.
 package classify
 
 import (
@@ -71,6 +76,13 @@ type Result struct {
 	ReturnDate  *time.Time
 	Amounts     []decimal.Decimal // money amounts mentioned in the reply
 	Evidence    []Evidence
+	// NeedsHumanReason says why NeedsHuman is set: "class" (a dispute,
+	// grievance or hardship is probable enough) or "unsure" (the model
+	// cannot read the reply with confidence). Empty when NeedsHuman is false.
+	NeedsHumanReason string
+	// HumanProbability is the model's probability that the reply is a
+	// dispute, a grievance or hardship (1 or 0 for rule-read mail).
+	HumanProbability float64
 	// Reply is the mail as its author wrote it, quotes and signature
 	// stripped (reply.Strip of the text); empty for a bounce.
 	Reply string `json:"-"`
@@ -81,17 +93,13 @@ type Options struct {
 	// Location is the time zone in which relative dates ("demain") are
 	// read. Nil means the zone of the mail's own Date header.
 	Location *time.Location
-	// Threshold is the score a class needs to be chosen over Other.
-	Threshold float64
-	// HumanThreshold is the score at which dispute, grievance or hardship
-	// wins over the other classes. Lower means more flags.
-	HumanThreshold float64
+	// Model reads the replies; nil means the shipped model.
+	Model *Model
 }
 
-// DefaultOptions returns the tuned defaults.
-func DefaultOptions() Options {
-	return Options{Threshold: 1.5, HumanThreshold: 1.5}
-}
+// DefaultOptions returns the defaults: the shipped model, dates read in the
+// mail's own zone.
+func DefaultOptions() Options { return Options{} }
 
 // jsonResult is the classify CLI contract.
 type jsonResult struct {
@@ -103,6 +111,8 @@ type jsonResult struct {
 	PromiseDate *string    `json:"promise_date"`
 	ReturnDate  *string    `json:"return_date"`
 	Evidence    []Evidence `json:"evidence"`
+	// Reason is "class" or "unsure" when needs_human is true.
+	Reason string `json:"needs_human_reason,omitempty"`
 }
 
 // JSON encodes r as one object of the `relance classify --json` contract.
@@ -121,7 +131,7 @@ func (r Result) JSON(file string) ([]byte, error) {
 	b, err := json.Marshal(jsonResult{
 		File: file, Class: r.Class, NeedsHuman: r.NeedsHuman,
 		Confidence: math.Round(r.Confidence*100) / 100, Language: r.Language,
-		PromiseDate: day(r.PromiseDate), ReturnDate: day(r.ReturnDate), Evidence: ev,
+		PromiseDate: day(r.PromiseDate), ReturnDate: day(r.ReturnDate), Evidence: ev, Reason: r.NeedsHumanReason,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("classify: encode result: %w", err)
@@ -135,18 +145,14 @@ func Classify(m *message.Message, opt Options) Result {
 	if m == nil {
 		return Result{Class: Other, Confidence: 0.1, Language: "fr"}
 	}
-	if opt.Threshold <= 0 {
-		opt.Threshold = DefaultOptions().Threshold
-	}
-	if opt.HumanThreshold <= 0 {
-		opt.HumanThreshold = DefaultOptions().HumanThreshold
-	}
 	ref := referenceDay(m.Date, opt.Location)
 	subject := fold(m.Subject)
-	whole := fold(m.Text)
+	// Automatic mail says what it is in its first lines: the rules read the
+	// head of the text only.
+	whole := &lazyFold{raw: headOf(m.Text, 8<<10)}
 
 	if ok, ev := detectBounce(m, subject, whole); ok {
-		return Result{Class: Bounce, Confidence: confidenceOf(ev), Language: detectLanguage(whole + " " + subject), Evidence: ev}
+		return Result{Class: Bounce, Confidence: confidenceOf(ev), Language: detectLanguage(whole.get() + " " + subject), Evidence: ev}
 	}
 	r := reply.Strip(m.Text)
 	if ok, ev := detectAutoReply(m, subject, whole); ok {
@@ -165,17 +171,109 @@ func Classify(m *message.Message, opt Options) Result {
 
 	text, fromQuote := r.Body, false
 	if strings.TrimSpace(text) == "" {
-		// The new words sit inside the quote: drop one level of ">" and
-		// strip again, so the reminder we sent is left out.
 		text, fromQuote = reply.Strip(unquote(r.Quoted)).Body, true
 	}
-	res := judge(text, ref, opt)
+	model := opt.Model
+	if model == nil {
+		model = Shipped()
+	}
+	res := read(model, text, m.Subject, ref)
 	res.Reply = r.Body
 	if fromQuote {
 		res.Confidence *= 0.7
 		res.Evidence = append(res.Evidence, Evidence{Sentence: "(reply body empty: read the quoted part)", Signal: "fallback:quoted", Weight: 0})
 	}
 	return res
+}
+
+// ReplyText is what the model reads of a mail's text: the client's own
+// words, quotes and signature removed. When nothing is left (the new words
+// sit inside the quote), one level of quoting is dropped and the text
+// stripped again; quoted reports that.
+func ReplyText(text string) (words string, quoted bool) {
+	r := reply.Strip(text)
+	if strings.TrimSpace(r.Body) != "" {
+		return r.Body, false
+	}
+	return reply.Strip(unquote(r.Quoted)).Body, true
+}
+
+// read runs the model over the client's words and resolves the dates.
+func read(model *Model, text, subject string, ref time.Time) Result {
+	f := extract(text, subject, ref, nil)
+	d := model.decide(&f)
+	res := Result{Class: d.class, NeedsHuman: d.needsHuman, NeedsHumanReason: d.reason, Confidence: d.confidence,
+		HumanProbability: humanProbability(d.probs), Evidence: d.evidence(&f, 3)}
+	var folded strings.Builder
+	for _, s := range f.folded {
+		folded.WriteString(s)
+		folded.WriteByte(' ')
+	}
+	all := folded.String()
+	res.Language = detectLanguage(all)
+	res.Amounts = findAmounts(all)
+	switch res.Class {
+	case AutoReply:
+		if t, e, found := returnDate(fold(subject)+". "+all, ref); found {
+			res.ReturnDate = &t
+			res.Evidence = append(res.Evidence, e)
+		}
+	case Promise, Grievance, Hardship, Dispute:
+		// A dated commitment counts with a reproach or a difficulty too
+		// ("je paierai le 10, mais…"): the human sees it on the flag.
+		res.PromiseDate = promiseDate(&f, ref, res.Class == Promise)
+	}
+	return res
+}
+
+// promiseDate finds the day the client committed to: a future date in a
+// sentence that speaks of paying, else (for a promise) in any sentence.
+func promiseDate(f *features, ref time.Time, anySentence bool) *time.Time {
+	sents := make([]sentence, len(f.sents))
+	dates := map[int][]dateMention{}
+	paying := map[int]bool{}
+	var toks []string
+	var negs []bool
+	for i, s := range f.sents {
+		sents[i] = sentence{orig: s, folded: f.folded[i]}
+		ds := f.dates[i]
+		if len(ds) == 0 {
+			continue
+		}
+		dates[i] = ds
+		toks, negs = tokenize(f.folded[i], toks[:0], negs[:0])
+		for _, t := range toks {
+			if payWord(t) {
+				paying[i] = true
+				break
+			}
+		}
+	}
+	return pickPromiseDate(sents, dates, paying, ref, anySentence)
+}
+
+// payStems start the words of paying, in French and English (folded).
+var payStems = []string{"pai", "pay", "regl", "regle", "vir", "cheq", "chequ", "check", "vers", "solde", "settl", "remit",
+	"transf", "wire", "bacs", "ach", "run", "batch", "echeanc", "mandat", "mise en paiement", "tresor", "compta", "fund", "sort", "clear"}
+
+func payWord(t string) bool {
+	for _, st := range payStems {
+		if strings.HasPrefix(t, st) {
+			return true
+		}
+	}
+	return false
+}
+
+// headOf cuts s to at most n bytes, on a rune boundary.
+func headOf(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }
 
 // referenceDay is the calendar day of the mail in loc (or its own zone), as
@@ -300,4 +398,10 @@ func detectBulk(m *message.Message) (bool, []Evidence) {
 		return false, nil
 	}
 	return true, ev
+}
+
+// ReplyTextOf is ReplyText without the report of where the words came from.
+func ReplyTextOf(text string) string {
+	words, _ := ReplyText(text)
+	return words
 }

@@ -37,7 +37,10 @@ var (
 	reWeek     = regexp.MustCompile(`\b(fin de (?:la )?semaine prochaine|end of next week|debut de (?:la )?semaine prochaine|early next week|start of next week|beginning of next week|(?:la |dans la |courant de la |courant )?semaine prochaine|next week|fin de (?:la |cette )?semaine|end of (?:the |this )?week|cette semaine|this week|ce week-end|ce weekend|this weekend|over the weekend)\b`)
 	reWithin   = regexp.MustCompile(`\b(?:sous|d'ici|dans|within|in|within the next|in the next|sous les|d'ici a|au plus tard dans|under) (` + numberWords + `) ?(jours?|j|days?|semaines?|weeks?|mois|months?|h|heures?|hours?)(?: ouvres| ouvrables| business| working)?\b`)
 	reHuitaine = regexp.MustCompile(`\b(?:sous |dans la |d'ici )?(huitaine|quinzaine)\b`)
-	reDayOnly  = regexp.MustCompile(`\b(?:le|the|avant le|by the|on the|au plus tard le|pour le|before the|d'ici le|jusqu'au|until the|des le) (\d{1,2})(?:er|st|nd|rd|th)?\b`)
+	reDayOnly  = regexp.MustCompile(`\b(?:le|the|avant le|by the|on the|au plus tard le|pour le|before the|d'ici le|jusqu'au|until the|des le|echeance du|echeance le|echeances du|run on the|run of the|batch on the) (\d{1,2})(?:er|st|nd|rd|th)?\b`)
+	// "jeudi 11": the day number is the commitment, the weekday its check.
+	reWeekdayNum = regexp.MustCompile(`\b(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|monday|tuesday|wednesday|thursday|friday|saturday|sunday),? (?:the )?(\d{1,2})(?:er|st|nd|rd|th)?\b`)
+	reNextMonth  = regexp.MustCompile(`^(?:du mois prochain|de mois prochain|du prochain mois|of next month|next month)\b`)
 )
 
 func monthNumber(s string) time.Month {
@@ -225,7 +228,7 @@ func findDates(s string, ref time.Time) []dateMention {
 	}
 	for _, m := range findAll(reNumeric, digits, s) {
 		// Amounts ("12.50 €", "1.250,00") and invoice numbers are not dates.
-		if m[1] < len(s) && (s[m[1]] == ',' || s[m[1]] == '-' || s[m[1]] == '/' || s[m[1]] == '.' && m[1]+1 < len(s) && isDigit(s[m[1]+1])) {
+		if m[1] < len(s) && ((s[m[1]] == ',' || s[m[1]] == '.') && m[1]+1 < len(s) && isDigit(s[m[1]+1]) || s[m[1]] == '-' || s[m[1]] == '/') {
 			continue
 		}
 		if m[0] > 0 && (isDigit(s[m[0]-1]) || s[m[0]-1] == '-' || s[m[0]-1] == '/' || s[m[0]-1] == '.') {
@@ -259,7 +262,7 @@ func findDates(s string, ref time.Time) []dateMention {
 			add(m[:2], t, true)
 		}
 	}
-	for _, m := range findAll(reDayMonth, digits, s) {
+	for _, m := range findAll(reDayMonth, digits && mayMatch(litMonths, s), s) {
 		d, _ := strconv.Atoi(s[m[2]:m[3]])
 		mo := monthNumber(s[m[4]:m[5]])
 		if mo == 0 {
@@ -276,7 +279,7 @@ func findDates(s string, ref time.Time) []dateMention {
 			add(m[:2], t, true)
 		}
 	}
-	for _, m := range findAll(reMonthDay, digits, s) {
+	for _, m := range findAll(reMonthDay, digits && mayMatch(litMonths, s), s) {
 		name := s[m[2]:m[3]]
 		mo := monthNumber(name)
 		// "may 5" is rare next to the modal "may": require a capitalised
@@ -400,7 +403,7 @@ func findDates(s string, ref time.Time) []dateMention {
 		add(m[:2], t, false)
 		out[len(out)-1].period = true
 	}
-	for _, m := range findAll(reWithin, mayMatch(litWithin, s), s) {
+	for _, m := range findAll(reWithin, mayMatch(litWithinUnits, s) && mayMatch(litWithin, s), s) {
 		n := countWord(s[m[2]:m[3]])
 		if n == 0 {
 			continue
@@ -426,25 +429,63 @@ func findDates(s string, ref time.Time) []dateMention {
 		}
 		add(m[:2], ref.AddDate(0, 0, days), false)
 	}
-	for _, m := range findAll(reDayOnly, mayMatch(litDayOnly, s), s) {
+	for _, m := range findAll(reWeekdayNum, digits && mayMatch(litWeekday, s), s) {
 		rest := strings.TrimLeft(s[m[1]:], " ")
+		if rest != "" && (isDigit(rest[0]) || strings.ContainsRune("/%€$£:h.", rune(rest[0])) || reMonthStart.MatchString(rest)) {
+			continue // "mardi 9 décembre" is read whole; "lundi 14h" is a time
+		}
+		d, _ := strconv.Atoi(s[m[2]:m[3]])
+		if t, ok := dayOnOrAfter(ref, d, false); ok {
+			add(m[:2], t, true)
+		}
+	}
+	for _, m := range findAll(reDayOnly, digits && mayMatch(litDayOnly, s), s) {
+		rest := strings.TrimLeft(s[m[1]:], " ")
+		if reNextMonth.MatchString(rest) {
+			// "le 5 du mois prochain": that day of next month.
+			d, _ := strconv.Atoi(s[m[2]:m[3]])
+			first := time.Date(ref.Year(), ref.Month()+1, 1, 0, 0, 0, 0, time.UTC)
+			if t, ok := dayOnOrAfter(first, d, true); ok {
+				add(m[:2], t, true)
+			}
+			continue
+		}
 		if rest != "" && (isDigit(rest[0]) || strings.ContainsRune("/%€$£:h", rune(rest[0])) || (rest[0] == ',' || rest[0] == '.') && len(rest) > 1 && isDigit(rest[1]) || startsWithAny(rest, "jours", "days", "mois", "months", "semaines", "weeks", "eur", "heures", "hours", "pour", "percent", "fois", "times", "x ") || reMonthStart.MatchString(rest)) {
 			continue
 		}
 		d, _ := strconv.Atoi(s[m[2]:m[3]])
-		t, ok := midnight(ref.Year(), ref.Month(), d)
-		if !ok || t.Before(ref) {
-			t, ok = midnight(ref.Year(), ref.Month()+1, d)
-			if ref.Month() == 12 {
-				t, ok = midnight(ref.Year()+1, 1, d)
-			}
-		}
-		if ok {
+		// "échéance du 30" in February is its last day.
+		clamp := strings.Contains(s[m[0]:m[1]], "echeance")
+		if t, ok := dayOnOrAfter(ref, d, clamp); ok {
 			add(m[:2], t, true)
 			out[len(out)-1].dayOnly = true
 		}
 	}
 	return dedupe(out)
+}
+
+// dayOnOrAfter is the first day numbered d on or after ref. With clamp, a
+// month too short for d counts its last day instead of being skipped.
+func dayOnOrAfter(ref time.Time, d int, clamp bool) (time.Time, bool) {
+	if d < 1 || d > 31 {
+		return time.Time{}, false
+	}
+	for k := 0; k < 3; k++ {
+		y, m := ref.Year(), ref.Month()+time.Month(k)
+		last := endOfMonth(y, m)
+		day := d
+		if day > last.Day() {
+			if !clamp {
+				continue
+			}
+			day = last.Day()
+		}
+		t := time.Date(y, m, day, 0, 0, 0, 0, time.UTC)
+		if !t.Before(ref) {
+			return t, true
+		}
+	}
+	return time.Time{}, false
 }
 
 // Prefilter literals of the date patterns (read-only).
@@ -456,6 +497,9 @@ var (
 	litWithin   = literalsOf(reWithin.String())
 	litHuitaine = literalsOf(reHuitaine.String())
 	litDayOnly  = literalsOf(reDayOnly.String())
+	litMonths   = literalsOf(`(` + monthNames + `)`)
+	// Every match of reWithin names its unit.
+	litWithinUnits = []string{"j", "day", "sem", "week", "mois", "month", "h"}
 )
 
 // findAll runs re only when the cheap precondition holds.

@@ -29,7 +29,7 @@ func FuzzClassifyMail(f *testing.F) {
 		return nil
 	})
 	if n == 0 {
-		files, _ := filepath.Glob(filepath.Join("testdata", "corpus", "*.eml"))
+		files, _ := filepath.Glob(filepath.Join("testdata", "replies", "*", "*.eml"))
 		for _, p := range files {
 			if b, err := os.ReadFile(p); err == nil {
 				f.Add(b)

@@ -61,6 +61,13 @@ type Engine struct {
 	invOpt invoice.Options
 	obs    Observer
 	notice []payment.NoticeRule
+
+	// model reads replies: the shipped one with the owner's corrections.
+	// modelVersion is the corrections version it was built from; -1 until
+	// the first build.
+	modelMu      sync.Mutex
+	model        atomic.Pointer[classify.Model]
+	modelVersion int64
 }
 
 var _ mailbox.BatchStore = (*Engine)(nil)
@@ -84,7 +91,7 @@ func New(o Options) *Engine {
 		own = append(own, strings.ToLower(a))
 	}
 	return &Engine{
-		st: o.Store, log: o.Logger, now: o.Now, obs: o.Observer, notice: o.PaymentNotices,
+		st: o.Store, log: o.Logger, now: o.Now, obs: o.Observer, notice: o.PaymentNotices, modelVersion: -1,
 		msgOpt: message.DefaultOptions(),
 		invOpt: invoice.Options{OwnAddresses: own, DefaultCurrency: o.Currency, DefaultLanguage: "fr"},
 	}
@@ -141,6 +148,9 @@ type prepared struct {
 func (e *Engine) IngestBatch(ctx context.Context, fs []mailbox.Fetched, next mailbox.Cursor) error {
 	if len(fs) == 0 {
 		return nil
+	}
+	if err := e.RefreshModel(ctx); err != nil {
+		return err
 	}
 	// Workers read the messages while this goroutine records them in UID
 	// order as each becomes ready: the store's single writer and the
@@ -249,7 +259,7 @@ func (e *Engine) prepare(ctx context.Context, f mailbox.Fetched) (p prepared) {
 		}
 		p.det = &r
 	case mailbox.RoleInbox:
-		r := classify.Classify(msg, classify.Options{})
+		r := classify.Classify(msg, classify.Options{Model: e.model.Load()})
 		p.cls = &r
 		p.replyText = r.Reply
 		if r.Class == classify.Bounce {

@@ -113,6 +113,12 @@ func (e *Engine) recordReply(tx *store.Tx, rowID int64, msg *message.Message, te
 	match := invoice.Thread(threaded, ic)
 	var evidence []string
 	for _, ev := range r.Evidence {
+		// The model's sentences carry the reading each supports, shown on
+		// the flag page and by `relance flags show`.
+		if c, ok := strings.CutPrefix(ev.Signal, "model:"); ok {
+			evidence = append(evidence, "["+c+"] "+ev.Sentence)
+			continue
+		}
 		evidence = append(evidence, ev.Sentence)
 	}
 	detail := map[string]any{"class": class, "confidence": r.Confidence, "language": r.Language, "thread_rule": match.Rule,
@@ -180,7 +186,7 @@ func (e *Engine) recordReply(tx *store.Tx, rowID int64, msg *message.Message, te
 				return "", err
 			}
 		}
-		if next := nextState(state, r.Class); next != "" && next != state {
+		if next := store.StateAfterReply(state, class); next != "" && next != state {
 			if err := tx.SetInvoiceState(invID, next); err != nil {
 				return "", err
 			}
@@ -190,37 +196,24 @@ func (e *Engine) recordReply(tx *store.Tx, rowID int64, msg *message.Message, te
 			}
 		}
 	}
-	switch r.Class {
-	case classify.Dispute, classify.Grievance, classify.Hardship, classify.Bounce:
+	kind := ""
+	switch {
+	case store.ReplyNeedsHuman(class):
+		kind = class
+	case r.NeedsHuman:
+		// The model could not read it with confidence: a person says.
+		kind = store.FlagUnsure
+		evidence = append([]string{fmt.Sprintf("read as %s, without confidence (%.0f %%)", class, 100*r.Confidence)}, evidence...)
+	}
+	if kind != "" {
 		if len(evidence) == 0 {
 			evidence = []string{msg.Subject}
 		}
-		if _, err := tx.OpenFlag(store.Flag{Kind: class, InvoiceID: match.InvoiceIDs[0], MessageID: rowID, Evidence: evidence}); err != nil {
+		if _, err := tx.OpenFlag(store.Flag{Kind: kind, InvoiceID: match.InvoiceIDs[0], MessageID: rowID, Evidence: evidence}); err != nil {
 			return "", err
 		}
 	}
 	return class, nil
-}
-
-// nextState is what a reply of this class does to an invoice still being
-// chased. Settled invoices are never moved by a reply.
-func nextState(state string, class classify.Class) string {
-	switch state {
-	case store.StateOpen, store.StatePromised, store.StatePaidClaimed:
-	default:
-		return ""
-	}
-	switch class {
-	case classify.Paid:
-		return store.StatePaidClaimed
-	case classify.Promise:
-		return store.StatePromised
-	case classify.Dispute:
-		return store.StateDisputed
-	case classify.Hardship:
-		return store.StateOnHold
-	}
-	return ""
 }
 
 func shortID(msgID string) string {

@@ -2,6 +2,7 @@ package metrics
 
 import (
 	"context"
+	"github.com/relance/relance/internal/classify"
 	"log/slog"
 	"math"
 	"sync"
@@ -69,6 +70,7 @@ type StoreCollector struct {
 	invoices, outstanding, dso, delayAvg, delayCount *prometheus.Desc
 	drafts, oldestHeld, flags, oldestFlag            *prometheus.Desc
 	promises, reminders                              *prometheus.Desc
+	corrections, model                               *prometheus.Desc
 	success, duration                                *prometheus.Desc
 }
 
@@ -115,8 +117,12 @@ func NewStoreCollector(st *store.Store, now func() time.Time, loc *time.Location
 			"Invoices with a promise of payment, by outcome: kept (paid with no broken-promise flag) and broken (a broken-promise flag was raised) among invoices due in the last 365 days; pending (still expected, not broken) among all.",
 			[]string{"outcome"}, nil),
 		reminders: prometheus.NewDesc("relance_reminders_sent_total", "Reminders sent, by ladder stage.", []string{"stage"}, nil),
-		success:   prometheus.NewDesc("relance_scrape_success", "1 when the store could be read for this scrape.", nil, nil),
-		duration:  prometheus.NewDesc("relance_scrape_duration_seconds", "Time spent reading the store for this scrape.", nil, nil),
+		corrections: prometheus.NewDesc("relance_classifier_corrections",
+			"The owner's corrections of reply readings, folded into the local model.", nil, nil),
+		model: prometheus.NewDesc("relance_classifier_model_info",
+			"The shipped reply model (its id: a digest of its weights); always 1.", []string{"version"}, nil),
+		success:  prometheus.NewDesc("relance_scrape_success", "1 when the store could be read for this scrape.", nil, nil),
+		duration: prometheus.NewDesc("relance_scrape_duration_seconds", "Time spent reading the store for this scrape.", nil, nil),
 	}
 }
 
@@ -132,7 +138,7 @@ func (c *StoreCollector) WithTrendsCache(maxAge time.Duration) *StoreCollector {
 // Describe implements prometheus.Collector.
 func (c *StoreCollector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{c.invoices, c.outstanding, c.dso, c.delayAvg, c.delayCount, c.drafts,
-		c.oldestHeld, c.flags, c.oldestFlag, c.promises, c.reminders, c.success, c.duration} {
+		c.oldestHeld, c.flags, c.oldestFlag, c.promises, c.reminders, c.corrections, c.model, c.success, c.duration} {
 		ch <- d
 	}
 }
@@ -225,6 +231,8 @@ func (c *StoreCollector) emit(ch chan<- prometheus.Metric, now, today time.Time,
 	for _, s := range store.States {
 		gauge(c.invoices, float64(st.InvoicesByState[s]), s)
 	}
+	gauge(c.corrections, float64(st.Corrections))
+	gauge(c.model, 1, classify.Shipped().ID)
 
 	// Every bucket of every currency seen is present, so that sums and
 	// graphs do not lose a series when a bucket empties.

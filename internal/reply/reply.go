@@ -138,9 +138,8 @@ var (
 	// Attribution verbs of the common clients, lower-case.
 	// German, Nordic and Apple clients put the name after the verb
 	// ("Am … schrieb Hans <h@x.de>:"), so up to one address may follow it.
-	attributionVerb = regexp.MustCompile(`(wrote|a écrit|a ecrit|schrieb|ha scritto|escreveu|escribió|escribio|schreef|skrev|kirjoitti|napisał|написал|написала|írta|yazdı|έγραψε)([^:]{0,160}|[^:]{0,160}<[^>]{0,200}>\s*)\s*:\s*$`)
 	// Separators that open a forwarded or original message.
-	separatorRe = regexp.MustCompile(`^[-_=*\s]*(original message|message d'origine|message d’origine|message original|forwarded message|message transféré|message transfere|ursprüngliche nachricht|weitergeleitete nachricht|oprindelig besked|opprinnelig melding|ursprungligt meddelande|messaggio originale|messaggio inoltrato|mensaje original|mensaje reenviado|mensagem original|oorspronkelijk bericht|doorgestuurd bericht)[-_=*\s]*:?$`)
+	separatorRe = regexp.MustCompile(`^[-_=*\s]*(original message|message d'origine|mail original|e-mail original|courriel original|message d’origine|message original|forwarded message|message transféré|message transfere|ursprüngliche nachricht|weitergeleitete nachricht|oprindelig besked|opprinnelig melding|ursprungligt meddelande|messaggio originale|messaggio inoltrato|mensaje original|mensaje reenviado|mensagem original|oorspronkelijk bericht|doorgestuurd bericht)[-_=*\s]*:?$`)
 	// Outlook's horizontal rule before its header block.
 	underscoreRule = regexp.MustCompile(`^_{10,}$`)
 	// Header field names of Outlook-style header blocks, by role.
@@ -157,14 +156,66 @@ func attribution(s string) bool {
 	if len(s) > 400 || !strings.HasSuffix(strings.TrimSpace(s), ":") {
 		return false
 	}
-	loc := attributionVerb.FindStringIndex(s)
-	if loc == nil {
+	start := attributionVerbAt(s)
+	if start < 0 {
 		return false
 	}
 	// A date or an address must precede the verb, so that "my accountant
 	// wrote:" inside a reply is not taken for a header.
-	head := s[:loc[0]]
+	head := s[:start]
 	return strings.ContainsAny(head, "0123456789@")
+}
+
+// attributionVerbs are the verbs that end an attribution ("X wrote:"): a line without any of
+// them is not an attribution, and a substring test costs far less than the
+// expression's bounded repetitions.
+var attributionVerbs = []string{"wrote", "a écrit", "a ecrit", "schrieb", "ha scritto", "escreveu", "escribió", "escribio",
+	"schreef", "skrev", "kirjoitti", "napisał", "написал", "írta", "yazdı", "έγραψε"}
+
+// attributionVerbAt returns where the leftmost attribution verb starts in
+// s when the rest of s after it is what an attribution allows (a name and
+// perhaps an <address>, then the final colon), else -1. A regular expression
+// with bounded repetitions did the same at the cost of a backtracking pass
+// over every line of every reply (TestAttributionVerbMatchesExpression).
+func attributionVerbAt(s string) int {
+	best := -1
+	for _, v := range attributionVerbs {
+		from := 0
+		for {
+			i := strings.Index(s[from:], v)
+			if i < 0 {
+				break
+			}
+			i += from
+			if (best < 0 || i < best) && attributionTail(s[i+len(v):]) {
+				best = i
+			}
+			from = i + 1
+		}
+	}
+	return best
+}
+
+func attributionTail(rest string) bool {
+	rest = strings.TrimRightFunc(rest, unicode.IsSpace)
+	if !strings.HasSuffix(rest, ":") {
+		return false
+	}
+	body := strings.TrimRightFunc(rest[:len(rest)-1], unicode.IsSpace)
+	if !strings.Contains(body, ":") && utf8.RuneCountInString(body) <= 160 {
+		return true
+	}
+	// "… <mailto:x@y>" : the address may hold a colon.
+	if !strings.HasSuffix(body, ">") {
+		return false
+	}
+	lt := strings.LastIndexByte(body, '<')
+	if lt < 0 {
+		return false
+	}
+	pre, addr := body[:lt], body[lt+1:len(body)-1]
+	return !strings.Contains(pre, ":") && utf8.RuneCountInString(pre) <= 160 &&
+		!strings.Contains(addr, ">") && utf8.RuneCountInString(addr) <= 200
 }
 
 // findQuoteStart returns the index of the first line of quoted history, or -1.

@@ -54,6 +54,8 @@ type Stats struct {
 	// RemindersSent counts sent drafts by ladder stage, for every stage
 	// any draft was made for (zero when none was sent yet).
 	RemindersSent map[string]int
+	// Corrections counts the owner's corrections of reply readings.
+	Corrections int
 }
 
 // AgedBalance is the outstanding balance of one currency in one age band.
@@ -218,6 +220,9 @@ func (s *Store) Stats(ctx context.Context, o StatsOptions) (Stats, error) {
 				st.RemindersSent[stage] = n
 				return nil
 			})
+		}},
+		{"corrections", func() error {
+			return tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM corrections`).Scan(&st.Corrections)
 		}},
 	}
 	for _, step := range steps {

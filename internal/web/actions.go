@@ -165,6 +165,52 @@ func (h *Handler) resolveFlag(q *request) error {
 	return h.settle(q, err, h.flag, "/flags", "resolved")
 }
 
+// ---- replies ----
+
+// correctReading records the owner's reading of a client's reply: the reply
+// changes at once (state, flags, event) and later replies worded like it are
+// read the same way.
+func (h *Handler) correctReading(q *request) error {
+	id, err := pathID(q)
+	if err != nil {
+		return err
+	}
+	back := q.r.PostFormValue("back")
+	if !strings.HasPrefix(back, "/") || strings.HasPrefix(back, "//") || strings.ContainsAny(back, "\\\r\n") {
+		back = "/flags"
+	}
+	class := q.r.PostFormValue("class")
+	if !validReplyClass(class) {
+		return h.refuse(q, http.StatusUnprocessableEntity, "err.class", h.flags)
+	}
+	var promise time.Time
+	if d := strings.TrimSpace(q.r.PostFormValue("promise_date")); d != "" && class == "promise" {
+		if promise, err = time.Parse(time.DateOnly, d); err != nil {
+			return h.refuse(q, http.StatusUnprocessableEntity, "err.date", h.flags)
+		}
+	}
+	err = h.update(q, func(tx *store.Tx) error {
+		_, err := tx.CorrectReading(id, class, promise, store.ActorWeb)
+		return err
+	})
+	if errors.Is(err, store.ErrNotAReply) {
+		return store.ErrNotFound // only replies have a reading to correct
+	}
+	return h.settle(q, err, h.flags, back, "corrected")
+}
+
+// replyClasses are the readings an owner may choose for a reply.
+var replyClasses = []string{"paid", "promise", "dispute", "grievance", "hardship", "info_request", "auto_reply", "other"}
+
+func validReplyClass(c string) bool {
+	for _, k := range replyClasses {
+		if k == c {
+			return true
+		}
+	}
+	return false
+}
+
 // ---- invoices ----
 
 // decimalOf reads an amount typed the French or English way: "1 234,50",

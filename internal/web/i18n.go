@@ -359,6 +359,14 @@ var messagesFR = map[string]string{
 	"stage.plan_confirmation":      "Confirmation d'échéancier",
 	"stage.instalment_reminder":    "Rappel d'échéance",
 	"stage.thank_you":              "Remerciement",
+	"correct.title":                "Corriger la lecture de cette réponse",
+	"correct.as":                   "Cette réponse est :",
+	"correct.promise":              "Date promise (pour une promesse)",
+	"correct.submit":               "Enregistrer la correction",
+	"done.corrected":               "Lecture corrigée : les réponses semblables seront lues de même.",
+	"err.class":                    "Choisissez une lecture dans la liste.",
+	"event.reading_corrected":      "Lecture corrigée",
+	"kind.unsure":                  "Réponse à lire",
 	"kind.dispute":                 "Contestation",
 	"kind.grievance":               "Mécontentement",
 	"kind.hardship":                "Difficultés",
@@ -589,6 +597,14 @@ var messagesEN = map[string]string{
 	"stage.plan_confirmation":      "Plan confirmation",
 	"stage.instalment_reminder":    "Instalment reminder",
 	"stage.thank_you":              "Thank you",
+	"correct.title":                "Correct how this reply was read",
+	"correct.as":                   "This reply is:",
+	"correct.promise":              "Promised date (for a promise)",
+	"correct.submit":               "Save the correction",
+	"done.corrected":               "Reading corrected: similar replies will be read the same way.",
+	"err.class":                    "Choose a reading from the list.",
+	"event.reading_corrected":      "Reading corrected",
+	"kind.unsure":                  "Reply to read",
 	"kind.dispute":                 "Dispute",
 	"kind.grievance":               "Grievance",
 	"kind.hardship":                "Hardship",
@@ -651,3 +667,7 @@ var messagesEN = map[string]string{
 	"actor.cli":                    "you (command line)",
 	"actor.imap":                   "you (mail client)",
 }
+
+// ReplyClasses lists the readings an owner may choose for a reply, for the
+// correction form.
+func (l *locale) ReplyClasses() []string { return replyClasses }

@@ -19,11 +19,12 @@ import (
 
 // funcs are the few template helpers that need no locale.
 var funcs = template.FuncMap{
-	"add":   func(a, b int) int { return a + b },
-	"join":  strings.Join,
-	"lines": func(s string) []string { return strings.Split(strings.TrimRight(s, "\n"), "\n") },
-	"id":    func(id int64) string { return strconv.FormatInt(id, 10) },
-	"dict":  dict,
+	"add":      func(a, b int) int { return a + b },
+	"join":     strings.Join,
+	"lines":    func(s string) []string { return strings.Split(strings.TrimRight(s, "\n"), "\n") },
+	"id":       func(id int64) string { return strconv.FormatInt(id, 10) },
+	"dict":     dict,
+	"evidence": evidenceOf,
 }
 
 // dict builds a map for passing several values to a nested template.
@@ -244,7 +245,7 @@ func (h *Handler) flagDetail(q *request) (flagBody, error) {
 	}
 	b := flagBody{F: f, IsCall: f.Kind == "call"}
 	if f.ReplyText != "" {
-		b.Reply = highlight(f.ReplyText, f.Evidence)
+		b.Reply = highlight(f.ReplyText, evidenceSentences(f.Evidence))
 	}
 	if f.InvoiceID != 0 {
 		inv, err := h.opt.Store.InvoiceByID(q.ctx, f.InvoiceID)
@@ -446,6 +447,10 @@ type timelineItem struct {
 	Lines     []string
 	Quotes    []string
 	Tone      string // "", "good", "warn": a quiet colour hint
+	// ReplyID is the client's reply an event records (0 for others): its
+	// reading can be corrected from the timeline. Class is that reading.
+	ReplyID int64
+	Class   string
 }
 
 func timelineItems(L *locale, evs []store.TimelineEntry, withInvoice bool) []timelineItem {
@@ -465,6 +470,9 @@ func timelineItems(L *locale, evs []store.TimelineEntry, withInvoice bool) []tim
 		}
 		switch e.Kind {
 		case "reply_received":
+			if e.MessageID != 0 && str("class") != "bounce" {
+				it.ReplyID, it.Class = e.MessageID, e.Message.Class
+			}
 			if c := str("class"); c != "" {
 				it.Title += " — " + L.Label("class", c)
 			}
@@ -481,7 +489,7 @@ func timelineItems(L *locale, evs []store.TimelineEntry, withInvoice bool) []tim
 			if evs, ok := det["evidence"].([]any); ok {
 				for _, ev := range evs {
 					if s, ok := ev.(string); ok {
-						it.Quotes = append(it.Quotes, s)
+						it.Quotes = append(it.Quotes, evidenceOf(s).Text)
 					}
 				}
 			}
@@ -490,6 +498,11 @@ func timelineItems(L *locale, evs []store.TimelineEntry, withInvoice bool) []tim
 				it.Tone = "warn"
 			case "paid", "promise":
 				it.Tone = "good"
+			}
+		case "reading_corrected":
+			it.Lines = append(it.Lines, L.Label("class", str("from"))+" → "+L.Label("class", str("to")))
+			if d := str("promise_date"); d != "" {
+				it.Lines = append(it.Lines, L.T("correct.promise")+L.Colon()+d)
 			}
 		case "state_changed":
 			it.Lines = append(it.Lines, L.Label("state", str("from"))+" → "+L.Label("state", str("to")))
@@ -521,6 +534,29 @@ func timelineItems(L *locale, evs []store.TimelineEntry, withInvoice bool) []tim
 			it.Tone = "warn"
 		}
 		out = append(out, it)
+	}
+	return out
+}
+
+// evidenceItem is one line of a flag's evidence: the sentence, and the
+// reading it supports when the model gave one ("[grievance] sentence").
+type evidenceItem struct {
+	Class, Text string
+}
+
+func evidenceOf(s string) evidenceItem {
+	if strings.HasPrefix(s, "[") {
+		if i := strings.Index(s, "] "); i > 1 && i < 20 && !strings.ContainsAny(s[1:i], " []") {
+			return evidenceItem{Class: s[1:i], Text: s[i+2:]}
+		}
+	}
+	return evidenceItem{Text: s}
+}
+
+func evidenceSentences(ev []string) []string {
+	out := make([]string, 0, len(ev))
+	for _, e := range ev {
+		out = append(out, evidenceOf(e).Text)
 	}
 	return out
 }

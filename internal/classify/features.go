@@ -1,0 +1,333 @@
+package classify
+
+import (
+	"math"
+	"strings"
+	"time"
+)
+
+// The model reads a reply as a bag of hashed features: words, word pairs and
+// the character 3–5-grams of each word (so "virement", "virmt" and
+// "virements" share most of their features), all taken from the folded text
+// (lower case, no accents), plus a few facts about the whole reply. Each
+// feature remembers the sentence it came from, so the decision can be
+// explained sentence by sentence.
+
+const (
+	hashBits = 18
+	nBuckets = 1 << hashBits
+
+	maxFeatureText = 6 << 10 // bytes of reply text read; the meaning sits early
+	negationScope  = 4       // words after "pas", "not", … that are read as negated
+)
+
+// feature kinds, mixed into the hash so that a word and a character n-gram
+// of the same letters stay apart.
+const (
+	kindWord byte = iota + 1
+	kindNegWord
+	kindBigram
+	kindChar
+	kindSubject
+	kindDoc
+)
+
+// features is the hashed reading of one reply.
+type features struct {
+	ids    []uint32        // bucket of each feature occurrence
+	sent   []int16         // sentence of each occurrence; -1 for facts of the whole reply
+	sents  []string        // the sentences as the client wrote them
+	folded []string        // the same, folded
+	dates  [][]dateMention // the dates of each sentence (nil without a reference day)
+	scale  float32         // 1/sqrt(len(ids)): long replies do not shout louder
+}
+
+// fnv-1a, 32 bits, written out so hashing allocates nothing.
+const (
+	fnvOffset uint32 = 2166136261
+	fnvPrime  uint32 = 16777619
+)
+
+func hashStart(kind byte) uint32 { return (fnvOffset ^ uint32(kind)) * fnvPrime }
+
+func hashAdd(h uint32, s string) uint32 {
+	for i := 0; i < len(s); i++ {
+		h = (h ^ uint32(s[i])) * fnvPrime
+	}
+	return h
+}
+
+func bucket(h uint32) uint32 {
+	// Fold the high bits in: FNV's low bits alone mix poorly.
+	return (h ^ h>>hashBits) & (nBuckets - 1)
+}
+
+// negators open a negation scope (folded forms). "ne" is left out: French
+// negation always comes with "pas", "jamais", "rien", "aucun" or "plus".
+var negators = map[string]bool{
+	"pas": true, "jamais": true, "aucun": true, "aucune": true, "rien": true, "sans": true, "ni": true,
+	"not": true, "no": true, "never": true, "nothing": true, "without": true, "nor": true, "none": true,
+	"dont": true, "didnt": true, "doesnt": true, "isnt": true, "wasnt": true, "havent": true, "hasnt": true,
+	"cant": true, "cannot": true, "wont": true, "arent": true, "werent": true, "couldnt": true, "wouldnt": true,
+}
+
+// englishContractions are the words before "n't": "don't" folds to "don" "t".
+var englishContractions = map[string]bool{
+	"don": true, "didn": true, "doesn": true, "isn": true, "wasn": true, "haven": true, "hasn": true,
+	"can": true, "won": true, "aren": true, "weren": true, "couldn": true, "wouldn": true, "shouldn": true,
+}
+
+// extract reads text (the client's own words) and subject into features.
+// facts are added as whole-reply features. ref is the mail's calendar day
+// (zero when unknown): dates are read against it, so that "payé le 3" and
+// "je paie le 30" differ by more than a digit.
+func extract(text, subject string, ref time.Time, facts []string) features {
+	if len(text) > maxFeatureText {
+		cut := maxFeatureText
+		for cut > 0 && !utf8RuneStart(text[cut]) {
+			cut--
+		}
+		text = text[:cut]
+	}
+	sents := sentences(text)
+	f := features{ids: make([]uint32, 0, 64+len(text)*3), sent: make([]int16, 0, 64+len(text)*3)}
+	add := func(h uint32, s int16) {
+		f.ids = append(f.ids, bucket(h))
+		f.sent = append(f.sent, s)
+	}
+	var toks []string
+	var negs []bool
+	questions, exclaims, digits, amounts := 0, 0, 0, 0
+	var future, past, payFuture, payPast, today bool
+	for si, s := range sents {
+		if si >= 1<<14 {
+			break
+		}
+		f.sents = append(f.sents, s.orig)
+		f.folded = append(f.folded, s.folded)
+		f.dates = append(f.dates, nil)
+		sid := int16(si)
+		toks, negs = tokenize(s.folded, toks[:0], negs[:0])
+		for i, t := range toks {
+			if negs[i] {
+				add(hashAdd(hashStart(kindNegWord), t), sid)
+			} else {
+				add(hashAdd(hashStart(kindWord), t), sid)
+			}
+			prev := "^"
+			if i > 0 {
+				prev = toks[i-1]
+			}
+			h := hashAdd(hashStart(kindBigram), prev)
+			h = hashAdd((h^' ')*fnvPrime, t)
+			add(h, sid)
+			charGrams(t, sid, add)
+		}
+		if len(toks) > 0 {
+			add(hashAdd((hashAdd(hashStart(kindBigram), toks[len(toks)-1])^' ')*fnvPrime, "$"), sid)
+		}
+		if !ref.IsZero() && mayHaveDate(s.folded, toks) {
+			pays := false
+			for _, t := range toks {
+				if payWord(t) {
+					pays = true
+					break
+				}
+			}
+			f.dates[si] = findDates(s.folded, ref)
+			for _, d := range f.dates[si] {
+				switch {
+				case d.t.After(ref):
+					future = true
+					payFuture = payFuture || pays
+				case d.t.Before(ref):
+					past = true
+					payPast = payPast || pays
+				default:
+					today = true
+				}
+			}
+		}
+		questions += strings.Count(s.folded, "?")
+		exclaims += strings.Count(s.folded, "!")
+		for i := 0; i < len(s.folded); i++ {
+			if isDigit(s.folded[i]) {
+				digits++
+			}
+		}
+		if strings.ContainsAny(s.folded, "€$£") || strings.Contains(s.folded, "eur") || strings.Contains(s.folded, "chf") {
+			amounts++
+		}
+	}
+	doc := func(name string) { add(hashAdd(hashStart(kindDoc), name), -1) }
+	doc("bias")
+	switch n := len(text); {
+	case n < 40:
+		doc("len:tiny")
+	case n < 120:
+		doc("len:short")
+	case n < 400:
+		doc("len:medium")
+	case n < 1200:
+		doc("len:long")
+	default:
+		doc("len:very_long")
+	}
+	switch {
+	case len(sents) <= 1:
+		doc("sents:1")
+	case len(sents) <= 3:
+		doc("sents:2-3")
+	default:
+		doc("sents:4+")
+	}
+	if questions > 0 {
+		doc("question")
+	}
+	if exclaims > 1 {
+		doc("exclaims")
+	}
+	if digits > 0 {
+		doc("digits")
+	}
+	if amounts > 0 {
+		doc("amount")
+	}
+	for _, x := range []struct {
+		on   bool
+		name string
+	}{{future, "date:future"}, {past, "date:past"}, {today, "date:today"}, {payFuture, "pay:future"}, {payPast, "pay:past"}} {
+		if x.on {
+			doc(x.name)
+		}
+	}
+	for _, fact := range facts {
+		doc(fact)
+	}
+	toks, _ = tokenize(fold(subject), toks[:0], negs[:0])
+	for _, t := range toks {
+		add(hashAdd(hashStart(kindSubject), t), -1)
+	}
+	if n := len(f.ids); n > 0 {
+		f.scale = 1 / sqrt32(float32(n))
+	}
+	return f
+}
+
+// charGrams adds the character 3-, 4- and 5-grams of " word ".
+func charGrams(t string, sid int16, add func(uint32, int16)) {
+	if len(t) < 2 || len(t) > 30 {
+		return
+	}
+	var buf [32]byte
+	w := buf[:0]
+	w = append(w, ' ')
+	w = append(w, t...)
+	w = append(w, ' ')
+	for n := 3; n <= 5; n++ {
+		for i := 0; i+n <= len(w); i++ {
+			h := hashStart(kindChar)
+			for _, c := range w[i : i+n] {
+				h = (h ^ uint32(c)) * fnvPrime
+			}
+			add(h, sid)
+		}
+	}
+}
+
+// tokenize splits folded text into words, numbers reduced to their shape
+// ("15" → "00"), and marks the words inside a negation scope. A comma, a
+// semicolon or "mais"/"but" closes the scope.
+func tokenize(s string, toks []string, negs []bool) ([]string, []bool) {
+	scope := 0
+	start := -1
+	flush := func(end int) {
+		if start < 0 {
+			return
+		}
+		t := s[start:end]
+		start = -1
+		if isDigit(t[0]) {
+			t = numberShape(t)
+		}
+		switch {
+		case t == "t" && len(toks) > 0 && englishContractions[toks[len(toks)-1]]:
+			scope = negationScope
+			return
+		case t == "mais" || t == "but" || t == "however" || t == "cependant" || t == "pourtant":
+			scope = 0
+		}
+		toks = append(toks, t)
+		negs = append(negs, scope > 0)
+		if scope > 0 {
+			scope--
+		}
+		if negators[t] {
+			scope = negationScope
+		}
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c >= 0x80:
+			if start < 0 {
+				start = i
+			}
+		default:
+			flush(i)
+			switch c {
+			case ',', ';', ':', '(', ')':
+				scope = 0
+			case '?', '!', '$':
+				toks = append(toks, string(c))
+				negs = append(negs, false)
+			}
+		}
+	}
+	flush(len(s))
+	return toks, negs
+}
+
+var shapes = [...]string{"", "0", "00", "000", "0000", "00000+"}
+
+func numberShape(t string) string {
+	n := 0
+	for i := 0; i < len(t) && isDigit(t[i]); i++ {
+		n++
+	}
+	if n > 5 {
+		n = 5
+	}
+	return shapes[n]
+}
+
+func sqrt32(x float32) float32 { return float32(math.Sqrt(float64(x))) }
+
+// dateWords are the folded words without which a sentence with no digit
+// holds no date findDates could read: checking them first spares the date
+// expressions on most sentences.
+var dateWords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(`lundi mardi mercredi jeudi vendredi samedi dimanche monday tuesday wednesday thursday
+		friday saturday sunday janvier janv fevrier fevr fev mars avril avr mai juin juillet juil aout septembre sept octobre
+		oct novembre nov decembre dec january jan february feb march mar april apr may june jun july jul august aug september
+		sep october november december demain dmain tomorrow tomorow tommorow tommorrow tmrw 2moro aujourd hui aujourdhui
+		today tonight soir jour apres midi afternoon morning matin hier yesterday avant semaine week weekend mois month year
+		annee huitaine quinzaine jours days day weeks months semaines heures hours fin end debut early mid mi start
+		beginning prochain prochaine next coming qui vient dernier passe last this`) {
+		m[w] = true
+	}
+	return m
+}()
+
+func mayHaveDate(folded string, toks []string) bool {
+	if strings.ContainsAny(folded, "0123456789") {
+		return true
+	}
+	for _, t := range toks {
+		if dateWords[t] {
+			return true
+		}
+	}
+	return false
+}

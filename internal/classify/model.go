@@ -1,0 +1,323 @@
+package classify
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	_ "embed"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"sort"
+	"sync"
+)
+
+// modelClasses are the classes the model chooses among, in the order of its
+// weight rows. Bounces are recognised by exact rules before the model reads
+// anything.
+var modelClasses = [...]Class{Paid, Promise, Dispute, Grievance, Hardship, InfoRequest, AutoReply, Other}
+
+const nClasses = len(modelClasses)
+
+func classIndex(c Class) int {
+	for i, k := range modelClasses {
+		if k == c {
+			return i
+		}
+	}
+	return -1
+}
+
+// Model is a multinomial logistic regression over hashed features (see
+// features.go), with the owner's corrections layered on top. The shipped
+// weights are read-only and shared; a model with corrections adds a small
+// sparse table of its own.
+type Model struct {
+	w     []int8 // nBuckets × nClasses, quantized
+	scale [nClasses]float32
+	bias  [nClasses]float32
+
+	// HumanThreshold: needs_human when P(dispute)+P(grievance)+P(hardship)
+	// reaches it. Chosen on writer-disjoint predictions, where missing a
+	// dispute costs far more than a false flag.
+	HumanThreshold float32
+	// UnsureThreshold: needs_human ("unsure") when no class reaches it.
+	UnsureThreshold float32
+	// Version names the weights (the corpus and training run they came from).
+	Version string
+	// ID is a digest of the weights file: it changes with every training.
+	ID string
+
+	local       map[uint32]*[nClasses]float32
+	corrections int
+}
+
+// Corrections is the number of the owner's corrections this model includes.
+func (m *Model) Corrections() int { return m.corrections }
+
+//go:embed model/weights.bin.gz
+var shippedWeights []byte
+
+var shipped = sync.OnceValues(func() (*Model, error) {
+	m, err := ReadModel(bytes.NewReader(shippedWeights))
+	if err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(shippedWeights)
+	m.ID = hex.EncodeToString(sum[:6])
+	return m, nil
+})
+
+// Shipped returns the model trained on the project's corpus (`make train`).
+func Shipped() *Model {
+	m, err := shipped()
+	if err != nil {
+		// The weights are embedded at build time and checked by the tests:
+		// an unreadable file is a broken build, not an input error.
+		panic(fmt.Sprintf("classify: embedded model: %v", err))
+	}
+	return m
+}
+
+// scores returns the logits of f, and the per-sentence contributions when
+// perSentence is non-nil (indexed like f.sents).
+func (m *Model) scores(f *features, perSentence [][nClasses]float32) [nClasses]float32 {
+	var sum [nClasses]float32
+	for k, id := range f.ids {
+		row := m.w[int(id)*nClasses : int(id)*nClasses+nClasses]
+		var v [nClasses]float32
+		for c := 0; c < nClasses; c++ {
+			v[c] = float32(row[c]) * m.scale[c]
+		}
+		if m.local != nil {
+			if d := m.local[id]; d != nil {
+				for c := 0; c < nClasses; c++ {
+					v[c] += d[c]
+				}
+			}
+		}
+		for c := 0; c < nClasses; c++ {
+			sum[c] += v[c]
+		}
+		if perSentence != nil && f.sent[k] >= 0 {
+			ps := &perSentence[f.sent[k]]
+			for c := 0; c < nClasses; c++ {
+				ps[c] += v[c] * f.scale
+			}
+		}
+	}
+	var logits [nClasses]float32
+	for c := 0; c < nClasses; c++ {
+		logits[c] = m.bias[c] + f.scale*sum[c]
+	}
+	return logits
+}
+
+func softmax(logits [nClasses]float32) [nClasses]float64 {
+	max := logits[0]
+	for _, v := range logits[1:] {
+		if v > max {
+			max = v
+		}
+	}
+	var p [nClasses]float64
+	total := 0.0
+	for c, v := range logits {
+		p[c] = math.Exp(float64(v - max))
+		total += p[c]
+	}
+	for c := range p {
+		p[c] /= total
+	}
+	return p
+}
+
+// humanProbability is the probability that a person must read the reply.
+func humanProbability(p [nClasses]float64) float64 {
+	return p[classIndex(Dispute)] + p[classIndex(Grievance)] + p[classIndex(Hardship)]
+}
+
+// decision is the model's reading of one reply.
+type decision struct {
+	class       Class
+	needsHuman  bool
+	reason      string // "class" or "unsure" when needsHuman
+	confidence  float64
+	probs       [nClasses]float64
+	perSentence [][nClasses]float32
+}
+
+func (m *Model) decide(f *features) decision {
+	per := make([][nClasses]float32, len(f.sents))
+	p := softmax(m.scores(f, per))
+	d := decision{probs: p, perSentence: per}
+	best := 0
+	for c := range p {
+		if p[c] > p[best] {
+			best = c
+		}
+	}
+	ph := humanProbability(p)
+	switch {
+	case ph >= float64(m.HumanThreshold) || modelClasses[best].NeedsHuman():
+		h := classIndex(Dispute)
+		for _, c := range []Class{Grievance, Hardship} {
+			if p[classIndex(c)] > p[h] {
+				h = classIndex(c)
+			}
+		}
+		d.class, d.needsHuman, d.reason, d.confidence = modelClasses[h], true, "class", ph
+	default:
+		d.class, d.confidence = modelClasses[best], p[best]
+		if p[best] < float64(m.UnsureThreshold) {
+			d.needsHuman, d.reason = true, "unsure"
+		}
+	}
+	return d
+}
+
+// evidence ranks the sentences that pushed hardest towards the decided
+// class (against the average of the others), at most max of them.
+func (d decision) evidence(f *features, max int) []Evidence {
+	target := classIndex(d.class)
+	type scored struct {
+		i      int
+		weight float32
+		class  int
+	}
+	var out []scored
+	for i, ps := range d.perSentence {
+		var others float32
+		for c := 0; c < nClasses; c++ {
+			if c != target {
+				others += ps[c]
+			}
+		}
+		w := ps[target] - others/float32(nClasses-1)
+		if w <= 0 {
+			continue
+		}
+		own := 0
+		for c := 1; c < nClasses; c++ {
+			if ps[c] > ps[own] {
+				own = c
+			}
+		}
+		out = append(out, scored{i, w, own})
+	}
+	sort.SliceStable(out, func(a, b int) bool { return out[a].weight > out[b].weight })
+	if len(out) > max {
+		out = out[:max]
+	}
+	ev := make([]Evidence, 0, len(out))
+	for _, s := range out {
+		ev = append(ev, Evidence{Sentence: clip(f.sents[s.i]), Signal: "model:" + string(modelClasses[s.class]),
+			Weight: math.Round(float64(s.weight)*100) / 100})
+	}
+	return ev
+}
+
+const modelMagic = "RELANCE-MODEL-1\n"
+
+// WriteTo writes the model's shipped part (weights and thresholds, not the
+// local corrections) in the embedded format, gzip-compressed.
+func (m *Model) WriteTo(w io.Writer) (int64, error) {
+	zw, err := gzip.NewWriterLevel(w, gzip.BestCompression)
+	if err != nil {
+		return 0, err
+	}
+	bw := bufio.NewWriter(zw)
+	put := func(v any) {
+		if err == nil {
+			err = binary.Write(bw, binary.LittleEndian, v)
+		}
+	}
+	_, err = bw.WriteString(modelMagic)
+	put(uint32(hashBits))
+	put(uint32(nClasses))
+	for _, c := range modelClasses {
+		put(uint8(len(c)))
+		put([]byte(c))
+	}
+	put(m.bias)
+	put(m.scale)
+	put(m.HumanThreshold)
+	put(m.UnsureThreshold)
+	put(uint16(len(m.Version)))
+	put([]byte(m.Version))
+	put(m.w)
+	if err == nil {
+		err = bw.Flush()
+	}
+	if err == nil {
+		err = zw.Close()
+	}
+	return 0, err
+}
+
+// ReadModel reads a model written by WriteTo.
+func ReadModel(r io.Reader) (*Model, error) {
+	zr, err := gzip.NewReader(r)
+	if err != nil {
+		return nil, fmt.Errorf("classify: read model: %w", err)
+	}
+	br := bufio.NewReader(zr)
+	magic := make([]byte, len(modelMagic))
+	if _, err := io.ReadFull(br, magic); err != nil || string(magic) != modelMagic {
+		return nil, errors.New("classify: read model: not a relance model file")
+	}
+	var bits, n uint32
+	get := func(v any) {
+		if err == nil {
+			err = binary.Read(br, binary.LittleEndian, v)
+		}
+	}
+	get(&bits)
+	get(&n)
+	if err == nil && (bits != hashBits || int(n) != nClasses) {
+		return nil, fmt.Errorf("classify: read model: %d buckets × %d classes, this build reads %d × %d", 1<<bits, n, nBuckets, nClasses)
+	}
+	for i := 0; i < nClasses && err == nil; i++ {
+		var l uint8
+		get(&l)
+		name := make([]byte, l)
+		get(name)
+		if err == nil && Class(name) != modelClasses[i] {
+			err = fmt.Errorf("class %d is %q, this build expects %q", i, name, modelClasses[i])
+		}
+	}
+	m := &Model{w: make([]int8, nBuckets*nClasses)}
+	get(&m.bias)
+	get(&m.scale)
+	get(&m.HumanThreshold)
+	get(&m.UnsureThreshold)
+	var vl uint16
+	get(&vl)
+	v := make([]byte, vl)
+	get(v)
+	m.Version = string(v)
+	get(m.w)
+	if err != nil {
+		return nil, fmt.Errorf("classify: read model: %w", err)
+	}
+	return m, nil
+}
+
+// SameWeights reports whether m and o have identical weights and
+// thresholds (corrections aside).
+func (m *Model) SameWeights(o *Model) bool {
+	return m.bias == o.bias && m.scale == o.scale && m.HumanThreshold == o.HumanThreshold &&
+		m.UnsureThreshold == o.UnsureThreshold && bytes.Equal(int8Bytes(m.w), int8Bytes(o.w))
+}
+
+func int8Bytes(w []int8) []byte {
+	b := make([]byte, len(w))
+	for i, v := range w {
+		b[i] = byte(v)
+	}
+	return b
+}

@@ -1,0 +1,170 @@
+package classify
+
+import (
+	"regexp"
+	"strings"
+	"time"
+)
+
+// sentence is one sentence of the reply, original and folded.
+type sentence struct {
+	orig, folded string
+}
+
+var reSentenceEnd = regexp.MustCompile(`[.!?]+(\s|$)|\n\s*\n`)
+
+// Bounds on what is read. A reply's meaning sits in its first paragraphs;
+// past these sizes the text is a pasted document or hostile input, and
+// reading it all would only cost time (the rules look back from each match,
+// so a sentence without end would be read quadratically).
+const (
+	maxJudged   = 16 << 10 // bytes of reply text judged
+	maxSentence = 480      // bytes in one sentence before it is cut at a space
+)
+
+// sentences splits a reply into sentences. Paragraphs are split at blank
+// lines, lines inside a paragraph joined (clients hard-wrap at 72 columns),
+// then split after ".", "!" or "?" followed by a space.
+func sentences(text string) []sentence {
+	if len(text) > maxJudged {
+		cut := maxJudged
+		for cut > 0 && !utf8RuneStart(text[cut]) {
+			cut--
+		}
+		text = text[:cut]
+	}
+	text = strings.ReplaceAll(text, "\r\n", "\n")
+	var out []sentence
+	for _, para := range strings.Split(text, "\n\n") {
+		lines := strings.Split(para, "\n")
+		for i := range lines {
+			lines[i] = strings.TrimSpace(lines[i])
+		}
+		p := strings.Join(lines, " ")
+		last := 0
+		for _, loc := range reSentenceEnd.FindAllStringIndex(p, -1) {
+			addSentence(&out, p[last:loc[1]])
+			last = loc[1]
+		}
+		addSentence(&out, p[last:])
+	}
+	return out
+}
+
+func addSentence(out *[]sentence, s string) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return
+	}
+	for len(s) > maxSentence {
+		cut := strings.LastIndexByte(s[:maxSentence], ' ')
+		if cut <= 0 {
+			cut = maxSentence
+			for cut > 0 && !utf8RuneStart(s[cut]) {
+				cut--
+			}
+		}
+		addSentence(out, s[:cut])
+		s = strings.TrimSpace(s[cut:])
+	}
+	if s == "" {
+		return
+	}
+	*out = append(*out, sentence{orig: s, folded: fold(s)})
+}
+
+// precision ranks date mentions: a written date, then a named day, then a
+// span ("this week's batch on Thursday" commits to Thursday).
+func precision(d dateMention) int {
+	switch {
+	case d.explicit:
+		return 2
+	case d.period:
+		return 0
+	}
+	return 1
+}
+
+// pickPromiseDate chooses the committed date: a future date in a sentence
+// that promises, explicit dates first, the latest when several.
+func pickPromiseDate(sents []sentence, dates map[int][]dateMention, promise map[int]bool, ref time.Time, anySentence bool) *time.Time {
+	if ref.IsZero() {
+		return nil
+	}
+	choose := func(filter func(i int) bool) *time.Time {
+		var best *dateMention
+		for i := range sents {
+			if !filter(i) {
+				continue
+			}
+			for k := range dates[i] {
+				d := &dates[i][k]
+				if d.t.Before(ref) {
+					continue
+				}
+				if best == nil || precision(*d) > precision(*best) || precision(*d) == precision(*best) && d.t.After(best.t) {
+					best = d
+				}
+			}
+		}
+		if best == nil {
+			return nil
+		}
+		t := best.t
+		return &t
+	}
+	if t := choose(func(i int) bool { return promise[i] }); t != nil {
+		return t
+	}
+	if anySentence {
+		return choose(func(int) bool { return true })
+	}
+	return nil
+}
+
+// Function words of each language, folded. A word list and a map beat two
+// large alternations run over the whole reply.
+var (
+	frenchWords  = wordSet("le la les des du un une est et je nous vous pas pour avec sur merci bonjour cordialement facture virement reglement demain semaine mois ce cette que qui dans sera avons ai")
+	englishWords = wordSet("the and is are we you i not for with on thanks thank hi hello regards invoice payment will tomorrow week month this that it be have has paid of to")
+)
+
+func wordSet(words string) map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(words) {
+		m[w] = true
+	}
+	return m
+}
+
+// detectLanguage guesses "fr" or "en" from function words; French wins ties
+// as the product's home language. Words are runs of ASCII letters, digits
+// and underscores, as for \b in the lexicon's patterns.
+func detectLanguage(folded string) string {
+	fr, en := 0, 0
+	start := -1
+	for i := 0; i <= len(folded); i++ {
+		word := i < len(folded) && isWordByte(folded[i])
+		if word && start < 0 {
+			start = i
+		}
+		if !word && start >= 0 {
+			w := folded[start:i]
+			if frenchWords[w] {
+				fr++
+			}
+			if englishWords[w] {
+				en++
+			}
+			start = -1
+		}
+	}
+	if en > fr {
+		return "en"
+	}
+	return "fr"
+}
+
+func isWordByte(b byte) bool {
+	return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || b == '_'
+}

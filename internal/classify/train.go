@@ -1,0 +1,242 @@
+package classify
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"time"
+)
+
+// Example is one labelled reply, read into features.
+type Example struct {
+	f      features
+	label  int
+	weight float32
+}
+
+// NewExample reads a labelled reply for training or for a correction: the
+// client's words (see ReplyText), the subject, and the day the reply was
+// written (zero when unknown), against which its dates are read.
+func NewExample(text, subject string, date time.Time, class Class) (Example, bool) {
+	i := classIndex(class)
+	if i < 0 {
+		return Example{}, false
+	}
+	return Example{f: extract(text, subject, referenceDay(date, nil), nil), label: i, weight: 1}, true
+}
+
+// TrainOptions set the training run. The defaults are what `make train`
+// uses; training is deterministic for a given corpus and options.
+type TrainOptions struct {
+	Epochs int
+	Rate   float64 // AdaGrad step
+	L2     float64 // weight decay per update of a weight
+	Seed   uint64
+	// Average returns the mean of the weights over the second half of the
+	// epochs rather than the last ones.
+	Average bool
+}
+
+// DefaultTrainOptions returns the options of the shipped model.
+func DefaultTrainOptions() TrainOptions {
+	return TrainOptions{Epochs: 14, Rate: 0.08, L2: 1e-5, Seed: 20261207}
+}
+
+func (o TrainOptions) String() string {
+	return fmt.Sprintf("epochs %d rate %g l2 %g seed %d average %v", o.Epochs, o.Rate, o.L2, o.Seed, o.Average)
+}
+
+// floatModel is a model during training, before quantization.
+type floatModel struct {
+	w    []float32
+	bias [nClasses]float32
+}
+
+// train fits a multinomial logistic regression with AdaGrad. Classes are
+// weighted to count equally, so that rare classes (hardship, auto-replies)
+// are not drowned by frequent ones.
+func train(ex []Example, opt TrainOptions) *floatModel {
+	m := &floatModel{w: make([]float32, nBuckets*nClasses)}
+	g := make([]float32, nBuckets*nClasses)
+	var gb [nClasses]float32
+	var count [nClasses]float64
+	for _, e := range ex {
+		count[e.label] += float64(e.weight)
+	}
+	var cw [nClasses]float32
+	present := 0
+	for _, n := range count {
+		if n > 0 {
+			present++
+		}
+	}
+	for c, n := range count {
+		if n > 0 {
+			cw[c] = float32(float64(len(ex)) / (float64(present) * n))
+		}
+	}
+	order := make([]int, len(ex))
+	for i := range order {
+		order[i] = i
+	}
+	rng := rand.New(rand.NewPCG(opt.Seed, opt.Seed^0x9e3779b97f4a7c15))
+	rate, l2 := float32(opt.Rate), float32(opt.L2)
+	// The weights returned are the average of the second half's epochs:
+	// averaged SGD generalises better than the last iterate.
+	avg := &floatModel{w: make([]float32, len(m.w))}
+	averaged := 0
+	for epoch := 0; epoch < opt.Epochs; epoch++ {
+		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+		for _, i := range order {
+			e := &ex[i]
+			logits := m.logits(&e.f)
+			p := softmax(logits)
+			var grad [nClasses]float32
+			for c := 0; c < nClasses; c++ {
+				y := float32(0)
+				if c == e.label {
+					y = 1
+				}
+				grad[c] = (float32(p[c]) - y) * cw[e.label] * e.weight
+				gb[c] += grad[c] * grad[c]
+				m.bias[c] -= rate * grad[c] / float32(math.Sqrt(float64(gb[c])+1e-8))
+			}
+			for _, id := range e.f.ids {
+				base := int(id) * nClasses
+				for c := 0; c < nClasses; c++ {
+					gr := grad[c] * e.f.scale
+					k := base + c
+					g[k] += gr * gr
+					m.w[k] -= rate*gr/float32(math.Sqrt(float64(g[k])+1e-8)) + l2*m.w[k]
+				}
+			}
+		}
+		if opt.Average && 2*(epoch+1) > opt.Epochs {
+			for k, v := range m.w {
+				avg.w[k] += v
+			}
+			for c := range avg.bias {
+				avg.bias[c] += m.bias[c]
+			}
+			averaged++
+		}
+	}
+	if averaged == 0 {
+		return m
+	}
+	inv := 1 / float32(averaged)
+	for k := range avg.w {
+		avg.w[k] *= inv
+	}
+	for c := range avg.bias {
+		avg.bias[c] *= inv
+	}
+	return avg
+}
+
+func (m *floatModel) logits(f *features) [nClasses]float32 {
+	var sum [nClasses]float32
+	for _, id := range f.ids {
+		row := m.w[int(id)*nClasses : int(id)*nClasses+nClasses]
+		for c := 0; c < nClasses; c++ {
+			sum[c] += row[c]
+		}
+	}
+	var l [nClasses]float32
+	for c := 0; c < nClasses; c++ {
+		l[c] = m.bias[c] + f.scale*sum[c]
+	}
+	return l
+}
+
+// quantize turns trained weights into the shipped form: one byte a weight,
+// one scale a class.
+func (m *floatModel) quantize() *Model {
+	q := &Model{w: make([]int8, len(m.w)), bias: m.bias}
+	var max [nClasses]float32
+	for i, v := range m.w {
+		c := i % nClasses
+		if a := float32(math.Abs(float64(v))); a > max[c] {
+			max[c] = a
+		}
+	}
+	for c := range max {
+		q.scale[c] = max[c] / 127
+		if q.scale[c] == 0 {
+			q.scale[c] = 1
+		}
+	}
+	for i, v := range m.w {
+		q.w[i] = int8(math.Round(float64(v / q.scale[i%nClasses])))
+	}
+	return q
+}
+
+// readsAs reports whether probabilities p read as class index label with a
+// clear margin: the class itself probable enough, and on the right side of
+// the needs-human threshold by a good distance.
+func (m *Model) readsAs(p [nClasses]float64, label int, target float64) bool {
+	ph := humanProbability(p)
+	if modelClasses[label].NeedsHuman() {
+		best := label
+		for _, c := range []Class{Dispute, Grievance, Hardship} {
+			if p[classIndex(c)] > p[best] {
+				best = classIndex(c)
+			}
+		}
+		return best == label && ph >= target
+	}
+	return p[label] >= target && ph < float64(m.HumanThreshold)/2
+}
+
+// Train fits a model on ex with opt, quantized as shipped. Thresholds are
+// left for the caller to set (see ChooseHumanThreshold).
+func Train(ex []Example, opt TrainOptions) *Model { return train(ex, opt).quantize() }
+
+// WithCorrections returns a copy of m that reads each corrected reply the
+// way its owner said, and replies worded like it the same way. The shipped
+// weights stay shared; the corrections live in a small table fitted on top
+// (a few deterministic passes of the same logistic loss over the corrected
+// replies only, until each is read as corrected with a clear margin).
+func (m *Model) WithCorrections(corr []Example) *Model {
+	out := *m
+	out.local = map[uint32]*[nClasses]float32{}
+	out.corrections = len(corr)
+	if len(corr) == 0 {
+		return &out
+	}
+	const (
+		rate      = 0.5
+		maxPasses = 200
+		target    = 0.99
+	)
+	for pass := 0; pass < maxPasses; pass++ {
+		settled := true
+		for i := range corr {
+			e := &corr[i]
+			p := softmax(out.scores(&e.f, nil))
+			if out.readsAs(p, e.label, target) {
+				continue
+			}
+			settled = false
+			for _, id := range e.f.ids {
+				d := out.local[id]
+				if d == nil {
+					d = new([nClasses]float32)
+					out.local[id] = d
+				}
+				for c := 0; c < nClasses; c++ {
+					y := float32(0)
+					if c == e.label {
+						y = 1
+					}
+					d[c] -= rate * (float32(p[c]) - y) * e.f.scale
+				}
+			}
+		}
+		if settled {
+			break
+		}
+	}
+	return &out
+}

@@ -226,35 +226,94 @@ func read(model *Model, text, subject string, ref time.Time) Result {
 	return res
 }
 
-// promiseDate finds the day the client committed to: a future date in a
-// sentence that speaks of paying, else (for a promise) in any sentence.
+// promiseDate finds the day the client committed to. The candidates are
+// the future dates of the sentences that speak of paying (a word of paying
+// or an amount); the one nearest such a word wins ("je te fais ça d'ici
+// lundi, on se voit mardi" commits to Monday), then the more precise, then
+// the earlier. A promise without such a sentence takes its date from any
+// sentence.
 func promiseDate(f *features, ref time.Time, anySentence bool) *time.Time {
-	sents := make([]sentence, len(f.sents))
-	dates := map[int][]dateMention{}
-	paying := map[int]bool{}
-	var toks []string
-	var negs []bool
-	for i, s := range f.sents {
-		sents[i] = sentence{orig: s, folded: f.folded[i]}
-		ds := f.dates[i]
-		if len(ds) == 0 {
+	if ref.IsZero() {
+		return nil
+	}
+	var best *dateMention
+	bestDist := 0
+	for i := range f.sents {
+		if len(f.dates[i]) == 0 {
 			continue
 		}
-		dates[i] = ds
-		toks, negs = tokenize(f.folded[i], toks[:0], negs[:0])
-		for _, t := range toks {
-			if payWord(t) {
-				paying[i] = true
-				break
+		pays := payPositions(f.folded[i])
+		if len(pays) == 0 {
+			continue
+		}
+		for k := range f.dates[i] {
+			d := &f.dates[i][k]
+			if d.t.Before(ref) {
+				continue
+			}
+			dist := 1 << 30
+			for _, p := range pays {
+				switch {
+				case p[1] <= d.start:
+					dist = min(dist, d.start-p[1])
+				case p[0] >= d.end:
+					dist = min(dist, p[0]-d.end)
+				default:
+					dist = 0
+				}
+			}
+			if best == nil || dist < bestDist || dist == bestDist && (precision(*d) > precision(*best) ||
+				precision(*d) == precision(*best) && d.t.Before(best.t)) {
+				best, bestDist = d, dist
 			}
 		}
 	}
-	return pickPromiseDate(sents, dates, paying, ref, anySentence)
+	if best != nil {
+		t := best.t
+		return &t
+	}
+	if !anySentence {
+		return nil
+	}
+	sents := make([]sentence, len(f.sents))
+	dates := map[int][]dateMention{}
+	for i := range f.sents {
+		sents[i] = sentence{orig: f.sents[i], folded: f.folded[i]}
+		if len(f.dates[i]) > 0 {
+			dates[i] = f.dates[i]
+		}
+	}
+	return pickPromiseDate(sents, dates, nil, ref, true)
+}
+
+// payPositions returns the spans of the words of paying (and of currency
+// signs) in a folded sentence.
+func payPositions(s string) [][2]int {
+	var out [][2]int
+	start := -1
+	for i := 0; i <= len(s); i++ {
+		word := i < len(s) && (s[i] >= 'a' && s[i] <= 'z' || s[i] >= '0' && s[i] <= '9' || s[i] >= 0x80)
+		if word && start < 0 {
+			start = i
+		}
+		if !word && start >= 0 {
+			w := s[start:i]
+			if payWord(w) || strings.HasPrefix(w, "€") || strings.HasSuffix(w, "€") {
+				out = append(out, [2]int{start, i})
+			}
+			start = -1
+		}
+		if i < len(s) && (s[i] == '$' || s[i] == '\xc2' && i+1 < len(s) && s[i+1] == '\xa3') {
+			out = append(out, [2]int{i, i + 1})
+		}
+	}
+	return out
 }
 
 // payStems start the words of paying, in French and English (folded).
 var payStems = []string{"pai", "pay", "regl", "regle", "vir", "cheq", "chequ", "check", "vers", "solde", "settl", "remit",
-	"transf", "wire", "bacs", "ach", "run", "batch", "echeanc", "mandat", "mise en paiement", "tresor", "compta", "fund", "sort", "clear"}
+	"transf", "wire", "bacs", "ach", "run", "batch", "echeanc", "mandat", "tresor", "compta", "fund", "sort", "clear",
+	"argent", "money", "sous", "eur", "euro", "chf", "dollar", "livre", "pound", "facture", "invoice", "montant", "amount"}
 
 func payWord(t string) bool {
 	for _, st := range payStems {

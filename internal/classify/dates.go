@@ -33,11 +33,11 @@ var (
 	reMonthDay = regexp.MustCompile(`\b(` + monthNames + `)\.? (\d{1,2})(?:st|nd|rd|th)?\b(?:,? (\d{4}))?`)
 	reRelDay   = regexp.MustCompile(`\b(apres-demain|apres demain|day after tomorrow|demain|dmain|tomorrow|tomorow|tommorow|tommorrow|tmrw|2moro|aujourd'hui|aujourd hui|aujourdhui|ce jour|today|tonight|ce soir|cet apres-midi|this afternoon|this morning|ce matin|hier|yesterday|avant-hier)\b`)
 	reWeekday  = regexp.MustCompile(`\b(?:(next|this|coming|on|by|ce|d'ici|avant|des|depuis|since|last) )?(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|monday|tuesday|wednesday|thursday|friday|saturday|sunday)( prochain| qui vient| dernier| passe)?\b`)
-	reMonthEnd = regexp.MustCompile(`\b(?:(?:la |a la |en |d'ici (?:la )?|avant la |by the |at the |by |at )?(fin (?:du |de |de ce )?mois(?: prochain)?|end of (?:the |this )?month|end of next month|month[- ]end|fin (?:` + monthNames + `)|end of (?:` + monthNames + `)|debut (?:du |de )?mois(?: prochain)?|early next month|beginning of next month|start of next month|debut (?:` + monthNames + `)|early (?:` + monthNames + `)|mi-(?:` + monthNames + `)|mid-(?:` + monthNames + `)|mid (?:` + monthNames + `)|fin (?:de l'|d')annee|end of (?:the )?year))`)
+	reMonthEnd = regexp.MustCompile(`\b(?:(?:la |a la |en |d'ici (?:la )?|avant la |by the |at the |by |at )?(fin du mois (?:de |d')(?:` + monthNames + `)|fin (?:du |de |de ce )?mois(?: prochain)?|end of (?:the |this )?month|end of next month|month[- ]end|fin (?:` + monthNames + `)|end of (?:` + monthNames + `)|debut (?:du |de )?mois(?: prochain)?|early next month|beginning of next month|start of next month|debut (?:` + monthNames + `)|early (?:` + monthNames + `)|mi-(?:` + monthNames + `)|mid-(?:` + monthNames + `)|mid (?:` + monthNames + `)|fin (?:de l'|d')annee|end of (?:the )?year))`)
 	reWeek     = regexp.MustCompile(`\b(fin de (?:la )?semaine prochaine|end of next week|debut de (?:la )?semaine prochaine|early next week|start of next week|beginning of next week|(?:la |dans la |courant de la |courant )?semaine prochaine|next week|fin de (?:la |cette )?semaine|end of (?:the |this )?week|cette semaine|this week|ce week-end|ce weekend|this weekend|over the weekend)\b`)
-	reWithin   = regexp.MustCompile(`\b(?:sous|d'ici|dans|within|in|within the next|in the next|sous les|d'ici a|au plus tard dans|under) (` + numberWords + `) ?(jours?|j|days?|semaines?|weeks?|mois|months?|h|heures?|hours?)(?: ouvres| ouvrables| business| working)?\b`)
+	reWithin   = regexp.MustCompile(`\b(?:sous|endeans|d'ici|dans|within|in|within the next|in the next|sous les|d'ici a|au plus tard dans|under) (` + numberWords + `) ?(jours?|j|days?|semaines?|weeks?|mois|months?|h|heures?|hours?)(?: ouvres| ouvrables| business| working)?\b`)
 	reHuitaine = regexp.MustCompile(`\b(?:sous |dans la |d'ici )?(huitaine|quinzaine)\b`)
-	reDayOnly  = regexp.MustCompile(`\b(?:le|the|avant le|by the|on the|au plus tard le|pour le|before the|d'ici le|jusqu'au|until the|des le|echeance du|echeance le|echeances du|run on the|run of the|batch on the) (\d{1,2})(?:er|st|nd|rd|th)?\b`)
+	reDayOnly  = regexp.MustCompile(`\b(?:le|the|avant le|by the|on the|au plus tard le|pour le|before the|d'ici le|jusqu'au|until the|des le|echeance du|echeance le|echeances du|run on the|run of the|batch on the|run du|run de paiement du|paiement du|paiements du|reglements du|reglements fournisseurs du|virements du|virements fournisseurs du|virement du|celui du|campagne du|batch du|tour du) (\d{1,2})(?:er|st|nd|rd|th)?\b`)
 	// "jeudi 11": the day number is the commitment, the weekday its check.
 	reWeekdayNum = regexp.MustCompile(`\b(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|monday|tuesday|wednesday|thursday|friday|saturday|sunday),? (?:the )?(\d{1,2})(?:er|st|nd|rd|th)?\b`)
 	reNextMonth  = regexp.MustCompile(`^(?:du mois prochain|de mois prochain|du prochain mois|of next month|next month)\b`)
@@ -247,8 +247,9 @@ func findDates(s string, ref time.Time) []dateMention {
 		if m[6] >= 0 {
 			y = year(s[m[6]:m[7]])
 		}
-		if y == 0 && s[m[2]:m[3]] != "" && m[6] < 0 && strings.Contains(s[m[0]:m[1]], ".") {
-			// "10.5" with no year is more often a number than a date.
+		if y == 0 && s[m[2]:m[3]] != "" && m[6] < 0 && strings.Contains(s[m[0]:m[1]], ".") && !dateWordBefore(s, m[0]) {
+			// "10.5" with no year is more often a number than a date;
+			// "le 14.11" is a date.
 			continue
 		}
 		var t time.Time
@@ -304,6 +305,9 @@ func findDates(s string, ref time.Time) []dateMention {
 		return dedupe(out)
 	}
 	for _, m := range findAll(reRelDay, mayMatch(litRelDay, s), s) {
+		if s[m[2]:m[3]] == "ce jour" && (strings.HasPrefix(s[m[1]:], "-la") || strings.HasPrefix(s[m[1]:], " la") || strings.HasPrefix(s[m[1]:], "-là")) {
+			continue // "ce jour-là": that day, named elsewhere
+		}
 		var off int
 		switch s[m[2]:m[3]] {
 		case "apres-demain", "apres demain", "day after tomorrow":
@@ -356,6 +360,13 @@ func findDates(s string, ref time.Time) []dateMention {
 		switch {
 		case strings.Contains(p, "annee") || strings.Contains(p, "year"):
 			t = time.Date(ref.Year(), 12, 31, 0, 0, 0, 0, time.UTC)
+		case strings.HasPrefix(p, "fin du mois d"):
+			mo := monthNumber(strings.TrimPrefix(p[strings.LastIndexAny(p, " '")+1:], "'"))
+			nt, ok := nearestYear(ref, mo, 1)
+			if !ok {
+				continue
+			}
+			t = endOfMonth(nt.Year(), nt.Month())
 		case strings.HasPrefix(p, "fin ") && !strings.Contains(p, "mois") || strings.HasPrefix(p, "end of ") && !strings.Contains(p, "month"):
 			mo := monthNumber(p[strings.LastIndexByte(p, ' ')+1:])
 			nt, ok := nearestYear(ref, mo, 1)
@@ -462,6 +473,18 @@ func findDates(s string, ref time.Time) []dateMention {
 		}
 	}
 	return dedupe(out)
+}
+
+// dateWordBefore reports whether the word before position i introduces a
+// date ("le 14.11", "by 12.03").
+func dateWordBefore(s string, i int) bool {
+	head := strings.TrimRight(s[:i], " ")
+	for _, w := range []string{" le", " du", " au", " on", " by", " the", " avant le", " d'ici le", " pour le"} {
+		if strings.HasSuffix(" "+head, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // dayOnOrAfter is the first day numbered d on or after ref. With clamp, a

@@ -43,6 +43,16 @@ var correctionCases = []correctionCase{
 		"Bonjour,\n\nJe vais payer, mais votre chef d'équipe a vraiment été désagréable avec mon père.\n\nA. Roux", classify.Grievance},
 	{"Bonjour,\n\nVotre facture est partie en paiement avec notre échéance du 30.\n\nService comptable",
 		"Bonjour,\n\nLa facture est partie au paiement avec l'échéance du 30.\n\nService comptable", classify.Paid},
+	// Owners know their clients: for this one, "je vais voir" means he
+	// will not pay until the garden wall is redone.
+	{"Bonjour,\n\nJe vais voir ce que je peux faire.\n\nR. Dumas",
+		"Bonjour,\n\nJe vais voir ce que je peux faire pour vous.\n\nR. Dumas", classify.Dispute},
+	{"Hello,\n\nThanks, we'll sort it.\n\nJames",
+		"Hi,\n\nThanks, we will sort it out.\n\nJames", classify.Promise},
+	{"Bonjour,\n\nC'est vu avec mon mari.\n\nSylvie",
+		"Bonjour,\n\nC'est vu avec mon mari, merci.\n\nSylvie", classify.Paid},
+	{"Bonjour,\n\nOn en reparle à la rentrée.\n\nPatrick",
+		"Bonjour,\n\nOn en reparlera à la rentrée.\n\nPatrick", classify.Grievance},
 }
 
 const atelier = "Atelier Test <factures@atelier.test>"

@@ -161,8 +161,16 @@ func (x *Outbox) reconcileDrafts(ctx context.Context, now time.Time) error {
 		return err
 	}
 	infos, err := x.o.Mailbox.DraftsState(ctx)
+	if errors.Is(err, mailbox.ErrNoFolder) {
+		// No Drafts folder and none could be created: review happens on
+		// the web page, and there is nothing to reconcile.
+		return x.noDraftsFolder(ctx, now, err)
+	}
 	if err != nil {
 		return fmt.Errorf("outbox: read Drafts: %w", err)
+	}
+	if err := x.resolveSystemFlags(ctx, now, FlagNoDraftsFolder, "the Drafts folder is available"); err != nil {
+		return err
 	}
 	byDraft := map[int64][]mailbox.DraftInfo{}
 	for _, in := range infos {

@@ -24,6 +24,10 @@ const (
 	// retried until the flag is resolved or a restarted relance finds
 	// that the connection and login work.
 	FlagSendingStopped = "smtp_failed"
+	// FlagNoDraftsFolder: the server has no Drafts folder and refused to
+	// create one; drafts are reviewed on the web page (and with relance
+	// drafts) only.
+	FlagNoDraftsFolder = "drafts_folder_missing"
 )
 
 // Checker is a Sender that can check its connection, login and sender
@@ -142,6 +146,23 @@ func (x *Outbox) stopSending(ctx context.Context, now time.Time, d *store.DraftD
 			return err
 		}
 		_, err = tx.OpenFlag(store.Flag{Kind: FlagSendingStopped, Evidence: []string{evidence}})
+		return err
+	})
+}
+
+// noDraftsFolder records, once, that drafts can only be reviewed on the web
+// page; the pass goes on.
+func (x *Outbox) noDraftsFolder(ctx context.Context, now time.Time, cause error) error {
+	return x.o.Store.Update(ctx, now, func(tx *store.Tx) error {
+		exists, err := tx.OpenFlagExists(FlagNoDraftsFolder, 0, 0)
+		if err != nil || exists {
+			return err
+		}
+		x.log.Warn("outbox: no Drafts folder on the server: drafts are reviewed on the web page only", slog.Any("err", cause))
+		_, err = tx.OpenFlag(store.Flag{Kind: FlagNoDraftsFolder, Evidence: []string{fmt.Sprintf(
+			"Reminders wait on relance's web page (and in relance drafts), not in your mail client's Drafts: %v. "+
+				"To review them in your mail client, create a Drafts folder there (relance finds it at its next pass) "+
+				"or set RELANCE_IMAP_DRAFTS_FOLDER to an existing folder.", cause)}})
 		return err
 	})
 }

@@ -124,7 +124,7 @@ func New(ctx context.Context, opt Options) (*App, error) {
 	var sender outbox.Sender
 	if cfg.Mode != config.ModeDryRun {
 		sender, err = outbox.NewSMTPSender(outbox.SMTPConfig{Addr: cfg.SMTPAddr, Username: cfg.SMTPUsername,
-			Password: cfg.SMTPPassword.Reveal(), TLS: cfg.SMTPTLS})
+			Password: cfg.SMTPPassword.Reveal(), Auth: cfg.SMTPAuth, TokenFile: cfg.IMAPTokenFile, TLS: cfg.SMTPTLS})
 		if err != nil {
 			st.Close()
 			return nil, fmt.Errorf("app: %w", err)
@@ -141,6 +141,9 @@ func New(ctx context.Context, opt Options) (*App, error) {
 	if err != nil {
 		st.Close()
 		return nil, fmt.Errorf("app: %w", err)
+	}
+	if stopped, err := a.outbox.SendingStopped(ctx); err == nil && stopped != "" {
+		a.metrics.SMTPSendingStopped.Set(1)
 	}
 	a.passes = make(chan struct{}, 1)
 	return a, nil
@@ -326,6 +329,13 @@ func (a *App) ready(ctx context.Context) error {
 	if !a.synced.done() {
 		return errors.New("first mailbox sync not finished")
 	}
+	stopped, err := a.outbox.SendingStopped(ctx)
+	if err != nil {
+		return fmt.Errorf("store: %w", err)
+	}
+	if stopped != "" {
+		return fmt.Errorf("smtp: %s", stopped)
+	}
 	return nil
 }
 
@@ -419,6 +429,14 @@ func (o outboxObserver) Sent() { o.m.SMTPSent.Inc() }
 
 func (o outboxObserver) SendFailed(temporary bool) {
 	o.m.SMTPFailures.WithLabelValues(metrics.FailureKind(temporary)).Inc()
+}
+
+func (o outboxObserver) SendingStopped(stopped bool) {
+	v := 0.0
+	if stopped {
+		v = 1
+	}
+	o.m.SMTPSendingStopped.Set(v)
 }
 
 func notifyTo(cfg *config.Config) []string {

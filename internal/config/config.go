@@ -28,6 +28,15 @@ const (
 	ModeDryRun = "dry-run" // never sends
 )
 
+// SMTP authentication modes (RELANCE_SMTP_AUTH).
+const (
+	SMTPAuthAuto    = "auto"
+	SMTPAuthPlain   = "plain"
+	SMTPAuthLogin   = "login"
+	SMTPAuthXOAuth2 = "xoauth2"
+	SMTPAuthNone    = "none"
+)
+
 // TLS modes for IMAP and SMTP.
 const (
 	TLSImplicit = "implicit"
@@ -79,6 +88,7 @@ type Config struct {
 	SMTPAddr     string `envconfig:"SMTP_ADDR" desc:"SMTP submission server host:port (required unless MODE=dry-run)"`
 	SMTPUsername string `envconfig:"SMTP_USERNAME" desc:"SMTP login (defaults to IMAP_USERNAME)"`
 	SMTPPassword Secret `envconfig:"SMTP_PASSWORD" secret:"true" desc:"SMTP password (or SMTP_PASSWORD_FILE; defaults to the IMAP password)"`
+	SMTPAuth     string `envconfig:"SMTP_AUTH" default:"auto" desc:"auto (log in when credentials are set and the server offers AUTH; a relay without AUTH is used without), plain, login, xoauth2 (the IMAP_TOKEN_FILE token) or none"`
 	SMTPTLS      string `envconfig:"SMTP_TLS" default:"starttls" desc:"implicit, starttls or none (none only to loopback unless SMTP_INSECURE=true)"`
 	SMTPInsecure bool   `envconfig:"SMTP_INSECURE" default:"false" desc:"allow SMTP_TLS=none to a non-loopback host"`
 	SaveSent     bool   `envconfig:"SAVE_SENT" default:"true" desc:"APPEND sent reminders to the Sent folder (false when the server saves sent mail itself)"`
@@ -217,6 +227,31 @@ func (c *Config) Validate() error {
 	}
 
 	checkServer(bad, oneOf, "SMTP", c.SMTPAddr, c.SMTPTLS, c.SMTPInsecure, c.Mode != ModeDryRun)
+	if c.SMTPAuth == "" {
+		c.SMTPAuth = SMTPAuthAuto // a Config built in code, or the variable set empty
+	}
+	if oneOf("SMTP_AUTH", c.SMTPAuth, SMTPAuthAuto, SMTPAuthPlain, SMTPAuthLogin, SMTPAuthXOAuth2, SMTPAuthNone) && c.Mode != ModeDryRun {
+		switch c.SMTPAuth {
+		case SMTPAuthPlain, SMTPAuthLogin, SMTPAuthXOAuth2:
+			if c.SMTPUsername == "" {
+				bad("SMTP_USERNAME", "must not be empty when RELANCE_SMTP_AUTH=%s", c.SMTPAuth)
+			}
+		}
+		switch c.SMTPAuth {
+		case SMTPAuthPlain, SMTPAuthLogin:
+			if c.SMTPPassword == "" {
+				bad("SMTP_PASSWORD", "must not be empty when RELANCE_SMTP_AUTH=%s (or set RELANCE_SMTP_PASSWORD_FILE; with an OAuth2 token use RELANCE_SMTP_AUTH=xoauth2)", c.SMTPAuth)
+			}
+		case SMTPAuthXOAuth2:
+			if c.IMAPTokenFile == "" {
+				bad("SMTP_AUTH", "xoauth2 logs in with the OAuth2 token of RELANCE_IMAP_TOKEN_FILE, which is not set")
+			} else if c.IMAPAuth != "xoauth2" {
+				if _, err := os.Stat(c.IMAPTokenFile); err != nil {
+					bad("IMAP_TOKEN_FILE", "cannot read token file (RELANCE_SMTP_AUTH=xoauth2): %v", err)
+				}
+			}
+		}
+	}
 
 	if c.From == "" {
 		bad("FROM", "must not be empty (the address reminders are sent from)")

@@ -53,6 +53,7 @@ func TestValidConfigAndDefaults(t *testing.T) {
 		"IMAPTLS":  {c.IMAPTLS, "implicit"},
 		"SMTPTLS":  {c.SMTPTLS, "starttls"},
 		"SMTPUser": {c.SMTPUsername, "factures@example.fr"},
+		"SMTPAuth": {c.SMTPAuth, "auto"},
 		"DB":       {c.DB, "relance.db"},
 	}
 	for name, v := range checks {
@@ -106,6 +107,14 @@ func TestValidationNamesTheVariable(t *testing.T) {
 		{"both password and file", map[string]string{"RELANCE_IMAP_PASSWORD_FILE": "/etc/hostname"}, nil, "RELANCE_IMAP_PASSWORD_FILE", "choose one"},
 		{"missing policy file", map[string]string{"RELANCE_POLICY_FILE": "/nonexistent/policy.json"}, nil, "RELANCE_POLICY_FILE", "cannot read"},
 		{"empty db", map[string]string{"RELANCE_DB": " "}, nil, "RELANCE_DB", "must not be empty"},
+		{"unknown smtp auth", map[string]string{"RELANCE_SMTP_AUTH": "cram-md5"}, nil, "RELANCE_SMTP_AUTH", "unknown value"},
+		{"smtp xoauth2 without token file", map[string]string{"RELANCE_SMTP_AUTH": "xoauth2"}, nil, "RELANCE_SMTP_AUTH", "RELANCE_IMAP_TOKEN_FILE"},
+		{"smtp xoauth2 with a missing token file", map[string]string{"RELANCE_SMTP_AUTH": "xoauth2", "RELANCE_IMAP_TOKEN_FILE": "/nonexistent/token"}, nil,
+			"RELANCE_IMAP_TOKEN_FILE", "cannot read"},
+		{"smtp plain without password", map[string]string{"RELANCE_SMTP_AUTH": "plain", "RELANCE_IMAP_AUTH": "xoauth2", "RELANCE_IMAP_TOKEN_FILE": "/etc/hostname"},
+			[]string{"RELANCE_IMAP_PASSWORD"}, "RELANCE_SMTP_PASSWORD", "must not be empty"},
+		{"smtp login without password", map[string]string{"RELANCE_SMTP_AUTH": "login", "RELANCE_IMAP_AUTH": "xoauth2", "RELANCE_IMAP_TOKEN_FILE": "/etc/hostname"},
+			[]string{"RELANCE_IMAP_PASSWORD"}, "RELANCE_SMTP_PASSWORD", "RELANCE_SMTP_AUTH=login"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -230,5 +239,53 @@ func TestExampleDocumentsEveryVariable(t *testing.T) {
 		if !strings.Contains(string(b), v) {
 			t.Errorf("config/relance.env.example does not document %s", v)
 		}
+	}
+}
+
+// The setups people have validate: Gmail or Microsoft 365 with one OAuth2
+// token for IMAP and SMTP (no password anywhere), a local relay without
+// AUTH, and each forced mode with what it needs.
+func TestSMTPAuthSetups(t *testing.T) {
+	token := filepath.Join(t.TempDir(), "token")
+	if err := os.WriteFile(token, []byte("ya29.test-token\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	oauth := func(smtpAuth string) map[string]string {
+		env := valid()
+		delete(env, "RELANCE_IMAP_PASSWORD")
+		env["RELANCE_IMAP_AUTH"] = "xoauth2"
+		env["RELANCE_IMAP_TOKEN_FILE"] = token
+		if smtpAuth != "" {
+			env["RELANCE_SMTP_AUTH"] = smtpAuth
+		}
+		return env
+	}
+	relay := valid()
+	relay["RELANCE_SMTP_ADDR"] = "127.0.0.1:25"
+	relay["RELANCE_SMTP_TLS"] = "none"
+	relay["RELANCE_SMTP_AUTH"] = "none"
+	smtpOnlyOAuth := valid()
+	smtpOnlyOAuth["RELANCE_SMTP_AUTH"] = "xoauth2"
+	smtpOnlyOAuth["RELANCE_IMAP_TOKEN_FILE"] = token
+	cases := map[string]struct {
+		env  map[string]string
+		auth string
+	}{
+		"gmail, auto":           {oauth(""), "auto"},
+		"microsoft 365, forced": {oauth("xoauth2"), "xoauth2"},
+		"local relay":           {relay, "none"},
+		"password, login":       {func() map[string]string { e := valid(); e["RELANCE_SMTP_AUTH"] = "login"; return e }(), "login"},
+		"smtp only over oauth":  {smtpOnlyOAuth, "xoauth2"},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			cfg, _, err := load(os.LookupEnv, setEnv(t, c.env))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cfg.SMTPAuth != c.auth {
+				t.Errorf("SMTPAuth = %q, want %q", cfg.SMTPAuth, c.auth)
+			}
+		})
 	}
 }

@@ -3,13 +3,15 @@
 // It is the only package that speaks IMAP (go-imap/v2, a beta API: every call
 // stays here). It connects with TLS, STARTTLS or, on loopback only,
 // plaintext; authenticates with LOGIN/PLAIN or XOAUTH2; finds the Sent and
-// Drafts folders; and streams every message of INBOX, Sent, Drafts and any
-// extra folders into a caller-supplied Store exactly once, resuming from a
-// per-folder UID cursor. New mail is noticed through IDLE (re-entered at most
-// every ten minutes, each time followed by a UID SEARCH, since IDLE
-// notifications are a hint, not a guarantee) or by polling when the server has
-// no IDLE. Connections are re-established forever with capped exponential
-// backoff and full jitter.
+// Drafts folders (SPECIAL-USE, else common English and French names below
+// the personal namespace, creating Drafts when there is none); and streams
+// every message of INBOX, Sent, Drafts and any extra folders into a
+// caller-supplied Store exactly once, resuming from a per-folder UID cursor.
+// New mail is noticed through IDLE (re-entered at most every ten minutes,
+// each time followed by a UID SEARCH, since IDLE notifications are a hint,
+// not a guarantee) or by polling when the server has no IDLE. Connections
+// are re-established forever with capped exponential backoff and full
+// jitter.
 //
 // Only headers, BODYSTRUCTURE and the parts a reader needs (text, HTML,
 // delivery reports, XML attachments, the headers of attached messages) are
@@ -82,7 +84,9 @@ type Config struct {
 	DialTimeout    time.Duration // connect, TLS handshake, greeting, login
 	CommandTimeout time.Duration // longest wait for one command's completion
 
-	// SentFolder and DraftsFolder override SPECIAL-USE discovery.
+	// SentFolder and DraftsFolder override discovery; a name without the
+	// personal namespace's prefix ("Sent Items" for "INBOX.Sent Items")
+	// is found too.
 	SentFolder   string
 	DraftsFolder string
 	// ExtraFolders are read like Sent (e.g. where an accounting tool files

@@ -33,7 +33,7 @@ func (m *Client) withConn(ctx context.Context, fn func(k *conn) error) error {
 func (m *Client) DraftsState(ctx context.Context) ([]DraftInfo, error) {
 	var out []DraftInfo
 	err := m.withConn(ctx, func(k *conn) error {
-		f, err := m.folderFor(k, RoleDrafts)
+		f, err := m.folderFor(k, RoleDrafts, false)
 		if err != nil {
 			return err
 		}
@@ -84,7 +84,7 @@ func (m *Client) DraftsState(ctx context.Context) ([]DraftInfo, error) {
 func (m *Client) Append(ctx context.Context, role Role, raw []byte, flags []string, date time.Time) (uint32, error) {
 	var uid uint32
 	err := m.withConn(ctx, func(k *conn) error {
-		f, err := m.folderFor(k, role)
+		f, err := m.folderFor(k, role, true)
 		if err != nil {
 			return err
 		}
@@ -117,7 +117,7 @@ func (m *Client) Append(ctx context.Context, role Role, raw []byte, flags []stri
 // the user had marked \Deleted, as their own client would on closing.
 func (m *Client) Delete(ctx context.Context, role Role, uid uint32) error {
 	return m.withConn(ctx, func(k *conn) error {
-		f, err := m.folderFor(k, role)
+		f, err := m.folderFor(k, role, false)
 		if err != nil {
 			return err
 		}
@@ -147,7 +147,7 @@ func (m *Client) Delete(ctx context.Context, role Role, uid uint32) error {
 // SetFlag adds (on) or removes a flag on one message.
 func (m *Client) SetFlag(ctx context.Context, role Role, uid uint32, flag string, on bool) error {
 	return m.withConn(ctx, func(k *conn) error {
-		f, err := m.folderFor(k, role)
+		f, err := m.folderFor(k, role, false)
 		if err != nil {
 			return err
 		}
@@ -177,7 +177,7 @@ func (m *Client) FindMessageID(ctx context.Context, role Role, msgID string) (ui
 		return 0, false, fmt.Errorf("mailbox: empty Message-ID")
 	}
 	err = m.withConn(ctx, func(k *conn) error {
-		f, err := m.folderFor(k, role)
+		f, err := m.folderFor(k, role, false)
 		if err != nil {
 			return err
 		}

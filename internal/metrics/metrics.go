@@ -43,7 +43,10 @@ type Metrics struct {
 	LastSync         prometheus.Gauge // unix seconds of the last successful full sync
 	SMTPSent         prometheus.Counter
 	SMTPFailures     *prometheus.CounterVec // kind: temporary, permanent
-	Replies          *prometheus.CounterVec // class
+	// SMTPSendingStopped is 1 while a permanent SMTP or configuration
+	// failure stops all sending (an open smtp_failed flag).
+	SMTPSendingStopped prometheus.Gauge
+	Replies            *prometheus.CounterVec // class
 }
 
 // BuildInfo describes the running binary.
@@ -91,12 +94,16 @@ func New(st *store.Store, bi BuildInfo, now func() time.Time, loc *time.Location
 			Name: "relance_smtp_failures_total",
 			Help: "Failed SMTP submissions, by kind: temporary (retried later) or permanent (the draft is stopped and flagged).",
 		}, []string{"kind"}),
+		SMTPSendingStopped: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "relance_smtp_sending_stopped",
+			Help: "1 while a permanent SMTP or configuration failure (refused login, missing AUTH or TLS, refused sender) stops all sending until corrected (an open smtp_failed flag).",
+		}),
 		Replies: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "relance_replies_total",
 			Help: "Client replies read in the inbox and classified, by class.",
 		}, []string{"class"}),
 	}
-	reg.MustRegister(m.MessagesIngested, m.IMAPConnected, m.IMAPReconnects, m.LastSync, m.SMTPSent, m.SMTPFailures, m.Replies)
+	reg.MustRegister(m.MessagesIngested, m.IMAPConnected, m.IMAPReconnects, m.LastSync, m.SMTPSent, m.SMTPFailures, m.SMTPSendingStopped, m.Replies)
 	for _, role := range FolderRoles {
 		m.MessagesIngested.WithLabelValues(role)
 	}

@@ -19,7 +19,7 @@ import (
 // evidence, broken promises. It goes straight out (it is for the owner, not
 // a client), and only when something waits.
 func (x *Outbox) digest(ctx context.Context, now time.Time) error {
-	if len(x.o.NotifyTo) == 0 || x.o.Mode == policy.ModeDryRun || x.o.Sender == nil {
+	if len(x.o.NotifyTo) == 0 || x.o.Mode == policy.ModeDryRun || x.o.Sender == nil || x.sendingStopped() {
 		return nil
 	}
 	p := x.o.Policy
@@ -80,6 +80,9 @@ func (x *Outbox) digest(ctx context.Context, now time.Time) error {
 	m.SetGenHeader(gomail.Header("Auto-Submitted"), "auto-generated")
 	m.SetBodyString(gomail.TypeTextPlain, body)
 	if err := x.o.Sender.Send(ctx, &Composed{Msg: m, From: x.o.From, To: x.o.NotifyTo, MessageID: msgID}); err != nil {
+		if IsStopping(err) {
+			return x.stopSending(ctx, now, nil, err)
+		}
 		// Tried again on the next pass; the digest is a convenience.
 		x.log.Warn("outbox: digest not sent", slog.Any("err", err))
 		return nil

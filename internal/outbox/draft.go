@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/mail"
@@ -220,6 +221,12 @@ func (x *Outbox) hold(ctx context.Context, now time.Time, h heldDraft) error {
 		return err
 	}
 	uid, err := x.o.Mailbox.Append(ctx, mailbox.RoleDrafts, composed.Raw, []string{`\Draft`}, now)
+	if errors.Is(err, mailbox.ErrNoFolder) {
+		// No Drafts folder (a drafts_folder_missing flag says so): the
+		// web page is where it is reviewed.
+		x.log.Debug("outbox: no Drafts folder for the draft's copy", slog.Int64("draft", draftID))
+		return nil
+	}
 	if err != nil {
 		// The draft is held in the store and reviewable on the web page; the
 		// IMAP copy is a convenience.

@@ -47,8 +47,12 @@ type Observer interface {
 	// Sent is called when the SMTP server accepted a reminder.
 	Sent()
 	// SendFailed is called when a submission failed; temporary failures
-	// are retried on a later pass, permanent ones stop the draft.
+	// are retried on a later pass, permanent ones stop the draft (or,
+	// when they are not the message's own, all sending).
 	SendFailed(temporary bool)
+	// SendingStopped is called on every pass with whether a permanent SMTP
+	// or configuration failure stops all sending.
+	SendingStopped(stopped bool)
 }
 
 // NopObserver ignores every outcome.
@@ -59,6 +63,9 @@ func (NopObserver) Sent() {}
 
 // SendFailed implements Observer.
 func (NopObserver) SendFailed(bool) {}
+
+// SendingStopped implements Observer.
+func (NopObserver) SendingStopped(bool) {}
 
 // Options configures the outbox.
 type Options struct {
@@ -88,8 +95,9 @@ type Options struct {
 
 // Outbox runs passes.
 type Outbox struct {
-	o   Options
-	log *slog.Logger
+	o    Options
+	log  *slog.Logger
+	gate gate
 }
 
 // SendingKeyword marks the Sent copy of a message whose submission is not yet
@@ -134,6 +142,9 @@ func (x *Outbox) Pass(ctx context.Context, now time.Time) error {
 	if err := x.courtesy(ctx, now); err != nil {
 		errs = append(errs, err)
 	}
+	if err := x.refreshStop(ctx, now); err != nil {
+		errs = append(errs, err)
+	}
 	if err := x.sendDue(ctx, now); err != nil {
 		errs = append(errs, err)
 	}
@@ -150,8 +161,16 @@ func (x *Outbox) reconcileDrafts(ctx context.Context, now time.Time) error {
 		return err
 	}
 	infos, err := x.o.Mailbox.DraftsState(ctx)
+	if errors.Is(err, mailbox.ErrNoFolder) {
+		// No Drafts folder and none could be created: review happens on
+		// the web page, and there is nothing to reconcile.
+		return x.noDraftsFolder(ctx, now, err)
+	}
 	if err != nil {
 		return fmt.Errorf("outbox: read Drafts: %w", err)
+	}
+	if err := x.resolveSystemFlags(ctx, now, FlagNoDraftsFolder, "the Drafts folder is available"); err != nil {
+		return err
 	}
 	byDraft := map[int64][]mailbox.DraftInfo{}
 	for _, in := range infos {

@@ -119,6 +119,9 @@ func (x *Outbox) deleteDraftCopy(ctx context.Context, d store.DraftDetail) {
 //
 // After a crash, settleInFlight finds the Sent copy by Message-ID.
 func (x *Outbox) send(ctx context.Context, now time.Time, d store.DraftDetail) error {
+	if x.sendingStopped() {
+		return nil // an open smtp_failed flag: nothing is tried until it is resolved
+	}
 	composed, err := composeStored(x.o.From, d, now)
 	if err != nil {
 		return err
@@ -129,6 +132,11 @@ func (x *Outbox) send(ctx context.Context, now time.Time, d store.DraftDetail) e
 	var sentUID uint32
 	if x.o.SaveSent {
 		sentUID, err = x.o.Mailbox.Append(ctx, mailbox.RoleSent, composed.Raw, []string{`\Seen`, SendingKeyword}, now)
+		if errors.Is(err, mailbox.ErrNoFolder) {
+			// Without a Sent copy a crash mid-send could send twice.
+			return x.stopSending(ctx, now, &d, fmt.Errorf("no Sent folder for the copy that makes a send safe (%w); "+
+				"create one in your mail client, set RELANCE_IMAP_SENT_FOLDER, or RELANCE_SAVE_SENT=false if the server files sent mail itself", err))
+		}
 		if err != nil {
 			return x.noteFailure(ctx, now, d, fmt.Errorf("copy to Sent before sending: %w", err), true)
 		}
@@ -142,6 +150,9 @@ func (x *Outbox) send(ctx context.Context, now time.Time, d store.DraftDetail) e
 		}
 		temporary := IsTemporary(err)
 		x.o.Observer.SendFailed(temporary)
+		if IsStopping(err) {
+			return x.stopSending(ctx, now, &d, err)
+		}
 		return x.noteFailure(ctx, now, d, err, temporary)
 	}
 	x.o.Observer.Sent()

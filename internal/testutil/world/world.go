@@ -28,11 +28,32 @@ type World struct {
 	Env  map[string]string
 }
 
+// Options shape the world's servers; the zero value is New's world.
+type Options struct {
+	// IMAP configures Dovecot (a Courier-style layout, for instance).
+	IMAP dovecot.Options
+	// SMTP, when set, makes the sink check logins (or offer no AUTH);
+	// nil is the sink that accepts any login.
+	SMTP *smtpsink.Options
+}
+
 // New starts Dovecot and the sink and sets the environment (t.Setenv, so the
 // test must not be parallel).
 func New(t *testing.T) *World {
 	t.Helper()
-	w := &World{T: t, IMAP: dovecot.Start(t), Sink: smtpsink.Start(t), DB: filepath.Join(t.TempDir(), "relance.db")}
+	return NewWith(t, Options{})
+}
+
+// NewWith is New with servers shaped by opts.
+func NewWith(t *testing.T, opts Options) *World {
+	t.Helper()
+	sink := func() *smtpsink.Sink {
+		if opts.SMTP == nil {
+			return smtpsink.Start(t)
+		}
+		return smtpsink.StartWith(t, *opts.SMTP)
+	}
+	w := &World{T: t, IMAP: dovecot.StartWith(t, opts.IMAP), Sink: sink(), DB: filepath.Join(t.TempDir(), "relance.db")}
 	w.Env = map[string]string{
 		"RELANCE_IMAP_ADDR":     w.IMAP.Addr,
 		"RELANCE_IMAP_USERNAME": w.IMAP.User,

@@ -121,22 +121,9 @@ func (t *Tx) CorrectReading(msgID int64, class string, promise time.Time, actor 
 	}
 	// The former reading's flags on this reply are closed; a flag the
 	// owner already resolved stays as it is.
-	rows, err := t.query(`SELECT id FROM flags WHERE message_id = ? AND status != ? AND kind IN (?, ?, ?, ?, ?, 'triage')`,
-		msgID, FlagResolved, ReplyDispute, ReplyGrievance, ReplyHardship, ReplyBounce, FlagUnsure)
+	flags, err := t.ids(fmt.Sprintf("flags of message %d", msgID), `SELECT id FROM flags WHERE message_id = ? AND status != ?
+		AND kind IN (?, ?, ?, ?, ?, 'triage')`, msgID, FlagResolved, ReplyDispute, ReplyGrievance, ReplyHardship, ReplyBounce, FlagUnsure)
 	if err != nil {
-		return res, fmt.Errorf("store: flags of message %d: %w", msgID, err)
-	}
-	var flags []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return res, err
-		}
-		flags = append(flags, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return res, err
 	}
 	note := fmt.Sprintf("reading corrected: %s → %s", before, class)
@@ -213,21 +200,30 @@ func firstLine(s string) string {
 
 // replyInvoices lists the invoices a stored reply was tied to.
 func (t *Tx) replyInvoices(msgID int64) ([]int64, error) {
-	rows, err := t.query(`SELECT DISTINCT invoice_id FROM events WHERE message_id = ? AND kind = 'reply_received' AND invoice_id IS NOT NULL
+	return t.ids(fmt.Sprintf("invoices of message %d", msgID), `SELECT DISTINCT invoice_id FROM events
+		WHERE message_id = ? AND kind = 'reply_received' AND invoice_id IS NOT NULL
 		UNION SELECT invoice_id FROM messages WHERE id = ? AND invoice_id IS NOT NULL ORDER BY 1`, msgID, msgID)
+}
+
+// ids runs a query of one integer column; what names it in errors.
+func (t *Tx) ids(what, query string, args ...any) ([]int64, error) {
+	rows, err := t.query(query, args...)
 	if err != nil {
-		return nil, fmt.Errorf("store: invoices of message %d: %w", msgID, err)
+		return nil, fmt.Errorf("store: %s: %w", what, err)
 	}
 	defer rows.Close()
 	var out []int64
 	for rows.Next() {
 		var id int64
 		if err := rows.Scan(&id); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("store: %s: %w", what, err)
 		}
 		out = append(out, id)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: %s: %w", what, err)
+	}
+	return out, nil
 }
 
 // AddCorrection stores the owner's reading of a reply that is not in the

@@ -517,21 +517,8 @@ func normalizeNumber(s string) string {
 // PendingCreditNotes lists credit notes naming an invoice that have not
 // been applied yet (the daemon retries them when new invoices arrive).
 func (t *Tx) PendingCreditNotes() ([]int64, error) {
-	rows, err := t.query(`SELECT i.id FROM invoices i WHERE i.kind = 'credit_note' AND i.credited_number <> ''
+	return t.ids("pending credit notes", `SELECT i.id FROM invoices i WHERE i.kind = 'credit_note' AND i.credited_number <> ''
 		AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.external_ref = 'credit_note:' || i.id) ORDER BY i.id`)
-	if err != nil {
-		return nil, fmt.Errorf("store: pending credit notes: %w", err)
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, fmt.Errorf("store: pending credit notes: %w", err)
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
 }
 
 // Plan statuses.

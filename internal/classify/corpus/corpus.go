@@ -116,15 +116,19 @@ func setOf(h string) string {
 
 // Replies keeps the client's answers about paying (the set the targets are
 // about); Inbox keeps the rest.
-func Replies(preds []Prediction) []Prediction { return bySet(preds, "reply") }
+func Replies(preds []Prediction) []Prediction {
+	return filter(preds, func(r *Reply) bool { return r.Set == "reply" })
+}
 
 // Inbox keeps the predictions of mail that is not a reply.
-func Inbox(preds []Prediction) []Prediction { return bySet(preds, "inbox") }
+func Inbox(preds []Prediction) []Prediction {
+	return filter(preds, func(r *Reply) bool { return r.Set == "inbox" })
+}
 
-func bySet(preds []Prediction, set string) []Prediction {
+func filter(preds []Prediction, keep func(*Reply) bool) []Prediction {
 	var out []Prediction
 	for _, p := range preds {
-		if p.Reply.Set == set {
+		if keep(p.Reply) {
 			out = append(out, p)
 		}
 	}

@@ -370,13 +370,7 @@ func setReplies(ps []Prediction) []Reply {
 }
 
 func byWriterOf(ps []Prediction, w string) []Prediction {
-	var out []Prediction
-	for _, p := range ps {
-		if p.Reply.Writer == w {
-			out = append(out, p)
-		}
-	}
-	return out
+	return filter(ps, func(r *Reply) bool { return r.Writer == w })
 }
 
 // WorstHumanRecall is the lowest needs-human recall of any single writer.

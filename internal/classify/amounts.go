@@ -14,10 +14,35 @@ var (
 	reAmountBefore = regexp.MustCompile(`(€|\$|£|eur|usd|gbp|chf) ?(\d{1,3}(?:[ ,.']\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?)\b`)
 )
 
+// mayHaveAmount reports whether s names a currency the way the amount
+// expressions read one: a sign, or a code before or after a digit. Most
+// sentences with "eur" hold it in a word ("leur", "monsieur").
+func mayHaveAmount(s string) bool {
+	if strings.ContainsAny(s, "€$£") {
+		return true
+	}
+	for _, code := range []string{"eur", "usd", "gbp", "chf"} {
+		for from := 0; ; {
+			i := strings.Index(s[from:], code)
+			if i < 0 {
+				break
+			}
+			i += from
+			after := strings.TrimPrefix(s[i+len(code):], " ")
+			before := strings.TrimRight(s[:i], " ")
+			if after != "" && isDigit(after[0]) || before != "" && isDigit(before[len(before)-1]) {
+				return true
+			}
+			from = i + 1
+		}
+	}
+	return false
+}
+
 // findAmounts returns the money amounts mentioned in folded text, in order,
 // without duplicates.
 func findAmounts(s string) []decimal.Decimal {
-	if !strings.ContainsAny(s, "0123456789") {
+	if !strings.ContainsAny(s, "0123456789") || !mayHaveAmount(s) {
 		return nil
 	}
 	var out []decimal.Decimal

@@ -37,7 +37,6 @@ var (
 	reWeek     = regexp.MustCompile(`\b(fin de (?:la )?semaine prochaine|end of next week|debut de (?:la )?semaine prochaine|early next week|start of next week|beginning of next week|(?:la |dans la |courant de la |courant )?semaine prochaine|next week|fin de (?:la |cette )?semaine|end of (?:the |this )?week|cette semaine|this week|ce week-end|ce weekend|this weekend|over the weekend)\b`)
 	reWithin   = regexp.MustCompile(`\b(?:sous|endeans|d'ici|dans|within|in|within the next|in the next|sous les|d'ici a|au plus tard dans|under) (` + numberWords + `) ?(jours?|j|days?|semaines?|weeks?|mois|months?|h|heures?|hours?)(?: ouvres| ouvrables| business| working)?\b`)
 	reHuitaine = regexp.MustCompile(`\b(?:sous |dans la |d'ici )?(huitaine|quinzaine)\b`)
-	reDayOnly  = regexp.MustCompile(`\b(?:le|the|avant le|by the|on the|au plus tard le|pour le|before the|d'ici le|jusqu'au|until the|des le|echeance du|echeance le|echeances du|run on the|run of the|batch on the|run du|run de paiement du|paiement du|paiements du|reglements du|reglements fournisseurs du|virements du|virements fournisseurs du|virement du|celui du|campagne du|batch du|tour du) (\d{1,2})(?:er|st|nd|rd|th)?\b`)
 	// "jeudi 11": the day number is the commitment, the weekday its check.
 	reWeekdayNum = regexp.MustCompile(`\b(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|monday|tuesday|wednesday|thursday|friday|saturday|sunday),? (?:the )?(\d{1,2})(?:er|st|nd|rd|th)?\b`)
 	reNextMonth  = regexp.MustCompile(`^(?:du mois prochain|de mois prochain|du prochain mois|of next month|next month)\b`)
@@ -213,6 +212,7 @@ func mondayOf(ref time.Time) time.Time {
 func findDates(s string, ref time.Time) []dateMention {
 	var out []dateMention
 	digits := strings.ContainsAny(s, "0123456789")
+	g := gatesOf(s)
 	add := func(loc []int, t time.Time, explicit bool) {
 		out = append(out, dateMention{start: loc[0], end: loc[1], t: t, explicit: explicit, phrase: s[loc[0]:loc[1]]})
 	}
@@ -263,7 +263,7 @@ func findDates(s string, ref time.Time) []dateMention {
 			add(m[:2], t, true)
 		}
 	}
-	for _, m := range findAll(reDayMonth, digits && mayMatch(litMonths, s), s) {
+	for _, m := range findAll(reDayMonth, digits && g&gateMonth != 0, s) {
 		d, _ := strconv.Atoi(s[m[2]:m[3]])
 		mo := monthNumber(s[m[4]:m[5]])
 		if mo == 0 {
@@ -280,7 +280,7 @@ func findDates(s string, ref time.Time) []dateMention {
 			add(m[:2], t, true)
 		}
 	}
-	for _, m := range findAll(reMonthDay, digits && mayMatch(litMonths, s), s) {
+	for _, m := range findAll(reMonthDay, digits && g&gateMonth != 0, s) {
 		name := s[m[2]:m[3]]
 		mo := monthNumber(name)
 		// "may 5" is rare next to the modal "may": require a capitalised
@@ -304,7 +304,7 @@ func findDates(s string, ref time.Time) []dateMention {
 	if noRef {
 		return dedupe(out)
 	}
-	for _, m := range findAll(reRelDay, mayMatch(litRelDay, s), s) {
+	for _, m := range findAll(reRelDay, g&gateRelDay != 0 && mayMatch(litRelDay, s), s) {
 		if s[m[2]:m[3]] == "ce jour" && (strings.HasPrefix(s[m[1]:], "-la") || strings.HasPrefix(s[m[1]:], " la") || strings.HasPrefix(s[m[1]:], "-là")) {
 			continue // "ce jour-là": that day, named elsewhere
 		}
@@ -321,7 +321,7 @@ func findDates(s string, ref time.Time) []dateMention {
 		}
 		add(m[:2], ref.AddDate(0, 0, off), false)
 	}
-	for _, m := range findAll(reWeekday, mayMatch(litWeekday, s), s) {
+	for _, m := range findAll(reWeekday, g&gateWeekday != 0, s) {
 		wd, ok := weekdayNumber(s[m[4]:m[5]])
 		if !ok {
 			continue
@@ -353,7 +353,7 @@ func findDates(s string, ref time.Time) []dateMention {
 			add(m[:2], nextWeekday(ref, wd), false)
 		}
 	}
-	for _, m := range findAll(reMonthEnd, mayMatch(litMonthEnd, s), s) {
+	for _, m := range findAll(reMonthEnd, g&(gateMonth|gatePeriod) != 0 && mayMatch(litMonthEnd, s), s) {
 		p := s[m[2]:m[3]]
 		var t time.Time
 		next := strings.Contains(p, "prochain") || strings.Contains(p, "next")
@@ -398,7 +398,7 @@ func findDates(s string, ref time.Time) []dateMention {
 		add(m[:2], t, false)
 		out[len(out)-1].period = true
 	}
-	for _, m := range findAll(reWeek, mayMatch(litWeek, s), s) {
+	for _, m := range findAll(reWeek, g&gateWeek != 0 && mayMatch(litWeek, s), s) {
 		p := s[m[2]:m[3]]
 		var t time.Time
 		switch {
@@ -414,7 +414,7 @@ func findDates(s string, ref time.Time) []dateMention {
 		add(m[:2], t, false)
 		out[len(out)-1].period = true
 	}
-	for _, m := range findAll(reWithin, mayMatch(litWithinUnits, s) && mayMatch(litWithin, s), s) {
+	for _, m := range findAll(reWithin, g&gateUnit != 0 && mayMatch(litWithin, s), s) {
 		n := countWord(s[m[2]:m[3]])
 		if n == 0 {
 			continue
@@ -433,14 +433,14 @@ func findDates(s string, ref time.Time) []dateMention {
 		}
 		add(m[:2], t, false)
 	}
-	for _, m := range findAll(reHuitaine, mayMatch(litHuitaine, s), s) {
+	for _, m := range findAll(reHuitaine, g&gateHuitaine != 0, s) {
 		days := 8
 		if s[m[2]:m[3]] == "quinzaine" {
 			days = 15
 		}
 		add(m[:2], ref.AddDate(0, 0, days), false)
 	}
-	for _, m := range findAll(reWeekdayNum, digits && mayMatch(litWeekday, s), s) {
+	for _, m := range findAll(reWeekdayNum, digits && g&gateWeekday != 0, s) {
 		rest := strings.TrimLeft(s[m[1]:], " ")
 		if rest != "" && (isDigit(rest[0]) || strings.ContainsRune("/%€$£:h.", rune(rest[0])) || reMonthStart.MatchString(rest)) {
 			continue // "mardi 9 décembre" is read whole; "lundi 14h" is a time
@@ -450,7 +450,7 @@ func findDates(s string, ref time.Time) []dateMention {
 			add(m[:2], t, true)
 		}
 	}
-	for _, m := range findAll(reDayOnly, digits && mayMatch(litDayOnly, s), s) {
+	for _, m := range dayOnlyMatches(s, digits && g&gateDayOnly != 0) {
 		rest := strings.TrimLeft(s[m[1]:], " ")
 		if reNextMonth.MatchString(rest) {
 			// "le 5 du mois prochain": that day of next month.
@@ -487,6 +487,64 @@ func dateWordBefore(s string, i int) bool {
 	return false
 }
 
+// dayOnlyPrefixes introduce a bare day number ("le 15", "by the 20th",
+// "avec notre échéance du 30", "dans notre run de paiement du 15").
+var dayOnlyPrefixes = []string{"le", "the", "avant le", "by the", "on the", "au plus tard le", "pour le", "before the", "d'ici le",
+	"jusqu'au", "until the", "des le", "echeance du", "echeance le", "echeances du", "run on the", "run of the", "batch on the",
+	"run du", "run de paiement du", "paiement du", "paiements du", "reglements du", "reglements fournisseurs du", "virements du",
+	"virements fournisseurs du", "virement du", "celui du", "campagne du", "batch du", "tour du"}
+
+// dayOnlyMatches finds "<prefix> <day>" with a prefix of dayOnlyPrefixes
+// and a day of one or two digits (with "er", "st", "nd", "rd" or "th"), as
+// submatch indices [start, end, day start, day end]; the longest prefix
+// wins. A scan of the digits beats an expression of 31 alternatives.
+func dayOnlyMatches(s string, pre bool) [][]int {
+	if !pre {
+		return nil
+	}
+	var out [][]int
+	for i := 1; i < len(s); i++ {
+		if !isDigit(s[i]) || s[i-1] != ' ' {
+			continue
+		}
+		j := i
+		for j < len(s) && isDigit(s[j]) {
+			j++
+		}
+		if j-i > 2 {
+			i = j
+			continue
+		}
+		end := j
+		for _, suf := range []string{"er", "st", "nd", "rd", "th"} {
+			if strings.HasPrefix(s[j:], suf) {
+				end = j + len(suf)
+				break
+			}
+		}
+		if end < len(s) && isWordByte(s[end]) {
+			// Not a day: "15h", "3x", "2025" (cut above), "1er" followed by
+			// a letter.
+			i = j
+			continue
+		}
+		head := s[:i-1]
+		start := -1
+		for _, p := range dayOnlyPrefixes {
+			if strings.HasSuffix(head, p) && (len(head) == len(p) || !isWordByte(head[len(head)-len(p)-1])) {
+				if st := len(head) - len(p); start < 0 || st < start {
+					start = st
+				}
+			}
+		}
+		if start >= 0 {
+			out = append(out, []int{start, end, i, j})
+		}
+		i = j
+	}
+	return out
+}
+
 // dayOnOrAfter is the first day numbered d on or after ref. With clamp, a
 // month too short for d counts its last day instead of being skipped.
 func dayOnOrAfter(ref time.Time, d int, clamp bool) (time.Time, bool) {
@@ -511,6 +569,63 @@ func dayOnOrAfter(ref time.Time, d int, clamp bool) (time.Time, bool) {
 	return time.Time{}, false
 }
 
+// Gates: which kinds of date words a sentence holds, read in one pass over
+// its words. Each date expression runs only when its kind of word is there:
+// most sentences (greetings, signatures with phone numbers) run none.
+const (
+	gateMonth uint16 = 1 << iota
+	gateWeekday
+	gateRelDay
+	gatePeriod // mois, month, année, year
+	gateWeek
+	gateUnit // jours, days, semaines, weeks, mois, months, heures, hours
+	gateHuitaine
+	gateDayOnly // the words that introduce a bare day number: le, the, du, on…
+)
+
+var gateWords = func() map[string]uint16 {
+	m := map[string]uint16{}
+	add := func(g uint16, words string) {
+		for _, w := range strings.Fields(words) {
+			m[w] |= g
+		}
+	}
+	add(gateMonth, strings.ReplaceAll(monthNames, "|", " "))
+	add(gateWeekday, "lundi mardi mercredi jeudi vendredi samedi dimanche monday tuesday wednesday thursday friday saturday sunday")
+	add(gateRelDay, "demain dmain tomorrow tomorow tommorow tommorrow tmrw 2moro aujourd aujourdhui hui jour today tonight soir matin midi afternoon morning hier yesterday")
+	add(gatePeriod, "mois month annee year")
+	add(gateWeek, "semaine week weekend")
+	add(gateUnit, "jours jour j days day semaines semaine weeks week mois month months h heures heure hours hour")
+	add(gateHuitaine, "huitaine quinzaine")
+	add(gateDayOnly, "le the du on by au avant before pour ici jusqu until des echeance echeances run batch celui campagne tour paiement paiements reglements virements virement fournisseurs")
+	return m
+}()
+
+func gatesOf(s string) uint16 {
+	var g uint16
+	start := -1
+	for i := 0; i <= len(s); i++ {
+		word := i < len(s) && (s[i] >= 'a' && s[i] <= 'z' || s[i] >= '0' && s[i] <= '9' || s[i] >= 0x80)
+		if word && start < 0 {
+			start = i
+		}
+		if !word && start >= 0 {
+			w := s[start:i]
+			if isDigit(w[0]) {
+				// "15h", "30j": a number with its unit.
+				k := 0
+				for k < len(w) && isDigit(w[k]) {
+					k++
+				}
+				w = w[k:]
+			}
+			g |= gateWords[w]
+			start = -1
+		}
+	}
+	return g
+}
+
 // Prefilter literals of the date patterns (read-only).
 var (
 	litRelDay   = literalsOf(reRelDay.String())
@@ -519,7 +634,6 @@ var (
 	litWeek     = literalsOf(reWeek.String())
 	litWithin   = literalsOf(reWithin.String())
 	litHuitaine = literalsOf(reHuitaine.String())
-	litDayOnly  = literalsOf(reDayOnly.String())
 	litMonths   = literalsOf(`(` + monthNames + `)`)
 	// Every match of reWithin names its unit.
 	litWithinUnits = []string{"j", "day", "sem", "week", "mois", "month", "h"}

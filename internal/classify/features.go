@@ -308,13 +308,15 @@ func sqrt32(x float32) float32 { return float32(math.Sqrt(float64(x))) }
 // expressions on most sentences.
 var dateWords = func() map[string]bool {
 	m := map[string]bool{}
+	// Every phrase findDates reads without a digit holds one of these
+	// ("fin du mois", "next Tuesday", "mi-décembre", "après-demain"):
+	// weaker words ("fin", "next", "prochain") never stand alone in one.
 	for _, w := range strings.Fields(`lundi mardi mercredi jeudi vendredi samedi dimanche monday tuesday wednesday thursday
 		friday saturday sunday janvier janv fevrier fevr fev mars avril avr mai juin juillet juil aout septembre sept octobre
 		oct novembre nov decembre dec january jan february feb march mar april apr may june jun july jul august aug september
-		sep october november december demain dmain tomorrow tomorow tommorow tommorrow tmrw 2moro aujourd hui aujourdhui
-		today tonight soir jour apres midi afternoon morning matin hier yesterday avant semaine week weekend mois month year
-		annee huitaine quinzaine jours days day weeks months semaines heures hours fin end debut early mid mi start
-		beginning prochain prochaine next coming qui vient dernier passe last this`) {
+		sep october november december demain dmain tomorrow tomorow tommorow tommorrow tmrw 2moro aujourd aujourdhui
+		today tonight soir jour midi afternoon morning matin hier yesterday semaine week weekend mois month year
+		annee huitaine quinzaine jours days day weeks months semaines heures hours`) {
 		m[w] = true
 	}
 	return m

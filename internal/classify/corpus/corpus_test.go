@@ -50,7 +50,7 @@ func TestCorpusShape(t *testing.T) {
 	}
 	fr := 0
 	for _, r := range replies {
-		if r.Language != "en" {
+		if r.Language == "fr" {
 			fr++
 		}
 	}

@@ -429,9 +429,10 @@ func Counts(w io.Writer, set []Reply) {
 			if r.Hard {
 				y.hard++
 			}
-			if r.Language == "en" {
+			switch r.Language {
+			case "en":
 				y.en++
-			} else {
+			case "fr":
 				y.fr++
 			}
 		}

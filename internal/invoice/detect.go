@@ -3,6 +3,7 @@ package invoice
 import (
 	"errors"
 	"fmt"
+	"net/mail"
 	"regexp"
 	"strings"
 	"time"
@@ -436,6 +437,11 @@ func (d *detection) finish(r *Result) {
 	if hadAmount && r.Currency == "" && d.opt.DefaultCurrency != "" {
 		r.Currency = strings.ToUpper(d.opt.DefaultCurrency)
 		r.Evidence = append(r.Evidence, "currency: the business default "+r.Currency)
+		if r.Source == SourceFacturX || r.Source == SourceUBL || r.Source == SourceCII {
+			// A structured invoice must state its currency: a guess here
+			// is a human's to confirm.
+			r.Findings = append(r.Findings, fmt.Sprintf("%s states no currency: the business default %s is assumed", sourceName(r.Source), r.Currency))
+		}
 	}
 	if r.Number == "" {
 		r.Missing = append(r.Missing, FieldNumber)
@@ -473,6 +479,9 @@ func (d *detection) recipient() *message.Address {
 	}
 	for _, list := range [][]message.Address{d.m.To, d.m.Cc} {
 		for i := range list {
+			if _, err := mail.ParseAddress(list[i].Email); err != nil {
+				continue // nothing a reminder could be sent to
+			}
 			if !own(list[i].Email) {
 				a := list[i]
 				a.Email = strings.ToLower(a.Email)

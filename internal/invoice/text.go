@@ -173,7 +173,7 @@ var (
 		regexp.MustCompile(`(?i)(?:^|[^\p{L}])(?:montant|amount|total|somme)(?:\s+de\s+la\s+facture|\s+of\s+the\s+invoice)?`),
 	}
 	// What is left to pay after deposits and earlier payments.
-	payableLabel = regexp.MustCompile(`(?i)net\s+[àa]\s+payer|(?:reste|solde(?:\s+restant)?)\s+[àa]\s+(?:payer|r[ée]gler)|reste\s+d[ûu]|montant\s+d[ûu]|solde\s+d[ûu]|total\s+[àa]\s+payer|montant\s+[àa]\s+(?:payer|r[ée]gler)|amount\s+(?:due|payable|owing|to\s+pay)|balance\s+(?:due|to\s+pay|outstanding)|total\s+due|total\s+payable|(?:^|[^\p{L}])residual(?:\s+amount)?(?:$|[^\p{L}])`)
+	payableLabel = regexp.MustCompile(`(?i)net\s+[àa]\s+payer|(?:reste|solde(?:\s+restant)?)\s+[àa]\s+(?:payer|r[ée]gler)|reste\s+d[ûu]|montant\s+d[ûu]|solde\s+d[ûu]|total\s+[àa]\s+payer|montant\s+[àa]\s+(?:payer|r[ée]gler)|amount\s+(?:due|payable|owing|to\s+pay)|balance\s+(?:due|to\s+pay|outstanding)|total\s+due|total\s+payable|due\s+payable|(?:^|[^\p{L}])residual(?:\s+amount)?(?:$|[^\p{L}])`)
 	// A deposit or earlier payment already deducted.
 	prepaidLabel = regexp.MustCompile(`(?i)acomptes?\s+(?:d[ée]j[àa]\s+)?(?:vers[ée]s?|r[ée]gl[ée]s?|re[çc]us?|pay[ée]s?|per[çc]us?|factur[ée]s?|d[ée]duits?)|(?:d[ée]duction|moins)\s+(?:de\s+)?(?:l['’]\s*|les?\s+|des\s+)?acomptes?|d[ée]j[àa]\s+(?:r[ée]gl[ée]|pay[ée]|vers[ée]|per[çc]u|encaiss[ée])|(?:less\s+)?deposits?\s+(?:paid|received)|less\s+(?:the\s+)?(?:deposit|prepayments?|payments?)|amount\s+(?:already\s+)?paid|already\s+paid|paid\s+to\s+date|payments?\s+received|prepaid(?:\s+amount)?|prepayments?`)
 	// What makes a generic label a partial total.

@@ -131,7 +131,8 @@ func Dir() string {
 
 // Docs are the documents, in the order a mailbox would hold them. Where two
 // rows share a sender and a number they are the same invoice sent twice
-// (the second one a re-send), and give the same facts.
+// (the second one a re-send), and give the same facts; documents of other
+// senders that happen to share a number go to clients of their own.
 //
 // The facts were read from each document's XML (for a PDF, the XML it
 // embeds): number (BT-1), type code, issue date (BT-2), due date (BT-9, else
@@ -215,14 +216,14 @@ var Docs = []Doc{
 		Kind: "invoice", Number: "20131122-42", Total: "119", Payable: "119", Currency: "EUR",
 		Issue: "2014-11-08", Client: "ap@buyer-inc.test", Missing: []string{"due_date"}},
 	{File: "zugferd-corpus/ZUGFeRD_1p0_COMFORT_Rabatte.pdf", Producer: "ZUGFeRD 1.0 example, intarsys (COMFORT)",
-		From: "Lieferant GmbH <rechnung@lieferant-zf1.test>", To: "einkauf@kunden-ag.test",
+		From: "Lieferant GmbH <rechnung@lieferant-zf1.test>", To: "einkauf@kunden-ag-zf1.test",
 		Kind: "invoice", Number: "471102", Total: "215.14", Payable: "165.14", Currency: "EUR",
-		Issue: "2013-06-05", Due: "2013-07-04", Client: "einkauf@kunden-ag.test"},
+		Issue: "2013-06-05", Due: "2013-07-04", Client: "einkauf@kunden-ag-zf1.test"},
 	// 1059.74 prepaid on a total of 529.87: the client is owed 529.87.
 	{File: "zugferd-corpus/EN16931_Einfach_negativePaymentDue.pdf", Producer: "ZUGFeRD 2.2 example (EN 16931)",
-		From: "Lieferant GmbH <rechnung@lieferant-fx.test>", To: "einkauf@kunden-ag.test",
+		From: "Lieferant GmbH <rechnung@lieferant-fx.test>", To: "einkauf@kunden-ag-fx.test",
 		Kind: "invoice", Number: "471102", Total: "529.87", Payable: "-529.87", Currency: "EUR",
-		Issue: "2018-03-05", Client: "einkauf@kunden-ag.test", Missing: []string{"due_date"},
+		Issue: "2018-03-05", Client: "einkauf@kunden-ag-fx.test", Missing: []string{"due_date"},
 		Findings: []string{"nothing is owed"}},
 	// The embedded XML declares an encoding it is not written in.
 	{File: "zugferd-corpus/factur-x-invalid-xml-encoding-attribute.pdf", Producer: "Mustang test file (XML with a wrong encoding declaration)",
@@ -282,17 +283,17 @@ var Docs = []Doc{
 		Kind: "invoice", Number: "RE-12345", Total: "1558.00", Payable: "1558.00", Currency: "EUR",
 		Issue: "2000-04-02", Due: "2000-04-08", Client: "einkauf@musterkunde.test"},
 	{File: "micropolis/invalid-currencyCodeMissing-en16931.xml", Producer: "Micropolis test file (no currency)",
-		From: "Muster Firma <rechnung@musterfirma-currency.test>", To: "einkauf@musterkunde.test",
+		From: "Muster Firma <rechnung@musterfirma-currency.test>", To: "einkauf@musterkunde-currency.test",
 		Kind: "invoice", Number: "RE-12345", Total: "1558.00", Payable: "1558.00", Currency: "EUR",
-		Issue: "2000-04-02", Due: "2000-04-08", Client: "einkauf@musterkunde.test",
+		Issue: "2000-04-02", Due: "2000-04-08", Client: "einkauf@musterkunde-currency.test",
 		Findings: []string{"states no currency"}},
 	{File: "micropolis/invalid-damagedXml-en16931.xml", Producer: "Micropolis test file (damaged XML)",
-		From: "Muster Firma <rechnung@musterfirma-damaged.test>", To: "einkauf@musterkunde.test",
-		Kind: "invoice", Client: "einkauf@musterkunde.test", Unusable: true,
+		From: "Muster Firma <rechnung@musterfirma-damaged.test>", To: "einkauf@musterkunde-damaged.test",
+		Kind: "invoice", Client: "einkauf@musterkunde-damaged.test", Unusable: true,
 		Findings: []string{"could not be read"}},
 	{File: "micropolis/invalid-noMonetarySummation-en16931.xml", Producer: "Micropolis test file (no totals)",
-		From: "Muster Firma <rechnung@musterfirma-nototals.test>", To: "einkauf@musterkunde.test",
-		Kind: "invoice", Number: "RE-12345", Issue: "2000-04-02", Due: "2000-04-08", Client: "einkauf@musterkunde.test",
+		From: "Muster Firma <rechnung@musterfirma-nototals.test>", To: "einkauf@musterkunde-nototals.test",
+		Kind: "invoice", Number: "RE-12345", Issue: "2000-04-02", Due: "2000-04-08", Client: "einkauf@musterkunde-nototals.test",
 		Missing: []string{"amount"}},
 	// OASIS UBL 2.1 examples: 1000 prepaid on 1729; the buyer's endpoint
 	// is a GLN.

@@ -2,6 +2,7 @@ package invoice
 
 import (
 	"bytes"
+	"net/mail"
 	"path"
 	"slices"
 	"strings"
@@ -99,4 +100,50 @@ func checkRealDoc(t *testing.T, d realdocs.Doc, r Result) {
 	if d.Kind == string(KindInvoice) && !slices.Equal(r.Missing, d.Missing) {
 		t.Errorf("Missing = %q, want %q", r.Missing, d.Missing)
 	}
+}
+
+// FuzzRealDocs mutates the real documents and reads each as the attachment
+// of a "Votre facture" mail (a PDF when mode is even, XML otherwise), beside
+// a body that states an amount and a due date. Whatever the bytes, Detect
+// returns a known kind and a client address a reminder can be written to
+// (or none), and what it says is owed is a number.
+func FuzzRealDocs(f *testing.F) {
+	for _, d := range realdocs.Docs {
+		data, err := d.Read()
+		if err != nil {
+			f.Fatal(err)
+		}
+		mode := byte(1)
+		if d.PDF() {
+			mode = 0
+		}
+		f.Add(mode, data)
+	}
+	f.Fuzz(func(t *testing.T, mode byte, data []byte) {
+		a := xmlAttachment("facture.xml", data)
+		if mode%2 == 0 {
+			a = pdfAttachment("facture.pdf", data)
+		}
+		m := sent("Votre facture", "Bonjour,\nVeuillez trouver ci-joint votre facture.\nTotal TTC : 1 234,56 €\nÉchéance : 03/12/2026\n", a)
+		r := Detect(m, Options{OwnAddresses: []string{"factures@studio-martin.example"}, DefaultCurrency: "EUR"})
+		switch r.Kind {
+		case KindInvoice, KindCreditNote, KindNone:
+		default:
+			t.Fatalf("Kind = %q", r.Kind)
+		}
+		if r.Client.Email != "" {
+			if _, err := mail.ParseAddress(r.Client.Email); err != nil {
+				t.Fatalf("client address %q cannot be written to: %v", r.Client.Email, err)
+			}
+		}
+		if r.Kind != KindNone && !slices.Contains(r.Missing, FieldAmount) && r.Payable.String() == "" {
+			t.Fatalf("no amount owed")
+		}
+		for _, f := range r.Findings {
+			if strings.TrimSpace(f) == "" {
+				t.Fatalf("empty finding in %q", r.Findings)
+			}
+		}
+		_ = Key(r)
+	})
 }

@@ -152,6 +152,9 @@ func (d *detection) run() Result {
 	// nothing else gave the facts.
 	var problems, unreadable, textless []string
 	for _, a := range m.Attachments {
+		if (isPDF(a) || isXML(a)) && (a.Truncated || (isPDF(a) && len(a.Data) > d.opt.maxPDF())) {
+			unreadable = append(unreadable, fmt.Sprintf("%q (%d bytes) is too large to be read", truncate(a.Filename, 80), max(a.Size, len(a.Data))))
+		}
 		if !isPDF(a) || a.Data == nil || len(a.Data) > d.opt.maxPDF() {
 			continue
 		}

@@ -293,3 +293,19 @@ func TestTypeCodes(t *testing.T) {
 		t.Errorf("negative corrective invoice: %s %s payable %s credits %q", r.Kind, r.Amount, r.Payable, r.CreditedNumber)
 	}
 }
+
+// An invoice document too large to be read is named in a finding when
+// nothing else gave the facts.
+func TestTooLargeAttachmentIsAFinding(t *testing.T) {
+	a := pdfAttachment("facture.pdf", nil)
+	a.Truncated, a.Size = true, 40<<20
+	r := Detect(sent("Votre facture", "Bonjour,\nci-joint votre facture.", a), Options{})
+	if r.Kind != KindInvoice || len(r.Findings) != 1 || !strings.Contains(r.Findings[0], "too large to be read") {
+		t.Errorf("Kind %s, findings %q", r.Kind, r.Findings)
+	}
+	big := pdfAttachment("facture.pdf", makePDF(t, pdfwrite.Doc{Lines: invoiceLines("F-2026-0142", "1 234,56 €")}))
+	r = Detect(sent("Facture F-2026-0142", "Bonjour,\nci-joint la facture F-2026-0142.\nMontant TTC : 1 234,56 €\nÉchéance : 03/12/2026", big), Options{MaxPDFBytes: 100})
+	if r.Kind != KindInvoice || r.Number != "F-2026-0142" || len(r.Findings) != 1 {
+		t.Errorf("PDF beyond MaxPDFBytes: Kind %s number %q findings %q", r.Kind, r.Number, r.Findings)
+	}
+}

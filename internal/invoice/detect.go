@@ -148,8 +148,8 @@ func (d *detection) run() Result {
 	var structured *sourceFacts
 	var pdfTexts []string
 	// problems go to the evidence; unreadable are the invoice documents
-	// that could not be read at all, which a human must look at when
-	// nothing else gave the facts.
+	// that could not be read at all, textless the PDFs whose text could not
+	// be read: a human must look at them when nothing else gave the facts.
 	var problems, unreadable, textless []string
 	for _, a := range m.Attachments {
 		if (isPDF(a) || isXML(a)) && (a.Truncated || (isPDF(a) && len(a.Data) > d.opt.maxPDF())) {
@@ -197,7 +197,6 @@ func (d *detection) run() Result {
 		// beside it costs nothing.
 		unreadable, textless = nil, nil
 	}
-	unreadable = append(unreadable, textless...)
 
 	monthFirst := r.Language == "en" && strings.Contains(m.Subject+body, "$")
 	bodyFacts := d.fromText(m.Subject+"\n"+body, SourceBody, monthFirst)
@@ -249,7 +248,7 @@ func (d *detection) run() Result {
 		if kind != KindNone && reReplySubject.MatchString(m.Subject) && !hasDoc {
 			return d.notInvoice(r, reasonReply)
 		}
-		if kind != KindNone && !pdfUnfetched && len(unreadable) == 0 && !hasInvoiceFact(&bodyFacts, pdfFacts) {
+		if kind != KindNone && !pdfUnfetched && len(unreadable)+len(textless) == 0 && !hasInvoiceFact(&bodyFacts, pdfFacts) {
 			return d.notInvoice(r, reasonNoFacts)
 		}
 	}
@@ -278,6 +277,11 @@ func (d *detection) run() Result {
 	chain = append(chain, &bodyFacts)
 	d.merge(&r, chain)
 	r.Findings = append(r.Findings, disagreements(chain)...)
+	if r.Number == "" || !d.hasAmount {
+		// A PDF whose text cannot be read matters when nothing else gave
+		// the invoice's number and amount.
+		r.Findings = append(r.Findings, textless...)
+	}
 
 	if reForwardSubject.MatchString(m.Subject) {
 		r.Evidence = append(r.Evidence, "looks like a re-send of an earlier mail")

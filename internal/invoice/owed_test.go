@@ -309,3 +309,17 @@ func TestTooLargeAttachmentIsAFinding(t *testing.T) {
 		t.Errorf("PDF beyond MaxPDFBytes: Kind %s number %q findings %q", r.Kind, r.Number, r.Findings)
 	}
 }
+
+// A PDF whose text cannot be read is a finding only when nothing else gave
+// the invoice's number and amount.
+func TestUnreadablePDFTextMattersWithoutFacts(t *testing.T) {
+	broken := pdfAttachment("facture.pdf", []byte("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF"))
+	r := Detect(sent("Votre facture", "Bonjour,\nci-joint votre facture.", broken), Options{})
+	if r.Kind != KindInvoice || len(r.Findings) != 1 || !strings.Contains(r.Findings[0], "could not be read") {
+		t.Errorf("no facts: Kind %s, findings %q (evidence %q)", r.Kind, r.Findings, r.Evidence)
+	}
+	r = Detect(sent("Facture F-2026-0142", "Bonjour,\nci-joint la facture F-2026-0142.\nMontant TTC : 1 234,56 €\nÉchéance : 03/12/2026", broken), Options{})
+	if r.Kind != KindInvoice || r.Number != "F-2026-0142" || len(r.Findings) != 0 {
+		t.Errorf("facts in the body: Kind %s number %q findings %q", r.Kind, r.Number, r.Findings)
+	}
+}

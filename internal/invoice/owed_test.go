@@ -3,6 +3,7 @@ package invoice
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/relance/relance/internal/invoice/pdfwrite"
 )
@@ -321,5 +322,19 @@ func TestUnreadablePDFTextMattersWithoutFacts(t *testing.T) {
 	r = Detect(sent("Facture F-2026-0142", "Bonjour,\nci-joint la facture F-2026-0142.\nMontant TTC : 1 234,56 €\nÉchéance : 03/12/2026", broken), Options{})
 	if r.Kind != KindInvoice || r.Number != "F-2026-0142" || len(r.Findings) != 0 {
 		t.Errorf("facts in the body: Kind %s number %q findings %q", r.Kind, r.Number, r.Findings)
+	}
+}
+
+// The text of a PDF invoice says what is owed after a deposit as a body
+// does.
+func TestPayableFromPDFText(t *testing.T) {
+	lines := append(invoiceLines("F-2026-0190", "1 234,56 €")[:13], "Acompte versé le 15/10/2026    - 234,56 €", "Net à payer                     1 000,00 €",
+		"", "Date d'échéance : 3 décembre 2026")
+	pdf := makePDF(t, pdfwrite.Doc{Lines: lines})
+	r := Detect(sent("Votre facture", "Bonjour,\nci-joint votre facture.", pdfAttachment("F-2026-0190.pdf", pdf)), Options{})
+	if r.Source != SourcePDFText || r.Number != "F-2026-0190" || !r.Amount.Equal(dec("1234.56")) || !r.Prepaid.Equal(dec("234.56")) ||
+		!r.Payable.Equal(dec("1000.00")) || !r.DueDate.Equal(day(2026, 12, 3)) || len(r.Findings) != 0 {
+		t.Errorf("source %s number %q amount %s prepaid %s payable %s due %s findings %q", r.Source, r.Number, r.Amount, r.Prepaid, r.Payable,
+			r.DueDate.Format(time.DateOnly), r.Findings)
 	}
 }

@@ -256,8 +256,11 @@ type amountHit struct {
 
 // firstAmount returns the first amount in s that is not a percentage.
 func firstAmount(s string) (amountHit, bool) {
-	for _, m := range reAmount.FindAllStringSubmatchIndex(s, 4) {
+	for _, m := range reAmount.FindAllStringSubmatchIndex(s, 8) {
 		if m[8] >= 0 { // followed by %
+			continue
+		}
+		if inDate(s, m[4], m[5]) { // "15" of "le 15/10/2026"
 			continue
 		}
 		v, ok := parseAmount(s[m[4]:m[5]])
@@ -274,6 +277,17 @@ func firstAmount(s string) (amountHit, bool) {
 		return amountHit{value: v, currency: cur, text: strings.TrimSpace(s[m[0]:m[1]])}, true
 	}
 	return amountHit{}, false
+}
+
+// inDate tells whether the number s[start:end] is a part of a date such as
+// 15/10/2026 or 15.10.2026.
+func inDate(s string, start, end int) bool {
+	digit := func(i int) bool { return i >= 0 && i < len(s) && s[i] >= '0' && s[i] <= '9' }
+	sep := func(i int) bool { return i >= 0 && i < len(s) && (s[i] == '/' || s[i] == '.' || s[i] == '-') }
+	if sep(end) && digit(end+1) {
+		return true
+	}
+	return start > 0 && (s[start-1] == '/' || s[start-1] == '.' && digit(start-2))
 }
 
 // amounts is what a text says about money: the total, what is left to
@@ -305,9 +319,9 @@ func findAmounts(lines []string) amounts {
 	switch {
 	case hasOwed && (owed.currency == "" || a.total.currency == "" || owed.currency == a.total.currency):
 		a.payable, a.payableLine = owed.value, owedLine
-		if hasDep {
-			a.prepaid = dep.value.Abs()
-		} else if d := a.total.value.Sub(owed.value); d.IsPositive() {
+		// What was paid is what the total and the amount owed leave; a
+		// stated deposit that says otherwise (a line misread) is not kept.
+		if d := a.total.value.Sub(owed.value); d.IsPositive() {
 			a.prepaid = d
 		}
 	case hasDep && dep.value.Abs().LessThanOrEqual(a.total.value):

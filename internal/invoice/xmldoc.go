@@ -183,14 +183,13 @@ type xmlFacts struct {
 	typeCode string
 	number   string
 	credited string
-	// issue and due are the stated dates; termsDue is a due date read from
-	// the payment terms' text when no due date field is given.
+	// issue and due are the dates the document states in their fields.
 	issue, due time.Time
 	// amount is the total including VAT (CII GrandTotalAmount, UBL
 	// TaxInclusiveAmount); payable is what the document asks to be paid
 	// (DuePayableAmount, PayableAmount: the total less what was prepaid).
 	amount, prepaid, payable decimal.Decimal
-	hasAmount, hasPayable    bool
+	hasAmount                bool
 	currency                 string
 	seller, client           Party
 	terms                    string
@@ -270,14 +269,14 @@ func (f *xmlFacts) settle(syntax, totalName, prepaidName, payableName string, to
 	}
 	switch {
 	case okPayable:
-		f.payable, f.hasPayable = payable, true
+		f.payable = payable
 		f.evidence = append(f.evidence, fmt.Sprintf("%s %s %s", syntax, payableName, payable))
 		if !okPrepaid && okTotal && total.GreaterThan(payable) {
 			// Minimal profiles state what is due without the deposit.
 			f.prepaid = total.Sub(payable)
 		}
 	case okPrepaid:
-		f.payable, f.hasPayable = total.Sub(prepaid), true
+		f.payable = total.Sub(prepaid)
 		f.evidence = append(f.evidence, fmt.Sprintf("%s %s %s less %s %s", syntax, totalName, total, prepaidName, prepaid))
 	default:
 		f.payable = f.amount

@@ -25,7 +25,7 @@ func (e *Engine) recordSent(tx *store.Tx, rowID int64, msg *message.Message, msg
 		// Without an address there is no one to remind: keep the facts and
 		// ask a human rather than guess a client.
 		_, err := tx.OpenFlag(store.Flag{Kind: "self_check", MessageID: rowID,
-			Evidence: []string{fmt.Sprintf("%s %s found in %q but no client address", kind, r.Number, msg.Subject)}})
+			Evidence: append([]string{fmt.Sprintf("%s %s found in %q but no client address", kind, r.Number, msg.Subject)}, r.Findings...)})
 		return kind, err
 	}
 	client, err := tx.EnsureClient(email, r.Client.Name, r.Language)
@@ -39,7 +39,7 @@ func (e *Engine) recordSent(tx *store.Tx, rowID int64, msg *message.Message, msg
 		key = "MSG:" + msgID
 	}
 	id, created, err := tx.UpsertInvoice(store.NewInvoice{Number: number, Key: key, Kind: kind,
-		CreditedNumber: r.CreditedNumber, ClientID: client.ID, Amount: r.Amount, Currency: r.Currency,
+		CreditedNumber: r.CreditedNumber, ClientID: client.ID, Amount: r.Amount, Balance: owed(r), Currency: r.Currency,
 		IssueDate: r.IssueDate, DueDate: r.DueDate, Language: r.Language, Source: r.Source,
 		SourceMessageID: msgID, Missing: r.Missing})
 	if err != nil {
@@ -58,7 +58,7 @@ func (e *Engine) recordSent(tx *store.Tx, rowID int64, msg *message.Message, msg
 	if _, err := tx.AddEvent(store.Event{Kind: evKind, InvoiceID: id, ClientID: client.ID, MessageID: rowID, Actor: store.ActorDaemon,
 		Detail: mustJSON(map[string]any{"number": number, "amount": r.Amount.String(), "currency": r.Currency,
 			"source": r.Source, "due_from_terms": r.DueFromTerms, "missing": r.Missing, "evidence": r.Evidence,
-			"credited_number": r.CreditedNumber})}); err != nil {
+			"credited_number": r.CreditedNumber, "payable": r.Payable.String(), "prepaid": r.Prepaid.String(), "findings": r.Findings})}); err != nil {
 		return "", err
 	}
 	if created {
@@ -78,9 +78,9 @@ func (e *Engine) recordSent(tx *store.Tx, rowID int64, msg *message.Message, msg
 			}
 		}
 	}
-	if created && len(r.Missing) > 0 {
+	if ev := selfCheck(r, created); len(ev) > 0 {
 		if _, err := tx.OpenFlag(store.Flag{Kind: "self_check", InvoiceID: id, ClientID: client.ID, MessageID: rowID,
-			Evidence: []string{"missing: " + strings.Join(r.Missing, ", ")}}); err != nil {
+			Evidence: ev}); err != nil {
 			return "", err
 		}
 	}

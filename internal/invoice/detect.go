@@ -1,7 +1,9 @@
 package invoice
 
 import (
+	"errors"
 	"fmt"
+	"net/mail"
 	"regexp"
 	"strings"
 	"time"
@@ -94,15 +96,20 @@ type sourceFacts struct {
 	reason         string
 	number         string
 	credited       string
-	amount         decimal.Decimal
+	amount         decimal.Decimal // the total including VAT
 	hasAmount      bool
+	payable        decimal.Decimal // what is owed: amount less prepaid
+	prepaid        decimal.Decimal
 	currency       string
 	issue, due     time.Time
 	terms          terms
 	hasTerms       bool
 	client, seller Party
 	numbers        []numRef // text sources: every number, labelled
+	amountStrong   bool     // text sources: the amount came with a label naming it
+	norm           string   // text sources: the text's letters and digits, upper-cased
 	evidence       []string
+	problems       []string // self-check findings about this source
 }
 
 func (d *detection) run() Result {
@@ -140,8 +147,14 @@ func (d *detection) run() Result {
 
 	var structured *sourceFacts
 	var pdfTexts []string
-	var problems []string
+	// problems go to the evidence; unreadable are the invoice documents
+	// that could not be read at all, textless the PDFs whose text could not
+	// be read: a human must look at them when nothing else gave the facts.
+	var problems, unreadable, textless []string
 	for _, a := range m.Attachments {
+		if (isPDF(a) || isXML(a)) && (a.Truncated || (isPDF(a) && len(a.Data) > d.opt.maxPDF())) {
+			unreadable = append(unreadable, fmt.Sprintf("%q (%d bytes) is too large to be read", truncate(a.Filename, 80), max(a.Size, len(a.Data))))
+		}
 		if !isPDF(a) || a.Data == nil || len(a.Data) > d.opt.maxPDF() {
 			continue
 		}
@@ -149,11 +162,15 @@ func (d *detection) run() Result {
 			sf, err := facturX(a)
 			if err != nil {
 				problems = append(problems, err.Error())
+				if !errors.Is(err, errNotInvoiceXML) {
+					unreadable = append(unreadable, fmt.Sprintf("the invoice data in %q could not be read: %v", truncate(a.Filename, 80), err))
+				}
 			}
 			structured = sf
 		}
 		if t, err := pdfText(a.Data); err != nil {
 			problems = append(problems, fmt.Sprintf("read text of %q: %v", a.Filename, err))
+			textless = append(textless, fmt.Sprintf("the text of %q could not be read: %v", truncate(a.Filename, 80), err))
 		} else if strings.TrimSpace(t) != "" {
 			pdfTexts = append(pdfTexts, t)
 		}
@@ -166,18 +183,35 @@ func (d *detection) run() Result {
 			xf, err := parseInvoiceXML(a.Data)
 			if err != nil {
 				problems = append(problems, fmt.Sprintf("invoice: parse XML %q: %v", a.Filename, err))
+				if !errors.Is(err, errNotInvoiceXML) {
+					unreadable = append(unreadable, fmt.Sprintf("the invoice XML %q could not be read: %v", truncate(a.Filename, 80), err))
+				}
 				continue
 			}
 			structured = fromXML(xf, xf.format, "attachment "+a.Filename)
 			break
 		}
 	}
+	if structured != nil {
+		// The structured data was read: an unreadable copy or page text
+		// beside it costs nothing.
+		unreadable, textless = nil, nil
+	}
 
 	monthFirst := r.Language == "en" && strings.Contains(m.Subject+body, "$")
 	bodyFacts := d.fromText(m.Subject+"\n"+body, SourceBody, monthFirst)
 	var pdfFacts *sourceFacts
 	if len(pdfTexts) > 0 {
-		pf := d.fromText(strings.Join(pdfTexts, "\n"), SourcePDFText, monthFirst)
+		text := strings.Join(pdfTexts, "\n")
+		pf := d.fromText(text, SourcePDFText, monthFirst)
+		if structured != nil && !structured.issue.IsZero() && !pf.issue.IsZero() && !pf.issue.Equal(structured.issue) {
+			// The XML's issue date tells the order the PDF writes its
+			// dates in ("11/03/2017" for 3 November).
+			if alt := d.fromText(text, SourcePDFText, !monthFirst); alt.issue.Equal(structured.issue) {
+				pf = alt
+				pf.evidence = append(pf.evidence, "PDF dates read in the order of the XML issue date")
+			}
+		}
 		pdfFacts = &pf
 	}
 
@@ -214,7 +248,7 @@ func (d *detection) run() Result {
 		if kind != KindNone && reReplySubject.MatchString(m.Subject) && !hasDoc {
 			return d.notInvoice(r, reasonReply)
 		}
-		if kind != KindNone && !pdfUnfetched && !hasInvoiceFact(&bodyFacts, pdfFacts) {
+		if kind != KindNone && !pdfUnfetched && len(unreadable)+len(textless) == 0 && !hasInvoiceFact(&bodyFacts, pdfFacts) {
 			return d.notInvoice(r, reasonNoFacts)
 		}
 	}
@@ -224,6 +258,10 @@ func (d *detection) run() Result {
 		r.Evidence = append(r.Evidence, "document: "+reason)
 		return r
 	}
+	if structured != nil {
+		r.Findings = append(r.Findings, structured.problems...)
+	}
+	r.Findings = append(r.Findings, unreadable...)
 
 	// Merge, most trusted first: a source only fills what the ones above
 	// it left empty.
@@ -238,6 +276,12 @@ func (d *detection) run() Result {
 	bodyFacts.pickNumbers(kind)
 	chain = append(chain, &bodyFacts)
 	d.merge(&r, chain)
+	r.Findings = append(r.Findings, disagreements(chain)...)
+	if r.Number == "" || !d.hasAmount {
+		// A PDF whose text cannot be read matters when nothing else gave
+		// the invoice's number and amount.
+		r.Findings = append(r.Findings, textless...)
+	}
 
 	if reForwardSubject.MatchString(m.Subject) {
 		r.Evidence = append(r.Evidence, "looks like a re-send of an earlier mail")
@@ -318,6 +362,7 @@ func (d *detection) merge(r *Result, chain []*sourceFacts) {
 		}
 		if !d.hasAmount && f.hasAmount {
 			r.Amount, r.Currency = f.amount, f.currency
+			r.Payable, r.Prepaid = f.payable, f.prepaid
 			d.hasAmount = true
 		}
 		if r.IssueDate.IsZero() {
@@ -399,6 +444,11 @@ func (d *detection) finish(r *Result) {
 	if hadAmount && r.Currency == "" && d.opt.DefaultCurrency != "" {
 		r.Currency = strings.ToUpper(d.opt.DefaultCurrency)
 		r.Evidence = append(r.Evidence, "currency: the business default "+r.Currency)
+		if r.Source == SourceFacturX || r.Source == SourceUBL || r.Source == SourceCII {
+			// A structured invoice must state its currency: a guess here
+			// is a human's to confirm.
+			r.Findings = append(r.Findings, fmt.Sprintf("%s states no currency: the business default %s is assumed", sourceName(r.Source), r.Currency))
+		}
 	}
 	if r.Number == "" {
 		r.Missing = append(r.Missing, FieldNumber)
@@ -436,6 +486,9 @@ func (d *detection) recipient() *message.Address {
 	}
 	for _, list := range [][]message.Address{d.m.To, d.m.Cc} {
 		for i := range list {
+			if _, err := mail.ParseAddress(list[i].Email); err != nil {
+				continue // nothing a reminder could be sent to
+			}
 			if !own(list[i].Email) {
 				a := list[i]
 				a.Email = strings.ToLower(a.Email)
@@ -505,17 +558,39 @@ func fromXML(xf *xmlFacts, source, where string) *sourceFacts {
 	sf := &sourceFacts{
 		source: source, kind: kind, reason: reason,
 		number: xf.number, credited: xf.credited,
-		amount: xf.amount, hasAmount: xf.hasAmount, currency: xf.currency,
+		amount: xf.amount, hasAmount: xf.hasAmount, payable: xf.payable, prepaid: xf.prepaid, currency: xf.currency,
 		issue: xf.issue, due: xf.due,
 		client: xf.client, seller: xf.seller,
+		problems: xf.problems,
+	}
+	if sf.kind == KindInvoice && xf.hasAmount && xf.amount.IsNegative() {
+		// A corrective invoice (384) or an invoice with a negative total
+		// gives money back: it is a credit on the invoice it refers to.
+		sf.kind, sf.reason = KindCreditNote, reason+" with a negative total"
+	}
+	if sf.kind == KindCreditNote {
+		// A credit note's amount is what it credits, whatever its sign; its
+		// "amount due" (often zero) is no debt of the client.
+		sf.amount = sf.amount.Abs()
+		sf.payable, sf.prepaid = sf.amount, decimal.Zero
 	}
 	if sf.kind == KindInvoice && sf.credited != "" {
 		// A corrective invoice references the invoice it corrects; only a
 		// credit note "credits" one.
 		sf.credited = ""
 	}
+	if sf.kind == KindInvoice && sf.hasAmount && sf.payable.IsNegative() {
+		sf.problems = append(sf.problems, fmt.Sprintf("nothing is owed: %s %s prepaid is more than the total %s %s",
+			sf.prepaid, xf.currency, sf.amount, xf.currency))
+	}
 	if xf.terms != "" {
 		sf.terms, sf.hasTerms = findTerms(xf.terms)
+		if sf.due.IsZero() {
+			if due, how, ok := termsDueDate(xf.terms, xf.issue); ok {
+				sf.due, sf.hasTerms = due, false
+				sf.evidence = append(sf.evidence, fmt.Sprintf("due date %s from the payment terms %q", how, truncate(xf.terms, 120)))
+			}
+		}
 	}
 	sf.evidence = append(sf.evidence, "source: "+where)
 	sf.evidence = append(sf.evidence, xf.evidence...)
@@ -524,11 +599,15 @@ func fromXML(xf *xmlFacts, source, where string) *sourceFacts {
 
 func (d *detection) fromText(s, source string, monthFirst bool) sourceFacts {
 	tf := extractText(s, monthFirst)
-	sf := sourceFacts{source: source, issue: tf.issue, due: tf.due, terms: tf.terms, hasTerms: tf.hasTerms}
+	sf := sourceFacts{source: source, issue: tf.issue, due: tf.due, terms: tf.terms, hasTerms: tf.hasTerms, norm: NormalizeNumber(s)}
 	sf.numbers = tf.numbers
 	if tf.hasAmount {
 		sf.amount, sf.hasAmount, sf.currency = tf.amount.value, true, tf.amount.currency
+		sf.payable, sf.prepaid, sf.amountStrong = tf.payable, tf.prepaid, tf.amountStrong
 		sf.evidence = append(sf.evidence, fmt.Sprintf("%s amount: %q", source, tf.amountLine))
+		if tf.payableLine != "" {
+			sf.evidence = append(sf.evidence, fmt.Sprintf("%s amount owed: %q", source, tf.payableLine))
+		}
 	}
 	if tf.issueLine != "" {
 		sf.evidence = append(sf.evidence, fmt.Sprintf("%s issue date: %q", source, tf.issueLine))

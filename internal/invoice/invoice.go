@@ -15,6 +15,7 @@
 package invoice
 
 import (
+	"net/mail"
 	"strings"
 	"time"
 	"unicode"
@@ -77,6 +78,13 @@ type Result struct {
 
 	Amount   decimal.Decimal `json:"amount"`   // total including VAT (TTC)
 	Currency string          `json:"currency"` // ISO 4217
+	// Payable is what the document asks to be paid: the total less what
+	// was already paid (a deposit, "acompte versé", Factur-X
+	// TotalPrepaidAmount), as its DuePayableAmount, UBL PayableAmount or "reste
+	// à payer" says. It equals Amount when nothing was prepaid. Prepaid is
+	// that deposit (zero when none).
+	Payable decimal.Decimal `json:"payable"`
+	Prepaid decimal.Decimal `json:"prepaid"`
 
 	IssueDate    time.Time `json:"issue_date"` // midnight UTC of the calendar day
 	DueDate      time.Time `json:"due_date"`
@@ -84,7 +92,40 @@ type Result struct {
 
 	Language string   `json:"language"` // "fr" or "en"
 	Missing  []string `json:"missing,omitempty"`
+	// Findings are what a human must check beyond a missing fact: sources
+	// that disagree (the XML says one amount, the body another: the XML
+	// wins), a field present but unusable (an amount that is not a number,
+	// a buyer address that is not an e-mail address), an attachment that
+	// could not be read. Each names the problem.
+	Findings []string `json:"findings,omitempty"`
 	Evidence []string `json:"evidence,omitempty"`
+}
+
+// UsableEmail says whether s is an e-mail address a reminder can be sent
+// to, and returns it lower-cased: one bare addr-spec (an optional "mailto:"
+// is dropped), with a domain holding a dot. Public-sector routing ids,
+// Peppol participant ids and free text are not.
+func UsableEmail(s string) (string, bool) {
+	s = strings.TrimSpace(s)
+	if len(s) > 254 {
+		return "", false
+	}
+	if len(s) > 7 && strings.EqualFold(s[:7], "mailto:") {
+		s = strings.TrimSpace(s[7:])
+	}
+	at := strings.LastIndexByte(s, '@')
+	if at <= 0 || at == len(s)-1 || strings.ContainsAny(s, " \t\r\n<>,;\"()[]\\") {
+		return "", false
+	}
+	domain := s[at+1:]
+	if !strings.Contains(domain, ".") || strings.HasPrefix(domain, ".") || strings.HasSuffix(domain, ".") || strings.Contains(domain, "..") {
+		return "", false
+	}
+	a, err := mail.ParseAddress(s)
+	if err != nil || !strings.EqualFold(a.Address, s) {
+		return "", false
+	}
+	return strings.ToLower(s), true
 }
 
 // Options tunes Detect.

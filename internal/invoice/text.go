@@ -163,13 +163,19 @@ func sortByPos(refs []numRef) {
 var (
 	reAmount = regexp.MustCompile(`(?i)(€|eur\b|usd\b|us\$|c\$|a\$|\$|£|gbp\b|chf\b|cad\b|aud\b)?[ \t]?(-?(?:\d{1,3}(?:[ '.,]\d{3})+|\d+)(?:[.,]\d{1,2})?)(?:[ \t]?(€|euros?\b|eur\b|usd\b|\$|£|gbp\b|chf\b|cad\b|aud\b|fr\.|cts?\b))?([ \t]?%)?`)
 
-	// Labels of the total, best first. TTC totals come before "amount due"
-	// because Result.Amount is the invoice total including VAT.
+	// Labels of the total, best first: the TTC total, then what is left to
+	// pay (which is the total when nothing was prepaid), then a generic
+	// amount. Result.Amount is the total including VAT; Result.Payable what
+	// is left to pay.
 	amountLabels = []*regexp.Regexp{
 		regexp.MustCompile(`(?i)(?:montant|total)(?:\s+total)?\s+(?:ttc|t\.t\.c\.?|toutes taxes comprises)|total\s*\(?\s*(?:incl\.?|including|inc\.?)\s*(?:vat|tax|tva)\s*\)?|grand\s+total|invoice\s+total|total\s+amount|montant\s+total|total\s+g[ée]n[ée]ral`),
-		regexp.MustCompile(`(?i)net\s+[àa]\s+payer|reste\s+[àa]\s+payer|montant\s+d[ûu]|solde\s+d[ûu]|total\s+[àa]\s+payer|montant\s+[àa]\s+(?:payer|r[ée]gler)|amount\s+(?:due|payable|owing)|balance\s+due|total\s+due|total\s+payable`),
+		payableLabel,
 		regexp.MustCompile(`(?i)(?:^|[^\p{L}])(?:montant|amount|total|somme)(?:\s+de\s+la\s+facture|\s+of\s+the\s+invoice)?`),
 	}
+	// What is left to pay after deposits and earlier payments.
+	payableLabel = regexp.MustCompile(`(?i)net\s+[àa]\s+payer|(?:reste|solde(?:\s+restant)?)\s+[àa]\s+(?:payer|r[ée]gler)|reste\s+d[ûu]|montant\s+d[ûu]|solde\s+d[ûu]|total\s+[àa]\s+payer|montant\s+[àa]\s+(?:payer|r[ée]gler)|amount\s+(?:due|payable|owing|to\s+pay)|balance\s+(?:due|to\s+pay|outstanding)|total\s+due|total\s+payable|due\s+payable|(?:^|[^\p{L}])residual(?:\s+amount)?(?:$|[^\p{L}])`)
+	// A deposit or earlier payment already deducted.
+	prepaidLabel = regexp.MustCompile(`(?i)acomptes?\s+(?:d[ée]j[àa]\s+)?(?:vers[ée]s?|r[ée]gl[ée]s?|re[çc]us?|pay[ée]s?|per[çc]us?|factur[ée]s?|d[ée]duits?)|(?:d[ée]duction|moins)\s+(?:de\s+)?(?:l['’]\s*|les?\s+|des\s+)?acomptes?|d[ée]j[àa]\s+(?:r[ée]gl[ée]|pay[ée]|vers[ée]|per[çc]u|encaiss[ée])|(?:less\s+)?deposits?\s+(?:paid|received)|less\s+(?:the\s+)?(?:deposit|prepayments?|payments?)|amount\s+(?:already\s+)?paid|already\s+paid|paid\s+to\s+date|payments?\s+received|prepaid(?:\s+amount)?|prepayments?`)
 	// What makes a generic label a partial total.
 	reNotTotal = regexp.MustCompile(`(?i)^\s*(?:\(?\s*)?(?:ht\b|h\.t\.|hors\s+tax|excl|before\s+tax|net\s+of|tva\b|vat\b|tax\b|taxes\b|des\s+taxes|de\s+la\s+tva|of\s+vat|pay[ée]|paid|d[ée]j[àa]|acompte|deposit|lines?\b|remise|discount)`)
 	reSubTotal = regexp.MustCompile(`(?i)(?:sous|sub)[- ]?$`)
@@ -250,8 +256,11 @@ type amountHit struct {
 
 // firstAmount returns the first amount in s that is not a percentage.
 func firstAmount(s string) (amountHit, bool) {
-	for _, m := range reAmount.FindAllStringSubmatchIndex(s, 4) {
+	for _, m := range reAmount.FindAllStringSubmatchIndex(s, 8) {
 		if m[8] >= 0 { // followed by %
+			continue
+		}
+		if inDate(s, m[4], m[5]) { // "15" of "le 15/10/2026"
 			continue
 		}
 		v, ok := parseAmount(s[m[4]:m[5]])
@@ -270,32 +279,95 @@ func firstAmount(s string) (amountHit, bool) {
 	return amountHit{}, false
 }
 
-// findAmount looks for the invoice total: a labelled amount, best label
-// first, else the only amount written with a currency.
-func findAmount(lines []string) (amountHit, string, bool) {
-	for _, re := range amountLabels {
-		for i, l := range lines {
-			for _, m := range re.FindAllStringIndex(l, -1) {
-				if reSubTotal.MatchString(l[:m[0]]) {
-					continue
-				}
-				rest := l[m[1]:]
-				if reNotTotal.MatchString(rest) {
-					continue
-				}
-				rest = strings.TrimLeft(rest, " \t:=.-–(")
-				rest = stripTaxWords(rest)
-				if strings.TrimSpace(rest) == "" && i+1 < len(lines) {
-					rest = lines[i+1]
-				}
-				if len(rest) > 60 {
-					rest = rest[:60]
-				}
-				// The amount must come soon after the label.
-				if h, ok := firstAmount(rest); ok && strings.Index(rest, h.text) <= 24 {
-					return h, strings.TrimSpace(l), true
-				}
+// inDate tells whether the number s[start:end] is a part of a date such as
+// 15/10/2026 or 15.10.2026.
+func inDate(s string, start, end int) bool {
+	digit := func(i int) bool { return i >= 0 && i < len(s) && s[i] >= '0' && s[i] <= '9' }
+	sep := func(i int) bool { return i >= 0 && i < len(s) && (s[i] == '/' || s[i] == '.' || s[i] == '-') }
+	if sep(end) && digit(end+1) {
+		return true
+	}
+	return start > 0 && (s[start-1] == '/' || s[start-1] == '.' && digit(start-2))
+}
+
+// amounts is what a text says about money: the total, what is left to
+// pay, and the deposit already paid.
+type amounts struct {
+	total       amountHit
+	totalLine   string
+	hasTotal    bool
+	strong      bool // the total came with a label naming it (not a guess)
+	payable     decimal.Decimal
+	payableLine string
+	prepaid     decimal.Decimal
+}
+
+// findAmounts reads the total (findAmountRanked), what is left to pay ("reste à
+// payer", "amount due": the total when not stated, or the total less a
+// stated deposit) and the deposit.
+func findAmounts(lines []string) amounts {
+	var a amounts
+	var rank int
+	a.total, a.totalLine, rank = findAmountRanked(lines)
+	if rank < 0 {
+		return a
+	}
+	a.hasTotal, a.strong = true, rank <= 1
+	a.payable = a.total.value
+	owed, owedLine, hasOwed := labelledAmount(lines, payableLabel, true)
+	dep, _, hasDep := labelledAmount(lines, prepaidLabel, false)
+	switch {
+	case hasOwed && (owed.currency == "" || a.total.currency == "" || owed.currency == a.total.currency):
+		a.payable, a.payableLine = owed.value, owedLine
+		// What was paid is what the total and the amount owed leave; a
+		// stated deposit that says otherwise (a line misread) is not kept.
+		if d := a.total.value.Sub(owed.value); d.IsPositive() {
+			a.prepaid = d
+		}
+	case hasDep && dep.value.Abs().LessThanOrEqual(a.total.value):
+		a.prepaid = dep.value.Abs()
+		a.payable = a.total.value.Sub(a.prepaid)
+	}
+	return a
+}
+
+// labelledAmount finds the first amount right after a label matching re.
+// notTotal skips labels followed by words that make them a partial total.
+func labelledAmount(lines []string, re *regexp.Regexp, notTotal bool) (amountHit, string, bool) {
+	for i, l := range lines {
+		for _, m := range re.FindAllStringIndex(l, -1) {
+			if reSubTotal.MatchString(l[:m[0]]) {
+				continue
 			}
+			rest := l[m[1]:]
+			if notTotal && reNotTotal.MatchString(rest) {
+				continue
+			}
+			rest = strings.TrimLeft(rest, " \t:=.-–(")
+			rest = stripTaxWords(rest)
+			if strings.TrimSpace(rest) == "" && i+1 < len(lines) {
+				rest = lines[i+1]
+			}
+			if len(rest) > 60 {
+				rest = rest[:60]
+			}
+			// The amount must come soon after the label.
+			if h, ok := firstAmount(rest); ok && strings.Index(rest, h.text) <= 24 {
+				return h, strings.TrimSpace(l), true
+			}
+		}
+	}
+	return amountHit{}, "", false
+}
+
+// findAmountRanked looks for the invoice total: a labelled amount, best
+// label first, else the only amount written with a currency. The rank says
+// what found it: the index of its label in amountLabels, len(amountLabels)
+// for the only amount with a currency, -1 for none.
+func findAmountRanked(lines []string) (amountHit, string, int) {
+	for i, re := range amountLabels {
+		if h, line, ok := labelledAmount(lines, re, true); ok {
+			return h, line, i
 		}
 	}
 	var only amountHit
@@ -316,9 +388,9 @@ func findAmount(lines []string) (amountHit, string, bool) {
 		}
 	}
 	if n == 1 {
-		return only, only.text, true
+		return only, only.text, len(amountLabels)
 	}
-	return amountHit{}, "", false
+	return amountHit{}, "", -1
 }
 
 var reTaxWords = regexp.MustCompile(`(?i)^(?:\(?\s*(?:ttc|t\.t\.c\.?|incl\.?\s*(?:vat|tax|tva)|including\s+(?:vat|tax)|tva\s+incluse|vat\s+included)\s*\)?\s*[:=]?\s*)+`)
@@ -645,17 +717,21 @@ func language(s string, fallback string) string {
 // ---- all text facts ----
 
 type textFacts struct {
-	numbers    []numRef
-	amount     amountHit
-	hasAmount  bool
-	amountLine string
-	issue, due time.Time
-	issueLine  string
-	dueLine    string
-	terms      terms
-	hasTerms   bool
-	clientName string
-	clientAddr string
+	numbers      []numRef
+	amount       amountHit
+	hasAmount    bool
+	amountStrong bool // the amount came with a label naming it
+	amountLine   string
+	payable      decimal.Decimal
+	prepaid      decimal.Decimal
+	payableLine  string
+	issue, due   time.Time
+	issueLine    string
+	dueLine      string
+	terms        terms
+	hasTerms     bool
+	clientName   string
+	clientAddr   string
 }
 
 func splitLines(s string) []string {
@@ -673,7 +749,9 @@ func extractText(s string, monthFirst bool) textFacts {
 	joined := strings.Join(lines, "\n")
 	var f textFacts
 	f.numbers = findNumbers(joined)
-	f.amount, f.amountLine, f.hasAmount = findAmount(lines)
+	am := findAmounts(lines)
+	f.amount, f.amountLine, f.hasAmount, f.amountStrong = am.total, am.totalLine, am.hasTotal, am.strong
+	f.payable, f.prepaid, f.payableLine = am.payable, am.prepaid, am.payableLine
 	lowLines := make([]string, len(lines))
 	for i, l := range lines {
 		lowLines[i] = strings.ToLower(l)

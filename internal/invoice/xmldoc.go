@@ -179,17 +179,111 @@ func (n *node) attrVal(local string) string {
 
 // xmlFacts is what a structured invoice states.
 type xmlFacts struct {
-	format         string // SourceUBL or SourceCII
-	typeCode       string
-	number         string
-	credited       string
-	issue, due     time.Time
-	amount         decimal.Decimal
-	hasAmount      bool
-	currency       string
-	seller, client Party
-	terms          string
-	evidence       []string
+	format   string // SourceUBL or SourceCII
+	typeCode string
+	number   string
+	credited string
+	// issue and due are the dates the document states in their fields.
+	issue, due time.Time
+	// amount is the total including VAT (CII GrandTotalAmount, UBL
+	// TaxInclusiveAmount); payable is what the document asks to be paid
+	// (DuePayableAmount, PayableAmount: the total less what was prepaid).
+	amount, prepaid, payable decimal.Decimal
+	hasAmount                bool
+	currency                 string
+	seller, client           Party
+	terms                    string
+	evidence                 []string
+	// problems are fields present but unusable (an amount that is not a
+	// number, a date that is not a date, a buyer address that is not an
+	// e-mail address): each becomes a self-check finding.
+	problems []string
+}
+
+// decimalField reads an amount element; a present but unreadable one is a
+// problem.
+func (f *xmlFacts) decimalField(n *node, label string) (decimal.Decimal, bool) {
+	if n == nil {
+		return decimal.Decimal{}, false
+	}
+	v, err := decimal.NewFromString(strings.TrimSpace(n.text))
+	if err != nil {
+		f.problems = append(f.problems, fmt.Sprintf("%s %q in the XML is not an amount", label, truncate(n.text, 40)))
+		return decimal.Decimal{}, false
+	}
+	return v, true
+}
+
+// dateField reads a date; a present but unreadable one is a problem.
+func (f *xmlFacts) dateField(s, label string) time.Time {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return time.Time{}
+	}
+	t := parseXMLDate(s)
+	if t.IsZero() {
+		f.problems = append(f.problems, fmt.Sprintf("%s %q in the XML is not a date", label, truncate(s, 40)))
+	}
+	return t
+}
+
+// setCurrency keeps an ISO 4217 code; anything else is a problem.
+func (f *xmlFacts) setCurrency(c, label string) {
+	c = strings.ToUpper(strings.TrimSpace(c))
+	if c == "" || f.currency != "" {
+		return
+	}
+	if !validCurrency(c) {
+		f.problems = append(f.problems, fmt.Sprintf("%s %q in the XML is not a currency code", label, truncate(c, 40)))
+		return
+	}
+	f.currency = c
+}
+
+func validCurrency(c string) bool {
+	if len(c) != 3 {
+		return false
+	}
+	for i := 0; i < 3; i++ {
+		if c[i] < 'A' || c[i] > 'Z' {
+			return false
+		}
+	}
+	return true
+}
+
+// settle sets the total and what is owed from the monetary summation: the
+// payable amount when stated, else the total less what was prepaid.
+func (f *xmlFacts) settle(syntax, totalName, prepaidName, payableName string, total, prepaid, payable decimal.Decimal, okTotal, okPrepaid, okPayable bool) {
+	switch {
+	case okTotal:
+		f.amount, f.hasAmount = total, true
+		f.evidence = append(f.evidence, fmt.Sprintf("%s %s %s", syntax, totalName, total))
+	case okPayable:
+		f.amount, f.hasAmount = payable, true
+	default:
+		return
+	}
+	if okPrepaid {
+		f.prepaid = prepaid
+	}
+	switch {
+	case okPayable:
+		f.payable = payable
+		f.evidence = append(f.evidence, fmt.Sprintf("%s %s %s", syntax, payableName, payable))
+		if !okPrepaid && okTotal && total.GreaterThan(payable) {
+			// Minimal profiles state what is due without the deposit.
+			f.prepaid = total.Sub(payable)
+		}
+	case okPrepaid:
+		f.payable = total.Sub(prepaid)
+		f.evidence = append(f.evidence, fmt.Sprintf("%s %s %s less %s %s", syntax, totalName, total, prepaidName, prepaid))
+	default:
+		f.payable = f.amount
+	}
+	if okPrepaid && prepaid.Sign() != 0 {
+		f.evidence = append(f.evidence, fmt.Sprintf("%s %s %s", syntax, prepaidName, prepaid))
+	}
 }
 
 // parseInvoiceXML reads a UBL 2.1 Invoice/CreditNote or a CII
@@ -227,53 +321,87 @@ func parseUBL(root *node) (*xmlFacts, error) {
 		}
 	}
 	f.credited = root.str("BillingReference", "InvoiceDocumentReference", "ID")
-	f.issue = parseXMLDate(root.str("IssueDate"))
-	f.due = parseXMLDate(root.str("DueDate"))
+	f.issue = f.dateField(root.str("IssueDate"), "IssueDate")
+	f.due = f.dateField(root.str("DueDate"), "DueDate")
 	if f.due.IsZero() {
 		// UBL 2.1 Invoice has DueDate at the top; CreditNote and older
 		// producers put it in PaymentMeans.
-		f.due = parseXMLDate(root.str("PaymentMeans", "PaymentDueDate"))
+		f.due = f.dateField(root.str("PaymentMeans", "PaymentDueDate"), "PaymentDueDate")
 	}
-	f.currency = strings.ToUpper(root.str("DocumentCurrencyCode"))
+	f.setCurrency(root.str("DocumentCurrencyCode"), "DocumentCurrencyCode")
 	total := root.child("LegalMonetaryTotal")
+	incl, okIncl := f.decimalField(total.child("TaxInclusiveAmount"), "TaxInclusiveAmount")
+	pre, okPre := f.decimalField(total.child("PrepaidAmount"), "PrepaidAmount")
+	pay, okPay := f.decimalField(total.child("PayableAmount"), "PayableAmount")
 	for _, name := range []string{"TaxInclusiveAmount", "PayableAmount"} {
-		if a := total.child(name); a != nil {
-			if v, err := decimal.NewFromString(a.text); err == nil {
-				f.amount, f.hasAmount = v, true
-				if c := a.attrVal("currencyID"); c != "" && f.currency == "" {
-					f.currency = strings.ToUpper(c)
-				}
-				f.evidence = append(f.evidence, "UBL "+name+" "+a.text)
-				break
-			}
-		}
+		f.setCurrency(total.child(name).attrVal("currencyID"), name+" currencyID")
 	}
-	f.seller = ublParty(root.path("AccountingSupplierParty", "Party"))
-	f.client = ublParty(root.path("AccountingCustomerParty", "Party"))
+	f.settle("UBL", "TaxInclusiveAmount", "PrepaidAmount", "PayableAmount", incl, pre, pay, okIncl, okPre, okPay)
+	f.seller, _ = ublParty(root.path("AccountingSupplierParty", "Party"))
+	var notes []string
+	f.client, notes = ublParty(root.path("AccountingCustomerParty", "Party"))
+	f.noteAddresses(notes)
 	f.terms = root.str("PaymentTerms", "Note")
 	f.evidence = append(f.evidence, fmt.Sprintf("UBL %s %s type %s", root.local, f.number, f.typeCode))
 	return f, nil
 }
 
-func ublParty(p *node) Party {
+// noteAddresses records what was said about the buyer's addresses: a
+// problem when an e-mail field holds no usable address, evidence when an
+// address of another scheme (a routing id) was left aside.
+func (f *xmlFacts) noteAddresses(notes []string) {
+	for _, n := range notes {
+		if strings.HasPrefix(n, addrProblem) {
+			f.problems = append(f.problems, strings.TrimPrefix(n, addrProblem))
+		} else {
+			f.evidence = append(f.evidence, n)
+		}
+	}
+}
+
+// addrProblem prefixes a note about an address that is a problem, not
+// mere evidence.
+const addrProblem = "problem: "
+
+// ublParty reads a party. Its e-mail address comes only from e-mail fields:
+// Contact/ElectronicMail, or an EndpointID of scheme EM; an endpoint of any
+// other scheme (a Peppol participant id, a public-sector routing id) is not
+// an address to write to.
+func ublParty(p *node) (Party, []string) {
 	if p == nil {
-		return Party{}
+		return Party{}, nil
 	}
 	var out Party
+	var notes []string
 	out.Name = p.str("PartyLegalEntity", "RegistrationName")
 	if n := p.str("PartyName", "Name"); n != "" {
 		out.Name = n
 	}
-	out.Email = strings.ToLower(p.str("Contact", "ElectronicMail"))
-	if ep := p.child("EndpointID"); out.Email == "" && ep != nil && ep.attrVal("schemeID") == "EM" {
-		out.Email = strings.ToLower(ep.text)
+	if c := p.path("Contact", "ElectronicMail"); c != nil && c.text != "" {
+		out.Email, notes = emailField(c.text, "Contact/ElectronicMail", notes)
+	}
+	if ep := p.child("EndpointID"); out.Email == "" && ep != nil && ep.text != "" {
+		if scheme := ep.attrVal("schemeID"); strings.EqualFold(scheme, "EM") {
+			out.Email, notes = emailField(ep.text, "EndpointID (scheme EM)", notes)
+		} else {
+			notes = append(notes, fmt.Sprintf("EndpointID %q of scheme %q is not an e-mail address: not used", truncate(ep.text, 60), scheme))
+		}
 	}
 	out.VATID = p.str("PartyTaxScheme", "CompanyID")
 	if a := p.child("PostalAddress"); a != nil {
 		out.Address = joinNonEmpty(a.str("StreetName"), a.str("AdditionalStreetName"), a.str("AddressLine", "Line"),
 			strings.TrimSpace(a.str("PostalZone")+" "+a.str("CityName")), a.str("Country", "IdentificationCode"))
 	}
-	return out
+	return out, notes
+}
+
+// emailField reads an e-mail field: its address when usable, else a
+// problem note.
+func emailField(s, field string, notes []string) (string, []string) {
+	if a, ok := UsableEmail(s); ok {
+		return a, notes
+	}
+	return "", append(notes, fmt.Sprintf("%sbuyer %s %q is not a usable e-mail address", addrProblem, field, truncate(s, 60)))
 }
 
 func parseCII(root *node) (*xmlFacts, error) {
@@ -281,15 +409,17 @@ func parseCII(root *node) (*xmlFacts, error) {
 	doc := root.child("ExchangedDocument")
 	f.number = doc.str("ID")
 	f.typeCode = doc.str("TypeCode")
-	f.issue = parseXMLDate(doc.str("IssueDateTime", "DateTimeString"))
+	f.issue = f.dateField(doc.str("IssueDateTime", "DateTimeString"), "IssueDateTime")
 	tx := root.child("SupplyChainTradeTransaction")
 	agr := tx.child("ApplicableHeaderTradeAgreement")
-	f.seller = ciiParty(agr.child("SellerTradeParty"))
-	f.client = ciiParty(agr.child("BuyerTradeParty"))
+	f.seller, _ = ciiParty(agr.child("SellerTradeParty"))
+	var notes []string
+	f.client, notes = ciiParty(agr.child("BuyerTradeParty"))
+	f.noteAddresses(notes)
 	set := tx.child("ApplicableHeaderTradeSettlement")
-	f.currency = strings.ToUpper(set.str("InvoiceCurrencyCode"))
+	f.setCurrency(set.str("InvoiceCurrencyCode"), "InvoiceCurrencyCode")
 	terms := set.child("SpecifiedTradePaymentTerms")
-	f.due = parseXMLDate(terms.str("DueDateDateTime", "DateTimeString"))
+	f.due = f.dateField(terms.str("DueDateDateTime", "DateTimeString"), "DueDateDateTime")
 	f.terms = terms.str("Description")
 	f.credited = set.str("InvoiceReferencedDocument", "IssuerAssignedID")
 	f.ciiTotals(set.child("SpecifiedTradeSettlementHeaderMonetarySummation"))
@@ -297,13 +427,14 @@ func parseCII(root *node) (*xmlFacts, error) {
 	return f, nil
 }
 
-// ciiTotals takes the grand total (TTC). Several GrandTotalAmount elements
-// may appear, one per currency; the one in the invoice currency wins.
+// ciiTotals takes the grand total (TTC), the prepaid amount and what is
+// owed (DuePayableAmount). Several GrandTotalAmount elements may appear, one
+// per currency; the one in the invoice currency wins.
 func (f *xmlFacts) ciiTotals(sum *node) {
 	if sum == nil {
 		return
 	}
-	for _, name := range []string{"GrandTotalAmount", "DuePayableAmount"} {
+	pick := func(name string) *node {
 		for _, k := range sum.kids {
 			if k.local != name {
 				continue
@@ -312,28 +443,50 @@ func (f *xmlFacts) ciiTotals(sum *node) {
 			if c != "" && f.currency != "" && c != f.currency {
 				continue
 			}
-			v, err := decimal.NewFromString(k.text)
-			if err != nil {
-				continue
-			}
-			f.amount, f.hasAmount = v, true
-			if f.currency == "" {
-				f.currency = c
-			}
-			f.evidence = append(f.evidence, "CII "+name+" "+k.text)
-			return
+			return k
 		}
+		return nil
 	}
+	grandNode, dueNode := pick("GrandTotalAmount"), pick("DuePayableAmount")
+	grand, okGrand := f.decimalField(grandNode, "GrandTotalAmount")
+	pre, okPre := f.decimalField(pick("TotalPrepaidAmount"), "TotalPrepaidAmount")
+	due, okDue := f.decimalField(dueNode, "DuePayableAmount")
+	if okGrand {
+		f.setCurrency(grandNode.attrVal("currencyID"), "GrandTotalAmount currencyID")
+	}
+	if okDue {
+		f.setCurrency(dueNode.attrVal("currencyID"), "DuePayableAmount currencyID")
+	}
+	f.settle("CII", "GrandTotalAmount", "TotalPrepaidAmount", "DuePayableAmount", grand, pre, due, okGrand, okPre, okDue)
 }
 
-func ciiParty(p *node) Party {
+// ciiParty reads a party. Its e-mail address comes only from e-mail fields:
+// the electronic address when its scheme is EM (or unstated, for ZUGFeRD 1)
+// and the contact's e-mail; an electronic address of any other scheme (a
+// Leitweg-ID of scheme 9958, a SIRET of scheme 0009) is not an address to
+// write to.
+func ciiParty(p *node) (Party, []string) {
 	if p == nil {
-		return Party{}
+		return Party{}, nil
 	}
 	out := Party{Name: p.str("Name")}
-	out.Email = strings.ToLower(p.str("URIUniversalCommunication", "URIID"))
+	var notes []string
+	if u := p.path("URIUniversalCommunication", "URIID"); u != nil && u.text != "" {
+		switch scheme := u.attrVal("schemeID"); {
+		case strings.EqualFold(scheme, "EM"):
+			out.Email, notes = emailField(u.text, "URIID (scheme EM)", notes)
+		case scheme == "":
+			if a, ok := UsableEmail(u.text); ok {
+				out.Email = a
+			}
+		default:
+			notes = append(notes, fmt.Sprintf("URIID %q of scheme %q is not an e-mail address: not used", truncate(u.text, 60), scheme))
+		}
+	}
 	if out.Email == "" {
-		out.Email = strings.ToLower(p.str("DefinedTradeContact", "EmailURIUniversalCommunication", "URIID"))
+		if c := p.path("DefinedTradeContact", "EmailURIUniversalCommunication", "URIID"); c != nil && c.text != "" {
+			out.Email, notes = emailField(c.text, "contact e-mail", notes)
+		}
 	}
 	for _, k := range p.kids {
 		if k.local == "SpecifiedTaxRegistration" {
@@ -346,7 +499,7 @@ func ciiParty(p *node) Party {
 		out.Address = joinNonEmpty(a.str("LineOne"), a.str("LineTwo"), a.str("LineThree"),
 			strings.TrimSpace(a.str("PostcodeCode")+" "+a.str("CityName")), a.str("CountryID"))
 	}
-	return out
+	return out, notes
 }
 
 // parseZUGFeRD1 reads the 2014 ZUGFeRD 1.0 layout still produced by some
@@ -356,15 +509,17 @@ func parseZUGFeRD1(root *node) (*xmlFacts, error) {
 	doc := root.child("HeaderExchangedDocument")
 	f.number = doc.str("ID")
 	f.typeCode = doc.str("TypeCode")
-	f.issue = parseXMLDate(doc.str("IssueDateTime", "DateTimeString"))
+	f.issue = f.dateField(doc.str("IssueDateTime", "DateTimeString"), "IssueDateTime")
 	tx := root.child("SpecifiedSupplyChainTradeTransaction")
 	agr := tx.child("ApplicableSupplyChainTradeAgreement")
-	f.seller = ciiParty(agr.child("SellerTradeParty"))
-	f.client = ciiParty(agr.child("BuyerTradeParty"))
+	f.seller, _ = ciiParty(agr.child("SellerTradeParty"))
+	var notes []string
+	f.client, notes = ciiParty(agr.child("BuyerTradeParty"))
+	f.noteAddresses(notes)
 	set := tx.child("ApplicableSupplyChainTradeSettlement")
-	f.currency = strings.ToUpper(set.str("InvoiceCurrencyCode"))
+	f.setCurrency(set.str("InvoiceCurrencyCode"), "InvoiceCurrencyCode")
 	terms := set.child("SpecifiedTradePaymentTerms")
-	f.due = parseXMLDate(terms.str("DueDateDateTime", "DateTimeString"))
+	f.due = f.dateField(terms.str("DueDateDateTime", "DateTimeString"), "DueDateDateTime")
 	f.terms = terms.str("Description")
 	f.ciiTotals(set.child("SpecifiedTradeSettlementMonetarySummation"))
 	f.evidence = append(f.evidence, fmt.Sprintf("ZUGFeRD 1 CrossIndustryDocument %s type %s", f.number, f.typeCode))
@@ -392,9 +547,14 @@ func parseXMLDate(s string) time.Time {
 // for documents that are not invoices at all.
 func kindOfTypeCode(code string) (k Kind, reason string) {
 	switch strings.TrimSpace(code) {
-	case "380", "383", "384", "386", "389", "393", "394", "395", "456", "527", "575", "623", "633", "751", "875", "876", "877":
+	// The invoice and credit note codes of the EN 16931 code list (UNTDID
+	// 1001 subset): a hire invoice (387), a payment valuation (204) or a
+	// partial invoice (326) asks to be paid like any other.
+	case "380", "383", "384", "386", "389", "393", "394", "395", "456", "527", "575", "623", "633", "751", "875", "876", "877",
+		"71", "80", "82", "84", "102", "130", "202", "203", "204", "211", "218", "219", "295", "326", "331", "382",
+		"385", "387", "388", "390", "457", "553", "780", "817", "870", "935":
 		return KindInvoice, "invoice type code " + code
-	case "381", "261", "262", "296", "308", "396", "420", "458", "532":
+	case "381", "261", "262", "296", "308", "396", "420", "458", "532", "81", "83":
 		return KindCreditNote, "credit note type code " + code
 	case "325":
 		return KindNone, "proforma (type code 325)"

@@ -180,6 +180,11 @@ type heldDraft struct {
 // and copies it to the user's Drafts folder for review in their mail client.
 func (x *Outbox) hold(ctx context.Context, now time.Time, h heldDraft) error {
 	stage := h.data.Stage
+	if bad := unusableRecipients(h.to, h.cc); len(bad) > 0 {
+		// One client's unusable address costs that client's reminder, not
+		// the pass: a human corrects the address.
+		return x.setAside(ctx, now, h, bad)
+	}
 	r, err := x.o.Renderer.Render(h.data)
 	if err != nil {
 		return fmt.Errorf("render %s: %w", stage, err)
@@ -206,6 +211,11 @@ func (x *Outbox) hold(ctx context.Context, now time.Time, h heldDraft) error {
 	nd := store.NewDraft{ClientID: h.clientID, Stage: stage, StageNumber: h.stageNumber, Kind: h.kind, To: h.to, Cc: h.cc,
 		Subject: r.Subject, Body: r.Text, HTML: r.HTML, HoldUntil: holdUntil, MessageID: msgID, InReplyTo: inReplyTo,
 		References: h.refs, RequiresApproval: h.requiresApproval, InvoiceIDs: h.invoiceIDs}
+	// The message must be writable before the draft is kept: a draft that
+	// cannot be composed would fail every later pass at sending.
+	if _, err := compose(x.o.From, 0, nd, now); err != nil {
+		return err
+	}
 	var draftID int64
 	if err := x.o.Store.Update(ctx, now, func(tx *store.Tx) error {
 		var err error
@@ -262,4 +272,48 @@ func newMessageID(from string) (string, error) {
 		return "", fmt.Errorf("outbox: Message-ID: %w", err)
 	}
 	return "relance." + hex.EncodeToString(b[:]) + "@" + domain, nil
+}
+
+// unusableRecipients lists the recipients a message cannot be addressed to
+// (the parser go-mail applies), each with its reason.
+func unusableRecipients(lists ...[]string) []string {
+	var bad []string
+	for _, list := range lists {
+		for _, a := range list {
+			if _, err := mail.ParseAddress(a); err != nil || strings.TrimSpace(a) == "" {
+				if err == nil {
+					err = errors.New("empty address")
+				}
+				bad = append(bad, fmt.Sprintf("%q (%v)", a, err))
+			}
+		}
+	}
+	return bad
+}
+
+// setAside keeps the draft from being made and raises a self_check flag on
+// each of its invoices (once) naming the addresses that cannot be used.
+func (x *Outbox) setAside(ctx context.Context, now time.Time, h heldDraft, bad []string) error {
+	evidence := fmt.Sprintf("no %s reminder can be drafted to %s: correct the client's e-mail address", h.data.Stage, strings.Join(bad, ", "))
+	x.log.Warn("outbox: draft set aside: unusable recipient", slog.Int64("client", h.clientID), slog.String("stage", h.data.Stage),
+		slog.String("recipients", strings.Join(bad, ", ")))
+	ids := h.invoiceIDs
+	if len(ids) == 0 {
+		ids = []int64{0}
+	}
+	return x.o.Store.Update(ctx, now, func(tx *store.Tx) error {
+		for _, id := range ids {
+			exists, err := tx.OpenFlagExists("self_check", id, h.clientID)
+			if err != nil {
+				return err
+			}
+			if exists {
+				continue
+			}
+			if _, err := tx.OpenFlag(store.Flag{Kind: "self_check", InvoiceID: id, ClientID: h.clientID, Evidence: []string{evidence}}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }

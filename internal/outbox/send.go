@@ -124,7 +124,10 @@ func (x *Outbox) send(ctx context.Context, now time.Time, d store.DraftDetail) e
 	}
 	composed, err := composeStored(x.o.From, d, now)
 	if err != nil {
-		return err
+		// A draft that cannot be written (an address that does not parse)
+		// never will be: it is stopped and flagged, not retried on every
+		// pass while the other drafts wait.
+		return x.noteFailure(ctx, now, d, err, false)
 	}
 	if err := x.o.Store.Update(ctx, now, func(tx *store.Tx) error { return tx.NoteSendAttempt(d.ID, "") }); err != nil {
 		return err

@@ -156,12 +156,15 @@ func (t *Tx) EnsureClient(email, name, language string) (Client, error) {
 
 // NewInvoice is what discovery found in a sent mail.
 type NewInvoice struct {
-	Number          string
-	Key             string
-	Kind            string
-	CreditedNumber  string
-	ClientID        int64
-	Amount          decimal.Decimal
+	Number         string
+	Key            string
+	Kind           string
+	CreditedNumber string
+	ClientID       int64
+	Amount         decimal.Decimal
+	// Balance is what the invoice leaves to pay when it says so (a deposit
+	// already paid, Factur-X DuePayableAmount); nil means the whole Amount.
+	Balance         *decimal.Decimal
 	Currency        string
 	IssueDate       time.Time
 	DueDate         time.Time
@@ -193,12 +196,15 @@ func (t *Tx) UpsertInvoice(n NewInvoice) (id int64, created bool, err error) {
 	case !errors.Is(err, sql.ErrNoRows):
 		return 0, false, fmt.Errorf("store: look up invoice %s: %w", n.Number, err)
 	}
-	amount := n.Amount.String()
+	amount, balance := n.Amount.String(), n.Amount.String()
+	if n.Balance != nil {
+		balance = n.Balance.String()
+	}
 	res, err := t.exec(`INSERT INTO invoices
 		(number, invoice_key, kind, credited_number, client_id, amount, balance, currency, issue_date, due_date,
 		 language, source, source_message_id, state, missing, created_at, updated_at, state_since)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?)`,
-		n.Number, n.Key, n.Kind, n.CreditedNumber, n.ClientID, amount, amount, n.Currency,
+		n.Number, n.Key, n.Kind, n.CreditedNumber, n.ClientID, amount, balance, n.Currency,
 		nullDate(n.IssueDate), nullDate(n.DueDate), n.Language, n.Source, n.SourceMessageID,
 		strings.Join(n.Missing, ","), ts(t.now), ts(t.now), ts(t.now))
 	if err != nil {

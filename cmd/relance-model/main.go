@@ -32,9 +32,8 @@ func main() {
 	epochs := fs.Int("epochs", def.Epochs, "training passes (eval: to try other settings; train keeps the defaults)")
 	rate := fs.Float64("rate", def.Rate, "AdaGrad step")
 	l2 := fs.Float64("l2", def.L2, "weight decay")
-	average := fs.Bool("average", def.Average, "average the weights of the second half of the epochs")
 	_ = fs.Parse(os.Args[2:])
-	opt := classify.TrainOptions{Epochs: *epochs, Rate: *rate, L2: *l2, Seed: def.Seed, Average: *average}
+	opt := classify.TrainOptions{Epochs: *epochs, Rate: *rate, L2: *l2, Seed: def.Seed}
 	if os.Args[1] == "train" && opt != def {
 		fmt.Fprintln(os.Stderr, "relance-model: train uses the default settings (change DefaultTrainOptions to ship others)")
 		os.Exit(2)

@@ -32,9 +32,6 @@ type TrainOptions struct {
 	Rate   float64 // AdaGrad step
 	L2     float64 // weight decay per update of a weight
 	Seed   uint64
-	// Average returns the mean of the weights over the second half of the
-	// epochs rather than the last ones.
-	Average bool
 }
 
 // DefaultTrainOptions returns the options of the shipped model.
@@ -43,7 +40,7 @@ func DefaultTrainOptions() TrainOptions {
 }
 
 func (o TrainOptions) String() string {
-	return fmt.Sprintf("epochs %d rate %g l2 %g seed %d average %v", o.Epochs, o.Rate, o.L2, o.Seed, o.Average)
+	return fmt.Sprintf("epochs %d rate %g l2 %g seed %d", o.Epochs, o.Rate, o.L2, o.Seed)
 }
 
 // floatModel is a model during training, before quantization.
@@ -81,10 +78,6 @@ func train(ex []Example, opt TrainOptions) *floatModel {
 	}
 	rng := rand.New(rand.NewPCG(opt.Seed, opt.Seed^0x9e3779b97f4a7c15))
 	rate, l2 := float32(opt.Rate), float32(opt.L2)
-	// The weights returned are the average of the second half's epochs:
-	// averaged SGD generalises better than the last iterate.
-	avg := &floatModel{w: make([]float32, len(m.w))}
-	averaged := 0
 	for epoch := 0; epoch < opt.Epochs; epoch++ {
 		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
 		for _, i := range order {
@@ -111,27 +104,8 @@ func train(ex []Example, opt TrainOptions) *floatModel {
 				}
 			}
 		}
-		if opt.Average && 2*(epoch+1) > opt.Epochs {
-			for k, v := range m.w {
-				avg.w[k] += v
-			}
-			for c := range avg.bias {
-				avg.bias[c] += m.bias[c]
-			}
-			averaged++
-		}
 	}
-	if averaged == 0 {
-		return m
-	}
-	inv := 1 / float32(averaged)
-	for k := range avg.w {
-		avg.w[k] *= inv
-	}
-	for c := range avg.bias {
-		avg.bias[c] *= inv
-	}
-	return avg
+	return m
 }
 
 func (m *floatModel) logits(f *features) [nClasses]float32 {

@@ -16,7 +16,10 @@ func fold(s string) string {
 	if !utf8.ValidString(s) {
 		s = strings.ToValidUTF8(s, " ")
 	}
-	s = norm.NFD.String(s)
+	if !isASCII(s) {
+		// Accents become separate marks, dropped below; plain ASCII has none.
+		s = norm.NFD.String(s)
+	}
 	var b strings.Builder
 	b.Grow(len(s))
 	space := true // drops leading spaces
@@ -78,4 +81,13 @@ func foldSpecial(r rune) (string, bool) {
 		return "l", true
 	}
 	return "", false
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }

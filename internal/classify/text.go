@@ -1,7 +1,6 @@
 package classify
 
 import (
-	"regexp"
 	"strings"
 	"time"
 )
@@ -11,7 +10,30 @@ type sentence struct {
 	orig, folded string
 }
 
-var reSentenceEnd = regexp.MustCompile(`[.!?]+(\s|$)|\n\s*\n`)
+// sentenceEnds returns where the sentences of a paragraph end: after a run
+// of ".", "!" or "?" and the white space that follows it (or the end).
+func sentenceEnds(p string) []int {
+	var out []int
+	for i := 0; i < len(p); i++ {
+		if p[i] != '.' && p[i] != '!' && p[i] != '?' {
+			continue
+		}
+		j := i
+		for j < len(p) && (p[j] == '.' || p[j] == '!' || p[j] == '?') {
+			j++
+		}
+		switch {
+		case j == len(p):
+			out = append(out, j)
+		case isSpaceByte(p[j]):
+			out = append(out, j+1)
+		}
+		i = j
+	}
+	return out
+}
+
+func isSpaceByte(b byte) bool { return b == ' ' || b == '\t' || b == '\n' || b == '\r' || b == '\f' }
 
 // Bounds on what is read. A reply's meaning sits in its first paragraphs;
 // past these sizes the text is a pasted document or hostile input, and
@@ -42,9 +64,9 @@ func sentences(text string) []sentence {
 		}
 		p := strings.Join(lines, " ")
 		last := 0
-		for _, loc := range reSentenceEnd.FindAllStringIndex(p, -1) {
-			addSentence(&out, p[last:loc[1]])
-			last = loc[1]
+		for _, end := range sentenceEnds(p) {
+			addSentence(&out, p[last:end])
+			last = end
 		}
 		addSentence(&out, p[last:])
 	}

@@ -345,7 +345,7 @@ func splitSignature(lines []string) (body, sig []string) {
 			cut = i
 		case isMobileSig(n):
 			cut = i
-		case printLine.MatchString(n) && len(n) < 160:
+		case len(n) < 160 && mayBePrintLine(n) && printLine.MatchString(n):
 			cut = i
 		case isDisclaimerStart(norm, i):
 			cut = i
@@ -357,6 +357,12 @@ func splitSignature(lines []string) (body, sig []string) {
 	// A reply that is nothing but a signature (someone answering with only
 	// "Sent from my iPhone" under a quote) keeps its body empty.
 	return lines[:cut], lines[cut:]
+}
+
+// mayBePrintLine is a cheap test every match of printLine passes ("pensez à
+// l'environnement avant d'imprimer"): most lines skip the expression.
+func mayBePrintLine(n string) bool {
+	return strings.Contains(n, "print") || strings.Contains(n, "imprim") || strings.Contains(n, "environ")
 }
 
 // isDisclaimerStart reports whether the paragraph at line i is a legal notice.

@@ -157,7 +157,8 @@ func Classify(m *message.Message, opt Options) Result {
 	r := reply.Strip(m.Text)
 	if ok, ev := detectAutoReply(m, subject, whole); ok {
 		res := Result{Class: AutoReply, Confidence: confidenceOf(ev), Language: detectLanguage(fold(r.Body) + " " + subject), Evidence: ev}
-		if t, e, found := returnDate(subject+". "+fold(r.Body), ref); found {
+		// An absence message names its return in its first lines.
+		if t, e, found := returnDate(subject+". "+fold(headOf(r.Body, 2000)), ref); found {
 			res.ReturnDate = &t
 			res.Evidence = append(res.Evidence, e)
 		}

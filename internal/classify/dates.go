@@ -218,7 +218,7 @@ func findDates(s string, ref time.Time) []dateMention {
 	}
 	noRef := ref.IsZero()
 
-	for _, m := range findAll(reISO, digits, s) {
+	for _, m := range findAll(reISO, digits && strings.Contains(s, "-"), s) {
 		y, _ := strconv.Atoi(s[m[2]:m[3]])
 		mo, _ := strconv.Atoi(s[m[4]:m[5]])
 		d, _ := strconv.Atoi(s[m[6]:m[7]])
@@ -226,7 +226,7 @@ func findDates(s string, ref time.Time) []dateMention {
 			add(m[:2], t, true)
 		}
 	}
-	for _, m := range findAll(reNumeric, digits, s) {
+	for _, m := range findAll(reNumeric, digits && hasDigitSepDigit(s), s) {
 		// Amounts ("12.50 €", "1.250,00") and invoice numbers are not dates.
 		if m[1] < len(s) && ((s[m[1]] == ',' || s[m[1]] == '.') && m[1]+1 < len(s) && isDigit(s[m[1]+1]) || s[m[1]] == '-' || s[m[1]] == '/') {
 			continue
@@ -473,6 +473,17 @@ func findDates(s string, ref time.Time) []dateMention {
 		}
 	}
 	return dedupe(out)
+}
+
+// hasDigitSepDigit reports whether s holds a digit, "/" or ".", and a
+// digit in a row: every numeric date does ("14/11", "14.11.2025").
+func hasDigitSepDigit(s string) bool {
+	for i := 1; i+1 < len(s); i++ {
+		if (s[i] == '/' || s[i] == '.') && isDigit(s[i-1]) && isDigit(s[i+1]) {
+			return true
+		}
+	}
+	return false
 }
 
 // dateWordBefore reports whether the word before position i introduces a

@@ -30,7 +30,13 @@ const (
 	kindChar
 	kindSubject
 	kindDoc
+	kindLead     // a word of one of the first two substantive sentences
+	kindLeadPair // a word pair of one of them
 )
+
+// The first two sentences of some length (past "Bonjour," and "Hi Tom,")
+// say what a reply is about more often than the ones after: their words and
+// pairs count twice, once as themselves and once as lead features.
 
 // features is the hashed reading of one reply.
 type features struct {
@@ -99,9 +105,15 @@ func extract(text, subject string, ref time.Time, facts []string) features {
 	var negs []bool
 	questions, exclaims, digits, amounts := 0, 0, 0, 0
 	var future, past, payFuture, payPast, today bool
+	lead := 0 // substantive sentences read so far: the first two say what the reply is about
 	for si, s := range sents {
 		if si >= 1<<14 {
 			break
+		}
+		isLead := false
+		if lead < 2 && len(s.folded) > 25 {
+			lead++
+			isLead = true
 		}
 		f.sents = append(f.sents, s.orig)
 		f.folded = append(f.folded, s.folded)
@@ -114,6 +126,9 @@ func extract(text, subject string, ref time.Time, facts []string) features {
 			} else {
 				add(hashAdd(hashStart(kindWord), t), sid)
 			}
+			if isLead {
+				add(hashAdd(hashStart(kindLead), t), sid)
+			}
 			prev := "^"
 			if i > 0 {
 				prev = toks[i-1]
@@ -121,6 +136,10 @@ func extract(text, subject string, ref time.Time, facts []string) features {
 			h := hashAdd(hashStart(kindBigram), prev)
 			h = hashAdd((h^' ')*fnvPrime, t)
 			add(h, sid)
+			if isLead {
+				lh := hashAdd(hashStart(kindLeadPair), prev)
+				add(hashAdd((lh^' ')*fnvPrime, t), sid)
+			}
 			charGrams(t, sid, add)
 		}
 		if len(toks) > 0 {

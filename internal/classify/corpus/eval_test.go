@@ -35,7 +35,7 @@ func TestEval(t *testing.T) {
 	}{
 		{"needs-human recall", s.HumanRecall(), want.HumanRecall, 0.97, false},
 		{"worst writer's needs-human recall (" + worstWriter + ")", worst, want.WorstHumanRecall, 0.90, false},
-		{"false flags on benign replies", s.FalseFlagRate(), want.FalseFlags, 0.07, true},
+		{"false flags on benign replies", s.FalseFlagRate(), want.FalseFlags, 0.05, true},
 		{"macro-F1", s.MacroF1(), want.MacroF1, 0.90, false},
 		{"promise dates", s.PromiseAccuracy(), want.PromiseDates, 0.85, false},
 	}

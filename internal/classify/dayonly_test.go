@@ -19,17 +19,8 @@ var dayOnlyExpression = regexp.MustCompile(`\b(?:le|the|avant le|by the|on the|a
 func TestDayOnlyMatchesExpression(t *testing.T) {
 	texts := []string{"le 15", "by the 20th and on the 3rd", "au plus tard le 20 decembre", "le 15h30", "le 1er", "xle 15",
 		"avec notre echeance du 30.", "run de paiement du 15, le 30", "the 123", "le 5 du mois prochain", "le 31 ou le 1er"}
-	files, _ := filepath.Glob(filepath.Join("testdata", "replies", "w0[12]", "*.eml"))
-	for _, f := range files {
-		raw, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		m, err := message.Parse(bytes.NewReader(raw), message.DefaultOptions())
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, s := range sentences(ReplyTextOf(m.Text)) {
+	for _, text := range replyTexts(t, "w0[12]") {
+		for _, s := range sentences(text) {
 			texts = append(texts, s.folded)
 		}
 	}
@@ -46,4 +37,27 @@ func TestDayOnlyMatchesExpression(t *testing.T) {
 			t.Errorf("%q: scan %v, expression %v", s, got, want)
 		}
 	}
+}
+
+// replyTexts reads the client's words of every corpus reply of the writers
+// matching pattern (a folder glob).
+func replyTexts(t *testing.T, pattern string) []string {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join("testdata", "replies", pattern, "*.eml"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no corpus files for %s: %v", pattern, err)
+	}
+	var out []string
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := message.Parse(bytes.NewReader(raw), message.DefaultOptions())
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, ReplyTextOf(m.Text))
+	}
+	return out
 }

@@ -1,15 +1,10 @@
 package classify
 
 import (
-	"bytes"
-	"os"
-	"path/filepath"
 	"reflect"
 	"regexp"
 	"strings"
 	"testing"
-
-	"github.com/relance/relance/internal/message"
 )
 
 // sentenceEndExpression is the expression sentenceEnds replaces.
@@ -19,17 +14,8 @@ var sentenceEndExpression = regexp.MustCompile(`[.!?]+(\s|$)`)
 // on every paragraph of two writers' replies and on edge cases.
 func TestSentenceEndsMatchExpression(t *testing.T) {
 	paras := []string{"Fait.", "Ok!! Merci.", "Vraiment ?! Oui", "3.5 € et 1.250,00", "fin...", "a.\tb", "a.\vb", "?", ""}
-	files, _ := filepath.Glob(filepath.Join("testdata", "replies", "w0[34]", "*.eml"))
-	for _, f := range files {
-		raw, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		m, err := message.Parse(bytes.NewReader(raw), message.DefaultOptions())
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, p := range strings.Split(ReplyTextOf(m.Text), "\n\n") {
+	for _, text := range replyTexts(t, "w0[34]") {
+		for _, p := range strings.Split(text, "\n\n") {
 			paras = append(paras, strings.Join(strings.Fields(p), " "))
 		}
 	}

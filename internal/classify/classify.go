@@ -276,15 +276,7 @@ func promiseDate(f *features, ref time.Time, anySentence bool) *time.Time {
 	if !anySentence {
 		return nil
 	}
-	sents := make([]sentence, len(f.sents))
-	dates := map[int][]dateMention{}
-	for i := range f.sents {
-		sents[i] = sentence{orig: f.sents[i], folded: f.folded[i]}
-		if len(f.dates[i]) > 0 {
-			dates[i] = f.dates[i]
-		}
-	}
-	return pickPromiseDate(sents, dates, nil, ref, true)
+	return mostPreciseDate(f, ref)
 }
 
 // payPositions returns the spans of the words of paying (and of currency

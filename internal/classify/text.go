@@ -107,41 +107,27 @@ func precision(d dateMention) int {
 	return 1
 }
 
-// pickPromiseDate chooses the committed date: a future date in a sentence
-// that promises, explicit dates first, the latest when several.
-func pickPromiseDate(sents []sentence, dates map[int][]dateMention, promise map[int]bool, ref time.Time, anySentence bool) *time.Time {
-	if ref.IsZero() {
-		return nil
-	}
-	choose := func(filter func(i int) bool) *time.Time {
-		var best *dateMention
-		for i := range sents {
-			if !filter(i) {
+// mostPreciseDate chooses, among the future dates of f's sentences, the most
+// precise (a written date, then a named day, then a span), the latest of
+// those: for a promise whose sentences name no word of paying.
+func mostPreciseDate(f *features, ref time.Time) *time.Time {
+	var best *dateMention
+	for i := range f.dates {
+		for k := range f.dates[i] {
+			d := &f.dates[i][k]
+			if d.t.Before(ref) {
 				continue
 			}
-			for k := range dates[i] {
-				d := &dates[i][k]
-				if d.t.Before(ref) {
-					continue
-				}
-				if best == nil || precision(*d) > precision(*best) || precision(*d) == precision(*best) && d.t.After(best.t) {
-					best = d
-				}
+			if best == nil || precision(*d) > precision(*best) || precision(*d) == precision(*best) && d.t.After(best.t) {
+				best = d
 			}
 		}
-		if best == nil {
-			return nil
-		}
-		t := best.t
-		return &t
 	}
-	if t := choose(func(i int) bool { return promise[i] }); t != nil {
-		return t
+	if best == nil {
+		return nil
 	}
-	if anySentence {
-		return choose(func(int) bool { return true })
-	}
-	return nil
+	t := best.t
+	return &t
 }
 
 // Function words of each language, folded. A word list and a map beat two

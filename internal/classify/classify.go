@@ -228,17 +228,38 @@ func read(model *Model, text, subject string, ref time.Time) Result {
 }
 
 // promiseDate finds the day the client committed to. The candidates are
-// the future dates of the sentences that speak of paying (a word of paying
-// or an amount); the one nearest such a word wins ("je te fais ça d'ici
-// lundi, on se voit mardi" commits to Monday), then the more precise, then
-// the earlier. A promise without such a sentence takes its date from any
-// sentence.
+// the dates after the mail's day in the sentences that speak of paying (a
+// word of paying or an amount); the mail's own day counts only when no later
+// one is named ("certifié ce jour ; paiement au plus tard le 14 mars"). A
+// deadline ("au plus tard", "at the latest") names the commitment; then the
+// more precise date wins ("le lundi 6 juillet, avec notre campagne du début
+// de mois"), then the one nearest a word of paying ("je te fais ça d'ici
+// lundi, on se voit mardi"), then the earlier. A promise without such a
+// sentence takes its date from any sentence.
 func promiseDate(f *features, ref time.Time, anySentence bool) *time.Time {
 	if ref.IsZero() {
 		return nil
 	}
-	var best *dateMention
-	bestDist := 0
+	type candidate struct {
+		d              *dateMention
+		deadline, dist int
+	}
+	better := func(a, b candidate) bool {
+		if af, bf := a.d.t.After(ref), b.d.t.After(ref); af != bf {
+			return af
+		}
+		if a.deadline != b.deadline {
+			return a.deadline < b.deadline
+		}
+		if pa, pb := precision(*a.d), precision(*b.d); pa != pb {
+			return pa > pb
+		}
+		if a.dist != b.dist {
+			return a.dist < b.dist
+		}
+		return a.d.t.Before(b.d.t)
+	}
+	var best *candidate
 	for i := range f.sents {
 		if len(f.dates[i]) == 0 {
 			continue
@@ -247,36 +268,63 @@ func promiseDate(f *features, ref time.Time, anySentence bool) *time.Time {
 		if len(pays) == 0 {
 			continue
 		}
+		deadlines := deadlinePositions(f.folded[i])
 		for k := range f.dates[i] {
 			d := &f.dates[i][k]
 			if d.t.Before(ref) {
 				continue
 			}
-			dist := 1 << 30
-			for _, p := range pays {
-				switch {
-				case p[1] <= d.start:
-					dist = min(dist, d.start-p[1])
-				case p[0] >= d.end:
-					dist = min(dist, p[0]-d.end)
-				default:
-					dist = 0
-				}
+			c := candidate{d: d, dist: spanDistance(d, pays), deadline: 1 << 30}
+			if len(deadlines) > 0 {
+				c.deadline = spanDistance(d, deadlines)
 			}
-			if best == nil || dist < bestDist || dist == bestDist && (precision(*d) > precision(*best) ||
-				precision(*d) == precision(*best) && d.t.Before(best.t)) {
-				best, bestDist = d, dist
+			if best == nil || better(c, *best) {
+				best = &c
 			}
 		}
 	}
 	if best != nil {
-		t := best.t
+		t := best.d.t
 		return &t
 	}
 	if !anySentence {
 		return nil
 	}
 	return mostPreciseDate(f, ref)
+}
+
+// spanDistance is how far, in bytes, d lies from the nearest of spans.
+func spanDistance(d *dateMention, spans [][2]int) int {
+	dist := 1 << 30
+	for _, p := range spans {
+		switch {
+		case p[1] <= d.start:
+			dist = min(dist, d.start-p[1])
+		case p[0] >= d.end:
+			dist = min(dist, p[0]-d.end)
+		default:
+			dist = 0
+		}
+	}
+	return dist
+}
+
+// deadlineWords mark the latest day of a commitment.
+var deadlineWords = []string{"au plus tard", "at the latest", "no later than", "latest by", "dernier delai"}
+
+func deadlinePositions(s string) [][2]int {
+	var out [][2]int
+	for _, w := range deadlineWords {
+		for from := 0; ; {
+			i := strings.Index(s[from:], w)
+			if i < 0 {
+				break
+			}
+			out = append(out, [2]int{from + i, from + i + len(w)})
+			from += i + len(w)
+		}
+	}
+	return out
 }
 
 // payPositions returns the spans of the words of paying (and of currency
@@ -291,7 +339,10 @@ func payPositions(s string) [][2]int {
 		}
 		if !word && start >= 0 {
 			w := s[start:i]
-			if payWord(w) || strings.HasPrefix(w, "€") || strings.HasSuffix(w, "€") {
+			// The accountant or treasurer is a person, not a payment: "notre
+			// comptable est en congé cette semaine" names no day to pay.
+			if payWord(w) && !strings.HasPrefix(w, "compta") && !strings.HasPrefix(w, "tresor") ||
+				strings.HasPrefix(w, "€") || strings.HasSuffix(w, "€") {
 				out = append(out, [2]int{start, i})
 			}
 			start = -1

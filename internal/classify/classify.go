@@ -331,23 +331,17 @@ func deadlinePositions(s string) [][2]int {
 // signs) in a folded sentence.
 func payPositions(s string) [][2]int {
 	var out [][2]int
-	start := -1
-	for i := 0; i <= len(s); i++ {
-		word := i < len(s) && (s[i] >= 'a' && s[i] <= 'z' || s[i] >= '0' && s[i] <= '9' || s[i] >= 0x80)
-		if word && start < 0 {
-			start = i
+	eachWord(s, func(start, end int) {
+		w := s[start:end]
+		// The accountant or treasurer is a person, not a payment: "notre
+		// comptable est en congé cette semaine" names no day to pay.
+		if payWord(w) && !strings.HasPrefix(w, "compta") && !strings.HasPrefix(w, "tresor") ||
+			strings.HasPrefix(w, "€") || strings.HasSuffix(w, "€") {
+			out = append(out, [2]int{start, end})
 		}
-		if !word && start >= 0 {
-			w := s[start:i]
-			// The accountant or treasurer is a person, not a payment: "notre
-			// comptable est en congé cette semaine" names no day to pay.
-			if payWord(w) && !strings.HasPrefix(w, "compta") && !strings.HasPrefix(w, "tresor") ||
-				strings.HasPrefix(w, "€") || strings.HasSuffix(w, "€") {
-				out = append(out, [2]int{start, i})
-			}
-			start = -1
-		}
-		if i < len(s) && (s[i] == '$' || s[i] == '\xc2' && i+1 < len(s) && s[i+1] == '\xa3') {
+	})
+	for i := 0; i < len(s); i++ {
+		if s[i] == '$' || s[i] == '\xc2' && i+1 < len(s) && s[i+1] == '\xa3' {
 			out = append(out, [2]int{i, i + 1})
 		}
 	}

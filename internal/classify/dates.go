@@ -614,6 +614,24 @@ var gateWords = func() map[string]uint16 {
 
 func gatesOf(s string) uint16 {
 	var g uint16
+	eachWord(s, func(start, end int) {
+		w := s[start:end]
+		if isDigit(w[0]) {
+			// "15h", "30j": a number with its unit.
+			k := 0
+			for k < len(w) && isDigit(w[k]) {
+				k++
+			}
+			w = w[k:]
+		}
+		g |= gateWords[w]
+	})
+	return g
+}
+
+// eachWord calls fn with the span of each word of folded text s: a run of
+// lower-case letters, digits and non-ASCII bytes (accents, "€").
+func eachWord(s string, fn func(start, end int)) {
 	start := -1
 	for i := 0; i <= len(s); i++ {
 		word := i < len(s) && (s[i] >= 'a' && s[i] <= 'z' || s[i] >= '0' && s[i] <= '9' || s[i] >= 0x80)
@@ -621,20 +639,10 @@ func gatesOf(s string) uint16 {
 			start = i
 		}
 		if !word && start >= 0 {
-			w := s[start:i]
-			if isDigit(w[0]) {
-				// "15h", "30j": a number with its unit.
-				k := 0
-				for k < len(w) && isDigit(w[k]) {
-					k++
-				}
-				w = w[k:]
-			}
-			g |= gateWords[w]
+			fn(start, i)
 			start = -1
 		}
 	}
-	return g
 }
 
 // Prefilter literals of the date patterns (read-only).

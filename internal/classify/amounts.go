@@ -39,14 +39,12 @@ func mayHaveAmount(s string) bool {
 	return false
 }
 
-// findAmounts returns the money amounts mentioned in folded text, in order,
-// without duplicates.
-func findAmounts(s string) []decimal.Decimal {
-	if !strings.ContainsAny(s, "0123456789") || !mayHaveAmount(s) {
-		return nil
-	}
+// findAmounts returns the money amounts mentioned in folded sentences, in
+// order, without duplicates. Only the sentences that name a currency are
+// read: most sentences of a reply carry no money.
+func findAmounts(sents []string) []decimal.Decimal {
 	var out []decimal.Decimal
-	seen := map[string]bool{}
+	var seen map[string]bool
 	add := func(raw string, thousands bool) {
 		d, ok := parseAmount(raw)
 		if !ok {
@@ -56,15 +54,28 @@ func findAmounts(s string) []decimal.Decimal {
 			d = d.Mul(decimal.NewFromInt(1000))
 		}
 		if k := d.String(); !seen[k] {
+			if seen == nil {
+				seen = map[string]bool{}
+			}
 			seen[k] = true
 			out = append(out, d)
 		}
 	}
-	for _, m := range reAmountAfter.FindAllStringSubmatch(s, -1) {
-		add(m[1], m[2] == "k€")
+	var money []string
+	for _, s := range sents {
+		if strings.ContainsAny(s, "0123456789") && mayHaveAmount(s) {
+			money = append(money, s)
+		}
 	}
-	for _, m := range reAmountBefore.FindAllStringSubmatch(s, -1) {
-		add(m[2], false)
+	for _, s := range money {
+		for _, m := range reAmountAfter.FindAllStringSubmatch(s, -1) {
+			add(m[1], m[2] == "k€")
+		}
+	}
+	for _, s := range money {
+		for _, m := range reAmountBefore.FindAllStringSubmatch(s, -1) {
+			add(m[2], false)
+		}
 	}
 	return out
 }

@@ -212,7 +212,7 @@ func read(model *Model, text, subject string, ref time.Time) Result {
 	}
 	all := folded.String()
 	res.Language = detectLanguage(all)
-	res.Amounts = findAmounts(all)
+	res.Amounts = findAmounts(f.folded)
 	switch res.Class {
 	case AutoReply:
 		if t, e, found := returnDate(fold(subject)+". "+all, ref); found {

@@ -86,33 +86,58 @@ func Shipped() *Model {
 // scores returns the logits of f, and the per-sentence contributions when
 // perSentence is non-nil (indexed like f.sents).
 func (m *Model) scores(f *features, perSentence [][nClasses]float32) [nClasses]float32 {
-	var sum [nClasses]float32
+	// The shipped weights are small integers with a scale per class: sum
+	// them as integers and scale once, per reply and per sentence. This is
+	// most of the cost of reading a reply, so it stays a tight loop.
+	var sum [nClasses]int32
+	var perInt [][nClasses]int32
+	if perSentence != nil {
+		perInt = make([][nClasses]int32, len(perSentence))
+	}
+	w := m.w
 	for k, id := range f.ids {
-		row := m.w[int(id)*nClasses : int(id)*nClasses+nClasses]
-		var v [nClasses]float32
-		for c := 0; c < nClasses; c++ {
-			v[c] = float32(row[c]) * m.scale[c]
+		row := (*[nClasses]int8)(w[int(id)*nClasses:])
+		var v [nClasses]int32
+		for c := range v {
+			v[c] = int32(row[c])
 		}
-		if m.local != nil {
-			if d := m.local[id]; d != nil {
-				for c := 0; c < nClasses; c++ {
-					v[c] += d[c]
-				}
-			}
-		}
-		for c := 0; c < nClasses; c++ {
+		for c := range sum {
 			sum[c] += v[c]
 		}
-		if perSentence != nil && f.sent[k] >= 0 {
-			ps := &perSentence[f.sent[k]]
-			for c := 0; c < nClasses; c++ {
-				ps[c] += v[c] * f.scale
+		if perInt != nil {
+			if s := f.sent[k]; s >= 0 {
+				ps := &perInt[s]
+				for c := range ps {
+					ps[c] += v[c]
+				}
 			}
 		}
 	}
 	var logits [nClasses]float32
-	for c := 0; c < nClasses; c++ {
-		logits[c] = m.bias[c] + f.scale*sum[c]
+	for c := range logits {
+		logits[c] = m.bias[c] + f.scale*float32(sum[c])*m.scale[c]
+	}
+	for s := range perInt {
+		for c := range perSentence[s] {
+			perSentence[s][c] += f.scale * float32(perInt[s][c]) * m.scale[c]
+		}
+	}
+	if m.local != nil {
+		for k, id := range f.ids {
+			d := m.local[id]
+			if d == nil {
+				continue
+			}
+			for c := range logits {
+				logits[c] += f.scale * d[c]
+			}
+			if perSentence != nil && f.sent[k] >= 0 {
+				ps := &perSentence[f.sent[k]]
+				for c := range ps {
+					ps[c] += d[c] * f.scale
+				}
+			}
+		}
 	}
 	return logits
 }

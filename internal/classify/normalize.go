@@ -16,42 +16,73 @@ func fold(s string) string {
 	if !utf8.ValidString(s) {
 		s = strings.ToValidUTF8(s, " ")
 	}
-	if !isASCII(s) {
-		// Accents become separate marks, dropped below; plain ASCII has none.
-		s = norm.NFD.String(s)
-	}
 	var b strings.Builder
 	b.Grow(len(s))
 	space := true // drops leading spaces
-	emit := func(rep string) {
-		for _, c := range rep {
-			if c == ' ' {
+	for i := 0; i < len(s); {
+		var rep string
+		if c := s[i]; c < utf8.RuneSelf {
+			i++
+			if 'a' <= c && c <= 'z' || '0' <= c && c <= '9' {
+				// Most of a reply: nothing to look up.
+				b.WriteByte(c)
+				space = false
+				continue
+			}
+			rep = foldTable[c]
+		} else {
+			r, size := utf8.DecodeRuneInString(s[i:])
+			i += size
+			if int(r) < len(foldTable) {
+				rep = foldTable[r]
+			} else {
+				rep = foldRune(r)
+			}
+		}
+		for j := 0; j < len(rep); j++ {
+			if rep[j] == ' ' {
 				if !space {
 					b.WriteByte(' ')
 					space = true
 				}
 				continue
 			}
-			b.WriteRune(c)
+			b.WriteByte(rep[j])
 			space = false
 		}
 	}
-	for _, r := range s {
-		if unicode.Is(unicode.Mn, r) {
-			continue
-		}
-		if rep, ok := foldSpecial(r); ok {
-			emit(rep)
-			continue
-		}
-		if unicode.IsSpace(r) {
-			emit(" ")
-			continue
-		}
-		b.WriteRune(unicode.ToLower(r))
-		space = false
-	}
 	return strings.TrimRight(b.String(), " ")
+}
+
+// foldTable holds foldRune of the runes replies are mostly made of (ASCII
+// and the Latin alphabets), so that folding is a lookup.
+var foldTable = func() (t [0x250]string) {
+	for r := range t {
+		t[r] = foldRune(rune(r))
+	}
+	return t
+}()
+
+// foldRune is what one character becomes: its decomposition (accents are
+// separate marks there) without the marks, lower-cased, with the special
+// cases of foldSpecial; whitespace becomes one space.
+func foldRune(r rune) string {
+	var b strings.Builder
+	for _, d := range norm.NFD.String(string(r)) {
+		if unicode.Is(unicode.Mn, d) {
+			continue
+		}
+		if rep, ok := foldSpecial(d); ok {
+			b.WriteString(rep)
+			continue
+		}
+		if unicode.IsSpace(d) {
+			b.WriteByte(' ')
+			continue
+		}
+		b.WriteRune(unicode.ToLower(d))
+	}
+	return b.String()
 }
 
 // foldSpecial maps the characters NFD does not decompose.
@@ -81,13 +112,4 @@ func foldSpecial(r rune) (string, bool) {
 		return "l", true
 	}
 	return "", false
-}
-
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			return false
-		}
-	}
-	return true
 }

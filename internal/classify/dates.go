@@ -27,18 +27,18 @@ const monthNames = `janvier|janv|fevrier|fevr|fev|mars|avril|avr|mai|juin|juille
 const numberWords = `\d{1,3}|un|une|deux|trois|quatre|cinq|six|sept|huit|dix|quinze|vingt|trente|one|two|three|four|five|seven|eight|ten|fifteen|twenty|thirty|a|an|a couple of|quelques|a few`
 
 var (
-	reISO      = regexp.MustCompile(`\b(\d{4})-(\d{1,2})-(\d{1,2})\b`)
-	reNumeric  = regexp.MustCompile(`\b(\d{1,2})[/.](\d{1,2})(?:[/.](\d{4}|\d{2}))?\b`)
-	reDayMonth = regexp.MustCompile(`\b(\d{1,2})(?:er|st|nd|rd|th)? (?:of )?(` + monthNames + `)\b\.?(?: (\d{4}))?`)
-	reMonthDay = regexp.MustCompile(`\b(` + monthNames + `)\.? (\d{1,2})(?:st|nd|rd|th)?\b(?:,? (\d{4}))?`)
-	reRelDay   = regexp.MustCompile(`\b(apres-demain|apres demain|day after tomorrow|demain|dmain|tomorrow|tomorow|tommorow|tommorrow|tmrw|2moro|aujourd'hui|aujourd hui|aujourdhui|ce jour|today|tonight|ce soir|cet apres-midi|this afternoon|this morning|ce matin|hier|yesterday|avant-hier)\b`)
-	reWeekday  = regexp.MustCompile(`\b(?:(next|this|coming|on|by|ce|d'ici|avant|des|depuis|since|last) )?(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|monday|tuesday|wednesday|thursday|friday|saturday|sunday)( prochain| qui vient| dernier| passe)?\b`)
-	reMonthEnd = regexp.MustCompile(`\b(?:(?:la |a la |en |d'ici (?:la )?|avant la |by the |at the |by |at )?(fin du mois (?:de |d')(?:` + monthNames + `)|fin (?:du |de |de ce )?mois(?: prochain)?|end of (?:the |this )?month|end of next month|month[- ]end|fin (?:` + monthNames + `)|end of (?:` + monthNames + `)|debut (?:du |de )?mois(?: prochain)?|early next month|beginning of next month|start of next month|debut (?:` + monthNames + `)|early (?:` + monthNames + `)|mi-(?:` + monthNames + `)|mid-(?:` + monthNames + `)|mid (?:` + monthNames + `)|fin (?:de l'|d')annee|end of (?:the )?year))`)
-	reWeek     = regexp.MustCompile(`\b(fin de (?:la )?semaine prochaine|end of next week|debut de (?:la )?semaine prochaine|early next week|start of next week|beginning of next week|(?:la |dans la |courant de la |courant )?semaine prochaine|next week|fin de (?:la |cette )?semaine|end of (?:the |this )?week|cette semaine|this week|ce week-end|ce weekend|this weekend|over the weekend)\b`)
-	reWithin   = regexp.MustCompile(`\b(?:sous|endeans|d'ici|dans|within|in|within the next|in the next|sous les|d'ici a|au plus tard dans|under) (` + numberWords + `) ?(jours?|j|days?|semaines?|weeks?|mois|months?|h|heures?|hours?)(?: ouvres| ouvrables| business| working)?\b`)
-	reHuitaine = regexp.MustCompile(`\b(?:sous |dans la |d'ici )?(huitaine|quinzaine)\b`)
+	reISO      = mustWordRegexp(`\b(\d{4})-(\d{1,2})-(\d{1,2})\b`)
+	reNumeric  = mustWordRegexp(`\b(\d{1,2})[/.](\d{1,2})(?:[/.](\d{4}|\d{2}))?\b`)
+	reDayMonth = mustWordRegexp(`\b(\d{1,2})(?:er|st|nd|rd|th)? (?:of )?(` + monthNames + `)\b\.?(?: (\d{4}))?`)
+	reMonthDay = mustWordRegexp(`\b(` + monthNames + `)\.? (\d{1,2})(?:st|nd|rd|th)?\b(?:,? (\d{4}))?`)
+	reRelDay   = mustWordRegexp(`\b(apres-demain|apres demain|day after tomorrow|demain|dmain|tomorrow|tomorow|tommorow|tommorrow|tmrw|2moro|aujourd'hui|aujourd hui|aujourdhui|ce jour|today|tonight|ce soir|cet apres-midi|this afternoon|this morning|ce matin|hier|yesterday|avant-hier)\b`)
+	reWeekday  = mustWordRegexp(`\b(?:(next|this|coming|on|by|ce|d'ici|avant|des|depuis|since|last) )?(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|monday|tuesday|wednesday|thursday|friday|saturday|sunday)( prochain| qui vient| dernier| passe)?\b`)
+	reMonthEnd = mustWordRegexp(`\b(?:(?:la |a la |en |d'ici (?:la )?|avant la |by the |at the |by |at )?(fin du mois (?:de |d')(?:` + monthNames + `)|fin (?:du |de |de ce )?mois(?: prochain)?|end of (?:the |this )?month|end of next month|month[- ]end|fin (?:` + monthNames + `)|end of (?:` + monthNames + `)|debut (?:du |de )?mois(?: prochain)?|early next month|beginning of next month|start of next month|debut (?:` + monthNames + `)|early (?:` + monthNames + `)|mi-(?:` + monthNames + `)|mid-(?:` + monthNames + `)|mid (?:` + monthNames + `)|fin (?:de l'|d')annee|end of (?:the )?year))`)
+	reWeek     = mustWordRegexp(`\b(fin de (?:la )?semaine prochaine|end of next week|debut de (?:la )?semaine prochaine|early next week|start of next week|beginning of next week|(?:la |dans la |courant de la |courant )?semaine prochaine|next week|fin de (?:la |cette )?semaine|end of (?:the |this )?week|cette semaine|this week|ce week-end|ce weekend|this weekend|over the weekend)\b`)
+	reWithin   = mustWordRegexp(`\b(?:sous|endeans|d'ici|dans|within|in|within the next|in the next|sous les|d'ici a|au plus tard dans|under) (` + numberWords + `) ?(jours?|j|days?|semaines?|weeks?|mois|months?|h|heures?|hours?)(?: ouvres| ouvrables| business| working)?\b`)
+	reHuitaine = mustWordRegexp(`\b(?:sous |dans la |d'ici )?(huitaine|quinzaine)\b`)
 	// "jeudi 11": the day number is the commitment, the weekday its check.
-	reWeekdayNum = regexp.MustCompile(`\b(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|monday|tuesday|wednesday|thursday|friday|saturday|sunday),? (?:the )?(\d{1,2})(?:er|st|nd|rd|th)?\b`)
+	reWeekdayNum = mustWordRegexp(`\b(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|monday|tuesday|wednesday|thursday|friday|saturday|sunday),? (?:the )?(\d{1,2})(?:er|st|nd|rd|th)?\b`)
 	reNextMonth  = regexp.MustCompile(`^(?:du mois prochain|de mois prochain|du prochain mois|of next month|next month)\b`)
 )
 
@@ -659,11 +659,11 @@ var (
 )
 
 // findAll runs re only when the cheap precondition holds.
-func findAll(re *regexp.Regexp, pre bool, s string) [][]int {
+func findAll(re *wordRegexp, pre bool, s string) [][]int {
 	if !pre {
 		return nil
 	}
-	return re.FindAllStringSubmatchIndex(s, -1)
+	return re.FindAllStringSubmatchIndex(s)
 }
 
 var reMonthStart = regexp.MustCompile(`^(?:of )?(?:` + monthNames + `)\b`)

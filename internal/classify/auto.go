@@ -100,7 +100,10 @@ func detectBounce(m *message.Message, subject string, body *lazyFold) (bool, []E
 	bodyHit := ""
 	if score >= 2 || autoSubmitted(m) || listAdmin {
 		head := headOf(body.get(), 4000)
-		if bodyHit = reBounceBody.FindString(head); bodyHit != "" {
+		if mayMatch(litBounceBody, head) {
+			bodyHit = reBounceBody.FindString(head)
+		}
+		if bodyHit != "" {
 			ev = append(ev, Evidence{Sentence: strings.TrimSpace(bodyHit), Signal: "bounce:body", Weight: 1})
 		}
 	}
@@ -177,7 +180,7 @@ func detectAutoReply(m *message.Message, subject string, body *lazyFold) (bool, 
 	if reNoReplyLocal.MatchString(local) {
 		strong = append(strong, Evidence{Sentence: "From: " + m.From.Email, Signal: "auto:noreply_sender", Weight: 2})
 	}
-	if reAutoSubject.MatchString(subject) {
+	if mayMatch(litAutoSubject, subject) && reAutoSubject.MatchString(subject) {
 		strong = append(strong, Evidence{Sentence: "Subject: " + m.Subject, Signal: "auto:subject", Weight: 2})
 	}
 	// Every phrase of reAutoBodyExplicit says "auto…": most replies never
@@ -188,7 +191,7 @@ func detectAutoReply(m *message.Message, subject string, body *lazyFold) (bool, 
 		}
 	}
 	if len(strong) > 0 {
-		if s := reAutoBodyAbsence.FindString(headOf(body.get(), 3000)); s != "" {
+		if s := absenceText(headOf(body.get(), 3000)); s != "" {
 			strong = append(strong, Evidence{Sentence: s, Signal: "auto:absence_text", Weight: 1})
 		}
 		return true, strong
@@ -196,7 +199,7 @@ func detectAutoReply(m *message.Message, subject string, body *lazyFold) (bool, 
 	// Precedence: bulk/junk alone is what mailing lists and newsletters use
 	// too; together with absence wording it is an out-of-office.
 	if prec == "bulk" || prec == "junk" {
-		if s := reAutoBodyAbsence.FindString(headOf(body.get(), 3000)); s != "" {
+		if s := absenceText(headOf(body.get(), 3000)); s != "" {
 			return true, []Evidence{
 				{Sentence: "Precedence: " + prec, Signal: "auto:precedence_bulk", Weight: 1},
 				{Sentence: s, Signal: "auto:absence_text", Weight: 1},
@@ -206,7 +209,21 @@ func detectAutoReply(m *message.Message, subject string, body *lazyFold) (bool, 
 	return false, nil
 }
 
-var litBounceSubject = literalsOf(reBounceSubject.String())
+// Prefilter literals of the rules above (read-only).
+var (
+	litBounceSubject = literalsOf(reBounceSubject.String())
+	litBounceBody    = literalsOf(reBounceBody.String())
+	litAutoSubject   = literalsOf(reAutoSubject.String())
+	litAbsence       = literalsOf(reAutoBodyAbsence.String())
+)
+
+// absenceText is the first out-of-office phrase of folded text s.
+func absenceText(s string) string {
+	if !mayMatch(litAbsence, s) {
+		return ""
+	}
+	return reAutoBodyAbsence.FindString(s)
+}
 
 // lazyFold folds the head of a mail's text the first time a rule needs it:
 // most replies are settled by headers and never need it.

@@ -40,7 +40,7 @@ func Strip(text string) Reply {
 	}
 
 	cut := findQuoteStart(lines, norm)
-	var bodyLines, quoted []string
+	var bodyLines, bodyNorm, quoted []string
 	if cut >= 0 && !hasContent(norm[:cut]) && interleaved(norm, cut) {
 		// Inline answers below a quote header: the header and the ">" lines are
 		// history, what sits between them is the reply.
@@ -50,6 +50,7 @@ func Strip(text string) Reply {
 				continue
 			}
 			bodyLines = append(bodyLines, lines[i])
+			bodyNorm = append(bodyNorm, norm[i])
 		}
 	} else {
 		end := len(lines)
@@ -65,10 +66,11 @@ func Strip(text string) Reply {
 				continue
 			}
 			bodyLines = append(bodyLines, lines[i])
+			bodyNorm = append(bodyNorm, norm[i])
 		}
 	}
 
-	body, sig := splitSignature(bodyLines)
+	body, sig := splitSignature(bodyLines, bodyNorm)
 	return Reply{
 		Body:      trimBlank(body),
 		Quoted:    trimBlank(quoted),
@@ -79,15 +81,39 @@ func Strip(text string) Reply {
 // normLine lower-cases a line, turns the no-break and thin spaces French
 // typography puts before colons into plain spaces, and trims it.
 func normLine(s string) string {
-	s = strings.Map(func(r rune) rune {
-		switch r {
-		case '\u00a0', '\u202f', '\u2007', '\t':
-			return ' '
-		case '\ufeff', '\u200b':
-			return -1
+	ascii, plain := true, true
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= utf8.RuneSelf:
+			ascii = false
+		case c >= 'A' && c <= 'Z' || c == '\t':
+			plain = false
 		}
-		return unicode.ToLower(r)
-	}, s)
+	}
+	switch {
+	case ascii && plain:
+		// Most lines: nothing to map.
+	case ascii:
+		b := []byte(s)
+		for i, c := range b {
+			if c >= 'A' && c <= 'Z' {
+				b[i] = c + 'a' - 'A'
+			} else if c == '\t' {
+				b[i] = ' '
+			}
+		}
+		s = string(b)
+	default:
+		s = strings.Map(func(r rune) rune {
+			switch r {
+			case '\u00a0', '\u202f', '\u2007', '\t':
+				return ' '
+			case '\ufeff', '\u200b':
+				return -1
+			}
+			return unicode.ToLower(r)
+		}, s)
+	}
 	return strings.TrimSpace(s)
 }
 
@@ -315,7 +341,21 @@ func isMobileSig(n string) bool {
 		n = strings.TrimSpace(n[:k])
 	}
 	n = strings.TrimRight(n, ".! ")
-	return mobileSig.MatchString(n)
+	return mayBeMobileSig(n) && mobileSig.MatchString(n)
+}
+
+// mobileSigStarts are the words every alternative of mobileSig begins with:
+// a line starting otherwise skips the expression, as nearly all do.
+var mobileSigStarts = []string{"sent ", "get outlook ", "obtenir outlook ", "télécharger outlook ", "envoyé ", "envoye ",
+	"gesendet von ", "von meinem ", "inviato da ", "enviado d", "verzonden "}
+
+func mayBeMobileSig(n string) bool {
+	for _, p := range mobileSigStarts {
+		if strings.HasPrefix(n, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // Disclaimer detection: a paragraph that speaks of confidentiality and of the
@@ -328,12 +368,8 @@ var (
 )
 
 // splitSignature separates the signature (and any disclaimer) from the end of
-// the body lines.
-func splitSignature(lines []string) (body, sig []string) {
-	norm := make([]string, len(lines))
-	for i, l := range lines {
-		norm[i] = normLine(l)
-	}
+// the body lines; norm holds their normLine.
+func splitSignature(lines, norm []string) (body, sig []string) {
 	cut := len(lines)
 	seen := false // some content above line i: computed once, not per line
 	for i, n := range norm {

@@ -180,3 +180,19 @@ func TestGoldenTalon(t *testing.T) {
 }
 
 func norm(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// TestMobileSigPrefilter: every line the expression accepts passes the cheap
+// test of its first words, in each language it knows.
+func TestMobileSigPrefilter(t *testing.T) {
+	for _, n := range []string{"sent from my iphone", "sent from outlook", "sent with proton mail", "sent via superhuman",
+		"get outlook for ios", "obtenir outlook pour android", "télécharger outlook pour ios", "envoyé de mon iphone",
+		"envoye depuis mon mobile", "envoyé à partir de outlook", "gesendet von meinem iphone", "von meinem iphone gesendet",
+		"inviato da iphone", "enviado desde mi iphone", "enviado do meu iphone", "verzonden met mijn iphone", "verzonden vanaf outlook"} {
+		if !mobileSig.MatchString(n) {
+			t.Errorf("%q: the expression does not match (sample out of date)", n)
+		}
+		if !mayBeMobileSig(n) {
+			t.Errorf("%q: the prefilter drops a mobile signature", n)
+		}
+	}
+}

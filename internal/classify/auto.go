@@ -57,9 +57,7 @@ func detectBounce(m *message.Message, subject string, body *lazyFold) (bool, []E
 		action = strings.ToLower(m.Report.Action)
 	}
 	if reportType == "" {
-		if sm := reContentType.FindStringSubmatch(m.Get("Content-Type")); sm != nil {
-			reportType = strings.ToLower(sm[1])
-		}
+		reportType = reportTypeOf(m)
 	}
 	if reportType == "delivery-status" {
 		switch action {
@@ -161,8 +159,8 @@ func detectAutoReply(m *message.Message, subject string, body *lazyFold) (bool, 
 	reportType := ""
 	if m.Report != nil {
 		reportType = strings.ToLower(m.Report.Type)
-	} else if sm := reContentType.FindStringSubmatch(m.Get("Content-Type")); sm != nil {
-		reportType = strings.ToLower(sm[1])
+	} else {
+		reportType = reportTypeOf(m)
 	}
 	switch reportType {
 	case "disposition-notification":
@@ -186,8 +184,10 @@ func detectAutoReply(m *message.Message, subject string, body *lazyFold) (bool, 
 	// Every phrase of reAutoBodyExplicit says "auto…": most replies never
 	// need the folded text.
 	if containsASCIIFold(headOf(body.raw, 3000), "auto") {
-		if s := reAutoBodyExplicit.FindString(headOf(body.get(), 3000)); s != "" {
-			strong = append(strong, Evidence{Sentence: s, Signal: "auto:body_says_automatic", Weight: 2})
+		if head := headOf(body.get(), 3000); mayMatch(litExplicit, head) {
+			if s := reAutoBodyExplicit.FindString(head); s != "" {
+				strong = append(strong, Evidence{Sentence: s, Signal: "auto:body_says_automatic", Weight: 2})
+			}
 		}
 	}
 	if len(strong) > 0 {
@@ -215,7 +215,21 @@ var (
 	litBounceBody    = literalsOf(reBounceBody.String())
 	litAutoSubject   = literalsOf(reAutoSubject.String())
 	litAbsence       = literalsOf(reAutoBodyAbsence.String())
+	litExplicit      = literalsOf(reAutoBodyExplicit.String())
 )
+
+// reportTypeOf reads the report-type of a multipart/report the parser did
+// not take apart, lower-cased; "" for any other mail.
+func reportTypeOf(m *message.Message) string {
+	ct := m.Get("Content-Type")
+	if !containsASCIIFold(ct, "multipart/report") {
+		return ""
+	}
+	if sm := reContentType.FindStringSubmatch(ct); sm != nil {
+		return strings.ToLower(sm[1])
+	}
+	return ""
+}
 
 // absenceText is the first out-of-office phrase of folded text s.
 func absenceText(s string) string {

@@ -175,6 +175,24 @@ var (
 	subjectField = regexp.MustCompile(`^\*?(subject|objet|betreff|emne|oggetto|asunto|assunto|onderwerp|ämne|aihe)\s*:`)
 )
 
+// separatorStarts are the first words of separatorRe's phrases.
+var separatorStarts = []string{"original ", "message ", "mail ", "e-mail ", "courriel ", "forwarded ", "ursprüngliche ",
+	"weitergeleitete ", "oprindelig ", "opprinnelig ", "ursprungligt ", "messaggio ", "mensaje ", "mensagem ",
+	"oorspronkelijk ", "doorgestuurd "}
+
+// mayBeSeparator is a cheap test every match of separatorRe passes: after
+// its rule of dashes or stars, the line starts with one of the phrases'
+// first words.
+func mayBeSeparator(n string) bool {
+	n = strings.TrimLeft(n, "-_=* \t\n\v\f\r")
+	for _, p := range separatorStarts {
+		if strings.HasPrefix(n, p) {
+			return true
+		}
+	}
+	return false
+}
+
 // attribution reports whether s (one or several joined lines) reads like
 // "On <date>, <name> wrote:" in any of the supported languages.
 func attribution(s string) bool {
@@ -250,7 +268,7 @@ func findQuoteStart(lines, norm []string) int {
 		if n == "" {
 			continue
 		}
-		if separatorRe.MatchString(n) {
+		if mayBeSeparator(n) && separatorRe.MatchString(n) {
 			return i
 		}
 		if underscoreRule.MatchString(n) && headerBlock(norm, i+1) {

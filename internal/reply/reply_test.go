@@ -196,3 +196,20 @@ func TestMobileSigPrefilter(t *testing.T) {
 		}
 	}
 }
+
+// TestSeparatorPrefilter: every separator the expression accepts passes the
+// cheap test of its first words.
+func TestSeparatorPrefilter(t *testing.T) {
+	for _, n := range []string{"-----original message-----", "----- message d'origine -----", "-------- mail original --------",
+		"e-mail original", "*** courriel original ***", "message d’origine", "message original", "---------- forwarded message ---------",
+		"message transféré", "message transfere", "ursprüngliche nachricht", "weitergeleitete nachricht", "oprindelig besked",
+		"opprinnelig melding", "ursprungligt meddelande", "messaggio originale", "messaggio inoltrato", "mensaje original",
+		"mensaje reenviado", "mensagem original", "oorspronkelijk bericht", "doorgestuurd bericht", "=== original message ===:"} {
+		if !separatorRe.MatchString(n) {
+			t.Errorf("%q: the expression does not match (sample out of date)", n)
+		}
+		if !mayBeSeparator(n) {
+			t.Errorf("%q: the prefilter drops a separator", n)
+		}
+	}
+}

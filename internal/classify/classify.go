@@ -243,6 +243,7 @@ func promiseDate(f *features, ref time.Time, anySentence bool) *time.Time {
 	type candidate struct {
 		d              *dateMention
 		deadline, dist int
+		future         bool
 	}
 	better := func(a, b candidate) bool {
 		if af, bf := a.d.t.After(ref), b.d.t.After(ref); af != bf {
@@ -250,6 +251,12 @@ func promiseDate(f *features, ref time.Time, anySentence bool) *time.Time {
 		}
 		if a.deadline != b.deadline {
 			return a.deadline < b.deadline
+		}
+		// A commitment is said in the future ("elle passera dans le
+		// virement du 25"); the past tells what happened ("arrivée après
+		// la campagne du 10").
+		if a.future != b.future {
+			return a.future
 		}
 		if pa, pb := precision(*a.d), precision(*b.d); pa != pb {
 			return pa > pb
@@ -260,26 +267,36 @@ func promiseDate(f *features, ref time.Time, anySentence bool) *time.Time {
 		return a.d.t.Before(b.d.t)
 	}
 	var best *candidate
-	for i := range f.sents {
-		if len(f.dates[i]) == 0 {
-			continue
-		}
-		pays := payPositions(f.folded[i])
-		if len(pays) == 0 {
-			continue
-		}
+	consider := func(i int, near [][2]int) {
 		deadlines := deadlinePositions(f.folded[i])
 		for k := range f.dates[i] {
 			d := &f.dates[i][k]
 			if d.t.Before(ref) {
 				continue
 			}
-			c := candidate{d: d, dist: spanDistance(d, pays), deadline: 1 << 30}
+			c := candidate{d: d, dist: spanDistance(d, near), deadline: 1 << 30, future: f.future[i]}
 			if len(deadlines) > 0 {
 				c.deadline = spanDistance(d, deadlines)
 			}
 			if best == nil || better(c, *best) {
 				best = &c
+			}
+		}
+	}
+	for i := range f.sents {
+		if len(f.dates[i]) == 0 {
+			continue
+		}
+		if pays := payPositions(f.folded[i]); len(pays) > 0 {
+			consider(i, pays)
+		}
+	}
+	if best == nil {
+		// "You'll have it on Friday": in a reply about paying, a dated
+		// sentence in the future tense speaks of the payment.
+		for i := range f.sents {
+			if len(f.dates[i]) > 0 && f.future[i] {
+				consider(i, nil)
 			}
 		}
 	}
@@ -310,7 +327,7 @@ func spanDistance(d *dateMention, spans [][2]int) int {
 }
 
 // deadlineWords mark the latest day of a commitment.
-var deadlineWords = []string{"au plus tard", "at the latest", "no later than", "latest by", "dernier delai"}
+var deadlineWords = []string{"au plus tard", "at the latest", "no later than", "latest by", "dernier delai", " max", "maximum"}
 
 func deadlinePositions(s string) [][2]int {
 	var out [][2]int
@@ -351,7 +368,8 @@ func payPositions(s string) [][2]int {
 // payStems start the words of paying, in French and English (folded).
 var payStems = []string{"pai", "pay", "regl", "regle", "vir", "cheq", "chequ", "check", "vers", "solde", "settl", "remit",
 	"transf", "wire", "bacs", "ach", "run", "batch", "echeanc", "mandat", "tresor", "compta", "fund", "sort", "clear",
-	"argent", "money", "sous", "eur", "euro", "chf", "dollar", "livre", "pound", "facture", "invoice", "montant", "amount"}
+	"argent", "money", "sous", "eur", "euro", "chf", "dollar", "livre", "pound", "facture", "invoice", "montant", "amount",
+	"acompt", "mensualit", "echelon", "instal"}
 
 func payWord(t string) bool {
 	for _, st := range payStems {

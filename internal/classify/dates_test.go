@@ -53,3 +53,65 @@ func TestDateResolution(t *testing.T) {
 		}
 	}
 }
+
+// TestPromiseDateChoice pins which date of a reply is the commitment when
+// it names several, or names it without a word of paying (Wednesday 17
+// September 2025).
+func TestPromiseDateChoice(t *testing.T) {
+	ref := time.Date(2025, 9, 17, 0, 0, 0, 0, time.UTC)
+	tests := []struct {
+		text string
+		want string // "" : no date
+	}{
+		// The past tells what happened, the future what is promised.
+		{"Votre facture est arrivée après notre campagne de paiement du 20. Elle passera dans le virement du 26.", "2025-09-26"},
+		{"The invoice missed our payment run of the 20th. It will go in the run of the 26th.", "2025-09-26"},
+		// Durations with an article.
+		{"Le paiement vous parviendra endéans les 10 jours.", "2025-09-27"},
+		{"Le règlement sera fait dans les 15 jours.", "2025-10-02"},
+		// A dated sentence in the future tense, no word of paying.
+		{"You'll have it on Friday. Also, your technician left a mess.", "2025-09-19"},
+		{"Vous l'aurez vendredi, promis.", "2025-09-19"},
+		{"On s'est vus vendredi dernier, merci encore.", ""},
+		// A deposit or an instalment is a payment.
+		{"On peut vous faire un acompte à la fin du mois.", "2025-09-30"},
+		{"We can start the instalments on the 1st of October.", "2025-10-01"},
+		// "max" marks the latest day.
+		{"je te fais ça d'ici lundi max, on se voit mardi pour le virement ?", "2025-09-22"},
+	}
+	for _, tt := range tests {
+		f := extract(fold(tt.text), "", ref, nil)
+		got := ""
+		if d := promiseDate(&f, ref, false); d != nil {
+			got = d.Format(time.DateOnly)
+		}
+		if got != tt.want {
+			t.Errorf("%q: promise date %q, want %q", tt.text, got, tt.want)
+		}
+	}
+}
+
+func TestTenseOf(t *testing.T) {
+	tests := []struct {
+		text         string
+		future, past bool
+	}{
+		{"le reglement sera effectue le 15", true, false},
+		{"elle partira au virement du 10", true, false},
+		{"je vais payer demain", true, false},
+		{"we are going to pay", true, false},
+		{"the money will go on wednesday", true, false},
+		{"nous avons regle la facture", false, true},
+		{"it will be paid on friday", true, false},
+		{"the payment was sent yesterday", false, true},
+		{"we transferred the balance", false, true},
+		{"merci pour votre message", false, false},
+		{"une opera extra", false, false},
+	}
+	for _, tt := range tests {
+		toks, _ := tokenize(tt.text, nil, nil)
+		if f, p := tenseOf(toks); f != tt.future || p != tt.past {
+			t.Errorf("%q: future %v past %v, want %v %v", tt.text, f, p, tt.future, tt.past)
+		}
+	}
+}

@@ -45,6 +45,7 @@ type features struct {
 	sents  []string        // the sentences as the client wrote them
 	folded []string        // the same, folded
 	dates  [][]dateMention // the dates of each sentence (nil without a reference day)
+	future []bool          // the sentence speaks in the future tense
 	scale  float32         // 1/sqrt(len(ids)): long replies do not shout louder
 }
 
@@ -104,7 +105,7 @@ func extract(text, subject string, ref time.Time, facts []string) features {
 	var toks []string
 	var negs []bool
 	questions, exclaims, digits, amounts := 0, 0, 0, 0
-	var future, past, payFuture, payPast, today bool
+	var future, past, payFuture, payPast, today, payTenseFuture, payTensePast bool
 	lead := 0 // substantive sentences read so far: the first two say what the reply is about
 	for si, s := range sents {
 		if si >= 1<<14 {
@@ -120,6 +121,8 @@ func extract(text, subject string, ref time.Time, facts []string) features {
 		f.dates = append(f.dates, nil)
 		sid := int16(si)
 		toks, negs = tokenize(s.folded, toks[:0], negs[:0])
+		fut, pst := tenseOf(toks)
+		f.future = append(f.future, fut)
 		for i, t := range toks {
 			if negs[i] {
 				add(hashAdd(hashStart(kindNegWord), t), sid)
@@ -145,14 +148,28 @@ func extract(text, subject string, ref time.Time, facts []string) features {
 		if len(toks) > 0 {
 			add(hashAdd((hashAdd(hashStart(kindBigram), toks[len(toks)-1])^' ')*fnvPrime, "$"), sid)
 		}
-		if !ref.IsZero() && mayHaveDate(s.folded, toks) {
-			pays := false
-			for _, t := range toks {
-				if payWord(t) {
-					pays = true
-					break
-				}
+		pays := false
+		for _, t := range toks {
+			if payWord(t) {
+				pays = true
+				break
 			}
+		}
+		if pays {
+			// The tense of a sentence about paying: "sera payée jeudi" and
+			// "will go on Wednesday" promise, "a été réglé" and "went out"
+			// report; the date alone does not tell ("vous le recevrez
+			// demain" follows a payment made).
+			if fut {
+				add(hashAdd(hashStart(kindDoc), "paytense:future"), sid)
+				payTenseFuture = true
+			}
+			if pst {
+				add(hashAdd(hashStart(kindDoc), "paytense:past"), sid)
+				payTensePast = true
+			}
+		}
+		if !ref.IsZero() && mayHaveDate(s.folded, toks) {
 			f.dates[si] = findDates(s.folded, ref)
 			for _, d := range f.dates[si] {
 				switch {
@@ -215,7 +232,8 @@ func extract(text, subject string, ref time.Time, facts []string) features {
 	for _, x := range []struct {
 		on   bool
 		name string
-	}{{future, "date:future"}, {past, "date:past"}, {today, "date:today"}, {payFuture, "pay:future"}, {payPast, "pay:past"}} {
+	}{{future, "date:future"}, {past, "date:past"}, {today, "date:today"}, {payFuture, "pay:future"}, {payPast, "pay:past"},
+		{payTenseFuture && !payTensePast, "paytense:only_future"}, {payTensePast && !payTenseFuture, "paytense:only_past"}} {
 		if x.on {
 			doc(x.name)
 		}
@@ -231,6 +249,68 @@ func extract(text, subject string, ref time.Time, facts []string) features {
 		f.scale = 1 / sqrt32(float32(n))
 	}
 	return f
+}
+
+// tenseOf reports whether the words of a sentence speak in the future
+// ("will", "sera", "partira", "je vais payer") or in the past ("a été",
+// "avons réglé", "was", "went out"), in French and English, folded.
+func tenseOf(toks []string) (future, past bool) {
+	for i, t := range toks {
+		next := ""
+		if i+1 < len(toks) {
+			next = toks[i+1]
+		}
+		switch {
+		case futureWords[t]:
+			future = true
+		case (t == "vais" || t == "va" || t == "allons" || t == "allez" || t == "vont") && infinitive(next):
+			future = true // "je vais payer", "on va régler"
+		case t == "going" && next == "to":
+			future = true
+		case frenchFuture(t):
+			future = true
+		case pastWords[t] && !(i > 0 && (futureWords[toks[i-1]] || toks[i-1] == "be")):
+			past = true // not "sera effectué", "will be paid"
+		case (t == "ai" || t == "as" || t == "avons" || t == "avez" || t == "ont" || t == "a") && participle(next):
+			past = true // "j'ai viré", "nous avons réglé", "il a été"
+		case len(t) > 4 && strings.HasSuffix(t, "ed") && payWord(t):
+			past = true // "paid" is in pastWords; "transferred", "wired", "settled"
+		}
+	}
+	return future, past
+}
+
+var (
+	futureWords = wordSet(`will ll shall wont gonna sera seront serons serez serai seras pourra pourrons pourront
+		ferai fera ferons feront aurai auras aura aurons aurez auront partira partiront tomorrow demain prochain prochaine scheduled programme programmee
+		prevu prevue planned`)
+	pastWords = wordSet(`was were been had did paid sent went made done ete fait faite effectue effectuee envoye
+		envoyee parti partie passe passee regle reglee paye payee vire viree emis emise yesterday hier deja already`)
+	notFuture = wordSet(`extra opera contra cobra terra zebra sierra camera era tiara fedora mantra libra hydra
+		cara para ultra aura`)
+)
+
+// frenchFuture recognises the French simple future by its endings
+// ("partira", "réglerons", "effectuerez"), the way a reader does.
+func frenchFuture(t string) bool {
+	if len(t) < 5 || notFuture[t] {
+		return false
+	}
+	for _, end := range []string{"erai", "eras", "era", "erons", "erez", "eront", "irai", "iras", "ira", "irons", "irez", "iront"} {
+		if strings.HasSuffix(t, end) {
+			return true
+		}
+	}
+	return false
+}
+
+func infinitive(t string) bool {
+	return len(t) > 3 && (strings.HasSuffix(t, "er") || strings.HasSuffix(t, "ir") || strings.HasSuffix(t, "re"))
+}
+
+func participle(t string) bool {
+	return t == "ete" || t == "fait" || pastWords[t] || len(t) > 3 && (strings.HasSuffix(t, "e") || strings.HasSuffix(t, "i") ||
+		strings.HasSuffix(t, "is") || strings.HasSuffix(t, "it"))
 }
 
 // charGrams adds the character 3-, 4- and 5-grams of " word ".

@@ -130,6 +130,10 @@ type Data struct {
 
 	Today               time.Time // printed in letters; never read from the clock
 	PaymentDeadlineDays int       // formal notice; 8 when zero
+	// PaymentDeadline is the formal notice's last day to pay, as the policy
+	// computed it (moved to a working day); when zero, Today plus
+	// PaymentDeadlineDays.
+	PaymentDeadline time.Time
 }
 
 // Rendered is a message ready for the outbox. Subject is header-safe.

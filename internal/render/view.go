@@ -319,7 +319,11 @@ func (v *view) addFormalNotice(d Data, cur string, balances moneyTotals) error {
 	if v.Deadline <= 0 {
 		v.Deadline = 8
 	}
-	v.DeadlineDate = formatDate(v.Lang, dateOnly(d.Today).AddDate(0, 0, v.Deadline))
+	if !d.PaymentDeadline.IsZero() {
+		v.DeadlineDate = formatDate(v.Lang, d.PaymentDeadline)
+	} else {
+		v.DeadlineDate = formatDate(v.Lang, dateOnly(d.Today).AddDate(0, 0, v.Deadline))
+	}
 
 	penCur := strings.ToUpper(strings.TrimSpace(d.Currency))
 	if penCur == "" {

@@ -32,6 +32,9 @@ func (e *Engine) recordSent(tx *store.Tx, rowID int64, msg *message.Message, msg
 	if err != nil {
 		return "", err
 	}
+	if err := tx.SetClientAddress(client.ID, r.Client.Address); err != nil {
+		return "", err
+	}
 	number := r.Number
 	key := invoice.Key(r)
 	if number == "" {

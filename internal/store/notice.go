@@ -2,7 +2,10 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
+	"strings"
 )
 
 // DraftEdited reports whether a human ever changed the text of a draft (in
@@ -32,4 +35,55 @@ func (t *Tx) RewriteDraft(id int64, subject, body, html string, detail map[strin
 	}
 	_, err = t.AddEvent(Event{Kind: "draft_rewritten", DraftID: id, Actor: ActorDaemon, Detail: jsonDetail(detail)})
 	return err
+}
+
+// SetClientAddress keeps the postal address an invoice gives for its
+// client; the latest invoice's address wins. An empty address changes
+// nothing.
+func (t *Tx) SetClientAddress(clientID int64, address string) error {
+	address = strings.TrimSpace(address)
+	if address == "" {
+		return nil
+	}
+	if _, err := t.exec(`UPDATE clients SET postal_address = ? WHERE id = ?`, address, clientID); err != nil {
+		return fmt.Errorf("store: postal address of client %d: %w", clientID, err)
+	}
+	return nil
+}
+
+// Addressee is a client as a letter is addressed to it.
+type Addressee struct {
+	ID       int64
+	Name     string
+	Address  string // postal address, "" when unknown
+	Language string
+	Emails   []string
+}
+
+// ClientAddressee returns what a letter to the client needs.
+func (s *Store) ClientAddressee(ctx context.Context, clientID int64) (Addressee, error) {
+	a := Addressee{ID: clientID}
+	var email string
+	err := s.db.QueryRowContext(ctx, `SELECT name, email, language, postal_address FROM clients WHERE id = ?`, clientID).
+		Scan(&a.Name, &email, &a.Language, &a.Address)
+	if errors.Is(err, sql.ErrNoRows) {
+		return a, fmt.Errorf("store: client %d: %w", clientID, ErrNotFound)
+	}
+	if err != nil {
+		return a, fmt.Errorf("store: client %d: %w", clientID, err)
+	}
+	a.Emails = []string{email}
+	rows, err := s.db.QueryContext(ctx, `SELECT email FROM client_emails WHERE client_id = ? AND email <> ? ORDER BY email`, clientID, email)
+	if err != nil {
+		return a, fmt.Errorf("store: addresses of client %d: %w", clientID, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var e string
+		if err := rows.Scan(&e); err != nil {
+			return a, fmt.Errorf("store: addresses of client %d: %w", clientID, err)
+		}
+		a.Emails = append(a.Emails, e)
+	}
+	return a, rows.Err()
 }

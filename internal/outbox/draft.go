@@ -78,7 +78,11 @@ func (x *Outbox) renderData(ctx context.Context, now time.Time, c store.ChasingC
 	var terms policy.NoticeTerms
 	if d.Action == policy.ActionFormalNotice {
 		var err error
-		terms, err = x.noticeTerms(ctx, now, d.HoldUntil, c, chosen)
+		goes := d.HoldUntil
+		if d.NotBefore.After(goes) {
+			goes = d.NotBefore
+		}
+		terms, err = x.noticeTerms(ctx, now, goes, c, chosen)
 		if err != nil {
 			return data, nil, err
 		}
@@ -239,7 +243,15 @@ func (x *Outbox) hold(ctx context.Context, now time.Time, h heldDraft) error {
 		References: h.refs, RequiresApproval: h.requiresApproval, InvoiceIDs: h.invoiceIDs}
 	// The message must be writable before the draft is kept: a draft that
 	// cannot be composed would fail every later pass at sending.
-	if _, err := compose(x.o.From, 0, nd, now); err != nil {
+	var atts []Attachment
+	if h.kind == kindFormalNotice {
+		a, err := x.noticeLetter(ctx, h.clientID, r.Subject, r.Text, now)
+		if err != nil {
+			return err
+		}
+		atts = append(atts, a)
+	}
+	if _, err := compose(x.o.From, 0, nd, now, atts...); err != nil {
 		return err
 	}
 	var draftID int64
@@ -252,7 +264,7 @@ func (x *Outbox) hold(ctx context.Context, now time.Time, h heldDraft) error {
 	}
 	x.log.Info("draft held", slog.Int64("draft", draftID), slog.String("stage", stage), slog.Int64("client", h.clientID),
 		slog.Time("hold_until", holdUntil))
-	composed, err := compose(x.o.From, draftID, nd, now)
+	composed, err := compose(x.o.From, draftID, nd, now, atts...)
 	if err != nil {
 		return err
 	}

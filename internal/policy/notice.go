@@ -108,3 +108,7 @@ func (t NoticeTerms) InterestDue() decimal.Decimal {
 	}
 	return sum
 }
+
+// ClientLanguage is the language letters to c are written in, after the
+// policy's overrides.
+func (p Policy) ClientLanguage(c Client) string { return p.resolve(c).language }

@@ -1,0 +1,94 @@
+package engine
+
+import (
+	"context"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/relance/relance/internal/mailbox"
+	"github.com/relance/relance/internal/message"
+	"github.com/relance/relance/internal/store"
+)
+
+func inboxReply(uid uint32, date, body string) mailbox.Fetched {
+	header := "From: Client 1 <client1@example.org>\r\nTo: Atelier <factures@atelier.test>\r\n" +
+		"Subject: Re: Facture F-2026-0001\r\nDate: " + date + "\r\nMessage-ID: <reply-" + string(rune('a'+uid)) + "@example.org>\r\n" +
+		"In-Reply-To: <inv-1@atelier.test>\r\nReferences: <inv-1@atelier.test>\r\n" +
+		"MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+	return mailbox.Fetched{Folder: "INBOX", Role: mailbox.RoleInbox, UID: uid, UIDValidity: 9, Header: []byte(header),
+		Parts: []message.Part{{Path: []int{1}, MediaType: "text/plain", Params: map[string]string{"charset": "utf-8"}, Encoding: "8bit",
+			Body: []byte(body)}}}
+}
+
+// Events that come from mail carry the mail's own Date:, not the moment
+// relance read it: on a first pass over old mail, the invoice is
+// discovered on the day it was sent and a promise is "said on" the day the
+// client wrote it. A mail dated in the future counts from when it is read.
+func TestEventsFromMailCarryTheMailsDate(t *testing.T) {
+	e, st := newEngine(t) // the engine's clock reads 20 November 2026
+	ctx := context.Background()
+	var calls atomic.Int64
+	if err := e.IngestBatch(ctx, []mailbox.Fetched{sentInvoice(1, loadReturning(invoicePDF(t, 1), nil, &calls))},
+		mailbox.Cursor{Folder: "Sent", UIDValidity: 7, LastUID: 1}); err != nil {
+		t.Fatal(err)
+	}
+	replies := []mailbox.Fetched{
+		inboxReply(1, "Tue, 10 Nov 2026 14:30:00 +0100",
+			"Bonjour,\r\n\r\nNous vous réglerons la facture F-2026-0001 le 15 décembre 2026.\r\n\r\nCordialement,\r\nClient 1\r\n"),
+		inboxReply(2, "Sat, 02 Jan 2027 08:00:00 +0100", "Bonjour,\r\n\r\nMerci, bien reçu.\r\n"),
+	}
+	if err := e.IngestBatch(ctx, replies, mailbox.Cursor{Folder: "INBOX", UIDValidity: 9, LastUID: 2}); err != nil {
+		t.Fatal(err)
+	}
+	inv, err := st.InvoiceByNumber(ctx, "F-2026-0001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	events, err := st.Events(ctx, inv.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sent := time.Date(2026, 11, 3, 9, 0, 0, 0, time.UTC)
+	wrote := time.Date(2026, 11, 10, 13, 30, 0, 0, time.UTC)
+	read := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
+	seen := map[string][]time.Time{}
+	for _, ev := range events {
+		seen[ev.Kind] = append(seen[ev.Kind], ev.At)
+	}
+	if at := seen["invoice_discovered"]; len(at) != 1 || !at[0].Equal(sent) {
+		t.Errorf("invoice_discovered at %v, want the Sent mail's date %s", at, sent)
+	}
+	replyAt := seen["reply_received"]
+	if len(replyAt) == 0 || !replyAt[0].Equal(wrote) {
+		t.Errorf("reply_received at %v, want the reply's date %s first", replyAt, wrote)
+	}
+	if len(replyAt) == 2 && !replyAt[1].Equal(read) {
+		t.Errorf("a reply dated in the future is at %s, want when it was read (%s)", replyAt[1], read)
+	}
+	h, err := st.BehaviourHistory(ctx, inv.Client.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, p := range h.Promises {
+		if p.Invoice == "F-2026-0001" && !p.Made.IsZero() {
+			found = true
+			if !p.Made.Equal(wrote) {
+				t.Errorf("promise said on %s, want the reply's date %s", p.Made, wrote)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("no promise with its date in the history: %+v (events %v)", h.Promises, kinds(events))
+	}
+}
+
+func kinds(evs []store.Event) string {
+	var out []string
+	for _, e := range evs {
+		out = append(out, e.Kind+"@"+e.At.Format(time.RFC3339))
+	}
+	return strings.Join(out, ", ")
+}

@@ -105,16 +105,18 @@ func (l *locale) Date(t time.Time) string {
 	return fmt.Sprintf("%d %s %d", t.Day(), frMonths[t.Month()-1], t.Year())
 }
 
-// DateTime prints an instant in the business's time zone.
+// DateTime prints an instant in the business's time zone, with its offset
+// from UTC ("3 déc. 2026 à 09h00 (+01:00)"), so no reader has to guess the
+// zone.
 func (l *locale) DateTime(t time.Time) string {
 	if t.IsZero() {
 		return "—"
 	}
 	t = t.In(l.loc)
 	if l.Lang == "en" {
-		return t.Format("2 Jan 2006, 15:04")
+		return t.Format("2 Jan 2006, 15:04 (-07:00)")
 	}
-	return l.Date(t) + t.Format(" à 15h04")
+	return l.Date(t) + t.Format(" à 15h04 (-07:00)")
 }
 
 // ISO prints an instant for machines (datetime attributes, scripts).

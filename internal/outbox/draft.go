@@ -245,7 +245,7 @@ func (x *Outbox) hold(ctx context.Context, now time.Time, h heldDraft) error {
 	// cannot be composed would fail every later pass at sending.
 	var atts []Attachment
 	if h.kind == kindFormalNotice {
-		a, err := x.noticeLetter(ctx, h.clientID, r.Subject, r.Text, now)
+		a, err := x.noticeLetter(ctx, h.clientID, r.Subject, r.Text, h.data.Today)
 		if err != nil {
 			return err
 		}

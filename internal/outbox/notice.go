@@ -45,7 +45,8 @@ func (x *Outbox) noticeLetter(ctx context.Context, clientID int64, subject, body
 	return Attachment{Name: name + "-" + day.String() + ".pdf", ContentType: "application/pdf", Data: pdf}, nil
 }
 
-// attachmentsOf returns the files a stored draft is sent with.
+// attachmentsOf returns the files a stored draft is sent with; date is the
+// day the letter is dated (the day it goes).
 func (x *Outbox) attachmentsOf(ctx context.Context, d store.DraftDetail, date time.Time) ([]Attachment, error) {
 	if d.Kind != kindFormalNotice {
 		return nil, nil
@@ -104,18 +105,18 @@ func (x *Outbox) refreshNotice(ctx context.Context, now time.Time, d *store.Draf
 	d.Subject, d.Body, d.HTML = r.Subject, r.Text, r.HTML
 	x.log.Info("formal notice re-dated for the day it goes", slog.Int64("draft", d.ID), slog.String("dated", dated.String()),
 		slog.String("deadline", deadline.String()))
-	x.replaceDraftCopy(ctx, now, d)
+	x.replaceDraftCopy(ctx, now, d, data.Today)
 	return nil
 }
 
 // replaceDraftCopy puts the draft's current text in Drafts in place of the
 // old copy. The store already holds the new text, so a copy left behind by
 // a crash is recognised as ours, never adopted as an edit.
-func (x *Outbox) replaceDraftCopy(ctx context.Context, now time.Time, d *store.DraftDetail) {
+func (x *Outbox) replaceDraftCopy(ctx context.Context, now time.Time, d *store.DraftDetail, dated time.Time) {
 	if d.IMAPUID == 0 {
 		return
 	}
-	atts, err := x.attachmentsOf(ctx, *d, now)
+	atts, err := x.attachmentsOf(ctx, *d, dated)
 	if err != nil {
 		x.log.Warn("outbox: cannot lay out the draft's letter for Drafts", slog.Int64("draft", d.ID), slog.Any("err", err))
 		return

@@ -206,7 +206,7 @@ func TestFormalNoticeIsRightOnTheDayItGoes(t *testing.T) {
 		t.Fatalf("Drafts holds %d copies, want 1", len(w.mb.drafts))
 	}
 	_, atts := mailParts(t, w.mb.drafts[d.IMAPUID])
-	if _, ok := atts["mise-en-demeure-2026-12-05.pdf"]; !ok || len(atts) != 1 {
+	if _, ok := atts["mise-en-demeure-2026-12-07.pdf"]; !ok || len(atts) != 1 {
 		t.Errorf("Drafts copy attachments = %v, want the letter", keys(atts))
 	}
 
@@ -236,8 +236,13 @@ func TestFormalNoticeIsRightOnTheDayItGoes(t *testing.T) {
 	if d2.IMAPUID == d.IMAPUID || len(w.mb.drafts) != 1 {
 		t.Errorf("Drafts copy not replaced: uid %d → %d, %d copies", d.IMAPUID, d2.IMAPUID, len(w.mb.drafts))
 	}
-	copyText, _ := mailParts(t, w.mb.drafts[d2.IMAPUID])
+	copyText, copyAtts := mailParts(t, w.mb.drafts[d2.IMAPUID])
 	wantAll(t, "the Drafts copy", copyText, "Lyon, le 8 décembre 2026", "au plus tard le 16 décembre 2026")
+	if pdf, ok := copyAtts["mise-en-demeure-2026-12-08.pdf"]; !ok {
+		t.Errorf("re-dated Drafts copy attachments = %v, want mise-en-demeure-2026-12-08.pdf", keys(copyAtts))
+	} else {
+		wantAll(t, "the re-dated Drafts copy's letter", pdftools.Text(t, pdf), "Lyon, le 8 décembre 2026", "16 décembre 2026", "13,05 €")
+	}
 
 	// Inside the window it goes, as reread.
 	if err := w.x.Pass(ctx, time.Date(2026, 12, 8, 9, 30, 0, 0, paris)); err != nil {

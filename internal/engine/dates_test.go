@@ -35,11 +35,13 @@ func TestEventsFromMailCarryTheMailsDate(t *testing.T) {
 		t.Fatal(err)
 	}
 	replies := []mailbox.Fetched{
+		// Read first, written later: the timeline still puts it after.
+		inboxReply(3, "Thu, 12 Nov 2026 11:00:00 +0100", "Bonjour,\r\n\r\nJe transmets à notre comptable.\r\n"),
 		inboxReply(1, "Tue, 10 Nov 2026 14:30:00 +0100",
 			"Bonjour,\r\n\r\nNous vous réglerons la facture F-2026-0001 le 15 décembre 2026.\r\n\r\nCordialement,\r\nClient 1\r\n"),
 		inboxReply(2, "Sat, 02 Jan 2027 08:00:00 +0100", "Bonjour,\r\n\r\nMerci, bien reçu.\r\n"),
 	}
-	if err := e.IngestBatch(ctx, replies, mailbox.Cursor{Folder: "INBOX", UIDValidity: 9, LastUID: 2}); err != nil {
+	if err := e.IngestBatch(ctx, replies, mailbox.Cursor{Folder: "INBOX", UIDValidity: 9, LastUID: 3}); err != nil {
 		t.Fatal(err)
 	}
 	inv, err := st.InvoiceByNumber(ctx, "F-2026-0001")
@@ -60,12 +62,21 @@ func TestEventsFromMailCarryTheMailsDate(t *testing.T) {
 	if at := seen["invoice_discovered"]; len(at) != 1 || !at[0].Equal(sent) {
 		t.Errorf("invoice_discovered at %v, want the Sent mail's date %s", at, sent)
 	}
+	later := time.Date(2026, 11, 12, 10, 0, 0, 0, time.UTC)
 	replyAt := seen["reply_received"]
-	if len(replyAt) == 0 || !replyAt[0].Equal(wrote) {
-		t.Errorf("reply_received at %v, want the reply's date %s first", replyAt, wrote)
+	if len(replyAt) != 3 || !replyAt[0].Equal(later) || !replyAt[1].Equal(wrote) || !replyAt[2].Equal(read) {
+		t.Errorf("reply_received at %v, want the replies' dates %s and %s, and the time it was read (%s) for the one dated in the future",
+			replyAt, later, wrote, read)
 	}
-	if len(replyAt) == 2 && !replyAt[1].Equal(read) {
-		t.Errorf("a reply dated in the future is at %s, want when it was read (%s)", replyAt[1], read)
+	// The timeline is in the order things happened, not the order read.
+	tl, err := st.Timeline(ctx, inv.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 1; i < len(tl); i++ {
+		if tl[i].At.Before(tl[i-1].At) {
+			t.Errorf("timeline out of order: %s %s before %s %s", tl[i-1].Kind, tl[i-1].At, tl[i].Kind, tl[i].At)
+		}
 	}
 	h, err := st.BehaviourHistory(ctx, inv.Client.ID)
 	if err != nil {

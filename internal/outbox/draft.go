@@ -121,8 +121,13 @@ func (x *Outbox) renderData(ctx context.Context, now time.Time, c store.ChasingC
 	}
 	if d.Action == policy.ActionFormalNotice {
 		data.PenaltyTotal = terms.InterestDue()
-		if terms.B2C {
-			data.Indemnity = decimal.Zero
+		data.Indemnity = decimal.Zero
+		if !terms.B2C {
+			// The D441-5 indemnity as the policy configures it, owed per
+			// invoice paid late (penalties.indemnity).
+			per := x.o.Policy.Penalties.Indemnity
+			data.IndemnityPerInvoice = &per
+			data.Indemnity = terms.Indemnity()
 		}
 	}
 	if !c.LastContact.IsZero() {

@@ -307,3 +307,30 @@ func TestEditedFormalNoticeIsNotRewritten(t *testing.T) {
 		t.Errorf("the edited notice was rewritten:\n%s", d2.Body)
 	}
 }
+
+// The D441-5 indemnity is the policy's (penalties.indemnity): another
+// amount is stated per invoice and in the total; zero claims none.
+func TestFormalNoticeIndemnityFromThePolicy(t *testing.T) {
+	for _, tc := range []struct {
+		amount    string
+		want, not []string
+	}{
+		{"50", []string{"soit 50,00 € par facture : 50,00 €", "Somme totale due : 1 262,64 €"}, []string{"40,00 €"}},
+		{"0", []string{"Total des pénalités de retard : 12,64 €", "Somme totale due : 1 212,64 €"}, []string{"D441-5", "40,00 €"}},
+	} {
+		t.Run(tc.amount, func(t *testing.T) {
+			w := newNoticeWorld(t)
+			w.pol.Penalties.Indemnity = decimal.RequireFromString(tc.amount)
+			x, err := New(Options{Store: w.st, Mailbox: w.mb, Sender: w.sender, Policy: w.pol, Mode: policy.ModeReview,
+				From: "Atelier Moreau <factures@atelier-moreau.fr>", Renderer: render.New(templates.FS),
+				Business: render.Business{Name: "Atelier Moreau", Address: "12 rue des Tanneurs, 69001 Lyon"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			w.x = x
+			d := w.draftNotice(t, time.Date(2026, 12, 5, 10, 0, 0, 0, w.pol.Location))
+			wantAll(t, "the notice", d.Body, tc.want...)
+			wantNone(t, "the notice", d.Body, tc.not...)
+		})
+	}
+}

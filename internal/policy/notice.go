@@ -109,6 +109,19 @@ func (t NoticeTerms) InterestDue() decimal.Decimal {
 	return sum
 }
 
+// Indemnity sums, in euros, the D441-5 fixed indemnities the notice
+// claims: one per invoice paid late, whatever its currency (none for a
+// consumer).
+func (t NoticeTerms) Indemnity() decimal.Decimal {
+	sum := decimal.Zero
+	for _, r := range t.Penalties {
+		if r.Err == nil {
+			sum = sum.Add(r.Result.Indemnity)
+		}
+	}
+	return sum
+}
+
 // ClientLanguage is the language letters to c are written in, after the
 // policy's overrides.
 func (p Policy) ClientLanguage(c Client) string { return p.resolve(c).language }

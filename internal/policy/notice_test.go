@@ -135,7 +135,7 @@ func TestFormalNoticeTerms(t *testing.T) {
 				t.Errorf("deadline %s is not a working day", terms.Deadline)
 			}
 			if tt.noPenalties {
-				if !terms.B2C || len(terms.Penalties) != 0 {
+				if !terms.B2C || len(terms.Penalties) != 0 || !terms.Indemnity().IsZero() {
 					t.Errorf("consumer: B2C=%v penalties=%+v", terms.B2C, terms.Penalties)
 				}
 				return
@@ -153,6 +153,9 @@ func TestFormalNoticeTerms(t *testing.T) {
 			}
 			if got := terms.InterestDue().StringFixed(2); got != tt.interest {
 				t.Errorf("interest due = %s, want %s", got, tt.interest)
+			}
+			if got := terms.Indemnity().StringFixed(2); got != "40.00" {
+				t.Errorf("indemnity = %s, want the D441-5 40.00", got)
 			}
 		})
 	}

@@ -117,6 +117,10 @@ type Data struct {
 	Penalties    []PenaltyLine
 	PenaltyTotal decimal.Decimal
 	Indemnity    decimal.Decimal
+	// IndemnityPerInvoice, when set, is the D441-5 amount per invoice the
+	// policy configures (penalties.indemnity); Indemnity is then taken as
+	// given, zero meaning none.
+	IndemnityPerInvoice *decimal.Decimal
 
 	// Instalments still to be paid. For instalment_reminder, those due
 	// before Today are the missed ones.

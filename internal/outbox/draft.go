@@ -144,6 +144,7 @@ func (x *Outbox) noticeTerms(ctx context.Context, now, holdUntil time.Time, c st
 		holdUntil = x.o.Policy.HoldUntil(now)
 	}
 	st := ClientState(c)
+	holdUntil = x.o.Policy.NoticeNotBefore(holdUntil, st)
 	var in []policy.NoticeInvoice
 	for _, inv := range invs {
 		pays, err := x.o.Store.Payments(ctx, inv.ID)

@@ -59,6 +59,18 @@ func (p Policy) NoticeSendDay(now, holdUntil time.Time) Date {
 	return DateIn(at, p.Location)
 }
 
+// NoticeNotBefore is the earliest a waiting notice to client c may go as
+// far as time alone tells: after its hold, the minimum gap since the last
+// contact, and the client's announced absence. ShouldSend checks the same
+// at the moment of sending.
+func (p Policy) NoticeNotBefore(holdUntil time.Time, c ClientState) time.Time {
+	at := holdUntil
+	if !c.LastContact.IsZero() && p.Calendar != nil {
+		at = laterOf(at, p.Calendar.AddBusinessDays(c.LastContact, p.MinGap))
+	}
+	return laterOf(at, c.OutOfOfficeUntil)
+}
+
 // NoticeDeadline is the last day to pay that a notice dated sendDay gives:
 // days calendar days later, or the next working day of cal when that day is
 // not one.

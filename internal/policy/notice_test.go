@@ -195,3 +195,35 @@ func TestFormalNoticeDeadlineDaysSetting(t *testing.T) {
 		t.Errorf("0 days: err = %v, want a formal_notice_deadline_days error", err)
 	}
 }
+
+func TestNoticeNotBefore(t *testing.T) {
+	p := defaultPolicy(t)
+	paris := p.Location
+	hold := time.Date(2026, 12, 7, 9, 0, 0, 0, paris)
+	tests := []struct {
+		name string
+		c    ClientState
+		want time.Time
+	}{
+		{"the hold alone", ClientState{}, hold},
+		// Last reminder Thursday 3 December 10:00: five working days later
+		// is Thursday 10 December 10:00.
+		{"the minimum gap", ClientState{LastContact: time.Date(2026, 12, 3, 10, 0, 0, 0, paris)}, time.Date(2026, 12, 10, 10, 0, 0, 0, paris)},
+		{"an absence", ClientState{OutOfOfficeUntil: time.Date(2026, 12, 14, 0, 0, 0, 0, paris)}, time.Date(2026, 12, 14, 0, 0, 0, 0, paris)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := p.NoticeNotBefore(hold, tt.c); !got.Equal(tt.want) {
+				t.Errorf("NoticeNotBefore = %s, want %s", got, tt.want)
+			}
+			// The notice is then dated for that day's first send slot.
+			terms, err := p.FormalNotice(hold.Add(-48*time.Hour), p.NoticeNotBefore(hold, tt.c), Client{ID: "1", Emails: []string{"a@b.fr"}}, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := DateIn(p.NextSendTime(tt.want), paris); terms.SendDay != want {
+				t.Errorf("dated %s, want %s", terms.SendDay, want)
+			}
+		})
+	}
+}

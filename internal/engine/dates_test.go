@@ -2,6 +2,8 @@ package engine
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -102,4 +104,39 @@ func kinds(evs []store.Event) string {
 		out = append(out, e.Kind+"@"+e.At.Format(time.RFC3339))
 	}
 	return strings.Join(out, ", ")
+}
+
+// The postal address a structured invoice gives for its buyer is kept on
+// the client, for the formal notice's letter.
+func TestClientKeepsTheInvoicesPostalAddress(t *testing.T) {
+	e, st := newEngine(t)
+	ctx := context.Background()
+	xml, err := os.ReadFile(filepath.Join("..", "invoice", "testdata", "ubl-invoice.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	header := "From: Atelier <factures@atelier.test>\r\nTo: Northwind <compta@northwind.example>\r\n" +
+		"Subject: Invoice\r\nDate: Tue, 03 Nov 2026 10:00:00 +0100\r\nMessage-ID: <ubl-1@atelier.test>\r\n" +
+		"MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n"
+	f := mailbox.Fetched{Folder: "Sent", Role: mailbox.RoleSent, UID: 1, UIDValidity: 7, Header: []byte(header),
+		Parts: []message.Part{
+			{Path: []int{1}, MediaType: "text/plain", Params: map[string]string{"charset": "utf-8"}, Encoding: "8bit",
+				Body: []byte("Please find our invoice attached.\r\n")},
+			{Path: []int{2}, MediaType: "application/xml", Encoding: "8bit", Disposition: "attachment",
+				DispositionParams: map[string]string{"filename": "invoice.xml"}, Body: xml, Size: len(xml)},
+		}}
+	if err := e.IngestBatch(ctx, []mailbox.Fetched{f}, mailbox.Cursor{Folder: "Sent", UIDValidity: 7, LastUID: 1}); err != nil {
+		t.Fatal(err)
+	}
+	invs, err := st.Invoices(ctx, store.InvoiceFilter{})
+	if err != nil || len(invs) != 1 {
+		t.Fatalf("invoices: %+v %v", invs, err)
+	}
+	a, err := st.ClientAddressee(ctx, invs[0].Client.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Address != "4 Harbour Street, BS1 4DJ Bristol, GB" || a.Name != "Northwind Traders Ltd" {
+		t.Errorf("addressee = %+v, want Northwind Traders Ltd at 4 Harbour Street, BS1 4DJ Bristol, GB", a)
+	}
 }

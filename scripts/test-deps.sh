@@ -11,6 +11,8 @@ if [ "${1:-}" = "bench" ]; then command -v mbsync >/dev/null 2>&1 || need="$need
 command -v chromium >/dev/null 2>&1 || need="$need chromium fonts-dejavu-core"
 # promtool checks /metrics and the alert rules; the tests run their own prometheus.
 { command -v promtool && command -v prometheus; } >/dev/null 2>&1 || need="$need prometheus"
+# pdftotext and pdftoppm read back the formal notice's PDF letter.
+{ command -v pdftotext && command -v pdftoppm; } >/dev/null 2>&1 || need="$need poppler-utils"
 
 if [ -z "$need" ]; then
 	exit 0

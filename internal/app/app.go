@@ -63,6 +63,9 @@ type App struct {
 	synced  readiness
 	passes  chan struct{}
 	quiet   *quietSettler
+	// zone is the business's time zone (the policy's), in which the web
+	// page prints times.
+	zone *time.Location
 }
 
 // New opens the store and wires every component; nothing runs yet.
@@ -121,6 +124,7 @@ func New(ctx context.Context, opt Options) (*App, error) {
 		st.Close()
 		return nil, err
 	}
+	a.zone = pol.Location
 	var sender outbox.Sender
 	if cfg.Mode != config.ModeDryRun {
 		sender, err = outbox.NewSMTPSender(outbox.SMTPConfig{Addr: cfg.SMTPAddr, Username: cfg.SMTPUsername,
@@ -257,7 +261,7 @@ func (a *App) poke() {
 // ShutdownGrace to stop; Run then returns nil.
 func (a *App) Run(ctx context.Context) error {
 	handler, err := web.New(web.Options{Store: a.store, Gatherer: a.metrics.Registry, Ready: a.ready,
-		Now: a.opt.Now, Location: a.cfg.Location, Logger: a.log.With(slog.String("component", "web")),
+		Now: a.opt.Now, Location: a.zone, Logger: a.log.With(slog.String("component", "web")),
 		Addr: a.cfg.HTTPAddr, Token: a.cfg.HTTPToken.Reveal(), Health: a.mailboxHealth,
 		Names: []string{business(a.cfg).Name}})
 	if err != nil {

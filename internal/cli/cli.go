@@ -11,6 +11,8 @@ import (
 	"log/slog"
 	"os"
 	"time"
+
+	"github.com/relance/relance/internal/policy"
 )
 
 // Exit codes.
@@ -37,6 +39,41 @@ type Env struct {
 	// Ready, when set, is told the HTTP address once `run` or `demo` listens
 	// (tests use it instead of parsing output).
 	Ready func(httpAddr string)
+	// Zone is the business's time zone, in which times are printed; nil
+	// means the daemon's: the policy file's time_zone, else
+	// RELANCE_TIMEZONE, else Europe/Paris.
+	Zone *time.Location
+}
+
+// zone returns the time zone printed times are written in.
+func (env *Env) zone() *time.Location {
+	if env.Zone == nil {
+		env.Zone = businessZone(os.Getenv)
+	}
+	return env.Zone
+}
+
+// businessZone finds the business's time zone as the daemon does
+// (app.LoadPolicy): the policy file's time_zone wins over RELANCE_TIMEZONE.
+// A zone that cannot be loaded gives UTC: printed times still carry their
+// offset, so they stay exact.
+func businessZone(getenv func(string) string) *time.Location {
+	name := getenv("RELANCE_TIMEZONE")
+	if path := getenv("RELANCE_POLICY_FILE"); path != "" {
+		if b, err := os.ReadFile(path); err == nil {
+			if pc, err := policy.DecodeConfig(b); err == nil && pc.TimeZone != "" {
+				name = pc.TimeZone
+			}
+		}
+	}
+	if name == "" {
+		name = "Europe/Paris"
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return time.UTC
+	}
+	return loc
 }
 
 type command struct {

@@ -70,11 +70,22 @@ func isoDate(t time.Time) *string {
 	return &s
 }
 
-func isoTime(t time.Time) string {
+// isoTime writes an instant as ISO 8601 in the business's time zone, with
+// its offset.
+func isoTime(t time.Time, loc *time.Location) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.UTC().Format(time.RFC3339)
+	return t.In(loc).Format(time.RFC3339)
+}
+
+// clockTime writes an instant for a person: local date and time in the
+// business's zone, and the offset ("2026-12-07 09:00 +01:00").
+func clockTime(t time.Time, loc *time.Location) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return t.In(loc).Format("2006-01-02 15:04 -07:00")
 }
 
 func openStore(ctx context.Context, env *Env, path string) (*store.Store, int) {
@@ -185,9 +196,9 @@ func dateOr(t time.Time) string {
 	return t.Format("2006-01-02")
 }
 
-func toDraftJSON(d store.Draft, withBody bool) draftJSON {
+func toDraftJSON(d store.Draft, withBody bool, loc *time.Location) draftJSON {
 	j := draftJSON{ID: d.ID, Invoices: d.InvoiceNumbers, Stage: d.Stage, To: d.To, Subject: d.Subject, Status: d.Status,
-		CreatedAt: isoTime(d.CreatedAt), HoldUntil: isoTime(d.HoldUntil)}
+		CreatedAt: isoTime(d.CreatedAt, loc), HoldUntil: isoTime(d.HoldUntil, loc)}
 	if j.Invoices == nil {
 		j.Invoices = []string{}
 	}
@@ -239,7 +250,7 @@ func cmdDrafts(ctx context.Context, env *Env, args []string) int {
 		if *asJSON {
 			out := make([]draftJSON, 0, len(drafts))
 			for _, d := range drafts {
-				out = append(out, toDraftJSON(d, false))
+				out = append(out, toDraftJSON(d, false, env.zone()))
 			}
 			return printJSON(env, out)
 		}
@@ -247,7 +258,7 @@ func cmdDrafts(ctx context.Context, env *Env, args []string) int {
 		fmt.Fprintln(tw, "ID\tSTAGE\tCLIENT\tINVOICES\tHOLD UNTIL\tSTATUS\tSUBJECT")
 		for _, d := range drafts {
 			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", d.ID, d.Stage, d.ClientName, strings.Join(d.InvoiceNumbers, ","),
-				d.HoldUntil.Format("2006-01-02 15:04"), d.Status, d.Subject)
+				clockTime(d.HoldUntil, env.zone()), d.Status, d.Subject)
 		}
 		tw.Flush()
 		return ExitOK
@@ -267,10 +278,10 @@ func cmdDrafts(ctx context.Context, env *Env, args []string) int {
 		}
 		if action == "show" {
 			if *asJSON {
-				return printJSON(env, toDraftJSON(d, true))
+				return printJSON(env, toDraftJSON(d, true, env.zone()))
 			}
 			fmt.Fprintf(env.Stdout, "Draft %d (%s, %s)\nTo: %s\nSubject: %s\nHeld until: %s\nInvoices: %s\n\n%s\n", d.ID, d.Stage, d.Status,
-				strings.Join(d.To, ", "), d.Subject, d.HoldUntil.Format(time.RFC3339), strings.Join(d.InvoiceNumbers, ", "), d.Body)
+				strings.Join(d.To, ", "), d.Subject, clockTime(d.HoldUntil, env.zone()), strings.Join(d.InvoiceNumbers, ", "), d.Body)
 			return ExitOK
 		}
 		status := store.DraftApproved
@@ -283,7 +294,7 @@ func cmdDrafts(ctx context.Context, env *Env, args []string) int {
 		})
 		if errors.Is(err, store.ErrHoldNotOver) {
 			return errorf(env, "draft %d is held until %s so that it can be reread tomorrow; approve it then, or now with --override \"why\"",
-				id, d.HoldUntil.Format("2006-01-02 15:04"))
+				id, clockTime(d.HoldUntil, env.zone()))
 		}
 		if errors.Is(err, store.ErrWrongStatus) {
 			return errorf(env, "draft %d is %s: it can no longer be %sd", id, d.Status, action)

@@ -8,7 +8,6 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/relance/relance/internal/render"
 	"github.com/relance/relance/internal/store"
@@ -94,7 +93,7 @@ func invoiceAction(ctx context.Context, env *Env, action string, args []string) 
 				Timeline []entry `json:"timeline"`
 			}{invoiceJSON: toInvoiceJSON(inv), Timeline: []entry{}}
 			for _, e := range tl {
-				out.Timeline = append(out.Timeline, entry{At: isoTime(e.At), Kind: e.Kind, Actor: e.Actor, Detail: e.Detail})
+				out.Timeline = append(out.Timeline, entry{At: isoTime(e.At, env.zone()), Kind: e.Kind, Actor: e.Actor, Detail: e.Detail})
 			}
 			return printJSON(env, out)
 		}
@@ -108,7 +107,7 @@ func invoiceAction(ctx context.Context, env *Env, action string, args []string) 
 			if e.Message.Subject != "" {
 				what += ": " + e.Message.Subject
 			}
-			fmt.Fprintf(env.Stdout, "  %s  %-8s %s\n", e.At.Format("2006-01-02 15:04"), e.Actor, what)
+			fmt.Fprintf(env.Stdout, "  %s  %-8s %s\n", clockTime(e.At, env.zone()), e.Actor, what)
 		}
 		return ExitOK
 	case "resume", "stop":
@@ -170,7 +169,7 @@ func flagAction(ctx context.Context, env *Env, action string, args []string) int
 			return printJSON(env, j)
 		}
 		fmt.Fprintf(env.Stdout, "Flag %d: %s (%s)\nInvoice: %s\nClient: %s <%s>\nRaised: %s\n\n%s\n", f.ID, f.Kind, f.Status, f.InvoiceNum,
-			f.ClientName, f.ClientEmail, f.CreatedAt.Format(time.RFC3339), strings.Join(f.Evidence, "\n\n"))
+			f.ClientName, f.ClientEmail, clockTime(f.CreatedAt, env.zone()), strings.Join(f.Evidence, "\n\n"))
 		return ExitOK
 	case "ack", "resolve":
 		err := st.Update(ctx, env.Now(), func(tx *store.Tx) error {

@@ -319,14 +319,14 @@ func (e *Engine) record(tx *store.Tx, p *prepared) (string, error) {
 		class, err = e.recordDraftCopy(tx, rowID, f, msg)
 	default:
 		class = "other"
-		_, err = tx.AddEvent(store.Event{Kind: "message_ingested", MessageID: rowID, Actor: store.ActorDaemon,
+		_, err = tx.AddEvent(store.Event{Kind: "message_ingested", At: mailTime(tx, msg), MessageID: rowID, Actor: store.ActorDaemon,
 			Detail: mustJSON(map[string]any{"folder": f.Folder, "role": role})})
 	}
 	if err != nil {
 		return "", err
 	}
 	for _, problem := range msg.Problems {
-		if _, err := tx.AddEvent(store.Event{Kind: "message_problem", MessageID: rowID, Actor: store.ActorDaemon,
+		if _, err := tx.AddEvent(store.Event{Kind: "message_problem", At: mailTime(tx, msg), MessageID: rowID, Actor: store.ActorDaemon,
 			Detail: mustJSON(map[string]string{"problem": problem})}); err != nil {
 			return "", err
 		}

@@ -14,9 +14,10 @@ import (
 
 // recordSent records what discovery found in a mail we sent.
 func (e *Engine) recordSent(tx *store.Tx, rowID int64, msg *message.Message, msgID string, r invoice.Result) (string, error) {
+	at := mailTime(tx, msg)
 	kind := string(r.Kind)
 	if r.Kind != invoice.KindInvoice && r.Kind != invoice.KindCreditNote {
-		_, err := tx.AddEvent(store.Event{Kind: "sent_not_invoice", MessageID: rowID, Actor: store.ActorDaemon,
+		_, err := tx.AddEvent(store.Event{Kind: "sent_not_invoice", At: at, MessageID: rowID, Actor: store.ActorDaemon,
 			Detail: mustJSON(map[string]any{"reason": r.Reason, "subject": msg.Subject})})
 		return "not_invoice", err
 	}
@@ -30,6 +31,9 @@ func (e *Engine) recordSent(tx *store.Tx, rowID int64, msg *message.Message, msg
 	}
 	client, err := tx.EnsureClient(email, r.Client.Name, r.Language)
 	if err != nil {
+		return "", err
+	}
+	if err := tx.SetClientAddress(client.ID, r.Client.Address); err != nil {
 		return "", err
 	}
 	number := r.Number
@@ -55,7 +59,7 @@ func (e *Engine) recordSent(tx *store.Tx, rowID int64, msg *message.Message, msg
 	if r.Kind == invoice.KindCreditNote {
 		evKind = "credit_note_discovered"
 	}
-	if _, err := tx.AddEvent(store.Event{Kind: evKind, InvoiceID: id, ClientID: client.ID, MessageID: rowID, Actor: store.ActorDaemon,
+	if _, err := tx.AddEvent(store.Event{Kind: evKind, At: at, InvoiceID: id, ClientID: client.ID, MessageID: rowID, Actor: store.ActorDaemon,
 		Detail: mustJSON(map[string]any{"number": number, "amount": r.Amount.String(), "currency": r.Currency,
 			"source": r.Source, "due_from_terms": r.DueFromTerms, "missing": r.Missing, "evidence": r.Evidence,
 			"credited_number": r.CreditedNumber, "payable": r.Payable.String(), "prepaid": r.Prepaid.String(), "findings": r.Findings})}); err != nil {
@@ -90,6 +94,7 @@ func (e *Engine) recordSent(tx *store.Tx, rowID int64, msg *message.Message, msg
 // recordReply threads a received mail to its invoices and records what the
 // client said, pausing chasing and raising flags where a human must look.
 func (e *Engine) recordReply(tx *store.Tx, rowID int64, msg *message.Message, text string, r classify.Result) (string, error) {
+	at := mailTime(tx, msg)
 	class := string(r.Class)
 	refs := append(append([]string{}, msg.InReplyTo...), msg.References...)
 	if msg.Report != nil && msg.Report.OriginalMessageID != "" {
@@ -130,10 +135,6 @@ func (e *Engine) recordReply(tx *store.Tx, rowID int64, msg *message.Message, te
 		detail["return_date"] = r.ReturnDate.Format("2006-01-02")
 	}
 	if r.Class != classify.Bounce {
-		at := msg.Date
-		if at.IsZero() {
-			at = tx.Now()
-		}
 		var away time.Time
 		if r.ReturnDate != nil {
 			away = *r.ReturnDate
@@ -155,7 +156,7 @@ func (e *Engine) recordReply(tx *store.Tx, rowID int64, msg *message.Message, te
 		return "", err
 	}
 	if len(match.InvoiceIDs) == 0 {
-		if _, err := tx.AddEvent(store.Event{Kind: "reply_received", MessageID: rowID, Actor: store.ActorDaemon, Detail: mustJSON(detail)}); err != nil {
+		if _, err := tx.AddEvent(store.Event{Kind: "reply_received", At: at, MessageID: rowID, Actor: store.ActorDaemon, Detail: mustJSON(detail)}); err != nil {
 			return "", err
 		}
 		if match.Rule == "triage" {
@@ -174,7 +175,7 @@ func (e *Engine) recordReply(tx *store.Tx, rowID int64, msg *message.Message, te
 		return class, nil
 	}
 	for _, invID := range match.InvoiceIDs {
-		if _, err := tx.AddEvent(store.Event{Kind: "reply_received", InvoiceID: invID, MessageID: rowID, Actor: store.ActorDaemon, Detail: mustJSON(detail)}); err != nil {
+		if _, err := tx.AddEvent(store.Event{Kind: "reply_received", At: at, InvoiceID: invID, MessageID: rowID, Actor: store.ActorDaemon, Detail: mustJSON(detail)}); err != nil {
 			return "", err
 		}
 		state, err := tx.InvoiceState(invID)
@@ -190,7 +191,7 @@ func (e *Engine) recordReply(tx *store.Tx, rowID int64, msg *message.Message, te
 			if err := tx.SetInvoiceState(invID, next); err != nil {
 				return "", err
 			}
-			if _, err := tx.AddEvent(store.Event{Kind: "state_changed", InvoiceID: invID, MessageID: rowID, Actor: store.ActorDaemon,
+			if _, err := tx.AddEvent(store.Event{Kind: "state_changed", At: at, InvoiceID: invID, MessageID: rowID, Actor: store.ActorDaemon,
 				Detail: mustJSON(map[string]string{"from": state, "to": next, "because": class})}); err != nil {
 				return "", err
 			}
@@ -234,4 +235,16 @@ func isListMail(m *message.Message) bool {
 		return true
 	}
 	return false
+}
+
+// mailTime is when a mail says it was written (its Date:), the time of the
+// events it brings: a first pass over years of mail keeps their history on
+// their own days. A mail without a date, or dated in the future, counts
+// from the moment it is read.
+func mailTime(tx *store.Tx, msg *message.Message) time.Time {
+	now := tx.Now()
+	if msg == nil || msg.Date.IsZero() || msg.Date.After(now) {
+		return now
+	}
+	return msg.Date
 }

@@ -26,7 +26,7 @@ type Composed struct {
 // compose builds the MIME message of a draft. Every header value from the
 // client's side (names, subjects) goes through render.SafeHeader; go-mail
 // encodes non-ASCII per RFC 2047.
-func compose(from string, draftID int64, d store.NewDraft, date time.Time) (*Composed, error) {
+func compose(from string, draftID int64, d store.NewDraft, date time.Time, atts ...Attachment) (*Composed, error) {
 	m := gomail.NewMsg()
 	if err := m.From(from); err != nil {
 		return nil, fmt.Errorf("outbox: From %q: %w", from, err)
@@ -63,6 +63,9 @@ func compose(from string, draftID int64, d store.NewDraft, date time.Time) (*Com
 	if d.HTML != "" {
 		m.AddAlternativeString(gomail.TypeTextHTML, d.HTML)
 	}
+	for _, a := range atts {
+		m.AttachReadSeeker(a.Name, bytes.NewReader(a.Data), gomail.WithFileContentType(gomail.ContentType(a.ContentType)))
+	}
 	var buf bytes.Buffer
 	if _, err := m.WriteTo(&buf); err != nil {
 		return nil, fmt.Errorf("outbox: write message: %w", err)
@@ -71,7 +74,7 @@ func compose(from string, draftID int64, d store.NewDraft, date time.Time) (*Com
 }
 
 // composeStored rebuilds a stored draft for sending.
-func composeStored(from string, d store.DraftDetail, date time.Time) (*Composed, error) {
+func composeStored(from string, d store.DraftDetail, date time.Time, atts ...Attachment) (*Composed, error) {
 	return compose(from, d.ID, store.NewDraft{ClientID: d.ClientID, Stage: d.Stage, To: d.To, Cc: d.Cc, Subject: d.Subject,
-		Body: d.Body, HTML: d.HTML, MessageID: d.MessageID, InReplyTo: d.InReplyTo, References: d.References}, date)
+		Body: d.Body, HTML: d.HTML, MessageID: d.MessageID, InReplyTo: d.InReplyTo, References: d.References}, date, atts...)
 }

@@ -58,26 +58,45 @@ func ClientState(c store.ChasingClient) policy.ClientState {
 	return s
 }
 
-// renderData gathers what a template prints for a decision.
+// renderData gathers what a template prints for a decision. A formal
+// notice is written as it will be on the day it goes (noticeTerms).
 func (x *Outbox) renderData(ctx context.Context, now time.Time, c store.ChasingClient, d policy.Decision, stage string) (render.Data, []int64, error) {
 	loc := x.o.Policy.Location
 	today := policy.DateIn(now, loc)
 	data := render.Data{Language: d.Language, Stage: stage, Business: x.o.Business, ClientName: c.Name, B2B: !d.B2C,
 		Today: now.In(loc)}
-	if data.Language == "" {
-		data.Language = x.o.Policy.DefaultLanguage
-	}
 	byID := map[string]store.ChasingInvoice{}
 	for _, inv := range c.Invoices {
 		byID[strconv.FormatInt(inv.ID, 10)] = inv
 	}
-	var ids []int64
-	penaltyTotal := decimal.Zero
+	var chosen []store.ChasingInvoice
 	for _, step := range d.Invoices {
-		inv, ok := byID[step.ID]
-		if !ok {
-			continue
+		if inv, ok := byID[step.ID]; ok {
+			chosen = append(chosen, inv)
 		}
+	}
+	var terms policy.NoticeTerms
+	if d.Action == policy.ActionFormalNotice {
+		var err error
+		goes := d.HoldUntil
+		if d.NotBefore.After(goes) {
+			goes = d.NotBefore
+		}
+		terms, err = x.noticeTerms(ctx, now, goes, c, chosen)
+		if err != nil {
+			return data, nil, err
+		}
+		today = terms.SendDay
+		data.Today = terms.SendDay.At(loc, 12, 0)
+		data.PaymentDeadline = terms.Deadline.At(loc, 12, 0)
+		data.PaymentDeadlineDays = terms.DeadlineDays
+		data.Language, data.B2B = terms.Language, !terms.B2C
+	}
+	if data.Language == "" {
+		data.Language = x.o.Policy.DefaultLanguage
+	}
+	var ids []int64
+	for i, inv := range chosen {
 		ids = append(ids, inv.ID)
 		line := render.InvoiceLine{Number: inv.Number, IssueDate: inv.IssueDate, DueDate: inv.DueDate, Amount: inv.Amount,
 			Balance: inv.Balance, Currency: inv.Currency}
@@ -88,38 +107,27 @@ func (x *Outbox) renderData(ctx context.Context, now time.Time, c store.ChasingC
 		if data.Currency == "" {
 			data.Currency = inv.Currency
 		}
-		if d.Action == policy.ActionFormalNotice && d.LatePenalties {
-			pays, err := x.o.Store.Payments(ctx, inv.ID)
-			if err != nil {
-				return data, nil, err
-			}
-			var pp []policy.Payment
-			for _, p := range pays {
-				pp = append(pp, policy.Payment{Date: policy.DateOf(p.PaidOn), Amount: p.Amount})
-			}
-			st := ClientState(c)
-			var is policy.InvoiceState
-			for _, cand := range st.Invoices {
-				if cand.ID == step.ID {
-					is = cand
-				}
-			}
-			res, err := policy.LatePenalties(x.o.Policy.PenaltyInputFor(is, st.Client, pp, today))
-			if err != nil {
-				x.log.Warn("outbox: penalties not computed", slog.String("invoice", inv.Number), slog.Any("err", err))
+		if d.Action == policy.ActionFormalNotice && i < len(terms.Penalties) {
+			pen := terms.Penalties[i]
+			if pen.Err != nil {
+				x.log.Warn("outbox: penalties not computed", slog.String("invoice", inv.Number), slog.Any("err", pen.Err))
 				continue
 			}
-			for _, l := range res.Lines {
+			for _, l := range pen.Result.Lines {
 				data.Penalties = append(data.Penalties, render.PenaltyLine{From: l.From.At(time.UTC, 0, 0), To: l.To.At(time.UTC, 0, 0), Days: l.Days,
 					Base: l.Base, RatePercent: l.Rate, Amount: l.Rounded})
 			}
-			penaltyTotal = penaltyTotal.Add(res.InterestDue)
 		}
 	}
 	if d.Action == policy.ActionFormalNotice {
-		data.PenaltyTotal = penaltyTotal
-		if d.B2C {
-			data.Indemnity = decimal.Zero
+		data.PenaltyTotal = terms.InterestDue()
+		data.Indemnity = decimal.Zero
+		if !terms.B2C {
+			// The D441-5 indemnity as the policy configures it, owed per
+			// invoice paid late (penalties.indemnity).
+			per := x.o.Policy.Penalties.Indemnity
+			data.IndemnityPerInvoice = &per
+			data.Indemnity = terms.Indemnity()
 		}
 	}
 	if !c.LastContact.IsZero() {
@@ -127,6 +135,34 @@ func (x *Outbox) renderData(ctx context.Context, now time.Time, c store.ChasingC
 		data.LastReminder = &lc
 	}
 	return data, ids, nil
+}
+
+// noticeTerms asks the policy for a formal notice's date, deadline and
+// penalties as of the day a draft held until holdUntil will go.
+func (x *Outbox) noticeTerms(ctx context.Context, now, holdUntil time.Time, c store.ChasingClient, invs []store.ChasingInvoice) (policy.NoticeTerms, error) {
+	if holdUntil.IsZero() {
+		holdUntil = x.o.Policy.HoldUntil(now)
+	}
+	st := ClientState(c)
+	holdUntil = x.o.Policy.NoticeNotBefore(holdUntil, st)
+	var in []policy.NoticeInvoice
+	for _, inv := range invs {
+		pays, err := x.o.Store.Payments(ctx, inv.ID)
+		if err != nil {
+			return policy.NoticeTerms{}, err
+		}
+		ni := policy.NoticeInvoice{}
+		for _, cand := range st.Invoices {
+			if cand.ID == strconv.FormatInt(inv.ID, 10) {
+				ni.Invoice = cand
+			}
+		}
+		for _, p := range pays {
+			ni.Payments = append(ni.Payments, policy.Payment{Date: policy.DateOf(p.PaidOn), Amount: p.Amount})
+		}
+		in = append(in, ni)
+	}
+	return x.o.Policy.FormalNotice(now, holdUntil, st.Client, in)
 }
 
 // createDraft renders the reminder a decision asks for and holds it.
@@ -213,7 +249,15 @@ func (x *Outbox) hold(ctx context.Context, now time.Time, h heldDraft) error {
 		References: h.refs, RequiresApproval: h.requiresApproval, InvoiceIDs: h.invoiceIDs}
 	// The message must be writable before the draft is kept: a draft that
 	// cannot be composed would fail every later pass at sending.
-	if _, err := compose(x.o.From, 0, nd, now); err != nil {
+	var atts []Attachment
+	if h.kind == kindFormalNotice {
+		a, err := x.noticeLetter(ctx, h.clientID, r.Subject, r.Text, h.data.Today)
+		if err != nil {
+			return err
+		}
+		atts = append(atts, a)
+	}
+	if _, err := compose(x.o.From, 0, nd, now, atts...); err != nil {
 		return err
 	}
 	var draftID int64
@@ -226,7 +270,7 @@ func (x *Outbox) hold(ctx context.Context, now time.Time, h heldDraft) error {
 	}
 	x.log.Info("draft held", slog.Int64("draft", draftID), slog.String("stage", stage), slog.Int64("client", h.clientID),
 		slog.Time("hold_until", holdUntil))
-	composed, err := compose(x.o.From, draftID, nd, now)
+	composed, err := compose(x.o.From, draftID, nd, now, atts...)
 	if err != nil {
 		return err
 	}

@@ -41,6 +41,14 @@ func (x *Outbox) sendDue(ctx context.Context, now time.Time) error {
 			errs = append(errs, err)
 			continue
 		}
+		if c, ok := byID[d.ClientID]; ok {
+			if err := x.refreshNotice(ctx, now, &detail, c); err != nil {
+				// A notice that cannot be computed for today is not sent
+				// with yesterday's date and penalties.
+				errs = append(errs, fmt.Errorf("outbox: draft %d: re-date formal notice: %w", d.ID, err))
+				continue
+			}
+		}
 		if err := x.consider(ctx, now, detail, byID[d.ClientID]); err != nil {
 			errs = append(errs, fmt.Errorf("outbox: draft %d: %w", d.ID, err))
 		}
@@ -122,7 +130,11 @@ func (x *Outbox) send(ctx context.Context, now time.Time, d store.DraftDetail) e
 	if x.sendingStopped() {
 		return nil // an open smtp_failed flag: nothing is tried until it is resolved
 	}
-	composed, err := composeStored(x.o.From, d, now)
+	atts, err := x.attachmentsOf(ctx, d, now)
+	if err != nil {
+		return x.noteFailure(ctx, now, d, err, true)
+	}
+	composed, err := composeStored(x.o.From, d, now, atts...)
 	if err != nil {
 		// A draft that cannot be written (an address that does not parse)
 		// never will be: it is stopped and flagged, not retried on every

@@ -60,6 +60,10 @@ type Config struct {
 	Clients map[string]ClientOverride `json:"clients,omitempty"`
 	// Penalties configures the late-payment penalty computation.
 	Penalties *PenaltyConfig `json:"penalties,omitempty"`
+	// FormalNoticeDeadlineDays is the period a formal notice gives to pay,
+	// in calendar days from its date; a deadline falling on a non-working
+	// day moves to the next working day. Default 8.
+	FormalNoticeDeadlineDays *int `json:"formal_notice_deadline_days,omitempty"`
 }
 
 // WindowConfig is the send window in the policy file.
@@ -253,6 +257,8 @@ type Policy struct {
 	// Clients is keyed by lower-cased id, address or "@domain".
 	Clients   map[string]ClientOverride
 	Penalties PenaltyPolicy
+	// NoticeDeadlineDays is the formal notice's payment period (calendar days).
+	NoticeDeadlineDays int
 }
 
 // HoldUntil returns when a draft created at created may first be sent.
@@ -283,6 +289,7 @@ func DefaultConfig() Config {
 		DefaultLadder:                 "standard",
 		Ladders:                       map[string]LadderConfig{"standard": defaultLadderConfig()},
 		Penalties:                     defaultPenaltyConfig(),
+		FormalNoticeDeadlineDays:      intp(DefaultNoticeDeadlineDays),
 	}
 }
 
@@ -419,6 +426,7 @@ func (c Config) WithDefaults() Config {
 		{&c.PromiseGraceBusinessDays, &d.PromiseGraceBusinessDays},
 		{&c.InboundQuietBusinessDays, &d.InboundQuietBusinessDays},
 		{&c.PaymentClaimCheckBusinessDays, &d.PaymentClaimCheckBusinessDays},
+		{&c.FormalNoticeDeadlineDays, &d.FormalNoticeDeadlineDays},
 	} {
 		if *f.dst == nil {
 			*f.dst = *f.def
@@ -609,6 +617,15 @@ func (c Config) Compile() (Policy, error) {
 		pp, err := compilePenalties(*c.Penalties)
 		add(err)
 		p.Penalties = pp
+	}
+
+	switch n := c.FormalNoticeDeadlineDays; {
+	case n == nil:
+		p.NoticeDeadlineDays = DefaultNoticeDeadlineDays
+	case *n < 1 || *n > 365:
+		add(fieldErr("formal_notice_deadline_days", fmt.Sprintf("want 1 to 365 days, got %d", *n)))
+	default:
+		p.NoticeDeadlineDays = *n
 	}
 
 	if len(errs) > 0 {

@@ -20,6 +20,9 @@
 //     promises, payment claims, disputes, flags, out-of-office replies.
 //   - ShouldSend: the re-check at the moment of sending.
 //   - LatePenalties: L441-10 penalties split by half-year, D441-5 indemnity.
+//   - FormalNotice: a formal notice's terms for the day it goes (the first
+//     send slot after its hold): its date, penalties counted to that day, and
+//     a payment deadline of formal_notice_deadline_days moved to a working day.
 //
 // # Policy file
 //

@@ -117,6 +117,10 @@ type Data struct {
 	Penalties    []PenaltyLine
 	PenaltyTotal decimal.Decimal
 	Indemnity    decimal.Decimal
+	// IndemnityPerInvoice, when set, is the D441-5 amount per invoice the
+	// policy configures (penalties.indemnity); Indemnity is then taken as
+	// given, zero meaning none.
+	IndemnityPerInvoice *decimal.Decimal
 
 	// Instalments still to be paid. For instalment_reminder, those due
 	// before Today are the missed ones.
@@ -130,6 +134,10 @@ type Data struct {
 
 	Today               time.Time // printed in letters; never read from the clock
 	PaymentDeadlineDays int       // formal notice; 8 when zero
+	// PaymentDeadline is the formal notice's last day to pay, as the policy
+	// computed it (moved to a working day); when zero, Today plus
+	// PaymentDeadlineDays.
+	PaymentDeadline time.Time
 }
 
 // Rendered is a message ready for the outbox. Subject is header-safe.

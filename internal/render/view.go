@@ -319,7 +319,11 @@ func (v *view) addFormalNotice(d Data, cur string, balances moneyTotals) error {
 	if v.Deadline <= 0 {
 		v.Deadline = 8
 	}
-	v.DeadlineDate = formatDate(v.Lang, dateOnly(d.Today).AddDate(0, 0, v.Deadline))
+	if !d.PaymentDeadline.IsZero() {
+		v.DeadlineDate = formatDate(v.Lang, d.PaymentDeadline)
+	} else {
+		v.DeadlineDate = formatDate(v.Lang, dateOnly(d.Today).AddDate(0, 0, v.Deadline))
+	}
 
 	penCur := strings.ToUpper(strings.TrimSpace(d.Currency))
 	if penCur == "" {
@@ -348,16 +352,18 @@ func (v *view) addFormalNotice(d Data, cur string, balances moneyTotals) error {
 	v.HasPenalties = len(v.Penalties) > 0 || total.IsPositive()
 	v.PenaltyTotal = formatMoney(v.Lang, total, penCur)
 
-	indemnity := d.Indemnity
-	if d.B2B && indemnity.IsZero() {
-		indemnity = decimal.NewFromInt(40).Mul(decimal.NewFromInt(int64(len(d.Invoices))))
+	indemnity, per := d.Indemnity, decimal.NewFromInt(40)
+	if d.IndemnityPerInvoice != nil {
+		per = *d.IndemnityPerInvoice
+	} else if d.B2B && indemnity.IsZero() {
+		indemnity = per.Mul(decimal.NewFromInt(int64(len(d.Invoices))))
 	}
 	if indemnity.IsNegative() {
 		return fmt.Errorf("render: formal_notice: negative indemnity")
 	}
 	v.HasIndemnity = d.B2B && indemnity.IsPositive()
 	v.Indemnity = formatMoney(v.Lang, indemnity, "EUR")
-	v.IndemnityPer = formatMoney(v.Lang, decimal.NewFromInt(40), "EUR")
+	v.IndemnityPer = formatMoney(v.Lang, per, "EUR")
 
 	grand := moneyTotals{order: append([]string(nil), balances.order...), sum: map[string]decimal.Decimal{}}
 	for k, a := range balances.sum {

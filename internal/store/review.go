@@ -412,12 +412,13 @@ func (s *Store) timeline(ctx context.Context, q string, args ...any) ([]Timeline
 }
 
 // Timeline lists everything that happened to an invoice, oldest first:
-// discovery, replies, drafts and their fate, payments, flags.
+// discovery, replies, drafts and their fate, payments, flags. Events from
+// mail carry the mail's date, so the order is by time, then by record.
 func (s *Store) Timeline(ctx context.Context, invoiceID int64) ([]TimelineEntry, error) {
 	out, err := s.timeline(ctx, timelineSelect+` WHERE e.invoice_id = ?
 		OR (e.invoice_id IS NULL AND e.draft_id IN (SELECT draft_id FROM draft_invoices WHERE invoice_id = ?))
 		OR (e.invoice_id IS NULL AND e.flag_id IN (SELECT id FROM flags WHERE invoice_id = ?))
-		ORDER BY e.id`, invoiceID, invoiceID, invoiceID)
+		ORDER BY e.at, e.id`, invoiceID, invoiceID, invoiceID)
 	if err != nil {
 		return nil, fmt.Errorf("store: timeline of invoice %d: %w", invoiceID, err)
 	}
@@ -431,7 +432,7 @@ func (s *Store) ClientHistory(ctx context.Context, clientID int64, limit int) ([
 		limit = 50
 	}
 	out, err := s.timeline(ctx, timelineSelect+` WHERE e.client_id = ? OR e.invoice_id IN (SELECT id FROM invoices WHERE client_id = ?)
-		ORDER BY e.id DESC LIMIT ?`, clientID, clientID, limit)
+		ORDER BY e.at DESC, e.id DESC LIMIT ?`, clientID, clientID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: history of client %d: %w", clientID, err)
 	}

@@ -61,9 +61,11 @@ func Migrations() ([]Migration, error) {
 		out = append(out, Migration{Version: v, Name: e.Name(), SQL: string(b)})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Version < out[j].Version })
+	// Versions are unique and increasing; a number may be left free (each
+	// migration is applied on its own when missing, in order).
 	for i, m := range out {
-		if m.Version != i+1 {
-			return nil, fmt.Errorf("store: migration %q: expected version %d", m.Name, i+1)
+		if m.Version < 1 || (i > 0 && m.Version == out[i-1].Version) {
+			return nil, fmt.Errorf("store: migration %q: version %d is not unique and positive", m.Name, m.Version)
 		}
 	}
 	return out, nil
@@ -187,11 +189,21 @@ func (s *Store) migrate(ctx context.Context, upTo int) error {
 	if err != nil {
 		return err
 	}
-	if current > len(migs) {
-		return fmt.Errorf("store: database schema version %d is newer than this relance (knows %d): upgrade relance", current, len(migs))
+	known := 0
+	if len(migs) > 0 {
+		known = migs[len(migs)-1].Version
+	}
+	if current > known {
+		return fmt.Errorf("store: database schema version %d is newer than this relance (knows %d): upgrade relance", current, known)
+	}
+	applied, err := s.appliedMigrations(ctx)
+	if err != nil {
+		return err
 	}
 	for _, m := range migs {
-		if m.Version <= current || (upTo >= 0 && m.Version > upTo) {
+		// A migration is applied when missing, even below the current
+		// version: one merged later under a free number still runs.
+		if applied[m.Version] || (upTo >= 0 && m.Version > upTo) {
 			continue
 		}
 		err := s.inTx(ctx, func(tx *sql.Tx) error {
@@ -216,6 +228,24 @@ func (s *Store) migrate(ctx context.Context, upTo int) error {
 		}
 	}
 	return nil
+}
+
+// appliedMigrations lists the versions already applied.
+func (s *Store) appliedMigrations(ctx context.Context) (map[int]bool, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT version FROM schema_migrations`)
+	if err != nil {
+		return nil, fmt.Errorf("store: read applied migrations: %w", err)
+	}
+	defer rows.Close()
+	out := map[int]bool{}
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			return nil, fmt.Errorf("store: read applied migrations: %w", err)
+		}
+		out[v] = true
+	}
+	return out, rows.Err()
 }
 
 func (s *Store) inTx(ctx context.Context, fn func(*sql.Tx) error) error {

@@ -105,16 +105,18 @@ func (l *locale) Date(t time.Time) string {
 	return fmt.Sprintf("%d %s %d", t.Day(), frMonths[t.Month()-1], t.Year())
 }
 
-// DateTime prints an instant in the business's time zone.
+// DateTime prints an instant in the business's time zone, with its offset
+// from UTC ("3 déc. 2026 à 09h00 (+01:00)"), so no reader has to guess the
+// zone.
 func (l *locale) DateTime(t time.Time) string {
 	if t.IsZero() {
 		return "—"
 	}
 	t = t.In(l.loc)
 	if l.Lang == "en" {
-		return t.Format("2 Jan 2006, 15:04")
+		return t.Format("2 Jan 2006, 15:04 (-07:00)")
 	}
-	return l.Date(t) + t.Format(" à 15h04")
+	return l.Date(t) + t.Format(" à 15h04 (-07:00)")
 }
 
 // ISO prints an instant for machines (datetime attributes, scripts).
@@ -411,6 +413,9 @@ var messagesFR = map[string]string{
 	"event.state_changed":          "Changement d'état",
 	"event.draft_held":             "Relance préparée",
 	"event.draft_edited":           "Relance modifiée",
+	"event.draft_rewritten":        "Mise en demeure datée du jour de son envoi",
+	"notice.dated":                 "Datée du",
+	"notice.deadline":              "Délai de paiement jusqu'au",
 	"event.draft_approved":         "Relance approuvée",
 	"event.draft_cancelled":        "Relance annulée",
 	"event.draft_superseded":       "Relance retirée",
@@ -651,6 +656,9 @@ var messagesEN = map[string]string{
 	"event.state_changed":          "State changed",
 	"event.draft_held":             "Reminder prepared",
 	"event.draft_edited":           "Reminder edited",
+	"event.draft_rewritten":        "Formal notice dated for the day it goes",
+	"notice.dated":                 "Dated",
+	"notice.deadline":              "Pay by",
 	"event.draft_approved":         "Reminder approved",
 	"event.draft_cancelled":        "Reminder cancelled",
 	"event.draft_superseded":       "Reminder withdrawn",

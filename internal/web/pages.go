@@ -523,6 +523,17 @@ func timelineItems(L *locale, evs []store.TimelineEntry, withInvoice bool) []tim
 			if r := str("reason"); r != "" {
 				it.Lines = append(it.Lines, r)
 			}
+		case "draft_rewritten":
+			// A formal notice re-dated for the day it goes: its new date
+			// and deadline.
+			if e.DraftStage != "" {
+				it.Title += " — " + L.Label("stage", e.DraftStage)
+			}
+			for _, f := range []struct{ key, field string }{{"notice.dated", "dated"}, {"notice.deadline", "deadline"}} {
+				if d, err := time.Parse(time.DateOnly, str(f.field)); err == nil {
+					it.Lines = append(it.Lines, L.T(f.key)+L.Colon()+L.Date(d))
+				}
+			}
 		case "flag_resolved", "flag_acknowledged", "chasing_resumed", "chasing_stopped":
 			if n := str("note"); n != "" {
 				it.Quotes = append(it.Quotes, n)

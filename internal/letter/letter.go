@@ -1,0 +1,245 @@
+// Package letter lays out a reminder as a printable A4 letter in PDF (the
+// formal notice, to be sent as a registered letter with acknowledgement of
+// receipt): the business's letterhead, the recipient's block with the
+// registered-letter mention, then the text exactly as it was mailed.
+//
+// It is pure: bytes in, bytes out, with the PDF core fonts (no font file is
+// read, so the binary stays self-contained). Text is written in Windows-1252,
+// which covers French and English; a character outside it prints as "?".
+package letter
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"codeberg.org/go-pdf/fpdf"
+
+	"github.com/relance/relance/internal/render"
+)
+
+// Letter is what the PDF prints.
+type Letter struct {
+	Language string          // "fr" or "en": the fixed mentions
+	Sender   render.Business // the letterhead
+	// RecipientName and RecipientAddress (lines separated by newlines or
+	// ", ") fill the window of the envelope; the address may be empty.
+	RecipientName    string
+	RecipientAddress string
+	// Registered prints "Lettre recommandée avec accusé de réception".
+	Registered bool
+	// Subject is the document's title; Text the letter as mailed. A first
+	// paragraph that repeats the sender's name (the letterhead of the
+	// e-mail) is left out: the PDF prints its own.
+	Subject string
+	Text    string
+	// Date stamps the document (its creation date); it is not printed.
+	Date time.Time
+}
+
+// Mentions printed by the layout, per language.
+var registeredMention = map[string]string{
+	"fr": "Lettre recommandée avec accusé de réception",
+	"en": "Registered letter with acknowledgement of receipt",
+}
+
+var pageWord = map[string]string{"fr": "Page", "en": "Page"}
+
+// PDF renders l as an A4 PDF document.
+func PDF(l Letter) ([]byte, error) {
+	lang := strings.ToLower(l.Language)
+	if len(lang) > 2 {
+		lang = lang[:2]
+	}
+	if _, ok := registeredMention[lang]; !ok {
+		lang = "fr"
+	}
+	if strings.TrimSpace(l.Text) == "" {
+		return nil, errors.New("letter: empty text")
+	}
+	pdf := fpdf.New("P", "mm", "A4", "")
+	cp := pdf.UnicodeTranslatorFromDescriptor("cp1252")
+	tr := func(s string) string { return cp(toCP1252(s)) }
+	pdf.SetCompression(true)
+	pdf.SetCatalogSort(true)
+	if !l.Date.IsZero() {
+		pdf.SetCreationDate(l.Date)
+		pdf.SetModificationDate(l.Date)
+	}
+	pdf.SetTitle(l.Subject, true)
+	pdf.SetAuthor(l.Sender.Name, true)
+	pdf.SetCreator("relance", true)
+	pdf.SetMargins(20, 18, 20)
+	pdf.SetAutoPageBreak(true, 20)
+	pdf.AliasNbPages("{nb}")
+	footer := footerLine(l.Sender)
+	pdf.SetFooterFunc(func() {
+		pdf.SetY(-14)
+		pdf.SetFont("Helvetica", "", 8)
+		pdf.SetTextColor(90, 90, 90)
+		pdf.CellFormat(0, 4, tr(footer), "", 0, "L", false, 0, "")
+		pdf.CellFormat(0, 4, tr(fmt.Sprintf("%s %d/{nb}", pageWord[lang], pdf.PageNo())), "", 0, "R", false, 0, "")
+	})
+	pdf.AddPage()
+
+	// Letterhead, top left.
+	pdf.SetTextColor(0, 0, 0)
+	pdf.SetFont("Helvetica", "B", 14)
+	pdf.CellFormat(90, 7, tr(oneLine(l.Sender.Name)), "", 1, "L", false, 0, "")
+	pdf.SetFont("Helvetica", "", 9.5)
+	for _, line := range addressLines(l.Sender.Address) {
+		pdf.CellFormat(90, 4.5, tr(line), "", 1, "L", false, 0, "")
+	}
+	for _, line := range []string{siren(lang, l.Sender.SIREN), l.Sender.Phone, l.Sender.Email} {
+		if line = oneLine(line); line != "" {
+			pdf.CellFormat(90, 4.5, tr(line), "", 1, "L", false, 0, "")
+		}
+	}
+	headBottom := pdf.GetY()
+
+	// Recipient block, in the window of a DL envelope (right side).
+	pdf.SetXY(105, 48)
+	if l.Registered {
+		pdf.SetFont("Helvetica", "B", 9)
+		pdf.MultiCell(85, 4.5, tr(registeredMention[lang]), "", "L", false)
+		pdf.SetX(105)
+		pdf.Ln(2)
+	}
+	pdf.SetX(105)
+	pdf.SetFont("Helvetica", "B", 11)
+	pdf.MultiCell(85, 5, tr(oneLine(l.RecipientName)), "", "L", false)
+	pdf.SetFont("Helvetica", "", 10.5)
+	for _, line := range addressLines(l.RecipientAddress) {
+		pdf.SetX(105)
+		pdf.MultiCell(85, 5, tr(line), "", "L", false)
+	}
+	y := pdf.GetY() + 4
+	if y < 84 {
+		y = 84
+	}
+	if headBottom+8 > y {
+		y = headBottom + 8
+	}
+
+	// The letter, as mailed.
+	pdf.SetXY(20, y)
+	pdf.SetFont("Helvetica", "", 10)
+	for _, para := range paragraphs(bodyOf(l.Text, l.Sender.Name)) {
+		pdf.MultiCell(0, 4.6, tr(para), "", "L", false)
+		pdf.Ln(2)
+	}
+
+	var buf bytes.Buffer
+	if err := pdf.Output(&buf); err != nil {
+		return nil, fmt.Errorf("letter: write PDF: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// bodyOf drops the e-mail's own letterhead: a first paragraph whose first
+// line is the sender's name.
+func bodyOf(text, sender string) string {
+	text = strings.ReplaceAll(strings.TrimSpace(text), "\r\n", "\n")
+	sender = oneLine(sender)
+	if sender == "" {
+		return text
+	}
+	first, rest, found := strings.Cut(text, "\n\n")
+	if !found {
+		return text
+	}
+	firstLine, _, _ := strings.Cut(first, "\n")
+	if strings.TrimSpace(firstLine) == sender {
+		return strings.TrimLeft(rest, "\n")
+	}
+	return text
+}
+
+// paragraphs splits on blank lines, keeping the line breaks inside each.
+func paragraphs(text string) []string {
+	var out []string
+	for _, p := range strings.Split(text, "\n\n") {
+		if p = strings.Trim(p, "\n"); strings.TrimSpace(p) != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// addressLines splits a postal address written on several lines or on one
+// line with commas.
+func addressLines(a string) []string {
+	var out []string
+	lines := strings.FieldsFunc(a, func(r rune) bool { return r == '\n' || r == '\r' })
+	if len(lines) == 1 {
+		lines = strings.Split(lines[0], ",")
+	}
+	for _, l := range lines {
+		if l = oneLine(l); l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+func siren(lang, s string) string {
+	if s = oneLine(s); s == "" {
+		return ""
+	}
+	if lang == "fr" {
+		return "SIREN : " + s
+	}
+	return "SIREN: " + s
+}
+
+func footerLine(b render.Business) string {
+	var parts []string
+	for _, p := range []string{b.Name, strings.Join(addressLines(b.Address), ", ")} {
+		if p = oneLine(p); p != "" {
+			parts = append(parts, p)
+		}
+	}
+	return strings.Join(parts, " · ")
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// toCP1252 replaces the characters Windows-1252 lacks by their nearest
+// equivalent (the thin spaces French formatting puts in amounts), and any
+// other by "?".
+func toCP1252(s string) string {
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "?")
+	}
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == '\u202f' || r == '\u2009' || r == '\u2007' || r == '\u2002' || r == '\u2003':
+			b.WriteRune('\u00a0')
+		case r == '\u2010' || r == '\u2011' || r == '\u2212':
+			b.WriteByte('-')
+		case r == '\t':
+			b.WriteString("    ")
+		case r < 0x80 || inCP1252(r):
+			b.WriteRune(r)
+		default:
+			b.WriteByte('?')
+		}
+	}
+	return b.String()
+}
+
+// inCP1252 reports whether r has a place in Windows-1252 above ASCII.
+func inCP1252(r rune) bool {
+	if r >= 0xa0 && r <= 0xff {
+		return true
+	}
+	switch r {
+	case '€', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', 'Ž', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', 'ž', 'Ÿ':
+		return true
+	}
+	return false
+}

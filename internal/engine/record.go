@@ -96,13 +96,22 @@ func (e *Engine) recordReply(tx *store.Tx, rowID int64, msg *message.Message, te
 		// A bounce names the mail it returns in its attached headers.
 		refs = append(refs, msg.Report.OriginalMessageID)
 	}
-	cands, err := tx.ThreadCandidates(refs, msg.From.Email, msg.Subject+"\n"+msg.Text)
+	q := store.ThreadQuery{Refs: refs, Sender: msg.From.Email, Text: msg.Subject + "\n" + msg.Text,
+		Keys: invoice.NumberKeys(msg.Subject + "\n" + msg.Text)}
+	if d := domainOf(msg.From.Email); d != "" && !invoice.SharedDomain(d) {
+		q.Domain = d
+	}
+	for _, a := range r.Amounts {
+		q.Amounts = append(q.Amounts, a.String())
+	}
+	cands, err := tx.ThreadCandidatesFor(q)
 	if err != nil {
 		return "", err
 	}
 	ic := make([]invoice.Candidate, 0, len(cands))
 	for _, c := range cands {
-		ic = append(ic, invoice.Candidate{ID: c.ID, Number: c.Number, ClientEmails: c.ClientEmails, MessageIDs: c.MessageIDs, Open: c.Open})
+		ic = append(ic, invoice.Candidate{ID: c.ID, Number: c.Number, ClientEmails: c.ClientEmails, MessageIDs: c.MessageIDs, Open: c.Open,
+			Amount: c.Amount, Balance: c.Balance})
 	}
 	threaded := msg
 	if msg.Report != nil && msg.Report.OriginalMessageID != "" {
@@ -110,7 +119,7 @@ func (e *Engine) recordReply(tx *store.Tx, rowID int64, msg *message.Message, te
 		cp.References = append(append([]string{}, msg.References...), msg.Report.OriginalMessageID)
 		threaded = &cp
 	}
-	match := invoice.Thread(threaded, ic)
+	match := invoice.ThreadWith(threaded, ic, invoice.ThreadOptions{Amounts: r.Amounts})
 	var evidence []string
 	for _, ev := range r.Evidence {
 		// The model's sentences carry the reading each supports, shown on
@@ -122,7 +131,11 @@ func (e *Engine) recordReply(tx *store.Tx, rowID int64, msg *message.Message, te
 		evidence = append(evidence, ev.Sentence)
 	}
 	detail := map[string]any{"class": class, "confidence": r.Confidence, "language": r.Language, "thread_rule": match.Rule,
-		"subject": msg.Subject, "from": msg.From.Email, "evidence": evidence}
+		"thread_evidence": match.Evidence, "subject": msg.Subject, "from": msg.From.Email, "evidence": evidence}
+	if match.UnknownSender {
+		detail["unknown_sender"] = true
+		detail["note"] = noteUnknownSender
+	}
 	if r.PromiseDate != nil {
 		detail["promise_date"] = r.PromiseDate.Format("2006-01-02")
 	}
@@ -142,6 +155,25 @@ func (e *Engine) recordReply(tx *store.Tx, rowID int64, msg *message.Message, te
 			return "", err
 		}
 	}
+	var claim claimReading
+	if len(match.InvoiceIDs) == 1 {
+		for _, c := range ic {
+			if c.ID == match.InvoiceIDs[0] {
+				claim = readClaim(r, c)
+			}
+		}
+		if claim.Overrode {
+			class = store.ReplyPaid
+			detail["class"] = class
+			detail["read_as"] = string(r.Class)
+			evidence = append([]string{claim.Note}, evidence...)
+			detail["evidence"] = evidence
+		}
+		if claim.Kind != "" {
+			detail["claim"] = string(claim.Kind)
+			detail["claimed_amount"] = claim.Amount.String()
+		}
+	}
 	var firstInvoice int64
 	if len(match.InvoiceIDs) > 0 {
 		firstInvoice = match.InvoiceIDs[0]
@@ -158,11 +190,8 @@ func (e *Engine) recordReply(tx *store.Tx, rowID int64, msg *message.Message, te
 		if _, err := tx.AddEvent(store.Event{Kind: "reply_received", MessageID: rowID, Actor: store.ActorDaemon, Detail: mustJSON(detail)}); err != nil {
 			return "", err
 		}
-		if match.Rule == "triage" {
-			detail["candidates"] = match.Candidates
-			_, err := tx.OpenFlag(store.Flag{Kind: "triage", MessageID: rowID,
-				Evidence: append([]string{fmt.Sprintf("reply from %s could be about several invoices (%v): %s", msg.From.Email, match.Candidates, match.Evidence)}, evidence...)})
-			return class, err
+		if match.Rule == invoice.RouteTriage {
+			return class, e.triage(tx, rowID, msg, match, evidence)
 		}
 		if r.NeedsHuman && !isListMail(msg) {
 			// A delicate reply that names no invoice of ours and comes from
@@ -173,6 +202,7 @@ func (e *Engine) recordReply(tx *store.Tx, rowID int64, msg *message.Message, te
 		}
 		return class, nil
 	}
+	needsHuman := r.NeedsHuman
 	for _, invID := range match.InvoiceIDs {
 		if _, err := tx.AddEvent(store.Event{Kind: "reply_received", InvoiceID: invID, MessageID: rowID, Actor: store.ActorDaemon, Detail: mustJSON(detail)}); err != nil {
 			return "", err
@@ -186,7 +216,8 @@ func (e *Engine) recordReply(tx *store.Tx, rowID int64, msg *message.Message, te
 				return "", err
 			}
 		}
-		if next := store.StateAfterReply(state, class); next != "" && next != state {
+		next := store.StateAfterReply(state, class)
+		if next != "" && next != state {
 			if err := tx.SetInvoiceState(invID, next); err != nil {
 				return "", err
 			}
@@ -195,12 +226,28 @@ func (e *Engine) recordReply(tx *store.Tx, rowID int64, msg *message.Message, te
 				return "", err
 			}
 		}
+		if match.UnknownSender && (next != "" && next != state || class == store.ReplyPaid) {
+			// Money said to move on the word of an address that is not the
+			// client's: a human checks who wrote.
+			if _, err := tx.OpenFlag(store.Flag{Kind: FlagUnknownSender, InvoiceID: invID, MessageID: rowID,
+				Evidence: append([]string{fmt.Sprintf("%s from %s, an address that is not the client's (%s)", class, msg.From.Email, match.Evidence)}, evidence...)}); err != nil {
+				return "", err
+			}
+		}
+	}
+	if claim.Kind == ClaimPartial {
+		c := claim
+		if _, err := tx.OpenFlag(store.Flag{Kind: FlagPartialClaim, InvoiceID: match.InvoiceIDs[0], MessageID: rowID,
+			Evidence: append([]string{fmt.Sprintf("says %s was paid of a balance of %s: once the payment is confirmed (relance pay %s --amount %s), resume chasing the rest",
+				c.Amount.StringFixed(2), c.Balance.StringFixed(2), c.Number, c.Amount.StringFixed(2))}, evidence...)}); err != nil {
+			return "", err
+		}
 	}
 	kind := ""
 	switch {
 	case store.ReplyNeedsHuman(class):
 		kind = class
-	case r.NeedsHuman:
+	case needsHuman && !claim.Overrode:
 		// The model could not read it with confidence: a person says.
 		kind = store.FlagUnsure
 		evidence = append([]string{fmt.Sprintf("read as %s, without confidence (%.0f %%)", class, 100*r.Confidence)}, evidence...)
@@ -214,6 +261,31 @@ func (e *Engine) recordReply(tx *store.Tx, rowID int64, msg *message.Message, te
 		}
 	}
 	return class, nil
+}
+
+// triage sends a reply that fits several open invoices equally to a human,
+// and pauses each of them until the human says which it is about.
+func (e *Engine) triage(tx *store.Tx, rowID int64, msg *message.Message, match invoice.Match, evidence []string) error {
+	ev := append([]string{fmt.Sprintf("reply from %s could be about several invoices (%v): %s", msg.From.Email, match.Candidates, match.Evidence)}, evidence...)
+	paused := 0
+	for _, id := range match.Candidates {
+		state, err := tx.InvoiceState(id)
+		if err != nil {
+			return err
+		}
+		if store.StateAfterReply(state, store.ReplyPaid) == "" {
+			continue // settled: nothing to pause
+		}
+		if _, err := tx.OpenFlag(store.Flag{Kind: "triage", InvoiceID: id, MessageID: rowID, Evidence: ev}); err != nil {
+			return err
+		}
+		paused++
+	}
+	if paused > 0 {
+		return nil
+	}
+	_, err := tx.OpenFlag(store.Flag{Kind: "triage", MessageID: rowID, Evidence: ev})
+	return err
 }
 
 func shortID(msgID string) string {
@@ -234,4 +306,11 @@ func isListMail(m *message.Message) bool {
 		return true
 	}
 	return false
+}
+
+func domainOf(addr string) string {
+	if i := strings.LastIndexByte(addr, '@'); i >= 0 {
+		return strings.ToLower(strings.TrimSpace(addr[i+1:]))
+	}
+	return ""
 }

@@ -20,6 +20,7 @@ func (e *Engine) recordSent(tx *store.Tx, rowID int64, msg *message.Message, msg
 			Detail: mustJSON(map[string]any{"reason": r.Reason, "subject": msg.Subject})})
 		return "not_invoice", err
 	}
+	r = creditNoteFacts(r)
 	email := strings.ToLower(r.Client.Email)
 	if email == "" {
 		// Without an address there is no one to remind: keep the facts and

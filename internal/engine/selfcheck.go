@@ -2,6 +2,7 @@ package engine
 
 import (
 	"strings"
+	"time"
 
 	"github.com/shopspring/decimal"
 
@@ -29,4 +30,22 @@ func selfCheck(r invoice.Result, created bool) []string {
 		ev = append(ev, "missing: "+strings.Join(r.Missing, ", "))
 	}
 	return append(ev, r.Findings...)
+}
+
+// creditNoteFacts is what is recorded of a credit note: it asks for no
+// payment, so it has no due date, and a due date it does not state is not
+// missing.
+func creditNoteFacts(r invoice.Result) invoice.Result {
+	if r.Kind != invoice.KindCreditNote {
+		return r
+	}
+	r.DueDate, r.DueFromTerms = time.Time{}, false
+	var missing []string
+	for _, f := range r.Missing {
+		if f != invoice.FieldDueDate {
+			missing = append(missing, f)
+		}
+	}
+	r.Missing = missing
+	return r
 }

@@ -50,6 +50,9 @@ type Options struct {
 	Observer Observer
 	// PaymentNotices recognise bank and payment-provider notifications.
 	PaymentNotices []payment.NoticeRule
+	// Identity is who the business is (configured name and registration
+	// numbers), beside each mail's From.
+	Identity invoice.Identity
 }
 
 // Engine implements mailbox.Store.
@@ -93,7 +96,7 @@ func New(o Options) *Engine {
 	return &Engine{
 		st: o.Store, log: o.Logger, now: o.Now, obs: o.Observer, notice: o.PaymentNotices, modelVersion: -1,
 		msgOpt: message.DefaultOptions(),
-		invOpt: invoice.Options{OwnAddresses: own, DefaultCurrency: o.Currency, DefaultLanguage: "fr"},
+		invOpt: invoice.Options{OwnAddresses: own, DefaultCurrency: o.Currency, DefaultLanguage: "fr", Identity: o.Identity},
 	}
 }
 

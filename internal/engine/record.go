@@ -16,8 +16,15 @@ import (
 func (e *Engine) recordSent(tx *store.Tx, rowID int64, msg *message.Message, msgID string, r invoice.Result) (string, error) {
 	kind := string(r.Kind)
 	if r.Kind != invoice.KindInvoice && r.Kind != invoice.KindCreditNote {
-		_, err := tx.AddEvent(store.Event{Kind: "sent_not_invoice", MessageID: rowID, Actor: store.ActorDaemon,
-			Detail: mustJSON(map[string]any{"reason": r.Reason, "subject": msg.Subject})})
+		detail := map[string]any{"reason": r.Reason, "subject": msg.Subject}
+		if r.Rejected != "" {
+			// A document a person may take for an invoice: its reason and
+			// its facts, for the owner to adopt it if relance was wrong.
+			detail["rejected"] = string(r.Rejected)
+			detail["facts"] = adoptionFacts(r, msgID)
+		}
+		_, err := tx.AddEvent(store.Event{Kind: store.EventSentNotInvoice, MessageID: rowID, Actor: store.ActorDaemon,
+			Detail: mustJSON(detail)})
 		return "not_invoice", err
 	}
 	r = creditNoteFacts(r)

@@ -281,7 +281,8 @@ func (e *Engine) triage(tx *store.Tx, rowID int64, msg *message.Message, match i
 		if err != nil {
 			return err
 		}
-		if store.StateAfterReply(state, store.ReplyPaid) == "" {
+		switch state {
+		case store.StatePaid, store.StateCancelled, store.StateWrittenOff:
 			continue // settled: nothing to pause
 		}
 		if _, err := tx.OpenFlag(store.Flag{Kind: "triage", InvoiceID: id, MessageID: rowID, Evidence: ev}); err != nil {

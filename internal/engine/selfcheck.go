@@ -34,13 +34,15 @@ func selfCheck(r invoice.Result, created bool) []string {
 }
 
 // creditNoteFacts is what is recorded of a credit note: it asks for no
-// payment, so it has no due date, and a due date it does not state is not
-// missing.
+// payment, so it gets no due date from payment terms, and a due date it
+// does not state is not missing (one it states is kept as written).
 func creditNoteFacts(r invoice.Result) invoice.Result {
 	if r.Kind != invoice.KindCreditNote {
 		return r
 	}
-	r.DueDate, r.DueFromTerms = time.Time{}, false
+	if r.DueFromTerms {
+		r.DueDate, r.DueFromTerms = time.Time{}, false
+	}
 	var missing []string
 	for _, f := range r.Missing {
 		if f != invoice.FieldDueDate {

@@ -104,8 +104,16 @@ func New(ctx context.Context, opt Options) (*App, error) {
 		}
 		notices = pc.Notices
 	}
+	pol, err := LoadPolicy(cfg)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
 	a.engine = engine.New(engine.Options{Store: st, Logger: opt.Logger, Now: opt.Now, Own: ownAddresses(cfg), PaymentNotices: notices,
-		Observer: engineObserver{a.metrics}, Identity: identity(cfg)})
+		Observer: engineObserver{a.metrics}, Identity: identity(cfg),
+		StageOf: func(email string, lvl policy.ReminderLevel) int {
+			return pol.StageForLevel(policy.Client{Emails: []string{email}}, lvl)
+		}})
 	mb, err := mailbox.New(mailbox.Config{
 		Addr: cfg.IMAPAddr, Username: cfg.IMAPUsername, Password: cfg.IMAPPassword.Reveal(),
 		TokenFile: cfg.IMAPTokenFile, Auth: cfg.IMAPAuth, TLS: cfg.IMAPTLS, Insecure: cfg.IMAPInsecure,
@@ -118,11 +126,6 @@ func New(ctx context.Context, opt Options) (*App, error) {
 		return nil, fmt.Errorf("app: %w", err)
 	}
 	a.mailbox = mb
-	pol, err := LoadPolicy(cfg)
-	if err != nil {
-		st.Close()
-		return nil, err
-	}
 	var sender outbox.Sender
 	if cfg.Mode != config.ModeDryRun {
 		sender, err = outbox.NewSMTPSender(outbox.SMTPConfig{Addr: cfg.SMTPAddr, Username: cfg.SMTPUsername,

@@ -251,7 +251,16 @@ func linkMailbox(t *testing.T) ([]linkDoc, []linkReply) {
 	// Traps: documents that are not our receivables.
 	trap := func(reason, to, subject, body string, parts ...mailPart) {
 		id := fmt.Sprintf("trap-%02d@atelier.test", len(docs))
-		docs = append(docs, linkDoc{msgID: id, kind: "rejected", rejected: reason, raw: linkMail(id, us, to, subject, issue.AddDate(0, 0, 3), body, parts...)})
+		d := linkDoc{msgID: id, kind: "rejected", rejected: reason, raw: linkMail(id, us, to, subject, issue.AddDate(0, 0, 3), body, parts...)}
+		if reason == "own_reminder" {
+			// A reminder written by hand: about the invoice it names.
+			for _, in := range invs {
+				if strings.Contains(subject, in.number) {
+					d.number = in.number
+				}
+			}
+		}
+		docs = append(docs, d)
 	}
 	acct := "Cabinet Compta <jm@cabinet-compta.fr>"
 	for i, s := range []struct{ supplier, number, total string }{{"Fournitures Leroy", "FL-2211", "318.00"}, {"Imprimerie Blanc", "IB-0992", "1250.40"},
@@ -419,6 +428,14 @@ func linkMailbox(t *testing.T) ([]linkDoc, []linkReply) {
 		add(linkReply{from: in.client, name: in.name, inReplyTo: in.msgID, subject: "Re: Facture",
 			body: "Bonjour,\nNous avons effectué un virement de 100,00 € ce jour.\nCordialement", want: in.number, route: "references"})
 	}
+	// Replies to the reminders the owner wrote by hand.
+	for _, d := range docs {
+		if d.rejected == "own_reminder" && len(reps) < 63 {
+			in := byNum[d.number]
+			add(linkReply{from: in.client, name: in.name, inReplyTo: d.msgID, subject: "Re: Relance",
+				body: "Bonjour,\nDésolé du retard, je m'en occupe cette semaine.\nCordialement", want: in.number, route: "references"})
+		}
+	}
 	return docs, reps
 }
 
@@ -540,6 +557,7 @@ func TestLinksMailbox(t *testing.T) {
 	linked := map[string][]link{}
 	triaged := map[string]bool{} // invoice numbers with an open triage flag
 	unknownNoted := map[string]bool{}
+	manual := map[string]bool{} // invoices with a reminder written by hand
 	for _, in := range invs {
 		var show struct {
 			Timeline []struct {
@@ -551,6 +569,9 @@ func TestLinksMailbox(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, e := range show.Timeline {
+			if e.Kind == "manual_reminder" {
+				manual[in.Number] = true
+			}
 			if e.Kind != "reply_received" {
 				continue
 			}
@@ -642,6 +663,17 @@ func TestLinksMailbox(t *testing.T) {
 			t.Errorf("reply %s: paying the balance after a credit note left %s %s with flags %v", r.tag, r.want, state[r.want], flagKinds[r.want])
 		}
 	}
+	manualWant, manualRight := 0, 0
+	for _, d := range docs {
+		if d.rejected == "own_reminder" {
+			manualWant++
+			if manual[d.number] {
+				manualRight++
+			} else {
+				t.Errorf("the reminder written by hand %s is not recorded on %s", d.msgID, d.number)
+			}
+		}
+	}
 	for _, d := range docs {
 		if d.kind == "credit_note" && flagKinds[d.number]["self_check"] {
 			t.Errorf("credit note %s has a self_check flag", d.number)
@@ -662,4 +694,5 @@ func TestLinksMailbox(t *testing.T) {
 	t.Logf("discovery: invoices right %d/%d (number, client, balance owed, currency, due date); credit notes %d/%d; set aside with the right reason %d/%d; taken for ours wrongly %d",
 		rightInv, wantInv, rightCN, wantCN, rightRej, wantRej, wrongTaken)
 	t.Logf("threading: replies on the right invoice (or triage, or none) by the right route %d/%d:%s", right, len(reps), rb.String())
+	t.Logf("reminders written by hand recorded on their invoice: %d/%d", manualRight, manualWant)
 }

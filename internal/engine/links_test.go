@@ -9,6 +9,7 @@ import (
 
 	"github.com/relance/relance/internal/mailbox"
 	"github.com/relance/relance/internal/message"
+	"github.com/relance/relance/internal/policy"
 	"github.com/relance/relance/internal/store"
 )
 
@@ -129,5 +130,53 @@ func TestTriagePausesBoth(t *testing.T) {
 		if inv := invoiceNamed(t, st, n); !paused[inv.ID] {
 			t.Errorf("%s not paused by a triage flag", n)
 		}
+	}
+}
+
+// A second reminder the owner wrote by hand is a contact on its invoice at
+// the stage it amounts to, so chasing goes on from there; a reply to it
+// threads to the invoice.
+func TestManualReminder(t *testing.T) {
+	st0, st := newEngine(t)
+	pol, err := policy.DefaultPolicy()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := New(Options{Store: st, Now: st0.now, Own: []string{"factures@atelier.test"},
+		StageOf: func(email string, lvl policy.ReminderLevel) int {
+			return pol.StageForLevel(policy.Client{Emails: []string{email}}, lvl)
+		}})
+	at := time.Date(2026, 11, 3, 10, 0, 0, 0, time.UTC)
+	const us = "Atelier Test <factures@atelier.test>"
+	ingestAll(t, e,
+		sentMail(1, us, "Client <compta@client.fr>", "Facture FA-2025-0501", at.AddDate(0, -2, 0), "Facture n° FA-2025-0501\nMontant TTC : 500,00 €\nÉchéance : 03/10/2026\n"),
+		sentMail(2, us, "Client <compta@client.fr>", "2e relance : facture FA-2025-0501", at,
+			"Bonjour,\nMalgré notre précédente relance, nous n'avons toujours pas reçu votre règlement de la facture FA-2025-0501.\nCordialement"),
+		inboxMail(1, "Autre <direction@client.fr>", "Re: 2e relance", "sent-2@relance.test", at.Add(24*time.Hour), "Bonjour, je m'en occupe cette semaine."),
+	)
+	inv := invoiceNamed(t, st, "FA-2025-0501")
+	cs, err := st.ChasingClient(context.Background(), inv.Client.ID)
+	if err != nil || cs == nil || len(cs.Invoices) != 1 {
+		t.Fatalf("chasing client: %+v, %v", cs, err)
+	}
+	second := pol.StageForLevel(policy.Client{Emails: []string{"compta@client.fr"}}, policy.LevelSecond)
+	if cs.Invoices[0].LastStage != second || !cs.LastContact.Equal(at) {
+		t.Errorf("last stage %d, last contact %s; want %d (second reminder) at %s", cs.Invoices[0].LastStage, cs.LastContact, second, at)
+	}
+	tl, err := st.Timeline(context.Background(), inv.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var manual, reply bool
+	for _, ev := range tl {
+		switch ev.Kind {
+		case "manual_reminder":
+			manual = strings.Contains(string(ev.Detail), `"level":"second"`)
+		case "reply_received":
+			reply = strings.Contains(string(ev.Detail), `"thread_rule":"references"`)
+		}
+	}
+	if !manual || !reply {
+		t.Errorf("timeline: manual reminder %v, reply threaded by its reference %v", manual, reply)
 	}
 }

@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 
@@ -23,9 +24,18 @@ func (e *Engine) recordSent(tx *store.Tx, rowID int64, msg *message.Message, msg
 			detail["rejected"] = string(r.Rejected)
 			detail["facts"] = adoptionFacts(r, msgID)
 		}
-		_, err := tx.AddEvent(store.Event{Kind: store.EventSentNotInvoice, MessageID: rowID, Actor: store.ActorDaemon,
-			Detail: mustJSON(detail)})
-		return "not_invoice", err
+		if _, err := tx.AddEvent(store.Event{Kind: store.EventSentNotInvoice, MessageID: rowID, Actor: store.ActorDaemon,
+			Detail: mustJSON(detail)}); err != nil {
+			return "", err
+		}
+		if r.Rejected == invoice.RejectOwnReminder || r.Rejected == invoice.RejectReply {
+			// A reminder or a reply the owner wrote by hand: a contact
+			// on its invoice, and the ladder stage it amounts to.
+			if linked, err := e.recordManualContact(tx, rowID, msg, r); err != nil || linked {
+				return "manual_contact", err
+			}
+		}
+		return "not_invoice", nil
 	}
 	r = creditNoteFacts(r)
 	email := strings.ToLower(r.Client.Email)
@@ -320,6 +330,80 @@ func isListMail(m *message.Message) bool {
 func domainOf(addr string) string {
 	if i := strings.LastIndexByte(addr, '@'); i >= 0 {
 		return strings.ToLower(strings.TrimSpace(addr[i+1:]))
+	}
+	return ""
+}
+
+// recordManualContact ties a mail the owner wrote by hand (a reminder, a
+// reply in an invoice's thread) to its invoices, by the same routes as a
+// reply with the recipient in the sender's place, and records it: an event
+// on each invoice, the client's last contact, and for a reminder the
+// ladder stage it amounts to, so relance goes on from there. Replies to it
+// thread to its invoices. It reports whether the mail was tied.
+func (e *Engine) recordManualContact(tx *store.Tx, rowID int64, msg *message.Message, r invoice.Result) (bool, error) {
+	to := e.recipientOf(msg)
+	if to == "" {
+		return false, nil
+	}
+	q := store.ThreadQuery{Refs: append(append([]string{}, msg.InReplyTo...), msg.References...), Sender: to,
+		Text: msg.Subject + "\n" + msg.Text, Keys: invoice.NumberKeys(msg.Subject + "\n" + msg.Text)}
+	if d := domainOf(to); d != "" && !invoice.SharedDomain(d) {
+		q.Domain = d
+	}
+	cands, err := tx.ThreadCandidatesFor(q)
+	if err != nil {
+		return false, err
+	}
+	ic := make([]invoice.Candidate, 0, len(cands))
+	for _, c := range cands {
+		ic = append(ic, invoice.Candidate{ID: c.ID, Number: c.Number, ClientEmails: c.ClientEmails, MessageIDs: c.MessageIDs, Open: c.Open,
+			Amount: c.Amount, Balance: c.Balance})
+	}
+	cp := *msg
+	cp.From = message.Address{Email: to}
+	match := invoice.ThreadWith(&cp, ic, invoice.ThreadOptions{})
+	if len(match.InvoiceIDs) == 0 || match.UnknownSender && match.Rule != invoice.RouteReferences && match.Rule != invoice.RouteNumber {
+		// Our own mail to an address that is not the client's counts
+		// only when it names the invoice.
+		return false, nil
+	}
+	kind, level, stage := "manual_contact", "", 0
+	if r.Rejected == invoice.RejectOwnReminder {
+		kind = "manual_reminder"
+		lvl := invoice.ReminderLevel(msg.Subject, msg.Text)
+		level = string(lvl)
+		if e.stageOf != nil {
+			stage = e.stageOf(to, lvl)
+		}
+	}
+	at := msg.Date
+	if err := tx.ManualContact(match.InvoiceIDs, stage, at); err != nil {
+		return false, err
+	}
+	for _, id := range match.InvoiceIDs {
+		if _, err := tx.AddEvent(store.Event{Kind: kind, InvoiceID: id, MessageID: rowID, Actor: store.ActorDaemon,
+			Detail: mustJSON(map[string]any{"subject": msg.Subject, "to": to, "level": level, "stage": stage,
+				"thread_rule": match.Rule, "thread_evidence": match.Evidence})}); err != nil {
+			return false, err
+		}
+	}
+	return true, tx.SetMessageOutcome(rowID, kind, match.InvoiceIDs[0])
+}
+
+// recipientOf is the first recipient of a mail we sent that is not one of
+// our own addresses.
+func (e *Engine) recipientOf(m *message.Message) string {
+	from := strings.ToLower(m.From.Email)
+	for _, list := range [][]message.Address{m.To, m.Cc} {
+		for _, a := range list {
+			addr := strings.ToLower(strings.TrimSpace(a.Email))
+			if addr == "" || addr == from || slices.Contains(e.invOpt.OwnAddresses, addr) {
+				continue
+			}
+			if _, ok := invoice.UsableEmail(addr); ok {
+				return addr
+			}
+		}
 	}
 	return ""
 }

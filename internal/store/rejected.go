@@ -62,7 +62,8 @@ type sentNotInvoiceDetail struct {
 // ones only when withAdopted.
 func (s *Store) RejectedDocuments(ctx context.Context, withAdopted bool) ([]RejectedDocument, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT m.id, m.message_id, m.subject, m.date, e.detail, COALESCE(i.number, '')
-		FROM events e JOIN messages m ON m.id = e.message_id LEFT JOIN invoices i ON i.id = m.invoice_id
+		FROM events e JOIN messages m ON m.id = e.message_id
+		LEFT JOIN invoices i ON i.id = m.invoice_id AND m.class IN ('invoice', 'credit_note')
 		WHERE e.kind = ? AND e.detail LIKE '%"rejected":"_%' ORDER BY m.date DESC, m.id DESC`, EventSentNotInvoice)
 	if err != nil {
 		return nil, fmt.Errorf("store: rejected documents: %w", err)
@@ -106,11 +107,13 @@ func (t *Tx) AdoptDocument(ref, actor string) (Invoice, error) {
 	var rowID int64
 	var subject, detail string
 	var invoiceID sql.NullInt64
-	q := `SELECT m.id, m.subject, m.invoice_id, e.detail FROM messages m JOIN events e ON e.message_id = m.id AND e.kind = ?
+	// A message tied to an invoice as the owner's own reminder is still a
+	// document to adopt; one adopted already has the class of an invoice.
+	q := `SELECT m.id, m.subject, CASE WHEN m.class IN ('invoice', 'credit_note') THEN m.invoice_id END, e.detail FROM messages m JOIN events e ON e.message_id = m.id AND e.kind = ?
 		WHERE m.message_id = ? ORDER BY e.id DESC LIMIT 1`
 	args := []any{EventSentNotInvoice, ref}
 	if n, err := strconv.ParseInt(ref, 10, 64); err == nil {
-		q = `SELECT m.id, m.subject, m.invoice_id, e.detail FROM messages m JOIN events e ON e.message_id = m.id AND e.kind = ?
+		q = `SELECT m.id, m.subject, CASE WHEN m.class IN ('invoice', 'credit_note') THEN m.invoice_id END, e.detail FROM messages m JOIN events e ON e.message_id = m.id AND e.kind = ?
 			WHERE m.id = ? ORDER BY e.id DESC LIMIT 1`
 		args = []any{EventSentNotInvoice, n}
 	}

@@ -192,6 +192,9 @@ func formatMoneyLang(lang string, amount decimal.Decimal, currency string) strin
 }
 
 var messagesFR = map[string]string{
+	"event.manual_reminder":        "Relance écrite à la main",
+	"event.manual_contact":         "Mail écrit à la main",
+	"tl.level":                     "Niveau",
 	"nav.rejected":                 "Documents écartés",
 	"rej.title":                    "Documents écartés",
 	"rej.lead":                     "Des mails envoyés qui ressemblaient à des factures sans être nos créances : factures de fournisseurs transmises au comptable, pro forma, devis, confirmations de commande, reçus, nos propres relances. Si relance s'est trompé, adoptez le document : il devient une facture suivie.",
@@ -465,6 +468,9 @@ var messagesFR = map[string]string{
 }
 
 var messagesEN = map[string]string{
+	"event.manual_reminder":        "Reminder written by hand",
+	"event.manual_contact":         "Mail written by hand",
+	"tl.level":                     "Level",
 	"nav.rejected":                 "Documents set aside",
 	"rej.title":                    "Documents set aside",
 	"rej.lead":                     "Sent mails that looked like invoices but are not ours to collect: suppliers' invoices forwarded to the accountant, pro formas, quotes, order confirmations, receipts, our own reminders. If relance was wrong, adopt the document: it becomes a followed invoice.",

@@ -524,6 +524,16 @@ func timelineItems(L *locale, evs []store.TimelineEntry, withInvoice bool) []tim
 			case "paid", "promise":
 				it.Tone = "good"
 			}
+		case "manual_reminder", "manual_contact":
+			if subj := str("subject"); subj != "" {
+				it.Lines = append(it.Lines, L.T("flags.subject")+L.Colon()+subj)
+			}
+			if lvl := str("level"); lvl != "" {
+				it.Lines = append(it.Lines, L.T("tl.level")+L.Colon()+lvl)
+			}
+			if route := str("thread_rule"); route != "" {
+				it.Lines = append(it.Lines, L.T("tl.route")+L.Colon()+L.Label("route", route))
+			}
 		case "reading_corrected":
 			it.Lines = append(it.Lines, L.Label("class", str("from"))+" → "+L.Label("class", str("to")))
 			if d := str("promise_date"); d != "" {

@@ -129,13 +129,29 @@ func (t *Tx) ThreadCandidatesFor(q ThreadQuery) ([]ThreadCandidate, error) {
 			return nil, err
 		}
 	}
-	for i, k := range q.Keys {
-		if i == 200 {
-			break
+	// The invoice key is "inv:" + the normalized number + "@" + the seller:
+	// each form of a number is a range of its unique index, read 25 ranges
+	// to a query.
+	keys := q.Keys
+	if len(keys) > 200 {
+		keys = keys[:200]
+	}
+	for len(keys) > 0 {
+		n := min(len(keys), 25)
+		var where []string
+		var args []any
+		for _, k := range keys[:n] {
+			if len(k) < 2 {
+				continue
+			}
+			where = append(where, `(invoice_key >= ? AND invoice_key < ?)`)
+			args = append(args, "inv:"+k+"@", "inv:"+k+"A")
 		}
-		// The invoice key is "inv:" + the normalized number + "@" + the
-		// seller: a range of its unique index.
-		if err := collect(`SELECT id FROM invoices WHERE invoice_key >= ? AND invoice_key < ?`, "inv:"+k+"@", "inv:"+k+"A"); err != nil {
+		keys = keys[n:]
+		if len(where) == 0 {
+			continue
+		}
+		if err := collect(`SELECT id FROM invoices WHERE `+strings.Join(where, " OR "), args...); err != nil {
 			return nil, err
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/relance/relance/internal/invoice/pdfwrite"
+	"github.com/relance/relance/internal/testutil/world"
 )
 
 // The issue-15 mailbox: a Sent folder of invoices in every format beside
@@ -527,9 +528,10 @@ func TestLinksMailbox(t *testing.T) {
 		}
 	}
 	var rejected []struct {
-		MessageID string `json:"message_id"`
-		Rejected  string `json:"rejected"`
-		Reason    string `json:"reason"`
+		MessageID string  `json:"message_id"`
+		Rejected  string  `json:"rejected"`
+		Reason    string  `json:"reason"`
+		Adopted   *string `json:"adopted"`
 	}
 	if err := json.Unmarshal([]byte(w.Relance("invoices", "--rejected", "--json")), &rejected); err != nil {
 		t.Fatal(err)
@@ -678,6 +680,28 @@ func TestLinksMailbox(t *testing.T) {
 		if d.kind == "credit_note" && flagKinds[d.number]["self_check"] {
 			t.Errorf("credit note %s has a self_check flag", d.number)
 		}
+	}
+
+	// The owner adopts a document set aside, from the command line.
+	var fwd string
+	for _, d := range docs {
+		if d.rejected == "not_ours" && fwd == "" && strings.Contains(string(d.raw), "FL-2211") {
+			fwd = d.msgID
+		}
+	}
+	if out := w.Relance("invoices", "adopt", "<"+fwd+">"); !strings.Contains(out, "FL-2211") {
+		t.Errorf("adopt: %s", out)
+	}
+	if err := json.Unmarshal([]byte(w.Relance("invoices", "--rejected", "--json")), &rejected); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rejected {
+		if r.MessageID == fwd && (r.Adopted == nil || *r.Adopted != "FL-2211") {
+			t.Errorf("after adoption, %s is listed as %+v", fwd, r)
+		}
+	}
+	if _, _, code := world.Run("invoices", "adopt", fwd); code == 0 {
+		t.Error("a document adopted twice")
 	}
 
 	var routes []string

@@ -77,8 +77,11 @@ func newUs(fromName, fromEmail string, id Identity) us {
 	return u
 }
 
-// is tells whether the party p is us, and by what.
-func (u us) is(p Party) (bool, string) {
+// is tells whether the party p is us, and by what. Loose, a name holding
+// ours counts ("Atelier Test SARL, agence de Lyon" for "Atelier Test"); strict,
+// only the same name does: a client named "Boulangerie Dupont" is not the
+// baker Dupont who invoices it.
+func (u us) is(p Party, loose bool) (bool, string) {
 	if v := NormalizeNumber(p.VATID); v != "" {
 		if u.vat != "" && v == u.vat {
 			return true, "VAT number " + p.VATID
@@ -95,11 +98,11 @@ func (u us) is(p Party) (bool, string) {
 		return false, ""
 	}
 	for _, n := range u.names {
-		if name == n || len(n) >= 5 && containsWords(name, n) || len(name) >= 5 && containsWords(n, name) {
+		if name == n || loose && (len(n) >= 5 && containsWords(name, n) || len(name) >= 5 && containsWords(n, name)) {
 			return true, fmt.Sprintf("name %q", p.Name)
 		}
 	}
-	if u.label != "" && strings.Contains(strings.ReplaceAll(name, " ", ""), u.label) {
+	if flat := strings.ReplaceAll(name, " ", ""); u.label != "" && (flat == u.label || loose && strings.Contains(flat, u.label)) {
 		return true, fmt.Sprintf("name %q like the domain %s", p.Name, u.domain)
 	}
 	return false, ""
@@ -144,11 +147,11 @@ func containsWords(a, small string) bool {
 // seller it names has a registration number other than ours. Else it is,
 // with the evidence that says so when there is any.
 func ownership(u us, seller, buyer Party) (ours bool, why string) {
-	sellerUs, how := u.is(seller)
+	sellerUs, how := u.is(seller, true)
 	if sellerUs {
 		return true, "seller is us: " + how
 	}
-	if buyerUs, how := u.is(buyer); buyerUs {
+	if buyerUs, how := u.is(buyer, false); buyerUs {
 		who := strings.TrimSpace(seller.Name)
 		if who == "" {
 			who = "someone else"

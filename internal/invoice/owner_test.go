@@ -26,6 +26,8 @@ func TestOwnership(t *testing.T) {
 		{"configured VAT as seller's", configured, Party{Name: "MR", VATID: "FR 40 303265045"}, Party{Name: "Client"}, true},
 		{"configured VAT as buyer's", configured, Party{Name: "Bois & Co", VATID: "FR11999999999"}, Party{Name: "X", VATID: "FR40303265045"}, false},
 		{"seller's VAT is another's", configured, Party{Name: "Bois & Co", VATID: "FR11999999999"}, Party{Name: "Client"}, false},
+		{"a client whose name holds ours", newUs("Dupont", "jean@dupont-plomberie.fr", Identity{}), Party{}, Party{Name: "Boulangerie Dupont & Fils"}, true},
+		{"a client whose name holds our domain's", studio, Party{}, Party{Name: "Studio Martin Architectes Associés"}, true},
 		{"webmail domain says nothing", newUs("", "jean@gmail.com", Identity{}), Party{Name: "Adobe"}, Party{Email: "other@gmail.com"}, true},
 	}
 	for _, tc := range tests {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/relance/relance/internal/classify"
 	"github.com/relance/relance/internal/invoice"
+	"github.com/relance/relance/internal/store"
 )
 
 // Flag kinds the reply threading opens.
@@ -14,8 +15,9 @@ const (
 	// FlagUnknownSender: a reply from an address that is not the client's
 	// changed what an invoice owes or its state; a human checks who wrote.
 	FlagUnknownSender = "unknown_sender"
-	// FlagPartialClaim: the client says it paid less than the balance.
-	FlagPartialClaim = "partial_claim"
+	// FlagPartialClaim: the client says it paid less than the balance;
+	// recording the payment closes it and chasing resumes for the rest.
+	FlagPartialClaim = store.FlagPartialClaim
 )
 
 // noteUnknownSender is the note on a reply's event when its sender is not

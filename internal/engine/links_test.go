@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/shopspring/decimal"
+
 	"github.com/relance/relance/internal/mailbox"
 	"github.com/relance/relance/internal/message"
 	"github.com/relance/relance/internal/policy"
@@ -178,5 +180,34 @@ func TestManualReminder(t *testing.T) {
 	}
 	if !manual || !reply {
 		t.Errorf("timeline: manual reminder %v, reply threaded by its reference %v", manual, reply)
+	}
+}
+
+// A "paid" reply naming less than the balance is a partial claim: chasing
+// pauses until the payment is recorded, then the rest is chased.
+func TestPartialClaim(t *testing.T) {
+	e, st := newEngine(t)
+	ctx := context.Background()
+	at := time.Date(2026, 11, 3, 10, 0, 0, 0, time.UTC)
+	ingestAll(t, e,
+		sentMail(1, "Atelier Test <factures@atelier.test>", "Client <compta@client.fr>", "Facture FA-2025-0601", at,
+			"Facture n° FA-2025-0601\nMontant TTC : 500,00 €\nÉchéance : 03/12/2026\n"),
+		inboxMail(1, "Client <compta@client.fr>", "Re: Facture FA-2025-0601", "sent-1@relance.test", at.Add(48*time.Hour),
+			"Bonjour,\nNous avons effectué un virement de 100,00 € ce jour.\nCordialement"),
+	)
+	inv := invoiceNamed(t, st, "FA-2025-0601")
+	if inv.State != store.StatePaidClaimed || len(flagsOf(t, st, FlagPartialClaim)) != 1 {
+		t.Fatalf("state %s, partial claims %d; want paid_claimed and one", inv.State, len(flagsOf(t, st, FlagPartialClaim)))
+	}
+	err := st.Update(ctx, at.Add(72*time.Hour), func(tx *store.Tx) error {
+		_, _, err := tx.RecordPayment(store.Payment{InvoiceID: inv.ID, Amount: decimal.RequireFromString("100"), PaidOn: at, Source: "manual"}, store.ActorCLI)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	inv = invoiceNamed(t, st, "FA-2025-0601")
+	if inv.State != store.StateOpen || inv.Balance.String() != "400" || len(flagsOf(t, st, FlagPartialClaim)) != 0 {
+		t.Errorf("after the payment: state %s balance %s, partial claims %d; want open, 400, none", inv.State, inv.Balance, len(flagsOf(t, st, FlagPartialClaim)))
 	}
 }

@@ -256,7 +256,7 @@ func (e *Engine) recordReply(tx *store.Tx, rowID int64, msg *message.Message, te
 	if claim.Kind == ClaimPartial {
 		c := claim
 		if _, err := tx.OpenFlag(store.Flag{Kind: FlagPartialClaim, InvoiceID: match.InvoiceIDs[0], MessageID: rowID,
-			Evidence: append([]string{fmt.Sprintf("says %s was paid of a balance of %s: once the payment is confirmed (relance pay %s --amount %s), resume chasing the rest",
+			Evidence: append([]string{fmt.Sprintf("says %s was paid of a balance of %s: recording the payment (relance pay %s --amount %s) confirms it, and the rest is chased again",
 				c.Amount.StringFixed(2), c.Balance.StringFixed(2), c.Number, c.Amount.StringFixed(2))}, evidence...)}); err != nil {
 			return "", err
 		}

@@ -14,12 +14,14 @@ import (
 	"net/mail"
 	"os"
 	"runtime/debug"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/relance/relance/internal/config"
 	"github.com/relance/relance/internal/engine"
+	"github.com/relance/relance/internal/invoice"
 	"github.com/relance/relance/internal/mailbox"
 	"github.com/relance/relance/internal/metrics"
 	"github.com/relance/relance/internal/outbox"
@@ -105,8 +107,16 @@ func New(ctx context.Context, opt Options) (*App, error) {
 		}
 		notices = pc.Notices
 	}
+	pol, err := LoadPolicy(cfg)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
 	a.engine = engine.New(engine.Options{Store: st, Logger: opt.Logger, Now: opt.Now, Own: ownAddresses(cfg), PaymentNotices: notices,
-		Observer: engineObserver{a.metrics}})
+		Observer: engineObserver{a.metrics}, Identity: identity(cfg),
+		StageOf: func(email string, lvl policy.ReminderLevel) int {
+			return pol.StageForLevel(policy.Client{Emails: []string{email}}, lvl)
+		}})
 	mb, err := mailbox.New(mailbox.Config{
 		Addr: cfg.IMAPAddr, Username: cfg.IMAPUsername, Password: cfg.IMAPPassword.Reveal(),
 		TokenFile: cfg.IMAPTokenFile, Auth: cfg.IMAPAuth, TLS: cfg.IMAPTLS, Insecure: cfg.IMAPInsecure,
@@ -119,11 +129,6 @@ func New(ctx context.Context, opt Options) (*App, error) {
 		return nil, fmt.Errorf("app: %w", err)
 	}
 	a.mailbox = mb
-	pol, err := LoadPolicy(cfg)
-	if err != nil {
-		st.Close()
-		return nil, err
-	}
 	a.zone = pol.Location
 	var sender outbox.Sender
 	if cfg.Mode != config.ModeDryRun {
@@ -507,4 +512,14 @@ func (q *quietSettler) stop() {
 	if q.t != nil {
 		q.t.Stop()
 	}
+}
+
+// identity is who the business is, for telling its invoices from its
+// suppliers' ones it forwards.
+func identity(cfg *config.Config) invoice.Identity {
+	id := invoice.Identity{SIREN: cfg.BusinessSIREN, VAT: cfg.BusinessVAT, IBAN: cfg.BusinessIBAN}
+	if n := strings.TrimSpace(cfg.BusinessName); n != "" {
+		id.Names = append(id.Names, n)
+	}
+	return id
 }

@@ -87,7 +87,7 @@ func commands() []command {
 		{"demo", "[--db PATH] [--http ADDR]", "run on an embedded mailbox with a sample month; no configuration needed", cmdDemo},
 		{"classify", "[--json] [--db PATH] FILE.eml...", "classify client replies offline (one JSON object per line)", cmdClassify},
 		{"learn", "FILE.eml|MESSAGE CLASS [--promise-date YYYY-MM-DD] [--db PATH]", "correct how a reply was read; later readings follow", cmdLearn},
-		{"invoices", "[list|show|resume|stop] [NUMBER] [--json] [--state S] [--search Q] [--db PATH]", "invoices, their timeline, resume or stop chasing", cmdInvoices},
+		{"invoices", "[list|show|resume|stop|adopt] [NUMBER|MESSAGE-ID] [--json] [--state S] [--search Q] [--rejected] [--db PATH]", "invoices, their timeline, resume or stop chasing; documents set aside and their adoption", cmdInvoices},
 		{"drafts", "[list|show|approve|cancel|edit] [ID] [--json] [--override WHY] [--body-file F] [--db PATH]", "review held reminders", cmdDrafts},
 		{"flags", "[list|show|ack|resolve] [ID] [--note N] [--then keep|resume|stop] [--json] [--all] [--db PATH]", "replies and tasks waiting for a human", cmdFlags},
 		{"pay", "INVOICE [--amount X] [--date YYYY-MM-DD] [--db PATH]", "record a payment (the whole balance by default)", cmdPay},

@@ -145,10 +145,13 @@ func cmdInvoices(ctx context.Context, env *Env, args []string) int {
 			args = args[1:]
 		case "show", "resume", "stop":
 			return invoiceAction(ctx, env, args[0], args[1:])
+		case "adopt":
+			return adoptDocument(ctx, env, args[1:])
 		}
 	}
 	fs := flagSet(env, "invoices")
 	asJSON := fs.Bool("json", false, "print one JSON array")
+	rejected := fs.Bool("rejected", false, "list the sent documents set aside as not ours (supplier invoices, quotes, pro formas, receipts, our reminders) with their reason")
 	state := fs.String("state", "", "only these states (comma-separated), e.g. open,promised")
 	search := fs.String("search", "", "number or client name/email contains")
 	db := dbFlag(fs)
@@ -157,6 +160,9 @@ func cmdInvoices(ctx context.Context, env *Env, args []string) int {
 		return code
 	}
 	defer st.Close()
+	if *rejected {
+		return listRejected(ctx, env, st, *asJSON)
+	}
 	f := store.InvoiceFilter{Search: *search}
 	if *state != "" {
 		f.States = strings.Split(*state, ",")
@@ -429,5 +435,83 @@ func cmdPay(ctx context.Context, env *Env, args []string) int {
 	}
 	fmt.Fprintf(env.Stdout, "invoice %s: %s %s recorded; balance %s %s (%s)\n", inv.Number, amount.StringFixed(2), inv.Currency,
 		after.Balance.StringFixed(2), inv.Currency, after.State)
+	return ExitOK
+}
+
+// rejectedJSON is one document of `relance invoices --rejected --json`.
+type rejectedJSON struct {
+	ID        int64      `json:"id"`
+	MessageID string     `json:"message_id"`
+	Subject   string     `json:"subject"`
+	Date      string     `json:"date"`
+	Rejected  string     `json:"rejected"`
+	Reason    string     `json:"reason"`
+	Number    string     `json:"number"`
+	Client    clientJSON `json:"client"`
+	Amount    string     `json:"amount"`
+	Currency  string     `json:"currency"`
+	Adopted   *string    `json:"adopted"`
+}
+
+func listRejected(ctx context.Context, env *Env, st *store.Store, asJSON bool) int {
+	docs, err := st.RejectedDocuments(ctx, true)
+	if err != nil {
+		return errorf(env, "%v", err)
+	}
+	if asJSON {
+		out := make([]rejectedJSON, 0, len(docs))
+		for _, d := range docs {
+			j := rejectedJSON{ID: d.MessageID, MessageID: d.HeaderID, Subject: d.Subject, Date: isoTime(d.Date, env.zone()), Rejected: d.Rejected,
+				Reason: d.Reason, Number: d.Facts.Number, Client: clientJSON{d.Facts.ClientName, d.Facts.ClientEmail},
+				Amount: d.Facts.Amount, Currency: d.Facts.Currency}
+			if d.AdoptedNumber != "" {
+				n := d.AdoptedNumber
+				j.Adopted = &n
+			}
+			out = append(out, j)
+		}
+		return printJSON(env, out)
+	}
+	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "MESSAGE-ID\tDATE\tSUBJECT\tREJECTED\tREASON\tADOPTED")
+	for _, d := range docs {
+		adopted := "-"
+		if d.AdoptedNumber != "" {
+			adopted = d.AdoptedNumber
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", d.HeaderID, dateOr(d.Date), d.Subject, d.Rejected, d.Reason, adopted)
+	}
+	tw.Flush()
+	return ExitOK
+}
+
+// adoptDocument is `relance invoices adopt MESSAGE`: the owner says a
+// document relance set aside is one of our invoices.
+func adoptDocument(ctx context.Context, env *Env, args []string) int {
+	fs := flagSet(env, "invoices adopt")
+	db := dbFlag(fs)
+	pos, code, ok := parse(fs, args)
+	if !ok {
+		return code
+	}
+	if len(pos) != 1 {
+		fmt.Fprintln(env.Stderr, "relance invoices adopt: needs the Message-ID of one rejected document (see relance invoices --rejected)")
+		return ExitUsage
+	}
+	st, code := openStore(ctx, env, *db)
+	if st == nil {
+		return code
+	}
+	defer st.Close()
+	var inv store.Invoice
+	err := st.Update(ctx, env.Now(), func(tx *store.Tx) error {
+		var err error
+		inv, err = tx.AdoptDocument(pos[0], store.ActorCLI)
+		return err
+	})
+	if err != nil {
+		return errorf(env, "%v", err)
+	}
+	fmt.Fprintf(env.Stdout, "adopted: invoice %s, %s %s, %s\n", inv.Number, inv.Balance.StringFixed(2), inv.Currency, clientLabel(inv.Client))
 	return ExitOK
 }

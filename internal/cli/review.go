@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -106,6 +107,21 @@ func invoiceAction(ctx context.Context, env *Env, action string, args []string) 
 			}
 			if e.Message.Subject != "" {
 				what += ": " + e.Message.Subject
+			}
+			if e.Kind == "reply_received" {
+				// How the reply was tied to this invoice.
+				var det struct {
+					Route string `json:"thread_rule"`
+					Why   string `json:"thread_evidence"`
+					Class string `json:"class"`
+				}
+				if json.Unmarshal(e.Detail, &det) == nil && det.Route != "" {
+					what += fmt.Sprintf(" [%s; route: %s", det.Class, det.Route)
+					if det.Why != "" {
+						what += ", " + det.Why
+					}
+					what += "]"
+				}
 			}
 			fmt.Fprintf(env.Stdout, "  %s  %-8s %s\n", clockTime(e.At, env.zone()), e.Actor, what)
 		}

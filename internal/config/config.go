@@ -101,6 +101,7 @@ type Config struct {
 	BusinessPhone   string        `envconfig:"BUSINESS_PHONE" desc:"phone number printed in reminders"`
 	BusinessSIREN   string        `envconfig:"BUSINESS_SIREN" desc:"SIREN/SIRET printed in the formal notice"`
 	BusinessIBAN    string        `envconfig:"BUSINESS_IBAN" desc:"IBAN printed for payment by transfer"`
+	BusinessVAT     string        `envconfig:"BUSINESS_VAT" desc:"intra-EU VAT number: with the name, SIREN and IBAN, tells our invoices from our suppliers'"`
 	BusinessBIC     string        `envconfig:"BUSINESS_BIC" desc:"BIC printed with the IBAN"`
 	ThankYou        bool          `envconfig:"THANK_YOU" default:"true" desc:"draft a thank-you (held like every draft) when an invoice that was chased is paid"`
 	PassInterval    time.Duration `envconfig:"PASS_INTERVAL" default:"5m" desc:"how often held drafts are re-checked and due reminders prepared"`

@@ -27,6 +27,7 @@ import (
 	"github.com/relance/relance/internal/mailbox"
 	"github.com/relance/relance/internal/message"
 	"github.com/relance/relance/internal/payment"
+	"github.com/relance/relance/internal/policy"
 	"github.com/relance/relance/internal/reply"
 	"github.com/relance/relance/internal/store"
 )
@@ -50,17 +51,25 @@ type Options struct {
 	Observer Observer
 	// PaymentNotices recognise bank and payment-provider notifications.
 	PaymentNotices []payment.NoticeRule
+	// Identity is who the business is (configured name and registration
+	// numbers), beside each mail's From.
+	Identity invoice.Identity
+	// StageOf is the ladder stage a reminder of this level, written by hand
+	// to this client, amounts to (the policy's StageForLevel); nil records
+	// such reminders as contacts only.
+	StageOf func(clientEmail string, lvl policy.ReminderLevel) int
 }
 
 // Engine implements mailbox.Store.
 type Engine struct {
-	st     *store.Store
-	log    *slog.Logger
-	now    func() time.Time
-	msgOpt message.Options
-	invOpt invoice.Options
-	obs    Observer
-	notice []payment.NoticeRule
+	st      *store.Store
+	log     *slog.Logger
+	now     func() time.Time
+	msgOpt  message.Options
+	invOpt  invoice.Options
+	obs     Observer
+	notice  []payment.NoticeRule
+	stageOf func(string, policy.ReminderLevel) int
 
 	// model reads replies: the shipped one with the owner's corrections.
 	// modelVersion is the corrections version it was built from; -1 until
@@ -91,9 +100,9 @@ func New(o Options) *Engine {
 		own = append(own, strings.ToLower(a))
 	}
 	return &Engine{
-		st: o.Store, log: o.Logger, now: o.Now, obs: o.Observer, notice: o.PaymentNotices, modelVersion: -1,
+		st: o.Store, log: o.Logger, now: o.Now, obs: o.Observer, notice: o.PaymentNotices, modelVersion: -1, stageOf: o.StageOf,
 		msgOpt: message.DefaultOptions(),
-		invOpt: invoice.Options{OwnAddresses: own, DefaultCurrency: o.Currency, DefaultLanguage: "fr"},
+		invOpt: invoice.Options{OwnAddresses: own, DefaultCurrency: o.Currency, DefaultLanguage: "fr", Identity: o.Identity},
 	}
 }
 

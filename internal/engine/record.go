@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 
@@ -17,10 +18,27 @@ func (e *Engine) recordSent(tx *store.Tx, rowID int64, msg *message.Message, msg
 	at := mailTime(tx, msg)
 	kind := string(r.Kind)
 	if r.Kind != invoice.KindInvoice && r.Kind != invoice.KindCreditNote {
-		_, err := tx.AddEvent(store.Event{Kind: "sent_not_invoice", At: at, MessageID: rowID, Actor: store.ActorDaemon,
-			Detail: mustJSON(map[string]any{"reason": r.Reason, "subject": msg.Subject})})
-		return "not_invoice", err
+		detail := map[string]any{"reason": r.Reason, "subject": msg.Subject}
+		if r.Rejected != "" {
+			// A document a person may take for an invoice: its reason and
+			// its facts, for the owner to adopt it if relance was wrong.
+			detail["rejected"] = string(r.Rejected)
+			detail["facts"] = adoptionFacts(r, msgID)
+		}
+		if _, err := tx.AddEvent(store.Event{Kind: store.EventSentNotInvoice, At: at, MessageID: rowID, Actor: store.ActorDaemon,
+			Detail: mustJSON(detail)}); err != nil {
+			return "", err
+		}
+		if r.Rejected == invoice.RejectOwnReminder || r.Rejected == invoice.RejectReply {
+			// A reminder or a reply the owner wrote by hand: a contact
+			// on its invoice, and the ladder stage it amounts to.
+			if linked, err := e.recordManualContact(tx, rowID, msg, r); err != nil || linked {
+				return "manual_contact", err
+			}
+		}
+		return "not_invoice", nil
 	}
+	r = creditNoteFacts(r)
 	email := strings.ToLower(r.Client.Email)
 	if email == "" {
 		// Without an address there is no one to remind: keep the facts and
@@ -101,13 +119,22 @@ func (e *Engine) recordReply(tx *store.Tx, rowID int64, msg *message.Message, te
 		// A bounce names the mail it returns in its attached headers.
 		refs = append(refs, msg.Report.OriginalMessageID)
 	}
-	cands, err := tx.ThreadCandidates(refs, msg.From.Email, msg.Subject+"\n"+msg.Text)
+	q := store.ThreadQuery{Refs: refs, Sender: msg.From.Email, Text: msg.Subject + "\n" + msg.Text,
+		Keys: invoice.NumberKeys(msg.Subject + "\n" + msg.Text)}
+	if d := domainOf(msg.From.Email); d != "" && !invoice.SharedDomain(d) {
+		q.Domain = d
+	}
+	for _, a := range r.Amounts {
+		q.Amounts = append(q.Amounts, a.String())
+	}
+	cands, err := tx.ThreadCandidatesFor(q)
 	if err != nil {
 		return "", err
 	}
 	ic := make([]invoice.Candidate, 0, len(cands))
 	for _, c := range cands {
-		ic = append(ic, invoice.Candidate{ID: c.ID, Number: c.Number, ClientEmails: c.ClientEmails, MessageIDs: c.MessageIDs, Open: c.Open})
+		ic = append(ic, invoice.Candidate{ID: c.ID, Number: c.Number, ClientEmails: c.ClientEmails, MessageIDs: c.MessageIDs, Open: c.Open,
+			Amount: c.Amount, Balance: c.Balance})
 	}
 	threaded := msg
 	if msg.Report != nil && msg.Report.OriginalMessageID != "" {
@@ -115,7 +142,7 @@ func (e *Engine) recordReply(tx *store.Tx, rowID int64, msg *message.Message, te
 		cp.References = append(append([]string{}, msg.References...), msg.Report.OriginalMessageID)
 		threaded = &cp
 	}
-	match := invoice.Thread(threaded, ic)
+	match := invoice.ThreadWith(threaded, ic, invoice.ThreadOptions{Amounts: r.Amounts})
 	var evidence []string
 	for _, ev := range r.Evidence {
 		// The model's sentences carry the reading each supports, shown on
@@ -127,7 +154,11 @@ func (e *Engine) recordReply(tx *store.Tx, rowID int64, msg *message.Message, te
 		evidence = append(evidence, ev.Sentence)
 	}
 	detail := map[string]any{"class": class, "confidence": r.Confidence, "language": r.Language, "thread_rule": match.Rule,
-		"subject": msg.Subject, "from": msg.From.Email, "evidence": evidence}
+		"thread_evidence": match.Evidence, "subject": msg.Subject, "from": msg.From.Email, "evidence": evidence}
+	if match.UnknownSender {
+		detail["unknown_sender"] = true
+		detail["note"] = noteUnknownSender
+	}
 	if r.PromiseDate != nil {
 		detail["promise_date"] = r.PromiseDate.Format("2006-01-02")
 	}
@@ -141,6 +172,25 @@ func (e *Engine) recordReply(tx *store.Tx, rowID int64, msg *message.Message, te
 		}
 		if err := tx.ClientHeardFrom(msg.From.Email, at, away); err != nil {
 			return "", err
+		}
+	}
+	var claim claimReading
+	if len(match.InvoiceIDs) == 1 {
+		for _, c := range ic {
+			if c.ID == match.InvoiceIDs[0] {
+				claim = readClaim(r, c)
+			}
+		}
+		if claim.Overrode {
+			class = store.ReplyPaid
+			detail["class"] = class
+			detail["read_as"] = string(r.Class)
+			evidence = append([]string{claim.Note}, evidence...)
+			detail["evidence"] = evidence
+		}
+		if claim.Kind != "" {
+			detail["claim"] = string(claim.Kind)
+			detail["claimed_amount"] = claim.Amount.String()
 		}
 	}
 	var firstInvoice int64
@@ -159,11 +209,8 @@ func (e *Engine) recordReply(tx *store.Tx, rowID int64, msg *message.Message, te
 		if _, err := tx.AddEvent(store.Event{Kind: "reply_received", At: at, MessageID: rowID, Actor: store.ActorDaemon, Detail: mustJSON(detail)}); err != nil {
 			return "", err
 		}
-		if match.Rule == "triage" {
-			detail["candidates"] = match.Candidates
-			_, err := tx.OpenFlag(store.Flag{Kind: "triage", MessageID: rowID,
-				Evidence: append([]string{fmt.Sprintf("reply from %s could be about several invoices (%v): %s", msg.From.Email, match.Candidates, match.Evidence)}, evidence...)})
-			return class, err
+		if match.Rule == invoice.RouteTriage {
+			return class, e.triage(tx, rowID, msg, match, evidence)
 		}
 		if r.NeedsHuman && !isListMail(msg) {
 			// A delicate reply that names no invoice of ours and comes from
@@ -174,6 +221,7 @@ func (e *Engine) recordReply(tx *store.Tx, rowID int64, msg *message.Message, te
 		}
 		return class, nil
 	}
+	needsHuman := r.NeedsHuman
 	for _, invID := range match.InvoiceIDs {
 		if _, err := tx.AddEvent(store.Event{Kind: "reply_received", At: at, InvoiceID: invID, MessageID: rowID, Actor: store.ActorDaemon, Detail: mustJSON(detail)}); err != nil {
 			return "", err
@@ -187,7 +235,8 @@ func (e *Engine) recordReply(tx *store.Tx, rowID int64, msg *message.Message, te
 				return "", err
 			}
 		}
-		if next := store.StateAfterReply(state, class); next != "" && next != state {
+		next := store.StateAfterReply(state, class)
+		if next != "" && next != state {
 			if err := tx.SetInvoiceState(invID, next); err != nil {
 				return "", err
 			}
@@ -196,12 +245,28 @@ func (e *Engine) recordReply(tx *store.Tx, rowID int64, msg *message.Message, te
 				return "", err
 			}
 		}
+		if match.UnknownSender && (next != "" && next != state || class == store.ReplyPaid) {
+			// Money said to move on the word of an address that is not the
+			// client's: a human checks who wrote.
+			if _, err := tx.OpenFlag(store.Flag{Kind: FlagUnknownSender, InvoiceID: invID, MessageID: rowID,
+				Evidence: append([]string{fmt.Sprintf("%s from %s, an address that is not the client's (%s)", class, msg.From.Email, match.Evidence)}, evidence...)}); err != nil {
+				return "", err
+			}
+		}
+	}
+	if claim.Kind == ClaimPartial {
+		c := claim
+		if _, err := tx.OpenFlag(store.Flag{Kind: FlagPartialClaim, InvoiceID: match.InvoiceIDs[0], MessageID: rowID,
+			Evidence: append([]string{fmt.Sprintf("says %s was paid of a balance of %s: recording the payment (relance pay %s --amount %s) confirms it, and the rest is chased again",
+				c.Amount.StringFixed(2), c.Balance.StringFixed(2), c.Number, c.Amount.StringFixed(2))}, evidence...)}); err != nil {
+			return "", err
+		}
 	}
 	kind := ""
 	switch {
 	case store.ReplyNeedsHuman(class):
 		kind = class
-	case r.NeedsHuman:
+	case needsHuman && !claim.Overrode:
 		// The model could not read it with confidence: a person says.
 		kind = store.FlagUnsure
 		evidence = append([]string{fmt.Sprintf("read as %s, without confidence (%.0f %%)", class, 100*r.Confidence)}, evidence...)
@@ -215,6 +280,32 @@ func (e *Engine) recordReply(tx *store.Tx, rowID int64, msg *message.Message, te
 		}
 	}
 	return class, nil
+}
+
+// triage sends a reply that fits several open invoices equally to a human,
+// and pauses each of them until the human says which it is about.
+func (e *Engine) triage(tx *store.Tx, rowID int64, msg *message.Message, match invoice.Match, evidence []string) error {
+	ev := append([]string{fmt.Sprintf("reply from %s could be about several invoices (%v): %s", msg.From.Email, match.Candidates, match.Evidence)}, evidence...)
+	paused := 0
+	for _, id := range match.Candidates {
+		state, err := tx.InvoiceState(id)
+		if err != nil {
+			return err
+		}
+		switch state {
+		case store.StatePaid, store.StateCancelled, store.StateWrittenOff:
+			continue // settled: nothing to pause
+		}
+		if _, err := tx.OpenFlag(store.Flag{Kind: "triage", InvoiceID: id, MessageID: rowID, Evidence: ev}); err != nil {
+			return err
+		}
+		paused++
+	}
+	if paused > 0 {
+		return nil
+	}
+	_, err := tx.OpenFlag(store.Flag{Kind: "triage", MessageID: rowID, Evidence: ev})
+	return err
 }
 
 func shortID(msgID string) string {
@@ -247,4 +338,85 @@ func mailTime(tx *store.Tx, msg *message.Message) time.Time {
 		return now
 	}
 	return msg.Date
+}
+
+func domainOf(addr string) string {
+	if i := strings.LastIndexByte(addr, '@'); i >= 0 {
+		return strings.ToLower(strings.TrimSpace(addr[i+1:]))
+	}
+	return ""
+}
+
+// recordManualContact ties a mail the owner wrote by hand (a reminder, a
+// reply in an invoice's thread) to its invoices, by the same routes as a
+// reply with the recipient in the sender's place, and records it: an event
+// on each invoice, the client's last contact, and for a reminder the
+// ladder stage it amounts to, so relance goes on from there. Replies to it
+// thread to its invoices. It reports whether the mail was tied.
+func (e *Engine) recordManualContact(tx *store.Tx, rowID int64, msg *message.Message, r invoice.Result) (bool, error) {
+	to := e.recipientOf(msg)
+	if to == "" {
+		return false, nil
+	}
+	q := store.ThreadQuery{Refs: append(append([]string{}, msg.InReplyTo...), msg.References...), Sender: to,
+		Text: msg.Subject + "\n" + msg.Text, Keys: invoice.NumberKeys(msg.Subject + "\n" + msg.Text)}
+	if d := domainOf(to); d != "" && !invoice.SharedDomain(d) {
+		q.Domain = d
+	}
+	cands, err := tx.ThreadCandidatesFor(q)
+	if err != nil {
+		return false, err
+	}
+	ic := make([]invoice.Candidate, 0, len(cands))
+	for _, c := range cands {
+		ic = append(ic, invoice.Candidate{ID: c.ID, Number: c.Number, ClientEmails: c.ClientEmails, MessageIDs: c.MessageIDs, Open: c.Open,
+			Amount: c.Amount, Balance: c.Balance})
+	}
+	cp := *msg
+	cp.From = message.Address{Email: to}
+	match := invoice.ThreadWith(&cp, ic, invoice.ThreadOptions{})
+	if len(match.InvoiceIDs) == 0 || match.UnknownSender && match.Rule != invoice.RouteReferences && match.Rule != invoice.RouteNumber {
+		// Our own mail to an address that is not the client's counts
+		// only when it names the invoice.
+		return false, nil
+	}
+	kind, level, stage := "manual_contact", "", 0
+	if r.Rejected == invoice.RejectOwnReminder {
+		kind = "manual_reminder"
+		lvl := invoice.ReminderLevel(msg.Subject, msg.Text)
+		level = string(lvl)
+		if e.stageOf != nil {
+			stage = e.stageOf(to, lvl)
+		}
+	}
+	at := mailTime(tx, msg)
+	if err := tx.ManualContact(match.InvoiceIDs, stage, at); err != nil {
+		return false, err
+	}
+	for _, id := range match.InvoiceIDs {
+		if _, err := tx.AddEvent(store.Event{Kind: kind, At: at, InvoiceID: id, MessageID: rowID, Actor: store.ActorDaemon,
+			Detail: mustJSON(map[string]any{"subject": msg.Subject, "to": to, "level": level, "stage": stage,
+				"thread_rule": match.Rule, "thread_evidence": match.Evidence})}); err != nil {
+			return false, err
+		}
+	}
+	return true, tx.SetMessageOutcome(rowID, kind, match.InvoiceIDs[0])
+}
+
+// recipientOf is the first recipient of a mail we sent that is not one of
+// our own addresses.
+func (e *Engine) recipientOf(m *message.Message) string {
+	from := strings.ToLower(m.From.Email)
+	for _, list := range [][]message.Address{m.To, m.Cc} {
+		for _, a := range list {
+			addr := strings.ToLower(strings.TrimSpace(a.Email))
+			if addr == "" || addr == from || slices.Contains(e.invOpt.OwnAddresses, addr) {
+				continue
+			}
+			if _, ok := invoice.UsableEmail(addr); ok {
+				return addr
+			}
+		}
+	}
+	return ""
 }

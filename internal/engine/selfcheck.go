@@ -2,10 +2,12 @@ package engine
 
 import (
 	"strings"
+	"time"
 
 	"github.com/shopspring/decimal"
 
 	"github.com/relance/relance/internal/invoice"
+	"github.com/relance/relance/internal/store"
 )
 
 // owed is the balance an invoice starts with when it says less is left to
@@ -29,4 +31,51 @@ func selfCheck(r invoice.Result, created bool) []string {
 		ev = append(ev, "missing: "+strings.Join(r.Missing, ", "))
 	}
 	return append(ev, r.Findings...)
+}
+
+// creditNoteFacts is what is recorded of a credit note: it asks for no
+// payment, so it gets no due date from payment terms, and a due date it
+// does not state is not missing (one it states is kept as written).
+func creditNoteFacts(r invoice.Result) invoice.Result {
+	if r.Kind != invoice.KindCreditNote {
+		return r
+	}
+	if r.DueFromTerms {
+		r.DueDate, r.DueFromTerms = time.Time{}, false
+	}
+	var missing []string
+	for _, f := range r.Missing {
+		if f != invoice.FieldDueDate {
+			missing = append(missing, f)
+		}
+	}
+	r.Missing = missing
+	return r
+}
+
+// adoptionFacts are the facts a rejected document would be recorded with,
+// were the owner to adopt it as one of our invoices.
+func adoptionFacts(r invoice.Result, msgID string) store.AdoptionFacts {
+	r.Kind = invoice.KindInvoice
+	if r.CreditedNumber != "" {
+		r.Kind = invoice.KindCreditNote
+	}
+	r = creditNoteFacts(r)
+	f := store.AdoptionFacts{Kind: string(r.Kind), Number: r.Number, Key: invoice.Key(r), CreditedNumber: r.CreditedNumber,
+		ClientEmail: strings.ToLower(r.Client.Email), ClientName: r.Client.Name, Language: r.Language,
+		Amount: r.Amount.String(), Balance: r.Amount.String(), Currency: r.Currency, Source: r.Source,
+		Missing: r.Missing, Findings: r.Findings}
+	if b := owed(r); b != nil {
+		f.Balance = b.String()
+	}
+	if f.Number == "" {
+		f.Number, f.Key = "?"+shortID(msgID), "MSG:"+msgID
+	}
+	if !r.IssueDate.IsZero() {
+		f.IssueDate = r.IssueDate.Format(time.DateOnly)
+	}
+	if !r.DueDate.IsZero() {
+		f.DueDate = r.DueDate.Format(time.DateOnly)
+	}
+	return f
 }

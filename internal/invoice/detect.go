@@ -37,12 +37,14 @@ var (
 	reReminderBody    = regexp.MustCompile(`(?i)n['’]avons\s+pas\s+(?:encore\s+)?re[çc]u\s+(?:votre|le)\s+(?:r[èe]glement|paiement|virement)|sauf\s+erreur\s+de\s+notre\s+part|(?:reste|demeure|toujours)\s+(?:[àa]\s+ce\s+jour\s+)?impay[ée]e|have\s+not\s+(?:yet\s+)?received\s+(?:your\s+)?payment|(?:is|are)\s+(?:now\s+)?(?:overdue|past\s+due)|remains?\s+(?:unpaid|outstanding)|still\s+(?:unpaid|outstanding)`)
 	reProforma        = regexp.MustCompile(`(?i)pro\s*-?\s*forma`)
 	reCreditNote      = regexp.MustCompile(`(?i)(?:^|[^\p{L}])(?:facture\s+d['’]avoir|note\s+d['’]avoir|note\s+de\s+cr[ée]dit|credit\s+note|credit\s+memo|(?:un|votre|notre|cet|l['’])\s*avoir|avoir\s*(?:n[°º]|#|:|-|\s+[A-Z0-9]*\d)|^\s*avoir(?:$|[^\p{L}]))`)
-	reReceipt         = regexp.MustCompile(`(?i)(?:^|[^\p{L}])(re[çc]u\s+(?:de\s+paiement|n[°º])|receipt|facture\s+acquitt[ée]e|paiement\s+re[çc]u|payment\s+(?:received|confirmation)|confirmation\s+de\s+paiement)(?:$|[^\p{L}])`)
-	reQuote           = regexp.MustCompile(`(?i)(?:^|[^\p{L}])(devis|quote|quotation|estimate|offre\s+de\s+prix|proposition\s+commerciale)(?:$|[^\p{L}])`)
-	reOrder           = regexp.MustCompile(`(?i)(?:^|[^\p{L}])(confirmation\s+de\s+(?:votre\s+)?(?:commande|r[ée]servation)|(?:booking|reservation)\s+confirm(?:ation|ed)|confirmation\s+of\s+(?:your\s+)?(?:booking|reservation|order)|commande\s+confirm[ée]e|order\s+confirmation|order\s+(?:#\s*\S+\s+)?confirmed|accus[ée]\s+de\s+r[ée]ception\s+de\s+(?:votre\s+)?commande|bon\s+de\s+commande|purchase\s+order)(?:$|[^\p{L}])`)
-	reInvoiceWord     = regexp.MustCompile(`(?i)(?:^|[^\p{L}])(factures?|invoices?|note\s+d['’]honoraires)(?:$|[^\p{L}])`)
-	reReplySubject    = regexp.MustCompile(`(?i)^\s*(?:re|ré|réf|aw|sv|antw|odp)\s*(?:\[\d+\])?\s*:`)
-	reForwardSubject  = regexp.MustCompile(`(?i)^\s*(?:tr|fw|fwd|wg|rv)\s*:|(?:^|[^\p{L}])(?:renvoi|re-?send|resent|copie|duplicata|copy)(?:$|[^\p{L}])`)
+	reReceipt         = regexp.MustCompile(`(?i)(?:^|[^\p{L}])(re[çc]u\s+(?:de\s+paiement|n[°º])|receipt|facture\s+acquitt[ée]e|(?:paiement|r[èe]glement|virement)\s+re[çc]u|payment\s+(?:received|confirmation)|confirmation\s+de\s+(?:paiement|r[èe]glement)|accus[ée]\s+de\s+r[ée]ception\s+de\s+(?:votre\s+)?(?:paiement|r[èe]glement|virement)|(?:avons\s+)?bien\s+re[çc]u\s+votre\s+(?:paiement|r[èe]glement|virement)|thank\s+you\s+for\s+your\s+payment|quittance)(?:$|[^\p{L}])`)
+	// In a subject only: an invoice's body asks for "votre règlement".
+	reReceiptSubject = regexp.MustCompile(`(?i)(?:^|[^\p{L}])(?:votre|your)\s+(?:r[èe]glement|paiement|virement|payment)(?:$|[^\p{L}])`)
+	reQuote          = regexp.MustCompile(`(?i)(?:^|[^\p{L}])(devis|quote|quotation|estimate|offre\s+de\s+prix|proposition\s+commerciale)(?:$|[^\p{L}])`)
+	reOrder          = regexp.MustCompile(`(?i)(?:^|[^\p{L}])(confirmation\s+de\s+(?:votre\s+)?(?:commande|r[ée]servation)|(?:booking|reservation)\s+confirm(?:ation|ed)|confirmation\s+of\s+(?:your\s+)?(?:booking|reservation|order)|commande\s+confirm[ée]e|order\s+confirmation|order\s+(?:#\s*\S+\s+)?confirmed|accus[ée]\s+de\s+r[ée]ception\s+de\s+(?:votre\s+)?commande|bon\s+de\s+commande|purchase\s+order)(?:$|[^\p{L}])`)
+	reInvoiceWord    = regexp.MustCompile(`(?i)(?:^|[^\p{L}])(factures?|invoices?|note\s+d['’]honoraires)(?:$|[^\p{L}])`)
+	reReplySubject   = regexp.MustCompile(`(?i)^\s*(?:re|ré|réf|aw|sv|antw|odp)\s*(?:\[\d+\])?\s*:`)
+	reForwardSubject = regexp.MustCompile(`(?i)^\s*(?:tr|fw|fwd|wg|rv)\s*:|(?:^|[^\p{L}])(?:renvoi|re-?send|resent|copie|duplicata|copy)(?:$|[^\p{L}])`)
 )
 
 // docType names the document s is about, if it says.
@@ -124,14 +126,23 @@ func (d *detection) run() Result {
 	}
 
 	// Our own reminders come first: they often carry the invoice again.
+	// One relance wrote is nothing more; one the owner wrote keeps the
+	// facts it states, should the owner adopt it.
 	if m.Get(headerRelanceDraft) != "" {
 		return d.notInvoice(r, reasonOwnReminder+" ("+headerRelanceDraft+")")
 	}
+	var reject Rejection
+	var rejectReason string
 	if w := reReminderSubject.FindStringSubmatch(m.Subject); w != nil {
-		return d.notInvoice(r, fmt.Sprintf("%s (subject says %q)", reasonOwnReminder, strings.TrimSpace(w[1])))
+		reject, rejectReason = RejectOwnReminder, fmt.Sprintf("%s (subject says %q)", reasonOwnReminder, strings.TrimSpace(w[1]))
+	} else if w := reminderWording(body); w != "" {
+		reject, rejectReason = RejectOwnReminder, fmt.Sprintf("%s (body says %q)", reasonOwnReminder, w)
 	}
-	if w := reminderWording(body); w != "" {
-		return d.notInvoice(r, fmt.Sprintf("%s (body says %q)", reasonOwnReminder, w))
+	if reject != "" && !hasDocumentAttachment(m) {
+		// Nothing to read beyond the words: the cheap way out.
+		r = d.notInvoice(r, rejectReason)
+		r.Rejected = reject
+		return r
 	}
 
 	hasDoc := false
@@ -219,10 +230,19 @@ func (d *detection) run() Result {
 	var kind Kind
 	var reason string
 	switch {
+	case reject != "":
+		// One of our reminders: read as the invoice it names, then set
+		// aside.
+		kind, reason = KindInvoice, "invoice"
 	case structured != nil:
 		kind, reason = structured.kind, structured.reason
 	default:
 		sig, ok := docType(m.Subject)
+		if loc := reReceiptSubject.FindStringIndex(m.Subject); loc != nil {
+			// "Votre règlement de la facture…": the mail is about a
+			// payment received, whatever document it names.
+			sig, ok = docSignal{KindNone, "receipt", loc[0]}, true
+		}
 		if !ok {
 			var names []string
 			for _, a := range m.Attachments {
@@ -246,17 +266,25 @@ func (d *detection) run() Result {
 		}
 		kind, reason = sig.kind, sig.reason
 		if kind != KindNone && reReplySubject.MatchString(m.Subject) && !hasDoc {
-			return d.notInvoice(r, reasonReply)
+			r = d.notInvoice(r, reasonReply)
+			r.Rejected = RejectReply
+			return r
 		}
 		if kind != KindNone && !pdfUnfetched && len(unreadable)+len(textless) == 0 && !hasInvoiceFact(&bodyFacts, pdfFacts) {
-			return d.notInvoice(r, reasonNoFacts)
+			r = d.notInvoice(r, reasonNoFacts)
+			r.Rejected = RejectNoFacts
+			return r
 		}
 	}
 	r.Kind, r.Reason = kind, reason
 	r.Evidence = append(r.Evidence, problems...)
 	if kind == KindNone {
+		// A near miss (a quote, a pro forma, an order confirmation, a
+		// receipt): its facts are read as an invoice's, should the owner
+		// adopt it.
 		r.Evidence = append(r.Evidence, "document: "+reason)
-		return r
+		reject, rejectReason = nearMiss(reason), reason
+		kind = KindInvoice
 	}
 	if structured != nil {
 		r.Findings = append(r.Findings, structured.problems...)
@@ -283,6 +311,22 @@ func (d *detection) run() Result {
 		r.Findings = append(r.Findings, textless...)
 	}
 
+	// Whose document is it? Only the documents whose seller is us are our
+	// receivables.
+	var docSeller Party
+	if structured != nil {
+		docSeller = structured.seller
+	}
+	docBuyer := r.Client
+	if reject == "" {
+		ours, why := ownership(newUs(m.From.Name, m.From.Email, d.opt.Identity), docSeller, docBuyer)
+		if !ours {
+			reject, rejectReason = RejectNotOurs, "not ours: "+why
+		} else if why != "" {
+			r.Evidence = append(r.Evidence, why)
+		}
+	}
+
 	if reForwardSubject.MatchString(m.Subject) {
 		r.Evidence = append(r.Evidence, "looks like a re-send of an earlier mail")
 	}
@@ -290,7 +334,38 @@ func (d *detection) run() Result {
 		r.Evidence = append(r.Evidence, "PDF attachment not fetched")
 	}
 	d.finish(&r)
+	if reject != "" {
+		// Set aside with its reason; the facts stay for the owner to adopt
+		// it when relance was wrong.
+		r.Kind, r.Reason, r.Rejected = KindNone, rejectReason, reject
+		r.Evidence = append(r.Evidence, rejectReason)
+	}
 	return r
+}
+
+// nearMiss names the rejection of a document word that is not an invoice.
+func nearMiss(reason string) Rejection {
+	switch {
+	case strings.HasPrefix(reason, "proforma"):
+		return RejectProforma
+	case strings.HasPrefix(reason, "quote"):
+		return RejectQuote
+	case strings.HasPrefix(reason, "order"):
+		return RejectOrder
+	case strings.HasPrefix(reason, "receipt"):
+		return RejectReceipt
+	}
+	return RejectOther
+}
+
+// hasDocumentAttachment tells whether the mail carries a PDF or XML file.
+func hasDocumentAttachment(m *message.Message) bool {
+	for _, a := range m.Attachments {
+		if isPDF(a) || isXML(a) {
+			return true
+		}
+	}
+	return false
 }
 
 // hasInvoiceNumber tells whether the text carries a number introduced as an

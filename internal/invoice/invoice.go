@@ -66,7 +66,13 @@ type Party struct {
 type Result struct {
 	Kind   Kind   `json:"kind"`
 	Reason string `json:"reason"`
-	Source string `json:"source,omitempty"`
+	// Rejected says why a document a person may take for an invoice is not
+	// one of our receivables (a supplier's invoice, a quote, one of our
+	// reminders…); empty for invoices, credit notes and ordinary mail. The
+	// facts below are still read from such a document, for the owner to
+	// adopt it.
+	Rejected Rejection `json:"rejected,omitempty"`
+	Source   string    `json:"source,omitempty"`
 
 	Number         string `json:"number,omitempty"`
 	CreditedNumber string `json:"credited_number,omitempty"` // credit notes: the invoice credited, when stated
@@ -140,6 +146,10 @@ type Options struct {
 	DefaultCurrency string
 	// DefaultLanguage is used when the text gives no clue ("fr" when empty).
 	DefaultLanguage string
+	// Identity is who we are beyond each mail's From (the configured
+	// business name and registration numbers): a document whose buyer is
+	// us and whose seller is not is no receivable of ours.
+	Identity Identity
 	// MaxPDFBytes bounds the PDF attachments read (default 20 MiB); larger
 	// ones are ignored, as a hostile PDF can cost far more to read than its
 	// size suggests.

@@ -529,3 +529,23 @@ func (s *Store) AddEvent(ctx context.Context, now time.Time, e Event) error {
 		return err
 	})
 }
+
+// ManualContact records a mail the owner wrote by hand about these
+// invoices (found in Sent): the ladder stage it amounts to (0: none, a
+// contact only) and the client's last contact, never moved backwards.
+func (t *Tx) ManualContact(invoiceIDs []int64, stage int, at time.Time) error {
+	if at.IsZero() {
+		at = t.now
+	}
+	for _, inv := range invoiceIDs {
+		if _, err := t.exec(`UPDATE invoices SET last_stage = MAX(last_stage, ?), updated_at = ? WHERE id = ?`,
+			stage, ts(t.now), inv); err != nil {
+			return fmt.Errorf("store: stage of invoice %d: %w", inv, err)
+		}
+		if _, err := t.exec(`UPDATE clients SET last_contact = ? WHERE id = (SELECT client_id FROM invoices WHERE id = ?)
+			AND (last_contact IS NULL OR last_contact < ?)`, ts(at), inv, ts(at)); err != nil {
+			return fmt.Errorf("store: last contact for invoice %d: %w", inv, err)
+		}
+	}
+	return nil
+}

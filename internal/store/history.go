@@ -161,9 +161,11 @@ func (s *Store) BehaviourHistory(ctx context.Context, clientID int64) (History, 
 }
 
 // historyPayments attaches payments to invoices and dates the payment that
-// brought each balance to zero.
+// brought each balance to zero. A credit note is no payment: it lowers what
+// the invoice asks (its Amount here), so a credited invoice paid in one
+// transfer is no "partial payment".
 func (s *Store) historyPayments(ctx context.Context, clientID int64, byID map[int64]*HistoryInvoice) error {
-	rows, err := s.db.QueryContext(ctx, `SELECT p.invoice_id, p.amount, p.paid_on FROM payments p
+	rows, err := s.db.QueryContext(ctx, `SELECT p.invoice_id, p.amount, p.paid_on, p.source FROM payments p
 		JOIN invoices i ON i.id = p.invoice_id WHERE i.client_id = ? ORDER BY p.paid_on, p.id`, clientID)
 	if err != nil {
 		return fmt.Errorf("store: history of client %d: payments: %w", clientID, err)
@@ -172,9 +174,9 @@ func (s *Store) historyPayments(ctx context.Context, clientID int64, byID map[in
 	paidSum := map[int64]decimal.Decimal{}
 	for rows.Next() {
 		var id int64
-		var amount string
+		var amount, source string
 		var paidOn sql.NullString
-		if err := rows.Scan(&id, &amount, &paidOn); err != nil {
+		if err := rows.Scan(&id, &amount, &paidOn, &source); err != nil {
 			return fmt.Errorf("store: history of client %d: payments: %w", clientID, err)
 		}
 		inv := byID[id]
@@ -186,6 +188,13 @@ func (s *Store) historyPayments(ctx context.Context, clientID int64, byID map[in
 			return fmt.Errorf("store: history of client %d: payment on %s: bad amount %q: %w", clientID, inv.Number, amount, err)
 		}
 		d := parseDate(paidOn)
+		if source == SourceCreditNote {
+			inv.Amount = inv.Amount.Sub(a)
+			if inv.Paid.IsZero() && !inv.Amount.IsPositive() {
+				inv.Paid = d
+			}
+			continue
+		}
 		inv.Payments = append(inv.Payments, HistoryPayment{Date: d, Amount: a})
 		paidSum[id] = paidSum[id].Add(a)
 		if inv.Paid.IsZero() && paidSum[id].GreaterThanOrEqual(inv.Amount) {

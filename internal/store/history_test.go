@@ -190,3 +190,54 @@ func TestSignalRaised(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A credit note lowers what an invoice asks; it is not a payment: a
+// credited invoice paid in one transfer has one payment, for the whole of
+// what it then asked, and is paid on that day.
+func TestBehaviourHistoryCreditNoteIsNoPayment(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	day := func(v string) time.Time { x, _ := time.Parse(dateLayout, v); return x }
+	var invID int64
+	err := s.Update(ctx, day("2026-06-01"), func(tx *Tx) error {
+		c, err := tx.EnsureClient("compta@client.fr", "Client", "fr")
+		if err != nil {
+			return err
+		}
+		invID, _, err = tx.UpsertInvoice(NewInvoice{Number: "FA-2025-0312", Kind: "invoice", ClientID: c.ID, Amount: decimal.RequireFromString("1000"),
+			Currency: "EUR", IssueDate: day("2026-06-01"), DueDate: day("2026-07-01")})
+		if err != nil {
+			return err
+		}
+		cn, _, err := tx.UpsertInvoice(NewInvoice{Number: "AV-2025-0012", Kind: "credit_note", CreditedNumber: "FA-2025-0312", ClientID: c.ID,
+			Amount: decimal.RequireFromString("200"), Currency: "EUR", IssueDate: day("2026-06-10")})
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ApplyCreditNote(cn, ActorDaemon); err != nil {
+			return err
+		}
+		_, _, err = tx.RecordPayment(Payment{InvoiceID: invID, Amount: decimal.RequireFromString("800"), PaidOn: day("2026-06-20"), Source: "manual"}, ActorCLI)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := s.BehaviourHistory(ctx, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, inv := range h.Invoices {
+		if inv.ID != invID {
+			continue
+		}
+		if len(inv.Payments) != 1 || !inv.Payments[0].Amount.Equal(decimal.RequireFromString("800")) {
+			t.Errorf("payments = %+v, want the one transfer of 800", inv.Payments)
+		}
+		if !inv.Amount.Equal(decimal.RequireFromString("800")) || !inv.Paid.Equal(day("2026-06-20")) {
+			t.Errorf("amount %s paid %s, want 800 paid on 2026-06-20", inv.Amount, inv.Paid)
+		}
+		return
+	}
+	t.Fatal("invoice not in the history")
+}

@@ -116,7 +116,9 @@ func openVersion(ctx context.Context, dbPath string, version int) (*Store, error
 	// the daemon idles most of the time.
 	q.Add("_pragma", "cache_size(-512)")
 	q.Set("_txlock", "immediate")
-	dsn := "file:" + dbPath + "?" + q.Encode()
+	// The path is part of a URI: "#" or "?" in a file name would end it
+	// there (and open another file), "%" would start an escape.
+	dsn := "file:" + strings.NewReplacer("%", "%25", "#", "%23", "?", "%3f").Replace(dbPath) + "?" + q.Encode()
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("store: open %q: %w", dbPath, err)

@@ -475,3 +475,22 @@ func TestFastTimestampParsing(t *testing.T) {
 		_ = parseTS(sql.NullString{String: bad, Valid: true}) // must not panic
 	}
 }
+
+// A file name holding "#", "?" or "%" opens that very file, not the part
+// of its path before the sign.
+func TestOpenPathWithURISigns(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{"a#1.db", "b?x=1.db", "c%20.db"} {
+		s, err := Open(context.Background(), filepath.Join(dir, name))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		s.Close()
+		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "a")); err == nil {
+		t.Error("opened the path cut at #")
+	}
+}

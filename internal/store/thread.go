@@ -5,61 +5,107 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+
+	"github.com/shopspring/decimal"
 )
 
 // ThreadCandidate is an invoice a reply might be about, with what threading
-// needs to decide: its number, its client's addresses and the Message-IDs of
-// the mails we sent about it (the invoice and our reminders).
+// needs to decide: its number, its client's addresses, the Message-IDs of
+// the mails we sent about it (the invoice and its re-sends, our reminders,
+// its credit notes, any other mail of ours recorded against it), its total
+// and what it still owes.
 type ThreadCandidate struct {
-	ID           int64
-	Number       string
-	ClientEmails []string
-	MessageIDs   []string
-	Open         bool
+	ID              int64
+	Number          string
+	ClientEmails    []string
+	MessageIDs      []string
+	Open            bool
+	Amount, Balance decimal.Decimal
+}
+
+// ThreadQuery is what a reply names that may lead to invoices.
+type ThreadQuery struct {
+	Refs   []string // In-Reply-To and References
+	Sender string
+	// Domain is the sender's domain when it may be a client's own (empty
+	// for a public webmail provider): other addresses there lead to their
+	// client's invoices.
+	Domain string
+	// Keys are the normalized forms of what may be invoice numbers in the
+	// text (invoice.NumberKeys).
+	Keys []string
+	// Text is the subject and body, for numbers written as stored.
+	Text string
+	// Amounts are the money amounts the reply names (decimal strings).
+	Amounts []string
 }
 
 // ThreadCandidates returns the invoices a reply may refer to: those whose
 // mails it references, those of the sender's client, and those whose number
-// appears in text. The list is bounded by what the reply names, not by the
-// size of the ledger.
+// appears in text.
 func (t *Tx) ThreadCandidates(refs []string, sender, text string) ([]ThreadCandidate, error) {
-	sender = strings.ToLower(strings.TrimSpace(sender))
+	return t.ThreadCandidatesFor(ThreadQuery{Refs: refs, Sender: sender, Text: text})
+}
+
+// ThreadCandidatesFor returns the invoices a reply may refer to: those whose
+// mails it references (when any, only those), those of the sender's client
+// or domain, those whose number appears in the text, and the open ones
+// whose balance or total is an amount it names. The list is bounded by what
+// the reply names, not by the size of the ledger.
+func (t *Tx) ThreadCandidatesFor(q ThreadQuery) ([]ThreadCandidate, error) {
+	sender := strings.ToLower(strings.TrimSpace(q.Sender))
 	// Each way in is one indexed lookup; the union of ids is then read once.
 	ids := map[int64]bool{}
 	collect := func(q string, args ...any) error {
 		rows, err := t.query(q, args...)
 		if err != nil {
-			return err
+			return fmt.Errorf("store: thread candidates: %w", err)
 		}
 		defer rows.Close()
 		for rows.Next() {
 			var id int64
 			if err := rows.Scan(&id); err != nil {
-				return err
+				return fmt.Errorf("store: thread candidates: %w", err)
 			}
 			ids[id] = true
 		}
-		return rows.Err()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("store: thread candidates: %w", err)
+		}
+		return nil
+	}
+	var refs []string
+	seenRef := map[string]bool{}
+	for _, r := range q.Refs {
+		r = strings.Trim(strings.TrimSpace(r), "<>")
+		for _, v := range []string{r, strings.ToLower(r)} {
+			if v != "" && !seenRef[v] && len(refs) < 200 {
+				seenRef[v] = true
+				refs = append(refs, v)
+			}
+		}
 	}
 	if len(refs) > 0 {
-		// Threading takes a reference to the invoice mail or a sent reminder
-		// before anything else: when one is found, the sender's and the
-		// text's candidates cannot change the outcome and are not read.
+		// A reference to any mail of ours about an invoice comes before
+		// anything else: the invoice mail, a re-send, a credit note (its
+		// invoice), a reminder or other draft we sent, a mail of ours
+		// recorded against the invoice. When one is found, the sender's and
+		// the text's candidates cannot change the outcome and are not read.
 		ph, args := placeholders(refs)
 		if err := collect(`SELECT id FROM invoices WHERE kind = 'invoice' AND source_message_id IN (`+ph+`)
+			UNION SELECT m.invoice_id FROM messages m JOIN invoices i ON i.id = m.invoice_id
+				WHERE m.role IN ('sent', 'extra') AND i.kind = 'invoice' AND m.message_id IN (`+ph+`)
 			UNION SELECT di.invoice_id FROM drafts d JOIN draft_invoices di ON di.draft_id = d.id
 				JOIN invoices i ON i.id = di.invoice_id
-				WHERE d.status = 'sent' AND i.kind = 'invoice' AND d.message_id IN (`+ph+`)`, append(args, args...)...); err != nil {
-			return nil, fmt.Errorf("store: thread candidates: %w", err)
+				WHERE d.status = 'sent' AND i.kind = 'invoice' AND d.message_id IN (`+ph+`)
+			UNION SELECT i.id FROM invoices cn JOIN invoices i ON i.kind = 'invoice' AND i.client_id = cn.client_id
+				AND `+normSQL("i.number")+` = `+normSQL("cn.credited_number")+`
+				WHERE cn.kind = 'credit_note' AND cn.credited_number <> '' AND cn.source_message_id IN (`+ph+`)`,
+			append(append(append(args, args...), args...), args...)...); err != nil {
+			return nil, err
 		}
 		if len(ids) > 0 {
 			return t.threadCandidatesByID(ids)
-		}
-		if err := collect(`SELECT id FROM invoices WHERE source_message_id IN (`+ph+`)`, args...); err != nil {
-			return nil, fmt.Errorf("store: thread candidates: %w", err)
-		}
-		if err := collect(`SELECT di.invoice_id FROM drafts d JOIN draft_invoices di ON di.draft_id = d.id WHERE d.message_id IN (`+ph+`)`, args...); err != nil {
-			return nil, fmt.Errorf("store: thread candidates: %w", err)
 		}
 	}
 	if sender != "" {
@@ -67,16 +113,69 @@ func (t *Tx) ThreadCandidates(refs []string, sender, text string) ([]ThreadCandi
 		// are what a reply without a reference can be about.
 		if err := collect(`SELECT i.id FROM client_emails e JOIN invoices i ON i.client_id = e.client_id WHERE e.email = ?
 			ORDER BY i.id DESC LIMIT 100`, sender); err != nil {
-			return nil, fmt.Errorf("store: thread candidates: %w", err)
+			return nil, err
 		}
 	}
-	if tokens := numberTokens(text); len(tokens) > 0 {
+	if d := strings.ToLower(strings.TrimSpace(q.Domain)); d != "" && len(ids) == 0 {
+		// Another address at a client's own domain.
+		if err := collect(`SELECT i.id FROM client_emails e JOIN invoices i ON i.client_id = e.client_id
+			WHERE e.email LIKE ? ORDER BY i.id DESC LIMIT 100`, "%@"+d); err != nil {
+			return nil, err
+		}
+	}
+	if tokens := numberTokens(q.Text); len(tokens) > 0 {
 		ph, args := placeholders(tokens)
 		if err := collect(`SELECT id FROM invoices WHERE upper(number) IN (`+ph+`)`, args...); err != nil {
-			return nil, fmt.Errorf("store: thread candidates: %w", err)
+			return nil, err
+		}
+	}
+	// The invoice key is "inv:" + the normalized number + "@" + the seller:
+	// each form of a number is a range of its unique index, read 25 ranges
+	// to a query.
+	keys := q.Keys
+	if len(keys) > 200 {
+		keys = keys[:200]
+	}
+	for len(keys) > 0 {
+		n := min(len(keys), 25)
+		var where []string
+		var args []any
+		for _, k := range keys[:n] {
+			if len(k) < 2 {
+				continue
+			}
+			where = append(where, `(invoice_key >= ? AND invoice_key < ?)`)
+			args = append(args, "inv:"+k+"@", "inv:"+k+"A")
+		}
+		keys = keys[n:]
+		if len(where) == 0 {
+			continue
+		}
+		if err := collect(`SELECT id FROM invoices WHERE `+strings.Join(where, " OR "), args...); err != nil {
+			return nil, err
+		}
+	}
+	if len(q.Amounts) > 0 {
+		amounts := q.Amounts
+		if len(amounts) > 20 {
+			amounts = amounts[:20]
+		}
+		ph, args := placeholders(amounts)
+		if err := collect(`SELECT id FROM invoices WHERE kind = 'invoice' AND state IN `+chasedStates+`
+			AND (balance IN (`+ph+`) OR amount IN (`+ph+`)) ORDER BY id DESC LIMIT 20`, append(args, args...)...); err != nil {
+			return nil, err
 		}
 	}
 	return t.threadCandidatesByID(ids)
+}
+
+// chasedStates are the states of an invoice a reply can still be about.
+const chasedStates = `('open', 'promised', 'paid_claimed', 'disputed', 'on_hold', 'plan')`
+
+// normSQL is the SQL of an invoice number reduced to its letters and digits
+// for the usual separators, upper-cased.
+func normSQL(col string) string {
+	return `upper(replace(replace(replace(replace(replace(` + col + `, '-', ''), '/', ''), ' ', ''), '.', ''), '_', ''))`
 }
 
 // threadCandidatesByID reads what threading needs of these invoices.
@@ -89,10 +188,14 @@ func (t *Tx) threadCandidatesByID(ids map[int64]bool) ([]ThreadCandidate, error)
 		list = append(list, strconv.FormatInt(id, 10))
 	}
 	ph, args := placeholders(list)
-	q := `SELECT i.id, i.number, i.state, i.source_message_id,
+	q := `SELECT i.id, i.number, i.state, i.source_message_id, i.amount, i.balance,
 		COALESCE((SELECT group_concat(e.email, ',') FROM client_emails e WHERE e.client_id = i.client_id), ''),
 		COALESCE((SELECT group_concat(d.message_id, ',') FROM drafts d JOIN draft_invoices di ON di.draft_id = d.id
-			WHERE di.invoice_id = i.id AND d.status = 'sent'), '')
+			WHERE di.invoice_id = i.id AND d.status = 'sent'), ''),
+		COALESCE((SELECT group_concat(m.message_id, ',') FROM messages m
+			WHERE m.invoice_id = i.id AND m.role IN ('sent', 'extra')), ''),
+		COALESCE((SELECT group_concat(cn.source_message_id, ',') FROM invoices cn WHERE cn.kind = 'credit_note'
+			AND cn.client_id = i.client_id AND cn.credited_number <> '' AND ` + normSQL("cn.credited_number") + ` = ` + normSQL("i.number") + `), '')
 		FROM invoices i WHERE i.kind = 'invoice' AND i.id IN (` + ph + `) ORDER BY i.id LIMIT 200`
 	rows, err := t.query(q, args...)
 	if err != nil {
@@ -102,16 +205,20 @@ func (t *Tx) threadCandidatesByID(ids map[int64]bool) ([]ThreadCandidate, error)
 	var out []ThreadCandidate
 	for rows.Next() {
 		var c ThreadCandidate
-		var state, src, emails, drafts string
-		if err := rows.Scan(&c.ID, &c.Number, &state, &src, &emails, &drafts); err != nil {
+		var state, src, amount, balance, emails, drafts, mails, credits string
+		if err := rows.Scan(&c.ID, &c.Number, &state, &src, &amount, &balance, &emails, &drafts, &mails, &credits); err != nil {
 			return nil, fmt.Errorf("store: thread candidates: %w", err)
 		}
 		c.Open = state != StatePaid && state != StateCancelled && state != StateWrittenOff
+		c.Amount, _ = decimal.NewFromString(amount)
+		c.Balance, _ = decimal.NewFromString(balance)
 		c.ClientEmails = splitList(emails)
 		if src != "" {
 			c.MessageIDs = append(c.MessageIDs, src)
 		}
-		c.MessageIDs = append(c.MessageIDs, splitList(drafts)...)
+		for _, l := range []string{drafts, mails, credits} {
+			c.MessageIDs = append(c.MessageIDs, splitList(l)...)
+		}
 		out = append(out, c)
 	}
 	return out, rows.Err()

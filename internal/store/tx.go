@@ -313,8 +313,41 @@ func (t *Tx) RecordPayment(p Payment, actor string) (inv Invoice, duplicate bool
 		if err := t.supersedeDraftsOf(inv.ID, actor); err != nil {
 			return Invoice{}, false, err
 		}
+	} else if inv.State == StatePaidClaimed && p.Source != SourceCreditNote {
+		if inv, err = t.confirmPartialClaim(inv, p, actor); err != nil {
+			return Invoice{}, false, err
+		}
 	}
 	return inv, false, nil
+}
+
+// FlagPartialClaim is the flag of a reply claiming less than the balance was
+// paid.
+const FlagPartialClaim = "partial_claim"
+
+// confirmPartialClaim closes the partial-payment claims of an invoice once a
+// payment is recorded against it and it still owes: the claim is settled by
+// the fact, and the rest is chased again.
+func (t *Tx) confirmPartialClaim(inv Invoice, p Payment, actor string) (Invoice, error) {
+	ids, err := t.ids("partial claims", `SELECT id FROM flags WHERE kind = ? AND invoice_id = ? AND status <> 'resolved'`, FlagPartialClaim, inv.ID)
+	if err != nil || len(ids) == 0 {
+		return inv, err
+	}
+	note := fmt.Sprintf("payment of %s %s recorded; %s %s still owed", p.Amount.StringFixed(2), p.Currency, inv.Balance.StringFixed(2), inv.Currency)
+	for _, id := range ids {
+		if err := t.ResolveFlag(id, actor, note); err != nil {
+			return inv, err
+		}
+	}
+	if err := t.SetInvoiceState(inv.ID, StateOpen); err != nil {
+		return inv, err
+	}
+	if _, err := t.AddEvent(Event{Kind: "state_changed", InvoiceID: inv.ID, ClientID: inv.Client.ID, Actor: actor,
+		Detail: jsonDetail(map[string]string{"from": StatePaidClaimed, "to": StateOpen, "because": "partial payment confirmed"})}); err != nil {
+		return inv, err
+	}
+	inv.State = StateOpen
+	return inv, nil
 }
 
 // supersedeDraftsOf marks pending drafts about an invoice as superseded.

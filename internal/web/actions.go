@@ -46,6 +46,8 @@ func statusRefusal(err error) (string, bool) {
 		return "err.hold", true
 	case errors.Is(err, store.ErrWrongStatus):
 		return "err.status", true
+	case errors.Is(err, store.ErrNotRejected):
+		return "rej.err", true
 	}
 	return "", false
 }
@@ -407,4 +409,26 @@ func (h *Handler) pathInvoice(q *request) (int64, store.Invoice, error) {
 	}
 	inv, err := h.opt.Store.InvoiceByID(q.ctx, id)
 	return id, inv, err
+}
+
+// adoptDocument is the page's "adopt as an invoice" button: the same use
+// case as `relance invoices adopt`.
+func (h *Handler) adoptDocument(q *request) error {
+	id, err := pathID(q)
+	if err != nil {
+		return err
+	}
+	var inv store.Invoice
+	err = h.update(q, func(tx *store.Tx) error {
+		var err error
+		inv, err = tx.AdoptDocument(strconv.FormatInt(id, 10), store.ActorWeb)
+		return err
+	})
+	if key, ok := statusRefusal(err); ok {
+		return h.refuse(q, http.StatusConflict, key, h.rejected)
+	}
+	if err != nil {
+		return err
+	}
+	return h.done(q, "/invoices/"+strconv.FormatInt(inv.ID, 10), "adopted")
 }

@@ -138,7 +138,7 @@ func TestEveryPageRenders(t *testing.T) {
 	f := newFixture(t, Options{})
 	b := newBrowser(t)
 	for _, p := range []string{"/", "/review", "/flags", "/flags?all=1", "/flags/1", "/flags/1/sheet", "/invoices",
-		"/invoices?bucket=1-30&q=evil", "/invoices/1", "/?lang=en", "/review?lang=en"} {
+		"/invoices?bucket=1-30&q=evil", "/invoices/1", "/rejected", "/rejected?lang=en", "/?lang=en", "/review?lang=en"} {
 		resp, body := b.get(f.srv.URL + p)
 		if resp.StatusCode != 200 {
 			t.Errorf("%s: status %d\n%.1500s", p, resp.StatusCode, body)

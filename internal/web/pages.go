@@ -376,6 +376,24 @@ func (h *Handler) invoices(q *request) error {
 	return nil
 }
 
+// ---- documents set aside ----
+
+type rejectedBody struct {
+	Docs []store.RejectedDocument
+}
+
+func (h *Handler) rejected(q *request) error {
+	docs, err := h.opt.Store.RejectedDocuments(q.ctx, true)
+	if err != nil {
+		return err
+	}
+	d := h.base(q, "invoices", q.L.T("rej.title"))
+	d.Wide = true
+	d.Body = rejectedBody{Docs: docs}
+	h.render(q, http.StatusOK, "rejected", d)
+	return nil
+}
+
 func validBucket(b string) bool {
 	for _, x := range store.Buckets {
 		if x == b {
@@ -484,7 +502,14 @@ func timelineItems(L *locale, evs []store.TimelineEntry, withInvoice bool) []tim
 				it.Lines = append(it.Lines, L.T("flags.subject")+L.Colon()+subj)
 			}
 			if from := str("from"); from != "" {
+				if det["unknown_sender"] == true {
+					from += " (" + L.T("tl.unknown") + ")"
+				}
 				it.Lines = append(it.Lines, L.T("flags.from")+L.Colon()+from)
+			}
+			if route := str("thread_rule"); route != "" {
+				// How the reply was tied to its invoice.
+				it.Lines = append(it.Lines, L.T("tl.route")+L.Colon()+L.Label("route", route))
 			}
 			if evs, ok := det["evidence"].([]any); ok {
 				for _, ev := range evs {
@@ -498,6 +523,16 @@ func timelineItems(L *locale, evs []store.TimelineEntry, withInvoice bool) []tim
 				it.Tone = "warn"
 			case "paid", "promise":
 				it.Tone = "good"
+			}
+		case "manual_reminder", "manual_contact":
+			if subj := str("subject"); subj != "" {
+				it.Lines = append(it.Lines, L.T("flags.subject")+L.Colon()+subj)
+			}
+			if lvl := str("level"); lvl != "" {
+				it.Lines = append(it.Lines, L.T("tl.level")+L.Colon()+lvl)
+			}
+			if route := str("thread_rule"); route != "" {
+				it.Lines = append(it.Lines, L.T("tl.route")+L.Colon()+L.Label("route", route))
 			}
 		case "reading_corrected":
 			it.Lines = append(it.Lines, L.Label("class", str("from"))+" → "+L.Label("class", str("to")))

@@ -76,7 +76,7 @@ type Handler struct {
 	cop      *http.CrossOriginProtection
 }
 
-var pageNames = []string{"overview", "review", "flags", "flag", "invoices", "invoice", "sheet", "login", "error"}
+var pageNames = []string{"overview", "review", "flags", "flag", "invoices", "invoice", "rejected", "sheet", "login", "error"}
 
 // New builds the handler. It refuses a non-loopback Addr without a Token.
 func New(opt Options) (*Handler, error) {
@@ -135,6 +135,8 @@ func New(opt Options) (*Handler, error) {
 	h.mux.HandleFunc("POST /replies/{id}/correct", h.page(h.correctReading))
 	h.mux.HandleFunc("GET /invoices", h.page(h.invoices))
 	h.mux.HandleFunc("GET /invoices/{id}", h.page(h.invoice))
+	h.mux.HandleFunc("GET /rejected", h.page(h.rejected))
+	h.mux.HandleFunc("POST /rejected/{id}/adopt", h.page(h.adoptDocument))
 	h.mux.HandleFunc("POST /invoices/{id}/pay", h.page(h.payInvoice))
 	h.mux.HandleFunc("POST /invoices/{id}/resume", h.page(h.resumeChasing))
 	h.mux.HandleFunc("POST /invoices/{id}/stop", h.page(h.stopChasing))

@@ -114,6 +114,11 @@ type Draft struct {
 	SentAt         time.Time
 	InvoiceIDs     []int64
 	InvoiceNumbers []string
+	// Kind is message, formal_notice or answer.
+	Kind string
+	// Context lists what the reviewer should know beside the text (an open
+	// call task, a broken promise, a blank to fill).
+	Context []string
 }
 
 // Flag asks a human to look at something.
@@ -127,10 +132,13 @@ type Flag struct {
 	ClientEmail string
 	MessageID   int64
 	Evidence    []string
-	Status      string
-	Resolution  string
-	CreatedAt   time.Time
-	ResolvedAt  time.Time
+	// Topics are what an info_request asked for (bank_details,
+	// invoice_copy, po_number, chorus_pro, address).
+	Topics     []string
+	Status     string
+	Resolution string
+	CreatedAt  time.Time
+	ResolvedAt time.Time
 }
 
 // Cursor is how far a mailbox folder has been read.

@@ -62,7 +62,7 @@ type view struct {
 
 	// Answer: what was asked, what is attached.
 	AskBank, AskCopy, AskPO, AskChorus, AskAddress, AskOther bool
-	Attached                                              []string
+	Attached                                                 []string
 }
 
 type invoiceView struct {

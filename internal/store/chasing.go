@@ -693,3 +693,17 @@ func (s *Store) AddEvent(ctx context.Context, now time.Time, e Event) error {
 		return err
 	})
 }
+
+// MessageHeaderID returns the Message-ID header of a stored message ("" when
+// the message is unknown).
+func (s *Store) MessageHeaderID(ctx context.Context, id int64) (string, error) {
+	var msgID string
+	err := s.db.QueryRowContext(ctx, `SELECT message_id FROM messages WHERE id = ?`, id).Scan(&msgID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("store: message %d: %w", id, err)
+	}
+	return msgID, nil
+}

@@ -3,7 +3,6 @@ package outbox
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"log/slog"
 	"path"
 	"slices"
@@ -49,16 +48,12 @@ func (x *Outbox) answer(ctx context.Context, now time.Time, c store.ChasingClien
 	}
 	data.Asked = q.Topics
 	var (
-		context     []string
+		context     []store.DraftNote
 		attachments []store.Attachment
 		refs        []string
 	)
-	asked := strings.Join(q.Topics, ", ")
-	if asked == "" {
-		asked = "something the text does not say plainly"
-	}
-	context = append(context, fmt.Sprintf("answers the client's question of %s (asked for: %s)",
-		q.AskedAt.In(x.o.Policy.Location).Format("2006-01-02 15:04 MST"), asked))
+	context = append(context, store.DraftNote{Code: store.NoteQuestion,
+		Args: []string{q.AskedAt.In(x.o.Policy.Location).Format(time.RFC3339), strings.Join(q.Topics, ",")}})
 	for _, inv := range c.Invoices {
 		if slices.Contains(ids, inv.ID) && inv.SourceMessageID != "" {
 			refs = append(refs, inv.SourceMessageID)
@@ -71,7 +66,7 @@ func (x *Outbox) answer(ctx context.Context, now time.Time, c store.ChasingClien
 			}
 			found := x.invoicePDFs(ctx, inv)
 			if len(found) == 0 {
-				context = append(context, fmt.Sprintf("blank to fill: no PDF of %s was found in Sent; attach the copy yourself", inv.Number))
+				context = append(context, store.DraftNote{Code: store.NoteNoPDF, Args: []string{inv.Number}})
 			}
 			for _, a := range found {
 				attachments = append(attachments, a)
@@ -81,7 +76,7 @@ func (x *Outbox) answer(ctx context.Context, now time.Time, c store.ChasingClien
 	}
 	blanks := answerBlanks(q.Topics, x.o.Business.IBAN != "", len(data.Attached) > 0)
 	for _, b := range blanks {
-		context = append(context, "blank to fill: "+b)
+		context = append(context, store.DraftNote{Code: store.NoteBlank, Args: []string{b}})
 	}
 	inReplyTo := ""
 	if q.MessageID != 0 {
@@ -101,6 +96,16 @@ func (x *Outbox) answer(ctx context.Context, now time.Time, c store.ChasingClien
 		attachments: attachments, requiresApproval: d.RequiresApproval || len(blanks) > 0})
 }
 
+// Blanks of an answer (store.NoteBlank's argument).
+const (
+	blankIBAN    = "iban"    // RELANCE_BUSINESS_IBAN is not set
+	blankCopy    = "copy"    // no PDF to attach
+	blankPO      = "po"      // the purchase order number
+	blankChorus  = "chorus"  // the date of the Chorus Pro upload
+	blankAddress = "address" // the billing address
+	blankAnswer  = "answer"  // the question was not recognised
+)
+
 // answerBlanks lists what the human must fill in an answer before it can
 // go: what relance cannot know.
 func answerBlanks(topics []string, haveIBAN, haveCopy bool) []string {
@@ -111,26 +116,26 @@ func answerBlanks(topics []string, haveIBAN, haveCopy bool) []string {
 		case render.TopicBankDetails:
 			known = true
 			if !haveIBAN {
-				out = append(out, "IBAN and BIC (RELANCE_BUSINESS_IBAN is not set)")
+				out = append(out, blankIBAN)
 			}
 		case render.TopicInvoiceCopy:
 			known = true
 			if !haveCopy {
-				out = append(out, "the copy of the invoice")
+				out = append(out, blankCopy)
 			}
 		case render.TopicPONumber:
 			known = true
-			out = append(out, "the purchase order number")
+			out = append(out, blankPO)
 		case render.TopicChorusPro:
 			known = true
-			out = append(out, "the date of the Chorus Pro upload")
+			out = append(out, blankChorus)
 		case render.TopicAddress:
 			known = true
-			out = append(out, "the billing address")
+			out = append(out, blankAddress)
 		}
 	}
 	if !known {
-		out = append(out, "the answer itself (the question was not recognised)")
+		out = append(out, blankAnswer)
 	}
 	return out
 }

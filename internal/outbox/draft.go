@@ -144,10 +144,10 @@ func (x *Outbox) renderData(ctx context.Context, now time.Time, c store.ChasingC
 // draftContext is what the reviewer should know beside a reminder's text:
 // a promise broken, the tasks and behaviour signals still open on its
 // invoices (a call whose outcome was never logged does not stop the ladder).
-func draftContext(c store.ChasingClient, d policy.Decision) []string {
-	var out []string
+func draftContext(c store.ChasingClient, d policy.Decision) []store.DraftNote {
+	var out []store.DraftNote
 	if !d.BrokenPromise.IsZero() {
-		out = append(out, fmt.Sprintf("promise broken: payment promised for %s has not arrived; the message refers to it", d.BrokenPromise))
+		out = append(out, store.DraftNote{Code: store.NotePromiseBroken, Args: []string{d.BrokenPromise.String()}})
 	}
 	number := map[string]string{}
 	for _, inv := range c.Invoices {
@@ -156,11 +156,11 @@ func draftContext(c store.ChasingClient, d policy.Decision) []string {
 	for _, t := range d.OpenTasks {
 		switch t.Kind {
 		case policy.FlagCall:
-			out = append(out, fmt.Sprintf("open task on %s: call, no outcome logged", number[t.InvoiceID]))
+			out = append(out, store.DraftNote{Code: store.NoteOpenCall, Args: []string{number[t.InvoiceID]}})
 		case policy.FlagHandOff:
-			out = append(out, fmt.Sprintf("open task on %s: hand the file to a collection professional", number[t.InvoiceID]))
+			out = append(out, store.DraftNote{Code: store.NoteOpenHandOff, Args: []string{number[t.InvoiceID]}})
 		default:
-			out = append(out, fmt.Sprintf("behaviour signal on %s: %s", number[t.InvoiceID], t.Kind))
+			out = append(out, store.DraftNote{Code: store.NoteSignal, Args: []string{number[t.InvoiceID], string(t.Kind)}})
 		}
 	}
 	return out
@@ -216,7 +216,7 @@ type heldDraft struct {
 	// client's message).
 	inReplyTo   string
 	flagID      int64
-	context     []string
+	context     []store.DraftNote
 	attachments []store.Attachment
 }
 

@@ -310,7 +310,7 @@ type NewDraft struct {
 	// FlagID is the task an answer draft answers (0: none).
 	FlagID int64
 	// Context lists what the reviewer should know beside the text.
-	Context []string
+	Context []DraftNote
 	// Attachments are sent with the message.
 	Attachments []Attachment
 }

@@ -277,7 +277,7 @@ func noteText(n store.DraftNote) string {
 		return fmt.Sprintf("no PDF of %s was found in Sent: attach the copy yourself", arg(0))
 	case store.NoteBlank:
 		what := map[string]string{"iban": "IBAN and BIC (RELANCE_BUSINESS_IBAN is not set)", "copy": "the copy of the invoice",
-			"po": "the purchase order number", "chorus": "the date of the Chorus Pro upload", "address": "the billing address",
+			"po": "the purchase order number", "chorus": "the date of the Chorus Pro upload", "address": "the billing details (the corrected invoice)",
 			"answer": "the answer itself (the question was not recognised)"}[arg(0)]
 		if what == "" {
 			what = arg(0)

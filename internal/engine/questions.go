@@ -26,7 +26,9 @@ var questionWords = []struct {
 		"order number", "numero d engagement", "numero de bc"}},
 	{render.TopicChorusPro, []string{"chorus"}},
 	{render.TopicAddress, []string{"adresse de facturation", "adresse sur la facture", "adresse de livraison", "changer l adresse",
-		"modifier l adresse", "raison sociale", "billing address", "invoice address", "address on the invoice", "company name on the invoice"}},
+		"modifier l adresse", "raison sociale", "facture corrigee", "corriger la facture", "etablie au nom de", "numero de tva",
+		"billing address", "invoice address", "address on the invoice", "company name on the invoice", "corrected invoice",
+		"vat number"}},
 }
 
 // QuestionTopics returns what a client's information request asks for, in

@@ -15,6 +15,7 @@ func TestQuestionTopics(t *testing.T) {
 		{"Merci de déposer la facture sur Chorus Pro, nous ne pouvons pas la traiter autrement.", "chorus_pro"},
 		{"Pouvez-vous corriger l'adresse de facturation ? Nous avons déménagé.", "address"},
 		{"What is your PO number policy? Please quote our purchase order.", "po_number"},
+		{"Notre expert-comptable demande que la facture soit établie au nom de la SELARL. Pourriez-vous nous renvoyer une facture corrigée ?", "address"},
 		{"Bonjour, une question sur la facture.", ""},
 		{"Tribune: the fabric was fine.", ""}, // "rib" only as a word
 	}

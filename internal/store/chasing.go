@@ -216,7 +216,8 @@ func (s *Store) chasingClients(ctx context.Context, only int64) ([]ChasingClient
 // loadQuestions attaches to each client its open information requests and
 // where their answers stand.
 func loadQuestions(ctx context.Context, tx *sql.Tx, only int64, byClient map[int64]*ChasingClient) error {
-	rows, err := tx.QueryContext(ctx, `SELECT f.id, f.invoice_id, i.client_id, COALESCE(f.message_id, 0), f.created_at, f.topics,
+	rows, err := tx.QueryContext(ctx, `SELECT f.id, f.invoice_id, i.client_id, COALESCE(f.message_id, 0),
+		COALESCE((SELECT m.date FROM messages m WHERE m.id = f.message_id), f.created_at), f.topics,
 		COALESCE((SELECT d.status FROM drafts d WHERE d.flag_id IN (SELECT f2.id FROM flags f2 WHERE f2.kind = 'info_request'
 			AND (f2.id = f.id OR (f.message_id IS NOT NULL AND f2.message_id = f.message_id))) ORDER BY d.id DESC LIMIT 1), '')
 		FROM flags f JOIN invoices i ON i.id = f.invoice_id

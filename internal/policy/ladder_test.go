@@ -331,6 +331,8 @@ func TestAfterTask(t *testing.T) {
 		{FlagHandOff, OutcomeHandedOff, TaskEffect{State: StatusOnHold}, false},
 		{FlagHandOff, OutcomePromise, TaskEffect{State: StatusPromised, NeedsDate: true}, false},
 		{FlagInfoRequest, OutcomeAnswered, TaskEffect{RestartClock: true}, false},
+		{FlagInfoRequest, OutcomeReached, TaskEffect{}, true},
+		{FlagInfoRequest, OutcomePromise, TaskEffect{}, true},
 		{FlagDispute, OutcomeReached, TaskEffect{}, true},
 		{FlagSilence, OutcomeReached, TaskEffect{}, true},
 	}

@@ -45,10 +45,16 @@ type TaskEffect struct {
 // promise pauses until its date and grace, a plan replaces the ladder, a
 // dispute pauses the invoice for a human, reached and no answer let the
 // next stage come on schedule. A hand-off stops chasing. An information
-// request answered another way restarts the clock like an answer sent.
+// request is closed only as answered (another way than the prepared
+// draft), which restarts the clock like an answer sent.
 func AfterTask(k FlagKind, o TaskOutcome) (TaskEffect, error) {
 	if !IsTaskFlag(k) {
 		return TaskEffect{}, fmt.Errorf("policy: a %s flag is not a task with an outcome", k)
+	}
+	if k == FlagInfoRequest && o != OutcomeAnswered {
+		// A question is closed by its answer; what the client then says
+		// comes as a reply or through a call.
+		return TaskEffect{}, fmt.Errorf("policy: a client's question takes the outcome %s, not %s", OutcomeAnswered, o)
 	}
 	switch o {
 	case OutcomeReached, OutcomeNoAnswer:

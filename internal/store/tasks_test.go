@@ -126,3 +126,22 @@ func TestLogTaskOutcome(t *testing.T) {
 		t.Fatalf("unknown task: %v", err)
 	}
 }
+
+// A reply the owner reads as a question opens its task (and the answer
+// follows); read otherwise again, the task closes.
+func TestCorrectedToAQuestion(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	inv := addInvoice(t, s, "F-1", "a@client.fr", "100.00")
+	msg := addReply(t, s, inv, 1, "other", "")
+	res := correct(t, s, msg, ReplyInfoRequest, time.Time{})
+	c, _ := s.ChasingClient(ctx, 1)
+	if res.FlagOpened == 0 || c == nil || len(c.Questions) != 1 || c.Questions[0].MessageID != msg {
+		t.Fatalf("corrected to a question: %+v, questions %+v", res, c)
+	}
+	res = correct(t, s, msg, "other", time.Time{})
+	c, _ = s.ChasingClient(ctx, 1)
+	if len(res.FlagsClosed) != 1 || len(c.Questions) != 0 {
+		t.Fatalf("corrected back: %+v, questions %+v", res, c.Questions)
+	}
+}

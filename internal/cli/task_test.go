@@ -66,3 +66,33 @@ func TestTaskOutcomeFromCLI(t *testing.T) {
 		t.Fatalf("after hand-off: invoice %s", inv.State)
 	}
 }
+
+// `relance drafts show` says what the reviewer should know.
+func TestDraftShowNotes(t *testing.T) {
+	db, _, _ := reviewLedger(t)
+	ctx := context.Background()
+	st, err := store.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inv, _ := st.InvoiceByNumber(ctx, "F-2026-014")
+	var id int64
+	err = st.Update(ctx, payNow, func(tx *store.Tx) error {
+		id, err = tx.CreateDraft(store.NewDraft{ClientID: inv.Client.ID, Stage: "formal_notice", Kind: "formal_notice", To: []string{inv.Client.Email},
+			Subject: "Mise en demeure", Body: "Madame, Monsieur,", HoldUntil: payNow, MessageID: "n1@atelier.test", InvoiceIDs: []int64{inv.ID},
+			Context: []store.DraftNote{{Code: store.NoteOpenCall, Args: []string{"F-2026-014"}}}}, store.ActorDaemon)
+		return err
+	})
+	st.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, _, code := runCLI(t, "drafts", "show", strconv.FormatInt(id, 10), "--db", db)
+	if code != ExitOK || !strings.Contains(out, "Note: the call about F-2026-014 has no logged outcome") {
+		t.Fatalf("drafts show: exit %d:\n%s", code, out)
+	}
+	out, _, _ = runCLI(t, "drafts", "show", strconv.FormatInt(id, 10), "--json", "--db", db)
+	if !strings.Contains(out, `"code": "open_call"`) {
+		t.Fatalf("drafts show --json: %s", out)
+	}
+}

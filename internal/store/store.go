@@ -114,7 +114,10 @@ func openVersion(ctx context.Context, dbPath string, version int) (*Store, error
 	// the daemon idles most of the time.
 	q.Add("_pragma", "cache_size(-512)")
 	q.Set("_txlock", "immediate")
-	dsn := "file:" + dbPath + "?" + q.Encode()
+	// The path is a URI path to SQLite: '%', '#' and '?' in it (a test's
+	// temporary directory may hold a '#') are escaped, or SQLite would read
+	// a fragment or a query and open another file.
+	dsn := "file:" + strings.NewReplacer("%", "%25", "#", "%23", "?", "%3F").Replace(dbPath) + "?" + q.Encode()
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("store: open %q: %w", dbPath, err)

@@ -443,3 +443,20 @@ func TestFastTimestampParsing(t *testing.T) {
 		_ = parseTS(sql.NullString{String: bad, Valid: true}) // must not panic
 	}
 }
+
+// A path holding '#' or '?' opens that very file, not the part before it.
+func TestOpenPathWithURICharacters(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "seed#1?x%20")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "relance.db")
+	s, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if _, err := os.Stat(path); err != nil {
+		t.Fatalf("database not at its path: %v", err)
+	}
+}

@@ -206,6 +206,9 @@ func (e *Engine) recordReply(tx *store.Tx, rowID int64, msg *message.Message, te
 				return "", err
 			}
 			if exists {
+				if err := tx.AddQuestionTopics(invID, topics); err != nil {
+					return "", err
+				}
 				continue
 			}
 			ev := evidence

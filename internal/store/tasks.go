@@ -4,6 +4,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/relance/relance/internal/policy"
@@ -104,4 +106,30 @@ func (t *Tx) LogTaskOutcome(flagID int64, o TaskOutcome, actor string) error {
 	_, err = t.AddEvent(Event{Kind: "state_changed", InvoiceID: invID, ClientID: inv.Client.ID, FlagID: flagID, Actor: actor,
 		Detail: jsonDetail(map[string]string{"from": inv.State, "to": string(eff.State), "because": string(o.Outcome)})})
 	return err
+}
+
+// AddQuestionTopics adds what a client asks for again to the open
+// information request on an invoice (a second question before the first
+// was answered): the next answer covers both.
+func (t *Tx) AddQuestionTopics(invoiceID int64, topics []string) error {
+	var id int64
+	var have string
+	err := t.queryRow(`SELECT id, topics FROM flags WHERE kind = 'info_request' AND status <> 'resolved' AND invoice_id = ?
+		ORDER BY id LIMIT 1`, invoiceID).Scan(&id, &have)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("store: question of invoice %d: %w", invoiceID, err)
+	}
+	merged := splitList(have)
+	for _, tp := range topics {
+		if !slices.Contains(merged, tp) {
+			merged = append(merged, tp)
+		}
+	}
+	if _, err := t.exec(`UPDATE flags SET topics = ? WHERE id = ?`, strings.Join(merged, ","), id); err != nil {
+		return fmt.Errorf("store: question of invoice %d: %w", invoiceID, err)
+	}
+	return nil
 }

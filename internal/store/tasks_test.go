@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -143,5 +144,24 @@ func TestCorrectedToAQuestion(t *testing.T) {
 	c, _ = s.ChasingClient(ctx, 1)
 	if len(res.FlagsClosed) != 1 || len(c.Questions) != 0 {
 		t.Fatalf("corrected back: %+v, questions %+v", res, c.Questions)
+	}
+}
+
+func TestSecondQuestionAddsTopics(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	inv := addInvoice(t, s, "F-1", "a@client.fr", "100.00")
+	err := s.Update(ctx, t0, func(tx *Tx) error {
+		if _, err := tx.OpenFlag(Flag{Kind: "info_request", InvoiceID: inv, Topics: []string{"bank_details"}}); err != nil {
+			return err
+		}
+		return tx.AddQuestionTopics(inv, []string{"invoice_copy", "bank_details"})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, _ := s.ChasingClient(ctx, 1)
+	if len(c.Questions) != 1 || strings.Join(c.Questions[0].Topics, ",") != "bank_details,invoice_copy" {
+		t.Fatalf("questions %+v", c.Questions)
 	}
 }

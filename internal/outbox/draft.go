@@ -138,6 +138,9 @@ func (x *Outbox) renderData(ctx context.Context, now time.Time, c store.ChasingC
 		pd := d.BrokenPromise.At(loc, 12, 0)
 		data.Promise = &pd
 	}
+	for _, t := range d.OpenTasks {
+		data.NoAnswer = data.NoAnswer || t.Kind == policy.FlagSilence
+	}
 	return data, ids, nil
 }
 

@@ -157,6 +157,13 @@ func goldenCases(lang string) []goldenCase {
 	d.Today = day(2026, 11, 16)
 	add("friendly-broken-promise", d)
 
+	d = base(StageSecond)
+	d.Invoices = oneInvoice(22)
+	d.LastReminder = dp(day(2026, 11, 10))
+	d.Today = day(2026, 11, 22)
+	d.NoAnswer = true
+	add("second-no-answer", d)
+
 	d = base(StageAnswer)
 	d.Invoices = oneInvoice(9)
 	d.Asked = []string{TopicBankDetails}

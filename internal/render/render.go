@@ -136,6 +136,9 @@ type Data struct {
 
 	Promise      *time.Time
 	LastReminder *time.Time
+	// NoAnswer: the client stayed silent after our reminders (a behaviour
+	// signal); the second reminder says so gently.
+	NoAnswer bool
 
 	History    []string // call sheet: one line per past event
 	Complaints []string // call sheet: what the client has complained about

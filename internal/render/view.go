@@ -56,6 +56,7 @@ type view struct {
 
 	Promise      string
 	LastReminder string
+	NoAnswer     bool
 
 	History    []string
 	Complaints []string
@@ -141,7 +142,7 @@ func buildView(d Data) (*view, error) {
 	if len(d.Invoices) == 0 {
 		return nil, fmt.Errorf("render: %s: no invoice", d.Stage)
 	}
-	v := &view{Lang: lang, Stage: d.Stage, B2B: d.B2B}
+	v := &view{Lang: lang, Stage: d.Stage, B2B: d.B2B, NoAnswer: d.NoAnswer}
 	for _, a := range d.Asked {
 		switch a {
 		case TopicBankDetails:

@@ -140,6 +140,7 @@ func cmdDemo(ctx context.Context, env *Env, args []string) int {
 		SMTPTLS: config.TLSNone, SaveSent: true, ThankYou: true,
 		From: "Atelier Moreau <" + denv.Username + ">", DB: dbPath, HTTPAddr: ln.Addr().String(),
 		Timezone: "Europe/Paris", Mode: config.ModeReview, LogFormat: "text", LogLevel: "info",
+		BusinessIBAN: denv.Business.IBAN, BusinessBIC: denv.Business.BIC,
 	}
 	if err := cfg.Validate(); err != nil {
 		return errorf(env, "demo: %v", err)

@@ -45,6 +45,16 @@ type draftJSON struct {
 	CreatedAt string   `json:"created_at"`
 	HoldUntil string   `json:"hold_until"`
 	Body      string   `json:"body,omitempty"`
+	// Context: what the reviewer should know (an open call task, a broken
+	// promise, a blank to fill in an answer).
+	Context []noteJSON `json:"context,omitempty"`
+}
+
+// noteJSON is one thing the reviewer of a draft should know.
+type noteJSON struct {
+	Code string   `json:"code"`
+	Args []string `json:"args,omitempty"`
+	Text string   `json:"text"`
 }
 
 type flagJSON struct {
@@ -213,6 +223,9 @@ func toDraftJSON(d store.Draft, withBody bool, loc *time.Location) draftJSON {
 	}
 	if withBody {
 		j.Body = d.Body
+		for _, n := range d.Context {
+			j.Context = append(j.Context, noteJSON{Code: n.Code, Args: n.Args, Text: noteText(n)})
+		}
 	}
 	return j
 }
@@ -286,8 +299,12 @@ func cmdDrafts(ctx context.Context, env *Env, args []string) int {
 			if *asJSON {
 				return printJSON(env, toDraftJSON(d, true, env.zone()))
 			}
-			fmt.Fprintf(env.Stdout, "Draft %d (%s, %s)\nTo: %s\nSubject: %s\nHeld until: %s\nInvoices: %s\n\n%s\n", d.ID, d.Stage, d.Status,
-				strings.Join(d.To, ", "), d.Subject, clockTime(d.HoldUntil, env.zone()), strings.Join(d.InvoiceNumbers, ", "), d.Body)
+			fmt.Fprintf(env.Stdout, "Draft %d (%s, %s)\nTo: %s\nSubject: %s\nHeld until: %s\nInvoices: %s\n", d.ID, d.Stage, d.Status,
+				strings.Join(d.To, ", "), d.Subject, clockTime(d.HoldUntil, env.zone()), strings.Join(d.InvoiceNumbers, ", "))
+			for _, c := range d.Context {
+				fmt.Fprintf(env.Stdout, "Note: %s\n", noteText(c))
+			}
+			fmt.Fprintf(env.Stdout, "\n%s\n", d.Body)
 			return ExitOK
 		}
 		status := store.DraftApproved
@@ -337,6 +354,8 @@ func cmdFlags(ctx context.Context, env *Env, args []string) int {
 			args = args[1:]
 		case "show", "ack", "resolve":
 			return flagAction(ctx, env, args[0], args[1:])
+		case "outcome":
+			return taskOutcome(ctx, env, args[1:])
 		}
 	}
 	fs := flagSet(env, "flags")

@@ -9,7 +9,9 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
+	"github.com/relance/relance/internal/policy"
 	"github.com/relance/relance/internal/render"
 	"github.com/relance/relance/internal/store"
 )
@@ -211,4 +213,92 @@ func flagAction(ctx context.Context, env *Env, action string, args []string) int
 		return ExitOK
 	}
 	return ExitUsage
+}
+
+// taskOutcome logs how a task went (a call, a hand-off, a client's
+// question), as the web page's task form does: the same use case.
+func taskOutcome(ctx context.Context, env *Env, args []string) int {
+	fs := flagSet(env, "flags outcome")
+	outcome := fs.String("outcome", "", "reached, promise, plan, dispute, no_answer, handed_off (hand-off) or answered (question)")
+	promise := fs.String("promise-date", "", "promise: the promised payment date, YYYY-MM-DD")
+	instalments := fs.String("instalments", "", `plan: the agreed instalments, "2026-12-15:500;2027-01-15:500"`)
+	note := fs.String("note", "", "a note kept with the task")
+	db := dbFlag(fs)
+	pos, code, ok := parse(fs, args)
+	if !ok {
+		return code
+	}
+	if len(pos) != 1 || *outcome == "" {
+		fmt.Fprintln(env.Stderr, "relance flags outcome: needs one task ID and --outcome")
+		return ExitUsage
+	}
+	id, err := strconv.ParseInt(pos[0], 10, 64)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "relance flags outcome: %q is not a task ID\n", pos[0])
+		return ExitUsage
+	}
+	o := store.TaskOutcome{Outcome: policy.TaskOutcome(*outcome), Note: *note}
+	if *promise != "" {
+		if o.PromiseDate, err = time.Parse(time.DateOnly, *promise); err != nil {
+			fmt.Fprintf(env.Stderr, "relance flags outcome: --promise-date %q: want YYYY-MM-DD\n", *promise)
+			return ExitUsage
+		}
+	}
+	if *instalments != "" {
+		if o.Instalments, err = parseInstalments(*instalments); err != nil {
+			fmt.Fprintf(env.Stderr, "relance flags outcome: --instalments: %v\n", err)
+			return ExitUsage
+		}
+	}
+	st, code := openStore(ctx, env, *db)
+	if st == nil {
+		return code
+	}
+	defer st.Close()
+	err = st.Update(ctx, env.Now(), func(tx *store.Tx) error { return tx.LogTaskOutcome(id, o, store.ActorCLI) })
+	if errors.Is(err, store.ErrWrongStatus) {
+		return errorf(env, "task %d is already closed", id)
+	}
+	if err != nil {
+		return errorf(env, "%v", err)
+	}
+	fmt.Fprintf(env.Stdout, "task %d closed: %s\n", id, *outcome)
+	return ExitOK
+}
+
+// noteText words a draft's note for the command line.
+func noteText(n store.DraftNote) string {
+	arg := func(i int) string {
+		if i < len(n.Args) {
+			return n.Args[i]
+		}
+		return ""
+	}
+	switch n.Code {
+	case store.NotePromiseBroken:
+		return fmt.Sprintf("the payment promised for %s has not arrived; the message refers to the promise", arg(0))
+	case store.NoteOpenCall:
+		return fmt.Sprintf("the call about %s has no logged outcome (relance flags outcome)", arg(0))
+	case store.NoteOpenHandOff:
+		return fmt.Sprintf("%s is waiting to be handed to a collection professional", arg(0))
+	case store.NoteSignal:
+		return fmt.Sprintf("behaviour signal on %s: %s", arg(0), strings.ReplaceAll(arg(1), "_", " "))
+	case store.NoteQuestion:
+		asked := strings.ReplaceAll(arg(1), ",", ", ")
+		if asked == "" {
+			asked = "something not recognised"
+		}
+		return fmt.Sprintf("answers the client's question of %s (asked for: %s)", arg(0), strings.ReplaceAll(asked, "_", " "))
+	case store.NoteNoPDF:
+		return fmt.Sprintf("no PDF of %s was found in Sent: attach the copy yourself", arg(0))
+	case store.NoteBlank:
+		what := map[string]string{"iban": "IBAN and BIC (RELANCE_BUSINESS_IBAN is not set)", "copy": "the copy of the invoice",
+			"po": "the purchase order number", "chorus": "the date of the Chorus Pro upload", "address": "the billing details (the corrected invoice)",
+			"answer": "the answer itself (the question was not recognised)"}[arg(0)]
+		if what == "" {
+			what = arg(0)
+		}
+		return "to fill in before approving: " + what
+	}
+	return strings.TrimSpace(n.Code + " " + strings.Join(n.Args, " "))
 }

@@ -39,11 +39,19 @@ const (
 // owner has read everything older, as a real inbox would look.
 const unreadWindow = 5 * 24 * time.Hour
 
+// Business is the sample firm's bank details.
+type Business struct {
+	IBAN, BIC string
+}
+
 // Env is a running demo environment.
 type Env struct {
 	IMAPAddr, SMTPAddr string // 127.0.0.1:port each
 	Username, Password string
 	Sink               *Sink // what the daemon sent through SMTPAddr
+	// Business is the sample firm as the settings would describe it: its
+	// invoices carry this IBAN, so answers to clients give the same.
+	Business Business
 
 	logger    *slog.Logger
 	imap      *imapserver.Server
@@ -97,7 +105,7 @@ func Start(ctx context.Context, now time.Time, logger *slog.Logger) (*Env, error
 	// month, even when now is not today.
 	started := time.Now()
 	sink := newSink(func() time.Time { return now.Add(time.Since(started)) })
-	env := &Env{
+	env := &Env{Business: Business{IBAN: firmIBAN, BIC: firmBIC},
 		IMAPAddr: imapLn.Addr().String(),
 		SMTPAddr: smtpLn.Addr().String(),
 		Username: DemoUsername,

@@ -262,6 +262,31 @@ func (e *Engine) recordReply(tx *store.Tx, rowID int64, msg *message.Message, te
 			return "", err
 		}
 	}
+	if r.Class == classify.InfoRequest {
+		// A question is a task: its invoices wait for the answer, which the
+		// outbox prepares from what was asked.
+		topics := QuestionTopics(text)
+		for _, invID := range match.InvoiceIDs {
+			exists, err := tx.OpenFlagExists("info_request", invID, 0)
+			if err != nil {
+				return "", err
+			}
+			if exists {
+				if err := tx.AddQuestionTopics(invID, topics); err != nil {
+					return "", err
+				}
+				continue
+			}
+			ev := evidence
+			if len(ev) == 0 {
+				ev = []string{msg.Subject}
+			}
+			if _, err := tx.OpenFlag(store.Flag{Kind: "info_request", InvoiceID: invID, MessageID: rowID,
+				Evidence: ev, Topics: topics}); err != nil {
+				return "", err
+			}
+		}
+	}
 	kind := ""
 	switch {
 	case store.ReplyNeedsHuman(class):

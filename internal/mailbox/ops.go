@@ -237,3 +237,42 @@ func trimMsgID(s string) string {
 	s = strings.TrimSuffix(s, ">")
 	return strings.TrimSpace(s)
 }
+
+// FetchMessage returns the whole message with this Message-ID in a folder
+// (the highest UID when several match), e.g. an invoice in Sent whose PDF is
+// attached again to an answer. found is false when no message matches.
+func (m *Client) FetchMessage(ctx context.Context, role Role, msgID string) (raw []byte, found bool, err error) {
+	uid, found, err := m.FindMessageID(ctx, role, msgID)
+	if err != nil || !found {
+		return nil, false, err
+	}
+	err = m.withConn(ctx, func(k *conn) error {
+		f, err := m.folderFor(k, role, false)
+		if err != nil {
+			return err
+		}
+		if _, err := k.selectFolder(f.Name, true); err != nil {
+			return err
+		}
+		whole := &imap.FetchItemBodySection{Peek: true}
+		var bufs []*imapclient.FetchMessageBuffer
+		err = k.do(func() error {
+			var err error
+			bufs, err = k.fetch(imap.UIDSetNum(imap.UID(uid)), &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{whole}})
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("mailbox: fetch %s from %q: %w", msgID, f.Name, err)
+		}
+		for _, b := range bufs {
+			if uint32(b.UID) == uid {
+				raw = b.FindBodySection(whole)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, false, err
+	}
+	return raw, raw != nil, nil
+}

@@ -66,6 +66,15 @@ func compose(from string, draftID int64, d store.NewDraft, date time.Time, atts 
 	for _, a := range atts {
 		m.AttachReadSeeker(a.Name, bytes.NewReader(a.Data), gomail.WithFileContentType(gomail.ContentType(a.ContentType)))
 	}
+	for _, a := range d.Attachments {
+		ct := a.ContentType
+		if ct == "" {
+			ct = "application/octet-stream"
+		}
+		if err := m.AttachReader(render.SafeHeader(a.Filename), bytes.NewReader(a.Data), gomail.WithFileContentType(gomail.ContentType(ct))); err != nil {
+			return nil, fmt.Errorf("outbox: attach %s: %w", a.Filename, err)
+		}
+	}
 	var buf bytes.Buffer
 	if _, err := m.WriteTo(&buf); err != nil {
 		return nil, fmt.Errorf("outbox: write message: %w", err)
@@ -76,5 +85,5 @@ func compose(from string, draftID int64, d store.NewDraft, date time.Time, atts 
 // composeStored rebuilds a stored draft for sending.
 func composeStored(from string, d store.DraftDetail, date time.Time, atts ...Attachment) (*Composed, error) {
 	return compose(from, d.ID, store.NewDraft{ClientID: d.ClientID, Stage: d.Stage, To: d.To, Cc: d.Cc, Subject: d.Subject,
-		Body: d.Body, HTML: d.HTML, MessageID: d.MessageID, InReplyTo: d.InReplyTo, References: d.References}, date, atts...)
+		Body: d.Body, HTML: d.HTML, MessageID: d.MessageID, InReplyTo: d.InReplyTo, References: d.References, Attachments: d.Attachments}, date, atts...)
 }

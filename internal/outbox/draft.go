@@ -36,7 +36,7 @@ func ClientState(c store.ChasingClient) policy.ClientState {
 		is := policy.InvoiceState{
 			ID: strconv.FormatInt(inv.ID, 10), Number: inv.Number, Amount: inv.Amount, Balance: inv.Balance,
 			Currency: inv.Currency, State: policy.InvoiceStatus(inv.State), StateSince: inv.StateSince,
-			LastStageSent: inv.LastStage, DisputedBefore: inv.DisputedBefore,
+			LastStageSent: inv.LastStage, DisputedBefore: inv.DisputedBefore, ClockFrom: inv.ClockFrom,
 		}
 		if !inv.IssueDate.IsZero() {
 			is.IssueDate = policy.DateOf(inv.IssueDate)
@@ -53,7 +53,15 @@ func ClientState(c store.ChasingClient) policy.ClientState {
 		s.Invoices = append(s.Invoices, is)
 	}
 	if c.Pending != nil {
-		s.PendingDraft = &policy.PendingDraft{ID: strconv.FormatInt(c.Pending.ID, 10), CreatedAt: c.Pending.CreatedAt}
+		s.PendingDraft = &policy.PendingDraft{ID: strconv.FormatInt(c.Pending.ID, 10), Kind: policy.StageKind(c.Pending.Kind),
+			CreatedAt: c.Pending.CreatedAt}
+	}
+	for _, q := range c.Questions {
+		pq := policy.Question{ID: strconv.FormatInt(q.FlagID, 10), AskedAt: q.AskedAt, Answer: policy.AnswerState(q.Answer)}
+		for _, id := range q.InvoiceIDs {
+			pq.InvoiceIDs = append(pq.InvoiceIDs, strconv.FormatInt(id, 10))
+		}
+		s.Questions = append(s.Questions, pq)
 	}
 	return s
 }
@@ -134,6 +142,13 @@ func (x *Outbox) renderData(ctx context.Context, now time.Time, c store.ChasingC
 		lc := c.LastContact
 		data.LastReminder = &lc
 	}
+	if !d.BrokenPromise.IsZero() {
+		pd := d.BrokenPromise.At(loc, 12, 0)
+		data.Promise = &pd
+	}
+	for _, t := range d.OpenTasks {
+		data.NoAnswer = data.NoAnswer || t.Kind == policy.FlagSilence
+	}
 	return data, ids, nil
 }
 
@@ -163,6 +178,31 @@ func (x *Outbox) noticeTerms(ctx context.Context, now, holdUntil time.Time, c st
 		in = append(in, ni)
 	}
 	return x.o.Policy.FormalNotice(now, holdUntil, st.Client, in)
+}
+
+// draftContext is what the reviewer should know beside a reminder's text:
+// a promise broken, the tasks and behaviour signals still open on its
+// invoices (a call whose outcome was never logged does not stop the ladder).
+func draftContext(c store.ChasingClient, d policy.Decision) []store.DraftNote {
+	var out []store.DraftNote
+	if !d.BrokenPromise.IsZero() {
+		out = append(out, store.DraftNote{Code: store.NotePromiseBroken, Args: []string{d.BrokenPromise.String()}})
+	}
+	number := map[string]string{}
+	for _, inv := range c.Invoices {
+		number[strconv.FormatInt(inv.ID, 10)] = inv.Number
+	}
+	for _, t := range d.OpenTasks {
+		switch t.Kind {
+		case policy.FlagCall:
+			out = append(out, store.DraftNote{Code: store.NoteOpenCall, Args: []string{number[t.InvoiceID]}})
+		case policy.FlagHandOff:
+			out = append(out, store.DraftNote{Code: store.NoteOpenHandOff, Args: []string{number[t.InvoiceID]}})
+		default:
+			out = append(out, store.DraftNote{Code: store.NoteSignal, Args: []string{number[t.InvoiceID], string(t.Kind)}})
+		}
+	}
+	return out
 }
 
 // createDraft renders the reminder a decision asks for and holds it.
@@ -195,7 +235,8 @@ func (x *Outbox) createDraft(ctx context.Context, now time.Time, c store.Chasing
 		}
 	}
 	return x.hold(ctx, now, heldDraft{clientID: c.ID, clientName: c.Name, to: to, cc: d.Cc, data: data, stageNumber: d.Stage,
-		kind: kind, invoiceIDs: ids, refs: refs, holdUntil: d.HoldUntil, requiresApproval: d.RequiresApproval || kind == "formal_notice"})
+		kind: kind, invoiceIDs: ids, refs: refs, holdUntil: d.HoldUntil, requiresApproval: d.RequiresApproval || kind == "formal_notice",
+		context: draftContext(c, d)})
 }
 
 // heldDraft is everything hold needs to render and keep a draft.
@@ -210,6 +251,12 @@ type heldDraft struct {
 	refs             []string // Message-IDs of the mails it answers (the invoices)
 	holdUntil        time.Time
 	requiresApproval bool
+	// inReplyTo overrides the first of refs (an answer replies to the
+	// client's message).
+	inReplyTo   string
+	flagID      int64
+	context     []store.DraftNote
+	attachments []store.Attachment
 }
 
 // hold renders a draft, keeps it in the store until the end of its hold,
@@ -233,8 +280,8 @@ func (x *Outbox) hold(ctx context.Context, now time.Time, h heldDraft) error {
 	if err != nil {
 		return err
 	}
-	inReplyTo := ""
-	if len(h.refs) > 0 {
+	inReplyTo := h.inReplyTo
+	if inReplyTo == "" && len(h.refs) > 0 {
 		inReplyTo = h.refs[0]
 	}
 	holdUntil := h.holdUntil
@@ -246,7 +293,8 @@ func (x *Outbox) hold(ctx context.Context, now time.Time, h heldDraft) error {
 	}
 	nd := store.NewDraft{ClientID: h.clientID, Stage: stage, StageNumber: h.stageNumber, Kind: h.kind, To: h.to, Cc: h.cc,
 		Subject: r.Subject, Body: r.Text, HTML: r.HTML, HoldUntil: holdUntil, MessageID: msgID, InReplyTo: inReplyTo,
-		References: h.refs, RequiresApproval: h.requiresApproval, InvoiceIDs: h.invoiceIDs}
+		References: h.refs, RequiresApproval: h.requiresApproval, InvoiceIDs: h.invoiceIDs, FlagID: h.flagID, Context: h.context,
+		Attachments: h.attachments}
 	// The message must be writable before the draft is kept: a draft that
 	// cannot be composed would fail every later pass at sending.
 	var atts []Attachment

@@ -280,6 +280,10 @@ func (x *Outbox) decideClient(ctx context.Context, now time.Time, c store.Chasin
 				return nil
 			}
 			return x.createDraft(ctx, now, c, d)
+		case policy.ActionAnswer:
+			if err := x.answer(ctx, now, c, d); err != nil {
+				return err
+			}
 		case policy.ActionCallTask, policy.ActionHandOff, policy.ActionPaymentCheck:
 			if err := x.task(ctx, now, c, d); err != nil {
 				return err

@@ -76,7 +76,7 @@ func (x *Outbox) consider(ctx context.Context, now time.Time, d store.DraftDetai
 		return x.considerCourtesy(ctx, now, d, c)
 	}
 	ds := policy.DraftState{ID: strconv.FormatInt(d.ID, 10), Kind: policy.StageKind(d.Kind), Stage: d.StageNumber,
-		CreatedAt: d.CreatedAt, HoldUntil: d.HoldUntil, Status: policy.DraftStatus(d.Status)}
+		CreatedAt: d.CreatedAt, HoldUntil: d.HoldUntil, Status: policy.DraftStatus(d.Status), RequiresApproval: d.RequiresApproval && d.Kind == "answer"}
 	for _, id := range d.InvoiceIDs {
 		ds.InvoiceIDs = append(ds.InvoiceIDs, strconv.FormatInt(id, 10))
 	}

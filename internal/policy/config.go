@@ -64,6 +64,42 @@ type Config struct {
 	// in calendar days from its date; a deadline falling on a non-working
 	// day moves to the next working day. Default 8.
 	FormalNoticeDeadlineDays *int `json:"formal_notice_deadline_days,omitempty"`
+	// BehaviourSignals says, per behaviour signal ("silence", "slower",
+	// "broken_promise", "partial", "suddenly_late"), whether its open flag
+	// pauses chasing of the invoice. Left out, a signal only informs: the
+	// human sees the flag and the next draft's wording reflects it.
+	BehaviourSignals *SignalsConfig `json:"behaviour_signals,omitempty"`
+}
+
+// SignalsConfig holds the policy of each behaviour signal.
+type SignalsConfig struct {
+	Comment       string        `json:"comment,omitempty"`
+	Silence       *SignalConfig `json:"silence,omitempty"`
+	Slower        *SignalConfig `json:"slower,omitempty"`
+	BrokenPromise *SignalConfig `json:"broken_promise,omitempty"`
+	Partial       *SignalConfig `json:"partial,omitempty"`
+	SuddenlyLate  *SignalConfig `json:"suddenly_late,omitempty"`
+}
+
+// SignalConfig is the policy for one behaviour signal.
+type SignalConfig struct {
+	Comment string `json:"comment,omitempty"`
+	// Pause makes an open flag of this signal pause chasing of its invoice
+	// until a human resolves it; default false.
+	Pause *bool `json:"pause,omitempty"`
+}
+
+// RepeatConfig repeats a message stage after the ladder's last stage.
+type RepeatConfig struct {
+	Comment string `json:"comment,omitempty"`
+	// EveryDays is the number of calendar days between two repeats, counted
+	// from the last stage's offset.
+	EveryDays int `json:"every_days"`
+	// Times is the most repeats per invoice; 0 turns repeating off.
+	Times int `json:"times"`
+	// Stage names the message stage repeated; default the ladder's last
+	// message or formal notice stage.
+	Stage string `json:"stage,omitempty"`
 }
 
 // WindowConfig is the send window in the policy file.
@@ -80,6 +116,9 @@ type WindowConfig struct {
 type LadderConfig struct {
 	Comment string        `json:"comment,omitempty"`
 	Stages  []StageConfig `json:"stages"`
+	// Repeat, when set, sends a message stage again after the last stage,
+	// until the invoice is settled or handed off.
+	Repeat *RepeatConfig `json:"repeat,omitempty"`
 }
 
 // StageConfig is one rung of a ladder in the policy file.
@@ -148,6 +187,9 @@ const (
 	KindFormalNotice StageKind = "formal_notice"
 	// KindHandOff flags the client for a collection professional.
 	KindHandOff StageKind = "hand_off"
+	// KindAnswer is not a ladder stage: it is the kind of a draft that
+	// answers a client's question (ShouldSend treats it apart).
+	KindAnswer StageKind = "answer"
 )
 
 func (k StageKind) valid() bool {
@@ -172,6 +214,9 @@ type Stage struct {
 	Enabled          bool
 	Template         string
 	OfferPaymentPlan bool
+	// RepeatOf is, for a repeat, the number of the stage it repeats (0: not
+	// a repeat).
+	RepeatOf int
 }
 
 // preDue reports whether the stage is meant for invoices not yet due (a
@@ -182,19 +227,48 @@ func (s Stage) preDue() bool { return s.OffsetDays <= 0 }
 type Ladder struct {
 	Name   string
 	Stages []Stage
+	Repeat Repeat
 }
 
-// Stage returns stage number n.
+// Repeat is a compiled RepeatConfig. Repeat k (1…Times) counts as stage
+// number len(Stages)+k, so an invoice's LastStageSent also counts repeats.
+type Repeat struct {
+	EveryDays int
+	Times     int
+	// Stage is the index in Stages of the stage repeated (-1: none).
+	Stage int
+}
+
+// Stage returns stage number n; numbers past the ladder are its repeats.
 func (l *Ladder) Stage(n int) (Stage, bool) {
-	if l == nil || n < 1 || n > len(l.Stages) {
+	if l == nil || n < 1 {
 		return Stage{}, false
+	}
+	if n > len(l.Stages) {
+		return l.repeat(n - len(l.Stages))
 	}
 	return l.Stages[n-1], true
 }
 
+// repeat returns repeat k (1-based) as a stage: the repeated stage's kind
+// and template, numbered after the ladder, EveryDays × k after the last
+// stage's offset.
+func (l *Ladder) repeat(k int) (Stage, bool) {
+	r := l.Repeat
+	if k < 1 || k > r.Times || r.EveryDays < 1 || r.Stage < 0 || r.Stage >= len(l.Stages) || len(l.Stages) == 0 {
+		return Stage{}, false
+	}
+	s := l.Stages[r.Stage]
+	s.Number = len(l.Stages) + k
+	s.OffsetDays = l.Stages[len(l.Stages)-1].OffsetDays + k*r.EveryDays
+	s.Enabled = true
+	s.RepeatOf = r.Stage + 1
+	return s, true
+}
+
 // next returns the first enabled stage after stage number last, skipping
-// pre-due stages once the invoice is past due. Catch-up relies on this
-// returning exactly one stage at a time.
+// pre-due stages once the invoice is past due, then the repeats. Catch-up
+// relies on this returning exactly one stage at a time.
 func (l *Ladder) next(last int, pastDue bool) (Stage, bool) {
 	if last < 0 {
 		last = 0
@@ -206,7 +280,15 @@ func (l *Ladder) next(last int, pastDue bool) (Stage, bool) {
 		}
 		return s, true
 	}
-	return Stage{}, false
+	return l.repeat(max(last-len(l.Stages), 0) + 1)
+}
+
+// offsetOf is the offset of stage number n (0 for none: the due date).
+func (l *Ladder) offsetOf(n int) int {
+	if s, ok := l.Stage(n); ok {
+		return s.OffsetDays
+	}
+	return 0
 }
 
 // Imputation says how a partial payment is applied.
@@ -259,6 +341,9 @@ type Policy struct {
 	Penalties PenaltyPolicy
 	// NoticeDeadlineDays is the formal notice's payment period (calendar days).
 	NoticeDeadlineDays int
+	// PauseOnSignal lists the behaviour signals whose open flag pauses its
+	// invoice; the others only inform.
+	PauseOnSignal map[FlagKind]bool
 }
 
 // HoldUntil returns when a draft created at created may first be sent.
@@ -302,7 +387,7 @@ func defaultLadderConfig() LadderConfig {
 		{Name: "call", Kind: KindCallTask, OffsetDays: intp(30)},
 		{Name: "formal_notice", Kind: KindFormalNotice, OffsetDays: intp(45)},
 		{Name: "professional", Kind: KindHandOff, OffsetDays: intp(60)},
-	}}
+	}, Repeat: &RepeatConfig{EveryDays: 15, Times: 0}}
 }
 
 // defaultPenaltyConfig holds the ECB main refinancing rate changes known when
@@ -611,6 +696,18 @@ func (c Config) Compile() (Policy, error) {
 		p.Clients[norm] = o
 	}
 
+	p.PauseOnSignal = map[FlagKind]bool{}
+	if bs := c.BehaviourSignals; bs != nil {
+		for _, s := range []struct {
+			kind FlagKind
+			cfg  *SignalConfig
+		}{{FlagSilence, bs.Silence}, {FlagSlower, bs.Slower}, {FlagBrokenPromise, bs.BrokenPromise}, {FlagPartial, bs.Partial}, {FlagSuddenlyLate, bs.SuddenlyLate}} {
+			if s.cfg != nil && s.cfg.Pause != nil && *s.cfg.Pause {
+				p.PauseOnSignal[s.kind] = true
+			}
+		}
+	}
+
 	if c.Penalties == nil {
 		add(fieldErr("penalties", "required"))
 	} else {
@@ -700,6 +797,31 @@ func compileLadder(name string, lc LadderConfig) (*Ladder, error) {
 			errs = append(errs, fieldErr(f+".kind", "a stage before or on the due date can only be a message"))
 		}
 		l.Stages = append(l.Stages, s)
+	}
+	l.Repeat = Repeat{Stage: -1}
+	if rc := lc.Repeat; rc != nil {
+		f := base + ".repeat"
+		l.Repeat.EveryDays, l.Repeat.Times = rc.EveryDays, rc.Times
+		if rc.EveryDays < 1 || rc.EveryDays > 365 {
+			errs = append(errs, fieldErr(f+".every_days", fmt.Sprintf("must be between 1 and 365, got %d", rc.EveryDays)))
+		}
+		if rc.Times < 0 || rc.Times > 52 {
+			errs = append(errs, fieldErr(f+".times", fmt.Sprintf("must be between 0 and 52, got %d", rc.Times)))
+		}
+		for i, s := range l.Stages {
+			if !s.Kind.sendsMail() || s.preDue() {
+				continue
+			}
+			if rc.Stage == "" && s.Enabled || rc.Stage == s.Name {
+				l.Repeat.Stage = i
+			}
+		}
+		switch {
+		case rc.Stage != "" && l.Repeat.Stage < 0:
+			errs = append(errs, fieldErr(f+".stage", fmt.Sprintf("no overdue message or formal notice stage named %q", rc.Stage)))
+		case rc.Times > 0 && l.Repeat.Stage < 0:
+			errs = append(errs, fieldErr(f, "the ladder has no overdue message stage to repeat"))
+		}
 	}
 	return l, errors.Join(errs...)
 }

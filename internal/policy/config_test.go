@@ -58,6 +58,17 @@ func TestExampleConfigLoads(t *testing.T) {
 	if p.Calendar.IsBusinessDate(day(2026, 12, 24)) {
 		t.Error("example closes 24 December 2026")
 	}
+	// The gentle ladder repeats its second reminder three times; no signal
+	// pauses chasing.
+	if r := p.Ladders["gentle"].Repeat; r != (Repeat{EveryDays: 15, Times: 3, Stage: 1}) {
+		t.Errorf("gentle ladder repeat %+v", r)
+	}
+	if s, ok := p.Ladders["gentle"].Stage(5); !ok || s.Name != "second" || s.OffsetDays != 70 || s.RepeatOf != 2 {
+		t.Errorf("gentle ladder's second repeat: %+v", s)
+	}
+	if len(p.PauseOnSignal) != 0 {
+		t.Errorf("example pauses on signals %v", p.PauseOnSignal)
+	}
 
 	// Overrides by domain and by address.
 	dupont := p.resolve(Client{ID: "c1", Emails: []string{"Paul@Atelier-Dupont.example"}})

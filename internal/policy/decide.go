@@ -32,7 +32,56 @@ const (
 	FlagGrievance    FlagKind = "grievance" // pauses the whole client
 	FlagHardship     FlagKind = "hardship"  // pauses the whole client
 	FlagPaymentCheck FlagKind = "payment_check"
+	// Tasks for the human: the ladder goes on while they are open (the
+	// draft made meanwhile shows them in its context).
+	FlagCall    FlagKind = "call"
+	FlagHandOff FlagKind = "hand_off"
+	// FlagInfoRequest: the client asked for something (bank details, a
+	// copy, a PO number); its invoice waits until the question is answered.
+	FlagInfoRequest FlagKind = "info_request"
 )
+
+// Behaviour signal flags: they inform, and pause only where the policy's
+// behaviour_signals setting says so.
+const (
+	FlagSilence       FlagKind = "silence"
+	FlagSlower        FlagKind = "slower"
+	FlagBrokenPromise FlagKind = "broken_promise"
+	FlagPartial       FlagKind = "partial"
+	FlagSuddenlyLate  FlagKind = "suddenly_late"
+)
+
+// IsSignalFlag reports whether k is a behaviour signal's flag.
+func IsSignalFlag(k FlagKind) bool {
+	switch k {
+	case FlagSilence, FlagSlower, FlagBrokenPromise, FlagPartial, FlagSuddenlyLate:
+		return true
+	}
+	return false
+}
+
+// IsTaskFlag reports whether k is a task the human logs an outcome for
+// (see AfterTask).
+func IsTaskFlag(k FlagKind) bool { return k == FlagCall || k == FlagHandOff || k == FlagInfoRequest }
+
+// flagPause is what an open flag of kind k does to its invoice:
+// ReasonUnknown when chasing goes on.
+func (p Policy) flagPause(k FlagKind) Reason {
+	switch {
+	case k == FlagDispute:
+		return ReasonDisputed
+	case k == FlagCall || k == FlagHandOff:
+		return ReasonUnknown
+	case k == FlagInfoRequest:
+		return ReasonAwaitingAnswer
+	case IsSignalFlag(k):
+		if p.PauseOnSignal[k] {
+			return ReasonSignalPause
+		}
+		return ReasonUnknown
+	}
+	return ReasonOpenFlag
+}
 
 // Client is who the invoices are addressed to.
 type Client struct {
@@ -72,6 +121,29 @@ type InvoiceState struct {
 	// DisputedBefore is true once the invoice has ever been disputed; every
 	// later message needs explicit approval.
 	DisputedBefore bool
+	// ClockFrom restarts the ladder's clock: when set (the instant our
+	// answer to the client's question left), the next stage comes no sooner
+	// than the ladder's interval from the last stage done, counted from it.
+	ClockFrom time.Time
+}
+
+// AnswerState is where the answer to a client's question stands.
+type AnswerState string
+
+// Answer states.
+const (
+	AnswerNone      AnswerState = ""          // no answer drafted yet (or the last one was superseded)
+	AnswerPending   AnswerState = "pending"   // an answer draft is held or approved
+	AnswerCancelled AnswerState = "cancelled" // the human cancelled the answer draft: the task is theirs
+)
+
+// Question is a client's open information request (an info_request task):
+// the invoices it is about wait until it is answered.
+type Question struct {
+	ID         string // the task's id
+	InvoiceIDs []string
+	AskedAt    time.Time
+	Answer     AnswerState
 }
 
 // PendingDraft is a draft for the client that is neither sent, cancelled
@@ -96,6 +168,8 @@ type ClientState struct {
 	// ClientFlags are open flags about the client as a whole.
 	ClientFlags  []FlagKind
 	PendingDraft *PendingDraft
+	// Questions are the client's open information requests.
+	Questions []Question
 }
 
 // Action is what Decide asks for.
@@ -109,6 +183,7 @@ const (
 	ActionCallTask     Action = "call_task"     // a task for the human to phone, with a preparation sheet
 	ActionHandOff      Action = "hand_off"      // a flag: hand the file to a collection professional
 	ActionPaymentCheck Action = "payment_check" // a gentle task: check whether the claimed payment arrived
+	ActionAnswer       Action = "answer"        // an answer to the client's question, held for review
 )
 
 // InvoiceStep is an invoice covered by an action and the ladder stage the
@@ -178,6 +253,20 @@ type Decision struct {
 	B2C           bool
 	Paused        []PausedInvoice
 	Signals       []Signal
+	// BrokenPromise is, for a message, the latest promised date its invoices
+	// passed unpaid: the message refers to the promise.
+	BrokenPromise Date
+	// OpenTasks are the tasks and signals still open on the message's
+	// invoices (a call without logged outcome, say): shown with the draft.
+	OpenTasks []OpenTask
+	// QuestionID is, for ActionAnswer, the question answered.
+	QuestionID string
+}
+
+// OpenTask is an open flag that does not pause its invoice.
+type OpenTask struct {
+	InvoiceID string
+	Kind      FlagKind
 }
 
 // effectiveClient is the client after overrides.
@@ -262,7 +351,7 @@ func (inv *InvoiceState) closed() bool {
 }
 
 // clientWidePause reports a flag that stops every reminder to the client.
-func clientWidePause(c *ClientState) Reason {
+func (p Policy) clientWidePause(c *ClientState) Reason {
 	r := ReasonUnknown
 	check := func(flags []FlagKind) {
 		for _, f := range flags {
@@ -284,11 +373,13 @@ func clientWidePause(c *ClientState) Reason {
 		}
 		check(c.Invoices[i].OpenFlags)
 	}
-	if r == ReasonUnknown && len(c.ClientFlags) > 0 {
-		r = ReasonOpenFlag
+	if r == ReasonUnknown {
 		for _, f := range c.ClientFlags {
-			if f == FlagDispute {
-				r = ReasonDisputed
+			switch fr := p.flagPause(f); {
+			case fr == ReasonDisputed:
+				return ReasonDisputed
+			case fr != ReasonUnknown:
+				r = ReasonOpenFlag
 			}
 		}
 	}
@@ -298,13 +389,17 @@ func clientWidePause(c *ClientState) Reason {
 // invoicePause returns why inv is not chased now (ReasonUnknown: it is), the
 // instant the pause ends if known, and whether a promise was broken.
 func (p Policy) invoicePause(now time.Time, today Date, inv *InvoiceState) (Reason, time.Time, bool) {
+	flagReason := ReasonUnknown
 	for _, f := range inv.OpenFlags {
-		if f == FlagDispute {
+		switch r := p.flagPause(f); {
+		case r == ReasonDisputed:
 			return ReasonDisputed, time.Time{}, false
+		case r != ReasonUnknown && flagReason == ReasonUnknown:
+			flagReason = r
 		}
 	}
-	if len(inv.OpenFlags) > 0 {
-		return ReasonOpenFlag, time.Time{}, false
+	if flagReason != ReasonUnknown {
+		return flagReason, time.Time{}, false
 	}
 	pausedNow := inv.PausedUntil.After(now)
 	switch inv.State {
@@ -379,7 +474,7 @@ func Decide(now time.Time, c ClientState, p Policy) Decision {
 	if eff.ladder == nil {
 		return d
 	}
-	if r := clientWidePause(&c); r != ReasonUnknown {
+	if r := p.clientWidePause(&c); r != ReasonUnknown {
 		d.Reason = r
 		return d
 	}
@@ -390,6 +485,7 @@ func Decide(now time.Time, c ClientState, p Policy) Decision {
 		overdue                    []*InvoiceState
 		checks                     []*InvoiceState
 		open, exhausted, chaseable int
+		brokenOn                   = map[*InvoiceState]Date{}
 	)
 	consider := func(t time.Time) {
 		if t.After(now) && (next.IsZero() || t.Before(next)) {
@@ -409,6 +505,7 @@ func Decide(now time.Time, c ClientState, p Policy) Decision {
 				promised = DateIn(inv.StateSince, p.Location)
 			}
 			d.Signals = append(d.Signals, Signal{Kind: SignalBrokenPromise, InvoiceID: inv.ID, Date: promised})
+			brokenOn[inv] = promised
 		}
 		if r == ReasonUnknown && !isChaseableState(inv.State) {
 			r = ReasonOnHold
@@ -440,7 +537,7 @@ func Decide(now time.Time, c ClientState, p Policy) Decision {
 			exhausted++
 			continue
 		}
-		if sd := dueDate.AddDays(st.OffsetDays); sd.After(today) {
+		if sd := p.stageDate(eff.ladder, inv, dueDate, st); sd.After(today) {
 			consider(cal.StartOfDay(sd))
 			continue
 		}
@@ -449,6 +546,16 @@ func Decide(now time.Time, c ClientState, p Policy) Decision {
 
 	if open == 0 {
 		d.Reason = ReasonNothingOpen
+		return d
+	}
+	if q, steps := answerDue(&c); len(steps) > 0 {
+		d.Action, d.Reason, d.NotBefore, d.HoldUntil = ActionAnswer, ReasonQuestionAsked, now, p.HoldUntil(now)
+		d.QuestionID, d.Invoices = q.ID, steps
+		for _, s := range steps {
+			if inv := findInvoice(c.Invoices, s.ID); inv != nil && inv.DisputedBefore {
+				d.RequiresApproval = true
+			}
+		}
 		return d
 	}
 	if len(checks) > 0 {
@@ -533,6 +640,14 @@ func Decide(now time.Time, c ClientState, p Policy) Decision {
 		if it.inv.DisputedBefore {
 			d.RequiresApproval = true
 		}
+		if pd, ok := brokenOn[it.inv]; ok && pd.After(d.BrokenPromise) {
+			d.BrokenPromise = pd
+		}
+		for _, f := range it.inv.OpenFlags {
+			if p.flagPause(f) == ReasonUnknown {
+				d.OpenTasks = append(d.OpenTasks, OpenTask{InvoiceID: it.inv.ID, Kind: f})
+			}
+		}
 	}
 	if top.Kind == KindMessage && !top.preDue() {
 		for _, inv := range overdue {
@@ -548,6 +663,48 @@ func Decide(now time.Time, c ClientState, p Policy) Decision {
 			Language: d.Language, To: d.To, Cc: d.Cc, B2C: d.B2C, Paused: d.Paused, Signals: d.Signals}
 	}
 	return d
+}
+
+// stageDate is the day stage st falls due for inv: its offset from the due
+// date, and, when the ladder's clock restarted (our answer to a question),
+// no sooner than the ladder's interval from the last stage done counted
+// from the restart.
+func (p Policy) stageDate(l *Ladder, inv *InvoiceState, due Date, st Stage) Date {
+	sd := due.AddDays(st.OffsetDays)
+	if inv.ClockFrom.IsZero() {
+		return sd
+	}
+	gap := st.OffsetDays - l.offsetOf(inv.LastStageSent)
+	if inv.LastStageSent == 0 {
+		gap = max(st.OffsetDays, 0)
+	}
+	if r := DateIn(inv.ClockFrom, p.Location).AddDays(gap); r.After(sd) {
+		return r
+	}
+	return sd
+}
+
+// answerDue returns the first question that has no answer draft, with its
+// invoices still open. A question whose answer the human cancelled is
+// theirs to close.
+func answerDue(c *ClientState) (Question, []InvoiceStep) {
+	for _, q := range c.Questions {
+		if q.Answer != AnswerNone {
+			continue
+		}
+		var steps []InvoiceStep
+		for _, id := range q.InvoiceIDs {
+			inv := findInvoice(c.Invoices, id)
+			if inv == nil || inv.closed() {
+				continue
+			}
+			steps = append(steps, InvoiceStep{ID: inv.ID, Number: inv.Number})
+		}
+		if len(steps) > 0 {
+			return q, steps
+		}
+	}
+	return Question{}, nil
 }
 
 // contactBlock returns the earliest instant the client may be contacted

@@ -18,6 +18,14 @@
 //   - Decide: one action per client, grouping its overdue invoices into one
 //     message, catching up one stage at a time after downtime, pausing for
 //     promises, payment claims, disputes, flags, out-of-office replies.
+//     Tasks (a call, a hand-off) are steps, not walls: the next stage comes
+//     on its date while they are open, and the draft lists them. Behaviour
+//     signals inform (a broken promise is named in the next stage) and pause
+//     only where behaviour_signals says so. A client's question comes first
+//     (ActionAnswer); its invoices wait for the answer, and the next stage's
+//     interval counts from it. A ladder's repeat sends a message stage again
+//     after the last stage, as stages numbered past the ladder.
+//   - AfterTask: what a task's logged outcome does to its invoice.
 //   - ShouldSend: the re-check at the moment of sending.
 //   - LatePenalties: L441-10 penalties split by half-year, D441-5 indemnity.
 //   - FormalNotice: a formal notice's terms for the day it goes (the first

@@ -11,9 +11,10 @@ const (
 	ReasonUnknown Reason = iota
 
 	// Answers that let something happen.
-	ReasonOK           // ShouldSend: every check passed
-	ReasonStageDue     // Decide: a ladder stage is due
-	ReasonPaymentCheck // Decide: a payment claim stayed unconfirmed too long
+	ReasonOK            // ShouldSend: every check passed
+	ReasonStageDue      // Decide: a ladder stage is due
+	ReasonPaymentCheck  // Decide: a payment claim stayed unconfirmed too long
+	ReasonQuestionAsked // Decide: the client asked for information: answer it
 
 	// Nothing to do.
 	ReasonNothingOpen // no invoice left to chase
@@ -34,6 +35,8 @@ const (
 	ReasonOutOfOffice    // client's auto-reply gave a return date
 	ReasonSeveralPauses  // every open invoice is paused, for different reasons
 	ReasonNoRecipient    // no address to write to
+	ReasonAwaitingAnswer // the client asked a question we have not answered
+	ReasonSignalPause    // a behaviour signal the policy pauses on
 
 	// Timing.
 	ReasonDraftPending      // a draft for this client already waits
@@ -73,6 +76,12 @@ func (r Reason) info() reasonText {
 		return reasonText{"stage_due", "a reminder stage is due"}
 	case ReasonPaymentCheck:
 		return reasonText{"payment_check", "the client said it paid but no payment was seen: check the bank"}
+	case ReasonQuestionAsked:
+		return reasonText{"question_asked", "the client asked for information: an answer is prepared"}
+	case ReasonAwaitingAnswer:
+		return reasonText{"awaiting_answer", "the client asked a question that is not answered yet"}
+	case ReasonSignalPause:
+		return reasonText{"signal_pause", "a behaviour signal pauses chasing (policy setting)"}
 	case ReasonNothingOpen:
 		return reasonText{"nothing_open", "no open invoice"}
 	case ReasonNotYetDue:
@@ -169,7 +178,7 @@ func (r *Reason) UnmarshalText(b []byte) error {
 func (r Reason) Supersedes() bool {
 	switch r {
 	case ReasonExcluded, ReasonGrievance, ReasonHardship, ReasonDisputed, ReasonOpenFlag, ReasonPromised,
-		ReasonPaymentClaimed, ReasonPaymentPlan, ReasonOnHold, ReasonPaused, ReasonNoRecipient,
+		ReasonPaymentClaimed, ReasonPaymentPlan, ReasonOnHold, ReasonPaused, ReasonNoRecipient, ReasonAwaitingAnswer, ReasonSignalPause,
 		ReasonInboundSinceDraft, ReasonPaid, ReasonInvoiceClosed, ReasonInvoiceUnknown, ReasonNoInvoice:
 		return true
 	}

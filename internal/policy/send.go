@@ -53,6 +53,9 @@ type DraftState struct {
 	// wrong stored value can only delay a send, never hasten it.
 	HoldUntil time.Time
 	Status    DraftStatus
+	// RequiresApproval: the draft was made needing a human's approval even
+	// in auto mode (an answer with a blank to fill).
+	RequiresApproval bool
 }
 
 // ShouldSend re-checks, at the moment of sending, everything that could have
@@ -89,7 +92,7 @@ func ShouldSend(now time.Time, d DraftState, c ClientState, p Policy, mode Mode)
 	if len(eff.to) == 0 {
 		return false, ReasonNoRecipient
 	}
-	if r := clientWidePause(&c); r != ReasonUnknown {
+	if r := p.clientWidePause(&c); r != ReasonUnknown {
 		return false, r
 	}
 	if len(d.InvoiceIDs) == 0 {
@@ -97,6 +100,7 @@ func ShouldSend(now time.Time, d DraftState, c ClientState, p Policy, mode Mode)
 	}
 	today := DateIn(now, p.Location)
 	afterDispute := false
+	answer := d.Kind == KindAnswer
 	for _, id := range d.InvoiceIDs {
 		inv := findInvoice(c.Invoices, id)
 		if inv == nil {
@@ -108,6 +112,12 @@ func ShouldSend(now time.Time, d DraftState, c ClientState, p Policy, mode Mode)
 		case inv.State == StatusCancelled || inv.State == StatusWrittenOff:
 			return false, ReasonInvoiceClosed
 		}
+		afterDispute = afterDispute || inv.DisputedBefore
+		if answer {
+			// An answer replies to what the client asked: the pauses of the
+			// ladder are not for it.
+			continue
+		}
 		r, _, _ := p.invoicePause(now, today, inv)
 		if r == ReasonUnknown && !isChaseableState(inv.State) {
 			r = ReasonOnHold
@@ -115,7 +125,6 @@ func ShouldSend(now time.Time, d DraftState, c ClientState, p Policy, mode Mode)
 		if r != ReasonUnknown {
 			return false, r
 		}
-		afterDispute = afterDispute || inv.DisputedBefore
 	}
 	if c.LastInbound.After(d.CreatedAt) {
 		return false, ReasonInboundSinceDraft
@@ -126,13 +135,13 @@ func ShouldSend(now time.Time, d DraftState, c ClientState, p Policy, mode Mode)
 	if hold := laterOf(d.HoldUntil, p.HoldUntil(d.CreatedAt)); now.Before(hold) {
 		return false, ReasonHeld
 	}
-	if !c.LastContact.IsZero() && now.Before(p.Calendar.AddBusinessDays(c.LastContact, p.MinGap)) {
+	if !answer && !c.LastContact.IsZero() && now.Before(p.Calendar.AddBusinessDays(c.LastContact, p.MinGap)) {
 		return false, ReasonMinGap
 	}
 	if !p.InSendWindow(now) {
 		return false, ReasonOutsideWindow
 	}
-	needsApproval := mode != ModeAuto || d.Kind != KindMessage || afterDispute
+	needsApproval := mode != ModeAuto || (d.Kind != KindMessage && d.Kind != KindAnswer) || afterDispute || d.RequiresApproval
 	if needsApproval && d.Status != DraftApproved {
 		if mode == ModeAuto {
 			return false, ReasonApprovalRequired

@@ -150,5 +150,34 @@ func goldenCases(lang string) []goldenCase {
 	d.Invoices = oneInvoice(12)
 	d.Invoices[0].Balance = decimal.Zero
 	add("thank_you", d)
+
+	d = base(StageFriendly)
+	d.Invoices = oneInvoice(16)
+	d.Promise = dp(day(2026, 11, 12))
+	d.Today = day(2026, 11, 16)
+	add("friendly-broken-promise", d)
+
+	d = base(StageSecond)
+	d.Invoices = oneInvoice(22)
+	d.LastReminder = dp(day(2026, 11, 10))
+	d.Today = day(2026, 11, 22)
+	d.NoAnswer = true
+	add("second-no-answer", d)
+
+	d = base(StageAnswer)
+	d.Invoices = oneInvoice(9)
+	d.Asked = []string{TopicBankDetails}
+	add("answer-bank-details", d)
+
+	d = base(StageAnswer)
+	d.Invoices = threeInvoices(9)
+	d.Asked = []string{TopicInvoiceCopy, TopicPONumber, TopicChorusPro}
+	d.Attached = []string{"F-2026-0101.pdf", "F-2026-0102.pdf"}
+	add("answer-copy-po-chorus", d)
+
+	d = base(StageAnswer)
+	d.Invoices = oneInvoice(9)
+	d.Asked = []string{TopicAddress, TopicInvoiceCopy}
+	add("answer-blanks", d)
 	return cs
 }

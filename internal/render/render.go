@@ -33,6 +33,18 @@ const (
 	StagePlanConfirmation   = "plan_confirmation"
 	StageInstalmentReminder = "instalment_reminder"
 	StageThankYou           = "thank_you"
+	// StageAnswer answers a client's question (bank details, a copy of the
+	// invoice, a PO number, a Chorus Pro upload, an address).
+	StageAnswer = "answer"
+)
+
+// Topics of a client's question, for the answer stage (Data.Asked).
+const (
+	TopicBankDetails = "bank_details"
+	TopicInvoiceCopy = "invoice_copy"
+	TopicPONumber    = "po_number"
+	TopicChorusPro   = "chorus_pro"
+	TopicAddress     = "address"
 )
 
 // ErrUnknownStage is returned for a stage without a template (for example
@@ -46,7 +58,7 @@ var ErrUnknownLanguage = errors.New("render: no templates for language")
 // follow-up messages.
 func Stages() []string {
 	return []string{StageCourtesy, StageFriendly, StageSecond, StageCall, StageFormalNotice,
-		StagePlanConfirmation, StageInstalmentReminder, StageThankYou}
+		StagePlanConfirmation, StageInstalmentReminder, StageThankYou, StageAnswer}
 }
 
 // Languages lists the languages with a full set of templates.
@@ -128,6 +140,9 @@ type Data struct {
 
 	Promise      *time.Time
 	LastReminder *time.Time
+	// NoAnswer: the client stayed silent after our reminders (a behaviour
+	// signal); the second reminder says so gently.
+	NoAnswer bool
 
 	History    []string // call sheet: one line per past event
 	Complaints []string // call sheet: what the client has complained about
@@ -138,6 +153,11 @@ type Data struct {
 	// computed it (moved to a working day); when zero, Today plus
 	// PaymentDeadlineDays.
 	PaymentDeadline time.Time
+
+	// Answer: what the client asked for (Topic* constants) and the file
+	// names attached to the answer.
+	Asked    []string
+	Attached []string
 }
 
 // Rendered is a message ready for the outbox. Subject is header-safe.

@@ -500,3 +500,20 @@ func TestFormalNoticeMentions(t *testing.T) {
 		}
 	}
 }
+
+// TestAnswerWithoutIBAN: with no BUSINESS_IBAN the bank details are a blank
+// for the human to fill, never an empty line the client would read as ours.
+func TestAnswerWithoutIBAN(t *testing.T) {
+	for _, lang := range Languages() {
+		d := Data{Language: lang, Stage: StageAnswer, Business: Business{Name: "Atelier Martin"}, ClientName: "Boulangerie Dupont",
+			B2B: true, Currency: "EUR", Invoices: oneInvoice(9), Asked: []string{TopicBankDetails}}
+		r, err := Render(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[string]string{"fr": "[à compléter\u00a0: IBAN et BIC]", "en": "[to fill in: IBAN and BIC]"}[lang]
+		if !strings.Contains(r.Text, want) || strings.Contains(r.Text, "IBAN\u00a0: \n") || strings.Contains(r.Text, "IBAN: \n") {
+			t.Errorf("%s: answer without IBAN:\n%s", lang, r.Text)
+		}
+	}
+}

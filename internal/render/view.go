@@ -56,9 +56,14 @@ type view struct {
 
 	Promise      string
 	LastReminder string
+	NoAnswer     bool
 
 	History    []string
 	Complaints []string
+
+	// Answer: what was asked, what is attached.
+	AskBank, AskCopy, AskPO, AskChorus, AskAddress, AskOther bool
+	Attached                                                 []string
 }
 
 type invoiceView struct {
@@ -96,7 +101,7 @@ func normLang(l string) string {
 
 func isDunning(stage string) bool {
 	switch stage {
-	case StageThankYou:
+	case StageThankYou, StageAnswer:
 		return false
 	}
 	return true
@@ -137,7 +142,27 @@ func buildView(d Data) (*view, error) {
 	if len(d.Invoices) == 0 {
 		return nil, fmt.Errorf("render: %s: no invoice", d.Stage)
 	}
-	v := &view{Lang: lang, Stage: d.Stage, B2B: d.B2B}
+	v := &view{Lang: lang, Stage: d.Stage, B2B: d.B2B, NoAnswer: d.NoAnswer}
+	for _, a := range d.Asked {
+		switch a {
+		case TopicBankDetails:
+			v.AskBank = true
+		case TopicInvoiceCopy:
+			v.AskCopy = true
+		case TopicPONumber:
+			v.AskPO = true
+		case TopicChorusPro:
+			v.AskChorus = true
+		case TopicAddress:
+			v.AskAddress = true
+		}
+	}
+	v.AskOther = !v.AskBank && !v.AskCopy && !v.AskPO && !v.AskChorus && !v.AskAddress
+	for _, f := range d.Attached {
+		if f = oneLine(f); f != "" {
+			v.Attached = append(v.Attached, f)
+		}
+	}
 	v.Business = Business{
 		Name: oneLine(d.Business.Name), Email: oneLine(d.Business.Email), Phone: oneLine(d.Business.Phone),
 		SIREN: oneLine(d.Business.SIREN), IBAN: oneLine(d.Business.IBAN), BIC: oneLine(d.Business.BIC),

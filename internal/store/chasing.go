@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -18,7 +19,22 @@ type ChasingInvoice struct {
 	LastStage      int
 	PromiseDate    time.Time // zero when none
 	DisputedBefore bool
-	FlagKinds      []string // kinds of open flags on this invoice
+	FlagKinds      []string  // kinds of open flags on this invoice
+	ClockFrom      time.Time // when the ladder's clock restarted (an answer sent); zero when never
+}
+
+// Question is a client's open information request: one info_request task
+// per invoice it is about, opened by one message.
+type Question struct {
+	FlagID     int64 // the first of its tasks
+	FlagIDs    []int64
+	InvoiceIDs []int64
+	MessageID  int64 // the client's message (0 when unknown)
+	AskedAt    time.Time
+	Topics     []string
+	// Answer is where its answer stands: "" (none, or the last one was
+	// superseded), "pending" (held or approved) or "cancelled".
+	Answer string
 }
 
 // ChasingClient is one client with its invoices still worth deciding about.
@@ -32,6 +48,7 @@ type ChasingClient struct {
 	FlagKinds   []string // open flags about the client as a whole
 	Invoices    []ChasingInvoice
 	Pending     *Draft // a held or approved draft, when one exists
+	Questions   []Question
 }
 
 // ChasingClients loads every client with at least one invoice not settled
@@ -82,7 +99,7 @@ func (s *Store) chasingClients(ctx context.Context, only int64) ([]ChasingClient
 		return nil, err
 	}
 	rows, err := tx.QueryContext(ctx, `SELECT i.id, i.client_id, i.number, i.amount, i.balance, i.currency, i.issue_date, i.due_date,
-		i.language, i.source_message_id, i.state, i.state_since, i.last_stage, i.promise_date, i.disputed_before
+		i.language, i.source_message_id, i.state, i.state_since, i.last_stage, i.promise_date, i.disputed_before, i.clock_from
 		FROM invoices i WHERE i.kind = 'invoice' AND i.state NOT IN ('paid', 'cancelled', 'written_off')
 		AND (? = 0 OR i.client_id = ?) ORDER BY i.client_id, i.due_date, i.id`, only, only)
 	if err != nil {
@@ -93,10 +110,10 @@ func (s *Store) chasingClients(ctx context.Context, only int64) ([]ChasingClient
 		var ci ChasingInvoice
 		var clientID int64
 		var amount, balance string
-		var issue, due, since, promise sql.NullString
+		var issue, due, since, promise, clock sql.NullString
 		var disputed int
 		if err := rows.Scan(&ci.ID, &clientID, &ci.Number, &amount, &balance, &ci.Currency, &issue, &due, &ci.Language,
-			&ci.SourceMessageID, &ci.State, &since, &ci.LastStage, &promise, &disputed); err != nil {
+			&ci.SourceMessageID, &ci.State, &since, &ci.LastStage, &promise, &disputed, &clock); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("store: chasing clients: %w", err)
 		}
@@ -115,7 +132,7 @@ func (s *Store) chasingClients(ctx context.Context, only int64) ([]ChasingClient
 		ci.Kind = "invoice"
 		ci.Client = c.Client
 		ci.IssueDate, ci.DueDate, ci.PromiseDate = parseDate(issue), parseDate(due), parseDate(promise)
-		ci.StateSince, ci.DisputedBefore = parseTS(since), disputed != 0
+		ci.StateSince, ci.DisputedBefore, ci.ClockFrom = parseTS(since), disputed != 0, parseTS(clock)
 		if len(c.Invoices) == 0 {
 			order = append(order, clientID)
 		}
@@ -181,6 +198,9 @@ func (s *Store) chasingClients(ctx context.Context, only int64) ([]ChasingClient
 		}
 	}
 	draftRows.Close()
+	if err := loadQuestions(ctx, tx, only, byClient); err != nil {
+		return nil, err
+	}
 	out := make([]ChasingClient, 0, len(order))
 	for _, id := range order {
 		c := byClient[id]
@@ -191,6 +211,60 @@ func (s *Store) chasingClients(ctx context.Context, only int64) ([]ChasingClient
 		out = append(out, *c)
 	}
 	return out, nil
+}
+
+// loadQuestions attaches to each client its open information requests and
+// where their answers stand.
+func loadQuestions(ctx context.Context, tx *sql.Tx, only int64, byClient map[int64]*ChasingClient) error {
+	rows, err := tx.QueryContext(ctx, `SELECT f.id, f.invoice_id, i.client_id, COALESCE(f.message_id, 0),
+		COALESCE((SELECT m.date FROM messages m WHERE m.id = f.message_id), f.created_at), f.topics,
+		COALESCE((SELECT d.status FROM drafts d WHERE d.flag_id IN (SELECT f2.id FROM flags f2 WHERE f2.kind = 'info_request'
+			AND (f2.id = f.id OR (f.message_id IS NOT NULL AND f2.message_id = f.message_id))) ORDER BY d.id DESC LIMIT 1), '')
+		FROM flags f JOIN invoices i ON i.id = f.invoice_id
+		WHERE f.kind = 'info_request' AND f.status <> 'resolved' AND (? = 0 OR i.client_id = ?) ORDER BY f.id`, only, only)
+	if err != nil {
+		return fmt.Errorf("store: open questions: %w", err)
+	}
+	defer rows.Close()
+	byMessage := map[int64]*Question{}
+	type ref struct {
+		client int64
+		q      *Question
+	}
+	var order []ref
+	for rows.Next() {
+		var flagID, invID, clientID, msgID int64
+		var created sql.NullString
+		var topics, answer string
+		if err := rows.Scan(&flagID, &invID, &clientID, &msgID, &created, &topics, &answer); err != nil {
+			return fmt.Errorf("store: open questions: %w", err)
+		}
+		q := byMessage[msgID]
+		if q == nil || msgID == 0 {
+			q = &Question{FlagID: flagID, MessageID: msgID, AskedAt: parseTS(created), Topics: splitList(topics)}
+			switch answer {
+			case DraftHeld, DraftApproved:
+				q.Answer = "pending"
+			case DraftCancelled:
+				q.Answer = "cancelled"
+			}
+			if msgID != 0 {
+				byMessage[msgID] = q
+			}
+			order = append(order, ref{clientID, q})
+		}
+		q.FlagIDs = append(q.FlagIDs, flagID)
+		q.InvoiceIDs = append(q.InvoiceIDs, invID)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("store: open questions: %w", err)
+	}
+	for _, r := range order {
+		if c := byClient[r.client]; c != nil {
+			c.Questions = append(c.Questions, *r.q)
+		}
+	}
+	return nil
 }
 
 // SetPromise records the date a client promised to pay an invoice.
@@ -234,6 +308,19 @@ type NewDraft struct {
 	References       []string
 	RequiresApproval bool
 	InvoiceIDs       []int64
+	// FlagID is the task an answer draft answers (0: none).
+	FlagID int64
+	// Context lists what the reviewer should know beside the text.
+	Context []DraftNote
+	// Attachments are sent with the message.
+	Attachments []Attachment
+}
+
+// Attachment is a file sent with a draft.
+type Attachment struct {
+	Filename    string
+	ContentType string
+	Data        []byte
 }
 
 // CreateDraft stores a held draft and logs it on each invoice.
@@ -241,15 +328,26 @@ func (t *Tx) CreateDraft(n NewDraft, actor string) (int64, error) {
 	if n.Kind == "" {
 		n.Kind = "message"
 	}
+	context := []byte("[]")
+	if len(n.Context) > 0 {
+		context, _ = json.Marshal(n.Context)
+	}
 	res, err := t.exec(`INSERT INTO drafts (client_id, stage, stage_number, kind, to_addrs, cc_addrs, subject, body, html,
-		created_at, hold_until, status, message_id, in_reply_to, refs, requires_approval, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'held', ?, ?, ?, ?, ?)`,
+		created_at, hold_until, status, message_id, in_reply_to, refs, requires_approval, updated_at, flag_id, context)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'held', ?, ?, ?, ?, ?, ?, ?)`,
 		n.ClientID, n.Stage, n.StageNumber, n.Kind, strings.Join(n.To, ","), strings.Join(n.Cc, ","), n.Subject, n.Body, n.HTML,
-		ts(t.now), ts(n.HoldUntil), n.MessageID, n.InReplyTo, strings.Join(n.References, " "), boolInt(n.RequiresApproval), ts(t.now))
+		ts(t.now), ts(n.HoldUntil), n.MessageID, n.InReplyTo, strings.Join(n.References, " "), boolInt(n.RequiresApproval), ts(t.now),
+		nullID(n.FlagID), string(context))
 	if err != nil {
 		return 0, fmt.Errorf("store: create draft: %w", err)
 	}
 	id, _ := res.LastInsertId()
+	for i, a := range n.Attachments {
+		if _, err := t.exec(`INSERT INTO draft_attachments (draft_id, position, filename, content_type, data) VALUES (?, ?, ?, ?, ?)`,
+			id, i, a.Filename, a.ContentType, a.Data); err != nil {
+			return 0, fmt.Errorf("store: attach %s to draft %d: %w", a.Filename, id, err)
+		}
+	}
 	for _, inv := range n.InvoiceIDs {
 		if _, err := t.exec(`INSERT INTO draft_invoices (draft_id, invoice_id) VALUES (?, ?)`, id, inv); err != nil {
 			return 0, fmt.Errorf("store: link draft %d to invoice %d: %w", id, inv, err)
@@ -272,7 +370,7 @@ func boolInt(b bool) int {
 const draftSelect = `SELECT d.id, d.client_id, c.name, d.stage, d.to_addrs, d.cc_addrs, d.subject, d.body, d.created_at, d.hold_until,
 	d.status, d.message_id, COALESCE(d.imap_uid, 0), d.approved_by, d.approved_at, d.sent_at,
 	COALESCE((SELECT group_concat(i.id || ':' || i.number, ',') FROM draft_invoices di JOIN invoices i ON i.id = di.invoice_id
-		WHERE di.draft_id = d.id), '')
+		WHERE di.draft_id = d.id), ''), d.kind, d.context
 	FROM drafts d JOIN clients c ON c.id = d.client_id`
 
 // DraftDetail is a draft with what sending needs.
@@ -288,17 +386,19 @@ type DraftDetail struct {
 	LastAttemptAt    time.Time
 	LastError        string
 	SMTPAcceptedAt   time.Time
+	FlagID           int64
+	Attachments      []Attachment
 }
 
 // DraftDetail loads one draft by id.
 func (s *Store) DraftDetail(ctx context.Context, id int64) (DraftDetail, error) {
 	row := s.db.QueryRowContext(ctx, `SELECT stage_number, kind, html, in_reply_to, refs, requires_approval, send_attempts, smtp_accepted_at,
-		last_attempt_at, last_error FROM drafts WHERE id = ?`, id)
+		last_attempt_at, last_error, COALESCE(flag_id, 0) FROM drafts WHERE id = ?`, id)
 	var d DraftDetail
 	var refs string
 	var req int
 	var accepted, lastAttempt sql.NullString
-	if err := row.Scan(&d.StageNumber, &d.Kind, &d.HTML, &d.InReplyTo, &refs, &req, &d.SendAttempts, &accepted, &lastAttempt, &d.LastError); err != nil {
+	if err := row.Scan(&d.StageNumber, &d.Kind, &d.HTML, &d.InReplyTo, &refs, &req, &d.SendAttempts, &accepted, &lastAttempt, &d.LastError, &d.FlagID); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return d, fmt.Errorf("store: draft %d: %w", id, ErrNotFound)
 		}
@@ -314,8 +414,22 @@ func (s *Store) DraftDetail(ctx context.Context, id int64) (DraftDetail, error) 
 	if err != nil {
 		return d, fmt.Errorf("store: draft %d: %w", id, err)
 	}
+	kind := d.Kind
 	d.Draft = base
-	return d, nil
+	d.Kind = kind
+	rows, err := s.db.QueryContext(ctx, `SELECT filename, content_type, data FROM draft_attachments WHERE draft_id = ? ORDER BY position`, id)
+	if err != nil {
+		return d, fmt.Errorf("store: attachments of draft %d: %w", id, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var a Attachment
+		if err := rows.Scan(&a.Filename, &a.ContentType, &a.Data); err != nil {
+			return d, fmt.Errorf("store: attachments of draft %d: %w", id, err)
+		}
+		d.Attachments = append(d.Attachments, a)
+	}
+	return d, rows.Err()
 }
 
 // SetDraftIMAPUID records where the Drafts copy lives (0: no copy).
@@ -368,6 +482,9 @@ func (t *Tx) DraftSent(d DraftDetail, actor string) error {
 	if err := t.SetDraftStatus(d.ID, DraftSent, actor, ""); err != nil {
 		return err
 	}
+	if d.Kind == "answer" {
+		return t.answerSent(d, actor)
+	}
 	for _, inv := range d.InvoiceIDs {
 		if _, err := t.exec(`UPDATE invoices SET last_stage = MAX(last_stage, ?), updated_at = ? WHERE id = ?`,
 			d.StageNumber, ts(t.now), inv); err != nil {
@@ -381,6 +498,54 @@ func (t *Tx) DraftSent(d DraftDetail, actor string) error {
 	_, err := t.exec(`UPDATE clients SET last_contact = ? WHERE id = ?`, ts(t.now), d.ClientID)
 	if err != nil {
 		return fmt.Errorf("store: last contact of client %d: %w", d.ClientID, err)
+	}
+	return nil
+}
+
+// answerSent completes the send of an answer: the questions it answers are
+// closed and the ladder's clock of their invoices restarts now.
+func (t *Tx) answerSent(d DraftDetail, actor string) error {
+	note := fmt.Sprintf("answered by draft %d", d.ID)
+	for _, inv := range d.InvoiceIDs {
+		if _, err := t.AddEvent(Event{Kind: "answer_sent", InvoiceID: inv, ClientID: d.ClientID, DraftID: d.ID, Actor: actor,
+			Detail: jsonDetail(map[string]any{"message_id": d.MessageID})}); err != nil {
+			return err
+		}
+		if err := t.questionAnswered(inv, actor, note); err != nil {
+			return err
+		}
+	}
+	_, err := t.exec(`UPDATE clients SET last_contact = ? WHERE id = ?`, ts(t.now), d.ClientID)
+	if err != nil {
+		return fmt.Errorf("store: last contact of client %d: %w", d.ClientID, err)
+	}
+	return nil
+}
+
+// questionAnswered closes the open information requests on an invoice and
+// restarts its ladder's clock.
+func (t *Tx) questionAnswered(invoiceID int64, actor, note string) error {
+	rows, err := t.tx.QueryContext(t.ctx, `SELECT id FROM flags WHERE kind = 'info_request' AND status <> 'resolved' AND invoice_id = ?`, invoiceID)
+	if err != nil {
+		return fmt.Errorf("store: questions of invoice %d: %w", invoiceID, err)
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return fmt.Errorf("store: questions of invoice %d: %w", invoiceID, err)
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	for _, id := range ids {
+		if err := t.ResolveFlag(id, actor, note); err != nil {
+			return err
+		}
+	}
+	if _, err := t.exec(`UPDATE invoices SET clock_from = ?, updated_at = ? WHERE id = ?`, ts(t.now), ts(t.now), invoiceID); err != nil {
+		return fmt.Errorf("store: restart the clock of invoice %d: %w", invoiceID, err)
 	}
 	return nil
 }
@@ -548,4 +713,18 @@ func (t *Tx) ManualContact(invoiceIDs []int64, stage int, at time.Time) error {
 		}
 	}
 	return nil
+}
+
+// MessageHeaderID returns the Message-ID header of a stored message ("" when
+// the message is unknown).
+func (s *Store) MessageHeaderID(ctx context.Context, id int64) (string, error) {
+	var msgID string
+	err := s.db.QueryRowContext(ctx, `SELECT message_id FROM messages WHERE id = ?`, id).Scan(&msgID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("store: message %d: %w", id, err)
+	}
+	return msgID, nil
 }

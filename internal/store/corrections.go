@@ -18,6 +18,9 @@ const (
 	ReplyGrievance = "grievance"
 	ReplyHardship  = "hardship"
 	ReplyBounce    = "bounce"
+	// ReplyInfoRequest opens an info_request task: the invoice waits for
+	// the answer relance prepares.
+	ReplyInfoRequest = "info_request"
 )
 
 // FlagUnsure is the flag of a reply the model could not read with
@@ -122,7 +125,7 @@ func (t *Tx) CorrectReading(msgID int64, class string, promise time.Time, actor 
 	// The former reading's flags on this reply are closed; a flag the
 	// owner already resolved stays as it is.
 	flags, err := t.ids(fmt.Sprintf("flags of message %d", msgID), `SELECT id FROM flags WHERE message_id = ? AND status != ?
-		AND kind IN (?, ?, ?, ?, ?, 'triage')`, msgID, FlagResolved, ReplyDispute, ReplyGrievance, ReplyHardship, ReplyBounce, FlagUnsure)
+		AND kind IN (?, ?, ?, ?, ?, 'triage', 'info_request')`, msgID, FlagResolved, ReplyDispute, ReplyGrievance, ReplyHardship, ReplyBounce, FlagUnsure)
 	if err != nil {
 		return res, err
 	}
@@ -171,6 +174,20 @@ func (t *Tx) CorrectReading(msgID int64, class string, promise time.Time, actor 
 	if len(res.Invoices) == 0 {
 		if _, err := t.AddEvent(Event{Kind: "reading_corrected", MessageID: msgID, Actor: actor, Detail: jsonDetail(detail)}); err != nil {
 			return res, err
+		}
+	}
+	if class == ReplyInfoRequest {
+		// A question gets its answer: one task per invoice it is about
+		// (what it asks for is left for the owner to fill in the answer).
+		for _, inv := range res.Invoices {
+			id, err := t.OpenFlag(Flag{Kind: ReplyInfoRequest, InvoiceID: inv, MessageID: msgID,
+				Evidence: []string{fmt.Sprintf("read as %s by the owner (%s)", class, actor), firstLine(text)}})
+			if err != nil {
+				return res, err
+			}
+			if res.FlagOpened == 0 {
+				res.FlagOpened = id
+			}
 		}
 	}
 	if ReplyNeedsHuman(class) && class != ReplyBounce {

@@ -114,7 +114,30 @@ type Draft struct {
 	SentAt         time.Time
 	InvoiceIDs     []int64
 	InvoiceNumbers []string
+	// Kind is message, formal_notice or answer.
+	Kind string
+	// Context lists what the reviewer should know beside the text (an open
+	// call task, a broken promise, a blank to fill).
+	Context []DraftNote
 }
+
+// DraftNote is one thing the reviewer of a draft should know: a stable code
+// (the web page and the command line word it) and its arguments.
+type DraftNote struct {
+	Code string   `json:"code"`
+	Args []string `json:"args,omitempty"`
+}
+
+// Draft note codes.
+const (
+	NotePromiseBroken = "promise_broken" // date: the promised date passed unpaid; the message refers to it
+	NoteOpenCall      = "open_call"      // invoice: a call task without logged outcome
+	NoteOpenHandOff   = "open_hand_off"  // invoice: the hand-off task is open
+	NoteSignal        = "signal"         // invoice, kind: a behaviour signal is open
+	NoteQuestion      = "question"       // asked at, topics: the question an answer answers
+	NoteNoPDF         = "no_pdf"         // invoice: no PDF found in Sent; attach the copy by hand
+	NoteBlank         = "blank"          // what: a blank the human fills before approving
+)
 
 // Flag asks a human to look at something.
 type Flag struct {
@@ -127,10 +150,13 @@ type Flag struct {
 	ClientEmail string
 	MessageID   int64
 	Evidence    []string
-	Status      string
-	Resolution  string
-	CreatedAt   time.Time
-	ResolvedAt  time.Time
+	// Topics are what an info_request asked for (bank_details,
+	// invoice_copy, po_number, chorus_pro, address).
+	Topics     []string
+	Status     string
+	Resolution string
+	CreatedAt  time.Time
+	ResolvedAt time.Time
 }
 
 // Cursor is how far a mailbox folder has been read.

@@ -172,10 +172,14 @@ func scanDraft(r scanner) (Draft, error) {
 	var to, cc, invs string
 	var created, hold, approved, sent sql.NullString
 	var uid int64
+	var context string
 	err := r.Scan(&d.ID, &d.ClientID, &d.ClientName, &d.Stage, &to, &cc, &d.Subject, &d.Body, &created, &hold, &d.Status,
-		&d.MessageID, &uid, &d.ApprovedBy, &approved, &sent, &invs)
+		&d.MessageID, &uid, &d.ApprovedBy, &approved, &sent, &invs, &d.Kind, &context)
 	if err != nil {
 		return d, err
+	}
+	if context != "" && context != "[]" {
+		_ = json.Unmarshal([]byte(context), &d.Context)
 	}
 	d.IMAPUID = uint32(uid)
 	d.To, d.Cc = splitList(to), splitList(cc)

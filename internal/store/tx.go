@@ -250,8 +250,9 @@ func (t *Tx) OpenFlag(f Flag) (int64, error) {
 	if f.Evidence == nil {
 		ev = []byte("[]")
 	}
-	res, err := t.exec(`INSERT INTO flags (kind, invoice_id, client_id, message_id, evidence, status, created_at)
-		VALUES (?, ?, ?, ?, ?, 'open', ?)`, f.Kind, nullID(f.InvoiceID), nullID(f.ClientID), nullID(f.MessageID), string(ev), ts(t.now))
+	res, err := t.exec(`INSERT INTO flags (kind, invoice_id, client_id, message_id, evidence, status, created_at, topics)
+		VALUES (?, ?, ?, ?, ?, 'open', ?, ?)`, f.Kind, nullID(f.InvoiceID), nullID(f.ClientID), nullID(f.MessageID), string(ev), ts(t.now),
+		strings.Join(f.Topics, ","))
 	if err != nil {
 		return 0, fmt.Errorf("store: open flag %s: %w", f.Kind, err)
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/relance/relance/internal/payment"
+	"github.com/relance/relance/internal/policy"
 	"github.com/relance/relance/internal/store"
 )
 
@@ -165,6 +166,39 @@ func (h *Handler) resolveFlag(q *request) error {
 		return nil
 	})
 	return h.settle(q, err, h.flag, "/flags", "resolved")
+}
+
+// taskOutcome logs how a task went (the same use case as `relance flags
+// outcome`): the task closes and the ladder carries on from the outcome.
+func (h *Handler) taskOutcome(q *request) error {
+	id, err := pathID(q)
+	if err != nil {
+		return err
+	}
+	o := store.TaskOutcome{Outcome: policy.TaskOutcome(q.r.PostFormValue("outcome")), Note: formText(q, "note", 2000)}
+	if d := strings.TrimSpace(q.r.PostFormValue("promise_date")); d != "" && o.Outcome == policy.OutcomePromise {
+		if o.PromiseDate, err = time.Parse(time.DateOnly, d); err != nil {
+			return h.refuse(q, http.StatusUnprocessableEntity, "err.date", h.flag)
+		}
+	}
+	if in := formText(q, "instalments", 4000); in != "" && o.Outcome == policy.OutcomePlan {
+		agreed, err := payment.ParseInstalments(in)
+		if err != nil {
+			return h.refuse(q, http.StatusUnprocessableEntity, "err.plan", h.flag)
+		}
+		for _, a := range agreed {
+			o.Instalments = append(o.Instalments, store.NewInstalment{Due: a.Due, Amount: a.Amount})
+		}
+	}
+	err = h.update(q, func(tx *store.Tx) error { return tx.LogTaskOutcome(id, o, store.ActorWeb) })
+	if errors.Is(err, store.ErrOutcomeIncomplete) {
+		return h.refuse(q, http.StatusUnprocessableEntity, "err.outcome", h.flag)
+	}
+	if err != nil && !errors.Is(err, store.ErrWrongStatus) && !errors.Is(err, store.ErrNotFound) {
+		h.opt.Logger.Warn("web: task outcome refused", slog.Int64("flag", id), slog.Any("err", err))
+		return h.refuse(q, http.StatusUnprocessableEntity, "err.outcome", h.flag)
+	}
+	return h.settle(q, err, h.flag, "/flags/"+strconv.FormatInt(id, 10), "resolved")
 }
 
 // ---- replies ----

@@ -8,6 +8,9 @@ import (
 
 	"github.com/shopspring/decimal"
 	"golang.org/x/text/language"
+
+	"github.com/relance/relance/internal/policy"
+	"github.com/relance/relance/internal/store"
 )
 
 // The page speaks French first, English to browsers that prefer it. A
@@ -424,6 +427,43 @@ var messagesFR = map[string]string{
 	"kind.send_failed":             "Envoi impossible",
 	"kind.send_unconfirmed":        "Envoi à confirmer",
 	"kind.overpayment":             "Trop-perçu",
+	"kind.info_request":            "Question du client",
+	"stage.answer":                 "Réponse à une question",
+	"note.promise_broken":          "Le règlement promis pour le %s n'est pas arrivé : le message rappelle cette promesse.",
+	"note.open_call":               "L'appel au sujet de %s n'a pas encore de résultat noté ; la relance suit son calendrier.",
+	"note.open_hand_off":           "%s attend d'être confiée à un professionnel du recouvrement.",
+	"note.signal":                  "Signal sur %s : %s.",
+	"note.question":                "Répond à la question du client du %s (demande : %s).",
+	"note.no_pdf":                  "Aucun PDF de %s trouvé dans les Envoyés : joignez la copie vous-même.",
+	"note.blank":                   "À compléter avant d'approuver : %s.",
+	"topic.bank_details":           "coordonnées bancaires",
+	"topic.invoice_copy":           "copie de la facture",
+	"topic.po_number":              "numéro de bon de commande",
+	"topic.chorus_pro":             "dépôt sur Chorus Pro",
+	"topic.address":                "coordonnées de facturation",
+	"topic.unknown":                "non reconnue",
+	"blank.iban":                   "IBAN et BIC (RELANCE_BUSINESS_IBAN n'est pas renseigné)",
+	"blank.copy":                   "la copie de la facture",
+	"blank.po":                     "le numéro de bon de commande",
+	"blank.chorus":                 "la date du dépôt sur Chorus Pro",
+	"blank.address":                "les coordonnées de facturation (la facture corrigée)",
+	"blank.answer":                 "la réponse elle-même (la question n'a pas été reconnue)",
+	"review.notes":                 "À savoir",
+	"task.title":                   "Résultat",
+	"task.lead":                    "Notez ce qui s'est passé : la relance reprend à partir de là.",
+	"task.outcome":                 "Résultat",
+	"task.promise_date":            "Date promise",
+	"task.instalments":             "Échéances (AAAA-MM-JJ:montant ; …)",
+	"task.note":                    "Note",
+	"task.save":                    "Enregistrer le résultat",
+	"outcome.reached":              "Client joint",
+	"outcome.promise":              "Promesse de paiement à une date",
+	"outcome.plan":                 "Échéancier convenu",
+	"outcome.dispute":              "Contestation",
+	"outcome.no_answer":            "Pas de réponse",
+	"outcome.handed_off":           "Dossier confié à un professionnel",
+	"outcome.answered":             "Répondu autrement (téléphone, courrier)",
+	"err.outcome":                  "Ce résultat demande une date (promesse) ou des échéances (échéancier) valides.",
 	"fstatus.open":                 "Ouvert",
 	"fstatus.acknowledged":         "Vu",
 	"fstatus.resolved":             "Résolu",
@@ -456,6 +496,8 @@ var messagesFR = map[string]string{
 	"event.draft_superseded":       "Relance retirée",
 	"event.draft_sent":             "Relance envoyée",
 	"event.reminder_sent":          "Relance envoyée",
+	"event.answer_sent":            "Réponse envoyée",
+	"event.task_outcome":           "Résultat de tâche noté",
 	"event.send_failed":            "Échec d'envoi",
 	"event.send_unconfirmed":       "Envoi à confirmer",
 	"event.payment_recorded":       "Paiement enregistré",
@@ -702,6 +744,43 @@ var messagesEN = map[string]string{
 	"kind.send_failed":             "Could not send",
 	"kind.send_unconfirmed":        "Send to confirm",
 	"kind.overpayment":             "Overpayment",
+	"kind.info_request":            "Client's question",
+	"stage.answer":                 "Answer to a question",
+	"note.promise_broken":          "The payment promised for %s has not arrived: the message refers to the promise.",
+	"note.open_call":               "The call about %s has no outcome logged yet; the reminders keep to their schedule.",
+	"note.open_hand_off":           "%s is waiting to be handed to a collection professional.",
+	"note.signal":                  "Signal on %s: %s.",
+	"note.question":                "Answers the client's question of %s (asked for: %s).",
+	"note.no_pdf":                  "No PDF of %s was found in Sent: attach the copy yourself.",
+	"note.blank":                   "To fill in before approving: %s.",
+	"topic.bank_details":           "bank details",
+	"topic.invoice_copy":           "a copy of the invoice",
+	"topic.po_number":              "the purchase order number",
+	"topic.chorus_pro":             "the Chorus Pro upload",
+	"topic.address":                "billing details",
+	"topic.unknown":                "not recognised",
+	"blank.iban":                   "IBAN and BIC (RELANCE_BUSINESS_IBAN is not set)",
+	"blank.copy":                   "the copy of the invoice",
+	"blank.po":                     "the purchase order number",
+	"blank.chorus":                 "the date of the Chorus Pro upload",
+	"blank.address":                "the billing details (the corrected invoice)",
+	"blank.answer":                 "the answer itself (the question was not recognised)",
+	"review.notes":                 "Good to know",
+	"task.title":                   "Outcome",
+	"task.lead":                    "Note what happened: the reminders carry on from there.",
+	"task.outcome":                 "Outcome",
+	"task.promise_date":            "Promised date",
+	"task.instalments":             "Instalments (YYYY-MM-DD:amount; …)",
+	"task.note":                    "Note",
+	"task.save":                    "Save the outcome",
+	"outcome.reached":              "Reached the client",
+	"outcome.promise":              "Promised to pay by a date",
+	"outcome.plan":                 "Payment plan agreed",
+	"outcome.dispute":              "Dispute",
+	"outcome.no_answer":            "No answer",
+	"outcome.handed_off":           "Handed to a professional",
+	"outcome.answered":             "Answered another way (phone, post)",
+	"err.outcome":                  "This outcome needs a valid date (promise) or instalments (plan).",
 	"fstatus.open":                 "Open",
 	"fstatus.acknowledged":         "Seen",
 	"fstatus.resolved":             "Resolved",
@@ -734,6 +813,8 @@ var messagesEN = map[string]string{
 	"event.draft_superseded":       "Reminder withdrawn",
 	"event.draft_sent":             "Reminder sent",
 	"event.reminder_sent":          "Reminder sent",
+	"event.answer_sent":            "Answer sent",
+	"event.task_outcome":           "Task outcome logged",
 	"event.send_failed":            "Sending failed",
 	"event.send_unconfirmed":       "Sending to confirm",
 	"event.payment_recorded":       "Payment recorded",
@@ -753,3 +834,56 @@ var messagesEN = map[string]string{
 // ReplyClasses lists the readings an owner may choose for a reply, for the
 // correction form.
 func (l *locale) ReplyClasses() []string { return replyClasses }
+
+// Note words one of a draft's notes (store.DraftNote) in the page's
+// language.
+func (l *locale) Note(n store.DraftNote) string {
+	arg := func(i int) string {
+		if i < len(n.Args) {
+			return n.Args[i]
+		}
+		return ""
+	}
+	switch n.Code {
+	case store.NotePromiseBroken:
+		d, err := time.Parse(time.DateOnly, arg(0))
+		if err != nil {
+			return l.T("note.promise_broken", arg(0))
+		}
+		return l.T("note.promise_broken", l.Date(d))
+	case store.NoteOpenCall, store.NoteOpenHandOff, store.NoteNoPDF:
+		return l.T("note."+n.Code, arg(0))
+	case store.NoteSignal:
+		return l.T("note.signal", arg(0), l.Label("kind", arg(1)))
+	case store.NoteQuestion:
+		var asked []string
+		for _, t := range strings.Split(arg(1), ",") {
+			if t != "" {
+				asked = append(asked, l.Label("topic", t))
+			}
+		}
+		if len(asked) == 0 {
+			asked = []string{l.T("topic.unknown")}
+		}
+		at, err := time.Parse(time.RFC3339, arg(0))
+		if err != nil {
+			return l.T("note.question", arg(0), strings.Join(asked, ", "))
+		}
+		return l.T("note.question", l.DateTime(at), strings.Join(asked, ", "))
+	case store.NoteBlank:
+		return l.T("note.blank", l.Label("blank", arg(0)))
+	}
+	return strings.TrimSpace(n.Code + " " + strings.Join(n.Args, " "))
+}
+
+// TaskOutcomes lists the outcomes a task of this kind accepts, for the
+// task form.
+func (l *locale) TaskOutcomes(kind string) []string {
+	var out []string
+	for _, o := range policy.TaskOutcomes() {
+		if _, err := policy.AfterTask(policy.FlagKind(kind), o); err == nil {
+			out = append(out, string(o))
+		}
+	}
+	return out
+}

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/relance/relance/internal/policy"
 	"github.com/relance/relance/internal/render"
 	"github.com/relance/relance/internal/store"
 )
@@ -231,7 +232,10 @@ type flagBody struct {
 	Invoices []store.Invoice
 	History  []timelineItem
 	IsCall   bool
-	Plans    bool
+	// IsTask: a task whose outcome the human logs (a call, a hand-off, a
+	// client's question).
+	IsTask bool
+	Plans  bool
 }
 
 func (h *Handler) flagDetail(q *request) (flagBody, error) {
@@ -243,7 +247,7 @@ func (h *Handler) flagDetail(q *request) (flagBody, error) {
 	if err != nil {
 		return flagBody{}, err
 	}
-	b := flagBody{F: f, IsCall: f.Kind == "call"}
+	b := flagBody{F: f, IsCall: f.Kind == "call", IsTask: policy.IsTaskFlag(policy.FlagKind(f.Kind))}
 	if f.ReplyText != "" {
 		b.Reply = highlight(f.ReplyText, evidenceSentences(f.Evidence))
 	}

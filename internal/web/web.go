@@ -132,6 +132,7 @@ func New(opt Options) (*Handler, error) {
 	h.mux.HandleFunc("GET /flags/{id}/sheet", h.page(h.sheet))
 	h.mux.HandleFunc("POST /flags/{id}/acknowledge", h.page(h.acknowledgeFlag))
 	h.mux.HandleFunc("POST /flags/{id}/resolve", h.page(h.resolveFlag))
+	h.mux.HandleFunc("POST /flags/{id}/outcome", h.page(h.taskOutcome))
 	h.mux.HandleFunc("POST /replies/{id}/correct", h.page(h.correctReading))
 	h.mux.HandleFunc("GET /invoices", h.page(h.invoices))
 	h.mux.HandleFunc("GET /invoices/{id}", h.page(h.invoice))

@@ -1,0 +1,175 @@
+package outbox
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"path"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/relance/relance/internal/mailbox"
+	"github.com/relance/relance/internal/message"
+	"github.com/relance/relance/internal/policy"
+	"github.com/relance/relance/internal/render"
+	"github.com/relance/relance/internal/store"
+)
+
+// MessageFetcher reads a whole message by Message-ID (implemented by
+// mailbox.Client): an invoice's PDF is attached again from Sent to the
+// answer that sends a copy.
+type MessageFetcher interface {
+	FetchMessage(ctx context.Context, role mailbox.Role, msgID string) (raw []byte, found bool, err error)
+}
+
+// answer prepares the answer to a client's question and holds it for
+// review like a reminder: bank details from the business settings, the
+// invoice's own PDF attached again from Sent, and the blanks the human must
+// fill (a PO number, a Chorus Pro date, an address) marked in the text and
+// in the draft's context. A blank makes approval necessary in every mode.
+func (x *Outbox) answer(ctx context.Context, now time.Time, c store.ChasingClient, d policy.Decision) error {
+	var q *store.Question
+	for i := range c.Questions {
+		if strconv.FormatInt(c.Questions[i].FlagID, 10) == d.QuestionID {
+			q = &c.Questions[i]
+		}
+	}
+	if q == nil {
+		return nil
+	}
+	data, ids, err := x.renderData(ctx, now, c, d, render.StageAnswer)
+	if err != nil {
+		return err
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	data.Asked = q.Topics
+	var (
+		context     []store.DraftNote
+		attachments []store.Attachment
+		refs        []string
+	)
+	context = append(context, store.DraftNote{Code: store.NoteQuestion,
+		Args: []string{q.AskedAt.In(x.o.Policy.Location).Format(time.RFC3339), strings.Join(q.Topics, ",")}})
+	for _, inv := range c.Invoices {
+		if slices.Contains(ids, inv.ID) && inv.SourceMessageID != "" {
+			refs = append(refs, inv.SourceMessageID)
+		}
+	}
+	if slices.Contains(q.Topics, render.TopicInvoiceCopy) {
+		for _, inv := range c.Invoices {
+			if !slices.Contains(ids, inv.ID) {
+				continue
+			}
+			found := x.invoicePDFs(ctx, inv)
+			if len(found) == 0 {
+				context = append(context, store.DraftNote{Code: store.NoteNoPDF, Args: []string{inv.Number}})
+			}
+			for _, a := range found {
+				attachments = append(attachments, a)
+				data.Attached = append(data.Attached, a.Filename)
+			}
+		}
+	}
+	blanks := answerBlanks(q.Topics, x.o.Business.IBAN != "", len(data.Attached) > 0)
+	for _, b := range blanks {
+		context = append(context, store.DraftNote{Code: store.NoteBlank, Args: []string{b}})
+	}
+	inReplyTo := ""
+	if q.MessageID != 0 {
+		if id, err := x.o.Store.MessageHeaderID(ctx, q.MessageID); err != nil {
+			return err
+		} else if id != "" {
+			inReplyTo = id
+			refs = append(refs, id)
+		}
+	}
+	to := d.To
+	if len(to) == 0 {
+		to = c.Emails[:1]
+	}
+	return x.hold(ctx, now, heldDraft{clientID: c.ID, clientName: c.Name, to: to, cc: d.Cc, data: data, kind: string(policy.KindAnswer),
+		invoiceIDs: ids, refs: refs, inReplyTo: inReplyTo, holdUntil: d.HoldUntil, flagID: q.FlagID, context: context,
+		attachments: attachments, requiresApproval: d.RequiresApproval || len(blanks) > 0})
+}
+
+// Blanks of an answer (store.NoteBlank's argument).
+const (
+	blankIBAN    = "iban"    // RELANCE_BUSINESS_IBAN is not set
+	blankCopy    = "copy"    // no PDF to attach
+	blankPO      = "po"      // the purchase order number
+	blankChorus  = "chorus"  // the date of the Chorus Pro upload
+	blankAddress = "address" // the billing address
+	blankAnswer  = "answer"  // the question was not recognised
+)
+
+// answerBlanks lists what the human must fill in an answer before it can
+// go: what relance cannot know.
+func answerBlanks(topics []string, haveIBAN, haveCopy bool) []string {
+	var out []string
+	known := false
+	for _, t := range topics {
+		switch t {
+		case render.TopicBankDetails:
+			known = true
+			if !haveIBAN {
+				out = append(out, blankIBAN)
+			}
+		case render.TopicInvoiceCopy:
+			known = true
+			if !haveCopy {
+				out = append(out, blankCopy)
+			}
+		case render.TopicPONumber:
+			known = true
+			out = append(out, blankPO)
+		case render.TopicChorusPro:
+			known = true
+			out = append(out, blankChorus)
+		case render.TopicAddress:
+			known = true
+			out = append(out, blankAddress)
+		}
+	}
+	if !known {
+		out = append(out, blankAnswer)
+	}
+	return out
+}
+
+// invoicePDFs returns the PDF files of the mail that sent the invoice, read
+// from Sent. A failure costs the attachment, not the answer: the human is
+// told in the draft's context.
+func (x *Outbox) invoicePDFs(ctx context.Context, inv store.ChasingInvoice) []store.Attachment {
+	f, ok := x.o.Mailbox.(MessageFetcher)
+	if !ok || inv.SourceMessageID == "" {
+		return nil
+	}
+	raw, found, err := f.FetchMessage(ctx, mailbox.RoleSent, inv.SourceMessageID)
+	if err != nil || !found {
+		if err != nil {
+			x.log.Warn("outbox: cannot read the invoice from Sent", slog.String("invoice", inv.Number), slog.Any("err", err))
+		}
+		return nil
+	}
+	msg, err := message.Parse(bytes.NewReader(raw), message.DefaultOptions())
+	if err != nil || msg == nil {
+		return nil
+	}
+	var out []store.Attachment
+	for _, a := range msg.Attachments {
+		isPDF := a.ContentType == "application/pdf" || strings.EqualFold(path.Ext(a.Filename), ".pdf")
+		if !isPDF || len(a.Data) == 0 || a.Truncated {
+			continue
+		}
+		name := a.Filename
+		if name == "" {
+			name = inv.Number + ".pdf"
+		}
+		out = append(out, store.Attachment{Filename: name, ContentType: "application/pdf", Data: a.Data})
+	}
+	return out
+}

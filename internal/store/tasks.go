@@ -1,0 +1,135 @@
+package store
+
+import (
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/relance/relance/internal/policy"
+)
+
+// TaskOutcome is what the human logs on a task (a call, a hand-off, a
+// client's question): the outcome, its date or plan, and a note.
+type TaskOutcome struct {
+	Outcome     policy.TaskOutcome
+	PromiseDate time.Time       // promise: the promised payment date
+	Instalments []NewInstalment // plan: the agreed instalments
+	Note        string
+}
+
+// ErrOutcomeIncomplete is returned when an outcome lacks what it needs (a
+// promise without its date, a plan without instalments).
+var ErrOutcomeIncomplete = errors.New("store: outcome incomplete")
+
+// LogTaskOutcome closes a task with its outcome and applies what the policy
+// says the outcome does (policy.AfterTask): the ladder then continues from
+// the invoice's new state. The web page and the command line both call it.
+func (t *Tx) LogTaskOutcome(flagID int64, o TaskOutcome, actor string) error {
+	var kind, status string
+	var invID, clientID int64
+	err := t.queryRow(`SELECT kind, status, COALESCE(invoice_id, 0), COALESCE(client_id, 0) FROM flags WHERE id = ?`, flagID).
+		Scan(&kind, &status, &invID, &clientID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("store: task %d: %w", flagID, ErrNotFound)
+	}
+	if err != nil {
+		return fmt.Errorf("store: task %d: %w", flagID, err)
+	}
+	if status == FlagResolved {
+		return fmt.Errorf("store: task %d is %s: %w", flagID, status, ErrWrongStatus)
+	}
+	eff, err := policy.AfterTask(policy.FlagKind(kind), o.Outcome)
+	if err != nil {
+		return fmt.Errorf("store: task %d: %w", flagID, err)
+	}
+	if eff.NeedsDate && o.PromiseDate.IsZero() {
+		return fmt.Errorf("store: outcome %s needs the promised date: %w", o.Outcome, ErrOutcomeIncomplete)
+	}
+	if eff.NeedsPlan && len(o.Instalments) == 0 {
+		return fmt.Errorf("store: outcome %s needs the agreed instalments: %w", o.Outcome, ErrOutcomeIncomplete)
+	}
+	note := string(o.Outcome)
+	if o.Note != "" {
+		note += ": " + o.Note
+	}
+	if err := t.ResolveFlag(flagID, actor, note); err != nil {
+		return err
+	}
+	detail := map[string]any{"task": kind, "outcome": string(o.Outcome), "note": o.Note}
+	if !o.PromiseDate.IsZero() {
+		detail["promise_date"] = o.PromiseDate.Format(time.DateOnly)
+	}
+	if _, err := t.AddEvent(Event{Kind: "task_outcome", InvoiceID: invID, ClientID: clientID, FlagID: flagID, Actor: actor,
+		Detail: jsonDetail(detail)}); err != nil {
+		return err
+	}
+	if invID == 0 {
+		return nil
+	}
+	inv, err := t.invoiceByID(invID)
+	if err != nil {
+		return err
+	}
+	if IsSettled(inv.State) {
+		return nil // paid meanwhile: the outcome is history only
+	}
+	if eff.RestartClock {
+		if _, err := t.exec(`UPDATE invoices SET clock_from = ?, updated_at = ? WHERE id = ?`, ts(t.now), ts(t.now), invID); err != nil {
+			return fmt.Errorf("store: restart the clock of invoice %d: %w", invID, err)
+		}
+	}
+	switch eff.State {
+	case "":
+		return nil
+	case policy.StatusPlan:
+		_, err := t.RecordPlan(invID, o.Instalments, actor)
+		return err
+	case policy.StatusPromised:
+		if err := t.SetPromise(invID, o.PromiseDate); err != nil {
+			return err
+		}
+	case policy.StatusDisputed:
+		evidence := []string{fmt.Sprintf("disputed on the phone (%s)", kind)}
+		if o.Note != "" {
+			evidence = append(evidence, o.Note)
+		}
+		if _, err := t.OpenFlag(Flag{Kind: string(policy.FlagDispute), InvoiceID: invID, ClientID: inv.Client.ID, Evidence: evidence}); err != nil {
+			return err
+		}
+	}
+	if err := t.SetInvoiceState(invID, string(eff.State)); err != nil {
+		return err
+	}
+	_, err = t.AddEvent(Event{Kind: "state_changed", InvoiceID: invID, ClientID: inv.Client.ID, FlagID: flagID, Actor: actor,
+		Detail: jsonDetail(map[string]string{"from": inv.State, "to": string(eff.State), "because": string(o.Outcome)})})
+	return err
+}
+
+// AddQuestionTopics adds what a client asks for again to the open
+// information request on an invoice (a second question before the first
+// was answered): the next answer covers both.
+func (t *Tx) AddQuestionTopics(invoiceID int64, topics []string) error {
+	var id int64
+	var have string
+	err := t.queryRow(`SELECT id, topics FROM flags WHERE kind = 'info_request' AND status <> 'resolved' AND invoice_id = ?
+		ORDER BY id LIMIT 1`, invoiceID).Scan(&id, &have)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("store: question of invoice %d: %w", invoiceID, err)
+	}
+	merged := splitList(have)
+	for _, tp := range topics {
+		if !slices.Contains(merged, tp) {
+			merged = append(merged, tp)
+		}
+	}
+	if _, err := t.exec(`UPDATE flags SET topics = ? WHERE id = ?`, strings.Join(merged, ","), id); err != nil {
+		return fmt.Errorf("store: question of invoice %d: %w", invoiceID, err)
+	}
+	return nil
+}

@@ -205,17 +205,11 @@ func read(model *Model, text, subject string, ref time.Time) Result {
 	d := model.decide(&f)
 	res := Result{Class: d.class, NeedsHuman: d.needsHuman, NeedsHumanReason: d.reason, Confidence: d.confidence,
 		HumanProbability: humanProbability(d.probs), Evidence: d.evidence(&f, 3)}
-	var folded strings.Builder
-	for _, s := range f.folded {
-		folded.WriteString(s)
-		folded.WriteByte(' ')
-	}
-	all := folded.String()
-	res.Language = detectLanguage(all)
+	res.Language = detectLanguage(f.folded...)
 	res.Amounts = findAmounts(f.folded)
 	switch res.Class {
 	case AutoReply:
-		if t, e, found := returnDate(fold(subject)+". "+all, ref); found {
+		if t, e, found := returnDate(fold(subject)+". "+strings.Join(f.folded, " ")+" ", ref); found {
 			res.ReturnDate = &t
 			res.Evidence = append(res.Evidence, e)
 		}
@@ -372,13 +366,25 @@ var payStems = []string{"pai", "pay", "regl", "regle", "vir", "cheq", "chequ", "
 	"acompt", "mensualit", "echelon", "instal"}
 
 func payWord(t string) bool {
-	for _, st := range payStems {
+	if t == "" {
+		return false
+	}
+	for _, st := range payStemsByFirst[t[0]] {
 		if strings.HasPrefix(t, st) {
 			return true
 		}
 	}
 	return false
 }
+
+// payStemsByFirst indexes payStems by their first byte: payWord reads
+// every word of every reply.
+var payStemsByFirst = func() (idx [256][]string) {
+	for _, st := range payStems {
+		idx[st[0]] = append(idx[st[0]], st)
+	}
+	return idx
+}()
 
 // headOf cuts s to at most n bytes, on a rune boundary.
 func headOf(s string, n int) string {

@@ -260,16 +260,17 @@ func tenseOf(toks []string) (future, past bool) {
 		if i+1 < len(toks) {
 			next = toks[i+1]
 		}
+		kind := tenseWords[t]
 		switch {
-		case futureWords[t]:
+		case kind&tenseFuture != 0:
 			future = true
 		case (t == "vais" || t == "va" || t == "allons" || t == "allez" || t == "vont") && infinitive(next):
 			future = true // "je vais payer", "on va régler"
 		case t == "going" && next == "to":
 			future = true
-		case frenchFuture(t):
+		case kind&tenseNotFuture == 0 && frenchFuture(t):
 			future = true
-		case pastWords[t] && !(i > 0 && (futureWords[toks[i-1]] || toks[i-1] == "be")):
+		case kind&tensePast != 0 && !(i > 0 && (tenseWords[toks[i-1]]&tenseFuture != 0 || toks[i-1] == "be")):
 			past = true // not "sera effectué", "will be paid"
 		case (t == "ai" || t == "as" || t == "avons" || t == "avez" || t == "ont" || t == "a") && participle(next):
 			past = true // "j'ai viré", "nous avons réglé", "il a été"
@@ -279,6 +280,28 @@ func tenseOf(toks []string) (future, past bool) {
 	}
 	return future, past
 }
+
+const (
+	tenseFuture uint8 = 1 << iota
+	tensePast
+	tenseNotFuture
+)
+
+// tenseWords holds futureWords, pastWords and notFuture in one table: one
+// lookup per word.
+var tenseWords = func() map[string]uint8 {
+	m := map[string]uint8{}
+	for w := range futureWords {
+		m[w] |= tenseFuture
+	}
+	for w := range pastWords {
+		m[w] |= tensePast
+	}
+	for w := range notFuture {
+		m[w] |= tenseNotFuture
+	}
+	return m
+}()
 
 var (
 	futureWords = wordSet(`will ll shall wont gonna sera seront serons serez serai seras pourra pourrons pourront
@@ -292,9 +315,15 @@ var (
 
 // frenchFuture recognises the French simple future by its endings
 // ("partira", "réglerons", "effectuerez"), the way a reader does.
+// The caller leaves out the words of notFuture.
 func frenchFuture(t string) bool {
-	if len(t) < 5 || notFuture[t] {
+	if len(t) < 5 {
 		return false
+	}
+	switch t[len(t)-1] {
+	case 'i', 's', 'a', 'z', 't':
+	default:
+		return false // no ending below
 	}
 	for _, end := range []string{"erai", "eras", "era", "erons", "erez", "eront", "irai", "iras", "ira", "irons", "irez", "iront"} {
 		if strings.HasSuffix(t, end) {

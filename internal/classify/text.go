@@ -148,23 +148,21 @@ func wordSet(words string) map[string]bool {
 // detectLanguage guesses "fr" or "en" from function words; French wins ties
 // as the product's home language. Words are runs of ASCII letters, digits
 // and underscores, as for \b in the lexicon's patterns.
-func detectLanguage(folded string) string {
+func detectLanguage(folded ...string) string {
 	fr, en := 0, 0
-	start := -1
-	for i := 0; i <= len(folded); i++ {
-		word := i < len(folded) && isWordByte(folded[i])
-		if word && start < 0 {
-			start = i
-		}
-		if !word && start >= 0 {
-			w := folded[start:i]
-			if frenchWords[w] {
-				fr++
+	for _, text := range folded {
+		start := -1
+		for i := 0; i <= len(text); i++ {
+			word := i < len(text) && isWordByte(text[i])
+			if word && start < 0 {
+				start = i
 			}
-			if englishWords[w] {
-				en++
+			if !word && start >= 0 {
+				l := languageWords[text[start:i]]
+				fr += int(l & 1)
+				en += int(l >> 1)
+				start = -1
 			}
-			start = -1
 		}
 	}
 	if en > fr {
@@ -172,6 +170,18 @@ func detectLanguage(folded string) string {
 	}
 	return "fr"
 }
+
+// languageWords: bit 0 a French function word, bit 1 an English one.
+var languageWords = func() map[string]uint8 {
+	m := map[string]uint8{}
+	for w := range frenchWords {
+		m[w] |= 1
+	}
+	for w := range englishWords {
+		m[w] |= 2
+	}
+	return m
+}()
 
 func isWordByte(b byte) bool {
 	return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || b == '_'

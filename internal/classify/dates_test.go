@@ -107,6 +107,8 @@ func TestTenseOf(t *testing.T) {
 		{"we transferred the balance", false, true},
 		{"merci pour votre message", false, false},
 		{"une opera extra", false, false},
+		{"suite a votre mail, la facture sera payee jeudi", true, false},
+		{"elle a regle hier", false, true},
 	}
 	for _, tt := range tests {
 		toks, _ := tokenize(tt.text, nil, nil)

@@ -46,6 +46,7 @@ type features struct {
 	folded []string        // the same, folded
 	dates  [][]dateMention // the dates of each sentence (nil without a reference day)
 	future []bool          // the sentence speaks in the future tense
+	past   []bool          // … or in the past
 	scale  float32         // 1/sqrt(len(ids)): long replies do not shout louder
 }
 
@@ -123,6 +124,7 @@ func extract(text, subject string, ref time.Time, facts []string) features {
 		toks, negs = tokenize(s.folded, toks[:0], negs[:0])
 		fut, pst := tenseOf(toks)
 		f.future = append(f.future, fut)
+		f.past = append(f.past, pst)
 		for i, t := range toks {
 			if negs[i] {
 				add(hashAdd(hashStart(kindNegWord), t), sid)
@@ -233,7 +235,11 @@ func extract(text, subject string, ref time.Time, facts []string) features {
 		on   bool
 		name string
 	}{{future, "date:future"}, {past, "date:past"}, {today, "date:today"}, {payFuture, "pay:future"}, {payPast, "pay:past"},
-		{payTenseFuture && !payTensePast, "paytense:only_future"}, {payTensePast && !payTenseFuture, "paytense:only_past"}} {
+		{payTenseFuture && !payTensePast, "paytense:only_future"}, {payTensePast && !payTenseFuture, "paytense:only_past"},
+		// A payment dated only ahead is not made yet ("je l'intègre au
+		// virement de vendredi"), the more so when said in the future.
+		{payFuture && !payPast, "pay:only_future"},
+		{payFuture && !payPast && payTenseFuture && !payTensePast, "pay:only_future_tense"}} {
 		if x.on {
 			doc(x.name)
 		}
@@ -272,8 +278,10 @@ func tenseOf(toks []string) (future, past bool) {
 			future = true
 		case kind&tensePast != 0 && !(i > 0 && (tenseWords[toks[i-1]]&tenseFuture != 0 || toks[i-1] == "be")):
 			past = true // not "sera effectué", "will be paid"
-		case (t == "ai" || t == "as" || t == "avons" || t == "avez" || t == "ont" || t == "a") && participle(next):
-			past = true // "j'ai viré", "nous avons réglé", "il a été"
+		case (t == "ai" || t == "avons" || t == "avez" || t == "ont") && participle(next):
+			past = true // "j'ai viré", "nous avons réglé"
+		case t == "a" && (next == "ete" || tenseWords[next]&tensePast != 0):
+			past = true // "il a été", "elle a réglé"; "a" alone is mostly "à"
 		case len(t) > 4 && strings.HasSuffix(t, "ed") && payWord(t):
 			past = true // "paid" is in pastWords; "transferred", "wired", "settled"
 		}

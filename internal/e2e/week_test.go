@@ -3,6 +3,7 @@ package e2e
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/mail"
 	"sort"
@@ -205,6 +206,8 @@ func TestLinksWeek(t *testing.T) {
 	}
 	defer st.Close()
 	chasedAt := map[string][]time.Time{} // invoice number → when a reminder naming it went
+	stagesOf := map[string][]string{}
+	var afterQuestion []string
 	stages := map[string]int{}
 	sentCount := 0
 	for _, m := range w.Sink.Messages() {
@@ -244,6 +247,14 @@ func TestLinksWeek(t *testing.T) {
 				}
 			}
 			chasedAt[n] = append(chasedAt[n], sentAt)
+			stagesOf[n] = append(stagesOf[n], d.Stage)
+			for _, i := range about[n] {
+				if kind[i] == saysQuestion && !sentAt.Before(arrival[i]) {
+					// The design's rule 1 also forbids this (a question we
+					// have not answered); relance only waits its quiet days.
+					afterQuestion = append(afterQuestion, fmt.Sprintf("%s %s %s", n, d.Stage, sentAt.In(paris).Format(time.DateOnly)))
+				}
+			}
 			if manual[n] && d.Stage == "friendly" {
 				t.Errorf("%s got a friendly reminder on %s after the owner's own reminder", n, sentAt.In(paris).Format(time.DateOnly))
 			}
@@ -309,6 +320,11 @@ func TestLinksWeek(t *testing.T) {
 			if len(chasedAt[n]) == 0 {
 				t.Errorf("%s (%s): nobody at the client wrote before %s and no reminder went", n, c, firstSend.In(paris).Format(time.DateTime))
 			}
+			// A client who never wrote at all goes up the ladder: the
+			// friendly reminder, then the second (due on the 25th).
+			if len(ofClient[c]) == 0 && strings.Join(stagesOf[n], " ") != "friendly second" {
+				t.Errorf("%s (%s) never answered and got %v, want a friendly then a second reminder", n, c, stagesOf[n])
+			}
 		}
 		if len(chasedAt[n]) > 0 {
 			chasedBy[why]++
@@ -325,16 +341,32 @@ func TestLinksWeek(t *testing.T) {
 			chased++
 		}
 	}
-	cancelled, err := st.Drafts(ctx, store.DraftCancelled, store.DraftSuperseded)
+	events, err := st.Events(ctx, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
+	stopped := map[string]int{} // relance's own reason for each draft it stopped
+	cancelled := 0
+	for _, e := range events {
+		if e.Kind != "draft_"+store.DraftCancelled && e.Kind != "draft_"+store.DraftSuperseded {
+			continue
+		}
+		var det struct{ Reason string }
+		_ = json.Unmarshal(e.Detail, &det)
+		if det.Reason == "" {
+			det.Reason = strings.TrimPrefix(e.Kind, "draft_")
+		}
+		stopped[det.Reason]++
+		cancelled++
+	}
 	sort.Strings(mustChase)
-	t.Logf("week over the issue-15 mailbox: %d passes (9–27 November 2026), %d drafts approved, %d reminders sent %s; %d drafts cancelled or superseded by relance before sending",
-		passes, approved, sentCount, sortedCounts(stages), len(cancelled))
+	t.Logf("week over the issue-15 mailbox: %d passes (9–27 November 2026), %d drafts approved, %d reminder mails sent %s; %d drafts stopped by relance before sending %s",
+		passes, approved, sentCount, sortedCounts(stages), cancelled, sortedCounts(stopped))
 	t.Logf("invoices chased %d/%d: every one of the %d that nobody answered before the first sending (%s); chased before or without a reply, by what the client said later %s",
 		chased, len(numbers), len(mustChase), strings.Join(mustChase, " "), sortedCounts(chasedBy))
 	t.Logf("invoices never chased, by what the client said: %s", sortedCounts(withheld))
+	t.Logf("reminders after a question nobody answered (relance waits %s, then chases): %d %v",
+		"its inbound quiet days", len(afterQuestion), afterQuestion)
 }
 
 func isClient(clientOf map[string]string, addr string) bool {

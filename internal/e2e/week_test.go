@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/relance/relance/internal/mailbox"
 	"github.com/relance/relance/internal/policy"
 	"github.com/relance/relance/internal/store"
 )
@@ -79,7 +80,8 @@ func replyKind(t *testing.T, r linkReply) string {
 // second on the 25th), with the replies arriving in three waves: before any
 // reminder is due, between the approval of the first drafts and their
 // sending, and after the first reminders went. The owner approves every
-// draft each evening. An oracle written per invoice from the mailbox's own
+// draft each evening, unread, half by flagging it in the mail client and
+// half from the command line. An oracle written per invoice from the mailbox's own
 // definition checks every reminder that reached the SMTP sink: to the
 // invoice's client only, never to a client who claimed payment (in whole or
 // part), disputed, promised a date after the run or is in triage, never
@@ -164,7 +166,9 @@ func TestLinksWeek(t *testing.T) {
 	cal := policy.NewCalendar(paris, policy.FrenchHolidays()...)
 	first := time.Date(2026, 11, 9, 0, 0, 0, 0, paris)
 	last := time.Date(2026, 11, 27, 0, 0, 0, 0, paris)
-	passes, approved := 0, 0
+	passes := 0
+	approvedVia := map[string]int{}
+	imapc := w.imapClient()
 	for day := first; !day.After(last); day = day.AddDate(0, 0, 1) {
 		if !cal.IsBusinessDay(day) {
 			continue
@@ -194,8 +198,17 @@ func TestLinksWeek(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, d := range held {
+			// Half from the mail client (\Flagged on the Drafts copy), half
+			// from the command line.
+			if d.ID%2 == 0 && d.IMAPUID != 0 {
+				if err := imapc.SetFlag(ctx, mailbox.RoleDrafts, d.IMAPUID, `\Flagged`, true); err != nil {
+					t.Fatalf("flag draft %d in IMAP: %v", d.ID, err)
+				}
+				approvedVia["imap"]++
+				continue
+			}
 			w.Relance("drafts", "approve", strconv.FormatInt(d.ID, 10))
-			approved++
+			approvedVia["cli"]++
 		}
 	}
 
@@ -360,8 +373,11 @@ func TestLinksWeek(t *testing.T) {
 		cancelled++
 	}
 	sort.Strings(mustChase)
-	t.Logf("week over the issue-15 mailbox: %d passes (9–27 November 2026), %d drafts approved, %d reminder mails sent %s; %d drafts stopped by relance before sending %s",
-		passes, approved, sentCount, sortedCounts(stages), cancelled, sortedCounts(stopped))
+	if approvedVia["imap"] == 0 || approvedVia["cli"] == 0 {
+		t.Errorf("approvals: %v, want some from the mail client and some from the command line", approvedVia)
+	}
+	t.Logf("week over the issue-15 mailbox: %d passes (9–27 November 2026), drafts approved %s, %d reminder mails sent %s; %d drafts stopped by relance before sending %s",
+		passes, sortedCounts(approvedVia), sentCount, sortedCounts(stages), cancelled, sortedCounts(stopped))
 	t.Logf("invoices chased %d/%d: every one of the %d that nobody answered before the first sending (%s); chased before or without a reply, by what the client said later %s",
 		chased, len(numbers), len(mustChase), strings.Join(mustChase, " "), sortedCounts(chasedBy))
 	t.Logf("invoices never chased, by what the client said: %s", sortedCounts(withheld))

@@ -211,3 +211,36 @@ func TestPartialClaim(t *testing.T) {
 		t.Errorf("after the payment: state %s balance %s, partial claims %d; want open, 400, none", inv.State, inv.Balance, len(flagsOf(t, st, FlagPartialClaim)))
 	}
 }
+
+// A reply about an invoice from an address that is not the client's (a
+// colleague at its domain, a personal address citing the number) is the
+// client writing: the client's last inbound moves to it, so a draft made
+// before it is not sent and chasing waits its quiet days.
+func TestReplyFromAnotherAddressIsTheClientWriting(t *testing.T) {
+	e, st := newEngine(t)
+	ctx := context.Background()
+	at := time.Date(2026, 11, 3, 10, 0, 0, 0, time.UTC)
+	const us = "Atelier Test <factures@atelier.test>"
+	ingestAll(t, e,
+		sentMail(1, us, "Client 19 <compta@client19.fr>", "Facture FA-2025-0319", at, "Facture n° FA-2025-0319\nMontant TTC : 900,00 €\nÉchéance : 03/12/2026\n"),
+		sentMail(2, us, "Client 20 <compta@client20.fr>", "Facture FA-2025-0320", at, "Facture n° FA-2025-0320\nMontant TTC : 700,00 €\nÉchéance : 03/12/2026\n"),
+	)
+	colleague, stranger := at.Add(10*24*time.Hour), at.Add(11*24*time.Hour)
+	ingestAll(t, e,
+		inboxMail(1, "Direction <direction@client19.fr>", "Votre facture", "", colleague,
+			"Bonjour,\nJe reprends le dossier de notre comptable, qui est absent.\nCordialement"),
+		inboxMail(2, "Particulier <perso20@free.fr>", "Paiement", "", stranger,
+			"Bonjour,\nJ'ai payé la facture n°FA-2025-0320 hier par virement.\nCordialement"),
+	)
+	want := map[string]time.Time{"compta@client19.fr": colleague, "compta@client20.fr": stranger}
+	for email, at := range want {
+		inv := invoiceNamed(t, st, map[string]string{"compta@client19.fr": "FA-2025-0319", "compta@client20.fr": "FA-2025-0320"}[email])
+		c, err := st.ChasingClient(ctx, inv.Client.ID)
+		if err != nil || c == nil {
+			t.Fatalf("%s: %v, %v", email, c, err)
+		}
+		if !c.LastInbound.Equal(at) {
+			t.Errorf("%s: last inbound %s, want the reply's %s", email, c.LastInbound, at)
+		}
+	}
+}

@@ -223,6 +223,12 @@ func (e *Engine) recordReply(tx *store.Tx, rowID int64, msg *message.Message, te
 	}
 	needsHuman := r.NeedsHuman
 	for _, invID := range match.InvoiceIDs {
+		if r.Class != classify.Bounce {
+			// Whoever wrote about the invoice, its client has written.
+			if err := tx.InvoiceClientHeardFrom(invID, at); err != nil {
+				return "", err
+			}
+		}
 		if _, err := tx.AddEvent(store.Event{Kind: "reply_received", At: at, InvoiceID: invID, MessageID: rowID, Actor: store.ActorDaemon, Detail: mustJSON(detail)}); err != nil {
 			return "", err
 		}

@@ -293,6 +293,19 @@ func (t *Tx) ClientHeardFrom(email string, at time.Time, awayUntil time.Time) er
 	return nil
 }
 
+// InvoiceClientHeardFrom records a message about an invoice as one from its
+// client, whatever address wrote it (a colleague at the client's domain, a
+// personal address citing the number): the client has written, so chasing
+// waits its quiet days and a draft made before it is not sent.
+func (t *Tx) InvoiceClientHeardFrom(invoiceID int64, at time.Time) error {
+	_, err := t.exec(`UPDATE clients SET last_inbound = CASE WHEN last_inbound IS NULL OR last_inbound < ? THEN ? ELSE last_inbound END
+		WHERE id = (SELECT client_id FROM invoices WHERE id = ?)`, ts(at), ts(at), invoiceID)
+	if err != nil {
+		return fmt.Errorf("store: record inbound about invoice %d: %w", invoiceID, err)
+	}
+	return nil
+}
+
 // NewDraft is a reminder ready to be held for review.
 type NewDraft struct {
 	ClientID         int64

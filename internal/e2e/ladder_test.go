@@ -318,7 +318,9 @@ func TestEveryPathMovesOn(t *testing.T) {
 	}
 	var copyRaw string
 	for _, m := range w.Sink.Messages() {
-		if len(m.To) > 0 && strings.EqualFold(m.To[0], copyAsker.email) && strings.Contains(string(m.Data), "application/pdf") {
+		// The formal notice carries a PDF letter of its own: look for the
+		// invoice's.
+		if len(m.To) > 0 && strings.EqualFold(m.To[0], copyAsker.email) && strings.Contains(string(m.Data), "F-2026-0504.pdf") {
 			copyRaw = string(m.Data)
 		}
 	}

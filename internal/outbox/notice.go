@@ -77,6 +77,18 @@ func (x *Outbox) refreshNotice(ctx context.Context, now time.Time, d *store.Draf
 		return err
 	}
 	dec := policy.Decision{Action: policy.ActionFormalNotice, HoldUntil: d.HoldUntil, Stage: d.StageNumber}
+	// What the draft was written from beyond its invoices (a broken
+	// promise it refers to, the client's silence) stays in the new text.
+	for _, n := range d.Context {
+		switch {
+		case n.Code == store.NotePromiseBroken && len(n.Args) > 0:
+			if pd, err := policy.ParseDate(n.Args[0]); err == nil {
+				dec.BrokenPromise = pd
+			}
+		case n.Code == store.NoteSignal && len(n.Args) > 1:
+			dec.OpenTasks = append(dec.OpenTasks, policy.OpenTask{InvoiceID: n.Args[0], Kind: policy.FlagKind(n.Args[1])})
+		}
+	}
 	for _, id := range d.InvoiceIDs {
 		dec.Invoices = append(dec.Invoices, policy.InvoiceStep{ID: strconv.FormatInt(id, 10)})
 	}

@@ -201,12 +201,14 @@ func ReplyText(text string) (words string, quoted bool) {
 
 // read runs the model over the client's words and resolves the dates.
 func read(model *Model, text, subject string, ref time.Time) Result {
-	f := extract(text, subject, ref, nil)
-	d := model.decide(&f)
+	f := featurePool.Get().(*features)
+	defer featurePool.Put(f)
+	extractInto(f, text, subject, ref, nil)
+	d := model.decide(f)
 	res := Result{Class: d.class, NeedsHuman: d.needsHuman, NeedsHumanReason: d.reason, Confidence: d.confidence,
-		HumanProbability: humanProbability(d.probs), Evidence: d.evidence(&f, 3)}
+		HumanProbability: humanProbability(d.probs), Evidence: d.evidence(f, 3)}
 	if res.Class == Paid {
-		if ev, ok := paymentAhead(&f, ref); ok {
+		if ev, ok := paymentAhead(f, ref); ok {
 			// "Le règlement sera effectué le 15 octobre": the words of
 			// paying, but a payment not made yet is a promise. In the
 			// corpus no reply labelled paid has this shape (0 of 257 in
@@ -227,7 +229,7 @@ func read(model *Model, text, subject string, ref time.Time) Result {
 	case Promise, Grievance, Hardship, Dispute:
 		// A dated commitment counts with a reproach or a difficulty too
 		// ("je paierai le 10, mais…"): the human sees it on the flag.
-		res.PromiseDate = promiseDate(&f, ref, res.Class == Promise)
+		res.PromiseDate = promiseDate(f, ref, res.Class == Promise)
 	}
 	return res
 }

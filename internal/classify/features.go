@@ -3,6 +3,7 @@ package classify
 import (
 	"math"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -90,6 +91,17 @@ var englishContractions = map[string]bool{
 // (zero when unknown): dates are read against it, so that "payé le 3" and
 // "je paie le 30" differ by more than a digit.
 func extract(text, subject string, ref time.Time, facts []string) features {
+	var f features
+	extractInto(&f, text, subject, ref, facts)
+	return f
+}
+
+// featurePool recycles the buffers of extractInto between replies: they
+// are most of what reading a reply allocates.
+var featurePool = sync.Pool{New: func() any { return new(features) }}
+
+// extractInto is extract into f, reusing its buffers.
+func extractInto(f *features, text, subject string, ref time.Time, facts []string) {
 	if len(text) > maxFeatureText {
 		cut := maxFeatureText
 		for cut > 0 && !utf8RuneStart(text[cut]) {
@@ -98,7 +110,11 @@ func extract(text, subject string, ref time.Time, facts []string) features {
 		text = text[:cut]
 	}
 	sents := sentences(text)
-	f := features{ids: make([]uint32, 0, 64+len(text)*3), sent: make([]int16, 0, 64+len(text)*3)}
+	if need := 64 + len(text)*3; cap(f.ids) < need {
+		f.ids, f.sent = make([]uint32, 0, need), make([]int16, 0, need)
+	}
+	*f = features{ids: f.ids[:0], sent: f.sent[:0], sents: f.sents[:0], folded: f.folded[:0], dates: f.dates[:0],
+		future: f.future[:0], past: f.past[:0]}
 	add := func(h uint32, s int16) {
 		f.ids = append(f.ids, bucket(h))
 		f.sent = append(f.sent, s)
@@ -254,7 +270,6 @@ func extract(text, subject string, ref time.Time, facts []string) features {
 	if n := len(f.ids); n > 0 {
 		f.scale = 1 / sqrt32(float32(n))
 	}
-	return f
 }
 
 // tenseOf reports whether the words of a sentence speak in the future

@@ -104,15 +104,25 @@ func normLine(s string) string {
 		}
 		s = string(b)
 	default:
-		s = strings.Map(func(r rune) rune {
-			switch r {
-			case '\u00a0', '\u202f', '\u2007', '\t':
-				return ' '
-			case '\ufeff', '\u200b':
-				return -1
+		b := make([]byte, 0, len(s))
+		for _, r := range s {
+			switch {
+			case r < utf8.RuneSelf:
+				c := byte(r)
+				if c >= 'A' && c <= 'Z' {
+					c += 'a' - 'A'
+				} else if c == '\t' {
+					c = ' '
+				}
+				b = append(b, c)
+			case r == '\u00a0' || r == '\u202f' || r == '\u2007':
+				b = append(b, ' ')
+			case r == '\ufeff' || r == '\u200b':
+			default:
+				b = utf8.AppendRune(b, unicode.ToLower(r))
 			}
-			return unicode.ToLower(r)
-		}, s)
+		}
+		s = string(b)
 	}
 	return strings.TrimSpace(s)
 }
@@ -297,16 +307,13 @@ func attributionAt(norm []string, i int) bool {
 	if isMobileSig(norm[i]) {
 		return false
 	}
-	joined := ""
 	for j := i; j < len(norm) && j < i+maxHeaderJoin; j++ {
 		if j > i && norm[j] == "" {
 			break
 		}
-		if joined != "" {
-			joined += " "
-		}
-		joined += norm[j]
-		if attribution(joined) {
+		// An attribution ends with its colon: only then is the joined
+		// text worth building and reading.
+		if strings.HasSuffix(norm[j], ":") && attribution(strings.Join(norm[i:j+1], " ")) {
 			return true
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"unicode"
 	"testing"
 )
 
@@ -210,6 +211,27 @@ func TestSeparatorPrefilter(t *testing.T) {
 		}
 		if !mayBeSeparator(n) {
 			t.Errorf("%q: the prefilter drops a separator", n)
+		}
+	}
+}
+
+// normLineReference is normLine written plainly.
+func normLineReference(s string) string {
+	return strings.TrimSpace(strings.Map(func(r rune) rune {
+		switch r {
+		case '\u00a0', '\u202f', '\u2007', '\t':
+			return ' '
+		case '\ufeff', '\u200b':
+			return -1
+		}
+		return unicode.ToLower(r)
+	}, s))
+}
+
+func TestNormLineAgrees(t *testing.T) {
+	for _, s := range []string{"", "  plain line  ", "De\u00a0: Jean DUPONT", "\tÉcrit le 3 MARS\u202f:", "\ufeffbom\u200bzero", "ÀÉÎÕÜ ß Σ İ", "mixed\u2007Tab\tEND"} {
+		if got, want := normLine(s), normLineReference(s); got != want {
+			t.Errorf("normLine(%q) = %q, want %q", s, got, want)
 		}
 	}
 }

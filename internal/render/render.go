@@ -128,6 +128,9 @@ type Data struct {
 
 	Promise      *time.Time
 	LastReminder *time.Time
+	// OfferPaymentPlan adds the offer of a payment plan (échéancier) to a
+	// reminder; the ladder stage's offer_payment_plan sets it.
+	OfferPaymentPlan bool
 
 	History    []string // call sheet: one line per past event
 	Complaints []string // call sheet: what the client has complained about

@@ -54,8 +54,9 @@ type view struct {
 	Upcoming         []instalmentView
 	InstalmentsTotal string
 
-	Promise      string
-	LastReminder string
+	Promise          string
+	LastReminder     string
+	OfferPaymentPlan bool
 
 	History    []string
 	Complaints []string
@@ -137,7 +138,7 @@ func buildView(d Data) (*view, error) {
 	if len(d.Invoices) == 0 {
 		return nil, fmt.Errorf("render: %s: no invoice", d.Stage)
 	}
-	v := &view{Lang: lang, Stage: d.Stage, B2B: d.B2B}
+	v := &view{Lang: lang, Stage: d.Stage, B2B: d.B2B, OfferPaymentPlan: d.OfferPaymentPlan}
 	v.Business = Business{
 		Name: oneLine(d.Business.Name), Email: oneLine(d.Business.Email), Phone: oneLine(d.Business.Phone),
 		SIREN: oneLine(d.Business.SIREN), IBAN: oneLine(d.Business.IBAN), BIC: oneLine(d.Business.BIC),

@@ -4,7 +4,6 @@ import (
 	"context"
 	"github.com/relance/relance/internal/classify"
 	"log/slog"
-	"math"
 	"sync"
 	"time"
 
@@ -103,7 +102,7 @@ func NewStoreCollector(st *store.Store, now func() time.Time, loc *time.Location
 			"Days sales outstanding by currency, in seconds (divide by 86400 for days), countback method: today's receivables are matched against the amounts invoiced month by month backwards (the current month to date first); each month fully consumed adds its days, the last one the share of its days that the remaining receivables represent. At most 12 months.",
 			[]string{"currency"}, nil),
 		delayAvg: prometheus.NewDesc("relance_payment_delay_average_seconds",
-			"Average delay between due date and payment of the paid invoices due in the last 365 days, in seconds (whole days × 86400; negative when paid early); NaN when there are none.",
+			"Average delay between due date and payment of the paid invoices due in the last 365 days, in seconds (whole days × 86400; negative when paid early); absent when there are none.",
 			nil, nil),
 		delayCount: prometheus.NewDesc("relance_payment_delay_invoices",
 			"Paid invoices due in the last 365 days, over which the average payment delay is computed.", nil, nil),
@@ -265,12 +264,11 @@ func (c *StoreCollector) emit(ch chan<- prometheus.Metric, now, today time.Time,
 	}
 
 	gauge(c.delayCount, float64(tr.PaymentDelay.Invoices))
-	// NaN rather than a misleading 0 when no invoice was paid yet.
-	delay := math.NaN()
+	// Absent rather than NaN (which breaks sums and alerts) or a misleading
+	// 0 when no invoice was paid yet.
 	if tr.PaymentDelay.Invoices > 0 {
-		delay = float64(tr.PaymentDelay.SumDays) * secondsPerDay / float64(tr.PaymentDelay.Invoices)
+		gauge(c.delayAvg, float64(tr.PaymentDelay.SumDays)*secondsPerDay/float64(tr.PaymentDelay.Invoices))
 	}
-	gauge(c.delayAvg, delay)
 
 	for _, s := range []string{store.DraftHeld, store.DraftApproved, store.DraftSent, store.DraftCancelled, store.DraftSuperseded} {
 		gauge(c.drafts, float64(st.DraftsByStatus[s]), s)

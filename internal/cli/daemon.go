@@ -15,6 +15,7 @@ import (
 	"github.com/relance/relance/internal/config"
 	"github.com/relance/relance/internal/demo"
 	"github.com/relance/relance/internal/metrics"
+	"github.com/relance/relance/internal/policy"
 )
 
 func newLoggerFor(w io.Writer, format, level string) *slog.Logger {
@@ -51,6 +52,16 @@ func cmdCheckConfig(_ context.Context, env *Env, args []string) int {
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "relance: invalid configuration:\n%s\n", indent(err.Error()))
 		return ExitError
+	}
+	pol, err := app.LoadPolicy(cfg)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "relance: invalid configuration:\n%s\n", indent(err.Error()))
+		return ExitError
+	}
+	rates := pol.Penalties.RateTableStatus(policy.DateIn(env.Now(), pol.Location))
+	fmt.Fprintf(env.Stdout, "ECB rate table (penalties.ecb_rates): %s\n", rates)
+	if rates.OutOfDate {
+		fmt.Fprintf(env.Stderr, "warning: the ECB rate table is out of date: late-payment penalties may use a wrong rate\n")
 	}
 	fmt.Fprintln(env.Stderr, "configuration is valid")
 	return ExitOK

@@ -114,3 +114,54 @@ func TestRateTableMetrics(t *testing.T) {
 		})
 	}
 }
+
+// relance_formal_notices_awaiting_approval counts formal notice drafts held
+// for approval, whatever their stage's name; sent or cancelled ones and
+// other reminders do not count.
+func TestFormalNoticesAwaitingApproval(t *testing.T) {
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "fn.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	now := time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC)
+	count := func() float64 {
+		t.Helper()
+		v, ok := value(gather(t, NewStoreCollector(st, func() time.Time { return now }, time.UTC, time.Second, nil)),
+			"relance_formal_notices_awaiting_approval", nil)
+		if !ok {
+			t.Fatal("relance_formal_notices_awaiting_approval missing")
+		}
+		return v
+	}
+	if n := count(); n != 0 {
+		t.Fatalf("empty store: %v", n)
+	}
+	n := 0
+	draft := func(stage, kind, status string) {
+		n++
+		err := st.Update(ctx, now, func(tx *store.Tx) error {
+			c, err := tx.EnsureClient("a@x.fr", "", "fr")
+			if err != nil {
+				return err
+			}
+			id, err := tx.CreateDraft(store.NewDraft{ClientID: c.ID, Stage: stage, Kind: kind, To: []string{"a@x.fr"},
+				Subject: "s", Body: "b", HoldUntil: now, MessageID: "<" + string(rune('a'+n)) + "@x>"}, store.ActorDaemon)
+			if err != nil || status == store.DraftHeld {
+				return err
+			}
+			return tx.SetDraftStatus(id, status, store.ActorDaemon, "")
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	draft("formal_notice", "formal_notice", store.DraftHeld)
+	draft("mise_en_demeure", "formal_notice", store.DraftHeld)
+	draft("formal_notice", "formal_notice", store.DraftCancelled)
+	draft("second", "message", store.DraftHeld)
+	if n := count(); n != 2 {
+		t.Errorf("relance_formal_notices_awaiting_approval = %v, want 2", n)
+	}
+}

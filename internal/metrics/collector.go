@@ -68,7 +68,7 @@ type StoreCollector struct {
 
 	invoices, outstanding, dso, delayAvg, delayCount *prometheus.Desc
 	drafts, oldestHeld, flags, oldestFlag            *prometheus.Desc
-	promises, reminders                              *prometheus.Desc
+	promises, reminders, noticesHeld                 *prometheus.Desc
 	corrections, model                               *prometheus.Desc
 	success, duration                                *prometheus.Desc
 }
@@ -116,6 +116,8 @@ func NewStoreCollector(st *store.Store, now func() time.Time, loc *time.Location
 			"Invoices with a promise of payment, by outcome: kept (paid with no broken-promise flag) and broken (a broken-promise flag was raised) among invoices due in the last 365 days; pending (still expected, not broken) among all.",
 			[]string{"outcome"}, nil),
 		reminders: prometheus.NewDesc("relance_reminders_sent_total", "Reminders sent, by ladder stage.", []string{"stage"}, nil),
+		noticesHeld: prometheus.NewDesc("relance_formal_notices_awaiting_approval",
+			"Formal notice (mise en demeure) drafts held for the owner's approval; a formal notice never goes without it.", nil, nil),
 		corrections: prometheus.NewDesc("relance_classifier_corrections",
 			"The owner's corrections of reply readings, folded into the local model.", nil, nil),
 		model: prometheus.NewDesc("relance_classifier_model_info",
@@ -137,7 +139,7 @@ func (c *StoreCollector) WithTrendsCache(maxAge time.Duration) *StoreCollector {
 // Describe implements prometheus.Collector.
 func (c *StoreCollector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{c.invoices, c.outstanding, c.dso, c.delayAvg, c.delayCount, c.drafts,
-		c.oldestHeld, c.flags, c.oldestFlag, c.promises, c.reminders, c.corrections, c.model, c.success, c.duration} {
+		c.oldestHeld, c.flags, c.oldestFlag, c.promises, c.reminders, c.noticesHeld, c.corrections, c.model, c.success, c.duration} {
 		ch <- d
 	}
 }
@@ -289,6 +291,7 @@ func (c *StoreCollector) emit(ch chan<- prometheus.Metric, now, today time.Time,
 	for stage, n := range st.RemindersSent {
 		counter(c.reminders, float64(n), stage)
 	}
+	gauge(c.noticesHeld, float64(st.FormalNoticesHeld))
 }
 
 // DSO computes days sales outstanding by the countback method. sales[0] is

@@ -71,6 +71,8 @@ type App struct {
 	// penalties is the policy's penalty table, whose ECB rates' age the
 	// web page shows.
 	penalties policy.PenaltyPolicy
+	// passFn, when set, replaces pass in schedule (tests of the pacing).
+	passFn func(context.Context) error
 }
 
 // New opens the store and wires every component; nothing runs yet.
@@ -252,7 +254,11 @@ func (a *App) schedule(ctx context.Context) {
 		if !a.synced.done() {
 			continue
 		}
-		if err := a.pass(ctx); err != nil && ctx.Err() == nil {
+		pass := a.pass
+		if a.passFn != nil {
+			pass = a.passFn
+		}
+		if err := pass(ctx); err != nil && ctx.Err() == nil {
 			a.log.Warn("pass failed", slog.Any("err", err))
 		}
 		a.quiet.activity()

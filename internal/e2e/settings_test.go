@@ -227,3 +227,32 @@ func TestFolderSettings(t *testing.T) {
 		t.Errorf("drafts in Relances: %d of %d held (folder holds %d messages)", filed, len(held), messagesIn(w.IMAP.Maildir("Relances")))
 	}
 }
+
+// A ladder stage's offer_payment_plan (policy file) reaches the drafted
+// reminder: the friendly reminder offers a payment plan only when its
+// stage says so.
+func TestOfferPaymentPlanInDraft(t *testing.T) {
+	for _, c := range []struct {
+		name, policy string
+		offer        bool
+	}{
+		{"default friendly", "", false},
+		{"friendly with offer_payment_plan", `{"ladders": {"standard": {"stages": [
+			{"name": "friendly", "kind": "message", "offset_days": 7, "offer_payment_plan": true}]}}}`, true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			w := newWorld(t)
+			if c.policy != "" {
+				p := filepath.Join(t.TempDir(), "policy.json")
+				if err := os.WriteFile(p, []byte(c.policy), 0o600); err != nil {
+					t.Fatal(err)
+				}
+				t.Setenv("RELANCE_POLICY_FILE", p)
+			}
+			d := heldDraft(t, w)
+			if got := bytes.Contains([]byte(d.Body), []byte("convenir d'un échéancier")); got != c.offer {
+				t.Errorf("payment plan offered = %v, want %v:\n%s", got, c.offer, d.Body)
+			}
+		})
+	}
+}

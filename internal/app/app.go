@@ -68,6 +68,11 @@ type App struct {
 	// zone is the business's time zone (the policy's), in which the web
 	// page prints times.
 	zone *time.Location
+	// penalties is the policy's penalty table, whose ECB rates' age the
+	// web page shows.
+	penalties policy.PenaltyPolicy
+	// passFn, when set, replaces pass in schedule (tests of the pacing).
+	passFn func(context.Context) error
 }
 
 // New opens the store and wires every component; nothing runs yet.
@@ -112,6 +117,8 @@ func New(ctx context.Context, opt Options) (*App, error) {
 		st.Close()
 		return nil, err
 	}
+	a.metrics.WatchRateTable(pol.Penalties)
+	a.penalties = pol.Penalties
 	a.engine = engine.New(engine.Options{Store: st, Logger: opt.Logger, Now: opt.Now, Own: ownAddresses(cfg), PaymentNotices: notices,
 		Observer: engineObserver{a.metrics}, Identity: identity(cfg),
 		StageOf: func(email string, lvl policy.ReminderLevel) int {
@@ -247,7 +254,11 @@ func (a *App) schedule(ctx context.Context) {
 		if !a.synced.done() {
 			continue
 		}
-		if err := a.pass(ctx); err != nil && ctx.Err() == nil {
+		pass := a.pass
+		if a.passFn != nil {
+			pass = a.passFn
+		}
+		if err := pass(ctx); err != nil && ctx.Err() == nil {
 			a.log.Warn("pass failed", slog.Any("err", err))
 		}
 		a.quiet.activity()
@@ -268,7 +279,10 @@ func (a *App) Run(ctx context.Context) error {
 	handler, err := web.New(web.Options{Store: a.store, Gatherer: a.metrics.Registry, Ready: a.ready,
 		Now: a.opt.Now, Location: a.zone, Logger: a.log.With(slog.String("component", "web")),
 		Addr: a.cfg.HTTPAddr, Token: a.cfg.HTTPToken.Reveal(), Health: a.mailboxHealth,
-		Names: []string{business(a.cfg).Name}})
+		Names: []string{business(a.cfg).Name},
+		RateTable: func(now time.Time) policy.RateTableStatus {
+			return a.penalties.RateTableStatus(policy.DateIn(now, a.zone))
+		}})
 	if err != nil {
 		return fmt.Errorf("app: web: %w", err)
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/relance/relance/internal/config"
 	"github.com/relance/relance/internal/demo"
 	"github.com/relance/relance/internal/metrics"
+	"github.com/relance/relance/internal/policy"
 )
 
 func newLoggerFor(w io.Writer, format, level string) *slog.Logger {
@@ -51,6 +52,16 @@ func cmdCheckConfig(_ context.Context, env *Env, args []string) int {
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "relance: invalid configuration:\n%s\n", indent(err.Error()))
 		return ExitError
+	}
+	pol, err := app.LoadPolicy(cfg)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "relance: invalid configuration:\n%s\n", indent(err.Error()))
+		return ExitError
+	}
+	rates := pol.Penalties.RateTableStatus(policy.DateIn(env.Now(), pol.Location))
+	fmt.Fprintf(env.Stdout, "ECB rate table (penalties.ecb_rates): %s\n", rates)
+	if rates.OutOfDate {
+		fmt.Fprintf(env.Stderr, "warning: the ECB rate table is out of date: late-payment penalties may use a wrong rate\n")
 	}
 	fmt.Fprintln(env.Stderr, "configuration is valid")
 	return ExitOK
@@ -101,13 +112,20 @@ func cmdRun(ctx context.Context, env *Env, args []string) int {
 
 func cmdDemo(ctx context.Context, env *Env, args []string) int {
 	fs := flagSet(env, "demo")
-	db := fs.String("db", "", "path of the SQLite database (default: a new file in a temporary directory)")
-	httpAddr := fs.String("http", "127.0.0.1:8025", "listen address of the web page and /metrics (a free port is used if busy)")
+	db := fs.String("db", "", "path of the SQLite database (overrides RELANCE_DB; default: a new file in a temporary directory)")
+	httpAddr := fs.String("http", "", "listen address of the web page and /metrics (overrides RELANCE_HTTP_ADDR; default 127.0.0.1:8025, a free port if busy)")
 	if _, code, ok := parse(fs, args); !ok {
 		return code
 	}
 	logger := newLogger(env)
-	dbPath := *db
+	listen, err := demoListen(os.LookupEnv, *httpAddr, *db)
+	if err != nil {
+		return errorf(env, "demo: %v", err)
+	}
+	if listen.warning != "" {
+		logger.Warn(listen.warning)
+	}
+	dbPath := listen.db
 	if dbPath == "" {
 		dir, err := os.MkdirTemp("", "relance-demo-")
 		if err != nil {
@@ -125,10 +143,11 @@ func cmdDemo(ctx context.Context, env *Env, args []string) int {
 	}
 	defer denv.Close()
 
-	ln, err := net.Listen("tcp", *httpAddr)
+	ln, err := net.Listen("tcp", listen.addr)
 	if err != nil {
-		logger.Warn("demo: address busy, using a free port", slog.String("addr", *httpAddr), slog.Any("err", err))
-		ln, err = net.Listen("tcp", "127.0.0.1:0")
+		host, _, _ := net.SplitHostPort(listen.addr)
+		logger.Warn("demo: address busy, using a free port", slog.String("addr", listen.addr), slog.Any("err", err))
+		ln, err = net.Listen("tcp", net.JoinHostPort(host, "0"))
 		if err != nil {
 			return errorf(env, "demo: listen: %v", err)
 		}
@@ -141,8 +160,10 @@ func cmdDemo(ctx context.Context, env *Env, args []string) int {
 		From: "Atelier Moreau <" + denv.Username + ">", DB: dbPath, HTTPAddr: ln.Addr().String(),
 		Timezone: "Europe/Paris", Mode: config.ModeReview, LogFormat: "text", LogLevel: "info",
 		BusinessIBAN: denv.Business.IBAN, BusinessBIC: denv.Business.BIC,
+		HTTPToken: listen.token,
 	}
 	if err := cfg.Validate(); err != nil {
+		ln.Close()
 		return errorf(env, "demo: %v", err)
 	}
 	a, err := app.New(ctx, app.Options{Config: cfg, Logger: logger, Listener: ln,
@@ -150,6 +171,9 @@ func cmdDemo(ctx context.Context, env *Env, args []string) int {
 		OnListen: func(addr string) {
 			fmt.Fprintf(env.Stdout, "relance demo is running (Ctrl-C to stop)\n")
 			fmt.Fprintf(env.Stdout, "  web page:  http://%s/\n  metrics:   http://%s/metrics\n  database:  %s\n", addr, addr, dbPath)
+			if listen.token != "" {
+				fmt.Fprintf(env.Stdout, "  access:    the token of RELANCE_HTTP_TOKEN (listening on %s)\n", ln.Addr())
+			}
 			fmt.Fprintf(env.Stdout, "  mailbox:   imap://%s (user %s, password %s), SMTP sink %s\n", denv.IMAPAddr, denv.Username, denv.Password, denv.SMTPAddr)
 			fmt.Fprintf(env.Stdout, "  try:       relance invoices --db %s\n", dbPath)
 			if env.Ready != nil {
@@ -165,6 +189,47 @@ func cmdDemo(ctx context.Context, env *Env, args []string) int {
 		return errorf(env, "demo: %v", err)
 	}
 	return ExitOK
+}
+
+// demoAddress is where the demo listens and keeps its store.
+type demoAddress struct {
+	addr    string
+	db      string // empty: a temporary file
+	token   config.Secret
+	warning string
+}
+
+// defaultDemoAddr is the demo's address when nothing is configured.
+const defaultDemoAddr = "127.0.0.1:8025"
+
+// demoListen resolves the demo's address and store: a flag wins over
+// RELANCE_HTTP_ADDR and RELANCE_DB. An address beyond loopback (the
+// container image sets 0.0.0.0:8025) is used only with a token
+// (RELANCE_HTTP_TOKEN or _FILE), as for the daemon; without one the demo
+// stays on loopback, same port, and says why.
+func demoListen(lookup config.Getenv, flagAddr, flagDB string) (demoAddress, error) {
+	d := demoAddress{addr: flagAddr, db: flagDB}
+	if d.addr == "" {
+		d.addr, _ = lookup("RELANCE_HTTP_ADDR")
+	}
+	if d.addr == "" {
+		d.addr = defaultDemoAddr
+	}
+	if d.db == "" {
+		d.db, _ = lookup("RELANCE_DB")
+	}
+	host, port, err := net.SplitHostPort(d.addr)
+	if err != nil {
+		return d, fmt.Errorf("listen address %q: want host:port: %w", d.addr, err)
+	}
+	if d.token, err = config.LookupSecret(lookup, "HTTP_TOKEN"); err != nil {
+		return d, err
+	}
+	if !config.IsLoopback(host) && d.token == "" {
+		d.warning = fmt.Sprintf("demo: %s is beyond loopback and RELANCE_HTTP_TOKEN is not set: listening on 127.0.0.1:%s only; set a token to reach the demo from elsewhere", d.addr, port)
+		d.addr = net.JoinHostPort("127.0.0.1", port)
+	}
+	return d, nil
 }
 
 func indent(s string) string {

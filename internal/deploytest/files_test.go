@@ -113,7 +113,7 @@ func TestDashboardSchema(t *testing.T) {
 func TestAlertRules(t *testing.T) {
 	promtool := tool(t, "promtool")
 	dir := filepath.Join(deployDir(t), "prometheus")
-	for _, args := range [][]string{{"check", "rules", "alerts.yml"}, {"test", "rules", "alerts_test.yml"}, {"check", "config", "prometheus.yml"}} {
+	for _, args := range [][]string{{"check", "rules", "alerts.yml"}, {"test", "rules", "alerts_test.yml"}, {"test", "rules", "alerts_money_test.yml"}, {"check", "config", "prometheus.yml"}} {
 		cmd := exec.Command(promtool, args...)
 		cmd.Dir = dir
 		out, err := cmd.CombinedOutput()

@@ -4,7 +4,6 @@ import (
 	"context"
 	"github.com/relance/relance/internal/classify"
 	"log/slog"
-	"math"
 	"sync"
 	"time"
 
@@ -69,7 +68,7 @@ type StoreCollector struct {
 
 	invoices, outstanding, dso, delayAvg, delayCount *prometheus.Desc
 	drafts, oldestHeld, flags, oldestFlag            *prometheus.Desc
-	promises, reminders                              *prometheus.Desc
+	promises, reminders, noticesHeld                 *prometheus.Desc
 	corrections, model                               *prometheus.Desc
 	success, duration                                *prometheus.Desc
 }
@@ -103,7 +102,7 @@ func NewStoreCollector(st *store.Store, now func() time.Time, loc *time.Location
 			"Days sales outstanding by currency, in seconds (divide by 86400 for days), countback method: today's receivables are matched against the amounts invoiced month by month backwards (the current month to date first); each month fully consumed adds its days, the last one the share of its days that the remaining receivables represent. At most 12 months.",
 			[]string{"currency"}, nil),
 		delayAvg: prometheus.NewDesc("relance_payment_delay_average_seconds",
-			"Average delay between due date and payment of the paid invoices due in the last 365 days, in seconds (whole days × 86400; negative when paid early); NaN when there are none.",
+			"Average delay between due date and payment of the paid invoices due in the last 365 days, in seconds (whole days × 86400; negative when paid early); absent when there are none.",
 			nil, nil),
 		delayCount: prometheus.NewDesc("relance_payment_delay_invoices",
 			"Paid invoices due in the last 365 days, over which the average payment delay is computed.", nil, nil),
@@ -117,6 +116,8 @@ func NewStoreCollector(st *store.Store, now func() time.Time, loc *time.Location
 			"Invoices with a promise of payment, by outcome: kept (paid with no broken-promise flag) and broken (a broken-promise flag was raised) among invoices due in the last 365 days; pending (still expected, not broken) among all.",
 			[]string{"outcome"}, nil),
 		reminders: prometheus.NewDesc("relance_reminders_sent_total", "Reminders sent, by ladder stage.", []string{"stage"}, nil),
+		noticesHeld: prometheus.NewDesc("relance_formal_notices_awaiting_approval",
+			"Formal notice (mise en demeure) drafts held for the owner's approval; a formal notice never goes without it.", nil, nil),
 		corrections: prometheus.NewDesc("relance_classifier_corrections",
 			"The owner's corrections of reply readings, folded into the local model.", nil, nil),
 		model: prometheus.NewDesc("relance_classifier_model_info",
@@ -138,7 +139,7 @@ func (c *StoreCollector) WithTrendsCache(maxAge time.Duration) *StoreCollector {
 // Describe implements prometheus.Collector.
 func (c *StoreCollector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{c.invoices, c.outstanding, c.dso, c.delayAvg, c.delayCount, c.drafts,
-		c.oldestHeld, c.flags, c.oldestFlag, c.promises, c.reminders, c.corrections, c.model, c.success, c.duration} {
+		c.oldestHeld, c.flags, c.oldestFlag, c.promises, c.reminders, c.noticesHeld, c.corrections, c.model, c.success, c.duration} {
 		ch <- d
 	}
 }
@@ -265,12 +266,11 @@ func (c *StoreCollector) emit(ch chan<- prometheus.Metric, now, today time.Time,
 	}
 
 	gauge(c.delayCount, float64(tr.PaymentDelay.Invoices))
-	// NaN rather than a misleading 0 when no invoice was paid yet.
-	delay := math.NaN()
+	// Absent rather than NaN (which breaks sums and alerts) or a misleading
+	// 0 when no invoice was paid yet.
 	if tr.PaymentDelay.Invoices > 0 {
-		delay = float64(tr.PaymentDelay.SumDays) * secondsPerDay / float64(tr.PaymentDelay.Invoices)
+		gauge(c.delayAvg, float64(tr.PaymentDelay.SumDays)*secondsPerDay/float64(tr.PaymentDelay.Invoices))
 	}
-	gauge(c.delayAvg, delay)
 
 	for _, s := range []string{store.DraftHeld, store.DraftApproved, store.DraftSent, store.DraftCancelled, store.DraftSuperseded} {
 		gauge(c.drafts, float64(st.DraftsByStatus[s]), s)
@@ -291,6 +291,7 @@ func (c *StoreCollector) emit(ch chan<- prometheus.Metric, now, today time.Time,
 	for stage, n := range st.RemindersSent {
 		counter(c.reminders, float64(n), stage)
 	}
+	gauge(c.noticesHeld, float64(st.FormalNoticesHeld))
 }
 
 // DSO computes days sales outstanding by the countback method. sales[0] is

@@ -47,6 +47,9 @@ type Metrics struct {
 	// failure stops all sending (an open smtp_failed flag).
 	SMTPSendingStopped prometheus.Gauge
 	Replies            *prometheus.CounterVec // class
+
+	now func() time.Time
+	loc *time.Location
 }
 
 // BuildInfo describes the running binary.
@@ -69,7 +72,7 @@ func New(st *store.Store, bi BuildInfo, now func() time.Time, loc *time.Location
 	reg.MustRegister(build)
 
 	m := &Metrics{
-		Registry: reg,
+		Registry: reg, now: now, loc: loc,
 		MessagesIngested: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "relance_messages_ingested_total",
 			Help: "Messages read from the mailbox and recorded, by folder role.",

@@ -72,7 +72,7 @@ func (x *Outbox) renderData(ctx context.Context, now time.Time, c store.ChasingC
 	loc := x.o.Policy.Location
 	today := policy.DateIn(now, loc)
 	data := render.Data{Language: d.Language, Stage: stage, Business: x.o.Business, ClientName: c.Name, B2B: !d.B2C,
-		Today: now.In(loc)}
+		Today: now.In(loc), OfferPaymentPlan: d.OfferPaymentPlan}
 	byID := map[string]store.ChasingInvoice{}
 	for _, inv := range c.Invoices {
 		byID[strconv.FormatInt(inv.ID, 10)] = inv

@@ -90,9 +90,6 @@ type Client struct {
 	Emails   []string
 	Language string // "fr", "en" or "" for the policy default
 	B2C      bool   // a consumer
-	// Override, when set, comes from the store (set on the review page) and
-	// wins over the policy file's override for the same client.
-	Override *ClientOverride
 }
 
 // InvoiceState is what Decide needs to know about one invoice. Date fields
@@ -279,8 +276,7 @@ type effectiveClient struct {
 }
 
 // resolve applies, from the least to the most specific, the policy file's
-// overrides for the client's domains, addresses and id, then the store's
-// override.
+// overrides for the client's domains, addresses and id.
 func (p Policy) resolve(c Client) effectiveClient {
 	e := effectiveClient{ladder: p.Ladders[p.DefaultLadder], language: c.Language, to: c.Emails, b2c: c.B2C}
 	if len(p.Clients) > 0 {
@@ -299,9 +295,6 @@ func (p Policy) resolve(c Client) effectiveClient {
 		if o, ok := p.Clients[strings.ToLower(c.ID)]; ok && c.ID != "" {
 			e.apply(p, o)
 		}
-	}
-	if c.Override != nil {
-		e.apply(p, *c.Override)
 	}
 	if !validLanguage(e.language) {
 		e.language = p.DefaultLanguage

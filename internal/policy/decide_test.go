@@ -51,8 +51,14 @@ func TestDecide(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	yes := true
-
+	excludingAddr, err := ParseBytes([]byte(`{"clients": {"Compta@Client.example": {"excluded": true}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	addressing, err := ParseBytes([]byte(`{"clients": {"c1": {"to": ["ap@client.example"], "language": "en"}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
 	now := at(2026, 1, 13, 10, 0) // a Tuesday
 	holdWed := at(2026, 1, 14, 9, 0)
 
@@ -199,10 +205,8 @@ func TestDecide(t *testing.T) {
 			want: want{action: ActionHandOff, reason: ReasonStageDue, stage: 6, invoices: "a:6", notBefore: now}},
 		{name: "excluded by the policy file", p: excluding, c: client(inv("a", day(2026, 1, 5), 0)),
 			want: want{action: ActionNone, reason: ReasonExcluded}},
-		{name: "excluded by the store",
-			c: with(client(inv("a", day(2026, 1, 5), 0)), func(c *ClientState) {
-				c.Client.Override = &ClientOverride{Excluded: &yes}
-			}),
+		{name: "excluded by the policy file by address", p: excludingAddr,
+			c:    client(inv("a", day(2026, 1, 5), 0)),
 			want: want{action: ActionNone, reason: ReasonExcluded}},
 		{name: "grievance on the client",
 			c:    with(client(inv("a", day(2026, 1, 5), 0)), func(c *ClientState) { c.ClientFlags = []FlagKind{FlagGrievance} }),
@@ -281,10 +285,9 @@ func TestDecide(t *testing.T) {
 			want: want{action: ActionNone, reason: ReasonOnHold}},
 		{name: "no address", c: with(client(inv("a", day(2026, 1, 5), 0)), func(c *ClientState) { c.Client.Emails = nil }),
 			want: want{action: ActionNone, reason: ReasonNoRecipient}},
-		{name: "store override gives the address",
+		{name: "the policy file's override by client id gives the address", p: addressing,
 			c: with(client(inv("a", day(2026, 1, 5), 0)), func(c *ClientState) {
 				c.Client.Emails = nil
-				c.Client.Override = &ClientOverride{To: []string{"ap@client.example"}, Language: "en"}
 			}),
 			want: want{action: ActionDraft, reason: ReasonStageDue, stage: 2, invoices: "a:2", notBefore: holdWed},
 			more: func(t *testing.T, d Decision) {

@@ -83,12 +83,14 @@ func goldenCases(lang string) []goldenCase {
 	d.Invoices = oneInvoice(22)
 	d.LastReminder = dp(day(2026, 11, 10))
 	d.Today = day(2026, 11, 22)
+	d.OfferPaymentPlan = true
 	add("second", d)
 
 	d = base(StageSecond)
 	d.Invoices = threeInvoices(33)
 	d.LastReminder = dp(day(2026, 11, 24))
 	d.Promise = dp(day(2026, 11, 28))
+	d.OfferPaymentPlan = true
 	add("second-grouped", d)
 
 	d = base(StageCall)
@@ -162,6 +164,7 @@ func goldenCases(lang string) []goldenCase {
 	d.LastReminder = dp(day(2026, 11, 10))
 	d.Today = day(2026, 11, 22)
 	d.NoAnswer = true
+	d.OfferPaymentPlan = true // the second stage's default
 	add("second-no-answer", d)
 
 	d = base(StageAnswer)

@@ -143,6 +143,9 @@ type Data struct {
 	// NoAnswer: the client stayed silent after our reminders (a behaviour
 	// signal); the second reminder says so gently.
 	NoAnswer bool
+	// OfferPaymentPlan adds the offer of a payment plan (échéancier) to a
+	// reminder; the ladder stage's offer_payment_plan sets it.
+	OfferPaymentPlan bool
 
 	History    []string // call sheet: one line per past event
 	Complaints []string // call sheet: what the client has complained about

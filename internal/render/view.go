@@ -54,9 +54,10 @@ type view struct {
 	Upcoming         []instalmentView
 	InstalmentsTotal string
 
-	Promise      string
-	LastReminder string
-	NoAnswer     bool
+	Promise          string
+	LastReminder     string
+	NoAnswer         bool
+	OfferPaymentPlan bool
 
 	History    []string
 	Complaints []string
@@ -142,7 +143,7 @@ func buildView(d Data) (*view, error) {
 	if len(d.Invoices) == 0 {
 		return nil, fmt.Errorf("render: %s: no invoice", d.Stage)
 	}
-	v := &view{Lang: lang, Stage: d.Stage, B2B: d.B2B, NoAnswer: d.NoAnswer}
+	v := &view{Lang: lang, Stage: d.Stage, B2B: d.B2B, NoAnswer: d.NoAnswer, OfferPaymentPlan: d.OfferPaymentPlan}
 	for _, a := range d.Asked {
 		switch a {
 		case TopicBankDetails:

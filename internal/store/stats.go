@@ -54,6 +54,8 @@ type Stats struct {
 	// RemindersSent counts sent drafts by ladder stage, for every stage
 	// any draft was made for (zero when none was sent yet).
 	RemindersSent map[string]int
+	// FormalNoticesHeld counts formal notice drafts held for review.
+	FormalNoticesHeld int
 	// Corrections counts the owner's corrections of reply readings.
 	Corrections int
 }
@@ -220,6 +222,9 @@ func (s *Store) Stats(ctx context.Context, o StatsOptions) (Stats, error) {
 				st.RemindersSent[stage] = n
 				return nil
 			})
+		}},
+		{"formal notices held", func() error {
+			return tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM drafts WHERE status = 'held' AND kind = 'formal_notice'`).Scan(&st.FormalNoticesHeld)
 		}},
 		{"corrections", func() error {
 			return tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM corrections`).Scan(&st.Corrections)

@@ -119,6 +119,26 @@ type overviewBody struct {
 	Drafts []draftCard
 	Flags  []store.Flag
 	Calm   bool
+	Rates  *rateTableView
+}
+
+// rateTableView is the ECB rate table's age as the overview prints it.
+type rateTableView struct {
+	Known, OutOfDate    bool
+	CheckedOn, HalfYear time.Time
+	AgeDays             int
+}
+
+func (h *Handler) rateTable(now time.Time) *rateTableView {
+	if h.opt.RateTable == nil {
+		return nil
+	}
+	s := h.opt.RateTable(now)
+	if !s.Used {
+		return nil
+	}
+	return &rateTableView{Known: !s.CheckedOn.IsZero(), OutOfDate: s.OutOfDate, AgeDays: s.AgeDays,
+		CheckedOn: s.CheckedOn.At(time.UTC, 0, 0), HalfYear: s.HalfYear.At(time.UTC, 0, 0)}
 }
 
 func (h *Handler) overview(q *request) error {
@@ -144,6 +164,7 @@ func (h *Handler) overview(q *request) error {
 	}
 	b.Flags = flags
 	b.Calm = o.DraftsHeld == 0 && o.FlagsOpen+o.FlagsSeen == 0
+	b.Rates = h.rateTable(q.now)
 	d := h.base(q, "overview", q.L.T("ov.title"))
 	d.Body = b
 	h.render(q, http.StatusOK, "overview", d)

@@ -24,6 +24,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/relance/relance/internal/policy"
 	"github.com/relance/relance/internal/store"
 )
 
@@ -64,6 +65,9 @@ type Options struct {
 	// Names are words the tone check must not flag in drafts (the
 	// business's name); client names and invoice numbers are added.
 	Names []string
+	// RateTable reports the ECB rate table's age at an instant (nil: not
+	// shown); the overview shows it, highlighted once out of date.
+	RateTable func(now time.Time) policy.RateTableStatus
 }
 
 // Handler is the HTTP surface of relance.

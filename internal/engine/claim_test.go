@@ -1,12 +1,16 @@
 package engine
 
 import (
+	"context"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/shopspring/decimal"
 
 	"github.com/relance/relance/internal/classify"
 	"github.com/relance/relance/internal/invoice"
+	"github.com/relance/relance/internal/store"
 )
 
 func TestReadClaim(t *testing.T) {
@@ -40,5 +44,60 @@ func TestReadClaim(t *testing.T) {
 				t.Errorf("readClaim = %+v, want %q %s overrode %v", got, tc.kind, tc.amount, tc.overrode)
 			}
 		})
+	}
+}
+
+// A client who said it paid and later writes a promise ("it goes out this
+// week") keeps its claim: the invoice stays paid_claimed, so no reminder
+// comes on the promise's date plus grace; the payment check or a human
+// decides. A dispute after a claim still moves the invoice.
+func TestPromiseAfterClaimKeepsTheClaim(t *testing.T) {
+	e, st := newEngine(t)
+	at := time.Date(2026, 11, 3, 10, 0, 0, 0, time.UTC)
+	const us = "Atelier Test <factures@atelier.test>"
+	ingestAll(t, e,
+		sentMail(1, us, "Client 01 <compta@client01.fr>", "Facture FA-2025-0325", at, "Facture n° FA-2025-0325\nMontant TTC : 1175,25 €\nÉchéance : 03/12/2026\n"),
+		sentMail(2, us, "Client 16 <compta@client16.fr>", "Invoice INV-2025-0076", at, "Invoice INV-2025-0076\nAmount due: EUR 892.16\nDue date: 3 December 2026\n"),
+		inboxMail(1, "Client 01 <compta@client01.fr>", "Virement", "", at.Add(48*time.Hour),
+			"Bonjour,\nLe virement de 1175,25 € est parti ce matin.\nCordialement"),
+		inboxMail(2, "Client 16 <compta@client16.fr>", "Re: Invoice", "sent-2@relance.test", at.Add(48*time.Hour),
+			"Hello,\nPayment was sent this morning.\nBest"),
+	)
+	for _, n := range []string{"FA-2025-0325", "INV-2025-0076"} {
+		if s := invoiceNamed(t, st, n).State; s != store.StatePaidClaimed {
+			t.Fatalf("%s is %s after the paid reply, want paid_claimed", n, s)
+		}
+	}
+	ingestAll(t, e,
+		inboxMail(3, "Client 01 <compta@client01.fr>", "facture 325", "", at.Add(7*24*time.Hour),
+			"Bonjour, elle part en paiement cette semaine."),
+		inboxMail(4, "Client 16 <compta@client16.fr>", "Re: Invoice", "sent-2@relance.test", at.Add(7*24*time.Hour),
+			"Bonjour,\nDésolé du retard, je m'en occupe cette semaine.\nCordialement"),
+	)
+	for _, n := range []string{"FA-2025-0325", "INV-2025-0076"} {
+		inv := invoiceNamed(t, st, n)
+		if inv.State != store.StatePaidClaimed {
+			t.Errorf("%s is %s after a promise that followed the payment claim, want paid_claimed", n, inv.State)
+		}
+		tl, err := st.Timeline(context.Background(), inv.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		promises := 0
+		for _, ev := range tl {
+			if ev.Kind == "reply_received" && strings.Contains(string(ev.Detail), `"class":"promise"`) {
+				promises++
+			}
+		}
+		if promises != 1 {
+			t.Errorf("%s: %d promise replies in the timeline, want the one received", n, promises)
+		}
+	}
+	ingestAll(t, e,
+		inboxMail(5, "Client 01 <compta@client01.fr>", "Re: facture 325", "", at.Add(8*24*time.Hour),
+			"Bonjour,\nJe conteste cette facture FA-2025-0325 : la prestation n'a jamais été livrée. Merci de l'annuler.\n"),
+	)
+	if s := invoiceNamed(t, st, "FA-2025-0325").State; s != store.StateDisputed {
+		t.Errorf("FA-2025-0325 is %s after a dispute that followed the claim, want disputed", s)
 	}
 }

@@ -150,3 +150,101 @@ func TestAnswerAttachesThePDFAndWaitsForApproval(t *testing.T) {
 		t.Fatalf("after the answer: task %s, client %+v", f.Status, c)
 	}
 }
+
+// An answer held for its day is retired by the re-check at sending when it
+// no longer makes sense: the invoice has since been claimed paid (the
+// owner corrected a reply's reading), disputed on the phone, or the owner
+// closed the question another way. Nothing is sent, and no new answer is
+// drafted for it.
+func TestAnswerRetiredWhenItNoLongerMakesSense(t *testing.T) {
+	tests := []struct {
+		name   string
+		change func(tx *store.Tx, inv, flag int64) error
+		reason policy.Reason
+	}{
+		{"claimed paid since", func(tx *store.Tx, inv, _ int64) error { return tx.SetInvoiceState(inv, store.StatePaidClaimed) },
+			policy.ReasonPaymentClaimed},
+		{"disputed since", func(tx *store.Tx, inv, _ int64) error {
+			if err := tx.SetInvoiceState(inv, store.StateDisputed); err != nil {
+				return err
+			}
+			_, err := tx.OpenFlag(store.Flag{Kind: "dispute", InvoiceID: inv, Evidence: []string{"disputed on the phone"}})
+			return err
+		}, policy.ReasonDisputed},
+		{"the question closed another way", func(tx *store.Tx, _, flag int64) error {
+			return tx.LogTaskOutcome(flag, store.TaskOutcome{Outcome: policy.OutcomeAnswered, Note: "sent by hand"}, store.ActorWeb)
+		}, policy.ReasonQuestionClosed},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := context.Background()
+			st, err := store.Open(ctx, filepath.Join(t.TempDir(), "relance.db"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer st.Close()
+			issued := time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC)
+			var inv, flag int64
+			if err := st.Update(ctx, issued, func(tx *store.Tx) error {
+				c, err := tx.EnsureClient("compta@client.test", "Client", "fr")
+				if err != nil {
+					return err
+				}
+				if inv, _, err = tx.UpsertInvoice(store.NewInvoice{Number: "F-1", ClientID: c.ID, Amount: decimal.RequireFromString("120.00"),
+					Currency: "EUR", IssueDate: issued, DueDate: issued.AddDate(0, 0, 30), Language: "fr", Source: "body"}); err != nil {
+					return err
+				}
+				flag, err = tx.OpenFlag(store.Flag{Kind: "info_request", InvoiceID: inv, Topics: []string{"bank_details"}})
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+			pol, err := policy.DefaultPolicy()
+			if err != nil {
+				t.Fatal(err)
+			}
+			sender := &recordingSender{}
+			x, err := New(Options{Store: st, Mailbox: &sentMailbox{}, Sender: sender, Policy: pol, Mode: policy.ModeAuto,
+				From: "Atelier <factures@atelier.test>", Business: render.Business{Name: "Atelier", IBAN: "FR76 3000 6000 0112 3456 7890 189"},
+				Renderer: render.New(templates.FS)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			now := time.Date(2026, 10, 20, 8, 0, 0, 0, time.UTC) // Tuesday 10:00 in Paris
+			if err := x.Pass(ctx, now); err != nil {
+				t.Fatal(err)
+			}
+			held, _ := st.Drafts(ctx, store.DraftHeld)
+			if len(held) != 1 || held[0].Stage != render.StageAnswer {
+				t.Fatalf("drafts %+v, want one answer", held)
+			}
+			next := now.Add(24 * time.Hour)
+			if err := st.Update(ctx, next.Add(-time.Hour), func(tx *store.Tx) error { return tt.change(tx, inv, flag) }); err != nil {
+				t.Fatal(err)
+			}
+			if err := x.Pass(ctx, next); err != nil {
+				t.Fatal(err)
+			}
+			if len(sender.sent) != 0 {
+				t.Fatalf("the answer went although it no longer makes sense")
+			}
+			all, _ := st.Drafts(ctx)
+			if len(all) != 1 || all[0].Status != store.DraftSuperseded {
+				t.Fatalf("drafts after the change %+v, want the answer superseded and nothing new", all)
+			}
+			evs, err := st.Events(ctx, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			retired := false
+			for _, e := range evs {
+				if e.Kind == "draft_"+store.DraftSuperseded && e.DraftID == all[0].ID && strings.Contains(string(e.Detail), tt.reason.Code()) {
+					retired = true
+				}
+			}
+			if !retired {
+				t.Errorf("no superseded event with reason %s", tt.reason.Code())
+			}
+		})
+	}
+}

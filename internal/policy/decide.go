@@ -678,8 +678,9 @@ func (p Policy) stageDate(l *Ladder, inv *InvoiceState, due Date, st Stage) Date
 }
 
 // answerDue returns the first question that has no answer draft, with its
-// invoices still open. A question whose answer the human cancelled is
-// theirs to close.
+// invoices still to be paid (answerPause). A question whose answer the
+// human cancelled is theirs to close; so is one about invoices claimed paid
+// or disputed: its task stays open for them.
 func answerDue(c *ClientState) (Question, []InvoiceStep) {
 	for _, q := range c.Questions {
 		if q.Answer != AnswerNone {
@@ -688,7 +689,7 @@ func answerDue(c *ClientState) (Question, []InvoiceStep) {
 		var steps []InvoiceStep
 		for _, id := range q.InvoiceIDs {
 			inv := findInvoice(c.Invoices, id)
-			if inv == nil || inv.closed() {
+			if inv == nil || answerPause(inv) != ReasonUnknown {
 				continue
 			}
 			steps = append(steps, InvoiceStep{ID: inv.ID, Number: inv.Number})
@@ -698,6 +699,39 @@ func answerDue(c *ClientState) (Question, []InvoiceStep) {
 		}
 	}
 	return Question{}, nil
+}
+
+// answerPause says why an answer to the client's question about inv must
+// not be made or sent (ReasonUnknown: it may). An answer is not a reminder:
+// the ladder's pauses (a promise, the quiet days, the question itself) are
+// not for it. But bank details or a copy of the invoice make sense only
+// while the invoice is still to be paid: not once it is settled, closed,
+// said to be paid (in whole or in part, checked or not) or disputed.
+func answerPause(inv *InvoiceState) Reason {
+	switch {
+	case inv.State == StatusPaid || !inv.Balance.IsPositive():
+		return ReasonPaid
+	case inv.State == StatusCancelled || inv.State == StatusWrittenOff:
+		return ReasonInvoiceClosed
+	}
+	for _, f := range inv.OpenFlags {
+		switch f {
+		case FlagDispute:
+			return ReasonDisputed
+		case FlagPaymentCheck:
+			return ReasonPaymentClaimed
+		}
+	}
+	switch inv.State {
+	case StatusOpen, StatusPromised, StatusPlan, StatusOnHold:
+		return ReasonUnknown
+	case StatusPaidClaimed:
+		return ReasonPaymentClaimed
+	case StatusDisputed:
+		return ReasonDisputed
+	}
+	// A state this version does not know is never answered on its own.
+	return ReasonOnHold
 }
 
 // contactBlock returns the earliest instant the client may be contacted

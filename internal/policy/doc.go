@@ -23,10 +23,13 @@
 //     signals inform (a broken promise is named in the next stage) and pause
 //     only where behaviour_signals says so. A client's question comes first
 //     (ActionAnswer); its invoices wait for the answer, and the next stage's
-//     interval counts from it. A ladder's repeat sends a message stage again
+//     interval counts from it. An answer is made only for invoices still to
+//     be paid (not claimed paid, disputed or settled). A ladder's repeat sends a message stage again
 //     after the last stage, as stages numbered past the ladder.
 //   - AfterTask: what a task's logged outcome does to its invoice.
-//   - ShouldSend: the re-check at the moment of sending.
+//   - ShouldSend: the re-check at the moment of sending. An answer skips the
+//     ladder's pauses but goes only while its question is open and its
+//     invoice still to be paid; otherwise it is retired.
 //   - LatePenalties: L441-10 penalties split by half-year, D441-5 indemnity.
 //   - FormalNotice: a formal notice's terms for the day it goes (the first
 //     send slot after its hold): its date, penalties counted to that day, and

@@ -179,6 +179,34 @@ func TestDecideEveryPathMovesOn(t *testing.T) {
 				c.Questions = []Question{question("q1", AnswerNone, "a")}
 			}),
 			want: want{ActionDraft, ReasonStageDue, 2, "b:2", holdWed}},
+		{name: "a question from a client who said it paid gets no answer: its task waits for a human",
+			c: with(client(withInv(flags(inv("a", day(2025, 12, 20), 2), FlagInfoRequest), func(i *InvoiceState) {
+				i.State, i.StateSince = StatusPaidClaimed, at(2026, 1, 6, 9, 0)
+			})), func(c *ClientState) {
+				c.Questions = []Question{question("q1", AnswerNone, "a")}
+			}),
+			want: want{ActionNone, ReasonAwaitingAnswer, 0, "", time.Time{}}},
+		{name: "a question about a disputed invoice gets no answer",
+			c: with(client(withInv(flags(inv("a", day(2025, 12, 20), 2), FlagInfoRequest, FlagDispute), func(i *InvoiceState) {
+				i.State = StatusDisputed
+			})), func(c *ClientState) {
+				c.Questions = []Question{question("q1", AnswerNone, "a")}
+			}),
+			want: want{ActionNone, ReasonDisputed, 0, "", time.Time{}}},
+		{name: "a question about two invoices, one since claimed paid: the answer is about the other",
+			c: with(client(withInv(flags(inv("a", day(2025, 12, 20), 2), FlagInfoRequest), func(i *InvoiceState) {
+				i.State, i.StateSince = StatusPaidClaimed, at(2026, 1, 12, 9, 0)
+			}), flags(inv("b", day(2025, 12, 20), 2), FlagInfoRequest)), func(c *ClientState) {
+				c.Questions = []Question{question("q1", AnswerNone, "a", "b")}
+			}),
+			want: want{ActionAnswer, ReasonQuestionAsked, 0, "b:0", now}},
+		{name: "a promise does not hold an answer back",
+			c: with(client(withInv(flags(inv("a", day(2025, 12, 20), 2), FlagInfoRequest), func(i *InvoiceState) {
+				i.State, i.PromiseDate = StatusPromised, day(2026, 1, 30)
+			})), func(c *ClientState) {
+				c.Questions = []Question{question("q1", AnswerNone, "a")}
+			}),
+			want: want{ActionAnswer, ReasonQuestionAsked, 0, "a:0", now}},
 		{name: "the clock restarts from the answer: the second comes 14 days after it",
 			c:    client(withInv(inv("a", day(2025, 12, 20), 2), func(i *InvoiceState) { i.ClockFrom = at(2026, 1, 5, 10, 0) })),
 			want: want{ActionNone, ReasonNotYetDue, 0, "", at(2026, 1, 19, 0, 0)}},
@@ -299,6 +327,38 @@ func TestShouldSendAnswer(t *testing.T) {
 			c.Invoices = append([]InvoiceState(nil), c.Invoices...)
 			c.Invoices[0].State = StatusPaid
 		}), ModeAuto, false, ReasonPaid},
+		// The answer is retired when it no longer makes sense.
+		{"the owner corrected a reply's reading to paid after the answer was made", answer, invoice0(c, func(i *InvoiceState) {
+			i.State, i.StateSince = StatusPaidClaimed, at(2026, 1, 12, 9, 30)
+		}), ModeAuto, false, ReasonPaymentClaimed},
+		{"disputed since, on the phone", answer, invoice0(c, func(i *InvoiceState) {
+			i.State, i.OpenFlags = StatusDisputed, []FlagKind{FlagInfoRequest, FlagDispute}
+		}), ModeAuto, false, ReasonDisputed},
+		{"a dispute flag opened since", answer, invoice0(c, func(i *InvoiceState) {
+			i.OpenFlags = []FlagKind{FlagInfoRequest, FlagDispute}
+		}), ModeAuto, false, ReasonDisputed},
+		{"a payment to check", answer, invoice0(c, func(i *InvoiceState) {
+			i.OpenFlags = []FlagKind{FlagInfoRequest, FlagPaymentCheck}
+		}), ModeAuto, false, ReasonPaymentClaimed},
+		{"the owner closed the question another way", answer, invoice0(c, func(i *InvoiceState) {
+			i.OpenFlags = nil
+		}), ModeAuto, false, ReasonQuestionClosed},
+		{"approved, then the client said it paid", func() DraftState { d := answer; d.Status = DraftApproved; return d }(), invoice0(c, func(i *InvoiceState) {
+			i.State = StatusPaidClaimed
+		}), ModeReview, false, ReasonPaymentClaimed},
+		{"a promise does not stop the answer", answer, invoice0(c, func(i *InvoiceState) {
+			i.State, i.PromiseDate = StatusPromised, day(2026, 1, 30)
+		}), ModeAuto, true, ReasonOK},
+		{"a call task open beside the question does not stop the answer", answer, invoice0(c, func(i *InvoiceState) {
+			i.OpenFlags = []FlagKind{FlagCall, FlagInfoRequest}
+		}), ModeAuto, true, ReasonOK},
+		{"one of two invoices claimed paid: the whole answer is retired (Decide makes a new one)",
+			func() DraftState { d := answer; d.InvoiceIDs = []string{"a", "b"}; return d }(),
+			with(c, func(c *ClientState) {
+				b := c.Invoices[0]
+				b.ID, b.Number, b.State = "b", "F-b", StatusPaidClaimed
+				c.Invoices = append(append([]InvoiceState(nil), c.Invoices...), b)
+			}), ModeAuto, false, ReasonPaymentClaimed},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -311,6 +371,18 @@ func TestShouldSendAnswer(t *testing.T) {
 	if !ReasonAwaitingAnswer.Supersedes() {
 		t.Error("a reminder made before the question must be superseded")
 	}
+	for _, r := range []Reason{ReasonPaymentClaimed, ReasonDisputed, ReasonQuestionClosed} {
+		if !r.Supersedes() {
+			t.Errorf("an answer refused for %s must be retired, not kept waiting", r.Code())
+		}
+	}
+}
+
+// invoice0 returns c with a copy of its first invoice changed by f.
+func invoice0(c ClientState, f func(*InvoiceState)) ClientState {
+	c.Invoices = append([]InvoiceState(nil), c.Invoices...)
+	f(&c.Invoices[0])
+	return c
 }
 
 func TestAfterTask(t *testing.T) {

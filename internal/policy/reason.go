@@ -47,6 +47,7 @@ const (
 	ReasonNotApproved       // review mode: not yet approved
 	ReasonApprovalRequired  // auto mode, but formal notice or past dispute
 	ReasonInboundSinceDraft // the client wrote after the draft was made
+	ReasonQuestionClosed    // an answer whose question is no longer open
 
 	// Invoice gone.
 	ReasonPaid           // balance is zero or the invoice is paid
@@ -130,6 +131,8 @@ func (r Reason) info() reasonText {
 		return reasonText{"approval_required", "a formal notice or a message after a dispute needs explicit approval"}
 	case ReasonInboundSinceDraft:
 		return reasonText{"inbound_since_draft", "the client wrote after the draft was made"}
+	case ReasonQuestionClosed:
+		return reasonText{"question_closed", "the question the answer replies to is closed"}
 	case ReasonPaid:
 		return reasonText{"paid", "invoice paid"}
 	case ReasonInvoiceClosed:
@@ -179,7 +182,7 @@ func (r Reason) Supersedes() bool {
 	switch r {
 	case ReasonExcluded, ReasonGrievance, ReasonHardship, ReasonDisputed, ReasonOpenFlag, ReasonPromised,
 		ReasonPaymentClaimed, ReasonPaymentPlan, ReasonOnHold, ReasonPaused, ReasonNoRecipient, ReasonAwaitingAnswer, ReasonSignalPause,
-		ReasonInboundSinceDraft, ReasonPaid, ReasonInvoiceClosed, ReasonInvoiceUnknown, ReasonNoInvoice:
+		ReasonInboundSinceDraft, ReasonQuestionClosed, ReasonPaid, ReasonInvoiceClosed, ReasonInvoiceUnknown, ReasonNoInvoice:
 		return true
 	}
 	return false

@@ -2,6 +2,7 @@ package policy
 
 import (
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -115,7 +116,15 @@ func ShouldSend(now time.Time, d DraftState, c ClientState, p Policy, mode Mode)
 		afterDispute = afterDispute || inv.DisputedBefore
 		if answer {
 			// An answer replies to what the client asked: the pauses of the
-			// ladder are not for it.
+			// ladder are not for it. It goes only while its question is
+			// open and its invoice still to be paid: bank details to a
+			// client who since said it paid, or disputes, make no sense.
+			if r := answerPause(inv); r != ReasonUnknown {
+				return false, r
+			}
+			if !slices.Contains(inv.OpenFlags, FlagInfoRequest) {
+				return false, ReasonQuestionClosed
+			}
 			continue
 		}
 		r, _, _ := p.invoicePause(now, today, inv)

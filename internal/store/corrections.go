@@ -39,7 +39,11 @@ func ReplyNeedsHuman(class string) bool {
 
 // StateAfterReply is what a reply of this class does to an invoice in state:
 // the new state, or "" when it stays. Only invoices still being chased move;
-// settled ones never move on a reply.
+// settled ones never move on a reply. A promise does not undo a payment
+// claim: the client said it paid, so nothing is chased until the payment is
+// seen or a human says otherwise (the payment check, resuming chasing);
+// chasing again after a promise broken would remind a client who said it
+// paid.
 func StateAfterReply(state, class string) string {
 	switch state {
 	case StateOpen, StatePromised, StatePaidClaimed:
@@ -50,6 +54,9 @@ func StateAfterReply(state, class string) string {
 	case ReplyPaid:
 		return StatePaidClaimed
 	case ReplyPromise:
+		if state == StatePaidClaimed {
+			return ""
+		}
 		return StatePromised
 	case ReplyDispute:
 		return StateDisputed

@@ -173,3 +173,30 @@ func stateOf(s *Store, inv int64) (string, error) {
 	i, err := s.InvoiceByID(context.Background(), inv)
 	return i.State, err
 }
+
+// What a reply does to an invoice's state: a promise after a payment claim
+// leaves the claim standing (a client who said it paid is never chased on
+// a promise's date), while a dispute or a new claim still moves it.
+func TestStateAfterReply(t *testing.T) {
+	tests := []struct{ state, class, want string }{
+		{StateOpen, ReplyPaid, StatePaidClaimed},
+		{StateOpen, ReplyPromise, StatePromised},
+		{StateOpen, ReplyDispute, StateDisputed},
+		{StateOpen, ReplyHardship, StateOnHold},
+		{StateOpen, ReplyInfoRequest, ""},
+		{StatePromised, ReplyPaid, StatePaidClaimed},
+		{StatePromised, ReplyPromise, StatePromised},
+		{StatePaidClaimed, ReplyPromise, ""},
+		{StatePaidClaimed, ReplyPaid, StatePaidClaimed},
+		{StatePaidClaimed, ReplyDispute, StateDisputed},
+		{StatePaidClaimed, ReplyInfoRequest, ""},
+		{StatePaid, ReplyPromise, ""},
+		{StateDisputed, ReplyPaid, ""},
+		{StatePlan, ReplyPromise, ""},
+	}
+	for _, tt := range tests {
+		if got := StateAfterReply(tt.state, tt.class); got != tt.want {
+			t.Errorf("StateAfterReply(%s, %s) = %q, want %q", tt.state, tt.class, got, tt.want)
+		}
+	}
+}

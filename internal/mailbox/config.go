@@ -112,6 +112,10 @@ type Config struct {
 	// Now is the clock used for timestamps handed to Observer. Defaults to
 	// time.Now.
 	Now func() time.Time
+	// Stopwatch times the scan for its progress lines (rate, ETA, elapsed):
+	// how long a person waits, which an injected business clock (a fixed
+	// or simulated Now) does not measure. Defaults to time.Now.
+	Stopwatch func() time.Time
 }
 
 // ErrPlaintextRefused is returned by New when TLS=none targets a host that
@@ -198,6 +202,9 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.Now == nil {
 		c.Now = time.Now
+	}
+	if c.Stopwatch == nil {
+		c.Stopwatch = time.Now
 	}
 	seen := map[string]bool{}
 	var extras []string

@@ -483,8 +483,8 @@ type progress struct {
 }
 
 func newProgress(cfg Config, f folder, total int) *progress {
-	now := cfg.Now()
-	p := &progress{log: cfg.Logger, now: cfg.Now, f: f, total: total, every: cfg.ProgressEvery,
+	now := cfg.Stopwatch()
+	p := &progress{log: cfg.Logger, now: cfg.Stopwatch, f: f, total: total, every: cfg.ProgressEvery,
 		period: cfg.ProgressInterval, started: now, lastLog: now}
 	if total >= cfg.ProgressEvery {
 		p.log.Info("mailbox: scanning folder", slog.String("folder", f.Name), slog.Int("messages", total))

@@ -72,6 +72,9 @@ type InvoiceState struct {
 	// DisputedBefore is true once the invoice has ever been disputed; every
 	// later message needs explicit approval.
 	DisputedBefore bool
+	// Quiet is a human's "no new reminder until …", given when a draft
+	// about the invoice was cancelled.
+	Quiet Quiet
 }
 
 // PendingDraft is a draft for the client that is neither sent, cancelled
@@ -403,6 +406,9 @@ func Decide(now time.Time, c ClientState, p Policy) Decision {
 		}
 		open++
 		r, until, broken := p.invoicePause(now, today, inv)
+		if r == ReasonUnknown {
+			r, until = p.quietPause(today, inv, c.LastInbound)
+		}
 		if broken {
 			promised := inv.PromiseDate
 			if promised.IsZero() {

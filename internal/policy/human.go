@@ -1,0 +1,128 @@
+package policy
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Decisions a human takes on a draft, and what they mean for the ladder and
+// for the moment a draft leaves.
+
+// QuietKind says how long a "no new reminder" decision lasts. It is chosen
+// when a draft is cancelled: the owner answers "until when?".
+type QuietKind string
+
+// Quiet kinds.
+const (
+	// QuietNone: no decision holds the invoice back.
+	QuietNone QuietKind = ""
+	// QuietUntilDate: no new reminder before Quiet.Until (a civil date in
+	// the business's zone; the ladder resumes that day).
+	QuietUntilDate QuietKind = "date"
+	// QuietUntilReply: no new reminder until the client writes again.
+	QuietUntilReply QuietKind = "reply"
+	// QuietNever: never again for this invoice (until a human resumes it).
+	QuietNever QuietKind = "never"
+)
+
+// DefaultQuietDays is how long a cancelled draft keeps its invoice quiet
+// when the human did not say until when (a copy deleted from the Drafts
+// folder, a command without --until): one week.
+const DefaultQuietDays = 7
+
+// Quiet is a human's "no new reminder for this invoice until …".
+type Quiet struct {
+	Kind  QuietKind
+	Until Date      // QuietUntilDate: the first day a reminder may be drafted again
+	Since time.Time // when it was decided (QuietUntilReply: a later message from the client ends it)
+}
+
+// ParseQuiet reads the answer to "until when?": a date (YYYY-MM-DD),
+// "reply" (until the client writes) or "never". The empty string is the
+// default: DefaultQuietDays after today.
+func ParseQuiet(s string, today Date) (Quiet, error) {
+	switch v := strings.ToLower(strings.TrimSpace(s)); v {
+	case "":
+		return Quiet{Kind: QuietUntilDate, Until: today.AddDays(DefaultQuietDays)}, nil
+	case "reply", "until-reply", "client-writes":
+		return Quiet{Kind: QuietUntilReply}, nil
+	case "never":
+		return Quiet{Kind: QuietNever}, nil
+	default:
+		d, err := ParseDate(v)
+		if err != nil {
+			return Quiet{}, fmt.Errorf("policy: until %q: want a date (YYYY-MM-DD), \"reply\" or \"never\"", s)
+		}
+		if !d.After(today) {
+			return Quiet{}, fmt.Errorf("policy: until %s: the date must be after today (%s)", d, today)
+		}
+		return Quiet{Kind: QuietUntilDate, Until: d}, nil
+	}
+}
+
+// quietPause tells whether a human's "until when?" still holds inv back at
+// today, and until when (zero: only an event or a human ends it).
+// lastInbound is the last message from the client.
+func (p Policy) quietPause(today Date, inv *InvoiceState, lastInbound time.Time) (Reason, time.Time) {
+	q := inv.Quiet
+	switch q.Kind {
+	case QuietUntilDate:
+		if today.Before(q.Until) {
+			return ReasonQuiet, p.Calendar.StartOfDay(q.Until)
+		}
+	case QuietUntilReply:
+		if !lastInbound.After(q.Since) {
+			return ReasonQuiet, time.Time{}
+		}
+	case QuietNever:
+		return ReasonQuiet, time.Time{}
+	}
+	return ReasonUnknown, time.Time{}
+}
+
+// SendTime is when an approved draft leaves: the first instant at or after
+// now that every timing rule allows: the end of the hold (unless a human
+// lifted it), the minimum gap after the last message, the client's return
+// from absence, and the send window. A draft the human chose to "send now"
+// leaves now. The zero time means the window never opens (a hand-built
+// Policy). ShouldSend applies exactly these rules, so a draft approved and
+// still right to send goes on the first pass at or after this instant.
+func (p Policy) SendTime(now time.Time, d DraftState, c ClientState) time.Time {
+	if p.Calendar == nil || p.Location == nil {
+		return time.Time{}
+	}
+	if d.SendNow {
+		return now
+	}
+	t := now
+	if !d.HoldLifted {
+		t = laterOf(t, laterOf(d.HoldUntil, p.HoldUntil(d.CreatedAt)))
+	}
+	if !c.LastContact.IsZero() {
+		t = laterOf(t, p.Calendar.AddBusinessDays(c.LastContact, p.MinGap))
+	}
+	t = laterOf(t, c.OutOfOfficeUntil)
+	return p.NextSendTime(t)
+}
+
+// timingReason is the timing rule that keeps d from leaving at now
+// (ReasonUnknown: none). It agrees with SendTime.
+func (p Policy) timingReason(now time.Time, d DraftState, c ClientState) Reason {
+	if d.SendNow {
+		return ReasonUnknown
+	}
+	if c.OutOfOfficeUntil.After(now) {
+		return ReasonOutOfOffice
+	}
+	if hold := laterOf(d.HoldUntil, p.HoldUntil(d.CreatedAt)); !d.HoldLifted && now.Before(hold) {
+		return ReasonHeld
+	}
+	if !c.LastContact.IsZero() && now.Before(p.Calendar.AddBusinessDays(c.LastContact, p.MinGap)) {
+		return ReasonMinGap
+	}
+	if !p.InSendWindow(now) {
+		return ReasonOutsideWindow
+	}
+	return ReasonUnknown
+}

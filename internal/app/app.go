@@ -68,6 +68,8 @@ type App struct {
 	// zone is the business's time zone (the policy's), in which the web
 	// page prints times.
 	zone *time.Location
+	// policy tells the web page when an approved draft leaves.
+	policy *policy.Policy
 }
 
 // New opens the store and wires every component; nothing runs yet.
@@ -130,6 +132,7 @@ func New(ctx context.Context, opt Options) (*App, error) {
 	}
 	a.mailbox = mb
 	a.zone = pol.Location
+	a.policy = &pol
 	var sender outbox.Sender
 	if cfg.Mode != config.ModeDryRun {
 		sender, err = outbox.NewSMTPSender(outbox.SMTPConfig{Addr: cfg.SMTPAddr, Username: cfg.SMTPUsername,
@@ -268,7 +271,7 @@ func (a *App) Run(ctx context.Context) error {
 	handler, err := web.New(web.Options{Store: a.store, Gatherer: a.metrics.Registry, Ready: a.ready,
 		Now: a.opt.Now, Location: a.zone, Logger: a.log.With(slog.String("component", "web")),
 		Addr: a.cfg.HTTPAddr, Token: a.cfg.HTTPToken.Reveal(), Health: a.mailboxHealth,
-		Names: []string{business(a.cfg).Name}})
+		Names: []string{business(a.cfg).Name}, Policy: a.policy, Poke: a.poke})
 	if err != nil {
 		return fmt.Errorf("app: web: %w", err)
 	}

@@ -36,7 +36,7 @@ func ClientState(c store.ChasingClient) policy.ClientState {
 		is := policy.InvoiceState{
 			ID: strconv.FormatInt(inv.ID, 10), Number: inv.Number, Amount: inv.Amount, Balance: inv.Balance,
 			Currency: inv.Currency, State: policy.InvoiceStatus(inv.State), StateSince: inv.StateSince,
-			LastStageSent: inv.LastStage, DisputedBefore: inv.DisputedBefore,
+			LastStageSent: inv.LastStage, DisputedBefore: inv.DisputedBefore, Quiet: inv.Quiet.Policy(),
 		}
 		if !inv.IssueDate.IsZero() {
 			is.IssueDate = policy.DateOf(inv.IssueDate)

@@ -189,7 +189,7 @@ func (x *Outbox) reconcileDrafts(ctx context.Context, now time.Time) error {
 		copies := byDraft[d.ID]
 		if len(copies) == 0 {
 			if err := x.o.Store.Update(ctx, now, func(tx *store.Tx) error {
-				return tx.SetDraftStatus(d.ID, store.DraftCancelled, store.ActorIMAP, "deleted from the Drafts folder")
+				return tx.CancelDraft(d.ID, store.ActorIMAP, "deleted from the Drafts folder")
 			}); err != nil {
 				return err
 			}

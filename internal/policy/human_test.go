@@ -52,7 +52,7 @@ func TestQuietAfterCancel(t *testing.T) {
 	}{
 		{name: "no decision: the second reminder is due", now: at(2026, 2, 10, 10, 4), c: client(overdue), action: ActionDraft, reason: ReasonStageDue},
 		{name: "four minutes after a cancel until a date", now: at(2026, 2, 10, 10, 4),
-			c: quiet(Quiet{Kind: QuietUntilDate, Until: day(2026, 3, 2), Since: cancelledAt}),
+			c:      quiet(Quiet{Kind: QuietUntilDate, Until: day(2026, 3, 2), Since: cancelledAt}),
 			action: ActionNone, reason: ReasonQuiet, notBefore: at(2026, 3, 2, 0, 0)},
 		{name: "the day before the date", now: at(2026, 3, 1, 23, 59),
 			c:      quiet(Quiet{Kind: QuietUntilDate, Until: day(2026, 3, 2), Since: cancelledAt}),

@@ -114,6 +114,13 @@ type Draft struct {
 	SentAt         time.Time
 	InvoiceIDs     []int64
 	InvoiceNumbers []string
+	// HoldLifted: approved before the hold ended, with a reason.
+	HoldLifted bool
+	// SendNow: a human chose "send now" (with a reason).
+	SendNow bool
+	// LegacyHeader: the draft was copied to Drafts before copies carried
+	// the installation's key (X-Relance-Draft held the bare number).
+	LegacyHeader bool
 }
 
 // Flag asks a human to look at something.

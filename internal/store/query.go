@@ -172,12 +172,14 @@ func scanDraft(r scanner) (Draft, error) {
 	var to, cc, invs string
 	var created, hold, approved, sent sql.NullString
 	var uid int64
+	var lifted, now, legacy int
 	err := r.Scan(&d.ID, &d.ClientID, &d.ClientName, &d.Stage, &to, &cc, &d.Subject, &d.Body, &created, &hold, &d.Status,
-		&d.MessageID, &uid, &d.ApprovedBy, &approved, &sent, &invs)
+		&d.MessageID, &uid, &d.ApprovedBy, &approved, &sent, &invs, &lifted, &now, &legacy)
 	if err != nil {
 		return d, err
 	}
 	d.IMAPUID = uint32(uid)
+	d.HoldLifted, d.SendNow, d.LegacyHeader = lifted != 0, now != 0, legacy != 0
 	d.To, d.Cc = splitList(to), splitList(cc)
 	d.CreatedAt, d.HoldUntil, d.ApprovedAt, d.SentAt = parseTS(created), parseTS(hold), parseTS(approved), parseTS(sent)
 	for _, part := range splitList(invs) {

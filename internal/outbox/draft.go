@@ -270,7 +270,7 @@ func (x *Outbox) hold(ctx context.Context, now time.Time, h heldDraft) error {
 	}
 	x.log.Info("draft held", slog.Int64("draft", draftID), slog.String("stage", stage), slog.Int64("client", h.clientID),
 		slog.Time("hold_until", holdUntil))
-	composed, err := compose(x.o.From, draftID, nd, now, atts...)
+	composed, err := composeFor(x.o.From, x.key, draftID, nd, now, atts...)
 	if err != nil {
 		return err
 	}

@@ -121,7 +121,7 @@ func (x *Outbox) replaceDraftCopy(ctx context.Context, now time.Time, d *store.D
 		x.log.Warn("outbox: cannot lay out the draft's letter for Drafts", slog.Int64("draft", d.ID), slog.Any("err", err))
 		return
 	}
-	composed, err := composeStored(x.o.From, *d, now, atts...)
+	composed, err := composeStored(x.o.From, x.key, *d, now, atts...)
 	if err != nil {
 		x.log.Warn("outbox: cannot compose the draft's new copy", slog.Int64("draft", d.ID), slog.Any("err", err))
 		return

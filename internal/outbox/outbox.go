@@ -98,6 +98,9 @@ type Outbox struct {
 	o    Options
 	log  *slog.Logger
 	gate gate
+	// key is the installation's identifier (store.InstallationKey), read
+	// on the first pass; its drafts in IMAP Drafts carry it.
+	key string
 }
 
 // SendingKeyword marks the Sent copy of a message whose submission is not yet
@@ -132,6 +135,13 @@ func New(o Options) (*Outbox, error) {
 
 // Pass runs one reconcile → decide → send cycle at now.
 func (x *Outbox) Pass(ctx context.Context, now time.Time) error {
+	if x.key == "" {
+		key, err := x.o.Store.InstallationKey(ctx)
+		if err != nil {
+			return fmt.Errorf("outbox: %w", err)
+		}
+		x.key = key
+	}
 	var errs []error
 	if err := x.reconcileDrafts(ctx, now); err != nil {
 		errs = append(errs, err)
@@ -172,11 +182,32 @@ func (x *Outbox) reconcileDrafts(ctx context.Context, now time.Time) error {
 	if err := x.resolveSystemFlags(ctx, now, FlagNoDraftsFolder, "the Drafts folder is available"); err != nil {
 		return err
 	}
+	legacy := map[int64]store.Draft{}
+	for _, d := range pending {
+		if d.LegacyHeader {
+			legacy[d.ID] = d
+		}
+	}
+	// Only this installation's copies count: a copy is ours by the
+	// installation's key and its number; one written before copies carried
+	// the key, for a draft of that time with the same recipients. Another
+	// installation's drafts on the same mailbox are left alone.
 	byDraft := map[int64][]mailbox.DraftInfo{}
 	for _, in := range infos {
-		if id, err := strconv.ParseInt(in.RelanceDraft, 10, 64); err == nil {
-			byDraft[id] = append(byDraft[id], in)
+		id, err := strconv.ParseInt(in.RelanceDraft, 10, 64)
+		if err != nil {
+			continue
 		}
+		old, isLegacy := legacy[id]
+		if !policy.OwnsDraftCopy(x.key, in.Installation, isLegacy) {
+			continue
+		}
+		if in.Installation == "" {
+			if ok, _ := policy.EditMatches(old.To, old.Cc, in.To, in.Cc, nil, "", ""); !ok {
+				continue
+			}
+		}
+		byDraft[id] = append(byDraft[id], in)
 	}
 	isPending := map[int64]bool{}
 	for _, d := range pending {
@@ -210,7 +241,11 @@ func (x *Outbox) reconcileDrafts(ctx context.Context, now time.Time) error {
 		}
 		// A flag set before the hold ends approves the draft once the hold
 		// is over: the reread-tomorrow rule holds in the mail client too.
-		if d.Status == store.DraftHeld && slices.Contains(latest.Flags, x.o.ApproveFlag) && !now.Before(d.HoldUntil) {
+		// A star on a copy sent elsewhere than the draft's recipients would
+		// approve what the human does not see: the engine reported it, and
+		// it approves nothing.
+		sameRecipients, _ := policy.EditMatches(d.To, d.Cc, latest.To, latest.Cc, nil, "", "")
+		if d.Status == store.DraftHeld && slices.Contains(latest.Flags, x.o.ApproveFlag) && !now.Before(d.HoldUntil) && sameRecipients {
 			if err := x.o.Store.Update(ctx, now, func(tx *store.Tx) error {
 				return tx.ApproveDraft(d.ID, store.ActorIMAP, "")
 			}); err != nil {

@@ -130,7 +130,7 @@ func (x *Outbox) send(ctx context.Context, now time.Time, d store.DraftDetail) e
 	if err != nil {
 		return x.noteFailure(ctx, now, d, err, true)
 	}
-	composed, err := composeStored(x.o.From, d, now, atts...)
+	composed, err := composeStored(x.o.From, x.key, d, now, atts...)
 	if err != nil {
 		// A draft that cannot be written (an address that does not parse)
 		// never will be: it is stopped and flagged, not retried on every

@@ -126,3 +126,50 @@ func (p Policy) timingReason(now time.Time, d DraftState, c ClientState) Reason 
 	}
 	return ReasonUnknown
 }
+
+// OwnsDraftCopy tells whether a message of the Drafts folder is a copy of
+// one of this installation's drafts. key is the installation's identifier,
+// copyKey the one the copy carries. A copy without any (written before
+// installations had one) is recognised only for a draft of that time
+// (legacy), and then only by its recipients (see EditMatches): two
+// installations on one mailbox number their drafts alike, and a bare number
+// names nobody.
+func OwnsDraftCopy(key, copyKey string, legacy bool) bool {
+	if copyKey == "" {
+		return legacy
+	}
+	return key != "" && copyKey == key
+}
+
+// EditMatches tells whether the text found in the Drafts folder may be
+// adopted as the draft's: it goes to the same recipients, and still names
+// every invoice the draft is about (in its subject or its text). Anything
+// else is left alone and reported; the reason says what differs.
+func EditMatches(draftTo, draftCc, copyTo, copyCc, numbers []string, subject, text string) (bool, string) {
+	if !sameAddresses(draftTo, copyTo) || !sameAddresses(draftCc, copyCc) {
+		return false, "recipients differ"
+	}
+	hay := strings.ToLower(subject + "\n" + text)
+	for _, n := range numbers {
+		if n != "" && !strings.Contains(hay, strings.ToLower(n)) {
+			return false, "invoice " + n + " is not named"
+		}
+	}
+	return true, ""
+}
+
+func sameAddresses(a, b []string) bool {
+	set := map[string]bool{}
+	for _, x := range a {
+		set[strings.ToLower(strings.TrimSpace(x))] = true
+	}
+	seen := map[string]bool{}
+	for _, x := range b {
+		x = strings.ToLower(strings.TrimSpace(x))
+		if !set[x] {
+			return false
+		}
+		seen[x] = true
+	}
+	return len(seen) == len(set)
+}

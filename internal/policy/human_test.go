@@ -167,3 +167,47 @@ func withCreated(d DraftState, t time.Time) DraftState {
 }
 
 func maxTime(a, b time.Time) time.Time { return laterOf(a, b) }
+
+func TestOwnsDraftCopy(t *testing.T) {
+	tests := []struct {
+		key, copyKey string
+		legacy, want bool
+	}{
+		{"k1", "k1", false, true},
+		{"k1", "k2", false, false}, // another installation on the same mailbox
+		{"k1", "k2", true, false},
+		{"k1", "", false, false}, // a bare number names nobody
+		{"k1", "", true, true},   // a copy made before installations had keys
+		{"", "", false, false},
+		{"", "k2", false, false},
+	}
+	for _, tt := range tests {
+		if got := OwnsDraftCopy(tt.key, tt.copyKey, tt.legacy); got != tt.want {
+			t.Errorf("OwnsDraftCopy(%q, %q, %v) = %v", tt.key, tt.copyKey, tt.legacy, got)
+		}
+	}
+}
+
+func TestEditMatches(t *testing.T) {
+	to := []string{"compta@dupont.fr"}
+	nums := []string{"F-2026-0142", "F-2026-0150"}
+	tests := []struct {
+		name          string
+		copyTo, cc    []string
+		subject, text string
+		want          bool
+	}{
+		{name: "same recipients, both invoices", copyTo: []string{"Compta@Dupont.fr"}, subject: "Factures F-2026-0142 et F-2026-0150", text: "Bonjour", want: true},
+		{name: "invoices named in the text", copyTo: to, subject: "Rappel", text: "factures f-2026-0142, F-2026-0150", want: true},
+		{name: "another client", copyTo: []string{"achats@martin.fr"}, subject: "Factures F-2026-0142 et F-2026-0150", text: "x"},
+		{name: "a recipient added", copyTo: []string{"compta@dupont.fr", "boss@dupont.fr"}, subject: "F-2026-0142 F-2026-0150"},
+		{name: "a cc added", copyTo: to, cc: []string{"boss@dupont.fr"}, subject: "F-2026-0142 F-2026-0150"},
+		{name: "an invoice missing", copyTo: to, subject: "Facture F-2026-0142", text: "Bonjour"},
+		{name: "another client's text", copyTo: to, subject: "Facture F-2026-0999", text: "Mise en demeure"},
+	}
+	for _, tt := range tests {
+		if got, why := EditMatches(to, nil, tt.copyTo, tt.cc, nums, tt.subject, tt.text); got != tt.want || (!got && why == "") {
+			t.Errorf("%s: %v %q", tt.name, got, why)
+		}
+	}
+}

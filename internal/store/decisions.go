@@ -190,3 +190,24 @@ func (s *Store) InstallationKey(ctx context.Context) (string, error) {
 	}
 	return key, nil
 }
+
+// InstallationKey is Store.InstallationKey inside a transaction.
+func (t *Tx) InstallationKey() (string, error) {
+	var key string
+	if err := t.queryRow(`SELECT key FROM installation WHERE id = 1`).Scan(&key); err != nil {
+		return "", fmt.Errorf("store: installation key: %w", err)
+	}
+	return key, nil
+}
+
+// DraftByID loads one draft inside a transaction.
+func (t *Tx) DraftByID(id int64) (Draft, error) {
+	d, err := scanDraft(t.queryRow(draftSelect+` WHERE d.id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return d, fmt.Errorf("store: draft %d: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return d, fmt.Errorf("store: draft %d: %w", id, err)
+	}
+	return d, nil
+}

@@ -609,6 +609,11 @@ func timelineItems(L *locale, evs []store.TimelineEntry, withInvoice bool) []tim
 			if r := str("reason"); r != "" {
 				it.Quotes = append(it.Quotes, r)
 			}
+		case "draft_edit_refused":
+			if r := str("reason"); r != "" {
+				it.Lines = append(it.Lines, r)
+			}
+			it.Tone = "warn"
 		case "draft_send_now", "chasing_quiet_lifted":
 			if r := str("reason"); r != "" {
 				it.Quotes = append(it.Quotes, r)

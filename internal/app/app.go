@@ -148,7 +148,7 @@ func New(ctx context.Context, opt Options) (*App, error) {
 		return nil, fmt.Errorf("app: RELANCE_MODE: %w", err)
 	}
 	a.outbox, err = outbox.New(outbox.Options{Store: st, Mailbox: mb, Sender: sender, Policy: pol, Mode: mode,
-		From: cfg.From, Business: business(cfg), Renderer: render.New(templates.FS), SaveSent: cfg.SaveSent, ThankYou: cfg.ThankYou, NotifyTo: notifyTo(cfg),
+		From: cfg.From, Business: business(cfg), Renderer: render.New(templates.FS), SaveSent: cfg.SaveSent, ThankYou: cfg.ThankYou, AttachInvoice: cfg.AttachInvoice, NotifyTo: notifyTo(cfg),
 		Logger: opt.Logger.With(slog.String("component", "outbox")), Fault: opt.Fault, Observer: outboxObserver{a.metrics}})
 	if err != nil {
 		st.Close()

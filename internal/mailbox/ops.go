@@ -267,3 +267,42 @@ func addressList(v string) []string {
 	}
 	return out
 }
+
+// FetchByMessageID returns the whole message (RFC 5322 bytes) whose
+// Message-ID is msgID in the folder of role; found is false when there is
+// none.
+func (m *Client) FetchByMessageID(ctx context.Context, role Role, msgID string) (raw []byte, found bool, err error) {
+	uid, found, err := m.FindMessageID(ctx, role, msgID)
+	if err != nil || !found {
+		return nil, found, err
+	}
+	err = m.withConn(ctx, func(k *conn) error {
+		f, err := m.folderFor(k, role, false)
+		if err != nil {
+			return err
+		}
+		if _, err := k.selectFolder(f.Name, true); err != nil {
+			return err
+		}
+		all := &imap.FetchItemBodySection{Peek: true}
+		var bufs []*imapclient.FetchMessageBuffer
+		err = k.do(func() error {
+			var err error
+			bufs, err = k.fetch(imap.UIDSetNum(imap.UID(uid)), &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{all}})
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("mailbox: fetch UID %d in %q: %w", uid, f.Name, err)
+		}
+		for _, b := range bufs {
+			if uint32(b.UID) == uid {
+				raw = b.FindBodySection(all)
+			}
+		}
+		return nil
+	})
+	if err == nil && raw == nil {
+		found = false
+	}
+	return raw, found, err
+}

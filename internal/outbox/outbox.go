@@ -82,6 +82,9 @@ type Options struct {
 	SaveSent bool
 	// ThankYou drafts thanks when an invoice that was chased is paid.
 	ThankYou bool
+	// AttachInvoice attaches each reminder's invoices' own PDFs, taken
+	// from the mails they were sent with (RELANCE_ATTACH_INVOICE).
+	AttachInvoice bool
 	// NotifyTo receives the daily digest (none when empty).
 	NotifyTo []string
 	// ApproveFlag is the IMAP flag that approves a draft from a mail client.

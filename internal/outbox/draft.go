@@ -270,7 +270,11 @@ func (x *Outbox) hold(ctx context.Context, now time.Time, h heldDraft) error {
 	}
 	x.log.Info("draft held", slog.Int64("draft", draftID), slog.String("stage", stage), slog.Int64("client", h.clientID),
 		slog.Time("hold_until", holdUntil))
-	composed, err := composeFor(x.o.From, x.key, draftID, nd, now, atts...)
+	key, err := x.installation(ctx)
+	if err != nil {
+		return err
+	}
+	composed, err := composeFor(x.o.From, key, draftID, nd, now, atts...)
 	if err != nil {
 		return err
 	}

@@ -138,12 +138,8 @@ func New(o Options) (*Outbox, error) {
 
 // Pass runs one reconcile → decide → send cycle at now.
 func (x *Outbox) Pass(ctx context.Context, now time.Time) error {
-	if x.key == "" {
-		key, err := x.o.Store.InstallationKey(ctx)
-		if err != nil {
-			return fmt.Errorf("outbox: %w", err)
-		}
-		x.key = key
+	if _, err := x.installation(ctx); err != nil {
+		return err
 	}
 	var errs []error
 	if err := x.reconcileDrafts(ctx, now); err != nil {
@@ -416,4 +412,16 @@ func numbers(steps []policy.InvoiceStep) string {
 		s += st.Number
 	}
 	return s
+}
+
+// installation is the installation's key, read once from the store.
+func (x *Outbox) installation(ctx context.Context) (string, error) {
+	if x.key == "" {
+		key, err := x.o.Store.InstallationKey(ctx)
+		if err != nil {
+			return "", fmt.Errorf("outbox: %w", err)
+		}
+		x.key = key
+	}
+	return x.key, nil
 }

@@ -172,7 +172,7 @@ func TestCancelledDraftDoesNotComeBackBeforeItsDate(t *testing.T) {
 			t.Fatalf("cancel %s until %s: exit %d %q %q", addr, until, code, out, errOut)
 		}
 	}
-	if _, _, code := relanceAt(at, "drafts", "cancel", "999", "--until", "2026-09-01"); code != cli.ExitUsage {
+	if _, _, code := relanceAt(at, "drafts", "cancel", strconv.FormatInt(held["lea@studiokuma.fr"].ID, 10), "--until", "2026-09-01"); code != cli.ExitUsage {
 		t.Fatalf("a date in the past is refused with a usage error, got exit %d", code)
 	}
 	firstBack := map[string]time.Time{}
@@ -362,11 +362,11 @@ func TestReminderCarriesTheInvoicePDF(t *testing.T) {
 	w := newWorld(t)
 	issued := time.Date(2026, 8, 3, 10, 0, 0, 0, paris)
 	pdfs := map[string][]byte{}
-	for i, c := range [][2]string{{"lea@studiokuma.fr", "F-2026-0601"}, {"olivier@cave-saintjean.fr", "F-2026-0602"}} {
+	for i, c := range [][3]string{{"lea@studiokuma.fr", "F-2026-0601", "Studio Kuma"}, {"olivier@cave-saintjean.fr", "F-2026-0602", "Cave Saint-Jean"}} {
 		pdf := pdfDoc(t, []string{"Atelier Test", "Facture " + c[1], "Montant TTC : 720,00 EUR"})
 		pdfs[c[0]] = pdf
 		body := fmt.Sprintf("Bonjour,\n\nVeuillez trouver ci-joint la facture n° %s du 03/08/2026, d'un montant de 720,00 € TTC.\n\nDate d'échéance : 02/09/2026\n\nCordialement,\nAtelier Test\n", c[1])
-		raw := linkMail(fmt.Sprintf("pdf-%d@atelier.test", i), "Atelier Test <factures@atelier.test>", c[0], "Facture "+c[1]+" - Atelier Test",
+		raw := linkMail(fmt.Sprintf("pdf-%d@atelier.test", i), "Atelier Test <factures@atelier.test>", c[2]+" <"+c[0]+">", "Facture "+c[1]+" - Atelier Test",
 			issued, body, mailPart{name: "conditions-generales.pdf", ctype: "application/pdf", data: pdfDoc(t, []string{"Conditions générales de vente"})},
 			mailPart{name: "Facture-" + c[1] + ".pdf", ctype: "application/pdf", data: pdf})
 		if err := w.IMAP.Deliver("Sent", raw, true); err != nil {

@@ -226,12 +226,18 @@ func (x *Outbox) reconcileDrafts(ctx context.Context, now time.Time) error {
 			x.log.Info("draft cancelled from the mail client", slog.Int64("draft", d.ID))
 			continue
 		}
-		// The newest copy wins (an edit saves a new message with our header).
-		latest := copies[0]
-		for _, c := range copies[1:] {
-			if c.UID > latest.UID {
+		// The newest copy wins (an edit saves a new message with our
+		// header), among those still going to the draft's recipients: a
+		// copy sent elsewhere is not what will be sent (the engine reported
+		// it), and neither becomes the draft's copy nor approves it.
+		var latest mailbox.DraftInfo
+		for _, c := range copies {
+			if ok, _ := policy.EditMatches(d.To, d.Cc, c.To, c.Cc, nil, "", ""); ok && c.UID > latest.UID {
 				latest = c
 			}
+		}
+		if latest.UID == 0 {
+			continue
 		}
 		if latest.UID != d.IMAPUID {
 			if err := x.o.Store.Update(ctx, now, func(tx *store.Tx) error { return tx.SetDraftIMAPUID(d.ID, latest.UID) }); err != nil {
@@ -240,11 +246,7 @@ func (x *Outbox) reconcileDrafts(ctx context.Context, now time.Time) error {
 		}
 		// A flag set before the hold ends approves the draft once the hold
 		// is over: the reread-tomorrow rule holds in the mail client too.
-		// A star on a copy sent elsewhere than the draft's recipients would
-		// approve what the human does not see: the engine reported it, and
-		// it approves nothing.
-		sameRecipients, _ := policy.EditMatches(d.To, d.Cc, latest.To, latest.Cc, nil, "", "")
-		if d.Status == store.DraftHeld && slices.Contains(latest.Flags, x.o.ApproveFlag) && !now.Before(d.HoldUntil) && sameRecipients {
+		if d.Status == store.DraftHeld && slices.Contains(latest.Flags, x.o.ApproveFlag) && !now.Before(d.HoldUntil) {
 			if err := x.o.Store.Update(ctx, now, func(tx *store.Tx) error {
 				return tx.ApproveDraft(d.ID, store.ActorIMAP, "")
 			}); err != nil {

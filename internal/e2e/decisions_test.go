@@ -459,4 +459,3 @@ func keysOf(m map[string][]byte) []string {
 	}
 	return out
 }
-

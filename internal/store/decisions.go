@@ -21,7 +21,6 @@ type Quiet struct {
 	Until  time.Time // QuietUntilDate: the date (midnight UTC, like every stored date)
 	Since  time.Time
 	Reason string
-	Actor  string
 }
 
 // Policy is the quiet as the decision core reads it.

@@ -389,6 +389,10 @@ func TestReminderCarriesTheInvoicePDF(t *testing.T) {
 	if len(held) != 2 {
 		t.Fatalf("held: %d", len(held))
 	}
+	// The copy in Drafts carries the PDF, as the reminder will.
+	if copyAtts := draftCopyAttachments(t, w, held["lea@studiokuma.fr"].MessageID); !bytes.Equal(copyAtts["Facture-F-2026-0601.pdf"], pdfs["lea@studiokuma.fr"]) {
+		t.Errorf("the Drafts copy carries %v, want the invoice's PDF", keysOf(copyAtts))
+	}
 	tuesday := time.Date(2026, 9, 15, 9, 30, 0, 0, paris)
 	relanceAt(tuesday, "drafts", "approve", strconv.FormatInt(held["lea@studiokuma.fr"].ID, 10))
 	w.once(tuesday)
@@ -458,4 +462,22 @@ func keysOf(m map[string][]byte) []string {
 		out = append(out, k)
 	}
 	return out
+}
+
+// draftCopyAttachments reads the attachments of the copy in Drafts whose
+// Message-ID is msgID.
+func draftCopyAttachments(t *testing.T, w *env, msgID string) map[string][]byte {
+	t.Helper()
+	dir := w.IMAP.Maildir("Drafts")
+	for _, sub := range []string{"cur", "new"} {
+		entries, _ := os.ReadDir(filepath.Join(dir, sub))
+		for _, e := range entries {
+			b, err := os.ReadFile(filepath.Join(dir, sub, e.Name()))
+			if err == nil && bytes.Contains(b, []byte("<"+msgID+">")) {
+				return attachmentsOf(t, b)
+			}
+		}
+	}
+	t.Fatalf("no copy of %s in Drafts", msgID)
+	return nil
 }

@@ -257,6 +257,17 @@ func (x *Outbox) hold(ctx context.Context, now time.Time, h heldDraft) error {
 		}
 		atts = append(atts, a)
 	}
+	// The copy in Drafts carries the invoices' PDFs as the reminder will,
+	// so the human rereads what will leave; without them (the IMAP server
+	// failed) the copy is still made, and sending fetches them again.
+	if remindsOfInvoices(stage) {
+		pdfs, err := x.invoicePDFs(ctx, h.invoiceIDs)
+		if err != nil {
+			x.log.Warn("outbox: the draft's copy goes to Drafts without the invoice PDF", slog.Any("err", err))
+		} else {
+			atts = append(atts, pdfs...)
+		}
+	}
 	if _, err := compose(x.o.From, 0, nd, now, atts...); err != nil {
 		return err
 	}

@@ -293,7 +293,8 @@ func DraftState(d store.Draft, kind string, stage int) policy.DraftState {
 // lifted), the minimum gap, the client's absence and the send window allow
 // (policy.SendTime); now for "send now". The web page and the command line
 // state it when a human approves. The zero time means it cannot be told
-// (the client has nothing left to chase: the draft will be retired).
+// (the client has nothing left to chase, or the draft would be retired at
+// sending: an invoice paid, disputed, paused).
 // With liftHold it tells when the draft would go if approved now with a
 // reason (the hold lifted).
 func GoesAt(ctx context.Context, st *store.Store, p policy.Policy, draftID int64, now time.Time, liftHold bool) (time.Time, error) {
@@ -309,5 +310,10 @@ func GoesAt(ctx context.Context, st *store.Store, p policy.Policy, draftID int64
 	state.PendingDraft = nil
 	ds := DraftState(d.Draft, d.Kind, d.StageNumber)
 	ds.HoldLifted = ds.HoldLifted || liftHold
-	return p.SendTime(now, ds, state), nil
+	at := p.SendTime(now, ds, state)
+	ds.Status = policy.DraftApproved
+	if ok, r := policy.ShouldSend(at, ds, state, p, policy.ModeReview); !ok && r.Supersedes() {
+		return time.Time{}, nil
+	}
+	return at, nil
 }

@@ -28,9 +28,17 @@ func withPolicy(t *testing.T) Options {
 func TestReviewSaysWhenTheDraftGoes(t *testing.T) {
 	f := newFixture(t, withPolicy(t))
 	b := newBrowser(t)
+	// While the invoice is disputed the draft will not go: no time is told.
+	_, page := b.get(f.srv.URL + "/review")
+	if strings.Contains(page, "part le") {
+		t.Fatalf("a time is told for a draft about a disputed invoice:\n%.6000s", page)
+	}
+	if err := f.st.Update(context.Background(), now, func(tx *store.Tx) error { return tx.ResolveFlag(f.flag, store.ActorWeb, "réglé") }); err != nil {
+		t.Fatal(err)
+	}
 	// Tuesday 1 December 2026, 11:00 in Paris, inside the send window; the
 	// hold ends at 13:00, after the window closes.
-	_, page := b.get(f.srv.URL + "/review")
+	_, page = b.get(f.srv.URL + "/review")
 	for _, want := range []string{"Une fois approuvé, part le 2 déc. 2026 à 09h00 (&#43;01:00)",
 		"Approuvé maintenant, il part le 1 déc. 2026 à 11h00 (&#43;01:00)", `action="/drafts/1/send-now"`} {
 		if !strings.Contains(page, want) {

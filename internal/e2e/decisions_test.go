@@ -178,7 +178,16 @@ func TestCancelledDraftDoesNotComeBackBeforeItsDate(t *testing.T) {
 	firstBack := map[string]time.Time{}
 	day := monday.Add(4 * time.Minute)
 	wrote, written := time.Date(2026, 10, 12, 8, 0, 0, 0, paris), false
+	away, awaySent := time.Date(2026, 9, 21, 8, 0, 0, 0, paris), false
 	for day.Before(time.Date(2026, 11, 30, 0, 0, 0, 0, paris)) {
+		if !day.Before(away) && !awaySent {
+			// An automatic reply is not the client writing.
+			if err := w.IMAP.Deliver("INBOX", replyMail("garage-away@garage-martin.fr", "paul@garage-martin.fr", "Paul Martin", "",
+				"Absence du bureau", away, "Je suis absent jusqu'au 25 septembre. Je lirai votre message à mon retour.", true), false); err != nil {
+				t.Fatal(err)
+			}
+			awaySent = true
+		}
 		if !day.Before(wrote) && !written {
 			// Garage Martin writes, about something else: its invoice may be
 			// chased again.

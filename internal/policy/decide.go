@@ -407,7 +407,7 @@ func Decide(now time.Time, c ClientState, p Policy) Decision {
 		open++
 		r, until, broken := p.invoicePause(now, today, inv)
 		if r == ReasonUnknown {
-			r, until = p.quietPause(today, inv, c.LastInbound)
+			r, until = p.quietPause(today, inv)
 		}
 		if broken {
 			promised := inv.PromiseDate

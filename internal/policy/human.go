@@ -35,7 +35,10 @@ const DefaultQuietDays = 7
 type Quiet struct {
 	Kind  QuietKind
 	Until Date      // QuietUntilDate: the first day a reminder may be drafted again
-	Since time.Time // when it was decided (QuietUntilReply: a later message from the client ends it)
+	Since time.Time // when it was decided
+	// Wrote (QuietUntilReply) is when the client first wrote after Since,
+	// an automatic reply or a bounce not counting; zero: not yet.
+	Wrote time.Time
 }
 
 // ParseQuiet reads the answer to "until when?": a date (YYYY-MM-DD),
@@ -63,8 +66,7 @@ func ParseQuiet(s string, today Date) (Quiet, error) {
 
 // quietPause tells whether a human's "until when?" still holds inv back at
 // today, and until when (zero: only an event or a human ends it).
-// lastInbound is the last message from the client.
-func (p Policy) quietPause(today Date, inv *InvoiceState, lastInbound time.Time) (Reason, time.Time) {
+func (p Policy) quietPause(today Date, inv *InvoiceState) (Reason, time.Time) {
 	q := inv.Quiet
 	switch q.Kind {
 	case QuietUntilDate:
@@ -72,7 +74,7 @@ func (p Policy) quietPause(today Date, inv *InvoiceState, lastInbound time.Time)
 			return ReasonQuiet, p.Calendar.StartOfDay(q.Until)
 		}
 	case QuietUntilReply:
-		if !lastInbound.After(q.Since) {
+		if q.Wrote.IsZero() {
 			return ReasonQuiet, time.Time{}
 		}
 	case QuietNever:

@@ -41,7 +41,8 @@ func TestQuietAfterCancel(t *testing.T) {
 		i.Quiet = q
 		return client(i)
 	}
-	wrote := func(c ClientState, t time.Time) ClientState { c.LastInbound = t; return c }
+	wrote := func(c ClientState, t time.Time) ClientState { c.Invoices[0].Quiet.Wrote = t; return c }
+	autoReply := func(c ClientState, t time.Time) ClientState { c.LastInbound = t; return c }
 	tests := []struct {
 		name      string
 		now       time.Time
@@ -63,8 +64,8 @@ func TestQuietAfterCancel(t *testing.T) {
 		{name: "until the client writes: silent client", now: at(2026, 5, 10, 10, 0),
 			c:      quiet(Quiet{Kind: QuietUntilReply, Since: cancelledAt}),
 			action: ActionNone, reason: ReasonQuiet},
-		{name: "until the client writes: a message before the cancel does not count", now: at(2026, 5, 12, 10, 0),
-			c:      wrote(quiet(Quiet{Kind: QuietUntilReply, Since: cancelledAt}), at(2026, 2, 9, 10, 0)),
+		{name: "until the client writes: an automatic reply does not count", now: at(2026, 5, 12, 10, 0),
+			c:      autoReply(quiet(Quiet{Kind: QuietUntilReply, Since: cancelledAt}), at(2026, 3, 3, 10, 0)),
 			action: ActionNone, reason: ReasonQuiet},
 		{name: "until the client writes: the client wrote", now: at(2026, 5, 12, 10, 0),
 			c:      wrote(quiet(Quiet{Kind: QuietUntilReply, Since: cancelledAt}), at(2026, 3, 3, 10, 0)),

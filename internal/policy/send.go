@@ -117,7 +117,7 @@ func ShouldSend(now time.Time, d DraftState, c ClientState, p Policy, mode Mode)
 		}
 		r, _, _ := p.invoicePause(now, today, inv)
 		if r == ReasonUnknown {
-			r, _ = p.quietPause(today, inv, c.LastInbound)
+			r, _ = p.quietPause(today, inv)
 		}
 		if r == ReasonUnknown && !isChaseableState(inv.State) {
 			r = ReasonOnHold

@@ -87,7 +87,10 @@ func (s *Store) chasingClients(ctx context.Context, only int64) ([]ChasingClient
 	}
 	rows, err := tx.QueryContext(ctx, `SELECT i.id, i.client_id, i.number, i.amount, i.balance, i.currency, i.issue_date, i.due_date,
 		i.language, i.source_message_id, i.state, i.state_since, i.last_stage, i.promise_date, i.disputed_before,
-		i.quiet_kind, i.quiet_until, i.quiet_since
+		i.quiet_kind, i.quiet_until, i.quiet_since,
+		CASE WHEN i.quiet_kind = 'reply' THEN (SELECT MIN(m.date) FROM messages m JOIN client_emails ce ON ce.email = m.from_addr
+			WHERE ce.client_id = i.client_id AND m.role IN ('inbox', 'extra') AND m.class NOT IN ('auto_reply', 'bounce')
+			AND m.date > i.quiet_since) END
 		FROM invoices i WHERE i.kind = 'invoice' AND i.state NOT IN ('paid', 'cancelled', 'written_off')
 		AND (? = 0 OR i.client_id = ?) ORDER BY i.client_id, i.due_date, i.id`, only, only)
 	if err != nil {
@@ -98,11 +101,11 @@ func (s *Store) chasingClients(ctx context.Context, only int64) ([]ChasingClient
 		var ci ChasingInvoice
 		var clientID int64
 		var amount, balance string
-		var issue, due, since, promise, quietUntil, quietSince sql.NullString
+		var issue, due, since, promise, quietUntil, quietSince, quietWrote sql.NullString
 		var disputed int
 		var quietKind string
 		if err := rows.Scan(&ci.ID, &clientID, &ci.Number, &amount, &balance, &ci.Currency, &issue, &due, &ci.Language,
-			&ci.SourceMessageID, &ci.State, &since, &ci.LastStage, &promise, &disputed, &quietKind, &quietUntil, &quietSince); err != nil {
+			&ci.SourceMessageID, &ci.State, &since, &ci.LastStage, &promise, &disputed, &quietKind, &quietUntil, &quietSince, &quietWrote); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("store: chasing clients: %w", err)
 		}
@@ -122,7 +125,7 @@ func (s *Store) chasingClients(ctx context.Context, only int64) ([]ChasingClient
 		ci.Client = c.Client
 		ci.IssueDate, ci.DueDate, ci.PromiseDate = parseDate(issue), parseDate(due), parseDate(promise)
 		ci.StateSince, ci.DisputedBefore = parseTS(since), disputed != 0
-		ci.Quiet = Quiet{Kind: policy.QuietKind(quietKind), Until: parseDate(quietUntil), Since: parseTS(quietSince)}
+		ci.Quiet = Quiet{Kind: policy.QuietKind(quietKind), Until: parseDate(quietUntil), Since: parseTS(quietSince), Wrote: parseTS(quietWrote)}
 		if len(c.Invoices) == 0 {
 			order = append(order, clientID)
 		}

@@ -17,15 +17,18 @@ var ErrReasonRequired = errors.New("store: a reason is required")
 // Quiet is a human's "no new reminder for this invoice until …", given when
 // cancelling a draft (policy.Quiet is what it means for the ladder).
 type Quiet struct {
-	Kind   policy.QuietKind
-	Until  time.Time // QuietUntilDate: the date (midnight UTC, like every stored date)
-	Since  time.Time
+	Kind  policy.QuietKind
+	Until time.Time // QuietUntilDate: the date (midnight UTC, like every stored date)
+	Since time.Time
+	// Wrote is when the client first wrote after Since (QuietUntilReply),
+	// an automatic reply or a bounce not counting.
+	Wrote  time.Time
 	Reason string
 }
 
 // Policy is the quiet as the decision core reads it.
 func (q Quiet) Policy() policy.Quiet {
-	out := policy.Quiet{Kind: q.Kind, Since: q.Since}
+	out := policy.Quiet{Kind: q.Kind, Since: q.Since, Wrote: q.Wrote}
 	if !q.Until.IsZero() {
 		out.Until = policy.DateOf(q.Until)
 	}

@@ -73,6 +73,8 @@ type App struct {
 	penalties policy.PenaltyPolicy
 	// passFn, when set, replaces pass in schedule (tests of the pacing).
 	passFn func(context.Context) error
+	// policy tells the web page when an approved draft leaves.
+	policy *policy.Policy
 }
 
 // New opens the store and wires every component; nothing runs yet.
@@ -137,6 +139,7 @@ func New(ctx context.Context, opt Options) (*App, error) {
 	}
 	a.mailbox = mb
 	a.zone = pol.Location
+	a.policy = &pol
 	var sender outbox.Sender
 	if cfg.Mode != config.ModeDryRun {
 		sender, err = outbox.NewSMTPSender(outbox.SMTPConfig{Addr: cfg.SMTPAddr, Username: cfg.SMTPUsername,
@@ -152,7 +155,7 @@ func New(ctx context.Context, opt Options) (*App, error) {
 		return nil, fmt.Errorf("app: RELANCE_MODE: %w", err)
 	}
 	a.outbox, err = outbox.New(outbox.Options{Store: st, Mailbox: mb, Sender: sender, Policy: pol, Mode: mode,
-		From: cfg.From, Business: business(cfg), Renderer: render.New(templates.FS), SaveSent: cfg.SaveSent, ThankYou: cfg.ThankYou, NotifyTo: notifyTo(cfg),
+		From: cfg.From, Business: business(cfg), Renderer: render.New(templates.FS), SaveSent: cfg.SaveSent, ThankYou: cfg.ThankYou, AttachInvoice: cfg.AttachInvoice, NotifyTo: notifyTo(cfg),
 		Logger: opt.Logger.With(slog.String("component", "outbox")), Fault: opt.Fault, Observer: outboxObserver{a.metrics}})
 	if err != nil {
 		st.Close()
@@ -279,7 +282,7 @@ func (a *App) Run(ctx context.Context) error {
 	handler, err := web.New(web.Options{Store: a.store, Gatherer: a.metrics.Registry, Ready: a.ready,
 		Now: a.opt.Now, Location: a.zone, Logger: a.log.With(slog.String("component", "web")),
 		Addr: a.cfg.HTTPAddr, Token: a.cfg.HTTPToken.Reveal(), Health: a.mailboxHealth,
-		Names: []string{business(a.cfg).Name},
+		Names: []string{business(a.cfg).Name}, Policy: a.policy, Poke: a.poke,
 		RateTable: func(now time.Time) policy.RateTableStatus {
 			return a.penalties.RateTableStatus(policy.DateIn(now, a.zone))
 		}})

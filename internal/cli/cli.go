@@ -88,7 +88,7 @@ func commands() []command {
 		{"classify", "[--json] [--db PATH] FILE.eml...", "classify client replies offline (one JSON object per line)", cmdClassify},
 		{"learn", "FILE.eml|MESSAGE CLASS [--promise-date YYYY-MM-DD] [--db PATH]", "correct how a reply was read; later readings follow", cmdLearn},
 		{"invoices", "[list|show|resume|stop|adopt] [NUMBER|MESSAGE-ID] [--json] [--state S] [--search Q] [--rejected] [--db PATH]", "invoices, their timeline, resume or stop chasing; documents set aside and their adoption", cmdInvoices},
-		{"drafts", "[list|show|approve|cancel|edit] [ID] [--json] [--override WHY] [--body-file F] [--db PATH]", "review held reminders", cmdDrafts},
+		{"drafts", "[list|show|approve|send-now|cancel|edit] [ID] [--json] [--override WHY] [--reason WHY] [--until DATE|reply|never] [--body-file F] [--db PATH]", "review held reminders", cmdDrafts},
 		{"flags", "[list|show|ack|resolve|outcome] [ID] [--note N] [--then keep|resume|stop] [--outcome O [--promise-date D] [--instalments I]] [--json] [--all] [--db PATH]", "replies and tasks waiting for a human", cmdFlags},
 		{"pay", "INVOICE [--amount X] [--date YYYY-MM-DD] [--db PATH]", "record a payment (the whole balance by default)", cmdPay},
 		{"plan", "INVOICE [--instalments DATE:AMOUNT,...] [--cancel] [--json] [--db PATH]", "record, show or cancel a payment plan (échéancier)", cmdPlan},

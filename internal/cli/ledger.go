@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"os"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -13,6 +14,8 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/relance/relance/internal/outbox"
+	"github.com/relance/relance/internal/policy"
 	"github.com/relance/relance/internal/store"
 )
 
@@ -234,7 +237,8 @@ func cmdDrafts(ctx context.Context, env *Env, args []string) int {
 	fs := flagSet(env, "drafts")
 	asJSON := fs.Bool("json", false, "print JSON")
 	all := fs.Bool("all", false, "list: include sent, cancelled and superseded drafts")
-	reason := fs.String("reason", "", "cancel: why (kept in the event log)")
+	reason := fs.String("reason", "", "cancel, send-now: why (kept in the event log; required for send-now)")
+	until := fs.String("until", "", "cancel: no new reminder for its invoices until YYYY-MM-DD, 'reply' (until the client writes) or 'never' (default: one week)")
 	override := fs.String("override", "", "approve: approve before the hold ends, giving the reason (kept in the event log)")
 	subject := fs.String("subject", "", "edit: the new subject (default: unchanged)")
 	bodyFile := fs.String("body-file", "", "edit: file holding the new text ('-' for standard input)")
@@ -281,7 +285,7 @@ func cmdDrafts(ctx context.Context, env *Env, args []string) int {
 		}
 		tw.Flush()
 		return ExitOK
-	case "show", "approve", "cancel":
+	case "show", "approve", "cancel", "send-now":
 		if len(pos) != 1 {
 			fmt.Fprintf(env.Stderr, "relance drafts %s: needs exactly one draft ID\n", action)
 			return ExitUsage
@@ -307,14 +311,28 @@ func cmdDrafts(ctx context.Context, env *Env, args []string) int {
 			fmt.Fprintf(env.Stdout, "\n%s\n", d.Body)
 			return ExitOK
 		}
+		now := env.Now()
+		var quiet policy.Quiet
+		if action == "cancel" {
+			if quiet, err = policy.ParseQuiet(*until, policy.DateIn(now, env.zone())); err != nil {
+				fmt.Fprintf(env.Stderr, "relance drafts cancel: --until: %v\n", err)
+				return ExitUsage
+			}
+		}
 		status := store.DraftApproved
-		err = st.Update(ctx, env.Now(), func(tx *store.Tx) error {
-			if action == "cancel" {
+		err = st.Update(ctx, now, func(tx *store.Tx) error {
+			switch action {
+			case "cancel":
 				status = store.DraftCancelled
-				return tx.CancelDraft(id, store.ActorCLI, *reason)
+				return tx.CancelDraftUntil(id, store.ActorCLI, *reason, quiet)
+			case "send-now":
+				return tx.SendDraftNow(id, store.ActorCLI, *reason)
 			}
 			return tx.ApproveDraft(id, store.ActorCLI, *override)
 		})
+		if errors.Is(err, store.ErrReasonRequired) {
+			return errorf(env, "draft %d: send-now needs --reason \"why\" (kept in the event log)", id)
+		}
 		if errors.Is(err, store.ErrHoldNotOver) {
 			return errorf(env, "draft %d is held until %s so that it can be reread tomorrow; approve it then, or now with --override \"why\"",
 				id, clockTime(d.HoldUntil, env.zone()))
@@ -325,12 +343,12 @@ func cmdDrafts(ctx context.Context, env *Env, args []string) int {
 		if err != nil {
 			return errorf(env, "%v", err)
 		}
-		fmt.Fprintf(env.Stdout, "draft %d %s\n", id, status)
+		fmt.Fprintf(env.Stdout, "draft %d %s%s\n", id, status, decisionSays(ctx, env, st, id, action, quiet, now))
 		return ExitOK
 	case "edit":
 		return draftEdit(ctx, env, st, pos, *subject, *bodyFile)
 	}
-	fmt.Fprintf(env.Stderr, "relance drafts: unknown action %q (want list, show, approve, cancel or edit)\n", action)
+	fmt.Fprintf(env.Stderr, "relance drafts: unknown action %q (want list, show, approve, send-now, cancel or edit)\n", action)
 	return ExitUsage
 }
 
@@ -533,4 +551,49 @@ func adoptDocument(ctx context.Context, env *Env, args []string) int {
 	}
 	fmt.Fprintf(env.Stdout, "adopted: invoice %s, %s %s, %s\n", inv.Number, inv.Balance.StringFixed(2), inv.Currency, clientLabel(inv.Client))
 	return ExitOK
+}
+
+// decisionSays is what a decision on a draft will do, in words: when an
+// approved draft goes (in the business's zone, with its offset), until
+// when its invoices stay quiet after a cancel.
+func decisionSays(ctx context.Context, env *Env, st *store.Store, id int64, action string, q policy.Quiet, now time.Time) string {
+	switch action {
+	case "send-now":
+		return ": goes at the next pass of the daemon (send now)"
+	case "cancel":
+		switch q.Kind {
+		case policy.QuietUntilDate:
+			return fmt.Sprintf(": no new reminder for its invoices before %s", q.Until)
+		case policy.QuietUntilReply:
+			return ": no new reminder for its invoices until the client writes"
+		case policy.QuietNever:
+			return ": no reminder ever again for its invoices (invoices resume lifts it)"
+		}
+		return ""
+	}
+	p, err := businessPolicy(os.Getenv, env.zone())
+	if err != nil {
+		return ""
+	}
+	at, err := outbox.GoesAt(ctx, st, p, id, now, false)
+	if err != nil || at.IsZero() {
+		return ""
+	}
+	return ": goes on " + clockTime(at, env.zone())
+}
+
+// businessPolicy is the daemon's policy (app.LoadPolicy), in zone.
+func businessPolicy(getenv func(string) string, zone *time.Location) (policy.Policy, error) {
+	pc := policy.DefaultConfig()
+	if path := getenv("RELANCE_POLICY_FILE"); path != "" {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return policy.Policy{}, fmt.Errorf("RELANCE_POLICY_FILE: %w", err)
+		}
+		if pc, err = policy.DecodeConfig(b); err != nil {
+			return policy.Policy{}, fmt.Errorf("policy file %s: %w", path, err)
+		}
+	}
+	pc.TimeZone = zone.String()
+	return pc.WithDefaults().Compile()
 }

@@ -102,6 +102,14 @@ func invoiceAction(ctx context.Context, env *Env, action string, args []string) 
 		}
 		fmt.Fprintf(env.Stdout, "%s  %s  %s %s (balance %s)  %s\n", inv.Number, clientLabel(inv.Client), inv.Amount.StringFixed(2),
 			inv.Currency, inv.Balance.StringFixed(2), inv.State)
+		if q, err := st.InvoiceQuiet(ctx, inv.ID); err == nil && q.Kind != "" {
+			// A cancelled draft's "until when?".
+			until := string(q.Kind)
+			if !q.Until.IsZero() {
+				until = q.Until.Format("2006-01-02")
+			}
+			fmt.Fprintf(env.Stdout, "no new reminder until: %s (decided %s)\n", until, clockTime(q.Since, env.zone()))
+		}
 		for _, e := range tl {
 			what := e.Kind
 			if e.DraftStage != "" {

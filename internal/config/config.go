@@ -104,6 +104,7 @@ type Config struct {
 	BusinessVAT     string        `envconfig:"BUSINESS_VAT" desc:"intra-EU VAT number: with the name, SIREN and IBAN, tells our invoices from our suppliers'"`
 	BusinessBIC     string        `envconfig:"BUSINESS_BIC" desc:"BIC printed with the IBAN"`
 	ThankYou        bool          `envconfig:"THANK_YOU" default:"true" desc:"draft a thank-you (held like every draft) when an invoice that was chased is paid"`
+	AttachInvoice   bool          `envconfig:"ATTACH_INVOICE" default:"true" desc:"attach to each reminder the invoice's own PDF, taken from the mail it was sent with (Sent folder)"`
 	PassInterval    time.Duration `envconfig:"PASS_INTERVAL" default:"5m" desc:"how often held drafts are re-checked and due reminders prepared"`
 
 	DB             string `envconfig:"DB" default:"relance.db" desc:"path of the SQLite database file"`

@@ -33,6 +33,7 @@ var envSettingTests = map[string][]string{
 	"RELANCE_SMTP_TLS":           {"internal/soak:TestTLSRequiredToRemoteServers", "internal/config:TestPlaintextNeedsInsecure"},
 	"RELANCE_SMTP_INSECURE":      {"internal/config:TestPlaintextNeedsInsecure"},
 	"RELANCE_SAVE_SENT":          {"internal/e2e:TestSaveSentSetting"},
+	"RELANCE_ATTACH_INVOICE":     {"internal/e2e:TestReminderCarriesTheInvoicePDF"},
 	"RELANCE_FROM":               {"internal/e2e:TestModeSetting"},
 	"RELANCE_NOTIFY_TO":          {"internal/e2e:TestDailyDigest"},
 	"RELANCE_BUSINESS_NAME":      {"internal/app:TestBusinessSettings"},

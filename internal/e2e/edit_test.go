@@ -37,11 +37,21 @@ func TestDraftEditedAndDeletedInMailClient(t *testing.T) {
 	}
 	edited, deleted := held[0], held[1]
 	imapc := w.imapClient()
+	// The mail client keeps our headers when it saves the edit.
+	st, err = store.Open(ctx, w.DB)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, err := st.InstallationKey(ctx)
+	st.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
 
 	const ownWords = "Bonjour Léa, petit rappel amical de ma part pour la facture, merci beaucoup et à bientôt à l'atelier."
 	raw := fmt.Sprintf("From: Atelier Test <factures@atelier.test>\r\nTo: %s\r\nSubject: %s\r\nDate: %s\r\nMessage-ID: <edited-%d@atelier.test>\r\n"+
-		"X-Relance-Draft: %d\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n%s\r\n",
-		edited.To[0], edited.Subject, evening.Add(time.Hour).Format(time.RFC1123Z), edited.ID, edited.ID, ownWords)
+		"X-Relance-Draft: %d\r\nX-Relance-Installation: %s\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n%s\r\n",
+		edited.To[0], edited.Subject, evening.Add(time.Hour).Format(time.RFC1123Z), edited.ID, edited.ID, key, ownWords)
 	if _, err := imapc.Append(ctx, mailbox.RoleDrafts, []byte(raw), []string{`\Draft`, `\Flagged`}, evening.Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}

@@ -8,14 +8,19 @@ import (
 
 	"github.com/relance/relance/internal/mailbox"
 	"github.com/relance/relance/internal/message"
+	"github.com/relance/relance/internal/policy"
 	"github.com/relance/relance/internal/render"
 	"github.com/relance/relance/internal/store"
 )
 
 // recordDraftCopy handles a message of the Drafts folder. Our own copies
-// carry X-Relance-Draft; one whose text differs from the held draft is the
-// user's edit, saved by their mail client as a new message: it is adopted
-// (and calm-checked), and its UID becomes the draft's copy.
+// carry X-Relance-Draft and this installation's X-Relance-Installation (a
+// copy written before copies carried it is recognised only for a draft of
+// that time, by its recipients). One whose text differs from the held draft
+// is the user's edit, saved by their mail client as a new message: it is
+// adopted (and calm-checked) only when it still goes to the draft's
+// recipients and names its invoices, and its UID becomes the draft's copy.
+// Anything else is left alone and reported (an event and a log line).
 func (e *Engine) recordDraftCopy(tx *store.Tx, rowID int64, f mailbox.Fetched, msg *message.Message) (string, error) {
 	idStr := strings.TrimSpace(msg.Get(mailbox.DraftHeader))
 	id, err := strconv.ParseInt(idStr, 10, 64)
@@ -24,13 +29,25 @@ func (e *Engine) recordDraftCopy(tx *store.Tx, rowID int64, f mailbox.Fetched, m
 			Detail: mustJSON(map[string]any{"folder": f.Folder, "role": string(f.Role)})})
 		return "draft_other", err
 	}
-	status, subject, body, uid, err := tx.DraftForEdit(id)
+	key, err := tx.InstallationKey()
+	if err != nil {
+		return "", err
+	}
+	copyKey := strings.TrimSpace(msg.Get(mailbox.InstallationHeader))
+	d, err := tx.DraftByID(id)
 	if errors.Is(err, store.ErrNotFound) {
+		if copyKey != "" && copyKey != key {
+			return "draft_foreign", e.reportForeignDraft(tx, rowID, f, id, copyKey)
+		}
 		return "draft_unknown", nil
 	}
 	if err != nil {
 		return "", err
 	}
+	if !policy.OwnsDraftCopy(key, copyKey, d.LegacyHeader) {
+		return "draft_foreign", e.reportForeignDraft(tx, rowID, f, id, copyKey)
+	}
+	status, subject, body, uid := d.Status, d.Subject, d.Body, d.IMAPUID
 	if status != store.DraftHeld && status != store.DraftApproved {
 		return "draft_copy", nil
 	}
@@ -40,6 +57,17 @@ func (e *Engine) recordDraftCopy(tx *store.Tx, rowID int64, f mailbox.Fetched, m
 	}
 	if text == "" {
 		return "draft_copy", nil
+	}
+	if ok, why := policy.EditMatches(d.To, d.Cc, addresses(msg.To), addresses(msg.Cc), d.InvoiceNumbers, msg.Subject, text); !ok {
+		// Adopting it would send words written for someone, or something,
+		// else: the draft keeps its own text and the human is told.
+		if _, err := tx.AddEvent(store.Event{Kind: "draft_edit_refused", DraftID: id, MessageID: rowID, Actor: store.ActorDaemon,
+			Detail: mustJSON(map[string]any{"reason": why, "uid": f.UID})}); err != nil {
+			return "", err
+		}
+		e.log.Warn("a text in the Drafts folder does not match its draft; left alone", slog.Int64("draft", id),
+			slog.String("reason", why), slog.Any("uid", f.UID))
+		return "draft_mismatch", nil
 	}
 	if err := tx.EditDraft(id, msg.Subject, text, store.ActorIMAP); err != nil {
 		return "", err
@@ -62,4 +90,27 @@ func (e *Engine) recordDraftCopy(tx *store.Tx, rowID int64, f mailbox.Fetched, m
 	}
 	e.log.Info("draft edit adopted from the mail client", slog.Int64("draft", id))
 	return "draft_edit", nil
+}
+
+// reportForeignDraft records a Drafts message that carries a draft number
+// but is not this installation's (another installation on the same
+// mailbox, or a copy from before installations had keys that no waiting
+// draft of that time matches). It is left alone.
+func (e *Engine) reportForeignDraft(tx *store.Tx, rowID int64, f mailbox.Fetched, id int64, copyKey string) error {
+	_, err := tx.AddEvent(store.Event{Kind: "draft_foreign", MessageID: rowID, Actor: store.ActorDaemon,
+		Detail: mustJSON(map[string]any{"folder": f.Folder, "draft": id, "installation": copyKey})})
+	if err != nil {
+		return err
+	}
+	e.log.Info("a draft of another installation in the Drafts folder; left alone", slog.Int64("number", id),
+		slog.String("installation", copyKey), slog.Any("uid", f.UID))
+	return nil
+}
+
+func addresses(list []message.Address) []string {
+	out := make([]string, 0, len(list))
+	for _, a := range list {
+		out = append(out, a.Email)
+	}
+	return out
 }

@@ -1,6 +1,7 @@
 package mailbox
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -394,5 +395,40 @@ func TestDraftsOpsDovecot(t *testing.T) {
 	}
 	if _, found, _ := c.FindMessageID(ctx, RoleSent, "draft-1@relance.example"); !found {
 		t.Error("APPEND to Sent not found")
+	}
+}
+
+// DraftsState reads which installation wrote a draft and its recipients;
+// FetchMessage returns a whole message of Sent (the invoice's mail,
+// whose PDF a reminder carries).
+func TestDraftIdentityAndFetchDovecot(t *testing.T) {
+	srv := dovecot.Start(t)
+	c := newDovecotClient(t, srv, newMemStore(), nil)
+	ctx := context.Background()
+	raw := []byte("From: a@example.com\r\nTo: \"Léa\" <Lea@StudioKuma.fr>, b@example.com\r\nCc: =?utf-8?q?Compta_S=C3=A8vres?= <compta@example.com>\r\n" +
+		"Subject: Relance\r\nMessage-ID: <draft-7@relance.example>\r\nX-Relance-Draft: 7\r\nX-Relance-Installation: 4f2a9c\r\n\r\nBonjour.\r\n")
+	if _, err := c.Append(ctx, RoleDrafts, raw, []string{`\Draft`}, time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	st, err := c.DraftsState(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(st) != 1 || st[0].RelanceDraft != "7" || st[0].Installation != "4f2a9c" ||
+		!slices.Equal(st[0].To, []string{"lea@studiokuma.fr", "b@example.com"}) || !slices.Equal(st[0].Cc, []string{"compta@example.com"}) {
+		t.Fatalf("DraftsState = %+v", st)
+	}
+	invoiceMail := []byte("From: a@example.com\r\nTo: b@example.com\r\nSubject: Facture F-1\r\nMessage-ID: <inv-1@example.com>\r\n" +
+		"MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=x\r\n\r\n--x\r\nContent-Type: text/plain\r\n\r\nFacture.\r\n" +
+		"--x\r\nContent-Type: application/pdf; name=F-1.pdf\r\nContent-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQK\r\n--x--\r\n")
+	if _, err := c.Append(ctx, RoleSent, invoiceMail, []string{`\Seen`}, time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	got, found, err := c.FetchMessage(ctx, RoleSent, "<inv-1@example.com>")
+	if err != nil || !found || !bytes.Equal(got, invoiceMail) {
+		t.Fatalf("FetchMessage = %q, %v, %v", got, found, err)
+	}
+	if _, found, err := c.FetchMessage(ctx, RoleSent, "nowhere@example.com"); err != nil || found {
+		t.Fatalf("a missing message: found %v, %v", found, err)
 	}
 }

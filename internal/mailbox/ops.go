@@ -5,6 +5,8 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"mime"
+	"net/mail"
 	"net/textproto"
 	"strings"
 	"time"
@@ -46,7 +48,7 @@ func (m *Client) DraftsState(ctx context.Context) ([]DraftInfo, error) {
 		}
 		hdr := &imap.FetchItemBodySection{
 			Specifier:    imap.PartSpecifierHeader,
-			HeaderFields: []string{"Message-ID", DraftHeader},
+			HeaderFields: []string{"Message-ID", DraftHeader, InstallationHeader, "To", "Cc"},
 			Peek:         true,
 		}
 		var all imap.SeqSet
@@ -70,6 +72,9 @@ func (m *Client) DraftsState(ctx context.Context) ([]DraftInfo, error) {
 				Flags:        flagStrings(b.Flags),
 				MessageID:    trimMsgID(h.Get("Message-Id")),
 				RelanceDraft: strings.TrimSpace(h.Get(DraftHeader)),
+				Installation: strings.TrimSpace(h.Get(InstallationHeader)),
+				To:           addressList(h.Get("To")),
+				Cc:           addressList(h.Get("Cc")),
 			})
 		}
 		return nil
@@ -236,6 +241,31 @@ func trimMsgID(s string) string {
 	s = strings.TrimPrefix(s, "<")
 	s = strings.TrimSuffix(s, ">")
 	return strings.TrimSpace(s)
+}
+
+// addressList reads the addresses of a To or Cc header, lower-cased; an
+// unreadable header gives what can be read of it.
+func addressList(v string) []string {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return nil
+	}
+	dec := mail.AddressParser{WordDecoder: &mime.WordDecoder{}}
+	list, err := dec.ParseList(v)
+	if err != nil {
+		var out []string
+		for _, part := range strings.Split(v, ",") {
+			if a, err := dec.Parse(part); err == nil {
+				out = append(out, strings.ToLower(a.Address))
+			}
+		}
+		return out
+	}
+	out := make([]string, 0, len(list))
+	for _, a := range list {
+		out = append(out, strings.ToLower(a.Address))
+	}
+	return out
 }
 
 // FetchMessage returns the whole message with this Message-ID in a folder

@@ -116,7 +116,17 @@ type DraftInfo struct {
 	// RelanceDraft is the X-Relance-Draft header value, "" on drafts that
 	// are not ours.
 	RelanceDraft string
+	// Installation is the X-Relance-Installation header value: which
+	// installation wrote the draft ("" on copies written before
+	// installations had an identifier).
+	Installation string
+	// To and Cc are the copy's recipients (addresses, lower-cased).
+	To, Cc []string
 }
 
 // DraftHeader marks the drafts relance writes.
 const DraftHeader = "X-Relance-Draft"
+
+// InstallationHeader names the installation that wrote a draft: the draft
+// number in DraftHeader is unique only within it.
+const InstallationHeader = "X-Relance-Installation"

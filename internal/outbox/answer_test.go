@@ -1,9 +1,7 @@
 package outbox
 
 import (
-	"bytes"
 	"context"
-	"net/mail"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -24,21 +22,6 @@ import (
 type sentMailbox struct {
 	memMailbox
 	sent map[string][]byte // by Message-ID
-}
-
-// DraftsState lists the copies kept in Drafts, as a server would.
-func (m *sentMailbox) DraftsState(context.Context) ([]mailbox.DraftInfo, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	var out []mailbox.DraftInfo
-	for uid, raw := range m.drafts {
-		msg, err := mail.ReadMessage(bytes.NewReader(raw))
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, mailbox.DraftInfo{UID: uid, RelanceDraft: msg.Header.Get(mailbox.DraftHeader)})
-	}
-	return out, nil
 }
 
 func (m *sentMailbox) FetchMessage(_ context.Context, role mailbox.Role, msgID string) ([]byte, bool, error) {

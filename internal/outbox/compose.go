@@ -27,6 +27,12 @@ type Composed struct {
 // client's side (names, subjects) goes through render.SafeHeader; go-mail
 // encodes non-ASCII per RFC 2047.
 func compose(from string, draftID int64, d store.NewDraft, date time.Time, atts ...Attachment) (*Composed, error) {
+	return composeFor(from, "", draftID, d, date, atts...)
+}
+
+// composeFor is compose for the installation key: the copy in Drafts is
+// recognised as ours by the key and the draft number together.
+func composeFor(from, key string, draftID int64, d store.NewDraft, date time.Time, atts ...Attachment) (*Composed, error) {
 	m := gomail.NewMsg()
 	if err := m.From(from); err != nil {
 		return nil, fmt.Errorf("outbox: From %q: %w", from, err)
@@ -56,6 +62,9 @@ func compose(from string, draftID int64, d store.NewDraft, date time.Time, atts 
 		m.SetGenHeader(gomail.HeaderReferences, refs)
 	}
 	m.SetGenHeader(gomail.Header(mailbox.DraftHeader), strconv.FormatInt(draftID, 10))
+	if key != "" {
+		m.SetGenHeader(gomail.Header(mailbox.InstallationHeader), render.SafeHeader(key))
+	}
 	// RFC 3834: this is not an automatic reply; but ask auto-responders to
 	// stay quiet, and never offer read receipts.
 	m.SetGenHeader(gomail.Header("X-Auto-Response-Suppress"), "OOF, AutoReply")
@@ -83,7 +92,7 @@ func compose(from string, draftID int64, d store.NewDraft, date time.Time, atts 
 }
 
 // composeStored rebuilds a stored draft for sending.
-func composeStored(from string, d store.DraftDetail, date time.Time, atts ...Attachment) (*Composed, error) {
-	return compose(from, d.ID, store.NewDraft{ClientID: d.ClientID, Stage: d.Stage, To: d.To, Cc: d.Cc, Subject: d.Subject,
+func composeStored(from, key string, d store.DraftDetail, date time.Time, atts ...Attachment) (*Composed, error) {
+	return composeFor(from, key, d.ID, store.NewDraft{ClientID: d.ClientID, Stage: d.Stage, To: d.To, Cc: d.Cc, Subject: d.Subject,
 		Body: d.Body, HTML: d.HTML, MessageID: d.MessageID, InReplyTo: d.InReplyTo, References: d.References, Attachments: d.Attachments}, date, atts...)
 }

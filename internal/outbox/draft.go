@@ -36,7 +36,7 @@ func ClientState(c store.ChasingClient) policy.ClientState {
 		is := policy.InvoiceState{
 			ID: strconv.FormatInt(inv.ID, 10), Number: inv.Number, Amount: inv.Amount, Balance: inv.Balance,
 			Currency: inv.Currency, State: policy.InvoiceStatus(inv.State), StateSince: inv.StateSince,
-			LastStageSent: inv.LastStage, DisputedBefore: inv.DisputedBefore, ClockFrom: inv.ClockFrom,
+			LastStageSent: inv.LastStage, DisputedBefore: inv.DisputedBefore, ClockFrom: inv.ClockFrom, Quiet: inv.Quiet.Policy(),
 		}
 		if !inv.IssueDate.IsZero() {
 			is.IssueDate = policy.DateOf(inv.IssueDate)
@@ -305,6 +305,17 @@ func (x *Outbox) hold(ctx context.Context, now time.Time, h heldDraft) error {
 		}
 		atts = append(atts, a)
 	}
+	// The copy in Drafts carries the invoices' PDFs as the reminder will,
+	// so the human rereads what will leave; without them (the IMAP server
+	// failed) the copy is still made, and sending fetches them again.
+	if remindsOfInvoices(stage) {
+		pdfs, err := x.reminderPDFs(ctx, h.invoiceIDs)
+		if err != nil {
+			x.log.Warn("outbox: the draft's copy goes to Drafts without the invoice PDF", slog.Any("err", err))
+		} else {
+			atts = append(atts, pdfs...)
+		}
+	}
 	if _, err := compose(x.o.From, 0, nd, now, atts...); err != nil {
 		return err
 	}
@@ -318,7 +329,11 @@ func (x *Outbox) hold(ctx context.Context, now time.Time, h heldDraft) error {
 	}
 	x.log.Info("draft held", slog.Int64("draft", draftID), slog.String("stage", stage), slog.Int64("client", h.clientID),
 		slog.Time("hold_until", holdUntil))
-	composed, err := compose(x.o.From, draftID, nd, now, atts...)
+	key, err := x.installation(ctx)
+	if err != nil {
+		return err
+	}
+	composed, err := composeFor(x.o.From, key, draftID, nd, now, atts...)
 	if err != nil {
 		return err
 	}

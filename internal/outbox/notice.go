@@ -48,14 +48,29 @@ func (x *Outbox) noticeLetter(ctx context.Context, clientID int64, subject, body
 // attachmentsOf returns the files a stored draft is sent with; date is the
 // day the letter is dated (the day it goes).
 func (x *Outbox) attachmentsOf(ctx context.Context, d store.DraftDetail, date time.Time) ([]Attachment, error) {
-	if d.Kind != kindFormalNotice {
-		return nil, nil
+	var out []Attachment
+	if d.Kind == kindFormalNotice {
+		a, err := x.noticeLetter(ctx, d.ClientID, d.Subject, d.Body, date)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
 	}
-	a, err := x.noticeLetter(ctx, d.ClientID, d.Subject, d.Body, date)
-	if err != nil {
-		return nil, err
+	if remindsOfInvoices(d.Stage) {
+		pdfs, err := x.reminderPDFs(ctx, d.InvoiceIDs)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, pdfs...)
 	}
-	return []Attachment{a}, nil
+	return out, nil
+}
+
+// remindsOfInvoices tells the ladder's stages, which ask for payment of
+// invoices (not the messages that accompany a plan or a payment, nor an
+// answer to a question).
+func remindsOfInvoices(stage string) bool {
+	return !isCourtesy(stage) && stage != "answer"
 }
 
 // refreshNotice keeps a waiting formal notice right for the day it will
@@ -133,7 +148,7 @@ func (x *Outbox) replaceDraftCopy(ctx context.Context, now time.Time, d *store.D
 		x.log.Warn("outbox: cannot lay out the draft's letter for Drafts", slog.Int64("draft", d.ID), slog.Any("err", err))
 		return
 	}
-	composed, err := composeStored(x.o.From, *d, now, atts...)
+	composed, err := composeStored(x.o.From, x.key, *d, now, atts...)
 	if err != nil {
 		x.log.Warn("outbox: cannot compose the draft's new copy", slog.Int64("draft", d.ID), slog.Any("err", err))
 		return

@@ -77,16 +77,7 @@ type draftsMailbox struct{ memMailbox }
 func (m *draftsMailbox) DraftsState(context.Context) ([]mailbox.DraftInfo, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	var out []mailbox.DraftInfo
-	for uid, raw := range m.drafts {
-		head, _, _ := bytes.Cut(raw, []byte("\r\n\r\n"))
-		for _, line := range strings.Split(string(head), "\r\n") {
-			if v, ok := strings.CutPrefix(line, mailbox.DraftHeader+": "); ok {
-				out = append(out, mailbox.DraftInfo{UID: uid, RelanceDraft: strings.TrimSpace(v)})
-			}
-		}
-	}
-	return out, nil
+	return draftInfos(m.drafts), nil
 }
 
 type noticeWorld struct {

@@ -82,6 +82,9 @@ type Options struct {
 	SaveSent bool
 	// ThankYou drafts thanks when an invoice that was chased is paid.
 	ThankYou bool
+	// AttachInvoice attaches each reminder's invoices' own PDFs, taken
+	// from the mails they were sent with (RELANCE_ATTACH_INVOICE).
+	AttachInvoice bool
 	// NotifyTo receives the daily digest (none when empty).
 	NotifyTo []string
 	// ApproveFlag is the IMAP flag that approves a draft from a mail client.
@@ -98,6 +101,9 @@ type Outbox struct {
 	o    Options
 	log  *slog.Logger
 	gate gate
+	// key is the installation's identifier (store.InstallationKey), read
+	// on the first pass; its drafts in IMAP Drafts carry it.
+	key string
 }
 
 // SendingKeyword marks the Sent copy of a message whose submission is not yet
@@ -132,6 +138,9 @@ func New(o Options) (*Outbox, error) {
 
 // Pass runs one reconcile → decide → send cycle at now.
 func (x *Outbox) Pass(ctx context.Context, now time.Time) error {
+	if _, err := x.installation(ctx); err != nil {
+		return err
+	}
 	var errs []error
 	if err := x.reconcileDrafts(ctx, now); err != nil {
 		errs = append(errs, err)
@@ -172,11 +181,32 @@ func (x *Outbox) reconcileDrafts(ctx context.Context, now time.Time) error {
 	if err := x.resolveSystemFlags(ctx, now, FlagNoDraftsFolder, "the Drafts folder is available"); err != nil {
 		return err
 	}
+	legacy := map[int64]store.Draft{}
+	for _, d := range pending {
+		if d.LegacyHeader {
+			legacy[d.ID] = d
+		}
+	}
+	// Only this installation's copies count: a copy is ours by the
+	// installation's key and its number; one written before copies carried
+	// the key, for a draft of that time with the same recipients. Another
+	// installation's drafts on the same mailbox are left alone.
 	byDraft := map[int64][]mailbox.DraftInfo{}
 	for _, in := range infos {
-		if id, err := strconv.ParseInt(in.RelanceDraft, 10, 64); err == nil {
-			byDraft[id] = append(byDraft[id], in)
+		id, err := strconv.ParseInt(in.RelanceDraft, 10, 64)
+		if err != nil {
+			continue
 		}
+		old, isLegacy := legacy[id]
+		if !policy.OwnsDraftCopy(x.key, in.Installation, isLegacy) {
+			continue
+		}
+		if in.Installation == "" {
+			if ok, _ := policy.EditMatches(old.To, old.Cc, in.To, in.Cc, nil, "", ""); !ok {
+				continue
+			}
+		}
+		byDraft[id] = append(byDraft[id], in)
 	}
 	isPending := map[int64]bool{}
 	for _, d := range pending {
@@ -189,19 +219,25 @@ func (x *Outbox) reconcileDrafts(ctx context.Context, now time.Time) error {
 		copies := byDraft[d.ID]
 		if len(copies) == 0 {
 			if err := x.o.Store.Update(ctx, now, func(tx *store.Tx) error {
-				return tx.SetDraftStatus(d.ID, store.DraftCancelled, store.ActorIMAP, "deleted from the Drafts folder")
+				return tx.CancelDraft(d.ID, store.ActorIMAP, "deleted from the Drafts folder")
 			}); err != nil {
 				return err
 			}
 			x.log.Info("draft cancelled from the mail client", slog.Int64("draft", d.ID))
 			continue
 		}
-		// The newest copy wins (an edit saves a new message with our header).
-		latest := copies[0]
-		for _, c := range copies[1:] {
-			if c.UID > latest.UID {
+		// The newest copy wins (an edit saves a new message with our
+		// header), among those still going to the draft's recipients: a
+		// copy sent elsewhere is not what will be sent (the engine reported
+		// it), and neither becomes the draft's copy nor approves it.
+		var latest mailbox.DraftInfo
+		for _, c := range copies {
+			if ok, _ := policy.EditMatches(d.To, d.Cc, c.To, c.Cc, nil, "", ""); ok && c.UID > latest.UID {
 				latest = c
 			}
+		}
+		if latest.UID == 0 {
+			continue
 		}
 		if latest.UID != d.IMAPUID {
 			if err := x.o.Store.Update(ctx, now, func(tx *store.Tx) error { return tx.SetDraftIMAPUID(d.ID, latest.UID) }); err != nil {
@@ -382,4 +418,16 @@ func numbers(steps []policy.InvoiceStep) string {
 		s += st.Number
 	}
 	return s
+}
+
+// installation is the installation's key, read once from the store.
+func (x *Outbox) installation(ctx context.Context) (string, error) {
+	if x.key == "" {
+		key, err := x.o.Store.InstallationKey(ctx)
+		if err != nil {
+			return "", fmt.Errorf("outbox: %w", err)
+		}
+		x.key = key
+	}
+	return x.key, nil
 }

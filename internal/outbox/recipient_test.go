@@ -1,7 +1,9 @@
 package outbox
 
 import (
+	"bytes"
 	"context"
+	netmail "net/mail"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -44,7 +46,37 @@ func (m *memMailbox) Delete(_ context.Context, _ mailbox.Role, uid uint32) error
 	return nil
 }
 
-func (m *memMailbox) DraftsState(context.Context) ([]mailbox.DraftInfo, error) { return nil, nil }
+// DraftsState reports the copies appended to Drafts, as a server would.
+func (m *memMailbox) DraftsState(context.Context) ([]mailbox.DraftInfo, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return draftInfos(m.drafts), nil
+}
+
+// draftInfos reads the headers reconcileDrafts looks at.
+func draftInfos(drafts map[uint32][]byte) []mailbox.DraftInfo {
+	var out []mailbox.DraftInfo
+	for uid, raw := range drafts {
+		msg, err := netmail.ReadMessage(bytes.NewReader(raw))
+		if err != nil || msg.Header.Get(mailbox.DraftHeader) == "" {
+			continue
+		}
+		in := mailbox.DraftInfo{UID: uid, RelanceDraft: strings.TrimSpace(msg.Header.Get(mailbox.DraftHeader)),
+			Installation: strings.TrimSpace(msg.Header.Get(mailbox.InstallationHeader))}
+		for _, h := range []struct {
+			name string
+			to   *[]string
+		}{{"To", &in.To}, {"Cc", &in.Cc}} {
+			if list, err := msg.Header.AddressList(h.name); err == nil {
+				for _, a := range list {
+					*h.to = append(*h.to, strings.ToLower(a.Address))
+				}
+			}
+		}
+		out = append(out, in)
+	}
+	return out
+}
 
 func (m *memMailbox) FindMessageID(context.Context, mailbox.Role, string) (uint32, bool, error) {
 	return 0, false, nil

@@ -75,11 +75,8 @@ func (x *Outbox) consider(ctx context.Context, now time.Time, d store.DraftDetai
 	if isCourtesy(d.Stage) {
 		return x.considerCourtesy(ctx, now, d, c)
 	}
-	ds := policy.DraftState{ID: strconv.FormatInt(d.ID, 10), Kind: policy.StageKind(d.Kind), Stage: d.StageNumber,
-		CreatedAt: d.CreatedAt, HoldUntil: d.HoldUntil, Status: policy.DraftStatus(d.Status), RequiresApproval: d.RequiresApproval && d.Kind == "answer"}
-	for _, id := range d.InvoiceIDs {
-		ds.InvoiceIDs = append(ds.InvoiceIDs, strconv.FormatInt(id, 10))
-	}
+	ds := DraftState(d.Draft, d.Kind, d.StageNumber)
+	ds.RequiresApproval = d.RequiresApproval && d.Kind == "answer"
 	state := ClientState(c)
 	// The draft being considered is not "another pending draft".
 	state.PendingDraft = nil
@@ -134,7 +131,7 @@ func (x *Outbox) send(ctx context.Context, now time.Time, d store.DraftDetail) e
 	if err != nil {
 		return x.noteFailure(ctx, now, d, err, true)
 	}
-	composed, err := composeStored(x.o.From, d, now, atts...)
+	composed, err := composeStored(x.o.From, x.key, d, now, atts...)
 	if err != nil {
 		// A draft that cannot be written (an address that does not parse)
 		// never will be: it is stopped and flagged, not retried on every
@@ -279,4 +276,45 @@ func retryDelay(n int) time.Duration {
 		d = 2 * time.Hour
 	}
 	return d
+}
+
+// DraftState is a stored draft as the decision core reads it.
+func DraftState(d store.Draft, kind string, stage int) policy.DraftState {
+	ds := policy.DraftState{ID: strconv.FormatInt(d.ID, 10), Kind: policy.StageKind(kind), Stage: stage,
+		CreatedAt: d.CreatedAt, HoldUntil: d.HoldUntil, Status: policy.DraftStatus(d.Status),
+		HoldLifted: d.HoldLifted, SendNow: d.SendNow}
+	for _, id := range d.InvoiceIDs {
+		ds.InvoiceIDs = append(ds.InvoiceIDs, strconv.FormatInt(id, 10))
+	}
+	return ds
+}
+
+// GoesAt is when an approved (or about to be approved) draft will leave,
+// given what the store knows at now: the first instant the hold (unless
+// lifted), the minimum gap, the client's absence and the send window allow
+// (policy.SendTime); now for "send now". The web page and the command line
+// state it when a human approves. The zero time means it cannot be told
+// (the client has nothing left to chase, or the draft would be retired at
+// sending: an invoice paid, disputed, paused).
+// With liftHold it tells when the draft would go if approved now with a
+// reason (the hold lifted).
+func GoesAt(ctx context.Context, st *store.Store, p policy.Policy, draftID int64, now time.Time, liftHold bool) (time.Time, error) {
+	d, err := st.DraftDetail(ctx, draftID)
+	if err != nil {
+		return time.Time{}, err
+	}
+	c, err := st.ChasingClient(ctx, d.ClientID)
+	if err != nil || c == nil {
+		return time.Time{}, err
+	}
+	state := ClientState(*c)
+	state.PendingDraft = nil
+	ds := DraftState(d.Draft, d.Kind, d.StageNumber)
+	ds.HoldLifted = ds.HoldLifted || liftHold
+	at := p.SendTime(now, ds, state)
+	ds.Status = policy.DraftApproved
+	if ok, r := policy.ShouldSend(at, ds, state, p, policy.ModeReview); !ok && r.Supersedes() {
+		return time.Time{}, nil
+	}
+	return at, nil
 }

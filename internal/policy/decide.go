@@ -122,6 +122,9 @@ type InvoiceState struct {
 	// answer to the client's question left), the next stage comes no sooner
 	// than the ladder's interval from the last stage done, counted from it.
 	ClockFrom time.Time
+	// Quiet is a human's "no new reminder until …", given when a draft
+	// about the invoice was cancelled.
+	Quiet Quiet
 }
 
 // AnswerState is where the answer to a client's question stands.
@@ -492,6 +495,9 @@ func Decide(now time.Time, c ClientState, p Policy) Decision {
 		}
 		open++
 		r, until, broken := p.invoicePause(now, today, inv)
+		if r == ReasonUnknown {
+			r, until = p.quietPause(today, inv)
+		}
 		if broken {
 			promised := inv.PromiseDate
 			if promised.IsZero() {

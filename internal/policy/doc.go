@@ -30,6 +30,15 @@
 //   - ShouldSend: the re-check at the moment of sending. An answer skips the
 //     ladder's pauses but goes only while its question is open and its
 //     invoice still to be paid; otherwise it is retired.
+//   - SendTime: when an approved draft leaves (the first instant the hold,
+//     unless a human lifted it with a reason, the minimum gap, an absence and
+//     the send window allow; now for "send now"), as the web page and the
+//     command line state it; ShouldSend applies the same rules.
+//   - Quiet: a cancelled draft's "until when?" (a date, until the client
+//     writes, never): no new reminder for the invoice before then.
+//   - OwnsDraftCopy, EditMatches: a copy in the Drafts folder is this
+//     installation's only by its key, and an edit is adopted only when it
+//     goes to the draft's recipients and names its invoices.
 //   - LatePenalties: L441-10 penalties split by half-year, D441-5 indemnity.
 //   - FormalNotice: a formal notice's terms for the day it goes (the first
 //     send slot after its hold): its date, penalties counted to that day, and

@@ -64,6 +64,9 @@ const (
 	ReasonDryRun      // dry-run mode: everything passed but nothing is sent
 	ReasonUnknownMode // a mode this version does not know: never send
 
+	// Human decisions.
+	ReasonQuiet // a human cancelled a draft and said "no new reminder until …"
+
 	reasonEnd
 )
 
@@ -151,6 +154,8 @@ func (r Reason) info() reasonText {
 		return reasonText{"dry_run", "dry-run mode: would send"}
 	case ReasonUnknownMode:
 		return reasonText{"unknown_mode", "unknown mode: nothing is sent"}
+	case ReasonQuiet:
+		return reasonText{"quiet", "a draft was cancelled: no new reminder until the date, the client's next message, or ever, as decided"}
 	}
 	return reasonText{"unknown", fmt.Sprintf("unknown reason %d", uint8(r))}
 }
@@ -182,7 +187,7 @@ func (r Reason) Supersedes() bool {
 	switch r {
 	case ReasonExcluded, ReasonGrievance, ReasonHardship, ReasonDisputed, ReasonOpenFlag, ReasonPromised,
 		ReasonPaymentClaimed, ReasonPaymentPlan, ReasonOnHold, ReasonPaused, ReasonNoRecipient, ReasonAwaitingAnswer, ReasonSignalPause,
-		ReasonInboundSinceDraft, ReasonQuestionClosed, ReasonPaid, ReasonInvoiceClosed, ReasonInvoiceUnknown, ReasonNoInvoice:
+		ReasonInboundSinceDraft, ReasonQuestionClosed, ReasonPaid, ReasonInvoiceClosed, ReasonInvoiceUnknown, ReasonNoInvoice, ReasonQuiet:
 		return true
 	}
 	return false

@@ -57,6 +57,13 @@ type DraftState struct {
 	// RequiresApproval: the draft was made needing a human's approval even
 	// in auto mode (an answer with a blank to fill).
 	RequiresApproval bool
+	// HoldLifted: a human approved the draft before its hold ended, giving
+	// a reason; the hold no longer applies (the other timing rules do).
+	HoldLifted bool
+	// SendNow: a human chose "send now", giving a reason; no timing rule
+	// applies (hold, minimum gap, absence, send window), every check of
+	// the client's and the invoices' state still does.
+	SendNow bool
 }
 
 // ShouldSend re-checks, at the moment of sending, everything that could have
@@ -128,6 +135,9 @@ func ShouldSend(now time.Time, d DraftState, c ClientState, p Policy, mode Mode)
 			continue
 		}
 		r, _, _ := p.invoicePause(now, today, inv)
+		if r == ReasonUnknown {
+			r, _ = p.quietPause(today, inv)
+		}
 		if r == ReasonUnknown && !isChaseableState(inv.State) {
 			r = ReasonOnHold
 		}
@@ -138,17 +148,8 @@ func ShouldSend(now time.Time, d DraftState, c ClientState, p Policy, mode Mode)
 	if c.LastInbound.After(d.CreatedAt) {
 		return false, ReasonInboundSinceDraft
 	}
-	if c.OutOfOfficeUntil.After(now) {
-		return false, ReasonOutOfOffice
-	}
-	if hold := laterOf(d.HoldUntil, p.HoldUntil(d.CreatedAt)); now.Before(hold) {
-		return false, ReasonHeld
-	}
-	if !answer && !c.LastContact.IsZero() && now.Before(p.Calendar.AddBusinessDays(c.LastContact, p.MinGap)) {
-		return false, ReasonMinGap
-	}
-	if !p.InSendWindow(now) {
-		return false, ReasonOutsideWindow
+	if r := p.timingReason(now, d, c); r != ReasonUnknown {
+		return false, r
 	}
 	needsApproval := mode != ModeAuto || (d.Kind != KindMessage && d.Kind != KindAnswer) || afterDispute || d.RequiresApproval
 	if needsApproval && d.Status != DraftApproved {

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/relance/relance/internal/policy"
 )
 
 // ChasingInvoice is an invoice with what the decision core needs.
@@ -19,7 +21,9 @@ type ChasingInvoice struct {
 	LastStage      int
 	PromiseDate    time.Time // zero when none
 	DisputedBefore bool
-	FlagKinds      []string  // kinds of open flags on this invoice
+	FlagKinds      []string // kinds of open flags on this invoice
+	// Quiet is the "no new reminder until …" of a cancelled draft.
+	Quiet Quiet
 	ClockFrom      time.Time // when the ladder's clock restarted (an answer sent); zero when never
 }
 
@@ -99,7 +103,11 @@ func (s *Store) chasingClients(ctx context.Context, only int64) ([]ChasingClient
 		return nil, err
 	}
 	rows, err := tx.QueryContext(ctx, `SELECT i.id, i.client_id, i.number, i.amount, i.balance, i.currency, i.issue_date, i.due_date,
-		i.language, i.source_message_id, i.state, i.state_since, i.last_stage, i.promise_date, i.disputed_before, i.clock_from
+		i.language, i.source_message_id, i.state, i.state_since, i.last_stage, i.promise_date, i.disputed_before, i.clock_from,
+		i.quiet_kind, i.quiet_until, i.quiet_since,
+		CASE WHEN i.quiet_kind = 'reply' THEN (SELECT MIN(m.date) FROM messages m JOIN client_emails ce ON ce.email = m.from_addr
+			WHERE ce.client_id = i.client_id AND m.role IN ('inbox', 'extra') AND m.class NOT IN ('auto_reply', 'bounce')
+			AND m.date > i.quiet_since) END
 		FROM invoices i WHERE i.kind = 'invoice' AND i.state NOT IN ('paid', 'cancelled', 'written_off')
 		AND (? = 0 OR i.client_id = ?) ORDER BY i.client_id, i.due_date, i.id`, only, only)
 	if err != nil {
@@ -110,10 +118,11 @@ func (s *Store) chasingClients(ctx context.Context, only int64) ([]ChasingClient
 		var ci ChasingInvoice
 		var clientID int64
 		var amount, balance string
-		var issue, due, since, promise, clock sql.NullString
+		var issue, due, since, promise, clock, quietUntil, quietSince, quietWrote sql.NullString
 		var disputed int
+		var quietKind string
 		if err := rows.Scan(&ci.ID, &clientID, &ci.Number, &amount, &balance, &ci.Currency, &issue, &due, &ci.Language,
-			&ci.SourceMessageID, &ci.State, &since, &ci.LastStage, &promise, &disputed, &clock); err != nil {
+			&ci.SourceMessageID, &ci.State, &since, &ci.LastStage, &promise, &disputed, &clock, &quietKind, &quietUntil, &quietSince, &quietWrote); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("store: chasing clients: %w", err)
 		}
@@ -133,6 +142,7 @@ func (s *Store) chasingClients(ctx context.Context, only int64) ([]ChasingClient
 		ci.Client = c.Client
 		ci.IssueDate, ci.DueDate, ci.PromiseDate = parseDate(issue), parseDate(due), parseDate(promise)
 		ci.StateSince, ci.DisputedBefore, ci.ClockFrom = parseTS(since), disputed != 0, parseTS(clock)
+		ci.Quiet = Quiet{Kind: policy.QuietKind(quietKind), Until: parseDate(quietUntil), Since: parseTS(quietSince), Wrote: parseTS(quietWrote)}
 		if len(c.Invoices) == 0 {
 			order = append(order, clientID)
 		}
@@ -383,7 +393,7 @@ func boolInt(b bool) int {
 const draftSelect = `SELECT d.id, d.client_id, c.name, d.stage, d.to_addrs, d.cc_addrs, d.subject, d.body, d.created_at, d.hold_until,
 	d.status, d.message_id, COALESCE(d.imap_uid, 0), d.approved_by, d.approved_at, d.sent_at,
 	COALESCE((SELECT group_concat(i.id || ':' || i.number, ',') FROM draft_invoices di JOIN invoices i ON i.id = di.invoice_id
-		WHERE di.draft_id = d.id), ''), d.kind, d.context
+		WHERE di.draft_id = d.id), ''), d.kind, d.context, d.hold_lifted, d.send_now, d.legacy_header
 	FROM drafts d JOIN clients c ON c.id = d.client_id`
 
 // DraftDetail is a draft with what sending needs.

@@ -119,6 +119,13 @@ type Draft struct {
 	// Context lists what the reviewer should know beside the text (an open
 	// call task, a broken promise, a blank to fill).
 	Context []DraftNote
+	// HoldLifted: approved before the hold ended, with a reason.
+	HoldLifted bool
+	// SendNow: a human chose "send now" (with a reason).
+	SendNow bool
+	// LegacyHeader: the draft was copied to Drafts before copies carried
+	// the installation's key (X-Relance-Draft held the bare number).
+	LegacyHeader bool
 }
 
 // DraftNote is one thing the reviewer of a draft should know: a stable code

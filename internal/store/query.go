@@ -173,8 +173,9 @@ func scanDraft(r scanner) (Draft, error) {
 	var created, hold, approved, sent sql.NullString
 	var uid int64
 	var context string
+	var lifted, now, legacy int
 	err := r.Scan(&d.ID, &d.ClientID, &d.ClientName, &d.Stage, &to, &cc, &d.Subject, &d.Body, &created, &hold, &d.Status,
-		&d.MessageID, &uid, &d.ApprovedBy, &approved, &sent, &invs, &d.Kind, &context)
+		&d.MessageID, &uid, &d.ApprovedBy, &approved, &sent, &invs, &d.Kind, &context, &lifted, &now, &legacy)
 	if err != nil {
 		return d, err
 	}
@@ -182,6 +183,7 @@ func scanDraft(r scanner) (Draft, error) {
 		_ = json.Unmarshal([]byte(context), &d.Context)
 	}
 	d.IMAPUID = uint32(uid)
+	d.HoldLifted, d.SendNow, d.LegacyHeader = lifted != 0, now != 0, legacy != 0
 	d.To, d.Cc = splitList(to), splitList(cc)
 	d.CreatedAt, d.HoldUntil, d.ApprovedAt, d.SentAt = parseTS(created), parseTS(hold), parseTS(approved), parseTS(sent)
 	for _, part := range splitList(invs) {

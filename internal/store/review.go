@@ -556,6 +556,14 @@ func (t *Tx) ResumeChasing(invoiceID int64, actor, reason string) error {
 	for _, s := range resumableStates {
 		ok = ok || s == inv.State
 	}
+	// A cancelled draft's "until when?" is lifted by resuming too.
+	lifted, err := t.LiftQuiet(invoiceID, actor, reason)
+	if err != nil {
+		return err
+	}
+	if lifted && !ok {
+		return nil
+	}
 	if !ok {
 		return fmt.Errorf("store: invoice %s is %s: %w", inv.Number, inv.State, ErrWrongStatus)
 	}
@@ -610,24 +618,12 @@ func (t *Tx) ApproveDraft(id int64, actor, override string) error {
 			return fmt.Errorf("store: draft %d is held until %s: %w", id, until.Format(time.RFC3339), ErrHoldNotOver)
 		}
 		reason = "hold overridden: " + override
+		// The reason lifts the hold: the draft goes at the next send slot.
+		if _, err := t.exec(`UPDATE drafts SET hold_lifted = 1 WHERE id = ?`, id); err != nil {
+			return fmt.Errorf("store: approve draft %d: %w", id, err)
+		}
 	}
 	return t.SetDraftStatus(id, DraftApproved, actor, reason)
-}
-
-// CancelDraft cancels a draft not yet sent.
-func (t *Tx) CancelDraft(id int64, actor, reason string) error {
-	var status string
-	err := t.queryRow(`SELECT status FROM drafts WHERE id = ?`, id).Scan(&status)
-	if errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("store: draft %d: %w", id, ErrNotFound)
-	}
-	if err != nil {
-		return fmt.Errorf("store: draft %d: %w", id, err)
-	}
-	if status != DraftHeld && status != DraftApproved {
-		return fmt.Errorf("store: draft %d is %s: %w", id, status, ErrWrongStatus)
-	}
-	return t.SetDraftStatus(id, DraftCancelled, actor, reason)
 }
 
 // ReviseDraft replaces the text of a draft still waiting. An approved draft
@@ -648,7 +644,7 @@ func (t *Tx) ReviseDraft(id int64, subject, body, actor string) error {
 		return err
 	}
 	if status == DraftApproved {
-		if _, err := t.exec(`UPDATE drafts SET approved_at = NULL, approved_by = '' WHERE id = ?`, id); err != nil {
+		if _, err := t.exec(`UPDATE drafts SET approved_at = NULL, approved_by = '', hold_lifted = 0, send_now = 0 WHERE id = ?`, id); err != nil {
 			return fmt.Errorf("store: revise draft %d: %w", id, err)
 		}
 		return t.SetDraftStatus(id, DraftHeld, actor, "edited after approval")

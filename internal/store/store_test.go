@@ -106,7 +106,9 @@ func TestMigrateFromEveryVersion(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	for v := 1; v < len(migs); v++ {
+	// Numbers may be left free: every version that exists, but the last.
+	for _, m := range migs[:len(migs)-1] {
+		v := m.Version
 		t.Run(fmt.Sprintf("from_v%d", v), func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "old.db")
 			old, err := OpenVersion(ctx, path, v)

@@ -45,6 +45,8 @@ func statusRefusal(err error) (string, bool) {
 	switch {
 	case errors.Is(err, store.ErrHoldNotOver):
 		return "err.hold", true
+	case errors.Is(err, store.ErrReasonRequired):
+		return "err.sendnow", true
 	case errors.Is(err, store.ErrWrongStatus):
 		return "err.status", true
 	case errors.Is(err, store.ErrNotRejected):
@@ -83,6 +85,9 @@ func (h *Handler) approveDraft(q *request) error {
 		return err
 	}
 	h.opt.Logger.Info("draft approved from the web page", slog.Int64("draft", id), slog.Bool("hold_overridden", override != ""))
+	if h.opt.Poke != nil {
+		h.opt.Poke() // an approval that may go now goes at once, not at the next tick
+	}
 	return h.done(q, "/review", "approved")
 }
 
@@ -92,7 +97,20 @@ func (h *Handler) cancelDraft(q *request) error {
 		return err
 	}
 	reason := formText(q, "reason", 500)
-	err = h.update(q, func(tx *store.Tx) error { return tx.CancelDraft(id, store.ActorWeb, reason) })
+	until := formText(q, "until", 20)
+	if until == "date" {
+		until = formText(q, "until_date", 20)
+		if until == "" {
+			q.focus = id
+			return h.refuse(q, http.StatusUnprocessableEntity, "err.until", h.review)
+		}
+	}
+	quiet, perr := policy.ParseQuiet(until, policy.DateIn(q.now, h.zone()))
+	if perr != nil {
+		q.focus = id
+		return h.refuse(q, http.StatusUnprocessableEntity, "err.until", h.review)
+	}
+	err = h.update(q, func(tx *store.Tx) error { return tx.CancelDraftUntil(id, store.ActorWeb, reason, quiet) })
 	if key, ok := statusRefusal(err); ok {
 		q.focus = id
 		return h.refuse(q, http.StatusConflict, key, h.review)
@@ -101,6 +119,29 @@ func (h *Handler) cancelDraft(q *request) error {
 		return err
 	}
 	return h.done(q, "/review", "cancelled")
+}
+
+// sendDraftNow is the explicit "send now": one action, with a reason kept
+// in the history with who gave it. The draft leaves at the next pass.
+func (h *Handler) sendDraftNow(q *request) error {
+	id, err := pathID(q)
+	if err != nil {
+		return err
+	}
+	reason := formText(q, "reason", 500)
+	err = h.update(q, func(tx *store.Tx) error { return tx.SendDraftNow(id, store.ActorWeb, reason) })
+	if key, ok := statusRefusal(err); ok {
+		q.focus = id
+		return h.refuse(q, http.StatusConflict, key, h.review)
+	}
+	if err != nil {
+		return err
+	}
+	h.opt.Logger.Info("send now asked from the web page", slog.Int64("draft", id))
+	if h.opt.Poke != nil {
+		h.opt.Poke()
+	}
+	return h.done(q, "/review#draft-"+strconv.FormatInt(id, 10), "sendnow")
 }
 
 func (h *Handler) editDraft(q *request) error {

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/relance/relance/internal/outbox"
 	"github.com/relance/relance/internal/policy"
 	"github.com/relance/relance/internal/render"
 	"github.com/relance/relance/internal/store"
@@ -179,6 +180,11 @@ type draftCard struct {
 	Remaining time.Duration // until the hold ends, or since it ended
 	Warnings  []render.Warning
 	Formal    bool
+	// GoesAt is when the draft leaves once approved (zero: unknown);
+	// GoesEarly when it would leave approved now with a reason.
+	GoesAt, GoesEarly time.Time
+	// QuietUntil is the default date of a cancel's "until when?".
+	QuietUntil string
 }
 
 func (h *Handler) draftCards(q *request, limit int) ([]draftCard, error) {
@@ -200,6 +206,17 @@ func (h *Handler) draftCards(q *request, limit int) ([]draftCard, error) {
 		c := draftCard{DraftDetail: det, Formal: det.Kind == "formal_notice" || det.Stage == render.StageFormalNotice}
 		c.Ready = !q.now.Before(det.HoldUntil)
 		c.Remaining = det.HoldUntil.Sub(q.now)
+		if h.opt.Policy != nil {
+			if c.GoesAt, err = outbox.GoesAt(q.ctx, h.opt.Store, *h.opt.Policy, d.ID, q.now, false); err != nil {
+				return nil, err
+			}
+			if !c.Ready {
+				if c.GoesEarly, err = outbox.GoesAt(q.ctx, h.opt.Store, *h.opt.Policy, d.ID, q.now, true); err != nil {
+					return nil, err
+				}
+			}
+		}
+		c.QuietUntil = policy.DateIn(q.now, h.zone()).AddDays(policy.DefaultQuietDays).String()
 		names := append(append([]string{det.ClientName}, det.InvoiceNumbers...), h.opt.Names...)
 		c.Warnings = render.CalmCheckNames(det.Subject+"\n\n"+det.Body, det.Stage, q.L.Lang, names)
 		out = append(out, c)
@@ -439,6 +456,8 @@ type invoiceBody struct {
 	Paused   bool
 	Today    string
 	Plan     *store.Plan // the active payment plan, if any
+	// Quiet is a cancelled draft's "no new reminder until …".
+	Quiet store.Quiet
 }
 
 func (h *Handler) invoice(q *request) error {
@@ -465,6 +484,12 @@ func (h *Handler) invoice(q *request) error {
 		b.Plan = &plan
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return err
+	}
+	if b.Quiet, err = h.opt.Store.InvoiceQuiet(q.ctx, id); err != nil {
+		return err
+	}
+	if b.Quiet.Kind != policy.QuietNone {
+		b.Paused = true // resuming lifts it
 	}
 	b.Bucket, b.DaysLate = store.BucketOf(inv.DueDate, today)
 	switch inv.State {
@@ -594,6 +619,29 @@ func timelineItems(L *locale, evs []store.TimelineEntry, withInvoice bool) []tim
 					it.Lines = append(it.Lines, L.T(f.key)+L.Colon()+L.Date(d))
 				}
 			}
+		case "chasing_quiet":
+			switch str("until") {
+			case "date":
+				if d, err := time.Parse(time.DateOnly, str("date")); err == nil {
+					it.Lines = append(it.Lines, L.T("quiet.until.date", L.Date(d)))
+				}
+			case "reply":
+				it.Lines = append(it.Lines, L.T("quiet.until.reply"))
+			case "never":
+				it.Lines = append(it.Lines, L.T("quiet.until.never"))
+			}
+			if r := str("reason"); r != "" {
+				it.Quotes = append(it.Quotes, r)
+			}
+		case "draft_edit_refused":
+			if r := str("reason"); r != "" {
+				it.Lines = append(it.Lines, r)
+			}
+			it.Tone = "warn"
+		case "draft_send_now", "chasing_quiet_lifted":
+			if r := str("reason"); r != "" {
+				it.Quotes = append(it.Quotes, r)
+			}
 		case "flag_resolved", "flag_acknowledged", "chasing_resumed", "chasing_stopped":
 			if n := str("note"); n != "" {
 				it.Quotes = append(it.Quotes, n)
@@ -630,4 +678,15 @@ func evidenceSentences(ev []string) []string {
 		out = append(out, evidenceOf(e).Text)
 	}
 	return out
+}
+
+// zone is the business's time zone.
+func (h *Handler) zone() *time.Location {
+	if h.opt.Policy != nil && h.opt.Policy.Location != nil {
+		return h.opt.Policy.Location
+	}
+	if h.opt.Location != nil {
+		return h.opt.Location
+	}
+	return time.UTC
 }

@@ -68,6 +68,12 @@ type Options struct {
 	// RateTable reports the ECB rate table's age at an instant (nil: not
 	// shown); the overview shows it, highlighted once out of date.
 	RateTable func(now time.Time) policy.RateTableStatus
+	// Policy tells when an approved draft leaves (shown on each draft) and
+	// the default "until when?" of a cancel. Optional: without it the page
+	// shows the end of the hold.
+	Policy *policy.Policy
+	// Poke asks the daemon for a pass soon (after "send now"). Optional.
+	Poke func()
 }
 
 // Handler is the HTTP surface of relance.
@@ -130,6 +136,7 @@ func New(opt Options) (*Handler, error) {
 	h.mux.HandleFunc("GET /review", h.page(h.review))
 	h.mux.HandleFunc("POST /drafts/{id}/approve", h.page(h.approveDraft))
 	h.mux.HandleFunc("POST /drafts/{id}/cancel", h.page(h.cancelDraft))
+	h.mux.HandleFunc("POST /drafts/{id}/send-now", h.page(h.sendDraftNow))
 	h.mux.HandleFunc("POST /drafts/{id}/edit", h.page(h.editDraft))
 	h.mux.HandleFunc("GET /flags", h.page(h.flags))
 	h.mux.HandleFunc("GET /flags/{id}", h.page(h.flag))

@@ -23,8 +23,8 @@ type ChasingInvoice struct {
 	DisputedBefore bool
 	FlagKinds      []string // kinds of open flags on this invoice
 	// Quiet is the "no new reminder until …" of a cancelled draft.
-	Quiet Quiet
-	ClockFrom      time.Time // when the ladder's clock restarted (an answer sent); zero when never
+	Quiet     Quiet
+	ClockFrom time.Time // when the ladder's clock restarted (an answer sent); zero when never
 }
 
 // Question is a client's open information request: one info_request task

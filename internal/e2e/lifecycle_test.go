@@ -61,7 +61,7 @@ var frMonths = map[string]time.Month{"janvier": 1, "février": 2, "mars": 3, "av
 
 var noticeDeadline = regexp.MustCompile(`au plus tard le (1er|\d{1,2})\s+(\S+)\s+(\d{4})`)
 
-// TestLifecycle120Days follows ten clients, each with its own story, over 120
+// TestLifecycle120Days follows eleven clients, each with its own story, over 120
 // days on Dovecot with the SMTP sink: relance passes twice each weekday
 // (09:30 and 15:00), the owner approves every draft after each pass, and an
 // oracle written by hand from the documented ladder says, for each client,
@@ -75,7 +75,8 @@ var noticeDeadline = regexp.MustCompile(`au plus tard le (1er|\d{1,2})\s+(\S+)\s
 // and wait two working days after the client wrote. A thank-you follows a
 // payment, a written confirmation follows a payment plan.
 //
-// Invoices fall due on Wednesday 2 September 2026 (one on 16 September):
+// Invoices fall due on Wednesday 2 September 2026 (one on 16 September, one
+// on Sunday 27 September):
 // friendly drafted Wed 9/9, sent Thu 9/10; second drafted Wed 9/23, sent
 // 9/24; call Fri 10/2; formal notice due Sat 10/17, drafted Mon 10/19, sent
 // 10/20; hand-off due Sun 11/1 (a holiday too), opened Mon 11/2; repeats due
@@ -88,6 +89,7 @@ func TestLifecycle120Days(t *testing.T) {
 	issued := time.Date(2026, 8, 3, 10, 0, 0, 0, paris)
 	dueA := time.Date(2026, 9, 2, 0, 0, 0, 0, paris)
 	dueB := time.Date(2026, 9, 16, 0, 0, 0, 0, paris)
+	dueC := time.Date(2026, 9, 27, 0, 0, 0, 0, paris)
 	fullLadder := []string{"09-10 friendly", "09-24 second", "10-02 call", "10-20 formal_notice", "11-02 hand_off", "11-17 formal_notice", "12-02 formal_notice"}
 
 	clients := []lifeClient{
@@ -152,9 +154,17 @@ func TestLifecycle120Days(t *testing.T) {
 			script: []lifeStep{{on: "2026-09-11", at: "08:00", do: stepReply,
 				text: "Vos relances incessantes relèvent du harcèlement. Je vous interdis de m'écrire encore, la prochaine fois c'est mon avocat qui vous répondra. Vous êtes des escrocs."}},
 			oracle: []string{"09-10 friendly"}},
+		{name: "Pépinière Roux", email: "roux@pepiniere.test", n: 21, due: dueC,
+			// Silent, due on a Sunday (9/27): friendly due Sun 10/4, sent Tue
+			// 10/6; second due Sun 10/18, sent Tue 10/20; call Tue 10/27 (five
+			// working days after the second); formal notice due on the
+			// 11 November holiday, sent Thu 11/12; hand-off Thu 11/26; repeats
+			// due Fri 12/11 (sent Mon 12/14) and Sat 12/26, the day after
+			// Christmas (sent Tue 12/29).
+			oracle: []string{"10-06 friendly", "10-20 second", "10-27 call", "11-12 formal_notice", "11-26 hand_off", "12-14 formal_notice", "12-29 formal_notice"}},
 	}
 	const (
-		silentI, promiseI, ribI, disputeI, partI, noticeI, awayI, bounceI, planI, hostileI = 0, 1, 2, 3, 4, 5, 6, 7, 8, 9
+		silentI, promiseI, ribI, disputeI, partI, noticeI, awayI, bounceI, planI, hostileI, sundayI = 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10
 	)
 	byEmail := map[string]int{}
 	byNumber := map[string]int{}
@@ -351,8 +361,8 @@ func TestLifecycle120Days(t *testing.T) {
 			}
 		}
 	}
-	if notices != 16 {
-		t.Errorf("%d formal notices checked, want 16", notices)
+	if notices != 19 {
+		t.Errorf("%d formal notices checked, want 19", notices)
 	}
 	if ns := sentTo[clients[noticeI].email]; len(ns) > 3 && ns[3].Stage == "formal_notice" &&
 		!strings.Contains(strings.ReplaceAll(ns[3].Body, "\u00a0", " "), "au plus tard le 12 novembre 2026") {
@@ -406,12 +416,23 @@ func TestLifecycle120Days(t *testing.T) {
 	// Where each story ends: what the store holds.
 	st := w.openStore()
 	invs, err := st.Invoices(w.ctx, store.InvoiceFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Nothing misfired: every draft relance made was sent (the owner
+	// approved them all); none was made and then dropped.
+	drafts, err := st.Drafts(w.ctx)
 	st.Close()
 	if err != nil {
 		t.Fatal(err)
 	}
+	for _, dr := range drafts {
+		if dr.Status != "sent" {
+			t.Errorf("draft %d (%s to %v, made %s) ends %s", dr.ID, dr.Stage, dr.To, dr.CreatedAt.In(paris).Format(time.DateTime), dr.Status)
+		}
+	}
 	wantState := map[int]string{silentI: "open", promiseI: "promised", ribI: "paid", disputeI: "open", partI: "open", noticeI: "paid",
-		awayI: "open", bounceI: "open", planI: "paid", hostileI: "open"}
+		awayI: "open", bounceI: "open", planI: "paid", hostileI: "open", sundayI: "open"}
 	for _, inv := range invs {
 		i, ok := byNumber[inv.Number]
 		if !ok {

@@ -59,6 +59,22 @@ func lifeBusinessDay(d time.Time) bool {
 var frMonths = map[string]time.Month{"janvier": 1, "février": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7,
 	"août": 8, "septembre": 9, "octobre": 10, "novembre": 11, "décembre": 12}
 
+var penaltyPeriod = regexp.MustCompile(`(?m)^- du .* au (.*) \(\d+ jours?\)`)
+
+// frDate writes d as a French letter does: "1er novembre 2026".
+func frDate(d time.Time) string {
+	day := strconv.Itoa(d.Day())
+	if d.Day() == 1 {
+		day = "1er"
+	}
+	for name, m := range frMonths {
+		if m == d.Month() {
+			return day + " " + name + " " + strconv.Itoa(d.Year())
+		}
+	}
+	return ""
+}
+
 var noticeDeadline = regexp.MustCompile(`au plus tard le (1er|\d{1,2})\s+(\S+)\s+(\d{4})`)
 
 // TestLifecycle120Days follows eleven clients, each with its own story, over 120
@@ -356,6 +372,14 @@ func TestLifecycle120Days(t *testing.T) {
 				want = want.AddDate(0, 0, 1)
 			}
 			notices++
+			// Dated for the day it went, penalties counted to that day.
+			body := strings.ReplaceAll(strings.ReplaceAll(s.Body, "\u00a0", " "), "\r\n", "\n")
+			if !regexp.MustCompile(`(?m)^(.*, l|L)e ` + frDate(day) + `$`).MatchString(body) {
+				t.Errorf("%s: formal notice sent %s is not dated that day:\n%s", c.name, day.Format(time.DateOnly), body)
+			}
+			if periods := penaltyPeriod.FindAllStringSubmatch(body, -1); len(periods) == 0 || periods[len(periods)-1][1] != frDate(day) {
+				t.Errorf("%s: formal notice sent %s counts penalties to %v", c.name, day.Format(time.DateOnly), periods)
+			}
 			if !dl.Equal(want) {
 				t.Errorf("%s: formal notice sent %s gives until %s, want %s", c.name, day.Format("Mon 2006-01-02"), dl.Format("Mon 2006-01-02"), want.Format("Mon 2006-01-02"))
 			}

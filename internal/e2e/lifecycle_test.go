@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"text/tabwriter"
 	"time"
 
 	"github.com/relance/relance/internal/store"
@@ -318,12 +319,34 @@ func TestLifecycle120Days(t *testing.T) {
 	}
 	t.Logf("120 days, %d passes, in %s", passes, time.Since(start).Round(time.Second))
 
-	// The summary: one line per client, its stages with their dates.
+	// The summary: one line per client, the day (MM-DD) of each stage.
+	cols := []string{"friendly", "second", "call", "notice", "hand-off", "repeats", "other"}
 	var tab strings.Builder
-	fmt.Fprintf(&tab, "\n%-22s %s\n", "client", "what happened (MM-DD)")
+	tw := tabwriter.NewWriter(&tab, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "\nclient\t%s", strings.Join(cols, "\t"))
 	for i, c := range clients {
-		fmt.Fprintf(&tab, "%-22s %s\n", c.name, strings.Join(got[i], ", "))
+		cell := map[string][]string{}
+		for _, e := range got[i] {
+			day, what, _ := strings.Cut(e, " ")
+			col := map[string]string{"friendly": "friendly", "second": "second", "call": "call", "formal_notice": "notice", "hand_off": "hand-off"}[what]
+			switch {
+			case col == "notice" && len(cell["notice"]) > 0:
+				col = "repeats"
+			case col == "":
+				col, day = "other", day+" "+what
+			}
+			cell[col] = append(cell[col], day)
+		}
+		fmt.Fprintf(tw, "\n%s", c.name)
+		for _, col := range cols {
+			v := strings.Join(cell[col], " ")
+			if v == "" {
+				v = "-"
+			}
+			fmt.Fprintf(tw, "\t%s", v)
+		}
 	}
+	tw.Flush()
 	t.Log(tab.String())
 
 	// The oracle, day by day: the first day a client's history departs

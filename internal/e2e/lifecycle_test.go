@@ -85,10 +85,11 @@ var noticeDeadline = regexp.MustCompile(`au plus tard le (1er|\d{1,2})\s+(\S+)\s
 // on which day each message leaves and each task opens.
 //
 // The ladder (ladderPolicy): friendly +7, second +21, call +30, formal notice
-// +45, hand-off +60, the formal notice repeated at +75 and +90. A stage falling
-// on a weekend or holiday is drafted the next working day; a draft is held
-// until 09:00 the next working day and goes at the first pass in the send
-// window (09:00–12:00, working days). Messages keep five working days apart
+// +45, hand-off +60, the formal notice repeated at +75 and +90. A stage is
+// drafted at the first pass on or after its day (a stage falling on a weekend
+// on the Monday; on a holiday, that day's pass), held until 09:00 the next
+// working day, and goes at the first pass in the send window (09:00–12:00,
+// working days). Messages keep five working days apart
 // and wait two working days after the client wrote. A thank-you follows a
 // payment, a written confirmation follows a payment plan.
 //
@@ -378,6 +379,15 @@ func TestLifecycle120Days(t *testing.T) {
 			day := civilDay(s.at)
 			if !lifeBusinessDay(day) {
 				t.Errorf("%s: %s sent on %s, not a working day", c.name, s.Stage, day.Format("Mon 2006-01-02"))
+			}
+			// Nothing waits in the outbox: a draft goes at the first pass
+			// after its hold, the morning of the next working day.
+			next := civilDay(s.CreatedAt).AddDate(0, 0, 1)
+			for !lifeBusinessDay(next) {
+				next = next.AddDate(0, 0, 1)
+			}
+			if !day.Equal(next) {
+				t.Errorf("%s: %s drafted %s went %s, want %s", c.name, s.Stage, s.CreatedAt.In(paris).Format(time.DateTime), day.Format(time.DateOnly), next.Format(time.DateOnly))
 			}
 			if s.Stage != "formal_notice" {
 				continue

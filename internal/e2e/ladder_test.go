@@ -1,11 +1,8 @@
 package e2e
 
 import (
-	"context"
 	"encoding/base64"
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -65,15 +62,8 @@ func TestEveryPathMovesOn(t *testing.T) {
 	if testing.Short() {
 		t.Skip("long end-to-end test")
 	}
-	w := newWorld(t)
-	ctx := context.Background()
-	polFile := filepath.Join(t.TempDir(), "policy.json")
-	if err := os.WriteFile(polFile, []byte(ladderPolicy), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("RELANCE_POLICY_FILE", polFile)
-	t.Setenv("RELANCE_BUSINESS_IBAN", ladderIBAN)
-	t.Setenv("RELANCE_BUSINESS_BIC", "AGRIFRPP878")
+	w := newLadderWorld(t)
+	ctx := w.ctx
 
 	issued := time.Date(2026, 8, 3, 10, 0, 0, 0, paris)
 	due := time.Date(2026, 9, 2, 0, 0, 0, 0, paris) // a Wednesday
@@ -97,14 +87,8 @@ func TestEveryPathMovesOn(t *testing.T) {
 		}
 	}
 	number := func(c cl) string { return fmt.Sprintf("F-2026-%04d", 500+c.n) }
-	openStore := func() *store.Store {
-		st, err := store.Open(ctx, w.DB)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return st
-	}
-	day := func(t time.Time) time.Time { return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, paris) }
+	openStore := w.openStore
+	day := civilDay
 
 	replied := map[string]bool{}
 	var promisedBy time.Time      // the promiser's promised date
@@ -190,22 +174,7 @@ func TestEveryPathMovesOn(t *testing.T) {
 
 	st := openStore()
 	defer st.Close()
-	type sentDraft struct {
-		store.DraftDetail
-		at time.Time
-	}
-	sentTo := map[string][]sentDraft{}
-	for _, s := range w.sentMessages() {
-		dr, err := st.DraftByMessageID(ctx, s.MessageID)
-		if err != nil {
-			t.Fatalf("sent message %s has no draft: %v", s.MessageID, err)
-		}
-		det, err := st.DraftDetail(ctx, dr.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		sentTo[s.To] = append(sentTo[s.To], sentDraft{det, s.Date})
-	}
+	sentTo := w.sentByRecipient()
 	stages := func(c cl) []string {
 		var out []string
 		for _, s := range sentTo[c.email] {
@@ -220,19 +189,7 @@ func TestEveryPathMovesOn(t *testing.T) {
 		}
 		t.Logf("%s: %s", c.name, strings.Join(lines, ", "))
 	}
-	flagsOf := func(c cl, kind string) []store.Flag {
-		all, err := st.Flags(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var out []store.Flag
-		for _, f := range all {
-			if f.Kind == kind && f.InvoiceNum == number(c) {
-				out = append(out, f)
-			}
-		}
-		return out
-	}
+	flagsOf := func(c cl, kind string) []store.Flag { return w.flags(number(c), kind) }
 
 	// The silent client: past the open call task on schedule, the hand-off,
 	// two repeats, then nothing.

@@ -46,16 +46,8 @@ func (t *Tx) CancelDraft(id int64, actor, reason string) error {
 // client's next message, or never. A zero q means the default
 // (policy.DefaultQuietDays from today).
 func (t *Tx) CancelDraftUntil(id int64, actor, reason string, q policy.Quiet) error {
-	var status string
-	err := t.queryRow(`SELECT status FROM drafts WHERE id = ?`, id).Scan(&status)
-	if errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("store: draft %d: %w", id, ErrNotFound)
-	}
-	if err != nil {
-		return fmt.Errorf("store: draft %d: %w", id, err)
-	}
-	if status != DraftHeld && status != DraftApproved {
-		return fmt.Errorf("store: draft %d is %s: %w", id, status, ErrWrongStatus)
+	if _, err := t.waitingDraftStatus(id); err != nil {
+		return err
 	}
 	if err := t.SetDraftStatus(id, DraftCancelled, actor, reason); err != nil {
 		return err
@@ -160,16 +152,9 @@ func (t *Tx) SendDraftNow(id int64, actor, reason string) error {
 	if reason == "" {
 		return fmt.Errorf("store: send draft %d now: %w", id, ErrReasonRequired)
 	}
-	var status string
-	err := t.queryRow(`SELECT status FROM drafts WHERE id = ?`, id).Scan(&status)
-	if errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("store: draft %d: %w", id, ErrNotFound)
-	}
+	status, err := t.waitingDraftStatus(id)
 	if err != nil {
-		return fmt.Errorf("store: draft %d: %w", id, err)
-	}
-	if status != DraftHeld && status != DraftApproved {
-		return fmt.Errorf("store: draft %d is %s: %w", id, status, ErrWrongStatus)
+		return err
 	}
 	if _, err := t.exec(`UPDATE drafts SET send_now = 1, hold_lifted = 1, updated_at = ? WHERE id = ?`, ts(t.now), id); err != nil {
 		return fmt.Errorf("store: send draft %d now: %w", id, err)

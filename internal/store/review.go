@@ -626,19 +626,29 @@ func (t *Tx) ApproveDraft(id int64, actor, override string) error {
 	return t.SetDraftStatus(id, DraftApproved, actor, reason)
 }
 
-// ReviseDraft replaces the text of a draft still waiting. An approved draft
-// goes back to held: what was approved is not what will be sent.
-func (t *Tx) ReviseDraft(id int64, subject, body, actor string) error {
+// waitingDraftStatus is the status of a draft a human may still act on
+// (held or approved); ErrNotFound or ErrWrongStatus otherwise.
+func (t *Tx) waitingDraftStatus(id int64) (string, error) {
 	var status string
 	err := t.queryRow(`SELECT status FROM drafts WHERE id = ?`, id).Scan(&status)
 	if errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("store: draft %d: %w", id, ErrNotFound)
+		return "", fmt.Errorf("store: draft %d: %w", id, ErrNotFound)
 	}
 	if err != nil {
-		return fmt.Errorf("store: draft %d: %w", id, err)
+		return "", fmt.Errorf("store: draft %d: %w", id, err)
 	}
 	if status != DraftHeld && status != DraftApproved {
-		return fmt.Errorf("store: draft %d is %s: %w", id, status, ErrWrongStatus)
+		return status, fmt.Errorf("store: draft %d is %s: %w", id, status, ErrWrongStatus)
+	}
+	return status, nil
+}
+
+// ReviseDraft replaces the text of a draft still waiting. An approved draft
+// goes back to held: what was approved is not what will be sent.
+func (t *Tx) ReviseDraft(id int64, subject, body, actor string) error {
+	status, err := t.waitingDraftStatus(id)
+	if err != nil {
+		return err
 	}
 	if err := t.EditDraft(id, subject, body, actor); err != nil {
 		return err

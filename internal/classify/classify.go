@@ -207,14 +207,14 @@ func read(model *Model, text, subject string, ref time.Time) Result {
 	d := model.decide(f)
 	res := Result{Class: d.class, NeedsHuman: d.needsHuman, NeedsHumanReason: d.reason, Confidence: d.confidence,
 		HumanProbability: humanProbability(d.probs), Evidence: d.evidence(f, 3)}
-	if res.Class == Paid {
-		if ev, ok := paymentAhead(f, ref); ok {
+	if res.Class == Paid || res.Class == Other && answersUs(subject) {
+		if ev, ok := paymentAhead(f, ref, res.Class == Other); ok {
 			// "Le règlement sera effectué le 15 octobre": the words of
 			// paying, but a payment not made yet is a promise. In the
 			// corpus no reply labelled paid has this shape (0 of 257 in
 			// the writers' held-out folds).
+			res.Confidence = d.probs[classIndex(d.class)] + d.probs[classIndex(Promise)]
 			res.Class = Promise
-			res.Confidence = d.probs[classIndex(Paid)] + d.probs[classIndex(Promise)]
 			res.Evidence = append([]Evidence{ev}, res.Evidence...)
 		}
 	}
@@ -238,7 +238,7 @@ func read(model *Model, text, subject string, ref time.Time) Result {
 // and names a day names one after the mail's day, at least one does, and
 // those sentences speak in the future tense and never in the past: the
 // payment is announced, not made. The evidence is the first such sentence.
-func paymentAhead(f *features, ref time.Time) (Evidence, bool) {
+func paymentAhead(f *features, ref time.Time, strict bool) (Evidence, bool) {
 	if ref.IsZero() {
 		return Evidence{}, false
 	}
@@ -255,6 +255,9 @@ func paymentAhead(f *features, ref time.Time) (Evidence, bool) {
 		for _, d := range f.dates[i] {
 			if !d.t.After(ref) {
 				return Evidence{}, false
+			}
+			if strict && !settles(f.folded[i]) {
+				continue
 			}
 			if !ahead {
 				ahead = true
@@ -273,7 +276,10 @@ func paymentAhead(f *features, ref time.Time) (Evidence, bool) {
 // more precise date wins ("le lundi 6 juillet, avec notre campagne du début
 // de mois"), then the one nearest a word of paying ("je te fais ça d'ici
 // lundi, on se voit mardi"), then the earlier. A promise without such a
-// sentence takes its date from any sentence.
+// sentence takes its date from a sentence in the future tense, then from
+// any sentence by the same order: the first of several instalments ("the
+// first one on the 1st of November, then the 1st of December") is the
+// first commitment to watch.
 func promiseDate(f *features, ref time.Time, anySentence bool) *time.Time {
 	if ref.IsZero() {
 		return nil
@@ -345,7 +351,14 @@ func promiseDate(f *features, ref time.Time, anySentence bool) *time.Time {
 	if !anySentence {
 		return nil
 	}
-	return mostPreciseDate(f, ref)
+	for i := range f.sents {
+		consider(i, nil)
+	}
+	if best == nil {
+		return nil
+	}
+	t := best.d.t
+	return &t
 }
 
 // spanDistance is how far, in bytes, d lies from the nearest of spans.
@@ -419,6 +432,50 @@ func payWord(t string) bool {
 		}
 	}
 	return false
+}
+
+// answersUs reports whether a subject is a reply's ("Re:", "RE :", "AW:";
+// "Réf. :" and "Fwd:" are not): what a client writes back about paying answers
+// our mail, while a supplier's notice that it "will debit on the 10th"
+// opens a thread of its own.
+func answersUs(subject string) bool {
+	s := strings.TrimSpace(strings.ToLower(subject))
+	// A tag the client's gateway puts first ("[EXT] Re: …") hides nothing.
+	for strings.HasPrefix(s, "[") {
+		end := strings.IndexByte(s, ']')
+		if end < 0 {
+			break
+		}
+		s = strings.TrimSpace(s[end+1:])
+	}
+	for _, p := range []string{"re:", "re :", "aw:", "sv:", "antw:", "r:", "ris:", "rif:"} {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// settleStems start the words that can only mean handing over money
+// ("réglerai", "virement", "chèque", "pay"): a narrower set than payStems,
+// whose "vers", "livre" or "facture" also start "reviens vers vous",
+// "livrer mardi" or "la facture du mois".
+var settleStems = []string{"pai", "pay", "regl", "regle", "virement", "vire", "cheq", "chequ", "versement", "verse",
+	"settl", "remit", "transf", "wire", "solde", "acompt", "mensualit", "instal", "espece", "cash"}
+
+// settles reports whether a folded sentence holds a word of settleStems.
+func settles(s string) bool {
+	found := false
+	eachWord(s, func(start, end int) {
+		w := s[start:end]
+		for _, st := range settleStems {
+			if strings.HasPrefix(w, st) {
+				found = true
+				return
+			}
+		}
+	})
+	return found
 }
 
 // payStemsByFirst indexes payStems by their first byte: payWord reads

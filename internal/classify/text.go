@@ -2,7 +2,6 @@ package classify
 
 import (
 	"strings"
-	"time"
 )
 
 // sentence is one sentence of the reply, original and folded.
@@ -105,29 +104,6 @@ func precision(d dateMention) int {
 		return 0
 	}
 	return 1
-}
-
-// mostPreciseDate chooses, among the future dates of f's sentences, the most
-// precise (a written date, then a named day, then a span), the latest of
-// those: for a promise whose sentences name no word of paying.
-func mostPreciseDate(f *features, ref time.Time) *time.Time {
-	var best *dateMention
-	for i := range f.dates {
-		for k := range f.dates[i] {
-			d := &f.dates[i][k]
-			if d.t.Before(ref) {
-				continue
-			}
-			if best == nil || precision(*d) > precision(*best) || precision(*d) == precision(*best) && d.t.After(best.t) {
-				best = d
-			}
-		}
-	}
-	if best == nil {
-		return nil
-	}
-	t := best.t
-	return &t
 }
 
 // Function words of each language, folded. A word list and a map beat two

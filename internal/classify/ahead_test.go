@@ -1,0 +1,70 @@
+package classify
+
+import (
+	"testing"
+	"time"
+)
+
+// The rule that turns a reading into a promise when the payment is only
+// announced: on an "other" reading it asks more (a reply to our mail, a word
+// that can only mean handing over money) than on a "paid" one.
+func TestPaymentAhead(t *testing.T) {
+	ref := time.Date(2025, 8, 20, 11, 0, 0, 0, time.UTC)
+	cases := []struct {
+		name, text string
+		strict     bool
+		want       bool
+	}{
+		{"future settling, lenient", "Elles seront réglées le 5 du mois prochain.", false, true},
+		{"future settling, strict", "Elles seront réglées le 5 du mois prochain.", true, true},
+		{"english future transfer", "My son will pay you on Saturday morning.", true, true},
+		{"already paid", "La facture a été réglée le 18 août.", false, false},
+		{"a past payment sentence vetoes", "Le virement sera fait le 5 septembre. Le premier virement a été fait hier.", false, false},
+		{"a day already gone", "Je réglerai le 10 août.", false, false},
+		{"present tense only", "Je vous donne le chèque samedi.", false, false},
+		{"'vers' is not a payment, strict", "Je reviendrai vers vous demain.", true, false},
+		{"'vers' counts as a word of paying, lenient", "Je reviendrai vers vous demain.", false, true},
+		{"a delivery is not a payment", "Vous pourrez livrer mardi prochain ?", true, false},
+		{"no date", "Le paiement partira bientôt.", true, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			f := extract(c.text, "Re: facture", ref, nil)
+			ev, got := paymentAhead(&f, ref, c.strict)
+			if got != c.want {
+				t.Fatalf("paymentAhead(%q, strict=%v) = %v, want %v", c.text, c.strict, got, c.want)
+			}
+			if got && (ev.Signal != "rule:payment_ahead" || ev.Sentence == "") {
+				t.Fatalf("evidence %+v: want the sentence and the rule's signal", ev)
+			}
+		})
+	}
+}
+
+func TestAnswersUs(t *testing.T) {
+	for subject, want := range map[string]bool{
+		"Re: Facture 0243":              true,
+		"RE : Relance facture":          true,
+		"AW: Rechnung 12":               true,
+		"[EXT] Re: invoice":             true,
+		"  re: invoice":                 true,
+		"Facture F-2025-001":            false,
+		"Avis de prélèvement":           false,
+		"Réf. : commande 12":            false,
+		"Fwd: Re: facture":              false,
+		"Your direct debit on the 10th": false,
+	} {
+		if got := answersUs(subject); got != want {
+			t.Errorf("answersUs(%q) = %v, want %v", subject, got, want)
+		}
+	}
+}
+
+func TestPromiseDateTakesTheFirstInstalmentWhenNoSentenceSpeaksOfPaying(t *testing.T) {
+	ref := time.Date(2026, 10, 21, 21, 0, 0, 0, time.UTC)
+	f := extract("I can do the first one on the 1st of November, then the 1st of December and January.", "Re: x", ref, nil)
+	got := promiseDate(&f, ref, true)
+	if got == nil || got.Format(time.DateOnly) != "2026-11-01" {
+		t.Fatalf("promise date %v, want 2026-11-01", got)
+	}
+}

@@ -12,8 +12,8 @@ import (
 	"time"
 
 	"github.com/relance/relance/internal/cli"
-	"github.com/relance/relance/internal/testutil/dovecot"
-	"github.com/relance/relance/internal/testutil/smtpsink"
+	"github.com/relance/relance/internal/testing/testutil/dovecot"
+	"github.com/relance/relance/internal/testing/testutil/smtpsink"
 )
 
 // From is the business address the world's relance sends from.

@@ -16,7 +16,7 @@ import (
 
 	"github.com/relance/relance/internal/cli"
 	"github.com/relance/relance/internal/mailbox"
-	"github.com/relance/relance/internal/testutil/world"
+	"github.com/relance/relance/internal/testing/testutil/world"
 )
 
 // The test binary doubles as relance for the crash tests: with this

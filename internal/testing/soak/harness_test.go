@@ -22,7 +22,7 @@ import (
 	_ "modernc.org/sqlite" // the store's driver, read directly by the checks
 
 	"github.com/relance/relance/internal/cli"
-	"github.com/relance/relance/internal/testutil/world"
+	"github.com/relance/relance/internal/testing/testutil/world"
 )
 
 // The test binary doubles as relance: with this variable set it runs the

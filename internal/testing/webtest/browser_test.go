@@ -20,7 +20,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/relance/relance/internal/store"
-	"github.com/relance/relance/internal/testutil/demotest"
+	"github.com/relance/relance/internal/testing/testutil/demotest"
 )
 
 // payload is what a hostile client puts in a subject, a display name and a

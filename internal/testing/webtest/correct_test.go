@@ -17,7 +17,7 @@ import (
 	"github.com/relance/relance/internal/cli"
 	"github.com/relance/relance/internal/message"
 	"github.com/relance/relance/internal/store"
-	"github.com/relance/relance/internal/testutil/world"
+	"github.com/relance/relance/internal/testing/testutil/world"
 )
 
 // correctionCase is a reply whose reading the owner corrects, and a

@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/relance/relance/internal/store"
-	"github.com/relance/relance/internal/testutil/dovecot"
-	"github.com/relance/relance/internal/testutil/world"
+	"github.com/relance/relance/internal/testing/testutil/dovecot"
+	"github.com/relance/relance/internal/testing/testutil/world"
 )
 
 func courierLayout(folders ...string) dovecot.Options {

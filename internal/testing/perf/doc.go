@@ -8,6 +8,6 @@
 // limit), and mbsync (the peer). It also measures the idle daemon's memory,
 // the delay from an APPENDed reply to its flag, and the policy pass over a
 // large ledger. `make bench` runs the benchmarks of this package and writes
-// BENCHMARKS.md; `go test ./internal/perf -run Smoke` checks the harness on a
+// BENCHMARKS.md; `go test ./internal/testing/perf -run Smoke` checks the harness on a
 // small mailbox.
 package perf

@@ -18,8 +18,8 @@ import (
 	"time"
 
 	"github.com/relance/relance/internal/store"
-	"github.com/relance/relance/internal/testutil/dovecot"
-	"github.com/relance/relance/internal/testutil/smtpsink"
+	"github.com/relance/relance/internal/testing/testutil/dovecot"
+	"github.com/relance/relance/internal/testing/testutil/smtpsink"
 )
 
 var (

@@ -30,5 +30,5 @@ func deployDir(t *testing.T) string {
 	if !ok {
 		t.Fatal("cannot locate the test file")
 	}
-	return filepath.Join(filepath.Dir(file), "..", "..", "deploy")
+	return filepath.Join(filepath.Dir(file), "..", "..", "..", "deploy")
 }

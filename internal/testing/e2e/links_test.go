@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/relance/relance/internal/invoice/pdfwrite"
-	"github.com/relance/relance/internal/testutil/world"
+	"github.com/relance/relance/internal/testing/testutil/world"
 )
 
 // The issue-15 mailbox: a Sent folder of invoices in every format beside

@@ -17,7 +17,7 @@ import (
 func usePaymentsConfig(t *testing.T, w *env) {
 	t.Helper()
 	_, here, _, _ := runtime.Caller(0)
-	path := filepath.Join(filepath.Dir(here), "..", "..", "config", "payments.example.json")
+	path := filepath.Join(filepath.Dir(here), "..", "..", "..", "config", "payments.example.json")
 	if _, err := os.Stat(path); err != nil {
 		t.Fatal(err)
 	}

@@ -13,7 +13,7 @@ import (
 
 	"github.com/relance/relance/internal/invoice"
 	"github.com/relance/relance/internal/store"
-	"github.com/relance/relance/internal/testutil/realdocs"
+	"github.com/relance/relance/internal/testing/testutil/realdocs"
 )
 
 // A Sent folder on Dovecot holding real invoices made by other software,

@@ -16,8 +16,8 @@ import (
 	"github.com/relance/relance/internal/app"
 	"github.com/relance/relance/internal/config"
 	"github.com/relance/relance/internal/store"
-	"github.com/relance/relance/internal/testutil/smtpsink"
-	"github.com/relance/relance/internal/testutil/world"
+	"github.com/relance/relance/internal/testing/testutil/smtpsink"
+	"github.com/relance/relance/internal/testing/testutil/world"
 )
 
 func newWorldWith(t *testing.T, opts world.Options) *env { return &env{world.NewWith(t, opts)} }

@@ -24,7 +24,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/relance/relance/internal/store"
-	"github.com/relance/relance/internal/testutil/demotest"
+	"github.com/relance/relance/internal/testing/testutil/demotest"
 )
 
 // The demo and the polling helper are shared with the browser tests.

@@ -407,3 +407,65 @@ func TestIdleRestartSynctest(t *testing.T) {
 		}
 	})
 }
+
+// Synced hears every folder read up to date, with its role and the time of
+// the injected clock, exactly as the observer does.
+func TestSyncedToldOfEveryFolder(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		mem := imapmemserver.New()
+		user := imapmemserver.NewUser("u", "p")
+		for _, n := range []string{"INBOX", "Sent", "Drafts"} {
+			_ = user.Create(n, nil)
+		}
+		mem.AddUser(user)
+		appendMem(t, user, "Sent", genMessage("sent", 1))
+		srv := imapserver.New(&imapserver.Options{
+			NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
+				return mem.NewSession(), nil, nil
+			},
+			Caps:         imap.CapSet{imap.CapIMAP4rev1: {}},
+			InsecureAuth: true,
+			Logger:       discardLogger{},
+		})
+		ln := newPipeListener()
+		go func() { _ = srv.Serve(ln) }()
+		defer srv.Close()
+		defer ln.Close()
+
+		clock := time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)
+		var mu sync.Mutex
+		roles := map[string]Role{}
+		obs := &countObserver{}
+		c, err := New(Config{Addr: "127.0.0.1:143", Username: "u", Password: "p", TLS: TLSNone, Observer: obs,
+			Now: func() time.Time { return clock },
+			Synced: func(folder string, role Role, at time.Time) {
+				mu.Lock()
+				defer mu.Unlock()
+				if !at.Equal(clock) {
+					t.Errorf("%s synced at %s, want the injected clock %s", folder, at, clock)
+				}
+				roles[folder] = role
+			}}, newMemStore())
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.dialFunc = ln.dial
+		if err := c.SyncOnce(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		want := map[string]Role{"INBOX": RoleInbox, "Sent": RoleSent, "Drafts": RoleDrafts}
+		if len(roles) != len(want) {
+			t.Errorf("Synced told of %v, want %v", roles, want)
+		}
+		for f, r := range want {
+			if roles[f] != r {
+				t.Errorf("Synced: %s has role %q, want %q", f, roles[f], r)
+			}
+			if n := obs.syncs(f); n != 1 {
+				t.Errorf("observer saw %s synced %d times, want 1", f, n)
+			}
+		}
+	})
+}

@@ -48,7 +48,8 @@ type Options struct {
 	Listener net.Listener
 	// OnListen is told the web server's address once it listens.
 	OnListen func(addr string)
-	// Fault is a test hook passed to the outbox (named points of a send).
+	// Fault, when set, is called at named points of a send ("after-smtp");
+	// only crash tests set it (through cli.Env.Fault), to die there.
 	Fault func(point string)
 }
 

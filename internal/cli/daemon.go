@@ -93,7 +93,7 @@ func cmdRun(ctx context.Context, env *Env, args []string) int {
 	}
 	logger := cfg.Logger(env.Stderr)
 	a, err := app.New(ctx, app.Options{Config: cfg, Logger: logger, Now: now, OnListen: env.Ready,
-		BuildInfo: metrics.BuildInfo{Version: env.Build.Version, Revision: env.Build.Revision}, Fault: faultHook()})
+		BuildInfo: metrics.BuildInfo{Version: env.Build.Version, Revision: env.Build.Revision}, Fault: env.Fault})
 	if err != nil {
 		return errorf(env, "%v", err)
 	}
@@ -241,20 +241,4 @@ func indent(s string) string {
 		}
 	}
 	return out
-}
-
-// faultHook lets crash tests kill the process at a named point of a send
-// (RELANCETEST_FAULT=kill-after-smtp). The variable sits outside the RELANCE_
-// namespace on purpose: it is not configuration.
-func faultHook() func(string) {
-	if os.Getenv("RELANCETEST_FAULT") != "kill-after-smtp" {
-		return nil
-	}
-	return func(point string) {
-		if point == "after-smtp" {
-			p, _ := os.FindProcess(os.Getpid())
-			_ = p.Kill()
-			select {} // never continue past the fault point
-		}
-	}
 }

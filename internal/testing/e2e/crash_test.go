@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/relance/relance/internal/store"
+	"github.com/relance/relance/internal/testing/testutil/fault"
 )
 
 // countInMaildir counts the messages of a Dovecot folder holding msgID.
@@ -53,7 +54,7 @@ func TestKilledAfterSMTPAcceptance(t *testing.T) {
 	w.Relance("drafts", "approve", strconv.FormatInt(held[0].ID, 10))
 
 	morning := time.Date(2026, 9, 15, 9, 30, 0, 0, paris)
-	cmd := w.process([]string{"RELANCETEST_FAULT=kill-after-smtp"}, "run", "--once", "--now", morning.Format(time.RFC3339))
+	cmd := w.process([]string{fault.Var + "=" + fault.KillAfterSMTP}, "run", "--once", "--now", morning.Format(time.RFC3339))
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	err = cmd.Run()

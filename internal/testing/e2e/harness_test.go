@@ -16,6 +16,7 @@ import (
 
 	"github.com/relance/relance/internal/cli"
 	"github.com/relance/relance/internal/mailbox"
+	"github.com/relance/relance/internal/testing/testutil/fault"
 	"github.com/relance/relance/internal/testing/testutil/world"
 )
 
@@ -25,7 +26,7 @@ const beRelance = "RELANCE_E2E_BE_MAIN"
 
 func TestMain(m *testing.M) {
 	if os.Getenv(beRelance) == "1" {
-		os.Exit(cli.Main(context.Background(), os.Args[1:], &cli.Env{Stdout: os.Stdout, Stderr: os.Stderr}))
+		os.Exit(cli.Main(context.Background(), os.Args[1:], &cli.Env{Stdout: os.Stdout, Stderr: os.Stderr, Fault: fault.FromEnv()}))
 	}
 	os.Exit(m.Run())
 }

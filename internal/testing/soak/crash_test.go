@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/relance/relance/internal/store"
+	"github.com/relance/relance/internal/testing/testutil/fault"
 )
 
 // soakPlan sizes a crash soak.
@@ -169,7 +170,7 @@ func runSoak(t *testing.T, plan soakPlan) soakSummary {
 		case r < 85:
 			return killer{marker: "reminder sent", nth: 1 + rng.IntN(2)}, nil, "mid-send"
 		default:
-			return killer{}, []string{"RELANCETEST_FAULT=kill-after-smtp"}, "after-smtp"
+			return killer{}, []string{fault.Var + "=" + fault.KillAfterSMTP}, "after-smtp"
 		}
 	}
 	// run performs one scheduled pass, killed zero or more times first.

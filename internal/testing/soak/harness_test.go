@@ -22,6 +22,7 @@ import (
 	_ "modernc.org/sqlite" // the store's driver, read directly by the checks
 
 	"github.com/relance/relance/internal/cli"
+	"github.com/relance/relance/internal/testing/testutil/fault"
 	"github.com/relance/relance/internal/testing/testutil/world"
 )
 
@@ -34,7 +35,7 @@ var longSoak = flag.Bool("soak", false, "run the long crash soak (also RELANCE_S
 
 func TestMain(m *testing.M) {
 	if os.Getenv(beRelance) == "1" {
-		os.Exit(cli.Main(context.Background(), os.Args[1:], &cli.Env{Stdout: os.Stdout, Stderr: os.Stderr}))
+		os.Exit(cli.Main(context.Background(), os.Args[1:], &cli.Env{Stdout: os.Stdout, Stderr: os.Stderr, Fault: fault.FromEnv()}))
 	}
 	os.Exit(m.Run())
 }

@@ -22,8 +22,8 @@ func newLoggerFor(w io.Writer, format, level string) *slog.Logger {
 	return config.NewLogger(w, format, level)
 }
 
-func loadConfig(env *Env) (*config.Config, int) {
-	cfg, warnings, err := config.Load()
+func loadConfig(env *Env, o config.Overrides) (*config.Config, int) {
+	cfg, warnings, err := config.Load(o)
 	logger := newLogger(env)
 	for _, w := range warnings {
 		logger.Warn(w)
@@ -40,7 +40,7 @@ func cmdCheckConfig(_ context.Context, env *Env, args []string) int {
 	if _, code, ok := parse(fs, args); !ok {
 		return code
 	}
-	cfg, warnings, err := config.Load()
+	cfg, warnings, err := config.Load(config.Overrides{})
 	for _, w := range warnings {
 		fmt.Fprintf(env.Stderr, "warning: %s\n", w)
 	}
@@ -75,9 +75,6 @@ func cmdRun(ctx context.Context, env *Env, args []string) int {
 	if _, code, ok := parse(fs, args); !ok {
 		return code
 	}
-	if *db != "" {
-		os.Setenv("RELANCE_DB", *db)
-	}
 	now := env.Now
 	if *nowFlag != "" {
 		t, err := time.Parse(time.RFC3339, *nowFlag)
@@ -87,7 +84,7 @@ func cmdRun(ctx context.Context, env *Env, args []string) int {
 		}
 		now = func() time.Time { return t }
 	}
-	cfg, code := loadConfig(env)
+	cfg, code := loadConfig(env, config.Overrides{DB: *db})
 	if cfg == nil {
 		return code
 	}

@@ -97,7 +97,7 @@ func TestSMTPLoginRefusedStopsSendingOnce(t *testing.T) {
 	at := time.Date(2026, 9, 15, 9, 30, 0, 0, paris)
 
 	// One process, many passes (the daemon).
-	cfg, _, err := config.Load()
+	cfg, _, err := config.Load(config.Overrides{})
 	if err != nil {
 		t.Fatal(err)
 	}

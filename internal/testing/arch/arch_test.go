@@ -12,8 +12,10 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -291,5 +293,63 @@ func TestRulesSeeTheCode(t *testing.T) {
 	}
 	if _, ok := tierOf("internal/storefront"); ok {
 		t.Error("internal/storefront is placed by the prefix internal/store")
+	}
+}
+
+var (
+	tierRow     = regexp.MustCompile(`^\| (\d+)[^|]*\| ([^|]*) \|`)
+	parenthesis = regexp.MustCompile(`\([^)]*\)`)
+	quoted      = regexp.MustCompile("`([^`]+)`")
+)
+
+// docTiers reads the tier table of docs/ARCHITECTURE.md: package → tier,
+// the packages named outside parentheses in its second column.
+func docTiers(t *testing.T) map[string]int {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(moduleRoot(t), "docs", "ARCHITECTURE.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]int{}
+	for _, line := range strings.Split(string(b), "\n") {
+		m := tierRow.FindStringSubmatch(line)
+		if m == nil {
+			continue
+		}
+		tier, _ := strconv.Atoi(m[1])
+		for _, q := range quoted.FindAllStringSubmatch(parenthesis.ReplaceAllString(m[2], ""), -1) {
+			name, _, _ := strings.Cut(q[1], ":")
+			path := name
+			if !strings.HasPrefix(name, "cmd/") && name != "templates" {
+				path = "internal/" + name
+			}
+			out[path] = tier
+		}
+	}
+	return out
+}
+
+// The page and the test agree: every package the page places is in the
+// same tier here, and every tier here is on the page.
+func TestArchitecturePageMatches(t *testing.T) {
+	doc := docTiers(t)
+	if len(doc) < 20 {
+		t.Fatalf("read only %d packages from the page's tier table: the table or its reading changed", len(doc))
+	}
+	for path, tier := range doc {
+		if got, ok := tierOf(path); !ok || got != tier {
+			t.Errorf("docs/ARCHITECTURE.md puts %s in tier %d; the test puts it in %d (placed: %v)", path, tier, got, ok)
+		}
+	}
+	for prefix, tier := range tiers {
+		found := false
+		for path, dt := range doc {
+			if under(path, prefix) && dt == tier {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("%s (tier %d) is not on docs/ARCHITECTURE.md's tier table", prefix, tier)
+		}
 	}
 }

@@ -342,30 +342,38 @@ func (l *pipeListener) dial(ctx context.Context, _ *net.Dialer, _ string) (net.C
 	}
 }
 
+// serveMem serves an in-memory mailbox (user "u", password "p", with
+// INBOX, Sent and Drafts) on a pipe listener, both closed at cleanup.
+func serveMem(t *testing.T) (*imapmemserver.User, *pipeListener) {
+	t.Helper()
+	mem := imapmemserver.New()
+	user := imapmemserver.NewUser("u", "p")
+	for _, n := range []string{"INBOX", "Sent", "Drafts"} {
+		_ = user.Create(n, nil)
+	}
+	mem.AddUser(user)
+	srv := imapserver.New(&imapserver.Options{
+		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
+			return mem.NewSession(), nil, nil
+		},
+		Caps:         imap.CapSet{imap.CapIMAP4rev1: {}},
+		InsecureAuth: true,
+		Logger:       discardLogger{},
+	})
+	ln := newPipeListener()
+	go func() { _ = srv.Serve(ln) }()
+	t.Cleanup(func() { srv.Close() })
+	t.Cleanup(func() { ln.Close() })
+	return user, ln
+}
+
 // TestIdleRestartSynctest runs Run against an in-memory server in virtual
 // time: IDLE is left and re-entered every IdleRestart with a UID SEARCH
 // after each, and the side folders are checked every SideFolderInterval.
 func TestIdleRestartSynctest(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		mem := imapmemserver.New()
-		user := imapmemserver.NewUser("u", "p")
-		for _, n := range []string{"INBOX", "Sent", "Drafts"} {
-			_ = user.Create(n, nil)
-		}
-		mem.AddUser(user)
+		user, ln := serveMem(t)
 		appendMem(t, user, "Sent", genMessage("sent", 1))
-		srv := imapserver.New(&imapserver.Options{
-			NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
-				return mem.NewSession(), nil, nil
-			},
-			Caps:         imap.CapSet{imap.CapIMAP4rev1: {}},
-			InsecureAuth: true,
-			Logger:       discardLogger{},
-		})
-		ln := newPipeListener()
-		go func() { _ = srv.Serve(ln) }()
-		defer srv.Close()
-		defer ln.Close()
 
 		store := newMemStore()
 		obs := &countObserver{}
@@ -412,25 +420,8 @@ func TestIdleRestartSynctest(t *testing.T) {
 // the injected clock, exactly as the observer does.
 func TestSyncedToldOfEveryFolder(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		mem := imapmemserver.New()
-		user := imapmemserver.NewUser("u", "p")
-		for _, n := range []string{"INBOX", "Sent", "Drafts"} {
-			_ = user.Create(n, nil)
-		}
-		mem.AddUser(user)
+		user, ln := serveMem(t)
 		appendMem(t, user, "Sent", genMessage("sent", 1))
-		srv := imapserver.New(&imapserver.Options{
-			NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
-				return mem.NewSession(), nil, nil
-			},
-			Caps:         imap.CapSet{imap.CapIMAP4rev1: {}},
-			InsecureAuth: true,
-			Logger:       discardLogger{},
-		})
-		ln := newPipeListener()
-		go func() { _ = srv.Serve(ln) }()
-		defer srv.Close()
-		defer ln.Close()
 
 		clock := time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)
 		var mu sync.Mutex

@@ -33,7 +33,7 @@ render() {
 	: >"$profile"
 	if [ -f "$prof/scan-cpu.pprof" ]; then
 		{
-			echo "\`go tool pprof -top -cum\` of relance's scan of the largest mailbox (child process; \`go test ./internal/perf -bench BenchmarkScan -benchtime 1x -args -perf.profile=DIR\` writes \`scan-cpu.pprof\` and \`scan-heap.pprof\` there), relance's frames and the hot library frames under them:"
+			echo "\`go tool pprof -top -cum\` of relance's scan of the largest mailbox (child process; \`go test ./internal/testing/perf -bench BenchmarkScan -benchtime 1x -args -perf.profile=DIR\` writes \`scan-cpu.pprof\` and \`scan-heap.pprof\` there), relance's frames and the hot library frames under them:"
 			echo
 			echo '```'
 			go tool pprof -top -cum -nodecount=400 "$prof/scan-cpu.pprof" 2>/dev/null |
@@ -83,7 +83,7 @@ run() {
 # machine, CPU-bound figures taken after the quarter of an hour of the scan
 # below come out slower (BenchmarkClassify about 1,700 replies/s there against
 # about 2,400 run alone).
-run go test ./internal/perf -run '^$' -bench '^BenchmarkPolicyPass$' -benchtime 5x -timeout 20m \
+run go test ./internal/testing/perf -run '^$' -bench '^BenchmarkPolicyPass$' -benchtime 5x -timeout 20m \
 	-args -perf.invoices="$invoices"
 # Each run of BenchmarkScrape builds its 100,000-invoice store: 3 are enough.
 run go test ./internal/metrics -run '^$' -bench '^BenchmarkScrape$' -count 3 -timeout 20m
@@ -94,9 +94,9 @@ run go test ./internal/message ./internal/reply ./internal/invoice ./internal/po
 # The initial scan: relance (child process), the bare fetch and mbsync,
 # interleaved round by round on one Dovecot per size; then, for the growth
 # table only, one round of relance and the bare fetch on a larger mailbox.
-run go test ./internal/perf -run '^$' -bench '^BenchmarkScan$' -benchtime 1x -timeout 80m \
+run go test ./internal/testing/perf -run '^$' -bench '^BenchmarkScan$' -benchtime 1x -timeout 80m \
 	-args -perf.sizes="$sizes" -perf.growth="$growth" -perf.runs="$runs" -perf.profile="$prof"
-run go test ./internal/perf -run '^$' -bench '^BenchmarkDaemon$' -benchtime 1x -timeout 10m \
+run go test ./internal/testing/perf -run '^$' -bench '^BenchmarkDaemon$' -benchtime 1x -timeout 10m \
 	-args -perf.appends="$appends"
 
 {

@@ -18,9 +18,9 @@ trap 'rm -rf "$tmp"' EXIT
 failures=0
 began=$(date +%s)
 
-echo "== crash soak, outages, hostile input, security (./internal/soak)" >&2
+echo "== crash soak, outages, hostile input, security (./internal/testing/soak)" >&2
 RELANCE_SOAK=1 RELANCE_SOAK_SUMMARY="$tmp/soak.json" \
-	go test -count=1 -timeout 60m -v ./internal/soak/ >"$tmp/soak.log" 2>&1
+	go test -count=1 -timeout 60m -v ./internal/testing/soak/ >"$tmp/soak.log" 2>&1
 soak_rc=$?
 grep -E '^(--- |    --- )(PASS|FAIL|SKIP)' "$tmp/soak.log" >&2
 if [ "$soak_rc" -ne 0 ]; then
@@ -80,7 +80,7 @@ elapsed=$(( $(date +%s) - began ))
 	echo
 	echo "## Crash soak"
 	echo
-	echo "\`RELANCE_SOAK=1 go test -run TestCrashSoak ./internal/soak\`: relance run twice a business day over simulated"
+	echo "\`RELANCE_SOAK=1 go test -run TestCrashSoak ./internal/testing/soak\`: relance run twice a business day over simulated"
 	echo "weeks against Dovecot and an SMTP sink, drafts approved from the command line, the process SIGKILLed at"
 	echo "random moments (a random delay into a run; after the n-th message recorded, draft held or reminder sent;"
 	echo "between the SMTP acceptance and its commit) and restarted."

@@ -48,7 +48,8 @@ type Options struct {
 	Listener net.Listener
 	// OnListen is told the web server's address once it listens.
 	OnListen func(addr string)
-	// Fault is a test hook passed to the outbox (named points of a send).
+	// Fault, when set, is called at named points of a send ("after-smtp");
+	// only crash tests set it (through cli.Env.Fault), to die there.
 	Fault func(point string)
 }
 
@@ -63,16 +64,18 @@ type App struct {
 	mailbox *mailbox.Client
 	outbox  *outbox.Outbox
 	synced  readiness
-	passes  chan struct{}
-	quiet   *quietSettler
+	// progress follows the folder syncs toward readiness (afterSync).
+	progress syncProgress
+	// passes carries requests for an outbox pass (requestPass) to the
+	// loop that runs them (schedule).
+	passes chan struct{}
+	quiet  *quietSettler
 	// zone is the business's time zone (the policy's), in which the web
 	// page prints times.
 	zone *time.Location
 	// penalties is the policy's penalty table, whose ECB rates' age the
 	// web page shows.
 	penalties policy.PenaltyPolicy
-	// passFn, when set, replaces pass in schedule (tests of the pacing).
-	passFn func(context.Context) error
 	// policy tells the web page when an approved draft leaves.
 	policy *policy.Policy
 }
@@ -97,7 +100,8 @@ func New(ctx context.Context, opt Options) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &App{opt: opt, cfg: cfg, log: opt.Logger, store: st, quiet: &quietSettler{settle: settleMemory}}
+	a := &App{opt: opt, cfg: cfg, log: opt.Logger, store: st, passes: make(chan struct{}, 1),
+		quiet: &quietSettler{settle: settleMemory}}
 	a.metrics = metrics.New(st, opt.BuildInfo, opt.Now, loc, opt.Logger)
 	var notices []payment.NoticeRule
 	if cfg.PaymentsConfig != "" {
@@ -131,7 +135,7 @@ func New(ctx context.Context, opt Options) (*App, error) {
 		TokenFile: cfg.IMAPTokenFile, Auth: cfg.IMAPAuth, TLS: cfg.IMAPTLS, Insecure: cfg.IMAPInsecure,
 		SentFolder: cfg.IMAPSentFolder, DraftsFolder: cfg.IMAPDraftsFolder, ExtraFolders: cfg.IMAPExtraFolders,
 		PollInterval: cfg.IMAPPollInterval, Logger: opt.Logger.With(slog.String("component", "mailbox")),
-		Observer: &mailboxObserver{m: a.metrics, ready: &a.synced, poke: a.poke, quiet: a.quiet}, Now: opt.Now,
+		Observer: mailboxMetrics{m: a.metrics}, Synced: a.afterSync, Now: opt.Now,
 	}, a.engine)
 	if err != nil {
 		st.Close()
@@ -164,7 +168,6 @@ func New(ctx context.Context, opt Options) (*App, error) {
 	if stopped, err := a.outbox.SendingStopped(ctx); err == nil && stopped != "" {
 		a.metrics.SMTPSendingStopped.Set(1)
 	}
-	a.passes = make(chan struct{}, 1)
 	return a, nil
 }
 
@@ -238,9 +241,10 @@ func (a *App) pass(ctx context.Context) error {
 	return nil
 }
 
-// schedule runs outbox passes every PassInterval, and soon after the mailbox
-// reports new mail, until ctx ends.
-func (a *App) schedule(ctx context.Context) {
+// schedule runs pass every PassInterval, and soon after one is requested
+// (requestPass: a sync that brought work, an approval on the web page),
+// until ctx ends. Run hands it a.pass.
+func (a *App) schedule(ctx context.Context, pass func(context.Context) error) {
 	interval := a.cfg.PassInterval
 	if interval <= 0 {
 		interval = 5 * time.Minute
@@ -257,10 +261,6 @@ func (a *App) schedule(ctx context.Context) {
 		if !a.synced.done() {
 			continue
 		}
-		pass := a.pass
-		if a.passFn != nil {
-			pass = a.passFn
-		}
 		if err := pass(ctx); err != nil && ctx.Err() == nil {
 			a.log.Warn("pass failed", slog.Any("err", err))
 		}
@@ -268,8 +268,9 @@ func (a *App) schedule(ctx context.Context) {
 	}
 }
 
-// poke asks for an outbox pass soon, without blocking.
-func (a *App) poke() {
+// requestPass asks for an outbox pass soon, without blocking: requests
+// made while one is pending merge into it.
+func (a *App) requestPass() {
 	select {
 	case a.passes <- struct{}{}:
 	default:
@@ -282,7 +283,7 @@ func (a *App) Run(ctx context.Context) error {
 	handler, err := web.New(web.Options{Store: a.store, Gatherer: a.metrics.Registry, Ready: a.ready,
 		Now: a.opt.Now, Location: a.zone, Logger: a.log.With(slog.String("component", "web")),
 		Addr: a.cfg.HTTPAddr, Token: a.cfg.HTTPToken.Reveal(), Health: a.mailboxHealth,
-		Names: []string{business(a.cfg).Name}, Policy: a.policy, Poke: a.poke,
+		Names: []string{business(a.cfg).Name}, Policy: a.policy, Poke: a.requestPass,
 		RateTable: func(now time.Time) policy.RateTableStatus {
 			return a.penalties.RateTableStatus(policy.DateIn(now, a.zone))
 		}})
@@ -315,7 +316,7 @@ func (a *App) Run(ctx context.Context) error {
 			cancel()
 		}
 	})
-	wg.Go(func() { a.schedule(runCtx) })
+	wg.Go(func() { a.schedule(runCtx, a.pass) })
 	wg.Go(func() {
 		if err := a.mailbox.Run(runCtx); err != nil && runCtx.Err() == nil {
 			errs <- fmt.Errorf("app: mailbox: %w", err)
@@ -394,16 +395,66 @@ type readiness struct{ ok atomic.Bool }
 func (r *readiness) mark()      { r.ok.Store(true) }
 func (r *readiness) done() bool { return r.ok.Load() }
 
-type mailboxObserver struct {
-	m     *metrics.Metrics
-	ready *readiness
-	poke  func()
-	quiet *quietSettler
-	mu    sync.Mutex
-	seen  map[mailbox.Role]bool
+// syncProgress remembers which kinds of folder have been read up to date,
+// so that the first sync completing INBOX and Sent can be told from the
+// ones after it.
+type syncProgress struct {
+	mu   sync.Mutex
+	seen map[mailbox.Role]bool
 }
 
-func (o *mailboxObserver) Connected(up bool) {
+// note records a finished sync of a folder of role and reports whether
+// INBOX and Sent have now both been synced at least once.
+func (p *syncProgress) note(role mailbox.Role) (complete bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.seen == nil {
+		p.seen = map[mailbox.Role]bool{}
+	}
+	p.seen[role] = true
+	return p.seen[mailbox.RoleInbox] && p.seen[mailbox.RoleSent]
+}
+
+// wantsPass says whether a finished sync calls for an outbox pass: the one
+// that first completes the mailbox (the backlog is known), and each later
+// sync of INBOX (replies) or Drafts (the owner's edits and approvals). A
+// sync of Sent or of an extra folder brings nothing a pass would act on
+// before the next scheduled one.
+func wantsPass(role mailbox.Role, first bool) bool {
+	return first || role == mailbox.RoleInbox || role == mailbox.RoleDrafts
+}
+
+// afterSync is what a finished folder sync sets in motion; the mailbox
+// calls it from its sync goroutine, so it only signals. Once INBOX and Sent
+// have both been read the daemon is ready (readyz); from then on a sync
+// that brings work asks for a pass, the end of the initial scan hands its
+// heap back at once, and every sync counts as activity for the quiet
+// settler.
+func (a *App) afterSync(folder string, role mailbox.Role, at time.Time) {
+	if a.progress.note(role) {
+		first := !a.synced.done()
+		a.synced.mark()
+		a.metrics.LastSync.Set(float64(at.Unix()))
+		if wantsPass(role, first) {
+			a.requestPass()
+		}
+		if first {
+			a.quiet.settleNow()
+		}
+	}
+	if a.synced.done() {
+		a.quiet.activity()
+	}
+}
+
+// mailboxMetrics counts connections and ingested messages. It decides
+// nothing: what a finished sync sets in motion is afterSync's.
+type mailboxMetrics struct {
+	mailbox.NopObserver
+	m *metrics.Metrics
+}
+
+func (o mailboxMetrics) Connected(up bool) {
 	v := 0.0
 	if up {
 		v = 1
@@ -411,32 +462,9 @@ func (o *mailboxObserver) Connected(up bool) {
 	o.m.IMAPConnected.WithLabelValues("all").Set(v)
 }
 
-func (o *mailboxObserver) Reconnecting(int, time.Duration, error) { o.m.IMAPReconnects.Inc() }
+func (o mailboxMetrics) Reconnecting(int, time.Duration, error) { o.m.IMAPReconnects.Inc() }
 
-func (o *mailboxObserver) FolderSynced(folder string, role mailbox.Role, at time.Time) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	if o.seen == nil {
-		o.seen = map[mailbox.Role]bool{}
-	}
-	o.seen[role] = true
-	if o.seen[mailbox.RoleInbox] && o.seen[mailbox.RoleSent] {
-		first := !o.ready.done()
-		o.ready.mark()
-		o.m.LastSync.Set(float64(at.Unix()))
-		if first || role == mailbox.RoleInbox || role == mailbox.RoleDrafts {
-			o.poke()
-		}
-		if first {
-			settleMemory()
-		}
-	}
-	if o.ready.done() {
-		o.quiet.activity()
-	}
-}
-
-func (o *mailboxObserver) Ingested(folder string, role mailbox.Role) {
+func (o mailboxMetrics) Ingested(folder string, role mailbox.Role) {
 	o.m.MessagesIngested.WithLabelValues(string(role)).Inc()
 }
 
@@ -518,6 +546,14 @@ func (q *quietSettler) activity() {
 		return
 	}
 	q.t.Reset(quietAfter)
+}
+
+// settleNow settles without waiting for quiet: after the initial scan the
+// heap it grew is known to be garbage.
+func (q *quietSettler) settleNow() {
+	if q != nil {
+		q.settle()
+	}
 }
 
 func (q *quietSettler) stop() {

@@ -109,11 +109,11 @@ func TestPassIntervalPacesPasses(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {
 			var passes atomic.Int32
 			a := &App{cfg: &config.Config{PassInterval: c.interval}, log: slog.New(slog.DiscardHandler),
-				passes: make(chan struct{}, 1), passFn: func(context.Context) error { passes.Add(1); return nil }}
+				passes: make(chan struct{}, 1)}
 			a.synced.mark()
 			ctx, cancel := context.WithCancel(t.Context())
 			done := make(chan struct{})
-			go func() { a.schedule(ctx); close(done) }()
+			go func() { a.schedule(ctx, func(context.Context) error { passes.Add(1); return nil }); close(done) }()
 			time.Sleep(30*time.Minute + time.Second)
 			synctest.Wait()
 			if n := passes.Load(); n != c.want {

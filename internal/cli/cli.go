@@ -39,6 +39,10 @@ type Env struct {
 	// Ready, when set, is told the HTTP address once `run` or `demo` listens
 	// (tests use it instead of parsing output).
 	Ready func(httpAddr string)
+	// Fault, when set, is called by `run` at named points of a send
+	// ("after-smtp"): crash tests whose binary doubles as relance kill the
+	// process there. relance's own main leaves it nil.
+	Fault func(point string)
 	// Zone is the business's time zone, in which times are printed; nil
 	// means the daemon's: the policy file's time_zone, else
 	// RELANCE_TIMEZONE, else Europe/Paris.

@@ -22,8 +22,8 @@ func newLoggerFor(w io.Writer, format, level string) *slog.Logger {
 	return config.NewLogger(w, format, level)
 }
 
-func loadConfig(env *Env) (*config.Config, int) {
-	cfg, warnings, err := config.Load()
+func loadConfig(env *Env, o config.Overrides) (*config.Config, int) {
+	cfg, warnings, err := config.Load(o)
 	logger := newLogger(env)
 	for _, w := range warnings {
 		logger.Warn(w)
@@ -40,7 +40,7 @@ func cmdCheckConfig(_ context.Context, env *Env, args []string) int {
 	if _, code, ok := parse(fs, args); !ok {
 		return code
 	}
-	cfg, warnings, err := config.Load()
+	cfg, warnings, err := config.Load(config.Overrides{})
 	for _, w := range warnings {
 		fmt.Fprintf(env.Stderr, "warning: %s\n", w)
 	}
@@ -75,9 +75,6 @@ func cmdRun(ctx context.Context, env *Env, args []string) int {
 	if _, code, ok := parse(fs, args); !ok {
 		return code
 	}
-	if *db != "" {
-		os.Setenv("RELANCE_DB", *db)
-	}
 	now := env.Now
 	if *nowFlag != "" {
 		t, err := time.Parse(time.RFC3339, *nowFlag)
@@ -87,13 +84,13 @@ func cmdRun(ctx context.Context, env *Env, args []string) int {
 		}
 		now = func() time.Time { return t }
 	}
-	cfg, code := loadConfig(env)
+	cfg, code := loadConfig(env, config.Overrides{DB: *db})
 	if cfg == nil {
 		return code
 	}
 	logger := cfg.Logger(env.Stderr)
 	a, err := app.New(ctx, app.Options{Config: cfg, Logger: logger, Now: now, OnListen: env.Ready,
-		BuildInfo: metrics.BuildInfo{Version: env.Build.Version, Revision: env.Build.Revision}, Fault: faultHook()})
+		BuildInfo: metrics.BuildInfo{Version: env.Build.Version, Revision: env.Build.Revision}, Fault: env.Fault})
 	if err != nil {
 		return errorf(env, "%v", err)
 	}
@@ -241,20 +238,4 @@ func indent(s string) string {
 		}
 	}
 	return out
-}
-
-// faultHook lets crash tests kill the process at a named point of a send
-// (RELANCETEST_FAULT=kill-after-smtp). The variable sits outside the RELANCE_
-// namespace on purpose: it is not configuration.
-func faultHook() func(string) {
-	if os.Getenv("RELANCETEST_FAULT") != "kill-after-smtp" {
-		return nil
-	}
-	return func(point string) {
-		if point == "after-smtp" {
-			p, _ := os.FindProcess(os.Getpid())
-			_ = p.Kill()
-			select {} // never continue past the fault point
-		}
-	}
 }

@@ -132,14 +132,22 @@ func (e *FieldError) Error() string { return e.Var + ": " + e.Problem }
 // Getenv is how configuration reads the environment; tests pass their own.
 type Getenv func(string) (string, bool)
 
-// Load reads the configuration from the process environment, resolves
-// *_FILE secrets and validates it. The returned warnings name RELANCE_*
-// variables that relance does not know (typos); they are not errors.
-func Load() (*Config, []string, error) {
-	return load(os.LookupEnv, os.Environ())
+// Overrides are command-line values that win over their variables; the
+// zero value overrides nothing.
+type Overrides struct {
+	// DB is `--db PATH`, over RELANCE_DB.
+	DB string
 }
 
-func load(lookup Getenv, environ []string) (*Config, []string, error) {
+// Load reads the configuration from the process environment, applies the
+// command line's overrides, resolves *_FILE secrets and validates it. The
+// returned warnings name RELANCE_* variables that relance does not know
+// (typos); they are not errors.
+func Load(o Overrides) (*Config, []string, error) {
+	return load(os.LookupEnv, os.Environ(), o)
+}
+
+func load(lookup Getenv, environ []string, o Overrides) (*Config, []string, error) {
 	var c Config
 	if err := envconfig.Process(Prefix, &c); err != nil {
 		var pe *envconfig.ParseError
@@ -147,6 +155,9 @@ func load(lookup Getenv, environ []string) (*Config, []string, error) {
 			return nil, nil, &FieldError{Var: Prefix + "_" + pe.KeyName, Problem: fmt.Sprintf("cannot parse %q as %s", pe.Value, pe.TypeName)}
 		}
 		return nil, nil, fmt.Errorf("config: %w", err)
+	}
+	if o.DB != "" {
+		c.DB = o.DB
 	}
 	var errs []error
 	for _, f := range fields() {

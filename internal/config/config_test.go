@@ -39,7 +39,7 @@ func setEnv(t *testing.T, env map[string]string) []string {
 
 func TestValidConfigAndDefaults(t *testing.T) {
 	environ := setEnv(t, valid())
-	c, warnings, err := load(os.LookupEnv, environ)
+	c, warnings, err := load(os.LookupEnv, environ, Overrides{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,7 +126,7 @@ func TestValidationNamesTheVariable(t *testing.T) {
 				env[k] = v
 			}
 			environ := setEnv(t, env)
-			_, _, err := load(os.LookupEnv, environ)
+			_, _, err := load(os.LookupEnv, environ, Overrides{})
 			if err == nil {
 				t.Fatal("invalid configuration accepted")
 			}
@@ -146,14 +146,14 @@ func TestLoopbackPlaintextAllowed(t *testing.T) {
 		env["RELANCE_IMAP_ADDR"] = host
 		env["RELANCE_IMAP_TLS"] = "none"
 		environ := setEnv(t, env)
-		if _, _, err := load(os.LookupEnv, environ); err != nil {
+		if _, _, err := load(os.LookupEnv, environ, Overrides{}); err != nil {
 			t.Errorf("%s: %v", host, err)
 		}
 	}
 	env := valid()
 	env["RELANCE_IMAP_TLS"] = "none"
 	env["RELANCE_IMAP_INSECURE"] = "true"
-	if _, _, err := load(os.LookupEnv, setEnv(t, env)); err != nil {
+	if _, _, err := load(os.LookupEnv, setEnv(t, env), Overrides{}); err != nil {
 		t.Errorf("explicit insecure: %v", err)
 	}
 }
@@ -162,7 +162,7 @@ func TestDryRunNeedsNoSMTP(t *testing.T) {
 	env := valid()
 	delete(env, "RELANCE_SMTP_ADDR")
 	env["RELANCE_MODE"] = "dry-run"
-	if _, _, err := load(os.LookupEnv, setEnv(t, env)); err != nil {
+	if _, _, err := load(os.LookupEnv, setEnv(t, env), Overrides{}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -177,7 +177,7 @@ func TestSecretFiles(t *testing.T) {
 	delete(env, "RELANCE_IMAP_PASSWORD")
 	env["RELANCE_IMAP_PASSWORD_FILE"] = pw
 	env["RELANCE_HTTP_TOKEN_FILE"] = pw
-	c, warnings, err := load(os.LookupEnv, setEnv(t, env))
+	c, warnings, err := load(os.LookupEnv, setEnv(t, env), Overrides{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -193,7 +193,7 @@ func TestUnknownVariablesWarn(t *testing.T) {
 	env := valid()
 	env["RELANCE_IMAP_PASWORD"] = "typo"
 	env["RELANCE_TIMEZONE"] = "Europe/Paris"
-	_, warnings, err := load(os.LookupEnv, setEnv(t, env))
+	_, warnings, err := load(os.LookupEnv, setEnv(t, env), Overrides{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -207,7 +207,7 @@ func TestSecretsNeverPrinted(t *testing.T) {
 	env := valid()
 	env["RELANCE_HTTP_TOKEN"] = "token-sentinel-XYZ"
 	env["RELANCE_SMTP_PASSWORD"] = "smtp-sentinel-QQQ"
-	c, _, err := load(os.LookupEnv, setEnv(t, env))
+	c, _, err := load(os.LookupEnv, setEnv(t, env), Overrides{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -279,7 +279,7 @@ func TestSMTPAuthSetups(t *testing.T) {
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
-			cfg, _, err := load(os.LookupEnv, setEnv(t, c.env))
+			cfg, _, err := load(os.LookupEnv, setEnv(t, c.env), Overrides{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -287,5 +287,26 @@ func TestSMTPAuthSetups(t *testing.T) {
 				t.Errorf("SMTPAuth = %q, want %q", cfg.SMTPAuth, c.auth)
 			}
 		})
+	}
+}
+
+// A command-line override wins over its variable; the zero value keeps it.
+func TestOverridesWinOverVariables(t *testing.T) {
+	env := valid()
+	env["RELANCE_DB"] = "/var/lib/relance/env.db"
+	environ := setEnv(t, env)
+	c, _, err := load(os.LookupEnv, environ, Overrides{DB: "/tmp/flag.db"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.DB != "/tmp/flag.db" {
+		t.Errorf("DB = %q with --db, want the flag's path", c.DB)
+	}
+	c, _, err = load(os.LookupEnv, environ, Overrides{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.DB != "/var/lib/relance/env.db" {
+		t.Errorf("DB = %q without --db, want RELANCE_DB's path", c.DB)
 	}
 }

@@ -17,12 +17,12 @@ func TestPlaintextNeedsInsecure(t *testing.T) {
 		env := valid()
 		env["RELANCE_"+proto+"_ADDR"] = "192.0.2.10:25"
 		env["RELANCE_"+proto+"_TLS"] = "none"
-		_, _, err := load(os.LookupEnv, setEnv(t, env))
+		_, _, err := load(os.LookupEnv, setEnv(t, env), Overrides{})
 		if err == nil || !strings.Contains(err.Error(), "RELANCE_"+proto+"_TLS") || !strings.Contains(err.Error(), proto+"_INSECURE") {
 			t.Errorf("%s plaintext to a remote host: err = %v, want a refusal naming %s_TLS and %s_INSECURE", proto, err, proto, proto)
 		}
 		env["RELANCE_"+proto+"_INSECURE"] = "true"
-		c, _, err := load(os.LookupEnv, setEnv(t, env))
+		c, _, err := load(os.LookupEnv, setEnv(t, env), Overrides{})
 		if err != nil {
 			t.Errorf("%s plaintext with %s_INSECURE=true: %v", proto, proto, err)
 			continue
@@ -46,7 +46,7 @@ func TestLogSettings(t *testing.T) {
 	} {
 		env := valid()
 		env["RELANCE_LOG_FORMAT"], env["RELANCE_LOG_LEVEL"] = c.format, c.level
-		cfg, _, err := load(os.LookupEnv, setEnv(t, env))
+		cfg, _, err := load(os.LookupEnv, setEnv(t, env), Overrides{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -79,7 +79,7 @@ func TestSMTPPasswordFile(t *testing.T) {
 	}
 	env := valid()
 	env["RELANCE_SMTP_PASSWORD_FILE"] = pw
-	c, _, err := load(os.LookupEnv, setEnv(t, env))
+	c, _, err := load(os.LookupEnv, setEnv(t, env), Overrides{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,7 +87,7 @@ func TestSMTPPasswordFile(t *testing.T) {
 		t.Errorf("SMTP password not read from its file")
 	}
 	env["RELANCE_SMTP_PASSWORD"] = "direct"
-	if _, _, err := load(os.LookupEnv, setEnv(t, env)); err == nil || !strings.Contains(err.Error(), "RELANCE_SMTP_PASSWORD_FILE") {
+	if _, _, err := load(os.LookupEnv, setEnv(t, env), Overrides{}); err == nil || !strings.Contains(err.Error(), "RELANCE_SMTP_PASSWORD_FILE") {
 		t.Errorf("both set: err = %v", err)
 	}
 }

@@ -16,7 +16,7 @@ import (
 	"github.com/relance/relance/internal/policy"
 	"github.com/relance/relance/internal/render"
 	"github.com/relance/relance/internal/store"
-	"github.com/relance/relance/internal/testutil/realdocs"
+	"github.com/relance/relance/internal/testing/testutil/realdocs"
 	"github.com/relance/relance/templates"
 )
 

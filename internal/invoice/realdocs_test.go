@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/relance/relance/internal/message"
-	"github.com/relance/relance/internal/testutil/realdocs"
+	"github.com/relance/relance/internal/testing/testutil/realdocs"
 )
 
 // Real invoices made by other software (Factur-X, ZUGFeRD 1 and 2, CII and

@@ -11,7 +11,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/relance/relance/internal/render"
-	"github.com/relance/relance/internal/testutil/pdftools"
+	"github.com/relance/relance/internal/testing/testutil/pdftools"
 )
 
 func utc(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 12, 0, 0, 0, time.UTC) }

@@ -11,7 +11,7 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/relance/relance/internal/testutil/dovecot"
+	"github.com/relance/relance/internal/testing/testutil/dovecot"
 )
 
 var benchScanN = flag.Int("benchscan.n", 2000, "messages in the mailbox scanned by BenchmarkInitialScan")

@@ -112,6 +112,9 @@ func (m *Client) noteSynced(f folder) {
 	m.lastSync[f.Name] = now
 	m.mu.Unlock()
 	m.cfg.Observer.FolderSynced(f.Name, f.Role, now)
+	if m.cfg.Synced != nil {
+		m.cfg.Synced(f.Name, f.Role, now)
+	}
 }
 
 // backoff bounds for reconnection.

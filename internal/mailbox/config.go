@@ -109,6 +109,10 @@ type Config struct {
 	Logger *slog.Logger
 	// Observer receives connection and sync events (metrics). Optional.
 	Observer Observer
+	// Synced is told each time a folder has been read up to date: the cue
+	// that the rest of the pipeline may have work. It is called from the
+	// sync goroutine and must not block. Optional.
+	Synced func(folder string, role Role, at time.Time)
 	// Now is the clock used for timestamps handed to Observer. Defaults to
 	// time.Now.
 	Now func() time.Time

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/relance/relance/internal/testutil/dovecot"
+	"github.com/relance/relance/internal/testing/testutil/dovecot"
 )
 
 func seedFolder(n int, folder string) func(s *dovecot.Server) {

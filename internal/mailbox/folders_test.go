@@ -11,7 +11,7 @@ import (
 
 	"github.com/emersion/go-imap/v2"
 
-	"github.com/relance/relance/internal/testutil/dovecot"
+	"github.com/relance/relance/internal/testing/testutil/dovecot"
 )
 
 func TestFoldFolderNames(t *testing.T) {

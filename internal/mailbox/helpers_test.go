@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/relance/relance/internal/testutil/dovecot"
+	"github.com/relance/relance/internal/testing/testutil/dovecot"
 )
 
 // memStore is a Store in memory that behaves like the real one: cursor and

@@ -342,30 +342,38 @@ func (l *pipeListener) dial(ctx context.Context, _ *net.Dialer, _ string) (net.C
 	}
 }
 
+// serveMem serves an in-memory mailbox (user "u", password "p", with
+// INBOX, Sent and Drafts) on a pipe listener, both closed at cleanup.
+func serveMem(t *testing.T) (*imapmemserver.User, *pipeListener) {
+	t.Helper()
+	mem := imapmemserver.New()
+	user := imapmemserver.NewUser("u", "p")
+	for _, n := range []string{"INBOX", "Sent", "Drafts"} {
+		_ = user.Create(n, nil)
+	}
+	mem.AddUser(user)
+	srv := imapserver.New(&imapserver.Options{
+		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
+			return mem.NewSession(), nil, nil
+		},
+		Caps:         imap.CapSet{imap.CapIMAP4rev1: {}},
+		InsecureAuth: true,
+		Logger:       discardLogger{},
+	})
+	ln := newPipeListener()
+	go func() { _ = srv.Serve(ln) }()
+	t.Cleanup(func() { srv.Close() })
+	t.Cleanup(func() { ln.Close() })
+	return user, ln
+}
+
 // TestIdleRestartSynctest runs Run against an in-memory server in virtual
 // time: IDLE is left and re-entered every IdleRestart with a UID SEARCH
 // after each, and the side folders are checked every SideFolderInterval.
 func TestIdleRestartSynctest(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		mem := imapmemserver.New()
-		user := imapmemserver.NewUser("u", "p")
-		for _, n := range []string{"INBOX", "Sent", "Drafts"} {
-			_ = user.Create(n, nil)
-		}
-		mem.AddUser(user)
+		user, ln := serveMem(t)
 		appendMem(t, user, "Sent", genMessage("sent", 1))
-		srv := imapserver.New(&imapserver.Options{
-			NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
-				return mem.NewSession(), nil, nil
-			},
-			Caps:         imap.CapSet{imap.CapIMAP4rev1: {}},
-			InsecureAuth: true,
-			Logger:       discardLogger{},
-		})
-		ln := newPipeListener()
-		go func() { _ = srv.Serve(ln) }()
-		defer srv.Close()
-		defer ln.Close()
 
 		store := newMemStore()
 		obs := &countObserver{}
@@ -404,6 +412,51 @@ func TestIdleRestartSynctest(t *testing.T) {
 		}
 		if n := obs.syncs("Sent"); n != 2 {
 			t.Errorf("Sent passes after 30 min = %d, want 2 (initial + one at 25 min)", n)
+		}
+	})
+}
+
+// Synced hears every folder read up to date, with its role and the time of
+// the injected clock, exactly as the observer does.
+func TestSyncedToldOfEveryFolder(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		user, ln := serveMem(t)
+		appendMem(t, user, "Sent", genMessage("sent", 1))
+
+		clock := time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)
+		var mu sync.Mutex
+		roles := map[string]Role{}
+		obs := &countObserver{}
+		c, err := New(Config{Addr: "127.0.0.1:143", Username: "u", Password: "p", TLS: TLSNone, Observer: obs,
+			Now: func() time.Time { return clock },
+			Synced: func(folder string, role Role, at time.Time) {
+				mu.Lock()
+				defer mu.Unlock()
+				if !at.Equal(clock) {
+					t.Errorf("%s synced at %s, want the injected clock %s", folder, at, clock)
+				}
+				roles[folder] = role
+			}}, newMemStore())
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.dialFunc = ln.dial
+		if err := c.SyncOnce(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		want := map[string]Role{"INBOX": RoleInbox, "Sent": RoleSent, "Drafts": RoleDrafts}
+		if len(roles) != len(want) {
+			t.Errorf("Synced told of %v, want %v", roles, want)
+		}
+		for f, r := range want {
+			if roles[f] != r {
+				t.Errorf("Synced: %s has role %q, want %q", f, roles[f], r)
+			}
+			if n := obs.syncs(f); n != 1 {
+				t.Errorf("observer saw %s synced %d times, want 1", f, n)
+			}
 		}
 	})
 }

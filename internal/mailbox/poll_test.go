@@ -7,10 +7,6 @@ import (
 	"testing"
 	"testing/synctest"
 	"time"
-
-	"github.com/emersion/go-imap/v2"
-	"github.com/emersion/go-imap/v2/imapserver"
-	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
 )
 
 // noIdleConn hides the server's IDLE capability (renamed XDLE), as on a
@@ -32,24 +28,7 @@ func TestPollIntervalWithoutIdle(t *testing.T) {
 		checks30min int // INBOX passes in 30 minutes after the first
 	}{{3 * time.Minute, 10}, {10 * time.Minute, 3}} {
 		synctest.Test(t, func(t *testing.T) {
-			user := imapmemserver.NewUser("u", "p")
-			for _, n := range []string{"INBOX", "Sent", "Drafts"} {
-				_ = user.Create(n, nil)
-			}
-			mem := imapmemserver.New()
-			mem.AddUser(user)
-			srv := imapserver.New(&imapserver.Options{
-				NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
-					return mem.NewSession(), nil, nil
-				},
-				Caps:         imap.CapSet{imap.CapIMAP4rev1: {}},
-				InsecureAuth: true,
-				Logger:       discardLogger{},
-			})
-			ln := newPipeListener()
-			go func() { _ = srv.Serve(ln) }()
-			defer srv.Close()
-			defer ln.Close()
+			user, ln := serveMem(t)
 
 			store := newMemStore()
 			obs := &countObserver{}

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/relance/relance/internal/testutil/dovecot"
+	"github.com/relance/relance/internal/testing/testutil/dovecot"
 )
 
 func TestTLSDovecot(t *testing.T) {

@@ -18,7 +18,7 @@ import (
 	"github.com/relance/relance/internal/policy"
 	"github.com/relance/relance/internal/render"
 	"github.com/relance/relance/internal/store"
-	"github.com/relance/relance/internal/testutil/pdftools"
+	"github.com/relance/relance/internal/testing/testutil/pdftools"
 	"github.com/relance/relance/templates"
 )
 

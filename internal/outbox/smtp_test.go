@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/relance/relance/internal/store"
-	"github.com/relance/relance/internal/testutil/smtpsink"
+	"github.com/relance/relance/internal/testing/testutil/smtpsink"
 )
 
 func testMessage(t *testing.T) *Composed {

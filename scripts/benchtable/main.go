@@ -89,7 +89,7 @@ func parse(r io.Reader) (*results, error) {
 func rounds(b *bench) int {
 	flags := map[string]string{"BenchmarkScan/": "-perf.runs=", "BenchmarkDaemon": "-perf.appends=", "BenchmarkPolicyPass/": "-benchtime "}
 	for prefix, flag := range flags {
-		if !strings.HasPrefix(b.name, prefix) || b.pkg != "internal/perf" {
+		if !strings.HasPrefix(b.name, prefix) || b.pkg != "internal/testing/perf" {
 			continue
 		}
 		_, rest, ok := strings.Cut(b.cmd, flag)
@@ -127,24 +127,24 @@ type figure struct {
 func figures() []figure {
 	const scan = "BenchmarkScan/messages=20000"
 	fs := []figure{
-		{"Initial scan of 20,000 messages: relance ÷ bare full fetch", "internal/perf", scan, "x-bare", 1, "×", "<=", 1.3},
-		{"Initial scan of 20,000 messages: relance ÷ mbsync `FSync no`", "internal/perf", scan, "x-mbsync-nofsync", 1, "×", "<=", 0.3},
-		{"Initial scan of 20,000 messages: relance peak RSS", "internal/perf", scan, "peak-RSS-MiB", 1, "MiB", "<=", 64},
-		{"Initial scan of 20,000 messages: relance wall time", "internal/perf", scan, "relance-s", 1, "s", "", 0},
-		{"Initial scan of 20,000 messages: relance throughput", "internal/perf", scan, "msgs/s", 1, "msg/s", "", 0},
-		{"Initial scan of 20,000 messages: relance CPU time (user+system)", "internal/perf", scan, "relance-cpu-s", 1, "s", "", 0},
-		{"Initial scan of 20,000 messages: bare full fetch (the limit)", "internal/perf", scan, "bare-s", 1, "s", "", 0},
-		{"Initial scan of 20,000 messages: mbsync, default settings", "internal/perf", scan, "mbsync-s", 1, "s", "", 0},
-		{"Initial scan of 20,000 messages: mbsync, `FSync no`", "internal/perf", scan, "mbsync-nofsync-s", 1, "s", "", 0},
-		{"Initial scan of 20,000 messages: mailbox size", "internal/perf", scan, "mailbox-MB", 1, "MB", "", 0},
-		{"Idle daemon RSS", "internal/perf", "BenchmarkDaemon", "idle-RSS-MiB", 1, "MiB", "<=", 25},
-		{"Idle daemon RSS: anonymous (heap, stacks)", "internal/perf", "BenchmarkDaemon", "idle-RssAnon-MiB", 1, "MiB", "", 0},
-		{"Idle daemon RSS: file-backed (binary pages)", "internal/perf", "BenchmarkDaemon", "idle-RssFile-MiB", 1, "MiB", "", 0},
-		{"Reply APPENDed → classified and flagged (median)", "internal/perf", "BenchmarkDaemon", "append-to-flag-ms", 1, "ms", "<=", 1000},
-		{"Reply APPENDed → classified and flagged (90th percentile)", "internal/perf", "BenchmarkDaemon", "append-to-flag-p90-ms", 1, "ms", "", 0},
-		{"Policy pass over 100,000 invoices (load + decide)", "internal/perf", "BenchmarkPolicyPass/invoices=100000", "pass-ms", 1, "ms", "<=", 1000},
-		{"Policy pass over 100,000 invoices: load (store.ChasingClients)", "internal/perf", "BenchmarkPolicyPass/invoices=100000", "load-ms", 1, "ms", "", 0},
-		{"Policy pass over 100,000 invoices: decide (policy.Decide)", "internal/perf", "BenchmarkPolicyPass/invoices=100000", "decide-ms", 1, "ms", "", 0},
+		{"Initial scan of 20,000 messages: relance ÷ bare full fetch", "internal/testing/perf", scan, "x-bare", 1, "×", "<=", 1.3},
+		{"Initial scan of 20,000 messages: relance ÷ mbsync `FSync no`", "internal/testing/perf", scan, "x-mbsync-nofsync", 1, "×", "<=", 0.3},
+		{"Initial scan of 20,000 messages: relance peak RSS", "internal/testing/perf", scan, "peak-RSS-MiB", 1, "MiB", "<=", 64},
+		{"Initial scan of 20,000 messages: relance wall time", "internal/testing/perf", scan, "relance-s", 1, "s", "", 0},
+		{"Initial scan of 20,000 messages: relance throughput", "internal/testing/perf", scan, "msgs/s", 1, "msg/s", "", 0},
+		{"Initial scan of 20,000 messages: relance CPU time (user+system)", "internal/testing/perf", scan, "relance-cpu-s", 1, "s", "", 0},
+		{"Initial scan of 20,000 messages: bare full fetch (the limit)", "internal/testing/perf", scan, "bare-s", 1, "s", "", 0},
+		{"Initial scan of 20,000 messages: mbsync, default settings", "internal/testing/perf", scan, "mbsync-s", 1, "s", "", 0},
+		{"Initial scan of 20,000 messages: mbsync, `FSync no`", "internal/testing/perf", scan, "mbsync-nofsync-s", 1, "s", "", 0},
+		{"Initial scan of 20,000 messages: mailbox size", "internal/testing/perf", scan, "mailbox-MB", 1, "MB", "", 0},
+		{"Idle daemon RSS", "internal/testing/perf", "BenchmarkDaemon", "idle-RSS-MiB", 1, "MiB", "<=", 25},
+		{"Idle daemon RSS: anonymous (heap, stacks)", "internal/testing/perf", "BenchmarkDaemon", "idle-RssAnon-MiB", 1, "MiB", "", 0},
+		{"Idle daemon RSS: file-backed (binary pages)", "internal/testing/perf", "BenchmarkDaemon", "idle-RssFile-MiB", 1, "MiB", "", 0},
+		{"Reply APPENDed → classified and flagged (median)", "internal/testing/perf", "BenchmarkDaemon", "append-to-flag-ms", 1, "ms", "<=", 1000},
+		{"Reply APPENDed → classified and flagged (90th percentile)", "internal/testing/perf", "BenchmarkDaemon", "append-to-flag-p90-ms", 1, "ms", "", 0},
+		{"Policy pass over 100,000 invoices (load + decide)", "internal/testing/perf", "BenchmarkPolicyPass/invoices=100000", "pass-ms", 1, "ms", "<=", 1000},
+		{"Policy pass over 100,000 invoices: load (store.ChasingClients)", "internal/testing/perf", "BenchmarkPolicyPass/invoices=100000", "load-ms", 1, "ms", "", 0},
+		{"Policy pass over 100,000 invoices: decide (policy.Decide)", "internal/testing/perf", "BenchmarkPolicyPass/invoices=100000", "decide-ms", 1, "ms", "", 0},
 		{"`/metrics` scrape with 100,000 invoices", "internal/metrics", "BenchmarkScrape", "ns/op", 1e-6, "ms", "<=", 50},
 		{"Classify, one core (stripping included)", "internal/classify", "BenchmarkClassify", "replies/s", 1, "replies/s", ">=", 10000},
 		{"Classify, per CPU-second used", "internal/classify", "BenchmarkClassify", "replies/cpu-s", 1, "replies/s", "", 0},
@@ -272,7 +272,7 @@ func growth(w io.Writer, res *results) {
 		var pts []point
 		for _, b := range res.order {
 			rest, ok := strings.CutPrefix(b.name, s.prefix)
-			if !ok || b.pkg != "internal/perf" {
+			if !ok || b.pkg != "internal/testing/perf" {
 				continue
 			}
 			n, err := strconv.Atoi(rest)

@@ -5,8 +5,8 @@ import (
 	"testing"
 )
 
-const sample = `command: go test ./internal/perf -bench BenchmarkScan -args -perf.runs=3
-pkg: github.com/relance/relance/internal/perf
+const sample = `command: go test ./internal/testing/perf -bench BenchmarkScan -args -perf.runs=3
+pkg: github.com/relance/relance/internal/testing/perf
 BenchmarkScan/messages=1000-2 	1	100 ns/op	2.0 relance-s	2000 us/msg
 BenchmarkScan/messages=20000-2 	1	100 ns/op	1.2 x-bare	0.5 x-mbsync-nofsync	40 peak-RSS-MiB	60 relance-s	3000 us/msg
     perf_test.go:191: round 1: relance 60s
@@ -30,7 +30,7 @@ func TestWrite(t *testing.T) {
 	write(&out, res, "2 cores", "1.00 0.50 0.25", "2026-01-01", false)
 	got := out.String()
 	for _, want := range []string{
-		"| Initial scan of 20,000 messages: relance ÷ bare full fetch | 1.2 × | ≤ 1.3 × | pass | 1 × 3 | `go test ./internal/perf -bench BenchmarkScan -args -perf.runs=3` |",
+		"| Initial scan of 20,000 messages: relance ÷ bare full fetch | 1.2 × | ≤ 1.3 × | pass | 1 × 3 | `go test ./internal/testing/perf -bench BenchmarkScan -args -perf.runs=3` |",
 		"| Initial scan of 20,000 messages: relance ÷ mbsync `FSync no` | 0.5 × | ≤ 0.3 × | **miss** |",
 		"| Classify, one core (stripping included) | 2100 replies/s | ≥ 10000 replies/s | **miss** | 3 | `go test ./internal/classify -bench BenchmarkClassify -cpu 1 -count 3` |",
 		"| Idle daemon RSS | not measured | ≤ 25 MiB |",

@@ -1,0 +1,470 @@
+package perf
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/relance/relance/internal/store"
+	"github.com/relance/relance/internal/testing/testutil/dovecot"
+	"github.com/relance/relance/internal/testing/testutil/smtpsink"
+)
+
+var (
+	flagRuns    = flag.Int("perf.runs", 3, "rounds per scan size (each round times every reader once)")
+	flagSizes   = flag.String("perf.sizes", "1000,10000,20000", "mailbox sizes scanned by BenchmarkScan")
+	flagGrowth  = flag.String("perf.growth", "", "larger mailbox sizes BenchmarkScan measures for growth only: one round, relance and the bare fetch")
+	flagPolicy  = flag.String("perf.invoices", "1000,10000,100000", "ledger sizes of BenchmarkPolicyPass")
+	flagAppends = flag.Int("perf.appends", 50, "replies APPENDed by BenchmarkDaemon")
+	flagProfile = flag.String("perf.profile", "", "directory receiving CPU and heap profiles of the largest scan")
+)
+
+func TestMain(m *testing.M) {
+	// The scan child is this test binary re-executed.
+	if os.Getenv(ChildEnv) != "" {
+		os.Exit(ChildMain(os.Stdout, os.Stderr))
+	}
+	os.Exit(m.Run())
+}
+
+// mailUID owns the maildir: the Dovecot harness runs mail processes as
+// nobody.
+const mailUID = 65534
+
+type seeded struct {
+	srv   *dovecot.Server
+	acct  Account
+	stats Stats
+}
+
+// newMailbox generates spec into a fresh Dovecot's maildir before it starts.
+func newMailbox(tb testing.TB, spec Spec) *seeded {
+	tb.Helper()
+	var stats Stats
+	var genErr error
+	srv := dovecot.StartWith(tb, dovecot.Options{Seed: func(s *dovecot.Server) {
+		stats, genErr = Generate(spec, NewMaildirWriter(s.Maildir, mailUID, mailUID).Write)
+	}})
+	if genErr != nil {
+		tb.Fatal(genErr)
+	}
+	return &seeded{srv: srv, acct: Account{Addr: srv.Addr, User: srv.User, Password: srv.Password}, stats: stats}
+}
+
+func sizes(tb testing.TB, s string) []int {
+	tb.Helper()
+	var out []int
+	for _, f := range strings.Split(s, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n <= 0 {
+			tb.Fatalf("bad size %q in %q", f, s)
+		}
+		out = append(out, n)
+	}
+	return out
+}
+
+// TestSmoke checks the harness end to end on 200 messages: the generator,
+// the bare fetch, relance's scan in a child process, and mbsync when it is
+// installed.
+func TestSmoke(t *testing.T) {
+	ctx := context.Background()
+	spec := Spec{Messages: 200, Invoices: 80, Seed: 1}
+	mb := newMailbox(t, spec)
+	folders := []string{FolderSent, FolderInbox}
+
+	bare, err := BareFetch(ctx, mb.acct, folders)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bare.Messages != spec.Messages || bare.Bytes < mb.stats.Bytes {
+		t.Errorf("bare fetch: %d messages, %d bytes; want %d messages, ≥ %d bytes", bare.Messages, bare.Bytes, spec.Messages, mb.stats.Bytes)
+	}
+
+	res, err := ScanInChild(ctx, os.Args[0], ScanRequest{Account: mb.acct, DB: filepath.Join(t.TempDir(), "relance.db")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Messages != spec.Messages {
+		t.Errorf("relance scan: %d messages recorded, want %d", res.Messages, spec.Messages)
+	}
+	if res.Invoices != spec.Invoices {
+		t.Errorf("relance scan: %d invoices recognised, want %d", res.Invoices, spec.Invoices)
+	}
+	if res.MaxRSS <= 0 || res.Elapsed <= 0 {
+		t.Errorf("relance scan: peak RSS %d, elapsed %s: not measured", res.MaxRSS, res.Elapsed)
+	}
+
+	if !MbsyncAvailable() {
+		t.Log("mbsync not installed (apt-get install isync): peer not checked")
+		return
+	}
+	dir := t.TempDir()
+	if _, err := Mbsync(ctx, mb.acct, dir, false); err != nil {
+		t.Fatal(err)
+	}
+	n, err := CountMaildir(filepath.Join(dir, "Maildir"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != spec.Messages {
+		t.Errorf("mbsync pulled %d messages, want %d", n, spec.Messages)
+	}
+}
+
+// BenchmarkScan times, in one run and on one mailbox per size, relance's
+// initial scan (child process: time, peak RSS), the bare full fetch and
+// mbsync with and without fsync. Run with -benchtime=1x: one iteration is
+// -perf.runs rounds, and the metrics are medians over the rounds.
+func BenchmarkScan(b *testing.B) {
+	all := sizes(b, *flagSizes)
+	largest := all[len(all)-1]
+	for _, n := range all {
+		b.Run(fmt.Sprintf("messages=%d", n), func(b *testing.B) { benchScan(b, n, n == largest, *flagRuns, true) })
+	}
+	if *flagGrowth == "" {
+		return
+	}
+	for _, n := range sizes(b, *flagGrowth) {
+		b.Run(fmt.Sprintf("messages=%d", n), func(b *testing.B) { benchScan(b, n, false, 1, false) })
+	}
+}
+
+type scanRound struct {
+	relance        ScanResult
+	bare           FetchResult
+	mbsync, nosync time.Duration
+}
+
+// benchScan times runs rounds over one mailbox of n messages; withPeer adds
+// mbsync to each round.
+func benchScan(b *testing.B, n int, profile bool, runs int, withPeer bool) {
+	ctx := context.Background()
+	spec := Spec{Messages: n, Invoices: n * 2 / 5, Seed: 2026}
+	mb := newMailbox(b, spec)
+	folders := []string{FolderSent, FolderInbox}
+	tmp := b.TempDir()
+	exe := os.Args[0]
+	peer := withPeer && MbsyncAvailable()
+	if withPeer && !peer {
+		b.Log("mbsync not installed (apt-get install isync): peer figures missing")
+	}
+
+	// Warm Dovecot's index and cache files and the page cache once, so every
+	// reader meets the same server state.
+	if err := Warm(ctx, mb.acct, folders); err != nil {
+		b.Fatal(err)
+	}
+	var found int
+	var err error
+	var rounds []scanRound
+	run := 0
+	for b.Loop() {
+		for range runs {
+			run++
+			var r scanRound
+			if r.bare, err = BareFetch(ctx, mb.acct, folders); err != nil {
+				b.Fatal(err)
+			}
+			db := filepath.Join(tmp, fmt.Sprintf("run%d.db", run))
+			req := ScanRequest{Account: mb.acct, DB: db}
+			if run == 1 && profile && *flagProfile != "" {
+				// Profiled in the first round: the heap profile is written
+				// after the timed scan, and CPU sampling costs a few percent.
+				dir, err := filepath.Abs(*flagProfile)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if err := os.MkdirAll(dir, 0o755); err != nil {
+					b.Fatal(err)
+				}
+				req.CPUProfile, req.MemProfile = filepath.Join(dir, "scan-cpu.pprof"), filepath.Join(dir, "scan-heap.pprof")
+			}
+			if r.relance, err = ScanInChild(ctx, exe, req); err != nil {
+				b.Fatal(err)
+			}
+			if r.relance.Messages != n {
+				b.Fatalf("relance recorded %d messages of %d", r.relance.Messages, n)
+			}
+			found = r.relance.Invoices
+			os.Remove(db)
+			os.Remove(db + "-wal")
+			os.Remove(db + "-shm")
+			if peer {
+				if r.mbsync, err = Mbsync(ctx, mb.acct, filepath.Join(tmp, "mbsync"), true); err != nil {
+					b.Fatal(err)
+				}
+				if r.nosync, err = Mbsync(ctx, mb.acct, filepath.Join(tmp, "mbsync"), false); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.Logf("round %d: relance %.2fs (cpu %.2fs, %d msgs, %d invoices, peak %.1f MiB; at the end anon %.1f, file %.1f, shmem %.1f, Go runtime %.1f MiB) · bare %.2fs · mbsync %.2fs · mbsync FSync no %.2fs",
+				run, r.relance.Elapsed.Seconds(), r.relance.CPU.Seconds(), r.relance.Messages, r.relance.Invoices, mib(r.relance.MaxRSS),
+				mib(r.relance.EndRssAnon), mib(r.relance.EndRssFile), mib(r.relance.EndRssShmem), mib(int64(r.relance.GoSys)),
+				r.bare.Elapsed.Seconds(), r.mbsync.Seconds(), r.nosync.Seconds())
+			rounds = append(rounds, r)
+		}
+	}
+	b.StopTimer()
+
+	pick := func(f func(scanRound) time.Duration) time.Duration {
+		ds := make([]time.Duration, len(rounds))
+		for i, r := range rounds {
+			ds[i] = f(r)
+		}
+		return Median(ds)
+	}
+	rel := pick(func(r scanRound) time.Duration { return r.relance.Elapsed })
+	b.ReportMetric(rel.Seconds(), "relance-s")
+	b.ReportMetric(float64(n)/rel.Seconds(), "msgs/s")
+	b.ReportMetric(pick(func(r scanRound) time.Duration { return r.relance.CPU }).Seconds(), "relance-cpu-s")
+	b.ReportMetric(float64(rel.Microseconds())/float64(n), "us/msg")
+	b.ReportMetric(float64(pick(func(r scanRound) time.Duration { return time.Duration(r.relance.MaxRSS) }))/(1<<20), "peak-RSS-MiB")
+	b.ReportMetric(pick(func(r scanRound) time.Duration { return r.bare.Elapsed }).Seconds(), "bare-s")
+	// Ratios are taken round by round (same load), then their median.
+	b.ReportMetric(ratio(pick(func(r scanRound) time.Duration { return scaled(r.relance.Elapsed, r.bare.Elapsed) })), "x-bare")
+	if peer {
+		b.ReportMetric(pick(func(r scanRound) time.Duration { return r.mbsync }).Seconds(), "mbsync-s")
+		b.ReportMetric(pick(func(r scanRound) time.Duration { return r.nosync }).Seconds(), "mbsync-nofsync-s")
+		b.ReportMetric(ratio(pick(func(r scanRound) time.Duration { return scaled(r.relance.Elapsed, r.nosync) })), "x-mbsync-nofsync")
+	}
+	b.ReportMetric(float64(mb.stats.Bytes)/1e6, "mailbox-MB")
+	b.ReportMetric(float64(found), "invoices-found")
+}
+
+func mib(b int64) float64 { return float64(b) / (1 << 20) }
+
+// scaled carries a ratio a/b through Median as a fixed-point Duration.
+func scaled(a, b time.Duration) time.Duration {
+	if b <= 0 {
+		return 0
+	}
+	return time.Duration(float64(a) / float64(b) * 1e6)
+}
+
+func ratio(d time.Duration) float64 { return float64(d) / 1e6 }
+
+// BenchmarkDaemon runs the built relance binary against a small synced
+// mailbox: its resident memory once idle, then the delay from a dispute
+// reply APPENDed through IMAP to its flag in the store (IDLE push), over
+// -perf.appends replies.
+func BenchmarkDaemon(b *testing.B) {
+	ctx := context.Background()
+	spec := Spec{Messages: 200, Invoices: 100, Seed: 7}
+	mb := newMailbox(b, spec)
+	sink := smtpsink.Start(b)
+	tmp := b.TempDir()
+	bin, err := BuildRelance(ctx, tmp)
+	if err != nil {
+		b.Fatal(err)
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	httpAddr := l.Addr().String()
+	l.Close()
+	db := filepath.Join(tmp, "relance.db")
+	logf, err := os.Create(filepath.Join(tmp, "relance.log"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer logf.Close()
+	cmd := exec.Command(bin, "run")
+	cmd.Env = append(os.Environ(),
+		"RELANCE_IMAP_ADDR="+mb.acct.Addr, "RELANCE_IMAP_USERNAME="+mb.acct.User, "RELANCE_IMAP_PASSWORD="+mb.acct.Password,
+		"RELANCE_IMAP_TLS=none", "RELANCE_SMTP_ADDR="+sink.Addr, "RELANCE_SMTP_TLS=none", "RELANCE_SMTP_USERNAME="+Own,
+		"RELANCE_FROM=Atelier Perf <"+Own+">", "RELANCE_DB="+db, "RELANCE_HTTP_ADDR="+httpAddr, "RELANCE_LOG_LEVEL=warn")
+	cmd.Stdout, cmd.Stderr = logf, logf
+	if err := cmd.Start(); err != nil {
+		b.Fatal(err)
+	}
+	defer func() {
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		_ = cmd.Wait()
+	}()
+	pid := cmd.Process.Pid
+	if err := WaitHTTP(ctx, "http://"+httpAddr+"/readyz", 2*time.Minute); err != nil {
+		b.Fatal(err)
+	}
+	if err := WaitIdle(ctx, pid, 3*time.Second, 2*time.Minute); err != nil {
+		b.Fatal(err)
+	}
+	idle, err := ProcStatusKB(pid, "VmRSS")
+	if err != nil {
+		b.Fatal(err)
+	}
+	// Anonymous memory is the heap and stacks; file-backed is the binary's
+	// pages (shared, reclaimable).
+	idleAnon, err := ProcStatusKB(pid, "RssAnon")
+	if err != nil {
+		b.Fatal(err)
+	}
+	idleFile, err := ProcStatusKB(pid, "RssFile")
+	if err != nil {
+		b.Fatal(err)
+	}
+	// Of the anonymous part, what the Go runtime holds (its own /metrics).
+	goMem, err := scrapeGauges(ctx, "http://"+httpAddr+"/metrics", "go_memstats_heap_inuse_bytes", "go_memstats_stack_inuse_bytes", "go_memstats_sys_bytes")
+	if err != nil {
+		b.Fatal(err)
+	}
+
+	st, err := store.Open(ctx, db)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	app, err := NewAppender(mb.acct)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer app.Close()
+	var lat []time.Duration
+	k := 0
+	for b.Loop() {
+		for range *flagAppends {
+			i := k % spec.Invoices
+			raw := DisputeReply(k, i, 7)
+			k++
+			start := time.Now()
+			if err := app.Append(FolderInbox, raw); err != nil {
+				b.Fatal(err)
+			}
+			if err := waitFlag(ctx, st, "dispute", InvoiceNumber(i), 10*time.Second); err != nil {
+				b.Fatalf("reply %d: %v", k, err)
+			}
+			lat = append(lat, time.Since(start))
+		}
+	}
+	b.StopTimer()
+	hwm, err := ProcStatusKB(pid, "VmHWM")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(float64(idle)/(1<<20), "idle-RSS-MiB")
+	b.ReportMetric(float64(idleAnon)/(1<<20), "idle-RssAnon-MiB")
+	b.ReportMetric(float64(idleFile)/(1<<20), "idle-RssFile-MiB")
+	b.ReportMetric(goMem["go_memstats_heap_inuse_bytes"]/(1<<20), "idle-go-heap-inuse-MiB")
+	b.ReportMetric(goMem["go_memstats_stack_inuse_bytes"]/(1<<20), "idle-go-stacks-MiB")
+	b.ReportMetric(goMem["go_memstats_sys_bytes"]/(1<<20), "idle-go-sys-MiB")
+	b.ReportMetric(float64(hwm)/(1<<20), "peak-RSS-MiB")
+	b.ReportMetric(float64(Median(lat).Microseconds())/1000, "append-to-flag-ms")
+	b.ReportMetric(float64(percentile(lat, 0.9).Microseconds())/1000, "append-to-flag-p90-ms")
+	b.ReportMetric(float64(len(lat)), "appends")
+}
+
+// scrapeGauges reads unlabelled gauges from a Prometheus text endpoint.
+func scrapeGauges(ctx context.Context, url string, names ...string) (map[string]float64, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("perf: scrape %s: %w", url, err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil, fmt.Errorf("perf: scrape %s: %w", url, err)
+	}
+	out := map[string]float64{}
+	for _, line := range strings.Split(string(body), "\n") {
+		f := strings.Fields(line)
+		if len(f) == 2 && slices.Contains(names, f[0]) {
+			if v, err := strconv.ParseFloat(f[1], 64); err == nil {
+				out[f[0]] = v
+			}
+		}
+	}
+	for _, n := range names {
+		if _, ok := out[n]; !ok {
+			return nil, fmt.Errorf("perf: %s: no %s", url, n)
+		}
+	}
+	return out, nil
+}
+
+// waitFlag polls the store until an open flag of kind exists on invoice
+// number.
+func waitFlag(ctx context.Context, st *store.Store, kind, number string, timeout time.Duration) error {
+	deadline := time.Now().Add(timeout)
+	for {
+		flags, err := st.Flags(ctx, "open")
+		if err != nil {
+			return err
+		}
+		for _, f := range flags {
+			if f.Kind == kind && f.InvoiceNum == number {
+				return nil
+			}
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("no open %s flag on %s after %s", kind, number, timeout)
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+}
+
+func percentile(ds []time.Duration, p float64) time.Duration {
+	if len(ds) == 0 {
+		return 0
+	}
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	return s[min(len(s)-1, int(p*float64(len(s))))]
+}
+
+// BenchmarkPolicyPass times the decision half of an outbox pass over a
+// SQLite ledger of n invoices, all still chased: loading them
+// (store.ChasingClients) and deciding for each client (policy.Decide).
+func BenchmarkPolicyPass(b *testing.B) {
+	for _, n := range sizes(b, *flagPolicy) {
+		b.Run(fmt.Sprintf("invoices=%d", n), func(b *testing.B) {
+			ctx := context.Background()
+			st, err := store.Open(ctx, filepath.Join(b.TempDir(), "ledger.db"))
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer st.Close()
+			now := BaseTime()
+			if err := BuildLedger(ctx, st, n, now); err != nil {
+				b.Fatal(err)
+			}
+			p, err := DefaultPolicy()
+			if err != nil {
+				b.Fatal(err)
+			}
+			var load, decide, total []time.Duration
+			for b.Loop() {
+				res, err := PolicyPass(ctx, st, p, now)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if res.Invoices != n {
+					b.Fatalf("pass saw %d invoices, want %d", res.Invoices, n)
+				}
+				load, decide, total = append(load, res.Load), append(decide, res.Decide), append(total, res.Load+res.Decide)
+			}
+			b.ReportMetric(ms(Median(load)), "load-ms")
+			b.ReportMetric(ms(Median(decide)), "decide-ms")
+			b.ReportMetric(ms(Median(total)), "pass-ms")
+			b.ReportMetric(float64(Median(total).Nanoseconds())/float64(n), "ns/invoice")
+		})
+	}
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

@@ -16,6 +16,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"sync"
+	"sort"
 	"sync/atomic"
 	"time"
 
@@ -375,6 +376,11 @@ func (a *App) mailboxHealth() web.Health {
 			h.LastSync = t
 		}
 	}
+	for name, s := range st.Scans {
+		h.Scans = append(h.Scans, web.Scan{Folder: name, Done: s.Done, Total: s.Total, PerSecond: s.PerSecond,
+			ETA: s.ETA, Elapsed: s.Elapsed})
+	}
+	sort.Slice(h.Scans, func(i, j int) bool { return h.Scans[i].Folder < h.Scans[j].Folder })
 	return h
 }
 

@@ -29,8 +29,9 @@ type Client struct {
 	reconnects int
 	lastSync   map[string]time.Time
 	ingested   map[string]int
-	folders    []folder  // last discovery, reused by the Drafts operations
-	ns         namespace // the personal namespace found by the last discovery
+	scans      map[string]*progress // the scans under way, by folder
+	folders    []folder             // last discovery, reused by the Drafts operations
+	ns         namespace            // the personal namespace found by the last discovery
 	// refused remembers, per role, the server's refusal to create a
 	// missing folder, so it is asked once per Client.
 	refused map[Role]error
@@ -74,6 +75,35 @@ func (m *Client) Status() Status {
 		Reconnects: m.reconnects,
 		LastSync:   maps.Clone(m.lastSync),
 		Ingested:   maps.Clone(m.ingested),
+		Scans:      m.scanStatus(),
+	}
+}
+
+// scanStatus reports the scans under way; the caller holds m.mu.
+func (m *Client) scanStatus() map[string]ScanProgress {
+	if len(m.scans) == 0 {
+		return nil
+	}
+	out := make(map[string]ScanProgress, len(m.scans))
+	for name, p := range m.scans {
+		out[name] = p.snapshot()
+	}
+	return out
+}
+
+// watchScan makes a folder's scan visible in Status until the returned
+// func is called.
+func (m *Client) watchScan(name string, p *progress) (end func()) {
+	m.mu.Lock()
+	if m.scans == nil {
+		m.scans = map[string]*progress{}
+	}
+	m.scans[name] = p
+	m.mu.Unlock()
+	return func() {
+		m.mu.Lock()
+		delete(m.scans, name)
+		m.mu.Unlock()
 	}
 }
 

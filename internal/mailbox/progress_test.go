@@ -2,6 +2,7 @@ package mailbox
 
 import (
 	"bytes"
+	"io"
 	"log/slog"
 	"strings"
 	"testing"
@@ -28,5 +29,29 @@ func TestProgressTimesTheWaitNotTheBusinessClock(t *testing.T) {
 		if !strings.Contains(log, want) {
 			t.Errorf("progress log lacks %q:\n%s", want, log)
 		}
+	}
+}
+
+// Status shows a scan while it runs, with the pace and the time left as the
+// stopwatch measures them, and forgets it once the scan ends.
+func TestStatusShowsTheScanUnderWay(t *testing.T) {
+	watch := time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)
+	cfg := Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Stopwatch: func() time.Time { return watch },
+		ProgressEvery: 1000, ProgressInterval: time.Hour}
+	m := &Client{}
+	p := newProgress(cfg, folder{Name: "INBOX"}, 1000)
+	end := m.watchScan("INBOX", p)
+	for i := 0; i < 250; i++ {
+		watch = watch.Add(20 * time.Millisecond) // 50 messages a second
+		p.add()
+	}
+	got, ok := m.Status().Scans["INBOX"]
+	want := ScanProgress{Done: 250, Total: 1000, Elapsed: 5 * time.Second, PerSecond: 50, ETA: 15 * time.Second}
+	if !ok || got != want {
+		t.Fatalf("Status().Scans[INBOX] = %+v (present %v), want %+v", got, ok, want)
+	}
+	end()
+	if s := m.Status().Scans; len(s) != 0 {
+		t.Fatalf("scans after the end: %+v", s)
 	}
 }

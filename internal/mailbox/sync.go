@@ -100,6 +100,7 @@ func (m *Client) syncFolder(ctx context.Context, k *conn, f folder) error {
 	}
 
 	prog := newProgress(m.cfg, f, total)
+	defer m.watchScan(f.Name, prog)()
 	if err := m.scan(ctx, k, f, sel, cur, batches(ranges, m.cfg.BatchSize), prog); err != nil {
 		return err
 	}
@@ -468,13 +469,14 @@ func batches(rs []imap.UIDRange, size int) []imap.UIDSet {
 }
 
 // progress logs a long scan: every ProgressEvery messages or
-// ProgressInterval, whichever first.
+// ProgressInterval, whichever first. Status reads it from another
+// goroutine (the web page's overview), hence the atomic count.
 type progress struct {
 	log     *slog.Logger
 	now     func() time.Time
 	f       folder
 	total   int
-	n       int
+	n       atomic.Int64
 	every   int
 	period  time.Duration
 	started time.Time
@@ -493,27 +495,35 @@ func newProgress(cfg Config, f folder, total int) *progress {
 }
 
 func (p *progress) add() {
-	p.n++
+	n := int(p.n.Add(1))
 	now := p.now()
-	if p.n-p.lastN < p.every && now.Sub(p.lastLog) < p.period {
+	if n-p.lastN < p.every && now.Sub(p.lastLog) < p.period {
 		return
 	}
-	p.lastN, p.lastLog = p.n, now
-	elapsed := now.Sub(p.started)
-	var rate float64
-	if elapsed > 0 {
-		rate = float64(p.n) / elapsed.Seconds()
+	p.lastN, p.lastLog = n, now
+	s := p.at(n, now)
+	p.log.Info("mailbox: scan progress", slog.String("folder", p.f.Name), slog.Int("done", s.Done),
+		slog.Int("total", s.Total), slog.Float64("per_second", s.PerSecond), slog.Duration("eta", s.ETA),
+		slog.Duration("elapsed", s.Elapsed))
+}
+
+// snapshot is the scan's progress now.
+func (p *progress) snapshot() ScanProgress { return p.at(int(p.n.Load()), p.now()) }
+
+func (p *progress) at(n int, now time.Time) ScanProgress {
+	s := ScanProgress{Done: n, Total: p.total, Elapsed: now.Sub(p.started).Round(time.Second)}
+	if el := now.Sub(p.started); el > 0 {
+		rate := float64(n) / el.Seconds()
+		s.PerSecond = float64(int(rate*10)) / 10
+		if rate > 0 {
+			s.ETA = time.Duration(float64(p.total-n) / rate * float64(time.Second)).Round(time.Second)
+		}
 	}
-	var eta time.Duration
-	if rate > 0 {
-		eta = time.Duration(float64(p.total-p.n) / rate * float64(time.Second)).Round(time.Second)
-	}
-	p.log.Info("mailbox: scan progress", slog.String("folder", p.f.Name), slog.Int("done", p.n),
-		slog.Int("total", p.total), slog.Float64("per_second", float64(int(rate*10))/10), slog.Duration("eta", eta))
+	return s
 }
 
 func (p *progress) done() {
-	if p.n == 0 {
+	if p.n.Load() == 0 {
 		return
 	}
 	elapsed := p.now().Sub(p.started)
@@ -521,6 +531,6 @@ func (p *progress) done() {
 	if p.total >= p.every {
 		level = slog.LevelInfo
 	}
-	p.log.Log(context.Background(), level, "mailbox: folder synced", slog.String("folder", p.f.Name), slog.Int("ingested", p.n),
+	p.log.Log(context.Background(), level, "mailbox: folder synced", slog.String("folder", p.f.Name), slog.Int("ingested", int(p.n.Load())),
 		slog.Duration("elapsed", elapsed.Round(time.Millisecond)))
 }

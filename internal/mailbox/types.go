@@ -106,6 +106,17 @@ type Status struct {
 	Reconnects int                  // reconnection attempts since start
 	LastSync   map[string]time.Time // per folder: end of the last complete pass
 	Ingested   map[string]int       // per folder: messages ingested since start
+	// Scans are the long folder reads under way (the first one above
+	// all), by folder: what a person waits for.
+	Scans map[string]ScanProgress
+}
+
+// ScanProgress is how far a folder's scan has come.
+type ScanProgress struct {
+	Done, Total int
+	Elapsed     time.Duration
+	PerSecond   float64       // messages a second since the scan began
+	ETA         time.Duration // at that rate; 0 until a rate is known
 }
 
 // DraftInfo describes one message of the Drafts folder.

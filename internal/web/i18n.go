@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -154,6 +155,46 @@ func (l *locale) Duration(d time.Duration) string {
 	return fmt.Sprintf("%d min", m)
 }
 
+// Wait prints a short span to the second, for work under way: "45 s",
+// "2 min 05 s", "1 h 02 min".
+func (l *locale) Wait(d time.Duration) string {
+	if d < 0 {
+		d = -d
+	}
+	secs := int(d.Round(time.Second) / time.Second)
+	h, m, sec := secs/3600, (secs/60)%60, secs%60
+	switch {
+	case h > 0:
+		return fmt.Sprintf("%d h %02d min", h, m)
+	case m > 0:
+		return fmt.Sprintf("%d min %02d s", m, sec)
+	}
+	return fmt.Sprintf("%d s", sec)
+}
+
+// Count prints a whole number with the reader's thousands separator:
+// "12 000" in French (a narrow no-break space), "12,000" in English.
+func (l *locale) Count(n int) string {
+	sep := "\u202f"
+	if l.Lang == "en" {
+		sep = ","
+	}
+	digits := strconv.Itoa(n)
+	neg := strings.HasPrefix(digits, "-")
+	digits = strings.TrimPrefix(digits, "-")
+	var b strings.Builder
+	if neg {
+		b.WriteByte('-')
+	}
+	for i, c := range digits {
+		if i > 0 && (len(digits)-i)%3 == 0 {
+			b.WriteString(sep)
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
 // Money prints an amount with its currency the way the reader expects:
 // "1 234,50 €" in French, "€1,234.50" in English.
 func (l *locale) Money(amount decimal.Decimal, currency string) string {
@@ -268,6 +309,9 @@ var messagesFR = map[string]string{
 	"ov.mailbox.unk":               "État inconnu",
 	"ov.mailbox.sync":              "Dernière synchro %s",
 	"ov.mailbox.never":             "Pas encore synchronisée",
+	"ov.scan":                      "Première lecture de %s : %s sur %s messages",
+	"ov.scan.rate":                 "%s messages par seconde, encore environ %s (depuis %s)",
+	"ov.scan.starting":             "calcul du rythme… (depuis %s)",
 	"ov.next":                      "À faire maintenant",
 	"ov.next.review":               "Relire les brouillons",
 	"ov.next.flags":                "Traiter les signalements",
@@ -610,6 +654,9 @@ var messagesEN = map[string]string{
 	"ov.mailbox.unk":               "Status unknown",
 	"ov.mailbox.sync":              "Last sync %s",
 	"ov.mailbox.never":             "Not synced yet",
+	"ov.scan":                      "Reading %s: %s of %s messages",
+	"ov.scan.rate":                 "%s messages a second, about %s to go (%s so far)",
+	"ov.scan.starting":             "measuring the pace… (%s so far)",
 	"ov.next":                      "What needs you now",
 	"ov.next.review":               "Review the drafts",
 	"ov.next.flags":                "Handle the flags",

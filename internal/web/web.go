@@ -40,7 +40,20 @@ type Health struct {
 	Connected  bool
 	LastSync   time.Time // zero: not synced yet
 	Reconnects int
+	// Scans are the folder reads under way, the first one above all.
+	Scans []Scan
 }
+
+// Scan is a folder read under way.
+type Scan struct {
+	Folder       string
+	Done, Total  int
+	PerSecond    float64
+	ETA, Elapsed time.Duration
+}
+
+// Rate is the pace in whole messages a second, as the page shows it.
+func (s Scan) Rate() int { return int(s.PerSecond + 0.5) }
 
 // Options wires the handler.
 type Options struct {

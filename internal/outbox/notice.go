@@ -70,7 +70,7 @@ func (x *Outbox) attachmentsOf(ctx context.Context, d store.DraftDetail, date ti
 // invoices (not the messages that accompany a plan or a payment, nor an
 // answer to a question).
 func remindsOfInvoices(stage string) bool {
-	return !isCourtesy(stage) && stage != "answer"
+	return !policy.IsCourtesy(stage) && stage != "answer"
 }
 
 // refreshNotice keeps a waiting formal notice right for the day it will

@@ -72,7 +72,7 @@ func (x *Outbox) consider(ctx context.Context, now time.Time, d store.DraftDetai
 	if d.SendAttempts > 0 && d.LastError != "" && now.Before(d.LastAttemptAt.Add(retryDelay(d.SendAttempts))) {
 		return nil
 	}
-	if isCourtesy(d.Stage) {
+	if policy.IsCourtesy(d.Stage) {
 		return x.considerCourtesy(ctx, now, d, c)
 	}
 	ds := DraftState(d.Draft, d.Kind, d.StageNumber)

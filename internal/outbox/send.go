@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strconv"
 	"time"
 
 	"github.com/relance/relance/internal/mailbox"
@@ -280,13 +279,9 @@ func retryDelay(n int) time.Duration {
 
 // DraftState is a stored draft as the decision core reads it.
 func DraftState(d store.Draft, kind string, stage int) policy.DraftState {
-	ds := policy.DraftState{ID: strconv.FormatInt(d.ID, 10), Kind: policy.StageKind(kind), Stage: stage,
+	return policy.DraftState{ID: d.ID, Kind: policy.StageKind(kind), Stage: stage, InvoiceIDs: d.InvoiceIDs,
 		CreatedAt: d.CreatedAt, HoldUntil: d.HoldUntil, Status: policy.DraftStatus(d.Status),
 		HoldLifted: d.HoldLifted, SendNow: d.SendNow}
-	for _, id := range d.InvoiceIDs {
-		ds.InvoiceIDs = append(ds.InvoiceIDs, strconv.FormatInt(id, 10))
-	}
-	return ds
 }
 
 // GoesAt is when an approved (or about to be approved) draft will leave,

@@ -52,6 +52,8 @@ type crashWorld struct {
 	st     *store.Store
 	x      *Outbox
 	server *memServer
+	// thankYou: the business has thank-yous drafted (Options.ThankYou).
+	thankYou bool
 
 	mu     sync.Mutex
 	at     *crashAt // armed crash point; nil: none
@@ -256,7 +258,7 @@ func (w *crashWorld) restart() {
 		w.t.Fatal(err)
 	}
 	x, err := New(Options{Store: st, Mailbox: crashMailbox{w}, Sender: crashSender{w}, Policy: pol, Mode: policy.ModeReview,
-		From: "Atelier Moreau <factures@atelier-moreau.fr>", Renderer: render.New(templates.FS), SaveSent: !w.server.filesSent,
+		From: "Atelier Moreau <factures@atelier-moreau.fr>", Renderer: render.New(templates.FS), SaveSent: !w.server.filesSent, ThankYou: w.thankYou,
 		Business: render.Business{Name: "Atelier Moreau", Email: "compta@atelier-moreau.fr", IBAN: "FR76 3000 6000 0112 3456 7890 189"}})
 	if err != nil {
 		w.t.Fatal(err)

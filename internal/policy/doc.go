@@ -27,6 +27,10 @@
 //     be paid (not claimed paid, disputed or settled). A ladder's repeat sends a message stage again
 //     after the last stage, as stages numbered past the ladder.
 //   - AfterTask: what a task's logged outcome does to its invoice.
+//   - Courtesy mails, outside the ladder: PlanConfirmationDue (one written
+//     confirmation per plan agreed), OnMissedInstalment (a reminder for a
+//     plan's first missed instalment, a flag from the second), ThankYouDue,
+//     and ShouldSendCourtesy, their re-check at the moment of sending.
 //   - ShouldSend: the re-check at the moment of sending. An answer skips the
 //     ladder's pauses but goes only while its question is open and its
 //     invoice still to be paid; otherwise it is retired.

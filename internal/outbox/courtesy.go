@@ -22,18 +22,21 @@ func (x *Outbox) courtesy(ctx context.Context, now time.Time) error {
 	if err != nil {
 		return err
 	}
-	// Each plan agreed gets one written confirmation: an invoice with n
-	// plans over its life needs n confirmations.
+	// The plans each invoice has had over its life, which
+	// PlanConfirmationDue weighs against the confirmations drafted.
 	plansOf := map[int64]int{}
 	for _, p := range all {
 		plansOf[p.InvoiceID]++
 	}
 	for _, p := range all {
-		if p.Status != "active" {
+		// Only a plan in force is confirmed: the drafts of the others are
+		// not even counted.
+		active := p.Status == "active"
+		if !active {
 			continue
 		}
 		done, err := x.o.Store.CountDrafts(ctx, p.InvoiceID, policy.StagePlanConfirmation)
-		if err != nil || !policy.PlanConfirmationDue(true, plansOf[p.InvoiceID], done) {
+		if err != nil || !policy.PlanConfirmationDue(active, plansOf[p.InvoiceID], done) {
 			errs = append(errs, err)
 			continue
 		}
@@ -76,6 +79,7 @@ func (x *Outbox) courtesy(ctx context.Context, now time.Time) error {
 		}
 	}
 	if !x.o.ThankYou {
+		// No thanks are ever due: the store is not asked for candidates.
 		return errors.Join(errs...)
 	}
 	// The store lists the chased invoices now paid and not yet thanked.

@@ -34,6 +34,10 @@
 //   - ShouldSend: the re-check at the moment of sending. An answer skips the
 //     ladder's pauses but goes only while its question is open and its
 //     invoice still to be paid; otherwise it is retired.
+//   - Settle, RetryWaits, GiveUp: after a crash mid-send, whether the
+//     message went (never sent twice: a copy in Sent whose fate SMTP cannot
+//     tell counts as sent and is checked by a human); after a failure, when
+//     to try again and when to stop and ask.
 //   - SendTime: when an approved draft leaves (the first instant the hold,
 //     unless a human lifted it with a reason, the minimum gap, an absence and
 //     the send window allow; now for "send now"), as the web page and the

@@ -3,7 +3,6 @@ package outbox
 import (
 	"context"
 	"encoding/json"
-	"path/filepath"
 	"slices"
 	"testing"
 	"time"
@@ -19,18 +18,12 @@ import (
 func courtesyWorld(t *testing.T) (*crashWorld, int64) {
 	t.Helper()
 	ctx := context.Background()
-	w := &crashWorld{t: t, path: filepath.Join(t.TempDir(), "relance.db"), server: &memServer{}}
-	t.Cleanup(func() { w.st.Close() })
-	w.restart()
+	w := startWorld(t, false)
 	var invoiceID int64
 	if err := w.st.Update(ctx, crashParis(t, 2026, 9, 1, 10, 0), func(tx *store.Tx) error {
-		c, err := tx.EnsureClient("f.delorme@delorme.fr", "Delorme Bâtiment", "fr")
-		if err != nil {
-			return err
-		}
-		invoiceID, _, err = tx.UpsertInvoice(store.NewInvoice{Number: "F-2026-0501", ClientID: c.ID, Amount: decimal.RequireFromString("900.00"),
-			Currency: "EUR", IssueDate: time.Date(2026, 7, 20, 0, 0, 0, 0, time.UTC), DueDate: time.Date(2026, 8, 19, 0, 0, 0, 0, time.UTC),
-			Language: "fr", Source: "facturx", SourceMessageID: "f501@atelier-moreau.fr"})
+		var err error
+		invoiceID, err = seedInvoice(tx, "f.delorme@delorme.fr", "Delorme Bâtiment", "F-2026-0501", "900.00",
+			time.Date(2026, 7, 20, 0, 0, 0, 0, time.UTC), time.Date(2026, 8, 19, 0, 0, 0, 0, time.UTC))
 		if err != nil {
 			return err
 		}

@@ -209,24 +209,11 @@ func (s crashSender) Send(_ context.Context, c *Composed) error {
 func newCrashWorld(t *testing.T, filesSent bool) *crashWorld {
 	t.Helper()
 	ctx := context.Background()
-	w := &crashWorld{t: t, path: filepath.Join(t.TempDir(), "relance.db"), server: &memServer{filesSent: filesSent}}
-	t.Cleanup(func() {
-		w.mu.Lock()
-		defer w.mu.Unlock()
-		if !w.killed {
-			w.st.Close()
-		}
-	})
-	w.restart()
+	w := startWorld(t, filesSent)
 	tuesday := crashParis(t, 2026, 1, 13, 10, 0)
 	if err := w.st.Update(ctx, tuesday, func(tx *store.Tx) error {
-		c, err := tx.EnsureClient("compta@studio-kuma.fr", "Studio Kuma", "fr")
-		if err != nil {
-			return err
-		}
-		_, _, err = tx.UpsertInvoice(store.NewInvoice{Number: "F-2026-0007", ClientID: c.ID, Amount: decimal.RequireFromString("840.00"),
-			Currency: "EUR", IssueDate: time.Date(2025, 12, 5, 0, 0, 0, 0, time.UTC), DueDate: time.Date(2026, 1, 4, 0, 0, 0, 0, time.UTC),
-			Language: "fr", Source: "facturx", SourceMessageID: "f7@atelier-moreau.fr"})
+		_, err := seedInvoice(tx, "compta@studio-kuma.fr", "Studio Kuma", "F-2026-0007", "840.00",
+			time.Date(2025, 12, 5, 0, 0, 0, 0, time.UTC), time.Date(2026, 1, 4, 0, 0, 0, 0, time.UTC))
 		return err
 	}); err != nil {
 		t.Fatal(err)
@@ -244,6 +231,33 @@ func newCrashWorld(t *testing.T, filesSent bool) *crashWorld {
 		t.Fatal(err)
 	}
 	return w
+}
+
+// startWorld starts the first process on an empty database and mail server.
+func startWorld(t *testing.T, filesSent bool) *crashWorld {
+	t.Helper()
+	w := &crashWorld{t: t, path: filepath.Join(t.TempDir(), "relance.db"), server: &memServer{filesSent: filesSent}}
+	t.Cleanup(func() {
+		w.mu.Lock()
+		defer w.mu.Unlock()
+		if !w.killed {
+			w.st.Close()
+		}
+	})
+	w.restart()
+	return w
+}
+
+// seedInvoice records a French client and an invoice it was sent.
+func seedInvoice(tx *store.Tx, email, name, number, amount string, issued, due time.Time) (int64, error) {
+	c, err := tx.EnsureClient(email, name, "fr")
+	if err != nil {
+		return 0, err
+	}
+	id, _, err := tx.UpsertInvoice(store.NewInvoice{Number: number, ClientID: c.ID, Amount: decimal.RequireFromString(amount),
+		Currency: "EUR", IssueDate: issued, DueDate: due, Language: "fr", Source: "facturx",
+		SourceMessageID: strings.ToLower(number) + "@atelier-moreau.fr"})
+	return id, err
 }
 
 // restart starts a fresh process on the same database and mail server.

@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"path"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -32,7 +31,7 @@ type MessageFetcher interface {
 func (x *Outbox) answer(ctx context.Context, now time.Time, c store.ChasingClient, d policy.Decision) error {
 	var q *store.Question
 	for i := range c.Questions {
-		if strconv.FormatInt(c.Questions[i].FlagID, 10) == d.QuestionID {
+		if c.Questions[i].FlagID == d.QuestionID {
 			q = &c.Questions[i]
 		}
 	}

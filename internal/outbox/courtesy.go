@@ -12,45 +12,31 @@ import (
 	"github.com/relance/relance/internal/store"
 )
 
-// Stages outside the ladder: messages that accompany an agreement or a
-// payment rather than chase one. They are held and reviewed like every
-// draft, but the ladder's send rules (an invoice still owed, the minimum
-// gap) do not apply to them; their own re-checks do.
-const (
-	stagePlanConfirmation   = "plan_confirmation"
-	stageInstalmentReminder = "instalment_reminder"
-	stageThankYou           = "thank_you"
-)
-
-func isCourtesy(stage string) bool {
-	switch stage {
-	case stagePlanConfirmation, stageInstalmentReminder, stageThankYou:
-		return true
-	}
-	return false
-}
-
 // courtesy prepares the written confirmation of each new payment plan, a
 // gentle reminder when an instalment is missed (a flag when a second one
-// is), and thanks when a chased invoice is paid.
+// is), and thanks when a chased invoice is paid. It gathers the facts; the
+// policy decides which of these each plan, instalment and invoice calls for.
 func (x *Outbox) courtesy(ctx context.Context, now time.Time) error {
 	var errs []error
 	all, err := x.o.Store.Plans(ctx)
 	if err != nil {
 		return err
 	}
-	// Each plan agreed gets one written confirmation: an invoice with n
-	// plans over its life needs n confirmations.
+	// The plans each invoice has had over its life, which
+	// PlanConfirmationDue weighs against the confirmations drafted.
 	plansOf := map[int64]int{}
 	for _, p := range all {
 		plansOf[p.InvoiceID]++
 	}
 	for _, p := range all {
-		if p.Status != "active" {
+		// Only a plan in force is confirmed: the drafts of the others are
+		// not even counted.
+		active := p.Status == "active"
+		if !active {
 			continue
 		}
-		done, err := x.o.Store.CountDrafts(ctx, p.InvoiceID, stagePlanConfirmation)
-		if err != nil || done >= plansOf[p.InvoiceID] {
+		done, err := x.o.Store.CountDrafts(ctx, p.InvoiceID, policy.StagePlanConfirmation)
+		if err != nil || !policy.PlanConfirmationDue(active, plansOf[p.InvoiceID], done) {
 			errs = append(errs, err)
 			continue
 		}
@@ -60,15 +46,16 @@ func (x *Outbox) courtesy(ctx context.Context, now time.Time) error {
 				inst = append(inst, render.Instalment{Due: in.Due, Amount: in.Amount.Sub(in.Paid)})
 			}
 		}
-		errs = append(errs, x.courtesyDraft(ctx, now, p.InvoiceID, stagePlanConfirmation, inst))
+		errs = append(errs, x.courtesyDraft(ctx, now, p.InvoiceID, policy.StagePlanConfirmation, inst))
 	}
 	missed, err := x.o.Store.MissedInstalments(ctx, now)
 	if err != nil {
 		return errors.Join(append(errs, err)...)
 	}
 	for _, m := range missed {
-		switch {
-		case m.Missed >= 2 && m.Instalment.FlaggedAt.IsZero():
+		switch policy.OnMissedInstalment(policy.MissedInstalment{Missed: m.Missed,
+			Reminded: !m.Instalment.RemindedAt.IsZero(), Flagged: !m.Instalment.FlaggedAt.IsZero()}) {
+		case policy.InstalmentFlag:
 			errs = append(errs, x.o.Store.Update(ctx, now, func(tx *store.Tx) error {
 				if _, err := tx.OpenFlag(store.Flag{Kind: "plan_missed", InvoiceID: m.Plan.InvoiceID, ClientID: m.Plan.Client.ID,
 					Evidence: []string{fmt.Sprintf("%d instalments of the payment plan for %s missed; %s %s still owed on the one due %s",
@@ -77,14 +64,14 @@ func (x *Outbox) courtesy(ctx context.Context, now time.Time) error {
 				}
 				return tx.MarkInstalmentFlagged(m.Instalment.ID)
 			}))
-		case m.Missed == 1 && m.Instalment.RemindedAt.IsZero():
+		case policy.InstalmentRemind:
 			inst := []render.Instalment{{Due: m.Instalment.Due, Amount: m.Owed}}
 			for _, in := range m.Plan.Instalments {
 				if !in.Covered && in.Due.After(m.Instalment.Due) {
 					inst = append(inst, render.Instalment{Due: in.Due, Amount: in.Amount.Sub(in.Paid)})
 				}
 			}
-			err := x.courtesyDraft(ctx, now, m.Plan.InvoiceID, stageInstalmentReminder, inst)
+			err := x.courtesyDraft(ctx, now, m.Plan.InvoiceID, policy.StageInstalmentReminder, inst)
 			if err == nil {
 				err = x.o.Store.Update(ctx, now, func(tx *store.Tx) error { return tx.MarkInstalmentReminded(m.Instalment.ID) })
 			}
@@ -92,14 +79,18 @@ func (x *Outbox) courtesy(ctx context.Context, now time.Time) error {
 		}
 	}
 	if !x.o.ThankYou {
+		// No thanks are ever due: the store is not asked for candidates.
 		return errors.Join(errs...)
 	}
+	// The store lists the chased invoices now paid and not yet thanked.
 	paid, err := x.o.Store.PaidAfterChasing(ctx)
 	if err != nil {
 		return errors.Join(append(errs, err)...)
 	}
 	for _, inv := range paid {
-		errs = append(errs, x.courtesyDraft(ctx, now, inv.ID, stageThankYou, nil))
+		if policy.ThankYouDue(x.o.ThankYou, policy.InvoiceStatus(inv.State), false) {
+			errs = append(errs, x.courtesyDraft(ctx, now, inv.ID, policy.StageThankYou, nil))
+		}
 	}
 	return errors.Join(errs...)
 }
@@ -129,7 +120,7 @@ func (x *Outbox) courtesyDraft(ctx context.Context, now time.Time, invoiceID int
 	if !inv.DueDate.IsZero() {
 		line.DaysLate = policy.DateIn(now, loc).DaysSince(policy.DateOf(inv.DueDate))
 	}
-	if stage == stageThankYou {
+	if stage == policy.StageThankYou {
 		// Thanks speak of the invoice as it was, not of a zero balance.
 		line.Balance = inv.Amount
 	}
@@ -143,66 +134,42 @@ func (x *Outbox) courtesyDraft(ctx context.Context, now time.Time, invoiceID int
 		data: data, kind: "message", invoiceIDs: []int64{inv.ID}, refs: refs, requiresApproval: true})
 }
 
-// considerCourtesy re-checks a courtesy draft at the moment of sending.
+// considerCourtesy re-checks a courtesy draft at the moment of sending: it
+// gathers what may have changed and executes what policy.ShouldSendCourtesy
+// answers.
 func (x *Outbox) considerCourtesy(ctx context.Context, now time.Time, d store.DraftDetail, c store.ChasingClient) error {
 	invs, err := x.o.Store.Invoices(ctx, store.InvoiceFilter{})
 	if err != nil {
 		return err
 	}
+	facts := policy.CourtesyFacts{LastInbound: c.LastInbound}
 	var inv *store.Invoice
 	for i := range invs {
 		if len(d.InvoiceIDs) > 0 && invs[i].ID == d.InvoiceIDs[0] {
 			inv = &invs[i]
 		}
 	}
-	var reason string
-	switch {
-	case inv == nil:
-		reason = "invoice_gone"
-	case d.Stage == stageThankYou && inv.Balance.IsPositive():
-		reason = "not_paid"
-	case d.Stage != stageThankYou && inv.State != store.StatePlan:
-		reason = "plan_ended"
-	case d.Stage == stageInstalmentReminder && c.LastInbound.After(d.CreatedAt):
-		reason = "client_wrote"
+	if inv != nil {
+		facts.InvoiceKnown, facts.State, facts.Balance = true, policy.InvoiceStatus(inv.State), inv.Balance
 	}
-	if reason == "" && d.Stage == stageInstalmentReminder {
+	if inv != nil && d.Stage == policy.StageInstalmentReminder {
 		missed, err := x.o.Store.MissedInstalments(ctx, now)
 		if err != nil {
 			return err
 		}
-		still := false
 		for _, m := range missed {
-			still = still || m.Plan.InvoiceID == inv.ID
-		}
-		if !still {
-			reason = "instalment_paid"
+			facts.StillMissed = facts.StillMissed || m.Plan.InvoiceID == inv.ID
 		}
 	}
-	if reason != "" {
-		if err := x.o.Store.Update(ctx, now, func(tx *store.Tx) error {
-			return tx.SetDraftStatus(d.ID, store.DraftSuperseded, store.ActorDaemon, reason)
-		}); err != nil {
-			return err
-		}
-		x.deleteDraftCopy(ctx, d)
-		return nil
-	}
-	hold := d.HoldUntil
-	if h := x.o.Policy.HoldUntil(d.CreatedAt); h.After(hold) {
-		hold = h
-	}
-	if now.Before(hold) || !x.o.Policy.InSendWindow(now) {
-		return nil
-	}
-	switch x.o.Mode {
-	case policy.ModeDryRun:
+	ok, reason := policy.ShouldSendCourtesy(now, policy.CourtesyDraft{Stage: d.Stage, CreatedAt: d.CreatedAt,
+		HoldUntil: d.HoldUntil, Status: policy.DraftStatus(d.Status)}, facts, x.o.Policy, x.o.Mode)
+	switch {
+	case ok:
+		return x.send(ctx, now, d)
+	case reason.Supersedes():
+		return x.supersede(ctx, now, d, reason)
+	case reason == policy.ReasonDryRun:
 		x.log.Info("dry-run: would send", slog.Int64("draft", d.ID), slog.String("stage", d.Stage), slog.Any("to", d.To))
-		return nil
-	case policy.ModeReview:
-		if d.Status != store.DraftApproved {
-			return nil
-		}
 	}
-	return x.send(ctx, now, d)
+	return nil
 }

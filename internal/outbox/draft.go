@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/mail"
-	"strconv"
 	"strings"
 	"time"
 
@@ -24,7 +23,7 @@ import (
 // benchmarks measure the policy pass through it too).
 func ClientState(c store.ChasingClient) policy.ClientState {
 	s := policy.ClientState{
-		Client:           policy.Client{ID: strconv.FormatInt(c.ID, 10), Name: c.Name, Emails: c.Emails, Language: c.Language, B2C: c.B2C},
+		Client:           policy.Client{ID: c.ID, Name: c.Name, Emails: c.Emails, Language: c.Language, B2C: c.B2C},
 		LastContact:      c.LastContact,
 		LastInbound:      c.LastInbound,
 		OutOfOfficeUntil: c.AwayUntil,
@@ -34,7 +33,7 @@ func ClientState(c store.ChasingClient) policy.ClientState {
 	}
 	for _, inv := range c.Invoices {
 		is := policy.InvoiceState{
-			ID: strconv.FormatInt(inv.ID, 10), Number: inv.Number, Amount: inv.Amount, Balance: inv.Balance,
+			ID: inv.ID, Number: inv.Number, Amount: inv.Amount, Balance: inv.Balance,
 			Currency: inv.Currency, State: policy.InvoiceStatus(inv.State), StateSince: inv.StateSince,
 			LastStageSent: inv.LastStage, DisputedBefore: inv.DisputedBefore, ClockFrom: inv.ClockFrom, Quiet: inv.Quiet.Policy(),
 		}
@@ -53,15 +52,12 @@ func ClientState(c store.ChasingClient) policy.ClientState {
 		s.Invoices = append(s.Invoices, is)
 	}
 	if c.Pending != nil {
-		s.PendingDraft = &policy.PendingDraft{ID: strconv.FormatInt(c.Pending.ID, 10), Kind: policy.StageKind(c.Pending.Kind),
+		s.PendingDraft = &policy.PendingDraft{ID: c.Pending.ID, Kind: policy.StageKind(c.Pending.Kind),
 			CreatedAt: c.Pending.CreatedAt}
 	}
 	for _, q := range c.Questions {
-		pq := policy.Question{ID: strconv.FormatInt(q.FlagID, 10), AskedAt: q.AskedAt, Answer: policy.AnswerState(q.Answer)}
-		for _, id := range q.InvoiceIDs {
-			pq.InvoiceIDs = append(pq.InvoiceIDs, strconv.FormatInt(id, 10))
-		}
-		s.Questions = append(s.Questions, pq)
+		s.Questions = append(s.Questions, policy.Question{ID: q.FlagID, InvoiceIDs: q.InvoiceIDs, AskedAt: q.AskedAt,
+			Answer: policy.AnswerState(q.Answer)})
 	}
 	return s
 }
@@ -73,9 +69,9 @@ func (x *Outbox) renderData(ctx context.Context, now time.Time, c store.ChasingC
 	today := policy.DateIn(now, loc)
 	data := render.Data{Language: d.Language, Stage: stage, Business: x.o.Business, ClientName: c.Name, B2B: !d.B2C,
 		Today: now.In(loc), OfferPaymentPlan: d.OfferPaymentPlan}
-	byID := map[string]store.ChasingInvoice{}
+	byID := map[int64]store.ChasingInvoice{}
 	for _, inv := range c.Invoices {
-		byID[strconv.FormatInt(inv.ID, 10)] = inv
+		byID[inv.ID] = inv
 	}
 	var chosen []store.ChasingInvoice
 	for _, step := range d.Invoices {
@@ -168,7 +164,7 @@ func (x *Outbox) noticeTerms(ctx context.Context, now, holdUntil time.Time, c st
 		}
 		ni := policy.NoticeInvoice{}
 		for _, cand := range st.Invoices {
-			if cand.ID == strconv.FormatInt(inv.ID, 10) {
+			if cand.ID == inv.ID {
 				ni.Invoice = cand
 			}
 		}
@@ -188,9 +184,9 @@ func draftContext(c store.ChasingClient, d policy.Decision) []store.DraftNote {
 	if !d.BrokenPromise.IsZero() {
 		out = append(out, store.DraftNote{Code: store.NotePromiseBroken, Args: []string{d.BrokenPromise.String()}})
 	}
-	number := map[string]string{}
+	number := map[int64]string{}
 	for _, inv := range c.Invoices {
-		number[strconv.FormatInt(inv.ID, 10)] = inv.Number
+		number[inv.ID] = inv.Number
 	}
 	for _, t := range d.OpenTasks {
 		switch t.Kind {

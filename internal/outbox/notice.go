@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"strconv"
 	"time"
 
 	"github.com/relance/relance/internal/letter"
@@ -31,7 +30,7 @@ func (x *Outbox) noticeLetter(ctx context.Context, clientID int64, subject, body
 	if err != nil {
 		return Attachment{}, err
 	}
-	lang := x.o.Policy.ClientLanguage(policy.Client{ID: strconv.FormatInt(clientID, 10), Name: a.Name, Emails: a.Emails, Language: a.Language})
+	lang := x.o.Policy.ClientLanguage(policy.Client{ID: clientID, Name: a.Name, Emails: a.Emails, Language: a.Language})
 	pdf, err := letter.PDF(letter.Letter{Language: lang, Sender: x.o.Business, RecipientName: a.Name, RecipientAddress: a.Address,
 		Registered: true, Subject: subject, Text: body, Date: date})
 	if err != nil {
@@ -70,7 +69,7 @@ func (x *Outbox) attachmentsOf(ctx context.Context, d store.DraftDetail, date ti
 // invoices (not the messages that accompany a plan or a payment, nor an
 // answer to a question).
 func remindsOfInvoices(stage string) bool {
-	return !isCourtesy(stage) && stage != "answer"
+	return !policy.IsCourtesy(stage) && stage != "answer"
 }
 
 // refreshNotice keeps a waiting formal notice right for the day it will
@@ -101,11 +100,13 @@ func (x *Outbox) refreshNotice(ctx context.Context, now time.Time, d *store.Draf
 				dec.BrokenPromise = pd
 			}
 		case n.Code == store.NoteSignal && len(n.Args) > 1:
-			dec.OpenTasks = append(dec.OpenTasks, policy.OpenTask{InvoiceID: n.Args[0], Kind: policy.FlagKind(n.Args[1])})
+			// Only the signal's kind shapes the text; the note names its
+			// invoice by number, which the decision does not need.
+			dec.OpenTasks = append(dec.OpenTasks, policy.OpenTask{Kind: policy.FlagKind(n.Args[1])})
 		}
 	}
 	for _, id := range d.InvoiceIDs {
-		dec.Invoices = append(dec.Invoices, policy.InvoiceStep{ID: strconv.FormatInt(id, 10)})
+		dec.Invoices = append(dec.Invoices, policy.InvoiceStep{ID: id})
 	}
 	data, ids, err := x.renderData(ctx, now, c, dec, d.Stage)
 	if err != nil {

@@ -139,7 +139,7 @@ func (w *noticeWorld) draftNotice(t *testing.T, now time.Time) store.DraftDetail
 		t.Fatalf("chasing client: %v %v", c, err)
 	}
 	d := policy.Decision{Action: policy.ActionFormalNotice, Stage: 5, StageName: "formal_notice", Language: "fr",
-		Invoices: []policy.InvoiceStep{{ID: itoa(w.invoice)}}, HoldUntil: w.pol.HoldUntil(now), RequiresApproval: true, LatePenalties: true}
+		Invoices: []policy.InvoiceStep{{ID: w.invoice}}, HoldUntil: w.pol.HoldUntil(now), RequiresApproval: true, LatePenalties: true}
 	if err := w.x.createDraft(ctx, now, *c, d); err != nil {
 		t.Fatalf("createDraft: %v", err)
 	}
@@ -153,8 +153,6 @@ func (w *noticeWorld) draftNotice(t *testing.T, now time.Time) store.DraftDetail
 	}
 	return dd
 }
-
-func itoa(n int64) string { return decimal.NewFromInt(n).String() }
 
 func wantAll(t *testing.T, what, text string, facts ...string) {
 	t.Helper()

@@ -382,7 +382,7 @@ func (x *Outbox) task(ctx context.Context, now time.Time, c store.ChasingClient,
 // recordSignals turns behaviour signals into flags, once each.
 func (x *Outbox) recordSignals(ctx context.Context, now time.Time, c store.ChasingClient, d policy.Decision) error {
 	for _, s := range d.Signals {
-		id, _ := strconv.ParseInt(s.InvoiceID, 10, 64)
+		id := s.InvoiceID
 		err := x.o.Store.Update(ctx, now, func(tx *store.Tx) error {
 			exists, err := tx.OpenFlagExists(string(s.Kind), id, c.ID)
 			if err != nil || exists {
@@ -402,9 +402,7 @@ func (x *Outbox) recordSignals(ctx context.Context, now time.Time, c store.Chasi
 func invoiceIDs(steps []policy.InvoiceStep) []int64 {
 	out := make([]int64, 0, len(steps))
 	for _, s := range steps {
-		if id, err := strconv.ParseInt(s.ID, 10, 64); err == nil {
-			out = append(out, id)
-		}
+		out = append(out, s.ID)
 	}
 	return out
 }

@@ -9,15 +9,6 @@ import (
 	"github.com/relance/relance/internal/store"
 )
 
-func TestRetryDelay(t *testing.T) {
-	cases := map[int]time.Duration{0: 0, 1: time.Minute, 2: 2 * time.Minute, 3: 4 * time.Minute, 7: 64 * time.Minute, 8: 2 * time.Hour, 50: 2 * time.Hour}
-	for n, want := range cases {
-		if got := retryDelay(n); got != want {
-			t.Errorf("retryDelay(%d) = %s, want %s", n, got, want)
-		}
-	}
-}
-
 func TestNewMessageIDIsUniqueOnOurDomain(t *testing.T) {
 	seen := map[string]bool{}
 	for range 1000 {

@@ -5,17 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strconv"
 	"time"
 
 	"github.com/relance/relance/internal/mailbox"
 	"github.com/relance/relance/internal/policy"
 	"github.com/relance/relance/internal/store"
 )
-
-// MaxSendAttempts bounds retries of temporary SMTP failures before a human
-// is asked to look.
-const MaxSendAttempts = 8
 
 // sendDue re-checks every pending draft and sends those still right to send.
 func (x *Outbox) sendDue(ctx context.Context, now time.Time) error {
@@ -57,22 +52,18 @@ func (x *Outbox) sendDue(ctx context.Context, now time.Time) error {
 }
 
 func (x *Outbox) consider(ctx context.Context, now time.Time, d store.DraftDetail, c store.ChasingClient) error {
-	// A submission that may have happened before a crash is settled first:
-	// it must never be repeated blindly.
-	// An attempt whose outcome was never recorded (no error noted) was cut
-	// short by a crash.
-	if (d.SendAttempts > 0 && d.LastError == "") || !d.SMTPAcceptedAt.IsZero() {
-		settled, err := x.settleInFlight(ctx, now, d)
+	// A submission that may have happened before a crash is settled first.
+	rec := sendRecord(d)
+	if rec.InFlight() {
+		settled, err := x.settleInFlight(ctx, now, d, rec)
 		if err != nil || settled {
 			return err
 		}
 	}
-	// After a temporary failure, wait before trying again: 1, 2, 4… minutes,
-	// at most two hours, so a refusing server is not hammered.
-	if d.SendAttempts > 0 && d.LastError != "" && now.Before(d.LastAttemptAt.Add(retryDelay(d.SendAttempts))) {
+	if rec.RetryWaits(now) {
 		return nil
 	}
-	if isCourtesy(d.Stage) {
+	if policy.IsCourtesy(d.Stage) {
 		return x.considerCourtesy(ctx, now, d, c)
 	}
 	ds := DraftState(d.Draft, d.Kind, d.StageNumber)
@@ -193,47 +184,44 @@ func (x *Outbox) markSent(ctx context.Context, now time.Time, d store.DraftDetai
 	return nil
 }
 
-// settleInFlight decides the fate of a draft whose earlier submission may
-// or may not have reached the SMTP server. It returns true when settled.
-func (x *Outbox) settleInFlight(ctx context.Context, now time.Time, d store.DraftDetail) (bool, error) {
-	if !d.SMTPAcceptedAt.IsZero() {
-		// Accepted and recorded; only the final bookkeeping was lost.
-		return true, x.markSent(ctx, now, d)
-	}
-	if !x.o.SaveSent {
-		// The server files sent mail itself: its Sent folder is the truth.
-		_, found, err := x.o.Mailbox.FindMessageID(ctx, mailbox.RoleSent, d.MessageID)
+// sendRecord is what the store knows of a draft's submissions, as the
+// policy reads it.
+func sendRecord(d store.DraftDetail) policy.SendRecord {
+	return policy.SendRecord{Attempts: d.SendAttempts, Failed: d.LastError != "", LastAttemptAt: d.LastAttemptAt,
+		Accepted: !d.SMTPAcceptedAt.IsZero()}
+}
+
+// settleInFlight carries out policy.Settle for a draft whose earlier
+// submission may or may not have reached the SMTP server. It returns true
+// when settled.
+func (x *Outbox) settleInFlight(ctx context.Context, now time.Time, d store.DraftDetail, rec policy.SendRecord) (bool, error) {
+	var uid uint32
+	var inSent bool
+	if !rec.Accepted {
+		var err error
+		uid, inSent, err = x.o.Mailbox.FindMessageID(ctx, mailbox.RoleSent, d.MessageID)
 		if err != nil {
 			return true, fmt.Errorf("look for Message-ID in Sent: %w", err)
 		}
-		if found {
-			return true, x.markSent(ctx, now, d)
-		}
+	}
+	switch policy.Settle(rec, x.o.SaveSent, inSent) {
+	case policy.SettleResend:
 		return false, nil
-	}
-	uid, found, err := x.o.Mailbox.FindMessageID(ctx, mailbox.RoleSent, d.MessageID)
-	if err != nil {
-		return true, fmt.Errorf("look for Message-ID in Sent: %w", err)
-	}
-	if !found {
-		return false, nil // the crash came before the Sent copy, so before SMTP: send again
-	}
-	// The copy exists but acceptance was never recorded: the crash fell
-	// between the Sent copy and the commit. Sending again could send twice
-	// (rule 3); the message is counted as sent and a human is asked to check.
-	if err := x.o.Mailbox.SetFlag(ctx, mailbox.RoleSent, uid, SendingKeyword, false); err != nil {
-		x.log.Warn("outbox: cannot clear the sending mark in Sent", slog.Int64("draft", d.ID), slog.Any("err", err))
-	}
-	if err := x.o.Store.Update(ctx, now, func(tx *store.Tx) error {
-		var first int64
-		if len(d.InvoiceIDs) > 0 {
-			first = d.InvoiceIDs[0]
+	case policy.SettleSentUnconfirmed:
+		if err := x.o.Mailbox.SetFlag(ctx, mailbox.RoleSent, uid, SendingKeyword, false); err != nil {
+			x.log.Warn("outbox: cannot clear the sending mark in Sent", slog.Int64("draft", d.ID), slog.Any("err", err))
 		}
-		_, err := tx.OpenFlag(store.Flag{Kind: "send_unconfirmed", InvoiceID: first, ClientID: d.ClientID,
-			Evidence: []string{fmt.Sprintf("relance stopped while sending %q (Message-ID %s); it is in Sent and counted as sent: check with the recipient if in doubt", d.Subject, d.MessageID)}})
-		return err
-	}); err != nil {
-		return true, err
+		if err := x.o.Store.Update(ctx, now, func(tx *store.Tx) error {
+			var first int64
+			if len(d.InvoiceIDs) > 0 {
+				first = d.InvoiceIDs[0]
+			}
+			_, err := tx.OpenFlag(store.Flag{Kind: "send_unconfirmed", InvoiceID: first, ClientID: d.ClientID,
+				Evidence: []string{fmt.Sprintf("relance stopped while sending %q (Message-ID %s); it is in Sent and counted as sent: check with the recipient if in doubt", d.Subject, d.MessageID)}})
+			return err
+		}); err != nil {
+			return true, err
+		}
 	}
 	return true, x.markSent(ctx, now, d)
 }
@@ -241,7 +229,7 @@ func (x *Outbox) settleInFlight(ctx context.Context, now time.Time, d store.Draf
 // noteFailure records a failed attempt; permanent failures and too many
 // temporary ones stop the draft and raise a flag instead of a retry storm.
 func (x *Outbox) noteFailure(ctx context.Context, now time.Time, d store.DraftDetail, sendErr error, temporary bool) error {
-	giveUp := !temporary || d.SendAttempts+1 >= MaxSendAttempts
+	giveUp := policy.GiveUp(d.SendAttempts+1, temporary)
 	x.log.Warn("outbox: send failed", slog.Int64("draft", d.ID), slog.Bool("temporary", temporary), slog.Bool("give_up", giveUp), slog.Any("err", sendErr))
 	return x.o.Store.Update(ctx, now, func(tx *store.Tx) error {
 		if err := tx.NoteSendError(d.ID, sendErr.Error()); err != nil {
@@ -263,30 +251,11 @@ func (x *Outbox) noteFailure(ctx context.Context, now time.Time, d store.DraftDe
 	})
 }
 
-// retryDelay is the wait after the n-th failed attempt.
-func retryDelay(n int) time.Duration {
-	if n < 1 {
-		return 0
-	}
-	if n > 8 {
-		n = 8
-	}
-	d := time.Minute << (n - 1)
-	if d > 2*time.Hour {
-		d = 2 * time.Hour
-	}
-	return d
-}
-
 // DraftState is a stored draft as the decision core reads it.
 func DraftState(d store.Draft, kind string, stage int) policy.DraftState {
-	ds := policy.DraftState{ID: strconv.FormatInt(d.ID, 10), Kind: policy.StageKind(kind), Stage: stage,
+	return policy.DraftState{ID: d.ID, Kind: policy.StageKind(kind), Stage: stage, InvoiceIDs: d.InvoiceIDs,
 		CreatedAt: d.CreatedAt, HoldUntil: d.HoldUntil, Status: policy.DraftStatus(d.Status),
 		HoldLifted: d.HoldLifted, SendNow: d.SendNow}
-	for _, id := range d.InvoiceIDs {
-		ds.InvoiceIDs = append(ds.InvoiceIDs, strconv.FormatInt(id, 10))
-	}
-	return ds
 }
 
 // GoesAt is when an approved (or about to be approved) draft will leave,

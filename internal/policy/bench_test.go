@@ -16,7 +16,7 @@ func benchClients(n, perClient int, today Date, loc *time.Location) []ClientStat
 	out := make([]ClientState, n)
 	k := 0
 	for i := range out {
-		c := ClientState{Client: Client{ID: fmt.Sprintf("c%d", i), Emails: []string{fmt.Sprintf("ap%d@client%d.example", i, i)}}}
+		c := ClientState{Client: Client{ID: int64(i + 1), Emails: []string{fmt.Sprintf("ap%d@client%d.example", i, i)}}}
 		if i%7 == 0 {
 			c.LastContact = today.AddDays(-(i % 9)).At(loc, 10, 0)
 		}
@@ -26,7 +26,7 @@ func benchClients(n, perClient int, today Date, loc *time.Location) []ClientStat
 		for j := 0; j < perClient; j++ {
 			k++
 			inv := InvoiceState{
-				ID: fmt.Sprintf("i%d", k), Number: fmt.Sprintf("F-%d", k),
+				ID: int64(k), Number: fmt.Sprintf("F-%d", k),
 				Amount: decimal.NewFromInt(int64(100 + k%5000)), Balance: decimal.NewFromInt(int64(100 + k%5000)),
 				Currency: "EUR", DueDate: today.AddDays(-(k % 90) + 10), State: states[k%len(states)],
 				LastStageSent: k % 4, PromiseDate: today.AddDays(k%5 - 2), StateSince: today.AddDays(-(k % 10)).At(loc, 9, 0),

@@ -71,11 +71,11 @@ func TestExampleConfigLoads(t *testing.T) {
 	}
 
 	// Overrides by domain and by address.
-	dupont := p.resolve(Client{ID: "c1", Emails: []string{"Paul@Atelier-Dupont.example"}})
+	dupont := p.resolve(Client{ID: 1, Emails: []string{"Paul@Atelier-Dupont.example"}})
 	if dupont.ladder == nil || dupont.ladder.Name != "gentle" {
 		t.Errorf("domain override: ladder %v", dupont.ladder)
 	}
-	acme := p.resolve(Client{ID: "c2", Emails: []string{"compta@acme.example"}, Language: "fr"})
+	acme := p.resolve(Client{ID: 2, Emails: []string{"compta@acme.example"}, Language: "fr"})
 	if acme.language != "en" || !reflect.DeepEqual(acme.to, []string{"accounts.payable@acme.example"}) ||
 		!reflect.DeepEqual(acme.cc, []string{"ceo@acme.example"}) {
 		t.Errorf("address override: %+v", acme)

@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"strconv"
 	"strings"
 	"time"
 
@@ -85,7 +86,7 @@ func (p Policy) flagPause(k FlagKind) Reason {
 
 // Client is who the invoices are addressed to.
 type Client struct {
-	ID       string
+	ID       int64
 	Name     string
 	Emails   []string
 	Language string // "fr", "en" or "" for the policy default
@@ -95,7 +96,7 @@ type Client struct {
 // InvoiceState is what Decide needs to know about one invoice. Date fields
 // are civil dates; time fields are instants.
 type InvoiceState struct {
-	ID       string
+	ID       int64
 	Number   string
 	Amount   decimal.Decimal
 	Balance  decimal.Decimal // what is still owed; zero or less means nothing to chase
@@ -140,8 +141,8 @@ const (
 // Question is a client's open information request (an info_request task):
 // the invoices it is about wait until it is answered.
 type Question struct {
-	ID         string // the task's id
-	InvoiceIDs []string
+	ID         int64 // the task's id
+	InvoiceIDs []int64
 	AskedAt    time.Time
 	Answer     AnswerState
 }
@@ -149,7 +150,7 @@ type Question struct {
 // PendingDraft is a draft for the client that is neither sent, cancelled
 // nor superseded.
 type PendingDraft struct {
-	ID        string
+	ID        int64
 	Stage     int
 	Kind      StageKind
 	CreatedAt time.Time
@@ -190,7 +191,7 @@ const (
 // action counts as for it. In a grouped message an invoice behind the others
 // moves up one stage only, so no invoice ever skips a stage.
 type InvoiceStep struct {
-	ID        string
+	ID        int64
 	Number    string
 	Stage     int
 	StageName string
@@ -198,7 +199,7 @@ type InvoiceStep struct {
 
 // PausedInvoice explains why an open invoice is not chased.
 type PausedInvoice struct {
-	ID     string
+	ID     int64
 	Reason Reason
 	Until  time.Time // zero: until a human or an event changes it
 }
@@ -214,7 +215,7 @@ const SignalBrokenPromise SignalKind = "broken_promise"
 // record it once.
 type Signal struct {
 	Kind      SignalKind
-	InvoiceID string
+	InvoiceID int64
 	Date      Date
 }
 
@@ -233,14 +234,14 @@ type Signal struct {
 type Decision struct {
 	Action    Action
 	Reason    Reason
-	ClientID  string
+	ClientID  int64
 	Stage     int // stage number of the message (the highest among Invoices)
 	StageName string
 	Template  string
 	Invoices  []InvoiceStep
 	// Mentioned are other overdue invoices of the client, listed in a
 	// reminder for completeness without moving up the ladder.
-	Mentioned        []string
+	Mentioned        []int64
 	NotBefore        time.Time
 	HoldUntil        time.Time
 	RequiresApproval bool
@@ -260,12 +261,12 @@ type Decision struct {
 	// invoices (a call without logged outcome, say): shown with the draft.
 	OpenTasks []OpenTask
 	// QuestionID is, for ActionAnswer, the question answered.
-	QuestionID string
+	QuestionID int64
 }
 
 // OpenTask is an open flag that does not pause its invoice.
 type OpenTask struct {
-	InvoiceID string
+	InvoiceID int64
 	Kind      FlagKind
 }
 
@@ -295,7 +296,8 @@ func (p Policy) resolve(c Client) effectiveClient {
 				e.apply(p, o)
 			}
 		}
-		if o, ok := p.Clients[strings.ToLower(c.ID)]; ok && c.ID != "" {
+		// A client's id as the policy file writes it: its decimal number.
+		if o, ok := p.Clients[strconv.FormatInt(c.ID, 10)]; ok && c.ID != 0 {
 			e.apply(p, o)
 		}
 	}

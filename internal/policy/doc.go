@@ -27,9 +27,17 @@
 //     be paid (not claimed paid, disputed or settled). A ladder's repeat sends a message stage again
 //     after the last stage, as stages numbered past the ladder.
 //   - AfterTask: what a task's logged outcome does to its invoice.
+//   - Courtesy mails, outside the ladder: PlanConfirmationDue (one written
+//     confirmation per plan agreed), OnMissedInstalment (a reminder for a
+//     plan's first missed instalment, a flag from the second), ThankYouDue,
+//     and ShouldSendCourtesy, their re-check at the moment of sending.
 //   - ShouldSend: the re-check at the moment of sending. An answer skips the
 //     ladder's pauses but goes only while its question is open and its
 //     invoice still to be paid; otherwise it is retired.
+//   - Settle, RetryWaits, GiveUp: after a crash mid-send, whether the
+//     message went (never sent twice: a copy in Sent whose fate SMTP cannot
+//     tell counts as sent and is checked by a human); after a failure, when
+//     to try again and when to stop and ask.
 //   - SendTime: when an approved draft leaves (the first instant the hold,
 //     unless a human lifted it with a reason, the minimum gap, an absence and
 //     the send window allow; now for "send now"), as the web page and the

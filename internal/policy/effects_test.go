@@ -243,14 +243,14 @@ func policyEffects(t *testing.T) []policyEffect {
 			check: decision(func(d Decision) any { return d.Reason }, ReasonStageDue, ReasonExcluded)},
 		{key: "clients.*.ladder", off: `{` + twoLadders + `}`, on: `{"clients": {"compta@client.example": {"ladder": "slow"}}, ` + twoLadders + `}`,
 			check: action(ActionDraft, ActionNone)},
-		{key: "clients.*.language", on: `{"clients": {"c1": {"language": "en"}}}`,
+		{key: "clients.*.language", on: `{"clients": {"1": {"language": "en"}}}`,
 			check: decision(func(d Decision) any { return d.Language }, "fr", "en")},
 		{key: "clients.*.to", on: `{"clients": {"@client.example": {"to": ["ap@client.example"]}}}`,
 			check: decision(func(d Decision) any { return d.To }, []string{"compta@client.example"}, []string{"ap@client.example"})},
 		{key: "clients.*.cc", on: `{"clients": {"@client.example": {"cc": ["boss@client.example"]}}}`,
 			check: decision(func(d Decision) any { return d.Cc }, []string(nil), []string{"boss@client.example"})},
 		{key: "clients.*.b2c", on: `{"clients": {"@client.example": {"b2c": true}}}`, check: func(t *testing.T, off, on Policy) {
-			c := Client{ID: "c1", Emails: []string{"compta@client.example"}}
+			c := Client{ID: 1, Emails: []string{"compta@client.example"}}
 			for _, x := range []struct {
 				p   Policy
 				b2c bool
@@ -280,7 +280,7 @@ func policyEffects(t *testing.T) []policyEffect {
 		{key: "penalties.indemnity", on: `{"penalties": {"indemnity": "50"}}`,
 			check: penalties(func(r PenaltyResult) decimal.Decimal { return r.Indemnity }, "40", "50")},
 		{key: "formal_notice_deadline_days", on: `{"formal_notice_deadline_days": 15}`, check: func(t *testing.T, off, on Policy) {
-			c := Client{ID: "c1", Emails: []string{"compta@client.example"}}
+			c := Client{ID: 1, Emails: []string{"compta@client.example"}}
 			for _, x := range []struct {
 				p    Policy
 				want Date

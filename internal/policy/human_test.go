@@ -94,7 +94,7 @@ func TestQuietAfterCancel(t *testing.T) {
 		t.Fatalf("the other invoice: %s %s", d.Action, steps(d))
 	}
 	// A waiting draft about a quiet invoice is retired at sending time.
-	ds := DraftState{ID: "d", Kind: KindMessage, Stage: 2, InvoiceIDs: []string{"a"}, CreatedAt: at(2026, 2, 9, 10, 0),
+	ds := DraftState{ID: 1, Kind: KindMessage, Stage: 2, InvoiceIDs: []int64{tid("a")}, CreatedAt: at(2026, 2, 9, 10, 0),
 		HoldUntil: at(2026, 2, 10, 9, 0), Status: DraftApproved}
 	ok, r := ShouldSend(at(2026, 2, 10, 10, 5), ds, client(held), p, ModeReview)
 	if ok || r != ReasonQuiet || !r.Supersedes() {
@@ -108,7 +108,7 @@ func TestSendTimeAgreesWithShouldSend(t *testing.T) {
 	at := parisAt(t)
 	p := defaultPolicy(t)
 	created := at(2026, 1, 13, 15, 0) // Tuesday afternoon: held until Wednesday's review time
-	base := DraftState{ID: "d1", Kind: KindMessage, Stage: 2, InvoiceIDs: []string{"a"}, CreatedAt: created,
+	base := DraftState{ID: 1, Kind: KindMessage, Stage: 2, InvoiceIDs: []int64{tid("a")}, CreatedAt: created,
 		HoldUntil: p.HoldUntil(created), Status: DraftApproved}
 	c := client(inv("a", day(2026, 1, 5), 1))
 	lifted, now := base, base

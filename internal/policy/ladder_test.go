@@ -33,7 +33,11 @@ func TestDecideEveryPathMovesOn(t *testing.T) {
 	holdWed := at(2026, 1, 14, 9, 0)
 	flags := func(i InvoiceState, k ...FlagKind) InvoiceState { i.OpenFlags = k; return i }
 	question := func(id string, a AnswerState, invs ...string) Question {
-		return Question{ID: id, InvoiceIDs: invs, AskedAt: at(2026, 1, 12, 8, 0), Answer: a}
+		ids := make([]int64, len(invs))
+		for i, name := range invs {
+			ids[i] = tid(name)
+		}
+		return Question{ID: tid(id), InvoiceIDs: ids, AskedAt: at(2026, 1, 12, 8, 0), Answer: a}
 	}
 
 	type want struct {
@@ -56,7 +60,7 @@ func TestDecideEveryPathMovesOn(t *testing.T) {
 			c:    client(flags(inv("a", day(2025, 11, 25), 4), FlagCall)),
 			want: want{ActionFormalNotice, ReasonStageDue, 5, "a:5", holdWed},
 			more: func(t *testing.T, d Decision) {
-				if len(d.OpenTasks) != 1 || d.OpenTasks[0] != (OpenTask{InvoiceID: "a", Kind: FlagCall}) {
+				if len(d.OpenTasks) != 1 || d.OpenTasks[0] != (OpenTask{InvoiceID: tid("a"), Kind: FlagCall}) {
 					t.Errorf("open tasks %+v", d.OpenTasks)
 				}
 			}},
@@ -155,7 +159,7 @@ func TestDecideEveryPathMovesOn(t *testing.T) {
 			}),
 			want: want{ActionAnswer, ReasonQuestionAsked, 0, "a:0", now},
 			more: func(t *testing.T, d Decision) {
-				if d.QuestionID != "q1" || !d.HoldUntil.Equal(holdWed) {
+				if d.QuestionID != tid("q1") || !d.HoldUntil.Equal(holdWed) {
 					t.Errorf("answer %+v", d)
 				}
 			}},
@@ -290,7 +294,7 @@ func TestSilentClientWithOpenTasksRunsTheWholeLadder(t *testing.T) {
 			c.Invoices[0].OpenFlags = append(c.Invoices[0].OpenFlags, map[Action]FlagKind{ActionCallTask: FlagCall, ActionHandOff: FlagHandOff}[d.Action])
 			got = append(got, string(d.Action))
 		case ActionDraft, ActionFormalNotice:
-			c.PendingDraft = &PendingDraft{ID: "d", Stage: d.Stage, CreatedAt: now}
+			c.PendingDraft = &PendingDraft{ID: 1, Stage: d.Stage, CreatedAt: now}
 			got = append(got, d.Template)
 		}
 	}
@@ -307,7 +311,7 @@ func TestShouldSendAnswer(t *testing.T) {
 	now := at(2026, 1, 13, 10, 0)
 	c := with(client(withInv(inv("a", day(2026, 1, 5), 2), func(i *InvoiceState) { i.OpenFlags = []FlagKind{FlagInfoRequest} })),
 		func(c *ClientState) { c.LastContact, c.LastInbound = at(2026, 1, 12, 9, 0), at(2026, 1, 12, 8, 0) })
-	answer := DraftState{ID: "d", Kind: KindAnswer, InvoiceIDs: []string{"a"}, CreatedAt: made, Status: DraftHeld}
+	answer := DraftState{ID: 1, Kind: KindAnswer, InvoiceIDs: []int64{tid("a")}, CreatedAt: made, Status: DraftHeld}
 	reminder := answer
 	reminder.Kind = KindMessage
 	tests := []struct {
@@ -353,10 +357,10 @@ func TestShouldSendAnswer(t *testing.T) {
 			i.OpenFlags = []FlagKind{FlagCall, FlagInfoRequest}
 		}), ModeAuto, true, ReasonOK},
 		{"one of two invoices claimed paid: the whole answer is retired (Decide makes a new one)",
-			func() DraftState { d := answer; d.InvoiceIDs = []string{"a", "b"}; return d }(),
+			func() DraftState { d := answer; d.InvoiceIDs = []int64{tid("a"), tid("b")}; return d }(),
 			with(c, func(c *ClientState) {
 				b := c.Invoices[0]
-				b.ID, b.Number, b.State = "b", "F-b", StatusPaidClaimed
+				b.ID, b.Number, b.State = tid("b"), "F-b", StatusPaidClaimed
 				c.Invoices = append(append([]InvoiceState(nil), c.Invoices...), b)
 			}), ModeAuto, false, ReasonPaymentClaimed},
 	}

@@ -43,7 +43,7 @@ type NoticeTerms struct {
 // Err says why it could not be made (no due date, no rate known): the
 // notice then states no penalty for that invoice.
 type NoticePenalty struct {
-	InvoiceID string
+	InvoiceID int64
 	Result    PenaltyResult
 	Err       error
 }

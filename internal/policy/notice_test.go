@@ -47,8 +47,8 @@ func TestFormalNoticeTerms(t *testing.T) {
 	p := defaultPolicy(t)
 	paris := p.Location
 	at := func(y int, m time.Month, d, h, min int) time.Time { return time.Date(y, m, d, h, min, 0, 0, paris) }
-	client := Client{ID: "1", Name: "Garage Martin", Emails: []string{"compta@garage-martin.fr"}, Language: "fr"}
-	inv := InvoiceState{ID: "10", Number: "F-2026-101", Amount: dec("1200.00"), Balance: dec("1200.00"), Currency: "EUR",
+	client := Client{ID: 1, Name: "Garage Martin", Emails: []string{"compta@garage-martin.fr"}, Language: "fr"}
+	inv := InvoiceState{ID: 10, Number: "F-2026-101", Amount: dec("1200.00"), Balance: dec("1200.00"), Currency: "EUR",
 		IssueDate: day(2026, 10, 7), DueDate: day(2026, 11, 6), State: StatusOpen}
 	fifteen := p
 	fifteen.NoticeDeadlineDays = 15
@@ -115,7 +115,7 @@ func TestFormalNoticeTerms(t *testing.T) {
 		},
 		{
 			name: "a consumer gets no penalties", p: p,
-			now: at(2026, 12, 5, 10, 0), hold: at(2026, 12, 7, 9, 0), client: Client{ID: "2", Name: "M. Durand", Emails: []string{"durand@example.org"}, B2C: true},
+			now: at(2026, 12, 5, 10, 0), hold: at(2026, 12, 7, 9, 0), client: Client{ID: 2, Name: "M. Durand", Emails: []string{"durand@example.org"}, B2C: true},
 			sendDay: day(2026, 12, 7), deadline: day(2026, 12, 15), noPenalties: true,
 		},
 	}
@@ -164,9 +164,9 @@ func TestFormalNoticeTerms(t *testing.T) {
 func TestFormalNoticeKeepsOtherInvoicesWhenOneCannotBeComputed(t *testing.T) {
 	p := defaultPolicy(t)
 	now := time.Date(2026, 12, 5, 10, 0, 0, 0, p.Location)
-	good := InvoiceState{ID: "1", Number: "F-1", Amount: dec("100"), Balance: dec("100"), Currency: "EUR", DueDate: day(2026, 11, 6)}
-	undated := InvoiceState{ID: "2", Number: "F-2", Amount: dec("100"), Balance: dec("100"), Currency: "EUR"}
-	terms, err := p.FormalNotice(now, now, Client{ID: "1", Name: "X", Emails: []string{"x@example.com"}},
+	good := InvoiceState{ID: 1, Number: "F-1", Amount: dec("100"), Balance: dec("100"), Currency: "EUR", DueDate: day(2026, 11, 6)}
+	undated := InvoiceState{ID: 2, Number: "F-2", Amount: dec("100"), Balance: dec("100"), Currency: "EUR"}
+	terms, err := p.FormalNotice(now, now, Client{ID: 1, Name: "X", Emails: []string{"x@example.com"}},
 		[]NoticeInvoice{{Invoice: good}, {Invoice: undated}})
 	if err != nil {
 		t.Fatal(err)
@@ -217,7 +217,7 @@ func TestNoticeNotBefore(t *testing.T) {
 				t.Errorf("NoticeNotBefore = %s, want %s", got, tt.want)
 			}
 			// The notice is then dated for that day's first send slot.
-			terms, err := p.FormalNotice(hold.Add(-48*time.Hour), p.NoticeNotBefore(hold, tt.c), Client{ID: "1", Emails: []string{"a@b.fr"}}, nil)
+			terms, err := p.FormalNotice(hold.Add(-48*time.Hour), p.NoticeNotBefore(hold, tt.c), Client{ID: 1, Emails: []string{"a@b.fr"}}, nil)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -67,6 +67,13 @@ const (
 	// Human decisions.
 	ReasonQuiet // a human cancelled a draft and said "no new reminder until …"
 
+	// Courtesy mails (ShouldSendCourtesy).
+	ReasonInvoiceGone    // the draft's invoice is no longer known
+	ReasonNotPaid        // thanks for an invoice that still has a balance
+	ReasonPlanEnded      // a plan message, but the invoice is no longer under a plan
+	ReasonClientWrote    // the client wrote after the instalment reminder was made
+	ReasonInstalmentPaid // the instalment reminded of is no longer missed
+
 	reasonEnd
 )
 
@@ -154,6 +161,16 @@ func (r Reason) info() reasonText {
 		return reasonText{"dry_run", "dry-run mode: would send"}
 	case ReasonUnknownMode:
 		return reasonText{"unknown_mode", "unknown mode: nothing is sent"}
+	case ReasonInvoiceGone:
+		return reasonText{"invoice_gone", "the invoice the message is about is gone"}
+	case ReasonNotPaid:
+		return reasonText{"not_paid", "thanks for an invoice that is not paid"}
+	case ReasonPlanEnded:
+		return reasonText{"plan_ended", "the payment plan has ended"}
+	case ReasonClientWrote:
+		return reasonText{"client_wrote", "the client wrote after the instalment reminder was made"}
+	case ReasonInstalmentPaid:
+		return reasonText{"instalment_paid", "the missed instalment has been paid"}
 	case ReasonQuiet:
 		return reasonText{"quiet", "a draft was cancelled: no new reminder until the date, the client's next message, or ever, as decided"}
 	}
@@ -187,7 +204,8 @@ func (r Reason) Supersedes() bool {
 	switch r {
 	case ReasonExcluded, ReasonGrievance, ReasonHardship, ReasonDisputed, ReasonOpenFlag, ReasonPromised,
 		ReasonPaymentClaimed, ReasonPaymentPlan, ReasonOnHold, ReasonPaused, ReasonNoRecipient, ReasonAwaitingAnswer, ReasonSignalPause,
-		ReasonInboundSinceDraft, ReasonQuestionClosed, ReasonPaid, ReasonInvoiceClosed, ReasonInvoiceUnknown, ReasonNoInvoice, ReasonQuiet:
+		ReasonInboundSinceDraft, ReasonQuestionClosed, ReasonPaid, ReasonInvoiceClosed, ReasonInvoiceUnknown, ReasonNoInvoice, ReasonQuiet,
+		ReasonInvoiceGone, ReasonNotPaid, ReasonPlanEnded, ReasonClientWrote, ReasonInstalmentPaid:
 		return true
 	}
 	return false

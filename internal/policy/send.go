@@ -45,10 +45,10 @@ const (
 
 // DraftState is the draft being considered for sending.
 type DraftState struct {
-	ID         string
+	ID         int64
 	Kind       StageKind // KindMessage or KindFormalNotice
 	Stage      int
-	InvoiceIDs []string
+	InvoiceIDs []int64
 	CreatedAt  time.Time
 	// HoldUntil as stored; the hold is also recomputed from CreatedAt so a
 	// wrong stored value can only delay a send, never hasten it.
@@ -166,7 +166,7 @@ func ShouldSend(now time.Time, d DraftState, c ClientState, p Policy, mode Mode)
 	return true, ReasonOK
 }
 
-func findInvoice(invs []InvoiceState, id string) *InvoiceState {
+func findInvoice(invs []InvoiceState, id int64) *InvoiceState {
 	for i := range invs {
 		if invs[i].ID == id {
 			return &invs[i]

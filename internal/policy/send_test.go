@@ -10,20 +10,20 @@ import (
 func TestShouldSend(t *testing.T) {
 	at := parisAt(t)
 	p := defaultPolicy(t)
-	excluding, err := ParseBytes([]byte(`{"clients": {"c1": {"excluded": true}}}`))
+	excluding, err := ParseBytes([]byte(`{"clients": {"1": {"excluded": true}}}`))
 	if err != nil {
 		t.Fatal(err)
 	}
 
 	created := at(2026, 1, 13, 10, 0) // Tuesday
-	baseDraft := DraftState{ID: "d1", Kind: KindMessage, Stage: 2, InvoiceIDs: []string{"a"}, CreatedAt: created,
+	baseDraft := DraftState{ID: 1, Kind: KindMessage, Stage: 2, InvoiceIDs: []int64{tid("a")}, CreatedAt: created,
 		HoldUntil: at(2026, 1, 14, 9, 0), Status: DraftApproved}
 	baseClient := client(inv("a", day(2026, 1, 5), 0), inv("b", day(2026, 1, 5), 0))
 	now := at(2026, 1, 14, 10, 0)
 
 	draft := func(f func(*DraftState)) DraftState {
 		d := baseDraft
-		d.InvoiceIDs = append([]string(nil), d.InvoiceIDs...)
+		d.InvoiceIDs = append([]int64(nil), d.InvoiceIDs...)
 		f(&d)
 		return d
 	}
@@ -78,7 +78,7 @@ func TestShouldSend(t *testing.T) {
 		{name: "unknown status", d: draft(func(d *DraftState) { d.Status = "lost" }), c: baseClient, mode: ModeAuto, reason: ReasonUnknown},
 		{name: "paid", d: baseDraft, c: cl(func(c *ClientState) { c.Invoices[0].State = StatusPaid }), mode: ModeReview, reason: ReasonPaid},
 		{name: "balance reached zero", d: baseDraft, c: cl(func(c *ClientState) { c.Invoices[0].Balance = decimal.Zero }), mode: ModeReview, reason: ReasonPaid},
-		{name: "one of two grouped invoices paid", d: draft(func(d *DraftState) { d.InvoiceIDs = []string{"a", "b"} }),
+		{name: "one of two grouped invoices paid", d: draft(func(d *DraftState) { d.InvoiceIDs = []int64{tid("a"), tid("b")} }),
 			c: cl(func(c *ClientState) { c.Invoices[1].Balance = decimal.Zero }), mode: ModeReview, reason: ReasonPaid},
 		{name: "cancelled invoice", d: baseDraft, c: cl(func(c *ClientState) { c.Invoices[0].State = StatusCancelled }), mode: ModeReview, reason: ReasonInvoiceClosed},
 		{name: "written off", d: baseDraft, c: cl(func(c *ClientState) { c.Invoices[0].State = StatusWrittenOff }), mode: ModeReview, reason: ReasonInvoiceClosed},
@@ -94,7 +94,7 @@ func TestShouldSend(t *testing.T) {
 		{name: "dispute flag on invoice", d: baseDraft, c: cl(func(c *ClientState) { c.Invoices[0].OpenFlags = []FlagKind{FlagDispute} }), mode: ModeReview, reason: ReasonDisputed},
 		{name: "grievance on another invoice", d: baseDraft, c: cl(func(c *ClientState) { c.Invoices[1].OpenFlags = []FlagKind{FlagGrievance} }), mode: ModeReview, reason: ReasonGrievance},
 		{name: "hardship on the client", d: baseDraft, c: cl(func(c *ClientState) { c.ClientFlags = []FlagKind{FlagHardship} }), mode: ModeReview, reason: ReasonHardship},
-		{name: "invoice unknown", d: draft(func(d *DraftState) { d.InvoiceIDs = []string{"zz"} }), c: baseClient, mode: ModeReview, reason: ReasonInvoiceUnknown},
+		{name: "invoice unknown", d: draft(func(d *DraftState) { d.InvoiceIDs = []int64{tid("zz")} }), c: baseClient, mode: ModeReview, reason: ReasonInvoiceUnknown},
 		{name: "no invoice", d: draft(func(d *DraftState) { d.InvoiceIDs = nil }), c: baseClient, mode: ModeReview, reason: ReasonNoInvoice},
 		{name: "client wrote after the draft", d: baseDraft, c: cl(func(c *ClientState) { c.LastInbound = at(2026, 1, 13, 17, 0) }), mode: ModeReview, reason: ReasonInboundSinceDraft},
 		{name: "client wrote before the draft", d: baseDraft, c: cl(func(c *ClientState) { c.LastInbound = at(2026, 1, 13, 9, 0) }), mode: ModeReview, ok: true, reason: ReasonOK},

@@ -1,0 +1,149 @@
+package policy
+
+import (
+	"time"
+
+	"github.com/shopspring/decimal"
+)
+
+// Stages outside the ladder: messages that accompany an agreement or a
+// payment rather than chase one. They are held and reviewed like every
+// draft, but the ladder's send rules (an invoice still owed, the minimum
+// gap) do not apply to them; ShouldSendCourtesy's re-checks do.
+const (
+	StagePlanConfirmation   = "plan_confirmation"
+	StageInstalmentReminder = "instalment_reminder"
+	StageThankYou           = "thank_you"
+)
+
+// IsCourtesy reports whether a draft's stage is a courtesy message, which
+// ShouldSendCourtesy re-checks instead of ShouldSend.
+func IsCourtesy(stage string) bool {
+	switch stage {
+	case StagePlanConfirmation, StageInstalmentReminder, StageThankYou:
+		return true
+	}
+	return false
+}
+
+// PlanConfirmationDue reports whether a payment plan calls for a written
+// confirmation now. Each plan agreed gets one: an invoice with n plans over
+// its life needs n confirmations, and only the plan in force is confirmed.
+func PlanConfirmationDue(active bool, plansAgreed, confirmationsDrafted int) bool {
+	return active && confirmationsDrafted < plansAgreed
+}
+
+// MissedInstalment is an instalment of an active plan whose date has passed
+// without the money, as the outbox finds it.
+type MissedInstalment struct {
+	// Missed counts the plan's instalments missed so far, this one
+	// included.
+	Missed   int
+	Reminded bool // a reminder about this instalment was already drafted
+	Flagged  bool // a flag about this instalment was already opened
+}
+
+// InstalmentAction is what a missed instalment calls for.
+type InstalmentAction uint8
+
+// Instalment actions.
+const (
+	// InstalmentNothing: already handled, or a later miss handles it.
+	InstalmentNothing InstalmentAction = iota
+	// InstalmentRemind: the first miss gets a gentle reminder; the client
+	// agreed to the plan and may simply have overlooked a date.
+	InstalmentRemind
+	// InstalmentFlag: a second miss means the plan is not holding; a
+	// human decides what follows rather than a reminder per instalment.
+	InstalmentFlag
+)
+
+// OnMissedInstalment decides, once per instalment, between a reminder (the
+// plan's first miss) and a flag (any later one).
+func OnMissedInstalment(m MissedInstalment) InstalmentAction {
+	switch {
+	case m.Missed >= 2 && !m.Flagged:
+		return InstalmentFlag
+	case m.Missed == 1 && !m.Reminded:
+		return InstalmentRemind
+	}
+	return InstalmentNothing
+}
+
+// ThankYouDue reports whether an invoice that was chased is thanked: only
+// when the business asked for thanks (enabled), once it is paid, once per
+// invoice.
+func ThankYouDue(enabled bool, state InvoiceStatus, thanked bool) bool {
+	return enabled && state == StatusPaid && !thanked
+}
+
+// CourtesyDraft is a courtesy draft being considered for sending.
+type CourtesyDraft struct {
+	Stage     string // one of the Stage* courtesy stages
+	CreatedAt time.Time
+	// HoldUntil as stored; the hold is also recomputed from CreatedAt so a
+	// wrong stored value can only delay a send, never hasten it.
+	HoldUntil time.Time
+	Status    DraftStatus
+}
+
+// CourtesyFacts is what may have changed since a courtesy draft was made.
+type CourtesyFacts struct {
+	// InvoiceKnown is false when the draft's invoice is no longer in the
+	// store (or the draft names none).
+	InvoiceKnown bool
+	State        InvoiceStatus
+	Balance      decimal.Decimal
+	// LastInbound is when the client last wrote.
+	LastInbound time.Time
+	// StillMissed: an instalment of the invoice's plan is still missed
+	// (read only for instalment reminders).
+	StillMissed bool
+}
+
+// ShouldSendCourtesy re-checks a courtesy draft at the moment of sending, as
+// ShouldSend does for the ladder: thanks go only for an invoice paid, plan
+// messages only while the plan holds, an instalment reminder only while the
+// instalment is still missed and the client has not written since. When
+// it returns false, the reason's Supersedes tells whether the draft is
+// obsolete or merely has to wait. Auto mode sends courtesy drafts after the
+// hold without approval: they chase nothing.
+func ShouldSendCourtesy(now time.Time, d CourtesyDraft, f CourtesyFacts, p Policy, mode Mode) (bool, Reason) {
+	if p.Calendar == nil || p.Location == nil || !IsCourtesy(d.Stage) {
+		return false, ReasonUnknown
+	}
+	switch {
+	case !f.InvoiceKnown:
+		return false, ReasonInvoiceGone
+	case d.Stage == StageThankYou && f.Balance.IsPositive():
+		return false, ReasonNotPaid
+	case d.Stage != StageThankYou && f.State != StatusPlan:
+		return false, ReasonPlanEnded
+	case d.Stage == StageInstalmentReminder && f.LastInbound.After(d.CreatedAt):
+		return false, ReasonClientWrote
+	case d.Stage == StageInstalmentReminder && !f.StillMissed:
+		return false, ReasonInstalmentPaid
+	}
+	hold := d.HoldUntil
+	if h := p.HoldUntil(d.CreatedAt); h.After(hold) {
+		hold = h
+	}
+	if now.Before(hold) {
+		return false, ReasonHeld
+	}
+	if !p.InSendWindow(now) {
+		return false, ReasonOutsideWindow
+	}
+	switch mode {
+	case ModeDryRun:
+		return false, ReasonDryRun
+	case ModeReview:
+		if d.Status != DraftApproved {
+			return false, ReasonNotApproved
+		}
+	case ModeAuto:
+	default:
+		return false, ReasonUnknownMode
+	}
+	return true, ReasonOK
+}

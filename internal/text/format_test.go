@@ -74,3 +74,23 @@ func TestFormatPercent(t *testing.T) {
 		}
 	}
 }
+
+// The page's amounts: narrow spaces in French, and a symbol other than
+// the euro before the figure in both languages.
+func TestFormatMoneyOnPage(t *testing.T) {
+	tests := []struct{ lang, amount, cur, want string }{
+		{"fr", "1234.5", "EUR", "1\u202f234,50\u00a0€"},
+		{"en", "1234.5", "EUR", "€1,234.50"},
+		{"fr", "-40", "EUR", "-40,00\u00a0€"},
+		{"en", "-40", "EUR", "€-40.00"},
+		{"fr", "-40", "USD", "$-40,00"},
+		{"fr", "12.5", "CHF", "12,50\u00a0CHF"},
+		{"en", "1000000", "GBP", "£1,000,000.00"},
+		{"en", "1500", "JPY", "1,500.00\u00a0JPY"},
+	}
+	for _, tt := range tests {
+		if got := FormatMoneyOnPage(tt.lang, dec(tt.amount), tt.cur); got != tt.want {
+			t.Errorf("FormatMoneyOnPage(%s, %s, %s) = %q, want %q", tt.lang, tt.amount, tt.cur, got, tt.want)
+		}
+	}
+}

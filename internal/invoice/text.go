@@ -183,24 +183,6 @@ var (
 	reSubTotal = regexp.MustCompile(`(?i)(?:sous|sub)[- ]?$`)
 )
 
-func currencyCode(sym string) string {
-	switch strings.ToLower(strings.TrimSpace(sym)) {
-	case "€", "eur", "euro", "euros":
-		return "EUR"
-	case "$", "usd", "us$":
-		return "USD"
-	case "£", "gbp":
-		return "GBP"
-	case "chf", "fr.":
-		return "CHF"
-	case "cad", "c$":
-		return "CAD"
-	case "aud", "a$":
-		return "AUD"
-	}
-	return ""
-}
-
 type amountHit struct {
 	value    decimal.Decimal
 	currency string
@@ -222,10 +204,10 @@ func firstAmount(s string) (amountHit, bool) {
 		}
 		cur := ""
 		if m[2] >= 0 {
-			cur = currencyCode(s[m[2]:m[3]])
+			cur = text.CurrencySymbolCode(s[m[2]:m[3]])
 		}
 		if cur == "" && m[6] >= 0 {
-			cur = currencyCode(s[m[6]:m[7]])
+			cur = text.CurrencySymbolCode(s[m[6]:m[7]])
 		}
 		return amountHit{value: v, currency: cur, text: strings.TrimSpace(s[m[0]:m[1]])}, true
 	}

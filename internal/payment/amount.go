@@ -2,7 +2,6 @@ package payment
 
 import (
 	"regexp"
-	"strings"
 
 	"github.com/shopspring/decimal"
 
@@ -41,26 +40,5 @@ func FindMoney(s string) (decimal.Decimal, string, bool) {
 	if err != nil {
 		return decimal.Zero, "", false
 	}
-	return d, CurrencyCode(best.cur), true
-}
-
-// CurrencyCode maps a symbol or word to its ISO 4217 code ("" when unknown).
-func CurrencyCode(s string) string {
-	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "€", "eur", "euro", "euros":
-		return "EUR"
-	case "$", "usd", "us$":
-		return "USD"
-	case "£", "gbp":
-		return "GBP"
-	case "chf":
-		return "CHF"
-	case "cad", "ca$":
-		return "CAD"
-	}
-	up := strings.ToUpper(strings.TrimSpace(s))
-	if len(up) == 3 && up[0] >= 'A' && up[0] <= 'Z' && up[1] >= 'A' && up[1] <= 'Z' && up[2] >= 'A' && up[2] <= 'Z' {
-		return up
-	}
-	return ""
+	return d, text.CurrencyCode(best.cur), true
 }

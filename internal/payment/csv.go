@@ -209,7 +209,7 @@ func ReadCSV(r io.Reader, f CSVFormat) (Statement, error) {
 			st.Notes = append(st.Notes, fmt.Sprintf("line %d: date %q not understood (formats %s), skipped", line, rawDate, strings.Join(f.DateFormats, ", ")))
 			continue
 		}
-		cur := CurrencyCode(cell(idx.currency))
+		cur := text.CurrencyCode(cell(idx.currency))
 		if cur == "" {
 			cur = strings.ToUpper(f.Currency)
 		}

@@ -164,7 +164,7 @@ func (r *NoticeRule) extract(m *message.Message, body string) (Notice, bool) {
 			return Notice{}, false
 		}
 		if i := r.c.amount.SubexpIndex("currency"); i >= 0 {
-			n.Currency = CurrencyCode(sm[i])
+			n.Currency = text.CurrencyCode(sm[i])
 		}
 	} else {
 		amount, cur, ok := FindMoney(body)

@@ -94,3 +94,21 @@ func TestFormatMoneyOnPage(t *testing.T) {
 		}
 	}
 }
+
+func TestCurrencyCode(t *testing.T) {
+	tests := []struct{ in, symbol, code string }{
+		{"€", "EUR", "EUR"}, {" Euros ", "EUR", "EUR"}, {"US$", "USD", "USD"}, {"$", "USD", "USD"},
+		{"£", "GBP", "GBP"}, {"fr.", "CHF", "CHF"}, {"C$", "CAD", "CAD"}, {"ca$", "CAD", "CAD"}, {"A$", "AUD", "AUD"},
+		// Three letters are a code only where codes are expected: "cts"
+		// next to a figure is cents, not a currency.
+		{"sek", "", "SEK"}, {"cts", "", "CTS"}, {"ct", "", ""}, {"e", "", ""}, {"", "", ""}, {"É€$", "", ""},
+	}
+	for _, tc := range tests {
+		if got := CurrencySymbolCode(tc.in); got != tc.symbol {
+			t.Errorf("CurrencySymbolCode(%q) = %q, want %q", tc.in, got, tc.symbol)
+		}
+		if got := CurrencyCode(tc.in); got != tc.code {
+			t.Errorf("CurrencyCode(%q) = %q, want %q", tc.in, got, tc.code)
+		}
+	}
+}

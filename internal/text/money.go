@@ -132,3 +132,39 @@ func FormatPercent(lang string, p decimal.Decimal) string {
 	}
 	return s + "%"
 }
+
+// CurrencySymbolCode maps a currency sign or word as amounts are written
+// ("€", "euros", "US$", "fr.", "C$") to its ISO 4217 code, "" when it is
+// none of those.
+func CurrencySymbolCode(s string) string {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "€", "eur", "euro", "euros":
+		return "EUR"
+	case "$", "usd", "us$":
+		return "USD"
+	case "£", "gbp":
+		return "GBP"
+	case "chf", "fr.":
+		return "CHF"
+	case "cad", "c$", "ca$":
+		return "CAD"
+	case "aud", "a$":
+		return "AUD"
+	}
+	return ""
+}
+
+// CurrencyCode maps a sign, a word or a code to its ISO 4217 code: the
+// signs and words of CurrencySymbolCode, and any three letters taken as a
+// code ("sek" is SEK), as bank exports write codes this package does not
+// list. "" when unknown.
+func CurrencyCode(s string) string {
+	if c := CurrencySymbolCode(s); c != "" {
+		return c
+	}
+	up := strings.ToUpper(strings.TrimSpace(s))
+	if len(up) == 3 && up[0] >= 'A' && up[0] <= 'Z' && up[1] >= 'A' && up[1] <= 'Z' && up[2] >= 'A' && up[2] <= 'Z' {
+		return up
+	}
+	return ""
+}

@@ -3,6 +3,8 @@ package render
 import (
 	"strings"
 	"time"
+
+	"github.com/relance/relance/internal/text"
 )
 
 // nbsp is the non-breaking space French typography puts before ":" "?" "!"
@@ -16,12 +18,30 @@ func dateOnly(t time.Time) time.Time {
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 
+// viewWords are the few words the renderer writes around the values it
+// hands the templates (the templates hold all the rest).
+var viewWords = text.Catalogue{
+	"fr": {
+		"dated":        "Le %s",
+		"dated.place":  "%s, le %s",
+		"subject.one":  "Facture %s",
+		"subject.many": "Factures %s",
+		"list.and":     " et ",
+		"list.others":  "%d autres",
+	},
+	"en": {
+		"dated":        "%s",
+		"dated.place":  "%s, %s",
+		"subject.one":  "Invoice %s",
+		"subject.many": "Invoices %s",
+		"list.and":     " and ",
+		"list.others":  "%d others",
+	},
+}
+
 // joinList joins items as a sentence: "A, B et C" / "A, B and C".
 func joinList(lang string, items []string) string {
-	and := " and "
-	if lang == "fr" {
-		and = " et "
-	}
+	and := viewWords.T(lang, "list.and")
 	switch len(items) {
 	case 0:
 		return ""

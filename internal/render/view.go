@@ -2,7 +2,6 @@ package render
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -209,14 +208,10 @@ func buildView(d Data) (*view, error) {
 	v.Today = text.FormatDate(lang, d.Today)
 	switch {
 	case v.Today == "":
-	case lang == "fr" && v.Place != "":
-		v.Dated = v.Place + ", le " + v.Today
-	case lang == "fr":
-		v.Dated = "Le " + v.Today
 	case v.Place != "":
-		v.Dated = v.Place + ", " + v.Today
+		v.Dated = viewWords.T(lang, "dated.place", v.Place, v.Today)
 	default:
-		v.Dated = v.Today
+		v.Dated = viewWords.T(lang, "dated", v.Today)
 	}
 
 	defCur := strings.ToUpper(strings.TrimSpace(d.Currency))
@@ -275,15 +270,10 @@ func buildView(d Data) (*view, error) {
 	v.Single = len(v.Invoices) == 1
 	v.First = v.Invoices[0]
 	v.Numbers = joinList(lang, shortList(lang, numbers))
-	switch {
-	case lang == "fr" && v.Single:
-		v.SubjectRef = "Facture " + v.Numbers
-	case lang == "fr":
-		v.SubjectRef = "Factures " + v.Numbers
-	case v.Single:
-		v.SubjectRef = "Invoice " + v.Numbers
-	default:
-		v.SubjectRef = "Invoices " + v.Numbers
+	if v.Single {
+		v.SubjectRef = viewWords.T(lang, "subject.one", v.Numbers)
+	} else {
+		v.SubjectRef = viewWords.T(lang, "subject.many", v.Numbers)
 	}
 	v.Totals = balances.format(lang)
 	v.Total = joinList(lang, v.Totals)
@@ -322,11 +312,7 @@ func shortList(lang string, nums []string) []string {
 		return nums
 	}
 	out := append([]string(nil), nums[:max-1]...)
-	rest := strconv.Itoa(len(nums) - (max - 1))
-	if lang == "fr" {
-		return append(out, rest+" autres")
-	}
-	return append(out, rest+" others")
+	return append(out, viewWords.T(lang, "list.others", len(nums)-(max-1)))
 }
 
 func (v *view) addFormalNotice(d Data, cur string, balances moneyTotals) error {

@@ -1,6 +1,7 @@
 package text
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -106,4 +107,28 @@ func isCurrencyRune(r rune) bool {
 		return true
 	}
 	return r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z'
+}
+
+// ParseTypedAmount reads an amount a person typed in a form, the French or
+// English way: "1 234,50", "1234.50", "1,234.50", "12 €". A lone comma is
+// the decimal mark (a French keyboard's), a comma beside a dot groups
+// thousands; what remains is read as a decimal number.
+func ParseTypedAmount(s string) (decimal.Decimal, error) {
+	s = strings.TrimSpace(s)
+	s = strings.NewReplacer(" ", "", "\u00a0", "", "\u202f", "", "€", "", "$", "", "£", "").Replace(s)
+	if strings.Contains(s, ",") {
+		if strings.Contains(s, ".") {
+			s = strings.ReplaceAll(s, ",", "")
+		} else {
+			s = strings.ReplaceAll(s, ",", ".")
+		}
+	}
+	if s == "" {
+		return decimal.Decimal{}, errors.New("empty amount")
+	}
+	d, err := decimal.NewFromString(s)
+	if err != nil {
+		return decimal.Decimal{}, fmt.Errorf("amount %q: %w", s, err)
+	}
+	return d, nil
 }

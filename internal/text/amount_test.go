@@ -122,3 +122,28 @@ func FuzzParseAmount(f *testing.F) {
 		}
 	})
 }
+
+func TestParseTypedAmount(t *testing.T) {
+	tests := []struct {
+		in, want string
+		ok       bool
+	}{
+		{"1 234,50", "1234.5", true},
+		{"1\u202f234,50 €", "1234.5", true},
+		{"1234.50", "1234.5", true},
+		{"1,234.50", "1234.5", true},
+		{"$1,234.50", "1234.5", true},
+		{"£12", "12", true},
+		{"12,5", "12.5", true},
+		{"-3", "-3", true},
+		{"", "", false},
+		{" € ", "", false},
+		{"douze", "", false},
+	}
+	for _, tc := range tests {
+		got, err := ParseTypedAmount(tc.in)
+		if (err == nil) != tc.ok || (err == nil && !got.Equal(dec(tc.want))) {
+			t.Errorf("ParseTypedAmount(%q) = %s, %v; want %s, ok %v", tc.in, got, err, tc.want, tc.ok)
+		}
+	}
+}

@@ -19,15 +19,8 @@ func groupDigits(cents int64, thousands, decimal string) string {
 	if neg {
 		cents = -cents
 	}
-	units := strconv.FormatInt(cents/100, 10)
-	var b strings.Builder
-	for i, r := range units {
-		if i > 0 && (len(units)-i)%3 == 0 {
-			b.WriteString(thousands)
-		}
-		b.WriteRune(r)
-	}
-	s := fmt.Sprintf("%s%s%02d", b.String(), decimal, cents%100)
+	units := text.GroupThousands(strconv.FormatInt(cents/100, 10), thousands)
+	s := fmt.Sprintf("%s%s%02d", units, decimal, cents%100)
 	if neg {
 		return "-" + s
 	}

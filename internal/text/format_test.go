@@ -112,3 +112,14 @@ func TestCurrencyCode(t *testing.T) {
 		}
 	}
 }
+
+func TestGroupThousands(t *testing.T) {
+	tests := []struct{ in, sep, want string }{
+		{"1234567", " ", "1 234 567"}, {"123", ",", "123"}, {"1000", "", "1000"}, {"12345", "\u00a0", "12\u00a0345"}, {"", ",", ""},
+	}
+	for _, tc := range tests {
+		if got := GroupThousands(tc.in, tc.sep); got != tc.want {
+			t.Errorf("GroupThousands(%q, %q) = %q, want %q", tc.in, tc.sep, got, tc.want)
+		}
+	}
+}

@@ -37,9 +37,9 @@ func currencySymbol(currency string) (string, bool) {
 	return "", false
 }
 
-// groupThousands writes the digits of intPart with sep between groups of
+// GroupThousands writes the digits of intPart with sep between groups of
 // three.
-func groupThousands(intPart, sep string) string {
+func GroupThousands(intPart, sep string) string {
 	var b strings.Builder
 	for i, c := range intPart {
 		if i > 0 && (len(intPart)-i)%3 == 0 {
@@ -66,7 +66,7 @@ func FormatMoney(lang string, amount decimal.Decimal, currency string) string {
 	if lang == "fr" {
 		thousands, point = nbsp, ","
 	}
-	num := groupThousands(intPart, thousands)
+	num := GroupThousands(intPart, thousands)
 	if frac != "" {
 		num += point + frac
 	}
@@ -104,7 +104,7 @@ func FormatMoneyOnPage(lang string, amount decimal.Decimal, currency string) str
 	if lang == "en" {
 		group, dec = ",", "."
 	}
-	out := groupThousands(intPart, group) + dec + frac
+	out := GroupThousands(intPart, group) + dec + frac
 	sign := ""
 	if neg {
 		sign = "-"

@@ -3,10 +3,12 @@ package text
 import "fmt"
 
 // Catalogue holds the product's own sentences by language and message id:
-// Catalogue{"fr": {"nav.review": "À relire"}, "en": {…}}. The page and the
-// owner's digest read their words from one, so every sentence has one id
-// and each translation one place. Mail bodies to clients are template
-// files, which a business edits; a catalogue is for the product's words.
+// Catalogue{"fr": {"nav.review": "À relire"}, "en": {…}}. The page, the
+// owner's digest, the calm check's warnings, the words around a reminder's
+// values and the letter's mentions each read theirs from one, so every
+// sentence has one id and each translation one place. Mail bodies to
+// clients are template files, which a business edits; a catalogue is for
+// the product's own words.
 type Catalogue map[string]map[string]string
 
 // Fallback is the language a catalogue is complete in: a message missing in

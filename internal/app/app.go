@@ -14,9 +14,9 @@ import (
 	"net/mail"
 	"os"
 	"runtime/debug"
+	"sort"
 	"strings"
 	"sync"
-	"sort"
 	"sync/atomic"
 	"time"
 

@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/relance/relance/internal/text"
 )
 
 // Amounts need a currency next to them: bare numbers in replies are invoice
@@ -80,30 +82,10 @@ func findAmounts(sents []string) []decimal.Decimal {
 	return out
 }
 
-// parseAmount reads "1 250,50", "1.250,50", "1,250.50", "1250.5" and "1'250".
-// The last separator followed by one or two digits is the decimal mark; any
-// other separator groups thousands.
+// parseAmount reads an amount found next to a currency; a zero counts as
+// no amount.
 func parseAmount(raw string) (decimal.Decimal, bool) {
-	raw = strings.TrimSpace(raw)
-	last := strings.LastIndexAny(raw, ".,")
-	intPart, frac := raw, ""
-	if last >= 0 && len(raw)-last-1 <= 2 && len(raw)-last-1 > 0 {
-		intPart, frac = raw[:last], raw[last+1:]
-	}
-	intPart = strings.Map(func(r rune) rune {
-		if r >= '0' && r <= '9' {
-			return r
-		}
-		return -1
-	}, intPart)
-	if intPart == "" {
-		return decimal.Decimal{}, false
-	}
-	num := intPart
-	if frac != "" {
-		num += "." + frac
-	}
-	d, err := decimal.NewFromString(num)
+	d, err := text.ParseAmount(raw, "")
 	if err != nil || d.IsZero() {
 		return decimal.Decimal{}, false
 	}

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/relance/relance/internal/text"
 )
 
 // dateMention is a date found in folded text, resolved against the mail's
@@ -42,35 +44,8 @@ var (
 	reNextMonth  = regexp.MustCompile(`^(?:du mois prochain|de mois prochain|du prochain mois|of next month|next month)\b`)
 )
 
-func monthNumber(s string) time.Month {
-	switch strings.TrimSuffix(s, ".") {
-	case "janvier", "janv", "january", "jan":
-		return time.January
-	case "fevrier", "fevr", "fev", "february", "feb":
-		return time.February
-	case "mars", "march", "mar":
-		return time.March
-	case "avril", "avr", "april", "apr":
-		return time.April
-	case "mai", "may":
-		return time.May
-	case "juin", "june", "jun":
-		return time.June
-	case "juillet", "juil", "july", "jul":
-		return time.July
-	case "aout", "august", "aug":
-		return time.August
-	case "septembre", "sept", "september", "sep":
-		return time.September
-	case "octobre", "oct", "october":
-		return time.October
-	case "novembre", "nov", "november":
-		return time.November
-	case "decembre", "dec", "december":
-		return time.December
-	}
-	return 0
-}
+// monthNumber reads a folded month name as every package reads one.
+func monthNumber(s string) time.Month { return text.ParseMonth(s) }
 
 func weekdayNumber(s string) (time.Weekday, bool) {
 	switch s {

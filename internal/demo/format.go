@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/relance/relance/internal/text"
 )
 
 // Money is held in cents (int64) throughout: the sample month only needs
@@ -17,15 +19,8 @@ func groupDigits(cents int64, thousands, decimal string) string {
 	if neg {
 		cents = -cents
 	}
-	units := strconv.FormatInt(cents/100, 10)
-	var b strings.Builder
-	for i, r := range units {
-		if i > 0 && (len(units)-i)%3 == 0 {
-			b.WriteString(thousands)
-		}
-		b.WriteRune(r)
-	}
-	s := fmt.Sprintf("%s%s%02d", b.String(), decimal, cents%100)
+	units := text.GroupThousands(strconv.FormatInt(cents/100, 10), thousands)
+	s := fmt.Sprintf("%s%s%02d", units, decimal, cents%100)
 	if neg {
 		return "-" + s
 	}
@@ -73,39 +68,19 @@ func qtyString(q int64, decimal string) string {
 	return s
 }
 
-// Calendar names, as functions so that no table is a mutable global.
-func frDay(d time.Weekday) string {
-	return [...]string{"dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"}[d]
-}
-
-func frMonth(m time.Month) string {
-	return [...]string{"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-		"septembre", "octobre", "novembre", "décembre"}[m-1]
-}
-
-// Abbreviations as Gmail and Apple Mail write them in French attributions.
-func frDayShort(d time.Weekday) string {
-	return [...]string{"dim.", "lun.", "mar.", "mer.", "jeu.", "ven.", "sam."}[d]
-}
-
-func frMonthShort(m time.Month) string {
-	return [...]string{"janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.",
-		"oct.", "nov.", "déc."}[m-1]
-}
-
 func frDate(t time.Time) string { return t.Format("02/01/2006") }
 
 // frLongDate is "mardi 24 novembre 2026".
 func frLongDate(t time.Time) string {
-	return fmt.Sprintf("%s %d %s %d", frDay(t.Weekday()), t.Day(), frMonth(t.Month()), t.Year())
+	return fmt.Sprintf("%s %d %s %d", text.WeekdayFR(t.Weekday()), t.Day(), text.MonthFR(t.Month()), t.Year())
 }
 
 // frDayMonth is "mardi 24 novembre".
 func frDayMonth(t time.Time) string {
-	return fmt.Sprintf("%s %d %s", frDay(t.Weekday()), t.Day(), frMonth(t.Month()))
+	return fmt.Sprintf("%s %d %s", text.WeekdayFR(t.Weekday()), t.Day(), text.MonthFR(t.Month()))
 }
 
-func frMonthName(t time.Time) string { return frMonth(t.Month()) }
+func frMonthName(t time.Time) string { return text.MonthFR(t.Month()) }
 
 // ukDate is "24 November 2026"; usDate is "November 24, 2026".
 func ukDate(t time.Time) string { return t.Format("2 January 2006") }
@@ -118,12 +93,12 @@ func ciiDate(t time.Time) string { return t.Format("20060102") }
 
 // Attribution lines that mail programs put above quoted history.
 func gmailFRAttribution(t time.Time, who string) string {
-	return fmt.Sprintf("Le %s %d %s %d à %s, %s a écrit :", frDayShort(t.Weekday()), t.Day(),
-		frMonthShort(t.Month()), t.Year(), t.Format("15:04"), who)
+	return fmt.Sprintf("Le %s %d %s %d à %s, %s a écrit :", text.WeekdayFRShort(t.Weekday()), t.Day(),
+		text.MonthFRShort(t.Month()), t.Year(), t.Format("15:04"), who)
 }
 
 func appleFRAttribution(t time.Time, who string) string {
-	return fmt.Sprintf("Le %d %s %d à %s, %s a écrit :", t.Day(), frMonthShort(t.Month()), t.Year(),
+	return fmt.Sprintf("Le %d %s %d à %s, %s a écrit :", t.Day(), text.MonthFRShort(t.Month()), t.Year(),
 		t.Format("15:04"), who)
 }
 
@@ -145,8 +120,8 @@ func outlookENHeader(t time.Time, from, to, subject string) string {
 }
 
 // quote prefixes every line with "> ", the way replies carry history.
-func quote(text string) string {
-	lines := strings.Split(strings.TrimRight(text, "\n"), "\n")
+func quote(body string) string {
+	lines := strings.Split(strings.TrimRight(body, "\n"), "\n")
 	for i, l := range lines {
 		if l == "" {
 			lines[i] = ">"

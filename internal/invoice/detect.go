@@ -11,6 +11,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/relance/relance/internal/message"
+	"github.com/relance/relance/internal/text"
 )
 
 // Reasons given for a not_invoice result that callers may test for.
@@ -674,7 +675,7 @@ func fromXML(xf *xmlFacts, source, where string) *sourceFacts {
 
 func (d *detection) fromText(s, source string, monthFirst bool) sourceFacts {
 	tf := extractText(s, monthFirst)
-	sf := sourceFacts{source: source, issue: tf.issue, due: tf.due, terms: tf.terms, hasTerms: tf.hasTerms, norm: NormalizeNumber(s)}
+	sf := sourceFacts{source: source, issue: tf.issue, due: tf.due, terms: tf.terms, hasTerms: tf.hasTerms, norm: text.NormalizeNumber(s)}
 	sf.numbers = tf.numbers
 	if tf.hasAmount {
 		sf.amount, sf.hasAmount, sf.currency = tf.amount.value, true, tf.amount.currency

@@ -18,11 +18,11 @@ import (
 	"net/mail"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/shopspring/decimal"
 
 	"github.com/relance/relance/internal/message"
+	"github.com/relance/relance/internal/text"
 )
 
 // Kind is what a sent mail turned out to be.
@@ -168,7 +168,7 @@ func (o Options) maxPDF() int {
 // the number is unknown, since without a number a re-send cannot be told
 // from a new invoice.
 func Key(r Result) string {
-	n := NormalizeNumber(r.Number)
+	n := text.NormalizeNumber(r.Number)
 	if n == "" {
 		return ""
 	}
@@ -179,7 +179,7 @@ func Key(r Result) string {
 		seller = seller[i+1:]
 	}
 	if seller == "" {
-		if v := NormalizeNumber(r.Seller.VATID); v != "" {
+		if v := text.NormalizeNumber(r.Seller.VATID); v != "" {
 			seller = "vat:" + v
 		} else {
 			seller = "name:" + strings.ToLower(strings.Join(strings.Fields(r.Seller.Name), " "))
@@ -192,21 +192,6 @@ func Key(r Result) string {
 		kind = "cn"
 	}
 	return kind + ":" + n + "@" + seller
-}
-
-// NormalizeNumber reduces an invoice number to upper-case letters and
-// digits, so "F-2026-0142", "f 2026/0142" and "F2026.0142" compare equal.
-func NormalizeNumber(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		switch {
-		case r >= '0' && r <= '9', r >= 'A' && r <= 'Z':
-			b.WriteRune(r)
-		case r >= 'a' && r <= 'z':
-			b.WriteRune(unicode.ToUpper(r))
-		}
-	}
-	return b.String()
 }
 
 // Detect says what a sent mail is and extracts the invoice facts it holds.

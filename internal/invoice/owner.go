@@ -6,6 +6,8 @@ import (
 	"unicode"
 
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/relance/relance/internal/text"
 )
 
 // Rejection says why a sent document is not one of our receivables.
@@ -58,7 +60,7 @@ type us struct {
 }
 
 func newUs(fromName, fromEmail string, id Identity) us {
-	u := us{siren: NormalizeNumber(id.SIREN), vat: NormalizeNumber(id.VAT), iban: NormalizeNumber(id.IBAN)}
+	u := us{siren: text.NormalizeNumber(id.SIREN), vat: text.NormalizeNumber(id.VAT), iban: text.NormalizeNumber(id.IBAN)}
 	for _, n := range append([]string{fromName}, id.Names...) {
 		if f := foldName(n); len(f) >= 3 {
 			u.names = append(u.names, f)
@@ -82,7 +84,7 @@ func newUs(fromName, fromEmail string, id Identity) us {
 // only the same name does: a client named "Boulangerie Dupont" is not the
 // baker Dupont who invoices it.
 func (u us) is(p Party, loose bool) (bool, string) {
-	if v := NormalizeNumber(p.VATID); v != "" {
+	if v := text.NormalizeNumber(p.VATID); v != "" {
 		if u.vat != "" && v == u.vat {
 			return true, "VAT number " + p.VATID
 		}
@@ -158,7 +160,7 @@ func ownership(u us, seller, buyer Party) (ours bool, why string) {
 		}
 		return false, fmt.Sprintf("the buyer is us (%s) and the seller is %s: a supplier's invoice", how, truncate(who, 80))
 	}
-	if v := NormalizeNumber(seller.VATID); v != "" && (u.vat != "" || u.siren != "") {
+	if v := text.NormalizeNumber(seller.VATID); v != "" && (u.vat != "" || u.siren != "") {
 		return false, fmt.Sprintf("the seller's VAT number %s is not ours", seller.VATID)
 	}
 	return true, ""

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/relance/relance/internal/text"
 )
 
 // sourceName is how a finding names a source.
@@ -81,12 +83,12 @@ func (f *sourceFacts) strongAmount() bool {
 // namesNumber tells whether a source names the invoice number n among its
 // numbers (a text may cite an earlier invoice too).
 func namesNumber(f *sourceFacts, n string) bool {
-	want := NormalizeNumber(n)
-	if NormalizeNumber(f.number) == want {
+	want := text.NormalizeNumber(n)
+	if text.NormalizeNumber(f.number) == want {
 		return true
 	}
 	for _, x := range f.numbers {
-		if NormalizeNumber(x.value) == want {
+		if text.NormalizeNumber(x.value) == want {
 			return true
 		}
 	}

@@ -8,6 +8,8 @@ import (
 	"unicode"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/relance/relance/internal/text"
 )
 
 // Number labels: what kind of document a number was introduced as.
@@ -99,7 +101,7 @@ func findNumbers(s string) []numRef {
 		if !validNumber(v) {
 			return
 		}
-		key := NormalizeNumber(v)
+		key := text.NormalizeNumber(v)
 		if seen[key] {
 			return
 		}
@@ -181,73 +183,6 @@ var (
 	reSubTotal = regexp.MustCompile(`(?i)(?:sous|sub)[- ]?$`)
 )
 
-func currencyCode(sym string) string {
-	switch strings.ToLower(strings.TrimSpace(sym)) {
-	case "€", "eur", "euro", "euros":
-		return "EUR"
-	case "$", "usd", "us$":
-		return "USD"
-	case "£", "gbp":
-		return "GBP"
-	case "chf", "fr.":
-		return "CHF"
-	case "cad", "c$":
-		return "CAD"
-	case "aud", "a$":
-		return "AUD"
-	}
-	return ""
-}
-
-// parseAmount reads a French or English formatted number: "1 234,56",
-// "1.234,56", "1,234.56", "1234.5", "1'234.56".
-func parseAmount(s string) (decimal.Decimal, bool) {
-	s = strings.NewReplacer(" ", "", "'", "", "\u00a0", "", "\u202f", "").Replace(s)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	lastComma, lastDot := strings.LastIndexByte(s, ','), strings.LastIndexByte(s, '.')
-	dec := -1
-	switch {
-	case lastComma >= 0 && lastDot >= 0:
-		dec = max(lastComma, lastDot)
-	case lastComma >= 0:
-		// One or two digits after the only separator: decimals; three: a
-		// thousands group ("1,234").
-		if n := len(s) - lastComma - 1; n == 1 || n == 2 {
-			dec = lastComma
-		}
-	case lastDot >= 0:
-		if n := len(s) - lastDot - 1; n == 1 || n == 2 {
-			dec = lastDot
-		}
-	}
-	var intPart, frac string
-	if dec >= 0 {
-		intPart, frac = s[:dec], s[dec+1:]
-		if len(frac) == 0 || len(frac) > 2 {
-			return decimal.Decimal{}, false
-		}
-	} else {
-		intPart = s
-	}
-	intPart = strings.NewReplacer(",", "", ".", "").Replace(intPart)
-	if intPart == "" {
-		intPart = "0"
-	}
-	norm := intPart
-	if frac != "" {
-		norm += "." + frac
-	}
-	d, err := decimal.NewFromString(norm)
-	if err != nil {
-		return decimal.Decimal{}, false
-	}
-	if neg {
-		d = d.Neg()
-	}
-	return d, true
-}
-
 type amountHit struct {
 	value    decimal.Decimal
 	currency string
@@ -263,16 +198,16 @@ func firstAmount(s string) (amountHit, bool) {
 		if inDate(s, m[4], m[5]) { // "15" of "le 15/10/2026"
 			continue
 		}
-		v, ok := parseAmount(s[m[4]:m[5]])
-		if !ok {
+		v, err := text.ParseDocumentAmount(s[m[4]:m[5]])
+		if err != nil {
 			continue
 		}
 		cur := ""
 		if m[2] >= 0 {
-			cur = currencyCode(s[m[2]:m[3]])
+			cur = text.CurrencySymbolCode(s[m[2]:m[3]])
 		}
 		if cur == "" && m[6] >= 0 {
-			cur = currencyCode(s[m[6]:m[7]])
+			cur = text.CurrencySymbolCode(s[m[6]:m[7]])
 		}
 		return amountHit{value: v, currency: cur, text: strings.TrimSpace(s[m[0]:m[1]])}, true
 	}
@@ -403,38 +338,6 @@ func stripTaxWords(s string) string {
 
 var reDate = regexp.MustCompile(`(?i)(\d{4})-(\d{1,2})-(\d{1,2})|(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})\b|(\d{1,2})(?:er|st|nd|rd|th)?\s+(\p{L}{3,10})\.?,?\s+(\d{4})|(\p{L}{3,10})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})`)
 
-func monthOf(name string) time.Month {
-	n := strings.ToLower(strings.TrimSuffix(name, "."))
-	n = strings.NewReplacer("é", "e", "è", "e", "û", "u", "ô", "o").Replace(n)
-	switch {
-	case strings.HasPrefix(n, "jan"):
-		return time.January
-	case strings.HasPrefix(n, "fev"), strings.HasPrefix(n, "feb"):
-		return time.February
-	case n == "mar" || n == "mars" || n == "march":
-		return time.March
-	case strings.HasPrefix(n, "avr"), strings.HasPrefix(n, "apr"):
-		return time.April
-	case n == "mai" || n == "may":
-		return time.May
-	case n == "juin" || n == "jun" || n == "june":
-		return time.June
-	case strings.HasPrefix(n, "juil"), n == "jul" || n == "july":
-		return time.July
-	case strings.HasPrefix(n, "aou"), strings.HasPrefix(n, "aug"):
-		return time.August
-	case strings.HasPrefix(n, "sep"):
-		return time.September
-	case strings.HasPrefix(n, "oct"):
-		return time.October
-	case strings.HasPrefix(n, "nov"):
-		return time.November
-	case strings.HasPrefix(n, "dec"):
-		return time.December
-	}
-	return 0
-}
-
 func mkDate(y, m, d int) (time.Time, bool) {
 	if y < 100 {
 		y += 2000
@@ -473,11 +376,11 @@ func firstDate(s string, monthFirst bool) (time.Time, int, bool) {
 			}
 			t, ok = mkDate(atoi(6), mo, d)
 		case g(7) != "":
-			if mo := monthOf(g(8)); mo != 0 {
+			if mo := text.ParseMonth(g(8)); mo != 0 {
 				t, ok = mkDate(atoi(9), int(mo), atoi(7))
 			}
 		case g(10) != "":
-			if mo := monthOf(g(10)); mo != 0 {
+			if mo := text.ParseMonth(g(10)); mo != 0 {
 				t, ok = mkDate(atoi(12), int(mo), atoi(11))
 			}
 		}

@@ -5,33 +5,6 @@ import (
 	"time"
 )
 
-func TestParseAmount(t *testing.T) {
-	tests := []struct {
-		in, want string
-		ok       bool
-	}{
-		{"1 234,56", "1234.56", true},
-		{"1.234,56", "1234.56", true},
-		{"1,234.56", "1234.56", true},
-		{"1234.56", "1234.56", true},
-		{"1234,5", "1234.5", true},
-		{"1'250.50", "1250.50", true},
-		{"12\u202f500,00", "12500", true},
-		{"1,234", "1234", true},
-		{"1.234", "1234", true},
-		{"980", "980", true},
-		{"1 234 567,89", "1234567.89", true},
-		{"-50,00", "-50", true},
-		{"12,345,678.9", "12345678.9", true},
-	}
-	for _, tc := range tests {
-		got, ok := parseAmount(tc.in)
-		if ok != tc.ok || (ok && !got.Equal(dec(tc.want))) {
-			t.Errorf("parseAmount(%q) = %s, %v; want %s, %v", tc.in, got, ok, tc.want, tc.ok)
-		}
-	}
-}
-
 func TestFirstDate(t *testing.T) {
 	tests := []struct {
 		in         string

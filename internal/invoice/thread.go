@@ -8,6 +8,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/relance/relance/internal/message"
+	"github.com/relance/relance/internal/text"
 )
 
 // Candidate is an invoice a reply may be about.
@@ -293,18 +294,18 @@ func normMsgID(id string) string {
 // ("facture 311" for FA-2025-0311) counts among the sender's own invoices
 // only.
 func byNumber(m *message.Message, cands []Candidate, from string) ([]int64, string) {
-	text := m.Subject + "\n" + m.Text
-	if len(text) > maxPDFTextBytes {
-		text = text[:maxPDFTextBytes]
+	said := m.Subject + "\n" + m.Text
+	if len(said) > maxPDFTextBytes {
+		said = said[:maxPDFTextBytes]
 	}
 	tokens := make(map[string]bool)
-	for _, t := range NumberKeys(text) {
+	for _, t := range NumberKeys(said) {
 		tokens[t] = true
 	}
 	labelled := make(map[string]bool)
 	var short []string
-	for _, n := range findNumbers(text) {
-		k := NormalizeNumber(n.value)
+	for _, n := range findNumbers(said) {
+		k := text.NormalizeNumber(n.value)
 		labelled[k] = true
 		if n.label == labelInvoice || n.label == labelCredit || n.label == labelOther {
 			short = append(short, k)
@@ -313,7 +314,7 @@ func byNumber(m *message.Message, cands []Candidate, from string) ([]int64, stri
 	var ids []int64
 	var found []string
 	for _, c := range cands {
-		n := NormalizeNumber(c.Number)
+		n := text.NormalizeNumber(c.Number)
 		if n == "" {
 			continue
 		}
@@ -343,7 +344,7 @@ func byNumber(m *message.Message, cands []Candidate, from string) ([]int64, stri
 // zeros ("311" for FA-2025-0311), or its normalized end of four characters
 // or more ("20250311").
 func tailMatch(number, s string) bool {
-	n := NormalizeNumber(number)
+	n := text.NormalizeNumber(number)
 	if s == "" || s == n {
 		return s == n
 	}
@@ -392,7 +393,7 @@ func byAmount(amounts []decimal.Decimal, cands []Candidate) ([]int64, string) {
 // at a time ("FA 2025 0311" is FA20250311). Only forms holding a digit are
 // kept.
 func NumberKeys(s string) []string {
-	toks := numberTokenSpans(s)
+	toks := text.NumberTokenSpans(s)
 	seen := map[string]bool{}
 	var out []string
 	add := func(k string) {
@@ -402,63 +403,16 @@ func NumberKeys(s string) []string {
 		}
 	}
 	for i, t := range toks {
-		add(t.key)
-		joined := t.key
+		add(t.Key)
+		joined := t.Key
 		for j := i + 1; j < len(toks) && j <= i+2; j++ {
-			if toks[j].start-toks[j-1].end != 1 || s[toks[j-1].end] != ' ' {
+			if toks[j].Start-toks[j-1].End != 1 || s[toks[j-1].End] != ' ' {
 				break
 			}
-			joined += toks[j].key
+			joined += toks[j].Key
 			add(joined)
 		}
 	}
-	return out
-}
-
-type tokenSpan struct {
-	key        string
-	start, end int
-}
-
-// numberTokens splits text into normalized runs of letters and digits
-// joined by - / _ . so "F-2026-0142," yields "F20260142".
-func numberTokens(s string) []string {
-	var out []string
-	for _, t := range numberTokenSpans(s) {
-		if strings.ContainsAny(t.key, "0123456789") {
-			out = append(out, t.key)
-		}
-	}
-	return out
-}
-
-func numberTokenSpans(s string) []tokenSpan {
-	var out []tokenSpan
-	start := -1
-	flush := func(end int) {
-		if start >= 0 {
-			tok := strings.TrimRight(s[start:end], "-/_.")
-			if n := NormalizeNumber(tok); n != "" {
-				out = append(out, tokenSpan{key: n, start: start, end: start + len(tok)})
-			}
-			start = -1
-		}
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		alnum := c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z'
-		sep := c == '-' || c == '/' || c == '_' || c == '.'
-		switch {
-		case alnum:
-			if start < 0 {
-				start = i
-			}
-		case sep && start >= 0:
-		default:
-			flush(i)
-		}
-	}
-	flush(len(s))
 	return out
 }
 

@@ -78,14 +78,6 @@ func TestThreadNoCandidates(t *testing.T) {
 	}
 }
 
-func TestNumberTokens(t *testing.T) {
-	got := numberTokens("Re: F-2026-0142, FAC-10387. n°2026/017 (INV_9) hello 2026")
-	want := []string{"F20260142", "FAC10387", "2026017", "INV9", "2026"}
-	if !slices.Equal(got, want) {
-		t.Errorf("numberTokens = %q, want %q", got, want)
-	}
-}
-
 // Every route from a reply to its invoice, with the amounts the reply
 // names and the unknown-address note.
 func TestThreadRoutes(t *testing.T) {

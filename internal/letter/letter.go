@@ -19,6 +19,7 @@ import (
 	"codeberg.org/go-pdf/fpdf"
 
 	"github.com/relance/relance/internal/render"
+	"github.com/relance/relance/internal/text"
 )
 
 // Letter is what the PDF prints.
@@ -40,13 +41,19 @@ type Letter struct {
 	Date time.Time
 }
 
-// Mentions printed by the layout, per language.
-var registeredMention = map[string]string{
-	"fr": "Lettre recommandée avec accusé de réception",
-	"en": "Registered letter with acknowledgement of receipt",
+// letterWords are the mentions the layout prints, per language.
+var letterWords = text.Catalogue{
+	"fr": {
+		"registered": "Lettre recommandée avec accusé de réception",
+		"page":       "Page %d/{nb}",
+		"siren":      "SIREN : %s",
+	},
+	"en": {
+		"registered": "Registered letter with acknowledgement of receipt",
+		"page":       "Page %d/{nb}",
+		"siren":      "SIREN: %s",
+	},
 }
-
-var pageWord = map[string]string{"fr": "Page", "en": "Page"}
 
 // PDF renders l as an A4 PDF document.
 func PDF(l Letter) ([]byte, error) {
@@ -54,7 +61,7 @@ func PDF(l Letter) ([]byte, error) {
 	if len(lang) > 2 {
 		lang = lang[:2]
 	}
-	if _, ok := registeredMention[lang]; !ok {
+	if _, ok := letterWords[lang]; !ok {
 		lang = "fr"
 	}
 	if strings.TrimSpace(l.Text) == "" {
@@ -81,7 +88,7 @@ func PDF(l Letter) ([]byte, error) {
 		pdf.SetFont("Helvetica", "", 8)
 		pdf.SetTextColor(90, 90, 90)
 		pdf.CellFormat(0, 4, tr(footer), "", 0, "L", false, 0, "")
-		pdf.CellFormat(0, 4, tr(fmt.Sprintf("%s %d/{nb}", pageWord[lang], pdf.PageNo())), "", 0, "R", false, 0, "")
+		pdf.CellFormat(0, 4, tr(letterWords.T(lang, "page", pdf.PageNo())), "", 0, "R", false, 0, "")
 	})
 	pdf.AddPage()
 
@@ -104,7 +111,7 @@ func PDF(l Letter) ([]byte, error) {
 	pdf.SetXY(105, 48)
 	if l.Registered {
 		pdf.SetFont("Helvetica", "B", 9)
-		pdf.MultiCell(85, 4.5, tr(registeredMention[lang]), "", "L", false)
+		pdf.MultiCell(85, 4.5, tr(letterWords.T(lang, "registered")), "", "L", false)
 		pdf.SetX(105)
 		pdf.Ln(2)
 	}
@@ -141,21 +148,21 @@ func PDF(l Letter) ([]byte, error) {
 
 // bodyOf drops the e-mail's own letterhead: a first paragraph whose first
 // line is the sender's name.
-func bodyOf(text, sender string) string {
-	text = strings.ReplaceAll(strings.TrimSpace(text), "\r\n", "\n")
+func bodyOf(mailed, sender string) string {
+	mailed = strings.ReplaceAll(strings.TrimSpace(mailed), "\r\n", "\n")
 	sender = oneLine(sender)
 	if sender == "" {
-		return text
+		return mailed
 	}
-	first, rest, found := strings.Cut(text, "\n\n")
+	first, rest, found := strings.Cut(mailed, "\n\n")
 	if !found {
-		return text
+		return mailed
 	}
 	firstLine, _, _ := strings.Cut(first, "\n")
 	if strings.TrimSpace(firstLine) == sender {
 		return strings.TrimLeft(rest, "\n")
 	}
-	return text
+	return mailed
 }
 
 // paragraphs splits on blank lines, keeping the line breaks inside each.
@@ -189,10 +196,7 @@ func siren(lang, s string) string {
 	if s = oneLine(s); s == "" {
 		return ""
 	}
-	if lang == "fr" {
-		return "SIREN : " + s
-	}
-	return "SIREN: " + s
+	return letterWords.T(lang, "siren", s)
 }
 
 func footerLine(b render.Business) string {

@@ -137,3 +137,21 @@ func TestToCP1252(t *testing.T) {
 		}
 	}
 }
+
+// The mentions read from a catalogue print as they always have.
+func TestLetterWords(t *testing.T) {
+	tests := []struct{ got, want string }{
+		{siren("fr", "123 456 789"), "SIREN : 123 456 789"},
+		{siren("en", "123 456 789"), "SIREN: 123 456 789"},
+		{siren("fr", "  "), ""},
+		{letterWords.T("fr", "registered"), "Lettre recommandée avec accusé de réception"},
+		{letterWords.T("en", "registered"), "Registered letter with acknowledgement of receipt"},
+		{letterWords.T("fr", "page", 2), "Page 2/{nb}"},
+		{letterWords.T("en", "page", 3), "Page 3/{nb}"},
+	}
+	for _, tc := range tests {
+		if tc.got != tc.want {
+			t.Errorf("got %q, want %q", tc.got, tc.want)
+		}
+	}
+}

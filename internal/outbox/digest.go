@@ -12,6 +12,7 @@ import (
 	"github.com/relance/relance/internal/policy"
 	"github.com/relance/relance/internal/render"
 	"github.com/relance/relance/internal/store"
+	"github.com/relance/relance/internal/text"
 )
 
 // digest mails the owner, once a business day at the review hour, what
@@ -92,6 +93,29 @@ func (x *Outbox) digest(ctx context.Context, now time.Time) error {
 		Detail: []byte(fmt.Sprintf(`{"date":%q,"drafts":%d,"flags":%d,"broken_promises":%d}`, today, len(toReview), len(fresh), len(broken)))})
 }
 
+// digestMessages are the digest's sentences; the owner reads them in the
+// business's default language.
+var digestMessages = text.Catalogue{
+	"fr": {
+		"digest.subject":  "relance : %d brouillon(s) à relire, %d signalement(s)",
+		"digest.greeting": "Bonjour,\n\nVoici ce qui vous attend aujourd'hui (%s).",
+		"digest.drafts":   "À relire et approuver :",
+		"digest.flags":    "Nouveaux signalements :",
+		"digest.evidence": " — « %s »",
+		"digest.broken":   "Promesses non tenues :",
+		"digest.footer":   "Tout est sur la page de relance, ou : relance drafts list · relance flags list\n",
+	},
+	"en": {
+		"digest.subject":  "relance: %d draft(s) to reread, %d flag(s)",
+		"digest.greeting": "Hello,\n\nHere is what waits for you today (%s).",
+		"digest.drafts":   "To reread and approve:",
+		"digest.flags":    "New flags:",
+		"digest.evidence": ` — "%s"`,
+		"digest.broken":   "Broken promises:",
+		"digest.footer":   "Everything is on relance's page, or: relance drafts list · relance flags list\n",
+	},
+}
+
 func digestText(fr bool, today policy.Date, drafts []store.Draft, flags, broken []store.Flag) (string, string) {
 	var b strings.Builder
 	line := func(s string) string {
@@ -101,45 +125,38 @@ func digestText(fr bool, today policy.Date, drafts []store.Draft, flags, broken 
 		}
 		return s
 	}
-	t := func(frText, enText string) string {
-		if fr {
-			return frText
-		}
-		return enText
+	lang := "en"
+	if fr {
+		lang = "fr"
 	}
-	subject := t(fmt.Sprintf("relance : %d brouillon(s) à relire, %d signalement(s)", len(drafts), len(flags)+len(broken)),
-		fmt.Sprintf("relance: %d draft(s) to reread, %d flag(s)", len(drafts), len(flags)+len(broken)))
-	fmt.Fprintf(&b, "%s\n\n", t("Bonjour,\n\nVoici ce qui vous attend aujourd'hui ("+today.String()+").",
-		"Hello,\n\nHere is what waits for you today ("+today.String()+")."))
+	t := func(id string, args ...any) string { return digestMessages.T(lang, id, args...) }
+	subject := t("digest.subject", len(drafts), len(flags)+len(broken))
+	fmt.Fprintf(&b, "%s\n\n", t("digest.greeting", today.String()))
 	if len(drafts) > 0 {
-		fmt.Fprintf(&b, "%s\n", t("À relire et approuver :", "To reread and approve:"))
+		fmt.Fprintf(&b, "%s\n", t("digest.drafts"))
 		for _, d := range drafts {
 			fmt.Fprintf(&b, "  - #%d %s · %s · %s\n", d.ID, d.Stage, d.ClientName, line(d.Subject))
 		}
 		b.WriteString("\n")
 	}
 	if len(flags) > 0 {
-		fmt.Fprintf(&b, "%s\n", t("Nouveaux signalements :", "New flags:"))
+		fmt.Fprintf(&b, "%s\n", t("digest.flags"))
 		for _, f := range flags {
 			ev := ""
 			if len(f.Evidence) > 0 {
-				ev = " — « " + line(f.Evidence[0]) + " »"
-				if !fr {
-					ev = ` — "` + line(f.Evidence[0]) + `"`
-				}
+				ev = t("digest.evidence", line(f.Evidence[0]))
 			}
 			fmt.Fprintf(&b, "  - #%d %s · %s %s%s\n", f.ID, f.Kind, f.ClientName, f.InvoiceNum, ev)
 		}
 		b.WriteString("\n")
 	}
 	if len(broken) > 0 {
-		fmt.Fprintf(&b, "%s\n", t("Promesses non tenues :", "Broken promises:"))
+		fmt.Fprintf(&b, "%s\n", t("digest.broken"))
 		for _, f := range broken {
 			fmt.Fprintf(&b, "  - %s %s\n", f.ClientName, f.InvoiceNum)
 		}
 		b.WriteString("\n")
 	}
-	b.WriteString(t("Tout est sur la page de relance, ou : relance drafts list · relance flags list\n",
-		"Everything is on relance's page, or: relance drafts list · relance flags list\n"))
+	b.WriteString(t("digest.footer"))
 	return subject, b.String()
 }

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/relance/relance/internal/text"
 )
 
 // ISO 20022 cash-management messages, read by element names whatever the
@@ -239,7 +241,7 @@ func (tx camtTxDtls) amount() camtAmount {
 }
 
 func camtPayment(amt camtAmount, tx camtTxDtls, e camtEntry, date time.Time, acctCcy string, n int) (Payment, string) {
-	a, err := ParseAmount(amt.Value, ".")
+	a, err := text.ParseAmount(amt.Value, ".")
 	if err != nil || !a.IsPositive() {
 		return Payment{}, fmt.Sprintf("entry %d: amount %q is not a positive number, skipped", n, amt.Value)
 	}

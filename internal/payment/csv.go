@@ -13,6 +13,8 @@ import (
 	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/encoding/unicode"
 	"golang.org/x/text/transform"
+
+	"github.com/relance/relance/internal/text"
 )
 
 // MaxStatementBytes bounds what a statement reader accepts.
@@ -145,11 +147,11 @@ func ReadCSV(r io.Reader, f CSVFormat) (Statement, error) {
 	if err != nil {
 		return Statement{}, err
 	}
-	text, err := decodeText(raw, f.Encoding)
+	decoded, err := decodeText(raw, f.Encoding)
 	if err != nil {
 		return Statement{}, err
 	}
-	records, err := csvRecords(text, f.Separator)
+	records, err := csvRecords(decoded, f.Separator)
 	if err != nil {
 		return Statement{}, err
 	}
@@ -191,7 +193,7 @@ func ReadCSV(r io.Reader, f CSVFormat) (Statement, error) {
 			}
 			continue
 		}
-		a, err := ParseAmount(amount, f.Decimal)
+		a, err := text.ParseAmount(amount, f.Decimal)
 		if err != nil {
 			st.Notes = append(st.Notes, fmt.Sprintf("line %d: amount %q is not a number, skipped", line, amount))
 			continue
@@ -207,7 +209,7 @@ func ReadCSV(r io.Reader, f CSVFormat) (Statement, error) {
 			st.Notes = append(st.Notes, fmt.Sprintf("line %d: date %q not understood (formats %s), skipped", line, rawDate, strings.Join(f.DateFormats, ", ")))
 			continue
 		}
-		cur := CurrencyCode(cell(idx.currency))
+		cur := text.CurrencyCode(cell(idx.currency))
 		if cur == "" {
 			cur = strings.ToUpper(f.Currency)
 		}

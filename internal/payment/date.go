@@ -3,6 +3,8 @@ package payment
 import (
 	"strings"
 	"time"
+
+	"github.com/relance/relance/internal/text"
 )
 
 // dateLayout turns a readable date format ("DD/MM/YYYY", "D MMMM YYYY")
@@ -19,15 +21,6 @@ func dateLayout(f string) string {
 	return repl.Replace(f)
 }
 
-// French month names, for notices and exports that write them out.
-var frenchMonths = strings.NewReplacer(
-	"janvier", "January", "février", "February", "fevrier", "February", "mars", "March", "avril", "April",
-	"mai", "May", "juin", "June", "juillet", "July", "août", "August", "aout", "August",
-	"septembre", "September", "octobre", "October", "novembre", "November", "décembre", "December", "decembre", "December",
-	"janv.", "Jan", "févr.", "Feb", "fevr.", "Feb", "avr.", "Apr", "juil.", "Jul", "sept.", "Sep", "oct.", "Oct",
-	"nov.", "Nov", "déc.", "Dec", "dec.", "Dec",
-)
-
 // parseDate reads raw with the first layout that fits.
 func parseDate(raw string, layouts []string) (time.Time, bool) {
 	raw = strings.Join(strings.Fields(raw), " ")
@@ -35,7 +28,7 @@ func parseDate(raw string, layouts []string) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	variants := []string{raw}
-	if fr := frenchMonths.Replace(strings.ToLower(raw)); fr != strings.ToLower(raw) {
+	if fr := text.EnglishMonths(strings.ToLower(raw)); fr != strings.ToLower(raw) {
 		variants = append(variants, fr)
 	}
 	for _, v := range variants {

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/relance/relance/internal/text"
 )
 
 // Instalment is one agreed step of a payment plan.
@@ -40,7 +42,7 @@ func ParseInstalments(s string) ([]Instalment, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%q: date must be YYYY-MM-DD", part)
 		}
-		a, err := ParseAmount(strings.TrimSpace(amount), "")
+		a, err := text.ParseAmount(strings.TrimSpace(amount), "")
 		if err != nil || !a.IsPositive() {
 			return nil, fmt.Errorf("%q: amount must be a positive number", part)
 		}

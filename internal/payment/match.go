@@ -7,6 +7,8 @@ import (
 	"unicode"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/relance/relance/internal/text"
 )
 
 // Outcome is what matching concluded about a payment.
@@ -217,21 +219,21 @@ func settle(amount decimal.Decimal, invs []Invoice, rule Rule, clientID int64, r
 // invoicesNamed returns the open invoices whose number appears in text,
 // written as issued ("F-2026-014") or as banks reduce it ("F2026014",
 // "F 2026 014").
-func invoicesNamed(text string, open []Invoice) []Invoice {
-	if strings.TrimSpace(text) == "" {
+func invoicesNamed(s string, open []Invoice) []Invoice {
+	if strings.TrimSpace(s) == "" {
 		return nil
 	}
-	upper := strings.ToUpper(text)
+	upper := strings.ToUpper(s)
 	words := strings.FieldsFunc(upper, func(r rune) bool {
 		return unicode.IsSpace(r) || strings.ContainsRune(":;,()[]#=*+\"'", r)
 	})
 	normWords := make([]string, len(words))
 	for i, w := range words {
-		normWords[i] = normalizeNumber(w)
+		normWords[i] = text.NormalizeNumber(w)
 	}
 	var out []Invoice
 	for _, inv := range open {
-		n := normalizeNumber(inv.Number)
+		n := text.NormalizeNumber(inv.Number)
 		if !distinctive(n) {
 			continue
 		}
@@ -300,16 +302,6 @@ func inWords(words []string, n string) bool {
 		}
 	}
 	return false
-}
-
-func normalizeNumber(s string) string {
-	var b strings.Builder
-	for _, r := range strings.ToUpper(s) {
-		if r >= '0' && r <= '9' || r >= 'A' && r <= 'Z' {
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
 }
 
 func isAlnum(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }

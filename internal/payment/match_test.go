@@ -184,38 +184,3 @@ func TestExactSubsetsBounded(t *testing.T) {
 		t.Fatalf("outcome %s, want triage for a client with many invoices", r.Outcome)
 	}
 }
-
-func TestParseAmount(t *testing.T) {
-	tests := []struct {
-		in, mark, want string
-		err            bool
-	}{
-		{"1 234,56", "", "1234.56", false},
-		{"1\u202f234,56 €", "", "1234.56", false},
-		{"1.234,56", "", "1234.56", false},
-		{"1,234.56", "", "1234.56", false},
-		{"1234.5", "", "1234.5", false},
-		{"-120,00", "", "-120", false},
-		{"+1 200", "", "1200", false},
-		{"(75.20)", "", "-75.2", false},
-		{"1,234", "", "1234", false},
-		{"1,234", ",", "1.234", false},
-		{"1.234", ",", "1234", false},
-		{"12", ".", "12", false},
-		{"EUR 99,90", "", "99.9", false},
-		{"", "", "", true},
-		{"abc", "", "", true},
-		{"12-3", "", "", true},
-		{"12/3", "", "", true},
-	}
-	for _, tc := range tests {
-		got, err := ParseAmount(tc.in, tc.mark)
-		if (err != nil) != tc.err {
-			t.Errorf("ParseAmount(%q, %q) error %v, want error %v", tc.in, tc.mark, err, tc.err)
-			continue
-		}
-		if err == nil && !got.Equal(d(tc.want)) {
-			t.Errorf("ParseAmount(%q, %q) = %s, want %s", tc.in, tc.mark, got, tc.want)
-		}
-	}
-}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/relance/relance/internal/message"
+	"github.com/relance/relance/internal/text"
 )
 
 // NoticeRule recognises one kind of payment notification mail (a bank's
@@ -151,22 +152,22 @@ func ParseNotice(m *message.Message, rules []NoticeRule) (Notice, bool) {
 	return Notice{}, false
 }
 
-func (r *NoticeRule) extract(m *message.Message, text string) (Notice, bool) {
+func (r *NoticeRule) extract(m *message.Message, body string) (Notice, bool) {
 	n := Notice{Rule: r.Name, Payment: Payment{Source: SourceNotice}}
 	var err error
 	if r.c.amount != nil {
-		sm := r.c.amount.FindStringSubmatch(text)
+		sm := r.c.amount.FindStringSubmatch(body)
 		if sm == nil {
 			return Notice{}, false
 		}
-		if n.Amount, err = ParseAmount(sm[r.c.amount.SubexpIndex("amount")], r.Decimal); err != nil {
+		if n.Amount, err = text.ParseAmount(sm[r.c.amount.SubexpIndex("amount")], r.Decimal); err != nil {
 			return Notice{}, false
 		}
 		if i := r.c.amount.SubexpIndex("currency"); i >= 0 {
-			n.Currency = CurrencyCode(sm[i])
+			n.Currency = text.CurrencyCode(sm[i])
 		}
 	} else {
-		amount, cur, ok := FindMoney(text)
+		amount, cur, ok := FindMoney(body)
 		if !ok {
 			return Notice{}, false
 		}
@@ -178,15 +179,15 @@ func (r *NoticeRule) extract(m *message.Message, text string) (Notice, bool) {
 	if n.Currency == "" {
 		n.Currency = strings.ToUpper(r.Currency)
 	}
-	n.Payer = strings.TrimSpace(group(r.c.payer, "payer", text))
-	n.PayerEmail = strings.ToLower(strings.Trim(group(r.c.email, "email", text), " <>"))
-	n.Reference = strings.TrimSpace(group(r.c.reference, "reference", text))
+	n.Payer = strings.TrimSpace(group(r.c.payer, "payer", body))
+	n.PayerEmail = strings.ToLower(strings.Trim(group(r.c.email, "email", body), " <>"))
+	n.Reference = strings.TrimSpace(group(r.c.reference, "reference", body))
 	if n.Reference == "" {
 		// Without a reference pattern the whole notice is the reference:
 		// an invoice number anywhere in it is the strongest evidence.
 		n.Reference = m.Subject + " " + m.Text
 	}
-	if raw := group(r.c.date, "date", text); raw != "" {
+	if raw := group(r.c.date, "date", body); raw != "" {
 		n.Date, _ = parseDate(raw, r.c.layouts)
 	}
 	if n.Date.IsZero() && !m.Date.IsZero() {

@@ -6,6 +6,8 @@ import (
 	"unicode"
 
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/relance/relance/internal/text"
 )
 
 // Warning codes returned by CalmCheck.
@@ -76,41 +78,40 @@ func maskNames(text string, names []string) string {
 	return text
 }
 
+// calmMessages word the calm check's warnings; each names the passage in
+// the language's quotation marks ("calm.quote").
+var calmMessages = text.Catalogue{
+	"fr": {
+		"calm.quote":              "«" + nbsp + "%s" + nbsp + "»",
+		"calm." + CodeInsult:      "Mot blessant ou grossier" + nbsp + ": %s. Mieux vaut le retirer.",
+		"calm." + CodeThreat:      "Menace avant la mise en demeure" + nbsp + ": %s. À ce stade, le ton reste amiable.",
+		"calm." + CodeShouting:    "Des mots en capitales se lisent comme un cri" + nbsp + ": %s.",
+		"calm." + CodeExclamation: "Ponctuation appuyée" + nbsp + ": %s. Un seul signe suffit.",
+		"calm." + CodeSarcasm:     "Formule qui peut sembler ironique ou agacée" + nbsp + ": %s.",
+		"calm." + CodePressure:    "Pression ou culpabilisation avant la mise en demeure" + nbsp + ": %s.",
+	},
+	"en": {
+		"calm.quote":              "“%s”",
+		"calm." + CodeInsult:      "Hurtful or rude word: %s. Better remove it.",
+		"calm." + CodeThreat:      "Threat before the formal notice: %s. At this stage the tone stays amicable.",
+		"calm." + CodeShouting:    "Words in capitals read as shouting: %s.",
+		"calm." + CodeExclamation: "Emphatic punctuation: %s. One mark is enough.",
+		"calm." + CodeSarcasm:     "Wording that may read as sarcastic or exasperated: %s.",
+		"calm." + CodePressure:    "Pressure or guilt before the formal notice: %s.",
+	},
+}
+
+// warningMessage words a warning in French, or in English for any other
+// language: the one who reads it may not read French.
 func warningMessage(lang, code, ex string) string {
-	if lang == "fr" {
-		q := "«" + nbsp + ex + nbsp + "»"
-		switch code {
-		case CodeInsult:
-			return "Mot blessant ou grossier" + nbsp + ": " + q + ". Mieux vaut le retirer."
-		case CodeThreat:
-			return "Menace avant la mise en demeure" + nbsp + ": " + q + ". À ce stade, le ton reste amiable."
-		case CodeShouting:
-			return "Des mots en capitales se lisent comme un cri" + nbsp + ": " + q + "."
-		case CodeExclamation:
-			return "Ponctuation appuyée" + nbsp + ": " + q + ". Un seul signe suffit."
-		case CodeSarcasm:
-			return "Formule qui peut sembler ironique ou agacée" + nbsp + ": " + q + "."
-		case CodePressure:
-			return "Pression ou culpabilisation avant la mise en demeure" + nbsp + ": " + q + "."
-		}
+	if lang != "fr" {
+		lang = "en"
+	}
+	q := calmMessages.T(lang, "calm.quote", ex)
+	if _, ok := calmMessages.Message(lang, "calm."+code); !ok {
 		return q
 	}
-	q := "“" + ex + "”"
-	switch code {
-	case CodeInsult:
-		return "Hurtful or rude word: " + q + ". Better remove it."
-	case CodeThreat:
-		return "Threat before the formal notice: " + q + ". At this stage the tone stays amicable."
-	case CodeShouting:
-		return "Words in capitals read as shouting: " + q + "."
-	case CodeExclamation:
-		return "Emphatic punctuation: " + q + ". One mark is enough."
-	case CodeSarcasm:
-		return "Wording that may read as sarcastic or exasperated: " + q + "."
-	case CodePressure:
-		return "Pressure or guilt before the formal notice: " + q + "."
-	}
-	return q
+	return calmMessages.T(lang, "calm."+code, q)
 }
 
 // token is a run of letters and digits, with its folded form.

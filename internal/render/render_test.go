@@ -348,68 +348,6 @@ func TestRendererCustomFS(t *testing.T) {
 	}
 }
 
-func TestFormatMoney(t *testing.T) {
-	tests := []struct {
-		lang, amount, cur, want string
-	}{
-		{"fr", "1234.56", "EUR", "1\u00a0234,56\u00a0€"},
-		{"en", "1234.56", "EUR", "€1,234.56"},
-		{"fr", "0", "EUR", "0,00\u00a0€"},
-		{"fr", "999.999", "EUR", "1\u00a0000,00\u00a0€"},
-		{"en", "1000000", "USD", "$1,000,000.00"},
-		{"fr", "12.5", "CHF", "12,50\u00a0CHF"},
-		{"en", "12.5", "chf", "CHF 12.50"},
-		{"en", "1500", "JPY", "JPY 1,500"},
-		{"en", "-40", "EUR", "-€40.00"},
-		{"fr", "-40", "EUR", "-40,00\u00a0€"},
-		{"fr", "100", "", "100,00"},
-	}
-	for _, tt := range tests {
-		if got := formatMoney(tt.lang, dec(tt.amount), tt.cur); got != tt.want {
-			t.Errorf("formatMoney(%s, %s, %s) = %q, want %q", tt.lang, tt.amount, tt.cur, got, tt.want)
-		}
-	}
-}
-
-func TestFormatDate(t *testing.T) {
-	paris, err := time.LoadLocation("Europe/Paris")
-	if err != nil {
-		t.Fatal(err) // time/tzdata is embedded in this test binary
-	}
-	tests := []struct {
-		lang string
-		t    time.Time
-		want string
-	}{
-		{"fr", day(2026, 12, 3), "3 décembre 2026"},
-		{"fr", day(2026, 8, 1), "1er août 2026"},
-		{"en", day(2026, 12, 3), "3 December 2026"},
-		{"en", day(2027, 2, 1), "1 February 2027"},
-		// Midnight in Paris is the previous day in UTC: the local date wins.
-		{"fr", time.Date(2026, 11, 1, 0, 0, 0, 0, paris), "1er novembre 2026"},
-		{"fr", time.Time{}, ""},
-	}
-	for _, tt := range tests {
-		if got := formatDate(tt.lang, tt.t); got != tt.want {
-			t.Errorf("formatDate(%s, %v) = %q, want %q", tt.lang, tt.t, got, tt.want)
-		}
-	}
-}
-
-func TestFormatPercent(t *testing.T) {
-	tests := []struct{ lang, p, want string }{
-		{"fr", "12.4", "12,40\u00a0%"},
-		{"fr", "12.15", "12,15\u00a0%"},
-		{"en", "10", "10.00%"},
-		{"en", "8.125", "8.125%"},
-	}
-	for _, tt := range tests {
-		if got := formatPercent(tt.lang, dec(tt.p)); got != tt.want {
-			t.Errorf("formatPercent(%s, %s) = %q, want %q", tt.lang, tt.p, got, tt.want)
-		}
-	}
-}
-
 func TestCityOf(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"12 rue de la République\n69002 Lyon", "Lyon"},

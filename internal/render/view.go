@@ -2,11 +2,12 @@ package render
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/relance/relance/internal/text"
 )
 
 // view is what templates see: every value already formatted for the
@@ -127,7 +128,7 @@ func (m *moneyTotals) add(cur string, a decimal.Decimal) {
 func (m *moneyTotals) format(lang string) []string {
 	out := make([]string, 0, len(m.order))
 	for _, c := range m.order {
-		out = append(out, formatMoney(lang, m.sum[c], c))
+		out = append(out, text.FormatMoney(lang, m.sum[c], c))
 	}
 	return out
 }
@@ -204,17 +205,13 @@ func buildView(d Data) (*view, error) {
 	if d.Today.IsZero() && needsToday {
 		return nil, fmt.Errorf("render: %s: Today is required", d.Stage)
 	}
-	v.Today = formatDate(lang, d.Today)
+	v.Today = text.FormatDate(lang, d.Today)
 	switch {
 	case v.Today == "":
-	case lang == "fr" && v.Place != "":
-		v.Dated = v.Place + ", le " + v.Today
-	case lang == "fr":
-		v.Dated = "Le " + v.Today
 	case v.Place != "":
-		v.Dated = v.Place + ", " + v.Today
+		v.Dated = viewWords.T(lang, "dated.place", v.Place, v.Today)
 	default:
-		v.Dated = v.Today
+		v.Dated = viewWords.T(lang, "dated", v.Today)
 	}
 
 	defCur := strings.ToUpper(strings.TrimSpace(d.Currency))
@@ -242,19 +239,19 @@ func buildView(d Data) (*view, error) {
 		}
 		iv := invoiceView{
 			Number:       num,
-			IssueDate:    formatDate(lang, in.IssueDate),
-			DueDate:      formatDate(lang, in.DueDate),
-			OrderDate:    formatDate(lang, in.OrderDate),
-			DeliveryDate: formatDate(lang, in.DeliveryDate),
-			Amount:       formatMoney(lang, in.Amount, cur),
-			Balance:      formatMoney(lang, in.Balance, cur),
+			IssueDate:    text.FormatDate(lang, in.IssueDate),
+			DueDate:      text.FormatDate(lang, in.DueDate),
+			OrderDate:    text.FormatDate(lang, in.OrderDate),
+			DeliveryDate: text.FormatDate(lang, in.DeliveryDate),
+			Amount:       text.FormatMoney(lang, in.Amount, cur),
+			Balance:      text.FormatMoney(lang, in.Balance, cur),
 			DaysLate:     in.DaysLate,
 			Overdue:      in.DaysLate > 0,
 		}
 		if !in.Balance.Equal(in.Amount) && d.Stage != StageThankYou {
 			iv.Partial = true
 			v.AnyPartial = true
-			iv.Paid = formatMoney(lang, in.Amount.Sub(in.Balance), cur)
+			iv.Paid = text.FormatMoney(lang, in.Amount.Sub(in.Balance), cur)
 		}
 		if iv.Overdue {
 			v.AnyOverdue = true
@@ -273,25 +270,20 @@ func buildView(d Data) (*view, error) {
 	v.Single = len(v.Invoices) == 1
 	v.First = v.Invoices[0]
 	v.Numbers = joinList(lang, shortList(lang, numbers))
-	switch {
-	case lang == "fr" && v.Single:
-		v.SubjectRef = "Facture " + v.Numbers
-	case lang == "fr":
-		v.SubjectRef = "Factures " + v.Numbers
-	case v.Single:
-		v.SubjectRef = "Invoice " + v.Numbers
-	default:
-		v.SubjectRef = "Invoices " + v.Numbers
+	if v.Single {
+		v.SubjectRef = viewWords.T(lang, "subject.one", v.Numbers)
+	} else {
+		v.SubjectRef = viewWords.T(lang, "subject.many", v.Numbers)
 	}
 	v.Totals = balances.format(lang)
 	v.Total = joinList(lang, v.Totals)
 	v.PaidTotal = joinList(lang, amounts.format(lang))
 
 	if d.Promise != nil {
-		v.Promise = formatDate(lang, *d.Promise)
+		v.Promise = text.FormatDate(lang, *d.Promise)
 	}
 	if d.LastReminder != nil {
-		v.LastReminder = formatDate(lang, *d.LastReminder)
+		v.LastReminder = text.FormatDate(lang, *d.LastReminder)
 	}
 	for _, h := range d.History {
 		if h = oneLine(h); h != "" {
@@ -320,11 +312,7 @@ func shortList(lang string, nums []string) []string {
 		return nums
 	}
 	out := append([]string(nil), nums[:max-1]...)
-	rest := strconv.Itoa(len(nums) - (max - 1))
-	if lang == "fr" {
-		return append(out, rest+" autres")
-	}
-	return append(out, rest+" others")
+	return append(out, viewWords.T(lang, "list.others", len(nums)-(max-1)))
 }
 
 func (v *view) addFormalNotice(d Data, cur string, balances moneyTotals) error {
@@ -346,9 +334,9 @@ func (v *view) addFormalNotice(d Data, cur string, balances moneyTotals) error {
 		v.Deadline = 8
 	}
 	if !d.PaymentDeadline.IsZero() {
-		v.DeadlineDate = formatDate(v.Lang, d.PaymentDeadline)
+		v.DeadlineDate = text.FormatDate(v.Lang, d.PaymentDeadline)
 	} else {
-		v.DeadlineDate = formatDate(v.Lang, dateOnly(d.Today).AddDate(0, 0, v.Deadline))
+		v.DeadlineDate = text.FormatDate(v.Lang, dateOnly(d.Today).AddDate(0, 0, v.Deadline))
 	}
 
 	penCur := strings.ToUpper(strings.TrimSpace(d.Currency))
@@ -362,9 +350,9 @@ func (v *view) addFormalNotice(d Data, cur string, balances moneyTotals) error {
 				p.From.Format(time.DateOnly), p.To.Format(time.DateOnly))
 		}
 		v.Penalties = append(v.Penalties, penaltyView{
-			From: formatDate(v.Lang, p.From), To: formatDate(v.Lang, p.To), Days: p.Days,
-			Base: formatMoney(v.Lang, p.Base, penCur), Rate: formatPercent(v.Lang, p.RatePercent),
-			Amount: formatMoney(v.Lang, p.Amount, penCur),
+			From: text.FormatDate(v.Lang, p.From), To: text.FormatDate(v.Lang, p.To), Days: p.Days,
+			Base: text.FormatMoney(v.Lang, p.Base, penCur), Rate: text.FormatPercent(v.Lang, p.RatePercent),
+			Amount: text.FormatMoney(v.Lang, p.Amount, penCur),
 		})
 		sum = sum.Add(p.Amount)
 	}
@@ -376,7 +364,7 @@ func (v *view) addFormalNotice(d Data, cur string, balances moneyTotals) error {
 		return fmt.Errorf("render: formal_notice: negative penalty total")
 	}
 	v.HasPenalties = len(v.Penalties) > 0 || total.IsPositive()
-	v.PenaltyTotal = formatMoney(v.Lang, total, penCur)
+	v.PenaltyTotal = text.FormatMoney(v.Lang, total, penCur)
 
 	indemnity, per := d.Indemnity, decimal.NewFromInt(40)
 	if d.IndemnityPerInvoice != nil {
@@ -388,8 +376,8 @@ func (v *view) addFormalNotice(d Data, cur string, balances moneyTotals) error {
 		return fmt.Errorf("render: formal_notice: negative indemnity")
 	}
 	v.HasIndemnity = d.B2B && indemnity.IsPositive()
-	v.Indemnity = formatMoney(v.Lang, indemnity, "EUR")
-	v.IndemnityPer = formatMoney(v.Lang, per, "EUR")
+	v.Indemnity = text.FormatMoney(v.Lang, indemnity, "EUR")
+	v.IndemnityPer = text.FormatMoney(v.Lang, per, "EUR")
 
 	grand := moneyTotals{order: append([]string(nil), balances.order...), sum: map[string]decimal.Decimal{}}
 	for k, a := range balances.sum {
@@ -421,7 +409,7 @@ func (v *view) addInstalments(d Data, cur string) error {
 		if !in.Amount.IsPositive() {
 			return fmt.Errorf("render: %s: instalment of %s is not positive", d.Stage, in.Due.Format(time.DateOnly))
 		}
-		iv := instalmentView{Due: formatDate(v.Lang, in.Due), Amount: formatMoney(v.Lang, in.Amount, cur)}
+		iv := instalmentView{Due: text.FormatDate(v.Lang, in.Due), Amount: text.FormatMoney(v.Lang, in.Amount, cur)}
 		if d.Stage == StageInstalmentReminder && dateOnly(in.Due).Before(today) {
 			iv.Missed = true
 			v.Missed = append(v.Missed, iv)

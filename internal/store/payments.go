@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/relance/relance/internal/text"
 )
 
 // Payment sources beyond "manual".
@@ -486,7 +488,7 @@ func (t *Tx) ApplyCreditNote(creditNoteID int64, actor string) (CreditResult, er
 // creditedInvoice finds the invoice a credit note credits: by number,
 // preferring the credit note's client.
 func (t *Tx) creditedInvoice(cn Invoice) (Invoice, bool, error) {
-	want := normalizeNumber(cn.CreditedNumber)
+	want := text.NormalizeNumber(cn.CreditedNumber)
 	rows, err := t.query(invoiceSelect+` WHERE i.kind = 'invoice' ORDER BY (i.client_id = ?) DESC, i.id`, cn.Client.ID)
 	if err != nil {
 		return Invoice{}, false, fmt.Errorf("store: find invoice %s: %w", cn.CreditedNumber, err)
@@ -497,21 +499,11 @@ func (t *Tx) creditedInvoice(cn Invoice) (Invoice, bool, error) {
 		if err != nil {
 			return Invoice{}, false, fmt.Errorf("store: find invoice %s: %w", cn.CreditedNumber, err)
 		}
-		if normalizeNumber(inv.Number) == want && want != "" {
+		if text.NormalizeNumber(inv.Number) == want && want != "" {
 			return inv, true, nil
 		}
 	}
 	return Invoice{}, false, rows.Err()
-}
-
-func normalizeNumber(s string) string {
-	var b strings.Builder
-	for _, r := range strings.ToUpper(s) {
-		if r >= '0' && r <= '9' || r >= 'A' && r <= 'Z' {
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
 }
 
 // PendingCreditNotes lists credit notes naming an invoice that have not

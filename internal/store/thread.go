@@ -4,9 +4,10 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"unicode"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/relance/relance/internal/text"
 )
 
 // ThreadCandidate is an invoice a reply might be about, with what threading
@@ -123,7 +124,7 @@ func (t *Tx) ThreadCandidatesFor(q ThreadQuery) ([]ThreadCandidate, error) {
 			return nil, err
 		}
 	}
-	if tokens := numberTokens(q.Text); len(tokens) > 0 {
+	if tokens := text.WrittenNumbers(q.Text); len(tokens) > 0 {
 		ph, args := placeholders(tokens)
 		if err := collect(`SELECT id FROM invoices WHERE upper(number) IN (`+ph+`)`, args...); err != nil {
 			return nil, err
@@ -222,29 +223,6 @@ func (t *Tx) threadCandidatesByID(ids map[int64]bool) ([]ThreadCandidate, error)
 		out = append(out, c)
 	}
 	return out, rows.Err()
-}
-
-// numberTokens lists the words of a text that could be invoice numbers
-// (upper-cased, holding a digit), for an indexed lookup. Separators inside
-// numbers (F-2026-0142, 2026/017, INV.12) are kept; a trailing one is not.
-func numberTokens(text string) []string {
-	const maxTokens = 200
-	seen := map[string]bool{}
-	var out []string
-	for _, f := range strings.FieldsFunc(text, func(r rune) bool {
-		return !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == '-' || r == '/' || r == '_' || r == '.')
-	}) {
-		f = strings.ToUpper(strings.Trim(f, "-/_."))
-		if len(f) < 3 || len(f) > 40 || !strings.ContainsAny(f, "0123456789") || seen[f] {
-			continue
-		}
-		seen[f] = true
-		out = append(out, f)
-		if len(out) == maxTokens {
-			break
-		}
-	}
-	return out
 }
 
 func placeholders(vals []string) (string, []any) {

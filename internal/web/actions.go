@@ -2,7 +2,6 @@ package web
 
 import (
 	"errors"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -10,11 +9,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/shopspring/decimal"
-
 	"github.com/relance/relance/internal/payment"
 	"github.com/relance/relance/internal/policy"
 	"github.com/relance/relance/internal/store"
+	"github.com/relance/relance/internal/text"
 )
 
 // Actions change the store through its use cases, one transaction each,
@@ -290,28 +288,6 @@ func validReplyClass(c string) bool {
 
 // ---- invoices ----
 
-// decimalOf reads an amount typed the French or English way: "1 234,50",
-// "1234.50", "1,234.50".
-func decimalOf(s string) (decimal.Decimal, error) {
-	s = strings.TrimSpace(s)
-	s = strings.NewReplacer(" ", "", "\u00a0", "", "\u202f", "", "€", "", "$", "", "£", "").Replace(s)
-	if strings.Contains(s, ",") {
-		if strings.Contains(s, ".") {
-			s = strings.ReplaceAll(s, ",", "")
-		} else {
-			s = strings.ReplaceAll(s, ",", ".")
-		}
-	}
-	if s == "" {
-		return decimal.Decimal{}, errors.New("empty amount")
-	}
-	d, err := decimal.NewFromString(s)
-	if err != nil {
-		return decimal.Decimal{}, fmt.Errorf("amount %q: %w", s, err)
-	}
-	return d, nil
-}
-
 func (h *Handler) payInvoice(q *request) error {
 	id, inv, err := h.pathInvoice(q)
 	if err != nil {
@@ -322,7 +298,7 @@ func (h *Handler) payInvoice(q *request) error {
 	}
 	amount := inv.Balance
 	if s := formText(q, "amount", 64); s != "" {
-		if amount, err = decimalOf(s); err != nil || !amount.IsPositive() {
+		if amount, err = text.ParseTypedAmount(s); err != nil || !amount.IsPositive() {
 			return h.refuse(q, http.StatusUnprocessableEntity, "err.amount", h.invoice)
 		}
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/relance/relance/internal/policy"
 	"github.com/relance/relance/internal/store"
+	"github.com/relance/relance/internal/text"
 )
 
 // The page speaks French first, English to browsers that prefer it. A
@@ -41,40 +42,35 @@ func pickLang(r *http.Request) (lang string, explicit bool) {
 	return "en", false
 }
 
+// webMessages are the page's sentences, by language and message id.
+var webMessages = text.Catalogue{"fr": messagesFR, "en": messagesEN}
+
 // locale formats and translates for one language and time zone.
 type locale struct {
 	Lang string
 	loc  *time.Location
-	msgs map[string]string
+	// msgLang is the catalogue's language: French unless English was asked.
+	msgLang string
 }
 
 func newLocale(lang string, loc *time.Location) *locale {
-	m := messagesFR
+	m := "fr"
 	if lang == "en" {
-		m = messagesEN
+		m = "en"
 	}
-	return &locale{Lang: lang, loc: loc, msgs: m}
+	return &locale{Lang: lang, loc: loc, msgLang: m}
 }
 
 // T translates a key; arguments fill its %s/%d verbs. An unknown key shows
 // itself, so a missing translation is visible rather than blank.
 func (l *locale) T(key string, args ...any) string {
-	s, ok := l.msgs[key]
-	if !ok {
-		if s, ok = messagesFR[key]; !ok {
-			return key
-		}
-	}
-	if len(args) > 0 {
-		return fmt.Sprintf(s, args...)
-	}
-	return s
+	return webMessages.T(l.msgLang, key, args...)
 }
 
 // Label translates a value of a known family (state, stage, flag kind,
 // event kind, bucket) and falls back to the value made readable.
 func (l *locale) Label(family, value string) string {
-	if s, ok := l.msgs[family+"."+value]; ok {
+	if s, ok := webMessages[l.msgLang][family+"."+value]; ok {
 		return s
 	}
 	return strings.ReplaceAll(value, "_", " ")
@@ -96,17 +92,12 @@ func (l *locale) Plural(key string, n int) string {
 	return l.T(key+".other", n)
 }
 
-var frMonths = [...]string{"janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."}
-
 // Date prints a calendar date ("3 déc. 2026", "3 Dec 2026").
 func (l *locale) Date(t time.Time) string {
 	if t.IsZero() {
 		return "—"
 	}
-	if l.Lang == "en" {
-		return t.Format("2 Jan 2006")
-	}
-	return fmt.Sprintf("%d %s %d", t.Day(), frMonths[t.Month()-1], t.Year())
+	return text.FormatShortDate(l.Lang, t)
 }
 
 // DateTime prints an instant in the business's time zone, with its offset
@@ -198,43 +189,12 @@ func (l *locale) Count(n int) string {
 // Money prints an amount with its currency the way the reader expects:
 // "1 234,50 €" in French, "€1,234.50" in English.
 func (l *locale) Money(amount decimal.Decimal, currency string) string {
-	return formatMoneyLang(l.Lang, amount, currency)
+	return text.FormatMoneyOnPage(l.Lang, amount, currency)
 }
 
 // formatMoney is the French form, kept for callers without a locale.
 func formatMoney(amount decimal.Decimal, currency string) string {
-	return formatMoneyLang("fr", amount, currency)
-}
-
-func formatMoneyLang(lang string, amount decimal.Decimal, currency string) string {
-	s := amount.StringFixed(2)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	intPart, frac, _ := strings.Cut(s, ".")
-	group, dec := "\u202f", ","
-	if lang == "en" {
-		group, dec = ",", "."
-	}
-	var b strings.Builder
-	for i, r := range intPart {
-		if i > 0 && (len(intPart)-i)%3 == 0 {
-			b.WriteString(group)
-		}
-		b.WriteRune(r)
-	}
-	out := b.String() + dec + frac
-	sign := ""
-	if neg {
-		sign = "-"
-	}
-	sym := map[string]string{"EUR": "€", "GBP": "£", "USD": "$"}[currency]
-	switch {
-	case sym == "":
-		return sign + out + "\u00a0" + currency
-	case lang == "en" || currency != "EUR":
-		return sym + sign + out
-	}
-	return sign + out + "\u00a0" + sym
+	return text.FormatMoneyOnPage("fr", amount, currency)
 }
 
 var messagesFR = map[string]string{

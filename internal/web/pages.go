@@ -17,6 +17,7 @@ import (
 	"github.com/relance/relance/internal/policy"
 	"github.com/relance/relance/internal/render"
 	"github.com/relance/relance/internal/store"
+	"github.com/relance/relance/internal/text"
 )
 
 // funcs are the few template helpers that need no locale.
@@ -592,7 +593,7 @@ func timelineItems(L *locale, evs []store.TimelineEntry, withInvoice bool) []tim
 		case "state_changed":
 			it.Lines = append(it.Lines, L.Label("state", str("from"))+" → "+L.Label("state", str("to")))
 		case "payment_recorded":
-			if amt, err := decimalOf(str("amount")); err == nil {
+			if amt, err := text.ParseTypedAmount(str("amount")); err == nil {
 				it.Lines = append(it.Lines, L.Money(amt, str("currency")))
 			}
 			it.Tone = "good"

@@ -11,9 +11,9 @@ import (
 
 	"github.com/shopspring/decimal"
 
-	"github.com/relance/relance/internal/invoice"
 	"github.com/relance/relance/internal/store"
 	"github.com/relance/relance/internal/testing/testutil/realdocs"
+	"github.com/relance/relance/internal/text"
 )
 
 // A Sent folder on Dovecot holding real invoices made by other software,
@@ -66,10 +66,10 @@ func TestRealDocumentsPass(t *testing.T) {
 	type key struct{ kind, number, client string }
 	byKey := map[key]int{}
 	for i, in := range invs {
-		byKey[key{in.Kind, invoice.NormalizeNumber(in.Number), in.Client.Email}] = i
+		byKey[key{in.Kind, text.NormalizeNumber(in.Number), in.Client.Email}] = i
 	}
 	for _, o := range ours {
-		i, ok := byKey[key{"invoice", invoice.NormalizeNumber(o.number), o.email}]
+		i, ok := byKey[key{"invoice", text.NormalizeNumber(o.number), o.email}]
 		if !ok || invs[i].Balance != "840.00" {
 			t.Errorf("our invoice %s to %s not recorded right (%v)", o.number, o.email, ok)
 		}
@@ -86,12 +86,12 @@ func TestRealDocumentsPass(t *testing.T) {
 			continue
 		}
 		_, from := d.Sender()
-		s := sent{from[strings.IndexByte(from, '@'):], d.Kind, invoice.NormalizeNumber(d.Number)}
+		s := sent{from[strings.IndexByte(from, '@'):], d.Kind, text.NormalizeNumber(d.Number)}
 		if _, seen := first[s]; !seen {
 			first[s] = d
 			order = append(order, s)
 			if d.Credits != "" {
-				credits[invoice.NormalizeNumber(d.Credits)] = credits[invoice.NormalizeNumber(d.Credits)].Add(decimal.RequireFromString(d.Total))
+				credits[text.NormalizeNumber(d.Credits)] = credits[text.NormalizeNumber(d.Credits)].Add(decimal.RequireFromString(d.Total))
 			}
 		}
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/engine"
 	"github.com/relance/relance/internal/payment"
 	"github.com/relance/relance/internal/store"
@@ -168,7 +169,7 @@ func cmdImport(ctx context.Context, env *Env, args []string) int {
 			p := stmt.Payments[i]
 			if twin := twins[p.ExternalRef]; twin != "" && r.Outcome == payment.Duplicate {
 				results[i].Reason = "already recorded from " + twin
-				if err := tx.ConfirmPayment(engine.Settlement(p, r).Receipt, twin, store.ActorCLI); err != nil {
+				if err := tx.ConfirmPayment(engine.Settlement(p, r).Receipt, twin, domain.ActorCLI); err != nil {
 					return fmt.Errorf("line %d: %w", p.Line, err)
 				}
 				delete(twins, p.ExternalRef) // a line repeated in the file is a plain duplicate
@@ -177,7 +178,7 @@ func cmdImport(ctx context.Context, env *Env, args []string) int {
 			if r.Outcome == payment.Duplicate {
 				continue
 			}
-			if _, err := tx.SettlePayment(engine.Settlement(stmt.Payments[i], r), store.ActorCLI); err != nil {
+			if _, err := tx.SettlePayment(engine.Settlement(stmt.Payments[i], r), domain.ActorCLI); err != nil {
 				return fmt.Errorf("line %d: %w", stmt.Payments[i].Line, err)
 			}
 		}
@@ -342,7 +343,7 @@ func cmdPlan(ctx context.Context, env *Env, args []string) int {
 	defer st.Close()
 	switch {
 	case *cancel:
-		err := st.Update(ctx, env.Now(), func(tx *store.Tx) error { return tx.CancelPlan(inv.ID, store.ActorCLI, *reason) })
+		err := st.Update(ctx, env.Now(), func(tx *store.Tx) error { return tx.CancelPlan(inv.ID, domain.ActorCLI, *reason) })
 		if errors.Is(err, store.ErrNotFound) {
 			return errorf(env, "invoice %s has no active plan", inv.Number)
 		}
@@ -355,7 +356,7 @@ func cmdPlan(ctx context.Context, env *Env, args []string) int {
 		var plan store.Plan
 		err := st.Update(ctx, env.Now(), func(tx *store.Tx) error {
 			var err error
-			plan, err = tx.RecordPlan(inv.ID, agreed, store.ActorCLI)
+			plan, err = tx.RecordPlan(inv.ID, agreed, domain.ActorCLI)
 			return err
 		})
 		if err != nil {
@@ -364,7 +365,7 @@ func cmdPlan(ctx context.Context, env *Env, args []string) int {
 		if *asJSON {
 			return printJSON(env, toPlanJSON(plan, env.Now()))
 		}
-		fmt.Fprintf(env.Stdout, "invoice %s: payment plan of %d instalments recorded; the invoice is now %s\n", inv.Number, len(plan.Instalments), store.StatePlan)
+		fmt.Fprintf(env.Stdout, "invoice %s: payment plan of %d instalments recorded; the invoice is now %s\n", inv.Number, len(plan.Instalments), domain.StatePlan)
 		printPlan(env.Stdout, plan, env.Now())
 		return ExitOK
 	}

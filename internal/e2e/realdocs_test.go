@@ -11,8 +11,8 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/invoice"
-	"github.com/relance/relance/internal/store"
 	"github.com/relance/relance/internal/testutil/realdocs"
 )
 
@@ -162,7 +162,7 @@ func TestRealDocumentsPass(t *testing.T) {
 	for _, in := range invs {
 		clients[in.Client.Email] = true
 	}
-	drafts, err := st.Drafts(context.Background(), store.DraftHeld, store.DraftApproved)
+	drafts, err := st.Drafts(context.Background(), domain.DraftHeld, domain.DraftApproved)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/message"
 	"github.com/relance/relance/internal/payment"
 	"github.com/relance/relance/internal/store"
@@ -41,7 +42,7 @@ func (e *Engine) recordNotice(tx *store.Tx, rowID int64, msg *message.Message, r
 		return true, err
 	}
 	if twin != "" {
-		if err := tx.ConfirmPayment(s.Receipt, twin, store.ActorDaemon); err != nil {
+		if err := tx.ConfirmPayment(s.Receipt, twin, domain.ActorDaemon); err != nil {
 			return true, err
 		}
 		return true, tx.SetMessageOutcome(rowID, "payment_notice", 0)
@@ -63,7 +64,7 @@ func (e *Engine) recordNotice(tx *store.Tx, rowID int64, msg *message.Message, r
 	if err := tx.SetMessageOutcome(rowID, "payment_notice", first); err != nil {
 		return true, err
 	}
-	if _, err := tx.SettlePayment(s, store.ActorDaemon); err != nil {
+	if _, err := tx.SettlePayment(s, domain.ActorDaemon); err != nil {
 		return true, err
 	}
 	return true, nil

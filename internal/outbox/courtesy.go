@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/policy"
 	"github.com/relance/relance/internal/render"
 	"github.com/relance/relance/internal/store"
@@ -70,7 +71,7 @@ func (x *Outbox) courtesy(ctx context.Context, now time.Time) error {
 		switch {
 		case m.Missed >= 2 && m.Instalment.FlaggedAt.IsZero():
 			errs = append(errs, x.o.Store.Update(ctx, now, func(tx *store.Tx) error {
-				if _, err := tx.OpenFlag(store.Flag{Kind: "plan_missed", InvoiceID: m.Plan.InvoiceID, ClientID: m.Plan.Client.ID,
+				if _, err := tx.OpenFlag(store.Flag{Kind: domain.FlagPlanMissed, InvoiceID: m.Plan.InvoiceID, ClientID: m.Plan.Client.ID,
 					Evidence: []string{fmt.Sprintf("%d instalments of the payment plan for %s missed; %s %s still owed on the one due %s",
 						m.Missed, m.Plan.InvoiceNumber, m.Owed.StringFixed(2), m.Plan.Currency, m.Instalment.Due.Format("2006-01-02"))}}); err != nil {
 					return err
@@ -161,7 +162,7 @@ func (x *Outbox) considerCourtesy(ctx context.Context, now time.Time, d store.Dr
 		reason = "invoice_gone"
 	case d.Stage == stageThankYou && inv.Balance.IsPositive():
 		reason = "not_paid"
-	case d.Stage != stageThankYou && inv.State != store.StatePlan:
+	case d.Stage != stageThankYou && inv.State != domain.StatePlan:
 		reason = "plan_ended"
 	case d.Stage == stageInstalmentReminder && c.LastInbound.After(d.CreatedAt):
 		reason = "client_wrote"
@@ -181,7 +182,7 @@ func (x *Outbox) considerCourtesy(ctx context.Context, now time.Time, d store.Dr
 	}
 	if reason != "" {
 		if err := x.o.Store.Update(ctx, now, func(tx *store.Tx) error {
-			return tx.SetDraftStatus(d.ID, store.DraftSuperseded, store.ActorDaemon, reason)
+			return tx.SetDraftStatus(d.ID, domain.DraftSuperseded, domain.ActorDaemon, reason)
 		}); err != nil {
 			return err
 		}
@@ -196,11 +197,11 @@ func (x *Outbox) considerCourtesy(ctx context.Context, now time.Time, d store.Dr
 		return nil
 	}
 	switch x.o.Mode {
-	case policy.ModeDryRun:
+	case domain.ModeDryRun:
 		x.log.Info("dry-run: would send", slog.Int64("draft", d.ID), slog.String("stage", d.Stage), slog.Any("to", d.To))
 		return nil
-	case policy.ModeReview:
-		if d.Status != store.DraftApproved {
+	case domain.ModeReview:
+		if d.Status != domain.DraftApproved {
 			return nil
 		}
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/mailbox"
 	"github.com/relance/relance/internal/policy"
 	"github.com/relance/relance/internal/render"
@@ -30,12 +31,12 @@ func ClientState(c store.ChasingClient) policy.ClientState {
 		OutOfOfficeUntil: c.AwayUntil,
 	}
 	for _, k := range c.FlagKinds {
-		s.ClientFlags = append(s.ClientFlags, policy.FlagKind(k))
+		s.ClientFlags = append(s.ClientFlags, domain.FlagKind(k))
 	}
 	for _, inv := range c.Invoices {
 		is := policy.InvoiceState{
 			ID: strconv.FormatInt(inv.ID, 10), Number: inv.Number, Amount: inv.Amount, Balance: inv.Balance,
-			Currency: inv.Currency, State: policy.InvoiceStatus(inv.State), StateSince: inv.StateSince,
+			Currency: inv.Currency, State: domain.State(inv.State), StateSince: inv.StateSince,
 			LastStageSent: inv.LastStage, DisputedBefore: inv.DisputedBefore, ClockFrom: inv.ClockFrom, Quiet: inv.Quiet.Policy(),
 		}
 		if !inv.IssueDate.IsZero() {
@@ -48,12 +49,12 @@ func ClientState(c store.ChasingClient) policy.ClientState {
 			is.PromiseDate = policy.DateOf(inv.PromiseDate)
 		}
 		for _, k := range inv.FlagKinds {
-			is.OpenFlags = append(is.OpenFlags, policy.FlagKind(k))
+			is.OpenFlags = append(is.OpenFlags, domain.FlagKind(k))
 		}
 		s.Invoices = append(s.Invoices, is)
 	}
 	if c.Pending != nil {
-		s.PendingDraft = &policy.PendingDraft{ID: strconv.FormatInt(c.Pending.ID, 10), Kind: policy.StageKind(c.Pending.Kind),
+		s.PendingDraft = &policy.PendingDraft{ID: strconv.FormatInt(c.Pending.ID, 10), Kind: domain.StageKind(c.Pending.Kind),
 			CreatedAt: c.Pending.CreatedAt}
 	}
 	for _, q := range c.Questions {
@@ -147,7 +148,7 @@ func (x *Outbox) renderData(ctx context.Context, now time.Time, c store.ChasingC
 		data.Promise = &pd
 	}
 	for _, t := range d.OpenTasks {
-		data.NoAnswer = data.NoAnswer || t.Kind == policy.FlagSilence
+		data.NoAnswer = data.NoAnswer || t.Kind == domain.FlagSilence
 	}
 	return data, ids, nil
 }
@@ -194,9 +195,9 @@ func draftContext(c store.ChasingClient, d policy.Decision) []store.DraftNote {
 	}
 	for _, t := range d.OpenTasks {
 		switch t.Kind {
-		case policy.FlagCall:
+		case domain.FlagCall:
 			out = append(out, store.DraftNote{Code: store.NoteOpenCall, Args: []string{number[t.InvoiceID]}})
-		case policy.FlagHandOff:
+		case domain.FlagHandOff:
 			out = append(out, store.DraftNote{Code: store.NoteOpenHandOff, Args: []string{number[t.InvoiceID]}})
 		default:
 			out = append(out, store.DraftNote{Code: store.NoteSignal, Args: []string{number[t.InvoiceID], string(t.Kind)}})
@@ -322,7 +323,7 @@ func (x *Outbox) hold(ctx context.Context, now time.Time, h heldDraft) error {
 	var draftID int64
 	if err := x.o.Store.Update(ctx, now, func(tx *store.Tx) error {
 		var err error
-		draftID, err = tx.CreateDraft(nd, store.ActorDaemon)
+		draftID, err = tx.CreateDraft(nd, domain.ActorDaemon)
 		return err
 	}); err != nil {
 		return err
@@ -417,7 +418,7 @@ func (x *Outbox) setAside(ctx context.Context, now time.Time, h heldDraft, bad [
 			if exists {
 				continue
 			}
-			if _, err := tx.OpenFlag(store.Flag{Kind: "self_check", InvoiceID: id, ClientID: h.clientID, Evidence: []string{evidence}}); err != nil {
+			if _, err := tx.OpenFlag(store.Flag{Kind: domain.FlagSelfCheck, InvoiceID: id, ClientID: h.clientID, Evidence: []string{evidence}}); err != nil {
 				return err
 			}
 		}

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/letter"
 	"github.com/relance/relance/internal/mailbox"
 	"github.com/relance/relance/internal/policy"
@@ -81,7 +82,7 @@ func remindsOfInvoices(stage string) bool {
 // is what will be sent; at the moment of sending it is computed for that
 // very day. A text a human edited is theirs and is left alone.
 func (x *Outbox) refreshNotice(ctx context.Context, now time.Time, d *store.DraftDetail, c store.ChasingClient) error {
-	if d.Kind != kindFormalNotice || (d.Status != store.DraftHeld && d.Status != store.DraftApproved) {
+	if d.Kind != kindFormalNotice || (d.Status != domain.DraftHeld && d.Status != domain.DraftApproved) {
 		return nil
 	}
 	if (d.SendAttempts > 0 && d.LastError == "") || !d.SMTPAcceptedAt.IsZero() {
@@ -101,7 +102,7 @@ func (x *Outbox) refreshNotice(ctx context.Context, now time.Time, d *store.Draf
 				dec.BrokenPromise = pd
 			}
 		case n.Code == store.NoteSignal && len(n.Args) > 1:
-			dec.OpenTasks = append(dec.OpenTasks, policy.OpenTask{InvoiceID: n.Args[0], Kind: policy.FlagKind(n.Args[1])})
+			dec.OpenTasks = append(dec.OpenTasks, policy.OpenTask{InvoiceID: n.Args[0], Kind: domain.FlagKind(n.Args[1])})
 		}
 	}
 	for _, id := range d.InvoiceIDs {

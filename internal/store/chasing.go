@@ -11,6 +11,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/policy"
 )
 
@@ -245,7 +246,8 @@ func loadQuestions(ctx context.Context, tx *sql.Tx, only int64, byClient map[int
 	for rows.Next() {
 		var flagID, invID, clientID, msgID int64
 		var created sql.NullString
-		var topics, answer string
+		var topics string
+		var answer domain.DraftStatus
 		if err := rows.Scan(&flagID, &invID, &clientID, &msgID, &created, &topics, &answer); err != nil {
 			return fmt.Errorf("store: open questions: %w", err)
 		}
@@ -253,9 +255,9 @@ func loadQuestions(ctx context.Context, tx *sql.Tx, only int64, byClient map[int
 		if q == nil || msgID == 0 {
 			q = &Question{FlagID: flagID, MessageID: msgID, AskedAt: parseTS(created), Topics: splitList(topics)}
 			switch answer {
-			case DraftHeld, DraftApproved:
+			case domain.DraftHeld, domain.DraftApproved:
 				q.Answer = "pending"
-			case DraftCancelled:
+			case domain.DraftCancelled:
 				q.Answer = "cancelled"
 			}
 			if msgID != 0 {
@@ -347,7 +349,7 @@ type Attachment struct {
 }
 
 // CreateDraft stores a held draft and logs it on each invoice.
-func (t *Tx) CreateDraft(n NewDraft, actor string) (int64, error) {
+func (t *Tx) CreateDraft(n NewDraft, actor domain.Actor) (int64, error) {
 	if n.Kind == "" {
 		n.Kind = "message"
 	}
@@ -375,7 +377,7 @@ func (t *Tx) CreateDraft(n NewDraft, actor string) (int64, error) {
 		if _, err := t.exec(`INSERT INTO draft_invoices (draft_id, invoice_id) VALUES (?, ?)`, id, inv); err != nil {
 			return 0, fmt.Errorf("store: link draft %d to invoice %d: %w", id, inv, err)
 		}
-		if _, err := t.AddEvent(Event{Kind: "draft_held", InvoiceID: inv, ClientID: n.ClientID, DraftID: id, Actor: actor,
+		if _, err := t.AddEvent(Event{Kind: domain.EventDraftHeld, InvoiceID: inv, ClientID: n.ClientID, DraftID: id, Actor: actor,
 			Detail: jsonDetail(map[string]any{"stage": n.Stage, "hold_until": ts(n.HoldUntil), "subject": n.Subject})}); err != nil {
 			return 0, err
 		}
@@ -469,13 +471,13 @@ func (t *Tx) SetDraftIMAPUID(id int64, uid uint32) error {
 }
 
 // EditDraft adopts the user's edit of a held draft.
-func (t *Tx) EditDraft(id int64, subject, body, actor string) error {
+func (t *Tx) EditDraft(id int64, subject, body string, actor domain.Actor) error {
 	_, err := t.exec(`UPDATE drafts SET subject = ?, body = ?, html = '', updated_at = ? WHERE id = ? AND status IN ('held', 'approved')`,
 		subject, body, ts(t.now), id)
 	if err != nil {
 		return fmt.Errorf("store: edit draft %d: %w", id, err)
 	}
-	_, err = t.AddEvent(Event{Kind: "draft_edited", DraftID: id, Actor: actor})
+	_, err = t.AddEvent(Event{Kind: domain.EventDraftEdited, DraftID: id, Actor: actor})
 	return err
 }
 
@@ -501,8 +503,8 @@ func (t *Tx) MarkSMTPAccepted(id int64) error {
 
 // DraftSent completes a send: status, the stage reached by each invoice, and
 // the client's last contact.
-func (t *Tx) DraftSent(d DraftDetail, actor string) error {
-	if err := t.SetDraftStatus(d.ID, DraftSent, actor, ""); err != nil {
+func (t *Tx) DraftSent(d DraftDetail, actor domain.Actor) error {
+	if err := t.SetDraftStatus(d.ID, domain.DraftSent, actor, ""); err != nil {
 		return err
 	}
 	if d.Kind == "answer" {
@@ -513,7 +515,7 @@ func (t *Tx) DraftSent(d DraftDetail, actor string) error {
 			d.StageNumber, ts(t.now), inv); err != nil {
 			return fmt.Errorf("store: stage of invoice %d: %w", inv, err)
 		}
-		if _, err := t.AddEvent(Event{Kind: "reminder_sent", InvoiceID: inv, ClientID: d.ClientID, DraftID: d.ID, Actor: actor,
+		if _, err := t.AddEvent(Event{Kind: domain.EventReminderSent, InvoiceID: inv, ClientID: d.ClientID, DraftID: d.ID, Actor: actor,
 			Detail: jsonDetail(map[string]any{"stage": d.Stage, "message_id": d.MessageID})}); err != nil {
 			return err
 		}
@@ -527,10 +529,10 @@ func (t *Tx) DraftSent(d DraftDetail, actor string) error {
 
 // answerSent completes the send of an answer: the questions it answers are
 // closed and the ladder's clock of their invoices restarts now.
-func (t *Tx) answerSent(d DraftDetail, actor string) error {
+func (t *Tx) answerSent(d DraftDetail, actor domain.Actor) error {
 	note := fmt.Sprintf("answered by draft %d", d.ID)
 	for _, inv := range d.InvoiceIDs {
-		if _, err := t.AddEvent(Event{Kind: "answer_sent", InvoiceID: inv, ClientID: d.ClientID, DraftID: d.ID, Actor: actor,
+		if _, err := t.AddEvent(Event{Kind: domain.EventAnswerSent, InvoiceID: inv, ClientID: d.ClientID, DraftID: d.ID, Actor: actor,
 			Detail: jsonDetail(map[string]any{"message_id": d.MessageID})}); err != nil {
 			return err
 		}
@@ -547,7 +549,7 @@ func (t *Tx) answerSent(d DraftDetail, actor string) error {
 
 // questionAnswered closes the open information requests on an invoice and
 // restarts its ladder's clock.
-func (t *Tx) questionAnswered(invoiceID int64, actor, note string) error {
+func (t *Tx) questionAnswered(invoiceID int64, actor domain.Actor, note string) error {
 	rows, err := t.tx.QueryContext(t.ctx, `SELECT id FROM flags WHERE kind = 'info_request' AND status <> 'resolved' AND invoice_id = ?`, invoiceID)
 	if err != nil {
 		return fmt.Errorf("store: questions of invoice %d: %w", invoiceID, err)
@@ -620,7 +622,7 @@ func (s *Store) DraftByMessageID(ctx context.Context, msgID string) (Draft, erro
 // OpenFlagExists tells whether an unresolved flag of this kind exists for the
 // invoice (or the client when invoiceID is 0), so recurring signals are
 // raised once.
-func (t *Tx) OpenFlagExists(kind string, invoiceID, clientID int64) (bool, error) {
+func (t *Tx) OpenFlagExists(kind domain.FlagKind, invoiceID, clientID int64) (bool, error) {
 	var n int
 	err := t.queryRow(`SELECT COUNT(*) FROM flags WHERE kind = ? AND status <> 'resolved'
 		AND COALESCE(invoice_id, 0) = ? AND (? = 0 OR COALESCE(client_id, 0) = ?)`, kind, invoiceID, clientID, clientID).Scan(&n)

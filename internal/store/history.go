@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/relance/relance/internal/domain"
 )
 
 // History is a client's timeline as the behaviour signals read it: what was
@@ -28,7 +30,7 @@ type History struct {
 type HistoryInvoice struct {
 	ID       int64
 	Number   string
-	State    string
+	State    domain.State
 	Amount   decimal.Decimal
 	Balance  decimal.Decimal
 	Issued   time.Time
@@ -40,7 +42,7 @@ type HistoryInvoice struct {
 // Open reports whether the invoice is still owed (chased or paused).
 func (h HistoryInvoice) Open() bool {
 	switch h.State {
-	case StatePaid, StateCancelled, StateWrittenOff:
+	case domain.StatePaid, domain.StateCancelled, domain.StateWrittenOff:
 		return false
 	}
 	return true
@@ -295,7 +297,7 @@ func (s *Store) historyReplies(ctx context.Context, h *History, byID map[int64]*
 
 // SignalRaised tells whether a behaviour signal with this kind and evidence
 // was already raised on the invoice, whatever became of its flag.
-func (t *Tx) SignalRaised(kind string, invoiceID int64, evidence string) (bool, error) {
+func (t *Tx) SignalRaised(kind domain.FlagKind, invoiceID int64, evidence string) (bool, error) {
 	var n int
 	err := t.queryRow(`SELECT COUNT(*) FROM events WHERE kind = 'behaviour_signal'
 		AND COALESCE(invoice_id, 0) = ? AND json_extract(detail, '$.signal') = ? AND json_extract(detail, '$.evidence') = ?`,
@@ -307,8 +309,8 @@ func (t *Tx) SignalRaised(kind string, invoiceID int64, evidence string) (bool, 
 }
 
 // RecordSignal logs a behaviour signal raised as a flag.
-func (t *Tx) RecordSignal(kind string, invoiceID, clientID, flagID int64, evidence string) error {
-	_, err := t.AddEvent(Event{Kind: "behaviour_signal", InvoiceID: invoiceID, ClientID: clientID, FlagID: flagID, Actor: ActorDaemon,
-		Detail: jsonDetail(map[string]string{"signal": kind, "evidence": evidence})})
+func (t *Tx) RecordSignal(kind domain.FlagKind, invoiceID, clientID, flagID int64, evidence string) error {
+	_, err := t.AddEvent(Event{Kind: domain.EventBehaviourSignal, InvoiceID: invoiceID, ClientID: clientID, FlagID: flagID, Actor: domain.ActorDaemon,
+		Detail: jsonDetail(map[string]any{"signal": kind, "evidence": evidence})})
 	return err
 }

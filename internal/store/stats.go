@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/relance/relance/internal/domain"
 )
 
 // StatsOptions says how Stats summarises the store.
@@ -36,12 +38,12 @@ type TrendsOptions struct {
 // Stats is a consistent snapshot of aggregate figures, read in one
 // transaction. Amounts are exact to the millionth.
 type Stats struct {
-	InvoicesByState map[string]int
+	InvoicesByState map[domain.State]int
 	// Outstanding holds the unpaid balance of invoices still expected to be
 	// paid (not paid, cancelled or written off; credit notes excluded), by
 	// currency and age band. Only non-zero groups are listed.
 	Outstanding    []AgedBalance
-	DraftsByStatus map[string]int
+	DraftsByStatus map[domain.DraftStatus]int
 	// OldestHeld is when the oldest draft still held was created (zero
 	// when none is held).
 	OldestHeld time.Time
@@ -126,7 +128,7 @@ const allStates = `('open', 'promised', 'paid_claimed', 'paid', 'disputed', 'on_
 // drafts and flags by status), so that a scrape stays fast on a store
 // holding years of paid invoices.
 func (s *Store) Stats(ctx context.Context, o StatsOptions) (Stats, error) {
-	st := Stats{InvoicesByState: map[string]int{}, DraftsByStatus: map[string]int{}, RemindersSent: map[string]int{}}
+	st := Stats{InvoicesByState: map[domain.State]int{}, DraftsByStatus: map[domain.DraftStatus]int{}, RemindersSent: map[string]int{}}
 	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return st, fmt.Errorf("store: stats: %w", err)
@@ -146,8 +148,8 @@ func (s *Store) Stats(ctx context.Context, o StatsOptions) (Stats, error) {
 				return err
 			}
 			others := 0
-			for _, state := range States {
-				if state == StatePaid {
+			for _, state := range domain.States {
+				if state == domain.StatePaid {
 					continue
 				}
 				var n int
@@ -160,7 +162,7 @@ func (s *Store) Stats(ctx context.Context, o StatsOptions) (Stats, error) {
 				others += n
 			}
 			if total > others {
-				st.InvoicesByState[StatePaid] = total - others
+				st.InvoicesByState[domain.StatePaid] = total - others
 			}
 			return nil
 		}},
@@ -179,14 +181,14 @@ func (s *Store) Stats(ctx context.Context, o StatsOptions) (Stats, error) {
 		}},
 		{"drafts", func() error {
 			return queryRows(ctx, tx, `SELECT status, COUNT(*), MIN(created_at) FROM drafts GROUP BY status`, nil, func(r *sql.Rows) error {
-				var status string
+				var status domain.DraftStatus
 				var n int
 				var oldest sql.NullString
 				if err := r.Scan(&status, &n, &oldest); err != nil {
 					return err
 				}
 				st.DraftsByStatus[status] = n
-				if status == DraftHeld {
+				if status == domain.DraftHeld {
 					st.OldestHeld = parseTS(oldest)
 				}
 				return nil

@@ -7,6 +7,8 @@ import (
 	"unicode"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/relance/relance/internal/domain"
 )
 
 // ThreadCandidate is an invoice a reply might be about, with what threading
@@ -209,7 +211,7 @@ func (t *Tx) threadCandidatesByID(ids map[int64]bool) ([]ThreadCandidate, error)
 		if err := rows.Scan(&c.ID, &c.Number, &state, &src, &amount, &balance, &emails, &drafts, &mails, &credits); err != nil {
 			return nil, fmt.Errorf("store: thread candidates: %w", err)
 		}
-		c.Open = state != StatePaid && state != StateCancelled && state != StateWrittenOff
+		c.Open = !domain.State(state).Settled()
 		c.Amount, _ = decimal.NewFromString(amount)
 		c.Balance, _ = decimal.NewFromString(balance)
 		c.ClientEmails = splitList(emails)
@@ -256,7 +258,7 @@ func placeholders(vals []string) (string, []any) {
 }
 
 // InvoiceState returns the current state of an invoice inside the transaction.
-func (t *Tx) InvoiceState(id int64) (string, error) {
+func (t *Tx) InvoiceState(id int64) (domain.State, error) {
 	inv, err := t.invoiceByID(id)
 	if err != nil {
 		return "", err

@@ -12,6 +12,8 @@ import (
 	"github.com/shopspring/decimal"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/relance/relance/internal/domain"
 )
 
 // Tx is one write transaction. Its methods are the use-case steps that
@@ -215,7 +217,7 @@ func (t *Tx) UpsertInvoice(n NewInvoice) (id int64, created bool, err error) {
 }
 
 // SetInvoiceState moves an invoice to a new state.
-func (t *Tx) SetInvoiceState(id int64, state string) error {
+func (t *Tx) SetInvoiceState(id int64, state domain.State) error {
 	_, err := t.exec(`UPDATE invoices SET state = ?, updated_at = ?, state_since = ?,
 		disputed_before = CASE WHEN ? = 'disputed' THEN 1 ELSE disputed_before END WHERE id = ?`, state, ts(t.now), ts(t.now), state, id)
 	if err != nil {
@@ -262,7 +264,7 @@ func (t *Tx) OpenFlag(f Flag) (int64, error) {
 // RecordPayment stores a payment against an invoice, lowers its balance and
 // marks it paid at zero, with the matching events. A payment whose
 // ExternalRef was already recorded changes nothing (duplicate=true).
-func (t *Tx) RecordPayment(p Payment, actor string) (inv Invoice, duplicate bool, err error) {
+func (t *Tx) RecordPayment(p Payment, actor domain.Actor) (inv Invoice, duplicate bool, err error) {
 	inv, err = t.invoiceByID(p.InvoiceID)
 	if err != nil {
 		return Invoice{}, false, err
@@ -296,7 +298,7 @@ func (t *Tx) RecordPayment(p Payment, actor string) (inv Invoice, duplicate bool
 	payID, _ := res.LastInsertId()
 	inv.Balance = inv.Balance.Sub(p.Amount)
 	if !inv.Balance.IsPositive() {
-		inv.State = StatePaid
+		inv.State = domain.StatePaid
 	}
 	if _, err := t.exec(`UPDATE invoices SET balance = ?, state = ?, updated_at = ? WHERE id = ?`,
 		inv.Balance.String(), inv.State, ts(t.now), inv.ID); err != nil {
@@ -304,17 +306,17 @@ func (t *Tx) RecordPayment(p Payment, actor string) (inv Invoice, duplicate bool
 	}
 	detail, _ := json.Marshal(map[string]any{"payment_id": payID, "amount": p.Amount.String(), "currency": p.Currency,
 		"paid_on": p.PaidOn.Format(dateLayout), "source": p.Source, "balance": inv.Balance.String()})
-	if _, err := t.AddEvent(Event{Kind: "payment_recorded", InvoiceID: inv.ID, ClientID: inv.Client.ID, Actor: actor, Detail: detail}); err != nil {
+	if _, err := t.AddEvent(Event{Kind: domain.EventPaymentRecorded, InvoiceID: inv.ID, ClientID: inv.Client.ID, Actor: actor, Detail: detail}); err != nil {
 		return Invoice{}, false, err
 	}
-	if inv.State == StatePaid {
-		if _, err := t.AddEvent(Event{Kind: "invoice_paid", InvoiceID: inv.ID, ClientID: inv.Client.ID, Actor: actor}); err != nil {
+	if inv.State == domain.StatePaid {
+		if _, err := t.AddEvent(Event{Kind: domain.EventInvoicePaid, InvoiceID: inv.ID, ClientID: inv.Client.ID, Actor: actor}); err != nil {
 			return Invoice{}, false, err
 		}
 		if err := t.supersedeDraftsOf(inv.ID, actor); err != nil {
 			return Invoice{}, false, err
 		}
-	} else if inv.State == StatePaidClaimed && p.Source != SourceCreditNote {
+	} else if inv.State == domain.StatePaidClaimed && p.Source != SourceCreditNote {
 		if inv, err = t.confirmPartialClaim(inv, p, actor); err != nil {
 			return Invoice{}, false, err
 		}
@@ -322,15 +324,11 @@ func (t *Tx) RecordPayment(p Payment, actor string) (inv Invoice, duplicate bool
 	return inv, false, nil
 }
 
-// FlagPartialClaim is the flag of a reply claiming less than the balance was
-// paid.
-const FlagPartialClaim = "partial_claim"
-
 // confirmPartialClaim closes the partial-payment claims of an invoice once a
 // payment is recorded against it and it still owes: the claim is settled by
 // the fact, and the rest is chased again.
-func (t *Tx) confirmPartialClaim(inv Invoice, p Payment, actor string) (Invoice, error) {
-	ids, err := t.ids("partial claims", `SELECT id FROM flags WHERE kind = ? AND invoice_id = ? AND status <> 'resolved'`, FlagPartialClaim, inv.ID)
+func (t *Tx) confirmPartialClaim(inv Invoice, p Payment, actor domain.Actor) (Invoice, error) {
+	ids, err := t.ids("partial claims", `SELECT id FROM flags WHERE kind = ? AND invoice_id = ? AND status <> 'resolved'`, domain.FlagPartialClaim, inv.ID)
 	if err != nil || len(ids) == 0 {
 		return inv, err
 	}
@@ -340,19 +338,19 @@ func (t *Tx) confirmPartialClaim(inv Invoice, p Payment, actor string) (Invoice,
 			return inv, err
 		}
 	}
-	if err := t.SetInvoiceState(inv.ID, StateOpen); err != nil {
+	if err := t.SetInvoiceState(inv.ID, domain.StateOpen); err != nil {
 		return inv, err
 	}
-	if _, err := t.AddEvent(Event{Kind: "state_changed", InvoiceID: inv.ID, ClientID: inv.Client.ID, Actor: actor,
-		Detail: jsonDetail(map[string]string{"from": StatePaidClaimed, "to": StateOpen, "because": "partial payment confirmed"})}); err != nil {
+	if _, err := t.AddEvent(Event{Kind: domain.EventStateChanged, InvoiceID: inv.ID, ClientID: inv.Client.ID, Actor: actor,
+		Detail: jsonDetail(map[string]any{"from": domain.StatePaidClaimed, "to": domain.StateOpen, "because": "partial payment confirmed"})}); err != nil {
 		return inv, err
 	}
-	inv.State = StateOpen
+	inv.State = domain.StateOpen
 	return inv, nil
 }
 
 // supersedeDraftsOf marks pending drafts about an invoice as superseded.
-func (t *Tx) supersedeDraftsOf(invoiceID int64, actor string) error {
+func (t *Tx) supersedeDraftsOf(invoiceID int64, actor domain.Actor) error {
 	rows, err := t.query(`SELECT d.id FROM drafts d JOIN draft_invoices di ON di.draft_id = d.id
 		WHERE di.invoice_id = ? AND d.status IN ('held', 'approved')`, invoiceID)
 	if err != nil {
@@ -369,7 +367,7 @@ func (t *Tx) supersedeDraftsOf(invoiceID int64, actor string) error {
 	}
 	rows.Close()
 	for _, id := range ids {
-		if err := t.SetDraftStatus(id, DraftSuperseded, actor, ""); err != nil {
+		if err := t.SetDraftStatus(id, domain.DraftSuperseded, actor, ""); err != nil {
 			return err
 		}
 	}
@@ -377,14 +375,14 @@ func (t *Tx) supersedeDraftsOf(invoiceID int64, actor string) error {
 }
 
 // SetDraftStatus changes a draft's status and logs the event.
-func (t *Tx) SetDraftStatus(id int64, status, actor, reason string) error {
+func (t *Tx) SetDraftStatus(id int64, status domain.DraftStatus, actor domain.Actor, reason string) error {
 	var approvedAt any
-	approvedBy := ""
-	if status == DraftApproved {
+	approvedBy := domain.Actor("")
+	if status == domain.DraftApproved {
 		approvedAt, approvedBy = ts(t.now), actor
 	}
 	var sentAt any
-	if status == DraftSent {
+	if status == domain.DraftSent {
 		sentAt = ts(t.now)
 	}
 	res, err := t.exec(`UPDATE drafts SET status = ?, updated_at = ?,
@@ -396,8 +394,8 @@ func (t *Tx) SetDraftStatus(id int64, status, actor, reason string) error {
 	if n, _ := res.RowsAffected(); n == 0 {
 		return fmt.Errorf("store: draft %d: %w", id, ErrNotFound)
 	}
-	detail, _ := json.Marshal(map[string]string{"status": status, "reason": reason})
-	_, err = t.AddEvent(Event{Kind: "draft_" + status, DraftID: id, Actor: actor, Detail: detail})
+	detail, _ := json.Marshal(map[string]any{"status": status, "reason": reason})
+	_, err = t.AddEvent(Event{Kind: status.Event(), DraftID: id, Actor: actor, Detail: detail})
 	return err
 }
 

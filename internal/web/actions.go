@@ -12,6 +12,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/payment"
 	"github.com/relance/relance/internal/policy"
 	"github.com/relance/relance/internal/store"
@@ -76,7 +77,7 @@ func (h *Handler) approveDraft(q *request) error {
 		return err
 	}
 	override := formText(q, "override", 500)
-	err = h.update(q, func(tx *store.Tx) error { return tx.ApproveDraft(id, store.ActorWeb, override) })
+	err = h.update(q, func(tx *store.Tx) error { return tx.ApproveDraft(id, domain.ActorWeb, override) })
 	if key, ok := statusRefusal(err); ok {
 		q.focus = id
 		return h.refuse(q, http.StatusConflict, key, h.review)
@@ -110,7 +111,7 @@ func (h *Handler) cancelDraft(q *request) error {
 		q.focus = id
 		return h.refuse(q, http.StatusUnprocessableEntity, "err.until", h.review)
 	}
-	err = h.update(q, func(tx *store.Tx) error { return tx.CancelDraftUntil(id, store.ActorWeb, reason, quiet) })
+	err = h.update(q, func(tx *store.Tx) error { return tx.CancelDraftUntil(id, domain.ActorWeb, reason, quiet) })
 	if key, ok := statusRefusal(err); ok {
 		q.focus = id
 		return h.refuse(q, http.StatusConflict, key, h.review)
@@ -129,7 +130,7 @@ func (h *Handler) sendDraftNow(q *request) error {
 		return err
 	}
 	reason := formText(q, "reason", 500)
-	err = h.update(q, func(tx *store.Tx) error { return tx.SendDraftNow(id, store.ActorWeb, reason) })
+	err = h.update(q, func(tx *store.Tx) error { return tx.SendDraftNow(id, domain.ActorWeb, reason) })
 	if key, ok := statusRefusal(err); ok {
 		q.focus = id
 		return h.refuse(q, http.StatusConflict, key, h.review)
@@ -156,7 +157,7 @@ func (h *Handler) editDraft(q *request) error {
 	if subject == "" || body == "" || strings.ContainsAny(subject, "\r\n") {
 		return h.refuse(q, http.StatusUnprocessableEntity, "err.empty", h.review)
 	}
-	err = h.update(q, func(tx *store.Tx) error { return tx.ReviseDraft(id, subject, body, store.ActorWeb) })
+	err = h.update(q, func(tx *store.Tx) error { return tx.ReviseDraft(id, subject, body, domain.ActorWeb) })
 	return h.settle(q, err, h.review, "/review#draft-"+strconv.FormatInt(id, 10), "edited")
 }
 
@@ -167,7 +168,7 @@ func (h *Handler) acknowledgeFlag(q *request) error {
 	if err != nil {
 		return err
 	}
-	err = h.update(q, func(tx *store.Tx) error { return tx.AcknowledgeFlag(id, store.ActorWeb, "") })
+	err = h.update(q, func(tx *store.Tx) error { return tx.AcknowledgeFlag(id, domain.ActorWeb, "") })
 	return h.settle(q, err, h.flag, "/flags/"+strconv.FormatInt(id, 10), "acknowledged")
 }
 
@@ -186,7 +187,7 @@ func (h *Handler) resolveFlag(q *request) error {
 		return err
 	}
 	err = h.update(q, func(tx *store.Tx) error {
-		if err := tx.ResolveFlag(id, store.ActorWeb, note); err != nil {
+		if err := tx.ResolveFlag(id, domain.ActorWeb, note); err != nil {
 			return err
 		}
 		if f.InvoiceID == 0 {
@@ -196,11 +197,11 @@ func (h *Handler) resolveFlag(q *request) error {
 		case "resume":
 			// An invoice still open needs nothing more: the resolved flag
 			// was all that paused it.
-			if err := tx.ResumeChasing(f.InvoiceID, store.ActorWeb, note); err != nil && !errors.Is(err, store.ErrWrongStatus) {
+			if err := tx.ResumeChasing(f.InvoiceID, domain.ActorWeb, note); err != nil && !errors.Is(err, store.ErrWrongStatus) {
 				return err
 			}
 		case "stop":
-			if err := tx.StopChasing(f.InvoiceID, store.ActorWeb, note); err != nil && !errors.Is(err, store.ErrWrongStatus) {
+			if err := tx.StopChasing(f.InvoiceID, domain.ActorWeb, note); err != nil && !errors.Is(err, store.ErrWrongStatus) {
 				return err
 			}
 		}
@@ -231,7 +232,7 @@ func (h *Handler) taskOutcome(q *request) error {
 			o.Instalments = append(o.Instalments, store.NewInstalment{Due: a.Due, Amount: a.Amount})
 		}
 	}
-	err = h.update(q, func(tx *store.Tx) error { return tx.LogTaskOutcome(id, o, store.ActorWeb) })
+	err = h.update(q, func(tx *store.Tx) error { return tx.LogTaskOutcome(id, o, domain.ActorWeb) })
 	if errors.Is(err, store.ErrOutcomeIncomplete) {
 		return h.refuse(q, http.StatusUnprocessableEntity, "err.outcome", h.flag)
 	}
@@ -267,7 +268,7 @@ func (h *Handler) correctReading(q *request) error {
 		}
 	}
 	err = h.update(q, func(tx *store.Tx) error {
-		_, err := tx.CorrectReading(id, class, promise, store.ActorWeb)
+		_, err := tx.CorrectReading(id, class, promise, domain.ActorWeb)
 		return err
 	})
 	if errors.Is(err, store.ErrNotAReply) {
@@ -317,7 +318,7 @@ func (h *Handler) payInvoice(q *request) error {
 	if err != nil {
 		return err
 	}
-	if store.IsSettled(inv.State) {
+	if inv.State.Settled() {
 		return h.refuse(q, http.StatusConflict, "err.status", h.invoice)
 	}
 	amount := inv.Balance
@@ -337,7 +338,7 @@ func (h *Handler) payInvoice(q *request) error {
 	}
 	err = h.update(q, func(tx *store.Tx) error {
 		_, _, err := tx.RecordPayment(store.Payment{InvoiceID: id, Amount: amount, Currency: inv.Currency, PaidOn: paidOn,
-			Source: "manual", Reference: "web"}, store.ActorWeb)
+			Source: "manual", Reference: "web"}, domain.ActorWeb)
 		return err
 	})
 	if err != nil {
@@ -349,13 +350,13 @@ func (h *Handler) payInvoice(q *request) error {
 
 func (h *Handler) resumeChasing(q *request) error {
 	return h.chasing(q, "resumed", func(tx *store.Tx, id int64, reason string) error {
-		return tx.ResumeChasing(id, store.ActorWeb, reason)
+		return tx.ResumeChasing(id, domain.ActorWeb, reason)
 	})
 }
 
 func (h *Handler) stopChasing(q *request) error {
 	return h.chasing(q, "stopped", func(tx *store.Tx, id int64, reason string) error {
-		return tx.StopChasing(id, store.ActorWeb, reason)
+		return tx.StopChasing(id, domain.ActorWeb, reason)
 	})
 }
 
@@ -441,7 +442,7 @@ func (h *Handler) recordPlan(q *request) error {
 	if err != nil {
 		return err
 	}
-	if store.IsSettled(inv.State) {
+	if inv.State.Settled() {
 		return h.refuse(q, http.StatusConflict, "err.status", h.invoice)
 	}
 	agreed, err := payment.ParseInstalments(formText(q, "instalments", 4000))
@@ -453,7 +454,7 @@ func (h *Handler) recordPlan(q *request) error {
 		inst[i] = store.NewInstalment{Due: a.Due, Amount: a.Amount}
 	}
 	err = h.update(q, func(tx *store.Tx) error {
-		_, err := tx.RecordPlan(id, inst, store.ActorWeb)
+		_, err := tx.RecordPlan(id, inst, domain.ActorWeb)
 		return err
 	})
 	if err != nil {
@@ -496,7 +497,7 @@ func (h *Handler) adoptDocument(q *request) error {
 	var inv store.Invoice
 	err = h.update(q, func(tx *store.Tx) error {
 		var err error
-		inv, err = tx.AdoptDocument(strconv.FormatInt(id, 10), store.ActorWeb)
+		inv, err = tx.AdoptDocument(strconv.FormatInt(id, 10), domain.ActorWeb)
 		return err
 	})
 	if key, ok := statusRefusal(err); ok {

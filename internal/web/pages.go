@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/outbox"
 	"github.com/relance/relance/internal/policy"
 	"github.com/relance/relance/internal/render"
@@ -156,7 +157,7 @@ func (h *Handler) overview(q *request) error {
 		return err
 	}
 	b.Drafts = cards
-	flags, err := h.opt.Store.Flags(q.ctx, store.FlagOpen, store.FlagAcknowledged)
+	flags, err := h.opt.Store.Flags(q.ctx, domain.FlagOpen, domain.FlagAcknowledged)
 	if err != nil {
 		return err
 	}
@@ -188,7 +189,7 @@ type draftCard struct {
 }
 
 func (h *Handler) draftCards(q *request, limit int) ([]draftCard, error) {
-	drafts, err := h.opt.Store.Drafts(q.ctx, store.DraftHeld, store.DraftApproved)
+	drafts, err := h.opt.Store.Drafts(q.ctx, domain.DraftHeld, domain.DraftApproved)
 	if err != nil {
 		return nil, err
 	}
@@ -249,7 +250,7 @@ type flagsBody struct {
 
 func (h *Handler) flags(q *request) error {
 	all := q.r.URL.Query().Get("all") == "1"
-	statuses := []string{store.FlagOpen, store.FlagAcknowledged}
+	statuses := []domain.FlagStatus{domain.FlagOpen, domain.FlagAcknowledged}
 	if all {
 		statuses = nil
 	}
@@ -285,7 +286,7 @@ func (h *Handler) flagDetail(q *request) (flagBody, error) {
 	if err != nil {
 		return flagBody{}, err
 	}
-	b := flagBody{F: f, IsCall: f.Kind == "call", IsTask: policy.IsTaskFlag(policy.FlagKind(f.Kind))}
+	b := flagBody{F: f, IsCall: f.Kind == "call", IsTask: policy.IsTaskFlag(domain.FlagKind(f.Kind))}
 	if f.ReplyText != "" {
 		b.Reply = highlight(f.ReplyText, evidenceSentences(f.Evidence))
 	}
@@ -314,7 +315,7 @@ func (h *Handler) flag(q *request) error {
 	if err != nil {
 		return err
 	}
-	d := h.base(q, "flags", q.L.Label("kind", b.F.Kind))
+	d := h.base(q, "flags", q.L.Label("kind", string(b.F.Kind)))
 	d.Body = b
 	h.render(q, http.StatusOK, "flag", d)
 	return nil
@@ -352,9 +353,9 @@ const invoicesPerPage = 50
 func (h *Handler) invoices(q *request) error {
 	v := q.r.URL.Query()
 	f := store.AgingFilter{Today: q.today(h.opt.Location), Search: strings.TrimSpace(v.Get("q")),
-		Bucket: v.Get("bucket"), Currency: strings.ToUpper(strings.TrimSpace(v.Get("currency"))),
+		Bucket: domain.Bucket(v.Get("bucket")), Currency: strings.ToUpper(strings.TrimSpace(v.Get("currency"))),
 		Settled: v.Get("settled") == "1", Limit: invoicesPerPage}
-	if !validBucket(f.Bucket) {
+	if _, _, ok := f.Bucket.Bounds(); !ok {
 		f.Bucket = ""
 	}
 	if len(f.Currency) != 3 {
@@ -367,7 +368,7 @@ func (h *Handler) invoices(q *request) error {
 	if err != nil {
 		return err
 	}
-	b := invoicesBody{Rep: rep, Buckets: store.Buckets, Search: f.Search, Bucket: f.Bucket, Currency: f.Currency,
+	b := invoicesBody{Rep: rep, Buckets: bucketNames(), Search: f.Search, Bucket: string(f.Bucket), Currency: f.Currency,
 		Settled: f.Settled, From: f.Offset + 1, To: f.Offset + len(rep.Rows), BucketURL: map[string]string{}}
 	for _, t := range rep.Totals {
 		b.Currencies = append(b.Currencies, t.Currency)
@@ -378,7 +379,7 @@ func (h *Handler) invoices(q *request) error {
 			w.Set("q", f.Search)
 		}
 		if f.Bucket != "" {
-			w.Set("bucket", f.Bucket)
+			w.Set("bucket", string(f.Bucket))
 		}
 		if f.Currency != "" {
 			w.Set("currency", f.Currency)
@@ -402,7 +403,7 @@ func (h *Handler) invoices(q *request) error {
 	if f.Offset+len(rep.Rows) < rep.Matched {
 		b.NextURL = link(func(w url.Values) { w.Set("offset", strconv.Itoa(f.Offset+invoicesPerPage)) })
 	}
-	for _, bk := range append([]string{""}, store.Buckets...) {
+	for _, bk := range append([]string{""}, bucketNames()...) {
 		b.BucketURL[bk] = link(func(w url.Values) {
 			if bk == "" {
 				w.Del("bucket")
@@ -436,18 +437,19 @@ func (h *Handler) rejected(q *request) error {
 	return nil
 }
 
-func validBucket(b string) bool {
-	for _, x := range store.Buckets {
-		if x == b {
-			return true
-		}
+// bucketNames are the aging buckets as the page's links and labels write
+// them.
+func bucketNames() []string {
+	out := make([]string, len(domain.Buckets))
+	for i, b := range domain.Buckets {
+		out[i] = string(b)
 	}
-	return false
+	return out
 }
 
 type invoiceBody struct {
 	Inv      store.Invoice
-	Bucket   string
+	Bucket   domain.Bucket
 	DaysLate int
 	Timeline []timelineItem
 	Payments []store.Payment
@@ -479,7 +481,7 @@ func (h *Handler) invoice(q *request) error {
 	}
 	today := q.today(h.opt.Location)
 	b := invoiceBody{Inv: inv, Timeline: timelineItems(q.L, tl, false), Payments: pays, Flags: flags,
-		Settled: store.IsSettled(inv.State), Today: today.Format("2006-01-02")}
+		Settled: inv.State.Settled(), Today: today.Format("2006-01-02")}
 	if plan, err := h.opt.Store.ActivePlan(q.ctx, id); err == nil {
 		b.Plan = &plan
 	} else if !errors.Is(err, store.ErrNotFound) {
@@ -493,7 +495,7 @@ func (h *Handler) invoice(q *request) error {
 	}
 	b.Bucket, b.DaysLate = store.BucketOf(inv.DueDate, today)
 	switch inv.State {
-	case store.StateOnHold, store.StateDisputed, store.StatePaidClaimed, store.StatePromised:
+	case domain.StateOnHold, domain.StateDisputed, domain.StatePaidClaimed, domain.StatePromised:
 		b.Paused = true
 	}
 	d := h.base(q, "invoices", inv.Number)
@@ -532,7 +534,7 @@ func timelineItems(L *locale, evs []store.TimelineEntry, withInvoice bool) []tim
 			}
 			return ""
 		}
-		it := timelineItem{At: e.At, Title: L.Label("event", e.Kind), Actor: L.Label("actor", e.Actor)}
+		it := timelineItem{At: e.At, Title: L.Label("event", string(e.Kind)), Actor: L.Label("actor", string(e.Actor))}
 		if withInvoice {
 			it.Invoice, it.InvoiceID = e.InvoiceNumber, e.InvoiceID
 		}

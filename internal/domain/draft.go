@@ -53,6 +53,9 @@ const (
 	StageSecond       DraftStage = "second"
 	StageCall         DraftStage = "call"
 	StageFormalNotice DraftStage = "formal_notice"
+	// StageProfessional hands the file to a collection professional (a
+	// flag, no mail).
+	StageProfessional DraftStage = "professional"
 )
 
 // Stages outside the ladder: messages that accompany an agreement or a

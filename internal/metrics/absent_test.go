@@ -140,7 +140,7 @@ func TestFormalNoticesAwaitingApproval(t *testing.T) {
 		t.Fatalf("empty store: %v", n)
 	}
 	n := 0
-	draft := func(stage, kind string, status domain.DraftStatus) {
+	draft := func(stage string, kind domain.StageKind, status domain.DraftStatus) {
 		n++
 		err := st.Update(ctx, now, func(tx *store.Tx) error {
 			c, err := tx.EnsureClient("a@x.fr", "", "fr")

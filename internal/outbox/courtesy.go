@@ -18,9 +18,9 @@ import (
 // draft, but the ladder's send rules (an invoice still owed, the minimum
 // gap) do not apply to them; their own re-checks do.
 const (
-	stagePlanConfirmation   = "plan_confirmation"
-	stageInstalmentReminder = "instalment_reminder"
-	stageThankYou           = "thank_you"
+	stagePlanConfirmation   = string(domain.StagePlanConfirmation)
+	stageInstalmentReminder = string(domain.StageInstalmentReminder)
+	stageThankYou           = string(domain.StageThankYou)
 )
 
 func isCourtesy(stage string) bool {
@@ -141,7 +141,7 @@ func (x *Outbox) courtesyDraft(ctx context.Context, now time.Time, invoiceID int
 		refs = []string{inv.SourceMessageID}
 	}
 	return x.hold(ctx, now, heldDraft{clientID: inv.Client.ID, clientName: inv.Client.Name, to: []string{inv.Client.Email},
-		data: data, kind: "message", invoiceIDs: []int64{inv.ID}, refs: refs, requiresApproval: true})
+		data: data, kind: domain.KindMessage, invoiceIDs: []int64{inv.ID}, refs: refs, requiresApproval: true})
 }
 
 // considerCourtesy re-checks a courtesy draft at the moment of sending.

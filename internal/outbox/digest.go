@@ -28,7 +28,7 @@ func (x *Outbox) digest(ctx context.Context, now time.Time) error {
 	if !p.Calendar.IsBusinessDate(today) || now.Before(p.ReviewTime.On(today, p.Location)) {
 		return nil
 	}
-	last, err := x.o.Store.LastEvent(ctx, "digest_sent")
+	last, err := x.o.Store.LastEvent(ctx, domain.EventDigestSent)
 	if err != nil {
 		return err
 	}
@@ -53,7 +53,7 @@ func (x *Outbox) digest(ctx context.Context, now time.Time) error {
 	var fresh, broken []store.Flag
 	for _, f := range flags {
 		switch {
-		case f.Kind == "broken_promise":
+		case f.Kind == domain.FlagBrokenPromise:
 			broken = append(broken, f)
 		case f.CreatedAt.After(last):
 			fresh = append(fresh, f)

@@ -223,9 +223,9 @@ func (x *Outbox) createDraft(ctx context.Context, now time.Time, c store.Chasing
 	if len(to) == 0 {
 		to = c.Emails[:1]
 	}
-	kind := "message"
+	kind := domain.KindMessage
 	if d.Action == policy.ActionFormalNotice {
-		kind = "formal_notice"
+		kind = domain.KindFormalNotice
 	}
 	var refs []string
 	for _, inv := range c.Invoices {
@@ -236,7 +236,7 @@ func (x *Outbox) createDraft(ctx context.Context, now time.Time, c store.Chasing
 		}
 	}
 	return x.hold(ctx, now, heldDraft{clientID: c.ID, clientName: c.Name, to: to, cc: d.Cc, data: data, stageNumber: d.Stage,
-		kind: kind, invoiceIDs: ids, refs: refs, holdUntil: d.HoldUntil, requiresApproval: d.RequiresApproval || kind == "formal_notice",
+		kind: kind, invoiceIDs: ids, refs: refs, holdUntil: d.HoldUntil, requiresApproval: d.RequiresApproval || kind == domain.KindFormalNotice,
 		context: draftContext(c, d)})
 }
 
@@ -247,7 +247,7 @@ type heldDraft struct {
 	to, cc           []string
 	data             render.Data
 	stageNumber      int
-	kind             string
+	kind             domain.StageKind
 	invoiceIDs       []int64
 	refs             []string // Message-IDs of the mails it answers (the invoices)
 	holdUntil        time.Time
@@ -290,7 +290,7 @@ func (x *Outbox) hold(ctx context.Context, now time.Time, h heldDraft) error {
 		holdUntil = x.o.Policy.HoldUntil(now)
 	}
 	if h.kind == "" {
-		h.kind = "message"
+		h.kind = domain.KindMessage
 	}
 	nd := store.NewDraft{ClientID: h.clientID, Stage: stage, StageNumber: h.stageNumber, Kind: h.kind, To: h.to, Cc: h.cc,
 		Subject: r.Subject, Body: r.Text, HTML: r.HTML, HoldUntil: holdUntil, MessageID: msgID, InReplyTo: inReplyTo,
@@ -299,7 +299,7 @@ func (x *Outbox) hold(ctx context.Context, now time.Time, h heldDraft) error {
 	// The message must be writable before the draft is kept: a draft that
 	// cannot be composed would fail every later pass at sending.
 	var atts []Attachment
-	if h.kind == kindFormalNotice {
+	if h.kind == domain.KindFormalNotice {
 		a, err := x.noticeLetter(ctx, h.clientID, r.Subject, r.Text, h.data.Today)
 		if err != nil {
 			return err

@@ -21,8 +21,6 @@ type Attachment struct {
 	Data        []byte
 }
 
-const kindFormalNotice = "formal_notice"
-
 // noticeLetter lays out a formal notice as a printable PDF letter, for a
 // registered letter with acknowledgement of receipt: the business's
 // letterhead, the client's name and postal address (when its invoices gave
@@ -50,7 +48,7 @@ func (x *Outbox) noticeLetter(ctx context.Context, clientID int64, subject, body
 // day the letter is dated (the day it goes).
 func (x *Outbox) attachmentsOf(ctx context.Context, d store.DraftDetail, date time.Time) ([]Attachment, error) {
 	var out []Attachment
-	if d.Kind == kindFormalNotice {
+	if d.Kind == domain.KindFormalNotice {
 		a, err := x.noticeLetter(ctx, d.ClientID, d.Subject, d.Body, date)
 		if err != nil {
 			return nil, err
@@ -71,7 +69,7 @@ func (x *Outbox) attachmentsOf(ctx context.Context, d store.DraftDetail, date ti
 // invoices (not the messages that accompany a plan or a payment, nor an
 // answer to a question).
 func remindsOfInvoices(stage string) bool {
-	return !isCourtesy(stage) && stage != "answer"
+	return !isCourtesy(stage) && stage != string(domain.StageAnswer)
 }
 
 // refreshNotice keeps a waiting formal notice right for the day it will
@@ -82,7 +80,7 @@ func remindsOfInvoices(stage string) bool {
 // is what will be sent; at the moment of sending it is computed for that
 // very day. A text a human edited is theirs and is left alone.
 func (x *Outbox) refreshNotice(ctx context.Context, now time.Time, d *store.DraftDetail, c store.ChasingClient) error {
-	if d.Kind != kindFormalNotice || (d.Status != domain.DraftHeld && d.Status != domain.DraftApproved) {
+	if d.Kind != domain.KindFormalNotice || !d.Status.Waiting() {
 		return nil
 	}
 	if (d.SendAttempts > 0 && d.LastError == "") || !d.SMTPAcceptedAt.IsZero() {

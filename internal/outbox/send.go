@@ -77,7 +77,7 @@ func (x *Outbox) consider(ctx context.Context, now time.Time, d store.DraftDetai
 		return x.considerCourtesy(ctx, now, d, c)
 	}
 	ds := DraftState(d.Draft, d.Kind, d.StageNumber)
-	ds.RequiresApproval = d.RequiresApproval && d.Kind == "answer"
+	ds.RequiresApproval = d.RequiresApproval && d.Kind == domain.KindAnswer
 	state := ClientState(c)
 	// The draft being considered is not "another pending draft".
 	state.PendingDraft = nil
@@ -280,7 +280,7 @@ func retryDelay(n int) time.Duration {
 }
 
 // DraftState is a stored draft as the decision core reads it.
-func DraftState(d store.Draft, kind string, stage int) policy.DraftState {
+func DraftState(d store.Draft, kind domain.StageKind, stage int) policy.DraftState {
 	ds := policy.DraftState{ID: strconv.FormatInt(d.ID, 10), Kind: domain.StageKind(kind), Stage: stage,
 		CreatedAt: d.CreatedAt, HoldUntil: d.HoldUntil, Status: domain.DraftStatus(d.Status),
 		HoldLifted: d.HoldLifted, SendNow: d.SendNow}

@@ -362,12 +362,12 @@ func DefaultConfig() Config {
 func defaultLadderConfig() LadderConfig {
 	off := false
 	return LadderConfig{Stages: []StageConfig{
-		{Name: "courtesy", Kind: domain.KindMessage, OffsetDays: intp(-3), Enabled: &off},
-		{Name: "friendly", Kind: domain.KindMessage, OffsetDays: intp(7)},
-		{Name: "second", Kind: domain.KindMessage, OffsetDays: intp(21), OfferPaymentPlan: true},
-		{Name: "call", Kind: domain.KindCallTask, OffsetDays: intp(30)},
-		{Name: "formal_notice", Kind: domain.KindFormalNotice, OffsetDays: intp(45)},
-		{Name: "professional", Kind: domain.KindHandOff, OffsetDays: intp(60)},
+		{Name: string(domain.StageCourtesy), Kind: domain.KindMessage, OffsetDays: intp(-3), Enabled: &off},
+		{Name: string(domain.StageFriendly), Kind: domain.KindMessage, OffsetDays: intp(7)},
+		{Name: string(domain.StageSecond), Kind: domain.KindMessage, OffsetDays: intp(21), OfferPaymentPlan: true},
+		{Name: string(domain.StageCall), Kind: domain.KindCallTask, OffsetDays: intp(30)},
+		{Name: string(domain.StageFormalNotice), Kind: domain.KindFormalNotice, OffsetDays: intp(45)},
+		{Name: string(domain.StageProfessional), Kind: domain.KindHandOff, OffsetDays: intp(60)},
 	}, Repeat: &RepeatConfig{EveryDays: 15, Times: 0}}
 }
 

@@ -323,7 +323,7 @@ type NewDraft struct {
 	ClientID         int64
 	Stage            string
 	StageNumber      int
-	Kind             string // message, formal_notice
+	Kind             domain.StageKind // message, formal_notice or answer
 	To, Cc           []string
 	Subject          string
 	Body, HTML       string
@@ -351,7 +351,7 @@ type Attachment struct {
 // CreateDraft stores a held draft and logs it on each invoice.
 func (t *Tx) CreateDraft(n NewDraft, actor domain.Actor) (int64, error) {
 	if n.Kind == "" {
-		n.Kind = "message"
+		n.Kind = domain.KindMessage
 	}
 	context := []byte("[]")
 	if len(n.Context) > 0 {
@@ -402,7 +402,7 @@ const draftSelect = `SELECT d.id, d.client_id, c.name, d.stage, d.to_addrs, d.cc
 type DraftDetail struct {
 	Draft
 	StageNumber      int
-	Kind             string
+	Kind             domain.StageKind
 	HTML             string
 	InReplyTo        string
 	References       []string
@@ -507,7 +507,7 @@ func (t *Tx) DraftSent(d DraftDetail, actor domain.Actor) error {
 	if err := t.SetDraftStatus(d.ID, domain.DraftSent, actor, ""); err != nil {
 		return err
 	}
-	if d.Kind == "answer" {
+	if d.Kind == domain.KindAnswer {
 		return t.answerSent(d, actor)
 	}
 	for _, inv := range d.InvoiceIDs {
@@ -703,7 +703,7 @@ func (s *Store) InvoiceClient(ctx context.Context, invoiceID int64) (Client, []s
 
 // LastEvent returns when the last event of this kind was logged (zero when
 // never).
-func (s *Store) LastEvent(ctx context.Context, kind string) (time.Time, error) {
+func (s *Store) LastEvent(ctx context.Context, kind domain.EventKind) (time.Time, error) {
 	var at sql.NullString
 	err := s.db.QueryRowContext(ctx, `SELECT MAX(at) FROM events WHERE kind = ?`, kind).Scan(&at)
 	if err != nil {

@@ -222,7 +222,8 @@ func (s *Store) historyEvents(ctx context.Context, h *History, byID map[int64]*H
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var kind, at, detail string
+		var kind domain.EventKind
+		var at, detail string
 		var invID int64
 		if err := rows.Scan(&kind, &at, &invID, &detail); err != nil {
 			return fmt.Errorf("store: history of client %d: events: %w", h.ClientID, err)
@@ -233,13 +234,13 @@ func (s *Store) historyEvents(ctx context.Context, h *History, byID map[int64]*H
 		}
 		when := parseTS(sql.NullString{String: at, Valid: true})
 		switch kind {
-		case "reminder_sent":
+		case domain.EventReminderSent:
 			h.Reminders = append(h.Reminders, HistoryReminder{InvoiceID: invID, Invoice: inv.Number, Sent: when})
-		case "invoice_paid":
+		case domain.EventInvoicePaid:
 			if inv.Paid.IsZero() {
 				inv.Paid = time.Date(when.Year(), when.Month(), when.Day(), 0, 0, 0, 0, time.UTC)
 			}
-		case "reply_received":
+		case domain.EventReplyReceived:
 			var d struct {
 				Class       string `json:"class"`
 				PromiseDate string `json:"promise_date"`

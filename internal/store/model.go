@@ -79,8 +79,8 @@ type Draft struct {
 	SentAt         time.Time
 	InvoiceIDs     []int64
 	InvoiceNumbers []string
-	// Kind is message, formal_notice or answer.
-	Kind string
+	// Kind is domain.KindMessage, KindFormalNotice or KindAnswer.
+	Kind domain.StageKind
 	// Context lists what the reviewer should know beside the text (an open
 	// call task, a broken promise, a blank to fill).
 	Context []DraftNote

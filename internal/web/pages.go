@@ -204,7 +204,7 @@ func (h *Handler) draftCards(q *request, limit int) ([]draftCard, error) {
 		if err != nil {
 			return nil, err
 		}
-		c := draftCard{DraftDetail: det, Formal: det.Kind == "formal_notice" || det.Stage == render.StageFormalNotice}
+		c := draftCard{DraftDetail: det, Formal: det.Kind == domain.KindFormalNotice || det.Stage == render.StageFormalNotice}
 		c.Ready = !q.now.Before(det.HoldUntil)
 		c.Remaining = det.HoldUntil.Sub(q.now)
 		if h.opt.Policy != nil {
@@ -286,7 +286,7 @@ func (h *Handler) flagDetail(q *request) (flagBody, error) {
 	if err != nil {
 		return flagBody{}, err
 	}
-	b := flagBody{F: f, IsCall: f.Kind == "call", IsTask: policy.IsTaskFlag(domain.FlagKind(f.Kind))}
+	b := flagBody{F: f, IsCall: f.Kind == domain.FlagCall, IsTask: policy.IsTaskFlag(f.Kind)}
 	if f.ReplyText != "" {
 		b.Reply = highlight(f.ReplyText, evidenceSentences(f.Evidence))
 	}
@@ -539,7 +539,7 @@ func timelineItems(L *locale, evs []store.TimelineEntry, withInvoice bool) []tim
 			it.Invoice, it.InvoiceID = e.InvoiceNumber, e.InvoiceID
 		}
 		switch e.Kind {
-		case "reply_received":
+		case domain.EventReplyReceived:
 			if e.MessageID != 0 && str("class") != "bounce" {
 				it.ReplyID, it.Class = e.MessageID, e.Message.Class
 			}
@@ -576,7 +576,7 @@ func timelineItems(L *locale, evs []store.TimelineEntry, withInvoice bool) []tim
 			case "paid", "promise":
 				it.Tone = "good"
 			}
-		case "manual_reminder", "manual_contact":
+		case domain.EventManualReminder, domain.EventManualContact:
 			if subj := str("subject"); subj != "" {
 				it.Lines = append(it.Lines, L.T("flags.subject")+L.Colon()+subj)
 			}
@@ -586,21 +586,21 @@ func timelineItems(L *locale, evs []store.TimelineEntry, withInvoice bool) []tim
 			if route := str("thread_rule"); route != "" {
 				it.Lines = append(it.Lines, L.T("tl.route")+L.Colon()+L.Label("route", route))
 			}
-		case "reading_corrected":
+		case domain.EventReadingCorrected:
 			it.Lines = append(it.Lines, L.Label("class", str("from"))+" → "+L.Label("class", str("to")))
 			if d := str("promise_date"); d != "" {
 				it.Lines = append(it.Lines, L.T("correct.promise")+L.Colon()+d)
 			}
-		case "state_changed":
+		case domain.EventStateChanged:
 			it.Lines = append(it.Lines, L.Label("state", str("from"))+" → "+L.Label("state", str("to")))
-		case "payment_recorded":
+		case domain.EventPaymentRecorded:
 			if amt, err := decimalOf(str("amount")); err == nil {
 				it.Lines = append(it.Lines, L.Money(amt, str("currency")))
 			}
 			it.Tone = "good"
-		case "invoice_paid":
+		case domain.EventInvoicePaid:
 			it.Tone = "good"
-		case "draft_held", "draft_edited", "draft_approved", "draft_cancelled", "draft_superseded", "draft_sent", "reminder_sent":
+		case domain.EventDraftHeld, domain.EventDraftEdited, domain.EventDraftApproved, domain.EventDraftCancelled, domain.EventDraftSuperseded, domain.EventDraftSent, domain.EventReminderSent:
 			if e.DraftStage != "" {
 				it.Title += " — " + L.Label("stage", e.DraftStage)
 			}
@@ -610,7 +610,7 @@ func timelineItems(L *locale, evs []store.TimelineEntry, withInvoice bool) []tim
 			if r := str("reason"); r != "" {
 				it.Lines = append(it.Lines, r)
 			}
-		case "draft_rewritten":
+		case domain.EventDraftRewritten:
 			// A formal notice re-dated for the day it goes: its new date
 			// and deadline.
 			if e.DraftStage != "" {
@@ -621,7 +621,7 @@ func timelineItems(L *locale, evs []store.TimelineEntry, withInvoice bool) []tim
 					it.Lines = append(it.Lines, L.T(f.key)+L.Colon()+L.Date(d))
 				}
 			}
-		case "chasing_quiet":
+		case domain.EventChasingQuiet:
 			switch str("until") {
 			case "date":
 				if d, err := time.Parse(time.DateOnly, str("date")); err == nil {
@@ -635,16 +635,16 @@ func timelineItems(L *locale, evs []store.TimelineEntry, withInvoice bool) []tim
 			if r := str("reason"); r != "" {
 				it.Quotes = append(it.Quotes, r)
 			}
-		case "draft_edit_refused":
+		case domain.EventDraftEditRefused:
 			if r := str("reason"); r != "" {
 				it.Lines = append(it.Lines, r)
 			}
 			it.Tone = "warn"
-		case "draft_send_now", "chasing_quiet_lifted":
+		case domain.EventDraftSendNow, domain.EventChasingQuietLifted:
 			if r := str("reason"); r != "" {
 				it.Quotes = append(it.Quotes, r)
 			}
-		case "flag_resolved", "flag_acknowledged", "chasing_resumed", "chasing_stopped":
+		case domain.EventFlagResolved, domain.EventFlagAcknowledged, domain.EventChasingResumed, domain.EventChasingStopped:
 			if n := str("note"); n != "" {
 				it.Quotes = append(it.Quotes, n)
 			}

@@ -172,7 +172,8 @@ func flagAction(ctx context.Context, env *Env, action string, args []string) int
 		fmt.Fprintf(env.Stderr, "relance flags %s: %q is not a flag ID\n", action, pos[0])
 		return ExitUsage
 	}
-	if *then != "keep" && *then != "resume" && *then != "stop" {
+	follow, err := store.ParseFollowUp(*then)
+	if err != nil {
 		fmt.Fprintf(env.Stderr, "relance flags resolve: --then %q: want keep, resume or stop\n", *then)
 		return ExitUsage
 	}
@@ -203,17 +204,7 @@ func flagAction(ctx context.Context, env *Env, action string, args []string) int
 			if action == "ack" {
 				return tx.AcknowledgeFlag(id, domain.ActorCLI, *note)
 			}
-			if err := tx.ResolveFlag(id, domain.ActorCLI, *note); err != nil {
-				return err
-			}
-			switch {
-			case f.InvoiceID == 0:
-			case *then == "resume":
-				return tx.ResumeChasing(f.InvoiceID, domain.ActorCLI, *note)
-			case *then == "stop":
-				return tx.StopChasing(f.InvoiceID, domain.ActorCLI, *note)
-			}
-			return nil
+			return tx.ResolveFlagThen(id, domain.ActorCLI, *note, follow)
 		})
 		if err != nil {
 			return errorf(env, "%v", err)

@@ -477,6 +477,54 @@ func (t *Tx) ResolveFlag(id int64, actor domain.Actor, note string) error {
 	return t.setFlagStatus(id, domain.FlagResolved, []domain.FlagStatus{domain.FlagOpen, domain.FlagAcknowledged}, actor, note)
 }
 
+// FollowUp is what a human decides for a flag's invoice when resolving the
+// flag (the command line's --then, the web form's "after").
+type FollowUp string
+
+// Follow-ups of a resolved flag.
+const (
+	FollowKeep   FollowUp = "keep"   // the invoice stays as it is
+	FollowResume FollowUp = "resume" // chasing resumes (ResumeChasing)
+	FollowStop   FollowUp = "stop"   // chasing stops until resumed (StopChasing)
+)
+
+// ParseFollowUp reads a follow-up; the empty string keeps the invoice as it
+// is.
+func ParseFollowUp(s string) (FollowUp, error) {
+	switch f := FollowUp(s); f {
+	case "":
+		return FollowKeep, nil
+	case FollowKeep, FollowResume, FollowStop:
+		return f, nil
+	}
+	return "", fmt.Errorf("store: follow-up %q: want keep, resume or stop", s)
+}
+
+// ResolveFlagThen resolves a flag and then resumes or stops the chasing of
+// its invoice, as one decision: when the invoice cannot follow (resuming an
+// invoice already chased, stopping a settled one), the error wraps
+// ErrWrongStatus and, the transaction being rolled back, the flag stays
+// open for the human to decide again. A flag without an invoice only
+// resolves. The web page and the command line both call it.
+func (t *Tx) ResolveFlagThen(id int64, actor domain.Actor, note string, then FollowUp) error {
+	if err := t.ResolveFlag(id, actor, note); err != nil {
+		return err
+	}
+	var inv int64
+	if err := t.queryRow(`SELECT COALESCE(invoice_id, 0) FROM flags WHERE id = ?`, id).Scan(&inv); err != nil {
+		return fmt.Errorf("store: flag %d: %w", id, err)
+	}
+	switch {
+	case inv == 0 || then == FollowKeep:
+		return nil
+	case then == FollowResume:
+		return t.ResumeChasing(inv, actor, note)
+	case then == FollowStop:
+		return t.StopChasing(inv, actor, note)
+	}
+	return fmt.Errorf("store: flag %d: unknown follow-up %q", id, then)
+}
+
 func (t *Tx) setFlagStatus(id int64, status domain.FlagStatus, from []domain.FlagStatus, actor domain.Actor, note string) error {
 	var cur domain.FlagStatus
 	var inv, client sql.NullInt64

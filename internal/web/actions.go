@@ -178,35 +178,16 @@ func (h *Handler) resolveFlag(q *request) error {
 		return err
 	}
 	note := formText(q, "note", 2000)
-	after := q.r.PostFormValue("after")
 	if note == "" {
 		return h.refuse(q, http.StatusUnprocessableEntity, "err.note", h.flag)
 	}
-	f, err := h.opt.Store.Flag(q.ctx, id)
+	// The form offers keep, resume and stop; anything else keeps the
+	// invoice as it is.
+	then, err := store.ParseFollowUp(q.r.PostFormValue("after"))
 	if err != nil {
-		return err
+		then = store.FollowKeep
 	}
-	err = h.update(q, func(tx *store.Tx) error {
-		if err := tx.ResolveFlag(id, domain.ActorWeb, note); err != nil {
-			return err
-		}
-		if f.InvoiceID == 0 {
-			return nil
-		}
-		switch after {
-		case "resume":
-			// An invoice still open needs nothing more: the resolved flag
-			// was all that paused it.
-			if err := tx.ResumeChasing(f.InvoiceID, domain.ActorWeb, note); err != nil && !errors.Is(err, store.ErrWrongStatus) {
-				return err
-			}
-		case "stop":
-			if err := tx.StopChasing(f.InvoiceID, domain.ActorWeb, note); err != nil && !errors.Is(err, store.ErrWrongStatus) {
-				return err
-			}
-		}
-		return nil
-	})
+	err = h.update(q, func(tx *store.Tx) error { return tx.ResolveFlagThen(id, domain.ActorWeb, note, then) })
 	return h.settle(q, err, h.flag, "/flags", "resolved")
 }
 

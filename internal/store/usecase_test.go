@@ -1,0 +1,114 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/relance/relance/internal/domain"
+)
+
+// flagged is an invoice in state with one open dispute flag on it, and one
+// flag about no invoice.
+func flagged(t *testing.T, state domain.State) (s *Store, inv, flag, loose int64) {
+	t.Helper()
+	s = openTest(t)
+	inv = addInvoice(t, s, "F-1", "a@x.fr", "100")
+	err := s.Update(context.Background(), t0, func(tx *Tx) error {
+		if state != domain.StateOpen {
+			if err := tx.SetInvoiceState(inv, state); err != nil {
+				return err
+			}
+		}
+		var err error
+		if flag, err = tx.OpenFlag(Flag{Kind: domain.FlagDispute, InvoiceID: inv, Evidence: []string{"je conteste"}}); err != nil {
+			return err
+		}
+		loose, err = tx.OpenFlag(Flag{Kind: domain.FlagTriage, Evidence: []string{"?"}})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, inv, flag, loose
+}
+
+func TestResolveFlagThen(t *testing.T) {
+	ctx := context.Background()
+	for _, c := range []struct {
+		name      string
+		state     domain.State
+		then      FollowUp
+		wrong     bool // refused with ErrWrongStatus, nothing changed
+		wantState domain.State
+		wantEvent domain.EventKind
+	}{
+		{"keep", domain.StateDisputed, FollowKeep, false, domain.StateDisputed, ""},
+		{"resume a disputed invoice", domain.StateDisputed, FollowResume, false, domain.StateOpen, domain.EventChasingResumed},
+		{"stop an open invoice", domain.StateOpen, FollowStop, false, domain.StateOnHold, domain.EventChasingStopped},
+		{"resume an invoice already chased", domain.StateOpen, FollowResume, true, domain.StateOpen, ""},
+		{"stop a paid invoice", domain.StatePaid, FollowStop, true, domain.StatePaid, ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			s, inv, flag, _ := flagged(t, c.state)
+			err := s.Update(ctx, t0, func(tx *Tx) error { return tx.ResolveFlagThen(flag, domain.ActorCLI, "vu avec le client", c.then) })
+			if c.wrong != errors.Is(err, ErrWrongStatus) || !c.wrong && err != nil {
+				t.Fatalf("err = %v, want ErrWrongStatus: %v", err, c.wrong)
+			}
+			f, _ := s.Flag(ctx, flag)
+			i, _ := s.InvoiceByID(ctx, inv)
+			wantFlag := domain.FlagResolved
+			if c.wrong {
+				wantFlag = domain.FlagOpen
+			}
+			if f.Status != wantFlag || i.State != c.wantState {
+				t.Fatalf("flag %s invoice %s, want %s %s", f.Status, i.State, wantFlag, c.wantState)
+			}
+			evs, _ := s.Timeline(ctx, inv)
+			found := c.wantEvent == ""
+			for _, e := range evs {
+				found = found || e.Kind == c.wantEvent && e.Actor == domain.ActorCLI
+			}
+			if !found {
+				t.Fatalf("no %s event by the command line in %+v", c.wantEvent, evs)
+			}
+		})
+	}
+}
+
+func TestResolveFlagThenEdges(t *testing.T) {
+	ctx := context.Background()
+	s, inv, flag, loose := flagged(t, domain.StateDisputed)
+	// A flag about no invoice only resolves, whatever follows.
+	if err := s.Update(ctx, t0, func(tx *Tx) error { return tx.ResolveFlagThen(loose, domain.ActorWeb, "ok", FollowStop) }); err != nil {
+		t.Fatal(err)
+	}
+	if f, _ := s.Flag(ctx, loose); f.Status != domain.FlagResolved {
+		t.Fatalf("loose flag %s", f.Status)
+	}
+	if err := s.Update(ctx, t0, func(tx *Tx) error { return tx.ResolveFlagThen(flag, domain.ActorWeb, "ok", FollowKeep) }); err != nil {
+		t.Fatal(err)
+	}
+	// Twice: the second is refused and changes nothing.
+	err := s.Update(ctx, t0, func(tx *Tx) error { return tx.ResolveFlagThen(flag, domain.ActorWeb, "encore", FollowResume) })
+	if !errors.Is(err, ErrWrongStatus) {
+		t.Fatalf("second resolve: %v", err)
+	}
+	if i, _ := s.InvoiceByID(ctx, inv); i.State != domain.StateDisputed {
+		t.Fatalf("invoice %s after a refused resolve", i.State)
+	}
+	if err := s.Update(ctx, t0, func(tx *Tx) error { return tx.ResolveFlagThen(9999, domain.ActorWeb, "ok", FollowKeep) }); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("unknown flag: %v", err)
+	}
+}
+
+func TestParseFollowUp(t *testing.T) {
+	for in, want := range map[string]FollowUp{"": FollowKeep, "keep": FollowKeep, "resume": FollowResume, "stop": FollowStop} {
+		if got, err := ParseFollowUp(in); err != nil || got != want {
+			t.Errorf("ParseFollowUp(%q) = %q, %v", in, got, err)
+		}
+	}
+	if _, err := ParseFollowUp("later"); err == nil {
+		t.Error("later accepted")
+	}
+}

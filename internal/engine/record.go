@@ -244,11 +244,8 @@ func (e *Engine) recordReply(tx *store.Tx, rowID int64, msg *message.Message, te
 		}
 		next := store.StateAfterReply(state, class)
 		if next != "" && next != state {
-			if err := tx.SetInvoiceState(invID, next); err != nil {
-				return "", err
-			}
-			if _, err := tx.AddEvent(store.Event{Kind: domain.EventStateChanged, At: at, InvoiceID: invID, MessageID: rowID, Actor: domain.ActorDaemon,
-				Detail: mustJSON(map[string]any{"from": state, "to": next, "because": class})}); err != nil {
+			if err := tx.ChangeState(store.StateChange{InvoiceID: invID, From: state, To: next, Because: class, At: at,
+				MessageID: rowID, Actor: domain.ActorDaemon}); err != nil {
 				return "", err
 			}
 		}

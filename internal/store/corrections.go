@@ -157,14 +157,11 @@ func (t *Tx) CorrectReading(msgID int64, class string, promise time.Time, actor 
 				next = domain.StateOpen
 			}
 			if next != state {
-				if err := t.SetInvoiceState(inv, next); err != nil {
+				if err := t.ChangeState(StateChange{InvoiceID: inv, From: state, To: next, Because: "reading corrected to " + class,
+					MessageID: msgID, Actor: actor}); err != nil {
 					return res, err
 				}
 				res.States[inv] = [2]domain.State{state, next}
-				if _, err := t.AddEvent(Event{Kind: domain.EventStateChanged, InvoiceID: inv, MessageID: msgID, Actor: actor,
-					Detail: jsonDetail(map[string]any{"from": state, "to": next, "because": "reading corrected to " + class})}); err != nil {
-					return res, err
-				}
 			}
 		}
 		if class == ReplyPromise && !promise.IsZero() {

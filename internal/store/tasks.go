@@ -102,12 +102,8 @@ func (t *Tx) LogTaskOutcome(flagID int64, o TaskOutcome, actor domain.Actor) err
 			return err
 		}
 	}
-	if err := t.SetInvoiceState(invID, eff.State); err != nil {
-		return err
-	}
-	_, err = t.AddEvent(Event{Kind: domain.EventStateChanged, InvoiceID: invID, ClientID: inv.Client.ID, FlagID: flagID, Actor: actor,
-		Detail: jsonDetail(map[string]any{"from": inv.State, "to": string(eff.State), "because": string(o.Outcome)})})
-	return err
+	return t.ChangeState(StateChange{InvoiceID: invID, From: inv.State, To: eff.State, Because: string(o.Outcome),
+		ClientID: inv.Client.ID, FlagID: flagID, Actor: actor})
 }
 
 // AddQuestionTopics adds what a client asks for again to the open

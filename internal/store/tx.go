@@ -216,14 +216,56 @@ func (t *Tx) UpsertInvoice(n NewInvoice) (id int64, created bool, err error) {
 	return id, true, nil
 }
 
-// SetInvoiceState moves an invoice to a new state.
+// SetInvoiceState moves an invoice to a new state, if the state machine
+// allows it (domain.CanMove; else the error wraps ErrWrongStatus), and
+// starts the new state's clock (state_since). Entering the state the
+// invoice is already in is not a move: it restarts that state's clock (a
+// new promise, a plan agreed again). Every change of an invoice's state goes
+// through here.
 func (t *Tx) SetInvoiceState(id int64, state domain.State) error {
-	_, err := t.exec(`UPDATE invoices SET state = ?, updated_at = ?, state_since = ?,
+	var from domain.State
+	err := t.queryRow(`SELECT state FROM invoices WHERE id = ?`, id).Scan(&from)
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("store: invoice %d: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return fmt.Errorf("store: state of invoice %d: %w", id, err)
+	}
+	if from != state && !domain.CanMove(from, state) {
+		return fmt.Errorf("store: invoice %d cannot go from %s to %s: %w", id, from, state, ErrWrongStatus)
+	}
+	_, err = t.exec(`UPDATE invoices SET state = ?, updated_at = ?, state_since = ?,
 		disputed_before = CASE WHEN ? = 'disputed' THEN 1 ELSE disputed_before END WHERE id = ?`, state, ts(t.now), ts(t.now), state, id)
 	if err != nil {
 		return fmt.Errorf("store: set state of invoice %d: %w", id, err)
 	}
 	return nil
+}
+
+// StateChange is a change of an invoice's state as its state_changed event
+// tells it.
+type StateChange struct {
+	InvoiceID int64
+	From, To  domain.State
+	Because   string    // the reply's class, the call's outcome, …
+	At        time.Time // when it happened; zero: now
+	ClientID  int64     // what the event is also about, when known
+	MessageID int64
+	FlagID    int64
+	Actor     domain.Actor
+}
+
+// ChangeState moves an invoice (SetInvoiceState) and logs the change.
+// From is the state the caller read; To may equal it (a call's outcome
+// confirming a promise), which restarts the state's clock and is logged.
+func (t *Tx) ChangeState(c StateChange) error {
+	if err := t.SetInvoiceState(c.InvoiceID, c.To); err != nil {
+		return err
+	}
+	_, err := t.AddEvent(Event{Kind: domain.EventStateChanged, At: c.At, InvoiceID: c.InvoiceID, ClientID: c.ClientID,
+		MessageID: c.MessageID, FlagID: c.FlagID, Actor: c.Actor,
+		Detail: jsonDetail(map[string]any{"from": c.From, "to": c.To, "because": c.Because})})
+	return err
 }
 
 // AddEvent appends to the event log.
@@ -297,12 +339,15 @@ func (t *Tx) RecordPayment(p Payment, actor domain.Actor) (inv Invoice, duplicat
 	}
 	payID, _ := res.LastInsertId()
 	inv.Balance = inv.Balance.Sub(p.Amount)
-	if !inv.Balance.IsPositive() {
-		inv.State = domain.StatePaid
-	}
-	if _, err := t.exec(`UPDATE invoices SET balance = ?, state = ?, updated_at = ? WHERE id = ?`,
-		inv.Balance.String(), inv.State, ts(t.now), inv.ID); err != nil {
+	if _, err := t.exec(`UPDATE invoices SET balance = ?, updated_at = ? WHERE id = ?`,
+		inv.Balance.String(), ts(t.now), inv.ID); err != nil {
 		return Invoice{}, false, fmt.Errorf("store: update balance of %s: %w", inv.Number, err)
+	}
+	if !inv.Balance.IsPositive() && inv.State != domain.StatePaid {
+		if err := t.SetInvoiceState(inv.ID, domain.StatePaid); err != nil {
+			return Invoice{}, false, err
+		}
+		inv.State = domain.StatePaid
 	}
 	detail, _ := json.Marshal(map[string]any{"payment_id": payID, "amount": p.Amount.String(), "currency": p.Currency,
 		"paid_on": p.PaidOn.Format(dateLayout), "source": p.Source, "balance": inv.Balance.String()})
@@ -338,11 +383,8 @@ func (t *Tx) confirmPartialClaim(inv Invoice, p Payment, actor domain.Actor) (In
 			return inv, err
 		}
 	}
-	if err := t.SetInvoiceState(inv.ID, domain.StateOpen); err != nil {
-		return inv, err
-	}
-	if _, err := t.AddEvent(Event{Kind: domain.EventStateChanged, InvoiceID: inv.ID, ClientID: inv.Client.ID, Actor: actor,
-		Detail: jsonDetail(map[string]any{"from": domain.StatePaidClaimed, "to": domain.StateOpen, "because": "partial payment confirmed"})}); err != nil {
+	if err := t.ChangeState(StateChange{InvoiceID: inv.ID, From: domain.StatePaidClaimed, To: domain.StateOpen,
+		Because: "partial payment confirmed", ClientID: inv.Client.ID, Actor: actor}); err != nil {
 		return inv, err
 	}
 	inv.State = domain.StateOpen

@@ -3,7 +3,11 @@ package store
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
+	"time"
+
+	"github.com/shopspring/decimal"
 
 	"github.com/relance/relance/internal/domain"
 )
@@ -110,5 +114,94 @@ func TestParseFollowUp(t *testing.T) {
 	}
 	if _, err := ParseFollowUp("later"); err == nil {
 		t.Error("later accepted")
+	}
+}
+
+func stateSince(t *testing.T, s *Store, inv int64) string {
+	t.Helper()
+	var since string
+	if err := s.db.QueryRow(`SELECT state_since FROM invoices WHERE id = ?`, inv).Scan(&since); err != nil {
+		t.Fatal(err)
+	}
+	return since
+}
+
+// Every change of state goes through the state machine and starts the new
+// state's clock, a payment that settles the invoice included.
+func TestSetInvoiceStateFollowsTheStateMachine(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	inv := addInvoice(t, s, "F-1", "a@x.fr", "100")
+	t1, t2, t3 := t0.Add(time.Hour), t0.Add(2*time.Hour), t0.Add(3*time.Hour)
+	if err := s.Update(ctx, t1, func(tx *Tx) error { return tx.SetInvoiceState(inv, domain.StatePromised) }); err != nil {
+		t.Fatal(err)
+	}
+	if got := stateSince(t, s, inv); got != ts(t1) {
+		t.Fatalf("state_since %s after a move, want %s", got, ts(t1))
+	}
+	err := s.Update(ctx, t2, func(tx *Tx) error {
+		_, _, err := tx.RecordPayment(Payment{InvoiceID: inv, Amount: decimal.NewFromInt(100), PaidOn: t2, Source: "manual"}, domain.ActorCLI)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if i, _ := s.InvoiceByID(ctx, inv); i.State != domain.StatePaid || stateSince(t, s, inv) != ts(t2) {
+		t.Fatalf("after the payment: %s since %s, want paid since %s", i.State, stateSince(t, s, inv), ts(t2))
+	}
+	// A paid invoice is never chased again: refused, nothing changes.
+	err = s.Update(ctx, t3, func(tx *Tx) error { return tx.SetInvoiceState(inv, domain.StateOpen) })
+	if !errors.Is(err, ErrWrongStatus) {
+		t.Fatalf("paid → open: %v", err)
+	}
+	if i, _ := s.InvoiceByID(ctx, inv); i.State != domain.StatePaid || stateSince(t, s, inv) != ts(t2) {
+		t.Fatalf("after a refused move: %s since %s", i.State, stateSince(t, s, inv))
+	}
+	if err := s.Update(ctx, t3, func(tx *Tx) error { return tx.SetInvoiceState(9999, domain.StateOpen) }); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("unknown invoice: %v", err)
+	}
+}
+
+func TestChangeStateLogsTheChange(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	inv := addInvoice(t, s, "F-1", "a@x.fr", "100")
+	at := t0.Add(-time.Hour) // the reply's own time
+	t1 := t0.Add(time.Hour)
+	err := s.Update(ctx, t1, func(tx *Tx) error {
+		if err := tx.ChangeState(StateChange{InvoiceID: inv, From: domain.StateOpen, To: domain.StatePromised, Because: "promise", At: at,
+			Actor: domain.ActorDaemon}); err != nil {
+			return err
+		}
+		// The same state again (a second promise) restarts its clock.
+		return tx.ChangeState(StateChange{InvoiceID: inv, From: domain.StatePromised, To: domain.StatePromised, Because: "promise",
+			Actor: domain.ActorWeb})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	evs, _ := s.Timeline(ctx, inv)
+	var changes []string
+	for _, e := range evs {
+		if e.Kind == domain.EventStateChanged {
+			changes = append(changes, string(e.Actor)+" "+string(e.Detail)+" "+e.At.UTC().Format(time.RFC3339))
+		}
+	}
+	want := []string{
+		`daemon {"because":"promise","from":"open","to":"promised"} ` + at.Format(time.RFC3339),
+		`web {"because":"promise","from":"promised","to":"promised"} ` + t1.Format(time.RFC3339),
+	}
+	if strings.Join(changes, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("state changes:\n%s\nwant\n%s", strings.Join(changes, "\n"), strings.Join(want, "\n"))
+	}
+	// A move the state machine refuses logs nothing.
+	err = s.Update(ctx, t1, func(tx *Tx) error {
+		if err := tx.SetInvoiceState(inv, domain.StateCancelled); err != nil {
+			return err
+		}
+		return tx.ChangeState(StateChange{InvoiceID: inv, From: domain.StateCancelled, To: domain.StateOnHold, Actor: domain.ActorCLI})
+	})
+	if !errors.Is(err, ErrWrongStatus) {
+		t.Fatalf("cancelled → on_hold: %v", err)
 	}
 }

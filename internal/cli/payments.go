@@ -120,67 +120,10 @@ func cmdImport(ctx context.Context, env *Env, args []string) int {
 	}
 	defer st.Close()
 	var results []payment.Result
-	numbers := map[int64]string{}
 	err = st.Update(ctx, env.Now(), func(tx *store.Tx) error {
-		open, err := tx.MatchableInvoices()
-		if err != nil {
+		var err error
+		if results, err = engine.SettlePayments(tx, stmt.Payments, engine.PaymentSource{Actor: domain.ActorCLI}); err != nil {
 			return err
-		}
-		for _, inv := range open {
-			numbers[inv.ID] = inv.Number
-		}
-		// A transfer the bank's notification mail already reported is
-		// the same money: it is confirmed, not applied again.
-		twins := map[string]string{}
-		paired := map[string]bool{}
-		for _, p := range stmt.Payments {
-			known, err := tx.PaymentKnown(p.ExternalRef)
-			if err != nil {
-				return err
-			}
-			if known {
-				continue
-			}
-			twin, err := tx.PaymentTwin(engine.Settlement(p, payment.Result{}).Receipt)
-			if err != nil {
-				return err
-			}
-			if twin != "" && !paired[twin] {
-				twins[p.ExternalRef] = twin
-				paired[twin] = true
-			}
-		}
-		var lookupErr error
-		known := func(ref string) bool {
-			if twins[ref] != "" {
-				return true
-			}
-			k, err := tx.PaymentKnown(ref)
-			if err != nil && lookupErr == nil {
-				lookupErr = err
-			}
-			return k
-		}
-		results = payment.MatchAll(stmt.Payments, engine.PaymentInvoices(open), known)
-		if lookupErr != nil {
-			return lookupErr
-		}
-		for i, r := range results {
-			p := stmt.Payments[i]
-			if twin := twins[p.ExternalRef]; twin != "" && r.Outcome == payment.Duplicate {
-				results[i].Reason = "already recorded from " + twin
-				if err := tx.ConfirmPayment(engine.Settlement(p, r).Receipt, twin, domain.ActorCLI); err != nil {
-					return fmt.Errorf("line %d: %w", p.Line, err)
-				}
-				delete(twins, p.ExternalRef) // a line repeated in the file is a plain duplicate
-				continue
-			}
-			if r.Outcome == payment.Duplicate {
-				continue
-			}
-			if _, err := tx.SettlePayment(engine.Settlement(stmt.Payments[i], r), domain.ActorCLI); err != nil {
-				return fmt.Errorf("line %d: %w", stmt.Payments[i].Line, err)
-			}
 		}
 		if *dryRun {
 			return errDryRun

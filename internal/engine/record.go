@@ -271,7 +271,7 @@ func (e *Engine) recordReply(tx *store.Tx, rowID int64, msg *message.Message, te
 		// outbox prepares from what was asked.
 		topics := QuestionTopics(text)
 		for _, invID := range match.InvoiceIDs {
-			exists, err := tx.OpenFlagExists("info_request", invID, 0)
+			exists, err := tx.OpenFlagExists(domain.FlagInfoRequest, invID, 0)
 			if err != nil {
 				return "", err
 			}

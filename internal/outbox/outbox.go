@@ -364,13 +364,7 @@ func (x *Outbox) task(ctx context.Context, now time.Time, c store.ChasingClient,
 		if len(ids) > 0 {
 			first = ids[0]
 		}
-		if exists, err := tx.OpenFlagExists(kind, first, c.ID); err != nil || exists {
-			if err == nil && d.Stage > 0 {
-				err = tx.StageDone(ids, d.Stage)
-			}
-			return err
-		}
-		if _, err := tx.OpenFlag(store.Flag{Kind: kind, InvoiceID: first, ClientID: c.ID, Evidence: evidence}); err != nil {
+		if _, _, err := tx.OpenFlagOnce(store.Flag{Kind: kind, InvoiceID: first, ClientID: c.ID, Evidence: evidence}); err != nil {
 			return err
 		}
 		if d.Stage > 0 {
@@ -385,11 +379,7 @@ func (x *Outbox) recordSignals(ctx context.Context, now time.Time, c store.Chasi
 	for _, s := range d.Signals {
 		id, _ := strconv.ParseInt(s.InvoiceID, 10, 64)
 		err := x.o.Store.Update(ctx, now, func(tx *store.Tx) error {
-			exists, err := tx.OpenFlagExists(domain.FlagKind(s.Kind), id, c.ID)
-			if err != nil || exists {
-				return err
-			}
-			_, err = tx.OpenFlag(store.Flag{Kind: domain.FlagKind(s.Kind), InvoiceID: id, ClientID: c.ID,
+			_, _, err := tx.OpenFlagOnce(store.Flag{Kind: domain.FlagKind(s.Kind), InvoiceID: id, ClientID: c.ID,
 				Evidence: []string{fmt.Sprintf("promised payment by %s has not arrived", s.Date)}})
 			return err
 		})

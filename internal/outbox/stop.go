@@ -124,11 +124,7 @@ func (x *Outbox) stopSending(ctx context.Context, now time.Time, d *store.DraftD
 				return err
 			}
 		}
-		exists, err := tx.OpenFlagExists(domain.FlagSendingStopped, 0, 0)
-		if err != nil || exists {
-			return err
-		}
-		_, err = tx.OpenFlag(store.Flag{Kind: domain.FlagSendingStopped, Evidence: []string{evidence}})
+		_, _, err := tx.OpenFlagOnce(store.Flag{Kind: domain.FlagSendingStopped, Evidence: []string{evidence}})
 		return err
 	})
 }
@@ -137,15 +133,13 @@ func (x *Outbox) stopSending(ctx context.Context, now time.Time, d *store.DraftD
 // page; the pass goes on.
 func (x *Outbox) noDraftsFolder(ctx context.Context, now time.Time, cause error) error {
 	return x.o.Store.Update(ctx, now, func(tx *store.Tx) error {
-		exists, err := tx.OpenFlagExists(domain.FlagNoDraftsFolder, 0, 0)
-		if err != nil || exists {
-			return err
-		}
-		x.log.Warn("outbox: no Drafts folder on the server: drafts are reviewed on the web page only", slog.Any("err", cause))
-		_, err = tx.OpenFlag(store.Flag{Kind: domain.FlagNoDraftsFolder, Evidence: []string{fmt.Sprintf(
+		_, opened, err := tx.OpenFlagOnce(store.Flag{Kind: domain.FlagNoDraftsFolder, Evidence: []string{fmt.Sprintf(
 			"Reminders wait on relance's web page (and in relance drafts), not in your mail client's Drafts: %v. "+
 				"To review them in your mail client, create a Drafts folder there (relance finds it at its next pass) "+
 				"or set RELANCE_IMAP_DRAFTS_FOLDER to an existing folder.", cause)}})
+		if opened {
+			x.log.Warn("outbox: no Drafts folder on the server: drafts are reviewed on the web page only", slog.Any("err", cause))
+		}
 		return err
 	})
 }

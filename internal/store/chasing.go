@@ -632,6 +632,18 @@ func (t *Tx) OpenFlagExists(kind domain.FlagKind, invoiceID, clientID int64) (bo
 	return n > 0, nil
 }
 
+// OpenFlagOnce raises f unless an unresolved flag of its kind is already
+// there for its invoice (and its client, when f names one): a recurring
+// problem asks a human once. opened tells which happened.
+func (t *Tx) OpenFlagOnce(f Flag) (id int64, opened bool, err error) {
+	exists, err := t.OpenFlagExists(f.Kind, f.InvoiceID, f.ClientID)
+	if err != nil || exists {
+		return 0, false, err
+	}
+	id, err = t.OpenFlag(f)
+	return id, err == nil, err
+}
+
 // DraftForEdit returns what adopting an edit needs to compare: the draft's
 // status, body and IMAP UID.
 func (t *Tx) DraftForEdit(id int64) (status, subject, body string, uid uint32, err error) {

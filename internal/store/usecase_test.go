@@ -205,3 +205,48 @@ func TestChangeStateLogsTheChange(t *testing.T) {
 		t.Fatalf("cancelled → on_hold: %v", err)
 	}
 }
+
+// A recurring problem asks a human once while its flag is unresolved, and
+// again once it was resolved; the same kind elsewhere is another flag.
+func TestOpenFlagOnce(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	inv := addInvoice(t, s, "F-1", "a@x.fr", "100")
+	other := addInvoice(t, s, "F-2", "a@x.fr", "50")
+	open := func(f Flag) (int64, bool) {
+		t.Helper()
+		var id int64
+		var opened bool
+		err := s.Update(ctx, t0, func(tx *Tx) error {
+			var err error
+			id, opened, err = tx.OpenFlagOnce(f)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return id, opened
+	}
+	first, ok := open(Flag{Kind: domain.FlagCall, InvoiceID: inv, Evidence: []string{"appeler"}})
+	if !ok || first == 0 {
+		t.Fatal("first flag not opened")
+	}
+	if id, ok := open(Flag{Kind: domain.FlagCall, InvoiceID: inv}); ok || id != 0 {
+		t.Fatalf("second flag of the same kind opened: %d", id)
+	}
+	if _, ok := open(Flag{Kind: domain.FlagCall, InvoiceID: other}); !ok {
+		t.Fatal("the same kind on another invoice was not opened")
+	}
+	if _, ok := open(Flag{Kind: domain.FlagSendingStopped}); !ok {
+		t.Fatal("installation flag not opened")
+	}
+	if _, ok := open(Flag{Kind: domain.FlagSendingStopped}); ok {
+		t.Fatal("installation flag opened twice")
+	}
+	if err := s.Update(ctx, t0, func(tx *Tx) error { return tx.ResolveFlag(first, domain.ActorWeb, "appelé") }); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := open(Flag{Kind: domain.FlagCall, InvoiceID: inv}); !ok {
+		t.Fatal("not opened again after the first was resolved")
+	}
+}

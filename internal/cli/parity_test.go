@@ -7,6 +7,8 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"testing"
@@ -119,15 +121,19 @@ func ledgerState(t *testing.T, db string, draftID, flagID int64) [3]string {
 
 // The command line and the web page are two doors to the same use cases:
 // on the same ledger, the same steps succeed or are refused alike and leave
-// the same ledger behind, including when a step cannot apply (resuming an
-// invoice already chased, resolving a flag twice, approving a cancelled
-// draft).
+// the same ledger behind, including when a step cannot apply (approving or
+// editing a cancelled draft, resuming an invoice already chased, resolving a
+// flag twice).
 func TestCLIAndWebAnswerAlike(t *testing.T) {
 	type step struct {
 		name string
 		cli  func(db, draft, flag string) int
 		web  func(w *webClient, draft, flag string) int
 		want string
+	}
+	body := filepath.Join(t.TempDir(), "body.txt")
+	if err := os.WriteFile(body, []byte("Bonjour, un dernier mot."), 0o600); err != nil {
+		t.Fatal(err)
 	}
 	steps := []step{
 		{"resolve, then resume an invoice already chased",
@@ -138,29 +144,45 @@ func TestCLIAndWebAnswerAlike(t *testing.T) {
 			func(w *webClient, _, flag string) int {
 				return w.post("/flags/"+flag+"/resolve", url.Values{"note": {"vu"}, "after": {"resume"}})
 			}, "refused"},
-		{"resolve, then stop",
-			func(db, _, flag string) int {
-				_, _, code := runCLI(t, "flags", "resolve", flag, "--note", "avoir accordé", "--then", "stop", "--db", db)
+		{"cancel the draft",
+			func(db, draft, _ string) int {
+				_, _, code := runCLI(t, "drafts", "cancel", draft, "--reason", "déjà relancé au téléphone", "--db", db)
 				return code
 			},
-			func(w *webClient, _, flag string) int {
-				return w.post("/flags/"+flag+"/resolve", url.Values{"note": {"avoir accordé"}, "after": {"stop"}})
+			func(w *webClient, draft, _ string) int {
+				return w.post("/drafts/"+draft+"/cancel", url.Values{"reason": {"déjà relancé au téléphone"}})
 			}, "done"},
-		{"resolve the resolved flag again",
-			func(db, _, flag string) int {
-				_, _, code := runCLI(t, "flags", "resolve", flag, "--note", "encore", "--db", db)
-				return code
-			},
-			func(w *webClient, _, flag string) int {
-				return w.post("/flags/"+flag+"/resolve", url.Values{"note": {"encore"}})
-			}, "refused"},
-		{"approve the draft stopping the chase retired",
+		{"approve the cancelled draft",
 			func(db, draft, _ string) int {
 				_, _, code := runCLI(t, "drafts", "approve", draft, "--override", "le client attend", "--db", db)
 				return code
 			},
 			func(w *webClient, draft, _ string) int {
 				return w.post("/drafts/"+draft+"/approve", url.Values{"override": {"le client attend"}})
+			}, "refused"},
+		{"edit the cancelled draft",
+			func(db, draft, _ string) int {
+				_, _, code := runCLI(t, "drafts", "edit", draft, "--body-file", body, "--db", db)
+				return code
+			},
+			func(w *webClient, draft, _ string) int {
+				return w.post("/drafts/"+draft+"/edit", url.Values{"subject": {"Facture F-2026-014"}, "body": {"Bonjour, un dernier mot."}})
+			}, "refused"},
+		{"resolve, then resume: the cancelled draft's pause is lifted",
+			func(db, _, flag string) int {
+				_, _, code := runCLI(t, "flags", "resolve", flag, "--note", "vu", "--then", "resume", "--db", db)
+				return code
+			},
+			func(w *webClient, _, flag string) int {
+				return w.post("/flags/"+flag+"/resolve", url.Values{"note": {"vu"}, "after": {"resume"}})
+			}, "done"},
+		{"resolve the resolved flag again",
+			func(db, _, flag string) int {
+				_, _, code := runCLI(t, "flags", "resolve", flag, "--note", "encore", "--then", "stop", "--db", db)
+				return code
+			},
+			func(w *webClient, _, flag string) int {
+				return w.post("/flags/"+flag+"/resolve", url.Values{"note": {"encore"}, "after": {"stop"}})
 			}, "refused"},
 	}
 
@@ -180,9 +202,9 @@ func TestCLIAndWebAnswerAlike(t *testing.T) {
 			t.Errorf("%s: the command line left flag, invoice, draft %v; the web %v", s.name, cs, ws)
 		}
 	}
-	// Where the steps end: the flag resolved once, the invoice on hold, the
-	// draft superseded by the stop.
-	if got := ledgerState(t, cliDB, cliDraft, cliFlag); got != [3]string{string(domain.FlagResolved), string(domain.StateOnHold), string(domain.DraftSuperseded)} {
+	// Where the steps end: the flag resolved once, the invoice chased
+	// again, the draft cancelled.
+	if got := ledgerState(t, cliDB, cliDraft, cliFlag); got != [3]string{string(domain.FlagResolved), string(domain.StateOpen), string(domain.DraftCancelled)} {
 		t.Errorf("final ledger %v", got)
 	}
 }

@@ -84,7 +84,7 @@ func (s *Store) chasingClients(ctx context.Context, only int64) ([]ChasingClient
 	byClient := map[int64]*ChasingClient{}
 	crows, err := tx.QueryContext(ctx, `SELECT c.id, c.name, c.email, c.domain, c.language, c.b2c, c.last_contact, c.last_inbound, c.away_until
 		FROM clients c WHERE (? = 0 OR c.id = ?) AND EXISTS (SELECT 1 FROM invoices i WHERE i.client_id = c.id
-			AND i.kind = 'invoice' AND i.state NOT IN ('paid', 'cancelled', 'written_off'))`, only, only)
+			AND i.kind = 'invoice' AND i.state NOT IN `+settledStatesSQL+`)`, only, only)
 	if err != nil {
 		return nil, fmt.Errorf("store: chasing clients: %w", err)
 	}
@@ -109,7 +109,7 @@ func (s *Store) chasingClients(ctx context.Context, only int64) ([]ChasingClient
 		CASE WHEN i.quiet_kind = 'reply' THEN (SELECT MIN(m.date) FROM messages m JOIN client_emails ce ON ce.email = m.from_addr
 			WHERE ce.client_id = i.client_id AND m.role IN ('inbox', 'extra') AND m.class NOT IN ('auto_reply', 'bounce')
 			AND m.date > i.quiet_since) END
-		FROM invoices i WHERE i.kind = 'invoice' AND i.state NOT IN ('paid', 'cancelled', 'written_off')
+		FROM invoices i WHERE i.kind = 'invoice' AND i.state NOT IN `+settledStatesSQL+`
 		AND (? = 0 OR i.client_id = ?) ORDER BY i.client_id, i.due_date, i.id`, only, only)
 	if err != nil {
 		return nil, fmt.Errorf("store: chasing clients: %w", err)
@@ -229,10 +229,10 @@ func (s *Store) chasingClients(ctx context.Context, only int64) ([]ChasingClient
 func loadQuestions(ctx context.Context, tx *sql.Tx, only int64, byClient map[int64]*ChasingClient) error {
 	rows, err := tx.QueryContext(ctx, `SELECT f.id, f.invoice_id, i.client_id, COALESCE(f.message_id, 0),
 		COALESCE((SELECT m.date FROM messages m WHERE m.id = f.message_id), f.created_at), f.topics,
-		COALESCE((SELECT d.status FROM drafts d WHERE d.flag_id IN (SELECT f2.id FROM flags f2 WHERE f2.kind = 'info_request'
+		COALESCE((SELECT d.status FROM drafts d WHERE d.flag_id IN (SELECT f2.id FROM flags f2 WHERE f2.kind = `+sqlWord(domain.FlagInfoRequest)+`
 			AND (f2.id = f.id OR (f.message_id IS NOT NULL AND f2.message_id = f.message_id))) ORDER BY d.id DESC LIMIT 1), '')
 		FROM flags f JOIN invoices i ON i.id = f.invoice_id
-		WHERE f.kind = 'info_request' AND f.status <> 'resolved' AND (? = 0 OR i.client_id = ?) ORDER BY f.id`, only, only)
+		WHERE f.kind = `+sqlWord(domain.FlagInfoRequest)+` AND f.status <> 'resolved' AND (? = 0 OR i.client_id = ?) ORDER BY f.id`, only, only)
 	if err != nil {
 		return fmt.Errorf("store: open questions: %w", err)
 	}
@@ -550,7 +550,7 @@ func (t *Tx) answerSent(d DraftDetail, actor domain.Actor) error {
 // questionAnswered closes the open information requests on an invoice and
 // restarts its ladder's clock.
 func (t *Tx) questionAnswered(invoiceID int64, actor domain.Actor, note string) error {
-	rows, err := t.tx.QueryContext(t.ctx, `SELECT id FROM flags WHERE kind = 'info_request' AND status <> 'resolved' AND invoice_id = ?`, invoiceID)
+	rows, err := t.tx.QueryContext(t.ctx, `SELECT id FROM flags WHERE kind = `+sqlWord(domain.FlagInfoRequest)+` AND status <> 'resolved' AND invoice_id = ?`, invoiceID)
 	if err != nil {
 		return fmt.Errorf("store: questions of invoice %d: %w", invoiceID, err)
 	}

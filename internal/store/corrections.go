@@ -130,7 +130,7 @@ func (t *Tx) CorrectReading(msgID int64, class string, promise time.Time, actor 
 	// The former reading's flags on this reply are closed; a flag the
 	// owner already resolved stays as it is.
 	flags, err := t.ids(fmt.Sprintf("flags of message %d", msgID), `SELECT id FROM flags WHERE message_id = ? AND status != ?
-		AND kind IN (?, ?, ?, ?, ?, 'triage', 'info_request')`, msgID, domain.FlagResolved, ReplyDispute, ReplyGrievance, ReplyHardship, ReplyBounce, domain.FlagUnsure)
+		AND kind IN (?, ?, ?, ?, ?, `+sqlWord(domain.FlagTriage)+`, `+sqlWord(domain.FlagInfoRequest)+`)`, msgID, domain.FlagResolved, ReplyDispute, ReplyGrievance, ReplyHardship, ReplyBounce, domain.FlagUnsure)
 	if err != nil {
 		return res, err
 	}
@@ -220,7 +220,7 @@ func firstLine(s string) string {
 // replyInvoices lists the invoices a stored reply was tied to.
 func (t *Tx) replyInvoices(msgID int64) ([]int64, error) {
 	return t.ids(fmt.Sprintf("invoices of message %d", msgID), `SELECT DISTINCT invoice_id FROM events
-		WHERE message_id = ? AND kind = 'reply_received' AND invoice_id IS NOT NULL
+		WHERE message_id = ? AND kind = `+sqlWord(domain.EventReplyReceived)+` AND invoice_id IS NOT NULL
 		UNION SELECT invoice_id FROM messages WHERE id = ? AND invoice_id IS NOT NULL ORDER BY 1`, msgID, msgID)
 }
 

@@ -215,7 +215,7 @@ func (s *Store) historyPayments(ctx context.Context, clientID int64, byID map[in
 func (s *Store) historyEvents(ctx context.Context, h *History, byID map[int64]*HistoryInvoice) error {
 	rows, err := s.db.QueryContext(ctx, `SELECT e.kind, e.at, e.invoice_id, e.detail FROM events e
 		JOIN invoices i ON i.id = e.invoice_id
-		WHERE i.client_id = ? AND e.kind IN ('reminder_sent', 'reply_received', 'invoice_paid')
+		WHERE i.client_id = ? AND e.kind IN `+sqlList(domain.EventReminderSent, domain.EventReplyReceived, domain.EventInvoicePaid)+`
 		ORDER BY e.at, e.id`, h.ClientID)
 	if err != nil {
 		return fmt.Errorf("store: history of client %d: events: %w", h.ClientID, err)
@@ -300,7 +300,7 @@ func (s *Store) historyReplies(ctx context.Context, h *History, byID map[int64]*
 // was already raised on the invoice, whatever became of its flag.
 func (t *Tx) SignalRaised(kind domain.FlagKind, invoiceID int64, evidence string) (bool, error) {
 	var n int
-	err := t.queryRow(`SELECT COUNT(*) FROM events WHERE kind = 'behaviour_signal'
+	err := t.queryRow(`SELECT COUNT(*) FROM events WHERE kind = `+sqlWord(domain.EventBehaviourSignal)+`
 		AND COALESCE(invoice_id, 0) = ? AND json_extract(detail, '$.signal') = ? AND json_extract(detail, '$.evidence') = ?`,
 		invoiceID, kind, evidence).Scan(&n)
 	if err != nil {

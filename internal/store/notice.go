@@ -15,7 +15,7 @@ import (
 // and is never rewritten by relance.
 func (s *Store) DraftEdited(ctx context.Context, id int64) (bool, error) {
 	var n int
-	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM events WHERE draft_id = ? AND kind = 'draft_edited'`, id).Scan(&n)
+	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM events WHERE draft_id = ? AND kind = `+sqlWord(domain.EventDraftEdited), id).Scan(&n)
 	if err != nil {
 		return false, fmt.Errorf("store: edits of draft %d: %w", id, err)
 	}

@@ -59,7 +59,7 @@ func (t *Tx) MatchableInvoices() ([]MatchableInvoice, error) {
 	rows, err := t.query(`SELECT i.id, i.number, c.id, c.name, i.balance, i.currency, i.due_date, i.state,
 		COALESCE((SELECT group_concat(e.email, ',') FROM client_emails e WHERE e.client_id = c.id), c.email)
 		FROM invoices i JOIN clients c ON c.id = i.client_id
-		WHERE i.kind = 'invoice' AND i.state NOT IN ('paid', 'cancelled', 'written_off')
+		WHERE i.kind = 'invoice' AND i.state NOT IN ` + settledStatesSQL + `
 		ORDER BY i.due_date IS NULL, i.due_date, i.id`)
 	if err != nil {
 		return nil, fmt.Errorf("store: matchable invoices: %w", err)
@@ -829,7 +829,7 @@ type MissedInstalment struct {
 // zone; an instalment due that day is not missed yet) and not covered by
 // the payments received, oldest first.
 func (s *Store) MissedInstalments(ctx context.Context, asOf time.Time) ([]MissedInstalment, error) {
-	plans, err := queryPlans(ctx, s.db, planSelect+` WHERE p.status = 'active' AND i.state NOT IN ('paid', 'cancelled', 'written_off')
+	plans, err := queryPlans(ctx, s.db, planSelect+` WHERE p.status = 'active' AND i.state NOT IN `+settledStatesSQL+`
 		ORDER BY p.id`)
 	if err != nil {
 		return nil, err

@@ -106,7 +106,7 @@ type Overview struct {
 func (s *Store) Overview(ctx context.Context, now, today time.Time) (Overview, error) {
 	var o Overview
 	rows, err := s.db.QueryContext(ctx, `SELECT currency, balance, COALESCE(due_date, '') FROM invoices
-		WHERE kind = 'invoice' AND state NOT IN ('paid', 'cancelled', 'written_off')`)
+		WHERE kind = 'invoice' AND state NOT IN `+settledStatesSQL)
 	if err != nil {
 		return o, fmt.Errorf("store: overview: %w", err)
 	}
@@ -269,7 +269,7 @@ func (s *Store) Aging(ctx context.Context, f AgingFilter) (AgingReport, error) {
 
 	// One page of full rows, the oldest debt first.
 	if !f.Settled {
-		where += ` AND i.state NOT IN ('paid', 'cancelled', 'written_off')`
+		where += ` AND i.state NOT IN ` + settledStatesSQL
 	}
 	if f.Bucket != "" {
 		from, to, ok := bucketRange(f.Bucket, f.Today)

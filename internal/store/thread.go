@@ -163,16 +163,13 @@ func (t *Tx) ThreadCandidatesFor(q ThreadQuery) ([]ThreadCandidate, error) {
 			amounts = amounts[:20]
 		}
 		ph, args := placeholders(amounts)
-		if err := collect(`SELECT id FROM invoices WHERE kind = 'invoice' AND state IN `+chasedStates+`
+		if err := collect(`SELECT id FROM invoices WHERE kind = 'invoice' AND state IN `+chasedStatesSQL+`
 			AND (balance IN (`+ph+`) OR amount IN (`+ph+`)) ORDER BY id DESC LIMIT 20`, append(args, args...)...); err != nil {
 			return nil, err
 		}
 	}
 	return t.threadCandidatesByID(ids)
 }
-
-// chasedStates are the states of an invoice a reply can still be about.
-const chasedStates = `('open', 'promised', 'paid_claimed', 'disputed', 'on_hold', 'plan')`
 
 // normSQL is the SQL of an invoice number reduced to its letters and digits
 // for the usual separators, upper-cased.

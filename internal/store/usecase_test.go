@@ -250,3 +250,18 @@ func TestOpenFlagOnce(t *testing.T) {
 		t.Fatal("not opened again after the first was resolved")
 	}
 }
+
+// The state lists the queries use read exactly as the literals they
+// replace: same query text, same plans, same indexes.
+func TestStateListsForQueries(t *testing.T) {
+	for got, want := range map[string]string{
+		chasedStatesSQL:                  `('open', 'promised', 'paid_claimed', 'disputed', 'on_hold', 'plan')`,
+		settledStatesSQL:                 `('paid', 'cancelled', 'written_off')`,
+		allStatesSQL:                     `('open', 'promised', 'paid_claimed', 'paid', 'disputed', 'on_hold', 'plan', 'cancelled', 'written_off')`,
+		sqlWord(domain.EventInvoicePaid): `'invoice_paid'`,
+	} {
+		if got != want {
+			t.Errorf("%s, want %s", got, want)
+		}
+	}
+}

@@ -61,6 +61,9 @@ const (
 	EventReminderSent     EventKind = "reminder_sent"
 	EventAnswerSent       EventKind = "answer_sent"
 	EventDigestSent       EventKind = "digest_sent"
+	// EventSendFailed: a send failed. Nothing logs it now (a failure opens
+	// a send_failed flag), but a log kept from before may hold it.
+	EventSendFailed       EventKind = "send_failed"
 	EventFlagAcknowledged EventKind = "flag_acknowledged"
 	EventFlagResolved     EventKind = "flag_resolved"
 )

@@ -411,14 +411,7 @@ func (x *Outbox) setAside(ctx context.Context, now time.Time, h heldDraft, bad [
 	}
 	return x.o.Store.Update(ctx, now, func(tx *store.Tx) error {
 		for _, id := range ids {
-			exists, err := tx.OpenFlagExists("self_check", id, h.clientID)
-			if err != nil {
-				return err
-			}
-			if exists {
-				continue
-			}
-			if _, err := tx.OpenFlag(store.Flag{Kind: domain.FlagSelfCheck, InvoiceID: id, ClientID: h.clientID, Evidence: []string{evidence}}); err != nil {
+			if _, _, err := tx.OpenFlagOnce(store.Flag{Kind: domain.FlagSelfCheck, InvoiceID: id, ClientID: h.clientID, Evidence: []string{evidence}}); err != nil {
 				return err
 			}
 		}

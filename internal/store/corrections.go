@@ -197,7 +197,7 @@ func (t *Tx) CorrectReading(msgID int64, class string, promise time.Time, actor 
 		if len(res.Invoices) > 0 {
 			f.InvoiceID = res.Invoices[0]
 		} else {
-			f.Kind = "triage"
+			f.Kind = domain.FlagTriage
 		}
 		if res.FlagOpened, err = t.OpenFlag(f); err != nil {
 			return res, err

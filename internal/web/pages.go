@@ -651,7 +651,7 @@ func timelineItems(L *locale, evs []store.TimelineEntry, withInvoice bool) []tim
 			if r := str("reason"); r != "" {
 				it.Quotes = append(it.Quotes, r)
 			}
-		case "send_failed":
+		case domain.EventSendFailed:
 			it.Tone = "warn"
 		}
 		out = append(out, it)

@@ -49,7 +49,7 @@ func (e *Engine) recordDraftCopy(tx *store.Tx, rowID int64, f mailbox.Fetched, m
 		return "draft_foreign", e.reportForeignDraft(tx, rowID, f, id, copyKey)
 	}
 	status, subject, body, uid := d.Status, d.Subject, d.Body, d.IMAPUID
-	if status != domain.DraftHeld && status != domain.DraftApproved {
+	if !status.Waiting() {
 		return "draft_copy", nil
 	}
 	text := strings.TrimSpace(msg.Text)

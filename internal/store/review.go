@@ -62,26 +62,28 @@ func bucketRange(bucket domain.Bucket, today time.Time) (from, to string, ok boo
 }
 
 // bucketBounds classifies due dates as text ("YYYY-MM-DD" sorts like the
-// date), which keeps the totals scan free of date parsing.
-type bucketBounds struct{ today, d30, d60, d90 string }
+// date), which keeps the totals scan free of date parsing: from[i] is the
+// earliest due date of domain.Buckets[i] (the last bucket takes the rest).
+type bucketBounds struct{ from []string }
 
 func newBucketBounds(today time.Time) bucketBounds {
-	day := func(n int) string { return today.AddDate(0, 0, -n).Format(dateLayout) }
-	return bucketBounds{today: day(0), d30: day(30), d60: day(60), d90: day(90)}
+	var b bucketBounds
+	for _, days := range domain.BucketLimits() {
+		b.from = append(b.from, today.AddDate(0, 0, -days).Format(dateLayout))
+	}
+	return b
 }
 
 func (b bucketBounds) bucket(due string) domain.Bucket {
-	switch {
-	case due == "" || due >= b.today:
-		return domain.BucketCurrent
-	case due >= b.d30:
-		return domain.Bucket1to30
-	case due >= b.d60:
-		return domain.Bucket31to60
-	case due >= b.d90:
-		return domain.Bucket61to90
+	if due == "" {
+		return domain.Buckets[0]
 	}
-	return domain.Bucket90Plus
+	for i, from := range b.from {
+		if due >= from {
+			return domain.Buckets[i]
+		}
+	}
+	return domain.Buckets[len(domain.Buckets)-1]
 }
 
 // CurrencyAmount is a sum of money in one currency.

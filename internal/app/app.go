@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/relance/relance/internal/config"
+	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/engine"
 	"github.com/relance/relance/internal/invoice"
 	"github.com/relance/relance/internal/mailbox"
@@ -146,7 +147,7 @@ func New(ctx context.Context, opt Options) (*App, error) {
 	a.zone = pol.Location
 	a.policy = &pol
 	var sender outbox.Sender
-	if cfg.Mode != config.ModeDryRun {
+	if domain.Mode(cfg.Mode) != domain.ModeDryRun {
 		sender, err = outbox.NewSMTPSender(outbox.SMTPConfig{Addr: cfg.SMTPAddr, Username: cfg.SMTPUsername,
 			Password: cfg.SMTPPassword.Reveal(), Auth: cfg.SMTPAuth, TokenFile: cfg.IMAPTokenFile, TLS: cfg.SMTPTLS})
 		if err != nil {

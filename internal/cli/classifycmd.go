@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/relance/relance/internal/classify"
+	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/engine"
 	"github.com/relance/relance/internal/message"
 	"github.com/relance/relance/internal/store"
@@ -151,7 +152,7 @@ func cmdLearn(ctx context.Context, env *Env, args []string) int {
 	if msgID == 0 {
 		words, _ := classify.ReplyText(file.Text)
 		err := st.Update(ctx, now, func(tx *store.Tx) error {
-			_, err := tx.AddCorrection(words, file.Subject, file.Date, string(class), promise, store.ActorCLI)
+			_, err := tx.AddCorrection(words, file.Subject, file.Date, string(class), promise, domain.ActorCLI)
 			return err
 		})
 		if err != nil {
@@ -163,7 +164,7 @@ func cmdLearn(ctx context.Context, env *Env, args []string) int {
 	var res store.CorrectionResult
 	err := st.Update(ctx, now, func(tx *store.Tx) error {
 		var err error
-		res, err = tx.CorrectReading(msgID, string(class), promise, store.ActorCLI)
+		res, err = tx.CorrectReading(msgID, string(class), promise, domain.ActorCLI)
 		return err
 	})
 	if err != nil {

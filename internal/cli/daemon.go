@@ -14,6 +14,7 @@ import (
 	"github.com/relance/relance/internal/app"
 	"github.com/relance/relance/internal/config"
 	"github.com/relance/relance/internal/demo"
+	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/metrics"
 	"github.com/relance/relance/internal/policy"
 )
@@ -155,7 +156,7 @@ func cmdDemo(ctx context.Context, env *Env, args []string) int {
 		SMTPAddr: denv.SMTPAddr, SMTPUsername: denv.Username, SMTPPassword: config.Secret(denv.Password),
 		SMTPTLS: config.TLSNone, SaveSent: true, ThankYou: true,
 		From: "Atelier Moreau <" + denv.Username + ">", DB: dbPath, HTTPAddr: ln.Addr().String(),
-		Timezone: "Europe/Paris", Mode: config.ModeReview, LogFormat: "text", LogLevel: "info",
+		Timezone: "Europe/Paris", Mode: string(domain.ModeReview), LogFormat: "text", LogLevel: "info",
 		BusinessIBAN: denv.Business.IBAN, BusinessBIC: denv.Business.BIC,
 		HTTPToken: listen.token,
 	}

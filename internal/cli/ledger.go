@@ -14,6 +14,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/outbox"
 	"github.com/relance/relance/internal/policy"
 	"github.com/relance/relance/internal/store"
@@ -26,28 +27,28 @@ type clientJSON struct {
 }
 
 type invoiceJSON struct {
-	Number    string     `json:"number"`
-	Client    clientJSON `json:"client"`
-	Amount    string     `json:"amount"`
-	Balance   string     `json:"balance"`
-	Currency  string     `json:"currency"`
-	IssueDate *string    `json:"issue_date"`
-	DueDate   *string    `json:"due_date"`
-	State     string     `json:"state"`
-	Kind      string     `json:"kind"`
-	Missing   []string   `json:"missing,omitempty"`
+	Number    string       `json:"number"`
+	Client    clientJSON   `json:"client"`
+	Amount    string       `json:"amount"`
+	Balance   string       `json:"balance"`
+	Currency  string       `json:"currency"`
+	IssueDate *string      `json:"issue_date"`
+	DueDate   *string      `json:"due_date"`
+	State     domain.State `json:"state"`
+	Kind      string       `json:"kind"`
+	Missing   []string     `json:"missing,omitempty"`
 }
 
 type draftJSON struct {
-	ID        int64    `json:"id"`
-	Invoices  []string `json:"invoices"`
-	Stage     string   `json:"stage"`
-	To        []string `json:"to"`
-	Subject   string   `json:"subject"`
-	Status    string   `json:"status"`
-	CreatedAt string   `json:"created_at"`
-	HoldUntil string   `json:"hold_until"`
-	Body      string   `json:"body,omitempty"`
+	ID        int64              `json:"id"`
+	Invoices  []string           `json:"invoices"`
+	Stage     string             `json:"stage"`
+	To        []string           `json:"to"`
+	Subject   string             `json:"subject"`
+	Status    domain.DraftStatus `json:"status"`
+	CreatedAt string             `json:"created_at"`
+	HoldUntil string             `json:"hold_until"`
+	Body      string             `json:"body,omitempty"`
 	// Context: what the reviewer should know (an open call task, a broken
 	// promise, a blank to fill in an answer).
 	Context []noteJSON `json:"context,omitempty"`
@@ -61,12 +62,12 @@ type noteJSON struct {
 }
 
 type flagJSON struct {
-	ID       int64      `json:"id"`
-	Kind     string     `json:"kind"`
-	Invoice  string     `json:"invoice"`
-	Client   clientJSON `json:"client"`
-	Status   string     `json:"status"`
-	Evidence []string   `json:"evidence"`
+	ID       int64             `json:"id"`
+	Kind     domain.FlagKind   `json:"kind"`
+	Invoice  string            `json:"invoice"`
+	Client   clientJSON        `json:"client"`
+	Status   domain.FlagStatus `json:"status"`
+	Evidence []string          `json:"evidence"`
 }
 
 func toInvoiceJSON(inv store.Invoice) invoiceJSON {
@@ -178,7 +179,9 @@ func cmdInvoices(ctx context.Context, env *Env, args []string) int {
 	}
 	f := store.InvoiceFilter{Search: *search}
 	if *state != "" {
-		f.States = strings.Split(*state, ",")
+		for _, s := range strings.Split(*state, ",") {
+			f.States = append(f.States, domain.State(s))
+		}
 	}
 	invs, err := st.Invoices(ctx, f)
 	if err != nil {
@@ -262,9 +265,9 @@ func cmdDrafts(ctx context.Context, env *Env, args []string) int {
 			fs.Usage()
 			return ExitUsage
 		}
-		var statuses []string
+		var statuses []domain.DraftStatus
 		if !*all {
-			statuses = []string{store.DraftHeld, store.DraftApproved}
+			statuses = []domain.DraftStatus{domain.DraftHeld, domain.DraftApproved}
 		}
 		drafts, err := st.Drafts(ctx, statuses...)
 		if err != nil {
@@ -319,16 +322,16 @@ func cmdDrafts(ctx context.Context, env *Env, args []string) int {
 				return ExitUsage
 			}
 		}
-		status := store.DraftApproved
+		status := domain.DraftApproved
 		err = st.Update(ctx, now, func(tx *store.Tx) error {
 			switch action {
 			case "cancel":
-				status = store.DraftCancelled
-				return tx.CancelDraftUntil(id, store.ActorCLI, *reason, quiet)
+				status = domain.DraftCancelled
+				return tx.CancelDraftUntil(id, domain.ActorCLI, *reason, quiet)
 			case "send-now":
-				return tx.SendDraftNow(id, store.ActorCLI, *reason)
+				return tx.SendDraftNow(id, domain.ActorCLI, *reason)
 			}
-			return tx.ApproveDraft(id, store.ActorCLI, *override)
+			return tx.ApproveDraft(id, domain.ActorCLI, *override)
 		})
 		if errors.Is(err, store.ErrReasonRequired) {
 			return errorf(env, "draft %d: send-now needs --reason \"why\" (kept in the event log)", id)
@@ -385,9 +388,9 @@ func cmdFlags(ctx context.Context, env *Env, args []string) int {
 		return code
 	}
 	defer st.Close()
-	var statuses []string
+	var statuses []domain.FlagStatus
 	if !*all {
-		statuses = []string{store.FlagOpen, store.FlagAcknowledged}
+		statuses = []domain.FlagStatus{domain.FlagOpen, domain.FlagAcknowledged}
 	}
 	flags, err := st.Flags(ctx, statuses...)
 	if err != nil {
@@ -464,7 +467,7 @@ func cmdPay(ctx context.Context, env *Env, args []string) int {
 	var after store.Invoice
 	err := st.Update(ctx, env.Now(), func(tx *store.Tx) error {
 		var err error
-		after, _, err = tx.RecordPayment(store.Payment{InvoiceID: inv.ID, Amount: amount, Currency: inv.Currency, PaidOn: paidOn, Source: "manual"}, store.ActorCLI)
+		after, _, err = tx.RecordPayment(store.Payment{InvoiceID: inv.ID, Amount: amount, Currency: inv.Currency, PaidOn: paidOn, Source: "manual"}, domain.ActorCLI)
 		return err
 	})
 	if err != nil {
@@ -543,7 +546,7 @@ func adoptDocument(ctx context.Context, env *Env, args []string) int {
 	var inv store.Invoice
 	err := st.Update(ctx, env.Now(), func(tx *store.Tx) error {
 		var err error
-		inv, err = tx.AdoptDocument(pos[0], store.ActorCLI)
+		inv, err = tx.AdoptDocument(pos[0], domain.ActorCLI)
 		return err
 	})
 	if err != nil {

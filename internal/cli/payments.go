@@ -14,6 +14,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/engine"
 	"github.com/relance/relance/internal/payment"
 	"github.com/relance/relance/internal/store"
@@ -119,67 +120,10 @@ func cmdImport(ctx context.Context, env *Env, args []string) int {
 	}
 	defer st.Close()
 	var results []payment.Result
-	numbers := map[int64]string{}
 	err = st.Update(ctx, env.Now(), func(tx *store.Tx) error {
-		open, err := tx.MatchableInvoices()
-		if err != nil {
+		var err error
+		if results, err = engine.SettlePayments(tx, stmt.Payments, engine.PaymentSource{Actor: domain.ActorCLI}); err != nil {
 			return err
-		}
-		for _, inv := range open {
-			numbers[inv.ID] = inv.Number
-		}
-		// A transfer the bank's notification mail already reported is
-		// the same money: it is confirmed, not applied again.
-		twins := map[string]string{}
-		paired := map[string]bool{}
-		for _, p := range stmt.Payments {
-			known, err := tx.PaymentKnown(p.ExternalRef)
-			if err != nil {
-				return err
-			}
-			if known {
-				continue
-			}
-			twin, err := tx.PaymentTwin(engine.Settlement(p, payment.Result{}).Receipt)
-			if err != nil {
-				return err
-			}
-			if twin != "" && !paired[twin] {
-				twins[p.ExternalRef] = twin
-				paired[twin] = true
-			}
-		}
-		var lookupErr error
-		known := func(ref string) bool {
-			if twins[ref] != "" {
-				return true
-			}
-			k, err := tx.PaymentKnown(ref)
-			if err != nil && lookupErr == nil {
-				lookupErr = err
-			}
-			return k
-		}
-		results = payment.MatchAll(stmt.Payments, engine.PaymentInvoices(open), known)
-		if lookupErr != nil {
-			return lookupErr
-		}
-		for i, r := range results {
-			p := stmt.Payments[i]
-			if twin := twins[p.ExternalRef]; twin != "" && r.Outcome == payment.Duplicate {
-				results[i].Reason = "already recorded from " + twin
-				if err := tx.ConfirmPayment(engine.Settlement(p, r).Receipt, twin, store.ActorCLI); err != nil {
-					return fmt.Errorf("line %d: %w", p.Line, err)
-				}
-				delete(twins, p.ExternalRef) // a line repeated in the file is a plain duplicate
-				continue
-			}
-			if r.Outcome == payment.Duplicate {
-				continue
-			}
-			if _, err := tx.SettlePayment(engine.Settlement(stmt.Payments[i], r), store.ActorCLI); err != nil {
-				return fmt.Errorf("line %d: %w", stmt.Payments[i].Line, err)
-			}
 		}
 		if *dryRun {
 			return errDryRun
@@ -342,7 +286,7 @@ func cmdPlan(ctx context.Context, env *Env, args []string) int {
 	defer st.Close()
 	switch {
 	case *cancel:
-		err := st.Update(ctx, env.Now(), func(tx *store.Tx) error { return tx.CancelPlan(inv.ID, store.ActorCLI, *reason) })
+		err := st.Update(ctx, env.Now(), func(tx *store.Tx) error { return tx.CancelPlan(inv.ID, domain.ActorCLI, *reason) })
 		if errors.Is(err, store.ErrNotFound) {
 			return errorf(env, "invoice %s has no active plan", inv.Number)
 		}
@@ -355,7 +299,7 @@ func cmdPlan(ctx context.Context, env *Env, args []string) int {
 		var plan store.Plan
 		err := st.Update(ctx, env.Now(), func(tx *store.Tx) error {
 			var err error
-			plan, err = tx.RecordPlan(inv.ID, agreed, store.ActorCLI)
+			plan, err = tx.RecordPlan(inv.ID, agreed, domain.ActorCLI)
 			return err
 		})
 		if err != nil {
@@ -364,7 +308,7 @@ func cmdPlan(ctx context.Context, env *Env, args []string) int {
 		if *asJSON {
 			return printJSON(env, toPlanJSON(plan, env.Now()))
 		}
-		fmt.Fprintf(env.Stdout, "invoice %s: payment plan of %d instalments recorded; the invoice is now %s\n", inv.Number, len(plan.Instalments), store.StatePlan)
+		fmt.Fprintf(env.Stdout, "invoice %s: payment plan of %d instalments recorded; the invoice is now %s\n", inv.Number, len(plan.Instalments), domain.StatePlan)
 		printPlan(env.Stdout, plan, env.Now())
 		return ExitOK
 	}

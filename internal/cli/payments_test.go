@@ -12,6 +12,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/store"
 )
 
@@ -104,7 +105,7 @@ func snapshot(t *testing.T, db string) ledgerSnapshot {
 	var b strings.Builder
 	payments := 0
 	for _, inv := range invs {
-		b.WriteString(inv.Number + " " + inv.Balance.StringFixed(2) + " " + inv.State + "\n")
+		b.WriteString(inv.Number + " " + inv.Balance.StringFixed(2) + " " + string(inv.State) + "\n")
 		ps, err := st.Payments(ctx, inv.ID)
 		if err != nil {
 			t.Fatal(err)
@@ -276,7 +277,7 @@ func TestImportConfirmsNotice(t *testing.T) {
 	err = st.Update(ctx, payNow, func(tx *store.Tx) error {
 		_, err := tx.SettlePayment(store.Settlement{Receipt: store.Receipt{Amount: decimal.RequireFromString("400"), Currency: "EUR",
 			PaidOn: time.Date(2026, 11, 18, 0, 0, 0, 0, time.UTC), Source: store.SourceBankNotice, ExternalRef: "notice:n1@bank"},
-			Outcome: store.SettlePartial, Allocations: []store.Allocation{{InvoiceID: inv.ID, Amount: decimal.RequireFromString("400")}}}, store.ActorDaemon)
+			Outcome: store.SettlePartial, Allocations: []store.Allocation{{InvoiceID: inv.ID, Amount: decimal.RequireFromString("400")}}}, domain.ActorDaemon)
 		return err
 	})
 	st.Close()

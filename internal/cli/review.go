@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/policy"
 	"github.com/relance/relance/internal/render"
 	"github.com/relance/relance/internal/store"
@@ -45,7 +46,7 @@ func draftEdit(ctx context.Context, env *Env, st *store.Store, pos []string, sub
 		subject = d.Subject
 	}
 	text := strings.TrimSpace(string(body))
-	err = st.Update(ctx, env.Now(), func(tx *store.Tx) error { return tx.ReviseDraft(id, render.SafeHeader(subject), text, store.ActorCLI) })
+	err = st.Update(ctx, env.Now(), func(tx *store.Tx) error { return tx.ReviseDraft(id, render.SafeHeader(subject), text, domain.ActorCLI) })
 	if errors.Is(err, store.ErrWrongStatus) {
 		return errorf(env, "draft %d is %s: it can no longer be edited", id, d.Status)
 	}
@@ -86,10 +87,10 @@ func invoiceAction(ctx context.Context, env *Env, action string, args []string) 
 		}
 		if *asJSON {
 			type entry struct {
-				At     string `json:"at"`
-				Kind   string `json:"kind"`
-				Actor  string `json:"actor"`
-				Detail any    `json:"detail,omitempty"`
+				At     string           `json:"at"`
+				Kind   domain.EventKind `json:"kind"`
+				Actor  domain.Actor     `json:"actor"`
+				Detail any              `json:"detail,omitempty"`
 			}
 			out := struct {
 				invoiceJSON
@@ -111,14 +112,14 @@ func invoiceAction(ctx context.Context, env *Env, action string, args []string) 
 			fmt.Fprintf(env.Stdout, "no new reminder until: %s (decided %s)\n", until, clockTime(q.Since, env.zone()))
 		}
 		for _, e := range tl {
-			what := e.Kind
+			what := string(e.Kind)
 			if e.DraftStage != "" {
 				what += " (" + e.DraftStage + ")"
 			}
 			if e.Message.Subject != "" {
 				what += ": " + e.Message.Subject
 			}
-			if e.Kind == "reply_received" {
+			if e.Kind == domain.EventReplyReceived {
 				// How the reply was tied to this invoice.
 				var det struct {
 					Route string `json:"thread_rule"`
@@ -139,9 +140,9 @@ func invoiceAction(ctx context.Context, env *Env, action string, args []string) 
 	case "resume", "stop":
 		err := st.Update(ctx, env.Now(), func(tx *store.Tx) error {
 			if action == "stop" {
-				return tx.StopChasing(inv.ID, store.ActorCLI, *reason)
+				return tx.StopChasing(inv.ID, domain.ActorCLI, *reason)
 			}
-			return tx.ResumeChasing(inv.ID, store.ActorCLI, *reason)
+			return tx.ResumeChasing(inv.ID, domain.ActorCLI, *reason)
 		})
 		if err != nil {
 			return errorf(env, "%v", err)
@@ -171,7 +172,8 @@ func flagAction(ctx context.Context, env *Env, action string, args []string) int
 		fmt.Fprintf(env.Stderr, "relance flags %s: %q is not a flag ID\n", action, pos[0])
 		return ExitUsage
 	}
-	if *then != "keep" && *then != "resume" && *then != "stop" {
+	follow, err := store.ParseFollowUp(*then)
+	if err != nil {
 		fmt.Fprintf(env.Stderr, "relance flags resolve: --then %q: want keep, resume or stop\n", *then)
 		return ExitUsage
 	}
@@ -200,19 +202,9 @@ func flagAction(ctx context.Context, env *Env, action string, args []string) int
 	case "ack", "resolve":
 		err := st.Update(ctx, env.Now(), func(tx *store.Tx) error {
 			if action == "ack" {
-				return tx.AcknowledgeFlag(id, store.ActorCLI, *note)
+				return tx.AcknowledgeFlag(id, domain.ActorCLI, *note)
 			}
-			if err := tx.ResolveFlag(id, store.ActorCLI, *note); err != nil {
-				return err
-			}
-			switch {
-			case f.InvoiceID == 0:
-			case *then == "resume":
-				return tx.ResumeChasing(f.InvoiceID, store.ActorCLI, *note)
-			case *then == "stop":
-				return tx.StopChasing(f.InvoiceID, store.ActorCLI, *note)
-			}
-			return nil
+			return tx.ResolveFlagThen(id, domain.ActorCLI, *note, follow)
 		})
 		if err != nil {
 			return errorf(env, "%v", err)
@@ -263,7 +255,7 @@ func taskOutcome(ctx context.Context, env *Env, args []string) int {
 		return code
 	}
 	defer st.Close()
-	err = st.Update(ctx, env.Now(), func(tx *store.Tx) error { return tx.LogTaskOutcome(id, o, store.ActorCLI) })
+	err = st.Update(ctx, env.Now(), func(tx *store.Tx) error { return tx.LogTaskOutcome(id, o, domain.ActorCLI) })
 	if errors.Is(err, store.ErrWrongStatus) {
 		return errorf(env, "task %d is already closed", id)
 	}

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/store"
 )
 
@@ -30,7 +31,7 @@ func reviewLedger(t *testing.T) (db string, draftID, flagID int64) {
 	err = st.Update(ctx, payNow, func(tx *store.Tx) error {
 		draftID, err = tx.CreateDraft(store.NewDraft{ClientID: inv.Client.ID, Stage: "friendly", StageNumber: 2, To: []string{inv.Client.Email},
 			Subject: "Facture F-2026-014 : petit rappel", Body: "Bonjour, petit rappel.", HoldUntil: payNow.Add(24 * time.Hour),
-			MessageID: "r1@atelier.test", InvoiceIDs: []int64{inv.ID}}, store.ActorDaemon)
+			MessageID: "r1@atelier.test", InvoiceIDs: []int64{inv.ID}}, domain.ActorDaemon)
 		if err != nil {
 			return err
 		}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/store"
 )
 
@@ -55,14 +56,14 @@ func TestTaskOutcomeFromCLI(t *testing.T) {
 	defer st.Close()
 	inv, _ = st.InvoiceByID(ctx, inv.ID)
 	f, _ := st.Flag(ctx, call)
-	if inv.State != store.StatePlan || f.Status != store.FlagResolved || f.Resolution != "plan: deux fois" {
+	if inv.State != domain.StatePlan || f.Status != domain.FlagResolved || f.Resolution != "plan: deux fois" {
 		t.Fatalf("after plan: invoice %s, task %s %q", inv.State, f.Status, f.Resolution)
 	}
 	if _, errOut, code := runCLI(t, "flags", "outcome", h, "--outcome", "handed_off", "--db", db); code != ExitOK {
 		t.Fatalf("handed_off: exit %d: %s", code, errOut)
 	}
 	inv, _ = st.InvoiceByID(ctx, inv.ID)
-	if inv.State != store.StateOnHold {
+	if inv.State != domain.StateOnHold {
 		t.Fatalf("after hand-off: invoice %s", inv.State)
 	}
 }
@@ -80,7 +81,7 @@ func TestDraftShowNotes(t *testing.T) {
 	err = st.Update(ctx, payNow, func(tx *store.Tx) error {
 		id, err = tx.CreateDraft(store.NewDraft{ClientID: inv.Client.ID, Stage: "formal_notice", Kind: "formal_notice", To: []string{inv.Client.Email},
 			Subject: "Mise en demeure", Body: "Madame, Monsieur,", HoldUntil: payNow, MessageID: "n1@atelier.test", InvoiceIDs: []int64{inv.ID},
-			Context: []store.DraftNote{{Code: store.NoteOpenCall, Args: []string{"F-2026-014"}}}}, store.ActorDaemon)
+			Context: []store.DraftNote{{Code: store.NoteOpenCall, Args: []string{"F-2026-014"}}}}, domain.ActorDaemon)
 		return err
 	})
 	st.Close()

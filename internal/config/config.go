@@ -16,17 +16,12 @@ import (
 	"time"
 
 	"github.com/kelseyhightower/envconfig"
+
+	"github.com/relance/relance/internal/domain"
 )
 
 // Prefix is the prefix of every environment variable relance reads.
 const Prefix = "RELANCE"
-
-// Modes of operation.
-const (
-	ModeReview = "review"  // approval required before anything is sent
-	ModeAuto   = "auto"    // sent after the hold unless cancelled
-	ModeDryRun = "dry-run" // never sends
-)
 
 // SMTP authentication modes (RELANCE_SMTP_AUTH).
 const (
@@ -210,7 +205,7 @@ func (c *Config) Validate() error {
 		return false
 	}
 
-	oneOf("MODE", c.Mode, ModeReview, ModeAuto, ModeDryRun)
+	oneOf("MODE", c.Mode, string(domain.ModeReview), string(domain.ModeAuto), string(domain.ModeDryRun))
 	oneOf("LOG_FORMAT", c.LogFormat, "text", "json")
 	oneOf("LOG_LEVEL", c.LogLevel, "debug", "info", "warn", "error")
 
@@ -239,11 +234,11 @@ func (c *Config) Validate() error {
 		bad("IMAP_POLL_INTERVAL", "must be at least 1s, got %s", c.IMAPPollInterval)
 	}
 
-	checkServer(bad, oneOf, "SMTP", c.SMTPAddr, c.SMTPTLS, c.SMTPInsecure, c.Mode != ModeDryRun)
+	checkServer(bad, oneOf, "SMTP", c.SMTPAddr, c.SMTPTLS, c.SMTPInsecure, domain.Mode(c.Mode) != domain.ModeDryRun)
 	if c.SMTPAuth == "" {
 		c.SMTPAuth = SMTPAuthAuto // a Config built in code, or the variable set empty
 	}
-	if oneOf("SMTP_AUTH", c.SMTPAuth, SMTPAuthAuto, SMTPAuthPlain, SMTPAuthLogin, SMTPAuthXOAuth2, SMTPAuthNone) && c.Mode != ModeDryRun {
+	if oneOf("SMTP_AUTH", c.SMTPAuth, SMTPAuthAuto, SMTPAuthPlain, SMTPAuthLogin, SMTPAuthXOAuth2, SMTPAuthNone) && domain.Mode(c.Mode) != domain.ModeDryRun {
 		switch c.SMTPAuth {
 		case SMTPAuthPlain, SMTPAuthLogin, SMTPAuthXOAuth2:
 			if c.SMTPUsername == "" {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/relance/relance/internal/classify"
+	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/store"
 )
 
@@ -27,8 +28,8 @@ func (e *Engine) RaiseBehaviourFlags(ctx context.Context, now time.Time) error {
 // same question on the next pass. Signals about settled invoices are history
 // only; a signal about the client as a whole lands on its oldest open invoice.
 func (e *Engine) RaiseBehaviourFlagsWith(ctx context.Context, now time.Time, th classify.Thresholds) error {
-	open, err := e.st.Invoices(ctx, store.InvoiceFilter{States: []string{store.StateOpen, store.StatePromised,
-		store.StatePaidClaimed, store.StateDisputed, store.StateOnHold, store.StatePlan}})
+	open, err := e.st.Invoices(ctx, store.InvoiceFilter{States: []domain.State{domain.StateOpen, domain.StatePromised,
+		domain.StatePaidClaimed, domain.StateDisputed, domain.StateOnHold, domain.StatePlan}})
 	if err != nil {
 		return fmt.Errorf("engine: behaviour: %w", err)
 	}
@@ -109,7 +110,7 @@ func (e *Engine) behaviourOf(ctx context.Context, now time.Time, clientID int64,
 			if err := tx.RecordSignal(kind, invID, clientID, flagID, sig.Evidence); err != nil {
 				return err
 			}
-			e.log.InfoContext(ctx, "behaviour signal", slog.String("kind", kind), slog.Int64("client", clientID),
+			e.log.InfoContext(ctx, "behaviour signal", slog.String("kind", string(kind)), slog.Int64("client", clientID),
 				slog.Int64("invoice", invID), slog.String("evidence", sig.Evidence))
 		}
 		return nil
@@ -152,9 +153,9 @@ func toClassifyHistory(h store.History) classify.History {
 // flagKind names the flag a behaviour signal raises. A broken promise is
 // also noticed by the policy when it decides; both use one kind so that the
 // owner sees one flag, not two.
-func flagKind(k classify.SignalKind) string {
+func flagKind(k classify.SignalKind) domain.FlagKind {
 	if k == classify.SignalPromiseBroken {
-		return "broken_promise"
+		return domain.FlagBrokenPromise
 	}
-	return string(k)
+	return domain.FlagKind(k)
 }

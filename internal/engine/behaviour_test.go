@@ -10,6 +10,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/relance/relance/internal/classify"
+	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/store"
 )
 
@@ -67,7 +68,7 @@ func (w *world) invoice(number, amount, issued string) *world {
 func (w *world) pay(number, amount, on string) *world {
 	w.do(on, func(tx *store.Tx) error {
 		_, _, err := tx.RecordPayment(store.Payment{InvoiceID: w.inv[number], Amount: decimal.RequireFromString(amount),
-			PaidOn: bday(on).Truncate(24 * time.Hour), Source: "manual"}, store.ActorCLI)
+			PaidOn: bday(on).Truncate(24 * time.Hour), Source: "manual"}, domain.ActorCLI)
 		return err
 	})
 	return w
@@ -75,7 +76,7 @@ func (w *world) pay(number, amount, on string) *world {
 
 func (w *world) remind(number, on string) *world {
 	w.do(on, func(tx *store.Tx) error {
-		_, err := tx.AddEvent(store.Event{Kind: "reminder_sent", InvoiceID: w.inv[number], ClientID: w.client.ID, Actor: store.ActorDaemon})
+		_, err := tx.AddEvent(store.Event{Kind: "reminder_sent", InvoiceID: w.inv[number], ClientID: w.client.ID, Actor: domain.ActorDaemon})
 		return err
 	})
 	return w
@@ -98,7 +99,7 @@ func (w *world) reply(number, on string, class classify.Class, promise string) *
 				return err
 			}
 		}
-		_, err = tx.AddEvent(store.Event{Kind: "reply_received", InvoiceID: w.inv[number], MessageID: id, Actor: store.ActorDaemon, Detail: []byte(detail)})
+		_, err = tx.AddEvent(store.Event{Kind: "reply_received", InvoiceID: w.inv[number], MessageID: id, Actor: domain.ActorDaemon, Detail: []byte(detail)})
 		return err
 	})
 	return w
@@ -117,7 +118,7 @@ func (w *world) raise(now string) map[string]int {
 
 func (w *world) flags() map[string]int {
 	w.t.Helper()
-	fl, err := w.st.Flags(context.Background(), store.FlagOpen)
+	fl, err := w.st.Flags(context.Background(), domain.FlagOpen)
 	if err != nil {
 		w.t.Fatal(err)
 	}
@@ -129,7 +130,7 @@ func (w *world) flags() map[string]int {
 		if f.ClientID != w.client.ID {
 			w.t.Errorf("flag %s: client %d, want %d", f.Kind, f.ClientID, w.client.ID)
 		}
-		out[f.Kind+" "+f.InvoiceNum]++
+		out[string(f.Kind)+" "+f.InvoiceNum]++
 	}
 	return out
 }
@@ -303,14 +304,14 @@ func TestBehaviourFlagResolvedStaysResolved(t *testing.T) {
 	if got := w.raise("2025-09-25"); got["partial H-1"] != 1 {
 		t.Fatalf("flags = %v", got)
 	}
-	fl, err := w.st.Flags(context.Background(), store.FlagOpen)
+	fl, err := w.st.Flags(context.Background(), domain.FlagOpen)
 	if err != nil || len(fl) != 1 {
 		t.Fatalf("flags = %v, %v", fl, err)
 	}
 	if !strings.Contains(fl[0].Evidence[0], "300.00 of 900.00") {
 		t.Errorf("evidence = %q", fl[0].Evidence[0])
 	}
-	w.do("2025-09-26", func(tx *store.Tx) error { return tx.ResolveFlag(fl[0].ID, store.ActorWeb, "agreed by phone") })
+	w.do("2025-09-26", func(tx *store.Tx) error { return tx.ResolveFlag(fl[0].ID, domain.ActorWeb, "agreed by phone") })
 	if got := w.raise("2025-09-27"); len(got) != 0 {
 		t.Errorf("resolved signal raised again: %v", got)
 	}

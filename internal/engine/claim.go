@@ -7,17 +7,6 @@ import (
 
 	"github.com/relance/relance/internal/classify"
 	"github.com/relance/relance/internal/invoice"
-	"github.com/relance/relance/internal/store"
-)
-
-// Flag kinds the reply threading opens.
-const (
-	// FlagUnknownSender: a reply from an address that is not the client's
-	// changed what an invoice owes or its state; a human checks who wrote.
-	FlagUnknownSender = "unknown_sender"
-	// FlagPartialClaim: the client says it paid less than the balance;
-	// recording the payment closes it and chasing resumes for the rest.
-	FlagPartialClaim = store.FlagPartialClaim
 )
 
 // noteUnknownSender is the note on a reply's event when its sender is not

@@ -9,8 +9,8 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/relance/relance/internal/classify"
+	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/invoice"
-	"github.com/relance/relance/internal/store"
 )
 
 func TestReadClaim(t *testing.T) {
@@ -64,7 +64,7 @@ func TestPromiseAfterClaimKeepsTheClaim(t *testing.T) {
 			"Hello,\nPayment was sent this morning.\nBest"),
 	)
 	for _, n := range []string{"FA-2025-0325", "INV-2025-0076"} {
-		if s := invoiceNamed(t, st, n).State; s != store.StatePaidClaimed {
+		if s := invoiceNamed(t, st, n).State; s != domain.StatePaidClaimed {
 			t.Fatalf("%s is %s after the paid reply, want paid_claimed", n, s)
 		}
 	}
@@ -76,7 +76,7 @@ func TestPromiseAfterClaimKeepsTheClaim(t *testing.T) {
 	)
 	for _, n := range []string{"FA-2025-0325", "INV-2025-0076"} {
 		inv := invoiceNamed(t, st, n)
-		if inv.State != store.StatePaidClaimed {
+		if inv.State != domain.StatePaidClaimed {
 			t.Errorf("%s is %s after a promise that followed the payment claim, want paid_claimed", n, inv.State)
 		}
 		tl, err := st.Timeline(context.Background(), inv.ID)
@@ -97,7 +97,7 @@ func TestPromiseAfterClaimKeepsTheClaim(t *testing.T) {
 		inboxMail(5, "Client 01 <compta@client01.fr>", "Re: facture 325", "", at.Add(8*24*time.Hour),
 			"Bonjour,\nJe conteste cette facture FA-2025-0325 : la prestation n'a jamais été livrée. Merci de l'annuler.\n"),
 	)
-	if s := invoiceNamed(t, st, "FA-2025-0325").State; s != store.StateDisputed {
+	if s := invoiceNamed(t, st, "FA-2025-0325").State; s != domain.StateDisputed {
 		t.Errorf("FA-2025-0325 is %s after a dispute that followed the claim, want disputed", s)
 	}
 }

@@ -59,7 +59,7 @@ func TestEventsFromMailCarryTheMailsDate(t *testing.T) {
 	read := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
 	seen := map[string][]time.Time{}
 	for _, ev := range events {
-		seen[ev.Kind] = append(seen[ev.Kind], ev.At)
+		seen[string(ev.Kind)] = append(seen[string(ev.Kind)], ev.At)
 	}
 	if at := seen["invoice_discovered"]; len(at) != 1 || !at[0].Equal(sent) {
 		t.Errorf("invoice_discovered at %v, want the Sent mail's date %s", at, sent)
@@ -101,7 +101,7 @@ func TestEventsFromMailCarryTheMailsDate(t *testing.T) {
 func kinds(evs []store.Event) string {
 	var out []string
 	for _, e := range evs {
-		out = append(out, e.Kind+"@"+e.At.Format(time.RFC3339))
+		out = append(out, string(e.Kind)+"@"+e.At.Format(time.RFC3339))
 	}
 	return strings.Join(out, ", ")
 }

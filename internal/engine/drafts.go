@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/mailbox"
 	"github.com/relance/relance/internal/message"
 	"github.com/relance/relance/internal/policy"
@@ -25,7 +26,7 @@ func (e *Engine) recordDraftCopy(tx *store.Tx, rowID int64, f mailbox.Fetched, m
 	idStr := strings.TrimSpace(msg.Get(mailbox.DraftHeader))
 	id, err := strconv.ParseInt(idStr, 10, 64)
 	if idStr == "" || err != nil {
-		_, err := tx.AddEvent(store.Event{Kind: "message_ingested", MessageID: rowID, Actor: store.ActorDaemon,
+		_, err := tx.AddEvent(store.Event{Kind: domain.EventMessageIngested, MessageID: rowID, Actor: domain.ActorDaemon,
 			Detail: mustJSON(map[string]any{"folder": f.Folder, "role": string(f.Role)})})
 		return "draft_other", err
 	}
@@ -48,7 +49,7 @@ func (e *Engine) recordDraftCopy(tx *store.Tx, rowID int64, f mailbox.Fetched, m
 		return "draft_foreign", e.reportForeignDraft(tx, rowID, f, id, copyKey)
 	}
 	status, subject, body, uid := d.Status, d.Subject, d.Body, d.IMAPUID
-	if status != store.DraftHeld && status != store.DraftApproved {
+	if !status.Waiting() {
 		return "draft_copy", nil
 	}
 	text := strings.TrimSpace(msg.Text)
@@ -61,7 +62,7 @@ func (e *Engine) recordDraftCopy(tx *store.Tx, rowID int64, f mailbox.Fetched, m
 	if ok, why := policy.EditMatches(d.To, d.Cc, addresses(msg.To), addresses(msg.Cc), d.InvoiceNumbers, msg.Subject, text); !ok {
 		// Adopting it would send words written for someone, or something,
 		// else: the draft keeps its own text and the human is told.
-		if _, err := tx.AddEvent(store.Event{Kind: "draft_edit_refused", DraftID: id, MessageID: rowID, Actor: store.ActorDaemon,
+		if _, err := tx.AddEvent(store.Event{Kind: domain.EventDraftEditRefused, DraftID: id, MessageID: rowID, Actor: domain.ActorDaemon,
 			Detail: mustJSON(map[string]any{"reason": why, "uid": f.UID})}); err != nil {
 			return "", err
 		}
@@ -69,7 +70,7 @@ func (e *Engine) recordDraftCopy(tx *store.Tx, rowID int64, f mailbox.Fetched, m
 			slog.String("reason", why), slog.Any("uid", f.UID))
 		return "draft_mismatch", nil
 	}
-	if err := tx.EditDraft(id, msg.Subject, text, store.ActorIMAP); err != nil {
+	if err := tx.EditDraft(id, msg.Subject, text, domain.ActorIMAP); err != nil {
 		return "", err
 	}
 	if err := tx.SetDraftIMAPUID(id, f.UID); err != nil {
@@ -82,7 +83,7 @@ func (e *Engine) recordDraftCopy(tx *store.Tx, rowID int64, f mailbox.Fetched, m
 		for _, w := range warnings {
 			ws = append(ws, w.Message+": "+w.Excerpt)
 		}
-		if _, err := tx.AddEvent(store.Event{Kind: "draft_calm_warning", DraftID: id, Actor: store.ActorDaemon,
+		if _, err := tx.AddEvent(store.Event{Kind: domain.EventDraftCalmWarning, DraftID: id, Actor: domain.ActorDaemon,
 			Detail: mustJSON(map[string]any{"warnings": ws})}); err != nil {
 			return "", err
 		}
@@ -97,7 +98,7 @@ func (e *Engine) recordDraftCopy(tx *store.Tx, rowID int64, f mailbox.Fetched, m
 // mailbox, or a copy from before installations had keys that no waiting
 // draft of that time matches). It is left alone.
 func (e *Engine) reportForeignDraft(tx *store.Tx, rowID int64, f mailbox.Fetched, id int64, copyKey string) error {
-	_, err := tx.AddEvent(store.Event{Kind: "draft_foreign", MessageID: rowID, Actor: store.ActorDaemon,
+	_, err := tx.AddEvent(store.Event{Kind: domain.EventDraftForeign, MessageID: rowID, Actor: domain.ActorDaemon,
 		Detail: mustJSON(map[string]any{"folder": f.Folder, "draft": id, "installation": copyKey})})
 	if err != nil {
 		return err

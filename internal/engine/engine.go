@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/relance/relance/internal/classify"
+	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/invoice"
 	"github.com/relance/relance/internal/mailbox"
 	"github.com/relance/relance/internal/message"
@@ -120,7 +121,7 @@ func (e *Engine) Cursor(ctx context.Context, folder string) (mailbox.Cursor, err
 func (e *Engine) ResetFolder(ctx context.Context, folder string, newValidity uint32) error {
 	return e.st.Update(ctx, e.now(), func(tx *store.Tx) error {
 		detail, _ := json.Marshal(map[string]any{"folder": folder, "uidvalidity": newValidity})
-		if _, err := tx.AddEvent(store.Event{Kind: "folder_reset", Actor: store.ActorDaemon, Detail: detail}); err != nil {
+		if _, err := tx.AddEvent(store.Event{Kind: domain.EventFolderReset, Actor: domain.ActorDaemon, Detail: detail}); err != nil {
 			return err
 		}
 		return tx.SetCursor(store.Cursor{Folder: folder, UIDValidity: newValidity})
@@ -328,14 +329,14 @@ func (e *Engine) record(tx *store.Tx, p *prepared) (string, error) {
 		class, err = e.recordDraftCopy(tx, rowID, f, msg)
 	default:
 		class = "other"
-		_, err = tx.AddEvent(store.Event{Kind: "message_ingested", At: mailTime(tx, msg), MessageID: rowID, Actor: store.ActorDaemon,
+		_, err = tx.AddEvent(store.Event{Kind: domain.EventMessageIngested, At: mailTime(tx, msg), MessageID: rowID, Actor: domain.ActorDaemon,
 			Detail: mustJSON(map[string]any{"folder": f.Folder, "role": role})})
 	}
 	if err != nil {
 		return "", err
 	}
 	for _, problem := range msg.Problems {
-		if _, err := tx.AddEvent(store.Event{Kind: "message_problem", At: mailTime(tx, msg), MessageID: rowID, Actor: store.ActorDaemon,
+		if _, err := tx.AddEvent(store.Event{Kind: domain.EventMessageProblem, At: mailTime(tx, msg), MessageID: rowID, Actor: domain.ActorDaemon,
 			Detail: mustJSON(map[string]string{"problem": problem})}); err != nil {
 			return "", err
 		}

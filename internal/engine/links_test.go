@@ -9,6 +9,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/mailbox"
 	"github.com/relance/relance/internal/message"
 	"github.com/relance/relance/internal/policy"
@@ -84,10 +85,10 @@ func TestLinksEndToEnd(t *testing.T) {
 			"Bonjour,\nJ'ai réglé la facture n°FA-2025-0311 par virement ce matin.\nCordialement"),
 		inboxMail(2, "Lea <lea@studio-lune.fr>", "Question", "", at.Add(49*time.Hour), "Bonjour, pouvez-vous me renvoyer le RIB ?"),
 	)
-	if s := invoiceNamed(t, st, "FA-2025-0311").State; s != store.StatePaidClaimed {
+	if s := invoiceNamed(t, st, "FA-2025-0311").State; s != domain.StatePaidClaimed {
 		t.Errorf("FA-2025-0311 is %s after the paid reply from an unknown address, want paid_claimed", s)
 	}
-	if fs := flagsOf(t, st, FlagUnknownSender); len(fs) != 1 {
+	if fs := flagsOf(t, st, domain.FlagUnknownSender); len(fs) != 1 {
 		t.Errorf("unknown_sender flags = %d, want 1", len(fs))
 	}
 
@@ -95,7 +96,7 @@ func TestLinksEndToEnd(t *testing.T) {
 	var inv store.Invoice
 	err = st.Update(ctx, at, func(tx *store.Tx) error {
 		var err error
-		inv, err = tx.AdoptDocument("<"+docs[0].HeaderID+">", store.ActorCLI)
+		inv, err = tx.AdoptDocument("<"+docs[0].HeaderID+">", domain.ActorCLI)
 		return err
 	})
 	if err != nil || inv.Number != "FL-2211" || inv.Client.Email != "jm@cabinet-compta.fr" {
@@ -105,7 +106,7 @@ func TestLinksEndToEnd(t *testing.T) {
 		t.Errorf("still listed as rejected after adoption: %+v", docs)
 	}
 	err = st.Update(ctx, at, func(tx *store.Tx) error {
-		_, err := tx.AdoptDocument(docs[0].HeaderID, store.ActorCLI)
+		_, err := tx.AdoptDocument(docs[0].HeaderID, domain.ActorCLI)
 		return err
 	})
 	if err == nil {
@@ -196,19 +197,19 @@ func TestPartialClaim(t *testing.T) {
 			"Bonjour,\nNous avons effectué un virement de 100,00 € ce jour.\nCordialement"),
 	)
 	inv := invoiceNamed(t, st, "FA-2025-0601")
-	if inv.State != store.StatePaidClaimed || len(flagsOf(t, st, FlagPartialClaim)) != 1 {
-		t.Fatalf("state %s, partial claims %d; want paid_claimed and one", inv.State, len(flagsOf(t, st, FlagPartialClaim)))
+	if inv.State != domain.StatePaidClaimed || len(flagsOf(t, st, domain.FlagPartialClaim)) != 1 {
+		t.Fatalf("state %s, partial claims %d; want paid_claimed and one", inv.State, len(flagsOf(t, st, domain.FlagPartialClaim)))
 	}
 	err := st.Update(ctx, at.Add(72*time.Hour), func(tx *store.Tx) error {
-		_, _, err := tx.RecordPayment(store.Payment{InvoiceID: inv.ID, Amount: decimal.RequireFromString("100"), PaidOn: at, Source: "manual"}, store.ActorCLI)
+		_, _, err := tx.RecordPayment(store.Payment{InvoiceID: inv.ID, Amount: decimal.RequireFromString("100"), PaidOn: at, Source: "manual"}, domain.ActorCLI)
 		return err
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	inv = invoiceNamed(t, st, "FA-2025-0601")
-	if inv.State != store.StateOpen || inv.Balance.String() != "400" || len(flagsOf(t, st, FlagPartialClaim)) != 0 {
-		t.Errorf("after the payment: state %s balance %s, partial claims %d; want open, 400, none", inv.State, inv.Balance, len(flagsOf(t, st, FlagPartialClaim)))
+	if inv.State != domain.StateOpen || inv.Balance.String() != "400" || len(flagsOf(t, st, domain.FlagPartialClaim)) != 0 {
+		t.Errorf("after the payment: state %s balance %s, partial claims %d; want open, 400, none", inv.State, inv.Balance, len(flagsOf(t, st, domain.FlagPartialClaim)))
 	}
 }
 

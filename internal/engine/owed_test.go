@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/mailbox"
 	"github.com/relance/relance/internal/message"
 	"github.com/relance/relance/internal/store"
@@ -67,7 +68,7 @@ var (
 	leitwegID = `<ram:URIUniversalCommunication><ram:URIID schemeID="9958">04 0 11 000 - 12345 12345 - 35</ram:URIID></ram:URIUniversalCommunication>`
 )
 
-func flagsOf(t *testing.T, st *store.Store, kind string) []store.Flag {
+func flagsOf(t *testing.T, st *store.Store, kind domain.FlagKind) []store.Flag {
 	t.Helper()
 	fs, err := st.Flags(context.Background(), "open")
 	if err != nil {

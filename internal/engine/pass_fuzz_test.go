@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/mailbox"
 	"github.com/relance/relance/internal/message"
 	"github.com/relance/relance/internal/outbox"
@@ -134,7 +135,7 @@ func FuzzPass(f *testing.F) {
 				untouched[inv.Client.Email] = true
 			}
 		}
-		x, err := outbox.New(outbox.Options{Store: st, Mailbox: &passMailbox{}, Sender: passSender{}, Policy: pol, Mode: policy.ModeReview,
+		x, err := outbox.New(outbox.Options{Store: st, Mailbox: &passMailbox{}, Sender: passSender{}, Policy: pol, Mode: domain.ModeReview,
 			From: "Atelier <factures@atelier.test>", Business: render.Business{Name: "Atelier"}, Renderer: renderer})
 		if err != nil {
 			t.Fatal(err)
@@ -142,7 +143,7 @@ func FuzzPass(f *testing.F) {
 		if err := x.Pass(ctx, now); err != nil {
 			t.Fatalf("pass failed: %v", err)
 		}
-		drafts, err := st.Drafts(ctx, store.DraftHeld, store.DraftApproved)
+		drafts, err := st.Drafts(ctx, domain.DraftHeld, domain.DraftApproved)
 		if err != nil {
 			t.Fatal(err)
 		}

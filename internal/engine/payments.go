@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/message"
 	"github.com/relance/relance/internal/payment"
 	"github.com/relance/relance/internal/store"
@@ -25,83 +26,15 @@ func (e *Engine) recordNotice(tx *store.Tx, rowID int64, msg *message.Message, r
 	if n.Date.IsZero() {
 		n.Date = tx.Now()
 	}
-	known, err := tx.PaymentKnown(n.ExternalRef)
+	results, err := SettlePayments(tx, []payment.Payment{n.Payment}, PaymentSource{MessageID: rowID, FlagUnknown: true, Actor: domain.ActorDaemon})
 	if err != nil {
 		return true, err
 	}
-	if known {
-		// The same notice filed in a second folder.
-		return true, tx.SetMessageOutcome(rowID, "payment_notice", 0)
-	}
-	// The statement imported before the notice arrived already has it.
-	s := Settlement(n.Payment, payment.Result{})
-	s.MessageID = rowID
-	twin, err := tx.PaymentTwin(s.Receipt)
-	if err != nil {
-		return true, err
-	}
-	if twin != "" {
-		if err := tx.ConfirmPayment(s.Receipt, twin, store.ActorDaemon); err != nil {
-			return true, err
-		}
-		return true, tx.SetMessageOutcome(rowID, "payment_notice", 0)
-	}
-	open, err := tx.MatchableInvoices()
-	if err != nil {
-		return true, err
-	}
-	r := payment.Match(n.Payment, PaymentInvoices(open))
-	s = Settlement(n.Payment, r)
-	s.MessageID = rowID
-	// Someone wrote to say they paid us: even from an unknown payer, a
-	// human should see where the money belongs.
-	s.FlagUnknown = true
+	// The mail is tied to the first invoice the money went to (none when
+	// it was already known, or was the statement's twin).
 	var first int64
-	if len(s.Allocations) > 0 {
-		first = s.Allocations[0].InvoiceID
+	if r := results[0]; r.Outcome != payment.Duplicate && len(r.Allocations) > 0 {
+		first = r.Allocations[0].InvoiceID
 	}
-	if err := tx.SetMessageOutcome(rowID, "payment_notice", first); err != nil {
-		return true, err
-	}
-	if _, err := tx.SettlePayment(s, store.ActorDaemon); err != nil {
-		return true, err
-	}
-	return true, nil
-}
-
-// PaymentInvoices turns the store's open invoices into the matcher's.
-func PaymentInvoices(open []store.MatchableInvoice) []payment.Invoice {
-	out := make([]payment.Invoice, 0, len(open))
-	for _, m := range open {
-		out = append(out, payment.Invoice{ID: m.ID, Number: m.Number, ClientID: m.ClientID, ClientName: m.ClientName,
-			ClientEmails: m.ClientEmails, Balance: m.Balance, Currency: m.Currency, DueDate: m.DueDate})
-	}
-	return out
-}
-
-// Settlement turns the matcher's decision about a payment into what the
-// store records.
-func Settlement(p payment.Payment, r payment.Result) store.Settlement {
-	s := store.Settlement{
-		Receipt: store.Receipt{Amount: p.Amount, Currency: p.Currency, PaidOn: p.Date, Source: p.Source, Payer: payerText(p),
-			Reference: p.Reference, ExternalRef: p.ExternalRef},
-		Outcome: string(r.Outcome), Rule: string(r.Rule), ClientID: r.ClientID, Excess: r.Excess, Reason: r.Reason,
-	}
-	for _, a := range r.Allocations {
-		s.Allocations = append(s.Allocations, store.Allocation{InvoiceID: a.InvoiceID, Amount: a.Amount})
-	}
-	for _, c := range r.Candidates {
-		s.Candidates = append(s.Candidates, c.InvoiceID)
-	}
-	return s
-}
-
-func payerText(p payment.Payment) string {
-	switch {
-	case p.Payer != "" && p.PayerEmail != "":
-		return p.Payer + " <" + p.PayerEmail + ">"
-	case p.Payer != "":
-		return p.Payer
-	}
-	return p.PayerEmail
+	return true, tx.SetMessageOutcome(rowID, "payment_notice", first)
 }

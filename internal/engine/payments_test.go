@@ -89,7 +89,7 @@ func TestRecordNotice(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return inv.State + " " + inv.Balance.StringFixed(2)
+		return string(inv.State) + " " + inv.Balance.StringFixed(2)
 	}
 
 	if !record(bankNotice("n1@bank", "1 200,00", "SARL BOULANGERIE MARTIN", "FACTURE F-2026-014")) {

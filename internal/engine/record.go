@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/relance/relance/internal/classify"
+	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/invoice"
 	"github.com/relance/relance/internal/message"
 	"github.com/relance/relance/internal/store"
@@ -25,7 +26,7 @@ func (e *Engine) recordSent(tx *store.Tx, rowID int64, msg *message.Message, msg
 			detail["rejected"] = string(r.Rejected)
 			detail["facts"] = adoptionFacts(r, msgID)
 		}
-		if _, err := tx.AddEvent(store.Event{Kind: store.EventSentNotInvoice, At: at, MessageID: rowID, Actor: store.ActorDaemon,
+		if _, err := tx.AddEvent(store.Event{Kind: domain.EventSentNotInvoice, At: at, MessageID: rowID, Actor: domain.ActorDaemon,
 			Detail: mustJSON(detail)}); err != nil {
 			return "", err
 		}
@@ -43,7 +44,7 @@ func (e *Engine) recordSent(tx *store.Tx, rowID int64, msg *message.Message, msg
 	if email == "" {
 		// Without an address there is no one to remind: keep the facts and
 		// ask a human rather than guess a client.
-		_, err := tx.OpenFlag(store.Flag{Kind: "self_check", MessageID: rowID,
+		_, err := tx.OpenFlag(store.Flag{Kind: domain.FlagSelfCheck, MessageID: rowID,
 			Evidence: append([]string{fmt.Sprintf("%s %s found in %q but no client address", kind, r.Number, msg.Subject)}, r.Findings...)})
 		return kind, err
 	}
@@ -70,14 +71,14 @@ func (e *Engine) recordSent(tx *store.Tx, rowID int64, msg *message.Message, msg
 	if err := tx.SetMessageOutcome(rowID, kind, id); err != nil {
 		return "", err
 	}
-	evKind := "invoice_discovered"
+	evKind := domain.EventInvoiceDiscovered
 	if !created {
-		evKind = "invoice_resent"
+		evKind = domain.EventInvoiceResent
 	}
 	if r.Kind == invoice.KindCreditNote {
-		evKind = "credit_note_discovered"
+		evKind = domain.EventCreditNoteDiscovered
 	}
-	if _, err := tx.AddEvent(store.Event{Kind: evKind, At: at, InvoiceID: id, ClientID: client.ID, MessageID: rowID, Actor: store.ActorDaemon,
+	if _, err := tx.AddEvent(store.Event{Kind: evKind, At: at, InvoiceID: id, ClientID: client.ID, MessageID: rowID, Actor: domain.ActorDaemon,
 		Detail: mustJSON(map[string]any{"number": number, "amount": r.Amount.String(), "currency": r.Currency,
 			"source": r.Source, "due_from_terms": r.DueFromTerms, "missing": r.Missing, "evidence": r.Evidence,
 			"credited_number": r.CreditedNumber, "payable": r.Payable.String(), "prepaid": r.Prepaid.String(), "findings": r.Findings})}); err != nil {
@@ -87,7 +88,7 @@ func (e *Engine) recordSent(tx *store.Tx, rowID int64, msg *message.Message, msg
 		// A credit note lowers what its invoice still owes; one that arrived
 		// before its invoice is applied when the invoice shows up.
 		if r.Kind == invoice.KindCreditNote {
-			if _, err := tx.ApplyCreditNote(id, store.ActorDaemon); err != nil {
+			if _, err := tx.ApplyCreditNote(id, domain.ActorDaemon); err != nil {
 				e.log.Warn("credit note not applied yet", slog.String("number", number), slog.Any("err", err))
 			}
 		} else {
@@ -96,12 +97,12 @@ func (e *Engine) recordSent(tx *store.Tx, rowID int64, msg *message.Message, msg
 				return "", err
 			}
 			for _, cn := range pending {
-				_, _ = tx.ApplyCreditNote(cn, store.ActorDaemon)
+				_, _ = tx.ApplyCreditNote(cn, domain.ActorDaemon)
 			}
 		}
 	}
 	if ev := selfCheck(r, created); len(ev) > 0 {
-		if _, err := tx.OpenFlag(store.Flag{Kind: "self_check", InvoiceID: id, ClientID: client.ID, MessageID: rowID,
+		if _, err := tx.OpenFlag(store.Flag{Kind: domain.FlagSelfCheck, InvoiceID: id, ClientID: client.ID, MessageID: rowID,
 			Evidence: ev}); err != nil {
 			return "", err
 		}
@@ -206,7 +207,7 @@ func (e *Engine) recordReply(tx *store.Tx, rowID int64, msg *message.Message, te
 		return "", err
 	}
 	if len(match.InvoiceIDs) == 0 {
-		if _, err := tx.AddEvent(store.Event{Kind: "reply_received", At: at, MessageID: rowID, Actor: store.ActorDaemon, Detail: mustJSON(detail)}); err != nil {
+		if _, err := tx.AddEvent(store.Event{Kind: domain.EventReplyReceived, At: at, MessageID: rowID, Actor: domain.ActorDaemon, Detail: mustJSON(detail)}); err != nil {
 			return "", err
 		}
 		if match.Rule == invoice.RouteTriage {
@@ -215,7 +216,7 @@ func (e *Engine) recordReply(tx *store.Tx, rowID int64, msg *message.Message, te
 		if r.NeedsHuman && !isListMail(msg) {
 			// A delicate reply that names no invoice of ours and comes from
 			// an address we do not know: a human says what it is about.
-			_, err := tx.OpenFlag(store.Flag{Kind: "triage", MessageID: rowID,
+			_, err := tx.OpenFlag(store.Flag{Kind: domain.FlagTriage, MessageID: rowID,
 				Evidence: append([]string{fmt.Sprintf("%s from %s, not tied to any invoice", class, msg.From.Email)}, evidence...)})
 			return class, err
 		}
@@ -229,7 +230,7 @@ func (e *Engine) recordReply(tx *store.Tx, rowID int64, msg *message.Message, te
 				return "", err
 			}
 		}
-		if _, err := tx.AddEvent(store.Event{Kind: "reply_received", At: at, InvoiceID: invID, MessageID: rowID, Actor: store.ActorDaemon, Detail: mustJSON(detail)}); err != nil {
+		if _, err := tx.AddEvent(store.Event{Kind: domain.EventReplyReceived, At: at, InvoiceID: invID, MessageID: rowID, Actor: domain.ActorDaemon, Detail: mustJSON(detail)}); err != nil {
 			return "", err
 		}
 		state, err := tx.InvoiceState(invID)
@@ -243,18 +244,15 @@ func (e *Engine) recordReply(tx *store.Tx, rowID int64, msg *message.Message, te
 		}
 		next := store.StateAfterReply(state, class)
 		if next != "" && next != state {
-			if err := tx.SetInvoiceState(invID, next); err != nil {
-				return "", err
-			}
-			if _, err := tx.AddEvent(store.Event{Kind: "state_changed", At: at, InvoiceID: invID, MessageID: rowID, Actor: store.ActorDaemon,
-				Detail: mustJSON(map[string]string{"from": state, "to": next, "because": class})}); err != nil {
+			if err := tx.ChangeState(store.StateChange{InvoiceID: invID, From: state, To: next, Because: class, At: at,
+				MessageID: rowID, Actor: domain.ActorDaemon}); err != nil {
 				return "", err
 			}
 		}
 		if match.UnknownSender && (next != "" && next != state || class == store.ReplyPaid) {
 			// Money said to move on the word of an address that is not the
 			// client's: a human checks who wrote.
-			if _, err := tx.OpenFlag(store.Flag{Kind: FlagUnknownSender, InvoiceID: invID, MessageID: rowID,
+			if _, err := tx.OpenFlag(store.Flag{Kind: domain.FlagUnknownSender, InvoiceID: invID, MessageID: rowID,
 				Evidence: append([]string{fmt.Sprintf("%s from %s, an address that is not the client's (%s)", class, msg.From.Email, match.Evidence)}, evidence...)}); err != nil {
 				return "", err
 			}
@@ -262,7 +260,7 @@ func (e *Engine) recordReply(tx *store.Tx, rowID int64, msg *message.Message, te
 	}
 	if claim.Kind == ClaimPartial {
 		c := claim
-		if _, err := tx.OpenFlag(store.Flag{Kind: FlagPartialClaim, InvoiceID: match.InvoiceIDs[0], MessageID: rowID,
+		if _, err := tx.OpenFlag(store.Flag{Kind: domain.FlagPartialClaim, InvoiceID: match.InvoiceIDs[0], MessageID: rowID,
 			Evidence: append([]string{fmt.Sprintf("says %s was paid of a balance of %s: recording the payment (relance pay %s --amount %s) confirms it, and the rest is chased again",
 				c.Amount.StringFixed(2), c.Balance.StringFixed(2), c.Number, c.Amount.StringFixed(2))}, evidence...)}); err != nil {
 			return "", err
@@ -273,7 +271,7 @@ func (e *Engine) recordReply(tx *store.Tx, rowID int64, msg *message.Message, te
 		// outbox prepares from what was asked.
 		topics := QuestionTopics(text)
 		for _, invID := range match.InvoiceIDs {
-			exists, err := tx.OpenFlagExists("info_request", invID, 0)
+			exists, err := tx.OpenFlagExists(domain.FlagInfoRequest, invID, 0)
 			if err != nil {
 				return "", err
 			}
@@ -287,19 +285,20 @@ func (e *Engine) recordReply(tx *store.Tx, rowID int64, msg *message.Message, te
 			if len(ev) == 0 {
 				ev = []string{msg.Subject}
 			}
-			if _, err := tx.OpenFlag(store.Flag{Kind: "info_request", InvoiceID: invID, MessageID: rowID,
+			if _, err := tx.OpenFlag(store.Flag{Kind: domain.FlagInfoRequest, InvoiceID: invID, MessageID: rowID,
 				Evidence: ev, Topics: topics}); err != nil {
 				return "", err
 			}
 		}
 	}
-	kind := ""
+	var kind domain.FlagKind
 	switch {
 	case store.ReplyNeedsHuman(class):
-		kind = class
+		// A reply that needs a person opens a flag of its own class's name.
+		kind = domain.FlagKind(class)
 	case needsHuman && !claim.Overrode:
 		// The model could not read it with confidence: a person says.
-		kind = store.FlagUnsure
+		kind = domain.FlagUnsure
 		evidence = append([]string{fmt.Sprintf("read as %s, without confidence (%.0f %%)", class, 100*r.Confidence)}, evidence...)
 	}
 	if kind != "" {
@@ -324,10 +323,10 @@ func (e *Engine) triage(tx *store.Tx, rowID int64, msg *message.Message, match i
 			return err
 		}
 		switch state {
-		case store.StatePaid, store.StateCancelled, store.StateWrittenOff:
+		case domain.StatePaid, domain.StateCancelled, domain.StateWrittenOff:
 			continue // settled: nothing to pause
 		}
-		if _, err := tx.OpenFlag(store.Flag{Kind: "triage", InvoiceID: id, MessageID: rowID, Evidence: ev}); err != nil {
+		if _, err := tx.OpenFlag(store.Flag{Kind: domain.FlagTriage, InvoiceID: id, MessageID: rowID, Evidence: ev}); err != nil {
 			return err
 		}
 		paused++
@@ -335,7 +334,7 @@ func (e *Engine) triage(tx *store.Tx, rowID int64, msg *message.Message, match i
 	if paused > 0 {
 		return nil
 	}
-	_, err := tx.OpenFlag(store.Flag{Kind: "triage", MessageID: rowID, Evidence: ev})
+	_, err := tx.OpenFlag(store.Flag{Kind: domain.FlagTriage, MessageID: rowID, Evidence: ev})
 	return err
 }
 
@@ -411,9 +410,9 @@ func (e *Engine) recordManualContact(tx *store.Tx, rowID int64, msg *message.Mes
 		// only when it names the invoice.
 		return false, nil
 	}
-	kind, level, stage := "manual_contact", "", 0
+	kind, level, stage := domain.EventManualContact, "", 0
 	if r.Rejected == invoice.RejectOwnReminder {
-		kind = "manual_reminder"
+		kind = domain.EventManualReminder
 		lvl := invoice.ReminderLevel(msg.Subject, msg.Text)
 		level = string(lvl)
 		if e.stageOf != nil {
@@ -425,13 +424,13 @@ func (e *Engine) recordManualContact(tx *store.Tx, rowID int64, msg *message.Mes
 		return false, err
 	}
 	for _, id := range match.InvoiceIDs {
-		if _, err := tx.AddEvent(store.Event{Kind: kind, At: at, InvoiceID: id, MessageID: rowID, Actor: store.ActorDaemon,
+		if _, err := tx.AddEvent(store.Event{Kind: kind, At: at, InvoiceID: id, MessageID: rowID, Actor: domain.ActorDaemon,
 			Detail: mustJSON(map[string]any{"subject": msg.Subject, "to": to, "level": level, "stage": stage,
 				"thread_rule": match.Rule, "thread_evidence": match.Evidence})}); err != nil {
 			return false, err
 		}
 	}
-	return true, tx.SetMessageOutcome(rowID, kind, match.InvoiceIDs[0])
+	return true, tx.SetMessageOutcome(rowID, string(kind), match.InvoiceIDs[0])
 }
 
 // recipientOf is the first recipient of a mail we sent that is not one of

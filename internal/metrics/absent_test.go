@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/policy"
 	"github.com/relance/relance/internal/store"
 )
@@ -139,7 +140,7 @@ func TestFormalNoticesAwaitingApproval(t *testing.T) {
 		t.Fatalf("empty store: %v", n)
 	}
 	n := 0
-	draft := func(stage, kind, status string) {
+	draft := func(stage string, kind domain.StageKind, status domain.DraftStatus) {
 		n++
 		err := st.Update(ctx, now, func(tx *store.Tx) error {
 			c, err := tx.EnsureClient("a@x.fr", "", "fr")
@@ -147,20 +148,20 @@ func TestFormalNoticesAwaitingApproval(t *testing.T) {
 				return err
 			}
 			id, err := tx.CreateDraft(store.NewDraft{ClientID: c.ID, Stage: stage, Kind: kind, To: []string{"a@x.fr"},
-				Subject: "s", Body: "b", HoldUntil: now, MessageID: "<" + string(rune('a'+n)) + "@x>"}, store.ActorDaemon)
-			if err != nil || status == store.DraftHeld {
+				Subject: "s", Body: "b", HoldUntil: now, MessageID: "<" + string(rune('a'+n)) + "@x>"}, domain.ActorDaemon)
+			if err != nil || status == domain.DraftHeld {
 				return err
 			}
-			return tx.SetDraftStatus(id, status, store.ActorDaemon, "")
+			return tx.SetDraftStatus(id, status, domain.ActorDaemon, "")
 		})
 		if err != nil {
 			t.Fatal(err)
 		}
 	}
-	draft("formal_notice", "formal_notice", store.DraftHeld)
-	draft("mise_en_demeure", "formal_notice", store.DraftHeld)
-	draft("formal_notice", "formal_notice", store.DraftCancelled)
-	draft("second", "message", store.DraftHeld)
+	draft("formal_notice", "formal_notice", domain.DraftHeld)
+	draft("mise_en_demeure", "formal_notice", domain.DraftHeld)
+	draft("formal_notice", "formal_notice", domain.DraftCancelled)
+	draft("second", "message", domain.DraftHeld)
 	if n := count(); n != 2 {
 		t.Errorf("relance_formal_notices_awaiting_approval = %v, want 2", n)
 	}

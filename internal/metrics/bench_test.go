@@ -9,6 +9,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/store"
 )
 
@@ -50,7 +51,7 @@ func bigStore(tb testing.TB, n int) (*store.Store, time.Time) {
 				if err != nil {
 					return err
 				}
-				if _, err := tx.AddEvent(store.Event{Kind: "invoice_discovered", InvoiceID: id, ClientID: c.ID, MessageID: msg, Actor: store.ActorDaemon}); err != nil {
+				if _, err := tx.AddEvent(store.Event{Kind: "invoice_discovered", InvoiceID: id, ClientID: c.ID, MessageID: msg, Actor: domain.ActorDaemon}); err != nil {
 					return err
 				}
 				if i%3 == 0 {
@@ -64,21 +65,21 @@ func bigStore(tb testing.TB, n int) (*store.Store, time.Time) {
 					if paidOn.After(now) {
 						paidOn = now
 					}
-					_, _, err := tx.RecordPayment(store.Payment{InvoiceID: id, Amount: amount, PaidOn: paidOn, Source: "manual"}, store.ActorCLI)
+					_, _, err := tx.RecordPayment(store.Payment{InvoiceID: id, Amount: amount, PaidOn: paidOn, Source: "manual"}, domain.ActorCLI)
 					return err
 				}
 				promise := func() error {
-					if err := tx.SetInvoiceState(id, store.StatePromised); err != nil {
+					if err := tx.SetInvoiceState(id, domain.StatePromised); err != nil {
 						return err
 					}
 					return tx.SetPromise(id, due.AddDate(0, 0, 15))
 				}
 				switch {
 				case age > 120 && i%500 == 0:
-					err = tx.SetInvoiceState(id, store.StateWrittenOff)
+					err = tx.SetInvoiceState(id, domain.StateWrittenOff)
 				case age > 120 && i%700 == 1:
 					if _, err = tx.OpenFlag(store.Flag{Kind: "dispute", InvoiceID: id, ClientID: c.ID}); err == nil {
-						err = tx.SetInvoiceState(id, store.StateDisputed)
+						err = tx.SetInvoiceState(id, domain.StateDisputed)
 					}
 				case age > 120 && i%20 == 0:
 					if err = promise(); err == nil {
@@ -97,12 +98,12 @@ func bigStore(tb testing.TB, n int) (*store.Store, time.Time) {
 				if i%25 == 0 {
 					d, err := tx.CreateDraft(store.NewDraft{ClientID: c.ID, Stage: []string{"friendly", "second", "formal_notice"}[i%3],
 						To: []string{c.Email}, Subject: "Rappel", Body: "Bonjour", HoldUntil: now, MessageID: fmt.Sprintf("<d%d@example.com>", i),
-						InvoiceIDs: []int64{id}}, store.ActorDaemon)
+						InvoiceIDs: []int64{id}}, domain.ActorDaemon)
 					if err != nil {
 						return err
 					}
 					if i%100 != 0 {
-						if err := tx.SetDraftStatus(d, store.DraftSent, store.ActorDaemon, ""); err != nil {
+						if err := tx.SetDraftStatus(d, domain.DraftSent, domain.ActorDaemon, ""); err != nil {
 							return err
 						}
 					}

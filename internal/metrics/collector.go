@@ -3,6 +3,7 @@ package metrics
 import (
 	"context"
 	"github.com/relance/relance/internal/classify"
+	"github.com/relance/relance/internal/domain"
 	"log/slog"
 	"sync"
 	"time"
@@ -12,23 +13,6 @@ import (
 
 	"github.com/relance/relance/internal/store"
 )
-
-// Buckets are the age buckets of outstanding amounts, in days past due.
-var Buckets = []string{"current", "1-30", "31-60", "61-90", "90+"}
-
-// bucketBounds are the inclusive upper bounds (days past due) of every
-// bucket but the last, in the order of Buckets.
-var bucketBounds = []int{0, 30, 60, 90}
-
-// Bucket places an invoice by days past its due date (negative or zero: current).
-func Bucket(daysPastDue int) string {
-	for i, b := range bucketBounds {
-		if daysPastDue <= b {
-			return Buckets[i]
-		}
-	}
-	return Buckets[len(Buckets)-1]
-}
 
 // secondsPerDay converts day counts to the base unit Prometheus expects.
 const secondsPerDay = 86400
@@ -154,7 +138,7 @@ func (c *StoreCollector) Collect(ch chan<- prometheus.Metric) {
 	today := civilDay(now.In(c.loc))
 	start := time.Now()
 	ok := 1.0
-	st, err := c.st.Stats(ctx, store.StatsOptions{Today: today, AgeBounds: bucketBounds})
+	st, err := c.st.Stats(ctx, store.StatsOptions{Today: today, AgeBounds: domain.BucketLimits()})
 	var tr store.Trends
 	if err == nil {
 		tr, err = c.currentTrends(ctx, now, today)
@@ -229,8 +213,8 @@ func (c *StoreCollector) emit(ch chan<- prometheus.Metric, now, today time.Time,
 		return now.Sub(t).Seconds()
 	}
 
-	for _, s := range store.States {
-		gauge(c.invoices, float64(st.InvoicesByState[s]), s)
+	for _, s := range domain.States {
+		gauge(c.invoices, float64(st.InvoicesByState[s]), string(s))
 	}
 	gauge(c.corrections, float64(st.Corrections))
 	gauge(c.model, 1, classify.Shipped().ID)
@@ -244,16 +228,16 @@ func (c *StoreCollector) emit(ch chan<- prometheus.Metric, now, today time.Time,
 	amounts := map[key]decimal.Decimal{}
 	receivable := map[string]decimal.Decimal{}
 	for _, b := range st.Outstanding {
-		if b.Band < 0 || b.Band >= len(Buckets) {
+		if b.Band < 0 || b.Band >= len(domain.Buckets) {
 			continue
 		}
 		amounts[key{b.Currency, b.Band}] = amounts[key{b.Currency, b.Band}].Add(b.Amount)
 		receivable[b.Currency] = receivable[b.Currency].Add(b.Amount)
 	}
 	for cur := range receivable {
-		for i, name := range Buckets {
+		for i, name := range domain.Buckets {
 			f, _ := amounts[key{cur, i}].Float64()
-			gauge(c.outstanding, f, cur, name)
+			gauge(c.outstanding, f, cur, string(name))
 		}
 	}
 	for cur := range tr.MonthlySales {
@@ -272,8 +256,8 @@ func (c *StoreCollector) emit(ch chan<- prometheus.Metric, now, today time.Time,
 		gauge(c.delayAvg, float64(tr.PaymentDelay.SumDays)*secondsPerDay/float64(tr.PaymentDelay.Invoices))
 	}
 
-	for _, s := range []string{store.DraftHeld, store.DraftApproved, store.DraftSent, store.DraftCancelled, store.DraftSuperseded} {
-		gauge(c.drafts, float64(st.DraftsByStatus[s]), s)
+	for _, s := range domain.DraftStatuses {
+		gauge(c.drafts, float64(st.DraftsByStatus[s]), string(s))
 	}
 	gauge(c.oldestHeld, age(st.OldestHeld))
 

@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/common/expfmt"
 	"github.com/shopspring/decimal"
 
+	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/store"
 )
 
@@ -25,7 +26,7 @@ var update = flag.Bool("update", false, "rewrite testdata/*.golden from the curr
 func TestBucket(t *testing.T) {
 	cases := map[int]string{-5: "current", 0: "current", 1: "1-30", 30: "1-30", 31: "31-60", 60: "31-60", 61: "61-90", 90: "61-90", 91: "90+", 400: "90+"}
 	for days, want := range cases {
-		if got := Bucket(days); got != want {
+		if got := string(domain.BucketOf(days)); got != want {
 			t.Errorf("Bucket(%d) = %s, want %s", days, got, want)
 		}
 	}
@@ -107,18 +108,18 @@ func fixture(t testing.TB) (*store.Store, time.Time, *time.Location) {
 	add("CN-1", "credit_note", "a@x.fr", "50", "EUR", day(2026, 2, 20), time.Time{}) // not owed
 	upd(now, func(tx *store.Tx) error {
 		for _, step := range []func() error{
-			func() error { return tx.SetInvoiceState(ids["F-9"], store.StateCancelled) },
-			func() error { return tx.SetInvoiceState(ids["F-2"], store.StatePromised) }, // pending
-			func() error { return tx.SetInvoiceState(ids["F-4"], store.StatePromised) }, // broken
+			func() error { return tx.SetInvoiceState(ids["F-9"], domain.StateCancelled) },
+			func() error { return tx.SetInvoiceState(ids["F-2"], domain.StatePromised) }, // pending
+			func() error { return tx.SetInvoiceState(ids["F-4"], domain.StatePromised) }, // broken
 			func() error { return tx.SetPromise(ids["F-4"], day(2026, 2, 20)) },
-			func() error { return tx.SetInvoiceState(ids["F-8"], store.StatePromised) }, // kept
+			func() error { return tx.SetInvoiceState(ids["F-8"], domain.StatePromised) }, // kept
 			func() error { return tx.SetPromise(ids["F-8"], day(2026, 2, 6)) },
 			func() error {
-				_, _, err := tx.RecordPayment(store.Payment{InvoiceID: ids["F-8"], Amount: decimal.RequireFromString("80"), PaidOn: day(2026, 2, 5), Source: "manual"}, store.ActorCLI)
+				_, _, err := tx.RecordPayment(store.Payment{InvoiceID: ids["F-8"], Amount: decimal.RequireFromString("80"), PaidOn: day(2026, 2, 5), Source: "manual"}, domain.ActorCLI)
 				return err
 			},
 			func() error {
-				_, _, err := tx.RecordPayment(store.Payment{InvoiceID: ids["F-6"], Amount: decimal.RequireFromString("999"), PaidOn: day(2025, 11, 11), Source: "manual"}, store.ActorCLI)
+				_, _, err := tx.RecordPayment(store.Payment{InvoiceID: ids["F-6"], Amount: decimal.RequireFromString("999"), PaidOn: day(2025, 11, 11), Source: "manual"}, domain.ActorCLI)
 				return err
 			},
 		} {
@@ -134,43 +135,43 @@ func fixture(t testing.TB) (*store.Store, time.Time, *time.Location) {
 		clientID = c.ID
 		return err
 	})
-	draft := func(at time.Time, msgID, stage, status string) {
+	draft := func(at time.Time, msgID, stage string, status domain.DraftStatus) {
 		upd(at, func(tx *store.Tx) error {
 			id, err := tx.CreateDraft(store.NewDraft{ClientID: clientID, Stage: stage, To: []string{"a@x.fr"}, Subject: "s", Body: "b",
-				HoldUntil: at.Add(24 * time.Hour), MessageID: msgID, InvoiceIDs: []int64{ids["F-1"]}}, store.ActorDaemon)
-			if err != nil || status == store.DraftHeld {
+				HoldUntil: at.Add(24 * time.Hour), MessageID: msgID, InvoiceIDs: []int64{ids["F-1"]}}, domain.ActorDaemon)
+			if err != nil || status == domain.DraftHeld {
 				return err
 			}
-			return tx.SetDraftStatus(id, status, store.ActorDaemon, "")
+			return tx.SetDraftStatus(id, status, domain.ActorDaemon, "")
 		})
 	}
-	draft(now.Add(-50*time.Hour), "<1@x>", "friendly", store.DraftHeld)
-	draft(now.Add(-time.Hour), "<2@x>", "second", store.DraftHeld)
-	draft(now.Add(-200*time.Hour), "<3@x>", "friendly", store.DraftSent)
-	draft(now.Add(-250*time.Hour), "<4@x>", "friendly", store.DraftSent)
-	draft(now.Add(-300*time.Hour), "<5@x>", "second", store.DraftSent)
-	draft(now.Add(-400*time.Hour), "<6@x>", "friendly", store.DraftCancelled)
-	draft(now.Add(-3*time.Hour), "<7@x>", "friendly", store.DraftApproved)
-	flagAt := func(at time.Time, kind, status string, inv int64) {
+	draft(now.Add(-50*time.Hour), "<1@x>", "friendly", domain.DraftHeld)
+	draft(now.Add(-time.Hour), "<2@x>", "second", domain.DraftHeld)
+	draft(now.Add(-200*time.Hour), "<3@x>", "friendly", domain.DraftSent)
+	draft(now.Add(-250*time.Hour), "<4@x>", "friendly", domain.DraftSent)
+	draft(now.Add(-300*time.Hour), "<5@x>", "second", domain.DraftSent)
+	draft(now.Add(-400*time.Hour), "<6@x>", "friendly", domain.DraftCancelled)
+	draft(now.Add(-3*time.Hour), "<7@x>", "friendly", domain.DraftApproved)
+	flagAt := func(at time.Time, kind domain.FlagKind, status domain.FlagStatus, inv int64) {
 		upd(at, func(tx *store.Tx) error {
 			id, err := tx.OpenFlag(store.Flag{Kind: kind, InvoiceID: inv})
 			if err != nil {
 				return err
 			}
 			switch status {
-			case store.FlagAcknowledged:
-				return tx.AcknowledgeFlag(id, store.ActorWeb, "")
-			case store.FlagResolved:
-				return tx.ResolveFlag(id, store.ActorWeb, "done")
+			case domain.FlagAcknowledged:
+				return tx.AcknowledgeFlag(id, domain.ActorWeb, "")
+			case domain.FlagResolved:
+				return tx.ResolveFlag(id, domain.ActorWeb, "done")
 			}
 			return nil
 		})
 	}
-	flagAt(now.Add(-30*time.Hour), "dispute", store.FlagOpen, ids["F-3"])
-	flagAt(now.Add(-100*time.Hour), "dispute", store.FlagAcknowledged, ids["F-1"])
-	flagAt(now.Add(-10*time.Hour), "hardship", store.FlagAcknowledged, ids["F-5"])
-	flagAt(now.Add(-500*time.Hour), "triage", store.FlagResolved, 0)
-	flagAt(now.Add(-2*time.Hour), "broken_promise", store.FlagOpen, ids["F-4"])
+	flagAt(now.Add(-30*time.Hour), "dispute", domain.FlagOpen, ids["F-3"])
+	flagAt(now.Add(-100*time.Hour), "dispute", domain.FlagAcknowledged, ids["F-1"])
+	flagAt(now.Add(-10*time.Hour), "hardship", domain.FlagAcknowledged, ids["F-5"])
+	flagAt(now.Add(-500*time.Hour), "triage", domain.FlagResolved, 0)
+	flagAt(now.Add(-2*time.Hour), "broken_promise", domain.FlagOpen, ids["F-4"])
 	return st, now, paris
 }
 

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/mailbox"
 	"github.com/relance/relance/internal/message"
 	"github.com/relance/relance/internal/policy"
@@ -90,7 +91,7 @@ func (x *Outbox) answer(ctx context.Context, now time.Time, c store.ChasingClien
 	if len(to) == 0 {
 		to = c.Emails[:1]
 	}
-	return x.hold(ctx, now, heldDraft{clientID: c.ID, clientName: c.Name, to: to, cc: d.Cc, data: data, kind: string(policy.KindAnswer),
+	return x.hold(ctx, now, heldDraft{clientID: c.ID, clientName: c.Name, to: to, cc: d.Cc, data: data, kind: domain.KindAnswer,
 		invoiceIDs: ids, refs: refs, inReplyTo: inReplyTo, holdUntil: d.HoldUntil, flagID: q.FlagID, context: context,
 		attachments: attachments, requiresApproval: d.RequiresApproval || len(blanks) > 0})
 }

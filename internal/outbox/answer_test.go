@@ -11,6 +11,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/mailbox"
 	"github.com/relance/relance/internal/policy"
 	"github.com/relance/relance/internal/render"
@@ -84,7 +85,7 @@ func TestAnswerAttachesThePDFAndWaitsForApproval(t *testing.T) {
 		t.Fatal(err)
 	}
 	sender := &recordingSender{}
-	x, err := New(Options{Store: st, Mailbox: mb, Sender: sender, Policy: pol, Mode: policy.ModeAuto,
+	x, err := New(Options{Store: st, Mailbox: mb, Sender: sender, Policy: pol, Mode: domain.ModeAuto,
 		From: "Atelier <factures@atelier.test>", Business: render.Business{Name: "Atelier", IBAN: "FR76 3000 6000 0112 3456 7890 189"},
 		Renderer: render.New(templates.FS)})
 	if err != nil {
@@ -94,7 +95,7 @@ func TestAnswerAttachesThePDFAndWaitsForApproval(t *testing.T) {
 	if err := x.Pass(ctx, now); err != nil {
 		t.Fatal(err)
 	}
-	drafts, _ := st.Drafts(ctx, store.DraftHeld)
+	drafts, _ := st.Drafts(ctx, domain.DraftHeld)
 	if len(drafts) != 1 || drafts[0].Stage != render.StageAnswer {
 		t.Fatalf("drafts %+v", drafts)
 	}
@@ -118,7 +119,7 @@ func TestAnswerAttachesThePDFAndWaitsForApproval(t *testing.T) {
 	if all, _ := st.Drafts(ctx); len(all) != 1 {
 		t.Fatalf("a reminder was drafted while the question waits: %+v", all)
 	}
-	if err := st.Update(ctx, next, func(tx *store.Tx) error { return tx.ApproveDraft(d.ID, store.ActorWeb, "") }); err != nil {
+	if err := st.Update(ctx, next, func(tx *store.Tx) error { return tx.ApproveDraft(d.ID, domain.ActorWeb, "") }); err != nil {
 		t.Fatal(err)
 	}
 	if err := x.Pass(ctx, next.Add(time.Minute)); err != nil {
@@ -129,7 +130,7 @@ func TestAnswerAttachesThePDFAndWaitsForApproval(t *testing.T) {
 	}
 	f, _ := st.Flag(ctx, flag)
 	c, _ := st.ChasingClient(ctx, 1)
-	if f.Status != store.FlagResolved || c == nil || !c.Invoices[0].ClockFrom.Equal(next.Add(time.Minute)) {
+	if f.Status != domain.FlagResolved || c == nil || !c.Invoices[0].ClockFrom.Equal(next.Add(time.Minute)) {
 		t.Fatalf("after the answer: task %s, client %+v", f.Status, c)
 	}
 }
@@ -145,17 +146,17 @@ func TestAnswerRetiredWhenItNoLongerMakesSense(t *testing.T) {
 		change func(tx *store.Tx, inv, flag int64) error
 		reason policy.Reason
 	}{
-		{"claimed paid since", func(tx *store.Tx, inv, _ int64) error { return tx.SetInvoiceState(inv, store.StatePaidClaimed) },
+		{"claimed paid since", func(tx *store.Tx, inv, _ int64) error { return tx.SetInvoiceState(inv, domain.StatePaidClaimed) },
 			policy.ReasonPaymentClaimed},
 		{"disputed since", func(tx *store.Tx, inv, _ int64) error {
-			if err := tx.SetInvoiceState(inv, store.StateDisputed); err != nil {
+			if err := tx.SetInvoiceState(inv, domain.StateDisputed); err != nil {
 				return err
 			}
 			_, err := tx.OpenFlag(store.Flag{Kind: "dispute", InvoiceID: inv, Evidence: []string{"disputed on the phone"}})
 			return err
 		}, policy.ReasonDisputed},
 		{"the question closed another way", func(tx *store.Tx, _, flag int64) error {
-			return tx.LogTaskOutcome(flag, store.TaskOutcome{Outcome: policy.OutcomeAnswered, Note: "sent by hand"}, store.ActorWeb)
+			return tx.LogTaskOutcome(flag, store.TaskOutcome{Outcome: policy.OutcomeAnswered, Note: "sent by hand"}, domain.ActorWeb)
 		}, policy.ReasonQuestionClosed},
 	}
 	for _, tt := range tests {
@@ -187,7 +188,7 @@ func TestAnswerRetiredWhenItNoLongerMakesSense(t *testing.T) {
 				t.Fatal(err)
 			}
 			sender := &recordingSender{}
-			x, err := New(Options{Store: st, Mailbox: &sentMailbox{}, Sender: sender, Policy: pol, Mode: policy.ModeAuto,
+			x, err := New(Options{Store: st, Mailbox: &sentMailbox{}, Sender: sender, Policy: pol, Mode: domain.ModeAuto,
 				From: "Atelier <factures@atelier.test>", Business: render.Business{Name: "Atelier", IBAN: "FR76 3000 6000 0112 3456 7890 189"},
 				Renderer: render.New(templates.FS)})
 			if err != nil {
@@ -197,7 +198,7 @@ func TestAnswerRetiredWhenItNoLongerMakesSense(t *testing.T) {
 			if err := x.Pass(ctx, now); err != nil {
 				t.Fatal(err)
 			}
-			held, _ := st.Drafts(ctx, store.DraftHeld)
+			held, _ := st.Drafts(ctx, domain.DraftHeld)
 			if len(held) != 1 || held[0].Stage != render.StageAnswer {
 				t.Fatalf("drafts %+v, want one answer", held)
 			}
@@ -212,7 +213,7 @@ func TestAnswerRetiredWhenItNoLongerMakesSense(t *testing.T) {
 				t.Fatalf("the answer went although it no longer makes sense")
 			}
 			all, _ := st.Drafts(ctx)
-			if len(all) != 1 || all[0].Status != store.DraftSuperseded {
+			if len(all) != 1 || all[0].Status != domain.DraftSuperseded {
 				t.Fatalf("drafts after the change %+v, want the answer superseded and nothing new", all)
 			}
 			evs, err := st.Events(ctx, 0)
@@ -221,7 +222,7 @@ func TestAnswerRetiredWhenItNoLongerMakesSense(t *testing.T) {
 			}
 			retired := false
 			for _, e := range evs {
-				if e.Kind == "draft_"+store.DraftSuperseded && e.DraftID == all[0].ID && strings.Contains(string(e.Detail), tt.reason.Code()) {
+				if e.Kind == domain.DraftSuperseded.Event() && e.DraftID == all[0].ID && strings.Contains(string(e.Detail), tt.reason.Code()) {
 					retired = true
 				}
 			}

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/policy"
 	"github.com/relance/relance/internal/render"
 	"github.com/relance/relance/internal/store"
@@ -35,7 +36,7 @@ func (x *Outbox) courtesy(ctx context.Context, now time.Time) error {
 		if !active {
 			continue
 		}
-		done, err := x.o.Store.CountDrafts(ctx, p.InvoiceID, policy.StagePlanConfirmation)
+		done, err := x.o.Store.CountDrafts(ctx, p.InvoiceID, string(domain.StagePlanConfirmation))
 		if err != nil || !policy.PlanConfirmationDue(active, plansOf[p.InvoiceID], done) {
 			errs = append(errs, err)
 			continue
@@ -46,7 +47,7 @@ func (x *Outbox) courtesy(ctx context.Context, now time.Time) error {
 				inst = append(inst, render.Instalment{Due: in.Due, Amount: in.Amount.Sub(in.Paid)})
 			}
 		}
-		errs = append(errs, x.courtesyDraft(ctx, now, p.InvoiceID, policy.StagePlanConfirmation, inst))
+		errs = append(errs, x.courtesyDraft(ctx, now, p.InvoiceID, domain.StagePlanConfirmation, inst))
 	}
 	missed, err := x.o.Store.MissedInstalments(ctx, now)
 	if err != nil {
@@ -57,7 +58,7 @@ func (x *Outbox) courtesy(ctx context.Context, now time.Time) error {
 			Reminded: !m.Instalment.RemindedAt.IsZero(), Flagged: !m.Instalment.FlaggedAt.IsZero()}) {
 		case policy.InstalmentFlag:
 			errs = append(errs, x.o.Store.Update(ctx, now, func(tx *store.Tx) error {
-				if _, err := tx.OpenFlag(store.Flag{Kind: "plan_missed", InvoiceID: m.Plan.InvoiceID, ClientID: m.Plan.Client.ID,
+				if _, err := tx.OpenFlag(store.Flag{Kind: domain.FlagPlanMissed, InvoiceID: m.Plan.InvoiceID, ClientID: m.Plan.Client.ID,
 					Evidence: []string{fmt.Sprintf("%d instalments of the payment plan for %s missed; %s %s still owed on the one due %s",
 						m.Missed, m.Plan.InvoiceNumber, m.Owed.StringFixed(2), m.Plan.Currency, m.Instalment.Due.Format("2006-01-02"))}}); err != nil {
 					return err
@@ -71,7 +72,7 @@ func (x *Outbox) courtesy(ctx context.Context, now time.Time) error {
 					inst = append(inst, render.Instalment{Due: in.Due, Amount: in.Amount.Sub(in.Paid)})
 				}
 			}
-			err := x.courtesyDraft(ctx, now, m.Plan.InvoiceID, policy.StageInstalmentReminder, inst)
+			err := x.courtesyDraft(ctx, now, m.Plan.InvoiceID, domain.StageInstalmentReminder, inst)
 			if err == nil {
 				err = x.o.Store.Update(ctx, now, func(tx *store.Tx) error { return tx.MarkInstalmentReminded(m.Instalment.ID) })
 			}
@@ -88,15 +89,15 @@ func (x *Outbox) courtesy(ctx context.Context, now time.Time) error {
 		return errors.Join(append(errs, err)...)
 	}
 	for _, inv := range paid {
-		if policy.ThankYouDue(x.o.ThankYou, policy.InvoiceStatus(inv.State), false) {
-			errs = append(errs, x.courtesyDraft(ctx, now, inv.ID, policy.StageThankYou, nil))
+		if policy.ThankYouDue(x.o.ThankYou, inv.State, false) {
+			errs = append(errs, x.courtesyDraft(ctx, now, inv.ID, domain.StageThankYou, nil))
 		}
 	}
 	return errors.Join(errs...)
 }
 
 // courtesyDraft holds one courtesy message about an invoice.
-func (x *Outbox) courtesyDraft(ctx context.Context, now time.Time, invoiceID int64, stage string, inst []render.Instalment) error {
+func (x *Outbox) courtesyDraft(ctx context.Context, now time.Time, invoiceID int64, stage domain.DraftStage, inst []render.Instalment) error {
 	invs, err := x.o.Store.Invoices(ctx, store.InvoiceFilter{})
 	if err != nil {
 		return err
@@ -120,18 +121,18 @@ func (x *Outbox) courtesyDraft(ctx context.Context, now time.Time, invoiceID int
 	if !inv.DueDate.IsZero() {
 		line.DaysLate = policy.DateIn(now, loc).DaysSince(policy.DateOf(inv.DueDate))
 	}
-	if stage == policy.StageThankYou {
+	if stage == domain.StageThankYou {
 		// Thanks speak of the invoice as it was, not of a zero balance.
 		line.Balance = inv.Amount
 	}
-	data := render.Data{Language: lang, Stage: stage, Business: x.o.Business, ClientName: inv.Client.Name, B2B: true,
+	data := render.Data{Language: lang, Stage: string(stage), Business: x.o.Business, ClientName: inv.Client.Name, B2B: true,
 		Invoices: []render.InvoiceLine{line}, Currency: inv.Currency, Instalments: inst, Today: now.In(loc)}
 	var refs []string
 	if inv.SourceMessageID != "" {
 		refs = []string{inv.SourceMessageID}
 	}
 	return x.hold(ctx, now, heldDraft{clientID: inv.Client.ID, clientName: inv.Client.Name, to: []string{inv.Client.Email},
-		data: data, kind: "message", invoiceIDs: []int64{inv.ID}, refs: refs, requiresApproval: true})
+		data: data, kind: domain.KindMessage, invoiceIDs: []int64{inv.ID}, refs: refs, requiresApproval: true})
 }
 
 // considerCourtesy re-checks a courtesy draft at the moment of sending: it
@@ -150,9 +151,9 @@ func (x *Outbox) considerCourtesy(ctx context.Context, now time.Time, d store.Dr
 		}
 	}
 	if inv != nil {
-		facts.InvoiceKnown, facts.State, facts.Balance = true, policy.InvoiceStatus(inv.State), inv.Balance
+		facts.InvoiceKnown, facts.State, facts.Balance = true, inv.State, inv.Balance
 	}
-	if inv != nil && d.Stage == policy.StageInstalmentReminder {
+	if inv != nil && domain.DraftStage(d.Stage) == domain.StageInstalmentReminder {
 		missed, err := x.o.Store.MissedInstalments(ctx, now)
 		if err != nil {
 			return err
@@ -161,8 +162,8 @@ func (x *Outbox) considerCourtesy(ctx context.Context, now time.Time, d store.Dr
 			facts.StillMissed = facts.StillMissed || m.Plan.InvoiceID == inv.ID
 		}
 	}
-	ok, reason := policy.ShouldSendCourtesy(now, policy.CourtesyDraft{Stage: d.Stage, CreatedAt: d.CreatedAt,
-		HoldUntil: d.HoldUntil, Status: policy.DraftStatus(d.Status)}, facts, x.o.Policy, x.o.Mode)
+	ok, reason := policy.ShouldSendCourtesy(now, policy.CourtesyDraft{Stage: domain.DraftStage(d.Stage), CreatedAt: d.CreatedAt,
+		HoldUntil: d.HoldUntil, Status: d.Status}, facts, x.o.Policy, x.o.Mode)
 	switch {
 	case ok:
 		return x.send(ctx, now, d)

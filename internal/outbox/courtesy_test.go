@@ -9,6 +9,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/store"
 )
 
@@ -32,7 +33,7 @@ func courtesyWorld(t *testing.T) (*crashWorld, int64) {
 			time.Date(2026, 11, 16, 0, 0, 0, 0, time.UTC)} {
 			plan = append(plan, store.NewInstalment{Due: due, Amount: decimal.RequireFromString("300")})
 		}
-		_, err = tx.RecordPlan(invoiceID, plan, store.ActorWeb)
+		_, err = tx.RecordPlan(invoiceID, plan, domain.ActorWeb)
 		return err
 	}); err != nil {
 		t.Fatal(err)
@@ -53,7 +54,7 @@ func (w *crashWorld) pay(invoiceID int64, amount string, at time.Time) {
 	w.t.Helper()
 	if err := w.st.Update(context.Background(), at, func(tx *store.Tx) error {
 		_, _, err := tx.RecordPayment(store.Payment{InvoiceID: invoiceID, Amount: decimal.RequireFromString(amount), PaidOn: at,
-			Source: "manual"}, store.ActorWeb)
+			Source: "manual"}, domain.ActorWeb)
 		return err
 	}); err != nil {
 		w.t.Fatal(err)
@@ -70,7 +71,7 @@ func (w *crashWorld) stages() []string {
 	slices.SortFunc(all, func(a, b store.Draft) int { return int(a.ID - b.ID) })
 	var out []string
 	for _, d := range all {
-		out = append(out, d.Stage+":"+d.Status)
+		out = append(out, d.Stage+":"+string(d.Status))
 	}
 	return out
 }
@@ -83,7 +84,7 @@ func (w *crashWorld) supersededFor(invoiceID, draftID int64) string {
 		w.t.Fatal(err)
 	}
 	for _, e := range events {
-		if e.DraftID == draftID && e.Kind == "draft_"+store.DraftSuperseded {
+		if e.DraftID == draftID && e.Kind == domain.DraftSuperseded.Event() {
 			var detail struct{ Reason string }
 			if err := json.Unmarshal(e.Detail, &detail); err != nil {
 				w.t.Fatal(err)
@@ -96,13 +97,13 @@ func (w *crashWorld) supersededFor(invoiceID, draftID int64) string {
 
 func (w *crashWorld) openFlagKinds() []string {
 	w.t.Helper()
-	flags, err := w.st.Flags(context.Background(), store.FlagOpen)
+	flags, err := w.st.Flags(context.Background(), domain.FlagOpen)
 	if err != nil {
 		w.t.Fatal(err)
 	}
 	var out []string
 	for _, f := range flags {
-		out = append(out, f.Kind)
+		out = append(out, string(f.Kind))
 	}
 	return out
 }
@@ -126,7 +127,7 @@ func TestCourtesyMailsFollowThePlan(t *testing.T) {
 	want("the plan agreed", "plan_confirmation:held")
 	d := w.draft()
 	if err := w.st.Update(ctx, crashParis(t, 2026, 9, 2, 9, 30), func(tx *store.Tx) error {
-		return tx.ApproveDraft(d.ID, store.ActorWeb, "")
+		return tx.ApproveDraft(d.ID, domain.ActorWeb, "")
 	}); err != nil {
 		t.Fatal(err)
 	}
@@ -138,7 +139,7 @@ func TestCourtesyMailsFollowThePlan(t *testing.T) {
 	w.pass(crashParis(t, 2026, 9, 16, 18, 0))
 	w.pass(crashParis(t, 2026, 9, 16, 18, 5))
 	want("the first instalment missed", "plan_confirmation:sent", "instalment_reminder:held")
-	reminders, err := w.st.Drafts(ctx, store.DraftHeld)
+	reminders, err := w.st.Drafts(ctx, domain.DraftHeld)
 	if err != nil || len(reminders) != 1 {
 		t.Fatalf("held reminders: %v %v", reminders, err)
 	}
@@ -165,12 +166,12 @@ func TestCourtesyMailsFollowThePlan(t *testing.T) {
 
 	// The plan is called off with the reminder still held: the plan is
 	// over and its reminder with it.
-	held, err := w.st.Drafts(ctx, store.DraftHeld)
+	held, err := w.st.Drafts(ctx, domain.DraftHeld)
 	if err != nil || len(held) != 1 {
 		t.Fatalf("held reminders: %v %v", held, err)
 	}
 	if err := w.st.Update(ctx, crashParis(t, 2026, 11, 18, 9, 0), func(tx *store.Tx) error {
-		return tx.CancelPlan(invoiceID, store.ActorWeb, "the client stopped paying")
+		return tx.CancelPlan(invoiceID, domain.ActorWeb, "the client stopped paying")
 	}); err != nil {
 		t.Fatal(err)
 	}

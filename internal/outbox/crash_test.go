@@ -15,6 +15,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/mailbox"
 	"github.com/relance/relance/internal/policy"
 	"github.com/relance/relance/internal/render"
@@ -222,11 +223,11 @@ func newCrashWorld(t *testing.T, filesSent bool) *crashWorld {
 		t.Fatalf("Tuesday's pass: %v", err)
 	}
 	d := w.draft()
-	if d.Status != store.DraftHeld || len(w.server.folders[mailbox.RoleDrafts]) != 1 {
+	if d.Status != domain.DraftHeld || len(w.server.folders[mailbox.RoleDrafts]) != 1 {
 		t.Fatalf("Tuesday: draft %+v, Drafts folder %v; want one held draft with its copy", d.Draft, w.server.folders[mailbox.RoleDrafts])
 	}
 	if err := w.st.Update(ctx, crashParis(t, 2026, 1, 14, 9, 30), func(tx *store.Tx) error {
-		return tx.ApproveDraft(d.ID, store.ActorWeb, "")
+		return tx.ApproveDraft(d.ID, domain.ActorWeb, "")
 	}); err != nil {
 		t.Fatal(err)
 	}
@@ -271,7 +272,7 @@ func (w *crashWorld) restart() {
 	if err != nil {
 		w.t.Fatal(err)
 	}
-	x, err := New(Options{Store: st, Mailbox: crashMailbox{w}, Sender: crashSender{w}, Policy: pol, Mode: policy.ModeReview,
+	x, err := New(Options{Store: st, Mailbox: crashMailbox{w}, Sender: crashSender{w}, Policy: pol, Mode: domain.ModeReview,
 		From: "Atelier Moreau <factures@atelier-moreau.fr>", Renderer: render.New(templates.FS), SaveSent: !w.server.filesSent, ThankYou: w.thankYou,
 		Business: render.Business{Name: "Atelier Moreau", Email: "compta@atelier-moreau.fr", IBAN: "FR76 3000 6000 0112 3456 7890 189"}})
 	if err != nil {
@@ -400,8 +401,8 @@ func TestCrashBetweenEachStepOfASend(t *testing.T) {
 			}
 
 			d := w.draft()
-			if d.Status != store.DraftSent {
-				t.Errorf("draft status %q, want %q", d.Status, store.DraftSent)
+			if d.Status != domain.DraftSent {
+				t.Errorf("draft status %q, want %q", d.Status, domain.DraftSent)
 			}
 			flags, err := w.st.Flags(ctx)
 			if err != nil {
@@ -409,7 +410,7 @@ func TestCrashBetweenEachStepOfASend(t *testing.T) {
 			}
 			var kinds []string
 			for _, f := range flags {
-				kinds = append(kinds, f.Kind)
+				kinds = append(kinds, string(f.Kind))
 			}
 			if got := slices.Contains(kinds, "send_unconfirmed"); got != tt.unconfirmed {
 				t.Errorf("send_unconfirmed flag %v (flags %v), want %v", got, kinds, tt.unconfirmed)

@@ -9,6 +9,7 @@ import (
 
 	gomail "github.com/wneessen/go-mail"
 
+	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/policy"
 	"github.com/relance/relance/internal/render"
 	"github.com/relance/relance/internal/store"
@@ -20,7 +21,7 @@ import (
 // evidence, broken promises. It goes straight out (it is for the owner, not
 // a client), and only when something waits.
 func (x *Outbox) digest(ctx context.Context, now time.Time) error {
-	if len(x.o.NotifyTo) == 0 || x.o.Mode == policy.ModeDryRun || x.o.Sender == nil || x.sendingStopped() {
+	if len(x.o.NotifyTo) == 0 || x.o.Mode == domain.ModeDryRun || x.o.Sender == nil || x.sendingStopped() {
 		return nil
 	}
 	p := x.o.Policy
@@ -28,18 +29,18 @@ func (x *Outbox) digest(ctx context.Context, now time.Time) error {
 	if !p.Calendar.IsBusinessDate(today) || now.Before(p.ReviewTime.On(today, p.Location)) {
 		return nil
 	}
-	last, err := x.o.Store.LastEvent(ctx, "digest_sent")
+	last, err := x.o.Store.LastEvent(ctx, domain.EventDigestSent)
 	if err != nil {
 		return err
 	}
 	if !last.IsZero() && policy.DateIn(last, p.Location) == today {
 		return nil
 	}
-	drafts, err := x.o.Store.Drafts(ctx, store.DraftHeld)
+	drafts, err := x.o.Store.Drafts(ctx, domain.DraftHeld)
 	if err != nil {
 		return err
 	}
-	flags, err := x.o.Store.Flags(ctx, store.FlagOpen)
+	flags, err := x.o.Store.Flags(ctx, domain.FlagOpen)
 	if err != nil {
 		return err
 	}
@@ -53,7 +54,7 @@ func (x *Outbox) digest(ctx context.Context, now time.Time) error {
 	var fresh, broken []store.Flag
 	for _, f := range flags {
 		switch {
-		case f.Kind == "broken_promise":
+		case f.Kind == domain.FlagBrokenPromise:
 			broken = append(broken, f)
 		case f.CreatedAt.After(last):
 			fresh = append(fresh, f)
@@ -89,7 +90,7 @@ func (x *Outbox) digest(ctx context.Context, now time.Time) error {
 		return nil
 	}
 	x.log.Info("digest sent", slog.Int("drafts", len(toReview)), slog.Int("flags", len(fresh)), slog.Int("broken_promises", len(broken)))
-	return x.o.Store.AddEvent(ctx, now, store.Event{Kind: "digest_sent", Actor: store.ActorDaemon,
+	return x.o.Store.AddEvent(ctx, now, store.Event{Kind: domain.EventDigestSent, Actor: domain.ActorDaemon,
 		Detail: []byte(fmt.Sprintf(`{"date":%q,"drafts":%d,"flags":%d,"broken_promises":%d}`, today, len(toReview), len(fresh), len(broken)))})
 }
 

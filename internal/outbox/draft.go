@@ -13,6 +13,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/mailbox"
 	"github.com/relance/relance/internal/policy"
 	"github.com/relance/relance/internal/render"
@@ -29,12 +30,12 @@ func ClientState(c store.ChasingClient) policy.ClientState {
 		OutOfOfficeUntil: c.AwayUntil,
 	}
 	for _, k := range c.FlagKinds {
-		s.ClientFlags = append(s.ClientFlags, policy.FlagKind(k))
+		s.ClientFlags = append(s.ClientFlags, domain.FlagKind(k))
 	}
 	for _, inv := range c.Invoices {
 		is := policy.InvoiceState{
 			ID: inv.ID, Number: inv.Number, Amount: inv.Amount, Balance: inv.Balance,
-			Currency: inv.Currency, State: policy.InvoiceStatus(inv.State), StateSince: inv.StateSince,
+			Currency: inv.Currency, State: inv.State, StateSince: inv.StateSince,
 			LastStageSent: inv.LastStage, DisputedBefore: inv.DisputedBefore, ClockFrom: inv.ClockFrom, Quiet: inv.Quiet.Policy(),
 		}
 		if !inv.IssueDate.IsZero() {
@@ -47,12 +48,12 @@ func ClientState(c store.ChasingClient) policy.ClientState {
 			is.PromiseDate = policy.DateOf(inv.PromiseDate)
 		}
 		for _, k := range inv.FlagKinds {
-			is.OpenFlags = append(is.OpenFlags, policy.FlagKind(k))
+			is.OpenFlags = append(is.OpenFlags, domain.FlagKind(k))
 		}
 		s.Invoices = append(s.Invoices, is)
 	}
 	if c.Pending != nil {
-		s.PendingDraft = &policy.PendingDraft{ID: c.Pending.ID, Kind: policy.StageKind(c.Pending.Kind),
+		s.PendingDraft = &policy.PendingDraft{ID: c.Pending.ID, Kind: domain.StageKind(c.Pending.Kind),
 			CreatedAt: c.Pending.CreatedAt}
 	}
 	for _, q := range c.Questions {
@@ -143,7 +144,7 @@ func (x *Outbox) renderData(ctx context.Context, now time.Time, c store.ChasingC
 		data.Promise = &pd
 	}
 	for _, t := range d.OpenTasks {
-		data.NoAnswer = data.NoAnswer || t.Kind == policy.FlagSilence
+		data.NoAnswer = data.NoAnswer || t.Kind == domain.FlagSilence
 	}
 	return data, ids, nil
 }
@@ -190,9 +191,9 @@ func draftContext(c store.ChasingClient, d policy.Decision) []store.DraftNote {
 	}
 	for _, t := range d.OpenTasks {
 		switch t.Kind {
-		case policy.FlagCall:
+		case domain.FlagCall:
 			out = append(out, store.DraftNote{Code: store.NoteOpenCall, Args: []string{number[t.InvoiceID]}})
-		case policy.FlagHandOff:
+		case domain.FlagHandOff:
 			out = append(out, store.DraftNote{Code: store.NoteOpenHandOff, Args: []string{number[t.InvoiceID]}})
 		default:
 			out = append(out, store.DraftNote{Code: store.NoteSignal, Args: []string{number[t.InvoiceID], string(t.Kind)}})
@@ -218,9 +219,9 @@ func (x *Outbox) createDraft(ctx context.Context, now time.Time, c store.Chasing
 	if len(to) == 0 {
 		to = c.Emails[:1]
 	}
-	kind := "message"
+	kind := domain.KindMessage
 	if d.Action == policy.ActionFormalNotice {
-		kind = "formal_notice"
+		kind = domain.KindFormalNotice
 	}
 	var refs []string
 	for _, inv := range c.Invoices {
@@ -231,7 +232,7 @@ func (x *Outbox) createDraft(ctx context.Context, now time.Time, c store.Chasing
 		}
 	}
 	return x.hold(ctx, now, heldDraft{clientID: c.ID, clientName: c.Name, to: to, cc: d.Cc, data: data, stageNumber: d.Stage,
-		kind: kind, invoiceIDs: ids, refs: refs, holdUntil: d.HoldUntil, requiresApproval: d.RequiresApproval || kind == "formal_notice",
+		kind: kind, invoiceIDs: ids, refs: refs, holdUntil: d.HoldUntil, requiresApproval: d.RequiresApproval || kind == domain.KindFormalNotice,
 		context: draftContext(c, d)})
 }
 
@@ -242,7 +243,7 @@ type heldDraft struct {
 	to, cc           []string
 	data             render.Data
 	stageNumber      int
-	kind             string
+	kind             domain.StageKind
 	invoiceIDs       []int64
 	refs             []string // Message-IDs of the mails it answers (the invoices)
 	holdUntil        time.Time
@@ -285,7 +286,7 @@ func (x *Outbox) hold(ctx context.Context, now time.Time, h heldDraft) error {
 		holdUntil = x.o.Policy.HoldUntil(now)
 	}
 	if h.kind == "" {
-		h.kind = "message"
+		h.kind = domain.KindMessage
 	}
 	nd := store.NewDraft{ClientID: h.clientID, Stage: stage, StageNumber: h.stageNumber, Kind: h.kind, To: h.to, Cc: h.cc,
 		Subject: r.Subject, Body: r.Text, HTML: r.HTML, HoldUntil: holdUntil, MessageID: msgID, InReplyTo: inReplyTo,
@@ -294,7 +295,7 @@ func (x *Outbox) hold(ctx context.Context, now time.Time, h heldDraft) error {
 	// The message must be writable before the draft is kept: a draft that
 	// cannot be composed would fail every later pass at sending.
 	var atts []Attachment
-	if h.kind == kindFormalNotice {
+	if h.kind == domain.KindFormalNotice {
 		a, err := x.noticeLetter(ctx, h.clientID, r.Subject, r.Text, h.data.Today)
 		if err != nil {
 			return err
@@ -318,7 +319,7 @@ func (x *Outbox) hold(ctx context.Context, now time.Time, h heldDraft) error {
 	var draftID int64
 	if err := x.o.Store.Update(ctx, now, func(tx *store.Tx) error {
 		var err error
-		draftID, err = tx.CreateDraft(nd, store.ActorDaemon)
+		draftID, err = tx.CreateDraft(nd, domain.ActorDaemon)
 		return err
 	}); err != nil {
 		return err
@@ -406,14 +407,7 @@ func (x *Outbox) setAside(ctx context.Context, now time.Time, h heldDraft, bad [
 	}
 	return x.o.Store.Update(ctx, now, func(tx *store.Tx) error {
 		for _, id := range ids {
-			exists, err := tx.OpenFlagExists("self_check", id, h.clientID)
-			if err != nil {
-				return err
-			}
-			if exists {
-				continue
-			}
-			if _, err := tx.OpenFlag(store.Flag{Kind: "self_check", InvoiceID: id, ClientID: h.clientID, Evidence: []string{evidence}}); err != nil {
+			if _, _, err := tx.OpenFlagOnce(store.Flag{Kind: domain.FlagSelfCheck, InvoiceID: id, ClientID: h.clientID, Evidence: []string{evidence}}); err != nil {
 				return err
 			}
 		}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/policy"
 	"github.com/relance/relance/internal/render"
 	"github.com/relance/relance/internal/store"
@@ -51,7 +52,7 @@ func TestLegacyAndForeignCopiesInDrafts(t *testing.T) {
 					return err
 				}
 				id, err = tx.CreateDraft(store.NewDraft{ClientID: c.ID, Stage: "friendly", StageNumber: 2, Kind: "message", To: []string{"a@client.test"},
-					Subject: "Facture F-1", Body: "Bonjour", HoldUntil: t0.Add(17 * time.Hour), MessageID: "d@atelier.test", InvoiceIDs: []int64{inv}}, store.ActorDaemon)
+					Subject: "Facture F-1", Body: "Bonjour", HoldUntil: t0.Add(17 * time.Hour), MessageID: "d@atelier.test", InvoiceIDs: []int64{inv}}, domain.ActorDaemon)
 				if err != nil {
 					return err
 				}
@@ -70,7 +71,7 @@ func TestLegacyAndForeignCopiesInDrafts(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			x, err := New(Options{Store: st, Mailbox: mb, Sender: nopSender{}, Policy: pol, Mode: policy.ModeReview,
+			x, err := New(Options{Store: st, Mailbox: mb, Sender: nopSender{}, Policy: pol, Mode: domain.ModeReview,
 				From: "Atelier <factures@atelier.test>", Business: render.Business{Name: "Atelier"}, Renderer: render.New(templates.FS)})
 			if err != nil {
 				t.Fatal(err)
@@ -85,7 +86,7 @@ func TestLegacyAndForeignCopiesInDrafts(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := d.Status == store.DraftCancelled; got != tc.cancelled {
+			if got := d.Status == domain.DraftCancelled; got != tc.cancelled {
 				t.Fatalf("status %s, cancelled want %v", d.Status, tc.cancelled)
 			}
 			if _, kept := mb.drafts[1]; !kept {

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/letter"
 	"github.com/relance/relance/internal/mailbox"
 	"github.com/relance/relance/internal/policy"
@@ -18,8 +19,6 @@ type Attachment struct {
 	ContentType string
 	Data        []byte
 }
-
-const kindFormalNotice = "formal_notice"
 
 // noticeLetter lays out a formal notice as a printable PDF letter, for a
 // registered letter with acknowledgement of receipt: the business's
@@ -48,7 +47,7 @@ func (x *Outbox) noticeLetter(ctx context.Context, clientID int64, subject, body
 // day the letter is dated (the day it goes).
 func (x *Outbox) attachmentsOf(ctx context.Context, d store.DraftDetail, date time.Time) ([]Attachment, error) {
 	var out []Attachment
-	if d.Kind == kindFormalNotice {
+	if d.Kind == domain.KindFormalNotice {
 		a, err := x.noticeLetter(ctx, d.ClientID, d.Subject, d.Body, date)
 		if err != nil {
 			return nil, err
@@ -69,7 +68,7 @@ func (x *Outbox) attachmentsOf(ctx context.Context, d store.DraftDetail, date ti
 // invoices (not the messages that accompany a plan or a payment, nor an
 // answer to a question).
 func remindsOfInvoices(stage string) bool {
-	return !policy.IsCourtesy(stage) && stage != "answer"
+	return !domain.DraftStage(stage).Courtesy() && stage != string(domain.StageAnswer)
 }
 
 // refreshNotice keeps a waiting formal notice right for the day it will
@@ -80,7 +79,7 @@ func remindsOfInvoices(stage string) bool {
 // is what will be sent; at the moment of sending it is computed for that
 // very day. A text a human edited is theirs and is left alone.
 func (x *Outbox) refreshNotice(ctx context.Context, now time.Time, d *store.DraftDetail, c store.ChasingClient) error {
-	if d.Kind != kindFormalNotice || (d.Status != store.DraftHeld && d.Status != store.DraftApproved) {
+	if d.Kind != domain.KindFormalNotice || !d.Status.Waiting() {
 		return nil
 	}
 	if (d.SendAttempts > 0 && d.LastError == "") || !d.SMTPAcceptedAt.IsZero() {
@@ -102,7 +101,7 @@ func (x *Outbox) refreshNotice(ctx context.Context, now time.Time, d *store.Draf
 		case n.Code == store.NoteSignal && len(n.Args) > 1:
 			// Only the signal's kind shapes the text; the note names its
 			// invoice by number, which the decision does not need.
-			dec.OpenTasks = append(dec.OpenTasks, policy.OpenTask{Kind: policy.FlagKind(n.Args[1])})
+			dec.OpenTasks = append(dec.OpenTasks, policy.OpenTask{Kind: domain.FlagKind(n.Args[1])})
 		}
 	}
 	for _, id := range d.InvoiceIDs {

@@ -14,6 +14,7 @@ import (
 	"github.com/emersion/go-message/mail"
 	"github.com/shopspring/decimal"
 
+	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/mailbox"
 	"github.com/relance/relance/internal/policy"
 	"github.com/relance/relance/internal/render"
@@ -120,7 +121,7 @@ func newNoticeWorld(t *testing.T) *noticeWorld {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w.x, err = New(Options{Store: st, Mailbox: w.mb, Sender: w.sender, Policy: w.pol, Mode: policy.ModeReview,
+	w.x, err = New(Options{Store: st, Mailbox: w.mb, Sender: w.sender, Policy: w.pol, Mode: domain.ModeReview,
 		From: "Atelier Moreau <factures@atelier-moreau.fr>", Renderer: render.New(templates.FS),
 		Business: render.Business{Name: "Atelier Moreau", Address: "12 rue des Tanneurs, 69001 Lyon", SIREN: "123 456 789",
 			Email: "compta@atelier-moreau.fr", Phone: "04 78 00 00 00", IBAN: "FR76 3000 6000 0112 3456 7890 189", BIC: "AGRIFRPP"}})
@@ -143,7 +144,7 @@ func (w *noticeWorld) draftNotice(t *testing.T, now time.Time) store.DraftDetail
 	if err := w.x.createDraft(ctx, now, *c, d); err != nil {
 		t.Fatalf("createDraft: %v", err)
 	}
-	drafts, err := w.st.Drafts(ctx, store.DraftHeld)
+	drafts, err := w.st.Drafts(ctx, domain.DraftHeld)
 	if err != nil || len(drafts) != 1 {
 		t.Fatalf("held drafts: %+v %v", drafts, err)
 	}
@@ -202,7 +203,7 @@ func TestFormalNoticeIsRightOnTheDayItGoes(t *testing.T) {
 	// The owner approves on Tuesday before the window opens: the pass
 	// rewrites the notice for Tuesday and keeps the approval.
 	tuesdayEarly := time.Date(2026, 12, 8, 8, 0, 0, 0, paris)
-	if err := w.st.Update(ctx, tuesdayEarly, func(tx *store.Tx) error { return tx.ApproveDraft(d.ID, store.ActorWeb, "") }); err != nil {
+	if err := w.st.Update(ctx, tuesdayEarly, func(tx *store.Tx) error { return tx.ApproveDraft(d.ID, domain.ActorWeb, "") }); err != nil {
 		t.Fatal(err)
 	}
 	if err := w.x.Pass(ctx, tuesdayEarly.Add(30*time.Minute)); err != nil {
@@ -215,7 +216,7 @@ func TestFormalNoticeIsRightOnTheDayItGoes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d2.Status != store.DraftApproved {
+	if d2.Status != domain.DraftApproved {
 		t.Errorf("status after re-dating = %s, want approved", d2.Status)
 	}
 	// 7 Nov – 8 Dec = 32 days: 1200 × 12.40 % × 32 / 365 = 13,05 €.
@@ -281,7 +282,7 @@ func TestEditedFormalNoticeIsNotRewritten(t *testing.T) {
 	d := w.draftNotice(t, time.Date(2026, 12, 5, 10, 0, 0, 0, paris))
 	edited := strings.Replace(d.Body, "Madame, Monsieur,", "Chère Madame Lefèvre,", 1)
 	if err := w.st.Update(ctx, time.Date(2026, 12, 6, 18, 0, 0, 0, paris), func(tx *store.Tx) error {
-		return tx.ReviseDraft(d.ID, d.Subject, edited, store.ActorWeb)
+		return tx.ReviseDraft(d.ID, d.Subject, edited, domain.ActorWeb)
 	}); err != nil {
 		t.Fatal(err)
 	}
@@ -310,7 +311,7 @@ func TestFormalNoticeIndemnityFromThePolicy(t *testing.T) {
 		t.Run(tc.amount, func(t *testing.T) {
 			w := newNoticeWorld(t)
 			w.pol.Penalties.Indemnity = decimal.RequireFromString(tc.amount)
-			x, err := New(Options{Store: w.st, Mailbox: w.mb, Sender: w.sender, Policy: w.pol, Mode: policy.ModeReview,
+			x, err := New(Options{Store: w.st, Mailbox: w.mb, Sender: w.sender, Policy: w.pol, Mode: domain.ModeReview,
 				From: "Atelier Moreau <factures@atelier-moreau.fr>", Renderer: render.New(templates.FS),
 				Business: render.Business{Name: "Atelier Moreau", Address: "12 rue des Tanneurs, 69001 Lyon"}})
 			if err != nil {

@@ -20,6 +20,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/mailbox"
 	"github.com/relance/relance/internal/policy"
 	"github.com/relance/relance/internal/render"
@@ -73,7 +74,7 @@ type Options struct {
 	Mailbox  Mailbox
 	Sender   Sender
 	Policy   policy.Policy
-	Mode     policy.Mode
+	Mode     domain.Mode
 	From     string // "Name <address>"
 	Business render.Business
 	Renderer *render.Renderer
@@ -115,7 +116,7 @@ func New(o Options) (*Outbox, error) {
 	if o.Store == nil || o.Mailbox == nil {
 		return nil, errors.New("outbox: store and mailbox are required")
 	}
-	if o.Sender == nil && o.Mode != policy.ModeDryRun {
+	if o.Sender == nil && o.Mode != domain.ModeDryRun {
 		return nil, errors.New("outbox: no SMTP sender (required unless dry-run)")
 	}
 	if o.Renderer == nil {
@@ -165,7 +166,7 @@ func (x *Outbox) Pass(ctx context.Context, now time.Time) error {
 
 // reconcileDrafts applies what the user did to our copies in IMAP Drafts.
 func (x *Outbox) reconcileDrafts(ctx context.Context, now time.Time) error {
-	pending, err := x.o.Store.Drafts(ctx, store.DraftHeld, store.DraftApproved)
+	pending, err := x.o.Store.Drafts(ctx, domain.DraftHeld, domain.DraftApproved)
 	if err != nil {
 		return err
 	}
@@ -178,7 +179,7 @@ func (x *Outbox) reconcileDrafts(ctx context.Context, now time.Time) error {
 	if err != nil {
 		return fmt.Errorf("outbox: read Drafts: %w", err)
 	}
-	if err := x.resolveSystemFlags(ctx, now, FlagNoDraftsFolder, "the Drafts folder is available"); err != nil {
+	if err := x.resolveSystemFlags(ctx, now, domain.FlagNoDraftsFolder, "the Drafts folder is available"); err != nil {
 		return err
 	}
 	legacy := map[int64]store.Draft{}
@@ -219,7 +220,7 @@ func (x *Outbox) reconcileDrafts(ctx context.Context, now time.Time) error {
 		copies := byDraft[d.ID]
 		if len(copies) == 0 {
 			if err := x.o.Store.Update(ctx, now, func(tx *store.Tx) error {
-				return tx.CancelDraft(d.ID, store.ActorIMAP, "deleted from the Drafts folder")
+				return tx.CancelDraft(d.ID, domain.ActorIMAP, "deleted from the Drafts folder")
 			}); err != nil {
 				return err
 			}
@@ -246,9 +247,9 @@ func (x *Outbox) reconcileDrafts(ctx context.Context, now time.Time) error {
 		}
 		// A flag set before the hold ends approves the draft once the hold
 		// is over: the reread-tomorrow rule holds in the mail client too.
-		if d.Status == store.DraftHeld && slices.Contains(latest.Flags, x.o.ApproveFlag) && !now.Before(d.HoldUntil) {
+		if d.Status == domain.DraftHeld && slices.Contains(latest.Flags, x.o.ApproveFlag) && !now.Before(d.HoldUntil) {
 			if err := x.o.Store.Update(ctx, now, func(tx *store.Tx) error {
-				return tx.ApproveDraft(d.ID, store.ActorIMAP, "")
+				return tx.ApproveDraft(d.ID, domain.ActorIMAP, "")
 			}); err != nil {
 				return err
 			}
@@ -274,7 +275,7 @@ func (x *Outbox) removeStaleCopies(ctx context.Context, byDraft map[int64][]mail
 		if err != nil {
 			return err
 		}
-		if d.Status != store.DraftSent && d.Status != store.DraftSuperseded && d.Status != store.DraftCancelled {
+		if d.Status != domain.DraftSent && d.Status != domain.DraftSuperseded && d.Status != domain.DraftCancelled {
 			continue
 		}
 		for _, c := range copies {
@@ -343,7 +344,7 @@ func (x *Outbox) reload(ctx context.Context, clientID int64) (*store.ChasingClie
 // task opens the flag a human acts on: a call to prepare, a hand-off, a
 // payment to check. Stages without a mail are recorded as done at once.
 func (x *Outbox) task(ctx context.Context, now time.Time, c store.ChasingClient, d policy.Decision) error {
-	kind := map[policy.Action]string{policy.ActionCallTask: "call", policy.ActionHandOff: "hand_off", policy.ActionPaymentCheck: "payment_check"}[d.Action]
+	kind := map[policy.Action]domain.FlagKind{policy.ActionCallTask: domain.FlagCall, policy.ActionHandOff: domain.FlagHandOff, policy.ActionPaymentCheck: domain.FlagPaymentCheck}[d.Action]
 	ids := invoiceIDs(d.Invoices)
 	var evidence []string
 	switch d.Action {
@@ -363,13 +364,7 @@ func (x *Outbox) task(ctx context.Context, now time.Time, c store.ChasingClient,
 		if len(ids) > 0 {
 			first = ids[0]
 		}
-		if exists, err := tx.OpenFlagExists(kind, first, c.ID); err != nil || exists {
-			if err == nil && d.Stage > 0 {
-				err = tx.StageDone(ids, d.Stage)
-			}
-			return err
-		}
-		if _, err := tx.OpenFlag(store.Flag{Kind: kind, InvoiceID: first, ClientID: c.ID, Evidence: evidence}); err != nil {
+		if _, _, err := tx.OpenFlagOnce(store.Flag{Kind: kind, InvoiceID: first, ClientID: c.ID, Evidence: evidence}); err != nil {
 			return err
 		}
 		if d.Stage > 0 {
@@ -384,11 +379,7 @@ func (x *Outbox) recordSignals(ctx context.Context, now time.Time, c store.Chasi
 	for _, s := range d.Signals {
 		id := s.InvoiceID
 		err := x.o.Store.Update(ctx, now, func(tx *store.Tx) error {
-			exists, err := tx.OpenFlagExists(string(s.Kind), id, c.ID)
-			if err != nil || exists {
-				return err
-			}
-			_, err = tx.OpenFlag(store.Flag{Kind: string(s.Kind), InvoiceID: id, ClientID: c.ID,
+			_, _, err := tx.OpenFlagOnce(store.Flag{Kind: domain.FlagKind(s.Kind), InvoiceID: id, ClientID: c.ID,
 				Evidence: []string{fmt.Sprintf("promised payment by %s has not arrived", s.Date)}})
 			return err
 		})

@@ -12,6 +12,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/mailbox"
 	"github.com/relance/relance/internal/policy"
 	"github.com/relance/relance/internal/render"
@@ -123,7 +124,7 @@ func TestUnusableRecipientSetAsideNotPassFailure(t *testing.T) {
 		t.Fatal(err)
 	}
 	mb := &memMailbox{}
-	x, err := New(Options{Store: st, Mailbox: mb, Sender: nopSender{}, Policy: pol, Mode: policy.ModeReview,
+	x, err := New(Options{Store: st, Mailbox: mb, Sender: nopSender{}, Policy: pol, Mode: domain.ModeReview,
 		From: "Atelier <factures@atelier.test>", Business: render.Business{Name: "Atelier"}, Renderer: render.New(templates.FS)})
 	if err != nil {
 		t.Fatal(err)
@@ -135,7 +136,7 @@ func TestUnusableRecipientSetAsideNotPassFailure(t *testing.T) {
 			t.Fatalf("pass %d failed: %v", pass+1, err)
 		}
 	}
-	drafts, err := st.Drafts(ctx, store.DraftHeld, store.DraftApproved)
+	drafts, err := st.Drafts(ctx, domain.DraftHeld, domain.DraftApproved)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -197,11 +198,11 @@ func TestUncomposableStoredDraftStopped(t *testing.T) {
 		}
 		draftID, err = tx.CreateDraft(store.NewDraft{ClientID: c.ID, Stage: "friendly", StageNumber: 1, Kind: "message",
 			To: []string{"0088:5790000435975"}, Subject: "Facture F-9", Body: "Bonjour", HoldUntil: now.Add(-time.Hour),
-			MessageID: "m9@atelier.test", InvoiceIDs: []int64{inv}}, store.ActorDaemon)
+			MessageID: "m9@atelier.test", InvoiceIDs: []int64{inv}}, domain.ActorDaemon)
 		if err != nil {
 			return err
 		}
-		return tx.ApproveDraft(draftID, store.ActorWeb, "")
+		return tx.ApproveDraft(draftID, domain.ActorWeb, "")
 	}); err != nil {
 		t.Fatal(err)
 	}
@@ -209,7 +210,7 @@ func TestUncomposableStoredDraftStopped(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	x, err := New(Options{Store: st, Mailbox: &memMailbox{}, Sender: nopSender{}, Policy: pol, Mode: policy.ModeReview,
+	x, err := New(Options{Store: st, Mailbox: &memMailbox{}, Sender: nopSender{}, Policy: pol, Mode: domain.ModeReview,
 		From: "Atelier <factures@atelier.test>", Business: render.Business{Name: "Atelier"}, Renderer: render.New(templates.FS)})
 	if err != nil {
 		t.Fatal(err)
@@ -225,7 +226,7 @@ func TestUncomposableStoredDraftStopped(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d.Status != store.DraftCancelled {
+	if d.Status != domain.DraftCancelled {
 		t.Errorf("draft status %s, want cancelled", d.Status)
 	}
 	flags, _ := st.Flags(ctx, "open")

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/mailbox"
 	"github.com/relance/relance/internal/policy"
 	"github.com/relance/relance/internal/store"
@@ -14,7 +15,7 @@ import (
 
 // sendDue re-checks every pending draft and sends those still right to send.
 func (x *Outbox) sendDue(ctx context.Context, now time.Time) error {
-	pending, err := x.o.Store.Drafts(ctx, store.DraftHeld, store.DraftApproved)
+	pending, err := x.o.Store.Drafts(ctx, domain.DraftHeld, domain.DraftApproved)
 	if err != nil {
 		return err
 	}
@@ -63,11 +64,11 @@ func (x *Outbox) consider(ctx context.Context, now time.Time, d store.DraftDetai
 	if rec.RetryWaits(now) {
 		return nil
 	}
-	if policy.IsCourtesy(d.Stage) {
+	if domain.DraftStage(d.Stage).Courtesy() {
 		return x.considerCourtesy(ctx, now, d, c)
 	}
 	ds := DraftState(d.Draft, d.Kind, d.StageNumber)
-	ds.RequiresApproval = d.RequiresApproval && d.Kind == "answer"
+	ds.RequiresApproval = d.RequiresApproval && d.Kind == domain.KindAnswer
 	state := ClientState(c)
 	// The draft being considered is not "another pending draft".
 	state.PendingDraft = nil
@@ -88,7 +89,7 @@ func (x *Outbox) consider(ctx context.Context, now time.Time, d store.DraftDetai
 // supersede retires a draft whose situation changed and removes its IMAP copy.
 func (x *Outbox) supersede(ctx context.Context, now time.Time, d store.DraftDetail, reason policy.Reason) error {
 	if err := x.o.Store.Update(ctx, now, func(tx *store.Tx) error {
-		return tx.SetDraftStatus(d.ID, store.DraftSuperseded, store.ActorDaemon, reason.Code())
+		return tx.SetDraftStatus(d.ID, domain.DraftSuperseded, domain.ActorDaemon, reason.Code())
 	}); err != nil {
 		return err
 	}
@@ -172,7 +173,7 @@ func (x *Outbox) send(ctx context.Context, now time.Time, d store.DraftDetail) e
 }
 
 func (x *Outbox) markSent(ctx context.Context, now time.Time, d store.DraftDetail) error {
-	if err := x.o.Store.Update(ctx, now, func(tx *store.Tx) error { return tx.DraftSent(d, store.ActorDaemon) }); err != nil {
+	if err := x.o.Store.Update(ctx, now, func(tx *store.Tx) error { return tx.DraftSent(d, domain.ActorDaemon) }); err != nil {
 		return err
 	}
 	x.log.Info("reminder sent", slog.Int64("draft", d.ID), slog.String("stage", d.Stage), slog.String("message_id", d.MessageID))
@@ -216,7 +217,7 @@ func (x *Outbox) settleInFlight(ctx context.Context, now time.Time, d store.Draf
 			if len(d.InvoiceIDs) > 0 {
 				first = d.InvoiceIDs[0]
 			}
-			_, err := tx.OpenFlag(store.Flag{Kind: "send_unconfirmed", InvoiceID: first, ClientID: d.ClientID,
+			_, err := tx.OpenFlag(store.Flag{Kind: domain.FlagSendUnconfirmed, InvoiceID: first, ClientID: d.ClientID,
 				Evidence: []string{fmt.Sprintf("relance stopped while sending %q (Message-ID %s); it is in Sent and counted as sent: check with the recipient if in doubt", d.Subject, d.MessageID)}})
 			return err
 		}); err != nil {
@@ -238,23 +239,23 @@ func (x *Outbox) noteFailure(ctx context.Context, now time.Time, d store.DraftDe
 		if !giveUp {
 			return nil
 		}
-		if err := tx.SetDraftStatus(d.ID, store.DraftCancelled, store.ActorDaemon, "send failed: "+sendErr.Error()); err != nil {
+		if err := tx.SetDraftStatus(d.ID, domain.DraftCancelled, domain.ActorDaemon, "send failed: "+sendErr.Error()); err != nil {
 			return err
 		}
 		var first int64
 		if len(d.InvoiceIDs) > 0 {
 			first = d.InvoiceIDs[0]
 		}
-		_, err := tx.OpenFlag(store.Flag{Kind: "send_failed", InvoiceID: first, ClientID: d.ClientID,
+		_, err := tx.OpenFlag(store.Flag{Kind: domain.FlagSendFailed, InvoiceID: first, ClientID: d.ClientID,
 			Evidence: []string{fmt.Sprintf("could not send %q to %v: %v", d.Subject, d.To, sendErr)}})
 		return err
 	})
 }
 
 // DraftState is a stored draft as the decision core reads it.
-func DraftState(d store.Draft, kind string, stage int) policy.DraftState {
-	return policy.DraftState{ID: d.ID, Kind: policy.StageKind(kind), Stage: stage, InvoiceIDs: d.InvoiceIDs,
-		CreatedAt: d.CreatedAt, HoldUntil: d.HoldUntil, Status: policy.DraftStatus(d.Status),
+func DraftState(d store.Draft, kind domain.StageKind, stage int) policy.DraftState {
+	return policy.DraftState{ID: d.ID, Kind: kind, Stage: stage, InvoiceIDs: d.InvoiceIDs,
+		CreatedAt: d.CreatedAt, HoldUntil: d.HoldUntil, Status: d.Status,
 		HoldLifted: d.HoldLifted, SendNow: d.SendNow}
 }
 
@@ -281,8 +282,8 @@ func GoesAt(ctx context.Context, st *store.Store, p policy.Policy, draftID int64
 	ds := DraftState(d.Draft, d.Kind, d.StageNumber)
 	ds.HoldLifted = ds.HoldLifted || liftHold
 	at := p.SendTime(now, ds, state)
-	ds.Status = policy.DraftApproved
-	if ok, r := policy.ShouldSend(at, ds, state, p, policy.ModeReview); !ok && r.Supersedes() {
+	ds.Status = domain.DraftApproved
+	if ok, r := policy.ShouldSend(at, ds, state, p, domain.ModeReview); !ok && r.Supersedes() {
 		return time.Time{}, nil
 	}
 	return at, nil

@@ -9,25 +9,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/relance/relance/internal/policy"
+	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/store"
-)
-
-// Flags about the installation rather than an invoice (no invoice, no
-// client): they never pause chasing, they tell the owner what relance
-// cannot do.
-const (
-	// FlagSendingStopped: a permanent SMTP or configuration failure (a
-	// refused login, AUTH or TLS the server does not offer, an untrusted
-	// certificate, a refused sender, a Sent folder that cannot be
-	// created) stopped all sending. Drafts stay approved; nothing is
-	// retried until the flag is resolved or a restarted relance finds
-	// that the connection and login work.
-	FlagSendingStopped = "smtp_failed"
-	// FlagNoDraftsFolder: the server has no Drafts folder and refused to
-	// create one; drafts are reviewed on the web page (and with relance
-	// drafts) only.
-	FlagNoDraftsFolder = "drafts_folder_missing"
 )
 
 // Checker is a Sender that can check its connection, login and sender
@@ -65,7 +48,7 @@ func (g *gate) set(stopped, checked bool) {
 // flag is resolved and sending resumes. A human resolving the flag resumes
 // sending too.
 func (x *Outbox) refreshStop(ctx context.Context, now time.Time) error {
-	open, err := x.systemFlags(ctx, FlagSendingStopped)
+	open, err := x.systemFlags(ctx, domain.FlagSendingStopped)
 	if err != nil {
 		return err
 	}
@@ -80,7 +63,7 @@ func (x *Outbox) refreshStop(ctx context.Context, now time.Time) error {
 		return nil
 	}
 	checker, ok := x.o.Sender.(Checker)
-	if !ok || x.o.Mode == policy.ModeDryRun {
+	if !ok || x.o.Mode == domain.ModeDryRun {
 		x.gate.set(true, true)
 		x.o.Observer.SendingStopped(true)
 		return nil
@@ -89,7 +72,7 @@ func (x *Outbox) refreshStop(ctx context.Context, now time.Time) error {
 	switch {
 	case err == nil:
 		x.log.Info("outbox: SMTP connection and login work again; sending resumes")
-		if err := x.resolveSystemFlags(ctx, now, FlagSendingStopped, "the SMTP connection and login work again (checked by relance)"); err != nil {
+		if err := x.resolveSystemFlags(ctx, now, domain.FlagSendingStopped, "the SMTP connection and login work again (checked by relance)"); err != nil {
 			return err
 		}
 		x.gate.set(false, false)
@@ -117,7 +100,7 @@ func (x *Outbox) sendingStopped() bool {
 // flag's evidence), or "" when it is not. It reads the store, so it is
 // right from the start of the process (readiness, metrics).
 func (x *Outbox) SendingStopped(ctx context.Context) (string, error) {
-	open, err := x.systemFlags(ctx, FlagSendingStopped)
+	open, err := x.systemFlags(ctx, domain.FlagSendingStopped)
 	if err != nil || len(open) == 0 {
 		return "", err
 	}
@@ -141,11 +124,7 @@ func (x *Outbox) stopSending(ctx context.Context, now time.Time, d *store.DraftD
 				return err
 			}
 		}
-		exists, err := tx.OpenFlagExists(FlagSendingStopped, 0, 0)
-		if err != nil || exists {
-			return err
-		}
-		_, err = tx.OpenFlag(store.Flag{Kind: FlagSendingStopped, Evidence: []string{evidence}})
+		_, _, err := tx.OpenFlagOnce(store.Flag{Kind: domain.FlagSendingStopped, Evidence: []string{evidence}})
 		return err
 	})
 }
@@ -154,23 +133,21 @@ func (x *Outbox) stopSending(ctx context.Context, now time.Time, d *store.DraftD
 // page; the pass goes on.
 func (x *Outbox) noDraftsFolder(ctx context.Context, now time.Time, cause error) error {
 	return x.o.Store.Update(ctx, now, func(tx *store.Tx) error {
-		exists, err := tx.OpenFlagExists(FlagNoDraftsFolder, 0, 0)
-		if err != nil || exists {
-			return err
-		}
-		x.log.Warn("outbox: no Drafts folder on the server: drafts are reviewed on the web page only", slog.Any("err", cause))
-		_, err = tx.OpenFlag(store.Flag{Kind: FlagNoDraftsFolder, Evidence: []string{fmt.Sprintf(
+		_, opened, err := tx.OpenFlagOnce(store.Flag{Kind: domain.FlagNoDraftsFolder, Evidence: []string{fmt.Sprintf(
 			"Reminders wait on relance's web page (and in relance drafts), not in your mail client's Drafts: %v. "+
 				"To review them in your mail client, create a Drafts folder there (relance finds it at its next pass) "+
 				"or set RELANCE_IMAP_DRAFTS_FOLDER to an existing folder.", cause)}})
+		if opened {
+			x.log.Warn("outbox: no Drafts folder on the server: drafts are reviewed on the web page only", slog.Any("err", cause))
+		}
 		return err
 	})
 }
 
 // systemFlags lists the unresolved flags of a kind that concern the
 // installation (no invoice, no client).
-func (x *Outbox) systemFlags(ctx context.Context, kind string) ([]store.Flag, error) {
-	all, err := x.o.Store.Flags(ctx, store.FlagOpen, store.FlagAcknowledged)
+func (x *Outbox) systemFlags(ctx context.Context, kind domain.FlagKind) ([]store.Flag, error) {
+	all, err := x.o.Store.Flags(ctx, domain.FlagOpen, domain.FlagAcknowledged)
 	if err != nil {
 		return nil, err
 	}
@@ -185,14 +162,14 @@ func (x *Outbox) systemFlags(ctx context.Context, kind string) ([]store.Flag, er
 
 // resolveSystemFlags closes the installation's flags of a kind once what
 // they reported is over.
-func (x *Outbox) resolveSystemFlags(ctx context.Context, now time.Time, kind, note string) error {
+func (x *Outbox) resolveSystemFlags(ctx context.Context, now time.Time, kind domain.FlagKind, note string) error {
 	open, err := x.systemFlags(ctx, kind)
 	if err != nil || len(open) == 0 {
 		return err
 	}
 	return x.o.Store.Update(ctx, now, func(tx *store.Tx) error {
 		for _, f := range open {
-			if err := tx.ResolveFlag(f.ID, store.ActorDaemon, note); err != nil && !errors.Is(err, store.ErrWrongStatus) {
+			if err := tx.ResolveFlag(f.ID, domain.ActorDaemon, note); err != nil && !errors.Is(err, store.ErrWrongStatus) {
 				return err
 			}
 		}

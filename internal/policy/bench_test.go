@@ -6,13 +6,15 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/relance/relance/internal/domain"
 )
 
 // benchClients builds n clients holding perClient invoices each, with due
 // dates, stages and states spread deterministically.
 func benchClients(n, perClient int, today Date, loc *time.Location) []ClientState {
-	states := []InvoiceStatus{StatusOpen, StatusOpen, StatusOpen, StatusOpen, StatusPromised, StatusPaidClaimed,
-		StatusDisputed, StatusPaid, StatusOnHold, StatusPlan}
+	states := []domain.State{domain.StateOpen, domain.StateOpen, domain.StateOpen, domain.StateOpen, domain.StatePromised, domain.StatePaidClaimed,
+		domain.StateDisputed, domain.StatePaid, domain.StateOnHold, domain.StatePlan}
 	out := make([]ClientState, n)
 	k := 0
 	for i := range out {

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/relance/relance/internal/domain"
 )
 
 // maxConfigBytes bounds what Parse reads; a policy file is a few kilobytes.
@@ -123,9 +125,9 @@ type LadderConfig struct {
 
 // StageConfig is one rung of a ladder in the policy file.
 type StageConfig struct {
-	Comment string    `json:"comment,omitempty"`
-	Name    string    `json:"name"`
-	Kind    StageKind `json:"kind"`
+	Comment string           `json:"comment,omitempty"`
+	Name    string           `json:"name"`
+	Kind    domain.StageKind `json:"kind"`
 	// OffsetDays counts calendar days from the due date (negative: before).
 	OffsetDays *int `json:"offset_days"`
 	// Enabled defaults to true.
@@ -174,34 +176,13 @@ type RateConfig struct {
 	Rate string `json:"rate"`
 }
 
-// StageKind says what a ladder stage produces.
-type StageKind string
-
-// Stage kinds.
-const (
-	// KindMessage is a reminder e-mail drafted for review.
-	KindMessage StageKind = "message"
-	// KindCallTask is a task for the human to phone the client.
-	KindCallTask StageKind = "call_task"
-	// KindFormalNotice is a mise en demeure draft; it always needs approval.
-	KindFormalNotice StageKind = "formal_notice"
-	// KindHandOff flags the client for a collection professional.
-	KindHandOff StageKind = "hand_off"
-	// KindAnswer is not a ladder stage: it is the kind of a draft that
-	// answers a client's question (ShouldSend treats it apart).
-	KindAnswer StageKind = "answer"
-)
-
-func (k StageKind) valid() bool {
+func validKind(k domain.StageKind) bool {
 	switch k {
-	case KindMessage, KindCallTask, KindFormalNotice, KindHandOff:
+	case domain.KindMessage, domain.KindCallTask, domain.KindFormalNotice, domain.KindHandOff:
 		return true
 	}
 	return false
 }
-
-// sendsMail reports whether the stage produces a message to the client.
-func (k StageKind) sendsMail() bool { return k == KindMessage || k == KindFormalNotice }
 
 // Stage is a compiled ladder stage.
 type Stage struct {
@@ -209,7 +190,7 @@ type Stage struct {
 	// refers to it. Disabled stages keep their number.
 	Number           int
 	Name             string
-	Kind             StageKind
+	Kind             domain.StageKind
 	OffsetDays       int
 	Enabled          bool
 	Template         string
@@ -343,7 +324,7 @@ type Policy struct {
 	NoticeDeadlineDays int
 	// PauseOnSignal lists the behaviour signals whose open flag pauses its
 	// invoice; the others only inform.
-	PauseOnSignal map[FlagKind]bool
+	PauseOnSignal map[domain.FlagKind]bool
 }
 
 // HoldUntil returns when a draft created at created may first be sent.
@@ -381,12 +362,12 @@ func DefaultConfig() Config {
 func defaultLadderConfig() LadderConfig {
 	off := false
 	return LadderConfig{Stages: []StageConfig{
-		{Name: "courtesy", Kind: KindMessage, OffsetDays: intp(-3), Enabled: &off},
-		{Name: "friendly", Kind: KindMessage, OffsetDays: intp(7)},
-		{Name: "second", Kind: KindMessage, OffsetDays: intp(21), OfferPaymentPlan: true},
-		{Name: "call", Kind: KindCallTask, OffsetDays: intp(30)},
-		{Name: "formal_notice", Kind: KindFormalNotice, OffsetDays: intp(45)},
-		{Name: "professional", Kind: KindHandOff, OffsetDays: intp(60)},
+		{Name: string(domain.StageCourtesy), Kind: domain.KindMessage, OffsetDays: intp(-3), Enabled: &off},
+		{Name: string(domain.StageFriendly), Kind: domain.KindMessage, OffsetDays: intp(7)},
+		{Name: string(domain.StageSecond), Kind: domain.KindMessage, OffsetDays: intp(21), OfferPaymentPlan: true},
+		{Name: string(domain.StageCall), Kind: domain.KindCallTask, OffsetDays: intp(30)},
+		{Name: string(domain.StageFormalNotice), Kind: domain.KindFormalNotice, OffsetDays: intp(45)},
+		{Name: string(domain.StageProfessional), Kind: domain.KindHandOff, OffsetDays: intp(60)},
 	}, Repeat: &RepeatConfig{EveryDays: 15, Times: 0}}
 }
 
@@ -696,12 +677,12 @@ func (c Config) Compile() (Policy, error) {
 		p.Clients[norm] = o
 	}
 
-	p.PauseOnSignal = map[FlagKind]bool{}
+	p.PauseOnSignal = map[domain.FlagKind]bool{}
 	if bs := c.BehaviourSignals; bs != nil {
 		for _, s := range []struct {
-			kind FlagKind
+			kind domain.FlagKind
 			cfg  *SignalConfig
-		}{{FlagSilence, bs.Silence}, {FlagSlower, bs.Slower}, {FlagBrokenPromise, bs.BrokenPromise}, {FlagPartial, bs.Partial}, {FlagSuddenlyLate, bs.SuddenlyLate}} {
+		}{{domain.FlagSilence, bs.Silence}, {domain.FlagSlower, bs.Slower}, {domain.FlagBrokenPromise, bs.BrokenPromise}, {domain.FlagPartial, bs.Partial}, {domain.FlagSuddenlyLate, bs.SuddenlyLate}} {
 			if s.cfg != nil && s.cfg.Pause != nil && *s.cfg.Pause {
 				p.PauseOnSignal[s.kind] = true
 			}
@@ -776,7 +757,7 @@ func compileLadder(name string, lc LadderConfig) (*Ladder, error) {
 			errs = append(errs, fieldErr(f+".name", fmt.Sprintf("duplicate stage name %q", sc.Name)))
 		}
 		seen[sc.Name] = true
-		if !sc.Kind.valid() {
+		if !validKind(sc.Kind) {
 			errs = append(errs, fieldErr(f+".kind",
 				fmt.Sprintf(`want "message", "call_task", "formal_notice" or "hand_off", got %q`, sc.Kind)))
 		}
@@ -793,7 +774,7 @@ func compileLadder(name string, lc LadderConfig) (*Ladder, error) {
 			}
 			prev = s.OffsetDays
 		}
-		if s.preDue() && sc.Kind != KindMessage && sc.Kind.valid() {
+		if s.preDue() && sc.Kind != domain.KindMessage && validKind(sc.Kind) {
 			errs = append(errs, fieldErr(f+".kind", "a stage before or on the due date can only be a message"))
 		}
 		l.Stages = append(l.Stages, s)
@@ -809,7 +790,7 @@ func compileLadder(name string, lc LadderConfig) (*Ladder, error) {
 			errs = append(errs, fieldErr(f+".times", fmt.Sprintf("must be between 0 and 52, got %d", rc.Times)))
 		}
 		for i, s := range l.Stages {
-			if !s.Kind.sendsMail() || s.preDue() {
+			if !s.Kind.SendsMail() || s.preDue() {
 				continue
 			}
 			if rc.Stage == "" && s.Enabled || rc.Stage == s.Name {

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/relance/relance/internal/domain"
 )
 
 func defaultPolicy(t testing.TB) Policy {
@@ -195,7 +197,7 @@ func TestFieldErrorIsInspectable(t *testing.T) {
 }
 
 func TestParseMode(t *testing.T) {
-	for in, want := range map[string]Mode{"": ModeReview, "review": ModeReview, "auto": ModeAuto, "dry-run": ModeDryRun} {
+	for in, want := range map[string]domain.Mode{"": domain.ModeReview, "review": domain.ModeReview, "auto": domain.ModeAuto, "dry-run": domain.ModeDryRun} {
 		if got, err := ParseMode(in); err != nil || got != want {
 			t.Errorf("ParseMode(%q) = %q, %v", in, got, err)
 		}

@@ -4,27 +4,9 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
-)
 
-// Stages outside the ladder: messages that accompany an agreement or a
-// payment rather than chase one. They are held and reviewed like every
-// draft, but the ladder's send rules (an invoice still owed, the minimum
-// gap) do not apply to them; ShouldSendCourtesy's re-checks do.
-const (
-	StagePlanConfirmation   = "plan_confirmation"
-	StageInstalmentReminder = "instalment_reminder"
-	StageThankYou           = "thank_you"
+	"github.com/relance/relance/internal/domain"
 )
-
-// IsCourtesy reports whether a draft's stage is a courtesy message, which
-// ShouldSendCourtesy re-checks instead of ShouldSend.
-func IsCourtesy(stage string) bool {
-	switch stage {
-	case StagePlanConfirmation, StageInstalmentReminder, StageThankYou:
-		return true
-	}
-	return false
-}
 
 // PlanConfirmationDue reports whether a payment plan calls for a written
 // confirmation now. Each plan agreed gets one: an invoice with n plans over
@@ -73,18 +55,18 @@ func OnMissedInstalment(m MissedInstalment) InstalmentAction {
 // ThankYouDue reports whether an invoice that was chased is thanked: only
 // when the business asked for thanks (enabled), once it is paid, once per
 // invoice.
-func ThankYouDue(enabled bool, state InvoiceStatus, thanked bool) bool {
-	return enabled && state == StatusPaid && !thanked
+func ThankYouDue(enabled bool, state domain.State, thanked bool) bool {
+	return enabled && state == domain.StatePaid && !thanked
 }
 
 // CourtesyDraft is a courtesy draft being considered for sending.
 type CourtesyDraft struct {
-	Stage     string // one of the Stage* courtesy stages
+	Stage     domain.DraftStage // a courtesy stage (domain.DraftStage.Courtesy)
 	CreatedAt time.Time
 	// HoldUntil as stored; the hold is also recomputed from CreatedAt so a
 	// wrong stored value can only delay a send, never hasten it.
 	HoldUntil time.Time
-	Status    DraftStatus
+	Status    domain.DraftStatus
 }
 
 // CourtesyFacts is what may have changed since a courtesy draft was made.
@@ -92,7 +74,7 @@ type CourtesyFacts struct {
 	// InvoiceKnown is false when the draft's invoice is no longer in the
 	// store (or the draft names none).
 	InvoiceKnown bool
-	State        InvoiceStatus
+	State        domain.State
 	Balance      decimal.Decimal
 	// LastInbound is when the client last wrote.
 	LastInbound time.Time
@@ -108,20 +90,20 @@ type CourtesyFacts struct {
 // it returns false, the reason's Supersedes tells whether the draft is
 // obsolete or merely has to wait. Auto mode sends courtesy drafts after the
 // hold without approval: they chase nothing.
-func ShouldSendCourtesy(now time.Time, d CourtesyDraft, f CourtesyFacts, p Policy, mode Mode) (bool, Reason) {
-	if p.Calendar == nil || p.Location == nil || !IsCourtesy(d.Stage) {
+func ShouldSendCourtesy(now time.Time, d CourtesyDraft, f CourtesyFacts, p Policy, mode domain.Mode) (bool, Reason) {
+	if p.Calendar == nil || p.Location == nil || !d.Stage.Courtesy() {
 		return false, ReasonUnknown
 	}
 	switch {
 	case !f.InvoiceKnown:
 		return false, ReasonInvoiceGone
-	case d.Stage == StageThankYou && f.Balance.IsPositive():
+	case d.Stage == domain.StageThankYou && f.Balance.IsPositive():
 		return false, ReasonNotPaid
-	case d.Stage != StageThankYou && f.State != StatusPlan:
+	case d.Stage != domain.StageThankYou && f.State != domain.StatePlan:
 		return false, ReasonPlanEnded
-	case d.Stage == StageInstalmentReminder && f.LastInbound.After(d.CreatedAt):
+	case d.Stage == domain.StageInstalmentReminder && f.LastInbound.After(d.CreatedAt):
 		return false, ReasonClientWrote
-	case d.Stage == StageInstalmentReminder && !f.StillMissed:
+	case d.Stage == domain.StageInstalmentReminder && !f.StillMissed:
 		return false, ReasonInstalmentPaid
 	}
 	hold := d.HoldUntil
@@ -135,13 +117,13 @@ func ShouldSendCourtesy(now time.Time, d CourtesyDraft, f CourtesyFacts, p Polic
 		return false, ReasonOutsideWindow
 	}
 	switch mode {
-	case ModeDryRun:
+	case domain.ModeDryRun:
 		return false, ReasonDryRun
-	case ModeReview:
-		if d.Status != DraftApproved {
+	case domain.ModeReview:
+		if d.Status != domain.DraftApproved {
 			return false, ReasonNotApproved
 		}
-	case ModeAuto:
+	case domain.ModeAuto:
 	default:
 		return false, ReasonUnknownMode
 	}

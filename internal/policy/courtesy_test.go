@@ -5,26 +5,9 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
-)
 
-func TestIsCourtesy(t *testing.T) {
-	for stage, want := range map[string]bool{
-		StagePlanConfirmation: true, StageInstalmentReminder: true, StageThankYou: true,
-		"friendly": false, "formal_notice": false, "answer": false, "": false,
-	} {
-		if got := IsCourtesy(stage); got != want {
-			t.Errorf("IsCourtesy(%q) = %v, want %v", stage, got, want)
-		}
-	}
-	// The stage names are stored with every draft and shown on the review
-	// page: they must not change.
-	for got, want := range map[string]string{StagePlanConfirmation: "plan_confirmation",
-		StageInstalmentReminder: "instalment_reminder", StageThankYou: "thank_you"} {
-		if got != want {
-			t.Errorf("stage %q, want %q", got, want)
-		}
-	}
-}
+	"github.com/relance/relance/internal/domain"
+)
 
 func TestPlanConfirmationDue(t *testing.T) {
 	tests := []struct {
@@ -74,17 +57,17 @@ func TestOnMissedInstalment(t *testing.T) {
 func TestThankYouDue(t *testing.T) {
 	tests := []struct {
 		enabled bool
-		state   InvoiceStatus
+		state   domain.State
 		thanked bool
 		want    bool
 	}{
-		{true, StatusPaid, false, true},
-		{true, StatusPaid, true, false},
-		{false, StatusPaid, false, false},
-		{true, StatusOpen, false, false},
-		{true, StatusPlan, false, false},
-		{true, StatusPaidClaimed, false, false},
-		{true, StatusCancelled, false, false},
+		{true, domain.StatePaid, false, true},
+		{true, domain.StatePaid, true, false},
+		{false, domain.StatePaid, false, false},
+		{true, domain.StateOpen, false, false},
+		{true, domain.StatePlan, false, false},
+		{true, domain.StatePaidClaimed, false, false},
+		{true, domain.StateCancelled, false, false},
 	}
 	for _, tt := range tests {
 		if got := ThankYouDue(tt.enabled, tt.state, tt.thanked); got != tt.want {
@@ -98,18 +81,18 @@ func TestShouldSendCourtesy(t *testing.T) {
 	p := defaultPolicy(t)
 	created := at(2026, 1, 13, 10, 0) // Tuesday
 	now := at(2026, 1, 14, 10, 0)     // after the hold, in the window
-	draft := func(stage string, f ...func(*CourtesyDraft)) CourtesyDraft {
-		d := CourtesyDraft{Stage: stage, CreatedAt: created, HoldUntil: at(2026, 1, 14, 9, 0), Status: DraftApproved}
+	draft := func(stage domain.DraftStage, f ...func(*CourtesyDraft)) CourtesyDraft {
+		d := CourtesyDraft{Stage: stage, CreatedAt: created, HoldUntil: at(2026, 1, 14, 9, 0), Status: domain.DraftApproved}
 		for _, fn := range f {
 			fn(&d)
 		}
 		return d
 	}
-	plan := CourtesyFacts{InvoiceKnown: true, State: StatusPlan, Balance: decimal.NewFromInt(600), StillMissed: true}
-	paid := CourtesyFacts{InvoiceKnown: true, State: StatusPaid, Balance: decimal.Zero}
+	plan := CourtesyFacts{InvoiceKnown: true, State: domain.StatePlan, Balance: decimal.NewFromInt(600), StillMissed: true}
+	paid := CourtesyFacts{InvoiceKnown: true, State: domain.StatePaid, Balance: decimal.Zero}
 	with := func(f CourtesyFacts, fn func(*CourtesyFacts)) CourtesyFacts { fn(&f); return f }
-	held := func(d *CourtesyDraft) { d.Status = DraftHeld }
-	plans := []string{StagePlanConfirmation, StageInstalmentReminder}
+	held := func(d *CourtesyDraft) { d.Status = domain.DraftHeld }
+	plans := []domain.DraftStage{domain.StagePlanConfirmation, domain.StageInstalmentReminder}
 
 	type row struct {
 		name   string
@@ -117,63 +100,63 @@ func TestShouldSendCourtesy(t *testing.T) {
 		p      *Policy
 		d      CourtesyDraft
 		f      CourtesyFacts
-		mode   Mode
+		mode   domain.Mode
 		ok     bool
 		reason Reason
 	}
 	var tests []row
 	for _, st := range plans {
 		tests = append(tests,
-			row{name: st + ": plan in force", d: draft(st), f: plan, mode: ModeReview, ok: true, reason: ReasonOK},
-			row{name: st + ": invoice gone", d: draft(st), f: CourtesyFacts{}, mode: ModeReview, reason: ReasonInvoiceGone},
-			row{name: st + ": invoice paid, plan over", d: draft(st), f: paid, mode: ModeReview, reason: ReasonPlanEnded},
-			row{name: st + ": plan cancelled, invoice open again", d: draft(st), f: with(plan, func(f *CourtesyFacts) { f.State = StatusOpen }),
-				mode: ModeReview, reason: ReasonPlanEnded},
-			row{name: st + ": held, auto mode", d: draft(st, held), f: plan, mode: ModeAuto, ok: true, reason: ReasonOK},
+			row{name: string(st) + ": plan in force", d: draft(st), f: plan, mode: domain.ModeReview, ok: true, reason: ReasonOK},
+			row{name: string(st) + ": invoice gone", d: draft(st), f: CourtesyFacts{}, mode: domain.ModeReview, reason: ReasonInvoiceGone},
+			row{name: string(st) + ": invoice paid, plan over", d: draft(st), f: paid, mode: domain.ModeReview, reason: ReasonPlanEnded},
+			row{name: string(st) + ": plan cancelled, invoice open again", d: draft(st), f: with(plan, func(f *CourtesyFacts) { f.State = domain.StateOpen }),
+				mode: domain.ModeReview, reason: ReasonPlanEnded},
+			row{name: string(st) + ": held, auto mode", d: draft(st, held), f: plan, mode: domain.ModeAuto, ok: true, reason: ReasonOK},
 		)
 	}
 	tests = append(tests,
-		row{name: "confirmation: the client wrote since (no matter)", d: draft(StagePlanConfirmation),
-			f: with(plan, func(f *CourtesyFacts) { f.LastInbound = now }), mode: ModeReview, ok: true, reason: ReasonOK},
-		row{name: "confirmation: no instalment missed (no matter)", d: draft(StagePlanConfirmation),
-			f: with(plan, func(f *CourtesyFacts) { f.StillMissed = false }), mode: ModeReview, ok: true, reason: ReasonOK},
-		row{name: "reminder: the client wrote since", d: draft(StageInstalmentReminder),
-			f: with(plan, func(f *CourtesyFacts) { f.LastInbound = created.Add(time.Hour) }), mode: ModeReview, reason: ReasonClientWrote},
-		row{name: "reminder: the client wrote before the draft", d: draft(StageInstalmentReminder),
-			f: with(plan, func(f *CourtesyFacts) { f.LastInbound = created.Add(-time.Hour) }), mode: ModeReview, ok: true, reason: ReasonOK},
-		row{name: "reminder: the client wrote exactly when it was made", d: draft(StageInstalmentReminder),
-			f: with(plan, func(f *CourtesyFacts) { f.LastInbound = created }), mode: ModeReview, ok: true, reason: ReasonOK},
-		row{name: "reminder: instalment paid since", d: draft(StageInstalmentReminder),
-			f: with(plan, func(f *CourtesyFacts) { f.StillMissed = false }), mode: ModeReview, reason: ReasonInstalmentPaid},
-		row{name: "reminder: the client wrote and paid", d: draft(StageInstalmentReminder),
-			f: with(plan, func(f *CourtesyFacts) { f.StillMissed = false; f.LastInbound = now }), mode: ModeReview, reason: ReasonClientWrote},
-		row{name: "thanks: paid", d: draft(StageThankYou), f: paid, mode: ModeReview, ok: true, reason: ReasonOK},
-		row{name: "thanks: paid, the client wrote since (no matter)", d: draft(StageThankYou),
-			f: with(paid, func(f *CourtesyFacts) { f.LastInbound = now }), mode: ModeReview, ok: true, reason: ReasonOK},
-		row{name: "thanks: overpaid", d: draft(StageThankYou), f: with(paid, func(f *CourtesyFacts) { f.Balance = decimal.NewFromInt(-5) }),
-			mode: ModeReview, ok: true, reason: ReasonOK},
-		row{name: "thanks: a balance again (payment reversed)", d: draft(StageThankYou),
-			f: with(paid, func(f *CourtesyFacts) { f.State = StatusOpen; f.Balance = decimal.NewFromInt(10) }), mode: ModeReview, reason: ReasonNotPaid},
-		row{name: "thanks: invoice gone", d: draft(StageThankYou), f: CourtesyFacts{}, mode: ModeReview, reason: ReasonInvoiceGone},
-		row{name: "thanks: not a plan (no matter)", d: draft(StageThankYou), f: with(paid, func(f *CourtesyFacts) { f.State = StatusCancelled }),
-			mode: ModeReview, ok: true, reason: ReasonOK},
-		row{name: "one minute before the hold ends", now: at(2026, 1, 14, 8, 59), d: draft(StageThankYou), f: paid, mode: ModeReview, reason: ReasonHeld},
-		row{name: "exactly at the hold's end", now: at(2026, 1, 14, 9, 0), d: draft(StageThankYou), f: paid, mode: ModeReview, ok: true, reason: ReasonOK},
+		row{name: "confirmation: the client wrote since (no matter)", d: draft(domain.StagePlanConfirmation),
+			f: with(plan, func(f *CourtesyFacts) { f.LastInbound = now }), mode: domain.ModeReview, ok: true, reason: ReasonOK},
+		row{name: "confirmation: no instalment missed (no matter)", d: draft(domain.StagePlanConfirmation),
+			f: with(plan, func(f *CourtesyFacts) { f.StillMissed = false }), mode: domain.ModeReview, ok: true, reason: ReasonOK},
+		row{name: "reminder: the client wrote since", d: draft(domain.StageInstalmentReminder),
+			f: with(plan, func(f *CourtesyFacts) { f.LastInbound = created.Add(time.Hour) }), mode: domain.ModeReview, reason: ReasonClientWrote},
+		row{name: "reminder: the client wrote before the draft", d: draft(domain.StageInstalmentReminder),
+			f: with(plan, func(f *CourtesyFacts) { f.LastInbound = created.Add(-time.Hour) }), mode: domain.ModeReview, ok: true, reason: ReasonOK},
+		row{name: "reminder: the client wrote exactly when it was made", d: draft(domain.StageInstalmentReminder),
+			f: with(plan, func(f *CourtesyFacts) { f.LastInbound = created }), mode: domain.ModeReview, ok: true, reason: ReasonOK},
+		row{name: "reminder: instalment paid since", d: draft(domain.StageInstalmentReminder),
+			f: with(plan, func(f *CourtesyFacts) { f.StillMissed = false }), mode: domain.ModeReview, reason: ReasonInstalmentPaid},
+		row{name: "reminder: the client wrote and paid", d: draft(domain.StageInstalmentReminder),
+			f: with(plan, func(f *CourtesyFacts) { f.StillMissed = false; f.LastInbound = now }), mode: domain.ModeReview, reason: ReasonClientWrote},
+		row{name: "thanks: paid", d: draft(domain.StageThankYou), f: paid, mode: domain.ModeReview, ok: true, reason: ReasonOK},
+		row{name: "thanks: paid, the client wrote since (no matter)", d: draft(domain.StageThankYou),
+			f: with(paid, func(f *CourtesyFacts) { f.LastInbound = now }), mode: domain.ModeReview, ok: true, reason: ReasonOK},
+		row{name: "thanks: overpaid", d: draft(domain.StageThankYou), f: with(paid, func(f *CourtesyFacts) { f.Balance = decimal.NewFromInt(-5) }),
+			mode: domain.ModeReview, ok: true, reason: ReasonOK},
+		row{name: "thanks: a balance again (payment reversed)", d: draft(domain.StageThankYou),
+			f: with(paid, func(f *CourtesyFacts) { f.State = domain.StateOpen; f.Balance = decimal.NewFromInt(10) }), mode: domain.ModeReview, reason: ReasonNotPaid},
+		row{name: "thanks: invoice gone", d: draft(domain.StageThankYou), f: CourtesyFacts{}, mode: domain.ModeReview, reason: ReasonInvoiceGone},
+		row{name: "thanks: not a plan (no matter)", d: draft(domain.StageThankYou), f: with(paid, func(f *CourtesyFacts) { f.State = domain.StateCancelled }),
+			mode: domain.ModeReview, ok: true, reason: ReasonOK},
+		row{name: "one minute before the hold ends", now: at(2026, 1, 14, 8, 59), d: draft(domain.StageThankYou), f: paid, mode: domain.ModeReview, reason: ReasonHeld},
+		row{name: "exactly at the hold's end", now: at(2026, 1, 14, 9, 0), d: draft(domain.StageThankYou), f: paid, mode: domain.ModeReview, ok: true, reason: ReasonOK},
 		row{name: "stored hold earlier than the rule is ignored", now: at(2026, 1, 13, 11, 0),
-			d: draft(StageThankYou, func(d *CourtesyDraft) { d.HoldUntil = created }), f: paid, mode: ModeReview, reason: ReasonHeld},
-		row{name: "stored hold later than the rule is kept", d: draft(StageThankYou, func(d *CourtesyDraft) { d.HoldUntil = at(2026, 1, 15, 9, 0) }),
-			f: paid, mode: ModeAuto, reason: ReasonHeld},
-		row{name: "outside the send window", now: at(2026, 1, 14, 12, 0), d: draft(StageThankYou), f: paid, mode: ModeReview, reason: ReasonOutsideWindow},
-		row{name: "a holiday", now: at(2026, 4, 6, 10, 0), d: draft(StageThankYou, func(d *CourtesyDraft) { d.CreatedAt = at(2026, 4, 2, 10, 0) }),
-			f: paid, mode: ModeReview, reason: ReasonOutsideWindow},
-		row{name: "review mode, not approved", d: draft(StageThankYou, held), f: paid, mode: ModeReview, reason: ReasonNotApproved},
-		row{name: "auto mode, approved", d: draft(StageThankYou), f: paid, mode: ModeAuto, ok: true, reason: ReasonOK},
-		row{name: "dry-run, approved", d: draft(StageThankYou), f: paid, mode: ModeDryRun, reason: ReasonDryRun},
-		row{name: "dry-run, held", d: draft(StageThankYou, held), f: paid, mode: ModeDryRun, reason: ReasonDryRun},
-		row{name: "dry-run, but the situation changed", d: draft(StageThankYou), f: CourtesyFacts{}, mode: ModeDryRun, reason: ReasonInvoiceGone},
-		row{name: "unknown mode never sends", d: draft(StageThankYou), f: paid, mode: Mode("yolo"), reason: ReasonUnknownMode},
-		row{name: "a ladder stage is not a courtesy mail", d: draft("friendly"), f: paid, mode: ModeReview, reason: ReasonUnknown},
-		row{name: "uncompiled policy", p: &Policy{}, d: draft(StageThankYou), f: paid, mode: ModeReview, reason: ReasonUnknown},
+			d: draft(domain.StageThankYou, func(d *CourtesyDraft) { d.HoldUntil = created }), f: paid, mode: domain.ModeReview, reason: ReasonHeld},
+		row{name: "stored hold later than the rule is kept", d: draft(domain.StageThankYou, func(d *CourtesyDraft) { d.HoldUntil = at(2026, 1, 15, 9, 0) }),
+			f: paid, mode: domain.ModeAuto, reason: ReasonHeld},
+		row{name: "outside the send window", now: at(2026, 1, 14, 12, 0), d: draft(domain.StageThankYou), f: paid, mode: domain.ModeReview, reason: ReasonOutsideWindow},
+		row{name: "a holiday", now: at(2026, 4, 6, 10, 0), d: draft(domain.StageThankYou, func(d *CourtesyDraft) { d.CreatedAt = at(2026, 4, 2, 10, 0) }),
+			f: paid, mode: domain.ModeReview, reason: ReasonOutsideWindow},
+		row{name: "review mode, not approved", d: draft(domain.StageThankYou, held), f: paid, mode: domain.ModeReview, reason: ReasonNotApproved},
+		row{name: "auto mode, approved", d: draft(domain.StageThankYou), f: paid, mode: domain.ModeAuto, ok: true, reason: ReasonOK},
+		row{name: "dry-run, approved", d: draft(domain.StageThankYou), f: paid, mode: domain.ModeDryRun, reason: ReasonDryRun},
+		row{name: "dry-run, held", d: draft(domain.StageThankYou, held), f: paid, mode: domain.ModeDryRun, reason: ReasonDryRun},
+		row{name: "dry-run, but the situation changed", d: draft(domain.StageThankYou), f: CourtesyFacts{}, mode: domain.ModeDryRun, reason: ReasonInvoiceGone},
+		row{name: "unknown mode never sends", d: draft(domain.StageThankYou), f: paid, mode: domain.Mode("yolo"), reason: ReasonUnknownMode},
+		row{name: "a ladder stage is not a courtesy mail", d: draft("friendly"), f: paid, mode: domain.ModeReview, reason: ReasonUnknown},
+		row{name: "uncompiled policy", p: &Policy{}, d: draft(domain.StageThankYou), f: paid, mode: domain.ModeReview, reason: ReasonUnknown},
 	)
 	seen := map[Reason]bool{}
 	for _, tt := range tests {

@@ -6,56 +6,22 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/relance/relance/internal/domain"
 )
 
-// InvoiceStatus is the chasing state of an invoice (see DESIGN.md).
-type InvoiceStatus string
-
-// Invoice states.
-const (
-	StatusOpen        InvoiceStatus = "open"
-	StatusPromised    InvoiceStatus = "promised"
-	StatusPaidClaimed InvoiceStatus = "paid_claimed"
-	StatusPaid        InvoiceStatus = "paid"
-	StatusDisputed    InvoiceStatus = "disputed"
-	StatusOnHold      InvoiceStatus = "on_hold"
-	StatusPlan        InvoiceStatus = "plan"
-	StatusCancelled   InvoiceStatus = "cancelled"
-	StatusWrittenOff  InvoiceStatus = "written_off"
-)
-
-// FlagKind is the kind of an open flag waiting for a human.
-type FlagKind string
-
-// Flag kinds that change the policy; any other kind pauses its invoice.
-const (
-	FlagDispute      FlagKind = "dispute"
-	FlagGrievance    FlagKind = "grievance" // pauses the whole client
-	FlagHardship     FlagKind = "hardship"  // pauses the whole client
-	FlagPaymentCheck FlagKind = "payment_check"
-	// Tasks for the human: the ladder goes on while they are open (the
-	// draft made meanwhile shows them in its context).
-	FlagCall    FlagKind = "call"
-	FlagHandOff FlagKind = "hand_off"
-	// FlagInfoRequest: the client asked for something (bank details, a
-	// copy, a PO number); its invoice waits until the question is answered.
-	FlagInfoRequest FlagKind = "info_request"
-)
-
-// Behaviour signal flags: they inform, and pause only where the policy's
-// behaviour_signals setting says so.
-const (
-	FlagSilence       FlagKind = "silence"
-	FlagSlower        FlagKind = "slower"
-	FlagBrokenPromise FlagKind = "broken_promise"
-	FlagPartial       FlagKind = "partial"
-	FlagSuddenlyLate  FlagKind = "suddenly_late"
-)
+// Invoice states, flag kinds, modes, draft statuses and stage kinds are the
+// domain's words (package domain). Of the flag kinds, the policy reads the
+// dispute, grievance and hardship (grievance and hardship pause the whole
+// client), payment checks, tasks (call, hand_off, info_request: the ladder
+// goes on while a call or hand-off is open, an info_request waits for its
+// answer) and behaviour signals (they pause only where the policy's
+// behaviour_signals setting says so); any other kind pauses its invoice.
 
 // IsSignalFlag reports whether k is a behaviour signal's flag.
-func IsSignalFlag(k FlagKind) bool {
+func IsSignalFlag(k domain.FlagKind) bool {
 	switch k {
-	case FlagSilence, FlagSlower, FlagBrokenPromise, FlagPartial, FlagSuddenlyLate:
+	case domain.FlagSilence, domain.FlagSlower, domain.FlagBrokenPromise, domain.FlagPartial, domain.FlagSuddenlyLate:
 		return true
 	}
 	return false
@@ -63,17 +29,19 @@ func IsSignalFlag(k FlagKind) bool {
 
 // IsTaskFlag reports whether k is a task the human logs an outcome for
 // (see AfterTask).
-func IsTaskFlag(k FlagKind) bool { return k == FlagCall || k == FlagHandOff || k == FlagInfoRequest }
+func IsTaskFlag(k domain.FlagKind) bool {
+	return k == domain.FlagCall || k == domain.FlagHandOff || k == domain.FlagInfoRequest
+}
 
 // flagPause is what an open flag of kind k does to its invoice:
 // ReasonUnknown when chasing goes on.
-func (p Policy) flagPause(k FlagKind) Reason {
+func (p Policy) flagPause(k domain.FlagKind) Reason {
 	switch {
-	case k == FlagDispute:
+	case k == domain.FlagDispute:
 		return ReasonDisputed
-	case k == FlagCall || k == FlagHandOff:
+	case k == domain.FlagCall || k == domain.FlagHandOff:
 		return ReasonUnknown
-	case k == FlagInfoRequest:
+	case k == domain.FlagInfoRequest:
 		return ReasonAwaitingAnswer
 	case IsSignalFlag(k):
 		if p.PauseOnSignal[k] {
@@ -105,7 +73,7 @@ type InvoiceState struct {
 	// after it (L441-10 I default term).
 	IssueDate Date
 	DueDate   Date
-	State     InvoiceStatus
+	State     domain.State
 	// StateSince is when State was entered; used for the payment-claim check
 	// and for a promise given without a date.
 	StateSince time.Time
@@ -113,7 +81,7 @@ type InvoiceState struct {
 	// invoice (0: none).
 	LastStageSent int
 	PromiseDate   Date
-	OpenFlags     []FlagKind
+	OpenFlags     []domain.FlagKind
 	// PausedUntil pauses the invoice until that instant, whatever its state.
 	PausedUntil time.Time
 	// DisputedBefore is true once the invoice has ever been disputed; every
@@ -152,7 +120,7 @@ type Question struct {
 type PendingDraft struct {
 	ID        int64
 	Stage     int
-	Kind      StageKind
+	Kind      domain.StageKind
 	CreatedAt time.Time
 }
 
@@ -167,7 +135,7 @@ type ClientState struct {
 	// OutOfOfficeUntil is the return time announced by an auto-reply.
 	OutOfOfficeUntil time.Time
 	// ClientFlags are open flags about the client as a whole.
-	ClientFlags  []FlagKind
+	ClientFlags  []domain.FlagKind
 	PendingDraft *PendingDraft
 	// Questions are the client's open information requests.
 	Questions []Question
@@ -267,7 +235,7 @@ type Decision struct {
 // OpenTask is an open flag that does not pause its invoice.
 type OpenTask struct {
 	InvoiceID int64
-	Kind      FlagKind
+	Kind      domain.FlagKind
 }
 
 // effectiveClient is the client after overrides.
@@ -342,7 +310,7 @@ func (inv *InvoiceState) dueDate() (Date, bool) {
 
 func (inv *InvoiceState) closed() bool {
 	switch inv.State {
-	case StatusPaid, StatusCancelled, StatusWrittenOff:
+	case domain.StatePaid, domain.StateCancelled, domain.StateWrittenOff:
 		return true
 	}
 	return !inv.Balance.IsPositive()
@@ -351,13 +319,13 @@ func (inv *InvoiceState) closed() bool {
 // clientWidePause reports a flag that stops every reminder to the client.
 func (p Policy) clientWidePause(c *ClientState) Reason {
 	r := ReasonUnknown
-	check := func(flags []FlagKind) {
+	check := func(flags []domain.FlagKind) {
 		for _, f := range flags {
 			switch f {
-			case FlagGrievance:
+			case domain.FlagGrievance:
 				r = ReasonGrievance
 				return
-			case FlagHardship:
+			case domain.FlagHardship:
 				if r == ReasonUnknown {
 					r = ReasonHardship
 				}
@@ -401,21 +369,21 @@ func (p Policy) invoicePause(now time.Time, today Date, inv *InvoiceState) (Reas
 	}
 	pausedNow := inv.PausedUntil.After(now)
 	switch inv.State {
-	case StatusOpen:
-	case StatusDisputed:
+	case domain.StateOpen:
+	case domain.StateDisputed:
 		return ReasonDisputed, time.Time{}, false
-	case StatusPaidClaimed:
+	case domain.StatePaidClaimed:
 		return ReasonPaymentClaimed, time.Time{}, false
-	case StatusPlan:
+	case domain.StatePlan:
 		return ReasonPaymentPlan, time.Time{}, false
-	case StatusOnHold:
+	case domain.StateOnHold:
 		if pausedNow {
 			return ReasonOnHold, inv.PausedUntil, false
 		}
 		if inv.PausedUntil.IsZero() {
 			return ReasonOnHold, time.Time{}, false
 		}
-	case StatusPromised:
+	case domain.StatePromised:
 		promised := inv.PromiseDate
 		if promised.IsZero() && !inv.StateSince.IsZero() {
 			promised = DateIn(inv.StateSince, p.Location)
@@ -443,7 +411,7 @@ func (p Policy) invoicePause(now time.Time, today Date, inv *InvoiceState) (Reas
 
 // paymentCheckAt returns when a payment claim becomes a task for the human.
 func (p Policy) paymentCheckAt(inv *InvoiceState) (Date, bool) {
-	if inv.State != StatusPaidClaimed || inv.StateSince.IsZero() || len(inv.OpenFlags) > 0 {
+	if inv.State != domain.StatePaidClaimed || inv.StateSince.IsZero() || len(inv.OpenFlags) > 0 {
 		return Date{}, false
 	}
 	return p.Calendar.AddBusinessDates(DateIn(inv.StateSince, p.Location), p.PaymentClaimCheck), true
@@ -566,14 +534,14 @@ func Decide(now time.Time, c ClientState, p Policy) Decision {
 		}
 		return d
 	}
-	if g := groupOf(due, KindHandOff); len(g) > 0 {
+	if g := groupOf(due, domain.KindHandOff); len(g) > 0 {
 		return d.task(now, ActionHandOff, g)
 	}
 	// A phone call is a contact too: it respects the minimum gap and the
 	// quiet time after the client wrote.
 	block, blockReason := p.contactBlock(c)
 	away := c.OutOfOfficeUntil.After(now)
-	if g := groupOf(due, KindCallTask); len(g) > 0 && !away {
+	if g := groupOf(due, domain.KindCallTask); len(g) > 0 && !away {
 		if !now.Before(block) {
 			return d.task(now, ActionCallTask, g)
 		}
@@ -582,7 +550,7 @@ func Decide(now time.Time, c ClientState, p Policy) Decision {
 
 	var mailItems []dueItem
 	for _, it := range due {
-		if it.stage.Kind.sendsMail() {
+		if it.stage.Kind.SendsMail() {
 			mailItems = append(mailItems, it)
 		}
 	}
@@ -625,7 +593,7 @@ func Decide(now time.Time, c ClientState, p Policy) Decision {
 	}
 
 	d.Action, d.Reason = ActionDraft, ReasonStageDue
-	if top.Kind == KindFormalNotice {
+	if top.Kind == domain.KindFormalNotice {
 		d.Action = ActionFormalNotice
 		d.RequiresApproval = true
 		d.LatePenalties = !eff.b2c
@@ -650,7 +618,7 @@ func Decide(now time.Time, c ClientState, p Policy) Decision {
 			}
 		}
 	}
-	if top.Kind == KindMessage && !top.preDue() {
+	if top.Kind == domain.KindMessage && !top.preDue() {
 		for _, inv := range overdue {
 			if !inGroup[inv] {
 				d.Mentioned = append(d.Mentioned, inv.ID)
@@ -717,25 +685,25 @@ func answerDue(c *ClientState) (Question, []InvoiceStep) {
 // said to be paid (in whole or in part, checked or not) or disputed.
 func answerPause(inv *InvoiceState) Reason {
 	switch {
-	case inv.State == StatusPaid || !inv.Balance.IsPositive():
+	case inv.State == domain.StatePaid || !inv.Balance.IsPositive():
 		return ReasonPaid
-	case inv.State == StatusCancelled || inv.State == StatusWrittenOff:
+	case inv.State == domain.StateCancelled || inv.State == domain.StateWrittenOff:
 		return ReasonInvoiceClosed
 	}
 	for _, f := range inv.OpenFlags {
 		switch f {
-		case FlagDispute:
+		case domain.FlagDispute:
 			return ReasonDisputed
-		case FlagPaymentCheck:
+		case domain.FlagPaymentCheck:
 			return ReasonPaymentClaimed
 		}
 	}
 	switch inv.State {
-	case StatusOpen, StatusPromised, StatusPlan, StatusOnHold:
+	case domain.StateOpen, domain.StatePromised, domain.StatePlan, domain.StateOnHold:
 		return ReasonUnknown
-	case StatusPaidClaimed:
+	case domain.StatePaidClaimed:
 		return ReasonPaymentClaimed
-	case StatusDisputed:
+	case domain.StateDisputed:
 		return ReasonDisputed
 	}
 	// A state this version does not know is never answered on its own.
@@ -758,11 +726,11 @@ func (p Policy) contactBlock(c ClientState) (time.Time, Reason) {
 	return block, reason
 }
 
-func isChaseableState(s InvoiceStatus) bool {
-	return s == StatusOpen || s == StatusPromised || s == StatusOnHold
+func isChaseableState(s domain.State) bool {
+	return s == domain.StateOpen || s == domain.StatePromised || s == domain.StateOnHold
 }
 
-func groupOf(due []dueItem, kind StageKind) []dueItem {
+func groupOf(due []dueItem, kind domain.StageKind) []dueItem {
 	var g []dueItem
 	for _, it := range due {
 		if it.stage.Kind == kind {

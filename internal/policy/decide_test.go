@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/relance/relance/internal/domain"
 )
 
 // paris returns local times for the tests; every expected instant is
@@ -47,7 +49,7 @@ func names(ids []int64) string {
 
 func inv(id string, due Date, last int) InvoiceState {
 	return InvoiceState{ID: tid(id), Number: "F-" + id, Amount: decimal.NewFromInt(1200), Balance: decimal.NewFromInt(1200),
-		Currency: "EUR", DueDate: due, State: StatusOpen, LastStageSent: last}
+		Currency: "EUR", DueDate: due, State: domain.StateOpen, LastStageSent: last}
 }
 
 func client(invs ...InvoiceState) ClientState {
@@ -109,9 +111,9 @@ func TestDecide(t *testing.T) {
 	}{
 		{name: "no invoice", c: client(), want: want{action: ActionNone, reason: ReasonNothingOpen}},
 		{name: "only paid or cancelled invoices", c: client(
-			withInv(inv("a", day(2025, 12, 1), 0), func(i *InvoiceState) { i.State = StatusPaid }),
-			withInv(inv("b", day(2025, 12, 1), 0), func(i *InvoiceState) { i.State = StatusCancelled }),
-			withInv(inv("c", day(2025, 12, 1), 0), func(i *InvoiceState) { i.State = StatusWrittenOff }),
+			withInv(inv("a", day(2025, 12, 1), 0), func(i *InvoiceState) { i.State = domain.StatePaid }),
+			withInv(inv("b", day(2025, 12, 1), 0), func(i *InvoiceState) { i.State = domain.StateCancelled }),
+			withInv(inv("c", day(2025, 12, 1), 0), func(i *InvoiceState) { i.State = domain.StateWrittenOff }),
 		), want: want{action: ActionNone, reason: ReasonNothingOpen}},
 		{name: "zero balance is closed", c: client(withInv(inv("a", day(2025, 12, 1), 0), func(i *InvoiceState) { i.Balance = decimal.Zero })),
 			want: want{action: ActionNone, reason: ReasonNothingOpen}},
@@ -238,22 +240,22 @@ func TestDecide(t *testing.T) {
 			c:    client(inv("a", day(2026, 1, 5), 0)),
 			want: want{action: ActionNone, reason: ReasonExcluded}},
 		{name: "grievance on the client",
-			c:    with(client(inv("a", day(2026, 1, 5), 0)), func(c *ClientState) { c.ClientFlags = []FlagKind{FlagGrievance} }),
+			c:    with(client(inv("a", day(2026, 1, 5), 0)), func(c *ClientState) { c.ClientFlags = []domain.FlagKind{domain.FlagGrievance} }),
 			want: want{action: ActionNone, reason: ReasonGrievance}},
 		{name: "grievance on one invoice pauses the whole client",
 			c: client(inv("a", day(2026, 1, 5), 0),
-				withInv(inv("b", day(2025, 11, 1), 2), func(i *InvoiceState) { i.OpenFlags = []FlagKind{FlagGrievance} })),
+				withInv(inv("b", day(2025, 11, 1), 2), func(i *InvoiceState) { i.OpenFlags = []domain.FlagKind{domain.FlagGrievance} })),
 			want: want{action: ActionNone, reason: ReasonGrievance}},
 		{name: "hardship pauses the whole client",
 			c: client(inv("a", day(2026, 1, 5), 0),
-				withInv(inv("b", day(2025, 11, 1), 2), func(i *InvoiceState) { i.OpenFlags = []FlagKind{FlagHardship} })),
+				withInv(inv("b", day(2025, 11, 1), 2), func(i *InvoiceState) { i.OpenFlags = []domain.FlagKind{domain.FlagHardship} })),
 			want: want{action: ActionNone, reason: ReasonHardship}},
 		{name: "other client flag",
-			c:    with(client(inv("a", day(2026, 1, 5), 0)), func(c *ClientState) { c.ClientFlags = []FlagKind{"bounce"} }),
+			c:    with(client(inv("a", day(2026, 1, 5), 0)), func(c *ClientState) { c.ClientFlags = []domain.FlagKind{"bounce"} }),
 			want: want{action: ActionNone, reason: ReasonOpenFlag}},
 		{name: "a dispute pauses its invoice only",
 			c: client(inv("a", day(2026, 1, 5), 0),
-				withInv(inv("b", day(2025, 12, 20), 2), func(i *InvoiceState) { i.State = StatusDisputed })),
+				withInv(inv("b", day(2025, 12, 20), 2), func(i *InvoiceState) { i.State = domain.StateDisputed })),
 			want: want{action: ActionDraft, reason: ReasonStageDue, stage: 2, invoices: "a:2", notBefore: holdWed},
 			more: func(t *testing.T, d Decision) {
 				if len(d.Paused) != 1 || d.Paused[0].ID != tid("b") || d.Paused[0].Reason != ReasonDisputed {
@@ -261,19 +263,19 @@ func TestDecide(t *testing.T) {
 				}
 			}},
 		{name: "dispute flag on the only invoice",
-			c:    client(withInv(inv("a", day(2026, 1, 5), 0), func(i *InvoiceState) { i.OpenFlags = []FlagKind{FlagDispute} })),
+			c:    client(withInv(inv("a", day(2026, 1, 5), 0), func(i *InvoiceState) { i.OpenFlags = []domain.FlagKind{domain.FlagDispute} })),
 			want: want{action: ActionNone, reason: ReasonDisputed}},
 		{name: "open bounce flag on the invoice",
-			c:    client(withInv(inv("a", day(2026, 1, 5), 0), func(i *InvoiceState) { i.OpenFlags = []FlagKind{"bounce"} })),
+			c:    client(withInv(inv("a", day(2026, 1, 5), 0), func(i *InvoiceState) { i.OpenFlags = []domain.FlagKind{"bounce"} })),
 			want: want{action: ActionNone, reason: ReasonOpenFlag}},
 		{name: "promise before its date", c: client(withInv(inv("a", day(2026, 1, 5), 0), func(i *InvoiceState) {
-			i.State, i.PromiseDate = StatusPromised, day(2026, 1, 15)
+			i.State, i.PromiseDate = domain.StatePromised, day(2026, 1, 15)
 		})), want: want{action: ActionNone, reason: ReasonPromised, notBefore: at(2026, 1, 20, 0, 0)}}, // 15 + 2 working days = Mon 19
 		{name: "promise within grace", c: client(withInv(inv("a", day(2026, 1, 5), 0), func(i *InvoiceState) {
-			i.State, i.PromiseDate = StatusPromised, day(2026, 1, 9)
+			i.State, i.PromiseDate = domain.StatePromised, day(2026, 1, 9)
 		})), want: want{action: ActionNone, reason: ReasonPromised, notBefore: at(2026, 1, 14, 0, 0)}}, // Fri 9 + 2 = Tue 13
 		{name: "broken promise moves on", c: client(withInv(inv("a", day(2026, 1, 5), 0), func(i *InvoiceState) {
-			i.State, i.PromiseDate = StatusPromised, day(2026, 1, 8)
+			i.State, i.PromiseDate = domain.StatePromised, day(2026, 1, 8)
 		})), want: want{action: ActionDraft, reason: ReasonStageDue, stage: 2, invoices: "a:2", notBefore: holdWed},
 			more: func(t *testing.T, d Decision) {
 				if len(d.Signals) != 1 || d.Signals[0].Kind != SignalBrokenPromise || d.Signals[0].InvoiceID != tid("a") ||
@@ -282,33 +284,33 @@ func TestDecide(t *testing.T) {
 				}
 			}},
 		{name: "promise without a date counts from when it was made", c: client(withInv(inv("a", day(2026, 1, 5), 0), func(i *InvoiceState) {
-			i.State, i.StateSince = StatusPromised, at(2026, 1, 12, 16, 0)
+			i.State, i.StateSince = domain.StatePromised, at(2026, 1, 12, 16, 0)
 		})), want: want{action: ActionNone, reason: ReasonPromised, notBefore: at(2026, 1, 15, 0, 0)}},
 		{name: "payment claimed", c: client(withInv(inv("a", day(2026, 1, 5), 0), func(i *InvoiceState) {
-			i.State, i.StateSince = StatusPaidClaimed, at(2026, 1, 12, 16, 0)
+			i.State, i.StateSince = domain.StatePaidClaimed, at(2026, 1, 12, 16, 0)
 		})), want: want{action: ActionNone, reason: ReasonPaymentClaimed, notBefore: at(2026, 1, 19, 0, 0)}},
 		{name: "payment claim unconfirmed: ask the human", c: client(withInv(inv("a", day(2026, 1, 5), 0), func(i *InvoiceState) {
-			i.State, i.StateSince = StatusPaidClaimed, at(2026, 1, 6, 10, 0)
+			i.State, i.StateSince = domain.StatePaidClaimed, at(2026, 1, 6, 10, 0)
 		})), want: want{action: ActionPaymentCheck, reason: ReasonPaymentCheck, invoices: "a:0", notBefore: now}},
 		{name: "payment check already open", c: client(withInv(inv("a", day(2026, 1, 5), 0), func(i *InvoiceState) {
-			i.State, i.StateSince, i.OpenFlags = StatusPaidClaimed, at(2026, 1, 6, 10, 0), []FlagKind{FlagPaymentCheck}
+			i.State, i.StateSince, i.OpenFlags = domain.StatePaidClaimed, at(2026, 1, 6, 10, 0), []domain.FlagKind{domain.FlagPaymentCheck}
 		})), want: want{action: ActionNone, reason: ReasonOpenFlag}},
-		{name: "payment plan", c: client(withInv(inv("a", day(2026, 1, 5), 0), func(i *InvoiceState) { i.State = StatusPlan })),
+		{name: "payment plan", c: client(withInv(inv("a", day(2026, 1, 5), 0), func(i *InvoiceState) { i.State = domain.StatePlan })),
 			want: want{action: ActionNone, reason: ReasonPaymentPlan}},
-		{name: "on hold", c: client(withInv(inv("a", day(2026, 1, 5), 0), func(i *InvoiceState) { i.State = StatusOnHold })),
+		{name: "on hold", c: client(withInv(inv("a", day(2026, 1, 5), 0), func(i *InvoiceState) { i.State = domain.StateOnHold })),
 			want: want{action: ActionNone, reason: ReasonOnHold}},
 		{name: "on hold until a date", c: client(withInv(inv("a", day(2026, 1, 5), 0), func(i *InvoiceState) {
-			i.State, i.PausedUntil = StatusOnHold, at(2026, 2, 1, 0, 0)
+			i.State, i.PausedUntil = domain.StateOnHold, at(2026, 2, 1, 0, 0)
 		})), want: want{action: ActionNone, reason: ReasonOnHold, notBefore: at(2026, 2, 1, 0, 0)}},
 		{name: "on hold until a past date: chase again", c: client(withInv(inv("a", day(2026, 1, 5), 0), func(i *InvoiceState) {
-			i.State, i.PausedUntil = StatusOnHold, at(2026, 1, 10, 0, 0)
+			i.State, i.PausedUntil = domain.StateOnHold, at(2026, 1, 10, 0, 0)
 		})), want: want{action: ActionDraft, reason: ReasonStageDue, stage: 2, invoices: "a:2", notBefore: holdWed}},
 		{name: "open invoice paused until a date", c: client(withInv(inv("a", day(2026, 1, 5), 0), func(i *InvoiceState) {
 			i.PausedUntil = at(2026, 1, 20, 0, 0)
 		})), want: want{action: ActionNone, reason: ReasonPaused, notBefore: at(2026, 1, 20, 0, 0)}},
 		{name: "several pauses", c: client(
-			withInv(inv("a", day(2026, 1, 5), 0), func(i *InvoiceState) { i.State = StatusDisputed }),
-			withInv(inv("b", day(2026, 1, 5), 0), func(i *InvoiceState) { i.State = StatusPlan }),
+			withInv(inv("a", day(2026, 1, 5), 0), func(i *InvoiceState) { i.State = domain.StateDisputed }),
+			withInv(inv("b", day(2026, 1, 5), 0), func(i *InvoiceState) { i.State = domain.StatePlan }),
 		), want: want{action: ActionNone, reason: ReasonSeveralPauses}},
 		{name: "unknown state is never chased", c: client(withInv(inv("a", day(2026, 1, 5), 0), func(i *InvoiceState) { i.State = "weird" })),
 			want: want{action: ActionNone, reason: ReasonOnHold}},
@@ -437,7 +439,7 @@ func simulate(t *testing.T, p Policy, c ClientState, from, to time.Time, down fu
 			continue
 		}
 		if draft != nil {
-			ok, r := ShouldSend(now, *draft, c, p, ModeReview)
+			ok, r := ShouldSend(now, *draft, c, p, domain.ModeReview)
 			switch {
 			case ok:
 				apply(draftSteps)
@@ -454,16 +456,16 @@ func simulate(t *testing.T, p Policy, c ClientState, from, to time.Time, down fu
 			switch d.Action {
 			case ActionNone:
 			case ActionDraft, ActionFormalNotice:
-				kind := KindMessage
+				kind := domain.KindMessage
 				if d.Action == ActionFormalNotice {
-					kind = KindFormalNotice
+					kind = domain.KindFormalNotice
 				}
 				ids := make([]int64, len(d.Invoices))
 				for j, s := range d.Invoices {
 					ids[j] = s.ID
 				}
 				draft = &DraftState{ID: 1, Kind: kind, Stage: d.Stage, InvoiceIDs: ids, CreatedAt: now,
-					HoldUntil: d.HoldUntil, Status: DraftApproved}
+					HoldUntil: d.HoldUntil, Status: domain.DraftApproved}
 				draftSteps = d.Invoices
 				c.PendingDraft = &PendingDraft{ID: 1, Stage: d.Stage, CreatedAt: now}
 				events = append(events, simEvent{now, d.Action, d.Stage, steps(d), now})

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/relance/relance/internal/domain"
 )
 
 // policyEffect shows what one setting of the policy file changes: the same
@@ -100,11 +102,11 @@ func policyEffects(t *testing.T) []policyEffect {
 		{"name": "friendly", "kind": "message", "offset_days": 7, "comment": "c"}]}},
 		"clients": {"@x.example": {"comment": "c"}}, "penalties": {"comment": "c"}}`
 
-	signalPause := func(key string, kind FlagKind) policyEffect {
+	signalPause := func(key string, kind domain.FlagKind) policyEffect {
 		return policyEffect{key: "behaviour_signals." + key + ".pause", on: `{"behaviour_signals": {"` + key + `": {"pause": true}}}`,
 			check: blocked(ReasonSignalPause, func() ClientState {
 				c := dueFriendly()
-				c.Invoices[0].OpenFlags = []FlagKind{kind}
+				c.Invoices[0].OpenFlags = []domain.FlagKind{kind}
 				return c
 			})}
 	}
@@ -121,8 +123,8 @@ func policyEffects(t *testing.T) []policyEffect {
 		}
 	}
 	effects := []policyEffect{
-		signalPause("silence", FlagSilence), signalPause("slower", FlagSlower), signalPause("broken_promise", FlagBrokenPromise),
-		signalPause("partial", FlagPartial), signalPause("suddenly_late", FlagSuddenlyLate),
+		signalPause("silence", domain.FlagSilence), signalPause("slower", domain.FlagSlower), signalPause("broken_promise", domain.FlagBrokenPromise),
+		signalPause("partial", domain.FlagPartial), signalPause("suddenly_late", domain.FlagSuddenlyLate),
 		{key: "ladders.*.repeat.times", off: repeatLadder(""), on: repeatLadder(`, "repeat": {"every_days": 15, "times": 2}`),
 			check: repeatDecision(func(t *testing.T, without, with Decision) {
 				if without.Action != ActionNone || without.Reason != ReasonLadderDone || with.Action != ActionFormalNotice {
@@ -196,7 +198,7 @@ func policyEffects(t *testing.T) []policyEffect {
 			})},
 		{key: "promise_grace_business_days", on: `{"promise_grace_business_days": 5}`, check: func(t *testing.T, off, on Policy) {
 			c := client(withInv(inv("a", day(2025, 12, 29), 0), func(i *InvoiceState) {
-				i.State, i.PromiseDate = StatusPromised, day(2026, 1, 8)
+				i.State, i.PromiseDate = domain.StatePromised, day(2026, 1, 8)
 			}))
 			if d := decide(off, c); d.Action != ActionDraft {
 				t.Errorf("2 days of grace after 8 January: %s (%v), want a draft", d.Action, d.Reason)
@@ -207,7 +209,7 @@ func policyEffects(t *testing.T) []policyEffect {
 		}},
 		{key: "payment_claim_check_business_days", on: `{"payment_claim_check_business_days": 2}`, check: func(t *testing.T, off, on Policy) {
 			c := client(withInv(inv("a", day(2025, 12, 29), 0), func(i *InvoiceState) {
-				i.State, i.StateSince = StatusPaidClaimed, at(2026, 1, 9, 10, 0)
+				i.State, i.StateSince = domain.StatePaidClaimed, at(2026, 1, 9, 10, 0)
 			}))
 			if d := decide(off, c); d.Action == ActionPaymentCheck {
 				t.Errorf("5 days after a claim of 9 January: %s already", d.Action)

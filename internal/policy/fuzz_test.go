@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/relance/relance/internal/domain"
 )
 
 // FuzzParseBytes checks that no policy file, however broken, makes Parse or
@@ -25,7 +27,7 @@ func FuzzParseBytes(f *testing.F) {
 		c := client(inv("a", day(2025, 12, 1), 0), inv("b", day(2026, 1, 20), 1))
 		c.LastContact = now.Add(-72 * time.Hour)
 		d := Decide(now, c, p)
-		_, _ = ShouldSend(now.Add(48*time.Hour), DraftState{InvoiceIDs: []int64{tid("a")}, CreatedAt: now, Status: DraftApproved}, c, p, ModeAuto)
+		_, _ = ShouldSend(now.Add(48*time.Hour), DraftState{InvoiceIDs: []int64{tid("a")}, CreatedAt: now, Status: domain.DraftApproved}, c, p, domain.ModeAuto)
 		if d.Action == ActionDraft && d.NotBefore.Before(d.HoldUntil) {
 			t.Fatalf("draft before its hold: %+v", d)
 		}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/relance/relance/internal/domain"
 )
 
 // Decisions a human takes on a draft, and what they mean for the ladder and
@@ -101,7 +103,7 @@ func (p Policy) SendTime(now time.Time, d DraftState, c ClientState) time.Time {
 	if !d.HoldLifted {
 		t = laterOf(t, laterOf(d.HoldUntil, p.HoldUntil(d.CreatedAt)))
 	}
-	if d.Kind != KindAnswer && !c.LastContact.IsZero() {
+	if d.Kind != domain.KindAnswer && !c.LastContact.IsZero() {
 		t = laterOf(t, p.Calendar.AddBusinessDays(c.LastContact, p.MinGap))
 	}
 	t = laterOf(t, c.OutOfOfficeUntil)
@@ -122,7 +124,7 @@ func (p Policy) timingReason(now time.Time, d DraftState, c ClientState) Reason 
 	}
 	// An answer replies to what the client asked: the gap between our
 	// reminders does not hold it back.
-	if d.Kind != KindAnswer && !c.LastContact.IsZero() && now.Before(p.Calendar.AddBusinessDays(c.LastContact, p.MinGap)) {
+	if d.Kind != domain.KindAnswer && !c.LastContact.IsZero() && now.Before(p.Calendar.AddBusinessDays(c.LastContact, p.MinGap)) {
 		return ReasonMinGap
 	}
 	if !p.InSendWindow(now) {

@@ -3,6 +3,8 @@ package policy
 import (
 	"testing"
 	"time"
+
+	"github.com/relance/relance/internal/domain"
 )
 
 func TestParseQuiet(t *testing.T) {
@@ -94,9 +96,9 @@ func TestQuietAfterCancel(t *testing.T) {
 		t.Fatalf("the other invoice: %s %s", d.Action, steps(d))
 	}
 	// A waiting draft about a quiet invoice is retired at sending time.
-	ds := DraftState{ID: 1, Kind: KindMessage, Stage: 2, InvoiceIDs: []int64{tid("a")}, CreatedAt: at(2026, 2, 9, 10, 0),
-		HoldUntil: at(2026, 2, 10, 9, 0), Status: DraftApproved}
-	ok, r := ShouldSend(at(2026, 2, 10, 10, 5), ds, client(held), p, ModeReview)
+	ds := DraftState{ID: 1, Kind: domain.KindMessage, Stage: 2, InvoiceIDs: []int64{tid("a")}, CreatedAt: at(2026, 2, 9, 10, 0),
+		HoldUntil: at(2026, 2, 10, 9, 0), Status: domain.DraftApproved}
+	ok, r := ShouldSend(at(2026, 2, 10, 10, 5), ds, client(held), p, domain.ModeReview)
 	if ok || r != ReasonQuiet || !r.Supersedes() {
 		t.Fatalf("ShouldSend on a quiet invoice: %v %s", ok, r)
 	}
@@ -108,8 +110,8 @@ func TestSendTimeAgreesWithShouldSend(t *testing.T) {
 	at := parisAt(t)
 	p := defaultPolicy(t)
 	created := at(2026, 1, 13, 15, 0) // Tuesday afternoon: held until Wednesday's review time
-	base := DraftState{ID: 1, Kind: KindMessage, Stage: 2, InvoiceIDs: []int64{tid("a")}, CreatedAt: created,
-		HoldUntil: p.HoldUntil(created), Status: DraftApproved}
+	base := DraftState{ID: 1, Kind: domain.KindMessage, Stage: 2, InvoiceIDs: []int64{tid("a")}, CreatedAt: created,
+		HoldUntil: p.HoldUntil(created), Status: domain.DraftApproved}
 	c := client(inv("a", day(2026, 1, 5), 1))
 	lifted, now := base, base
 	lifted.HoldLifted = true
@@ -143,11 +145,11 @@ func TestSendTimeAgreesWithShouldSend(t *testing.T) {
 			if !got.Equal(tt.want) {
 				t.Fatalf("SendTime = %v, want %v", got, tt.want)
 			}
-			if ok, r := ShouldSend(got, tt.d, tt.c, p, ModeReview); !ok {
+			if ok, r := ShouldSend(got, tt.d, tt.c, p, domain.ModeReview); !ok {
 				t.Fatalf("ShouldSend at the stated time: %s", r)
 			}
 			if before := got.Add(-time.Minute); !before.Before(tt.now) {
-				if ok, _ := ShouldSend(before, tt.d, tt.c, p, ModeReview); ok {
+				if ok, _ := ShouldSend(before, tt.d, tt.c, p, domain.ModeReview); ok {
 					t.Fatalf("ShouldSend a minute before the stated time")
 				}
 			}
@@ -156,8 +158,8 @@ func TestSendTimeAgreesWithShouldSend(t *testing.T) {
 	// "Send now" still respects the client's state.
 	paid := c
 	paid.Invoices = []InvoiceState{c.Invoices[0]}
-	paid.Invoices[0].State = StatusPaid
-	if ok, r := ShouldSend(at(2026, 1, 13, 22, 0), now, paid, p, ModeReview); ok || r != ReasonPaid {
+	paid.Invoices[0].State = domain.StatePaid
+	if ok, r := ShouldSend(at(2026, 1, 13, 22, 0), now, paid, p, domain.ModeReview); ok || r != ReasonPaid {
 		t.Fatalf("send now to a client who paid: %v %s", ok, r)
 	}
 }

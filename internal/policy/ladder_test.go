@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/relance/relance/internal/domain"
 )
 
 // Tasks, behaviour signals, repeats and questions: every path moves on.
@@ -31,7 +33,7 @@ func TestDecideEveryPathMovesOn(t *testing.T) {
 	}
 	now := at(2026, 1, 13, 10, 0) // a Tuesday
 	holdWed := at(2026, 1, 14, 9, 0)
-	flags := func(i InvoiceState, k ...FlagKind) InvoiceState { i.OpenFlags = k; return i }
+	flags := func(i InvoiceState, k ...domain.FlagKind) InvoiceState { i.OpenFlags = k; return i }
 	question := func(id string, a AnswerState, invs ...string) Question {
 		ids := make([]int64, len(invs))
 		for i, name := range invs {
@@ -57,46 +59,46 @@ func TestDecideEveryPathMovesOn(t *testing.T) {
 	}{
 		// A call task is a step, not a wall.
 		{name: "open call task: the formal notice still comes on schedule, the task in its context",
-			c:    client(flags(inv("a", day(2025, 11, 25), 4), FlagCall)),
+			c:    client(flags(inv("a", day(2025, 11, 25), 4), domain.FlagCall)),
 			want: want{ActionFormalNotice, ReasonStageDue, 5, "a:5", holdWed},
 			more: func(t *testing.T, d Decision) {
-				if len(d.OpenTasks) != 1 || d.OpenTasks[0] != (OpenTask{InvoiceID: tid("a"), Kind: FlagCall}) {
+				if len(d.OpenTasks) != 1 || d.OpenTasks[0] != (OpenTask{InvoiceID: tid("a"), Kind: domain.FlagCall}) {
 					t.Errorf("open tasks %+v", d.OpenTasks)
 				}
 			}},
 		{name: "open call task before the next stage: waits for its date, not for the task",
-			c:    client(flags(inv("a", day(2025, 12, 10), 4), FlagCall)),
+			c:    client(flags(inv("a", day(2025, 12, 10), 4), domain.FlagCall)),
 			want: want{ActionNone, ReasonNotYetDue, 0, "", at(2026, 1, 24, 0, 0)}},
 		{name: "open hand-off task: the ladder is done, not paused",
-			c:    client(flags(inv("a", day(2025, 10, 1), 6), FlagHandOff)),
+			c:    client(flags(inv("a", day(2025, 10, 1), 6), domain.FlagHandOff)),
 			want: want{ActionNone, ReasonLadderDone, 0, "", time.Time{}}},
 		{name: "a call task on the client as a whole pauses nothing",
-			c:    with(client(inv("a", day(2026, 1, 5), 0)), func(c *ClientState) { c.ClientFlags = []FlagKind{FlagCall} }),
+			c:    with(client(inv("a", day(2026, 1, 5), 0)), func(c *ClientState) { c.ClientFlags = []domain.FlagKind{domain.FlagCall} }),
 			want: want{ActionDraft, ReasonStageDue, 2, "a:2", holdWed}},
 		// Behaviour signals inform; they pause only where the policy says.
 		{name: "silence informs: the next stage goes",
-			c:    client(flags(inv("a", day(2025, 12, 20), 2), FlagSilence)),
+			c:    client(flags(inv("a", day(2025, 12, 20), 2), domain.FlagSilence)),
 			want: want{ActionDraft, ReasonStageDue, 3, "a:3", holdWed},
 			more: func(t *testing.T, d Decision) {
-				if len(d.OpenTasks) != 1 || d.OpenTasks[0].Kind != FlagSilence {
+				if len(d.OpenTasks) != 1 || d.OpenTasks[0].Kind != domain.FlagSilence {
 					t.Errorf("open tasks %+v", d.OpenTasks)
 				}
 			}},
-		{name: "slower answers inform", c: client(flags(inv("a", day(2026, 1, 5), 0), FlagSlower)),
+		{name: "slower answers inform", c: client(flags(inv("a", day(2026, 1, 5), 0), domain.FlagSlower)),
 			want: want{ActionDraft, ReasonStageDue, 2, "a:2", holdWed}},
-		{name: "suddenly late informs", c: client(flags(inv("a", day(2026, 1, 5), 0), FlagSuddenlyLate)),
+		{name: "suddenly late informs", c: client(flags(inv("a", day(2026, 1, 5), 0), domain.FlagSuddenlyLate)),
 			want: want{ActionDraft, ReasonStageDue, 2, "a:2", holdWed}},
-		{name: "partial payment informs by default", c: client(flags(inv("a", day(2026, 1, 5), 0), FlagPartial)),
+		{name: "partial payment informs by default", c: client(flags(inv("a", day(2026, 1, 5), 0), domain.FlagPartial)),
 			want: want{ActionDraft, ReasonStageDue, 2, "a:2", holdWed}},
 		{name: "partial payment pauses where the policy says so", p: pausing,
-			c:    client(flags(inv("a", day(2026, 1, 5), 0), FlagPartial)),
+			c:    client(flags(inv("a", day(2026, 1, 5), 0), domain.FlagPartial)),
 			want: want{ActionNone, ReasonSignalPause, 0, "", time.Time{}}},
 		{name: "the pausing setting is per signal", p: pausing,
-			c:    client(flags(inv("a", day(2026, 1, 5), 0), FlagSilence)),
+			c:    client(flags(inv("a", day(2026, 1, 5), 0), domain.FlagSilence)),
 			want: want{ActionDraft, ReasonStageDue, 2, "a:2", holdWed}},
 		{name: "broken promise with its flag open: the next stage, referring to the promise",
-			c: client(withInv(flags(inv("a", day(2025, 12, 20), 2), FlagBrokenPromise), func(i *InvoiceState) {
-				i.State, i.PromiseDate = StatusPromised, day(2026, 1, 6)
+			c: client(withInv(flags(inv("a", day(2025, 12, 20), 2), domain.FlagBrokenPromise), func(i *InvoiceState) {
+				i.State, i.PromiseDate = domain.StatePromised, day(2026, 1, 6)
 			})),
 			want: want{ActionDraft, ReasonStageDue, 3, "a:3", holdWed},
 			more: func(t *testing.T, d Decision) {
@@ -111,8 +113,8 @@ func TestDecideEveryPathMovesOn(t *testing.T) {
 			}
 			return p
 		}(),
-			c: client(withInv(flags(inv("a", day(2025, 12, 20), 2), FlagBrokenPromise), func(i *InvoiceState) {
-				i.State, i.PromiseDate = StatusPromised, day(2026, 1, 6)
+			c: client(withInv(flags(inv("a", day(2025, 12, 20), 2), domain.FlagBrokenPromise), func(i *InvoiceState) {
+				i.State, i.PromiseDate = domain.StatePromised, day(2026, 1, 6)
 			})),
 			want: want{ActionNone, ReasonSignalPause, 0, "", time.Time{}}},
 		{name: "a promise kept waiting gives no broken-promise wording",
@@ -139,10 +141,10 @@ func TestDecideEveryPathMovesOn(t *testing.T) {
 		{name: "after the last repeat the ladder is done", p: repeating, c: client(inv("a", day(2025, 6, 1), 5)),
 			want: want{ActionNone, ReasonLadderDone, 0, "", time.Time{}}},
 		{name: "repeats continue while the hand-off task is open", p: repeating,
-			c:    client(flags(inv("a", day(2025, 10, 30), 3), FlagHandOff)),
+			c:    client(flags(inv("a", day(2025, 10, 30), 3), domain.FlagHandOff)),
 			want: want{ActionFormalNotice, ReasonStageDue, 4, "a:4", holdWed}},
 		{name: "handed off (on hold): no repeat", p: repeating,
-			c:    client(withInv(inv("a", day(2025, 10, 30), 3), func(i *InvoiceState) { i.State = StatusOnHold })),
+			c:    client(withInv(inv("a", day(2025, 10, 30), 3), func(i *InvoiceState) { i.State = domain.StateOnHold })),
 			want: want{ActionNone, ReasonOnHold, 0, "", time.Time{}}},
 		{name: "repeat of a named stage", p: repeatSecond, c: client(inv("a", day(2025, 12, 1), 2)),
 			want: want{ActionDraft, ReasonStageDue, 3, "a:3", holdWed},
@@ -153,7 +155,7 @@ func TestDecideEveryPathMovesOn(t *testing.T) {
 			}},
 		// Questions get answers.
 		{name: "a question opens an answer at once, whatever the gap and the quiet time",
-			c: with(client(flags(inv("a", day(2026, 1, 5), 2), FlagInfoRequest)), func(c *ClientState) {
+			c: with(client(flags(inv("a", day(2026, 1, 5), 2), domain.FlagInfoRequest)), func(c *ClientState) {
 				c.Questions = []Question{question("q1", AnswerNone, "a")}
 				c.LastContact, c.LastInbound = at(2026, 1, 12, 10, 0), at(2026, 1, 13, 8, 0)
 			}),
@@ -164,49 +166,49 @@ func TestDecideEveryPathMovesOn(t *testing.T) {
 				}
 			}},
 		{name: "an answer is pending: the invoice waits",
-			c: with(client(flags(inv("a", day(2025, 12, 20), 2), FlagInfoRequest)), func(c *ClientState) {
+			c: with(client(flags(inv("a", day(2025, 12, 20), 2), domain.FlagInfoRequest)), func(c *ClientState) {
 				c.Questions = []Question{question("q1", AnswerPending, "a")}
 			}),
 			want: want{ActionNone, ReasonAwaitingAnswer, 0, "", time.Time{}}},
 		{name: "the answer was cancelled: no new answer, the invoice still waits",
-			c: with(client(flags(inv("a", day(2025, 12, 20), 2), FlagInfoRequest)), func(c *ClientState) {
+			c: with(client(flags(inv("a", day(2025, 12, 20), 2), domain.FlagInfoRequest)), func(c *ClientState) {
 				c.Questions = []Question{question("q1", AnswerCancelled, "a")}
 			}),
 			want: want{ActionNone, ReasonAwaitingAnswer, 0, "", time.Time{}}},
 		{name: "a question about one invoice leaves the others chased",
-			c: with(client(flags(inv("a", day(2025, 12, 20), 2), FlagInfoRequest), inv("b", day(2026, 1, 5), 0)), func(c *ClientState) {
+			c: with(client(flags(inv("a", day(2025, 12, 20), 2), domain.FlagInfoRequest), inv("b", day(2026, 1, 5), 0)), func(c *ClientState) {
 				c.Questions = []Question{question("q1", AnswerPending, "a")}
 			}),
 			want: want{ActionDraft, ReasonStageDue, 2, "b:2", holdWed}},
 		{name: "a question about a paid invoice needs no answer",
-			c: with(client(withInv(inv("a", day(2025, 12, 20), 2), func(i *InvoiceState) { i.State = StatusPaid }), inv("b", day(2026, 1, 5), 0)), func(c *ClientState) {
+			c: with(client(withInv(inv("a", day(2025, 12, 20), 2), func(i *InvoiceState) { i.State = domain.StatePaid }), inv("b", day(2026, 1, 5), 0)), func(c *ClientState) {
 				c.Questions = []Question{question("q1", AnswerNone, "a")}
 			}),
 			want: want{ActionDraft, ReasonStageDue, 2, "b:2", holdWed}},
 		{name: "a question from a client who said it paid gets no answer: its task waits for a human",
-			c: with(client(withInv(flags(inv("a", day(2025, 12, 20), 2), FlagInfoRequest), func(i *InvoiceState) {
-				i.State, i.StateSince = StatusPaidClaimed, at(2026, 1, 6, 9, 0)
+			c: with(client(withInv(flags(inv("a", day(2025, 12, 20), 2), domain.FlagInfoRequest), func(i *InvoiceState) {
+				i.State, i.StateSince = domain.StatePaidClaimed, at(2026, 1, 6, 9, 0)
 			})), func(c *ClientState) {
 				c.Questions = []Question{question("q1", AnswerNone, "a")}
 			}),
 			want: want{ActionNone, ReasonAwaitingAnswer, 0, "", time.Time{}}},
 		{name: "a question about a disputed invoice gets no answer",
-			c: with(client(withInv(flags(inv("a", day(2025, 12, 20), 2), FlagInfoRequest, FlagDispute), func(i *InvoiceState) {
-				i.State = StatusDisputed
+			c: with(client(withInv(flags(inv("a", day(2025, 12, 20), 2), domain.FlagInfoRequest, domain.FlagDispute), func(i *InvoiceState) {
+				i.State = domain.StateDisputed
 			})), func(c *ClientState) {
 				c.Questions = []Question{question("q1", AnswerNone, "a")}
 			}),
 			want: want{ActionNone, ReasonDisputed, 0, "", time.Time{}}},
 		{name: "a question about two invoices, one since claimed paid: the answer is about the other",
-			c: with(client(withInv(flags(inv("a", day(2025, 12, 20), 2), FlagInfoRequest), func(i *InvoiceState) {
-				i.State, i.StateSince = StatusPaidClaimed, at(2026, 1, 12, 9, 0)
-			}), flags(inv("b", day(2025, 12, 20), 2), FlagInfoRequest)), func(c *ClientState) {
+			c: with(client(withInv(flags(inv("a", day(2025, 12, 20), 2), domain.FlagInfoRequest), func(i *InvoiceState) {
+				i.State, i.StateSince = domain.StatePaidClaimed, at(2026, 1, 12, 9, 0)
+			}), flags(inv("b", day(2025, 12, 20), 2), domain.FlagInfoRequest)), func(c *ClientState) {
 				c.Questions = []Question{question("q1", AnswerNone, "a", "b")}
 			}),
 			want: want{ActionAnswer, ReasonQuestionAsked, 0, "b:0", now}},
 		{name: "a promise does not hold an answer back",
-			c: with(client(withInv(flags(inv("a", day(2025, 12, 20), 2), FlagInfoRequest), func(i *InvoiceState) {
-				i.State, i.PromiseDate = StatusPromised, day(2026, 1, 30)
+			c: with(client(withInv(flags(inv("a", day(2025, 12, 20), 2), domain.FlagInfoRequest), func(i *InvoiceState) {
+				i.State, i.PromiseDate = domain.StatePromised, day(2026, 1, 30)
 			})), func(c *ClientState) {
 				c.Questions = []Question{question("q1", AnswerNone, "a")}
 			}),
@@ -291,7 +293,7 @@ func TestSilentClientWithOpenTasksRunsTheWholeLadder(t *testing.T) {
 		case ActionCallTask, ActionHandOff:
 			// The task stays open: no outcome is ever logged.
 			c.Invoices[0].LastStageSent = d.Stage
-			c.Invoices[0].OpenFlags = append(c.Invoices[0].OpenFlags, map[Action]FlagKind{ActionCallTask: FlagCall, ActionHandOff: FlagHandOff}[d.Action])
+			c.Invoices[0].OpenFlags = append(c.Invoices[0].OpenFlags, map[Action]domain.FlagKind{ActionCallTask: domain.FlagCall, ActionHandOff: domain.FlagHandOff}[d.Action])
 			got = append(got, string(d.Action))
 		case ActionDraft, ActionFormalNotice:
 			c.PendingDraft = &PendingDraft{ID: 1, Stage: d.Stage, CreatedAt: now}
@@ -309,60 +311,60 @@ func TestShouldSendAnswer(t *testing.T) {
 	p := defaultPolicy(t)
 	made := at(2026, 1, 12, 10, 0)
 	now := at(2026, 1, 13, 10, 0)
-	c := with(client(withInv(inv("a", day(2026, 1, 5), 2), func(i *InvoiceState) { i.OpenFlags = []FlagKind{FlagInfoRequest} })),
+	c := with(client(withInv(inv("a", day(2026, 1, 5), 2), func(i *InvoiceState) { i.OpenFlags = []domain.FlagKind{domain.FlagInfoRequest} })),
 		func(c *ClientState) { c.LastContact, c.LastInbound = at(2026, 1, 12, 9, 0), at(2026, 1, 12, 8, 0) })
-	answer := DraftState{ID: 1, Kind: KindAnswer, InvoiceIDs: []int64{tid("a")}, CreatedAt: made, Status: DraftHeld}
+	answer := DraftState{ID: 1, Kind: domain.KindAnswer, InvoiceIDs: []int64{tid("a")}, CreatedAt: made, Status: domain.DraftHeld}
 	reminder := answer
-	reminder.Kind = KindMessage
+	reminder.Kind = domain.KindMessage
 	tests := []struct {
 		name string
 		d    DraftState
 		c    ClientState
-		mode Mode
+		mode domain.Mode
 		ok   bool
 		r    Reason
 	}{
-		{"auto: the answer goes despite the question's pause and the gap", answer, c, ModeAuto, true, ReasonOK},
-		{"a reminder for the same invoice waits for the answer", reminder, c, ModeAuto, false, ReasonAwaitingAnswer},
-		{"review: the answer needs approval", answer, c, ModeReview, false, ReasonNotApproved},
-		{"auto: an answer with a blank to fill needs approval", func() DraftState { d := answer; d.RequiresApproval = true; return d }(), c, ModeAuto, false, ReasonApprovalRequired},
-		{"the client wrote again after the answer was made", answer, with(c, func(c *ClientState) { c.LastInbound = at(2026, 1, 12, 15, 0) }), ModeAuto, false, ReasonInboundSinceDraft},
+		{"auto: the answer goes despite the question's pause and the gap", answer, c, domain.ModeAuto, true, ReasonOK},
+		{"a reminder for the same invoice waits for the answer", reminder, c, domain.ModeAuto, false, ReasonAwaitingAnswer},
+		{"review: the answer needs approval", answer, c, domain.ModeReview, false, ReasonNotApproved},
+		{"auto: an answer with a blank to fill needs approval", func() DraftState { d := answer; d.RequiresApproval = true; return d }(), c, domain.ModeAuto, false, ReasonApprovalRequired},
+		{"the client wrote again after the answer was made", answer, with(c, func(c *ClientState) { c.LastInbound = at(2026, 1, 12, 15, 0) }), domain.ModeAuto, false, ReasonInboundSinceDraft},
 		{"paid meanwhile", answer, with(c, func(c *ClientState) {
 			c.Invoices = append([]InvoiceState(nil), c.Invoices...)
-			c.Invoices[0].State = StatusPaid
-		}), ModeAuto, false, ReasonPaid},
+			c.Invoices[0].State = domain.StatePaid
+		}), domain.ModeAuto, false, ReasonPaid},
 		// The answer is retired when it no longer makes sense.
 		{"the owner corrected a reply's reading to paid after the answer was made", answer, invoice0(c, func(i *InvoiceState) {
-			i.State, i.StateSince = StatusPaidClaimed, at(2026, 1, 12, 9, 30)
-		}), ModeAuto, false, ReasonPaymentClaimed},
+			i.State, i.StateSince = domain.StatePaidClaimed, at(2026, 1, 12, 9, 30)
+		}), domain.ModeAuto, false, ReasonPaymentClaimed},
 		{"disputed since, on the phone", answer, invoice0(c, func(i *InvoiceState) {
-			i.State, i.OpenFlags = StatusDisputed, []FlagKind{FlagInfoRequest, FlagDispute}
-		}), ModeAuto, false, ReasonDisputed},
+			i.State, i.OpenFlags = domain.StateDisputed, []domain.FlagKind{domain.FlagInfoRequest, domain.FlagDispute}
+		}), domain.ModeAuto, false, ReasonDisputed},
 		{"a dispute flag opened since", answer, invoice0(c, func(i *InvoiceState) {
-			i.OpenFlags = []FlagKind{FlagInfoRequest, FlagDispute}
-		}), ModeAuto, false, ReasonDisputed},
+			i.OpenFlags = []domain.FlagKind{domain.FlagInfoRequest, domain.FlagDispute}
+		}), domain.ModeAuto, false, ReasonDisputed},
 		{"a payment to check", answer, invoice0(c, func(i *InvoiceState) {
-			i.OpenFlags = []FlagKind{FlagInfoRequest, FlagPaymentCheck}
-		}), ModeAuto, false, ReasonPaymentClaimed},
+			i.OpenFlags = []domain.FlagKind{domain.FlagInfoRequest, domain.FlagPaymentCheck}
+		}), domain.ModeAuto, false, ReasonPaymentClaimed},
 		{"the owner closed the question another way", answer, invoice0(c, func(i *InvoiceState) {
 			i.OpenFlags = nil
-		}), ModeAuto, false, ReasonQuestionClosed},
-		{"approved, then the client said it paid", func() DraftState { d := answer; d.Status = DraftApproved; return d }(), invoice0(c, func(i *InvoiceState) {
-			i.State = StatusPaidClaimed
-		}), ModeReview, false, ReasonPaymentClaimed},
+		}), domain.ModeAuto, false, ReasonQuestionClosed},
+		{"approved, then the client said it paid", func() DraftState { d := answer; d.Status = domain.DraftApproved; return d }(), invoice0(c, func(i *InvoiceState) {
+			i.State = domain.StatePaidClaimed
+		}), domain.ModeReview, false, ReasonPaymentClaimed},
 		{"a promise does not stop the answer", answer, invoice0(c, func(i *InvoiceState) {
-			i.State, i.PromiseDate = StatusPromised, day(2026, 1, 30)
-		}), ModeAuto, true, ReasonOK},
+			i.State, i.PromiseDate = domain.StatePromised, day(2026, 1, 30)
+		}), domain.ModeAuto, true, ReasonOK},
 		{"a call task open beside the question does not stop the answer", answer, invoice0(c, func(i *InvoiceState) {
-			i.OpenFlags = []FlagKind{FlagCall, FlagInfoRequest}
-		}), ModeAuto, true, ReasonOK},
+			i.OpenFlags = []domain.FlagKind{domain.FlagCall, domain.FlagInfoRequest}
+		}), domain.ModeAuto, true, ReasonOK},
 		{"one of two invoices claimed paid: the whole answer is retired (Decide makes a new one)",
 			func() DraftState { d := answer; d.InvoiceIDs = []int64{tid("a"), tid("b")}; return d }(),
 			with(c, func(c *ClientState) {
 				b := c.Invoices[0]
-				b.ID, b.Number, b.State = tid("b"), "F-b", StatusPaidClaimed
+				b.ID, b.Number, b.State = tid("b"), "F-b", domain.StatePaidClaimed
 				c.Invoices = append(append([]InvoiceState(nil), c.Invoices...), b)
-			}), ModeAuto, false, ReasonPaymentClaimed},
+			}), domain.ModeAuto, false, ReasonPaymentClaimed},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -391,26 +393,26 @@ func invoice0(c ClientState, f func(*InvoiceState)) ClientState {
 
 func TestAfterTask(t *testing.T) {
 	tests := []struct {
-		kind    FlagKind
+		kind    domain.FlagKind
 		outcome TaskOutcome
 		want    TaskEffect
 		err     bool
 	}{
-		{FlagCall, OutcomeReached, TaskEffect{}, false},
-		{FlagCall, OutcomeNoAnswer, TaskEffect{}, false},
-		{FlagCall, OutcomePromise, TaskEffect{State: StatusPromised, NeedsDate: true}, false},
-		{FlagCall, OutcomePlan, TaskEffect{State: StatusPlan, NeedsPlan: true}, false},
-		{FlagCall, OutcomeDispute, TaskEffect{State: StatusDisputed, OpenDispute: true}, false},
-		{FlagCall, OutcomeHandedOff, TaskEffect{}, true},
-		{FlagCall, OutcomeAnswered, TaskEffect{}, true},
-		{FlagCall, "shouted", TaskEffect{}, true},
-		{FlagHandOff, OutcomeHandedOff, TaskEffect{State: StatusOnHold}, false},
-		{FlagHandOff, OutcomePromise, TaskEffect{State: StatusPromised, NeedsDate: true}, false},
-		{FlagInfoRequest, OutcomeAnswered, TaskEffect{RestartClock: true}, false},
-		{FlagInfoRequest, OutcomeReached, TaskEffect{}, true},
-		{FlagInfoRequest, OutcomePromise, TaskEffect{}, true},
-		{FlagDispute, OutcomeReached, TaskEffect{}, true},
-		{FlagSilence, OutcomeReached, TaskEffect{}, true},
+		{domain.FlagCall, OutcomeReached, TaskEffect{}, false},
+		{domain.FlagCall, OutcomeNoAnswer, TaskEffect{}, false},
+		{domain.FlagCall, OutcomePromise, TaskEffect{State: domain.StatePromised, NeedsDate: true}, false},
+		{domain.FlagCall, OutcomePlan, TaskEffect{State: domain.StatePlan, NeedsPlan: true}, false},
+		{domain.FlagCall, OutcomeDispute, TaskEffect{State: domain.StateDisputed, OpenDispute: true}, false},
+		{domain.FlagCall, OutcomeHandedOff, TaskEffect{}, true},
+		{domain.FlagCall, OutcomeAnswered, TaskEffect{}, true},
+		{domain.FlagCall, "shouted", TaskEffect{}, true},
+		{domain.FlagHandOff, OutcomeHandedOff, TaskEffect{State: domain.StateOnHold}, false},
+		{domain.FlagHandOff, OutcomePromise, TaskEffect{State: domain.StatePromised, NeedsDate: true}, false},
+		{domain.FlagInfoRequest, OutcomeAnswered, TaskEffect{RestartClock: true}, false},
+		{domain.FlagInfoRequest, OutcomeReached, TaskEffect{}, true},
+		{domain.FlagInfoRequest, OutcomePromise, TaskEffect{}, true},
+		{domain.FlagDispute, OutcomeReached, TaskEffect{}, true},
+		{domain.FlagSilence, OutcomeReached, TaskEffect{}, true},
 	}
 	for _, tt := range tests {
 		got, err := AfterTask(tt.kind, tt.outcome)

@@ -1,5 +1,7 @@
 package policy
 
+import "github.com/relance/relance/internal/domain"
+
 // ReminderLevel is how far along the ladder a reminder the owner wrote by
 // hand goes: a first reminder, a second one, or a formal notice.
 type ReminderLevel string
@@ -25,13 +27,13 @@ func (p Policy) StageForLevel(c Client, lvl ReminderLevel) int {
 	for i, s := range ladder.Stages {
 		n := i + 1
 		switch {
-		case s.Kind == KindMessage && !s.preDue():
+		case s.Kind == domain.KindMessage && !s.preDue():
 			messages++
 			last = n
 			if lvl == LevelFirst && messages == 1 || lvl == LevelSecond && messages == 2 {
 				return n
 			}
-		case s.Kind == KindFormalNotice && lvl == LevelFormal:
+		case s.Kind == domain.KindFormalNotice && lvl == LevelFormal:
 			return n
 		}
 	}

@@ -1,6 +1,10 @@
 package policy
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/relance/relance/internal/domain"
+)
 
 func TestStageForLevel(t *testing.T) {
 	p, err := DefaultPolicy()
@@ -10,8 +14,8 @@ func TestStageForLevel(t *testing.T) {
 	ten, forty := 10, 40
 	gentle := DefaultConfig()
 	gentle.Ladders["gentle"] = LadderConfig{Stages: []StageConfig{
-		{Name: "friendly", Kind: KindMessage, OffsetDays: &ten},
-		{Name: "call", Kind: KindCallTask, OffsetDays: &forty},
+		{Name: "friendly", Kind: domain.KindMessage, OffsetDays: &ten},
+		{Name: "call", Kind: domain.KindCallTask, OffsetDays: &forty},
 	}}
 	gentle.Clients = map[string]ClientOverride{"@gentle.example": {Ladder: "gentle"}}
 	pg, err := gentle.Compile()

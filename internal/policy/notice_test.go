@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/relance/relance/internal/domain"
 )
 
 func TestNoticeDeadline(t *testing.T) {
@@ -49,7 +51,7 @@ func TestFormalNoticeTerms(t *testing.T) {
 	at := func(y int, m time.Month, d, h, min int) time.Time { return time.Date(y, m, d, h, min, 0, 0, paris) }
 	client := Client{ID: 1, Name: "Garage Martin", Emails: []string{"compta@garage-martin.fr"}, Language: "fr"}
 	inv := InvoiceState{ID: 10, Number: "F-2026-101", Amount: dec("1200.00"), Balance: dec("1200.00"), Currency: "EUR",
-		IssueDate: day(2026, 10, 7), DueDate: day(2026, 11, 6), State: StatusOpen}
+		IssueDate: day(2026, 10, 7), DueDate: day(2026, 11, 6), State: domain.StateOpen}
 	fifteen := p
 	fifteen.NoticeDeadlineDays = 15
 

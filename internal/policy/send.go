@@ -4,56 +4,32 @@ import (
 	"fmt"
 	"slices"
 	"time"
+
+	"github.com/relance/relance/internal/domain"
 )
 
-// Mode is how approval works (RELANCE_MODE).
-type Mode string
-
-// Modes.
-const (
-	// ModeReview sends only drafts a human approved (the default).
-	ModeReview Mode = "review"
-	// ModeAuto sends held drafts after the hold unless cancelled; formal
-	// notices and messages after a dispute still need approval.
-	ModeAuto Mode = "auto"
-	// ModeDryRun never sends.
-	ModeDryRun Mode = "dry-run"
-)
-
-// ParseMode parses a mode name; the empty string is ModeReview.
-func ParseMode(s string) (Mode, error) {
-	switch Mode(s) {
+// ParseMode parses a mode name; the empty string is domain.ModeReview.
+func ParseMode(s string) (domain.Mode, error) {
+	switch domain.Mode(s) {
 	case "":
-		return ModeReview, nil
-	case ModeReview, ModeAuto, ModeDryRun:
-		return Mode(s), nil
+		return domain.ModeReview, nil
+	case domain.ModeReview, domain.ModeAuto, domain.ModeDryRun:
+		return domain.Mode(s), nil
 	}
 	return "", fmt.Errorf("policy: unknown mode %q (want review, auto or dry-run)", s)
 }
 
-// DraftStatus is the life-cycle state of a draft.
-type DraftStatus string
-
-// Draft states.
-const (
-	DraftHeld       DraftStatus = "held"
-	DraftApproved   DraftStatus = "approved"
-	DraftSent       DraftStatus = "sent"
-	DraftCancelled  DraftStatus = "cancelled"
-	DraftSuperseded DraftStatus = "superseded"
-)
-
 // DraftState is the draft being considered for sending.
 type DraftState struct {
 	ID         int64
-	Kind       StageKind // KindMessage or KindFormalNotice
+	Kind       domain.StageKind // domain.KindMessage or domain.KindFormalNotice
 	Stage      int
 	InvoiceIDs []int64
 	CreatedAt  time.Time
 	// HoldUntil as stored; the hold is also recomputed from CreatedAt so a
 	// wrong stored value can only delay a send, never hasten it.
 	HoldUntil time.Time
-	Status    DraftStatus
+	Status    domain.DraftStatus
 	// RequiresApproval: the draft was made needing a human's approval even
 	// in auto mode (an answer with a blank to fill).
 	RequiresApproval bool
@@ -72,23 +48,23 @@ type DraftState struct {
 // merely has to wait. In dry-run mode it returns false with ReasonDryRun
 // exactly when the other modes' checks would all pass, so the caller can log
 // what it would have sent.
-func ShouldSend(now time.Time, d DraftState, c ClientState, p Policy, mode Mode) (bool, Reason) {
+func ShouldSend(now time.Time, d DraftState, c ClientState, p Policy, mode domain.Mode) (bool, Reason) {
 	if p.Calendar == nil || p.Location == nil {
 		return false, ReasonUnknown
 	}
 	switch d.Status {
-	case DraftSent:
+	case domain.DraftSent:
 		return false, ReasonAlreadySent
-	case DraftCancelled:
+	case domain.DraftCancelled:
 		return false, ReasonDraftCancelled
-	case DraftSuperseded:
+	case domain.DraftSuperseded:
 		return false, ReasonDraftSuperseded
-	case DraftHeld, DraftApproved:
+	case domain.DraftHeld, domain.DraftApproved:
 	default:
 		return false, ReasonUnknown
 	}
 	switch mode {
-	case ModeReview, ModeAuto, ModeDryRun:
+	case domain.ModeReview, domain.ModeAuto, domain.ModeDryRun:
 	default:
 		return false, ReasonUnknownMode
 	}
@@ -108,16 +84,16 @@ func ShouldSend(now time.Time, d DraftState, c ClientState, p Policy, mode Mode)
 	}
 	today := DateIn(now, p.Location)
 	afterDispute := false
-	answer := d.Kind == KindAnswer
+	answer := d.Kind == domain.KindAnswer
 	for _, id := range d.InvoiceIDs {
 		inv := findInvoice(c.Invoices, id)
 		if inv == nil {
 			return false, ReasonInvoiceUnknown
 		}
 		switch {
-		case inv.State == StatusPaid || !inv.Balance.IsPositive():
+		case inv.State == domain.StatePaid || !inv.Balance.IsPositive():
 			return false, ReasonPaid
-		case inv.State == StatusCancelled || inv.State == StatusWrittenOff:
+		case inv.State == domain.StateCancelled || inv.State == domain.StateWrittenOff:
 			return false, ReasonInvoiceClosed
 		}
 		afterDispute = afterDispute || inv.DisputedBefore
@@ -129,7 +105,7 @@ func ShouldSend(now time.Time, d DraftState, c ClientState, p Policy, mode Mode)
 			if r := answerPause(inv); r != ReasonUnknown {
 				return false, r
 			}
-			if !slices.Contains(inv.OpenFlags, FlagInfoRequest) {
+			if !slices.Contains(inv.OpenFlags, domain.FlagInfoRequest) {
 				return false, ReasonQuestionClosed
 			}
 			continue
@@ -151,16 +127,16 @@ func ShouldSend(now time.Time, d DraftState, c ClientState, p Policy, mode Mode)
 	if r := p.timingReason(now, d, c); r != ReasonUnknown {
 		return false, r
 	}
-	needsApproval := mode != ModeAuto || (d.Kind != KindMessage && d.Kind != KindAnswer) || afterDispute || d.RequiresApproval
-	if needsApproval && d.Status != DraftApproved {
-		if mode == ModeAuto {
+	needsApproval := mode != domain.ModeAuto || (d.Kind != domain.KindMessage && d.Kind != domain.KindAnswer) || afterDispute || d.RequiresApproval
+	if needsApproval && d.Status != domain.DraftApproved {
+		if mode == domain.ModeAuto {
 			return false, ReasonApprovalRequired
 		}
-		if mode == ModeReview {
+		if mode == domain.ModeReview {
 			return false, ReasonNotApproved
 		}
 	}
-	if mode == ModeDryRun {
+	if mode == domain.ModeDryRun {
 		return false, ReasonDryRun
 	}
 	return true, ReasonOK

@@ -1,6 +1,10 @@
 package policy
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/relance/relance/internal/domain"
+)
 
 // TaskOutcome is what the human logs when a task is done: how the call
 // went, whether the file was handed off, whether the question was answered
@@ -27,7 +31,7 @@ func TaskOutcomes() []TaskOutcome {
 // the ladder then continues from the invoice's new state.
 type TaskEffect struct {
 	// State is the invoice's new state ("" keeps it).
-	State InvoiceStatus
+	State domain.State
 	// NeedsDate: the outcome carries a date (the promised payment date).
 	NeedsDate bool
 	// NeedsPlan: the outcome carries the agreed instalments.
@@ -47,11 +51,11 @@ type TaskEffect struct {
 // next stage come on schedule. A hand-off stops chasing. An information
 // request is closed only as answered (another way than the prepared
 // draft), which restarts the clock like an answer sent.
-func AfterTask(k FlagKind, o TaskOutcome) (TaskEffect, error) {
+func AfterTask(k domain.FlagKind, o TaskOutcome) (TaskEffect, error) {
 	if !IsTaskFlag(k) {
 		return TaskEffect{}, fmt.Errorf("policy: a %s flag is not a task with an outcome", k)
 	}
-	if k == FlagInfoRequest && o != OutcomeAnswered {
+	if k == domain.FlagInfoRequest && o != OutcomeAnswered {
 		// A question is closed by its answer; what the client then says
 		// comes as a reply or through a call.
 		return TaskEffect{}, fmt.Errorf("policy: a client's question takes the outcome %s, not %s", OutcomeAnswered, o)
@@ -60,18 +64,18 @@ func AfterTask(k FlagKind, o TaskOutcome) (TaskEffect, error) {
 	case OutcomeReached, OutcomeNoAnswer:
 		return TaskEffect{}, nil
 	case OutcomePromise:
-		return TaskEffect{State: StatusPromised, NeedsDate: true}, nil
+		return TaskEffect{State: domain.StatePromised, NeedsDate: true}, nil
 	case OutcomePlan:
-		return TaskEffect{State: StatusPlan, NeedsPlan: true}, nil
+		return TaskEffect{State: domain.StatePlan, NeedsPlan: true}, nil
 	case OutcomeDispute:
-		return TaskEffect{State: StatusDisputed, OpenDispute: true}, nil
+		return TaskEffect{State: domain.StateDisputed, OpenDispute: true}, nil
 	case OutcomeHandedOff:
-		if k != FlagHandOff {
+		if k != domain.FlagHandOff {
 			return TaskEffect{}, fmt.Errorf("policy: outcome %s is for a hand-off task, not %s", o, k)
 		}
-		return TaskEffect{State: StatusOnHold}, nil
+		return TaskEffect{State: domain.StateOnHold}, nil
 	case OutcomeAnswered:
-		if k != FlagInfoRequest {
+		if k != domain.FlagInfoRequest {
 			return TaskEffect{}, fmt.Errorf("policy: outcome %s is for an information request, not %s", o, k)
 		}
 		return TaskEffect{RestartClock: true}, nil

@@ -20,22 +20,23 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/templates"
 )
 
-// Stage names, shared with the policy's ladder names.
+// Stage names as the templates are named (the domain's draft stages).
 const (
-	StageCourtesy           = "courtesy"
-	StageFriendly           = "friendly"
-	StageSecond             = "second"
-	StageCall               = "call"
-	StageFormalNotice       = "formal_notice"
-	StagePlanConfirmation   = "plan_confirmation"
-	StageInstalmentReminder = "instalment_reminder"
-	StageThankYou           = "thank_you"
+	StageCourtesy           = string(domain.StageCourtesy)
+	StageFriendly           = string(domain.StageFriendly)
+	StageSecond             = string(domain.StageSecond)
+	StageCall               = string(domain.StageCall)
+	StageFormalNotice       = string(domain.StageFormalNotice)
+	StagePlanConfirmation   = string(domain.StagePlanConfirmation)
+	StageInstalmentReminder = string(domain.StageInstalmentReminder)
+	StageThankYou           = string(domain.StageThankYou)
 	// StageAnswer answers a client's question (bank details, a copy of the
 	// invoice, a PO number, a Chorus Pro upload, an address).
-	StageAnswer = "answer"
+	StageAnswer = string(domain.StageAnswer)
 )
 
 // Topics of a client's question, for the answer stage (Data.Asked).

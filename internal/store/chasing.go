@@ -11,6 +11,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/policy"
 )
 
@@ -83,7 +84,7 @@ func (s *Store) chasingClients(ctx context.Context, only int64) ([]ChasingClient
 	byClient := map[int64]*ChasingClient{}
 	crows, err := tx.QueryContext(ctx, `SELECT c.id, c.name, c.email, c.domain, c.language, c.b2c, c.last_contact, c.last_inbound, c.away_until
 		FROM clients c WHERE (? = 0 OR c.id = ?) AND EXISTS (SELECT 1 FROM invoices i WHERE i.client_id = c.id
-			AND i.kind = 'invoice' AND i.state NOT IN ('paid', 'cancelled', 'written_off'))`, only, only)
+			AND i.kind = 'invoice' AND i.state NOT IN `+settledStatesSQL+`)`, only, only)
 	if err != nil {
 		return nil, fmt.Errorf("store: chasing clients: %w", err)
 	}
@@ -108,7 +109,7 @@ func (s *Store) chasingClients(ctx context.Context, only int64) ([]ChasingClient
 		CASE WHEN i.quiet_kind = 'reply' THEN (SELECT MIN(m.date) FROM messages m JOIN client_emails ce ON ce.email = m.from_addr
 			WHERE ce.client_id = i.client_id AND m.role IN ('inbox', 'extra') AND m.class NOT IN ('auto_reply', 'bounce')
 			AND m.date > i.quiet_since) END
-		FROM invoices i WHERE i.kind = 'invoice' AND i.state NOT IN ('paid', 'cancelled', 'written_off')
+		FROM invoices i WHERE i.kind = 'invoice' AND i.state NOT IN `+settledStatesSQL+`
 		AND (? = 0 OR i.client_id = ?) ORDER BY i.client_id, i.due_date, i.id`, only, only)
 	if err != nil {
 		return nil, fmt.Errorf("store: chasing clients: %w", err)
@@ -228,10 +229,10 @@ func (s *Store) chasingClients(ctx context.Context, only int64) ([]ChasingClient
 func loadQuestions(ctx context.Context, tx *sql.Tx, only int64, byClient map[int64]*ChasingClient) error {
 	rows, err := tx.QueryContext(ctx, `SELECT f.id, f.invoice_id, i.client_id, COALESCE(f.message_id, 0),
 		COALESCE((SELECT m.date FROM messages m WHERE m.id = f.message_id), f.created_at), f.topics,
-		COALESCE((SELECT d.status FROM drafts d WHERE d.flag_id IN (SELECT f2.id FROM flags f2 WHERE f2.kind = 'info_request'
+		COALESCE((SELECT d.status FROM drafts d WHERE d.flag_id IN (SELECT f2.id FROM flags f2 WHERE f2.kind = `+sqlWord(domain.FlagInfoRequest)+`
 			AND (f2.id = f.id OR (f.message_id IS NOT NULL AND f2.message_id = f.message_id))) ORDER BY d.id DESC LIMIT 1), '')
 		FROM flags f JOIN invoices i ON i.id = f.invoice_id
-		WHERE f.kind = 'info_request' AND f.status <> 'resolved' AND (? = 0 OR i.client_id = ?) ORDER BY f.id`, only, only)
+		WHERE f.kind = `+sqlWord(domain.FlagInfoRequest)+` AND f.status <> 'resolved' AND (? = 0 OR i.client_id = ?) ORDER BY f.id`, only, only)
 	if err != nil {
 		return fmt.Errorf("store: open questions: %w", err)
 	}
@@ -245,7 +246,8 @@ func loadQuestions(ctx context.Context, tx *sql.Tx, only int64, byClient map[int
 	for rows.Next() {
 		var flagID, invID, clientID, msgID int64
 		var created sql.NullString
-		var topics, answer string
+		var topics string
+		var answer domain.DraftStatus
 		if err := rows.Scan(&flagID, &invID, &clientID, &msgID, &created, &topics, &answer); err != nil {
 			return fmt.Errorf("store: open questions: %w", err)
 		}
@@ -253,9 +255,9 @@ func loadQuestions(ctx context.Context, tx *sql.Tx, only int64, byClient map[int
 		if q == nil || msgID == 0 {
 			q = &Question{FlagID: flagID, MessageID: msgID, AskedAt: parseTS(created), Topics: splitList(topics)}
 			switch answer {
-			case DraftHeld, DraftApproved:
+			case domain.DraftHeld, domain.DraftApproved:
 				q.Answer = "pending"
-			case DraftCancelled:
+			case domain.DraftCancelled:
 				q.Answer = "cancelled"
 			}
 			if msgID != 0 {
@@ -321,7 +323,7 @@ type NewDraft struct {
 	ClientID         int64
 	Stage            string
 	StageNumber      int
-	Kind             string // message, formal_notice
+	Kind             domain.StageKind // message, formal_notice or answer
 	To, Cc           []string
 	Subject          string
 	Body, HTML       string
@@ -347,9 +349,9 @@ type Attachment struct {
 }
 
 // CreateDraft stores a held draft and logs it on each invoice.
-func (t *Tx) CreateDraft(n NewDraft, actor string) (int64, error) {
+func (t *Tx) CreateDraft(n NewDraft, actor domain.Actor) (int64, error) {
 	if n.Kind == "" {
-		n.Kind = "message"
+		n.Kind = domain.KindMessage
 	}
 	context := []byte("[]")
 	if len(n.Context) > 0 {
@@ -375,7 +377,7 @@ func (t *Tx) CreateDraft(n NewDraft, actor string) (int64, error) {
 		if _, err := t.exec(`INSERT INTO draft_invoices (draft_id, invoice_id) VALUES (?, ?)`, id, inv); err != nil {
 			return 0, fmt.Errorf("store: link draft %d to invoice %d: %w", id, inv, err)
 		}
-		if _, err := t.AddEvent(Event{Kind: "draft_held", InvoiceID: inv, ClientID: n.ClientID, DraftID: id, Actor: actor,
+		if _, err := t.AddEvent(Event{Kind: domain.EventDraftHeld, InvoiceID: inv, ClientID: n.ClientID, DraftID: id, Actor: actor,
 			Detail: jsonDetail(map[string]any{"stage": n.Stage, "hold_until": ts(n.HoldUntil), "subject": n.Subject})}); err != nil {
 			return 0, err
 		}
@@ -400,7 +402,7 @@ const draftSelect = `SELECT d.id, d.client_id, c.name, d.stage, d.to_addrs, d.cc
 type DraftDetail struct {
 	Draft
 	StageNumber      int
-	Kind             string
+	Kind             domain.StageKind
 	HTML             string
 	InReplyTo        string
 	References       []string
@@ -469,13 +471,13 @@ func (t *Tx) SetDraftIMAPUID(id int64, uid uint32) error {
 }
 
 // EditDraft adopts the user's edit of a held draft.
-func (t *Tx) EditDraft(id int64, subject, body, actor string) error {
+func (t *Tx) EditDraft(id int64, subject, body string, actor domain.Actor) error {
 	_, err := t.exec(`UPDATE drafts SET subject = ?, body = ?, html = '', updated_at = ? WHERE id = ? AND status IN ('held', 'approved')`,
 		subject, body, ts(t.now), id)
 	if err != nil {
 		return fmt.Errorf("store: edit draft %d: %w", id, err)
 	}
-	_, err = t.AddEvent(Event{Kind: "draft_edited", DraftID: id, Actor: actor})
+	_, err = t.AddEvent(Event{Kind: domain.EventDraftEdited, DraftID: id, Actor: actor})
 	return err
 }
 
@@ -501,11 +503,11 @@ func (t *Tx) MarkSMTPAccepted(id int64) error {
 
 // DraftSent completes a send: status, the stage reached by each invoice, and
 // the client's last contact.
-func (t *Tx) DraftSent(d DraftDetail, actor string) error {
-	if err := t.SetDraftStatus(d.ID, DraftSent, actor, ""); err != nil {
+func (t *Tx) DraftSent(d DraftDetail, actor domain.Actor) error {
+	if err := t.SetDraftStatus(d.ID, domain.DraftSent, actor, ""); err != nil {
 		return err
 	}
-	if d.Kind == "answer" {
+	if d.Kind == domain.KindAnswer {
 		return t.answerSent(d, actor)
 	}
 	for _, inv := range d.InvoiceIDs {
@@ -513,7 +515,7 @@ func (t *Tx) DraftSent(d DraftDetail, actor string) error {
 			d.StageNumber, ts(t.now), inv); err != nil {
 			return fmt.Errorf("store: stage of invoice %d: %w", inv, err)
 		}
-		if _, err := t.AddEvent(Event{Kind: "reminder_sent", InvoiceID: inv, ClientID: d.ClientID, DraftID: d.ID, Actor: actor,
+		if _, err := t.AddEvent(Event{Kind: domain.EventReminderSent, InvoiceID: inv, ClientID: d.ClientID, DraftID: d.ID, Actor: actor,
 			Detail: jsonDetail(map[string]any{"stage": d.Stage, "message_id": d.MessageID})}); err != nil {
 			return err
 		}
@@ -527,10 +529,10 @@ func (t *Tx) DraftSent(d DraftDetail, actor string) error {
 
 // answerSent completes the send of an answer: the questions it answers are
 // closed and the ladder's clock of their invoices restarts now.
-func (t *Tx) answerSent(d DraftDetail, actor string) error {
+func (t *Tx) answerSent(d DraftDetail, actor domain.Actor) error {
 	note := fmt.Sprintf("answered by draft %d", d.ID)
 	for _, inv := range d.InvoiceIDs {
-		if _, err := t.AddEvent(Event{Kind: "answer_sent", InvoiceID: inv, ClientID: d.ClientID, DraftID: d.ID, Actor: actor,
+		if _, err := t.AddEvent(Event{Kind: domain.EventAnswerSent, InvoiceID: inv, ClientID: d.ClientID, DraftID: d.ID, Actor: actor,
 			Detail: jsonDetail(map[string]any{"message_id": d.MessageID})}); err != nil {
 			return err
 		}
@@ -547,8 +549,8 @@ func (t *Tx) answerSent(d DraftDetail, actor string) error {
 
 // questionAnswered closes the open information requests on an invoice and
 // restarts its ladder's clock.
-func (t *Tx) questionAnswered(invoiceID int64, actor, note string) error {
-	rows, err := t.tx.QueryContext(t.ctx, `SELECT id FROM flags WHERE kind = 'info_request' AND status <> 'resolved' AND invoice_id = ?`, invoiceID)
+func (t *Tx) questionAnswered(invoiceID int64, actor domain.Actor, note string) error {
+	rows, err := t.tx.QueryContext(t.ctx, `SELECT id FROM flags WHERE kind = `+sqlWord(domain.FlagInfoRequest)+` AND status <> 'resolved' AND invoice_id = ?`, invoiceID)
 	if err != nil {
 		return fmt.Errorf("store: questions of invoice %d: %w", invoiceID, err)
 	}
@@ -620,7 +622,7 @@ func (s *Store) DraftByMessageID(ctx context.Context, msgID string) (Draft, erro
 // OpenFlagExists tells whether an unresolved flag of this kind exists for the
 // invoice (or the client when invoiceID is 0), so recurring signals are
 // raised once.
-func (t *Tx) OpenFlagExists(kind string, invoiceID, clientID int64) (bool, error) {
+func (t *Tx) OpenFlagExists(kind domain.FlagKind, invoiceID, clientID int64) (bool, error) {
 	var n int
 	err := t.queryRow(`SELECT COUNT(*) FROM flags WHERE kind = ? AND status <> 'resolved'
 		AND COALESCE(invoice_id, 0) = ? AND (? = 0 OR COALESCE(client_id, 0) = ?)`, kind, invoiceID, clientID, clientID).Scan(&n)
@@ -628,6 +630,18 @@ func (t *Tx) OpenFlagExists(kind string, invoiceID, clientID int64) (bool, error
 		return false, fmt.Errorf("store: look up flag %s: %w", kind, err)
 	}
 	return n > 0, nil
+}
+
+// OpenFlagOnce raises f unless an unresolved flag of its kind is already
+// there for its invoice (and its client, when f names one): a recurring
+// problem asks a human once. opened tells which happened.
+func (t *Tx) OpenFlagOnce(f Flag) (id int64, opened bool, err error) {
+	exists, err := t.OpenFlagExists(f.Kind, f.InvoiceID, f.ClientID)
+	if err != nil || exists {
+		return 0, false, err
+	}
+	id, err = t.OpenFlag(f)
+	return id, err == nil, err
 }
 
 // DraftForEdit returns what adopting an edit needs to compare: the draft's
@@ -701,7 +715,7 @@ func (s *Store) InvoiceClient(ctx context.Context, invoiceID int64) (Client, []s
 
 // LastEvent returns when the last event of this kind was logged (zero when
 // never).
-func (s *Store) LastEvent(ctx context.Context, kind string) (time.Time, error) {
+func (s *Store) LastEvent(ctx context.Context, kind domain.EventKind) (time.Time, error) {
 	var at sql.NullString
 	err := s.db.QueryRowContext(ctx, `SELECT MAX(at) FROM events WHERE kind = ?`, kind).Scan(&at)
 	if err != nil {

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/relance/relance/internal/domain"
 )
 
 // Reply classes that change what happens to an invoice (the classify
@@ -22,10 +24,6 @@ const (
 	// the answer relance prepares.
 	ReplyInfoRequest = "info_request"
 )
-
-// FlagUnsure is the flag of a reply the model could not read with
-// confidence: a person says what it means.
-const FlagUnsure = "unsure"
 
 // ReplyNeedsHuman reports whether a reply of this class opens a flag of its
 // own kind (the chasing of its invoice pauses until a person acts).
@@ -44,24 +42,24 @@ func ReplyNeedsHuman(class string) bool {
 // seen or a human says otherwise (the payment check, resuming chasing);
 // chasing again after a promise broken would remind a client who said it
 // paid.
-func StateAfterReply(state, class string) string {
+func StateAfterReply(state domain.State, class string) domain.State {
 	switch state {
-	case StateOpen, StatePromised, StatePaidClaimed:
+	case domain.StateOpen, domain.StatePromised, domain.StatePaidClaimed:
 	default:
 		return ""
 	}
 	switch class {
 	case ReplyPaid:
-		return StatePaidClaimed
+		return domain.StatePaidClaimed
 	case ReplyPromise:
-		if state == StatePaidClaimed {
+		if state == domain.StatePaidClaimed {
 			return ""
 		}
-		return StatePromised
+		return domain.StatePromised
 	case ReplyDispute:
-		return StateDisputed
+		return domain.StateDisputed
 	case ReplyHardship:
-		return StateOnHold
+		return domain.StateOnHold
 	}
 	return ""
 }
@@ -69,7 +67,7 @@ func StateAfterReply(state, class string) string {
 // replyStates are the states a reading of a reply may have set, which a
 // corrected reading may therefore undo. An owner's decision (a plan, a
 // cancellation, a payment recorded) is never undone by a correction.
-var replyStates = map[string]bool{StateOpen: true, StatePromised: true, StatePaidClaimed: true, StateDisputed: true, StateOnHold: true}
+var replyStates = map[domain.State]bool{domain.StateOpen: true, domain.StatePromised: true, domain.StatePaidClaimed: true, domain.StateDisputed: true, domain.StateOnHold: true}
 
 // Correction is the owner's reading of one reply.
 type Correction struct {
@@ -81,7 +79,7 @@ type Correction struct {
 	ClassBefore string
 	Class       string
 	PromiseDate time.Time // zero when none
-	Actor       string
+	Actor       domain.Actor
 	CreatedAt   time.Time
 }
 
@@ -89,7 +87,7 @@ type Correction struct {
 type CorrectionResult struct {
 	CorrectionID int64
 	Invoices     []int64 // invoices the reply is about
-	States       map[int64][2]string
+	States       map[int64][2]domain.State
 	FlagsClosed  []int64
 	FlagOpened   int64
 }
@@ -103,7 +101,7 @@ var ErrNotAReply = errors.New("not a client reply")
 // about (when a reading set that state), its promise date, the flags its
 // former reading opened (closed), a flag for the new reading when it needs a
 // person, and an event with the actor on each invoice.
-func (t *Tx) CorrectReading(msgID int64, class string, promise time.Time, actor string) (CorrectionResult, error) {
+func (t *Tx) CorrectReading(msgID int64, class string, promise time.Time, actor domain.Actor) (CorrectionResult, error) {
 	var role, before, subject, text, from string
 	var date sql.NullString
 	err := t.queryRow(`SELECT role, class, subject, body_text, from_addr, date FROM messages WHERE id = ?`, msgID).Scan(&role, &before, &subject, &text, &from, &date)
@@ -132,19 +130,19 @@ func (t *Tx) CorrectReading(msgID int64, class string, promise time.Time, actor 
 	// The former reading's flags on this reply are closed; a flag the
 	// owner already resolved stays as it is.
 	flags, err := t.ids(fmt.Sprintf("flags of message %d", msgID), `SELECT id FROM flags WHERE message_id = ? AND status != ?
-		AND kind IN (?, ?, ?, ?, ?, 'triage', 'info_request')`, msgID, FlagResolved, ReplyDispute, ReplyGrievance, ReplyHardship, ReplyBounce, FlagUnsure)
+		AND kind IN (?, ?, ?, ?, ?, `+sqlWord(domain.FlagTriage)+`, `+sqlWord(domain.FlagInfoRequest)+`)`, msgID, domain.FlagResolved, ReplyDispute, ReplyGrievance, ReplyHardship, ReplyBounce, domain.FlagUnsure)
 	if err != nil {
 		return res, err
 	}
 	note := fmt.Sprintf("reading corrected: %s → %s", before, class)
 	for _, id := range flags {
-		if err := t.setFlagStatus(id, FlagResolved, []string{FlagOpen, FlagAcknowledged}, actor, note); err != nil {
+		if err := t.setFlagStatus(id, domain.FlagResolved, []domain.FlagStatus{domain.FlagOpen, domain.FlagAcknowledged}, actor, note); err != nil {
 			return res, err
 		}
 		res.FlagsClosed = append(res.FlagsClosed, id)
 	}
-	res.States = map[int64][2]string{}
-	detail := map[string]string{"from": before, "to": class}
+	res.States = map[int64][2]domain.State{}
+	detail := map[string]any{"from": before, "to": class}
 	if !promise.IsZero() {
 		detail["promise_date"] = promise.Format(time.DateOnly)
 	}
@@ -154,19 +152,16 @@ func (t *Tx) CorrectReading(msgID int64, class string, promise time.Time, actor 
 			return res, err
 		}
 		if replyStates[state] {
-			next := StateAfterReply(StateOpen, class)
+			next := StateAfterReply(domain.StateOpen, class)
 			if next == "" {
-				next = StateOpen
+				next = domain.StateOpen
 			}
 			if next != state {
-				if err := t.SetInvoiceState(inv, next); err != nil {
+				if err := t.ChangeState(StateChange{InvoiceID: inv, From: state, To: next, Because: "reading corrected to " + class,
+					MessageID: msgID, Actor: actor}); err != nil {
 					return res, err
 				}
-				res.States[inv] = [2]string{state, next}
-				if _, err := t.AddEvent(Event{Kind: "state_changed", InvoiceID: inv, MessageID: msgID, Actor: actor,
-					Detail: jsonDetail(map[string]string{"from": state, "to": next, "because": "reading corrected to " + class})}); err != nil {
-					return res, err
-				}
+				res.States[inv] = [2]domain.State{state, next}
 			}
 		}
 		if class == ReplyPromise && !promise.IsZero() {
@@ -174,12 +169,12 @@ func (t *Tx) CorrectReading(msgID int64, class string, promise time.Time, actor 
 				return res, err
 			}
 		}
-		if _, err := t.AddEvent(Event{Kind: "reading_corrected", InvoiceID: inv, MessageID: msgID, Actor: actor, Detail: jsonDetail(detail)}); err != nil {
+		if _, err := t.AddEvent(Event{Kind: domain.EventReadingCorrected, InvoiceID: inv, MessageID: msgID, Actor: actor, Detail: jsonDetail(detail)}); err != nil {
 			return res, err
 		}
 	}
 	if len(res.Invoices) == 0 {
-		if _, err := t.AddEvent(Event{Kind: "reading_corrected", MessageID: msgID, Actor: actor, Detail: jsonDetail(detail)}); err != nil {
+		if _, err := t.AddEvent(Event{Kind: domain.EventReadingCorrected, MessageID: msgID, Actor: actor, Detail: jsonDetail(detail)}); err != nil {
 			return res, err
 		}
 	}
@@ -198,11 +193,11 @@ func (t *Tx) CorrectReading(msgID int64, class string, promise time.Time, actor 
 		}
 	}
 	if ReplyNeedsHuman(class) && class != ReplyBounce {
-		f := Flag{Kind: class, MessageID: msgID, Evidence: []string{fmt.Sprintf("read as %s by the owner (%s)", class, actor), firstLine(text)}}
+		f := Flag{Kind: domain.FlagKind(class), MessageID: msgID, Evidence: []string{fmt.Sprintf("read as %s by the owner (%s)", class, actor), firstLine(text)}}
 		if len(res.Invoices) > 0 {
 			f.InvoiceID = res.Invoices[0]
 		} else {
-			f.Kind = "triage"
+			f.Kind = domain.FlagTriage
 		}
 		if res.FlagOpened, err = t.OpenFlag(f); err != nil {
 			return res, err
@@ -225,7 +220,7 @@ func firstLine(s string) string {
 // replyInvoices lists the invoices a stored reply was tied to.
 func (t *Tx) replyInvoices(msgID int64) ([]int64, error) {
 	return t.ids(fmt.Sprintf("invoices of message %d", msgID), `SELECT DISTINCT invoice_id FROM events
-		WHERE message_id = ? AND kind = 'reply_received' AND invoice_id IS NOT NULL
+		WHERE message_id = ? AND kind = `+sqlWord(domain.EventReplyReceived)+` AND invoice_id IS NOT NULL
 		UNION SELECT invoice_id FROM messages WHERE id = ? AND invoice_id IS NOT NULL ORDER BY 1`, msgID, msgID)
 }
 
@@ -252,7 +247,7 @@ func (t *Tx) ids(what, query string, args ...any) ([]int64, error) {
 
 // AddCorrection stores the owner's reading of a reply that is not in the
 // store (a file read offline): it shapes later readings only.
-func (t *Tx) AddCorrection(text, subject string, replyDate time.Time, class string, promise time.Time, actor string) (int64, error) {
+func (t *Tx) AddCorrection(text, subject string, replyDate time.Time, class string, promise time.Time, actor domain.Actor) (int64, error) {
 	return t.addCorrection(Correction{Text: text, Subject: subject, ReplyDate: replyDate, Class: class, PromiseDate: promise, Actor: actor})
 }
 

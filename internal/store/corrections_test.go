@@ -5,11 +5,13 @@ import (
 	"errors"
 	"testing"
 	"time"
+
+	"github.com/relance/relance/internal/domain"
 )
 
 // addReply stores a client's reply read as class, tied to inv, with the
 // state and flag that reading produced.
-func addReply(t *testing.T, s *Store, inv int64, uid uint32, class, state string) int64 {
+func addReply(t *testing.T, s *Store, inv int64, uid uint32, class string, state domain.State) int64 {
 	t.Helper()
 	var id int64
 	err := s.Update(context.Background(), t0, func(tx *Tx) error {
@@ -21,7 +23,7 @@ func addReply(t *testing.T, s *Store, inv int64, uid uint32, class, state string
 		if err := tx.SetMessageText(id, "Client", "Le portail ne ferme toujours pas, nous ne paierons pas."); err != nil {
 			return err
 		}
-		if _, err := tx.AddEvent(Event{Kind: "reply_received", InvoiceID: inv, MessageID: id, Actor: ActorDaemon}); err != nil {
+		if _, err := tx.AddEvent(Event{Kind: "reply_received", InvoiceID: inv, MessageID: id, Actor: domain.ActorDaemon}); err != nil {
 			return err
 		}
 		if state != "" {
@@ -30,7 +32,7 @@ func addReply(t *testing.T, s *Store, inv int64, uid uint32, class, state string
 			}
 		}
 		if ReplyNeedsHuman(class) {
-			_, err = tx.OpenFlag(Flag{Kind: class, InvoiceID: inv, MessageID: id, Evidence: []string{"x"}})
+			_, err = tx.OpenFlag(Flag{Kind: domain.FlagKind(class), InvoiceID: inv, MessageID: id, Evidence: []string{"x"}})
 		}
 		return err
 	})
@@ -45,7 +47,7 @@ func correct(t *testing.T, s *Store, msg int64, class string, promise time.Time)
 	var res CorrectionResult
 	err := s.Update(context.Background(), t0.Add(time.Hour), func(tx *Tx) error {
 		var err error
-		res, err = tx.CorrectReading(msg, class, promise, ActorWeb)
+		res, err = tx.CorrectReading(msg, class, promise, domain.ActorWeb)
 		return err
 	})
 	if err != nil {
@@ -57,9 +59,9 @@ func correct(t *testing.T, s *Store, msg int64, class string, promise time.Time)
 func TestCorrectDisputeToPaid(t *testing.T) {
 	s := openTest(t)
 	inv := addInvoice(t, s, "F-1", "a@client.fr", "100.00")
-	msg := addReply(t, s, inv, 1, ReplyDispute, StateDisputed)
+	msg := addReply(t, s, inv, 1, ReplyDispute, domain.StateDisputed)
 	res := correct(t, s, msg, ReplyPaid, time.Time{})
-	if got := res.States[inv]; got != [2]string{StateDisputed, StatePaidClaimed} {
+	if got := res.States[inv]; got != [2]domain.State{domain.StateDisputed, domain.StatePaidClaimed} {
 		t.Errorf("state change %v", got)
 	}
 	if len(res.FlagsClosed) != 1 || res.FlagOpened != 0 {
@@ -70,7 +72,7 @@ func TestCorrectDisputeToPaid(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, f := range open {
-		if f.Status != FlagResolved {
+		if f.Status != domain.FlagResolved {
 			t.Errorf("flag %d %s still %s", f.ID, f.Kind, f.Status)
 		}
 	}
@@ -78,7 +80,7 @@ func TestCorrectDisputeToPaid(t *testing.T) {
 	if err != nil || len(cs) != 1 {
 		t.Fatalf("corrections %v %v", cs, err)
 	}
-	if c := cs[0]; c.Class != ReplyPaid || c.ClassBefore != ReplyDispute || c.MessageID != msg || c.Text == "" || c.Actor != ActorWeb {
+	if c := cs[0]; c.Class != ReplyPaid || c.ClassBefore != ReplyDispute || c.MessageID != msg || c.Text == "" || c.Actor != domain.ActorWeb {
 		t.Errorf("correction %+v", c)
 	}
 	evs, err := s.Events(context.Background(), inv)
@@ -87,7 +89,7 @@ func TestCorrectDisputeToPaid(t *testing.T) {
 	}
 	found := false
 	for _, e := range evs {
-		found = found || e.Kind == "reading_corrected" && e.Actor == ActorWeb
+		found = found || e.Kind == "reading_corrected" && e.Actor == domain.ActorWeb
 	}
 	if !found {
 		t.Error("no reading_corrected event by the web")
@@ -100,16 +102,16 @@ func TestCorrectDisputeToPaid(t *testing.T) {
 func TestCorrectPromiseToDisputeOpensFlag(t *testing.T) {
 	s := openTest(t)
 	inv := addInvoice(t, s, "F-2", "a@client.fr", "100.00")
-	msg := addReply(t, s, inv, 2, ReplyPromise, StatePromised)
+	msg := addReply(t, s, inv, 2, ReplyPromise, domain.StatePromised)
 	res := correct(t, s, msg, ReplyDispute, time.Time{})
-	if got := res.States[inv]; got != [2]string{StatePromised, StateDisputed} {
+	if got := res.States[inv]; got != [2]domain.State{domain.StatePromised, domain.StateDisputed} {
 		t.Errorf("state change %v", got)
 	}
 	if res.FlagOpened == 0 {
 		t.Fatal("no flag opened for the dispute")
 	}
 	f, err := s.Flag(context.Background(), res.FlagOpened)
-	if err != nil || f.Kind != ReplyDispute || f.InvoiceID != inv || f.Status != FlagOpen {
+	if err != nil || f.Kind != ReplyDispute || f.InvoiceID != inv || f.Status != domain.FlagOpen {
 		t.Errorf("flag %+v %v", f.Flag, err)
 	}
 }
@@ -120,7 +122,7 @@ func TestCorrectToPromiseSetsDate(t *testing.T) {
 	msg := addReply(t, s, inv, 3, "other", "")
 	day := time.Date(2026, 1, 30, 0, 0, 0, 0, time.UTC)
 	res := correct(t, s, msg, ReplyPromise, day)
-	if got := res.States[inv]; got != [2]string{StateOpen, StatePromised} {
+	if got := res.States[inv]; got != [2]domain.State{domain.StateOpen, domain.StatePromised} {
 		t.Errorf("state change %v", got)
 	}
 	var got string
@@ -132,12 +134,12 @@ func TestCorrectToPromiseSetsDate(t *testing.T) {
 func TestCorrectLeavesOwnerDecisions(t *testing.T) {
 	s := openTest(t)
 	inv := addInvoice(t, s, "F-4", "a@client.fr", "100.00")
-	msg := addReply(t, s, inv, 4, ReplyPaid, StateCancelled)
+	msg := addReply(t, s, inv, 4, ReplyPaid, domain.StateCancelled)
 	res := correct(t, s, msg, ReplyDispute, time.Time{})
 	if _, moved := res.States[inv]; moved {
 		t.Errorf("a cancelled invoice moved: %v", res.States)
 	}
-	if st, _ := stateOf(s, inv); st != StateCancelled {
+	if st, _ := stateOf(s, inv); st != domain.StateCancelled {
 		t.Errorf("state %s", st)
 	}
 }
@@ -154,14 +156,14 @@ func TestCorrectRefusesNonReplies(t *testing.T) {
 		t.Fatal(err)
 	}
 	err = s.Update(context.Background(), t0, func(tx *Tx) error {
-		_, err := tx.CorrectReading(sent, ReplyPaid, time.Time{}, ActorCLI)
+		_, err := tx.CorrectReading(sent, ReplyPaid, time.Time{}, domain.ActorCLI)
 		return err
 	})
 	if !errors.Is(err, ErrNotAReply) {
 		t.Errorf("err %v, want ErrNotAReply", err)
 	}
 	err = s.Update(context.Background(), t0, func(tx *Tx) error {
-		_, err := tx.CorrectReading(12345, ReplyPaid, time.Time{}, ActorCLI)
+		_, err := tx.CorrectReading(12345, ReplyPaid, time.Time{}, domain.ActorCLI)
 		return err
 	})
 	if !errors.Is(err, ErrNotFound) {
@@ -169,7 +171,7 @@ func TestCorrectRefusesNonReplies(t *testing.T) {
 	}
 }
 
-func stateOf(s *Store, inv int64) (string, error) {
+func stateOf(s *Store, inv int64) (domain.State, error) {
 	i, err := s.InvoiceByID(context.Background(), inv)
 	return i.State, err
 }
@@ -178,21 +180,25 @@ func stateOf(s *Store, inv int64) (string, error) {
 // leaves the claim standing (a client who said it paid is never chased on
 // a promise's date), while a dispute or a new claim still moves it.
 func TestStateAfterReply(t *testing.T) {
-	tests := []struct{ state, class, want string }{
-		{StateOpen, ReplyPaid, StatePaidClaimed},
-		{StateOpen, ReplyPromise, StatePromised},
-		{StateOpen, ReplyDispute, StateDisputed},
-		{StateOpen, ReplyHardship, StateOnHold},
-		{StateOpen, ReplyInfoRequest, ""},
-		{StatePromised, ReplyPaid, StatePaidClaimed},
-		{StatePromised, ReplyPromise, StatePromised},
-		{StatePaidClaimed, ReplyPromise, ""},
-		{StatePaidClaimed, ReplyPaid, StatePaidClaimed},
-		{StatePaidClaimed, ReplyDispute, StateDisputed},
-		{StatePaidClaimed, ReplyInfoRequest, ""},
-		{StatePaid, ReplyPromise, ""},
-		{StateDisputed, ReplyPaid, ""},
-		{StatePlan, ReplyPromise, ""},
+	tests := []struct {
+		state domain.State
+		class string
+		want  domain.State
+	}{
+		{domain.StateOpen, ReplyPaid, domain.StatePaidClaimed},
+		{domain.StateOpen, ReplyPromise, domain.StatePromised},
+		{domain.StateOpen, ReplyDispute, domain.StateDisputed},
+		{domain.StateOpen, ReplyHardship, domain.StateOnHold},
+		{domain.StateOpen, ReplyInfoRequest, ""},
+		{domain.StatePromised, ReplyPaid, domain.StatePaidClaimed},
+		{domain.StatePromised, ReplyPromise, domain.StatePromised},
+		{domain.StatePaidClaimed, ReplyPromise, ""},
+		{domain.StatePaidClaimed, ReplyPaid, domain.StatePaidClaimed},
+		{domain.StatePaidClaimed, ReplyDispute, domain.StateDisputed},
+		{domain.StatePaidClaimed, ReplyInfoRequest, ""},
+		{domain.StatePaid, ReplyPromise, ""},
+		{domain.StateDisputed, ReplyPaid, ""},
+		{domain.StatePlan, ReplyPromise, ""},
 	}
 	for _, tt := range tests {
 		if got := StateAfterReply(tt.state, tt.class); got != tt.want {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/policy"
 )
 
@@ -37,7 +38,7 @@ func (q Quiet) Policy() policy.Quiet {
 
 // CancelDraft cancels a draft not yet sent; its invoices stay quiet for
 // policy.DefaultQuietDays (CancelDraftUntil says until when).
-func (t *Tx) CancelDraft(id int64, actor, reason string) error {
+func (t *Tx) CancelDraft(id int64, actor domain.Actor, reason string) error {
 	return t.CancelDraftUntil(id, actor, reason, policy.Quiet{})
 }
 
@@ -45,18 +46,18 @@ func (t *Tx) CancelDraft(id int64, actor, reason string) error {
 // invoices, until when no new reminder may be drafted about it: a date, the
 // client's next message, or never. A zero q means the default
 // (policy.DefaultQuietDays from today).
-func (t *Tx) CancelDraftUntil(id int64, actor, reason string, q policy.Quiet) error {
+func (t *Tx) CancelDraftUntil(id int64, actor domain.Actor, reason string, q policy.Quiet) error {
 	if _, err := t.waitingDraftStatus(id); err != nil {
 		return err
 	}
-	if err := t.SetDraftStatus(id, DraftCancelled, actor, reason); err != nil {
+	if err := t.SetDraftStatus(id, domain.DraftCancelled, actor, reason); err != nil {
 		return err
 	}
 	return t.quietDraftInvoices(id, actor, reason, q)
 }
 
 // quietDraftInvoices records q on every invoice of draft id.
-func (t *Tx) quietDraftInvoices(id int64, actor, reason string, q policy.Quiet) error {
+func (t *Tx) quietDraftInvoices(id int64, actor domain.Actor, reason string, q policy.Quiet) error {
 	if q.Kind == policy.QuietNone {
 		q.Kind, q.Until = policy.QuietUntilDate, policy.DateOf(t.now).AddDays(policy.DefaultQuietDays)
 	}
@@ -93,7 +94,7 @@ func (t *Tx) quietDraftInvoices(id int64, actor, reason string, q policy.Quiet) 
 		if q.Kind == policy.QuietUntilDate {
 			detail["date"] = q.Until.String()
 		}
-		if _, err := t.AddEvent(Event{Kind: "chasing_quiet", InvoiceID: p.inv, ClientID: p.client, DraftID: id, Actor: actor,
+		if _, err := t.AddEvent(Event{Kind: domain.EventChasingQuiet, InvoiceID: p.inv, ClientID: p.client, DraftID: id, Actor: actor,
 			Detail: jsonDetail(detail)}); err != nil {
 			return err
 		}
@@ -103,7 +104,7 @@ func (t *Tx) quietDraftInvoices(id int64, actor, reason string, q policy.Quiet) 
 
 // LiftQuiet ends a "no new reminder until …" decision on an invoice; it
 // reports whether there was one.
-func (t *Tx) LiftQuiet(invoiceID int64, actor, reason string) (bool, error) {
+func (t *Tx) LiftQuiet(invoiceID int64, actor domain.Actor, reason string) (bool, error) {
 	var kind string
 	var client int64
 	err := t.queryRow(`SELECT quiet_kind, client_id FROM invoices WHERE id = ?`, invoiceID).Scan(&kind, &client)
@@ -120,7 +121,7 @@ func (t *Tx) LiftQuiet(invoiceID int64, actor, reason string) (bool, error) {
 		WHERE id = ?`, ts(t.now), invoiceID); err != nil {
 		return false, fmt.Errorf("store: lift quiet on invoice %d: %w", invoiceID, err)
 	}
-	_, err = t.AddEvent(Event{Kind: "chasing_quiet_lifted", InvoiceID: invoiceID, ClientID: client, Actor: actor,
+	_, err = t.AddEvent(Event{Kind: domain.EventChasingQuietLifted, InvoiceID: invoiceID, ClientID: client, Actor: actor,
 		Detail: jsonDetail(map[string]string{"was": kind, "reason": reason})})
 	return true, err
 }
@@ -147,7 +148,7 @@ func (s *Store) InvoiceQuiet(ctx context.Context, invoiceID int64) (Quiet, error
 // if it was not, and leaves at the next pass whatever the hold, the gap or
 // the send window (every check of the client's state still applies). The
 // reason is required and kept in the event log with the actor.
-func (t *Tx) SendDraftNow(id int64, actor, reason string) error {
+func (t *Tx) SendDraftNow(id int64, actor domain.Actor, reason string) error {
 	reason = strings.TrimSpace(reason)
 	if reason == "" {
 		return fmt.Errorf("store: send draft %d now: %w", id, ErrReasonRequired)
@@ -159,12 +160,12 @@ func (t *Tx) SendDraftNow(id int64, actor, reason string) error {
 	if _, err := t.exec(`UPDATE drafts SET send_now = 1, hold_lifted = 1, updated_at = ? WHERE id = ?`, ts(t.now), id); err != nil {
 		return fmt.Errorf("store: send draft %d now: %w", id, err)
 	}
-	if status == DraftHeld {
-		if err := t.SetDraftStatus(id, DraftApproved, actor, "send now: "+reason); err != nil {
+	if status == domain.DraftHeld {
+		if err := t.SetDraftStatus(id, domain.DraftApproved, actor, "send now: "+reason); err != nil {
 			return err
 		}
 	}
-	_, err = t.AddEvent(Event{Kind: "draft_send_now", DraftID: id, Actor: actor, Detail: jsonDetail(map[string]string{"reason": reason})})
+	_, err = t.AddEvent(Event{Kind: domain.EventDraftSendNow, DraftID: id, Actor: actor, Detail: jsonDetail(map[string]string{"reason": reason})})
 	return err
 }
 

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/policy"
 )
 
@@ -28,7 +29,7 @@ func TestMigrationKeepsWaitingDraftsReadable(t *testing.T) {
 		if err := s.Update(ctx, t0, func(tx *Tx) error {
 			var err error
 			id, err = tx.CreateDraft(NewDraft{ClientID: got.Client.ID, Stage: "friendly", To: []string{"a@example.com"}, Subject: "Rappel F-1",
-				Body: "Bonjour", HoldUntil: t0.Add(24 * time.Hour), MessageID: fmt.Sprintf("m%d@x", n), InvoiceIDs: []int64{inv}}, ActorDaemon)
+				Body: "Bonjour", HoldUntil: t0.Add(24 * time.Hour), MessageID: fmt.Sprintf("m%d@x", n), InvoiceIDs: []int64{inv}}, domain.ActorDaemon)
 			return err
 		}); err != nil {
 			t.Fatal(err)
@@ -36,7 +37,7 @@ func TestMigrationKeepsWaitingDraftsReadable(t *testing.T) {
 		return id
 	}
 	waiting, sent := mk(old, 1), mk(old, 2)
-	if err := old.Update(ctx, t0, func(tx *Tx) error { return tx.SetDraftStatus(sent, DraftSent, ActorDaemon, "") }); err != nil {
+	if err := old.Update(ctx, t0, func(tx *Tx) error { return tx.SetDraftStatus(sent, domain.DraftSent, domain.ActorDaemon, "") }); err != nil {
 		t.Fatal(err)
 	}
 	old.Close()
@@ -75,31 +76,31 @@ func TestSendNowAndQuiet(t *testing.T) {
 	if err := s.Update(ctx, t0, func(tx *Tx) error {
 		var err error
 		id, err = tx.CreateDraft(NewDraft{ClientID: got.Client.ID, Stage: "friendly", To: []string{"z@example.com"}, Subject: "Rappel",
-			Body: "Bonjour", HoldUntil: t0.Add(24 * time.Hour), MessageID: "sn@x", InvoiceIDs: []int64{inv}}, ActorDaemon)
+			Body: "Bonjour", HoldUntil: t0.Add(24 * time.Hour), MessageID: "sn@x", InvoiceIDs: []int64{inv}}, domain.ActorDaemon)
 		return err
 	}); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Update(ctx, t0, func(tx *Tx) error { return tx.SendDraftNow(id, ActorWeb, " ") }); !errors.Is(err, ErrReasonRequired) {
+	if err := s.Update(ctx, t0, func(tx *Tx) error { return tx.SendDraftNow(id, domain.ActorWeb, " ") }); !errors.Is(err, ErrReasonRequired) {
 		t.Fatalf("send now without a reason: %v", err)
 	}
-	if err := s.Update(ctx, t0, func(tx *Tx) error { return tx.SendDraftNow(id, ActorWeb, "client on the phone") }); err != nil {
+	if err := s.Update(ctx, t0, func(tx *Tx) error { return tx.SendDraftNow(id, domain.ActorWeb, "client on the phone") }); err != nil {
 		t.Fatal(err)
 	}
 	d, _ := s.DraftDetail(ctx, id)
-	if d.Status != DraftApproved || !d.SendNow || !d.HoldLifted || d.ApprovedBy != ActorWeb {
+	if d.Status != domain.DraftApproved || !d.SendNow || !d.HoldLifted || d.ApprovedBy != domain.ActorWeb {
 		t.Fatalf("after send now: %+v", d.Draft)
 	}
 	// An edit after approval: what was approved is not what will be sent.
-	if err := s.Update(ctx, t0, func(tx *Tx) error { return tx.ReviseDraft(id, "Rappel", "Bonjour, merci", ActorWeb) }); err != nil {
+	if err := s.Update(ctx, t0, func(tx *Tx) error { return tx.ReviseDraft(id, "Rappel", "Bonjour, merci", domain.ActorWeb) }); err != nil {
 		t.Fatal(err)
 	}
 	d, _ = s.DraftDetail(ctx, id)
-	if d.Status != DraftHeld || d.SendNow || d.HoldLifted {
+	if d.Status != domain.DraftHeld || d.SendNow || d.HoldLifted {
 		t.Fatalf("after an edit: %+v", d.Draft)
 	}
 	q := policy.Quiet{Kind: policy.QuietUntilDate, Until: policy.DateOf(t0).AddDays(20)}
-	if err := s.Update(ctx, t0, func(tx *Tx) error { return tx.CancelDraftUntil(id, ActorCLI, "on holiday", q) }); err != nil {
+	if err := s.Update(ctx, t0, func(tx *Tx) error { return tx.CancelDraftUntil(id, domain.ActorCLI, "on holiday", q) }); err != nil {
 		t.Fatal(err)
 	}
 	c, err := s.ChasingClient(ctx, got.Client.ID)

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/relance/relance/internal/domain"
 )
 
 // History is a client's timeline as the behaviour signals read it: what was
@@ -28,7 +30,7 @@ type History struct {
 type HistoryInvoice struct {
 	ID       int64
 	Number   string
-	State    string
+	State    domain.State
 	Amount   decimal.Decimal
 	Balance  decimal.Decimal
 	Issued   time.Time
@@ -40,7 +42,7 @@ type HistoryInvoice struct {
 // Open reports whether the invoice is still owed (chased or paused).
 func (h HistoryInvoice) Open() bool {
 	switch h.State {
-	case StatePaid, StateCancelled, StateWrittenOff:
+	case domain.StatePaid, domain.StateCancelled, domain.StateWrittenOff:
 		return false
 	}
 	return true
@@ -213,14 +215,15 @@ func (s *Store) historyPayments(ctx context.Context, clientID int64, byID map[in
 func (s *Store) historyEvents(ctx context.Context, h *History, byID map[int64]*HistoryInvoice) error {
 	rows, err := s.db.QueryContext(ctx, `SELECT e.kind, e.at, e.invoice_id, e.detail FROM events e
 		JOIN invoices i ON i.id = e.invoice_id
-		WHERE i.client_id = ? AND e.kind IN ('reminder_sent', 'reply_received', 'invoice_paid')
+		WHERE i.client_id = ? AND e.kind IN `+sqlList(domain.EventReminderSent, domain.EventReplyReceived, domain.EventInvoicePaid)+`
 		ORDER BY e.at, e.id`, h.ClientID)
 	if err != nil {
 		return fmt.Errorf("store: history of client %d: events: %w", h.ClientID, err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var kind, at, detail string
+		var kind domain.EventKind
+		var at, detail string
 		var invID int64
 		if err := rows.Scan(&kind, &at, &invID, &detail); err != nil {
 			return fmt.Errorf("store: history of client %d: events: %w", h.ClientID, err)
@@ -231,13 +234,13 @@ func (s *Store) historyEvents(ctx context.Context, h *History, byID map[int64]*H
 		}
 		when := parseTS(sql.NullString{String: at, Valid: true})
 		switch kind {
-		case "reminder_sent":
+		case domain.EventReminderSent:
 			h.Reminders = append(h.Reminders, HistoryReminder{InvoiceID: invID, Invoice: inv.Number, Sent: when})
-		case "invoice_paid":
+		case domain.EventInvoicePaid:
 			if inv.Paid.IsZero() {
 				inv.Paid = time.Date(when.Year(), when.Month(), when.Day(), 0, 0, 0, 0, time.UTC)
 			}
-		case "reply_received":
+		case domain.EventReplyReceived:
 			var d struct {
 				Class       string `json:"class"`
 				PromiseDate string `json:"promise_date"`
@@ -295,9 +298,9 @@ func (s *Store) historyReplies(ctx context.Context, h *History, byID map[int64]*
 
 // SignalRaised tells whether a behaviour signal with this kind and evidence
 // was already raised on the invoice, whatever became of its flag.
-func (t *Tx) SignalRaised(kind string, invoiceID int64, evidence string) (bool, error) {
+func (t *Tx) SignalRaised(kind domain.FlagKind, invoiceID int64, evidence string) (bool, error) {
 	var n int
-	err := t.queryRow(`SELECT COUNT(*) FROM events WHERE kind = 'behaviour_signal'
+	err := t.queryRow(`SELECT COUNT(*) FROM events WHERE kind = `+sqlWord(domain.EventBehaviourSignal)+`
 		AND COALESCE(invoice_id, 0) = ? AND json_extract(detail, '$.signal') = ? AND json_extract(detail, '$.evidence') = ?`,
 		invoiceID, kind, evidence).Scan(&n)
 	if err != nil {
@@ -307,8 +310,8 @@ func (t *Tx) SignalRaised(kind string, invoiceID int64, evidence string) (bool, 
 }
 
 // RecordSignal logs a behaviour signal raised as a flag.
-func (t *Tx) RecordSignal(kind string, invoiceID, clientID, flagID int64, evidence string) error {
-	_, err := t.AddEvent(Event{Kind: "behaviour_signal", InvoiceID: invoiceID, ClientID: clientID, FlagID: flagID, Actor: ActorDaemon,
-		Detail: jsonDetail(map[string]string{"signal": kind, "evidence": evidence})})
+func (t *Tx) RecordSignal(kind domain.FlagKind, invoiceID, clientID, flagID int64, evidence string) error {
+	_, err := t.AddEvent(Event{Kind: domain.EventBehaviourSignal, InvoiceID: invoiceID, ClientID: clientID, FlagID: flagID, Actor: domain.ActorDaemon,
+		Detail: jsonDetail(map[string]any{"signal": kind, "evidence": evidence})})
 	return err
 }

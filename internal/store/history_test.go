@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/relance/relance/internal/domain"
 )
 
 func TestBehaviourHistory(t *testing.T) {
@@ -54,11 +56,11 @@ func TestBehaviourHistory(t *testing.T) {
 		}
 	}
 	step("2026-06-30", func(tx *Tx) error {
-		_, _, err := tx.RecordPayment(Payment{InvoiceID: paidID, Amount: decimal.RequireFromString("100"), PaidOn: d("2026-06-30"), Source: "manual"}, ActorCLI)
+		_, _, err := tx.RecordPayment(Payment{InvoiceID: paidID, Amount: decimal.RequireFromString("100"), PaidOn: d("2026-06-30"), Source: "manual"}, domain.ActorCLI)
 		return err
 	})
 	step("2026-08-10", func(tx *Tx) error {
-		_, err := tx.AddEvent(Event{Kind: "reminder_sent", InvoiceID: partID, ClientID: client.ID, Actor: ActorDaemon})
+		_, err := tx.AddEvent(Event{Kind: "reminder_sent", InvoiceID: partID, ClientID: client.ID, Actor: domain.ActorDaemon})
 		return err
 	})
 	step("2026-08-12", func(tx *Tx) error {
@@ -67,7 +69,7 @@ func TestBehaviourHistory(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		if _, err := tx.AddEvent(Event{Kind: "reply_received", InvoiceID: partID, MessageID: id, Actor: ActorDaemon,
+		if _, err := tx.AddEvent(Event{Kind: "reply_received", InvoiceID: partID, MessageID: id, Actor: domain.ActorDaemon,
 			Detail: jsonDetail(map[string]any{"class": "promise", "promise_date": "2026-08-20"})}); err != nil {
 			return err
 		}
@@ -85,7 +87,7 @@ func TestBehaviourHistory(t *testing.T) {
 		return tx.SetPromise(partID, d("2026-08-20"))
 	})
 	step("2026-08-25", func(tx *Tx) error {
-		_, _, err := tx.RecordPayment(Payment{InvoiceID: partID, Amount: decimal.RequireFromString("120"), PaidOn: d("2026-08-25"), Source: "manual"}, ActorCLI)
+		_, _, err := tx.RecordPayment(Payment{InvoiceID: partID, Amount: decimal.RequireFromString("120"), PaidOn: d("2026-08-25"), Source: "manual"}, domain.ActorCLI)
 		if err != nil {
 			return err
 		}
@@ -138,7 +140,7 @@ func TestBehaviourHistory(t *testing.T) {
 		if err := tx.SetPromise(partID, d("2026-08-28")); err != nil {
 			return err
 		}
-		_, _, err := tx.RecordPayment(Payment{InvoiceID: partID, Amount: decimal.RequireFromString("180"), PaidOn: d("2026-08-27"), Source: "manual"}, ActorCLI)
+		_, _, err := tx.RecordPayment(Payment{InvoiceID: partID, Amount: decimal.RequireFromString("180"), PaidOn: d("2026-08-27"), Source: "manual"}, domain.ActorCLI)
 		return err
 	})
 	h, err = s.BehaviourHistory(ctx, client.ID)
@@ -175,9 +177,10 @@ func TestSignalRaised(t *testing.T) {
 			return err
 		}
 		for _, c := range []struct {
-			kind, ev string
-			inv      int64
-			want     bool
+			kind domain.FlagKind
+			ev   string
+			inv  int64
+			want bool
 		}{{"partial", "ev", id, true}, {"partial", "other", id, false}, {"silence", "ev", id, false}, {"partial", "ev", id + 1, false}} {
 			ok, err := tx.SignalRaised(c.kind, c.inv, c.ev)
 			if err != nil || ok != c.want {
@@ -214,10 +217,10 @@ func TestBehaviourHistoryCreditNoteIsNoPayment(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ApplyCreditNote(cn, ActorDaemon); err != nil {
+		if _, err := tx.ApplyCreditNote(cn, domain.ActorDaemon); err != nil {
 			return err
 		}
-		_, _, err = tx.RecordPayment(Payment{InvoiceID: invID, Amount: decimal.RequireFromString("800"), PaidOn: day("2026-06-20"), Source: "manual"}, ActorCLI)
+		_, _, err = tx.RecordPayment(Payment{InvoiceID: invID, Amount: decimal.RequireFromString("800"), PaidOn: day("2026-06-20"), Source: "manual"}, domain.ActorCLI)
 		return err
 	})
 	if err != nil {

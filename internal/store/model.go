@@ -5,47 +5,12 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/relance/relance/internal/domain"
 )
 
-// Invoice states (DESIGN.md).
-const (
-	StateOpen        = "open"
-	StatePromised    = "promised"
-	StatePaidClaimed = "paid_claimed"
-	StatePaid        = "paid"
-	StateDisputed    = "disputed"
-	StateOnHold      = "on_hold"
-	StatePlan        = "plan"
-	StateCancelled   = "cancelled"
-	StateWrittenOff  = "written_off"
-)
-
-// States lists every invoice state, in display order.
-var States = []string{StateOpen, StatePromised, StatePaidClaimed, StatePaid, StateDisputed, StateOnHold, StatePlan, StateCancelled, StateWrittenOff}
-
-// Draft statuses.
-const (
-	DraftHeld       = "held"
-	DraftApproved   = "approved"
-	DraftSent       = "sent"
-	DraftCancelled  = "cancelled"
-	DraftSuperseded = "superseded"
-)
-
-// Flag statuses.
-const (
-	FlagOpen         = "open"
-	FlagAcknowledged = "acknowledged"
-	FlagResolved     = "resolved"
-)
-
-// Actors of events.
-const (
-	ActorDaemon = "daemon"
-	ActorWeb    = "web"
-	ActorCLI    = "cli"
-	ActorIMAP   = "imap"
-)
+// Invoice states, draft and flag statuses and actors are the domain's words
+// (package domain).
 
 // Client is a customer, known by its main address.
 type Client struct {
@@ -72,7 +37,7 @@ type Invoice struct {
 	Language        string
 	Source          string
 	SourceMessageID string
-	State           string
+	State           domain.State
 	Missing         []string
 	NextAction      string
 	NextActionAt    time.Time
@@ -84,13 +49,13 @@ type Invoice struct {
 type Event struct {
 	ID        int64
 	At        time.Time
-	Kind      string
+	Kind      domain.EventKind
 	InvoiceID int64 // 0 when none
 	ClientID  int64
 	MessageID int64
 	DraftID   int64
 	FlagID    int64
-	Actor     string
+	Actor     domain.Actor
 	Detail    json.RawMessage
 }
 
@@ -106,16 +71,16 @@ type Draft struct {
 	Body           string
 	CreatedAt      time.Time
 	HoldUntil      time.Time
-	Status         string
+	Status         domain.DraftStatus
 	MessageID      string
 	IMAPUID        uint32
-	ApprovedBy     string
+	ApprovedBy     domain.Actor
 	ApprovedAt     time.Time
 	SentAt         time.Time
 	InvoiceIDs     []int64
 	InvoiceNumbers []string
-	// Kind is message, formal_notice or answer.
-	Kind string
+	// Kind is domain.KindMessage, KindFormalNotice or KindAnswer.
+	Kind domain.StageKind
 	// Context lists what the reviewer should know beside the text (an open
 	// call task, a broken promise, a blank to fill).
 	Context []DraftNote
@@ -149,7 +114,7 @@ const (
 // Flag asks a human to look at something.
 type Flag struct {
 	ID          int64
-	Kind        string
+	Kind        domain.FlagKind
 	InvoiceID   int64
 	InvoiceNum  string
 	ClientID    int64
@@ -160,7 +125,7 @@ type Flag struct {
 	// Topics are what an info_request asked for (bank_details,
 	// invoice_copy, po_number, chorus_pro, address).
 	Topics     []string
-	Status     string
+	Status     domain.FlagStatus
 	Resolution string
 	CreatedAt  time.Time
 	ResolvedAt time.Time

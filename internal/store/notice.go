@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/relance/relance/internal/domain"
 )
 
 // DraftEdited reports whether a human ever changed the text of a draft (in
@@ -13,7 +15,7 @@ import (
 // and is never rewritten by relance.
 func (s *Store) DraftEdited(ctx context.Context, id int64) (bool, error) {
 	var n int
-	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM events WHERE draft_id = ? AND kind = 'draft_edited'`, id).Scan(&n)
+	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM events WHERE draft_id = ? AND kind = `+sqlWord(domain.EventDraftEdited), id).Scan(&n)
 	if err != nil {
 		return false, fmt.Errorf("store: edits of draft %d: %w", id, err)
 	}
@@ -33,7 +35,7 @@ func (t *Tx) RewriteDraft(id int64, subject, body, html string, detail map[strin
 	if n, _ := res.RowsAffected(); n == 0 {
 		return fmt.Errorf("store: rewrite draft %d: %w", id, ErrWrongStatus)
 	}
-	_, err = t.AddEvent(Event{Kind: "draft_rewritten", DraftID: id, Actor: ActorDaemon, Detail: jsonDetail(detail)})
+	_, err = t.AddEvent(Event{Kind: domain.EventDraftRewritten, DraftID: id, Actor: domain.ActorDaemon, Detail: jsonDetail(detail)})
 	return err
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/text"
 )
 
@@ -59,7 +60,7 @@ func (t *Tx) MatchableInvoices() ([]MatchableInvoice, error) {
 	rows, err := t.query(`SELECT i.id, i.number, c.id, c.name, i.balance, i.currency, i.due_date, i.state,
 		COALESCE((SELECT group_concat(e.email, ',') FROM client_emails e WHERE e.client_id = c.id), c.email)
 		FROM invoices i JOIN clients c ON c.id = i.client_id
-		WHERE i.kind = 'invoice' AND i.state NOT IN ('paid', 'cancelled', 'written_off')
+		WHERE i.kind = 'invoice' AND i.state NOT IN ` + settledStatesSQL + `
 		ORDER BY i.due_date IS NULL, i.due_date, i.id`)
 	if err != nil {
 		return nil, fmt.Errorf("store: matchable invoices: %w", err)
@@ -147,7 +148,7 @@ type SettleResult struct {
 // events), the money not applied as a payment row without invoice, and a
 // flag where a human must decide. A receipt whose ExternalRef is known
 // changes nothing.
-func (t *Tx) SettlePayment(s Settlement, actor string) (SettleResult, error) {
+func (t *Tx) SettlePayment(s Settlement, actor domain.Actor) (SettleResult, error) {
 	if s.ExternalRef == "" {
 		return SettleResult{}, errors.New("store: settle payment: no external reference")
 	}
@@ -173,7 +174,7 @@ func (t *Tx) SettlePayment(s Settlement, actor string) (SettleResult, error) {
 		if err != nil {
 			return SettleResult{}, err
 		}
-		if inv.State == StatePaid {
+		if inv.State == domain.StatePaid {
 			if err := t.completePlan(inv.ID, actor); err != nil {
 				return SettleResult{}, err
 			}
@@ -203,12 +204,12 @@ func (t *Tx) SettlePayment(s Settlement, actor string) (SettleResult, error) {
 		}
 		detail["unallocated"] = rest.String()
 		detail["payment_id"] = payID
-		var kind string
+		var kind domain.FlagKind
 		switch {
 		case outcome == PaymentTriage, outcome == PaymentUnknown && s.FlagUnknown:
-			kind = "triage"
+			kind = domain.FlagTriage
 		case outcome == PaymentExcess:
-			kind = "overpayment"
+			kind = domain.FlagOverpayment
 		}
 		if kind != "" {
 			ev, err := t.settlementEvidence(s, rest, payID)
@@ -224,7 +225,7 @@ func (t *Tx) SettlePayment(s Settlement, actor string) (SettleResult, error) {
 			}
 		}
 	}
-	ev := Event{Kind: "payment_received", ClientID: s.ClientID, MessageID: s.MessageID, FlagID: res.FlagID, Actor: actor, Detail: jsonDetail(detail)}
+	ev := Event{Kind: domain.EventPaymentReceived, ClientID: s.ClientID, MessageID: s.MessageID, FlagID: res.FlagID, Actor: actor, Detail: jsonDetail(detail)}
 	if len(s.Allocations) == 1 {
 		ev.InvoiceID = s.Allocations[0].InvoiceID
 	}
@@ -328,7 +329,7 @@ func (s *Store) UnallocatedPayments(ctx context.Context) ([]UnallocatedPayment, 
 // unknown payer) to an invoice once a human has said which: the payment
 // row moves to the invoice, with the balance, paid state and events of
 // RecordPayment. Any part beyond the invoice's balance stays unallocated.
-func (t *Tx) AssignPayment(paymentID, invoiceID int64, actor string) (Invoice, error) {
+func (t *Tx) AssignPayment(paymentID, invoiceID int64, actor domain.Actor) (Invoice, error) {
 	var amount, cur, paidOn, source, payer, ref, ext, outcome string
 	err := t.queryRow(`SELECT amount, currency, paid_on, source, payer, reference, COALESCE(external_ref, ''), outcome
 		FROM payments WHERE id = ? AND invoice_id IS NULL`, paymentID).Scan(&amount, &cur, &paidOn, &source, &payer, &ref, &ext, &outcome)
@@ -375,12 +376,12 @@ func (t *Tx) AssignPayment(paymentID, invoiceID int64, actor string) (Invoice, e
 			return Invoice{}, fmt.Errorf("store: assign payment %d: %w", paymentID, err)
 		}
 	}
-	if after.State == StatePaid {
+	if after.State == domain.StatePaid {
 		if err := t.completePlan(after.ID, actor); err != nil {
 			return Invoice{}, err
 		}
 	}
-	_, err = t.AddEvent(Event{Kind: "payment_assigned", InvoiceID: invoiceID, ClientID: after.Client.ID, Actor: actor,
+	_, err = t.AddEvent(Event{Kind: domain.EventPaymentAssigned, InvoiceID: invoiceID, ClientID: after.Client.ID, Actor: actor,
 		Detail: jsonDetail(map[string]any{"payment_id": paymentID, "amount": part.String(), "outcome_was": outcome})})
 	return after, err
 }
@@ -401,7 +402,7 @@ type CreditResult struct {
 // nothing. Credit beyond the balance stays on the credit note (its balance)
 // and raises an overpayment flag. A credit note naming an invoice not known
 // yet is left for a later call (PendingCreditNotes).
-func (t *Tx) ApplyCreditNote(creditNoteID int64, actor string) (CreditResult, error) {
+func (t *Tx) ApplyCreditNote(creditNoteID int64, actor domain.Actor) (CreditResult, error) {
 	cn, err := t.invoiceByID(creditNoteID)
 	if err != nil {
 		return CreditResult{}, err
@@ -428,7 +429,7 @@ func (t *Tx) ApplyCreditNote(creditNoteID int64, actor string) (CreditResult, er
 		return CreditResult{Reason: fmt.Sprintf("invoice %s is not known yet", cn.CreditedNumber)}, nil
 	}
 	if credited.Currency != cn.Currency {
-		id, err := t.OpenFlag(Flag{Kind: "self_check", InvoiceID: credited.ID, ClientID: credited.Client.ID,
+		id, err := t.OpenFlag(Flag{Kind: domain.FlagSelfCheck, InvoiceID: credited.ID, ClientID: credited.Client.ID,
 			Evidence: []string{fmt.Sprintf("credit note %s is in %s but invoice %s is in %s: apply it by hand", cn.Number, cn.Currency, credited.Number, credited.Currency)}})
 		return CreditResult{Reason: "currencies differ", Credited: credited, FlagID: id}, err
 	}
@@ -445,7 +446,7 @@ func (t *Tx) ApplyCreditNote(creditNoteID int64, actor string) (CreditResult, er
 		if err != nil {
 			return CreditResult{}, err
 		}
-		if after.State == StatePaid {
+		if after.State == domain.StatePaid {
 			if err := t.completePlan(after.ID, actor); err != nil {
 				return CreditResult{}, err
 			}
@@ -469,13 +470,13 @@ func (t *Tx) ApplyCreditNote(creditNoteID int64, actor string) (CreditResult, er
 		res.Excess.Mul(sign).String(), ts(t.now), cn.ID); err != nil {
 		return CreditResult{}, fmt.Errorf("store: balance of credit note %s: %w", cn.Number, err)
 	}
-	if _, err := t.AddEvent(Event{Kind: "credit_note_applied", InvoiceID: credited.ID, ClientID: credited.Client.ID, Actor: actor,
+	if _, err := t.AddEvent(Event{Kind: domain.EventCreditNoteApplied, InvoiceID: credited.ID, ClientID: credited.Client.ID, Actor: actor,
 		Detail: jsonDetail(map[string]any{"credit_note": cn.Number, "credit_note_id": cn.ID, "applied": part.String(),
 			"excess": res.Excess.String(), "currency": cn.Currency})}); err != nil {
 		return CreditResult{}, err
 	}
 	if res.Excess.IsPositive() {
-		res.FlagID, err = t.OpenFlag(Flag{Kind: "overpayment", InvoiceID: credited.ID, ClientID: credited.Client.ID,
+		res.FlagID, err = t.OpenFlag(Flag{Kind: domain.FlagOverpayment, InvoiceID: credited.ID, ClientID: credited.Client.ID,
 			Evidence: []string{fmt.Sprintf("credit note %s (%s %s) exceeds what invoice %s owed by %s %s: refund or carry it over",
 				cn.Number, credit.StringFixed(2), cn.Currency, credited.Number, res.Excess.StringFixed(2), cn.Currency)}})
 		if err != nil {
@@ -560,7 +561,7 @@ var ErrPlanExists = errors.New("store: the invoice already has an active payment
 // instalments (dates strictly increasing, amounts positive, adding up to
 // the balance exactly), the invoice moved to state plan, and held
 // reminders about it superseded (they asked for the whole sum at once).
-func (t *Tx) RecordPlan(invoiceID int64, instalments []NewInstalment, actor string) (Plan, error) {
+func (t *Tx) RecordPlan(invoiceID int64, instalments []NewInstalment, actor domain.Actor) (Plan, error) {
 	inv, err := t.invoiceByID(invoiceID)
 	if err != nil {
 		return Plan{}, err
@@ -569,7 +570,7 @@ func (t *Tx) RecordPlan(invoiceID int64, instalments []NewInstalment, actor stri
 		return Plan{}, fmt.Errorf("store: %s is a %s, not an invoice", inv.Number, inv.Kind)
 	}
 	switch inv.State {
-	case StatePaid, StateCancelled, StateWrittenOff:
+	case domain.StatePaid, domain.StateCancelled, domain.StateWrittenOff:
 		return Plan{}, fmt.Errorf("store: invoice %s is %s: no plan to agree", inv.Number, inv.State)
 	}
 	if !inv.Balance.IsPositive() {
@@ -616,10 +617,10 @@ func (t *Tx) RecordPlan(invoiceID int64, instalments []NewInstalment, actor stri
 		}
 		detail = append(detail, map[string]string{"due": in.Due.Format(dateLayout), "amount": in.Amount.String()})
 	}
-	if err := t.SetInvoiceState(inv.ID, StatePlan); err != nil {
+	if err := t.SetInvoiceState(inv.ID, domain.StatePlan); err != nil {
 		return Plan{}, err
 	}
-	if _, err := t.AddEvent(Event{Kind: "plan_recorded", InvoiceID: inv.ID, ClientID: inv.Client.ID, Actor: actor,
+	if _, err := t.AddEvent(Event{Kind: domain.EventPlanRecorded, InvoiceID: inv.ID, ClientID: inv.Client.ID, Actor: actor,
 		Detail: jsonDetail(map[string]any{"plan_id": planID, "instalments": detail, "previous_state": inv.State, "currency": inv.Currency})}); err != nil {
 		return Plan{}, err
 	}
@@ -631,9 +632,9 @@ func (t *Tx) RecordPlan(invoiceID int64, instalments []NewInstalment, actor stri
 
 // CancelPlan ends an invoice's active plan and puts the invoice back in the
 // state it had before.
-func (t *Tx) CancelPlan(invoiceID int64, actor, reason string) error {
+func (t *Tx) CancelPlan(invoiceID int64, actor domain.Actor, reason string) error {
 	var planID int64
-	var prev string
+	var prev domain.State
 	err := t.queryRow(`SELECT id, previous_state FROM payment_plans WHERE invoice_id = ? AND status = 'active'`, invoiceID).Scan(&planID, &prev)
 	if errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("store: active plan of invoice %d: %w", invoiceID, ErrNotFound)
@@ -648,25 +649,25 @@ func (t *Tx) CancelPlan(invoiceID int64, actor, reason string) error {
 	if err != nil {
 		return err
 	}
-	if state == StatePlan {
+	if state == domain.StatePlan {
 		if err := t.SetInvoiceState(invoiceID, prev); err != nil {
 			return err
 		}
 	}
-	_, err = t.AddEvent(Event{Kind: "plan_cancelled", InvoiceID: invoiceID, Actor: actor,
+	_, err = t.AddEvent(Event{Kind: domain.EventPlanCancelled, InvoiceID: invoiceID, Actor: actor,
 		Detail: jsonDetail(map[string]any{"plan_id": planID, "reason": reason, "state": prev})})
 	return err
 }
 
 // completePlan closes the active plan of an invoice just paid.
-func (t *Tx) completePlan(invoiceID int64, actor string) error {
+func (t *Tx) completePlan(invoiceID int64, actor domain.Actor) error {
 	r, err := t.exec(`UPDATE payment_plans SET status = 'completed', updated_at = ? WHERE invoice_id = ? AND status = 'active'`,
 		ts(t.now), invoiceID)
 	if err != nil {
 		return fmt.Errorf("store: complete plan of invoice %d: %w", invoiceID, err)
 	}
 	if n, _ := r.RowsAffected(); n > 0 {
-		_, err = t.AddEvent(Event{Kind: "plan_completed", InvoiceID: invoiceID, Actor: actor})
+		_, err = t.AddEvent(Event{Kind: domain.EventPlanCompleted, InvoiceID: invoiceID, Actor: actor})
 	}
 	return err
 }
@@ -721,7 +722,8 @@ func queryPlans(ctx context.Context, db querier, q string, args ...any) ([]Plan,
 	var out []Plan
 	for rows.Next() {
 		var p Plan
-		var start, balance, state string
+		var start, balance string
+		var state domain.State
 		var created sql.NullString
 		if err := rows.Scan(&p.ID, &p.InvoiceID, &p.InvoiceNumber, &p.Client.ID, &p.Client.Name, &p.Client.Email, &p.Client.Domain,
 			&p.Client.Language, &p.Currency, &p.Status, &start, &balance, &state, &p.PreviousState, &created); err != nil {
@@ -730,7 +732,7 @@ func queryPlans(ctx context.Context, db querier, q string, args ...any) ([]Plan,
 		}
 		p.StartBalance, _ = decimal.NewFromString(start)
 		p.Balance, _ = decimal.NewFromString(balance)
-		if state == StatePaid || state == StateCancelled || state == StateWrittenOff {
+		if state.Settled() {
 			p.Balance = decimal.Max(p.Balance, decimal.Zero)
 		}
 		p.CreatedAt = parseTS(created)
@@ -818,7 +820,7 @@ type MissedInstalment struct {
 // zone; an instalment due that day is not missed yet) and not covered by
 // the payments received, oldest first.
 func (s *Store) MissedInstalments(ctx context.Context, asOf time.Time) ([]MissedInstalment, error) {
-	plans, err := queryPlans(ctx, s.db, planSelect+` WHERE p.status = 'active' AND i.state NOT IN ('paid', 'cancelled', 'written_off')
+	plans, err := queryPlans(ctx, s.db, planSelect+` WHERE p.status = 'active' AND i.state NOT IN `+settledStatesSQL+`
 		ORDER BY p.id`)
 	if err != nil {
 		return nil, err
@@ -912,7 +914,7 @@ func (t *Tx) PaymentTwin(r Receipt) (string, error) {
 // ConfirmPayment records a second report of a transfer already recorded
 // (twin, from PaymentTwin): no balance changes, and the receipt's reference
 // is known from now on, so importing it again changes nothing.
-func (t *Tx) ConfirmPayment(r Receipt, twin, actor string) error {
+func (t *Tx) ConfirmPayment(r Receipt, twin string, actor domain.Actor) error {
 	if r.ExternalRef == "" || twin == "" {
 		return errors.New("store: confirm payment: external reference and twin required")
 	}
@@ -921,7 +923,7 @@ func (t *Tx) ConfirmPayment(r Receipt, twin, actor string) error {
 		r.Amount.String(), r.Currency, r.PaidOn.Format(dateLayout), r.Source, r.Payer, r.Reference, r.ExternalRef, ts(t.now), twin); err != nil {
 		return fmt.Errorf("store: confirm payment %s: %w", r.ExternalRef, err)
 	}
-	_, err := t.AddEvent(Event{Kind: "payment_confirmed", MessageID: r.MessageID, Actor: actor,
+	_, err := t.AddEvent(Event{Kind: domain.EventPaymentConfirmed, MessageID: r.MessageID, Actor: actor,
 		Detail: jsonDetail(map[string]any{"external_ref": r.ExternalRef, "confirms": twin, "amount": r.Amount.String(), "source": r.Source})})
 	return err
 }

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/relance/relance/internal/domain"
 )
 
 func payStore(t *testing.T) *Store {
@@ -62,7 +64,7 @@ func TestSettlePayment(t *testing.T) {
 	err := s.Update(ctx, t0, func(tx *Tx) error {
 		var err error
 		draftID, err = tx.CreateDraft(NewDraft{ClientID: 1, Stage: "friendly", To: []string{"a@client.fr"}, Subject: "F-1",
-			Body: "…", HoldUntil: t0.AddDate(0, 0, 1), MessageID: "d1@relance", InvoiceIDs: []int64{a, b}}, ActorDaemon)
+			Body: "…", HoldUntil: t0.AddDate(0, 0, 1), MessageID: "d1@relance", InvoiceIDs: []int64{a, b}}, domain.ActorDaemon)
 		return err
 	})
 	if err != nil {
@@ -84,7 +86,7 @@ func TestSettlePayment(t *testing.T) {
 		var out []SettleResult
 		err := s.Update(ctx, t0, func(tx *Tx) error {
 			for _, st := range settlements {
-				r, err := tx.SettlePayment(st, ActorCLI)
+				r, err := tx.SettlePayment(st, domain.ActorCLI)
 				if err != nil {
 					return err
 				}
@@ -103,9 +105,9 @@ func TestSettlePayment(t *testing.T) {
 			t.Errorf("settlement %d: duplicate on first import", i)
 		}
 	}
-	for num, want := range map[string][2]string{"F-1": {"0", StatePaid}, "F-2": {"0", StatePaid}, "F-3": {"0", StatePaid}} {
+	for num, want := range map[string][2]string{"F-1": {"0", string(domain.StatePaid)}, "F-2": {"0", string(domain.StatePaid)}, "F-3": {"0", string(domain.StatePaid)}} {
 		inv := payInvoiceNamed(t, s, num)
-		if !inv.Balance.Equal(payDec(want[0])) || inv.State != want[1] {
+		if !inv.Balance.Equal(payDec(want[0])) || inv.State != domain.State(want[1]) {
 			t.Errorf("%s: balance %s state %s, want %s %s", num, inv.Balance, inv.State, want[0], want[1])
 		}
 	}
@@ -117,7 +119,7 @@ func TestSettlePayment(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	kinds := map[string]Flag{}
+	kinds := map[domain.FlagKind]Flag{}
 	for _, f := range flags {
 		kinds[f.Kind] = f
 	}
@@ -131,7 +133,7 @@ func TestSettlePayment(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(drafts) != 1 || drafts[0].ID != draftID || drafts[0].Status != DraftSuperseded {
+	if len(drafts) != 1 || drafts[0].ID != draftID || drafts[0].Status != domain.DraftSuperseded {
 		t.Errorf("draft %+v, want superseded", drafts)
 	}
 	un, err := s.UnallocatedPayments(ctx)
@@ -156,7 +158,7 @@ func TestSettlePayment(t *testing.T) {
 	}
 
 	// The triaged 40 goes to... nothing is owed any more: refused.
-	err = s.Update(ctx, t0, func(tx *Tx) error { _, err := tx.AssignPayment(un[2].ID, a, ActorWeb); return err })
+	err = s.Update(ctx, t0, func(tx *Tx) error { _, err := tx.AssignPayment(un[2].ID, a, domain.ActorWeb); return err })
 	if err == nil {
 		t.Errorf("assigning to a paid invoice succeeded")
 	}
@@ -170,7 +172,7 @@ func TestAssignPayment(t *testing.T) {
 		Outcome: SettleTriage, Candidates: []int64{a}}
 	var payID int64
 	err := s.Update(ctx, t0, func(tx *Tx) error {
-		_, err := tx.SettlePayment(settle, ActorCLI)
+		_, err := tx.SettlePayment(settle, domain.ActorCLI)
 		return err
 	})
 	if err != nil {
@@ -184,13 +186,13 @@ func TestAssignPayment(t *testing.T) {
 	var after Invoice
 	err = s.Update(ctx, t0, func(tx *Tx) error {
 		var err error
-		after, err = tx.AssignPayment(payID, a, ActorWeb)
+		after, err = tx.AssignPayment(payID, a, domain.ActorWeb)
 		return err
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if after.State != StatePaid || !after.Balance.IsZero() {
+	if after.State != domain.StatePaid || !after.Balance.IsZero() {
 		t.Errorf("after assignment %s %s", after.Balance, after.State)
 	}
 	un, _ = s.UnallocatedPayments(ctx)
@@ -199,7 +201,7 @@ func TestAssignPayment(t *testing.T) {
 	}
 	// The same line imported again is still known.
 	err = s.Update(ctx, t0, func(tx *Tx) error {
-		r, err := tx.SettlePayment(settle, ActorCLI)
+		r, err := tx.SettlePayment(settle, domain.ActorCLI)
 		if err == nil && !r.Duplicate {
 			t.Errorf("re-import after assignment recorded again")
 		}
@@ -230,7 +232,7 @@ func TestApplyCreditNote(t *testing.T) {
 		var r CreditResult
 		err := s.Update(ctx, t0, func(tx *Tx) error {
 			var err error
-			r, err = tx.ApplyCreditNote(id, ActorDaemon)
+			r, err = tx.ApplyCreditNote(id, domain.ActorDaemon)
 			return err
 		})
 		if err != nil {
@@ -245,7 +247,7 @@ func TestApplyCreditNote(t *testing.T) {
 		t.Errorf("second application changed the balance: %+v", r)
 	}
 	r := run(big)
-	if !r.Applied || r.Credited.State != StatePaid || !r.Excess.Equal(payDec("100")) || r.FlagID == 0 {
+	if !r.Applied || r.Credited.State != domain.StatePaid || !r.Excess.Equal(payDec("100")) || r.FlagID == 0 {
 		t.Errorf("larger credit note: %+v", r)
 	}
 	if got := payInvoiceNamed(t, s, "AV-2"); !got.Balance.Equal(payDec("100")) {
@@ -261,7 +263,7 @@ func TestApplyCreditNote(t *testing.T) {
 	if len(pending) != 1 || pending[0] != orphan {
 		t.Errorf("pending after: %v", pending)
 	}
-	err = s.Update(ctx, t0, func(tx *Tx) error { _, err := tx.ApplyCreditNote(inv, ActorDaemon); return err })
+	err = s.Update(ctx, t0, func(tx *Tx) error { _, err := tx.ApplyCreditNote(inv, domain.ActorDaemon); return err })
 	if err == nil {
 		t.Errorf("an invoice was applied as a credit note")
 	}
@@ -280,7 +282,7 @@ func TestPaymentPlan(t *testing.T) {
 		"none":           nil,
 	}
 	for name, inst := range bad {
-		err := s.Update(ctx, t0, func(tx *Tx) error { _, err := tx.RecordPlan(id, inst, ActorCLI); return err })
+		err := s.Update(ctx, t0, func(tx *Tx) error { _, err := tx.RecordPlan(id, inst, domain.ActorCLI); return err })
 		if err == nil {
 			t.Errorf("%s: accepted", name)
 		}
@@ -288,16 +290,16 @@ func TestPaymentPlan(t *testing.T) {
 	var plan Plan
 	err := s.Update(ctx, t0, func(tx *Tx) error {
 		var err error
-		plan, err = tx.RecordPlan(id, three, ActorCLI)
+		plan, err = tx.RecordPlan(id, three, domain.ActorCLI)
 		return err
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if plan.Status != PlanActive || len(plan.Instalments) != 3 || payInvoiceNamed(t, s, "F-50").State != StatePlan {
+	if plan.Status != PlanActive || len(plan.Instalments) != 3 || payInvoiceNamed(t, s, "F-50").State != domain.StatePlan {
 		t.Fatalf("plan %+v", plan)
 	}
-	err = s.Update(ctx, t0, func(tx *Tx) error { _, err := tx.RecordPlan(id, three, ActorCLI); return err })
+	err = s.Update(ctx, t0, func(tx *Tx) error { _, err := tx.RecordPlan(id, three, domain.ActorCLI); return err })
 	if !errors.Is(err, ErrPlanExists) {
 		t.Errorf("second plan: %v, want ErrPlanExists", err)
 	}
@@ -311,7 +313,7 @@ func TestPaymentPlan(t *testing.T) {
 	pay := func(amount, ref string) {
 		err := s.Update(ctx, t0, func(tx *Tx) error {
 			_, err := tx.SettlePayment(Settlement{Receipt: Receipt{Amount: payDec(amount), Currency: "EUR", PaidOn: t0, Source: SourceCSV, ExternalRef: ref},
-				Outcome: SettlePartial, Allocations: []Allocation{{id, payDec(amount)}}}, ActorCLI)
+				Outcome: SettlePartial, Allocations: []Allocation{{id, payDec(amount)}}}, domain.ActorCLI)
 			return err
 		})
 		if err != nil {
@@ -339,7 +341,7 @@ func TestPaymentPlan(t *testing.T) {
 		t.Errorf("covered instalments still missed: %+v", m)
 	}
 	pay("300", "p3")
-	if inv := payInvoiceNamed(t, s, "F-50"); inv.State != StatePaid {
+	if inv := payInvoiceNamed(t, s, "F-50"); inv.State != domain.StatePaid {
 		t.Errorf("after the last instalment: %s", inv.State)
 	}
 	plans, err := s.Plans(ctx)
@@ -356,18 +358,18 @@ func TestCancelPlan(t *testing.T) {
 	s := payStore(t)
 	id := payInvoice(t, s, "F-60", "p@client.fr", "Client P", "100", "", "")
 	err := s.Update(ctx, t0, func(tx *Tx) error {
-		if err := tx.SetInvoiceState(id, StatePromised); err != nil {
+		if err := tx.SetInvoiceState(id, domain.StatePromised); err != nil {
 			return err
 		}
-		if _, err := tx.RecordPlan(id, []NewInstalment{{t0.AddDate(0, 1, 0), payDec("100")}}, ActorCLI); err != nil {
+		if _, err := tx.RecordPlan(id, []NewInstalment{{t0.AddDate(0, 1, 0), payDec("100")}}, domain.ActorCLI); err != nil {
 			return err
 		}
-		return tx.CancelPlan(id, ActorCLI, "client asked")
+		return tx.CancelPlan(id, domain.ActorCLI, "client asked")
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st := payInvoiceNamed(t, s, "F-60").State; st != StatePromised {
+	if st := payInvoiceNamed(t, s, "F-60").State; st != domain.StatePromised {
 		t.Errorf("state after cancel %s, want promised", st)
 	}
 	if _, err := s.ActivePlan(ctx, id); !errors.Is(err, ErrNotFound) {
@@ -382,7 +384,7 @@ func TestMatchableInvoices(t *testing.T) {
 	payInvoice(t, s, "AV-70", "a@client.fr", "Client A", "-100", "credit_note", "F-70")
 	paid := payInvoice(t, s, "F-71", "b@client.fr", "Client B", "10", "", "")
 	err := s.Update(ctx, t0, func(tx *Tx) error {
-		if _, _, err := tx.RecordPayment(Payment{InvoiceID: paid, Amount: payDec("10"), PaidOn: t0, Source: "manual"}, ActorCLI); err != nil {
+		if _, _, err := tx.RecordPayment(Payment{InvoiceID: paid, Amount: payDec("10"), PaidOn: t0, Source: "manual"}, domain.ActorCLI); err != nil {
 			return err
 		}
 		if _, err := tx.EnsureClient("compta@client.fr", "", ""); err != nil {
@@ -413,7 +415,7 @@ func TestPaymentTwin(t *testing.T) {
 	line := Receipt{Amount: payDec("60"), Currency: "EUR", PaidOn: day.AddDate(0, 0, 2), Source: SourceCAMT053, ExternalRef: "camt:9"}
 	err := s.Update(ctx, t0, func(tx *Tx) error {
 		for _, n := range []Settlement{notice("notice:a", "60"), notice("notice:b", "70")} {
-			if _, err := tx.SettlePayment(n, ActorDaemon); err != nil {
+			if _, err := tx.SettlePayment(n, domain.ActorDaemon); err != nil {
 				return err
 			}
 		}
@@ -421,7 +423,7 @@ func TestPaymentTwin(t *testing.T) {
 		if err != nil || twin != "notice:a" {
 			t.Errorf("twin %q %v, want notice:a", twin, err)
 		}
-		if err := tx.ConfirmPayment(line, twin, ActorCLI); err != nil {
+		if err := tx.ConfirmPayment(line, twin, domain.ActorCLI); err != nil {
 			return err
 		}
 		// Paired once only.
@@ -439,7 +441,7 @@ func TestPaymentTwin(t *testing.T) {
 			}
 		}
 		// Two notices fit: no guess.
-		if _, err := tx.SettlePayment(notice("notice:c", "70"), ActorDaemon); err != nil {
+		if _, err := tx.SettlePayment(notice("notice:c", "70"), domain.ActorDaemon); err != nil {
 			return err
 		}
 		if twin, _ := tx.PaymentTwin(Receipt{Amount: payDec("70"), Currency: "EUR", PaidOn: day, Source: SourceCSV}); twin != "" {

@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/relance/relance/internal/domain"
 )
 
 const invoiceSelect = `SELECT i.id, i.number, i.invoice_key, i.kind, i.credited_number, c.id, c.name, c.email, c.domain, c.language,
@@ -44,7 +46,7 @@ func scanInvoice(r scanner) (Invoice, error) {
 
 // InvoiceFilter narrows Invoices. Zero values match everything.
 type InvoiceFilter struct {
-	States []string
+	States []domain.State
 	Search string // number or client name/email, case-insensitive substring
 }
 
@@ -141,7 +143,7 @@ func (s *Store) Events(ctx context.Context, invoiceID int64) ([]Event, error) {
 }
 
 // Drafts lists drafts with the given statuses (all when none), newest first.
-func (s *Store) Drafts(ctx context.Context, statuses ...string) ([]Draft, error) {
+func (s *Store) Drafts(ctx context.Context, statuses ...domain.DraftStatus) ([]Draft, error) {
 	q := draftSelect
 	var args []any
 	if len(statuses) > 0 {
@@ -204,7 +206,7 @@ func splitList(s string) []string {
 }
 
 // Flags lists flags with the given statuses (all when none), newest first.
-func (s *Store) Flags(ctx context.Context, statuses ...string) ([]Flag, error) {
+func (s *Store) Flags(ctx context.Context, statuses ...domain.FlagStatus) ([]Flag, error) {
 	q := `SELECT f.id, f.kind, COALESCE(f.invoice_id, 0), COALESCE(i.number, ''), COALESCE(c.id, 0),
 		COALESCE(c.name, ''), COALESCE(c.email, ''), COALESCE(f.message_id, 0), f.evidence, f.status, f.resolution,
 		f.created_at, f.resolved_at

@@ -11,12 +11,9 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
-)
 
-// EventSentNotInvoice is the event of a mail we sent that discovery did not
-// take for an invoice; when it names a rejection (a supplier's invoice, a
-// quote, one of our reminders…) it carries the facts for adoption.
-const EventSentNotInvoice = "sent_not_invoice"
+	"github.com/relance/relance/internal/domain"
+)
 
 // AdoptionFacts are what a rejected document would be recorded with, were
 // it an invoice: the facts discovery read from it.
@@ -64,7 +61,7 @@ func (s *Store) RejectedDocuments(ctx context.Context, withAdopted bool) ([]Reje
 	rows, err := s.db.QueryContext(ctx, `SELECT m.id, m.message_id, m.subject, m.date, e.detail, COALESCE(i.number, '')
 		FROM events e JOIN messages m ON m.id = e.message_id
 		LEFT JOIN invoices i ON i.id = m.invoice_id AND m.class IN ('invoice', 'credit_note')
-		WHERE e.kind = ? AND e.detail LIKE '%"rejected":"_%' ORDER BY m.date DESC, m.id DESC`, EventSentNotInvoice)
+		WHERE e.kind = ? AND e.detail LIKE '%"rejected":"_%' ORDER BY m.date DESC, m.id DESC`, domain.EventSentNotInvoice)
 	if err != nil {
 		return nil, fmt.Errorf("store: rejected documents: %w", err)
 	}
@@ -102,7 +99,7 @@ var ErrNotRejected = errors.New("not a rejected document")
 // invoices, as the owner says: the invoice with the facts read from it, an
 // event with the actor, and a self_check flag for what it lacks. It is the
 // one use case behind `relance invoices adopt` and the page's button.
-func (t *Tx) AdoptDocument(ref, actor string) (Invoice, error) {
+func (t *Tx) AdoptDocument(ref string, actor domain.Actor) (Invoice, error) {
 	ref = strings.Trim(strings.TrimSpace(ref), "<>")
 	var rowID int64
 	var subject, detail string
@@ -111,11 +108,11 @@ func (t *Tx) AdoptDocument(ref, actor string) (Invoice, error) {
 	// document to adopt; one adopted already has the class of an invoice.
 	q := `SELECT m.id, m.subject, CASE WHEN m.class IN ('invoice', 'credit_note') THEN m.invoice_id END, e.detail FROM messages m JOIN events e ON e.message_id = m.id AND e.kind = ?
 		WHERE m.message_id = ? ORDER BY e.id DESC LIMIT 1`
-	args := []any{EventSentNotInvoice, ref}
+	args := []any{domain.EventSentNotInvoice, ref}
 	if n, err := strconv.ParseInt(ref, 10, 64); err == nil {
 		q = `SELECT m.id, m.subject, CASE WHEN m.class IN ('invoice', 'credit_note') THEN m.invoice_id END, e.detail FROM messages m JOIN events e ON e.message_id = m.id AND e.kind = ?
 			WHERE m.id = ? ORDER BY e.id DESC LIMIT 1`
-		args = []any{EventSentNotInvoice, n}
+		args = []any{domain.EventSentNotInvoice, n}
 	}
 	err := t.queryRow(q, args...).Scan(&rowID, &subject, &invoiceID, &detail)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -167,7 +164,7 @@ func (t *Tx) AdoptDocument(ref, actor string) (Invoice, error) {
 	if err := t.SetMessageOutcome(rowID, kind, id); err != nil {
 		return Invoice{}, err
 	}
-	if _, err := t.AddEvent(Event{Kind: "document_adopted", InvoiceID: id, ClientID: client.ID, MessageID: rowID, Actor: actor,
+	if _, err := t.AddEvent(Event{Kind: domain.EventDocumentAdopted, InvoiceID: id, ClientID: client.ID, MessageID: rowID, Actor: actor,
 		Detail: jsonDetail(map[string]any{"number": f.Number, "rejected": det.Rejected, "reason": det.Reason, "subject": subject, "created": created})}); err != nil {
 		return Invoice{}, err
 	}
@@ -182,7 +179,7 @@ func (t *Tx) AdoptDocument(ref, actor string) (Invoice, error) {
 	}
 	ev = append(ev, f.Findings...)
 	if len(ev) > 0 {
-		if _, err := t.OpenFlag(Flag{Kind: "self_check", InvoiceID: id, ClientID: client.ID, MessageID: rowID, Evidence: ev}); err != nil {
+		if _, err := t.OpenFlag(Flag{Kind: domain.FlagSelfCheck, InvoiceID: id, ClientID: client.ID, MessageID: rowID, Evidence: ev}); err != nil {
 			return Invoice{}, err
 		}
 	}

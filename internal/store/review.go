@@ -6,12 +6,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/relance/relance/internal/domain"
 )
 
 // Review use cases: what the review page (and the CLI beside it) reads and
@@ -26,36 +29,14 @@ var ErrHoldNotOver = errors.New("store: the hold has not ended yet")
 // the action applies to (someone else acted first, or the daemon did).
 var ErrWrongStatus = errors.New("store: not in a status this action applies to")
 
-// Aging buckets, by days past the due date.
-const (
-	BucketCurrent = "current" // not yet due (or no due date)
-	Bucket1to30   = "1-30"
-	Bucket31to60  = "31-60"
-	Bucket61to90  = "61-90"
-	Bucket90Plus  = "90+"
-)
-
-// Buckets lists the aging buckets in display order.
-var Buckets = []string{BucketCurrent, Bucket1to30, Bucket31to60, Bucket61to90, Bucket90Plus}
-
 // BucketOf returns the aging bucket of an invoice due on due, seen on today
 // (both calendar dates; a zero due date counts as current).
-func BucketOf(due, today time.Time) (bucket string, daysLate int) {
+func BucketOf(due, today time.Time) (bucket domain.Bucket, daysLate int) {
 	if due.IsZero() {
-		return BucketCurrent, 0
+		return domain.BucketCurrent, 0
 	}
 	d := daysBetween(due, today)
-	switch {
-	case d <= 0:
-		return BucketCurrent, d
-	case d <= 30:
-		return Bucket1to30, d
-	case d <= 60:
-		return Bucket31to60, d
-	case d <= 90:
-		return Bucket61to90, d
-	}
-	return Bucket90Plus, d
+	return domain.BucketOf(d), d
 }
 
 func daysBetween(from, to time.Time) int {
@@ -66,57 +47,43 @@ func daysBetween(from, to time.Time) int {
 
 // bucketRange gives the due dates (inclusive bounds, "" when open) of a
 // bucket seen on today, so the bucket filter runs in SQL.
-func bucketRange(bucket string, today time.Time) (from, to string, ok bool) {
-	day := func(n int) string { return today.AddDate(0, 0, -n).Format(dateLayout) }
-	switch bucket {
-	case BucketCurrent:
-		return day(0), "", true
-	case Bucket1to30:
-		return day(30), day(1), true
-	case Bucket31to60:
-		return day(60), day(31), true
-	case Bucket61to90:
-		return day(90), day(61), true
-	case Bucket90Plus:
-		return "", day(91), true
+func bucketRange(bucket domain.Bucket, today time.Time) (from, to string, ok bool) {
+	first, last, ok := bucket.Bounds()
+	if !ok {
+		return "", "", false
 	}
-	return "", "", false
+	if last != math.MaxInt {
+		from = today.AddDate(0, 0, -last).Format(dateLayout)
+	}
+	if first != math.MinInt {
+		to = today.AddDate(0, 0, -first).Format(dateLayout)
+	}
+	return from, to, true
 }
 
 // bucketBounds classifies due dates as text ("YYYY-MM-DD" sorts like the
-// date), which keeps the totals scan free of date parsing.
-type bucketBounds struct{ today, d30, d60, d90 string }
+// date), which keeps the totals scan free of date parsing: from[i] is the
+// earliest due date of domain.Buckets[i] (the last bucket takes the rest).
+type bucketBounds struct{ from []string }
 
 func newBucketBounds(today time.Time) bucketBounds {
-	day := func(n int) string { return today.AddDate(0, 0, -n).Format(dateLayout) }
-	return bucketBounds{today: day(0), d30: day(30), d60: day(60), d90: day(90)}
-}
-
-func (b bucketBounds) bucket(due string) string {
-	switch {
-	case due == "" || due >= b.today:
-		return BucketCurrent
-	case due >= b.d30:
-		return Bucket1to30
-	case due >= b.d60:
-		return Bucket31to60
-	case due >= b.d90:
-		return Bucket61to90
+	var b bucketBounds
+	for _, days := range domain.BucketLimits() {
+		b.from = append(b.from, today.AddDate(0, 0, -days).Format(dateLayout))
 	}
-	return Bucket90Plus
+	return b
 }
 
-// settledStates are the states in which an invoice is no longer owed.
-var settledStates = []string{StatePaid, StateCancelled, StateWrittenOff}
-
-// IsSettled reports whether an invoice in this state is no longer chased.
-func IsSettled(state string) bool {
-	for _, s := range settledStates {
-		if s == state {
-			return true
+func (b bucketBounds) bucket(due string) domain.Bucket {
+	if due == "" {
+		return domain.Buckets[0]
+	}
+	for i, from := range b.from {
+		if due >= from {
+			return domain.Buckets[i]
 		}
 	}
-	return false
+	return domain.Buckets[len(domain.Buckets)-1]
 }
 
 // CurrencyAmount is a sum of money in one currency.
@@ -141,7 +108,7 @@ type Overview struct {
 func (s *Store) Overview(ctx context.Context, now, today time.Time) (Overview, error) {
 	var o Overview
 	rows, err := s.db.QueryContext(ctx, `SELECT currency, balance, COALESCE(due_date, '') FROM invoices
-		WHERE kind = 'invoice' AND state NOT IN ('paid', 'cancelled', 'written_off')`)
+		WHERE kind = 'invoice' AND state NOT IN `+settledStatesSQL)
 	if err != nil {
 		return o, fmt.Errorf("store: overview: %w", err)
 	}
@@ -203,10 +170,10 @@ func sortedAmounts(m map[string]*CurrencyAmount) []CurrencyAmount {
 // AgingFilter narrows the aging table. Zero values match every invoice
 // still owed.
 type AgingFilter struct {
-	Today    time.Time // the business's calendar date
-	Search   string    // number, client name or address (substring, any case)
-	Bucket   string    // one of Buckets, or "" for all
-	Currency string    // "" for all
+	Today    time.Time     // the business's calendar date
+	Search   string        // number, client name or address (substring, any case)
+	Bucket   domain.Bucket // one of domain.Buckets, or "" for all
+	Currency string        // "" for all
 	// Settled includes paid, cancelled and written-off invoices in the rows
 	// (the totals always count only what is still owed).
 	Settled bool
@@ -217,14 +184,14 @@ type AgingFilter struct {
 // AgingRow is one invoice of the aging table.
 type AgingRow struct {
 	Invoice
-	Bucket   string
+	Bucket   domain.Bucket
 	DaysLate int
 }
 
 // AgingTotal is one currency's line of totals.
 type AgingTotal struct {
 	Currency string
-	Buckets  []decimal.Decimal // in the order of Buckets
+	Buckets  []decimal.Decimal // in the order of domain.Buckets
 	Total    decimal.Decimal
 }
 
@@ -266,12 +233,13 @@ func (s *Store) Aging(ctx context.Context, f AgingFilter) (AgingReport, error) {
 	totals := map[string]*AgingTotal{}
 	bounds := newBucketBounds(f.Today)
 	for rows.Next() {
-		var cur, bal, due, state string
+		var cur, bal, due string
+		var state domain.State
 		if err := rows.Scan(&cur, &bal, &due, &state); err != nil {
 			rows.Close()
 			return rep, fmt.Errorf("store: aging: %w", err)
 		}
-		settled := IsSettled(state)
+		settled := state.Settled()
 		bucket := bounds.bucket(due)
 		if (!settled || f.Settled) && (f.Bucket == "" || f.Bucket == bucket) {
 			rep.Matched++
@@ -282,10 +250,10 @@ func (s *Store) Aging(ctx context.Context, f AgingFilter) (AgingReport, error) {
 		}
 		t := totals[cur]
 		if t == nil {
-			t = &AgingTotal{Currency: cur, Buckets: make([]decimal.Decimal, len(Buckets))}
+			t = &AgingTotal{Currency: cur, Buckets: make([]decimal.Decimal, len(domain.Buckets))}
 			totals[cur] = t
 		}
-		for i, name := range Buckets {
+		for i, name := range domain.Buckets {
 			if name == bucket {
 				t.Buckets[i] = t.Buckets[i].Add(b)
 			}
@@ -303,14 +271,14 @@ func (s *Store) Aging(ctx context.Context, f AgingFilter) (AgingReport, error) {
 
 	// One page of full rows, the oldest debt first.
 	if !f.Settled {
-		where += ` AND i.state NOT IN ('paid', 'cancelled', 'written_off')`
+		where += ` AND i.state NOT IN ` + settledStatesSQL
 	}
 	if f.Bucket != "" {
 		from, to, ok := bucketRange(f.Bucket, f.Today)
 		if !ok {
 			return rep, fmt.Errorf("store: aging: unknown bucket %q", f.Bucket)
 		}
-		if f.Bucket == BucketCurrent {
+		if f.Bucket == domain.BucketCurrent {
 			where += ` AND (i.due_date IS NULL OR i.due_date >= ?)`
 			args = append(args, from)
 		} else {
@@ -501,18 +469,66 @@ func (s *Store) Flag(ctx context.Context, id int64) (FlagDetail, error) {
 
 // AcknowledgeFlag records that a human has seen an open flag. Chasing stays
 // paused until it is resolved.
-func (t *Tx) AcknowledgeFlag(id int64, actor, note string) error {
-	return t.setFlagStatus(id, FlagAcknowledged, []string{FlagOpen}, actor, note)
+func (t *Tx) AcknowledgeFlag(id int64, actor domain.Actor, note string) error {
+	return t.setFlagStatus(id, domain.FlagAcknowledged, []domain.FlagStatus{domain.FlagOpen}, actor, note)
 }
 
 // ResolveFlag closes a flag with the human's note. The invoice's own state
 // is left as it is: resuming or stopping the chase is a separate decision.
-func (t *Tx) ResolveFlag(id int64, actor, note string) error {
-	return t.setFlagStatus(id, FlagResolved, []string{FlagOpen, FlagAcknowledged}, actor, note)
+func (t *Tx) ResolveFlag(id int64, actor domain.Actor, note string) error {
+	return t.setFlagStatus(id, domain.FlagResolved, []domain.FlagStatus{domain.FlagOpen, domain.FlagAcknowledged}, actor, note)
 }
 
-func (t *Tx) setFlagStatus(id int64, status string, from []string, actor, note string) error {
-	var cur string
+// FollowUp is what a human decides for a flag's invoice when resolving the
+// flag (the command line's --then, the web form's "after").
+type FollowUp string
+
+// Follow-ups of a resolved flag.
+const (
+	FollowKeep   FollowUp = "keep"   // the invoice stays as it is
+	FollowResume FollowUp = "resume" // chasing resumes (ResumeChasing)
+	FollowStop   FollowUp = "stop"   // chasing stops until resumed (StopChasing)
+)
+
+// ParseFollowUp reads a follow-up; the empty string keeps the invoice as it
+// is.
+func ParseFollowUp(s string) (FollowUp, error) {
+	switch f := FollowUp(s); f {
+	case "":
+		return FollowKeep, nil
+	case FollowKeep, FollowResume, FollowStop:
+		return f, nil
+	}
+	return "", fmt.Errorf("store: follow-up %q: want keep, resume or stop", s)
+}
+
+// ResolveFlagThen resolves a flag and then resumes or stops the chasing of
+// its invoice, as one decision: when the invoice cannot follow (resuming an
+// invoice already chased, stopping a settled one), the error wraps
+// ErrWrongStatus and, the transaction being rolled back, the flag stays
+// open for the human to decide again. A flag without an invoice only
+// resolves. The web page and the command line both call it.
+func (t *Tx) ResolveFlagThen(id int64, actor domain.Actor, note string, then FollowUp) error {
+	if err := t.ResolveFlag(id, actor, note); err != nil {
+		return err
+	}
+	var inv int64
+	if err := t.queryRow(`SELECT COALESCE(invoice_id, 0) FROM flags WHERE id = ?`, id).Scan(&inv); err != nil {
+		return fmt.Errorf("store: flag %d: %w", id, err)
+	}
+	switch {
+	case inv == 0 || then == FollowKeep:
+		return nil
+	case then == FollowResume:
+		return t.ResumeChasing(inv, actor, note)
+	case then == FollowStop:
+		return t.StopChasing(inv, actor, note)
+	}
+	return fmt.Errorf("store: flag %d: unknown follow-up %q", id, then)
+}
+
+func (t *Tx) setFlagStatus(id int64, status domain.FlagStatus, from []domain.FlagStatus, actor domain.Actor, note string) error {
+	var cur domain.FlagStatus
 	var inv, client sql.NullInt64
 	err := t.queryRow(`SELECT status, invoice_id, client_id FROM flags WHERE id = ?`, id).Scan(&cur, &inv, &client)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -530,24 +546,24 @@ func (t *Tx) setFlagStatus(id int64, status string, from []string, actor, note s
 	}
 	q := `UPDATE flags SET status = ? WHERE id = ?`
 	args := []any{status, id}
-	if status == FlagResolved {
+	if status == domain.FlagResolved {
 		q = `UPDATE flags SET status = ?, resolution = ?, resolved_at = ? WHERE id = ?`
 		args = []any{status, note, ts(t.now), id}
 	}
 	if _, err := t.exec(q, args...); err != nil {
 		return fmt.Errorf("store: set flag %d %s: %w", id, status, err)
 	}
-	_, err = t.AddEvent(Event{Kind: "flag_" + status, InvoiceID: inv.Int64, ClientID: client.Int64, FlagID: id, Actor: actor,
-		Detail: jsonDetail(map[string]string{"note": note, "from": cur})})
+	_, err = t.AddEvent(Event{Kind: status.Event(), InvoiceID: inv.Int64, ClientID: client.Int64, FlagID: id, Actor: actor,
+		Detail: jsonDetail(map[string]any{"note": note, "from": cur})})
 	return err
 }
 
 // chasingStates are the states from which a human may resume chasing.
-var resumableStates = []string{StateOnHold, StateDisputed, StatePaidClaimed, StatePromised}
+var resumableStates = []domain.State{domain.StateOnHold, domain.StateDisputed, domain.StatePaidClaimed, domain.StatePromised}
 
 // ResumeChasing puts an invoice paused by a reply or by the user back on
 // the ladder. Open flags on it still pause chasing until resolved.
-func (t *Tx) ResumeChasing(invoiceID int64, actor, reason string) error {
+func (t *Tx) ResumeChasing(invoiceID int64, actor domain.Actor, reason string) error {
 	inv, err := t.invoiceByID(invoiceID)
 	if err != nil {
 		return err
@@ -567,29 +583,29 @@ func (t *Tx) ResumeChasing(invoiceID int64, actor, reason string) error {
 	if !ok {
 		return fmt.Errorf("store: invoice %s is %s: %w", inv.Number, inv.State, ErrWrongStatus)
 	}
-	if err := t.SetInvoiceState(invoiceID, StateOpen); err != nil {
+	if err := t.SetInvoiceState(invoiceID, domain.StateOpen); err != nil {
 		return err
 	}
-	_, err = t.AddEvent(Event{Kind: "chasing_resumed", InvoiceID: invoiceID, ClientID: inv.Client.ID, Actor: actor,
-		Detail: jsonDetail(map[string]string{"from": inv.State, "reason": reason})})
+	_, err = t.AddEvent(Event{Kind: domain.EventChasingResumed, InvoiceID: invoiceID, ClientID: inv.Client.ID, Actor: actor,
+		Detail: jsonDetail(map[string]any{"from": inv.State, "reason": reason})})
 	return err
 }
 
 // StopChasing puts an invoice on hold until a human resumes it, and retires
 // the drafts waiting about it.
-func (t *Tx) StopChasing(invoiceID int64, actor, reason string) error {
+func (t *Tx) StopChasing(invoiceID int64, actor domain.Actor, reason string) error {
 	inv, err := t.invoiceByID(invoiceID)
 	if err != nil {
 		return err
 	}
-	if IsSettled(inv.State) || inv.State == StateOnHold {
+	if inv.State.Settled() || inv.State == domain.StateOnHold {
 		return fmt.Errorf("store: invoice %s is %s: %w", inv.Number, inv.State, ErrWrongStatus)
 	}
-	if err := t.SetInvoiceState(invoiceID, StateOnHold); err != nil {
+	if err := t.SetInvoiceState(invoiceID, domain.StateOnHold); err != nil {
 		return err
 	}
-	if _, err := t.AddEvent(Event{Kind: "chasing_stopped", InvoiceID: invoiceID, ClientID: inv.Client.ID, Actor: actor,
-		Detail: jsonDetail(map[string]string{"from": inv.State, "reason": reason})}); err != nil {
+	if _, err := t.AddEvent(Event{Kind: domain.EventChasingStopped, InvoiceID: invoiceID, ClientID: inv.Client.ID, Actor: actor,
+		Detail: jsonDetail(map[string]any{"from": inv.State, "reason": reason})}); err != nil {
 		return err
 	}
 	return t.supersedeDraftsOf(invoiceID, actor)
@@ -598,8 +614,8 @@ func (t *Tx) StopChasing(invoiceID int64, actor, reason string) error {
 // ApproveDraft approves a held draft. Before its hold ends the approval is
 // refused (ErrHoldNotOver) unless override gives the human's reason, which
 // the event keeps.
-func (t *Tx) ApproveDraft(id int64, actor, override string) error {
-	var status string
+func (t *Tx) ApproveDraft(id int64, actor domain.Actor, override string) error {
+	var status domain.DraftStatus
 	var hold sql.NullString
 	err := t.queryRow(`SELECT status, hold_until FROM drafts WHERE id = ?`, id).Scan(&status, &hold)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -608,7 +624,7 @@ func (t *Tx) ApproveDraft(id int64, actor, override string) error {
 	if err != nil {
 		return fmt.Errorf("store: draft %d: %w", id, err)
 	}
-	if status != DraftHeld {
+	if status != domain.DraftHeld {
 		return fmt.Errorf("store: draft %d is %s: %w", id, status, ErrWrongStatus)
 	}
 	reason := ""
@@ -623,13 +639,13 @@ func (t *Tx) ApproveDraft(id int64, actor, override string) error {
 			return fmt.Errorf("store: approve draft %d: %w", id, err)
 		}
 	}
-	return t.SetDraftStatus(id, DraftApproved, actor, reason)
+	return t.SetDraftStatus(id, domain.DraftApproved, actor, reason)
 }
 
 // waitingDraftStatus is the status of a draft a human may still act on
 // (held or approved); ErrNotFound or ErrWrongStatus otherwise.
-func (t *Tx) waitingDraftStatus(id int64) (string, error) {
-	var status string
+func (t *Tx) waitingDraftStatus(id int64) (domain.DraftStatus, error) {
+	var status domain.DraftStatus
 	err := t.queryRow(`SELECT status FROM drafts WHERE id = ?`, id).Scan(&status)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", fmt.Errorf("store: draft %d: %w", id, ErrNotFound)
@@ -637,7 +653,7 @@ func (t *Tx) waitingDraftStatus(id int64) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("store: draft %d: %w", id, err)
 	}
-	if status != DraftHeld && status != DraftApproved {
+	if !status.Waiting() {
 		return status, fmt.Errorf("store: draft %d is %s: %w", id, status, ErrWrongStatus)
 	}
 	return status, nil
@@ -645,7 +661,7 @@ func (t *Tx) waitingDraftStatus(id int64) (string, error) {
 
 // ReviseDraft replaces the text of a draft still waiting. An approved draft
 // goes back to held: what was approved is not what will be sent.
-func (t *Tx) ReviseDraft(id int64, subject, body, actor string) error {
+func (t *Tx) ReviseDraft(id int64, subject, body string, actor domain.Actor) error {
 	status, err := t.waitingDraftStatus(id)
 	if err != nil {
 		return err
@@ -653,11 +669,11 @@ func (t *Tx) ReviseDraft(id int64, subject, body, actor string) error {
 	if err := t.EditDraft(id, subject, body, actor); err != nil {
 		return err
 	}
-	if status == DraftApproved {
+	if status == domain.DraftApproved {
 		if _, err := t.exec(`UPDATE drafts SET approved_at = NULL, approved_by = '', hold_lifted = 0, send_now = 0 WHERE id = ?`, id); err != nil {
 			return fmt.Errorf("store: revise draft %d: %w", id, err)
 		}
-		return t.SetDraftStatus(id, DraftHeld, actor, "edited after approval")
+		return t.SetDraftStatus(id, domain.DraftHeld, actor, "edited after approval")
 	}
 	return nil
 }

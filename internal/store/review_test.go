@@ -9,25 +9,27 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/relance/relance/internal/domain"
 )
 
 func TestBucketOf(t *testing.T) {
 	today := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
 	cases := []struct {
 		due    time.Time
-		bucket string
+		bucket domain.Bucket
 		days   int
 	}{
-		{time.Time{}, BucketCurrent, 0},
-		{today.AddDate(0, 0, 5), BucketCurrent, -5},
-		{today, BucketCurrent, 0},
-		{today.AddDate(0, 0, -1), Bucket1to30, 1},
-		{today.AddDate(0, 0, -30), Bucket1to30, 30},
-		{today.AddDate(0, 0, -31), Bucket31to60, 31},
-		{today.AddDate(0, 0, -60), Bucket31to60, 60},
-		{today.AddDate(0, 0, -61), Bucket61to90, 61},
-		{today.AddDate(0, 0, -90), Bucket61to90, 90},
-		{today.AddDate(0, 0, -91), Bucket90Plus, 91},
+		{time.Time{}, domain.BucketCurrent, 0},
+		{today.AddDate(0, 0, 5), domain.BucketCurrent, -5},
+		{today, domain.BucketCurrent, 0},
+		{today.AddDate(0, 0, -1), domain.Bucket1to30, 1},
+		{today.AddDate(0, 0, -30), domain.Bucket1to30, 30},
+		{today.AddDate(0, 0, -31), domain.Bucket31to60, 31},
+		{today.AddDate(0, 0, -60), domain.Bucket31to60, 60},
+		{today.AddDate(0, 0, -61), domain.Bucket61to90, 61},
+		{today.AddDate(0, 0, -90), domain.Bucket61to90, 90},
+		{today.AddDate(0, 0, -91), domain.Bucket90Plus, 91},
 	}
 	for _, c := range cases {
 		b, d := BucketOf(c.due, today)
@@ -80,7 +82,7 @@ func TestAgingAndOverview(t *testing.T) {
 	today := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
 	ids := seedAging(t, s, today)
 	if err := s.Update(ctx, t0, func(tx *Tx) error {
-		_, _, err := tx.RecordPayment(Payment{InvoiceID: ids["F-5"], Amount: decimal.NewFromInt(500), PaidOn: t0}, ActorCLI)
+		_, _, err := tx.RecordPayment(Payment{InvoiceID: ids["F-5"], Amount: decimal.NewFromInt(500), PaidOn: t0}, domain.ActorCLI)
 		return err
 	}); err != nil {
 		t.Fatal(err)
@@ -99,7 +101,7 @@ func TestAgingAndOverview(t *testing.T) {
 	want := []string{"100", "200", "300.5", "400", "0"}
 	for i, w := range want {
 		if !eur.Buckets[i].Equal(decimal.RequireFromString(w)) {
-			t.Errorf("EUR bucket %s = %s, want %s", Buckets[i], eur.Buckets[i], w)
+			t.Errorf("EUR bucket %s = %s, want %s", domain.Buckets[i], eur.Buckets[i], w)
 		}
 	}
 	if !eur.Total.Equal(decimal.RequireFromString("1000.5")) {
@@ -111,9 +113,9 @@ func TestAgingAndOverview(t *testing.T) {
 		f    AgingFilter
 		want []string
 	}{
-		{"bucket 31-60", AgingFilter{Bucket: Bucket31to60}, []string{"F-3"}},
-		{"bucket current", AgingFilter{Bucket: BucketCurrent}, []string{"F-1"}},
-		{"bucket 90+ with settled", AgingFilter{Bucket: Bucket90Plus, Settled: true}, []string{"F-5"}},
+		{"bucket 31-60", AgingFilter{Bucket: domain.Bucket31to60}, []string{"F-3"}},
+		{"bucket current", AgingFilter{Bucket: domain.BucketCurrent}, []string{"F-1"}},
+		{"bucket 90+ with settled", AgingFilter{Bucket: domain.Bucket90Plus, Settled: true}, []string{"F-5"}},
 		{"search client", AgingFilter{Search: "B@EXAMPLE"}, []string{"F-4", "F-3"}},
 		{"search number", AgingFilter{Search: "g-1"}, []string{"G-1"}},
 		{"currency", AgingFilter{Currency: "GBP"}, []string{"G-1"}},
@@ -159,7 +161,7 @@ func TestFlagDecisions(t *testing.T) {
 	inv := addInvoice(t, s, "F-9", "x@example.com", "120")
 	var flagID int64
 	err := s.Update(ctx, t0, func(tx *Tx) error {
-		if err := tx.SetInvoiceState(inv, StateDisputed); err != nil {
+		if err := tx.SetInvoiceState(inv, domain.StateDisputed); err != nil {
 			return err
 		}
 		msg, err := tx.AddMessage(Message{Folder: "INBOX", UIDValidity: 1, UID: 7, Role: "inbox", MessageID: "m7@x",
@@ -189,15 +191,15 @@ func TestFlagDecisions(t *testing.T) {
 		fn   func(*Tx) error
 		want error
 	}{
-		{"acknowledge", func(tx *Tx) error { return tx.AcknowledgeFlag(flagID, ActorWeb, "") }, nil},
-		{"acknowledge twice", func(tx *Tx) error { return tx.AcknowledgeFlag(flagID, ActorWeb, "") }, ErrWrongStatus},
-		{"resolve", func(tx *Tx) error { return tx.ResolveFlag(flagID, ActorWeb, "credit note agreed") }, nil},
-		{"resolve twice", func(tx *Tx) error { return tx.ResolveFlag(flagID, ActorWeb, "again") }, ErrWrongStatus},
-		{"resume", func(tx *Tx) error { return tx.ResumeChasing(inv, ActorWeb, "settled by phone") }, nil},
-		{"resume open", func(tx *Tx) error { return tx.ResumeChasing(inv, ActorWeb, "") }, ErrWrongStatus},
-		{"stop", func(tx *Tx) error { return tx.StopChasing(inv, ActorWeb, "friend of the family") }, nil},
-		{"stop twice", func(tx *Tx) error { return tx.StopChasing(inv, ActorWeb, "") }, ErrWrongStatus},
-		{"missing flag", func(tx *Tx) error { return tx.ResolveFlag(999, ActorWeb, "") }, ErrNotFound},
+		{"acknowledge", func(tx *Tx) error { return tx.AcknowledgeFlag(flagID, domain.ActorWeb, "") }, nil},
+		{"acknowledge twice", func(tx *Tx) error { return tx.AcknowledgeFlag(flagID, domain.ActorWeb, "") }, ErrWrongStatus},
+		{"resolve", func(tx *Tx) error { return tx.ResolveFlag(flagID, domain.ActorWeb, "credit note agreed") }, nil},
+		{"resolve twice", func(tx *Tx) error { return tx.ResolveFlag(flagID, domain.ActorWeb, "again") }, ErrWrongStatus},
+		{"resume", func(tx *Tx) error { return tx.ResumeChasing(inv, domain.ActorWeb, "settled by phone") }, nil},
+		{"resume open", func(tx *Tx) error { return tx.ResumeChasing(inv, domain.ActorWeb, "") }, ErrWrongStatus},
+		{"stop", func(tx *Tx) error { return tx.StopChasing(inv, domain.ActorWeb, "friend of the family") }, nil},
+		{"stop twice", func(tx *Tx) error { return tx.StopChasing(inv, domain.ActorWeb, "") }, ErrWrongStatus},
+		{"missing flag", func(tx *Tx) error { return tx.ResolveFlag(999, domain.ActorWeb, "") }, ErrNotFound},
 	}
 	for _, st := range steps {
 		err := s.Update(ctx, t0, st.fn)
@@ -206,11 +208,11 @@ func TestFlagDecisions(t *testing.T) {
 		}
 	}
 	fd, _ = s.Flag(ctx, flagID)
-	if fd.Status != FlagResolved || fd.Resolution != "credit note agreed" || fd.ResolvedAt.IsZero() {
+	if fd.Status != domain.FlagResolved || fd.Resolution != "credit note agreed" || fd.ResolvedAt.IsZero() {
 		t.Errorf("resolved flag %+v", fd)
 	}
 	got, _ := s.InvoiceByID(ctx, inv)
-	if got.State != StateOnHold {
+	if got.State != domain.StateOnHold {
 		t.Errorf("state %s, want on_hold", got.State)
 	}
 	tl, err := s.Timeline(ctx, inv)
@@ -219,7 +221,7 @@ func TestFlagDecisions(t *testing.T) {
 	}
 	var kinds []string
 	for _, e := range tl {
-		kinds = append(kinds, e.Kind)
+		kinds = append(kinds, string(e.Kind))
 	}
 	want := []string{"invoice_discovered", "flag_acknowledged", "flag_resolved", "chasing_resumed", "chasing_stopped"}
 	if len(kinds) != len(want) {
@@ -247,7 +249,7 @@ func TestDraftDecisions(t *testing.T) {
 		err := s.Update(ctx, t0, func(tx *Tx) error {
 			var err error
 			id, err = tx.CreateDraft(NewDraft{ClientID: got.Client.ID, Stage: "friendly", To: []string{"y@example.com"},
-				Subject: "Rappel", Body: "Bonjour", HoldUntil: hold, MessageID: fmt.Sprintf("d%d@x", n), InvoiceIDs: []int64{inv}}, ActorDaemon)
+				Subject: "Rappel", Body: "Bonjour", HoldUntil: hold, MessageID: fmt.Sprintf("d%d@x", n), InvoiceIDs: []int64{inv}}, domain.ActorDaemon)
 			return err
 		})
 		if err != nil {
@@ -257,26 +259,26 @@ func TestDraftDecisions(t *testing.T) {
 	}
 	d1, d2 := newDraft(1), newDraft(2)
 	early := t0.Add(time.Hour)
-	if err := s.Update(ctx, early, func(tx *Tx) error { return tx.ApproveDraft(d1, ActorWeb, "") }); !errors.Is(err, ErrHoldNotOver) {
+	if err := s.Update(ctx, early, func(tx *Tx) error { return tx.ApproveDraft(d1, domain.ActorWeb, "") }); !errors.Is(err, ErrHoldNotOver) {
 		t.Fatalf("early approval without override: %v", err)
 	}
-	if err := s.Update(ctx, early, func(tx *Tx) error { return tx.ApproveDraft(d1, ActorWeb, "client asked for it today") }); err != nil {
+	if err := s.Update(ctx, early, func(tx *Tx) error { return tx.ApproveDraft(d1, domain.ActorWeb, "client asked for it today") }); err != nil {
 		t.Fatalf("early approval with override: %v", err)
 	}
-	if err := s.Update(ctx, early, func(tx *Tx) error { return tx.ReviseDraft(d1, "Rappel", "Bonjour, merci", ActorWeb) }); err != nil {
+	if err := s.Update(ctx, early, func(tx *Tx) error { return tx.ReviseDraft(d1, "Rappel", "Bonjour, merci", domain.ActorWeb) }); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Update(ctx, hold, func(tx *Tx) error { return tx.ApproveDraft(d1, ActorWeb, "") }); err != nil {
+	if err := s.Update(ctx, hold, func(tx *Tx) error { return tx.ApproveDraft(d1, domain.ActorWeb, "") }); err != nil {
 		t.Fatalf("approval after the hold: %v", err)
 	}
-	if err := s.Update(ctx, hold, func(tx *Tx) error { return tx.CancelDraft(d2, ActorWeb, "duplicate") }); err != nil {
+	if err := s.Update(ctx, hold, func(tx *Tx) error { return tx.CancelDraft(d2, domain.ActorWeb, "duplicate") }); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Update(ctx, hold, func(tx *Tx) error { return tx.CancelDraft(d2, ActorWeb, "") }); !errors.Is(err, ErrWrongStatus) {
+	if err := s.Update(ctx, hold, func(tx *Tx) error { return tx.CancelDraft(d2, domain.ActorWeb, "") }); !errors.Is(err, ErrWrongStatus) {
 		t.Fatalf("cancel twice: %v", err)
 	}
 	d, _ := s.DraftDetail(ctx, d1)
-	if d.Status != DraftApproved || d.Body != "Bonjour, merci" {
+	if d.Status != domain.DraftApproved || d.Body != "Bonjour, merci" {
 		t.Errorf("draft %+v", d.Draft)
 	}
 	tl, _ := s.Timeline(ctx, inv)

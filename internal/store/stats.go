@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/relance/relance/internal/domain"
 )
 
 // StatsOptions says how Stats summarises the store.
@@ -36,12 +38,12 @@ type TrendsOptions struct {
 // Stats is a consistent snapshot of aggregate figures, read in one
 // transaction. Amounts are exact to the millionth.
 type Stats struct {
-	InvoicesByState map[string]int
+	InvoicesByState map[domain.State]int
 	// Outstanding holds the unpaid balance of invoices still expected to be
 	// paid (not paid, cancelled or written off; credit notes excluded), by
 	// currency and age band. Only non-zero groups are listed.
 	Outstanding    []AgedBalance
-	DraftsByStatus map[string]int
+	DraftsByStatus map[domain.DraftStatus]int
 	// OldestHeld is when the oldest draft still held was created (zero
 	// when none is held).
 	OldestHeld time.Time
@@ -113,20 +115,12 @@ func microUnits(col string) string {
 
 func fromMicro(n int64) decimal.Decimal { return decimal.New(n, -6) }
 
-// openStates are the states in which money is still expected; listing them
-// (rather than excluding the others) lets SQLite seek the state index, so
-// the cost follows the open invoices, not the whole history.
-const openStates = `('open', 'promised', 'paid_claimed', 'disputed', 'on_hold', 'plan')`
-
-// allStates lets a range on due_date use the (state, due_date) index.
-const allStates = `('open', 'promised', 'paid_claimed', 'paid', 'disputed', 'on_hold', 'plan', 'cancelled', 'written_off')`
-
 // Stats computes the figures metrics export with aggregate queries that
 // read only what they need through indexes (open invoices, recent due dates,
 // drafts and flags by status), so that a scrape stays fast on a store
 // holding years of paid invoices.
 func (s *Store) Stats(ctx context.Context, o StatsOptions) (Stats, error) {
-	st := Stats{InvoicesByState: map[string]int{}, DraftsByStatus: map[string]int{}, RemindersSent: map[string]int{}}
+	st := Stats{InvoicesByState: map[domain.State]int{}, DraftsByStatus: map[domain.DraftStatus]int{}, RemindersSent: map[string]int{}}
 	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return st, fmt.Errorf("store: stats: %w", err)
@@ -146,8 +140,8 @@ func (s *Store) Stats(ctx context.Context, o StatsOptions) (Stats, error) {
 				return err
 			}
 			others := 0
-			for _, state := range States {
-				if state == StatePaid {
+			for _, state := range domain.States {
+				if state == domain.StatePaid {
 					continue
 				}
 				var n int
@@ -160,7 +154,7 @@ func (s *Store) Stats(ctx context.Context, o StatsOptions) (Stats, error) {
 				others += n
 			}
 			if total > others {
-				st.InvoicesByState[StatePaid] = total - others
+				st.InvoicesByState[domain.StatePaid] = total - others
 			}
 			return nil
 		}},
@@ -179,14 +173,14 @@ func (s *Store) Stats(ctx context.Context, o StatsOptions) (Stats, error) {
 		}},
 		{"drafts", func() error {
 			return queryRows(ctx, tx, `SELECT status, COUNT(*), MIN(created_at) FROM drafts GROUP BY status`, nil, func(r *sql.Rows) error {
-				var status string
+				var status domain.DraftStatus
 				var n int
 				var oldest sql.NullString
 				if err := r.Scan(&status, &n, &oldest); err != nil {
 					return err
 				}
 				st.DraftsByStatus[status] = n
-				if status == DraftHeld {
+				if status == domain.DraftHeld {
 					st.OldestHeld = parseTS(oldest)
 				}
 				return nil
@@ -207,9 +201,9 @@ func (s *Store) Stats(ctx context.Context, o StatsOptions) (Stats, error) {
 			})
 		}},
 		{"pending promises", func() error {
-			q := `SELECT COUNT(*) FROM invoices i WHERE i.state IN ` + openStates + `
+			q := `SELECT COUNT(*) FROM invoices i WHERE i.state IN ` + chasedStatesSQL + `
 					AND (i.promise_date IS NOT NULL OR i.state = 'promised')
-					AND i.id NOT IN (SELECT invoice_id FROM flags WHERE kind = 'broken_promise' AND invoice_id IS NOT NULL)`
+					AND i.id NOT IN (SELECT invoice_id FROM flags WHERE kind = ` + sqlWord(domain.FlagBrokenPromise) + ` AND invoice_id IS NOT NULL)`
 			return tx.QueryRowContext(ctx, q).Scan(&st.PromisesPending)
 		}},
 		{"reminders sent", func() error {
@@ -261,7 +255,7 @@ func (s *Store) Trends(ctx context.Context, o TrendsOptions) (Trends, error) {
 			// issued in the window are among those due since its start
 			// (or without a due date), which the state index finds.
 			q := `SELECT currency, substr(issue_date, 1, 7), SUM(` + microUnits("amount") + `) FROM invoices
-				WHERE (state IN ` + allStates + ` AND due_date >= ? OR due_date IS NULL)
+				WHERE (state IN ` + allStatesSQL + ` AND due_date >= ? OR due_date IS NULL)
 					AND kind = 'invoice' AND state <> 'cancelled' AND issue_date >= ? AND issue_date <= ?
 				GROUP BY 1, 2`
 			return queryRows(ctx, tx, q, []any{salesFrom, salesFrom, today}, func(r *sql.Rows) error {
@@ -293,7 +287,7 @@ func (s *Store) Trends(ctx context.Context, o TrendsOptions) (Trends, error) {
 			q := `WITH settled AS MATERIALIZED (
 					SELECT i.due_date, COALESCE(
 						(SELECT MAX(p.paid_on) FROM payments p WHERE p.invoice_id = i.id),
-						(SELECT substr(MAX(e.at), 1, 10) FROM events e WHERE e.invoice_id = i.id AND e.kind = 'invoice_paid')) AS paid_on
+						(SELECT substr(MAX(e.at), 1, 10) FROM events e WHERE e.invoice_id = i.id AND e.kind = ` + sqlWord(domain.EventInvoicePaid) + `)) AS paid_on
 					FROM invoices i
 					WHERE i.state = 'paid' AND i.due_date >= ? AND i.due_date <= ? AND i.kind = 'invoice')
 				SELECT COUNT(*), COALESCE(SUM(CAST(julianday(paid_on) - julianday(due_date) AS INTEGER)), 0)
@@ -302,7 +296,7 @@ func (s *Store) Trends(ctx context.Context, o TrendsOptions) (Trends, error) {
 		}},
 		{"promise outcomes", func() error {
 			q := `WITH broken(invoice_id) AS (
-					SELECT DISTINCT invoice_id FROM flags WHERE kind = 'broken_promise' AND invoice_id IS NOT NULL)
+					SELECT DISTINCT invoice_id FROM flags WHERE kind = ` + sqlWord(domain.FlagBrokenPromise) + ` AND invoice_id IS NOT NULL)
 				SELECT
 					(SELECT COUNT(*) FROM invoices i WHERE i.state = 'paid' AND i.due_date >= ? AND i.due_date <= ?
 						AND i.promise_date IS NOT NULL AND i.id NOT IN broken),
@@ -330,7 +324,7 @@ func outstandingQuery(today string, bounds []int) (string, []any) {
 	fmt.Fprintf(&band, ` ELSE %d END`, len(bounds))
 	q := `SELECT currency, ` + band.String() + ` AS band, SUM(micro) FROM (
 			SELECT currency, julianday(?) - julianday(due_date) AS days, ` + microUnits("balance") + ` AS micro
-			FROM invoices WHERE state IN ` + openStates + ` AND kind = 'invoice')
+			FROM invoices WHERE state IN ` + chasedStatesSQL + ` AND kind = 'invoice')
 		WHERE micro > 0
 		GROUP BY currency, band ORDER BY currency, band`
 	return q, []any{today}

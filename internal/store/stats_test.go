@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/relance/relance/internal/domain"
 )
 
 // Decimal text becomes exact millionths, whatever its sign and precision.
@@ -74,10 +76,10 @@ func TestStats(t *testing.T) {
 	add("F-9", "", "d@x.us", "10.5", "USD", day(2024, 1, 1), day(2024, 1, 31))       // 2 years late, no recent sale
 
 	update(now, func(tx *Tx) error {
-		if err := tx.SetInvoiceState(ids["F-8"], StateCancelled); err != nil {
+		if err := tx.SetInvoiceState(ids["F-8"], domain.StateCancelled); err != nil {
 			return err
 		}
-		if err := tx.SetInvoiceState(ids["F-4"], StatePromised); err != nil {
+		if err := tx.SetInvoiceState(ids["F-4"], domain.StatePromised); err != nil {
 			return err
 		}
 		if err := tx.SetPromise(ids["F-4"], day(2026, 2, 20)); err != nil {
@@ -92,14 +94,14 @@ func TestStats(t *testing.T) {
 		if err := tx.SetPromise(ids["F-7"], day(2026, 2, 6)); err != nil { // kept
 			return err
 		}
-		if _, _, err := tx.RecordPayment(Payment{InvoiceID: ids["F-7"], Amount: decimal.RequireFromString("80"), PaidOn: day(2026, 2, 5), Source: "manual"}, ActorCLI); err != nil {
+		if _, _, err := tx.RecordPayment(Payment{InvoiceID: ids["F-7"], Amount: decimal.RequireFromString("80"), PaidOn: day(2026, 2, 5), Source: "manual"}, domain.ActorCLI); err != nil {
 			return err
 		}
 		// Paid in two parts: the last one settles it.
-		if _, _, err := tx.RecordPayment(Payment{InvoiceID: ids["F-6"], Amount: decimal.RequireFromString("500"), PaidOn: day(2025, 11, 3), Source: "manual"}, ActorCLI); err != nil {
+		if _, _, err := tx.RecordPayment(Payment{InvoiceID: ids["F-6"], Amount: decimal.RequireFromString("500"), PaidOn: day(2025, 11, 3), Source: "manual"}, domain.ActorCLI); err != nil {
 			return err
 		}
-		_, _, err := tx.RecordPayment(Payment{InvoiceID: ids["F-6"], Amount: decimal.RequireFromString("499"), PaidOn: day(2025, 11, 11), Source: "manual"}, ActorCLI)
+		_, _, err := tx.RecordPayment(Payment{InvoiceID: ids["F-6"], Amount: decimal.RequireFromString("499"), PaidOn: day(2025, 11, 11), Source: "manual"}, domain.ActorCLI)
 		return err
 	})
 
@@ -109,41 +111,41 @@ func TestStats(t *testing.T) {
 		clientID = c.ID
 		return err
 	})
-	draft := func(at time.Time, msgID, stage, status string) {
+	draft := func(at time.Time, msgID, stage string, status domain.DraftStatus) {
 		update(at, func(tx *Tx) error {
 			id, err := tx.CreateDraft(NewDraft{ClientID: clientID, Stage: stage, To: []string{"a@x.fr"}, Subject: "s", Body: "b",
-				HoldUntil: at.Add(24 * time.Hour), MessageID: msgID, InvoiceIDs: []int64{ids["F-2"]}}, ActorDaemon)
-			if err != nil || status == DraftHeld {
+				HoldUntil: at.Add(24 * time.Hour), MessageID: msgID, InvoiceIDs: []int64{ids["F-2"]}}, domain.ActorDaemon)
+			if err != nil || status == domain.DraftHeld {
 				return err
 			}
-			return tx.SetDraftStatus(id, status, ActorDaemon, "")
+			return tx.SetDraftStatus(id, status, domain.ActorDaemon, "")
 		})
 	}
-	draft(now.Add(-50*time.Hour), "<1@x>", "friendly", DraftHeld)
-	draft(now.Add(-time.Hour), "<2@x>", "friendly", DraftHeld)
-	draft(now.Add(-200*time.Hour), "<3@x>", "friendly", DraftSent)
-	draft(now.Add(-300*time.Hour), "<4@x>", "second", DraftSent)
-	draft(now.Add(-400*time.Hour), "<5@x>", "friendly", DraftCancelled)
+	draft(now.Add(-50*time.Hour), "<1@x>", "friendly", domain.DraftHeld)
+	draft(now.Add(-time.Hour), "<2@x>", "friendly", domain.DraftHeld)
+	draft(now.Add(-200*time.Hour), "<3@x>", "friendly", domain.DraftSent)
+	draft(now.Add(-300*time.Hour), "<4@x>", "second", domain.DraftSent)
+	draft(now.Add(-400*time.Hour), "<5@x>", "friendly", domain.DraftCancelled)
 
-	flag := func(at time.Time, kind, status string) {
+	flag := func(at time.Time, kind domain.FlagKind, status domain.FlagStatus) {
 		update(at, func(tx *Tx) error {
 			id, err := tx.OpenFlag(Flag{Kind: kind, InvoiceID: ids["F-1"]})
 			if err != nil {
 				return err
 			}
 			switch status {
-			case FlagAcknowledged:
-				return tx.AcknowledgeFlag(id, ActorWeb, "")
-			case FlagResolved:
-				return tx.ResolveFlag(id, ActorWeb, "done")
+			case domain.FlagAcknowledged:
+				return tx.AcknowledgeFlag(id, domain.ActorWeb, "")
+			case domain.FlagResolved:
+				return tx.ResolveFlag(id, domain.ActorWeb, "done")
 			}
 			return nil
 		})
 	}
-	flag(now.Add(-30*time.Hour), "dispute", FlagOpen)
-	flag(now.Add(-100*time.Hour), "dispute", FlagAcknowledged)
-	flag(now.Add(-10*time.Hour), "hardship", FlagAcknowledged)
-	flag(now.Add(-500*time.Hour), "triage", FlagResolved)
+	flag(now.Add(-30*time.Hour), "dispute", domain.FlagOpen)
+	flag(now.Add(-100*time.Hour), "dispute", domain.FlagAcknowledged)
+	flag(now.Add(-10*time.Hour), "hardship", domain.FlagAcknowledged)
+	flag(now.Add(-500*time.Hour), "triage", domain.FlagResolved)
 
 	got, err := s.Stats(ctx, StatsOptions{Today: today, AgeBounds: []int{0, 30, 60, 90}})
 	if err != nil {
@@ -151,13 +153,13 @@ func TestStats(t *testing.T) {
 	}
 	d := decimal.RequireFromString
 	want := Stats{
-		InvoicesByState: map[string]int{StateOpen: 6, StatePromised: 1, StatePaid: 2, StateCancelled: 1},
+		InvoicesByState: map[domain.State]int{domain.StateOpen: 6, domain.StatePromised: 1, domain.StatePaid: 2, domain.StateCancelled: 1},
 		Outstanding: []AgedBalance{
 			{"EUR", 0, d("100.1")}, {"EUR", 1, d("500")}, {"EUR", 2, d("400")},
 			{"GBP", 0, d("50")},
 			{"USD", 4, d("10.5")},
 		},
-		DraftsByStatus: map[string]int{DraftHeld: 2, DraftSent: 2, DraftCancelled: 1},
+		DraftsByStatus: map[domain.DraftStatus]int{domain.DraftHeld: 2, domain.DraftSent: 2, domain.DraftCancelled: 1},
 		OldestHeld:     now.Add(-50 * time.Hour),
 		Flags: []FlagStat{
 			{Kind: "broken_promise", Unresolved: 1, OldestOpen: now},

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/relance/relance/internal/domain"
 )
 
 var t0 = time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
@@ -42,7 +44,7 @@ func addInvoice(t *testing.T, s *Store, number, email, amount string) int64 {
 		if err != nil {
 			return err
 		}
-		_, err = tx.AddEvent(Event{Kind: "invoice_discovered", InvoiceID: id, ClientID: c.ID, Actor: ActorDaemon})
+		_, err = tx.AddEvent(Event{Kind: "invoice_discovered", InvoiceID: id, ClientID: c.ID, Actor: domain.ActorDaemon})
 		return err
 	})
 	if err != nil {
@@ -254,7 +256,7 @@ func TestPaymentsAndBalance(t *testing.T) {
 		err := s.Update(ctx, t0, func(tx *Tx) error {
 			var err error
 			inv, dup, err = tx.RecordPayment(Payment{InvoiceID: id, Amount: decimal.RequireFromString(amount), PaidOn: t0,
-				Source: "manual", ExternalRef: ref}, ActorCLI)
+				Source: "manual", ExternalRef: ref}, domain.ActorCLI)
 			return err
 		})
 		if err != nil {
@@ -263,18 +265,18 @@ func TestPaymentsAndBalance(t *testing.T) {
 		return inv, dup
 	}
 	inv, _ := pay("400.10", "r1")
-	if inv.State != StateOpen || inv.Balance.String() != "599.9" {
+	if inv.State != domain.StateOpen || inv.Balance.String() != "599.9" {
 		t.Fatalf("after partial payment: state %s balance %s", inv.State, inv.Balance)
 	}
 	if _, dup := pay("400.10", "r1"); !dup {
 		t.Fatal("same external reference recorded twice")
 	}
 	inv, _ = pay("599.90", "r2")
-	if inv.State != StatePaid || !inv.Balance.IsZero() {
+	if inv.State != domain.StatePaid || !inv.Balance.IsZero() {
 		t.Fatalf("after full payment: state %s balance %s", inv.State, inv.Balance)
 	}
 	err := s.Update(ctx, t0, func(tx *Tx) error {
-		_, _, err := tx.RecordPayment(Payment{InvoiceID: id, Amount: decimal.RequireFromString("-1"), PaidOn: t0}, ActorCLI)
+		_, _, err := tx.RecordPayment(Payment{InvoiceID: id, Amount: decimal.RequireFromString("-1"), PaidOn: t0}, domain.ActorCLI)
 		return err
 	})
 	if err == nil {
@@ -341,7 +343,7 @@ func crashChild(path string) {
 				return err
 			}
 			for k := range 3 {
-				if _, err := tx.AddEvent(Event{Kind: "step" + strconv.Itoa(k), InvoiceID: id, Actor: ActorDaemon}); err != nil {
+				if _, err := tx.AddEvent(Event{Kind: domain.EventKind("step" + strconv.Itoa(k)), InvoiceID: id, Actor: domain.ActorDaemon}); err != nil {
 					return err
 				}
 			}

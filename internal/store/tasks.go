@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/policy"
 )
 
@@ -27,8 +28,9 @@ var ErrOutcomeIncomplete = errors.New("store: outcome incomplete")
 // LogTaskOutcome closes a task with its outcome and applies what the policy
 // says the outcome does (policy.AfterTask): the ladder then continues from
 // the invoice's new state. The web page and the command line both call it.
-func (t *Tx) LogTaskOutcome(flagID int64, o TaskOutcome, actor string) error {
-	var kind, status string
+func (t *Tx) LogTaskOutcome(flagID int64, o TaskOutcome, actor domain.Actor) error {
+	var kind domain.FlagKind
+	var status domain.FlagStatus
 	var invID, clientID int64
 	err := t.queryRow(`SELECT kind, status, COALESCE(invoice_id, 0), COALESCE(client_id, 0) FROM flags WHERE id = ?`, flagID).
 		Scan(&kind, &status, &invID, &clientID)
@@ -38,10 +40,10 @@ func (t *Tx) LogTaskOutcome(flagID int64, o TaskOutcome, actor string) error {
 	if err != nil {
 		return fmt.Errorf("store: task %d: %w", flagID, err)
 	}
-	if status == FlagResolved {
+	if status == domain.FlagResolved {
 		return fmt.Errorf("store: task %d is %s: %w", flagID, status, ErrWrongStatus)
 	}
-	eff, err := policy.AfterTask(policy.FlagKind(kind), o.Outcome)
+	eff, err := policy.AfterTask(domain.FlagKind(kind), o.Outcome)
 	if err != nil {
 		return fmt.Errorf("store: task %d: %w", flagID, err)
 	}
@@ -62,7 +64,7 @@ func (t *Tx) LogTaskOutcome(flagID int64, o TaskOutcome, actor string) error {
 	if !o.PromiseDate.IsZero() {
 		detail["promise_date"] = o.PromiseDate.Format(time.DateOnly)
 	}
-	if _, err := t.AddEvent(Event{Kind: "task_outcome", InvoiceID: invID, ClientID: clientID, FlagID: flagID, Actor: actor,
+	if _, err := t.AddEvent(Event{Kind: domain.EventTaskOutcome, InvoiceID: invID, ClientID: clientID, FlagID: flagID, Actor: actor,
 		Detail: jsonDetail(detail)}); err != nil {
 		return err
 	}
@@ -73,7 +75,7 @@ func (t *Tx) LogTaskOutcome(flagID int64, o TaskOutcome, actor string) error {
 	if err != nil {
 		return err
 	}
-	if IsSettled(inv.State) {
+	if inv.State.Settled() {
 		return nil // paid meanwhile: the outcome is history only
 	}
 	if eff.RestartClock {
@@ -84,28 +86,24 @@ func (t *Tx) LogTaskOutcome(flagID int64, o TaskOutcome, actor string) error {
 	switch eff.State {
 	case "":
 		return nil
-	case policy.StatusPlan:
+	case domain.StatePlan:
 		_, err := t.RecordPlan(invID, o.Instalments, actor)
 		return err
-	case policy.StatusPromised:
+	case domain.StatePromised:
 		if err := t.SetPromise(invID, o.PromiseDate); err != nil {
 			return err
 		}
-	case policy.StatusDisputed:
+	case domain.StateDisputed:
 		evidence := []string{fmt.Sprintf("disputed on the phone (%s)", kind)}
 		if o.Note != "" {
 			evidence = append(evidence, o.Note)
 		}
-		if _, err := t.OpenFlag(Flag{Kind: string(policy.FlagDispute), InvoiceID: invID, ClientID: inv.Client.ID, Evidence: evidence}); err != nil {
+		if _, err := t.OpenFlag(Flag{Kind: domain.FlagDispute, InvoiceID: invID, ClientID: inv.Client.ID, Evidence: evidence}); err != nil {
 			return err
 		}
 	}
-	if err := t.SetInvoiceState(invID, string(eff.State)); err != nil {
-		return err
-	}
-	_, err = t.AddEvent(Event{Kind: "state_changed", InvoiceID: invID, ClientID: inv.Client.ID, FlagID: flagID, Actor: actor,
-		Detail: jsonDetail(map[string]string{"from": inv.State, "to": string(eff.State), "because": string(o.Outcome)})})
-	return err
+	return t.ChangeState(StateChange{InvoiceID: invID, From: inv.State, To: eff.State, Because: string(o.Outcome),
+		ClientID: inv.Client.ID, FlagID: flagID, Actor: actor})
 }
 
 // AddQuestionTopics adds what a client asks for again to the open
@@ -114,7 +112,7 @@ func (t *Tx) LogTaskOutcome(flagID int64, o TaskOutcome, actor string) error {
 func (t *Tx) AddQuestionTopics(invoiceID int64, topics []string) error {
 	var id int64
 	var have string
-	err := t.queryRow(`SELECT id, topics FROM flags WHERE kind = 'info_request' AND status <> 'resolved' AND invoice_id = ?
+	err := t.queryRow(`SELECT id, topics FROM flags WHERE kind = `+sqlWord(domain.FlagInfoRequest)+` AND status <> 'resolved' AND invoice_id = ?
 		ORDER BY id LIMIT 1`, invoiceID).Scan(&id, &have)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/policy"
 )
 
@@ -44,7 +45,7 @@ func TestQuestionAnsweredRestartsTheClock(t *testing.T) {
 		draft, err = tx.CreateDraft(NewDraft{ClientID: c.ID, Stage: "answer", Kind: "answer", To: []string{"a@client.test"}, Subject: "RIB",
 			Body: "IBAN", HoldUntil: t0.Add(24 * time.Hour), MessageID: "ans@x", InvoiceIDs: []int64{inv}, FlagID: flag,
 			Context:     []DraftNote{{Code: NoteQuestion, Args: []string{"x", "bank_details"}}},
-			Attachments: []Attachment{{Filename: "F-1.pdf", ContentType: "application/pdf", Data: []byte("%PDF-1.4")}}}, ActorDaemon)
+			Attachments: []Attachment{{Filename: "F-1.pdf", ContentType: "application/pdf", Data: []byte("%PDF-1.4")}}}, domain.ActorDaemon)
 		return err
 	})
 	if err != nil {
@@ -63,7 +64,7 @@ func TestQuestionAnsweredRestartsTheClock(t *testing.T) {
 		t.Fatalf("draft %+v", d)
 	}
 	sentAt := t0.Add(26 * time.Hour)
-	if err := s.Update(ctx, sentAt, func(tx *Tx) error { return tx.DraftSent(d, ActorDaemon) }); err != nil {
+	if err := s.Update(ctx, sentAt, func(tx *Tx) error { return tx.DraftSent(d, domain.ActorDaemon) }); err != nil {
 		t.Fatal(err)
 	}
 	c, _ = s.ChasingClient(ctx, 1)
@@ -72,7 +73,7 @@ func TestQuestionAnsweredRestartsTheClock(t *testing.T) {
 			c.Invoices[0].LastStage, c.LastContact)
 	}
 	f, _ := s.Flag(ctx, flag)
-	if f.Status != FlagResolved {
+	if f.Status != domain.FlagResolved {
 		t.Fatalf("question task %s", f.Status)
 	}
 }
@@ -94,7 +95,7 @@ func TestLogTaskOutcome(t *testing.T) {
 		t.Fatal(err)
 	}
 	log := func(id int64, o TaskOutcome) error {
-		return s.Update(ctx, t0.Add(time.Hour), func(tx *Tx) error { return tx.LogTaskOutcome(id, o, ActorWeb) })
+		return s.Update(ctx, t0.Add(time.Hour), func(tx *Tx) error { return tx.LogTaskOutcome(id, o, domain.ActorWeb) })
 	}
 	if err := log(call, TaskOutcome{Outcome: policy.OutcomePromise}); !errors.Is(err, ErrOutcomeIncomplete) {
 		t.Fatalf("promise without a date: %v", err)
@@ -106,11 +107,11 @@ func TestLogTaskOutcome(t *testing.T) {
 	flags, _ := s.FlagsOfInvoice(ctx, inv)
 	var disputes int
 	for _, f := range flags {
-		if f.Kind == "dispute" && f.Status == FlagOpen {
+		if f.Kind == "dispute" && f.Status == domain.FlagOpen {
 			disputes++
 		}
 	}
-	if i.State != StateDisputed || disputes != 1 {
+	if i.State != domain.StateDisputed || disputes != 1 {
 		t.Fatalf("after a dispute on the phone: %s, %d dispute flags", i.State, disputes)
 	}
 	if err := log(call, TaskOutcome{Outcome: policy.OutcomeReached}); !errors.Is(err, ErrWrongStatus) {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/text"
 )
 
@@ -162,16 +163,13 @@ func (t *Tx) ThreadCandidatesFor(q ThreadQuery) ([]ThreadCandidate, error) {
 			amounts = amounts[:20]
 		}
 		ph, args := placeholders(amounts)
-		if err := collect(`SELECT id FROM invoices WHERE kind = 'invoice' AND state IN `+chasedStates+`
+		if err := collect(`SELECT id FROM invoices WHERE kind = 'invoice' AND state IN `+chasedStatesSQL+`
 			AND (balance IN (`+ph+`) OR amount IN (`+ph+`)) ORDER BY id DESC LIMIT 20`, append(args, args...)...); err != nil {
 			return nil, err
 		}
 	}
 	return t.threadCandidatesByID(ids)
 }
-
-// chasedStates are the states of an invoice a reply can still be about.
-const chasedStates = `('open', 'promised', 'paid_claimed', 'disputed', 'on_hold', 'plan')`
 
 // normSQL is the SQL of an invoice number reduced to its letters and digits
 // for the usual separators, upper-cased.
@@ -210,7 +208,7 @@ func (t *Tx) threadCandidatesByID(ids map[int64]bool) ([]ThreadCandidate, error)
 		if err := rows.Scan(&c.ID, &c.Number, &state, &src, &amount, &balance, &emails, &drafts, &mails, &credits); err != nil {
 			return nil, fmt.Errorf("store: thread candidates: %w", err)
 		}
-		c.Open = state != StatePaid && state != StateCancelled && state != StateWrittenOff
+		c.Open = !domain.State(state).Settled()
 		c.Amount, _ = decimal.NewFromString(amount)
 		c.Balance, _ = decimal.NewFromString(balance)
 		c.ClientEmails = splitList(emails)
@@ -234,7 +232,7 @@ func placeholders(vals []string) (string, []any) {
 }
 
 // InvoiceState returns the current state of an invoice inside the transaction.
-func (t *Tx) InvoiceState(id int64) (string, error) {
+func (t *Tx) InvoiceState(id int64) (domain.State, error) {
 	inv, err := t.invoiceByID(id)
 	if err != nil {
 		return "", err

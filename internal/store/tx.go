@@ -12,6 +12,8 @@ import (
 	"github.com/shopspring/decimal"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/relance/relance/internal/domain"
 )
 
 // Tx is one write transaction. Its methods are the use-case steps that
@@ -214,14 +216,56 @@ func (t *Tx) UpsertInvoice(n NewInvoice) (id int64, created bool, err error) {
 	return id, true, nil
 }
 
-// SetInvoiceState moves an invoice to a new state.
-func (t *Tx) SetInvoiceState(id int64, state string) error {
-	_, err := t.exec(`UPDATE invoices SET state = ?, updated_at = ?, state_since = ?,
+// SetInvoiceState moves an invoice to a new state, if the state machine
+// allows it (domain.CanMove; else the error wraps ErrWrongStatus), and
+// starts the new state's clock (state_since). Entering the state the
+// invoice is already in is not a move: it restarts that state's clock (a
+// new promise, a plan agreed again). Every change of an invoice's state goes
+// through here.
+func (t *Tx) SetInvoiceState(id int64, state domain.State) error {
+	var from domain.State
+	err := t.queryRow(`SELECT state FROM invoices WHERE id = ?`, id).Scan(&from)
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("store: invoice %d: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return fmt.Errorf("store: state of invoice %d: %w", id, err)
+	}
+	if from != state && !domain.CanMove(from, state) {
+		return fmt.Errorf("store: invoice %d cannot go from %s to %s: %w", id, from, state, ErrWrongStatus)
+	}
+	_, err = t.exec(`UPDATE invoices SET state = ?, updated_at = ?, state_since = ?,
 		disputed_before = CASE WHEN ? = 'disputed' THEN 1 ELSE disputed_before END WHERE id = ?`, state, ts(t.now), ts(t.now), state, id)
 	if err != nil {
 		return fmt.Errorf("store: set state of invoice %d: %w", id, err)
 	}
 	return nil
+}
+
+// StateChange is a change of an invoice's state as its state_changed event
+// tells it.
+type StateChange struct {
+	InvoiceID int64
+	From, To  domain.State
+	Because   string    // the reply's class, the call's outcome, …
+	At        time.Time // when it happened; zero: now
+	ClientID  int64     // what the event is also about, when known
+	MessageID int64
+	FlagID    int64
+	Actor     domain.Actor
+}
+
+// ChangeState moves an invoice (SetInvoiceState) and logs the change.
+// From is the state the caller read; To may equal it (a call's outcome
+// confirming a promise), which restarts the state's clock and is logged.
+func (t *Tx) ChangeState(c StateChange) error {
+	if err := t.SetInvoiceState(c.InvoiceID, c.To); err != nil {
+		return err
+	}
+	_, err := t.AddEvent(Event{Kind: domain.EventStateChanged, At: c.At, InvoiceID: c.InvoiceID, ClientID: c.ClientID,
+		MessageID: c.MessageID, FlagID: c.FlagID, Actor: c.Actor,
+		Detail: jsonDetail(map[string]any{"from": c.From, "to": c.To, "because": c.Because})})
+	return err
 }
 
 // AddEvent appends to the event log.
@@ -262,7 +306,7 @@ func (t *Tx) OpenFlag(f Flag) (int64, error) {
 // RecordPayment stores a payment against an invoice, lowers its balance and
 // marks it paid at zero, with the matching events. A payment whose
 // ExternalRef was already recorded changes nothing (duplicate=true).
-func (t *Tx) RecordPayment(p Payment, actor string) (inv Invoice, duplicate bool, err error) {
+func (t *Tx) RecordPayment(p Payment, actor domain.Actor) (inv Invoice, duplicate bool, err error) {
 	inv, err = t.invoiceByID(p.InvoiceID)
 	if err != nil {
 		return Invoice{}, false, err
@@ -295,26 +339,29 @@ func (t *Tx) RecordPayment(p Payment, actor string) (inv Invoice, duplicate bool
 	}
 	payID, _ := res.LastInsertId()
 	inv.Balance = inv.Balance.Sub(p.Amount)
-	if !inv.Balance.IsPositive() {
-		inv.State = StatePaid
-	}
-	if _, err := t.exec(`UPDATE invoices SET balance = ?, state = ?, updated_at = ? WHERE id = ?`,
-		inv.Balance.String(), inv.State, ts(t.now), inv.ID); err != nil {
+	if _, err := t.exec(`UPDATE invoices SET balance = ?, updated_at = ? WHERE id = ?`,
+		inv.Balance.String(), ts(t.now), inv.ID); err != nil {
 		return Invoice{}, false, fmt.Errorf("store: update balance of %s: %w", inv.Number, err)
+	}
+	if !inv.Balance.IsPositive() && inv.State != domain.StatePaid {
+		if err := t.SetInvoiceState(inv.ID, domain.StatePaid); err != nil {
+			return Invoice{}, false, err
+		}
+		inv.State = domain.StatePaid
 	}
 	detail, _ := json.Marshal(map[string]any{"payment_id": payID, "amount": p.Amount.String(), "currency": p.Currency,
 		"paid_on": p.PaidOn.Format(dateLayout), "source": p.Source, "balance": inv.Balance.String()})
-	if _, err := t.AddEvent(Event{Kind: "payment_recorded", InvoiceID: inv.ID, ClientID: inv.Client.ID, Actor: actor, Detail: detail}); err != nil {
+	if _, err := t.AddEvent(Event{Kind: domain.EventPaymentRecorded, InvoiceID: inv.ID, ClientID: inv.Client.ID, Actor: actor, Detail: detail}); err != nil {
 		return Invoice{}, false, err
 	}
-	if inv.State == StatePaid {
-		if _, err := t.AddEvent(Event{Kind: "invoice_paid", InvoiceID: inv.ID, ClientID: inv.Client.ID, Actor: actor}); err != nil {
+	if inv.State == domain.StatePaid {
+		if _, err := t.AddEvent(Event{Kind: domain.EventInvoicePaid, InvoiceID: inv.ID, ClientID: inv.Client.ID, Actor: actor}); err != nil {
 			return Invoice{}, false, err
 		}
 		if err := t.supersedeDraftsOf(inv.ID, actor); err != nil {
 			return Invoice{}, false, err
 		}
-	} else if inv.State == StatePaidClaimed && p.Source != SourceCreditNote {
+	} else if inv.State == domain.StatePaidClaimed && p.Source != SourceCreditNote {
 		if inv, err = t.confirmPartialClaim(inv, p, actor); err != nil {
 			return Invoice{}, false, err
 		}
@@ -322,15 +369,11 @@ func (t *Tx) RecordPayment(p Payment, actor string) (inv Invoice, duplicate bool
 	return inv, false, nil
 }
 
-// FlagPartialClaim is the flag of a reply claiming less than the balance was
-// paid.
-const FlagPartialClaim = "partial_claim"
-
 // confirmPartialClaim closes the partial-payment claims of an invoice once a
 // payment is recorded against it and it still owes: the claim is settled by
 // the fact, and the rest is chased again.
-func (t *Tx) confirmPartialClaim(inv Invoice, p Payment, actor string) (Invoice, error) {
-	ids, err := t.ids("partial claims", `SELECT id FROM flags WHERE kind = ? AND invoice_id = ? AND status <> 'resolved'`, FlagPartialClaim, inv.ID)
+func (t *Tx) confirmPartialClaim(inv Invoice, p Payment, actor domain.Actor) (Invoice, error) {
+	ids, err := t.ids("partial claims", `SELECT id FROM flags WHERE kind = ? AND invoice_id = ? AND status <> 'resolved'`, domain.FlagPartialClaim, inv.ID)
 	if err != nil || len(ids) == 0 {
 		return inv, err
 	}
@@ -340,19 +383,16 @@ func (t *Tx) confirmPartialClaim(inv Invoice, p Payment, actor string) (Invoice,
 			return inv, err
 		}
 	}
-	if err := t.SetInvoiceState(inv.ID, StateOpen); err != nil {
+	if err := t.ChangeState(StateChange{InvoiceID: inv.ID, From: domain.StatePaidClaimed, To: domain.StateOpen,
+		Because: "partial payment confirmed", ClientID: inv.Client.ID, Actor: actor}); err != nil {
 		return inv, err
 	}
-	if _, err := t.AddEvent(Event{Kind: "state_changed", InvoiceID: inv.ID, ClientID: inv.Client.ID, Actor: actor,
-		Detail: jsonDetail(map[string]string{"from": StatePaidClaimed, "to": StateOpen, "because": "partial payment confirmed"})}); err != nil {
-		return inv, err
-	}
-	inv.State = StateOpen
+	inv.State = domain.StateOpen
 	return inv, nil
 }
 
 // supersedeDraftsOf marks pending drafts about an invoice as superseded.
-func (t *Tx) supersedeDraftsOf(invoiceID int64, actor string) error {
+func (t *Tx) supersedeDraftsOf(invoiceID int64, actor domain.Actor) error {
 	rows, err := t.query(`SELECT d.id FROM drafts d JOIN draft_invoices di ON di.draft_id = d.id
 		WHERE di.invoice_id = ? AND d.status IN ('held', 'approved')`, invoiceID)
 	if err != nil {
@@ -369,7 +409,7 @@ func (t *Tx) supersedeDraftsOf(invoiceID int64, actor string) error {
 	}
 	rows.Close()
 	for _, id := range ids {
-		if err := t.SetDraftStatus(id, DraftSuperseded, actor, ""); err != nil {
+		if err := t.SetDraftStatus(id, domain.DraftSuperseded, actor, ""); err != nil {
 			return err
 		}
 	}
@@ -377,14 +417,14 @@ func (t *Tx) supersedeDraftsOf(invoiceID int64, actor string) error {
 }
 
 // SetDraftStatus changes a draft's status and logs the event.
-func (t *Tx) SetDraftStatus(id int64, status, actor, reason string) error {
+func (t *Tx) SetDraftStatus(id int64, status domain.DraftStatus, actor domain.Actor, reason string) error {
 	var approvedAt any
-	approvedBy := ""
-	if status == DraftApproved {
+	approvedBy := domain.Actor("")
+	if status == domain.DraftApproved {
 		approvedAt, approvedBy = ts(t.now), actor
 	}
 	var sentAt any
-	if status == DraftSent {
+	if status == domain.DraftSent {
 		sentAt = ts(t.now)
 	}
 	res, err := t.exec(`UPDATE drafts SET status = ?, updated_at = ?,
@@ -396,8 +436,8 @@ func (t *Tx) SetDraftStatus(id int64, status, actor, reason string) error {
 	if n, _ := res.RowsAffected(); n == 0 {
 		return fmt.Errorf("store: draft %d: %w", id, ErrNotFound)
 	}
-	detail, _ := json.Marshal(map[string]string{"status": status, "reason": reason})
-	_, err = t.AddEvent(Event{Kind: "draft_" + status, DraftID: id, Actor: actor, Detail: detail})
+	detail, _ := json.Marshal(map[string]any{"status": status, "reason": reason})
+	_, err = t.AddEvent(Event{Kind: status.Event(), DraftID: id, Actor: actor, Detail: detail})
 	return err
 }
 

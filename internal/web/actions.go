@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/payment"
 	"github.com/relance/relance/internal/policy"
 	"github.com/relance/relance/internal/store"
@@ -74,7 +75,7 @@ func (h *Handler) approveDraft(q *request) error {
 		return err
 	}
 	override := formText(q, "override", 500)
-	err = h.update(q, func(tx *store.Tx) error { return tx.ApproveDraft(id, store.ActorWeb, override) })
+	err = h.update(q, func(tx *store.Tx) error { return tx.ApproveDraft(id, domain.ActorWeb, override) })
 	if key, ok := statusRefusal(err); ok {
 		q.focus = id
 		return h.refuse(q, http.StatusConflict, key, h.review)
@@ -108,7 +109,7 @@ func (h *Handler) cancelDraft(q *request) error {
 		q.focus = id
 		return h.refuse(q, http.StatusUnprocessableEntity, "err.until", h.review)
 	}
-	err = h.update(q, func(tx *store.Tx) error { return tx.CancelDraftUntil(id, store.ActorWeb, reason, quiet) })
+	err = h.update(q, func(tx *store.Tx) error { return tx.CancelDraftUntil(id, domain.ActorWeb, reason, quiet) })
 	if key, ok := statusRefusal(err); ok {
 		q.focus = id
 		return h.refuse(q, http.StatusConflict, key, h.review)
@@ -127,7 +128,7 @@ func (h *Handler) sendDraftNow(q *request) error {
 		return err
 	}
 	reason := formText(q, "reason", 500)
-	err = h.update(q, func(tx *store.Tx) error { return tx.SendDraftNow(id, store.ActorWeb, reason) })
+	err = h.update(q, func(tx *store.Tx) error { return tx.SendDraftNow(id, domain.ActorWeb, reason) })
 	if key, ok := statusRefusal(err); ok {
 		q.focus = id
 		return h.refuse(q, http.StatusConflict, key, h.review)
@@ -154,7 +155,7 @@ func (h *Handler) editDraft(q *request) error {
 	if subject == "" || body == "" || strings.ContainsAny(subject, "\r\n") {
 		return h.refuse(q, http.StatusUnprocessableEntity, "err.empty", h.review)
 	}
-	err = h.update(q, func(tx *store.Tx) error { return tx.ReviseDraft(id, subject, body, store.ActorWeb) })
+	err = h.update(q, func(tx *store.Tx) error { return tx.ReviseDraft(id, subject, body, domain.ActorWeb) })
 	return h.settle(q, err, h.review, "/review#draft-"+strconv.FormatInt(id, 10), "edited")
 }
 
@@ -165,7 +166,7 @@ func (h *Handler) acknowledgeFlag(q *request) error {
 	if err != nil {
 		return err
 	}
-	err = h.update(q, func(tx *store.Tx) error { return tx.AcknowledgeFlag(id, store.ActorWeb, "") })
+	err = h.update(q, func(tx *store.Tx) error { return tx.AcknowledgeFlag(id, domain.ActorWeb, "") })
 	return h.settle(q, err, h.flag, "/flags/"+strconv.FormatInt(id, 10), "acknowledged")
 }
 
@@ -175,35 +176,16 @@ func (h *Handler) resolveFlag(q *request) error {
 		return err
 	}
 	note := formText(q, "note", 2000)
-	after := q.r.PostFormValue("after")
 	if note == "" {
 		return h.refuse(q, http.StatusUnprocessableEntity, "err.note", h.flag)
 	}
-	f, err := h.opt.Store.Flag(q.ctx, id)
+	// The form offers keep, resume and stop; anything else keeps the
+	// invoice as it is.
+	then, err := store.ParseFollowUp(q.r.PostFormValue("after"))
 	if err != nil {
-		return err
+		then = store.FollowKeep
 	}
-	err = h.update(q, func(tx *store.Tx) error {
-		if err := tx.ResolveFlag(id, store.ActorWeb, note); err != nil {
-			return err
-		}
-		if f.InvoiceID == 0 {
-			return nil
-		}
-		switch after {
-		case "resume":
-			// An invoice still open needs nothing more: the resolved flag
-			// was all that paused it.
-			if err := tx.ResumeChasing(f.InvoiceID, store.ActorWeb, note); err != nil && !errors.Is(err, store.ErrWrongStatus) {
-				return err
-			}
-		case "stop":
-			if err := tx.StopChasing(f.InvoiceID, store.ActorWeb, note); err != nil && !errors.Is(err, store.ErrWrongStatus) {
-				return err
-			}
-		}
-		return nil
-	})
+	err = h.update(q, func(tx *store.Tx) error { return tx.ResolveFlagThen(id, domain.ActorWeb, note, then) })
 	return h.settle(q, err, h.flag, "/flags", "resolved")
 }
 
@@ -229,7 +211,7 @@ func (h *Handler) taskOutcome(q *request) error {
 			o.Instalments = append(o.Instalments, store.NewInstalment{Due: a.Due, Amount: a.Amount})
 		}
 	}
-	err = h.update(q, func(tx *store.Tx) error { return tx.LogTaskOutcome(id, o, store.ActorWeb) })
+	err = h.update(q, func(tx *store.Tx) error { return tx.LogTaskOutcome(id, o, domain.ActorWeb) })
 	if errors.Is(err, store.ErrOutcomeIncomplete) {
 		return h.refuse(q, http.StatusUnprocessableEntity, "err.outcome", h.flag)
 	}
@@ -265,7 +247,7 @@ func (h *Handler) correctReading(q *request) error {
 		}
 	}
 	err = h.update(q, func(tx *store.Tx) error {
-		_, err := tx.CorrectReading(id, class, promise, store.ActorWeb)
+		_, err := tx.CorrectReading(id, class, promise, domain.ActorWeb)
 		return err
 	})
 	if errors.Is(err, store.ErrNotAReply) {
@@ -293,7 +275,7 @@ func (h *Handler) payInvoice(q *request) error {
 	if err != nil {
 		return err
 	}
-	if store.IsSettled(inv.State) {
+	if inv.State.Settled() {
 		return h.refuse(q, http.StatusConflict, "err.status", h.invoice)
 	}
 	amount := inv.Balance
@@ -313,7 +295,7 @@ func (h *Handler) payInvoice(q *request) error {
 	}
 	err = h.update(q, func(tx *store.Tx) error {
 		_, _, err := tx.RecordPayment(store.Payment{InvoiceID: id, Amount: amount, Currency: inv.Currency, PaidOn: paidOn,
-			Source: "manual", Reference: "web"}, store.ActorWeb)
+			Source: "manual", Reference: "web"}, domain.ActorWeb)
 		return err
 	})
 	if err != nil {
@@ -325,13 +307,13 @@ func (h *Handler) payInvoice(q *request) error {
 
 func (h *Handler) resumeChasing(q *request) error {
 	return h.chasing(q, "resumed", func(tx *store.Tx, id int64, reason string) error {
-		return tx.ResumeChasing(id, store.ActorWeb, reason)
+		return tx.ResumeChasing(id, domain.ActorWeb, reason)
 	})
 }
 
 func (h *Handler) stopChasing(q *request) error {
 	return h.chasing(q, "stopped", func(tx *store.Tx, id int64, reason string) error {
-		return tx.StopChasing(id, store.ActorWeb, reason)
+		return tx.StopChasing(id, domain.ActorWeb, reason)
 	})
 }
 
@@ -417,7 +399,7 @@ func (h *Handler) recordPlan(q *request) error {
 	if err != nil {
 		return err
 	}
-	if store.IsSettled(inv.State) {
+	if inv.State.Settled() {
 		return h.refuse(q, http.StatusConflict, "err.status", h.invoice)
 	}
 	agreed, err := payment.ParseInstalments(formText(q, "instalments", 4000))
@@ -429,7 +411,7 @@ func (h *Handler) recordPlan(q *request) error {
 		inst[i] = store.NewInstalment{Due: a.Due, Amount: a.Amount}
 	}
 	err = h.update(q, func(tx *store.Tx) error {
-		_, err := tx.RecordPlan(id, inst, store.ActorWeb)
+		_, err := tx.RecordPlan(id, inst, domain.ActorWeb)
 		return err
 	})
 	if err != nil {
@@ -472,7 +454,7 @@ func (h *Handler) adoptDocument(q *request) error {
 	var inv store.Invoice
 	err = h.update(q, func(tx *store.Tx) error {
 		var err error
-		inv, err = tx.AdoptDocument(strconv.FormatInt(id, 10), store.ActorWeb)
+		inv, err = tx.AdoptDocument(strconv.FormatInt(id, 10), domain.ActorWeb)
 		return err
 	})
 	if key, ok := statusRefusal(err); ok {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/store"
 )
 
@@ -45,7 +46,7 @@ func BenchmarkPages(b *testing.B) {
 			if err != nil {
 				return err
 			}
-			if _, err := tx.AddEvent(store.Event{Kind: "invoice_discovered", InvoiceID: id, ClientID: ids[i%clients], Actor: store.ActorDaemon}); err != nil {
+			if _, err := tx.AddEvent(store.Event{Kind: "invoice_discovered", InvoiceID: id, ClientID: ids[i%clients], Actor: domain.ActorDaemon}); err != nil {
 				return err
 			}
 			if i%200 == 0 {
@@ -57,7 +58,7 @@ func BenchmarkPages(b *testing.B) {
 			if i%500 == 0 {
 				if _, err := tx.CreateDraft(store.NewDraft{ClientID: ids[i%clients], Stage: "friendly", To: []string{"x@example.com"},
 					Subject: "Facture " + fmt.Sprint(i), Body: "Bonjour,\n\nSauf erreur de notre part, la facture reste due.\n\nCordialement",
-					HoldUntil: now.Add(time.Hour), MessageID: fmt.Sprintf("b%d@x", i), InvoiceIDs: []int64{id}}, store.ActorDaemon); err != nil {
+					HoldUntil: now.Add(time.Hour), MessageID: fmt.Sprintf("b%d@x", i), InvoiceIDs: []int64{id}}, domain.ActorDaemon); err != nil {
 					return err
 				}
 			}

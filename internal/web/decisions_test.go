@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/policy"
 	"github.com/relance/relance/internal/store"
 )
@@ -33,7 +34,7 @@ func TestReviewSaysWhenTheDraftGoes(t *testing.T) {
 	if strings.Contains(page, "part le") {
 		t.Fatalf("a time is told for a draft about a disputed invoice:\n%.6000s", page)
 	}
-	if err := f.st.Update(context.Background(), now, func(tx *store.Tx) error { return tx.ResolveFlag(f.flag, store.ActorWeb, "réglé") }); err != nil {
+	if err := f.st.Update(context.Background(), now, func(tx *store.Tx) error { return tx.ResolveFlag(f.flag, domain.ActorWeb, "réglé") }); err != nil {
 		t.Fatal(err)
 	}
 	// Tuesday 1 December 2026, 11:00 in Paris, inside the send window; the
@@ -67,13 +68,13 @@ func TestReviewSaysWhenTheDraftGoes(t *testing.T) {
 		t.Fatalf("the page does not say the draft goes at the next pass:\n%.6000s", page)
 	}
 	d, err := f.st.DraftDetail(context.Background(), f.draft)
-	if err != nil || !d.SendNow || d.Status != store.DraftApproved {
+	if err != nil || !d.SendNow || d.Status != domain.DraftApproved {
 		t.Fatalf("draft after send now: %+v %v", d.Draft, err)
 	}
 	tl, _ := f.st.Timeline(context.Background(), f.inv)
 	found := false
 	for _, e := range tl {
-		found = found || (e.Kind == "draft_send_now" && e.Actor == store.ActorWeb && strings.Contains(string(e.Detail), "au téléphone ce matin"))
+		found = found || (e.Kind == "draft_send_now" && e.Actor == domain.ActorWeb && strings.Contains(string(e.Detail), "au téléphone ce matin"))
 	}
 	if !found {
 		t.Fatal("send now is not in the history with its actor and reason")

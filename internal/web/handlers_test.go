@@ -19,6 +19,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/store"
 )
 
@@ -71,7 +72,7 @@ func newFixture(t *testing.T, opt Options) *fixture {
 		}
 		f.draft, err = tx.CreateDraft(store.NewDraft{ClientID: c.ID, Stage: "friendly", To: []string{"evil@example.com"},
 			Subject: "Facture F-2026-001 " + xss, Body: "Bonjour,\n" + xss + "\nCordialement", HoldUntil: now.Add(2 * time.Hour),
-			MessageID: "d1@x", InvoiceIDs: []int64{f.inv}}, store.ActorDaemon)
+			MessageID: "d1@x", InvoiceIDs: []int64{f.inv}}, domain.ActorDaemon)
 		return err
 	})
 	if err != nil {
@@ -224,7 +225,7 @@ func TestPostWithoutCSRFIsRefused(t *testing.T) {
 		t.Errorf("cross-site POST: %v %v", resp.StatusCode, err)
 	}
 	d, _ := f.st.DraftDetail(context.Background(), f.draft)
-	if d.Status != store.DraftHeld {
+	if d.Status != domain.DraftHeld {
 		t.Fatalf("draft became %s through a refused POST", d.Status)
 	}
 	resp, _ = b.post(f.srv.URL+"/drafts/1/approve", url.Values{"csrf": {tok}})
@@ -232,7 +233,7 @@ func TestPostWithoutCSRFIsRefused(t *testing.T) {
 		t.Fatalf("POST with token: status %d", resp.StatusCode)
 	}
 	d, _ = f.st.DraftDetail(context.Background(), f.draft)
-	if d.Status != store.DraftApproved || d.ApprovedBy != store.ActorWeb {
+	if d.Status != domain.DraftApproved || d.ApprovedBy != domain.ActorWeb {
 		t.Fatalf("draft %s by %s, want approved by web", d.Status, d.ApprovedBy)
 	}
 }
@@ -247,7 +248,7 @@ func TestApproveBeforeHoldNeedsOverride(t *testing.T) {
 		t.Fatalf("early approval: status %d\n%.3000s", resp.StatusCode, body)
 	}
 	d, _ := f.st.DraftDetail(context.Background(), f.draft)
-	if d.Status != store.DraftHeld {
+	if d.Status != domain.DraftHeld {
 		t.Fatalf("draft %s after a refused approval", d.Status)
 	}
 	resp, _ = b.post(f.srv.URL+"/drafts/1/approve", url.Values{"csrf": {tok}, "override": {"   "}})
@@ -310,7 +311,7 @@ func TestFlagAndInvoiceActions(t *testing.T) {
 	}
 	fl, _ := f.st.Flag(ctx, f.flag)
 	inv, _ := f.st.InvoiceByID(ctx, f.inv)
-	if fl.Status != store.FlagResolved || fl.Resolution != "avoir de 200 € accepté" || inv.State != store.StateOnHold {
+	if fl.Status != domain.FlagResolved || fl.Resolution != "avoir de 200 € accepté" || inv.State != domain.StateOnHold {
 		t.Fatalf("flag %s %q, invoice %s", fl.Status, fl.Resolution, inv.State)
 	}
 	if resp, _ := b.post(f.srv.URL+"/invoices/1/resume", url.Values{"csrf": {tok}, "reason": {"ok"}}); resp.StatusCode != http.StatusSeeOther {
@@ -327,7 +328,7 @@ func TestFlagAndInvoiceActions(t *testing.T) {
 	}
 	inv, _ = f.st.InvoiceByID(ctx, f.inv)
 	pays, _ := f.st.Payments(ctx, f.inv)
-	if inv.State != store.StatePaid || !inv.Balance.IsZero() || len(pays) != 2 || !pays[0].Amount.Equal(decimal.RequireFromString("200.5")) {
+	if inv.State != domain.StatePaid || !inv.Balance.IsZero() || len(pays) != 2 || !pays[0].Amount.Equal(decimal.RequireFromString("200.5")) {
 		t.Fatalf("invoice %s balance %s payments %+v", inv.State, inv.Balance, pays)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/shopspring/decimal"
 	"golang.org/x/text/language"
 
+	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/policy"
 	"github.com/relance/relance/internal/store"
 	"github.com/relance/relance/internal/text"
@@ -68,8 +69,10 @@ func (l *locale) T(key string, args ...any) string {
 }
 
 // Label translates a value of a known family (state, stage, flag kind,
-// event kind, bucket) and falls back to the value made readable.
-func (l *locale) Label(family, value string) string {
+// event kind, bucket) and falls back to the value made readable. The value
+// is any of the domain's string types (templates pass them as they are).
+func (l *locale) Label(family string, v any) string {
+	value := fmt.Sprint(v)
 	if s, ok := webMessages[l.msgLang][family+"."+value]; ok {
 		return s
 	}
@@ -935,10 +938,10 @@ func (l *locale) Note(n store.DraftNote) string {
 
 // TaskOutcomes lists the outcomes a task of this kind accepts, for the
 // task form.
-func (l *locale) TaskOutcomes(kind string) []string {
+func (l *locale) TaskOutcomes(kind domain.FlagKind) []string {
 	var out []string
 	for _, o := range policy.TaskOutcomes() {
-		if _, err := policy.AfterTask(policy.FlagKind(kind), o); err == nil {
+		if _, err := policy.AfterTask(kind, o); err == nil {
 			out = append(out, string(o))
 		}
 	}

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/outbox"
 	"github.com/relance/relance/internal/policy"
 	"github.com/relance/relance/internal/render"
@@ -157,7 +158,7 @@ func (h *Handler) overview(q *request) error {
 		return err
 	}
 	b.Drafts = cards
-	flags, err := h.opt.Store.Flags(q.ctx, store.FlagOpen, store.FlagAcknowledged)
+	flags, err := h.opt.Store.Flags(q.ctx, domain.FlagOpen, domain.FlagAcknowledged)
 	if err != nil {
 		return err
 	}
@@ -189,7 +190,7 @@ type draftCard struct {
 }
 
 func (h *Handler) draftCards(q *request, limit int) ([]draftCard, error) {
-	drafts, err := h.opt.Store.Drafts(q.ctx, store.DraftHeld, store.DraftApproved)
+	drafts, err := h.opt.Store.Drafts(q.ctx, domain.DraftHeld, domain.DraftApproved)
 	if err != nil {
 		return nil, err
 	}
@@ -204,7 +205,7 @@ func (h *Handler) draftCards(q *request, limit int) ([]draftCard, error) {
 		if err != nil {
 			return nil, err
 		}
-		c := draftCard{DraftDetail: det, Formal: det.Kind == "formal_notice" || det.Stage == render.StageFormalNotice}
+		c := draftCard{DraftDetail: det, Formal: det.Kind == domain.KindFormalNotice || det.Stage == render.StageFormalNotice}
 		c.Ready = !q.now.Before(det.HoldUntil)
 		c.Remaining = det.HoldUntil.Sub(q.now)
 		if h.opt.Policy != nil {
@@ -250,7 +251,7 @@ type flagsBody struct {
 
 func (h *Handler) flags(q *request) error {
 	all := q.r.URL.Query().Get("all") == "1"
-	statuses := []string{store.FlagOpen, store.FlagAcknowledged}
+	statuses := []domain.FlagStatus{domain.FlagOpen, domain.FlagAcknowledged}
 	if all {
 		statuses = nil
 	}
@@ -286,7 +287,7 @@ func (h *Handler) flagDetail(q *request) (flagBody, error) {
 	if err != nil {
 		return flagBody{}, err
 	}
-	b := flagBody{F: f, IsCall: f.Kind == "call", IsTask: policy.IsTaskFlag(policy.FlagKind(f.Kind))}
+	b := flagBody{F: f, IsCall: f.Kind == domain.FlagCall, IsTask: policy.IsTaskFlag(f.Kind)}
 	if f.ReplyText != "" {
 		b.Reply = highlight(f.ReplyText, evidenceSentences(f.Evidence))
 	}
@@ -315,7 +316,7 @@ func (h *Handler) flag(q *request) error {
 	if err != nil {
 		return err
 	}
-	d := h.base(q, "flags", q.L.Label("kind", b.F.Kind))
+	d := h.base(q, "flags", q.L.Label("kind", string(b.F.Kind)))
 	d.Body = b
 	h.render(q, http.StatusOK, "flag", d)
 	return nil
@@ -353,9 +354,9 @@ const invoicesPerPage = 50
 func (h *Handler) invoices(q *request) error {
 	v := q.r.URL.Query()
 	f := store.AgingFilter{Today: q.today(h.opt.Location), Search: strings.TrimSpace(v.Get("q")),
-		Bucket: v.Get("bucket"), Currency: strings.ToUpper(strings.TrimSpace(v.Get("currency"))),
+		Bucket: domain.Bucket(v.Get("bucket")), Currency: strings.ToUpper(strings.TrimSpace(v.Get("currency"))),
 		Settled: v.Get("settled") == "1", Limit: invoicesPerPage}
-	if !validBucket(f.Bucket) {
+	if _, _, ok := f.Bucket.Bounds(); !ok {
 		f.Bucket = ""
 	}
 	if len(f.Currency) != 3 {
@@ -368,7 +369,7 @@ func (h *Handler) invoices(q *request) error {
 	if err != nil {
 		return err
 	}
-	b := invoicesBody{Rep: rep, Buckets: store.Buckets, Search: f.Search, Bucket: f.Bucket, Currency: f.Currency,
+	b := invoicesBody{Rep: rep, Buckets: bucketNames(), Search: f.Search, Bucket: string(f.Bucket), Currency: f.Currency,
 		Settled: f.Settled, From: f.Offset + 1, To: f.Offset + len(rep.Rows), BucketURL: map[string]string{}}
 	for _, t := range rep.Totals {
 		b.Currencies = append(b.Currencies, t.Currency)
@@ -379,7 +380,7 @@ func (h *Handler) invoices(q *request) error {
 			w.Set("q", f.Search)
 		}
 		if f.Bucket != "" {
-			w.Set("bucket", f.Bucket)
+			w.Set("bucket", string(f.Bucket))
 		}
 		if f.Currency != "" {
 			w.Set("currency", f.Currency)
@@ -403,7 +404,7 @@ func (h *Handler) invoices(q *request) error {
 	if f.Offset+len(rep.Rows) < rep.Matched {
 		b.NextURL = link(func(w url.Values) { w.Set("offset", strconv.Itoa(f.Offset+invoicesPerPage)) })
 	}
-	for _, bk := range append([]string{""}, store.Buckets...) {
+	for _, bk := range append([]string{""}, bucketNames()...) {
 		b.BucketURL[bk] = link(func(w url.Values) {
 			if bk == "" {
 				w.Del("bucket")
@@ -437,18 +438,19 @@ func (h *Handler) rejected(q *request) error {
 	return nil
 }
 
-func validBucket(b string) bool {
-	for _, x := range store.Buckets {
-		if x == b {
-			return true
-		}
+// bucketNames are the aging buckets as the page's links and labels write
+// them.
+func bucketNames() []string {
+	out := make([]string, len(domain.Buckets))
+	for i, b := range domain.Buckets {
+		out[i] = string(b)
 	}
-	return false
+	return out
 }
 
 type invoiceBody struct {
 	Inv      store.Invoice
-	Bucket   string
+	Bucket   domain.Bucket
 	DaysLate int
 	Timeline []timelineItem
 	Payments []store.Payment
@@ -480,7 +482,7 @@ func (h *Handler) invoice(q *request) error {
 	}
 	today := q.today(h.opt.Location)
 	b := invoiceBody{Inv: inv, Timeline: timelineItems(q.L, tl, false), Payments: pays, Flags: flags,
-		Settled: store.IsSettled(inv.State), Today: today.Format("2006-01-02")}
+		Settled: inv.State.Settled(), Today: today.Format("2006-01-02")}
 	if plan, err := h.opt.Store.ActivePlan(q.ctx, id); err == nil {
 		b.Plan = &plan
 	} else if !errors.Is(err, store.ErrNotFound) {
@@ -494,7 +496,7 @@ func (h *Handler) invoice(q *request) error {
 	}
 	b.Bucket, b.DaysLate = store.BucketOf(inv.DueDate, today)
 	switch inv.State {
-	case store.StateOnHold, store.StateDisputed, store.StatePaidClaimed, store.StatePromised:
+	case domain.StateOnHold, domain.StateDisputed, domain.StatePaidClaimed, domain.StatePromised:
 		b.Paused = true
 	}
 	d := h.base(q, "invoices", inv.Number)
@@ -533,12 +535,12 @@ func timelineItems(L *locale, evs []store.TimelineEntry, withInvoice bool) []tim
 			}
 			return ""
 		}
-		it := timelineItem{At: e.At, Title: L.Label("event", e.Kind), Actor: L.Label("actor", e.Actor)}
+		it := timelineItem{At: e.At, Title: L.Label("event", string(e.Kind)), Actor: L.Label("actor", string(e.Actor))}
 		if withInvoice {
 			it.Invoice, it.InvoiceID = e.InvoiceNumber, e.InvoiceID
 		}
 		switch e.Kind {
-		case "reply_received":
+		case domain.EventReplyReceived:
 			if e.MessageID != 0 && str("class") != "bounce" {
 				it.ReplyID, it.Class = e.MessageID, e.Message.Class
 			}
@@ -575,7 +577,7 @@ func timelineItems(L *locale, evs []store.TimelineEntry, withInvoice bool) []tim
 			case "paid", "promise":
 				it.Tone = "good"
 			}
-		case "manual_reminder", "manual_contact":
+		case domain.EventManualReminder, domain.EventManualContact:
 			if subj := str("subject"); subj != "" {
 				it.Lines = append(it.Lines, L.T("flags.subject")+L.Colon()+subj)
 			}
@@ -585,21 +587,21 @@ func timelineItems(L *locale, evs []store.TimelineEntry, withInvoice bool) []tim
 			if route := str("thread_rule"); route != "" {
 				it.Lines = append(it.Lines, L.T("tl.route")+L.Colon()+L.Label("route", route))
 			}
-		case "reading_corrected":
+		case domain.EventReadingCorrected:
 			it.Lines = append(it.Lines, L.Label("class", str("from"))+" → "+L.Label("class", str("to")))
 			if d := str("promise_date"); d != "" {
 				it.Lines = append(it.Lines, L.T("correct.promise")+L.Colon()+d)
 			}
-		case "state_changed":
+		case domain.EventStateChanged:
 			it.Lines = append(it.Lines, L.Label("state", str("from"))+" → "+L.Label("state", str("to")))
-		case "payment_recorded":
+		case domain.EventPaymentRecorded:
 			if amt, err := text.ParseTypedAmount(str("amount")); err == nil {
 				it.Lines = append(it.Lines, L.Money(amt, str("currency")))
 			}
 			it.Tone = "good"
-		case "invoice_paid":
+		case domain.EventInvoicePaid:
 			it.Tone = "good"
-		case "draft_held", "draft_edited", "draft_approved", "draft_cancelled", "draft_superseded", "draft_sent", "reminder_sent":
+		case domain.EventDraftHeld, domain.EventDraftEdited, domain.EventDraftApproved, domain.EventDraftCancelled, domain.EventDraftSuperseded, domain.EventDraftSent, domain.EventReminderSent:
 			if e.DraftStage != "" {
 				it.Title += " — " + L.Label("stage", e.DraftStage)
 			}
@@ -609,7 +611,7 @@ func timelineItems(L *locale, evs []store.TimelineEntry, withInvoice bool) []tim
 			if r := str("reason"); r != "" {
 				it.Lines = append(it.Lines, r)
 			}
-		case "draft_rewritten":
+		case domain.EventDraftRewritten:
 			// A formal notice re-dated for the day it goes: its new date
 			// and deadline.
 			if e.DraftStage != "" {
@@ -620,7 +622,7 @@ func timelineItems(L *locale, evs []store.TimelineEntry, withInvoice bool) []tim
 					it.Lines = append(it.Lines, L.T(f.key)+L.Colon()+L.Date(d))
 				}
 			}
-		case "chasing_quiet":
+		case domain.EventChasingQuiet:
 			switch str("until") {
 			case "date":
 				if d, err := time.Parse(time.DateOnly, str("date")); err == nil {
@@ -634,23 +636,23 @@ func timelineItems(L *locale, evs []store.TimelineEntry, withInvoice bool) []tim
 			if r := str("reason"); r != "" {
 				it.Quotes = append(it.Quotes, r)
 			}
-		case "draft_edit_refused":
+		case domain.EventDraftEditRefused:
 			if r := str("reason"); r != "" {
 				it.Lines = append(it.Lines, r)
 			}
 			it.Tone = "warn"
-		case "draft_send_now", "chasing_quiet_lifted":
+		case domain.EventDraftSendNow, domain.EventChasingQuietLifted:
 			if r := str("reason"); r != "" {
 				it.Quotes = append(it.Quotes, r)
 			}
-		case "flag_resolved", "flag_acknowledged", "chasing_resumed", "chasing_stopped":
+		case domain.EventFlagResolved, domain.EventFlagAcknowledged, domain.EventChasingResumed, domain.EventChasingStopped:
 			if n := str("note"); n != "" {
 				it.Quotes = append(it.Quotes, n)
 			}
 			if r := str("reason"); r != "" {
 				it.Quotes = append(it.Quotes, r)
 			}
-		case "send_failed":
+		case domain.EventSendFailed:
 			it.Tone = "warn"
 		}
 		out = append(out, it)

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/store"
 )
 
@@ -28,7 +29,7 @@ func TestRejectedPageAdopts(t *testing.T) {
 		detail, _ := json.Marshal(map[string]any{"reason": "not ours: the buyer is us " + xss, "rejected": "not_ours", "subject": "TR: Facture",
 			"facts": store.AdoptionFacts{Kind: "invoice", Number: "FL-2211", Key: "inv:FL2211@atelier.test", ClientEmail: "jm@cabinet-compta.fr",
 				Amount: "318", Balance: "318", Currency: "EUR", IssueDate: "2026-10-28", DueDate: "2026-11-27", Language: "fr"}})
-		_, err = tx.AddEvent(store.Event{Kind: store.EventSentNotInvoice, MessageID: msg, Actor: store.ActorDaemon, Detail: detail})
+		_, err = tx.AddEvent(store.Event{Kind: domain.EventSentNotInvoice, MessageID: msg, Actor: domain.ActorDaemon, Detail: detail})
 		return err
 	})
 	if err != nil {

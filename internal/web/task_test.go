@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/store"
 )
 
@@ -26,7 +27,7 @@ func TestTaskOutcomeAndDraftNotes(t *testing.T) {
 		_, err = tx.CreateDraft(store.NewDraft{ClientID: 1, Stage: "second", To: []string{"evil@example.com"}, Subject: "Relance",
 			Body: "Bonjour", HoldUntil: now.Add(time.Hour), MessageID: "d2@x", InvoiceIDs: []int64{f.inv},
 			Context: []store.DraftNote{{Code: store.NoteOpenCall, Args: []string{"F-2026-001"}}, {Code: store.NotePromiseBroken, Args: []string{"2026-11-20"}}}},
-			store.ActorDaemon)
+			domain.ActorDaemon)
 		return err
 	})
 	if err != nil {
@@ -61,7 +62,7 @@ func TestTaskOutcomeAndDraftNotes(t *testing.T) {
 	}
 	fl, _ := f.st.Flag(ctx, call)
 	inv, _ := f.st.InvoiceByID(ctx, f.inv)
-	if fl.Status != store.FlagResolved || fl.Resolution != "promise: virement le 15" || inv.State != store.StatePromised {
+	if fl.Status != domain.FlagResolved || fl.Resolution != "promise: virement le 15" || inv.State != domain.StatePromised {
 		t.Fatalf("task %s %q, invoice %s", fl.Status, fl.Resolution, inv.State)
 	}
 	if resp, _ := b.post(f.srv.URL+"/flags/"+id+"/outcome", url.Values{"csrf": {tok}, "outcome": {"reached"}}); resp.StatusCode != http.StatusConflict {

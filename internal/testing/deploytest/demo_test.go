@@ -23,6 +23,7 @@ import (
 	"github.com/prometheus/common/model"
 	"github.com/shopspring/decimal"
 
+	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/store"
 	"github.com/relance/relance/internal/testing/testutil/demotest"
 )
@@ -64,7 +65,7 @@ func (d *demo) overdue(t *testing.T, loc *time.Location) map[string]decimal.Deci
 	out := map[string]decimal.Decimal{}
 	for _, inv := range invs {
 		switch inv.State {
-		case store.StatePaid, store.StateCancelled, store.StateWrittenOff:
+		case domain.StatePaid, domain.StateCancelled, domain.StateWrittenOff:
 			continue
 		}
 		if inv.Kind != "invoice" || !inv.Balance.IsPositive() || inv.DueDate.IsZero() || !inv.DueDate.Before(today) {

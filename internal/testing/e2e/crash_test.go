@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/store"
 	"github.com/relance/relance/internal/testing/testutil/fault"
 )
@@ -46,7 +47,7 @@ func TestKilledAfterSMTPAcceptance(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	held, err := st.Drafts(ctx, store.DraftHeld)
+	held, err := st.Drafts(ctx, domain.DraftHeld)
 	st.Close()
 	if err != nil || len(held) != 1 {
 		t.Fatalf("held drafts = %d, %v", len(held), err)
@@ -82,7 +83,7 @@ func TestKilledAfterSMTPAcceptance(t *testing.T) {
 	}
 	defer st.Close()
 	d, err := st.DraftByMessageID(ctx, msgs[0].MessageID)
-	if err != nil || d.Status != store.DraftSent {
+	if err != nil || d.Status != domain.DraftSent {
 		t.Fatalf("draft after restart: %+v, %v", d, err)
 	}
 	flags, _ := st.Flags(ctx)

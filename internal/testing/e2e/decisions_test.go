@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/relance/relance/internal/cli"
+	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/mailbox"
 	"github.com/relance/relance/internal/store"
 )
@@ -48,7 +49,7 @@ func heldByClient(t *testing.T, w *env) map[string]store.Draft {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	ds, err := st.Drafts(context.Background(), store.DraftHeld, store.DraftApproved)
+	ds, err := st.Drafts(context.Background(), domain.DraftHeld, domain.DraftApproved)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -144,7 +145,7 @@ func TestApproveBeforeHoldSendsAtTheStatedTime(t *testing.T) {
 	}
 	found := false
 	for _, e := range tl {
-		found = found || (e.Kind == "draft_send_now" && e.Actor == store.ActorCLI && strings.Contains(string(e.Detail), "promis au téléphone ce soir"))
+		found = found || (e.Kind == "draft_send_now" && e.Actor == domain.ActorCLI && strings.Contains(string(e.Detail), "promis au téléphone ce soir"))
 	}
 	if !found {
 		t.Fatalf("no draft_send_now event with the actor and the reason: %+v", tl)
@@ -314,7 +315,7 @@ func TestForeignOrMismatchedDraftIsNeverAdopted(t *testing.T) {
 		if got.Body != d.Body || got.Subject != d.Subject || got.To[0] != to || !strings.Contains(got.Subject+got.Body, number) {
 			t.Errorf("draft %d of %s was changed: to %v, subject %q\n%s", d.ID, inst.db, got.To, got.Subject, got.Body)
 		}
-		if got.Status != store.DraftHeld && got.Status != store.DraftApproved {
+		if got.Status != domain.DraftHeld && got.Status != domain.DraftApproved {
 			t.Errorf("draft %d of %s is %s", d.ID, inst.db, got.Status)
 		}
 	}
@@ -332,7 +333,7 @@ func TestForeignOrMismatchedDraftIsNeverAdopted(t *testing.T) {
 		}
 		n := 0
 		for _, e := range all {
-			if e.Kind == kind {
+			if string(e.Kind) == kind {
 				n++
 			}
 		}

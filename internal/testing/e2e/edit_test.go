@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/mailbox"
 	"github.com/relance/relance/internal/store"
 )
@@ -30,7 +31,7 @@ func TestDraftEditedAndDeletedInMailClient(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	held, err := st.Drafts(ctx, store.DraftHeld)
+	held, err := st.Drafts(ctx, domain.DraftHeld)
 	st.Close()
 	if err != nil || len(held) != 2 {
 		t.Fatalf("held drafts = %d, %v", len(held), err)
@@ -72,12 +73,12 @@ func TestDraftEditedAndDeletedInMailClient(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Adopted at once; the star approves it only once the hold is over.
-	if !strings.Contains(d.Body, ownWords) || d.Status != store.DraftHeld {
+	if !strings.Contains(d.Body, ownWords) || d.Status != domain.DraftHeld {
 		t.Fatalf("edited draft: status %s, body %q", d.Status, d.Body)
 	}
 	gone, err := st.DraftDetail(ctx, deleted.ID)
 	st.Close()
-	if err != nil || gone.Status != store.DraftCancelled {
+	if err != nil || gone.Status != domain.DraftCancelled {
 		t.Fatalf("deleted draft: %s, %v", gone.Status, err)
 	}
 
@@ -109,7 +110,7 @@ func TestCancelledDraftLeavesIMAPDrafts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	held, _ := st.Drafts(ctx, store.DraftHeld)
+	held, _ := st.Drafts(ctx, domain.DraftHeld)
 	st.Close()
 	if len(held) != 1 {
 		t.Fatalf("held = %d", len(held))

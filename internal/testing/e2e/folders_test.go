@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/store"
 	"github.com/relance/relance/internal/testing/testutil/dovecot"
 	"github.com/relance/relance/internal/testing/testutil/world"
@@ -70,7 +71,7 @@ func TestLocalizedFoldersWithoutSpecialUse(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			held, err := st.Drafts(context.Background(), store.DraftHeld)
+			held, err := st.Drafts(context.Background(), domain.DraftHeld)
 			st.Close()
 			if err != nil || len(held) != 1 {
 				t.Fatalf("held drafts = %d, %v; want 1 (the undisputed invoice)", len(held), err)
@@ -129,7 +130,7 @@ func TestDraftsFolderRefusedReviewOnWeb(t *testing.T) {
 	if n := len(w.Sink.Messages()); n != 1 {
 		t.Fatalf("sink holds %d messages, want 1", n)
 	}
-	if s := draftNow(t, w, drafts[0].ID); s.Status != store.DraftSent {
+	if s := draftNow(t, w, drafts[0].ID); s.Status != domain.DraftSent {
 		t.Errorf("draft status %s, want sent", s.Status)
 	}
 	if n := len(openFlags(t, w, "drafts_folder_missing")); n != 1 {

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/store"
 )
 
@@ -135,7 +136,7 @@ func TestEveryPathMovesOn(t *testing.T) {
 		st := openStore()
 		// The caller's call: the owner phones and logs a promise a week ahead.
 		if !callLogged {
-			flags, err := st.Flags(ctx, store.FlagOpen)
+			flags, err := st.Flags(ctx, domain.FlagOpen)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -148,7 +149,7 @@ func TestEveryPathMovesOn(t *testing.T) {
 				}
 			}
 		}
-		held, err := st.Drafts(ctx, store.DraftHeld)
+		held, err := st.Drafts(ctx, domain.DraftHeld)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -208,7 +209,7 @@ func TestEveryPathMovesOn(t *testing.T) {
 			t.Errorf("formal notice after an open call has no note of it: %+v", notes)
 		}
 	}
-	if calls := flagsOf(silent, "call"); len(calls) != 1 || calls[0].Status == store.FlagResolved {
+	if calls := flagsOf(silent, "call"); len(calls) != 1 || calls[0].Status == domain.FlagResolved {
 		t.Errorf("silent client's call task: %+v", calls)
 	}
 	if len(flagsOf(silent, "hand_off")) != 1 {
@@ -265,7 +266,7 @@ func TestEveryPathMovesOn(t *testing.T) {
 	if next := rs[ai+1]; next.Stage != "second" || next.at.Before(day(answer.at).AddDate(0, 0, 14)) {
 		t.Errorf("after the answer of %s came %s on %s; want the second reminder 14 days after the answer", answer.at.In(paris), next.Stage, next.at.In(paris))
 	}
-	if q := flagsOf(ribAsker, "info_request"); len(q) != 1 || q[0].Status != store.FlagResolved {
+	if q := flagsOf(ribAsker, "info_request"); len(q) != 1 || q[0].Status != domain.FlagResolved {
 		t.Errorf("RIB question task: %+v", q)
 	}
 

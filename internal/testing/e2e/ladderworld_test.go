@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"github.com/relance/relance/internal/cli"
+	"github.com/relance/relance/internal/domain"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -56,7 +57,7 @@ func (w *ladderWorld) heldDrafts() []store.Draft {
 	w.T.Helper()
 	st := w.openStore()
 	defer st.Close()
-	held, err := st.Drafts(w.ctx, store.DraftHeld)
+	held, err := st.Drafts(w.ctx, domain.DraftHeld)
 	if err != nil {
 		w.T.Fatal(err)
 	}
@@ -81,7 +82,7 @@ func (w *ladderWorld) flags(number, kind string) []store.Flag {
 	}
 	var out []store.Flag
 	for _, f := range all {
-		if (kind == "" || f.Kind == kind) && (number == "" || f.InvoiceNum == number) {
+		if (kind == "" || string(f.Kind) == kind) && (number == "" || f.InvoiceNum == number) {
 			out = append(out, f)
 		}
 	}

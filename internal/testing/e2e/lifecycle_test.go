@@ -298,7 +298,7 @@ func TestLifecycle120Days(t *testing.T) {
 			}
 			seenFlags[f.ID] = true
 			if i, ok := byNumber[f.InvoiceNum]; ok {
-				got[i] = append(got[i], day.Format("01-02")+" "+f.Kind)
+				got[i] = append(got[i], day.Format("01-02")+" "+string(f.Kind))
 			}
 		}
 	}
@@ -496,7 +496,7 @@ func TestLifecycle120Days(t *testing.T) {
 			t.Errorf("an invoice nobody sent: %s", inv.Number)
 			continue
 		}
-		if inv.State != wantState[i] {
+		if string(inv.State) != wantState[i] {
 			t.Errorf("%s ends %s, want %s", inv.Number, inv.State, wantState[i])
 		}
 		if i == partI && inv.Balance.String() != "615" {
@@ -511,7 +511,7 @@ func TestLifecycle120Days(t *testing.T) {
 		{silentI, "call", "open"}, {silentI, "hand_off", "open"}, {promiseI, "broken_promise", "open"},
 	} {
 		fl := w.flags(clients[f.i].number(), f.kind)
-		if len(fl) != 1 || fl[0].Status != f.status {
+		if len(fl) != 1 || string(fl[0].Status) != f.status {
 			t.Errorf("%s: want one %s flag %s, have %+v", clients[f.i].name, f.kind, f.status, fl)
 		}
 	}

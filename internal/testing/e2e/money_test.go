@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/store"
 )
 
@@ -58,7 +59,7 @@ func TestBankNoticeStopsHeldReminder(t *testing.T) {
 	// A first reminder went out earlier, so the payment deserves thanks.
 	w.once(time.Date(2026, 8, 31, 18, 0, 0, 0, paris))
 	st := openStore(t, w)
-	held, _ := st.Drafts(ctx, store.DraftHeld)
+	held, _ := st.Drafts(ctx, domain.DraftHeld)
 	if len(held) != 1 {
 		t.Fatalf("held = %d", len(held))
 	}
@@ -69,7 +70,7 @@ func TestBankNoticeStopsHeldReminder(t *testing.T) {
 	}
 	// Three weeks later the second reminder is held…
 	w.once(time.Date(2026, 9, 21, 18, 0, 0, 0, paris))
-	held, _ = st.Drafts(ctx, store.DraftHeld)
+	held, _ = st.Drafts(ctx, domain.DraftHeld)
 	if len(held) != 1 || held[0].Stage != "second" {
 		t.Fatalf("second reminder not held: %+v", held)
 	}
@@ -90,14 +91,14 @@ func TestBankNoticeStopsHeldReminder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if inv.State != store.StatePaid || !inv.Balance.IsZero() {
+	if inv.State != domain.StatePaid || !inv.Balance.IsZero() {
 		t.Fatalf("invoice after the notice: %s, balance %s", inv.State, inv.Balance)
 	}
 	d, _ := st.DraftDetail(ctx, second.ID)
-	if d.Status != store.DraftSuperseded {
+	if d.Status != domain.DraftSuperseded {
 		t.Fatalf("held reminder is %s, want superseded", d.Status)
 	}
-	thanks, _ := st.Drafts(ctx, store.DraftHeld)
+	thanks, _ := st.Drafts(ctx, domain.DraftHeld)
 	if len(thanks) != 1 || thanks[0].Stage != "thank_you" {
 		t.Fatalf("no thank-you held: %+v", thanks)
 	}
@@ -120,7 +121,7 @@ func TestPaymentPlanThreeInstalments(t *testing.T) {
 	w.Relance("plan", "F-2026-0501", "--instalments", "2026-09-15:300,2026-10-15:300,2026-11-16:300")
 	st := openStore(t, w)
 	approveAll := func() {
-		held, _ := st.Drafts(ctx, store.DraftHeld)
+		held, _ := st.Drafts(ctx, domain.DraftHeld)
 		for _, d := range held {
 			w.Relance("drafts", "approve", strconv.FormatInt(d.ID, 10))
 		}
@@ -156,7 +157,7 @@ func TestPaymentPlanThreeInstalments(t *testing.T) {
 	if got := stagesSent(); len(got) != 2 {
 		t.Fatalf("after the second missed instalment: sent %v, want no more reminders", got)
 	}
-	flags, _ := st.Flags(ctx, store.FlagOpen)
+	flags, _ := st.Flags(ctx, domain.FlagOpen)
 	var missedFlag bool
 	for _, f := range flags {
 		missedFlag = missedFlag || f.Kind == "plan_missed"
@@ -167,7 +168,7 @@ func TestPaymentPlanThreeInstalments(t *testing.T) {
 	// Everything is paid at last.
 	w.Relance("pay", "F-2026-0501", "--amount", "600", "--date", "2026-11-20")
 	inv, err := st.InvoiceByNumber(ctx, "F-2026-0501")
-	if err != nil || inv.State != store.StatePaid {
+	if err != nil || inv.State != domain.StatePaid {
 		t.Fatalf("invoice after the last payment: %s, %v", inv.State, err)
 	}
 	w.once(time.Date(2026, 11, 20, 18, 0, 0, 0, paris))

@@ -11,7 +11,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
-	"github.com/relance/relance/internal/store"
+	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/testing/testutil/realdocs"
 	"github.com/relance/relance/internal/text"
 )
@@ -162,7 +162,7 @@ func TestRealDocumentsPass(t *testing.T) {
 	for _, in := range invs {
 		clients[in.Client.Email] = true
 	}
-	drafts, err := st.Drafts(context.Background(), store.DraftHeld, store.DraftApproved)
+	drafts, err := st.Drafts(context.Background(), domain.DraftHeld, domain.DraftApproved)
 	if err != nil {
 		t.Fatal(err)
 	}

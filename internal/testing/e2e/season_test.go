@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/mailbox"
 	"github.com/relance/relance/internal/policy"
 	"github.com/relance/relance/internal/store"
@@ -180,7 +181,7 @@ func TestSixtyDays(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		held, err := st.Drafts(ctx, store.DraftHeld)
+		held, err := st.Drafts(ctx, domain.DraftHeld)
 		st.Close()
 		if err != nil {
 			t.Fatal(err)
@@ -256,7 +257,7 @@ func TestSixtyDays(t *testing.T) {
 	}
 	kinds := map[string]int{}
 	for _, f := range flags {
-		kinds[f.Kind]++
+		kinds[string(f.Kind)]++
 	}
 	for _, k := range []string{"dispute", "grievance", "hardship", "call", "bounce"} {
 		if kinds[k] == 0 {

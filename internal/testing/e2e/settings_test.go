@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/store"
 )
 
@@ -28,14 +29,14 @@ func heldDraft(t *testing.T, w *env) store.Draft {
 		t.Fatal(err)
 	}
 	w.once(time.Date(2026, 9, 14, 18, 0, 0, 0, paris))
-	held := draftsIn(t, w, store.DraftHeld)
+	held := draftsIn(t, w, domain.DraftHeld)
 	if len(held) != 1 {
 		t.Fatalf("held drafts = %d, want 1", len(held))
 	}
 	return held[0]
 }
 
-func draftsIn(t *testing.T, w *env, statuses ...string) []store.Draft {
+func draftsIn(t *testing.T, w *env, statuses ...domain.DraftStatus) []store.Draft {
 	t.Helper()
 	st, err := store.Open(context.Background(), w.DB)
 	if err != nil {
@@ -119,7 +120,7 @@ func TestSaveSentSetting(t *testing.T) {
 			d := heldDraft(t, w)
 			w.Relance("drafts", "approve", strconv.FormatInt(d.ID, 10))
 			w.once(time.Date(2026, 9, 15, 9, 30, 0, 0, paris))
-			sent := draftsIn(t, w, store.DraftSent)
+			sent := draftsIn(t, w, domain.DraftSent)
 			if len(sent) != 1 || len(w.Sink.Messages()) != 1 {
 				t.Fatalf("sent drafts %d, sink %d: want 1", len(sent), len(w.Sink.Messages()))
 			}
@@ -208,7 +209,7 @@ func TestFolderSettings(t *testing.T) {
 	if n := invoices(); n != 2 {
 		t.Fatalf("with IMAP_EXTRA_FOLDERS: %d invoices, want 2", n)
 	}
-	held := draftsIn(t, w, store.DraftHeld)
+	held := draftsIn(t, w, domain.DraftHeld)
 	if len(held) == 0 {
 		t.Fatal("no draft held")
 	}

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/store"
 )
 
@@ -23,7 +24,7 @@ func heldAndApproved(t *testing.T, w *env) store.Draft {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	held, err := st.Drafts(context.Background(), store.DraftHeld)
+	held, err := st.Drafts(context.Background(), domain.DraftHeld)
 	if err != nil || len(held) != 1 {
 		t.Fatalf("held drafts = %d, %v", len(held), err)
 	}
@@ -69,7 +70,7 @@ func TestSMTPTemporaryFailureRetried(t *testing.T) {
 	if got := len(w.Sink.Messages()); got != 1 {
 		t.Fatalf("sink holds %d messages once accepting, want 1", got)
 	}
-	if s := draftNow(t, w, d.ID); s.Status != store.DraftSent {
+	if s := draftNow(t, w, d.ID); s.Status != domain.DraftSent {
 		t.Fatalf("draft status %s", s.Status)
 	}
 	// No failed copy lingers in Sent: exactly the one that went.
@@ -90,7 +91,7 @@ func TestSMTPPermanentFailureFlagged(t *testing.T) {
 	if a := w.Sink.Attempts(); a != 1 {
 		t.Errorf("%d submissions after a permanent refusal, want 1 (no retry storm)", a)
 	}
-	if s := draftNow(t, w, d.ID); s.Status != store.DraftCancelled {
+	if s := draftNow(t, w, d.ID); s.Status != domain.DraftCancelled {
 		t.Errorf("draft status %s, want cancelled", s.Status)
 	}
 	if n := countInMaildir(t, w.IMAP.Maildir("Sent"), d.MessageID); n != 0 {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/relance/relance/internal/app"
 	"github.com/relance/relance/internal/config"
+	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/store"
 	"github.com/relance/relance/internal/testing/testutil/smtpsink"
 	"github.com/relance/relance/internal/testing/testutil/world"
@@ -33,13 +34,13 @@ func openFlags(t *testing.T, w *env, kind string) []store.Flag {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	all, err := st.Flags(context.Background(), store.FlagOpen, store.FlagAcknowledged)
+	all, err := st.Flags(context.Background(), domain.FlagOpen, domain.FlagAcknowledged)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var out []store.Flag
 	for _, f := range all {
-		if f.Kind == kind {
+		if string(f.Kind) == kind {
 			out = append(out, f)
 		}
 	}
@@ -57,7 +58,7 @@ func TestSMTPRelayWithoutAuth(t *testing.T) {
 	if len(msgs) != 1 || msgs[0].AuthMech != "" {
 		t.Fatalf("sink holds %+v, want one message sent without a login", msgs)
 	}
-	if s := draftNow(t, w, d.ID); s.Status != store.DraftSent {
+	if s := draftNow(t, w, d.ID); s.Status != domain.DraftSent {
 		t.Fatalf("draft status %s", s.Status)
 	}
 }
@@ -130,7 +131,7 @@ func TestSMTPLoginRefusedStopsSendingOnce(t *testing.T) {
 	if strings.Contains(strings.Join(flags[0].Evidence, " "), w.IMAP.Password) {
 		t.Error("the flag shows the password")
 	}
-	if s := draftNow(t, w, d.ID); s.Status != store.DraftApproved {
+	if s := draftNow(t, w, d.ID); s.Status != domain.DraftApproved {
 		t.Errorf("draft status %s, want approved (it goes once sending resumes)", s.Status)
 	}
 	if n := countInMaildir(t, w.IMAP.Maildir("Sent"), d.MessageID); n != 0 {
@@ -165,7 +166,7 @@ func TestSMTPLoginRefusedStopsSendingOnce(t *testing.T) {
 	if n := len(openFlags(t, w, "smtp_failed")); n != 0 {
 		t.Errorf("%d smtp_failed flags still open after sending resumed", n)
 	}
-	if s := draftNow(t, w, d.ID); s.Status != store.DraftSent {
+	if s := draftNow(t, w, d.ID); s.Status != domain.DraftSent {
 		t.Errorf("draft status %s, want sent", s.Status)
 	}
 	w.once(at.Add(3 * time.Hour))

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/mailbox"
 	"github.com/relance/relance/internal/policy"
 	"github.com/relance/relance/internal/store"
@@ -196,7 +197,7 @@ func TestLinksWeek(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		held, err := st.Drafts(ctx, store.DraftHeld)
+		held, err := st.Drafts(ctx, domain.DraftHeld)
 		st.Close()
 		if err != nil {
 			t.Fatal(err)
@@ -247,7 +248,7 @@ func TestLinksWeek(t *testing.T) {
 		}
 		sent = append(sent, sentMail{d: d, to: m.To, sentAt: sentAt, msgID: msgID, text: decodeQP(body.String())})
 	}
-	isAnswer := func(d store.Draft) bool { return d.Stage == string(policy.KindAnswer) }
+	isAnswer := func(d store.Draft) bool { return d.Stage == string(domain.KindAnswer) }
 	answeredAt := map[string][]time.Time{} // invoice number → when an answer naming it went
 	for _, m := range sent {
 		if isAnswer(m.d) {
@@ -429,13 +430,13 @@ func TestLinksWeek(t *testing.T) {
 	stopped := map[string]int{} // relance's own reason for each draft it stopped
 	cancelled := 0
 	for _, e := range events {
-		if e.Kind != "draft_"+store.DraftCancelled && e.Kind != "draft_"+store.DraftSuperseded {
+		if e.Kind != domain.DraftCancelled.Event() && e.Kind != domain.DraftSuperseded.Event() {
 			continue
 		}
 		var det struct{ Reason string }
 		_ = json.Unmarshal(e.Detail, &det)
 		if det.Reason == "" {
-			det.Reason = strings.TrimPrefix(e.Kind, "draft_")
+			det.Reason = strings.TrimPrefix(string(e.Kind), "draft_")
 		}
 		stopped[det.Reason]++
 		cancelled++

@@ -7,6 +7,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/outbox"
 	"github.com/relance/relance/internal/policy"
 	"github.com/relance/relance/internal/store"
@@ -17,8 +18,8 @@ import (
 // promises, payment claims, disputes, holds and plans, a few open flags,
 // and contacts. Dates are relative to now.
 func BuildLedger(ctx context.Context, st *store.Store, n int, now time.Time) error {
-	states := []string{store.StateOpen, store.StateOpen, store.StateOpen, store.StateOpen, store.StateOpen,
-		store.StatePromised, store.StatePaidClaimed, store.StateDisputed, store.StateOnHold, store.StatePlan}
+	states := []domain.State{domain.StateOpen, domain.StateOpen, domain.StateOpen, domain.StateOpen, domain.StateOpen,
+		domain.StatePromised, domain.StatePaidClaimed, domain.StateDisputed, domain.StateOnHold, domain.StatePlan}
 	nClients := max(1, n/5)
 	const batch = 5000
 	for start := 0; start < n; start += batch {
@@ -36,21 +37,21 @@ func BuildLedger(ctx context.Context, st *store.Store, n int, now time.Time) err
 					return err
 				}
 				state := states[i%len(states)]
-				if state != store.StateOpen {
+				if state != domain.StateOpen {
 					if err := tx.SetInvoiceState(id, state); err != nil {
 						return err
 					}
 				}
 				switch {
-				case state == store.StatePromised:
+				case state == domain.StatePromised:
 					if err := tx.SetPromise(id, now.AddDate(0, 0, i%20-10)); err != nil {
 						return err
 					}
-				case state == store.StateDisputed && i%3 == 0:
-					if _, err := tx.OpenFlag(store.Flag{Kind: "dispute", InvoiceID: id, ClientID: c.ID}); err != nil {
+				case state == domain.StateDisputed && i%3 == 0:
+					if _, err := tx.OpenFlag(store.Flag{Kind: domain.FlagDispute, InvoiceID: id, ClientID: c.ID}); err != nil {
 						return err
 					}
-				case state == store.StateOpen && i%4 != 0:
+				case state == domain.StateOpen && i%4 != 0:
 					if err := tx.StageDone([]int64{id}, i%4); err != nil {
 						return err
 					}

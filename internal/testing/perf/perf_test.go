@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/store"
 	"github.com/relance/relance/internal/testing/testutil/dovecot"
 	"github.com/relance/relance/internal/testing/testutil/smtpsink"
@@ -400,7 +401,7 @@ func scrapeGauges(ctx context.Context, url string, names ...string) (map[string]
 
 // waitFlag polls the store until an open flag of kind exists on invoice
 // number.
-func waitFlag(ctx context.Context, st *store.Store, kind, number string, timeout time.Duration) error {
+func waitFlag(ctx context.Context, st *store.Store, kind domain.FlagKind, number string, timeout time.Duration) error {
 	deadline := time.Now().Add(timeout)
 	for {
 		flags, err := st.Flags(ctx, "open")

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/store"
 	"github.com/relance/relance/internal/testing/testutil/fault"
 )
@@ -203,7 +204,7 @@ func runSoak(t *testing.T, plan soakPlan) soakSummary {
 		if err != nil {
 			t.Fatal(err)
 		}
-		held, err := st.Drafts(context.Background(), store.DraftHeld)
+		held, err := st.Drafts(context.Background(), domain.DraftHeld)
 		st.Close()
 		if err != nil {
 			t.Fatal(err)
@@ -381,7 +382,7 @@ func checkSoak(t *testing.T, w *env, sum *soakSummary, stoppedAt map[string]stop
 	for _, d := range drafts {
 		byMsgID[d.MessageID] = d
 		switch d.Status {
-		case store.DraftSent:
+		case domain.DraftSent:
 			if inSent[d.MessageID] != 1 {
 				sum.Lost++
 				t.Errorf("draft %d (sent) is %d times in Sent, want 1", d.ID, inSent[d.MessageID])
@@ -405,7 +406,7 @@ func checkSoak(t *testing.T, w *env, sum *soakSummary, stoppedAt map[string]stop
 				sum.Lost++
 				t.Errorf("draft %d in status %s reached the SMTP server", d.ID, d.Status)
 			}
-			if d.Status == store.DraftApproved && inSent[d.MessageID] > 0 {
+			if d.Status == domain.DraftApproved && inSent[d.MessageID] > 0 {
 				t.Errorf("draft %d still approved but has a copy in Sent", d.ID)
 			}
 		}
@@ -442,7 +443,7 @@ func checkSoak(t *testing.T, w *env, sum *soakSummary, stoppedAt map[string]stop
 		}
 		id, _ := strconv.ParseInt(idStr, 10, 64)
 		for _, d := range drafts {
-			if d.ID == id && (d.Status == store.DraftSent || d.Status == store.DraftSuperseded) {
+			if d.ID == id && (d.Status == domain.DraftSent || d.Status == domain.DraftSuperseded) {
 				sum.StrayDraftCopies++
 				t.Errorf("Drafts still holds a copy of draft %d, which is %s", id, d.Status)
 			}
@@ -506,7 +507,7 @@ func checkEvents(t *testing.T, db *sql.DB, sum *soakSummary, drafts []store.Draf
 	var bad []string
 	for _, d := range drafts {
 		want := 0
-		if d.Status == store.DraftSent {
+		if d.Status == domain.DraftSent {
 			want = len(d.InvoiceIDs)
 		}
 		if sentEvents[d.ID] != want {

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/store"
 )
 
@@ -241,7 +242,7 @@ func TestClockJumps(t *testing.T) {
 	ds, _ := st.Drafts(context.Background())
 	perStage := map[string]int{}
 	for _, d := range ds {
-		if d.Status == store.DraftSent {
+		if d.Status == domain.DraftSent {
 			perStage[d.ClientName+"/"+d.Stage]++
 		}
 	}

@@ -21,6 +21,7 @@ import (
 	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
 
+	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/mailbox"
 	"github.com/relance/relance/internal/store"
 )
@@ -34,7 +35,7 @@ func approveAndSend(t *testing.T, w *env, evening time.Time) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	held, err := st.Drafts(context.Background(), store.DraftHeld)
+	held, err := st.Drafts(context.Background(), domain.DraftHeld)
 	st.Close()
 	if err != nil {
 		t.Fatal(err)
@@ -241,7 +242,7 @@ func TestSecretsNeverPrinted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	held, _ := st.Drafts(context.Background(), store.DraftHeld)
+	held, _ := st.Drafts(context.Background(), domain.DraftHeld)
 	st.Close()
 	if len(held) != 1 {
 		t.Fatalf("held drafts: %d (outputs:\n%s)", len(held), strings.Join(outputs, "\n"))

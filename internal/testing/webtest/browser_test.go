@@ -19,6 +19,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/shopspring/decimal"
 
+	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/store"
 	"github.com/relance/relance/internal/testing/testutil/demotest"
 )
@@ -56,7 +57,7 @@ func startDemo(t *testing.T) *demo {
 	t.Helper()
 	d := demotest.Start(t)
 	waitFor(t, "the demo's first flags", 60*time.Second, func() (bool, error) {
-		flags, err := d.Store.Flags(context.Background(), store.FlagOpen)
+		flags, err := d.Store.Flags(context.Background(), domain.FlagOpen)
 		return len(flags) > 0, err
 	})
 	return d
@@ -99,7 +100,7 @@ func addHostileMail(t *testing.T, st *store.Store) hostile {
 		if err != nil {
 			return err
 		}
-		if _, err := tx.AddEvent(store.Event{Kind: "reply_received", InvoiceID: h.invoice, MessageID: msg, Actor: store.ActorDaemon,
+		if _, err := tx.AddEvent(store.Event{Kind: "reply_received", InvoiceID: h.invoice, MessageID: msg, Actor: domain.ActorDaemon,
 			Detail: []byte(fmt.Sprintf(`{"class":"dispute","subject":%q,"from":"mallory@evil.example","evidence":[%q]}`,
 				"Re: XSS-1 "+payload, "Je conteste "+payload))}); err != nil {
 			return err
@@ -113,7 +114,7 @@ func addHostileMail(t *testing.T, st *store.Store) hostile {
 		}
 		h.draft, err = tx.CreateDraft(store.NewDraft{ClientID: b.ID, Stage: "friendly", To: []string{"trudy@evil.example"},
 			Subject: "Facture XSS-2 " + payload, Body: "Bonjour Trudy " + payload + ",\n\nCordialement",
-			HoldUntil: now.Add(72 * time.Hour), MessageID: "xss-draft@relance.invalid", InvoiceIDs: []int64{inv2}}, store.ActorDaemon)
+			HoldUntil: now.Add(72 * time.Hour), MessageID: "xss-draft@relance.invalid", InvoiceIDs: []int64{inv2}}, domain.ActorDaemon)
 		return err
 	})
 	if err != nil {
@@ -265,7 +266,7 @@ func TestReviewPageInChromium(t *testing.T) {
 	}
 
 	t.Run("approve a draft", func(t *testing.T) {
-		drafts, err := d.Store.Drafts(ctx, store.DraftHeld)
+		drafts, err := d.Store.Drafts(ctx, domain.DraftHeld)
 		if err != nil || len(drafts) == 0 {
 			t.Fatalf("no held draft in the demo: %v", err)
 		}
@@ -291,16 +292,16 @@ func TestReviewPageInChromium(t *testing.T) {
 			t.Fatal(err)
 		}
 		// The daemon may already have sent it: both prove the approval.
-		if got.Status != store.DraftApproved && got.Status != store.DraftSent {
+		if got.Status != domain.DraftApproved && got.Status != domain.DraftSent {
 			t.Fatalf("draft %d is %s after approval in the browser", target.ID, got.Status)
 		}
-		if got.ApprovedBy != store.ActorWeb {
+		if got.ApprovedBy != domain.ActorWeb {
 			t.Errorf("approved by %q, want web", got.ApprovedBy)
 		}
 	})
 
 	t.Run("resolve a flag", func(t *testing.T) {
-		flags, err := d.Store.Flags(ctx, store.FlagOpen)
+		flags, err := d.Store.Flags(ctx, domain.FlagOpen)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -322,7 +323,7 @@ func TestReviewPageInChromium(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got.Status != store.FlagResolved || got.Resolution != "Appelé le client : malentendu réglé." {
+		if got.Status != domain.FlagResolved || got.Resolution != "Appelé le client : malentendu réglé." {
 			t.Fatalf("flag %d is %s (%q) after resolving in the browser", target.ID, got.Status, got.Resolution)
 		}
 	})
@@ -334,7 +335,7 @@ func TestReviewPageInChromium(t *testing.T) {
 		}
 		var target store.AgingRow
 		for _, r := range rep.Rows {
-			if r.ID != evil.invoice && r.State == store.StateOpen {
+			if r.ID != evil.invoice && r.State == domain.StateOpen {
 				target = r
 				break
 			}
@@ -349,7 +350,7 @@ func TestReviewPageInChromium(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got.State != store.StatePaid || !got.Balance.IsZero() {
+		if got.State != domain.StatePaid || !got.Balance.IsZero() {
 			t.Fatalf("invoice %s is %s with balance %s after marking it paid", got.Number, got.State, got.Balance)
 		}
 		if txt := eval[string](t, b, `document.querySelector(".notice") ? document.querySelector(".notice").innerText : ""`); txt == "" {

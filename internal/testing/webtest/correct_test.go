@@ -15,6 +15,7 @@ import (
 
 	"github.com/relance/relance/internal/classify"
 	"github.com/relance/relance/internal/cli"
+	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/message"
 	"github.com/relance/relance/internal/store"
 	"github.com/relance/relance/internal/testing/testutil/world"
@@ -178,9 +179,9 @@ func TestCorrectReadingOnDovecot(t *testing.T) {
 	checkFollows := func(how string, inv store.Invoice, msg int64, before, owner classify.Class) {
 		t.Helper()
 		inv = invoiceOf(inv.Number)
-		want := store.StateAfterReply(store.StateOpen, string(owner))
+		want := store.StateAfterReply(domain.StateOpen, string(owner))
 		if want == "" {
-			want = store.StateOpen
+			want = domain.StateOpen
 		}
 		if inv.State != want {
 			t.Errorf("%s: invoice %s is %s after the correction to %s, want %s", how, inv.Number, inv.State, owner, want)
@@ -194,10 +195,10 @@ func TestCorrectReadingOnDovecot(t *testing.T) {
 			if f.MessageID != msg {
 				continue
 			}
-			if f.Status != store.FlagResolved && f.Kind != string(owner) {
+			if f.Status != domain.FlagResolved && string(f.Kind) != string(owner) {
 				t.Errorf("%s: flag %d (%s) of the former reading %s is still %s", how, f.ID, f.Kind, before, f.Status)
 			}
-			openOwner = openOwner || f.Status == store.FlagOpen && f.Kind == string(owner)
+			openOwner = openOwner || f.Status == domain.FlagOpen && string(f.Kind) == string(owner)
 		}
 		if owner.NeedsHuman() && !openOwner {
 			t.Errorf("%s: no open %s flag after the correction", how, owner)

@@ -1,0 +1,51 @@
+package store
+
+import (
+	"strings"
+
+	"github.com/relance/relance/internal/domain"
+)
+
+// sqlList writes words of the vocabulary as an SQL list of string literals,
+// "('a', 'b')", so that queries name the domain's words without spelling
+// them again while their text (and with it their plans and the partial
+// indexes they use) stays what it was.
+func sqlList[T ~string](words ...T) string {
+	var b strings.Builder
+	b.WriteString("(")
+	for i, w := range words {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("'" + string(w) + "'")
+	}
+	b.WriteString(")")
+	return b.String()
+}
+
+// sqlWord writes one word of the vocabulary as an SQL string literal.
+func sqlWord[T ~string](w T) string { return "'" + string(w) + "'" }
+
+func statesWhere(keep func(domain.State) bool) []domain.State {
+	var out []domain.State
+	for _, s := range domain.States {
+		if keep(s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// State lists for queries, in the order of domain.States. Listing the
+// states wanted (rather than excluding the others) lets SQLite seek the
+// state index, so the cost follows the invoices concerned, not the whole
+// history.
+var (
+	// chasedStatesSQL: money is still expected (and a reply can still be
+	// about the invoice).
+	chasedStatesSQL = sqlList(statesWhere(domain.State.Chased)...)
+	// settledStatesSQL: nothing is owed any more.
+	settledStatesSQL = sqlList(statesWhere(domain.State.Settled)...)
+	// allStatesSQL lets a range on due_date use the (state, due_date) index.
+	allStatesSQL = sqlList(domain.States...)
+)

@@ -362,7 +362,14 @@ func medianAndWorst(days []int) (float64, int) {
 // last RecentReplyDays, and names the harshest.
 func recentTones(replies []Reply, today day) (map[Tone]int, Tone) {
 	rs := slices.Clone(replies)
-	sort.SliceStable(rs, func(i, j int) bool { return rs[i].At.After(rs[j].At) })
+	// Newest first; on the same instant the harsher first, so the result
+	// does not depend on the order the replies were listed in.
+	sort.SliceStable(rs, func(i, j int) bool {
+		if !rs[i].At.Equal(rs[j].At) {
+			return rs[i].At.After(rs[j].At)
+		}
+		return rs[i].Tone.rank() > rs[j].Tone.rank()
+	})
 	counts := map[Tone]int{}
 	var harshest Tone
 	n := 0

@@ -208,7 +208,6 @@ type Card struct {
 type line struct {
 	due, settled day // settled: 0 when still open
 	hasDue       bool
-	toCollect    decimal.Decimal
 	paid         decimal.Decimal
 	payments     []Payment
 }
@@ -216,7 +215,7 @@ type line struct {
 // Compute builds the client's scorecard as of now.
 func Compute(h History, now time.Time) Card {
 	today := dayOf(now)
-	c := Card{RecentTones: map[Tone]int{}}
+	var c Card
 	lines := map[string]line{}
 	var late []int
 	var first day
@@ -292,7 +291,7 @@ func Compute(h History, now time.Time) Card {
 // total of its payments reached what was to collect. A part payment does
 // not stop the clock: the invoice is late until the last euro arrives.
 func settle(inv Invoice, toCollect decimal.Decimal) line {
-	l := line{toCollect: toCollect, payments: sortedPayments(inv.Payments)}
+	l := line{payments: sortedPayments(inv.Payments)}
 	switch {
 	case !inv.Due.IsZero():
 		l.due, l.hasDue = dayOf(inv.Due), true

@@ -43,8 +43,9 @@ type Invoice struct {
 	Amount decimal.Decimal
 	// Credited is the total of the credit notes against this invoice.
 	Credited decimal.Decimal
-	// Cancelled: the owner cancelled or wrote off the invoice as a mistake;
-	// it is left out of every figure.
+	// Cancelled: the invoice was cancelled (sent by mistake, replaced); it
+	// is left out of every figure. A written-off invoice is not cancelled:
+	// the client never paid it, and it counts as still open.
 	Cancelled bool
 	Payments  []Payment
 	// Reminders sent for this invoice (messages and formal notices).

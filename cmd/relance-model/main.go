@@ -27,6 +27,7 @@ func main() {
 	fs := flag.NewFlagSet(os.Args[1], flag.ExitOnError)
 	dir := fs.String("corpus", filepath.Join("internal", "classify", "testdata", "replies"), "the labelled corpus")
 	out := fs.String("out", filepath.Join("internal", "classify", "model", "weights.bin.gz"), "where train writes the weights")
+	objOut := fs.String("objections-out", filepath.Join("internal", "classify", "model", "objections.bin.gz"), "where train writes the objection model")
 	showErrors := fs.Bool("errors", false, "eval: list every misread reply")
 	def := classify.DefaultTrainOptions()
 	epochs := fs.Int("epochs", def.Epochs, "training passes (eval: to try other settings; train keeps the defaults)")
@@ -38,13 +39,13 @@ func main() {
 		fmt.Fprintln(os.Stderr, "relance-model: train uses the default settings (change DefaultTrainOptions to ship others)")
 		os.Exit(2)
 	}
-	if err := run(os.Args[1], *dir, *out, *showErrors, opt); err != nil {
+	if err := run(os.Args[1], *dir, *out, *objOut, *showErrors, opt); err != nil {
 		fmt.Fprintln(os.Stderr, "relance-model:", err)
 		os.Exit(1)
 	}
 }
 
-func run(cmd, dir, out string, showErrors bool, opt classify.TrainOptions) error {
+func run(cmd, dir, out, objOut string, showErrors bool, opt classify.TrainOptions) error {
 	set, err := corpus.Load(dir)
 	if err != nil {
 		return err
@@ -63,6 +64,15 @@ func run(cmd, dir, out string, showErrors bool, opt classify.TrainOptions) error
 		}
 		fmt.Fprintf(os.Stderr, "\n")
 		fmt.Printf("wrote %s (%d bytes) in %s: %s\n", out, buf.Len(), time.Since(start).Round(time.Millisecond), m.Version)
+		om := corpus.TrainShippedObjections(set, opt)
+		buf.Reset()
+		if _, err := om.WriteTo(&buf); err != nil {
+			return err
+		}
+		if err := os.WriteFile(objOut, buf.Bytes(), 0o644); err != nil {
+			return err
+		}
+		fmt.Printf("wrote %s (%d bytes): %s\n", objOut, buf.Len(), om.Version)
 	case "eval":
 		corpus.Counts(os.Stdout, set)
 		if err := corpus.Agreement(os.Stdout, dir); err != nil {

@@ -86,6 +86,10 @@ type Result struct {
 	// Reply is the mail as its author wrote it, quotes and signature
 	// stripped (reply.Strip of the text); empty for a bounce.
 	Reply string `json:"-"`
+	// Objection is the stock excuse the reply raises ("cheque_in_post",
+	// "wrong_amount"…), NoObjection when none: the answer the owner
+	// prepares depends on it.
+	Objection Objection
 }
 
 // Options tunes classification.
@@ -95,6 +99,9 @@ type Options struct {
 	Location *time.Location
 	// Model reads the replies; nil means the shipped model.
 	Model *Model
+	// Objections names the stock objection a reply raises; nil means the
+	// shipped objection model.
+	Objections *ObjectionModel
 }
 
 // DefaultOptions returns the defaults: the shipped model, dates read in the
@@ -113,6 +120,8 @@ type jsonResult struct {
 	Evidence    []Evidence `json:"evidence"`
 	// Reason is "class" or "unsure" when needs_human is true.
 	Reason string `json:"needs_human_reason,omitempty"`
+	// Objection is the stock objection raised, when there is one.
+	Objection Objection `json:"objection,omitempty"`
 }
 
 // JSON encodes r as one object of the `relance classify --json` contract.
@@ -132,6 +141,7 @@ func (r Result) JSON(file string) ([]byte, error) {
 		File: file, Class: r.Class, NeedsHuman: r.NeedsHuman,
 		Confidence: math.Round(r.Confidence*100) / 100, Language: r.Language,
 		PromiseDate: day(r.PromiseDate), ReturnDate: day(r.ReturnDate), Evidence: ev, Reason: r.NeedsHumanReason,
+		Objection: r.Objection,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("classify: encode result: %w", err)
@@ -178,7 +188,11 @@ func Classify(m *message.Message, opt Options) Result {
 	if model == nil {
 		model = Shipped()
 	}
-	res := read(model, text, m.Subject, ref)
+	objections := opt.Objections
+	if objections == nil {
+		objections = ShippedObjections()
+	}
+	res := read(model, objections, text, m.Subject, ref)
 	res.Reply = r.Body
 	if fromQuote {
 		res.Confidence *= 0.7
@@ -199,8 +213,8 @@ func ReplyText(text string) (words string, quoted bool) {
 	return reply.Strip(unquote(r.Quoted)).Body, true
 }
 
-// read runs the model over the client's words and resolves the dates.
-func read(model *Model, text, subject string, ref time.Time) Result {
+// read runs the models over the client's words and resolves the dates.
+func read(model *Model, objections *ObjectionModel, text, subject string, ref time.Time) Result {
 	f := featurePool.Get().(*features)
 	defer featurePool.Put(f)
 	extractInto(f, text, subject, ref, nil)
@@ -220,6 +234,9 @@ func read(model *Model, text, subject string, ref time.Time) Result {
 	}
 	res.Language = detectLanguage(f.folded...)
 	res.Amounts = findAmounts(f.folded)
+	if raisesObjections(res.Class) {
+		res.Objection = objections.objection(f)
+	}
 	switch res.Class {
 	case AutoReply:
 		if t, e, found := returnDate(fold(subject)+". "+strings.Join(f.folded, " ")+" ", ref); found {
@@ -232,6 +249,12 @@ func read(model *Model, text, subject string, ref time.Time) Result {
 		res.PromiseDate = promiseDate(f, ref, res.Class == Promise)
 	}
 	return res
+}
+
+// raisesObjections reports whether a reply of class c may raise a stock
+// objection: an automatic answer or a mail about something else does not.
+func raisesObjections(c Class) bool {
+	return c != AutoReply && c != Bounce && c != Other
 }
 
 // paymentAhead reports whether every sentence of f that speaks of paying

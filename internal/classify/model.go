@@ -1,14 +1,10 @@
 package classify
 
 import (
-	"bufio"
 	"bytes"
-	"compress/gzip"
 	"crypto/sha256"
 	_ "embed"
-	"encoding/binary"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -143,13 +139,19 @@ func (m *Model) scores(f *features, perSentence [][nClasses]float32) [nClasses]f
 }
 
 func softmax(logits [nClasses]float32) [nClasses]float64 {
+	var p [nClasses]float64
+	softmaxInto(p[:], logits[:])
+	return p
+}
+
+// softmaxInto writes the probabilities of logits into p (of the same length).
+func softmaxInto(p []float64, logits []float32) {
 	max := logits[0]
 	for _, v := range logits[1:] {
 		if v > max {
 			max = v
 		}
 	}
-	var p [nClasses]float64
 	total := 0.0
 	for c, v := range logits {
 		p[c] = math.Exp(float64(v - max))
@@ -158,7 +160,6 @@ func softmax(logits [nClasses]float32) [nClasses]float64 {
 	for c := range p {
 		p[c] /= total
 	}
-	return p
 }
 
 // humanProbability is the probability that a person must read the reply.
@@ -251,83 +252,47 @@ const modelMagic = "RELANCE-MODEL-1\n"
 // WriteTo writes the model's shipped part (weights and thresholds, not the
 // local corrections) in the embedded format, gzip-compressed.
 func (m *Model) WriteTo(w io.Writer) (int64, error) {
-	zw, err := gzip.NewWriterLevel(w, gzip.BestCompression)
-	if err != nil {
-		return 0, err
-	}
-	bw := bufio.NewWriter(zw)
-	put := func(v any) {
-		if err == nil {
-			err = binary.Write(bw, binary.LittleEndian, v)
-		}
-	}
-	_, err = bw.WriteString(modelMagic)
-	put(uint32(hashBits))
-	put(uint32(nClasses))
+	p := newPacker(w, modelMagic)
+	p.put(uint32(hashBits))
+	p.put(uint32(nClasses))
 	for _, c := range modelClasses {
-		put(uint8(len(c)))
-		put([]byte(c))
+		p.name(string(c))
 	}
-	put(m.bias)
-	put(m.scale)
-	put(m.HumanThreshold)
-	put(m.UnsureThreshold)
-	put(uint16(len(m.Version)))
-	put([]byte(m.Version))
-	put(m.w)
-	if err == nil {
-		err = bw.Flush()
-	}
-	if err == nil {
-		err = zw.Close()
-	}
-	return 0, err
+	p.put(m.bias)
+	p.put(m.scale)
+	p.put(m.HumanThreshold)
+	p.put(m.UnsureThreshold)
+	p.text(m.Version)
+	p.put(m.w)
+	return 0, p.close()
 }
 
 // ReadModel reads a model written by WriteTo.
 func ReadModel(r io.Reader) (*Model, error) {
-	zr, err := gzip.NewReader(r)
+	u, err := newUnpacker(r, modelMagic, "model")
 	if err != nil {
-		return nil, fmt.Errorf("classify: read model: %w", err)
-	}
-	br := bufio.NewReader(zr)
-	magic := make([]byte, len(modelMagic))
-	if _, err := io.ReadFull(br, magic); err != nil || string(magic) != modelMagic {
-		return nil, errors.New("classify: read model: not a relance model file")
+		return nil, err
 	}
 	var bits, n uint32
-	get := func(v any) {
-		if err == nil {
-			err = binary.Read(br, binary.LittleEndian, v)
-		}
-	}
-	get(&bits)
-	get(&n)
-	if err == nil && (bits != hashBits || int(n) != nClasses) {
+	u.get(&bits)
+	u.get(&n)
+	if u.err == nil && (bits != hashBits || int(n) != nClasses) {
 		return nil, fmt.Errorf("classify: read model: %d buckets × %d classes, this build reads %d × %d", 1<<bits, n, nBuckets, nClasses)
 	}
-	for i := 0; i < nClasses && err == nil; i++ {
-		var l uint8
-		get(&l)
-		name := make([]byte, l)
-		get(name)
-		if err == nil && Class(name) != modelClasses[i] {
-			err = fmt.Errorf("class %d is %q, this build expects %q", i, name, modelClasses[i])
+	for i := 0; i < nClasses && u.err == nil; i++ {
+		if name := u.name(); u.err == nil && Class(name) != modelClasses[i] {
+			u.err = fmt.Errorf("class %d is %q, this build expects %q", i, name, modelClasses[i])
 		}
 	}
 	m := &Model{w: make([]int8, nBuckets*nClasses)}
-	get(&m.bias)
-	get(&m.scale)
-	get(&m.HumanThreshold)
-	get(&m.UnsureThreshold)
-	var vl uint16
-	get(&vl)
-	v := make([]byte, vl)
-	get(v)
-	m.Version = string(v)
-	get(m.w)
-	if err != nil {
-		return nil, fmt.Errorf("classify: read model: %w", err)
+	u.get(&m.bias)
+	u.get(&m.scale)
+	u.get(&m.HumanThreshold)
+	u.get(&m.UnsureThreshold)
+	m.Version = u.text()
+	u.get(m.w)
+	if u.err != nil {
+		return nil, fmt.Errorf("classify: read model: %w", u.err)
 	}
 	return m, nil
 }

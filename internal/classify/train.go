@@ -49,18 +49,42 @@ type floatModel struct {
 	bias [nClasses]float32
 }
 
-// train fits a multinomial logistic regression with AdaGrad. Classes are
-// weighted to count equally, so that rare classes (hardship, auto-replies)
-// are not drowned by frequent ones.
+// train fits the reply model: a softmax over the classes (see fitSoftmax).
 func train(ex []Example, opt TrainOptions) *floatModel {
-	m := &floatModel{w: make([]float32, nBuckets*nClasses)}
-	g := make([]float32, nBuckets*nClasses)
-	var gb [nClasses]float32
-	var count [nClasses]float64
+	fit := make([]fitExample, len(ex))
+	for i := range ex {
+		fit[i] = fitExample{f: &ex[i].f, label: ex[i].label, weight: ex[i].weight}
+	}
+	w, bias := fitSoftmax(fit, nClasses, nBuckets, opt)
+	m := &floatModel{w: w}
+	copy(m.bias[:], bias)
+	return m
+}
+
+// fitExample is what fitSoftmax learns from: a reply's features, its label
+// among the k classes, and its weight.
+type fitExample struct {
+	f      *features
+	label  int
+	weight float32
+}
+
+// fitSoftmax fits a multinomial logistic regression over k classes with
+// AdaGrad, on feature buckets folded to buckets rows (a power of two).
+// Classes are weighted to count equally, so that rare classes (hardship,
+// auto-replies, the rarer objections) are not drowned by frequent ones. It
+// returns the weights (buckets × k) and the biases.
+func fitSoftmax(ex []fitExample, k, buckets int, opt TrainOptions) (w, bias []float32) {
+	mask := uint32(buckets - 1)
+	w = make([]float32, buckets*k)
+	bias = make([]float32, k)
+	g := make([]float32, buckets*k)
+	gb := make([]float32, k)
+	count := make([]float64, k)
 	for _, e := range ex {
 		count[e.label] += float64(e.weight)
 	}
-	var cw [nClasses]float32
+	cw := make([]float32, k)
 	present := 0
 	for _, n := range count {
 		if n > 0 {
@@ -78,72 +102,78 @@ func train(ex []Example, opt TrainOptions) *floatModel {
 	}
 	rng := rand.New(rand.NewPCG(opt.Seed, opt.Seed^0x9e3779b97f4a7c15))
 	rate, l2 := float32(opt.Rate), float32(opt.L2)
+	sum, logits, grad := make([]float32, k), make([]float32, k), make([]float32, k)
+	p := make([]float64, k)
 	for epoch := 0; epoch < opt.Epochs; epoch++ {
 		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
 		for _, i := range order {
 			e := &ex[i]
-			logits := m.logits(&e.f)
-			p := softmax(logits)
-			var grad [nClasses]float32
-			for c := 0; c < nClasses; c++ {
+			clear(sum)
+			for _, id := range e.f.ids {
+				b := int(id&mask) * k
+				for c := 0; c < k; c++ {
+					sum[c] += w[b+c]
+				}
+			}
+			for c := 0; c < k; c++ {
+				logits[c] = bias[c] + e.f.scale*sum[c]
+			}
+			softmaxInto(p, logits)
+			for c := 0; c < k; c++ {
 				y := float32(0)
 				if c == e.label {
 					y = 1
 				}
 				grad[c] = (float32(p[c]) - y) * cw[e.label] * e.weight
 				gb[c] += grad[c] * grad[c]
-				m.bias[c] -= rate * grad[c] / float32(math.Sqrt(float64(gb[c])+1e-8))
+				bias[c] -= rate * grad[c] / float32(math.Sqrt(float64(gb[c])+1e-8))
 			}
 			for _, id := range e.f.ids {
-				base := int(id) * nClasses
-				for c := 0; c < nClasses; c++ {
+				base := int(id&mask) * k
+				for c := 0; c < k; c++ {
 					gr := grad[c] * e.f.scale
-					k := base + c
-					g[k] += gr * gr
-					m.w[k] -= rate*gr/float32(math.Sqrt(float64(g[k])+1e-8)) + l2*m.w[k]
+					kk := base + c
+					g[kk] += gr * gr
+					w[kk] -= rate*gr/float32(math.Sqrt(float64(g[kk])+1e-8)) + l2*w[kk]
 				}
 			}
 		}
 	}
-	return m
-}
-
-func (m *floatModel) logits(f *features) [nClasses]float32 {
-	var sum [nClasses]float32
-	for _, id := range f.ids {
-		row := m.w[int(id)*nClasses : int(id)*nClasses+nClasses]
-		for c := 0; c < nClasses; c++ {
-			sum[c] += row[c]
-		}
-	}
-	var l [nClasses]float32
-	for c := 0; c < nClasses; c++ {
-		l[c] = m.bias[c] + f.scale*sum[c]
-	}
-	return l
+	return w, bias
 }
 
 // quantize turns trained weights into the shipped form: one byte a weight,
 // one scale a class.
 func (m *floatModel) quantize() *Model {
-	q := &Model{w: make([]int8, len(m.w)), bias: m.bias}
-	var max [nClasses]float32
-	for i, v := range m.w {
-		c := i % nClasses
+	q := &Model{bias: m.bias}
+	var scale []float32
+	q.w, scale = quantizeRows(m.w, nClasses)
+	copy(q.scale[:], scale)
+	return q
+}
+
+// quantizeRows turns weights laid out as rows of k classes into one signed
+// byte each, with one scale per class (its largest weight maps to 127).
+func quantizeRows(w []float32, k int) ([]int8, []float32) {
+	max := make([]float32, k)
+	for i, v := range w {
+		c := i % k
 		if a := float32(math.Abs(float64(v))); a > max[c] {
 			max[c] = a
 		}
 	}
+	scale := make([]float32, k)
 	for c := range max {
-		q.scale[c] = max[c] / 127
-		if q.scale[c] == 0 {
-			q.scale[c] = 1
+		scale[c] = max[c] / 127
+		if scale[c] == 0 {
+			scale[c] = 1
 		}
 	}
-	for i, v := range m.w {
-		q.w[i] = int8(math.Round(float64(v / q.scale[i%nClasses])))
+	q := make([]int8, len(w))
+	for i, v := range w {
+		q[i] = int8(math.Round(float64(v / scale[i%k])))
 	}
-	return q
+	return q, scale
 }
 
 // readsAs reports whether probabilities p read as class index label with a

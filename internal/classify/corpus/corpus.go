@@ -107,6 +107,23 @@ func Examples(set []Reply) []classify.Example {
 	return out
 }
 
+// ObjectionExamples turns replies into examples for the objection model:
+// every reply a person wrote, labelled with the objection it raises or with
+// none.
+func ObjectionExamples(set []Reply) []classify.ObjectionExample {
+	out := make([]classify.ObjectionExample, 0, len(set))
+	for _, r := range set {
+		if r.Class == classify.Bounce || r.Class == classify.AutoReply {
+			continue
+		}
+		text, _ := classify.ReplyText(r.Msg.Text)
+		if e, ok := classify.NewObjectionExample(text, r.Msg.Subject, r.Msg.Date, classify.Objection(r.Objection)); ok {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
 func setOf(h string) string {
 	if strings.TrimSpace(h) == "inbox" {
 		return "inbox"

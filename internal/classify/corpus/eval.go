@@ -45,14 +45,15 @@ type Prediction struct {
 
 // Folds holds one model per writer, each trained on every other writer.
 type Folds struct {
-	writers []string
-	models  map[string]*classify.Model
+	writers    []string
+	models     map[string]*classify.Model
+	objections map[string]*classify.ObjectionModel
 }
 
 // TrainFolds trains the writer-disjoint models. progress, when set, is told
 // of each fold.
 func TrainFolds(set []Reply, opt classify.TrainOptions, progress func(writer string, i, n int)) *Folds {
-	f := &Folds{writers: Writers(set), models: map[string]*classify.Model{}}
+	f := &Folds{writers: Writers(set), models: map[string]*classify.Model{}, objections: map[string]*classify.ObjectionModel{}}
 	for i, w := range f.writers {
 		if progress != nil {
 			progress(w, i+1, len(f.writers))
@@ -64,6 +65,7 @@ func TrainFolds(set []Reply, opt classify.TrainOptions, progress func(writer str
 			}
 		}
 		f.models[w] = classify.Train(Examples(others), opt)
+		f.objections[w] = classify.TrainObjections(ObjectionExamples(others), opt, "")
 	}
 	return f
 }
@@ -75,7 +77,7 @@ func (f *Folds) Predict(set []Reply, human, unsure float32) []Prediction {
 		r := &set[i]
 		m := f.models[r.Writer]
 		m.HumanThreshold, m.UnsureThreshold = human, unsure
-		out = append(out, Prediction{Reply: r, Result: classify.Classify(r.Msg, classify.Options{Model: m})})
+		out = append(out, Prediction{Reply: r, Result: classify.Classify(r.Msg, classify.Options{Model: m, Objections: f.objections[r.Writer]})})
 	}
 	return out
 }
@@ -186,6 +188,9 @@ type Scores struct {
 	UnsureFlags        int
 	PromiseOK, Promise int
 	ReturnOK, Return   int
+	// Objections: per kind, the replies that raise it (label) against
+	// those read as raising it, "none" included.
+	Objections map[classify.Objection]*ClassScore
 }
 
 // ClassScore counts one class's true positives, false positives and misses.
@@ -203,7 +208,14 @@ func (c ClassScore) F1() float64 {
 
 // Score computes the figures of preds.
 func Score(preds []Prediction) Scores {
-	s := Scores{PerClass: map[classify.Class]*ClassScore{}, Confusion: map[classify.Class]map[classify.Class]int{}}
+	s := Scores{PerClass: map[classify.Class]*ClassScore{}, Confusion: map[classify.Class]map[classify.Class]int{},
+		Objections: map[classify.Objection]*ClassScore{}}
+	obj := func(o classify.Objection) *ClassScore {
+		if s.Objections[o] == nil {
+			s.Objections[o] = &ClassScore{}
+		}
+		return s.Objections[o]
+	}
 	cs := func(c classify.Class) *ClassScore {
 		if s.PerClass[c] == nil {
 			s.PerClass[c] = &ClassScore{}
@@ -243,6 +255,14 @@ func Score(preds []Prediction) Scores {
 			s.Promise++
 			if p.Result.PromiseDate != nil && p.Result.PromiseDate.Format(time.DateOnly) == p.Reply.Promise {
 				s.PromiseOK++
+			}
+		}
+		if want != classify.Bounce && want != classify.AutoReply {
+			if wantO, gotO := classify.Objection(p.Reply.Objection), p.Result.Objection; wantO == gotO {
+				obj(wantO).TP++
+			} else {
+				obj(wantO).FN++
+				obj(gotO).FP++
 			}
 		}
 		if p.Reply.Return != "" {
@@ -329,7 +349,7 @@ func Report(w io.Writer, all []Prediction) {
 		}
 		fmt.Fprintln(w)
 	}
-	fmt.Fprintf(w, "\n%-22s %5s %8s %9s %7s %8s\n", "writer", "n", "macroF1", "h-recall", "false", "promise")
+	fmt.Fprintf(w, "\n%-22s %5s %8s %9s %7s %8s %10s %9s\n", "writer", "n", "macroF1", "h-recall", "false", "promise", "objection", "obj-false")
 	byWriter := map[string][]Prediction{}
 	for _, p := range preds {
 		byWriter[p.Reply.Writer] = append(byWriter[p.Reply.Writer], p)
@@ -341,9 +361,11 @@ func Report(w io.Writer, all []Prediction) {
 	sort.Strings(writers)
 	for _, wr := range writers {
 		ws := Score(byWriter[wr])
-		fmt.Fprintf(w, "%-22s %5d %8.3f %9.3f %7.3f %8s\n", wr, ws.N, ws.MacroF1(), ws.HumanRecall(), ws.FalseFlagRate(),
-			fmt.Sprintf("%d/%d", ws.PromiseOK, ws.Promise))
+		found, raised, falseObj, none := ws.objectionCounts()
+		fmt.Fprintf(w, "%-22s %5d %8.3f %9.3f %7.3f %8s %10s %9s\n", wr, ws.N, ws.MacroF1(), ws.HumanRecall(), ws.FalseFlagRate(),
+			fmt.Sprintf("%d/%d", ws.PromiseOK, ws.Promise), fmt.Sprintf("%d/%d", found, raised), fmt.Sprintf("%d/%d", falseObj, none))
 	}
+	reportObjections(w, s)
 	if in := Inbox(all); len(in) > 0 {
 		is := Score(in)
 		right := 0
@@ -358,6 +380,39 @@ func Report(w io.Writer, all []Prediction) {
 			ws := Score(byWriterOf(in, wr))
 			fmt.Fprintf(w, "%-22s %5d flagged %.3f\n", wr, ws.N, ws.FalseFlagRate())
 		}
+	}
+}
+
+// objectionCounts returns how many replies raising an objection had its
+// kind found, of how many, and how many replies raising none were given
+// one, of how many.
+func (s Scores) objectionCounts() (found, raised, falseObj, none int) {
+	for _, o := range classify.Objections() {
+		if c := s.Objections[o]; c != nil {
+			raised += c.TP + c.FN
+			found += c.TP
+		}
+	}
+	if c := s.Objections[classify.NoObjection]; c != nil {
+		falseObj, none = c.FN, c.TP+c.FN
+	}
+	return found, raised, falseObj, none
+}
+
+// reportObjections prints how the stock objections were read: per kind,
+// and as the share of replies raising one whose kind was found, and of
+// replies raising none that were given one.
+func reportObjections(w io.Writer, s Scores) {
+	found, raised, falseObj, none := s.objectionCounts()
+	fmt.Fprintf(w, "\nStock objections: kind found %.3f (%d/%d) · objection read on a reply raising none %.3f (%d/%d)\n",
+		ratio(found, raised), found, raised, ratio(falseObj, none), falseObj, none)
+	fmt.Fprintf(w, "%-24s %9s %7s %7s %6s\n", "objection", "precision", "recall", "F1", "n")
+	for _, o := range classify.Objections() {
+		c := s.Objections[o]
+		if c == nil {
+			continue
+		}
+		fmt.Fprintf(w, "%-24s %9.3f %7.3f %7.3f %6d\n", o, ratio(c.TP, c.TP+c.FP), ratio(c.TP, c.TP+c.FN), c.F1(), c.TP+c.FN)
 	}
 }
 
@@ -470,6 +525,12 @@ func TrainShipped(set []Reply, opt classify.TrainOptions, progress func(writer s
 	m.HumanThreshold, m.UnsureThreshold = h, u
 	m.Version = fmt.Sprintf("%s; trained %s; human %.3f unsure %.2f", strings.TrimSpace(summary(set)), opt.String(), h, u)
 	return m
+}
+
+// TrainShippedObjections counts the objection model shipped in the binary
+// from the whole corpus.
+func TrainShippedObjections(set []Reply, opt classify.TrainOptions) *classify.ObjectionModel {
+	return classify.TrainObjections(ObjectionExamples(set), opt, fmt.Sprintf("%s; trained %s", strings.TrimSpace(summary(set)), opt.String()))
 }
 
 // Agreement prints the second labelling pass's agreement with the writers'

@@ -71,3 +71,20 @@ func TestShippedModelIsMakeTrain(t *testing.T) {
 		t.Errorf("embedded model differs from a fresh training (%q vs %q): run make train", classify.Shipped().Version, got.Version)
 	}
 }
+
+// TestShippedObjectionsAreMakeTrain does the same for the objection model.
+func TestShippedObjectionsAreMakeTrain(t *testing.T) {
+	set := load(t)
+	m := TrainShippedObjections(set, classify.DefaultTrainOptions())
+	var buf bytes.Buffer
+	if _, err := m.WriteTo(&buf); err != nil {
+		t.Fatal(err)
+	}
+	got, err := classify.ReadObjections(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if shipped := classify.ShippedObjections(); got.Version != shipped.Version || !got.Same(shipped) {
+		t.Errorf("embedded objection model differs from a fresh training (%q vs %q): run make train", shipped.Version, got.Version)
+	}
+}

@@ -1,0 +1,188 @@
+package classify
+
+import (
+	"bytes"
+	_ "embed"
+	"fmt"
+	"io"
+	"math"
+	"sync"
+	"time"
+)
+
+// Objection is the stock excuse a reply raises, when it raises one: the
+// answer the owner prepares depends on it (a cheque's number and date, the
+// invoice sent again, the detail of an amount…).
+type Objection string
+
+// The objections a reply can raise, as `relance classify --json` names them.
+const (
+	NoObjection           Objection = ""
+	ChequeInPost          Objection = "cheque_in_post"          // "le chèque est parti"
+	Oversight             Objection = "oversight"               // "un oubli de notre part"
+	ClientNotPaid         Objection = "client_not_paid"         // "notre propre client ne nous a pas payés"
+	GoodsReturned         Objection = "goods_returned"          // "nous avons renvoyé la marchandise"
+	ProgressPaymentDefect Objection = "progress_payment_defect" // "une malfaçon sur la situation de travaux"
+	NotReceived           Objection = "not_received"            // "nous n'avons jamais reçu la facture"
+	WrongAmount           Objection = "wrong_amount"            // "le montant ne correspond pas au devis"
+	AwaitingApproval      Objection = "awaiting_approval"       // "en attente de validation, d'un bon de commande"
+)
+
+// objectionKinds are the rows of the objection model, "none" first.
+var objectionKinds = [...]Objection{NoObjection, ChequeInPost, Oversight, ClientNotPaid, GoodsReturned,
+	ProgressPaymentDefect, NotReceived, WrongAmount, AwaitingApproval}
+
+const nObjections = len(objectionKinds)
+
+// Objections lists the objections a reply can raise (without "none").
+func Objections() []Objection { return append([]Objection(nil), objectionKinds[1:]...) }
+
+func objectionIndex(o Objection) int {
+	for i, k := range objectionKinds {
+		if k == o {
+			return i
+		}
+	}
+	return -1
+}
+
+// objectionBits sizes the objection model's table: the reply model's
+// buckets folded to 2^15, since eight rare kinds need far fewer weights than
+// the classes read on every reply.
+const (
+	objectionBits    = 15
+	objectionBuckets = 1 << objectionBits
+)
+
+// ObjectionModel is a multinomial logistic regression over the reply
+// model's features (folded to objectionBuckets), trained like the reply
+// model, with "none" as one of its kinds.
+type ObjectionModel struct {
+	w     []int8 // objectionBuckets × nObjections, quantized
+	scale [nObjections]float32
+	bias  [nObjections]float32
+	// Version names the corpus and training run it came from.
+	Version string
+}
+
+// ObjectionExample is one reply read for the objection model.
+type ObjectionExample struct {
+	f     features
+	label int
+}
+
+// NewObjectionExample reads a reply labelled with the objection it raises
+// (NoObjection when it raises none).
+func NewObjectionExample(text, subject string, date time.Time, o Objection) (ObjectionExample, bool) {
+	i := objectionIndex(o)
+	if i < 0 {
+		return ObjectionExample{}, false
+	}
+	return ObjectionExample{f: extract(text, subject, referenceDay(date, nil), nil), label: i}, true
+}
+
+// TrainObjections fits the objection model on ex with opt.
+func TrainObjections(ex []ObjectionExample, opt TrainOptions, version string) *ObjectionModel {
+	fit := make([]fitExample, len(ex))
+	for i := range ex {
+		fit[i] = fitExample{f: &ex[i].f, label: ex[i].label, weight: 1}
+	}
+	w, bias := fitSoftmax(fit, nObjections, objectionBuckets, opt)
+	m := &ObjectionModel{Version: version}
+	var scale []float32
+	m.w, scale = quantizeRows(w, nObjections)
+	copy(m.scale[:], scale)
+	copy(m.bias[:], bias)
+	return m
+}
+
+// objection names the objection f raises, if any: the most probable kind,
+// "none" included.
+func (m *ObjectionModel) objection(f *features) Objection {
+	if m == nil || len(f.ids) == 0 {
+		return NoObjection
+	}
+	var sum [nObjections]int32
+	for _, id := range f.ids {
+		row := m.w[int(id&(objectionBuckets-1))*nObjections:][:nObjections]
+		for c := range sum {
+			sum[c] += int32(row[c])
+		}
+	}
+	best, bestScore := 0, float32(math.Inf(-1))
+	for c := range sum {
+		if s := m.bias[c] + f.scale*m.scale[c]*float32(sum[c]); s > bestScore {
+			best, bestScore = c, s
+		}
+	}
+	return objectionKinds[best]
+}
+
+const objectionMagic = "RELANCE-OBJECTIONS-1\n"
+
+// WriteTo writes the model in the embedded format, gzip-compressed.
+func (m *ObjectionModel) WriteTo(w io.Writer) (int64, error) {
+	p := newPacker(w, objectionMagic)
+	p.put(uint32(objectionBits))
+	p.put(uint32(nObjections))
+	for _, o := range objectionKinds {
+		p.name(string(o))
+	}
+	p.put(m.bias)
+	p.put(m.scale)
+	p.text(m.Version)
+	p.put(m.w)
+	return 0, p.close()
+}
+
+// ReadObjections reads a model written by WriteTo.
+func ReadObjections(r io.Reader) (*ObjectionModel, error) {
+	u, err := newUnpacker(r, objectionMagic, "objection model")
+	if err != nil {
+		return nil, err
+	}
+	var bits, n uint32
+	u.get(&bits)
+	u.get(&n)
+	if u.err == nil && (bits != objectionBits || int(n) != nObjections) {
+		return nil, fmt.Errorf("classify: read objection model: %d buckets × %d kinds, this build reads %d × %d",
+			1<<bits, n, objectionBuckets, nObjections)
+	}
+	for i := 0; i < nObjections && u.err == nil; i++ {
+		if name := u.name(); u.err == nil && Objection(name) != objectionKinds[i] {
+			u.err = fmt.Errorf("kind %d is %q, this build expects %q", i, name, objectionKinds[i])
+		}
+	}
+	m := &ObjectionModel{w: make([]int8, objectionBuckets*nObjections)}
+	u.get(&m.bias)
+	u.get(&m.scale)
+	m.Version = u.text()
+	u.get(m.w)
+	if u.err != nil {
+		return nil, fmt.Errorf("classify: read objection model: %w", u.err)
+	}
+	return m, nil
+}
+
+// Same reports whether m and o have identical weights.
+func (m *ObjectionModel) Same(o *ObjectionModel) bool {
+	return m.bias == o.bias && m.scale == o.scale && bytes.Equal(int8Bytes(m.w), int8Bytes(o.w))
+}
+
+//go:embed model/objections.bin.gz
+var shippedObjections []byte
+
+var shippedObjectionModel = sync.OnceValues(func() (*ObjectionModel, error) {
+	return ReadObjections(bytes.NewReader(shippedObjections))
+})
+
+// ShippedObjections returns the objection model counted from the project's
+// corpus (`make train`).
+func ShippedObjections() *ObjectionModel {
+	m, err := shippedObjectionModel()
+	if err != nil {
+		// Embedded at build time and checked by the tests.
+		panic(fmt.Sprintf("classify: embedded objection model: %v", err))
+	}
+	return m
+}

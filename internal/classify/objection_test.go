@@ -1,0 +1,91 @@
+package classify
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/relance/relance/internal/message"
+)
+
+func TestObjectionModelRoundTrip(t *testing.T) {
+	m := ShippedObjections()
+	var buf bytes.Buffer
+	if _, err := m.WriteTo(&buf); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ReadObjections(bytes.NewReader(buf.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !got.Same(m) || got.Version != m.Version {
+		t.Fatal("the objection model does not survive writing and reading")
+	}
+	// A reply model file is not an objection model, and the reverse.
+	var reply bytes.Buffer
+	if _, err := Shipped().WriteTo(&reply); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ReadObjections(&reply); err == nil || !strings.Contains(err.Error(), "not a relance objection model file") {
+		t.Errorf("reading a reply model as objections: %v", err)
+	}
+	if _, err := ReadModel(bytes.NewReader(buf.Bytes())); err == nil {
+		t.Error("an objection model was read as a reply model")
+	}
+}
+
+func TestObjectionKinds(t *testing.T) {
+	want := []string{"cheque_in_post", "oversight", "client_not_paid", "goods_returned", "progress_payment_defect",
+		"not_received", "wrong_amount", "awaiting_approval"}
+	got := Objections()
+	if len(got) != len(want) {
+		t.Fatalf("%d kinds, want %d", len(got), len(want))
+	}
+	for i := range want {
+		if string(got[i]) != want[i] {
+			t.Errorf("kind %d = %q, want %q (a contract of classify --json)", i, got[i], want[i])
+		}
+	}
+	if objectionIndex("") != 0 || objectionIndex("nonsense") != -1 {
+		t.Error("none must be the first row, an unknown kind none at all")
+	}
+}
+
+// The objection is read only where a person answers about paying, and the
+// JSON carries it only when there is one.
+func TestObjectionInTheReading(t *testing.T) {
+	mail := func(subject, body string, extra ...string) *message.Message {
+		h := "From: client@example.com\r\nTo: compta@example.fr\r\nSubject: " + subject +
+			"\r\nDate: Mon, 09 Mar 2026 10:00:00 +0100\r\nMessage-ID: <x@example.com>\r\n" + strings.Join(extra, "")
+		m, err := message.Parse(strings.NewReader(h+"\r\n"+body), message.DefaultOptions())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	auto := Classify(mail("Absence du bureau", "Je suis absent jusqu'au 16 mars. Le chèque a été envoyé par la poste.\r\n",
+		"Auto-Submitted: auto-replied\r\n"), Options{})
+	if auto.Class != AutoReply || auto.Objection != NoObjection {
+		t.Errorf("automatic answer: class %s, objection %q; want auto_reply and none", auto.Class, auto.Objection)
+	}
+	b, err := auto.JSON("a.eml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(b), `"objection"`) {
+		t.Errorf("JSON names an objection where there is none: %s", b)
+	}
+	r := Result{Class: Dispute, Objection: WrongAmount}
+	b, err = r.JSON("b.eml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got map[string]any
+	if err := json.Unmarshal(b, &got); err != nil {
+		t.Fatal(err)
+	}
+	if got["objection"] != "wrong_amount" {
+		t.Errorf("JSON objection %v, want wrong_amount", got["objection"])
+	}
+}

@@ -107,7 +107,7 @@ type Result struct {
 	// Disagreements are the Findings where two sources state a fact
 	// otherwise, kept apart for the legal self-check; not part of the JSON.
 	Disagreements []string `json:"-"`
-	Evidence []string `json:"evidence,omitempty"`
+	Evidence      []string `json:"evidence,omitempty"`
 }
 
 // UsableEmail says whether s is an e-mail address a reminder can be sent

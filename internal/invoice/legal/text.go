@@ -39,7 +39,7 @@ func fold(s string) string { return folder.Replace(strings.ToLower(s)) }
 // of lines that lasts until a blank line or the next label.
 var (
 	reBuyerHead = regexp.MustCompile(`^(?:client(?:e)?|facture a|facturer a|adresse de facturation|destinataire|acheteur|bill(?:ed)? to|invoice to|customer|buyer|sold to|a l'attention de)\b\s*:?\s*(.*)$`)
-	reDelivHead = regexp.MustCompile(`^(?:adresse de livraison|lieu de livraison|livraison a|livre a|livraison(?:\s*:)|ship(?:ped)? to|deliver(?:y)? to|delivery address|delivered to|place of delivery)\b\s*:?\s*(.*)$`)
+	reDelivHead = regexp.MustCompile(`^(?:(?:adresse de livraison|lieu de livraison|livraison a|livre a|ship(?:ped)? to|deliver(?:y)? to|delivery address|delivered to|place of delivery)\b|livraison\s*:)\s*:?\s*(.*)$`)
 	reSellHead  = regexp.MustCompile(`^(?:emetteur|vendeur|fournisseur|prestataire|from|seller|supplier|issued by)\b\s*:?\s*(.*)$`)
 	// A table header names the designation and at least one figure.
 	reTableDesig = regexp.MustCompile(`\b(?:designation|description|libelle|article|prestations?|items?|produits?|services?|details?)\b`)
@@ -60,7 +60,7 @@ var (
 	reOtherLbl = regexp.MustCompile(`echeance|\bdue\b|livraison|delivery|commande|order|paiement|payment|limite|reglement|avant|before|by\b|prestation|service|vente|sale|execution`)
 	reDueLbl   = regexp.MustCompile(`echeance|\bdue\b|payable (?:avant|le|au plus tard|by|on|before)|a (?:payer|regler) (?:avant|le|au plus tard)|pay(?:ment)? by|date limite|to be paid by|payment date|date de (?:paiement|reglement)|reglement (?:avant|le|au plus tard)`)
 	reReceipt  = regexp.MustCompile(`(?:a|des|a la|upon|on) reception\b|\bon receipt\b|\bupon receipt\b|\bcomptant\b|\bdue immediately\b`)
-	reTerms    = regexp.MustCompile(`conditions? de (?:paiement|reglement)|modalites? de (?:paiement|reglement)|mode de (?:paiement|reglement)|moyens? de paiement|payment terms|terms of payment|payment method|^terms\b|(?:paiement|reglement|payable) (?:a|sous|par|comptant|net)\b|payable (?:within|in|net|on receipt|upon)|\bnet \d{1,3}\b|payment (?:by|within|in)\b`)
+	reTerms    = regexp.MustCompile(`conditions? de (?:paiement|reglement)|modalites? de (?:paiement|reglement)|mode de (?:paiement|reglement)|moyens? de paiement|payment terms|terms of payment|payment method|^terms\b|(?:paiement|reglement|payable) (?:a|sous|par|comptant|net)\b|payable (?:within|in|net|on receipt|upon)\b|\bnet \d{1,3}\b|payment (?:by|within|in)\b`)
 	reTermDays = regexp.MustCompile(`(?:net\s*(\d{1,3})\b|(\d{1,3})\s*(?:jours|days|j)\b(\s*(?:fin de mois|end of month|fdm|eom|le \d+))?)`)
 	rePenalty  = regexp.MustCompile(`penalite|interets? (?:de|pour) retard|taux d'interet de retard|late[- ](?:payment )?(?:interest|penalt|fee|charge)|interest (?:on|for) late|overdue interest|default interest|late payments? (?:will )?(?:bear|incur|attract)`)
 	reFeeWord  = regexp.MustCompile(`indemnite|compensation|recovery|recouvrement|collection costs`)
@@ -83,7 +83,7 @@ var (
 
 	reFooterSep  = regexp.MustCompile(`\s+[-–—·•|]\s+`)
 	reNamesBuyer = regexp.MustCompile(`\b(?:client|customer|buyer|acheteur)\b`)
-	reColQty     = regexp.MustCompile(`\b(?:qte|quantite|qty|quantity|nb|nombre|heures|hours|jours|days|units?)\b`)
+	reColQty     = regexp.MustCompile(`\b(?:qte|quantite|qty|quantity|nb|nombre|heures|hours|jours|days|units)\b`)
 	reColPrice   = regexp.MustCompile(`\b(?:pu|p\.u\.?|prix|unit price|price|tarif|rate|cout unitaire|unit cost)\b`)
 	reColRate    = regexp.MustCompile(`\b(?:tva|vat|taux|tax)\b`)
 	reColTotal   = regexp.MustCompile(`\b(?:total|montant|amount)\b`)
@@ -172,7 +172,7 @@ func readText(raw string) facts {
 				continue
 			}
 		case blockOther:
-			if reSIREN.MatchString(low) {
+			if reSIREN.MatchString(low) || reVATFR.MatchString(low) || reVATLabel.MatchString(low) || strings.Contains(low, "capital") {
 				f.footer(low)
 			}
 		}
@@ -197,7 +197,13 @@ func readText(raw string) facts {
 // "Date : …") from the lines of the seller's letterhead.
 func isTitle(low string) bool {
 	return strings.HasPrefix(low, "facture") || strings.HasPrefix(low, "invoice") || strings.HasPrefix(low, "date") ||
-		strings.HasPrefix(low, "n°") || strings.HasPrefix(low, "page") || reNumber.MatchString(low) && !reIDish.MatchString(low)
+		strings.HasPrefix(low, "n°") || strings.HasPrefix(low, "page") || reNumber.MatchString(low) && !reIDish.MatchString(low) ||
+		hasDate(low)
+}
+
+func hasDate(low string) bool {
+	_, ok := findDate(low)
+	return ok
 }
 
 // identity reads one line of a party's block: its name (the first line that

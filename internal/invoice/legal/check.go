@@ -69,6 +69,9 @@ type facts struct {
 	excl, vat, incl          decimal.Decimal
 	hasExcl, hasVAT, hasIncl bool
 	vatExempt                bool
+	// franchise is the small-business VAT exemption (CGI art. 293 B): such
+	// a seller has no VAT number to state.
+	franchise bool
 
 	terms, penalty, indemnity, discount, vatBasis bool
 	nature                                        nature
@@ -93,7 +96,11 @@ func Check(doc Document, buyer BuyerKind, asked PO) []Finding {
 	if f.issue.IsZero() {
 		add(MissingDate, "")
 	}
-	checkParty(f.seller, add, MissingSellerName, MissingSellerAddress, MissingSellerSIREN, MissingSellerVAT)
+	seller := f.seller
+	if f.franchise && seller.vat == "" {
+		seller.vat = "293 B"
+	}
+	checkParty(seller, add, MissingSellerName, MissingSellerAddress, MissingSellerSIREN, MissingSellerVAT)
 	if f.buyer.name == "" {
 		add(MissingBuyerName, "")
 	}

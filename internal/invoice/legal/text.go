@@ -38,8 +38,12 @@ func fold(s string) string { return folder.Replace(strings.ToLower(s)) }
 // Labels of the parts of an invoice, on folded text. A label opens a block
 // of lines that lasts until a blank line or the next label.
 var (
-	reBuyerHead = regexp.MustCompile(`^(?:client(?:e)?|facture a|facturer a|adresse de facturation|destinataire|acheteur|bill(?:ed)? to|invoice to|customer|buyer|sold to|a l'attention de)\b\s*:?\s*(.*)$`)
+	reBuyerHead = regexp.MustCompile(`^(?:(?:client|customer) details|coordonnees (?:du )?client|doit|client(?:e)?|facture a|facturer a|adresse de facturation|destinataire|acheteur|bill(?:ed)? to|invoice to|customer|buyer|sold to|a l'attention de)\b\s*:?\s*(.*)$`)
 	reDelivHead = regexp.MustCompile(`^(?:(?:adresse de livraison|lieu de livraison|livraison a|livre a|ship(?:ped)? to|deliver(?:y)? to|delivery address|delivered to|place of delivery)\b|livraison\s*:)\s*:?\s*(.*)$`)
+	// A private person's name opens the buyer's block even without a
+	// label: "M. et Mme Garnier", "Mrs Jane Cole".
+	reCivility = regexp.MustCompile(`^(?:m\.|mme|mlle|monsieur|madame|mr\.?|mrs\.?|ms\.?)\s+\p{L}`)
+	reTitle    = regexp.MustCompile(`^(?:tax invoice|invoice|facture|note d'honoraires|avoir|credit note)\b`)
 	reSellHead  = regexp.MustCompile(`^(?:emetteur|vendeur|fournisseur|prestataire|from|seller|supplier|issued by)\b\s*:?\s*(.*)$`)
 	// A table header names the designation and at least one figure.
 	reTableDesig = regexp.MustCompile(`\b(?:designation|description|libelle|article|prestations?|items?|produits?|services?|details?)\b`)
@@ -60,23 +64,29 @@ var (
 	reOtherLbl = regexp.MustCompile(`echeance|\bdue\b|livraison|delivery|commande|order|paiement|payment|limite|reglement|avant|before|by\b|prestation|service|vente|sale|execution`)
 	reDueLbl   = regexp.MustCompile(`echeance|\bdue\b|payable (?:avant|le|au plus tard|by|on|before)|a (?:payer|regler) (?:avant|le|au plus tard)|pay(?:ment)? by|date limite|to be paid by|payment date|date de (?:paiement|reglement)|reglement (?:avant|le|au plus tard)`)
 	reReceipt  = regexp.MustCompile(`(?:a|des|a la|upon|on) reception\b|\bon receipt\b|\bupon receipt\b|\bcomptant\b|\bdue immediately\b`)
-	reTerms    = regexp.MustCompile(`conditions? de (?:paiement|reglement)|modalites? de (?:paiement|reglement)|mode de (?:paiement|reglement)|moyens? de paiement|payment terms|terms of payment|payment method|^terms\b|(?:paiement|reglement|payable) (?:a|sous|par|comptant|net)\b|payable (?:within|in|net|on receipt|upon)\b|\bnet \d{1,3}\b|payment (?:by|within|in)\b`)
+	reTerms    = regexp.MustCompile(`^(?:reglement|paiement|payment|conditions)\s*:|\b\d{1,3} ?(?:jours|days)\b|virement|\bcheque|\blcr\b|prelevement|bank transfer|wire transfer|conditions? de (?:paiement|reglement)|modalites? de (?:paiement|reglement)|mode de (?:paiement|reglement)|moyens? de paiement|payment terms|terms of payment|payment method|^terms\b|(?:paiement|reglement|payable) (?:a|sous|par|comptant|net)\b|payable (?:within|in|net|on receipt|upon)\b|\bnet \d{1,3}\b|payment (?:by|within|in)\b`)
 	reTermDays = regexp.MustCompile(`(?:net\s*(\d{1,3})\b|(\d{1,3})\s*(?:jours|days|j)\b(\s*(?:fin de mois|end of month|fdm|eom|le \d+))?)`)
 	rePenalty  = regexp.MustCompile(`penalite|interets? (?:de|pour) retard|taux d'interet de retard|late[- ](?:payment )?(?:interest|penalt|fee|charge)|interest (?:on|for) late|overdue interest|default interest|late payments? (?:will )?(?:bear|incur|attract)`)
 	reFeeWord  = regexp.MustCompile(`indemnite|compensation|recovery|recouvrement|collection costs`)
 	reFee40    = regexp.MustCompile(`\b40(?:[.,]00)?\s*(?:€|eur|euros)|(?:€|eur)\s*40\b|quarante euros|forty euros`)
 	reDiscount = regexp.MustCompile(`escompte|(?:early|prompt)[- ]payment discount|discount for (?:early|prompt|advance) payment|settlement discount|no discount|without discount`)
-	reNature   = regexp.MustCompile(`^(?:nature|type|categorie|category|cadre)\b[^:\n]{0,40}(?:operation|supply|facturation|transaction|invoice)|^operations?\s*:|^nature\s*:`)
+	reNature   = regexp.MustCompile(`^(?:nature|type|categorie|category|cadre)\b[^:\n]{0,40}(?:operation|supply|facturation|transaction|invoice)|^operations?\s*:|^nature\s*:|^supply of\b|^operation type\b`)
 	reGoods    = regexp.MustCompile(`\bbiens?\b|marchandise|\bgoods\b|fourniture|\bproducts?\b|livraisons? de`)
 	reServices = regexp.MustCompile(`\bservices?\b|prestations?`)
 	reMixed    = regexp.MustCompile(`\bmixte?s?\b|\bmixed\b`)
 	reVATBasis = regexp.MustCompile(`\bdebits?\b|encaissements?|\bon receipts?\b|\bcash basis\b|\baccruals? basis\b|payments? received`)
+	reFranchise = regexp.MustCompile(`293 ?b|franchise en base|tva non applicable|vat not applicable`)
 	reExempt   = regexp.MustCompile(`293 ?b|tva non applicable|vat not applicable|autoliquidation|reverse charge|exoneration de tva|exonere de tva|not subject to vat|art\.? 262|art\.? 283`)
 
-	reInclLbl = regexp.MustCompile(`\bttc\b|net a payer|total a payer|reste a payer|incl\.? (?:vat|tax)|including (?:vat|tax)|total due|amount due|balance due|grand total|total payable|amount payable`)
+	reInclLbl = regexp.MustCompile(`\bttc\b|toutes taxes comprises|incl\.? (?:vat|tax)|including (?:vat|tax)|grand total|\bgross\b|net a payer|total a payer|reste a payer|total due|amount due|balance due|total payable|amount payable`)
+	// What is left to pay after a deposit is no total: it fills the total
+	// only when the invoice states no other.
+	reWeakIncl = regexp.MustCompile(`net a payer|reste a payer|total a payer|total due|amount due|balance due|total payable|amount payable`)
 	reExclLbl = regexp.MustCompile(`\bht\b|hors tax|sous[- ]total|sub[- ]?total|excl\.? (?:vat|tax)|excluding (?:vat|tax)|net total|total net|before (?:vat|tax)|net amount`)
 	reVATLbl  = regexp.MustCompile(`\btva\b|\bvat\b|\btax\b`)
 	reNotVAT  = regexp.MustCompile(`tva intra|n° (?:de )?tva|numero de tva|identifiant|vat (?:no|number|id|reg)|non applicable|not applicable|debits|encaissements|on receipts|basis|autoliquidation|reverse`)
+	// A row of a VAT summary: "5,5 %   500,00   27,50".
+	reTaxRow  = regexp.MustCompile(`^\d{1,2}(?:[.,]\d{1,2})? ?%\s+\S`)
 	reTotLbl  = regexp.MustCompile(`^(?:total|montant|amount)\b`)
 	reVATHead = regexp.MustCompile(`^(?:total |montant )?(?:de la |of )?(?:tva|vat|tax)\b`)
 	reVATID   = regexp.MustCompile(`\b[a-z]{2} ?\d{2} ?\d{3} ?\d{3} ?\d{3}\b|\b[a-z]{2}\d{8,12}\b`)
@@ -84,9 +94,9 @@ var (
 	reFooterSep  = regexp.MustCompile(`\s+[-–—·•|]\s+`)
 	reNamesBuyer = regexp.MustCompile(`\b(?:client|customer|buyer|acheteur)\b`)
 	reColQty     = regexp.MustCompile(`\b(?:qte|quantite|qty|quantity|nb|nombre|heures|hours|jours|days|units)\b`)
-	reColPrice   = regexp.MustCompile(`\b(?:pu|p\.u\.?|prix|unit price|price|tarif|rate|cout unitaire|unit cost)\b`)
+	reColPrice   = regexp.MustCompile(`\b(?:pu|p\.u\.?|prix|unit price|price|tarif|rate|cout unitaire|unit cost|unit)\b`)
 	reColRate    = regexp.MustCompile(`\b(?:tva|vat|taux|tax)\b`)
-	reColTotal   = regexp.MustCompile(`\b(?:total|montant|amount)\b`)
+	reColTotal   = regexp.MustCompile(`\b(?:total|montant|amount|net)\b`)
 )
 
 // Figures, on folded text.
@@ -128,6 +138,8 @@ func readText(raw string) facts {
 		switch {
 		case reBuyerHead.MatchString(low) && !reIDish.MatchString(low[:min(len(low), 12)]):
 			cur, head, rest = blockBuyer, true, reBuyerHead.FindStringSubmatch(low)[1]
+		case reCivility.MatchString(low) && cur != blockBuyer && cur != blockDelivery:
+			cur, head, rest = blockBuyer, true, low
 		case reDelivHead.MatchString(low):
 			cur, head, rest = blockDelivery, true, reDelivHead.FindStringSubmatch(low)[1]
 		case reSellHead.MatchString(low):
@@ -196,7 +208,7 @@ func readText(raw string) facts {
 // isTitle tells a line naming the document ("FACTURE", "Invoice n° 12",
 // "Date : …") from the lines of the seller's letterhead.
 func isTitle(low string) bool {
-	return strings.HasPrefix(low, "facture") || strings.HasPrefix(low, "invoice") || strings.HasPrefix(low, "date") ||
+	return reTitle.MatchString(low) || strings.HasPrefix(low, "date") ||
 		strings.HasPrefix(low, "n°") || strings.HasPrefix(low, "page") || reNumber.MatchString(low) && !reIDish.MatchString(low) ||
 		hasDate(low)
 }
@@ -210,6 +222,12 @@ func hasDate(low string) bool {
 // is neither an address nor an identifier), its address, its SIREN and VAT
 // number.
 func (f *facts) identity(p *party, low string) {
+	if parts := reFooterSep.Split(low, -1); len(parts) > 1 {
+		for _, part := range parts {
+			f.identity(p, strings.TrimSpace(part))
+		}
+		return
+	}
 	switch {
 	case rePostcode.MatchString(low) || reStreet.MatchString(low):
 		p.address = low
@@ -275,8 +293,12 @@ func (f *facts) mentions(low string, cur block) {
 			f.issue = d
 		}
 	}
-	if reReceipt.MatchString(low) && !strings.Contains(low, "escompte") && !strings.Contains(low, "discount") {
-		f.dueOnReceipt = true
+	// "Paiement à réception. Escompte de 2 % à réception": only the
+	// sentence about the payment itself says when it is due.
+	for _, sentence := range strings.Split(low, ". ") {
+		if reReceipt.MatchString(sentence) && !strings.Contains(sentence, "escompte") && !strings.Contains(sentence, "discount") {
+			f.dueOnReceipt = true
+		}
 	}
 	if reTerms.MatchString(low) {
 		f.terms = true
@@ -295,6 +317,7 @@ func (f *facts) mentions(low string, cur block) {
 		f.nature = natureOf(low)
 	}
 	f.vatExempt = f.vatExempt || reExempt.MatchString(low)
+	f.franchise = f.franchise || reFranchise.MatchString(low)
 	if reVATLbl.MatchString(low) && reVATBasis.MatchString(low) || strings.Contains(low, "debits") {
 		f.vatBasis = true
 	}
@@ -361,8 +384,8 @@ func columns(low string) []string {
 	return out
 }
 
-// tableLine reads one line of the invoice table: the designation (the
-// cells before the first figure) and the figures in the header's columns.
+// tableLine reads one line of the invoice table: the designation (its
+// cells of text) and the figures in the header's columns.
 // When a line has fewer figures than the header has columns, they fill the
 // columns from the right (the total is always last).
 func tableLine(low string, cols []string) (line, bool) {
@@ -382,7 +405,9 @@ func tableLine(low string, cols []string) (line, bool) {
 				continue
 			}
 		}
-		if len(figs) == 0 {
+		// The designation is the text of the line wherever it stands:
+		// some invoices put the quantity first.
+		if hasLetters(c) {
 			desig = append(desig, c)
 		}
 	}
@@ -407,6 +432,11 @@ func tableLine(low string, cols []string) (line, bool) {
 		if c != "rate" || !l.hasRate {
 			want = append(want, c)
 		}
+	}
+	if len(plain) > len(want) && want[len(want)-1] != "total" {
+		// A header without a total column ("Days | Day rate | Net" read
+		// as two): the last figure of a line is its total all the same.
+		want = append(want, "total")
 	}
 	if len(plain) > len(want) {
 		plain = plain[len(plain)-len(want):]
@@ -454,6 +484,9 @@ func isTotalLine(low string) bool {
 	if !hasFigure(low) {
 		return false
 	}
+	if reTaxRow.MatchString(low) {
+		return true
+	}
 	return reInclLbl.MatchString(low) || reExclLbl.MatchString(low) || reTotLbl.MatchString(low) || isTaxLine(low)
 }
 
@@ -472,10 +505,14 @@ func (f *facts) total(low string) {
 	last := amts[len(amts)-1]
 	switch {
 	case reInclLbl.MatchString(low):
-		f.incl, f.hasIncl = last, true
+		strong := strings.Contains(low, "ttc") || strings.Contains(low, "comprises") || strings.Contains(low, "incl") ||
+			strings.Contains(low, "grand total") || strings.Contains(low, "gross") || !reWeakIncl.MatchString(low)
+		if strong || !f.hasIncl {
+			f.incl, f.hasIncl = last, true
+		}
 	case reExclLbl.MatchString(low) && !reVATHead.MatchString(low):
 		f.excl, f.hasExcl = last, true
-	case isTaxLine(low):
+	case isTaxLine(low) || reTaxRow.MatchString(low):
 		t := tax{amount: last, hasAmount: true, rate: rate, hasRate: hasRate}
 		if len(amts) >= 2 {
 			t.base, t.hasBase = amts[len(amts)-2], true
@@ -606,7 +643,15 @@ var (
 	reDateOnly = regexp.MustCompile(`^\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}$`)
 )
 
-func isDate(tok string) bool { return reDateOnly.MatchString(tok) }
+// isDate tells a date ("03/11/2026") from an invoice number written with
+// the same separators ("2026-10-087").
+func isDate(tok string) bool {
+	if !reDateOnly.MatchString(tok) {
+		return false
+	}
+	_, ok := findDate(tok)
+	return ok
+}
 
 // findDate returns the first date written on a folded line: 03/11/2026,
 // 2026-11-03, 3 novembre 2026, 1er décembre 2026, November 3, 2026.

@@ -30,6 +30,7 @@ func read(doc Document) (facts, string) {
 var folder = strings.NewReplacer(
 	"à", "a", "â", "a", "ä", "a", "ç", "c", "é", "e", "è", "e", "ê", "e", "ë", "e",
 	"î", "i", "ï", "i", "ô", "o", "ö", "o", "ù", "u", "û", "u", "ü", "u", "ÿ", "y",
+	"h.t.", "ht", "t.t.c.", "ttc", "t.v.a.", "tva",
 	"’", "'", "‘", "'", "\u00a0", " ", "\u202f", " ", "\t", "  ", "œ", "oe", "º", "°",
 )
 
@@ -40,6 +41,8 @@ func fold(s string) string { return folder.Replace(strings.ToLower(s)) }
 var (
 	reBuyerHead = regexp.MustCompile(`^(?:(?:client|customer) details|coordonnees (?:du )?client|doit|client(?:e)?|facture a|facturer a|adresse de facturation|destinataire|acheteur|bill(?:ed)? to|invoice to|customer|buyer|sold to|a l'attention de)\b\s*:?\s*(.*)$`)
 	reDelivHead = regexp.MustCompile(`^(?:(?:adresse de livraison|lieu de livraison|livraison a|livre a|ship(?:ped)? to|deliver(?:y)? to|delivery address|delivered to|place of delivery)\b|livraison\s*:)\s*:?\s*(.*)$`)
+	// "To" alone on its line opens the buyer's block; "To be paid" does not.
+	reBuyerBare = regexp.MustCompile(`^(?:to|a)\s*:?$`)
 	// A private person's name opens the buyer's block even without a
 	// label: "M. et Mme Garnier", "Mrs Jane Cole".
 	reCivility = regexp.MustCompile(`^(?:m\.|mme|mlle|monsieur|madame|mr\.?|mrs\.?|ms\.?)\s+\p{L}`)
@@ -59,18 +62,18 @@ var (
 	reStreet   = regexp.MustCompile(`^\d+(?:\s?(?:bis|ter))?,?\s+(?:rue|avenue|av\.|bd|boulevard|chemin|impasse|place|allee|route|quai|cours|square|lieu-dit|zone|za|zi|parc|street|st\.?|road|rd\.?|lane|way|drive)\b`)
 	reIDish    = regexp.MustCompile(`\b(?:siren|siret|rcs|tva|vat|tel|tél|phone|email|e-mail|iban|bic|capital)\b|@`)
 
-	reNumber    = regexp.MustCompile(`(?:\bfacture|\binvoice|\bfact\.|^n°|^no\.?|^numero|^number|^ref(?:erence)?\.?)\s*(?:n°|no\.?|number|numero|num\.?|#|nr\.?)?\s*:?\s*#?\s*([a-z0-9][a-z0-9\-/_.]*\d[a-z0-9\-/_]*)`)
+	reNumber    = regexp.MustCompile(`(?:\bfacture|\binvoice|\bfact\.|^n°|^no\.?|^numero|^number|^ref(?:erence)?\.?)\s*(?:n°|no\.?|number|numero|num\.?|#|nr\.?|reference|ref\.?)?\s*:?\s*#?\s*([a-z0-9][a-z0-9\-/_.]*\d[a-z0-9\-/_]*)`)
 	reIssueLbl  = regexp.MustCompile(`\bdate\b|\bdu \d|\bissued\b|\bemise? le\b|\bfait(?:e)? (?:a [a-z' -]+,? )?le\b|, le \d`)
 	reOtherLbl  = regexp.MustCompile(`echeance|\bdue\b|livraison|delivery|commande|order|paiement|payment|limite|reglement|avant|before|by\b|prestation|service|vente|sale|execution`)
 	reDueLbl    = regexp.MustCompile(`echeance|\bdue\b|payable (?:avant|le|au plus tard|by|on|before)|a (?:payer|regler) (?:avant|le|au plus tard)|pay(?:ment)? by|date limite|to be paid by|payment date|date de (?:paiement|reglement)|reglement (?:avant|le|au plus tard)`)
 	reReceipt   = regexp.MustCompile(`(?:a|des|a la|upon|on) reception\b|\bon receipt\b|\bupon receipt\b|\bcomptant\b|\bdue immediately\b`)
 	reTerms     = regexp.MustCompile(`^(?:reglement|paiement|payment|conditions)\s*:|\b\d{1,3} ?(?:jours|days)\b|virement|\bcheque|\blcr\b|prelevement|bank transfer|wire transfer|conditions? de (?:paiement|reglement)|modalites? de (?:paiement|reglement)|mode de (?:paiement|reglement)|moyens? de paiement|payment terms|terms of payment|payment method|^terms\b|(?:paiement|reglement|payable) (?:a|sous|par|comptant|net)\b|payable (?:within|in|net|on receipt|upon)\b|\bnet \d{1,3}\b|payment (?:by|within|in)\b`)
 	reTermDays  = regexp.MustCompile(`(?:net\s*(\d{1,3})\b|(\d{1,3})\s*(?:jours|days|j)\b(\s*(?:fin de mois|end of month|fdm|eom|le \d+))?)`)
-	rePenalty   = regexp.MustCompile(`penalite|interets? (?:de|pour) retard|taux d'interet de retard|late[- ](?:payment )?(?:interest|penalt|fee|charge)|interest (?:on|for) late|overdue interest|default interest|late payments? (?:will )?(?:bear|incur|attract)`)
+	rePenalty   = regexp.MustCompile(`\blate\b[^.;]{0,40}\binterest\b|\bretard\b[^.;]{0,40}\b(?:interets?|taux)\b|penalite|interets? (?:de|pour) retard|taux d'interet de retard|late[- ](?:payment )?(?:interest|penalt|fee|charge)|interest (?:on|for) late|overdue interest|default interest|late payments? (?:will )?(?:bear|incur|attract)`)
 	reFeeWord   = regexp.MustCompile(`indemnite|compensation|recovery|recouvrement|collection costs`)
 	reFee40     = regexp.MustCompile(`\b40(?:[.,]00)?\s*(?:€|eur|euros)|(?:€|eur)\s*40\b|quarante euros|forty euros`)
 	reDiscount  = regexp.MustCompile(`escompte|(?:early|prompt)[- ]payment discount|discount for (?:early|prompt|advance) payment|settlement discount|no discount|without discount`)
-	reNature    = regexp.MustCompile(`^(?:nature|type|categorie|category|cadre)\b[^:\n]{0,40}(?:operation|supply|facturation|transaction|invoice)|^operations?\s*:|^nature\s*:|^supply of\b|^operation type\b`)
+	reNature    = regexp.MustCompile(`^(?:nature|type|categorie|category|cadre)\b[^:\n]{0,40}(?:operation|supply|facturation|transaction|invoice)|^operations?\s*:|^nature\s*:|^supply of\b|^operation type\b|^(?:prestations?|objet)\s*:.*\b(?:prestations? de services?|livraisons? de biens)\b`)
 	reGoods     = regexp.MustCompile(`\bbiens?\b|marchandise|\bgoods\b|fourniture|\bproducts?\b|livraisons? de`)
 	reServices  = regexp.MustCompile(`\bservices?\b|prestations?`)
 	reMixed     = regexp.MustCompile(`\bmixte?s?\b|\bmixed\b`)
@@ -78,11 +81,11 @@ var (
 	reFranchise = regexp.MustCompile(`293 ?b|franchise en base|tva non applicable|vat not applicable`)
 	reExempt    = regexp.MustCompile(`293 ?b|tva non applicable|vat not applicable|autoliquidation|reverse charge|exoneration de tva|exonere de tva|not subject to vat|art\.? 262|art\.? 283`)
 
-	reInclLbl = regexp.MustCompile(`\bttc\b|toutes taxes comprises|incl\.? (?:vat|tax)|including (?:vat|tax)|grand total|\bgross\b|net a payer|total a payer|reste a payer|total due|amount due|balance due|total payable|amount payable`)
+	reInclLbl = regexp.MustCompile(`\bttc\b|toutes taxes comprises|incl\.? (?:vat|tax)|including (?:vat|tax)|grand total|\bgross\b|total to pay|net a payer|total a payer|reste a payer|total due|amount due|balance due|total payable|amount payable`)
 	// What is left to pay after a deposit is no total: it fills the total
 	// only when the invoice states no other.
 	reWeakIncl = regexp.MustCompile(`net a payer|reste a payer|total a payer|total due|amount due|balance due|total payable|amount payable`)
-	reExclLbl  = regexp.MustCompile(`\bht\b|hors tax|sous[- ]total|sub[- ]?total|excl\.? (?:vat|tax)|excluding (?:vat|tax)|net total|total net|before (?:vat|tax)|net amount`)
+	reExclLbl  = regexp.MustCompile(`^net\b|\bht\b|hors tax|sous[- ]total|sub[- ]?total|excl\.? (?:vat|tax)|excluding (?:vat|tax)|net total|total net|before (?:vat|tax)|net amount`)
 	reVATLbl   = regexp.MustCompile(`\btva\b|\bvat\b|\btax\b`)
 	reNotVAT   = regexp.MustCompile(`tva intra|n° (?:de )?tva|numero de tva|identifiant|vat (?:no|number|id|reg)|non applicable|not applicable|debits|encaissements|on receipts|basis|autoliquidation|reverse`)
 	// A row of a VAT summary: "5,5 %   500,00   27,50".
@@ -92,6 +95,8 @@ var (
 	reVATID   = regexp.MustCompile(`\b[a-z]{2} ?\d{2} ?\d{3} ?\d{3} ?\d{3}\b|\b[a-z]{2}\d{8,12}\b`)
 
 	reFooterSep  = regexp.MustCompile(`\s+[-–—·•|]\s+`)
+	reIdentSep   = regexp.MustCompile(`\s+[-–—·•|]\s+|,\s+`)
+	reIDTail     = regexp.MustCompile(`\s*[(\[,/]?\s*(?:\b(?:n° )?(?:siren|siret|rcs|tva|vat|tel|tél|phone|email|e-mail|iban|bic|capital)\b|\S+@).*$`)
 	reNamesBuyer = regexp.MustCompile(`\b(?:client|customer|buyer|acheteur)\b`)
 	reColQty     = regexp.MustCompile(`\b(?:qte|quantite|qty|quantity|nb|nombre|heures|hours|jours|days|units)\b`)
 	reColPrice   = regexp.MustCompile(`\b(?:pu|p\.u\.?|prix|unit price|price|tarif|rate|cout unitaire|unit cost|unit)\b`)
@@ -104,7 +109,7 @@ var (
 	reCellSplit = regexp.MustCompile(`\s{2,}|\s*\|\s*|\s*;\s*`)
 	reFigure    = regexp.MustCompile(`^(?:€|eur|\$|£)?\s*([+-]?\d{1,3}(?:[ .,']\d{3})+(?:[.,]\d{1,4})?|[+-]?\d+(?:[.,]\d{1,4})?)\s*(%|€|eur|euros?|\$|£|h|hrs?|heures?|hours?|j|jours?|days?|pcs?|pieces?|u|unites?|units?|m²|m2|m3|ml|m|kg|forfaits?)?\.?$`)
 	reInline    = regexp.MustCompile(`^(?:[-•*]\s*)?(\d+(?:[.,]\d+)?)\s*(?:x|×)\s+(.+?)\s+(?:@|a|at)\s+([^=]+?)\s*(?:=|:|→)\s*(.+)$`)
-	reInline2   = regexp.MustCompile(`^(?:[-•*]\s*)?(.+?)\s*[:—–-]\s+(\d+(?:[.,]\d+)?)\s*(?:x|×)\s*([^=]+?)\s*(?:=|→)\s*(.+)$`)
+	reInline2   = regexp.MustCompile(`^(?:[-•*]\s*)?(.+?)\s*(?:[:—–-]|\.{2,})\s+(\d+(?:[.,]\d+)?)\s*(?:x|×)\s*([^=]+?)\s*(?:=|→)\s*(.+)$`)
 	reAmountAny = regexp.MustCompile(`(?:€|eur|\$|£)?\s*[+-]?(?:\d{1,3}(?:[ .,']\d{3})+|\d+)(?:[.,]\d{1,2})?\s*(?:%|€|eur|euros?|\$|£)?`)
 )
 
@@ -138,6 +143,8 @@ func readText(raw string) facts {
 		switch {
 		case reBuyerHead.MatchString(low) && !reIDish.MatchString(low[:min(len(low), 12)]):
 			cur, head, rest = blockBuyer, true, reBuyerHead.FindStringSubmatch(low)[1]
+		case reBuyerBare.MatchString(low):
+			cur, head = blockBuyer, true
 		case reCivility.MatchString(low) && cur != blockBuyer && cur != blockDelivery:
 			cur, head, rest = blockBuyer, true, low
 		case reDelivHead.MatchString(low):
@@ -222,7 +229,7 @@ func hasDate(low string) bool {
 // is neither an address nor an identifier), its address, its SIREN and VAT
 // number.
 func (f *facts) identity(p *party, low string) {
-	if parts := reFooterSep.Split(low, -1); len(parts) > 1 {
+	if parts := reIdentSep.Split(low, -1); len(parts) > 1 {
 		for _, part := range parts {
 			f.identity(p, strings.TrimSpace(part))
 		}
@@ -231,7 +238,13 @@ func (f *facts) identity(p *party, low string) {
 	switch {
 	case rePostcode.MatchString(low) || reStreet.MatchString(low):
 		p.address = low
-	case reIDish.MatchString(low) || isTitle(low):
+	case isTitle(low):
+	case reIDish.MatchString(low):
+		// "Alpine Outdoor SAS (SIREN 447 332 108)": the name before
+		// its identifiers.
+		if name := strings.TrimSpace(reIDTail.ReplaceAllString(low, "")); p.name == "" && hasLetters(name) {
+			p.name = name
+		}
 	case p.name == "" && hasLetters(low):
 		p.name = low
 	}
@@ -286,11 +299,18 @@ func (f *facts) mentions(low string, cur block) {
 	}
 	due := reDueLbl.MatchString(low)
 	if d, ok := findDate(low); ok {
+		issueLbl := reIssueLbl.MatchString(low) && !reOtherLbl.MatchString(strings.SplitN(low, "date", 2)[0]+afterDateWord(low))
 		switch {
 		case due:
 			f.due = d
-		case f.issue.IsZero() && reIssueLbl.MatchString(low) && !reOtherLbl.MatchString(strings.SplitN(low, "date", 2)[0]+afterDateWord(low)):
+		case f.issue.IsZero() && (issueLbl || reTitle.MatchString(low)):
+			// "INVOICE #BH-26-0333 — 22 October 2026": the date on the
+			// title line is the date of issue.
 			f.issue = d
+		case reTerms.MatchString(low) && !issueLbl:
+			// "Payable within 30 days, i.e. by 11 November 2026": a date
+			// in the payment terms is when payment is due.
+			f.due = d
 		}
 	}
 	// "Paiement à réception. Escompte de 2 % à réception": only the

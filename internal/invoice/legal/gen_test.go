@@ -541,47 +541,34 @@ func (s *spec) text(r *rand.Rand) string {
 		add("IBAN : FR76 3000 6000 0112 3456 7890 189")
 	}
 
+	// Layouts 0 and 1 open on our letterhead, layout 2 puts us in the
+	// footer only, layout 3 labels our block and writes items inline.
 	switch s.layout {
-	case 0, 1: // letterhead, header, client, table
+	case 0, 1:
 		sellerLetterhead()
 		add("")
 		header()
-		add("")
-		client()
-		delivery()
-		add("")
-		nature()
-		table()
-		totals()
-		terms()
-	case 2: // everything about us in the footer
+	case 2:
 		header()
-		add("")
-		client()
-		delivery()
-		add("")
-		nature()
-		table()
-		totals()
-		terms()
-		add("", footer())
-	case 3: // labelled seller block, items written inline
+	case 3:
 		header()
-		add("")
-		if en {
-			add("From:")
-		} else {
-			add("Émetteur :")
-		}
+		add("", map[bool]string{true: "From:", false: "Émetteur :"}[en])
 		sellerLetterhead()
-		add("")
-		client()
-		delivery()
-		add("")
-		nature()
+	}
+	add("")
+	client()
+	delivery()
+	add("")
+	nature()
+	if s.layout == 3 {
 		inline()
-		totals()
-		terms()
+	} else {
+		table()
+	}
+	totals()
+	terms()
+	if s.layout == 2 {
+		add("", footer())
 	}
 	return strings.Join(b, "\n") + "\n"
 }

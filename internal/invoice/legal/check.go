@@ -29,10 +29,21 @@ type party struct {
 
 // line is one line of the invoice's table.
 type line struct {
-	designation                    string
-	qty, price, total, rate        decimal.Decimal
-	hasQty, hasPrice, hasTotal, ok bool
-	hasRate                        bool
+	designation                         string
+	qty, price, total, rate             decimal.Decimal
+	hasQty, hasPrice, hasTotal, hasRate bool
+	// basis is the number of units the price is for (zero: one);
+	// adjust is the line's charges less its allowances.
+	basis, adjust decimal.Decimal
+}
+
+// expected is the line's total from its quantity and price.
+func (l line) expected() decimal.Decimal {
+	v := l.qty.Mul(l.price)
+	if l.basis.Sign() > 0 {
+		v = v.Div(l.basis)
+	}
+	return v.Add(l.adjust).Round(2)
 }
 
 // tax is one VAT line of the totals: a rate, its base and its amount.
@@ -68,7 +79,14 @@ type facts struct {
 
 	excl, vat, incl          decimal.Decimal
 	hasExcl, hasVAT, hasIncl bool
-	vatExempt                bool
+	// linesTotal is the stated sum of the lines (CII LineTotalAmount),
+	// which differs from the total excluding VAT by the allowances and
+	// charges on the whole invoice; text invoices state only the latter.
+	linesTotal    decimal.Decimal
+	hasLinesTotal bool
+	// rateInText says the PDF's text names a VAT rate its XML leaves out.
+	rateInText bool
+	vatExempt  bool
 	// franchise is the small-business VAT exemption (CGI art. 293 B): such
 	// a seller has no VAT number to state.
 	franchise bool
@@ -176,8 +194,7 @@ func checkLines(f facts, add func(Kind, string)) {
 			noPrice = "ligne / line " + n
 		}
 		if l.hasQty && l.hasPrice && l.hasTotal && wrong == "" {
-			want := l.qty.Mul(l.price).Round(2)
-			if want.Sub(l.total).Abs().GreaterThan(cent) {
+			if want := l.expected(); want.Sub(l.total).Abs().GreaterThan(cent) {
 				wrong = fmt.Sprintf("ligne / line %s: %s × %s = %s ≠ %s", n, l.qty, l.price.StringFixed(2), want.StringFixed(2), l.total.StringFixed(2))
 			}
 		}
@@ -196,15 +213,8 @@ func checkLines(f facts, add func(Kind, string)) {
 // sum that cannot be made (a total missing) is not held against the
 // invoice twice: the missing mention is the finding.
 func checkMoney(f facts, add func(Kind, string)) {
-	hasRate := false
-	for _, t := range f.taxes {
-		hasRate = hasRate || t.hasRate
-	}
-	for _, l := range f.lines {
-		hasRate = hasRate || l.hasRate
-	}
 	if !f.vatExempt {
-		if !hasRate {
+		if !f.rateNamed() && !f.rateInText {
 			add(MissingVATRate, "")
 		}
 		if !f.hasVAT {
@@ -214,14 +224,17 @@ func checkMoney(f facts, add func(Kind, string)) {
 	if !f.hasExcl || !f.hasIncl {
 		add(MissingTotals, "")
 	}
-	if f.hasExcl {
+	if stated, ok := f.linesTotal, f.hasLinesTotal; ok || f.hasExcl {
+		if !ok {
+			stated = f.excl
+		}
 		sum, all := decimal.Zero, true
 		for _, l := range f.lines {
 			all = all && l.hasTotal
 			sum = sum.Add(l.total)
 		}
-		if all && len(f.lines) > 0 && sum.Sub(f.excl).Abs().GreaterThan(cent) {
-			add(LinesSumWrong, fmt.Sprintf("Σ %s ≠ %s", sum.StringFixed(2), f.excl.StringFixed(2)))
+		if all && len(f.lines) > 0 && sum.Sub(stated).Abs().GreaterThan(cent) {
+			add(LinesSumWrong, fmt.Sprintf("Σ %s ≠ %s", sum.StringFixed(2), stated.StringFixed(2)))
 		}
 	}
 	if f.hasVAT && f.hasExcl && !f.vatExempt {
@@ -238,6 +251,22 @@ func checkMoney(f facts, add func(Kind, string)) {
 			add(TotalInclWrong, fmt.Sprintf("%s + %s = %s ≠ %s", f.excl.StringFixed(2), vat.StringFixed(2), want.StringFixed(2), f.incl.StringFixed(2)))
 		}
 	}
+}
+
+// rateNamed tells whether the invoice names a VAT rate, on a line or in
+// its totals.
+func (f facts) rateNamed() bool {
+	for _, t := range f.taxes {
+		if t.hasRate {
+			return true
+		}
+	}
+	for _, l := range f.lines {
+		if l.hasRate {
+			return true
+		}
+	}
+	return false
 }
 
 // vatMismatch compares each stated VAT amount with its rate applied to its

@@ -3,6 +3,7 @@ package legal
 import (
 	"bytes"
 	"encoding/xml"
+	"io"
 	"strings"
 	"time"
 
@@ -36,10 +37,17 @@ type ciiInvoice struct {
 				Description string `xml:"Description"`
 				Due         string `xml:"DueDateDateTime>DateTimeString"`
 			} `xml:"SpecifiedTradePaymentTerms"`
-			Sum struct {
-				TaxBasis *string `xml:"TaxBasisTotalAmount"`
-				TaxTotal *string `xml:"TaxTotalAmount"`
-				Grand    *string `xml:"GrandTotalAmount"`
+			Currency string `xml:"InvoiceCurrencyCode"`
+			Sum      struct {
+				LineTotal *string `xml:"LineTotalAmount"`
+				TaxBasis  *string `xml:"TaxBasisTotalAmount"`
+				// A foreign-currency invoice states its VAT twice: in its
+				// own currency and in the seller's accounting currency.
+				TaxTotal []struct {
+					Value    string `xml:",chardata"`
+					Currency string `xml:"currencyID,attr"`
+				} `xml:"TaxTotalAmount"`
+				Grand *string `xml:"GrandTotalAmount"`
 			} `xml:"SpecifiedTradeSettlementHeaderMonetarySummation"`
 		} `xml:"ApplicableHeaderTradeSettlement"`
 	} `xml:"SupplyChainTradeTransaction"`
@@ -69,8 +77,15 @@ type ciiParty struct {
 type ciiLine struct {
 	Name  string  `xml:"SpecifiedTradeProduct>Name"`
 	Price *string `xml:"SpecifiedLineTradeAgreement>NetPriceProductTradePrice>ChargeAmount"`
+	// The net price may be for a number of units other than one.
+	Basis *string `xml:"SpecifiedLineTradeAgreement>NetPriceProductTradePrice>BasisQuantity"`
 	Qty   *string `xml:"SpecifiedLineTradeDelivery>BilledQuantity"`
 	Rate  *string `xml:"SpecifiedLineTradeSettlement>ApplicableTradeTax>RateApplicablePercent"`
+	// Allowances and charges on the line enter its total.
+	Adjust []struct {
+		Charge string  `xml:"ChargeIndicator>Indicator"`
+		Amount *string `xml:"ActualAmount"`
+	} `xml:"SpecifiedLineTradeSettlement>SpecifiedTradeAllowanceCharge"`
 	Total *string `xml:"SpecifiedLineTradeSettlement>SpecifiedTradeSettlementLineMonetarySummation>LineTotalAmount"`
 }
 
@@ -91,6 +106,10 @@ func readCII(data []byte) (facts, bool) {
 	var x ciiInvoice
 	dec := xml.NewDecoder(bytes.NewReader(data))
 	dec.Strict = false
+	// Producers declare charsets they do not use, or misspell them; the
+	// elements read here are numbers, codes and names, so the bytes are
+	// read as they come rather than refused.
+	dec.CharsetReader = func(_ string, in io.Reader) (io.Reader, error) { return in, nil }
 	if err := dec.Decode(&x); err != nil || x.XMLName.Local != "CrossIndustryInvoice" {
 		return facts{}, false
 	}
@@ -107,6 +126,19 @@ func readCII(data []byte) (facts, bool) {
 		fl.price, fl.hasPrice = ciiAmount(l.Price)
 		fl.rate, fl.hasRate = ciiAmount(l.Rate)
 		fl.total, fl.hasTotal = ciiAmount(l.Total)
+		if b, ok := ciiAmount(l.Basis); ok && b.Sign() > 0 {
+			fl.basis = b
+		}
+		for _, a := range l.Adjust {
+			v, ok := ciiAmount(a.Amount)
+			switch {
+			case !ok:
+			case strings.TrimSpace(a.Charge) == "true":
+				fl.adjust = fl.adjust.Add(v)
+			default:
+				fl.adjust = fl.adjust.Sub(v)
+			}
+		}
 		f.lines = append(f.lines, fl)
 	}
 	for _, t := range x.Tx.Settlement.Taxes {
@@ -125,7 +157,12 @@ func readCII(data []byte) (facts, bool) {
 	}
 	sum := x.Tx.Settlement.Sum
 	f.excl, f.hasExcl = ciiAmount(sum.TaxBasis)
-	f.vat, f.hasVAT = ciiAmount(sum.TaxTotal)
+	f.linesTotal, f.hasLinesTotal = ciiAmount(sum.LineTotal)
+	for _, v := range sum.TaxTotal {
+		if c := strings.TrimSpace(v.Currency); !f.hasVAT || c != "" && strings.EqualFold(c, strings.TrimSpace(x.Tx.Settlement.Currency)) {
+			f.vat, f.hasVAT = ciiAmount(&v.Value)
+		}
+	}
 	f.incl, f.hasIncl = ciiAmount(sum.Grand)
 	// The notes and the terms' description carry the mentions in words
 	// (penalties, the 40 € indemnity, the discount terms, the nature of

@@ -42,6 +42,7 @@ type genLine struct {
 
 type spec struct {
 	name     string
+	number   string
 	lang     string
 	layout   int
 	form     form
@@ -104,6 +105,10 @@ func newSpec(r *rand.Rand, name, lang string, layout int, f form, buyer BuyerKin
 	s.nature = []nature{natureGoods, natureServices, natureMixed, natureServices}[r.IntN(4)]
 	s.issue = time.Date(2026, time.Month(1+r.IntN(11)), 1+r.IntN(28), 0, 0, 0, 0, time.UTC)
 	s.termDays = []int{30, 45, 30, 15, 60}[r.IntN(5)]
+	s.number = fmt.Sprintf("F-%d-%04d", s.issue.Year(), 100+r.IntN(900))
+	if lang == "en" {
+		s.number = fmt.Sprintf("INV-%d%02d-%03d", s.issue.Year(), s.issue.Month(), r.IntN(1000))
+	}
 	n := 1 + r.IntN(4)
 	s.multi = r.IntN(4) == 0 && n > 1
 	for i := 0; i < n; i++ {
@@ -270,10 +275,7 @@ func (s *spec) text(r *rand.Rand) string {
 	var b []string
 	add := func(ls ...string) { b = append(b, ls...) }
 	en := s.lang == "en"
-	number := fmt.Sprintf("F-%d-%04d", s.issue.Year(), 100+r.IntN(900))
-	if en {
-		number = fmt.Sprintf("INV-%d%02d-%03d", s.issue.Year(), s.issue.Month(), r.IntN(1000))
-	}
+	number := s.number
 	sellerIDs := func() {
 		if s.has(MissingSellerSIREN) {
 			if en {
@@ -587,7 +589,7 @@ func (s *spec) cii(r *rand.Rand) []byte {
 	w(`<ram:GuidelineSpecifiedDocumentContextParameter><ram:ID>urn:cen.eu:en16931:2017</ram:ID></ram:GuidelineSpecifiedDocumentContextParameter></rsm:ExchangedDocumentContext>
 <rsm:ExchangedDocument>`)
 	if s.has(MissingNumber) {
-		w(`<ram:ID>FA-%d-%05d</ram:ID>`, s.issue.Year(), r.IntN(100000))
+		w(`<ram:ID>%s</ram:ID>`, s.number)
 	}
 	w(`<ram:TypeCode>380</ram:TypeCode>`)
 	if s.has(MissingDate) {

@@ -16,6 +16,12 @@ func read(doc Document) (facts, string) {
 	all := doc.PDFText + "\n" + doc.Body
 	if len(doc.XML) > 0 {
 		if f, ok := readCII(doc.XML); ok {
+			if strings.TrimSpace(doc.PDFText) != "" {
+				// The PDF is the invoice the client reads: a mention
+				// it carries is on the invoice even when the XML
+				// (a MINIMUM or BASIC WL profile) leaves it out.
+				f.fill(readText(doc.PDFText))
+			}
 			return f, string(doc.XML) + "\n" + all
 		}
 	}
@@ -23,6 +29,67 @@ func read(doc Document) (facts, string) {
 		return readText(doc.PDFText), all
 	}
 	return readText(doc.Body), all
+}
+
+// fill completes the facts of the XML with those of the PDF's text: what
+// the XML states wins, what it leaves out is taken from the text.
+func (f *facts) fill(t facts) {
+	if f.number == "" {
+		f.number = t.number
+	}
+	if f.issue.IsZero() {
+		f.issue = t.issue
+	}
+	if f.due.IsZero() {
+		f.due = t.due
+	}
+	if f.termDays == 0 {
+		f.termDays, f.endOfMonth = t.termDays, t.endOfMonth
+	}
+	fillParty(&f.seller, t.seller)
+	fillParty(&f.buyer, t.buyer)
+	if f.delivery == "" {
+		f.delivery = t.delivery
+	}
+	if len(f.lines) == 0 {
+		// The lines and their sum come together, from the same reading.
+		f.lines = t.lines
+		f.linesTotal, f.hasLinesTotal = t.excl, t.hasExcl
+	}
+	if !f.hasExcl {
+		f.excl, f.hasExcl = t.excl, t.hasExcl
+	}
+	if !f.hasVAT {
+		f.vat, f.hasVAT = t.vat, t.hasVAT
+	}
+	if !f.hasIncl {
+		f.incl, f.hasIncl = t.incl, t.hasIncl
+	}
+	if !f.rateNamed() && t.rateNamed() {
+		f.rateInText = true
+	}
+	if f.nature == natureUnknown {
+		f.nature = t.nature
+	}
+	f.dueOnReceipt = f.dueOnReceipt || t.dueOnReceipt
+	f.terms = f.terms || t.terms
+	f.penalty = f.penalty || t.penalty
+	f.indemnity = f.indemnity || t.indemnity
+	f.discount = f.discount || t.discount
+	f.vatBasis = f.vatBasis || t.vatBasis
+	f.vatExempt = f.vatExempt || t.vatExempt
+	f.franchise = f.franchise || t.franchise
+}
+
+func fillParty(p *party, t party) {
+	for _, c := range []struct {
+		dst *string
+		src string
+	}{{&p.name, t.name}, {&p.address, t.address}, {&p.siren, t.siren}, {&p.vat, t.vat}} {
+		if *c.dst == "" {
+			*c.dst = c.src
+		}
+	}
 }
 
 // fold lower-cases s and drops the French accents and typographic

@@ -99,46 +99,40 @@ func TestFindingText(t *testing.T) {
 	}
 }
 
+// facturX writes a PDF whose text is lines and whose embedded file is x.
+func facturX(t *testing.T, lines string, x []byte) message.Attachment {
+	t.Helper()
+	var pdf bytes.Buffer
+	if err := pdfwrite.Write(&pdf, pdfwrite.Doc{Title: "facture", Lines: strings.Split(lines, "\n"),
+		Attachments: []pdfwrite.File{{Name: "factur-x.xml", MIME: "text/xml", Data: x, Relationship: "Data"}}}); err != nil {
+		t.Fatal(err)
+	}
+	return message.Attachment{Filename: "facture.pdf", ContentType: "application/pdf", Size: pdf.Len(), Data: pdf.Bytes()}
+}
+
+func mail(atts ...message.Attachment) *message.Message {
+	return &message.Message{MessageID: "fx@example.test", From: message.Address{Email: "factures@seller.example"},
+		To: []message.Address{{Email: "compta@client.example"}}, Subject: "Facture", Text: "Bonjour, ci-joint notre facture.", Attachments: atts}
+}
+
 // TestFromMessage builds Documents from mails as Detect reads them: the
-// Factur-X XML embedded in the PDF is read before the PDF's text; a CII
+// Factur-X XML embedded in the PDF is read with the PDF's text; a CII
 // attachment is read too; a UBL file is left to the PDF's text.
 func TestFromMessage(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	s := newSpec(r, "fx", "fr", 0, formPDF, Business)
 	s.plant(MissingBuyerSIREN)
 	x := s.cii(r)
-	var pdf bytes.Buffer
-	clean := newSpec(r, "fx-text", "fr", 0, formPDF, Business)
-	if err := pdfwrite.Write(&pdf, pdfwrite.Doc{Title: "fx", Lines: strings.Split(clean.text(r), "\n"),
-		Attachments: []pdfwrite.File{{Name: "factur-x.xml", MIME: "text/xml", Data: x, Relationship: "Data"}}}); err != nil {
-		t.Fatal(err)
-	}
-	mail := func(atts ...message.Attachment) *message.Message {
-		return &message.Message{MessageID: "fx@example.test", From: message.Address{Email: "factures@seller.example"},
-			To: []message.Address{{Email: "compta@client.example"}}, Subject: "Facture", Text: "Bonjour, ci-joint notre facture.", Attachments: atts}
-	}
-	pdfAtt := message.Attachment{Filename: "facture.pdf", ContentType: "application/pdf", Size: pdf.Len(), Data: pdf.Bytes()}
-
-	m := mail(pdfAtt)
+	att := facturX(t, s.text(r), x)
+	m := mail(att)
 	res := invoice.Detect(m, invoice.Options{DefaultCurrency: "EUR"})
 	doc := FromMessage(m, res)
-	if !bytes.Equal(doc.XML, x) {
-		t.Fatalf("embedded XML not read: %d bytes", len(doc.XML))
+	if !bytes.Equal(doc.XML, x) || !strings.Contains(doc.PDFText, s.number) {
+		t.Fatalf("Factur-X not read: %d bytes of XML, PDF text %q", len(doc.XML), doc.PDFText)
 	}
-	if !strings.Contains(doc.PDFText, "FACTURE") && !strings.Contains(doc.PDFText, "Facture") {
-		t.Errorf("PDF text not read: %q", doc.PDFText)
-	}
-	// The XML wins over the PDF's text: its planted defect is found, and
-	// the PDF text of another invoice disagrees with it on the number, the
-	// amount and the due date, as Detect says.
-	got := Check(doc, Business, "")
-	if len(res.Disagreements) != 3 || len(got) != 4 || got[0].Kind != MissingBuyerSIREN {
-		t.Fatalf("Factur-X: found %s, want the XML's missing buyer SIREN and 3 disagreements", kinds(got))
-	}
-	for i, f := range got[1:] {
-		if f.Kind != SourcesDisagree || f.Detail != res.Disagreements[i] || f.Reference != "CGI, art. 289" {
-			t.Errorf("disagreement %d: %+v", i, f)
-		}
+	// The same invoice in both: its defect is found once, no disagreement.
+	if got := Check(doc, Business, ""); len(got) != 1 || got[0].Kind != MissingBuyerSIREN || len(res.Disagreements) != 0 {
+		t.Errorf("Factur-X: found %s (disagreements %q), want the missing buyer SIREN alone", kinds(got), res.Disagreements)
 	}
 
 	m = mail(message.Attachment{Filename: "invoice.xml", ContentType: "application/xml", Size: len(x), Data: x})
@@ -146,12 +140,33 @@ func TestFromMessage(t *testing.T) {
 		t.Errorf("CII attachment not read")
 	}
 	ubl := []byte(`<?xml version="1.0"?><Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"><ID>1</ID></Invoice>`)
-	m = mail(message.Attachment{Filename: "invoice.xml", ContentType: "application/xml", Size: len(ubl), Data: ubl}, pdfAtt)
+	m = mail(message.Attachment{Filename: "invoice.xml", ContentType: "application/xml", Size: len(ubl), Data: ubl}, att)
 	if doc := FromMessage(m, invoice.Result{}); !bytes.Equal(doc.XML, x) {
 		t.Errorf("a UBL file is not CII: the PDF's XML should be kept")
 	}
 	if doc := FromMessage(nil, invoice.Result{}); doc.XML != nil || doc.PDFText != "" || doc.Body != "" {
 		t.Errorf("nil mail: %+v", doc)
+	}
+}
+
+// TestXMLAndTextDisagree gives a PDF the XML of another invoice: Detect's
+// disagreements become findings, and a mention the XML lacks but the PDF
+// carries is on the invoice.
+func TestXMLAndTextDisagree(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	s := newSpec(r, "fx", "fr", 0, formPDF, Business)
+	s.plant(MissingBuyerSIREN)
+	other := newSpec(r, "other", "fr", 0, formPDF, Business)
+	m := mail(facturX(t, other.text(r), s.cii(r)))
+	res := invoice.Detect(m, invoice.Options{DefaultCurrency: "EUR"})
+	got := Check(FromMessage(m, res), Business, "")
+	if len(res.Disagreements) == 0 || len(got) != len(res.Disagreements) {
+		t.Fatalf("found %s, want one finding per disagreement %q", kinds(got), res.Disagreements)
+	}
+	for i, f := range got {
+		if f.Kind != SourcesDisagree || f.Detail != res.Disagreements[i] || f.Reference != "CGI, art. 289" {
+			t.Errorf("finding %d: %+v", i, f)
+		}
 	}
 }
 

@@ -198,7 +198,6 @@ func readText(raw string) facts {
 	cur, started := blockSeller, false
 	var cols []string
 	for _, orig := range lines {
-		orig = strings.TrimSpace(strings.ReplaceAll(orig, "\u00a0", " "))
 		low := strings.TrimSpace(fold(orig))
 		if low == "" {
 			if cur == blockBuyer || cur == blockDelivery || (cur == blockSeller && started) || cur == blockTable {
@@ -229,7 +228,6 @@ func readText(raw string) facts {
 			// "Client : Boulangerie Dupont": the block's first line is
 			// on the label's line.
 			low = rest
-			orig = orig[len(orig)-min(len(orig), len(rest)):]
 		}
 		f.mentions(low, cur)
 		switch cur {
@@ -520,7 +518,7 @@ func tableLine(low string, cols []string) (line, bool) {
 			want = append(want, c)
 		}
 	}
-	if len(plain) > len(want) && want[len(want)-1] != "total" {
+	if len(plain) > len(want) && (len(want) == 0 || want[len(want)-1] != "total") {
 		// A header without a total column ("Days | Day rate | Net" read
 		// as two): the last figure of a line is its total all the same.
 		want = append(want, "total")

@@ -147,8 +147,7 @@ func readCII(data []byte) (facts, bool) {
 		ft.base, ft.hasBase = ciiAmount(t.Basis)
 		ft.rate, ft.hasRate = ciiAmount(t.Rate)
 		f.taxes = append(f.taxes, ft)
-		switch strings.ToUpper(strings.TrimSpace(t.Category)) {
-		case "E", "AE", "K", "G", "O":
+		if exemptCategory(t.Category) {
 			f.vatExempt = true
 		}
 		if strings.TrimSpace(t.PointCode) != "" {
@@ -183,6 +182,16 @@ func readCII(data []byte) (facts, bool) {
 	for _, t := range x.Tx.Settlement.Taxes {
 		words = append(words, t.Reason)
 	}
+	f.fromWords(words)
+	if n := processNature(x.Context.Process); n != natureUnknown {
+		f.nature = n
+	}
+	return f, true
+}
+
+// fromWords reads the mentions an XML invoice writes in words (its notes,
+// its payment terms, its exemption reasons) as the text of a PDF is read.
+func (f *facts) fromWords(words []string) {
 	var w facts
 	for _, s := range words {
 		for _, l := range strings.Split(s, "\n") {
@@ -193,12 +202,19 @@ func readCII(data []byte) (facts, bool) {
 	f.dueOnReceipt = w.dueOnReceipt
 	f.vatBasis = f.vatBasis || w.vatBasis
 	f.vatExempt = f.vatExempt || w.vatExempt
+	f.franchise = f.franchise || w.franchise
 	f.termDays, f.endOfMonth = w.termDays, w.endOfMonth
-	f.nature = processNature(x.Context.Process)
-	if f.nature == natureUnknown {
-		f.nature = w.nature
+	f.nature = w.nature
+}
+
+// exemptCategory tells the VAT categories without VAT (UNCL 5305): exempt,
+// reverse charge, intra-EU, export, outside scope.
+func exemptCategory(c string) bool {
+	switch strings.ToUpper(strings.TrimSpace(c)) {
+	case "E", "AE", "K", "G", "O":
+		return true
 	}
-	return f, true
+	return false
 }
 
 // processNature reads the billing framework of the French reform (BT-23:

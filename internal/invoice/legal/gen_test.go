@@ -30,6 +30,7 @@ const (
 	formBody form = "body" // text of the mail, no attachment
 	formCII  form = "cii"  // CII XML only
 	formMail form = "mail" // a whole mail (PDF + body) through invoice.Detect and FromMessage
+	formUBL  form = "ubl"  // UBL 2.1 XML only
 )
 
 type genLine struct {
@@ -689,6 +690,112 @@ func (s *spec) cii(r *rand.Rand) []byte {
 	return []byte(b.String())
 }
 
+// ubl writes the invoice as a UBL 2.1 Invoice.
+func (s *spec) ubl(r *rand.Rand) []byte {
+	var b strings.Builder
+	w := func(format string, a ...any) { fmt.Fprintf(&b, format, a...) }
+	w(`<?xml version="1.0" encoding="UTF-8"?>
+<Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2" xmlns:cac="urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2" xmlns:cbc="urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2">
+<cbc:CustomizationID>urn:cen.eu:en16931:2017</cbc:CustomizationID>
+`)
+	if s.buyer == Business && s.has(MissingOperationNature) {
+		w("<cbc:ProfileID>%s</cbc:ProfileID>\n", map[nature]string{natureGoods: "B1", natureServices: "S1", natureMixed: "M1"}[s.nature])
+	}
+	if s.has(MissingNumber) {
+		w("<cbc:ID>%s</cbc:ID>\n", s.number)
+	}
+	if s.has(MissingDate) {
+		w("<cbc:IssueDate>%s</cbc:IssueDate>\n", s.issue.Format(time.DateOnly))
+	}
+	if s.has(MissingDueDate) {
+		w("<cbc:DueDate>%s</cbc:DueDate>\n", s.due().Format(time.DateOnly))
+	}
+	w("<cbc:InvoiceTypeCode>380</cbc:InvoiceTypeCode>\n")
+	if s.buyer == Business && s.has(MissingPenaltyRate) || s.defect == ConsumerPenalties {
+		w("<cbc:Note>%s</cbc:Note>\n", pick(r, "Pénalités de retard : trois fois le taux d'intérêt légal.", "Late payment interest: ECB rate plus 10 points."))
+	}
+	if s.buyer == Business && s.has(MissingRecoveryFee) || s.defect == ConsumerRecovery {
+		w("<cbc:Note>%s</cbc:Note>\n", pick(r, "Indemnité forfaitaire pour frais de recouvrement : 40 €.", "Fixed compensation for recovery costs: EUR 40."))
+	}
+	if s.buyer == Business && s.has(MissingDiscountTerms) {
+		w("<cbc:Note>%s</cbc:Note>\n", pick(r, "Pas d'escompte pour paiement anticipé.", "No discount for early payment."))
+	}
+	w("<cbc:DocumentCurrencyCode>EUR</cbc:DocumentCurrencyCode>\n")
+	if s.buyer == Business && (s.nature == natureServices || s.nature == natureMixed) && s.has(MissingVATOnDebits) {
+		w("<cac:InvoicePeriod><cbc:DescriptionCode>%s</cbc:DescriptionCode></cac:InvoicePeriod>\n", pick(r, "3", "432"))
+	}
+	party := func(tag string, p genParty, name, addr, siren, vat bool) {
+		w("<cac:%s><cac:Party>", tag)
+		if name {
+			w("<cac:PartyName><cbc:Name>%s</cbc:Name></cac:PartyName>", xmlEscape(p.name))
+		}
+		if addr {
+			pc, city, _ := strings.Cut(p.city, " ")
+			w("<cac:PostalAddress><cbc:StreetName>%s</cbc:StreetName><cbc:CityName>%s</cbc:CityName><cbc:PostalZone>%s</cbc:PostalZone><cac:Country><cbc:IdentificationCode>FR</cbc:IdentificationCode></cac:Country></cac:PostalAddress>", xmlEscape(p.street), xmlEscape(city), pc)
+		}
+		if vat && p.vat != "" {
+			w("<cac:PartyTaxScheme><cbc:CompanyID>%s</cbc:CompanyID><cac:TaxScheme><cbc:ID>VAT</cbc:ID></cac:TaxScheme></cac:PartyTaxScheme>", p.vat)
+		}
+		w("<cac:PartyLegalEntity><cbc:RegistrationName>%s</cbc:RegistrationName>", map[bool]string{true: xmlEscape(p.name)}[name])
+		if siren && p.siren != "" {
+			w(`<cbc:CompanyID schemeID="0002">%s</cbc:CompanyID>`, p.siren)
+		}
+		w("</cac:PartyLegalEntity></cac:Party></cac:%s>\n", tag)
+	}
+	party("AccountingSupplierParty", s.seller, s.has(MissingSellerName), s.has(MissingSellerAddress), s.has(MissingSellerSIREN), s.has(MissingSellerVAT))
+	party("AccountingCustomerParty", s.client, s.has(MissingBuyerName), s.has(MissingBuyerAddress), s.has(MissingBuyerSIREN), true)
+	if s.buyer == Business && (s.nature == natureGoods || s.nature == natureMixed) && s.has(MissingDeliveryAddress) {
+		pc, city, _ := strings.Cut(strings.Replace(s.client.city, "0", "1", 1), " ")
+		w("<cac:Delivery><cac:DeliveryLocation><cac:Address><cbc:StreetName>21 rue du Stade</cbc:StreetName><cbc:CityName>%s</cbc:CityName><cbc:PostalZone>%s</cbc:PostalZone></cac:Address></cac:DeliveryLocation></cac:Delivery>\n", xmlEscape(city), pc)
+	}
+	w("<cac:PaymentMeans><cbc:PaymentMeansCode>30</cbc:PaymentMeansCode></cac:PaymentMeans>\n")
+	if s.buyer == Business && s.has(MissingPaymentTerms) {
+		w("<cac:PaymentTerms><cbc:Note>%s</cbc:Note></cac:PaymentTerms>\n", fmt.Sprintf(pick(r, "Virement à %d jours date de facture", "Payment by bank transfer within %d days"), s.termDays))
+	}
+	w("<cac:TaxTotal>")
+	if s.has(MissingVATAmount) {
+		w(`<cbc:TaxAmount currencyID="EUR">%s</cbc:TaxAmount>`, s.vatTotal.StringFixed(2))
+	}
+	for _, v := range s.vatByRate {
+		w(`<cac:TaxSubtotal><cbc:TaxableAmount currencyID="EUR">%s</cbc:TaxableAmount>`, v.base.StringFixed(2))
+		if s.has(MissingVATAmount) {
+			w(`<cbc:TaxAmount currencyID="EUR">%s</cbc:TaxAmount>`, v.amount.StringFixed(2))
+		}
+		w("<cac:TaxCategory><cbc:ID>S</cbc:ID>")
+		if s.defect != MissingVATRate {
+			w("<cbc:Percent>%s</cbc:Percent>", v.rate)
+		}
+		w("<cac:TaxScheme><cbc:ID>VAT</cbc:ID></cac:TaxScheme></cac:TaxCategory></cac:TaxSubtotal>")
+	}
+	w("</cac:TaxTotal>\n<cac:LegalMonetaryTotal>")
+	w(`<cbc:LineExtensionAmount currencyID="EUR">%s</cbc:LineExtensionAmount>`, s.excl.StringFixed(2))
+	if s.has(MissingTotals) {
+		w(`<cbc:TaxExclusiveAmount currencyID="EUR">%s</cbc:TaxExclusiveAmount>`, s.excl.StringFixed(2))
+	}
+	w(`<cbc:TaxInclusiveAmount currencyID="EUR">%s</cbc:TaxInclusiveAmount><cbc:PayableAmount currencyID="EUR">%s</cbc:PayableAmount></cac:LegalMonetaryTotal>`+"\n", s.incl.StringFixed(2), s.incl.StringFixed(2))
+	for i, l := range s.lines {
+		w("<cac:InvoiceLine><cbc:ID>%d</cbc:ID>", i+1)
+		if s.has(MissingQuantity) {
+			w(`<cbc:InvoicedQuantity unitCode="C62">%s</cbc:InvoicedQuantity>`, l.qty)
+		}
+		w(`<cbc:LineExtensionAmount currencyID="EUR">%s</cbc:LineExtensionAmount><cac:Item>`, l.printedTot.StringFixed(2))
+		if !l.withoutDesc {
+			w("<cbc:Name>%s</cbc:Name>", xmlEscape(l.desig))
+		}
+		w("<cac:ClassifiedTaxCategory><cbc:ID>S</cbc:ID>")
+		if s.defect != MissingVATRate {
+			w("<cbc:Percent>%s</cbc:Percent>", l.rate)
+		}
+		w("<cac:TaxScheme><cbc:ID>VAT</cbc:ID></cac:TaxScheme></cac:ClassifiedTaxCategory></cac:Item>")
+		if s.has(MissingUnitPrice) {
+			w(`<cac:Price><cbc:PriceAmount currencyID="EUR">%s</cbc:PriceAmount></cac:Price>`, l.price.StringFixed(2))
+		}
+		w("</cac:InvoiceLine>\n")
+	}
+	w("</Invoice>\n")
+	return []byte(b.String())
+}
+
 func xmlEscape(s string) string {
 	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
 }
@@ -708,6 +815,9 @@ func render(t *testing.T, r *rand.Rand, s *spec) generated {
 	switch s.form {
 	case formCII:
 		x := s.cii(r)
+		return generated{s, Document{XML: x}, string(x)}
+	case formUBL:
+		x := s.ubl(r)
 		return generated{s, Document{XML: x}, string(x)}
 	case formBody:
 		txt := s.text(r)
@@ -758,17 +868,21 @@ func corpus(t *testing.T) (defective, clean []generated) {
 		MissingDueDate, MissingPaymentTerms, MissingPenaltyRate, MissingRecoveryFee, MissingDiscountTerms, MissingVATOnDebits,
 		LineTotalWrong, LinesSumWrong, VATAmountWrong, TotalInclWrong, TermTooLong,
 	}
-	// The common defects get more invoices.
-	common := map[Kind]int{MissingSellerSIREN: 3, MissingBuyerSIREN: 3, MissingPenaltyRate: 3, MissingRecoveryFee: 3,
-		MissingDiscountTerms: 2, LineTotalWrong: 3, VATAmountWrong: 2, TermTooLong: 3, MissingDueDate: 2, LinesSumWrong: 2}
+	// Three invoices per rule (a PDF, a CII, a UBL), more for the defects
+	// met most often.
+	common := map[Kind]int{MissingSellerSIREN: 4, MissingBuyerSIREN: 5, MissingPenaltyRate: 5, MissingRecoveryFee: 5,
+		MissingDiscountTerms: 4, LineTotalWrong: 5, VATAmountWrong: 4, TermTooLong: 5, MissingDueDate: 4, LinesSumWrong: 4}
 	for i, k := range businessRules {
-		copies := max(2, common[k])
+		copies := max(3, common[k])
 		for c := 0; c < copies; c++ {
 			lang := []string{"fr", "en"}[(i+c)%2]
 			layout := (i + c) % 4
 			f := []form{formPDF, formCII, formBody}[(i+c)%3]
 			if c == 1 {
 				f = formCII // every rule is read from the XML as well
+			}
+			if c == 2 {
+				f = formUBL
 			}
 			if c == 0 {
 				f = formPDF
@@ -809,9 +923,9 @@ func corpus(t *testing.T) (defective, clean []generated) {
 	// with the PO the client asked for.
 	for i := 0; i < 44; i++ {
 		lang := []string{"fr", "en"}[i%2]
-		f := []form{formPDF, formCII, formBody}[i%3]
+		f := []form{formPDF, formCII, formBody, formUBL}[i%4]
 		s := next(lang, (i/2)%4, f, Business)
-		if i%11 == 5 && f != formCII {
+		if i%11 == 5 && (f == formPDF || f == formBody) {
 			s.exempt = true
 			s.settle()
 		}

@@ -36,7 +36,7 @@ func TestGeneratedSet(t *testing.T) {
 			t.Errorf("no invoice plants %s", k)
 		}
 	}
-	if forms[formPDF] == 0 || forms[formCII] == 0 || forms[formBody] == 0 || forms[formMail] == 0 {
+	if forms[formPDF] == 0 || forms[formCII] == 0 || forms[formBody] == 0 || forms[formMail] == 0 || forms[formUBL] == 0 {
 		t.Errorf("a form is missing from the set: %v", forms)
 	}
 	t.Logf("%d defective invoices over %d rules, %d clean; forms %v", len(defective), len(covered), len(clean), forms)

@@ -9,8 +9,8 @@ import (
 )
 
 // FromMessage builds the Document of a sent invoice from its mail and from
-// what invoice.Detect found in it: the first CII XML (an attachment, or the
-// Factur-X file embedded in a PDF), the text of the first readable PDF, the
+// what invoice.Detect found in it: the first CII or UBL invoice XML (an
+// attachment, or the Factur-X file embedded in a PDF), the text of the first readable PDF, the
 // body, and the sources' disagreements.
 func FromMessage(m *message.Message, r invoice.Result) Document {
 	var doc Document
@@ -32,13 +32,13 @@ func FromMessage(m *message.Message, r invoice.Result) Document {
 			}
 			if doc.XML == nil {
 				for _, x := range invoice.EmbeddedXML(a.Data) {
-					if isCII(x) {
+					if isStructured(x) {
 						doc.XML = x
 						break
 					}
 				}
 			}
-		case doc.XML == nil && isCII(a.Data):
+		case doc.XML == nil && isStructured(a.Data):
 			doc.XML = a.Data
 		}
 	}
@@ -49,8 +49,8 @@ func isPDF(a message.Attachment) bool {
 	return a.ContentType == "application/pdf" || strings.HasSuffix(strings.ToLower(a.Filename), ".pdf")
 }
 
-// isCII tells a CII invoice from other XML (UBL is read from its PDF text).
-func isCII(data []byte) bool {
+// isStructured tells a CII or UBL invoice from other XML.
+func isStructured(data []byte) bool {
 	head := data[:min(len(data), 4096)]
-	return bytes.Contains(head, []byte("CrossIndustryInvoice"))
+	return bytes.Contains(head, []byte("CrossIndustryInvoice")) || bytes.Contains(head, []byte(nsUBL))
 }

@@ -15,7 +15,11 @@ import (
 func read(doc Document) (facts, string) {
 	all := doc.PDFText + "\n" + doc.Body
 	if len(doc.XML) > 0 {
-		if f, ok := readCII(doc.XML); ok {
+		f, ok := readCII(doc.XML)
+		if !ok {
+			f, ok = readUBL(doc.XML)
+		}
+		if ok {
 			if strings.TrimSpace(doc.PDFText) != "" {
 				// The PDF is the invoice the client reads: a mention
 				// it carries is on the invoice even when the XML

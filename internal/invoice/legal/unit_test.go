@@ -139,10 +139,15 @@ func TestFromMessage(t *testing.T) {
 	if doc := FromMessage(m, invoice.Result{}); !bytes.Equal(doc.XML, x) || doc.Body == "" {
 		t.Errorf("CII attachment not read")
 	}
-	ubl := []byte(`<?xml version="1.0"?><Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"><ID>1</ID></Invoice>`)
+	ubl := s.ubl(r)
 	m = mail(message.Attachment{Filename: "invoice.xml", ContentType: "application/xml", Size: len(ubl), Data: ubl}, att)
+	if doc := FromMessage(m, invoice.Result{}); !bytes.Equal(doc.XML, ubl) {
+		t.Errorf("the UBL attachment, first in the mail, should be read")
+	}
+	other := []byte(`<?xml version="1.0"?><Order xmlns="urn:oasis:names:specification:ubl:schema:xsd:Order-2"><ID>1</ID></Order>`)
+	m = mail(message.Attachment{Filename: "order.xml", ContentType: "application/xml", Size: len(other), Data: other}, att)
 	if doc := FromMessage(m, invoice.Result{}); !bytes.Equal(doc.XML, x) {
-		t.Errorf("a UBL file is not CII: the PDF's XML should be kept")
+		t.Errorf("an order is no invoice XML: the PDF's XML should be kept")
 	}
 	if doc := FromMessage(nil, invoice.Result{}); doc.XML != nil || doc.PDFText != "" || doc.Body != "" {
 		t.Errorf("nil mail: %+v", doc)

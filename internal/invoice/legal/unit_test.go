@@ -221,3 +221,51 @@ func TestConsumerLighterList(t *testing.T) {
 		t.Errorf("business reading of a consumer invoice: %s not found", k)
 	}
 }
+
+// TestTermRule checks the term rule on its edges: the due date stated or
+// computed from the terms, 60 days, 45 days end of month.
+func TestTermRule(t *testing.T) {
+	issue := day(2026, 11, 3)
+	for _, c := range []struct {
+		name     string
+		due      time.Time
+		days     int
+		eom      bool
+		tooLong  bool
+		withDate bool
+	}{
+		{"60 days", issue.AddDate(0, 0, 60), 0, false, false, true},
+		{"45 days end of month, read from the end of the month", day(2027, 1, 14), 0, false, false, true},
+		{"a day beyond", day(2027, 1, 15), 0, false, true, true},
+		{"30 days end of month from the terms", time.Time{}, 30, true, false, true},
+		{"90 days from the terms", time.Time{}, 90, false, true, true},
+		{"no date of issue: nothing to measure", day(2027, 6, 1), 0, false, false, false},
+	} {
+		f := facts{due: c.due, termDays: c.days, endOfMonth: c.eom, terms: true, penalty: true, indemnity: true, discount: true}
+		if c.withDate {
+			f.issue = issue
+		}
+		var got []Kind
+		checkTerms(f, func(k Kind, _ string) { got = append(got, k) })
+		// A term given in days is no due date: that mention is still
+		// missing.
+		var want []Kind
+		if c.due.IsZero() {
+			want = append(want, MissingDueDate)
+		}
+		if c.tooLong {
+			want = append(want, TermTooLong)
+		}
+		if strings.Join(kindStrings(got), ",") != strings.Join(kindStrings(want), ",") {
+			t.Errorf("%s: %v, want %v", c.name, got, want)
+		}
+	}
+}
+
+func kindStrings(ks []Kind) []string {
+	out := make([]string, len(ks))
+	for i, k := range ks {
+		out[i] = string(k)
+	}
+	return out
+}

@@ -120,24 +120,9 @@ func readCII(data []byte) (facts, bool) {
 	f.buyer = ciiPartyFacts(x.Tx.Agreement.Buyer)
 	f.delivery = ciiPartyFacts(x.Tx.Delivery.ShipTo).address
 	for _, l := range x.Tx.Lines {
-		var fl line
-		fl.designation = strings.TrimSpace(l.Name)
-		fl.qty, fl.hasQty = ciiAmount(l.Qty)
-		fl.price, fl.hasPrice = ciiAmount(l.Price)
-		fl.rate, fl.hasRate = ciiAmount(l.Rate)
-		fl.total, fl.hasTotal = ciiAmount(l.Total)
-		if b, ok := ciiAmount(l.Basis); ok && b.Sign() > 0 {
-			fl.basis = b
-		}
+		fl := xmlLine(l.Name, l.Qty, l.Price, l.Basis, l.Rate, l.Total)
 		for _, a := range l.Adjust {
-			v, ok := ciiAmount(a.Amount)
-			switch {
-			case !ok:
-			case strings.TrimSpace(a.Charge) == "true":
-				fl.adjust = fl.adjust.Add(v)
-			default:
-				fl.adjust = fl.adjust.Sub(v)
-			}
+			fl.adjustBy(a.Charge, a.Amount)
 		}
 		f.lines = append(f.lines, fl)
 	}
@@ -250,6 +235,31 @@ func ciiPartyFacts(p ciiParty) party {
 		}
 	}
 	return out
+}
+
+// xmlLine is a line of an XML invoice, its figures as the XML states them.
+func xmlLine(name string, qty, price, basis, rate, total *string) line {
+	l := line{designation: strings.TrimSpace(name)}
+	l.qty, l.hasQty = ciiAmount(qty)
+	l.price, l.hasPrice = ciiAmount(price)
+	l.rate, l.hasRate = ciiAmount(rate)
+	l.total, l.hasTotal = ciiAmount(total)
+	if b, ok := ciiAmount(basis); ok && b.Sign() > 0 {
+		l.basis = b
+	}
+	return l
+}
+
+// adjustBy adds a charge (indicator "true") or takes off an allowance.
+func (l *line) adjustBy(charge string, amount *string) {
+	v, ok := ciiAmount(amount)
+	switch {
+	case !ok:
+	case strings.TrimSpace(charge) == "true":
+		l.adjust = l.adjust.Add(v)
+	default:
+		l.adjust = l.adjust.Sub(v)
+	}
 }
 
 func ciiAmount(s *string) (decimal.Decimal, bool) {

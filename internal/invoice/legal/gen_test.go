@@ -596,17 +596,8 @@ func (s *spec) cii(r *rand.Rand) []byte {
 	if s.has(MissingDate) {
 		w(`<ram:IssueDateTime><udt:DateTimeString format="102">%s</udt:DateTimeString></ram:IssueDateTime>`, s.issue.Format("20060102"))
 	}
-	note := func(code, text string) {
-		w(`<ram:IncludedNote><ram:Content>%s</ram:Content><ram:SubjectCode>%s</ram:SubjectCode></ram:IncludedNote>`, text, code)
-	}
-	if s.buyer == Business && s.has(MissingPenaltyRate) || s.defect == ConsumerPenalties {
-		note("PMD", pick(r, "Pénalités de retard : trois fois le taux d'intérêt légal.", "Late payment interest: ECB rate plus 10 points."))
-	}
-	if s.buyer == Business && s.has(MissingRecoveryFee) || s.defect == ConsumerRecovery {
-		note("PMT", pick(r, "Indemnité forfaitaire pour frais de recouvrement : 40 €.", "Fixed compensation for recovery costs: EUR 40."))
-	}
-	if s.buyer == Business && s.has(MissingDiscountTerms) {
-		note("AAB", pick(r, "Pas d'escompte pour paiement anticipé.", "No discount for early payment."))
+	for _, n := range s.notes(r) {
+		w(`<ram:IncludedNote><ram:Content>%s</ram:Content><ram:SubjectCode>%s</ram:SubjectCode></ram:IncludedNote>`, n[1], n[0])
 	}
 	w("</rsm:ExchangedDocument>\n<rsm:SupplyChainTradeTransaction>\n")
 	for i, l := range s.lines {
@@ -711,14 +702,8 @@ func (s *spec) ubl(r *rand.Rand) []byte {
 		w("<cbc:DueDate>%s</cbc:DueDate>\n", s.due().Format(time.DateOnly))
 	}
 	w("<cbc:InvoiceTypeCode>380</cbc:InvoiceTypeCode>\n")
-	if s.buyer == Business && s.has(MissingPenaltyRate) || s.defect == ConsumerPenalties {
-		w("<cbc:Note>%s</cbc:Note>\n", pick(r, "Pénalités de retard : trois fois le taux d'intérêt légal.", "Late payment interest: ECB rate plus 10 points."))
-	}
-	if s.buyer == Business && s.has(MissingRecoveryFee) || s.defect == ConsumerRecovery {
-		w("<cbc:Note>%s</cbc:Note>\n", pick(r, "Indemnité forfaitaire pour frais de recouvrement : 40 €.", "Fixed compensation for recovery costs: EUR 40."))
-	}
-	if s.buyer == Business && s.has(MissingDiscountTerms) {
-		w("<cbc:Note>%s</cbc:Note>\n", pick(r, "Pas d'escompte pour paiement anticipé.", "No discount for early payment."))
+	for _, n := range s.notes(r) {
+		w("<cbc:Note>%s</cbc:Note>\n", n[1])
 	}
 	w("<cbc:DocumentCurrencyCode>EUR</cbc:DocumentCurrencyCode>\n")
 	if s.buyer == Business && (s.nature == natureServices || s.nature == natureMixed) && s.has(MissingVATOnDebits) {
@@ -794,6 +779,22 @@ func (s *spec) ubl(r *rand.Rand) []byte {
 	}
 	w("</Invoice>\n")
 	return []byte(b.String())
+}
+
+// notes are the legal mentions an XML invoice writes in words, with their
+// UNTDID 4451 subject codes (PMD penalties, PMT indemnity, AAB discount).
+func (s *spec) notes(r *rand.Rand) [][2]string {
+	var out [][2]string
+	if s.buyer == Business && s.has(MissingPenaltyRate) || s.defect == ConsumerPenalties {
+		out = append(out, [2]string{"PMD", pick(r, "Pénalités de retard : trois fois le taux d'intérêt légal.", "Late payment interest: ECB rate plus 10 points.")})
+	}
+	if s.buyer == Business && s.has(MissingRecoveryFee) || s.defect == ConsumerRecovery {
+		out = append(out, [2]string{"PMT", pick(r, "Indemnité forfaitaire pour frais de recouvrement : 40 €.", "Fixed compensation for recovery costs: EUR 40.")})
+	}
+	if s.buyer == Business && s.has(MissingDiscountTerms) {
+		out = append(out, [2]string{"AAB", pick(r, "Pas d'escompte pour paiement anticipé.", "No discount for early payment.")})
+	}
+	return out
 }
 
 func xmlEscape(s string) string {

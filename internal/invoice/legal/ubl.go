@@ -112,22 +112,9 @@ func readUBL(data []byte) (facts, bool) {
 		f.delivery = strings.Join(strings.Fields(d.Street+" "+d.Postal+" "+d.City), " ")
 	}
 	for _, l := range x.Lines {
-		fl := line{designation: strings.TrimSpace(l.Name)}
-		fl.qty, fl.hasQty = ciiAmount(l.Qty)
-		fl.price, fl.hasPrice = ciiAmount(l.Price)
-		fl.rate, fl.hasRate = ciiAmount(l.Rate)
-		fl.total, fl.hasTotal = ciiAmount(l.Total)
-		if b, ok := ciiAmount(l.Basis); ok && b.Sign() > 0 {
-			fl.basis = b
-		}
+		fl := xmlLine(l.Name, l.Qty, l.Price, l.Basis, l.Rate, l.Total)
 		for _, a := range l.Adjust {
-			if v, ok := ciiAmount(a.Amount); ok {
-				if strings.TrimSpace(a.Charge) == "true" {
-					fl.adjust = fl.adjust.Add(v)
-				} else {
-					fl.adjust = fl.adjust.Sub(v)
-				}
-			}
+			fl.adjustBy(a.Charge, a.Amount)
 		}
 		f.lines = append(f.lines, fl)
 	}

@@ -110,7 +110,7 @@ func fold(s string) string { return folder.Replace(strings.ToLower(s)) }
 // Labels of the parts of an invoice, on folded text. A label opens a block
 // of lines that lasts until a blank line or the next label.
 var (
-	reBuyerHead = regexp.MustCompile(`^(?:(?:client|customer) details|coordonnees (?:du )?client|doit|client(?:e)?|facture a|facturer a|adresse de facturation|destinataire|acheteur|bill(?:ed)? to|invoice to|customer|buyer|sold to|a l'attention de)\b\s*:?\s*(.*)$`)
+	reBuyerHead = regexp.MustCompile(`^(?:(?:client|customer) details|coordonnees (?:du )?client|doit|beneficiaire|client(?:e)?|facture a|facturer a|adresse de facturation|destinataire|acheteur|bill(?:ed)? to|invoice to|customer|buyer|sold to|a l'attention de)\b\s*:?\s*(.*)$`)
 	reDelivHead = regexp.MustCompile(`^(?:(?:adresse de livraison|lieu de livraison|livraison a|livre a|ship(?:ped)? to|deliver(?:y)? to|delivery address|delivered to|place of delivery)\b|livraison\s*:)\s*:?\s*(.*)$`)
 	// "To" alone on its line opens the buyer's block; "To be paid" does not.
 	reBuyerBare = regexp.MustCompile(`^(?:to|a)\s*:?$`)
@@ -120,7 +120,7 @@ var (
 	reTitle    = regexp.MustCompile(`^(?:tax invoice|invoice|facture|note d'honoraires|avoir|credit note)\b`)
 	reSellHead = regexp.MustCompile(`^(?:emetteur|vendeur|fournisseur|prestataire|from|seller|supplier|issued by)\b\s*:?\s*(.*)$`)
 	// A table header names the designation and at least one figure.
-	reTableDesig = regexp.MustCompile(`\b(?:designation|description|libelle|article|prestations?|items?|produits?|services?|details?)\b`)
+	reTableDesig = regexp.MustCompile(`\b(?:designation|description|libelle|intitule|objet|article|prestations?|items?|produits?|services?|details?)\b`)
 	reTableFig   = regexp.MustCompile(`\b(?:qte|quantite|qty|quantity|prix|price|pu|montant|amount|total|rate|tarif)\b`)
 )
 
@@ -169,7 +169,7 @@ var (
 	reIdentSep   = regexp.MustCompile(`\s+[-–—·•|]\s+|,\s+`)
 	reIDTail     = regexp.MustCompile(`\s*[(\[,/]?\s*(?:\b(?:n° )?(?:siren|siret|rcs|tva|vat|tel|tél|phone|email|e-mail|iban|bic|capital)\b|\S+@).*$`)
 	reNamesBuyer = regexp.MustCompile(`\b(?:client|customer|buyer|acheteur)\b`)
-	reColQty     = regexp.MustCompile(`\b(?:qte|quantite|qty|quantity|nb|nombre|heures|hours|jours|days|units)\b`)
+	reColQty     = regexp.MustCompile(`\b(?:qte|quantite|qty|quantity|nb|nombre|heures|hours|jours|days|units|words|mots|pages|lots)\b`)
 	reColPrice   = regexp.MustCompile(`\b(?:pu|p\.u\.?|prix|unit price|price|tarif|rate|cout unitaire|unit cost|unit)\b`)
 	reColRate    = regexp.MustCompile(`\b(?:tva|vat|taux|tax)\b`)
 	reColTotal   = regexp.MustCompile(`\b(?:total|montant|amount|net)\b`)

@@ -133,24 +133,26 @@ var (
 	reStreet   = regexp.MustCompile(`^\d+(?:\s?(?:bis|ter))?,?\s+(?:rue|avenue|av\.|bd|boulevard|chemin|impasse|place|allee|route|quai|cours|square|lieu-dit|zone|za|zi|parc|street|st\.?|road|rd\.?|lane|way|drive)\b`)
 	reIDish    = regexp.MustCompile(`\b(?:siren|siret|rcs|tva|vat|tel|tél|phone|email|e-mail|iban|bic|capital)\b|@`)
 
-	reNumber    = regexp.MustCompile(`(?:\bfacture|\binvoice|\bfact\.|^n°|^no\.?|^numero|^number|^ref(?:erence)?\.?)\s*(?:n°|no\.?|number|numero|num\.?|#|nr\.?|reference|ref\.?)?\s*:?\s*#?\s*([a-z0-9][a-z0-9\-/_.]*\d[a-z0-9\-/_]*)`)
-	reIssueLbl  = regexp.MustCompile(`\bdate\b|\bdu \d|\bissued\b|\bemise? le\b|\bfait(?:e)? (?:a [a-z' -]+,? )?le\b|, le \d`)
-	reOtherLbl  = regexp.MustCompile(`echeance|\bdue\b|livraison|delivery|commande|order|paiement|payment|limite|reglement|avant|before|by\b|prestation|service|vente|sale|execution`)
-	reDueLbl    = regexp.MustCompile(`echeance|\bdue\b|payable (?:avant|le|au plus tard|by|on|before)|a (?:payer|regler) (?:avant|le|au plus tard)|pay(?:ment)? by|date limite|to be paid by|payment date|date de (?:paiement|reglement)|reglement (?:avant|le|au plus tard)`)
-	reReceipt   = regexp.MustCompile(`(?:a|des|a la|upon|on) reception\b|\bon receipt\b|\bupon receipt\b|\bcomptant\b|\bdue immediately\b`)
-	reTerms     = regexp.MustCompile(`^(?:reglement|paiement|payment|conditions)\s*:|\b\d{1,3} ?(?:jours|days)\b|virement|\bcheque|\blcr\b|prelevement|bank transfer|wire transfer|conditions? de (?:paiement|reglement)|modalites? de (?:paiement|reglement)|mode de (?:paiement|reglement)|moyens? de paiement|payment terms|terms of payment|payment method|^terms\b|(?:paiement|reglement|payable) (?:a|sous|par|comptant|net)\b|payable (?:within|in|net|on receipt|upon)\b|\bnet \d{1,3}\b|payment (?:by|within|in)\b`)
-	reTermDays  = regexp.MustCompile(`(?:net\s*(\d{1,3})\b|(\d{1,3})\s*(?:jours|days|j)\b(\s*(?:fin de mois|end of month|fdm|eom|le \d+))?)`)
-	rePenalty   = regexp.MustCompile(`\blate\b[^.;]{0,40}\binterest\b|\bretard\b[^.;]{0,40}\b(?:interets?|taux)\b|penalite|interets? (?:de|pour) retard|taux d'interet de retard|late[- ](?:payment )?(?:interest|penalt|fee|charge)|interest (?:on|for) late|overdue interest|default interest|late payments? (?:will )?(?:bear|incur|attract)`)
-	reFeeWord   = regexp.MustCompile(`indemnite|compensation|recovery|recouvrement|collection costs`)
-	reFee40     = regexp.MustCompile(`\b40(?:[.,]00)?\s*(?:€|eur|euros)|(?:€|eur)\s*40\b|quarante euros|forty euros`)
-	reDiscount  = regexp.MustCompile(`escompte|(?:early|prompt)[- ]payment discount|discount for (?:early|prompt|advance) payment|settlement discount|no discount|without discount`)
-	reNature    = regexp.MustCompile(`^(?:nature|type|categorie|category|cadre)\b[^:\n]{0,40}(?:operation|supply|facturation|transaction|invoice)|^operations?\s*:|^nature\s*:|^supply of\b|^operation type\b|^(?:prestations?|objet)\s*:.*\b(?:prestations? de services?|livraisons? de biens)\b`)
-	reGoods     = regexp.MustCompile(`\bbiens?\b|marchandise|\bgoods\b|fourniture|\bproducts?\b|livraisons? de`)
-	reServices  = regexp.MustCompile(`\bservices?\b|prestations?`)
-	reMixed     = regexp.MustCompile(`\bmixte?s?\b|\bmixed\b`)
-	reVATBasis  = regexp.MustCompile(`\bdebits?\b|encaissements?|\bon receipts?\b|\bcash basis\b|\baccruals? basis\b|payments? received`)
-	reFranchise = regexp.MustCompile(`293 ?b|franchise en base|tva non applicable|vat not applicable`)
-	reExempt    = regexp.MustCompile(`293 ?b|tva non applicable|vat not applicable|autoliquidation|reverse charge|exoneration de tva|exonere de tva|not subject to vat|art\.? 262|art\.? 283`)
+	reNumber = regexp.MustCompile(`(?:\bfacture|\binvoice|\bfact\.|^n°|^no\.?|^numero|^number|^ref(?:erence)?\.?)\s*(?:n°|no\.?|number|numero|num\.?|#|nr\.?|reference|ref\.?)?\s*:?\s*#?\s*([a-z0-9][a-z0-9\-/_.]*\d[a-z0-9\-/_]*)`)
+	// "Facture de solde n° CM-2026-0311", "Invoice credit memo no. 12".
+	reNumberQualified = regexp.MustCompile(`\b(?:facture|invoice)(?: [a-z'-]+){1,3}? (?:n°|no\.?|numero|number|#)\s*:?\s*([a-z0-9][a-z0-9\-/_.]*\d[a-z0-9\-/_]*)`)
+	reIssueLbl        = regexp.MustCompile(`\bdate\b|\bdu \d|\bissued\b|\bemise? le\b|\bfait(?:e)? (?:a [a-z' -]+,? )?le\b|, le \d`)
+	reOtherLbl        = regexp.MustCompile(`echeance|\bdue\b|livraison|delivery|commande|order|paiement|payment|limite|reglement|avant|before|by\b|prestation|service|vente|sale|execution`)
+	reDueLbl          = regexp.MustCompile(`echeance|\bdue\b|payable (?:avant|le|au plus tard|by|on|before)|a (?:payer|regler) (?:avant|le|au plus tard)|pay(?:ment)? by|date limite|to be paid by|payment date|date de (?:paiement|reglement)|reglement (?:avant|le|au plus tard)`)
+	reReceipt         = regexp.MustCompile(`(?:a|des|a la|upon|on) reception\b|\bon receipt\b|\bupon receipt\b|\bcomptant\b|\bdue immediately\b`)
+	reTerms           = regexp.MustCompile(`^(?:reglement|paiement|payment|conditions)\s*:|\b\d{1,3} ?(?:jours|days)\b|virement|\bcheque|\blcr\b|prelevement|bank transfer|wire transfer|conditions? de (?:paiement|reglement)|modalites? de (?:paiement|reglement)|mode de (?:paiement|reglement)|moyens? de paiement|payment terms|terms of payment|payment method|^terms\b|(?:paiement|reglement|payable) (?:a|sous|par|comptant|net)\b|payable (?:within|in|net|on receipt|upon)\b|\bnet \d{1,3}\b|payment (?:by|within|in)\b`)
+	reTermDays        = regexp.MustCompile(`(?:net\s*(\d{1,3})\b|(\d{1,3})\s*(?:jours|days|j)\b(\s*(?:fin de mois|end of month|fdm|eom|le \d+))?)`)
+	rePenalty         = regexp.MustCompile(`\blate\b[^.;]{0,40}\binterest\b|\bretard\b[^.;]{0,40}\b(?:interets?|taux)\b|penalite|interets? (?:de|pour) retard|taux d'interet de retard|late[- ](?:payment )?(?:interest|penalt|fee|charge)|interest (?:on|for) late|overdue interest|default interest|late payments? (?:will )?(?:bear|incur|attract)`)
+	reFeeWord         = regexp.MustCompile(`indemnite|compensation|recovery|recouvrement|collection costs`)
+	reFee40           = regexp.MustCompile(`\b40(?:[.,]00)?\s*(?:€|eur|euros)|(?:€|eur)\s*40\b|quarante euros|forty euros`)
+	reDiscount        = regexp.MustCompile(`escompte|(?:early|prompt)[- ]payment discount|discount for (?:early|prompt|advance) payment|settlement discount|no discount|without discount`)
+	reNature          = regexp.MustCompile(`^(?:nature|type|categorie|category|cadre)\b[^:\n]{0,40}(?:operation|supply|facturation|transaction|invoice)|^operations?\s*:|^nature\s*:|^supply of\b|^operation type\b|^(?:prestations?|objet)\s*:.*\b(?:prestations? de services?|livraisons? de biens)\b`)
+	reGoods           = regexp.MustCompile(`\bbiens?\b|marchandise|\bgoods\b|fourniture|\bproducts?\b|livraisons? de`)
+	reServices        = regexp.MustCompile(`\bservices?\b|prestations?`)
+	reMixed           = regexp.MustCompile(`\bmixte?s?\b|\bmixed\b`)
+	reVATBasis        = regexp.MustCompile(`\bdebits?\b|encaissements?|\bon receipts?\b|\bcash basis\b|\baccruals? basis\b|payments? received`)
+	reFranchise       = regexp.MustCompile(`293 ?b|franchise en base|tva non applicable|vat not applicable`)
+	reExempt          = regexp.MustCompile(`293 ?b|tva non applicable|vat not applicable|autoliquidation|reverse charge|exoneration de tva|exonere de tva|not subject to vat|art\.? 262|art\.? 283`)
 
 	reInclLbl = regexp.MustCompile(`\bttc\b|toutes taxes comprises|incl\.? (?:vat|tax)|including (?:vat|tax)|grand total|\bgross\b|total to pay|net a payer|total a payer|reste a payer|total due|amount due|balance due|total payable|amount payable`)
 	// What is left to pay after a deposit is no total: it fills the total
@@ -362,8 +364,11 @@ func (f *facts) mentions(low string, cur block) {
 		return
 	}
 	if f.number == "" {
-		if m := reNumber.FindStringSubmatch(low); m != nil && !isDate(m[1]) {
-			f.number = m[1]
+		for _, re := range []*regexp.Regexp{reNumber, reNumberQualified} {
+			if m := re.FindStringSubmatch(low); m != nil && !isDate(m[1]) {
+				f.number = m[1]
+				break
+			}
 		}
 	}
 	due := reDueLbl.MatchString(low)

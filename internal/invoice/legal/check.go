@@ -20,6 +20,11 @@ type Document struct {
 	// Disagreements are invoice.Result.Disagreements: each one names a
 	// fact two sources state otherwise.
 	Disagreements []string
+	// Unfetched says the mail carries a PDF whose bytes were not at hand
+	// (left on the server, or cut short). The invoice is that PDF, not the
+	// mail announcing it: without it or its XML nothing is checked, so
+	// the caller fetches it first.
+	Unfetched bool
 }
 
 // party is what an invoice says about the seller or the buyer.
@@ -103,6 +108,9 @@ var cent = decimal.New(1, -2)
 // client is a business or a private person; asked is the purchase-order
 // number the client asked to see on the invoice (empty when none).
 func Check(doc Document, buyer BuyerKind, asked PO) []Finding {
+	if doc.Unfetched && len(doc.XML) == 0 && strings.TrimSpace(doc.PDFText) == "" {
+		return nil
+	}
 	f, text := read(doc)
 	var out []Finding
 	add := func(k Kind, detail string) { out = append(out, newFinding(k, detail)) }

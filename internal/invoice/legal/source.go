@@ -20,6 +20,9 @@ func FromMessage(m *message.Message, r invoice.Result) Document {
 	doc.Body = m.Text
 	doc.Disagreements = append([]string(nil), r.Disagreements...)
 	for _, a := range m.Attachments {
+		if isPDF(a) && (a.Data == nil || a.Truncated) {
+			doc.Unfetched = true
+		}
 		if a.Data == nil {
 			continue
 		}

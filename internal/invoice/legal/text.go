@@ -9,9 +9,10 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// read returns the facts of a document, from its CII XML when it carries
-// one, else from the text of its PDF, else from its mail; and all its text,
-// where a purchase-order number is looked for.
+// read returns the facts of a document, from its CII or UBL XML when it
+// carries one (completed by the text of its PDF), else from the text of its
+// PDF, else from its mail; and all its text, where a purchase-order number
+// is looked for.
 func read(doc Document) (facts, string) {
 	all := doc.PDFText + "\n" + doc.Body
 	if len(doc.XML) > 0 {
@@ -203,8 +204,8 @@ func readText(raw string) facts {
 	lines := strings.Split(strings.ReplaceAll(raw, "\r", ""), "\n")
 	cur, started := blockSeller, false
 	var cols []string
-	for _, orig := range lines {
-		low := strings.TrimSpace(fold(orig))
+	for _, raw := range lines {
+		low := strings.TrimSpace(fold(raw))
 		if low == "" {
 			if cur == blockBuyer || cur == blockDelivery || (cur == blockSeller && started) || cur == blockTable {
 				cur = blockOther

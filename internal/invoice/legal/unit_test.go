@@ -152,6 +152,13 @@ func TestFromMessage(t *testing.T) {
 	if doc := FromMessage(nil, invoice.Result{}); doc.XML != nil || doc.PDFText != "" || doc.Body != "" {
 		t.Errorf("nil mail: %+v", doc)
 	}
+	// A PDF left on the server: the mail's body is no invoice to check.
+	m = mail(message.Attachment{Filename: "facture.pdf", ContentType: "application/pdf", Size: 48000})
+	if doc := FromMessage(m, invoice.Result{}); !doc.Unfetched {
+		t.Errorf("an unfetched PDF is not noted")
+	} else if got := Check(doc, Business, ""); got != nil {
+		t.Errorf("checked the body of a mail whose PDF was not fetched: %s", kinds(got))
+	}
 }
 
 // TestXMLAndTextDisagree gives a PDF the XML of another invoice: Detect's

@@ -305,7 +305,8 @@ func (d *detection) run() Result {
 	bodyFacts.pickNumbers(kind)
 	chain = append(chain, &bodyFacts)
 	d.merge(&r, chain)
-	r.Findings = append(r.Findings, disagreements(chain)...)
+	r.Disagreements = disagreements(chain)
+	r.Findings = append(r.Findings, r.Disagreements...)
 	if r.Number == "" || !d.hasAmount {
 		// A PDF whose text cannot be read matters when nothing else gave
 		// the invoice's number and amount.

@@ -104,7 +104,10 @@ type Result struct {
 	// a buyer address that is not an e-mail address), an attachment that
 	// could not be read. Each names the problem.
 	Findings []string `json:"findings,omitempty"`
-	Evidence []string `json:"evidence,omitempty"`
+	// Disagreements are the Findings where two sources state a fact
+	// otherwise, kept apart for the legal self-check; not part of the JSON.
+	Disagreements []string `json:"-"`
+	Evidence      []string `json:"evidence,omitempty"`
 }
 
 // UsableEmail says whether s is an e-mail address a reminder can be sent

@@ -502,3 +502,20 @@ func contentSize(c pdf.Value, limit int64) int64 {
 	}
 	return total
 }
+
+// PDFText returns the text of a PDF's pages, as Detect reads it, for checks
+// that need the whole wording of the invoice rather than its facts.
+func PDFText(data []byte) (string, error) { return pdfText(data) }
+
+// EmbeddedXML returns the XML files embedded in a PDF (the Factur-X or
+// ZUGFeRD data), in the order they appear.
+func EmbeddedXML(data []byte) [][]byte {
+	files, _ := embeddedFiles(data)
+	var out [][]byte
+	for _, f := range files {
+		if strings.HasSuffix(strings.ToLower(f.name), ".xml") || bytes.HasPrefix(bytes.TrimSpace(f.data), []byte("<?xml")) {
+			out = append(out, f.data)
+		}
+	}
+	return out
+}

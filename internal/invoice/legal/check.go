@@ -7,7 +7,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
-	"github.com/relance/relance/internal/invoice"
+	"github.com/relance/relance/internal/text"
 )
 
 // Document is an invoice as relance reads it: the structured XML when the
@@ -111,7 +111,7 @@ func Check(doc Document, buyer BuyerKind, asked PO) []Finding {
 	if doc.Unfetched && len(doc.XML) == 0 && strings.TrimSpace(doc.PDFText) == "" {
 		return nil
 	}
-	f, text := read(doc)
+	f, written := read(doc)
 	var out []Finding
 	add := func(k Kind, detail string) { out = append(out, newFinding(k, detail)) }
 	b2b := buyer != Consumer
@@ -159,7 +159,7 @@ func Check(doc Document, buyer BuyerKind, asked PO) []Finding {
 	for _, d := range doc.Disagreements {
 		add(SourcesDisagree, d)
 	}
-	if want := invoice.NormalizeNumber(string(asked)); want != "" && !strings.Contains(invoice.NormalizeNumber(text), want) {
+	if want := text.NormalizeNumber(string(asked)); want != "" && !strings.Contains(text.NormalizeNumber(written), want) {
 		add(PurchaseOrder, "bon de commande / purchase order "+string(asked))
 	}
 	return out

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/relance/relance/internal/text"
 )
 
 // read returns the facts of a document, from its CII or UBL XML when it
@@ -672,33 +674,10 @@ func amountIn(s string) (decimal.Decimal, bool) {
 	return parseNumber(strings.TrimSpace(s))
 }
 
-// parseNumber reads "1 350,00", "1,350.00", "1.350,00", "45" or "2,5": the
-// last separator followed by one or two digits (or three after another
-// separator kind) is the decimal one.
+// parseNumber reads an amount as printed on an invoice ("1 350,00",
+// "1,350.00", "45", "2,5").
 func parseNumber(s string) (decimal.Decimal, bool) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return decimal.Decimal{}, false
-	}
-	dec := -1
-	lastSep := strings.LastIndexAny(s, ".,")
-	if lastSep >= 0 {
-		tail := len(s) - lastSep - 1
-		other := strings.ContainsAny(s[:lastSep], map[byte]string{'.': ",", ',': "."}[s[lastSep]])
-		if tail != 3 || other || strings.Count(s, string(s[lastSep])) == 1 && !strings.ContainsAny(s, " '") && s[lastSep] == '.' {
-			dec = lastSep
-		}
-	}
-	var b strings.Builder
-	for i, r := range s {
-		switch {
-		case r >= '0' && r <= '9', r == '-' || r == '+':
-			b.WriteRune(r)
-		case i == dec:
-			b.WriteByte('.')
-		}
-	}
-	v, err := decimal.NewFromString(b.String())
+	v, err := text.ParseDocumentAmount(s)
 	return v, err == nil
 }
 
@@ -720,14 +699,6 @@ func hasLetters(s string) bool {
 		}
 	}
 	return n >= 2
-}
-
-var months = map[string]time.Month{
-	"janvier": 1, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7, "aout": 8,
-	"septembre": 9, "octobre": 10, "novembre": 11, "decembre": 12,
-	"january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7, "august": 8,
-	"september": 9, "october": 10, "november": 11, "december": 12,
-	"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12,
 }
 
 var (
@@ -778,12 +749,12 @@ func findDate(low string) (time.Time, bool) {
 		try(m[0], atoi(low[m[6]:m[7]]), atoi(low[m[4]:m[5]]), atoi(low[m[2]:m[3]]))
 	}
 	for _, m := range reDateDMY.FindAllStringSubmatchIndex(low, -1) {
-		if mo, ok := months[low[m[4]:m[5]]]; ok {
+		if mo := text.ParseMonth(low[m[4]:m[5]]); mo != 0 {
 			try(m[0], atoi(low[m[6]:m[7]]), int(mo), atoi(low[m[2]:m[3]]))
 		}
 	}
 	for _, m := range reDateMDY.FindAllStringSubmatchIndex(low, -1) {
-		if mo, ok := months[low[m[2]:m[3]]]; ok {
+		if mo := text.ParseMonth(low[m[2]:m[3]]); mo != 0 {
 			try(m[0], atoi(low[m[6]:m[7]]), int(mo), atoi(low[m[4]:m[5]]))
 		}
 	}

@@ -65,29 +65,20 @@ type ObjectionModel struct {
 	Version string
 }
 
-// ObjectionExample is one reply read for the objection model.
-type ObjectionExample struct {
-	f     features
-	label int
-}
-
 // NewObjectionExample reads a reply labelled with the objection it raises
-// (NoObjection when it raises none).
-func NewObjectionExample(text, subject string, date time.Time, o Objection) (ObjectionExample, bool) {
+// (NoObjection when it raises none), for the objection model: the same
+// reading as NewExample, another label.
+func NewObjectionExample(text, subject string, date time.Time, o Objection) (Example, bool) {
 	i := objectionIndex(o)
 	if i < 0 {
-		return ObjectionExample{}, false
+		return Example{}, false
 	}
-	return ObjectionExample{f: extract(text, subject, referenceDay(date, nil), nil), label: i}, true
+	return Example{f: extract(text, subject, referenceDay(date, nil), nil), label: i, weight: 1}, true
 }
 
 // TrainObjections fits the objection model on ex with opt.
-func TrainObjections(ex []ObjectionExample, opt TrainOptions, version string) *ObjectionModel {
-	fit := make([]fitExample, len(ex))
-	for i := range ex {
-		fit[i] = fitExample{f: &ex[i].f, label: ex[i].label, weight: 1}
-	}
-	w, bias := fitSoftmax(fit, nObjections, objectionBuckets, opt)
+func TrainObjections(ex []Example, opt TrainOptions, version string) *ObjectionModel {
+	w, bias := fitSoftmax(fitExamples(ex), nObjections, objectionBuckets, opt)
 	m := &ObjectionModel{Version: version}
 	var scale []float32
 	m.w, scale = quantizeRows(w, nObjections)

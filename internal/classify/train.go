@@ -51,11 +51,7 @@ type floatModel struct {
 
 // train fits the reply model: a softmax over the classes (see fitSoftmax).
 func train(ex []Example, opt TrainOptions) *floatModel {
-	fit := make([]fitExample, len(ex))
-	for i := range ex {
-		fit[i] = fitExample{f: &ex[i].f, label: ex[i].label, weight: ex[i].weight}
-	}
-	w, bias := fitSoftmax(fit, nClasses, nBuckets, opt)
+	w, bias := fitSoftmax(fitExamples(ex), nClasses, nBuckets, opt)
 	m := &floatModel{w: w}
 	copy(m.bias[:], bias)
 	return m
@@ -67,6 +63,14 @@ type fitExample struct {
 	f      *features
 	label  int
 	weight float32
+}
+
+func fitExamples(ex []Example) []fitExample {
+	fit := make([]fitExample, len(ex))
+	for i := range ex {
+		fit[i] = fitExample{f: &ex[i].f, label: ex[i].label, weight: ex[i].weight}
+	}
+	return fit
 }
 
 // fitSoftmax fits a multinomial logistic regression over k classes with

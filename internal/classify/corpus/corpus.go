@@ -110,8 +110,8 @@ func Examples(set []Reply) []classify.Example {
 // ObjectionExamples turns replies into examples for the objection model:
 // every reply a person wrote, labelled with the objection it raises or with
 // none.
-func ObjectionExamples(set []Reply) []classify.ObjectionExample {
-	out := make([]classify.ObjectionExample, 0, len(set))
+func ObjectionExamples(set []Reply) []classify.Example {
+	out := make([]classify.Example, 0, len(set))
 	for _, r := range set {
 		if r.Class == classify.Bounce || r.Class == classify.AutoReply {
 			continue

@@ -20,7 +20,7 @@ test: test-deps ## install what tests need (when missing and possible), run ever
 	$(GO) vet $(PKGS)
 	@unformatted=$$(gofmt -l cmd internal); if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
 	$(GO) test -race -timeout 20m $(TESTFLAGS) $(PKGS)
-	$(GO) test -timeout 20m -count=1 -run 'TestEval|TestShippedModelIsMakeTrain' ./internal/classify/corpus
+	$(GO) test -timeout 20m -count=1 -run 'TestEval|TestShipped' ./internal/classify/corpus
 	FUZZTIME=$${SHORT_FUZZTIME:-10s} sh scripts/fuzz-short.sh
 
 test-deps: ## install Dovecot (and other test servers) when missing

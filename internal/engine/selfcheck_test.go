@@ -5,8 +5,6 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -20,25 +18,8 @@ import (
 	"github.com/relance/relance/internal/mailbox"
 	"github.com/relance/relance/internal/message"
 	"github.com/relance/relance/internal/store"
+	"github.com/relance/relance/internal/testing/testutil/handwritten"
 )
-
-// handwritten is the text of one of the self-check's hand-written
-// invoices, without its header of expectations.
-func handwritten(t *testing.T, name string) []string {
-	t.Helper()
-	raw, err := os.ReadFile(filepath.Join("..", "invoice", "legal", "testdata", "handwritten", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var lines []string
-	for _, l := range strings.Split(string(raw), "\n") {
-		if strings.HasPrefix(l, "#") && len(lines) == 0 {
-			continue
-		}
-		lines = append(lines, l)
-	}
-	return lines
-}
 
 // pdfInvoice is a mail we sent to client@example.org whose body only
 // announces the invoice: the invoice is its PDF, of these lines, fetched
@@ -140,9 +121,9 @@ func TestSelfCheckOpensTheFlag(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			e, st := newCheckingEngine(t, c.lang)
 			var loads atomic.Int64
-			f := pdfInvoice(t, 1, "inv-1@atelier.test", handwritten(t, c.file), &loads)
+			f := pdfInvoice(t, 1, "inv-1@atelier.test", handwritten.Lines(t, c.file), &loads)
 			if c.body != "" {
-				f = pdfInvoiceSaying(t, 1, "inv-1@atelier.test", c.body, handwritten(t, c.file), &loads)
+				f = pdfInvoiceSaying(t, 1, "inv-1@atelier.test", c.body, handwritten.Lines(t, c.file), &loads)
 			}
 			ingestOne(t, e, f)
 			if loads.Load() != 1 {
@@ -171,8 +152,8 @@ func TestSelfCheckOpensTheFlag(t *testing.T) {
 func TestSelfCheckOff(t *testing.T) {
 	e, st := newEngine(t)
 	var loads atomic.Int64
-	ingestOne(t, e, pdfInvoiceSaying(t, 1, "inv-1@atelier.test", saysAll, handwritten(t, "hw03-micro-no-siren.txt"), &loads))
-	ingestOne(t, e, pdfInvoice(t, 2, "inv-2@atelier.test", handwritten(t, "hw06-term-90-fdm.txt"), &loads))
+	ingestOne(t, e, pdfInvoiceSaying(t, 1, "inv-1@atelier.test", saysAll, handwritten.Lines(t, "hw03-micro-no-siren.txt"), &loads))
+	ingestOne(t, e, pdfInvoice(t, 2, "inv-2@atelier.test", handwritten.Lines(t, "hw06-term-90-fdm.txt"), &loads))
 	if loads.Load() != 1 {
 		t.Errorf("PDFs loaded %d times, want once (for the mail that does not say enough)", loads.Load())
 	}
@@ -191,14 +172,18 @@ const saysAll = "Veuillez trouver notre facture JM-2026-041 d'un montant de 660,
 // findings do not stop it.
 func TestSelfCheckCorrectedInvoice(t *testing.T) {
 	ctx := context.Background()
-	defective := handwritten(t, "hw03-micro-no-siren.txt")
+	defective := handwritten.Lines(t, "hw03-micro-no-siren.txt")
 	corrected := fixed(defective, "54000 Nancy", "SIRET 812 345 678 00024")
 
-	t.Run("corrected before the first reminder", func(t *testing.T) {
+	// sentTwice records the invoice as first sent, then sent again.
+	sentTwice := func(t *testing.T, first, again []string) (open, resolved []store.Flag) {
 		e, st := newCheckingEngine(t, "fr")
-		ingestOne(t, e, pdfInvoice(t, 1, "inv-1@atelier.test", defective, new(atomic.Int64)))
-		ingestOne(t, e, pdfInvoice(t, 2, "inv-1-bis@atelier.test", corrected, new(atomic.Int64)))
-		open, resolved := selfCheckFlags(t, st)
+		ingestOne(t, e, pdfInvoice(t, 1, "inv-1@atelier.test", first, new(atomic.Int64)))
+		ingestOne(t, e, pdfInvoice(t, 2, "inv-1-bis@atelier.test", again, new(atomic.Int64)))
+		return selfCheckFlags(t, st)
+	}
+	t.Run("corrected before the first reminder", func(t *testing.T) {
+		open, resolved := sentTwice(t, defective, corrected)
 		if len(open) != 0 || len(resolved) != 1 {
 			t.Fatalf("%d open and %d resolved self_check flags, want the first resolved and none open", len(open), len(resolved))
 		}
@@ -207,10 +192,7 @@ func TestSelfCheckCorrectedInvoice(t *testing.T) {
 		}
 	})
 	t.Run("sent again still defective", func(t *testing.T) {
-		e, st := newCheckingEngine(t, "fr")
-		ingestOne(t, e, pdfInvoice(t, 1, "inv-1@atelier.test", defective, new(atomic.Int64)))
-		ingestOne(t, e, pdfInvoice(t, 2, "inv-1-bis@atelier.test", defective, new(atomic.Int64)))
-		open, resolved := selfCheckFlags(t, st)
+		open, resolved := sentTwice(t, defective, defective)
 		if len(open) != 1 || len(resolved) != 1 {
 			t.Fatalf("%d open and %d resolved self_check flags, want the first replaced by one", len(open), len(resolved))
 		}

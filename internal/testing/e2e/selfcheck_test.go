@@ -2,31 +2,13 @@ package e2e
 
 import (
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
-)
 
-// handwrittenInvoice is the text of one of the self-check's hand-written
-// invoices, without its header of expectations.
-func handwrittenInvoice(t *testing.T, name string) []string {
-	t.Helper()
-	raw, err := os.ReadFile(filepath.Join("..", "..", "invoice", "legal", "testdata", "handwritten", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var lines []string
-	for _, l := range strings.Split(string(raw), "\n") {
-		if strings.HasPrefix(l, "#") && len(lines) == 0 {
-			continue
-		}
-		lines = append(lines, l)
-	}
-	return lines
-}
+	"github.com/relance/relance/internal/testing/testutil/handwritten"
+)
 
 // With RELANCE_SELF_CHECK=true, an invoice we send is checked before its
 // first reminder: a defective one (our SIREN missing from its PDF) gets a
@@ -43,7 +25,7 @@ func TestSelfCheckHoldsTheFirstReminder(t *testing.T) {
 	} {
 		raw := linkMail(c.msgID, us, c.to, c.subject, time.Date(2026, 11, 2, 10, 0, 0, 0, paris),
 			"Bonjour,\n\nVeuillez trouver notre facture en pièce jointe.\n\nCordialement,\nAtelier Test\n",
-			mailPart{name: "facture.pdf", ctype: "application/pdf", data: pdfDoc(t, handwrittenInvoice(t, c.file))})
+			mailPart{name: "facture.pdf", ctype: "application/pdf", data: pdfDoc(t, handwritten.Lines(t, c.file))})
 		if err := w.IMAP.Deliver("Sent", raw, true); err != nil {
 			t.Fatal(err)
 		}

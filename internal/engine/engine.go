@@ -163,7 +163,9 @@ type prepared struct {
 	replyText string
 	// legal is what the self-check found in an invoice we sent (nil when
 	// it is in order or was not checked).
-	legal   []legal.Finding
+	legal []legal.Finding
+	// checked says the self-check read the invoice itself (no PDF of it
+	// was left unfetched).
 	checked bool
 	// err is a temporary failure to read the message (its PDF could not be
 	// fetched): the batch fails and is offered again.

@@ -123,12 +123,17 @@ func (e *Engine) recordSent(tx *store.Tx, rowID int64, msg *message.Message, msg
 // check of the one before: the flags that check raised are resolved, and
 // only what the new one lacks holds the reminder.
 func (e *Engine) firstReminderCheck(tx *store.Tx, id int64, created bool, check selfChecked) ([]legal.Finding, error) {
-	if !check.ran || created {
+	if created || !check.ran && len(check.findings) == 0 {
 		return check.findings, nil
 	}
 	stage, err := tx.InvoiceLastStage(id)
 	if err != nil || stage > 0 {
 		return nil, err
+	}
+	if !check.ran {
+		// Its PDF could not be had: what was read adds to the last
+		// check, it does not replace it.
+		return check.findings, nil
 	}
 	note := "corrected invoice sent"
 	if e.lang == "fr" {

@@ -100,6 +100,7 @@ type Config struct {
 	BusinessBIC     string        `envconfig:"BUSINESS_BIC" desc:"BIC printed with the IBAN"`
 	ThankYou        bool          `envconfig:"THANK_YOU" default:"true" desc:"draft a thank-you (held like every draft) when an invoice that was chased is paid"`
 	AttachInvoice   bool          `envconfig:"ATTACH_INVOICE" default:"true" desc:"attach to each reminder the invoice's own PDF, taken from the mail it was sent with (Sent folder)"`
+	SelfCheck       bool          `envconfig:"SELF_CHECK" default:"false" desc:"check each invoice we send against the mentions French law requires, its arithmetic and its payment term; what it finds opens the invoice's self_check flag, which holds its first reminder until resolved or a corrected invoice is sent"`
 	PassInterval    time.Duration `envconfig:"PASS_INTERVAL" default:"5m" desc:"how often held drafts are re-checked and due reminders prepared"`
 
 	DB             string `envconfig:"DB" default:"relance.db" desc:"path of the SQLite database file"`

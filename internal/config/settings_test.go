@@ -48,6 +48,7 @@ var envSettingTests = map[string][]string{
 	"RELANCE_POLICY_FILE":        {"internal/app:TestPolicyFileAndTimezone", "internal/cli:TestCheckConfigShowsRateTable"},
 	"RELANCE_PAYMENTS_CONFIG":    {"internal/testing/e2e:TestBankNoticeStopsHeldReminder"},
 	"RELANCE_THANK_YOU":          {"internal/testing/e2e:TestThankYouSetting"},
+	"RELANCE_SELF_CHECK":         {"internal/testing/e2e:TestSelfCheckHoldsTheFirstReminder"},
 	"RELANCE_PASS_INTERVAL":      {"internal/app:TestPassIntervalPacesPasses"},
 	"RELANCE_DB":                 {"internal/cli:TestDemoHonoursEnvironment", "internal/testing/e2e:TestRunOnceDiscoversInvoices"},
 	"RELANCE_HTTP_ADDR":          {"internal/cli:TestDemoHonoursEnvironment", "internal/web:TestNonLoopbackWithoutTokenRefusesToStart"},

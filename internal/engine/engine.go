@@ -25,6 +25,7 @@ import (
 	"github.com/relance/relance/internal/classify"
 	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/invoice"
+	"github.com/relance/relance/internal/invoice/legal"
 	"github.com/relance/relance/internal/mailbox"
 	"github.com/relance/relance/internal/message"
 	"github.com/relance/relance/internal/payment"
@@ -59,6 +60,14 @@ type Options struct {
 	// to this client, amounts to (the policy's StageForLevel); nil records
 	// such reminders as contacts only.
 	StageOf func(clientEmail string, lvl policy.ReminderLevel) int
+	// SelfCheck runs the legal self-check (internal/invoice/legal) on each
+	// invoice we send, before its first reminder: its findings join the
+	// invoice's self_check flag, which holds its chasing until the owner
+	// accepts the invoice or sends a corrected one.
+	SelfCheck bool
+	// Language is the owner's language ("fr" or "en"), in which the
+	// self-check's findings are written on the flag; French when empty.
+	Language string
 }
 
 // Engine implements mailbox.Store.
@@ -71,6 +80,9 @@ type Engine struct {
 	obs     Observer
 	notice  []payment.NoticeRule
 	stageOf func(string, policy.ReminderLevel) int
+	// selfCheck and lang are Options.SelfCheck and Options.Language.
+	selfCheck bool
+	lang      string
 
 	// model reads replies: the shipped one with the owner's corrections.
 	// modelVersion is the corrections version it was built from; -1 until
@@ -96,12 +108,16 @@ func New(o Options) *Engine {
 	if o.Currency == "" {
 		o.Currency = "EUR"
 	}
+	if o.Language != "en" {
+		o.Language = "fr"
+	}
 	own := make([]string, 0, len(o.Own))
 	for _, a := range o.Own {
 		own = append(own, strings.ToLower(a))
 	}
 	return &Engine{
 		st: o.Store, log: o.Logger, now: o.Now, obs: o.Observer, notice: o.PaymentNotices, modelVersion: -1, stageOf: o.StageOf,
+		selfCheck: o.SelfCheck, lang: o.Language,
 		msgOpt: message.DefaultOptions(),
 		invOpt: invoice.Options{OwnAddresses: own, DefaultCurrency: o.Currency, DefaultLanguage: "fr", Identity: o.Identity},
 	}
@@ -145,6 +161,12 @@ type prepared struct {
 	// replyText is a received mail as its author wrote it, quotes and
 	// signature stripped.
 	replyText string
+	// legal is what the self-check found in an invoice we sent (nil when
+	// it is in order or was not checked).
+	legal []legal.Finding
+	// checked says the self-check read the invoice itself (no PDF of it
+	// was left unfetched).
+	checked bool
 	// err is a temporary failure to read the message (its PDF could not be
 	// fetched): the batch fails and is offered again.
 	err error
@@ -254,7 +276,11 @@ func (e *Engine) prepare(ctx context.Context, f mailbox.Fetched) (p prepared) {
 	switch f.Role {
 	case mailbox.RoleSent, mailbox.RoleExtra:
 		r, needPDF := invoice.Inspect(msg, e.invOpt)
-		if needPDF && f.Load != nil {
+		// The self-check reads the invoice itself, the PDF, not the mail
+		// announcing it: its bytes are fetched even when the mail alone
+		// gave discovery what it needed.
+		checked := e.selfCheck && r.Kind == invoice.KindInvoice
+		if (needPDF || checked) && f.Load != nil {
 			withPDF, err := e.withPDFs(ctx, f, msg)
 			if err != nil {
 				// The connection failed: recording the mail without its
@@ -266,6 +292,14 @@ func (e *Engine) prepare(ctx context.Context, f mailbox.Fetched) (p prepared) {
 				msg = withPDF
 				r = invoice.Detect(msg, e.invOpt)
 			}
+		}
+		if checked && r.Kind == invoice.KindInvoice {
+			doc := legal.FromMessage(msg, r)
+			// A PDF left on the server leaves the invoice unread: it
+			// counts as not checked, so it does not replace a check made
+			// on an earlier copy.
+			p.checked = !doc.Unfetched
+			p.legal = legal.Check(doc, buyer, "")
 		}
 		p.det = &r
 	case mailbox.RoleInbox:
@@ -322,7 +356,7 @@ func (e *Engine) record(tx *store.Tx, p *prepared) (string, error) {
 	var class string
 	switch {
 	case p.det != nil:
-		class, err = e.recordSent(tx, rowID, msg, msgID, *p.det)
+		class, err = e.recordSent(tx, rowID, msg, msgID, *p.det, selfChecked{findings: p.legal, ran: p.checked})
 	case p.cls != nil:
 		class, err = e.recordReply(tx, rowID, msg, p.replyText, *p.cls)
 	case f.Role == mailbox.RoleDrafts:

@@ -10,12 +10,13 @@ import (
 	"github.com/relance/relance/internal/classify"
 	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/invoice"
+	"github.com/relance/relance/internal/invoice/legal"
 	"github.com/relance/relance/internal/message"
 	"github.com/relance/relance/internal/store"
 )
 
 // recordSent records what discovery found in a mail we sent.
-func (e *Engine) recordSent(tx *store.Tx, rowID int64, msg *message.Message, msgID string, r invoice.Result) (string, error) {
+func (e *Engine) recordSent(tx *store.Tx, rowID int64, msg *message.Message, msgID string, r invoice.Result, check selfChecked) (string, error) {
 	at := mailTime(tx, msg)
 	kind := string(r.Kind)
 	if r.Kind != invoice.KindInvoice && r.Kind != invoice.KindCreditNote {
@@ -101,13 +102,47 @@ func (e *Engine) recordSent(tx *store.Tx, rowID int64, msg *message.Message, msg
 			}
 		}
 	}
-	if ev := selfCheck(r, created); len(ev) > 0 {
+	found, err := e.firstReminderCheck(tx, id, created, check)
+	if err != nil {
+		return "", err
+	}
+	if ev := selfCheck(r, created, found, e.lang); len(ev) > 0 {
 		if _, err := tx.OpenFlag(store.Flag{Kind: domain.FlagSelfCheck, InvoiceID: id, ClientID: client.ID, MessageID: rowID,
 			Evidence: ev}); err != nil {
 			return "", err
 		}
 	}
 	return kind, nil
+}
+
+// firstReminderCheck returns the legal self-check's findings the invoice's
+// self_check flag must show. The check guards the first reminder only: once
+// the ladder runs, a re-send's findings would stop it for what the client
+// has already been chased on, so they are left out. A corrected invoice
+// (sent again under its number) before the first reminder replaces the
+// check of the one before: the flags that check raised are resolved, and
+// only what the new one lacks holds the reminder.
+func (e *Engine) firstReminderCheck(tx *store.Tx, id int64, created bool, check selfChecked) ([]legal.Finding, error) {
+	if created || !check.ran && len(check.findings) == 0 {
+		return check.findings, nil
+	}
+	stage, err := tx.InvoiceLastStage(id)
+	if err != nil || stage > 0 {
+		return nil, err
+	}
+	if !check.ran {
+		// Its PDF could not be had: what was read adds to the last
+		// check, it does not replace it.
+		return check.findings, nil
+	}
+	note := "corrected invoice sent"
+	if e.lang == "fr" {
+		note = "facture corrigée envoyée"
+	}
+	if _, err := tx.ResolveSelfChecks(id, note); err != nil {
+		return nil, err
+	}
+	return check.findings, nil
 }
 
 // recordReply threads a received mail to its invoices and records what the

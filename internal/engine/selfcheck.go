@@ -7,6 +7,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/relance/relance/internal/invoice"
+	"github.com/relance/relance/internal/invoice/legal"
 	"github.com/relance/relance/internal/store"
 )
 
@@ -21,16 +22,47 @@ func owed(r invoice.Result) *decimal.Decimal {
 	return &b
 }
 
+// selfChecked is what the legal self-check made of an invoice we sent.
+type selfChecked struct {
+	findings []legal.Finding
+	// ran says the invoice itself was read (its PDF or XML, else its
+	// mail); false when the check was off or the PDF could not be had.
+	ran bool
+}
+
+// buyer is whom the self-check takes our clients for. Until the owner can
+// say which clients are private persons, every client is a business: the
+// full list of mentions applies, and a consumer's lighter list waits for
+// that knowledge rather than a guess from the invoice.
+const buyer = legal.Business
+
 // selfCheck is the evidence of the self_check flag an invoice needs: what is
 // missing, then each finding (sources that disagree, fields that cannot be
-// used). Empty when nothing needs a human. A re-send fills only what the
-// invoice lacked, so what it misses is no news; what it contradicts is.
-func selfCheck(r invoice.Result, created bool) []string {
+// used), then what the legal self-check found, in the owner's language lang
+// with its legal reference. Empty when nothing needs a human. A re-send
+// fills only what the invoice lacked, so what it misses is no news; what it
+// contradicts is. A disagreement between sources is one fact whichever
+// reader saw it: the self-check's words, which cite the law, are kept.
+func selfCheck(r invoice.Result, created bool, found []legal.Finding, lang string) []string {
 	var ev []string
 	if created && len(r.Missing) > 0 {
 		ev = append(ev, "missing: "+strings.Join(r.Missing, ", "))
 	}
-	return append(ev, r.Findings...)
+	cited := map[string]bool{}
+	for _, f := range found {
+		if f.Kind == legal.SourcesDisagree {
+			cited[f.Detail] = true
+		}
+	}
+	for _, f := range r.Findings {
+		if !cited[f] {
+			ev = append(ev, f)
+		}
+	}
+	for _, f := range found {
+		ev = append(ev, f.Text(lang))
+	}
+	return ev
 }
 
 // creditNoteFacts is what is recorded of a credit note: it asks for no

@@ -268,6 +268,25 @@ func TestDecide(t *testing.T) {
 		{name: "open bounce flag on the invoice",
 			c:    client(withInv(inv("a", day(2026, 1, 5), 0), func(i *InvoiceState) { i.OpenFlags = []domain.FlagKind{"bounce"} })),
 			want: want{action: ActionNone, reason: ReasonOpenFlag}},
+		// The self-check of our own invoice holds its first reminder until
+		// the owner resolves the flag (accepts the invoice) or a corrected
+		// invoice replaces it; the engine raises it before the first
+		// reminder only, so a ladder under way is not stopped by it.
+		{name: "self-check flag holds the first reminder",
+			c:    client(withInv(inv("a", day(2026, 1, 5), 0), func(i *InvoiceState) { i.OpenFlags = []domain.FlagKind{domain.FlagSelfCheck} })),
+			want: want{action: ActionNone, reason: ReasonOpenFlag}},
+		{name: "self-check flag resolved: the first reminder is due",
+			c:    client(inv("a", day(2026, 1, 5), 0)),
+			want: want{action: ActionDraft, reason: ReasonStageDue, stage: 2, invoices: "a:2", notBefore: holdWed}},
+		{name: "self-check flag holds its invoice only",
+			c: client(inv("a", day(2026, 1, 5), 0),
+				withInv(inv("b", day(2026, 1, 2), 0), func(i *InvoiceState) { i.OpenFlags = []domain.FlagKind{domain.FlagSelfCheck} })),
+			want: want{action: ActionDraft, reason: ReasonStageDue, stage: 2, invoices: "a:2", notBefore: holdWed},
+			more: func(t *testing.T, d Decision) {
+				if len(d.Paused) != 1 || d.Paused[0].ID != tid("b") || d.Paused[0].Reason != ReasonOpenFlag {
+					t.Errorf("paused %+v", d.Paused)
+				}
+			}},
 		{name: "promise before its date", c: client(withInv(inv("a", day(2026, 1, 5), 0), func(i *InvoiceState) {
 			i.State, i.PromiseDate = domain.StatePromised, day(2026, 1, 15)
 		})), want: want{action: ActionNone, reason: ReasonPromised, notBefore: at(2026, 1, 20, 0, 0)}}, // 15 + 2 working days = Mon 19

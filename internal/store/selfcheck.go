@@ -1,0 +1,50 @@
+package store
+
+import (
+	"fmt"
+
+	"github.com/relance/relance/internal/domain"
+)
+
+// InvoiceLastStage is the last ladder stage done for an invoice (0: none
+// yet, its first reminder is still to come).
+func (t *Tx) InvoiceLastStage(invoiceID int64) (int, error) {
+	var stage int
+	if err := t.queryRow(`SELECT last_stage FROM invoices WHERE id = ?`, invoiceID).Scan(&stage); err != nil {
+		return 0, fmt.Errorf("store: last stage of invoice %d: %w", invoiceID, err)
+	}
+	return stage, nil
+}
+
+// ResolveSelfChecks resolves the invoice's unresolved self_check flags, as
+// the daemon, with note: a corrected invoice replaces what was found in the
+// one before. It returns how many it resolved.
+func (t *Tx) ResolveSelfChecks(invoiceID int64, note string) (int, error) {
+	rows, err := t.query(`SELECT id FROM flags WHERE kind = ? AND invoice_id = ? AND status <> 'resolved' ORDER BY id`,
+		domain.FlagSelfCheck, invoiceID)
+	if err != nil {
+		return 0, fmt.Errorf("store: self_check flags of invoice %d: %w", invoiceID, err)
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return 0, fmt.Errorf("store: self_check flags of invoice %d: %w", invoiceID, err)
+		}
+		ids = append(ids, id)
+	}
+	// The rows are closed before resolving: the flags are written
+	// through the same transaction.
+	err = rows.Err()
+	rows.Close()
+	if err != nil {
+		return 0, fmt.Errorf("store: self_check flags of invoice %d: %w", invoiceID, err)
+	}
+	for _, id := range ids {
+		if err := t.ResolveFlag(id, domain.ActorDaemon, note); err != nil {
+			return 0, err
+		}
+	}
+	return len(ids), nil
+}

@@ -642,7 +642,7 @@ func (t *Tx) CancelPlan(invoiceID int64, actor domain.Actor, reason string) erro
 	if err != nil {
 		return fmt.Errorf("store: active plan of invoice %d: %w", invoiceID, err)
 	}
-	if _, err := t.exec(`UPDATE payment_plans SET status = 'cancelled', updated_at = ? WHERE id = ?`, ts(t.now), planID); err != nil {
+	if _, err := t.exec(`UPDATE payment_plans SET status = `+sqlWord(PlanCancelled)+`, updated_at = ? WHERE id = ?`, ts(t.now), planID); err != nil {
 		return fmt.Errorf("store: cancel plan %d: %w", planID, err)
 	}
 	state, err := t.InvoiceState(invoiceID)

@@ -49,3 +49,25 @@ var (
 	// allStatesSQL lets a range on due_date use the (state, due_date) index.
 	allStatesSQL = sqlList(domain.States...)
 )
+
+// Draft and flag status lists for queries, in the order of the domain's
+// lists.
+var (
+	// waitingDraftsSQL: drafts that may still go (domain.DraftStatus.Waiting).
+	waitingDraftsSQL = sqlList(draftStatusesWhere(domain.DraftStatus.Waiting)...)
+	// unresolvedSQL: flags a human has not closed yet.
+	unresolvedSQL = sqlList(domain.FlagOpen, domain.FlagAcknowledged)
+	// resolvedSQL: a closed flag, the one status the unresolved queries
+	// exclude.
+	resolvedSQL = sqlWord(domain.FlagResolved)
+)
+
+func draftStatusesWhere(keep func(domain.DraftStatus) bool) []domain.DraftStatus {
+	var out []domain.DraftStatus
+	for _, s := range domain.DraftStatuses {
+		if keep(s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}

@@ -114,7 +114,7 @@ func (e *Engine) recordSent(tx *store.Tx, rowID int64, msg *message.Message, msg
 // client said, pausing chasing and raising flags where a human must look.
 func (e *Engine) recordReply(tx *store.Tx, rowID int64, msg *message.Message, text string, r classify.Result) (string, error) {
 	at := mailTime(tx, msg)
-	class := string(r.Class)
+	class := r.Class
 	refs := append(append([]string{}, msg.InReplyTo...), msg.References...)
 	if msg.Report != nil && msg.Report.OriginalMessageID != "" {
 		// A bounce names the mail it returns in its attached headers.
@@ -183,7 +183,7 @@ func (e *Engine) recordReply(tx *store.Tx, rowID int64, msg *message.Message, te
 			}
 		}
 		if claim.Overrode {
-			class = store.ReplyPaid
+			class = classify.Paid
 			detail["class"] = class
 			detail["read_as"] = string(r.Class)
 			evidence = append([]string{claim.Note}, evidence...)
@@ -198,7 +198,7 @@ func (e *Engine) recordReply(tx *store.Tx, rowID int64, msg *message.Message, te
 	if len(match.InvoiceIDs) > 0 {
 		firstInvoice = match.InvoiceIDs[0]
 	}
-	if err := tx.SetMessageOutcome(rowID, class, firstInvoice); err != nil {
+	if err := tx.SetMessageOutcome(rowID, string(class), firstInvoice); err != nil {
 		return "", err
 	}
 	// The reply as the client wrote it (quotes and signature stripped) is
@@ -211,16 +211,16 @@ func (e *Engine) recordReply(tx *store.Tx, rowID int64, msg *message.Message, te
 			return "", err
 		}
 		if match.Rule == invoice.RouteTriage {
-			return class, e.triage(tx, rowID, msg, match, evidence)
+			return string(class), e.triage(tx, rowID, msg, match, evidence)
 		}
 		if r.NeedsHuman && !isListMail(msg) {
 			// A delicate reply that names no invoice of ours and comes from
 			// an address we do not know: a human says what it is about.
 			_, err := tx.OpenFlag(store.Flag{Kind: domain.FlagTriage, MessageID: rowID,
 				Evidence: append([]string{fmt.Sprintf("%s from %s, not tied to any invoice", class, msg.From.Email)}, evidence...)})
-			return class, err
+			return string(class), err
 		}
-		return class, nil
+		return string(class), nil
 	}
 	needsHuman := r.NeedsHuman
 	for _, invID := range match.InvoiceIDs {
@@ -244,12 +244,12 @@ func (e *Engine) recordReply(tx *store.Tx, rowID int64, msg *message.Message, te
 		}
 		next := store.StateAfterReply(state, class)
 		if next != "" && next != state {
-			if err := tx.ChangeState(store.StateChange{InvoiceID: invID, From: state, To: next, Because: class, At: at,
+			if err := tx.ChangeState(store.StateChange{InvoiceID: invID, From: state, To: next, Because: string(class), At: at,
 				MessageID: rowID, Actor: domain.ActorDaemon}); err != nil {
 				return "", err
 			}
 		}
-		if match.UnknownSender && (next != "" && next != state || class == store.ReplyPaid) {
+		if match.UnknownSender && (next != "" && next != state || class == classify.Paid) {
 			// Money said to move on the word of an address that is not the
 			// client's: a human checks who wrote.
 			if _, err := tx.OpenFlag(store.Flag{Kind: domain.FlagUnknownSender, InvoiceID: invID, MessageID: rowID,
@@ -309,7 +309,7 @@ func (e *Engine) recordReply(tx *store.Tx, rowID int64, msg *message.Message, te
 			return "", err
 		}
 	}
-	return class, nil
+	return string(class), nil
 }
 
 // triage sends a reply that fits several open invoices equally to a human,

@@ -107,7 +107,7 @@ func (s *Store) chasingClients(ctx context.Context, only int64) ([]ChasingClient
 		i.language, i.source_message_id, i.state, i.state_since, i.last_stage, i.promise_date, i.disputed_before, i.clock_from,
 		i.quiet_kind, i.quiet_until, i.quiet_since,
 		CASE WHEN i.quiet_kind = 'reply' THEN (SELECT MIN(m.date) FROM messages m JOIN client_emails ce ON ce.email = m.from_addr
-			WHERE ce.client_id = i.client_id AND m.role IN ('inbox', 'extra') AND m.class NOT IN ('auto_reply', 'bounce')
+			WHERE ce.client_id = i.client_id AND m.role IN ('inbox', 'extra') AND m.class NOT IN `+machineRepliesSQL+`
 			AND m.date > i.quiet_since) END
 		FROM invoices i WHERE i.kind = 'invoice' AND i.state NOT IN `+settledStatesSQL+`
 		AND (? = 0 OR i.client_id = ?) ORDER BY i.client_id, i.due_date, i.id`, only, only)

@@ -273,6 +273,7 @@ func TestStatusListsForQueries(t *testing.T) {
 		waitingDraftsSQL:                 `('held', 'approved')`,
 		unresolvedSQL:                    `('open', 'acknowledged')`,
 		resolvedSQL:                      `'resolved'`,
+		machineRepliesSQL:                `('auto_reply', 'bounce')`,
 		sqlWord(domain.DraftHeld):        `'held'`,
 		sqlWord(domain.DraftSent):        `'sent'`,
 		sqlWord(domain.FlagOpen):         `'open'`,

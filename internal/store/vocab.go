@@ -3,6 +3,7 @@ package store
 import (
 	"strings"
 
+	"github.com/relance/relance/internal/classify"
 	"github.com/relance/relance/internal/domain"
 )
 
@@ -60,6 +61,9 @@ var (
 	// resolvedSQL: a closed flag, the one status the unresolved queries
 	// exclude.
 	resolvedSQL = sqlWord(domain.FlagResolved)
+	// machineRepliesSQL: reply classes no person wrote, which do not end a
+	// quiet period.
+	machineRepliesSQL = sqlList(classify.AutoReply, classify.Bounce)
 )
 
 func draftStatusesWhere(keep func(domain.DraftStatus) bool) []domain.DraftStatus {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/relance/relance/internal/classify"
 	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/payment"
 	"github.com/relance/relance/internal/policy"
@@ -241,13 +242,13 @@ func (h *Handler) correctReading(q *request) error {
 		return h.refuse(q, http.StatusUnprocessableEntity, "err.class", h.flags)
 	}
 	var promise time.Time
-	if d := strings.TrimSpace(q.r.PostFormValue("promise_date")); d != "" && class == "promise" {
+	if d := strings.TrimSpace(q.r.PostFormValue("promise_date")); d != "" && class == string(classify.Promise) {
 		if promise, err = time.Parse(time.DateOnly, d); err != nil {
 			return h.refuse(q, http.StatusUnprocessableEntity, "err.date", h.flags)
 		}
 	}
 	err = h.update(q, func(tx *store.Tx) error {
-		_, err := tx.CorrectReading(id, class, promise, domain.ActorWeb)
+		_, err := tx.CorrectReading(id, classify.Class(class), promise, domain.ActorWeb)
 		return err
 	})
 	if errors.Is(err, store.ErrNotAReply) {
@@ -256,8 +257,18 @@ func (h *Handler) correctReading(q *request) error {
 	return h.settle(q, err, h.flags, back, "corrected")
 }
 
-// replyClasses are the readings an owner may choose for a reply.
-var replyClasses = []string{"paid", "promise", "dispute", "grievance", "hardship", "info_request", "auto_reply", "other"}
+// replyClasses are the readings an owner may choose for a reply, in the order
+// of classify.Classes: every class but a bounce, which only a delivery
+// report's headers tell.
+var replyClasses = func() []string {
+	var out []string
+	for _, c := range classify.Classes() {
+		if c != classify.Bounce {
+			out = append(out, string(c))
+		}
+	}
+	return out
+}()
 
 func validReplyClass(c string) bool {
 	for _, k := range replyClasses {

@@ -209,7 +209,7 @@ func flagAction(ctx context.Context, env *Env, action string, args []string) int
 		if err != nil {
 			return errorf(env, "%v", err)
 		}
-		fmt.Fprintf(env.Stdout, "flag %d %s\n", id, map[string]string{"ack": "acknowledged", "resolve": "resolved"}[action])
+		fmt.Fprintf(env.Stdout, "flag %d %s\n", id, map[string]domain.FlagStatus{"ack": domain.FlagAcknowledged, "resolve": domain.FlagResolved}[action])
 		return ExitOK
 	}
 	return ExitUsage

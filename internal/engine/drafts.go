@@ -38,7 +38,7 @@ func (e *Engine) recordDraftCopy(tx *store.Tx, rowID int64, f mailbox.Fetched, m
 	d, err := tx.DraftByID(id)
 	if errors.Is(err, store.ErrNotFound) {
 		if copyKey != "" && copyKey != key {
-			return "draft_foreign", e.reportForeignDraft(tx, rowID, f, id, copyKey)
+			return string(domain.EventDraftForeign), e.reportForeignDraft(tx, rowID, f, id, copyKey)
 		}
 		return "draft_unknown", nil
 	}
@@ -46,7 +46,7 @@ func (e *Engine) recordDraftCopy(tx *store.Tx, rowID int64, f mailbox.Fetched, m
 		return "", err
 	}
 	if !policy.OwnsDraftCopy(key, copyKey, d.LegacyHeader) {
-		return "draft_foreign", e.reportForeignDraft(tx, rowID, f, id, copyKey)
+		return string(domain.EventDraftForeign), e.reportForeignDraft(tx, rowID, f, id, copyKey)
 	}
 	status, subject, body, uid := d.Status, d.Subject, d.Body, d.IMAPUID
 	if !status.Waiting() {

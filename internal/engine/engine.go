@@ -328,7 +328,7 @@ func (e *Engine) record(tx *store.Tx, p *prepared) (string, error) {
 	case f.Role == mailbox.RoleDrafts:
 		class, err = e.recordDraftCopy(tx, rowID, f, msg)
 	default:
-		class = "other"
+		class = string(classify.Other)
 		_, err = tx.AddEvent(store.Event{Kind: domain.EventMessageIngested, At: mailTime(tx, msg), MessageID: rowID, Actor: domain.ActorDaemon,
 			Detail: mustJSON(map[string]any{"folder": f.Folder, "role": role})})
 	}

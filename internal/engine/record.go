@@ -34,7 +34,7 @@ func (e *Engine) recordSent(tx *store.Tx, rowID int64, msg *message.Message, msg
 			// A reminder or a reply the owner wrote by hand: a contact
 			// on its invoice, and the ladder stage it amounts to.
 			if linked, err := e.recordManualContact(tx, rowID, msg, r); err != nil || linked {
-				return "manual_contact", err
+				return string(domain.EventManualContact), err
 			}
 		}
 		return "not_invoice", nil

@@ -37,9 +37,9 @@ type Question struct {
 	MessageID  int64 // the client's message (0 when unknown)
 	AskedAt    time.Time
 	Topics     []string
-	// Answer is where its answer stands: "" (none, or the last one was
-	// superseded), "pending" (held or approved) or "cancelled".
-	Answer string
+	// Answer is where its answer stands: none (or the last one was
+	// superseded), pending (held or approved) or cancelled.
+	Answer policy.AnswerState
 }
 
 // ChasingClient is one client with its invoices still worth deciding about.
@@ -256,9 +256,9 @@ func loadQuestions(ctx context.Context, tx *sql.Tx, only int64, byClient map[int
 			q = &Question{FlagID: flagID, MessageID: msgID, AskedAt: parseTS(created), Topics: splitList(topics)}
 			switch answer {
 			case domain.DraftHeld, domain.DraftApproved:
-				q.Answer = "pending"
+				q.Answer = policy.AnswerPending
 			case domain.DraftCancelled:
-				q.Answer = "cancelled"
+				q.Answer = policy.AnswerCancelled
 			}
 			if msgID != 0 {
 				byMessage[msgID] = q

@@ -467,7 +467,7 @@ func cmdPay(ctx context.Context, env *Env, args []string) int {
 	var after store.Invoice
 	err := st.Update(ctx, env.Now(), func(tx *store.Tx) error {
 		var err error
-		after, _, err = tx.RecordPayment(store.Payment{InvoiceID: inv.ID, Amount: amount, Currency: inv.Currency, PaidOn: paidOn, Source: "manual"}, domain.ActorCLI)
+		after, err = tx.RecordOwnerPayment(store.Payment{InvoiceID: inv.ID, Amount: amount, Currency: inv.Currency, PaidOn: paidOn, Source: "manual"}, domain.ActorCLI)
 		return err
 	})
 	if err != nil {

@@ -208,3 +208,59 @@ func TestCLIAndWebAnswerAlike(t *testing.T) {
 		t.Errorf("final ledger %v", got)
 	}
 }
+
+// A payment the owner records answers alike from both doors: taken on an
+// invoice still owed, refused on one already settled (here paid in full),
+// with the same ledger behind.
+func TestCLIAndWebAnswerAlikeOnPayments(t *testing.T) {
+	const number = "F-2026-014"
+	ledger := func(db string) (int64, [3]string) {
+		t.Helper()
+		ctx := context.Background()
+		st, err := store.Open(ctx, db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		inv, err := st.InvoiceByNumber(ctx, number)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pays, err := st.Payments(ctx, inv.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return inv.ID, [3]string{string(inv.State), inv.Balance.StringFixed(2), strconv.Itoa(len(pays))}
+	}
+	cliDB, _, _ := reviewLedger(t)
+	webDB, _, _ := reviewLedger(t)
+	w := newWebClient(t, webDB)
+	id, _ := ledger(webDB)
+	path := "/invoices/" + strconv.FormatInt(id, 10) + "/pay"
+	for _, s := range []struct {
+		name, amount, want string
+	}{
+		{"pay part of the balance", "200", "done"},
+		{"pay the rest", "", "done"},
+		{"pay the paid invoice again", "1", "refused"},
+	} {
+		args := []string{"pay", number, "--date", "2026-11-20", "--db", cliDB}
+		if s.amount != "" {
+			args = append(args, "--amount", s.amount)
+		}
+		_, _, code := runCLI(t, args...)
+		c := cliOutcome(code)
+		h := webOutcome(w.post(path, url.Values{"amount": {s.amount}, "date": {"2026-11-20"}}))
+		if c != s.want || h != s.want {
+			t.Errorf("%s: command line %s, web %s; want %s for both", s.name, c, h, s.want)
+		}
+		_, cs := ledger(cliDB)
+		_, ws := ledger(webDB)
+		if cs != ws {
+			t.Errorf("%s: the command line left invoice %v; the web %v", s.name, cs, ws)
+		}
+	}
+	if _, got := ledger(cliDB); got != [3]string{string(domain.StatePaid), "0.00", "2"} {
+		t.Errorf("final ledger %v", got)
+	}
+}

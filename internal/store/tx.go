@@ -369,6 +369,24 @@ func (t *Tx) RecordPayment(p Payment, actor domain.Actor) (inv Invoice, duplicat
 	return inv, false, nil
 }
 
+// RecordOwnerPayment is a payment the owner records by hand, from the
+// command line or the web page: both ask this one question, so both refuse
+// alike (ErrWrongStatus) a payment on an invoice already settled (paid,
+// cancelled, written off), where nothing is owed any more. Money that a bank
+// statement or a notice shows goes through RecordPayment, which takes it even
+// on a settled invoice: it arrived, whatever the ledger said.
+func (t *Tx) RecordOwnerPayment(p Payment, actor domain.Actor) (Invoice, error) {
+	cur, err := t.invoiceByID(p.InvoiceID)
+	if err != nil {
+		return Invoice{}, err
+	}
+	if cur.State.Settled() {
+		return Invoice{}, fmt.Errorf("store: invoice %s is %s: %w", cur.Number, cur.State, ErrWrongStatus)
+	}
+	inv, _, err := t.RecordPayment(p, actor)
+	return inv, err
+}
+
 // confirmPartialClaim closes the partial-payment claims of an invoice once a
 // payment is recorded against it and it still owes: the claim is settled by
 // the fact, and the rest is chased again.

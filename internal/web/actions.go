@@ -286,9 +286,6 @@ func (h *Handler) payInvoice(q *request) error {
 	if err != nil {
 		return err
 	}
-	if inv.State.Settled() {
-		return h.refuse(q, http.StatusConflict, "err.status", h.invoice)
-	}
 	amount := inv.Balance
 	if s := formText(q, "amount", 64); s != "" {
 		if amount, err = text.ParseTypedAmount(s); err != nil || !amount.IsPositive() {
@@ -305,10 +302,13 @@ func (h *Handler) payInvoice(q *request) error {
 		}
 	}
 	err = h.update(q, func(tx *store.Tx) error {
-		_, _, err := tx.RecordPayment(store.Payment{InvoiceID: id, Amount: amount, Currency: inv.Currency, PaidOn: paidOn,
+		_, err := tx.RecordOwnerPayment(store.Payment{InvoiceID: id, Amount: amount, Currency: inv.Currency, PaidOn: paidOn,
 			Source: "manual", Reference: "web"}, domain.ActorWeb)
 		return err
 	})
+	if key, ok := statusRefusal(err); ok {
+		return h.refuse(q, http.StatusConflict, key, h.invoice)
+	}
 	if err != nil {
 		h.opt.Logger.Warn("web: payment refused", slog.Int64("invoice", id), slog.Any("err", err))
 		return h.refuse(q, http.StatusUnprocessableEntity, "err.payment", h.invoice)

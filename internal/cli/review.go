@@ -15,6 +15,8 @@ import (
 	"github.com/relance/relance/internal/policy"
 	"github.com/relance/relance/internal/render"
 	"github.com/relance/relance/internal/store"
+	"github.com/relance/relance/internal/text"
+	"github.com/relance/relance/internal/web"
 )
 
 // The review actions of the web page, from the command line.
@@ -266,6 +268,22 @@ func taskOutcome(ctx context.Context, env *Env, args []string) int {
 	return ExitOK
 }
 
+// noteMessages are the command line's sentences for a draft's notes, by the
+// page's message ids (web's "note.*"): the command line's register is its
+// own (lower case, no full stop; they are the "text" of `drafts show --json`,
+// a contract), the words they share with the page are read from the page's
+// catalogue.
+var noteMessages = text.Catalogue{"en": {
+	"note." + store.NotePromiseBroken: "the payment promised for %s has not arrived; the message refers to the promise",
+	"note." + store.NoteOpenCall:      "the call about %s has no logged outcome (relance flags outcome)",
+	"note." + store.NoteOpenHandOff:   "%s is waiting to be handed to a collection professional",
+	"note." + store.NoteSignal:        "behaviour signal on %s: %s",
+	"note." + store.NoteQuestion:      "answers the client's question of %s (asked for: %s)",
+	"note." + store.NoteNoPDF:         "no PDF of %s was found in Sent: attach the copy yourself",
+	"note." + store.NoteBlank:         "to fill in before approving: %s",
+	"topic.unknown":                   "something not recognised",
+}}
+
 // noteText words a draft's note for the command line.
 func noteText(n store.DraftNote) string {
 	arg := func(i int) string {
@@ -274,31 +292,24 @@ func noteText(n store.DraftNote) string {
 		}
 		return ""
 	}
+	say := func(args ...any) string { return noteMessages.T("en", "note."+n.Code, args...) }
 	switch n.Code {
-	case store.NotePromiseBroken:
-		return fmt.Sprintf("the payment promised for %s has not arrived; the message refers to the promise", arg(0))
-	case store.NoteOpenCall:
-		return fmt.Sprintf("the call about %s has no logged outcome (relance flags outcome)", arg(0))
-	case store.NoteOpenHandOff:
-		return fmt.Sprintf("%s is waiting to be handed to a collection professional", arg(0))
+	case store.NotePromiseBroken, store.NoteOpenCall, store.NoteOpenHandOff, store.NoteNoPDF:
+		return say(arg(0))
 	case store.NoteSignal:
-		return fmt.Sprintf("behaviour signal on %s: %s", arg(0), strings.ReplaceAll(arg(1), "_", " "))
+		return say(arg(0), strings.ReplaceAll(arg(1), "_", " "))
 	case store.NoteQuestion:
 		asked := strings.ReplaceAll(arg(1), ",", ", ")
 		if asked == "" {
-			asked = "something not recognised"
+			asked = noteMessages.T("en", "topic.unknown")
 		}
-		return fmt.Sprintf("answers the client's question of %s (asked for: %s)", arg(0), strings.ReplaceAll(asked, "_", " "))
-	case store.NoteNoPDF:
-		return fmt.Sprintf("no PDF of %s was found in Sent: attach the copy yourself", arg(0))
+		return say(arg(0), strings.ReplaceAll(asked, "_", " "))
 	case store.NoteBlank:
-		what := map[string]string{"iban": "IBAN and BIC (RELANCE_BUSINESS_IBAN is not set)", "copy": "the copy of the invoice",
-			"po": "the purchase order number", "chorus": "the date of the Chorus Pro upload", "address": "the billing details (the corrected invoice)",
-			"answer": "the answer itself (the question was not recognised)"}[arg(0)]
-		if what == "" {
+		what, ok := web.Message("en", "blank."+arg(0))
+		if !ok {
 			what = arg(0)
 		}
-		return "to fill in before approving: " + what
+		return say(what)
 	}
 	return strings.TrimSpace(n.Code + " " + strings.Join(n.Args, " "))
 }

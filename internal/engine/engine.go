@@ -330,14 +330,14 @@ func (e *Engine) record(tx *store.Tx, p *prepared) (string, error) {
 	default:
 		class = string(classify.Other)
 		_, err = tx.AddEvent(store.Event{Kind: domain.EventMessageIngested, At: mailTime(tx, msg), MessageID: rowID, Actor: domain.ActorDaemon,
-			Detail: mustJSON(map[string]any{"folder": f.Folder, "role": role})})
+			Detail: store.EventDetail(map[string]any{"folder": f.Folder, "role": role})})
 	}
 	if err != nil {
 		return "", err
 	}
 	for _, problem := range msg.Problems {
 		if _, err := tx.AddEvent(store.Event{Kind: domain.EventMessageProblem, At: mailTime(tx, msg), MessageID: rowID, Actor: domain.ActorDaemon,
-			Detail: mustJSON(map[string]string{"problem": problem})}); err != nil {
+			Detail: store.EventDetail(map[string]string{"problem": problem})}); err != nil {
 			return "", err
 		}
 	}
@@ -391,12 +391,4 @@ func samePath(a, b []int) bool {
 		}
 	}
 	return true
-}
-
-func mustJSON(v any) json.RawMessage {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return json.RawMessage(`{}`)
-	}
-	return b
 }

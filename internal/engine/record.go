@@ -27,7 +27,7 @@ func (e *Engine) recordSent(tx *store.Tx, rowID int64, msg *message.Message, msg
 			detail["facts"] = adoptionFacts(r, msgID)
 		}
 		if _, err := tx.AddEvent(store.Event{Kind: domain.EventSentNotInvoice, At: at, MessageID: rowID, Actor: domain.ActorDaemon,
-			Detail: mustJSON(detail)}); err != nil {
+			Detail: store.EventDetail(detail)}); err != nil {
 			return "", err
 		}
 		if r.Rejected == invoice.RejectOwnReminder || r.Rejected == invoice.RejectReply {
@@ -79,7 +79,7 @@ func (e *Engine) recordSent(tx *store.Tx, rowID int64, msg *message.Message, msg
 		evKind = domain.EventCreditNoteDiscovered
 	}
 	if _, err := tx.AddEvent(store.Event{Kind: evKind, At: at, InvoiceID: id, ClientID: client.ID, MessageID: rowID, Actor: domain.ActorDaemon,
-		Detail: mustJSON(map[string]any{"number": number, "amount": r.Amount.String(), "currency": r.Currency,
+		Detail: store.EventDetail(map[string]any{"number": number, "amount": r.Amount.String(), "currency": r.Currency,
 			"source": r.Source, "due_from_terms": r.DueFromTerms, "missing": r.Missing, "evidence": r.Evidence,
 			"credited_number": r.CreditedNumber, "payable": r.Payable.String(), "prepaid": r.Prepaid.String(), "findings": r.Findings})}); err != nil {
 		return "", err
@@ -207,7 +207,7 @@ func (e *Engine) recordReply(tx *store.Tx, rowID int64, msg *message.Message, te
 		return "", err
 	}
 	if len(match.InvoiceIDs) == 0 {
-		if _, err := tx.AddEvent(store.Event{Kind: domain.EventReplyReceived, At: at, MessageID: rowID, Actor: domain.ActorDaemon, Detail: mustJSON(detail)}); err != nil {
+		if _, err := tx.AddEvent(store.Event{Kind: domain.EventReplyReceived, At: at, MessageID: rowID, Actor: domain.ActorDaemon, Detail: store.EventDetail(detail)}); err != nil {
 			return "", err
 		}
 		if match.Rule == invoice.RouteTriage {
@@ -230,7 +230,7 @@ func (e *Engine) recordReply(tx *store.Tx, rowID int64, msg *message.Message, te
 				return "", err
 			}
 		}
-		if _, err := tx.AddEvent(store.Event{Kind: domain.EventReplyReceived, At: at, InvoiceID: invID, MessageID: rowID, Actor: domain.ActorDaemon, Detail: mustJSON(detail)}); err != nil {
+		if _, err := tx.AddEvent(store.Event{Kind: domain.EventReplyReceived, At: at, InvoiceID: invID, MessageID: rowID, Actor: domain.ActorDaemon, Detail: store.EventDetail(detail)}); err != nil {
 			return "", err
 		}
 		state, err := tx.InvoiceState(invID)
@@ -425,7 +425,7 @@ func (e *Engine) recordManualContact(tx *store.Tx, rowID int64, msg *message.Mes
 	}
 	for _, id := range match.InvoiceIDs {
 		if _, err := tx.AddEvent(store.Event{Kind: kind, At: at, InvoiceID: id, MessageID: rowID, Actor: domain.ActorDaemon,
-			Detail: mustJSON(map[string]any{"subject": msg.Subject, "to": to, "level": level, "stage": stage,
+			Detail: store.EventDetail(map[string]any{"subject": msg.Subject, "to": to, "level": level, "stage": stage,
 				"thread_rule": match.Rule, "thread_evidence": match.Evidence})}); err != nil {
 			return false, err
 		}

@@ -378,7 +378,7 @@ func (t *Tx) CreateDraft(n NewDraft, actor domain.Actor) (int64, error) {
 			return 0, fmt.Errorf("store: link draft %d to invoice %d: %w", id, inv, err)
 		}
 		if _, err := t.AddEvent(Event{Kind: domain.EventDraftHeld, InvoiceID: inv, ClientID: n.ClientID, DraftID: id, Actor: actor,
-			Detail: jsonDetail(map[string]any{"stage": n.Stage, "hold_until": ts(n.HoldUntil), "subject": n.Subject})}); err != nil {
+			Detail: EventDetail(map[string]any{"stage": n.Stage, "hold_until": ts(n.HoldUntil), "subject": n.Subject})}); err != nil {
 			return 0, err
 		}
 	}
@@ -516,7 +516,7 @@ func (t *Tx) DraftSent(d DraftDetail, actor domain.Actor) error {
 			return fmt.Errorf("store: stage of invoice %d: %w", inv, err)
 		}
 		if _, err := t.AddEvent(Event{Kind: domain.EventReminderSent, InvoiceID: inv, ClientID: d.ClientID, DraftID: d.ID, Actor: actor,
-			Detail: jsonDetail(map[string]any{"stage": d.Stage, "message_id": d.MessageID})}); err != nil {
+			Detail: EventDetail(map[string]any{"stage": d.Stage, "message_id": d.MessageID})}); err != nil {
 			return err
 		}
 	}
@@ -533,7 +533,7 @@ func (t *Tx) answerSent(d DraftDetail, actor domain.Actor) error {
 	note := fmt.Sprintf("answered by draft %d", d.ID)
 	for _, inv := range d.InvoiceIDs {
 		if _, err := t.AddEvent(Event{Kind: domain.EventAnswerSent, InvoiceID: inv, ClientID: d.ClientID, DraftID: d.ID, Actor: actor,
-			Detail: jsonDetail(map[string]any{"message_id": d.MessageID})}); err != nil {
+			Detail: EventDetail(map[string]any{"message_id": d.MessageID})}); err != nil {
 			return err
 		}
 		if err := t.questionAnswered(inv, actor, note); err != nil {

@@ -158,12 +158,12 @@ func (t *Tx) CorrectReading(msgID int64, class classify.Class, promise time.Time
 				return res, err
 			}
 		}
-		if _, err := t.AddEvent(Event{Kind: domain.EventReadingCorrected, InvoiceID: inv, MessageID: msgID, Actor: actor, Detail: jsonDetail(detail)}); err != nil {
+		if _, err := t.AddEvent(Event{Kind: domain.EventReadingCorrected, InvoiceID: inv, MessageID: msgID, Actor: actor, Detail: EventDetail(detail)}); err != nil {
 			return res, err
 		}
 	}
 	if len(res.Invoices) == 0 {
-		if _, err := t.AddEvent(Event{Kind: domain.EventReadingCorrected, MessageID: msgID, Actor: actor, Detail: jsonDetail(detail)}); err != nil {
+		if _, err := t.AddEvent(Event{Kind: domain.EventReadingCorrected, MessageID: msgID, Actor: actor, Detail: EventDetail(detail)}); err != nil {
 			return res, err
 		}
 	}

@@ -35,7 +35,7 @@ func (t *Tx) RewriteDraft(id int64, subject, body, html string, detail map[strin
 	if n, _ := res.RowsAffected(); n == 0 {
 		return fmt.Errorf("store: rewrite draft %d: %w", id, ErrWrongStatus)
 	}
-	_, err = t.AddEvent(Event{Kind: domain.EventDraftRewritten, DraftID: id, Actor: domain.ActorDaemon, Detail: jsonDetail(detail)})
+	_, err = t.AddEvent(Event{Kind: domain.EventDraftRewritten, DraftID: id, Actor: domain.ActorDaemon, Detail: EventDetail(detail)})
 	return err
 }
 

@@ -554,7 +554,7 @@ func (t *Tx) setFlagStatus(id int64, status domain.FlagStatus, from []domain.Fla
 		return fmt.Errorf("store: set flag %d %s: %w", id, status, err)
 	}
 	_, err = t.AddEvent(Event{Kind: status.Event(), InvoiceID: inv.Int64, ClientID: client.Int64, FlagID: id, Actor: actor,
-		Detail: jsonDetail(map[string]any{"note": note, "from": cur})})
+		Detail: EventDetail(map[string]any{"note": note, "from": cur})})
 	return err
 }
 
@@ -587,7 +587,7 @@ func (t *Tx) ResumeChasing(invoiceID int64, actor domain.Actor, reason string) e
 		return err
 	}
 	_, err = t.AddEvent(Event{Kind: domain.EventChasingResumed, InvoiceID: invoiceID, ClientID: inv.Client.ID, Actor: actor,
-		Detail: jsonDetail(map[string]any{"from": inv.State, "reason": reason})})
+		Detail: EventDetail(map[string]any{"from": inv.State, "reason": reason})})
 	return err
 }
 
@@ -605,7 +605,7 @@ func (t *Tx) StopChasing(invoiceID int64, actor domain.Actor, reason string) err
 		return err
 	}
 	if _, err := t.AddEvent(Event{Kind: domain.EventChasingStopped, InvoiceID: invoiceID, ClientID: inv.Client.ID, Actor: actor,
-		Detail: jsonDetail(map[string]any{"from": inv.State, "reason": reason})}); err != nil {
+		Detail: EventDetail(map[string]any{"from": inv.State, "reason": reason})}); err != nil {
 		return err
 	}
 	return t.supersedeDraftsOf(invoiceID, actor)

@@ -65,7 +65,7 @@ func (t *Tx) LogTaskOutcome(flagID int64, o TaskOutcome, actor domain.Actor) err
 		detail["promise_date"] = o.PromiseDate.Format(time.DateOnly)
 	}
 	if _, err := t.AddEvent(Event{Kind: domain.EventTaskOutcome, InvoiceID: invID, ClientID: clientID, FlagID: flagID, Actor: actor,
-		Detail: jsonDetail(detail)}); err != nil {
+		Detail: EventDetail(detail)}); err != nil {
 		return err
 	}
 	if invID == 0 {

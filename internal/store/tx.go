@@ -264,7 +264,7 @@ func (t *Tx) ChangeState(c StateChange) error {
 	}
 	_, err := t.AddEvent(Event{Kind: domain.EventStateChanged, At: c.At, InvoiceID: c.InvoiceID, ClientID: c.ClientID,
 		MessageID: c.MessageID, FlagID: c.FlagID, Actor: c.Actor,
-		Detail: jsonDetail(map[string]any{"from": c.From, "to": c.To, "because": c.Because})})
+		Detail: EventDetail(map[string]any{"from": c.From, "to": c.To, "because": c.Because})})
 	return err
 }
 
@@ -475,7 +475,10 @@ func nullID(id int64) any {
 	return id
 }
 
-func jsonDetail(v any) json.RawMessage {
+// EventDetail writes an event's detail as JSON, for the store and for the
+// engine alike; a value JSON cannot write (none the callers build) gives an
+// empty object rather than failing the recording of what happened.
+func EventDetail(v any) json.RawMessage {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return json.RawMessage(`{}`)

@@ -3,7 +3,6 @@ package engine
 import (
 	"errors"
 	"log/slog"
-	"strconv"
 	"strings"
 
 	"github.com/relance/relance/internal/domain"
@@ -23,9 +22,8 @@ import (
 // recipients and names its invoices, and its UID becomes the draft's copy.
 // Anything else is left alone and reported (an event and a log line).
 func (e *Engine) recordDraftCopy(tx *store.Tx, rowID int64, f mailbox.Fetched, msg *message.Message) (string, error) {
-	idStr := strings.TrimSpace(msg.Get(mailbox.DraftHeader))
-	id, err := strconv.ParseInt(idStr, 10, 64)
-	if idStr == "" || err != nil {
+	id, ok := mailbox.ParseDraftHeader(msg.Get(mailbox.DraftHeader))
+	if !ok {
 		_, err := tx.AddEvent(store.Event{Kind: domain.EventMessageIngested, MessageID: rowID, Actor: domain.ActorDaemon,
 			Detail: store.EventDetail(map[string]any{"folder": f.Folder, "role": string(f.Role)})})
 		return "draft_other", err

@@ -95,15 +95,22 @@ func webOutcome(status int) string {
 	return "http " + strconv.Itoa(status)
 }
 
+// openLedger opens a test's store, closed when the test ends.
+func openLedger(t *testing.T, db string) *store.Store {
+	t.Helper()
+	st, err := store.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
 // ledgerState is what a reviewer can see of the ledger after an action.
 func ledgerState(t *testing.T, db string, draftID, flagID int64) [3]string {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openLedger(t, db)
 	f, err := st.Flag(ctx, flagID)
 	if err != nil {
 		t.Fatal(err)
@@ -217,16 +224,11 @@ func TestCLIAndWebAnswerAlikeOnPayments(t *testing.T) {
 	ledger := func(db string) (int64, [3]string) {
 		t.Helper()
 		ctx := context.Background()
-		st, err := store.Open(ctx, db)
+		inv, err := openLedger(t, db).InvoiceByNumber(ctx, number)
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer st.Close()
-		inv, err := st.InvoiceByNumber(ctx, number)
-		if err != nil {
-			t.Fatal(err)
-		}
-		pays, err := st.Payments(ctx, inv.ID)
+		pays, err := openLedger(t, db).Payments(ctx, inv.ID)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -670,22 +670,9 @@ func (t *Tx) NoteSendError(id int64, errText string) error {
 // PaidAfterChasing lists invoices paid after at least one reminder that have
 // no thank-you draft yet.
 func (s *Store) PaidAfterChasing(ctx context.Context) ([]Invoice, error) {
-	rows, err := s.db.QueryContext(ctx, invoiceSelect+` WHERE i.kind = 'invoice' AND i.state = `+sqlWord(domain.StatePaid)+` AND i.last_stage > 0
+	return s.listInvoices(ctx, "paid after chasing", invoiceSelect+` WHERE i.kind = 'invoice' AND i.state = `+sqlWord(domain.StatePaid)+` AND i.last_stage > 0
 		AND NOT EXISTS (SELECT 1 FROM draft_invoices di JOIN drafts d ON d.id = di.draft_id WHERE di.invoice_id = i.id AND d.stage = `+sqlWord(domain.StageThankYou)+`)
 		ORDER BY i.id`)
-	if err != nil {
-		return nil, fmt.Errorf("store: paid after chasing: %w", err)
-	}
-	defer rows.Close()
-	var out []Invoice
-	for rows.Next() {
-		inv, err := scanInvoice(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: paid after chasing: %w", err)
-		}
-		out = append(out, inv)
-	}
-	return out, rows.Err()
 }
 
 // CountDrafts counts the drafts of this stage about the invoice (any status).

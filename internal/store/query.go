@@ -66,16 +66,22 @@ func (s *Store) Invoices(ctx context.Context, f InvoiceFilter) ([]Invoice, error
 		args = append(args, like, like, like)
 	}
 	q += ` ORDER BY i.due_date IS NULL, i.due_date, i.id`
+	return s.listInvoices(ctx, "list invoices", q, args...)
+}
+
+// listInvoices runs a query that selects invoiceSelect's columns and reads
+// every invoice it returns; what names the list in errors.
+func (s *Store) listInvoices(ctx context.Context, what, q string, args ...any) ([]Invoice, error) {
 	rows, err := s.db.QueryContext(ctx, q, args...)
 	if err != nil {
-		return nil, fmt.Errorf("store: list invoices: %w", err)
+		return nil, fmt.Errorf("store: %s: %w", what, err)
 	}
 	defer rows.Close()
 	var out []Invoice
 	for rows.Next() {
 		inv, err := scanInvoice(rows)
 		if err != nil {
-			return nil, fmt.Errorf("store: list invoices: %w", err)
+			return nil, fmt.Errorf("store: %s: %w", what, err)
 		}
 		out = append(out, inv)
 	}

@@ -322,20 +322,8 @@ func (s *Store) InvoiceByID(ctx context.Context, id int64) (Invoice, error) {
 
 // InvoicesOfClient lists a client's invoices, oldest due date first.
 func (s *Store) InvoicesOfClient(ctx context.Context, clientID int64) ([]Invoice, error) {
-	rows, err := s.db.QueryContext(ctx, invoiceSelect+` WHERE i.client_id = ? ORDER BY i.due_date IS NULL, i.due_date, i.id`, clientID)
-	if err != nil {
-		return nil, fmt.Errorf("store: invoices of client %d: %w", clientID, err)
-	}
-	defer rows.Close()
-	var out []Invoice
-	for rows.Next() {
-		inv, err := scanInvoice(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: invoices of client %d: %w", clientID, err)
-		}
-		out = append(out, inv)
-	}
-	return out, rows.Err()
+	return s.listInvoices(ctx, fmt.Sprintf("invoices of client %d", clientID),
+		invoiceSelect+` WHERE i.client_id = ? ORDER BY i.due_date IS NULL, i.due_date, i.id`, clientID)
 }
 
 // TimelineEntry is an event with what the page shows beside it: the mail it

@@ -675,12 +675,17 @@ func (s *Store) FlagsOfInvoice(ctx context.Context, invoiceID int64) ([]Flag, er
 	return all, nil
 }
 
+// flagsWhere lists the flags that cond (an SQL condition on f, or "" for
+// all) keeps, newest first.
 func (s *Store) flagsWhere(ctx context.Context, cond string, args ...any) ([]Flag, error) {
+	if cond != "" {
+		cond = ` WHERE ` + cond
+	}
 	rows, err := s.db.QueryContext(ctx, `SELECT f.id, f.kind, COALESCE(f.invoice_id, 0), COALESCE(i.number, ''), COALESCE(c.id, 0),
 		COALESCE(c.name, ''), COALESCE(c.email, ''), COALESCE(f.message_id, 0), f.evidence, f.status, f.resolution,
 		f.created_at, f.resolved_at
-		FROM flags f LEFT JOIN invoices i ON i.id = f.invoice_id LEFT JOIN clients c ON c.id = COALESCE(f.client_id, i.client_id)
-		WHERE `+cond+` ORDER BY f.id DESC`, args...)
+		FROM flags f LEFT JOIN invoices i ON i.id = f.invoice_id LEFT JOIN clients c ON c.id = COALESCE(f.client_id, i.client_id)`+cond+`
+		ORDER BY f.id DESC`, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"testing"
 
 	"github.com/relance/relance/internal/store"
@@ -31,6 +32,27 @@ func TestNoteTextWording(t *testing.T) {
 	} {
 		if got := noteText(c.note); got != c.want {
 			t.Errorf("%s %v: %q, want %q", c.note.Code, c.note.Args, got, c.want)
+		}
+	}
+}
+
+// The drafts and flags commands take one ID and say alike what is wrong.
+func TestOneID(t *testing.T) {
+	for _, c := range []struct {
+		pos    []string
+		id     int64
+		ok     bool
+		stderr string
+	}{
+		{[]string{"12"}, 12, true, ""},
+		{nil, 0, false, "relance flags resolve: needs exactly one flag ID\n"},
+		{[]string{"1", "2"}, 0, false, "relance flags resolve: needs exactly one flag ID\n"},
+		{[]string{"x1"}, 0, false, "relance flags resolve: \"x1\" is not a flag ID\n"},
+	} {
+		var errb bytes.Buffer
+		id, ok := oneID(&Env{Stderr: &errb}, "flags resolve", "flag", c.pos)
+		if id != c.id || ok != c.ok || errb.String() != c.stderr {
+			t.Errorf("%q: %d %v %q, want %d %v %q", c.pos, id, ok, errb.String(), c.id, c.ok, c.stderr)
 		}
 	}
 }

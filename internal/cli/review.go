@@ -165,13 +165,8 @@ func flagAction(ctx context.Context, env *Env, action string, args []string) int
 	if !ok {
 		return code
 	}
-	if len(pos) != 1 {
-		fmt.Fprintf(env.Stderr, "relance flags %s: needs exactly one flag ID\n", action)
-		return ExitUsage
-	}
-	id, err := strconv.ParseInt(pos[0], 10, 64)
-	if err != nil {
-		fmt.Fprintf(env.Stderr, "relance flags %s: %q is not a flag ID\n", action, pos[0])
+	id, ok := oneID(env, "flags "+action, "flag", pos)
+	if !ok {
 		return ExitUsage
 	}
 	follow, err := store.ParseFollowUp(*then)
@@ -266,6 +261,21 @@ func taskOutcome(ctx context.Context, env *Env, args []string) int {
 	}
 	fmt.Fprintf(env.Stdout, "task %d closed: %s\n", id, *outcome)
 	return ExitOK
+}
+
+// oneID reads the one ID a command takes, saying on standard error what is
+// wrong when it was not given one.
+func oneID(env *Env, command, what string, pos []string) (int64, bool) {
+	if len(pos) != 1 {
+		fmt.Fprintf(env.Stderr, "relance %s: needs exactly one %s ID\n", command, what)
+		return 0, false
+	}
+	id, err := strconv.ParseInt(pos[0], 10, 64)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "relance %s: %q is not a %s ID\n", command, pos[0], what)
+		return 0, false
+	}
+	return id, true
 }
 
 // noteMessages are the command line's sentences for a draft's notes, by the

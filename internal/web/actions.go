@@ -21,6 +21,9 @@ import (
 // then redirect (POST/redirect/GET). A refusal renders the page again with
 // the reason and a 4xx status, so nothing is lost from the form's intent.
 
+// done redirects to path with done=code, the page's "done.<code>" notice; an
+// action that moves a draft, flag or invoice names the word of the vocabulary
+// it moved to.
 func (h *Handler) done(q *request, path, code string) error {
 	sep := "?"
 	if strings.Contains(path, "?") {
@@ -88,7 +91,7 @@ func (h *Handler) approveDraft(q *request) error {
 	if h.opt.Poke != nil {
 		h.opt.Poke() // an approval that may go now goes at once, not at the next tick
 	}
-	return h.done(q, "/review", "approved")
+	return h.done(q, "/review", string(domain.DraftApproved))
 }
 
 func (h *Handler) cancelDraft(q *request) error {
@@ -118,7 +121,7 @@ func (h *Handler) cancelDraft(q *request) error {
 	if err != nil {
 		return err
 	}
-	return h.done(q, "/review", "cancelled")
+	return h.done(q, "/review", string(domain.DraftCancelled))
 }
 
 // sendDraftNow is the explicit "send now": one action, with a reason kept
@@ -168,7 +171,7 @@ func (h *Handler) acknowledgeFlag(q *request) error {
 		return err
 	}
 	err = h.update(q, func(tx *store.Tx) error { return tx.AcknowledgeFlag(id, domain.ActorWeb, "") })
-	return h.settle(q, err, h.flag, "/flags/"+strconv.FormatInt(id, 10), "acknowledged")
+	return h.settle(q, err, h.flag, "/flags/"+strconv.FormatInt(id, 10), string(domain.FlagAcknowledged))
 }
 
 func (h *Handler) resolveFlag(q *request) error {
@@ -187,7 +190,7 @@ func (h *Handler) resolveFlag(q *request) error {
 		then = store.FollowKeep
 	}
 	err = h.update(q, func(tx *store.Tx) error { return tx.ResolveFlagThen(id, domain.ActorWeb, note, then) })
-	return h.settle(q, err, h.flag, "/flags", "resolved")
+	return h.settle(q, err, h.flag, "/flags", string(domain.FlagResolved))
 }
 
 // taskOutcome logs how a task went (the same use case as `relance flags
@@ -220,7 +223,7 @@ func (h *Handler) taskOutcome(q *request) error {
 		h.opt.Logger.Warn("web: task outcome refused", slog.Int64("flag", id), slog.Any("err", err))
 		return h.refuse(q, http.StatusUnprocessableEntity, "err.outcome", h.flag)
 	}
-	return h.settle(q, err, h.flag, "/flags/"+strconv.FormatInt(id, 10), "resolved")
+	return h.settle(q, err, h.flag, "/flags/"+strconv.FormatInt(id, 10), string(domain.FlagResolved))
 }
 
 // ---- replies ----
@@ -303,7 +306,7 @@ func (h *Handler) payInvoice(q *request) error {
 	}
 	err = h.update(q, func(tx *store.Tx) error {
 		_, err := tx.RecordOwnerPayment(store.Payment{InvoiceID: id, Amount: amount, Currency: inv.Currency, PaidOn: paidOn,
-			Source: "manual", Reference: "web"}, domain.ActorWeb)
+			Source: "manual", Reference: string(domain.ActorWeb)}, domain.ActorWeb)
 		return err
 	})
 	if key, ok := statusRefusal(err); ok {
@@ -313,7 +316,7 @@ func (h *Handler) payInvoice(q *request) error {
 		h.opt.Logger.Warn("web: payment refused", slog.Int64("invoice", id), slog.Any("err", err))
 		return h.refuse(q, http.StatusUnprocessableEntity, "err.payment", h.invoice)
 	}
-	return h.done(q, "/invoices/"+strconv.FormatInt(id, 10), "paid")
+	return h.done(q, "/invoices/"+strconv.FormatInt(id, 10), string(domain.StatePaid))
 }
 
 func (h *Handler) resumeChasing(q *request) error {
@@ -429,7 +432,7 @@ func (h *Handler) recordPlan(q *request) error {
 		h.opt.Logger.Warn("web: payment plan refused", slog.Int64("invoice", id), slog.Any("err", err))
 		return h.refuse(q, http.StatusUnprocessableEntity, "err.plan", h.invoice)
 	}
-	return h.done(q, "/invoices/"+strconv.FormatInt(id, 10)+"#plan", "plan")
+	return h.done(q, "/invoices/"+strconv.FormatInt(id, 10)+"#plan", string(domain.StatePlan))
 }
 
 // settle ends an action: a decision no longer possible (the draft or flag

@@ -2,7 +2,6 @@ package store
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -182,9 +181,9 @@ func (t *Tx) threadCandidatesByID(ids map[int64]bool) ([]ThreadCandidate, error)
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	list := make([]string, 0, len(ids))
+	list := make([]int64, 0, len(ids))
 	for id := range ids {
-		list = append(list, strconv.FormatInt(id, 10))
+		list = append(list, id)
 	}
 	ph, args := placeholders(list)
 	q := `SELECT i.id, i.number, i.state, i.source_message_id, i.amount, i.balance,
@@ -223,7 +222,9 @@ func (t *Tx) threadCandidatesByID(ids map[int64]bool) ([]ThreadCandidate, error)
 	return out, rows.Err()
 }
 
-func placeholders(vals []string) (string, []any) {
+// placeholders writes one "?" per value for an IN list, and the values as
+// the query's arguments, ids bound as the integers they are.
+func placeholders[T any](vals []T) (string, []any) {
 	args := make([]any, len(vals))
 	for i, v := range vals {
 		args[i] = v

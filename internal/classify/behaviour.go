@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/relance/relance/internal/domain"
 )
 
 // History is a client's timeline as the store knows it. Behaviour reads it
@@ -89,13 +91,15 @@ func DefaultThresholds() Thresholds {
 // SignalKind names a behaviour signal.
 type SignalKind string
 
-// Behaviour signal kinds.
+// Behaviour signal kinds. A signal raises the flag of its name, so the names
+// are the domain's flag kinds; only a broken promise has a word of its own
+// (its flag is the one the policy raises too).
 const (
-	SignalSilence       SignalKind = "silence"        // no answer to reminders from a client who used to answer
-	SignalSlower        SignalKind = "slower"         // answers getting slower
-	SignalPromiseBroken SignalKind = "promise_broken" // promised date passed without payment
-	SignalPartial       SignalKind = "partial"        // partial payments
-	SignalSuddenlyLate  SignalKind = "suddenly_late"  // usually punctual client now late
+	SignalSilence                  = SignalKind(domain.FlagSilence)      // no answer to reminders from a client who used to answer
+	SignalSlower                   = SignalKind(domain.FlagSlower)       // answers getting slower
+	SignalPromiseBroken SignalKind = "promise_broken"                    // promised date passed without payment
+	SignalPartial                  = SignalKind(domain.FlagPartial)      // partial payments
+	SignalSuddenlyLate             = SignalKind(domain.FlagSuddenlyLate) // usually punctual client now late
 )
 
 // Signal is one behaviour signal with its evidence for the human.

@@ -164,7 +164,7 @@ func cmdLearn(ctx context.Context, env *Env, args []string) int {
 	var res store.CorrectionResult
 	err := st.Update(ctx, now, func(tx *store.Tx) error {
 		var err error
-		res, err = tx.CorrectReading(msgID, string(class), promise, domain.ActorCLI)
+		res, err = tx.CorrectReading(msgID, class, promise, domain.ActorCLI)
 		return err
 	})
 	if err != nil {

@@ -7,7 +7,6 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -289,13 +288,8 @@ func cmdDrafts(ctx context.Context, env *Env, args []string) int {
 		tw.Flush()
 		return ExitOK
 	case "show", "approve", "cancel", "send-now":
-		if len(pos) != 1 {
-			fmt.Fprintf(env.Stderr, "relance drafts %s: needs exactly one draft ID\n", action)
-			return ExitUsage
-		}
-		id, err := strconv.ParseInt(pos[0], 10, 64)
-		if err != nil {
-			fmt.Fprintf(env.Stderr, "relance drafts %s: %q is not a draft ID\n", action, pos[0])
+		id, ok := oneID(env, "drafts "+action, "draft", pos)
+		if !ok {
 			return ExitUsage
 		}
 		d, err := findDraft(ctx, st, id)
@@ -467,7 +461,7 @@ func cmdPay(ctx context.Context, env *Env, args []string) int {
 	var after store.Invoice
 	err := st.Update(ctx, env.Now(), func(tx *store.Tx) error {
 		var err error
-		after, _, err = tx.RecordPayment(store.Payment{InvoiceID: inv.ID, Amount: amount, Currency: inv.Currency, PaidOn: paidOn, Source: "manual"}, domain.ActorCLI)
+		after, err = tx.RecordOwnerPayment(store.Payment{InvoiceID: inv.ID, Amount: amount, Currency: inv.Currency, PaidOn: paidOn, Source: "manual"}, domain.ActorCLI)
 		return err
 	})
 	if err != nil {

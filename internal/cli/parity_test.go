@@ -95,15 +95,22 @@ func webOutcome(status int) string {
 	return "http " + strconv.Itoa(status)
 }
 
+// openLedger opens a test's store, closed when the test ends.
+func openLedger(t *testing.T, db string) *store.Store {
+	t.Helper()
+	st, err := store.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
 // ledgerState is what a reviewer can see of the ledger after an action.
 func ledgerState(t *testing.T, db string, draftID, flagID int64) [3]string {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openLedger(t, db)
 	f, err := st.Flag(ctx, flagID)
 	if err != nil {
 		t.Fatal(err)
@@ -205,6 +212,57 @@ func TestCLIAndWebAnswerAlike(t *testing.T) {
 	// Where the steps end: the flag resolved once, the invoice chased
 	// again, the draft cancelled.
 	if got := ledgerState(t, cliDB, cliDraft, cliFlag); got != [3]string{string(domain.FlagResolved), string(domain.StateOpen), string(domain.DraftCancelled)} {
+		t.Errorf("final ledger %v", got)
+	}
+}
+
+// A payment the owner records answers alike from both doors: taken on an
+// invoice still owed, refused on one already settled (here paid in full),
+// with the same ledger behind.
+func TestCLIAndWebAnswerAlikeOnPayments(t *testing.T) {
+	const number = "F-2026-014"
+	ledger := func(db string) (int64, [3]string) {
+		t.Helper()
+		ctx := context.Background()
+		inv, err := openLedger(t, db).InvoiceByNumber(ctx, number)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pays, err := openLedger(t, db).Payments(ctx, inv.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return inv.ID, [3]string{string(inv.State), inv.Balance.StringFixed(2), strconv.Itoa(len(pays))}
+	}
+	cliDB, _, _ := reviewLedger(t)
+	webDB, _, _ := reviewLedger(t)
+	w := newWebClient(t, webDB)
+	id, _ := ledger(webDB)
+	path := "/invoices/" + strconv.FormatInt(id, 10) + "/pay"
+	for _, s := range []struct {
+		name, amount, want string
+	}{
+		{"pay part of the balance", "200", "done"},
+		{"pay the rest", "", "done"},
+		{"pay the paid invoice again", "1", "refused"},
+	} {
+		args := []string{"pay", number, "--date", "2026-11-20", "--db", cliDB}
+		if s.amount != "" {
+			args = append(args, "--amount", s.amount)
+		}
+		_, _, code := runCLI(t, args...)
+		c := cliOutcome(code)
+		h := webOutcome(w.post(path, url.Values{"amount": {s.amount}, "date": {"2026-11-20"}}))
+		if c != s.want || h != s.want {
+			t.Errorf("%s: command line %s, web %s; want %s for both", s.name, c, h, s.want)
+		}
+		_, cs := ledger(cliDB)
+		_, ws := ledger(webDB)
+		if cs != ws {
+			t.Errorf("%s: the command line left invoice %v; the web %v", s.name, cs, ws)
+		}
+	}
+	if _, got := ledger(cliDB); got != [3]string{string(domain.StatePaid), "0.00", "2"} {
 		t.Errorf("final ledger %v", got)
 	}
 }

@@ -15,6 +15,8 @@ import (
 	"github.com/relance/relance/internal/policy"
 	"github.com/relance/relance/internal/render"
 	"github.com/relance/relance/internal/store"
+	"github.com/relance/relance/internal/text"
+	"github.com/relance/relance/internal/web"
 )
 
 // The review actions of the web page, from the command line.
@@ -163,13 +165,8 @@ func flagAction(ctx context.Context, env *Env, action string, args []string) int
 	if !ok {
 		return code
 	}
-	if len(pos) != 1 {
-		fmt.Fprintf(env.Stderr, "relance flags %s: needs exactly one flag ID\n", action)
-		return ExitUsage
-	}
-	id, err := strconv.ParseInt(pos[0], 10, 64)
-	if err != nil {
-		fmt.Fprintf(env.Stderr, "relance flags %s: %q is not a flag ID\n", action, pos[0])
+	id, ok := oneID(env, "flags "+action, "flag", pos)
+	if !ok {
 		return ExitUsage
 	}
 	follow, err := store.ParseFollowUp(*then)
@@ -209,7 +206,7 @@ func flagAction(ctx context.Context, env *Env, action string, args []string) int
 		if err != nil {
 			return errorf(env, "%v", err)
 		}
-		fmt.Fprintf(env.Stdout, "flag %d %s\n", id, map[string]string{"ack": "acknowledged", "resolve": "resolved"}[action])
+		fmt.Fprintf(env.Stdout, "flag %d %s\n", id, map[string]domain.FlagStatus{"ack": domain.FlagAcknowledged, "resolve": domain.FlagResolved}[action])
 		return ExitOK
 	}
 	return ExitUsage
@@ -266,6 +263,37 @@ func taskOutcome(ctx context.Context, env *Env, args []string) int {
 	return ExitOK
 }
 
+// oneID reads the one ID a command takes, saying on standard error what is
+// wrong when it was not given one.
+func oneID(env *Env, command, what string, pos []string) (int64, bool) {
+	if len(pos) != 1 {
+		fmt.Fprintf(env.Stderr, "relance %s: needs exactly one %s ID\n", command, what)
+		return 0, false
+	}
+	id, err := strconv.ParseInt(pos[0], 10, 64)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "relance %s: %q is not a %s ID\n", command, pos[0], what)
+		return 0, false
+	}
+	return id, true
+}
+
+// noteMessages are the command line's sentences for a draft's notes, by the
+// page's message ids (web's "note.*"): the command line's register is its
+// own (lower case, no full stop; they are the "text" of `drafts show --json`,
+// a contract), the words they share with the page are read from the page's
+// catalogue.
+var noteMessages = text.Catalogue{"en": {
+	"note." + store.NotePromiseBroken: "the payment promised for %s has not arrived; the message refers to the promise",
+	"note." + store.NoteOpenCall:      "the call about %s has no logged outcome (relance flags outcome)",
+	"note." + store.NoteOpenHandOff:   "%s is waiting to be handed to a collection professional",
+	"note." + store.NoteSignal:        "behaviour signal on %s: %s",
+	"note." + store.NoteQuestion:      "answers the client's question of %s (asked for: %s)",
+	"note." + store.NoteNoPDF:         "no PDF of %s was found in Sent: attach the copy yourself",
+	"note." + store.NoteBlank:         "to fill in before approving: %s",
+	"topic.unknown":                   "something not recognised",
+}}
+
 // noteText words a draft's note for the command line.
 func noteText(n store.DraftNote) string {
 	arg := func(i int) string {
@@ -274,31 +302,24 @@ func noteText(n store.DraftNote) string {
 		}
 		return ""
 	}
+	say := func(args ...any) string { return noteMessages.T("en", "note."+n.Code, args...) }
 	switch n.Code {
-	case store.NotePromiseBroken:
-		return fmt.Sprintf("the payment promised for %s has not arrived; the message refers to the promise", arg(0))
-	case store.NoteOpenCall:
-		return fmt.Sprintf("the call about %s has no logged outcome (relance flags outcome)", arg(0))
-	case store.NoteOpenHandOff:
-		return fmt.Sprintf("%s is waiting to be handed to a collection professional", arg(0))
+	case store.NotePromiseBroken, store.NoteOpenCall, store.NoteOpenHandOff, store.NoteNoPDF:
+		return say(arg(0))
 	case store.NoteSignal:
-		return fmt.Sprintf("behaviour signal on %s: %s", arg(0), strings.ReplaceAll(arg(1), "_", " "))
+		return say(arg(0), strings.ReplaceAll(arg(1), "_", " "))
 	case store.NoteQuestion:
 		asked := strings.ReplaceAll(arg(1), ",", ", ")
 		if asked == "" {
-			asked = "something not recognised"
+			asked = noteMessages.T("en", "topic.unknown")
 		}
-		return fmt.Sprintf("answers the client's question of %s (asked for: %s)", arg(0), strings.ReplaceAll(asked, "_", " "))
-	case store.NoteNoPDF:
-		return fmt.Sprintf("no PDF of %s was found in Sent: attach the copy yourself", arg(0))
+		return say(arg(0), strings.ReplaceAll(asked, "_", " "))
 	case store.NoteBlank:
-		what := map[string]string{"iban": "IBAN and BIC (RELANCE_BUSINESS_IBAN is not set)", "copy": "the copy of the invoice",
-			"po": "the purchase order number", "chorus": "the date of the Chorus Pro upload", "address": "the billing details (the corrected invoice)",
-			"answer": "the answer itself (the question was not recognised)"}[arg(0)]
-		if what == "" {
+		what, ok := web.Message("en", "blank."+arg(0))
+		if !ok {
 			what = arg(0)
 		}
-		return "to fill in before approving: " + what
+		return say(what)
 	}
 	return strings.TrimSpace(n.Code + " " + strings.Join(n.Args, " "))
 }

@@ -3,7 +3,6 @@ package engine
 import (
 	"errors"
 	"log/slog"
-	"strconv"
 	"strings"
 
 	"github.com/relance/relance/internal/domain"
@@ -23,11 +22,10 @@ import (
 // recipients and names its invoices, and its UID becomes the draft's copy.
 // Anything else is left alone and reported (an event and a log line).
 func (e *Engine) recordDraftCopy(tx *store.Tx, rowID int64, f mailbox.Fetched, msg *message.Message) (string, error) {
-	idStr := strings.TrimSpace(msg.Get(mailbox.DraftHeader))
-	id, err := strconv.ParseInt(idStr, 10, 64)
-	if idStr == "" || err != nil {
+	id, ok := mailbox.ParseDraftHeader(msg.Get(mailbox.DraftHeader))
+	if !ok {
 		_, err := tx.AddEvent(store.Event{Kind: domain.EventMessageIngested, MessageID: rowID, Actor: domain.ActorDaemon,
-			Detail: mustJSON(map[string]any{"folder": f.Folder, "role": string(f.Role)})})
+			Detail: store.EventDetail(map[string]any{"folder": f.Folder, "role": string(f.Role)})})
 		return "draft_other", err
 	}
 	key, err := tx.InstallationKey()
@@ -38,7 +36,7 @@ func (e *Engine) recordDraftCopy(tx *store.Tx, rowID int64, f mailbox.Fetched, m
 	d, err := tx.DraftByID(id)
 	if errors.Is(err, store.ErrNotFound) {
 		if copyKey != "" && copyKey != key {
-			return "draft_foreign", e.reportForeignDraft(tx, rowID, f, id, copyKey)
+			return string(domain.EventDraftForeign), e.reportForeignDraft(tx, rowID, f, id, copyKey)
 		}
 		return "draft_unknown", nil
 	}
@@ -46,7 +44,7 @@ func (e *Engine) recordDraftCopy(tx *store.Tx, rowID int64, f mailbox.Fetched, m
 		return "", err
 	}
 	if !policy.OwnsDraftCopy(key, copyKey, d.LegacyHeader) {
-		return "draft_foreign", e.reportForeignDraft(tx, rowID, f, id, copyKey)
+		return string(domain.EventDraftForeign), e.reportForeignDraft(tx, rowID, f, id, copyKey)
 	}
 	status, subject, body, uid := d.Status, d.Subject, d.Body, d.IMAPUID
 	if !status.Waiting() {
@@ -63,7 +61,7 @@ func (e *Engine) recordDraftCopy(tx *store.Tx, rowID int64, f mailbox.Fetched, m
 		// Adopting it would send words written for someone, or something,
 		// else: the draft keeps its own text and the human is told.
 		if _, err := tx.AddEvent(store.Event{Kind: domain.EventDraftEditRefused, DraftID: id, MessageID: rowID, Actor: domain.ActorDaemon,
-			Detail: mustJSON(map[string]any{"reason": why, "uid": f.UID})}); err != nil {
+			Detail: store.EventDetail(map[string]any{"reason": why, "uid": f.UID})}); err != nil {
 			return "", err
 		}
 		e.log.Warn("a text in the Drafts folder does not match its draft; left alone", slog.Int64("draft", id),
@@ -84,7 +82,7 @@ func (e *Engine) recordDraftCopy(tx *store.Tx, rowID int64, f mailbox.Fetched, m
 			ws = append(ws, w.Message+": "+w.Excerpt)
 		}
 		if _, err := tx.AddEvent(store.Event{Kind: domain.EventDraftCalmWarning, DraftID: id, Actor: domain.ActorDaemon,
-			Detail: mustJSON(map[string]any{"warnings": ws})}); err != nil {
+			Detail: store.EventDetail(map[string]any{"warnings": ws})}); err != nil {
 			return "", err
 		}
 		e.log.Warn("edited draft fails the calm check", slog.Int64("draft", id), slog.Int("warnings", len(ws)))
@@ -99,7 +97,7 @@ func (e *Engine) recordDraftCopy(tx *store.Tx, rowID int64, f mailbox.Fetched, m
 // draft of that time matches). It is left alone.
 func (e *Engine) reportForeignDraft(tx *store.Tx, rowID int64, f mailbox.Fetched, id int64, copyKey string) error {
 	_, err := tx.AddEvent(store.Event{Kind: domain.EventDraftForeign, MessageID: rowID, Actor: domain.ActorDaemon,
-		Detail: mustJSON(map[string]any{"folder": f.Folder, "draft": id, "installation": copyKey})})
+		Detail: store.EventDetail(map[string]any{"folder": f.Folder, "draft": id, "installation": copyKey})})
 	if err != nil {
 		return err
 	}

@@ -362,16 +362,16 @@ func (e *Engine) record(tx *store.Tx, p *prepared) (string, error) {
 	case f.Role == mailbox.RoleDrafts:
 		class, err = e.recordDraftCopy(tx, rowID, f, msg)
 	default:
-		class = "other"
+		class = string(classify.Other)
 		_, err = tx.AddEvent(store.Event{Kind: domain.EventMessageIngested, At: mailTime(tx, msg), MessageID: rowID, Actor: domain.ActorDaemon,
-			Detail: mustJSON(map[string]any{"folder": f.Folder, "role": role})})
+			Detail: store.EventDetail(map[string]any{"folder": f.Folder, "role": role})})
 	}
 	if err != nil {
 		return "", err
 	}
 	for _, problem := range msg.Problems {
 		if _, err := tx.AddEvent(store.Event{Kind: domain.EventMessageProblem, At: mailTime(tx, msg), MessageID: rowID, Actor: domain.ActorDaemon,
-			Detail: mustJSON(map[string]string{"problem": problem})}); err != nil {
+			Detail: store.EventDetail(map[string]string{"problem": problem})}); err != nil {
 			return "", err
 		}
 	}
@@ -425,12 +425,4 @@ func samePath(a, b []int) bool {
 		}
 	}
 	return true
-}
-
-func mustJSON(v any) json.RawMessage {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return json.RawMessage(`{}`)
-	}
-	return b
 }

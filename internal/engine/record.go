@@ -28,14 +28,14 @@ func (e *Engine) recordSent(tx *store.Tx, rowID int64, msg *message.Message, msg
 			detail["facts"] = adoptionFacts(r, msgID)
 		}
 		if _, err := tx.AddEvent(store.Event{Kind: domain.EventSentNotInvoice, At: at, MessageID: rowID, Actor: domain.ActorDaemon,
-			Detail: mustJSON(detail)}); err != nil {
+			Detail: store.EventDetail(detail)}); err != nil {
 			return "", err
 		}
 		if r.Rejected == invoice.RejectOwnReminder || r.Rejected == invoice.RejectReply {
 			// A reminder or a reply the owner wrote by hand: a contact
 			// on its invoice, and the ladder stage it amounts to.
 			if linked, err := e.recordManualContact(tx, rowID, msg, r); err != nil || linked {
-				return "manual_contact", err
+				return string(domain.EventManualContact), err
 			}
 		}
 		return "not_invoice", nil
@@ -80,7 +80,7 @@ func (e *Engine) recordSent(tx *store.Tx, rowID int64, msg *message.Message, msg
 		evKind = domain.EventCreditNoteDiscovered
 	}
 	if _, err := tx.AddEvent(store.Event{Kind: evKind, At: at, InvoiceID: id, ClientID: client.ID, MessageID: rowID, Actor: domain.ActorDaemon,
-		Detail: mustJSON(map[string]any{"number": number, "amount": r.Amount.String(), "currency": r.Currency,
+		Detail: store.EventDetail(map[string]any{"number": number, "amount": r.Amount.String(), "currency": r.Currency,
 			"source": r.Source, "due_from_terms": r.DueFromTerms, "missing": r.Missing, "evidence": r.Evidence,
 			"credited_number": r.CreditedNumber, "payable": r.Payable.String(), "prepaid": r.Prepaid.String(), "findings": r.Findings})}); err != nil {
 		return "", err
@@ -149,7 +149,7 @@ func (e *Engine) firstReminderCheck(tx *store.Tx, id int64, created bool, check 
 // client said, pausing chasing and raising flags where a human must look.
 func (e *Engine) recordReply(tx *store.Tx, rowID int64, msg *message.Message, text string, r classify.Result) (string, error) {
 	at := mailTime(tx, msg)
-	class := string(r.Class)
+	class := r.Class
 	refs := append(append([]string{}, msg.InReplyTo...), msg.References...)
 	if msg.Report != nil && msg.Report.OriginalMessageID != "" {
 		// A bounce names the mail it returns in its attached headers.
@@ -218,7 +218,7 @@ func (e *Engine) recordReply(tx *store.Tx, rowID int64, msg *message.Message, te
 			}
 		}
 		if claim.Overrode {
-			class = store.ReplyPaid
+			class = classify.Paid
 			detail["class"] = class
 			detail["read_as"] = string(r.Class)
 			evidence = append([]string{claim.Note}, evidence...)
@@ -233,7 +233,7 @@ func (e *Engine) recordReply(tx *store.Tx, rowID int64, msg *message.Message, te
 	if len(match.InvoiceIDs) > 0 {
 		firstInvoice = match.InvoiceIDs[0]
 	}
-	if err := tx.SetMessageOutcome(rowID, class, firstInvoice); err != nil {
+	if err := tx.SetMessageOutcome(rowID, string(class), firstInvoice); err != nil {
 		return "", err
 	}
 	// The reply as the client wrote it (quotes and signature stripped) is
@@ -242,20 +242,20 @@ func (e *Engine) recordReply(tx *store.Tx, rowID int64, msg *message.Message, te
 		return "", err
 	}
 	if len(match.InvoiceIDs) == 0 {
-		if _, err := tx.AddEvent(store.Event{Kind: domain.EventReplyReceived, At: at, MessageID: rowID, Actor: domain.ActorDaemon, Detail: mustJSON(detail)}); err != nil {
+		if _, err := tx.AddEvent(store.Event{Kind: domain.EventReplyReceived, At: at, MessageID: rowID, Actor: domain.ActorDaemon, Detail: store.EventDetail(detail)}); err != nil {
 			return "", err
 		}
 		if match.Rule == invoice.RouteTriage {
-			return class, e.triage(tx, rowID, msg, match, evidence)
+			return string(class), e.triage(tx, rowID, msg, match, evidence)
 		}
 		if r.NeedsHuman && !isListMail(msg) {
 			// A delicate reply that names no invoice of ours and comes from
 			// an address we do not know: a human says what it is about.
 			_, err := tx.OpenFlag(store.Flag{Kind: domain.FlagTriage, MessageID: rowID,
 				Evidence: append([]string{fmt.Sprintf("%s from %s, not tied to any invoice", class, msg.From.Email)}, evidence...)})
-			return class, err
+			return string(class), err
 		}
-		return class, nil
+		return string(class), nil
 	}
 	needsHuman := r.NeedsHuman
 	for _, invID := range match.InvoiceIDs {
@@ -265,7 +265,7 @@ func (e *Engine) recordReply(tx *store.Tx, rowID int64, msg *message.Message, te
 				return "", err
 			}
 		}
-		if _, err := tx.AddEvent(store.Event{Kind: domain.EventReplyReceived, At: at, InvoiceID: invID, MessageID: rowID, Actor: domain.ActorDaemon, Detail: mustJSON(detail)}); err != nil {
+		if _, err := tx.AddEvent(store.Event{Kind: domain.EventReplyReceived, At: at, InvoiceID: invID, MessageID: rowID, Actor: domain.ActorDaemon, Detail: store.EventDetail(detail)}); err != nil {
 			return "", err
 		}
 		state, err := tx.InvoiceState(invID)
@@ -279,12 +279,12 @@ func (e *Engine) recordReply(tx *store.Tx, rowID int64, msg *message.Message, te
 		}
 		next := store.StateAfterReply(state, class)
 		if next != "" && next != state {
-			if err := tx.ChangeState(store.StateChange{InvoiceID: invID, From: state, To: next, Because: class, At: at,
+			if err := tx.ChangeState(store.StateChange{InvoiceID: invID, From: state, To: next, Because: string(class), At: at,
 				MessageID: rowID, Actor: domain.ActorDaemon}); err != nil {
 				return "", err
 			}
 		}
-		if match.UnknownSender && (next != "" && next != state || class == store.ReplyPaid) {
+		if match.UnknownSender && (next != "" && next != state || class == classify.Paid) {
 			// Money said to move on the word of an address that is not the
 			// client's: a human checks who wrote.
 			if _, err := tx.OpenFlag(store.Flag{Kind: domain.FlagUnknownSender, InvoiceID: invID, MessageID: rowID,
@@ -344,7 +344,7 @@ func (e *Engine) recordReply(tx *store.Tx, rowID int64, msg *message.Message, te
 			return "", err
 		}
 	}
-	return class, nil
+	return string(class), nil
 }
 
 // triage sends a reply that fits several open invoices equally to a human,
@@ -460,7 +460,7 @@ func (e *Engine) recordManualContact(tx *store.Tx, rowID int64, msg *message.Mes
 	}
 	for _, id := range match.InvoiceIDs {
 		if _, err := tx.AddEvent(store.Event{Kind: kind, At: at, InvoiceID: id, MessageID: rowID, Actor: domain.ActorDaemon,
-			Detail: mustJSON(map[string]any{"subject": msg.Subject, "to": to, "level": level, "stage": stage,
+			Detail: store.EventDetail(map[string]any{"subject": msg.Subject, "to": to, "level": level, "stage": stage,
 				"thread_rule": match.Rule, "thread_evidence": match.Evidence})}); err != nil {
 			return false, err
 		}

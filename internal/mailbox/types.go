@@ -3,6 +3,8 @@ package mailbox
 import (
 	"context"
 	"errors"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/relance/relance/internal/message"
@@ -135,8 +137,18 @@ type DraftInfo struct {
 	To, Cc []string
 }
 
-// DraftHeader marks the drafts relance writes.
+// DraftHeader marks the drafts relance writes; its value is the draft's id.
 const DraftHeader = "X-Relance-Draft"
+
+// DraftHeaderValue is the DraftHeader value of a draft: its id in decimal.
+func DraftHeaderValue(id int64) string { return strconv.FormatInt(id, 10) }
+
+// ParseDraftHeader reads the draft id a DraftHeader value carries; ok is
+// false when it carries none (absent, or written by hand).
+func ParseDraftHeader(v string) (id int64, ok bool) {
+	id, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+	return id, err == nil
+}
 
 // InstallationHeader names the installation that wrote a draft: the draft
 // number in DraftHeader is unique only within it.

@@ -214,3 +214,18 @@ func TestTrimMsgIDAndHeader(t *testing.T) {
 		t.Error("nil header on garbage")
 	}
 }
+
+// A draft's header carries its id and gives it back; a value nobody wrote
+// for a draft gives none.
+func TestDraftHeaderValue(t *testing.T) {
+	for _, id := range []int64{1, 42, 1 << 40} {
+		if got, ok := ParseDraftHeader(" " + DraftHeaderValue(id) + "\r\n"); !ok || got != id {
+			t.Errorf("draft %d: read back %d, %v", id, got, ok)
+		}
+	}
+	for _, v := range []string{"", "  ", "abc", "12a", "1.5"} {
+		if id, ok := ParseDraftHeader(v); ok {
+			t.Errorf("%q read as draft %d", v, id)
+		}
+	}
+}

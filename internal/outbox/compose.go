@@ -3,7 +3,6 @@ package outbox
 import (
 	"bytes"
 	"fmt"
-	"strconv"
 	"time"
 
 	gomail "github.com/wneessen/go-mail"
@@ -61,7 +60,7 @@ func composeFor(from, key string, draftID int64, d store.NewDraft, date time.Tim
 		}
 		m.SetGenHeader(gomail.HeaderReferences, refs)
 	}
-	m.SetGenHeader(gomail.Header(mailbox.DraftHeader), strconv.FormatInt(draftID, 10))
+	m.SetGenHeader(gomail.Header(mailbox.DraftHeader), mailbox.DraftHeaderValue(draftID))
 	if key != "" {
 		m.SetGenHeader(gomail.Header(mailbox.InstallationHeader), render.SafeHeader(key))
 	}

@@ -58,7 +58,7 @@ func ClientState(c store.ChasingClient) policy.ClientState {
 	}
 	for _, q := range c.Questions {
 		s.Questions = append(s.Questions, policy.Question{ID: q.FlagID, InvoiceIDs: q.InvoiceIDs, AskedAt: q.AskedAt,
-			Answer: policy.AnswerState(q.Answer)})
+			Answer: q.Answer})
 	}
 	return s
 }
@@ -352,7 +352,7 @@ func (x *Outbox) hold(ctx context.Context, now time.Time, h heldDraft) error {
 
 // callSheet prepares the phone call for the human, as a flag's evidence.
 func (x *Outbox) callSheet(ctx context.Context, now time.Time, c store.ChasingClient, d policy.Decision) (string, error) {
-	data, _, err := x.renderData(ctx, now, c, d, "call")
+	data, _, err := x.renderData(ctx, now, c, d, render.StageCall)
 	if err != nil {
 		return "", err
 	}

@@ -17,7 +17,6 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
-	"strconv"
 	"time"
 
 	"github.com/relance/relance/internal/domain"
@@ -194,8 +193,8 @@ func (x *Outbox) reconcileDrafts(ctx context.Context, now time.Time) error {
 	// installation's drafts on the same mailbox are left alone.
 	byDraft := map[int64][]mailbox.DraftInfo{}
 	for _, in := range infos {
-		id, err := strconv.ParseInt(in.RelanceDraft, 10, 64)
-		if err != nil {
+		id, ok := mailbox.ParseDraftHeader(in.RelanceDraft)
+		if !ok {
 			continue
 		}
 		old, isLegacy := legacy[id]

@@ -176,7 +176,7 @@ type PausedInvoice struct {
 type SignalKind string
 
 // SignalBrokenPromise: the promised date plus grace has passed unpaid.
-const SignalBrokenPromise SignalKind = "broken_promise"
+const SignalBrokenPromise = SignalKind(domain.FlagBrokenPromise)
 
 // Signal is a fact for the behaviour record. Decide reports it on every call
 // while it holds (a promise stays broken until the state changes); callers

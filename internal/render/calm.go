@@ -7,6 +7,7 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 
+	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/text"
 )
 
@@ -44,7 +45,7 @@ func CalmCheckNames(text, stage, lang string, names []string) []Warning {
 	lang = normLang(lang)
 	text = strings.ToValidUTF8(text, " ")
 	masked := maskNames(text, names)
-	formal := stage == StageFormalNotice || stage == "professional"
+	formal := stage == StageFormalNotice || stage == string(domain.StageProfessional)
 
 	var hits []hit
 	hits = append(hits, lexiconHits(masked, formal)...)

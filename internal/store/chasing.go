@@ -37,9 +37,9 @@ type Question struct {
 	MessageID  int64 // the client's message (0 when unknown)
 	AskedAt    time.Time
 	Topics     []string
-	// Answer is where its answer stands: "" (none, or the last one was
-	// superseded), "pending" (held or approved) or "cancelled".
-	Answer string
+	// Answer is where its answer stands: none (or the last one was
+	// superseded), pending (held or approved) or cancelled.
+	Answer policy.AnswerState
 }
 
 // ChasingClient is one client with its invoices still worth deciding about.
@@ -107,7 +107,7 @@ func (s *Store) chasingClients(ctx context.Context, only int64) ([]ChasingClient
 		i.language, i.source_message_id, i.state, i.state_since, i.last_stage, i.promise_date, i.disputed_before, i.clock_from,
 		i.quiet_kind, i.quiet_until, i.quiet_since,
 		CASE WHEN i.quiet_kind = 'reply' THEN (SELECT MIN(m.date) FROM messages m JOIN client_emails ce ON ce.email = m.from_addr
-			WHERE ce.client_id = i.client_id AND m.role IN ('inbox', 'extra') AND m.class NOT IN ('auto_reply', 'bounce')
+			WHERE ce.client_id = i.client_id AND m.role IN ('inbox', 'extra') AND m.class NOT IN `+machineRepliesSQL+`
 			AND m.date > i.quiet_since) END
 		FROM invoices i WHERE i.kind = 'invoice' AND i.state NOT IN `+settledStatesSQL+`
 		AND (? = 0 OR i.client_id = ?) ORDER BY i.client_id, i.due_date, i.id`, only, only)
@@ -173,7 +173,7 @@ func (s *Store) chasingClients(ctx context.Context, only int64) ([]ChasingClient
 		}
 	}
 	emailRows.Close()
-	flagRows, err := tx.QueryContext(ctx, `SELECT kind, COALESCE(invoice_id, 0), COALESCE(client_id, 0) FROM flags WHERE status <> 'resolved'
+	flagRows, err := tx.QueryContext(ctx, `SELECT kind, COALESCE(invoice_id, 0), COALESCE(client_id, 0) FROM flags WHERE status <> `+resolvedSQL+`
 		AND (? = 0 OR client_id = ? OR invoice_id IN (SELECT id FROM invoices WHERE client_id = ?))`, only, only, only)
 	if err != nil {
 		return nil, fmt.Errorf("store: open flags: %w", err)
@@ -193,7 +193,7 @@ func (s *Store) chasingClients(ctx context.Context, only int64) ([]ChasingClient
 		}
 	}
 	flagRows.Close()
-	draftRows, err := tx.QueryContext(ctx, draftSelect+` WHERE d.status IN ('held', 'approved') AND (? = 0 OR d.client_id = ?) ORDER BY d.id`, only, only)
+	draftRows, err := tx.QueryContext(ctx, draftSelect+` WHERE d.status IN `+waitingDraftsSQL+` AND (? = 0 OR d.client_id = ?) ORDER BY d.id`, only, only)
 	if err != nil {
 		return nil, fmt.Errorf("store: pending drafts: %w", err)
 	}
@@ -232,7 +232,7 @@ func loadQuestions(ctx context.Context, tx *sql.Tx, only int64, byClient map[int
 		COALESCE((SELECT d.status FROM drafts d WHERE d.flag_id IN (SELECT f2.id FROM flags f2 WHERE f2.kind = `+sqlWord(domain.FlagInfoRequest)+`
 			AND (f2.id = f.id OR (f.message_id IS NOT NULL AND f2.message_id = f.message_id))) ORDER BY d.id DESC LIMIT 1), '')
 		FROM flags f JOIN invoices i ON i.id = f.invoice_id
-		WHERE f.kind = `+sqlWord(domain.FlagInfoRequest)+` AND f.status <> 'resolved' AND (? = 0 OR i.client_id = ?) ORDER BY f.id`, only, only)
+		WHERE f.kind = `+sqlWord(domain.FlagInfoRequest)+` AND f.status <> `+resolvedSQL+` AND (? = 0 OR i.client_id = ?) ORDER BY f.id`, only, only)
 	if err != nil {
 		return fmt.Errorf("store: open questions: %w", err)
 	}
@@ -256,9 +256,9 @@ func loadQuestions(ctx context.Context, tx *sql.Tx, only int64, byClient map[int
 			q = &Question{FlagID: flagID, MessageID: msgID, AskedAt: parseTS(created), Topics: splitList(topics)}
 			switch answer {
 			case domain.DraftHeld, domain.DraftApproved:
-				q.Answer = "pending"
+				q.Answer = policy.AnswerPending
 			case domain.DraftCancelled:
-				q.Answer = "cancelled"
+				q.Answer = policy.AnswerCancelled
 			}
 			if msgID != 0 {
 				byMessage[msgID] = q
@@ -359,7 +359,7 @@ func (t *Tx) CreateDraft(n NewDraft, actor domain.Actor) (int64, error) {
 	}
 	res, err := t.exec(`INSERT INTO drafts (client_id, stage, stage_number, kind, to_addrs, cc_addrs, subject, body, html,
 		created_at, hold_until, status, message_id, in_reply_to, refs, requires_approval, updated_at, flag_id, context)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'held', ?, ?, ?, ?, ?, ?, ?)`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, `+sqlWord(domain.DraftHeld)+`, ?, ?, ?, ?, ?, ?, ?)`,
 		n.ClientID, n.Stage, n.StageNumber, n.Kind, strings.Join(n.To, ","), strings.Join(n.Cc, ","), n.Subject, n.Body, n.HTML,
 		ts(t.now), ts(n.HoldUntil), n.MessageID, n.InReplyTo, strings.Join(n.References, " "), boolInt(n.RequiresApproval), ts(t.now),
 		nullID(n.FlagID), string(context))
@@ -378,7 +378,7 @@ func (t *Tx) CreateDraft(n NewDraft, actor domain.Actor) (int64, error) {
 			return 0, fmt.Errorf("store: link draft %d to invoice %d: %w", id, inv, err)
 		}
 		if _, err := t.AddEvent(Event{Kind: domain.EventDraftHeld, InvoiceID: inv, ClientID: n.ClientID, DraftID: id, Actor: actor,
-			Detail: jsonDetail(map[string]any{"stage": n.Stage, "hold_until": ts(n.HoldUntil), "subject": n.Subject})}); err != nil {
+			Detail: EventDetail(map[string]any{"stage": n.Stage, "hold_until": ts(n.HoldUntil), "subject": n.Subject})}); err != nil {
 			return 0, err
 		}
 	}
@@ -472,7 +472,7 @@ func (t *Tx) SetDraftIMAPUID(id int64, uid uint32) error {
 
 // EditDraft adopts the user's edit of a held draft.
 func (t *Tx) EditDraft(id int64, subject, body string, actor domain.Actor) error {
-	_, err := t.exec(`UPDATE drafts SET subject = ?, body = ?, html = '', updated_at = ? WHERE id = ? AND status IN ('held', 'approved')`,
+	_, err := t.exec(`UPDATE drafts SET subject = ?, body = ?, html = '', updated_at = ? WHERE id = ? AND status IN `+waitingDraftsSQL,
 		subject, body, ts(t.now), id)
 	if err != nil {
 		return fmt.Errorf("store: edit draft %d: %w", id, err)
@@ -516,7 +516,7 @@ func (t *Tx) DraftSent(d DraftDetail, actor domain.Actor) error {
 			return fmt.Errorf("store: stage of invoice %d: %w", inv, err)
 		}
 		if _, err := t.AddEvent(Event{Kind: domain.EventReminderSent, InvoiceID: inv, ClientID: d.ClientID, DraftID: d.ID, Actor: actor,
-			Detail: jsonDetail(map[string]any{"stage": d.Stage, "message_id": d.MessageID})}); err != nil {
+			Detail: EventDetail(map[string]any{"stage": d.Stage, "message_id": d.MessageID})}); err != nil {
 			return err
 		}
 	}
@@ -533,7 +533,7 @@ func (t *Tx) answerSent(d DraftDetail, actor domain.Actor) error {
 	note := fmt.Sprintf("answered by draft %d", d.ID)
 	for _, inv := range d.InvoiceIDs {
 		if _, err := t.AddEvent(Event{Kind: domain.EventAnswerSent, InvoiceID: inv, ClientID: d.ClientID, DraftID: d.ID, Actor: actor,
-			Detail: jsonDetail(map[string]any{"message_id": d.MessageID})}); err != nil {
+			Detail: EventDetail(map[string]any{"message_id": d.MessageID})}); err != nil {
 			return err
 		}
 		if err := t.questionAnswered(inv, actor, note); err != nil {
@@ -550,7 +550,7 @@ func (t *Tx) answerSent(d DraftDetail, actor domain.Actor) error {
 // questionAnswered closes the open information requests on an invoice and
 // restarts its ladder's clock.
 func (t *Tx) questionAnswered(invoiceID int64, actor domain.Actor, note string) error {
-	rows, err := t.tx.QueryContext(t.ctx, `SELECT id FROM flags WHERE kind = `+sqlWord(domain.FlagInfoRequest)+` AND status <> 'resolved' AND invoice_id = ?`, invoiceID)
+	rows, err := t.tx.QueryContext(t.ctx, `SELECT id FROM flags WHERE kind = `+sqlWord(domain.FlagInfoRequest)+` AND status <> `+resolvedSQL+` AND invoice_id = ?`, invoiceID)
 	if err != nil {
 		return fmt.Errorf("store: questions of invoice %d: %w", invoiceID, err)
 	}
@@ -624,7 +624,7 @@ func (s *Store) DraftByMessageID(ctx context.Context, msgID string) (Draft, erro
 // raised once.
 func (t *Tx) OpenFlagExists(kind domain.FlagKind, invoiceID, clientID int64) (bool, error) {
 	var n int
-	err := t.queryRow(`SELECT COUNT(*) FROM flags WHERE kind = ? AND status <> 'resolved'
+	err := t.queryRow(`SELECT COUNT(*) FROM flags WHERE kind = ? AND status <> `+resolvedSQL+`
 		AND COALESCE(invoice_id, 0) = ? AND (? = 0 OR COALESCE(client_id, 0) = ?)`, kind, invoiceID, clientID, clientID).Scan(&n)
 	if err != nil {
 		return false, fmt.Errorf("store: look up flag %s: %w", kind, err)
@@ -670,22 +670,9 @@ func (t *Tx) NoteSendError(id int64, errText string) error {
 // PaidAfterChasing lists invoices paid after at least one reminder that have
 // no thank-you draft yet.
 func (s *Store) PaidAfterChasing(ctx context.Context) ([]Invoice, error) {
-	rows, err := s.db.QueryContext(ctx, invoiceSelect+` WHERE i.kind = 'invoice' AND i.state = 'paid' AND i.last_stage > 0
-		AND NOT EXISTS (SELECT 1 FROM draft_invoices di JOIN drafts d ON d.id = di.draft_id WHERE di.invoice_id = i.id AND d.stage = 'thank_you')
+	return s.listInvoices(ctx, "paid after chasing", invoiceSelect+` WHERE i.kind = 'invoice' AND i.state = `+sqlWord(domain.StatePaid)+` AND i.last_stage > 0
+		AND NOT EXISTS (SELECT 1 FROM draft_invoices di JOIN drafts d ON d.id = di.draft_id WHERE di.invoice_id = i.id AND d.stage = `+sqlWord(domain.StageThankYou)+`)
 		ORDER BY i.id`)
-	if err != nil {
-		return nil, fmt.Errorf("store: paid after chasing: %w", err)
-	}
-	defer rows.Close()
-	var out []Invoice
-	for rows.Next() {
-		inv, err := scanInvoice(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: paid after chasing: %w", err)
-		}
-		out = append(out, inv)
-	}
-	return out, rows.Err()
 }
 
 // CountDrafts counts the drafts of this stage about the invoice (any status).

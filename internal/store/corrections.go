@@ -8,28 +8,17 @@ import (
 	"strings"
 	"time"
 
+	"github.com/relance/relance/internal/classify"
 	"github.com/relance/relance/internal/domain"
 )
 
-// Reply classes that change what happens to an invoice (the classify
-// contract's names).
-const (
-	ReplyPaid      = "paid"
-	ReplyPromise   = "promise"
-	ReplyDispute   = "dispute"
-	ReplyGrievance = "grievance"
-	ReplyHardship  = "hardship"
-	ReplyBounce    = "bounce"
-	// ReplyInfoRequest opens an info_request task: the invoice waits for
-	// the answer relance prepares.
-	ReplyInfoRequest = "info_request"
-)
-
 // ReplyNeedsHuman reports whether a reply of this class opens a flag of its
-// own kind (the chasing of its invoice pauses until a person acts).
-func ReplyNeedsHuman(class string) bool {
+// own kind (the chasing of its invoice pauses until a person acts). An
+// info_request opens a task instead: the invoice waits for the answer relance
+// prepares.
+func ReplyNeedsHuman(class classify.Class) bool {
 	switch class {
-	case ReplyDispute, ReplyGrievance, ReplyHardship, ReplyBounce:
+	case classify.Dispute, classify.Grievance, classify.Hardship, classify.Bounce:
 		return true
 	}
 	return false
@@ -42,23 +31,23 @@ func ReplyNeedsHuman(class string) bool {
 // seen or a human says otherwise (the payment check, resuming chasing);
 // chasing again after a promise broken would remind a client who said it
 // paid.
-func StateAfterReply(state domain.State, class string) domain.State {
+func StateAfterReply(state domain.State, class classify.Class) domain.State {
 	switch state {
 	case domain.StateOpen, domain.StatePromised, domain.StatePaidClaimed:
 	default:
 		return ""
 	}
 	switch class {
-	case ReplyPaid:
+	case classify.Paid:
 		return domain.StatePaidClaimed
-	case ReplyPromise:
+	case classify.Promise:
 		if state == domain.StatePaidClaimed {
 			return ""
 		}
 		return domain.StatePromised
-	case ReplyDispute:
+	case classify.Dispute:
 		return domain.StateDisputed
-	case ReplyHardship:
+	case classify.Hardship:
 		return domain.StateOnHold
 	}
 	return ""
@@ -101,7 +90,7 @@ var ErrNotAReply = errors.New("not a client reply")
 // about (when a reading set that state), its promise date, the flags its
 // former reading opened (closed), a flag for the new reading when it needs a
 // person, and an event with the actor on each invoice.
-func (t *Tx) CorrectReading(msgID int64, class string, promise time.Time, actor domain.Actor) (CorrectionResult, error) {
+func (t *Tx) CorrectReading(msgID int64, class classify.Class, promise time.Time, actor domain.Actor) (CorrectionResult, error) {
 	var role, before, subject, text, from string
 	var date sql.NullString
 	err := t.queryRow(`SELECT role, class, subject, body_text, from_addr, date FROM messages WHERE id = ?`, msgID).Scan(&role, &before, &subject, &text, &from, &date)
@@ -116,7 +105,7 @@ func (t *Tx) CorrectReading(msgID int64, class string, promise time.Time, actor 
 	}
 	var res CorrectionResult
 	res.CorrectionID, err = t.addCorrection(Correction{MessageID: msgID, Text: text, Subject: subject, ReplyDate: parseTS(date), ClassBefore: before,
-		Class: class, PromiseDate: promise, Actor: actor})
+		Class: string(class), PromiseDate: promise, Actor: actor})
 	if err != nil {
 		return res, err
 	}
@@ -130,7 +119,7 @@ func (t *Tx) CorrectReading(msgID int64, class string, promise time.Time, actor 
 	// The former reading's flags on this reply are closed; a flag the
 	// owner already resolved stays as it is.
 	flags, err := t.ids(fmt.Sprintf("flags of message %d", msgID), `SELECT id FROM flags WHERE message_id = ? AND status != ?
-		AND kind IN (?, ?, ?, ?, ?, `+sqlWord(domain.FlagTriage)+`, `+sqlWord(domain.FlagInfoRequest)+`)`, msgID, domain.FlagResolved, ReplyDispute, ReplyGrievance, ReplyHardship, ReplyBounce, domain.FlagUnsure)
+		AND kind IN (?, ?, ?, ?, ?, `+sqlWord(domain.FlagTriage)+`, `+sqlWord(domain.FlagInfoRequest)+`)`, msgID, domain.FlagResolved, domain.FlagDispute, domain.FlagGrievance, domain.FlagHardship, domain.FlagBounce, domain.FlagUnsure)
 	if err != nil {
 		return res, err
 	}
@@ -157,32 +146,32 @@ func (t *Tx) CorrectReading(msgID int64, class string, promise time.Time, actor 
 				next = domain.StateOpen
 			}
 			if next != state {
-				if err := t.ChangeState(StateChange{InvoiceID: inv, From: state, To: next, Because: "reading corrected to " + class,
+				if err := t.ChangeState(StateChange{InvoiceID: inv, From: state, To: next, Because: "reading corrected to " + string(class),
 					MessageID: msgID, Actor: actor}); err != nil {
 					return res, err
 				}
 				res.States[inv] = [2]domain.State{state, next}
 			}
 		}
-		if class == ReplyPromise && !promise.IsZero() {
+		if class == classify.Promise && !promise.IsZero() {
 			if err := t.SetPromise(inv, promise); err != nil {
 				return res, err
 			}
 		}
-		if _, err := t.AddEvent(Event{Kind: domain.EventReadingCorrected, InvoiceID: inv, MessageID: msgID, Actor: actor, Detail: jsonDetail(detail)}); err != nil {
+		if _, err := t.AddEvent(Event{Kind: domain.EventReadingCorrected, InvoiceID: inv, MessageID: msgID, Actor: actor, Detail: EventDetail(detail)}); err != nil {
 			return res, err
 		}
 	}
 	if len(res.Invoices) == 0 {
-		if _, err := t.AddEvent(Event{Kind: domain.EventReadingCorrected, MessageID: msgID, Actor: actor, Detail: jsonDetail(detail)}); err != nil {
+		if _, err := t.AddEvent(Event{Kind: domain.EventReadingCorrected, MessageID: msgID, Actor: actor, Detail: EventDetail(detail)}); err != nil {
 			return res, err
 		}
 	}
-	if class == ReplyInfoRequest {
+	if class == classify.InfoRequest {
 		// A question gets its answer: one task per invoice it is about
 		// (what it asks for is left for the owner to fill in the answer).
 		for _, inv := range res.Invoices {
-			id, err := t.OpenFlag(Flag{Kind: ReplyInfoRequest, InvoiceID: inv, MessageID: msgID,
+			id, err := t.OpenFlag(Flag{Kind: domain.FlagInfoRequest, InvoiceID: inv, MessageID: msgID,
 				Evidence: []string{fmt.Sprintf("read as %s by the owner (%s)", class, actor), firstLine(text)}})
 			if err != nil {
 				return res, err
@@ -192,7 +181,7 @@ func (t *Tx) CorrectReading(msgID int64, class string, promise time.Time, actor 
 			}
 		}
 	}
-	if ReplyNeedsHuman(class) && class != ReplyBounce {
+	if ReplyNeedsHuman(class) && class != classify.Bounce {
 		f := Flag{Kind: domain.FlagKind(class), MessageID: msgID, Evidence: []string{fmt.Sprintf("read as %s by the owner (%s)", class, actor), firstLine(text)}}
 		if len(res.Invoices) > 0 {
 			f.InvoiceID = res.Invoices[0]
@@ -248,7 +237,7 @@ func (t *Tx) ids(what, query string, args ...any) ([]int64, error) {
 // AddCorrection stores the owner's reading of a reply that is not in the
 // store (a file read offline): it shapes later readings only.
 func (t *Tx) AddCorrection(text, subject string, replyDate time.Time, class string, promise time.Time, actor domain.Actor) (int64, error) {
-	return t.addCorrection(Correction{Text: text, Subject: subject, ReplyDate: replyDate, Class: class, PromiseDate: promise, Actor: actor})
+	return t.addCorrection(Correction{Text: text, Subject: subject, ReplyDate: replyDate, Class: string(class), PromiseDate: promise, Actor: actor})
 }
 
 func (t *Tx) addCorrection(c Correction) (int64, error) {

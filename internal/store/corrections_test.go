@@ -6,17 +6,18 @@ import (
 	"testing"
 	"time"
 
+	"github.com/relance/relance/internal/classify"
 	"github.com/relance/relance/internal/domain"
 )
 
 // addReply stores a client's reply read as class, tied to inv, with the
 // state and flag that reading produced.
-func addReply(t *testing.T, s *Store, inv int64, uid uint32, class string, state domain.State) int64 {
+func addReply(t *testing.T, s *Store, inv int64, uid uint32, class classify.Class, state domain.State) int64 {
 	t.Helper()
 	var id int64
 	err := s.Update(context.Background(), t0, func(tx *Tx) error {
 		var err error
-		id, err = tx.AddMessage(Message{Folder: "INBOX", UIDValidity: 1, UID: uid, Role: "inbox", MessageID: "r" + class + "@x", From: "a@client.fr", Subject: "RE: facture", Class: class})
+		id, err = tx.AddMessage(Message{Folder: "INBOX", UIDValidity: 1, UID: uid, Role: "inbox", MessageID: "r" + string(class) + "@x", From: "a@client.fr", Subject: "RE: facture", Class: string(class)})
 		if err != nil {
 			return err
 		}
@@ -42,7 +43,7 @@ func addReply(t *testing.T, s *Store, inv int64, uid uint32, class string, state
 	return id
 }
 
-func correct(t *testing.T, s *Store, msg int64, class string, promise time.Time) CorrectionResult {
+func correct(t *testing.T, s *Store, msg int64, class classify.Class, promise time.Time) CorrectionResult {
 	t.Helper()
 	var res CorrectionResult
 	err := s.Update(context.Background(), t0.Add(time.Hour), func(tx *Tx) error {
@@ -59,8 +60,8 @@ func correct(t *testing.T, s *Store, msg int64, class string, promise time.Time)
 func TestCorrectDisputeToPaid(t *testing.T) {
 	s := openTest(t)
 	inv := addInvoice(t, s, "F-1", "a@client.fr", "100.00")
-	msg := addReply(t, s, inv, 1, ReplyDispute, domain.StateDisputed)
-	res := correct(t, s, msg, ReplyPaid, time.Time{})
+	msg := addReply(t, s, inv, 1, classify.Dispute, domain.StateDisputed)
+	res := correct(t, s, msg, classify.Paid, time.Time{})
 	if got := res.States[inv]; got != [2]domain.State{domain.StateDisputed, domain.StatePaidClaimed} {
 		t.Errorf("state change %v", got)
 	}
@@ -80,7 +81,7 @@ func TestCorrectDisputeToPaid(t *testing.T) {
 	if err != nil || len(cs) != 1 {
 		t.Fatalf("corrections %v %v", cs, err)
 	}
-	if c := cs[0]; c.Class != ReplyPaid || c.ClassBefore != ReplyDispute || c.MessageID != msg || c.Text == "" || c.Actor != domain.ActorWeb {
+	if c := cs[0]; c.Class != string(classify.Paid) || c.ClassBefore != string(classify.Dispute) || c.MessageID != msg || c.Text == "" || c.Actor != domain.ActorWeb {
 		t.Errorf("correction %+v", c)
 	}
 	evs, err := s.Events(context.Background(), inv)
@@ -102,8 +103,8 @@ func TestCorrectDisputeToPaid(t *testing.T) {
 func TestCorrectPromiseToDisputeOpensFlag(t *testing.T) {
 	s := openTest(t)
 	inv := addInvoice(t, s, "F-2", "a@client.fr", "100.00")
-	msg := addReply(t, s, inv, 2, ReplyPromise, domain.StatePromised)
-	res := correct(t, s, msg, ReplyDispute, time.Time{})
+	msg := addReply(t, s, inv, 2, classify.Promise, domain.StatePromised)
+	res := correct(t, s, msg, classify.Dispute, time.Time{})
 	if got := res.States[inv]; got != [2]domain.State{domain.StatePromised, domain.StateDisputed} {
 		t.Errorf("state change %v", got)
 	}
@@ -111,7 +112,7 @@ func TestCorrectPromiseToDisputeOpensFlag(t *testing.T) {
 		t.Fatal("no flag opened for the dispute")
 	}
 	f, err := s.Flag(context.Background(), res.FlagOpened)
-	if err != nil || f.Kind != ReplyDispute || f.InvoiceID != inv || f.Status != domain.FlagOpen {
+	if err != nil || f.Kind != domain.FlagDispute || f.InvoiceID != inv || f.Status != domain.FlagOpen {
 		t.Errorf("flag %+v %v", f.Flag, err)
 	}
 }
@@ -121,7 +122,7 @@ func TestCorrectToPromiseSetsDate(t *testing.T) {
 	inv := addInvoice(t, s, "F-3", "a@client.fr", "100.00")
 	msg := addReply(t, s, inv, 3, "other", "")
 	day := time.Date(2026, 1, 30, 0, 0, 0, 0, time.UTC)
-	res := correct(t, s, msg, ReplyPromise, day)
+	res := correct(t, s, msg, classify.Promise, day)
 	if got := res.States[inv]; got != [2]domain.State{domain.StateOpen, domain.StatePromised} {
 		t.Errorf("state change %v", got)
 	}
@@ -134,8 +135,8 @@ func TestCorrectToPromiseSetsDate(t *testing.T) {
 func TestCorrectLeavesOwnerDecisions(t *testing.T) {
 	s := openTest(t)
 	inv := addInvoice(t, s, "F-4", "a@client.fr", "100.00")
-	msg := addReply(t, s, inv, 4, ReplyPaid, domain.StateCancelled)
-	res := correct(t, s, msg, ReplyDispute, time.Time{})
+	msg := addReply(t, s, inv, 4, classify.Paid, domain.StateCancelled)
+	res := correct(t, s, msg, classify.Dispute, time.Time{})
 	if _, moved := res.States[inv]; moved {
 		t.Errorf("a cancelled invoice moved: %v", res.States)
 	}
@@ -156,14 +157,14 @@ func TestCorrectRefusesNonReplies(t *testing.T) {
 		t.Fatal(err)
 	}
 	err = s.Update(context.Background(), t0, func(tx *Tx) error {
-		_, err := tx.CorrectReading(sent, ReplyPaid, time.Time{}, domain.ActorCLI)
+		_, err := tx.CorrectReading(sent, classify.Paid, time.Time{}, domain.ActorCLI)
 		return err
 	})
 	if !errors.Is(err, ErrNotAReply) {
 		t.Errorf("err %v, want ErrNotAReply", err)
 	}
 	err = s.Update(context.Background(), t0, func(tx *Tx) error {
-		_, err := tx.CorrectReading(12345, ReplyPaid, time.Time{}, domain.ActorCLI)
+		_, err := tx.CorrectReading(12345, classify.Paid, time.Time{}, domain.ActorCLI)
 		return err
 	})
 	if !errors.Is(err, ErrNotFound) {
@@ -182,23 +183,23 @@ func stateOf(s *Store, inv int64) (domain.State, error) {
 func TestStateAfterReply(t *testing.T) {
 	tests := []struct {
 		state domain.State
-		class string
+		class classify.Class
 		want  domain.State
 	}{
-		{domain.StateOpen, ReplyPaid, domain.StatePaidClaimed},
-		{domain.StateOpen, ReplyPromise, domain.StatePromised},
-		{domain.StateOpen, ReplyDispute, domain.StateDisputed},
-		{domain.StateOpen, ReplyHardship, domain.StateOnHold},
-		{domain.StateOpen, ReplyInfoRequest, ""},
-		{domain.StatePromised, ReplyPaid, domain.StatePaidClaimed},
-		{domain.StatePromised, ReplyPromise, domain.StatePromised},
-		{domain.StatePaidClaimed, ReplyPromise, ""},
-		{domain.StatePaidClaimed, ReplyPaid, domain.StatePaidClaimed},
-		{domain.StatePaidClaimed, ReplyDispute, domain.StateDisputed},
-		{domain.StatePaidClaimed, ReplyInfoRequest, ""},
-		{domain.StatePaid, ReplyPromise, ""},
-		{domain.StateDisputed, ReplyPaid, ""},
-		{domain.StatePlan, ReplyPromise, ""},
+		{domain.StateOpen, classify.Paid, domain.StatePaidClaimed},
+		{domain.StateOpen, classify.Promise, domain.StatePromised},
+		{domain.StateOpen, classify.Dispute, domain.StateDisputed},
+		{domain.StateOpen, classify.Hardship, domain.StateOnHold},
+		{domain.StateOpen, classify.InfoRequest, ""},
+		{domain.StatePromised, classify.Paid, domain.StatePaidClaimed},
+		{domain.StatePromised, classify.Promise, domain.StatePromised},
+		{domain.StatePaidClaimed, classify.Promise, ""},
+		{domain.StatePaidClaimed, classify.Paid, domain.StatePaidClaimed},
+		{domain.StatePaidClaimed, classify.Dispute, domain.StateDisputed},
+		{domain.StatePaidClaimed, classify.InfoRequest, ""},
+		{domain.StatePaid, classify.Promise, ""},
+		{domain.StateDisputed, classify.Paid, ""},
+		{domain.StatePlan, classify.Promise, ""},
 	}
 	for _, tt := range tests {
 		if got := StateAfterReply(tt.state, tt.class); got != tt.want {

@@ -95,7 +95,7 @@ func (t *Tx) quietDraftInvoices(id int64, actor domain.Actor, reason string, q p
 			detail["date"] = q.Until.String()
 		}
 		if _, err := t.AddEvent(Event{Kind: domain.EventChasingQuiet, InvoiceID: p.inv, ClientID: p.client, DraftID: id, Actor: actor,
-			Detail: jsonDetail(detail)}); err != nil {
+			Detail: EventDetail(detail)}); err != nil {
 			return err
 		}
 	}
@@ -122,7 +122,7 @@ func (t *Tx) LiftQuiet(invoiceID int64, actor domain.Actor, reason string) (bool
 		return false, fmt.Errorf("store: lift quiet on invoice %d: %w", invoiceID, err)
 	}
 	_, err = t.AddEvent(Event{Kind: domain.EventChasingQuietLifted, InvoiceID: invoiceID, ClientID: client, Actor: actor,
-		Detail: jsonDetail(map[string]string{"was": kind, "reason": reason})})
+		Detail: EventDetail(map[string]string{"was": kind, "reason": reason})})
 	return true, err
 }
 
@@ -165,7 +165,7 @@ func (t *Tx) SendDraftNow(id int64, actor domain.Actor, reason string) error {
 			return err
 		}
 	}
-	_, err = t.AddEvent(Event{Kind: domain.EventDraftSendNow, DraftID: id, Actor: actor, Detail: jsonDetail(map[string]string{"reason": reason})})
+	_, err = t.AddEvent(Event{Kind: domain.EventDraftSendNow, DraftID: id, Actor: actor, Detail: EventDetail(map[string]string{"reason": reason})})
 	return err
 }
 

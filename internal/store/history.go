@@ -312,6 +312,6 @@ func (t *Tx) SignalRaised(kind domain.FlagKind, invoiceID int64, evidence string
 // RecordSignal logs a behaviour signal raised as a flag.
 func (t *Tx) RecordSignal(kind domain.FlagKind, invoiceID, clientID, flagID int64, evidence string) error {
 	_, err := t.AddEvent(Event{Kind: domain.EventBehaviourSignal, InvoiceID: invoiceID, ClientID: clientID, FlagID: flagID, Actor: domain.ActorDaemon,
-		Detail: jsonDetail(map[string]any{"signal": kind, "evidence": evidence})})
+		Detail: EventDetail(map[string]any{"signal": kind, "evidence": evidence})})
 	return err
 }

@@ -70,7 +70,7 @@ func TestBehaviourHistory(t *testing.T) {
 			return err
 		}
 		if _, err := tx.AddEvent(Event{Kind: "reply_received", InvoiceID: partID, MessageID: id, Actor: domain.ActorDaemon,
-			Detail: jsonDetail(map[string]any{"class": "promise", "promise_date": "2026-08-20"})}); err != nil {
+			Detail: EventDetail(map[string]any{"class": "promise", "promise_date": "2026-08-20"})}); err != nil {
 			return err
 		}
 		// A reply with no invoice, from one of the client's addresses.

@@ -27,7 +27,7 @@ func (s *Store) DraftEdited(ctx context.Context, id int64) (bool, error) {
 // an edit, the approval stands: the letter is the same, computed for another
 // day. detail says what changed and is kept in a draft_rewritten event.
 func (t *Tx) RewriteDraft(id int64, subject, body, html string, detail map[string]any) error {
-	res, err := t.exec(`UPDATE drafts SET subject = ?, body = ?, html = ?, updated_at = ? WHERE id = ? AND status IN ('held', 'approved')`,
+	res, err := t.exec(`UPDATE drafts SET subject = ?, body = ?, html = ?, updated_at = ? WHERE id = ? AND status IN `+waitingDraftsSQL,
 		subject, body, html, ts(t.now), id)
 	if err != nil {
 		return fmt.Errorf("store: rewrite draft %d: %w", id, err)
@@ -35,7 +35,7 @@ func (t *Tx) RewriteDraft(id int64, subject, body, html string, detail map[strin
 	if n, _ := res.RowsAffected(); n == 0 {
 		return fmt.Errorf("store: rewrite draft %d: %w", id, ErrWrongStatus)
 	}
-	_, err = t.AddEvent(Event{Kind: domain.EventDraftRewritten, DraftID: id, Actor: domain.ActorDaemon, Detail: jsonDetail(detail)})
+	_, err = t.AddEvent(Event{Kind: domain.EventDraftRewritten, DraftID: id, Actor: domain.ActorDaemon, Detail: EventDetail(detail)})
 	return err
 }
 

@@ -225,7 +225,7 @@ func (t *Tx) SettlePayment(s Settlement, actor domain.Actor) (SettleResult, erro
 			}
 		}
 	}
-	ev := Event{Kind: domain.EventPaymentReceived, ClientID: s.ClientID, MessageID: s.MessageID, FlagID: res.FlagID, Actor: actor, Detail: jsonDetail(detail)}
+	ev := Event{Kind: domain.EventPaymentReceived, ClientID: s.ClientID, MessageID: s.MessageID, FlagID: res.FlagID, Actor: actor, Detail: EventDetail(detail)}
 	if len(s.Allocations) == 1 {
 		ev.InvoiceID = s.Allocations[0].InvoiceID
 	}
@@ -382,7 +382,7 @@ func (t *Tx) AssignPayment(paymentID, invoiceID int64, actor domain.Actor) (Invo
 		}
 	}
 	_, err = t.AddEvent(Event{Kind: domain.EventPaymentAssigned, InvoiceID: invoiceID, ClientID: after.Client.ID, Actor: actor,
-		Detail: jsonDetail(map[string]any{"payment_id": paymentID, "amount": part.String(), "outcome_was": outcome})})
+		Detail: EventDetail(map[string]any{"payment_id": paymentID, "amount": part.String(), "outcome_was": outcome})})
 	return after, err
 }
 
@@ -471,7 +471,7 @@ func (t *Tx) ApplyCreditNote(creditNoteID int64, actor domain.Actor) (CreditResu
 		return CreditResult{}, fmt.Errorf("store: balance of credit note %s: %w", cn.Number, err)
 	}
 	if _, err := t.AddEvent(Event{Kind: domain.EventCreditNoteApplied, InvoiceID: credited.ID, ClientID: credited.Client.ID, Actor: actor,
-		Detail: jsonDetail(map[string]any{"credit_note": cn.Number, "credit_note_id": cn.ID, "applied": part.String(),
+		Detail: EventDetail(map[string]any{"credit_note": cn.Number, "credit_note_id": cn.ID, "applied": part.String(),
 			"excess": res.Excess.String(), "currency": cn.Currency})}); err != nil {
 		return CreditResult{}, err
 	}
@@ -621,7 +621,7 @@ func (t *Tx) RecordPlan(invoiceID int64, instalments []NewInstalment, actor doma
 		return Plan{}, err
 	}
 	if _, err := t.AddEvent(Event{Kind: domain.EventPlanRecorded, InvoiceID: inv.ID, ClientID: inv.Client.ID, Actor: actor,
-		Detail: jsonDetail(map[string]any{"plan_id": planID, "instalments": detail, "previous_state": inv.State, "currency": inv.Currency})}); err != nil {
+		Detail: EventDetail(map[string]any{"plan_id": planID, "instalments": detail, "previous_state": inv.State, "currency": inv.Currency})}); err != nil {
 		return Plan{}, err
 	}
 	if err := t.supersedeDraftsOf(inv.ID, actor); err != nil {
@@ -642,7 +642,7 @@ func (t *Tx) CancelPlan(invoiceID int64, actor domain.Actor, reason string) erro
 	if err != nil {
 		return fmt.Errorf("store: active plan of invoice %d: %w", invoiceID, err)
 	}
-	if _, err := t.exec(`UPDATE payment_plans SET status = 'cancelled', updated_at = ? WHERE id = ?`, ts(t.now), planID); err != nil {
+	if _, err := t.exec(`UPDATE payment_plans SET status = `+sqlWord(PlanCancelled)+`, updated_at = ? WHERE id = ?`, ts(t.now), planID); err != nil {
 		return fmt.Errorf("store: cancel plan %d: %w", planID, err)
 	}
 	state, err := t.InvoiceState(invoiceID)
@@ -655,7 +655,7 @@ func (t *Tx) CancelPlan(invoiceID int64, actor domain.Actor, reason string) erro
 		}
 	}
 	_, err = t.AddEvent(Event{Kind: domain.EventPlanCancelled, InvoiceID: invoiceID, Actor: actor,
-		Detail: jsonDetail(map[string]any{"plan_id": planID, "reason": reason, "state": prev})})
+		Detail: EventDetail(map[string]any{"plan_id": planID, "reason": reason, "state": prev})})
 	return err
 }
 
@@ -924,6 +924,6 @@ func (t *Tx) ConfirmPayment(r Receipt, twin string, actor domain.Actor) error {
 		return fmt.Errorf("store: confirm payment %s: %w", r.ExternalRef, err)
 	}
 	_, err := t.AddEvent(Event{Kind: domain.EventPaymentConfirmed, MessageID: r.MessageID, Actor: actor,
-		Detail: jsonDetail(map[string]any{"external_ref": r.ExternalRef, "confirms": twin, "amount": r.Amount.String(), "source": r.Source})})
+		Detail: EventDetail(map[string]any{"external_ref": r.ExternalRef, "confirms": twin, "amount": r.Amount.String(), "source": r.Source})})
 	return err
 }

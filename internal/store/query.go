@@ -66,16 +66,22 @@ func (s *Store) Invoices(ctx context.Context, f InvoiceFilter) ([]Invoice, error
 		args = append(args, like, like, like)
 	}
 	q += ` ORDER BY i.due_date IS NULL, i.due_date, i.id`
+	return s.listInvoices(ctx, "list invoices", q, args...)
+}
+
+// listInvoices runs a query that selects invoiceSelect's columns and reads
+// every invoice it returns; what names the list in errors.
+func (s *Store) listInvoices(ctx context.Context, what, q string, args ...any) ([]Invoice, error) {
 	rows, err := s.db.QueryContext(ctx, q, args...)
 	if err != nil {
-		return nil, fmt.Errorf("store: list invoices: %w", err)
+		return nil, fmt.Errorf("store: %s: %w", what, err)
 	}
 	defer rows.Close()
 	var out []Invoice
 	for rows.Next() {
 		inv, err := scanInvoice(rows)
 		if err != nil {
-			return nil, fmt.Errorf("store: list invoices: %w", err)
+			return nil, fmt.Errorf("store: %s: %w", what, err)
 		}
 		out = append(out, inv)
 	}
@@ -207,39 +213,19 @@ func splitList(s string) []string {
 
 // Flags lists flags with the given statuses (all when none), newest first.
 func (s *Store) Flags(ctx context.Context, statuses ...domain.FlagStatus) ([]Flag, error) {
-	q := `SELECT f.id, f.kind, COALESCE(f.invoice_id, 0), COALESCE(i.number, ''), COALESCE(c.id, 0),
-		COALESCE(c.name, ''), COALESCE(c.email, ''), COALESCE(f.message_id, 0), f.evidence, f.status, f.resolution,
-		f.created_at, f.resolved_at
-		FROM flags f LEFT JOIN invoices i ON i.id = f.invoice_id LEFT JOIN clients c ON c.id = COALESCE(f.client_id, i.client_id)`
+	var cond string
 	var args []any
 	if len(statuses) > 0 {
-		q += ` WHERE f.status IN (?` + strings.Repeat(`, ?`, len(statuses)-1) + `)`
+		cond = `f.status IN (?` + strings.Repeat(`, ?`, len(statuses)-1) + `)`
 		for _, st := range statuses {
 			args = append(args, st)
 		}
 	}
-	q += ` ORDER BY f.id DESC`
-	rows, err := s.db.QueryContext(ctx, q, args...)
+	out, err := s.flagsWhere(ctx, cond, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: list flags: %w", err)
 	}
-	defer rows.Close()
-	var out []Flag
-	for rows.Next() {
-		var f Flag
-		var ev string
-		var created, resolved sql.NullString
-		if err := rows.Scan(&f.ID, &f.Kind, &f.InvoiceID, &f.InvoiceNum, &f.ClientID, &f.ClientName, &f.ClientEmail,
-			&f.MessageID, &ev, &f.Status, &f.Resolution, &created, &resolved); err != nil {
-			return nil, fmt.Errorf("store: list flags: %w", err)
-		}
-		if err := json.Unmarshal([]byte(ev), &f.Evidence); err != nil {
-			f.Evidence = []string{ev}
-		}
-		f.CreatedAt, f.ResolvedAt = parseTS(created), parseTS(resolved)
-		out = append(out, f)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // CountMessages counts ingested messages per folder.

@@ -165,7 +165,7 @@ func (t *Tx) AdoptDocument(ref string, actor domain.Actor) (Invoice, error) {
 		return Invoice{}, err
 	}
 	if _, err := t.AddEvent(Event{Kind: domain.EventDocumentAdopted, InvoiceID: id, ClientID: client.ID, MessageID: rowID, Actor: actor,
-		Detail: jsonDetail(map[string]any{"number": f.Number, "rejected": det.Rejected, "reason": det.Reason, "subject": subject, "created": created})}); err != nil {
+		Detail: EventDetail(map[string]any{"number": f.Number, "rejected": det.Rejected, "reason": det.Reason, "subject": subject, "created": created})}); err != nil {
 		return Invoice{}, err
 	}
 	if kind == "credit_note" && created {

@@ -135,12 +135,12 @@ func (s *Store) Overview(ctx context.Context, now, today time.Time) (Overview, e
 		return o, fmt.Errorf("store: overview: %w", err)
 	}
 	o.Overdue, o.Outstanding = sortedAmounts(overdue), sortedAmounts(owed)
-	err = s.db.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(hold_until <= ?), 0) FROM drafts WHERE status = 'held'`, ts(now)).
+	err = s.db.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(hold_until <= ?), 0) FROM drafts WHERE status = `+sqlWord(domain.DraftHeld), ts(now)).
 		Scan(&o.DraftsHeld, &o.DraftsReady)
 	if err != nil {
 		return o, fmt.Errorf("store: overview drafts: %w", err)
 	}
-	err = s.db.QueryRowContext(ctx, `SELECT COALESCE(SUM(status = 'open'), 0), COALESCE(SUM(status = 'acknowledged'), 0) FROM flags`).
+	err = s.db.QueryRowContext(ctx, `SELECT COALESCE(SUM(status = `+sqlWord(domain.FlagOpen)+`), 0), COALESCE(SUM(status = `+sqlWord(domain.FlagAcknowledged)+`), 0) FROM flags`).
 		Scan(&o.FlagsOpen, &o.FlagsSeen)
 	if err != nil {
 		return o, fmt.Errorf("store: overview flags: %w", err)
@@ -322,20 +322,8 @@ func (s *Store) InvoiceByID(ctx context.Context, id int64) (Invoice, error) {
 
 // InvoicesOfClient lists a client's invoices, oldest due date first.
 func (s *Store) InvoicesOfClient(ctx context.Context, clientID int64) ([]Invoice, error) {
-	rows, err := s.db.QueryContext(ctx, invoiceSelect+` WHERE i.client_id = ? ORDER BY i.due_date IS NULL, i.due_date, i.id`, clientID)
-	if err != nil {
-		return nil, fmt.Errorf("store: invoices of client %d: %w", clientID, err)
-	}
-	defer rows.Close()
-	var out []Invoice
-	for rows.Next() {
-		inv, err := scanInvoice(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: invoices of client %d: %w", clientID, err)
-		}
-		out = append(out, inv)
-	}
-	return out, rows.Err()
+	return s.listInvoices(ctx, fmt.Sprintf("invoices of client %d", clientID),
+		invoiceSelect+` WHERE i.client_id = ? ORDER BY i.due_date IS NULL, i.due_date, i.id`, clientID)
 }
 
 // TimelineEntry is an event with what the page shows beside it: the mail it
@@ -554,7 +542,7 @@ func (t *Tx) setFlagStatus(id int64, status domain.FlagStatus, from []domain.Fla
 		return fmt.Errorf("store: set flag %d %s: %w", id, status, err)
 	}
 	_, err = t.AddEvent(Event{Kind: status.Event(), InvoiceID: inv.Int64, ClientID: client.Int64, FlagID: id, Actor: actor,
-		Detail: jsonDetail(map[string]any{"note": note, "from": cur})})
+		Detail: EventDetail(map[string]any{"note": note, "from": cur})})
 	return err
 }
 
@@ -587,7 +575,7 @@ func (t *Tx) ResumeChasing(invoiceID int64, actor domain.Actor, reason string) e
 		return err
 	}
 	_, err = t.AddEvent(Event{Kind: domain.EventChasingResumed, InvoiceID: invoiceID, ClientID: inv.Client.ID, Actor: actor,
-		Detail: jsonDetail(map[string]any{"from": inv.State, "reason": reason})})
+		Detail: EventDetail(map[string]any{"from": inv.State, "reason": reason})})
 	return err
 }
 
@@ -605,7 +593,7 @@ func (t *Tx) StopChasing(invoiceID int64, actor domain.Actor, reason string) err
 		return err
 	}
 	if _, err := t.AddEvent(Event{Kind: domain.EventChasingStopped, InvoiceID: invoiceID, ClientID: inv.Client.ID, Actor: actor,
-		Detail: jsonDetail(map[string]any{"from": inv.State, "reason": reason})}); err != nil {
+		Detail: EventDetail(map[string]any{"from": inv.State, "reason": reason})}); err != nil {
 		return err
 	}
 	return t.supersedeDraftsOf(invoiceID, actor)
@@ -687,12 +675,17 @@ func (s *Store) FlagsOfInvoice(ctx context.Context, invoiceID int64) ([]Flag, er
 	return all, nil
 }
 
+// flagsWhere lists the flags that cond (an SQL condition on f, or "" for
+// all) keeps, newest first.
 func (s *Store) flagsWhere(ctx context.Context, cond string, args ...any) ([]Flag, error) {
+	if cond != "" {
+		cond = ` WHERE ` + cond
+	}
 	rows, err := s.db.QueryContext(ctx, `SELECT f.id, f.kind, COALESCE(f.invoice_id, 0), COALESCE(i.number, ''), COALESCE(c.id, 0),
 		COALESCE(c.name, ''), COALESCE(c.email, ''), COALESCE(f.message_id, 0), f.evidence, f.status, f.resolution,
 		f.created_at, f.resolved_at
-		FROM flags f LEFT JOIN invoices i ON i.id = f.invoice_id LEFT JOIN clients c ON c.id = COALESCE(f.client_id, i.client_id)
-		WHERE `+cond+` ORDER BY f.id DESC`, args...)
+		FROM flags f LEFT JOIN invoices i ON i.id = f.invoice_id LEFT JOIN clients c ON c.id = COALESCE(f.client_id, i.client_id)`+cond+`
+		ORDER BY f.id DESC`, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -187,8 +187,8 @@ func (s *Store) Stats(ctx context.Context, o StatsOptions) (Stats, error) {
 			})
 		}},
 		{"flags", func() error {
-			q := `SELECT kind, COUNT(*), MIN(CASE WHEN status = 'open' THEN created_at END) FROM flags
-				WHERE status IN ('open', 'acknowledged') GROUP BY kind ORDER BY kind`
+			q := `SELECT kind, COUNT(*), MIN(CASE WHEN status = ` + sqlWord(domain.FlagOpen) + ` THEN created_at END) FROM flags
+				WHERE status IN ` + unresolvedSQL + ` GROUP BY kind ORDER BY kind`
 			return queryRows(ctx, tx, q, nil, func(r *sql.Rows) error {
 				var f FlagStat
 				var oldest sql.NullString
@@ -202,12 +202,12 @@ func (s *Store) Stats(ctx context.Context, o StatsOptions) (Stats, error) {
 		}},
 		{"pending promises", func() error {
 			q := `SELECT COUNT(*) FROM invoices i WHERE i.state IN ` + chasedStatesSQL + `
-					AND (i.promise_date IS NOT NULL OR i.state = 'promised')
+					AND (i.promise_date IS NOT NULL OR i.state = ` + sqlWord(domain.StatePromised) + `)
 					AND i.id NOT IN (SELECT invoice_id FROM flags WHERE kind = ` + sqlWord(domain.FlagBrokenPromise) + ` AND invoice_id IS NOT NULL)`
 			return tx.QueryRowContext(ctx, q).Scan(&st.PromisesPending)
 		}},
 		{"reminders sent", func() error {
-			return queryRows(ctx, tx, `SELECT stage, SUM(status = 'sent') FROM drafts GROUP BY stage`, nil, func(r *sql.Rows) error {
+			return queryRows(ctx, tx, `SELECT stage, SUM(status = `+sqlWord(domain.DraftSent)+`) FROM drafts GROUP BY stage`, nil, func(r *sql.Rows) error {
 				var stage string
 				var n int
 				if err := r.Scan(&stage, &n); err != nil {
@@ -218,7 +218,7 @@ func (s *Store) Stats(ctx context.Context, o StatsOptions) (Stats, error) {
 			})
 		}},
 		{"formal notices held", func() error {
-			return tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM drafts WHERE status = 'held' AND kind = 'formal_notice'`).Scan(&st.FormalNoticesHeld)
+			return tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM drafts WHERE status = `+sqlWord(domain.DraftHeld)+` AND kind = `+sqlWord(domain.KindFormalNotice)).Scan(&st.FormalNoticesHeld)
 		}},
 		{"corrections", func() error {
 			return tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM corrections`).Scan(&st.Corrections)
@@ -256,7 +256,7 @@ func (s *Store) Trends(ctx context.Context, o TrendsOptions) (Trends, error) {
 			// (or without a due date), which the state index finds.
 			q := `SELECT currency, substr(issue_date, 1, 7), SUM(` + microUnits("amount") + `) FROM invoices
 				WHERE (state IN ` + allStatesSQL + ` AND due_date >= ? OR due_date IS NULL)
-					AND kind = 'invoice' AND state <> 'cancelled' AND issue_date >= ? AND issue_date <= ?
+					AND kind = 'invoice' AND state <> ` + sqlWord(domain.StateCancelled) + ` AND issue_date >= ? AND issue_date <= ?
 				GROUP BY 1, 2`
 			return queryRows(ctx, tx, q, []any{salesFrom, salesFrom, today}, func(r *sql.Rows) error {
 				var cur, month string
@@ -289,7 +289,7 @@ func (s *Store) Trends(ctx context.Context, o TrendsOptions) (Trends, error) {
 						(SELECT MAX(p.paid_on) FROM payments p WHERE p.invoice_id = i.id),
 						(SELECT substr(MAX(e.at), 1, 10) FROM events e WHERE e.invoice_id = i.id AND e.kind = ` + sqlWord(domain.EventInvoicePaid) + `)) AS paid_on
 					FROM invoices i
-					WHERE i.state = 'paid' AND i.due_date >= ? AND i.due_date <= ? AND i.kind = 'invoice')
+					WHERE i.state = ` + sqlWord(domain.StatePaid) + ` AND i.due_date >= ? AND i.due_date <= ? AND i.kind = 'invoice')
 				SELECT COUNT(*), COALESCE(SUM(CAST(julianday(paid_on) - julianday(due_date) AS INTEGER)), 0)
 				FROM settled WHERE paid_on IS NOT NULL`
 			return tx.QueryRowContext(ctx, q, cohortFrom, today).Scan(&st.PaymentDelay.Invoices, &st.PaymentDelay.SumDays)
@@ -298,7 +298,7 @@ func (s *Store) Trends(ctx context.Context, o TrendsOptions) (Trends, error) {
 			q := `WITH broken(invoice_id) AS (
 					SELECT DISTINCT invoice_id FROM flags WHERE kind = ` + sqlWord(domain.FlagBrokenPromise) + ` AND invoice_id IS NOT NULL)
 				SELECT
-					(SELECT COUNT(*) FROM invoices i WHERE i.state = 'paid' AND i.due_date >= ? AND i.due_date <= ?
+					(SELECT COUNT(*) FROM invoices i WHERE i.state = ` + sqlWord(domain.StatePaid) + ` AND i.due_date >= ? AND i.due_date <= ?
 						AND i.promise_date IS NOT NULL AND i.id NOT IN broken),
 					(SELECT COUNT(*) FROM broken b JOIN invoices i ON i.id = b.invoice_id WHERE i.due_date >= ? AND i.due_date <= ?)`
 			return tx.QueryRowContext(ctx, q, cohortFrom, today, cohortFrom, today).Scan(&st.PromisesKept, &st.PromisesBroken)

@@ -498,3 +498,43 @@ func TestOpenPathWithURISigns(t *testing.T) {
 		t.Error("opened the path cut at #")
 	}
 }
+
+// The owner's payment is refused on an invoice nothing is owed for any more,
+// whatever the amount; bank money on the same invoice is still taken.
+func TestOwnerPaymentRefusedOnSettledInvoice(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	paid := addInvoice(t, s, "F-11", "a@b.fr", "100.00")
+	cancelled := addInvoice(t, s, "F-12", "a@b.fr", "100.00")
+	owner := func(id int64, amount string) (Invoice, error) {
+		var inv Invoice
+		err := s.Update(ctx, t0, func(tx *Tx) error {
+			var err error
+			inv, err = tx.RecordOwnerPayment(Payment{InvoiceID: id, Amount: decimal.RequireFromString(amount), PaidOn: t0, Source: "manual"}, domain.ActorCLI)
+			return err
+		})
+		return inv, err
+	}
+	if inv, err := owner(paid, "100.00"); err != nil || inv.State != domain.StatePaid {
+		t.Fatalf("paying the balance: %s, %v", inv.State, err)
+	}
+	if _, err := owner(paid, "1.00"); !errors.Is(err, ErrWrongStatus) {
+		t.Fatalf("paying a paid invoice again: %v, want ErrWrongStatus", err)
+	}
+	if err := s.Update(ctx, t0, func(tx *Tx) error { return tx.SetInvoiceState(cancelled, domain.StateCancelled) }); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := owner(cancelled, "10.00"); !errors.Is(err, ErrWrongStatus) {
+		t.Fatalf("paying a cancelled invoice: %v, want ErrWrongStatus", err)
+	}
+	if pays, _ := s.Payments(ctx, cancelled); len(pays) != 0 {
+		t.Fatalf("refused payment recorded: %+v", pays)
+	}
+	err := s.Update(ctx, t0, func(tx *Tx) error {
+		_, _, err := tx.RecordPayment(Payment{InvoiceID: cancelled, Amount: decimal.RequireFromString("100.00"), PaidOn: t0, Source: "manual"}, domain.ActorDaemon)
+		return err
+	})
+	if inv, _ := s.InvoiceByID(ctx, cancelled); err != nil || inv.State != domain.StatePaid {
+		t.Fatalf("bank money on a cancelled invoice: %s, %v", inv.State, err)
+	}
+}

@@ -65,7 +65,7 @@ func (t *Tx) LogTaskOutcome(flagID int64, o TaskOutcome, actor domain.Actor) err
 		detail["promise_date"] = o.PromiseDate.Format(time.DateOnly)
 	}
 	if _, err := t.AddEvent(Event{Kind: domain.EventTaskOutcome, InvoiceID: invID, ClientID: clientID, FlagID: flagID, Actor: actor,
-		Detail: jsonDetail(detail)}); err != nil {
+		Detail: EventDetail(detail)}); err != nil {
 		return err
 	}
 	if invID == 0 {
@@ -112,7 +112,7 @@ func (t *Tx) LogTaskOutcome(flagID int64, o TaskOutcome, actor domain.Actor) err
 func (t *Tx) AddQuestionTopics(invoiceID int64, topics []string) error {
 	var id int64
 	var have string
-	err := t.queryRow(`SELECT id, topics FROM flags WHERE kind = `+sqlWord(domain.FlagInfoRequest)+` AND status <> 'resolved' AND invoice_id = ?
+	err := t.queryRow(`SELECT id, topics FROM flags WHERE kind = `+sqlWord(domain.FlagInfoRequest)+` AND status <> `+resolvedSQL+` AND invoice_id = ?
 		ORDER BY id LIMIT 1`, invoiceID).Scan(&id, &have)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil

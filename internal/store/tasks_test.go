@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/relance/relance/internal/classify"
 	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/policy"
 )
@@ -136,7 +137,7 @@ func TestCorrectedToAQuestion(t *testing.T) {
 	ctx := context.Background()
 	inv := addInvoice(t, s, "F-1", "a@client.fr", "100.00")
 	msg := addReply(t, s, inv, 1, "other", "")
-	res := correct(t, s, msg, ReplyInfoRequest, time.Time{})
+	res := correct(t, s, msg, classify.InfoRequest, time.Time{})
 	c, _ := s.ChasingClient(ctx, 1)
 	if res.FlagOpened == 0 || c == nil || len(c.Questions) != 1 || c.Questions[0].MessageID != msg {
 		t.Fatalf("corrected to a question: %+v, questions %+v", res, c)

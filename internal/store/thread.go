@@ -2,7 +2,6 @@ package store
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -99,7 +98,7 @@ func (t *Tx) ThreadCandidatesFor(q ThreadQuery) ([]ThreadCandidate, error) {
 				WHERE m.role IN ('sent', 'extra') AND i.kind = 'invoice' AND m.message_id IN (`+ph+`)
 			UNION SELECT di.invoice_id FROM drafts d JOIN draft_invoices di ON di.draft_id = d.id
 				JOIN invoices i ON i.id = di.invoice_id
-				WHERE d.status = 'sent' AND i.kind = 'invoice' AND d.message_id IN (`+ph+`)
+				WHERE d.status = `+sqlWord(domain.DraftSent)+` AND i.kind = 'invoice' AND d.message_id IN (`+ph+`)
 			UNION SELECT i.id FROM invoices cn JOIN invoices i ON i.kind = 'invoice' AND i.client_id = cn.client_id
 				AND `+normSQL("i.number")+` = `+normSQL("cn.credited_number")+`
 				WHERE cn.kind = 'credit_note' AND cn.credited_number <> '' AND cn.source_message_id IN (`+ph+`)`,
@@ -182,15 +181,15 @@ func (t *Tx) threadCandidatesByID(ids map[int64]bool) ([]ThreadCandidate, error)
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	list := make([]string, 0, len(ids))
+	list := make([]int64, 0, len(ids))
 	for id := range ids {
-		list = append(list, strconv.FormatInt(id, 10))
+		list = append(list, id)
 	}
 	ph, args := placeholders(list)
 	q := `SELECT i.id, i.number, i.state, i.source_message_id, i.amount, i.balance,
 		COALESCE((SELECT group_concat(e.email, ',') FROM client_emails e WHERE e.client_id = i.client_id), ''),
 		COALESCE((SELECT group_concat(d.message_id, ',') FROM drafts d JOIN draft_invoices di ON di.draft_id = d.id
-			WHERE di.invoice_id = i.id AND d.status = 'sent'), ''),
+			WHERE di.invoice_id = i.id AND d.status = ` + sqlWord(domain.DraftSent) + `), ''),
 		COALESCE((SELECT group_concat(m.message_id, ',') FROM messages m
 			WHERE m.invoice_id = i.id AND m.role IN ('sent', 'extra')), ''),
 		COALESCE((SELECT group_concat(cn.source_message_id, ',') FROM invoices cn WHERE cn.kind = 'credit_note'
@@ -223,7 +222,9 @@ func (t *Tx) threadCandidatesByID(ids map[int64]bool) ([]ThreadCandidate, error)
 	return out, rows.Err()
 }
 
-func placeholders(vals []string) (string, []any) {
+// placeholders writes one "?" per value for an IN list, and the values as
+// the query's arguments, ids bound as the integers they are.
+func placeholders[T any](vals []T) (string, []any) {
 	args := make([]any, len(vals))
 	for i, v := range vals {
 		args[i] = v

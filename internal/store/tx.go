@@ -205,7 +205,7 @@ func (t *Tx) UpsertInvoice(n NewInvoice) (id int64, created bool, err error) {
 	res, err := t.exec(`INSERT INTO invoices
 		(number, invoice_key, kind, credited_number, client_id, amount, balance, currency, issue_date, due_date,
 		 language, source, source_message_id, state, missing, created_at, updated_at, state_since)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?)`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, `+sqlWord(domain.StateOpen)+`, ?, ?, ?, ?)`,
 		n.Number, n.Key, n.Kind, n.CreditedNumber, n.ClientID, amount, balance, n.Currency,
 		nullDate(n.IssueDate), nullDate(n.DueDate), n.Language, n.Source, n.SourceMessageID,
 		strings.Join(n.Missing, ","), ts(t.now), ts(t.now), ts(t.now))
@@ -235,7 +235,7 @@ func (t *Tx) SetInvoiceState(id int64, state domain.State) error {
 		return fmt.Errorf("store: invoice %d cannot go from %s to %s: %w", id, from, state, ErrWrongStatus)
 	}
 	_, err = t.exec(`UPDATE invoices SET state = ?, updated_at = ?, state_since = ?,
-		disputed_before = CASE WHEN ? = 'disputed' THEN 1 ELSE disputed_before END WHERE id = ?`, state, ts(t.now), ts(t.now), state, id)
+		disputed_before = CASE WHEN ? = `+sqlWord(domain.StateDisputed)+` THEN 1 ELSE disputed_before END WHERE id = ?`, state, ts(t.now), ts(t.now), state, id)
 	if err != nil {
 		return fmt.Errorf("store: set state of invoice %d: %w", id, err)
 	}
@@ -264,7 +264,7 @@ func (t *Tx) ChangeState(c StateChange) error {
 	}
 	_, err := t.AddEvent(Event{Kind: domain.EventStateChanged, At: c.At, InvoiceID: c.InvoiceID, ClientID: c.ClientID,
 		MessageID: c.MessageID, FlagID: c.FlagID, Actor: c.Actor,
-		Detail: jsonDetail(map[string]any{"from": c.From, "to": c.To, "because": c.Because})})
+		Detail: EventDetail(map[string]any{"from": c.From, "to": c.To, "because": c.Because})})
 	return err
 }
 
@@ -295,7 +295,7 @@ func (t *Tx) OpenFlag(f Flag) (int64, error) {
 		ev = []byte("[]")
 	}
 	res, err := t.exec(`INSERT INTO flags (kind, invoice_id, client_id, message_id, evidence, status, created_at, topics)
-		VALUES (?, ?, ?, ?, ?, 'open', ?, ?)`, f.Kind, nullID(f.InvoiceID), nullID(f.ClientID), nullID(f.MessageID), string(ev), ts(t.now),
+		VALUES (?, ?, ?, ?, ?, `+sqlWord(domain.FlagOpen)+`, ?, ?)`, f.Kind, nullID(f.InvoiceID), nullID(f.ClientID), nullID(f.MessageID), string(ev), ts(t.now),
 		strings.Join(f.Topics, ","))
 	if err != nil {
 		return 0, fmt.Errorf("store: open flag %s: %w", f.Kind, err)
@@ -369,11 +369,29 @@ func (t *Tx) RecordPayment(p Payment, actor domain.Actor) (inv Invoice, duplicat
 	return inv, false, nil
 }
 
+// RecordOwnerPayment is a payment the owner records by hand, from the
+// command line or the web page: both ask this one question, so both refuse
+// alike (ErrWrongStatus) a payment on an invoice already settled (paid,
+// cancelled, written off), where nothing is owed any more. Money that a bank
+// statement or a notice shows goes through RecordPayment, which takes it even
+// on a settled invoice: it arrived, whatever the ledger said.
+func (t *Tx) RecordOwnerPayment(p Payment, actor domain.Actor) (Invoice, error) {
+	cur, err := t.invoiceByID(p.InvoiceID)
+	if err != nil {
+		return Invoice{}, err
+	}
+	if cur.State.Settled() {
+		return Invoice{}, fmt.Errorf("store: invoice %s is %s: %w", cur.Number, cur.State, ErrWrongStatus)
+	}
+	inv, _, err := t.RecordPayment(p, actor)
+	return inv, err
+}
+
 // confirmPartialClaim closes the partial-payment claims of an invoice once a
 // payment is recorded against it and it still owes: the claim is settled by
 // the fact, and the rest is chased again.
 func (t *Tx) confirmPartialClaim(inv Invoice, p Payment, actor domain.Actor) (Invoice, error) {
-	ids, err := t.ids("partial claims", `SELECT id FROM flags WHERE kind = ? AND invoice_id = ? AND status <> 'resolved'`, domain.FlagPartialClaim, inv.ID)
+	ids, err := t.ids("partial claims", `SELECT id FROM flags WHERE kind = ? AND invoice_id = ? AND status <> `+resolvedSQL, domain.FlagPartialClaim, inv.ID)
 	if err != nil || len(ids) == 0 {
 		return inv, err
 	}
@@ -394,7 +412,7 @@ func (t *Tx) confirmPartialClaim(inv Invoice, p Payment, actor domain.Actor) (In
 // supersedeDraftsOf marks pending drafts about an invoice as superseded.
 func (t *Tx) supersedeDraftsOf(invoiceID int64, actor domain.Actor) error {
 	rows, err := t.query(`SELECT d.id FROM drafts d JOIN draft_invoices di ON di.draft_id = d.id
-		WHERE di.invoice_id = ? AND d.status IN ('held', 'approved')`, invoiceID)
+		WHERE di.invoice_id = ? AND d.status IN `+waitingDraftsSQL, invoiceID)
 	if err != nil {
 		return fmt.Errorf("store: find drafts of invoice %d: %w", invoiceID, err)
 	}
@@ -457,7 +475,10 @@ func nullID(id int64) any {
 	return id
 }
 
-func jsonDetail(v any) json.RawMessage {
+// EventDetail writes an event's detail as JSON, for the store and for the
+// engine alike; a value JSON cannot write (none the callers build) gives an
+// empty object rather than failing the recording of what happened.
+func EventDetail(v any) json.RawMessage {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return json.RawMessage(`{}`)

@@ -265,3 +265,24 @@ func TestStateListsForQueries(t *testing.T) {
 		}
 	}
 }
+
+// TestStatusListsForQueries pins the SQL text written from the draft and flag
+// statuses: it must stay what the queries said before they named the domain.
+func TestStatusListsForQueries(t *testing.T) {
+	for got, want := range map[string]string{
+		waitingDraftsSQL:                 `('held', 'approved')`,
+		unresolvedSQL:                    `('open', 'acknowledged')`,
+		resolvedSQL:                      `'resolved'`,
+		machineRepliesSQL:                `('auto_reply', 'bounce')`,
+		sqlWord(domain.DraftHeld):        `'held'`,
+		sqlWord(domain.DraftSent):        `'sent'`,
+		sqlWord(domain.FlagOpen):         `'open'`,
+		sqlWord(domain.StageThankYou):    `'thank_you'`,
+		sqlWord(domain.KindFormalNotice): `'formal_notice'`,
+		sqlWord(PlanCancelled):           `'cancelled'`,
+	} {
+		if got != want {
+			t.Errorf("%s, want %s", got, want)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package store
 import (
 	"strings"
 
+	"github.com/relance/relance/internal/classify"
 	"github.com/relance/relance/internal/domain"
 )
 
@@ -26,11 +27,12 @@ func sqlList[T ~string](words ...T) string {
 // sqlWord writes one word of the vocabulary as an SQL string literal.
 func sqlWord[T ~string](w T) string { return "'" + string(w) + "'" }
 
-func statesWhere(keep func(domain.State) bool) []domain.State {
-	var out []domain.State
-	for _, s := range domain.States {
-		if keep(s) {
-			out = append(out, s)
+// where keeps the words of a vocabulary list that keep says, in its order.
+func where[T any](words []T, keep func(T) bool) []T {
+	var out []T
+	for _, w := range words {
+		if keep(w) {
+			out = append(out, w)
 		}
 	}
 	return out
@@ -43,9 +45,24 @@ func statesWhere(keep func(domain.State) bool) []domain.State {
 var (
 	// chasedStatesSQL: money is still expected (and a reply can still be
 	// about the invoice).
-	chasedStatesSQL = sqlList(statesWhere(domain.State.Chased)...)
+	chasedStatesSQL = sqlList(where(domain.States, domain.State.Chased)...)
 	// settledStatesSQL: nothing is owed any more.
-	settledStatesSQL = sqlList(statesWhere(domain.State.Settled)...)
+	settledStatesSQL = sqlList(where(domain.States, domain.State.Settled)...)
 	// allStatesSQL lets a range on due_date use the (state, due_date) index.
 	allStatesSQL = sqlList(domain.States...)
+)
+
+// Draft and flag status lists for queries, in the order of the domain's
+// lists.
+var (
+	// waitingDraftsSQL: drafts that may still go (domain.DraftStatus.Waiting).
+	waitingDraftsSQL = sqlList(where(domain.DraftStatuses, domain.DraftStatus.Waiting)...)
+	// unresolvedSQL: flags a human has not closed yet.
+	unresolvedSQL = sqlList(domain.FlagOpen, domain.FlagAcknowledged)
+	// resolvedSQL: a closed flag, the one status the unresolved queries
+	// exclude.
+	resolvedSQL = sqlWord(domain.FlagResolved)
+	// machineRepliesSQL: reply classes no person wrote, which do not end a
+	// quiet period.
+	machineRepliesSQL = sqlList(classify.AutoReply, classify.Bounce)
 )

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/relance/relance/internal/classify"
 	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/payment"
 	"github.com/relance/relance/internal/policy"
@@ -20,6 +21,9 @@ import (
 // then redirect (POST/redirect/GET). A refusal renders the page again with
 // the reason and a 4xx status, so nothing is lost from the form's intent.
 
+// done redirects to path with done=code, the page's "done.<code>" notice; an
+// action that moves a draft, flag or invoice names the word of the vocabulary
+// it moved to.
 func (h *Handler) done(q *request, path, code string) error {
 	sep := "?"
 	if strings.Contains(path, "?") {
@@ -87,7 +91,7 @@ func (h *Handler) approveDraft(q *request) error {
 	if h.opt.Poke != nil {
 		h.opt.Poke() // an approval that may go now goes at once, not at the next tick
 	}
-	return h.done(q, "/review", "approved")
+	return h.done(q, "/review", string(domain.DraftApproved))
 }
 
 func (h *Handler) cancelDraft(q *request) error {
@@ -117,7 +121,7 @@ func (h *Handler) cancelDraft(q *request) error {
 	if err != nil {
 		return err
 	}
-	return h.done(q, "/review", "cancelled")
+	return h.done(q, "/review", string(domain.DraftCancelled))
 }
 
 // sendDraftNow is the explicit "send now": one action, with a reason kept
@@ -167,7 +171,7 @@ func (h *Handler) acknowledgeFlag(q *request) error {
 		return err
 	}
 	err = h.update(q, func(tx *store.Tx) error { return tx.AcknowledgeFlag(id, domain.ActorWeb, "") })
-	return h.settle(q, err, h.flag, "/flags/"+strconv.FormatInt(id, 10), "acknowledged")
+	return h.settle(q, err, h.flag, "/flags/"+strconv.FormatInt(id, 10), string(domain.FlagAcknowledged))
 }
 
 func (h *Handler) resolveFlag(q *request) error {
@@ -186,7 +190,7 @@ func (h *Handler) resolveFlag(q *request) error {
 		then = store.FollowKeep
 	}
 	err = h.update(q, func(tx *store.Tx) error { return tx.ResolveFlagThen(id, domain.ActorWeb, note, then) })
-	return h.settle(q, err, h.flag, "/flags", "resolved")
+	return h.settle(q, err, h.flag, "/flags", string(domain.FlagResolved))
 }
 
 // taskOutcome logs how a task went (the same use case as `relance flags
@@ -219,7 +223,7 @@ func (h *Handler) taskOutcome(q *request) error {
 		h.opt.Logger.Warn("web: task outcome refused", slog.Int64("flag", id), slog.Any("err", err))
 		return h.refuse(q, http.StatusUnprocessableEntity, "err.outcome", h.flag)
 	}
-	return h.settle(q, err, h.flag, "/flags/"+strconv.FormatInt(id, 10), "resolved")
+	return h.settle(q, err, h.flag, "/flags/"+strconv.FormatInt(id, 10), string(domain.FlagResolved))
 }
 
 // ---- replies ----
@@ -241,13 +245,13 @@ func (h *Handler) correctReading(q *request) error {
 		return h.refuse(q, http.StatusUnprocessableEntity, "err.class", h.flags)
 	}
 	var promise time.Time
-	if d := strings.TrimSpace(q.r.PostFormValue("promise_date")); d != "" && class == "promise" {
+	if d := strings.TrimSpace(q.r.PostFormValue("promise_date")); d != "" && class == string(classify.Promise) {
 		if promise, err = time.Parse(time.DateOnly, d); err != nil {
 			return h.refuse(q, http.StatusUnprocessableEntity, "err.date", h.flags)
 		}
 	}
 	err = h.update(q, func(tx *store.Tx) error {
-		_, err := tx.CorrectReading(id, class, promise, domain.ActorWeb)
+		_, err := tx.CorrectReading(id, classify.Class(class), promise, domain.ActorWeb)
 		return err
 	})
 	if errors.Is(err, store.ErrNotAReply) {
@@ -256,8 +260,18 @@ func (h *Handler) correctReading(q *request) error {
 	return h.settle(q, err, h.flags, back, "corrected")
 }
 
-// replyClasses are the readings an owner may choose for a reply.
-var replyClasses = []string{"paid", "promise", "dispute", "grievance", "hardship", "info_request", "auto_reply", "other"}
+// replyClasses are the readings an owner may choose for a reply, in the order
+// of classify.Classes: every class but a bounce, which only a delivery
+// report's headers tell.
+var replyClasses = func() []string {
+	var out []string
+	for _, c := range classify.Classes() {
+		if c != classify.Bounce {
+			out = append(out, string(c))
+		}
+	}
+	return out
+}()
 
 func validReplyClass(c string) bool {
 	for _, k := range replyClasses {
@@ -275,9 +289,6 @@ func (h *Handler) payInvoice(q *request) error {
 	if err != nil {
 		return err
 	}
-	if inv.State.Settled() {
-		return h.refuse(q, http.StatusConflict, "err.status", h.invoice)
-	}
 	amount := inv.Balance
 	if s := formText(q, "amount", 64); s != "" {
 		if amount, err = text.ParseTypedAmount(s); err != nil || !amount.IsPositive() {
@@ -294,15 +305,18 @@ func (h *Handler) payInvoice(q *request) error {
 		}
 	}
 	err = h.update(q, func(tx *store.Tx) error {
-		_, _, err := tx.RecordPayment(store.Payment{InvoiceID: id, Amount: amount, Currency: inv.Currency, PaidOn: paidOn,
-			Source: "manual", Reference: "web"}, domain.ActorWeb)
+		_, err := tx.RecordOwnerPayment(store.Payment{InvoiceID: id, Amount: amount, Currency: inv.Currency, PaidOn: paidOn,
+			Source: "manual", Reference: string(domain.ActorWeb)}, domain.ActorWeb)
 		return err
 	})
+	if key, ok := statusRefusal(err); ok {
+		return h.refuse(q, http.StatusConflict, key, h.invoice)
+	}
 	if err != nil {
 		h.opt.Logger.Warn("web: payment refused", slog.Int64("invoice", id), slog.Any("err", err))
 		return h.refuse(q, http.StatusUnprocessableEntity, "err.payment", h.invoice)
 	}
-	return h.done(q, "/invoices/"+strconv.FormatInt(id, 10), "paid")
+	return h.done(q, "/invoices/"+strconv.FormatInt(id, 10), string(domain.StatePaid))
 }
 
 func (h *Handler) resumeChasing(q *request) error {
@@ -418,7 +432,7 @@ func (h *Handler) recordPlan(q *request) error {
 		h.opt.Logger.Warn("web: payment plan refused", slog.Int64("invoice", id), slog.Any("err", err))
 		return h.refuse(q, http.StatusUnprocessableEntity, "err.plan", h.invoice)
 	}
-	return h.done(q, "/invoices/"+strconv.FormatInt(id, 10)+"#plan", "plan")
+	return h.done(q, "/invoices/"+strconv.FormatInt(id, 10)+"#plan", string(domain.StatePlan))
 }
 
 // settle ends an action: a decision no longer possible (the draft or flag

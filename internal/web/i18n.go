@@ -46,6 +46,11 @@ func pickLang(r *http.Request) (lang string, explicit bool) {
 // webMessages are the page's sentences, by language and message id.
 var webMessages = text.Catalogue{"fr": messagesFR, "en": messagesEN}
 
+// Message returns the page's sentence id in lang (or the fallback language)
+// and whether it has one, for the command line, which words the same things
+// (a draft's blanks, for one) without a page.
+func Message(lang, id string) (string, bool) { return webMessages.Message(lang, id) }
+
 // locale formats and translates for one language and time zone.
 type locale struct {
 	Lang string

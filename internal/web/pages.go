@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/relance/relance/internal/classify"
 	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/outbox"
 	"github.com/relance/relance/internal/policy"
@@ -541,7 +542,7 @@ func timelineItems(L *locale, evs []store.TimelineEntry, withInvoice bool) []tim
 		}
 		switch e.Kind {
 		case domain.EventReplyReceived:
-			if e.MessageID != 0 && str("class") != "bounce" {
+			if e.MessageID != 0 && classify.Class(str("class")) != classify.Bounce {
 				it.ReplyID, it.Class = e.MessageID, e.Message.Class
 			}
 			if c := str("class"); c != "" {
@@ -571,10 +572,10 @@ func timelineItems(L *locale, evs []store.TimelineEntry, withInvoice bool) []tim
 					}
 				}
 			}
-			switch str("class") {
-			case "dispute", "grievance", "hardship", "bounce":
+			switch classify.Class(str("class")) {
+			case classify.Dispute, classify.Grievance, classify.Hardship, classify.Bounce:
 				it.Tone = "warn"
-			case "paid", "promise":
+			case classify.Paid, classify.Promise:
 				it.Tone = "good"
 			}
 		case domain.EventManualReminder, domain.EventManualContact:

@@ -179,7 +179,7 @@ func TestCorrectReadingOnDovecot(t *testing.T) {
 	checkFollows := func(how string, inv store.Invoice, msg int64, before, owner classify.Class) {
 		t.Helper()
 		inv = invoiceOf(inv.Number)
-		want := store.StateAfterReply(domain.StateOpen, string(owner))
+		want := store.StateAfterReply(domain.StateOpen, owner)
 		if want == "" {
 			want = domain.StateOpen
 		}

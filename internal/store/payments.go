@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
@@ -926,4 +927,133 @@ func (t *Tx) ConfirmPayment(r Receipt, twin string, actor domain.Actor) error {
 	_, err := t.AddEvent(Event{Kind: domain.EventPaymentConfirmed, MessageID: r.MessageID, Actor: actor,
 		Detail: EventDetail(map[string]any{"external_ref": r.ExternalRef, "confirms": twin, "amount": r.Amount.String(), "source": r.Source})})
 	return err
+}
+
+// Payments lists the payments recorded for an invoice, oldest first.
+func (s *Store) Payments(ctx context.Context, invoiceID int64) ([]Payment, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, COALESCE(invoice_id, 0), COALESCE(client_id, 0), amount, currency, paid_on, source,
+		payer, reference, COALESCE(external_ref, '') FROM payments WHERE invoice_id = ? ORDER BY paid_on, id`, invoiceID)
+	if err != nil {
+		return nil, fmt.Errorf("store: payments of invoice %d: %w", invoiceID, err)
+	}
+	defer rows.Close()
+	var out []Payment
+	for rows.Next() {
+		var p Payment
+		var amount string
+		var paidOn sql.NullString
+		if err := rows.Scan(&p.ID, &p.InvoiceID, &p.ClientID, &amount, &p.Currency, &paidOn, &p.Source, &p.Payer, &p.Reference, &p.ExternalRef); err != nil {
+			return nil, fmt.Errorf("store: payments of invoice %d: %w", invoiceID, err)
+		}
+		p.Amount, _ = decimal.NewFromString(amount)
+		p.PaidOn = parseDate(paidOn)
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// RecordPayment stores a payment against an invoice, lowers its balance and
+// marks it paid at zero, with the matching events. A payment whose
+// ExternalRef was already recorded changes nothing (duplicate=true).
+func (t *Tx) RecordPayment(p Payment, actor domain.Actor) (inv Invoice, duplicate bool, err error) {
+	inv, err = t.invoiceByID(p.InvoiceID)
+	if err != nil {
+		return Invoice{}, false, err
+	}
+	if p.Currency == "" {
+		p.Currency = inv.Currency
+	}
+	if p.Currency != inv.Currency {
+		return Invoice{}, false, fmt.Errorf("store: payment in %s for invoice %s in %s", p.Currency, inv.Number, inv.Currency)
+	}
+	if !p.Amount.IsPositive() {
+		return Invoice{}, false, fmt.Errorf("store: payment amount must be positive, got %s", p.Amount)
+	}
+	var ext any
+	if p.ExternalRef != "" {
+		ext = p.ExternalRef
+		var n int
+		if err := t.queryRow(`SELECT COUNT(*) FROM payments WHERE external_ref = ?`, p.ExternalRef).Scan(&n); err != nil {
+			return Invoice{}, false, fmt.Errorf("store: look up payment: %w", err)
+		}
+		if n > 0 {
+			return inv, true, nil
+		}
+	}
+	res, err := t.exec(`INSERT INTO payments (invoice_id, client_id, amount, currency, paid_on, source, payer, reference, external_ref, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, inv.ID, inv.Client.ID, p.Amount.String(), p.Currency, p.PaidOn.Format(dateLayout),
+		p.Source, p.Payer, p.Reference, ext, ts(t.now))
+	if err != nil {
+		return Invoice{}, false, fmt.Errorf("store: add payment: %w", err)
+	}
+	payID, _ := res.LastInsertId()
+	inv.Balance = inv.Balance.Sub(p.Amount)
+	if _, err := t.exec(`UPDATE invoices SET balance = ?, updated_at = ? WHERE id = ?`,
+		inv.Balance.String(), ts(t.now), inv.ID); err != nil {
+		return Invoice{}, false, fmt.Errorf("store: update balance of %s: %w", inv.Number, err)
+	}
+	if !inv.Balance.IsPositive() && inv.State != domain.StatePaid {
+		if err := t.SetInvoiceState(inv.ID, domain.StatePaid); err != nil {
+			return Invoice{}, false, err
+		}
+		inv.State = domain.StatePaid
+	}
+	detail, _ := json.Marshal(map[string]any{"payment_id": payID, "amount": p.Amount.String(), "currency": p.Currency,
+		"paid_on": p.PaidOn.Format(dateLayout), "source": p.Source, "balance": inv.Balance.String()})
+	if _, err := t.AddEvent(Event{Kind: domain.EventPaymentRecorded, InvoiceID: inv.ID, ClientID: inv.Client.ID, Actor: actor, Detail: detail}); err != nil {
+		return Invoice{}, false, err
+	}
+	if inv.State == domain.StatePaid {
+		if _, err := t.AddEvent(Event{Kind: domain.EventInvoicePaid, InvoiceID: inv.ID, ClientID: inv.Client.ID, Actor: actor}); err != nil {
+			return Invoice{}, false, err
+		}
+		if err := t.supersedeDraftsOf(inv.ID, actor); err != nil {
+			return Invoice{}, false, err
+		}
+	} else if inv.State == domain.StatePaidClaimed && p.Source != SourceCreditNote {
+		if inv, err = t.confirmPartialClaim(inv, p, actor); err != nil {
+			return Invoice{}, false, err
+		}
+	}
+	return inv, false, nil
+}
+
+// RecordOwnerPayment is a payment the owner records by hand, from the
+// command line or the web page: both ask this one question, so both refuse
+// alike (ErrWrongStatus) a payment on an invoice already settled (paid,
+// cancelled, written off), where nothing is owed any more. Money that a bank
+// statement or a notice shows goes through RecordPayment, which takes it even
+// on a settled invoice: it arrived, whatever the ledger said.
+func (t *Tx) RecordOwnerPayment(p Payment, actor domain.Actor) (Invoice, error) {
+	cur, err := t.invoiceByID(p.InvoiceID)
+	if err != nil {
+		return Invoice{}, err
+	}
+	if cur.State.Settled() {
+		return Invoice{}, fmt.Errorf("store: invoice %s is %s: %w", cur.Number, cur.State, ErrWrongStatus)
+	}
+	inv, _, err := t.RecordPayment(p, actor)
+	return inv, err
+}
+
+// confirmPartialClaim closes the partial-payment claims of an invoice once a
+// payment is recorded against it and it still owes: the claim is settled by
+// the fact, and the rest is chased again.
+func (t *Tx) confirmPartialClaim(inv Invoice, p Payment, actor domain.Actor) (Invoice, error) {
+	ids, err := t.ids("partial claims", `SELECT id FROM flags WHERE kind = ? AND invoice_id = ? AND status <> `+resolvedSQL, domain.FlagPartialClaim, inv.ID)
+	if err != nil || len(ids) == 0 {
+		return inv, err
+	}
+	note := fmt.Sprintf("payment of %s %s recorded; %s %s still owed", p.Amount.StringFixed(2), p.Currency, inv.Balance.StringFixed(2), inv.Currency)
+	for _, id := range ids {
+		if err := t.ResolveFlag(id, actor, note); err != nil {
+			return inv, err
+		}
+	}
+	if err := t.ChangeState(StateChange{InvoiceID: inv.ID, From: domain.StatePaidClaimed, To: domain.StateOpen,
+		Because: "partial payment confirmed", ClientID: inv.Client.ID, Actor: actor}); err != nil {
+		return inv, err
+	}
+	inv.State = domain.StateOpen
+	return inv, nil
 }

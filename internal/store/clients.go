@@ -1,0 +1,359 @@
+// The client aggregate: clients, what we heard from them, and the chasing view the policy decides on
+// (a client with its invoices, questions, pending draft and flags).
+
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/relance/relance/internal/domain"
+	"github.com/relance/relance/internal/policy"
+)
+
+// ChasingInvoice is an invoice with what the decision core needs.
+type ChasingInvoice struct {
+	Invoice
+	StateSince     time.Time
+	LastStage      int
+	PromiseDate    time.Time // zero when none
+	DisputedBefore bool
+	FlagKinds      []string // kinds of open flags on this invoice
+	// Quiet is the "no new reminder until …" of a cancelled draft.
+	Quiet     Quiet
+	ClockFrom time.Time // when the ladder's clock restarted (an answer sent); zero when never
+}
+
+// Question is a client's open information request: one info_request task
+// per invoice it is about, opened by one message.
+type Question struct {
+	FlagID     int64 // the first of its tasks
+	FlagIDs    []int64
+	InvoiceIDs []int64
+	MessageID  int64 // the client's message (0 when unknown)
+	AskedAt    time.Time
+	Topics     []string
+	// Answer is where its answer stands: none (or the last one was
+	// superseded), pending (held or approved) or cancelled.
+	Answer policy.AnswerState
+}
+
+// ChasingClient is one client with its invoices still worth deciding about.
+type ChasingClient struct {
+	Client
+	Emails      []string
+	B2C         bool
+	LastContact time.Time
+	LastInbound time.Time
+	AwayUntil   time.Time
+	FlagKinds   []string // open flags about the client as a whole
+	Invoices    []ChasingInvoice
+	Pending     *Draft // a held or approved draft, when one exists
+	Questions   []Question
+}
+
+// ChasingClients loads every client with at least one invoice not settled
+// (paid, cancelled, written off), in one read transaction.
+func (s *Store) ChasingClients(ctx context.Context) ([]ChasingClient, error) {
+	return s.chasingClients(ctx, 0)
+}
+
+// ChasingClient loads one client as ChasingClients would (nil when it has
+// nothing left to chase).
+func (s *Store) ChasingClient(ctx context.Context, clientID int64) (*ChasingClient, error) {
+	cs, err := s.chasingClients(ctx, clientID)
+	if err != nil || len(cs) == 0 {
+		return nil, err
+	}
+	return &cs[0], nil
+}
+
+func (s *Store) chasingClients(ctx context.Context, only int64) ([]ChasingClient, error) {
+	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, fmt.Errorf("store: chasing clients: %w", err)
+	}
+	defer tx.Rollback()
+	// With only = 0 every client is loaded; the same statements serve one.
+	// Clients are read once each, and invoices only with the columns the
+	// decision and the drafts use: this load is most of a policy pass.
+	byClient := map[int64]*ChasingClient{}
+	crows, err := tx.QueryContext(ctx, `SELECT c.id, c.name, c.email, c.domain, c.language, c.b2c, c.last_contact, c.last_inbound, c.away_until
+		FROM clients c WHERE (? = 0 OR c.id = ?) AND EXISTS (SELECT 1 FROM invoices i WHERE i.client_id = c.id
+			AND i.kind = 'invoice' AND i.state NOT IN `+settledStatesSQL+`)`, only, only)
+	if err != nil {
+		return nil, fmt.Errorf("store: chasing clients: %w", err)
+	}
+	for crows.Next() {
+		var c ChasingClient
+		var b2c int
+		var lastContact, lastInbound, away sql.NullString
+		if err := crows.Scan(&c.ID, &c.Name, &c.Email, &c.Domain, &c.Language, &b2c, &lastContact, &lastInbound, &away); err != nil {
+			crows.Close()
+			return nil, fmt.Errorf("store: chasing clients: %w", err)
+		}
+		c.B2C, c.LastContact, c.LastInbound, c.AwayUntil = b2c != 0, parseTS(lastContact), parseTS(lastInbound), parseDate(away)
+		byClient[c.ID] = &c
+	}
+	crows.Close()
+	if err := crows.Err(); err != nil {
+		return nil, err
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT i.id, i.client_id, i.number, i.amount, i.balance, i.currency, i.issue_date, i.due_date,
+		i.language, i.source_message_id, i.state, i.state_since, i.last_stage, i.promise_date, i.disputed_before, i.clock_from,
+		i.quiet_kind, i.quiet_until, i.quiet_since,
+		CASE WHEN i.quiet_kind = 'reply' THEN (SELECT MIN(m.date) FROM messages m JOIN client_emails ce ON ce.email = m.from_addr
+			WHERE ce.client_id = i.client_id AND m.role IN ('inbox', 'extra') AND m.class NOT IN `+machineRepliesSQL+`
+			AND m.date > i.quiet_since) END
+		FROM invoices i WHERE i.kind = 'invoice' AND i.state NOT IN `+settledStatesSQL+`
+		AND (? = 0 OR i.client_id = ?) ORDER BY i.client_id, i.due_date, i.id`, only, only)
+	if err != nil {
+		return nil, fmt.Errorf("store: chasing clients: %w", err)
+	}
+	var order []int64
+	for rows.Next() {
+		var ci ChasingInvoice
+		var clientID int64
+		var amount, balance string
+		var issue, due, since, promise, clock, quietUntil, quietSince, quietWrote sql.NullString
+		var disputed int
+		var quietKind string
+		if err := rows.Scan(&ci.ID, &clientID, &ci.Number, &amount, &balance, &ci.Currency, &issue, &due, &ci.Language,
+			&ci.SourceMessageID, &ci.State, &since, &ci.LastStage, &promise, &disputed, &clock, &quietKind, &quietUntil, &quietSince, &quietWrote); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("store: chasing clients: %w", err)
+		}
+		c := byClient[clientID]
+		if c == nil {
+			continue
+		}
+		if ci.Amount, err = decimal.NewFromString(amount); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("store: invoice %s: bad amount %q: %w", ci.Number, amount, err)
+		}
+		if ci.Balance, err = decimal.NewFromString(balance); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("store: invoice %s: bad balance %q: %w", ci.Number, balance, err)
+		}
+		ci.Kind = "invoice"
+		ci.Client = c.Client
+		ci.IssueDate, ci.DueDate, ci.PromiseDate = parseDate(issue), parseDate(due), parseDate(promise)
+		ci.StateSince, ci.DisputedBefore, ci.ClockFrom = parseTS(since), disputed != 0, parseTS(clock)
+		ci.Quiet = Quiet{Kind: policy.QuietKind(quietKind), Until: parseDate(quietUntil), Since: parseTS(quietSince), Wrote: parseTS(quietWrote)}
+		if len(c.Invoices) == 0 {
+			order = append(order, clientID)
+		}
+		c.Invoices = append(c.Invoices, ci)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(order) == 0 {
+		return nil, nil
+	}
+	// Addresses, flags and pending drafts, one query each.
+	emailRows, err := tx.QueryContext(ctx, `SELECT client_id, email FROM client_emails WHERE (? = 0 OR client_id = ?) ORDER BY client_id, email`, only, only)
+	if err != nil {
+		return nil, fmt.Errorf("store: client emails: %w", err)
+	}
+	for emailRows.Next() {
+		var id int64
+		var e string
+		if err := emailRows.Scan(&id, &e); err != nil {
+			emailRows.Close()
+			return nil, err
+		}
+		if c := byClient[id]; c != nil && e != c.Email {
+			c.Emails = append(c.Emails, e)
+		}
+	}
+	emailRows.Close()
+	flagRows, err := tx.QueryContext(ctx, `SELECT kind, COALESCE(invoice_id, 0), COALESCE(client_id, 0) FROM flags WHERE status <> `+resolvedSQL+`
+		AND (? = 0 OR client_id = ? OR invoice_id IN (SELECT id FROM invoices WHERE client_id = ?))`, only, only, only)
+	if err != nil {
+		return nil, fmt.Errorf("store: open flags: %w", err)
+	}
+	invFlags := map[int64][]string{}
+	for flagRows.Next() {
+		var kind string
+		var inv, cl int64
+		if err := flagRows.Scan(&kind, &inv, &cl); err != nil {
+			flagRows.Close()
+			return nil, err
+		}
+		if inv != 0 {
+			invFlags[inv] = append(invFlags[inv], kind)
+		} else if c := byClient[cl]; c != nil {
+			c.FlagKinds = append(c.FlagKinds, kind)
+		}
+	}
+	flagRows.Close()
+	draftRows, err := tx.QueryContext(ctx, draftSelect+` WHERE d.status IN `+waitingDraftsSQL+` AND (? = 0 OR d.client_id = ?) ORDER BY d.id`, only, only)
+	if err != nil {
+		return nil, fmt.Errorf("store: pending drafts: %w", err)
+	}
+	for draftRows.Next() {
+		d, err := scanDraft(draftRows)
+		if err != nil {
+			draftRows.Close()
+			return nil, err
+		}
+		if c := byClient[d.ClientID]; c != nil {
+			dd := d
+			c.Pending = &dd
+		}
+	}
+	draftRows.Close()
+	if err := loadQuestions(ctx, tx, only, byClient); err != nil {
+		return nil, err
+	}
+	out := make([]ChasingClient, 0, len(order))
+	for _, id := range order {
+		c := byClient[id]
+		c.Emails = append([]string{c.Email}, c.Emails...)
+		for i := range c.Invoices {
+			c.Invoices[i].FlagKinds = invFlags[c.Invoices[i].ID]
+		}
+		out = append(out, *c)
+	}
+	return out, nil
+}
+
+// loadQuestions attaches to each client its open information requests and
+// where their answers stand.
+func loadQuestions(ctx context.Context, tx *sql.Tx, only int64, byClient map[int64]*ChasingClient) error {
+	rows, err := tx.QueryContext(ctx, `SELECT f.id, f.invoice_id, i.client_id, COALESCE(f.message_id, 0),
+		COALESCE((SELECT m.date FROM messages m WHERE m.id = f.message_id), f.created_at), f.topics,
+		COALESCE((SELECT d.status FROM drafts d WHERE d.flag_id IN (SELECT f2.id FROM flags f2 WHERE f2.kind = `+sqlWord(domain.FlagInfoRequest)+`
+			AND (f2.id = f.id OR (f.message_id IS NOT NULL AND f2.message_id = f.message_id))) ORDER BY d.id DESC LIMIT 1), '')
+		FROM flags f JOIN invoices i ON i.id = f.invoice_id
+		WHERE f.kind = `+sqlWord(domain.FlagInfoRequest)+` AND f.status <> `+resolvedSQL+` AND (? = 0 OR i.client_id = ?) ORDER BY f.id`, only, only)
+	if err != nil {
+		return fmt.Errorf("store: open questions: %w", err)
+	}
+	defer rows.Close()
+	byMessage := map[int64]*Question{}
+	type ref struct {
+		client int64
+		q      *Question
+	}
+	var order []ref
+	for rows.Next() {
+		var flagID, invID, clientID, msgID int64
+		var created sql.NullString
+		var topics string
+		var answer domain.DraftStatus
+		if err := rows.Scan(&flagID, &invID, &clientID, &msgID, &created, &topics, &answer); err != nil {
+			return fmt.Errorf("store: open questions: %w", err)
+		}
+		q := byMessage[msgID]
+		if q == nil || msgID == 0 {
+			q = &Question{FlagID: flagID, MessageID: msgID, AskedAt: parseTS(created), Topics: splitList(topics)}
+			switch answer {
+			case domain.DraftHeld, domain.DraftApproved:
+				q.Answer = policy.AnswerPending
+			case domain.DraftCancelled:
+				q.Answer = policy.AnswerCancelled
+			}
+			if msgID != 0 {
+				byMessage[msgID] = q
+			}
+			order = append(order, ref{clientID, q})
+		}
+		q.FlagIDs = append(q.FlagIDs, flagID)
+		q.InvoiceIDs = append(q.InvoiceIDs, invID)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("store: open questions: %w", err)
+	}
+	for _, r := range order {
+		if c := byClient[r.client]; c != nil {
+			c.Questions = append(c.Questions, *r.q)
+		}
+	}
+	return nil
+}
+
+// ClientHeardFrom records a message from the client (and its out-of-office
+// return date, when it announced one).
+func (t *Tx) ClientHeardFrom(email string, at time.Time, awayUntil time.Time) error {
+	q := `UPDATE clients SET last_inbound = CASE WHEN last_inbound IS NULL OR last_inbound < ? THEN ? ELSE last_inbound END`
+	args := []any{ts(at), ts(at)}
+	if !awayUntil.IsZero() {
+		q += `, away_until = ?`
+		args = append(args, nullDate(awayUntil))
+	}
+	q += ` WHERE id = (SELECT client_id FROM client_emails WHERE email = ?)`
+	args = append(args, strings.ToLower(email))
+	if _, err := t.exec(q, args...); err != nil {
+		return fmt.Errorf("store: record inbound from %s: %w", email, err)
+	}
+	return nil
+}
+
+// InvoiceClientHeardFrom records a message about an invoice as one from its
+// client, whatever address wrote it (a colleague at the client's domain, a
+// personal address citing the number): the client has written, so chasing
+// waits its quiet days and a draft made before it is not sent.
+func (t *Tx) InvoiceClientHeardFrom(invoiceID int64, at time.Time) error {
+	_, err := t.exec(`UPDATE clients SET last_inbound = CASE WHEN last_inbound IS NULL OR last_inbound < ? THEN ? ELSE last_inbound END
+		WHERE id = (SELECT client_id FROM invoices WHERE id = ?)`, ts(at), ts(at), invoiceID)
+	if err != nil {
+		return fmt.Errorf("store: record inbound about invoice %d: %w", invoiceID, err)
+	}
+	return nil
+}
+
+// EnsureClient returns the client known by email, creating it when new. A
+// known client keeps its name unless it had none.
+func (t *Tx) EnsureClient(email, name, language string) (Client, error) {
+	email = strings.ToLower(strings.TrimSpace(email))
+	if email == "" {
+		return Client{}, errors.New("store: client without an email address")
+	}
+	var c Client
+	err := t.queryRow(`SELECT c.id, c.name, c.email, c.domain, c.language FROM clients c
+		WHERE c.id = (SELECT client_id FROM client_emails WHERE email = ?) OR c.email = ? ORDER BY c.id LIMIT 1`,
+		email, email).Scan(&c.ID, &c.Name, &c.Email, &c.Domain, &c.Language)
+	if err == nil {
+		// Keep the address index whole even for rows written by older code.
+		if _, err := t.exec(`INSERT OR IGNORE INTO client_emails (email, client_id) VALUES (?, ?)`, email, c.ID); err != nil {
+			return Client{}, fmt.Errorf("store: index client email %s: %w", email, err)
+		}
+	}
+	if err == nil {
+		if (c.Name == "" && name != "") || (c.Language == "" && language != "") {
+			if c.Name == "" {
+				c.Name = name
+			}
+			if c.Language == "" {
+				c.Language = language
+			}
+			if _, err := t.exec(`UPDATE clients SET name = ?, language = ? WHERE id = ?`, c.Name, c.Language, c.ID); err != nil {
+				return Client{}, fmt.Errorf("store: update client %s: %w", email, err)
+			}
+		}
+		return c, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return Client{}, fmt.Errorf("store: look up client %s: %w", email, err)
+	}
+	_, domain, _ := strings.Cut(email, "@")
+	res, err := t.exec(`INSERT INTO clients (name, email, domain, language, created_at) VALUES (?, ?, ?, ?, ?)`,
+		name, email, domain, language, ts(t.now))
+	if err != nil {
+		return Client{}, fmt.Errorf("store: add client %s: %w", email, err)
+	}
+	id, _ := res.LastInsertId()
+	if _, err := t.exec(`INSERT INTO client_emails (email, client_id) VALUES (?, ?)`, email, id); err != nil {
+		return Client{}, fmt.Errorf("store: add client email %s: %w", email, err)
+	}
+	return Client{ID: id, Name: name, Email: email, Domain: domain, Language: language}, nil
+}

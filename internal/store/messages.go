@@ -1,0 +1,112 @@
+// Messages read from the mailbox: what is known, how each was read, and the text kept for a person.
+
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+)
+
+// MessageHeaderID returns the Message-ID header of a stored message ("" when
+// the message is unknown).
+func (s *Store) MessageHeaderID(ctx context.Context, id int64) (string, error) {
+	var msgID string
+	err := s.db.QueryRowContext(ctx, `SELECT message_id FROM messages WHERE id = ?`, id).Scan(&msgID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("store: message %d: %w", id, err)
+	}
+	return msgID, nil
+}
+
+// CountMessages counts ingested messages per folder.
+func (s *Store) CountMessages(ctx context.Context) (map[string]int, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT folder, COUNT(*) FROM messages GROUP BY folder`)
+	if err != nil {
+		return nil, fmt.Errorf("store: count messages: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var f string
+		var n int
+		if err := rows.Scan(&f, &n); err != nil {
+			return nil, err
+		}
+		out[f] = n
+	}
+	return out, rows.Err()
+}
+
+// maxReplyText bounds the stored reply: the page needs the client's words,
+// not a forwarded archive.
+const maxReplyText = 64 << 10
+
+// SetMessageText keeps the sender's display name and the stripped text of a
+// reply, for the review page to show a flag's evidence in context.
+func (t *Tx) SetMessageText(id int64, fromName, text string) error {
+	text = strings.ToValidUTF8(text, "\uFFFD")
+	if len(text) > maxReplyText {
+		cut := maxReplyText
+		for cut > 0 && !utf8.RuneStart(text[cut]) {
+			cut--
+		}
+		text = text[:cut]
+	}
+	_, err := t.exec(`UPDATE messages SET from_name = ?, body_text = ? WHERE id = ?`,
+		strings.ToValidUTF8(fromName, "\uFFFD"), text, id)
+	if err != nil {
+		return fmt.Errorf("store: keep text of message %d: %w", id, err)
+	}
+	return nil
+}
+
+// MessageKnown reports whether the folder already holds a message with this
+// UID under this UIDVALIDITY, or (after a UIDVALIDITY change) the same
+// Message-ID: each message is ingested once.
+func (t *Tx) MessageKnown(folder string, uidValidity, uid uint32, messageID string) (bool, error) {
+	// Two indexed lookups rather than one OR, which SQLite may answer by
+	// scanning every message: this runs once per ingested message.
+	var n int
+	err := t.queryRow(`SELECT COUNT(*) FROM messages WHERE folder = ? AND uidvalidity = ? AND uid = ?`,
+		folder, uidValidity, uid).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("store: look up message: %w", err)
+	}
+	if n > 0 || messageID == "" {
+		return n > 0, nil
+	}
+	err = t.queryRow(`SELECT COUNT(*) FROM messages WHERE message_id = ? AND folder = ?`, messageID, folder).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("store: look up message: %w", err)
+	}
+	return n > 0, nil
+}
+
+// AddMessage records a message as seen and returns its row id.
+func (t *Tx) AddMessage(m Message) (int64, error) {
+	res, err := t.exec(`INSERT INTO messages
+		(folder, uidvalidity, uid, role, message_id, from_addr, subject, date, class, invoice_id, ingested_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		m.Folder, m.UIDValidity, m.UID, m.Role, m.MessageID, m.From, m.Subject, nullTS(m.Date), m.Class,
+		nullID(m.InvoiceID), ts(t.now))
+	if err != nil {
+		return 0, fmt.Errorf("store: add message %s/%d: %w", m.Folder, m.UID, err)
+	}
+	return res.LastInsertId()
+}
+
+// SetMessageOutcome records the class and invoice of a message once known.
+func (t *Tx) SetMessageOutcome(id int64, class string, invoiceID int64) error {
+	_, err := t.exec(`UPDATE messages SET class = ?, invoice_id = ? WHERE id = ?`, class, nullID(invoiceID), id)
+	if err != nil {
+		return fmt.Errorf("store: set message outcome: %w", err)
+	}
+	return nil
+}

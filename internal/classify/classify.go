@@ -23,36 +23,30 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/message"
 	"github.com/relance/relance/internal/reply"
 )
 
-// Class is the meaning of a reply.
-type Class string
+// Class is the meaning of a reply (defined with the rest of the product's
+// words in domain).
+type Class = domain.ReplyClass
 
 // The classes of the classify contract.
 const (
-	Paid        Class = "paid"
-	Promise     Class = "promise"
-	Dispute     Class = "dispute"
-	Grievance   Class = "grievance"
-	Hardship    Class = "hardship"
-	InfoRequest Class = "info_request"
-	AutoReply   Class = "auto_reply"
-	Bounce      Class = "bounce"
-	Other       Class = "other"
+	Paid        = domain.ReplyPaid
+	Promise     = domain.ReplyPromise
+	Dispute     = domain.ReplyDispute
+	Grievance   = domain.ReplyGrievance
+	Hardship    = domain.ReplyHardship
+	InfoRequest = domain.ReplyInfoRequest
+	AutoReply   = domain.ReplyAutoReply
+	Bounce      = domain.ReplyBounce
+	Other       = domain.ReplyOther
 )
 
 // Classes lists every class in a stable order.
-func Classes() []Class {
-	return []Class{Paid, Promise, Dispute, Grievance, Hardship, InfoRequest, AutoReply, Bounce, Other}
-}
-
-// NeedsHuman reports whether replies of this class must be handled by a
-// person before any further reminder.
-func (c Class) NeedsHuman() bool {
-	return c == Dispute || c == Grievance || c == Hardship
-}
+func Classes() []Class { return domain.ReplyClasses() }
 
 // Evidence is one reason behind a decision: the sentence (or header) and the
 // signal that fired on it, with its weight. Weight 0 marks a signal that was

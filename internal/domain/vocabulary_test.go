@@ -106,3 +106,22 @@ func TestSets(t *testing.T) {
 		t.Error("unknown mode valid")
 	}
 }
+
+// The reply classes are the classify contract's strings; dispute, grievance
+// and hardship, and only they, need a person.
+func TestReplyClasses(t *testing.T) {
+	want := []string{"paid", "promise", "dispute", "grievance", "hardship", "info_request", "auto_reply", "bounce", "other"}
+	got := ReplyClasses()
+	if len(got) != len(want) {
+		t.Fatalf("%d classes, want %d", len(got), len(want))
+	}
+	for i, c := range got {
+		if string(c) != want[i] {
+			t.Errorf("class %d = %q, want %q", i, c, want[i])
+		}
+		human := c == ReplyDispute || c == ReplyGrievance || c == ReplyHardship
+		if c.NeedsHuman() != human {
+			t.Errorf("%s.NeedsHuman() = %v", c, c.NeedsHuman())
+		}
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"github.com/relance/relance/internal/invoice"
 	"github.com/relance/relance/internal/invoice/legal"
 	"github.com/relance/relance/internal/message"
+	"github.com/relance/relance/internal/policy"
 	"github.com/relance/relance/internal/store"
 )
 
@@ -277,7 +278,7 @@ func (e *Engine) recordReply(tx *store.Tx, rowID int64, msg *message.Message, te
 				return "", err
 			}
 		}
-		next := store.StateAfterReply(state, class)
+		next := policy.StateAfterReply(state, class)
 		if next != "" && next != state {
 			if err := tx.ChangeState(store.StateChange{InvoiceID: invID, From: state, To: next, Because: string(class), At: at,
 				MessageID: rowID, Actor: domain.ActorDaemon}); err != nil {
@@ -328,7 +329,7 @@ func (e *Engine) recordReply(tx *store.Tx, rowID int64, msg *message.Message, te
 	}
 	var kind domain.FlagKind
 	switch {
-	case store.ReplyNeedsHuman(class):
+	case policy.ReplyNeedsHuman(class):
 		// A reply that needs a person opens a flag of its own class's name.
 		kind = domain.FlagKind(class)
 	case needsHuman && !claim.Overrode:

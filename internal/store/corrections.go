@@ -8,50 +8,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/relance/relance/internal/classify"
 	"github.com/relance/relance/internal/domain"
+	"github.com/relance/relance/internal/policy"
 )
-
-// ReplyNeedsHuman reports whether a reply of this class opens a flag of its
-// own kind (the chasing of its invoice pauses until a person acts). An
-// info_request opens a task instead: the invoice waits for the answer relance
-// prepares.
-func ReplyNeedsHuman(class classify.Class) bool {
-	switch class {
-	case classify.Dispute, classify.Grievance, classify.Hardship, classify.Bounce:
-		return true
-	}
-	return false
-}
-
-// StateAfterReply is what a reply of this class does to an invoice in state:
-// the new state, or "" when it stays. Only invoices still being chased move;
-// settled ones never move on a reply. A promise does not undo a payment
-// claim: the client said it paid, so nothing is chased until the payment is
-// seen or a human says otherwise (the payment check, resuming chasing);
-// chasing again after a promise broken would remind a client who said it
-// paid.
-func StateAfterReply(state domain.State, class classify.Class) domain.State {
-	switch state {
-	case domain.StateOpen, domain.StatePromised, domain.StatePaidClaimed:
-	default:
-		return ""
-	}
-	switch class {
-	case classify.Paid:
-		return domain.StatePaidClaimed
-	case classify.Promise:
-		if state == domain.StatePaidClaimed {
-			return ""
-		}
-		return domain.StatePromised
-	case classify.Dispute:
-		return domain.StateDisputed
-	case classify.Hardship:
-		return domain.StateOnHold
-	}
-	return ""
-}
 
 // replyStates are the states a reading of a reply may have set, which a
 // corrected reading may therefore undo. An owner's decision (a plan, a
@@ -90,7 +49,7 @@ var ErrNotAReply = errors.New("not a client reply")
 // about (when a reading set that state), its promise date, the flags its
 // former reading opened (closed), a flag for the new reading when it needs a
 // person, and an event with the actor on each invoice.
-func (t *Tx) CorrectReading(msgID int64, class classify.Class, promise time.Time, actor domain.Actor) (CorrectionResult, error) {
+func (t *Tx) CorrectReading(msgID int64, class domain.ReplyClass, promise time.Time, actor domain.Actor) (CorrectionResult, error) {
 	var role, before, subject, text, from string
 	var date sql.NullString
 	err := t.queryRow(`SELECT role, class, subject, body_text, from_addr, date FROM messages WHERE id = ?`, msgID).Scan(&role, &before, &subject, &text, &from, &date)
@@ -141,7 +100,7 @@ func (t *Tx) CorrectReading(msgID int64, class classify.Class, promise time.Time
 			return res, err
 		}
 		if replyStates[state] {
-			next := StateAfterReply(domain.StateOpen, class)
+			next := policy.StateAfterReply(domain.StateOpen, class)
 			if next == "" {
 				next = domain.StateOpen
 			}
@@ -153,7 +112,7 @@ func (t *Tx) CorrectReading(msgID int64, class classify.Class, promise time.Time
 				res.States[inv] = [2]domain.State{state, next}
 			}
 		}
-		if class == classify.Promise && !promise.IsZero() {
+		if class == domain.ReplyPromise && !promise.IsZero() {
 			if err := t.SetPromise(inv, promise); err != nil {
 				return res, err
 			}
@@ -167,7 +126,7 @@ func (t *Tx) CorrectReading(msgID int64, class classify.Class, promise time.Time
 			return res, err
 		}
 	}
-	if class == classify.InfoRequest {
+	if class == domain.ReplyInfoRequest {
 		// A question gets its answer: one task per invoice it is about
 		// (what it asks for is left for the owner to fill in the answer).
 		for _, inv := range res.Invoices {
@@ -181,7 +140,7 @@ func (t *Tx) CorrectReading(msgID int64, class classify.Class, promise time.Time
 			}
 		}
 	}
-	if ReplyNeedsHuman(class) && class != classify.Bounce {
+	if policy.ReplyNeedsHuman(class) && class != domain.ReplyBounce {
 		f := Flag{Kind: domain.FlagKind(class), MessageID: msgID, Evidence: []string{fmt.Sprintf("read as %s by the owner (%s)", class, actor), firstLine(text)}}
 		if len(res.Invoices) > 0 {
 			f.InvoiceID = res.Invoices[0]

@@ -8,6 +8,7 @@ import (
 
 	"github.com/relance/relance/internal/classify"
 	"github.com/relance/relance/internal/domain"
+	"github.com/relance/relance/internal/policy"
 )
 
 // addReply stores a client's reply read as class, tied to inv, with the
@@ -32,7 +33,7 @@ func addReply(t *testing.T, s *Store, inv int64, uid uint32, class classify.Clas
 				return err
 			}
 		}
-		if ReplyNeedsHuman(class) {
+		if policy.ReplyNeedsHuman(class) {
 			_, err = tx.OpenFlag(Flag{Kind: domain.FlagKind(class), InvoiceID: inv, MessageID: id, Evidence: []string{"x"}})
 		}
 		return err
@@ -175,35 +176,4 @@ func TestCorrectRefusesNonReplies(t *testing.T) {
 func stateOf(s *Store, inv int64) (domain.State, error) {
 	i, err := s.InvoiceByID(context.Background(), inv)
 	return i.State, err
-}
-
-// What a reply does to an invoice's state: a promise after a payment claim
-// leaves the claim standing (a client who said it paid is never chased on
-// a promise's date), while a dispute or a new claim still moves it.
-func TestStateAfterReply(t *testing.T) {
-	tests := []struct {
-		state domain.State
-		class classify.Class
-		want  domain.State
-	}{
-		{domain.StateOpen, classify.Paid, domain.StatePaidClaimed},
-		{domain.StateOpen, classify.Promise, domain.StatePromised},
-		{domain.StateOpen, classify.Dispute, domain.StateDisputed},
-		{domain.StateOpen, classify.Hardship, domain.StateOnHold},
-		{domain.StateOpen, classify.InfoRequest, ""},
-		{domain.StatePromised, classify.Paid, domain.StatePaidClaimed},
-		{domain.StatePromised, classify.Promise, domain.StatePromised},
-		{domain.StatePaidClaimed, classify.Promise, ""},
-		{domain.StatePaidClaimed, classify.Paid, domain.StatePaidClaimed},
-		{domain.StatePaidClaimed, classify.Dispute, domain.StateDisputed},
-		{domain.StatePaidClaimed, classify.InfoRequest, ""},
-		{domain.StatePaid, classify.Promise, ""},
-		{domain.StateDisputed, classify.Paid, ""},
-		{domain.StatePlan, classify.Promise, ""},
-	}
-	for _, tt := range tests {
-		if got := StateAfterReply(tt.state, tt.class); got != tt.want {
-			t.Errorf("StateAfterReply(%s, %s) = %q, want %q", tt.state, tt.class, got, tt.want)
-		}
-	}
 }

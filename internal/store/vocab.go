@@ -3,7 +3,6 @@ package store
 import (
 	"strings"
 
-	"github.com/relance/relance/internal/classify"
 	"github.com/relance/relance/internal/domain"
 )
 
@@ -64,5 +63,5 @@ var (
 	resolvedSQL = sqlWord(domain.FlagResolved)
 	// machineRepliesSQL: reply classes no person wrote, which do not end a
 	// quiet period.
-	machineRepliesSQL = sqlList(classify.AutoReply, classify.Bounce)
+	machineRepliesSQL = sqlList(domain.ReplyAutoReply, domain.ReplyBounce)
 )

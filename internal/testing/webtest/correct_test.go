@@ -17,6 +17,7 @@ import (
 	"github.com/relance/relance/internal/cli"
 	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/message"
+	"github.com/relance/relance/internal/policy"
 	"github.com/relance/relance/internal/store"
 	"github.com/relance/relance/internal/testing/testutil/world"
 )
@@ -179,7 +180,7 @@ func TestCorrectReadingOnDovecot(t *testing.T) {
 	checkFollows := func(how string, inv store.Invoice, msg int64, before, owner classify.Class) {
 		t.Helper()
 		inv = invoiceOf(inv.Number)
-		want := store.StateAfterReply(domain.StateOpen, owner)
+		want := policy.StateAfterReply(domain.StateOpen, owner)
 		if want == "" {
 			want = domain.StateOpen
 		}

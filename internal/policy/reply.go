@@ -1,0 +1,44 @@
+package policy
+
+import "github.com/relance/relance/internal/domain"
+
+// ReplyNeedsHuman reports whether a reply of this class opens a flag of its
+// own kind (the chasing of its invoice pauses until a person acts). An
+// info_request opens a task instead: the invoice waits for the answer relance
+// prepares.
+func ReplyNeedsHuman(class domain.ReplyClass) bool {
+	switch class {
+	case domain.ReplyDispute, domain.ReplyGrievance, domain.ReplyHardship, domain.ReplyBounce:
+		return true
+	}
+	return false
+}
+
+// StateAfterReply is what a reply of this class does to an invoice in state:
+// the new state, or "" when it stays. Only invoices still being chased move;
+// settled ones never move on a reply. A promise does not undo a payment
+// claim: the client said it paid, so nothing is chased until the payment is
+// seen or a human says otherwise (the payment check, resuming chasing);
+// chasing again after a promise broken would remind a client who said it
+// paid.
+func StateAfterReply(state domain.State, class domain.ReplyClass) domain.State {
+	switch state {
+	case domain.StateOpen, domain.StatePromised, domain.StatePaidClaimed:
+	default:
+		return ""
+	}
+	switch class {
+	case domain.ReplyPaid:
+		return domain.StatePaidClaimed
+	case domain.ReplyPromise:
+		if state == domain.StatePaidClaimed {
+			return ""
+		}
+		return domain.StatePromised
+	case domain.ReplyDispute:
+		return domain.StateDisputed
+	case domain.ReplyHardship:
+		return domain.StateOnHold
+	}
+	return ""
+}

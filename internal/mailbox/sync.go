@@ -1,6 +1,7 @@
 package mailbox
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -174,7 +175,7 @@ func (m *Client) fetchBatch(ctx context.Context, k *conn, f folder, from uint32,
 	if err != nil {
 		return fmt.Errorf("mailbox: fetch headers in %q: %w", f.Name, err)
 	}
-	slices.SortFunc(msgs, func(a, b *imapclient.FetchMessageBuffer) int { return int64Cmp(int64(a.UID), int64(b.UID)) })
+	slices.SortFunc(msgs, func(a, b *imapclient.FetchMessageBuffer) int { return cmp.Compare(a.UID, b.UID) })
 
 	items := make([]fetchItem, 0, len(msgs))
 	for _, b := range msgs {
@@ -393,16 +394,6 @@ func flagStrings(fs []imap.Flag) []string {
 	return out
 }
 
-func int64Cmp(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
 // clipRanges keeps the UIDs above last, with every range closed (a server
 // never returns "*" in a SEARCH result, but a zero Stop would mean it).
 func clipRanges(set imap.UIDSet, last uint32) []imap.UIDRange {
@@ -423,7 +414,7 @@ func clipRanges(set imap.UIDSet, last uint32) []imap.UIDRange {
 		}
 		out = append(out, imap.UIDRange{Start: imap.UID(start), Stop: imap.UID(stop)})
 	}
-	slices.SortFunc(out, func(a, b imap.UIDRange) int { return int64Cmp(int64(a.Start), int64(b.Start)) })
+	slices.SortFunc(out, func(a, b imap.UIDRange) int { return cmp.Compare(a.Start, b.Start) })
 	return out
 }
 

@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"cmp"
 	"fmt"
 	"time"
 )
@@ -91,11 +92,11 @@ func (d Date) Weekday() time.Weekday {
 func (d Date) Compare(e Date) int {
 	switch {
 	case d.Year != e.Year:
-		return cmpInt(d.Year, e.Year)
+		return cmp.Compare(d.Year, e.Year)
 	case d.Month != e.Month:
-		return cmpInt(int(d.Month), int(e.Month))
+		return cmp.Compare(int(d.Month), int(e.Month))
 	default:
-		return cmpInt(d.Day, e.Day)
+		return cmp.Compare(d.Day, e.Day)
 	}
 }
 
@@ -110,16 +111,6 @@ func (d Date) After(e Date) bool { return d.Compare(e) > 0 }
 // spring-forward night becomes 03:30).
 func (d Date) At(loc *time.Location, hour, minute int) time.Time {
 	return time.Date(d.Year, d.Month, d.Day, hour, minute, 0, 0, loc)
-}
-
-func cmpInt(a, b int) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // Clock is a wall-clock time of day, minute precision.

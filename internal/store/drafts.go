@@ -427,16 +427,10 @@ func (t *Tx) supersedeDraftsOf(invoiceID int64, actor domain.Actor) error {
 	if err != nil {
 		return fmt.Errorf("store: find drafts of invoice %d: %w", invoiceID, err)
 	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return err
-		}
-		ids = append(ids, id)
+	ids, err := readIDs(rows)
+	if err != nil {
+		return fmt.Errorf("store: find drafts of invoice %d: %w", invoiceID, err)
 	}
-	rows.Close()
 	for _, id := range ids {
 		if err := t.SetDraftStatus(id, domain.DraftSuperseded, actor, ""); err != nil {
 			return err

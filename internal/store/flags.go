@@ -21,16 +21,10 @@ func (t *Tx) questionAnswered(invoiceID int64, actor domain.Actor, note string) 
 	if err != nil {
 		return fmt.Errorf("store: questions of invoice %d: %w", invoiceID, err)
 	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return fmt.Errorf("store: questions of invoice %d: %w", invoiceID, err)
-		}
-		ids = append(ids, id)
+	ids, err := readIDs(rows)
+	if err != nil {
+		return fmt.Errorf("store: questions of invoice %d: %w", invoiceID, err)
 	}
-	rows.Close()
 	for _, id := range ids {
 		if err := t.ResolveFlag(id, actor, note); err != nil {
 			return err

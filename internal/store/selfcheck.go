@@ -20,24 +20,14 @@ func (t *Tx) InvoiceLastStage(invoiceID int64) (int, error) {
 // the daemon, with note: a corrected invoice replaces what was found in the
 // one before. It returns how many it resolved.
 func (t *Tx) ResolveSelfChecks(invoiceID int64, note string) (int, error) {
-	rows, err := t.query(`SELECT id FROM flags WHERE kind = ? AND invoice_id = ? AND status <> 'resolved' ORDER BY id`,
+	rows, err := t.query(`SELECT id FROM flags WHERE kind = ? AND invoice_id = ? AND status <> `+resolvedSQL+` ORDER BY id`,
 		domain.FlagSelfCheck, invoiceID)
 	if err != nil {
 		return 0, fmt.Errorf("store: self_check flags of invoice %d: %w", invoiceID, err)
 	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return 0, fmt.Errorf("store: self_check flags of invoice %d: %w", invoiceID, err)
-		}
-		ids = append(ids, id)
-	}
-	// The rows are closed before resolving: the flags are written
+	// The ids are read in full before resolving: the flags are written
 	// through the same transaction.
-	err = rows.Err()
-	rows.Close()
+	ids, err := readIDs(rows)
 	if err != nil {
 		return 0, fmt.Errorf("store: self_check flags of invoice %d: %w", invoiceID, err)
 	}

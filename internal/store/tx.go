@@ -53,3 +53,18 @@ func nullID(id int64) any {
 	}
 	return id
 }
+
+// readIDs reads a one-column result of ids and closes it: the ids are read
+// in full before the caller changes the rows they name.
+func readIDs(rows *sql.Rows) ([]int64, error) {
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}

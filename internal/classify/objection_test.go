@@ -65,7 +65,7 @@ func TestObjectionInTheReading(t *testing.T) {
 		return m
 	}
 	auto := Classify(mail("Absence du bureau", "Je suis absent jusqu'au 16 mars. Le chèque a été envoyé par la poste.\r\n",
-		"Auto-Submitted: auto-replied\r\n"), Options{})
+		"Auto-Submitted: auto-replied\r\n"), Options{ReadObjection: true})
 	if auto.Class != AutoReply || auto.Objection != NoObjection {
 		t.Errorf("automatic answer: class %s, objection %q; want auto_reply and none", auto.Class, auto.Objection)
 	}
@@ -87,5 +87,24 @@ func TestObjectionInTheReading(t *testing.T) {
 	}
 	if got["objection"] != "wrong_amount" {
 		t.Errorf("JSON objection %v, want wrong_amount", got["objection"])
+	}
+}
+
+// The objection is read only when asked: the daemon's scan does not pay for
+// it until it has an answer to prepare.
+func TestObjectionOnlyWhenAsked(t *testing.T) {
+	m, err := message.Parse(strings.NewReader("From: client@example.com\r\nSubject: Re: Facture F-2026-014\r\n"+
+		"Date: Mon, 09 Mar 2026 10:00:00 +0100\r\n\r\n"+
+		"Bonjour,\r\nLe montant de votre facture ne correspond pas au devis signé : vous avez facturé 1 450 € au lieu de 1 250 €. "+
+		"Merci de nous envoyer une facture rectifiée ou un avoir.\r\nCordialement\r\n"), message.DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := Classify(m, Options{}); got.Objection != NoObjection {
+		t.Errorf("objection %q read without being asked", got.Objection)
+	}
+	got := Classify(m, Options{ReadObjection: true})
+	if got.Objection != WrongAmount {
+		t.Errorf("class %s, objection %q; want wrong_amount", got.Class, got.Objection)
 	}
 }

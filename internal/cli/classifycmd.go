@@ -29,7 +29,8 @@ func cmdClassify(ctx context.Context, env *Env, args []string) int {
 		fs.Usage()
 		return ExitUsage
 	}
-	opt := classify.Options{}
+	// The command line shows every reading, the stock objection included.
+	opt := classify.Options{ReadObjection: true}
 	if *db != "" {
 		st, code := openStore(ctx, env, *db)
 		if st == nil {

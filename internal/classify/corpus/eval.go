@@ -77,7 +77,7 @@ func (f *Folds) Predict(set []Reply, human, unsure float32) []Prediction {
 		r := &set[i]
 		m := f.models[r.Writer]
 		m.HumanThreshold, m.UnsureThreshold = human, unsure
-		out = append(out, Prediction{Reply: r, Result: classify.Classify(r.Msg, classify.Options{Model: m, Objections: f.objections[r.Writer]})})
+		out = append(out, Prediction{Reply: r, Result: classify.Classify(r.Msg, classify.Options{Model: m, ReadObjection: true, Objections: f.objections[r.Writer]})})
 	}
 	return out
 }

@@ -151,7 +151,7 @@ func termsDueDate(desc string, issue time.Time) (time.Time, string, bool) {
 			d, _ := strconv.Atoi(m[1])
 			mo, _ := strconv.Atoi(m[2])
 			y, _ := strconv.Atoi(m[3])
-			if t, ok := mkDate(y, mo, d); ok {
+			if t, ok := text.Date(y, mo, d); ok {
 				return t, "stated", true
 			}
 		}

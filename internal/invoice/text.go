@@ -336,60 +336,14 @@ func stripTaxWords(s string) string {
 
 // ---- dates ----
 
-var reDate = regexp.MustCompile(`(?i)(\d{4})-(\d{1,2})-(\d{1,2})|(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})\b|(\d{1,2})(?:er|st|nd|rd|th)?\s+(\p{L}{3,10})\.?,?\s+(\d{4})|(\p{L}{3,10})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})`)
-
-func mkDate(y, m, d int) (time.Time, bool) {
-	if y < 100 {
-		y += 2000
-	}
-	if y < 1990 || y > 2200 || m < 1 || m > 12 || d < 1 || d > 31 {
-		return time.Time{}, false
-	}
-	t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC)
-	if t.Day() != d {
-		return time.Time{}, false // 31 November
-	}
-	return t, true
-}
-
-// firstDate returns the first date in s and where it starts. monthFirst
-// reads ambiguous numeric dates as US month/day.
+// firstDate returns the first date written in s and where it starts (see
+// text.FirstDate).
 func firstDate(s string, monthFirst bool) (time.Time, int, bool) {
-	for _, m := range reDate.FindAllStringSubmatchIndex(s, 6) {
-		g := func(i int) string {
-			if m[2*i] < 0 {
-				return ""
-			}
-			return s[m[2*i]:m[2*i+1]]
-		}
-		atoi := func(i int) int { n, _ := strconv.Atoi(g(i)); return n }
-		var t time.Time
-		ok := false
-		switch {
-		case g(1) != "":
-			t, ok = mkDate(atoi(1), atoi(2), atoi(3))
-		case g(4) != "":
-			a, b := atoi(4), atoi(5)
-			d, mo := a, b
-			if (monthFirst && b <= 12 && a <= 12) || (a <= 12 && b > 12) {
-				d, mo = b, a
-			}
-			t, ok = mkDate(atoi(6), mo, d)
-		case g(7) != "":
-			if mo := text.ParseMonth(g(8)); mo != 0 {
-				t, ok = mkDate(atoi(9), int(mo), atoi(7))
-			}
-		case g(10) != "":
-			if mo := text.ParseMonth(g(10)); mo != 0 {
-				t, ok = mkDate(atoi(12), int(mo), atoi(11))
-			}
-		}
-		if ok {
-			return t, m[0], true
-		}
-	}
-	return time.Time{}, -1, false
+	return text.FirstDate(s, monthFirst)
 }
+
+// mkDate is the day y-m-d when it exists.
+func mkDate(y, m, d int) (time.Time, bool) { return text.Date(y, m, d) }
 
 var (
 	reIssueLabel  = regexp.MustCompile(`(?i)[ée]mise?\s+le|date\s+de\s+(?:la\s+)?facture|date\s+d['’][ée]mission|date\s+de\s+facturation|en\s+date\s+du|invoice\s+date|date\s+of\s+issue|issue\s+date|issued\s+on|issued|dated|(?:facture|invoice|avoir)\b[^\n]{0,40}?\s(?:du|of)\s`)
@@ -432,7 +386,7 @@ func labelledDate(lines, lowLines []string, label dateLabel, monthFirst bool) (t
 			if strings.TrimSpace(strings.Trim(rest, " :\t")) == "" && i+1 < len(lines) {
 				rest = lines[i+1]
 			}
-			if t, at, ok := firstDate(rest, monthFirst); ok && runeLen(rest[:at]) <= 20 {
+			if t, at, ok := text.FirstDate(rest, monthFirst); ok && runeLen(rest[:at]) <= 20 {
 				return t, strings.TrimSpace(l), true
 			}
 		}

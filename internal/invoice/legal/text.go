@@ -701,13 +701,7 @@ func hasLetters(s string) bool {
 	return n >= 2
 }
 
-var (
-	reDateNum  = regexp.MustCompile(`\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})\b`)
-	reDateISO  = regexp.MustCompile(`\b(\d{4})-(\d{2})-(\d{2})\b`)
-	reDateDMY  = regexp.MustCompile(`\b(\d{1,2})(?:er|st|nd|rd|th)?\s+([a-z]{3,9})\.?\s+(\d{4})\b`)
-	reDateMDY  = regexp.MustCompile(`\b([a-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b`)
-	reDateOnly = regexp.MustCompile(`^\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}$`)
-)
+var reDateOnly = regexp.MustCompile(`^\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}$`)
 
 // isDate tells a date ("03/11/2026") from an invoice number written with
 // the same separators ("2026-10-087").
@@ -722,49 +716,6 @@ func isDate(tok string) bool {
 // findDate returns the first date written on a folded line: 03/11/2026,
 // 2026-11-03, 3 novembre 2026, 1er décembre 2026, November 3, 2026.
 func findDate(low string) (time.Time, bool) {
-	type hit struct {
-		at int
-		t  time.Time
-	}
-	var best *hit
-	try := func(at, y, m, d int) {
-		if y < 100 {
-			y += 2000
-		}
-		if m < 1 || m > 12 || d < 1 || d > 31 {
-			return
-		}
-		t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC)
-		if t.Day() != d {
-			return
-		}
-		if best == nil || at < best.at {
-			best = &hit{at, t}
-		}
-	}
-	for _, m := range reDateISO.FindAllStringSubmatchIndex(low, -1) {
-		try(m[0], atoi(low[m[2]:m[3]]), atoi(low[m[4]:m[5]]), atoi(low[m[6]:m[7]]))
-	}
-	for _, m := range reDateNum.FindAllStringSubmatchIndex(low, -1) {
-		try(m[0], atoi(low[m[6]:m[7]]), atoi(low[m[4]:m[5]]), atoi(low[m[2]:m[3]]))
-	}
-	for _, m := range reDateDMY.FindAllStringSubmatchIndex(low, -1) {
-		if mo := text.ParseMonth(low[m[4]:m[5]]); mo != 0 {
-			try(m[0], atoi(low[m[6]:m[7]]), int(mo), atoi(low[m[2]:m[3]]))
-		}
-	}
-	for _, m := range reDateMDY.FindAllStringSubmatchIndex(low, -1) {
-		if mo := text.ParseMonth(low[m[2]:m[3]]); mo != 0 {
-			try(m[0], atoi(low[m[6]:m[7]]), int(mo), atoi(low[m[4]:m[5]]))
-		}
-	}
-	if best == nil {
-		return time.Time{}, false
-	}
-	return best.t, true
-}
-
-func atoi(s string) int {
-	n, _ := strconv.Atoi(s)
-	return n
+	t, _, ok := text.FirstDate(low, false)
+	return t, ok
 }

@@ -172,27 +172,6 @@ func (t *Tx) replyInvoices(msgID int64) ([]int64, error) {
 		UNION SELECT invoice_id FROM messages WHERE id = ? AND invoice_id IS NOT NULL ORDER BY 1`, msgID, msgID)
 }
 
-// ids runs a query of one integer column; what names it in errors.
-func (t *Tx) ids(what, query string, args ...any) ([]int64, error) {
-	rows, err := t.query(query, args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: %s: %w", what, err)
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, fmt.Errorf("store: %s: %w", what, err)
-		}
-		out = append(out, id)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: %s: %w", what, err)
-	}
-	return out, nil
-}
-
 // AddCorrection stores the owner's reading of a reply that is not in the
 // store (a file read offline): it shapes later readings only.
 func (t *Tx) AddCorrection(text, subject string, replyDate time.Time, class string, promise time.Time, actor domain.Actor) (int64, error) {

@@ -422,14 +422,10 @@ func (t *Tx) ReviseDraft(id int64, subject, body string, actor domain.Actor) err
 
 // supersedeDraftsOf marks pending drafts about an invoice as superseded.
 func (t *Tx) supersedeDraftsOf(invoiceID int64, actor domain.Actor) error {
-	rows, err := t.query(`SELECT d.id FROM drafts d JOIN draft_invoices di ON di.draft_id = d.id
+	ids, err := t.ids(fmt.Sprintf("find drafts of invoice %d", invoiceID), `SELECT d.id FROM drafts d JOIN draft_invoices di ON di.draft_id = d.id
 		WHERE di.invoice_id = ? AND d.status IN `+waitingDraftsSQL, invoiceID)
 	if err != nil {
-		return fmt.Errorf("store: find drafts of invoice %d: %w", invoiceID, err)
-	}
-	ids, err := readIDs(rows)
-	if err != nil {
-		return fmt.Errorf("store: find drafts of invoice %d: %w", invoiceID, err)
+		return err
 	}
 	for _, id := range ids {
 		if err := t.SetDraftStatus(id, domain.DraftSuperseded, actor, ""); err != nil {

@@ -17,13 +17,10 @@ import (
 // questionAnswered closes the open information requests on an invoice and
 // restarts its ladder's clock.
 func (t *Tx) questionAnswered(invoiceID int64, actor domain.Actor, note string) error {
-	rows, err := t.tx.QueryContext(t.ctx, `SELECT id FROM flags WHERE kind = `+sqlWord(domain.FlagInfoRequest)+` AND status <> `+resolvedSQL+` AND invoice_id = ?`, invoiceID)
+	ids, err := t.ids(fmt.Sprintf("questions of invoice %d", invoiceID),
+		`SELECT id FROM flags WHERE kind = `+sqlWord(domain.FlagInfoRequest)+` AND status <> `+resolvedSQL+` AND invoice_id = ?`, invoiceID)
 	if err != nil {
-		return fmt.Errorf("store: questions of invoice %d: %w", invoiceID, err)
-	}
-	ids, err := readIDs(rows)
-	if err != nil {
-		return fmt.Errorf("store: questions of invoice %d: %w", invoiceID, err)
+		return err
 	}
 	for _, id := range ids {
 		if err := t.ResolveFlag(id, actor, note); err != nil {

@@ -20,16 +20,12 @@ func (t *Tx) InvoiceLastStage(invoiceID int64) (int, error) {
 // the daemon, with note: a corrected invoice replaces what was found in the
 // one before. It returns how many it resolved.
 func (t *Tx) ResolveSelfChecks(invoiceID int64, note string) (int, error) {
-	rows, err := t.query(`SELECT id FROM flags WHERE kind = ? AND invoice_id = ? AND status <> `+resolvedSQL+` ORDER BY id`,
-		domain.FlagSelfCheck, invoiceID)
-	if err != nil {
-		return 0, fmt.Errorf("store: self_check flags of invoice %d: %w", invoiceID, err)
-	}
 	// The ids are read in full before resolving: the flags are written
 	// through the same transaction.
-	ids, err := readIDs(rows)
+	ids, err := t.ids(fmt.Sprintf("self_check flags of invoice %d", invoiceID),
+		`SELECT id FROM flags WHERE kind = ? AND invoice_id = ? AND status <> `+resolvedSQL+` ORDER BY id`, domain.FlagSelfCheck, invoiceID)
 	if err != nil {
-		return 0, fmt.Errorf("store: self_check flags of invoice %d: %w", invoiceID, err)
+		return 0, err
 	}
 	for _, id := range ids {
 		if err := t.ResolveFlag(id, domain.ActorDaemon, note); err != nil {

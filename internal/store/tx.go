@@ -54,17 +54,23 @@ func nullID(id int64) any {
 	return id
 }
 
-// readIDs reads a one-column result of ids and closes it: the ids are read
-// in full before the caller changes the rows they name.
-func readIDs(rows *sql.Rows) ([]int64, error) {
+// ids runs a query of one integer column; what names it in errors.
+func (t *Tx) ids(what, query string, args ...any) ([]int64, error) {
+	rows, err := t.query(query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: %s: %w", what, err)
+	}
 	defer rows.Close()
-	var ids []int64
+	var out []int64
 	for rows.Next() {
 		var id int64
 		if err := rows.Scan(&id); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("store: %s: %w", what, err)
 		}
-		ids = append(ids, id)
+		out = append(out, id)
 	}
-	return ids, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: %s: %w", what, err)
+	}
+	return out, nil
 }

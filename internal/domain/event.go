@@ -31,6 +31,13 @@ const (
 	EventTaskOutcome        EventKind = "task_outcome"
 )
 
+// Clients.
+const (
+	// EventClientKindSet: the owner said whether a client is a business
+	// or a consumer.
+	EventClientKindSet EventKind = "client_kind_set"
+)
+
 // Money.
 const (
 	EventPaymentRecorded   EventKind = "payment_recorded"

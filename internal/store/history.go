@@ -59,6 +59,7 @@ type HistoryReminder struct {
 	InvoiceID int64
 	Invoice   string
 	Sent      time.Time
+	Stage     domain.DraftStage // "" for a log written before stages were kept
 }
 
 // HistoryReply is a message received from the client, with its class. Invoice
@@ -235,7 +236,13 @@ func (s *Store) historyEvents(ctx context.Context, h *History, byID map[int64]*H
 		when := parseTS(sql.NullString{String: at, Valid: true})
 		switch kind {
 		case domain.EventReminderSent:
-			h.Reminders = append(h.Reminders, HistoryReminder{InvoiceID: invID, Invoice: inv.Number, Sent: when})
+			var d struct {
+				Stage domain.DraftStage `json:"stage"`
+			}
+			// A detail that does not decode still counts as a reminder,
+			// of no known stage.
+			_ = json.Unmarshal([]byte(detail), &d)
+			h.Reminders = append(h.Reminders, HistoryReminder{InvoiceID: invID, Invoice: inv.Number, Sent: when, Stage: d.Stage})
 		case domain.EventInvoicePaid:
 			if inv.Paid.IsZero() {
 				inv.Paid = time.Date(when.Year(), when.Month(), when.Day(), 0, 0, 0, 0, time.UTC)

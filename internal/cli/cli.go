@@ -94,7 +94,7 @@ func commands() []command {
 		{"invoices", "[list|show|resume|stop|adopt] [NUMBER|MESSAGE-ID] [--json] [--state S] [--search Q] [--rejected] [--db PATH]", "invoices, their timeline, resume or stop chasing; documents set aside and their adoption", cmdInvoices},
 		{"drafts", "[list|show|approve|send-now|cancel|edit] [ID] [--json] [--override WHY] [--reason WHY] [--until DATE|reply|never] [--body-file F] [--db PATH]", "review held reminders", cmdDrafts},
 		{"flags", "[list|show|ack|resolve|outcome] [ID] [--note N] [--then keep|resume|stop] [--outcome O [--promise-date D] [--instalments I]] [--json] [--all] [--db PATH]", "replies and tasks waiting for a human", cmdFlags},
-		{"clients", "[list|show|set] [EMAIL] [--kind business|consumer] [--db PATH]", "clients; set whether one is a business or a consumer", cmdClients},
+		{"clients", "[list|show|set] [EMAIL] [--json] [--kind business|consumer] [--db PATH]", "clients, their scorecard and advice; set whether one is a business or a consumer", cmdClients},
 		{"pay", "INVOICE [--amount X] [--date YYYY-MM-DD] [--db PATH]", "record a payment (the whole balance by default)", cmdPay},
 		{"plan", "INVOICE [--instalments DATE:AMOUNT,...] [--cancel] [--json] [--db PATH]", "record, show or cancel a payment plan (échéancier)", cmdPlan},
 		{"import", "FILE [--format csv|camt053] [--config F] [--csv-format NAME] [--dry-run] [--json] [--db PATH]", "import a bank statement: match the money received to open invoices", cmdImport},

@@ -4,14 +4,18 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
+	"text/tabwriter"
 
 	"github.com/relance/relance/internal/domain"
+	"github.com/relance/relance/internal/scorecard"
 	"github.com/relance/relance/internal/store"
 )
 
 func cmdClients(ctx context.Context, env *Env, args []string) int {
 	fs := flagSet(env, "clients")
 	kind := fs.String("kind", "", "set: business or consumer (a consumer owes no L441-10 penalties and no 40 € indemnity)")
+	asJSON := fs.Bool("json", false, "list, show: print JSON")
 	db := dbFlag(fs)
 	pos, code, ok := parse(fs, args)
 	if !ok {
@@ -32,6 +36,14 @@ func cmdClients(ctx context.Context, env *Env, args []string) int {
 			return errorf(env, "clients set: --kind is %q or %q, not %q", domain.ClientBusiness, domain.ClientConsumer, *kind)
 		}
 		return setClientKind(ctx, env, *db, pos[0], k)
+	case "list":
+		if len(pos) == 0 {
+			return listClients(ctx, env, *db, *asJSON)
+		}
+	case "show":
+		if len(pos) == 1 {
+			return showClient(ctx, env, *db, pos[0], *asJSON)
+		}
 	}
 	fs.Usage()
 	return ExitUsage
@@ -60,5 +72,167 @@ func setClientKind(ctx context.Context, env *Env, db, email string, k domain.Cli
 		return ExitOK
 	}
 	fmt.Fprintf(env.Stdout, "%s is now a %s client\n", c.Email, k)
+	return ExitOK
+}
+
+// clientJSONRow is one client of `relance clients --json`: a contract.
+type clientJSONRow struct {
+	Email    string            `json:"email"`
+	Name     string            `json:"name"`
+	Kind     domain.ClientKind `json:"kind"`
+	Segment  string            `json:"segment"`
+	Phones   []string          `json:"phones"`
+	Invoices int               `json:"invoices"`
+	Overdue  []moneyJSON       `json:"overdue"`
+}
+
+// moneyJSON is an amount in one currency.
+type moneyJSON struct {
+	Amount   string `json:"amount"`
+	Currency string `json:"currency"`
+}
+
+// clientShowJSON is `relance clients show --json`: the list's fields, the
+// scorecard's figures and its advice in the client's language.
+type clientShowJSON struct {
+	clientJSONRow
+	Language  string        `json:"language"`
+	Scorecard scorecardJSON `json:"scorecard"`
+	Advice    []adviceJSON  `json:"advice"`
+}
+
+type scorecardJSON struct {
+	Invoices            int     `json:"invoices"`
+	LeftOut             int     `json:"left_out"`
+	Billed              string  `json:"billed"`
+	Paid                string  `json:"paid"`
+	Outstanding         string  `json:"outstanding"`
+	Measured            int     `json:"measured"`
+	OverdueInvoices     int     `json:"overdue_invoices"`
+	Late                int     `json:"late"`
+	MedianDaysLate      float64 `json:"median_days_late"`
+	WorstDaysLate       int     `json:"worst_days_late"`
+	OldestOverdueDays   int     `json:"oldest_overdue_days"`
+	Reminders           int     `json:"reminders"`
+	RemindersPerInvoice float64 `json:"reminders_per_invoice"`
+	FormalNotices       int     `json:"formal_notices"`
+	PromisesKept        int     `json:"promises_kept"`
+	PromisesBroken      int     `json:"promises_broken"`
+	PromisesPending     int     `json:"promises_pending"`
+	Disputes            int     `json:"disputes"`
+	Tone                string  `json:"tone"`
+}
+
+type adviceJSON struct {
+	Code   scorecard.AdviceCode `json:"code"`
+	Reason string               `json:"reason"`
+}
+
+// clientCard computes a client's scorecard as of the command's clock.
+func clientCard(ctx context.Context, env *Env, st *store.Store, clientID int64) (scorecard.Card, error) {
+	h, err := st.BehaviourHistory(ctx, clientID)
+	if err != nil {
+		return scorecard.Card{}, err
+	}
+	return scorecard.Compute(h.Scorecard(), env.Now().In(env.zone())), nil
+}
+
+func toClientJSONRow(c store.ClientSummary, card scorecard.Card) clientJSONRow {
+	// No phone number is stored yet: the list is there, empty, so readers
+	// of the JSON need not change when one is.
+	j := clientJSONRow{Email: c.Email, Name: c.Name, Kind: c.Kind, Segment: card.Segment.String(), Phones: []string{},
+		Invoices: c.Invoices, Overdue: []moneyJSON{}}
+	for _, o := range c.Overdue {
+		j.Overdue = append(j.Overdue, moneyJSON{Amount: o.Amount.StringFixed(2), Currency: o.Currency})
+	}
+	return j
+}
+
+// overdueText writes the overdue amounts for a person ("-" when none).
+func overdueText(c clientJSONRow) string {
+	if len(c.Overdue) == 0 {
+		return "-"
+	}
+	var parts []string
+	for _, o := range c.Overdue {
+		parts = append(parts, o.Amount+" "+o.Currency)
+	}
+	return strings.Join(parts, ", ")
+}
+
+func listClients(ctx context.Context, env *Env, db string, asJSON bool) int {
+	st, code := openStore(ctx, env, db)
+	if st == nil {
+		return code
+	}
+	defer st.Close()
+	cs, err := st.ClientSummaries(ctx, env.Now().In(env.zone()))
+	if err != nil {
+		return errorf(env, "%v", err)
+	}
+	out := make([]clientJSONRow, 0, len(cs))
+	for _, c := range cs {
+		card, err := clientCard(ctx, env, st, c.ID)
+		if err != nil {
+			return errorf(env, "%v", err)
+		}
+		out = append(out, toClientJSONRow(c, card))
+	}
+	if asJSON {
+		return printJSON(env, out)
+	}
+	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "EMAIL\tNAME\tKIND\tSEGMENT\tINVOICES\tOVERDUE")
+	for _, c := range out {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\n", c.Email, c.Name, c.Kind, c.Segment, c.Invoices, overdueText(c))
+	}
+	tw.Flush()
+	return ExitOK
+}
+
+func showClient(ctx context.Context, env *Env, db, email string, asJSON bool) int {
+	st, code := openStore(ctx, env, db)
+	if st == nil {
+		return code
+	}
+	defer st.Close()
+	c, err := st.ClientSummaryByEmail(ctx, email, env.Now().In(env.zone()))
+	if errors.Is(err, store.ErrNotFound) {
+		return errorf(env, "no client with the address %q (see 'relance clients')", email)
+	}
+	if err != nil {
+		return errorf(env, "%v", err)
+	}
+	card, err := clientCard(ctx, env, st, c.ID)
+	if err != nil {
+		return errorf(env, "%v", err)
+	}
+	j := clientShowJSON{clientJSONRow: toClientJSONRow(c, card), Language: c.Language, Advice: []adviceJSON{},
+		Scorecard: scorecardJSON{Invoices: card.Invoices, LeftOut: card.LeftOut, Billed: card.Billed.StringFixed(2), Paid: card.Paid.StringFixed(2),
+			Outstanding: card.Outstanding.StringFixed(2), Measured: card.Measured, OverdueInvoices: card.Overdue, Late: card.Late,
+			MedianDaysLate: card.MedianDaysLate, WorstDaysLate: card.WorstDaysLate, OldestOverdueDays: card.OldestOverdueDays,
+			Reminders: card.Reminders, RemindersPerInvoice: card.RemindersPerInvoice, FormalNotices: card.FormalNotices,
+			PromisesKept: card.PromisesKept, PromisesBroken: card.PromisesBroken, PromisesPending: card.PromisesPending,
+			Disputes: card.Disputes, Tone: string(card.Tone)}}
+	for _, a := range card.Advice {
+		j.Advice = append(j.Advice, adviceJSON{Code: a.Code, Reason: a.Reason.In(c.Language)})
+	}
+	if asJSON {
+		return printJSON(env, j)
+	}
+	sc := j.Scorecard
+	fmt.Fprintf(env.Stdout, "%s\n", clientLabel(c.Client))
+	fmt.Fprintf(env.Stdout, "kind: %s   segment: %s   invoices: %d   overdue: %s\n", j.Kind, j.Segment, j.Invoices, overdueText(j.clientJSONRow))
+	fmt.Fprintf(env.Stdout, "billed %s, paid %s, outstanding %s\n", sc.Billed, sc.Paid, sc.Outstanding)
+	fmt.Fprintf(env.Stdout, "days late: median %g, worst %d (%d of %d invoices late)\n", sc.MedianDaysLate, sc.WorstDaysLate, sc.Late, sc.Measured)
+	fmt.Fprintf(env.Stdout, "reminders: %d (%.2f per invoice), formal notices: %d\n", sc.Reminders, sc.RemindersPerInvoice, sc.FormalNotices)
+	fmt.Fprintf(env.Stdout, "promises: %d kept, %d broken, %d pending; disputes: %d", sc.PromisesKept, sc.PromisesBroken, sc.PromisesPending, sc.Disputes)
+	if sc.Tone != "" {
+		fmt.Fprintf(env.Stdout, "; tone of recent replies: %s", sc.Tone)
+	}
+	fmt.Fprintln(env.Stdout)
+	for _, a := range j.Advice {
+		fmt.Fprintf(env.Stdout, "advice (%s): %s\n", a.Code, a.Reason)
+	}
 	return ExitOK
 }

@@ -2,8 +2,12 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/shopspring/decimal"
 
 	"github.com/relance/relance/internal/store"
 )
@@ -60,5 +64,134 @@ func TestClientsSetKind(t *testing.T) {
 		if code != c.code || !strings.Contains(errOut, c.stderr) {
 			t.Errorf("%q: exit %d %q, want %d %q", c.args, code, errOut, c.code, c.stderr)
 		}
+	}
+}
+
+// clientsLedger is the payments ledger with Atelier Dupont marked a
+// consumer, F-2026-019 paid 18 days late, and an English-speaking client
+// whose one invoice is not yet due.
+func clientsLedger(t *testing.T) string {
+	t.Helper()
+	db := payLedger(t)
+	if _, errOut, code := runCLI(t, "clients", "set", "jeanne@atelier-dupont.fr", "--kind", "consumer", "--db", db); code != ExitOK {
+		t.Fatalf("clients set: %s", errOut)
+	}
+	if _, errOut, code := runCLI(t, "pay", "F-2026-019", "--amount", "350.00", "--date", "2026-11-20", "--db", db); code != ExitOK {
+		t.Fatalf("pay: %s", errOut)
+	}
+	ctx := context.Background()
+	st, err := store.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	err = st.Update(ctx, payNow, func(tx *store.Tx) error {
+		c, err := tx.EnsureClient("ap@acme.test", "Acme Ltd", "en")
+		if err != nil {
+			return err
+		}
+		_, _, err = tx.UpsertInvoice(store.NewInvoice{Number: "F-2026-040", ClientID: c.ID, Amount: decimal.RequireFromString("90.00"),
+			Currency: "GBP", IssueDate: payNow.AddDate(0, 0, -3), DueDate: payNow.AddDate(0, 0, 27)})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+// The JSON of `relance clients --json` is a contract: field names and
+// values are checked whole. Figures by hand on 2026-12-01: Boulangerie
+// Martin's F-2026-019 (due 11-02) paid 11-20, 18 days late, F-2026-014
+// (due 11-01) open 30 days, median 24; Atelier Dupont's two invoices of
+// 600.00 open 28 and 27 days; Cabinet Leroy's one open 26 days; Acme's not
+// yet due.
+func TestClientsListJSON(t *testing.T) {
+	db := clientsLedger(t)
+	want := `[
+  {"email": "ap@acme.test", "name": "Acme Ltd", "kind": "business", "segment": "new_unknown", "phones": [], "invoices": 1, "overdue": []},
+  {"email": "jeanne@atelier-dupont.fr", "name": "Atelier Dupont", "kind": "consumer", "segment": "new_chronic", "phones": [], "invoices": 2,
+   "overdue": [{"amount": "1200.00", "currency": "EUR"}]},
+  {"email": "leroy@cabinet-leroy.fr", "name": "Cabinet Leroy", "kind": "business", "segment": "new_occasional", "phones": [], "invoices": 1,
+   "overdue": [{"amount": "1000.00", "currency": "EUR"}]},
+  {"email": "compta@boulangerie-martin.fr", "name": "SARL Boulangerie Martin", "kind": "business", "segment": "new_chronic", "phones": [], "invoices": 2,
+   "overdue": [{"amount": "1200.00", "currency": "EUR"}]}
+]`
+	for _, args := range [][]string{{"clients", "--json"}, {"clients", "list", "--json"}} {
+		out, errOut, code := runCLI(t, append(args, "--db", db)...)
+		if code != ExitOK {
+			t.Fatalf("%q: exit %d: %s", args, code, errOut)
+		}
+		sameJSON(t, out, want)
+	}
+	out, _, _ := runCLI(t, "clients", "--db", db)
+	for _, line := range []string{
+		"EMAIL                         NAME                     KIND      SEGMENT         INVOICES  OVERDUE",
+		"jeanne@atelier-dupont.fr      Atelier Dupont           consumer  new_chronic     2         1200.00 EUR",
+		"ap@acme.test                  Acme Ltd                 business  new_unknown     1         -",
+	} {
+		if !strings.Contains(out, line+"\n") {
+			t.Errorf("clients list lacks %q:\n%s", line, out)
+		}
+	}
+}
+
+func TestClientsShow(t *testing.T) {
+	db := clientsLedger(t)
+	out, errOut, code := runCLI(t, "clients", "show", "COMPTA@boulangerie-martin.fr", "--json", "--db", db)
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	sameJSON(t, out, `{"email": "compta@boulangerie-martin.fr", "name": "SARL Boulangerie Martin", "kind": "business", "segment": "new_chronic",
+	  "phones": [], "invoices": 2, "overdue": [{"amount": "1200.00", "currency": "EUR"}], "language": "fr",
+	  "scorecard": {"invoices": 2, "left_out": 0, "billed": "1550.00", "paid": "350.00", "outstanding": "1200.00", "measured": 2,
+	    "overdue_invoices": 1, "late": 2, "median_days_late": 24, "worst_days_late": 30, "oldest_overdue_days": 30, "reminders": 0,
+	    "reminders_per_invoice": 0, "formal_notices": 0, "promises_kept": 0, "promises_broken": 0, "promises_pending": 0,
+	    "disputes": 0, "tone": ""},
+	  "advice": [{"code": "stop_credit", "reason": "Retards répétés : 2 factures sur 2 en retard, retard médian de 24 jours. Ne travaillez plus à crédit : paiement à la commande ou à la livraison."}]}`)
+	// The advice speaks the client's language.
+	out, _, _ = runCLI(t, "clients", "show", "ap@acme.test", "--json", "--db", db)
+	var acme struct {
+		Language string
+		Advice   []struct{ Code, Reason string }
+	}
+	if err := json.Unmarshal([]byte(out), &acme); err != nil {
+		t.Fatal(err)
+	}
+	if acme.Language != "en" || len(acme.Advice) != 1 || acme.Advice[0].Code != "deposit" ||
+		acme.Advice[0].Reason != "New client with no invoice due yet: ask for a deposit with the order until you have seen how they pay." {
+		t.Errorf("advice for an English-speaking client: %+v", acme)
+	}
+	out, _, code = runCLI(t, "clients", "show", "compta@boulangerie-martin.fr", "--db", db)
+	for _, line := range []string{
+		"SARL Boulangerie Martin <compta@boulangerie-martin.fr>",
+		"kind: business   segment: new_chronic   invoices: 2   overdue: 1200.00 EUR",
+		"days late: median 24, worst 30 (2 of 2 invoices late)",
+		"advice (stop_credit): Retards répétés : 2 factures sur 2 en retard",
+	} {
+		if code != ExitOK || !strings.Contains(out, line) {
+			t.Errorf("clients show lacks %q:\n%s", line, out)
+		}
+	}
+	if _, errOut, code := runCLI(t, "clients", "show", "nobody@x.fr", "--db", db); code != ExitError || !strings.Contains(errOut, `no client with the address "nobody@x.fr"`) {
+		t.Errorf("unknown client: exit %d %q", code, errOut)
+	}
+	if _, _, code := runCLI(t, "clients", "show", "--db", db); code != ExitUsage {
+		t.Errorf("show without an address: exit %d", code)
+	}
+}
+
+// sameJSON compares two JSON texts by value.
+func sameJSON(t *testing.T, got, want string) {
+	t.Helper()
+	var g, w any
+	if err := json.Unmarshal([]byte(got), &g); err != nil {
+		t.Fatalf("output is not JSON: %v\n%s", err, got)
+	}
+	if err := json.Unmarshal([]byte(want), &w); err != nil {
+		t.Fatalf("bad expectation: %v", err)
+	}
+	if !reflect.DeepEqual(g, w) {
+		t.Errorf("JSON:\n%s\nwant\n%s", got, want)
 	}
 }

@@ -185,6 +185,16 @@ func parse(fs *flag.FlagSet, args []string) ([]string, int, bool) {
 	}
 }
 
+// subcommand splits the positional arguments of a command with actions
+// ("drafts approve 12") into the action, "list" when none is given, and the
+// rest.
+func subcommand(pos []string) (string, []string) {
+	if len(pos) == 0 {
+		return "list", nil
+	}
+	return pos[0], pos[1:]
+}
+
 // dbFlag registers --db, defaulting to RELANCE_DB then relance.db.
 func dbFlag(fs *flag.FlagSet) *string {
 	def := os.Getenv("RELANCE_DB")

@@ -21,10 +21,7 @@ func cmdClients(ctx context.Context, env *Env, args []string) int {
 	if !ok {
 		return code
 	}
-	action := "list"
-	if len(pos) > 0 {
-		action, pos = pos[0], pos[1:]
-	}
+	action, pos := subcommand(pos)
 	switch action {
 	case "set":
 		if len(pos) != 1 || *kind == "" {

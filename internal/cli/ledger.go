@@ -249,10 +249,7 @@ func cmdDrafts(ctx context.Context, env *Env, args []string) int {
 	if !ok {
 		return code
 	}
-	action := "list"
-	if len(pos) > 0 {
-		action, pos = pos[0], pos[1:]
-	}
+	action, pos := subcommand(pos)
 	st, code := openStore(ctx, env, *db)
 	if st == nil {
 		return code

@@ -320,14 +320,7 @@ func Report(w io.Writer, all []Prediction) {
 	fmt.Fprintf(w, "replies %d · needs-human recall %.3f (%d/%d) · false flags on benign replies %.3f (%d/%d, %d of them unsure) · macro-F1 %.3f · promise dates %.3f (%d/%d) · return dates %.3f (%d/%d)\n\n",
 		s.N, s.HumanRecall(), s.HumanTP, s.HumanTP+s.HumanFN, s.FalseFlagRate(), s.FalseFlags, s.Benign, s.UnsureFlags,
 		s.MacroF1(), s.PromiseAccuracy(), s.PromiseOK, s.Promise, ratio(s.ReturnOK, s.Return), s.ReturnOK, s.Return)
-	fmt.Fprintf(w, "%-13s %9s %7s %7s %6s\n", "class", "precision", "recall", "F1", "n")
-	for _, c := range classify.Classes() {
-		pc := s.PerClass[c]
-		if pc == nil {
-			continue
-		}
-		fmt.Fprintf(w, "%-13s %9.3f %7.3f %7.3f %6d\n", c, ratio(pc.TP, pc.TP+pc.FP), ratio(pc.TP, pc.TP+pc.FN), pc.F1(), pc.TP+pc.FN)
-	}
+	scoreTable(w, 13, "class", classify.Classes(), s.PerClass)
 	fmt.Fprintf(w, "\nconfusion (rows: label, columns: reading)\n%-13s", "")
 	short := map[classify.Class]string{}
 	for _, c := range classify.Classes() {
@@ -406,13 +399,19 @@ func reportObjections(w io.Writer, s Scores) {
 	found, raised, falseObj, none := s.objectionCounts()
 	fmt.Fprintf(w, "\nStock objections: kind found %.3f (%d/%d) · objection read on a reply raising none %.3f (%d/%d)\n",
 		ratio(found, raised), found, raised, ratio(falseObj, none), falseObj, none)
-	fmt.Fprintf(w, "%-24s %9s %7s %7s %6s\n", "objection", "precision", "recall", "F1", "n")
-	for _, o := range classify.Objections() {
-		c := s.Objections[o]
+	scoreTable(w, 24, "objection", classify.Objections(), s.Objections)
+}
+
+// scoreTable prints precision, recall, F1 and support for each label that
+// occurs, in the order of labels, the first column width wide.
+func scoreTable[L ~string](w io.Writer, width int, head string, labels []L, scores map[L]*ClassScore) {
+	fmt.Fprintf(w, "%-*s %9s %7s %7s %6s\n", width, head, "precision", "recall", "F1", "n")
+	for _, l := range labels {
+		c := scores[l]
 		if c == nil {
 			continue
 		}
-		fmt.Fprintf(w, "%-24s %9.3f %7.3f %7.3f %6d\n", o, ratio(c.TP, c.TP+c.FP), ratio(c.TP, c.TP+c.FN), c.F1(), c.TP+c.FN)
+		fmt.Fprintf(w, "%-*s %9.3f %7.3f %7.3f %6d\n", width, l, ratio(c.TP, c.TP+c.FP), ratio(c.TP, c.TP+c.FN), c.F1(), c.TP+c.FN)
 	}
 }
 

@@ -14,7 +14,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"codeberg.org/go-pdf/fpdf"
 
@@ -69,7 +68,7 @@ func PDF(l Letter) ([]byte, error) {
 	}
 	pdf := fpdf.New("P", "mm", "A4", "")
 	cp := pdf.UnicodeTranslatorFromDescriptor("cp1252")
-	tr := func(s string) string { return cp(toCP1252(s)) }
+	tr := func(s string) string { return cp(text.CP1252(s)) }
 	pdf.SetCompression(true)
 	pdf.SetCatalogSort(true)
 	if !l.Date.IsZero() {
@@ -95,13 +94,13 @@ func PDF(l Letter) ([]byte, error) {
 	// Letterhead, top left.
 	pdf.SetTextColor(0, 0, 0)
 	pdf.SetFont("Helvetica", "B", 14)
-	pdf.CellFormat(90, 7, tr(oneLine(l.Sender.Name)), "", 1, "L", false, 0, "")
+	pdf.CellFormat(90, 7, tr(text.OneLine(l.Sender.Name)), "", 1, "L", false, 0, "")
 	pdf.SetFont("Helvetica", "", 9.5)
-	for _, line := range addressLines(l.Sender.Address) {
+	for _, line := range text.AddressLines(l.Sender.Address) {
 		pdf.CellFormat(90, 4.5, tr(line), "", 1, "L", false, 0, "")
 	}
 	for _, line := range []string{siren(lang, l.Sender.SIREN), l.Sender.Phone, l.Sender.Email} {
-		if line = oneLine(line); line != "" {
+		if line = text.OneLine(line); line != "" {
 			pdf.CellFormat(90, 4.5, tr(line), "", 1, "L", false, 0, "")
 		}
 	}
@@ -117,9 +116,9 @@ func PDF(l Letter) ([]byte, error) {
 	}
 	pdf.SetX(105)
 	pdf.SetFont("Helvetica", "B", 11)
-	pdf.MultiCell(85, 5, tr(oneLine(l.RecipientName)), "", "L", false)
+	pdf.MultiCell(85, 5, tr(text.OneLine(l.RecipientName)), "", "L", false)
 	pdf.SetFont("Helvetica", "", 10.5)
-	for _, line := range addressLines(l.RecipientAddress) {
+	for _, line := range text.AddressLines(l.RecipientAddress) {
 		pdf.SetX(105)
 		pdf.MultiCell(85, 5, tr(line), "", "L", false)
 	}
@@ -150,7 +149,7 @@ func PDF(l Letter) ([]byte, error) {
 // line is the sender's name.
 func bodyOf(mailed, sender string) string {
 	mailed = strings.ReplaceAll(strings.TrimSpace(mailed), "\r\n", "\n")
-	sender = oneLine(sender)
+	sender = text.OneLine(sender)
 	if sender == "" {
 		return mailed
 	}
@@ -176,24 +175,8 @@ func paragraphs(text string) []string {
 	return out
 }
 
-// addressLines splits a postal address written on several lines or on one
-// line with commas.
-func addressLines(a string) []string {
-	var out []string
-	lines := strings.FieldsFunc(a, func(r rune) bool { return r == '\n' || r == '\r' })
-	if len(lines) == 1 {
-		lines = strings.Split(lines[0], ",")
-	}
-	for _, l := range lines {
-		if l = oneLine(l); l != "" {
-			out = append(out, l)
-		}
-	}
-	return out
-}
-
 func siren(lang, s string) string {
-	if s = oneLine(s); s == "" {
+	if s = text.OneLine(s); s == "" {
 		return ""
 	}
 	return letterWords.T(lang, "siren", s)
@@ -201,49 +184,10 @@ func siren(lang, s string) string {
 
 func footerLine(b render.Business) string {
 	var parts []string
-	for _, p := range []string{b.Name, strings.Join(addressLines(b.Address), ", ")} {
-		if p = oneLine(p); p != "" {
+	for _, p := range []string{b.Name, strings.Join(text.AddressLines(b.Address), ", ")} {
+		if p = text.OneLine(p); p != "" {
 			parts = append(parts, p)
 		}
 	}
 	return strings.Join(parts, " · ")
-}
-
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
-
-// toCP1252 replaces the characters Windows-1252 lacks by their nearest
-// equivalent (the thin spaces French formatting puts in amounts), and any
-// other by "?".
-func toCP1252(s string) string {
-	if !utf8.ValidString(s) {
-		s = strings.ToValidUTF8(s, "?")
-	}
-	var b strings.Builder
-	for _, r := range s {
-		switch {
-		case r == '\u202f' || r == '\u2009' || r == '\u2007' || r == '\u2002' || r == '\u2003':
-			b.WriteRune('\u00a0')
-		case r == '\u2010' || r == '\u2011' || r == '\u2212':
-			b.WriteByte('-')
-		case r == '\t':
-			b.WriteString("    ")
-		case r < 0x80 || inCP1252(r):
-			b.WriteRune(r)
-		default:
-			b.WriteByte('?')
-		}
-	}
-	return b.String()
-}
-
-// inCP1252 reports whether r has a place in Windows-1252 above ASCII.
-func inCP1252(r rune) bool {
-	if r >= 0xa0 && r <= 0xff {
-		return true
-	}
-	switch r {
-	case '€', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', 'Ž', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', 'ž', 'Ÿ':
-		return true
-	}
-	return false
 }

@@ -125,19 +125,6 @@ func TestPDFIsDeterministic(t *testing.T) {
 	}
 }
 
-func TestToCP1252(t *testing.T) {
-	for in, want := range map[string]string{
-		"1\u202f200,00\u00a0€":  "1\u00a0200,00\u00a0€",
-		"À l’attention — œuvre": "À l’attention — œuvre",
-		"Zürich ✓ 東京":           "Zürich ? ??",
-		"L441\u201110":          "L441-10",
-	} {
-		if got := toCP1252(in); got != want {
-			t.Errorf("toCP1252(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
 // The mentions read from a catalogue print as they always have.
 func TestLetterWords(t *testing.T) {
 	tests := []struct{ got, want string }{

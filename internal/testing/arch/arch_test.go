@@ -48,6 +48,7 @@ var tiers = map[string]int{
 	"internal/store":         4,
 	"internal/mailbox":       4,
 	"internal/letter":        4,
+	"internal/handover":      4,
 	"internal/invoice/legal": 4,
 	// The pipeline.
 	"internal/engine":  5,
@@ -87,7 +88,7 @@ var owners = map[string][]string{
 	"github.com/prometheus/client_golang":    {"internal/metrics", "internal/web"},
 	"github.com/rickar/cal":                  {"internal/policy"},
 	"github.com/ledongthuc/pdf":              {"internal/invoice"},
-	"codeberg.org/go-pdf/fpdf":               {"internal/letter"},
+	"codeberg.org/go-pdf/fpdf":               {"internal/letter", "internal/handover"},
 	"github.com/emersion/go-message/charset": {"internal/message", "internal/mailbox"},
 }
 

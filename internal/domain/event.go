@@ -29,6 +29,8 @@ const (
 	EventChasingQuiet       EventKind = "chasing_quiet"
 	EventChasingQuietLifted EventKind = "chasing_quiet_lifted"
 	EventTaskOutcome        EventKind = "task_outcome"
+	// EventHandoverPrepared: the file for a third party was built.
+	EventHandoverPrepared EventKind = "handover_prepared"
 )
 
 // Clients.

@@ -18,6 +18,10 @@ const (
 	FlagUnknownSender FlagKind = "unknown_sender"
 	// FlagPartialClaim: a reply claims less than the balance was paid.
 	FlagPartialClaim FlagKind = "partial_claim"
+	// FlagHostile: a reply turned aggressive or insulting. It stops every
+	// contact with the client (no reminder, no answer, no call) until the
+	// owner resolves it.
+	FlagHostile FlagKind = "hostile"
 )
 
 // Money and documents.
@@ -26,6 +30,9 @@ const (
 	FlagSelfCheck    FlagKind = "self_check" // our own invoice lacks something
 	FlagOverpayment  FlagKind = "overpayment"
 	FlagPlanMissed   FlagKind = "plan_missed"
+	// FlagHandover: the file for a third party is ready (the ladder ended
+	// unpaid, or a reply turned hostile); its evidence names the file.
+	FlagHandover FlagKind = "handover"
 )
 
 // Tasks for the human: the ladder goes on while they are open.

@@ -61,6 +61,9 @@ func TestVocabularyStrings(t *testing.T) {
 		string(ModeDryRun):               "dry-run",
 		string(Bucket90Plus):             "90+",
 		string(ActorCLI):                 "cli",
+		string(FlagHostile):              "hostile",
+		string(FlagHandover):             "handover",
+		string(EventHandoverPrepared):    "handover_prepared",
 	} {
 		if got != want {
 			t.Errorf("%q, want %q", got, want)

@@ -64,10 +64,15 @@ func TestVocabularyStrings(t *testing.T) {
 		string(FlagHostile):              "hostile",
 		string(FlagHandover):             "handover",
 		string(EventHandoverPrepared):    "handover_prepared",
+		string(HandoverLadderEnded):      "ladder_ended",
+		string(HandoverAsked):            "asked",
 	} {
 		if got != want {
 			t.Errorf("%q, want %q", got, want)
 		}
+	}
+	if string(HandoverHostile) != "hostile" {
+		t.Errorf("%q, want hostile", HandoverHostile)
 	}
 	if DraftApproved.Event() != EventDraftApproved || FlagResolved.Event() != EventFlagResolved {
 		t.Error("a status's event differs from its named kind")

@@ -22,24 +22,9 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/policy"
 	"github.com/relance/relance/internal/render"
-)
-
-// Reason is why the file is prepared. Its strings are stored (the file's
-// row, the flag's evidence): a contract.
-type Reason string
-
-// Reasons.
-const (
-	// ReasonLadderEnded: the formal notice went and its deadline passed
-	// with the balance still owed.
-	ReasonLadderEnded Reason = "ladder_ended"
-	// ReasonHostile: the client's reply turned aggressive or insulting;
-	// every contact stopped.
-	ReasonHostile Reason = "hostile"
-	// ReasonAsked: the owner asked for the file.
-	ReasonAsked Reason = "asked"
 )
 
 // Facts is everything the file states.
@@ -49,7 +34,7 @@ type Facts struct {
 	Language string
 	// Date is the day of the file: penalties are counted to it.
 	Date     time.Time
-	Reason   Reason
+	Reason   domain.HandoverReason
 	Creditor render.Business
 	Debtor   Debtor
 	Invoices []Invoice

@@ -12,6 +12,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/policy"
 	"github.com/relance/relance/internal/render"
 	"github.com/relance/relance/internal/testing/testutil/pdftools"
@@ -40,7 +41,7 @@ func facts(t *testing.T, lang string, consumer bool) Facts {
 		return &r
 	}
 	f := Facts{
-		Language: lang, Date: day(2026, 12, 7), Reason: ReasonHostile,
+		Language: lang, Date: day(2026, 12, 7), Reason: domain.HandoverHostile,
 		Creditor: render.Business{Name: "Atelier Moreau", Address: "12 rue des Tanneurs, 69001 Lyon", SIREN: "123 456 789",
 			Email: "compta@atelier-moreau.fr", Phone: "04 78 00 00 00"},
 		Debtor: Debtor{Name: "Boulangerie Lefèvre & Fils", Emails: []string{"helene@lefevre-boulangerie.fr"},

@@ -81,6 +81,9 @@ type CourtesyFacts struct {
 	// StillMissed: an instalment of the invoice's plan is still missed
 	// (read only for instalment reminders).
 	StillMissed bool
+	// Hostile: the client's reply turned hostile (an open hostile flag):
+	// not even a thank-you goes.
+	Hostile bool
 }
 
 // ShouldSendCourtesy re-checks a courtesy draft at the moment of sending, as
@@ -97,6 +100,8 @@ func ShouldSendCourtesy(now time.Time, d CourtesyDraft, f CourtesyFacts, p Polic
 	switch {
 	case !f.InvoiceKnown:
 		return false, ReasonInvoiceGone
+	case f.Hostile:
+		return false, ReasonHostile
 	case d.Stage == domain.StageThankYou && f.Balance.IsPositive():
 		return false, ReasonNotPaid
 	case d.Stage != domain.StageThankYou && f.State != domain.StatePlan:

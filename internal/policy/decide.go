@@ -318,6 +318,9 @@ func (inv *InvoiceState) closed() bool {
 
 // clientWidePause reports a flag that stops every reminder to the client.
 func (p Policy) clientWidePause(c *ClientState) Reason {
+	if c.hostile() {
+		return ReasonHostile
+	}
 	r := ReasonUnknown
 	check := func(flags []domain.FlagKind) {
 		for _, f := range flags {

@@ -74,6 +74,10 @@ const (
 	ReasonClientWrote    // the client wrote after the instalment reminder was made
 	ReasonInstalmentPaid // the instalment reminded of is no longer missed
 
+	// ReasonHostile: a reply turned aggressive or insulting; every contact
+	// with the client stops (no reminder, no answer, no call).
+	ReasonHostile
+
 	reasonEnd
 )
 
@@ -171,6 +175,8 @@ func (r Reason) info() reasonText {
 		return reasonText{"client_wrote", "the client wrote after the instalment reminder was made"}
 	case ReasonInstalmentPaid:
 		return reasonText{"instalment_paid", "the missed instalment has been paid"}
+	case ReasonHostile:
+		return reasonText{"hostile", "the client's reply turned hostile: every contact with this client stops"}
 	case ReasonQuiet:
 		return reasonText{"quiet", "a draft was cancelled: no new reminder until the date, the client's next message, or ever, as decided"}
 	}
@@ -205,7 +211,7 @@ func (r Reason) Supersedes() bool {
 	case ReasonExcluded, ReasonGrievance, ReasonHardship, ReasonDisputed, ReasonOpenFlag, ReasonPromised,
 		ReasonPaymentClaimed, ReasonPaymentPlan, ReasonOnHold, ReasonPaused, ReasonNoRecipient, ReasonAwaitingAnswer, ReasonSignalPause,
 		ReasonInboundSinceDraft, ReasonQuestionClosed, ReasonPaid, ReasonInvoiceClosed, ReasonInvoiceUnknown, ReasonNoInvoice, ReasonQuiet,
-		ReasonInvoiceGone, ReasonNotPaid, ReasonPlanEnded, ReasonClientWrote, ReasonInstalmentPaid:
+		ReasonInvoiceGone, ReasonNotPaid, ReasonPlanEnded, ReasonClientWrote, ReasonInstalmentPaid, ReasonHostile:
 		return true
 	}
 	return false

@@ -84,6 +84,11 @@ type Result struct {
 	// "wrong_amount"…), NoObjection when none: the answer the owner
 	// prepares depends on it.
 	Objection Objection
+	// Hostile is the reading beside the class: the client's own words
+	// turned aggressive or insulting (see ReadHostile); HostileSentences
+	// are those words. The class stays as the model reads it.
+	Hostile          bool
+	HostileSentences []string
 }
 
 // Options tunes classification.
@@ -119,6 +124,8 @@ type jsonResult struct {
 	Reason string `json:"needs_human_reason,omitempty"`
 	// Objection is the stock objection raised, when there is one.
 	Objection Objection `json:"objection,omitempty"`
+	// Hostile: the reply turned aggressive or insulting.
+	Hostile bool `json:"hostile"`
 }
 
 // JSON encodes r as one object of the `relance classify --json` contract.
@@ -138,7 +145,7 @@ func (r Result) JSON(file string) ([]byte, error) {
 		File: file, Class: r.Class, NeedsHuman: r.NeedsHuman,
 		Confidence: math.Round(r.Confidence*100) / 100, Language: r.Language,
 		PromiseDate: day(r.PromiseDate), ReturnDate: day(r.ReturnDate), Evidence: ev, Reason: r.NeedsHumanReason,
-		Objection: r.Objection,
+		Objection: r.Objection, Hostile: r.Hostile,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("classify: encode result: %w", err)
@@ -194,6 +201,12 @@ func Classify(m *message.Message, opt Options) Result {
 	}
 	res := read(model, objections, text, m.Subject, ref)
 	res.Reply = r.Body
+	if !fromQuote {
+		// Only the client's own words: an empty reply quoting our
+		// reminder says nothing hostile.
+		h := readHostileParts(m.Subject, r)
+		res.Hostile, res.HostileSentences = h.Hostile, h.Sentences
+	}
 	if fromQuote {
 		res.Confidence *= 0.7
 		res.Evidence = append(res.Evidence, Evidence{Sentence: "(reply body empty: read the quoted part)", Signal: "fallback:quoted", Weight: 0})

@@ -196,6 +196,10 @@ func (e *Engine) recordReply(tx *store.Tx, rowID int64, msg *message.Message, te
 		detail["unknown_sender"] = true
 		detail["note"] = noteUnknownSender
 	}
+	if r.Hostile {
+		detail["hostile"] = true
+		detail["hostile_sentences"] = r.HostileSentences
+	}
 	if r.PromiseDate != nil {
 		detail["promise_date"] = r.PromiseDate.Format("2006-01-02")
 	}
@@ -342,6 +346,15 @@ func (e *Engine) recordReply(tx *store.Tx, rowID int64, msg *message.Message, te
 			evidence = []string{msg.Subject}
 		}
 		if _, err := tx.OpenFlag(store.Flag{Kind: kind, InvoiceID: match.InvoiceIDs[0], MessageID: rowID, Evidence: evidence}); err != nil {
+			return "", err
+		}
+	}
+	if r.Hostile && !match.UnknownSender {
+		who := msg.From.Name
+		if who == "" {
+			who = msg.From.Email
+		}
+		if err := e.stopContact(tx, match.InvoiceIDs[0], rowID, who, r); err != nil {
 			return "", err
 		}
 	}

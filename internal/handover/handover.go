@@ -104,9 +104,9 @@ type File struct {
 // Names returns the file names of the PDF and the ZIP for an invoice, in
 // the owner's language.
 func Names(lang, number string, day time.Time) (pdfName, zipName string) {
-	base := "dossier-" + safeName(number) + "-" + day.Format("2006-01-02")
+	base := "dossier-" + SafeName(number) + "-" + day.Format("2006-01-02")
 	if lang == "en" {
-		base = "file-" + safeName(number) + "-" + day.Format("2006-01-02")
+		base = "file-" + SafeName(number) + "-" + day.Format("2006-01-02")
 	}
 	return base + ".pdf", base + ".zip"
 }
@@ -133,11 +133,11 @@ func ZIP(pdfName string, pdf []byte, originals []File, day time.Time) ([]byte, e
 		}
 		return nil
 	}
-	if err := add(safeName(pdfName), pdf); err != nil {
+	if err := add(SafeName(pdfName), pdf); err != nil {
 		return nil, err
 	}
 	for _, f := range originals {
-		if err := add("originals/"+safeName(f.Name), f.Data); err != nil {
+		if err := add("originals/"+SafeName(f.Name), f.Data); err != nil {
 			return nil, err
 		}
 	}
@@ -147,10 +147,10 @@ func ZIP(pdfName string, pdf []byte, originals []File, day time.Time) ([]byte, e
 	return buf.Bytes(), nil
 }
 
-// safeName keeps a file name to letters, digits and ".-_" (a slash
+// SafeName keeps a file name to letters, digits and ".-_" (a slash
 // becomes "_", a leading dot goes), so no entry of the ZIP climbs out of
 // its folder and every system can write it.
-func safeName(s string) string {
+func SafeName(s string) string {
 	var b strings.Builder
 	for _, r := range s {
 		switch {

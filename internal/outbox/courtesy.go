@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/relance/relance/internal/domain"
@@ -143,7 +144,7 @@ func (x *Outbox) considerCourtesy(ctx context.Context, now time.Time, d store.Dr
 	if err != nil {
 		return err
 	}
-	facts := policy.CourtesyFacts{LastInbound: c.LastInbound}
+	facts := policy.CourtesyFacts{LastInbound: c.LastInbound, Hostile: slices.Contains(c.FlagKinds, string(domain.FlagHostile))}
 	var inv *store.Invoice
 	for i := range invs {
 		if len(d.InvoiceIDs) > 0 && invs[i].ID == d.InvoiceIDs[0] {

@@ -148,6 +148,9 @@ func (x *Outbox) Pass(ctx context.Context, now time.Time) error {
 	if err := x.decide(ctx, now); err != nil {
 		errs = append(errs, err)
 	}
+	if err := x.handovers(ctx, now); err != nil {
+		errs = append(errs, err)
+	}
 	if err := x.courtesy(ctx, now); err != nil {
 		errs = append(errs, err)
 	}

@@ -190,6 +190,11 @@ func (s *Store) chasingClients(ctx context.Context, only int64) ([]ChasingClient
 		}
 		if inv != 0 {
 			invFlags[inv] = append(invFlags[inv], kind)
+			// A hostile reply stops contact with the client whatever
+			// invoice it was about, one already paid included.
+			if c := byClient[cl]; c != nil && kind == string(domain.FlagHostile) {
+				c.FlagKinds = append(c.FlagKinds, kind)
+			}
 		} else if c := byClient[cl]; c != nil {
 			c.FlagKinds = append(c.FlagKinds, kind)
 		}

@@ -215,3 +215,66 @@ func (s *Store) HandoverFileOf(ctx context.Context, invoiceID int64) (HandoverFi
 	f.CreatedAt = parseTS(created)
 	return f, nil
 }
+
+// StopContact records a hostile reply about an invoice: a hostile flag
+// (once per client while one is open: it stops every contact with the
+// client, see policy) carrying the evidence, and every draft still waiting
+// for the client cancelled with reason, which the owner reads beside it.
+// It returns the flag (0 when one was already open) and the drafts
+// cancelled.
+func (t *Tx) StopContact(invoiceID, messageID int64, evidence []string, reason string) (flagID int64, cancelled []int64, err error) {
+	inv, err := t.invoiceByID(invoiceID)
+	if err != nil {
+		return 0, nil, err
+	}
+	clientID := inv.Client.ID
+	var open int
+	if err := t.queryRow(`SELECT COUNT(*) FROM flags WHERE kind = `+sqlWord(domain.FlagHostile)+` AND status <> `+resolvedSQL+`
+		AND (client_id = ? OR invoice_id IN (SELECT id FROM invoices WHERE client_id = ?))`, clientID, clientID).Scan(&open); err != nil {
+		return 0, nil, fmt.Errorf("store: hostile flags of client %d: %w", clientID, err)
+	}
+	if open == 0 {
+		if flagID, err = t.OpenFlag(Flag{Kind: domain.FlagHostile, InvoiceID: invoiceID, ClientID: clientID, MessageID: messageID,
+			Evidence: evidence}); err != nil {
+			return 0, nil, err
+		}
+	}
+	ids, err := t.ids("waiting drafts", `SELECT id FROM drafts WHERE client_id = ? AND status IN `+waitingDraftsSQL+` ORDER BY id`, clientID)
+	if err != nil {
+		return flagID, nil, err
+	}
+	for _, id := range ids {
+		if err := t.SetDraftStatus(id, domain.DraftCancelled, domain.ActorDaemon, reason); err != nil {
+			return flagID, cancelled, err
+		}
+		cancelled = append(cancelled, id)
+	}
+	return flagID, cancelled, nil
+}
+
+// HandoverState is what the policy's hand-over decision reads from the
+// store about a client: when each invoice's last formal notice left, and
+// whether a file was already built.
+func (s *Store) HandoverState(ctx context.Context, clientID int64) (noticeSent map[int64]time.Time, prepared bool, err error) {
+	var n int
+	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM handover_files WHERE client_id = ?`, clientID).Scan(&n); err != nil {
+		return nil, false, fmt.Errorf("store: hand-over files of client %d: %w", clientID, err)
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT di.invoice_id, MAX(d.sent_at) FROM drafts d JOIN draft_invoices di ON di.draft_id = d.id
+		WHERE d.client_id = ? AND d.kind = `+sqlWord(domain.KindFormalNotice)+` AND d.status = `+sqlWord(domain.DraftSent)+`
+		GROUP BY di.invoice_id`, clientID)
+	if err != nil {
+		return nil, false, fmt.Errorf("store: formal notices of client %d: %w", clientID, err)
+	}
+	defer rows.Close()
+	noticeSent = map[int64]time.Time{}
+	for rows.Next() {
+		var id int64
+		var at sql.NullString
+		if err := rows.Scan(&id, &at); err != nil {
+			return nil, false, fmt.Errorf("store: formal notices of client %d: %w", clientID, err)
+		}
+		noticeSent[id] = parseTS(at)
+	}
+	return noticeSent, n > 0, rows.Err()
+}

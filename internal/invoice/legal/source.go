@@ -57,3 +57,16 @@ func isStructured(data []byte) bool {
 	head := data[:min(len(data), 4096)]
 	return bytes.Contains(head, []byte("CrossIndustryInvoice")) || bytes.Contains(head, []byte(nsUBL))
 }
+
+// Party is who an invoice names as a party, as read by the self-check.
+type Party struct {
+	Name, Address, SIREN, VAT string
+}
+
+// Buyer returns the buyer the invoice names (its XML first, then its PDF
+// and its mail's words): the hand-over file states the debtor's SIREN and
+// VAT number from it.
+func Buyer(doc Document) Party {
+	f, _ := read(doc)
+	return Party{Name: f.buyer.name, Address: f.buyer.address, SIREN: f.buyer.siren, VAT: f.buyer.vat}
+}

@@ -161,7 +161,7 @@ func New(ctx context.Context, opt Options) (*App, error) {
 		return nil, fmt.Errorf("app: RELANCE_MODE: %w", err)
 	}
 	a.outbox, err = outbox.New(outbox.Options{Store: st, Mailbox: mb, Sender: sender, Policy: pol, Mode: mode,
-		From: cfg.From, Business: business(cfg), Renderer: render.New(templates.FS), SaveSent: cfg.SaveSent, ThankYou: cfg.ThankYou, AttachInvoice: cfg.AttachInvoice, NotifyTo: notifyTo(cfg),
+		From: cfg.From, Business: Business(cfg), Renderer: render.New(templates.FS), SaveSent: cfg.SaveSent, ThankYou: cfg.ThankYou, AttachInvoice: cfg.AttachInvoice, NotifyTo: notifyTo(cfg),
 		Logger: opt.Logger.With(slog.String("component", "outbox")), Fault: opt.Fault, Observer: outboxObserver{a.metrics}})
 	if err != nil {
 		st.Close()
@@ -199,7 +199,10 @@ func LoadPolicy(cfg *config.Config) (policy.Policy, error) {
 	return p, nil
 }
 
-func business(cfg *config.Config) render.Business {
+// Business is who the business is, as its letters and files print it:
+// the RELANCE_BUSINESS_* settings, the name and address of RELANCE_FROM
+// when they leave a gap.
+func Business(cfg *config.Config) render.Business {
 	b := render.Business{Name: cfg.BusinessName, Address: cfg.BusinessAddress, Phone: cfg.BusinessPhone,
 		SIREN: cfg.BusinessSIREN, IBAN: cfg.BusinessIBAN, BIC: cfg.BusinessBIC}
 	if a, err := mail.ParseAddress(cfg.From); err == nil {
@@ -285,7 +288,7 @@ func (a *App) Run(ctx context.Context) error {
 	handler, err := web.New(web.Options{Store: a.store, Gatherer: a.metrics.Registry, Ready: a.ready,
 		Now: a.opt.Now, Location: a.zone, Logger: a.log.With(slog.String("component", "web")),
 		Addr: a.cfg.HTTPAddr, Token: a.cfg.HTTPToken.Reveal(), Health: a.mailboxHealth,
-		Names: []string{business(a.cfg).Name}, Policy: a.policy, Poke: a.requestPass,
+		Names: []string{Business(a.cfg).Name}, Policy: a.policy, Poke: a.requestPass,
 		RateTable: func(now time.Time) policy.RateTableStatus {
 			return a.penalties.RateTableStatus(policy.DateIn(now, a.zone))
 		}})

@@ -25,7 +25,7 @@ func TestBusinessSettings(t *testing.T) {
 		BusinessName: "Moreau & Fils SARL", BusinessAddress: "12 rue des Tanneurs\n69001 Lyon", BusinessPhone: "04 78 00 00 00",
 		BusinessSIREN: "123 456 789", BusinessIBAN: "FR76 3000 6000 0112 3456 7890 189", BusinessBIC: "AGRIFRPP"}
 	day := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
-	d := render.Data{Language: "fr", Stage: render.StageFormalNotice, Business: business(cfg), ClientName: "Boulangerie Dupont",
+	d := render.Data{Language: "fr", Stage: render.StageFormalNotice, Business: Business(cfg), ClientName: "Boulangerie Dupont",
 		B2B: true, Currency: "EUR", Today: day(2026, 12, 7),
 		Invoices: []render.InvoiceLine{{Number: "F-1", IssueDate: day(2026, 9, 1), DueDate: day(2026, 10, 1),
 			Amount: decimal.NewFromInt(1200), Balance: decimal.NewFromInt(1200), Currency: "EUR", DaysLate: 67}}}
@@ -41,7 +41,7 @@ func TestBusinessSettings(t *testing.T) {
 			t.Errorf("RELANCE_%s: %q not in the formal notice:\n%s", setting, want, r.Text)
 		}
 	}
-	if b := business(&config.Config{From: "Atelier Moreau <factures@moreau.example>"}); b.Name != "Atelier Moreau" {
+	if b := Business(&config.Config{From: "Atelier Moreau <factures@moreau.example>"}); b.Name != "Atelier Moreau" {
 		t.Errorf("without BUSINESS_NAME the name is %q, want FROM's display name", b.Name)
 	}
 }

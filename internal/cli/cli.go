@@ -95,6 +95,7 @@ func commands() []command {
 		{"drafts", "[list|show|approve|send-now|cancel|edit] [ID] [--json] [--override WHY] [--reason WHY] [--until DATE|reply|never] [--body-file F] [--db PATH]", "review held reminders", cmdDrafts},
 		{"flags", "[list|show|ack|resolve|outcome] [ID] [--note N] [--then keep|resume|stop] [--outcome O [--promise-date D] [--instalments I]] [--json] [--all] [--db PATH]", "replies and tasks waiting for a human", cmdFlags},
 		{"clients", "[list|show|set] [EMAIL] [--json] [--kind business|consumer] [--db PATH]", "clients, their scorecard and advice; set whether one is a business or a consumer", cmdClients},
+		{"handover", "INVOICE [--out DIR] [--db PATH]", "(re)build the file for a third party (PDF and ZIP of the originals) of an invoice's client", cmdHandover},
 		{"pay", "INVOICE [--amount X] [--date YYYY-MM-DD] [--db PATH]", "record a payment (the whole balance by default)", cmdPay},
 		{"plan", "INVOICE [--instalments DATE:AMOUNT,...] [--cancel] [--json] [--db PATH]", "record, show or cancel a payment plan (échéancier)", cmdPlan},
 		{"import", "FILE [--format csv|camt053] [--config F] [--csv-format NAME] [--dry-run] [--json] [--db PATH]", "import a bank statement: match the money received to open invoices", cmdImport},

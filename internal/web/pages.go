@@ -6,6 +6,7 @@ import (
 	"errors"
 	"html/template"
 	"log/slog"
+	"mime"
 	"net/http"
 	"net/url"
 	"sort"
@@ -277,6 +278,9 @@ type flagBody struct {
 	// client's question).
 	IsTask bool
 	Plans  bool
+	// Handover is the client's file for a third party, on the flags that
+	// announce it (handover, hostile); nil when none was built.
+	Handover *store.HandoverFile
 }
 
 func (h *Handler) flagDetail(q *request) (flagBody, error) {
@@ -291,6 +295,14 @@ func (h *Handler) flagDetail(q *request) (flagBody, error) {
 	b := flagBody{F: f, IsCall: f.Kind == domain.FlagCall, IsTask: policy.IsTaskFlag(f.Kind)}
 	if f.ReplyText != "" {
 		b.Reply = highlight(f.ReplyText, evidenceSentences(f.Evidence))
+	}
+	if f.InvoiceID != 0 && (f.Kind == domain.FlagHandover || f.Kind == domain.FlagHostile) {
+		switch file, err := h.opt.Store.HandoverFileOf(q.ctx, f.InvoiceID); {
+		case err == nil:
+			b.Handover = &file
+		case !errors.Is(err, store.ErrNotFound):
+			return b, err
+		}
 	}
 	if f.InvoiceID != 0 {
 		inv, err := h.opt.Store.InvoiceByID(q.ctx, f.InvoiceID)
@@ -321,6 +333,29 @@ func (h *Handler) flag(q *request) error {
 	d.Body = b
 	h.render(q, http.StatusOK, "flag", d)
 	return nil
+}
+
+// handoverFile serves the PDF or the ZIP of the file a flag announces, as
+// a download.
+func (h *Handler) handoverFile(zipped bool) func(*request) error {
+	return func(q *request) error {
+		b, err := h.flagDetail(q)
+		if err != nil {
+			return err
+		}
+		if b.Handover == nil {
+			return store.ErrNotFound
+		}
+		name, data, ctype := b.Handover.PDFName, b.Handover.PDF, "application/pdf"
+		if zipped {
+			name, data, ctype = b.Handover.ZIPName, b.Handover.ZIP, "application/zip"
+		}
+		q.w.Header().Set("Content-Type", ctype)
+		q.w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
+		q.w.Header().Set("X-Content-Type-Options", "nosniff")
+		_, err = q.w.Write(data)
+		return err
+	}
 }
 
 func (h *Handler) sheet(q *request) error {

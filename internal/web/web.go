@@ -154,6 +154,8 @@ func New(opt Options) (*Handler, error) {
 	h.mux.HandleFunc("GET /flags", h.page(h.flags))
 	h.mux.HandleFunc("GET /flags/{id}", h.page(h.flag))
 	h.mux.HandleFunc("GET /flags/{id}/sheet", h.page(h.sheet))
+	h.mux.HandleFunc("GET /flags/{id}/handover.pdf", h.page(h.handoverFile(false)))
+	h.mux.HandleFunc("GET /flags/{id}/handover.zip", h.page(h.handoverFile(true)))
 	h.mux.HandleFunc("POST /flags/{id}/acknowledge", h.page(h.acknowledgeFlag))
 	h.mux.HandleFunc("POST /flags/{id}/resolve", h.page(h.resolveFlag))
 	h.mux.HandleFunc("POST /flags/{id}/outcome", h.page(h.taskOutcome))

@@ -117,7 +117,12 @@ func shouting(s string) bool {
 }
 
 // hostileSentence reports whether one sentence, as written, is hostile.
+// A question ("c'est une arnaque ?", a client wary of a fake invoice)
+// accuses no one.
 func hostileSentence(orig string) bool {
+	if strings.HasSuffix(strings.TrimSpace(orig), "?") && !strings.HasSuffix(strings.TrimSpace(orig), "??") {
+		return false
+	}
 	f := " " + fold(unquoteReported(orig)) + " "
 	for _, re := range hostilePatterns {
 		loc := re.FindStringIndex(f)
@@ -170,30 +175,23 @@ func unquoteReported(s string) string {
 	return b.String()
 }
 
-// negatedBefore reports a negation in the few words before a match: "je
-// ne dis pas que vous êtes des escrocs", "I'm not calling you crooks". The
-// French restrictive "ne … que" ("vous n'êtes qu'une bande d'incapables")
-// is no negation.
+// negatedBefore reports a negation in the few words before a match, in
+// the same clause: "je ne dis pas que vous êtes des escrocs", "I'm not
+// calling you crooks". "Je ne paierai pas, bande d'escrocs" negates the
+// paying, not the insult; the French restrictive "ne … que" ("vous n'êtes
+// qu'une bande d'incapables") is no negation at all.
 func negatedBefore(before string) bool {
-	words := strings.Fields(before)
-	if len(words) > 6 {
-		words = words[len(words)-6:]
+	if i := strings.LastIndexAny(before, ",;:!?."); i >= 0 {
+		before = before[i+1:]
 	}
-	for i, w := range words {
+	words := strings.Fields(before)
+	if len(words) > 7 {
+		words = words[len(words)-7:]
+	}
+	for _, w := range words {
 		switch w {
-		case "pas", "not", "never", "jamais", "isn't", "aren't", "don't", "didn't", "won't", "wouldn't", "n't", "no":
+		case "pas", "not", "never", "jamais", "isn't", "aren't", "don't", "didn't", "won't", "wouldn't", "no":
 			return true
-		case "ne", "n":
-			// "ne … que" is restriction, not negation.
-			restrictive := false
-			for _, x := range words[i+1:] {
-				if x == "que" || x == "qu" || strings.HasPrefix(x, "qu'") {
-					restrictive = true
-				}
-			}
-			if !restrictive && !strings.Contains(strings.Join(words[i+1:], " "), "pas") {
-				continue
-			}
 		}
 	}
 	return false
@@ -231,7 +229,7 @@ var hostilePatterns = compileAll(
 	`\bup (your|his|her) (arse|ass)\b`, `\bpiss off\b`, `\bsod off\b`, `\bbugger off\b`, `\bget stuffed\b`,
 	// Abuse thrown as an accusation of fraud.
 	`\b(c'est|c est|c'etait|ca s'appelle) (de l'|une |du )?(arnaque|escroquerie|vol|racket|du vol)\b`, `\barnaque (pure|totale|complete)\b`,
-	`\b(this is|it's|its|that's|total|utter|complete|absolute|a) (a )?(scam|fraud|rip ?off|daylight robbery|extortion)\b`,
+	`\b(this is|it's|its|that's|total|utter|complete|absolute) (a )?(scam|fraud|rip ?off|daylight robbery|extortion)\b`,
 	`\bdaylight robbery\b`, `\bpreying on\b`,
 	// Threats and intimidation.
 	`\b(vous allez|tu vas|vous aller) (le )?(payer|regretter|le regretter|comprendre|morfler|souffrir)\b`, `\bvous le regretterez\b`,
@@ -259,7 +257,11 @@ var hostilePatterns = compileAll(
 	`\bwhen hell freezes over\b`,
 	`\b(scammers?|swindlers?|liars|cheats|gangsters|parasites|vultures|leeches)\b`, `\byou'?(re| are) (a |all )?(liars?|cheats?|a disgrace|pathetic|scum|vermin)\b`,
 	`\b(debiles?|abrutis?|cretins?|imbeciles|bouffons|tocards?|minables|mafieux|parasites|vautours|sangsues)\b`,
-	`\bvous allez voir ce que\b`, `\bgare a (vous|toi)\b`, `\bwatch your back\b`, `\bje vous attends\b`, `\bi'?ll be waiting for you\b`,
+	`\bvous allez voir ce que\b`, `\b(robbers|bandits|gangsters)\b`, `\b(bandits|brigands|branquignols|tocards)\b`,
+	`\byou('re| are| lot are) a joke\b`, `\b(ruin|destroy|trash|wreck) your (reputation|business|name|company)\b`,
+	`\b(ruiner|detruire|salir|flinguer|pourrir) (votre|ta) (reputation|entreprise|boite|nom|vie)\b`, `\bvous pourrir\b`,
+	`\bmake you pay\b`, `\b(je vais|je vous le) (vous le faire payer|ferai payer)\b`, `\byou'?ve been warned\b`, `\bwatch yourself\b`,
+	`\bje vous emmerde\b`, `\bgo to hell\b`, `\b(allez|va) au diable\b`, `\bvous etes previ?enus?\b`, `\bgare a (vous|toi)\b`, `\bwatch your back\b`, `\bi'?ll be waiting for you\b`,
 )
 
 func compileAll(exprs ...string) []*regexp.Regexp {

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/relance/relance/internal/message"
 )
 
 // hostileRecord is one labelled reply of testdata/hostile (see its README).
@@ -74,4 +76,82 @@ func hostileScore(t *testing.T, set string) (found, false_ float64, nh, nc int) 
 func TestHostileTuningSet(t *testing.T) {
 	found, falseRate, nh, nc := hostileScore(t, "ha")
 	t.Logf("ha (tuning set): found %.3f of %d hostile, false %.3f of %d others", found, nh, falseRate, nc)
+}
+
+// hb was written by a second writer and never read while the lexicon was
+// written: its figures are the ones to quote (0.767 found, 0.000 false
+// when the lexicon was settled). The bar is what the lexicon honestly
+// reaches there, not the 0.85 first hoped for.
+func TestHostileHeldOut(t *testing.T) {
+	found, falseRate, nh, nc := hostileScore(t, "hb")
+	t.Logf("hb (held out): found %.3f of %d hostile, false %.3f of %d others", found, nh, falseRate, nc)
+	if found < 0.75 || falseRate > 0.05 {
+		t.Errorf("hb: found %.3f (want ≥ 0.75), false %.3f (want ≤ 0.05)", found, falseRate)
+	}
+}
+
+func TestReadHostile(t *testing.T) {
+	quotedReminder := "\n\nLe lun. 6 oct. 2025 à 17:20, Atelier <a@b.fr> a écrit :\n> Sans règlement, nous transmettrons le dossier à notre avocat.\n> Vous êtes prévenus.\n"
+	for _, c := range []struct {
+		name, subject, body string
+		want                bool
+	}{
+		{"an insult", "Re: Facture F-1", "Vous êtes des escrocs et vous le savez.", true},
+		{"restriction is no negation", "Re: Facture F-1", "Vous n'êtes qu'une bande d'incapables.", true},
+		{"a negated insult", "Re: Facture F-1", "Je ne dis pas que vous êtes des escrocs, mais la porte frotte.", false},
+		{"a refusal to pay, then an insult", "Re: Facture F-1", "Je ne paierai pas, bande d'escrocs.", true},
+		{"reported words", "Re: Invoice 12", `Your lad said I was "a crook" for asking. The gutter still leaks.`, false},
+		{"a threat under polite words", "RE: Invoice 12", "Thank you for your email. I know where you live. Kind regards, Dean", true},
+		{"a calm lawyer", "RE: Invoice 12", "We have passed the matter to our solicitor and ask that you write to them.", false},
+		{"a firm dispute", "Re: Facture F-1", "Je conteste cette facture. Les travaux ne sont pas finis.", false},
+		{"anger at the bank", "Re: Facture F-1", "Ma banque est une bande d'incapables, le virement part demain.", false},
+		{"a wary question", "Re: Facture F-1", "C'est une arnaque ? Je ne connais pas cette société.", false},
+		{"only our quoted reminder is strong", "Re: Facture F-1", "Réglé ce matin, merci." + quotedReminder, false},
+		{"bottom-posted abuse", "Re: Facture F-1", quotedReminder + "\nAllez vous faire foutre.\n", true},
+		{"an insulting subject", "Re: Facture F-1 BANDE DE RAPACES", "payé ce soir.", true},
+		{"shouting alone", "Re: Facture F-1", "JE NE PAIERAI PAS CETTE FACTURE. LE MUR EST FISSURE.", false},
+		{"shouting at length", "Re: Facture F-1", "STOP SENDING ME THESE EMAILS. THE DRAIN BLOCKED AGAIN. I AM NOT PAYING FOR THIS RUBBISH.", true},
+	} {
+		got := ReadHostile(c.subject, c.body)
+		if got.Hostile != c.want || (got.Hostile && len(got.Sentences) == 0) {
+			t.Errorf("%s: hostile %v %q, want %v", c.name, got.Hostile, got.Sentences, c.want)
+		}
+	}
+}
+
+// Classify reads hostile beside the class, which stays the model's, and
+// the JSON contract carries it; an empty reply quoting our reminder is
+// not read for it.
+func TestClassifyReadsHostile(t *testing.T) {
+	mail := func(body string) *message.Message {
+		m, err := message.Parse(strings.NewReader("From: Client <c@example.fr>\r\nTo: a@example.fr\r\nSubject: Re: Facture F-12\r\n"+
+			"Date: Mon, 09 Mar 2026 10:00:00 +0100\r\nMessage-ID: <x@example.fr>\r\n\r\n"+body), message.DefaultOptions())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	r := Classify(mail("Le portail ne ferme toujours pas. Vous êtes des escrocs et je vais vous faire une réputation.\r\n"), Options{})
+	if !r.Hostile || len(r.HostileSentences) == 0 || r.Class == "" {
+		t.Fatalf("hostile %v %q class %s", r.Hostile, r.HostileSentences, r.Class)
+	}
+	b, err := r.JSON("h.eml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got map[string]any
+	if err := json.Unmarshal(b, &got); err != nil {
+		t.Fatal(err)
+	}
+	if got["hostile"] != true || got["class"] != string(r.Class) {
+		t.Errorf("JSON %s", b)
+	}
+	calm := Classify(mail("\r\nLe 8 mars 2026, Atelier <a@example.fr> a écrit :\r\n> Vous êtes des escrocs si vous ne payez pas.\r\n"), Options{})
+	if calm.Hostile {
+		t.Errorf("an empty reply quoting a mail is read hostile: %q", calm.HostileSentences)
+	}
+	b, _ = calm.JSON("c.eml")
+	if !strings.Contains(string(b), `"hostile":false`) {
+		t.Errorf("JSON lacks hostile:false: %s", b)
+	}
 }

@@ -15,6 +15,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"path"
 	"strconv"
 	"strings"
@@ -145,6 +146,33 @@ func ZIP(pdfName string, pdf []byte, originals []File, day time.Time) ([]byte, e
 		return nil, fmt.Errorf("handover: zip: %w", err)
 	}
 	return buf.Bytes(), nil
+}
+
+// ReadZIP returns the entries of a file's ZIP by name, each at most max
+// bytes (larger ones are left out): a rebuild reuses the originals of the
+// previous file, the page and the tests read it back.
+func ReadZIP(z []byte, max int64) (map[string][]byte, error) {
+	zr, err := zip.NewReader(bytes.NewReader(z), int64(len(z)))
+	if err != nil {
+		return nil, fmt.Errorf("handover: read zip: %w", err)
+	}
+	out := map[string][]byte{}
+	for _, f := range zr.File {
+		if f.UncompressedSize64 > uint64(max) {
+			continue
+		}
+		rc, err := f.Open()
+		if err != nil {
+			return nil, fmt.Errorf("handover: read zip %s: %w", f.Name, err)
+		}
+		b, err := io.ReadAll(io.LimitReader(rc, max))
+		rc.Close()
+		if err != nil {
+			return nil, fmt.Errorf("handover: read zip %s: %w", f.Name, err)
+		}
+		out[f.Name] = b
+	}
+	return out, nil
 }
 
 // SafeName keeps a file name to letters, digits and ".-_" (a slash

@@ -1,11 +1,10 @@
 package handover
 
 import (
-	"archive/zip"
 	"bytes"
-	"io"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -179,26 +178,23 @@ func TestZIPHoldsThePDFAndTheOriginals(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	zr, err := zip.NewReader(bytes.NewReader(z), int64(len(z)))
+	got, err := ReadZIP(z, 1<<20)
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := map[string][]byte{}
 	var names []string
-	for _, f := range zr.File {
-		rc, err := f.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _ := io.ReadAll(rc)
-		rc.Close()
-		got[f.Name] = b
-		names = append(names, f.Name)
+	for name := range got {
+		names = append(names, name)
 	}
-	want := []string{pdfName, "originals/facture-F-2026-0101.pdf", "originals/_.._etc_passwd",
-		"originals/relance-2026-11-16.eml", "originals/relance-2026-11-16-2.eml"}
+	sort.Strings(names)
+	want := []string{pdfName, "originals/_.._etc_passwd", "originals/facture-F-2026-0101.pdf",
+		"originals/relance-2026-11-16-2.eml", "originals/relance-2026-11-16.eml"}
 	if strings.Join(names, "|") != strings.Join(want, "|") {
 		t.Fatalf("entries %q, want %q", names, want)
+	}
+	// The PDF is the first entry: its name follows the first local header.
+	if len(z) < 30+len(pdfName) || string(z[30:30+len(pdfName)]) != pdfName {
+		t.Error("the PDF is not the ZIP's first entry")
 	}
 	if !bytes.Equal(got[pdfName], pdf) || string(got["originals/relance-2026-11-16-2.eml"]) != "Subject: b\r\n\r\nsecond" {
 		t.Error("an entry does not hold what was given")

@@ -1,12 +1,10 @@
 package outbox
 
 import (
-	"archive/zip"
 	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"sort"
 	"strings"
@@ -290,22 +288,12 @@ func (x *Outbox) handovers(ctx context.Context, now time.Time) error {
 // originalsOf reads the originals a previous file's ZIP holds, by name.
 func originalsOf(z []byte) map[string][]byte {
 	out := map[string][]byte{}
-	zr, err := zip.NewReader(bytes.NewReader(z), int64(len(z)))
+	entries, err := handover.ReadZIP(z, maxOriginal)
 	if err != nil {
 		return out
 	}
-	for _, f := range zr.File {
-		name, ok := strings.CutPrefix(f.Name, "originals/")
-		if !ok || f.UncompressedSize64 > maxOriginal {
-			continue
-		}
-		rc, err := f.Open()
-		if err != nil {
-			continue
-		}
-		b, err := io.ReadAll(io.LimitReader(rc, maxOriginal))
-		rc.Close()
-		if err == nil {
+	for name, b := range entries {
+		if name, ok := strings.CutPrefix(name, "originals/"); ok {
 			out[name] = b
 		}
 	}

@@ -1,34 +1,23 @@
 package outbox
 
 import (
-	"archive/zip"
 	"bytes"
 	"context"
-	"io"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/relance/relance/internal/domain"
+	"github.com/relance/relance/internal/handover"
 	"github.com/relance/relance/internal/store"
 	"github.com/relance/relance/internal/testing/testutil/pdftools"
 )
 
 func zipEntries(t *testing.T, z []byte) map[string][]byte {
 	t.Helper()
-	zr, err := zip.NewReader(bytes.NewReader(z), int64(len(z)))
+	out, err := handover.ReadZIP(z, 1<<30)
 	if err != nil {
 		t.Fatal(err)
-	}
-	out := map[string][]byte{}
-	for _, f := range zr.File {
-		rc, err := f.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _ := io.ReadAll(rc)
-		rc.Close()
-		out[f.Name] = b
 	}
 	return out
 }

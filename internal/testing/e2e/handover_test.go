@@ -1,9 +1,7 @@
 package e2e
 
 import (
-	"archive/zip"
 	"bytes"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +9,7 @@ import (
 	"time"
 
 	"github.com/relance/relance/internal/domain"
+	"github.com/relance/relance/internal/handover"
 	"github.com/relance/relance/internal/store"
 	"github.com/relance/relance/internal/testing/testutil/pdftools"
 	"github.com/relance/relance/internal/text"
@@ -34,19 +33,9 @@ func (w *ladderWorld) handoverFile(number string) store.HandoverFile {
 
 func zipFiles(t *testing.T, z []byte) map[string][]byte {
 	t.Helper()
-	zr, err := zip.NewReader(bytes.NewReader(z), int64(len(z)))
+	out, err := handover.ReadZIP(z, 1<<30)
 	if err != nil {
 		t.Fatal(err)
-	}
-	out := map[string][]byte{}
-	for _, f := range zr.File {
-		rc, err := f.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _ := io.ReadAll(rc)
-		rc.Close()
-		out[f.Name] = b
 	}
 	return out
 }

@@ -168,11 +168,8 @@ func BuildHandover(ctx context.Context, o HandoverOptions, now time.Time, invoic
 					}
 				}
 				// The debtor's SIREN and VAT number, as the invoice names them.
-				if b := legal.Buyer(legal.FromMessage(m, invoice.Result{})); b.SIREN != "" || b.VAT != "" {
-					facts.Debtor.SIREN, facts.Debtor.VAT = b.SIREN, b.VAT
-					if facts.Debtor.Address == "" {
-						facts.Debtor.Address = b.Address
-					}
+				if siren, vat := legal.BuyerIDs(legal.FromMessage(m, invoice.Result{})); siren != "" || vat != "" {
+					facts.Debtor.SIREN, facts.Debtor.VAT = siren, vat
 				}
 			}
 		} else {

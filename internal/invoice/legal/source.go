@@ -58,15 +58,11 @@ func isStructured(data []byte) bool {
 	return bytes.Contains(head, []byte("CrossIndustryInvoice")) || bytes.Contains(head, []byte(nsUBL))
 }
 
-// Party is who an invoice names as a party, as read by the self-check.
-type Party struct {
-	Name, Address, SIREN, VAT string
-}
-
-// Buyer returns the buyer the invoice names (its XML first, then its PDF
-// and its mail's words): the hand-over file states the debtor's SIREN and
-// VAT number from it.
-func Buyer(doc Document) Party {
+// BuyerIDs returns the SIREN and VAT number the invoice gives its buyer
+// (its XML first, then its PDF and its mail's words), "" when it gives
+// none: the hand-over file states them for the debtor. Names and
+// addresses are not returned: the text reader folds their case and accents.
+func BuyerIDs(doc Document) (siren, vat string) {
 	f, _ := read(doc)
-	return Party{Name: f.buyer.name, Address: f.buyer.address, SIREN: f.buyer.siren, VAT: f.buyer.vat}
+	return f.buyer.siren, strings.ToUpper(f.buyer.vat)
 }

@@ -41,6 +41,11 @@ func (p Policy) flagPause(k domain.FlagKind) Reason {
 		return ReasonDisputed
 	case k == domain.FlagCall || k == domain.FlagHandOff:
 		return ReasonUnknown
+	case k == domain.FlagHandover:
+		// The file for a third party is ready: it informs, and the ladder
+		// (its repeats, the hand-off task) goes on until the owner stops it.
+		// After a hostile reply the hostile flag is what stops contact.
+		return ReasonUnknown
 	case k == domain.FlagInfoRequest:
 		return ReasonAwaitingAnswer
 	case IsSignalFlag(k):

@@ -114,3 +114,14 @@ func TestHostileStopsEveryContact(t *testing.T) {
 		t.Errorf("ShouldSendCourtesy = %v %s, want false hostile", ok, r)
 	}
 }
+
+// The handover flag informs: the ladder goes on (a repeat of the formal
+// notice here) until the owner stops it.
+func TestHandoverFlagDoesNotPause(t *testing.T) {
+	at := parisAt(t)
+	p := defaultPolicy(t)
+	c := client(withInv(inv("a", day(2026, 10, 1), 5), func(i *InvoiceState) { i.OpenFlags = []domain.FlagKind{domain.FlagHandover} }))
+	if d := Decide(at(2026, 12, 10, 10, 0), c, p); d.Reason == ReasonOpenFlag || d.Action != ActionHandOff {
+		t.Errorf("with a handover flag: %s (%s), want the hand-off task", d.Action, d.Reason)
+	}
+}

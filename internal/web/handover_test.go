@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/store"
@@ -61,5 +63,21 @@ func TestHandoverFlagOffersTheFile(t *testing.T) {
 	// A flag of another kind offers no file.
 	if resp, _ := b.get(fmt.Sprintf("%s/flags/%d/handover.pdf", f.srv.URL, dispute)); resp.StatusCode != http.StatusNotFound {
 		t.Errorf("dispute flag download: %d, want 404", resp.StatusCode)
+	}
+}
+
+// The file's preparation reads on the timeline in both languages, with why
+// and the file's name.
+func TestTimelineHandoverPrepared(t *testing.T) {
+	e := store.TimelineEntry{Event: store.Event{Kind: domain.EventHandoverPrepared, Actor: domain.ActorDaemon, At: time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC),
+		Detail: store.EventDetail(map[string]any{"reason": domain.HandoverHostile, "pdf": "dossier-F-1-2026-12-07.pdf"})}}
+	for lang, want := range map[string][3]string{
+		"fr": {"Dossier pour un tiers préparé", "réponse hostile du client", "dossier-F-1-2026-12-07.pdf"},
+		"en": {"File for a third party prepared", "the client's reply turned hostile", "dossier-F-1-2026-12-07.pdf"},
+	} {
+		items := timelineItems(newLocale(lang, time.UTC), []store.TimelineEntry{e}, false)
+		if len(items) != 1 || items[0].Title != want[0] || !slices.Equal(items[0].Lines, want[1:]) {
+			t.Errorf("%s: %+v, want %q", lang, items, want)
+		}
 	}
 }

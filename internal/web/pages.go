@@ -632,6 +632,8 @@ func timelineItems(L *locale, evs []store.TimelineEntry, withInvoice bool) []tim
 			it.Lines = append(it.Lines, L.Label("state", str("from"))+" → "+L.Label("state", str("to")))
 		case domain.EventClientKindSet:
 			it.Lines = append(it.Lines, L.Label("clientkind", str("was"))+" → "+L.Label("clientkind", str("kind")))
+		case domain.EventHandoverPrepared:
+			it.Lines = append(it.Lines, L.Label("handover", str("reason")), str("pdf"))
 		case domain.EventPaymentRecorded:
 			if amt, err := text.ParseTypedAmount(str("amount")); err == nil {
 				it.Lines = append(it.Lines, L.Money(amt, str("currency")))

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 	"github.com/relance/relance/internal/config"
 	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/outbox"
+	"github.com/relance/relance/internal/store"
 )
 
 // cmdHandover (re)builds the file for a third party of an invoice's client
@@ -49,6 +51,9 @@ func cmdHandover(ctx context.Context, env *Env, args []string) int {
 		reason = domain.HandoverReason(old.Reason)
 	}
 	f, err := outbox.BuildHandover(ctx, outbox.HandoverOptions{Store: st, Policy: pol, Business: app.Business(cfg)}, env.Now(), inv.ID, reason)
+	if errors.Is(err, store.ErrNotFound) {
+		return errorf(env, "%s owes nothing: there is no file to prepare", inv.Client.Email)
+	}
 	if err != nil {
 		return errorf(env, "%v", err)
 	}

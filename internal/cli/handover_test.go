@@ -47,6 +47,12 @@ func TestHandoverCommand(t *testing.T) {
 	if _, errOut, code := runCLI(t, "handover", "F-404", "--db", db); code != ExitError || !strings.Contains(errOut, "no invoice numbered") {
 		t.Errorf("unknown invoice: exit %d %q", code, errOut)
 	}
+	if _, _, code := runCLI(t, "pay", "F-2026-030", "--db", db); code != ExitOK {
+		t.Fatal("pay")
+	}
+	if _, errOut, code := runCLI(t, "handover", "F-2026-030", "--db", db); code != ExitError || !strings.Contains(errOut, "leroy@cabinet-leroy.fr owes nothing") {
+		t.Errorf("a client owing nothing: exit %d %q", code, errOut)
+	}
 	if _, _, code := runCLI(t, "handover", "--db", db); code != ExitUsage {
 		t.Errorf("no invoice: exit %d", code)
 	}

@@ -179,3 +179,31 @@ func TestHandoverAfterAHostileReply(t *testing.T) {
 		t.Errorf("file %+v", f)
 	}
 }
+
+// A consumer's file claims no L441-10 penalties and no 40 € indemnity and
+// points to the tribunal judiciaire, without the Médiateur des entreprises;
+// an owner writing in English gets the file in English.
+func TestHandoverForAConsumerInEnglish(t *testing.T) {
+	ctx := context.Background()
+	w := newNoticeWorld(t)
+	if err := w.st.Update(ctx, time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC), func(tx *store.Tx) error {
+		_, _, err := tx.SetClientKind("compta@boulangerie-lefevre.fr", domain.ClientConsumer, domain.ActorCLI)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	pol := w.pol
+	pol.DefaultLanguage = "en"
+	f, err := BuildHandover(ctx, HandoverOptions{Store: w.st, Policy: pol, Business: w.x.o.Business}, time.Date(2026, 12, 17, 10, 0, 0, 0, pol.Location),
+		w.invoice, domain.HandoverAsked)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Join(strings.Fields(pdftools.Normalize(pdftools.Text(t, f.PDF))), " ")
+	wantAll(t, "the consumer's file", text, "Debt collection file", "Kind: consumer", "F-2026-0101", "€1,200.00",
+		"neither the L441-10 penalties nor the €40 indemnity apply", "tribunal judiciaire", "Cerfa n° 12948")
+	wantNone(t, "the consumer's file", text, "days late", "indemnity €40.00", "Médiateur des entreprises (business mediator)", "tribunal de commerce")
+	if f.PDFName != "file-F-2026-0101-2026-12-17.pdf" {
+		t.Errorf("name %q", f.PDFName)
+	}
+}

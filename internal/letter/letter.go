@@ -30,7 +30,7 @@ type Letter struct {
 	// ", ") fill the window of the envelope; the address may be empty.
 	RecipientName    string
 	RecipientAddress string
-	// Registered prints "Lettre recommandée avec accusé de réception".
+	// Registered prints "Lettre recommandée avec AR" above the recipient.
 	Registered bool
 	// Subject is the document's title; Text the letter as mailed. A first
 	// paragraph that repeats the sender's name (the letterhead of the
@@ -44,7 +44,7 @@ type Letter struct {
 // letterWords are the mentions the layout prints, per language.
 var letterWords = text.Catalogue{
 	"fr": {
-		"registered": "Lettre recommandée avec accusé de réception",
+		"registered": "Lettre recommandée avec AR",
 		"page":       "Page %d/{nb}",
 		"siren":      "SIREN : %s",
 	},
@@ -134,7 +134,11 @@ func PDF(l Letter) ([]byte, error) {
 	// The letter, as mailed.
 	pdf.SetXY(20, y)
 	pdf.SetFont("Helvetica", "", 10)
-	for _, para := range paragraphs(bodyOf(l.Text, l.Sender.Name)) {
+	registered := ""
+	if l.Registered {
+		registered = letterWords.T(lang, "registered")
+	}
+	for _, para := range paragraphs(withoutWindow(bodyOf(l.Text, l.Sender.Name), l.RecipientName, l.RecipientAddress, registered)) {
 		pdf.MultiCell(0, 4.6, tr(para), "", "L", false)
 		pdf.Ln(2)
 	}
@@ -163,6 +167,33 @@ func bodyOf(mailed, sender string) string {
 		return strings.TrimLeft(rest, "\n")
 	}
 	return mailed
+}
+
+// withoutWindow drops from the mailed text what the envelope's window
+// already prints: the recipient's name and address lines in the paragraph
+// that starts with that name (an "À l'attention de" line stays), and the
+// registered-letter mention, so that nothing is printed twice.
+func withoutWindow(body, recipient, address, registered string) string {
+	recipient, registered = oneLine(recipient), oneLine(registered)
+	printed := map[string]bool{}
+	for _, l := range addressLines(address) {
+		printed[l] = true
+	}
+	var out []string
+	for _, p := range strings.Split(body, "\n\n") {
+		first, _, _ := strings.Cut(strings.TrimLeft(p, "\n"), "\n")
+		block := recipient != "" && strings.TrimSpace(first) == recipient
+		var keep []string
+		for _, line := range strings.Split(p, "\n") {
+			l := strings.TrimSpace(line)
+			if (registered != "" && l == registered) || (block && (l == recipient || printed[l])) {
+				continue
+			}
+			keep = append(keep, line)
+		}
+		out = append(out, strings.Join(keep, "\n"))
+	}
+	return strings.Join(out, "\n\n")
 }
 
 // paragraphs splits on blank lines, keeping the line breaks inside each.

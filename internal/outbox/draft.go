@@ -96,6 +96,13 @@ func (x *Outbox) renderData(ctx context.Context, now time.Time, c store.ChasingC
 		data.PaymentDeadline = terms.Deadline.At(loc, 12, 0)
 		data.PaymentDeadlineDays = terms.DeadlineDays
 		data.Language, data.B2B = terms.Language, !terms.B2C
+		// The notice is a letter: it names the debtor's postal address, as
+		// its PDF copy does.
+		a, err := x.o.Store.ClientAddressee(ctx, c.ID)
+		if err != nil {
+			return data, nil, fmt.Errorf("outbox: formal notice addressee: %w", err)
+		}
+		data.ClientAddress = a.Address
 	}
 	if data.Language == "" {
 		data.Language = x.o.Policy.DefaultLanguage

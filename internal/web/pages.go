@@ -277,6 +277,8 @@ type flagBody struct {
 	// client's question).
 	IsTask bool
 	Plans  bool
+	// IsBounce: the flag is a returned mail, explained in words first.
+	IsBounce bool
 }
 
 func (h *Handler) flagDetail(q *request) (flagBody, error) {
@@ -288,7 +290,7 @@ func (h *Handler) flagDetail(q *request) (flagBody, error) {
 	if err != nil {
 		return flagBody{}, err
 	}
-	b := flagBody{F: f, IsCall: f.Kind == domain.FlagCall, IsTask: policy.IsTaskFlag(f.Kind)}
+	b := flagBody{F: f, IsCall: f.Kind == domain.FlagCall, IsTask: policy.IsTaskFlag(f.Kind), IsBounce: f.Kind == domain.FlagBounce}
 	if f.ReplyText != "" {
 		b.Reply = highlight(f.ReplyText, evidenceSentences(f.Evidence))
 	}

@@ -124,6 +124,7 @@ type overviewBody struct {
 	Flags  []store.Flag
 	Calm   bool
 	Rates  *rateTableView
+	Money  receivablesView
 }
 
 // rateTableView is the ECB rate table's age as the overview prints it.
@@ -169,6 +170,10 @@ func (h *Handler) overview(q *request) error {
 	b.Flags = flags
 	b.Calm = o.DraftsHeld == 0 && o.FlagsOpen+o.FlagsSeen == 0
 	b.Rates = h.rateTable(q.now)
+	loc := h.zone()
+	if b.Money, err = h.receivablesOf(q.ctx, q.now, q.today(loc), loc); err != nil {
+		return err
+	}
 	d := h.base(q, "overview", q.L.T("ov.title"))
 	d.Body = b
 	h.render(q, http.StatusOK, "overview", d)

@@ -70,6 +70,10 @@ func (x *Outbox) renderData(ctx context.Context, now time.Time, c store.ChasingC
 	today := policy.DateIn(now, loc)
 	data := render.Data{Language: d.Language, Stage: stage, Business: x.o.Business, ClientName: c.Name, B2B: !d.B2C,
 		Today: now.In(loc), OfferPaymentPlan: d.OfferPaymentPlan}
+	// A reminder to a business names the D441-5 indemnity the policy
+	// configures (penalties.indemnity), as the formal notice will claim it.
+	per := x.o.Policy.Penalties.Indemnity
+	data.IndemnityPerInvoice = &per
 	byID := map[int64]store.ChasingInvoice{}
 	for _, inv := range c.Invoices {
 		byID[inv.ID] = inv
@@ -135,10 +139,8 @@ func (x *Outbox) renderData(ctx context.Context, now time.Time, c store.ChasingC
 		data.PenaltyTotal = terms.InterestDue()
 		data.Indemnity = decimal.Zero
 		if !terms.B2C {
-			// The D441-5 indemnity as the policy configures it, owed per
-			// invoice paid late (penalties.indemnity).
-			per := x.o.Policy.Penalties.Indemnity
-			data.IndemnityPerInvoice = &per
+			// The D441-5 indemnity owed, per invoice paid late, at the
+			// policy's rate (IndemnityPerInvoice, set above).
 			data.Indemnity = terms.Indemnity()
 		}
 	}

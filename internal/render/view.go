@@ -53,8 +53,12 @@ type view struct {
 	Indemnity    string
 	IndemnityPer string
 	HasIndemnity bool
-	Deadline     int
-	DeadlineDate string
+	// AnnounceIndemnity: a reminder to a business names the D441-5
+	// indemnity per invoice (IndemnityPer) before the formal notice claims
+	// it; never to a consumer, nor when the policy sets it to zero.
+	AnnounceIndemnity bool
+	Deadline          int
+	DeadlineDate      string
 
 	Instalments      []instalmentView
 	Missed           []instalmentView
@@ -155,6 +159,9 @@ func buildView(d Data) (*view, error) {
 		return nil, fmt.Errorf("render: %s: no invoice", d.Stage)
 	}
 	v := &view{Lang: lang, Stage: d.Stage, B2B: d.B2B, NoAnswer: d.NoAnswer, OfferPaymentPlan: d.OfferPaymentPlan}
+	per := indemnityPer(d)
+	v.IndemnityPer = text.FormatMoney(lang, per, "EUR")
+	v.AnnounceIndemnity = d.B2B && per.IsPositive()
 	for _, a := range d.Asked {
 		switch a {
 		case TopicBankDetails:
@@ -342,6 +349,15 @@ func buildView(d Data) (*view, error) {
 	return v, nil
 }
 
+// indemnityPer is the D441-5 recovery indemnity per invoice: the policy's
+// when given, else the 40 € the law sets.
+func indemnityPer(d Data) decimal.Decimal {
+	if d.IndemnityPerInvoice != nil {
+		return *d.IndemnityPerInvoice
+	}
+	return decimal.NewFromInt(40)
+}
+
 // shortList keeps subjects readable: beyond six numbers the rest is counted.
 func shortList(lang string, nums []string) []string {
 	const max = 6
@@ -403,10 +419,8 @@ func (v *view) addFormalNotice(d Data, cur string, balances moneyTotals) error {
 	v.HasPenalties = len(v.Penalties) > 0 || total.IsPositive()
 	v.PenaltyTotal = text.FormatMoney(v.Lang, total, penCur)
 
-	indemnity, per := d.Indemnity, decimal.NewFromInt(40)
-	if d.IndemnityPerInvoice != nil {
-		per = *d.IndemnityPerInvoice
-	} else if d.B2B && indemnity.IsZero() {
+	indemnity, per := d.Indemnity, indemnityPer(d)
+	if d.IndemnityPerInvoice == nil && d.B2B && indemnity.IsZero() {
 		indemnity = per.Mul(decimal.NewFromInt(int64(len(d.Invoices))))
 	}
 	if indemnity.IsNegative() {

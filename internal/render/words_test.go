@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/shopspring/decimal"
 )
 
 // The words a credit controller would sign: each case names what a
@@ -131,10 +133,16 @@ func TestWordsFriendly(t *testing.T) {
 func TestWordsSecond(t *testing.T) {
 	checkWords(t, []wordCase{
 		{"fr second, business", wordData("fr", StageSecond, true),
-			[]string{"deuxième relance", "L441-10", "pénalités de retard", "40 € par facture", "D441-5"},
+			[]string{"deuxième relance", "L441-10", "pénalités de retard", "40,00 € par facture", "D441-5"},
 			[]string{"second rappel"}},
 		{"en second, business", wordData("en", StageSecond, true),
-			[]string{"second reminder", "L441-10", "late-payment penalties", "€40 per invoice"}, nil},
+			[]string{"second reminder", "L441-10", "late-payment penalties", "€40.00 per invoice"}, nil},
+		{"fr second, business, the policy waives the indemnity", func() Data {
+			d := wordData("fr", StageSecond, true)
+			zero := decimal.Zero
+			d.IndemnityPerInvoice = &zero
+			return d
+		}(), []string{"L441-10", "pénalités de retard."}, []string{"indemnité", "D441-5"}},
 		{"fr second, consumer", wordData("fr", StageSecond, false),
 			[]string{"deuxième relance"}, []string{"L441-10", "pénalités", "40 €", "indemnité"}},
 		{"en second, consumer", wordData("en", StageSecond, false),

@@ -160,9 +160,11 @@ func TestWordsFormalNotice(t *testing.T) {
 	enC.Language = "en"
 	checkWords(t, []wordCase{
 		{"fr formal notice, business", fr, []string{"Lettre recommandée avec AR", "Boulangerie Dupont\nÀ l'attention de Mme Claire Dupont\n4 place Bellecour\n69002 Lyon",
-			"Banque centrale européenne", "majoré de 10 points", "elles courent jusqu'à complet paiement", "\nMadame,\n", "Veuillez agréer, Madame,"}, nil},
+			"Banque centrale européenne", "majoré de 10 points", "elles courent jusqu'à complet paiement", "\nMadame,\n", "Veuillez agréer, Madame,",
+			"vaut mise en demeure au sens de l'article 1344 du Code civil"}, nil},
 		{"en formal notice, business", en, []string{"Registered letter with acknowledgement of receipt", "4 place Bellecour\n69002 Lyon",
-			"European Central Bank", "plus 10 percentage points", "They run until payment in full", "Dear Ms Dupont,", "Yours sincerely,"}, nil},
+			"European Central Bank", "plus 10 percentage points", "They run until payment in full", "Dear Ms Dupont,", "Yours sincerely,",
+			"article 1344 of the French Civil Code"}, nil},
 		{"fr formal notice, consumer", frC, []string{"Lettre recommandée avec AR", "Mme Claire Dupont\n4 place Bellecour", "1231-6"},
 			[]string{"L441-10", "pénalités", "40", "indemnité", "Banque centrale"}},
 		{"en formal notice, consumer", enC, []string{"Registered letter", "Mme Claire Dupont\n4 place Bellecour", "1231-6"},

@@ -115,11 +115,18 @@ func PDF(l Letter) ([]byte, error) {
 		pdf.SetX(105)
 		pdf.Ln(2)
 	}
+	registered := ""
+	if l.Registered {
+		registered = letterWords.T(lang, "registered")
+	}
+	body, attention := withoutWindow(bodyOf(l.Text, l.Sender.Name), l.RecipientName, l.RecipientAddress, registered)
 	pdf.SetX(105)
 	pdf.SetFont("Helvetica", "B", 11)
 	pdf.MultiCell(85, 5, tr(oneLine(l.RecipientName)), "", "L", false)
 	pdf.SetFont("Helvetica", "", 10.5)
-	for _, line := range addressLines(l.RecipientAddress) {
+	// The person the letter is for goes under the firm's name, before its
+	// address, as the mail's own block has it.
+	for _, line := range append(attention, addressLines(l.RecipientAddress)...) {
 		pdf.SetX(105)
 		pdf.MultiCell(85, 5, tr(line), "", "L", false)
 	}
@@ -134,11 +141,7 @@ func PDF(l Letter) ([]byte, error) {
 	// The letter, as mailed.
 	pdf.SetXY(20, y)
 	pdf.SetFont("Helvetica", "", 10)
-	registered := ""
-	if l.Registered {
-		registered = letterWords.T(lang, "registered")
-	}
-	for _, para := range paragraphs(withoutWindow(bodyOf(l.Text, l.Sender.Name), l.RecipientName, l.RecipientAddress, registered)) {
+	for _, para := range paragraphs(body) {
 		pdf.MultiCell(0, 4.6, tr(para), "", "L", false)
 		pdf.Ln(2)
 	}
@@ -169,11 +172,12 @@ func bodyOf(mailed, sender string) string {
 	return mailed
 }
 
-// withoutWindow drops from the mailed text what the envelope's window
-// already prints: the recipient's name and address lines in the paragraph
-// that starts with that name (an "À l'attention de" line stays), and the
-// registered-letter mention, so that nothing is printed twice.
-func withoutWindow(body, recipient, address, registered string) string {
+// withoutWindow takes out of the mailed text what the envelope's window
+// prints: the paragraph that starts with the recipient's name (its other
+// lines than the name and the address, an "À l'attention de" line, come
+// back as attention, for the window) and the registered-letter mention, so
+// that nothing is printed twice.
+func withoutWindow(body, recipient, address, registered string) (rest string, attention []string) {
 	recipient, registered = oneLine(recipient), oneLine(registered)
 	printed := map[string]bool{}
 	for _, l := range addressLines(address) {
@@ -186,14 +190,17 @@ func withoutWindow(body, recipient, address, registered string) string {
 		var keep []string
 		for _, line := range strings.Split(p, "\n") {
 			l := strings.TrimSpace(line)
-			if (registered != "" && l == registered) || (block && (l == recipient || printed[l])) {
-				continue
+			switch {
+			case registered != "" && l == registered, block && (l == recipient || printed[l]):
+			case block && l != "":
+				attention = append(attention, oneLine(l))
+			default:
+				keep = append(keep, line)
 			}
-			keep = append(keep, line)
 		}
 		out = append(out, strings.Join(keep, "\n"))
 	}
-	return strings.Join(out, "\n\n")
+	return strings.Join(out, "\n\n"), attention
 }
 
 // paragraphs splits on blank lines, keeping the line breaks inside each.

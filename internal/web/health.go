@@ -73,13 +73,13 @@ func trendViewOf(t receivables.Trend) trendView {
 	return v
 }
 
-// watchRow is a client to watch: a late payer by habit (its scorecard
-// segment) that owes something now.
+// watchRow is a client to watch: a late payer (its scorecard segment) that
+// owes something now, due or not.
 type watchRow struct {
 	ClientID  int64
 	Name      string
 	Payer     scorecard.Payer
-	Overdue   []store.CurrencyAmount
+	Owed      []store.CurrencyAmount
 	MedianLag float64
 }
 
@@ -99,17 +99,20 @@ func (h *Handler) receivablesOf(ctx context.Context, now, today time.Time, loc *
 	for _, t := range receivables.ComputeTrend(invs, today, receivables.TrendWeeks) {
 		v.Trends = append(v.Trends, trendViewOf(t))
 	}
-	// Clients to watch: among those who owe something past due, the ones
-	// whose scorecard says they pay late by habit (chronic) or now and then
-	// (occasional), chronic first, then by how late they usually pay.
+	// Clients to watch: among those who owe something (an invoice not yet
+	// due from a late payer is the one to secure), the ones whose scorecard
+	// says they pay late by habit (chronic) or now and then (occasional),
+	// chronic first, then by how late they usually pay.
+	judged := map[int64]bool{} // one scorecard per client, whatever its currencies
 	for _, d := range receivables.TopDebtors(invs, today, 0) {
-		if !d.Overdue.IsPositive() {
-			continue
-		}
 		if i := indexOfClient(v.Watch, d.ClientID); i >= 0 {
-			v.Watch[i].Overdue = append(v.Watch[i].Overdue, store.CurrencyAmount{Currency: d.Currency, Amount: d.Overdue})
+			v.Watch[i].Owed = append(v.Watch[i].Owed, store.CurrencyAmount{Currency: d.Currency, Amount: d.Outstanding})
 			continue
 		}
+		if judged[d.ClientID] {
+			continue
+		}
+		judged[d.ClientID] = true
 		hist, err := h.opt.Store.BehaviourHistory(ctx, d.ClientID)
 		if err != nil {
 			return receivablesView{}, err
@@ -117,7 +120,7 @@ func (h *Handler) receivablesOf(ctx context.Context, now, today time.Time, loc *
 		card := scorecard.Compute(hist.Scorecard(), now.In(loc))
 		if p := card.Segment.Payer; p == scorecard.PayerChronic || p == scorecard.PayerOccasional {
 			v.Watch = append(v.Watch, watchRow{ClientID: d.ClientID, Name: d.ClientName, Payer: p, MedianLag: card.MedianDaysLate,
-				Overdue: []store.CurrencyAmount{{Currency: d.Currency, Amount: d.Overdue}}})
+				Owed: []store.CurrencyAmount{{Currency: d.Currency, Amount: d.Outstanding}}})
 		}
 	}
 	sort.SliceStable(v.Watch, func(i, j int) bool {

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -18,11 +19,48 @@ import (
 // package receivables over the store's invoice history.
 
 // topDebtors and watchList bound the overview's lists: the page says where
-// to look, the invoices page holds the rest.
+// to look, the invoices page holds the rest. watchCandidates bounds the
+// scorecards read for the watch list to the largest debtors: each is a read
+// of the client's whole history, and the clients worth watching first are
+// those who owe the most.
 const (
-	topDebtors = 5
-	watchList  = 5
+	topDebtors      = 5
+	watchList       = 5
+	watchCandidates = 20
 )
+
+// moneyMaxAge is how long the overview serves the figures it computed:
+// they read every invoice and payment, and move with payments, not by the
+// second. A change made on the page (a payment, an approval) drops them.
+const moneyMaxAge = time.Minute
+
+// moneyCache keeps the last figures of the overview.
+type moneyCache struct {
+	mu     sync.Mutex
+	view   receivablesView
+	day    time.Time
+	at     time.Time
+	writes uint64 // the handler's count of changes when they were computed
+	ok     bool
+}
+
+// cachedReceivables returns the overview's figures, computed again when the
+// business day changed, moneyMaxAge passed, or a change was made on the page.
+func (h *Handler) cachedReceivables(ctx context.Context, now, today time.Time, loc *time.Location) (receivablesView, error) {
+	writes := h.writes.Load()
+	c := &h.money
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.ok && c.day.Equal(today) && c.writes == writes && now.Sub(c.at) >= 0 && now.Sub(c.at) < moneyMaxAge {
+		return c.view, nil
+	}
+	v, err := h.receivablesOf(ctx, now, today, loc)
+	if err != nil {
+		return v, err
+	}
+	c.view, c.day, c.at, c.writes, c.ok = v, today, now, writes, true
+	return v, nil
+}
 
 // receivablesView is the overview's "how it is going" section.
 type receivablesView struct {
@@ -105,6 +143,9 @@ func (h *Handler) receivablesOf(ctx context.Context, now, today time.Time, loc *
 	// chronic first, then by how late they usually pay.
 	judged := map[int64]bool{} // one scorecard per client, whatever its currencies
 	for _, d := range receivables.TopDebtors(invs, today, 0) {
+		if len(judged) >= watchCandidates && !judged[d.ClientID] {
+			break
+		}
 		if i := indexOfClient(v.Watch, d.ClientID); i >= 0 {
 			v.Watch[i].Owed = append(v.Watch[i].Owed, store.CurrencyAmount{Currency: d.Currency, Amount: d.Outstanding})
 			continue

@@ -3,9 +3,12 @@ package web
 import (
 	"context"
 	"html"
+	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -56,6 +59,7 @@ func TestOverviewReceivables(t *testing.T) {
 			{"P-2", "2000", d(2026, 11, 20), d(2026, 12, 20), time.Time{}},
 		}},
 	}
+	ids := map[string]int64{}
 	for _, c := range clients {
 		for _, in := range c.invoices {
 			var id int64
@@ -70,6 +74,7 @@ func TestOverviewReceivables(t *testing.T) {
 			}); err != nil {
 				t.Fatal(err)
 			}
+			ids[in.number] = id
 			if in.paid.IsZero() {
 				continue
 			}
@@ -144,5 +149,22 @@ func TestOverviewReceivables(t *testing.T) {
 		if strings.Contains(section(body, "watch"), "Ponctuel") {
 			t.Errorf("%s: a punctual client is among the clients to watch", c.lang)
 		}
+	}
+
+	// The figures are kept a minute, but a payment recorded on the page
+	// shows at once: C-3 paid, nothing is overdue any more.
+	_, body := b.get(srv.URL + "/invoices/" + strconv.FormatInt(ids["C-3"], 10) + "?lang=en")
+	resp, _ := b.post(srv.URL+"/invoices/"+strconv.FormatInt(ids["C-3"], 10)+"/pay",
+		url.Values{"csrf": {csrfFrom(t, body)}, "amount": {"1500"}, "date": {"2026-12-07"}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("pay C-3: status %d", resp.StatusCode)
+	}
+	_, body = b.get(srv.URL + "/?lang=en")
+	body = strings.ReplaceAll(html.UnescapeString(body), "\u00a0", " ")
+	if got := section(body, "trend-EUR"); strings.Contains(got, "→ €1,500.00") {
+		t.Errorf("after the payment the trend still ends on 1,500: %q", got)
+	}
+	if strings.Contains(body, `id="watch"`) {
+		t.Errorf("after the payment Chronique SARL, owing nothing, is still to watch")
 	}
 }

@@ -171,7 +171,7 @@ func (h *Handler) overview(q *request) error {
 	b.Calm = o.DraftsHeld == 0 && o.FlagsOpen+o.FlagsSeen == 0
 	b.Rates = h.rateTable(q.now)
 	loc := h.zone()
-	if b.Money, err = h.receivablesOf(q.ctx, q.now, q.today(loc), loc); err != nil {
+	if b.Money, err = h.cachedReceivables(q.ctx, q.now, q.today(loc), loc); err != nil {
 		return err
 	}
 	d := h.base(q, "overview", q.L.T("ov.title"))

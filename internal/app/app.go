@@ -204,7 +204,7 @@ func LoadPolicy(cfg *config.Config) (policy.Policy, error) {
 // when they leave a gap.
 func Business(cfg *config.Config) render.Business {
 	b := render.Business{Name: cfg.BusinessName, Address: cfg.BusinessAddress, Phone: cfg.BusinessPhone,
-		SIREN: cfg.BusinessSIREN, IBAN: cfg.BusinessIBAN, BIC: cfg.BusinessBIC}
+		SIREN: cfg.BusinessSIREN, IBAN: cfg.BusinessIBAN, BIC: cfg.BusinessBIC, Signer: cfg.SignatureName}
 	if a, err := mail.ParseAddress(cfg.From); err == nil {
 		b.Email = a.Address
 		if b.Name == "" {

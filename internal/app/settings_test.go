@@ -19,11 +19,12 @@ import (
 
 // The BUSINESS_* settings are what reminders and the formal notice print
 // about the business: name (else FROM's display name), postal address,
-// phone, SIREN, IBAN and BIC.
+// phone, SIREN, IBAN and BIC; SIGNATURE_NAME is the person who signs.
 func TestBusinessSettings(t *testing.T) {
 	cfg := &config.Config{From: "Atelier Moreau <factures@moreau.example>",
 		BusinessName: "Moreau & Fils SARL", BusinessAddress: "12 rue des Tanneurs\n69001 Lyon", BusinessPhone: "04 78 00 00 00",
-		BusinessSIREN: "123 456 789", BusinessIBAN: "FR76 3000 6000 0112 3456 7890 189", BusinessBIC: "AGRIFRPP"}
+		BusinessSIREN: "123 456 789", BusinessIBAN: "FR76 3000 6000 0112 3456 7890 189", BusinessBIC: "AGRIFRPP",
+		SignatureName: "Paul Moreau"}
 	day := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
 	d := render.Data{Language: "fr", Stage: render.StageFormalNotice, Business: Business(cfg), ClientName: "Boulangerie Dupont",
 		B2B: true, Currency: "EUR", Today: day(2026, 12, 7),
@@ -36,6 +37,8 @@ func TestBusinessSettings(t *testing.T) {
 	for setting, want := range map[string]string{
 		"BUSINESS_NAME": "Moreau & Fils SARL", "BUSINESS_ADDRESS": "12 rue des Tanneurs", "BUSINESS_PHONE": "04 78 00 00 00",
 		"BUSINESS_SIREN": "123 456 789", "BUSINESS_IBAN": "FR76 3000 6000 0112 3456 7890 189", "BUSINESS_BIC": "AGRIFRPP",
+		// The signature names a person, then the business.
+		"SIGNATURE_NAME": "Paul Moreau\nMoreau & Fils SARL",
 	} {
 		if !strings.Contains(r.Text, want) {
 			t.Errorf("RELANCE_%s: %q not in the formal notice:\n%s", setting, want, r.Text)

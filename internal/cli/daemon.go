@@ -157,7 +157,7 @@ func cmdDemo(ctx context.Context, env *Env, args []string) int {
 		SMTPTLS: config.TLSNone, SaveSent: true, ThankYou: true,
 		From: "Atelier Moreau <" + denv.Username + ">", DB: dbPath, HTTPAddr: ln.Addr().String(),
 		Timezone: "Europe/Paris", Mode: string(domain.ModeReview), LogFormat: "text", LogLevel: "info",
-		BusinessIBAN: denv.Business.IBAN, BusinessBIC: denv.Business.BIC,
+		BusinessIBAN: denv.Business.IBAN, BusinessBIC: denv.Business.BIC, SignatureName: "Hélène Moreau",
 		HTTPToken: listen.token,
 	}
 	if err := cfg.Validate(); err != nil {

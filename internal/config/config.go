@@ -98,6 +98,7 @@ type Config struct {
 	BusinessIBAN    string        `envconfig:"BUSINESS_IBAN" desc:"IBAN printed for payment by transfer"`
 	BusinessVAT     string        `envconfig:"BUSINESS_VAT" desc:"intra-EU VAT number: with the name, SIREN and IBAN, tells our invoices from our suppliers'"`
 	BusinessBIC     string        `envconfig:"BUSINESS_BIC" desc:"BIC printed with the IBAN"`
+	SignatureName   string        `envconfig:"SIGNATURE_NAME" desc:"the person who signs reminders and letters, printed above the business's name"`
 	ThankYou        bool          `envconfig:"THANK_YOU" default:"true" desc:"draft a thank-you (held like every draft) when an invoice that was chased is paid"`
 	AttachInvoice   bool          `envconfig:"ATTACH_INVOICE" default:"true" desc:"attach to each reminder the invoice's own PDF, taken from the mail it was sent with (Sent folder)"`
 	SelfCheck       bool          `envconfig:"SELF_CHECK" default:"false" desc:"check each invoice we send against the mentions French law requires, its arithmetic and its payment term; what it finds opens the invoice's self_check flag, which holds its first reminder until resolved or a corrected invoice is sent"`

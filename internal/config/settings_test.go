@@ -42,6 +42,7 @@ var envSettingTests = map[string][]string{
 	"RELANCE_BUSINESS_SIREN":     {"internal/app:TestBusinessSettings"},
 	"RELANCE_BUSINESS_IBAN":      {"internal/app:TestBusinessSettings"},
 	"RELANCE_BUSINESS_BIC":       {"internal/app:TestBusinessSettings"},
+	"RELANCE_SIGNATURE_NAME":     {"internal/app:TestBusinessSettings"},
 	"RELANCE_BUSINESS_VAT":       {"internal/app:TestBusinessVATTellsOurInvoices", "internal/invoice:TestOwnership"},
 	"RELANCE_MODE":               {"internal/testing/e2e:TestModeSetting"},
 	"RELANCE_TIMEZONE":           {"internal/cli:TestCLITimesInTheBusinessZone", "internal/app:TestPolicyFileAndTimezone"},

@@ -29,7 +29,7 @@ type Letter struct {
 	// ", ") fill the window of the envelope; the address may be empty.
 	RecipientName    string
 	RecipientAddress string
-	// Registered prints "Lettre recommandée avec accusé de réception".
+	// Registered prints "Lettre recommandée avec AR" above the recipient.
 	Registered bool
 	// Subject is the document's title; Text the letter as mailed. A first
 	// paragraph that repeats the sender's name (the letterhead of the
@@ -43,7 +43,7 @@ type Letter struct {
 // letterWords are the mentions the layout prints, per language.
 var letterWords = text.Catalogue{
 	"fr": {
-		"registered": "Lettre recommandée avec accusé de réception",
+		"registered": "Lettre recommandée avec AR",
 		"page":       "Page %d/{nb}",
 		"siren":      "SIREN : %s",
 	},
@@ -114,11 +114,18 @@ func PDF(l Letter) ([]byte, error) {
 		pdf.SetX(105)
 		pdf.Ln(2)
 	}
+	registered := ""
+	if l.Registered {
+		registered = letterWords.T(lang, "registered")
+	}
+	body, attention := withoutWindow(bodyOf(l.Text, l.Sender.Name), l.RecipientName, l.RecipientAddress, registered)
 	pdf.SetX(105)
 	pdf.SetFont("Helvetica", "B", 11)
 	pdf.MultiCell(85, 5, tr(text.OneLine(l.RecipientName)), "", "L", false)
 	pdf.SetFont("Helvetica", "", 10.5)
-	for _, line := range text.AddressLines(l.RecipientAddress) {
+	// The person the letter is for goes under the firm's name, before its
+	// address, as the mail's own block has it.
+	for _, line := range append(attention, text.AddressLines(l.RecipientAddress)...) {
 		pdf.SetX(105)
 		pdf.MultiCell(85, 5, tr(line), "", "L", false)
 	}
@@ -133,7 +140,7 @@ func PDF(l Letter) ([]byte, error) {
 	// The letter, as mailed.
 	pdf.SetXY(20, y)
 	pdf.SetFont("Helvetica", "", 10)
-	for _, para := range paragraphs(bodyOf(l.Text, l.Sender.Name)) {
+	for _, para := range paragraphs(body) {
 		pdf.MultiCell(0, 4.6, tr(para), "", "L", false)
 		pdf.Ln(2)
 	}
@@ -162,6 +169,37 @@ func bodyOf(mailed, sender string) string {
 		return strings.TrimLeft(rest, "\n")
 	}
 	return mailed
+}
+
+// withoutWindow takes out of the mailed text what the envelope's window
+// prints: the paragraph that starts with the recipient's name (its other
+// lines than the name and the address, an "À l'attention de" line, come
+// back as attention, for the window) and the registered-letter mention, so
+// that nothing is printed twice.
+func withoutWindow(body, recipient, address, registered string) (rest string, attention []string) {
+	recipient, registered = text.OneLine(recipient), text.OneLine(registered)
+	printed := map[string]bool{}
+	for _, l := range text.AddressLines(address) {
+		printed[l] = true
+	}
+	var out []string
+	for _, p := range strings.Split(body, "\n\n") {
+		first, _, _ := strings.Cut(strings.TrimLeft(p, "\n"), "\n")
+		block := recipient != "" && strings.TrimSpace(first) == recipient
+		var keep []string
+		for _, line := range strings.Split(p, "\n") {
+			l := strings.TrimSpace(line)
+			switch {
+			case registered != "" && l == registered, block && (l == recipient || printed[l]):
+			case block && l != "":
+				attention = append(attention, text.OneLine(l))
+			default:
+				keep = append(keep, line)
+			}
+		}
+		out = append(out, strings.Join(keep, "\n"))
+	}
+	return strings.Join(out, "\n\n"), attention
 }
 
 // paragraphs splits on blank lines, keeping the line breaks inside each.

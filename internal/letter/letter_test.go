@@ -23,6 +23,7 @@ func notice(t *testing.T, lang string) (render.Data, render.Rendered) {
 		Business: render.Business{Name: "Atelier Moreau", Email: "compta@atelier-moreau.fr", Phone: "04 78 00 00 00",
 			Address: "12 rue des Tanneurs, 69001 Lyon", SIREN: "123 456 789", IBAN: "FR76 3000 6000 0112 3456 7890 189", BIC: "AGRIFRPP"},
 		ClientName: "Boulangerie Lefèvre & Fils", ContactName: "Hélène Lefèvre", B2B: true, Currency: "EUR",
+		ClientAddress: "14 avenue Jean Jaurès\n69007 Lyon",
 		Invoices: []render.InvoiceLine{{Number: "F-2026-0101", IssueDate: utc(2026, 10, 7), DueDate: utc(2026, 11, 6),
 			Amount: decimal.RequireFromString("1200.00"), Balance: decimal.RequireFromString("1200.00"), DaysLate: 31}},
 		Penalties: []render.PenaltyLine{{From: utc(2026, 11, 7), To: utc(2026, 12, 7), Days: 31,
@@ -44,7 +45,7 @@ func TestFormalNoticePDFCarriesTheMailsFacts(t *testing.T) {
 		lang  string
 		facts []string
 	}{
-		{"fr", []string{"Lettre recommandée avec accusé de réception", "Mise en demeure de payer", "F-2026-0101",
+		{"fr", []string{"Lettre recommandée avec AR", "Mise en demeure de payer", "F-2026-0101",
 			"1 200,00 €", "12,64 €", "1 252,64 €", "15 décembre 2026", "Lyon, le 7 décembre 2026", "Boulangerie Lefèvre & Fils",
 			"14 avenue Jean Jaurès", "69007 Lyon", "L441-10", "SIREN : 123 456 789", "12 rue des Tanneurs"}},
 		{"en", []string{"Registered letter with acknowledgement of receipt", "Formal notice to pay", "F-2026-0101",
@@ -77,9 +78,13 @@ func TestFormalNoticePDFCarriesTheMailsFacts(t *testing.T) {
 					t.Errorf("PDF text lacks the mail's line %q", line)
 				}
 			}
-			// The letterhead is printed once, not repeated from the mail.
-			if n := strings.Count(text, "SIREN"); n != 1 {
-				t.Errorf("SIREN printed %d times", n)
+			// The letterhead is printed once, not repeated from the mail; so
+			// are the window's recipient block and registered mention, which
+			// the mail also carries.
+			for _, once := range []string{"SIREN", "69007 Lyon", "Jean Jaur", tc.facts[0]} {
+				if n := strings.Count(flat, once); n != 1 {
+					t.Errorf("%q printed %d times:\n%s", once, n, text)
+				}
 			}
 		})
 	}
@@ -131,7 +136,7 @@ func TestLetterWords(t *testing.T) {
 		{siren("fr", "123 456 789"), "SIREN : 123 456 789"},
 		{siren("en", "123 456 789"), "SIREN: 123 456 789"},
 		{siren("fr", "  "), ""},
-		{letterWords.T("fr", "registered"), "Lettre recommandée avec accusé de réception"},
+		{letterWords.T("fr", "registered"), "Lettre recommandée avec AR"},
 		{letterWords.T("en", "registered"), "Registered letter with acknowledgement of receipt"},
 		{letterWords.T("fr", "page", 2), "Page 2/{nb}"},
 		{letterWords.T("en", "page", 3), "Page 3/{nb}"},

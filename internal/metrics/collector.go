@@ -5,12 +5,14 @@ import (
 	"github.com/relance/relance/internal/classify"
 	"github.com/relance/relance/internal/domain"
 	"log/slog"
+	"strconv"
 	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/shopspring/decimal"
 
+	"github.com/relance/relance/internal/receivables"
 	"github.com/relance/relance/internal/store"
 )
 
@@ -54,11 +56,25 @@ type StoreCollector struct {
 	drafts, oldestHeld, flags, oldestFlag            *prometheus.Desc
 	promises, reminders, noticesHeld                 *prometheus.Desc
 	corrections, model                               *prometheus.Desc
+	weekly, topOverdue, topOutstanding               *prometheus.Desc
 	success, duration                                *prometheus.Desc
 }
 
+// TopDebtors is how many debtors relance_top_debtor_* names: a bounded
+// number of series whatever the size of the ledger.
+const TopDebtors = 5
+
+// trends are the slow figures: the store's (DSO's sales, payment delay,
+// promises) and those rebuilt from the invoices' history (the weekly
+// amount overdue, the largest debtors), read together.
+type trends struct {
+	store.Trends
+	Weekly  []receivables.Trend
+	Debtors []receivables.Debtor
+}
+
 type cachedTrends struct {
-	t   store.Trends
+	t   trends
 	day time.Time // the business day they were computed for
 	at  time.Time
 }
@@ -106,6 +122,15 @@ func NewStoreCollector(st *store.Store, now func() time.Time, loc *time.Location
 			"The owner's corrections of reply readings, folded into the local model.", nil, nil),
 		model: prometheus.NewDesc("relance_classifier_model_info",
 			"The shipped reply model (its id: a digest of its weights); always 1.", []string{"version"}, nil),
+		weekly: prometheus.NewDesc("relance_overdue_weekly_amount",
+			"Amount overdue at the end of today (weeks_ago 0) and of the same weekday each of the 11 weeks before, by currency, rebuilt from the invoices' issue, due and payment dates: the 12-week trend is whole from the first scrape, not only since relance was installed. Float copy of the exact store amounts.",
+			[]string{"currency", "weeks_ago"}, nil),
+		topOverdue: prometheus.NewDesc("relance_top_debtor_overdue_amount",
+			"Amount past due of the 5 largest debtors (rank 1 owes the most past due; per client and currency, the currency most invoices are owed in first). Float copy of the exact store amounts.",
+			[]string{"rank", "client", "currency"}, nil),
+		topOutstanding: prometheus.NewDesc("relance_top_debtor_outstanding_amount",
+			"Everything owed, due or not, by the 5 largest debtors, with the same rank and labels as relance_top_debtor_overdue_amount.",
+			[]string{"rank", "client", "currency"}, nil),
 		success:  prometheus.NewDesc("relance_scrape_success", "1 when the store could be read for this scrape.", nil, nil),
 		duration: prometheus.NewDesc("relance_scrape_duration_seconds", "Time spent reading the store for this scrape.", nil, nil),
 	}
@@ -123,7 +148,8 @@ func (c *StoreCollector) WithTrendsCache(maxAge time.Duration) *StoreCollector {
 // Describe implements prometheus.Collector.
 func (c *StoreCollector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{c.invoices, c.outstanding, c.dso, c.delayAvg, c.delayCount, c.drafts,
-		c.oldestHeld, c.flags, c.oldestFlag, c.promises, c.reminders, c.noticesHeld, c.corrections, c.model, c.success, c.duration} {
+		c.oldestHeld, c.flags, c.oldestFlag, c.promises, c.reminders, c.noticesHeld, c.corrections, c.model, c.weekly, c.topOverdue,
+		c.topOutstanding, c.success, c.duration} {
 		ch <- d
 	}
 }
@@ -139,7 +165,7 @@ func (c *StoreCollector) Collect(ch chan<- prometheus.Metric) {
 	start := time.Now()
 	ok := 1.0
 	st, err := c.st.Stats(ctx, store.StatsOptions{Today: today, AgeBounds: domain.BucketLimits()})
-	var tr store.Trends
+	var tr trends
 	if err == nil {
 		tr, err = c.currentTrends(ctx, now, today)
 	}
@@ -153,15 +179,25 @@ func (c *StoreCollector) Collect(ch chan<- prometheus.Metric) {
 	ch <- prometheus.MustNewConstMetric(c.duration, prometheus.GaugeValue, time.Since(start).Seconds())
 }
 
-func (c *StoreCollector) trendsOptions(today time.Time) store.TrendsOptions {
-	return store.TrendsOptions{Today: today, SalesMonths: DSOMonths, CohortDays: CohortDays}
+// readTrends reads the slow figures as of today.
+func (c *StoreCollector) readTrends(ctx context.Context, today time.Time) (trends, error) {
+	st, err := c.st.Trends(ctx, store.TrendsOptions{Today: today, SalesMonths: DSOMonths, CohortDays: CohortDays})
+	if err != nil {
+		return trends{}, err
+	}
+	invs, err := c.st.Receivables(ctx, c.loc)
+	if err != nil {
+		return trends{}, err
+	}
+	return trends{Trends: st, Weekly: receivables.ComputeTrend(invs, today, receivables.TrendWeeks),
+		Debtors: receivables.TopDebtors(invs, today, TopDebtors)}, nil
 }
 
 // currentTrends returns trends fresh enough, starting a background refresh
 // when the cached copy is stale. Only the very first read waits.
-func (c *StoreCollector) currentTrends(ctx context.Context, now, today time.Time) (store.Trends, error) {
+func (c *StoreCollector) currentTrends(ctx context.Context, now, today time.Time) (trends, error) {
 	if c.trendsMaxAge <= 0 {
-		return c.st.Trends(ctx, c.trendsOptions(today))
+		return c.readTrends(ctx, today)
 	}
 	c.mu.Lock()
 	cached := c.trends
@@ -172,7 +208,7 @@ func (c *StoreCollector) currentTrends(ctx context.Context, now, today time.Time
 	}
 	c.mu.Unlock()
 	if cached == nil {
-		t, err := c.st.Trends(ctx, c.trendsOptions(today))
+		t, err := c.readTrends(ctx, today)
 		if err != nil {
 			return t, err
 		}
@@ -185,7 +221,7 @@ func (c *StoreCollector) currentTrends(ctx context.Context, now, today time.Time
 		go func() {
 			rctx, cancel := context.WithTimeout(context.Background(), c.timeout*4)
 			defer cancel()
-			t, err := c.st.Trends(rctx, c.trendsOptions(today))
+			t, err := c.readTrends(rctx, today)
 			c.mu.Lock()
 			defer c.mu.Unlock()
 			c.refreshing = false
@@ -199,7 +235,7 @@ func (c *StoreCollector) currentTrends(ctx context.Context, now, today time.Time
 	return cached.t, nil
 }
 
-func (c *StoreCollector) emit(ch chan<- prometheus.Metric, now, today time.Time, st store.Stats, tr store.Trends) {
+func (c *StoreCollector) emit(ch chan<- prometheus.Metric, now, today time.Time, st store.Stats, tr trends) {
 	gauge := func(d *prometheus.Desc, v float64, labels ...string) {
 		ch <- prometheus.MustNewConstMetric(d, prometheus.GaugeValue, v, labels...)
 	}
@@ -276,6 +312,20 @@ func (c *StoreCollector) emit(ch chan<- prometheus.Metric, now, today time.Time,
 		counter(c.reminders, float64(n), stage)
 	}
 	gauge(c.noticesHeld, float64(st.FormalNoticesHeld))
+
+	for _, t := range tr.Weekly {
+		for i, p := range t.Points {
+			f, _ := p.Overdue.Float64()
+			gauge(c.weekly, f, t.Currency, strconv.Itoa(len(t.Points)-1-i))
+		}
+	}
+	for i, d := range tr.Debtors {
+		rank := strconv.Itoa(i + 1)
+		over, _ := d.Overdue.Float64()
+		owed, _ := d.Outstanding.Float64()
+		gauge(c.topOverdue, over, rank, d.ClientName, d.Currency)
+		gauge(c.topOutstanding, owed, rank, d.ClientName, d.Currency)
+	}
 }
 
 // DSO computes days sales outstanding by the countback method. sales[0] is

@@ -181,6 +181,7 @@ var storeMetrics = []string{
 	"relance_invoices", "relance_outstanding_amount", "relance_dso_seconds", "relance_payment_delay_average_seconds",
 	"relance_payment_delay_invoices", "relance_drafts", "relance_drafts_oldest_held_age_seconds", "relance_flags_open",
 	"relance_flags_oldest_open_age_seconds", "relance_promises", "relance_reminders_sent_total",
+	"relance_overdue_weekly_amount", "relance_top_debtor_overdue_amount", "relance_top_debtor_outstanding_amount",
 	"relance_scrape_success",
 }
 
@@ -270,6 +271,23 @@ func TestStoreCollector(t *testing.T) {
 		{"relance_promises", map[string]string{"outcome": "pending"}, 1},
 		{"relance_reminders_sent_total", map[string]string{"stage": "friendly"}, 2},
 		{"relance_reminders_sent_total", map[string]string{"stage": "second"}, 1},
+		// The weekly amount overdue, from the invoices' dates. Today
+		// (1 March): F-2 200 + F-3 300 + F-4 400, as the buckets say.
+		{"relance_overdue_weekly_amount", map[string]string{"currency": "EUR", "weeks_ago": "0"}, 900},
+		// 22 February: F-2 not due yet; F-3 300, F-4 400, and F-9 70,
+		// cancelled only on 1 March; F-8 was paid on 5 February.
+		{"relance_overdue_weekly_amount", map[string]string{"currency": "EUR", "weeks_ago": "1"}, 770},
+		{"relance_overdue_weekly_amount", map[string]string{"currency": "GBP", "weeks_ago": "0"}, 50},
+		// 14 December 2025: F-6 paid on 11 November, F-5 still owed.
+		{"relance_overdue_weekly_amount", map[string]string{"currency": "GBP", "weeks_ago": "11"}, 50},
+		{"relance_overdue_weekly_amount", map[string]string{"currency": "USD", "weeks_ago": "11"}, 250.5},
+		// The euros first (four invoices owed), then GBP and USD.
+		{"relance_top_debtor_overdue_amount", map[string]string{"rank": "1", "client": "b@x.fr", "currency": "EUR"}, 700},
+		{"relance_top_debtor_outstanding_amount", map[string]string{"rank": "1", "client": "b@x.fr", "currency": "EUR"}, 700},
+		{"relance_top_debtor_overdue_amount", map[string]string{"rank": "2", "client": "a@x.fr", "currency": "EUR"}, 200},
+		{"relance_top_debtor_outstanding_amount", map[string]string{"rank": "2", "client": "a@x.fr", "currency": "EUR"}, 300.1},
+		{"relance_top_debtor_overdue_amount", map[string]string{"rank": "3", "client": "c@x.uk", "currency": "GBP"}, 50},
+		{"relance_top_debtor_overdue_amount", map[string]string{"rank": "4", "client": "d@x.us", "currency": "USD"}, 250.5},
 		{"relance_scrape_success", nil, 1},
 	}
 	got := gather(t, c)

@@ -145,7 +145,7 @@ func digestText(fr bool, today policy.Date, drafts []store.Draft, flags, broken 
 		for _, f := range flags {
 			ev := ""
 			if len(f.Evidence) > 0 {
-				ev = t("digest.evidence", line(f.Evidence[0]))
+				ev = t("digest.evidence", line(render.Evidence(lang, f.Evidence[0], nil)))
 			}
 			fmt.Fprintf(&b, "  - #%d %s · %s %s%s\n", f.ID, f.Kind, f.ClientName, f.InvoiceNum, ev)
 		}

@@ -63,3 +63,29 @@ func TestDigestCatalogueComplete(t *testing.T) {
 		}
 	}
 }
+
+// The owner reads a returned mail and a self-check in words in the digest
+// too, not a MIME type or a field name.
+func TestDigestEvidenceInWords(t *testing.T) {
+	d := policy.Date{Year: 2026, Month: 9, Day: 15}
+	flags := []store.Flag{
+		{ID: 4, Kind: "bounce", ClientName: "Cave", InvoiceNum: "F-2", Evidence: []string{"Content-Type: multipart/report; report-type=delivery-status"}},
+		{ID: 5, Kind: "self_check", ClientName: "Kuma", InvoiceNum: "F-3", Evidence: []string{"missing: due_date"}},
+	}
+	for fr, want := range map[bool][]string{
+		true:  {"avis de non-remise", "Introuvable sur la facture : date d'échéance"}, // the digest folds every space
+		false: {"non-delivery notice", "Not found on the invoice: due date"},
+	} {
+		_, body := digestText(fr, d, nil, flags, nil)
+		for _, w := range want {
+			if !strings.Contains(body, w) {
+				t.Errorf("fr=%v: %q not in the digest:\n%s", fr, w, body)
+			}
+		}
+		for _, raw := range []string{"multipart/report", "due_date"} {
+			if strings.Contains(body, raw) {
+				t.Errorf("fr=%v: %q in the digest:\n%s", fr, raw, body)
+			}
+		}
+	}
+}

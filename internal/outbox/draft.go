@@ -70,6 +70,10 @@ func (x *Outbox) renderData(ctx context.Context, now time.Time, c store.ChasingC
 	today := policy.DateIn(now, loc)
 	data := render.Data{Language: d.Language, Stage: stage, Business: x.o.Business, ClientName: c.Name, B2B: !d.B2C,
 		Today: now.In(loc), OfferPaymentPlan: d.OfferPaymentPlan}
+	// A reminder to a business names the D441-5 indemnity the policy
+	// configures (penalties.indemnity), as the formal notice will claim it.
+	per := x.o.Policy.Penalties.Indemnity
+	data.IndemnityPerInvoice = &per
 	byID := map[int64]store.ChasingInvoice{}
 	for _, inv := range c.Invoices {
 		byID[inv.ID] = inv
@@ -96,6 +100,13 @@ func (x *Outbox) renderData(ctx context.Context, now time.Time, c store.ChasingC
 		data.PaymentDeadline = terms.Deadline.At(loc, 12, 0)
 		data.PaymentDeadlineDays = terms.DeadlineDays
 		data.Language, data.B2B = terms.Language, !terms.B2C
+		// The notice is a letter: it names the debtor's postal address, as
+		// its PDF copy does.
+		a, err := x.o.Store.ClientAddressee(ctx, c.ID)
+		if err != nil {
+			return data, nil, fmt.Errorf("outbox: formal notice addressee: %w", err)
+		}
+		data.ClientAddress = a.Address
 	}
 	if data.Language == "" {
 		data.Language = x.o.Policy.DefaultLanguage
@@ -128,10 +139,8 @@ func (x *Outbox) renderData(ctx context.Context, now time.Time, c store.ChasingC
 		data.PenaltyTotal = terms.InterestDue()
 		data.Indemnity = decimal.Zero
 		if !terms.B2C {
-			// The D441-5 indemnity as the policy configures it, owed per
-			// invoice paid late (penalties.indemnity).
-			per := x.o.Policy.Penalties.Indemnity
-			data.IndemnityPerInvoice = &per
+			// The D441-5 indemnity owed, per invoice paid late, at the
+			// policy's rate (IndemnityPerInvoice, set above).
 			data.Indemnity = terms.Indemnity()
 		}
 	}

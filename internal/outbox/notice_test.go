@@ -255,7 +255,7 @@ func TestFormalNoticeIsRightOnTheDayItGoes(t *testing.T) {
 	wantAll(t, "the sent mail", text, facts...)
 	letterText := pdftools.Text(t, pdf)
 	wantAll(t, "the PDF letter", letterText, facts...)
-	wantAll(t, "the PDF letter", letterText, "Lettre recommandée avec accusé de réception", "Boulangerie Lefèvre & Fils",
+	wantAll(t, "the PDF letter", letterText, "Lettre recommandée avec AR", "Boulangerie Lefèvre & Fils",
 		"14 avenue Jean Jaurès", "69007 Lyon", "Atelier Moreau", "SIREN : 123 456 789")
 	png := pdftools.FirstPagePNG(t, pdf)
 	dir := pdftools.ScreenshotDir(t, "outbox")

@@ -466,19 +466,22 @@ func wordBefore(text string, i int) int {
 }
 
 // Names lists the proper names a message built from d legitimately
-// contains (business, client, contact, invoice numbers), for
+// contains (business, client, contact, signer, both postal addresses,
+// invoice numbers: a debtor living in Craponne is not insulted), for
 // CalmCheckNames: "SARL MARTIN ET FILS" in a signature is not shouting.
 func (d Data) Names() []string {
 	names := []string{d.Business.Name, d.ClientName, d.ContactName, SafeHeader(d.Business.Name),
-		SafeHeader(d.ClientName), SafeHeader(d.ContactName)}
+		SafeHeader(d.ClientName), SafeHeader(d.ContactName), d.Business.Signer}
 	for _, in := range d.Invoices {
 		names = append(names, in.Number, SafeHeader(in.Number))
 	}
 	for _, l := range strings.Split(d.Business.Signature, "\n") {
 		names = append(names, strings.TrimSpace(l))
 	}
-	for _, l := range strings.Split(d.Business.Address, "\n") {
-		names = append(names, strings.TrimSpace(l))
+	for _, a := range []string{d.Business.Address, d.ClientAddress} {
+		for _, l := range strings.Split(a, "\n") {
+			names = append(names, strings.TrimSpace(l))
+		}
 	}
 	out := names[:0]
 	seen := map[string]bool{}

@@ -25,6 +25,7 @@ func business() Business {
 		SIREN:   "123 456 789",
 		IBAN:    "FR76 3000 6000 0112 3456 7890 189",
 		BIC:     "AGRIFRPP",
+		Signer:  "Paul Martin",
 	}
 }
 
@@ -57,8 +58,9 @@ func goldenCases(lang string) []goldenCase {
 	base := func(stage string) Data {
 		return Data{
 			Language: lang, Stage: stage, Business: business(),
-			ClientName: "Boulangerie Dupont", ContactName: "Claire Dupont", B2B: true,
-			Currency: "EUR", Today: day(2026, 12, 3),
+			ClientName: "Boulangerie Dupont", ContactName: "Mme Claire Dupont", B2B: true,
+			ClientAddress: "Boulangerie Dupont\n4 place Bellecour\n69002 Lyon",
+			Currency:      "EUR", Today: day(2026, 12, 3),
 		}
 	}
 	var cs []goldenCase
@@ -182,5 +184,41 @@ func goldenCases(lang string) []goldenCase {
 	d.Invoices = oneInvoice(9)
 	d.Asked = []string{TopicAddress, TopicInvoiceCopy}
 	add("answer-blanks", d)
-	return cs
+
+	// An invoice due the day it was issued is payable on receipt.
+	d = base(StageFriendly)
+	d.Invoices = oneInvoice(20)
+	d.Invoices[0].DueDate = d.Invoices[0].IssueDate
+	d.Today = day(2026, 10, 21)
+	add("friendly-on-receipt", d)
+
+	// The same client with no civility known: the greeting names nobody.
+	d = base(StageSecond)
+	d.ContactName = "Claire Dupont"
+	d.Invoices = oneInvoice(22)
+	d.LastReminder = dp(day(2026, 11, 10))
+	d.Today = day(2026, 11, 22)
+	add("second-no-civility", d)
+
+	return append(cs, consumerCases(cs)...)
+}
+
+// consumerCases gives every stage's first case again for a private person
+// (M. Jean Moreau, at home): no L441-10 penalties, no 40 € indemnity.
+func consumerCases(cs []goldenCase) []goldenCase {
+	var out []goldenCase
+	done := map[string]bool{}
+	for _, c := range cs {
+		if done[c.data.Stage] || !c.data.B2B {
+			continue
+		}
+		done[c.data.Stage] = true
+		d := c.data
+		d.B2B = false
+		d.ClientName, d.ContactName = "M. Jean Moreau", ""
+		d.ClientAddress = "8 chemin des Vignes\n69290 Craponne"
+		d.Penalties, d.PenaltyTotal, d.Indemnity = nil, decimal.Zero, decimal.Zero
+		out = append(out, goldenCase{c.data.Stage + "-consumer", d})
+	}
+	return out
 }

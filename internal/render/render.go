@@ -77,6 +77,9 @@ func knownStage(s string) bool {
 // Business is the creditor: the user of relance, as printed in letters.
 type Business struct {
 	Name, Email, Phone, Address, SIREN, IBAN, BIC, Signature string
+	// Signer is the person who signs the messages: a client answers a
+	// person more readily than a company name.
+	Signer string
 	// City is the place printed next to the date ("Lyon, le …"); when empty
 	// it is taken from the postal code line of Address.
 	City string
@@ -118,7 +121,14 @@ type Data struct {
 	Business Business
 
 	ClientName, ContactName string
-	B2B                     bool
+	// Civility of the person greeted, when someone wrote it down; else it is
+	// read from a civility written before ContactName (or, for a consumer,
+	// ClientName), and when none is found the greeting names nobody.
+	Civility Civility
+	// ClientAddress is the debtor's postal address (one line per line),
+	// printed under its name at the head of the formal notice.
+	ClientAddress string
+	B2B           bool
 
 	Invoices []InvoiceLine
 	Currency string // default currency of the invoices and of penalties

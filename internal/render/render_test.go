@@ -265,11 +265,11 @@ func TestRenderDetails(t *testing.T) {
 		}, []string{"Total late-payment penalties: €13.84", "€40.00 per invoice: €40.00", "Total amount due: €1,288.40", "within 10 days", "by 13 December 2026"}, nil},
 		{"partial payment speaks of what remains", func() Data {
 			d := base("en", StageFriendly)
-			d.ContactName = "Anna"
+			d.ContactName = "Ms Anna Lind"
 			d.Invoices = oneInvoice(10)
 			d.Invoices[0].Balance = dec("234.56")
 			return d
-		}, []string{"Hello Anna,", "€234.56 remains of €1,234.56", "payment of €1,000.00"}, []string{"has not been paid yet ("}},
+		}, []string{"Dear Ms Lind,", "€234.56 remains of €1,234.56", "payment of €1,000.00"}, []string{"has not been paid yet ("}},
 		{"no contact, no IBAN", func() Data {
 			d := base("fr", StageCourtesy)
 			d.Business.IBAN = ""

@@ -23,8 +23,14 @@ type view struct {
 	Today         string
 	Dated         string // "Lyon, le 3 décembre 2026"
 
-	Client  string
-	Contact string
+	Client      string
+	Contact     string
+	ClientLines []string // the debtor's postal address, one line each
+	// Greeting opens a message ("Bonjour Madame Dupont," / "Hello,");
+	// Salutation opens a letter ("Madame" / "Madame, Monsieur"); Named
+	// says whether a person is named ("Yours sincerely" then).
+	Greeting, Salutation string
+	Named                bool
 
 	Invoices   []invoiceView
 	Single     bool
@@ -47,8 +53,12 @@ type view struct {
 	Indemnity    string
 	IndemnityPer string
 	HasIndemnity bool
-	Deadline     int
-	DeadlineDate string
+	// AnnounceIndemnity: a reminder to a business names the D441-5
+	// indemnity per invoice (IndemnityPer) before the formal notice claims
+	// it; never to a consumer, nor when the policy sets it to zero.
+	AnnounceIndemnity bool
+	Deadline          int
+	DeadlineDate      string
 
 	Instalments      []instalmentView
 	Missed           []instalmentView
@@ -80,6 +90,10 @@ type invoiceView struct {
 	Partial      bool
 	DaysLate     int
 	Overdue      bool
+	// OnReceipt: the invoice fell due the day it was issued; it is then
+	// "payable à réception", not "due" on its own date.
+	OnReceipt bool
+	Due       string // the due date, or "payable à réception"
 }
 
 type penaltyView struct {
@@ -145,6 +159,9 @@ func buildView(d Data) (*view, error) {
 		return nil, fmt.Errorf("render: %s: no invoice", d.Stage)
 	}
 	v := &view{Lang: lang, Stage: d.Stage, B2B: d.B2B, NoAnswer: d.NoAnswer, OfferPaymentPlan: d.OfferPaymentPlan}
+	per := indemnityPer(d)
+	v.IndemnityPer = text.FormatMoney(lang, per, "EUR")
+	v.AnnounceIndemnity = d.B2B && per.IsPositive()
 	for _, a := range d.Asked {
 		switch a {
 		case TopicBankDetails:
@@ -169,6 +186,7 @@ func buildView(d Data) (*view, error) {
 		Name: oneLine(d.Business.Name), Email: oneLine(d.Business.Email), Phone: oneLine(d.Business.Phone),
 		SIREN: oneLine(d.Business.SIREN), IBAN: oneLine(d.Business.IBAN), BIC: oneLine(d.Business.BIC),
 		Address: d.Business.Address, Signature: strings.TrimSpace(d.Business.Signature), City: oneLine(d.Business.City),
+		Signer: oneLine(d.Business.Signer),
 	}
 	for _, l := range strings.FieldsFunc(d.Business.Address, func(r rune) bool { return r == '\n' || r == '\r' }) {
 		if l = oneLine(l); l != "" {
@@ -196,9 +214,30 @@ func buildView(d Data) (*view, error) {
 	if v.Client == "" {
 		v.Client = v.Contact
 	}
-	if v.Contact == "" && !d.B2B {
-		// A consumer is the person: greet them by name.
-		v.Contact = v.Client
+	civ, surname := d.Civility, ""
+	person := v.Contact
+	if person == "" && !d.B2B {
+		// A consumer is the person.
+		person = v.Client
+	}
+	if c, s := ParseCivility(person); c != "" {
+		surname = s
+		if civ == "" {
+			civ = c
+		}
+	} else if f := strings.Fields(person); civ != "" && len(f) > 0 {
+		surname = f[len(f)-1]
+	}
+	v.Greeting, v.Salutation, v.Named = addressing(lang, civ, surname)
+	// An address read from an invoice may come on one line, with commas.
+	addr := strings.FieldsFunc(d.ClientAddress, func(r rune) bool { return r == '\n' || r == '\r' })
+	if len(addr) == 1 {
+		addr = strings.Split(addr[0], ",")
+	}
+	for _, l := range addr {
+		if l = oneLine(l); l != "" && l != v.Client {
+			v.ClientLines = append(v.ClientLines, l)
+		}
 	}
 
 	needsToday := d.Stage == StageFormalNotice || d.Stage == StagePlanConfirmation || d.Stage == StageInstalmentReminder
@@ -247,6 +286,11 @@ func buildView(d Data) (*view, error) {
 			Balance:      text.FormatMoney(lang, in.Balance, cur),
 			DaysLate:     in.DaysLate,
 			Overdue:      in.DaysLate > 0,
+		}
+		iv.Due = iv.DueDate
+		if !in.DueDate.IsZero() && !in.IssueDate.IsZero() && dateOnly(in.DueDate).Equal(dateOnly(in.IssueDate)) {
+			iv.OnReceipt = true
+			iv.Due = viewWords.T(lang, "on_receipt")
 		}
 		if !in.Balance.Equal(in.Amount) && d.Stage != StageThankYou {
 			iv.Partial = true
@@ -303,6 +347,15 @@ func buildView(d Data) (*view, error) {
 		return nil, err
 	}
 	return v, nil
+}
+
+// indemnityPer is the D441-5 recovery indemnity per invoice: the policy's
+// when given, else the 40 € the law sets.
+func indemnityPer(d Data) decimal.Decimal {
+	if d.IndemnityPerInvoice != nil {
+		return *d.IndemnityPerInvoice
+	}
+	return decimal.NewFromInt(40)
 }
 
 // shortList keeps subjects readable: beyond six numbers the rest is counted.
@@ -366,10 +419,8 @@ func (v *view) addFormalNotice(d Data, cur string, balances moneyTotals) error {
 	v.HasPenalties = len(v.Penalties) > 0 || total.IsPositive()
 	v.PenaltyTotal = text.FormatMoney(v.Lang, total, penCur)
 
-	indemnity, per := d.Indemnity, decimal.NewFromInt(40)
-	if d.IndemnityPerInvoice != nil {
-		per = *d.IndemnityPerInvoice
-	} else if d.B2B && indemnity.IsZero() {
+	indemnity, per := d.Indemnity, indemnityPer(d)
+	if d.IndemnityPerInvoice == nil && d.B2B && indemnity.IsZero() {
 		indemnity = per.Mul(decimal.NewFromInt(int64(len(d.Invoices))))
 	}
 	if indemnity.IsNegative() {

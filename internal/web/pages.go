@@ -125,6 +125,7 @@ type overviewBody struct {
 	Flags  []store.Flag
 	Calm   bool
 	Rates  *rateTableView
+	Money  receivablesView
 }
 
 // rateTableView is the ECB rate table's age as the overview prints it.
@@ -170,6 +171,10 @@ func (h *Handler) overview(q *request) error {
 	b.Flags = flags
 	b.Calm = o.DraftsHeld == 0 && o.FlagsOpen+o.FlagsSeen == 0
 	b.Rates = h.rateTable(q.now)
+	loc := h.zone()
+	if b.Money, err = h.cachedReceivables(q.ctx, q.now, q.today(loc), loc); err != nil {
+		return err
+	}
 	d := h.base(q, "overview", q.L.T("ov.title"))
 	d.Body = b
 	h.render(q, http.StatusOK, "overview", d)
@@ -281,6 +286,8 @@ type flagBody struct {
 	// Handover is the client's file for a third party, on the flags that
 	// announce it (handover, hostile); nil when none was built.
 	Handover *store.HandoverFile
+	// IsBounce: the flag is a returned mail, explained in words first.
+	IsBounce bool
 }
 
 func (h *Handler) flagDetail(q *request) (flagBody, error) {
@@ -292,7 +299,7 @@ func (h *Handler) flagDetail(q *request) (flagBody, error) {
 	if err != nil {
 		return flagBody{}, err
 	}
-	b := flagBody{F: f, IsCall: f.Kind == domain.FlagCall, IsTask: policy.IsTaskFlag(f.Kind)}
+	b := flagBody{F: f, IsCall: f.Kind == domain.FlagCall, IsTask: policy.IsTaskFlag(f.Kind), IsBounce: f.Kind == domain.FlagBounce}
 	if f.ReplyText != "" {
 		b.Reply = highlight(f.ReplyText, evidenceSentences(f.Evidence))
 	}

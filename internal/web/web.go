@@ -19,6 +19,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -97,6 +98,10 @@ type Handler struct {
 	sessions *sessions
 	static   http.Handler
 	cop      *http.CrossOriginProtection
+	// writes counts the changes made through the page, so that figures
+	// kept for a while (the overview's money) are dropped after one.
+	writes atomic.Uint64
+	money  moneyCache
 }
 
 var pageNames = []string{"overview", "review", "flags", "flag", "invoices", "invoice", "rejected", "sheet", "login", "error"}
@@ -237,6 +242,7 @@ func (h *Handler) page(fn func(*request) error) http.HandlerFunc {
 		}
 		q.auth = a
 		if r.Method == http.MethodPost {
+			defer h.writes.Add(1)
 			r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
 			if err := h.cop.Check(r); err != nil || !csrfOK(r, a.csrf) {
 				h.opt.Logger.Warn("web: refused a POST without a valid CSRF token", slog.String("path", r.URL.Path))

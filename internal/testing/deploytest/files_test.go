@@ -18,7 +18,10 @@ type dashboard struct {
 	UID           string `json:"uid"`
 	Title         string `json:"title"`
 	SchemaVersion int    `json:"schemaVersion"`
-	Panels        []struct {
+	Time          struct {
+		From string `json:"from"`
+	} `json:"time"`
+	Panels []struct {
 		ID         int            `json:"id"`
 		Type       string         `json:"type"`
 		Title      string         `json:"title"`
@@ -30,6 +33,11 @@ type dashboard struct {
 			RefID string `json:"refId"`
 			Expr  string `json:"expr"`
 		} `json:"targets"`
+		FieldConfig struct {
+			Defaults struct {
+				Unit string `json:"unit"`
+			} `json:"defaults"`
+		} `json:"fieldConfig"`
 	} `json:"panels"`
 	Templating struct {
 		List []struct {
@@ -103,9 +111,44 @@ func TestDashboardSchema(t *testing.T) {
 		titles = append(titles, strings.ToLower(p.Title))
 	}
 	all := strings.Join(titles, "|")
-	for _, want := range []string{"overdue by age bucket", "trend", "dso", "drafts awaiting review", "open flags", "promises", "imap connected", "since last sync"} {
+	for _, want := range []string{"overdue by age bucket", "trend", "dso", "drafts awaiting review", "open flags", "promises", "imap connected", "since last sync",
+		"top debtors", "overdue trend, 12 weeks"} {
 		if !strings.Contains(all, want) {
 			t.Errorf("no panel about %q", want)
+		}
+	}
+}
+
+// Money reads as money, over a quarter: every panel that shows an amount
+// has a currency unit, the default range is the 90 days the overview's
+// DSO looks at, and the 12-week trend and the top debtors come from the
+// metrics that rebuild them from the invoices' dates.
+func TestDashboardMoneyAndRange(t *testing.T) {
+	d := loadDashboard(t)
+	if d.Time.From != "now-90d" {
+		t.Errorf("default range from %q, want now-90d", d.Time.From)
+	}
+	reads := map[string]bool{}
+	for _, p := range d.Panels {
+		money := false
+		for _, tg := range p.Targets {
+			if strings.Contains(tg.Expr, "_amount") {
+				money = true
+			}
+			for _, m := range []string{"relance_overdue_weekly_amount", "relance_top_debtor_overdue_amount", "relance_top_debtor_outstanding_amount"} {
+				if strings.Contains(tg.Expr, m) {
+					reads[m+"|"+strings.ToLower(p.Title)] = true
+				}
+			}
+		}
+		if money && !strings.HasPrefix(p.FieldConfig.Defaults.Unit, "currency") {
+			t.Errorf("panel %q shows amounts with unit %q, want a currency unit", p.Title, p.FieldConfig.Defaults.Unit)
+		}
+	}
+	for _, want := range []string{"relance_overdue_weekly_amount|overdue trend, 12 weeks (from the invoices' dates)",
+		"relance_top_debtor_overdue_amount|top debtors", "relance_top_debtor_outstanding_amount|top debtors"} {
+		if !reads[want] {
+			t.Errorf("no panel %q reading %s", strings.Split(want, "|")[1], strings.Split(want, "|")[0])
 		}
 	}
 }

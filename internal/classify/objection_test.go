@@ -108,3 +108,11 @@ func TestObjectionOnlyWhenAsked(t *testing.T) {
 		t.Errorf("class %s, objection %q; want wrong_amount", got.Class, got.Objection)
 	}
 }
+
+// The model's rows follow the domain's list of objections, "none" first:
+// a kind added to one and not the other would be read under another name.
+func TestObjectionRowsFollowDomain(t *testing.T) {
+	if got, want := objectionKinds[1:], Objections(); !slices.Equal(got, want) {
+		t.Fatalf("model rows %v, domain %v", got, want)
+	}
+}

@@ -124,7 +124,10 @@ type Flag struct {
 	Evidence    []string
 	// Topics are what an info_request asked for (bank_details,
 	// invoice_copy, po_number, chorus_pro, address).
-	Topics     []string
+	Topics []string
+	// Objection is the stock objection the reply raised, when it raised
+	// one: an answer is drafted for it.
+	Objection  domain.Objection
 	Status     domain.FlagStatus
 	Resolution string
 	CreatedAt  time.Time

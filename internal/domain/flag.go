@@ -18,6 +18,10 @@ const (
 	FlagUnknownSender FlagKind = "unknown_sender"
 	// FlagPartialClaim: a reply claims less than the balance was paid.
 	FlagPartialClaim FlagKind = "partial_claim"
+	// FlagObjection: a reply raised a stock objection (the cheque is in the
+	// post, the amount is wrong…) and its class has no flag of its own; an
+	// answer is drafted for the owner, and the chasing follows the class.
+	FlagObjection FlagKind = "objection"
 )
 
 // Money and documents.

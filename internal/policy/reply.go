@@ -42,3 +42,19 @@ func StateAfterReply(state domain.State, class domain.ReplyClass) domain.State {
 	}
 	return ""
 }
+
+// ObjectionFlag is the flag that carries the stock objection a reply of
+// this class raised, and names the answer drafted for it: the class's own
+// flag when it opens one (a dispute, a question), else an objection flag,
+// which pauses nothing.
+func ObjectionFlag(class domain.ReplyClass) domain.FlagKind {
+	switch {
+	case class == domain.ReplyBounce || class == domain.ReplyAutoReply:
+		return ""
+	case ReplyNeedsHuman(class):
+		return domain.FlagKind(class)
+	case class == domain.ReplyInfoRequest:
+		return domain.FlagInfoRequest
+	}
+	return domain.FlagObjection
+}

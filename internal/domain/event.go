@@ -29,6 +29,9 @@ const (
 	EventChasingQuiet       EventKind = "chasing_quiet"
 	EventChasingQuietLifted EventKind = "chasing_quiet_lifted"
 	EventTaskOutcome        EventKind = "task_outcome"
+	// EventObjectionSet: the owner corrected the stock objection a reply
+	// raised; its answer is drafted again.
+	EventObjectionSet EventKind = "objection_set"
 )
 
 // Clients.

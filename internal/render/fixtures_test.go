@@ -4,6 +4,8 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/relance/relance/internal/domain"
 )
 
 // Representative data for the golden files and the tone tests.
@@ -182,5 +184,23 @@ func goldenCases(lang string) []goldenCase {
 	d.Invoices = oneInvoice(9)
 	d.Asked = []string{TopicAddress, TopicInvoiceCopy}
 	add("answer-blanks", d)
+
+	// One answer per stock objection, a consumer's among them: no answer
+	// speaks of penalties.
+	for i, o := range domain.Objections() {
+		d = base(StageAnswer)
+		d.Invoices = oneInvoice(20)
+		if o == domain.ObjectionWrongAmount {
+			d.Invoices = threeInvoices(20)
+		}
+		d.Objection = o
+		if o == domain.ObjectionNotReceived {
+			d.Attached = []string{"F-2026-0042.pdf"}
+		}
+		if i%2 == 1 {
+			d.B2B, d.ClientName, d.ContactName = false, "", "Claire Dupont"
+		}
+		add("answer-objection-"+string(o), d)
+	}
 	return cs
 }

@@ -186,7 +186,7 @@ func flagAction(ctx context.Context, env *Env, action string, args []string) int
 	switch action {
 	case "show":
 		j := flagJSON{ID: f.ID, Kind: f.Kind, Invoice: f.InvoiceNum, Client: clientJSON{f.ClientName, f.ClientEmail},
-			Status: f.Status, Evidence: f.Evidence}
+			Status: f.Status, Evidence: f.Evidence, Objection: f.Objection}
 		if j.Evidence == nil {
 			j.Evidence = []string{}
 		}

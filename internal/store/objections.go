@@ -172,3 +172,22 @@ func (t *Tx) objectionAnswered(invoiceID int64, actor domain.Actor, note string)
 	}
 	return nil
 }
+
+// SetDraftObjection is SetObjection from an answer draft: the flag whose
+// objection it answers takes the new kind, and the draft gives way to the
+// answer to it.
+func (t *Tx) SetDraftObjection(draftID int64, o domain.Objection, actor domain.Actor) error {
+	var flagID sql.NullInt64
+	var kind domain.StageKind
+	err := t.queryRow(`SELECT flag_id, kind FROM drafts WHERE id = ?`, draftID).Scan(&flagID, &kind)
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("store: draft %d: %w", draftID, ErrNotFound)
+	}
+	if err != nil {
+		return fmt.Errorf("store: draft %d: %w", draftID, err)
+	}
+	if kind != domain.KindAnswer || !flagID.Valid {
+		return fmt.Errorf("store: draft %d answers no reply: %w", draftID, ErrWrongStatus)
+	}
+	return t.SetObjection(flagID.Int64, o, actor)
+}

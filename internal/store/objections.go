@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
@@ -190,4 +191,18 @@ func (t *Tx) SetDraftObjection(draftID int64, o domain.Objection, actor domain.A
 		return fmt.Errorf("store: draft %d answers no reply: %w", draftID, ErrWrongStatus)
 	}
 	return t.SetObjection(flagID.Int64, o, actor)
+}
+
+// AnswerOfFlag is the latest answer draft made for the objection or the
+// question of flag id (found false when none was made).
+func (s *Store) AnswerOfFlag(ctx context.Context, flagID int64) (Draft, bool, error) {
+	d, err := scanDraft(s.db.QueryRowContext(ctx, draftSelect+` WHERE d.flag_id = ? AND d.kind = `+sqlWord(domain.KindAnswer)+`
+		ORDER BY d.id DESC LIMIT 1`, flagID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Draft{}, false, nil
+	}
+	if err != nil {
+		return Draft{}, false, fmt.Errorf("store: answer of flag %d: %w", flagID, err)
+	}
+	return d, true, nil
 }

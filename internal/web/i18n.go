@@ -84,6 +84,9 @@ func (l *locale) Label(family string, v any) string {
 	return strings.ReplaceAll(value, "_", " ")
 }
 
+// Objections lists the stock objections, for the forms that correct one.
+func (l *locale) Objections() []domain.Objection { return domain.Objections() }
+
 // Colon is the separator before a value: French puts a space before it.
 func (l *locale) Colon() string {
 	if l.Lang == "en" {
@@ -484,9 +487,12 @@ var messagesFR = map[string]string{
 	"objection.awaiting_approval":       "en attente de validation ou de bon de commande",
 	"objection.none":                    "aucune",
 	"objection.label":                   "Objection",
+	"err.objection":                     "Choisissez une des objections proposées.",
+	"done.objection_set":                "Objection corrigée : la réponse est préparée de nouveau.",
+	"objection.none.read":               "Aucune objection lue dans cette réponse.",
+	"objection.answer.none":             "La réponse sera préparée au prochain passage.",
 	"objection.change":                  "Corriger l'objection",
 	"objection.answer":                  "Réponse préparée",
-	"objection.set":                     "L'objection est corrigée : la réponse sera préparée de nouveau.",
 	"stage.answer":                      "Réponse à une question",
 	"note.promise_broken":               "Le règlement promis pour le %s n'est pas arrivé : le message rappelle cette promesse.",
 	"note.open_call":                    "L'appel au sujet de %s n'a pas encore de résultat noté ; la relance suit son calendrier.",
@@ -851,9 +857,12 @@ var messagesEN = map[string]string{
 	"objection.awaiting_approval":       "waiting for approval or a purchase order",
 	"objection.none":                    "none",
 	"objection.label":                   "Objection",
+	"err.objection":                     "Choose one of the objections offered.",
+	"done.objection_set":                "Objection corrected: the answer is prepared again.",
+	"objection.none.read":               "No objection read in this reply.",
+	"objection.answer.none":             "The answer will be prepared at the next pass.",
 	"objection.change":                  "Correct the objection",
 	"objection.answer":                  "Answer prepared",
-	"objection.set":                     "The objection is corrected: the answer will be prepared again.",
 	"stage.answer":                      "Answer to a question",
 	"note.promise_broken":               "The payment promised for %s has not arrived: the message refers to the promise.",
 	"note.open_call":                    "The call about %s has no outcome logged yet; the reminders keep to their schedule.",

@@ -277,6 +277,12 @@ type flagBody struct {
 	// client's question).
 	IsTask bool
 	Plans  bool
+	// Answer is the draft answering the reply's objection (HasAnswer
+	// false when none was made); Objections are the kinds the owner may
+	// choose from for a reply's flag about an invoice.
+	Answer     store.Draft
+	HasAnswer  bool
+	Objections []domain.Objection
 }
 
 func (h *Handler) flagDetail(q *request) (flagBody, error) {
@@ -291,6 +297,12 @@ func (h *Handler) flagDetail(q *request) (flagBody, error) {
 	b := flagBody{F: f, IsCall: f.Kind == domain.FlagCall, IsTask: policy.IsTaskFlag(f.Kind)}
 	if f.ReplyText != "" {
 		b.Reply = highlight(f.ReplyText, evidenceSentences(f.Evidence))
+	}
+	if f.MessageID != 0 && f.InvoiceID != 0 {
+		b.Objections = domain.Objections()
+		if b.Answer, b.HasAnswer, err = h.opt.Store.AnswerOfFlag(q.ctx, f.ID); err != nil {
+			return b, err
+		}
 	}
 	if f.InvoiceID != 0 {
 		inv, err := h.opt.Store.InvoiceByID(q.ctx, f.InvoiceID)

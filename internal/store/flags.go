@@ -17,8 +17,20 @@ import (
 // questionAnswered closes the open information requests on an invoice and
 // restarts its ladder's clock.
 func (t *Tx) questionAnswered(invoiceID int64, actor domain.Actor, note string) error {
-	ids, err := t.ids(fmt.Sprintf("questions of invoice %d", invoiceID),
-		`SELECT id FROM flags WHERE kind = `+sqlWord(domain.FlagInfoRequest)+` AND status <> `+resolvedSQL+` AND invoice_id = ?`, invoiceID)
+	if err := t.resolveOpenFlags(domain.FlagInfoRequest, invoiceID, actor, note); err != nil {
+		return err
+	}
+	if _, err := t.exec(`UPDATE invoices SET clock_from = ?, updated_at = ? WHERE id = ?`, ts(t.now), ts(t.now), invoiceID); err != nil {
+		return fmt.Errorf("store: restart the clock of invoice %d: %w", invoiceID, err)
+	}
+	return nil
+}
+
+// resolveOpenFlags resolves every unresolved flag of kind on an invoice
+// with note.
+func (t *Tx) resolveOpenFlags(kind domain.FlagKind, invoiceID int64, actor domain.Actor, note string) error {
+	ids, err := t.ids(fmt.Sprintf("%s flags of invoice %d", kind, invoiceID),
+		`SELECT id FROM flags WHERE kind = ? AND status <> `+resolvedSQL+` AND invoice_id = ?`, kind, invoiceID)
 	if err != nil {
 		return err
 	}
@@ -26,9 +38,6 @@ func (t *Tx) questionAnswered(invoiceID int64, actor domain.Actor, note string) 
 		if err := t.ResolveFlag(id, actor, note); err != nil {
 			return err
 		}
-	}
-	if _, err := t.exec(`UPDATE invoices SET clock_from = ?, updated_at = ? WHERE id = ?`, ts(t.now), ts(t.now), invoiceID); err != nil {
-		return fmt.Errorf("store: restart the clock of invoice %d: %w", invoiceID, err)
 	}
 	return nil
 }

@@ -161,17 +161,7 @@ func (t *Tx) SetObjection(flagID int64, o domain.Objection, actor domain.Actor) 
 // answer left. The flag of a dispute, a grievance or a hardship that
 // raised the objection stays: it is the owner's to resolve.
 func (t *Tx) objectionAnswered(invoiceID int64, actor domain.Actor, note string) error {
-	ids, err := t.ids(fmt.Sprintf("objections of invoice %d", invoiceID),
-		`SELECT id FROM flags WHERE kind = `+sqlWord(domain.FlagObjection)+` AND status <> `+resolvedSQL+` AND invoice_id = ?`, invoiceID)
-	if err != nil {
-		return err
-	}
-	for _, id := range ids {
-		if err := t.ResolveFlag(id, actor, note); err != nil {
-			return err
-		}
-	}
-	return nil
+	return t.resolveOpenFlags(domain.FlagObjection, invoiceID, actor, note)
 }
 
 // SetDraftObjection is SetObjection from an answer draft: the flag whose

@@ -3,6 +3,8 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
@@ -22,18 +24,30 @@ func TestSetObjectionFromCLI(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var answer int64
+	var answer, replyFlag int64
 	err = st.Update(ctx, payNow, func(tx *store.Tx) error {
-		if err := tx.SetObjection(flagID, domain.ObjectionWrongAmount, domain.ActorDaemon); err != nil {
-			return err
+		// A flag no reply raised has no objection to answer.
+		if err := tx.SetObjection(flagID, domain.ObjectionWrongAmount, domain.ActorDaemon); !errors.Is(err, store.ErrWrongStatus) {
+			return fmt.Errorf("objection on a flag without a reply: %v", err)
 		}
 		inv, err := st.InvoiceByNumber(ctx, "F-2026-014")
 		if err != nil {
 			return err
 		}
+		msg, err := tx.AddMessage(store.Message{Folder: "INBOX", UIDValidity: 1, UID: 40, Role: "inbox", MessageID: "reply-40@client.test",
+			From: inv.Client.Email, Subject: "Re: Facture F-2026-014", Date: payNow, Class: "dispute", InvoiceID: inv.ID})
+		if err != nil {
+			return err
+		}
+		if replyFlag, err = tx.OpenFlag(store.Flag{Kind: domain.FlagDispute, InvoiceID: inv.ID, MessageID: msg, Evidence: []string{"Le montant est faux."}}); err != nil {
+			return err
+		}
+		if err := tx.SetObjection(replyFlag, domain.ObjectionWrongAmount, domain.ActorDaemon); err != nil {
+			return err
+		}
 		answer, err = tx.CreateDraft(store.NewDraft{ClientID: inv.Client.ID, Stage: string(domain.StageAnswer), Kind: domain.KindAnswer,
 			To: []string{inv.Client.Email}, Subject: "Facture F-2026-014 : suite à votre message", Body: "Bonjour, voici le détail.",
-			HoldUntil: payNow.Add(24 * time.Hour), MessageID: "a1@atelier.test", InvoiceIDs: []int64{inv.ID}, FlagID: flagID}, domain.ActorDaemon)
+			HoldUntil: payNow.Add(24 * time.Hour), MessageID: "a1@atelier.test", InvoiceIDs: []int64{inv.ID}, FlagID: replyFlag}, domain.ActorDaemon)
 		return err
 	})
 	st.Close()
@@ -67,6 +81,10 @@ func TestSetObjectionFromCLI(t *testing.T) {
 	if !strings.Contains(out, `"status": "superseded"`) && !strings.Contains(out, `"status":"superseded"`) {
 		t.Errorf("the corrected answer was not superseded: %s", out)
 	}
+	if _, errOut, code := runCLI(t, "flags", "set-objection", strconv.FormatInt(flagID, 10), "awaiting_approval", "--db", db); code != ExitError {
+		t.Fatalf("flags set-objection on a flag no reply raised: exit %d: %s", code, errOut)
+	}
+	flagID = replyFlag
 	if out, errOut, code := runCLI(t, "flags", "set-objection", strconv.FormatInt(flagID, 10), "awaiting_approval", "--db", db); code != ExitOK {
 		t.Fatalf("flags set-objection: exit %d: %s %s", code, out, errOut)
 	}

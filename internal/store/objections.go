@@ -127,11 +127,11 @@ func (t *Tx) SetObjection(flagID int64, o domain.Objection, actor domain.Actor) 
 	if status == domain.FlagResolved {
 		return fmt.Errorf("store: flag %d is resolved: %w", flagID, ErrWrongStatus)
 	}
-	if !invID.Valid {
-		return fmt.Errorf("store: flag %d is about no invoice: there is nothing to answer: %w", flagID, ErrWrongStatus)
+	if !invID.Valid || !msgID.Valid {
+		return fmt.Errorf("store: flag %d was not raised by a client's reply about an invoice: there is nothing to answer: %w", flagID, ErrWrongStatus)
 	}
 	ids := []int64{flagID}
-	if msgID.Valid && was != domain.NoObjection {
+	if was != domain.NoObjection {
 		if ids, err = t.ids(fmt.Sprintf("objections of message %d", msgID.Int64),
 			`SELECT id FROM flags WHERE message_id = ? AND objection <> '' AND status <> `+resolvedSQL+` ORDER BY id`, msgID.Int64); err != nil {
 			return err

@@ -357,10 +357,11 @@ func (e *Engine) recordReply(tx *store.Tx, rowID int64, msg *message.Message, te
 // recordObjection puts the stock objection a reply raised on the flag that
 // carries it (policy.ObjectionFlag): the reply's own flag, else an
 // objection flag on each invoice it is about. The outbox drafts the answer
-// from it.
+// from it. An objection the policy does not answer stays in the reply's
+// event only.
 func recordObjection(tx *store.Tx, rowID int64, class domain.ReplyClass, o domain.Objection, invoiceIDs []int64, evidence []string, subject string) error {
-	kind := policy.ObjectionFlag(class)
-	if o == domain.NoObjection || kind == "" || len(invoiceIDs) == 0 {
+	kind := policy.ObjectionFlag(class, o)
+	if kind == "" || len(invoiceIDs) == 0 {
 		return nil
 	}
 	if kind != domain.FlagObjection {

@@ -7,21 +7,29 @@ import (
 )
 
 // The flag that carries a reply's objection: the class's own when it has
-// one, else an objection flag; automatic mail raises none.
+// one, else an objection flag; automatic mail raises none, and a client
+// who says it paid is answered only about a cheque in the post.
 func TestObjectionFlag(t *testing.T) {
-	for class, want := range map[domain.ReplyClass]domain.FlagKind{
-		domain.ReplyDispute:     domain.FlagDispute,
-		domain.ReplyGrievance:   domain.FlagGrievance,
-		domain.ReplyHardship:    domain.FlagHardship,
-		domain.ReplyInfoRequest: domain.FlagInfoRequest,
-		domain.ReplyPaid:        domain.FlagObjection,
-		domain.ReplyPromise:     domain.FlagObjection,
-		domain.ReplyOther:       domain.FlagObjection,
-		domain.ReplyBounce:      "",
-		domain.ReplyAutoReply:   "",
+	for _, tt := range []struct {
+		class domain.ReplyClass
+		o     domain.Objection
+		want  domain.FlagKind
+	}{
+		{domain.ReplyDispute, domain.ObjectionWrongAmount, domain.FlagDispute},
+		{domain.ReplyGrievance, domain.ObjectionAwaitingApproval, domain.FlagGrievance},
+		{domain.ReplyHardship, domain.ObjectionClientNotPaid, domain.FlagHardship},
+		{domain.ReplyInfoRequest, domain.ObjectionNotReceived, domain.FlagInfoRequest},
+		{domain.ReplyPromise, domain.ObjectionOversight, domain.FlagObjection},
+		{domain.ReplyOther, domain.ObjectionGoodsReturned, domain.FlagObjection},
+		{domain.ReplyPaid, domain.ObjectionChequeInPost, domain.FlagObjection},
+		{domain.ReplyPaid, domain.ObjectionOversight, ""},
+		{domain.ReplyPaid, domain.ObjectionWrongAmount, ""},
+		{domain.ReplyPromise, domain.NoObjection, ""},
+		{domain.ReplyBounce, domain.ObjectionNotReceived, ""},
+		{domain.ReplyAutoReply, domain.ObjectionOversight, ""},
 	} {
-		if got := ObjectionFlag(class); got != want {
-			t.Errorf("ObjectionFlag(%s) = %q, want %q", class, got, want)
+		if got := ObjectionFlag(tt.class, tt.o); got != tt.want {
+			t.Errorf("ObjectionFlag(%s, %s) = %q, want %q", tt.class, tt.o, got, tt.want)
 		}
 	}
 }

@@ -250,8 +250,12 @@ func TestLinksWeek(t *testing.T) {
 	}
 	// An answer to a question, and an answer to the objection a reply
 	// raised (that reply may also have asked a question).
-	isAnswer := func(d store.Draft) bool { return d.Stage == string(domain.KindAnswer) && d.Objection == domain.NoObjection }
-	answersObjection := func(d store.Draft) bool { return d.Stage == string(domain.KindAnswer) && d.Objection != domain.NoObjection }
+	isAnswer := func(d store.Draft) bool {
+		return d.Stage == string(domain.KindAnswer) && d.Objection == domain.NoObjection
+	}
+	answersObjection := func(d store.Draft) bool {
+		return d.Stage == string(domain.KindAnswer) && d.Objection != domain.NoObjection
+	}
 	answeredAt := map[string][]time.Time{} // invoice number → when an answer naming it went
 	for _, m := range sent {
 		if isAnswer(m.d) || answersObjection(m.d) {

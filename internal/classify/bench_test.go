@@ -14,7 +14,17 @@ import (
 // included. replies/s is per
 // wall-clock second; replies/cpu-s is per second of CPU used by the process,
 // which stays meaningful on a machine busy with other work.
-func BenchmarkClassify(b *testing.B) {
+func BenchmarkClassify(b *testing.B) { benchClassify(b, DefaultOptions()) }
+
+// BenchmarkClassifyWithObjection is BenchmarkClassify as the daemon reads
+// replies: the stock objection read too.
+func BenchmarkClassifyWithObjection(b *testing.B) {
+	opt := DefaultOptions()
+	opt.ReadObjection = true
+	benchClassify(b, opt)
+}
+
+func benchClassify(b *testing.B, opt Options) {
 	files, err := filepath.Glob(filepath.Join("testdata", "replies", "*", "*.eml"))
 	if err != nil || len(files) == 0 {
 		b.Fatalf("no corpus: %v", err)
@@ -31,7 +41,6 @@ func BenchmarkClassify(b *testing.B) {
 		}
 		set = append(set, m)
 	}
-	opt := DefaultOptions()
 	cpu0 := cpuTime()
 	b.ResetTimer()
 	n := 0

@@ -99,8 +99,8 @@ type Options struct {
 	// Model reads the replies; nil means the shipped model.
 	Model *Model
 	// ReadObjection asks for the stock objection a reply raises
-	// (Result.Objection). It costs about a tenth of a reading, so the
-	// daemon's scan leaves it off until it has an answer to prepare.
+	// (Result.Objection). It costs about a tenth of a reading; the daemon
+	// asks for it on every reply, to prepare the answer to the objection.
 	ReadObjection bool
 	// Objections reads the objection; nil means the shipped model.
 	Objections *ObjectionModel

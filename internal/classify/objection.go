@@ -8,24 +8,25 @@ import (
 	"math"
 	"sync"
 	"time"
+
+	"github.com/relance/relance/internal/domain"
 )
 
-// Objection is the stock excuse a reply raises, when it raises one: the
-// answer the owner prepares depends on it (a cheque's number and date, the
-// invoice sent again, the detail of an amount…).
-type Objection string
+// Objection is the stock excuse a reply raises, when it raises one
+// (defined with the rest of the product's words in domain).
+type Objection = domain.Objection
 
-// The objections a reply can raise, as `relance classify --json` names them.
+// The objections a reply can raise, under the classifier's names.
 const (
-	NoObjection           Objection = ""
-	ChequeInPost          Objection = "cheque_in_post"          // "le chèque est parti"
-	Oversight             Objection = "oversight"               // "un oubli de notre part"
-	ClientNotPaid         Objection = "client_not_paid"         // "notre propre client ne nous a pas payés"
-	GoodsReturned         Objection = "goods_returned"          // "nous avons renvoyé la marchandise"
-	ProgressPaymentDefect Objection = "progress_payment_defect" // "une malfaçon sur la situation de travaux"
-	NotReceived           Objection = "not_received"            // "nous n'avons jamais reçu la facture"
-	WrongAmount           Objection = "wrong_amount"            // "le montant ne correspond pas au devis"
-	AwaitingApproval      Objection = "awaiting_approval"       // "en attente de validation, d'un bon de commande"
+	NoObjection           = domain.NoObjection
+	ChequeInPost          = domain.ObjectionChequeInPost
+	Oversight             = domain.ObjectionOversight
+	ClientNotPaid         = domain.ObjectionClientNotPaid
+	GoodsReturned         = domain.ObjectionGoodsReturned
+	ProgressPaymentDefect = domain.ObjectionProgressPaymentDefect
+	NotReceived           = domain.ObjectionNotReceived
+	WrongAmount           = domain.ObjectionWrongAmount
+	AwaitingApproval      = domain.ObjectionAwaitingApproval
 )
 
 // objectionKinds are the rows of the objection model, "none" first.
@@ -35,7 +36,7 @@ var objectionKinds = [...]Objection{NoObjection, ChequeInPost, Oversight, Client
 const nObjections = len(objectionKinds)
 
 // Objections lists the objections a reply can raise (without "none").
-func Objections() []Objection { return append([]Objection(nil), objectionKinds[1:]...) }
+func Objections() []Objection { return domain.Objections() }
 
 func objectionIndex(o Objection) int {
 	for i, k := range objectionKinds {

@@ -3,6 +3,7 @@ package classify
 import (
 	"bytes"
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 
@@ -106,5 +107,13 @@ func TestObjectionOnlyWhenAsked(t *testing.T) {
 	got := Classify(m, Options{ReadObjection: true})
 	if got.Objection != WrongAmount {
 		t.Errorf("class %s, objection %q; want wrong_amount", got.Class, got.Objection)
+	}
+}
+
+// The model's rows follow the domain's list of objections, "none" first:
+// a kind added to one and not the other would be read under another name.
+func TestObjectionRowsFollowDomain(t *testing.T) {
+	if got, want := objectionKinds[1:], Objections(); !slices.Equal(got, want) {
+		t.Fatalf("model rows %v, domain %v", got, want)
 	}
 }

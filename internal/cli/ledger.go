@@ -51,6 +51,8 @@ type draftJSON struct {
 	// Context: what the reviewer should know (an open call task, a broken
 	// promise, a blank to fill in an answer).
 	Context []noteJSON `json:"context,omitempty"`
+	// Objection: for an answer, the stock objection it answers.
+	Objection domain.Objection `json:"objection,omitempty"`
 }
 
 // noteJSON is one thing the reviewer of a draft should know.
@@ -67,6 +69,8 @@ type flagJSON struct {
 	Client   clientJSON        `json:"client"`
 	Status   domain.FlagStatus `json:"status"`
 	Evidence []string          `json:"evidence"`
+	// Objection: the stock objection the reply raised, answered by a draft.
+	Objection domain.Objection `json:"objection,omitempty"`
 }
 
 func toInvoiceJSON(inv store.Invoice) invoiceJSON {
@@ -219,7 +223,7 @@ func dateOr(t time.Time) string {
 
 func toDraftJSON(d store.Draft, withBody bool, loc *time.Location) draftJSON {
 	j := draftJSON{ID: d.ID, Invoices: d.InvoiceNumbers, Stage: d.Stage, To: d.To, Subject: d.Subject, Status: d.Status,
-		CreatedAt: isoTime(d.CreatedAt, loc), HoldUntil: isoTime(d.HoldUntil, loc)}
+		CreatedAt: isoTime(d.CreatedAt, loc), HoldUntil: isoTime(d.HoldUntil, loc), Objection: d.Objection}
 	if j.Invoices == nil {
 		j.Invoices = []string{}
 	}
@@ -341,8 +345,10 @@ func cmdDrafts(ctx context.Context, env *Env, args []string) int {
 		return ExitOK
 	case "edit":
 		return draftEdit(ctx, env, st, pos, *subject, *bodyFile)
+	case "set-objection":
+		return setObjection(ctx, env, st, "drafts", pos)
 	}
-	fmt.Fprintf(env.Stderr, "relance drafts: unknown action %q (want list, show, approve, send-now, cancel or edit)\n", action)
+	fmt.Fprintf(env.Stderr, "relance drafts: unknown action %q (want list, show, approve, send-now, cancel, edit or set-objection)\n", action)
 	return ExitUsage
 }
 
@@ -368,6 +374,8 @@ func cmdFlags(ctx context.Context, env *Env, args []string) int {
 			return flagAction(ctx, env, args[0], args[1:])
 		case "outcome":
 			return taskOutcome(ctx, env, args[1:])
+		case "set-objection":
+			return flagObjection(ctx, env, args[1:])
 		}
 	}
 	fs := flagSet(env, "flags")
@@ -395,7 +403,7 @@ func cmdFlags(ctx context.Context, env *Env, args []string) int {
 				ev = []string{}
 			}
 			out = append(out, flagJSON{ID: f.ID, Kind: f.Kind, Invoice: f.InvoiceNum, Client: clientJSON{f.ClientName, f.ClientEmail},
-				Status: f.Status, Evidence: ev})
+				Status: f.Status, Evidence: ev, Objection: f.Objection})
 		}
 		return printJSON(env, out)
 	}

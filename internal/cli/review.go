@@ -186,7 +186,7 @@ func flagAction(ctx context.Context, env *Env, action string, args []string) int
 	switch action {
 	case "show":
 		j := flagJSON{ID: f.ID, Kind: f.Kind, Invoice: f.InvoiceNum, Client: clientJSON{f.ClientName, f.ClientEmail},
-			Status: f.Status, Evidence: f.Evidence}
+			Status: f.Status, Evidence: f.Evidence, Objection: f.Objection}
 		if j.Evidence == nil {
 			j.Evidence = []string{}
 		}
@@ -291,6 +291,7 @@ var noteMessages = text.Catalogue{"en": {
 	"note." + store.NoteQuestion:      "answers the client's question of %s (asked for: %s)",
 	"note." + store.NoteNoPDF:         "no PDF of %s was found in Sent: attach the copy yourself",
 	"note." + store.NoteBlank:         "to fill in before approving: %s",
+	"note." + store.NoteObjection:     "answers the client's objection: %s",
 	"topic.unknown":                   "something not recognised",
 }}
 
@@ -314,8 +315,8 @@ func noteText(n store.DraftNote) string {
 			asked = noteMessages.T("en", "topic.unknown")
 		}
 		return say(arg(0), strings.ReplaceAll(asked, "_", " "))
-	case store.NoteBlank:
-		what, ok := web.Message("en", "blank."+arg(0))
+	case store.NoteBlank, store.NoteObjection:
+		what, ok := web.Message("en", n.Code+"."+arg(0))
 		if !ok {
 			what = arg(0)
 		}

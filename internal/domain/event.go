@@ -31,6 +31,9 @@ const (
 	EventTaskOutcome        EventKind = "task_outcome"
 	// EventHandoverPrepared: the file for a third party was built.
 	EventHandoverPrepared EventKind = "handover_prepared"
+	// EventObjectionSet: the owner corrected the stock objection a reply
+	// raised; its answer is drafted again.
+	EventObjectionSet EventKind = "objection_set"
 )
 
 // Clients.

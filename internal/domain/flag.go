@@ -22,6 +22,10 @@ const (
 	// contact with the client (no reminder, no answer, no call) until the
 	// owner resolves it.
 	FlagHostile FlagKind = "hostile"
+	// FlagObjection: a reply raised a stock objection (the cheque is in the
+	// post, the amount is wrong…) and its class has no flag of its own; an
+	// answer is drafted for the owner, and the chasing follows the class.
+	FlagObjection FlagKind = "objection"
 )
 
 // Money and documents.

@@ -133,3 +133,28 @@ func TestReplyClasses(t *testing.T) {
 		}
 	}
 }
+
+// The objections' strings are contracts (`relance classify --json`,
+// `relance drafts list --json`, the flags table); Valid knows them and
+// nothing else.
+func TestObjectionStrings(t *testing.T) {
+	want := []string{"cheque_in_post", "oversight", "client_not_paid", "goods_returned", "progress_payment_defect",
+		"not_received", "wrong_amount", "awaiting_approval"}
+	got := Objections()
+	if len(got) != len(want) {
+		t.Fatalf("Objections() = %v", got)
+	}
+	for i, o := range got {
+		if string(o) != want[i] || !o.Valid() {
+			t.Errorf("objection %d = %q (valid %v), want %q", i, o, o.Valid(), want[i])
+		}
+	}
+	for _, o := range []Objection{NoObjection, "cheque", "Oversight"} {
+		if o.Valid() {
+			t.Errorf("%q is valid", o)
+		}
+	}
+	if string(FlagObjection) != "objection" || string(EventObjectionSet) != "objection_set" {
+		t.Errorf("flag %q, event %q", FlagObjection, EventObjectionSet)
+	}
+}

@@ -303,7 +303,9 @@ func (e *Engine) prepare(ctx context.Context, f mailbox.Fetched) (p prepared) {
 		}
 		p.det = &r
 	case mailbox.RoleInbox:
-		r := classify.Classify(msg, classify.Options{Model: e.model.Load()})
+		// The objection model reads the features the reply model already
+		// built: a tenth of a reading more, for the answer to the excuse.
+		r := classify.Classify(msg, classify.Options{Model: e.model.Load(), ReadObjection: true})
 		p.cls = &r
 		p.replyText = r.Reply
 		if r.Class == classify.Bounce {

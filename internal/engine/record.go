@@ -206,6 +206,9 @@ func (e *Engine) recordReply(tx *store.Tx, rowID int64, msg *message.Message, te
 	if r.ReturnDate != nil {
 		detail["return_date"] = r.ReturnDate.Format("2006-01-02")
 	}
+	if r.Objection != domain.NoObjection {
+		detail["objection"] = string(r.Objection)
+	}
 	if r.Class != classify.Bounce {
 		var away time.Time
 		if r.ReturnDate != nil {
@@ -358,7 +361,40 @@ func (e *Engine) recordReply(tx *store.Tx, rowID int64, msg *message.Message, te
 			return "", err
 		}
 	}
+	if err := recordObjection(tx, rowID, class, r.Objection, match.InvoiceIDs, evidence, msg.Subject); err != nil {
+		return "", err
+	}
 	return string(class), nil
+}
+
+// recordObjection puts the stock objection a reply raised on the flag that
+// carries it (policy.ObjectionFlag): the reply's own flag, else an
+// objection flag on each invoice it is about. The outbox drafts the answer
+// from it. An objection the policy does not answer stays in the reply's
+// event only.
+func recordObjection(tx *store.Tx, rowID int64, class domain.ReplyClass, o domain.Objection, invoiceIDs []int64, evidence []string, subject string) error {
+	kind := policy.ObjectionFlag(class, o)
+	if kind == "" || len(invoiceIDs) == 0 {
+		return nil
+	}
+	if kind != domain.FlagObjection {
+		marked, err := tx.MarkObjection(rowID, kind, o)
+		if err != nil || marked > 0 {
+			return err
+		}
+		// The reply's question joined one asked before: its own flag was
+		// not opened, so the objection gets a flag of its own.
+	}
+	if len(evidence) == 0 {
+		evidence = []string{subject}
+	}
+	for _, invID := range invoiceIDs {
+		if _, err := tx.OpenFlag(store.Flag{Kind: domain.FlagObjection, InvoiceID: invID, MessageID: rowID, Objection: o,
+			Evidence: append([]string{store.ObjectionEvidence(o)}, evidence...)}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // triage sends a reply that fits several open invoices equally to a human,

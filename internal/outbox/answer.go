@@ -47,6 +47,7 @@ func (x *Outbox) answer(ctx context.Context, now time.Time, c store.ChasingClien
 		return nil
 	}
 	data.Asked = q.Topics
+	data.Objection = q.Objection
 	var (
 		context     []store.DraftNote
 		attachments []store.Attachment
@@ -54,12 +55,15 @@ func (x *Outbox) answer(ctx context.Context, now time.Time, c store.ChasingClien
 	)
 	context = append(context, store.DraftNote{Code: store.NoteQuestion,
 		Args: []string{q.AskedAt.In(x.o.Policy.Location).Format(time.RFC3339), strings.Join(q.Topics, ",")}})
+	if q.Objection != domain.NoObjection {
+		context = append(context, store.DraftNote{Code: store.NoteObjection, Args: []string{string(q.Objection)}})
+	}
 	for _, inv := range c.Invoices {
 		if slices.Contains(ids, inv.ID) && inv.SourceMessageID != "" {
 			refs = append(refs, inv.SourceMessageID)
 		}
 	}
-	if slices.Contains(q.Topics, render.TopicInvoiceCopy) {
+	if slices.Contains(q.Topics, render.TopicInvoiceCopy) || q.Objection == domain.ObjectionNotReceived {
 		for _, inv := range c.Invoices {
 			if !slices.Contains(ids, inv.ID) {
 				continue
@@ -74,7 +78,7 @@ func (x *Outbox) answer(ctx context.Context, now time.Time, c store.ChasingClien
 			}
 		}
 	}
-	blanks := answerBlanks(q.Topics, x.o.Business.IBAN != "", len(data.Attached) > 0)
+	blanks := answerBlanks(q.Topics, q.Objection, x.o.Business.IBAN != "", len(data.Attached) > 0)
 	for _, b := range blanks {
 		context = append(context, store.DraftNote{Code: store.NoteBlank, Args: []string{b}})
 	}
@@ -104,13 +108,29 @@ const (
 	blankChorus  = "chorus"  // the date of the Chorus Pro upload
 	blankAddress = "address" // the billing address
 	blankAnswer  = "answer"  // the question was not recognised
+	// Objections: what the owner proposes, which relance cannot know.
+	blankBalanceDate = "balance_date" // client_not_paid: the date of the balance
+	blankVisitDate   = "visit_date"   // progress_payment_defect: the date of the visit
+	blankDetail      = "detail"       // wrong_amount: the detail, or the credit note
 )
 
+// objectionBlanks are the blanks of the answer to each objection.
+var objectionBlanks = map[domain.Objection][]string{
+	domain.ObjectionClientNotPaid:         {blankBalanceDate},
+	domain.ObjectionProgressPaymentDefect: {blankVisitDate},
+	domain.ObjectionWrongAmount:           {blankDetail},
+}
+
 // answerBlanks lists what the human must fill in an answer before it can
-// go: what relance cannot know.
-func answerBlanks(topics []string, haveIBAN, haveCopy bool) []string {
+// go: what relance cannot know. An objection's answer is known without a
+// recognised question; the invoice it sends again must be found.
+func answerBlanks(topics []string, o domain.Objection, haveIBAN, haveCopy bool) []string {
 	var out []string
-	known := false
+	known := o != domain.NoObjection
+	out = append(out, objectionBlanks[o]...)
+	if o == domain.ObjectionNotReceived && !haveCopy && !slices.Contains(topics, render.TopicInvoiceCopy) {
+		out = append(out, blankCopy)
+	}
 	for _, t := range topics {
 		switch t {
 		case render.TopicBankDetails:

@@ -232,3 +232,32 @@ func TestAnswerRetiredWhenItNoLongerMakesSense(t *testing.T) {
 		})
 	}
 }
+
+// What the owner must fill in an answer before it goes: what relance
+// cannot know of a question, and of an objection what the owner proposes
+// (a date, the detail) or the invoice it could not find to send again.
+func TestAnswerBlanks(t *testing.T) {
+	for _, tt := range []struct {
+		topics []string
+		o      domain.Objection
+		iban   bool
+		copy   bool
+		want   string
+	}{
+		{nil, domain.NoObjection, true, false, "answer"},
+		{[]string{render.TopicBankDetails}, domain.NoObjection, false, false, "iban"},
+		{nil, domain.ObjectionChequeInPost, false, false, ""},
+		{nil, domain.ObjectionOversight, false, false, ""},
+		{nil, domain.ObjectionClientNotPaid, true, false, "balance_date"},
+		{nil, domain.ObjectionProgressPaymentDefect, true, false, "visit_date"},
+		{nil, domain.ObjectionWrongAmount, true, false, "detail"},
+		{nil, domain.ObjectionNotReceived, true, true, ""},
+		{nil, domain.ObjectionNotReceived, true, false, "copy"},
+		{[]string{render.TopicInvoiceCopy}, domain.ObjectionNotReceived, true, false, "copy"},
+		{[]string{render.TopicPONumber}, domain.ObjectionAwaitingApproval, true, false, "po"},
+	} {
+		if got := strings.Join(answerBlanks(tt.topics, tt.o, tt.iban, tt.copy), ","); got != tt.want {
+			t.Errorf("answerBlanks(%v, %q, iban %v, copy %v) = %q, want %q", tt.topics, tt.o, tt.iban, tt.copy, got, tt.want)
+		}
+	}
+}

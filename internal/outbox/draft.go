@@ -58,7 +58,7 @@ func ClientState(c store.ChasingClient) policy.ClientState {
 	}
 	for _, q := range c.Questions {
 		s.Questions = append(s.Questions, policy.Question{ID: q.FlagID, InvoiceIDs: q.InvoiceIDs, AskedAt: q.AskedAt,
-			Answer: q.Answer})
+			Answer: q.Answer, Objection: q.Objection})
 	}
 	return s
 }

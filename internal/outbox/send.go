@@ -256,7 +256,7 @@ func (x *Outbox) noteFailure(ctx context.Context, now time.Time, d store.DraftDe
 func DraftState(d store.Draft, kind domain.StageKind, stage int) policy.DraftState {
 	return policy.DraftState{ID: d.ID, Kind: kind, Stage: stage, InvoiceIDs: d.InvoiceIDs,
 		CreatedAt: d.CreatedAt, HoldUntil: d.HoldUntil, Status: d.Status,
-		HoldLifted: d.HoldLifted, SendNow: d.SendNow}
+		HoldLifted: d.HoldLifted, SendNow: d.SendNow, Objection: d.Objection}
 }
 
 // GoesAt is when an approved (or about to be approved) draft will leave,

@@ -15,7 +15,7 @@ import (
 // dispute, grievance and hardship (grievance and hardship pause the whole
 // client), payment checks, tasks (call, hand_off, info_request: the ladder
 // goes on while a call or hand-off is open, an info_request waits for its
-// answer) and behaviour signals (they pause only where the policy's
+// answer), objections (the ladder follows the reply's class) and behaviour signals (they pause only where the policy's
 // behaviour_signals setting says so); any other kind pauses its invoice.
 
 // IsSignalFlag reports whether k is a behaviour signal's flag.
@@ -39,7 +39,7 @@ func (p Policy) flagPause(k domain.FlagKind) Reason {
 	switch {
 	case k == domain.FlagDispute:
 		return ReasonDisputed
-	case k == domain.FlagCall || k == domain.FlagHandOff:
+	case k == domain.FlagCall || k == domain.FlagHandOff || k == domain.FlagObjection:
 		return ReasonUnknown
 	case k == domain.FlagHandover:
 		// The file for a third party is ready: it informs, and the ladder
@@ -109,6 +109,9 @@ const (
 	AnswerNone      AnswerState = ""          // no answer drafted yet (or the last one was superseded)
 	AnswerPending   AnswerState = "pending"   // an answer draft is held or approved
 	AnswerCancelled AnswerState = "cancelled" // the human cancelled the answer draft: the task is theirs
+	// AnswerSent: the answer left. An info_request's task closes then; the
+	// flag of a dispute that raised an objection stays open for the owner.
+	AnswerSent AnswerState = "sent"
 )
 
 // Question is a client's open information request (an info_request task):
@@ -118,6 +121,10 @@ type Question struct {
 	InvoiceIDs []int64
 	AskedAt    time.Time
 	Answer     AnswerState
+	// Objection is the stock objection the reply raised (none for a plain
+	// question): its answer is drafted even while the reply's own flag
+	// pauses the chasing, for the owner to approve.
+	Objection domain.Objection
 }
 
 // PendingDraft is a draft for the client that is neither sent, cancelled
@@ -235,6 +242,9 @@ type Decision struct {
 	OpenTasks []OpenTask
 	// QuestionID is, for ActionAnswer, the question answered.
 	QuestionID int64
+	// Objection is, for ActionAnswer, the stock objection answered (none
+	// for a plain question).
+	Objection domain.Objection
 }
 
 // OpenTask is an open flag that does not pause its invoice.
@@ -448,8 +458,15 @@ func Decide(now time.Time, c ClientState, p Policy) Decision {
 	if eff.ladder == nil {
 		return d
 	}
-	if r := p.clientWidePause(&c); r != ReasonUnknown {
-		d.Reason = r
+	clientPause := p.clientWidePause(&c)
+	if q, steps := answerDue(&c, true); len(steps) > 0 {
+		// The answer to an objection is the next step the reply's own
+		// flag asks for: drafted even while that flag pauses the chasing,
+		// and then sent only on the owner's approval.
+		return p.answer(now, d, &c, q, steps, clientPause != ReasonUnknown)
+	}
+	if clientPause != ReasonUnknown {
+		d.Reason = clientPause
 		return d
 	}
 
@@ -525,15 +542,8 @@ func Decide(now time.Time, c ClientState, p Policy) Decision {
 		d.Reason = ReasonNothingOpen
 		return d
 	}
-	if q, steps := answerDue(&c); len(steps) > 0 {
-		d.Action, d.Reason, d.NotBefore, d.HoldUntil = ActionAnswer, ReasonQuestionAsked, now, p.HoldUntil(now)
-		d.QuestionID, d.Invoices = q.ID, steps
-		for _, s := range steps {
-			if inv := findInvoice(c.Invoices, s.ID); inv != nil && inv.DisputedBefore {
-				d.RequiresApproval = true
-			}
-		}
-		return d
+	if q, steps := answerDue(&c, false); len(steps) > 0 {
+		return p.answer(now, d, &c, q, steps, false)
 	}
 	if len(checks) > 0 {
 		d.Action, d.Reason, d.NotBefore = ActionPaymentCheck, ReasonPaymentCheck, now
@@ -661,19 +671,41 @@ func (p Policy) stageDate(l *Ladder, inv *InvoiceState, due Date, st Stage) Date
 	return sd
 }
 
-// answerDue returns the first question that has no answer draft, with its
-// invoices still to be paid (answerPause). A question whose answer the
-// human cancelled is theirs to close; so is one about invoices claimed paid
-// or disputed: its task stays open for them.
-func answerDue(c *ClientState) (Question, []InvoiceStep) {
+// answer is the decision to draft the answer to q about steps. approve
+// says the owner must approve it whatever the mode (the client is paused);
+// so must anything about an invoice ever disputed.
+func (p Policy) answer(now time.Time, d Decision, c *ClientState, q Question, steps []InvoiceStep, approve bool) Decision {
+	d.Action, d.Reason, d.NotBefore, d.HoldUntil = ActionAnswer, ReasonQuestionAsked, now, p.HoldUntil(now)
+	d.QuestionID, d.Invoices, d.Objection, d.RequiresApproval = q.ID, steps, q.Objection, approve
+	for _, s := range steps {
+		if inv := findInvoice(c.Invoices, s.ID); inv != nil && (inv.DisputedBefore || inv.State == domain.StateDisputed) {
+			d.RequiresApproval = true
+		}
+	}
+	return d
+}
+
+// answerDue returns the first question (objections when objections is
+// set, plain questions otherwise) that has no answer draft, with its
+// invoices still to be paid (answerPause, objectionPause). A question whose
+// answer the human cancelled is theirs to close; so is one about invoices
+// claimed paid or disputed: its task stays open for them. An objection is
+// answered while its invoice is still owed, whatever else holds it: the
+// cheque said to be in the post, the amount disputed are what the answer
+// is about.
+func answerDue(c *ClientState, objections bool) (Question, []InvoiceStep) {
 	for _, q := range c.Questions {
-		if q.Answer != AnswerNone {
+		if q.Answer != AnswerNone || (q.Objection != domain.NoObjection) != objections {
 			continue
+		}
+		pause := answerPause
+		if objections {
+			pause = objectionPause
 		}
 		var steps []InvoiceStep
 		for _, id := range q.InvoiceIDs {
 			inv := findInvoice(c.Invoices, id)
-			if inv == nil || answerPause(inv) != ReasonUnknown {
+			if inv == nil || pause(inv) != ReasonUnknown {
 				continue
 			}
 			steps = append(steps, InvoiceStep{ID: inv.ID, Number: inv.Number})
@@ -716,6 +748,18 @@ func answerPause(inv *InvoiceState) Reason {
 	}
 	// A state this version does not know is never answered on its own.
 	return ReasonOnHold
+}
+
+// objectionPause says why the answer to an objection about inv must not be
+// made or sent (ReasonUnknown: it may): only once nothing is owed.
+func objectionPause(inv *InvoiceState) Reason {
+	switch {
+	case inv.State == domain.StatePaid || !inv.Balance.IsPositive():
+		return ReasonPaid
+	case inv.State == domain.StateCancelled || inv.State == domain.StateWrittenOff:
+		return ReasonInvoiceClosed
+	}
+	return ReasonUnknown
 }
 
 // contactBlock returns the earliest instant the client may be contacted

@@ -42,3 +42,25 @@ func StateAfterReply(state domain.State, class domain.ReplyClass) domain.State {
 	}
 	return ""
 }
+
+// ObjectionFlag is the flag that carries the stock objection o a reply of
+// this class raised, and names the answer drafted for it: the class's own
+// flag when it opens one (a dispute, a question), else an objection flag,
+// which pauses nothing. None ("") when the objection gets no answer: from
+// an automatic mail, or from a client who says it paid, unless it paid by
+// a cheque still in the post (its number and date let the payment be
+// matched); asking "when will you pay?" of a client who says it did would
+// be wrong, and the payment check follows that claim.
+func ObjectionFlag(class domain.ReplyClass, o domain.Objection) domain.FlagKind {
+	switch {
+	case o == domain.NoObjection, class == domain.ReplyBounce, class == domain.ReplyAutoReply:
+		return ""
+	case class == domain.ReplyPaid && o != domain.ObjectionChequeInPost:
+		return ""
+	case ReplyNeedsHuman(class):
+		return domain.FlagKind(class)
+	case class == domain.ReplyInfoRequest:
+		return domain.FlagInfoRequest
+	}
+	return domain.FlagObjection
+}

@@ -40,6 +40,8 @@ type DraftState struct {
 	// applies (hold, minimum gap, absence, send window), every check of
 	// the client's and the invoices' state still does.
 	SendNow bool
+	// Objection: the draft answers the stock objection a reply raised.
+	Objection domain.Objection
 }
 
 // ShouldSend re-checks, at the moment of sending, everything that could have
@@ -76,7 +78,8 @@ func ShouldSend(now time.Time, d DraftState, c ClientState, p Policy, mode domai
 	if len(eff.to) == 0 {
 		return false, ReasonNoRecipient
 	}
-	if r := p.clientWidePause(&c); r != ReasonUnknown {
+	objection := d.Kind == domain.KindAnswer && d.Objection != domain.NoObjection
+	if r := p.clientWidePause(&c); r != ReasonUnknown && !objection {
 		return false, r
 	}
 	if len(d.InvoiceIDs) == 0 {
@@ -96,7 +99,12 @@ func ShouldSend(now time.Time, d DraftState, c ClientState, p Policy, mode domai
 		case inv.State == domain.StateCancelled || inv.State == domain.StateWrittenOff:
 			return false, ReasonInvoiceClosed
 		}
-		afterDispute = afterDispute || inv.DisputedBefore
+		afterDispute = afterDispute || inv.DisputedBefore || inv.State == domain.StateDisputed
+		if objection {
+			// The answer to an objection is what the reply's own flag asks
+			// for: it goes, once approved, whatever pause that flag causes.
+			continue
+		}
 		if answer {
 			// An answer replies to what the client asked: the pauses of the
 			// ladder are not for it. It goes only while its question is

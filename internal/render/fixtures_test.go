@@ -4,6 +4,8 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/relance/relance/internal/domain"
 )
 
 // Representative data for the golden files and the tone tests.
@@ -199,6 +201,24 @@ func goldenCases(lang string) []goldenCase {
 	d.LastReminder = dp(day(2026, 11, 10))
 	d.Today = day(2026, 11, 22)
 	add("second-no-civility", d)
+
+	// One answer per stock objection, a consumer's among them: no answer
+	// speaks of penalties.
+	for i, o := range domain.Objections() {
+		d = base(StageAnswer)
+		d.Invoices = oneInvoice(20)
+		if o == domain.ObjectionWrongAmount {
+			d.Invoices = threeInvoices(20)
+		}
+		d.Objection = o
+		if o == domain.ObjectionNotReceived {
+			d.Attached = []string{"F-2026-0042.pdf"}
+		}
+		if i%2 == 1 {
+			d.B2B, d.ClientName, d.ContactName = false, "", "Claire Dupont"
+		}
+		add("answer-objection-"+string(o), d)
+	}
 
 	return append(cs, consumerCases(cs)...)
 }

@@ -172,6 +172,9 @@ type Data struct {
 	// names attached to the answer.
 	Asked    []string
 	Attached []string
+	// Objection is the stock objection the answer answers (none for a
+	// plain question).
+	Objection domain.Objection
 }
 
 // Rendered is a message ready for the outbox. Subject is header-safe.

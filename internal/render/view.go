@@ -7,6 +7,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/text"
 )
 
@@ -76,6 +77,9 @@ type view struct {
 	// Answer: what was asked, what is attached.
 	AskBank, AskCopy, AskPO, AskChorus, AskAddress, AskOther bool
 	Attached                                                 []string
+	// Objection is the stock objection answered (domain.Objection's
+	// string), "" for a plain question.
+	Objection string
 }
 
 type invoiceView struct {
@@ -176,7 +180,15 @@ func buildView(d Data) (*view, error) {
 			v.AskAddress = true
 		}
 	}
-	v.AskOther = !v.AskBank && !v.AskCopy && !v.AskPO && !v.AskChorus && !v.AskAddress
+	if d.Objection != domain.NoObjection {
+		if !d.Objection.Valid() {
+			return nil, fmt.Errorf("render: %s: unknown objection %q", d.Stage, d.Objection)
+		}
+		v.Objection = string(d.Objection)
+		// "We never received it" is answered with the invoice itself.
+		v.AskCopy = v.AskCopy || d.Objection == domain.ObjectionNotReceived
+	}
+	v.AskOther = !v.AskBank && !v.AskCopy && !v.AskPO && !v.AskChorus && !v.AskAddress && v.Objection == ""
 	for _, f := range d.Attached {
 		if f = oneLine(f); f != "" {
 			v.Attached = append(v.Attached, f)

@@ -39,6 +39,9 @@ type Question struct {
 	MessageID  int64 // the client's message (0 when unknown)
 	AskedAt    time.Time
 	Topics     []string
+	// Objection is the stock objection the reply raised (none for a
+	// plain question).
+	Objection domain.Objection
 	// Answer is where its answer stands: none (or the last one was
 	// superseded), pending (held or approved) or cancelled.
 	Answer policy.AnswerState
@@ -234,12 +237,17 @@ func (s *Store) chasingClients(ctx context.Context, only int64) ([]ChasingClient
 // loadQuestions attaches to each client its open information requests and
 // where their answers stand.
 func loadQuestions(ctx context.Context, tx *sql.Tx, only int64, byClient map[int64]*ChasingClient) error {
+	// A question is an info_request, or any flag carrying the objection
+	// its reply raised: both are answered by a draft.
+	asks := func(f string) string {
+		return `(` + f + `.kind = ` + sqlWord(domain.FlagInfoRequest) + ` OR ` + f + `.objection <> '')`
+	}
 	rows, err := tx.QueryContext(ctx, `SELECT f.id, f.invoice_id, i.client_id, COALESCE(f.message_id, 0),
-		COALESCE((SELECT m.date FROM messages m WHERE m.id = f.message_id), f.created_at), f.topics,
-		COALESCE((SELECT d.status FROM drafts d WHERE d.flag_id IN (SELECT f2.id FROM flags f2 WHERE f2.kind = `+sqlWord(domain.FlagInfoRequest)+`
+		COALESCE((SELECT m.date FROM messages m WHERE m.id = f.message_id), f.created_at), f.topics, f.objection,
+		COALESCE((SELECT d.status FROM drafts d WHERE d.flag_id IN (SELECT f2.id FROM flags f2 WHERE `+asks("f2")+`
 			AND (f2.id = f.id OR (f.message_id IS NOT NULL AND f2.message_id = f.message_id))) ORDER BY d.id DESC LIMIT 1), '')
 		FROM flags f JOIN invoices i ON i.id = f.invoice_id
-		WHERE f.kind = `+sqlWord(domain.FlagInfoRequest)+` AND f.status <> `+resolvedSQL+` AND (? = 0 OR i.client_id = ?) ORDER BY f.id`, only, only)
+		WHERE `+asks("f")+` AND f.status <> `+resolvedSQL+` AND (? = 0 OR i.client_id = ?) ORDER BY f.id`, only, only)
 	if err != nil {
 		return fmt.Errorf("store: open questions: %w", err)
 	}
@@ -254,18 +262,25 @@ func loadQuestions(ctx context.Context, tx *sql.Tx, only int64, byClient map[int
 		var flagID, invID, clientID, msgID int64
 		var created sql.NullString
 		var topics string
+		var objection domain.Objection
 		var answer domain.DraftStatus
-		if err := rows.Scan(&flagID, &invID, &clientID, &msgID, &created, &topics, &answer); err != nil {
+		if err := rows.Scan(&flagID, &invID, &clientID, &msgID, &created, &topics, &objection, &answer); err != nil {
 			return fmt.Errorf("store: open questions: %w", err)
 		}
 		q := byMessage[msgID]
 		if q == nil || msgID == 0 {
-			q = &Question{FlagID: flagID, MessageID: msgID, AskedAt: parseTS(created), Topics: splitList(topics)}
+			q = &Question{FlagID: flagID, MessageID: msgID, AskedAt: parseTS(created), Topics: splitList(topics), Objection: objection}
 			switch answer {
 			case domain.DraftHeld, domain.DraftApproved:
 				q.Answer = policy.AnswerPending
 			case domain.DraftCancelled:
 				q.Answer = policy.AnswerCancelled
+			case domain.DraftSent:
+				if objection != domain.NoObjection {
+					// The flag of a dispute outlives the answer to its
+					// objection: answered once.
+					q.Answer = policy.AnswerSent
+				}
 			}
 			if msgID != 0 {
 				byMessage[msgID] = q

@@ -63,6 +63,11 @@ func (t *Tx) CreateDraft(n NewDraft, actor domain.Actor) (int64, error) {
 		return 0, fmt.Errorf("store: create draft: %w", err)
 	}
 	id, _ := res.LastInsertId()
+	if n.FlagID != 0 && n.Kind == domain.KindAnswer {
+		if err := t.linkAnswer(n.FlagID, id); err != nil {
+			return 0, err
+		}
+	}
 	for i, a := range n.Attachments {
 		if _, err := t.exec(`INSERT INTO draft_attachments (draft_id, position, filename, content_type, data) VALUES (?, ?, ?, ?, ?)`,
 			id, i, a.Filename, a.ContentType, a.Data); err != nil {
@@ -91,7 +96,8 @@ func boolInt(b bool) int {
 const draftSelect = `SELECT d.id, d.client_id, c.name, d.stage, d.to_addrs, d.cc_addrs, d.subject, d.body, d.created_at, d.hold_until,
 	d.status, d.message_id, COALESCE(d.imap_uid, 0), d.approved_by, d.approved_at, d.sent_at,
 	COALESCE((SELECT group_concat(i.id || ':' || i.number, ',') FROM draft_invoices di JOIN invoices i ON i.id = di.invoice_id
-		WHERE di.draft_id = d.id), ''), d.kind, d.context, d.hold_lifted, d.send_now, d.legacy_header
+		WHERE di.draft_id = d.id), ''), d.kind, d.context, d.hold_lifted, d.send_now, d.legacy_header,
+	COALESCE((SELECT f.objection FROM flags f WHERE f.id = d.flag_id), '')
 	FROM drafts d JOIN clients c ON c.id = d.client_id`
 
 // DraftDetail is a draft with what sending needs.
@@ -235,6 +241,9 @@ func (t *Tx) answerSent(d DraftDetail, actor domain.Actor) error {
 		if err := t.questionAnswered(inv, actor, note); err != nil {
 			return err
 		}
+		if err := t.objectionAnswered(inv, actor, note); err != nil {
+			return err
+		}
 	}
 	_, err := t.exec(`UPDATE clients SET last_contact = ? WHERE id = ?`, ts(t.now), d.ClientID)
 	if err != nil {
@@ -321,7 +330,7 @@ func scanDraft(r scanner) (Draft, error) {
 	var context string
 	var lifted, now, legacy int
 	err := r.Scan(&d.ID, &d.ClientID, &d.ClientName, &d.Stage, &to, &cc, &d.Subject, &d.Body, &created, &hold, &d.Status,
-		&d.MessageID, &uid, &d.ApprovedBy, &approved, &sent, &invs, &d.Kind, &context, &lifted, &now, &legacy)
+		&d.MessageID, &uid, &d.ApprovedBy, &approved, &sent, &invs, &d.Kind, &context, &lifted, &now, &legacy, &d.Objection)
 	if err != nil {
 		return d, err
 	}

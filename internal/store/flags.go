@@ -17,8 +17,20 @@ import (
 // questionAnswered closes the open information requests on an invoice and
 // restarts its ladder's clock.
 func (t *Tx) questionAnswered(invoiceID int64, actor domain.Actor, note string) error {
-	ids, err := t.ids(fmt.Sprintf("questions of invoice %d", invoiceID),
-		`SELECT id FROM flags WHERE kind = `+sqlWord(domain.FlagInfoRequest)+` AND status <> `+resolvedSQL+` AND invoice_id = ?`, invoiceID)
+	if err := t.resolveOpenFlags(domain.FlagInfoRequest, invoiceID, actor, note); err != nil {
+		return err
+	}
+	if _, err := t.exec(`UPDATE invoices SET clock_from = ?, updated_at = ? WHERE id = ?`, ts(t.now), ts(t.now), invoiceID); err != nil {
+		return fmt.Errorf("store: restart the clock of invoice %d: %w", invoiceID, err)
+	}
+	return nil
+}
+
+// resolveOpenFlags resolves every unresolved flag of kind on an invoice
+// with note.
+func (t *Tx) resolveOpenFlags(kind domain.FlagKind, invoiceID int64, actor domain.Actor, note string) error {
+	ids, err := t.ids(fmt.Sprintf("%s flags of invoice %d", kind, invoiceID),
+		`SELECT id FROM flags WHERE kind = ? AND status <> `+resolvedSQL+` AND invoice_id = ?`, kind, invoiceID)
 	if err != nil {
 		return err
 	}
@@ -26,9 +38,6 @@ func (t *Tx) questionAnswered(invoiceID int64, actor domain.Actor, note string) 
 		if err := t.ResolveFlag(id, actor, note); err != nil {
 			return err
 		}
-	}
-	if _, err := t.exec(`UPDATE invoices SET clock_from = ?, updated_at = ? WHERE id = ?`, ts(t.now), ts(t.now), invoiceID); err != nil {
-		return fmt.Errorf("store: restart the clock of invoice %d: %w", invoiceID, err)
 	}
 	return nil
 }
@@ -91,13 +100,13 @@ func (s *Store) Flag(ctx context.Context, id int64) (FlagDetail, error) {
 	err := s.db.QueryRowContext(ctx, `SELECT f.id, f.kind, COALESCE(f.invoice_id, 0), COALESCE(i.number, ''), COALESCE(c.id, 0),
 		COALESCE(c.name, ''), COALESCE(c.email, ''), COALESCE(f.message_id, 0), f.evidence, f.status, f.resolution,
 		f.created_at, f.resolved_at, COALESCE(m.folder, ''), COALESCE(m.from_addr, ''), COALESCE(m.subject, ''), m.date,
-		COALESCE(m.class, ''), COALESCE(m.message_id, ''), COALESCE(m.from_name, ''), COALESCE(m.body_text, '')
+		COALESCE(m.class, ''), COALESCE(m.message_id, ''), COALESCE(m.from_name, ''), COALESCE(m.body_text, ''), f.objection
 		FROM flags f LEFT JOIN invoices i ON i.id = f.invoice_id
 		LEFT JOIN clients c ON c.id = COALESCE(f.client_id, i.client_id)
 		LEFT JOIN messages m ON m.id = f.message_id WHERE f.id = ?`, id).Scan(
 		&f.ID, &f.Kind, &f.InvoiceID, &f.InvoiceNum, &f.ClientID, &f.ClientName, &f.ClientEmail, &f.MessageID, &ev,
 		&f.Status, &f.Resolution, &created, &resolved, &f.Message.Folder, &f.Message.From, &f.Message.Subject, &mdate,
-		&f.Message.Class, &f.Message.MessageID, &f.FromName, &f.ReplyText)
+		&f.Message.Class, &f.Message.MessageID, &f.FromName, &f.ReplyText, &f.Objection)
 	if errors.Is(err, sql.ErrNoRows) {
 		return f, fmt.Errorf("store: flag %d: %w", id, ErrNotFound)
 	}
@@ -220,7 +229,7 @@ func (s *Store) flagsWhere(ctx context.Context, cond string, args ...any) ([]Fla
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT f.id, f.kind, COALESCE(f.invoice_id, 0), COALESCE(i.number, ''), COALESCE(c.id, 0),
 		COALESCE(c.name, ''), COALESCE(c.email, ''), COALESCE(f.message_id, 0), f.evidence, f.status, f.resolution,
-		f.created_at, f.resolved_at
+		f.created_at, f.resolved_at, f.objection
 		FROM flags f LEFT JOIN invoices i ON i.id = f.invoice_id LEFT JOIN clients c ON c.id = COALESCE(f.client_id, i.client_id)`+cond+`
 		ORDER BY f.id DESC`, args...)
 	if err != nil {
@@ -233,7 +242,7 @@ func (s *Store) flagsWhere(ctx context.Context, cond string, args ...any) ([]Fla
 		var ev string
 		var created, resolved sql.NullString
 		if err := rows.Scan(&f.ID, &f.Kind, &f.InvoiceID, &f.InvoiceNum, &f.ClientID, &f.ClientName, &f.ClientEmail,
-			&f.MessageID, &ev, &f.Status, &f.Resolution, &created, &resolved); err != nil {
+			&f.MessageID, &ev, &f.Status, &f.Resolution, &created, &resolved, &f.Objection); err != nil {
 			return nil, err
 		}
 		if err := json.Unmarshal([]byte(ev), &f.Evidence); err != nil {
@@ -254,9 +263,9 @@ func (t *Tx) OpenFlag(f Flag) (int64, error) {
 	if f.Evidence == nil {
 		ev = []byte("[]")
 	}
-	res, err := t.exec(`INSERT INTO flags (kind, invoice_id, client_id, message_id, evidence, status, created_at, topics)
-		VALUES (?, ?, ?, ?, ?, `+sqlWord(domain.FlagOpen)+`, ?, ?)`, f.Kind, nullID(f.InvoiceID), nullID(f.ClientID), nullID(f.MessageID), string(ev), ts(t.now),
-		strings.Join(f.Topics, ","))
+	res, err := t.exec(`INSERT INTO flags (kind, invoice_id, client_id, message_id, evidence, status, created_at, topics, objection)
+		VALUES (?, ?, ?, ?, ?, `+sqlWord(domain.FlagOpen)+`, ?, ?, ?)`, f.Kind, nullID(f.InvoiceID), nullID(f.ClientID), nullID(f.MessageID), string(ev), ts(t.now),
+		strings.Join(f.Topics, ","), f.Objection)
 	if err != nil {
 		return 0, fmt.Errorf("store: open flag %s: %w", f.Kind, err)
 	}

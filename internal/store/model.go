@@ -91,6 +91,9 @@ type Draft struct {
 	// LegacyHeader: the draft was copied to Drafts before copies carried
 	// the installation's key (X-Relance-Draft held the bare number).
 	LegacyHeader bool
+	// Objection is, for an answer, the stock objection it answers (the
+	// kind its flag carries now).
+	Objection domain.Objection
 }
 
 // DraftNote is one thing the reviewer of a draft should know: a stable code
@@ -109,6 +112,7 @@ const (
 	NoteQuestion      = "question"       // asked at, topics: the question an answer answers
 	NoteNoPDF         = "no_pdf"         // invoice: no PDF found in Sent; attach the copy by hand
 	NoteBlank         = "blank"          // what: a blank the human fills before approving
+	NoteObjection     = "objection"      // kind: the stock objection an answer answers
 )
 
 // Flag asks a human to look at something.
@@ -124,7 +128,10 @@ type Flag struct {
 	Evidence    []string
 	// Topics are what an info_request asked for (bank_details,
 	// invoice_copy, po_number, chorus_pro, address).
-	Topics     []string
+	Topics []string
+	// Objection is the stock objection the reply raised, when it raised
+	// one: an answer is drafted for it.
+	Objection  domain.Objection
 	Status     domain.FlagStatus
 	Resolution string
 	CreatedAt  time.Time

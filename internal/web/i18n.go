@@ -84,6 +84,9 @@ func (l *locale) Label(family string, v any) string {
 	return strings.ReplaceAll(value, "_", " ")
 }
 
+// Objections lists the stock objections, for the forms that correct one.
+func (l *locale) Objections() []domain.Objection { return domain.Objections() }
+
 // Colon is the separator before a value: French puts a space before it.
 func (l *locale) Colon() string {
 	if l.Lang == "en" {
@@ -581,6 +584,29 @@ var messagesFR = map[string]string{
 	"actor.web":                    "vous (page)",
 	"actor.cli":                    "vous (ligne de commande)",
 	"actor.imap":                   "vous (messagerie)",
+
+	// Objections: what a reply raised, its answer, the owner's correction.
+	"kind.objection":                    "Objection du client",
+	"note.objection":                    "Répond à l'objection du client : %s.",
+	"blank.balance_date":                "la date du solde proposée",
+	"blank.visit_date":                  "la date de la visite proposée",
+	"blank.detail":                      "le détail du montant, ou l'avoir",
+	"event.objection_set":               "Objection du client corrigée",
+	"objection.label":                   "Objection",
+	"objection.cheque_in_post":          "chèque envoyé",
+	"objection.oversight":               "oubli",
+	"objection.client_not_paid":         "son propre client ne l'a pas payé",
+	"objection.goods_returned":          "marchandise renvoyée",
+	"objection.progress_payment_defect": "malfaçon sur une situation de travaux",
+	"objection.not_received":            "facture jamais reçue",
+	"objection.wrong_amount":            "montant contesté",
+	"objection.awaiting_approval":       "en attente de validation ou de bon de commande",
+	"objection.none.read":               "Aucune objection lue dans cette réponse.",
+	"objection.answer":                  "Réponse préparée",
+	"objection.answer.none":             "La réponse sera préparée au prochain passage.",
+	"objection.change":                  "Corriger l'objection",
+	"err.objection":                     "Choisissez une des objections proposées.",
+	"done.objection_set":                "Objection corrigée : la réponse est préparée de nouveau.",
 }
 
 var messagesEN = map[string]string{
@@ -958,6 +984,29 @@ var messagesEN = map[string]string{
 	"actor.web":                    "you (page)",
 	"actor.cli":                    "you (command line)",
 	"actor.imap":                   "you (mail client)",
+
+	// Objections: what a reply raised, its answer, the owner's correction.
+	"kind.objection":                    "Client's objection",
+	"note.objection":                    "Answers the client's objection: %s.",
+	"blank.balance_date":                "the date proposed for the balance",
+	"blank.visit_date":                  "the date proposed for the visit",
+	"blank.detail":                      "the detail of the amount, or the credit note",
+	"event.objection_set":               "Client's objection corrected",
+	"objection.label":                   "Objection",
+	"objection.cheque_in_post":          "cheque sent",
+	"objection.oversight":               "oversight",
+	"objection.client_not_paid":         "their own client has not paid them",
+	"objection.goods_returned":          "goods sent back",
+	"objection.progress_payment_defect": "defect on a progress payment",
+	"objection.not_received":            "invoice never received",
+	"objection.wrong_amount":            "amount disputed",
+	"objection.awaiting_approval":       "waiting for approval or a purchase order",
+	"objection.none.read":               "No objection read in this reply.",
+	"objection.answer":                  "Answer prepared",
+	"objection.answer.none":             "The answer will be prepared at the next pass.",
+	"objection.change":                  "Correct the objection",
+	"err.objection":                     "Choose one of the objections offered.",
+	"done.objection_set":                "Objection corrected: the answer is prepared again.",
 }
 
 // ReplyClasses lists the readings an owner may choose for a reply, for the
@@ -1001,6 +1050,8 @@ func (l *locale) Note(n store.DraftNote) string {
 		return l.T("note.question", l.DateTime(at), strings.Join(asked, ", "))
 	case store.NoteBlank:
 		return l.T("note.blank", l.Label("blank", arg(0)))
+	case store.NoteObjection:
+		return l.T("note.objection", l.Label("objection", arg(0)))
 	}
 	return strings.TrimSpace(n.Code + " " + strings.Join(n.Args, " "))
 }

@@ -288,6 +288,12 @@ type flagBody struct {
 	Handover *store.HandoverFile
 	// IsBounce: the flag is a returned mail, explained in words first.
 	IsBounce bool
+	// Answer is the draft answering the reply's objection (HasAnswer
+	// false when none was made); Objections are the kinds the owner may
+	// choose from for a reply's flag about an invoice.
+	Answer     store.Draft
+	HasAnswer  bool
+	Objections []domain.Objection
 }
 
 func (h *Handler) flagDetail(q *request) (flagBody, error) {
@@ -308,6 +314,12 @@ func (h *Handler) flagDetail(q *request) (flagBody, error) {
 		case err == nil:
 			b.Handover = &file
 		case !errors.Is(err, store.ErrNotFound):
+			return b, err
+		}
+	}
+	if f.MessageID != 0 && f.InvoiceID != 0 {
+		b.Objections = domain.Objections()
+		if b.Answer, b.HasAnswer, err = h.opt.Store.AnswerOfFlag(q.ctx, f.ID); err != nil {
 			return b, err
 		}
 	}

@@ -28,7 +28,12 @@ const ladderIBAN = "FR76 1780 6003 2104 1239 8765 495"
 
 // invoiceMailWithPDF is invoiceMail with the invoice's PDF attached.
 func invoiceMailWithPDF(n int, client, email string, issued, due time.Time, amount string) []byte {
-	plain := string(invoiceMail(n, client, email, issued, due, amount, false))
+	return invoiceMailWithPDFIn(n, client, email, issued, due, amount, false)
+}
+
+// invoiceMailWithPDFIn is invoiceMailWithPDF in French or in English.
+func invoiceMailWithPDFIn(n int, client, email string, issued, due time.Time, amount string, english bool) []byte {
+	plain := string(invoiceMail(n, client, email, issued, due, amount, english))
 	head, body, _ := strings.Cut(plain, "\r\n\r\n")
 	var h []string
 	for _, l := range strings.Split(head, "\r\n") {

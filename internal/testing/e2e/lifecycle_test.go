@@ -129,11 +129,12 @@ func TestLifecycle120Days(t *testing.T) {
 			// Disputed 9/11, resolved Mon 10/5 at noon: the overdue second
 			// reminder is drafted that afternoon and sent 10/6; the call,
 			// overdue too, waits five working days after it (10/13); the
-			// formal notice keeps its own date.
+			// formal notice keeps its own date. The dispute's objection
+			// (read as not_received) is answered, approved, on Mon 9/14.
 			script: []lifeStep{
 				{on: "2026-09-11", at: "08:00", do: stepReply, text: "Bonjour,\r\n\r\nNous contestons cette facture : la prestation n'a jamais été livrée. Nous ne la réglerons pas en l'état.\r\n\r\nCordialement"},
 				{on: "2026-10-05", at: "12:00", do: stepResolve}},
-			oracle: []string{"09-10 friendly", "10-06 second", "10-13 call", "10-20 formal_notice", "11-02 hand_off", "11-17 formal_notice", "12-02 formal_notice"}},
+			oracle: []string{"09-10 friendly", "09-14 answer", "10-06 second", "10-13 call", "10-20 formal_notice", "11-02 hand_off", "11-17 formal_notice", "12-02 formal_notice"}},
 		{name: "Boulangerie Morel", email: "morel@boulangerie.test", n: 15, due: dueA,
 			// 300 of 915 paid on 9/15: the ladder goes on for the rest.
 			script: []lifeStep{{on: "2026-09-15", at: "17:00", do: stepPay, text: "300.00"}},
@@ -427,8 +428,8 @@ func TestLifecycle120Days(t *testing.T) {
 	}
 
 	// Nothing is sent after a client paid (but the thanks), while a dispute
-	// is open, after a hostile reply, to a bounced address, or during an
-	// absence.
+	// is open (but the approved answer to its objection), after a hostile
+	// reply, to a bounced address, or during an absence.
 	quiet := func(i int, from, until string, allowed ...string) {
 		c := clients[i]
 		f, _ := time.ParseInLocation(time.DateOnly, from, paris)
@@ -445,7 +446,7 @@ func TestLifecycle120Days(t *testing.T) {
 	quiet(ribI, "2026-09-19", "", "thank_you")
 	quiet(noticeI, "2026-11-07", "", "thank_you")
 	quiet(planI, "2026-11-14", "", "thank_you")
-	quiet(disputeI, "2026-09-11", "2026-10-06")
+	quiet(disputeI, "2026-09-11", "2026-10-06", "answer")
 	quiet(hostileI, "2026-09-11", "")
 	quiet(bounceI, "2026-09-11", "")
 	quiet(awayI, "2026-09-11", "2026-09-28")

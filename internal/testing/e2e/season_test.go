@@ -230,8 +230,10 @@ func TestSixtyDays(t *testing.T) {
 			t.Errorf("draft %d was sent without approval", d.ID)
 		}
 		// No reminder after a payment, a payment claim, a dispute, a
-		// grievance or hardship (thanks for a payment are not a reminder).
-		if at, ok := stoppedAt[s.To]; ok && !s.Date.Before(at) && d.Stage != "thank_you" {
+		// grievance or hardship (thanks for a payment are not a reminder,
+		// nor is the approved answer to the objection the reply raised).
+		answersObjection := d.Stage == string(domain.StageAnswer) && d.Objection != domain.NoObjection
+		if at, ok := stoppedAt[s.To]; ok && !s.Date.Before(at) && d.Stage != "thank_you" && !answersObjection {
 			t.Errorf("reminder %q went to %s on %s, after the client's %s", s.Subject, s.To, s.Date.In(paris), at.In(paris))
 		}
 		// Threads to its invoices.

@@ -248,10 +248,17 @@ func TestLinksWeek(t *testing.T) {
 		}
 		sent = append(sent, sentMail{d: d, to: m.To, sentAt: sentAt, msgID: msgID, text: decodeQP(body.String())})
 	}
-	isAnswer := func(d store.Draft) bool { return d.Stage == string(domain.KindAnswer) }
+	// An answer to a question, and an answer to the objection a reply
+	// raised (that reply may also have asked a question).
+	isAnswer := func(d store.Draft) bool {
+		return d.Stage == string(domain.KindAnswer) && d.Objection == domain.NoObjection
+	}
+	answersObjection := func(d store.Draft) bool {
+		return d.Stage == string(domain.KindAnswer) && d.Objection != domain.NoObjection
+	}
 	answeredAt := map[string][]time.Time{} // invoice number → when an answer naming it went
 	for _, m := range sent {
-		if isAnswer(m.d) {
+		if isAnswer(m.d) || answersObjection(m.d) {
 			for _, n := range m.d.InvoiceNumbers {
 				answeredAt[n] = append(answeredAt[n], m.sentAt)
 			}
@@ -280,15 +287,19 @@ func TestLinksWeek(t *testing.T) {
 	stagesOf := map[string][]string{}
 	var afterQuestion []string
 	stages := map[string]int{}
-	sentCount, answers := 0, 0
+	sentCount, answers, objectionAnswers := 0, 0, map[string]int{}
 	for _, m := range sent {
 		d, sentAt, msgID := m.d, m.sentAt, m.msgID
-		answer := isAnswer(d)
+		answer, objection := isAnswer(d), answersObjection(d)
 		what := d.Stage + " reminder"
-		if answer {
+		switch {
+		case answer:
 			what = "answer"
 			answers++
-		} else {
+		case objection:
+			what = "answer to the objection " + string(d.Objection)
+			objectionAnswers[string(d.Objection)]++
+		default:
 			sentCount++
 			stages[d.Stage]++
 		}
@@ -311,7 +322,14 @@ func TestLinksWeek(t *testing.T) {
 					t.Errorf("%s %s for %s went to %s, not to its client %s", what, msgID, n, rcpt, c)
 				}
 			}
-			if answer {
+			if objection {
+				// The answer to an objection is the next step the reply
+				// that raised it asks for: it goes, once a person approved
+				// it, even while that reply's dispute holds the ladder.
+				if d.ApprovedBy == "" {
+					t.Errorf("%s %s for %s went to %s without approval", what, msgID, n, c)
+				}
+			} else if answer {
 				// An answer is not a reminder: it goes only while its
 				// question is open and the invoice is still to be paid
 				// (not claimed paid, in whole or part, nor disputed).
@@ -448,8 +466,8 @@ func TestLinksWeek(t *testing.T) {
 	if answers == 0 {
 		t.Errorf("no answer went, though clients asked for bank details before any reminder")
 	}
-	t.Logf("week over the issue-15 mailbox: %d passes (9–27 November 2026), drafts approved %s, %d reminder mails sent %s and %d answers to questions; %d drafts stopped by relance before sending %s",
-		passes, sortedCounts(approvedVia), sentCount, sortedCounts(stages), answers, cancelled, sortedCounts(stopped))
+	t.Logf("week over the issue-15 mailbox: %d passes (9–27 November 2026), drafts approved %s, %d reminder mails sent %s, %d answers to questions and answers to objections %s; %d drafts stopped by relance before sending %s",
+		passes, sortedCounts(approvedVia), sentCount, sortedCounts(stages), answers, sortedCounts(objectionAnswers), cancelled, sortedCounts(stopped))
 	t.Logf("invoices chased %d/%d: every one of the %d that nobody answered before the first sending (%s); chased before or without a reply, by what the client said later %s",
 		chased, len(numbers), len(mustChase), strings.Join(mustChase, " "), sortedCounts(chasedBy))
 	t.Logf("invoices never chased, by what the client said: %s", sortedCounts(withheld))

@@ -1,0 +1,8 @@
+-- Indexes for threading a reply (store.ThreadCandidatesFor), which reads,
+-- for each candidate invoice, its client's addresses, the mails of ours
+-- recorded against it and the drafts sent about it. Without them each of
+-- these lookups scans its whole table, once per received mail: the initial
+-- scan of a mailbox grew with the square of its size.
+CREATE INDEX messages_invoice ON messages(invoice_id);
+CREATE INDEX client_emails_client ON client_emails(client_id);
+CREATE INDEX draft_invoices_invoice ON draft_invoices(invoice_id);

@@ -6,3 +6,11 @@
 CREATE INDEX messages_invoice ON messages(invoice_id);
 CREATE INDEX client_emails_client ON client_emails(client_id);
 CREATE INDEX draft_invoices_invoice ON draft_invoices(invoice_id);
+-- Whether an invoice already has an open flag of a kind (a question asked
+-- again, a behaviour signal) is asked once per reply.
+CREATE INDEX flags_invoice ON flags(invoice_id);
+-- A reply without references that names an amount looks for the open
+-- invoices owing or totalling it: with these, two index lookups instead of
+-- a pass over every invoice still chased.
+CREATE INDEX invoices_balance ON invoices(balance);
+CREATE INDEX invoices_amount ON invoices(amount);

@@ -169,15 +169,15 @@ var (
 	// pay (which is the total when nothing was prepaid), then a generic
 	// amount. Result.Amount is the total including VAT; Result.Payable what
 	// is left to pay.
-	amountLabels = []*regexp.Regexp{
-		regexp.MustCompile(`(?i)(?:montant|total)(?:\s+total)?\s+(?:ttc|t\.t\.c\.?|toutes taxes comprises)|total\s*\(?\s*(?:incl\.?|including|inc\.?)\s*(?:vat|tax|tva)\s*\)?|grand\s+total|invoice\s+total|total\s+amount|montant\s+total|total\s+g[ée]n[ée]ral`),
+	amountLabels = []gated{
+		gate(regexp.MustCompile(`(?i)(?:montant|total)(?:\s+total)?\s+(?:ttc|t\.t\.c\.?|toutes taxes comprises)|total\s*\(?\s*(?:incl\.?|including|inc\.?)\s*(?:vat|tax|tva)\s*\)?|grand\s+total|invoice\s+total|total\s+amount|montant\s+total|total\s+g[ée]n[ée]ral`)),
 		payableLabel,
-		regexp.MustCompile(`(?i)(?:^|[^\p{L}])(?:montant|amount|total|somme)(?:\s+de\s+la\s+facture|\s+of\s+the\s+invoice)?`),
+		gate(regexp.MustCompile(`(?i)(?:^|[^\p{L}])(?:montant|amount|total|somme)(?:\s+de\s+la\s+facture|\s+of\s+the\s+invoice)?`)),
 	}
 	// What is left to pay after deposits and earlier payments.
-	payableLabel = regexp.MustCompile(`(?i)net\s+[àa]\s+payer|(?:reste|solde(?:\s+restant)?)\s+[àa]\s+(?:payer|r[ée]gler)|reste\s+d[ûu]|montant\s+d[ûu]|solde\s+d[ûu]|total\s+[àa]\s+payer|montant\s+[àa]\s+(?:payer|r[ée]gler)|amount\s+(?:due|payable|owing|to\s+pay)|balance\s+(?:due|to\s+pay|outstanding)|total\s+due|total\s+payable|due\s+payable|(?:^|[^\p{L}])residual(?:\s+amount)?(?:$|[^\p{L}])`)
+	payableLabel = gate(regexp.MustCompile(`(?i)net\s+[àa]\s+payer|(?:reste|solde(?:\s+restant)?)\s+[àa]\s+(?:payer|r[ée]gler)|reste\s+d[ûu]|montant\s+d[ûu]|solde\s+d[ûu]|total\s+[àa]\s+payer|montant\s+[àa]\s+(?:payer|r[ée]gler)|amount\s+(?:due|payable|owing|to\s+pay)|balance\s+(?:due|to\s+pay|outstanding)|total\s+due|total\s+payable|due\s+payable|(?:^|[^\p{L}])residual(?:\s+amount)?(?:$|[^\p{L}])`))
 	// A deposit or earlier payment already deducted.
-	prepaidLabel = regexp.MustCompile(`(?i)acomptes?\s+(?:d[ée]j[àa]\s+)?(?:vers[ée]s?|r[ée]gl[ée]s?|re[çc]us?|pay[ée]s?|per[çc]us?|factur[ée]s?|d[ée]duits?)|(?:d[ée]duction|moins)\s+(?:de\s+)?(?:l['’]\s*|les?\s+|des\s+)?acomptes?|d[ée]j[àa]\s+(?:r[ée]gl[ée]|pay[ée]|vers[ée]|per[çc]u|encaiss[ée])|(?:less\s+)?deposits?\s+(?:paid|received)|less\s+(?:the\s+)?(?:deposit|prepayments?|payments?)|amount\s+(?:already\s+)?paid|already\s+paid|paid\s+to\s+date|payments?\s+received|prepaid(?:\s+amount)?|prepayments?`)
+	prepaidLabel = gate(regexp.MustCompile(`(?i)acomptes?\s+(?:d[ée]j[àa]\s+)?(?:vers[ée]s?|r[ée]gl[ée]s?|re[çc]us?|pay[ée]s?|per[çc]us?|factur[ée]s?|d[ée]duits?)|(?:d[ée]duction|moins)\s+(?:de\s+)?(?:l['’]\s*|les?\s+|des\s+)?acomptes?|d[ée]j[àa]\s+(?:r[ée]gl[ée]|pay[ée]|vers[ée]|per[çc]u|encaiss[ée])|(?:less\s+)?deposits?\s+(?:paid|received)|less\s+(?:the\s+)?(?:deposit|prepayments?|payments?)|amount\s+(?:already\s+)?paid|already\s+paid|paid\s+to\s+date|payments?\s+received|prepaid(?:\s+amount)?|prepayments?`))
 	// What makes a generic label a partial total.
 	reNotTotal = regexp.MustCompile(`(?i)^\s*(?:\(?\s*)?(?:ht\b|h\.t\.|hors\s+tax|excl|before\s+tax|net\s+of|tva\b|vat\b|tax\b|taxes\b|des\s+taxes|de\s+la\s+tva|of\s+vat|pay[ée]|paid|d[ée]j[àa]|acompte|deposit|lines?\b|remise|discount)`)
 	reSubTotal = regexp.MustCompile(`(?i)(?:sous|sub)[- ]?$`)
@@ -243,14 +243,18 @@ type amounts struct {
 func findAmounts(lines []string) amounts {
 	var a amounts
 	var rank int
-	a.total, a.totalLine, rank = findAmountRanked(lines)
+	folded := make([]string, len(lines))
+	for i, l := range lines {
+		folded[i] = foldCase(l)
+	}
+	a.total, a.totalLine, rank = findAmountRanked(lines, folded)
 	if rank < 0 {
 		return a
 	}
 	a.hasTotal, a.strong = true, rank <= 1
 	a.payable = a.total.value
-	owed, owedLine, hasOwed := labelledAmount(lines, payableLabel, true)
-	dep, _, hasDep := labelledAmount(lines, prepaidLabel, false)
+	owed, owedLine, hasOwed := labelledAmount(lines, folded, payableLabel, true)
+	dep, _, hasDep := labelledAmount(lines, folded, prepaidLabel, false)
 	switch {
 	case hasOwed && (owed.currency == "" || a.total.currency == "" || owed.currency == a.total.currency):
 		a.payable, a.payableLine = owed.value, owedLine
@@ -266,11 +270,15 @@ func findAmounts(lines []string) amounts {
 	return a
 }
 
-// labelledAmount finds the first amount right after a label matching re.
-// notTotal skips labels followed by words that make them a partial total.
-func labelledAmount(lines []string, re *regexp.Regexp, notTotal bool) (amountHit, string, bool) {
+// labelledAmount finds the first amount right after a label matching
+// label. notTotal skips labels followed by words that make them a partial
+// total. folded are the lines case-folded, for the label's gate.
+func labelledAmount(lines, folded []string, label gated, notTotal bool) (amountHit, string, bool) {
 	for i, l := range lines {
-		for _, m := range re.FindAllStringIndex(l, -1) {
+		if !label.mayMatch(folded[i]) {
+			continue
+		}
+		for _, m := range label.re.FindAllStringIndex(l, -1) {
 			if reSubTotal.MatchString(l[:m[0]]) {
 				continue
 			}
@@ -299,15 +307,18 @@ func labelledAmount(lines []string, re *regexp.Regexp, notTotal bool) (amountHit
 // label first, else the only amount written with a currency. The rank says
 // what found it: the index of its label in amountLabels, len(amountLabels)
 // for the only amount with a currency, -1 for none.
-func findAmountRanked(lines []string) (amountHit, string, int) {
-	for i, re := range amountLabels {
-		if h, line, ok := labelledAmount(lines, re, true); ok {
+func findAmountRanked(lines, folded []string) (amountHit, string, int) {
+	for i, label := range amountLabels {
+		if h, line, ok := labelledAmount(lines, folded, label, true); ok {
 			return h, line, i
 		}
 	}
 	var only amountHit
 	n := 0
 	for _, l := range lines {
+		if !strings.ContainsAny(l, "0123456789") {
+			continue // every amount has a digit
+		}
 		for _, m := range reAmount.FindAllStringSubmatchIndex(l, -1) {
 			if m[8] >= 0 || (m[2] < 0 && m[6] < 0) {
 				continue

@@ -1,0 +1,141 @@
+package invoice
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// gatedLabels are the patterns the amount reader runs behind a gate.
+func gatedLabels() []gated {
+	return append(slices.Clone(amountLabels), payableLabel, prepaidLabel)
+}
+
+// trickyLines match the labels through case folding: capitals, accented
+// capitals, the Kelvin sign (folds to k) and the long s (folds to s).
+var trickyLines = []string{
+	"MONTANT TTC : 1 234,56 €",
+	"Total T.T.C. 980,00 EUR",
+	"NET À PAYER : 1 200,00 €",
+	"Reste À Régler : 300 €",
+	"SOLDE DÛ 45,00",
+	"Acompte DÉJÀ VERSÉ : 200,00 €",
+	"DÉDUCTION DES ACOMPTES 100 €",
+	"Amount Due: $1,200.00",
+	"BALANCE OUTSTANDING 99.90 GBP",
+	"Total \u212aTC 12",           // Kelvin sign
+	"\u017fomme de la facture 12", // long s
+	"Grand\tTotal 12",
+	"total\u00a0due 3",
+	"lines: 12",
+}
+
+func TestGateLiterals(t *testing.T) {
+	tests := []struct {
+		pattern string
+		want    []string
+	}{
+		{`(?i)montant|total`, []string{"montant", "total"}},
+		{`(?i)r[èe]gl[ée]`, []string{"règlé", "règle", "reglé", "regle"}},
+		{`(?i)net\s+[àa]\s+payer`, []string{"payer"}},
+		{`(?:^|[^\p{L}])somme`, []string{"somme"}},
+		{`(?i)\bk`, []string{"k"}},
+		{`a*`, nil},
+		{`(?:total)?\d+`, strings.Split("0123456789", "")},
+	}
+	for _, tt := range tests {
+		g := gate(regexp.MustCompile(tt.pattern))
+		var want []string
+		for _, w := range tt.want {
+			want = append(want, foldCase(w))
+		}
+		if !slices.Equal(slices.Sorted(slices.Values(g.lits)), slices.Sorted(slices.Values(want))) {
+			t.Errorf("gate of %q = %q, want %q", tt.pattern, g.lits, want)
+		}
+	}
+}
+
+func TestFoldCase(t *testing.T) {
+	for _, pair := range [][2]string{{"TOTAL", "total"}, {"\u212a", "k"}, {"\u017f", "s"}, {"É", foldCase("é")}, {"ÀÉ", foldCase("àé")}} {
+		if got, want := foldCase(pair[0]), foldCase(pair[1]); got != want {
+			t.Errorf("foldCase(%q) = %q, foldCase(%q) = %q: want equal", pair[0], got, pair[1], want)
+		}
+	}
+}
+
+// TestGateSound: on every line of the real-world mail corpus, the labelled
+// replies and lines matching through case folding, a gate never keeps a
+// pattern from a line it matches.
+func TestGateSound(t *testing.T) {
+	lines := slices.Clone(trickyLines)
+	seen := map[string]bool{}
+	for _, root := range []string{realmailDir, "../classify/testdata/replies", "testdata"} {
+		_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return nil
+			}
+			if b, err := os.ReadFile(p); err == nil {
+				for _, l := range splitLines(string(b)) {
+					// Each line once, those with a figure (where a label
+					// meets its amount); base64 and other long lines hold
+					// no label.
+					if len(l) <= 200 && strings.ContainsAny(l, "0123456789") && !seen[l] {
+						seen[l] = true
+						lines = append(lines, l)
+					}
+				}
+			}
+			return nil
+		})
+	}
+	if len(lines) < 5000 {
+		t.Fatalf("%d lines read: the corpus is missing", len(lines))
+	}
+	// A regular sample of 8,000 lines keeps the test short; the fuzz target
+	// goes further.
+	if step := len(lines) / 8000; step > 1 {
+		sample := slices.Clone(trickyLines)
+		for i := len(trickyLines); i < len(lines); i += step {
+			sample = append(sample, lines[i])
+		}
+		lines = sample
+	}
+	matched := 0
+	for _, g := range gatedLabels() {
+		if g.lits == nil {
+			t.Errorf("%s: no gate derived", g.re)
+		}
+		for _, l := range lines {
+			if !g.re.MatchString(l) {
+				continue
+			}
+			matched++
+			if !g.mayMatch(foldCase(l)) {
+				t.Errorf("gate %q of %s rejects the matching line %q", g.lits, g.re, l)
+			}
+		}
+	}
+	if matched < len(trickyLines) {
+		t.Errorf("only %d matching lines: the check proves little", matched)
+	}
+}
+
+// FuzzGate checks the gates' soundness on any text.
+func FuzzGate(f *testing.F) {
+	for _, l := range trickyLines {
+		f.Add(l)
+	}
+	labels := gatedLabels()
+	f.Fuzz(func(t *testing.T, s string) {
+		folded := foldCase(s)
+		for _, g := range labels {
+			if g.re.MatchString(s) && !g.mayMatch(folded) {
+				t.Fatalf("gate %q of %s rejects the matching %q", g.lits, g.re, s)
+			}
+		}
+	})
+}

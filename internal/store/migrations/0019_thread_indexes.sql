@@ -3,7 +3,10 @@
 -- recorded against it and the drafts sent about it. Without them each of
 -- these lookups scans its whole table, once per received mail: the initial
 -- scan of a mailbox grew with the square of its size.
-CREATE INDEX messages_invoice ON messages(invoice_id);
+-- The mails of ours about an invoice are read from the index alone (role
+-- and Message-ID in it): the messages table, which holds every reply's
+-- text, is not visited.
+CREATE INDEX messages_invoice ON messages(invoice_id, role, message_id);
 CREATE INDEX client_emails_client ON client_emails(client_id);
 CREATE INDEX draft_invoices_invoice ON draft_invoices(invoice_id);
 -- Whether an invoice already has an open flag of a kind (a question asked

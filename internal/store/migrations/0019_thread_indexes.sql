@@ -17,3 +17,6 @@ CREATE INDEX flags_invoice ON flags(invoice_id);
 -- a pass over every invoice still chased.
 CREATE INDEX invoices_balance ON invoices(balance);
 CREATE INDEX invoices_amount ON invoices(amount);
+-- The credit notes a candidate invoice's client received, found among the
+-- credit notes alone rather than among all that client's invoices.
+CREATE INDEX invoices_client_credit_notes ON invoices(client_id) WHERE kind = 'credit_note';

@@ -10,9 +10,10 @@ import (
 	"testing"
 )
 
-// gatedLabels are the patterns the amount reader runs behind a gate.
+// gatedLabels are the patterns the amount and terms readers run behind a
+// gate.
 func gatedLabels() []gated {
-	return append(slices.Clone(amountLabels), payableLabel, prepaidLabel)
+	return append(slices.Clone(amountLabels), payableLabel, prepaidLabel, termsEOM, termsDays, termsReceipt)
 }
 
 // trickyLines match the labels through case folding: capitals, accented
@@ -32,6 +33,11 @@ var trickyLines = []string{
 	"Grand\tTotal 12",
 	"total\u00a0due 3",
 	"lines: 12",
+	"Paiement à 30 JOURS fin de mois",
+	"NET 30",
+	"45 Days End Of Month",
+	"payable DÈS RÉCEPTION",
+	"Due upon RECEIPT",
 }
 
 func TestGateLiterals(t *testing.T) {

@@ -419,6 +419,9 @@ var (
 	reTermsEOM     = regexp.MustCompile(`(?i)(\d{1,3})\s*jours?\s*(?:nets?\s+)?(?:fin\s+de\s+mois|fdm)\b|(\d{1,3})\s*days?\s+end\s+of\s+(?:the\s+)?month`)
 	reTermsDays    = regexp.MustCompile(`(?im)(?:payable|paiement|r[èe]glement|[àa]\s+r[ée]gler|d[ée]lai\s+de\s+paiement|conditions?\s+de\s+(?:paiement|r[èe]glement))[^\n\d]{0,25}?(\d{1,3})\s*jours|(?:^|\s)[àa]\s+(\d{1,3})\s*jours|(\d{1,3})\s*jours\s+nets|(?:^|[^\p{L}])net\s*(\d{1,3})(?:\s*days?\b|\s*\)|\s*[,;]|[ \t]*$|[ \t]+\p{L})|(?:payment\s+)?terms\s*:?\s*(?:net\s*)?(\d{1,3})\s*days|within\s+(\d{1,3})\s*days|(\d{1,3})\s*days\s+net|payable\s+in\s+(\d{1,3})\s*days`)
 	reTermsReceipt = regexp.MustCompile(`(?i)(?:payable\s+)?(?:[àa]|d[èe]s)\s+r[ée]ception|(?:due\s+)?(?:up)?on\s+receipt|paiement\s+comptant`)
+
+	// Their gates, for the windows that name a term word of another kind.
+	termsEOM, termsDays, termsReceipt = gate(reTermsEOM), gate(reTermsDays), gate(reTermsReceipt)
 )
 
 func findTerms(s string) (terms, bool) {
@@ -444,7 +447,14 @@ func findTerms(s string) (terms, bool) {
 		}
 		windows = append(windows, w)
 	}
-	for _, w := range windows {
+	folded := make([]string, len(windows))
+	for i, w := range windows {
+		folded[i] = foldCase(w)
+	}
+	for i, w := range windows {
+		if !termsEOM.mayMatch(folded[i]) {
+			continue
+		}
 		if m := reTermsEOM.FindStringSubmatch(w); m != nil {
 			n := firstNonEmpty(m[1:]...)
 			if d, err := strconv.Atoi(n); err == nil && d <= 180 {
@@ -452,7 +462,10 @@ func findTerms(s string) (terms, bool) {
 			}
 		}
 	}
-	for _, w := range windows {
+	for i, w := range windows {
+		if !termsDays.mayMatch(folded[i]) {
+			continue
+		}
 		if m := reTermsDays.FindStringSubmatch(w); m != nil {
 			n := firstNonEmpty(m[1:]...)
 			if d, err := strconv.Atoi(n); err == nil && d <= 180 {
@@ -460,7 +473,10 @@ func findTerms(s string) (terms, bool) {
 			}
 		}
 	}
-	for _, w := range windows {
+	for i, w := range windows {
+		if !termsReceipt.mayMatch(folded[i]) {
+			continue
+		}
 		if m := reTermsReceipt.FindString(w); m != "" {
 			return terms{days: 0, text: strings.TrimSpace(m)}, true
 		}

@@ -9,8 +9,8 @@ import (
 )
 
 // TestReplyLookupsUseIndexes: the lookups made for every received mail
-// (threading by reference, by sender, by number and by amount; an open flag
-// of the invoice) read through indexes. A full pass over a table in one of
+// (whether it is known; threading by reference, by sender, by number and by
+// amount; an open flag of the invoice) read through indexes. A full pass over a table in one of
 // them makes the initial scan of a mailbox grow with the square of its
 // size, which no functional test notices on a small ledger.
 func TestReplyLookupsUseIndexes(t *testing.T) {
@@ -26,6 +26,9 @@ func TestReplyLookupsUseIndexes(t *testing.T) {
 			return err
 		}
 		if _, err := tx.ThreadCandidatesFor(ThreadQuery{Refs: []string{"<unknown@example.org>"}}); err != nil {
+			return err
+		}
+		if _, err := tx.MessageKnown("INBOX", 1, 7, "<reply@example.org>"); err != nil {
 			return err
 		}
 		_, err := tx.OpenFlagExists(domain.FlagInfoRequest, id, 0)
@@ -60,7 +63,8 @@ func TestReplyLookupsUseIndexes(t *testing.T) {
 		}
 		rows.Close()
 		for _, step := range plan {
-			if strings.HasPrefix(step, "SCAN ") {
+			// The one row a SELECT without FROM reads is no table.
+			if strings.HasPrefix(step, "SCAN ") && step != "SCAN CONSTANT ROW" {
 				t.Errorf("%s\nreads a whole table or index: %s", strings.Join(strings.Fields(q), " "), strings.Join(plan, " | "))
 				break
 			}

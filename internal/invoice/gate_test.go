@@ -4,7 +4,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -38,39 +37,6 @@ var trickyLines = []string{
 	"45 Days End Of Month",
 	"payable DÈS RÉCEPTION",
 	"Due upon RECEIPT",
-}
-
-func TestGateLiterals(t *testing.T) {
-	tests := []struct {
-		pattern string
-		want    []string
-	}{
-		{`(?i)montant|total`, []string{"montant", "total"}},
-		{`(?i)r[èe]gl[ée]`, []string{"règlé", "règle", "reglé", "regle"}},
-		{`(?i)net\s+[àa]\s+payer`, []string{"payer"}},
-		{`(?:^|[^\p{L}])somme`, []string{"somme"}},
-		{`(?i)\bk`, []string{"k"}},
-		{`a*`, nil},
-		{`(?:total)?\d+`, strings.Split("0123456789", "")},
-	}
-	for _, tt := range tests {
-		g := gate(regexp.MustCompile(tt.pattern))
-		var want []string
-		for _, w := range tt.want {
-			want = append(want, foldCase(w))
-		}
-		if !slices.Equal(slices.Sorted(slices.Values(g.lits)), slices.Sorted(slices.Values(want))) {
-			t.Errorf("gate of %q = %q, want %q", tt.pattern, g.lits, want)
-		}
-	}
-}
-
-func TestFoldCase(t *testing.T) {
-	for _, pair := range [][2]string{{"TOTAL", "total"}, {"\u212a", "k"}, {"\u017f", "s"}, {"É", foldCase("é")}, {"ÀÉ", foldCase("àé")}} {
-		if got, want := foldCase(pair[0]), foldCase(pair[1]); got != want {
-			t.Errorf("foldCase(%q) = %q, foldCase(%q) = %q: want equal", pair[0], got, pair[1], want)
-		}
-	}
 }
 
 // TestGateSound: on every line of the real-world mail corpus, the labelled

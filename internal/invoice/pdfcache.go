@@ -22,12 +22,25 @@ type PDFs struct {
 
 // pdfRead is what one PDF gave; each part is read once, on first demand.
 type pdfRead struct {
-	textOnce  sync.Once
-	text      string
-	textErr   error
-	filesOnce sync.Once
-	files     []embeddedFile
-	filesErr  error
+	text  readOnce[string]
+	files readOnce[[]embeddedFile]
+}
+
+// readOnce is one reading of a PDF, done by the first to ask.
+type readOnce[T any] struct {
+	once sync.Once
+	v    T
+	err  error
+}
+
+func (o *readOnce[T]) get(p *PDFs, read func() (T, error)) (T, error) {
+	o.once.Do(func() {
+		p.mu.Lock()
+		p.reads++
+		p.mu.Unlock()
+		o.v, o.err = read()
+	})
+	return o.v, o.err
 }
 
 // NewPDFs remembers the last max PDFs (64 when max ≤ 0): a first pass
@@ -56,23 +69,12 @@ func (p *PDFs) entry(data []byte) *pdfRead {
 	return e
 }
 
-func (p *PDFs) counted() {
-	p.mu.Lock()
-	p.reads++
-	p.mu.Unlock()
-}
-
 // text is pdfText of data, read once.
 func (p *PDFs) text(data []byte) (string, error) {
 	if p == nil {
 		return pdfText(data)
 	}
-	e := p.entry(data)
-	e.textOnce.Do(func() {
-		p.counted()
-		e.text, e.textErr = pdfText(data)
-	})
-	return e.text, e.textErr
+	return p.entry(data).text.get(p, func() (string, error) { return pdfText(data) })
 }
 
 // embedded is embeddedFiles of data, read once. The files are shared:
@@ -81,12 +83,7 @@ func (p *PDFs) embedded(data []byte) ([]embeddedFile, error) {
 	if p == nil {
 		return embeddedFiles(data)
 	}
-	e := p.entry(data)
-	e.filesOnce.Do(func() {
-		p.counted()
-		e.files, e.filesErr = embeddedFiles(data)
-	})
-	return e.files, e.filesErr
+	return p.entry(data).files.get(p, func() ([]embeddedFile, error) { return embeddedFiles(data) })
 }
 
 // Reads is how many times a PDF was actually read (its text or its

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -69,5 +71,40 @@ func TestReplyLookupsUseIndexes(t *testing.T) {
 				break
 			}
 		}
+	}
+}
+
+// TestThreadCandidateMailsInRecordedOrder: the mails of ours about an
+// invoice come in the order they were recorded, whatever their roles and
+// Message-IDs (threading names the first one a reply refers to).
+func TestThreadCandidateMailsInRecordedOrder(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	id := addInvoice(t, s, "F-2026-0001", "compta@dupont.fr", "1200.50")
+	mails := []struct{ role, msgID string }{{"sent", "zzz@atelier.example"}, {"extra", "aaa@atelier.example"}, {"sent", "mmm@atelier.example"}}
+	var got []string
+	err := s.Update(ctx, t0, func(tx *Tx) error {
+		for i, m := range mails {
+			row, err := tx.AddMessage(Message{Folder: "Sent", UIDValidity: 1, UID: uint32(i + 1), Role: m.role, MessageID: m.msgID})
+			if err != nil {
+				return err
+			}
+			if err := tx.SetMessageOutcome(row, "invoice", id); err != nil {
+				return err
+			}
+		}
+		cands, err := tx.ThreadCandidatesFor(ThreadQuery{Refs: []string{"<mmm@atelier.example>"}})
+		if err != nil || len(cands) != 1 {
+			return fmt.Errorf("candidates %+v: %v", cands, err)
+		}
+		got = cands[0].MessageIDs
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"zzz@atelier.example", "aaa@atelier.example", "mmm@atelier.example"}
+	if !slices.Equal(got, want) {
+		t.Errorf("MessageIDs = %q, want %q (the recorded order)", got, want)
 	}
 }

@@ -5,8 +5,10 @@
 -- scan of a mailbox grew with the square of its size.
 -- The mails of ours about an invoice are read from the index alone (role
 -- and Message-ID in it): the messages table, which holds every reply's
--- text, is not visited.
-CREATE INDEX messages_invoice ON messages(invoice_id, role, message_id);
+-- text, is not visited. The row id comes second so that they are read in
+-- the order they were recorded, as a pass over the table read them (the
+-- first one a reply refers to is the one its evidence names).
+CREATE INDEX messages_invoice ON messages(invoice_id, id, role, message_id);
 CREATE INDEX client_emails_client ON client_emails(client_id);
 CREATE INDEX draft_invoices_invoice ON draft_invoices(invoice_id);
 -- Whether an invoice already has an open flag of a kind (a question asked

@@ -3,8 +3,9 @@ package classify
 import (
 	"regexp"
 	"regexp/syntax"
-	"strings"
 	"sync"
+
+	"github.com/relance/relance/internal/text"
 )
 
 // Large alternations make Go's regexp engines slow on every input, matching
@@ -12,102 +13,19 @@ import (
 // carries literals of which at least one must occur in any match: a
 // strings.Contains check skips the regexp when none occurs.
 
-// literalsOf returns the required literals of pattern, or nil when no useful
-// set can be derived (the rule then always runs).
+// literalsOf returns the required literals of pattern (text.Literals, in
+// the text as it is), or nil when no useful set can be derived (the rule
+// then always runs).
 func literalsOf(pattern string) []string {
-	re, err := syntax.Parse(pattern, syntax.Perl)
-	if err != nil {
-		return nil
-	}
-	lits := required(re)
-	if len(lits) == 0 || len(lits) > 256 || minLen(lits) < 2 && len(lits) > 4 {
+	lits := text.Literals(pattern, false)
+	if len(lits) == 0 || len(lits) > 256 || text.MinLen(lits) < 2 && len(lits) > 4 {
 		return nil
 	}
 	return lits
 }
 
-func minLen(lits []string) int {
-	m := -1
-	for _, l := range lits {
-		if m < 0 || len(l) < m {
-			m = len(l)
-		}
-	}
-	return m
-}
-
-// required derives, for the syntax tree re, a set of strings one of which
-// every match contains. nil means unknown.
-func required(re *syntax.Regexp) []string {
-	switch re.Op {
-	case syntax.OpLiteral:
-		if re.Flags&syntax.FoldCase != 0 {
-			return nil
-		}
-		return []string{string(re.Rune)}
-	case syntax.OpCapture, syntax.OpPlus:
-		return required(re.Sub[0])
-	case syntax.OpRepeat:
-		if re.Min >= 1 {
-			return required(re.Sub[0])
-		}
-		return nil
-	case syntax.OpAlternate:
-		var out []string
-		for _, sub := range re.Sub {
-			s := required(sub)
-			if s == nil {
-				return nil
-			}
-			out = append(out, s...)
-		}
-		return out
-	case syntax.OpConcat:
-		// Adjacent literals join into longer, more selective ones.
-		var best []string
-		var run strings.Builder
-		consider := func(set []string) {
-			if set == nil {
-				return
-			}
-			// Literals of five bytes are selective enough; past that,
-			// fewer literals make a cheaper check.
-			a, b := min(minLen(set), 5), min(minLen(best), 5)
-			if best == nil || a > b || a == b && len(set) < len(best) {
-				best = set
-			}
-		}
-		for _, sub := range re.Sub {
-			if sub.Op == syntax.OpLiteral && sub.Flags&syntax.FoldCase == 0 {
-				run.WriteString(string(sub.Rune))
-				continue
-			}
-			if run.Len() > 0 {
-				consider([]string{run.String()})
-				run.Reset()
-			}
-			consider(required(sub))
-		}
-		if run.Len() > 0 {
-			consider([]string{run.String()})
-		}
-		return best
-	}
-	return nil
-}
-
 // mayMatch reports whether s contains one of lits (always true without lits).
-func mayMatch(lits []string, s string) bool {
-	if lits == nil {
-		return true
-	}
-	for _, l := range lits {
-		if strings.Contains(s, l) {
-			return true
-		}
-	}
-	return false
-}
+func mayMatch(lits []string, s string) bool { return text.MayMatch(lits, s) }
 
 // isAnchored reports whether pattern uses ^ or $ (or \A, \z) outside
 // character classes.

@@ -119,7 +119,8 @@ func New(o Options) *Engine {
 		st: o.Store, log: o.Logger, now: o.Now, obs: o.Observer, notice: o.PaymentNotices, modelVersion: -1, stageOf: o.StageOf,
 		selfCheck: o.SelfCheck, lang: o.Language,
 		msgOpt: message.DefaultOptions(),
-		invOpt: invoice.Options{OwnAddresses: own, DefaultCurrency: o.Currency, DefaultLanguage: "fr", Identity: o.Identity},
+		invOpt: invoice.Options{OwnAddresses: own, DefaultCurrency: o.Currency, DefaultLanguage: "fr", Identity: o.Identity,
+			PDFs: invoice.NewPDFs(0)},
 	}
 }
 
@@ -294,7 +295,7 @@ func (e *Engine) prepare(ctx context.Context, f mailbox.Fetched) (p prepared) {
 			}
 		}
 		if checked && r.Kind == invoice.KindInvoice {
-			doc := legal.FromMessage(msg, r)
+			doc := legal.FromMessageWith(msg, r, e.invOpt.PDFs)
 			// A PDF left on the server leaves the invoice unread: it
 			// counts as not checked, so it does not replace a check made
 			// on an earlier copy.

@@ -171,7 +171,7 @@ func (d *detection) run() Result {
 			continue
 		}
 		if structured == nil {
-			sf, err := facturX(a)
+			sf, err := facturX(a, d.opt.PDFs)
 			if err != nil {
 				problems = append(problems, err.Error())
 				if !errors.Is(err, errNotInvoiceXML) {
@@ -180,7 +180,7 @@ func (d *detection) run() Result {
 			}
 			structured = sf
 		}
-		if t, err := pdfText(a.Data); err != nil {
+		if t, err := d.opt.PDFs.text(a.Data); err != nil {
 			problems = append(problems, fmt.Sprintf("read text of %q: %v", a.Filename, err))
 			textless = append(textless, fmt.Sprintf("the text of %q could not be read: %v", truncate(a.Filename, 80), err))
 		} else if strings.TrimSpace(t) != "" {
@@ -592,8 +592,8 @@ func (d *detection) notInvoice(r Result, reason string) Result {
 }
 
 // facturX looks for an invoice XML embedded in a PDF.
-func facturX(a message.Attachment) (*sourceFacts, error) {
-	files, err := embeddedFiles(a.Data)
+func facturX(a message.Attachment, pdfs *PDFs) (*sourceFacts, error) {
+	files, err := pdfs.embedded(a.Data)
 	if err != nil {
 		return nil, fmt.Errorf("invoice: read PDF %q: %w", a.Filename, err)
 	}

@@ -157,6 +157,9 @@ type Options struct {
 	// ones are ignored, as a hostile PDF can cost far more to read than its
 	// size suggests.
 	MaxPDFBytes int
+	// PDFs, when set, remembers what was read from each PDF, so the same
+	// bytes (a re-send, the self-check after discovery) are read once.
+	PDFs *PDFs
 }
 
 func (o Options) maxPDF() int {

@@ -511,6 +511,11 @@ func PDFText(data []byte) (string, error) { return pdfText(data) }
 // ZUGFeRD data), in the order they appear.
 func EmbeddedXML(data []byte) [][]byte {
 	files, _ := embeddedFiles(data)
+	return xmlFiles(files)
+}
+
+// xmlFiles are the embedded files that are XML.
+func xmlFiles(files []embeddedFile) [][]byte {
 	var out [][]byte
 	for _, f := range files {
 		if strings.HasSuffix(strings.ToLower(f.name), ".xml") || bytes.HasPrefix(bytes.TrimSpace(f.data), []byte("<?xml")) {

@@ -169,15 +169,15 @@ var (
 	// pay (which is the total when nothing was prepaid), then a generic
 	// amount. Result.Amount is the total including VAT; Result.Payable what
 	// is left to pay.
-	amountLabels = []*regexp.Regexp{
-		regexp.MustCompile(`(?i)(?:montant|total)(?:\s+total)?\s+(?:ttc|t\.t\.c\.?|toutes taxes comprises)|total\s*\(?\s*(?:incl\.?|including|inc\.?)\s*(?:vat|tax|tva)\s*\)?|grand\s+total|invoice\s+total|total\s+amount|montant\s+total|total\s+g[ée]n[ée]ral`),
+	amountLabels = []gated{
+		gate(regexp.MustCompile(`(?i)(?:montant|total)(?:\s+total)?\s+(?:ttc|t\.t\.c\.?|toutes taxes comprises)|total\s*\(?\s*(?:incl\.?|including|inc\.?)\s*(?:vat|tax|tva)\s*\)?|grand\s+total|invoice\s+total|total\s+amount|montant\s+total|total\s+g[ée]n[ée]ral`)),
 		payableLabel,
-		regexp.MustCompile(`(?i)(?:^|[^\p{L}])(?:montant|amount|total|somme)(?:\s+de\s+la\s+facture|\s+of\s+the\s+invoice)?`),
+		gate(regexp.MustCompile(`(?i)(?:^|[^\p{L}])(?:montant|amount|total|somme)(?:\s+de\s+la\s+facture|\s+of\s+the\s+invoice)?`)),
 	}
 	// What is left to pay after deposits and earlier payments.
-	payableLabel = regexp.MustCompile(`(?i)net\s+[àa]\s+payer|(?:reste|solde(?:\s+restant)?)\s+[àa]\s+(?:payer|r[ée]gler)|reste\s+d[ûu]|montant\s+d[ûu]|solde\s+d[ûu]|total\s+[àa]\s+payer|montant\s+[àa]\s+(?:payer|r[ée]gler)|amount\s+(?:due|payable|owing|to\s+pay)|balance\s+(?:due|to\s+pay|outstanding)|total\s+due|total\s+payable|due\s+payable|(?:^|[^\p{L}])residual(?:\s+amount)?(?:$|[^\p{L}])`)
+	payableLabel = gate(regexp.MustCompile(`(?i)net\s+[àa]\s+payer|(?:reste|solde(?:\s+restant)?)\s+[àa]\s+(?:payer|r[ée]gler)|reste\s+d[ûu]|montant\s+d[ûu]|solde\s+d[ûu]|total\s+[àa]\s+payer|montant\s+[àa]\s+(?:payer|r[ée]gler)|amount\s+(?:due|payable|owing|to\s+pay)|balance\s+(?:due|to\s+pay|outstanding)|total\s+due|total\s+payable|due\s+payable|(?:^|[^\p{L}])residual(?:\s+amount)?(?:$|[^\p{L}])`))
 	// A deposit or earlier payment already deducted.
-	prepaidLabel = regexp.MustCompile(`(?i)acomptes?\s+(?:d[ée]j[àa]\s+)?(?:vers[ée]s?|r[ée]gl[ée]s?|re[çc]us?|pay[ée]s?|per[çc]us?|factur[ée]s?|d[ée]duits?)|(?:d[ée]duction|moins)\s+(?:de\s+)?(?:l['’]\s*|les?\s+|des\s+)?acomptes?|d[ée]j[àa]\s+(?:r[ée]gl[ée]|pay[ée]|vers[ée]|per[çc]u|encaiss[ée])|(?:less\s+)?deposits?\s+(?:paid|received)|less\s+(?:the\s+)?(?:deposit|prepayments?|payments?)|amount\s+(?:already\s+)?paid|already\s+paid|paid\s+to\s+date|payments?\s+received|prepaid(?:\s+amount)?|prepayments?`)
+	prepaidLabel = gate(regexp.MustCompile(`(?i)acomptes?\s+(?:d[ée]j[àa]\s+)?(?:vers[ée]s?|r[ée]gl[ée]s?|re[çc]us?|pay[ée]s?|per[çc]us?|factur[ée]s?|d[ée]duits?)|(?:d[ée]duction|moins)\s+(?:de\s+)?(?:l['’]\s*|les?\s+|des\s+)?acomptes?|d[ée]j[àa]\s+(?:r[ée]gl[ée]|pay[ée]|vers[ée]|per[çc]u|encaiss[ée])|(?:less\s+)?deposits?\s+(?:paid|received)|less\s+(?:the\s+)?(?:deposit|prepayments?|payments?)|amount\s+(?:already\s+)?paid|already\s+paid|paid\s+to\s+date|payments?\s+received|prepaid(?:\s+amount)?|prepayments?`))
 	// What makes a generic label a partial total.
 	reNotTotal = regexp.MustCompile(`(?i)^\s*(?:\(?\s*)?(?:ht\b|h\.t\.|hors\s+tax|excl|before\s+tax|net\s+of|tva\b|vat\b|tax\b|taxes\b|des\s+taxes|de\s+la\s+tva|of\s+vat|pay[ée]|paid|d[ée]j[àa]|acompte|deposit|lines?\b|remise|discount)`)
 	reSubTotal = regexp.MustCompile(`(?i)(?:sous|sub)[- ]?$`)
@@ -243,14 +243,18 @@ type amounts struct {
 func findAmounts(lines []string) amounts {
 	var a amounts
 	var rank int
-	a.total, a.totalLine, rank = findAmountRanked(lines)
+	folded := make([]string, len(lines))
+	for i, l := range lines {
+		folded[i] = foldCase(l)
+	}
+	a.total, a.totalLine, rank = findAmountRanked(lines, folded)
 	if rank < 0 {
 		return a
 	}
 	a.hasTotal, a.strong = true, rank <= 1
 	a.payable = a.total.value
-	owed, owedLine, hasOwed := labelledAmount(lines, payableLabel, true)
-	dep, _, hasDep := labelledAmount(lines, prepaidLabel, false)
+	owed, owedLine, hasOwed := labelledAmount(lines, folded, payableLabel, true)
+	dep, _, hasDep := labelledAmount(lines, folded, prepaidLabel, false)
 	switch {
 	case hasOwed && (owed.currency == "" || a.total.currency == "" || owed.currency == a.total.currency):
 		a.payable, a.payableLine = owed.value, owedLine
@@ -266,11 +270,15 @@ func findAmounts(lines []string) amounts {
 	return a
 }
 
-// labelledAmount finds the first amount right after a label matching re.
-// notTotal skips labels followed by words that make them a partial total.
-func labelledAmount(lines []string, re *regexp.Regexp, notTotal bool) (amountHit, string, bool) {
+// labelledAmount finds the first amount right after a label matching
+// label. notTotal skips labels followed by words that make them a partial
+// total. folded are the lines case-folded, for the label's gate.
+func labelledAmount(lines, folded []string, label gated, notTotal bool) (amountHit, string, bool) {
 	for i, l := range lines {
-		for _, m := range re.FindAllStringIndex(l, -1) {
+		if !label.mayMatch(folded[i]) {
+			continue
+		}
+		for _, m := range label.re.FindAllStringIndex(l, -1) {
 			if reSubTotal.MatchString(l[:m[0]]) {
 				continue
 			}
@@ -299,15 +307,18 @@ func labelledAmount(lines []string, re *regexp.Regexp, notTotal bool) (amountHit
 // label first, else the only amount written with a currency. The rank says
 // what found it: the index of its label in amountLabels, len(amountLabels)
 // for the only amount with a currency, -1 for none.
-func findAmountRanked(lines []string) (amountHit, string, int) {
-	for i, re := range amountLabels {
-		if h, line, ok := labelledAmount(lines, re, true); ok {
+func findAmountRanked(lines, folded []string) (amountHit, string, int) {
+	for i, label := range amountLabels {
+		if h, line, ok := labelledAmount(lines, folded, label, true); ok {
 			return h, line, i
 		}
 	}
 	var only amountHit
 	n := 0
 	for _, l := range lines {
+		if !strings.ContainsAny(l, "0123456789") {
+			continue // every amount has a digit
+		}
 		for _, m := range reAmount.FindAllStringSubmatchIndex(l, -1) {
 			if m[8] >= 0 || (m[2] < 0 && m[6] < 0) {
 				continue
@@ -408,6 +419,9 @@ var (
 	reTermsEOM     = regexp.MustCompile(`(?i)(\d{1,3})\s*jours?\s*(?:nets?\s+)?(?:fin\s+de\s+mois|fdm)\b|(\d{1,3})\s*days?\s+end\s+of\s+(?:the\s+)?month`)
 	reTermsDays    = regexp.MustCompile(`(?im)(?:payable|paiement|r[èe]glement|[àa]\s+r[ée]gler|d[ée]lai\s+de\s+paiement|conditions?\s+de\s+(?:paiement|r[èe]glement))[^\n\d]{0,25}?(\d{1,3})\s*jours|(?:^|\s)[àa]\s+(\d{1,3})\s*jours|(\d{1,3})\s*jours\s+nets|(?:^|[^\p{L}])net\s*(\d{1,3})(?:\s*days?\b|\s*\)|\s*[,;]|[ \t]*$|[ \t]+\p{L})|(?:payment\s+)?terms\s*:?\s*(?:net\s*)?(\d{1,3})\s*days|within\s+(\d{1,3})\s*days|(\d{1,3})\s*days\s+net|payable\s+in\s+(\d{1,3})\s*days`)
 	reTermsReceipt = regexp.MustCompile(`(?i)(?:payable\s+)?(?:[àa]|d[èe]s)\s+r[ée]ception|(?:due\s+)?(?:up)?on\s+receipt|paiement\s+comptant`)
+
+	// Their gates, for the windows that name a term word of another kind.
+	termsEOM, termsDays, termsReceipt = gate(reTermsEOM), gate(reTermsDays), gate(reTermsReceipt)
 )
 
 func findTerms(s string) (terms, bool) {
@@ -433,7 +447,14 @@ func findTerms(s string) (terms, bool) {
 		}
 		windows = append(windows, w)
 	}
-	for _, w := range windows {
+	folded := make([]string, len(windows))
+	for i, w := range windows {
+		folded[i] = foldCase(w)
+	}
+	for i, w := range windows {
+		if !termsEOM.mayMatch(folded[i]) {
+			continue
+		}
 		if m := reTermsEOM.FindStringSubmatch(w); m != nil {
 			n := firstNonEmpty(m[1:]...)
 			if d, err := strconv.Atoi(n); err == nil && d <= 180 {
@@ -441,7 +462,10 @@ func findTerms(s string) (terms, bool) {
 			}
 		}
 	}
-	for _, w := range windows {
+	for i, w := range windows {
+		if !termsDays.mayMatch(folded[i]) {
+			continue
+		}
 		if m := reTermsDays.FindStringSubmatch(w); m != nil {
 			n := firstNonEmpty(m[1:]...)
 			if d, err := strconv.Atoi(n); err == nil && d <= 180 {
@@ -449,7 +473,10 @@ func findTerms(s string) (terms, bool) {
 			}
 		}
 	}
-	for _, w := range windows {
+	for i, w := range windows {
+		if !termsReceipt.mayMatch(folded[i]) {
+			continue
+		}
 		if m := reTermsReceipt.FindString(w); m != "" {
 			return terms{days: 0, text: strings.TrimSpace(m)}, true
 		}

@@ -46,9 +46,15 @@ func (t *Tx) resolveOpenFlags(kind domain.FlagKind, invoiceID int64, actor domai
 // invoice (or the client when invoiceID is 0), so recurring signals are
 // raised once.
 func (t *Tx) OpenFlagExists(kind domain.FlagKind, invoiceID, clientID int64) (bool, error) {
+	// An invoice's flags are found through the index on invoice_id: by
+	// kind alone the lookup read every flag of that kind, once per reply.
+	onInvoice := `COALESCE(invoice_id, 0) = ?`
+	if invoiceID != 0 {
+		onInvoice = `invoice_id = ?`
+	}
 	var n int
 	err := t.queryRow(`SELECT COUNT(*) FROM flags WHERE kind = ? AND status <> `+resolvedSQL+`
-		AND COALESCE(invoice_id, 0) = ? AND (? = 0 OR COALESCE(client_id, 0) = ?)`, kind, invoiceID, clientID, clientID).Scan(&n)
+		AND `+onInvoice+` AND (? = 0 OR COALESCE(client_id, 0) = ?)`, kind, invoiceID, clientID, clientID).Scan(&n)
 	if err != nil {
 		return false, fmt.Errorf("store: look up flag %s: %w", kind, err)
 	}

@@ -310,13 +310,9 @@ func (t *Tx) UpsertInvoice(n NewInvoice) (id int64, created bool, err error) {
 // new promise, a plan agreed again). Every change of an invoice's state goes
 // through here.
 func (t *Tx) SetInvoiceState(id int64, state domain.State) error {
-	var from domain.State
-	err := t.queryRow(`SELECT state FROM invoices WHERE id = ?`, id).Scan(&from)
-	if errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("store: invoice %d: %w", id, ErrNotFound)
-	}
+	from, err := t.InvoiceState(id)
 	if err != nil {
-		return fmt.Errorf("store: state of invoice %d: %w", id, err)
+		return err
 	}
 	if from != state && !domain.CanMove(from, state) {
 		return fmt.Errorf("store: invoice %d cannot go from %s to %s: %w", id, from, state, ErrWrongStatus)

@@ -71,22 +71,17 @@ func (t *Tx) SetMessageText(id int64, fromName, text string) error {
 // UID under this UIDVALIDITY, or (after a UIDVALIDITY change) the same
 // Message-ID: each message is ingested once.
 func (t *Tx) MessageKnown(folder string, uidValidity, uid uint32, messageID string) (bool, error) {
-	// Two indexed lookups rather than one OR, which SQLite may answer by
-	// scanning every message: this runs once per ingested message.
-	var n int
-	err := t.queryRow(`SELECT COUNT(*) FROM messages WHERE folder = ? AND uidvalidity = ? AND uid = ?`,
-		folder, uidValidity, uid).Scan(&n)
+	// Two indexed lookups in one statement (an OR of the columns may be
+	// answered by scanning every message): this runs once per ingested
+	// message.
+	var known bool
+	err := t.queryRow(`SELECT EXISTS (SELECT 1 FROM messages WHERE folder = ? AND uidvalidity = ? AND uid = ?)
+		OR (? <> '' AND EXISTS (SELECT 1 FROM messages WHERE message_id = ? AND folder = ?))`,
+		folder, uidValidity, uid, messageID, messageID, folder).Scan(&known)
 	if err != nil {
 		return false, fmt.Errorf("store: look up message: %w", err)
 	}
-	if n > 0 || messageID == "" {
-		return n > 0, nil
-	}
-	err = t.queryRow(`SELECT COUNT(*) FROM messages WHERE message_id = ? AND folder = ?`, messageID, folder).Scan(&n)
-	if err != nil {
-		return false, fmt.Errorf("store: look up message: %w", err)
-	}
-	return n > 0, nil
+	return known, nil
 }
 
 // AddMessage records a message as seen and returns its row id.

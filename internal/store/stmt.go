@@ -48,25 +48,43 @@ func (c *stmtCache) close() {
 	c.m = nil
 }
 
+// stmt is the statement of query prepared once for the store and bound
+// once to this transaction; nil when it is not cached.
+func (t *Tx) stmt(query string) *sql.Stmt {
+	if st, ok := t.bound[query]; ok {
+		return st
+	}
+	st := t.st.get(t.ctx, query)
+	if st == nil {
+		return nil
+	}
+	if t.bound == nil {
+		t.bound = map[string]*sql.Stmt{}
+	}
+	bound := t.tx.StmtContext(t.ctx, st)
+	t.bound[query] = bound
+	return bound
+}
+
 // exec, query and queryRow run a statement inside the transaction, prepared
 // once for the store.
 func (t *Tx) exec(query string, args ...any) (sql.Result, error) {
-	if st := t.st.get(t.ctx, query); st != nil {
-		return t.tx.StmtContext(t.ctx, st).ExecContext(t.ctx, args...)
+	if st := t.stmt(query); st != nil {
+		return st.ExecContext(t.ctx, args...)
 	}
 	return t.tx.ExecContext(t.ctx, query, args...)
 }
 
 func (t *Tx) query(query string, args ...any) (*sql.Rows, error) {
-	if st := t.st.get(t.ctx, query); st != nil {
-		return t.tx.StmtContext(t.ctx, st).QueryContext(t.ctx, args...)
+	if st := t.stmt(query); st != nil {
+		return st.QueryContext(t.ctx, args...)
 	}
 	return t.tx.QueryContext(t.ctx, query, args...)
 }
 
 func (t *Tx) queryRow(query string, args ...any) *sql.Row {
-	if st := t.st.get(t.ctx, query); st != nil {
-		return t.tx.StmtContext(t.ctx, st).QueryRowContext(t.ctx, args...)
+	if st := t.stmt(query); st != nil {
+		return st.QueryRowContext(t.ctx, args...)
 	}
 	return t.tx.QueryRowContext(t.ctx, query, args...)
 }

@@ -1,6 +1,8 @@
 package store
 
 import (
+	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -232,11 +234,16 @@ func placeholders[T any](vals []T) (string, []any) {
 	return "?" + strings.Repeat(", ?", len(vals)-1), args
 }
 
-// InvoiceState returns the current state of an invoice inside the transaction.
+// InvoiceState returns the current state of an invoice inside the
+// transaction (read alone: it is asked for every reply).
 func (t *Tx) InvoiceState(id int64) (domain.State, error) {
-	inv, err := t.invoiceByID(id)
-	if err != nil {
-		return "", err
+	var state domain.State
+	err := t.queryRow(`SELECT state FROM invoices WHERE id = ?`, id).Scan(&state)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", fmt.Errorf("store: invoice %d: %w", id, ErrNotFound)
 	}
-	return inv.State, nil
+	if err != nil {
+		return "", fmt.Errorf("store: state of invoice %d: %w", id, err)
+	}
+	return state, nil
 }

@@ -19,6 +19,11 @@ type Tx struct {
 	tx  *sql.Tx
 	now time.Time
 	st  *stmtCache
+	// bound are the cached statements bound to this transaction, by query:
+	// binding one (sql.Tx.StmtContext) allocates and registers a new
+	// statement each time, and a scan's transaction runs the same dozen
+	// statements for hundreds of messages.
+	bound map[string]*sql.Stmt
 }
 
 // Update runs fn in one write transaction stamped with now. Any error rolls

@@ -13,6 +13,12 @@ import (
 // attachment, or the Factur-X file embedded in a PDF), the text of the first readable PDF, the
 // body, and the sources' disagreements.
 func FromMessage(m *message.Message, r invoice.Result) Document {
+	return FromMessageWith(m, r, nil)
+}
+
+// FromMessageWith is FromMessage reading the PDFs through pdfs, which
+// remembers what discovery already read of them (nil: read again).
+func FromMessageWith(m *message.Message, r invoice.Result, pdfs *invoice.PDFs) Document {
 	var doc Document
 	if m == nil {
 		return doc
@@ -29,12 +35,12 @@ func FromMessage(m *message.Message, r invoice.Result) Document {
 		switch {
 		case isPDF(a):
 			if doc.PDFText == "" {
-				if t, err := invoice.PDFText(a.Data); err == nil {
+				if t, err := pdfs.Text(a.Data); err == nil {
 					doc.PDFText = t
 				}
 			}
 			if doc.XML == nil {
-				for _, x := range invoice.EmbeddedXML(a.Data) {
+				for _, x := range pdfs.EmbeddedXML(a.Data) {
 					if isStructured(x) {
 						doc.XML = x
 						break

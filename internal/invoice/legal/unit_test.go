@@ -3,6 +3,7 @@ package legal
 import (
 	"bytes"
 	"math/rand/v2"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -275,4 +276,25 @@ func kindStrings(ks []Kind) []string {
 		out[i] = string(k)
 	}
 	return out
+}
+
+// TestFromMessageWithRemembersDiscovery: the self-check after discovery
+// reads nothing of the PDF again, and builds the same Document.
+func TestFromMessageWithRemembersDiscovery(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	s := newSpec(r, "fx", "fr", 0, formPDF, Business)
+	m := mail(facturX(t, s.text(r), s.cii(r)))
+	pdfs := invoice.NewPDFs(0)
+	res := invoice.Detect(m, invoice.Options{DefaultCurrency: "EUR", PDFs: pdfs})
+	read := pdfs.Reads()
+	if read == 0 {
+		t.Fatal("discovery read no PDF")
+	}
+	doc := FromMessageWith(m, res, pdfs)
+	if n := pdfs.Reads(); n != read {
+		t.Errorf("the self-check read the PDF again: %d reads after discovery's %d", n, read)
+	}
+	if want := FromMessage(m, res); !reflect.DeepEqual(doc, want) {
+		t.Errorf("remembered reading differs:\n got %+v\nwant %+v", doc, want)
+	}
 }

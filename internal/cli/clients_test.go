@@ -195,3 +195,51 @@ func sameJSON(t *testing.T, got, want string) {
 		t.Errorf("JSON:\n%s\nwant\n%s", got, want)
 	}
 }
+
+// The owner corrects a client's phone numbers, address, "do not chase
+// before" and notes with `clients set`; `clients --json` then lists the
+// numbers to call (a fax is kept in the file but not offered as one).
+func TestClientsSetFile(t *testing.T) {
+	db := clientsLedger(t)
+	out, errOut, code := runCLI(t, "clients", "set", "leroy@cabinet-leroy.fr", "--phone", "06 12 34 56 78", "--phone", "+44 161 496 0000 ext 12",
+		"--phone", "Fax 01 23 45 67 90", "--address", "2 rue du Palais, 69005 Lyon", "--not-before", "2026-12-15", "--notes", "Appeler le matin", "--db", db)
+	if code != ExitOK || out != "leroy@cabinet-leroy.fr: file updated\n" {
+		t.Fatalf("set: exit %d %q %q", code, out, errOut)
+	}
+	if _, errOut, code := runCLI(t, "clients", "set", "leroy@cabinet-leroy.fr", "--remove-phone", "+33612345678", "--db", db); code != ExitOK {
+		t.Fatalf("remove: %s", errOut)
+	}
+	out, _, _ = runCLI(t, "clients", "--json", "--db", db)
+	var rows []clientJSONRow
+	if err := json.Unmarshal([]byte(out), &rows); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rows {
+		if r.Email == "leroy@cabinet-leroy.fr" && !reflect.DeepEqual(r.Phones, []string{"+44 161 496 0000 ext. 12"}) {
+			t.Errorf("phones %q", r.Phones)
+		}
+	}
+	out, _, _ = runCLI(t, "clients", "show", "leroy@cabinet-leroy.fr", "--db", db)
+	if !strings.Contains(out, "fax: 01 23 45 67 90 (owner)") {
+		t.Errorf("show lacks the fax:\n%s", out)
+	}
+	// Kind and file together, through the same use cases.
+	if out, errOut, code := runCLI(t, "clients", "set", "leroy@cabinet-leroy.fr", "--kind", "consumer", "--notes", "-", "--db", db); code != ExitOK ||
+		!strings.Contains(out, "now a consumer client") || !strings.Contains(out, "file updated") {
+		t.Fatalf("kind and notes: exit %d %q %q", code, out, errOut)
+	}
+	for _, c := range []struct {
+		args   []string
+		stderr string
+	}{
+		{[]string{"set", "leroy@cabinet-leroy.fr", "--phone", "call me"}, "not a phone number"},
+		{[]string{"set", "leroy@cabinet-leroy.fr", "--remove-phone", "06 00 00 00 00"}, "no such phone number"},
+		{[]string{"set", "leroy@cabinet-leroy.fr", "--not-before", "15/12/2026"}, "--not-before is a date YYYY-MM-DD"},
+		{[]string{"set", "nobody@x.fr", "--phone", "06 12 34 56 78"}, `no client with the address "nobody@x.fr"`},
+	} {
+		_, errOut, code := runCLI(t, append(append([]string{"clients"}, c.args...), "--db", db)...)
+		if code != ExitError || !strings.Contains(errOut, c.stderr) {
+			t.Errorf("%q: exit %d %q, want %q", c.args, code, errOut, c.stderr)
+		}
+	}
+}

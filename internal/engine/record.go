@@ -17,7 +17,7 @@ import (
 )
 
 // recordSent records what discovery found in a mail we sent.
-func (e *Engine) recordSent(tx *store.Tx, rowID int64, msg *message.Message, msgID string, r invoice.Result, check selfChecked) (string, error) {
+func (e *Engine) recordSent(tx *store.Tx, rowID int64, msg *message.Message, msgID string, r invoice.Result, check selfChecked, p *prepared) (string, error) {
 	at := mailTime(tx, msg)
 	kind := string(r.Kind)
 	if r.Kind != invoice.KindInvoice && r.Kind != invoice.KindCreditNote {
@@ -56,6 +56,11 @@ func (e *Engine) recordSent(tx *store.Tx, rowID int64, msg *message.Message, msg
 	}
 	if err := tx.SetClientAddress(client.ID, r.Client.Address); err != nil {
 		return "", err
+	}
+	if r.Kind == invoice.KindInvoice {
+		if err := recordInvoiceContacts(tx, client.ID, rowID, p, r); err != nil {
+			return "", err
+		}
 	}
 	number := r.Number
 	key := invoice.Key(r)

@@ -460,6 +460,12 @@ func (d *detection) merge(r *Result, chain []*sourceFacts) {
 		if r.Client.VATID == "" {
 			r.Client.VATID = f.client.VATID
 		}
+		if r.Client.LegalID == "" {
+			r.Client.LegalID = f.client.LegalID
+		}
+		if r.Client.Phone == "" {
+			r.Client.Phone = f.client.Phone
+		}
 		if f.seller.Name != "" && r.Source == f.source {
 			r.Seller.Name = f.seller.Name
 		}

@@ -60,6 +60,10 @@ type Party struct {
 	Email   string `json:"email,omitempty"`
 	Address string `json:"address,omitempty"` // one line, parts joined by ", "
 	VATID   string `json:"vat_id,omitempty"`
+	// LegalID is the registration number (SIREN, SIRET, company number)
+	// and Phone the contact's telephone, as the XML states them.
+	LegalID string `json:"legal_id,omitempty"`
+	Phone   string `json:"phone,omitempty"`
 }
 
 // Result is what Detect found in one mail.

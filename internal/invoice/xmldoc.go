@@ -388,6 +388,8 @@ func ublParty(p *node) (Party, []string) {
 		}
 	}
 	out.VATID = p.str("PartyTaxScheme", "CompanyID")
+	out.LegalID = p.str("PartyLegalEntity", "CompanyID")
+	out.Phone = p.str("Contact", "Telephone")
 	if a := p.child("PostalAddress"); a != nil {
 		out.Address = joinNonEmpty(a.str("StreetName"), a.str("AdditionalStreetName"), a.str("AddressLine", "Line"),
 			strings.TrimSpace(a.str("PostalZone")+" "+a.str("CityName")), a.str("Country", "IdentificationCode"))
@@ -495,6 +497,8 @@ func ciiParty(p *node) (Party, []string) {
 			}
 		}
 	}
+	out.LegalID = p.str("SpecifiedLegalOrganization", "ID")
+	out.Phone = p.str("DefinedTradeContact", "TelephoneUniversalCommunication", "CompleteNumber")
 	if a := p.child("PostalTradeAddress"); a != nil {
 		out.Address = joinNonEmpty(a.str("LineOne"), a.str("LineTwo"), a.str("LineThree"),
 			strings.TrimSpace(a.str("PostcodeCode")+" "+a.str("CityName")), a.str("CountryID"))

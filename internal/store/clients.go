@@ -375,8 +375,9 @@ func (t *Tx) clientByEmail(email string) (Client, bool, error) {
 
 // SetClientKind records whether the client known by email is a business or
 // a consumer: the policy reads it (a consumer owes no L441-10 penalties and
-// no 40 € indemnity). The change is logged with its actor; setting the kind
-// a client already has changes and logs nothing, and changed says so.
+// no 40 € indemnity), and no guess from an invoice changes it afterwards.
+// The change is logged with its actor; setting the kind a client already
+// has, once confirmed, changes and logs nothing, and changed says so.
 func (t *Tx) SetClientKind(email string, kind domain.ClientKind, actor domain.Actor) (c Client, changed bool, err error) {
 	if !kind.Valid() {
 		return Client{}, false, fmt.Errorf("store: client kind %q is neither %q nor %q", kind, domain.ClientBusiness, domain.ClientConsumer)
@@ -386,10 +387,15 @@ func (t *Tx) SetClientKind(email string, kind domain.ClientKind, actor domain.Ac
 		return Client{}, false, err
 	}
 	was := domain.KindOfConsumer(b2c)
-	if was == kind {
+	var confirmed bool
+	if err := t.queryRow(`SELECT kind_confirmed FROM clients WHERE id = ?`, c.ID).Scan(&confirmed); err != nil {
+		return Client{}, false, fmt.Errorf("store: kind of client %s: %w", c.Email, err)
+	}
+	if was == kind && confirmed {
 		return c, false, nil
 	}
-	if _, err := t.exec(`UPDATE clients SET b2c = ? WHERE id = ?`, boolInt(kind.Consumer()), c.ID); err != nil {
+	// The owner's word: from now on no invoice's guess changes it.
+	if _, err := t.exec(`UPDATE clients SET b2c = ?, kind_confirmed = 1 WHERE id = ?`, boolInt(kind.Consumer()), c.ID); err != nil {
 		return Client{}, false, fmt.Errorf("store: set kind of client %s: %w", c.Email, err)
 	}
 	_, err = t.AddEvent(Event{Kind: domain.EventClientKindSet, ClientID: c.ID, Actor: actor,

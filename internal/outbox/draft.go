@@ -29,6 +29,9 @@ func ClientState(c store.ChasingClient) policy.ClientState {
 		LastInbound:      c.LastInbound,
 		OutOfOfficeUntil: c.AwayUntil,
 	}
+	if !c.NotBefore.IsZero() {
+		s.NotBefore = policy.DateOf(c.NotBefore)
+	}
 	for _, k := range c.FlagKinds {
 		s.ClientFlags = append(s.ClientFlags, domain.FlagKind(k))
 	}

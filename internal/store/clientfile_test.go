@@ -103,6 +103,10 @@ func TestUpdateClientFile(t *testing.T) {
 	if f.Address != addr || f.AddressSource != "owner" || !f.NotBefore.Equal(nb) || f.Notes != notes {
 		t.Errorf("file: %q %q %v %q", f.Address, f.AddressSource, f.NotBefore, f.Notes)
 	}
+	// The policy reads the date through the chasing view.
+	if cc, err := s.ChasingClient(ctx, c.ID); err != nil || cc == nil || !cc.NotBefore.Equal(nb) {
+		t.Errorf("chasing view: %+v %v", cc, err)
+	}
 	if err := change(ClientFileChange{AddPhones: []string{"call me"}}); !errors.Is(err, ErrBadPhone) {
 		t.Errorf("a bad number: %v", err)
 	}

@@ -52,6 +52,7 @@ type ChasingClient struct {
 	LastContact time.Time
 	LastInbound time.Time
 	AwayUntil   time.Time
+	NotBefore   time.Time // the owner's "do not chase before" (a date; zero: none)
 	FlagKinds   []string // open flags about the client as a whole
 	Invoices    []ChasingInvoice
 	Pending     *Draft // a held or approved draft, when one exists
@@ -84,7 +85,7 @@ func (s *Store) chasingClients(ctx context.Context, only int64) ([]ChasingClient
 	// Clients are read once each, and invoices only with the columns the
 	// decision and the drafts use: this load is most of a policy pass.
 	byClient := map[int64]*ChasingClient{}
-	crows, err := tx.QueryContext(ctx, `SELECT c.id, c.name, c.email, c.domain, c.language, c.b2c, c.last_contact, c.last_inbound, c.away_until
+	crows, err := tx.QueryContext(ctx, `SELECT c.id, c.name, c.email, c.domain, c.language, c.b2c, c.last_contact, c.last_inbound, c.away_until, c.not_before
 		FROM clients c WHERE (? = 0 OR c.id = ?) AND EXISTS (SELECT 1 FROM invoices i WHERE i.client_id = c.id
 			AND i.kind = 'invoice' AND i.state NOT IN `+settledStatesSQL+`)`, only, only)
 	if err != nil {
@@ -93,12 +94,13 @@ func (s *Store) chasingClients(ctx context.Context, only int64) ([]ChasingClient
 	for crows.Next() {
 		var c ChasingClient
 		var b2c int
-		var lastContact, lastInbound, away sql.NullString
-		if err := crows.Scan(&c.ID, &c.Name, &c.Email, &c.Domain, &c.Language, &b2c, &lastContact, &lastInbound, &away); err != nil {
+		var lastContact, lastInbound, away, notBefore sql.NullString
+		if err := crows.Scan(&c.ID, &c.Name, &c.Email, &c.Domain, &c.Language, &b2c, &lastContact, &lastInbound, &away, &notBefore); err != nil {
 			crows.Close()
 			return nil, fmt.Errorf("store: chasing clients: %w", err)
 		}
 		c.B2C, c.LastContact, c.LastInbound, c.AwayUntil = b2c != 0, parseTS(lastContact), parseTS(lastInbound), parseDate(away)
+		c.NotBefore = parseDate(notBefore)
 		byClient[c.ID] = &c
 	}
 	crows.Close()

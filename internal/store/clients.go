@@ -53,7 +53,7 @@ type ChasingClient struct {
 	LastInbound time.Time
 	AwayUntil   time.Time
 	NotBefore   time.Time // the owner's "do not chase before" (a date; zero: none)
-	FlagKinds   []string // open flags about the client as a whole
+	FlagKinds   []string  // open flags about the client as a whole
 	Invoices    []ChasingInvoice
 	Pending     *Draft // a held or approved draft, when one exists
 	Questions   []Question

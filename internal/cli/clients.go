@@ -203,11 +203,7 @@ type adviceJSON struct {
 
 // clientCard computes a client's scorecard as of the command's clock.
 func clientCard(ctx context.Context, env *Env, st *store.Store, clientID int64) (scorecard.Card, error) {
-	h, err := st.BehaviourHistory(ctx, clientID)
-	if err != nil {
-		return scorecard.Card{}, err
-	}
-	return scorecard.Compute(h.Scorecard(), env.Now().In(env.zone())), nil
+	return st.ClientScorecard(ctx, clientID, env.Now().In(env.zone()))
 }
 
 // callableNumbers are the client's numbers to call, as written (faxes

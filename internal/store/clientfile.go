@@ -239,9 +239,7 @@ type ClientFile struct {
 	Phones        []ClientPhone
 	Address       string
 	AddressSource string // "owner" or "invoice" ("" when none)
-	KindConfirmed bool
-	// KindGuess is what the invoices suggest and why (GuessWhy by language).
-	KindGuess domain.ClientKind
+	// GuessWhy is why the invoices suggest KindGuess, by language.
 	GuessWhy  map[string]string
 	NotBefore time.Time // zero when none
 	Notes     string
@@ -263,8 +261,8 @@ func (s *Store) ClientFileByID(ctx context.Context, clientID int64, today time.T
 	var why string
 	var notBefore sql.NullString
 	var byOwner int
-	err = s.db.QueryRowContext(ctx, `SELECT postal_address, address_by_owner, kind_confirmed, kind_guess, kind_guess_why, not_before, notes
-		FROM clients WHERE id = ?`, clientID).Scan(&f.Address, &byOwner, &f.KindConfirmed, &f.KindGuess, &why, &notBefore, &f.Notes)
+	err = s.db.QueryRowContext(ctx, `SELECT postal_address, address_by_owner, kind_guess_why, not_before, notes
+		FROM clients WHERE id = ?`, clientID).Scan(&f.Address, &byOwner, &why, &notBefore, &f.Notes)
 	if err != nil {
 		return f, fmt.Errorf("store: file of client %d: %w", clientID, err)
 	}

@@ -409,6 +409,10 @@ func (t *Tx) SetClientKind(email string, kind domain.ClientKind, actor domain.Ac
 type ClientSummary struct {
 	Client
 	Kind domain.ClientKind
+	// KindConfirmed says the owner set Kind; otherwise it is the invoices'
+	// guess (KindGuess, "" when they said nothing) or the default.
+	KindConfirmed bool
+	KindGuess     domain.ClientKind
 	// Invoices counts the client's invoices (credit notes aside), whatever
 	// their state.
 	Invoices int
@@ -440,7 +444,7 @@ func (s *Store) ClientSummaryByEmail(ctx context.Context, email string, today ti
 // clientSummaries reads the clients, only the one known by email when it
 // is not empty.
 func (s *Store) clientSummaries(ctx context.Context, today time.Time, email string) ([]ClientSummary, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT c.id, c.name, c.email, c.domain, c.language, c.b2c,
+	rows, err := s.db.QueryContext(ctx, `SELECT c.id, c.name, c.email, c.domain, c.language, c.b2c, c.kind_confirmed, c.kind_guess,
 		(SELECT COUNT(*) FROM invoices i WHERE i.client_id = c.id AND i.kind = 'invoice')
 		FROM clients c
 		WHERE ? = '' OR c.id = (SELECT client_id FROM client_emails WHERE email = ?) OR c.email = ?
@@ -453,7 +457,7 @@ func (s *Store) clientSummaries(ctx context.Context, today time.Time, email stri
 	for rows.Next() {
 		var c ClientSummary
 		var b2c int
-		if err := rows.Scan(&c.ID, &c.Name, &c.Email, &c.Domain, &c.Language, &b2c, &c.Invoices); err != nil {
+		if err := rows.Scan(&c.ID, &c.Name, &c.Email, &c.Domain, &c.Language, &b2c, &c.KindConfirmed, &c.KindGuess, &c.Invoices); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("store: clients: %w", err)
 		}

@@ -597,6 +597,30 @@ func timelineItems(L *locale, evs []store.TimelineEntry, withInvoice bool) []tim
 			it.Lines = append(it.Lines, L.Label("state", str("from"))+" → "+L.Label("state", str("to")))
 		case domain.EventClientKindSet:
 			it.Lines = append(it.Lines, L.Label("clientkind", str("was"))+" → "+L.Label("clientkind", str("kind")))
+		case domain.EventClientKindGuessed:
+			it.Lines = append(it.Lines, L.Label("clientkind", str("kind")))
+			if why := str("why_" + L.Lang); why != "" {
+				it.Quotes = append(it.Quotes, why)
+			}
+		case domain.EventClientPhoneAdded, domain.EventClientPhoneRemoved:
+			it.Lines = append(it.Lines, str("number"))
+			if src := str("source"); src != "" {
+				it.Lines = append(it.Lines, L.Label("contactkind", str("kind"))+" · "+L.Label("contactsource", src))
+			}
+		case domain.EventClientFileSet:
+			if _, ok := det["address"]; ok {
+				it.Lines = append(it.Lines, L.T("cl.address")+L.Colon()+str("address"))
+			}
+			if _, ok := det["not_before"]; ok {
+				v := str("not_before")
+				if d, err := time.Parse(time.DateOnly, v); err == nil {
+					v = L.Date(d)
+				}
+				it.Lines = append(it.Lines, L.T("cl.notbefore")+L.Colon()+v)
+			}
+			if n := str("notes"); n != "" {
+				it.Quotes = append(it.Quotes, n)
+			}
 		case domain.EventPaymentRecorded:
 			if amt, err := text.ParseTypedAmount(str("amount")); err == nil {
 				it.Lines = append(it.Lines, L.Money(amt, str("currency")))

@@ -18,6 +18,7 @@ import (
 	"github.com/relance/relance/internal/outbox"
 	"github.com/relance/relance/internal/policy"
 	"github.com/relance/relance/internal/render"
+	"github.com/relance/relance/internal/scorecard"
 	"github.com/relance/relance/internal/store"
 	"github.com/relance/relance/internal/text"
 )
@@ -323,10 +324,44 @@ func (h *Handler) flag(q *request) error {
 	return nil
 }
 
+// sheetBody is the call sheet: the flag, and the client's file read now
+// (what changed since the task was opened counts for the call).
+type sheetBody struct {
+	flagBody
+	File   *store.CallFile
+	Goal   string
+	Advice []adviceLine
+	// Callable are the numbers to call; Faxes are shown apart.
+	Callable, Faxes []store.ClientPhone
+}
+
 func (h *Handler) sheet(q *request) error {
-	b, err := h.flagDetail(q)
+	fb, err := h.flagDetail(q)
 	if err != nil {
 		return err
+	}
+	b := sheetBody{flagBody: fb}
+	if fb.F.ClientID != 0 {
+		cf, err := h.opt.Store.CallFile(q.ctx, fb.F.ClientID, q.today(h.opt.Location))
+		if err != nil {
+			return err
+		}
+		b.File = &cf
+		for _, p := range cf.Phones {
+			if p.Kind.Callable() {
+				b.Callable = append(b.Callable, p)
+			} else {
+				b.Faxes = append(b.Faxes, p)
+			}
+		}
+		card, err := h.opt.Store.ClientScorecard(q.ctx, fb.F.ClientID, q.now.In(h.zone()))
+		if err != nil {
+			return err
+		}
+		b.Goal = scorecard.CallGoal(card).Reason.In(q.L.Lang)
+		for _, a := range card.Advice {
+			b.Advice = append(b.Advice, adviceLine{Code: a.Code, Reason: a.Reason.In(q.L.Lang)})
+		}
 	}
 	d := h.base(q, "flags", q.L.T("sheet.title"))
 	d.Body = b

@@ -359,6 +359,9 @@ func (x *Outbox) callSheet(ctx context.Context, now time.Time, c store.ChasingCl
 	if err != nil {
 		return "", err
 	}
+	if err := x.callFile(ctx, now, c.ID, &data); err != nil {
+		return "", err
+	}
 	r, err := x.o.Renderer.Render(data)
 	if err != nil {
 		return "", fmt.Errorf("render call sheet: %w", err)

@@ -26,11 +26,13 @@ type Goal struct {
 }
 
 // CallGoal says what a call to the client should come away with, from its
-// scorecard. The scorecard's Advice says what to change for the next order
-// (a deposit, prepayment…); the goal is for this call.
-func CallGoal(c Card) Goal {
+// scorecard and whether a complaint of the client is still open (a dispute
+// or grievance flag the owner has not resolved). The scorecard's Advice
+// says what to change for the next order (a deposit, prepayment…); the goal
+// is for this call.
+func CallGoal(c Card, complaintOpen bool) Goal {
 	switch {
-	case c.Disputes > 0:
+	case complaintOpen || c.Disputes > 0:
 		return Goal{GoalSettleDispute, Reason{
 			FR: "Écouter la réclamation jusqu'au bout, convenir de ce qui est contesté et obtenir une date pour le règlement de la partie non contestée.",
 			EN: "Hear the complaint out, agree on what is disputed, and get a date for paying the part that is not."}}

@@ -8,6 +8,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -79,6 +80,16 @@ type RaisedObjection struct {
 	Evidence []string
 }
 
+// ComplaintOpen says whether a complaint of the client waits for the owner.
+func (cf CallFile) ComplaintOpen() bool {
+	for _, c := range cf.Complaints {
+		if c.Status != domain.FlagResolved && c.Kind != domain.FlagHardship {
+			return true
+		}
+	}
+	return false
+}
+
 // complaintKinds are the flags that carry a client's complaint.
 var complaintKinds = []domain.FlagKind{domain.FlagDispute, domain.FlagGrievance, domain.FlagHardship}
 
@@ -134,7 +145,8 @@ func (s *Store) CallFile(ctx context.Context, clientID int64, today time.Time) (
 				if evs, ok := det["evidence"].([]any); ok {
 					for _, ev := range evs {
 						if s, ok := ev.(string); ok {
-							ro.Evidence = append(ro.Evidence, s)
+							_, sentence := SplitEvidence(s)
+							ro.Evidence = append(ro.Evidence, sentence)
 						}
 					}
 				}
@@ -171,8 +183,25 @@ func (s *Store) complaints(ctx context.Context, clientID int64) ([]Complaint, er
 			return nil, fmt.Errorf("store: complaints of client %d: %w", clientID, err)
 		}
 		c.At = parseTS(created)
-		_ = json.Unmarshal([]byte(ev), &c.Evidence)
+		var raw []string
+		_ = json.Unmarshal([]byte(ev), &raw)
+		for _, e := range raw {
+			_, sentence := SplitEvidence(e)
+			c.Evidence = append(c.Evidence, sentence)
+		}
 		out = append(out, c)
 	}
 	return out, rows.Err()
+}
+
+// SplitEvidence separates a line of a flag's evidence into the reading it
+// supports, when the model gave one ("[grievance] sentence"), and the
+// client's sentence.
+func SplitEvidence(s string) (class, sentence string) {
+	if strings.HasPrefix(s, "[") {
+		if i := strings.Index(s, "] "); i > 1 && i < 20 && !strings.ContainsAny(s[1:i], " []") {
+			return s[1:i], s[i+2:]
+		}
+	}
+	return "", s
 }

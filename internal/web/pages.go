@@ -358,7 +358,7 @@ func (h *Handler) sheet(q *request) error {
 		if err != nil {
 			return err
 		}
-		b.Goal = scorecard.CallGoal(card).Reason.In(q.L.Lang)
+		b.Goal = scorecard.CallGoal(card, cf.ComplaintOpen()).Reason.In(q.L.Lang)
 		for _, a := range card.Advice {
 			b.Advice = append(b.Advice, adviceLine{Code: a.Code, Reason: a.Reason.In(q.L.Lang)})
 		}
@@ -729,12 +729,8 @@ type evidenceItem struct {
 }
 
 func evidenceOf(s string) evidenceItem {
-	if strings.HasPrefix(s, "[") {
-		if i := strings.Index(s, "] "); i > 1 && i < 20 && !strings.ContainsAny(s[1:i], " []") {
-			return evidenceItem{Class: s[1:i], Text: s[i+2:]}
-		}
-	}
-	return evidenceItem{Text: s}
+	class, text := store.SplitEvidence(s)
+	return evidenceItem{Class: class, Text: text}
 }
 
 func evidenceSentences(ev []string) []string {

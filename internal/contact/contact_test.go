@@ -126,6 +126,8 @@ func TestGuessKind(t *testing.T) {
 		{"SARL in the name", Buyer{Name: "Boulangerie Martin SARL", Email: "contact@gmail.com"}, domain.ClientBusiness},
 		{"Ltd in the name", Buyer{Name: "Wilson & Co Ltd"}, domain.ClientBusiness},
 		{"S.A.S. dotted", Buyer{Name: "Toitures du Rhône (S.A.S)"}, domain.ClientBusiness},
+		{"a trade in the name beats a webmail address", Buyer{Name: "Garage Ferrand", Email: "garage.ferrand@orange.fr"}, domain.ClientBusiness},
+		{"a shop sign", Buyer{Name: "Fromagerie Vial", Email: "fromagerie.vial@wanadoo.fr"}, domain.ClientBusiness},
 		{"civility", Buyer{Name: "Mme Claire Dupont", Email: "claire@dupont-famille.fr"}, domain.ClientConsumer},
 		{"Mr", Buyer{Name: "Mr John Smith"}, domain.ClientConsumer},
 		{"webmail", Buyer{Name: "Claire Dupont", Email: "claire.dupont@orange.fr"}, domain.ClientConsumer},

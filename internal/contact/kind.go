@@ -35,6 +35,9 @@ var (
 	// Legal forms of companies (French and British, and a few neighbours')
 	// and public bodies, as words in a name.
 	reCompanyForm = regexp.MustCompile(`(?i)(?:^|[\s,.(])(sarl|sas|sasu|eurl|sa|sci|snc|scop|scic|selarl|selas|eirl|gie|sca|ltd|limited|llp|plc|inc|llc|gmbh|ag|bv|nv|srl|spa|s\.a\.r\.l|s\.a\.s|s\.a|cabinet|société|societe|mairie|commune|association|syndic|copropriété|copropriete|groupe|holding|entreprise|établissements|etablissements|ets)(?:$|[\s,.)])`)
+	// Trades and shop signs: a name that says what the business does is a
+	// business's, whatever mail service it writes from.
+	reTradeName = regexp.MustCompile(`(?i)(?:^|[\s,.(])(garage|boulangerie|pâtisserie|patisserie|boucherie|charcuterie|fromagerie|épicerie|epicerie|pharmacie|librairie|imprimerie|menuiserie|plomberie|électricité|electricite|maçonnerie|maconnerie|couverture|toiture|charpente|peinture|traiteur|restaurant|brasserie|bistrot|café|cafe|hôtel|hotel|cave|atelier|studio|agence|cabinet|clinique|crèche|creche|école|ecole|pépinière|pepiniere|domaine|earl|gaec|ferme|transports?|immobilier|salon|institut|auto-école|bakery|butcher|pharmacy|bookshop|workshop|agency|consulting|services|solutions|trading|partners)(?:$|[\s,.)])`)
 	// A person's civility before the name: a consumer's way of being billed.
 	reCivility = regexp.MustCompile(`(?i)^\s*(?:m\.|mr\.?|mrs\.?|ms\.?|miss|mme|mlle|madame|monsieur|mademoiselle|dr\.?)\s+\p{L}`)
 	reSIREN    = regexp.MustCompile(`^\d{9}(?:\d{5})?$`)
@@ -52,9 +55,9 @@ var webmail = map[string]bool{
 }
 
 // GuessKind suggests whether a client buys as a business or a consumer
-// from its invoice: a VAT or SIREN number, or a company's legal form in its
-// name, says business; a civility before a person's name or a free mail
-// address says consumer. The strongest sign wins; the owner confirms.
+// from its invoice: a VAT or SIREN number, a company's legal form or a
+// trade in its name ("Garage Ferrand"), says business; a civility before a
+// person's name or a free mail address says consumer. The strongest sign wins; the owner confirms.
 func GuessKind(b Buyer) Guess {
 	if v := compact(b.VATID); len(v) >= 8 {
 		return Guess{domain.ClientBusiness, "numéro de TVA intracommunautaire " + b.VATID + " sur la facture",
@@ -68,6 +71,9 @@ func GuessKind(b Buyer) Guess {
 	if m := reCompanyForm.FindStringSubmatch(name); m != nil {
 		return Guess{domain.ClientBusiness, "forme de société « " + m[1] + " » dans le nom « " + name + " »",
 			"company form \"" + m[1] + "\" in the name \"" + name + "\""}
+	}
+	if m := reTradeName.FindStringSubmatch(name); m != nil {
+		return Guess{domain.ClientBusiness, "nom commercial « " + name + " »", "trading name \"" + name + "\""}
 	}
 	if reCivility.MatchString(name) {
 		return Guess{domain.ClientConsumer, "facturé à une personne (« " + name + " »)",

@@ -26,7 +26,9 @@ func TestContactsFromInvoiceAndReply(t *testing.T) {
 	e := New(Options{Store: st, Now: now, Own: []string{"factures@atelier.test"}, OwnPhones: []string{"04 65 71 23 48"}})
 	ctx := context.Background()
 	xml := fixture(t, "cii-invoice.xml", "<ram:PersonName>Claire Dupont</ram:PersonName>",
-		"<ram:PersonName>Claire Dupont</ram:PersonName><ram:TelephoneUniversalCommunication><ram:CompleteNumber>05 56 12 34 56</ram:CompleteNumber></ram:TelephoneUniversalCommunication>")
+		"<ram:PersonName>Claire Dupont</ram:PersonName><ram:TelephoneUniversalCommunication><ram:CompleteNumber>05 56 12 34 56</ram:CompleteNumber></ram:TelephoneUniversalCommunication>",
+		"</ram:BuyerTradeParty>", `</ram:BuyerTradeParty><ram:BuyerOrderReferencedDocument><ram:IssuerAssignedID>BC-77</ram:IssuerAssignedID><ram:FormattedIssueDateTime><qdt:DateTimeString format="102">20261002</qdt:DateTimeString></ram:FormattedIssueDateTime></ram:BuyerOrderReferencedDocument>`,
+		"<ram:ApplicableHeaderTradeDelivery/>", `<ram:ApplicableHeaderTradeDelivery><ram:ActualDeliverySupplyChainEvent><ram:OccurrenceDateTime><udt:DateTimeString format="102">20261020</udt:DateTimeString></ram:OccurrenceDateTime></ram:ActualDeliverySupplyChainEvent></ram:ApplicableHeaderTradeDelivery>`)
 	sentAt := time.Date(2026, 11, 3, 10, 0, 0, 0, time.UTC)
 	if err := e.Ingest(ctx, sentMail(1, "Atelier <factures@atelier.test>", "Claire <claire@boulangerie-dupont.example>", "Facture", sentAt,
 		"Bonjour,\nVoici notre facture.\n--\nAtelier · Tél. 04 65 71 23 48\n", att{"factur-x.xml", "text/xml", xml}),
@@ -38,6 +40,10 @@ func TestContactsFromInvoiceAndReply(t *testing.T) {
 		t.Fatalf("invoices: %v %d", err, len(invs))
 	}
 	clientID := invs[0].Client.ID
+	if cf, err := st.CallFile(ctx, clientID, now()); err != nil || len(cf.Open) != 1 ||
+		cf.Open[0].OrderDate.Format(time.DateOnly)+" "+cf.Open[0].DeliveryDate.Format(time.DateOnly) != "2026-10-02 2026-10-20" {
+		t.Errorf("order and delivery dates: %+v %v", cf.Open, err)
+	}
 	reply := "Bonjour,\nLe virement partira vendredi. J'ai essayé de vous joindre au 04 65 71 23 48.\n\nCordialement,\n" +
 		"Claire Dupont\nBoulangerie Dupont & Fils\nPortable : 06 12 34 56 78\nFax : 05 56 12 34 57\n\n" +
 		"Le 3 nov. 2026 à 10:00, Atelier <factures@atelier.test> a écrit :\n> Voici notre facture.\n> Atelier · Tél. 04 65 71 23 49\n"

@@ -70,7 +70,7 @@ func (e *Engine) recordSent(tx *store.Tx, rowID int64, msg *message.Message, msg
 	}
 	id, created, err := tx.UpsertInvoice(store.NewInvoice{Number: number, Key: key, Kind: kind,
 		CreditedNumber: r.CreditedNumber, ClientID: client.ID, Amount: r.Amount, Balance: owed(r), Currency: r.Currency,
-		IssueDate: r.IssueDate, DueDate: r.DueDate, Language: r.Language, Source: r.Source,
+		IssueDate: r.IssueDate, DueDate: r.DueDate, OrderDate: r.OrderDate, DeliveryDate: r.DeliveryDate, Language: r.Language, Source: r.Source,
 		SourceMessageID: msgID, Missing: r.Missing})
 	if err != nil {
 		return "", err

@@ -96,8 +96,13 @@ type Result struct {
 	Payable decimal.Decimal `json:"payable"`
 	Prepaid decimal.Decimal `json:"prepaid"`
 
-	IssueDate    time.Time `json:"issue_date"` // midnight UTC of the calendar day
-	DueDate      time.Time `json:"due_date"`
+	IssueDate time.Time `json:"issue_date"` // midnight UTC of the calendar day
+	DueDate   time.Time `json:"due_date"`
+	// OrderDate and DeliveryDate are the buyer's order and the delivery as
+	// the XML states them (zero when it does not): the call sheet shows
+	// them.
+	OrderDate    time.Time `json:"order_date,omitzero"`
+	DeliveryDate time.Time `json:"delivery_date,omitzero"`
 	DueFromTerms bool      `json:"due_from_terms,omitempty"`
 
 	Language string   `json:"language"` // "fr" or "en"

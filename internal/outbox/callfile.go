@@ -22,6 +22,13 @@ func (x *Outbox) callFile(ctx context.Context, now time.Time, clientID int64, da
 		return fmt.Errorf("outbox: call file of client %d: %w", clientID, err)
 	}
 	lang := data.Language
+	for i, line := range data.Invoices {
+		for _, inv := range cf.Open {
+			if inv.Number == line.Number {
+				data.Invoices[i].OrderDate, data.Invoices[i].DeliveryDate = inv.OrderDate, inv.DeliveryDate
+			}
+		}
+	}
 	colon, quote := " : ", func(s string) string { return "« " + s + " »" }
 	if lang == "en" {
 		colon, quote = ": ", func(s string) string { return `"` + s + `"` }

@@ -37,7 +37,8 @@ func TestCallSheetCarriesTheClientFile(t *testing.T) {
 		}
 		clientID = c.ID
 		inv, _, err := tx.UpsertInvoice(store.NewInvoice{Number: "F-2026-0142", ClientID: c.ID, Amount: decimal.NewFromInt(1200),
-			Currency: "EUR", IssueDate: now.AddDate(0, 0, -60), DueDate: now.AddDate(0, 0, -30)})
+			Currency: "EUR", IssueDate: now.AddDate(0, 0, -60), DueDate: now.AddDate(0, 0, -30), OrderDate: now.AddDate(0, 0, -95),
+			DeliveryDate: now.AddDate(0, 0, -62)})
 		if err != nil {
 			return err
 		}
@@ -64,9 +65,9 @@ func TestCallSheetCarriesTheClientFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	for lang, want := range map[string][]string{
-		"fr": {"Téléphone du client : 06 12 34 56 78", "200,00", "contestation du", "« La porte ne ferme pas, je ne paierai pas le solde. »",
+		"fr": {"Téléphone du client : 06 12 34 56 78", "commande le 28 août 2026 · livraison le 30 septembre 2026", "200,00", "contestation du", "« La porte ne ferme pas, je ne paierai pas le solde. »",
 			"But de l'appel : Écouter la réclamation"},
-		"en": {"Client's phone: 06 12 34 56 78", "dispute of", `"La porte ne ferme pas, je ne paierai pas le solde."`, "Goal of the call: Hear the complaint out"},
+		"en": {"Client's phone: 06 12 34 56 78", "ordered", "dispute of", `"La porte ne ferme pas, je ne paierai pas le solde."`, "Goal of the call: Hear the complaint out"},
 	} {
 		data := render.Data{Language: lang, Stage: render.StageCall, ClientName: "Claire Dupont", Today: now, Business: render.Business{Name: "Atelier"},
 			Invoices: []render.InvoiceLine{{Number: "F-2026-0142", Amount: decimal.NewFromInt(1200), Balance: decimal.NewFromInt(1000), Currency: "EUR",

@@ -112,6 +112,9 @@ func (s *Store) CallFile(ctx context.Context, clientID int64, today time.Time) (
 		at[inv.ID] = len(cf.Open)
 		cf.Open = append(cf.Open, CallInvoice{Invoice: inv})
 	}
+	if err := s.orderDates(ctx, clientID, cf.Open); err != nil {
+		return cf, err
+	}
 	hist, err := s.timeline(ctx, timelineSelect+` WHERE e.client_id = ? OR e.invoice_id IN (SELECT id FROM invoices WHERE client_id = ?)
 		ORDER BY e.at, e.id`, clientID, clientID)
 	if err != nil {
@@ -160,6 +163,29 @@ func (s *Store) CallFile(ctx context.Context, clientID int64, today time.Time) (
 	}
 	cf.Complaints, err = s.complaints(ctx, clientID)
 	return cf, err
+}
+
+// orderDates fills the order and delivery dates of the client's invoices.
+func (s *Store) orderDates(ctx context.Context, clientID int64, invs []CallInvoice) error {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, order_date, delivery_date FROM invoices WHERE client_id = ?
+		AND (order_date IS NOT NULL OR delivery_date IS NOT NULL)`, clientID)
+	if err != nil {
+		return fmt.Errorf("store: order dates of client %d: %w", clientID, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var order, delivery sql.NullString
+		if err := rows.Scan(&id, &order, &delivery); err != nil {
+			return fmt.Errorf("store: order dates of client %d: %w", clientID, err)
+		}
+		for i := range invs {
+			if invs[i].ID == id {
+				invs[i].OrderDate, invs[i].DeliveryDate = parseDate(order), parseDate(delivery)
+			}
+		}
+	}
+	return rows.Err()
 }
 
 // complaints lists the client's disputes, grievances and hardships, oldest

@@ -32,3 +32,8 @@ UPDATE clients SET kind_confirmed = 1 WHERE id IN (SELECT client_id FROM events 
 ALTER TABLE clients ADD COLUMN not_before TEXT;
 ALTER TABLE clients ADD COLUMN notes TEXT NOT NULL DEFAULT '';
 ALTER TABLE clients ADD COLUMN address_by_owner INTEGER NOT NULL DEFAULT 0;
+
+-- The client's order and the delivery, as the invoice's XML states them:
+-- the call sheet's dates.
+ALTER TABLE invoices ADD COLUMN order_date TEXT;
+ALTER TABLE invoices ADD COLUMN delivery_date TEXT;

@@ -71,7 +71,7 @@ func seedRoofer(t *testing.T, st *store.Store, now time.Time) roofer {
 			return err
 		}
 		second, _, err = tx.UpsertInvoice(store.NewInvoice{Number: "F-2026-0142", ClientID: c.ID, Amount: decimal.RequireFromString("6480.00"),
-			Currency: "EUR", IssueDate: day(-75), DueDate: day(-45)})
+			Currency: "EUR", IssueDate: day(-75), DueDate: day(-45), OrderDate: day(-110), DeliveryDate: day(-80)})
 		return err
 	})
 	step(day(-62), func(tx *store.Tx) error {
@@ -164,7 +164,7 @@ func TestClientPageAndCallSheetInChromium(t *testing.T) {
 		{"call-sheet", "/flags/" + strconv.FormatInt(r.call, 10) + "/sheet?lang=fr", []string{
 			"Numéros à appeler", "04 78 12 34 56", "06 12 34 56 78", "Fax (ne pas appeler)",
 			"But de cet appel", "Écouter la réclamation jusqu'au bout",
-			"F-2026-0142", "Relance amicale", "Deuxième relance",
+			"F-2026-0142", "commande du 19 août 2026", "livraison le 18 sept. 2026", "Relance amicale", "Deuxième relance",
 			"840,00", "Contestation", "La toiture fuit encore au-dessus du fournil",
 			"« Il y a une malfaçon sur la situation »", "Une situation de travaux marque l'avancement, pas la réception",
 			"Quand pensez-vous pouvoir régler ?", "Puis-je vous rappeler la semaine prochaine",

@@ -174,12 +174,8 @@ func TestClientPageAndCallSheetInChromium(t *testing.T) {
 			"A progress payment marks progress, not acceptance",
 		}, []string{"No complaint known."}},
 	}
-	for _, width := range []int64{1280, 390} {
-		height := int64(900)
-		if width < 500 {
-			height = 844
-		}
-		step(t, b, "viewport", chromedp.EmulateViewport(width, height))
+	for _, width := range viewportWidths {
+		viewport(t, b, width)
 		for _, p := range pages {
 			step(t, b, "open "+p.path, chromedp.Navigate(srv.URL+p.path), chromedp.WaitVisible(chromedp.CSS("main")))
 			txt := eval[string](t, b, `document.querySelector("main").innerText`)
@@ -193,21 +189,12 @@ func TestClientPageAndCallSheetInChromium(t *testing.T) {
 					t.Errorf("%s: the page says %q", p.name, n)
 				}
 			}
-			if overflow := eval[int](t, b, `document.documentElement.scrollWidth - window.innerWidth`); overflow > 1 {
-				wide := eval[string](t, b, `Array.from(document.querySelectorAll("main *")).filter(e => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest(".table-wrap")).slice(0, 5).map(e => e.tagName + "." + e.className + " " + e.textContent.slice(0, 40)).join(" | ")`)
-				t.Errorf("%s at %d px: the page is %d px wider than the screen: %s", p.name, width, overflow, wide)
-			}
-			png, err := chromedp.Run(b, chromedp.FullScreenshot(100))
-			if err != nil {
-				t.Fatalf("screenshot %s: %v", p.name, err)
-			}
+			fitsScreen(t, b, p.name, width)
 			name := p.name + ".png"
 			if width < 500 {
 				name = p.name + "-phone.png"
 			}
-			if err := os.WriteFile(filepath.Join(shots, name), png, 0o644); err != nil {
-				t.Fatal(err)
-			}
+			screenshot(t, b, filepath.Join(shots, name))
 		}
 	}
 	t.Logf("screenshots in %s", shots)

@@ -169,9 +169,18 @@ type moneyJSON struct {
 // scorecard's figures and its advice in the client's language.
 type clientShowJSON struct {
 	clientJSONRow
-	Language  string        `json:"language"`
-	Scorecard scorecardJSON `json:"scorecard"`
-	Advice    []adviceJSON  `json:"advice"`
+	Language string `json:"language"`
+	// KindConfirmed: the owner set the kind; else KindGuess is what the
+	// invoices suggest ("" when nothing) and KindGuessReason why, in the
+	// client's language.
+	KindConfirmed   bool              `json:"kind_confirmed"`
+	KindGuess       domain.ClientKind `json:"kind_guess"`
+	KindGuessReason string            `json:"kind_guess_reason"`
+	Address         string            `json:"address"`
+	NotBefore       string            `json:"not_before"` // YYYY-MM-DD, "" when none
+	Notes           string            `json:"notes"`
+	Scorecard       scorecardJSON     `json:"scorecard"`
+	Advice          []adviceJSON      `json:"advice"`
 }
 
 type scorecardJSON struct {
@@ -290,11 +299,13 @@ func showClient(ctx context.Context, env *Env, db, email string, asJSON bool) in
 	if err != nil {
 		return errorf(env, "%v", err)
 	}
-	phones, err := st.ClientPhones(ctx, c.ID)
+	f, err := st.ClientFileByID(ctx, c.ID, env.Now().In(env.zone()))
 	if err != nil {
 		return errorf(env, "%v", err)
 	}
+	phones := f.Phones
 	j := clientShowJSON{clientJSONRow: toClientJSONRow(c, card, phones), Language: c.Language, Advice: []adviceJSON{},
+		KindConfirmed: f.KindConfirmed, KindGuess: f.KindGuess, KindGuessReason: f.GuessWhy[c.Language], Address: f.Address, Notes: f.Notes,
 		Scorecard: scorecardJSON{Invoices: card.Invoices, LeftOut: card.LeftOut, Billed: card.Billed.StringFixed(2), Paid: card.Paid.StringFixed(2),
 			Outstanding: card.Outstanding.StringFixed(2), Measured: card.Measured, OverdueInvoices: card.Overdue, Late: card.Late,
 			MedianDaysLate: card.MedianDaysLate, WorstDaysLate: card.WorstDaysLate, OldestOverdueDays: card.OldestOverdueDays,
@@ -304,14 +315,32 @@ func showClient(ctx context.Context, env *Env, db, email string, asJSON bool) in
 	for _, a := range card.Advice {
 		j.Advice = append(j.Advice, adviceJSON{Code: a.Code, Reason: a.Reason.In(c.Language)})
 	}
+	if !f.NotBefore.IsZero() {
+		j.NotBefore = f.NotBefore.Format(time.DateOnly)
+	}
+	if j.KindGuessReason == "" {
+		j.KindGuessReason = f.GuessWhy["fr"]
+	}
 	if asJSON {
 		return printJSON(env, j)
 	}
 	sc := j.Scorecard
 	fmt.Fprintf(env.Stdout, "%s\n", clientLabel(c.Client))
 	fmt.Fprintf(env.Stdout, "kind: %s   segment: %s   invoices: %d   overdue: %s\n", j.Kind, j.Segment, j.Invoices, overdueText(j.clientJSONRow))
+	if !j.KindConfirmed && j.KindGuess != "" {
+		fmt.Fprintf(env.Stdout, "kind guessed from the invoice (%s); confirm with 'relance clients set %s --kind ...'\n", j.KindGuessReason, c.Email)
+	}
 	for _, p := range phones {
 		fmt.Fprintf(env.Stdout, "%s: %s (%s)\n", p.Kind, p.Display(), p.Source)
+	}
+	if j.Address != "" {
+		fmt.Fprintf(env.Stdout, "address: %s\n", strings.ReplaceAll(j.Address, "\n", ", "))
+	}
+	if j.NotBefore != "" {
+		fmt.Fprintf(env.Stdout, "do not chase before %s\n", j.NotBefore)
+	}
+	if j.Notes != "" {
+		fmt.Fprintf(env.Stdout, "notes: %s\n", j.Notes)
 	}
 	fmt.Fprintf(env.Stdout, "billed %s, paid %s, outstanding %s\n", sc.Billed, sc.Paid, sc.Outstanding)
 	fmt.Fprintf(env.Stdout, "days late: median %g, worst %d (%d of %d invoices late)\n", sc.MedianDaysLate, sc.WorstDaysLate, sc.Late, sc.Measured)

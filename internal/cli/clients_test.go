@@ -144,6 +144,7 @@ func TestClientsShow(t *testing.T) {
 	}
 	sameJSON(t, out, `{"email": "compta@boulangerie-martin.fr", "name": "SARL Boulangerie Martin", "kind": "business", "segment": "new_chronic",
 	  "phones": [], "invoices": 2, "overdue": [{"amount": "1200.00", "currency": "EUR"}], "language": "fr",
+	  "kind_confirmed": false, "kind_guess": "", "kind_guess_reason": "", "address": "", "not_before": "", "notes": "",
 	  "scorecard": {"invoices": 2, "left_out": 0, "billed": "1550.00", "paid": "350.00", "outstanding": "1200.00", "measured": 2,
 	    "overdue_invoices": 1, "late": 2, "median_days_late": 24, "worst_days_late": 30, "oldest_overdue_days": 30, "reminders": 0,
 	    "reminders_per_invoice": 0, "formal_notices": 0, "promises_kept": 0, "promises_broken": 0, "promises_pending": 0,
@@ -220,8 +221,18 @@ func TestClientsSetFile(t *testing.T) {
 		}
 	}
 	out, _, _ = runCLI(t, "clients", "show", "leroy@cabinet-leroy.fr", "--db", db)
-	if !strings.Contains(out, "fax: 01 23 45 67 90 (owner)") {
-		t.Errorf("show lacks the fax:\n%s", out)
+	for _, want := range []string{"fax: 01 23 45 67 90 (owner)", "address: 2 rue du Palais, 69005 Lyon", "do not chase before 2026-12-15", "notes: Appeler le matin"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("show lacks %q:\n%s", want, out)
+		}
+	}
+	out, _, _ = runCLI(t, "clients", "show", "leroy@cabinet-leroy.fr", "--json", "--db", db)
+	var show clientShowJSON
+	if err := json.Unmarshal([]byte(out), &show); err != nil {
+		t.Fatal(err)
+	}
+	if show.Address != "2 rue du Palais, 69005 Lyon" || show.NotBefore != "2026-12-15" || show.Notes != "Appeler le matin" || show.KindConfirmed {
+		t.Errorf("show --json: %+v", show)
 	}
 	// Kind and file together, through the same use cases.
 	if out, errOut, code := runCLI(t, "clients", "set", "leroy@cabinet-leroy.fr", "--kind", "consumer", "--notes", "-", "--db", db); code != ExitOK ||

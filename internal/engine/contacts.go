@@ -2,6 +2,7 @@ package engine
 
 import (
 	"strings"
+	"time"
 
 	"github.com/relance/relance/internal/classify"
 	"github.com/relance/relance/internal/contact"
@@ -61,9 +62,8 @@ func (e *Engine) replyPhones(msg *message.Message, r classify.Result) []contact.
 
 // recordInvoiceContacts keeps what an invoice tells of its client: its
 // phone numbers, and whether it looks like a business or a consumer.
-func recordInvoiceContacts(tx *store.Tx, clientID, rowID int64, p *prepared, r invoice.Result) error {
-	at := mailTime(tx, p.msg)
-	if err := tx.FoundPhones(clientID, domain.ContactFromInvoice, rowID, at, p.phones); err != nil {
+func recordInvoiceContacts(tx *store.Tx, clientID, rowID int64, at time.Time, phones []contact.Phone, r invoice.Result) error {
+	if err := tx.FoundPhones(clientID, domain.ContactFromInvoice, rowID, at, phones); err != nil {
 		return err
 	}
 	return tx.SetKindGuess(clientID, contact.GuessKind(contact.Buyer{Name: r.Client.Name, Email: r.Client.Email,

@@ -370,7 +370,7 @@ func (e *Engine) record(tx *store.Tx, p *prepared) (string, error) {
 	var class string
 	switch {
 	case p.det != nil:
-		class, err = e.recordSent(tx, rowID, msg, msgID, *p.det, selfChecked{findings: p.legal, ran: p.checked}, p)
+		class, err = e.recordSent(tx, rowID, msg, msgID, *p.det, selfChecked{findings: p.legal, ran: p.checked}, p.phones)
 	case p.cls != nil:
 		class, err = e.recordReply(tx, rowID, msg, p.replyText, *p.cls)
 		if err == nil && len(p.phones) > 0 {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/relance/relance/internal/classify"
+	"github.com/relance/relance/internal/contact"
 	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/invoice"
 	"github.com/relance/relance/internal/invoice/legal"
@@ -17,7 +18,7 @@ import (
 )
 
 // recordSent records what discovery found in a mail we sent.
-func (e *Engine) recordSent(tx *store.Tx, rowID int64, msg *message.Message, msgID string, r invoice.Result, check selfChecked, p *prepared) (string, error) {
+func (e *Engine) recordSent(tx *store.Tx, rowID int64, msg *message.Message, msgID string, r invoice.Result, check selfChecked, phones []contact.Phone) (string, error) {
 	at := mailTime(tx, msg)
 	kind := string(r.Kind)
 	if r.Kind != invoice.KindInvoice && r.Kind != invoice.KindCreditNote {
@@ -58,7 +59,7 @@ func (e *Engine) recordSent(tx *store.Tx, rowID int64, msg *message.Message, msg
 		return "", err
 	}
 	if r.Kind == invoice.KindInvoice {
-		if err := recordInvoiceContacts(tx, client.ID, rowID, p, r); err != nil {
+		if err := recordInvoiceContacts(tx, client.ID, rowID, at, phones, r); err != nil {
 			return "", err
 		}
 	}

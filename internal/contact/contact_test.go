@@ -161,3 +161,35 @@ func FuzzPhones(f *testing.F) {
 		_ = GuessKind(Buyer{Name: s, Email: s, VATID: s, LegalID: s})
 	})
 }
+
+func TestSignatureAddress(t *testing.T) {
+	for _, c := range []struct{ name, sig, want string }{
+		{"french two lines", "Claire Dupont\nBoulangerie Dupont\n12 rue des Lilas\n69003 Lyon\nTél. 04 78 12 34 56", "12 rue des Lilas, 69003 Lyon"},
+		{"french one line", "Marc Petit – 4 place du Marché, 69007 Lyon", ""},
+		{"street first, one line", "4 place du Marché, 69007 Lyon", "4 place du Marché, 69007 Lyon"},
+		{"with a building line", "3 bis avenue Jean-Jaurès\nBâtiment B\n69007 Lyon Cedex 07", "3 bis avenue Jean-Jaurès, Bâtiment B, 69007 Lyon Cedex 07"},
+		{"british", "James Wilson\nAccounts Payable\n1 King Street\nManchester M2 4WU", "1 King Street, Manchester M2 4WU"},
+		{"no town: not an address", "12 rue des Lilas\nTél. 04 78 12 34 56", ""},
+		{"no street", "Claire Dupont\n69003 Lyon", ""},
+		{"a sentence is not a street", "2 routes sont possibles pour la livraison\n75001 Paris", ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if got := SignatureAddress(c.sig); got != c.want {
+				t.Errorf("SignatureAddress = %q, want %q", got, c.want)
+			}
+		})
+	}
+}
+
+func TestReplyAddress(t *testing.T) {
+	body := "Bonjour,\nMerci de livrer au 5 rue du Chantier\n69100 Villeurbanne.\n\nBien cordialement,\n\nClaire Dupont\n12 rue des Lilas\n69003 Lyon"
+	if got := ReplyAddress(body, ""); got != "12 rue des Lilas, 69003 Lyon" {
+		t.Errorf("under the sign-off: %q", got)
+	}
+	if got := ReplyAddress("Bonjour,\nLivrez au 5 rue du Chantier\n69100 Villeurbanne", ""); got != "" {
+		t.Errorf("an address in the body's sentences was taken for the client's: %q", got)
+	}
+	if got := ReplyAddress("Thanks,", "James Wilson\n1 King Street\nManchester M2 4WU"); got != "1 King Street, Manchester M2 4WU" {
+		t.Errorf("signature: %q", got)
+	}
+}

@@ -48,16 +48,17 @@ func (e *Engine) invoicePhones(msg *message.Message, r invoice.Result, pdfText s
 	return out
 }
 
-// replyPhones are the phone numbers a client gives in its own words: the
-// reply without the quoted mail (so never our signature under the quote),
-// its signature included. Machine mail (bounces, auto-replies) gives none:
+// replyContacts are the phone numbers a client gives in its own words (the
+// reply without the quoted mail, so never our signature under the quote,
+// its signature included) and the postal address of its signature. Machine
+// mail (bounces, auto-replies) gives none:
 // a colleague's number "in case of emergency" is not the client's.
-func (e *Engine) replyPhones(msg *message.Message, r classify.Result) []contact.Phone {
+func (e *Engine) replyContacts(msg *message.Message, r classify.Result) ([]contact.Phone, string) {
 	if r.Class == classify.Bounce || r.Class == classify.AutoReply {
-		return nil
+		return nil, ""
 	}
 	s := reply.Strip(msg.Text)
-	return contact.FromReply(s.Body, s.Signature, e.ownPhones...)
+	return contact.FromReply(s.Body, s.Signature, e.ownPhones...), contact.ReplyAddress(s.Body, s.Signature)
 }
 
 // recordInvoiceContacts keeps what an invoice tells of its client: its

@@ -45,7 +45,7 @@ func TestContactsFromInvoiceAndReply(t *testing.T) {
 		t.Errorf("order and delivery dates: %+v %v", cf.Open, err)
 	}
 	reply := "Bonjour,\nLe virement partira vendredi. J'ai essayé de vous joindre au 04 65 71 23 48.\n\nCordialement,\n" +
-		"Claire Dupont\nBoulangerie Dupont & Fils\nPortable : 06 12 34 56 78\nFax : 05 56 12 34 57\n\n" +
+		"Claire Dupont\nBoulangerie Dupont & Fils\n8 place de la Bourse\n33000 Bordeaux\nPortable : 06 12 34 56 78\nFax : 05 56 12 34 57\n\n" +
 		"Le 3 nov. 2026 à 10:00, Atelier <factures@atelier.test> a écrit :\n> Voici notre facture.\n> Atelier · Tél. 04 65 71 23 49\n"
 	if err := e.Ingest(ctx, inboxMail(1, "Claire Dupont <claire@boulangerie-dupont.example>", "Re: Facture", "sent-1@relance.test",
 		sentAt.AddDate(0, 0, 5), reply), mailbox.Cursor{Folder: "INBOX", UIDValidity: 9, LastUID: 1}); err != nil {
@@ -66,6 +66,11 @@ func TestContactsFromInvoiceAndReply(t *testing.T) {
 	f, err := st.ClientFileByID(ctx, clientID, now())
 	if err != nil {
 		t.Fatal(err)
+	}
+	// The invoice's buyer address (where letters go) is not replaced by the
+	// signature's.
+	if !strings.HasPrefix(f.Address, "3 cours de l'Intendance") || f.AddressSource != domain.ContactFromInvoice {
+		t.Errorf("address %q from %q", f.Address, f.AddressSource)
 	}
 	if f.KindGuess != domain.ClientBusiness || f.KindConfirmed || f.Kind != domain.ClientBusiness || !strings.Contains(f.GuessWhy["en"], "FR12345678901") {
 		t.Errorf("kind: guess %q confirmed %v kind %q why %q", f.KindGuess, f.KindConfirmed, f.Kind, f.GuessWhy)

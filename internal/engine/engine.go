@@ -175,6 +175,8 @@ type prepared struct {
 	// phones are the client's phone numbers the mail gives (an invoice's
 	// buyer block, a reply's own words and signature).
 	phones []contact.Phone
+	// address is the postal address a reply's signature gives.
+	address string
 	// err is a temporary failure to read the message (its PDF could not be
 	// fetched): the batch fails and is offered again.
 	err error
@@ -325,7 +327,7 @@ func (e *Engine) prepare(ctx context.Context, f mailbox.Fetched) (p prepared) {
 		if strings.TrimSpace(p.replyText) == "" {
 			p.replyText = msg.Text
 		}
-		p.phones = e.replyPhones(msg, r)
+		p.phones, p.address = e.replyContacts(msg, r)
 	}
 	p.msg = msg
 	p.msgID = msg.MessageID
@@ -375,6 +377,9 @@ func (e *Engine) record(tx *store.Tx, p *prepared) (string, error) {
 		class, err = e.recordReply(tx, rowID, msg, p.replyText, *p.cls)
 		if err == nil && len(p.phones) > 0 {
 			err = tx.FoundPhonesOf(msg.From.Email, domain.ContactFromSignature, rowID, mailTime(tx, msg), p.phones)
+		}
+		if err == nil && p.address != "" {
+			err = tx.FoundAddressOf(msg.From.Email, rowID, mailTime(tx, msg), p.address)
 		}
 	case f.Role == mailbox.RoleDrafts:
 		class, err = e.recordDraftCopy(tx, rowID, f, msg)

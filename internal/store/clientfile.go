@@ -86,6 +86,35 @@ func (t *Tx) FoundPhonesOf(email string, source domain.ContactSource, messageID 
 	return t.FoundPhones(c.ID, source, messageID, at, phones)
 }
 
+// FoundAddressOf keeps the postal address a client gave in the signature
+// of a mail it sent from one of its addresses, while its file has none: an
+// invoice's buyer address (the one letters are sent to) and the owner's
+// come first.
+func (t *Tx) FoundAddressOf(email string, messageID int64, at time.Time, address string) error {
+	address = strings.TrimSpace(address)
+	if address == "" {
+		return nil
+	}
+	c, _, err := t.clientByEmail(email)
+	if errors.Is(err, ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	res, err := t.exec(`UPDATE clients SET postal_address = ?, address_source = ? WHERE id = ? AND postal_address = ''`,
+		address, domain.ContactFromSignature, c.ID)
+	if err != nil {
+		return fmt.Errorf("store: address of client %s: %w", c.Email, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return nil
+	}
+	_, err = t.AddEvent(Event{Kind: domain.EventClientFileSet, At: at, ClientID: c.ID, MessageID: messageID, Actor: domain.ActorDaemon,
+		Detail: EventDetail(map[string]any{"address": address, "source": domain.ContactFromSignature})})
+	return err
+}
+
 // ClientPhones lists the client's phone numbers, the ones to call first
 // (owner's, then most recently seen), faxes last; removed ones left out.
 func (s *Store) ClientPhones(ctx context.Context, clientID int64) ([]ClientPhone, error) {
@@ -203,7 +232,11 @@ func (t *Tx) UpdateClientFile(email string, ch ClientFileChange, actor domain.Ac
 	detail := map[string]any{}
 	if ch.Address != nil {
 		a := strings.TrimSpace(*ch.Address)
-		if _, err := t.exec(`UPDATE clients SET postal_address = ?, address_by_owner = ? WHERE id = ?`, a, boolInt(a != ""), c.ID); err != nil {
+		src := domain.ContactFromOwner
+		if a == "" {
+			src = "" // cleared: the next address found fills it
+		}
+		if _, err := t.exec(`UPDATE clients SET postal_address = ?, address_source = ? WHERE id = ?`, a, src, c.ID); err != nil {
 			return c, fmt.Errorf("store: address of client %s: %w", c.Email, err)
 		}
 		detail["address"] = a
@@ -238,7 +271,7 @@ type ClientFile struct {
 	Emails        []string
 	Phones        []ClientPhone
 	Address       string
-	AddressSource string // "owner" or "invoice" ("" when none)
+	AddressSource domain.ContactSource // "" when no address is known
 	// GuessWhy is why the invoices suggest KindGuess, by language.
 	GuessWhy  map[string]string
 	NotBefore time.Time // zero when none
@@ -260,17 +293,10 @@ func (s *Store) ClientFileByID(ctx context.Context, clientID int64, today time.T
 	f := ClientFile{ClientSummary: sum}
 	var why string
 	var notBefore sql.NullString
-	var byOwner int
-	err = s.db.QueryRowContext(ctx, `SELECT postal_address, address_by_owner, kind_guess_why, not_before, notes
-		FROM clients WHERE id = ?`, clientID).Scan(&f.Address, &byOwner, &why, &notBefore, &f.Notes)
+	err = s.db.QueryRowContext(ctx, `SELECT postal_address, address_source, kind_guess_why, not_before, notes
+		FROM clients WHERE id = ?`, clientID).Scan(&f.Address, &f.AddressSource, &why, &notBefore, &f.Notes)
 	if err != nil {
 		return f, fmt.Errorf("store: file of client %d: %w", clientID, err)
-	}
-	switch {
-	case byOwner != 0:
-		f.AddressSource = string(domain.ContactFromOwner)
-	case f.Address != "":
-		f.AddressSource = string(domain.ContactFromInvoice)
 	}
 	_ = json.Unmarshal([]byte(why), &f.GuessWhy)
 	f.NotBefore = parseDate(notBefore)

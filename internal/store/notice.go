@@ -47,7 +47,8 @@ func (t *Tx) SetClientAddress(clientID int64, address string) error {
 	if address == "" {
 		return nil
 	}
-	if _, err := t.exec(`UPDATE clients SET postal_address = ? WHERE id = ? AND address_by_owner = 0`, address, clientID); err != nil {
+	if _, err := t.exec(`UPDATE clients SET postal_address = ?, address_source = `+sqlWord(domain.ContactFromInvoice)+`
+		WHERE id = ? AND address_source <> `+sqlWord(domain.ContactFromOwner), address, clientID); err != nil {
 		return fmt.Errorf("store: postal address of client %d: %w", clientID, err)
 	}
 	return nil

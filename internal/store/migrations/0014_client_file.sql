@@ -27,11 +27,14 @@ ALTER TABLE clients ADD COLUMN kind_guess_why TEXT NOT NULL DEFAULT '';
 ALTER TABLE clients ADD COLUMN kind_confirmed INTEGER NOT NULL DEFAULT 0;
 UPDATE clients SET kind_confirmed = 1 WHERE id IN (SELECT client_id FROM events WHERE kind = 'client_kind_set' AND client_id IS NOT NULL);
 
--- The owner's "do not chase before" (YYYY-MM-DD), notes, and whether the
--- postal address is the owner's (then no invoice overwrites it).
+-- The owner's "do not chase before" (YYYY-MM-DD), notes, and where the
+-- postal address comes from: an invoice's buyer block (the latest wins), the
+-- client's signature (only while nothing better is known), or the owner
+-- (then nothing found overwrites it).
 ALTER TABLE clients ADD COLUMN not_before TEXT;
 ALTER TABLE clients ADD COLUMN notes TEXT NOT NULL DEFAULT '';
-ALTER TABLE clients ADD COLUMN address_by_owner INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE clients ADD COLUMN address_source TEXT NOT NULL DEFAULT '' CHECK (address_source IN ('', 'invoice', 'signature', 'owner'));
+UPDATE clients SET address_source = 'invoice' WHERE postal_address <> '';
 
 -- The client's order and the delivery, as the invoice's XML states them:
 -- the call sheet's dates.

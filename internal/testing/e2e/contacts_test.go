@@ -22,7 +22,7 @@ func TestClientPhonesFromReplies(t *testing.T) {
 		t.Fatal(err)
 	}
 	w.once(issued.Add(2 * time.Hour))
-	signature := "Bien cordialement,\r\n\r\nClaire Dupont\r\nTél. : 04 78 12 34 56\r\nPortable : 06 12 34 56 78\r\nFax : 04 78 12 34 57\r\n\r\n" +
+	signature := "Bien cordialement,\r\n\r\nClaire Dupont\r\n12 rue des Lilas\r\n69003 Lyon\r\nTél. : 04 78 12 34 56\r\nPortable : 06 12 34 56 78\r\nFax : 04 78 12 34 57\r\n\r\n" +
 		"Le 5 oct. 2026 à 10:00, Atelier Test <factures@atelier.test> a écrit :\r\n> Veuillez trouver ci-joint la facture.\r\n> Atelier Test · 04 65 71 23 48\r\n"
 	reply := func(id string, at time.Time, body string) {
 		t.Helper()
@@ -50,6 +50,13 @@ func TestClientPhonesFromReplies(t *testing.T) {
 	reply("r1@orange.fr", time.Date(2026, 11, 10, 9, 0, 0, 0, paris), "Bonjour,\r\nJe vous règle la semaine prochaine.")
 	if got, want := phones(), []string{"04 78 12 34 56", "06 12 34 56 78"}; !reflect.DeepEqual(got, want) {
 		t.Fatalf("phones %q, want %q (ours and the fax left out)", got, want)
+	}
+	// Her invoice gave no address: her signature's is kept, for her letters.
+	var show struct {
+		Address string `json:"address"`
+	}
+	if err := json.Unmarshal([]byte(w.Relance("clients", "show", "claire.dupont@orange.fr", "--json")), &show); err != nil || show.Address != "12 rue des Lilas, 69003 Lyon" {
+		t.Errorf("address %q (%v), want the signature's", show.Address, err)
 	}
 	w.Relance("clients", "set", "claire.dupont@orange.fr", "--remove-phone", "04 78 12 34 56")
 	reply("r2@orange.fr", time.Date(2026, 11, 12, 9, 0, 0, 0, paris), "Bonjour,\r\nLe virement est parti ce matin.")

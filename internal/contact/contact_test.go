@@ -158,6 +158,7 @@ func FuzzPhones(f *testing.F) {
 			}
 		}
 		_ = InvoicePhones(s)
+		_ = ReplyAddress(s, s)
 		_ = GuessKind(Buyer{Name: s, Email: s, VATID: s, LegalID: s})
 	})
 }

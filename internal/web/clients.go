@@ -50,6 +50,15 @@ type adviceLine struct {
 	Reason string
 }
 
+// adviceIn is the scorecard's advice in lang.
+func adviceIn(card scorecard.Card, lang string) []adviceLine {
+	var out []adviceLine
+	for _, a := range card.Advice {
+		out = append(out, adviceLine{Code: a.Code, Reason: a.Reason.In(lang)})
+	}
+	return out
+}
+
 type clientBody struct {
 	F        store.ClientFile
 	Card     scorecard.Card
@@ -83,9 +92,7 @@ func (h *Handler) clientPage(q *request) error {
 	if b.Card, err = h.opt.Store.ClientScorecard(q.ctx, id, q.now.In(h.zone())); err != nil {
 		return err
 	}
-	for _, a := range b.Card.Advice {
-		b.Advice = append(b.Advice, adviceLine{Code: a.Code, Reason: a.Reason.In(q.L.Lang)})
-	}
+	b.Advice = adviceIn(b.Card, q.L.Lang)
 	if b.Invoices, err = h.opt.Store.InvoicesOfClient(q.ctx, id); err != nil {
 		return err
 	}

@@ -359,9 +359,7 @@ func (h *Handler) sheet(q *request) error {
 			return err
 		}
 		b.Goal = scorecard.CallGoal(card, cf.ComplaintOpen()).Reason.In(q.L.Lang)
-		for _, a := range card.Advice {
-			b.Advice = append(b.Advice, adviceLine{Code: a.Code, Reason: a.Reason.In(q.L.Lang)})
-		}
+		b.Advice = adviceIn(card, q.L.Lang)
 	}
 	d := h.base(q, "flags", q.L.T("sheet.title"))
 	d.Body = b

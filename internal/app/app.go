@@ -128,7 +128,7 @@ func New(ctx context.Context, opt Options) (*App, error) {
 	a.metrics.WatchRateTable(pol.Penalties)
 	a.penalties = pol.Penalties
 	a.engine = engine.New(engine.Options{Store: st, Logger: opt.Logger, Now: opt.Now, Own: ownAddresses(cfg), PaymentNotices: notices,
-		Observer: engineObserver{a.metrics}, Identity: identity(cfg), SelfCheck: cfg.SelfCheck,
+		Observer: engineObserver{a.metrics}, Identity: identity(cfg), SelfCheck: cfg.SelfCheck, OwnPhones: []string{cfg.BusinessPhone},
 		StageOf: func(email string, lvl policy.ReminderLevel) int {
 			return pol.StageForLevel(policy.Client{Emails: []string{email}}, lvl)
 		}})

@@ -144,6 +144,7 @@ func TestClientsShow(t *testing.T) {
 	}
 	sameJSON(t, out, `{"email": "compta@boulangerie-martin.fr", "name": "SARL Boulangerie Martin", "kind": "business", "segment": "new_chronic",
 	  "phones": [], "invoices": 2, "overdue": [{"amount": "1200.00", "currency": "EUR"}], "language": "fr",
+	  "kind_confirmed": false, "kind_guess": "", "kind_guess_reason": "", "address": "", "not_before": "", "notes": "",
 	  "scorecard": {"invoices": 2, "left_out": 0, "billed": "1550.00", "paid": "350.00", "outstanding": "1200.00", "measured": 2,
 	    "overdue_invoices": 1, "late": 2, "median_days_late": 24, "worst_days_late": 30, "oldest_overdue_days": 30, "reminders": 0,
 	    "reminders_per_invoice": 0, "formal_notices": 0, "promises_kept": 0, "promises_broken": 0, "promises_pending": 0,
@@ -193,5 +194,63 @@ func sameJSON(t *testing.T, got, want string) {
 	}
 	if !reflect.DeepEqual(g, w) {
 		t.Errorf("JSON:\n%s\nwant\n%s", got, want)
+	}
+}
+
+// The owner corrects a client's phone numbers, address, "do not chase
+// before" and notes with `clients set`; `clients --json` then lists the
+// numbers to call (a fax is kept in the file but not offered as one).
+func TestClientsSetFile(t *testing.T) {
+	db := clientsLedger(t)
+	out, errOut, code := runCLI(t, "clients", "set", "leroy@cabinet-leroy.fr", "--phone", "06 12 34 56 78", "--phone", "+44 161 496 0000 ext 12",
+		"--phone", "Fax 01 23 45 67 90", "--address", "2 rue du Palais, 69005 Lyon", "--not-before", "2026-12-15", "--notes", "Appeler le matin", "--db", db)
+	if code != ExitOK || out != "leroy@cabinet-leroy.fr: file updated\n" {
+		t.Fatalf("set: exit %d %q %q", code, out, errOut)
+	}
+	if _, errOut, code := runCLI(t, "clients", "set", "leroy@cabinet-leroy.fr", "--remove-phone", "+33612345678", "--db", db); code != ExitOK {
+		t.Fatalf("remove: %s", errOut)
+	}
+	out, _, _ = runCLI(t, "clients", "--json", "--db", db)
+	var rows []clientJSONRow
+	if err := json.Unmarshal([]byte(out), &rows); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rows {
+		if r.Email == "leroy@cabinet-leroy.fr" && !reflect.DeepEqual(r.Phones, []string{"+44 161 496 0000 ext. 12"}) {
+			t.Errorf("phones %q", r.Phones)
+		}
+	}
+	out, _, _ = runCLI(t, "clients", "show", "leroy@cabinet-leroy.fr", "--db", db)
+	for _, want := range []string{"fax: 01 23 45 67 90 (owner)", "address: 2 rue du Palais, 69005 Lyon", "do not chase before 2026-12-15", "notes: Appeler le matin"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("show lacks %q:\n%s", want, out)
+		}
+	}
+	out, _, _ = runCLI(t, "clients", "show", "leroy@cabinet-leroy.fr", "--json", "--db", db)
+	var show clientShowJSON
+	if err := json.Unmarshal([]byte(out), &show); err != nil {
+		t.Fatal(err)
+	}
+	if show.Address != "2 rue du Palais, 69005 Lyon" || show.NotBefore != "2026-12-15" || show.Notes != "Appeler le matin" || show.KindConfirmed {
+		t.Errorf("show --json: %+v", show)
+	}
+	// Kind and file together, through the same use cases.
+	if out, errOut, code := runCLI(t, "clients", "set", "leroy@cabinet-leroy.fr", "--kind", "consumer", "--notes", "-", "--db", db); code != ExitOK ||
+		!strings.Contains(out, "now a consumer client") || !strings.Contains(out, "file updated") {
+		t.Fatalf("kind and notes: exit %d %q %q", code, out, errOut)
+	}
+	for _, c := range []struct {
+		args   []string
+		stderr string
+	}{
+		{[]string{"set", "leroy@cabinet-leroy.fr", "--phone", "call me"}, "not a phone number"},
+		{[]string{"set", "leroy@cabinet-leroy.fr", "--remove-phone", "06 00 00 00 00"}, "no such phone number"},
+		{[]string{"set", "leroy@cabinet-leroy.fr", "--not-before", "15/12/2026"}, "--not-before is a date YYYY-MM-DD"},
+		{[]string{"set", "nobody@x.fr", "--phone", "06 12 34 56 78"}, `no client with the address "nobody@x.fr"`},
+	} {
+		_, errOut, code := runCLI(t, append(append([]string{"clients"}, c.args...), "--db", db)...)
+		if code != ExitError || !strings.Contains(errOut, c.stderr) {
+			t.Errorf("%q: exit %d %q, want %q", c.args, code, errOut, c.stderr)
+		}
 	}
 }

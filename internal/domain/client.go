@@ -28,3 +28,27 @@ func KindOfConsumer(b2c bool) ClientKind {
 	}
 	return ClientBusiness
 }
+
+// ContactKind is what a phone number of a client is for.
+type ContactKind string
+
+// Contact kinds. A fax number is kept (the owner sees it, marked) but never
+// offered as a number to call.
+const (
+	ContactPhone  ContactKind = "phone"
+	ContactMobile ContactKind = "mobile"
+	ContactFax    ContactKind = "fax"
+)
+
+// Callable reports whether a number of kind k can be called.
+func (k ContactKind) Callable() bool { return k == ContactPhone || k == ContactMobile }
+
+// ContactSource is where a client's phone number was found.
+type ContactSource string
+
+// Contact sources.
+const (
+	ContactFromInvoice   ContactSource = "invoice"   // the buyer's block of our invoice (XML or text)
+	ContactFromSignature ContactSource = "signature" // the client's own reply, quoted mail left out
+	ContactFromOwner     ContactSource = "owner"     // typed by the owner
+)

@@ -41,6 +41,17 @@ const (
 	// EventClientKindSet: the owner said whether a client is a business
 	// or a consumer.
 	EventClientKindSet EventKind = "client_kind_set"
+	// EventClientKindGuessed: an invoice suggested a kind the owner has
+	// not confirmed yet.
+	EventClientKindGuessed EventKind = "client_kind_guessed"
+	// EventClientPhoneAdded, EventClientPhoneRemoved: a phone number of the
+	// client was found (an invoice, a reply's signature) or typed by the
+	// owner; the owner removed one.
+	EventClientPhoneAdded   EventKind = "client_phone_added"
+	EventClientPhoneRemoved EventKind = "client_phone_removed"
+	// EventClientFileSet: the owner changed the client's file (postal
+	// address, "do not chase before", notes).
+	EventClientFileSet EventKind = "client_file_set"
 )
 
 // Money.

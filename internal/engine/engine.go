@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/relance/relance/internal/classify"
+	"github.com/relance/relance/internal/contact"
 	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/invoice"
 	"github.com/relance/relance/internal/invoice/legal"
@@ -68,6 +69,9 @@ type Options struct {
 	// Language is the owner's language ("fr" or "en"), in which the
 	// self-check's findings are written on the flag; French when empty.
 	Language string
+	// OwnPhones are the business's phone numbers: found in a client's
+	// reply (quoted back) or on an invoice, they are never the client's.
+	OwnPhones []string
 }
 
 // Engine implements mailbox.Store.
@@ -83,6 +87,7 @@ type Engine struct {
 	// selfCheck and lang are Options.SelfCheck and Options.Language.
 	selfCheck bool
 	lang      string
+	ownPhones []string
 
 	// model reads replies: the shipped one with the owner's corrections.
 	// modelVersion is the corrections version it was built from; -1 until
@@ -117,7 +122,7 @@ func New(o Options) *Engine {
 	}
 	return &Engine{
 		st: o.Store, log: o.Logger, now: o.Now, obs: o.Observer, notice: o.PaymentNotices, modelVersion: -1, stageOf: o.StageOf,
-		selfCheck: o.SelfCheck, lang: o.Language,
+		selfCheck: o.SelfCheck, lang: o.Language, ownPhones: ownPhones(o.OwnPhones),
 		msgOpt: message.DefaultOptions(),
 		invOpt: invoice.Options{OwnAddresses: own, DefaultCurrency: o.Currency, DefaultLanguage: "fr", Identity: o.Identity,
 			PDFs: invoice.NewPDFs(0)},
@@ -168,6 +173,11 @@ type prepared struct {
 	// checked says the self-check read the invoice itself (no PDF of it
 	// was left unfetched).
 	checked bool
+	// phones are the client's phone numbers the mail gives (an invoice's
+	// buyer block, a reply's own words and signature).
+	phones []contact.Phone
+	// address is the postal address a reply's signature gives.
+	address string
 	// err is a temporary failure to read the message (its PDF could not be
 	// fetched): the batch fails and is offered again.
 	err error
@@ -294,13 +304,18 @@ func (e *Engine) prepare(ctx context.Context, f mailbox.Fetched) (p prepared) {
 				r = invoice.Detect(msg, e.invOpt)
 			}
 		}
+		var pdfText string
 		if checked && r.Kind == invoice.KindInvoice {
 			doc := legal.FromMessageWith(msg, r, e.invOpt.PDFs)
+			pdfText = doc.PDFText
 			// A PDF left on the server leaves the invoice unread: it
 			// counts as not checked, so it does not replace a check made
 			// on an earlier copy.
 			p.checked = !doc.Unfetched
 			p.legal = legal.Check(doc, buyer, "")
+		}
+		if r.Kind == invoice.KindInvoice {
+			p.phones = e.invoicePhones(msg, r, pdfText)
 		}
 		p.det = &r
 	case mailbox.RoleInbox:
@@ -315,6 +330,7 @@ func (e *Engine) prepare(ctx context.Context, f mailbox.Fetched) (p prepared) {
 		if strings.TrimSpace(p.replyText) == "" {
 			p.replyText = msg.Text
 		}
+		p.phones, p.address = e.replyContacts(msg, r)
 	}
 	p.msg = msg
 	p.msgID = msg.MessageID
@@ -359,9 +375,15 @@ func (e *Engine) record(tx *store.Tx, p *prepared) (string, error) {
 	var class string
 	switch {
 	case p.det != nil:
-		class, err = e.recordSent(tx, rowID, msg, msgID, *p.det, selfChecked{findings: p.legal, ran: p.checked})
+		class, err = e.recordSent(tx, rowID, msg, msgID, *p.det, selfChecked{findings: p.legal, ran: p.checked}, p.phones)
 	case p.cls != nil:
 		class, err = e.recordReply(tx, rowID, msg, p.replyText, *p.cls)
+		if err == nil && len(p.phones) > 0 {
+			err = tx.FoundPhonesOf(msg.From.Email, domain.ContactFromSignature, rowID, mailTime(tx, msg), p.phones)
+		}
+		if err == nil && p.address != "" {
+			err = tx.FoundAddressOf(msg.From.Email, rowID, mailTime(tx, msg), p.address)
+		}
 	case f.Role == mailbox.RoleDrafts:
 		class, err = e.recordDraftCopy(tx, rowID, f, msg)
 	default:

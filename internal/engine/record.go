@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/relance/relance/internal/classify"
+	"github.com/relance/relance/internal/contact"
 	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/invoice"
 	"github.com/relance/relance/internal/invoice/legal"
@@ -17,7 +18,7 @@ import (
 )
 
 // recordSent records what discovery found in a mail we sent.
-func (e *Engine) recordSent(tx *store.Tx, rowID int64, msg *message.Message, msgID string, r invoice.Result, check selfChecked) (string, error) {
+func (e *Engine) recordSent(tx *store.Tx, rowID int64, msg *message.Message, msgID string, r invoice.Result, check selfChecked, phones []contact.Phone) (string, error) {
 	at := mailTime(tx, msg)
 	kind := string(r.Kind)
 	if r.Kind != invoice.KindInvoice && r.Kind != invoice.KindCreditNote {
@@ -57,6 +58,11 @@ func (e *Engine) recordSent(tx *store.Tx, rowID int64, msg *message.Message, msg
 	if err := tx.SetClientAddress(client.ID, r.Client.Address); err != nil {
 		return "", err
 	}
+	if r.Kind == invoice.KindInvoice {
+		if err := recordInvoiceContacts(tx, client.ID, rowID, at, phones, r); err != nil {
+			return "", err
+		}
+	}
 	number := r.Number
 	key := invoice.Key(r)
 	if number == "" {
@@ -65,7 +71,7 @@ func (e *Engine) recordSent(tx *store.Tx, rowID int64, msg *message.Message, msg
 	}
 	id, created, err := tx.UpsertInvoice(store.NewInvoice{Number: number, Key: key, Kind: kind,
 		CreditedNumber: r.CreditedNumber, ClientID: client.ID, Amount: r.Amount, Balance: owed(r), Currency: r.Currency,
-		IssueDate: r.IssueDate, DueDate: r.DueDate, Language: r.Language, Source: r.Source,
+		IssueDate: r.IssueDate, DueDate: r.DueDate, OrderDate: r.OrderDate, DeliveryDate: r.DeliveryDate, Language: r.Language, Source: r.Source,
 		SourceMessageID: msgID, Missing: r.Missing})
 	if err != nil {
 		return "", err

@@ -105,6 +105,8 @@ type sourceFacts struct {
 	prepaid        decimal.Decimal
 	currency       string
 	issue, due     time.Time
+	order          time.Time
+	delivery       time.Time
 	terms          terms
 	hasTerms       bool
 	client, seller Party
@@ -448,6 +450,12 @@ func (d *detection) merge(r *Result, chain []*sourceFacts) {
 		if r.DueDate.IsZero() {
 			r.DueDate = f.due
 		}
+		if r.OrderDate.IsZero() {
+			r.OrderDate = f.order
+		}
+		if r.DeliveryDate.IsZero() {
+			r.DeliveryDate = f.delivery
+		}
 		if r.Client.Name == "" {
 			r.Client.Name = f.client.Name
 		}
@@ -459,6 +467,12 @@ func (d *detection) merge(r *Result, chain []*sourceFacts) {
 		}
 		if r.Client.VATID == "" {
 			r.Client.VATID = f.client.VATID
+		}
+		if r.Client.LegalID == "" {
+			r.Client.LegalID = f.client.LegalID
+		}
+		if r.Client.Phone == "" {
+			r.Client.Phone = f.client.Phone
 		}
 		if f.seller.Name != "" && r.Source == f.source {
 			r.Seller.Name = f.seller.Name
@@ -636,7 +650,7 @@ func fromXML(xf *xmlFacts, source, where string) *sourceFacts {
 		source: source, kind: kind, reason: reason,
 		number: xf.number, credited: xf.credited,
 		amount: xf.amount, hasAmount: xf.hasAmount, payable: xf.payable, prepaid: xf.prepaid, currency: xf.currency,
-		issue: xf.issue, due: xf.due,
+		issue: xf.issue, due: xf.due, order: xf.order, delivery: xf.delivery,
 		client: xf.client, seller: xf.seller,
 		problems: xf.problems,
 	}

@@ -60,6 +60,10 @@ type Party struct {
 	Email   string `json:"email,omitempty"`
 	Address string `json:"address,omitempty"` // one line, parts joined by ", "
 	VATID   string `json:"vat_id,omitempty"`
+	// LegalID is the registration number (SIREN, SIRET, company number)
+	// and Phone the contact's telephone, as the XML states them.
+	LegalID string `json:"legal_id,omitempty"`
+	Phone   string `json:"phone,omitempty"`
 }
 
 // Result is what Detect found in one mail.
@@ -92,8 +96,13 @@ type Result struct {
 	Payable decimal.Decimal `json:"payable"`
 	Prepaid decimal.Decimal `json:"prepaid"`
 
-	IssueDate    time.Time `json:"issue_date"` // midnight UTC of the calendar day
-	DueDate      time.Time `json:"due_date"`
+	IssueDate time.Time `json:"issue_date"` // midnight UTC of the calendar day
+	DueDate   time.Time `json:"due_date"`
+	// OrderDate and DeliveryDate are the buyer's order and the delivery as
+	// the XML states them (zero when it does not): the call sheet shows
+	// them.
+	OrderDate    time.Time `json:"order_date,omitzero"`
+	DeliveryDate time.Time `json:"delivery_date,omitzero"`
 	DueFromTerms bool      `json:"due_from_terms,omitempty"`
 
 	Language string   `json:"language"` // "fr" or "en"

@@ -183,8 +183,9 @@ type xmlFacts struct {
 	typeCode string
 	number   string
 	credited string
-	// issue and due are the dates the document states in their fields.
-	issue, due time.Time
+	// issue and due are the dates the document states in their fields;
+	// order and delivery those of the buyer's order and of the delivery.
+	issue, due, order, delivery time.Time
 	// amount is the total including VAT (CII GrandTotalAmount, UBL
 	// TaxInclusiveAmount); payable is what the document asks to be paid
 	// (DuePayableAmount, PayableAmount: the total less what was prepaid).
@@ -323,6 +324,10 @@ func parseUBL(root *node) (*xmlFacts, error) {
 	f.credited = root.str("BillingReference", "InvoiceDocumentReference", "ID")
 	f.issue = f.dateField(root.str("IssueDate"), "IssueDate")
 	f.due = f.dateField(root.str("DueDate"), "DueDate")
+	// Order and delivery dates are for the person who calls: one that
+	// cannot be read is left out, never a finding on our invoice.
+	f.order = parseXMLDate(strings.TrimSpace(root.str("OrderReference", "IssueDate")))
+	f.delivery = parseXMLDate(strings.TrimSpace(root.str("Delivery", "ActualDeliveryDate")))
 	if f.due.IsZero() {
 		// UBL 2.1 Invoice has DueDate at the top; CreditNote and older
 		// producers put it in PaymentMeans.
@@ -388,6 +393,8 @@ func ublParty(p *node) (Party, []string) {
 		}
 	}
 	out.VATID = p.str("PartyTaxScheme", "CompanyID")
+	out.LegalID = p.str("PartyLegalEntity", "CompanyID")
+	out.Phone = p.str("Contact", "Telephone")
 	if a := p.child("PostalAddress"); a != nil {
 		out.Address = joinNonEmpty(a.str("StreetName"), a.str("AdditionalStreetName"), a.str("AddressLine", "Line"),
 			strings.TrimSpace(a.str("PostalZone")+" "+a.str("CityName")), a.str("Country", "IdentificationCode"))
@@ -416,6 +423,8 @@ func parseCII(root *node) (*xmlFacts, error) {
 	var notes []string
 	f.client, notes = ciiParty(agr.child("BuyerTradeParty"))
 	f.noteAddresses(notes)
+	f.order = parseXMLDate(strings.TrimSpace(agr.str("BuyerOrderReferencedDocument", "FormattedIssueDateTime", "DateTimeString")))
+	f.delivery = parseXMLDate(strings.TrimSpace(tx.str("ApplicableHeaderTradeDelivery", "ActualDeliverySupplyChainEvent", "OccurrenceDateTime", "DateTimeString")))
 	set := tx.child("ApplicableHeaderTradeSettlement")
 	f.setCurrency(set.str("InvoiceCurrencyCode"), "InvoiceCurrencyCode")
 	terms := set.child("SpecifiedTradePaymentTerms")
@@ -495,6 +504,8 @@ func ciiParty(p *node) (Party, []string) {
 			}
 		}
 	}
+	out.LegalID = p.str("SpecifiedLegalOrganization", "ID")
+	out.Phone = p.str("DefinedTradeContact", "TelephoneUniversalCommunication", "CompleteNumber")
 	if a := p.child("PostalTradeAddress"); a != nil {
 		out.Address = joinNonEmpty(a.str("LineOne"), a.str("LineTwo"), a.str("LineThree"),
 			strings.TrimSpace(a.str("PostcodeCode")+" "+a.str("CityName")), a.str("CountryID"))

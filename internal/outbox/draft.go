@@ -29,6 +29,9 @@ func ClientState(c store.ChasingClient) policy.ClientState {
 		LastInbound:      c.LastInbound,
 		OutOfOfficeUntil: c.AwayUntil,
 	}
+	if !c.NotBefore.IsZero() {
+		s.NotBefore = policy.DateOf(c.NotBefore)
+	}
 	for _, k := range c.FlagKinds {
 		s.ClientFlags = append(s.ClientFlags, domain.FlagKind(k))
 	}
@@ -363,6 +366,9 @@ func (x *Outbox) hold(ctx context.Context, now time.Time, h heldDraft) error {
 func (x *Outbox) callSheet(ctx context.Context, now time.Time, c store.ChasingClient, d policy.Decision) (string, error) {
 	data, _, err := x.renderData(ctx, now, c, d, render.StageCall)
 	if err != nil {
+		return "", err
+	}
+	if err := x.callFile(ctx, now, c.ID, &data); err != nil {
 		return "", err
 	}
 	r, err := x.o.Renderer.Render(data)

@@ -146,6 +146,10 @@ type ClientState struct {
 	LastInbound time.Time
 	// OutOfOfficeUntil is the return time announced by an auto-reply.
 	OutOfOfficeUntil time.Time
+	// NotBefore is the owner's "do not chase before" this date (zero:
+	// none): no reminder, call or formal notice about the client before it.
+	// Answers to its questions are not chasing and still go.
+	NotBefore Date
 	// ClientFlags are open flags about the client as a whole.
 	ClientFlags  []domain.FlagKind
 	PendingDraft *PendingDraft
@@ -550,6 +554,10 @@ func Decide(now time.Time, c ClientState, p Policy) Decision {
 		for _, inv := range checks {
 			d.Invoices = append(d.Invoices, InvoiceStep{ID: inv.ID, Number: inv.Number, Stage: inv.LastStageSent})
 		}
+		return d
+	}
+	if today.Before(c.NotBefore) {
+		d.Reason, d.NotBefore = ReasonClientNotBefore, cal.StartOfDay(c.NotBefore)
 		return d
 	}
 	if g := groupOf(due, domain.KindHandOff); len(g) > 0 {

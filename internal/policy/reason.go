@@ -66,6 +66,9 @@ const (
 
 	// Human decisions.
 	ReasonQuiet // a human cancelled a draft and said "no new reminder until …"
+	// ReasonClientNotBefore: the owner asked not to chase the client before
+	// a date (its file's "do not chase before").
+	ReasonClientNotBefore
 
 	// Courtesy mails (ShouldSendCourtesy).
 	ReasonInvoiceGone    // the draft's invoice is no longer known
@@ -177,6 +180,8 @@ func (r Reason) info() reasonText {
 		return reasonText{"instalment_paid", "the missed instalment has been paid"}
 	case ReasonHostile:
 		return reasonText{"hostile", "the client's reply turned hostile: every contact with this client stops"}
+	case ReasonClientNotBefore:
+		return reasonText{"client_not_before", "the owner asked not to chase this client before a date"}
 	case ReasonQuiet:
 		return reasonText{"quiet", "a draft was cancelled: no new reminder until the date, the client's next message, or ever, as decided"}
 	}
@@ -210,7 +215,7 @@ func (r Reason) Supersedes() bool {
 	switch r {
 	case ReasonExcluded, ReasonGrievance, ReasonHardship, ReasonDisputed, ReasonOpenFlag, ReasonPromised,
 		ReasonPaymentClaimed, ReasonPaymentPlan, ReasonOnHold, ReasonPaused, ReasonNoRecipient, ReasonAwaitingAnswer, ReasonSignalPause,
-		ReasonInboundSinceDraft, ReasonQuestionClosed, ReasonPaid, ReasonInvoiceClosed, ReasonInvoiceUnknown, ReasonNoInvoice, ReasonQuiet,
+		ReasonInboundSinceDraft, ReasonQuestionClosed, ReasonPaid, ReasonInvoiceClosed, ReasonInvoiceUnknown, ReasonNoInvoice, ReasonQuiet, ReasonClientNotBefore,
 		ReasonInvoiceGone, ReasonNotPaid, ReasonPlanEnded, ReasonClientWrote, ReasonInstalmentPaid, ReasonHostile:
 		return true
 	}

@@ -88,6 +88,11 @@ func ShouldSend(now time.Time, d DraftState, c ClientState, p Policy, mode domai
 	today := DateIn(now, p.Location)
 	afterDispute := false
 	answer := d.Kind == domain.KindAnswer
+	if !answer && today.Before(c.NotBefore) {
+		// Set after the draft was made: it goes no more, a fresh one is
+		// made once the date has come.
+		return false, ReasonClientNotBefore
+	}
 	for _, id := range d.InvoiceIDs {
 		inv := findInvoice(c.Invoices, id)
 		if inv == nil {

@@ -160,6 +160,8 @@ type Data struct {
 
 	History    []string // call sheet: one line per past event
 	Complaints []string // call sheet: what the client has complained about
+	Phones     []string // call sheet: the client's numbers to call
+	Goal       string   // call sheet: what the call should come away with
 
 	Today               time.Time // printed in letters; never read from the clock
 	PaymentDeadlineDays int       // formal notice; 8 when zero

@@ -73,6 +73,8 @@ type view struct {
 
 	History    []string
 	Complaints []string
+	Phones     []string
+	Goal       string
 
 	// Answer: what was asked, what is attached.
 	AskBank, AskCopy, AskPO, AskChorus, AskAddress, AskOther bool
@@ -351,6 +353,12 @@ func buildView(d Data) (*view, error) {
 			v.Complaints = append(v.Complaints, c)
 		}
 	}
+	for _, p := range d.Phones {
+		if p = oneLine(p); p != "" {
+			v.Phones = append(v.Phones, p)
+		}
+	}
+	v.Goal = oneLine(d.Goal)
 
 	if err := v.addFormalNotice(d, defCur, balances); err != nil {
 		return nil, err

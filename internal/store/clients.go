@@ -55,7 +55,8 @@ type ChasingClient struct {
 	LastContact time.Time
 	LastInbound time.Time
 	AwayUntil   time.Time
-	FlagKinds   []string // open flags about the client as a whole
+	NotBefore   time.Time // the owner's "do not chase before" (a date; zero: none)
+	FlagKinds   []string  // open flags about the client as a whole
 	Invoices    []ChasingInvoice
 	Pending     *Draft // a held or approved draft, when one exists
 	Questions   []Question
@@ -87,7 +88,7 @@ func (s *Store) chasingClients(ctx context.Context, only int64) ([]ChasingClient
 	// Clients are read once each, and invoices only with the columns the
 	// decision and the drafts use: this load is most of a policy pass.
 	byClient := map[int64]*ChasingClient{}
-	crows, err := tx.QueryContext(ctx, `SELECT c.id, c.name, c.email, c.domain, c.language, c.b2c, c.last_contact, c.last_inbound, c.away_until
+	crows, err := tx.QueryContext(ctx, `SELECT c.id, c.name, c.email, c.domain, c.language, c.b2c, c.last_contact, c.last_inbound, c.away_until, c.not_before
 		FROM clients c WHERE (? = 0 OR c.id = ?) AND EXISTS (SELECT 1 FROM invoices i WHERE i.client_id = c.id
 			AND i.kind = 'invoice' AND i.state NOT IN `+settledStatesSQL+`)`, only, only)
 	if err != nil {
@@ -96,12 +97,13 @@ func (s *Store) chasingClients(ctx context.Context, only int64) ([]ChasingClient
 	for crows.Next() {
 		var c ChasingClient
 		var b2c int
-		var lastContact, lastInbound, away sql.NullString
-		if err := crows.Scan(&c.ID, &c.Name, &c.Email, &c.Domain, &c.Language, &b2c, &lastContact, &lastInbound, &away); err != nil {
+		var lastContact, lastInbound, away, notBefore sql.NullString
+		if err := crows.Scan(&c.ID, &c.Name, &c.Email, &c.Domain, &c.Language, &b2c, &lastContact, &lastInbound, &away, &notBefore); err != nil {
 			crows.Close()
 			return nil, fmt.Errorf("store: chasing clients: %w", err)
 		}
 		c.B2C, c.LastContact, c.LastInbound, c.AwayUntil = b2c != 0, parseTS(lastContact), parseTS(lastInbound), parseDate(away)
+		c.NotBefore = parseDate(notBefore)
 		byClient[c.ID] = &c
 	}
 	crows.Close()
@@ -395,8 +397,9 @@ func (t *Tx) clientByEmail(email string) (Client, bool, error) {
 
 // SetClientKind records whether the client known by email is a business or
 // a consumer: the policy reads it (a consumer owes no L441-10 penalties and
-// no 40 € indemnity). The change is logged with its actor; setting the kind
-// a client already has changes and logs nothing, and changed says so.
+// no 40 € indemnity), and no guess from an invoice changes it afterwards.
+// The change is logged with its actor; setting the kind a client already
+// has, once confirmed, changes and logs nothing, and changed says so.
 func (t *Tx) SetClientKind(email string, kind domain.ClientKind, actor domain.Actor) (c Client, changed bool, err error) {
 	if !kind.Valid() {
 		return Client{}, false, fmt.Errorf("store: client kind %q is neither %q nor %q", kind, domain.ClientBusiness, domain.ClientConsumer)
@@ -406,10 +409,15 @@ func (t *Tx) SetClientKind(email string, kind domain.ClientKind, actor domain.Ac
 		return Client{}, false, err
 	}
 	was := domain.KindOfConsumer(b2c)
-	if was == kind {
+	var confirmed bool
+	if err := t.queryRow(`SELECT kind_confirmed FROM clients WHERE id = ?`, c.ID).Scan(&confirmed); err != nil {
+		return Client{}, false, fmt.Errorf("store: kind of client %s: %w", c.Email, err)
+	}
+	if was == kind && confirmed {
 		return c, false, nil
 	}
-	if _, err := t.exec(`UPDATE clients SET b2c = ? WHERE id = ?`, boolInt(kind.Consumer()), c.ID); err != nil {
+	// The owner's word: from now on no invoice's guess changes it.
+	if _, err := t.exec(`UPDATE clients SET b2c = ?, kind_confirmed = 1 WHERE id = ?`, boolInt(kind.Consumer()), c.ID); err != nil {
 		return Client{}, false, fmt.Errorf("store: set kind of client %s: %w", c.Email, err)
 	}
 	_, err = t.AddEvent(Event{Kind: domain.EventClientKindSet, ClientID: c.ID, Actor: actor,
@@ -421,6 +429,10 @@ func (t *Tx) SetClientKind(email string, kind domain.ClientKind, actor domain.Ac
 type ClientSummary struct {
 	Client
 	Kind domain.ClientKind
+	// KindConfirmed says the owner set Kind; otherwise it is the invoices'
+	// guess (KindGuess, "" when they said nothing) or the default.
+	KindConfirmed bool
+	KindGuess     domain.ClientKind
 	// Invoices counts the client's invoices (credit notes aside), whatever
 	// their state.
 	Invoices int
@@ -452,7 +464,7 @@ func (s *Store) ClientSummaryByEmail(ctx context.Context, email string, today ti
 // clientSummaries reads the clients, only the one known by email when it
 // is not empty.
 func (s *Store) clientSummaries(ctx context.Context, today time.Time, email string) ([]ClientSummary, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT c.id, c.name, c.email, c.domain, c.language, c.b2c,
+	rows, err := s.db.QueryContext(ctx, `SELECT c.id, c.name, c.email, c.domain, c.language, c.b2c, c.kind_confirmed, c.kind_guess,
 		(SELECT COUNT(*) FROM invoices i WHERE i.client_id = c.id AND i.kind = 'invoice')
 		FROM clients c
 		WHERE ? = '' OR c.id = (SELECT client_id FROM client_emails WHERE email = ?) OR c.email = ?
@@ -465,7 +477,7 @@ func (s *Store) clientSummaries(ctx context.Context, today time.Time, email stri
 	for rows.Next() {
 		var c ClientSummary
 		var b2c int
-		if err := rows.Scan(&c.ID, &c.Name, &c.Email, &c.Domain, &c.Language, &b2c, &c.Invoices); err != nil {
+		if err := rows.Scan(&c.ID, &c.Name, &c.Email, &c.Domain, &c.Language, &b2c, &c.KindConfirmed, &c.KindGuess, &c.Invoices); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("store: clients: %w", err)
 		}

@@ -253,14 +253,16 @@ type NewInvoice struct {
 	Amount         decimal.Decimal
 	// Balance is what the invoice leaves to pay when it says so (a deposit
 	// already paid, Factur-X DuePayableAmount); nil means the whole Amount.
-	Balance         *decimal.Decimal
-	Currency        string
-	IssueDate       time.Time
-	DueDate         time.Time
-	Language        string
-	Source          string
-	SourceMessageID string
-	Missing         []string
+	Balance   *decimal.Decimal
+	Currency  string
+	IssueDate time.Time
+	DueDate   time.Time
+	// OrderDate and DeliveryDate: zero when the invoice does not say.
+	OrderDate, DeliveryDate time.Time
+	Language                string
+	Source                  string
+	SourceMessageID         string
+	Missing                 []string
 }
 
 // UpsertInvoice records a discovered invoice. A re-send (same key) returns the
@@ -278,6 +280,9 @@ func (t *Tx) UpsertInvoice(n NewInvoice) (id int64, created bool, err error) {
 		_, err = t.exec(`UPDATE invoices SET
 			due_date = COALESCE(due_date, ?), issue_date = COALESCE(issue_date, ?), updated_at = ? WHERE id = ?`,
 			nullDate(n.DueDate), nullDate(n.IssueDate), ts(t.now), id)
+		if err == nil {
+			err = t.setOrderDates(id, n, true)
+		}
 		if err != nil {
 			return 0, false, fmt.Errorf("store: update invoice %s: %w", n.Number, err)
 		}
@@ -300,7 +305,26 @@ func (t *Tx) UpsertInvoice(n NewInvoice) (id int64, created bool, err error) {
 		return 0, false, fmt.Errorf("store: add invoice %s: %w", n.Number, err)
 	}
 	id, _ = res.LastInsertId()
+	if err := t.setOrderDates(id, n, false); err != nil {
+		return 0, false, err
+	}
 	return id, true, nil
+}
+
+// setOrderDates records the order and delivery dates an invoice states,
+// when it states them; a re-send (keep) fills only what was missing.
+func (t *Tx) setOrderDates(id int64, n NewInvoice, keep bool) error {
+	if n.OrderDate.IsZero() && n.DeliveryDate.IsZero() {
+		return nil
+	}
+	q := `UPDATE invoices SET order_date = COALESCE(?, order_date), delivery_date = COALESCE(?, delivery_date) WHERE id = ?`
+	if keep {
+		q = `UPDATE invoices SET order_date = COALESCE(order_date, ?), delivery_date = COALESCE(delivery_date, ?) WHERE id = ?`
+	}
+	if _, err := t.exec(q, nullDate(n.OrderDate), nullDate(n.DeliveryDate), id); err != nil {
+		return fmt.Errorf("store: order dates of invoice %s: %w", n.Number, err)
+	}
+	return nil
 }
 
 // SetInvoiceState moves an invoice to a new state, if the state machine

@@ -23,26 +23,30 @@ type Client struct {
 
 // Invoice is the current state of one invoice (or credit note).
 type Invoice struct {
-	ID              int64
-	Number          string
-	Key             string
-	Kind            string // invoice, credit_note
-	CreditedNumber  string
-	Client          Client
-	Amount          decimal.Decimal
-	Balance         decimal.Decimal
-	Currency        string
-	IssueDate       time.Time // zero when unknown
-	DueDate         time.Time // zero when unknown
-	Language        string
-	Source          string
-	SourceMessageID string
-	State           domain.State
-	Missing         []string
-	NextAction      string
-	NextActionAt    time.Time
-	CreatedAt       time.Time
-	UpdatedAt       time.Time
+	ID             int64
+	Number         string
+	Key            string
+	Kind           string // invoice, credit_note
+	CreditedNumber string
+	Client         Client
+	Amount         decimal.Decimal
+	Balance        decimal.Decimal
+	Currency       string
+	IssueDate      time.Time // zero when unknown
+	DueDate        time.Time // zero when unknown
+	// OrderDate and DeliveryDate are the client's order and the delivery,
+	// as the invoice's XML states them; only the call file reads them (zero
+	// elsewhere, and when unknown).
+	OrderDate, DeliveryDate time.Time
+	Language                string
+	Source                  string
+	SourceMessageID         string
+	State                   domain.State
+	Missing                 []string
+	NextAction              string
+	NextActionAt            time.Time
+	CreatedAt               time.Time
+	UpdatedAt               time.Time
 }
 
 // Event is one line of the append-only log.

@@ -40,14 +40,15 @@ func (t *Tx) RewriteDraft(id int64, subject, body, html string, detail map[strin
 }
 
 // SetClientAddress keeps the postal address an invoice gives for its
-// client; the latest invoice's address wins. An empty address changes
-// nothing.
+// client; the latest invoice's address wins, unless the owner typed one.
+// An empty address changes nothing.
 func (t *Tx) SetClientAddress(clientID int64, address string) error {
 	address = strings.TrimSpace(address)
 	if address == "" {
 		return nil
 	}
-	if _, err := t.exec(`UPDATE clients SET postal_address = ? WHERE id = ?`, address, clientID); err != nil {
+	if _, err := t.exec(`UPDATE clients SET postal_address = ?, address_source = `+sqlWord(domain.ContactFromInvoice)+`
+		WHERE id = ? AND address_source <> `+sqlWord(domain.ContactFromOwner), address, clientID); err != nil {
 		return fmt.Errorf("store: postal address of client %d: %w", clientID, err)
 	}
 	return nil

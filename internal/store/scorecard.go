@@ -1,6 +1,9 @@
 package store
 
 import (
+	"context"
+	"time"
+
 	"github.com/shopspring/decimal"
 
 	"github.com/relance/relance/internal/domain"
@@ -67,4 +70,15 @@ func replyTone(c domain.ReplyClass) (scorecard.Tone, bool) {
 		return scorecard.ToneTense, true
 	}
 	return scorecard.ToneNeutral, true
+}
+
+// ClientScorecard computes a client's scorecard as of today (the
+// business's calendar date): the one reading the command line, the client
+// page and the call sheet share.
+func (s *Store) ClientScorecard(ctx context.Context, clientID int64, today time.Time) (scorecard.Card, error) {
+	h, err := s.BehaviourHistory(ctx, clientID)
+	if err != nil {
+		return scorecard.Card{}, err
+	}
+	return scorecard.Compute(h.Scorecard(), today), nil
 }

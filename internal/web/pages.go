@@ -19,6 +19,7 @@ import (
 	"github.com/relance/relance/internal/outbox"
 	"github.com/relance/relance/internal/policy"
 	"github.com/relance/relance/internal/render"
+	"github.com/relance/relance/internal/scorecard"
 	"github.com/relance/relance/internal/store"
 	"github.com/relance/relance/internal/text"
 )
@@ -377,10 +378,42 @@ func (h *Handler) handoverFile(zipped bool) func(*request) error {
 	}
 }
 
+// sheetBody is the call sheet: the flag, and the client's file read now
+// (what changed since the task was opened counts for the call).
+type sheetBody struct {
+	flagBody
+	File   *store.CallFile
+	Goal   string
+	Advice []adviceLine
+	// Callable are the numbers to call; Faxes are shown apart.
+	Callable, Faxes []store.ClientPhone
+}
+
 func (h *Handler) sheet(q *request) error {
-	b, err := h.flagDetail(q)
+	fb, err := h.flagDetail(q)
 	if err != nil {
 		return err
+	}
+	b := sheetBody{flagBody: fb}
+	if fb.F.ClientID != 0 {
+		cf, err := h.opt.Store.CallFile(q.ctx, fb.F.ClientID, q.today(h.opt.Location))
+		if err != nil {
+			return err
+		}
+		b.File = &cf
+		for _, p := range cf.Phones {
+			if p.Kind.Callable() {
+				b.Callable = append(b.Callable, p)
+			} else {
+				b.Faxes = append(b.Faxes, p)
+			}
+		}
+		card, err := h.opt.Store.ClientScorecard(q.ctx, fb.F.ClientID, q.now.In(h.zone()))
+		if err != nil {
+			return err
+		}
+		b.Goal = scorecard.CallGoal(card, cf.ComplaintOpen()).Reason.In(q.L.Lang)
+		b.Advice = adviceIn(card, q.L.Lang)
 	}
 	d := h.base(q, "flags", q.L.T("sheet.title"))
 	d.Body = b
@@ -653,6 +686,30 @@ func timelineItems(L *locale, evs []store.TimelineEntry, withInvoice bool) []tim
 			it.Lines = append(it.Lines, L.Label("clientkind", str("was"))+" → "+L.Label("clientkind", str("kind")))
 		case domain.EventHandoverPrepared:
 			it.Lines = append(it.Lines, L.Label("handover", str("reason")), str("pdf"))
+		case domain.EventClientKindGuessed:
+			it.Lines = append(it.Lines, L.Label("clientkind", str("kind")))
+			if why := str("why_" + L.Lang); why != "" {
+				it.Quotes = append(it.Quotes, why)
+			}
+		case domain.EventClientPhoneAdded, domain.EventClientPhoneRemoved:
+			it.Lines = append(it.Lines, str("number"))
+			if src := str("source"); src != "" {
+				it.Lines = append(it.Lines, L.Label("contactkind", str("kind"))+" · "+L.Label("contactsource", src))
+			}
+		case domain.EventClientFileSet:
+			if _, ok := det["address"]; ok {
+				it.Lines = append(it.Lines, L.T("cl.address")+L.Colon()+str("address"))
+			}
+			if _, ok := det["not_before"]; ok {
+				v := str("not_before")
+				if d, err := time.Parse(time.DateOnly, v); err == nil {
+					v = L.Date(d)
+				}
+				it.Lines = append(it.Lines, L.T("cl.notbefore")+L.Colon()+v)
+			}
+			if n := str("notes"); n != "" {
+				it.Quotes = append(it.Quotes, n)
+			}
 		case domain.EventPaymentRecorded:
 			if amt, err := text.ParseTypedAmount(str("amount")); err == nil {
 				it.Lines = append(it.Lines, L.Money(amt, str("currency")))
@@ -726,12 +783,8 @@ type evidenceItem struct {
 }
 
 func evidenceOf(s string) evidenceItem {
-	if strings.HasPrefix(s, "[") {
-		if i := strings.Index(s, "] "); i > 1 && i < 20 && !strings.ContainsAny(s[1:i], " []") {
-			return evidenceItem{Class: s[1:i], Text: s[i+2:]}
-		}
-	}
-	return evidenceItem{Text: s}
+	class, text := store.SplitEvidence(s)
+	return evidenceItem{Class: class, Text: text}
 }
 
 func evidenceSentences(ev []string) []string {

@@ -104,7 +104,7 @@ type Handler struct {
 	money  moneyCache
 }
 
-var pageNames = []string{"overview", "review", "flags", "flag", "invoices", "invoice", "rejected", "sheet", "login", "error"}
+var pageNames = []string{"overview", "review", "flags", "flag", "invoices", "invoice", "rejected", "sheet", "login", "error", "clients", "client"}
 
 // New builds the handler. It refuses a non-loopback Addr without a Token.
 func New(opt Options) (*Handler, error) {
@@ -175,6 +175,12 @@ func New(opt Options) (*Handler, error) {
 	h.mux.HandleFunc("POST /invoices/{id}/resume", h.page(h.resumeChasing))
 	h.mux.HandleFunc("POST /invoices/{id}/stop", h.page(h.stopChasing))
 	h.mux.HandleFunc("POST /invoices/{id}/plan", h.page(h.recordPlan))
+	h.mux.HandleFunc("GET /clients", h.page(h.clients))
+	h.mux.HandleFunc("GET /clients/{id}", h.page(h.clientPage))
+	h.mux.HandleFunc("POST /clients/{id}/kind", h.page(h.setClientKind))
+	h.mux.HandleFunc("POST /clients/{id}/phones", h.page(h.addClientPhone))
+	h.mux.HandleFunc("POST /clients/{id}/phones/remove", h.page(h.removeClientPhone))
+	h.mux.HandleFunc("POST /clients/{id}/file", h.page(h.setClientFile))
 	return h, nil
 }
 

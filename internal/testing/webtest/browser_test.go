@@ -164,6 +164,41 @@ func newBrowser(t *testing.T, chromium string) context.Context {
 	return ctx
 }
 
+// viewportWidths are the desktop and phone widths every page is read at.
+var viewportWidths = []int64{1280, 390}
+
+// viewport sets the browser to a desktop or phone screen of width px.
+func viewport(t *testing.T, ctx context.Context, width int64) {
+	t.Helper()
+	height := int64(900)
+	if width < 500 {
+		height = 844
+	}
+	step(t, ctx, "viewport", chromedp.EmulateViewport(width, height))
+}
+
+// fitsScreen fails when the page is wider than the screen, naming what
+// sticks out (a wide table scrolls inside its .table-wrap).
+func fitsScreen(t *testing.T, ctx context.Context, what string, width int64) {
+	t.Helper()
+	if overflow := eval[int](t, ctx, `document.documentElement.scrollWidth - window.innerWidth`); overflow > 1 {
+		wide := eval[string](t, ctx, `Array.from(document.querySelectorAll("main *")).filter(e => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest(".table-wrap")).slice(0, 5).map(e => e.tagName + "." + e.className + " " + e.textContent.slice(0, 40)).join(" | ")`)
+		t.Errorf("%s at %d px: the page is %d px wider than the screen: %s", what, width, overflow, wide)
+	}
+}
+
+// screenshot saves the whole page as a PNG at path.
+func screenshot(t *testing.T, ctx context.Context, path string) {
+	t.Helper()
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatalf("screenshot %s: %v", path, err)
+	}
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // step runs browser actions with a bound on how long they may take.
 func step(t *testing.T, ctx context.Context, what string, actions ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
@@ -232,12 +267,8 @@ func TestReviewPageInChromium(t *testing.T) {
 	}
 	// French is the product's first language; the choice sticks in a cookie.
 	step(t, b, "choose French", chromedp.Navigate(d.URL+"/?lang=fr"))
-	for _, width := range []int64{1280, 390} {
-		height := int64(900)
-		if width < 500 {
-			height = 844
-		}
-		step(t, b, "viewport", chromedp.EmulateViewport(width, height))
+	for _, width := range viewportWidths {
+		viewport(t, b, width)
 		for _, p := range pages {
 			step(t, b, "open "+p.path, chromedp.Navigate(d.URL+p.path), chromedp.WaitVisible(chromedp.CSS("main")))
 			if pwned := eval[string](t, b, `typeof window.__pwned`); pwned != "undefined" {
@@ -246,16 +277,8 @@ func TestReviewPageInChromium(t *testing.T) {
 			if n := eval[int](t, b, `document.querySelectorAll("main script, main img, main a[href^='javascript']").length`); n != 0 {
 				t.Errorf("%s: %d elements came out of mail content", p.path, n)
 			}
-			if overflow := eval[int](t, b, `document.documentElement.scrollWidth - window.innerWidth`); overflow > 1 {
-				t.Errorf("%s at %d px: the page is %d px wider than the screen", p.path, width, overflow)
-			}
-			png, err := chromedp.Run(b, chromedp.FullScreenshot(100))
-			if err != nil {
-				t.Fatalf("screenshot %s: %v", p.path, err)
-			}
-			if err := os.WriteFile(filepath.Join(shots, fmt.Sprintf("%d-%s.png", width, p.name)), png, 0o644); err != nil {
-				t.Fatal(err)
-			}
+			fitsScreen(t, b, p.path, width)
+			screenshot(t, b, filepath.Join(shots, fmt.Sprintf("%d-%s.png", width, p.name)))
 		}
 	}
 	// The payload is on screen, as text.

@@ -1,0 +1,201 @@
+package webtest
+
+import (
+	"context"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/shopspring/decimal"
+
+	"github.com/relance/relance/internal/contact"
+	"github.com/relance/relance/internal/domain"
+	"github.com/relance/relance/internal/store"
+	"github.com/relance/relance/internal/web"
+)
+
+// screenshotsDir is where the client page and call sheet screenshots go:
+// docs/screenshots of the repository (see its README), or the artifacts
+// folder when RELANCE_ARTIFACTS is set.
+func screenshotsDir(t *testing.T) string {
+	t.Helper()
+	if os.Getenv("RELANCE_ARTIFACTS") != "" {
+		return artifactsDir(t)
+	}
+	dir := filepath.Join("..", "..", "..", "docs", "screenshots")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// roofer is a roofer's client as the store holds it after a season: a
+// business (its invoice named its VAT number), two numbers found in its
+// signature and a fax, a first invoice paid late, a second one overdue
+// with two reminders sent, a reply that disputed the work on a progress
+// payment, and the call task that follows.
+type roofer struct {
+	client, call int64
+}
+
+func seedRoofer(t *testing.T, st *store.Store, now time.Time) roofer {
+	t.Helper()
+	var r roofer
+	day := func(d int) time.Time { return now.AddDate(0, 0, d) }
+	step := func(at time.Time, fn func(tx *store.Tx) error) {
+		t.Helper()
+		if err := st.Update(context.Background(), at, fn); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var c store.Client
+	var first, second int64
+	step(day(-120), func(tx *store.Tx) (err error) {
+		if c, err = tx.EnsureClient("compta@martin-boulangerie.fr", "Boulangerie Martin SARL", "fr"); err != nil {
+			return err
+		}
+		r.client = c.ID
+		if err := tx.SetClientAddress(c.ID, "4 place du Marché, 69007 Lyon"); err != nil {
+			return err
+		}
+		if err := tx.SetKindGuess(c.ID, contact.GuessKind(contact.Buyer{Name: c.Name, VATID: "FR12 123456789"})); err != nil {
+			return err
+		}
+		if first, _, err = tx.UpsertInvoice(store.NewInvoice{Number: "F-2026-0087", ClientID: c.ID, Amount: decimal.RequireFromString("1840.00"),
+			Currency: "EUR", IssueDate: day(-120), DueDate: day(-90)}); err != nil {
+			return err
+		}
+		second, _, err = tx.UpsertInvoice(store.NewInvoice{Number: "F-2026-0142", ClientID: c.ID, Amount: decimal.RequireFromString("6480.00"),
+			Currency: "EUR", IssueDate: day(-75), DueDate: day(-45), OrderDate: day(-110), DeliveryDate: day(-80)})
+		return err
+	})
+	step(day(-62), func(tx *store.Tx) error {
+		_, err := tx.RecordOwnerPayment(store.Payment{InvoiceID: first, Amount: decimal.RequireFromString("1840.00"), Currency: "EUR",
+			PaidOn: day(-62)}, domain.ActorCLI)
+		return err
+	})
+	for i, d := range []int{-36, -24} {
+		step(day(d), func(tx *store.Tx) error {
+			stage := []string{"friendly", "second"}[i]
+			id, err := tx.CreateDraft(store.NewDraft{ClientID: c.ID, Stage: stage, To: []string{c.Email}, Subject: "Facture F-2026-0142",
+				Body: "Bonjour,", HoldUntil: day(d), MessageID: "rem-" + stage + "@atelier.test", InvoiceIDs: []int64{second}}, domain.ActorDaemon)
+			if err != nil {
+				return err
+			}
+			_, err = tx.AddEvent(store.Event{Kind: domain.EventReminderSent, InvoiceID: second, ClientID: c.ID, DraftID: id, Actor: domain.ActorDaemon})
+			return err
+		})
+	}
+	step(day(-20), func(tx *store.Tx) error {
+		msg, err := tx.AddMessage(store.Message{Folder: "INBOX", UIDValidity: 1, UID: 7, Role: "inbox", MessageID: "martin-1@martin-boulangerie.fr",
+			From: c.Email, Subject: "Re: Facture F-2026-0142", Date: day(-20), Class: "dispute", InvoiceID: second})
+		if err != nil {
+			return err
+		}
+		evidence := []string{"[dispute] La toiture fuit encore au-dessus du fournil, je ne réglerai pas cette situation de travaux en l'état."}
+		if _, err := tx.AddEvent(store.Event{Kind: domain.EventReplyReceived, At: day(-20), InvoiceID: second, MessageID: msg, Actor: domain.ActorDaemon,
+			Detail: store.EventDetail(map[string]any{"class": "dispute", "objection": "progress_payment_defect", "from": c.Email,
+				"subject": "Re: Facture F-2026-0142", "evidence": evidence})}); err != nil {
+			return err
+		}
+		if err := tx.FoundPhones(c.ID, domain.ContactFromSignature, msg, day(-20),
+			contact.FromReply("Bonjour,\nLa toiture fuit encore.", "Marc Martin\nGérant\nTél. 04 78 12 34 56\nPortable : 06 12 34 56 78\nFax : 04 78 12 34 57")); err != nil {
+			return err
+		}
+		_, err = tx.OpenFlag(store.Flag{Kind: domain.FlagDispute, InvoiceID: second, ClientID: c.ID, MessageID: msg, Evidence: evidence})
+		return err
+	})
+	step(day(-1), func(tx *store.Tx) (err error) {
+		notes, nb := "Marc Martin préfère être appelé avant 9 h, au fournil.", day(3)
+		if _, err := tx.UpdateClientFile(c.Email, store.ClientFileChange{Notes: &notes, NotBefore: &nb}, domain.ActorWeb); err != nil {
+			return err
+		}
+		r.call, err = tx.OpenFlag(store.Flag{Kind: domain.FlagCall, InvoiceID: second, ClientID: c.ID,
+			Evidence: []string{"Fiche de préparation d'appel\n(préparée par relance au moment de la tâche)"}})
+		return err
+	})
+	return r
+}
+
+// The client page and the call sheet in a real Chromium, with a roofer's
+// client on file: the numbers, the dispute, the goal and the advice are
+// on screen, and each page is saved as a PNG in docs/screenshots for a
+// person to look at.
+func TestClientPageAndCallSheetInChromium(t *testing.T) {
+	chromium := chromiumPath(t)
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "relance.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	now := time.Date(2026, 12, 7, 9, 30, 0, 0, time.UTC)
+	r := seedRoofer(t, st, now)
+	paris, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := web.New(web.Options{Store: st, Now: func() time.Time { return now }, Location: paris})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	shots := screenshotsDir(t)
+	b := newBrowser(t, chromium)
+
+	pages := []struct {
+		name, path string
+		want       []string
+		never      []string
+	}{
+		{"client-page", "/clients/" + strconv.FormatInt(r.client, 10) + "?lang=fr", []string{
+			"Boulangerie Martin SARL", "Entreprise · deviné", "numéro de TVA intracommunautaire FR12 123456789",
+			"04 78 12 34 56", "06 12 34 56 78", "04 78 12 34 57", "lu dans sa signature",
+			"4 place du Marché, 69007 Lyon", "lu sur une facture", "Aucune relance, aucun appel ni mise en demeure avant le",
+			"Conseils pour la prochaine commande", "bon de commande", // the scorecard's advice after a dispute
+			"F-2026-0087", "F-2026-0142", "Historique complet", "Paiement enregistré",
+		}, nil},
+		{"call-sheet", "/flags/" + strconv.FormatInt(r.call, 10) + "/sheet?lang=fr", []string{
+			"Numéros à appeler", "04 78 12 34 56", "06 12 34 56 78", "Fax (ne pas appeler)",
+			"But de cet appel", "Écouter la réclamation jusqu'au bout",
+			"F-2026-0142", "commande du 19 août 2026", "livraison le 18 sept. 2026", "Relance amicale", "Deuxième relance",
+			"840,00", "Contestation", "La toiture fuit encore au-dessus du fournil",
+			"« Il y a une malfaçon sur la situation »", "Une situation de travaux marque l'avancement, pas la réception",
+			"Quand pensez-vous pouvoir régler ?", "Puis-je vous rappeler la semaine prochaine",
+		}, []string{"Aucune réclamation connue."}},
+		{"call-sheet-en", "/flags/" + strconv.FormatInt(r.call, 10) + "/sheet?lang=en", []string{
+			"Numbers to call", "Goal of this call", "Hear the complaint out", "Complaints and disputes",
+			"A progress payment marks progress, not acceptance",
+		}, []string{"No complaint known."}},
+	}
+	for _, width := range viewportWidths {
+		viewport(t, b, width)
+		for _, p := range pages {
+			step(t, b, "open "+p.path, chromedp.Navigate(srv.URL+p.path), chromedp.WaitVisible(chromedp.CSS("main")))
+			txt := eval[string](t, b, `document.querySelector("main").innerText`)
+			for _, w := range p.want {
+				if !strings.Contains(txt, w) {
+					t.Errorf("%s at %d px: the page does not show %q", p.name, width, w)
+				}
+			}
+			for _, n := range p.never {
+				if strings.Contains(txt, n) {
+					t.Errorf("%s: the page says %q", p.name, n)
+				}
+			}
+			fitsScreen(t, b, p.name, width)
+			name := p.name + ".png"
+			if width < 500 {
+				name = p.name + "-phone.png"
+			}
+			screenshot(t, b, filepath.Join(shots, name))
+		}
+	}
+	t.Logf("screenshots in %s", shots)
+}

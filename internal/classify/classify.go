@@ -162,7 +162,7 @@ func Classify(m *message.Message, opt Options) Result {
 		return Result{Class: Bounce, Confidence: confidenceOf(ev), Language: detectLanguage(whole.get() + " " + subject), Evidence: ev}
 	}
 	r := reply.Strip(m.Text)
-	if ok, ev := detectAutoReply(m, subject, whole); ok {
+	if ok, ev := detectAutoReply(m, subject, whole, r.Body); ok {
 		res := Result{Class: AutoReply, Confidence: confidenceOf(ev), Language: detectLanguage(fold(r.Body) + " " + subject), Evidence: ev}
 		// An absence message names its return in its first lines.
 		if t, e, found := returnDate(subject+". "+fold(headOf(r.Body, 2000)), ref); found {

@@ -310,11 +310,17 @@ func promiseDate(f *features, ref time.Time, anySentence bool) *time.Time {
 	type candidate struct {
 		d              *dateMention
 		deadline, dist int
-		future         bool
+		future, aside  bool
 	}
 	better := func(a, b candidate) bool {
 		if af, bf := a.d.t.After(ref), b.d.t.After(ref); af != bf {
 			return af
+		}
+		// "je vire le 1er, je suis payé le 31", "sous quinzaine, elle
+		// passe ses examens jusqu'au 20": the client's pay day and the
+		// end of an absence time the payment, another day names it.
+		if a.aside != b.aside {
+			return b.aside
 		}
 		if a.deadline != b.deadline {
 			return a.deadline < b.deadline
@@ -341,7 +347,7 @@ func promiseDate(f *features, ref time.Time, anySentence bool) *time.Time {
 			if d.t.Before(ref) {
 				continue
 			}
-			c := candidate{d: d, dist: spanDistance(d, near), deadline: 1 << 30, future: f.future[i]}
+			c := candidate{d: d, dist: spanDistance(d, near), deadline: 1 << 30, future: f.future[i], aside: asideDate(f.folded[i], d)}
 			if len(deadlines) > 0 {
 				c.deadline = spanDistance(d, deadlines)
 			}
@@ -382,6 +388,37 @@ func promiseDate(f *features, ref time.Time, anySentence bool) *time.Time {
 	}
 	t := best.d.t
 	return &t
+}
+
+// incomeWords name the client's own income ("I get paid on the 28th", "je
+// touche ma paie le 5"): the day they name is when the client can pay, not
+// the commitment, when another day is named.
+var incomeWords = []string{"get paid", "gets paid", "getting paid", "i'm paid", "i am paid", "payday", "pay day",
+	"salary", "wages", "paycheck", "pay cheque", "pension", "suis paye", "suis payee", "sommes payes", "je touche",
+	"ma paie", "ma paye", "mon salaire", "mon chomage", "ma retraite", "ma pension"}
+
+// untilWords close a span of time ("absente jusqu'au 20"): the day they
+// name ends something else than a debt.
+var untilWords = []string{"jusqu'au", "jusqu'a", "until", "till"}
+
+// asideDate reports whether date d of folded sentence s names a day aside
+// from the payment: the client's income day, or the end of a span.
+func asideDate(s string, d *dateMention) bool {
+	before := strings.TrimRight(s[:d.start], " ")
+	for _, w := range untilWords {
+		if strings.HasSuffix(before, w) || strings.HasPrefix(d.phrase, w) {
+			return true
+		}
+	}
+	// The income words sit just before their day: "I get paid on the
+	// 28th", "je suis payé le 31".
+	head := before[max(0, len(before)-20):]
+	for _, w := range incomeWords {
+		if strings.Contains(head, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // spanDistance is how far, in bytes, d lies from the nearest of spans.

@@ -298,8 +298,9 @@ func paymentAhead(f *features, ref time.Time, strict bool) (Evidence, bool) {
 // deadline ("au plus tard", "at the latest") names the commitment; then the
 // more precise date wins ("le lundi 6 juillet, avec notre campagne du début
 // de mois"), then the one nearest a word of paying ("je te fais ça d'ici
-// lundi, on se voit mardi"), then the earlier. A promise without such a
+// lundi, on se voit mardi"), then the earlier. A reply without such a
 // sentence takes its date from a sentence in the future tense, then from
+// a dated sentence right after one about paying, then (a promise only) from
 // any sentence by the same order: the first of several instalments ("the
 // first one on the 1st of November, then the 1st of December") is the
 // first commitment to watch.
@@ -369,6 +370,16 @@ func promiseDate(f *features, ref time.Time, anySentence bool) *time.Time {
 		// sentence in the future tense speaks of the payment.
 		for i := range f.sents {
 			if len(f.dates[i]) > 0 && f.future[i] {
+				consider(i, nil)
+			}
+		}
+	}
+	if best == nil {
+		// "Could I pay it in three payments? I can do the first one on
+		// the 1st of November": the sentence after one about paying
+		// goes on about it.
+		for i := 1; i < len(f.sents); i++ {
+			if len(f.dates[i]) > 0 && len(payPositions(f.folded[i-1])) > 0 {
 				consider(i, nil)
 			}
 		}

@@ -85,6 +85,8 @@ func TestPromiseDateChoice(t *testing.T) {
 		{"I get paid on the 26th so I'll send it over then.", "2025-09-26"},
 		{"Le paiement interviendra sous quinzaine, notre trésorière est absente jusqu'au 25.", "2025-10-02"},
 		{"Je suis en déplacement jusqu'au 25, je vous règle à mon retour.", "2025-09-25"},
+		// The sentence after one about paying goes on about it.
+		{"Could I pay it in three payments? I can do the first one on the 1st of October, then November and December.", "2025-10-01"},
 	}
 	for _, tt := range tests {
 		f := extract(fold(tt.text), "", ref, nil)

@@ -257,38 +257,89 @@ func raisesObjections(c Class) bool {
 	return c != AutoReply && c != Bounce && c != Other
 }
 
-// paymentAhead reports whether every sentence of f that speaks of paying
+// paymentAhead reports whether every clause of f that speaks of paying
 // and names a day names one after the mail's day, at least one does, and
-// those sentences speak in the future tense and never in the past: the
-// payment is announced, not made. The evidence is the first such sentence.
+// those clauses speak in the future tense and never in the past: the
+// payment is announced, not made. A clause is a sentence or a part of one
+// set off by a colon or a semicolon ("je l'ai prévenue : le paiement sera
+// fait le mardi 2 septembre"). The evidence is the first such sentence.
 func paymentAhead(f *features, ref time.Time, strict bool) (Evidence, bool) {
 	if ref.IsZero() {
 		return Evidence{}, false
 	}
 	var ev Evidence
 	ahead, future := false, false
+	var toks []string
+	var negs []bool
 	for i := range f.sents {
-		if len(payPositions(f.folded[i])) == 0 {
+		s := f.folded[i]
+		if len(payPositions(s)) == 0 {
 			continue
 		}
-		if f.past[i] {
-			return Evidence{}, false
-		}
-		future = future || f.future[i]
-		for _, d := range f.dates[i] {
-			if !d.t.After(ref) {
+		for from := 0; from < len(s); {
+			end := clauseEnd(s, from)
+			clause := s[from:end]
+			fut, pst := f.future[i], f.past[i]
+			if from > 0 || end < len(s) {
+				if len(payPositions(clause)) == 0 {
+					from = end + 1
+					continue
+				}
+				toks, negs = tokenize(clause, toks[:0], negs[:0])
+				fut, pst = tenseOf(toks)
+			}
+			if pst {
 				return Evidence{}, false
 			}
-			if strict && !settles(f.folded[i]) {
-				continue
+			future = future || fut
+			for k := range f.dates[i] {
+				d := &f.dates[i][k]
+				if d.start < from || d.start >= end {
+					continue
+				}
+				if d.t.Equal(ref) && countsFrom(s, d) {
+					// "within 30 days from today": the day a delay counts
+					// from, not the day of a payment.
+					continue
+				}
+				if !d.t.After(ref) {
+					return Evidence{}, false
+				}
+				if strict && !settles(clause) {
+					continue
+				}
+				if !ahead {
+					ahead = true
+					ev = Evidence{Sentence: f.sents[i], Signal: "rule:payment_ahead", Weight: 1}
+				}
 			}
-			if !ahead {
-				ahead = true
-				ev = Evidence{Sentence: f.sents[i], Signal: "rule:payment_ahead", Weight: 1}
-			}
+			from = end + 1
 		}
 	}
 	return ev, ahead && future
+}
+
+// clauseEnd is the end of the clause of folded sentence s that starts at
+// from: the next semicolon, or colon that is not a time's ("14:30").
+func clauseEnd(s string, from int) int {
+	for k := from; k < len(s); k++ {
+		if s[k] == ';' || s[k] == ':' && !(k > 0 && isDigit(s[k-1]) && k+1 < len(s) && isDigit(s[k+1])) {
+			return k
+		}
+	}
+	return len(s)
+}
+
+// countsFrom reports whether date d of folded sentence s is the start of a
+// delay ("within 30 days from today", "sous 15 jours à compter de ce jour").
+func countsFrom(s string, d *dateMention) bool {
+	before := strings.TrimRight(s[:d.start], " ")
+	for _, w := range []string{"from", "as of", "starting", "a compter d'", "a compter de", "a partir d'", "a partir de"} {
+		if strings.HasSuffix(before, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // promiseDate finds the day the client committed to. The candidates are

@@ -26,6 +26,14 @@ func TestPaymentAhead(t *testing.T) {
 		{"'vers' counts as a word of paying, lenient", "Je reviendrai vers vous demain.", false, true},
 		{"a delivery is not a payment", "Vous pourrez livrer mardi prochain ?", true, false},
 		{"no date", "Le paiement partira bientôt.", true, false},
+		// Clauses: what the client did is told apart from the payment.
+		{"a colon sets off what was done", "Je l'ai prévenue : le paiement sera fait le mardi 2 septembre.", true, true},
+		{"a past payment clause still vetoes", "Le virement a été fait : vous l'aurez le 5 septembre.", false, false},
+		{"a day in a clause not about paying", "I spoke to our CFO this afternoon: the invoice will be paid within 30 days from today.", true, true},
+		{"a time's colon splits nothing", "Virement effectué hier à 14:30, il partira demain.", false, false},
+		// Today is where a delay counts from, not the day of a payment.
+		{"from today", "The invoice will be paid within 30 days from today.", true, true},
+		{"today itself", "The invoice will be paid today.", false, false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -134,8 +134,11 @@ func autoSubmitted(m *message.Message) bool {
 }
 
 // detectAutoReply reports whether m was sent by a machine on someone's
-// behalf: out-of-office, read receipt, no-reply notification.
-func detectAutoReply(m *message.Message, subject string, body *lazyFold) (bool, []Evidence) {
+// behalf: out-of-office, read receipt, no-reply notification. own is the
+// sender's own words (quotes and signature stripped): "ceci est un message
+// automatique" counts only there, since the invoicing software whose
+// reminder a client quotes says it too.
+func detectAutoReply(m *message.Message, subject string, body *lazyFold, own string) (bool, []Evidence) {
 	var strong []Evidence
 	if autoSubmitted(m) {
 		strong = append(strong, Evidence{Sentence: "Auto-Submitted: " + m.Get("Auto-Submitted"), Signal: "auto:auto_submitted", Weight: 3})
@@ -183,8 +186,8 @@ func detectAutoReply(m *message.Message, subject string, body *lazyFold) (bool, 
 	}
 	// Every phrase of reAutoBodyExplicit says "auto…": most replies never
 	// need the folded text.
-	if containsASCIIFold(headOf(body.raw, 3000), "auto") {
-		if head := headOf(body.get(), 3000); mayMatch(litExplicit, head) {
+	if containsASCIIFold(headOf(own, 3000), "auto") {
+		if head := fold(headOf(own, 3000)); mayMatch(litExplicit, head) {
 			if s := reAutoBodyExplicit.FindString(head); s != "" {
 				strong = append(strong, Evidence{Sentence: s, Signal: "auto:body_says_automatic", Weight: 2})
 			}

@@ -169,7 +169,7 @@ func Classify(m *message.Message, opt Options) Result {
 		return Result{Class: Bounce, Confidence: confidenceOf(ev), Language: detectLanguage(whole.get() + " " + subject), Evidence: ev}
 	}
 	r := reply.Strip(m.Text)
-	if ok, ev := detectAutoReply(m, subject, whole); ok {
+	if ok, ev := detectAutoReply(m, subject, whole, r.Body); ok {
 		res := Result{Class: AutoReply, Confidence: confidenceOf(ev), Language: detectLanguage(fold(r.Body) + " " + subject), Evidence: ev}
 		// An absence message names its return in its first lines.
 		if t, e, found := returnDate(subject+". "+fold(headOf(r.Body, 2000)), ref); found {
@@ -270,38 +270,89 @@ func raisesObjections(c Class) bool {
 	return c != AutoReply && c != Bounce && c != Other
 }
 
-// paymentAhead reports whether every sentence of f that speaks of paying
+// paymentAhead reports whether every clause of f that speaks of paying
 // and names a day names one after the mail's day, at least one does, and
-// those sentences speak in the future tense and never in the past: the
-// payment is announced, not made. The evidence is the first such sentence.
+// those clauses speak in the future tense and never in the past: the
+// payment is announced, not made. A clause is a sentence or a part of one
+// set off by a colon or a semicolon ("je l'ai prévenue : le paiement sera
+// fait le mardi 2 septembre"). The evidence is the first such sentence.
 func paymentAhead(f *features, ref time.Time, strict bool) (Evidence, bool) {
 	if ref.IsZero() {
 		return Evidence{}, false
 	}
 	var ev Evidence
 	ahead, future := false, false
+	var toks []string
+	var negs []bool
 	for i := range f.sents {
-		if len(payPositions(f.folded[i])) == 0 {
+		s := f.folded[i]
+		if len(payPositions(s)) == 0 {
 			continue
 		}
-		if f.past[i] {
-			return Evidence{}, false
-		}
-		future = future || f.future[i]
-		for _, d := range f.dates[i] {
-			if !d.t.After(ref) {
+		for from := 0; from < len(s); {
+			end := clauseEnd(s, from)
+			clause := s[from:end]
+			fut, pst := f.future[i], f.past[i]
+			if from > 0 || end < len(s) {
+				if len(payPositions(clause)) == 0 {
+					from = end + 1
+					continue
+				}
+				toks, negs = tokenize(clause, toks[:0], negs[:0])
+				fut, pst = tenseOf(toks)
+			}
+			if pst {
 				return Evidence{}, false
 			}
-			if strict && !settles(f.folded[i]) {
-				continue
+			future = future || fut
+			for k := range f.dates[i] {
+				d := &f.dates[i][k]
+				if d.start < from || d.start >= end {
+					continue
+				}
+				if d.t.Equal(ref) && countsFrom(s, d) {
+					// "within 30 days from today": the day a delay counts
+					// from, not the day of a payment.
+					continue
+				}
+				if !d.t.After(ref) {
+					return Evidence{}, false
+				}
+				if strict && !settles(clause) {
+					continue
+				}
+				if !ahead {
+					ahead = true
+					ev = Evidence{Sentence: f.sents[i], Signal: "rule:payment_ahead", Weight: 1}
+				}
 			}
-			if !ahead {
-				ahead = true
-				ev = Evidence{Sentence: f.sents[i], Signal: "rule:payment_ahead", Weight: 1}
-			}
+			from = end + 1
 		}
 	}
 	return ev, ahead && future
+}
+
+// clauseEnd is the end of the clause of folded sentence s that starts at
+// from: the next semicolon, or colon that is not a time's ("14:30").
+func clauseEnd(s string, from int) int {
+	for k := from; k < len(s); k++ {
+		if s[k] == ';' || s[k] == ':' && !(k > 0 && isDigit(s[k-1]) && k+1 < len(s) && isDigit(s[k+1])) {
+			return k
+		}
+	}
+	return len(s)
+}
+
+// countsFrom reports whether date d of folded sentence s is the start of a
+// delay ("within 30 days from today", "sous 15 jours à compter de ce jour").
+func countsFrom(s string, d *dateMention) bool {
+	before := strings.TrimRight(s[:d.start], " ")
+	for _, w := range []string{"from", "as of", "starting", "a compter d'", "a compter de", "a partir d'", "a partir de"} {
+		if strings.HasSuffix(before, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // promiseDate finds the day the client committed to. The candidates are
@@ -311,8 +362,9 @@ func paymentAhead(f *features, ref time.Time, strict bool) (Evidence, bool) {
 // deadline ("au plus tard", "at the latest") names the commitment; then the
 // more precise date wins ("le lundi 6 juillet, avec notre campagne du début
 // de mois"), then the one nearest a word of paying ("je te fais ça d'ici
-// lundi, on se voit mardi"), then the earlier. A promise without such a
+// lundi, on se voit mardi"), then the earlier. A reply without such a
 // sentence takes its date from a sentence in the future tense, then from
+// a dated sentence right after one about paying, then (a promise only) from
 // any sentence by the same order: the first of several instalments ("the
 // first one on the 1st of November, then the 1st of December") is the
 // first commitment to watch.
@@ -323,11 +375,17 @@ func promiseDate(f *features, ref time.Time, anySentence bool) *time.Time {
 	type candidate struct {
 		d              *dateMention
 		deadline, dist int
-		future         bool
+		future, aside  bool
 	}
 	better := func(a, b candidate) bool {
 		if af, bf := a.d.t.After(ref), b.d.t.After(ref); af != bf {
 			return af
+		}
+		// "je vire le 1er, je suis payé le 31", "sous quinzaine, elle
+		// passe ses examens jusqu'au 20": the client's pay day and the
+		// end of an absence time the payment, another day names it.
+		if a.aside != b.aside {
+			return b.aside
 		}
 		if a.deadline != b.deadline {
 			return a.deadline < b.deadline
@@ -354,7 +412,7 @@ func promiseDate(f *features, ref time.Time, anySentence bool) *time.Time {
 			if d.t.Before(ref) {
 				continue
 			}
-			c := candidate{d: d, dist: spanDistance(d, near), deadline: 1 << 30, future: f.future[i]}
+			c := candidate{d: d, dist: spanDistance(d, near), deadline: 1 << 30, future: f.future[i], aside: asideDate(f.folded[i], d)}
 			if len(deadlines) > 0 {
 				c.deadline = spanDistance(d, deadlines)
 			}
@@ -380,6 +438,16 @@ func promiseDate(f *features, ref time.Time, anySentence bool) *time.Time {
 			}
 		}
 	}
+	if best == nil {
+		// "Could I pay it in three payments? I can do the first one on
+		// the 1st of November": the sentence after one about paying
+		// goes on about it.
+		for i := 1; i < len(f.sents); i++ {
+			if len(f.dates[i]) > 0 && len(payPositions(f.folded[i-1])) > 0 {
+				consider(i, nil)
+			}
+		}
+	}
 	if best != nil {
 		t := best.d.t
 		return &t
@@ -395,6 +463,37 @@ func promiseDate(f *features, ref time.Time, anySentence bool) *time.Time {
 	}
 	t := best.d.t
 	return &t
+}
+
+// incomeWords name the client's own income ("I get paid on the 28th", "je
+// touche ma paie le 5"): the day they name is when the client can pay, not
+// the commitment, when another day is named.
+var incomeWords = []string{"get paid", "gets paid", "getting paid", "i'm paid", "i am paid", "payday", "pay day",
+	"salary", "wages", "paycheck", "pay cheque", "pension", "suis paye", "suis payee", "sommes payes", "je touche",
+	"ma paie", "ma paye", "mon salaire", "mon chomage", "ma retraite", "ma pension"}
+
+// untilWords close a span of time ("absente jusqu'au 20"): the day they
+// name ends something else than a debt.
+var untilWords = []string{"jusqu'au", "jusqu'a", "until", "till"}
+
+// asideDate reports whether date d of folded sentence s names a day aside
+// from the payment: the client's income day, or the end of a span.
+func asideDate(s string, d *dateMention) bool {
+	before := strings.TrimRight(s[:d.start], " ")
+	for _, w := range untilWords {
+		if strings.HasSuffix(before, w) || strings.HasPrefix(d.phrase, w) {
+			return true
+		}
+	}
+	// The income words sit just before their day: "I get paid on the
+	// 28th", "je suis payé le 31".
+	head := before[max(0, len(before)-20):]
+	for _, w := range incomeWords {
+		if strings.Contains(head, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // spanDistance is how far, in bytes, d lies from the nearest of spans.

@@ -78,6 +78,15 @@ func TestPromiseDateChoice(t *testing.T) {
 		{"We can start the instalments on the 1st of October.", "2025-10-01"},
 		// "max" marks the latest day.
 		{"je te fais ça d'ici lundi max, on se voit mardi pour le virement ?", "2025-09-22"},
+		// The client's pay day and the end of an absence time the
+		// payment; another day named names it.
+		{"je vire le 1er, je suis payé le 30 cette fois ci", "2025-10-01"},
+		{"I get paid on the 26th so I will transfer the balance by the end of the month.", "2025-09-30"},
+		{"I get paid on the 26th so I'll send it over then.", "2025-09-26"},
+		{"Le paiement interviendra sous quinzaine, notre trésorière est absente jusqu'au 25.", "2025-10-02"},
+		{"Je suis en déplacement jusqu'au 25, je vous règle à mon retour.", "2025-09-25"},
+		// The sentence after one about paying goes on about it.
+		{"Could I pay it in three payments? I can do the first one on the 1st of October, then November and December.", "2025-10-01"},
 	}
 	for _, tt := range tests {
 		f := extract(fold(tt.text), "", ref, nil)

@@ -123,6 +123,7 @@ func extractInto(f *features, text, subject string, ref time.Time, facts []strin
 	var negs []bool
 	questions, exclaims, digits, amounts := 0, 0, 0, 0
 	var future, past, payFuture, payPast, today, payTenseFuture, payTensePast bool
+	var settleAhead, settleBehind, settlePast bool
 	lead := 0 // substantive sentences read so far: the first two say what the reply is about
 	for si, s := range sents {
 		if si >= 1<<14 {
@@ -187,19 +188,33 @@ func extractInto(f *features, text, subject string, ref time.Time, facts []strin
 				payTensePast = true
 			}
 		}
+		// A word that can only mean handing over money ("virement",
+		// "chèque", "pay"), unlike "facture" or "montant".
+		settle := pays && settles(s.folded)
+		settlePast = settlePast || settle && pst
 		if !ref.IsZero() && mayHaveDate(s.folded, toks) {
 			f.dates[si] = findDates(s.folded, ref)
+			ahead := false
 			for _, d := range f.dates[si] {
 				switch {
 				case d.t.After(ref):
 					future = true
 					payFuture = payFuture || pays
+					ahead = true
 				case d.t.Before(ref):
 					past = true
 					payPast = payPast || pays
+					settleBehind = settleBehind || settle
 				default:
 					today = true
 				}
+			}
+			if ahead && settle && !pst {
+				// "je vous donne le chèque samedi", "it goes in the 27
+				// February transfer": money handed over on a day to come,
+				// in whatever tense.
+				add(hashAdd(hashStart(kindDoc), "settle:ahead"), sid)
+				settleAhead = true
 			}
 		}
 		questions += strings.Count(s.folded, "?")
@@ -255,7 +270,8 @@ func extractInto(f *features, text, subject string, ref time.Time, facts []strin
 		// A payment dated only ahead is not made yet ("je l'intègre au
 		// virement de vendredi"), the more so when said in the future.
 		{payFuture && !payPast, "pay:only_future"},
-		{payFuture && !payPast && payTenseFuture && !payTensePast, "pay:only_future_tense"}} {
+		{payFuture && !payPast && payTenseFuture && !payTensePast, "pay:only_future_tense"},
+		{settleAhead && !settleBehind && !settlePast, "settle:only_ahead"}} {
 		if x.on {
 			doc(x.name)
 		}

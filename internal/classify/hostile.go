@@ -124,8 +124,14 @@ func hostileSentence(orig string) bool {
 		return false
 	}
 	f := " " + fold(unquoteReported(orig)) + " "
-	for _, re := range hostilePatterns {
-		loc := re.FindStringIndex(f)
+	for _, h := range hostilePatterns {
+		// A sentence holding none of a pattern's literals cannot match
+		// it: the regexp, whose backtracking weighed most of a reply's
+		// reading, runs only where it could.
+		if !mayMatch(h.lits, f) {
+			continue
+		}
+		loc := h.re.FindStringIndex(f)
 		if loc == nil {
 			continue
 		}
@@ -264,10 +270,17 @@ var hostilePatterns = compileAll(
 	`\bje vous emmerde\b`, `\bgo to hell\b`, `\b(allez|va) au diable\b`, `\bvous etes previ?enus?\b`, `\bgare a (vous|toi)\b`, `\bwatch your back\b`, `\bi'?ll be waiting for you\b`,
 )
 
-func compileAll(exprs ...string) []*regexp.Regexp {
-	out := make([]*regexp.Regexp, len(exprs))
+// hostileRule is a hostile pattern with the literals one of which each of
+// its matches holds (literalsOf; nil: it always runs).
+type hostileRule struct {
+	re   *regexp.Regexp
+	lits []string
+}
+
+func compileAll(exprs ...string) []hostileRule {
+	out := make([]hostileRule, len(exprs))
 	for i, e := range exprs {
-		out[i] = regexp.MustCompile(e)
+		out[i] = hostileRule{re: regexp.MustCompile(e), lits: literalsOf(e)}
 	}
 	return out
 }

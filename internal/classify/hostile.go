@@ -6,6 +6,7 @@ import (
 	"unicode"
 
 	"github.com/relance/relance/internal/reply"
+	"github.com/relance/relance/internal/text"
 )
 
 // Hostile is the reading beside the class: whether the reply has turned
@@ -124,8 +125,15 @@ func hostileSentence(orig string) bool {
 		return false
 	}
 	f := " " + fold(unquoteReported(orig)) + " "
-	for _, re := range hostilePatterns {
-		loc := re.FindStringIndex(f)
+	// A sentence holding none of a pattern's literals cannot match it: the
+	// regexp, whose backtracking weighed most of a reply's reading, runs
+	// only where it could.
+	may := hostileLits.rules(f)
+	for i, h := range hostilePatterns {
+		if !may[i] {
+			continue
+		}
+		loc := h.re.FindStringIndex(f)
 		if loc == nil {
 			continue
 		}
@@ -264,10 +272,66 @@ var hostilePatterns = compileAll(
 	`\bje vous emmerde\b`, `\bgo to hell\b`, `\b(allez|va) au diable\b`, `\bvous etes previ?enus?\b`, `\bgare a (vous|toi)\b`, `\bwatch your back\b`, `\bi'?ll be waiting for you\b`,
 )
 
-func compileAll(exprs ...string) []*regexp.Regexp {
-	out := make([]*regexp.Regexp, len(exprs))
+// hostileRule is a hostile pattern with the literals one of which each of
+// its matches holds (literalsOf; nil: it always runs).
+type hostileRule struct {
+	re   *regexp.Regexp
+	lits []string
+}
+
+// hostileLits finds, in one pass over a sentence, the patterns one of whose
+// literals it holds: each literal is filed under its first three bytes, so
+// the sentence is read once rather than once per literal of each of the
+// ninety patterns.
+var hostileLits = indexLiterals(hostilePatterns)
+
+type literalIndex struct {
+	n      int
+	always []int // patterns without literals of three bytes or more: they always run
+	first  map[[3]byte][]indexedLiteral
+}
+
+type indexedLiteral struct {
+	rule int
+	lit  string
+}
+
+func indexLiterals(rules []hostileRule) literalIndex {
+	x := literalIndex{n: len(rules), first: map[[3]byte][]indexedLiteral{}}
+	for i, r := range rules {
+		if r.lits == nil || text.MinLen(r.lits) < 3 {
+			x.always = append(x.always, i)
+			continue
+		}
+		for _, l := range r.lits {
+			k := [3]byte{l[0], l[1], l[2]}
+			x.first[k] = append(x.first[k], indexedLiteral{rule: i, lit: l})
+		}
+	}
+	return x
+}
+
+// rules reports, for each pattern, whether s holds one of its literals
+// (always true for a pattern that has none).
+func (x literalIndex) rules(s string) []bool {
+	may := make([]bool, x.n)
+	for _, i := range x.always {
+		may[i] = true
+	}
+	for i := 0; i+3 <= len(s); i++ {
+		for _, l := range x.first[[3]byte{s[i], s[i+1], s[i+2]}] {
+			if !may[l.rule] && strings.HasPrefix(s[i:], l.lit) {
+				may[l.rule] = true
+			}
+		}
+	}
+	return may
+}
+
+func compileAll(exprs ...string) []hostileRule {
+	out := make([]hostileRule, len(exprs))
 	for i, e := range exprs {
-		out[i] = regexp.MustCompile(e)
+		out[i] = hostileRule{re: regexp.MustCompile(e), lits: literalsOf(e)}
 	}
 	return out
 }

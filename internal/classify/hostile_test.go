@@ -155,3 +155,35 @@ func TestClassifyReadsHostile(t *testing.T) {
 		t.Errorf("JSON lacks hostile:false: %s", b)
 	}
 }
+
+// TestHostileGatesKeepMatches: a hostile pattern is skipped only where it
+// cannot match. Every sentence of the hostile corpus, and every reply's
+// whole text, folded as hostileSentence folds it, that a pattern matches
+// holds one of the pattern's literals.
+func TestHostileGatesKeepMatches(t *testing.T) {
+	matched := 0
+	for _, set := range []string{"ha", "hb"} {
+		for _, r := range loadHostile(t, set) {
+			texts := []string{r.Subject, r.Body}
+			for _, s := range sentences(r.Body) {
+				texts = append(texts, s.orig)
+			}
+			for _, s := range texts {
+				f := " " + fold(unquoteReported(s)) + " "
+				may := hostileLits.rules(f)
+				for i, h := range hostilePatterns {
+					if !h.re.MatchString(f) {
+						continue
+					}
+					matched++
+					if !mayMatch(h.lits, f) || !may[i] {
+						t.Errorf("%s: %q matches %s but holds none of its literals %q", r.ID, s, h.re, h.lits)
+					}
+				}
+			}
+		}
+	}
+	if matched < 100 {
+		t.Errorf("only %d matches of a hostile pattern in the corpus: the check proves little", matched)
+	}
+}

@@ -306,10 +306,17 @@ func (s *Store) historyReplies(ctx context.Context, h *History, byID map[int64]*
 // SignalRaised tells whether a behaviour signal with this kind and evidence
 // was already raised on the invoice, whatever became of its flag.
 func (t *Tx) SignalRaised(kind domain.FlagKind, invoiceID int64, evidence string) (bool, error) {
+	// The invoice is compared as a column, not through COALESCE, so that the
+	// partial index of behaviour signals answers (one without an invoice is
+	// looked for among those without one).
+	invoice, args := `invoice_id = ?`, []any{invoiceID, kind, evidence}
+	if invoiceID == 0 {
+		invoice, args = `invoice_id IS NULL`, args[1:]
+	}
 	var n int
 	err := t.queryRow(`SELECT COUNT(*) FROM events WHERE kind = `+sqlWord(domain.EventBehaviourSignal)+`
-		AND COALESCE(invoice_id, 0) = ? AND json_extract(detail, '$.signal') = ? AND json_extract(detail, '$.evidence') = ?`,
-		invoiceID, kind, evidence).Scan(&n)
+		AND `+invoice+` AND json_extract(detail, '$.signal') = ? AND json_extract(detail, '$.evidence') = ?`,
+		args...).Scan(&n)
 	if err != nil {
 		return false, fmt.Errorf("store: look up signal %s: %w", kind, err)
 	}

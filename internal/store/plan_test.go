@@ -7,12 +7,15 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/relance/relance/internal/contact"
 	"github.com/relance/relance/internal/domain"
 )
 
 // TestReplyLookupsUseIndexes: the lookups made for every received mail
 // (whether it is known; threading by reference, by sender, by number and by
-// amount; an open flag of the invoice) read through indexes. A full pass over a table in one of
+// amount, by another address at the client's domain; an open flag of the
+// invoice; the flags a reply opened; the client of an address; a behaviour
+// signal raised before) read through indexes. A full pass over a table in one of
 // them makes the initial scan of a mailbox grow with the square of its
 // size, which no functional test notices on a small ledger.
 func TestReplyLookupsUseIndexes(t *testing.T) {
@@ -31,6 +34,26 @@ func TestReplyLookupsUseIndexes(t *testing.T) {
 			return err
 		}
 		if _, err := tx.MessageKnown("INBOX", 1, 7, "<reply@example.org>"); err != nil {
+			return err
+		}
+		// Another address at the client's domain, with nothing else to go on.
+		if _, err := tx.ThreadCandidatesFor(ThreadQuery{Sender: "direction@dupont.fr", Domain: "dupont.fr"}); err != nil {
+			return err
+		}
+		// The objection a reply raised, carried onto the flags it opened.
+		if _, err := tx.MarkObjection(1, domain.FlagInfoRequest, domain.NoObjection); err != nil {
+			return err
+		}
+		// The phone numbers of a client's signature.
+		if err := tx.FoundPhonesOf("compta@dupont.fr", domain.ContactFromSignature, 0, t0,
+			[]contact.Phone{{Number: "06 12 34 56 78", Norm: "+33612345678", Kind: "mobile"}}); err != nil {
+			return err
+		}
+		// Whether a behaviour signal was raised before, with and without an invoice.
+		if _, err := tx.SignalRaised(domain.FlagSilence, id, "evidence"); err != nil {
+			return err
+		}
+		if _, err := tx.SignalRaised(domain.FlagSilence, 0, "evidence"); err != nil {
 			return err
 		}
 		_, err := tx.OpenFlagExists(domain.FlagInfoRequest, id, 0)

@@ -121,8 +121,11 @@ func (t *Tx) ThreadCandidatesFor(q ThreadQuery) ([]ThreadCandidate, error) {
 	}
 	if d := strings.ToLower(strings.TrimSpace(q.Domain)); d != "" && len(ids) == 0 {
 		// Another address at a client's own domain.
+		// The domain is compared with the expression of its index
+		// (migration 0020), not with a LIKE on the address's end that
+		// no index answers.
 		if err := collect(`SELECT i.id FROM client_emails e JOIN invoices i ON i.client_id = e.client_id
-			WHERE e.email LIKE ? ORDER BY i.id DESC LIMIT 100`, "%@"+d); err != nil {
+			WHERE `+emailDomainSQL+` = ? ORDER BY i.id DESC LIMIT 100`, d); err != nil {
 			return nil, err
 		}
 	}
@@ -171,6 +174,11 @@ func (t *Tx) ThreadCandidatesFor(q ThreadQuery) ([]ThreadCandidate, error) {
 	}
 	return t.threadCandidatesByID(ids)
 }
+
+// emailDomainSQL is the domain of a client address, lower-cased: the
+// expression of the index client_emails_domain, written the same way so
+// that SQLite uses it.
+const emailDomainSQL = `lower(substr(e.email, instr(e.email, '@') + 1))`
 
 // normSQL is the SQL of an invoice number reduced to its letters and digits
 // for the usual separators, upper-cased.

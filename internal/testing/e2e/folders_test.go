@@ -71,10 +71,23 @@ func TestLocalizedFoldersWithoutSpecialUse(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			held, err := st.Drafts(context.Background(), domain.DraftHeld)
+			all, err := st.Drafts(context.Background(), domain.DraftHeld)
 			st.Close()
+			// The dispute's objection (the amount) gets an answer for the
+			// owner; the one reminder is the undisputed invoice's.
+			var held, answers []store.Draft
+			for _, d := range all {
+				if d.Stage == string(domain.StageAnswer) {
+					answers = append(answers, d)
+				} else {
+					held = append(held, d)
+				}
+			}
 			if err != nil || len(held) != 1 {
-				t.Fatalf("held drafts = %d, %v; want 1 (the undisputed invoice)", len(held), err)
+				t.Fatalf("held reminders = %d, %v; want 1 (the undisputed invoice)", len(held), err)
+			}
+			if len(answers) != 1 || answers[0].Objection != domain.ObjectionWrongAmount {
+				t.Fatalf("held answers = %+v; want one to the disputed amount", answers)
 			}
 			d := held[0]
 			if n := countInMaildir(t, w.IMAP.Maildir(c.drafts), d.MessageID); n != 1 || d.IMAPUID == 0 {
@@ -114,12 +127,30 @@ func TestDraftsFolderRefusedReviewOnWeb(t *testing.T) {
 	if len(flags) != 1 || flags[0].InvoiceID != 0 || flags[0].ClientID != 0 {
 		t.Fatalf("drafts_folder_missing flags = %+v, want one about the installation", flags)
 	}
-	var drafts []struct {
-		ID     int64  `json:"id"`
-		Status string `json:"status"`
+	var all []struct {
+		ID        int64  `json:"id"`
+		Status    string `json:"status"`
+		Stage     string `json:"stage"`
+		Objection string `json:"objection"`
 	}
-	if err := json.Unmarshal([]byte(w.Relance("drafts", "--json")), &drafts); err != nil || len(drafts) != 1 || drafts[0].Status != "held" {
-		t.Fatalf("drafts --json = %+v, %v; want one held draft", drafts, err)
+	if err := json.Unmarshal([]byte(w.Relance("drafts", "--json")), &all); err != nil {
+		t.Fatalf("drafts --json: %v", err)
+	}
+	// The dispute's objection (the amount) gets an answer for the owner;
+	// the one reminder is the undisputed invoice's.
+	drafts := all[:0:0]
+	answers := 0
+	for _, d := range all {
+		if d.Stage == string(domain.StageAnswer) {
+			if d.Objection == string(domain.ObjectionWrongAmount) && d.Status == "held" {
+				answers++
+			}
+			continue
+		}
+		drafts = append(drafts, d)
+	}
+	if len(drafts) != 1 || drafts[0].Status != "held" || answers != 1 {
+		t.Fatalf("drafts --json = %+v; want one held reminder and one held answer to the disputed amount", all)
 	}
 	if n := len(openFlags(t, w, "dispute")); n != 1 {
 		t.Errorf("%d dispute flags, want 1", n)

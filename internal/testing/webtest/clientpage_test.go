@@ -208,6 +208,7 @@ func TestClientPageAndCallSheetInChromium(t *testing.T) {
 			"Contestation", "Boulangerie Martin SARL", "La toiture fuit encore au-dessus du fournil",
 			"Objection", "malfaçon sur une situation de travaux",
 			"Réponse préparée", "Facture F-2026-0142 : suite à votre message",
+			"Le client", "Conseils pour la prochaine commande", "bon de commande", // the scorecard's segment and advice
 		}, []string{"Aucune objection lue dans cette réponse.", "La réponse sera préparée au prochain passage."}},
 		{"flag-answer-en", "/flags/" + strconv.FormatInt(r.dispute, 10) + "?lang=en", []string{
 			"defect on a progress payment", "Facture F-2026-0142 : suite à votre message",

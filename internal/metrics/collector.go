@@ -13,6 +13,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/relance/relance/internal/receivables"
+	"github.com/relance/relance/internal/scorecard"
 	"github.com/relance/relance/internal/store"
 )
 
@@ -57,6 +58,7 @@ type StoreCollector struct {
 	promises, reminders, noticesHeld                 *prometheus.Desc
 	corrections, model                               *prometheus.Desc
 	weekly, topOverdue, topOutstanding               *prometheus.Desc
+	clients, segmentOverdue                          *prometheus.Desc
 	success, duration                                *prometheus.Desc
 }
 
@@ -69,8 +71,17 @@ const TopDebtors = 5
 // amount overdue, the largest debtors), read together.
 type trends struct {
 	store.Trends
-	Weekly  []receivables.Trend
-	Debtors []receivables.Debtor
+	Weekly   []receivables.Trend
+	Debtors  []receivables.Debtor
+	Segments segmentFigures
+}
+
+// segmentFigures are the clients of each scorecard segment and what they
+// owe past due, per currency. Every client's scorecard reads its history,
+// so they are read with the other slow figures.
+type segmentFigures struct {
+	Clients map[scorecard.Segment]int
+	Overdue map[scorecard.Segment]map[string]decimal.Decimal
 }
 
 type cachedTrends struct {
@@ -131,6 +142,12 @@ func NewStoreCollector(st *store.Store, now func() time.Time, loc *time.Location
 		topOutstanding: prometheus.NewDesc("relance_top_debtor_outstanding_amount",
 			"Everything owed, due or not, by the 5 largest debtors, with the same rank and labels as relance_top_debtor_overdue_amount.",
 			[]string{"rank", "client", "currency"}, nil),
+		clients: prometheus.NewDesc("relance_clients",
+			"Clients by scorecard segment: how long known (new, regular) and how they pay (unknown, punctual, occasional, chronic), as \"<relationship>_<payer>\" (one of 8 values, each always present).",
+			[]string{"segment"}, nil),
+		segmentOverdue: prometheus.NewDesc("relance_overdue_by_segment_amount",
+			"Amount past due by the clients of each scorecard segment (the labels of relance_clients), by currency. Float copy of the exact store amounts.",
+			[]string{"segment", "currency"}, nil),
 		success:  prometheus.NewDesc("relance_scrape_success", "1 when the store could be read for this scrape.", nil, nil),
 		duration: prometheus.NewDesc("relance_scrape_duration_seconds", "Time spent reading the store for this scrape.", nil, nil),
 	}
@@ -149,7 +166,7 @@ func (c *StoreCollector) WithTrendsCache(maxAge time.Duration) *StoreCollector {
 func (c *StoreCollector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{c.invoices, c.outstanding, c.dso, c.delayAvg, c.delayCount, c.drafts,
 		c.oldestHeld, c.flags, c.oldestFlag, c.promises, c.reminders, c.noticesHeld, c.corrections, c.model, c.weekly, c.topOverdue,
-		c.topOutstanding, c.success, c.duration} {
+		c.topOutstanding, c.clients, c.segmentOverdue, c.success, c.duration} {
 		ch <- d
 	}
 }
@@ -189,8 +206,36 @@ func (c *StoreCollector) readTrends(ctx context.Context, today time.Time) (trend
 	if err != nil {
 		return trends{}, err
 	}
+	segs, err := c.readSegments(ctx, today)
+	if err != nil {
+		return trends{}, err
+	}
 	return trends{Trends: st, Weekly: receivables.ComputeTrend(invs, today, receivables.TrendWeeks),
-		Debtors: receivables.TopDebtors(invs, today, TopDebtors)}, nil
+		Debtors: receivables.TopDebtors(invs, today, TopDebtors), Segments: segs}, nil
+}
+
+// readSegments places every client in its scorecard segment as of today
+// and adds up what each segment owes past due.
+func (c *StoreCollector) readSegments(ctx context.Context, today time.Time) (segmentFigures, error) {
+	cs, err := c.st.ClientSummaries(ctx, today)
+	if err != nil {
+		return segmentFigures{}, err
+	}
+	f := segmentFigures{Clients: map[scorecard.Segment]int{}, Overdue: map[scorecard.Segment]map[string]decimal.Decimal{}}
+	for _, cl := range cs {
+		card, err := c.st.ClientScorecard(ctx, cl.ID, today)
+		if err != nil {
+			return segmentFigures{}, err
+		}
+		f.Clients[card.Segment]++
+		for _, o := range cl.Overdue {
+			if f.Overdue[card.Segment] == nil {
+				f.Overdue[card.Segment] = map[string]decimal.Decimal{}
+			}
+			f.Overdue[card.Segment][o.Currency] = f.Overdue[card.Segment][o.Currency].Add(o.Amount)
+		}
+	}
+	return f, nil
 }
 
 // currentTrends returns trends fresh enough, starting a background refresh
@@ -325,6 +370,22 @@ func (c *StoreCollector) emit(ch chan<- prometheus.Metric, now, today time.Time,
 		owed, _ := d.Outstanding.Float64()
 		gauge(c.topOverdue, over, rank, d.ClientName, d.Currency)
 		gauge(c.topOutstanding, owed, rank, d.ClientName, d.Currency)
+	}
+
+	// Every segment is present, and every currency any segment owes in is
+	// given for each, so that a segment emptying does not lose its series.
+	currencies := map[string]bool{}
+	for _, byCur := range tr.Segments.Overdue {
+		for cur := range byCur {
+			currencies[cur] = true
+		}
+	}
+	for _, seg := range scorecard.Segments() {
+		gauge(c.clients, float64(tr.Segments.Clients[seg]), seg.String())
+		for cur := range currencies {
+			f, _ := tr.Segments.Overdue[seg][cur].Float64()
+			gauge(c.segmentOverdue, f, seg.String(), cur)
+		}
 	}
 }
 

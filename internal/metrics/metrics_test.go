@@ -182,7 +182,7 @@ var storeMetrics = []string{
 	"relance_payment_delay_invoices", "relance_drafts", "relance_drafts_oldest_held_age_seconds", "relance_flags_open",
 	"relance_flags_oldest_open_age_seconds", "relance_promises", "relance_reminders_sent_total",
 	"relance_overdue_weekly_amount", "relance_top_debtor_overdue_amount", "relance_top_debtor_outstanding_amount",
-	"relance_scrape_success",
+	"relance_clients", "relance_overdue_by_segment_amount", "relance_scrape_success",
 }
 
 // The whole exposition is compared with a golden file; the values that
@@ -288,6 +288,21 @@ func TestStoreCollector(t *testing.T) {
 		{"relance_top_debtor_outstanding_amount", map[string]string{"rank": "2", "client": "a@x.fr", "currency": "EUR"}, 300.1},
 		{"relance_top_debtor_overdue_amount", map[string]string{"rank": "3", "client": "c@x.uk", "currency": "GBP"}, 50},
 		{"relance_top_debtor_overdue_amount", map[string]string{"rank": "4", "client": "d@x.us", "currency": "USD"}, 250.5},
+		// Segments: a@x.fr measured on F-2 (1 day late, within the grace)
+		// and F-8 (paid early): punctual. b@x.fr late 30 and 31 days on
+		// both, c@x.uk 120 days on F-5 and 10 on F-6: chronic. d@x.us late
+		// on its only invoice: occasional (one late invoice is no habit).
+		// All four are new: a@x.fr has three invoices but its first is
+		// from January, the others fewer than three.
+		{"relance_clients", map[string]string{"segment": "new_punctual"}, 1},
+		{"relance_clients", map[string]string{"segment": "new_chronic"}, 2},
+		{"relance_clients", map[string]string{"segment": "new_occasional"}, 1},
+		{"relance_clients", map[string]string{"segment": "regular_chronic"}, 0},
+		{"relance_overdue_by_segment_amount", map[string]string{"segment": "new_punctual", "currency": "EUR"}, 200},
+		{"relance_overdue_by_segment_amount", map[string]string{"segment": "new_chronic", "currency": "EUR"}, 700},
+		{"relance_overdue_by_segment_amount", map[string]string{"segment": "new_chronic", "currency": "GBP"}, 50},
+		{"relance_overdue_by_segment_amount", map[string]string{"segment": "new_occasional", "currency": "USD"}, 250.5},
+		{"relance_overdue_by_segment_amount", map[string]string{"segment": "regular_chronic", "currency": "USD"}, 0},
 		{"relance_scrape_success", nil, 1},
 	}
 	got := gather(t, c)

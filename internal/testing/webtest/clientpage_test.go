@@ -51,6 +51,19 @@ type roofer struct {
 	dispute, answer int64
 }
 
+// rooferStore opens a fresh store with the roofer's client on file as of
+// Monday 7 December 2026, 9:30 UTC.
+func rooferStore(t *testing.T) (*store.Store, roofer, time.Time) {
+	t.Helper()
+	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "relance.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	now := time.Date(2026, 12, 7, 9, 30, 0, 0, time.UTC)
+	return st, seedRoofer(t, st, now), now
+}
+
 func seedRoofer(t *testing.T, st *store.Store, now time.Time) roofer {
 	t.Helper()
 	var r roofer
@@ -159,14 +172,7 @@ Toitures Moreau`
 // person to look at.
 func TestClientPageAndCallSheetInChromium(t *testing.T) {
 	chromium := chromiumPath(t)
-	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "relance.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	now := time.Date(2026, 12, 7, 9, 30, 0, 0, time.UTC)
-	r := seedRoofer(t, st, now)
+	st, r, now := rooferStore(t)
 	paris, err := time.LoadLocation("Europe/Paris")
 	if err != nil {
 		t.Fatal(err)
@@ -254,13 +260,7 @@ func TestClientPageAndCallSheetInChromium(t *testing.T) {
 // the page screenshots.
 func TestHandoverFirstPage(t *testing.T) {
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "relance.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	now := time.Date(2026, 12, 7, 9, 30, 0, 0, time.UTC)
-	r := seedRoofer(t, st, now)
+	st, r, now := rooferStore(t)
 	pol, err := policy.DefaultPolicy()
 	if err != nil {
 		t.Fatal(err)

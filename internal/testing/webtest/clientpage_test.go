@@ -215,7 +215,8 @@ func TestClientPageAndCallSheetInChromium(t *testing.T) {
 			"Objection", "malfaçon sur une situation de travaux",
 			"Réponse préparée", "Facture F-2026-0142 : suite à votre message",
 			"Le client", "Conseils pour la prochaine commande", "bon de commande", // the scorecard's segment and advice
-		}, []string{"Aucune objection lue dans cette réponse.", "La réponse sera préparée au prochain passage."}},
+			"Une réponse à son objection a été préparée", // the store's line about the answer, in words
+		}, []string{"Aucune objection lue dans cette réponse.", "La réponse sera préparée au prochain passage.", "answer: draft"}},
 		{"flag-answer-en", "/flags/" + strconv.FormatInt(r.dispute, 10) + "?lang=en", []string{
 			"defect on a progress payment", "Facture F-2026-0142 : suite à votre message",
 		}, nil},

@@ -52,6 +52,10 @@ type StoreCollector struct {
 	mu           sync.Mutex
 	trends       *cachedTrends
 	refreshing   bool
+	// segments are the clients' segments of their business day;
+	// segmentsDone is closed when the reading under way ends.
+	segments     *cachedSegments
+	segmentsDone chan struct{}
 
 	invoices, outstanding, dso, delayAvg, delayCount *prometheus.Desc
 	drafts, oldestHeld, flags, oldestFlag            *prometheus.Desc
@@ -71,14 +75,15 @@ const TopDebtors = 5
 // amount overdue, the largest debtors), read together.
 type trends struct {
 	store.Trends
-	Weekly   []receivables.Trend
-	Debtors  []receivables.Debtor
-	Segments segmentFigures
+	Weekly  []receivables.Trend
+	Debtors []receivables.Debtor
 }
 
 // segmentFigures are the clients of each scorecard segment and what they
-// owe past due, per currency. Every client's scorecard reads its history,
-// so they are read with the other slow figures.
+// owe past due, per currency. Every client's scorecard reads its whole
+// history (about two minutes for 2,000 clients over 100,000 invoices), so
+// with the cache they are read once a business day, in the background,
+// and a scrape never waits for them longer than its own timeout.
 type segmentFigures struct {
 	Clients map[scorecard.Segment]int
 	Overdue map[scorecard.Segment]map[string]decimal.Decimal
@@ -182,15 +187,21 @@ func (c *StoreCollector) Collect(ch chan<- prometheus.Metric) {
 	start := time.Now()
 	ok := 1.0
 	st, err := c.st.Stats(ctx, store.StatsOptions{Today: today, AgeBounds: domain.BucketLimits()})
-	var tr trends
+	var (
+		tr   trends
+		segs *segmentFigures
+	)
 	if err == nil {
 		tr, err = c.currentTrends(ctx, now, today)
+	}
+	if err == nil {
+		segs, err = c.currentSegments(ctx, today)
 	}
 	if err != nil {
 		ok = 0
 		c.logger.Warn("metrics: cannot read store", slog.Any("err", err))
 	} else {
-		c.emit(ch, now, today, st, tr)
+		c.emit(ch, now, today, st, tr, segs)
 	}
 	ch <- prometheus.MustNewConstMetric(c.success, prometheus.GaugeValue, ok)
 	ch <- prometheus.MustNewConstMetric(c.duration, prometheus.GaugeValue, time.Since(start).Seconds())
@@ -206,12 +217,62 @@ func (c *StoreCollector) readTrends(ctx context.Context, today time.Time) (trend
 	if err != nil {
 		return trends{}, err
 	}
-	segs, err := c.readSegments(ctx, today)
-	if err != nil {
-		return trends{}, err
-	}
 	return trends{Trends: st, Weekly: receivables.ComputeTrend(invs, today, receivables.TrendWeeks),
-		Debtors: receivables.TopDebtors(invs, today, TopDebtors), Segments: segs}, nil
+		Debtors: receivables.TopDebtors(invs, today, TopDebtors)}, nil
+}
+
+// SegmentsTimeout bounds one background reading of the clients' segments.
+const SegmentsTimeout = 15 * time.Minute
+
+// currentSegments returns the segments of today. Without the cache they
+// are read now. With it, a reading is started once a business day and the
+// scrape waits for it only until ctx ends: on a large ledger the first
+// scrapes of the day serve the previous day's figures (none at all after
+// a start) rather than fail.
+func (c *StoreCollector) currentSegments(ctx context.Context, today time.Time) (*segmentFigures, error) {
+	if c.trendsMaxAge <= 0 {
+		f, err := c.readSegments(ctx, today)
+		return &f, err
+	}
+	c.mu.Lock()
+	cached, done := c.segments, c.segmentsDone
+	if (cached == nil || !cached.day.Equal(today)) && done == nil {
+		done = make(chan struct{})
+		c.segmentsDone = done
+		go func() {
+			rctx, cancel := context.WithTimeout(context.Background(), SegmentsTimeout)
+			defer cancel()
+			f, err := c.readSegments(rctx, today)
+			c.mu.Lock()
+			defer c.mu.Unlock()
+			c.segmentsDone = nil
+			close(done)
+			if err != nil {
+				c.logger.Warn("metrics: cannot read the clients' segments", slog.Any("err", err))
+				return
+			}
+			c.segments = &cachedSegments{f: f, day: today}
+		}()
+	}
+	c.mu.Unlock()
+	if done != nil {
+		select {
+		case <-done:
+			c.mu.Lock()
+			cached = c.segments
+			c.mu.Unlock()
+		case <-ctx.Done():
+		}
+	}
+	if cached == nil {
+		return nil, nil
+	}
+	return &cached.f, nil
+}
+
+type cachedSegments struct {
+	f   segmentFigures
+	day time.Time
 }
 
 // readSegments places every client in its scorecard segment as of today
@@ -280,7 +341,7 @@ func (c *StoreCollector) currentTrends(ctx context.Context, now, today time.Time
 	return cached.t, nil
 }
 
-func (c *StoreCollector) emit(ch chan<- prometheus.Metric, now, today time.Time, st store.Stats, tr trends) {
+func (c *StoreCollector) emit(ch chan<- prometheus.Metric, now, today time.Time, st store.Stats, tr trends, segs *segmentFigures) {
 	gauge := func(d *prometheus.Desc, v float64, labels ...string) {
 		ch <- prometheus.MustNewConstMetric(d, prometheus.GaugeValue, v, labels...)
 	}
@@ -372,18 +433,22 @@ func (c *StoreCollector) emit(ch chan<- prometheus.Metric, now, today time.Time,
 		gauge(c.topOutstanding, owed, rank, d.ClientName, d.Currency)
 	}
 
-	// Every segment is present, and every currency any segment owes in is
-	// given for each, so that a segment emptying does not lose its series.
+	// Absent until a first reading ends (never read as an empty ledger).
+	// Then every segment is present, and every currency any segment owes
+	// in is given for each, so that a segment emptying keeps its series.
+	if segs == nil {
+		return
+	}
 	currencies := map[string]bool{}
-	for _, byCur := range tr.Segments.Overdue {
+	for _, byCur := range segs.Overdue {
 		for cur := range byCur {
 			currencies[cur] = true
 		}
 	}
 	for _, seg := range scorecard.Segments() {
-		gauge(c.clients, float64(tr.Segments.Clients[seg]), seg.String())
+		gauge(c.clients, float64(segs.Clients[seg]), seg.String())
 		for cur := range currencies {
-			f, _ := tr.Segments.Overdue[seg][cur].Float64()
+			f, _ := segs.Overdue[seg][cur].Float64()
 			gauge(c.segmentOverdue, f, seg.String(), cur)
 		}
 	}

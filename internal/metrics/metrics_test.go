@@ -489,3 +489,27 @@ func value(mfs []*dto.MetricFamily, name string, labels map[string]string) (floa
 	}
 	return 0, false
 }
+
+// BenchmarkSegments measures the clients' segments, read with the slow
+// figures: a scorecard per client (2,000 clients over 100,000 invoices).
+func BenchmarkSegments(b *testing.B) {
+	st, now := bigStore(b, 100_000)
+	c := NewStoreCollector(st, func() time.Time { return now }, time.UTC, time.Minute, nil)
+	for b.Loop() {
+		if _, err := c.readSegments(context.Background(), now); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// As the daemon serves them (with the cache), the segments of a small
+// ledger are on the first scrape: the scrape waits for their reading
+// within its own timeout.
+func TestSegmentsWithTheCache(t *testing.T) {
+	st, now, paris := fixture(t)
+	c := NewStoreCollector(st, func() time.Time { return now }, paris, 10*time.Second, nil).WithTrendsCache(TrendsMaxAge)
+	if v, ok := value(gather(t, c), "relance_clients", map[string]string{"segment": "new_chronic"}); !ok || v != 2 {
+		t.Errorf("first scrape: relance_clients{new_chronic} = %v (present %v), want 2", v, ok)
+	}
+
+}

@@ -225,10 +225,9 @@ func (c *StoreCollector) readTrends(ctx context.Context, today time.Time) (trend
 const SegmentsTimeout = 15 * time.Minute
 
 // currentSegments returns the segments of today. Without the cache they
-// are read now. With it, a reading is started once a business day and the
-// scrape waits for it only until ctx ends: on a large ledger the first
-// scrapes of the day serve the previous day's figures (none at all after
-// a start) rather than fail.
+// are read now. With it, a reading is started once a business day; the
+// previous day's figures serve meanwhile, and only the first scrapes after
+// a start wait for it, until ctx ends, serving none rather than failing.
 func (c *StoreCollector) currentSegments(ctx context.Context, today time.Time) (*segmentFigures, error) {
 	if c.trendsMaxAge <= 0 {
 		f, err := c.readSegments(ctx, today)
@@ -255,7 +254,9 @@ func (c *StoreCollector) currentSegments(ctx context.Context, today time.Time) (
 		}()
 	}
 	c.mu.Unlock()
-	if done != nil {
+	// Only a collector that has never read them waits: otherwise the
+	// previous day's figures serve until the new ones are read.
+	if done != nil && cached == nil {
 		select {
 		case <-done:
 			c.mu.Lock()

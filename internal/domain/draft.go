@@ -61,14 +61,17 @@ const (
 // Stages outside the ladder: messages that accompany an agreement or a
 // payment rather than chase one, and answers to a client's question.
 const (
-	StagePlanConfirmation   DraftStage = "plan_confirmation"
-	StageInstalmentReminder DraftStage = "instalment_reminder"
-	StageThankYou           DraftStage = "thank_you"
-	StageAnswer             DraftStage = "answer"
+	StagePlanConfirmation DraftStage = "plan_confirmation"
+	// StagePromiseConfirmation confirms in writing a payment date the
+	// client promised on a call: a promise said aloud is easily forgotten.
+	StagePromiseConfirmation DraftStage = "promise_confirmation"
+	StageInstalmentReminder  DraftStage = "instalment_reminder"
+	StageThankYou            DraftStage = "thank_you"
+	StageAnswer              DraftStage = "answer"
 )
 
 // Courtesy reports whether s is a stage outside the ladder that accompanies
 // an agreement or a payment (the ladder's send rules do not apply to it).
 func (s DraftStage) Courtesy() bool {
-	return s == StagePlanConfirmation || s == StageInstalmentReminder || s == StageThankYou
+	return s == StagePlanConfirmation || s == StagePromiseConfirmation || s == StageInstalmentReminder || s == StageThankYou
 }

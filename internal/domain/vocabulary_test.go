@@ -90,7 +90,7 @@ func TestSets(t *testing.T) {
 			t.Errorf("%s should not be waiting", s)
 		}
 	}
-	for _, s := range []DraftStage{StagePlanConfirmation, StageInstalmentReminder, StageThankYou} {
+	for _, s := range []DraftStage{StagePlanConfirmation, StagePromiseConfirmation, StageInstalmentReminder, StageThankYou} {
 		if !s.Courtesy() {
 			t.Errorf("%s is a courtesy stage", s)
 		}

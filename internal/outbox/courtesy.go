@@ -48,7 +48,18 @@ func (x *Outbox) courtesy(ctx context.Context, now time.Time) error {
 				inst = append(inst, render.Instalment{Due: in.Due, Amount: in.Amount.Sub(in.Paid)})
 			}
 		}
-		errs = append(errs, x.courtesyDraft(ctx, now, p.InvoiceID, domain.StagePlanConfirmation, inst))
+		errs = append(errs, x.courtesyDraft(ctx, now, p.InvoiceID, domain.StagePlanConfirmation, inst, nil))
+	}
+	// A payment date promised on a call is confirmed in writing, as a plan
+	// is: the client rereads what was agreed and can correct it.
+	promised, err := x.o.Store.PromisesOnCall(ctx)
+	if err != nil {
+		return errors.Join(append(errs, err)...)
+	}
+	for _, p := range promised {
+		if policy.PromiseConfirmationDue(domain.StatePromised, p.Promises, p.Confirmations) {
+			errs = append(errs, x.courtesyDraft(ctx, now, p.InvoiceID, domain.StagePromiseConfirmation, nil, &p.Date))
+		}
 	}
 	missed, err := x.o.Store.MissedInstalments(ctx, now)
 	if err != nil {
@@ -73,7 +84,7 @@ func (x *Outbox) courtesy(ctx context.Context, now time.Time) error {
 					inst = append(inst, render.Instalment{Due: in.Due, Amount: in.Amount.Sub(in.Paid)})
 				}
 			}
-			err := x.courtesyDraft(ctx, now, m.Plan.InvoiceID, domain.StageInstalmentReminder, inst)
+			err := x.courtesyDraft(ctx, now, m.Plan.InvoiceID, domain.StageInstalmentReminder, inst, nil)
 			if err == nil {
 				err = x.o.Store.Update(ctx, now, func(tx *store.Tx) error { return tx.MarkInstalmentReminded(m.Instalment.ID) })
 			}
@@ -91,14 +102,15 @@ func (x *Outbox) courtesy(ctx context.Context, now time.Time) error {
 	}
 	for _, inv := range paid {
 		if policy.ThankYouDue(x.o.ThankYou, inv.State, false) {
-			errs = append(errs, x.courtesyDraft(ctx, now, inv.ID, domain.StageThankYou, nil))
+			errs = append(errs, x.courtesyDraft(ctx, now, inv.ID, domain.StageThankYou, nil, nil))
 		}
 	}
 	return errors.Join(errs...)
 }
 
-// courtesyDraft holds one courtesy message about an invoice.
-func (x *Outbox) courtesyDraft(ctx context.Context, now time.Time, invoiceID int64, stage domain.DraftStage, inst []render.Instalment) error {
+// courtesyDraft holds one courtesy message about an invoice: a plan's
+// instalments, or the date promised on a call, as the stage needs.
+func (x *Outbox) courtesyDraft(ctx context.Context, now time.Time, invoiceID int64, stage domain.DraftStage, inst []render.Instalment, promise *time.Time) error {
 	invs, err := x.o.Store.Invoices(ctx, store.InvoiceFilter{})
 	if err != nil {
 		return err
@@ -127,7 +139,7 @@ func (x *Outbox) courtesyDraft(ctx context.Context, now time.Time, invoiceID int
 		line.Balance = inv.Amount
 	}
 	data := render.Data{Language: lang, Stage: string(stage), Business: x.o.Business, ClientName: inv.Client.Name, B2B: true,
-		Invoices: []render.InvoiceLine{line}, Currency: inv.Currency, Instalments: inst, Today: now.In(loc)}
+		Invoices: []render.InvoiceLine{line}, Currency: inv.Currency, Instalments: inst, Promise: promise, Today: now.In(loc)}
 	var refs []string
 	if inv.SourceMessageID != "" {
 		refs = []string{inv.SourceMessageID}

@@ -4,12 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/shopspring/decimal"
 
 	"github.com/relance/relance/internal/domain"
+	"github.com/relance/relance/internal/policy"
 	"github.com/relance/relance/internal/store"
 )
 
@@ -204,5 +206,107 @@ func TestThankYouOnlyWhenAskedAndOnce(t *testing.T) {
 		if got := w.stages(); !slices.Equal(got, want) {
 			t.Errorf("thank-yous asked %v: drafts %v, want %v", thankYou, got, want)
 		}
+	}
+}
+
+// A date promised on a call is confirmed in writing: the outcome the web
+// page and the command line log (store.Tx.LogTaskOutcome) puts the invoice
+// in promised, and the next pass holds one confirmation naming the date,
+// in the client's language; paid before it goes, the confirmation is
+// retired. A promise the client wrote in a reply needs no confirmation.
+func TestPromiseOnACallIsConfirmedInWriting(t *testing.T) {
+	for _, tc := range []struct {
+		lang string
+		want []string
+	}{
+		{"fr", []string{"F-2026-0601 : confirmation de votre règlement au 2 octobre 2026",
+			"Merci pour notre échange téléphonique", "nous parviendra au plus tard le 2 octobre 2026", "900,00 €"}},
+		{"en", []string{"F-2026-0601: confirming your payment by 2 October 2026",
+			"Thank you for our phone call", "will reach us by 2 October 2026 at the latest", "€900.00"}},
+	} {
+		t.Run(tc.lang, func(t *testing.T) {
+			ctx := context.Background()
+			w := startWorld(t, false)
+			var invoiceID, call int64
+			if err := w.st.Update(ctx, crashParis(t, 2026, 9, 22, 10, 0), func(tx *store.Tx) error {
+				c, err := tx.EnsureClient("p.garnier@garnier-menuiserie.fr", "Garnier Menuiserie", tc.lang)
+				if err != nil {
+					return err
+				}
+				if invoiceID, _, err = tx.UpsertInvoice(store.NewInvoice{Number: "F-2026-0601", ClientID: c.ID, Amount: decimal.RequireFromString("900.00"),
+					Currency: "EUR", IssueDate: time.Date(2026, 7, 20, 0, 0, 0, 0, time.UTC), DueDate: time.Date(2026, 8, 19, 0, 0, 0, 0, time.UTC),
+					Language: tc.lang, SourceMessageID: "f-2026-0601@atelier-moreau.fr"}); err != nil {
+					return err
+				}
+				call, err = tx.OpenFlag(store.Flag{Kind: domain.FlagCall, InvoiceID: invoiceID, ClientID: c.ID, Evidence: []string{"call"}})
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+			if err := w.st.Update(ctx, crashParis(t, 2026, 9, 22, 11, 0), func(tx *store.Tx) error {
+				return tx.LogTaskOutcome(call, store.TaskOutcome{Outcome: policy.OutcomePromise,
+					PromiseDate: time.Date(2026, 10, 2, 0, 0, 0, 0, time.UTC), Note: "virement vendredi"}, domain.ActorWeb)
+			}); err != nil {
+				t.Fatal(err)
+			}
+			w.pass(crashParis(t, 2026, 9, 22, 18, 0))
+			w.pass(crashParis(t, 2026, 9, 22, 18, 5))
+			if got := w.stages(); !slices.Equal(got, []string{"promise_confirmation:held"}) {
+				t.Fatalf("drafts %v, want one held promise confirmation", got)
+			}
+			d := w.draft()
+			if inv, err := w.st.InvoiceByID(ctx, invoiceID); err != nil || inv.State != domain.StatePromised {
+				t.Fatalf("invoice %s %v, want still promised", inv.State, err)
+			}
+			mail := d.Subject + "\n" + d.Body
+			for _, want := range tc.want {
+				if !strings.Contains(strings.ReplaceAll(strings.ReplaceAll(mail, "\u00a0", " "), "\u202f", " "), want) {
+					t.Errorf("the confirmation lacks %q:\n%s", want, mail)
+				}
+			}
+			if tc.lang == "fr" {
+				// Paid before it goes: the payment retires it.
+				w.pay(invoiceID, "900", crashParis(t, 2026, 9, 23, 8, 0))
+				w.pass(crashParis(t, 2026, 9, 23, 10, 0))
+				if got := w.stages(); !slices.Equal(got, []string{"promise_confirmation:superseded"}) {
+					t.Errorf("drafts %v after the payment, want the confirmation superseded", got)
+				}
+				return
+			}
+			// The owner takes the promise back (the client called to say it
+			// will not hold) with the confirmation still held: there is
+			// nothing left to confirm.
+			if err := w.st.Update(ctx, crashParis(t, 2026, 9, 23, 8, 0), func(tx *store.Tx) error {
+				return tx.ChangeState(store.StateChange{InvoiceID: invoiceID, From: domain.StatePromised, To: domain.StateOpen,
+					Because: "promise withdrawn", Actor: domain.ActorWeb})
+			}); err != nil {
+				t.Fatal(err)
+			}
+			w.pass(crashParis(t, 2026, 9, 23, 10, 0))
+			if got := w.supersededFor(invoiceID, d.ID); got != "promise_ended" {
+				t.Errorf("confirmation retired for %q (drafts %v), want promise_ended", got, w.stages())
+			}
+		})
+	}
+
+	// Promised in the client's own reply: it is in writing already.
+	ctx := context.Background()
+	w := startWorld(t, false)
+	if err := w.st.Update(ctx, crashParis(t, 2026, 9, 22, 10, 0), func(tx *store.Tx) error {
+		id, err := seedInvoice(tx, "p.garnier@garnier-menuiserie.fr", "Garnier Menuiserie", "F-2026-0602", "500.00",
+			time.Date(2026, 7, 20, 0, 0, 0, 0, time.UTC), time.Date(2026, 8, 19, 0, 0, 0, 0, time.UTC))
+		if err != nil {
+			return err
+		}
+		if err := tx.SetPromise(id, time.Date(2026, 10, 2, 0, 0, 0, 0, time.UTC)); err != nil {
+			return err
+		}
+		return tx.SetInvoiceState(id, domain.StatePromised)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	w.pass(crashParis(t, 2026, 9, 22, 18, 0))
+	if got := w.stages(); slices.Contains(got, "promise_confirmation:held") {
+		t.Errorf("drafts %v: a promise written in a reply is confirmed again", got)
 	}
 }

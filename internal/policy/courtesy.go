@@ -15,6 +15,14 @@ func PlanConfirmationDue(active bool, plansAgreed, confirmationsDrafted int) boo
 	return active && confirmationsDrafted < plansAgreed
 }
 
+// PromiseConfirmationDue reports whether a payment date promised on a call
+// calls for a written confirmation now: each promise a call's outcome
+// recorded gets one, and only while the invoice is still promised (paid,
+// broken or turned into a plan, there is nothing left to confirm).
+func PromiseConfirmationDue(state domain.State, callPromises, confirmationsDrafted int) bool {
+	return state == domain.StatePromised && confirmationsDrafted < callPromises
+}
+
 // MissedInstalment is an instalment of an active plan whose date has passed
 // without the money, as the outbox finds it.
 type MissedInstalment struct {
@@ -104,6 +112,10 @@ func ShouldSendCourtesy(now time.Time, d CourtesyDraft, f CourtesyFacts, p Polic
 		return false, ReasonHostile
 	case d.Stage == domain.StageThankYou && f.Balance.IsPositive():
 		return false, ReasonNotPaid
+	case d.Stage == domain.StagePromiseConfirmation:
+		if f.State != domain.StatePromised {
+			return false, ReasonPromiseEnded
+		}
 	case d.Stage != domain.StageThankYou && f.State != domain.StatePlan:
 		return false, ReasonPlanEnded
 	case d.Stage == domain.StageInstalmentReminder && f.LastInbound.After(d.CreatedAt):

@@ -126,6 +126,16 @@ func TestShouldSendCourtesy(t *testing.T) {
 			f: with(plan, func(f *CourtesyFacts) { f.LastInbound = created.Add(-time.Hour) }), mode: domain.ModeReview, ok: true, reason: ReasonOK},
 		row{name: "reminder: the client wrote exactly when it was made", d: draft(domain.StageInstalmentReminder),
 			f: with(plan, func(f *CourtesyFacts) { f.LastInbound = created }), mode: domain.ModeReview, ok: true, reason: ReasonOK},
+		// A promise made on a call is confirmed while it is pending, even
+		// after the client wrote (the letter confirms what was said).
+		row{name: "promise confirmation: still promised", d: draft(domain.StagePromiseConfirmation),
+			f: with(plan, func(f *CourtesyFacts) { f.State = domain.StatePromised; f.LastInbound = now }), mode: domain.ModeReview, ok: true, reason: ReasonOK},
+		row{name: "promise confirmation: paid meanwhile", d: draft(domain.StagePromiseConfirmation), f: paid, mode: domain.ModeReview, reason: ReasonPromiseEnded},
+		row{name: "promise confirmation: a plan replaced it", d: draft(domain.StagePromiseConfirmation), f: plan, mode: domain.ModeReview, reason: ReasonPromiseEnded},
+		row{name: "promise confirmation: broken, open again", d: draft(domain.StagePromiseConfirmation),
+			f: with(plan, func(f *CourtesyFacts) { f.State = domain.StateOpen }), mode: domain.ModeReview, reason: ReasonPromiseEnded},
+		row{name: "promise confirmation: held, review mode", d: draft(domain.StagePromiseConfirmation, held),
+			f: with(plan, func(f *CourtesyFacts) { f.State = domain.StatePromised }), mode: domain.ModeReview, reason: ReasonNotApproved},
 		row{name: "reminder: instalment paid since", d: draft(domain.StageInstalmentReminder),
 			f: with(plan, func(f *CourtesyFacts) { f.StillMissed = false }), mode: domain.ModeReview, reason: ReasonInstalmentPaid},
 		row{name: "reminder: the client wrote and paid", d: draft(domain.StageInstalmentReminder),
@@ -179,7 +189,7 @@ func TestShouldSendCourtesy(t *testing.T) {
 	// Every answer ShouldSendCourtesy can give has a row, and exactly the
 	// situation changes retire the draft; the rest only wait.
 	supersede := map[Reason]bool{ReasonInvoiceGone: true, ReasonNotPaid: true, ReasonPlanEnded: true,
-		ReasonClientWrote: true, ReasonInstalmentPaid: true}
+		ReasonClientWrote: true, ReasonInstalmentPaid: true, ReasonPromiseEnded: true}
 	wait := []Reason{ReasonOK, ReasonHeld, ReasonOutsideWindow, ReasonNotApproved, ReasonDryRun, ReasonUnknownMode, ReasonUnknown}
 	for r := range supersede {
 		if !seen[r] || !r.Supersedes() {
@@ -196,11 +206,34 @@ func TestShouldSendCourtesy(t *testing.T) {
 	}
 }
 
+// A written confirmation follows each promise made on a call, while the
+// invoice is still promised.
+func TestPromiseConfirmationDue(t *testing.T) {
+	for _, tc := range []struct {
+		state             domain.State
+		promises, drafted int
+		want              bool
+	}{
+		{domain.StatePromised, 1, 0, true},
+		{domain.StatePromised, 1, 1, false},
+		{domain.StatePromised, 2, 1, true},  // a second call, a new date
+		{domain.StatePromised, 0, 0, false}, // promised in a reply: the client wrote it
+		{domain.StatePaid, 1, 0, false},
+		{domain.StatePlan, 1, 0, false},
+		{domain.StateOpen, 1, 0, false},
+	} {
+		if got := PromiseConfirmationDue(tc.state, tc.promises, tc.drafted); got != tc.want {
+			t.Errorf("PromiseConfirmationDue(%s, %d, %d) = %v, want %v", tc.state, tc.promises, tc.drafted, got, tc.want)
+		}
+	}
+}
+
 // The courtesy reasons are recorded with every superseded draft: their
 // codes are stored and must not change.
 func TestCourtesyReasonCodes(t *testing.T) {
 	for r, code := range map[Reason]string{ReasonInvoiceGone: "invoice_gone", ReasonNotPaid: "not_paid",
-		ReasonPlanEnded: "plan_ended", ReasonClientWrote: "client_wrote", ReasonInstalmentPaid: "instalment_paid"} {
+		ReasonPlanEnded: "plan_ended", ReasonClientWrote: "client_wrote", ReasonInstalmentPaid: "instalment_paid",
+		ReasonPromiseEnded: "promise_ended"} {
 		if r.Code() != code {
 			t.Errorf("reason %d: code %q, want %q", r, r.Code(), code)
 		}

@@ -81,6 +81,10 @@ const (
 	// with the client stops (no reminder, no answer, no call).
 	ReasonHostile
 
+	// ReasonPromiseEnded: the confirmation of a promise made on a call,
+	// but the invoice is no longer promised (paid, broken, a plan).
+	ReasonPromiseEnded
+
 	reasonEnd
 )
 
@@ -174,6 +178,8 @@ func (r Reason) info() reasonText {
 		return reasonText{"not_paid", "thanks for an invoice that is not paid"}
 	case ReasonPlanEnded:
 		return reasonText{"plan_ended", "the payment plan has ended"}
+	case ReasonPromiseEnded:
+		return reasonText{"promise_ended", "the promise confirmed is no longer pending (paid, broken or replaced by a plan)"}
 	case ReasonClientWrote:
 		return reasonText{"client_wrote", "the client wrote after the instalment reminder was made"}
 	case ReasonInstalmentPaid:
@@ -216,7 +222,7 @@ func (r Reason) Supersedes() bool {
 	case ReasonExcluded, ReasonGrievance, ReasonHardship, ReasonDisputed, ReasonOpenFlag, ReasonPromised,
 		ReasonPaymentClaimed, ReasonPaymentPlan, ReasonOnHold, ReasonPaused, ReasonNoRecipient, ReasonAwaitingAnswer, ReasonSignalPause,
 		ReasonInboundSinceDraft, ReasonQuestionClosed, ReasonPaid, ReasonInvoiceClosed, ReasonInvoiceUnknown, ReasonNoInvoice, ReasonQuiet, ReasonClientNotBefore,
-		ReasonInvoiceGone, ReasonNotPaid, ReasonPlanEnded, ReasonClientWrote, ReasonInstalmentPaid, ReasonHostile:
+		ReasonInvoiceGone, ReasonNotPaid, ReasonPlanEnded, ReasonClientWrote, ReasonInstalmentPaid, ReasonHostile, ReasonPromiseEnded:
 		return true
 	}
 	return false

@@ -30,6 +30,7 @@ var evidenceWords = text.Catalogue{
 		"noaddress.invoice":     "Facture %s trouvée dans «" + nbsp + "%s" + nbsp + "», sans adresse de client.",
 		"noaddress.credit_note": "Avoir %s trouvé dans «" + nbsp + "%s" + nbsp + "», sans adresse de client.",
 		"partial":               "Le client dit avoir payé %s sur un solde de %s" + nbsp + ": enregistrer ce paiement (relance pay %s --amount %s) le confirme, et le reste est relancé.",
+		"answer":                "Une réponse à son objection a été préparée (brouillon n°" + nbsp + "%s).",
 	},
 	"en": {
 		"missing":               "Not found on the invoice: %s",
@@ -51,6 +52,7 @@ var evidenceWords = text.Catalogue{
 		"noaddress.invoice":     "Invoice %s found in “%s” but no client address.",
 		"noaddress.credit_note": "Credit note %s found in “%s” but no client address.",
 		"partial":               "The client says %s was paid of a balance of %s: recording the payment (relance pay %s --amount %s) confirms it, and the rest is chased again.",
+		"answer":                "An answer to its objection was drafted (draft #%s).",
 	},
 }
 
@@ -62,6 +64,7 @@ var (
 	reUnsure    = regexp.MustCompile(`^read as (\S+), without confidence \((\d+) %\)$`)
 	reSeveral   = regexp.MustCompile(`^reply from (\S+) could be about several invoices \((.*?)\): (.*)$`)
 	reNoAddress = regexp.MustCompile(`^(invoice|credit_note) (\S*) found in "(.*)" but no client address$`)
+	reAnswer    = regexp.MustCompile(`^answer: draft (\d+)$`)
 	rePartial   = regexp.MustCompile(`^says (\S+) was paid of a balance of (\S+): recording the payment \(relance pay (\S+) --amount (\S+)\) confirms it, and the rest is chased again$`)
 )
 
@@ -93,6 +96,9 @@ func Evidence(lang, s string, class func(string) string) string {
 	}
 	if m := reNoAddress.FindStringSubmatch(s); m != nil {
 		return t("noaddress."+m[1], m[2], m[3])
+	}
+	if m := reAnswer.FindStringSubmatch(s); m != nil {
+		return t("answer", m[1])
 	}
 	if m := rePartial.FindStringSubmatch(s); m != nil {
 		return t("partial", m[1], m[2], m[3], m[4])

@@ -20,6 +20,11 @@ func TestEvidence(t *testing.T) {
 		{"fr", `credit_note AV-1 found in "Avoir" but no client address`, "Avoir AV-1 trouvé dans «\u00a0Avoir\u00a0», sans adresse de client."},
 		{"fr", "says 120.00 was paid of a balance of 300.00: recording the payment (relance pay F-2 --amount 120.00) confirms it, and the rest is chased again",
 			"Le client dit avoir payé 120.00 sur un solde de 300.00\u00a0: enregistrer ce paiement (relance pay F-2 --amount 120.00) le confirme, et le reste est relancé."},
+		// The line the store adds to a flag whose objection was answered
+		// (store.AnswerEvidence).
+		{"fr", "answer: draft 3", "Une réponse à son objection a été préparée (brouillon n°\u00a03)."},
+		{"en", "answer: draft 12", "An answer to its objection was drafted (draft #12)."},
+		{"en", "answer: draft three", "answer: draft three"},
 		// A client's words are shown as they are.
 		{"fr", "Je conteste le montant de la facture.", "Je conteste le montant de la facture."},
 		{"en", "missing:due_date", "missing:due_date"},

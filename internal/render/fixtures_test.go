@@ -142,6 +142,11 @@ func goldenCases(lang string) []goldenCase {
 	}
 	add("plan_confirmation", d)
 
+	d = base(StagePromiseConfirmation)
+	d.Invoices = oneInvoice(38)
+	d.Promise = dp(day(2026, 12, 18))
+	add("promise_confirmation", d)
+
 	d = base(StageInstalmentReminder)
 	d.Invoices = oneInvoice(60)
 	d.Invoices[0].Balance = dec("834.56")

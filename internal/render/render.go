@@ -26,14 +26,17 @@ import (
 
 // Stage names as the templates are named (the domain's draft stages).
 const (
-	StageCourtesy           = string(domain.StageCourtesy)
-	StageFriendly           = string(domain.StageFriendly)
-	StageSecond             = string(domain.StageSecond)
-	StageCall               = string(domain.StageCall)
-	StageFormalNotice       = string(domain.StageFormalNotice)
-	StagePlanConfirmation   = string(domain.StagePlanConfirmation)
-	StageInstalmentReminder = string(domain.StageInstalmentReminder)
-	StageThankYou           = string(domain.StageThankYou)
+	StageCourtesy         = string(domain.StageCourtesy)
+	StageFriendly         = string(domain.StageFriendly)
+	StageSecond           = string(domain.StageSecond)
+	StageCall             = string(domain.StageCall)
+	StageFormalNotice     = string(domain.StageFormalNotice)
+	StagePlanConfirmation = string(domain.StagePlanConfirmation)
+	// StagePromiseConfirmation confirms a payment date promised on a
+	// call (Data.Promise).
+	StagePromiseConfirmation = string(domain.StagePromiseConfirmation)
+	StageInstalmentReminder  = string(domain.StageInstalmentReminder)
+	StageThankYou            = string(domain.StageThankYou)
 	// StageAnswer answers a client's question (bank details, a copy of the
 	// invoice, a PO number, a Chorus Pro upload, an address).
 	StageAnswer = string(domain.StageAnswer)
@@ -59,7 +62,7 @@ var ErrUnknownLanguage = errors.New("render: no templates for language")
 // follow-up messages.
 func Stages() []string {
 	return []string{StageCourtesy, StageFriendly, StageSecond, StageCall, StageFormalNotice,
-		StagePlanConfirmation, StageInstalmentReminder, StageThankYou, StageAnswer}
+		StagePlanConfirmation, StagePromiseConfirmation, StageInstalmentReminder, StageThankYou, StageAnswer}
 }
 
 // Languages lists the languages with a full set of templates.

@@ -254,6 +254,9 @@ func buildView(d Data) (*view, error) {
 		}
 	}
 
+	if d.Stage == StagePromiseConfirmation && d.Promise == nil {
+		return nil, fmt.Errorf("render: %s: Promise is required", d.Stage)
+	}
 	needsToday := d.Stage == StageFormalNotice || d.Stage == StagePlanConfirmation || d.Stage == StageInstalmentReminder
 	if d.Today.IsZero() && needsToday {
 		return nil, fmt.Errorf("render: %s: Today is required", d.Stage)

@@ -1,7 +1,9 @@
 package store
 
 import (
+	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -130,4 +132,57 @@ func (t *Tx) AddQuestionTopics(invoiceID int64, topics []string) error {
 		return fmt.Errorf("store: question of invoice %d: %w", invoiceID, err)
 	}
 	return nil
+}
+
+// PromiseOnCall is an invoice still promised whose promise was made on a
+// call (a task's outcome), with what its written confirmation needs.
+type PromiseOnCall struct {
+	InvoiceID int64
+	Date      time.Time // the promised date
+	// Promises counts the promises the invoice's calls recorded over its
+	// life; Confirmations the written confirmations drafted for them.
+	Promises, Confirmations int
+}
+
+// PromisesOnCall lists the invoices now promised that a call's outcome
+// promised at least once, for policy.PromiseConfirmationDue. A promise the
+// client wrote in a reply is not among them: it is already in writing.
+func (s *Store) PromisesOnCall(ctx context.Context) ([]PromiseOnCall, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT i.id, i.promise_date, e.detail,
+		(SELECT COUNT(*) FROM draft_invoices di JOIN drafts d ON d.id = di.draft_id
+			WHERE di.invoice_id = i.id AND d.stage = `+sqlWord(domain.StagePromiseConfirmation)+`)
+		FROM invoices i JOIN events e ON e.invoice_id = i.id AND e.kind = `+sqlWord(domain.EventTaskOutcome)+`
+		WHERE i.state = `+sqlWord(domain.StatePromised)+` AND i.promise_date IS NOT NULL
+		ORDER BY i.id, e.id`)
+	if err != nil {
+		return nil, fmt.Errorf("store: promises made on calls: %w", err)
+	}
+	defer rows.Close()
+	var out []PromiseOnCall
+	for rows.Next() {
+		var (
+			id      int64
+			date    sql.NullString
+			detail  string
+			drafted int
+			outcome struct {
+				Outcome policy.TaskOutcome `json:"outcome"`
+			}
+		)
+		if err := rows.Scan(&id, &date, &detail, &drafted); err != nil {
+			return nil, fmt.Errorf("store: promises made on calls: %w", err)
+		}
+		// The details are ours; one that does not decode is no promise.
+		if json.Unmarshal([]byte(detail), &outcome) != nil || outcome.Outcome != policy.OutcomePromise {
+			continue
+		}
+		if n := len(out); n == 0 || out[n-1].InvoiceID != id {
+			out = append(out, PromiseOnCall{InvoiceID: id, Date: parseDate(date), Confirmations: drafted})
+		}
+		out[len(out)-1].Promises++
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: promises made on calls: %w", err)
+	}
+	return out, nil
 }

@@ -295,6 +295,12 @@ type flagBody struct {
 	Answer     store.Draft
 	HasAnswer  bool
 	Objections []domain.Objection
+	// Card is the client's scorecard as of now, and Advice its advice in
+	// the page's language: whoever handles a flag sees who the client is
+	// before answering it (HasCard false for a flag without a client).
+	Card    scorecard.Card
+	HasCard bool
+	Advice  []adviceLine
 }
 
 func (h *Handler) flagDetail(q *request) (flagBody, error) {
@@ -340,6 +346,11 @@ func (h *Handler) flagDetail(q *request) (flagBody, error) {
 			return b, err
 		}
 		b.History = timelineItems(q.L, hist, true)
+		if b.Card, err = h.opt.Store.ClientScorecard(q.ctx, f.ClientID, q.now.In(h.zone())); err != nil {
+			return b, err
+		}
+		b.HasCard = true
+		b.Advice = adviceIn(b.Card, q.L.Lang)
 	}
 	return b, nil
 }
@@ -382,9 +393,8 @@ func (h *Handler) handoverFile(zipped bool) func(*request) error {
 // (what changed since the task was opened counts for the call).
 type sheetBody struct {
 	flagBody
-	File   *store.CallFile
-	Goal   string
-	Advice []adviceLine
+	File *store.CallFile
+	Goal string
 	// Callable are the numbers to call; Faxes are shown apart.
 	Callable, Faxes []store.ClientPhone
 }
@@ -408,12 +418,7 @@ func (h *Handler) sheet(q *request) error {
 				b.Faxes = append(b.Faxes, p)
 			}
 		}
-		card, err := h.opt.Store.ClientScorecard(q.ctx, fb.F.ClientID, q.now.In(h.zone()))
-		if err != nil {
-			return err
-		}
-		b.Goal = scorecard.CallGoal(card, cf.ComplaintOpen()).Reason.In(q.L.Lang)
-		b.Advice = adviceIn(card, q.L.Lang)
+		b.Goal = scorecard.CallGoal(fb.Card, cf.ComplaintOpen()).Reason.In(q.L.Lang)
 	}
 	d := h.base(q, "flags", q.L.T("sheet.title"))
 	d.Body = b

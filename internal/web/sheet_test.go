@@ -120,3 +120,42 @@ func TestCallSheetOutcome(t *testing.T) {
 		t.Errorf("outcome without the CSRF token: %d", resp.StatusCode)
 	}
 }
+
+// A flag page says who the client is before the owner handles it: its
+// segment from the scorecard and the advice that follows, in French and in
+// English, with a link to the client page. The fixture's client disputed
+// its only invoice: a new client, whose next order should come with a PO.
+func TestFlagPageShowsSegmentAndAdvice(t *testing.T) {
+	f := newFixture(t, Options{})
+	b := newBrowser(t)
+	page := f.srv.URL + "/flags/" + strconv.FormatInt(f.flag, 10)
+	for _, tc := range []struct {
+		lang string
+		want []string
+	}{
+		{"fr", []string{"Le client", "Nouveau client", "Conseils pour la prochaine commande", "bon de commande", "Fiche client"}},
+		{"en", []string{"The client", "New client", "Advice for the next order", "purchase order", "Client page"}},
+	} {
+		resp, body := b.get(page + "?lang=" + tc.lang)
+		if resp.StatusCode != 200 {
+			t.Fatalf("%s: status %d", tc.lang, resp.StatusCode)
+		}
+		body = html.UnescapeString(body)
+		at := strings.Index(body, `id="client-card"`)
+		if at < 0 {
+			t.Fatalf("%s: the flag page has no client card", tc.lang)
+		}
+		card := body[at:]
+		if i := strings.Index(card, "</section>"); i >= 0 {
+			card = card[:i]
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(card, w) {
+				t.Errorf("%s: the flag's client card lacks %q:\n%s", tc.lang, w, card)
+			}
+		}
+		if !strings.Contains(card, `href="/clients/`+strconv.FormatInt(f.clientID(t), 10)+`"`) || !strings.Contains(card, `data-advice="`) {
+			t.Errorf("%s: no link to the client page or no advice code:\n%s", tc.lang, card)
+		}
+	}
+}

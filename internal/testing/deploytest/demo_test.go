@@ -104,7 +104,7 @@ func TestDemo(t *testing.T) {
 			"relance_flags_open", "relance_promises", "relance_reminders_sent_total", "relance_replies_total",
 			"relance_messages_ingested_total", "relance_imap_connected", "relance_imap_reconnects_total",
 			"relance_last_sync_timestamp_seconds", "relance_smtp_sent_total", "relance_smtp_failures_total",
-			"relance_scrape_success", "relance_scrape_duration_seconds"} {
+			"relance_clients", "relance_overdue_by_segment_amount", "relance_scrape_success", "relance_scrape_duration_seconds"} {
 			if _, ok := families[name]; !ok {
 				t.Errorf("%s missing from /metrics", name)
 			}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/store"
+	"github.com/relance/relance/internal/text"
 )
 
 // ladderPolicy is the default ladder with its repeat turned on: the formal
@@ -297,6 +298,12 @@ func TestEveryPathMovesOn(t *testing.T) {
 		t.Fatal("the caller's call task never came")
 	}
 	cs := sentTo[caller.email]
+	// The promise made on the phone was confirmed in writing, in the
+	// invoice's thread, before anything else went.
+	ci := slices.IndexFunc(cs, func(s sentDraft) bool { return s.Stage == "promise_confirmation" })
+	if ci < 0 || !strings.Contains(cs[ci].Body, "nous parviendra au plus tard le "+text.FormatDate("fr", callPromise)) {
+		t.Errorf("no written confirmation of the promise of %s among %v", callPromise.Format(time.DateOnly), stages(caller))
+	}
 	fi := slices.IndexFunc(cs, func(s sentDraft) bool { return s.Stage == "formal_notice" })
 	if fi < 0 {
 		t.Fatalf("caller got %v", stages(caller))

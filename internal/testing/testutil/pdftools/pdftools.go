@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -32,8 +33,13 @@ func Need(t testing.TB, tool string) string {
 // (no-break, thin) turned into a plain one and runs of spaces collapsed.
 func Text(t testing.TB, pdf []byte) string {
 	t.Helper()
+	return pdftotext(t, pdf)
+}
+
+func pdftotext(t testing.TB, pdf []byte, args ...string) string {
+	t.Helper()
 	bin := Need(t, "pdftotext")
-	cmd := exec.Command(bin, "-enc", "UTF-8", "-", "-")
+	cmd := exec.Command(bin, append(append([]string{"-enc", "UTF-8"}, args...), "-", "-")...)
 	cmd.Stdin = bytes.NewReader(pdf)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
@@ -58,6 +64,12 @@ func Normalize(s string) string {
 // FirstPagePNG renders the first page of pdf as a PNG image (100 dpi).
 func FirstPagePNG(t testing.TB, pdf []byte) []byte {
 	t.Helper()
+	return PagePNG(t, pdf, 1, 100)
+}
+
+// PagePNG renders page n of pdf as a PNG image at dpi dots per inch.
+func PagePNG(t testing.TB, pdf []byte, n, dpi int) []byte {
+	t.Helper()
 	bin := Need(t, "pdftoppm")
 	dir := t.TempDir()
 	in := filepath.Join(dir, "in.pdf")
@@ -65,7 +77,8 @@ func FirstPagePNG(t testing.TB, pdf []byte) []byte {
 		t.Fatal(err)
 	}
 	out := filepath.Join(dir, "page")
-	cmd := exec.Command(bin, "-png", "-r", "100", "-f", "1", "-l", "1", "-singlefile", in, out)
+	page := strconv.Itoa(n)
+	cmd := exec.Command(bin, "-png", "-r", strconv.Itoa(dpi), "-f", page, "-l", page, "-singlefile", in, out)
 	if b, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("pdftoppm: %v: %s", err, b)
 	}
@@ -74,6 +87,14 @@ func FirstPagePNG(t testing.TB, pdf []byte) []byte {
 		t.Fatal(err)
 	}
 	return png
+}
+
+// PageText is the text of page n of pdf alone, normalised like Text: what
+// a reader sees on that page, not anywhere in the document.
+func PageText(t testing.TB, pdf []byte, n int) string {
+	t.Helper()
+	page := strconv.Itoa(n)
+	return pdftotext(t, pdf, "-f", page, "-l", page)
 }
 
 // ScreenshotDir is where tests leave pictures for a human to review:

@@ -3,6 +3,7 @@ package webtest
 import (
 	"bytes"
 	"context"
+	"flag"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -24,13 +25,22 @@ import (
 	"github.com/relance/relance/internal/web"
 )
 
+// updateScreenshots rewrites docs/screenshots; without it the screenshots
+// go to a temporary folder, so that running the tests leaves the tree as
+// it was.
+var updateScreenshots = flag.Bool("update-screenshots", false, "write the screenshots into docs/screenshots")
+
 // screenshotsDir is where the client page and call sheet screenshots go:
-// docs/screenshots of the repository (see its README), or the artifacts
-// folder when RELANCE_ARTIFACTS is set.
+// the artifacts folder when RELANCE_ARTIFACTS is set, docs/screenshots of
+// the repository (see its README) with -update-screenshots, else a
+// temporary folder.
 func screenshotsDir(t *testing.T) string {
 	t.Helper()
-	if os.Getenv("RELANCE_ARTIFACTS") != "" {
+	switch {
+	case os.Getenv("RELANCE_ARTIFACTS") != "":
 		return artifactsDir(t)
+	case !*updateScreenshots:
+		return t.TempDir()
 	}
 	dir := filepath.Join("..", "..", "..", "docs", "screenshots")
 	if err := os.MkdirAll(dir, 0o755); err != nil {

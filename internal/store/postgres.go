@@ -1,0 +1,131 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+
+	"github.com/jackc/pgx/v5/stdlib"
+)
+
+// dialect is the database a Store speaks to.
+type dialect int
+
+const (
+	sqliteDialect dialect = iota
+	postgresDialect
+)
+
+// IsPostgresURL reports whether a RELANCE_DB value names a PostgreSQL
+// database (a postgres:// or postgresql:// URL) rather than a SQLite file.
+func IsPostgresURL(db string) bool {
+	l := strings.ToLower(strings.TrimSpace(db))
+	return strings.HasPrefix(l, "postgres://") || strings.HasPrefix(l, "postgresql://")
+}
+
+// RedactedDB is db as it may be shown or logged: a PostgreSQL URL with its
+// password (in the URL or in its query) masked, a file path as it is.
+func RedactedDB(db string) string {
+	if !IsPostgresURL(db) {
+		return db
+	}
+	u, err := url.Parse(db)
+	if err != nil {
+		return "postgres://(unreadable URL)"
+	}
+	if q := u.Query(); q.Has("password") {
+		q.Set("password", "xxxxx")
+		u.RawQuery = q.Encode()
+	}
+	return u.Redacted()
+}
+
+// openPostgres opens the PostgreSQL database at the URL dsn and applies the
+// migrations up to version (all when negative).
+func openPostgres(ctx context.Context, dsn string, version int) (*Store, error) {
+	name := RedactedDB(dsn)
+	dc, ok := stdlib.GetDefaultDriver().(driver.DriverContext)
+	if !ok {
+		return nil, errors.New("store: the PostgreSQL driver cannot open connectors")
+	}
+	conn, err := dc.OpenConnector(dsn)
+	if err != nil {
+		// pgx's message may quote parts of the URL: name it redacted only.
+		return nil, fmt.Errorf("store: open %s: invalid PostgreSQL URL", name)
+	}
+	db := sql.OpenDB(pgConnector{inner: conn, rw: &pgRewriter{}})
+	// PostgreSQL serves concurrent writers; a few connections let the web
+	// page read while a pass writes.
+	db.SetMaxOpenConns(8)
+	s := &Store{db: db, path: name, dialect: postgresDialect}
+	s.stmts.db = db
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store: open %s: %w", name, err)
+	}
+	if err := s.migrate(ctx, version); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// pgConnector hands database/sql connections that speak the store's SQL
+// (see dialect.go): every query is rewritten on its way to pgx.
+type pgConnector struct {
+	inner driver.Connector
+	rw    *pgRewriter
+}
+
+func (c pgConnector) Connect(ctx context.Context) (driver.Conn, error) {
+	conn, err := c.inner.Connect(ctx)
+	if err != nil {
+		return nil, err
+	}
+	sc, ok := conn.(*stdlib.Conn)
+	if !ok {
+		conn.Close()
+		return nil, fmt.Errorf("store: unexpected PostgreSQL connection type %T", conn)
+	}
+	return &pgConn{Conn: sc, rw: c.rw}, nil
+}
+
+func (c pgConnector) Driver() driver.Driver { return c.inner.Driver() }
+
+type pgConn struct {
+	*stdlib.Conn
+	rw *pgRewriter
+}
+
+func (c *pgConn) Prepare(query string) (driver.Stmt, error) {
+	return c.Conn.Prepare(c.rw.rewrite(query))
+}
+
+func (c *pgConn) PrepareContext(ctx context.Context, query string) (driver.Stmt, error) {
+	return c.Conn.PrepareContext(ctx, c.rw.rewrite(query))
+}
+
+func (c *pgConn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
+	return c.Conn.ExecContext(ctx, c.rw.rewrite(query), args)
+}
+
+func (c *pgConn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
+	return c.Conn.QueryContext(ctx, c.rw.rewrite(query), args)
+}
+
+// CheckNamedValue passes booleans as 0 and 1: the schema keeps flags in
+// integer columns, as SQLite does, and PostgreSQL does not cast a boolean
+// into one.
+func (c *pgConn) CheckNamedValue(nv *driver.NamedValue) error {
+	if b, ok := nv.Value.(bool); ok {
+		nv.Value = int64(0)
+		if b {
+			nv.Value = int64(1)
+		}
+	}
+	return nil
+}

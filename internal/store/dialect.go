@@ -28,6 +28,7 @@ import (
 //	strftime(fmt, 'now')        to_char(now() in UTC), for %Y %m %d %H %M %S %f
 //	hex(randomblob(n))          n random bytes in upper-case hex (n ≤ 16, from gen_random_uuid)
 //	ORDER BY x [ASC|DESC]       NULLS FIRST / NULLS LAST added: SQLite sorts NULL lowest
+//	                            (not after a row id, never NULL)
 //	CREATE TRIGGER … BEGIN SELECT RAISE(ABORT, 'msg'); END
 //	                            a plpgsql function raising msg, and its trigger
 //
@@ -205,6 +206,8 @@ func (w *pgWriter) sub(toks []token) string {
 	return strings.TrimSpace(inner.b.String())
 }
 
+var rowID = regexp.MustCompile(`(?i)^(\w+\.)?id(\s+(ASC|DESC))?$`)
+
 var triggerRe = regexp.MustCompile(`(?is)^CREATE\s+TRIGGER\s+(\w+)\s+BEFORE\s+(UPDATE|DELETE|INSERT)\s+ON\s+(\w+)\s+BEGIN\s+SELECT\s+RAISE\s*\(\s*ABORT\s*,\s*('(?:[^']|'')*')\s*\)\s*;\s*END$`)
 
 func (w *pgWriter) write(toks []token) {
@@ -344,6 +347,9 @@ loop:
 		words := strings.Fields(strings.ToUpper(text))
 		switch {
 		case len(words) > 1 && words[len(words)-2] == "NULLS":
+		case rowID.MatchString(text):
+			// A row id is never NULL: left bare, the order can come
+			// from its index.
 		case len(words) > 0 && words[len(words)-1] == "DESC":
 			w.b.WriteString(" NULLS LAST")
 		default:

@@ -31,7 +31,7 @@ func TestMicroUnits(t *testing.T) {
 		}
 		for _, c := range cases {
 			var got int64
-			if err := s.db.QueryRow(`SELECT `+microUnits("v")+` FROM (SELECT ? AS v)`, c.in).Scan(&got); err != nil {
+			if err := s.db.QueryRow(`SELECT `+microUnits("v")+` FROM (SELECT CAST(? AS TEXT) AS v) AS x`, c.in).Scan(&got); err != nil {
 				t.Fatalf("%s: %v", c.in, err)
 			}
 			if got != c.want {

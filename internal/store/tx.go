@@ -59,6 +59,14 @@ func nullID(id int64) any {
 	return id
 }
 
+// insert runs an INSERT and returns the new row's id. RETURNING is in
+// both dialects, where database/sql's LastInsertId is SQLite's only.
+func (t *Tx) insert(query string, args ...any) (int64, error) {
+	var id int64
+	err := t.queryRow(query+" RETURNING id", args...).Scan(&id)
+	return id, err
+}
+
 // ids runs a query of one integer column; what names it in errors.
 func (t *Tx) ids(what, query string, args ...any) ([]int64, error) {
 	rows, err := t.query(query, args...)

@@ -72,7 +72,7 @@ func cmdRun(ctx context.Context, env *Env, args []string) int {
 	fs := flagSet(env, "run")
 	once := fs.Bool("once", false, "run one full pass (sync, classify, decide, draft, send what is due) and exit")
 	nowFlag := fs.String("now", "", "with --once: the clock, as RFC 3339 (e.g. 2026-12-01T09:00:00+01:00)")
-	db := fs.String("db", "", "path of the SQLite database (overrides RELANCE_DB)")
+	db := fs.String("db", "", "path of the SQLite database, or postgres:// URL (overrides RELANCE_DB)")
 	if _, code, ok := parse(fs, args); !ok {
 		return code
 	}

@@ -6,10 +6,10 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
-	"net/url"
-	"strings"
 
 	"github.com/jackc/pgx/v5/stdlib"
+
+	"github.com/relance/relance/internal/config"
 )
 
 // dialect is the database a Store speaks to.
@@ -20,34 +20,10 @@ const (
 	postgresDialect
 )
 
-// IsPostgresURL reports whether a RELANCE_DB value names a PostgreSQL
-// database (a postgres:// or postgresql:// URL) rather than a SQLite file.
-func IsPostgresURL(db string) bool {
-	l := strings.ToLower(strings.TrimSpace(db))
-	return strings.HasPrefix(l, "postgres://") || strings.HasPrefix(l, "postgresql://")
-}
-
-// RedactedDB is db as it may be shown or logged: a PostgreSQL URL with its
-// password (in the URL or in its query) masked, a file path as it is.
-func RedactedDB(db string) string {
-	if !IsPostgresURL(db) {
-		return db
-	}
-	u, err := url.Parse(db)
-	if err != nil {
-		return "postgres://(unreadable URL)"
-	}
-	if q := u.Query(); q.Has("password") {
-		q.Set("password", "xxxxx")
-		u.RawQuery = q.Encode()
-	}
-	return u.Redacted()
-}
-
 // openPostgres opens the PostgreSQL database at the URL dsn and applies the
 // migrations up to version (all when negative).
 func openPostgres(ctx context.Context, dsn string, version int) (*Store, error) {
-	name := RedactedDB(dsn)
+	name := config.RedactDB(dsn)
 	dc, ok := stdlib.GetDefaultDriver().(driver.DriverContext)
 	if !ok {
 		return nil, errors.New("store: the PostgreSQL driver cannot open connectors")

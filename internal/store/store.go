@@ -20,6 +20,8 @@ import (
 	"time"
 
 	_ "modernc.org/sqlite" // pure-Go SQLite driver, registered as "sqlite"
+
+	"github.com/relance/relance/internal/config"
 )
 
 //go:embed migrations/*.sql
@@ -83,7 +85,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 // OpenVersion is Open with migrations applied only up to version (all when
 // negative). Tests use it to build databases of earlier schema versions.
 func OpenVersion(ctx context.Context, dbPath string, version int) (*Store, error) {
-	if IsPostgresURL(dbPath) {
+	if config.IsPostgresURL(dbPath) {
 		return openPostgres(ctx, dbPath, version)
 	}
 	// Two processes creating the same new database race for the switch to

@@ -7,6 +7,7 @@ import (
 	"net"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -180,4 +181,56 @@ func TestPostgresURLOpensPostgres(t *testing.T) {
 	if err == nil || strings.Contains(err.Error(), "pw-sentinel-9") || !strings.Contains(err.Error(), closed) {
 		t.Fatalf("unreachable server: error %v", err)
 	}
+}
+
+// Write transactions take turns on both engines: the second one starts its
+// work only when the first has committed, and then sees what it wrote.
+func TestWritersTakeTurns(t *testing.T) {
+	eachDialect(t, func(t *testing.T) {
+		ctx := context.Background()
+		s := openTest(t)
+		started, release := make(chan struct{}), make(chan struct{})
+		var releaseOnce sync.Once
+		free := func() { releaseOnce.Do(func() { close(release) }) }
+		defer free() // a failed check must not leave the first one waiting
+		firstDone := make(chan error, 1)
+		go func() {
+			firstDone <- s.Update(ctx, t0, func(tx *Tx) error {
+				close(started)
+				<-release
+				_, err := tx.EnsureClient("first@example.fr", "First", "fr")
+				return err
+			})
+		}()
+		<-started
+		secondIn := make(chan bool, 1)
+		secondDone := make(chan error, 1)
+		go func() {
+			secondDone <- s.Update(ctx, t0, func(tx *Tx) error {
+				_, _, err := tx.clientByEmail("first@example.fr")
+				secondIn <- err == nil
+				return nil
+			})
+		}()
+		select {
+		case <-secondIn:
+			t.Fatal("a second write transaction ran while the first was open")
+		case <-time.After(300 * time.Millisecond):
+		}
+		free()
+		if err := <-firstDone; err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case sawFirst := <-secondIn:
+			if !sawFirst {
+				t.Error("the second transaction did not see the first one's client")
+			}
+		case <-time.After(15 * time.Second):
+			t.Fatal("the second write transaction never ran")
+		}
+		if err := <-secondDone; err != nil {
+			t.Fatal(err)
+		}
+	})
 }

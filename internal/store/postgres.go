@@ -93,6 +93,16 @@ func (c *pgConn) QueryContext(ctx context.Context, query string, args []driver.N
 	return c.Conn.QueryContext(ctx, c.rw.rewrite(query), args)
 }
 
+// BeginTx gives read-only transactions one snapshot for all their
+// statements, as SQLite's do (PostgreSQL's default takes one per
+// statement): a page or a scrape reads figures that agree.
+func (c *pgConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
+	if opts.ReadOnly && sql.IsolationLevel(opts.Isolation) == sql.LevelDefault {
+		opts.Isolation = driver.IsolationLevel(sql.LevelRepeatableRead)
+	}
+	return c.Conn.BeginTx(ctx, opts)
+}
+
 // CheckNamedValue passes booleans as 0 and 1: the schema keeps flags in
 // integer columns, as SQLite does, and PostgreSQL does not cast a boolean
 // into one.

@@ -168,12 +168,12 @@ func cmdDemo(ctx context.Context, env *Env, args []string) int {
 		BuildInfo: metrics.BuildInfo{Version: env.Build.Version, Revision: env.Build.Revision},
 		OnListen: func(addr string) {
 			fmt.Fprintf(env.Stdout, "relance demo is running (Ctrl-C to stop)\n")
-			fmt.Fprintf(env.Stdout, "  web page:  http://%s/\n  metrics:   http://%s/metrics\n  database:  %s\n", addr, addr, dbPath)
+			fmt.Fprintf(env.Stdout, "  web page:  http://%s/\n  metrics:   http://%s/metrics\n  database:  %s\n", addr, addr, config.RedactDB(dbPath))
 			if listen.token != "" {
 				fmt.Fprintf(env.Stdout, "  access:    the token of RELANCE_HTTP_TOKEN (listening on %s)\n", ln.Addr())
 			}
 			fmt.Fprintf(env.Stdout, "  mailbox:   imap://%s (user %s, password %s), SMTP sink %s\n", denv.IMAPAddr, denv.Username, denv.Password, denv.SMTPAddr)
-			fmt.Fprintf(env.Stdout, "  try:       relance invoices --db %s\n", dbPath)
+			fmt.Fprintf(env.Stdout, "  try:       relance invoices --db %s\n", config.RedactDB(dbPath))
 			if env.Ready != nil {
 				env.Ready(addr)
 			}

@@ -451,14 +451,12 @@ func RedactDB(db string) string {
 	if err != nil {
 		return "postgres://(unreadable URL)"
 	}
+	// url.URL.Redacted's mask, which needs no escaping in a URL.
 	if q := u.Query(); q.Has("password") {
-		q.Set("password", mask)
+		q.Set("password", "xxxxx")
 		u.RawQuery = q.Encode()
 	}
-	if _, has := u.User.Password(); has {
-		u.User = url.UserPassword(u.User.Username(), mask)
-	}
-	return u.String()
+	return u.Redacted()
 }
 
 // postgresURLProblem says what is wrong with a PostgreSQL URL, without

@@ -272,6 +272,9 @@ func TestDBURLPasswordNeverPrinted(t *testing.T) {
 	if err == nil || strings.Contains(err.Error(), "db-sentinel-PW1") || !strings.Contains(err.Error(), "RELANCE_DB:") {
 		t.Fatalf("bad URL: error %v", err)
 	}
+	if got, want := RedactDB("postgres://u:p@h/db?password=q&sslmode=disable"), "postgres://u:xxxxx@h/db?password=xxxxx&sslmode=disable"; got != want {
+		t.Errorf("RedactDB = %q, want %q", got, want)
+	}
 	if IsPostgresURL("/var/lib/relance/relance.db") || RedactDB("/var/lib/relance/relance.db") != "/var/lib/relance/relance.db" {
 		t.Error("a file path is not left as it is")
 	}

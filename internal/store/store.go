@@ -1,8 +1,8 @@
 // Package store keeps relance's state in SQLite (the embedded default) or
-// PostgreSQL (a shared server, see postgres.go and dialect.go): clients, invoices, the
-// append-only event log, drafts, flags, payments and mailbox cursors. It is
-// the only package that speaks SQL. Its API is by use case; every change that
-// touches several rows runs in one transaction.
+// PostgreSQL (a shared server; see postgres.go and dialect.go): clients,
+// invoices, the append-only event log, drafts, flags, payments and mailbox
+// cursors. It is the only package that speaks SQL. Its API is by use case;
+// every change that touches several rows runs in one transaction.
 package store
 
 import (

@@ -234,3 +234,34 @@ func TestWritersTakeTurns(t *testing.T) {
 		}
 	})
 }
+
+// A read-only transaction reads one snapshot on both engines: a write
+// committed while it is open does not show in its later statements.
+func TestReadOnlyTransactionReadsOneSnapshot(t *testing.T) {
+	eachDialect(t, func(t *testing.T) {
+		ctx := context.Background()
+		s := openTest(t)
+		addInvoice(t, s, "F-1", "a@b.fr", "10")
+		tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer tx.Rollback()
+		count := func() int {
+			t.Helper()
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM invoices`).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		before := count()
+		addInvoice(t, s, "F-2", "a@b.fr", "20")
+		if after := count(); after != before {
+			t.Fatalf("the open read saw %d invoices, then %d", before, after)
+		}
+		if n := countInvoices(t, s); n != before+1 {
+			t.Fatalf("a new read sees %d invoices, want %d", n, before+1)
+		}
+	})
+}

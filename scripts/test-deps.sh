@@ -13,6 +13,9 @@ command -v chromium >/dev/null 2>&1 || need="$need chromium fonts-dejavu-core"
 { command -v promtool && command -v prometheus; } >/dev/null 2>&1 || need="$need prometheus"
 # pdftotext and pdftoppm read back the formal notice's PDF letter.
 { command -v pdftotext && command -v pdftoppm; } >/dev/null 2>&1 || need="$need poppler-utils"
+# PostgreSQL, the store's second dialect: the tests start their own server
+# from Debian's binaries (kept in /usr/lib/postgresql/N/bin, off PATH).
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need="$need postgresql"
 
 if [ -z "$need" ]; then
 	exit 0
@@ -24,7 +27,11 @@ if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
 	# shellcheck disable=SC2086
 	apt-get install -y -qq --no-install-recommends $need >/dev/null
 	# Debian starts the packaged service; the tests run their own instances.
-	if command -v systemctl >/dev/null 2>&1; then systemctl stop dovecot prometheus >/dev/null 2>&1 || true; fi
+	if command -v systemctl >/dev/null 2>&1; then systemctl stop dovecot prometheus postgresql >/dev/null 2>&1 || true; fi
+	# Without systemd, Debian's own cluster may have been started: stop it.
+	if command -v pg_lsclusters >/dev/null 2>&1; then
+		pg_lsclusters -h 2>/dev/null | while read -r ver name _; do pg_ctlcluster "$ver" "$name" stop >/dev/null 2>&1 || true; done
+	fi
 	pkill -x dovecot >/dev/null 2>&1 || true
 	pkill -x prometheus >/dev/null 2>&1 || true
 else

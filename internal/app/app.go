@@ -308,7 +308,7 @@ func (a *App) Run(ctx context.Context) error {
 		a.opt.OnListen(ln.Addr().String())
 	}
 	a.log.Info("relance started", slog.String("http", ln.Addr().String()), slog.String("mode", a.cfg.Mode),
-		slog.String("imap", a.cfg.IMAPAddr), slog.String("db", a.cfg.DB))
+		slog.String("imap", a.cfg.IMAPAddr), slog.String("db", config.RedactDB(a.cfg.DB)))
 
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()

@@ -202,7 +202,7 @@ func dbFlag(fs *flag.FlagSet) *string {
 	if def == "" {
 		def = "relance.db"
 	}
-	return fs.String("db", def, "path of the SQLite database (overrides RELANCE_DB)")
+	return fs.String("db", def, "path of the SQLite database, or postgres:// URL (overrides RELANCE_DB)")
 }
 
 func errorf(env *Env, format string, args ...any) int {

@@ -72,7 +72,7 @@ func cmdRun(ctx context.Context, env *Env, args []string) int {
 	fs := flagSet(env, "run")
 	once := fs.Bool("once", false, "run one full pass (sync, classify, decide, draft, send what is due) and exit")
 	nowFlag := fs.String("now", "", "with --once: the clock, as RFC 3339 (e.g. 2026-12-01T09:00:00+01:00)")
-	db := fs.String("db", "", "path of the SQLite database (overrides RELANCE_DB)")
+	db := fs.String("db", "", "path of the SQLite database, or postgres:// URL (overrides RELANCE_DB)")
 	if _, code, ok := parse(fs, args); !ok {
 		return code
 	}
@@ -168,12 +168,12 @@ func cmdDemo(ctx context.Context, env *Env, args []string) int {
 		BuildInfo: metrics.BuildInfo{Version: env.Build.Version, Revision: env.Build.Revision},
 		OnListen: func(addr string) {
 			fmt.Fprintf(env.Stdout, "relance demo is running (Ctrl-C to stop)\n")
-			fmt.Fprintf(env.Stdout, "  web page:  http://%s/\n  metrics:   http://%s/metrics\n  database:  %s\n", addr, addr, dbPath)
+			fmt.Fprintf(env.Stdout, "  web page:  http://%s/\n  metrics:   http://%s/metrics\n  database:  %s\n", addr, addr, config.RedactDB(dbPath))
 			if listen.token != "" {
 				fmt.Fprintf(env.Stdout, "  access:    the token of RELANCE_HTTP_TOKEN (listening on %s)\n", ln.Addr())
 			}
 			fmt.Fprintf(env.Stdout, "  mailbox:   imap://%s (user %s, password %s), SMTP sink %s\n", denv.IMAPAddr, denv.Username, denv.Password, denv.SMTPAddr)
-			fmt.Fprintf(env.Stdout, "  try:       relance invoices --db %s\n", dbPath)
+			fmt.Fprintf(env.Stdout, "  try:       relance invoices --db %s\n", config.RedactDB(dbPath))
 			if env.Ready != nil {
 				env.Ready(addr)
 			}

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/mail"
+	"net/url"
 	"os"
 	"reflect"
 	"sort"
@@ -104,7 +105,7 @@ type Config struct {
 	SelfCheck       bool          `envconfig:"SELF_CHECK" default:"false" desc:"check each invoice we send against the mentions French law requires, its arithmetic and its payment term; what it finds opens the invoice's self_check flag, which holds its first reminder until resolved or a corrected invoice is sent"`
 	PassInterval    time.Duration `envconfig:"PASS_INTERVAL" default:"5m" desc:"how often held drafts are re-checked and due reminders prepared"`
 
-	DB             string `envconfig:"DB" default:"relance.db" desc:"path of the SQLite database file"`
+	DB             string `envconfig:"DB" default:"relance.db" desc:"path of the SQLite database file, or the postgres:// (postgresql://) URL of a PostgreSQL database"`
 	PaymentsConfig string `envconfig:"PAYMENTS_CONFIG" desc:"payment notices and bank-statement formats (JSON; example: config/payments.example.json); no notices are read when empty"`
 	PolicyFile     string `envconfig:"POLICY_FILE" desc:"policy file (ladder, calendar, per-client overrides); built-in defaults when empty"`
 	HTTPAddr       string `envconfig:"HTTP_ADDR" default:"127.0.0.1:8025" desc:"listen address of the web page, /metrics, /healthz, /readyz"`
@@ -274,7 +275,11 @@ func (c *Config) Validate() error {
 		}
 	}
 	if strings.TrimSpace(c.DB) == "" {
-		bad("DB", "must not be empty (path of the SQLite file)")
+		bad("DB", "must not be empty (path of the SQLite file, or a postgres:// URL)")
+	} else if IsPostgresURL(c.DB) {
+		if problem := postgresURLProblem(c.DB); problem != "" {
+			bad("DB", "%s", problem)
+		}
 	}
 	if host, _, err := net.SplitHostPort(c.HTTPAddr); err != nil {
 		bad("HTTP_ADDR", "not a host:port address: %v", err)
@@ -395,6 +400,9 @@ func (c *Config) Effective() []Entry {
 		default:
 			s = fmt.Sprint(x)
 		}
+		if f.name == "DB" {
+			s = RedactDB(s)
+		}
 		out = append(out, Entry{Var: Prefix + "_" + f.name, Value: s, Desc: f.desc})
 	}
 	return out
@@ -407,6 +415,63 @@ func (c *Config) LogValue() slog.Value {
 		attrs = append(attrs, slog.String(e.Var, e.Value))
 	}
 	return slog.GroupValue(attrs...)
+}
+
+// String and GoString print the effective configuration: a Config printed
+// whole (%v, %+v, %#v) shows no secret, nor the password of a database URL.
+func (c *Config) String() string {
+	var b strings.Builder
+	for i, e := range c.Effective() {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(e.Var + "=" + e.Value)
+	}
+	return b.String()
+}
+
+// GoString covers %#v.
+func (c *Config) GoString() string { return "config.Config{" + c.String() + "}" }
+
+// IsPostgresURL reports whether a RELANCE_DB value names a PostgreSQL
+// database (a postgres:// or postgresql:// URL) rather than a SQLite file.
+func IsPostgresURL(db string) bool {
+	l := strings.ToLower(strings.TrimSpace(db))
+	return strings.HasPrefix(l, "postgres://") || strings.HasPrefix(l, "postgresql://")
+}
+
+// RedactDB is a RELANCE_DB value as it may be shown or logged: a
+// PostgreSQL URL with its password (in the user part or in the query)
+// masked, a file path as it is.
+func RedactDB(db string) string {
+	if !IsPostgresURL(db) {
+		return db
+	}
+	u, err := url.Parse(strings.TrimSpace(db))
+	if err != nil {
+		return "postgres://(unreadable URL)"
+	}
+	// url.URL.Redacted's mask, which needs no escaping in a URL.
+	if q := u.Query(); q.Has("password") {
+		q.Set("password", "xxxxx")
+		u.RawQuery = q.Encode()
+	}
+	return u.Redacted()
+}
+
+// postgresURLProblem says what is wrong with a PostgreSQL URL, without
+// quoting it (it may hold a password); empty when it names a database.
+func postgresURLProblem(db string) string {
+	u, err := url.Parse(strings.TrimSpace(db))
+	switch {
+	case err != nil:
+		return "not a valid postgres:// URL (postgres://USER:PASSWORD@HOST:PORT/DATABASE)"
+	case u.Hostname() == "" && u.Query().Get("host") == "":
+		return "the postgres:// URL names no host (postgres://USER:PASSWORD@HOST:PORT/DATABASE)"
+	case strings.Trim(u.Path, "/") == "":
+		return "the postgres:// URL names no database (postgres://USER:PASSWORD@HOST:PORT/DATABASE)"
+	}
+	return ""
 }
 
 // Logger builds the process logger from LOG_FORMAT and LOG_LEVEL.

@@ -107,6 +107,9 @@ func TestValidationNamesTheVariable(t *testing.T) {
 		{"both password and file", map[string]string{"RELANCE_IMAP_PASSWORD_FILE": "/etc/hostname"}, nil, "RELANCE_IMAP_PASSWORD_FILE", "choose one"},
 		{"missing policy file", map[string]string{"RELANCE_POLICY_FILE": "/nonexistent/policy.json"}, nil, "RELANCE_POLICY_FILE", "cannot read"},
 		{"empty db", map[string]string{"RELANCE_DB": " "}, nil, "RELANCE_DB", "must not be empty"},
+		{"db url without host", map[string]string{"RELANCE_DB": "postgres:///relance"}, nil, "RELANCE_DB", "names no host"},
+		{"db url without database", map[string]string{"RELANCE_DB": "postgresql://relance:pw@db.internal:5432/"}, nil, "RELANCE_DB", "names no database"},
+		{"unreadable db url", map[string]string{"RELANCE_DB": "postgres://relance:pw@db.internal:port/relance"}, nil, "RELANCE_DB", "not a valid postgres:// URL"},
 		{"unknown smtp auth", map[string]string{"RELANCE_SMTP_AUTH": "cram-md5"}, nil, "RELANCE_SMTP_AUTH", "unknown value"},
 		{"smtp xoauth2 without token file", map[string]string{"RELANCE_SMTP_AUTH": "xoauth2"}, nil, "RELANCE_SMTP_AUTH", "RELANCE_IMAP_TOKEN_FILE"},
 		{"smtp xoauth2 with a missing token file", map[string]string{"RELANCE_SMTP_AUTH": "xoauth2", "RELANCE_IMAP_TOKEN_FILE": "/nonexistent/token"}, nil,
@@ -227,6 +230,53 @@ func TestSecretsNeverPrinted(t *testing.T) {
 	}
 	if !strings.Contains(buf.String(), "RELANCE_IMAP_PASSWORD=********") {
 		t.Fatalf("masked password not shown:\n%s", buf.String())
+	}
+}
+
+// RELANCE_DB is a SQLite file or a PostgreSQL URL; the URL's password
+// shows nowhere: not in the effective configuration, the config printed or
+// logged whole, nor the error about a bad URL.
+func TestDBURLPasswordNeverPrinted(t *testing.T) {
+	for _, db := range []string{
+		"postgres://relance:db-sentinel-PW1@db.internal:5432/relance?sslmode=require",
+		"postgresql://relance@db.internal/relance?password=db-sentinel-PW1",
+		"POSTGRES://relance:db-sentinel-PW1@db.internal/relance",
+	} {
+		env := valid()
+		env["RELANCE_DB"] = db
+		c, _, err := load(os.LookupEnv, setEnv(t, env), Overrides{})
+		if err != nil {
+			t.Fatalf("%s refused: %v", RedactDB(db), err)
+		}
+		if c.DB != db || !IsPostgresURL(c.DB) {
+			t.Fatalf("DB = %q, want the URL as given", RedactDB(c.DB))
+		}
+		var buf bytes.Buffer
+		for _, e := range c.Effective() {
+			fmt.Fprintf(&buf, "%s=%s\n", e.Var, e.Value)
+		}
+		fmt.Fprintf(&buf, "%v %+v %#v %s\n", c, c, c, RedactDB(c.DB))
+		for _, format := range []string{"text", "json"} {
+			NewLogger(&buf, format, "debug").Info("config", "config", c)
+		}
+		if strings.Contains(buf.String(), "db-sentinel-PW1") {
+			t.Fatalf("database password printed:\n%s", buf.String())
+		}
+		if !strings.Contains(buf.String(), "db.internal") {
+			t.Fatalf("the database's host is not shown:\n%s", buf.String())
+		}
+	}
+	env := valid()
+	env["RELANCE_DB"] = "postgres://relance:db-sentinel-PW1@db.internal:port/relance"
+	_, _, err := load(os.LookupEnv, setEnv(t, env), Overrides{})
+	if err == nil || strings.Contains(err.Error(), "db-sentinel-PW1") || !strings.Contains(err.Error(), "RELANCE_DB:") {
+		t.Fatalf("bad URL: error %v", err)
+	}
+	if got, want := RedactDB("postgres://u:p@h/db?password=q&sslmode=disable"), "postgres://u:xxxxx@h/db?password=xxxxx&sslmode=disable"; got != want {
+		t.Errorf("RedactDB = %q, want %q", got, want)
+	}
+	if IsPostgresURL("/var/lib/relance/relance.db") || RedactDB("/var/lib/relance/relance.db") != "/var/lib/relance/relance.db" {
+		t.Error("a file path is not left as it is")
 	}
 }
 

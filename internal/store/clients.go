@@ -343,7 +343,7 @@ func (t *Tx) EnsureClient(email, name, language string) (Client, error) {
 	c, _, err := t.clientByEmail(email)
 	if err == nil {
 		// Keep the address index whole even for rows written by older code.
-		if _, err := t.exec(`INSERT OR IGNORE INTO client_emails (email, client_id) VALUES (?, ?)`, email, c.ID); err != nil {
+		if _, err := t.exec(`INSERT INTO client_emails (email, client_id) VALUES (?, ?) ON CONFLICT DO NOTHING`, email, c.ID); err != nil {
 			return Client{}, fmt.Errorf("store: index client email %s: %w", email, err)
 		}
 	}
@@ -365,12 +365,11 @@ func (t *Tx) EnsureClient(email, name, language string) (Client, error) {
 		return Client{}, err
 	}
 	_, domain, _ := strings.Cut(email, "@")
-	res, err := t.exec(`INSERT INTO clients (name, email, domain, language, created_at) VALUES (?, ?, ?, ?, ?)`,
+	id, err := t.insert(`INSERT INTO clients (name, email, domain, language, created_at) VALUES (?, ?, ?, ?, ?)`,
 		name, email, domain, language, ts(t.now))
 	if err != nil {
 		return Client{}, fmt.Errorf("store: add client %s: %w", email, err)
 	}
-	id, _ := res.LastInsertId()
 	if _, err := t.exec(`INSERT INTO client_emails (email, client_id) VALUES (?, ?)`, email, id); err != nil {
 		return Client{}, fmt.Errorf("store: add client email %s: %w", email, err)
 	}
@@ -468,7 +467,7 @@ func (s *Store) clientSummaries(ctx context.Context, today time.Time, email stri
 		(SELECT COUNT(*) FROM invoices i WHERE i.client_id = c.id AND i.kind = 'invoice')
 		FROM clients c
 		WHERE ? = '' OR c.id = (SELECT client_id FROM client_emails WHERE email = ?) OR c.email = ?
-		ORDER BY c.name COLLATE NOCASE, c.email, c.id`, email, email, email)
+		ORDER BY lower(c.name), c.email, c.id`, email, email, email)
 	if err != nil {
 		return nil, fmt.Errorf("store: clients: %w", err)
 	}

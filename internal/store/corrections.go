@@ -179,12 +179,12 @@ func (t *Tx) AddCorrection(text, subject string, replyDate time.Time, class stri
 }
 
 func (t *Tx) addCorrection(c Correction) (int64, error) {
-	res, err := t.exec(`INSERT INTO corrections (message_id, text, subject, reply_date, class_before, class, promise_date, actor, created_at)
+	id, err := t.insert(`INSERT INTO corrections (message_id, text, subject, reply_date, class_before, class, promise_date, actor, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, nullID(c.MessageID), c.Text, c.Subject, nullTS(c.ReplyDate), c.ClassBefore, c.Class, nullDate(c.PromiseDate), c.Actor, ts(t.now))
 	if err != nil {
 		return 0, fmt.Errorf("store: add correction: %w", err)
 	}
-	return res.LastInsertId()
+	return id, nil
 }
 
 // Corrections returns every correction, oldest first. When a reply was

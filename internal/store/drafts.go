@@ -53,7 +53,7 @@ func (t *Tx) CreateDraft(n NewDraft, actor domain.Actor) (int64, error) {
 	if len(n.Context) > 0 {
 		context, _ = json.Marshal(n.Context)
 	}
-	res, err := t.exec(`INSERT INTO drafts (client_id, stage, stage_number, kind, to_addrs, cc_addrs, subject, body, html,
+	id, err := t.insert(`INSERT INTO drafts (client_id, stage, stage_number, kind, to_addrs, cc_addrs, subject, body, html,
 		created_at, hold_until, status, message_id, in_reply_to, refs, requires_approval, updated_at, flag_id, context)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, `+sqlWord(domain.DraftHeld)+`, ?, ?, ?, ?, ?, ?, ?)`,
 		n.ClientID, n.Stage, n.StageNumber, n.Kind, strings.Join(n.To, ","), strings.Join(n.Cc, ","), n.Subject, n.Body, n.HTML,
@@ -62,7 +62,6 @@ func (t *Tx) CreateDraft(n NewDraft, actor domain.Actor) (int64, error) {
 	if err != nil {
 		return 0, fmt.Errorf("store: create draft: %w", err)
 	}
-	id, _ := res.LastInsertId()
 	if n.FlagID != 0 && n.Kind == domain.KindAnswer {
 		if err := t.linkAnswer(n.FlagID, id); err != nil {
 			return 0, err

@@ -138,13 +138,13 @@ func (t *Tx) AddEvent(e Event) (int64, error) {
 	if len(e.Detail) == 0 {
 		e.Detail = json.RawMessage(`{}`)
 	}
-	res, err := t.exec(`INSERT INTO events (at, kind, invoice_id, client_id, message_id, draft_id, flag_id, actor, detail)
+	id, err := t.insert(`INSERT INTO events (at, kind, invoice_id, client_id, message_id, draft_id, flag_id, actor, detail)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, ts(e.At), e.Kind, nullID(e.InvoiceID), nullID(e.ClientID), nullID(e.MessageID),
 		nullID(e.DraftID), nullID(e.FlagID), e.Actor, string(e.Detail))
 	if err != nil {
 		return 0, fmt.Errorf("store: add event %s: %w", e.Kind, err)
 	}
-	return res.LastInsertId()
+	return id, nil
 }
 
 // EventDetail writes an event's detail as JSON, for the store and for the

@@ -269,11 +269,11 @@ func (t *Tx) OpenFlag(f Flag) (int64, error) {
 	if f.Evidence == nil {
 		ev = []byte("[]")
 	}
-	res, err := t.exec(`INSERT INTO flags (kind, invoice_id, client_id, message_id, evidence, status, created_at, topics, objection)
+	id, err := t.insert(`INSERT INTO flags (kind, invoice_id, client_id, message_id, evidence, status, created_at, topics, objection)
 		VALUES (?, ?, ?, ?, ?, `+sqlWord(domain.FlagOpen)+`, ?, ?, ?)`, f.Kind, nullID(f.InvoiceID), nullID(f.ClientID), nullID(f.MessageID), string(ev), ts(t.now),
 		strings.Join(f.Topics, ","), f.Objection)
 	if err != nil {
 		return 0, fmt.Errorf("store: open flag %s: %w", f.Kind, err)
 	}
-	return res.LastInsertId()
+	return id, nil
 }

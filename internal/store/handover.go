@@ -183,12 +183,8 @@ type HandoverFile struct {
 // SaveHandoverFile keeps a built file (the latest one of a client is its
 // file) and logs a handover_prepared event on the invoice.
 func (t *Tx) SaveHandoverFile(f HandoverFile) (int64, error) {
-	res, err := t.exec(`INSERT INTO handover_files (client_id, invoice_id, reason, created_at, pdf_name, pdf, zip_name, zip)
+	id, err := t.insert(`INSERT INTO handover_files (client_id, invoice_id, reason, created_at, pdf_name, pdf, zip_name, zip)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, f.ClientID, f.InvoiceID, f.Reason, ts(t.now), f.PDFName, f.PDF, f.ZIPName, f.ZIP)
-	if err != nil {
-		return 0, fmt.Errorf("store: keep the hand-over file of invoice %d: %w", f.InvoiceID, err)
-	}
-	id, err := res.LastInsertId()
 	if err != nil {
 		return 0, fmt.Errorf("store: keep the hand-over file of invoice %d: %w", f.InvoiceID, err)
 	}

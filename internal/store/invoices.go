@@ -294,7 +294,7 @@ func (t *Tx) UpsertInvoice(n NewInvoice) (id int64, created bool, err error) {
 	if n.Balance != nil {
 		balance = n.Balance.String()
 	}
-	res, err := t.exec(`INSERT INTO invoices
+	id, err = t.insert(`INSERT INTO invoices
 		(number, invoice_key, kind, credited_number, client_id, amount, balance, currency, issue_date, due_date,
 		 language, source, source_message_id, state, missing, created_at, updated_at, state_since)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, `+sqlWord(domain.StateOpen)+`, ?, ?, ?, ?)`,
@@ -304,7 +304,6 @@ func (t *Tx) UpsertInvoice(n NewInvoice) (id int64, created bool, err error) {
 	if err != nil {
 		return 0, false, fmt.Errorf("store: add invoice %s: %w", n.Number, err)
 	}
-	id, _ = res.LastInsertId()
 	if err := t.setOrderDates(id, n, false); err != nil {
 		return 0, false, err
 	}

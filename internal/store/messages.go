@@ -86,7 +86,7 @@ func (t *Tx) MessageKnown(folder string, uidValidity, uid uint32, messageID stri
 
 // AddMessage records a message as seen and returns its row id.
 func (t *Tx) AddMessage(m Message) (int64, error) {
-	res, err := t.exec(`INSERT INTO messages
+	id, err := t.insert(`INSERT INTO messages
 		(folder, uidvalidity, uid, role, message_id, from_addr, subject, date, class, invoice_id, ingested_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		m.Folder, m.UIDValidity, m.UID, m.Role, m.MessageID, m.From, m.Subject, nullTS(m.Date), m.Class,
@@ -94,7 +94,7 @@ func (t *Tx) AddMessage(m Message) (int64, error) {
 	if err != nil {
 		return 0, fmt.Errorf("store: add message %s/%d: %w", m.Folder, m.UID, err)
 	}
-	return res.LastInsertId()
+	return id, nil
 }
 
 // SetMessageOutcome records the class and invoice of a message once known.

@@ -241,13 +241,13 @@ func (t *Tx) addUnallocated(s Settlement, amount decimal.Decimal, outcome, ref s
 	if cur == "" {
 		cur = "EUR"
 	}
-	r, err := t.exec(`INSERT INTO payments (invoice_id, client_id, amount, currency, paid_on, source, payer,
+	id, err := t.insert(`INSERT INTO payments (invoice_id, client_id, amount, currency, paid_on, source, payer,
 		reference, external_ref, created_at, outcome) VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		nullID(s.ClientID), amount.String(), cur, s.PaidOn.Format(dateLayout), s.Source, s.Payer, s.Reference, ref, ts(t.now), outcome)
 	if err != nil {
 		return 0, fmt.Errorf("store: record unallocated payment %s: %w", ref, err)
 	}
-	return r.LastInsertId()
+	return id, nil
 }
 
 // settlementEvidence says in a few lines what came in and what a human is
@@ -604,12 +604,11 @@ func (t *Tx) RecordPlan(invoiceID int64, instalments []NewInstalment, actor doma
 	if active > 0 {
 		return Plan{}, fmt.Errorf("%w (%s)", ErrPlanExists, inv.Number)
 	}
-	r, err := t.exec(`INSERT INTO payment_plans (invoice_id, status, start_balance, previous_state, created_at, updated_at)
+	planID, err := t.insert(`INSERT INTO payment_plans (invoice_id, status, start_balance, previous_state, created_at, updated_at)
 		VALUES (?, 'active', ?, ?, ?, ?)`, inv.ID, inv.Balance.String(), inv.State, ts(t.now), ts(t.now))
 	if err != nil {
 		return Plan{}, fmt.Errorf("store: record plan of %s: %w", inv.Number, err)
 	}
-	planID, _ := r.LastInsertId()
 	var detail []map[string]string
 	for i, in := range instalments {
 		if _, err := t.exec(`INSERT INTO plan_instalments (plan_id, seq, due_date, amount) VALUES (?, ?, ?, ?)`,
@@ -980,13 +979,12 @@ func (t *Tx) RecordPayment(p Payment, actor domain.Actor) (inv Invoice, duplicat
 			return inv, true, nil
 		}
 	}
-	res, err := t.exec(`INSERT INTO payments (invoice_id, client_id, amount, currency, paid_on, source, payer, reference, external_ref, created_at)
+	payID, err := t.insert(`INSERT INTO payments (invoice_id, client_id, amount, currency, paid_on, source, payer, reference, external_ref, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, inv.ID, inv.Client.ID, p.Amount.String(), p.Currency, p.PaidOn.Format(dateLayout),
 		p.Source, p.Payer, p.Reference, ext, ts(t.now))
 	if err != nil {
 		return Invoice{}, false, fmt.Errorf("store: add payment: %w", err)
 	}
-	payID, _ := res.LastInsertId()
 	inv.Balance = inv.Balance.Sub(p.Amount)
 	if _, err := t.exec(`UPDATE invoices SET balance = ?, updated_at = ? WHERE id = ?`,
 		inv.Balance.String(), ts(t.now), inv.ID); err != nil {

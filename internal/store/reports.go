@@ -121,12 +121,12 @@ func (s *Store) Overview(ctx context.Context, now, today time.Time) (Overview, e
 		return o, fmt.Errorf("store: overview: %w", err)
 	}
 	o.Overdue, o.Outstanding = sortedAmounts(overdue), sortedAmounts(owed)
-	err = s.db.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(hold_until <= ?), 0) FROM drafts WHERE status = `+sqlWord(domain.DraftHeld), ts(now)).
+	err = s.db.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN hold_until <= ? THEN 1 ELSE 0 END), 0) FROM drafts WHERE status = `+sqlWord(domain.DraftHeld), ts(now)).
 		Scan(&o.DraftsHeld, &o.DraftsReady)
 	if err != nil {
 		return o, fmt.Errorf("store: overview drafts: %w", err)
 	}
-	err = s.db.QueryRowContext(ctx, `SELECT COALESCE(SUM(status = `+sqlWord(domain.FlagOpen)+`), 0), COALESCE(SUM(status = `+sqlWord(domain.FlagAcknowledged)+`), 0) FROM flags`).
+	err = s.db.QueryRowContext(ctx, `SELECT COALESCE(SUM(CASE WHEN status = `+sqlWord(domain.FlagOpen)+` THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN status = `+sqlWord(domain.FlagAcknowledged)+` THEN 1 ELSE 0 END), 0) FROM flags`).
 		Scan(&o.FlagsOpen, &o.FlagsSeen)
 	if err != nil {
 		return o, fmt.Errorf("store: overview flags: %w", err)

@@ -207,7 +207,7 @@ func (s *Store) Stats(ctx context.Context, o StatsOptions) (Stats, error) {
 			return tx.QueryRowContext(ctx, q).Scan(&st.PromisesPending)
 		}},
 		{"reminders sent", func() error {
-			return queryRows(ctx, tx, `SELECT stage, SUM(status = `+sqlWord(domain.DraftSent)+`) FROM drafts GROUP BY stage`, nil, func(r *sql.Rows) error {
+			return queryRows(ctx, tx, `SELECT stage, SUM(CASE WHEN status = `+sqlWord(domain.DraftSent)+` THEN 1 ELSE 0 END) FROM drafts GROUP BY stage`, nil, func(r *sql.Rows) error {
 				var stage string
 				var n int
 				if err := r.Scan(&stage, &n); err != nil {
@@ -299,7 +299,7 @@ func (s *Store) Trends(ctx context.Context, o TrendsOptions) (Trends, error) {
 					SELECT DISTINCT invoice_id FROM flags WHERE kind = ` + sqlWord(domain.FlagBrokenPromise) + ` AND invoice_id IS NOT NULL)
 				SELECT
 					(SELECT COUNT(*) FROM invoices i WHERE i.state = ` + sqlWord(domain.StatePaid) + ` AND i.due_date >= ? AND i.due_date <= ?
-						AND i.promise_date IS NOT NULL AND i.id NOT IN broken),
+						AND i.promise_date IS NOT NULL AND i.id NOT IN (SELECT invoice_id FROM broken)),
 					(SELECT COUNT(*) FROM broken b JOIN invoices i ON i.id = b.invoice_id WHERE i.due_date >= ? AND i.due_date <= ?)`
 			return tx.QueryRowContext(ctx, q, cohortFrom, today, cohortFrom, today).Scan(&st.PromisesKept, &st.PromisesBroken)
 		}},
@@ -324,7 +324,7 @@ func outstandingQuery(today string, bounds []int) (string, []any) {
 	fmt.Fprintf(&band, ` ELSE %d END`, len(bounds))
 	q := `SELECT currency, ` + band.String() + ` AS band, SUM(micro) FROM (
 			SELECT currency, julianday(?) - julianday(due_date) AS days, ` + microUnits("balance") + ` AS micro
-			FROM invoices WHERE state IN ` + chasedStatesSQL + ` AND kind = 'invoice')
+			FROM invoices WHERE state IN ` + chasedStatesSQL + ` AND kind = 'invoice') AS chased
 		WHERE micro > 0
 		GROUP BY currency, band ORDER BY currency, band`
 	return q, []any{today}

@@ -1,7 +1,8 @@
-// Package store keeps relance's state in SQLite: clients, invoices, the
-// append-only event log, drafts, flags, payments and mailbox cursors. It is
-// the only package that speaks SQL. Its API is by use case; every change that
-// touches several rows runs in one transaction.
+// Package store keeps relance's state in SQLite (the embedded default) or
+// PostgreSQL (a shared server; see postgres.go and dialect.go): clients,
+// invoices, the append-only event log, drafts, flags, payments and mailbox
+// cursors. It is the only package that speaks SQL. Its API is by use case;
+// every change that touches several rows runs in one transaction.
 package store
 
 import (
@@ -19,6 +20,8 @@ import (
 	"time"
 
 	_ "modernc.org/sqlite" // pure-Go SQLite driver, registered as "sqlite"
+
+	"github.com/relance/relance/internal/config"
 )
 
 //go:embed migrations/*.sql
@@ -29,9 +32,10 @@ var ErrNotFound = errors.New("store: not found")
 
 // Store is an open database.
 type Store struct {
-	db    *sql.DB
-	path  string
-	stmts stmtCache
+	db      *sql.DB
+	path    string // the SQLite file, or the PostgreSQL URL without its password
+	dialect dialect
+	stmts   stmtCache
 }
 
 // Migration is one numbered, forward-only schema step.
@@ -72,7 +76,8 @@ func Migrations() ([]Migration, error) {
 }
 
 // Open opens (creating if needed) the database at path and applies every
-// pending migration.
+// pending migration. path is a SQLite file, or a postgres:// or
+// postgresql:// URL naming an existing PostgreSQL database.
 func Open(ctx context.Context, path string) (*Store, error) {
 	return OpenVersion(ctx, path, -1)
 }
@@ -80,6 +85,9 @@ func Open(ctx context.Context, path string) (*Store, error) {
 // OpenVersion is Open with migrations applied only up to version (all when
 // negative). Tests use it to build databases of earlier schema versions.
 func OpenVersion(ctx context.Context, dbPath string, version int) (*Store, error) {
+	if config.IsPostgresURL(dbPath) {
+		return openPostgres(ctx, dbPath, version)
+	}
 	// Two processes creating the same new database race for the switch to
 	// WAL, which SQLite answers with SQLITE_BUSY rather than waiting: retry
 	// for a few seconds.
@@ -158,8 +166,16 @@ func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
 	return int(v.Int64), nil
 }
 
-// IntegrityCheck runs SQLite's integrity and foreign-key checks.
+// IntegrityCheck runs SQLite's integrity and foreign-key checks. PostgreSQL
+// enforces foreign keys on every write and guards its own pages: there it
+// checks that the schema is readable.
 func (s *Store) IntegrityCheck(ctx context.Context) error {
+	if s.dialect == postgresDialect {
+		if _, err := s.SchemaVersion(ctx); err != nil {
+			return fmt.Errorf("store: integrity check: %w", err)
+		}
+		return nil
+	}
 	var res string
 	if err := s.db.QueryRowContext(ctx, `PRAGMA integrity_check`).Scan(&res); err != nil {
 		return fmt.Errorf("store: integrity check: %w", err)
@@ -183,8 +199,15 @@ func (s *Store) migrate(ctx context.Context, upTo int) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`); err != nil {
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := s.lockSchema(ctx, tx); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`)
+		return err
+	})
+	if err != nil {
 		return fmt.Errorf("store: create schema_migrations: %w", err)
 	}
 	current, err := s.SchemaVersion(ctx)
@@ -209,8 +232,12 @@ func (s *Store) migrate(ctx context.Context, upTo int) error {
 			continue
 		}
 		err := s.inTx(ctx, func(tx *sql.Tx) error {
-			// Another process (a CLI command beside the daemon) may have
-			// applied it meanwhile: the check runs under the write lock.
+			// Another process (a CLI command beside the daemon, another
+			// replica) may have applied it meanwhile: the check runs under
+			// the lock.
+			if err := s.lockSchema(ctx, tx); err != nil {
+				return err
+			}
 			var done int
 			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = ?`, m.Version).Scan(&done); err != nil {
 				return err
@@ -230,6 +257,20 @@ func (s *Store) migrate(ctx context.Context, upTo int) error {
 		}
 	}
 	return nil
+}
+
+// schemaLockKey names the PostgreSQL advisory lock that migrations take.
+const schemaLockKey = 0x72656c616e6365 // "relance"
+
+// lockSchema makes concurrent migrations take turns. SQLite's write
+// transactions are already exclusive (_txlock=immediate); PostgreSQL's
+// are not, so there the transaction takes an advisory lock until it ends.
+func (s *Store) lockSchema(ctx context.Context, tx *sql.Tx) error {
+	if s.dialect != postgresDialect {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(?)`, int64(schemaLockKey))
+	return err
 }
 
 // appliedMigrations lists the versions already applied.

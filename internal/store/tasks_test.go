@@ -15,155 +15,163 @@ import (
 // A question opens a task; its answer draft is pending, then sent: the task
 // closes, the invoice's clock restarts, the attachment and notes survive.
 func TestQuestionAnsweredRestartsTheClock(t *testing.T) {
-	s := openTest(t)
-	ctx := context.Background()
-	inv := addInvoice(t, s, "F-1", "a@client.test", "100")
-	asked := t0.Add(2 * time.Hour)
-	var flag, draft int64
-	err := s.Update(ctx, t0.Add(3*time.Hour), func(tx *Tx) error {
-		msg, err := tx.AddMessage(Message{Folder: "INBOX", UIDValidity: 1, UID: 1, Role: "inbox", MessageID: "q@client.test",
-			From: "a@client.test", Subject: "RIB ?", Date: asked})
+	eachDialect(t, func(t *testing.T) {
+		s := openTest(t)
+		ctx := context.Background()
+		inv := addInvoice(t, s, "F-1", "a@client.test", "100")
+		asked := t0.Add(2 * time.Hour)
+		var flag, draft int64
+		err := s.Update(ctx, t0.Add(3*time.Hour), func(tx *Tx) error {
+			msg, err := tx.AddMessage(Message{Folder: "INBOX", UIDValidity: 1, UID: 1, Role: "inbox", MessageID: "q@client.test",
+				From: "a@client.test", Subject: "RIB ?", Date: asked})
+			if err != nil {
+				return err
+			}
+			if flag, err = tx.OpenFlag(Flag{Kind: "info_request", InvoiceID: inv, MessageID: msg, Topics: []string{"bank_details"}}); err != nil {
+				return err
+			}
+			return nil
+		})
 		if err != nil {
-			return err
+			t.Fatal(err)
 		}
-		if flag, err = tx.OpenFlag(Flag{Kind: "info_request", InvoiceID: inv, MessageID: msg, Topics: []string{"bank_details"}}); err != nil {
-			return err
+		c, err := s.ChasingClient(ctx, 1)
+		if err != nil || c == nil {
+			t.Fatal(c, err)
 		}
-		return nil
+		if len(c.Questions) != 1 || c.Questions[0].FlagID != flag || c.Questions[0].Answer != "" || !c.Questions[0].AskedAt.Equal(asked) ||
+			len(c.Questions[0].Topics) != 1 || c.Questions[0].MessageID == 0 {
+			t.Fatalf("questions %+v", c.Questions)
+		}
+		err = s.Update(ctx, t0.Add(4*time.Hour), func(tx *Tx) error {
+			draft, err = tx.CreateDraft(NewDraft{ClientID: c.ID, Stage: "answer", Kind: "answer", To: []string{"a@client.test"}, Subject: "RIB",
+				Body: "IBAN", HoldUntil: t0.Add(24 * time.Hour), MessageID: "ans@x", InvoiceIDs: []int64{inv}, FlagID: flag,
+				Context:     []DraftNote{{Code: NoteQuestion, Args: []string{"x", "bank_details"}}},
+				Attachments: []Attachment{{Filename: "F-1.pdf", ContentType: "application/pdf", Data: []byte("%PDF-1.4")}}}, domain.ActorDaemon)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, _ = s.ChasingClient(ctx, 1)
+		if c.Questions[0].Answer != "pending" {
+			t.Fatalf("answer %q, want pending", c.Questions[0].Answer)
+		}
+		d, err := s.DraftDetail(ctx, draft)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.Kind != "answer" || d.FlagID != flag || len(d.Attachments) != 1 || string(d.Attachments[0].Data) != "%PDF-1.4" ||
+			len(d.Context) != 1 || d.Context[0].Code != NoteQuestion {
+			t.Fatalf("draft %+v", d)
+		}
+		sentAt := t0.Add(26 * time.Hour)
+		if err := s.Update(ctx, sentAt, func(tx *Tx) error { return tx.DraftSent(d, domain.ActorDaemon) }); err != nil {
+			t.Fatal(err)
+		}
+		c, _ = s.ChasingClient(ctx, 1)
+		if len(c.Questions) != 0 || !c.Invoices[0].ClockFrom.Equal(sentAt) || c.Invoices[0].LastStage != 0 || !c.LastContact.Equal(sentAt) {
+			t.Fatalf("after the answer: questions %+v, clock %s, stage %d, last contact %s", c.Questions, c.Invoices[0].ClockFrom,
+				c.Invoices[0].LastStage, c.LastContact)
+		}
+		f, _ := s.Flag(ctx, flag)
+		if f.Status != domain.FlagResolved {
+			t.Fatalf("question task %s", f.Status)
+		}
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := s.ChasingClient(ctx, 1)
-	if err != nil || c == nil {
-		t.Fatal(c, err)
-	}
-	if len(c.Questions) != 1 || c.Questions[0].FlagID != flag || c.Questions[0].Answer != "" || !c.Questions[0].AskedAt.Equal(asked) ||
-		len(c.Questions[0].Topics) != 1 || c.Questions[0].MessageID == 0 {
-		t.Fatalf("questions %+v", c.Questions)
-	}
-	err = s.Update(ctx, t0.Add(4*time.Hour), func(tx *Tx) error {
-		draft, err = tx.CreateDraft(NewDraft{ClientID: c.ID, Stage: "answer", Kind: "answer", To: []string{"a@client.test"}, Subject: "RIB",
-			Body: "IBAN", HoldUntil: t0.Add(24 * time.Hour), MessageID: "ans@x", InvoiceIDs: []int64{inv}, FlagID: flag,
-			Context:     []DraftNote{{Code: NoteQuestion, Args: []string{"x", "bank_details"}}},
-			Attachments: []Attachment{{Filename: "F-1.pdf", ContentType: "application/pdf", Data: []byte("%PDF-1.4")}}}, domain.ActorDaemon)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, _ = s.ChasingClient(ctx, 1)
-	if c.Questions[0].Answer != "pending" {
-		t.Fatalf("answer %q, want pending", c.Questions[0].Answer)
-	}
-	d, err := s.DraftDetail(ctx, draft)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if d.Kind != "answer" || d.FlagID != flag || len(d.Attachments) != 1 || string(d.Attachments[0].Data) != "%PDF-1.4" ||
-		len(d.Context) != 1 || d.Context[0].Code != NoteQuestion {
-		t.Fatalf("draft %+v", d)
-	}
-	sentAt := t0.Add(26 * time.Hour)
-	if err := s.Update(ctx, sentAt, func(tx *Tx) error { return tx.DraftSent(d, domain.ActorDaemon) }); err != nil {
-		t.Fatal(err)
-	}
-	c, _ = s.ChasingClient(ctx, 1)
-	if len(c.Questions) != 0 || !c.Invoices[0].ClockFrom.Equal(sentAt) || c.Invoices[0].LastStage != 0 || !c.LastContact.Equal(sentAt) {
-		t.Fatalf("after the answer: questions %+v, clock %s, stage %d, last contact %s", c.Questions, c.Invoices[0].ClockFrom,
-			c.Invoices[0].LastStage, c.LastContact)
-	}
-	f, _ := s.Flag(ctx, flag)
-	if f.Status != domain.FlagResolved {
-		t.Fatalf("question task %s", f.Status)
-	}
 }
 
 func TestLogTaskOutcome(t *testing.T) {
-	s := openTest(t)
-	ctx := context.Background()
-	inv := addInvoice(t, s, "F-1", "a@client.test", "100")
-	var call, question int64
-	err := s.Update(ctx, t0, func(tx *Tx) error {
-		var err error
-		if call, err = tx.OpenFlag(Flag{Kind: "call", InvoiceID: inv}); err != nil {
+	eachDialect(t, func(t *testing.T) {
+		s := openTest(t)
+		ctx := context.Background()
+		inv := addInvoice(t, s, "F-1", "a@client.test", "100")
+		var call, question int64
+		err := s.Update(ctx, t0, func(tx *Tx) error {
+			var err error
+			if call, err = tx.OpenFlag(Flag{Kind: "call", InvoiceID: inv}); err != nil {
+				return err
+			}
+			question, err = tx.OpenFlag(Flag{Kind: "info_request", InvoiceID: inv})
 			return err
+		})
+		if err != nil {
+			t.Fatal(err)
 		}
-		question, err = tx.OpenFlag(Flag{Kind: "info_request", InvoiceID: inv})
-		return err
+		log := func(id int64, o TaskOutcome) error {
+			return s.Update(ctx, t0.Add(time.Hour), func(tx *Tx) error { return tx.LogTaskOutcome(id, o, domain.ActorWeb) })
+		}
+		if err := log(call, TaskOutcome{Outcome: policy.OutcomePromise}); !errors.Is(err, ErrOutcomeIncomplete) {
+			t.Fatalf("promise without a date: %v", err)
+		}
+		if err := log(call, TaskOutcome{Outcome: policy.OutcomeDispute, Note: "le devis"}); err != nil {
+			t.Fatal(err)
+		}
+		i, _ := s.InvoiceByID(ctx, inv)
+		flags, _ := s.FlagsOfInvoice(ctx, inv)
+		var disputes int
+		for _, f := range flags {
+			if f.Kind == "dispute" && f.Status == domain.FlagOpen {
+				disputes++
+			}
+		}
+		if i.State != domain.StateDisputed || disputes != 1 {
+			t.Fatalf("after a dispute on the phone: %s, %d dispute flags", i.State, disputes)
+		}
+		if err := log(call, TaskOutcome{Outcome: policy.OutcomeReached}); !errors.Is(err, ErrWrongStatus) {
+			t.Fatalf("second outcome: %v", err)
+		}
+		if err := log(question, TaskOutcome{Outcome: policy.OutcomeAnswered, Note: "au téléphone"}); err != nil {
+			t.Fatal(err)
+		}
+		c, _ := s.ChasingClient(ctx, 1)
+		if c == nil || !c.Invoices[0].ClockFrom.Equal(t0.Add(time.Hour)) {
+			t.Fatalf("answered another way: the clock did not restart: %+v", c)
+		}
+		if err := log(999, TaskOutcome{Outcome: policy.OutcomeReached}); !errors.Is(err, ErrNotFound) {
+			t.Fatalf("unknown task: %v", err)
+		}
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	log := func(id int64, o TaskOutcome) error {
-		return s.Update(ctx, t0.Add(time.Hour), func(tx *Tx) error { return tx.LogTaskOutcome(id, o, domain.ActorWeb) })
-	}
-	if err := log(call, TaskOutcome{Outcome: policy.OutcomePromise}); !errors.Is(err, ErrOutcomeIncomplete) {
-		t.Fatalf("promise without a date: %v", err)
-	}
-	if err := log(call, TaskOutcome{Outcome: policy.OutcomeDispute, Note: "le devis"}); err != nil {
-		t.Fatal(err)
-	}
-	i, _ := s.InvoiceByID(ctx, inv)
-	flags, _ := s.FlagsOfInvoice(ctx, inv)
-	var disputes int
-	for _, f := range flags {
-		if f.Kind == "dispute" && f.Status == domain.FlagOpen {
-			disputes++
-		}
-	}
-	if i.State != domain.StateDisputed || disputes != 1 {
-		t.Fatalf("after a dispute on the phone: %s, %d dispute flags", i.State, disputes)
-	}
-	if err := log(call, TaskOutcome{Outcome: policy.OutcomeReached}); !errors.Is(err, ErrWrongStatus) {
-		t.Fatalf("second outcome: %v", err)
-	}
-	if err := log(question, TaskOutcome{Outcome: policy.OutcomeAnswered, Note: "au téléphone"}); err != nil {
-		t.Fatal(err)
-	}
-	c, _ := s.ChasingClient(ctx, 1)
-	if c == nil || !c.Invoices[0].ClockFrom.Equal(t0.Add(time.Hour)) {
-		t.Fatalf("answered another way: the clock did not restart: %+v", c)
-	}
-	if err := log(999, TaskOutcome{Outcome: policy.OutcomeReached}); !errors.Is(err, ErrNotFound) {
-		t.Fatalf("unknown task: %v", err)
-	}
 }
 
 // A reply the owner reads as a question opens its task (and the answer
 // follows); read otherwise again, the task closes.
 func TestCorrectedToAQuestion(t *testing.T) {
-	s := openTest(t)
-	ctx := context.Background()
-	inv := addInvoice(t, s, "F-1", "a@client.fr", "100.00")
-	msg := addReply(t, s, inv, 1, "other", "")
-	res := correct(t, s, msg, classify.InfoRequest, time.Time{})
-	c, _ := s.ChasingClient(ctx, 1)
-	if res.FlagOpened == 0 || c == nil || len(c.Questions) != 1 || c.Questions[0].MessageID != msg {
-		t.Fatalf("corrected to a question: %+v, questions %+v", res, c)
-	}
-	res = correct(t, s, msg, "other", time.Time{})
-	c, _ = s.ChasingClient(ctx, 1)
-	if len(res.FlagsClosed) != 1 || len(c.Questions) != 0 {
-		t.Fatalf("corrected back: %+v, questions %+v", res, c.Questions)
-	}
+	eachDialect(t, func(t *testing.T) {
+		s := openTest(t)
+		ctx := context.Background()
+		inv := addInvoice(t, s, "F-1", "a@client.fr", "100.00")
+		msg := addReply(t, s, inv, 1, "other", "")
+		res := correct(t, s, msg, classify.InfoRequest, time.Time{})
+		c, _ := s.ChasingClient(ctx, 1)
+		if res.FlagOpened == 0 || c == nil || len(c.Questions) != 1 || c.Questions[0].MessageID != msg {
+			t.Fatalf("corrected to a question: %+v, questions %+v", res, c)
+		}
+		res = correct(t, s, msg, "other", time.Time{})
+		c, _ = s.ChasingClient(ctx, 1)
+		if len(res.FlagsClosed) != 1 || len(c.Questions) != 0 {
+			t.Fatalf("corrected back: %+v, questions %+v", res, c.Questions)
+		}
+	})
 }
 
 func TestSecondQuestionAddsTopics(t *testing.T) {
-	s := openTest(t)
-	ctx := context.Background()
-	inv := addInvoice(t, s, "F-1", "a@client.fr", "100.00")
-	err := s.Update(ctx, t0, func(tx *Tx) error {
-		if _, err := tx.OpenFlag(Flag{Kind: "info_request", InvoiceID: inv, Topics: []string{"bank_details"}}); err != nil {
-			return err
+	eachDialect(t, func(t *testing.T) {
+		s := openTest(t)
+		ctx := context.Background()
+		inv := addInvoice(t, s, "F-1", "a@client.fr", "100.00")
+		err := s.Update(ctx, t0, func(tx *Tx) error {
+			if _, err := tx.OpenFlag(Flag{Kind: "info_request", InvoiceID: inv, Topics: []string{"bank_details"}}); err != nil {
+				return err
+			}
+			return tx.AddQuestionTopics(inv, []string{"invoice_copy", "bank_details"})
+		})
+		if err != nil {
+			t.Fatal(err)
 		}
-		return tx.AddQuestionTopics(inv, []string{"invoice_copy", "bank_details"})
+		c, _ := s.ChasingClient(ctx, 1)
+		if len(c.Questions) != 1 || strings.Join(c.Questions[0].Topics, ",") != "bank_details,invoice_copy" {
+			t.Fatalf("questions %+v", c.Questions)
+		}
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, _ := s.ChasingClient(ctx, 1)
-	if len(c.Questions) != 1 || strings.Join(c.Questions[0].Topics, ",") != "bank_details,invoice_copy" {
-		t.Fatalf("questions %+v", c.Questions)
-	}
 }

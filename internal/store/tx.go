@@ -30,9 +30,27 @@ type Tx struct {
 // everything back.
 func (s *Store) Update(ctx context.Context, now time.Time, fn func(*Tx) error) error {
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := s.lockWrites(ctx, tx); err != nil {
+			return fmt.Errorf("store: wait for the write lock: %w", err)
+		}
 		return fn(&Tx{ctx: ctx, tx: tx, now: now, st: &s.stmts})
 	})
 	return s.fileError(err)
+}
+
+// writeLockKey names the PostgreSQL advisory lock write transactions take.
+const writeLockKey = schemaLockKey + 1
+
+// lockWrites makes write transactions take turns, on PostgreSQL as on
+// SQLite (one writer at a time, _txlock=immediate): the use cases read,
+// decide and write in one transaction, and rely on nothing changing in
+// between (a client looked up then added, a draft re-checked then sent).
+func (s *Store) lockWrites(ctx context.Context, tx *sql.Tx) error {
+	if s.dialect != postgresDialect {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(?)`, int64(writeLockKey))
+	return err
 }
 
 // fileError names the database file in errors about the file itself (read-only,
@@ -57,6 +75,14 @@ func nullID(id int64) any {
 		return nil
 	}
 	return id
+}
+
+// insert runs an INSERT and returns the new row's id. RETURNING is in
+// both dialects, where database/sql's LastInsertId is SQLite's only.
+func (t *Tx) insert(query string, args ...any) (int64, error) {
+	var id int64
+	err := t.queryRow(query+" RETURNING id", args...).Scan(&id)
+	return id, err
 }
 
 // ids runs a query of one integer column; what names it in errors.

@@ -146,13 +146,25 @@ func Load(o Overrides) (*Config, []string, error) {
 }
 
 func load(lookup Getenv, environ []string, o Overrides) (*Config, []string, error) {
+	c, err := read(lookup, o)
+	if c == nil {
+		return nil, nil, err
+	}
+	return c, unknownVars(environ), errors.Join(err, c.complete())
+}
+
+// read fills a Config from the environment and its *_FILE secrets, without
+// the defaults that depend on other values or validation: a mailboxes file
+// lays its entries over this before completing each one. The Config is nil
+// only when a variable cannot be parsed.
+func read(lookup Getenv, o Overrides) (*Config, error) {
 	var c Config
 	if err := envconfig.Process(Prefix, &c); err != nil {
 		var pe *envconfig.ParseError
 		if errors.As(err, &pe) {
-			return nil, nil, &FieldError{Var: Prefix + "_" + pe.KeyName, Problem: fmt.Sprintf("cannot parse %q as %s", pe.Value, pe.TypeName)}
+			return nil, &FieldError{Var: Prefix + "_" + pe.KeyName, Problem: fmt.Sprintf("cannot parse %q as %s", pe.Value, pe.TypeName)}
 		}
-		return nil, nil, fmt.Errorf("config: %w", err)
+		return nil, fmt.Errorf("config: %w", err)
 	}
 	if o.DB != "" {
 		c.DB = o.DB
@@ -179,16 +191,21 @@ func load(lookup Getenv, environ []string, o Overrides) (*Config, []string, erro
 		}
 		v.SetString(strings.TrimRight(string(b), "\r\n"))
 	}
+	// An unreadable secret file leaves a Config that can still be validated,
+	// so that every problem is reported at once.
+	return &c, errors.Join(errs...)
+}
+
+// complete applies the defaults taken from other settings (the SMTP login is
+// the IMAP one unless set), then validates.
+func (c *Config) complete() error {
 	if c.SMTPUsername == "" {
 		c.SMTPUsername = c.IMAPUsername
 	}
 	if c.SMTPPassword == "" {
 		c.SMTPPassword = c.IMAPPassword
 	}
-	if err := c.Validate(); err != nil {
-		errs = append(errs, err)
-	}
-	return &c, unknownVars(environ), errors.Join(errs...)
+	return c.Validate()
 }
 
 // Validate checks every value and resolves Location. All problems are

@@ -161,3 +161,30 @@ func (p *Appender) Close() error {
 	err := p.c.Logout().Wait()
 	return errors.Join(err, p.c.Close())
 }
+
+// EmptyFolder deletes every message of folder: the first pass APPENDs its
+// drafts to Drafts, which the next round's readers must not find.
+func EmptyFolder(ctx context.Context, a Account, folder string) error {
+	c, err := dial(a)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	stop := context.AfterFunc(ctx, func() { c.Close() })
+	defer stop()
+	sel, err := c.Select(folder, nil).Wait()
+	if err != nil {
+		return fmt.Errorf("perf: select %s: %w", folder, err)
+	}
+	if sel.NumMessages > 0 {
+		var all imap.UIDSet
+		all.AddRange(1, 0)
+		if err := c.Store(all, &imap.StoreFlags{Op: imap.StoreFlagsAdd, Silent: true, Flags: []imap.Flag{imap.FlagDeleted}}, nil).Close(); err != nil {
+			return fmt.Errorf("perf: delete in %s: %w", folder, err)
+		}
+		if err := c.Expunge().Close(); err != nil {
+			return fmt.Errorf("perf: expunge %s: %w", folder, err)
+		}
+	}
+	return c.Logout().Wait()
+}

@@ -103,7 +103,7 @@ func New(ctx context.Context, opt Options) (*App, error) {
 		return nil, err
 	}
 	a := &App{opt: opt, cfg: cfg, log: opt.Logger, store: st, passes: make(chan struct{}, 1),
-		quiet: &quietSettler{settle: settleMemory}}
+		quiet: &quietSettler{settle: func() { settleMemory(opt.Logger) }}}
 	a.metrics = metrics.New(st, opt.BuildInfo, opt.Now, loc, opt.Logger)
 	var notices []payment.NoticeRule
 	if cfg.PaymentsConfig != "" {
@@ -546,11 +546,17 @@ func notifyTo(cfg *config.Config) []string {
 // stay resident. GOMEMLIMIT, when set, wins.
 const idleMemoryLimit = 24 << 20
 
-func settleMemory() {
+func settleMemory(log *slog.Logger) {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(idleMemoryLimit)
 	}
 	debug.FreeOSMemory()
+	released, err := releaseBinaryPages()
+	if err != nil {
+		log.Warn("app: memory not settled", slog.Any("err", err))
+		return
+	}
+	log.Debug("app: memory settled", slog.Int64("binary_pages_released", released))
 }
 
 // quietAfter is how long the daemon must have had nothing to do before the

@@ -24,9 +24,16 @@ if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
 	# shellcheck disable=SC2086
 	apt-get install -y -qq --no-install-recommends $need >/dev/null
 	# Debian starts the packaged service; the tests run their own instances.
-	if command -v systemctl >/dev/null 2>&1; then systemctl stop dovecot prometheus >/dev/null 2>&1 || true; fi
-	pkill -x dovecot >/dev/null 2>&1 || true
-	pkill -x prometheus >/dev/null 2>&1 || true
+	# Only a service just installed is stopped: a Dovecot or Prometheus
+	# already there may be another test run's own.
+	for svc in dovecot prometheus; do
+		case "$need" in
+		*"$svc"*)
+			if command -v systemctl >/dev/null 2>&1; then systemctl stop "$svc" >/dev/null 2>&1 || true; fi
+			pkill -x "$svc" >/dev/null 2>&1 || true
+			;;
+		esac
+	done
 else
 	echo "warning: missing test dependencies:$need (install them, or integration tests will skip; under CI=true they fail)" >&2
 fi

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -62,11 +63,7 @@ func FirstPass(ctx context.Context, req FirstPassRequest) (FirstPassResult, erro
 		return res, fmt.Errorf("perf: first pass: %w", err)
 	}
 	cmd := exec.CommandContext(ctx, req.Binary, "run", "--once", "--now", BaseTime().Format(time.RFC3339))
-	cmd.Env = append(os.Environ(),
-		"RELANCE_IMAP_ADDR="+req.Account.Addr, "RELANCE_IMAP_USERNAME="+req.Account.User, "RELANCE_IMAP_PASSWORD="+req.Account.Password,
-		"RELANCE_IMAP_TLS=none", "RELANCE_SMTP_ADDR="+req.SMTPAddr, "RELANCE_SMTP_TLS=none", "RELANCE_SMTP_USERNAME="+Own,
-		"RELANCE_FROM=Atelier Perf <"+Own+">", "RELANCE_DB="+req.DB, "RELANCE_MODE=review",
-		"RELANCE_LOG_FORMAT=json", "RELANCE_LOG_LEVEL=info")
+	cmd.Env = RelanceEnv(req.Account, req.SMTPAddr, req.DB, "RELANCE_MODE=review", "RELANCE_LOG_FORMAT=json", "RELANCE_LOG_LEVEL=info")
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	start := time.Now()
@@ -105,6 +102,28 @@ func FirstPass(ctx context.Context, req FirstPassRequest) (FirstPassResult, erro
 	}
 	res.Drafts = len(drafts)
 	return res, nil
+}
+
+// RelanceEnv is the environment of a relance process working the account
+// a (plaintext, loopback) with the SMTP server smtpAddr and the database db,
+// then extra settings ("RELANCE_X=v").
+func RelanceEnv(a Account, smtpAddr, db string, extra ...string) []string {
+	env := append(os.Environ(),
+		"RELANCE_IMAP_ADDR="+a.Addr, "RELANCE_IMAP_USERNAME="+a.User, "RELANCE_IMAP_PASSWORD="+a.Password,
+		"RELANCE_IMAP_TLS=none", "RELANCE_SMTP_ADDR="+smtpAddr, "RELANCE_SMTP_TLS=none", "RELANCE_SMTP_USERNAME="+Own,
+		"RELANCE_FROM=Atelier Perf <"+Own+">", "RELANCE_DB="+db)
+	return append(env, extra...)
+}
+
+// FreeAddr is a loopback address nothing listens on, for a child's web
+// server.
+func FreeAddr() (string, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", fmt.Errorf("perf: free address: %w", err)
+	}
+	defer l.Close()
+	return l.Addr().String(), nil
 }
 
 // readLog picks the phases and the progress lines out of the run's JSON log

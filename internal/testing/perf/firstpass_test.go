@@ -3,9 +3,7 @@ package perf
 import (
 	"context"
 	"io"
-	"net"
 	"net/http"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -98,18 +96,12 @@ func TestOverviewDuringFirstScan(t *testing.T) {
 		t.Fatal(err)
 	}
 	sink := smtpsink.Start(t)
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	httpAddr, err := FreeAddr()
 	if err != nil {
 		t.Fatal(err)
 	}
-	httpAddr := l.Addr().String()
-	l.Close()
 	cmd := exec.Command(bin, "run")
-	cmd.Env = append(os.Environ(),
-		"RELANCE_IMAP_ADDR="+mb.acct.Addr, "RELANCE_IMAP_USERNAME="+mb.acct.User, "RELANCE_IMAP_PASSWORD="+mb.acct.Password,
-		"RELANCE_IMAP_TLS=none", "RELANCE_SMTP_ADDR="+sink.Addr, "RELANCE_SMTP_TLS=none", "RELANCE_SMTP_USERNAME="+Own,
-		"RELANCE_FROM=Atelier Perf <"+Own+">", "RELANCE_DB="+filepath.Join(tmp, "relance.db"), "RELANCE_HTTP_ADDR="+httpAddr,
-		"RELANCE_LOG_LEVEL=warn")
+	cmd.Env = RelanceEnv(mb.acct, sink.Addr, filepath.Join(tmp, "relance.db"), "RELANCE_HTTP_ADDR="+httpAddr, "RELANCE_LOG_LEVEL=warn")
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}

@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -364,12 +363,10 @@ func BenchmarkDaemon(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	httpAddr, err := FreeAddr()
 	if err != nil {
 		b.Fatal(err)
 	}
-	httpAddr := l.Addr().String()
-	l.Close()
 	db := filepath.Join(tmp, "relance.db")
 	logf, err := os.Create(filepath.Join(tmp, "relance.log"))
 	if err != nil {
@@ -377,10 +374,7 @@ func BenchmarkDaemon(b *testing.B) {
 	}
 	defer logf.Close()
 	cmd := exec.Command(bin, "run")
-	cmd.Env = append(os.Environ(),
-		"RELANCE_IMAP_ADDR="+mb.acct.Addr, "RELANCE_IMAP_USERNAME="+mb.acct.User, "RELANCE_IMAP_PASSWORD="+mb.acct.Password,
-		"RELANCE_IMAP_TLS=none", "RELANCE_SMTP_ADDR="+sink.Addr, "RELANCE_SMTP_TLS=none", "RELANCE_SMTP_USERNAME="+Own,
-		"RELANCE_FROM=Atelier Perf <"+Own+">", "RELANCE_DB="+db, "RELANCE_HTTP_ADDR="+httpAddr, "RELANCE_LOG_LEVEL=warn")
+	cmd.Env = RelanceEnv(mb.acct, sink.Addr, db, "RELANCE_HTTP_ADDR="+httpAddr, "RELANCE_LOG_LEVEL=warn")
 	cmd.Stdout, cmd.Stderr = logf, logf
 	if err := cmd.Start(); err != nil {
 		b.Fatal(err)

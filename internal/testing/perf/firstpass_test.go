@@ -22,7 +22,7 @@ import (
 // time left and the time spent.
 func TestFirstPass(t *testing.T) {
 	ctx := context.Background()
-	spec := Spec{Messages: 2000, Invoices: 700, Seed: 3}
+	spec := Spec{Messages: 2000, Invoices: 700, Clients: 80, Seed: 3}
 	mb := newMailbox(t, spec)
 	bin, err := BuildRelance(ctx, t.TempDir())
 	if err != nil {

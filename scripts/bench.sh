@@ -91,10 +91,13 @@ run go test ./internal/classify -run '^$' -bench '^BenchmarkClassify$' -cpu 1 -c
 run go test ./internal/web -run '^$' -bench '^BenchmarkPages$' -count "$count" -timeout 20m
 run go test ./internal/message ./internal/reply ./internal/invoice ./internal/policy -run '^$' -bench . -benchmem -count "$count"
 
-# The initial scan: relance (child process), the bare fetch and mbsync,
-# interleaved round by round on one Dovecot per size; then, for the growth
-# table only, one round of relance and the bare fetch on a larger mailbox.
-run go test ./internal/testing/perf -run '^$' -bench '^BenchmarkScan$' -benchtime 1x -timeout 80m \
+# The first pass a new user waits for (`relance run --once` on a fresh
+# database, child process, with its phases), relance's scan alone (child
+# process, profiled), the bare fetch and mbsync with and without fsync, each
+# round every reader once, another one first each round, on one Dovecot per
+# size; then, for the growth table only, one round of relance and the bare
+# fetch on a larger mailbox. mbsync comes from isync (test-deps.sh bench).
+run go test ./internal/testing/perf -run '^$' -bench '^BenchmarkScan$' -benchtime 1x -timeout 180m \
 	-args -perf.sizes="$sizes" -perf.growth="$growth" -perf.runs="$runs" -perf.profile="$prof"
 run go test ./internal/testing/perf -run '^$' -bench '^BenchmarkDaemon$' -benchtime 1x -timeout 10m \
 	-args -perf.appends="$appends"

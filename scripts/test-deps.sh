@@ -27,13 +27,24 @@ if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
 	# shellcheck disable=SC2086
 	apt-get install -y -qq --no-install-recommends $need >/dev/null
 	# Debian starts the packaged service; the tests run their own instances.
-	if command -v systemctl >/dev/null 2>&1; then systemctl stop dovecot prometheus postgresql >/dev/null 2>&1 || true; fi
-	# Without systemd, Debian's own cluster may have been started: stop it.
-	if command -v pg_lsclusters >/dev/null 2>&1; then
-		pg_lsclusters -h 2>/dev/null | while read -r ver name _; do pg_ctlcluster "$ver" "$name" stop >/dev/null 2>&1 || true; done
-	fi
-	pkill -x dovecot >/dev/null 2>&1 || true
-	pkill -x prometheus >/dev/null 2>&1 || true
+	# Only a service just installed is stopped: a Dovecot, Prometheus or
+	# PostgreSQL already there may be another test run's own.
+	for svc in dovecot prometheus postgresql; do
+		case "$need" in
+		*"$svc"*)
+			if command -v systemctl >/dev/null 2>&1; then systemctl stop "$svc" >/dev/null 2>&1 || true; fi
+			case "$svc" in
+			postgresql)
+				# Without systemd, Debian's own cluster may have been started: stop it.
+				if command -v pg_lsclusters >/dev/null 2>&1; then
+					pg_lsclusters -h 2>/dev/null | while read -r ver name _; do pg_ctlcluster "$ver" "$name" stop >/dev/null 2>&1 || true; done
+				fi
+				;;
+			*) pkill -x "$svc" >/dev/null 2>&1 || true ;;
+			esac
+			;;
+		esac
+	done
 else
 	echo "warning: missing test dependencies:$need (install them, or integration tests will skip; under CI=true they fail)" >&2
 fi

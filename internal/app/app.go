@@ -103,7 +103,7 @@ func New(ctx context.Context, opt Options) (*App, error) {
 		return nil, err
 	}
 	a := &App{opt: opt, cfg: cfg, log: opt.Logger, store: st, passes: make(chan struct{}, 1),
-		quiet: &quietSettler{settle: settleMemory}}
+		quiet: &quietSettler{settle: func() { settleMemory(opt.Logger) }}}
 	a.metrics = metrics.New(st, opt.BuildInfo, opt.Now, loc, opt.Logger)
 	var notices []payment.NoticeRule
 	if cfg.PaymentsConfig != "" {
@@ -224,26 +224,49 @@ func (a *App) Store() *store.Store { return a.store }
 func (a *App) Close() error { return a.store.Close() }
 
 // Once runs one full pass (sync every folder, then decide, draft and send
-// what is due) and returns.
+// what is due) and returns. It logs how long each phase took: on a new
+// mailbox this is the wait a person sees, and the phases say where it went.
+// They are timed on the wall clock, which --now (the business clock) leaves
+// alone.
 func (a *App) Once(ctx context.Context) error {
+	start := time.Now()
 	if err := a.mailbox.SyncOnce(ctx); err != nil {
 		return fmt.Errorf("app: sync: %w", err)
 	}
 	a.synced.mark()
-	return a.pass(ctx)
+	scan := time.Since(start)
+	t, err := a.timedPass(ctx)
+	if err != nil {
+		return err
+	}
+	a.log.Info("app: pass done", slog.Duration("sync", scan), slog.Duration("behaviour", t.behaviour),
+		slog.Duration("outbox", t.outbox), slog.Duration("elapsed", time.Since(start)))
+	return nil
 }
+
+// passTimes is how long the phases of a pass took on the wall clock.
+type passTimes struct{ behaviour, outbox time.Duration }
 
 // pass reads the clients' behaviour (raising flags that pause chasing),
 // then lets the outbox reconcile, draft and send.
 func (a *App) pass(ctx context.Context) error {
+	_, err := a.timedPass(ctx)
+	return err
+}
+
+func (a *App) timedPass(ctx context.Context) (passTimes, error) {
+	var t passTimes
 	now := a.opt.Now()
+	start := time.Now()
 	if err := a.engine.RaiseBehaviourFlags(ctx, now); err != nil {
-		return fmt.Errorf("app: behaviour signals: %w", err)
+		return t, fmt.Errorf("app: behaviour signals: %w", err)
 	}
+	t.behaviour = time.Since(start)
 	if err := a.outbox.Pass(ctx, now); err != nil {
-		return fmt.Errorf("app: outbox: %w", err)
+		return t, fmt.Errorf("app: outbox: %w", err)
 	}
-	return nil
+	t.outbox = time.Since(start) - t.behaviour
+	return t, nil
 }
 
 // schedule runs pass every PassInterval, and soon after one is requested
@@ -523,11 +546,17 @@ func notifyTo(cfg *config.Config) []string {
 // stay resident. GOMEMLIMIT, when set, wins.
 const idleMemoryLimit = 24 << 20
 
-func settleMemory() {
+func settleMemory(log *slog.Logger) {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(idleMemoryLimit)
 	}
 	debug.FreeOSMemory()
+	released, err := releaseBinaryPages()
+	if err != nil {
+		log.Warn("app: memory not settled", slog.Any("err", err))
+		return
+	}
+	log.Debug("app: memory settled", slog.Int64("binary_pages_released", released))
 }
 
 // quietAfter is how long the daemon must have had nothing to do before the

@@ -55,3 +55,27 @@ func TestStatusShowsTheScanUnderWay(t *testing.T) {
 		t.Fatalf("scans after the end: %+v", s)
 	}
 }
+
+// A fast scan's first line comes within a second: it says so in tenths
+// rather than elapsed=0s and eta=0s; long waits stay in whole seconds.
+func TestProgressShortWaitsInTenths(t *testing.T) {
+	var out bytes.Buffer
+	watch := time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)
+	cfg := Config{Logger: slog.New(slog.NewTextHandler(&out, nil)), Stopwatch: func() time.Time { return watch },
+		ProgressEvery: 500, ProgressInterval: time.Hour}
+	p := newProgress(cfg, folder{Name: "INBOX"}, 600)
+	for i := 0; i < 500; i++ {
+		watch = watch.Add(800 * time.Microsecond) // 1,250 messages a second
+		p.add()
+	}
+	log := out.String()
+	for _, want := range []string{"done=500", "per_second=1250", "eta=100ms", "elapsed=400ms"} {
+		if !strings.Contains(log, want) {
+			t.Errorf("progress log lacks %q:\n%s", want, log)
+		}
+	}
+	long := p.at(500, watch.Add(80*time.Second+300*time.Millisecond))
+	if long.Elapsed != 81*time.Second {
+		t.Errorf("elapsed after 80.7 s reads %s, want whole seconds", long.Elapsed)
+	}
+}

@@ -502,15 +502,25 @@ func (p *progress) add() {
 func (p *progress) snapshot() ScanProgress { return p.at(int(p.n.Load()), p.now()) }
 
 func (p *progress) at(n int, now time.Time) ScanProgress {
-	s := ScanProgress{Done: n, Total: p.total, Elapsed: now.Sub(p.started).Round(time.Second)}
+	s := ScanProgress{Done: n, Total: p.total, Elapsed: readableWait(now.Sub(p.started))}
 	if el := now.Sub(p.started); el > 0 {
 		rate := float64(n) / el.Seconds()
 		s.PerSecond = float64(int(rate*10)) / 10
 		if rate > 0 {
-			s.ETA = time.Duration(float64(p.total-n) / rate * float64(time.Second)).Round(time.Second)
+			s.ETA = readableWait(time.Duration(float64(p.total-n) / rate * float64(time.Second)))
 		}
 	}
 	return s
+}
+
+// readableWait rounds a wait as a person reads it: whole seconds, but
+// tenths under ten seconds, where a fast scan's first line (500 messages
+// in 0.4 s) would otherwise read elapsed=0s and eta=0s.
+func readableWait(d time.Duration) time.Duration {
+	if d < 10*time.Second {
+		return d.Round(100 * time.Millisecond)
+	}
+	return d.Round(time.Second)
 }
 
 func (p *progress) done() {

@@ -36,18 +36,25 @@ func dial(a Account) (*imapclient.Client, error) {
 	return c, nil
 }
 
+// session dials a and closes the connection when ctx ends; end closes it.
+func session(ctx context.Context, a Account) (c *imapclient.Client, end func(), err error) {
+	if c, err = dial(a); err != nil {
+		return nil, nil, err
+	}
+	stop := context.AfterFunc(ctx, func() { c.Close() })
+	return c, func() { stop(); c.Close() }, nil
+}
+
 // BareFetch is the limit of a full scan: one connection, EXAMINE each folder,
 // UID FETCH 1:* BODY.PEEK[] streamed into io.Discard. Nothing is parsed,
 // nothing is kept.
 func BareFetch(ctx context.Context, a Account, folders []string) (FetchResult, error) {
 	start := time.Now()
-	c, err := dial(a)
+	c, end, err := session(ctx, a)
 	if err != nil {
 		return FetchResult{}, err
 	}
-	defer c.Close()
-	stop := context.AfterFunc(ctx, func() { c.Close() })
-	defer stop()
+	defer end()
 	var res FetchResult
 	for _, f := range folders {
 		sel, err := c.Select(f, &imap.SelectOptions{ReadOnly: true}).Wait()
@@ -88,13 +95,11 @@ func BareFetch(ctx context.Context, a Account, folders []string) (FetchResult, e
 // bodies) once, so that Dovecot's index and cache files and the page cache
 // are in the same state for every timed reader.
 func Warm(ctx context.Context, a Account, folders []string) error {
-	c, err := dial(a)
+	c, end, err := session(ctx, a)
 	if err != nil {
 		return err
 	}
-	defer c.Close()
-	stop := context.AfterFunc(ctx, func() { c.Close() })
-	defer stop()
+	defer end()
 	for _, f := range folders {
 		sel, err := c.Select(f, &imap.SelectOptions{ReadOnly: true}).Wait()
 		if err != nil {
@@ -160,4 +165,29 @@ func (p *Appender) Append(folder string, raw []byte) error {
 func (p *Appender) Close() error {
 	err := p.c.Logout().Wait()
 	return errors.Join(err, p.c.Close())
+}
+
+// EmptyFolder deletes every message of folder: the first pass APPENDs its
+// drafts to Drafts, which the next round's readers must not find.
+func EmptyFolder(ctx context.Context, a Account, folder string) error {
+	c, end, err := session(ctx, a)
+	if err != nil {
+		return err
+	}
+	defer end()
+	sel, err := c.Select(folder, nil).Wait()
+	if err != nil {
+		return fmt.Errorf("perf: select %s: %w", folder, err)
+	}
+	if sel.NumMessages > 0 {
+		var all imap.UIDSet
+		all.AddRange(1, 0)
+		if err := c.Store(all, &imap.StoreFlags{Op: imap.StoreFlagsAdd, Silent: true, Flags: []imap.Flag{imap.FlagDeleted}}, nil).Close(); err != nil {
+			return fmt.Errorf("perf: delete in %s: %w", folder, err)
+		}
+		if err := c.Expunge().Close(); err != nil {
+			return fmt.Errorf("perf: expunge %s: %w", folder, err)
+		}
+	}
+	return c.Logout().Wait()
 }

@@ -33,6 +33,10 @@ type Spec struct {
 	Seed     uint64
 	// Disputes, when set, makes every reply a dispute (the latency test).
 	Disputes bool
+	// Clients is how many clients the invoices are spread over; zero means
+	// 400. The first pass drafts one reminder per client owing: fewer
+	// clients, fewer drafts.
+	Clients int
 }
 
 // Stats summarises what Generate wrote.
@@ -59,6 +63,9 @@ func (s Spec) withDefaults() (Spec, error) {
 	if s.Invoices == 0 {
 		s.Invoices = s.Messages * 2 / 5
 	}
+	if s.Clients <= 0 {
+		s.Clients = clients
+	}
 	if s.Invoices < 1 || s.Invoices > s.Messages {
 		return s, fmt.Errorf("perf: spec: Invoices %d outside [1, %d]", s.Invoices, s.Messages)
 	}
@@ -79,10 +86,11 @@ func InvoiceMessageID(i int) string { return fmt.Sprintf("inv-%d@atelier-perf.te
 // InvoiceNumber is the number of invoice i.
 func InvoiceNumber(i int) string { return fmt.Sprintf("F-2025-%05d", i+1) }
 
-// clients is how many distinct clients invoices are spread over.
+// clients is how many distinct clients invoices are spread over by default.
 const clients = 400
 
-// ClientOf is the client (index) invoice i is addressed to.
+// ClientOf is the client (index) invoice i is addressed to, with the
+// default number of clients.
 func ClientOf(i int) int { return i % clients }
 
 // Generate writes the mailbox described by spec through emit, invoices
@@ -93,7 +101,7 @@ func Generate(spec Spec, emit func(Message) error) (Stats, error) {
 		return Stats{}, err
 	}
 	rng := rand.New(rand.NewPCG(spec.Seed, spec.Seed^0x5eed))
-	g := &gen{rng: rng}
+	g := &gen{rng: rng, clients: spec.Clients}
 	base := BaseTime()
 	var st Stats
 	span := 2 * 365 * 24 * time.Hour
@@ -131,8 +139,17 @@ func Generate(spec Spec, emit func(Message) error) (Stats, error) {
 }
 
 type gen struct {
-	rng *rand.Rand
-	buf bytes.Buffer
+	rng     *rand.Rand
+	buf     bytes.Buffer
+	clients int // 0: the default
+}
+
+// clientOf is the client (index) invoice i is addressed to.
+func (g *gen) clientOf(i int) int {
+	if g.clients > 0 {
+		return i % g.clients
+	}
+	return ClientOf(i)
 }
 
 func firstNames() []string {
@@ -182,7 +199,7 @@ func qEncode(s string) string {
 // body states the facts in most of them, only "see attached" in a quarter),
 // otherwise a plain text or text+HTML mail carrying the facts.
 func (g *gen) invoice(i int, issued time.Time, withPDF bool) ([]byte, error) {
-	c := ClientOf(i)
+	c := g.clientOf(i)
 	person, company, email := clientName(c)
 	num := InvoiceNumber(i)
 	due := issued.AddDate(0, 0, 30)
@@ -300,7 +317,7 @@ const disputeBody = "Bonjour,\r\n\r\nNous contestons cette facture : la prestati
 // below (and an HTML version with a blockquote and a small signature logo
 // in half of them).
 func (g *gen) reply(j, i int, dispute bool) []byte {
-	c := ClientOf(i)
+	c := g.clientOf(i)
 	person, company, email := clientName(c)
 	num := InvoiceNumber(i)
 	bodies := replyBodies()

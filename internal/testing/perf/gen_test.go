@@ -98,3 +98,47 @@ func TestGenerateSize(t *testing.T) {
 		t.Errorf("PDF share %.2f, want about 0.6", share)
 	}
 }
+
+// Invoices go to Spec.Clients clients (400 by default), and each reply
+// comes from the client of the invoice it answers.
+func TestGenerateClients(t *testing.T) {
+	for _, tt := range []struct {
+		spec Spec
+		want int
+	}{
+		{Spec{Messages: 1000, Invoices: 500, PDFShare: -1, Seed: 4}, 400},
+		{Spec{Messages: 100, Invoices: 50, PDFShare: -1, Clients: 7, Seed: 4}, 7},
+	} {
+		to, from := map[string]bool{}, map[string]bool{}
+		if _, err := Generate(tt.spec, func(m Message) error {
+			msg, err := mail.ReadMessage(bytes.NewReader(m.Raw))
+			if err != nil {
+				return err
+			}
+			if m.Folder == FolderSent {
+				a, err := mail.ParseAddress(msg.Header.Get("To"))
+				if err != nil {
+					return err
+				}
+				to[a.Address] = true
+			} else {
+				a, err := mail.ParseAddress(msg.Header.Get("From"))
+				if err != nil {
+					return err
+				}
+				from[a.Address] = true
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if len(to) != tt.want {
+			t.Errorf("Clients %d: invoices to %d addresses, want %d", tt.spec.Clients, len(to), tt.want)
+		}
+		for a := range from {
+			if !to[a] {
+				t.Errorf("Clients %d: a reply from %s, who was sent no invoice", tt.spec.Clients, a)
+			}
+		}
+	}
+}

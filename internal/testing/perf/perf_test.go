@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -30,6 +29,9 @@ var (
 	flagPolicy  = flag.String("perf.invoices", "1000,10000,100000", "ledger sizes of BenchmarkPolicyPass")
 	flagAppends = flag.Int("perf.appends", 50, "replies APPENDed by BenchmarkDaemon")
 	flagProfile = flag.String("perf.profile", "", "directory receiving CPU and heap profiles of the largest scan")
+	// The first pass builds the relance binary and adds `run --once` to every
+	// round: off, the benchmark times the scan alone against its peers.
+	flagFirstPass = flag.Bool("perf.firstpass", true, "time `relance run --once` on a fresh database in every round of BenchmarkScan")
 )
 
 func TestMain(m *testing.M) {
@@ -125,43 +127,69 @@ func TestSmoke(t *testing.T) {
 	}
 }
 
-// BenchmarkScan times, in one run and on one mailbox per size, relance's
-// initial scan (child process: time, peak RSS), the bare full fetch and
-// mbsync with and without fsync. Run with -benchtime=1x: one iteration is
-// -perf.runs rounds, and the metrics are medians over the rounds.
+// BenchmarkScan times, in one run and on one mailbox per size, the whole
+// first pass a new user waits for (`relance run --once` on a fresh database,
+// child process: time, CPU, peak RSS and the phases it logs), relance's scan
+// alone (child process), the bare full fetch and mbsync with and without
+// fsync. Run with -benchtime=1x: one iteration is -perf.runs rounds, the
+// readers taking turns at going first, and the metrics are medians over the
+// rounds.
 func BenchmarkScan(b *testing.B) {
 	all := sizes(b, *flagSizes)
 	largest := all[len(all)-1]
+	var bin, smtpAddr string
+	if *flagFirstPass {
+		var err error
+		if bin, err = BuildRelance(context.Background(), b.TempDir()); err != nil {
+			b.Fatal(err)
+		}
+		smtpAddr = smtpsink.Start(b).Addr
+	}
 	for _, n := range all {
-		b.Run(fmt.Sprintf("messages=%d", n), func(b *testing.B) { benchScan(b, n, n == largest, *flagRuns, true) })
+		b.Run(fmt.Sprintf("messages=%d", n), func(b *testing.B) {
+			benchScan(b, scanBench{n: n, profile: n == largest, runs: *flagRuns, peer: true, bin: bin, smtp: smtpAddr})
+		})
 	}
 	if *flagGrowth == "" {
 		return
 	}
 	for _, n := range sizes(b, *flagGrowth) {
-		b.Run(fmt.Sprintf("messages=%d", n), func(b *testing.B) { benchScan(b, n, false, 1, false) })
+		b.Run(fmt.Sprintf("messages=%d", n), func(b *testing.B) {
+			benchScan(b, scanBench{n: n, runs: 1, bin: bin, smtp: smtpAddr})
+		})
 	}
 }
 
 type scanRound struct {
 	relance        ScanResult
+	pass           FirstPassResult
 	bare           FetchResult
 	mbsync, nosync time.Duration
 }
 
-// benchScan times runs rounds over one mailbox of n messages; withPeer adds
-// mbsync to each round.
-func benchScan(b *testing.B, n int, profile bool, runs int, withPeer bool) {
+// scanBench is one mailbox size of BenchmarkScan.
+type scanBench struct {
+	n       int
+	profile bool // profile relance's scan in the first round
+	runs    int
+	peer    bool   // mbsync too
+	bin     string // relance, for the first pass; "" leaves it out
+	smtp    string // the sink the first pass is configured with
+}
+
+func benchScan(b *testing.B, sb scanBench) {
 	ctx := context.Background()
+	n := sb.n
 	spec := Spec{Messages: n, Invoices: n * 2 / 5, Seed: 2026}
 	mb := newMailbox(b, spec)
 	folders := []string{FolderSent, FolderInbox}
 	tmp := b.TempDir()
 	exe := os.Args[0]
-	peer := withPeer && MbsyncAvailable()
-	if withPeer && !peer {
+	peer := sb.peer && MbsyncAvailable()
+	if sb.peer && !peer {
 		b.Log("mbsync not installed (apt-get install isync): peer figures missing")
 	}
+	withPass := sb.bin != ""
 
 	// Warm Dovecot's index and cache files and the page cache once, so every
 	// reader meets the same server state.
@@ -169,50 +197,84 @@ func benchScan(b *testing.B, n int, profile bool, runs int, withPeer bool) {
 		b.Fatal(err)
 	}
 	var found int
-	var err error
 	var rounds []scanRound
 	run := 0
 	for b.Loop() {
-		for range runs {
+		for range sb.runs {
 			run++
 			var r scanRound
-			if r.bare, err = BareFetch(ctx, mb.acct, folders); err != nil {
-				b.Fatal(err)
-			}
 			db := filepath.Join(tmp, fmt.Sprintf("run%d.db", run))
-			req := ScanRequest{Account: mb.acct, DB: db}
-			if run == 1 && profile && *flagProfile != "" {
-				// Profiled in the first round: the heap profile is written
-				// after the timed scan, and CPU sampling costs a few percent.
-				dir, err := filepath.Abs(*flagProfile)
-				if err != nil {
-					b.Fatal(err)
-				}
-				if err := os.MkdirAll(dir, 0o755); err != nil {
-					b.Fatal(err)
-				}
-				req.CPUProfile, req.MemProfile = filepath.Join(dir, "scan-cpu.pprof"), filepath.Join(dir, "scan-heap.pprof")
+			readers := []func(){
+				func() {
+					var err error
+					if r.bare, err = BareFetch(ctx, mb.acct, folders); err != nil {
+						b.Fatal(err)
+					}
+				},
+				func() {
+					req := ScanRequest{Account: mb.acct, DB: db}
+					if run == 1 && sb.profile && *flagProfile != "" {
+						// Profiled in the first round: the heap profile is written
+						// after the timed scan, and CPU sampling costs a few percent.
+						dir, err := filepath.Abs(*flagProfile)
+						if err != nil {
+							b.Fatal(err)
+						}
+						if err := os.MkdirAll(dir, 0o755); err != nil {
+							b.Fatal(err)
+						}
+						req.CPUProfile, req.MemProfile = filepath.Join(dir, "scan-cpu.pprof"), filepath.Join(dir, "scan-heap.pprof")
+					}
+					var err error
+					if r.relance, err = ScanInChild(ctx, exe, req); err != nil {
+						b.Fatal(err)
+					}
+					if r.relance.Messages != n {
+						b.Fatalf("relance recorded %d messages of %d", r.relance.Messages, n)
+					}
+					found = r.relance.Invoices
+					removeDB(db)
+				},
 			}
-			if r.relance, err = ScanInChild(ctx, exe, req); err != nil {
-				b.Fatal(err)
+			if withPass {
+				readers = append(readers, func() {
+					pdb := filepath.Join(tmp, fmt.Sprintf("pass%d.db", run))
+					var err error
+					if r.pass, err = FirstPass(ctx, FirstPassRequest{Binary: sb.bin, Account: mb.acct, SMTPAddr: sb.smtp, DB: pdb}); err != nil {
+						b.Fatal(err)
+					}
+					if r.pass.Messages != n {
+						b.Fatalf("relance run --once recorded %d messages of %d", r.pass.Messages, n)
+					}
+					removeDB(pdb)
+					// Its drafts went to the Drafts folder: the others
+					// would read them.
+					if err := EmptyFolder(ctx, mb.acct, "Drafts"); err != nil {
+						b.Fatal(err)
+					}
+				})
 			}
-			if r.relance.Messages != n {
-				b.Fatalf("relance recorded %d messages of %d", r.relance.Messages, n)
-			}
-			found = r.relance.Invoices
-			os.Remove(db)
-			os.Remove(db + "-wal")
-			os.Remove(db + "-shm")
 			if peer {
-				if r.mbsync, err = Mbsync(ctx, mb.acct, filepath.Join(tmp, "mbsync"), true); err != nil {
-					b.Fatal(err)
-				}
-				if r.nosync, err = Mbsync(ctx, mb.acct, filepath.Join(tmp, "mbsync"), false); err != nil {
-					b.Fatal(err)
-				}
+				readers = append(readers, func() {
+					var err error
+					if r.mbsync, err = Mbsync(ctx, mb.acct, filepath.Join(tmp, "mbsync"), true); err != nil {
+						b.Fatal(err)
+					}
+				}, func() {
+					var err error
+					if r.nosync, err = Mbsync(ctx, mb.acct, filepath.Join(tmp, "mbsync"), false); err != nil {
+						b.Fatal(err)
+					}
+				})
 			}
-			b.Logf("round %d: relance %.2fs (cpu %.2fs, %d msgs, %d invoices, peak %.1f MiB; at the end anon %.1f, file %.1f, shmem %.1f, Go runtime %.1f MiB) · bare %.2fs · mbsync %.2fs · mbsync FSync no %.2fs",
-				run, r.relance.Elapsed.Seconds(), r.relance.CPU.Seconds(), r.relance.Messages, r.relance.Invoices, mib(r.relance.MaxRSS),
+			// Each round another reader goes first: none always meets the
+			// machine right after the same neighbour.
+			for i := range readers {
+				readers[(i+run-1)%len(readers)]()
+			}
+			b.Logf("round %d: first pass %.2fs (scan %.2fs, behaviour %.2fs, outbox %.2fs; cpu %.2fs, peak %.1f MiB, %d drafts) · scan alone %.2fs (cpu %.2fs, %d msgs, %d invoices, peak %.1f MiB; at the end anon %.1f, file %.1f, shmem %.1f, Go runtime %.1f MiB) · bare %.2fs · mbsync %.2fs · mbsync FSync no %.2fs",
+				run, r.pass.Elapsed.Seconds(), r.pass.Scan.Seconds(), r.pass.Behaviour.Seconds(), r.pass.Outbox.Seconds(), r.pass.CPU.Seconds(), mib(r.pass.MaxRSS), r.pass.Drafts,
+				r.relance.Elapsed.Seconds(), r.relance.CPU.Seconds(), r.relance.Messages, r.relance.Invoices, mib(r.relance.MaxRSS),
 				mib(r.relance.EndRssAnon), mib(r.relance.EndRssFile), mib(r.relance.EndRssShmem), mib(int64(r.relance.GoSys)),
 				r.bare.Elapsed.Seconds(), r.mbsync.Seconds(), r.nosync.Seconds())
 			rounds = append(rounds, r)
@@ -227,22 +289,52 @@ func benchScan(b *testing.B, n int, profile bool, runs int, withPeer bool) {
 		}
 		return Median(ds)
 	}
+	// Ratios are taken round by round (same load), then their median.
+	per := func(x, y func(scanRound) time.Duration) float64 {
+		return ratio(pick(func(r scanRound) time.Duration { return scaled(x(r), y(r)) }))
+	}
+	bare := func(r scanRound) time.Duration { return r.bare.Elapsed }
+	nosync := func(r scanRound) time.Duration { return r.nosync }
 	rel := pick(func(r scanRound) time.Duration { return r.relance.Elapsed })
 	b.ReportMetric(rel.Seconds(), "relance-s")
 	b.ReportMetric(float64(n)/rel.Seconds(), "msgs/s")
 	b.ReportMetric(pick(func(r scanRound) time.Duration { return r.relance.CPU }).Seconds(), "relance-cpu-s")
 	b.ReportMetric(float64(rel.Microseconds())/float64(n), "us/msg")
 	b.ReportMetric(float64(pick(func(r scanRound) time.Duration { return time.Duration(r.relance.MaxRSS) }))/(1<<20), "peak-RSS-MiB")
-	b.ReportMetric(pick(func(r scanRound) time.Duration { return r.bare.Elapsed }).Seconds(), "bare-s")
-	// Ratios are taken round by round (same load), then their median.
-	b.ReportMetric(ratio(pick(func(r scanRound) time.Duration { return scaled(r.relance.Elapsed, r.bare.Elapsed) })), "x-bare")
+	b.ReportMetric(pick(bare).Seconds(), "bare-s")
+	b.ReportMetric(per(func(r scanRound) time.Duration { return r.relance.Elapsed }, bare), "x-bare")
+	if withPass {
+		whole := func(r scanRound) time.Duration { return r.pass.Elapsed }
+		scan := func(r scanRound) time.Duration { return r.pass.Scan }
+		p := pick(whole)
+		b.ReportMetric(p.Seconds(), "pass-s")
+		b.ReportMetric(float64(p.Microseconds())/float64(n), "pass-us/msg")
+		b.ReportMetric(pick(func(r scanRound) time.Duration { return r.pass.CPU }).Seconds(), "pass-cpu-s")
+		b.ReportMetric(float64(pick(func(r scanRound) time.Duration { return time.Duration(r.pass.MaxRSS) }))/(1<<20), "pass-peak-RSS-MiB")
+		b.ReportMetric(pick(scan).Seconds(), "pass-scan-s")
+		b.ReportMetric(pick(func(r scanRound) time.Duration { return r.pass.Behaviour }).Seconds(), "pass-behaviour-s")
+		b.ReportMetric(pick(func(r scanRound) time.Duration { return r.pass.Outbox }).Seconds(), "pass-outbox-s")
+		b.ReportMetric(per(whole, bare), "pass-x-bare")
+		b.ReportMetric(per(scan, bare), "pass-scan-x-bare")
+		if peer {
+			b.ReportMetric(per(whole, nosync), "pass-x-mbsync-nofsync")
+			b.ReportMetric(per(whole, func(r scanRound) time.Duration { return r.mbsync }), "pass-x-mbsync")
+		}
+	}
 	if peer {
 		b.ReportMetric(pick(func(r scanRound) time.Duration { return r.mbsync }).Seconds(), "mbsync-s")
-		b.ReportMetric(pick(func(r scanRound) time.Duration { return r.nosync }).Seconds(), "mbsync-nofsync-s")
-		b.ReportMetric(ratio(pick(func(r scanRound) time.Duration { return scaled(r.relance.Elapsed, r.nosync) })), "x-mbsync-nofsync")
+		b.ReportMetric(pick(nosync).Seconds(), "mbsync-nofsync-s")
+		b.ReportMetric(per(func(r scanRound) time.Duration { return r.relance.Elapsed }, nosync), "x-mbsync-nofsync")
 	}
 	b.ReportMetric(float64(mb.stats.Bytes)/1e6, "mailbox-MB")
 	b.ReportMetric(float64(found), "invoices-found")
+}
+
+// removeDB deletes a SQLite file and its companions.
+func removeDB(db string) {
+	for _, p := range []string{db, db + "-wal", db + "-shm"} {
+		os.Remove(p)
+	}
 }
 
 func mib(b int64) float64 { return float64(b) / (1 << 20) }
@@ -271,12 +363,10 @@ func BenchmarkDaemon(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	httpAddr, err := FreeAddr()
 	if err != nil {
 		b.Fatal(err)
 	}
-	httpAddr := l.Addr().String()
-	l.Close()
 	db := filepath.Join(tmp, "relance.db")
 	logf, err := os.Create(filepath.Join(tmp, "relance.log"))
 	if err != nil {
@@ -284,10 +374,7 @@ func BenchmarkDaemon(b *testing.B) {
 	}
 	defer logf.Close()
 	cmd := exec.Command(bin, "run")
-	cmd.Env = append(os.Environ(),
-		"RELANCE_IMAP_ADDR="+mb.acct.Addr, "RELANCE_IMAP_USERNAME="+mb.acct.User, "RELANCE_IMAP_PASSWORD="+mb.acct.Password,
-		"RELANCE_IMAP_TLS=none", "RELANCE_SMTP_ADDR="+sink.Addr, "RELANCE_SMTP_TLS=none", "RELANCE_SMTP_USERNAME="+Own,
-		"RELANCE_FROM=Atelier Perf <"+Own+">", "RELANCE_DB="+db, "RELANCE_HTTP_ADDR="+httpAddr, "RELANCE_LOG_LEVEL=warn")
+	cmd.Env = RelanceEnv(mb.acct, sink.Addr, db, "RELANCE_HTTP_ADDR="+httpAddr, "RELANCE_LOG_LEVEL=warn")
 	cmd.Stdout, cmd.Stderr = logf, logf
 	if err := cmd.Start(); err != nil {
 		b.Fatal(err)

@@ -230,6 +230,7 @@ func (a *App) Close() error { return a.store.Close() }
 // alone.
 func (a *App) Once(ctx context.Context) error {
 	start := time.Now()
+	defer a.mailbox.CloseIdle()
 	if err := a.mailbox.SyncOnce(ctx); err != nil {
 		return fmt.Errorf("app: sync: %w", err)
 	}

@@ -35,6 +35,9 @@ type Client struct {
 	// refused remembers, per role, the server's refusal to create a
 	// missing folder, so it is asked once per Client.
 	refused map[Role]error
+
+	// ops is the connection kept for the short operations (ops.go).
+	ops opsConn
 }
 
 type folder struct {

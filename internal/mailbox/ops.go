@@ -9,23 +9,101 @@ import (
 	"net/mail"
 	"net/textproto"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
 )
 
-// The operations below each use a short-lived connection of their own, so
-// they never interleave with the watching connection (which may be in IDLE,
-// where no command can be sent) and need no lock against it.
+// The operations below use connections of their own, so they never
+// interleave with the watching connection (which may be in IDLE, where no
+// command can be sent) and need no lock against it. One such connection is
+// kept for opsKeep after use: a pass that drafts a hundred reminders reads
+// a header, fetches an invoice and appends a draft for each, and logging in
+// for every one of those cost more than the work itself.
 
+// opsKeep is how long an operations connection stays open unused. Short,
+// so that an idle daemon holds only its watching connection.
+const opsKeep = 30 * time.Second
+
+// opsConn is the kept operations connection, if any.
+type opsConn struct {
+	mu    sync.Mutex
+	k     *conn
+	timer *time.Timer
+}
+
+// take hands over the kept connection, or nil.
+func (p *opsConn) take() *conn {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	k := p.k
+	p.k = nil
+	if p.timer != nil {
+		p.timer.Stop()
+	}
+	return k
+}
+
+// keep stores k for the next operation, or closes it when one is already
+// kept (two operations ran at once).
+func (p *opsConn) keep(k *conn) {
+	p.mu.Lock()
+	if p.k != nil {
+		p.mu.Unlock()
+		k.close()
+		return
+	}
+	p.k = k
+	if p.timer == nil {
+		p.timer = time.AfterFunc(opsKeep, func() {
+			if k := p.take(); k != nil {
+				k.close()
+			}
+		})
+	} else {
+		p.timer.Reset(opsKeep)
+	}
+	p.mu.Unlock()
+}
+
+// withConn runs fn on the kept operations connection when it still answers
+// (a NOOP), else on a new one, and keeps the connection afterwards unless
+// fn failed: after an error its state is not worth trusting.
 func (m *Client) withConn(ctx context.Context, fn func(k *conn) error) error {
-	k, err := m.dial(ctx, nil)
-	if err != nil {
+	k := m.ops.take()
+	if k != nil && k.do(func() error { return k.c.Noop().Wait() }) != nil {
+		k.close()
+		k = nil
+	}
+	if k == nil {
+		var err error
+		if k, err = m.dial(ctx, nil); err != nil {
+			return err
+		}
+		// The connection outlives this operation's context: each
+		// operation ties it to its own below.
+		k.stopCtx()
+	}
+	stop := context.AfterFunc(ctx, func() { k.c.Close() })
+	err := fn(k)
+	if !stop() || err != nil || k.timedOut.Load() {
+		k.close()
 		return err
 	}
-	defer k.close()
-	return fn(k)
+	m.ops.keep(k)
+	return nil
+}
+
+// CloseIdle logs out of the kept operations connection, if any: Run does
+// when it ends, a one-shot pass calls it before the process exits.
+func (m *Client) CloseIdle() { m.closeOps() }
+
+func (m *Client) closeOps() {
+	if k := m.ops.take(); k != nil {
+		k.close()
+	}
 }
 
 // DraftsState lists the Drafts folder: UID, flags, Message-ID and

@@ -17,6 +17,7 @@ import (
 // re-established with backoff, forever; the cursor makes the next pass pick
 // up exactly where the last ingest stopped.
 func (m *Client) Run(ctx context.Context) error {
+	defer m.closeOps()
 	attempt := 0
 	for {
 		healthy, err := m.session(ctx)

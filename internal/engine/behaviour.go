@@ -43,25 +43,53 @@ func (e *Engine) RaiseBehaviourFlagsWith(ctx context.Context, now time.Time, th 
 		clients = append(clients, inv.Client.ID)
 	}
 	sort.Slice(clients, func(i, j int) bool { return clients[i] < clients[j] })
+	// Every client is read first, and what it signals is written in one
+	// transaction: a first pass over years of history raises hundreds of
+	// signals, and a commit each made it wait on the disk hundreds of times.
+	var pending []clientSignals
 	for _, id := range clients {
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("engine: behaviour: %w", err)
 		}
-		if err := e.behaviourOf(ctx, now, id, th); err != nil {
+		cs, err := e.behaviourOf(ctx, now, id, th)
+		if err != nil {
 			return err
 		}
+		if len(cs.signals) > 0 {
+			pending = append(pending, cs)
+		}
 	}
-	return nil
+	if len(pending) == 0 {
+		return nil
+	}
+	return e.st.Update(ctx, now, func(tx *store.Tx) error {
+		for _, cs := range pending {
+			if err := e.raise(ctx, tx, cs); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
-func (e *Engine) behaviourOf(ctx context.Context, now time.Time, clientID int64, th classify.Thresholds) error {
+// clientSignals is what one client's history signals, with the open
+// invoices a signal may land on.
+type clientSignals struct {
+	clientID     int64
+	signals      []classify.Signal
+	openByNumber map[string]int64
+	oldest       int64 // the open invoice a signal about the client lands on
+}
+
+func (e *Engine) behaviourOf(ctx context.Context, now time.Time, clientID int64, th classify.Thresholds) (clientSignals, error) {
+	cs := clientSignals{clientID: clientID}
 	h, err := e.st.BehaviourHistory(ctx, clientID)
 	if err != nil {
-		return fmt.Errorf("engine: behaviour of client %d: %w", clientID, err)
+		return cs, fmt.Errorf("engine: behaviour of client %d: %w", clientID, err)
 	}
 	signals := classify.Behaviour(toClassifyHistory(h), now, th)
 	if len(signals) == 0 {
-		return nil
+		return cs, nil
 	}
 	openByNumber := map[string]int64{}
 	var oldest *store.HistoryInvoice
@@ -76,45 +104,51 @@ func (e *Engine) behaviourOf(ctx context.Context, now time.Time, clientID int64,
 		}
 	}
 	if oldest == nil {
-		return nil
+		return cs, nil
 	}
-	return e.st.Update(ctx, now, func(tx *store.Tx) error {
-		for _, sig := range signals {
-			invID := oldest.ID
-			if sig.Invoice != "" {
-				id, ok := openByNumber[sig.Invoice]
-				if !ok {
-					continue
-				}
-				invID = id
-			}
-			kind := flagKind(sig.Kind)
-			exists, err := tx.OpenFlagExists(kind, invID, clientID)
-			if err != nil {
-				return err
-			}
-			if exists {
+	cs.signals, cs.openByNumber, cs.oldest = signals, openByNumber, oldest.ID
+	return cs, nil
+}
+
+// raise opens a flag for each of a client's signals not already open or
+// raised before.
+func (e *Engine) raise(ctx context.Context, tx *store.Tx, cs clientSignals) error {
+	clientID := cs.clientID
+	for _, sig := range cs.signals {
+		invID := cs.oldest
+		if sig.Invoice != "" {
+			id, ok := cs.openByNumber[sig.Invoice]
+			if !ok {
 				continue
 			}
-			raised, err := tx.SignalRaised(kind, invID, sig.Evidence)
-			if err != nil {
-				return err
-			}
-			if raised {
-				continue
-			}
-			flagID, err := tx.OpenFlag(store.Flag{Kind: kind, InvoiceID: invID, ClientID: clientID, Evidence: []string{sig.Evidence}})
-			if err != nil {
-				return err
-			}
-			if err := tx.RecordSignal(kind, invID, clientID, flagID, sig.Evidence); err != nil {
-				return err
-			}
-			e.log.InfoContext(ctx, "behaviour signal", slog.String("kind", string(kind)), slog.Int64("client", clientID),
-				slog.Int64("invoice", invID), slog.String("evidence", sig.Evidence))
+			invID = id
 		}
-		return nil
-	})
+		kind := flagKind(sig.Kind)
+		exists, err := tx.OpenFlagExists(kind, invID, clientID)
+		if err != nil {
+			return err
+		}
+		if exists {
+			continue
+		}
+		raised, err := tx.SignalRaised(kind, invID, sig.Evidence)
+		if err != nil {
+			return err
+		}
+		if raised {
+			continue
+		}
+		flagID, err := tx.OpenFlag(store.Flag{Kind: kind, InvoiceID: invID, ClientID: clientID, Evidence: []string{sig.Evidence}})
+		if err != nil {
+			return err
+		}
+		if err := tx.RecordSignal(kind, invID, clientID, flagID, sig.Evidence); err != nil {
+			return err
+		}
+		e.log.InfoContext(ctx, "behaviour signal", slog.String("kind", string(kind)), slog.Int64("client", clientID),
+			slog.Int64("invoice", invID), slog.String("evidence", sig.Evidence))
+	}
+	return nil
 }
 
 // dueKey orders invoices by due date, undated ones by issue date.

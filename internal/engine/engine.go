@@ -330,7 +330,7 @@ func (e *Engine) prepare(ctx context.Context, f mailbox.Fetched) (p prepared) {
 		if strings.TrimSpace(p.replyText) == "" {
 			p.replyText = msg.Text
 		}
-		p.phones, p.address = e.replyContacts(msg, r)
+		p.phones, p.address = e.replyContacts(r)
 	}
 	p.msg = msg
 	p.msgID = msg.MessageID

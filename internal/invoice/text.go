@@ -109,11 +109,11 @@ func findNumbers(s string) []numRef {
 		out = append(out, numRef{value: v, label: label, pos: pos})
 	}
 	covered := make(map[int]bool)
-	for _, m := range reNumLabeled.FindAllStringSubmatchIndex(s, -1) {
+	for _, m := range labeledNumbers(s) {
 		add(s[m[4]:m[5]], labelOf(s[m[2]:m[3]]), m[4])
 		covered[m[4]] = true
 	}
-	for _, m := range reNumPrefixed.FindAllStringSubmatchIndex(s, -1) {
+	for _, m := range prefixedNumbers(s) {
 		if !covered[m[2]] {
 			add(s[m[2]:m[3]], prefixLabel(s[m[2]:m[3]]), m[2])
 			covered[m[2]] = true

@@ -95,3 +95,52 @@ func FuzzNumberWindows(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) { checkNumberWindows(t, s) })
 }
+
+// amountLabelsNear are the gated labels labelledAmount searches with first.
+func amountLabelsNear() []gated {
+	return append(append([]gated{}, amountLabels...), payableLabel, prepaidLabel)
+}
+
+func checkFirstLabel(t *testing.T, l string) {
+	t.Helper()
+	for _, g := range amountLabelsNear() {
+		if got, want := g.first(l), g.re.FindStringIndex(l); !reflect.DeepEqual(got, want) {
+			t.Fatalf("first(%q) = %v, %s over the whole line %v", l, got, g.re, want)
+		}
+	}
+}
+
+// TestFirstLabel: on tricky lines and on every line of the corpora, a
+// label searched from near its literal is the first match of its pattern
+// over the whole line.
+func TestFirstLabel(t *testing.T) {
+	lines := append([]string{}, trickyLines...)
+	lines = append(lines, "(total TTC) 12", "xmontant 3 montant 4", "Montant total TTC: 1 200,00 €", "sous-total 12 total 13",
+		"Total (incl. VAT) 12", "moins l' acompte 30", "net\u00a0à payer 4", "residual amount 4")
+	for _, s := range corpusTexts(t) {
+		lines = append(lines, splitLines(s)...)
+	}
+	near, matched := 0, 0
+	for _, g := range amountLabelsNear() {
+		if g.near {
+			near++
+		}
+	}
+	for _, l := range lines {
+		checkFirstLabel(t, l)
+		if amountLabels[2].re.MatchString(l) {
+			matched++
+		}
+	}
+	if near < 4 || matched < 50 {
+		t.Errorf("%d labels searched from their literals, %d lines matched: the check proves little", near, matched)
+	}
+}
+
+// FuzzFirstLabel checks first against the label patterns on any line.
+func FuzzFirstLabel(f *testing.F) {
+	for _, l := range trickyLines {
+		f.Add(l)
+	}
+	f.Fuzz(func(t *testing.T, l string) { checkFirstLabel(t, l) })
+}

@@ -44,13 +44,7 @@ func (g gated) first(l string) []int {
 	if q < 0 {
 		return nil
 	}
-	k := q
-	for k > 0 && (labelByte(l[k-1]) || l[k-1] == '(' || l[k-1] == ')') {
-		k--
-	}
-	if k > 0 {
-		k--
-	}
+	k := windowStart(l, 0, q, func(c byte) bool { return labelByte(c) || c == '(' || c == ')' })
 	return shift(g.re.FindStringIndex(l[k:]), k)
 }
 

@@ -1,6 +1,7 @@
 package invoice
 
 import (
+	"regexp"
 	"strings"
 	"unicode/utf8"
 
@@ -105,22 +106,35 @@ func labeledNumbers(s string) [][]int {
 		if q < 0 {
 			break
 		}
-		k := q
-		for k > pos && labelByte(s[k-1]) {
-			k--
-		}
-		if k > pos {
-			k-- // the byte that stopped the walk may open the match
-		}
-		m := reNumLabeled.FindStringSubmatchIndex(s[k:])
+		m := submatchFrom(reNumLabeled, s, windowStart(s, pos, q, labelByte))
 		if m == nil {
 			break
 		}
-		m = shift(m, k)
 		out = append(out, m)
 		pos = m[1]
 	}
 	return out
+}
+
+// windowStart is where a search for a label whose literal occurs at q
+// starts: the walk back from q over the bytes inLabel accepts stops at pos
+// or at the first byte it does not accept, which is included (it may be
+// the character a pattern wants before the label).
+func windowStart(s string, pos, q int, inLabel func(byte) bool) int {
+	k := q
+	for k > pos && inLabel(s[k-1]) {
+		k--
+	}
+	if k > pos {
+		k--
+	}
+	return k
+}
+
+// submatchFrom is re.FindStringSubmatchIndex of s from k on, in positions
+// of s.
+func submatchFrom(re *regexp.Regexp, s string, k int) []int {
+	return shift(re.FindStringSubmatchIndex(s[k:]), k)
 }
 
 // prefixedNumbers is reNumPrefixed.FindAllStringSubmatchIndex(s, -1).
@@ -142,11 +156,10 @@ func prefixedNumbers(s string) [][]int {
 			pos = q + 1
 			continue
 		}
-		m := reNumPrefixed.FindStringSubmatchIndex(s[q:])
+		m := submatchFrom(reNumPrefixed, s, q)
 		if m == nil {
 			break
 		}
-		m = shift(m, q)
 		out = append(out, m)
 		pos = m[1]
 	}

@@ -80,6 +80,9 @@ type Result struct {
 	// Reply is the mail as its author wrote it, quotes and signature
 	// stripped (reply.Strip of the text); empty for a bounce.
 	Reply string `json:"-"`
+	// Signature is the signature cut from Reply, read by whoever looks
+	// for the client's phones and address without stripping the mail again.
+	Signature string `json:"-"`
 	// Objection is the stock excuse the reply raises ("cheque_in_post",
 	// "wrong_amount"…), NoObjection when none: the answer the owner
 	// prepares depends on it.
@@ -176,12 +179,13 @@ func Classify(m *message.Message, opt Options) Result {
 			res.ReturnDate = &t
 			res.Evidence = append(res.Evidence, e)
 		}
-		res.Reply = r.Body
+		res.Reply, res.Signature = r.Body, r.Signature
 		return res
 	}
 
 	if ok, ev := detectBulk(m); ok {
-		return Result{Class: Other, Confidence: confidenceOf(ev), Language: detectLanguage(fold(r.Body) + " " + subject), Evidence: ev, Reply: r.Body}
+		return Result{Class: Other, Confidence: confidenceOf(ev), Language: detectLanguage(fold(r.Body) + " " + subject), Evidence: ev, Reply: r.Body,
+			Signature: r.Signature}
 	}
 
 	text, fromQuote := r.Body, false
@@ -200,7 +204,7 @@ func Classify(m *message.Message, opt Options) Result {
 		}
 	}
 	res := read(model, objections, text, m.Subject, ref)
-	res.Reply = r.Body
+	res.Reply, res.Signature = r.Body, r.Signature
 	if !fromQuote {
 		// Only the client's own words: an empty reply quoting our
 		// reminder says nothing hostile.

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/relance/relance/internal/message"
+	"github.com/relance/relance/internal/reply"
 )
 
 // realmailDir is the shared corpus of real-world mail (see its LICENSES.txt).
@@ -54,6 +55,13 @@ func FuzzClassifyMail(f *testing.F) {
 		}
 		if _, err := res.JSON("f"); err != nil {
 			t.Fatal(err)
+		}
+		// Reply and Signature are the stripped text, reused by the
+		// engine for the client's phones and address.
+		if res.Class != Bounce {
+			if s := reply.Strip(m.Text); res.Reply != s.Body || res.Signature != s.Signature {
+				t.Fatalf("Reply/Signature %q/%q, Strip gives %q/%q", res.Reply, res.Signature, s.Body, s.Signature)
+			}
 		}
 	})
 }

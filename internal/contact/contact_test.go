@@ -194,3 +194,26 @@ func TestReplyAddress(t *testing.T) {
 		t.Errorf("signature: %q", got)
 	}
 }
+
+// The digit gate skips only lines no candidate number can match: on lines
+// with fewer than two digits, reCandidate finds nothing, and on the others
+// the gate lets the line through.
+func TestTwoDigitGate(t *testing.T) {
+	for _, line := range []string{
+		"", "Tél. 06 12 34 56 78", "n° 1", "Bureau : 7", "+44 20 7946 0958", "a1b2", "12", "1 ", "Merci, à bientôt",
+		"SIRET 123 456 789 00012", "٠١٢٣٤٥٦٧٨٩", "(0) 1 ext. 2",
+	} {
+		if got, want := hasTwoDigits(line), reCandidate.MatchString(line); want && !got {
+			t.Errorf("hasTwoDigits(%q) = false, but reCandidate matches it", line)
+		}
+		n := 0
+		for i := 0; i < len(line); i++ {
+			if line[i] >= '0' && line[i] <= '9' {
+				n++
+			}
+		}
+		if hasTwoDigits(line) != (n >= 2) {
+			t.Errorf("hasTwoDigits(%q) = %v with %d digits", line, hasTwoDigits(line), n)
+		}
+	}
+}

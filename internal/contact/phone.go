@@ -98,7 +98,9 @@ func Phones(text string, own ...string) []Phone {
 	var out []Phone
 	seen := map[string]bool{}
 	for _, line := range strings.Split(text, "\n") {
-		if len(line) > 400 || reNotPhoneLine.MatchString(line) {
+		// A number takes two digits at least (reCandidate): most lines of
+		// a mail have none, and the line's labels need not be read.
+		if len(line) > 400 || !hasTwoDigits(line) || reNotPhoneLine.MatchString(line) {
 			continue
 		}
 		for _, m := range reCandidate.FindAllStringIndex(line, -1) {
@@ -203,6 +205,20 @@ func lastIndex(re *regexp.Regexp, s string) int {
 		return -1
 	}
 	return ms[len(ms)-1][0]
+}
+
+// hasTwoDigits reports whether s holds two ASCII digits, the least any
+// match of reCandidate holds.
+func hasTwoDigits(s string) bool {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			if n++; n == 2 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func isWordByte(b byte) bool {

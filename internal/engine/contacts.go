@@ -9,7 +9,6 @@ import (
 	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/invoice"
 	"github.com/relance/relance/internal/message"
-	"github.com/relance/relance/internal/reply"
 	"github.com/relance/relance/internal/store"
 )
 
@@ -53,12 +52,12 @@ func (e *Engine) invoicePhones(msg *message.Message, r invoice.Result, pdfText s
 // its signature included) and the postal address of its signature. Machine
 // mail (bounces, auto-replies) gives none:
 // a colleague's number "in case of emergency" is not the client's.
-func (e *Engine) replyContacts(msg *message.Message, r classify.Result) ([]contact.Phone, string) {
+func (e *Engine) replyContacts(r classify.Result) ([]contact.Phone, string) {
 	if r.Class == classify.Bounce || r.Class == classify.AutoReply {
 		return nil, ""
 	}
-	s := reply.Strip(msg.Text)
-	return contact.FromReply(s.Body, s.Signature, e.ownPhones...), contact.ReplyAddress(s.Body, s.Signature)
+	// Classify stripped the same text: its body and signature are reused.
+	return contact.FromReply(r.Reply, r.Signature, e.ownPhones...), contact.ReplyAddress(r.Reply, r.Signature)
 }
 
 // recordInvoiceContacts keeps what an invoice tells of its client: its

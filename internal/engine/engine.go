@@ -178,6 +178,10 @@ type prepared struct {
 	phones []contact.Phone
 	// address is the postal address a reply's signature gives.
 	address string
+	// keys are the invoice-number keys a reply's subject and text hold
+	// (invoice.NumberKeys), read here beside the other messages rather
+	// than by the single recorder.
+	keys []string
 	// err is a temporary failure to read the message (its PDF could not be
 	// fetched): the batch fails and is offered again.
 	err error
@@ -330,7 +334,8 @@ func (e *Engine) prepare(ctx context.Context, f mailbox.Fetched) (p prepared) {
 		if strings.TrimSpace(p.replyText) == "" {
 			p.replyText = msg.Text
 		}
-		p.phones, p.address = e.replyContacts(msg, r)
+		p.phones, p.address = e.replyContacts(r)
+		p.keys = invoice.NumberKeys(msg.Subject + "\n" + msg.Text)
 	}
 	p.msg = msg
 	p.msgID = msg.MessageID
@@ -377,7 +382,7 @@ func (e *Engine) record(tx *store.Tx, p *prepared) (string, error) {
 	case p.det != nil:
 		class, err = e.recordSent(tx, rowID, msg, msgID, *p.det, selfChecked{findings: p.legal, ran: p.checked}, p.phones)
 	case p.cls != nil:
-		class, err = e.recordReply(tx, rowID, msg, p.replyText, *p.cls)
+		class, err = e.recordReply(tx, rowID, msg, p.replyText, p.keys, *p.cls)
 		if err == nil && len(p.phones) > 0 {
 			err = tx.FoundPhonesOf(msg.From.Email, domain.ContactFromSignature, rowID, mailTime(tx, msg), p.phones)
 		}

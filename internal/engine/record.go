@@ -154,7 +154,8 @@ func (e *Engine) firstReminderCheck(tx *store.Tx, id int64, created bool, check 
 
 // recordReply threads a received mail to its invoices and records what the
 // client said, pausing chasing and raising flags where a human must look.
-func (e *Engine) recordReply(tx *store.Tx, rowID int64, msg *message.Message, text string, r classify.Result) (string, error) {
+// keys are invoice.NumberKeys of the subject and text, read before.
+func (e *Engine) recordReply(tx *store.Tx, rowID int64, msg *message.Message, text string, keys []string, r classify.Result) (string, error) {
 	at := mailTime(tx, msg)
 	class := r.Class
 	refs := append(append([]string{}, msg.InReplyTo...), msg.References...)
@@ -162,8 +163,7 @@ func (e *Engine) recordReply(tx *store.Tx, rowID int64, msg *message.Message, te
 		// A bounce names the mail it returns in its attached headers.
 		refs = append(refs, msg.Report.OriginalMessageID)
 	}
-	q := store.ThreadQuery{Refs: refs, Sender: msg.From.Email, Text: msg.Subject + "\n" + msg.Text,
-		Keys: invoice.NumberKeys(msg.Subject + "\n" + msg.Text)}
+	q := store.ThreadQuery{Refs: refs, Sender: msg.From.Email, Text: msg.Subject + "\n" + msg.Text, Keys: keys}
 	if d := domainOf(msg.From.Email); d != "" && !invoice.SharedDomain(d) {
 		q.Domain = d
 	}

@@ -109,11 +109,11 @@ func findNumbers(s string) []numRef {
 		out = append(out, numRef{value: v, label: label, pos: pos})
 	}
 	covered := make(map[int]bool)
-	for _, m := range reNumLabeled.FindAllStringSubmatchIndex(s, -1) {
+	for _, m := range labeledNumbers(s) {
 		add(s[m[4]:m[5]], labelOf(s[m[2]:m[3]]), m[4])
 		covered[m[4]] = true
 	}
-	for _, m := range reNumPrefixed.FindAllStringSubmatchIndex(s, -1) {
+	for _, m := range prefixedNumbers(s) {
 		if !covered[m[2]] {
 			add(s[m[2]:m[3]], prefixLabel(s[m[2]:m[3]]), m[2])
 			covered[m[2]] = true
@@ -278,29 +278,47 @@ func labelledAmount(lines, folded []string, label gated, notTotal bool) (amountH
 		if !label.mayMatch(folded[i]) {
 			continue
 		}
-		for _, m := range label.re.FindAllStringIndex(l, -1) {
-			if reSubTotal.MatchString(l[:m[0]]) {
-				continue
-			}
-			rest := l[m[1]:]
-			if notTotal && reNotTotal.MatchString(rest) {
-				continue
-			}
-			rest = strings.TrimLeft(rest, " \t:=.-–(")
-			rest = stripTaxWords(rest)
-			if strings.TrimSpace(rest) == "" && i+1 < len(lines) {
-				rest = lines[i+1]
-			}
-			if len(rest) > 60 {
-				rest = rest[:60]
-			}
-			// The amount must come soon after the label.
-			if h, ok := firstAmount(rest); ok && strings.Index(rest, h.text) <= 24 {
+		// The first label of the line is found from near its literal; the
+		// others, seldom needed, by the pattern over the whole line.
+		m := label.first(l)
+		if m == nil {
+			continue
+		}
+		if h, ok := amountAfterLabel(lines, i, m, notTotal); ok {
+			return h, strings.TrimSpace(l), true
+		}
+		for _, m := range label.re.FindAllStringIndex(l, -1)[1:] {
+			if h, ok := amountAfterLabel(lines, i, m, notTotal); ok {
 				return h, strings.TrimSpace(l), true
 			}
 		}
 	}
 	return amountHit{}, "", false
+}
+
+// amountAfterLabel is the amount right after the label at m of lines[i].
+func amountAfterLabel(lines []string, i int, m []int, notTotal bool) (amountHit, bool) {
+	l := lines[i]
+	if reSubTotal.MatchString(l[:m[0]]) {
+		return amountHit{}, false
+	}
+	rest := l[m[1]:]
+	if notTotal && reNotTotal.MatchString(rest) {
+		return amountHit{}, false
+	}
+	rest = strings.TrimLeft(rest, " \t:=.-–(")
+	rest = stripTaxWords(rest)
+	if strings.TrimSpace(rest) == "" && i+1 < len(lines) {
+		rest = lines[i+1]
+	}
+	if len(rest) > 60 {
+		rest = rest[:60]
+	}
+	// The amount must come soon after the label.
+	if h, ok := firstAmount(rest); ok && strings.Index(rest, h.text) <= 24 {
+		return h, true
+	}
+	return amountHit{}, false
 }
 
 // findAmountRanked looks for the invoice total: a labelled amount, best

@@ -3,6 +3,7 @@ package message
 import (
 	"bufio"
 	"bytes"
+	"encoding/base64"
 	"io"
 	"os"
 	"path/filepath"
@@ -152,4 +153,50 @@ func TestAssembleMetadataOnly(t *testing.T) {
 	if _, err := Assemble(nil, nil, DefaultOptions()); err == nil {
 		t.Error("Assemble of nothing succeeded")
 	}
+}
+
+// TestAssembleBase64LineBreaks: a base64 attachment assembled with CRLF,
+// lone CR or LF line breaks (its body is not rewritten to LF first) gives
+// the same attachment and the same problems, inner padding and bad bytes
+// included.
+func TestAssembleBase64LineBreaks(t *testing.T) {
+	header := []byte("From: a@b.fr\r\nSubject: Facture\r\nContent-Type: multipart/mixed; boundary=x\r\n\r\n")
+	pdf := "%PDF-1.4\n" + strings.Repeat("0123456789abcdef", 40) + "\n%%EOF\n"
+	enc := base64Lines([]byte(pdf))
+	for _, body := range []string{enc, enc[:40] + "=" + enc[40:], enc + "!*"} {
+		var want *Message
+		for i, nl := range []string{"\n", "\r\n", "\r"} {
+			parts := []Part{
+				{Path: []int{1}, MediaType: "text/plain", Encoding: "8bit", Body: []byte("Bonjour," + nl + "ci-joint." + nl)},
+				{Path: []int{2}, MediaType: "application/pdf", Disposition: "attachment", DispositionParams: map[string]string{"filename": "F-1.pdf"},
+					Encoding: "base64", Body: []byte(strings.ReplaceAll(body, "\n", nl))},
+			}
+			m, err := Assemble(header, parts, DefaultOptions())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if i == 0 {
+				want = m
+				continue
+			}
+			if !reflect.DeepEqual(m.Attachments, want.Attachments) || !reflect.DeepEqual(m.Problems, want.Problems) || m.Text != want.Text {
+				t.Errorf("line breaks %q: attachments %+v, problems %q, text %q; with LF %+v, %q, %q",
+					nl, m.Attachments, m.Problems, m.Text, want.Attachments, want.Problems, want.Text)
+			}
+		}
+		if len(want.Attachments) != 1 || len(want.Attachments[0].Data) == 0 {
+			t.Errorf("attachment not read: %+v", want.Attachments)
+		}
+	}
+}
+
+func base64Lines(b []byte) string {
+	var sb strings.Builder
+	enc := base64.StdEncoding.EncodeToString(b)
+	for len(enc) > 76 {
+		sb.WriteString(enc[:76] + "\n")
+		enc = enc[76:]
+	}
+	sb.WriteString(enc + "\n")
+	return sb.String()
 }

@@ -95,7 +95,7 @@ func Assemble(header []byte, parts []Part, opt Options) (*Message, error) {
 		p.Disposition = normalizeDisposition(p.Disposition)
 		p.Params = lowerKeys(p.Params)
 		p.DispositionParams = lowerKeys(p.DispositionParams)
-		if p.Body != nil {
+		if p.Body != nil && !lineBreaksIgnored(p) {
 			p.Body = normalizeNewlines(p.Body)
 		}
 		norm[i] = p
@@ -103,6 +103,15 @@ func Assemble(header []byte, parts []Part, opt Options) (*Message, error) {
 	b := newBudget(opt)
 	b.parts = len(norm)
 	return build(h, norm, opt, 0, b, problems), nil
+}
+
+// lineBreaksIgnored reports whether every reading of p's raw body skips
+// CR and LF alike, so that turning CRLF into LF (a copy of the whole body:
+// a PDF's hundred kilobytes) changes nothing: a base64 body is only sized
+// and decoded, both of which skip line breaks, but an HTML body is also
+// searched raw for its charset.
+func lineBreaksIgnored(p Part) bool {
+	return normalizeEncoding(p.Encoding) == "base64" && !strings.HasPrefix(p.MediaType, "text/")
 }
 
 func lowerKeys(m map[string]string) map[string]string {

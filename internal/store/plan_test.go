@@ -188,3 +188,35 @@ func TestThreadCandidateMailsInRecordedOrder(t *testing.T) {
 		}
 	})
 }
+
+// TestThreadCandidatesOnceEach: a reply naming several mails of ours about
+// one invoice (each branch of the reference lookup finds it again) makes it
+// one candidate.
+func TestThreadCandidatesOnceEach(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	id := addInvoice(t, s, "F-2026-0001", "compta@dupont.fr", "1200.50")
+	other := addInvoice(t, s, "F-2026-0002", "compta@dupont.fr", "80.00")
+	err := s.Update(ctx, t0, func(tx *Tx) error {
+		for i, msgID := range []string{"a@atelier.example", "b@atelier.example", "c@atelier.example"} {
+			row, err := tx.AddMessage(Message{Folder: "Sent", UIDValidity: 1, UID: uint32(i + 1), Role: "sent", MessageID: msgID})
+			if err != nil {
+				return err
+			}
+			if err := tx.SetMessageOutcome(row, "invoice", id); err != nil {
+				return err
+			}
+		}
+		cands, err := tx.ThreadCandidatesFor(ThreadQuery{Refs: []string{"<a@atelier.example>", "<b@atelier.example>", "<C@atelier.example>"}})
+		if err != nil {
+			return err
+		}
+		if len(cands) != 1 || cands[0].ID != id {
+			return fmt.Errorf("candidates %+v, want invoice %d once (not %d)", cands, id, other)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

@@ -565,3 +565,27 @@ func TestOwnerPaymentRefusedOnSettledInvoice(t *testing.T) {
 		}
 	})
 }
+
+// Every pooled connection gets the 2 MiB page cache the scan's large
+// transactions need (a smaller one spills their changed pages to the WAL
+// before the commit and reads them back).
+func TestPageCacheSize(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	conns := make([]*sql.Conn, 2)
+	for i := range conns {
+		c, err := s.db.Conn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		conns[i] = c
+		var kib int
+		if err := c.QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&kib); err != nil {
+			t.Fatal(err)
+		}
+		if kib != -2048 {
+			t.Errorf("connection %d: cache_size %d, want -2048 (2 MiB)", i, kib)
+		}
+	}
+}

@@ -94,14 +94,16 @@ func (t *Tx) ThreadCandidatesFor(q ThreadQuery) ([]ThreadCandidate, error) {
 		// invoice), a reminder or other draft we sent, a mail of ours
 		// recorded against the invoice. When one is found, the sender's and
 		// the text's candidates cannot change the outcome and are not read.
+		// UNION ALL: collect keeps each id once, and SQLite need not
+		// build a temporary index to drop the repeats of each branch.
 		ph, args := placeholders(refs)
 		if err := collect(`SELECT id FROM invoices WHERE kind = 'invoice' AND source_message_id IN (`+ph+`)
-			UNION SELECT m.invoice_id FROM messages m JOIN invoices i ON i.id = m.invoice_id
+			UNION ALL SELECT m.invoice_id FROM messages m JOIN invoices i ON i.id = m.invoice_id
 				WHERE m.role IN ('sent', 'extra') AND i.kind = 'invoice' AND m.message_id IN (`+ph+`)
-			UNION SELECT di.invoice_id FROM drafts d JOIN draft_invoices di ON di.draft_id = d.id
+			UNION ALL SELECT di.invoice_id FROM drafts d JOIN draft_invoices di ON di.draft_id = d.id
 				JOIN invoices i ON i.id = di.invoice_id
 				WHERE d.status = `+sqlWord(domain.DraftSent)+` AND i.kind = 'invoice' AND d.message_id IN (`+ph+`)
-			UNION SELECT i.id FROM invoices cn JOIN invoices i ON i.kind = 'invoice' AND i.client_id = cn.client_id
+			UNION ALL SELECT i.id FROM invoices cn JOIN invoices i ON i.kind = 'invoice' AND i.client_id = cn.client_id
 				AND `+normSQL("i.number")+` = `+normSQL("cn.credited_number")+`
 				WHERE cn.kind = 'credit_note' AND cn.credited_number <> '' AND cn.source_message_id IN (`+ph+`)`,
 			append(append(append(args, args...), args...), args...)...); err != nil {

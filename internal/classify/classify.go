@@ -199,12 +199,17 @@ func Classify(m *message.Message, opt Options) Result {
 			objections = ShippedObjections()
 		}
 	}
-	res := read(model, objections, text, m.Subject, ref)
-	res.Reply = r.Body
+	// Only the client's own words are read for hostility: an empty reply
+	// quoting our reminder says nothing hostile. When they are the words
+	// the model reads, the hostile reading shares the model's sentences.
+	below := ""
 	if !fromQuote {
-		// Only the client's own words: an empty reply quoting our
-		// reminder says nothing hostile.
-		h := readHostileParts(m.Subject, r)
+		below = bottomPosted(r.Quoted)
+	}
+	res := read(model, objections, text, m.Subject, ref, !fromQuote && below == "")
+	res.Reply = r.Body
+	if !fromQuote && below != "" {
+		h := readHostileText(m.Subject, ownWords(r.Body, below))
 		res.Hostile, res.HostileSentences = h.Hostile, h.Sentences
 	}
 	if fromQuote {
@@ -226,14 +231,24 @@ func ReplyText(text string) (words string, quoted bool) {
 	return reply.Strip(unquote(r.Quoted)).Body, true
 }
 
-// read runs the models over the client's words and resolves the dates.
-func read(model *Model, objections *ObjectionModel, text, subject string, ref time.Time) Result {
+// read runs the models over the client's words and resolves the dates;
+// hostile asks for the hostile reading of the same words.
+func read(model *Model, objections *ObjectionModel, text, subject string, ref time.Time, hostile bool) Result {
 	f := featurePool.Get().(*features)
 	defer featurePool.Put(f)
 	extractInto(f, text, subject, ref, nil)
+	var h HostileReading
+	switch {
+	case !hostile:
+	case len(text) <= maxFeatureText:
+		// The model read every sentence: the same split serves.
+		h = readHostile(subject, f.sents, f.folded)
+	default:
+		h = readHostileText(subject, text)
+	}
 	d := model.decide(f)
 	res := Result{Class: d.class, NeedsHuman: d.needsHuman, NeedsHumanReason: d.reason, Confidence: d.confidence,
-		HumanProbability: humanProbability(d.probs), Evidence: d.evidence(f, 3)}
+		HumanProbability: humanProbability(d.probs), Evidence: d.evidence(f, 3), Hostile: h.Hostile, HostileSentences: h.Sentences}
 	if res.Class == Paid || res.Class == Other && answersUs(subject) {
 		if ev, ok := paymentAhead(f, ref, res.Class == Other); ok {
 			// "Le règlement sera effectué le 15 octobre": the words of

@@ -49,6 +49,12 @@ type features struct {
 	future []bool          // the sentence speaks in the future tense
 	past   []bool          // … or in the past
 	scale  float32         // 1/sqrt(len(ids)): long replies do not shout louder
+
+	// Scratch space kept between the replies a pooled features reads.
+	toks   []string
+	negs   []bool
+	perInt [][nClasses]int32
+	per    [][nClasses]float32
 }
 
 // fnv-1a, 32 bits, written out so hashing allocates nothing.
@@ -114,13 +120,13 @@ func extractInto(f *features, text, subject string, ref time.Time, facts []strin
 		f.ids, f.sent = make([]uint32, 0, need), make([]int16, 0, need)
 	}
 	*f = features{ids: f.ids[:0], sent: f.sent[:0], sents: f.sents[:0], folded: f.folded[:0], dates: f.dates[:0],
-		future: f.future[:0], past: f.past[:0]}
+		future: f.future[:0], past: f.past[:0], toks: f.toks, negs: f.negs, perInt: f.perInt, per: f.per}
 	add := func(h uint32, s int16) {
 		f.ids = append(f.ids, bucket(h))
 		f.sent = append(f.sent, s)
 	}
-	var toks []string
-	var negs []bool
+	toks, negs := f.toks[:0], f.negs[:0]
+	defer func() { f.toks, f.negs = toks[:0], negs[:0] }()
 	questions, exclaims, digits, amounts := 0, 0, 0, 0
 	var future, past, payFuture, payPast, today, payTenseFuture, payTensePast bool
 	var settleAhead, settleBehind, settlePast bool

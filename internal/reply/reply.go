@@ -34,10 +34,7 @@ func Strip(text string) Reply {
 	text = strings.ReplaceAll(text, "\r\n", "\n")
 	text = strings.ReplaceAll(text, "\r", "\n")
 	lines := strings.Split(text, "\n")
-	norm := make([]string, len(lines))
-	for i, l := range lines {
-		norm[i] = normLine(l)
-	}
+	norm := normLines(lines, len(text))
 
 	cut := findQuoteStart(lines, norm)
 	var bodyLines, bodyNorm, quoted []string
@@ -81,6 +78,42 @@ func Strip(text string) Reply {
 // normLine lower-cases a line, turns the no-break and thin spaces French
 // typography puts before colons into plain spaces, and trims it.
 func normLine(s string) string {
+	b, changed := appendNorm(nil, s)
+	if !changed {
+		return strings.TrimSpace(s)
+	}
+	return strings.TrimSpace(string(b))
+}
+
+// normLines is normLine of each line. The lines that change (most hold a
+// capital) are written one after the other into one buffer, made a string
+// once: a reply's lines cost a few allocations, not one each. size is the
+// length of the text the lines come from.
+func normLines(lines []string, size int) []string {
+	norm := make([]string, len(lines))
+	type span struct{ line, start, end int }
+	var spans []span
+	buf := make([]byte, 0, size)
+	for i, l := range lines {
+		start := len(buf)
+		var changed bool
+		if buf, changed = appendNorm(buf, l); !changed {
+			norm[i] = strings.TrimSpace(l)
+			continue
+		}
+		spans = append(spans, span{i, start, len(buf)})
+	}
+	all := string(buf)
+	for _, sp := range spans {
+		norm[sp.line] = strings.TrimSpace(all[sp.start:sp.end])
+	}
+	return norm
+}
+
+// appendNorm appends s lower-cased, with tabs and the no-break and thin
+// spaces made plain spaces and zero-width characters dropped, to b; it
+// appends nothing and reports false when s would not change.
+func appendNorm(b []byte, s string) ([]byte, bool) {
 	ascii, plain := true, true
 	for i := 0; i < len(s); i++ {
 		switch c := s[i]; {
@@ -93,18 +126,18 @@ func normLine(s string) string {
 	switch {
 	case ascii && plain:
 		// Most lines: nothing to map.
+		return b, false
 	case ascii:
-		b := []byte(s)
-		for i, c := range b {
+		for i := 0; i < len(s); i++ {
+			c := s[i]
 			if c >= 'A' && c <= 'Z' {
-				b[i] = c + 'a' - 'A'
+				c += 'a' - 'A'
 			} else if c == '\t' {
-				b[i] = ' '
+				c = ' '
 			}
+			b = append(b, c)
 		}
-		s = string(b)
 	default:
-		b := make([]byte, 0, len(s))
 		for _, r := range s {
 			switch {
 			case r < utf8.RuneSelf:
@@ -122,9 +155,8 @@ func normLine(s string) string {
 				b = utf8.AppendRune(b, unicode.ToLower(r))
 			}
 		}
-		s = string(b)
 	}
-	return strings.TrimSpace(s)
+	return b, true
 }
 
 func isQuoteLine(n string) bool { return strings.HasPrefix(n, ">") }
@@ -281,10 +313,10 @@ func findQuoteStart(lines, norm []string) int {
 		if mayBeSeparator(n) && separatorRe.MatchString(n) {
 			return i
 		}
-		if underscoreRule.MatchString(n) && headerBlock(norm, i+1) {
+		if n[0] == '_' && underscoreRule.MatchString(n) && headerBlock(norm, i+1) {
 			return i
 		}
-		if fromField.MatchString(n) && headerBlock(norm, i) {
+		if mayBeField(n) && fromField.MatchString(n) && headerBlock(norm, i) {
 			return i
 		}
 		if attributionAt(norm, i) {
@@ -327,7 +359,7 @@ func headerBlock(norm []string, i int) bool {
 	for i < len(norm) && norm[i] == "" {
 		i++
 	}
-	if i >= len(norm) || !fromField.MatchString(norm[i]) {
+	if i >= len(norm) || !mayBeField(norm[i]) || !fromField.MatchString(norm[i]) {
 		return false
 	}
 	var sent, to, subject bool
@@ -386,8 +418,12 @@ func mayBeMobileSig(n string) bool {
 // Disclaimer detection: a paragraph that speaks of confidentiality and of the
 // intended recipient, or the "think before printing" line.
 var (
-	disclaimerConf  = regexp.MustCompile(`confidenti|privileged|strictement réservé|strictement reserve`)
-	disclaimerWho   = regexp.MustCompile(`destinataire|intended|addressee|recipient|dest\.|exclusive use|usage exclusif|à l'attention exclusive|a l'attention exclusive|l'expéditeur|l'expediteur|the sender`)
+	// The words of confidentiality and of the recipient, one of each in
+	// a notice: plain substrings, cheaper looked for one by one than
+	// through an expression of their alternation.
+	disclaimerConf = []string{"confidenti", "privileged", "strictement réservé", "strictement reserve"}
+	disclaimerWho  = []string{"destinataire", "intended", "addressee", "recipient", "dest.", "exclusive use", "usage exclusif",
+		"à l'attention exclusive", "a l'attention exclusive", "l'expéditeur", "l'expediteur", "the sender"}
 	disclaimerStart = regexp.MustCompile(`^(\*+\s*)?(avertissement|disclaimer|confidentiality notice|avis de confidentialit|ce message|ce courriel|ce mail|cet e-mail|cet email|le présent message|le present message|this (e-?mail|message|communication)|the information (contained|in this)|les informations contenues|ce message électronique|ce message electronique|notice:|important:)`)
 	printLine       = regexp.MustCompile(`(pensez à l'environnement|pensez a l'environnement|avant d'imprimer|before printing|consider the environment|n'imprimez ce)`)
 )
@@ -402,7 +438,7 @@ func splitSignature(lines, norm []string) (body, sig []string) {
 			seen = true
 		}
 		switch {
-		case sigDelim.MatchString(n) && strings.TrimSpace(lines[i]) != "" && seen:
+		case mayBeSigDelim(n) && sigDelim.MatchString(n) && strings.TrimSpace(lines[i]) != "" && seen:
 			cut = i
 		case isMobileSig(n):
 			cut = i
@@ -420,6 +456,37 @@ func splitSignature(lines, norm []string) (body, sig []string) {
 	return lines[:cut], lines[cut:]
 }
 
+// mayBeField is a cheap test every match of the header field expressions
+// passes: a field name ends with a colon.
+func mayBeField(n string) bool { return strings.IndexByte(n, ':') >= 0 }
+
+// mayBeSigDelim is a cheap test every match of sigDelim passes: it starts
+// with a dash, an underscore, or the first byte of "—" and "–".
+func mayBeSigDelim(n string) bool {
+	return n != "" && (n[0] == '-' || n[0] == '_' || n[0] == "—"[0])
+}
+
+// disclaimerStarts are the phrases disclaimerStart's alternatives begin
+// with, cut where they fork.
+var disclaimerStarts = []string{"avertissement", "disclaimer", "confidentiality notice", "avis de confidentialit", "ce message",
+	"ce courriel", "ce mail", "cet e-mail", "cet email", "le présent message", "le present message", "this e", "this m",
+	"this c", "the information ", "les informations contenues", "notice:", "important:"}
+
+// mayBeDisclaimerStart is a cheap test every match of disclaimerStart
+// passes: after its optional stars and spaces, the line starts with one of
+// disclaimerStarts. Nearly every line of a reply fails it.
+func mayBeDisclaimerStart(n string) bool {
+	if strings.HasPrefix(n, "*") {
+		n = strings.TrimLeft(strings.TrimLeft(n, "*"), " \t\n\f\r")
+	}
+	for _, p := range disclaimerStarts {
+		if strings.HasPrefix(n, p) {
+			return true
+		}
+	}
+	return false
+}
+
 // mayBePrintLine is a cheap test every match of printLine passes ("pensez à
 // l'environnement avant d'imprimer"): most lines skip the expression.
 func mayBePrintLine(n string) bool {
@@ -428,14 +495,25 @@ func mayBePrintLine(n string) bool {
 
 // isDisclaimerStart reports whether the paragraph at line i is a legal notice.
 func isDisclaimerStart(norm []string, i int) bool {
-	if !disclaimerStart.MatchString(norm[i]) || (i > 0 && norm[i-1] != "" && !sigDelim.MatchString(norm[i-1])) {
+	if !mayBeDisclaimerStart(norm[i]) || !disclaimerStart.MatchString(norm[i]) ||
+		(i > 0 && norm[i-1] != "" && !(mayBeSigDelim(norm[i-1]) && sigDelim.MatchString(norm[i-1]))) {
 		return false
 	}
 	para := norm[i]
 	for j := i + 1; j < len(norm) && norm[j] != "" && j < i+12; j++ {
 		para += " " + norm[j]
 	}
-	return disclaimerConf.MatchString(para) && disclaimerWho.MatchString(para)
+	return containsAny(para, disclaimerConf) && containsAny(para, disclaimerWho)
+}
+
+// containsAny reports whether s contains one of words.
+func containsAny(s string, words []string) bool {
+	for _, w := range words {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // trimBlank joins lines and trims blank lines and trailing spaces around them.
@@ -447,9 +525,23 @@ func trimBlank(lines []string) string {
 	for end > start && strings.TrimSpace(lines[end-1]) == "" {
 		end--
 	}
-	out := make([]string, 0, end-start)
-	for _, l := range lines[start:end] {
-		out = append(out, strings.TrimRight(l, " \t"))
+	switch end - start {
+	case 0:
+		return ""
+	case 1:
+		return strings.TrimRight(lines[start], " \t")
 	}
-	return strings.Join(out, "\n")
+	n := end - start - 1
+	for _, l := range lines[start:end] {
+		n += len(l)
+	}
+	var b strings.Builder
+	b.Grow(n)
+	for i, l := range lines[start:end] {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(strings.TrimRight(l, " \t"))
+	}
+	return b.String()
 }

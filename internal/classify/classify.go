@@ -691,11 +691,16 @@ func confidenceOf(ev []Evidence) float64 {
 
 // returnDate finds the end of an absence in folded out-of-office text.
 func returnDate(s string, ref time.Time) (time.Time, Evidence, bool) {
+	// Without a cue no date is a return: the cues, one expression, are
+	// looked for before the dates, many.
+	cues := reReturnCue.FindAllStringIndex(s, -1)
+	if len(cues) == 0 {
+		return time.Time{}, Evidence{}, false
+	}
 	dates := findDates(s, ref)
 	if len(dates) == 0 {
 		return time.Time{}, Evidence{}, false
 	}
-	cues := reReturnCue.FindAllStringIndex(s, -1)
 	// "back on" names the return day itself; "until" names the last day
 	// away. Prefer the former when the text says both.
 	sort.SliceStable(cues, func(i, j int) bool {

@@ -230,7 +230,7 @@ func extractInto(f *features, text, subject string, ref time.Time, facts []strin
 				digits++
 			}
 		}
-		if strings.ContainsAny(s.folded, "€$£") || strings.Contains(s.folded, "eur") || strings.Contains(s.folded, "chf") {
+		if hasMoneySign(s.folded) || strings.Contains(s.folded, "eur") || strings.Contains(s.folded, "chf") {
 			amounts++
 		}
 	}

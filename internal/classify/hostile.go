@@ -177,7 +177,7 @@ func hostileSentence(orig, folded string, hasFolded bool, buf []byte) (bool, []b
 	// quotation marks (and with valid UTF-8, which unquoteReported would
 	// otherwise rewrite), unquoteReported changes nothing and the fold
 	// made when the reply was split serves.
-	if !hasFolded || strings.ContainsAny(orig, `"«»“”`) || !utf8.ValidString(orig) {
+	if !hasFolded || !utf8.ValidString(orig) || hasQuotationMark(orig) {
 		folded = fold(unquoteReported(orig))
 	}
 	buf = append(append(append(buf[:0], ' '), folded...), ' ')
@@ -207,6 +207,27 @@ func hostileSentence(orig, folded string, hasFolded bool, buf []byte) (bool, []b
 		return true, buf
 	}
 	return false, buf
+}
+
+// hasQuotationMark reports whether valid UTF-8 s holds one of the marks
+// unquoteReported reads: `"`, "«", "»", "“" or "”" (byte tests, where
+// strings.ContainsAny with marks outside ASCII decodes s rune by rune).
+func hasQuotationMark(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '"':
+			return true
+		case 0xC2: // « U+00AB, » U+00BB
+			if i+1 < len(s) && (s[i+1] == 0xAB || s[i+1] == 0xBB) {
+				return true
+			}
+		case 0xE2: // “ U+201C, ” U+201D
+			if i+2 < len(s) && s[i+1] == 0x80 && (s[i+2] == 0x9C || s[i+2] == 0x9D) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // unquoteReported blanks what sits between quotation marks: words the

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/relance/relance/internal/message"
 	"github.com/relance/relance/internal/reply"
@@ -223,5 +224,41 @@ func TestClassifySharesHostileSplit(t *testing.T) {
 	}
 	if checked < 200 || hostile < 50 {
 		t.Errorf("only %d replies checked, %d hostile: the check proves little", checked, hostile)
+	}
+}
+
+// TestByteMarkTests: the byte tests that replaced strings.ContainsAny for
+// quotation marks and money signs answer as it did, on every sentence of
+// the corpus and on marks cut or misplaced.
+func TestByteMarkTests(t *testing.T) {
+	texts := []string{"", `"`, "«", "»", "“", "”", "€", "$", "£", "\xc2", "\xe2\x80", "a\xc2\xab", "\u00a0\u2019\u201e",
+		"12 € ttc", "« cité »", "“quoted”", "£40", "\xe2\x82", "¢ ¥ ‘ ’"}
+	files, err := filepath.Glob(filepath.Join("testdata", "replies", "*", "*.eml"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no corpus: %v", err)
+	}
+	for _, f := range files {
+		for _, s := range sentences(ReplyTextOf(parseFile(t, f).Text)) {
+			texts = append(texts, s.orig, s.folded)
+		}
+	}
+	quoted, money := 0, 0
+	for _, s := range texts {
+		if got, want := hasMoneySign(s), strings.ContainsAny(s, "€$£"); got != want {
+			t.Errorf("hasMoneySign(%q) = %v, want %v", s, got, want)
+		} else if got {
+			money++
+		}
+		if !utf8.ValidString(s) {
+			continue
+		}
+		if got, want := hasQuotationMark(s), strings.ContainsAny(s, `"«»“”`); got != want {
+			t.Errorf("hasQuotationMark(%q) = %v, want %v", s, got, want)
+		} else if got {
+			quoted++
+		}
+	}
+	if quoted < 50 || money < 50 {
+		t.Errorf("%d texts with a quotation mark, %d with a money sign: the check proves little", quoted, money)
 	}
 }

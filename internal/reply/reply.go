@@ -34,13 +34,14 @@ func Strip(text string) Reply {
 	text = strings.ReplaceAll(text, "\r\n", "\n")
 	text = strings.ReplaceAll(text, "\r", "\n")
 	lines := strings.Split(text, "\n")
-	norm := normLines(lines, len(text))
+	norms := &lineNorms{lines: lines, norm: make([]string, 0, len(lines))}
 
-	cut := findQuoteStart(lines, norm)
+	cut := findQuoteStart(norms)
 	var bodyLines, bodyNorm, quoted []string
-	if cut >= 0 && !hasContent(norm[:cut]) && interleaved(norm, cut) {
+	if cut >= 0 && !hasContent(norms.upTo(cut)) && interleaved(norms.upTo(len(lines)), cut) {
 		// Inline answers below a quote header: the header and the ">" lines are
 		// history, what sits between them is the reply.
+		norm := norms.upTo(len(lines))
 		for i := range lines {
 			if i == cut || isQuoteLine(norm[i]) || (i > cut && i < cut+maxHeaderJoin && headerContinuation(norm, cut, i)) {
 				quoted = append(quoted, lines[i])
@@ -55,6 +56,7 @@ func Strip(text string) Reply {
 			end = cut
 			quoted = lines[cut:]
 		}
+		norm := norms.upTo(end)
 		// Lines quoted with ">" above the cut are inline quoting of the
 		// previous message; they are history too.
 		for i := 0; i < end; i++ {
@@ -78,42 +80,53 @@ func Strip(text string) Reply {
 // normLine lower-cases a line, turns the no-break and thin spaces French
 // typography puts before colons into plain spaces, and trims it.
 func normLine(s string) string {
-	b, changed := appendNorm(nil, s)
-	if !changed {
+	var b strings.Builder
+	if !writeNorm(&b, s) {
 		return strings.TrimSpace(s)
 	}
-	return strings.TrimSpace(string(b))
+	return strings.TrimSpace(b.String())
 }
 
-// normLines is normLine of each line. The lines that change (most hold a
-// capital) are written one after the other into one buffer, made a string
-// once: a reply's lines cost a few allocations, not one each. size is the
-// length of the text the lines come from.
-func normLines(lines []string, size int) []string {
-	norm := make([]string, len(lines))
-	type span struct{ line, start, end int }
-	var spans []span
-	buf := make([]byte, 0, size)
-	for i, l := range lines {
-		start := len(buf)
-		var changed bool
-		if buf, changed = appendNorm(buf, l); !changed {
-			norm[i] = strings.TrimSpace(l)
+// lineNorms holds normLine of a text's lines, computed in order as far as
+// they are read: below the first line of the quoted history, only a reply
+// without words above it has its lines read. The lines that change (most
+// hold a capital) are written one after the other into one builder, whose
+// string is cut: a reply's lines cost a few allocations, not one each.
+type lineNorms struct {
+	lines []string
+	norm  []string // normLine of lines[:len(norm)]
+	b     strings.Builder
+}
+
+// upTo returns normLine of the lines before k (of all of them past the
+// last).
+func (n *lineNorms) upTo(k int) []string {
+	k = min(k, len(n.lines))
+	if k <= len(n.norm) {
+		return n.norm[:k]
+	}
+	size := 0
+	for _, l := range n.lines[len(n.norm):k] {
+		size += len(l)
+	}
+	n.b.Grow(size)
+	for i := len(n.norm); i < k; i++ {
+		start := n.b.Len()
+		if !writeNorm(&n.b, n.lines[i]) {
+			n.norm = append(n.norm, strings.TrimSpace(n.lines[i]))
 			continue
 		}
-		spans = append(spans, span{i, start, len(buf)})
+		// The builder's string shares its bytes, which later writes
+		// leave as they are.
+		n.norm = append(n.norm, strings.TrimSpace(n.b.String()[start:]))
 	}
-	all := string(buf)
-	for _, sp := range spans {
-		norm[sp.line] = strings.TrimSpace(all[sp.start:sp.end])
-	}
-	return norm
+	return n.norm
 }
 
-// appendNorm appends s lower-cased, with tabs and the no-break and thin
+// writeNorm writes s lower-cased, with tabs and the no-break and thin
 // spaces made plain spaces and zero-width characters dropped, to b; it
-// appends nothing and reports false when s would not change.
-func appendNorm(b []byte, s string) ([]byte, bool) {
+// writes nothing and reports false when s would not change.
+func writeNorm(b *strings.Builder, s string) bool {
 	ascii, plain := true, true
 	for i := 0; i < len(s); i++ {
 		switch c := s[i]; {
@@ -126,7 +139,7 @@ func appendNorm(b []byte, s string) ([]byte, bool) {
 	switch {
 	case ascii && plain:
 		// Most lines: nothing to map.
-		return b, false
+		return false
 	case ascii:
 		for i := 0; i < len(s); i++ {
 			c := s[i]
@@ -135,7 +148,7 @@ func appendNorm(b []byte, s string) ([]byte, bool) {
 			} else if c == '\t' {
 				c = ' '
 			}
-			b = append(b, c)
+			b.WriteByte(c)
 		}
 	default:
 		for _, r := range s {
@@ -147,16 +160,16 @@ func appendNorm(b []byte, s string) ([]byte, bool) {
 				} else if c == '\t' {
 					c = ' '
 				}
-				b = append(b, c)
+				b.WriteByte(c)
 			case r == '\u00a0' || r == '\u202f' || r == '\u2007':
-				b = append(b, ' ')
+				b.WriteByte(' ')
 			case r == '\ufeff' || r == '\u200b':
 			default:
-				b = utf8.AppendRune(b, unicode.ToLower(r))
+				b.WriteRune(unicode.ToLower(r))
 			}
 		}
 	}
-	return b, true
+	return true
 }
 
 func isQuoteLine(n string) bool { return strings.HasPrefix(n, ">") }
@@ -305,18 +318,22 @@ func attributionTail(rest string) bool {
 }
 
 // findQuoteStart returns the index of the first line of quoted history, or -1.
-func findQuoteStart(lines, norm []string) int {
-	for i, n := range norm {
+func findQuoteStart(norms *lineNorms) int {
+	for i := range norms.lines {
+		// The line, and the lines its tests read below it (an attribution
+		// wrapped over maxHeaderJoin lines, a header block of seven).
+		norm := norms.upTo(i + 8)
+		n := norm[i]
 		if n == "" {
 			continue
 		}
 		if mayBeSeparator(n) && separatorRe.MatchString(n) {
 			return i
 		}
-		if n[0] == '_' && underscoreRule.MatchString(n) && headerBlock(norm, i+1) {
+		if n[0] == '_' && underscoreRule.MatchString(n) && headerBlock(norms, i+1) {
 			return i
 		}
-		if mayBeField(n) && fromField.MatchString(n) && headerBlock(norm, i) {
+		if mayBeField(n) && fromField.MatchString(n) && headerBlock(norms, i) {
 			return i
 		}
 		if attributionAt(norm, i) {
@@ -355,10 +372,11 @@ func attributionAt(norm []string, i int) bool {
 // headerBlock reports whether the lines from i form an Outlook-style header
 // block: a From field followed closely by at least two of Sent/Date, To and
 // Subject. Requiring several fields keeps "from: our database" in prose out.
-func headerBlock(norm []string, i int) bool {
-	for i < len(norm) && norm[i] == "" {
+func headerBlock(norms *lineNorms, i int) bool {
+	for i < len(norms.lines) && norms.upTo(i + 1)[i] == "" {
 		i++
 	}
+	norm := norms.upTo(i + 7)
 	if i >= len(norm) || !mayBeField(norm[i]) || !fromField.MatchString(norm[i]) {
 		return false
 	}

@@ -51,6 +51,7 @@ type features struct {
 	scale  float32         // 1/sqrt(len(ids)): long replies do not shout louder
 
 	// Scratch space kept between the replies a pooled features reads.
+	split  []sentence
 	toks   []string
 	negs   []bool
 	perInt [][nClasses]int32
@@ -115,12 +116,13 @@ func extractInto(f *features, text, subject string, ref time.Time, facts []strin
 		}
 		text = text[:cut]
 	}
-	sents := sentences(text)
+	f.split = appendSentences(f.split[:0], text)
+	sents := f.split
 	if need := 64 + len(text)*3; cap(f.ids) < need {
 		f.ids, f.sent = make([]uint32, 0, need), make([]int16, 0, need)
 	}
 	*f = features{ids: f.ids[:0], sent: f.sent[:0], sents: f.sents[:0], folded: f.folded[:0], dates: f.dates[:0],
-		future: f.future[:0], past: f.past[:0], toks: f.toks, negs: f.negs, perInt: f.perInt, per: f.per}
+		future: f.future[:0], past: f.past[:0], split: f.split, toks: f.toks, negs: f.negs, perInt: f.perInt, per: f.per}
 	add := func(h uint32, s int16) {
 		f.ids = append(f.ids, bucket(h))
 		f.sent = append(f.sent, s)

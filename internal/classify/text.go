@@ -13,6 +13,12 @@ type sentence struct {
 // of ".", "!" or "?" and the white space that follows it (or the end).
 func sentenceEnds(p string) []int {
 	var out []int
+	eachSentenceEnd(p, func(end int) { out = append(out, end) })
+	return out
+}
+
+// eachSentenceEnd calls fn with each end sentenceEnds returns, in order.
+func eachSentenceEnd(p string, fn func(end int)) {
 	for i := 0; i < len(p); i++ {
 		if p[i] != '.' && p[i] != '!' && p[i] != '?' {
 			continue
@@ -23,13 +29,12 @@ func sentenceEnds(p string) []int {
 		}
 		switch {
 		case j == len(p):
-			out = append(out, j)
+			fn(j)
 		case isSpaceByte(p[j]):
-			out = append(out, j+1)
+			fn(j + 1)
 		}
 		i = j
 	}
-	return out
 }
 
 func isSpaceByte(b byte) bool { return b == ' ' || b == '\t' || b == '\n' || b == '\r' || b == '\f' }
@@ -46,7 +51,12 @@ const (
 // sentences splits a reply into sentences. Paragraphs are split at blank
 // lines, lines inside a paragraph joined (clients hard-wrap at 72 columns),
 // then split after ".", "!" or "?" followed by a space.
-func sentences(text string) []sentence {
+func sentences(text string) []sentence { return appendSentences(nil, text) }
+
+// appendSentences appends the sentences of text to out. The joined
+// paragraphs share one string, and so do the folded sentences: a reply's
+// split costs a few allocations, not several per paragraph and sentence.
+func appendSentences(out []sentence, text string) []sentence {
 	if len(text) > maxJudged {
 		cut := maxJudged
 		for cut > 0 && !utf8RuneStart(text[cut]) {
@@ -55,27 +65,36 @@ func sentences(text string) []sentence {
 		text = text[:cut]
 	}
 	text = strings.ReplaceAll(text, "\r\n", "\n")
-	var out []sentence
-	for _, para := range strings.Split(text, "\n\n") {
-		lines := strings.Split(para, "\n")
-		for i := range lines {
-			lines[i] = strings.TrimSpace(lines[i])
+	var joined, folded strings.Builder
+	joined.Grow(len(text))
+	folded.Grow(len(text) + 16)
+	for rest, more := text, true; more; {
+		var para string
+		para, rest, more = strings.Cut(rest, "\n\n")
+		// The paragraph's lines, trimmed, joined by one space.
+		start := joined.Len()
+		for lines, line, first, moreLines := para, "", true, true; moreLines; first = false {
+			line, lines, moreLines = strings.Cut(lines, "\n")
+			if !first {
+				joined.WriteByte(' ')
+			}
+			joined.WriteString(strings.TrimSpace(line))
 		}
-		p := strings.Join(lines, " ")
+		p := joined.String()[start:]
 		last := 0
-		for _, end := range sentenceEnds(p) {
-			addSentence(&out, p[last:end])
+		eachSentenceEnd(p, func(end int) {
+			out = addSentence(out, &folded, p[last:end])
 			last = end
-		}
-		addSentence(&out, p[last:])
+		})
+		out = addSentence(out, &folded, p[last:])
 	}
 	return out
 }
 
-func addSentence(out *[]sentence, s string) {
+func addSentence(out []sentence, folded *strings.Builder, s string) []sentence {
 	s = strings.TrimSpace(s)
 	if s == "" {
-		return
+		return out
 	}
 	for len(s) > maxSentence {
 		cut := strings.LastIndexByte(s[:maxSentence], ' ')
@@ -85,13 +104,17 @@ func addSentence(out *[]sentence, s string) {
 				cut--
 			}
 		}
-		addSentence(out, s[:cut])
+		out = addSentence(out, folded, s[:cut])
 		s = strings.TrimSpace(s[cut:])
 	}
 	if s == "" {
-		return
+		return out
 	}
-	*out = append(*out, sentence{orig: s, folded: fold(s)})
+	start := folded.Len()
+	foldInto(folded, s)
+	// The builder's string shares its bytes, which later writes leave as
+	// they are.
+	return append(out, sentence{orig: s, folded: strings.TrimRight(folded.String()[start:], " ")})
 }
 
 // precision ranks date mentions: a written date, then a named day, then a

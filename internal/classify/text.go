@@ -157,7 +157,10 @@ func detectLanguage(folded ...string) string {
 				start = i
 			}
 			if !word && start >= 0 {
-				l := languageWords[text[start:i]]
+				var l uint8
+				if w := text[start:i]; languageFilter.may(w) {
+					l = languageWords[w]
+				}
 				fr += int(l & 1)
 				en += int(l >> 1)
 				start = -1
@@ -181,6 +184,8 @@ var languageWords = func() map[string]uint8 {
 	}
 	return m
 }()
+
+var languageFilter = filterOf(languageWords)
 
 func isWordByte(b byte) bool {
 	return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || b == '_'

@@ -32,37 +32,13 @@ func TestSentenceEndsMatchExpression(t *testing.T) {
 }
 
 // sentencesReference is sentences as it was written first: a split, a
-// join and a fold for each paragraph and sentence.
+// join and a fold for each paragraph and sentence (the cut of long
+// sentences is shared).
 func sentencesReference(text string) []sentence {
-	if len(text) > maxJudged {
-		cut := maxJudged
-		for cut > 0 && !utf8RuneStart(text[cut]) {
-			cut--
-		}
-		text = text[:cut]
-	}
-	text = strings.ReplaceAll(text, "\r\n", "\n")
+	text = strings.ReplaceAll(headOf(text, maxJudged), "\r\n", "\n")
 	var out []sentence
-	var add func(s string)
-	add = func(s string) {
-		s = strings.TrimSpace(s)
-		if s == "" {
-			return
-		}
-		for len(s) > maxSentence {
-			cut := strings.LastIndexByte(s[:maxSentence], ' ')
-			if cut <= 0 {
-				cut = maxSentence
-				for cut > 0 && !utf8RuneStart(s[cut]) {
-					cut--
-				}
-			}
-			add(s[:cut])
-			s = strings.TrimSpace(s[cut:])
-		}
-		if s != "" {
-			out = append(out, sentence{orig: s, folded: fold(s)})
-		}
+	add := func(s string) {
+		eachBounded(s, func(s string) { out = append(out, sentence{orig: s, folded: fold(s)}) })
 	}
 	for _, para := range strings.Split(text, "\n\n") {
 		lines := strings.Split(para, "\n")

@@ -57,14 +57,7 @@ func sentences(text string) []sentence { return appendSentences(nil, text) }
 // paragraphs share one string, and so do the folded sentences: a reply's
 // split costs a few allocations, not several per paragraph and sentence.
 func appendSentences(out []sentence, text string) []sentence {
-	if len(text) > maxJudged {
-		cut := maxJudged
-		for cut > 0 && !utf8RuneStart(text[cut]) {
-			cut--
-		}
-		text = text[:cut]
-	}
-	text = strings.ReplaceAll(text, "\r\n", "\n")
+	text = strings.ReplaceAll(headOf(text, maxJudged), "\r\n", "\n")
 	var joined, folded strings.Builder
 	joined.Grow(len(text))
 	folded.Grow(len(text) + 16)
@@ -92,9 +85,22 @@ func appendSentences(out []sentence, text string) []sentence {
 }
 
 func addSentence(out []sentence, folded *strings.Builder, s string) []sentence {
+	eachBounded(s, func(s string) {
+		start := folded.Len()
+		foldInto(folded, s)
+		// The builder's string shares its bytes, which later writes leave
+		// as they are.
+		out = append(out, sentence{orig: s, folded: strings.TrimRight(folded.String()[start:], " ")})
+	})
+	return out
+}
+
+// eachBounded calls fn with s trimmed, cut at spaces (or, without one, at
+// a rune boundary) into pieces of at most maxSentence bytes; never with "".
+func eachBounded(s string, fn func(string)) {
 	s = strings.TrimSpace(s)
 	if s == "" {
-		return out
+		return
 	}
 	for len(s) > maxSentence {
 		cut := strings.LastIndexByte(s[:maxSentence], ' ')
@@ -104,17 +110,12 @@ func addSentence(out []sentence, folded *strings.Builder, s string) []sentence {
 				cut--
 			}
 		}
-		out = addSentence(out, folded, s[:cut])
+		eachBounded(s[:cut], fn)
 		s = strings.TrimSpace(s[cut:])
 	}
-	if s == "" {
-		return out
+	if s != "" {
+		fn(s)
 	}
-	start := folded.Len()
-	foldInto(folded, s)
-	// The builder's string shares its bytes, which later writes leave as
-	// they are.
-	return append(out, sentence{orig: s, folded: strings.TrimRight(folded.String()[start:], " ")})
 }
 
 // precision ranks date mentions: a written date, then a named day, then a

@@ -87,7 +87,9 @@ run go test ./internal/testing/perf -run '^$' -bench '^BenchmarkPolicyPass$' -be
 	-args -perf.invoices="$invoices"
 # Each run of BenchmarkScrape builds its 100,000-invoice store: 3 are enough.
 run go test ./internal/metrics -run '^$' -bench '^BenchmarkScrape$' -count 3 -timeout 20m
-run go test ./internal/classify -run '^$' -bench '^BenchmarkClassify$' -cpu 1 -count "$count"
+# BenchmarkClassify is the figure with a target; BenchmarkClassifyWithObjection
+# reads replies as the daemon does (the stock objection too).
+run go test ./internal/classify -run '^$' -bench '^BenchmarkClassify(WithObjection)?$' -cpu 1 -count "$count"
 run go test ./internal/web -run '^$' -bench '^BenchmarkPages$' -count "$count" -timeout 20m
 run go test ./internal/message ./internal/reply ./internal/invoice ./internal/policy -run '^$' -bench . -benchmem -count "$count"
 

@@ -20,7 +20,7 @@ var (
 // expressions read one: a sign, or a code before or after a digit. Most
 // sentences with "eur" hold it in a word ("leur", "monsieur").
 func mayHaveAmount(s string) bool {
-	if strings.ContainsAny(s, "€$£") {
+	if hasMoneySign(s) {
 		return true
 	}
 	for _, code := range []string{"eur", "usd", "gbp", "chf"} {
@@ -39,6 +39,13 @@ func mayHaveAmount(s string) bool {
 		}
 	}
 	return false
+}
+
+// hasMoneySign reports whether s holds "€", "$" or "£": strings.ContainsAny
+// with signs outside ASCII decodes s rune by rune, these substring searches
+// do not.
+func hasMoneySign(s string) bool {
+	return strings.IndexByte(s, '$') >= 0 || strings.Contains(s, "€") || strings.Contains(s, "£")
 }
 
 // findAmounts returns the money amounts mentioned in folded sentences, in

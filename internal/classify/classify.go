@@ -203,12 +203,17 @@ func Classify(m *message.Message, opt Options) Result {
 			objections = ShippedObjections()
 		}
 	}
-	res := read(model, objections, text, m.Subject, ref)
-	res.Reply, res.Signature = r.Body, r.Signature
+	// Only the client's own words are read for hostility: an empty reply
+	// quoting our reminder says nothing hostile. When they are the words
+	// the model reads, the hostile reading shares the model's sentences.
+	below := ""
 	if !fromQuote {
-		// Only the client's own words: an empty reply quoting our
-		// reminder says nothing hostile.
-		h := readHostileParts(m.Subject, r)
+		below = bottomPosted(r.Quoted)
+	}
+	res := read(model, objections, text, m.Subject, ref, !fromQuote && below == "")
+	res.Reply, res.Signature = r.Body, r.Signature
+	if !fromQuote && below != "" {
+		h := readHostileText(m.Subject, ownWords(r.Body, below))
 		res.Hostile, res.HostileSentences = h.Hostile, h.Sentences
 	}
 	if fromQuote {
@@ -230,14 +235,24 @@ func ReplyText(text string) (words string, quoted bool) {
 	return reply.Strip(unquote(r.Quoted)).Body, true
 }
 
-// read runs the models over the client's words and resolves the dates.
-func read(model *Model, objections *ObjectionModel, text, subject string, ref time.Time) Result {
+// read runs the models over the client's words and resolves the dates;
+// hostile asks for the hostile reading of the same words.
+func read(model *Model, objections *ObjectionModel, text, subject string, ref time.Time, hostile bool) Result {
 	f := featurePool.Get().(*features)
 	defer featurePool.Put(f)
 	extractInto(f, text, subject, ref, nil)
+	var h HostileReading
+	switch {
+	case !hostile:
+	case len(text) <= maxFeatureText:
+		// The model read every sentence: the same split serves.
+		h = readHostile(subject, f.sents, f.folded)
+	default:
+		h = readHostileText(subject, text)
+	}
 	d := model.decide(f)
 	res := Result{Class: d.class, NeedsHuman: d.needsHuman, NeedsHumanReason: d.reason, Confidence: d.confidence,
-		HumanProbability: humanProbability(d.probs), Evidence: d.evidence(f, 3)}
+		HumanProbability: humanProbability(d.probs), Evidence: d.evidence(f, 3), Hostile: h.Hostile, HostileSentences: h.Sentences}
 	if res.Class == Paid || res.Class == Other && answersUs(subject) {
 		if ev, ok := paymentAhead(f, ref, res.Class == Other); ok {
 			// "Le règlement sera effectué le 15 octobre": the words of
@@ -680,11 +695,16 @@ func confidenceOf(ev []Evidence) float64 {
 
 // returnDate finds the end of an absence in folded out-of-office text.
 func returnDate(s string, ref time.Time) (time.Time, Evidence, bool) {
+	// Without a cue no date is a return: the cues, one expression, are
+	// looked for before the dates, many.
+	cues := reReturnCue.FindAllStringIndex(s, -1)
+	if len(cues) == 0 {
+		return time.Time{}, Evidence{}, false
+	}
 	dates := findDates(s, ref)
 	if len(dates) == 0 {
 		return time.Time{}, Evidence{}, false
 	}
-	cues := reReturnCue.FindAllStringIndex(s, -1)
 	// "back on" names the return day itself; "until" names the last day
 	// away. Prefer the former when the text says both.
 	sort.SliceStable(cues, func(i, j int) bool {

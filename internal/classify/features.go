@@ -49,6 +49,13 @@ type features struct {
 	future []bool          // the sentence speaks in the future tense
 	past   []bool          // … or in the past
 	scale  float32         // 1/sqrt(len(ids)): long replies do not shout louder
+
+	// Scratch space kept between the replies a pooled features reads.
+	split  []sentence
+	toks   []string
+	negs   []bool
+	perInt [][nClasses]int32
+	per    [][nClasses]float32
 }
 
 // fnv-1a, 32 bits, written out so hashing allocates nothing.
@@ -109,18 +116,19 @@ func extractInto(f *features, text, subject string, ref time.Time, facts []strin
 		}
 		text = text[:cut]
 	}
-	sents := sentences(text)
+	f.split = appendSentences(f.split[:0], text)
+	sents := f.split
 	if need := 64 + len(text)*3; cap(f.ids) < need {
 		f.ids, f.sent = make([]uint32, 0, need), make([]int16, 0, need)
 	}
 	*f = features{ids: f.ids[:0], sent: f.sent[:0], sents: f.sents[:0], folded: f.folded[:0], dates: f.dates[:0],
-		future: f.future[:0], past: f.past[:0]}
+		future: f.future[:0], past: f.past[:0], split: f.split, toks: f.toks, negs: f.negs, perInt: f.perInt, per: f.per}
 	add := func(h uint32, s int16) {
 		f.ids = append(f.ids, bucket(h))
 		f.sent = append(f.sent, s)
 	}
-	var toks []string
-	var negs []bool
+	toks, negs := f.toks[:0], f.negs[:0]
+	defer func() { f.toks, f.negs = toks[:0], negs[:0] }()
 	questions, exclaims, digits, amounts := 0, 0, 0, 0
 	var future, past, payFuture, payPast, today, payTenseFuture, payTensePast bool
 	var settleAhead, settleBehind, settlePast bool
@@ -224,7 +232,7 @@ func extractInto(f *features, text, subject string, ref time.Time, facts []strin
 				digits++
 			}
 		}
-		if strings.ContainsAny(s.folded, "€$£") || strings.Contains(s.folded, "eur") || strings.Contains(s.folded, "chf") {
+		if hasMoneySign(s.folded) || strings.Contains(s.folded, "eur") || strings.Contains(s.folded, "chf") {
 			amounts++
 		}
 	}
@@ -288,6 +296,40 @@ func extractInto(f *features, text, subject string, ref time.Time, facts []strin
 	}
 }
 
+// wordFilter tells, from a word's first byte and length, that it is not a
+// key of a set: most words of a reply are in none of the sets the model's
+// signals look them up in, and two loads cost less than hashing the word.
+type wordFilter [256]uint64 // bit n of [b]: a key of n bytes (63: 63 or more) starts with b
+
+func filterOf[V any](set map[string]V) *wordFilter {
+	var f wordFilter
+	for w := range set {
+		if w != "" {
+			f[w[0]] |= 1 << min(len(w), 63)
+		}
+	}
+	return &f
+}
+
+// may reports whether w can be a key of the set (always for "").
+func (f *wordFilter) may(w string) bool {
+	return w == "" || f[w[0]]&(1<<min(len(w), 63)) != 0
+}
+
+var (
+	tenseFilter    = filterOf(tenseWords)
+	negatorFilter  = filterOf(negators)
+	dateWordFilter = filterOf(dateWords)
+)
+
+// tenseOfWord is tenseWords[t].
+func tenseOfWord(t string) uint8 {
+	if !tenseFilter.may(t) {
+		return 0
+	}
+	return tenseWords[t]
+}
+
 // tenseOf reports whether the words of a sentence speak in the future
 // ("will", "sera", "partira", "je vais payer") or in the past ("a été",
 // "avons réglé", "was", "went out"), in French and English, folded.
@@ -297,7 +339,7 @@ func tenseOf(toks []string) (future, past bool) {
 		if i+1 < len(toks) {
 			next = toks[i+1]
 		}
-		kind := tenseWords[t]
+		kind := tenseOfWord(t)
 		switch {
 		case kind&tenseFuture != 0:
 			future = true
@@ -307,11 +349,11 @@ func tenseOf(toks []string) (future, past bool) {
 			future = true
 		case kind&tenseNotFuture == 0 && frenchFuture(t):
 			future = true
-		case kind&tensePast != 0 && !(i > 0 && (tenseWords[toks[i-1]]&tenseFuture != 0 || toks[i-1] == "be")):
+		case kind&tensePast != 0 && !(i > 0 && (tenseOfWord(toks[i-1])&tenseFuture != 0 || toks[i-1] == "be")):
 			past = true // not "sera effectué", "will be paid"
 		case (t == "ai" || t == "avons" || t == "avez" || t == "ont") && participle(next):
 			past = true // "j'ai viré", "nous avons réglé"
-		case t == "a" && (next == "ete" || tenseWords[next]&tensePast != 0):
+		case t == "a" && (next == "ete" || tenseOfWord(next)&tensePast != 0):
 			past = true // "il a été", "elle a réglé"; "a" alone is mostly "à"
 		case len(t) > 4 && strings.HasSuffix(t, "ed") && payWord(t):
 			past = true // "paid" is in pastWords; "transferred", "wired", "settled"
@@ -429,7 +471,7 @@ func tokenize(s string, toks []string, negs []bool) ([]string, []bool) {
 		if scope > 0 {
 			scope--
 		}
-		if negators[t] {
+		if negatorFilter.may(t) && negators[t] {
 			scope = negationScope
 		}
 	}
@@ -494,7 +536,7 @@ func mayHaveDate(folded string, toks []string) bool {
 		return true
 	}
 	for _, t := range toks {
-		if dateWords[t] {
+		if dateWordFilter.may(t) && dateWords[t] {
 			return true
 		}
 	}

@@ -1,6 +1,8 @@
 package classify
 
 import (
+	"maps"
+	"slices"
 	"testing"
 	"time"
 )
@@ -50,5 +52,39 @@ func TestSettleAheadFeature(t *testing.T) {
 		if _, ok := hasDocFeature(&f, "settle:only_ahead"); ok != c.whole {
 			t.Errorf("%q: settle:only_ahead %v, want %v", c.text, ok, c.whole)
 		}
+	}
+}
+
+// TestWordFiltersKeepKeys: a word filter never turns away a key of its
+// set, so a lookup it skips would have found nothing; and it turns away
+// most words of replies, or it would be worth nothing.
+func TestWordFiltersKeepKeys(t *testing.T) {
+	keys := func(f *wordFilter, set []string) {
+		t.Helper()
+		for _, w := range set {
+			if !f.may(w) {
+				t.Errorf("the filter turns away %q, a key of its set", w)
+			}
+		}
+	}
+	keys(tenseFilter, slices.Collect(maps.Keys(tenseWords)))
+	keys(negatorFilter, slices.Collect(maps.Keys(negators)))
+	keys(dateWordFilter, slices.Collect(maps.Keys(dateWords)))
+	keys(languageFilter, slices.Collect(maps.Keys(languageWords)))
+	words, skipped := 0, 0
+	for _, f := range replyTexts(t, "w0[34]") {
+		toks, _ := tokenize(fold(f), nil, nil)
+		for _, w := range toks {
+			words++
+			if !tenseFilter.may(w) {
+				skipped++
+				if tenseWords[w] != 0 {
+					t.Errorf("%q skipped but in tenseWords", w)
+				}
+			}
+		}
+	}
+	if words < 1000 || skipped*2 < words {
+		t.Errorf("the tense filter turns away %d of %d words", skipped, words)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/relance/relance/internal/reply"
 	"github.com/relance/relance/internal/text"
@@ -36,37 +37,62 @@ func ReadHostile(subject, text string) HostileReading {
 
 // readHostileParts reads a reply already split by reply.Strip.
 func readHostileParts(subject string, parts reply.Reply) HostileReading {
-	own := parts.Body
-	if below := bottomPosted(parts.Quoted); below != "" {
-		own += "\n\n" + below
-	}
-	return readHostile(subject, own)
+	return readHostileText(subject, ownWords(parts.Body, bottomPosted(parts.Quoted)))
 }
 
-// readHostile reads the client's own words, already set apart.
-func readHostile(subject, own string) HostileReading {
+// ownWords joins the reply above the quote and the lines below it.
+func ownWords(body, below string) string {
+	if below != "" {
+		return body + "\n\n" + below
+	}
+	return body
+}
+
+// readHostileText reads the client's own words, already set apart.
+func readHostileText(subject, own string) HostileReading {
+	sents := sentences(own)
+	origs, folded := make([]string, len(sents)), make([]string, len(sents))
+	for i, s := range sents {
+		origs[i], folded[i] = s.orig, s.folded
+	}
+	return readHostile(subject, origs, folded)
+}
+
+// readHostile reads the client's own words split into sentences (as
+// sentences splits them), each as written and folded: the model's reading
+// shares its split when it reads the same words.
+func readHostile(subject string, origs, folded []string) HostileReading {
 	var r HostileReading
 	var shouted int
 	var shoutedSentences []string
-	seen := map[string]bool{}
+	var seen map[string]bool
 	add := func(s string) {
+		if seen == nil {
+			seen = map[string]bool{}
+		}
 		if !seen[s] {
 			seen[s] = true
 			r.Sentences = append(r.Sentences, s)
 		}
 	}
+	// Each sentence is gated in this buffer; a reply's sentences are
+	// shorter than maxSentence, so it is seldom grown.
+	var arr [maxSentence + 16]byte
+	buf := arr[:0]
+	var hostile bool
 	if s := strings.TrimSpace(replyPrefix.ReplaceAllString(subject, "")); s != "" {
-		if hostileSentence(s) {
+		if hostile, buf = hostileSentence(s, "", false, buf); hostile {
 			add(s)
 		}
 	}
-	for _, s := range sentences(own) {
+	for i, orig := range origs {
+		hostile, buf = hostileSentence(orig, folded[i], true, buf)
 		switch {
-		case hostileSentence(s.orig):
-			add(s.orig)
-		case shouting(s.orig):
+		case hostile:
+			add(orig)
+		case shouting(orig):
 			shouted++
-			shoutedSentences = append(shoutedSentences, s.orig)
+			shoutedSentences = append(shoutedSentences, orig)
 		}
 	}
 	// Shouting alone is anger, not yet abuse; shouting at length, or
@@ -89,24 +115,45 @@ var replyPrefix = regexp.MustCompile(`(?i)^\s*((re|tr|fw|fwd|aw|wg|réf|ref)\s*(
 // Text quoted without ">" (Outlook's "-----Message d'origine-----") is
 // left out whole: nothing tells the client's lines from ours there.
 func bottomPosted(quoted string) string {
-	lines := strings.Split(quoted, "\n")
-	last := -1
-	for i, l := range lines {
-		if strings.HasPrefix(strings.TrimSpace(l), ">") {
-			last = i
+	// The end of the last line quoted with ">", found without splitting
+	// the whole history into lines.
+	after := -1
+	for start := 0; start < len(quoted); {
+		end := strings.IndexByte(quoted[start:], '\n')
+		if end < 0 {
+			end = len(quoted)
+		} else {
+			end += start
 		}
+		if strings.HasPrefix(strings.TrimSpace(quoted[start:end]), ">") {
+			after = end + 1
+		}
+		start = end + 1
 	}
-	if last < 0 {
+	if after < 0 || after >= len(quoted) {
 		return ""
 	}
-	return strings.TrimSpace(strings.Join(lines[last+1:], "\n"))
+	return strings.TrimSpace(quoted[after:])
 }
 
 // shouting reports a sentence written in capitals: at least three words
 // and twelve letters, nearly all upper-case.
 func shouting(s string) bool {
 	upper, letters := 0, 0
-	for _, r := range s {
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			i++
+			switch {
+			case 'A' <= c && c <= 'Z':
+				upper++
+				letters++
+			case 'a' <= c && c <= 'z':
+				letters++
+			}
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
 		if unicode.IsLetter(r) {
 			letters++
 			if unicode.IsUpper(r) {
@@ -114,23 +161,37 @@ func shouting(s string) bool {
 			}
 		}
 	}
-	return letters >= 12 && len(strings.Fields(s)) >= 3 && upper*10 >= letters*9
+	// Counting the words allocates: only a sentence in capitals gets there.
+	return letters >= 12 && upper*10 >= letters*9 && len(strings.Fields(s)) >= 3
 }
 
 // hostileSentence reports whether one sentence, as written, is hostile.
 // A question ("c'est une arnaque ?", a client wary of a fake invoice)
-// accuses no one.
-func hostileSentence(orig string) bool {
+// accuses no one. folded is fold(orig) when hasFolded. buf is scratch
+// space for the folded form; it is returned, grown if need be.
+func hostileSentence(orig, folded string, hasFolded bool, buf []byte) (bool, []byte) {
 	if strings.HasSuffix(strings.TrimSpace(orig), "?") && !strings.HasSuffix(strings.TrimSpace(orig), "??") {
-		return false
+		return false, buf
 	}
-	f := " " + fold(unquoteReported(orig)) + " "
+	// The patterns read " " + fold(unquoteReported(orig)) + " ". Without
+	// quotation marks (and with valid UTF-8, which unquoteReported would
+	// otherwise rewrite), unquoteReported changes nothing and the fold
+	// made when the reply was split serves.
+	if !hasFolded || !utf8.ValidString(orig) || hasQuotationMark(orig) {
+		folded = fold(unquoteReported(orig))
+	}
+	buf = append(append(append(buf[:0], ' '), folded...), ' ')
 	// A sentence holding none of a pattern's literals cannot match it: the
 	// regexp, whose backtracking weighed most of a reply's reading, runs
-	// only where it could.
-	may := hostileLits.rules(f)
+	// only where it could; a sentence holding none of them is not even
+	// copied into a string.
+	may := hostileLits.rules(buf)
+	if may.empty() {
+		return false, buf
+	}
+	f := string(buf)
 	for i, h := range hostilePatterns {
-		if !may[i] {
+		if !may.has(i) {
 			continue
 		}
 		loc := h.re.FindStringIndex(f)
@@ -143,7 +204,28 @@ func hostileSentence(orig string) bool {
 		if aboutOthers(f) {
 			continue
 		}
-		return true
+		return true, buf
+	}
+	return false, buf
+}
+
+// hasQuotationMark reports whether valid UTF-8 s holds one of the marks
+// unquoteReported reads: `"`, "«", "»", "“" or "”" (byte tests, where
+// strings.ContainsAny with marks outside ASCII decodes s rune by rune).
+func hasQuotationMark(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '"':
+			return true
+		case 0xC2: // « U+00AB, » U+00BB
+			if i+1 < len(s) && (s[i+1] == 0xAB || s[i+1] == 0xBB) {
+				return true
+			}
+		case 0xE2: // “ U+201C, ” U+201D
+			if i+2 < len(s) && s[i+1] == 0x80 && (s[i+2] == 0x9C || s[i+2] == 0x9D) {
+				return true
+			}
+		}
 	}
 	return false
 }
@@ -287,41 +369,67 @@ var hostileLits = indexLiterals(hostilePatterns)
 
 type literalIndex struct {
 	n      int
-	always []int // patterns without literals of three bytes or more: they always run
+	always ruleSet // patterns without literals of three bytes or more: they always run
 	first  map[[3]byte][]indexedLiteral
+	// seen has the bit of hash3 of each key of first set: most positions
+	// of a sentence start no literal, and a bit test is cheaper than a
+	// map lookup.
+	seen [1 << (hashBits3 - 6)]uint64
 }
+
+// hashBits3 is the size, in bits, of the hash of three bytes in seen.
+const hashBits3 = 16
+
+func hash3(a, b, c byte) uint32 {
+	return (uint32(a)<<16 | uint32(b)<<8 | uint32(c)) * 0x9E3779B1 >> (32 - hashBits3)
+}
+
+// ruleSet is a set of pattern indexes, as bits.
+type ruleSet [4]uint64
+
+// maxRules is how many patterns a ruleSet holds.
+const maxRules = len(ruleSet{}) * 64
+
+func (s *ruleSet) add(i int)     { s[i>>6] |= 1 << (i & 63) }
+func (s ruleSet) has(i int) bool { return s[i>>6]&(1<<(i&63)) != 0 }
+func (s ruleSet) empty() bool    { return s == ruleSet{} }
 
 type indexedLiteral struct {
 	rule int
 	lit  string
 }
 
-func indexLiterals(rules []hostileRule) literalIndex {
-	x := literalIndex{n: len(rules), first: map[[3]byte][]indexedLiteral{}}
+func indexLiterals(rules []hostileRule) *literalIndex {
+	if len(rules) > maxRules {
+		panic("classify: more hostile patterns than a ruleSet holds")
+	}
+	x := &literalIndex{n: len(rules), first: map[[3]byte][]indexedLiteral{}}
 	for i, r := range rules {
 		if r.lits == nil || text.MinLen(r.lits) < 3 {
-			x.always = append(x.always, i)
+			x.always.add(i)
 			continue
 		}
 		for _, l := range r.lits {
 			k := [3]byte{l[0], l[1], l[2]}
 			x.first[k] = append(x.first[k], indexedLiteral{rule: i, lit: l})
+			h := hash3(l[0], l[1], l[2])
+			x.seen[h>>6] |= 1 << (h & 63)
 		}
 	}
 	return x
 }
 
-// rules reports, for each pattern, whether s holds one of its literals
-// (always true for a pattern that has none).
-func (x literalIndex) rules(s string) []bool {
-	may := make([]bool, x.n)
-	for _, i := range x.always {
-		may[i] = true
-	}
+// rules returns the patterns s holds one of the literals of (and those
+// that have none).
+func (x *literalIndex) rules(s []byte) ruleSet {
+	may := x.always
 	for i := 0; i+3 <= len(s); i++ {
+		if h := hash3(s[i], s[i+1], s[i+2]); x.seen[h>>6]&(1<<(h&63)) == 0 {
+			continue
+		}
 		for _, l := range x.first[[3]byte{s[i], s[i+1], s[i+2]}] {
-			if !may[l.rule] && strings.HasPrefix(s[i:], l.lit) {
-				may[l.rule] = true
+			if !may.has(l.rule) && len(s)-i >= len(l.lit) && string(s[i:i+len(l.lit)]) == l.lit {
+				may.add(l.rule)
 			}
 		}
 	}

@@ -5,10 +5,13 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/relance/relance/internal/message"
+	"github.com/relance/relance/internal/reply"
 )
 
 // hostileRecord is one labelled reply of testdata/hostile (see its README).
@@ -170,13 +173,13 @@ func TestHostileGatesKeepMatches(t *testing.T) {
 			}
 			for _, s := range texts {
 				f := " " + fold(unquoteReported(s)) + " "
-				may := hostileLits.rules(f)
+				may := hostileLits.rules([]byte(f))
 				for i, h := range hostilePatterns {
 					if !h.re.MatchString(f) {
 						continue
 					}
 					matched++
-					if !mayMatch(h.lits, f) || !may[i] {
+					if !mayMatch(h.lits, f) || !may.has(i) {
 						t.Errorf("%s: %q matches %s but holds none of its literals %q", r.ID, s, h.re, h.lits)
 					}
 				}
@@ -185,5 +188,77 @@ func TestHostileGatesKeepMatches(t *testing.T) {
 	}
 	if matched < 100 {
 		t.Errorf("only %d matches of a hostile pattern in the corpus: the check proves little", matched)
+	}
+}
+
+// TestClassifySharesHostileSplit: Classify reads hostility on the
+// sentences the model split and folded (or, with lines below the quote, on
+// a split of its own); either way the reading is ReadHostile's on every
+// reply of the hostile corpus, short and long.
+func TestClassifySharesHostileSplit(t *testing.T) {
+	checked, hostile := 0, 0
+	for _, set := range []string{"ha", "hb"} {
+		for _, r := range loadHostile(t, set) {
+			// Longer than what the model reads: the hostile reading splits
+			// the text itself.
+			long := r.Body + "\n\n" + strings.Repeat("Le chantier avance bien. ", maxFeatureText/20)
+			for _, body := range []string{r.Body, long} {
+				m, err := message.Parse(strings.NewReader("From: Client <c@example.fr>\r\nTo: a@example.fr\r\nSubject: "+r.Subject+
+					"\r\nDate: Mon, 09 Mar 2026 10:00:00 +0100\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"+body), message.DefaultOptions())
+				if err != nil {
+					t.Fatal(err)
+				}
+				if strings.TrimSpace(ReplyTextOf(m.Text)) == "" || ReplyTextOf(m.Text) != reply.Strip(m.Text).Body {
+					continue // read from the quote: not read for hostility
+				}
+				got, want := Classify(m, Options{}), ReadHostile(m.Subject, m.Text)
+				checked++
+				if want.Hostile {
+					hostile++
+				}
+				if got.Hostile != want.Hostile || !slices.Equal(got.HostileSentences, want.Sentences) {
+					t.Errorf("%s: Classify reads hostile %v %q, ReadHostile %v %q", r.ID, got.Hostile, got.HostileSentences, want.Hostile, want.Sentences)
+				}
+			}
+		}
+	}
+	if checked < 200 || hostile < 50 {
+		t.Errorf("only %d replies checked, %d hostile: the check proves little", checked, hostile)
+	}
+}
+
+// TestByteMarkTests: the byte tests that replaced strings.ContainsAny for
+// quotation marks and money signs answer as it did, on every sentence of
+// the corpus and on marks cut or misplaced.
+func TestByteMarkTests(t *testing.T) {
+	texts := []string{"", `"`, "«", "»", "“", "”", "€", "$", "£", "\xc2", "\xe2\x80", "a\xc2\xab", "\u00a0\u2019\u201e",
+		"12 € ttc", "« cité »", "“quoted”", "£40", "\xe2\x82", "¢ ¥ ‘ ’"}
+	files, err := filepath.Glob(filepath.Join("testdata", "replies", "*", "*.eml"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no corpus: %v", err)
+	}
+	for _, f := range files {
+		for _, s := range sentences(ReplyTextOf(parseFile(t, f).Text)) {
+			texts = append(texts, s.orig, s.folded)
+		}
+	}
+	quoted, money := 0, 0
+	for _, s := range texts {
+		if got, want := hasMoneySign(s), strings.ContainsAny(s, "€$£"); got != want {
+			t.Errorf("hasMoneySign(%q) = %v, want %v", s, got, want)
+		} else if got {
+			money++
+		}
+		if !utf8.ValidString(s) {
+			continue
+		}
+		if got, want := hasQuotationMark(s), strings.ContainsAny(s, `"«»“”`); got != want {
+			t.Errorf("hasQuotationMark(%q) = %v, want %v", s, got, want)
+		} else if got {
+			quoted++
+		}
+	}
+	if quoted < 50 || money < 50 {
+		t.Errorf("%d texts with a quotation mark, %d with a money sign: the check proves little", quoted, money)
 	}
 }

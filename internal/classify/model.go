@@ -8,7 +8,7 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"sort"
+	"slices"
 	"sync"
 )
 
@@ -88,24 +88,33 @@ func (m *Model) scores(f *features, perSentence [][nClasses]float32) [nClasses]f
 	var sum [nClasses]int32
 	var perInt [][nClasses]int32
 	if perSentence != nil {
-		perInt = make([][nClasses]int32, len(perSentence))
+		perInt = f.perInt[:0]
+		for range perSentence {
+			perInt = append(perInt, [nClasses]int32{})
+		}
+		f.perInt = perInt
 	}
 	w := m.w
-	for k, id := range f.ids {
-		row := (*[nClasses]int8)(w[int(id)*nClasses:])
-		var v [nClasses]int32
-		for c := range v {
-			v[c] = int32(row[c])
+	ids, sent := f.ids, f.sent[:len(f.ids)]
+	for k := 0; k < len(ids); {
+		// The features of a sentence come in one run: their rows are
+		// summed apart, then added once to the reply's and the sentence's
+		// sums (integers: the order changes nothing).
+		s := sent[k]
+		var run [nClasses]int32
+		for ; k < len(ids) && sent[k] == s; k++ {
+			row := (*[nClasses]int8)(w[int(ids[k])*nClasses:])
+			for c := range run {
+				run[c] += int32(row[c])
+			}
 		}
 		for c := range sum {
-			sum[c] += v[c]
+			sum[c] += run[c]
 		}
-		if perInt != nil {
-			if s := f.sent[k]; s >= 0 {
-				ps := &perInt[s]
-				for c := range ps {
-					ps[c] += v[c]
-				}
+		if perInt != nil && s >= 0 {
+			ps := &perInt[s]
+			for c := range ps {
+				ps[c] += run[c]
 			}
 		}
 	}
@@ -178,7 +187,11 @@ type decision struct {
 }
 
 func (m *Model) decide(f *features) decision {
-	per := make([][nClasses]float32, len(f.sents))
+	per := f.per[:0]
+	for range f.sents {
+		per = append(per, [nClasses]float32{})
+	}
+	f.per = per
 	p := softmax(m.scores(f, per))
 	d := decision{probs: p, perSentence: per}
 	best := 0
@@ -215,7 +228,13 @@ func (d decision) evidence(f *features, max int) []Evidence {
 		weight float32
 		class  int
 	}
-	var out []scored
+	// The max heaviest, in the order a stable sort by weight would give:
+	// a sentence goes after those at least as heavy.
+	var buf [4]scored
+	out := buf[:0]
+	if max > len(buf)-1 {
+		out = make([]scored, 0, max+1)
+	}
 	for i, ps := range d.perSentence {
 		var others float32
 		for c := 0; c < nClasses; c++ {
@@ -227,17 +246,23 @@ func (d decision) evidence(f *features, max int) []Evidence {
 		if w <= 0 {
 			continue
 		}
+		at := len(out)
+		for at > 0 && out[at-1].weight < w {
+			at--
+		}
+		if at >= max {
+			continue
+		}
 		own := 0
 		for c := 1; c < nClasses; c++ {
 			if ps[c] > ps[own] {
 				own = c
 			}
 		}
-		out = append(out, scored{i, w, own})
-	}
-	sort.SliceStable(out, func(a, b int) bool { return out[a].weight > out[b].weight })
-	if len(out) > max {
-		out = out[:max]
+		out = slices.Insert(out, at, scored{i, w, own})
+		if len(out) > max {
+			out = out[:max]
+		}
 	}
 	ev := make([]Evidence, 0, len(out))
 	for _, s := range out {

@@ -13,11 +13,17 @@ import (
 // without accents on phones and with curly apostrophes in Word; the lexicons
 // are written against this folded form only.
 func fold(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	foldInto(&b, s)
+	return strings.TrimRight(b.String(), " ")
+}
+
+// foldInto writes fold(s) to b, but for the spaces fold trims at its end.
+func foldInto(b *strings.Builder, s string) {
 	if !utf8.ValidString(s) {
 		s = strings.ToValidUTF8(s, " ")
 	}
-	var b strings.Builder
-	b.Grow(len(s))
 	space := true // drops leading spaces
 	for i := 0; i < len(s); {
 		var rep string
@@ -51,7 +57,6 @@ func fold(s string) string {
 			space = false
 		}
 	}
-	return strings.TrimRight(b.String(), " ")
 }
 
 // foldTable holds foldRune of the runes replies are mostly made of (ASCII

@@ -13,6 +13,12 @@ type sentence struct {
 // of ".", "!" or "?" and the white space that follows it (or the end).
 func sentenceEnds(p string) []int {
 	var out []int
+	eachSentenceEnd(p, func(end int) { out = append(out, end) })
+	return out
+}
+
+// eachSentenceEnd calls fn with each end sentenceEnds returns, in order.
+func eachSentenceEnd(p string, fn func(end int)) {
 	for i := 0; i < len(p); i++ {
 		if p[i] != '.' && p[i] != '!' && p[i] != '?' {
 			continue
@@ -23,13 +29,12 @@ func sentenceEnds(p string) []int {
 		}
 		switch {
 		case j == len(p):
-			out = append(out, j)
+			fn(j)
 		case isSpaceByte(p[j]):
-			out = append(out, j+1)
+			fn(j + 1)
 		}
 		i = j
 	}
-	return out
 }
 
 func isSpaceByte(b byte) bool { return b == ' ' || b == '\t' || b == '\n' || b == '\r' || b == '\f' }
@@ -46,33 +51,53 @@ const (
 // sentences splits a reply into sentences. Paragraphs are split at blank
 // lines, lines inside a paragraph joined (clients hard-wrap at 72 columns),
 // then split after ".", "!" or "?" followed by a space.
-func sentences(text string) []sentence {
-	if len(text) > maxJudged {
-		cut := maxJudged
-		for cut > 0 && !utf8RuneStart(text[cut]) {
-			cut--
+func sentences(text string) []sentence { return appendSentences(nil, text) }
+
+// appendSentences appends the sentences of text to out. The joined
+// paragraphs share one string, and so do the folded sentences: a reply's
+// split costs a few allocations, not several per paragraph and sentence.
+func appendSentences(out []sentence, text string) []sentence {
+	text = strings.ReplaceAll(headOf(text, maxJudged), "\r\n", "\n")
+	var joined, folded strings.Builder
+	joined.Grow(len(text))
+	folded.Grow(len(text) + 16)
+	for rest, more := text, true; more; {
+		var para string
+		para, rest, more = strings.Cut(rest, "\n\n")
+		// The paragraph's lines, trimmed, joined by one space.
+		start := joined.Len()
+		for lines, line, first, moreLines := para, "", true, true; moreLines; first = false {
+			line, lines, moreLines = strings.Cut(lines, "\n")
+			if !first {
+				joined.WriteByte(' ')
+			}
+			joined.WriteString(strings.TrimSpace(line))
 		}
-		text = text[:cut]
-	}
-	text = strings.ReplaceAll(text, "\r\n", "\n")
-	var out []sentence
-	for _, para := range strings.Split(text, "\n\n") {
-		lines := strings.Split(para, "\n")
-		for i := range lines {
-			lines[i] = strings.TrimSpace(lines[i])
-		}
-		p := strings.Join(lines, " ")
+		p := joined.String()[start:]
 		last := 0
-		for _, end := range sentenceEnds(p) {
-			addSentence(&out, p[last:end])
+		eachSentenceEnd(p, func(end int) {
+			out = addSentence(out, &folded, p[last:end])
 			last = end
-		}
-		addSentence(&out, p[last:])
+		})
+		out = addSentence(out, &folded, p[last:])
 	}
 	return out
 }
 
-func addSentence(out *[]sentence, s string) {
+func addSentence(out []sentence, folded *strings.Builder, s string) []sentence {
+	eachBounded(s, func(s string) {
+		start := folded.Len()
+		foldInto(folded, s)
+		// The builder's string shares its bytes, which later writes leave
+		// as they are.
+		out = append(out, sentence{orig: s, folded: strings.TrimRight(folded.String()[start:], " ")})
+	})
+	return out
+}
+
+// eachBounded calls fn with s trimmed, cut at spaces (or, without one, at
+// a rune boundary) into pieces of at most maxSentence bytes; never with "".
+func eachBounded(s string, fn func(string)) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return
@@ -85,13 +110,12 @@ func addSentence(out *[]sentence, s string) {
 				cut--
 			}
 		}
-		addSentence(out, s[:cut])
+		eachBounded(s[:cut], fn)
 		s = strings.TrimSpace(s[cut:])
 	}
-	if s == "" {
-		return
+	if s != "" {
+		fn(s)
 	}
-	*out = append(*out, sentence{orig: s, folded: fold(s)})
 }
 
 // precision ranks date mentions: a written date, then a named day, then a
@@ -134,7 +158,10 @@ func detectLanguage(folded ...string) string {
 				start = i
 			}
 			if !word && start >= 0 {
-				l := languageWords[text[start:i]]
+				var l uint8
+				if w := text[start:i]; languageFilter.may(w) {
+					l = languageWords[w]
+				}
 				fr += int(l & 1)
 				en += int(l >> 1)
 				start = -1
@@ -158,6 +185,8 @@ var languageWords = func() map[string]uint8 {
 	}
 	return m
 }()
+
+var languageFilter = filterOf(languageWords)
 
 func isWordByte(b byte) bool {
 	return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || b == '_'

@@ -34,16 +34,14 @@ func Strip(text string) Reply {
 	text = strings.ReplaceAll(text, "\r\n", "\n")
 	text = strings.ReplaceAll(text, "\r", "\n")
 	lines := strings.Split(text, "\n")
-	norm := make([]string, len(lines))
-	for i, l := range lines {
-		norm[i] = normLine(l)
-	}
+	norms := &lineNorms{lines: lines, norm: make([]string, 0, len(lines))}
 
-	cut := findQuoteStart(lines, norm)
+	cut := findQuoteStart(norms)
 	var bodyLines, bodyNorm, quoted []string
-	if cut >= 0 && !hasContent(norm[:cut]) && interleaved(norm, cut) {
+	if cut >= 0 && !hasContent(norms.upTo(cut)) && interleaved(norms.upTo(len(lines)), cut) {
 		// Inline answers below a quote header: the header and the ">" lines are
 		// history, what sits between them is the reply.
+		norm := norms.upTo(len(lines))
 		for i := range lines {
 			if i == cut || isQuoteLine(norm[i]) || (i > cut && i < cut+maxHeaderJoin && headerContinuation(norm, cut, i)) {
 				quoted = append(quoted, lines[i])
@@ -58,6 +56,7 @@ func Strip(text string) Reply {
 			end = cut
 			quoted = lines[cut:]
 		}
+		norm := norms.upTo(end)
 		// Lines quoted with ">" above the cut are inline quoting of the
 		// previous message; they are history too.
 		for i := 0; i < end; i++ {
@@ -81,6 +80,53 @@ func Strip(text string) Reply {
 // normLine lower-cases a line, turns the no-break and thin spaces French
 // typography puts before colons into plain spaces, and trims it.
 func normLine(s string) string {
+	var b strings.Builder
+	if !writeNorm(&b, s) {
+		return strings.TrimSpace(s)
+	}
+	return strings.TrimSpace(b.String())
+}
+
+// lineNorms holds normLine of a text's lines, computed in order as far as
+// they are read: below the first line of the quoted history, only a reply
+// without words above it has its lines read. The lines that change (most
+// hold a capital) are written one after the other into one builder, whose
+// string is cut: a reply's lines cost a few allocations, not one each.
+type lineNorms struct {
+	lines []string
+	norm  []string // normLine of lines[:len(norm)]
+	b     strings.Builder
+}
+
+// upTo returns normLine of the lines before k (of all of them past the
+// last).
+func (n *lineNorms) upTo(k int) []string {
+	k = min(k, len(n.lines))
+	if k <= len(n.norm) {
+		return n.norm[:k]
+	}
+	size := 0
+	for _, l := range n.lines[len(n.norm):k] {
+		size += len(l)
+	}
+	n.b.Grow(size)
+	for i := len(n.norm); i < k; i++ {
+		start := n.b.Len()
+		if !writeNorm(&n.b, n.lines[i]) {
+			n.norm = append(n.norm, strings.TrimSpace(n.lines[i]))
+			continue
+		}
+		// The builder's string shares its bytes, which later writes
+		// leave as they are.
+		n.norm = append(n.norm, strings.TrimSpace(n.b.String()[start:]))
+	}
+	return n.norm
+}
+
+// writeNorm writes s lower-cased, with tabs and the no-break and thin
+// spaces made plain spaces and zero-width characters dropped, to b; it
+// writes nothing and reports false when s would not change.
+func writeNorm(b *strings.Builder, s string) bool {
 	ascii, plain := true, true
 	for i := 0; i < len(s); i++ {
 		switch c := s[i]; {
@@ -93,18 +139,18 @@ func normLine(s string) string {
 	switch {
 	case ascii && plain:
 		// Most lines: nothing to map.
+		return false
 	case ascii:
-		b := []byte(s)
-		for i, c := range b {
+		for i := 0; i < len(s); i++ {
+			c := s[i]
 			if c >= 'A' && c <= 'Z' {
-				b[i] = c + 'a' - 'A'
+				c += 'a' - 'A'
 			} else if c == '\t' {
-				b[i] = ' '
+				c = ' '
 			}
+			b.WriteByte(c)
 		}
-		s = string(b)
 	default:
-		b := make([]byte, 0, len(s))
 		for _, r := range s {
 			switch {
 			case r < utf8.RuneSelf:
@@ -114,17 +160,16 @@ func normLine(s string) string {
 				} else if c == '\t' {
 					c = ' '
 				}
-				b = append(b, c)
+				b.WriteByte(c)
 			case r == '\u00a0' || r == '\u202f' || r == '\u2007':
-				b = append(b, ' ')
+				b.WriteByte(' ')
 			case r == '\ufeff' || r == '\u200b':
 			default:
-				b = utf8.AppendRune(b, unicode.ToLower(r))
+				b.WriteRune(unicode.ToLower(r))
 			}
 		}
-		s = string(b)
 	}
-	return strings.TrimSpace(s)
+	return true
 }
 
 func isQuoteLine(n string) bool { return strings.HasPrefix(n, ">") }
@@ -273,18 +318,22 @@ func attributionTail(rest string) bool {
 }
 
 // findQuoteStart returns the index of the first line of quoted history, or -1.
-func findQuoteStart(lines, norm []string) int {
-	for i, n := range norm {
+func findQuoteStart(norms *lineNorms) int {
+	for i := range norms.lines {
+		// The line, and the lines its tests read below it (an attribution
+		// wrapped over maxHeaderJoin lines, a header block of seven).
+		norm := norms.upTo(i + 8)
+		n := norm[i]
 		if n == "" {
 			continue
 		}
 		if mayBeSeparator(n) && separatorRe.MatchString(n) {
 			return i
 		}
-		if underscoreRule.MatchString(n) && headerBlock(norm, i+1) {
+		if n[0] == '_' && underscoreRule.MatchString(n) && headerBlock(norms, i+1) {
 			return i
 		}
-		if fromField.MatchString(n) && headerBlock(norm, i) {
+		if mayBeField(n) && fromField.MatchString(n) && headerBlock(norms, i) {
 			return i
 		}
 		if attributionAt(norm, i) {
@@ -323,11 +372,12 @@ func attributionAt(norm []string, i int) bool {
 // headerBlock reports whether the lines from i form an Outlook-style header
 // block: a From field followed closely by at least two of Sent/Date, To and
 // Subject. Requiring several fields keeps "from: our database" in prose out.
-func headerBlock(norm []string, i int) bool {
-	for i < len(norm) && norm[i] == "" {
+func headerBlock(norms *lineNorms, i int) bool {
+	for i < len(norms.lines) && norms.upTo(i + 1)[i] == "" {
 		i++
 	}
-	if i >= len(norm) || !fromField.MatchString(norm[i]) {
+	norm := norms.upTo(i + 7)
+	if i >= len(norm) || !mayBeField(norm[i]) || !fromField.MatchString(norm[i]) {
 		return false
 	}
 	var sent, to, subject bool
@@ -386,8 +436,12 @@ func mayBeMobileSig(n string) bool {
 // Disclaimer detection: a paragraph that speaks of confidentiality and of the
 // intended recipient, or the "think before printing" line.
 var (
-	disclaimerConf  = regexp.MustCompile(`confidenti|privileged|strictement réservé|strictement reserve`)
-	disclaimerWho   = regexp.MustCompile(`destinataire|intended|addressee|recipient|dest\.|exclusive use|usage exclusif|à l'attention exclusive|a l'attention exclusive|l'expéditeur|l'expediteur|the sender`)
+	// The words of confidentiality and of the recipient, one of each in
+	// a notice: plain substrings, cheaper looked for one by one than
+	// through an expression of their alternation.
+	disclaimerConf = []string{"confidenti", "privileged", "strictement réservé", "strictement reserve"}
+	disclaimerWho  = []string{"destinataire", "intended", "addressee", "recipient", "dest.", "exclusive use", "usage exclusif",
+		"à l'attention exclusive", "a l'attention exclusive", "l'expéditeur", "l'expediteur", "the sender"}
 	disclaimerStart = regexp.MustCompile(`^(\*+\s*)?(avertissement|disclaimer|confidentiality notice|avis de confidentialit|ce message|ce courriel|ce mail|cet e-mail|cet email|le présent message|le present message|this (e-?mail|message|communication)|the information (contained|in this)|les informations contenues|ce message électronique|ce message electronique|notice:|important:)`)
 	printLine       = regexp.MustCompile(`(pensez à l'environnement|pensez a l'environnement|avant d'imprimer|before printing|consider the environment|n'imprimez ce)`)
 )
@@ -402,7 +456,7 @@ func splitSignature(lines, norm []string) (body, sig []string) {
 			seen = true
 		}
 		switch {
-		case sigDelim.MatchString(n) && strings.TrimSpace(lines[i]) != "" && seen:
+		case mayBeSigDelim(n) && sigDelim.MatchString(n) && strings.TrimSpace(lines[i]) != "" && seen:
 			cut = i
 		case isMobileSig(n):
 			cut = i
@@ -420,6 +474,37 @@ func splitSignature(lines, norm []string) (body, sig []string) {
 	return lines[:cut], lines[cut:]
 }
 
+// mayBeField is a cheap test every match of the header field expressions
+// passes: a field name ends with a colon.
+func mayBeField(n string) bool { return strings.IndexByte(n, ':') >= 0 }
+
+// mayBeSigDelim is a cheap test every match of sigDelim passes: it starts
+// with a dash, an underscore, or the first byte of "—" and "–".
+func mayBeSigDelim(n string) bool {
+	return n != "" && (n[0] == '-' || n[0] == '_' || n[0] == "—"[0])
+}
+
+// disclaimerStarts are the phrases disclaimerStart's alternatives begin
+// with, cut where they fork.
+var disclaimerStarts = []string{"avertissement", "disclaimer", "confidentiality notice", "avis de confidentialit", "ce message",
+	"ce courriel", "ce mail", "cet e-mail", "cet email", "le présent message", "le present message", "this e", "this m",
+	"this c", "the information ", "les informations contenues", "notice:", "important:"}
+
+// mayBeDisclaimerStart is a cheap test every match of disclaimerStart
+// passes: after its optional stars and spaces, the line starts with one of
+// disclaimerStarts. Nearly every line of a reply fails it.
+func mayBeDisclaimerStart(n string) bool {
+	if strings.HasPrefix(n, "*") {
+		n = strings.TrimLeft(strings.TrimLeft(n, "*"), " \t\n\f\r")
+	}
+	for _, p := range disclaimerStarts {
+		if strings.HasPrefix(n, p) {
+			return true
+		}
+	}
+	return false
+}
+
 // mayBePrintLine is a cheap test every match of printLine passes ("pensez à
 // l'environnement avant d'imprimer"): most lines skip the expression.
 func mayBePrintLine(n string) bool {
@@ -428,14 +513,25 @@ func mayBePrintLine(n string) bool {
 
 // isDisclaimerStart reports whether the paragraph at line i is a legal notice.
 func isDisclaimerStart(norm []string, i int) bool {
-	if !disclaimerStart.MatchString(norm[i]) || (i > 0 && norm[i-1] != "" && !sigDelim.MatchString(norm[i-1])) {
+	if !mayBeDisclaimerStart(norm[i]) || !disclaimerStart.MatchString(norm[i]) ||
+		(i > 0 && norm[i-1] != "" && !(mayBeSigDelim(norm[i-1]) && sigDelim.MatchString(norm[i-1]))) {
 		return false
 	}
 	para := norm[i]
 	for j := i + 1; j < len(norm) && norm[j] != "" && j < i+12; j++ {
 		para += " " + norm[j]
 	}
-	return disclaimerConf.MatchString(para) && disclaimerWho.MatchString(para)
+	return containsAny(para, disclaimerConf) && containsAny(para, disclaimerWho)
+}
+
+// containsAny reports whether s contains one of words.
+func containsAny(s string, words []string) bool {
+	for _, w := range words {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // trimBlank joins lines and trims blank lines and trailing spaces around them.
@@ -447,9 +543,23 @@ func trimBlank(lines []string) string {
 	for end > start && strings.TrimSpace(lines[end-1]) == "" {
 		end--
 	}
-	out := make([]string, 0, end-start)
-	for _, l := range lines[start:end] {
-		out = append(out, strings.TrimRight(l, " \t"))
+	switch end - start {
+	case 0:
+		return ""
+	case 1:
+		return strings.TrimRight(lines[start], " \t")
 	}
-	return strings.Join(out, "\n")
+	n := end - start - 1
+	for _, l := range lines[start:end] {
+		n += len(l)
+	}
+	var b strings.Builder
+	b.Grow(n)
+	for i, l := range lines[start:end] {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(strings.TrimRight(l, " \t"))
+	}
+	return b.String()
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/relance/relance/internal/message"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"unicode"
@@ -233,5 +234,94 @@ func TestNormLineAgrees(t *testing.T) {
 		if got, want := normLine(s), normLineReference(s); got != want {
 			t.Errorf("normLine(%q) = %q, want %q", s, got, want)
 		}
+	}
+}
+
+// TestLinePrefilters: every line the header field, rule, signature
+// delimiter and disclaimer expressions accept passes the cheap test that
+// now comes before them: on a sample of each alternative, and on every
+// line of the test mails.
+func TestLinePrefilters(t *testing.T) {
+	lines := []string{"from: jean", "*de :", "von: x", "от: x", "sent: monday", "date : 3 mars", "to: a", "à : b", "cc: c",
+		"subject: x", "objet : y", "__________", "--", "-- ", "—", "——", "–", "__", "____", "avertissement : ce message",
+		"disclaimer", "confidentiality notice", "avis de confidentialité", "ce message est confidentiel", "ce courriel", "ce mail",
+		"cet e-mail", "cet email", "le présent message", "le present message", "this email", "this e-mail", "this message",
+		"this communication", "the information contained", "the information in this", "les informations contenues",
+		"ce message électronique", "ce message electronique", "notice: x", "important: y", "** avertissement", "***\tdisclaimer",
+		"*this email is confidential", "* ce message"}
+	matched := map[string]int{}
+	files, _ := filepath.Glob(filepath.Join("testdata", "*", "*"))
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines = append(lines, strings.Split(string(raw), "\n")...)
+	}
+	for _, l := range lines {
+		n := normLine(l)
+		for _, c := range []struct {
+			name string
+			re   bool
+			gate bool
+		}{
+			{"fromField", fromField.MatchString(n), mayBeField(n)},
+			{"sentField", sentField.MatchString(n), mayBeField(n)},
+			{"toField", toField.MatchString(n), mayBeField(n)},
+			{"subjectField", subjectField.MatchString(n), mayBeField(n)},
+			{"underscoreRule", underscoreRule.MatchString(n), n != "" && n[0] == '_'},
+			{"sigDelim", sigDelim.MatchString(n), mayBeSigDelim(n)},
+			{"disclaimerStart", disclaimerStart.MatchString(n), mayBeDisclaimerStart(n)},
+		} {
+			if !c.re {
+				continue
+			}
+			matched[c.name]++
+			if !c.gate {
+				t.Errorf("%s matches %q but its prefilter drops it", c.name, n)
+			}
+		}
+	}
+	for _, name := range []string{"fromField", "sentField", "toField", "subjectField", "underscoreRule", "sigDelim", "disclaimerStart"} {
+		if matched[name] < 2 {
+			t.Errorf("%s matched %d lines: the check proves little", name, matched[name])
+		}
+	}
+}
+
+// The expressions the disclaimer word lists replace.
+var (
+	disclaimerConfExpression = regexp.MustCompile(`confidenti|privileged|strictement réservé|strictement reserve`)
+	disclaimerWhoExpression  = regexp.MustCompile(`destinataire|intended|addressee|recipient|dest\.|exclusive use|usage exclusif|à l'attention exclusive|a l'attention exclusive|l'expéditeur|l'expediteur|the sender`)
+)
+
+// TestDisclaimerWordsMatchExpressions: the word lists find what their
+// expressions found, on every line and paragraph of the test mails.
+func TestDisclaimerWordsMatchExpressions(t *testing.T) {
+	texts := []string{"ce message est strictement réservé à son destinataire", "dest. only", "destination", "for the intended recipient"}
+	files, _ := filepath.Glob(filepath.Join("testdata", "*", "*"))
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, para := range strings.Split(string(raw), "\n\n") {
+			texts = append(texts, normLine(strings.ReplaceAll(para, "\n", " ")))
+			texts = append(texts, strings.Split(para, "\n")...)
+		}
+	}
+	found := 0
+	for _, s := range texts {
+		conf, who := containsAny(s, disclaimerConf), containsAny(s, disclaimerWho)
+		reConf, reWho := disclaimerConfExpression.MatchString(s), disclaimerWhoExpression.MatchString(s)
+		if conf != reConf || who != reWho {
+			t.Errorf("%q: words %v %v, expressions %v %v", s, conf, who, reConf, reWho)
+		}
+		if conf && who {
+			found++
+		}
+	}
+	if found < 5 {
+		t.Errorf("only %d texts hold both kinds of words: the check proves little", found)
 	}
 }

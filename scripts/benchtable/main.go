@@ -159,6 +159,7 @@ func figures() []figure {
 		{"`/metrics` scrape with 100,000 invoices", "internal/metrics", "BenchmarkScrape", "ns/op", 1e-6, "ms", "<=", 50},
 		{"Classify, one core (stripping included)", "internal/classify", "BenchmarkClassify", "replies/s", 1, "replies/s", ">=", 10000},
 		{"Classify, per CPU-second used", "internal/classify", "BenchmarkClassify", "replies/cpu-s", 1, "replies/s", "", 0},
+		{"Classify as the daemon reads (stock objection too), one core", "internal/classify", "BenchmarkClassifyWithObjection", "replies/s", 1, "replies/s", "", 0},
 	}
 	// The review page's own target (each page under 50 ms with 10,000
 	// invoices in the store).

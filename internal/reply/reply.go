@@ -469,9 +469,87 @@ func splitSignature(lines, norm []string) (body, sig []string) {
 			break
 		}
 	}
+	cut = afterValediction(lines[:cut], norm[:cut], cut)
 	// A reply that is nothing but a signature (someone answering with only
 	// "Sent from my iPhone" under a quote) keeps its body empty.
 	return lines[:cut], lines[cut:]
+}
+
+// valedictions are the closing words a sender writes just above their name,
+// alone on a line ("Cordialement,", "Kind regards"), normalised and without
+// their final punctuation.
+var valedictions = map[string]bool{
+	"cordialement": true, "bien cordialement": true, "très cordialement": true, "tres cordialement": true,
+	"cdlt": true, "cdt": true, "bien à vous": true, "bien a vous": true, "salutations": true,
+	"meilleures salutations": true, "sincères salutations": true, "sinceres salutations": true,
+	"salutations distinguées": true, "salutations distinguees": true, "bonne journée": true, "bonne journee": true,
+	"belle journée": true, "belle journee": true, "bonne soirée": true, "bonne soiree": true,
+	"bonne fin de journée": true, "bonne fin de journee": true, "bonne semaine": true, "bon week-end": true,
+	"à bientôt": true, "a bientot": true, "amicalement": true, "bien amicalement": true, "au plaisir": true,
+	"bises": true, "merci": true, "merci beaucoup": true, "merci d'avance": true, "merci par avance": true,
+	"regards": true, "kind regards": true, "best regards": true, "warm regards": true, "many thanks": true,
+	"thanks": true, "thank you": true, "best": true, "cheers": true, "sincerely": true, "yours sincerely": true,
+	"yours faithfully": true, "all the best": true, "thanks and regards": true, "rgds": true, "br": true,
+	"met vriendelijke groet": true, "mit freundlichen grüßen": true, "saludos": true, "cordiali saluti": true,
+}
+
+// Bounds of the block under a valediction that is taken for a signature: a
+// name, a title, a company, an address, phones; not a paragraph.
+const (
+	maxSigLines     = 10
+	maxSigLineRunes = 90
+	maxSigWords     = 12
+)
+
+// afterValediction moves a signature block out of the body when it sits
+// under a closing word: "Cordialement,\nClaire Fabre\nDirectrice\nHôtel
+// des Célestins\n8 rue des Archers…" keeps "Cordialement," and gives the
+// rest to the signature, so that a name, a company or an address is not
+// read as something the client said. Nothing moves when the block holds a
+// postscript or a line that reads like a sentence; cut is returned then.
+func afterValediction(lines, norm []string, cut int) int {
+	for i := len(norm) - 1; i > 0; i-- {
+		if !isValediction(norm[i]) {
+			continue
+		}
+		if !hasContent(norm[:i]) {
+			return cut
+		}
+		n := 0
+		for j := i + 1; j < len(norm); j++ {
+			t := norm[j]
+			if t == "" {
+				continue
+			}
+			n++
+			if n > maxSigLines || utf8.RuneCountInString(t) > maxSigLineRunes || len(strings.Fields(t)) > maxSigWords ||
+				strings.HasPrefix(t, "ps") || strings.HasPrefix(t, "p.s") || strings.HasPrefix(t, "p-s") || strings.HasPrefix(t, "nb") ||
+				strings.ContainsRune(t, '?') {
+				return cut
+			}
+		}
+		if n == 0 {
+			return cut
+		}
+		return i + 1
+	}
+	return cut
+}
+
+// isValediction reports whether a normalised line is a closing word alone,
+// or followed by a name on the same line ("Cordialement, Jean").
+func isValediction(n string) bool {
+	if n == "" || len(n) > 40 {
+		return false
+	}
+	n = strings.TrimRight(n, " ,.!;:-")
+	if valedictions[n] {
+		return true
+	}
+	if head, _, ok := strings.Cut(n, ","); ok {
+		return valedictions[strings.TrimSpace(head)]
+	}
+	return false
 }
 
 // mayBeField is a cheap test every match of the header field expressions

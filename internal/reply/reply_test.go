@@ -325,3 +325,39 @@ func TestDisclaimerWordsMatchExpressions(t *testing.T) {
 		t.Errorf("only %d texts hold both kinds of words: the check proves little", found)
 	}
 }
+
+// A name, a title, a company and an address under a closing word are the
+// signature; a postscript, a question or a paragraph under it are not.
+func TestSignatureUnderValediction(t *testing.T) {
+	tests := []struct {
+		name, in         string
+		bodyHas, bodyNot string
+		sigHas           string // "" = signature empty
+	}{
+		{"fr block", "Bien reçu.\n\nCordialement,\n\nClaire Fabre\nDirectrice\nHôtel des Célestins\n8 rue des Archers – 69002 Lyon\n04 65 71 88 20",
+			"Cordialement,", "Hôtel", "04 65 71 88 20"},
+		{"en name", "Payment went out yesterday.\n\nThanks,\nTom", "Thanks,", "Tom", "Tom"},
+		{"name on the closing line", "Réglé ce matin.\nCordialement, Jean Dupont\nSARL Dupont", "Jean Dupont", "SARL", "SARL Dupont"},
+		{"postscript stays", "Bien reçu.\n\nCordialement,\nJean\n\nPS : je paierai vendredi.", "je paierai vendredi", "", ""},
+		{"question stays", "Bien reçu.\n\nMerci,\nJean\nVous avez mon RIB ?", "mon RIB", "", ""},
+		{"paragraph stays", "Bonjour,\n\nMerci\n\nLe virement partira avec notre échéance du 30, comme convenu avec votre collègue la semaine dernière au téléphone.",
+			"échéance du 30", "", ""},
+		{"a closing word alone is not a reply", "Cordialement,\nJean", "Cordialement", "", ""},
+		{"no closing word", "Payé.\nJean Dupont\nSARL Dupont", "SARL Dupont", "", ""},
+		{"too long to be a signature", "Ok.\nCordialement,\n1\n2\n3\n4\n5\n6\n7\n8\n9\n10\n11", "11", "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := Strip(tt.in)
+			if !strings.Contains(r.Body, tt.bodyHas) {
+				t.Errorf("Body = %q, want it to contain %q", r.Body, tt.bodyHas)
+			}
+			if tt.bodyNot != "" && strings.Contains(r.Body, tt.bodyNot) {
+				t.Errorf("Body = %q, want %q moved to the signature", r.Body, tt.bodyNot)
+			}
+			if tt.sigHas == "" && r.Signature != "" || !strings.Contains(r.Signature, tt.sigHas) {
+				t.Errorf("Signature = %q, want %q", r.Signature, tt.sigHas)
+			}
+		})
+	}
+}

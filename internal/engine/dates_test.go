@@ -140,3 +140,52 @@ func TestClientKeepsTheInvoicesPostalAddress(t *testing.T) {
 		t.Errorf("addressee = %+v, want Northwind Traders Ltd at 4 Harbour Street, BS1 4DJ Bristol, GB", a)
 	}
 }
+
+// A reply's relative day counts from the day it arrived in the business's
+// zone: "demain" written on Wednesday 18 November at 19:30 in Montréal,
+// already Thursday in Paris, is Friday the 20th for a business in Paris.
+func TestPromiseDatesInTheBusinessZone(t *testing.T) {
+	paris, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		t.Skip("no time zone database:", err)
+	}
+	for _, tt := range []struct {
+		loc  *time.Location
+		want string
+	}{{nil, "2026-11-19"}, {paris, "2026-11-20"}} {
+		st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "relance.db"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { st.Close() })
+		now := func() time.Time { return time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC) }
+		e := New(Options{Store: st, Now: now, Own: []string{"factures@atelier.test"}, Location: tt.loc})
+		ctx := context.Background()
+		var calls atomic.Int64
+		if err := e.IngestBatch(ctx, []mailbox.Fetched{sentInvoice(1, loadReturning(invoicePDF(t, 1), nil, &calls))},
+			mailbox.Cursor{Folder: "Sent", UIDValidity: 7, LastUID: 1}); err != nil {
+			t.Fatal(err)
+		}
+		reply := inboxReply(1, "Wed, 18 Nov 2026 19:30:00 -0500", "Bonjour,\r\n\r\nJe vous règle la facture demain.\r\n\r\nClient 1\r\n")
+		if err := e.IngestBatch(ctx, []mailbox.Fetched{reply}, mailbox.Cursor{Folder: "INBOX", UIDValidity: 9, LastUID: 1}); err != nil {
+			t.Fatal(err)
+		}
+		inv, err := st.InvoiceByNumber(ctx, "F-2026-0001")
+		if err != nil {
+			t.Fatal(err)
+		}
+		events, err := st.Events(ctx, inv.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := ""
+		for _, ev := range events {
+			if ev.Kind == "reply_received" && strings.Contains(string(ev.Detail), `"promise_date"`) {
+				got = string(ev.Detail)
+			}
+		}
+		if !strings.Contains(got, `"promise_date":"`+tt.want+`"`) {
+			t.Errorf("zone %v: reply detail %s, want promise_date %s (events %s)", tt.loc, got, tt.want, kinds(events))
+		}
+	}
+}

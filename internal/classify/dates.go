@@ -78,8 +78,10 @@ var (
 	// "on 7th", "by 15th of this month", "until day 10": a day number
 	// without "the", told by its ordinal suffix or the word "day".
 	reOrdinalDay = mustWordRegexp(`\b(?:on|by|before|until|till|after) (?:(\d{1,2})(?:st|nd|rd|th)|day (\d{1,2})(?:st|nd|rd|th)?)\b`)
-	reThisMonth  = regexp.MustCompile(`^(?:of this month|of the month|de ce mois|du mois en cours|du mois courant)\b`)
-	reNextMonth  = regexp.MustCompile(`^(?:du mois prochain|de mois prochain|du prochain mois|of next month|next month)\b`)
+	// "le premier du mois prochain", "the first of the month".
+	reFirstOf   = mustWordRegexp(`\b(?:le premier|the first) (du mois prochain|de mois prochain|du prochain mois|of next month|du mois|of the month)\b`)
+	reThisMonth = regexp.MustCompile(`^(?:of this month|of the month|de ce mois|du mois en cours|du mois courant)\b`)
+	reNextMonth = regexp.MustCompile(`^(?:du mois prochain|de mois prochain|du prochain mois|of next month|next month)\b`)
 )
 
 // Return dates in out-of-office text: a cue, then (within a few words) the
@@ -612,6 +614,14 @@ func findDates(s string, ref time.Time) []dateMention {
 			m[2], m[3] = m[4], m[5]
 		}
 		days = append(days, m[:4])
+	}
+	for _, m := range findAll(reFirstOf, strings.Contains(s, "premier") || strings.Contains(s, "first"), s) {
+		first := time.Date(ref.Year(), ref.Month()+1, 1, 0, 0, 0, 0, time.UTC)
+		if ref.Day() == 1 && !strings.Contains(s[m[2]:m[3]], "prochain") && !strings.Contains(s[m[2]:m[3]], "next") {
+			first = ref
+		}
+		add(m[:2], first, true)
+		unseen(out)
 	}
 	for k, m := range days {
 		rest := strings.TrimLeft(s[m[1]:], " ")

@@ -126,6 +126,8 @@ func TestDatesAsPeopleSayThem(t *testing.T) {
 		{wed, "Payment on the 3rd of next month.", "2026-01-03"},
 		{wed, "We will release the payment by 10th of next month.", "2026-01-10"},
 		{wed, "We will clear the invoice by 15th of this month.", "2025-12-15"},
+		{wed, "Je vous règle le premier du mois prochain.", "2026-01-01"},
+		{wed, "We'll pay on the first of the month.", "2026-01-01"},
 		{wed, "Elle partira avec notre échéance du 30.", "2025-12-30"},
 		{wed, "Elle sera payée avec notre échéance au 10.", "2025-12-10"},
 		{wed, "Elle partira au prochain virement groupé du 15.", "2025-12-15"},

@@ -743,7 +743,10 @@ func returnDate(s string, ref time.Time) (time.Time, Evidence, bool) {
 		t          time.Time
 		start, end int
 	}
-	var back, until *found
+	// "à partir du", "dès le" open the absence as often as they end it:
+	// they name the day back only beside an until cue ("jusqu'au 4
+	// octobre inclus : nous traiterons les messages à partir du lundi 6").
+	var back, until, from *found
 	cues := reReturnCue.FindAllStringIndex(s, -1)
 	// A day a return cue names is the day back even when an until cue
 	// stands nearer ("de retour au bureau le 13", "returning to the
@@ -777,11 +780,17 @@ func returnDate(s string, ref time.Time) (time.Time, Evidence, bool) {
 			if isUntil && (until == nil || t.After(until.t)) {
 				until = f
 			}
-			if !isUntil && (back == nil || t.After(back.t)) {
+			word := s[cue[0]:cue[1]]
+			if weak := strings.HasPrefix(word, "a partir") || word == "des le"; weak && !isUntil && (from == nil || t.After(from.t)) {
+				from = f
+			} else if !weak && !isUntil && (back == nil || t.After(back.t)) {
 				back = f
 			}
 			break
 		}
+	}
+	if until != nil && from != nil && (back == nil || from.t.After(back.t)) {
+		back = from
 	}
 	best := back
 	if best == nil || until != nil && !best.t.After(until.t.AddDate(0, 0, -1)) {

@@ -220,6 +220,8 @@ func TestReturnDates(t *testing.T) {
 		{"2026-03-09", "Je suis en formation jusqu'au mercredi 11 mars. Je serai de retour au bureau le jeudi 12 mars.", "2026-03-12"},
 		{"2025-10-14", "I am on leave, returning to the office on Monday 27 October.", "2025-10-27"},
 		{"2025-08-05", "Absente à partir du 10 août jusqu'au 20 août inclus.", "2025-08-21"},
+		{"2025-09-22", "Nous sommes en vendanges jusqu'au 4 octobre inclus. Nous traiterons les messages à partir du lundi 6 octobre.", "2025-10-06"},
+		{"2025-12-10", "Je serai en congé maternité à partir du 22 décembre.", ""},
 		{"2025-01-29", "Our company is on holiday from Jan. 26 to Feb. 5, 2025. We will resume work on Feb. 6.", "2025-02-06"},
 		{"2025-08-05", "Our office is closed for the summer holidays. We are available again from Monday 18 August.", "2025-08-18"},
 		{"2025-11-05", "Le refuge est fermé pour l'intersaison. Nous rouvrons le samedi 13 décembre.", "2025-12-13"},

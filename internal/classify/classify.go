@@ -416,7 +416,6 @@ func promiseDate(f *features, ref time.Time, anySentence bool) *time.Time {
 			if d.t.Before(ref) || d.vague {
 				continue
 			}
-
 			c := candidate{d: d, dist: spanDistance(d, near), deadline: 1 << 30, future: f.future[i], aside: asideDate(f.folded[i], d)}
 			if len(deadlines) > 0 {
 				c.deadline = spanDistance(d, deadlines)
@@ -480,22 +479,23 @@ var incomeWords = []string{"get paid", "gets paid", "getting paid", "i'm paid", 
 
 // closedWords name a day nobody pays on ("bank holiday here on Monday, so
 // it'll go out Tuesday", "fermé lundi"), when another day is named.
-var closedWords = []string{"holiday", "ferie", "ferme", "closed"}
+var closedWords = wordSet("holiday holidays ferie feries ferme fermee fermes closed")
 
 // untilWords close a span of time ("absente jusqu'au 20"): the day they
 // name ends something else than a debt.
 var untilWords = []string{"jusqu'au", "jusqu'a", "until", "till"}
 
 // asideCues sit just before a day that times the payment without being
-// it: someone's return ("he is back on Tuesday, so the payment will be made
-// on Wednesday next week"), the client's own client paying them ("they've promised to
-// pay us on the 15th, so I'll pay you on the 17th").
+// it: someone's return ("he is back on Tuesday, so the payment will be
+// made on Wednesday next week"), the client's own client paying them
+// ("they've promised to pay us on the 15th, so I'll pay you on the 17th").
 var asideCues = []string{"back on", "back", "de retour le", "de retour", "retour le", "rentre le", "rentre", "return on",
 	"returns on", "pay us on", "pay us", "nous payer le", "nous payer", "nous paie le", "nous paie", "nous regler le",
 	"nous regler", "nous regle le", "nous regle", "nous verser le", "nous verser", "nous verse le", "nous verse"}
 
 // asideDate reports whether date d of folded sentence s names a day aside
-// from the payment: the client's income day, or the end of a span.
+// from the payment: the client's income day, the end of a span, someone's
+// return, a closed day, or the day the client's own client pays them.
 func asideDate(s string, d *dateMention) bool {
 	before := strings.TrimRight(s[:d.start], " ")
 	for _, w := range untilWords {
@@ -508,13 +508,13 @@ func asideDate(s string, d *dateMention) bool {
 			return true
 		}
 	}
-	// The income words sit just before their day: "I get paid on the
-	// 28th", "je suis payé le 31".
+	// The income and closing words sit just before their day: "I get paid
+	// on the 28th", "je suis payé le 31", "bank holiday here on Monday".
 	head := before[max(0, len(before)-20):]
-	for _, w := range closedWords {
-		if strings.Contains(head, w) {
-			return true
-		}
+	closed := false
+	eachWord(head, func(start, end int) { closed = closed || closedWords[head[start:end]] })
+	if closed {
+		return true
 	}
 	for _, w := range incomeWords {
 		if strings.Contains(head, w) {

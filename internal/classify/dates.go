@@ -65,7 +65,7 @@ var (
 	reDayMonth = mustWordRegexp(`\b(\d{1,2})(?:er|st|nd|rd|th)? (?:of )?(` + monthNames + `)\b\.?(?: (\d{4}))?`)
 	reMonthDay = mustWordRegexp(`\b(` + monthNames + `)\.? (\d{1,2})(?:st|nd|rd|th)?\b(?:,? (\d{4}))?`)
 	reRelDay   = mustWordRegexp(`\b(apres-demain|apres demain|day after tomorrow|demain|dmain|tomorrow|tomorow|tommorow|tommorrow|tmrw|2moro|aujourd'hui|aujourd hui|aujourdhui|ce jour|today|tonight|ce soir|cet apres-midi|this afternoon|this morning|ce matin|hier|yesterday|avant-hier)\b`)
-	reWeekday  = mustWordRegexp(`\b(?:(next|this|coming|on|by|ce|d'ici|avant|des|depuis|since|last|every|each|every other|chaque|tous les|le) )?(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|monday|tuesday|wednesday|thursday|friday|saturday|sunday|tues|tue|weds|wed|thurs|thur|thu|fri)( prochain| qui vient| dernier| passe| en huit| en quinze| (?:de )?la semaine prochaine| next week| of next week| week)?\b`)
+	reWeekday  = mustWordRegexp(`\b(?:(next|this|coming|on|by|ce|d'ici|avant|des|depuis|since|last|every|each|every other|every second|chaque|tous les|le) )?(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|monday|tuesday|wednesday|thursday|friday|saturday|sunday|tues|tue|weds|wed|thurs|thur|thu|fri)( prochain| qui vient| dernier| passe| en huit| en quinze| (?:de )?la semaine prochaine| next week| of next week| week)?\b`)
 	reMonthEnd = mustWordRegexp(`\b(?:(?:la |a la |en |d'ici (?:la )?|avant la |by the |at the |by |at )?(fin du mois (?:de |d')(?:` + monthNames + `)|fin (?:du |de |de ce )?mois(?: prochain)?|end of (?:the |this )?month|end of next month|month[- ]end|fin (?:` + monthNames + `)|end of (?:` + monthNames + `)|debut (?:du |de )?mois(?: prochain)?|early next month|beginning of next month|start of next month|debut (?:` + monthNames + `)|early (?:` + monthNames + `)|mi-(?:` + monthNames + `)|mid-(?:` + monthNames + `)|mid (?:` + monthNames + `)|fin (?:de l'|d')annee|end of (?:the )?year|eom))`)
 	reWeek     = mustWordRegexp(`\b(fin de (?:la )?semaine prochaine|end of next week|debut de (?:la )?semaine prochaine|early next week|start of next week|beginning of next week|(?:la |dans la |courant de la |courant )?semaine prochaine|next week|fin de (?:la |cette )?semaine|end of (?:the |this )?week|cette semaine|this week|ce week-end|ce weekend|this weekend|over the weekend)\b`)
 	reWithin   = mustWordRegexp(`\b(?:sous|endeans|d'ici|dans|within|in|within the next|in the next|sous les|d'ici a|au plus tard dans|under) (?:les )?(` + numberWords + `) ?(business |working )?(jours?|j|days?|semaines?|weeks?|mois|months?|h|heures?|hours?)( ouvres| ouvrables| business| working)?\b`)
@@ -458,7 +458,7 @@ func findDates(s string, ref time.Time) []dateMention {
 			post = s[m[6]:m[7]]
 		}
 		switch {
-		case pre == "every" || pre == "each" || pre == "every other" || pre == "chaque" || pre == "tous les" ||
+		case pre == "every" || pre == "each" || pre == "every other" || pre == "every second" || pre == "chaque" || pre == "tous les" ||
 			pre == "le" && post == "" && !reWeekdayDay.MatchString(s[m[1]:]):
 			// A habit ("every other Thursday", "le mercredi"), not a day.
 			add(m[:2], nextWeekday(ref, wd), false)

@@ -55,7 +55,7 @@ func TestDateResolution(t *testing.T) {
 	// Spans no rule narrows to one day are read (they tell the tense of a
 	// sentence) but marked vague: no commitment takes their day.
 	for _, s := range []string{"debut de semaine prochaine", "end of next week", "la semaine prochaine", "fin de semaine",
-		"early next month", "debut janvier", "mi-decembre", "dans quelques jours", "in a few days", "every other thursday",
+		"early next month", "debut janvier", "mi-decembre", "dans quelques jours", "in a few days", "every other thursday", "every second friday",
 		"tous les jeudis", "je ne suis pas la le mercredi"} {
 		for _, d := range findDates(s, ref) {
 			if !d.vague {

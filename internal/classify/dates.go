@@ -343,7 +343,7 @@ func findDates(s string, ref time.Time) []dateMention {
 	}
 	numeric := findAll(reNumeric, digits && hasDigitSepDigit(s), s)
 	dashed := len(numeric)
-	numeric = append(numeric, findAll(reDashDate, digits && strings.Contains(s, "-"), s)...)
+	numeric = append(numeric, findAll(reDashDate, digits && hasDigitDashDigit(s), s)...)
 	for k, m := range numeric {
 		// Amounts ("12.50 €", "1.250,00") and invoice numbers are not dates.
 		if m[1] < len(s) && ((s[m[1]] == ',' || s[m[1]] == '.') && m[1]+1 < len(s) && isDigit(s[m[1]+1]) || s[m[1]] == '-' || s[m[1]] == '/') {
@@ -609,7 +609,7 @@ func findDates(s string, ref time.Time) []dateMention {
 	}
 	days := dayOnlyMatches(s, digits && g&gateDayOnly != 0)
 	scanned := len(days)
-	for _, m := range findAll(reOrdinalDay, digits && g&gateDayOnly != 0, s) {
+	for _, m := range findAll(reOrdinalDay, digits && g&gateDayOnly != 0 && hasOrdinalOrDay(s), s) {
 		if m[2] < 0 { // "until day 10"
 			m[2], m[3] = m[4], m[5]
 		}
@@ -707,6 +707,31 @@ func hasDigitSepDigit(s string) bool {
 		}
 	}
 	return false
+}
+
+// hasDigitDashDigit reports whether s holds a digit, "-" and a digit in a
+// row, as "14-11-25" does.
+func hasDigitDashDigit(s string) bool {
+	for i := 1; i+1 < len(s); i++ {
+		if s[i] == '-' && isDigit(s[i-1]) && isDigit(s[i+1]) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasOrdinalOrDay reports whether s holds a number with an English ordinal
+// suffix ("7th") or the word "day" before a number: reOrdinalDay needs one.
+func hasOrdinalOrDay(s string) bool {
+	for i := 1; i+1 < len(s); i++ {
+		if isDigit(s[i-1]) && !isDigit(s[i]) {
+			switch s[i : i+2] {
+			case "st", "nd", "rd", "th":
+				return true
+			}
+		}
+	}
+	return strings.Contains(s, "day ")
 }
 
 // dateWordBefore reports whether the word before position i introduces a

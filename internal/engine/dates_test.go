@@ -43,17 +43,7 @@ func TestEventsFromMailCarryTheMailsDate(t *testing.T) {
 			"Bonjour,\r\n\r\nNous vous réglerons la facture F-2026-0001 le 15 décembre 2026.\r\n\r\nCordialement,\r\nClient 1\r\n"),
 		inboxReply(2, "Sat, 02 Jan 2027 08:00:00 +0100", "Bonjour,\r\n\r\nMerci, bien reçu.\r\n"),
 	}
-	if err := e.IngestBatch(ctx, replies, mailbox.Cursor{Folder: "INBOX", UIDValidity: 9, LastUID: 3}); err != nil {
-		t.Fatal(err)
-	}
-	inv, err := st.InvoiceByNumber(ctx, "F-2026-0001")
-	if err != nil {
-		t.Fatal(err)
-	}
-	events, err := st.Events(ctx, inv.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
+	inv, events := readReplies(t, e, st, replies...)
 	sent := time.Date(2026, 11, 3, 9, 0, 0, 0, time.UTC)
 	wrote := time.Date(2026, 11, 10, 13, 30, 0, 0, time.UTC)
 	read := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
@@ -96,6 +86,25 @@ func TestEventsFromMailCarryTheMailsDate(t *testing.T) {
 	if !found {
 		t.Errorf("no promise with its date in the history: %+v (events %v)", h.Promises, kinds(events))
 	}
+}
+
+// readReplies ingests replies to invoice F-2026-0001 and returns the
+// invoice and its events.
+func readReplies(t *testing.T, e *Engine, st *store.Store, replies ...mailbox.Fetched) (store.Invoice, []store.Event) {
+	t.Helper()
+	ctx := context.Background()
+	if err := e.IngestBatch(ctx, replies, mailbox.Cursor{Folder: "INBOX", UIDValidity: 9, LastUID: uint32(len(replies))}); err != nil {
+		t.Fatal(err)
+	}
+	inv, err := st.InvoiceByNumber(ctx, "F-2026-0001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	events, err := st.Events(ctx, inv.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return inv, events
 }
 
 func kinds(evs []store.Event) string {
@@ -166,18 +175,8 @@ func TestPromiseDatesInTheBusinessZone(t *testing.T) {
 			mailbox.Cursor{Folder: "Sent", UIDValidity: 7, LastUID: 1}); err != nil {
 			t.Fatal(err)
 		}
-		reply := inboxReply(1, "Wed, 18 Nov 2026 19:30:00 -0500", "Bonjour,\r\n\r\nJe vous règle la facture demain.\r\n\r\nClient 1\r\n")
-		if err := e.IngestBatch(ctx, []mailbox.Fetched{reply}, mailbox.Cursor{Folder: "INBOX", UIDValidity: 9, LastUID: 1}); err != nil {
-			t.Fatal(err)
-		}
-		inv, err := st.InvoiceByNumber(ctx, "F-2026-0001")
-		if err != nil {
-			t.Fatal(err)
-		}
-		events, err := st.Events(ctx, inv.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
+		_, events := readReplies(t, e, st,
+			inboxReply(1, "Wed, 18 Nov 2026 19:30:00 -0500", "Bonjour,\r\n\r\nJe vous règle la facture demain.\r\n\r\nClient 1\r\n"))
 		got := ""
 		for _, ev := range events {
 			if ev.Kind == "reply_received" && strings.Contains(string(ev.Detail), `"promise_date"`) {

@@ -129,6 +129,7 @@ func New(ctx context.Context, opt Options) (*App, error) {
 	a.penalties = pol.Penalties
 	a.engine = engine.New(engine.Options{Store: st, Logger: opt.Logger, Now: opt.Now, Own: ownAddresses(cfg), PaymentNotices: notices,
 		Observer: engineObserver{a.metrics}, Identity: identity(cfg), SelfCheck: cfg.SelfCheck, OwnPhones: []string{cfg.BusinessPhone},
+		Location: pol.Location,
 		StageOf: func(email string, lvl policy.ReminderLevel) int {
 			return pol.StageForLevel(policy.Client{Emails: []string{email}}, lvl)
 		}})

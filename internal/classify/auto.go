@@ -40,10 +40,6 @@ var (
 	reAutoBodyExplicit = regexp.MustCompile(`\b(ceci est (une reponse|un message) automatique|reponse automatique|message automatique|this is an automated (reply|response|message)|this is an automatic (reply|response|message)|automatic reply|auto-?reply|automatische antwort|risposta automatica|respuesta automatica|automatisch antwoord)\b`)
 	reAutoBodyAbsence  = regexp.MustCompile(`\b(je suis (actuellement )?(absente?|en conges|en deplacement|hors du bureau|en vacances)|nous sommes (actuellement )?(absents|fermes|en conges)|notre (bureau|entreprise|atelier|cabinet|agence) (est|sera) ferme|fermeture annuelle|i am (currently )?(out of (the )?office|away|on (annual )?leave|on vacation|on holiday)|i'm (currently )?(out of (the )?office|away|on (annual )?leave|on vacation|on holiday)|our office (is|will be) closed|with (limited|no) access to (my )?e-?mail|avec un acces (limite|restreint) (a mes|aux) (e-?mails|mails|messages))\b`)
 
-	// Return dates in out-of-office text. The date itself is read by
-	// findDates on the text after the cue.
-	reReturnCue   = regexp.MustCompile(`\b(de retour|je serai de retour|retour prevu|je reviendrai|je rentre|back (in the office )?(on|from|by)|i will be back|i'll be back|returning( on)?|return(ing)? to the office|back in the office|reprise|jusqu'au|jusqu'a|until|till|through|thru|au)\b`)
-	reUntilCue    = regexp.MustCompile(`^(jusqu'au|jusqu'a|until|till|through|thru|au)$`)
 	reContentType = regexp.MustCompile(`(?i)multipart/report.*report-type="?([a-z-]+)`)
 )
 

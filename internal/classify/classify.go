@@ -17,7 +17,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"sort"
 	"strings"
 	"time"
 
@@ -392,9 +391,9 @@ func promiseDate(f *features, ref time.Time, anySentence bool) *time.Time {
 		return nil
 	}
 	type candidate struct {
-		d              *dateMention
-		deadline, dist int
-		future, aside  bool
+		d                    *dateMention
+		deadline, dist       int
+		future, aside, apart bool
 	}
 	better := func(a, b candidate) bool {
 		if af, bf := a.d.t.After(ref), b.d.t.After(ref); af != bf {
@@ -405,6 +404,11 @@ func promiseDate(f *features, ref time.Time, anySentence bool) *time.Time {
 		// end of an absence time the payment, another day names it.
 		if a.aside != b.aside {
 			return b.aside
+		}
+		// "Je vous paie lundi mais je change de prestataire au 1er
+		// janvier": the day in the clause that speaks of paying.
+		if a.apart != b.apart {
+			return b.apart
 		}
 		if a.deadline != b.deadline {
 			return a.deadline < b.deadline
@@ -428,13 +432,14 @@ func promiseDate(f *features, ref time.Time, anySentence bool) *time.Time {
 		deadlines := deadlinePositions(f.folded[i])
 		for k := range f.dates[i] {
 			d := &f.dates[i][k]
-			if d.t.Before(ref) {
+			if d.t.Before(ref) || d.vague {
 				continue
 			}
 			c := candidate{d: d, dist: spanDistance(d, near), deadline: 1 << 30, future: f.future[i], aside: asideDate(f.folded[i], d)}
 			if len(deadlines) > 0 {
 				c.deadline = spanDistance(d, deadlines)
 			}
+			c.apart = len(near) > 0 && !clauseHolds(f.folded[i], d, near)
 			if best == nil || better(c, *best) {
 				best = &c
 			}
@@ -491,12 +496,25 @@ var incomeWords = []string{"get paid", "gets paid", "getting paid", "i'm paid", 
 	"salary", "wages", "paycheck", "pay cheque", "pension", "suis paye", "suis payee", "sommes payes", "je touche",
 	"ma paie", "ma paye", "mon salaire", "mon chomage", "ma retraite", "ma pension"}
 
+// closedWords name a day nobody pays on ("bank holiday here on Monday, so
+// it'll go out Tuesday", "fermé lundi"), when another day is named.
+var closedWords = wordSet("holiday holidays ferie feries ferme fermee fermes closed")
+
 // untilWords close a span of time ("absente jusqu'au 20"): the day they
 // name ends something else than a debt.
 var untilWords = []string{"jusqu'au", "jusqu'a", "until", "till"}
 
+// asideCues sit just before a day that times the payment without being
+// it: someone's return ("he is back on Tuesday, so the payment will be
+// made on Wednesday next week"), the client's own client paying them
+// ("they've promised to pay us on the 15th, so I'll pay you on the 17th").
+var asideCues = []string{"back on", "back", "de retour le", "de retour", "retour le", "rentre le", "rentre", "return on",
+	"returns on", "pay us on", "pay us", "nous payer le", "nous payer", "nous paie le", "nous paie", "nous regler le",
+	"nous regler", "nous regle le", "nous regle", "nous verser le", "nous verser", "nous verse le", "nous verse"}
+
 // asideDate reports whether date d of folded sentence s names a day aside
-// from the payment: the client's income day, or the end of a span.
+// from the payment: the client's income day, the end of a span, someone's
+// return, a closed day, or the day the client's own client pays them.
 func asideDate(s string, d *dateMention) bool {
 	before := strings.TrimRight(s[:d.start], " ")
 	for _, w := range untilWords {
@@ -504,11 +522,45 @@ func asideDate(s string, d *dateMention) bool {
 			return true
 		}
 	}
-	// The income words sit just before their day: "I get paid on the
-	// 28th", "je suis payé le 31".
+	for _, w := range asideCues {
+		if strings.HasSuffix(before, w) && (len(before) == len(w) || !isWordByte(before[len(before)-len(w)-1])) {
+			return true
+		}
+	}
+	// The income and closing words sit just before their day: "I get paid
+	// on the 28th", "je suis payé le 31", "bank holiday here on Monday".
 	head := before[max(0, len(before)-20):]
+	closed := false
+	eachWord(head, func(start, end int) { closed = closed || closedWords[head[start:end]] })
+	if closed {
+		return true
+	}
 	for _, w := range incomeWords {
 		if strings.Contains(head, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// clauseBreaks set apart the clauses of a sentence that say different
+// things ("je vous paie lundi mais je change de prestataire au 1er janvier").
+var clauseBreaks = []string{" mais ", " but ", ";", " however", " cependant", " par contre", " sauf que", " whereas"}
+
+// clauseHolds reports whether one of spans lies in the clause of folded
+// sentence s that holds date d.
+func clauseHolds(s string, d *dateMention, spans [][2]int) bool {
+	from, to := 0, len(s)
+	for _, b := range clauseBreaks {
+		if i := strings.LastIndex(s[:d.start], b); i >= 0 && i+len(b) > from {
+			from = i + len(b)
+		}
+		if i := strings.Index(s[d.end:], b); i >= 0 && d.end+i < to {
+			to = d.end + i
+		}
+	}
+	for _, p := range spans {
+		if p[0] >= from && p[1] <= to {
 			return true
 		}
 	}
@@ -557,7 +609,9 @@ func payPositions(s string) [][2]int {
 		w := s[start:end]
 		// The accountant or treasurer is a person, not a payment: "notre
 		// comptable est en congé cette semaine" names no day to pay.
-		if payWord(w) && !strings.HasPrefix(w, "compta") && !strings.HasPrefix(w, "tresor") ||
+		// Nor is a delivery ("votre livreur", "livré vendredi"): the
+		// pound is written "£".
+		if payWord(w) && !strings.HasPrefix(w, "compta") && !strings.HasPrefix(w, "tresor") && !strings.HasPrefix(w, "livr") ||
 			strings.HasPrefix(w, "€") || strings.HasSuffix(w, "€") {
 			out = append(out, [2]int{start, end})
 		}
@@ -693,7 +747,12 @@ func confidenceOf(ev []Evidence) float64 {
 	return c
 }
 
-// returnDate finds the end of an absence in folded out-of-office text.
+// returnDate finds the end of an absence in folded out-of-office text. A
+// return cue names the first day back ("réouverture le lundi 5 janvier");
+// an until cue the last day away, so the day after it ("absent jusqu'au 4
+// janvier inclus"). The text may name both, and a return cue may also open
+// the absence ("à partir du 10"): the day back is the latest named after a
+// return cue, unless the absence ends later.
 func returnDate(s string, ref time.Time) (time.Time, Evidence, bool) {
 	// Without a cue no date is a return: the cues, one expression, are
 	// looked for before the dates, many.
@@ -705,28 +764,66 @@ func returnDate(s string, ref time.Time) (time.Time, Evidence, bool) {
 	if len(dates) == 0 {
 		return time.Time{}, Evidence{}, false
 	}
-	// "back on" names the return day itself; "until" names the last day
-	// away. Prefer the former when the text says both.
-	sort.SliceStable(cues, func(i, j int) bool {
-		return !reUntilCue.MatchString(s[cues[i][0]:cues[i][1]]) && reUntilCue.MatchString(s[cues[j][0]:cues[j][1]])
-	})
+	type found struct {
+		t          time.Time
+		start, end int
+	}
+	// "à partir du", "dès le" open the absence as often as they end it:
+	// they name the day back only beside an until cue ("jusqu'au 4
+	// octobre inclus : nous traiterons les messages à partir du lundi 6").
+	var back, until, from *found
+	// A day a return cue names is the day back even when an until cue
+	// stands nearer ("de retour au bureau le 13", "returning to the
+	// office on Monday 27 October").
+	claimed := map[int]bool{}
 	for _, cue := range cues {
+		if reUntilCue.MatchString(s[cue[0]:cue[1]]) {
+			continue
+		}
 		for _, d := range dates {
-			if d.start < cue[1] || d.start-cue[1] > 40 {
+			if !d.vague && !d.delay && d.start >= cue[1] && d.start-cue[1] <= 40 {
+				claimed[d.start] = true
+				break
+			}
+		}
+	}
+	for _, cue := range cues {
+		isUntil := reUntilCue.MatchString(s[cue[0]:cue[1]])
+		for _, d := range dates {
+			if d.vague || d.delay || d.start < cue[1] || d.start-cue[1] > 40 || isUntil && claimed[d.start] {
 				continue
 			}
 			t := d.t
-			if reUntilCue.MatchString(s[cue[0]:cue[1]]) {
-				// "absent jusqu'au 4 janvier (inclus)": back the next day.
+			if isUntil {
 				t = t.AddDate(0, 0, 1)
 			}
 			if !ref.IsZero() && t.Before(ref) {
-				continue
+				break
 			}
-			return t, Evidence{Sentence: sentenceAround(s, cue[0], d.end), Signal: "auto:return_date", Weight: 0}, true
+			f := &found{t: t, start: cue[0], end: d.end}
+			if isUntil && (until == nil || t.After(until.t)) {
+				until = f
+			}
+			word := s[cue[0]:cue[1]]
+			if weak := strings.HasPrefix(word, "a partir") || word == "des le"; weak && !isUntil && (from == nil || t.After(from.t)) {
+				from = f
+			} else if !weak && !isUntil && (back == nil || t.After(back.t)) {
+				back = f
+			}
+			break
 		}
 	}
-	return time.Time{}, Evidence{}, false
+	if until != nil && from != nil && (back == nil || from.t.After(back.t)) {
+		back = from
+	}
+	best := back
+	if best == nil || until != nil && !best.t.After(until.t.AddDate(0, 0, -1)) {
+		best = until
+	}
+	if best == nil {
+		return time.Time{}, Evidence{}, false
+	}
+	return best.t, Evidence{Sentence: sentenceAround(s, best.start, best.end), Signal: "auto:return_date", Weight: 0}, true
 }
 
 func sentenceAround(s string, start, end int) string {

@@ -21,34 +21,95 @@ type dateMention struct {
 	// period marks a span read as one day ("fin du mois", "this week"):
 	// a named day in the same reply is the more precise commitment.
 	period bool
+	// vague marks a span no rule narrows to one day ("la semaine
+	// prochaine", "early next month", "mi-juillet") or a habit ("every
+	// Thursday"): it tells the tense of a sentence, never a commitment's
+	// day (a vague promise keeps no date rather than a wrong one).
+	vague bool
+	// delay marks a count of days from the mail ("sous 8 jours", "within
+	// 3 working days"): a promise's term, never the day someone is back.
+	delay bool
+	// modelT is the day the reply model's date features read (zero:
+	// none). The shipped weights were trained on the forms read before
+	// "on 7th", "14-11-25", "septante jours", "EOM" and the like, and on
+	// the next such day of a month rather than a short month's last: the
+	// features keep seeing what they were trained on, so that reading
+	// more dates changes no class.
+	modelT time.Time
 	phrase string
 }
 
+// unseen marks the last mention of out as one the model's features do not
+// read.
+func unseen(out []dateMention) { out[len(out)-1].modelT = time.Time{} }
+
 const monthNames = `janvier|janv|fevrier|fevr|fev|mars|avril|avr|mai|juin|juillet|juil|aout|septembre|sept|octobre|oct|novembre|nov|decembre|dec|january|jan|february|feb|march|mar|april|apr|may|june|jun|july|jul|august|aug|september|sep|october|november|december`
 
-const numberWords = `\d{1,3}|un|une|deux|trois|quatre|cinq|six|sept|huit|dix|quinze|vingt|trente|one|two|three|four|five|seven|eight|ten|fifteen|twenty|thirty|a|an|a couple of|quelques|a few`
+// numberWords are the counts of a delay ("sous 8 jours", "dans septante
+// jours", "within forty-five days"): digits, or French (Belgian and Swiss
+// tens included) and English words, tens with their units.
+const numberWords = `\d{1,3}|(?:` + tensWords + `)(?:-(?:` + unitWords + `)|-et-une?| et une?)?|` + unitWords + `|` + teenWords + `|a|an|a couple of|quelques|a few|several|plusieurs`
+
+const (
+	tensWords = `quatre-vingt-dix|quatre-vingts|quatre-vingt|soixante-dix|vingt|trente|quarante|cinquante|soixante|septante|huitante|octante|nonante|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety`
+	unitWords = `une|un|deux|trois|quatre|cinq|six|sept|huit|neuf|one|two|three|four|five|six|seven|eight|nine`
+	teenWords = `dix|onze|douze|treize|quatorze|quinze|seize|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen`
+)
 
 var (
-	reISO      = mustWordRegexp(`\b(\d{4})-(\d{1,2})-(\d{1,2})\b`)
-	reNumeric  = mustWordRegexp(`\b(\d{1,2})[/.](\d{1,2})(?:[/.](\d{4}|\d{2}))?\b`)
+	reISO     = mustWordRegexp(`\b(\d{4})-(\d{1,2})-(\d{1,2})\b`)
+	reNumeric = mustWordRegexp(`\b(\d{1,2})[/.](\d{1,2})(?:[/.](\d{4}|\d{2}))?\b`)
+	// "14-11-25", "14-11-2025": with a dash, only with its year ("3-4
+	// jours" is a count).
+	reDashDate = mustWordRegexp(`\b(\d{1,2})-(\d{1,2})-(\d{4}|\d{2})\b`)
 	reDayMonth = mustWordRegexp(`\b(\d{1,2})(?:er|st|nd|rd|th)? (?:of )?(` + monthNames + `)\b\.?(?: (\d{4}))?`)
 	reMonthDay = mustWordRegexp(`\b(` + monthNames + `)\.? (\d{1,2})(?:st|nd|rd|th)?\b(?:,? (\d{4}))?`)
 	reRelDay   = mustWordRegexp(`\b(apres-demain|apres demain|day after tomorrow|demain|dmain|tomorrow|tomorow|tommorow|tommorrow|tmrw|2moro|aujourd'hui|aujourd hui|aujourdhui|ce jour|today|tonight|ce soir|cet apres-midi|this afternoon|this morning|ce matin|hier|yesterday|avant-hier)\b`)
-	reWeekday  = mustWordRegexp(`\b(?:(next|this|coming|on|by|ce|d'ici|avant|des|depuis|since|last) )?(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|monday|tuesday|wednesday|thursday|friday|saturday|sunday)( prochain| qui vient| dernier| passe)?\b`)
-	reMonthEnd = mustWordRegexp(`\b(?:(?:la |a la |en |d'ici (?:la )?|avant la |by the |at the |by |at )?(fin du mois (?:de |d')(?:` + monthNames + `)|fin (?:du |de |de ce )?mois(?: prochain)?|end of (?:the |this )?month|end of next month|month[- ]end|fin (?:` + monthNames + `)|end of (?:` + monthNames + `)|debut (?:du |de )?mois(?: prochain)?|early next month|beginning of next month|start of next month|debut (?:` + monthNames + `)|early (?:` + monthNames + `)|mi-(?:` + monthNames + `)|mid-(?:` + monthNames + `)|mid (?:` + monthNames + `)|fin (?:de l'|d')annee|end of (?:the )?year))`)
+	reWeekday  = mustWordRegexp(`\b(?:(next|this|coming|on|by|ce|d'ici|avant|des|depuis|since|last|every|each|every other|every second|chaque|tous les|le) )?(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|monday|tuesday|wednesday|thursday|friday|saturday|sunday|tues|tue|weds|wed|thurs|thur|thu|fri)( prochain| qui vient| dernier| passe| en huit| en quinze| (?:de )?la semaine prochaine| next week| of next week| week)?\b`)
+	reMonthEnd = mustWordRegexp(`\b(?:(?:la |a la |en |d'ici (?:la )?|avant la |by the |at the |by |at )?(fin du mois (?:de |d')(?:` + monthNames + `)|fin (?:du |de |de ce )?mois(?: prochain)?|end of (?:the |this )?month|end of next month|month[- ]end|fin (?:` + monthNames + `)|end of (?:` + monthNames + `)|debut (?:du |de )?mois(?: prochain)?|early next month|beginning of next month|start of next month|debut (?:` + monthNames + `)|early (?:` + monthNames + `)|mi-(?:` + monthNames + `)|mid-(?:` + monthNames + `)|mid (?:` + monthNames + `)|fin (?:de l'|d')annee|end of (?:the )?year|eom))`)
 	reWeek     = mustWordRegexp(`\b(fin de (?:la )?semaine prochaine|end of next week|debut de (?:la )?semaine prochaine|early next week|start of next week|beginning of next week|(?:la |dans la |courant de la |courant )?semaine prochaine|next week|fin de (?:la |cette )?semaine|end of (?:the |this )?week|cette semaine|this week|ce week-end|ce weekend|this weekend|over the weekend)\b`)
-	reWithin   = mustWordRegexp(`\b(?:sous|endeans|d'ici|dans|within|in|within the next|in the next|sous les|d'ici a|au plus tard dans|under) (?:les )?(` + numberWords + `) ?(jours?|j|days?|semaines?|weeks?|mois|months?|h|heures?|hours?)(?: ouvres| ouvrables| business| working)?\b`)
+	reWithin   = mustWordRegexp(`\b(?:sous|endeans|d'ici|dans|within|in|within the next|in the next|sous les|d'ici a|au plus tard dans|under) (?:les )?(` + numberWords + `) ?(business |working )?(jours?|j|days?|semaines?|weeks?|mois|months?|h|heures?|hours?)( ouvres| ouvrables| business| working)?\b`)
 	reHuitaine = mustWordRegexp(`\b(?:sous |dans la |d'ici )?(huitaine|quinzaine)\b`)
 	// "jeudi 11": the day number is the commitment, the weekday its check.
 	reWeekdayNum = mustWordRegexp(`\b(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|monday|tuesday|wednesday|thursday|friday|saturday|sunday),? (?:the )?(\d{1,2})(?:er|st|nd|rd|th)?\b`)
-	reNextMonth  = regexp.MustCompile(`^(?:du mois prochain|de mois prochain|du prochain mois|of next month|next month)\b`)
+	// A day number or a month after "le mardi" makes it one day
+	// ("le mardi 9", "le mardi 9 décembre"), not a habit.
+	reWeekdayDay = regexp.MustCompile(`^,? (?:\d|the \d|(?:` + monthNames + `)\b)`)
+	// "on 7th", "by 15th of this month", "until day 10": a day number
+	// without "the", told by its ordinal suffix or the word "day".
+	reOrdinalDay = mustWordRegexp(`\b(?:on|by|before|until|till|after) (?:(\d{1,2})(?:st|nd|rd|th)|day (\d{1,2})(?:st|nd|rd|th)?)\b`)
+	// "le premier du mois prochain", "the first of the month".
+	reFirstOf   = mustWordRegexp(`\b(?:le premier|the first) (du mois prochain|de mois prochain|du prochain mois|of next month|du mois|of the month)\b`)
+	reThisMonth = regexp.MustCompile(`^(?:of this month|of the month|de ce mois|du mois en cours|du mois courant)\b`)
+	reNextMonth = regexp.MustCompile(`^(?:du mois prochain|de mois prochain|du prochain mois|of next month|next month)\b`)
+)
+
+// Return dates in out-of-office text: a cue, then (within a few words) the
+// date findDates reads. A return cue names the first day back ("de retour
+// le", "réouverture le", "back in the studio on", "will resume work on"); an
+// until cue the last day away ("jusqu'au", "until", "du 10 au 14").
+var (
+	reReturnCue = regexp.MustCompile(`\b(de retour|retour|a partir du|a partir de|des le|reviendrai|reviens|rentre|rentrerai|reouverture|reouvrira|reouvre|rouvre|rouvrira|rouvrons|reprise|reprendrai|reprendrons|back|return|returns|returning|reopen|reopens|reopening|resume|resumes|resuming|available again|again from|jusqu'au|jusqu'a|until|till|through|thru|au)\b`)
+	reUntilCue  = regexp.MustCompile(`^(jusqu'au|jusqu'a|until|till|through|thru|au)$`)
 )
 
 // monthNumber reads a folded month name as every package reads one.
 func monthNumber(s string) time.Month { return text.ParseMonth(s) }
 
+// weekdayAbbreviations are the short English names that can only be days
+// ("will pay Fri"); "mon", "sat" and "sun" are other words too.
+var weekdayAbbreviations = wordSet("tue tues wed weds thu thur thurs fri")
+
 func weekdayNumber(s string) (time.Weekday, bool) {
 	switch s {
+	case "tue", "tues":
+		return time.Tuesday, true
+	case "wed", "weds":
+		return time.Wednesday, true
+	case "thu", "thur", "thurs":
+		return time.Thursday, true
+	case "fri":
+		return time.Friday, true
 	case "lundi", "monday":
 		return time.Monday, true
 	case "mardi", "tuesday":
@@ -67,7 +128,26 @@ func weekdayNumber(s string) (time.Weekday, bool) {
 	return 0, false
 }
 
+// modelCounts are the count words the model's date features read (see
+// dateMention.modelT).
+var modelCounts = wordSet("un une deux trois quatre cinq six sept huit dix quinze vingt trente one two three four five seven eight ten fifteen twenty thirty a an quelques")
+
+// vagueCount reports whether a count names no number ("quelques jours",
+// "a few days"): the delay it opens has no one last day.
+func vagueCount(s string) bool {
+	switch s {
+	case "quelques", "a few", "a couple of", "several", "plusieurs":
+		return true
+	}
+	return false
+}
+
+// countWord reads a count of numberWords: "8", "huit", "septante-cinq",
+// "quatre-vingt-dix", "forty-five", "vingt et un".
 func countWord(s string) int {
+	if n, ok := compoundCount(s); ok {
+		return n
+	}
 	switch s {
 	case "un", "une", "one", "a", "an":
 		return 1
@@ -85,20 +165,68 @@ func countWord(s string) int {
 		return 7
 	case "huit", "eight":
 		return 8
+	case "neuf", "nine":
+		return 9
 	case "dix", "ten":
 		return 10
+	case "onze", "eleven":
+		return 11
+	case "douze", "twelve":
+		return 12
+	case "treize", "thirteen":
+		return 13
+	case "quatorze", "fourteen":
+		return 14
 	case "quinze", "fifteen":
 		return 15
+	case "seize", "sixteen":
+		return 16
+	case "seventeen":
+		return 17
+	case "eighteen":
+		return 18
+	case "nineteen":
+		return 19
 	case "vingt", "twenty":
 		return 20
 	case "trente", "thirty":
 		return 30
+	case "quarante", "forty":
+		return 40
+	case "cinquante", "fifty":
+		return 50
+	case "soixante", "sixty":
+		return 60
+	case "septante", "soixante-dix", "seventy":
+		return 70
+	case "huitante", "octante", "quatre-vingt", "quatre-vingts", "eighty":
+		return 80
+	case "nonante", "quatre-vingt-dix", "ninety":
+		return 90
 	}
 	n, err := strconv.Atoi(s)
 	if err != nil || n > 366 {
 		return 0
 	}
 	return n
+}
+
+// compoundCount reads tens with their units ("septante-cinq", "vingt et
+// un", "forty-five"); ok is false for a single word.
+func compoundCount(s string) (int, bool) {
+	for _, sep := range []string{"-et-", " et ", "-"} {
+		i := strings.LastIndex(s, sep)
+		if i <= 0 {
+			continue
+		}
+		tens, unit := s[:i], s[i+len(sep):]
+		t, u := countWord(tens), countWord(unit)
+		if t < 20 || t%10 != 0 || u < 1 || u > 9 || strings.Contains(tens, " ") {
+			continue
+		}
+		return t + u, true
+	}
+	return 0, false
 }
 
 func midnight(y int, m time.Month, d int) (time.Time, bool) {
@@ -173,6 +301,18 @@ func fridayOf(ref time.Time) time.Time {
 	return ref.AddDate(0, 0, 5-wd)
 }
 
+// addWorkingDays is the n-th weekday after ref.
+func addWorkingDays(ref time.Time, n int) time.Time {
+	t := ref
+	for n > 0 {
+		t = t.AddDate(0, 0, 1)
+		if wd := t.Weekday(); wd != time.Saturday && wd != time.Sunday {
+			n--
+		}
+	}
+	return t
+}
+
 func mondayOf(ref time.Time) time.Time {
 	wd := int(ref.Weekday())
 	if wd == 0 {
@@ -189,7 +329,7 @@ func findDates(s string, ref time.Time) []dateMention {
 	digits := strings.ContainsAny(s, "0123456789")
 	g := gatesOf(s)
 	add := func(loc []int, t time.Time, explicit bool) {
-		out = append(out, dateMention{start: loc[0], end: loc[1], t: t, explicit: explicit, phrase: s[loc[0]:loc[1]]})
+		out = append(out, dateMention{start: loc[0], end: loc[1], t: t, modelT: t, explicit: explicit, phrase: s[loc[0]:loc[1]]})
 	}
 	noRef := ref.IsZero()
 
@@ -201,7 +341,10 @@ func findDates(s string, ref time.Time) []dateMention {
 			add(m[:2], t, true)
 		}
 	}
-	for _, m := range findAll(reNumeric, digits && hasDigitSepDigit(s), s) {
+	numeric := findAll(reNumeric, digits && hasDigitSepDigit(s), s)
+	dashed := len(numeric)
+	numeric = append(numeric, findAll(reDashDate, digits && hasDigitDashDigit(s), s)...)
+	for k, m := range numeric {
 		// Amounts ("12.50 €", "1.250,00") and invoice numbers are not dates.
 		if m[1] < len(s) && ((s[m[1]] == ',' || s[m[1]] == '.') && m[1]+1 < len(s) && isDigit(s[m[1]+1]) || s[m[1]] == '-' || s[m[1]] == '/') {
 			continue
@@ -236,6 +379,9 @@ func findDates(s string, ref time.Time) []dateMention {
 		}
 		if ok {
 			add(m[:2], t, true)
+			if k >= dashed {
+				unseen(out)
+			}
 		}
 	}
 	for _, m := range findAll(reDayMonth, digits && g&gateMonth != 0, s) {
@@ -260,8 +406,8 @@ func findDates(s string, ref time.Time) []dateMention {
 		mo := monthNumber(name)
 		// "may 5" is rare next to the modal "may": require a capitalised
 		// context we no longer have, so accept only the long English names
-		// and unambiguous abbreviations.
-		if mo == 0 || name == "may" || name == "mar" || name == "mai" || name == "sept" {
+		// and unambiguous abbreviations ("mar 9" is also "mardi 9").
+		if mo == 0 || name == "may" || name == "mar" || name == "mai" {
 			continue
 		}
 		d, _ := strconv.Atoi(s[m[4]:m[5]])
@@ -274,6 +420,9 @@ func findDates(s string, ref time.Time) []dateMention {
 		}
 		if ok {
 			add(m[:2], t, true)
+			if name == "sept" {
+				unseen(out)
+			}
 		}
 	}
 	if noRef {
@@ -309,6 +458,23 @@ func findDates(s string, ref time.Time) []dateMention {
 			post = s[m[6]:m[7]]
 		}
 		switch {
+		case pre == "every" || pre == "each" || pre == "every other" || pre == "every second" || pre == "chaque" || pre == "tous les" ||
+			pre == "le" && post == "" && !reWeekdayDay.MatchString(s[m[1]:]):
+			// A habit ("every other Thursday", "le mercredi"), not a day.
+			add(m[:2], nextWeekday(ref, wd), false)
+			out[len(out)-1].vague = true
+		case post == " en huit" || post == " en quinze" || post == " week":
+			// "lundi en huit", "Tuesday week": a week after the coming
+			// Monday or Tuesday.
+			weeks := 1
+			if post == " en quinze" {
+				weeks = 2
+			}
+			add(m[:2], nextWeekday(ref, wd).AddDate(0, 0, 7*weeks), false)
+		case strings.HasSuffix(post, "week"):
+			// "mercredi de la semaine prochaine", "Wednesday next week":
+			// that day of the week after the mail's.
+			add(m[:2], mondayOf(ref).AddDate(0, 0, 7+(int(wd)+6)%7), false)
 		case pre == "depuis" || pre == "since" || pre == "last" || post == " dernier" || post == " passe":
 			add(m[:2], nextWeekday(ref, wd).AddDate(0, 0, -7), false)
 		case (pre == "" || pre == "on") && post == "":
@@ -316,22 +482,22 @@ func findDates(s string, ref time.Time) []dateMention {
 			// ("parti mardi") it is last week's: mark it weak.
 			add(m[:2], nextWeekday(ref, wd), false)
 			out[len(out)-1].dayOnly = true
-		case post == " prochain" || pre == "next":
-			// "vendredi prochain", "next Friday": the coming one, but
-			// not tomorrow, which would have been said "demain".
-			t := nextWeekday(ref, wd)
-			if t.Sub(ref) <= 24*time.Hour {
-				t = t.AddDate(0, 0, 7)
-			}
-			add(m[:2], t, false)
 		default:
+			// "vendredi prochain", "next Friday", "ce vendredi": the
+			// first one after the mail's day, tomorrow included.
 			add(m[:2], nextWeekday(ref, wd), false)
+		}
+		if weekdayAbbreviations[s[m[4]:m[5]]] {
+			unseen(out) // read for the commitment only (dateMention.modelT)
 		}
 	}
 	for _, m := range findAll(reMonthEnd, g&(gateMonth|gatePeriod) != 0 && mayMatch(litMonthEnd, s), s) {
 		p := s[m[2]:m[3]]
 		var t time.Time
 		next := strings.Contains(p, "prochain") || strings.Contains(p, "next")
+		// The end of a month is its last day; its beginning or its
+		// middle is a span of days.
+		vague := !strings.HasPrefix(p, "fin") && !strings.HasPrefix(p, "end") && !strings.HasPrefix(p, "month") && p != "eom"
 		switch {
 		case strings.Contains(p, "annee") || strings.Contains(p, "year"):
 			t = time.Date(ref.Year(), 12, 31, 0, 0, 0, 0, time.UTC)
@@ -372,6 +538,10 @@ func findDates(s string, ref time.Time) []dateMention {
 		}
 		add(m[:2], t, false)
 		out[len(out)-1].period = true
+		out[len(out)-1].vague = vague
+		if p == "eom" {
+			unseen(out)
+		}
 	}
 	for _, m := range findAll(reWeek, g&gateWeek != 0 && mayMatch(litWeek, s), s) {
 		p := s[m[2]:m[3]]
@@ -386,17 +556,24 @@ func findDates(s string, ref time.Time) []dateMention {
 		default:
 			t = fridayOf(ref)
 		}
+		// A week has no last day people agree on (Friday, Saturday,
+		// Sunday) and no first one either.
 		add(m[:2], t, false)
 		out[len(out)-1].period = true
+		out[len(out)-1].vague = true
 	}
 	for _, m := range findAll(reWithin, g&gateUnit != 0 && mayMatch(litWithin, s), s) {
 		n := countWord(s[m[2]:m[3]])
 		if n == 0 {
 			continue
 		}
-		unit := s[m[4]:m[5]]
+		unit := s[m[6]:m[7]]
 		var t time.Time
 		switch {
+		case (strings.HasPrefix(unit, "j") || strings.HasPrefix(unit, "day")) && (m[4] >= 0 || m[8] >= 0):
+			// "sous 5 jours ouvrés", "within 10 business days":
+			// weekdays only (a holiday is the policy's to know).
+			t = addWorkingDays(ref, n)
 		case strings.HasPrefix(unit, "j") || strings.HasPrefix(unit, "day"):
 			t = ref.AddDate(0, 0, n)
 		case strings.HasPrefix(unit, "sem") || strings.HasPrefix(unit, "week"):
@@ -407,6 +584,11 @@ func findDates(s string, ref time.Time) []dateMention {
 			t = ref.AddDate(0, 0, (n+23)/24)
 		}
 		add(m[:2], t, false)
+		out[len(out)-1].vague = vagueCount(s[m[2]:m[3]])
+		out[len(out)-1].delay = true
+		if w := s[m[2]:m[3]]; m[4] >= 0 || !modelCounts[w] && !isDigit(w[0]) && w != "a few" && w != "a couple of" {
+			unseen(out)
+		}
 	}
 	for _, m := range findAll(reHuitaine, g&gateHuitaine != 0, s) {
 		days := 8
@@ -425,29 +607,95 @@ func findDates(s string, ref time.Time) []dateMention {
 			add(m[:2], t, true)
 		}
 	}
-	for _, m := range dayOnlyMatches(s, digits && g&gateDayOnly != 0) {
+	days := dayOnlyMatches(s, digits && g&gateDayOnly != 0)
+	scanned := len(days)
+	for _, m := range findAll(reOrdinalDay, digits && g&gateDayOnly != 0 && hasOrdinalOrDay(s), s) {
+		if m[2] < 0 { // "until day 10"
+			m[2], m[3] = m[4], m[5]
+		}
+		days = append(days, m[:4])
+	}
+	for _, m := range findAll(reFirstOf, strings.Contains(s, "premier") || strings.Contains(s, "first"), s) {
+		first := time.Date(ref.Year(), ref.Month()+1, 1, 0, 0, 0, 0, time.UTC)
+		if ref.Day() == 1 && !strings.Contains(s[m[2]:m[3]], "prochain") && !strings.Contains(s[m[2]:m[3]], "next") {
+			first = ref
+		}
+		add(m[:2], first, true)
+		unseen(out)
+	}
+	for k, m := range days {
 		rest := strings.TrimLeft(s[m[1]:], " ")
+		d, _ := strconv.Atoi(s[m[2]:m[3]])
+		// What the model's features read (dateMention.modelT): the next
+		// such day, a short month skipped unless after "échéance".
+		modelT, seen := time.Time{}, false
+		if k < scanned && !modelUnseenPrefix[s[m[0]:m[2]-1]] {
+			modelT, seen = dayOnOrAfter(ref, d, strings.Contains(s[m[0]:m[1]], "echeance"))
+		}
 		if reNextMonth.MatchString(rest) {
 			// "le 5 du mois prochain": that day of next month.
-			d, _ := strconv.Atoi(s[m[2]:m[3]])
 			first := time.Date(ref.Year(), ref.Month()+1, 1, 0, 0, 0, 0, time.UTC)
 			if t, ok := dayOnOrAfter(first, d, true); ok {
 				add(m[:2], t, true)
+				if k >= scanned {
+					unseen(out)
+				}
 			}
 			continue
 		}
-		if rest != "" && (isDigit(rest[0]) || strings.ContainsRune("/%€$£:h", rune(rest[0])) || (rest[0] == ',' || rest[0] == '.') && len(rest) > 1 && isDigit(rest[1]) || startsWithAny(rest, "jours", "days", "mois", "months", "semaines", "weeks", "eur", "heures", "hours", "pour", "percent", "fois", "times", "x ") || reMonthStart.MatchString(rest)) {
+		var t time.Time
+		ok := false
+		switch {
+		case reThisMonth.MatchString(rest):
+			// "by 15th of this month": this month's, even if gone.
+			t, ok = dayOnOrAfter(time.Date(ref.Year(), ref.Month(), 1, 0, 0, 0, 0, time.UTC), d, true)
+		case rest != "" && (isDigit(rest[0]) || strings.ContainsRune("/%€$£:h", rune(rest[0])) || (rest[0] == ',' || rest[0] == '.') && len(rest) > 1 && isDigit(rest[1]) || startsWithAny(rest, "jours", "days", "mois", "months", "semaines", "weeks", "eur", "heures", "hours", "pour", "percent", "fois", "times", "x ") || reMonthStart.MatchString(rest)):
 			continue
+		default:
+			// The next such day on or after the mail's; a day the month
+			// lacks is its last ("le virement partira le 30" in
+			// February, "avec notre échéance du 31" in November).
+			t, ok = dayOnOrAfter(ref, d, true)
 		}
-		d, _ := strconv.Atoi(s[m[2]:m[3]])
-		// "échéance du 30" in February is its last day.
-		clamp := strings.Contains(s[m[0]:m[1]], "echeance")
-		if t, ok := dayOnOrAfter(ref, d, clamp); ok {
+		if ok {
 			add(m[:2], t, true)
 			out[len(out)-1].dayOnly = true
+			out[len(out)-1].modelT = modelT
+			if !seen {
+				unseen(out)
+			}
 		}
 	}
-	return dedupe(out)
+	return alternatives(s, dedupe(out))
+}
+
+// approxWords put a day only roughly ("vers le 20", "around the 15th").
+var approxWords = []string{"vers", "aux alentours du", "aux alentours de", "autour du", "around", "about", "approximately",
+	"roughly", "circa", "environ"}
+
+// alternatives marks vague the days offered as a choice ("lundi ou
+// mardi", "today or tomorrow", "le 13 ou le 14") and the days put only
+// roughly ("vers le 20"): no one of them is the commitment.
+func alternatives(s string, ms []dateMention) []dateMention {
+	for k := range ms {
+		before := strings.TrimRight(s[:ms[k].start], " ")
+		for _, w := range approxWords {
+			if strings.HasSuffix(before, w) && (len(before) == len(w) || !isWordByte(before[len(before)-len(w)-1])) {
+				ms[k].vague = true
+			}
+		}
+	}
+	for k := 1; k < len(ms); k++ {
+		a, b := &ms[k-1], &ms[k]
+		if b.start < a.end {
+			continue
+		}
+		switch s[a.end:b.start] {
+		case " ou ", " or ", " ou bien ", " ou alors ", " voire ", " or maybe ", " ou peut-etre ":
+			a.vague, b.vague = true, true
+		}
+	}
+	return ms
 }
 
 // hasDigitSepDigit reports whether s holds a digit, "/" or ".", and a
@@ -459,6 +707,31 @@ func hasDigitSepDigit(s string) bool {
 		}
 	}
 	return false
+}
+
+// hasDigitDashDigit reports whether s holds a digit, "-" and a digit in a
+// row, as "14-11-25" does.
+func hasDigitDashDigit(s string) bool {
+	for i := 1; i+1 < len(s); i++ {
+		if s[i] == '-' && isDigit(s[i-1]) && isDigit(s[i+1]) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasOrdinalOrDay reports whether s holds a number with an English ordinal
+// suffix ("7th") or the word "day" before a number: reOrdinalDay needs one.
+func hasOrdinalOrDay(s string) bool {
+	for i := 1; i+1 < len(s); i++ {
+		if isDigit(s[i-1]) && !isDigit(s[i]) {
+			switch s[i : i+2] {
+			case "st", "nd", "rd", "th":
+				return true
+			}
+		}
+	}
+	return strings.Contains(s, "day ")
 }
 
 // dateWordBefore reports whether the word before position i introduces a
@@ -478,7 +751,13 @@ func dateWordBefore(s string, i int) bool {
 var dayOnlyPrefixes = []string{"le", "the", "avant le", "by the", "on the", "au plus tard le", "pour le", "before the", "d'ici le",
 	"jusqu'au", "until the", "des le", "echeance du", "echeance le", "echeances du", "run on the", "run of the", "batch on the",
 	"run du", "run de paiement du", "paiement du", "paiements du", "reglements du", "reglements fournisseurs du", "virements du",
-	"virements fournisseurs du", "virement du", "celui du", "campagne du", "batch du", "tour du"}
+	"virements fournisseurs du", "virement du", "celui du", "campagne du", "batch du", "tour du", "echeance au", "echeances au",
+	"groupe du", "groupes du", "prelevement du", "prelevements du", "paiement au", "virement au"}
+
+// modelUnseenPrefix are the prefixes of dayOnlyPrefixes the model's date
+// features do not read (see dateMention.modelT).
+var modelUnseenPrefix = map[string]bool{"echeance au": true, "echeances au": true, "groupe du": true, "groupes du": true,
+	"prelevement du": true, "prelevements du": true, "paiement au": true, "virement au": true}
 
 // dayOnlyMatches finds "<prefix> <day>" with a prefix of dayOnlyPrefixes
 // and a day of one or two digits (with "er", "st", "nd", "rd" or "th"), as
@@ -577,13 +856,13 @@ var gateWords = func() map[string]uint16 {
 		}
 	}
 	add(gateMonth, strings.ReplaceAll(monthNames, "|", " "))
-	add(gateWeekday, "lundi mardi mercredi jeudi vendredi samedi dimanche monday tuesday wednesday thursday friday saturday sunday")
+	add(gateWeekday, "lundi mardi mercredi jeudi vendredi samedi dimanche monday tuesday wednesday thursday friday saturday sunday tue tues wed weds thu thur thurs fri")
 	add(gateRelDay, "demain dmain tomorrow tomorow tommorow tommorrow tmrw 2moro aujourd aujourdhui hui jour today tonight soir matin midi afternoon morning hier yesterday")
-	add(gatePeriod, "mois month annee year")
+	add(gatePeriod, "mois month annee year eom")
 	add(gateWeek, "semaine week weekend")
 	add(gateUnit, "jours jour j days day semaines semaine weeks week mois month months h heures heure hours hour")
 	add(gateHuitaine, "huitaine quinzaine")
-	add(gateDayOnly, "le the du on by au avant before pour ici jusqu until des echeance echeances run batch celui campagne tour paiement paiements reglements virements virement fournisseurs")
+	add(gateDayOnly, "le the du on by au avant before pour ici jusqu until till after day des echeance echeances run batch celui campagne tour paiement paiements reglements virements virement fournisseurs")
 	return m
 }()
 
@@ -674,6 +953,9 @@ func dedupe(ms []dateMention) []dateMention {
 			}
 			// A weekday right before an explicit date names the same day.
 			if !o.explicit && m.explicit && m.start-o.end <= 2 && m.start >= o.end {
+				if m.modelT.IsZero() {
+					m.modelT = o.modelT
+				}
 				*o = m
 				drop = true
 				break

@@ -12,7 +12,7 @@ import (
 )
 
 // dayOnlyExpression is the expression dayOnlyMatches replaces.
-var dayOnlyExpression = regexp.MustCompile(`\b(?:le|the|avant le|by the|on the|au plus tard le|pour le|before the|d'ici le|jusqu'au|until the|des le|echeance du|echeance le|echeances du|run on the|run of the|batch on the|run du|run de paiement du|paiement du|paiements du|reglements du|reglements fournisseurs du|virements du|virements fournisseurs du|virement du|celui du|campagne du|batch du|tour du) (\d{1,2})(?:er|st|nd|rd|th)?\b`)
+var dayOnlyExpression = regexp.MustCompile(`\b(?:le|the|avant le|by the|on the|au plus tard le|pour le|before the|d'ici le|jusqu'au|until the|des le|echeance du|echeance le|echeances du|run on the|run of the|batch on the|run du|run de paiement du|paiement du|paiements du|reglements du|reglements fournisseurs du|virements du|virements fournisseurs du|virement du|celui du|campagne du|batch du|tour du|echeance au|echeances au|groupe du|groupes du|prelevement du|prelevements du|paiement au|virement au) (\d{1,2})(?:er|st|nd|rd|th)?\b`)
 
 // TestDayOnlyMatchesExpression: the scan finds what the expression found,
 // on every sentence of two writers' replies and on edge cases.

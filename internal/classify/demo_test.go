@@ -40,7 +40,8 @@ func TestDemoInbox(t *testing.T) {
 		{"facture.FC-2026-11873", Other, "", "a supplier's own invoice"},
 		{"PR3P193MBB1525F16AF83DBF738E8", InfoRequest, "", "copy of the invoice; bank details to confirm after a fake mail"},
 		{"PR3P193MB3873C81D5A14405CB2C5", Paid, "", "réglée ce jour par virement"},
-		{"@cave-saintjean.fr", Promise, "2026-11-27", "virement vendredi prochain; genuine praise"},
+		// Written on a Thursday: "vendredi prochain" is the next day.
+		{"@cave-saintjean.fr", Promise, "2026-11-20", "virement vendredi prochain; genuine praise"},
 		{"@wanadoo.fr", Paid, "", "virement efectué ce matin (sic)"},
 	}
 	inbox := demo.SampleMonth(now)[demo.FolderInbox]

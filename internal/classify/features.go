@@ -205,11 +205,13 @@ func extractInto(f *features, text, subject string, ref time.Time, facts []strin
 			ahead := false
 			for _, d := range f.dates[si] {
 				switch {
-				case d.t.After(ref):
+				case d.modelT.IsZero():
+					// A form the weights never saw (dateMention.modelT).
+				case d.modelT.After(ref):
 					future = true
 					payFuture = payFuture || pays
 					ahead = true
-				case d.t.Before(ref):
+				case d.modelT.Before(ref):
 					past = true
 					payPast = payPast || pays
 					settleBehind = settleBehind || settle
@@ -525,7 +527,7 @@ var dateWords = func() map[string]bool {
 		oct novembre nov decembre dec january jan february feb march mar april apr may june jun july jul august aug september
 		sep october november december demain dmain tomorrow tomorow tommorow tommorrow tmrw 2moro aujourd aujourdhui
 		today tonight soir jour midi afternoon morning matin hier yesterday semaine week weekend mois month year
-		annee huitaine quinzaine jours days day weeks months semaines heures hours`) {
+		annee huitaine quinzaine jours days day weeks months semaines heures hours eom tue tues wed weds thu thur thurs fri`) {
 		m[w] = true
 	}
 	return m

@@ -8,13 +8,15 @@ import (
 )
 
 var dateWordRegexps = []*wordRegexp{reISO, reNumeric, reDayMonth, reMonthDay, reRelDay, reWeekday, reMonthEnd,
-	reWeek, reWithin, reHuitaine, reWeekdayNum}
+	reWeek, reWithin, reHuitaine, reWeekdayNum, reOrdinalDay, reDashDate, reFirstOf}
 
 var wordRegexpSamples = []string{
 	"", "le 12/03/2025 et le 2025-03-12", "€5 15/3 a15/3 _15/3 x 1.2.2026", "paiement fin du mois de mars, d'ici la fin de mois",
 	"next tuesday or tuesday the 14th, end of next week", "sous huitaine, dans 2 jours ouvres, within 30 days",
 	"demain matin, apres-demain, tmrw", "mardi 9 decembre, lundi 14h", "5th of may 2026, may 5, 2026",
 	"aujourd'hui ou hier", "in in in 3 weeks", "tuesdaytuesday 12 12", "é12/3 ü demain", "\xff12/3\xfe",
+	"on 7th, by 15th of this month, until day 10, 14-11-25 06-12-34-56-78 3-4 jours", "dans septante-cinq jours, sous quatre-vingt-dix jours, within forty-five business days",
+	"lundi en huit, every other thursday, le mercredi de la semaine prochaine, wednesday next week, pay fri or tues, le premier du mois prochain, the first of the month",
 }
 
 func checkWordRegexp(t *testing.T, w *wordRegexp, s string) {

@@ -43,17 +43,7 @@ func TestEventsFromMailCarryTheMailsDate(t *testing.T) {
 			"Bonjour,\r\n\r\nNous vous réglerons la facture F-2026-0001 le 15 décembre 2026.\r\n\r\nCordialement,\r\nClient 1\r\n"),
 		inboxReply(2, "Sat, 02 Jan 2027 08:00:00 +0100", "Bonjour,\r\n\r\nMerci, bien reçu.\r\n"),
 	}
-	if err := e.IngestBatch(ctx, replies, mailbox.Cursor{Folder: "INBOX", UIDValidity: 9, LastUID: 3}); err != nil {
-		t.Fatal(err)
-	}
-	inv, err := st.InvoiceByNumber(ctx, "F-2026-0001")
-	if err != nil {
-		t.Fatal(err)
-	}
-	events, err := st.Events(ctx, inv.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
+	inv, events := readReplies(t, e, st, replies...)
 	sent := time.Date(2026, 11, 3, 9, 0, 0, 0, time.UTC)
 	wrote := time.Date(2026, 11, 10, 13, 30, 0, 0, time.UTC)
 	read := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
@@ -98,6 +88,25 @@ func TestEventsFromMailCarryTheMailsDate(t *testing.T) {
 	}
 }
 
+// readReplies ingests replies to invoice F-2026-0001 and returns the
+// invoice and its events.
+func readReplies(t *testing.T, e *Engine, st *store.Store, replies ...mailbox.Fetched) (store.Invoice, []store.Event) {
+	t.Helper()
+	ctx := context.Background()
+	if err := e.IngestBatch(ctx, replies, mailbox.Cursor{Folder: "INBOX", UIDValidity: 9, LastUID: uint32(len(replies))}); err != nil {
+		t.Fatal(err)
+	}
+	inv, err := st.InvoiceByNumber(ctx, "F-2026-0001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	events, err := st.Events(ctx, inv.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return inv, events
+}
+
 func kinds(evs []store.Event) string {
 	var out []string
 	for _, e := range evs {
@@ -138,5 +147,44 @@ func TestClientKeepsTheInvoicesPostalAddress(t *testing.T) {
 	}
 	if a.Address != "4 Harbour Street, BS1 4DJ Bristol, GB" || a.Name != "Northwind Traders Ltd" {
 		t.Errorf("addressee = %+v, want Northwind Traders Ltd at 4 Harbour Street, BS1 4DJ Bristol, GB", a)
+	}
+}
+
+// A reply's relative day counts from the day it arrived in the business's
+// zone: "demain" written on Wednesday 18 November at 19:30 in Montréal,
+// already Thursday in Paris, is Friday the 20th for a business in Paris.
+func TestPromiseDatesInTheBusinessZone(t *testing.T) {
+	paris, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		t.Skip("no time zone database:", err)
+	}
+	for _, tt := range []struct {
+		loc  *time.Location
+		want string
+	}{{nil, "2026-11-19"}, {paris, "2026-11-20"}} {
+		st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "relance.db"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { st.Close() })
+		now := func() time.Time { return time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC) }
+		e := New(Options{Store: st, Now: now, Own: []string{"factures@atelier.test"}, Location: tt.loc})
+		ctx := context.Background()
+		var calls atomic.Int64
+		if err := e.IngestBatch(ctx, []mailbox.Fetched{sentInvoice(1, loadReturning(invoicePDF(t, 1), nil, &calls))},
+			mailbox.Cursor{Folder: "Sent", UIDValidity: 7, LastUID: 1}); err != nil {
+			t.Fatal(err)
+		}
+		_, events := readReplies(t, e, st,
+			inboxReply(1, "Wed, 18 Nov 2026 19:30:00 -0500", "Bonjour,\r\n\r\nJe vous règle la facture demain.\r\n\r\nClient 1\r\n"))
+		got := ""
+		for _, ev := range events {
+			if ev.Kind == "reply_received" && strings.Contains(string(ev.Detail), `"promise_date"`) {
+				got = string(ev.Detail)
+			}
+		}
+		if !strings.Contains(got, `"promise_date":"`+tt.want+`"`) {
+			t.Errorf("zone %v: reply detail %s, want promise_date %s (events %s)", tt.loc, got, tt.want, kinds(events))
+		}
 	}
 }

@@ -72,6 +72,10 @@ type Options struct {
 	// OwnPhones are the business's phone numbers: found in a client's
 	// reply (quoted back) or on an invoice, they are never the client's.
 	OwnPhones []string
+	// Location is the business's time zone: a reply's "demain" or "le 5"
+	// counts from the day the mail arrived there, whatever the sender's
+	// zone. Nil reads each mail in its own zone.
+	Location *time.Location
 }
 
 // Engine implements mailbox.Store.
@@ -88,6 +92,7 @@ type Engine struct {
 	selfCheck bool
 	lang      string
 	ownPhones []string
+	loc       *time.Location
 
 	// model reads replies: the shipped one with the owner's corrections.
 	// modelVersion is the corrections version it was built from; -1 until
@@ -122,7 +127,7 @@ func New(o Options) *Engine {
 	}
 	return &Engine{
 		st: o.Store, log: o.Logger, now: o.Now, obs: o.Observer, notice: o.PaymentNotices, modelVersion: -1, stageOf: o.StageOf,
-		selfCheck: o.SelfCheck, lang: o.Language, ownPhones: ownPhones(o.OwnPhones),
+		selfCheck: o.SelfCheck, lang: o.Language, ownPhones: ownPhones(o.OwnPhones), loc: o.Location,
 		msgOpt: message.DefaultOptions(),
 		invOpt: invoice.Options{OwnAddresses: own, DefaultCurrency: o.Currency, DefaultLanguage: "fr", Identity: o.Identity,
 			PDFs: invoice.NewPDFs(0)},
@@ -325,7 +330,7 @@ func (e *Engine) prepare(ctx context.Context, f mailbox.Fetched) (p prepared) {
 	case mailbox.RoleInbox:
 		// The objection model reads the features the reply model already
 		// built: a tenth of a reading more, for the answer to the excuse.
-		r := classify.Classify(msg, classify.Options{Model: e.model.Load(), ReadObjection: true})
+		r := classify.Classify(msg, classify.Options{Model: e.model.Load(), ReadObjection: true, Location: e.loc})
 		p.cls = &r
 		p.replyText = r.Reply
 		if r.Class == classify.Bounce {

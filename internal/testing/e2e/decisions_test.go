@@ -193,7 +193,7 @@ func TestCancelledDraftDoesNotComeBackBeforeItsDate(t *testing.T) {
 			// Garage Martin writes, about something else: its invoice may be
 			// chased again.
 			if err := w.IMAP.Deliver("INBOX", replyMail("garage-1@garage-martin.fr", "paul@garage-martin.fr", "Paul Martin", "",
-				"Nouvelle adresse de livraison", wrote, "Bonjour,\n\nNotre atelier déménage au 4 rue des Forges à partir du 2 novembre.\n\nPaul", false), false); err != nil {
+				"Nouvelle adresse de livraison", wrote, "Bonjour,\n\nJe vous signale que notre atelier déménage au 4 rue des Forges à partir du 2 novembre : pensez à changer l'adresse de livraison.\n\nPaul", false), false); err != nil {
 				t.Fatal(err)
 			}
 			written = true

@@ -106,6 +106,7 @@ type Config struct {
 	PassInterval    time.Duration `envconfig:"PASS_INTERVAL" default:"5m" desc:"how often held drafts are re-checked and due reminders prepared"`
 
 	DB             string `envconfig:"DB" default:"relance.db" desc:"path of the SQLite database file, or the postgres:// (postgresql://) URL of a PostgreSQL database"`
+	MailboxesFile  string `envconfig:"MAILBOXES_FILE" desc:"JSON file listing the mailboxes (businesses) one process serves; each entry's keys are these variables without RELANCE_, and a key left out takes the variable's value (see README: Many mailboxes); one mailbox, default, when empty"`
 	PaymentsConfig string `envconfig:"PAYMENTS_CONFIG" desc:"payment notices and bank-statement formats (JSON; example: config/payments.example.json); no notices are read when empty"`
 	PolicyFile     string `envconfig:"POLICY_FILE" desc:"policy file (ladder, calendar, per-client overrides); built-in defaults when empty"`
 	HTTPAddr       string `envconfig:"HTTP_ADDR" default:"127.0.0.1:8025" desc:"listen address of the web page, /metrics, /healthz, /readyz"`

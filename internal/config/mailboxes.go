@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
+	"path/filepath"
 	"reflect"
 	"regexp"
 	"sort"
@@ -29,11 +31,12 @@ type Mailbox struct {
 // one web listener and its token, one log. A mailboxes file that sets one
 // of them is refused, so that nobody believes a mailbox has its own.
 var processSettings = map[string]bool{
-	"DB":         true,
-	"HTTP_ADDR":  true,
-	"HTTP_TOKEN": true,
-	"LOG_FORMAT": true,
-	"LOG_LEVEL":  true,
+	"DB":             true,
+	"MAILBOXES_FILE": true,
+	"HTTP_ADDR":      true,
+	"HTTP_TOKEN":     true,
+	"LOG_FORMAT":     true,
+	"LOG_LEVEL":      true,
 }
 
 // mailboxName is what a mailbox may be called: it appears in URLs, metric
@@ -223,6 +226,7 @@ func parseMailbox(path string, i int, entry map[string]json.RawMessage, base *Co
 	if err := errors.Join(errs...); err != nil {
 		return m, err
 	}
+	c.DB = MailboxDB(base.DB, name)
 	m.Config = &c
 	return m, nil
 }
@@ -287,4 +291,34 @@ func unjoin(err error) []error {
 		return j.Unwrap()
 	}
 	return []error{err}
+}
+
+// MailboxDB is where mailbox name keeps its data, given the process's
+// RELANCE_DB. Each mailbox has a store of its own, so that nothing of one
+// business (an invoice number, a client address, a cursor) can ever be
+// read as another's. The default mailbox keeps RELANCE_DB itself, which is
+// how a single-mailbox database becomes the "default" mailbox in place.
+// Other mailboxes live beside it: with SQLite, a file NAME.db in the
+// directory "mailboxes" next to the database file; with PostgreSQL, the
+// schema relance_NAME (dashes as underscores) of the same database.
+func MailboxDB(db, name string) string {
+	if name == DefaultMailbox || name == "" {
+		return db
+	}
+	if IsPostgresURL(db) {
+		u, err := url.Parse(strings.TrimSpace(db))
+		if err != nil {
+			return db // refused by validation before any mailbox is opened
+		}
+		q := u.Query()
+		q.Set("search_path", MailboxSchema(name))
+		u.RawQuery = q.Encode()
+		return u.String()
+	}
+	return filepath.Join(filepath.Dir(db), "mailboxes", name+".db")
+}
+
+// MailboxSchema is the PostgreSQL schema of mailbox name (see MailboxDB).
+func MailboxSchema(name string) string {
+	return "relance_" + strings.ReplaceAll(name, "-", "_")
 }

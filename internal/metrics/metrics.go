@@ -35,7 +35,12 @@ var FolderRoles = []string{"inbox", "sent", "drafts", "extra"}
 
 // Metrics holds the registry and the counters components update.
 type Metrics struct {
+	// Registry gathers what /metrics serves: this mailbox's metrics and,
+	// with many mailboxes, every other's (see NewMailbox).
 	Registry *prometheus.Registry
+	// reg is where this mailbox's collectors are registered: Registry
+	// itself, or Registry with the mailbox label added.
+	reg prometheus.Registerer
 
 	MessagesIngested *prometheus.CounterVec // folder role
 	IMAPConnected    *prometheus.GaugeVec   // folder role ("all" when one connection serves every folder)
@@ -61,6 +66,13 @@ type BuildInfo struct {
 // collector (evaluated at scrape time, bounded by ScrapeTimeout) and the
 // counters. A nil store leaves the store collector out.
 func New(st *store.Store, bi BuildInfo, now func() time.Time, loc *time.Location, logger *slog.Logger) *Metrics {
+	reg := NewRegistry(bi)
+	return newIn(reg, reg, st, now, loc, logger)
+}
+
+// NewRegistry is the registry of a process: Go and process collectors and
+// the build info, to which each mailbox adds its own (NewMailbox).
+func NewRegistry(bi BuildInfo) *prometheus.Registry {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector())
 	reg.MustRegister(collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -70,9 +82,23 @@ func New(st *store.Store, bi BuildInfo, now func() time.Time, loc *time.Location
 	}, []string{"version", "revision", "goversion"})
 	build.WithLabelValues(bi.Version, bi.Revision, runtime.Version()).Set(1)
 	reg.MustRegister(build)
+	return reg
+}
 
+// MailboxLabel is the label that tells the mailboxes of one process apart.
+// Its values are the names of the mailboxes file, so it stays bounded.
+const MailboxLabel = "mailbox"
+
+// NewMailbox registers mailbox name's metrics (counters and store
+// collector) in a process's registry (NewRegistry), each series carrying
+// the label mailbox="name". The process's own series carry none.
+func NewMailbox(reg *prometheus.Registry, name string, st *store.Store, now func() time.Time, loc *time.Location, logger *slog.Logger) *Metrics {
+	return newIn(reg, prometheus.WrapRegistererWith(prometheus.Labels{MailboxLabel: name}, reg), st, now, loc, logger)
+}
+
+func newIn(gather *prometheus.Registry, reg prometheus.Registerer, st *store.Store, now func() time.Time, loc *time.Location, logger *slog.Logger) *Metrics {
 	m := &Metrics{
-		Registry: reg, now: now, loc: loc,
+		Registry: gather, reg: reg, now: now, loc: loc,
 		MessagesIngested: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "relance_messages_ingested_total",
 			Help: "Messages read from the mailbox and recorded, by folder role.",

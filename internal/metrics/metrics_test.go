@@ -513,3 +513,67 @@ func TestSegmentsWithTheCache(t *testing.T) {
 	}
 
 }
+
+// With many mailboxes in one process, each mailbox's series carry its name
+// in the mailbox label, the process's own (build info, Go runtime) none, and
+// the registry still lints clean.
+func TestMailboxesShareOneRegistry(t *testing.T) {
+	st, now, paris := fixture(t)
+	other, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "other.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { other.Close() })
+	clock := func() time.Time { return now }
+	reg := NewRegistry(BuildInfo{Version: "1.2.3", Revision: "abc"})
+	a := NewMailbox(reg, "menuiserie-dupuis", st, clock, paris, nil)
+	b := NewMailbox(reg, "boulangerie-martin", other, clock, paris, nil)
+	a.SMTPSent.Inc()
+	b.SMTPSent.Inc()
+	b.SMTPSent.Inc()
+	want := `
+# HELP relance_smtp_sent_total Reminders the SMTP server accepted.
+# TYPE relance_smtp_sent_total counter
+relance_smtp_sent_total{mailbox="boulangerie-martin"} 2
+relance_smtp_sent_total{mailbox="menuiserie-dupuis"} 1
+`
+	if err := testutil.GatherAndCompare(reg, strings.NewReader(want), "relance_smtp_sent_total"); err != nil {
+		t.Fatal(err)
+	}
+	families, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]map[string]bool{}
+	for _, f := range families {
+		for _, m := range f.GetMetric() {
+			var mailbox string
+			for _, l := range m.GetLabel() {
+				if l.GetName() == MailboxLabel {
+					mailbox = l.GetValue()
+				}
+			}
+			name := f.GetName()
+			if seen[name] == nil {
+				seen[name] = map[string]bool{}
+			}
+			seen[name][mailbox] = true
+		}
+	}
+	if !seen["relance_build_info"][""] || len(seen["relance_build_info"]) != 1 {
+		t.Fatalf("build info by mailbox: %v, want one series without the label", seen["relance_build_info"])
+	}
+	// A store gauge is computed per mailbox, from that mailbox's store.
+	if got := seen["relance_invoices"]; !got["menuiserie-dupuis"] || !got["boulangerie-martin"] || got[""] {
+		t.Fatalf("relance_invoices by mailbox: %v", got)
+	}
+	problems, err := testutil.GatherAndLint(reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range problems {
+		if strings.HasPrefix(p.Metric, "relance_") {
+			t.Errorf("lint: %s: %s", p.Metric, p.Text)
+		}
+	}
+}

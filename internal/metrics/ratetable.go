@@ -30,7 +30,7 @@ func (m *Metrics) WatchRateTable(pp policy.PenaltyPolicy) {
 	if loc == nil {
 		loc = time.UTC
 	}
-	m.Registry.MustRegister(&rateTableCollector{pp: pp, now: now, loc: loc,
+	m.reg.MustRegister(&rateTableCollector{pp: pp, now: now, loc: loc,
 		checked: prometheus.NewDesc("relance_ecb_rates_checked_timestamp_seconds",
 			"Unix time of the day the ECB rate table of the policy was last checked (penalties.ecb_rates_checked_on, midnight in the business's time zone); its age is time() minus this. Absent with a contract rate or without a check date.",
 			nil, nil),

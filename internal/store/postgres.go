@@ -6,6 +6,8 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"net/url"
+	"strings"
 
 	"github.com/jackc/pgx/v5/stdlib"
 
@@ -40,6 +42,10 @@ func openPostgres(ctx context.Context, dsn string, version int) (*Store, error) 
 	s := &Store{db: db, path: name, dialect: postgresDialect}
 	s.stmts.db = db
 	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store: open %s: %w", name, err)
+	}
+	if err := createSchema(ctx, db, dsn); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("store: open %s: %w", name, err)
 	}
@@ -115,3 +121,24 @@ func (c *pgConn) CheckNamedValue(nv *driver.NamedValue) error {
 	}
 	return nil
 }
+
+// createSchema creates the schema a URL's search_path names (a mailbox's,
+// see config.MailboxDB) when it does not exist yet, so that the
+// migrations create their tables there.
+func createSchema(ctx context.Context, db *sql.DB, dsn string) error {
+	u, err := url.Parse(strings.TrimSpace(dsn))
+	if err != nil {
+		return nil // pgx accepted it: a key=value string, which names no schema here
+	}
+	schema, _, _ := strings.Cut(u.Query().Get("search_path"), ",")
+	if schema = strings.TrimSpace(schema); schema == "" {
+		return nil
+	}
+	if _, err := db.ExecContext(ctx, `CREATE SCHEMA IF NOT EXISTS `+quoteIdent(schema)); err != nil {
+		return fmt.Errorf("create schema %s: %w", schema, err)
+	}
+	return nil
+}
+
+// quoteIdent quotes a PostgreSQL identifier.
+func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }

@@ -262,8 +262,15 @@ func (s *Store) migrate(ctx context.Context, upTo int) error {
 	return nil
 }
 
-// schemaLockKey names the PostgreSQL advisory lock that migrations take.
-const schemaLockKey = 0x72656c616e6365 // "relance"
+// schemaLockClass names the PostgreSQL advisory lock that migrations take.
+// Locks are taken per schema (the lock's second key is the schema's hash):
+// the mailboxes of one database, each in its schema, never wait for each
+// other.
+const schemaLockClass int32 = 0x72656c61 // "rela"
+
+// lockPerSchema is the statement that takes a lock of a class for the
+// connection's current schema until the transaction ends.
+const lockPerSchema = `SELECT pg_advisory_xact_lock(?, hashtext(coalesce(current_schema(), '')))`
 
 // lockSchema makes concurrent migrations take turns. SQLite's write
 // transactions are already exclusive (_txlock=immediate); PostgreSQL's
@@ -272,7 +279,7 @@ func (s *Store) lockSchema(ctx context.Context, tx *sql.Tx) error {
 	if s.dialect != postgresDialect {
 		return nil
 	}
-	_, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(?)`, int64(schemaLockKey))
+	_, err := tx.ExecContext(ctx, lockPerSchema, schemaLockClass)
 	return err
 }
 

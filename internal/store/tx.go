@@ -38,8 +38,9 @@ func (s *Store) Update(ctx context.Context, now time.Time, fn func(*Tx) error) e
 	return s.fileError(err)
 }
 
-// writeLockKey names the PostgreSQL advisory lock write transactions take.
-const writeLockKey = schemaLockKey + 1
+// writeLockClass names the PostgreSQL advisory lock write transactions
+// take, per schema like schemaLockClass.
+const writeLockClass = schemaLockClass + 1
 
 // lockWrites makes write transactions take turns, on PostgreSQL as on
 // SQLite (one writer at a time, _txlock=immediate): the use cases read,
@@ -49,7 +50,7 @@ func (s *Store) lockWrites(ctx context.Context, tx *sql.Tx) error {
 	if s.dialect != postgresDialect {
 		return nil
 	}
-	_, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(?)`, int64(writeLockKey))
+	_, err := tx.ExecContext(ctx, lockPerSchema, writeLockClass)
 	return err
 }
 

@@ -20,6 +20,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/relance/relance/internal/config"
 	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/engine"
@@ -53,6 +55,18 @@ type Options struct {
 	// Fault, when set, is called at named points of a send ("after-smtp");
 	// only crash tests set it (through cli.Env.Fault), to die there.
 	Fault func(point string)
+
+	// The fields below are set by a Fleet, which serves many mailboxes in
+	// one process; a single mailbox leaves them empty.
+
+	// Mailbox is the mailbox's name in the mailboxes file.
+	Mailbox string
+	// Registry is the process's metrics registry, where this mailbox's
+	// series are added with its name in the mailbox label.
+	Registry *prometheus.Registry
+	// ScanSlots bounds the full folder passes made at once by the
+	// process's mailboxes (mailbox.Config.ScanSlots).
+	ScanSlots chan struct{}
 }
 
 // App is a configured relance.
@@ -102,9 +116,18 @@ func New(ctx context.Context, opt Options) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &App{opt: opt, cfg: cfg, log: opt.Logger, store: st, passes: make(chan struct{}, 1),
-		quiet: &quietSettler{settle: func() { settleMemory(opt.Logger) }}}
-	a.metrics = metrics.New(st, opt.BuildInfo, opt.Now, loc, opt.Logger)
+	a := &App{opt: opt, cfg: cfg, log: opt.Logger, store: st, passes: make(chan struct{}, 1)}
+	if opt.Registry == nil {
+		// One mailbox idles most of its life, and its memory is settled
+		// down to what it keeps (settleMemory); among many, some mailbox is
+		// always busy, and the process's heap is the fleet's to manage.
+		a.quiet = &quietSettler{settle: func() { settleMemory(opt.Logger) }}
+	}
+	if opt.Registry != nil {
+		a.metrics = metrics.NewMailbox(opt.Registry, opt.Mailbox, st, opt.Now, loc, opt.Logger)
+	} else {
+		a.metrics = metrics.New(st, opt.BuildInfo, opt.Now, loc, opt.Logger)
+	}
 	var notices []payment.NoticeRule
 	if cfg.PaymentsConfig != "" {
 		f, err := os.Open(cfg.PaymentsConfig)
@@ -138,7 +161,7 @@ func New(ctx context.Context, opt Options) (*App, error) {
 		TokenFile: cfg.IMAPTokenFile, Auth: cfg.IMAPAuth, TLS: cfg.IMAPTLS, Insecure: cfg.IMAPInsecure,
 		SentFolder: cfg.IMAPSentFolder, DraftsFolder: cfg.IMAPDraftsFolder, ExtraFolders: cfg.IMAPExtraFolders,
 		PollInterval: cfg.IMAPPollInterval, Logger: opt.Logger.With(slog.String("component", "mailbox")),
-		Observer: mailboxMetrics{m: a.metrics}, Synced: a.afterSync, Now: opt.Now,
+		Observer: mailboxMetrics{m: a.metrics}, Synced: a.afterSync, Now: opt.Now, ScanSlots: opt.ScanSlots,
 	}, a.engine)
 	if err != nil {
 		st.Close()
@@ -346,10 +369,9 @@ func (a *App) Run(ctx context.Context) error {
 			cancel()
 		}
 	})
-	wg.Go(func() { a.schedule(runCtx, a.pass) })
 	wg.Go(func() {
-		if err := a.mailbox.Run(runCtx); err != nil && runCtx.Err() == nil {
-			errs <- fmt.Errorf("app: mailbox: %w", err)
+		if err := a.work(runCtx); err != nil && runCtx.Err() == nil {
+			errs <- err
 			cancel()
 		}
 	})
@@ -377,6 +399,19 @@ func (a *App) Run(ctx context.Context) error {
 		a.log.Info("relance stopped")
 	}
 	return first
+}
+
+// work watches the mailbox and runs the pass schedule until ctx ends.
+func (a *App) work(ctx context.Context) error {
+	ctx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	defer cancel() // before Wait: a failed watcher stops the schedule too
+	wg.Go(func() { a.schedule(ctx, a.pass) })
+	if err := a.mailbox.Run(ctx); err != nil && ctx.Err() == nil {
+		return fmt.Errorf("app: mailbox: %w", err)
+	}
+	return nil
 }
 
 func (a *App) ready(ctx context.Context) error {

@@ -10,8 +10,11 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"slices"
+	"strings"
 	"time"
 
+	"github.com/relance/relance/internal/config"
 	"github.com/relance/relance/internal/policy"
 )
 
@@ -90,15 +93,16 @@ func commands() []command {
 		{"run", "[--once] [--now RFC3339] [--db PATH]", "run the daemon (or one full pass with --once)", cmdRun},
 		{"demo", "[--db PATH] [--http ADDR]", "run on an embedded mailbox with a sample month; no configuration needed", cmdDemo},
 		{"classify", "[--json] [--db PATH] FILE.eml...", "classify client replies offline (one JSON object per line)", cmdClassify},
-		{"learn", "FILE.eml|MESSAGE CLASS [--promise-date YYYY-MM-DD] [--db PATH]", "correct how a reply was read; later readings follow", cmdLearn},
-		{"invoices", "[list|show|resume|stop|adopt] [NUMBER|MESSAGE-ID] [--json] [--state S] [--search Q] [--rejected] [--db PATH]", "invoices, their timeline, resume or stop chasing; documents set aside and their adoption", cmdInvoices},
-		{"drafts", "[list|show|approve|send-now|cancel|edit|set-objection] [ID] [KIND] [--json] [--override WHY] [--reason WHY] [--until DATE|reply|never] [--body-file F] [--db PATH]", "review held reminders", cmdDrafts},
-		{"flags", "[list|show|ack|resolve|outcome|set-objection] [ID] [KIND] [--note N] [--then keep|resume|stop] [--outcome O [--promise-date D] [--instalments I]] [--json] [--all] [--db PATH]", "replies and tasks waiting for a human", cmdFlags},
-		{"clients", "[list|show|set] [EMAIL] [--json] [--kind business|consumer] [--db PATH]", "clients, their scorecard and advice; set whether one is a business or a consumer", cmdClients},
-		{"handover", "INVOICE [--out DIR] [--db PATH]", "(re)build the file for a third party (PDF and ZIP of the originals) of an invoice's client", cmdHandover},
-		{"pay", "INVOICE [--amount X] [--date YYYY-MM-DD] [--db PATH]", "record a payment (the whole balance by default)", cmdPay},
-		{"plan", "INVOICE [--instalments DATE:AMOUNT,...] [--cancel] [--json] [--db PATH]", "record, show or cancel a payment plan (échéancier)", cmdPlan},
-		{"import", "FILE [--format csv|camt053] [--config F] [--csv-format NAME] [--dry-run] [--json] [--db PATH]", "import a bank statement: match the money received to open invoices", cmdImport},
+		{"learn", "FILE.eml|MESSAGE CLASS [--promise-date YYYY-MM-DD] [--db PATH] [--mailbox NAME]", "correct how a reply was read; later readings follow", cmdLearn},
+		{"invoices", "[list|show|resume|stop|adopt] [NUMBER|MESSAGE-ID] [--json] [--state S] [--search Q] [--rejected] [--db PATH] [--mailbox NAME]", "invoices, their timeline, resume or stop chasing; documents set aside and their adoption", cmdInvoices},
+		{"drafts", "[list|show|approve|send-now|cancel|edit|set-objection] [ID] [KIND] [--json] [--override WHY] [--reason WHY] [--until DATE|reply|never] [--body-file F] [--db PATH] [--mailbox NAME]", "review held reminders", cmdDrafts},
+		{"flags", "[list|show|ack|resolve|outcome|set-objection] [ID] [KIND] [--note N] [--then keep|resume|stop] [--outcome O [--promise-date D] [--instalments I]] [--json] [--all] [--db PATH] [--mailbox NAME]", "replies and tasks waiting for a human", cmdFlags},
+		{"clients", "[list|show|set] [EMAIL] [--json] [--kind business|consumer] [--db PATH] [--mailbox NAME]", "clients, their scorecard and advice; set whether one is a business or a consumer", cmdClients},
+		{"handover", "INVOICE [--out DIR] [--db PATH] [--mailbox NAME]", "(re)build the file for a third party (PDF and ZIP of the originals) of an invoice's client", cmdHandover},
+		{"pay", "INVOICE [--amount X] [--date YYYY-MM-DD] [--db PATH] [--mailbox NAME]", "record a payment (the whole balance by default)", cmdPay},
+		{"plan", "INVOICE [--instalments DATE:AMOUNT,...] [--cancel] [--json] [--db PATH] [--mailbox NAME]", "record, show or cancel a payment plan (échéancier)", cmdPlan},
+		{"import", "FILE [--format csv|camt053] [--config F] [--csv-format NAME] [--dry-run] [--json] [--db PATH] [--mailbox NAME]", "import a bank statement: match the money received to open invoices", cmdImport},
+		{"mailboxes", "[--json] [--db PATH]", "the mailboxes this installation serves (RELANCE_MAILBOXES_FILE): last sync, invoices, open flags, held drafts", cmdMailboxes},
 		{"check-config", "", "print the effective configuration (secrets masked); exit 1 when invalid", cmdCheckConfig},
 		{"version", "", "print the version", cmdVersion},
 	}
@@ -202,7 +206,30 @@ func dbFlag(fs *flag.FlagSet) *string {
 	if def == "" {
 		def = "relance.db"
 	}
-	return fs.String("db", def, "path of the SQLite database, or postgres:// URL (overrides RELANCE_DB)")
+	// The store a command opens is the one of --mailbox (see
+	// config.MailboxDB), beside the database of --db: both flags set one
+	// path, whichever comes first on the line.
+	var base, mailbox = def, ""
+	path := new(string)
+	*path = def
+	fs.Func("db", "path of the SQLite database, or postgres:// URL (overrides RELANCE_DB; default "+def+")", func(v string) error {
+		base = v
+		*path = config.MailboxDB(base, mailbox)
+		return nil
+	})
+	fs.Func("mailbox", "the mailbox of RELANCE_MAILBOXES_FILE to work on (default: "+config.DefaultMailbox+")", func(v string) error {
+		names, err := config.MailboxNames(os.LookupEnv)
+		if err != nil {
+			return err
+		}
+		if !slices.Contains(names, v) {
+			return fmt.Errorf("no mailbox %q (mailboxes: %s)", v, strings.Join(names, ", "))
+		}
+		mailbox = v
+		*path = config.MailboxDB(base, mailbox)
+		return nil
+	})
+	return path
 }
 
 func errorf(env *Env, format string, args ...any) int {

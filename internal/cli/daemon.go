@@ -85,6 +85,9 @@ func cmdRun(ctx context.Context, env *Env, args []string) int {
 		}
 		now = func() time.Time { return t }
 	}
+	if file, _ := os.LookupEnv(config.Prefix + "_MAILBOXES_FILE"); file != "" {
+		return runFleet(ctx, env, config.Overrides{DB: *db}, now, *once)
+	}
 	cfg, code := loadConfig(env, config.Overrides{DB: *db})
 	if cfg == nil {
 		return code
@@ -103,6 +106,31 @@ func cmdRun(ctx context.Context, env *Env, args []string) int {
 		return ExitOK
 	}
 	if err := a.Run(ctx); err != nil {
+		return errorf(env, "%v", err)
+	}
+	return ExitOK
+}
+
+// runFleet is relance run for the mailboxes of RELANCE_MAILBOXES_FILE.
+func runFleet(ctx context.Context, env *Env, o config.Overrides, now func() time.Time, once bool) int {
+	cfg, mailboxes, err := config.LoadFleet(o)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "relance: invalid configuration:\n%s\n", indent(err.Error()))
+		return ExitError
+	}
+	logger := cfg.Logger(env.Stderr)
+	f, err := app.NewFleet(ctx, app.FleetOptions{Config: cfg, Mailboxes: mailboxes, Logger: logger, Now: now,
+		OnListen: env.Ready, BuildInfo: metrics.BuildInfo{Version: env.Build.Version, Revision: env.Build.Revision}})
+	if err != nil {
+		return errorf(env, "%v", err)
+	}
+	defer f.Close()
+	if once {
+		err = f.Once(ctx)
+	} else {
+		err = f.Run(ctx)
+	}
+	if err != nil {
 		return errorf(env, "%v", err)
 	}
 	return ExitOK

@@ -74,19 +74,38 @@ func (e *MailboxError) Error() string {
 // process's RELANCE_* value. Every problem of
 // every entry is reported at once, each naming its mailbox and key.
 func LoadMailboxes(path string, o Overrides) ([]Mailbox, error) {
+	_, mailboxes, err := loadMailboxes(path, o)
+	return mailboxes, err
+}
+
+// LoadFleet is the configuration of a process serving the mailboxes of
+// RELANCE_MAILBOXES_FILE: the process's own settings (database, web
+// address and token, logs: RELANCE_* with their defaults, which every
+// mailbox shares and validates) and each mailbox's. The environment need
+// not describe a mailbox itself: RELANCE_IMAP_ADDR and the other required
+// settings may all come from the file.
+func LoadFleet(o Overrides) (*Config, []Mailbox, error) {
+	path, _ := os.LookupEnv(Prefix + "_MAILBOXES_FILE")
+	if strings.TrimSpace(path) == "" {
+		return nil, nil, &FieldError{Var: Prefix + "_MAILBOXES_FILE", Problem: "not set"}
+	}
+	return loadMailboxes(path, o)
+}
+
+func loadMailboxes(path string, o Overrides) (*Config, []Mailbox, error) {
 	base, err := read(os.LookupEnv, o)
 	if base == nil {
-		return nil, err
+		return nil, nil, err
 	}
 	data, rerr := os.ReadFile(path)
 	if rerr != nil {
-		return nil, errors.Join(err, &MailboxError{File: path, Problem: fmt.Sprintf("cannot read: %v", rerr)})
+		return nil, nil, errors.Join(err, &MailboxError{File: path, Problem: fmt.Sprintf("cannot read: %v", rerr)})
 	}
 	mailboxes, perr := parseMailboxes(path, data, base)
 	if err := errors.Join(err, perr); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return mailboxes, nil
+	return base, mailboxes, nil
 }
 
 func parseMailboxes(path string, data []byte, base *Config) ([]Mailbox, error) {
@@ -321,4 +340,32 @@ func MailboxDB(db, name string) string {
 // MailboxSchema is the PostgreSQL schema of mailbox name (see MailboxDB).
 func MailboxSchema(name string) string {
 	return "relance_" + strings.ReplaceAll(name, "-", "_")
+}
+
+// MailboxNames lists the mailboxes a process serves: those of the
+// mailboxes file RELANCE_MAILBOXES_FILE names, or DefaultMailbox alone
+// without one. Only the names are read, so that a command choosing a
+// mailbox (--mailbox) works with the file alone.
+func MailboxNames(lookup Getenv) ([]string, error) {
+	path, _ := lookup(Prefix + "_MAILBOXES_FILE")
+	if strings.TrimSpace(path) == "" {
+		return []string{DefaultMailbox}, nil
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, &MailboxError{File: path, Problem: fmt.Sprintf("cannot read: %v", err)}
+	}
+	var doc struct {
+		Mailboxes []struct {
+			Name string `json:"name"`
+		} `json:"mailboxes"`
+	}
+	if err := json.Unmarshal(data, &doc); err != nil {
+		return nil, &MailboxError{File: path, Problem: fmt.Sprintf("not a mailboxes file (want {\"mailboxes\": [...]}): %v", err)}
+	}
+	names := make([]string, 0, len(doc.Mailboxes))
+	for _, m := range doc.Mailboxes {
+		names = append(names, m.Name)
+	}
+	return names, nil
 }

@@ -140,3 +140,66 @@ func TestLoadMailboxesReadsTheFileAndTheEnvironment(t *testing.T) {
 		t.Errorf("missing file: %v", err)
 	}
 }
+
+// Each mailbox keeps its data beside the process's database: the default
+// mailbox in RELANCE_DB itself (how a single-mailbox database becomes the
+// default mailbox in place), the others in a file of their own or, with
+// PostgreSQL, a schema of their own in the same database.
+func TestMailboxDB(t *testing.T) {
+	for _, c := range []struct{ db, name, want string }{
+		{"/var/lib/relance/relance.db", DefaultMailbox, "/var/lib/relance/relance.db"},
+		{"/var/lib/relance/relance.db", "menuiserie-dupuis", "/var/lib/relance/mailboxes/menuiserie-dupuis.db"},
+		{"relance.db", "a1", "mailboxes/a1.db"},
+		{"postgres://relance:pw@db:5432/relance", DefaultMailbox, "postgres://relance:pw@db:5432/relance"},
+		{"postgres://relance:pw@db:5432/relance?sslmode=disable", "menuiserie-dupuis", "postgres://relance:pw@db:5432/relance?search_path=relance_menuiserie_dupuis&sslmode=disable"},
+	} {
+		if got := MailboxDB(c.db, c.name); got != c.want {
+			t.Errorf("MailboxDB(%q, %q) = %q, want %q", c.db, c.name, got, c.want)
+		}
+	}
+}
+
+// RELANCE_MAILBOXES_FILE alone may describe every mailbox: the environment
+// gives what they share (here the SMTP server, the database and the web
+// address), each entry what is its own, and the documented example loads.
+func TestLoadFleetFromTheExample(t *testing.T) {
+	dir := t.TempDir()
+	example, err := os.ReadFile("../../config/mailboxes.example.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The example's secrets live in /run/secrets; here in a temporary directory.
+	for _, name := range []string{"menuiserie-dupuis-imap", "boulangerie-martin-imap"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte("pw-"+name+"\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	path := filepath.Join(dir, "mailboxes.json")
+	if err := os.WriteFile(path, []byte(strings.ReplaceAll(string(example), "/run/secrets", dir)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	setEnv(t, map[string]string{"RELANCE_MAILBOXES_FILE": path, "RELANCE_DB": filepath.Join(dir, "relance.db"),
+		"RELANCE_HTTP_ADDR": "127.0.0.1:9999"})
+	process, mailboxes, err := LoadFleet(Overrides{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if process.HTTPAddr != "127.0.0.1:9999" || process.DB != filepath.Join(dir, "relance.db") {
+		t.Errorf("process settings: %s %s", process.HTTPAddr, process.DB)
+	}
+	if len(mailboxes) != 2 {
+		t.Fatalf("mailboxes: %+v", mailboxes)
+	}
+	m := mailboxes[0]
+	if m.Name != "menuiserie-dupuis" || m.Config.IMAPPassword.Reveal() != "pw-menuiserie-dupuis-imap" ||
+		m.Config.DB != filepath.Join(dir, "mailboxes", "menuiserie-dupuis.db") || m.Config.Location == nil {
+		t.Errorf("first mailbox: %s %s %v", m.Name, m.Config.DB, m.Config.Location)
+	}
+	if mailboxes[1].Config.Mode != "dry-run" || mailboxes[0].Config.Mode != "review" {
+		t.Errorf("modes: %s %s", mailboxes[0].Config.Mode, mailboxes[1].Config.Mode)
+	}
+	t.Setenv("RELANCE_MAILBOXES_FILE", "")
+	if _, _, err := LoadFleet(Overrides{}); err == nil || !strings.Contains(err.Error(), "RELANCE_MAILBOXES_FILE") {
+		t.Errorf("no file: %v", err)
+	}
+}

@@ -106,6 +106,14 @@ type Config struct {
 	ProgressEvery    int
 	ProgressInterval time.Duration
 
+	// ScanSlots, when set, bounds how many mailboxes of one process make a
+	// full pass over their folders at the same time: a pass takes a slot
+	// (waiting for one) and gives it back when done. Hundreds of mailboxes
+	// starting together would otherwise each hold a scan's memory and
+	// connection at once. Shared by every mailbox of the process; nil for
+	// no bound.
+	ScanSlots chan struct{}
+
 	Logger *slog.Logger
 	// Observer receives connection and sync events (metrics). Optional.
 	Observer Observer

@@ -57,6 +57,20 @@ func (m *Client) SyncOnce(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	return m.syncAllInSlot(ctx, k, folders)
+}
+
+// syncAllInSlot is syncAll in one of the process's scan slots
+// (Config.ScanSlots), waited for first.
+func (m *Client) syncAllInSlot(ctx context.Context, k *conn, folders []folder) error {
+	if m.cfg.ScanSlots != nil {
+		select {
+		case m.cfg.ScanSlots <- struct{}{}:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		defer func() { <-m.cfg.ScanSlots }()
+	}
 	return m.syncAll(ctx, k, folders)
 }
 
@@ -76,7 +90,7 @@ func (m *Client) session(ctx context.Context) (healthy bool, err error) {
 	if err != nil {
 		return false, err
 	}
-	if err := m.syncAll(ctx, k, folders); err != nil {
+	if err := m.syncAllInSlot(ctx, k, folders); err != nil {
 		return false, err
 	}
 	var inbox folder

@@ -4,6 +4,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"math"
 	"sort"
@@ -292,4 +293,33 @@ func (s *Store) Aging(ctx context.Context, f AgingFilter) (AgingReport, error) {
 		rep.Rows = append(rep.Rows, AgingRow{Invoice: inv, Bucket: bucket, DaysLate: days})
 	}
 	return rep, page.Err()
+}
+
+// MailboxFigures are the few numbers that say how a mailbox is doing, as
+// `relance mailboxes` lists them.
+type MailboxFigures struct {
+	Invoices int // invoices (not credit notes) ever discovered
+	// LastRead is when mail was last recorded from a folder (its cursor
+	// moved); zero before the first message.
+	LastRead time.Time
+	Overview
+}
+
+// MailboxFigures counts the mailbox's invoices and what waits in it, as of
+// now (today is the business's calendar date).
+func (s *Store) MailboxFigures(ctx context.Context, now, today time.Time) (MailboxFigures, error) {
+	var f MailboxFigures
+	var err error
+	if f.Overview, err = s.Overview(ctx, now, today); err != nil {
+		return f, err
+	}
+	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM invoices WHERE kind = 'invoice'`).Scan(&f.Invoices); err != nil {
+		return f, fmt.Errorf("store: count invoices: %w", err)
+	}
+	var last sql.NullString
+	if err := s.db.QueryRowContext(ctx, `SELECT MAX(updated_at) FROM cursors`).Scan(&last); err != nil {
+		return f, fmt.Errorf("store: last read: %w", err)
+	}
+	f.LastRead = parseTS(last)
+	return f, nil
 }

@@ -78,6 +78,9 @@ type Options struct {
 	// not writable by the mail user (indexes and control files live
 	// elsewhere, so everything else works).
 	RefuseCreate bool
+	// Users are more accounts beside User, each with its own mail and
+	// User's password (DeliverTo writes into theirs).
+	Users []string
 }
 
 // capabilities is Dovecot 2.3's own post-login capability list; a server
@@ -160,9 +163,11 @@ func StartWith(t testing.TB, opts Options) *Server {
 		t.Fatalf("dovecot: %v", err)
 	}
 	// INBOX exists from the start so Deliver works before the first login.
-	for _, f := range append([]string{"INBOX"}, opts.Folders...) {
-		if err := s.ensureMaildir(f); err != nil {
-			t.Fatalf("dovecot: %v", err)
+	for _, user := range append([]string{s.User}, opts.Users...) {
+		for _, f := range append([]string{"INBOX"}, opts.Folders...) {
+			if err := s.ensureMaildirOf(user, f); err != nil {
+				t.Fatalf("dovecot: %v", err)
+			}
 		}
 	}
 	if opts.Seed != nil {
@@ -190,8 +195,10 @@ func (s *Server) LogPath() string { return s.logPath }
 // Maildir is the on-disk directory of a folder ("INBOX", "Sent", ...),
 // named with or without the namespace prefix ("INBOX.Sent Items" or "Sent
 // Items" when Prefix is "INBOX.").
-func (s *Server) Maildir(folder string) string {
-	root := s.maildirRoot()
+func (s *Server) Maildir(folder string) string { return s.maildirOf(s.User, folder) }
+
+func (s *Server) maildirOf(user, folder string) string {
+	root := s.maildirRoot(user)
 	if strings.EqualFold(folder, "INBOX") {
 		return root
 	}
@@ -203,7 +210,7 @@ func (s *Server) Maildir(folder string) string {
 	return filepath.Join(root, "."+strings.ReplaceAll(folder, s.separator(), "."))
 }
 
-func (s *Server) maildirRoot() string { return filepath.Join(s.dir, "mail", s.User, "Maildir") }
+func (s *Server) maildirRoot(user string) string { return filepath.Join(s.dir, "mail", user, "Maildir") }
 
 func (s *Server) separator() string {
 	if s.opts.Separator == "" {
@@ -228,7 +235,11 @@ func (s *Server) writeConfig(port int) error {
 		}
 	}
 	passwd := filepath.Join(s.dir, "passwd")
-	if err := os.WriteFile(passwd, []byte(fmt.Sprintf("%s:{PLAIN}%s\n", s.User, s.Password)), 0o644); err != nil {
+	var accounts strings.Builder
+	for _, u := range append([]string{s.User}, s.opts.Users...) {
+		fmt.Fprintf(&accounts, "%s:{PLAIN}%s\n", u, s.Password)
+	}
+	if err := os.WriteFile(passwd, []byte(accounts.String()), 0o644); err != nil {
 		return fmt.Errorf("write passwd: %w", err)
 	}
 	mailRoot := filepath.Join(s.dir, "mail")
@@ -327,6 +338,13 @@ namespace inbox {
 
 service imap-login {
 %[6]s  process_min_avail = 0
+  process_limit = 2048
+}
+# Many accounts at once (a process serving many mailboxes keeps an IDLE
+# connection and an operations connection to each): Dovecot's default
+# of 100 imap processes would refuse the rest.
+service imap {
+  process_limit = 2048
 }
 service auth {
   user = root
@@ -348,8 +366,10 @@ service stats {
 
 // ensureMaildir creates a folder's maildir (cur, new, tmp) owned by the mail
 // user.
-func (s *Server) ensureMaildir(folder string) error {
-	md := s.Maildir(folder)
+func (s *Server) ensureMaildir(folder string) error { return s.ensureMaildirOf(s.User, folder) }
+
+func (s *Server) ensureMaildirOf(user, folder string) error {
+	md := s.maildirOf(user, folder)
 	for _, d := range []string{md, filepath.Join(md, "cur"), filepath.Join(md, "new"), filepath.Join(md, "tmp")} {
 		if err := os.MkdirAll(d, 0o700); err != nil {
 			return fmt.Errorf("mkdir %s: %w", d, err)
@@ -357,8 +377,8 @@ func (s *Server) ensureMaildir(folder string) error {
 	}
 	// Chown the whole chain from the user's home down; with RefuseCreate
 	// the folder root stays root's, so the mail user cannot add a folder.
-	home := filepath.Join(s.dir, "mail", s.User)
-	root := s.maildirRoot()
+	home := filepath.Join(s.dir, "mail", user)
+	root := s.maildirRoot(user)
 	return filepath.Walk(home, func(p string, _ os.FileInfo, err error) error {
 		if err != nil {
 			return err
@@ -378,14 +398,19 @@ func (s *Server) ensureMaildir(folder string) error {
 // while it runs (Dovecot notices new files on its next sync, and pushes them
 // to an IDLE client).
 func (s *Server) Deliver(folder string, raw []byte, seen bool) error {
-	if err := s.ensureMaildir(folder); err != nil {
+	return s.DeliverTo(s.User, folder, raw, seen)
+}
+
+// DeliverTo is Deliver into the mail of user (User or one of Users).
+func (s *Server) DeliverTo(user, folder string, raw []byte, seen bool) error {
+	if err := s.ensureMaildirOf(user, folder); err != nil {
 		return err
 	}
 	s.mu.Lock()
 	s.seq++
 	name := fmt.Sprintf("%d.M%dP%d.relance-test", time.Now().Unix(), s.seq, os.Getpid())
 	s.mu.Unlock()
-	md := s.Maildir(folder)
+	md := s.maildirOf(user, folder)
 	tmp := filepath.Join(md, "tmp", name)
 	if err := os.WriteFile(tmp, raw, 0o600); err != nil {
 		return fmt.Errorf("deliver: %w", err)

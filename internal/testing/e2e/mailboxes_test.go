@@ -1,0 +1,144 @@
+package e2e
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/relance/relance/internal/testing/testutil/dovecot"
+	"github.com/relance/relance/internal/testing/testutil/world"
+)
+
+// mailboxName is the name of the k-th mailbox (from 1) in the mailboxes
+// file of TestManyMailboxesFromOneFile, and dovecotUser its IMAP login.
+func mailboxName(k int) string { return fmt.Sprintf("mb-%02d", k) }
+
+func dovecotUser(w *env, k int) string {
+	if k == 1 {
+		return w.IMAP.User
+	}
+	return fmt.Sprintf("client%02d", k)
+}
+
+// One process serves 50 businesses from one mailboxes file, each on its own
+// Dovecot account. Each mailbox's invoices and flags are its own: the same
+// Sent mails (same Message-IDs, numbers, clients) loaded in mailboxes 1 and
+// 2 give two separate sets; a dispute in mailbox 1 flags only mailbox 1's
+// invoice; the other 48 each find their own invoices.
+func TestManyMailboxesFromOneFile(t *testing.T) {
+	const n = 50
+	var extra []string
+	for k := 2; k <= n; k++ {
+		extra = append(extra, fmt.Sprintf("client%02d", k))
+	}
+	w := &env{world.NewWith(t, world.Options{IMAP: dovecot.Options{Users: extra}})}
+	issued := time.Date(2026, 8, 3, 10, 0, 0, 0, paris)
+	clients := []struct{ name, email string }{{"Studio Kuma", "lea@studiokuma.fr"}, {"Cave Saint-Jean", "olivier@cave-saintjean.fr"}}
+	var entries []map[string]string
+	for k := 1; k <= n; k++ {
+		user := dovecotUser(w, k)
+		// Mailboxes 1 and 2 hold the very same two invoices; every other
+		// mailbox has invoices of its own numbers.
+		base := k * 10
+		if k <= 2 {
+			base = 0
+		}
+		for i, c := range clients {
+			if err := w.IMAP.DeliverTo(user, "Sent", invoiceMail(base+i+1, c.name, c.email, issued, issued.AddDate(0, 0, 30), "660.00", false), true); err != nil {
+				t.Fatal(err)
+			}
+		}
+		entries = append(entries, map[string]string{"name": mailboxName(k), "IMAP_USERNAME": user,
+			"BUSINESS_NAME": fmt.Sprintf("Atelier %02d", k)})
+	}
+	dispute := replyMail("r2@client.test", "olivier@cave-saintjean.fr", "Olivier", "inv-2@atelier.test", "Re: Facture F-2026-0502",
+		issued.AddDate(0, 0, 2), "Bonjour,\r\n\r\nJe conteste cette facture : le montant ne correspond pas au devis signé.\r\n", false)
+	if err := w.IMAP.DeliverTo(dovecotUser(w, 1), "INBOX", dispute, false); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "mailboxes.json")
+	doc, err := json.Marshal(map[string]any{"mailboxes": entries})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(file, doc, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("RELANCE_MAILBOXES_FILE", file)
+
+	w.once(time.Date(2026, 9, 14, 18, 0, 0, 0, paris))
+
+	var rows []struct {
+		Mailbox    string  `json:"mailbox"`
+		LastSync   *string `json:"last_sync"`
+		Invoices   int     `json:"invoices"`
+		OpenFlags  int     `json:"open_flags"`
+		HeldDrafts int     `json:"held_drafts"`
+	}
+	out := w.Relance("mailboxes", "--json")
+	if err := json.Unmarshal([]byte(out), &rows); err != nil || len(rows) != n {
+		t.Fatalf("mailboxes --json: %d rows, %v\n%s", len(rows), err, out)
+	}
+	for k, r := range rows {
+		if r.Mailbox != mailboxName(k+1) || r.Invoices != 2 || r.LastSync == nil || r.HeldDrafts == 0 {
+			t.Errorf("mailbox %d: %+v; want its 2 invoices, synced, with held drafts", k+1, r)
+		}
+		if wantFlags := k == 0; (r.OpenFlags > 0) != wantFlags {
+			t.Errorf("mailbox %s has %d open flags; only mb-01 received a dispute", r.Mailbox, r.OpenFlags)
+		}
+	}
+
+	type invoice struct {
+		Number string `json:"number"`
+		State  string `json:"state"`
+		Client struct {
+			Email string `json:"email"`
+		} `json:"client"`
+	}
+	invoicesOf := func(name string) map[string]invoice {
+		t.Helper()
+		var invs []invoice
+		out := w.Relance("invoices", "--json", "--mailbox", name)
+		if err := json.Unmarshal([]byte(out), &invs); err != nil {
+			t.Fatalf("invoices --mailbox %s: %v\n%s", name, err, out)
+		}
+		m := map[string]invoice{}
+		for _, in := range invs {
+			m[in.Number] = in
+		}
+		return m
+	}
+	one, two := invoicesOf("mb-01"), invoicesOf("mb-02")
+	if len(one) != 2 || len(two) != 2 {
+		t.Fatalf("mb-01 %v, mb-02 %v: want the same two invoices in each", one, two)
+	}
+	if one["F-2026-0502"].State != "disputed" || two["F-2026-0502"].State == "disputed" {
+		t.Errorf("F-2026-0502: %q in mb-01 (the dispute's mailbox), %q in mb-02; want disputed in mb-01 only",
+			one["F-2026-0502"].State, two["F-2026-0502"].State)
+	}
+	if _, ok := invoicesOf("mb-37")["F-2026-0871"]; !ok {
+		t.Errorf("mb-37 lacks its own invoice F-2026-0871")
+	}
+	var flags []struct {
+		Kind string `json:"kind"`
+	}
+	if err := json.Unmarshal([]byte(w.Relance("flags", "--json", "--mailbox", "mb-02")), &flags); err != nil || len(flags) != 0 {
+		t.Errorf("flags of mb-02: %+v, %v; want none (the dispute is mb-01's)", flags, err)
+	}
+	if err := json.Unmarshal([]byte(w.Relance("flags", "--json", "--mailbox", "mb-01")), &flags); err != nil || len(flags) != 1 || flags[0].Kind != "dispute" {
+		t.Errorf("flags of mb-01: %+v, %v; want the one dispute", flags, err)
+	}
+	// A mailbox the file does not list is refused by name, and no store
+	// is created for it.
+	stdout, stderr, code := world.Run("invoices", "--mailbox", "mb-99")
+	if code == 0 || !strings.Contains(stderr, `no mailbox "mb-99"`) {
+		t.Errorf("--mailbox mb-99: exit %d, %q %q", code, stdout, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(filepath.Dir(w.DB), "mailboxes", "mb-99.db")); !os.IsNotExist(err) {
+		t.Errorf("a store was created for an unknown mailbox: %v", err)
+	}
+}

@@ -210,7 +210,9 @@ func (s *Server) maildirOf(user, folder string) string {
 	return filepath.Join(root, "."+strings.ReplaceAll(folder, s.separator(), "."))
 }
 
-func (s *Server) maildirRoot(user string) string { return filepath.Join(s.dir, "mail", user, "Maildir") }
+func (s *Server) maildirRoot(user string) string {
+	return filepath.Join(s.dir, "mail", user, "Maildir")
+}
 
 func (s *Server) separator() string {
 	if s.opts.Separator == "" {

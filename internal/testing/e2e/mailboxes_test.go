@@ -142,3 +142,41 @@ func TestManyMailboxesFromOneFile(t *testing.T) {
 		t.Errorf("a store was created for an unknown mailbox: %v", err)
 	}
 }
+
+// A database that served one mailbox before the mailboxes file existed is
+// the mailbox named default once the file lists it: its invoices, flags
+// and cursors are there, nothing is read twice, and a mailbox added beside
+// it starts empty with its own account.
+func TestSingleMailboxDatabaseBecomesDefault(t *testing.T) {
+	w := &env{world.NewWith(t, world.Options{IMAP: dovecot.Options{Users: []string{"client02"}}})}
+	seedTwoInvoices(t, w, "Sent")
+	w.once(time.Date(2026, 9, 14, 18, 0, 0, 0, paris))
+	before := w.Relance("invoices", "--json")
+
+	issued := time.Date(2026, 8, 3, 10, 0, 0, 0, paris)
+	if err := w.IMAP.DeliverTo("client02", "Sent", invoiceMail(40, "Studio Kuma", "lea@studiokuma.fr", issued, issued.AddDate(0, 0, 30), "120.00", false), true); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "mailboxes.json")
+	if err := os.WriteFile(file, []byte(`{"mailboxes": [{"name": "default"}, {"name": "atelier-deux", "IMAP_USERNAME": "client02"}]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("RELANCE_MAILBOXES_FILE", file)
+	w.once(time.Date(2026, 9, 15, 18, 0, 0, 0, paris))
+
+	if after := w.Relance("invoices", "--json", "--mailbox", "default"); after != before {
+		t.Errorf("the default mailbox's invoices changed:\nbefore %s\nafter  %s", before, after)
+	}
+	if got := w.Relance("invoices", "--json"); got != before {
+		t.Errorf("without --mailbox, a command works on the default mailbox: %s", got)
+	}
+	if n := len(openFlags(t, w, "dispute")); n != 1 {
+		t.Errorf("default mailbox: %d dispute flags, want the 1 of before", n)
+	}
+	var other []struct {
+		Number string `json:"number"`
+	}
+	if err := json.Unmarshal([]byte(w.Relance("invoices", "--json", "--mailbox", "atelier-deux")), &other); err != nil || len(other) != 1 || other[0].Number != "F-2026-0540" {
+		t.Errorf("atelier-deux: %+v, %v; want its one invoice", other, err)
+	}
+}

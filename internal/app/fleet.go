@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"reflect"
 	"sync"
 	"time"
 
@@ -42,6 +43,10 @@ type FleetOptions struct {
 	// ScanSlots bounds the full folder passes made at once (DefaultScanSlots
 	// when zero).
 	ScanSlots int
+	// Reload, when it delivers, makes Run read the mailboxes again with
+	// Load and apply the difference (SIGHUP, a change of the file).
+	Reload <-chan struct{}
+	Load   func() ([]config.Mailbox, error)
 }
 
 // Fleet is many mailboxes (businesses) served by one process: each has its
@@ -53,8 +58,22 @@ type Fleet struct {
 	opt      FleetOptions
 	log      *slog.Logger
 	registry *prometheus.Registry
-	names    []string
-	apps     map[string]*App
+	slots    chan struct{}
+
+	mu    sync.Mutex
+	names []string           // in the order of the mailboxes file
+	apps  map[string]*member // by name
+	// started counts the mailboxes started so far, to space their first
+	// connections.
+	started int
+}
+
+// member is one mailbox of the fleet and, once it runs, how to stop it.
+type member struct {
+	app    *App
+	cfg    *config.Config
+	cancel context.CancelFunc // nil until started
+	done   chan struct{}
 }
 
 // NewFleet opens every mailbox's store and wires its components; nothing
@@ -70,38 +89,59 @@ func NewFleet(ctx context.Context, opt FleetOptions) (*Fleet, error) {
 	if opt.ScanSlots <= 0 {
 		opt.ScanSlots = DefaultScanSlots
 	}
-	f := &Fleet{opt: opt, log: opt.Logger, registry: metrics.NewRegistry(opt.BuildInfo), apps: map[string]*App{}}
-	slots := make(chan struct{}, opt.ScanSlots)
+	f := &Fleet{opt: opt, log: opt.Logger, registry: metrics.NewRegistry(opt.BuildInfo), apps: map[string]*member{},
+		slots: make(chan struct{}, opt.ScanSlots)}
 	for _, m := range opt.Mailboxes {
-		if !config.IsPostgresURL(m.Config.DB) {
-			if err := os.MkdirAll(filepath.Dir(m.Config.DB), 0o750); err != nil {
-				f.Close()
-				return nil, fmt.Errorf("app: mailbox %s: database directory: %w", m.Name, err)
-			}
-		}
-		a, err := New(ctx, Options{Config: m.Config, Logger: opt.Logger.With(slog.String("mailbox", m.Name)),
-			Now: opt.Now, BuildInfo: opt.BuildInfo, Mailbox: m.Name, Registry: f.registry, ScanSlots: slots})
+		a, err := f.open(ctx, m)
 		if err != nil {
 			f.Close()
-			return nil, fmt.Errorf("app: mailbox %s: %w", m.Name, err)
+			return nil, err
 		}
 		f.names = append(f.names, m.Name)
-		f.apps[m.Name] = a
+		f.apps[m.Name] = &member{app: a, cfg: m.Config}
 	}
 	return f, nil
 }
 
+// open wires one mailbox.
+func (f *Fleet) open(ctx context.Context, m config.Mailbox) (*App, error) {
+	if !config.IsPostgresURL(m.Config.DB) {
+		if err := os.MkdirAll(filepath.Dir(m.Config.DB), 0o750); err != nil {
+			return nil, fmt.Errorf("app: mailbox %s: database directory: %w", m.Name, err)
+		}
+	}
+	a, err := New(ctx, Options{Config: m.Config, Logger: f.opt.Logger.With(slog.String("mailbox", m.Name)),
+		Now: f.opt.Now, BuildInfo: f.opt.BuildInfo, Mailbox: m.Name, Registry: f.registry, ScanSlots: f.slots})
+	if err != nil {
+		return nil, fmt.Errorf("app: mailbox %s: %w", m.Name, err)
+	}
+	return a, nil
+}
+
 // Names lists the mailboxes in the order of the mailboxes file.
-func (f *Fleet) Names() []string { return append([]string(nil), f.names...) }
+func (f *Fleet) Names() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]string(nil), f.names...)
+}
 
 // Mailbox is the App serving mailbox name, nil when there is none.
-func (f *Fleet) Mailbox(name string) *App { return f.apps[name] }
+func (f *Fleet) Mailbox(name string) *App {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if m := f.apps[name]; m != nil {
+		return m.app
+	}
+	return nil
+}
 
 // Close releases every mailbox's store.
 func (f *Fleet) Close() error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
 	var errs []error
-	for _, a := range f.apps {
-		errs = append(errs, a.Close())
+	for _, m := range f.apps {
+		errs = append(errs, m.app.Close())
 	}
 	return errors.Join(errs...)
 }
@@ -116,8 +156,8 @@ func (f *Fleet) Once(ctx context.Context) error {
 		errs []error
 	)
 	sem := make(chan struct{}, f.opt.ScanSlots)
-	for _, name := range f.names {
-		a := f.apps[name]
+	for _, name := range f.Names() {
+		a := f.Mailbox(name)
 		sem <- struct{}{}
 		wg.Go(func() {
 			defer func() { <-sem }()
@@ -134,7 +174,9 @@ func (f *Fleet) Once(ctx context.Context) error {
 
 // Run serves every mailbox until ctx ends, then gives them ShutdownGrace to
 // stop. Only the web server failing ends the fleet: a mailbox whose server
-// fails keeps retrying on its own.
+// fails keeps retrying on its own. Each delivery on Reload applies the
+// mailboxes Load returns: new ones start, removed ones stop (their data
+// stays), changed ones restart with their new settings.
 func (f *Fleet) Run(ctx context.Context) error {
 	handler, err := f.handler()
 	if err != nil {
@@ -152,42 +194,45 @@ func (f *Fleet) Run(ctx context.Context) error {
 	if f.opt.OnListen != nil {
 		f.opt.OnListen(ln.Addr().String())
 	}
-	f.log.Info("relance started", slog.String("http", ln.Addr().String()), slog.Int("mailboxes", len(f.names)),
+	f.log.Info("relance started", slog.String("http", ln.Addr().String()), slog.Int("mailboxes", len(f.Names())),
 		slog.String("db", config.RedactDB(f.opt.Config.DB)))
 
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	var wg sync.WaitGroup
 	serveErr := make(chan error, 1)
-	wg.Go(func() {
+	served := make(chan struct{})
+	go func() {
+		defer close(served)
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			serveErr <- fmt.Errorf("app: web server: %w", err)
 			cancel()
 		}
-	})
-	for i, name := range f.names {
-		a := f.apps[name]
-		wg.Go(func() {
-			t := time.NewTimer(time.Duration(i) * startStagger)
-			defer t.Stop()
-			select {
-			case <-runCtx.Done():
-				return
-			case <-t.C:
-			}
-			if err := a.work(runCtx); err != nil && runCtx.Err() == nil {
-				f.log.Error("mailbox stopped", slog.String("mailbox", name), slog.Any("err", err))
-			}
-		})
+	}()
+	for _, name := range f.Names() {
+		f.start(runCtx, name)
 	}
-
-	<-runCtx.Done()
+	for running := true; running; {
+		select {
+		case <-runCtx.Done():
+			running = false
+		case <-f.opt.Reload:
+			if err := f.reload(runCtx); err != nil {
+				f.log.Error("mailboxes not reloaded: the running ones go on unchanged", slog.Any("err", err))
+			}
+		}
+	}
 	f.log.Info("relance stopping")
 	shutCtx, shutCancel := context.WithTimeout(context.WithoutCancel(ctx), ShutdownGrace)
 	defer shutCancel()
 	_ = srv.Shutdown(shutCtx)
 	done := make(chan struct{})
-	go func() { wg.Wait(); close(done) }()
+	go func() {
+		for _, name := range f.Names() {
+			f.stop(name)
+		}
+		<-served
+		close(done)
+	}()
 	select {
 	case <-done:
 	case <-shutCtx.Done():
@@ -202,12 +247,131 @@ func (f *Fleet) Run(ctx context.Context) error {
 	return nil
 }
 
+// start runs mailbox name's watcher and schedule until ctx ends or it is
+// stopped, its first connection spaced from the previous mailbox's.
+func (f *Fleet) start(ctx context.Context, name string) {
+	f.mu.Lock()
+	m := f.apps[name]
+	if m == nil || m.cancel != nil {
+		f.mu.Unlock()
+		return
+	}
+	delay := time.Duration(f.started) * startStagger
+	f.started++
+	ctx, m.cancel = context.WithCancel(ctx)
+	m.done = make(chan struct{})
+	f.mu.Unlock()
+	go func() {
+		defer close(m.done)
+		t := time.NewTimer(delay)
+		defer t.Stop()
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if err := m.app.work(ctx); err != nil && ctx.Err() == nil {
+			f.log.Error("mailbox stopped", slog.String("mailbox", name), slog.Any("err", err))
+		}
+	}()
+}
+
+// stop ends mailbox name's work and waits for it; its store stays open.
+func (f *Fleet) stop(name string) {
+	f.mu.Lock()
+	m := f.apps[name]
+	f.mu.Unlock()
+	if m == nil || m.cancel == nil {
+		return
+	}
+	m.cancel()
+	<-m.done
+	f.mu.Lock()
+	m.cancel, m.done = nil, nil
+	f.mu.Unlock()
+}
+
+// reload reads the mailboxes again and applies the difference. A file
+// that does not load changes nothing.
+func (f *Fleet) reload(ctx context.Context) error {
+	if f.opt.Load == nil {
+		return nil
+	}
+	mailboxes, err := f.opt.Load()
+	if err != nil {
+		return err
+	}
+	want := map[string]config.Mailbox{}
+	var names []string
+	for _, m := range mailboxes {
+		want[m.Name] = m
+		names = append(names, m.Name)
+	}
+	for _, name := range f.Names() {
+		m, kept := want[name]
+		if kept && reflect.DeepEqual(m.Config, f.configOf(name)) {
+			continue
+		}
+		f.stop(name)
+		f.mu.Lock()
+		old := f.apps[name]
+		delete(f.apps, name)
+		f.mu.Unlock()
+		if err := old.app.Close(); err != nil {
+			f.log.Warn("mailbox store not closed", slog.String("mailbox", name), slog.Any("err", err))
+		}
+		if !kept {
+			f.log.Info("mailbox removed: its work stops, its data stays", slog.String("mailbox", name))
+		}
+	}
+	for _, name := range names {
+		f.mu.Lock()
+		_, running := f.apps[name]
+		f.mu.Unlock()
+		if running {
+			continue
+		}
+		a, err := f.open(ctx, want[name])
+		if err != nil {
+			f.log.Error("mailbox not started", slog.String("mailbox", name), slog.Any("err", err))
+			continue
+		}
+		f.mu.Lock()
+		f.apps[name] = &member{app: a, cfg: want[name].Config}
+		f.mu.Unlock()
+		f.log.Info("mailbox started", slog.String("mailbox", name))
+		f.start(ctx, name)
+	}
+	f.mu.Lock()
+	f.names = f.names[:0]
+	for _, name := range names {
+		if f.apps[name] != nil {
+			f.names = append(f.names, name)
+		}
+	}
+	f.mu.Unlock()
+	return nil
+}
+
+func (f *Fleet) configOf(name string) *config.Config {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if m := f.apps[name]; m != nil {
+		return m.cfg
+	}
+	return nil
+}
+
 // ready is nil once every mailbox is ready (its store answers, its first
 // pass is done, its sending is not stopped); else it names the first that
 // is not.
 func (f *Fleet) ready(ctx context.Context) error {
-	for _, name := range f.names {
-		if err := f.apps[name].ready(ctx); err != nil {
+	for _, name := range f.Names() {
+		a := f.Mailbox(name)
+		if a == nil {
+			continue
+		}
+		if err := a.ready(ctx); err != nil {
 			return fmt.Errorf("mailbox %s: %w", name, err)
 		}
 	}

@@ -8,7 +8,9 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"os/signal"
 	"path/filepath"
+	"syscall"
 	"time"
 
 	"github.com/relance/relance/internal/app"
@@ -119,8 +121,41 @@ func runFleet(ctx context.Context, env *Env, o config.Overrides, now func() time
 		return ExitError
 	}
 	logger := cfg.Logger(env.Stderr)
+	// SIGHUP, or a change of the file, applies the mailboxes file anew.
+	reload := make(chan struct{}, 1)
+	poke := func() {
+		select {
+		case reload <- struct{}{}:
+		default:
+		}
+	}
+	if !once {
+		hup := make(chan os.Signal, 1)
+		signal.Notify(hup, syscall.SIGHUP)
+		defer signal.Stop(hup)
+		go func() {
+			for {
+				select {
+				case <-ctx.Done():
+					return
+				case <-hup:
+					logger.Info("SIGHUP: reading the mailboxes file again")
+					poke()
+				}
+			}
+		}()
+		file, _ := os.LookupEnv(config.Prefix + "_MAILBOXES_FILE")
+		go watchFile(ctx, file, mailboxesFileCheck, func() {
+			logger.Info("the mailboxes file changed: reading it again", slog.String("file", file))
+			poke()
+		})
+	}
 	f, err := app.NewFleet(ctx, app.FleetOptions{Config: cfg, Mailboxes: mailboxes, Logger: logger, Now: now,
-		OnListen: env.Ready, BuildInfo: metrics.BuildInfo{Version: env.Build.Version, Revision: env.Build.Revision}})
+		OnListen: env.Ready, BuildInfo: metrics.BuildInfo{Version: env.Build.Version, Revision: env.Build.Revision},
+		Reload: reload, Load: func() ([]config.Mailbox, error) {
+			_, m, err := config.LoadFleet(o)
+			return m, err
+		}})
 	if err != nil {
 		return errorf(env, "%v", err)
 	}
@@ -134,6 +169,38 @@ func runFleet(ctx context.Context, env *Env, o config.Overrides, now func() time
 		return errorf(env, "%v", err)
 	}
 	return ExitOK
+}
+
+// mailboxesFileCheck is how often the mailboxes file is looked at for a
+// change.
+const mailboxesFileCheck = 5 * time.Second
+
+// watchFile calls changed each time the file at path has another size or
+// modification time than at the previous look, every interval, until ctx
+// ends. A file that cannot be read for a moment (an editor replacing it)
+// is looked at again later.
+func watchFile(ctx context.Context, path string, every time.Duration, changed func()) {
+	stamp := func() string {
+		fi, err := os.Stat(path)
+		if err != nil {
+			return ""
+		}
+		return fmt.Sprintf("%d %d", fi.Size(), fi.ModTime().UnixNano())
+	}
+	last := stamp()
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if now := stamp(); now != "" && now != last {
+			last = now
+			changed()
+		}
+	}
 }
 
 func cmdDemo(ctx context.Context, env *Env, args []string) int {

@@ -10,7 +10,9 @@ import (
 	"net/mail"
 	"os"
 	"os/exec"
+	"os/signal"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -26,7 +28,12 @@ const beRelance = "RELANCE_E2E_BE_MAIN"
 
 func TestMain(m *testing.M) {
 	if os.Getenv(beRelance) == "1" {
-		os.Exit(cli.Main(context.Background(), os.Args[1:], &cli.Env{Stdout: os.Stdout, Stderr: os.Stderr, Fault: fault.FromEnv()}))
+		// As cmd/relance: SIGTERM and SIGINT end the context, and the
+		// daemon stops gracefully.
+		ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+		code := cli.Main(ctx, os.Args[1:], &cli.Env{Stdout: os.Stdout, Stderr: os.Stderr, Fault: fault.FromEnv()})
+		stop()
+		os.Exit(code)
 	}
 	os.Exit(m.Run())
 }

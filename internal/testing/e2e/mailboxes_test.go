@@ -1,11 +1,14 @@
 package e2e
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -178,5 +181,140 @@ func TestSingleMailboxDatabaseBecomesDefault(t *testing.T) {
 	}
 	if err := json.Unmarshal([]byte(w.Relance("invoices", "--json", "--mailbox", "atelier-deux")), &other); err != nil || len(other) != 1 || other[0].Number != "F-2026-0540" {
 		t.Errorf("atelier-deux: %+v, %v; want its one invoice", other, err)
+	}
+}
+
+// lockedBuffer is a child process's stderr, read while it is written.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// A running daemon applies its mailboxes file again on SIGHUP: a mailbox
+// added starts (its invoices are found), a mailbox removed stops (a reply
+// delivered to it afterwards is not read) and keeps its data, and the
+// others go on.
+func TestMailboxesReloadOnSIGHUP(t *testing.T) {
+	w := &env{world.NewWith(t, world.Options{IMAP: dovecot.Options{Users: []string{"client02"}}})}
+	issued := time.Date(2026, 8, 3, 10, 0, 0, 0, paris)
+	for i, user := range []string{w.IMAP.User, "client02"} {
+		if err := w.IMAP.DeliverTo(user, "Sent", invoiceMail(i+1, "Cave Saint-Jean", "olivier@cave-saintjean.fr", issued, issued.AddDate(0, 0, 30), "660.00", false), true); err != nil {
+			t.Fatal(err)
+		}
+	}
+	file := filepath.Join(t.TempDir(), "mailboxes.json")
+	write := func(doc string) {
+		t.Helper()
+		if err := os.WriteFile(file, []byte(doc), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	alpha := `{"name": "alpha"}`
+	beta := `{"name": "beta", "IMAP_USERNAME": "client02"}`
+	write(`{"mailboxes": [` + alpha + `]}`)
+	t.Setenv("RELANCE_MAILBOXES_FILE", file)
+	cmd := w.process([]string{"RELANCE_HTTP_ADDR=127.0.0.1:0", "RELANCE_LOG_LEVEL=info"}, "run")
+	var stderr lockedBuffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	gone := make(chan struct{})
+	go func() {
+		exited <- cmd.Wait()
+		close(gone)
+	}()
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		<-gone
+	})
+	invoices := func(name string) int {
+		var rows []struct {
+			Mailbox  string `json:"mailbox"`
+			Invoices int    `json:"invoices"`
+		}
+		_ = json.Unmarshal([]byte(w.Relance("mailboxes", "--json")), &rows)
+		for _, r := range rows {
+			if r.Mailbox == name {
+				return r.Invoices
+			}
+		}
+		return -1
+	}
+	waitFor := func(what string, ok func() bool) {
+		t.Helper()
+		deadline := time.Now().Add(30 * time.Second)
+		for !ok() {
+			if time.Now().After(deadline) {
+				t.Fatalf("%s: not within 30 s\n%s", what, stderr.String())
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
+	waitFor("alpha finds its invoice", func() bool { return invoices("alpha") == 1 })
+
+	write(`{"mailboxes": [` + alpha + `, ` + beta + `]}`)
+	if err := cmd.Process.Signal(syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	waitFor("beta, added, finds its invoice", func() bool { return invoices("beta") == 1 })
+
+	write(`{"mailboxes": [` + beta + `]}`)
+	if err := cmd.Process.Signal(syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	waitFor("alpha is removed", func() bool { return strings.Contains(stderr.String(), "mailbox removed") })
+	now := time.Now()
+	for i, user := range []string{w.IMAP.User, "client02"} {
+		reply := replyMail(fmt.Sprintf("r%d@client.test", i), "olivier@cave-saintjean.fr", "Olivier", fmt.Sprintf("inv-%d@atelier.test", i+1),
+			"Re: Facture", now, "Bonjour,\r\n\r\nJe conteste cette facture : le montant ne correspond pas au devis signé.\r\n", false)
+		if err := w.IMAP.DeliverTo(user, "INBOX", reply, false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	flagsOf := func(name string) int {
+		var flags []struct {
+			Kind string `json:"kind"`
+		}
+		_ = json.Unmarshal([]byte(w.Relance("flags", "--json", "--mailbox", name)), &flags)
+		return len(flags)
+	}
+	waitFor("beta reads the dispute", func() bool { return flagsOf("beta") == 1 })
+	// alpha's data stays, and nothing reads its mail any more.
+	if got := w.Relance("mailboxes", "--json"); strings.Contains(got, `"alpha"`) {
+		t.Errorf("alpha is still listed: %s", got)
+	}
+	t.Setenv("RELANCE_MAILBOXES_FILE", "")
+	if n := flagsOf("default"); n != 0 {
+		t.Errorf("the default database got %d flags", n)
+	}
+	write(`{"mailboxes": [` + alpha + `]}`)
+	t.Setenv("RELANCE_MAILBOXES_FILE", file)
+	if n := flagsOf("alpha"); n != 0 || invoices("alpha") != 1 {
+		t.Errorf("alpha, removed: %d flags (want 0: its reply came after), %d invoices (want its 1, kept)", n, invoices("alpha"))
+	}
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-exited:
+		if err != nil {
+			t.Errorf("daemon exit after SIGTERM: %v\n%s", err, stderr.String())
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("the daemon did not stop on SIGTERM")
 	}
 }

@@ -40,8 +40,10 @@ type SiteOptions struct {
 
 // SiteMailbox is one mailbox of a site: its name (the path segment of its
 // pages) and the options of its pages. The first of Options.Names is the
-// business's name, as the overview and the switcher show it; Options'
-// Addr, Token, Gatherer, Logger, Now and SessionTTL are the site's.
+// business's name, as the overview and the switcher show it. Options'
+// Addr, Token, Gatherer, Now and SessionTTL are the site's, its Logger the
+// site's with the mailbox's name, and its Ready unused (the site's /readyz
+// answers for the whole process).
 type SiteMailbox struct {
 	Name    string
 	Options Options

@@ -684,3 +684,49 @@ func TestNewSiteRefuses(t *testing.T) {
 		t.Errorf("valid names refused: %v", err)
 	}
 }
+
+// Five hundred mailboxes stay one plain table, sorted by name, that the
+// filter narrows; a mailbox's switcher lists the 499 others. (The mailboxes
+// share one store here: the page, not the stores, is under test.)
+func TestSiteManyMailboxes(t *testing.T) {
+	box := seedBox(t, "Alpha Client", "EUR", 100, 0)
+	var boxes []SiteMailbox
+	for i := 499; i >= 0; i-- {
+		boxes = append(boxes, SiteMailbox{Name: fmt.Sprintf("client-%03d", i),
+			Options: Options{Store: box.st, Names: []string{fmt.Sprintf("Entreprise %03d", i)}}})
+	}
+	s, err := NewSite(SiteOptions{Mailboxes: boxes, Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(s)
+	t.Cleanup(srv.Close)
+	b := newBrowser(t)
+	start := time.Now()
+	resp, body := b.get(srv.URL + "/")
+	t.Logf("500 mailboxes: %d bytes in %v", len(body), time.Since(start))
+	if resp.StatusCode != 200 {
+		t.Fatalf("/: %d", resp.StatusCode)
+	}
+	links := pageLinks(elementByID(parseHTML(t, body), "mailboxes"))
+	if len(links) != 500 || links[0].value != "/m/client-000/" || links[499].value != "/m/client-499/" {
+		t.Fatalf("%d rows, first %v", len(links), links[:1])
+	}
+	for i := 1; i < len(links); i++ {
+		if links[i-1].value >= links[i].value {
+			t.Fatalf("rows out of order: %s before %s", links[i-1].value, links[i].value)
+		}
+	}
+	_, body = b.get(srv.URL + "/?q=" + url.QueryEscape("entreprise 04"))
+	doc := parseHTML(t, body)
+	if got := len(pageLinks(elementByID(doc, "mailboxes"))); got != 10 {
+		t.Errorf("filter \"entreprise 04\" keeps %d rows, want 10", got)
+	}
+	if !strings.Contains(textOf(doc), "10 sur 500") {
+		t.Errorf("the filter does not say 10 of 500")
+	}
+	_, body = b.get(srv.URL + "/m/client-250/")
+	if got := len(pageLinks(elementByID(parseHTML(t, body), "switch"))); got != 500 {
+		t.Errorf("the switcher has %d links, want the overview of all and 499 mailboxes", got)
+	}
+}

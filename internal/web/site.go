@@ -101,10 +101,10 @@ func NewSite(opt SiteOptions) (*Site, error) {
 		h := &Handler{shell: sh, opt: o.withDefaults(), mux: http.NewServeMux(), prefix: "/m/" + m.Name, site: s, name: m.Name}
 		h.routeMailbox()
 		// A typed /m/NAME lacks the slash of the mailbox's overview.
-		h.handle("GET ", func(q *request) error {
+		h.mux.HandleFunc("GET "+h.prefix, h.page(func(q *request) error {
 			http.Redirect(q.w, q.r, h.prefix+"/", http.StatusSeeOther)
 			return nil
-		})
+		}))
 		s.boxes[m.Name] = h
 		s.names = append(s.names, m.Name)
 	}

@@ -21,10 +21,11 @@ import (
 // then redirect (POST/redirect/GET). A refusal renders the page again with
 // the reason and a 4xx status, so nothing is lost from the form's intent.
 
-// done redirects to path with done=code, the page's "done.<code>" notice; an
-// action that moves a draft, flag or invoice names the word of the vocabulary
-// it moved to.
+// done redirects to path (one of the mailbox's pages, under its prefix)
+// with done=code, the page's "done.<code>" notice; an action that moves a
+// draft, flag or invoice names the word of the vocabulary it moved to.
 func (h *Handler) done(q *request, path, code string) error {
+	path = h.prefix + path
 	sep := "?"
 	if strings.Contains(path, "?") {
 		sep = "&"
@@ -236,6 +237,7 @@ func (h *Handler) correctReading(q *request) error {
 	if err != nil {
 		return err
 	}
+	// back is one of the mailbox's pages, written without its prefix.
 	back := q.r.PostFormValue("back")
 	if !strings.HasPrefix(back, "/") || strings.HasPrefix(back, "//") || strings.ContainsAny(back, "\\\r\n") {
 		back = "/flags"

@@ -58,6 +58,10 @@ type locale struct {
 	loc  *time.Location
 	// msgLang is the catalogue's language: French unless English was asked.
 	msgLang string
+	// prefix comes before the paths of the mailbox's pages ("/m/NAME" on a site of
+	// several mailboxes, empty otherwise): the templates are parsed once
+	// for every mailbox and every template already holds the locale.
+	prefix string
 }
 
 func newLocale(lang string, loc *time.Location) *locale {
@@ -67,6 +71,10 @@ func newLocale(lang string, loc *time.Location) *locale {
 	}
 	return &locale{Lang: lang, loc: loc, msgLang: m}
 }
+
+// Link is a path of the mailbox's pages ("/review", "/flags/") as the
+// browser must ask for it, under the mailbox's prefix on a site.
+func (l *locale) Link(path string) string { return l.prefix + path }
 
 // T translates a key; arguments fill its %s/%d verbs. An unknown key shows
 // itself, so a missing translation is visible rather than blank.
@@ -266,6 +274,18 @@ var messagesFR = map[string]string{
 	"login.submit":                 "Se connecter",
 	"login.bad":                    "Ce jeton n'est pas le bon.",
 	"ov.title":                     "Aperçu",
+	"site.title":                   "Toutes les boîtes mail",
+	"site.lead":                    "Une ligne par boîte mail : ce qui est en retard, ce qui attend une décision, et la dernière synchro.",
+	"site.search":                  "Filtrer par nom",
+	"site.filter":                  "Filtrer",
+	"site.shown":                   "%d sur %d",
+	"site.col.mailbox":             "Boîte mail",
+	"site.col.connection":          "Connexion",
+	"site.failed":                  "Chiffres indisponibles pour le moment (voir le journal).",
+	"site.none":                    "Aucune boîte mail ne correspond.",
+	"site.mailbox":                 "Boîte mail",
+	"site.switch":                  "Changer de boîte mail",
+	"site.all":                     "Toutes les boîtes mail",
 	"ov.overdue":                   "En retard",
 	"ov.overdue.none":              "Aucune facture en retard.",
 	"ov.rates":                     "Taux BCE des pénalités de retard : table vérifiée le %s (il y a %d jours).",
@@ -779,6 +799,18 @@ var messagesEN = map[string]string{
 	"login.submit":                 "Sign in",
 	"login.bad":                    "That token is not the right one.",
 	"ov.title":                     "Overview",
+	"site.title":                   "All mailboxes",
+	"site.lead":                    "One row per mailbox: what is overdue, what waits for a decision, and the last sync.",
+	"site.search":                  "Filter by name",
+	"site.filter":                  "Filter",
+	"site.shown":                   "%d of %d",
+	"site.col.mailbox":             "Mailbox",
+	"site.col.connection":          "Connection",
+	"site.failed":                  "Figures unavailable for now (see the log).",
+	"site.none":                    "No mailbox matches.",
+	"site.mailbox":                 "Mailbox",
+	"site.switch":                  "Switch mailbox",
+	"site.all":                     "All mailboxes",
 	"ov.overdue":                   "Overdue",
 	"ov.overdue.none":              "No overdue invoice.",
 	"ov.rates":                     "ECB rate of late-payment penalties: table checked on %s (%d days ago).",

@@ -57,6 +57,8 @@ type pageData struct {
 	LangURL string
 	Wide    bool
 	Body    any
+	// Switch lists the site's other mailboxes (nil alone).
+	Switch *switcher
 }
 
 func (h *Handler) base(q *request, nav, title string) pageData {
@@ -88,6 +90,9 @@ func (h *Handler) render(q *request, status int, name string, d pageData) {
 		d.L = q.L
 		d.CSRF = q.auth.csrf
 		d.Auth = q.auth.loggedIn
+	}
+	if h.site != nil {
+		d.Switch = h.site.switcher(q.r, h.name)
 	}
 	var buf bytes.Buffer
 	if err := h.pages[name].Execute(&buf, d); err != nil {
@@ -483,9 +488,9 @@ func (h *Handler) invoices(q *request) error {
 		}
 		mod(w)
 		if len(w) == 0 {
-			return "/invoices"
+			return q.L.Link("/invoices")
 		}
-		return "/invoices?" + w.Encode()
+		return q.L.Link("/invoices?" + w.Encode())
 	}
 	if f.Offset > 0 {
 		b.PrevURL = link(func(w url.Values) {

@@ -90,30 +90,64 @@ type Options struct {
 	Poke func()
 }
 
-// Handler is the HTTP surface of relance.
+// Handler is the HTTP surface of relance: one mailbox's pages, alone at the
+// root of the listener (New) or under /m/NAME on a site (NewSite).
 type Handler struct {
-	opt      Options
-	mux      *http.ServeMux
-	pages    map[string]*template.Template
-	sessions *sessions
-	static   http.Handler
-	cop      *http.CrossOriginProtection
+	*shell
+	opt Options
+	mux *http.ServeMux
 	// writes counts the changes made through the page, so that figures
 	// kept for a while (the overview's money) are dropped after one.
 	writes atomic.Uint64
 	money  moneyCache
+	// prefix comes before every path of the mailbox's pages: empty alone,
+	// "/m/NAME" on a site.
+	prefix string
+	// site and name place the mailbox on its site (nil alone): its pages
+	// then show the switcher to the others.
+	site *Site
+	name string
 }
 
-var pageNames = []string{"overview", "review", "flags", "flag", "invoices", "invoice", "rejected", "sheet", "login", "error", "clients", "client"}
+// shell is what every page served by one listener shares: the templates
+// (parsed once, whatever the number of mailboxes), the sessions, the
+// cross-origin check and the static files.
+type shell struct {
+	pages    map[string]*template.Template
+	sessions *sessions
+	static   http.Handler
+	cop      *http.CrossOriginProtection
+}
 
-// New builds the handler. It refuses a non-loopback Addr without a Token.
-func New(opt Options) (*Handler, error) {
-	if opt.Store == nil {
-		return nil, errors.New("web: no store")
+var pageNames = []string{"overview", "review", "flags", "flag", "invoices", "invoice", "rejected", "sheet", "login", "error", "clients", "client", "site"}
+
+func newShell(sessionTTL time.Duration) (*shell, error) {
+	sh := &shell{pages: map[string]*template.Template{}, sessions: newSessions(sessionTTL), cop: http.NewCrossOriginProtection()}
+	for _, name := range pageNames {
+		t, err := template.New("base.html").Funcs(funcs).ParseFS(assets, "assets/base.html", "assets/"+name+".html")
+		if err != nil {
+			return nil, fmt.Errorf("web: parse template %s: %w", name, err)
+		}
+		sh.pages[name] = t
 	}
-	if opt.Addr != "" && !isLoopbackAddr(opt.Addr) && opt.Token == "" {
-		return nil, fmt.Errorf("%w: %s", ErrTokenRequired, opt.Addr)
+	static, err := fs.Sub(assets, "assets/static")
+	if err != nil {
+		return nil, fmt.Errorf("web: static assets: %w", err)
 	}
+	sh.static = http.StripPrefix("/static/", http.FileServerFS(static))
+	return sh, nil
+}
+
+// checkAddr refuses a non-loopback listen address without a token.
+func checkAddr(addr, token string) error {
+	if addr != "" && !isLoopbackAddr(addr) && token == "" {
+		return fmt.Errorf("%w: %s", ErrTokenRequired, addr)
+	}
+	return nil
+}
+
+// withDefaults fills the options a caller may leave out.
+func (opt Options) withDefaults() Options {
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
@@ -126,62 +160,82 @@ func New(opt Options) (*Handler, error) {
 	if opt.SessionTTL <= 0 {
 		opt.SessionTTL = 12 * time.Hour
 	}
-	h := &Handler{opt: opt, mux: http.NewServeMux(), pages: map[string]*template.Template{},
-		sessions: newSessions(opt.SessionTTL), cop: http.NewCrossOriginProtection()}
-	for _, name := range pageNames {
-		t, err := template.New("base.html").Funcs(funcs).ParseFS(assets, "assets/base.html", "assets/"+name+".html")
-		if err != nil {
-			return nil, fmt.Errorf("web: parse template %s: %w", name, err)
-		}
-		h.pages[name] = t
-	}
-	static, err := fs.Sub(assets, "assets/static")
-	if err != nil {
-		return nil, fmt.Errorf("web: static assets: %w", err)
-	}
-	h.static = http.StripPrefix("/static/", http.FileServerFS(static))
+	return opt
+}
 
+// New builds the handler. It refuses a non-loopback Addr without a Token.
+func New(opt Options) (*Handler, error) {
+	if opt.Store == nil {
+		return nil, errors.New("web: no store")
+	}
+	if err := checkAddr(opt.Addr, opt.Token); err != nil {
+		return nil, err
+	}
+	opt = opt.withDefaults()
+	sh, err := newShell(opt.SessionTTL)
+	if err != nil {
+		return nil, err
+	}
+	h := &Handler{shell: sh, opt: opt, mux: http.NewServeMux()}
+	h.routeListener()
+	h.routeMailbox()
+	return h, nil
+}
+
+// routeListener registers what a listener serves once, whatever its
+// mailboxes: probes, metrics, static files, login and logout.
+func (h *Handler) routeListener() {
 	h.mux.HandleFunc("GET /healthz", h.healthz)
 	h.mux.HandleFunc("GET /readyz", h.readyz)
-	if opt.Gatherer != nil {
-		h.mux.Handle("GET /metrics", promhttp.HandlerFor(opt.Gatherer, promhttp.HandlerOpts{ErrorLog: slogErrorLog{opt.Logger}}))
+	if h.opt.Gatherer != nil {
+		h.mux.Handle("GET /metrics", promhttp.HandlerFor(h.opt.Gatherer, promhttp.HandlerOpts{ErrorLog: slogErrorLog{h.opt.Logger}}))
 	}
 	h.mux.Handle("GET /static/", h.static)
-	h.mux.HandleFunc("GET /login", h.page(h.loginPage))
-	h.mux.HandleFunc("POST /login", h.page(h.login))
-	h.mux.HandleFunc("POST /logout", h.page(h.logout))
-	h.mux.HandleFunc("GET /{$}", h.page(h.overview))
-	h.mux.HandleFunc("GET /review", h.page(h.review))
-	h.mux.HandleFunc("POST /drafts/{id}/approve", h.page(h.approveDraft))
-	h.mux.HandleFunc("POST /drafts/{id}/cancel", h.page(h.cancelDraft))
-	h.mux.HandleFunc("POST /drafts/{id}/send-now", h.page(h.sendDraftNow))
-	h.mux.HandleFunc("POST /drafts/{id}/edit", h.page(h.editDraft))
-	h.mux.HandleFunc("POST /drafts/{id}/objection", h.page(h.setDraftObjection))
-	h.mux.HandleFunc("GET /flags", h.page(h.flags))
-	h.mux.HandleFunc("GET /flags/{id}", h.page(h.flag))
-	h.mux.HandleFunc("GET /flags/{id}/sheet", h.page(h.sheet))
-	h.mux.HandleFunc("GET /flags/{id}/handover.pdf", h.page(h.handoverFile(false)))
-	h.mux.HandleFunc("GET /flags/{id}/handover.zip", h.page(h.handoverFile(true)))
-	h.mux.HandleFunc("POST /flags/{id}/acknowledge", h.page(h.acknowledgeFlag))
-	h.mux.HandleFunc("POST /flags/{id}/resolve", h.page(h.resolveFlag))
-	h.mux.HandleFunc("POST /flags/{id}/outcome", h.page(h.taskOutcome))
-	h.mux.HandleFunc("POST /flags/{id}/objection", h.page(h.setFlagObjection))
-	h.mux.HandleFunc("POST /replies/{id}/correct", h.page(h.correctReading))
-	h.mux.HandleFunc("GET /invoices", h.page(h.invoices))
-	h.mux.HandleFunc("GET /invoices/{id}", h.page(h.invoice))
-	h.mux.HandleFunc("GET /rejected", h.page(h.rejected))
-	h.mux.HandleFunc("POST /rejected/{id}/adopt", h.page(h.adoptDocument))
-	h.mux.HandleFunc("POST /invoices/{id}/pay", h.page(h.payInvoice))
-	h.mux.HandleFunc("POST /invoices/{id}/resume", h.page(h.resumeChasing))
-	h.mux.HandleFunc("POST /invoices/{id}/stop", h.page(h.stopChasing))
-	h.mux.HandleFunc("POST /invoices/{id}/plan", h.page(h.recordPlan))
-	h.mux.HandleFunc("GET /clients", h.page(h.clients))
-	h.mux.HandleFunc("GET /clients/{id}", h.page(h.clientPage))
-	h.mux.HandleFunc("POST /clients/{id}/kind", h.page(h.setClientKind))
-	h.mux.HandleFunc("POST /clients/{id}/phones", h.page(h.addClientPhone))
-	h.mux.HandleFunc("POST /clients/{id}/phones/remove", h.page(h.removeClientPhone))
-	h.mux.HandleFunc("POST /clients/{id}/file", h.page(h.setClientFile))
-	return h, nil
+	h.handle("GET /login", h.loginPage)
+	h.handle("POST /login", h.login)
+	h.handle("POST /logout", h.logout)
+}
+
+// routeMailbox registers the pages and actions of the mailbox, under its
+// prefix.
+func (h *Handler) routeMailbox() {
+	h.handle("GET /{$}", h.overview)
+	h.handle("GET /review", h.review)
+	h.handle("POST /drafts/{id}/approve", h.approveDraft)
+	h.handle("POST /drafts/{id}/cancel", h.cancelDraft)
+	h.handle("POST /drafts/{id}/send-now", h.sendDraftNow)
+	h.handle("POST /drafts/{id}/edit", h.editDraft)
+	h.handle("POST /drafts/{id}/objection", h.setDraftObjection)
+	h.handle("GET /flags", h.flags)
+	h.handle("GET /flags/{id}", h.flag)
+	h.handle("GET /flags/{id}/sheet", h.sheet)
+	h.handle("GET /flags/{id}/handover.pdf", h.handoverFile(false))
+	h.handle("GET /flags/{id}/handover.zip", h.handoverFile(true))
+	h.handle("POST /flags/{id}/acknowledge", h.acknowledgeFlag)
+	h.handle("POST /flags/{id}/resolve", h.resolveFlag)
+	h.handle("POST /flags/{id}/outcome", h.taskOutcome)
+	h.handle("POST /flags/{id}/objection", h.setFlagObjection)
+	h.handle("POST /replies/{id}/correct", h.correctReading)
+	h.handle("GET /invoices", h.invoices)
+	h.handle("GET /invoices/{id}", h.invoice)
+	h.handle("GET /rejected", h.rejected)
+	h.handle("POST /rejected/{id}/adopt", h.adoptDocument)
+	h.handle("POST /invoices/{id}/pay", h.payInvoice)
+	h.handle("POST /invoices/{id}/resume", h.resumeChasing)
+	h.handle("POST /invoices/{id}/stop", h.stopChasing)
+	h.handle("POST /invoices/{id}/plan", h.recordPlan)
+	h.handle("GET /clients", h.clients)
+	h.handle("GET /clients/{id}", h.clientPage)
+	h.handle("POST /clients/{id}/kind", h.setClientKind)
+	h.handle("POST /clients/{id}/phones", h.addClientPhone)
+	h.handle("POST /clients/{id}/phones/remove", h.removeClientPhone)
+	h.handle("POST /clients/{id}/file", h.setClientFile)
+}
+
+// handle registers a page or action ("METHOD /path") under the prefix.
+func (h *Handler) handle(pattern string, fn func(*request) error) {
+	method, path, _ := strings.Cut(pattern, " ")
+	h.mux.HandleFunc(method+" "+h.prefix+path, h.page(fn))
 }
 
 // publicPaths are served without a login: probes, metrics for the
@@ -241,6 +295,7 @@ func (h *Handler) page(fn func(*request) error) http.HandlerFunc {
 			h.setCookie(w, r, langCookie, lang, 365*24*3600)
 		}
 		q := &request{w: w, r: r, ctx: r.Context(), L: newLocale(lang, h.opt.Location), now: h.opt.Now()}
+		q.L.prefix = h.prefix
 		// Pages show mail and money: no copy kept by the browser or a proxy.
 		w.Header().Set("Cache-Control", "no-store")
 		a, err := h.authenticate(w, r)

@@ -333,13 +333,7 @@ func (a *App) requestPass() {
 // Run serves until ctx ends or a component fails. On ctx end, components get
 // ShutdownGrace to stop; Run then returns nil.
 func (a *App) Run(ctx context.Context) error {
-	handler, err := web.New(web.Options{Store: a.store, Gatherer: a.metrics.Registry, Ready: a.ready,
-		Now: a.opt.Now, Location: a.zone, Logger: a.log.With(slog.String("component", "web")),
-		Addr: a.cfg.HTTPAddr, Token: a.cfg.HTTPToken.Reveal(), Health: a.mailboxHealth,
-		Names: []string{Business(a.cfg).Name}, Policy: a.policy, Poke: a.requestPass,
-		RateTable: func(now time.Time) policy.RateTableStatus {
-			return a.penalties.RateTableStatus(policy.DateIn(now, a.zone))
-		}})
+	handler, err := web.New(a.webOptions())
 	if err != nil {
 		return fmt.Errorf("app: web: %w", err)
 	}
@@ -399,6 +393,17 @@ func (a *App) Run(ctx context.Context) error {
 		a.log.Info("relance stopped")
 	}
 	return first
+}
+
+// webOptions are the options of this mailbox's pages.
+func (a *App) webOptions() web.Options {
+	return web.Options{Store: a.store, Gatherer: a.metrics.Registry, Ready: a.ready,
+		Now: a.opt.Now, Location: a.zone, Logger: a.log.With(slog.String("component", "web")),
+		Addr: a.cfg.HTTPAddr, Token: a.cfg.HTTPToken.Reveal(), Health: a.mailboxHealth,
+		Names: []string{Business(a.cfg).Name}, Policy: a.policy, Poke: a.requestPass,
+		RateTable: func(now time.Time) policy.RateTableStatus {
+			return a.penalties.RateTableStatus(policy.DateIn(now, a.zone))
+		}}
 }
 
 // work watches the mailbox and runs the pass schedule until ctx ends.

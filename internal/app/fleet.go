@@ -66,6 +66,8 @@ type Fleet struct {
 	// started counts the mailboxes started so far, to space their first
 	// connections.
 	started int
+	// web is the site Run serves, rebuilt by a reload.
+	web *siteHandler
 }
 
 // member is one mailbox of the fleet and, once it runs, how to stop it.
@@ -218,7 +220,9 @@ func (f *Fleet) Run(ctx context.Context) error {
 		case <-f.opt.Reload:
 			if err := f.reload(runCtx); err != nil {
 				f.log.Error("mailboxes not reloaded: the running ones go on unchanged", slog.Any("err", err))
+				continue
 			}
+			f.refreshSite()
 		}
 	}
 	f.log.Info("relance stopping")

@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"syscall"
@@ -266,11 +269,32 @@ func TestMailboxesReloadOnSIGHUP(t *testing.T) {
 	}
 	waitFor("alpha finds its invoice", func() bool { return invoices("alpha") == 1 })
 
+	addr := regexp.MustCompile(`msg="relance started" http=(\S+)`).FindStringSubmatch(stderr.String())
+	if addr == nil {
+		t.Fatalf("no listen address in the log:\n%s", stderr.String())
+	}
+	page := func(path string) (int, string) {
+		t.Helper()
+		resp, err := http.Get("http://" + addr[1] + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	if code, body := page("/"); code != http.StatusOK || !strings.Contains(body, `href="/m/alpha/"`) || strings.Contains(body, "/m/beta/") {
+		t.Errorf("overview before the reload: %d, want alpha only\n%s", code, body)
+	}
+
 	write(`{"mailboxes": [` + alpha + `, ` + beta + `]}`)
 	if err := cmd.Process.Signal(syscall.SIGHUP); err != nil {
 		t.Fatal(err)
 	}
 	waitFor("beta, added, finds its invoice", func() bool { return invoices("beta") == 1 })
+	if code, body := page("/m/beta/invoices"); code != http.StatusOK || !strings.Contains(body, "F-2026-0502") {
+		t.Errorf("beta's invoices page after the reload: %d\n%s", code, body)
+	}
 
 	write(`{"mailboxes": [` + beta + `]}`)
 	if err := cmd.Process.Signal(syscall.SIGHUP); err != nil {
@@ -293,6 +317,9 @@ func TestMailboxesReloadOnSIGHUP(t *testing.T) {
 		return len(flags)
 	}
 	waitFor("beta reads the dispute", func() bool { return flagsOf("beta") == 1 })
+	if code, _ := page("/m/alpha/"); code != http.StatusNotFound {
+		t.Errorf("alpha's page after its removal: %d, want 404", code)
+	}
 	// alpha's data stays, and nothing reads its mail any more.
 	if got := w.Relance("mailboxes", "--json"); strings.Contains(got, `"alpha"`) {
 		t.Errorf("alpha is still listed: %s", got)

@@ -20,8 +20,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-
 	"github.com/relance/relance/internal/config"
 	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/engine"
@@ -63,7 +61,7 @@ type Options struct {
 	Mailbox string
 	// Registry is the process's metrics registry, where this mailbox's
 	// series are added with its name in the mailbox label.
-	Registry *prometheus.Registry
+	Registry *metrics.Registry
 	// ScanSlots bounds the full folder passes made at once by the
 	// process's mailboxes (mailbox.Config.ScanSlots).
 	ScanSlots chan struct{}

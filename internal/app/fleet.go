@@ -13,8 +13,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-
 	"github.com/relance/relance/internal/config"
 	"github.com/relance/relance/internal/metrics"
 )
@@ -57,7 +55,7 @@ type FleetOptions struct {
 type Fleet struct {
 	opt      FleetOptions
 	log      *slog.Logger
-	registry *prometheus.Registry
+	registry *metrics.Registry
 	slots    chan struct{}
 
 	mu    sync.Mutex

@@ -13,7 +13,9 @@ import (
 // started on.
 type siteHandler struct{ site atomic.Pointer[web.Site] }
 
-func (h *siteHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.site.Load().ServeHTTP(w, r) }
+func (h *siteHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h.site.Load().ServeHTTP(w, r)
+}
 
 // handler is the fleet's HTTP surface: one site, an overview of every
 // mailbox at /, each mailbox's pages under /m/NAME/.

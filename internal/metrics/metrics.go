@@ -85,6 +85,9 @@ func NewRegistry(bi BuildInfo) *prometheus.Registry {
 	return reg
 }
 
+// Registry is a process's registry, shared by its mailboxes.
+type Registry = prometheus.Registry
+
 // MailboxLabel is the label that tells the mailboxes of one process apart.
 // Its values are the names of the mailboxes file, so it stays bounded.
 const MailboxLabel = "mailbox"

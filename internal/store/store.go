@@ -36,6 +36,8 @@ type Store struct {
 	path    string // the SQLite file, or the PostgreSQL URL without its password
 	dialect dialect
 	stmts   stmtCache
+	// fence, when set, is the lease every write must still hold.
+	fence fence
 }
 
 // Migration is one numbered, forward-only schema step.

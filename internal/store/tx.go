@@ -33,6 +33,9 @@ func (s *Store) Update(ctx context.Context, now time.Time, fn func(*Tx) error) e
 		if err := s.lockWrites(ctx, tx); err != nil {
 			return fmt.Errorf("store: wait for the write lock: %w", err)
 		}
+		if err := s.checkFence(ctx, tx, time.Now()); err != nil {
+			return err
+		}
 		return fn(&Tx{ctx: ctx, tx: tx, now: now, st: &s.stmts})
 	})
 	return s.fileError(err)

@@ -15,6 +15,7 @@ import (
 
 	"github.com/relance/relance/internal/config"
 	"github.com/relance/relance/internal/metrics"
+	"github.com/relance/relance/internal/store"
 )
 
 // DefaultScanSlots is how many mailboxes of a fleet read their folders in
@@ -41,6 +42,12 @@ type FleetOptions struct {
 	// ScanSlots bounds the full folder passes made at once (DefaultScanSlots
 	// when zero).
 	ScanSlots int
+	// Replica names this process among the replicas sharing a PostgreSQL
+	// database (DefaultReplicaID when empty). With PostgreSQL, the fleet
+	// works only the mailboxes whose lease it holds (see LeaseTTL).
+	Replica string
+	// Fault is App's Fault, for every mailbox (crash tests).
+	Fault func(point string)
 	// Reload, when it delivers, makes Run read the mailboxes again with
 	// Load and apply the difference (SIGHUP, a change of the file).
 	Reload <-chan struct{}
@@ -66,6 +73,10 @@ type Fleet struct {
 	started int
 	// web is the site Run serves, rebuilt by a reload.
 	web *siteHandler
+	// replica is this process's name; leases, the process's database when
+	// the mailboxes are shared by replicas (PostgreSQL), nil otherwise.
+	replica string
+	leases  *store.Store
 }
 
 // member is one mailbox of the fleet and, once it runs, how to stop it.
@@ -74,6 +85,9 @@ type member struct {
 	cfg    *config.Config
 	cancel context.CancelFunc // nil until started
 	done   chan struct{}
+	// token is the fencing token of the lease this replica holds on the
+	// mailbox (0: none; always 0 without leases).
+	token int64
 }
 
 // NewFleet opens every mailbox's store and wires its components; nothing
@@ -89,8 +103,18 @@ func NewFleet(ctx context.Context, opt FleetOptions) (*Fleet, error) {
 	if opt.ScanSlots <= 0 {
 		opt.ScanSlots = DefaultScanSlots
 	}
-	f := &Fleet{opt: opt, log: opt.Logger, registry: metrics.NewRegistry(opt.BuildInfo), apps: map[string]*member{},
-		slots: make(chan struct{}, opt.ScanSlots)}
+	if opt.Replica == "" {
+		opt.Replica = DefaultReplicaID()
+	}
+	f := &Fleet{opt: opt, log: opt.Logger.With(slog.String("replica", opt.Replica)), registry: metrics.NewRegistry(opt.BuildInfo),
+		apps: map[string]*member{}, slots: make(chan struct{}, opt.ScanSlots), replica: opt.Replica}
+	if config.IsPostgresURL(opt.Config.DB) {
+		st, err := store.Open(ctx, opt.Config.DB)
+		if err != nil {
+			return nil, fmt.Errorf("app: the process's database: %w", err)
+		}
+		f.leases = st
+	}
 	for _, m := range opt.Mailboxes {
 		a, err := f.open(ctx, m)
 		if err != nil {
@@ -110,10 +134,14 @@ func (f *Fleet) open(ctx context.Context, m config.Mailbox) (*App, error) {
 			return nil, fmt.Errorf("app: mailbox %s: database directory: %w", m.Name, err)
 		}
 	}
-	a, err := New(ctx, Options{Config: m.Config, Logger: f.opt.Logger.With(slog.String("mailbox", m.Name)),
-		Now: f.opt.Now, BuildInfo: f.opt.BuildInfo, Mailbox: m.Name, Registry: f.registry, ScanSlots: f.slots})
+	a, err := New(ctx, Options{Config: m.Config, Logger: f.log.With(slog.String("mailbox", m.Name)),
+		Now: f.opt.Now, BuildInfo: f.opt.BuildInfo, Mailbox: m.Name, Registry: f.registry, ScanSlots: f.slots, Fault: f.opt.Fault})
 	if err != nil {
 		return nil, fmt.Errorf("app: mailbox %s: %w", m.Name, err)
+	}
+	if f.leases == nil {
+		// Without replicas this process works every mailbox.
+		a.metrics.LeaseHeld.Set(1)
 	}
 	return a, nil
 }
@@ -142,6 +170,9 @@ func (f *Fleet) Close() error {
 	var errs []error
 	for _, m := range f.apps {
 		errs = append(errs, m.app.Close())
+	}
+	if f.leases != nil {
+		errs = append(errs, f.leases.Close())
 	}
 	return errors.Join(errs...)
 }
@@ -208,8 +239,17 @@ func (f *Fleet) Run(ctx context.Context) error {
 			cancel()
 		}
 	}()
-	for _, name := range f.Names() {
-		f.start(runCtx, name)
+	leased := make(chan struct{})
+	if f.leases != nil {
+		go func() {
+			defer close(leased)
+			f.leaseLoop(runCtx)
+		}()
+	} else {
+		close(leased)
+		for _, name := range f.Names() {
+			f.start(runCtx, name)
+		}
 	}
 	for running := true; running; {
 		select {
@@ -229,6 +269,7 @@ func (f *Fleet) Run(ctx context.Context) error {
 	_ = srv.Shutdown(shutCtx)
 	done := make(chan struct{})
 	go func() {
+		<-leased // gives its leases back as it ends
 		for _, name := range f.Names() {
 			f.stop(name)
 		}
@@ -314,6 +355,9 @@ func (f *Fleet) reload(ctx context.Context) error {
 		if kept && reflect.DeepEqual(m.Config, f.configOf(name)) {
 			continue
 		}
+		if f.leases != nil {
+			f.giveBack(ctx, name, time.Now())
+		}
 		f.stop(name)
 		f.mu.Lock()
 		old := f.apps[name]
@@ -341,8 +385,10 @@ func (f *Fleet) reload(ctx context.Context) error {
 		f.mu.Lock()
 		f.apps[name] = &member{app: a, cfg: want[name].Config}
 		f.mu.Unlock()
-		f.log.Info("mailbox started", slog.String("mailbox", name))
-		f.start(ctx, name)
+		if f.leases == nil {
+			f.log.Info("mailbox started", slog.String("mailbox", name))
+			f.start(ctx, name)
+		}
 	}
 	f.mu.Lock()
 	f.names = f.names[:0]
@@ -369,11 +415,11 @@ func (f *Fleet) configOf(name string) *config.Config {
 // is not.
 func (f *Fleet) ready(ctx context.Context) error {
 	for _, name := range f.Names() {
-		a := f.Mailbox(name)
-		if a == nil {
-			continue
+		m := f.member(name)
+		if m == nil || (f.leases != nil && m.token == 0) {
+			continue // another replica's
 		}
-		if err := a.ready(ctx); err != nil {
+		if err := m.app.ready(ctx); err != nil {
 			return fmt.Errorf("mailbox %s: %w", name, err)
 		}
 	}

@@ -73,7 +73,7 @@ func cmdCheckConfig(_ context.Context, env *Env, args []string) int {
 func cmdRun(ctx context.Context, env *Env, args []string) int {
 	fs := flagSet(env, "run")
 	once := fs.Bool("once", false, "run one full pass (sync, classify, decide, draft, send what is due) and exit")
-	nowFlag := fs.String("now", "", "with --once: the clock, as RFC 3339 (e.g. 2026-12-01T09:00:00+01:00)")
+	nowFlag := fs.String("now", "", "the business clock, as RFC 3339 (e.g. 2026-12-01T09:00:00+01:00): fixed with --once; without, it starts at that instant and runs on (rehearsals, tests)")
 	db := fs.String("db", "", "path of the SQLite database, or postgres:// URL (overrides RELANCE_DB)")
 	if _, code, ok := parse(fs, args); !ok {
 		return code
@@ -86,6 +86,10 @@ func cmdRun(ctx context.Context, env *Env, args []string) int {
 			return ExitUsage
 		}
 		now = func() time.Time { return t }
+		if !*once {
+			offset := time.Until(t)
+			now = func() time.Time { return time.Now().Add(offset) }
+		}
 	}
 	if file, _ := os.LookupEnv(config.Prefix + "_MAILBOXES_FILE"); file != "" {
 		return runFleet(ctx, env, config.Overrides{DB: *db}, now, *once)
@@ -150,9 +154,9 @@ func runFleet(ctx context.Context, env *Env, o config.Overrides, now func() time
 			poke()
 		})
 	}
-	f, err := app.NewFleet(ctx, app.FleetOptions{Config: cfg, Mailboxes: mailboxes, Logger: logger, Now: now,
+	f, err := app.NewFleet(ctx, app.FleetOptions{Config: cfg, Mailboxes: mailboxes, Logger: logger, Now: now, Replica: cfg.ReplicaID,
 		OnListen: env.Ready, BuildInfo: metrics.BuildInfo{Version: env.Build.Version, Revision: env.Build.Revision},
-		Reload: reload, Load: func() ([]config.Mailbox, error) {
+		Fault: env.Fault, Reload: reload, Load: func() ([]config.Mailbox, error) {
 			_, m, err := config.LoadFleet(o)
 			return m, err
 		}})

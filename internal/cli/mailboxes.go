@@ -12,8 +12,8 @@ import (
 )
 
 // mailboxRow is one mailbox as `relance mailboxes --json` prints it. Owner
-// and lease_expires_at name the replica working the mailbox; a single
-// process holds no lease, and they stay empty.
+// and lease_expires_at name the replica working the mailbox, on PostgreSQL
+// (with SQLite one process works every mailbox, and they stay empty).
 type mailboxRow struct {
 	Mailbox        string  `json:"mailbox"`
 	Name           string  `json:"name"`
@@ -47,11 +47,30 @@ func cmdMailboxes(ctx context.Context, env *Env, args []string) int {
 		return errorf(env, "%v", err)
 	}
 	now := env.Now()
+	leases := map[string]store.Lease{}
+	if config.IsPostgresURL(*db) {
+		st, err := store.Open(ctx, *db)
+		if err != nil {
+			return errorf(env, "%v", err)
+		}
+		list, err := st.Leases(ctx)
+		st.Close()
+		if err != nil {
+			return errorf(env, "%v", err)
+		}
+		for _, l := range list {
+			leases[l.Mailbox] = l
+		}
+	}
 	local := now.In(env.zone())
 	today := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, time.UTC)
 	rows := make([]mailboxRow, 0, len(names))
 	for _, name := range names {
 		row := mailboxRow{Mailbox: name, Name: name}
+		if l, ok := leases[name]; ok && l.ExpiresAt.After(now) {
+			exp := isoTime(l.ExpiresAt, env.zone())
+			row.Owner, row.LeaseExpiresAt = l.Owner, &exp
+		}
 		path := config.MailboxDB(*db, name)
 		// A mailbox not served yet has no database: it is listed empty,
 		// and no file is created for it.

@@ -109,6 +109,7 @@ type Config struct {
 	MailboxesFile  string `envconfig:"MAILBOXES_FILE" desc:"JSON file listing the mailboxes (businesses) one process serves; each entry's keys are these variables without RELANCE_, and a key left out takes the variable's value (see README: Many mailboxes); one mailbox, default, when empty"`
 	PaymentsConfig string `envconfig:"PAYMENTS_CONFIG" desc:"payment notices and bank-statement formats (JSON; example: config/payments.example.json); no notices are read when empty"`
 	PolicyFile     string `envconfig:"POLICY_FILE" desc:"policy file (ladder, calendar, per-client overrides); built-in defaults when empty"`
+	ReplicaID      string `envconfig:"REPLICA_ID" desc:"name of this process among the replicas sharing a PostgreSQL database (default: host name and process id), in logs, leases and metrics"`
 	HTTPAddr       string `envconfig:"HTTP_ADDR" default:"127.0.0.1:8025" desc:"listen address of the web page, /metrics, /healthz, /readyz"`
 	HTTPToken      Secret `envconfig:"HTTP_TOKEN" secret:"true" desc:"access token of the web page (required when HTTP_ADDR is not loopback)"`
 	Timezone       string `envconfig:"TIMEZONE" default:"Europe/Paris" desc:"time zone of the business (IANA name)"`

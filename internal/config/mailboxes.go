@@ -33,6 +33,7 @@ type Mailbox struct {
 var processSettings = map[string]bool{
 	"DB":             true,
 	"MAILBOXES_FILE": true,
+	"REPLICA_ID":     true,
 	"HTTP_ADDR":      true,
 	"HTTP_TOKEN":     true,
 	"LOG_FORMAT":     true,

@@ -51,6 +51,7 @@ var envSettingTests = map[string][]string{
 	"RELANCE_THANK_YOU":          {"internal/testing/e2e:TestThankYouSetting"},
 	"RELANCE_SELF_CHECK":         {"internal/testing/e2e:TestSelfCheckHoldsTheFirstReminder"},
 	"RELANCE_PASS_INTERVAL":      {"internal/app:TestPassIntervalPacesPasses"},
+	"RELANCE_REPLICA_ID":         {"internal/testing/e2e:TestReplicasFailover"},
 	"RELANCE_MAILBOXES_FILE":     {"internal/testing/e2e:TestManyMailboxesFromOneFile", "internal/config:TestLoadFleetFromTheExample"},
 	"RELANCE_DB":                 {"internal/cli:TestDemoHonoursEnvironment", "internal/testing/e2e:TestRunOnceDiscoversInvoices", "internal/config:TestDBURLPasswordNeverPrinted", "internal/store:TestPostgresURLOpensPostgres"},
 	"RELANCE_HTTP_ADDR":          {"internal/cli:TestDemoHonoursEnvironment", "internal/web:TestNonLoopbackWithoutTokenRefusesToStart"},

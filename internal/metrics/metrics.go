@@ -52,6 +52,10 @@ type Metrics struct {
 	// failure stops all sending (an open smtp_failed flag).
 	SMTPSendingStopped prometheus.Gauge
 	Replies            *prometheus.CounterVec // class
+	// LeaseHeld is 1 while this replica holds the mailbox's lease (many
+	// mailboxes on PostgreSQL); summed over replicas, 0 means nobody works
+	// the mailbox.
+	LeaseHeld prometheus.Gauge
 
 	now func() time.Time
 	loc *time.Location
@@ -136,6 +140,14 @@ func newIn(gather *prometheus.Registry, reg prometheus.Registerer, st *store.Sto
 		}, []string{"class"}),
 	}
 	reg.MustRegister(m.MessagesIngested, m.IMAPConnected, m.IMAPReconnects, m.LastSync, m.SMTPSent, m.SMTPFailures, m.SMTPSendingStopped, m.Replies)
+	if gather != reg {
+		// Only a mailbox of many has a lease.
+		m.LeaseHeld = prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "relance_mailbox_lease_held",
+			Help: "1 while this replica holds the mailbox's lease and works it (many mailboxes on PostgreSQL: summed over the replicas, 0 means nobody works the mailbox).",
+		})
+		reg.MustRegister(m.LeaseHeld)
+	}
 	for _, role := range FolderRoles {
 		m.MessagesIngested.WithLabelValues(role)
 	}

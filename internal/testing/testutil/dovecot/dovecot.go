@@ -195,9 +195,10 @@ func (s *Server) LogPath() string { return s.logPath }
 // Maildir is the on-disk directory of a folder ("INBOX", "Sent", ...),
 // named with or without the namespace prefix ("INBOX.Sent Items" or "Sent
 // Items" when Prefix is "INBOX.").
-func (s *Server) Maildir(folder string) string { return s.maildirOf(s.User, folder) }
+func (s *Server) Maildir(folder string) string { return s.MaildirOf(s.User, folder) }
 
-func (s *Server) maildirOf(user, folder string) string {
+// MaildirOf is Maildir for the mail of user (User or one of Users).
+func (s *Server) MaildirOf(user, folder string) string {
 	root := s.maildirRoot(user)
 	if strings.EqualFold(folder, "INBOX") {
 		return root
@@ -371,7 +372,7 @@ service stats {
 func (s *Server) ensureMaildir(folder string) error { return s.ensureMaildirOf(s.User, folder) }
 
 func (s *Server) ensureMaildirOf(user, folder string) error {
-	md := s.maildirOf(user, folder)
+	md := s.MaildirOf(user, folder)
 	for _, d := range []string{md, filepath.Join(md, "cur"), filepath.Join(md, "new"), filepath.Join(md, "tmp")} {
 		if err := os.MkdirAll(d, 0o700); err != nil {
 			return fmt.Errorf("mkdir %s: %w", d, err)
@@ -412,7 +413,7 @@ func (s *Server) DeliverTo(user, folder string, raw []byte, seen bool) error {
 	s.seq++
 	name := fmt.Sprintf("%d.M%dP%d.relance-test", time.Now().Unix(), s.seq, os.Getpid())
 	s.mu.Unlock()
-	md := s.maildirOf(user, folder)
+	md := s.MaildirOf(user, folder)
 	tmp := filepath.Join(md, "tmp", name)
 	if err := os.WriteFile(tmp, raw, 0o600); err != nil {
 		return fmt.Errorf("deliver: %w", err)

@@ -1,0 +1,254 @@
+package e2e
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/relance/relance/internal/testing/testutil/dovecot"
+	"github.com/relance/relance/internal/testing/testutil/fault"
+	"github.com/relance/relance/internal/testing/testutil/postgres"
+	"github.com/relance/relance/internal/testing/testutil/world"
+)
+
+// replica is one `relance run` child process of TestReplicasFailover.
+type replica struct {
+	id     string
+	cmd    *exec.Cmd
+	stderr *lockedBuffer
+	gone   chan struct{}
+	exit   error
+	exitAt time.Time
+}
+
+// mailboxLease is a row of `relance mailboxes --json`.
+type mailboxLease struct {
+	Mailbox  string `json:"mailbox"`
+	Owner    string `json:"owner"`
+	Invoices int    `json:"invoices"`
+}
+
+// Three replicas share 20 mailboxes on one PostgreSQL database. Once the
+// leases are spread, every mailbox's reminder is approved; one replica is
+// killed (SIGKILL) right after the SMTP server accepted one of its
+// reminders, before it could record it. The others take its mailboxes over
+// within 30 s of the kill, a reply delivered to one of them after the kill
+// is read, and the sink and the Sent folders hold each approved reminder
+// exactly once.
+func TestReplicasFailover(t *testing.T) {
+	const n = 20
+	var extra []string
+	for k := 2; k <= n; k++ {
+		extra = append(extra, fmt.Sprintf("client%02d", k))
+	}
+	w := &env{world.NewWith(t, world.Options{IMAP: dovecot.Options{Users: extra}})}
+	t.Setenv("RELANCE_DB", postgres.Shared(t).NewDatabase(t))
+	issued := time.Date(2026, 8, 3, 10, 0, 0, 0, paris)
+	var entries []map[string]string
+	for k := 1; k <= n; k++ {
+		user := dovecotUser(w, k)
+		if err := w.IMAP.DeliverTo(user, "Sent", invoiceMail(k, "Cave Saint-Jean", "olivier@cave-saintjean.fr", issued, issued.AddDate(0, 0, 30), "660.00", false), true); err != nil {
+			t.Fatal(err)
+		}
+		entries = append(entries, map[string]string{"name": mailboxName(k), "IMAP_USERNAME": user})
+	}
+	file := filepath.Join(t.TempDir(), "mailboxes.json")
+	doc, _ := json.Marshal(map[string]any{"mailboxes": entries})
+	if err := os.WriteFile(file, doc, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("RELANCE_MAILBOXES_FILE", file)
+	// One pass drafts each mailbox's first reminder, held for review; the
+	// replicas run the next morning, inside the send window.
+	w.once(time.Date(2026, 9, 14, 18, 0, 0, 0, paris))
+	morning := time.Date(2026, 9, 15, 9, 30, 0, 0, paris)
+
+	start := func(id string, extraEnv ...string) *replica {
+		r := &replica{id: id, stderr: &lockedBuffer{}, gone: make(chan struct{})}
+		r.cmd = w.process(append([]string{"RELANCE_REPLICA_ID=" + id, "RELANCE_HTTP_ADDR=127.0.0.1:0",
+			"RELANCE_LOG_LEVEL=info", "RELANCE_PASS_INTERVAL=1s"}, extraEnv...), "run", "--now", morning.Format(time.RFC3339))
+		r.cmd.Stderr = r.stderr
+		if err := r.cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		go func() {
+			r.exit = r.cmd.Wait()
+			r.exitAt = time.Now()
+			close(r.gone)
+		}()
+		t.Cleanup(func() {
+			_ = r.cmd.Process.Kill()
+			<-r.gone
+			if t.Failed() {
+				t.Logf("replica %s:\n%s", r.id, r.stderr.String())
+			}
+		})
+		return r
+	}
+	victim := start("replica-a", fault.Var+"="+fault.KillAfterSMTP)
+	survivors := []*replica{start("replica-b"), start("replica-c")}
+
+	leases := func() []mailboxLease {
+		var rows []mailboxLease
+		out := w.Relance("mailboxes", "--json")
+		if err := json.Unmarshal([]byte(out), &rows); err != nil {
+			t.Fatalf("mailboxes --json: %v\n%s", err, out)
+		}
+		return rows
+	}
+	waitFor := func(what string, within time.Duration, ok func() bool) {
+		t.Helper()
+		deadline := time.Now().Add(within)
+		for !ok() {
+			if time.Now().After(deadline) {
+				t.Fatalf("%s: not within %s", what, within)
+			}
+			time.Sleep(200 * time.Millisecond)
+		}
+	}
+	owned := map[string][]string{}
+	waitFor("the leases spread over the three replicas", 60*time.Second, func() bool {
+		clear(owned)
+		for _, l := range leases() {
+			owned[l.Owner] = append(owned[l.Owner], l.Mailbox)
+		}
+		return len(owned) == 3 && len(owned[""]) == 0 && len(owned["replica-a"]) >= n/3 &&
+			len(owned["replica-b"]) >= n/3 && len(owned["replica-c"]) >= n/3
+	})
+
+	// Approve every mailbox's reminder: each replica sends its mailboxes'
+	// at its next pass, and the victim dies at its first.
+	for k := 1; k <= n; k++ {
+		var drafts []struct {
+			ID     int64  `json:"id"`
+			Status string `json:"status"`
+		}
+		out := w.Relance("drafts", "--json", "--mailbox", mailboxName(k))
+		if err := json.Unmarshal([]byte(out), &drafts); err != nil || len(drafts) != 1 {
+			t.Fatalf("drafts of %s: %v\n%s", mailboxName(k), err, out)
+		}
+		w.Relance("drafts", "approve", strconv.FormatInt(drafts[0].ID, 10), "--mailbox", mailboxName(k))
+	}
+	select {
+	case <-victim.gone:
+	case <-time.After(60 * time.Second):
+		t.Fatalf("replica-a was not killed at its first send\n%s", victim.stderr.String())
+	}
+	if ee, ok := victim.exit.(*exec.ExitError); !ok || ee.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
+		t.Fatalf("replica-a ended with %v, want the SIGKILL of the fault point", victim.exit)
+	}
+	lost := owned["replica-a"]
+
+	// A reply reaches one of the victim's mailboxes after its death.
+	k := mailboxIndex(t, lost[0])
+	reply := replyMail("after-kill@client.test", "olivier@cave-saintjean.fr", "Olivier", fmt.Sprintf("inv-%d@atelier.test", k),
+		"Re: Facture", time.Now(), "Bonjour,\r\n\r\nJe conteste cette facture : le montant ne correspond pas au devis signé.\r\n", false)
+	if err := w.IMAP.DeliverTo(dovecotUser(w, k), "INBOX", reply, false); err != nil {
+		t.Fatal(err)
+	}
+
+	// Every mailbox of the victim is taken over, each within 30 s of the
+	// kill (the survivors' log says when each took its lease).
+	taken := regexp.MustCompile(`time=(\S+) level=INFO msg="lease taken: the mailbox starts here" replica=\S+ mailbox=(\S+)`)
+	waitFor("the victim's mailboxes taken over", 60*time.Second, func() bool {
+		for _, l := range leases() {
+			if l.Owner == "" || l.Owner == "replica-a" {
+				return false
+			}
+		}
+		return true
+	})
+	var slowest time.Duration
+	for _, name := range lost {
+		var first time.Time
+		for _, s := range survivors {
+			for _, m := range taken.FindAllStringSubmatch(s.stderr.String(), -1) {
+				at, err := time.Parse(time.RFC3339Nano, m[1])
+				if err == nil && m[2] == name && at.After(victim.exitAt) && (first.IsZero() || at.Before(first)) {
+					first = at
+				}
+			}
+		}
+		if first.IsZero() {
+			t.Fatalf("no survivor logged taking %s over", name)
+		}
+		slowest = max(slowest, first.Sub(victim.exitAt))
+	}
+	t.Logf("takeover of %d mailboxes: the last within %s of the kill", len(lost), slowest.Round(time.Millisecond))
+	if slowest > 30*time.Second {
+		t.Errorf("takeover took %s, want ≤ 30 s", slowest)
+	}
+
+	// Each approved reminder leaves exactly once.
+	waitFor("the 20 reminders sent", 90*time.Second, func() bool { return len(w.sentMessages()) >= n })
+	byTo := map[string]int{}
+	for _, m := range w.sentMessages() {
+		byTo[m.MessageID]++
+	}
+	if len(byTo) != n {
+		t.Errorf("the sink holds %d distinct reminders, want %d", len(byTo), n)
+	}
+	for id, c := range byTo {
+		if c != 1 {
+			t.Errorf("reminder %s sent %d times", id, c)
+		}
+	}
+	for k := 1; k <= n; k++ {
+		sent := w.IMAP.MaildirOf(dovecotUser(w, k), "Sent")
+		var copies int
+		for id := range byTo {
+			copies += countInMaildir(t, sent, id)
+		}
+		if copies != 1 {
+			t.Errorf("%s's Sent holds %d reminders, want its 1", mailboxName(k), copies)
+		}
+	}
+	var flags []struct {
+		Kind string `json:"kind"`
+	}
+	var last string
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("flags of %s: %s", lost[0], last)
+		}
+	})
+	waitFor("the reply after the kill is read", 60*time.Second, func() bool {
+		last = w.Relance("flags", "--json", "--mailbox", lost[0])
+		_ = json.Unmarshal([]byte(last), &flags)
+		return slices.ContainsFunc(flags, func(f struct {
+			Kind string `json:"kind"`
+		}) bool {
+			return f.Kind == "dispute"
+		})
+	})
+	for _, s := range survivors {
+		_ = s.cmd.Process.Signal(syscall.SIGTERM)
+		select {
+		case <-s.gone:
+			if s.exit != nil {
+				t.Errorf("%s after SIGTERM: %v", s.id, s.exit)
+			}
+		case <-time.After(20 * time.Second):
+			t.Errorf("%s did not stop on SIGTERM", s.id)
+		}
+	}
+}
+
+// mailboxIndex is k of mailbox mb-k.
+func mailboxIndex(t *testing.T, name string) int {
+	t.Helper()
+	k, err := strconv.Atoi(strings.TrimPrefix(name, "mb-"))
+	if err != nil {
+		t.Fatalf("mailbox %q: %v", name, err)
+	}
+	return k
+}

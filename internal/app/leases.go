@@ -17,7 +17,9 @@ import (
 // renewed every LeaseRenew and taken over by another replica once its
 // holder has stopped renewing it for LeaseTTL. A mailbox's store is fenced
 // with the lease's token before the mailbox starts: once the lease is lost,
-// none of the old holder's writes goes through.
+// none of the old holder's writes goes through until it has noticed and
+// stopped the mailbox's work. The web page of every replica serves every
+// mailbox; its actions are the owner's, and go through on any replica.
 const (
 	LeaseTTL   = 15 * time.Second
 	LeaseRenew = 3 * time.Second
@@ -63,6 +65,9 @@ func (f *Fleet) balance(ctx context.Context, now time.Time) error {
 			f.log.Warn("lease lost: the mailbox stops here", slog.String("mailbox", name), slog.Int64("token", m.token))
 			f.stop(name)
 			f.setToken(name, 0)
+			// Its work has ended: the owner's own actions on the web page
+			// (an approval, a payment) go through again, as from the CLI.
+			m.app.store.SetFence(nil)
 			continue
 		}
 		held = append(held, name)
@@ -125,6 +130,7 @@ func (f *Fleet) giveBack(ctx context.Context, name string, now time.Time) {
 	if err := f.leases.ReleaseLease(ctx, name, f.replica, m.token, now); err != nil {
 		f.log.Warn("lease not released: it will run out", slog.String("mailbox", name), slog.Any("err", err))
 	}
+	m.app.store.SetFence(nil)
 	f.log.Info("lease given back", slog.String("mailbox", name))
 	f.setToken(name, 0)
 }

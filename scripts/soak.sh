@@ -5,6 +5,7 @@
 #   FUZZTIME=10m (default)   time per fuzz target
 #   FUZZ_TARGETS="pkg:Fuzz…" the targets (default: all of them, listed in scripts/fuzz-targets)
 #   RELANCE_SOAK_SEED=N       the crash soak's random seed
+#   FAILOVER_SEEDS="1 2 3 4 5" the seeds of the replicas' failover test (PostgreSQL)
 #   FUZZPARALLEL=N            fuzzing processes per target (default: one per core)
 #   FUZZJOBS=N                targets fuzzed at the same time (default 1)
 set -u
@@ -27,6 +28,23 @@ if [ "$soak_rc" -ne 0 ]; then
 	failures=$((failures + 1))
 	tail -50 "$tmp/soak.log" >&2
 fi
+
+echo "== replicas failover on PostgreSQL (./internal/testing/e2e TestReplicasFailover)" >&2
+: >"$tmp/failover.md"
+for seed in ${FAILOVER_SEEDS:-1 2 3 4 5}; do
+	RELANCE_FAILOVER_SEED=$seed go test -count=1 -timeout 10m -v -run '^TestReplicasFailover$' ./internal/testing/e2e/ >"$tmp/failover-$seed.log" 2>&1
+	rc=$?
+	victim=$(sed -n 's/.*seed [0-9]*: \(replica-[a-z]*\) dies.*/\1/p' "$tmp/failover-$seed.log" | head -1)
+	takeover=$(sed -n 's/.*takeover of \([0-9]*\) mailboxes: the last within \([0-9.]*[a-z]*\) of the kill.*/\1 | \2/p' "$tmp/failover-$seed.log" | head -1)
+	result=pass
+	if [ "$rc" -ne 0 ]; then
+		result="**FAIL**"
+		failures=$((failures + 1))
+		tail -40 "$tmp/failover-$seed.log" >&2
+	fi
+	echo "| $seed | ${victim:-?} | ${takeover:-? | ?} | $result |" >>"$tmp/failover.md"
+	echo "failover seed $seed: $result" >&2
+done
 
 field() { sed -n "s/^ *\"$1\": *\([0-9.]*\),*$/\1/p" "$tmp/soak.json" 2>/dev/null | head -1; }
 
@@ -99,6 +117,19 @@ elapsed=$(( $(date +%s) - began ))
 	else
 		echo "**No summary: the crash soak did not finish (see the test output).**"
 	fi
+	echo
+	echo "## Replicas: a failover on PostgreSQL"
+	echo
+	echo "\`RELANCE_FAILOVER_SEED=N go test -run TestReplicasFailover ./internal/testing/e2e\`: three \`relance run\` replicas"
+	echo "share 20 mailboxes (Dovecot accounts) on one PostgreSQL database; once the leases are spread, every mailbox's"
+	echo "reminder is approved and one replica (chosen by the seed) is SIGKILLed right after the SMTP server accepted one"
+	echo "of its reminders. A pass means: its mailboxes taken over (the time below is from the kill to the last one's"
+	echo "takeover, target 30 s), a reply delivered after the kill read, each approved reminder exactly once in the SMTP"
+	echo "sink and in its Sent folder."
+	echo
+	echo "| seed | killed | its mailboxes | taken over within | result |"
+	echo "|---|---|---|---|---|"
+	cat "$tmp/failover.md"
 	echo
 	echo "## Outages, hostile input, security"
 	echo

@@ -3,6 +3,7 @@ package e2e
 import (
 	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -94,8 +95,28 @@ func TestReplicasFailover(t *testing.T) {
 		})
 		return r
 	}
-	victim := start("replica-a", fault.Var+"="+fault.KillAfterSMTP)
-	survivors := []*replica{start("replica-b"), start("replica-c")}
+	// The seed (RELANCE_FAILOVER_SEED; make soak runs several) chooses
+	// which replica dies and the order in which the reminders are approved.
+	seed := int64(1)
+	if v := os.Getenv("RELANCE_FAILOVER_SEED"); v != "" {
+		var err error
+		if seed, err = strconv.ParseInt(v, 10, 64); err != nil {
+			t.Fatalf("RELANCE_FAILOVER_SEED=%q: %v", v, err)
+		}
+	}
+	rng := rand.New(rand.NewPCG(uint64(seed), 0))
+	ids := []string{"replica-a", "replica-b", "replica-c"}
+	dies := rng.IntN(len(ids))
+	var victim *replica
+	var survivors []*replica
+	for i, id := range ids {
+		if i == dies {
+			victim = start(id, fault.Var+"="+fault.KillAfterSMTP)
+		} else {
+			survivors = append(survivors, start(id))
+		}
+	}
+	t.Logf("seed %d: %s dies at its first send", seed, victim.id)
 
 	leases := func() []mailboxLease {
 		var rows []mailboxLease
@@ -127,7 +148,8 @@ func TestReplicasFailover(t *testing.T) {
 
 	// Approve every mailbox's reminder: each replica sends its mailboxes'
 	// at its next pass, and the victim dies at its first.
-	for k := 1; k <= n; k++ {
+	for _, k := range rng.Perm(n) {
+		k++
 		var drafts []struct {
 			ID     int64  `json:"id"`
 			Status string `json:"status"`
@@ -141,12 +163,12 @@ func TestReplicasFailover(t *testing.T) {
 	select {
 	case <-victim.gone:
 	case <-time.After(60 * time.Second):
-		t.Fatalf("replica-a was not killed at its first send\n%s", victim.stderr.String())
+		t.Fatalf("%s was not killed at its first send", victim.id)
 	}
 	if ee, ok := victim.exit.(*exec.ExitError); !ok || ee.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
-		t.Fatalf("replica-a ended with %v, want the SIGKILL of the fault point", victim.exit)
+		t.Fatalf("%s ended with %v, want the SIGKILL of the fault point", victim.id, victim.exit)
 	}
-	lost := owned["replica-a"]
+	lost := owned[victim.id]
 
 	// A reply reaches one of the victim's mailboxes after its death.
 	k := mailboxIndex(t, lost[0])
@@ -161,7 +183,7 @@ func TestReplicasFailover(t *testing.T) {
 	taken := regexp.MustCompile(`time=(\S+) level=INFO msg="lease taken: the mailbox starts here" replica=\S+ mailbox=(\S+)`)
 	waitFor("the victim's mailboxes taken over", 60*time.Second, func() bool {
 		for _, l := range leases() {
-			if l.Owner == "" || l.Owner == "replica-a" {
+			if l.Owner == "" || l.Owner == victim.id {
 				return false
 			}
 		}

@@ -3,7 +3,9 @@
 package cli
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -130,6 +132,9 @@ func Main(ctx context.Context, args []string, env *Env) int {
 	}
 	for _, c := range commands() {
 		if c.name == name {
+			if code, done := acrossMailboxes(ctx, env, c, args[1:]); done {
+				return code
+			}
 			return c.run(ctx, env, args[1:])
 		}
 	}
@@ -257,4 +262,75 @@ func cmdVersion(_ context.Context, env *Env, args []string) int {
 func newLogger(env *Env) *slog.Logger {
 	format, level := os.Getenv("RELANCE_LOG_FORMAT"), os.Getenv("RELANCE_LOG_LEVEL")
 	return newLoggerFor(env.Stderr, format, level)
+}
+
+// listings are the commands whose listing (no action word, or "list")
+// covers every mailbox when no --mailbox is given.
+var listings = map[string]bool{"invoices": true, "drafts": true, "flags": true, "clients": true}
+
+// acrossMailboxes runs a store command given no --mailbox when
+// RELANCE_MAILBOXES_FILE lists mailboxes: a listing runs once per mailbox
+// (with --json, one array whose objects carry "mailbox"; else each
+// mailbox's listing under its name), and any other use of a store command
+// must say which mailbox it means. done is false when the command runs as
+// usual (one mailbox, --mailbox given, a command without a store).
+func acrossMailboxes(ctx context.Context, env *Env, c command, args []string) (code int, done bool) {
+	if !strings.Contains(c.args, "--mailbox") {
+		return 0, false
+	}
+	jsonOut := false
+	for _, a := range args {
+		switch a {
+		case "-h", "-help", "--help":
+			return 0, false
+		case "-json", "--json":
+			jsonOut = true
+		}
+		if a == "-mailbox" || a == "--mailbox" || strings.HasPrefix(a, "-mailbox=") || strings.HasPrefix(a, "--mailbox=") {
+			return 0, false
+		}
+	}
+	names, err := config.MailboxNames(os.LookupEnv)
+	if err != nil {
+		return errorf(env, "%v", err), true
+	}
+	if len(names) == 1 && names[0] == config.DefaultMailbox {
+		return 0, false
+	}
+	listing := listings[c.name] && (len(args) == 0 || args[0] == "list" || strings.HasPrefix(args[0], "-"))
+	if !listing {
+		fmt.Fprintf(env.Stderr, "relance %s: RELANCE_MAILBOXES_FILE lists %d mailboxes: say which with --mailbox NAME (%s)\n",
+			c.name, len(names), strings.Join(names, ", "))
+		return ExitUsage, true
+	}
+	var all []map[string]any
+	for _, name := range names {
+		var out bytes.Buffer
+		sub := *env
+		sub.Stdout = &out
+		if code := c.run(ctx, &sub, append(append([]string(nil), args...), "--mailbox", name)); code != ExitOK {
+			return code, true
+		}
+		if !jsonOut {
+			fmt.Fprintf(env.Stdout, "== %s\n%s\n", name, out.String())
+			continue
+		}
+		var rows []map[string]any
+		dec := json.NewDecoder(&out)
+		dec.UseNumber() // ids and counts stay as printed
+		if err := dec.Decode(&rows); err != nil {
+			return errorf(env, "mailbox %s: %v", name, err), true
+		}
+		for _, r := range rows {
+			r["mailbox"] = name
+		}
+		all = append(all, rows...)
+	}
+	if jsonOut {
+		if all == nil {
+			all = []map[string]any{}
+		}
+		return printJSON(env, all), true
+	}
+	return ExitOK, true
 }

@@ -138,6 +138,16 @@ func TestManyMailboxesFromOneFile(t *testing.T) {
 	if err := json.Unmarshal([]byte(w.Relance("flags", "--json", "--mailbox", "mb-01")), &flags); err != nil || len(flags) != 1 || flags[0].Kind != "dispute" {
 		t.Errorf("flags of mb-01: %+v, %v; want the one dispute", flags, err)
 	}
+	// Without --mailbox the listing covers the 50 mailboxes: the one flag
+	// there is names its mailbox.
+	var everyFlag []struct {
+		Mailbox string `json:"mailbox"`
+		Kind    string `json:"kind"`
+	}
+	if err := json.Unmarshal([]byte(w.Relance("flags", "--json")), &everyFlag); err != nil || len(everyFlag) != 1 ||
+		everyFlag[0].Mailbox != "mb-01" || everyFlag[0].Kind != "dispute" {
+		t.Errorf("flags --json across the mailboxes: %+v, %v", everyFlag, err)
+	}
 	// A mailbox the file does not list is refused by name, and no store
 	// is created for it.
 	stdout, stderr, code := world.Run("invoices", "--mailbox", "mb-99")
@@ -173,8 +183,18 @@ func TestSingleMailboxDatabaseBecomesDefault(t *testing.T) {
 	if after := w.Relance("invoices", "--json", "--mailbox", "default"); after != before {
 		t.Errorf("the default mailbox's invoices changed:\nbefore %s\nafter  %s", before, after)
 	}
-	if got := w.Relance("invoices", "--json"); got != before {
-		t.Errorf("without --mailbox, a command works on the default mailbox: %s", got)
+	// Without --mailbox a listing covers every mailbox, each object naming
+	// its own; an action must say which mailbox it means.
+	var every []struct {
+		Mailbox string `json:"mailbox"`
+		Number  string `json:"number"`
+	}
+	if err := json.Unmarshal([]byte(w.Relance("invoices", "--json")), &every); err != nil || len(every) != 3 ||
+		every[0].Mailbox != "default" || every[2].Mailbox != "atelier-deux" || every[2].Number != "F-2026-0540" {
+		t.Errorf("invoices --json across the mailboxes: %+v, %v", every, err)
+	}
+	if _, stderr, code := world.Run("invoices", "show", "F-2026-0540"); code != 2 || !strings.Contains(stderr, "--mailbox NAME (default, atelier-deux)") {
+		t.Errorf("an action without --mailbox: exit %d, %s", code, stderr)
 	}
 	if n := len(openFlags(t, w, "dispute")); n != 1 {
 		t.Errorf("default mailbox: %d dispute flags, want the 1 of before", n)

@@ -65,6 +65,9 @@ type Options struct {
 	// ScanSlots bounds the full folder passes made at once by the
 	// process's mailboxes (mailbox.Config.ScanSlots).
 	ScanSlots chan struct{}
+	// ConnectSlots bounds the connections opened at once to the mailbox's
+	// IMAP server (mailbox.Config.ConnectSlots).
+	ConnectSlots chan struct{}
 }
 
 // App is a configured relance.
@@ -159,7 +162,7 @@ func New(ctx context.Context, opt Options) (*App, error) {
 		TokenFile: cfg.IMAPTokenFile, Auth: cfg.IMAPAuth, TLS: cfg.IMAPTLS, Insecure: cfg.IMAPInsecure,
 		SentFolder: cfg.IMAPSentFolder, DraftsFolder: cfg.IMAPDraftsFolder, ExtraFolders: cfg.IMAPExtraFolders,
 		PollInterval: cfg.IMAPPollInterval, Logger: opt.Logger.With(slog.String("component", "mailbox")),
-		Observer: mailboxMetrics{m: a.metrics}, Synced: a.afterSync, Now: opt.Now, ScanSlots: opt.ScanSlots,
+		Observer: mailboxMetrics{m: a.metrics}, Synced: a.afterSync, Now: opt.Now, ScanSlots: opt.ScanSlots, ConnectSlots: opt.ConnectSlots,
 	}, a.engine)
 	if err != nil {
 		st.Close()

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"sync"
 	"time"
 
@@ -23,6 +24,10 @@ import (
 // judgement in memory; a few at once keep both cores busy while memory
 // stays that of a few scans, whatever the number of mailboxes.
 const DefaultScanSlots = 4
+
+// ConnectsPerHost bounds the connections a fleet opens at the same time to
+// one IMAP server (mailbox.Config.ConnectSlots).
+const ConnectsPerHost = 8
 
 // startStagger spaces the mailboxes' first connections, so that hundreds of
 // logins do not reach a server in the same instant.
@@ -64,6 +69,8 @@ type Fleet struct {
 	log      *slog.Logger
 	registry *metrics.Registry
 	slots    chan struct{}
+	// connects are the connection slots of each IMAP server, by host.
+	connects map[string]chan struct{}
 
 	mu    sync.Mutex
 	names []string           // in the order of the mailboxes file
@@ -107,7 +114,8 @@ func NewFleet(ctx context.Context, opt FleetOptions) (*Fleet, error) {
 		opt.Replica = DefaultReplicaID()
 	}
 	f := &Fleet{opt: opt, log: opt.Logger.With(slog.String("replica", opt.Replica)), registry: metrics.NewRegistry(opt.BuildInfo),
-		apps: map[string]*member{}, slots: make(chan struct{}, opt.ScanSlots), replica: opt.Replica}
+		apps: map[string]*member{}, slots: make(chan struct{}, opt.ScanSlots), replica: opt.Replica,
+		connects: map[string]chan struct{}{}}
 	if config.IsPostgresURL(opt.Config.DB) {
 		st, err := store.Open(ctx, opt.Config.DB)
 		if err != nil {
@@ -135,7 +143,8 @@ func (f *Fleet) open(ctx context.Context, m config.Mailbox) (*App, error) {
 		}
 	}
 	a, err := New(ctx, Options{Config: m.Config, Logger: f.log.With(slog.String("mailbox", m.Name)),
-		Now: f.opt.Now, BuildInfo: f.opt.BuildInfo, Mailbox: m.Name, Registry: f.registry, ScanSlots: f.slots, Fault: f.opt.Fault})
+		Now: f.opt.Now, BuildInfo: f.opt.BuildInfo, Mailbox: m.Name, Registry: f.registry, ScanSlots: f.slots, Fault: f.opt.Fault,
+		ConnectSlots: f.connectSlots(m.Config.IMAPAddr)})
 	if err != nil {
 		return nil, fmt.Errorf("app: mailbox %s: %w", m.Name, err)
 	}
@@ -144,6 +153,22 @@ func (f *Fleet) open(ctx context.Context, m config.Mailbox) (*App, error) {
 		a.metrics.LeaseHeld.Set(1)
 	}
 	return a, nil
+}
+
+// connectSlots are the connection slots shared by the mailboxes whose IMAP
+// server is at addr (by host: one server often listens on several ports).
+func (f *Fleet) connectSlots(addr string) chan struct{} {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		host = addr
+	}
+	host = strings.ToLower(host)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.connects[host] == nil {
+		f.connects[host] = make(chan struct{}, ConnectsPerHost)
+	}
+	return f.connects[host]
 }
 
 // Names lists the mailboxes in the order of the mailboxes file.

@@ -113,6 +113,12 @@ type Config struct {
 	// connection at once. Shared by every mailbox of the process; nil for
 	// no bound.
 	ScanSlots chan struct{}
+	// ConnectSlots, when set, bounds how many connections to this server
+	// are being opened (connect, TLS, login) at the same time, shared by
+	// every mailbox of the process on the same server: hundreds of
+	// mailboxes reconnecting after an outage would otherwise log in all at
+	// once. Waiting for a slot does not count against DialTimeout.
+	ConnectSlots chan struct{}
 
 	Logger *slog.Logger
 	// Observer receives connection and sync events (metrics). Optional.

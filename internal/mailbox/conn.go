@@ -41,6 +41,14 @@ var errTimeout = errors.New("mailbox: command timed out")
 // receives a non-blocking signal whenever the server reports new messages.
 func (m *Client) dial(ctx context.Context, notify chan<- struct{}) (*conn, error) {
 	cfg := m.cfg
+	if cfg.ConnectSlots != nil {
+		select {
+		case cfg.ConnectSlots <- struct{}{}:
+		case <-ctx.Done():
+			return nil, fmt.Errorf("mailbox: connect %s: waiting for a connection slot: %w", cfg.Addr, ctx.Err())
+		}
+		defer func() { <-cfg.ConnectSlots }()
+	}
 	host, _, _ := net.SplitHostPort(cfg.Addr)
 	dialer := &net.Dialer{Timeout: cfg.DialTimeout}
 	raw, err := m.dialFunc(ctx, dialer, cfg.Addr)

@@ -170,14 +170,6 @@ func TestReplicasFailover(t *testing.T) {
 	}
 	lost := owned[victim.id]
 
-	// A reply reaches one of the victim's mailboxes after its death.
-	k := mailboxIndex(t, lost[0])
-	reply := replyMail("after-kill@client.test", "olivier@cave-saintjean.fr", "Olivier", fmt.Sprintf("inv-%d@atelier.test", k),
-		"Re: Facture", time.Now(), "Bonjour,\r\n\r\nJe conteste cette facture : le montant ne correspond pas au devis signé.\r\n", false)
-	if err := w.IMAP.DeliverTo(dovecotUser(w, k), "INBOX", reply, false); err != nil {
-		t.Fatal(err)
-	}
-
 	// Every mailbox of the victim is taken over, each within 30 s of the
 	// kill (the survivors' log says when each took its lease).
 	taken := regexp.MustCompile(`time=(\S+) level=INFO msg="lease taken: the mailbox starts here" replica=\S+ mailbox=(\S+)`)
@@ -234,6 +226,16 @@ func TestReplicasFailover(t *testing.T) {
 			t.Errorf("%s's Sent holds %d reminders, want its 1", mailboxName(k), copies)
 		}
 	}
+	// A reply reaches one of the victim's mailboxes once its reminders
+	// are out (a reply before would rightly hold an unsent reminder): the
+	// replica that took the mailbox over reads it.
+	k := mailboxIndex(t, lost[0])
+	reply := replyMail("after-kill@client.test", "olivier@cave-saintjean.fr", "Olivier", fmt.Sprintf("inv-%d@atelier.test", k),
+		"Re: Facture", time.Now(), "Bonjour,\r\n\r\nJe conteste cette facture : le montant ne correspond pas au devis signé.\r\n", false)
+	if err := w.IMAP.DeliverTo(dovecotUser(w, k), "INBOX", reply, false); err != nil {
+		t.Fatal(err)
+	}
+
 	var flags []struct {
 		Kind string `json:"kind"`
 	}

@@ -289,7 +289,7 @@ func TestMailboxesReloadOnSIGHUP(t *testing.T) {
 	}
 	waitFor("alpha finds its invoice", func() bool { return invoices("alpha") == 1 })
 
-	addr := regexp.MustCompile(`msg="relance started" http=(\S+)`).FindStringSubmatch(stderr.String())
+	addr := regexp.MustCompile(`msg="relance started" [^\n]*?http=(\S+)`).FindStringSubmatch(stderr.String())
 	if addr == nil {
 		t.Fatalf("no listen address in the log:\n%s", stderr.String())
 	}

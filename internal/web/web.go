@@ -117,6 +117,9 @@ type shell struct {
 	sessions *sessions
 	static   http.Handler
 	cop      *http.CrossOriginProtection
+	// accounts is the process's database of web accounts (nil: the
+	// access token alone protects the pages).
+	accounts *store.Store
 }
 
 var pageNames = []string{"overview", "review", "flags", "flag", "invoices", "invoice", "rejected", "sheet", "login", "error", "clients", "client", "site"}
@@ -279,7 +282,9 @@ type request struct {
 	ctx  context.Context
 	L    *locale
 	auth reqAuth
-	now  time.Time
+	// viewer says which mailboxes the request may see.
+	viewer viewer
+	now    time.Time
 	// Set by an action that refuses, before it renders the page again.
 	status int
 	errKey string
@@ -304,6 +309,7 @@ func (h *Handler) page(fn func(*request) error) http.HandlerFunc {
 			return
 		}
 		q.auth = a
+		q.viewer = h.viewerOf(r, q.now, h.opt.Logger)
 		if r.Method == http.MethodPost {
 			defer h.writes.Add(1)
 			r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
@@ -313,7 +319,7 @@ func (h *Handler) page(fn func(*request) error) http.HandlerFunc {
 				return
 			}
 		}
-		if h.opt.Token != "" && !a.loggedIn && !publicPath(r.URL.Path) {
+		if h.loginRequired(q) && !a.loggedIn && !publicPath(r.URL.Path) {
 			if r.Method != http.MethodGet {
 				h.errorPage(q, http.StatusUnauthorized, "login.lead")
 				return
@@ -330,6 +336,12 @@ func (h *Handler) page(fn func(*request) error) http.HandlerFunc {
 			}
 		}
 	}
+}
+
+// loginRequired tells whether the pages need a login: with an access
+// token, or once the site has an account.
+func (h *Handler) loginRequired(q *request) bool {
+	return h.opt.Token != "" || q.viewer.accounts
 }
 
 func (h *Handler) internalError(q *request, err error) {

@@ -107,6 +107,9 @@ type Handler struct {
 	// then show the switcher to the others.
 	site *Site
 	name string
+	// routes lists the patterns handle registered, so that a test of who
+	// may reach what walks every one of them.
+	routes []string
 }
 
 // shell is what every page served by one listener shares: the templates
@@ -239,6 +242,7 @@ func (h *Handler) routeMailbox() {
 func (h *Handler) handle(pattern string, fn func(*request) error) {
 	method, path, _ := strings.Cut(pattern, " ")
 	h.mux.HandleFunc(method+" "+h.prefix+path, h.page(fn))
+	h.routes = append(h.routes, method+" "+h.prefix+path)
 }
 
 // publicPaths are served without a login: probes, metrics for the

@@ -3,7 +3,6 @@ package webtest
 import (
 	"context"
 	"fmt"
-	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,7 +12,6 @@ import (
 
 	"github.com/relance/relance/internal/domain"
 	"github.com/relance/relance/internal/store"
-	"github.com/relance/relance/internal/web"
 )
 
 // On a site with accounts, alpha's owner logs in with a login and a
@@ -24,8 +22,6 @@ func TestSiteAccountsInChromium(t *testing.T) {
 	chromium := chromiumPath(t)
 	ctx := context.Background()
 	at := time.Now()
-	alpha := seedSiteMailbox(t, "Alpha Travaux", at)
-	beta := seedSiteMailbox(t, "Beta Rénovation", at)
 	accounts, err := store.Open(ctx, filepath.Join(t.TempDir(), "relance.db"))
 	if err != nil {
 		t.Fatal(err)
@@ -40,15 +36,7 @@ func TestSiteAccountsInChromium(t *testing.T) {
 	if err := accounts.GrantRole(ctx, "marie@alpha.fr", "alpha", domain.RoleOwner, at); err != nil {
 		t.Fatal(err)
 	}
-	site, err := web.NewSite(web.SiteOptions{Accounts: accounts, Mailboxes: []web.SiteMailbox{
-		{Name: "beta", Options: web.Options{Store: beta.st, Names: []string{"Bêta Bâtiment"}}},
-		{Name: "alpha", Options: web.Options{Store: alpha.st, Names: []string{"Atelier Alpha"}}},
-	}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(site)
-	t.Cleanup(srv.Close)
+	srv, _, beta := twoMailboxSite(t, at, accounts)
 	shots := artifactsDir(t)
 	b := newBrowser(t, chromium)
 

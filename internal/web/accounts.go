@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/relance/relance/internal/store"
@@ -50,20 +51,21 @@ func (v viewer) role(name string) string {
 
 type viewerKey struct{}
 
-// withViewer resolves the request's viewer once and keeps it in the
-// request's context, so that the overview's many rows and the page's
-// login check ask the database once.
+// withViewer keeps in the request's context its viewer, resolved at the
+// first need and once: the overview's many rows and the page's login check
+// ask the database once, and the probes, metrics and static files never.
 func (sh *shell) withViewer(r *http.Request, now time.Time, logger *slog.Logger) *http.Request {
-	if _, ok := r.Context().Value(viewerKey{}).(viewer); ok {
+	if _, ok := r.Context().Value(viewerKey{}).(func() viewer); ok {
 		return r
 	}
-	return r.WithContext(context.WithValue(r.Context(), viewerKey{}, sh.resolveViewer(r, now, logger)))
+	once := sync.OnceValue(func() viewer { return sh.resolveViewer(r, now, logger) })
+	return r.WithContext(context.WithValue(r.Context(), viewerKey{}, once))
 }
 
-// viewerOf is the viewer withViewer stored, or resolved now.
+// viewerOf is the viewer withViewer keeps, or resolved now.
 func (sh *shell) viewerOf(r *http.Request, now time.Time, logger *slog.Logger) viewer {
-	if v, ok := r.Context().Value(viewerKey{}).(viewer); ok {
-		return v
+	if v, ok := r.Context().Value(viewerKey{}).(func() viewer); ok {
+		return v()
 	}
 	return sh.resolveViewer(r, now, logger)
 }

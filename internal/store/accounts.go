@@ -116,7 +116,11 @@ func (s *Store) AddAccount(ctx context.Context, a NewAccount, now time.Time) err
 	if err != nil {
 		return fmt.Errorf("store: add account %s: %w", login, err)
 	}
-	if n, err := res.RowsAffected(); err != nil || n == 0 {
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("store: add account %s: %w", login, err)
+	}
+	if n == 0 {
 		return fmt.Errorf("%w: %s", ErrAccountExists, login)
 	}
 	return nil
@@ -183,7 +187,11 @@ func (s *Store) Revoke(ctx context.Context, login, mailbox string) error {
 	if err != nil {
 		return fmt.Errorf("store: revoke %s from %s: %w", mailbox, login, err)
 	}
-	if n, err := res.RowsAffected(); err != nil || n == 0 {
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("store: revoke %s from %s: %w", mailbox, login, err)
+	}
+	if n == 0 {
 		return fmt.Errorf("%w: %s has no grant on %s", ErrNotFound, login, mailbox)
 	}
 	return nil

@@ -322,3 +322,23 @@ func TestAccountsTokenIsTheOperatorsWayIn(t *testing.T) {
 		t.Error("/metrics refuses the bearer token on a site with accounts")
 	}
 }
+
+// An accounts database that cannot be read shows no mailbox: the site asks
+// for a login rather than opening every page, and nobody logs in.
+func TestAccountsUnreadableFailsClosed(t *testing.T) {
+	s := newAccountsSite(t, "")
+	b := newBrowser(t)
+	_, page := b.get(s.srv.URL + "/m/alpha/review") // no account yet: open
+	if err := s.acc.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"/m/alpha/", "/m/beta/review", "/"} {
+		if resp, _ := b.get(s.srv.URL + p); resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/login") {
+			t.Errorf("%s with the accounts unreadable: %d → %q, want the login", p, resp.StatusCode, resp.Header.Get("Location"))
+		}
+	}
+	resp, body := b.post(s.srv.URL+"/login", url.Values{"csrf": {csrfFrom(t, page)}, "login": {"marie"}, "password": {"whatever-123"}})
+	if resp.StatusCode == http.StatusSeeOther {
+		t.Errorf("logged in with the accounts unreadable:\n%.300s", body)
+	}
+}

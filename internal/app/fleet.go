@@ -84,6 +84,10 @@ type Fleet struct {
 	// the mailboxes are shared by replicas (PostgreSQL), nil otherwise.
 	replica string
 	leases  *store.Store
+	// accounts is the process's database read by the site for its web
+	// accounts: the leases' store with PostgreSQL, RELANCE_DB's file with
+	// SQLite.
+	accounts *store.Store
 }
 
 // member is one mailbox of the fleet and, once it runs, how to stop it.
@@ -122,6 +126,14 @@ func NewFleet(ctx context.Context, opt FleetOptions) (*Fleet, error) {
 			return nil, fmt.Errorf("app: the process's database: %w", err)
 		}
 		f.leases = st
+	}
+	f.accounts = f.leases
+	if f.accounts == nil {
+		st, err := store.Open(ctx, opt.Config.DB)
+		if err != nil {
+			return nil, fmt.Errorf("app: the process's database: %w", err)
+		}
+		f.accounts = st
 	}
 	for _, m := range opt.Mailboxes {
 		a, err := f.open(ctx, m)
@@ -198,6 +210,9 @@ func (f *Fleet) Close() error {
 	}
 	if f.leases != nil {
 		errs = append(errs, f.leases.Close())
+	}
+	if f.accounts != nil && f.accounts != f.leases {
+		errs = append(errs, f.accounts.Close())
 	}
 	return errors.Join(errs...)
 }

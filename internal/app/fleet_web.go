@@ -32,7 +32,7 @@ func (f *Fleet) handler() (http.Handler, error) {
 // site builds the web site of the mailboxes served now.
 func (f *Fleet) site() (*web.Site, error) {
 	opt := web.SiteOptions{Addr: f.opt.Config.HTTPAddr, Token: f.opt.Config.HTTPToken.Reveal(), Now: f.opt.Now,
-		Logger: f.log.With(slog.String("component", "web")), Gatherer: f.registry, Ready: f.ready}
+		Logger: f.log.With(slog.String("component", "web")), Gatherer: f.registry, Ready: f.ready, Accounts: f.accounts}
 	for _, name := range f.Names() {
 		if a := f.Mailbox(name); a != nil {
 			opt.Mailboxes = append(opt.Mailboxes, web.SiteMailbox{Name: name, Options: a.webOptions()})

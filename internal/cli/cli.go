@@ -105,6 +105,7 @@ func commands() []command {
 		{"plan", "INVOICE [--instalments DATE:AMOUNT,...] [--cancel] [--json] [--db PATH] [--mailbox NAME]", "record, show or cancel a payment plan (échéancier)", cmdPlan},
 		{"import", "FILE [--format csv|camt053] [--config F] [--csv-format NAME] [--dry-run] [--json] [--db PATH] [--mailbox NAME]", "import a bank statement: match the money received to open invoices", cmdImport},
 		{"mailboxes", "[--json] [--db PATH]", "the mailboxes this installation serves (RELANCE_MAILBOXES_FILE): last sync, invoices, open flags, held drafts", cmdMailboxes},
+		{"users", "[list|add|passwd|grant|revoke] [LOGIN] [MAILBOX] [owner|staff] [--name N] [--admin] [--password-file F] [--json] [--db PATH]", "web accounts and the mailboxes each sees (owner or staff; an admin sees all); a password is read from --password-file or stdin", cmdUsers},
 		{"check-config", "", "print the effective configuration (secrets masked); exit 1 when invalid", cmdCheckConfig},
 		{"version", "", "print the version", cmdVersion},
 	}

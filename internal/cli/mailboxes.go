@@ -29,11 +29,7 @@ type mailboxRow struct {
 func cmdMailboxes(ctx context.Context, env *Env, args []string) int {
 	fs := flagSet(env, "mailboxes")
 	asJSON := fs.Bool("json", false, "print one JSON array")
-	def := os.Getenv("RELANCE_DB")
-	if def == "" {
-		def = "relance.db"
-	}
-	db := fs.String("db", def, "path of the SQLite database, or postgres:// URL (overrides RELANCE_DB)")
+	db := processDBFlag(fs)
 	pos, code, ok := parse(fs, args)
 	if !ok {
 		return code

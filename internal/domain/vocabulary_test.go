@@ -66,6 +66,8 @@ func TestVocabularyStrings(t *testing.T) {
 		string(EventHandoverPrepared):    "handover_prepared",
 		string(HandoverLadderEnded):      "ladder_ended",
 		string(HandoverAsked):            "asked",
+		string(RoleOwner):                "owner",
+		string(RoleStaff):                "staff",
 	} {
 		if got != want {
 			t.Errorf("%q, want %q", got, want)

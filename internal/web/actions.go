@@ -353,6 +353,10 @@ func (h *Handler) chasing(q *request, code string, fn func(*store.Tx, int64, str
 
 type loginBody struct {
 	Next string
+	// Accounts: ask for a login and a password; Token: the access token
+	// logs in too (said under the form).
+	Accounts, Token bool
+	Login           string // as typed, after a failed try
 }
 
 // safeNext keeps a post-login redirect on this site.
@@ -366,31 +370,53 @@ func safeNext(s string) string {
 }
 
 func (h *Handler) loginPage(q *request) error {
-	if h.opt.Token == "" || q.auth.loggedIn {
+	if !h.loginRequired(q) || q.auth.loggedIn {
 		http.Redirect(q.w, q.r, "/", http.StatusSeeOther)
 		return nil
 	}
-	d := h.base(q, "", q.L.T("login.title"))
-	d.Body = loginBody{Next: safeNext(q.r.URL.Query().Get("next"))}
-	h.render(q, http.StatusOK, "login", d)
+	h.renderLogin(q, safeNext(q.r.URL.Query().Get("next")), "")
 	return nil
 }
 
+// renderLogin shows the login form: login and password once the site has
+// accounts, the access token alone before.
+func (h *Handler) renderLogin(q *request, next, login string) {
+	d := h.base(q, "", q.L.T("login.title"))
+	d.Body = loginBody{Next: next, Accounts: q.viewer.accounts, Token: h.opt.Token != "", Login: login}
+	h.render(q, http.StatusOK, "login", d)
+}
+
+// login opens a session: the access token's (typed in the token field, or
+// as the password with no login), or an account's.
 func (h *Handler) login(q *request) error {
-	if h.opt.Token == "" {
+	if !h.loginRequired(q) {
 		http.Redirect(q.w, q.r, "/", http.StatusSeeOther)
 		return nil
 	}
 	next := safeNext(q.r.PostFormValue("next"))
-	if !tokenEqual(q.r.PostFormValue("token"), h.opt.Token) {
-		h.opt.Logger.Warn("web: failed login", slog.String("remote", q.r.RemoteAddr))
+	login, password := strings.TrimSpace(q.r.PostFormValue("login")), q.r.PostFormValue("password")
+	token := q.r.PostFormValue("token")
+	if token == "" && login == "" {
+		token = password
+	}
+	account, ok := "", h.opt.Token != "" && tokenEqual(token, h.opt.Token)
+	if !ok && q.viewer.accounts && login != "" {
+		a, err := h.accounts.Authenticate(q.ctx, login, password)
+		if err != nil && !errors.Is(err, store.ErrBadLogin) {
+			return err
+		}
+		account, ok = a.Login, err == nil
+	}
+	if !ok {
+		h.opt.Logger.Warn("web: failed login", slog.String("remote", q.r.RemoteAddr), slog.String("login", login))
 		q.status, q.errKey = http.StatusUnauthorized, "login.bad"
-		d := h.base(q, "", q.L.T("login.title"))
-		d.Body = loginBody{Next: next}
-		h.render(q, http.StatusOK, "login", d)
+		if q.viewer.accounts {
+			q.errKey = "login.bad.accounts"
+		}
+		h.renderLogin(q, next, login)
 		return nil
 	}
-	id, _, err := h.sessions.create(q.now)
+	id, _, err := h.sessions.create(q.now, account)
 	if err != nil {
 		return err
 	}

@@ -30,6 +30,9 @@ type session struct {
 	csrf    string
 	expires time.Time
 	created time.Time
+	// login is the account logged in; empty for the access token's
+	// session.
+	login string
 }
 
 type sessions struct {
@@ -55,8 +58,9 @@ func hashKey(s string) string {
 	return string(sum[:])
 }
 
-// create opens a session and returns the cookie value.
-func (s *sessions) create(now time.Time) (id string, sess session, err error) {
+// create opens a session of login (empty: the access token's) and returns
+// the cookie value.
+func (s *sessions) create(now time.Time, login string) (id string, sess session, err error) {
 	id, err = randomToken()
 	if err != nil {
 		return "", session{}, err
@@ -65,7 +69,7 @@ func (s *sessions) create(now time.Time) (id string, sess session, err error) {
 	if err != nil {
 		return "", session{}, err
 	}
-	sess = session{csrf: csrf, expires: now.Add(s.ttl), created: now}
+	sess = session{csrf: csrf, expires: now.Add(s.ttl), created: now, login: login}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.sweep(now)
@@ -138,11 +142,11 @@ type reqAuth struct {
 	csrf      string // the token forms must carry
 }
 
-// authenticate finds the session (when a token protects the page) and the
-// CSRF token, creating the double-submit cookie when needed.
+// authenticate finds the session (when a token or accounts protect the
+// page) and the CSRF token, creating the double-submit cookie when needed.
 func (h *Handler) authenticate(w http.ResponseWriter, r *http.Request) (reqAuth, error) {
 	var a reqAuth
-	if h.opt.Token != "" {
+	if h.opt.Token != "" || h.accounts != nil {
 		if c, err := r.Cookie(sessionCookie); err == nil {
 			if sess, ok := h.sessions.get(c.Value, h.opt.Now()); ok {
 				a.session, a.sessionID, a.loggedIn, a.csrf = sess, c.Value, true, sess.csrf

@@ -59,6 +59,9 @@ type pageData struct {
 	Body    any
 	// Switch lists the site's other mailboxes (nil alone).
 	Switch *switcher
+	// Who names the account logged in and its role here, on a site with
+	// accounts.
+	Who string
 }
 
 func (h *Handler) base(q *request, nav, title string) pageData {
@@ -94,6 +97,7 @@ func (h *Handler) render(q *request, status int, name string, d pageData) {
 	if h.site != nil {
 		d.Switch = h.site.switcher(q.r, h.name)
 	}
+	d.Who = q.who(h.name)
 	var buf bytes.Buffer
 	if err := h.pages[name].Execute(&buf, d); err != nil {
 		h.opt.Logger.Error("web: render page", slog.String("page", name), slog.Any("err", err))
@@ -106,6 +110,26 @@ func (h *Handler) render(q *request, status int, name string, d pageData) {
 	q.w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	q.w.WriteHeader(status)
 	_, _ = q.w.Write(buf.Bytes())
+}
+
+// who is what the header says of the account logged in on a site with
+// accounts: its name and its role in mailbox ("" on the overview of all).
+func (q *request) who(mailbox string) string {
+	v := q.viewer
+	if !v.accounts || !q.auth.loggedIn {
+		return ""
+	}
+	name := q.L.T("role.operator")
+	if v.account != nil {
+		name = v.account.Name
+		if name == "" {
+			name = v.account.Login
+		}
+	}
+	if role := v.role(mailbox); role != "" && v.account != nil {
+		name += " · " + q.L.T(role)
+	}
+	return q.L.T("who.as", name)
 }
 
 // today is the business's calendar date, as the store's dates are.

@@ -18,9 +18,11 @@ import (
 
 // A site serves several mailboxes from one listener: an overview of them
 // all at /, each mailbox's own pages under /m/NAME/, and once for the whole
-// site the login, the probes, /metrics and the static files. One login
-// opens every mailbox; whether a request may see a mailbox is decided in
-// one place, Site.mayOpen.
+// site the login, the probes, /metrics and the static files. Whether a
+// request may see a mailbox is decided in one place, Site.mayOpen: every
+// mailbox for the access token's login, or while the site has no account;
+// else the mailboxes granted to the account logged in (all of them for an
+// administrator).
 
 // SiteOptions wires a site of several mailboxes.
 type SiteOptions struct {
@@ -36,6 +38,9 @@ type SiteOptions struct {
 	Gatherer  prometheus.Gatherer
 	Ready     func(context.Context) error
 	Mailboxes []SiteMailbox
+	// Accounts is the process's database, where `relance users` keeps the
+	// web accounts and their grants. Nil: no accounts, the token alone.
+	Accounts *store.Store
 }
 
 // SiteMailbox is one mailbox of a site: its name (the path segment of its
@@ -77,6 +82,7 @@ func NewSite(opt SiteOptions) (*Site, error) {
 	if err != nil {
 		return nil, err
 	}
+	sh.accounts = opt.Accounts
 	s := &Site{boxes: map[string]*Handler{}}
 	s.root = &Handler{shell: sh, opt: rootOpt, mux: http.NewServeMux()}
 	s.root.routeListener()
@@ -115,15 +121,17 @@ func NewSite(opt SiteOptions) (*Site, error) {
 // mayOpen tells whether the request may see mailbox name. Every request
 // under /m/NAME/ and every mailbox the overview and the switcher list pass
 // through it, so that a rule of who sees which mailbox is written here and
-// nowhere else. Today whoever passed the login sees every mailbox.
+// nowhere else: see viewer. A mailbox out of view answers as an unknown
+// one, not found, so that its name is not told.
 func (s *Site) mayOpen(r *http.Request, name string) bool {
 	_, ok := s.boxes[name]
-	return ok
+	return ok && s.root.viewerOf(r, s.root.opt.Now(), s.root.opt.Logger).mayOpen(name)
 }
 
 // ServeHTTP sends /m/NAME/… to the mailbox's pages and the rest to the
 // site's own.
 func (s *Site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	r = s.root.withViewer(r, s.root.opt.Now(), s.root.opt.Logger)
 	rest, ok := strings.CutPrefix(r.URL.Path, "/m/")
 	if !ok {
 		s.root.ServeHTTP(w, r)
@@ -173,6 +181,9 @@ func (s *Site) switcher(r *http.Request, current string) *switcher {
 // own overview. L writes its dates in the mailbox's time zone.
 type siteRow struct {
 	siteLink
+	// Role is the i18n key of the viewer's role in the mailbox, on a site
+	// with accounts ("": not shown).
+	Role   string
 	L      *locale
 	O      store.Overview
 	Health Health
@@ -196,7 +207,7 @@ func (s *Site) overview(q *request) error {
 			continue
 		}
 		b.Total++
-		row := siteRow{siteLink: s.link(n)}
+		row := siteRow{siteLink: s.link(n), Role: q.viewer.role(n)}
 		if needle != "" && !strings.Contains(strings.ToLower(row.Name), needle) && !strings.Contains(strings.ToLower(row.Title), needle) {
 			continue
 		}

@@ -107,6 +107,9 @@ type Handler struct {
 	// then show the switcher to the others.
 	site *Site
 	name string
+	// routes lists the patterns handle registered, so that a test of who
+	// may reach what walks every one of them.
+	routes []string
 }
 
 // shell is what every page served by one listener shares: the templates
@@ -117,6 +120,9 @@ type shell struct {
 	sessions *sessions
 	static   http.Handler
 	cop      *http.CrossOriginProtection
+	// accounts is the process's database of web accounts (nil: the
+	// access token alone protects the pages).
+	accounts *store.Store
 }
 
 var pageNames = []string{"overview", "review", "flags", "flag", "invoices", "invoice", "rejected", "sheet", "login", "error", "clients", "client", "site"}
@@ -236,6 +242,7 @@ func (h *Handler) routeMailbox() {
 func (h *Handler) handle(pattern string, fn func(*request) error) {
 	method, path, _ := strings.Cut(pattern, " ")
 	h.mux.HandleFunc(method+" "+h.prefix+path, h.page(fn))
+	h.routes = append(h.routes, method+" "+h.prefix+path)
 }
 
 // publicPaths are served without a login: probes, metrics for the
@@ -279,7 +286,9 @@ type request struct {
 	ctx  context.Context
 	L    *locale
 	auth reqAuth
-	now  time.Time
+	// viewer says which mailboxes the request may see.
+	viewer viewer
+	now    time.Time
 	// Set by an action that refuses, before it renders the page again.
 	status int
 	errKey string
@@ -304,6 +313,7 @@ func (h *Handler) page(fn func(*request) error) http.HandlerFunc {
 			return
 		}
 		q.auth = a
+		q.viewer = h.viewerOf(r, q.now, h.opt.Logger)
 		if r.Method == http.MethodPost {
 			defer h.writes.Add(1)
 			r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
@@ -313,7 +323,7 @@ func (h *Handler) page(fn func(*request) error) http.HandlerFunc {
 				return
 			}
 		}
-		if h.opt.Token != "" && !a.loggedIn && !publicPath(r.URL.Path) {
+		if h.loginRequired(q) && !a.loggedIn && !publicPath(r.URL.Path) {
 			if r.Method != http.MethodGet {
 				h.errorPage(q, http.StatusUnauthorized, "login.lead")
 				return
@@ -330,6 +340,12 @@ func (h *Handler) page(fn func(*request) error) http.HandlerFunc {
 			}
 		}
 	}
+}
+
+// loginRequired tells whether the pages need a login: with an access
+// token, or once the site has an account.
+func (h *Handler) loginRequired(q *request) bool {
+	return h.opt.Token != "" || q.viewer.accounts
 }
 
 func (h *Handler) internalError(q *request, err error) {

@@ -65,17 +65,14 @@ func seedSiteMailbox(t *testing.T, client string, at time.Time) siteMailbox {
 	return m
 }
 
-// On a site of several mailboxes, a user opens the overview of them all,
-// follows one mailbox's row, opens its flag and acknowledges it: the page
-// lands back under that mailbox, the flag moves in its store only, and the
-// switcher leads to the other mailbox.
-func TestSiteInChromium(t *testing.T) {
-	chromium := chromiumPath(t)
-	ctx := context.Background()
-	at := time.Now()
+// twoMailboxSite serves mailboxes alpha ("Atelier Alpha", client Alpha
+// Travaux) and beta ("Bêta Bâtiment", client Beta Rénovation), listed beta
+// first, with the web accounts of accounts (nil: none).
+func twoMailboxSite(t *testing.T, at time.Time, accounts *store.Store) (*httptest.Server, siteMailbox, siteMailbox) {
+	t.Helper()
 	alpha := seedSiteMailbox(t, "Alpha Travaux", at)
 	beta := seedSiteMailbox(t, "Beta Rénovation", at)
-	site, err := web.NewSite(web.SiteOptions{Mailboxes: []web.SiteMailbox{
+	site, err := web.NewSite(web.SiteOptions{Accounts: accounts, Mailboxes: []web.SiteMailbox{
 		{Name: "beta", Options: web.Options{Store: beta.st, Names: []string{"Bêta Bâtiment"}}},
 		{Name: "alpha", Options: web.Options{Store: alpha.st, Names: []string{"Atelier Alpha"}}},
 	}})
@@ -84,6 +81,18 @@ func TestSiteInChromium(t *testing.T) {
 	}
 	srv := httptest.NewServer(site)
 	t.Cleanup(srv.Close)
+	return srv, alpha, beta
+}
+
+// On a site of several mailboxes, a user opens the overview of them all,
+// follows one mailbox's row, opens its flag and acknowledges it: the page
+// lands back under that mailbox, the flag moves in its store only, and the
+// switcher leads to the other mailbox.
+func TestSiteInChromium(t *testing.T) {
+	chromium := chromiumPath(t)
+	ctx := context.Background()
+	at := time.Now()
+	srv, alpha, beta := twoMailboxSite(t, at, nil)
 	shots := artifactsDir(t)
 	b := newBrowser(t, chromium)
 

@@ -1,0 +1,114 @@
+package e2e
+
+import (
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/relance/relance/internal/testing/testutil/dovecot"
+	"github.com/relance/relance/internal/testing/testutil/world"
+)
+
+// The daemon serving two mailboxes from a mailboxes file reads its web
+// accounts from RELANCE_DB: an account added and granted alpha with
+// `relance users` while it runs makes the site ask for a login; logged in,
+// its owner sees alpha alone and beta's pages answer 404.
+func TestFleetSiteAccounts(t *testing.T) {
+	w := &env{world.NewWith(t, world.Options{IMAP: dovecot.Options{Users: []string{"client02"}}})}
+	issued := time.Date(2026, 8, 3, 10, 0, 0, 0, paris)
+	for i, user := range []string{w.IMAP.User, "client02"} {
+		if err := w.IMAP.DeliverTo(user, "Sent", invoiceMail(i+1, "Cave Saint-Jean", "olivier@cave-saintjean.fr", issued, issued.AddDate(0, 0, 30), "660.00", false), true); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dir := t.TempDir()
+	file := filepath.Join(dir, "mailboxes.json")
+	if err := os.WriteFile(file, []byte(`{"mailboxes": [{"name": "alpha"}, {"name": "beta", "IMAP_USERNAME": "client02"}]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("RELANCE_MAILBOXES_FILE", file)
+	cmd := w.process([]string{"RELANCE_HTTP_ADDR=127.0.0.1:0", "RELANCE_LOG_LEVEL=info"}, "run")
+	var stderr lockedBuffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	gone := make(chan struct{})
+	var exit error
+	go func() {
+		exit = cmd.Wait()
+		close(gone)
+	}()
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		<-gone
+	})
+	listen := regexp.MustCompile(`msg="relance started".* http=(\S+)`)
+	deadline := time.Now().Add(30 * time.Second)
+	for listen.FindStringSubmatch(stderr.String()) == nil {
+		select {
+		case <-gone:
+			t.Fatalf("relance run exited: %v\n%s", exit, stderr.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no listen address in the log:\n%s", stderr.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	base := "http://" + listen.FindStringSubmatch(stderr.String())[1]
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	do := func(method, path string, form url.Values) (int, string) {
+		t.Helper()
+		var resp *http.Response
+		var err error
+		if method == http.MethodPost {
+			resp, err = c.PostForm(base+path, form)
+		} else {
+			resp, err = c.Get(base + path)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	if code, _ := do("GET", "/m/beta/", nil); code != http.StatusOK {
+		t.Fatalf("without accounts, beta's page: %d", code)
+	}
+
+	pw := filepath.Join(dir, "pw")
+	if err := os.WriteFile(pw, []byte("alpha-secret-1\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	w.Relance("users", "add", "marie", "--name", "Marie", "--password-file", pw)
+	w.Relance("users", "grant", "marie", "alpha", "owner")
+	if code, _ := do("GET", "/m/alpha/", nil); code != http.StatusSeeOther {
+		t.Fatalf("with an account, alpha's page before login: %d, want the login", code)
+	}
+	_, page := do("GET", "/login", nil)
+	csrf := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindStringSubmatch(page)
+	if csrf == nil || !strings.Contains(page, `name="password"`) {
+		t.Fatalf("the login form asks for no password:\n%s", page)
+	}
+	if code, body := do("POST", "/login", url.Values{"csrf": {csrf[1]}, "login": {"marie"}, "password": {"alpha-secret-1"}}); code != http.StatusSeeOther {
+		t.Fatalf("login: %d\n%.500s", code, body)
+	}
+	if code, body := do("GET", "/", nil); code != http.StatusOK || !strings.Contains(body, `href="/m/alpha/"`) || strings.Contains(body, "/m/beta/") {
+		t.Errorf("marie's overview: %d, want alpha alone\n%.2000s", code, body)
+	}
+	for path, want := range map[string]int{"/m/alpha/invoices": http.StatusOK, "/m/beta/": http.StatusNotFound, "/m/beta/invoices/1": http.StatusNotFound} {
+		if code, _ := do("GET", path, nil); code != want {
+			t.Errorf("%s as alpha's owner: %d, want %d", path, code, want)
+		}
+	}
+}

@@ -11,9 +11,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/relance/relance/internal/testing/testutil/dovecot"
-	"github.com/relance/relance/internal/testing/testutil/world"
 )
 
 // The daemon serving two mailboxes from a mailboxes file reads its web
@@ -21,13 +18,7 @@ import (
 // `relance users` while it runs makes the site ask for a login; logged in,
 // its owner sees alpha alone and beta's pages answer 404.
 func TestFleetSiteAccounts(t *testing.T) {
-	w := &env{world.NewWith(t, world.Options{IMAP: dovecot.Options{Users: []string{"client02"}}})}
-	issued := time.Date(2026, 8, 3, 10, 0, 0, 0, paris)
-	for i, user := range []string{w.IMAP.User, "client02"} {
-		if err := w.IMAP.DeliverTo(user, "Sent", invoiceMail(i+1, "Cave Saint-Jean", "olivier@cave-saintjean.fr", issued, issued.AddDate(0, 0, 30), "660.00", false), true); err != nil {
-			t.Fatal(err)
-		}
-	}
+	w := twoAccounts(t)
 	dir := t.TempDir()
 	file := filepath.Join(dir, "mailboxes.json")
 	if err := os.WriteFile(file, []byte(`{"mailboxes": [{"name": "alpha"}, {"name": "beta", "IMAP_USERNAME": "client02"}]}`), 0o600); err != nil {

@@ -230,13 +230,7 @@ func (l *lockedBuffer) String() string {
 // delivered to it afterwards is not read) and keeps its data, and the
 // others go on.
 func TestMailboxesReloadOnSIGHUP(t *testing.T) {
-	w := &env{world.NewWith(t, world.Options{IMAP: dovecot.Options{Users: []string{"client02"}}})}
-	issued := time.Date(2026, 8, 3, 10, 0, 0, 0, paris)
-	for i, user := range []string{w.IMAP.User, "client02"} {
-		if err := w.IMAP.DeliverTo(user, "Sent", invoiceMail(i+1, "Cave Saint-Jean", "olivier@cave-saintjean.fr", issued, issued.AddDate(0, 0, 30), "660.00", false), true); err != nil {
-			t.Fatal(err)
-		}
-	}
+	w := twoAccounts(t)
 	file := filepath.Join(t.TempDir(), "mailboxes.json")
 	write := func(doc string) {
 		t.Helper()
@@ -364,4 +358,18 @@ func TestMailboxesReloadOnSIGHUP(t *testing.T) {
 	case <-time.After(20 * time.Second):
 		t.Fatal("the daemon did not stop on SIGTERM")
 	}
+}
+
+// twoAccounts is a world whose Dovecot has a second account, client02, with
+// one overdue invoice (F-2026-0501, F-2026-0502) in the Sent folder of each.
+func twoAccounts(t *testing.T) *env {
+	t.Helper()
+	w := &env{world.NewWith(t, world.Options{IMAP: dovecot.Options{Users: []string{"client02"}}})}
+	issued := time.Date(2026, 8, 3, 10, 0, 0, 0, paris)
+	for i, user := range []string{w.IMAP.User, "client02"} {
+		if err := w.IMAP.DeliverTo(user, "Sent", invoiceMail(i+1, "Cave Saint-Jean", "olivier@cave-saintjean.fr", issued, issued.AddDate(0, 0, 30), "660.00", false), true); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return w
 }

@@ -43,11 +43,16 @@ func TestPaymentAhead(t *testing.T) {
 		// A condition's tense says nothing of the payment.
 		{"once done", "We shall effect payment by Friday 22nd August. We shall share the transfer slip once done.", true, true},
 		{"paid when received", "The invoice was paid when we received it. You will have it on Friday.", false, false},
-		// A round of payments still to come this month is scheduled.
+		// A round of payments still to come is scheduled; the round is
+		// the nearer of the next one and the last one of that number.
 		{"handed to a round to come", "La facture est passée au virement groupé du 25.", true, true},
 		{"handed to a batch to come", "La facture est partie au paiement avec le lot du 25.", true, true},
 		{"a round gone this month", "La facture est passée au virement groupé du 15.", false, false},
+		{"a round gone two days ago", "Votre facture est partie en paiement avec notre échéance du 18, comme d'habitude.", false, false},
+		{"a round to come next month, nearer than the last", "Votre facture est partie en paiement avec notre échéance du 2.", true, true},
 		{"a day, not a round", "La facture a été payée le 25.", false, false},
+		// The end of the working day belongs to the day named beside it.
+		{"any time that day", "Ton chèque va être prêt jeudi, tu peux passer le chercher n'importe quand dans la journée.", true, true},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -285,7 +285,7 @@ func read(model *Model, objections *ObjectionModel, text, subject string, ref ti
 			// writes too. Chasing would wait on an absence nobody
 			// announced: a human reads it.
 			res.NeedsHuman, res.NeedsHumanReason = true, "unsure"
-			res.Evidence = append(res.Evidence, Evidence{Sentence: "(no automatic header, return date or automatic wording)", Signal: "unsure:unmarked_auto_reply", Weight: 0})
+			res.Evidence = append(res.Evidence, Evidence{Sentence: "(no automatic header, return date or automatic wording)", Signal: SignalUnmarkedAutoReply, Weight: 0})
 		}
 	case Promise, Grievance, Hardship, Dispute:
 		// A dated commitment counts with a reproach or a difficulty too
@@ -294,6 +294,10 @@ func read(model *Model, objections *ObjectionModel, text, subject string, ref ti
 	}
 	return res
 }
+
+// SignalUnmarkedAutoReply is the evidence signal of a model's auto_reply
+// reading sent to a human for want of any mark of automatic mail.
+const SignalUnmarkedAutoReply = "unsure:unmarked_auto_reply"
 
 // raisesObjections reports whether a reply of class c may raise a stock
 // objection: an automatic answer or a mail about something else does not.
@@ -382,9 +386,9 @@ var subordinators = []string{" once ", " une fois ", " des que ", " as soon as "
 // paymentAhead reads: set off by a semicolon or a colon, and, where a
 // clause speaks both in the past and in the future, at its coordinators.
 // A condition (subordinators) is left out of a clause's tense, and a
-// round of payments named by a day still to come this month ("la facture
-// est passée au virement groupé du 15", written on the 9th) is scheduled
-// whatever the tense: a payment cannot have gone out on a day to come.
+// round of payments named by a day still to come ("la facture est passée
+// au virement groupé du 15", written on the 9th) is scheduled whatever the
+// tense: a payment cannot have gone out on a day to come.
 func tenseClauses(s string, dates []dateMention, ref time.Time, toks *[]string, negs *[]bool) []tenseClause {
 	var out []tenseClause
 	tense := func(from, end int) tenseClause {
@@ -428,8 +432,9 @@ func tenseClauses(s string, dates []dateMention, ref time.Time, toks *[]string, 
 }
 
 // scheduledRound reports whether the clause s[from:end] names its only
-// day as a round of payments still to come this month ("virement groupé
-// du 15", "le lot du 25" written before the 15th or the 25th).
+// day as a round of payments still to come ("virement groupé du 15"
+// written on the 9th), not one just gone ("notre échéance du 30" written
+// on the 2nd).
 func scheduledRound(s string, dates []dateMention, from, end int, ref time.Time) bool {
 	round := false
 	for k := range dates {
@@ -439,7 +444,13 @@ func scheduledRound(s string, dates []dateMention, from, end int, ref time.Time)
 		}
 		num := strings.TrimRightFunc(d.phrase, func(r rune) bool { return r < '0' || r > '9' })
 		digits := len(num) - len(strings.TrimRightFunc(num, func(r rune) bool { return r >= '0' && r <= '9' }))
-		if !d.dayOnly || digits == 0 || d.t.Month() != ref.Month() || d.t.Year() != ref.Year() || !d.t.After(ref) {
+		// The round is the nearer of the two that bear its number: the
+		// next one, or the last one a month before ("notre échéance du
+		// 30" written on the 2nd went out two days ago).
+		if !d.dayOnly || digits == 0 || !d.t.After(ref) {
+			return false
+		}
+		if last := d.t.AddDate(0, -1, 0); d.t.Sub(ref) >= ref.Sub(last) {
 			return false
 		}
 		head := strings.TrimRight(s[:d.start]+num[:len(num)-digits], " ")

@@ -725,6 +725,7 @@ func findDatesIn(s string, ref time.Time, order dateOrder) []dateMention {
 		out[len(out)-1].delay = true
 		unseen(out)
 	}
+	var dayEnds [][]int
 	for _, m := range findAll(reDayEnd, g&gateDayEnd != 0, s) {
 		off := 0
 		switch p := s[m[2]:m[3]]; {
@@ -732,6 +733,12 @@ func findDatesIn(s string, ref time.Time, order dateOrder) []dateMention {
 			off = 8
 		case strings.Contains(p, "week") || strings.Contains(p, "huit"):
 			off = 7
+		default:
+			// The end of the working day is the mail's day's only when
+			// the sentence names no other ("on Friday by end of day",
+			// "jeudi, n'importe quand dans la journée").
+			dayEnds = append(dayEnds, m)
+			continue
 		}
 		add(m[:2], ref.AddDate(0, 0, off), false)
 		unseen(out)
@@ -814,6 +821,12 @@ func findDatesIn(s string, ref time.Time, order dateOrder) []dateMention {
 			if !seen {
 				unseen(out)
 			}
+		}
+	}
+	if len(out) == 0 {
+		for _, m := range dayEnds {
+			add(m[:2], ref, false)
+			unseen(out)
 		}
 	}
 	return alternatives(s, dedupe(out))

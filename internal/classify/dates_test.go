@@ -196,6 +196,8 @@ func TestDatesAsPeopleSayThem(t *testing.T) {
 		{wed, "We'll pay by close of business.", "2025-12-03"},
 		{wed, "Je paie dans la journée.", "2025-12-03"},
 		{wed, "Je règle en fin de journée.", "2025-12-03"},
+		{wed, "We'll pay on Friday by end of day.", "2025-12-05"},
+		{wed, "Ton chèque sera prêt jeudi, passe le chercher n'importe quand dans la journée.", "2025-12-04"},
 		{wed, "We'll pay in a fortnight.", "2025-12-17"},
 		{wed, "We'll pay within a fortnight.", "2025-12-17"},
 		{wed, "We'll pay a week today.", "2025-12-10"},

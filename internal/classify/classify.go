@@ -285,7 +285,7 @@ func read(model *Model, objections *ObjectionModel, text, subject string, ref ti
 			// writes too. Chasing would wait on an absence nobody
 			// announced: a human reads it.
 			res.NeedsHuman, res.NeedsHumanReason = true, "unsure"
-			res.Evidence = append(res.Evidence, Evidence{Sentence: "(no automatic header, return date or automatic wording)", Signal: SignalUnmarkedAutoReply, Weight: 0})
+			res.Evidence = append(res.Evidence, Evidence{Sentence: unmarkedAutoReply, Signal: SignalUnmarkedAutoReply, Weight: 0})
 		}
 	case Promise, Grievance, Hardship, Dispute:
 		// A dated commitment counts with a reproach or a difficulty too
@@ -296,8 +296,13 @@ func read(model *Model, objections *ObjectionModel, text, subject string, ref ti
 }
 
 // SignalUnmarkedAutoReply is the evidence signal of a model's auto_reply
-// reading sent to a human for want of any mark of automatic mail.
-const SignalUnmarkedAutoReply = "unsure:unmarked_auto_reply"
+// reading sent to a human for want of any mark of automatic mail;
+// unmarkedAutoReply its sentence, which the flag shows to the owner in both
+// languages.
+const (
+	SignalUnmarkedAutoReply = "unsure:unmarked_auto_reply"
+	unmarkedAutoReply       = "(ni en-tête, ni date de retour, ni formule de message automatique · no automatic header, return date or automatic wording)"
+)
 
 // raisesObjections reports whether a reply of class c may raise a stock
 // objection: an automatic answer or a mail about something else does not.

@@ -2,6 +2,7 @@ package classify
 
 import (
 	"testing"
+	"time"
 
 	"github.com/relance/relance/internal/message"
 )
@@ -67,6 +68,39 @@ func TestAutoReplySubjectsInEveryLanguage(t *testing.T) {
 		}
 		if res.Class != AutoReply || !bySubject {
 			t.Errorf("%q read %s %+v", subject, res.Class, res.Evidence)
+		}
+	}
+}
+
+// TestUnmarkedAutoReplyGoesToAHuman: a reading of automatic mail that no
+// header, subject, return date or automatic wording backs is unsure, so a
+// person reads it; a marked one stays automatic. The shipped weights are
+// read with no unsure threshold, so that only this rule can flag.
+func TestUnmarkedAutoReplyGoesToAHuman(t *testing.T) {
+	m := *Shipped()
+	m.UnsureThreshold = 0
+	date := time.Date(2025, 10, 14, 9, 12, 0, 0, time.UTC)
+	tests := []struct {
+		text   string
+		unsure bool
+	}{
+		{"Notre atelier déménage au 4 rue des Forges à partir du 2 novembre.\n\nPaul", true},
+		{"Merci pour votre message. Il sera traité par notre équipe dans les meilleurs délais.", false},
+		{"Thank you for your email. Our team will get back to you shortly.", false},
+		{"This mailbox is no longer monitored, please write to accounts@example.com.", false},
+		{"Je suis absente jusqu'au 20 octobre inclus.", false},
+	}
+	for _, tt := range tests {
+		res := Classify(&message.Message{Subject: "Re: Facture F-2025-118", Text: tt.text, Date: date}, Options{Model: &m})
+		if res.Class != AutoReply {
+			t.Fatalf("%q read %s: the case needs an automatic reading", tt.text, res.Class)
+		}
+		flagged := false
+		for _, e := range res.Evidence {
+			flagged = flagged || e.Signal == SignalUnmarkedAutoReply
+		}
+		if flagged != tt.unsure || res.NeedsHuman != tt.unsure || tt.unsure && res.NeedsHumanReason != "unsure" {
+			t.Errorf("%q: needs_human %v (%q), unmarked %v; want unsure %v", tt.text, res.NeedsHuman, res.NeedsHumanReason, flagged, tt.unsure)
 		}
 	}
 }

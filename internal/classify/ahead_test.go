@@ -34,6 +34,25 @@ func TestPaymentAhead(t *testing.T) {
 		// Today is where a delay counts from, not the day of a payment.
 		{"from today", "The invoice will be paid within 30 days from today.", true, true},
 		{"today itself", "The invoice will be paid today.", false, false},
+		// A clause that says both what happened and what will: its
+		// statements apart.
+		{"a grant received, the payment to come", "Nous avons reçu hier la subvention et le paiement partira jeudi prochain.", true, true},
+		{"an approval, the payment to come", "The invoice has been approved by our management and the payment will be released on 30th of this month.", true, true},
+		{"paid, received tomorrow", "Le virement a été fait hier et vous le recevrez demain.", false, false},
+		{"paid, received tomorrow, english", "We paid on Monday and you will get it tomorrow.", false, false},
+		// A condition's tense says nothing of the payment.
+		{"once done", "We shall effect payment by Friday 22nd August. We shall share the transfer slip once done.", true, true},
+		{"paid when received", "The invoice was paid when we received it. You will have it on Friday.", false, false},
+		// A round of payments still to come is scheduled; the round is
+		// the nearer of the next one and the last one of that number.
+		{"handed to a round to come", "La facture est passée au virement groupé du 25.", true, true},
+		{"handed to a batch to come", "La facture est partie au paiement avec le lot du 25.", true, true},
+		{"a round gone this month", "La facture est passée au virement groupé du 15.", false, false},
+		{"a round gone two days ago", "Votre facture est partie en paiement avec notre échéance du 18, comme d'habitude.", false, false},
+		{"a round to come next month, nearer than the last", "Votre facture est partie en paiement avec notre échéance du 2.", true, true},
+		{"a day, not a round", "La facture a été payée le 25.", false, false},
+		// The end of the working day belongs to the day named beside it.
+		{"any time that day", "Ton chèque va être prêt jeudi, tu peux passer le chercher n'importe quand dans la journée.", true, true},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -61,6 +80,10 @@ func TestAnswersUs(t *testing.T) {
 		"Réf. : commande 12":            false,
 		"Fwd: Re: facture":              false,
 		"Your direct debit on the 10th": false,
+		"ODP: Reminder: invoice 12":     true,
+		"SV: Faktura 12":                true,
+		"Odp: Fwd: faktura":             true,
+		"WG: Rechnung 12":               false,
 	} {
 		if got := answersUs(subject); got != want {
 			t.Errorf("answersUs(%q) = %v, want %v", subject, got, want)

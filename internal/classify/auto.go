@@ -40,6 +40,11 @@ var (
 	reAutoBodyExplicit = regexp.MustCompile(`\b(ceci est (une reponse|un message) automatique|reponse automatique|message automatique|this is an automated (reply|response|message)|this is an automatic (reply|response|message)|automatic reply|auto-?reply|automatische antwort|risposta automatica|respuesta automatica|automatisch antwoord)\b`)
 	reAutoBodyAbsence  = regexp.MustCompile(`\b(je suis (actuellement )?(absente?|en conges|en deplacement|hors du bureau|en vacances)|nous sommes (actuellement )?(absents|fermes|en conges)|notre (bureau|entreprise|atelier|cabinet|agence) (est|sera) ferme|fermeture annuelle|i am (currently )?(out of (the )?office|away|on (annual )?leave|on vacation|on holiday)|i'm (currently )?(out of (the )?office|away|on (annual )?leave|on vacation|on holiday)|our office (is|will be) closed|with (limited|no) access to (my )?e-?mail|avec un acces (limite|restreint) (a mes|aux) (e-?mails|mails|messages))\b`)
 
+	// What only automatic answers say besides an absence: a mailbox no
+	// longer read, a ticket or request logged, an answer promised within
+	// a delay, an address that takes no answer.
+	reAutoNotice = regexp.MustCompile(`\b(no longer (monitored|read|in use|checked|active)|not (monitored|checked)|n'est plus (consultee?|lue?|active|utilisee?|surveillee?)|plus consultee?|ticket|numero de (dossier|demande|reference)|case (number|reference|id)|request (number|reference|id)|(has|have) been (logged|received|registered)|we have received your (message|e-?mail|request|enquiry|inquiry)|nous avons (bien )?recu votre (message|mail|e-?mail|courriel|demande)|votre (message|demande|courriel) a (bien )?ete (recue?|enregistree?|transmise?)|(will|shall) (respond|reply|get back to you|be (answered|processed|handled|dealt with)) (within|as soon as|shortly|soon)|will be (answered|processed|handled|dealt with) by|(sera|seront) (traitee?s?|pris en compte|prise en compte) (par|dans|sous|des)|nous vous repondrons (dans|sous|des|rapidement)|dans les meilleurs delais|do not reply|ne pas repondre|merci de ne pas repondre|please (contact|write to|email|send) .{0,40}(instead|a la place)|veuillez (contacter|ecrire a|adresser))\b`)
+
 	reContentType = regexp.MustCompile(`(?i)multipart/report.*report-type="?([a-z-]+)`)
 )
 
@@ -170,6 +175,9 @@ func detectAutoReply(m *message.Message, subject string, body *lazyFold, own str
 	case "feedback-report":
 		strong = append(strong, Evidence{Sentence: "abuse feedback report", Signal: "auto:feedback_report", Weight: 3})
 	}
+	// "SV: Automatic reply", "ODP: Read: …": the answer and forward
+	// prefixes of every language are set aside first.
+	subject, _ = subjectPrefixes(subject)
 	if reReceiptSubject.MatchString(subject) {
 		strong = append(strong, Evidence{Sentence: "Subject: " + m.Subject, Signal: "auto:read_receipt_subject", Weight: 2})
 	}
@@ -228,6 +236,26 @@ func reportTypeOf(m *message.Message) string {
 		return strings.ToLower(sm[1])
 	}
 	return ""
+}
+
+// automaticWording reports the first sentence of a reply's folded
+// sentences that says it is automatic, an absence, or what only automatic
+// notices say (reAutoNotice).
+func automaticWording(folded []string) (Evidence, bool) {
+	for _, s := range folded {
+		if s := absenceText(s); s != "" {
+			return Evidence{Sentence: s, Signal: "auto:absence_text", Weight: 1}, true
+		}
+		if strings.Contains(s, "auto") && mayMatch(litExplicit, s) {
+			if w := reAutoBodyExplicit.FindString(s); w != "" {
+				return Evidence{Sentence: w, Signal: "auto:body_says_automatic", Weight: 1}, true
+			}
+		}
+		if w := reAutoNotice.FindString(s); w != "" {
+			return Evidence{Sentence: w, Signal: "auto:notice_text", Weight: 1}, true
+		}
+	}
+	return Evidence{}, false
 }
 
 // absenceText is the first out-of-office phrase of folded text s.

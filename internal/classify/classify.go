@@ -209,7 +209,9 @@ func Classify(m *message.Message, opt Options) Result {
 	if !fromQuote {
 		below = bottomPosted(r.Quoted)
 	}
-	res := read(model, objections, text, m.Subject, ref, !fromQuote && below == "")
+	// The signature tells the order of numeric dates as well as the words
+	// (a US phone, a state after the city).
+	res := read(model, objections, text, m.Subject, ref, !fromQuote && below == "", mailDateOrder(text, r.Signature))
 	res.Reply, res.Signature = r.Body, r.Signature
 	if !fromQuote && below != "" {
 		h := readHostileText(m.Subject, ownWords(r.Body, below))
@@ -234,12 +236,13 @@ func ReplyText(text string) (words string, quoted bool) {
 	return reply.Strip(unquote(r.Quoted)).Body, true
 }
 
-// read runs the models over the client's words and resolves the dates;
-// hostile asks for the hostile reading of the same words.
-func read(model *Model, objections *ObjectionModel, text, subject string, ref time.Time, hostile bool) Result {
+// read runs the models over the client's words and resolves the dates,
+// numeric ones in order; hostile asks for the hostile reading of the same
+// words.
+func read(model *Model, objections *ObjectionModel, text, subject string, ref time.Time, hostile bool, order dateOrder) Result {
 	f := featurePool.Get().(*features)
 	defer featurePool.Put(f)
-	extractInto(f, text, subject, ref, nil)
+	extractInto(f, text, subject, ref, nil, order)
 	var h HostileReading
 	switch {
 	case !hostile:
@@ -273,6 +276,16 @@ func read(model *Model, objections *ObjectionModel, text, subject string, ref ti
 		if t, e, found := returnDate(fold(subject)+". "+strings.Join(f.folded, " ")+" ", ref); found {
 			res.ReturnDate = &t
 			res.Evidence = append(res.Evidence, e)
+		} else if e, ok := automaticWording(f.folded); ok {
+			res.Evidence = append(res.Evidence, e)
+		} else if !res.NeedsHuman {
+			// No header, no return date, no automatic wording: the model
+			// read the shape of a notice ("Notre atelier déménage au 4 rue
+			// des Forges à partir du 2 novembre. Paul"), which a person
+			// writes too. Chasing would wait on an absence nobody
+			// announced: a human reads it.
+			res.NeedsHuman, res.NeedsHumanReason = true, "unsure"
+			res.Evidence = append(res.Evidence, Evidence{Sentence: unmarkedAutoReply, Signal: SignalUnmarkedAutoReply, Weight: 0})
 		}
 	case Promise, Grievance, Hardship, Dispute:
 		// A dated commitment counts with a reproach or a difficulty too
@@ -281,6 +294,15 @@ func read(model *Model, objections *ObjectionModel, text, subject string, ref ti
 	}
 	return res
 }
+
+// SignalUnmarkedAutoReply is the evidence signal of a model's auto_reply
+// reading sent to a human for want of any mark of automatic mail;
+// unmarkedAutoReply its sentence, which the flag shows to the owner in both
+// languages.
+const (
+	SignalUnmarkedAutoReply = "unsure:unmarked_auto_reply"
+	unmarkedAutoReply       = "(ni en-tête, ni date de retour, ni formule de message automatique · no automatic header, return date or automatic wording)"
+)
 
 // raisesObjections reports whether a reply of class c may raise a stock
 // objection: an automatic answer or a mail about something else does not.
@@ -307,22 +329,21 @@ func paymentAhead(f *features, ref time.Time, strict bool) (Evidence, bool) {
 		if len(payPositions(s)) == 0 {
 			continue
 		}
-		for from := 0; from < len(s); {
-			end := clauseEnd(s, from)
+		for _, c := range tenseClauses(s, f.dates[i], ref, &toks, &negs) {
+			from, end := c.from, c.end
 			clause := s[from:end]
-			fut, pst := f.future[i], f.past[i]
-			if from > 0 || end < len(s) {
-				if len(payPositions(clause)) == 0 {
-					from = end + 1
-					continue
-				}
-				toks, negs = tokenize(clause, toks[:0], negs[:0])
-				fut, pst = tenseOf(toks)
+			if len(payPositions(clause)) == 0 {
+				continue
 			}
-			if pst {
+			if c.past && c.split && !settles(clause) {
+				// "the invoice has been approved and the payment will
+				// go…": what happened to the invoice, not to the money.
+				continue
+			}
+			if c.past {
 				return Evidence{}, false
 			}
-			future = future || fut
+			future = future || c.future
 			for k := range f.dates[i] {
 				d := &f.dates[i][k]
 				if d.start < from || d.start >= end {
@@ -344,10 +365,106 @@ func paymentAhead(f *features, ref time.Time, strict bool) (Evidence, bool) {
 					ev = Evidence{Sentence: f.sents[i], Signal: "rule:payment_ahead", Weight: 1}
 				}
 			}
-			from = end + 1
 		}
 	}
 	return ev, ahead && future
+}
+
+// tenseClause is a span of a folded sentence with the tense it speaks in.
+type tenseClause struct {
+	from, end    int
+	future, past bool
+	split        bool // one statement of a clause cut at its coordinators
+}
+
+// coordinators join two statements in one clause ("nous avons reçu la
+// subvention et le paiement partira jeudi", "the invoice has been approved
+// and the payment will be released on the 30th").
+var coordinators = []string{" et ", " and ", " mais ", " but "}
+
+// subordinators open a condition whose tense says nothing of the payment
+// ("we shall share the transfer slip once done", "je vous envoie la
+// preuve dès que c'est fait").
+var subordinators = []string{" once ", " une fois ", " des que ", " as soon as ", " when ", " quand ", " lorsque ", " after ", " apres que "}
+
+// tenseClauses splits folded sentence s into the clauses whose tense
+// paymentAhead reads: set off by a semicolon or a colon, and, where a
+// clause speaks both in the past and in the future, at its coordinators.
+// A condition (subordinators) is left out of a clause's tense, and a
+// round of payments named by a day still to come ("la facture est passée
+// au virement groupé du 15", written on the 9th) is scheduled whatever the
+// tense: a payment cannot have gone out on a day to come.
+func tenseClauses(s string, dates []dateMention, ref time.Time, toks *[]string, negs *[]bool) []tenseClause {
+	var out []tenseClause
+	tense := func(from, end int) tenseClause {
+		part := s[from:end]
+		for _, w := range subordinators {
+			if k := strings.Index(part, w); k > 0 {
+				part = part[:k]
+			}
+		}
+		*toks, *negs = tokenize(part, (*toks)[:0], (*negs)[:0])
+		c := tenseClause{from: from, end: end}
+		c.future, c.past = tenseOf(*toks)
+		if c.past && scheduledRound(s, dates, from, end, ref) {
+			c.future, c.past = true, false
+		}
+		return c
+	}
+	for from := 0; from < len(s); {
+		end := clauseEnd(s, from)
+		c := tense(from, end)
+		if !(c.future && c.past) {
+			out = append(out, c)
+			from = end + 1
+			continue
+		}
+		for start := from; start < end; {
+			stop := end
+			for _, w := range coordinators {
+				if k := strings.Index(s[start:end], w); k > 0 && start+k < stop {
+					stop = start + k
+				}
+			}
+			c := tense(start, stop)
+			c.split = true
+			out = append(out, c)
+			start = stop + 1
+		}
+		from = end + 1
+	}
+	return out
+}
+
+// scheduledRound reports whether the clause s[from:end] names its only
+// day as a round of payments still to come ("virement groupé du 15"
+// written on the 9th), not one just gone ("notre échéance du 30" written
+// on the 2nd).
+func scheduledRound(s string, dates []dateMention, from, end int, ref time.Time) bool {
+	round := false
+	for k := range dates {
+		d := &dates[k]
+		if d.start < from || d.start >= end {
+			continue
+		}
+		num := strings.TrimRightFunc(d.phrase, func(r rune) bool { return r < '0' || r > '9' })
+		digits := len(num) - len(strings.TrimRightFunc(num, func(r rune) bool { return r >= '0' && r <= '9' }))
+		// The round is the nearer of the two that bear its number: the
+		// next one, or the last one a month before ("notre échéance du
+		// 30" written on the 2nd went out two days ago).
+		if !d.dayOnly || digits == 0 || !d.t.After(ref) {
+			return false
+		}
+		if last := d.t.AddDate(0, -1, 0); d.t.Sub(ref) >= ref.Sub(last) {
+			return false
+		}
+		head := strings.TrimRight(s[:d.start]+num[:len(num)-digits], " ")
+		if _, ok := batchOf(head); !ok {
+			return false
+		}
+		round = true
+	}
+	return round
 }
 
 // clauseEnd is the end of the clause of folded sentence s that starts at
@@ -445,6 +562,15 @@ func promiseDate(f *features, ref time.Time, anySentence bool) *time.Time {
 			}
 		}
 	}
+	// "You'll have it on Friday": in a reply about paying, a dated sentence
+	// in the future tense speaks of the payment.
+	futureDates := func() {
+		for i := range f.sents {
+			if len(f.dates[i]) > 0 && f.future[i] {
+				consider(i, nil)
+			}
+		}
+	}
 	for i := range f.sents {
 		if len(f.dates[i]) == 0 {
 			continue
@@ -453,14 +579,21 @@ func promiseDate(f *features, ref time.Time, anySentence bool) *time.Time {
 			consider(i, pays)
 		}
 	}
-	if best == nil {
-		// "You'll have it on Friday": in a reply about paying, a dated
-		// sentence in the future tense speaks of the payment.
-		for i := range f.sents {
-			if len(f.dates[i]) > 0 && f.future[i] {
-				consider(i, nil)
-			}
+	if best != nil && (best.aside || best.d.t.Equal(ref)) {
+		// "C'est moi qui signe les virements, je suis absent jusqu'au 20.
+		// Je le ferai le lundi 25", "the voucher is for signing today…
+		// the TT will go out next Tuesday": a day that only times the
+		// payment, or the mail's own day, gives way to a later day the
+		// reply promises in the future tense.
+		held := best
+		best = nil
+		futureDates()
+		if best == nil || best.aside || !best.d.t.After(ref) {
+			best = held
 		}
+	}
+	if best == nil {
+		futureDates()
 	}
 	if best == nil {
 		// "Could I pay it in three payments? I can do the first one on
@@ -636,28 +769,6 @@ func payWord(t string) bool {
 	}
 	for _, st := range payStemsByFirst[t[0]] {
 		if strings.HasPrefix(t, st) {
-			return true
-		}
-	}
-	return false
-}
-
-// answersUs reports whether a subject is a reply's ("Re:", "RE :", "AW:";
-// "Réf. :" and "Fwd:" are not): what a client writes back about paying answers
-// our mail, while a supplier's notice that it "will debit on the 10th"
-// opens a thread of its own.
-func answersUs(subject string) bool {
-	s := strings.TrimSpace(strings.ToLower(subject))
-	// A tag the client's gateway puts first ("[EXT] Re: …") hides nothing.
-	for strings.HasPrefix(s, "[") {
-		end := strings.IndexByte(s, ']')
-		if end < 0 {
-			break
-		}
-		s = strings.TrimSpace(s[end+1:])
-	}
-	for _, p := range []string{"re:", "re :", "aw:", "sv:", "antw:", "r:", "ris:", "rif:"} {
-		if strings.HasPrefix(s, p) {
 			return true
 		}
 	}

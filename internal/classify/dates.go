@@ -57,7 +57,7 @@ const (
 )
 
 var (
-	reISO     = mustWordRegexp(`\b(\d{4})-(\d{1,2})-(\d{1,2})\b`)
+	reISO     = mustWordRegexp(`\b(\d{4})([-/])(\d{1,2})[-/](\d{1,2})\b`)
 	reNumeric = mustWordRegexp(`\b(\d{1,2})[/.](\d{1,2})(?:[/.](\d{4}|\d{2}))?\b`)
 	// "14-11-25", "14-11-2025": with a dash, only with its year ("3-4
 	// jours" is a count).
@@ -68,7 +68,20 @@ var (
 	reWeekday  = mustWordRegexp(`\b(?:(next|this|coming|on|by|ce|d'ici|avant|des|depuis|since|last|every|each|every other|every second|chaque|tous les|le) )?(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|monday|tuesday|wednesday|thursday|friday|saturday|sunday|tues|tue|weds|wed|thurs|thur|thu|fri)( prochain| qui vient| dernier| passe| en huit| en quinze| (?:de )?la semaine prochaine| next week| of next week| week)?\b`)
 	reMonthEnd = mustWordRegexp(`\b(?:(?:la |a la |en |d'ici (?:la )?|avant la |by the |at the |by |at )?(fin du mois (?:de |d')(?:` + monthNames + `)|fin (?:du |de |de ce )?mois(?: prochain)?|end of (?:the |this )?month|end of next month|month[- ]end|fin (?:` + monthNames + `)|end of (?:` + monthNames + `)|debut (?:du |de )?mois(?: prochain)?|early next month|beginning of next month|start of next month|debut (?:` + monthNames + `)|early (?:` + monthNames + `)|mi-(?:` + monthNames + `)|mid-(?:` + monthNames + `)|mid (?:` + monthNames + `)|fin (?:de l'|d')annee|end of (?:the )?year|eom))`)
 	reWeek     = mustWordRegexp(`\b(fin de (?:la )?semaine prochaine|end of next week|debut de (?:la )?semaine prochaine|early next week|start of next week|beginning of next week|(?:la |dans la |courant de la |courant )?semaine prochaine|next week|fin de (?:la |cette )?semaine|end of (?:the |this )?week|cette semaine|this week|ce week-end|ce weekend|this weekend|over the weekend)\b`)
-	reWithin   = mustWordRegexp(`\b(?:sous|endeans|d'ici|dans|within|in|within the next|in the next|sous les|d'ici a|au plus tard dans|under) (?:les )?(` + numberWords + `) ?(business |working )?(jours?|j|days?|semaines?|weeks?|mois|months?|h|heures?|hours?)( ouvres| ouvrables| business| working)?\b`)
+	reWithin   = mustWordRegexp(`\b(?:sous|endeans|d'ici|dans|within|in|within the next|in the next|sous les|d'ici a|au plus tard dans|under) (?:les )?(` + numberWords + `) ?(business |working )?(jours?|j|days?|semaines?|weeks?|fortnights?|mois|months?|h|heures?|hours?)( ouvres| ouvrables| business| working)?\b`)
+	// "two weeks from now", "10 jours à compter d'aujourd'hui": a count
+	// from the mail's day, said after the count.
+	reFromNow = mustWordRegexp(`\b(` + numberWords + `) ?(business |working )?(jours?|days?|semaines?|weeks?|fortnights?|mois|months?) (?:from now|from today|a compter d'aujourd'hui|a compter de ce jour|a partir d'aujourd'hui)\b`)
+	// A day with a month name set off by dashes or slashes: "15-Dec-2025",
+	// "15/dec/25", "15-déc.".
+	reDashMonth = mustWordRegexp(`\b(\d{1,2})[-/](` + monthNames + `)\b\.?(?:[-/](\d{4}|\d{2})\b)?`)
+	// A day in words: "le quinze", "le vingt-deux décembre", "the
+	// fifteenth of December", "on the twenty-first".
+	reDayWord = mustWordRegexp(`\b(?:le|the|on the|by the|before the|until the|au plus tard le|pour le|d'ici le) (` + dayWordAlternation + `)\b(?:(?: of)? (` + monthNames + `)\b\.?)?`)
+	// Days that end with the working day: "by end of day", "EOD", "by
+	// close of business", "dans la journée", "en fin de journée"; "a
+	// week today" and "demain en huit" count from the mail's day.
+	reDayEnd   = mustWordRegexp(`\b(end of (?:the )?day|end of business|close of business|eod|cob|fin de (?:la )?journee|dans la journee|a week today|a week from today|this day next week|aujourd'hui en huit|demain en huit)\b`)
 	reHuitaine = mustWordRegexp(`\b(?:sous |dans la |d'ici )?(huitaine|quinzaine)\b`)
 	// "jeudi 11": the day number is the commitment, the weekday its check.
 	reWeekdayNum = mustWordRegexp(`\b(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|monday|tuesday|wednesday|thursday|friday|saturday|sunday),? (?:the )?(\d{1,2})(?:er|st|nd|rd|th)?\b`)
@@ -95,6 +108,57 @@ var (
 
 // monthNumber reads a folded month name as every package reads one.
 func monthNumber(s string) time.Month { return text.ParseMonth(s) }
+
+// dayInWords are the days of a month in words, as people write them after
+// "le" or "the": French cardinals (1 is "premier"), English ordinals.
+var dayInWords = func() map[string]int {
+	m := map[string]int{"premier": 1}
+	fr := strings.Fields("un deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze quinze seize dix-sept dix-huit dix-neuf")
+	for n := 2; n <= 19; n++ {
+		m[fr[n-1]] = n
+	}
+	en := strings.Fields("first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth")
+	for n := 1; n <= 19; n++ {
+		m[en[n-1]] = n
+	}
+	for _, tens := range []struct {
+		n             int
+		fr, en, enOrd string
+	}{{20, "vingt", "twenty", "twentieth"}, {30, "trente", "thirty", "thirtieth"}} {
+		m[tens.fr], m[tens.enOrd] = tens.n, tens.n
+		last := 9
+		if tens.n == 30 {
+			last = 1
+		}
+		for u := 1; u <= last; u++ {
+			if u == 1 {
+				m[tens.fr+" et un"], m[tens.fr+"-et-un"] = tens.n+1, tens.n+1
+			} else {
+				m[tens.fr+"-"+fr[u-1]] = tens.n + u
+			}
+			m[tens.en+"-"+en[u-1]], m[tens.en+" "+en[u-1]] = tens.n+u, tens.n+u
+		}
+	}
+	return m
+}()
+
+// dayWordList lists dayInWords, longest first: the alternation of
+// reDayWord tries "vingt-deux" before "vingt".
+var dayWordList = func() []string {
+	var out []string
+	for w := range dayInWords {
+		out = append(out, w)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if len(out[i]) != len(out[j]) {
+			return len(out[i]) > len(out[j])
+		}
+		return out[i] < out[j]
+	})
+	return out
+}()
+
+var dayWordAlternation = strings.Join(dayWordList, "|")
 
 // weekdayAbbreviations are the short English names that can only be days
 // ("will pay Fri"); "mon", "sat" and "sun" are other words too.
@@ -261,6 +325,18 @@ func nearestYear(ref time.Time, m time.Month, d int) (time.Time, bool) {
 	return t, true
 }
 
+// dayMonthYear is the day d of month m, in year y, or when y is 0 in the
+// year nearest ref (none when ref is zero too).
+func dayMonthYear(ref time.Time, y int, m time.Month, d int) (time.Time, bool) {
+	switch {
+	case y != 0:
+		return midnight(y, m, d)
+	case !ref.IsZero():
+		return nearestYear(ref, m, d)
+	}
+	return time.Time{}, false
+}
+
 func year(s string) int {
 	if s == "" {
 		return 0
@@ -277,6 +353,25 @@ func year(s string) int {
 
 func endOfMonth(y int, m time.Month) time.Time {
 	return time.Date(y, m+1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, -1)
+}
+
+// countAhead is the day n units after ref: days (weekdays only when
+// working, as in "sous 5 jours ouvrés": a holiday is the policy's to know),
+// weeks, fortnights, months, or hours rounded up to days.
+func countAhead(ref time.Time, n int, unit string, working bool) time.Time {
+	switch {
+	case (strings.HasPrefix(unit, "j") || strings.HasPrefix(unit, "day")) && working:
+		return addWorkingDays(ref, n)
+	case strings.HasPrefix(unit, "j") || strings.HasPrefix(unit, "day"):
+		return ref.AddDate(0, 0, n)
+	case strings.HasPrefix(unit, "sem") || strings.HasPrefix(unit, "week"):
+		return ref.AddDate(0, 0, 7*n)
+	case strings.HasPrefix(unit, "fortnight"):
+		return ref.AddDate(0, 0, 14*n)
+	case strings.HasPrefix(unit, "mois") || strings.HasPrefix(unit, "month"):
+		return ref.AddDate(0, n, 0)
+	}
+	return ref.AddDate(0, 0, (n+23)/24) // hours
 }
 
 // nextWeekday is the first given weekday strictly after ref.
@@ -323,8 +418,12 @@ func mondayOf(ref time.Time) time.Time {
 
 // findDates returns every date mention in folded text s, resolved against ref
 // (midnight UTC of the mail's calendar day). A zero ref resolves only dates
-// that carry their year.
-func findDates(s string, ref time.Time) []dateMention {
+// that carry their year. Numeric dates are read day first.
+func findDates(s string, ref time.Time) []dateMention { return findDatesIn(s, ref, dayFirst) }
+
+// findDatesIn is findDates with the order the mail writes its numeric dates
+// in (mailDateOrder).
+func findDatesIn(s string, ref time.Time, order dateOrder) []dateMention {
 	var out []dateMention
 	digits := strings.ContainsAny(s, "0123456789")
 	g := gatesOf(s)
@@ -333,12 +432,15 @@ func findDates(s string, ref time.Time) []dateMention {
 	}
 	noRef := ref.IsZero()
 
-	for _, m := range findAll(reISO, digits && strings.Contains(s, "-"), s) {
+	for _, m := range findAll(reISO, digits && (strings.Contains(s, "-") || strings.Contains(s, "/")), s) {
 		y, _ := strconv.Atoi(s[m[2]:m[3]])
-		mo, _ := strconv.Atoi(s[m[4]:m[5]])
-		d, _ := strconv.Atoi(s[m[6]:m[7]])
+		mo, _ := strconv.Atoi(s[m[6]:m[7]])
+		d, _ := strconv.Atoi(s[m[8]:m[9]])
 		if t, ok := midnight(y, time.Month(mo), d); ok {
 			add(m[:2], t, true)
+			if s[m[4]] == '/' { // "2025/12/15"
+				unseen(out)
+			}
 		}
 	}
 	numeric := findAll(reNumeric, digits && hasDigitSepDigit(s), s)
@@ -358,7 +460,12 @@ func findDates(s string, ref time.Time) []dateMention {
 		a, _ := strconv.Atoi(s[m[2]:m[3]])
 		b, _ := strconv.Atoi(s[m[4]:m[5]])
 		d, mo := a, b
-		if b > 12 && a <= 12 { // US order, only when unambiguous
+		// Which number is the month: told by a number above 12, else by
+		// the mail's order, which only a slash date follows (a dotted or
+		// dashed date is European).
+		ambiguous := a <= 12 && b <= 12 && a != b
+		flip := b > 12 && a <= 12 || ambiguous && order == monthFirst && s[m[3]] == '/'
+		if flip {
 			d, mo = b, a
 		}
 		y := 0
@@ -370,17 +477,19 @@ func findDates(s string, ref time.Time) []dateMention {
 			// "le 14.11" is a date.
 			continue
 		}
-		var t time.Time
-		var ok bool
-		if y != 0 {
-			t, ok = midnight(y, time.Month(mo), d)
-		} else if !noRef {
-			t, ok = nearestYear(ref, time.Month(mo), d)
-		}
+		t, ok := dayMonthYear(ref, y, time.Month(mo), d)
 		if ok {
 			add(m[:2], t, true)
-			if k >= dashed {
+			switch last := &out[len(out)-1]; {
+			case k >= dashed:
 				unseen(out)
+			case ambiguous && flip:
+				// The model's features read every date day first.
+				last.modelT, _ = dayMonthYear(ref, y, time.Month(b), a)
+			case ambiguous && order == orderUnknown && s[m[3]] == '/':
+				// "05/11" in a mail whose order nothing tells: it tells
+				// the tense, never a commitment's day.
+				last.vague = true
 			}
 		}
 	}
@@ -390,13 +499,11 @@ func findDates(s string, ref time.Time) []dateMention {
 		if mo == 0 {
 			continue
 		}
-		var t time.Time
-		var ok bool
+		y := 0
 		if m[6] >= 0 {
-			t, ok = midnight(year(s[m[6]:m[7]]), mo, d)
-		} else if !noRef {
-			t, ok = nearestYear(ref, mo, d)
+			y = year(s[m[6]:m[7]])
 		}
+		t, ok := dayMonthYear(ref, y, mo, d)
 		if ok {
 			add(m[:2], t, true)
 		}
@@ -411,13 +518,11 @@ func findDates(s string, ref time.Time) []dateMention {
 			continue
 		}
 		d, _ := strconv.Atoi(s[m[4]:m[5]])
-		var t time.Time
-		var ok bool
+		y := 0
 		if m[6] >= 0 {
-			t, ok = midnight(year(s[m[6]:m[7]]), mo, d)
-		} else if !noRef {
-			t, ok = nearestYear(ref, mo, d)
+			y = year(s[m[6]:m[7]])
 		}
+		t, ok := dayMonthYear(ref, y, mo, d)
 		if ok {
 			add(m[:2], t, true)
 			if name == "sept" {
@@ -425,8 +530,43 @@ func findDates(s string, ref time.Time) []dateMention {
 			}
 		}
 	}
+	for _, m := range findAll(reDashMonth, digits && g&gateMonth != 0 && (strings.Contains(s, "-") || strings.Contains(s, "/")), s) {
+		d, _ := strconv.Atoi(s[m[2]:m[3]])
+		y := 0
+		if m[6] >= 0 {
+			y = year(s[m[6]:m[7]])
+		}
+		if t, ok := dayMonthYear(ref, y, monthNumber(s[m[4]:m[5]]), d); ok {
+			add(m[:2], t, true)
+			unseen(out)
+		}
+	}
 	if noRef {
 		return dedupe(out)
+	}
+	for _, m := range findAll(reDayWord, g&gateDayWord != 0, s) {
+		w := s[m[2]:m[3]]
+		d := dayInWords[w]
+		if m[4] >= 0 {
+			// "le quinze décembre", "the first of December".
+			if t, ok := nearestYear(ref, monthNumber(s[m[4]:m[5]]), d); ok {
+				add(m[:2], t, true)
+				unseen(out)
+			}
+			continue
+		}
+		// Alone, a day in words ends its clause ("je vous règle le
+		// quinze."): "le premier virement", "the second reminder" and "le
+		// sept" (September) are not days.
+		rest := s[m[1]:]
+		if d == 1 || w == "sept" || rest != "" && !strings.ContainsRune(".,;:!?)", rune(rest[0])) {
+			continue
+		}
+		if t, ok := dayOnOrAfter(ref, d, true); ok {
+			add(m[:2], t, true)
+			out[len(out)-1].dayOnly = true
+			unseen(out)
+		}
 	}
 	for _, m := range findAll(reRelDay, g&gateRelDay != 0 && mayMatch(litRelDay, s), s) {
 		if s[m[2]:m[3]] == "ce jour" && (strings.HasPrefix(s[m[1]:], "-la") || strings.HasPrefix(s[m[1]:], " la") || strings.HasPrefix(s[m[1]:], "-là")) {
@@ -568,27 +708,40 @@ func findDates(s string, ref time.Time) []dateMention {
 			continue
 		}
 		unit := s[m[6]:m[7]]
-		var t time.Time
-		switch {
-		case (strings.HasPrefix(unit, "j") || strings.HasPrefix(unit, "day")) && (m[4] >= 0 || m[8] >= 0):
-			// "sous 5 jours ouvrés", "within 10 business days":
-			// weekdays only (a holiday is the policy's to know).
-			t = addWorkingDays(ref, n)
-		case strings.HasPrefix(unit, "j") || strings.HasPrefix(unit, "day"):
-			t = ref.AddDate(0, 0, n)
-		case strings.HasPrefix(unit, "sem") || strings.HasPrefix(unit, "week"):
-			t = ref.AddDate(0, 0, 7*n)
-		case strings.HasPrefix(unit, "mois") || strings.HasPrefix(unit, "month"):
-			t = ref.AddDate(0, n, 0)
-		default: // hours
-			t = ref.AddDate(0, 0, (n+23)/24)
-		}
-		add(m[:2], t, false)
+		add(m[:2], countAhead(ref, n, unit, m[4] >= 0 || m[8] >= 0), false)
 		out[len(out)-1].vague = vagueCount(s[m[2]:m[3]])
 		out[len(out)-1].delay = true
-		if w := s[m[2]:m[3]]; m[4] >= 0 || !modelCounts[w] && !isDigit(w[0]) && w != "a few" && w != "a couple of" {
+		if w := s[m[2]:m[3]]; m[4] >= 0 || !modelCounts[w] && !isDigit(w[0]) && w != "a few" && w != "a couple of" || strings.HasPrefix(unit, "fortnight") {
 			unseen(out)
 		}
+	}
+	for _, m := range findAll(reFromNow, g&gateUnit != 0 && (strings.Contains(s, " from ") || strings.Contains(s, "compter") || strings.Contains(s, "partir")), s) {
+		n := countWord(s[m[2]:m[3]])
+		if n == 0 {
+			continue
+		}
+		add(m[:2], countAhead(ref, n, s[m[6]:m[7]], m[4] >= 0), false)
+		out[len(out)-1].vague = vagueCount(s[m[2]:m[3]])
+		out[len(out)-1].delay = true
+		unseen(out)
+	}
+	var dayEnds [][]int
+	for _, m := range findAll(reDayEnd, g&gateDayEnd != 0, s) {
+		off := 0
+		switch p := s[m[2]:m[3]]; {
+		case strings.HasPrefix(p, "demain"):
+			off = 8
+		case strings.Contains(p, "week") || strings.Contains(p, "huit"):
+			off = 7
+		default:
+			// The end of the working day is the mail's day's only when
+			// the sentence names no other ("on Friday by end of day",
+			// "jeudi, n'importe quand dans la journée").
+			dayEnds = append(dayEnds, m)
+			continue
+		}
+		add(m[:2], ref.AddDate(0, 0, off), false)
+		unseen(out)
 	}
 	for _, m := range findAll(reHuitaine, g&gateHuitaine != 0, s) {
 		days := 8
@@ -599,12 +752,16 @@ func findDates(s string, ref time.Time) []dateMention {
 	}
 	for _, m := range findAll(reWeekdayNum, digits && g&gateWeekday != 0, s) {
 		rest := strings.TrimLeft(s[m[1]:], " ")
-		if rest != "" && (isDigit(rest[0]) || strings.ContainsRune("/%€$£:h.", rune(rest[0])) || reMonthStart.MatchString(rest)) {
-			continue // "mardi 9 décembre" is read whole; "lundi 14h" is a time
+		if rest != "" && (isDigit(rest[0]) || strings.ContainsRune("/%€$£:h", rune(rest[0])) || rest[0] == '.' && len(rest) > 1 && isDigit(rest[1]) ||
+			reMonthStart.MatchString(rest)) {
+			continue // "mardi 9 décembre" is read whole; "lundi 14h" is a time, "lundi 9.12" a date
 		}
 		d, _ := strconv.Atoi(s[m[2]:m[3]])
 		if t, ok := dayOnOrAfter(ref, d, false); ok {
 			add(m[:2], t, true)
+			if rest != "" && rest[0] == '.' {
+				unseen(out) // "le lundi 15." was read as "le lundi" alone
+			}
 		}
 	}
 	days := dayOnlyMatches(s, digits && g&gateDayOnly != 0)
@@ -629,7 +786,7 @@ func findDates(s string, ref time.Time) []dateMention {
 		// What the model's features read (dateMention.modelT): the next
 		// such day, a short month skipped unless after "échéance".
 		modelT, seen := time.Time{}, false
-		if k < scanned && !modelUnseenPrefix[s[m[0]:m[2]-1]] {
+		if k < scanned && len(m) == 4 && !modelUnseenPrefix[s[m[0]:m[2]-1]] {
 			modelT, seen = dayOnOrAfter(ref, d, strings.Contains(s[m[0]:m[1]], "echeance"))
 		}
 		if reNextMonth.MatchString(rest) {
@@ -664,6 +821,12 @@ func findDates(s string, ref time.Time) []dateMention {
 			if !seen {
 				unseen(out)
 			}
+		}
+	}
+	if len(out) == 0 {
+		for _, m := range dayEnds {
+			add(m[:2], ref, false)
+			unseen(out)
 		}
 	}
 	return alternatives(s, dedupe(out))
@@ -804,10 +967,42 @@ func dayOnlyMatches(s string, pre bool) [][]int {
 		}
 		if start >= 0 {
 			out = append(out, []int{start, end, i, j})
+		} else if st, ok := batchOf(head); ok {
+			// The fifth index marks a match the model's features do not
+			// read (dateMention.modelT).
+			out = append(out, []int{st, end, i, j, 1})
 		}
 		i = j
 	}
 	return out
+}
+
+// batchNouns name a round of payments ("notre échéance fournisseurs du
+// 30", "le lot du 25", "le virement groupé du 15"): the day after them is
+// the day the round goes out.
+var batchNouns = wordSet("lot lots run runs batch batches virement virements paiement paiements reglement reglements echeance echeances campagne tour prelevement prelevements remise versement versements cycle")
+
+// batchOf reports whether head, the text before a day number, ends with
+// "du" after a batch noun and at most two words that qualify it
+// ("échéance fournisseurs du", "virement groupé mensuel du"), and where the
+// noun starts.
+func batchOf(head string) (int, bool) {
+	rest, ok := strings.CutSuffix(head, " du")
+	if !ok {
+		return 0, false
+	}
+	for k := 0; k < 3; k++ {
+		sp := strings.LastIndexByte(rest, ' ')
+		w := rest[sp+1:]
+		if batchNouns[w] {
+			return sp + 1, true
+		}
+		if sp < 0 || w == "" || !isWordByte(w[0]) {
+			return 0, false
+		}
+		rest = rest[:sp]
+	}
+	return 0, false
 }
 
 // dayOnOrAfter is the first day numbered d on or after ref. With clamp, a
@@ -846,6 +1041,8 @@ const (
 	gateUnit // jours, days, semaines, weeks, mois, months, heures, hours
 	gateHuitaine
 	gateDayOnly // the words that introduce a bare day number: le, the, du, on…
+	gateDayEnd  // end of day, eod, cob, close of business, journée, a week today…
+	gateDayWord // a day in words: quinze, fifteenth…
 )
 
 var gateWords = func() map[string]uint16 {
@@ -860,8 +1057,13 @@ var gateWords = func() map[string]uint16 {
 	add(gateRelDay, "demain dmain tomorrow tomorow tommorow tommorrow tmrw 2moro aujourd aujourdhui hui jour today tonight soir matin midi afternoon morning hier yesterday")
 	add(gatePeriod, "mois month annee year eom")
 	add(gateWeek, "semaine week weekend")
-	add(gateUnit, "jours jour j days day semaines semaine weeks week mois month months h heures heure hours hour")
+	add(gateUnit, "jours jour j days day semaines semaine weeks week fortnight fortnights mois month months h heures heure hours hour")
 	add(gateHuitaine, "huitaine quinzaine")
+	add(gateDayEnd, "day business eod cob journee today huit")
+	for _, w := range dayWordList {
+		// "vingt et un": "et" and "un" open no day alone.
+		add(gateDayWord, strings.NewReplacer("-", " ", " et ", " ", " un", "").Replace(w))
+	}
 	add(gateDayOnly, "le the du on by au avant before pour ici jusqu until till after day des echeance echeances run batch celui campagne tour paiement paiements reglements virements virement fournisseurs")
 	return m
 }()

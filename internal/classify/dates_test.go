@@ -169,6 +169,49 @@ func TestDatesAsPeopleSayThem(t *testing.T) {
 		{sat20Dec, "Règlement sous quinzaine.", "2026-01-04"},
 		{wed, "Will pay Fri.", "2025-12-05"},
 		{wed, "Payment goes out Tues.", "2025-12-09"},
+		// Month names in every form: set off by dashes or slashes, an
+		// abbreviation's period before the day or the year.
+		{wed, "We will pay on 15-Dec-2025.", "2025-12-15"},
+		{wed, "Payment on 15/Dec/25.", "2025-12-15"},
+		{wed, "Payment on 15-déc.", "2025-12-15"},
+		{wed, "We'll pay on Dec. 15.", "2025-12-15"},
+		{wed, "Le chèque partira le 5 janv. 2026.", "2026-01-05"},
+		{wed, "Payment due 2025/12/15.", "2025-12-15"},
+		// Days in words, with a month or ending their clause.
+		{wed, "Je vous règle le quinze.", "2025-12-15"},
+		{wed, "Je vous règle le vingt-deux.", "2025-12-22"},
+		{wed, "Paiement le trente et un.", "2025-12-31"},
+		{wed, "Je vous règle le quinze décembre.", "2025-12-15"},
+		{wed, "Le virement partira le premier janvier.", "2026-01-01"},
+		{wed, "We'll pay on the twenty-first of December.", "2025-12-21"},
+		{wed, "We'll pay on the fifteenth.", "2025-12-15"},
+		{feb, "Je vous règle le trente.", "2026-02-28"},
+		{wed, "Le premier virement partira demain.", "2025-12-04"},
+		{wed, "Je paie le sept.", ""},
+		// A weekday and its number before the period.
+		{wed, "Le virement partira le lundi 15.", "2025-12-15"},
+		// The end of the working day, a fortnight, a week from today.
+		{wed, "We'll pay by end of day.", "2025-12-03"},
+		{wed, "Payment will go out EOD.", "2025-12-03"},
+		{wed, "We'll pay by close of business.", "2025-12-03"},
+		{wed, "Je paie dans la journée.", "2025-12-03"},
+		{wed, "Je règle en fin de journée.", "2025-12-03"},
+		{wed, "We'll pay on Friday by end of day.", "2025-12-05"},
+		{wed, "Ton chèque sera prêt jeudi, passe le chercher n'importe quand dans la journée.", "2025-12-04"},
+		{wed, "We'll pay in a fortnight.", "2025-12-17"},
+		{wed, "We'll pay within a fortnight.", "2025-12-17"},
+		{wed, "We'll pay a week today.", "2025-12-10"},
+		{wed, "Payment two weeks from now.", "2025-12-17"},
+		{wed, "Le virement partira dix jours à compter d'aujourd'hui.", "2025-12-13"},
+		{wed, "Je vous paie d'aujourd'hui en huit.", "2025-12-10"},
+		{wed, "Je vous paie demain en huit.", "2025-12-11"},
+		// A round of payments named by its day.
+		{wed, "Elle partira avec notre échéance fournisseurs du 30.", "2025-12-30"},
+		{wed, "La facture passe avec le lot du 25.", "2025-12-25"},
+		{wed, "Elle partira dans le virement groupé mensuel du 20.", "2025-12-20"},
+		// Month first when the second number cannot be a month.
+		{wed, "Payment on 12/15/2025.", "2025-12-15"},
+		{wed, "Payment on 12/15.", "2025-12-15"},
 		// A choice of days is no one day.
 		{wed, "Je vous règle lundi ou mardi.", ""},
 		{wed, "I'll pay today or tomorrow.", ""},
@@ -289,6 +332,12 @@ func TestPromiseDateChoice(t *testing.T) {
 		{"We'll pay on Friday, but the new contract starts on the 1st of October.", "2025-09-19"},
 		// A delivery is not a payment.
 		{"Je vous règle d'ici la fin du mois. Votre livreur s'est garé en double file vendredi.", "2025-09-30"},
+		// A day that only times the payment, or the mail's own day, gives
+		// way to a later day promised in the future tense; not to a day
+		// that times it too.
+		{"Je suis en déplacement jusqu'au 20 et c'est moi qui signe les virements. Je le ferai le lundi 22 en rentrant.", "2025-09-22"},
+		{"The payment voucher is with our director for signing today. Once signed it will go out next Tuesday.", "2025-09-23"},
+		{"Je fais le virement aujourd'hui. Je serai absente jusqu'au 25.", "2025-09-17"},
 	}
 	for _, tt := range tests {
 		f := extract(fold(tt.text), "", ref, nil)
@@ -356,6 +405,53 @@ func TestDatesInTheBusinessZone(t *testing.T) {
 		}
 		if res.Class != Promise || got != tt.want {
 			t.Errorf("%v, %q: %s %q, want promise %s", tt.loc, tt.text, res.Class, got, tt.want)
+		}
+	}
+}
+
+// TestNumericDateOrder pins which number of a numeric date is the month:
+// the day first unless the mail shows it is American (a second number
+// above 12, or English with a North American phone, a US state, US dollars
+// or an ACH transfer); an English mail with dollars and nothing else
+// leaves "05/11" unread rather than guessed.
+func TestNumericDateOrder(t *testing.T) {
+	ref := time.Date(2025, 10, 22, 0, 0, 0, 0, time.UTC) // Wednesday
+	tests := []struct {
+		text, signature string
+		order           dateOrder
+		want            string // the promise date, "" for none
+	}{
+		{"It is scheduled for payment on 11/05/2025 via ACH.", "", monthFirst, "2025-11-05"},
+		{"It is scheduled for payment on 11/05/2025.", "Teresa Villanueva\nCorpus Christi, TX", monthFirst, "2025-11-05"},
+		{"It is scheduled for payment on 11/05/2025.", "Teresa Villanueva\nAustin, TX 78701", monthFirst, "2025-11-05"},
+		{"It is scheduled for payment on 11/05/2025.", "Teresa Villanueva\n(361) 555-0142", monthFirst, "2025-11-05"},
+		{"We received it on 10/14/2025 and will pay on 11/05/2025.", "", monthFirst, "2025-11-05"},
+		{"We will wire the USD 4,500 on 11/05.", "", monthFirst, "2025-11-05"},
+		// No sign: day first, as in Britain or France.
+		{"It is scheduled for payment on 05/11/2025.", "", dayFirst, "2025-11-05"},
+		{"Le virement partira le 05/11.", "", dayFirst, "2025-11-05"},
+		// A day-first date in the mail outweighs the American signs.
+		{"Received 20/10/2025, payment on 05/11/2025 via ACH.", "", dayFirst, "2025-11-05"},
+		// Dollars alone: Australia and Canada write them too; theirs
+		// named are day first.
+		{"We'll transfer the $4,500 on 11/05.", "", orderUnknown, ""},
+		{"We'll transfer the AUD 4,500 on 05/11.", "", dayFirst, "2025-11-05"},
+		{"We'll transfer the A$4,500 on 05/11.", "", dayFirst, "2025-11-05"},
+		// A French mail keeps the French order whatever the signature.
+		{"Le virement partira le 05/11.", "Montréal (514) 555-0142", dayFirst, "2025-11-05"},
+		// A date no month can be read from either way is unambiguous.
+		{"We'll transfer the $4,500 on 11/11.", "", dayFirst, "2025-11-11"},
+	}
+	for _, tt := range tests {
+		order := mailDateOrder(tt.text, tt.signature)
+		f := features{}
+		extractInto(&f, tt.text, "", ref, nil, order)
+		got := ""
+		if d := promiseDate(&f, ref, true); d != nil {
+			got = d.Format(time.DateOnly)
+		}
+		if order != tt.order || got != tt.want {
+			t.Errorf("%q (signature %q): order %d, date %q; want %d, %q", tt.text, tt.signature, order, got, tt.order, tt.want)
 		}
 	}
 }

@@ -99,7 +99,7 @@ var englishContractions = map[string]bool{
 // "je paie le 30" differ by more than a digit.
 func extract(text, subject string, ref time.Time, facts []string) features {
 	var f features
-	extractInto(&f, text, subject, ref, facts)
+	extractInto(&f, text, subject, ref, facts, mailDateOrder(text))
 	return f
 }
 
@@ -107,8 +107,9 @@ func extract(text, subject string, ref time.Time, facts []string) features {
 // are most of what reading a reply allocates.
 var featurePool = sync.Pool{New: func() any { return new(features) }}
 
-// extractInto is extract into f, reusing its buffers.
-func extractInto(f *features, text, subject string, ref time.Time, facts []string) {
+// extractInto is extract into f, reusing its buffers, numeric dates read
+// in order.
+func extractInto(f *features, text, subject string, ref time.Time, facts []string, order dateOrder) {
 	if len(text) > maxFeatureText {
 		cut := maxFeatureText
 		for cut > 0 && !utf8RuneStart(text[cut]) {
@@ -201,7 +202,7 @@ func extractInto(f *features, text, subject string, ref time.Time, facts []strin
 		settle := pays && settles(s.folded)
 		settlePast = settlePast || settle && pst
 		if !ref.IsZero() && mayHaveDate(s.folded, toks) {
-			f.dates[si] = findDates(s.folded, ref)
+			f.dates[si] = findDatesIn(s.folded, ref, order)
 			ahead := false
 			for _, d := range f.dates[si] {
 				switch {
@@ -527,8 +528,15 @@ var dateWords = func() map[string]bool {
 		oct novembre nov decembre dec january jan february feb march mar april apr may june jun july jul august aug september
 		sep october november december demain dmain tomorrow tomorow tommorow tommorrow tmrw 2moro aujourd aujourdhui
 		today tonight soir jour midi afternoon morning matin hier yesterday semaine week weekend mois month year
-		annee huitaine quinzaine jours days day weeks months semaines heures hours eom tue tues wed weds thu thur thurs fri`) {
+		annee huitaine quinzaine jours days day weeks months semaines heures hours eom tue tues wed weds thu thur thurs fri
+		eod cob journee fortnight fortnights business`) {
 		m[w] = true
+	}
+	// Days in words: "je vous règle le quinze".
+	for w, g := range gateWords {
+		if g&gateDayWord != 0 {
+			m[w] = true
+		}
 	}
 	return m
 }()

@@ -80,7 +80,9 @@ func readHostile(subject string, origs, folded []string) HostileReading {
 	var arr [maxSentence + 16]byte
 	buf := arr[:0]
 	var hostile bool
-	if s := strings.TrimSpace(replyPrefix.ReplaceAllString(subject, "")); s != "" {
+	// What the prefixes of answers and forwards leave is the subject, ours
+	// or the client's.
+	if s, _ := subjectPrefixes(subject); s != "" {
 		if hostile, buf = hostileSentence(s, "", false, buf); hostile {
 			add(s)
 		}
@@ -105,10 +107,6 @@ func readHostile(subject string, origs, folded []string) HostileReading {
 	r.Hostile = len(r.Sentences) > 0
 	return r
 }
-
-// replyPrefix is what mail programs put before a subject they reply to or
-// forward; what remains is the subject, ours or the client's.
-var replyPrefix = regexp.MustCompile(`(?i)^\s*((re|tr|fw|fwd|aw|wg|réf|ref)\s*(\[\d+\])?\s*:\s*)+`)
 
 // bottomPosted returns the lines a client wrote below the quoted history:
 // what follows the last line quoted with ">" (a reply under the quote).

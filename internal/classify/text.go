@@ -30,11 +30,26 @@ func eachSentenceEnd(p string, fn func(end int)) {
 		switch {
 		case j == len(p):
 			fn(j)
-		case isSpaceByte(p[j]):
+		case isSpaceByte(p[j]) && !(j == i+1 && p[i] == '.' && j+1 < len(p) && isDigit(p[j+1]) && monthAbbreviations[fold(lastWord(p[:i]))]):
+			// "Dec. 15", "le 5 janv. 2026": the period of a month's
+			// abbreviation before a number ends no sentence.
 			fn(j + 1)
 		}
 		i = j
 	}
+}
+
+// monthAbbreviations are the folded short month names written with a
+// period.
+var monthAbbreviations = wordSet("jan janv feb fev fevr mar apr avr jun jul juil aug sep sept oct nov dec")
+
+// lastWord is the run of letters that ends s.
+func lastWord(s string) string {
+	i := len(s)
+	for i > 0 && (s[i-1] >= 'a' && s[i-1] <= 'z' || s[i-1] >= 'A' && s[i-1] <= 'Z' || s[i-1] >= 0x80) {
+		i--
+	}
+	return s[i:]
 }
 
 func isSpaceByte(b byte) bool { return b == ' ' || b == '\t' || b == '\n' || b == '\r' || b == '\f' }

@@ -8,7 +8,7 @@ import (
 )
 
 var dateWordRegexps = []*wordRegexp{reISO, reNumeric, reDayMonth, reMonthDay, reRelDay, reWeekday, reMonthEnd,
-	reWeek, reWithin, reHuitaine, reWeekdayNum, reOrdinalDay, reDashDate, reFirstOf}
+	reWeek, reWithin, reHuitaine, reWeekdayNum, reOrdinalDay, reDashDate, reFirstOf, reFromNow, reDashMonth, reDayWord, reDayEnd}
 
 var wordRegexpSamples = []string{
 	"", "le 12/03/2025 et le 2025-03-12", "€5 15/3 a15/3 _15/3 x 1.2.2026", "paiement fin du mois de mars, d'ici la fin de mois",
@@ -17,6 +17,8 @@ var wordRegexpSamples = []string{
 	"aujourd'hui ou hier", "in in in 3 weeks", "tuesdaytuesday 12 12", "é12/3 ü demain", "\xff12/3\xfe",
 	"on 7th, by 15th of this month, until day 10, 14-11-25 06-12-34-56-78 3-4 jours", "dans septante-cinq jours, sous quatre-vingt-dix jours, within forty-five business days",
 	"lundi en huit, every other thursday, le mercredi de la semaine prochaine, wednesday next week, pay fri or tues, le premier du mois prochain, the first of the month",
+	"15-dec-2025 15/dec/25 1-janv. 2025/12/15, le quinze, le vingt et un decembre, the twenty-first of december, on the fifteenth",
+	"by end of day, eod, cob, close of business, dans la journee, a week today, demain en huit, two weeks from now, dix jours a compter d'aujourd'hui, in a fortnight",
 }
 
 func checkWordRegexp(t *testing.T, w *wordRegexp, s string) {

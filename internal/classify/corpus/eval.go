@@ -188,6 +188,9 @@ type Scores struct {
 	UnsureFlags        int
 	PromiseOK, Promise int
 	ReturnOK, Return   int
+	// Unmarked counts the model's auto_reply readings sent to a human for
+	// want of any mark of automatic mail, by label.
+	Unmarked map[classify.Class]int
 	// Objections: per kind, the replies that raise it (label) against
 	// those read as raising it, "none" included.
 	Objections map[classify.Objection]*ClassScore
@@ -209,7 +212,7 @@ func (c ClassScore) F1() float64 {
 // Score computes the figures of preds.
 func Score(preds []Prediction) Scores {
 	s := Scores{PerClass: map[classify.Class]*ClassScore{}, Confusion: map[classify.Class]map[classify.Class]int{},
-		Objections: map[classify.Objection]*ClassScore{}}
+		Objections: map[classify.Objection]*ClassScore{}, Unmarked: map[classify.Class]int{}}
 	obj := func(o classify.Objection) *ClassScore {
 		if s.Objections[o] == nil {
 			s.Objections[o] = &ClassScore{}
@@ -249,6 +252,11 @@ func Score(preds []Prediction) Scores {
 				if p.Result.NeedsHumanReason == "unsure" {
 					s.UnsureFlags++
 				}
+			}
+		}
+		for _, e := range p.Result.Evidence {
+			if e.Signal == classify.SignalUnmarkedAutoReply {
+				s.Unmarked[want]++
 			}
 		}
 		if p.Reply.Promise != "" {
@@ -320,6 +328,15 @@ func Report(w io.Writer, all []Prediction) {
 	fmt.Fprintf(w, "replies %d · needs-human recall %.3f (%d/%d) · false flags on benign replies %.3f (%d/%d, %d of them unsure) · macro-F1 %.3f · promise dates %.3f (%d/%d) · return dates %.3f (%d/%d)\n\n",
 		s.N, s.HumanRecall(), s.HumanTP, s.HumanTP+s.HumanFN, s.FalseFlagRate(), s.FalseFlags, s.Benign, s.UnsureFlags,
 		s.MacroF1(), s.PromiseAccuracy(), s.PromiseOK, s.Promise, ratio(s.ReturnOK, s.Return), s.ReturnOK, s.Return)
+	unmarked, unmarkedAuto, unmarkedHuman := 0, s.Unmarked[classify.AutoReply], 0
+	for c, n := range s.Unmarked {
+		unmarked += n
+		if c.NeedsHuman() {
+			unmarkedHuman += n
+		}
+	}
+	fmt.Fprintf(w, "automatic readings without a header, a return date or automatic wording, sent to a human as unsure: %d (labelled auto_reply %d, needing a human %d, other %d)\n\n",
+		unmarked, unmarkedAuto, unmarkedHuman, unmarked-unmarkedAuto-unmarkedHuman)
 	scoreTable(w, 13, "class", classify.Classes(), s.PerClass)
 	fmt.Fprintf(w, "\nconfusion (rows: label, columns: reading)\n%-13s", "")
 	short := map[classify.Class]string{}

@@ -384,3 +384,85 @@ func (m *Client) FetchMessage(ctx context.Context, role Role, msgID string) (raw
 	}
 	return raw, raw != nil, nil
 }
+
+// MessageRef is where a message was seen: its folder, the folder's
+// UIDVALIDITY then, its UID, and its Message-ID (which the message found
+// there must still carry).
+type MessageRef struct {
+	Folder      string
+	UIDValidity uint32
+	UID         uint32
+	MessageID   string
+}
+
+// FetchMessages returns the whole messages refs point at, by Message-ID,
+// with one UID FETCH per folder instead of a search of the folder for each
+// (FetchMessage): drafting a reminder for a client's ten invoices attaches
+// ten PDFs from Sent. A ref whose folder changed UIDVALIDITY, whose UID is
+// gone, or whose UID now holds another message is left out of the result:
+// the caller looks it up by Message-ID.
+func (m *Client) FetchMessages(ctx context.Context, refs []MessageRef) (map[string][]byte, error) {
+	byFolder := map[string][]MessageRef{}
+	var folders []string
+	for _, r := range refs {
+		if r.Folder == "" || r.UID == 0 || trimMsgID(r.MessageID) == "" {
+			continue
+		}
+		if _, ok := byFolder[r.Folder]; !ok {
+			folders = append(folders, r.Folder)
+		}
+		byFolder[r.Folder] = append(byFolder[r.Folder], r)
+	}
+	out := map[string][]byte{}
+	if len(folders) == 0 {
+		return out, nil
+	}
+	err := m.withConn(ctx, func(k *conn) error {
+		for _, name := range folders {
+			sel, err := k.selectFolder(name, true)
+			if err != nil {
+				// A folder renamed or removed since: its messages are
+				// looked up by Message-ID.
+				continue
+			}
+			var set imap.UIDSet
+			want := map[uint32]string{}
+			for _, r := range byFolder[name] {
+				if r.UIDValidity != sel.UIDValidity {
+					continue
+				}
+				set.AddNum(imap.UID(r.UID))
+				want[r.UID] = trimMsgID(r.MessageID)
+			}
+			if len(want) == 0 {
+				continue
+			}
+			hdr := &imap.FetchItemBodySection{Specifier: imap.PartSpecifierHeader, HeaderFields: []string{"Message-ID"}, Peek: true}
+			whole := &imap.FetchItemBodySection{Peek: true}
+			var bufs []*imapclient.FetchMessageBuffer
+			err = k.do(func() error {
+				var err error
+				bufs, err = k.fetch(set, &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{hdr, whole}})
+				return err
+			})
+			if err != nil {
+				return fmt.Errorf("mailbox: fetch messages from %q: %w", name, err)
+			}
+			for _, b := range bufs {
+				id, ok := want[uint32(b.UID)]
+				raw := b.FindBodySection(whole)
+				if !ok || raw == nil {
+					continue
+				}
+				if got := trimMsgID(parseHeader(b.FindBodySection(hdr)).Get("Message-Id")); strings.EqualFold(got, id) {
+					out[id] = raw
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}

@@ -264,7 +264,7 @@ func (m *Client) FindMessageID(ctx context.Context, role Role, msgID string) (ui
 		if err != nil {
 			return err
 		}
-		if _, err := k.selectFolder(f.Name, true); err != nil {
+		if _, err := k.examine(f.Name); err != nil {
 			return err
 		}
 		var data *imap.SearchData
@@ -359,7 +359,7 @@ func (m *Client) FetchMessage(ctx context.Context, role Role, msgID string) (raw
 		if err != nil {
 			return err
 		}
-		if _, err := k.selectFolder(f.Name, true); err != nil {
+		if _, err := k.examine(f.Name); err != nil {
 			return err
 		}
 		whole := &imap.FetchItemBodySection{Peek: true}
@@ -419,7 +419,7 @@ func (m *Client) FetchMessages(ctx context.Context, refs []MessageRef) (map[stri
 	}
 	err := m.withConn(ctx, func(k *conn) error {
 		for _, name := range folders {
-			sel, err := k.selectFolder(name, true)
+			validity, err := k.examine(name)
 			if err != nil {
 				// A folder renamed or removed since: its messages are
 				// looked up by Message-ID.
@@ -428,7 +428,7 @@ func (m *Client) FetchMessages(ctx context.Context, refs []MessageRef) (map[stri
 			var set imap.UIDSet
 			want := map[uint32]string{}
 			for _, r := range byFolder[name] {
-				if r.UIDValidity != sel.UIDValidity {
+				if r.UIDValidity != validity {
 					continue
 				}
 				set.AddNum(imap.UID(r.UID))

@@ -84,13 +84,15 @@ func (s *Store) chasingClients(ctx context.Context, only int64) ([]ChasingClient
 		return nil, fmt.Errorf("store: chasing clients: %w", err)
 	}
 	defer tx.Rollback()
-	// With only = 0 every client is loaded; the same statements serve one.
+	// With only = 0 every client is loaded; the same statements, scoped
+	// (clientScope), serve one.
 	// Clients are read once each, and invoices only with the columns the
 	// decision and the drafts use: this load is most of a policy pass.
 	byClient := map[int64]*ChasingClient{}
+	scope, args := clientScope(only, `c.id = ?`)
 	crows, err := tx.QueryContext(ctx, `SELECT c.id, c.name, c.email, c.domain, c.language, c.b2c, c.last_contact, c.last_inbound, c.away_until, c.not_before
-		FROM clients c WHERE (? = 0 OR c.id = ?) AND EXISTS (SELECT 1 FROM invoices i WHERE i.client_id = c.id
-			AND i.kind = 'invoice' AND i.state NOT IN `+settledStatesSQL+`)`, only, only)
+		FROM clients c WHERE `+scope+` AND EXISTS (SELECT 1 FROM invoices i WHERE i.client_id = c.id
+			AND i.kind = 'invoice' AND i.state NOT IN `+settledStatesSQL+`)`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: chasing clients: %w", err)
 	}
@@ -110,6 +112,7 @@ func (s *Store) chasingClients(ctx context.Context, only int64) ([]ChasingClient
 	if err := crows.Err(); err != nil {
 		return nil, err
 	}
+	scope, args = clientScope(only, `i.client_id = ?`)
 	rows, err := tx.QueryContext(ctx, `SELECT i.id, i.client_id, i.number, i.amount, i.balance, i.currency, i.issue_date, i.due_date,
 		i.language, i.source_message_id, i.state, i.state_since, i.last_stage, i.promise_date, i.disputed_before, i.clock_from,
 		i.quiet_kind, i.quiet_until, i.quiet_since,
@@ -117,7 +120,7 @@ func (s *Store) chasingClients(ctx context.Context, only int64) ([]ChasingClient
 			WHERE ce.client_id = i.client_id AND m.role IN ('inbox', 'extra') AND m.class NOT IN `+machineRepliesSQL+`
 			AND m.date > i.quiet_since) END
 		FROM invoices i WHERE i.kind = 'invoice' AND i.state NOT IN `+settledStatesSQL+`
-		AND (? = 0 OR i.client_id = ?) ORDER BY i.client_id, i.due_date, i.id`, only, only)
+		AND `+scope+` ORDER BY i.client_id, i.due_date, i.id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: chasing clients: %w", err)
 	}
@@ -164,7 +167,8 @@ func (s *Store) chasingClients(ctx context.Context, only int64) ([]ChasingClient
 		return nil, nil
 	}
 	// Addresses, flags and pending drafts, one query each.
-	emailRows, err := tx.QueryContext(ctx, `SELECT client_id, email FROM client_emails WHERE (? = 0 OR client_id = ?) ORDER BY client_id, email`, only, only)
+	scope, args = clientScope(only, `client_id = ?`)
+	emailRows, err := tx.QueryContext(ctx, `SELECT client_id, email FROM client_emails WHERE `+scope+` ORDER BY client_id, email`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: client emails: %w", err)
 	}
@@ -180,8 +184,9 @@ func (s *Store) chasingClients(ctx context.Context, only int64) ([]ChasingClient
 		}
 	}
 	emailRows.Close()
+	scope, args = clientScope(only, `client_id = ? OR invoice_id IN (SELECT id FROM invoices WHERE client_id = ?)`)
 	flagRows, err := tx.QueryContext(ctx, `SELECT kind, COALESCE(invoice_id, 0), COALESCE(client_id, 0) FROM flags WHERE status <> `+resolvedSQL+`
-		AND (? = 0 OR client_id = ? OR invoice_id IN (SELECT id FROM invoices WHERE client_id = ?))`, only, only, only)
+		AND `+scope, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: open flags: %w", err)
 	}
@@ -205,7 +210,8 @@ func (s *Store) chasingClients(ctx context.Context, only int64) ([]ChasingClient
 		}
 	}
 	flagRows.Close()
-	draftRows, err := tx.QueryContext(ctx, draftSelect+` WHERE d.status IN `+waitingDraftsSQL+` AND (? = 0 OR d.client_id = ?) ORDER BY d.id`, only, only)
+	scope, args = clientScope(only, `d.client_id = ?`)
+	draftRows, err := tx.QueryContext(ctx, draftSelect+` WHERE d.status IN `+waitingDraftsSQL+` AND `+scope+` ORDER BY d.id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: pending drafts: %w", err)
 	}
@@ -244,12 +250,13 @@ func loadQuestions(ctx context.Context, tx *sql.Tx, only int64, byClient map[int
 	asks := func(f string) string {
 		return `(` + f + `.kind = ` + sqlWord(domain.FlagInfoRequest) + ` OR ` + f + `.objection <> '')`
 	}
+	scope, args := clientScope(only, `i.client_id = ?`)
 	rows, err := tx.QueryContext(ctx, `SELECT f.id, f.invoice_id, i.client_id, COALESCE(f.message_id, 0),
 		COALESCE((SELECT m.date FROM messages m WHERE m.id = f.message_id), f.created_at), f.topics, f.objection,
 		COALESCE((SELECT d.status FROM drafts d WHERE d.flag_id IN (SELECT f2.id FROM flags f2 WHERE `+asks("f2")+`
 			AND (f2.id = f.id OR (f.message_id IS NOT NULL AND f2.message_id = f.message_id))) ORDER BY d.id DESC LIMIT 1), '')
 		FROM flags f JOIN invoices i ON i.id = f.invoice_id
-		WHERE `+asks("f")+` AND f.status <> `+resolvedSQL+` AND (? = 0 OR i.client_id = ?) ORDER BY f.id`, only, only)
+		WHERE `+asks("f")+` AND f.status <> `+resolvedSQL+` AND `+scope+` ORDER BY f.id`, args...)
 	if err != nil {
 		return fmt.Errorf("store: open questions: %w", err)
 	}
@@ -523,4 +530,21 @@ func (s *Store) clientSummaries(ctx context.Context, today time.Time, email stri
 		out[at[id]].Overdue = sortedAmounts(m)
 	}
 	return out, nil
+}
+
+// clientScope is the condition that keeps one client's rows (cond, each of
+// whose placeholders takes the client's id) or, when only is 0, every row.
+// Written into the statement rather than as "(? = 0 OR col = ?)": SQLite
+// uses no index through such an OR, so loading one client read every
+// client's invoices, flags and questions, and the outbox loads a client
+// again after each draft it makes for it.
+func clientScope(only int64, cond string) (string, []any) {
+	if only == 0 {
+		return "1 = 1", nil
+	}
+	args := make([]any, strings.Count(cond, "?"))
+	for i := range args {
+		args[i] = only
+	}
+	return "(" + cond + ")", args
 }

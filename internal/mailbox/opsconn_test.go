@@ -67,7 +67,7 @@ func TestOperationsShareOneConnectionDovecot(t *testing.T) {
 	if err == nil || !errors.Is(cctx.Err(), context.Canceled) {
 		t.Logf("cancelled operation returned %v", err)
 	}
-	if k := c.ops.take(); k != nil {
+	if k, _ := c.ops.take(); k != nil {
 		k.close()
 		t.Error("a connection whose operation was cancelled was kept")
 	}
@@ -79,7 +79,7 @@ func TestOperationsShareOneConnectionDovecot(t *testing.T) {
 	}
 
 	c.CloseIdle()
-	if k := c.ops.take(); k != nil {
+	if k, _ := c.ops.take(); k != nil {
 		t.Error("CloseIdle left the connection kept")
 	}
 }
@@ -159,5 +159,52 @@ func TestFetchMessagesByUIDDovecot(t *testing.T) {
 	}
 	if _, found, err := c.FetchMessage(ctx, RoleSent, "inv-1@example.com"); err != nil || !found {
 		t.Fatalf("after a UIDVALIDITY change, by Message-ID: found %v, %v", found, err)
+	}
+}
+
+// A kept connection used a moment ago is taken without a NOOP, but not
+// once the server has closed it: the end of its stream was seen. One unused
+// for longer is checked with a NOOP first. Either way the operation after a
+// restart dials again and succeeds.
+func TestKeptConnectionAfterRestartDovecot(t *testing.T) {
+	srv := dovecot.Start(t)
+	c := newDovecotClient(t, srv, newMemStore(), nil)
+	var dials atomic.Int64
+	c.dialFunc = func(ctx context.Context, d *net.Dialer, addr string) (net.Conn, error) {
+		dials.Add(1)
+		return d.DialContext(ctx, "tcp", addr)
+	}
+	ctx := context.Background()
+	usedAt := func(at time.Time) {
+		c.ops.mu.Lock()
+		defer c.ops.mu.Unlock()
+		c.ops.used = at
+	}
+	for i := range 3 {
+		if _, err := c.DraftsState(ctx); err != nil {
+			t.Fatalf("operation %d: %v", i, err)
+		}
+	}
+	if n := dials.Load(); n != 1 {
+		t.Fatalf("three operations in a row dialled %d times, want 1", n)
+	}
+	for _, tc := range []struct {
+		name string
+		used time.Time
+	}{
+		{"used a moment ago", time.Now()},
+		{"used long ago", time.Now().Add(-time.Hour)},
+	} {
+		before := dials.Load()
+		srv.Restart()
+		// The restart may take longer than opsFresh: the time of last use
+		// is set after it.
+		usedAt(tc.used)
+		if _, err := c.DraftsState(ctx); err != nil {
+			t.Fatalf("%s, after a restart: %v", tc.name, err)
+		}
+		if n := dials.Load() - before; n != 1 {
+			t.Errorf("%s, after a restart: %d dials, want 1", tc.name, n)
+		}
 	}
 }

@@ -234,3 +234,69 @@ func TestChasingClientIsItsShareOfAll(t *testing.T) {
 		}
 	})
 }
+
+// A reply that raised two questions (a copy asked for on one invoice, an
+// objection on another) is one question, answered by the latest draft of
+// either flag, as one client's load and the load of all read it.
+func TestQuestionOfOneMessageAnsweredByEitherFlag(t *testing.T) {
+	eachDialect(t, func(t *testing.T) {
+		s := openTest(t)
+		ctx := context.Background()
+		a1 := addInvoice(t, s, "F-1", "a@client.test", "100")
+		a2 := addInvoice(t, s, "F-2", "a@client.test", "200")
+		addInvoice(t, s, "F-3", "b@other.test", "300")
+		var f1, f2 int64
+		err := s.Update(ctx, t0.Add(time.Hour), func(tx *Tx) error {
+			msg, err := tx.AddMessage(Message{Folder: "INBOX", UIDValidity: 1, UID: 1, Role: "inbox", MessageID: "q@client.test",
+				From: "a@client.test", Subject: "Factures", Date: t0.Add(time.Hour)})
+			if err != nil {
+				return err
+			}
+			if f1, err = tx.OpenFlag(Flag{Kind: "info_request", InvoiceID: a1, MessageID: msg, Topics: []string{"invoice_copy"}}); err != nil {
+				return err
+			}
+			f2, err = tx.OpenFlag(Flag{Kind: "objection", InvoiceID: a2, MessageID: msg, Objection: domain.ObjectionNotReceived})
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		answer := func(flag int64, msgID string) int64 {
+			var id int64
+			if err := s.Update(ctx, t0.Add(2*time.Hour), func(tx *Tx) error {
+				var err error
+				id, err = tx.CreateDraft(NewDraft{ClientID: 1, Stage: "answer", Kind: "answer", To: []string{"a@client.test"}, Subject: "Copie",
+					Body: "Voici", HoldUntil: t0.Add(24 * time.Hour), MessageID: msgID, InvoiceIDs: []int64{a1, a2}, FlagID: flag}, domain.ActorDaemon)
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+			return id
+		}
+		want := func(step string, answer policy.AnswerState) {
+			t.Helper()
+			one, err := s.ChasingClient(ctx, 1)
+			if err != nil || one == nil {
+				t.Fatalf("%s: %v %v", step, one, err)
+			}
+			all, err := s.ChasingClients(ctx)
+			if err != nil || len(all) != 2 {
+				t.Fatalf("%s: %d clients, %v", step, len(all), err)
+			}
+			for _, c := range []ChasingClient{*one, all[0]} {
+				if len(c.Questions) != 1 || c.Questions[0].FlagID != f1 || len(c.Questions[0].FlagIDs) != 2 || c.Questions[0].Answer != answer {
+					t.Errorf("%s: questions %+v, want one for flags %d and %d answered %q", step, c.Questions, f1, f2, answer)
+				}
+			}
+		}
+		want("no answer", "")
+		d := answer(f2, "ans1@x")
+		want("the objection's answer held", "pending")
+		if err := s.Update(ctx, t0.Add(3*time.Hour), func(tx *Tx) error { return tx.CancelDraft(d, domain.ActorWeb, "") }); err != nil {
+			t.Fatal(err)
+		}
+		want("that answer cancelled", "cancelled")
+		answer(f1, "ans2@x")
+		want("the copy's answer held since", "pending")
+	})
+}

@@ -18,11 +18,7 @@ import (
 func TestOperationsShareOneConnectionDovecot(t *testing.T) {
 	srv := dovecot.Start(t)
 	c := newDovecotClient(t, srv, newMemStore(), nil)
-	var dials atomic.Int64
-	c.dialFunc = func(ctx context.Context, d *net.Dialer, addr string) (net.Conn, error) {
-		dials.Add(1)
-		return d.DialContext(ctx, "tcp", addr)
-	}
+	dials := countDials(c)
 	ctx := context.Background()
 	raw := func(id string) []byte {
 		return []byte("From: a@example.com\r\nSubject: Relance\r\nMessage-ID: <" + id + ">\r\n\r\nBonjour.\r\n")
@@ -93,11 +89,7 @@ func TestOperationsShareOneConnectionDovecot(t *testing.T) {
 func TestFetchMessagesByUIDDovecot(t *testing.T) {
 	srv := dovecot.Start(t)
 	c := newDovecotClient(t, srv, newMemStore(), nil)
-	var dials atomic.Int64
-	c.dialFunc = func(ctx context.Context, d *net.Dialer, addr string) (net.Conn, error) {
-		dials.Add(1)
-		return d.DialContext(ctx, "tcp", addr)
-	}
+	dials := countDials(c)
 	ctx := context.Background()
 	mail := func(id string) []byte {
 		return []byte("From: a@example.com\r\nTo: b@example.com\r\nSubject: Facture\r\nMessage-ID: <" + id + ">\r\n\r\nFacture " + id + ".\r\n")
@@ -169,11 +161,7 @@ func TestFetchMessagesByUIDDovecot(t *testing.T) {
 func TestKeptConnectionAfterRestartDovecot(t *testing.T) {
 	srv := dovecot.Start(t)
 	c := newDovecotClient(t, srv, newMemStore(), nil)
-	var dials atomic.Int64
-	c.dialFunc = func(ctx context.Context, d *net.Dialer, addr string) (net.Conn, error) {
-		dials.Add(1)
-		return d.DialContext(ctx, "tcp", addr)
-	}
+	dials := countDials(c)
 	ctx := context.Background()
 	usedAt := func(at time.Time) {
 		c.ops.mu.Lock()
@@ -207,4 +195,14 @@ func TestKeptConnectionAfterRestartDovecot(t *testing.T) {
 			t.Errorf("%s, after a restart: %d dials, want 1", tc.name, n)
 		}
 	}
+}
+
+// countDials counts the connections c dials from now on.
+func countDials(c *Client) *atomic.Int64 {
+	var dials atomic.Int64
+	c.dialFunc = func(ctx context.Context, d *net.Dialer, addr string) (net.Conn, error) {
+		dials.Add(1)
+		return d.DialContext(ctx, "tcp", addr)
+	}
+	return &dials
 }

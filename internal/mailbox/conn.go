@@ -27,6 +27,8 @@ type conn struct {
 	stopCtx    func() bool
 	timedOut   atomic.Bool
 	selected   string
+	// validity is the UIDVALIDITY the selected folder reported.
+	validity uint32
 	// cmdMu keeps the commands of a scan's fetching and the store's loads
 	// one at a time: two FETCH commands in flight would leave go-imap to
 	// guess which one each untagged FETCH answers.
@@ -241,9 +243,25 @@ func (k *conn) selectFolder(name string, readOnly bool) (*imap.SelectData, error
 		return err
 	})
 	if err != nil {
-		k.selected = ""
+		k.selected, k.validity = "", 0
 		return nil, fmt.Errorf("mailbox: select %q: %w", name, err)
 	}
-	k.selected = name
+	k.selected, k.validity = name, data.UIDValidity
 	return data, nil
+}
+
+// examine makes name the selected folder for reading and returns its
+// UIDVALIDITY. A kept connection that has it selected already reads on
+// without selecting it again: selecting a folder of thousands of messages
+// makes the server go over all of them, and the NOOP that checked the
+// connection brought the selection up to date.
+func (k *conn) examine(name string) (uint32, error) {
+	if k.selected == name && k.validity != 0 {
+		return k.validity, nil
+	}
+	data, err := k.selectFolder(name, true)
+	if err != nil {
+		return 0, err
+	}
+	return data.UIDValidity, nil
 }

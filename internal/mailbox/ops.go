@@ -27,15 +27,26 @@ import (
 // so that an idle daemon holds only its watching connection.
 const opsKeep = 30 * time.Second
 
+// opsFresh is how recently a kept connection must have completed an
+// operation to be used again without a NOOP first. A pass drafting
+// reminders runs several operations a draft, milliseconds apart, and with a
+// large folder selected each NOOP made the server look the folder over: as
+// long as the APPEND of the draft itself. A connection the server closed in
+// between is seen closed all the same (its reader got the end of the
+// stream); one that died silently fails the operation, as it would have if
+// it had died just after the NOOP.
+const opsFresh = time.Second
+
 // opsConn is the kept operations connection, if any.
 type opsConn struct {
 	mu    sync.Mutex
 	k     *conn
+	used  time.Time // when k completed its last operation
 	timer *time.Timer
 }
 
-// take hands over the kept connection, or nil.
-func (p *opsConn) take() *conn {
+// take hands over the kept connection, or nil, and when it was last used.
+func (p *opsConn) take() (*conn, time.Time) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	k := p.k
@@ -43,7 +54,7 @@ func (p *opsConn) take() *conn {
 	if p.timer != nil {
 		p.timer.Stop()
 	}
-	return k
+	return k, p.used
 }
 
 // keep stores k for the next operation, or closes it when one is already
@@ -55,10 +66,10 @@ func (p *opsConn) keep(k *conn) {
 		k.close()
 		return
 	}
-	p.k = k
+	p.k, p.used = k, time.Now()
 	if p.timer == nil {
 		p.timer = time.AfterFunc(opsKeep, func() {
-			if k := p.take(); k != nil {
+			if k, _ := p.take(); k != nil {
 				k.close()
 			}
 		})
@@ -68,12 +79,12 @@ func (p *opsConn) keep(k *conn) {
 	p.mu.Unlock()
 }
 
-// withConn runs fn on the kept operations connection when it still answers
-// (a NOOP), else on a new one, and keeps the connection afterwards unless
-// fn failed: after an error its state is not worth trusting.
+// withConn runs fn on the kept operations connection when it is still
+// usable (alive), else on a new one, and keeps the connection afterwards
+// unless fn failed: after an error its state is not worth trusting.
 func (m *Client) withConn(ctx context.Context, fn func(k *conn) error) error {
-	k := m.ops.take()
-	if k != nil && k.do(func() error { return k.c.Noop().Wait() }) != nil {
+	k, used := m.ops.take()
+	if k != nil && !k.alive(used) {
 		k.close()
 		k = nil
 	}
@@ -101,9 +112,24 @@ func (m *Client) withConn(ctx context.Context, fn func(k *conn) error) error {
 func (m *Client) CloseIdle() { m.closeOps() }
 
 func (m *Client) closeOps() {
-	if k := m.ops.take(); k != nil {
+	if k, _ := m.ops.take(); k != nil {
 		k.close()
 	}
+}
+
+// alive tells whether a kept connection, last used at used, can run an
+// operation: not closed by the server, and either used within opsFresh or
+// still answering a NOOP.
+func (k *conn) alive(used time.Time) bool {
+	select {
+	case <-k.c.Closed():
+		return false
+	default:
+	}
+	if time.Since(used) < opsFresh {
+		return true
+	}
+	return k.do(func() error { return k.c.Noop().Wait() }) == nil
 }
 
 // DraftsState lists the Drafts folder: UID, flags, Message-ID and
@@ -264,7 +290,7 @@ func (m *Client) FindMessageID(ctx context.Context, role Role, msgID string) (ui
 		if err != nil {
 			return err
 		}
-		if _, err := k.selectFolder(f.Name, true); err != nil {
+		if _, err := k.examine(f.Name); err != nil {
 			return err
 		}
 		var data *imap.SearchData
@@ -359,7 +385,7 @@ func (m *Client) FetchMessage(ctx context.Context, role Role, msgID string) (raw
 		if err != nil {
 			return err
 		}
-		if _, err := k.selectFolder(f.Name, true); err != nil {
+		if _, err := k.examine(f.Name); err != nil {
 			return err
 		}
 		whole := &imap.FetchItemBodySection{Peek: true}
@@ -383,4 +409,86 @@ func (m *Client) FetchMessage(ctx context.Context, role Role, msgID string) (raw
 		return nil, false, err
 	}
 	return raw, raw != nil, nil
+}
+
+// MessageRef is where a message was seen: its folder, the folder's
+// UIDVALIDITY then, its UID, and its Message-ID (which the message found
+// there must still carry).
+type MessageRef struct {
+	Folder      string
+	UIDValidity uint32
+	UID         uint32
+	MessageID   string
+}
+
+// FetchMessages returns the whole messages refs point at, by Message-ID,
+// with one UID FETCH per folder instead of a search of the folder for each
+// (FetchMessage): drafting a reminder for a client's ten invoices attaches
+// ten PDFs from Sent. A ref whose folder changed UIDVALIDITY, whose UID is
+// gone, or whose UID now holds another message is left out of the result:
+// the caller looks it up by Message-ID.
+func (m *Client) FetchMessages(ctx context.Context, refs []MessageRef) (map[string][]byte, error) {
+	byFolder := map[string][]MessageRef{}
+	var folders []string
+	for _, r := range refs {
+		if r.Folder == "" || r.UID == 0 || trimMsgID(r.MessageID) == "" {
+			continue
+		}
+		if _, ok := byFolder[r.Folder]; !ok {
+			folders = append(folders, r.Folder)
+		}
+		byFolder[r.Folder] = append(byFolder[r.Folder], r)
+	}
+	out := map[string][]byte{}
+	if len(folders) == 0 {
+		return out, nil
+	}
+	err := m.withConn(ctx, func(k *conn) error {
+		for _, name := range folders {
+			validity, err := k.examine(name)
+			if err != nil {
+				// A folder renamed or removed since: its messages are
+				// looked up by Message-ID.
+				continue
+			}
+			var set imap.UIDSet
+			want := map[uint32]string{}
+			for _, r := range byFolder[name] {
+				if r.UIDValidity != validity {
+					continue
+				}
+				set.AddNum(imap.UID(r.UID))
+				want[r.UID] = trimMsgID(r.MessageID)
+			}
+			if len(want) == 0 {
+				continue
+			}
+			hdr := &imap.FetchItemBodySection{Specifier: imap.PartSpecifierHeader, HeaderFields: []string{"Message-ID"}, Peek: true}
+			whole := &imap.FetchItemBodySection{Peek: true}
+			var bufs []*imapclient.FetchMessageBuffer
+			err = k.do(func() error {
+				var err error
+				bufs, err = k.fetch(set, &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{hdr, whole}})
+				return err
+			})
+			if err != nil {
+				return fmt.Errorf("mailbox: fetch messages from %q: %w", name, err)
+			}
+			for _, b := range bufs {
+				id, ok := want[uint32(b.UID)]
+				raw := b.FindBodySection(whole)
+				if !ok || raw == nil {
+					continue
+				}
+				if got := trimMsgID(parseHeader(b.FindBodySection(hdr)).Get("Message-Id")); strings.EqualFold(got, id) {
+					out[id] = raw
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }

@@ -10,19 +10,11 @@ import (
 	"time"
 
 	"github.com/relance/relance/internal/domain"
-	"github.com/relance/relance/internal/mailbox"
 	"github.com/relance/relance/internal/message"
 	"github.com/relance/relance/internal/policy"
 	"github.com/relance/relance/internal/render"
 	"github.com/relance/relance/internal/store"
 )
-
-// MessageFetcher reads a whole message by Message-ID (implemented by
-// mailbox.Client): an invoice's PDF is attached again from Sent to the
-// answer that sends a copy.
-type MessageFetcher interface {
-	FetchMessage(ctx context.Context, role mailbox.Role, msgID string) (raw []byte, found bool, err error)
-}
 
 // answer prepares the answer to a client's question and holds it for
 // review like a reminder: bank details from the business settings, the
@@ -64,15 +56,18 @@ func (x *Outbox) answer(ctx context.Context, now time.Time, c store.ChasingClien
 		}
 	}
 	if slices.Contains(q.Topics, render.TopicInvoiceCopy) || q.Objection == domain.ObjectionNotReceived {
+		var copies []store.ChasingInvoice
 		for _, inv := range c.Invoices {
-			if !slices.Contains(ids, inv.ID) {
-				continue
+			if slices.Contains(ids, inv.ID) {
+				copies = append(copies, inv)
 			}
-			found := x.invoicePDFs(ctx, inv)
-			if len(found) == 0 {
+		}
+		found := x.invoicePDFs(ctx, copies)
+		for _, inv := range copies {
+			if len(found[inv.ID]) == 0 {
 				context = append(context, store.DraftNote{Code: store.NoteNoPDF, Args: []string{inv.Number}})
 			}
-			for _, a := range found {
+			for _, a := range found[inv.ID] {
 				attachments = append(attachments, a)
 				data.Attached = append(data.Attached, a.Filename)
 			}
@@ -160,36 +155,46 @@ func answerBlanks(topics []string, o domain.Objection, haveIBAN, haveCopy bool) 
 	return out
 }
 
-// invoicePDFs returns the PDF files of the mail that sent the invoice, read
-// from Sent. A failure costs the attachment, not the answer: the human is
-// told in the draft's context.
-func (x *Outbox) invoicePDFs(ctx context.Context, inv store.ChasingInvoice) []store.Attachment {
-	f, ok := x.o.Mailbox.(MessageFetcher)
-	if !ok || inv.SourceMessageID == "" {
+// invoicePDFs returns the PDF files of the mails that sent the invoices,
+// read from Sent, by invoice. A failure costs the attachments, not the
+// answer: the human is told in the draft's context.
+func (x *Outbox) invoicePDFs(ctx context.Context, invs []store.ChasingInvoice) map[int64][]store.Attachment {
+	f, ok := x.o.Mailbox.(sentReader)
+	if !ok {
 		return nil
 	}
-	raw, found, err := f.FetchMessage(ctx, mailbox.RoleSent, inv.SourceMessageID)
-	if err != nil || !found {
-		if err != nil {
-			x.log.Warn("outbox: cannot read the invoice from Sent", slog.String("invoice", inv.Number), slog.Any("err", err))
+	var msgIDs []string
+	for _, inv := range invs {
+		if inv.SourceMessageID != "" {
+			msgIDs = append(msgIDs, inv.SourceMessageID)
 		}
+	}
+	mails, err := x.sentMails(ctx, f, msgIDs)
+	if err != nil {
+		x.log.Warn("outbox: cannot read the invoices from Sent", slog.Any("err", err))
 		return nil
 	}
-	msg, err := message.Parse(bytes.NewReader(raw), message.DefaultOptions())
-	if err != nil || msg == nil {
-		return nil
-	}
-	var out []store.Attachment
-	for _, a := range msg.Attachments {
-		isPDF := a.ContentType == "application/pdf" || strings.EqualFold(path.Ext(a.Filename), ".pdf")
-		if !isPDF || len(a.Data) == 0 || a.Truncated {
+	out := map[int64][]store.Attachment{}
+	for _, inv := range invs {
+		raw, found := mails[inv.SourceMessageID]
+		if inv.SourceMessageID == "" || !found {
 			continue
 		}
-		name := a.Filename
-		if name == "" {
-			name = inv.Number + ".pdf"
+		msg, err := message.Parse(bytes.NewReader(raw), message.DefaultOptions())
+		if err != nil || msg == nil {
+			continue
 		}
-		out = append(out, store.Attachment{Filename: name, ContentType: "application/pdf", Data: a.Data})
+		for _, a := range msg.Attachments {
+			isPDF := a.ContentType == "application/pdf" || strings.EqualFold(path.Ext(a.Filename), ".pdf")
+			if !isPDF || len(a.Data) == 0 || a.Truncated {
+				continue
+			}
+			name := a.Filename
+			if name == "" {
+				name = inv.Number + ".pdf"
+			}
+			out[inv.ID] = append(out[inv.ID], store.Attachment{Filename: name, ContentType: "application/pdf", Data: a.Data})
+		}
 	}
 	return out
 }

@@ -83,11 +83,30 @@ func composeFor(from, key string, draftID int64, d store.NewDraft, date time.Tim
 			return nil, fmt.Errorf("outbox: attach %s: %w", a.Filename, err)
 		}
 	}
+	// Sized for the message up front: with a few invoice PDFs it is
+	// megabytes, and growing the buffer by doubling copied and cleared it
+	// again and again.
 	var buf bytes.Buffer
+	buf.Grow(encodedSize(d, atts))
 	if _, err := m.WriteTo(&buf); err != nil {
 		return nil, fmt.Errorf("outbox: write message: %w", err)
 	}
 	return &Composed{Msg: m, Raw: buf.Bytes(), From: from, To: d.To, MessageID: d.MessageID}, nil
+}
+
+// encodedSize estimates the size of the composed message: its texts
+// (quoted-printable at worst about a third larger), its files in base64
+// with line breaks, and room for headers and MIME boundaries.
+func encodedSize(d store.NewDraft, atts []Attachment) int {
+	n := 4096 + (len(d.Body)+len(d.HTML))*4/3
+	b64 := func(size int) int { return size/57*78 + 80 }
+	for _, a := range atts {
+		n += b64(len(a.Data)) + 512
+	}
+	for _, a := range d.Attachments {
+		n += b64(len(a.Data)) + 512
+	}
+	return n
 }
 
 // composeStored rebuilds a stored draft for sending.

@@ -304,8 +304,6 @@ func (x *Outbox) hold(ctx context.Context, now time.Time, h heldDraft) error {
 		Subject: r.Subject, Body: r.Text, HTML: r.HTML, HoldUntil: holdUntil, MessageID: msgID, InReplyTo: inReplyTo,
 		References: h.refs, RequiresApproval: h.requiresApproval, InvoiceIDs: h.invoiceIDs, FlagID: h.flagID, Context: h.context,
 		Attachments: h.attachments}
-	// The message must be writable before the draft is kept: a draft that
-	// cannot be composed would fail every later pass at sending.
 	var atts []Attachment
 	if h.kind == domain.KindFormalNotice {
 		a, err := x.noticeLetter(ctx, h.clientID, r.Subject, r.Text, h.data.Today)
@@ -325,27 +323,28 @@ func (x *Outbox) hold(ctx context.Context, now time.Time, h heldDraft) error {
 			atts = append(atts, pdfs...)
 		}
 	}
-	if _, err := compose(x.o.From, 0, nd, now, atts...); err != nil {
+	key, err := x.installation(ctx)
+	if err != nil {
 		return err
 	}
 	var draftID int64
+	var composed *Composed
 	if err := x.o.Store.Update(ctx, now, func(tx *store.Tx) error {
 		var err error
-		draftID, err = tx.CreateDraft(nd, domain.ActorDaemon)
+		if draftID, err = tx.CreateDraft(nd, domain.ActorDaemon); err != nil {
+			return err
+		}
+		// The message must be writable before the draft is kept: a draft
+		// that cannot be composed would fail every later pass at sending.
+		// Composed inside the transaction, with the draft's number, the
+		// check is also the copy for Drafts (its PDFs encoded once).
+		composed, err = composeFor(x.o.From, key, draftID, nd, now, atts...)
 		return err
 	}); err != nil {
 		return err
 	}
 	x.log.Info("draft held", slog.Int64("draft", draftID), slog.String("stage", stage), slog.Int64("client", h.clientID),
 		slog.Time("hold_until", holdUntil))
-	key, err := x.installation(ctx)
-	if err != nil {
-		return err
-	}
-	composed, err := composeFor(x.o.From, key, draftID, nd, now, atts...)
-	if err != nil {
-		return err
-	}
 	uid, err := x.o.Mailbox.Append(ctx, mailbox.RoleDrafts, composed.Raw, []string{`\Draft`}, now)
 	if errors.Is(err, mailbox.ErrNoFolder) {
 		// No Drafts folder (a drafts_folder_missing flag says so): the

@@ -43,9 +43,17 @@ func (x *Outbox) noticeLetter(ctx context.Context, clientID int64, subject, body
 	return Attachment{Name: name + "-" + day.String() + ".pdf", ContentType: "application/pdf", Data: pdf}, nil
 }
 
-// attachmentsOf returns the files a stored draft is sent with; date is the
-// day the letter is dated (the day it goes).
-func (x *Outbox) attachmentsOf(ctx context.Context, d store.DraftDetail, date time.Time) ([]Attachment, error) {
+// attachmentsOf returns the files a stored draft is sent with beside its
+// own (which it reads into d when they were left out); date is the day the
+// letter is dated (the day it goes).
+func (x *Outbox) attachmentsOf(ctx context.Context, d *store.DraftDetail, date time.Time) ([]Attachment, error) {
+	if d.AttachmentsOmitted {
+		stored, err := x.o.Store.DraftAttachments(ctx, d.ID)
+		if err != nil {
+			return nil, err
+		}
+		d.Attachments, d.AttachmentsOmitted = stored, false
+	}
 	var out []Attachment
 	if d.Kind == domain.KindFormalNotice {
 		a, err := x.noticeLetter(ctx, d.ClientID, d.Subject, d.Body, date)
@@ -143,7 +151,7 @@ func (x *Outbox) replaceDraftCopy(ctx context.Context, now time.Time, d *store.D
 	if d.IMAPUID == 0 {
 		return
 	}
-	atts, err := x.attachmentsOf(ctx, *d, dated)
+	atts, err := x.attachmentsOf(ctx, d, dated)
 	if err != nil {
 		x.log.Warn("outbox: cannot lay out the draft's letter for Drafts", slog.Int64("draft", d.ID), slog.Any("err", err))
 		return

@@ -60,3 +60,25 @@ func TestDigestText(t *testing.T) {
 		t.Errorf("English digest:\n%s\n%s", subject, body)
 	}
 }
+
+// The buffer a message is written to is sized once: the estimate covers
+// the composed message, texts and files of every size.
+func TestEncodedSizeCoversTheMessage(t *testing.T) {
+	for _, size := range []int{0, 1, 56, 57, 58, 4 << 10, 100 << 10, 3 << 20} {
+		data := make([]byte, size)
+		for i := range data {
+			data[i] = byte(i * 7919 >> 3)
+		}
+		nd := store.NewDraft{To: []string{"lea@studiokuma.fr"}, Subject: "Facture F-1 : relance", MessageID: "m1@atelier.test",
+			Body: strings.Repeat("Bonjour, voici la facture é€ ", 40), HTML: "<p>" + strings.Repeat("Bonjour é€ ", 40) + "</p>",
+			Attachments: []store.Attachment{{Filename: "copie.pdf", ContentType: "application/pdf", Data: data}}}
+		atts := []Attachment{{Name: "F-1.pdf", ContentType: "application/pdf", Data: data}}
+		c, err := compose("Atelier <factures@atelier.test>", 7, nd, time.Date(2026, 9, 15, 9, 30, 0, 0, time.UTC), atts...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if est := encodedSize(nd, atts); len(c.Raw) > est {
+			t.Errorf("files of %d bytes: message of %d bytes, estimated %d", size, len(c.Raw), est)
+		}
+	}
+}

@@ -15,7 +15,7 @@ import (
 
 // sendDue re-checks every pending draft and sends those still right to send.
 func (x *Outbox) sendDue(ctx context.Context, now time.Time) error {
-	pending, err := x.o.Store.Drafts(ctx, domain.DraftHeld, domain.DraftApproved)
+	pending, err := x.o.Store.DraftDetails(ctx, domain.DraftHeld, domain.DraftApproved)
 	if err != nil {
 		return err
 	}
@@ -31,12 +31,8 @@ func (x *Outbox) sendDue(ctx context.Context, now time.Time) error {
 		byID[c.ID] = c
 	}
 	var errs []error
-	for _, d := range pending {
-		detail, err := x.o.Store.DraftDetail(ctx, d.ID)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
+	for _, detail := range pending {
+		d := detail.Draft
 		if c, ok := byID[d.ClientID]; ok {
 			if err := x.refreshNotice(ctx, now, &detail, c); err != nil {
 				// A notice that cannot be computed for today is not sent
@@ -119,7 +115,7 @@ func (x *Outbox) send(ctx context.Context, now time.Time, d store.DraftDetail) e
 	if x.sendingStopped() {
 		return nil // an open smtp_failed flag: nothing is tried until it is resolved
 	}
-	atts, err := x.attachmentsOf(ctx, d, now)
+	atts, err := x.attachmentsOf(ctx, &d, now)
 	if err != nil {
 		return x.noteFailure(ctx, now, d, err, true)
 	}

@@ -15,6 +15,7 @@ import (
 	htmltemplate "html/template"
 	"io/fs"
 	"strings"
+	"sync"
 	texttemplate "text/template"
 	"time"
 
@@ -189,8 +190,18 @@ type Rendered struct {
 
 // Renderer renders from a template file system laid out like
 // templates.FS (fr/, en/). A user may point it at a copy they edited.
+//
+// Each template set is parsed the first time it is used and kept: a pass
+// renders hundreds of drafts from the same few files, and parsing them again
+// for each cost more than executing them. A Renderer therefore reads a file
+// once; a new Renderer reads an edited copy again. It is safe for
+// concurrent use.
 type Renderer struct {
 	fsys fs.FS
+
+	mu   sync.Mutex
+	text map[string]*texttemplate.Template
+	html map[string]*htmltemplate.Template
 }
 
 // New returns a Renderer over fsys; nil means the embedded templates.
@@ -198,7 +209,7 @@ func New(fsys fs.FS) *Renderer {
 	if fsys == nil {
 		fsys = templates.FS
 	}
-	return &Renderer{fsys: fsys}
+	return &Renderer{fsys: fsys, text: map[string]*texttemplate.Template{}, html: map[string]*htmltemplate.Template{}}
 }
 
 // Render renders d with the embedded templates.
@@ -231,7 +242,9 @@ func (r *Renderer) Render(d Data) (Rendered, error) {
 // execText executes the last of files (the others only define blocks).
 func (r *Renderer) execText(v *view, files ...string) (string, error) {
 	main := files[len(files)-1]
-	t, err := texttemplate.New(main).Option("missingkey=error").ParseFS(r.fsys, files...)
+	t, err := parsed(r, r.text, files, func() (*texttemplate.Template, error) {
+		return texttemplate.New(main).Option("missingkey=error").ParseFS(r.fsys, files...)
+	})
 	if err != nil {
 		return "", fmt.Errorf("render: parse %s: %w", main, err)
 	}
@@ -244,7 +257,9 @@ func (r *Renderer) execText(v *view, files ...string) (string, error) {
 
 func (r *Renderer) execHTML(v *view, files ...string) (string, error) {
 	main := files[len(files)-1]
-	t, err := htmltemplate.New(main).Option("missingkey=error").ParseFS(r.fsys, files...)
+	t, err := parsed(r, r.html, files, func() (*htmltemplate.Template, error) {
+		return htmltemplate.New(main).Option("missingkey=error").ParseFS(r.fsys, files...)
+	})
 	if err != nil {
 		return "", fmt.Errorf("render: parse %s: %w", main, err)
 	}
@@ -253,6 +268,24 @@ func (r *Renderer) execHTML(v *view, files ...string) (string, error) {
 		return "", fmt.Errorf("render: execute %s: %w", main, err)
 	}
 	return buf.String(), nil
+}
+
+// parsed returns the template set of files from cache, parsing it on first
+// use. A set that fails to parse is not kept: the error comes back on every
+// use. Both template packages execute a parsed set concurrently.
+func parsed[T any](r *Renderer, cache map[string]*T, files []string, parse func() (*T, error)) (*T, error) {
+	key := strings.Join(files, "\x00")
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if t, ok := cache[key]; ok {
+		return t, nil
+	}
+	t, err := parse()
+	if err != nil {
+		return nil, err
+	}
+	cache[key] = t
+	return t, nil
 }
 
 func baseName(p string) string {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io/fs"
 	"strings"
+	"sync"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -452,6 +453,64 @@ func TestAnswerWithoutIBAN(t *testing.T) {
 		want := map[string]string{"fr": "[à compléter\u00a0: IBAN et BIC]", "en": "[to fill in: IBAN and BIC]"}[lang]
 		if !strings.Contains(r.Text, want) || strings.Contains(r.Text, "IBAN\u00a0: \n") || strings.Contains(r.Text, "IBAN: \n") {
 			t.Errorf("%s: answer without IBAN:\n%s", lang, r.Text)
+		}
+	}
+}
+
+// countingFS counts the template files opened.
+type countingFS struct {
+	fs.FS
+	mu    sync.Mutex
+	opens int
+}
+
+func (c *countingFS) Open(name string) (fs.File, error) {
+	c.mu.Lock()
+	c.opens++
+	c.mu.Unlock()
+	return c.FS.Open(name)
+}
+
+// A Renderer reads and parses each template set once: later drafts, from
+// any goroutine, render the same text without opening a file; a set that
+// does not parse is not kept, and fails every time.
+func TestRendererParsesOnce(t *testing.T) {
+	fsys := &countingFS{FS: templates.FS}
+	r := New(fsys)
+	d := goldenCases("fr")[1].data
+	first, err := r.Render(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opened := fsys.opens
+	if opened == 0 {
+		t.Fatal("no template file opened")
+	}
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			again, err := r.Render(d)
+			if err != nil || again != first {
+				t.Errorf("rendered again: %v\n%+v\nwant\n%+v", err, again, first)
+			}
+		}()
+	}
+	wg.Wait()
+	if fsys.opens != opened {
+		t.Errorf("rendering again opened %d more files", fsys.opens-opened)
+	}
+	broken := New(fstest.MapFS{
+		"fr/_common.txt.tmpl":      {Data: []byte(`{{define "x"}}{{end}}`)},
+		"fr/_common.html.tmpl":     {Data: []byte(`{{define "x"}}{{end}}`)},
+		"fr/friendly.subject.tmpl": {Data: []byte("Relance {{.Numbers")},
+		"fr/friendly.txt.tmpl":     {Data: []byte(`Bonjour`)},
+		"fr/friendly.html.tmpl":    {Data: []byte(`<p>Bonjour</p>`)},
+	})
+	for i := range 2 {
+		if _, err := broken.Render(d); err == nil || !strings.Contains(err.Error(), "parse") {
+			t.Errorf("render %d of a broken template: err = %v", i, err)
 		}
 	}
 }

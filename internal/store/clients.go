@@ -84,13 +84,15 @@ func (s *Store) chasingClients(ctx context.Context, only int64) ([]ChasingClient
 		return nil, fmt.Errorf("store: chasing clients: %w", err)
 	}
 	defer tx.Rollback()
-	// With only = 0 every client is loaded; the same statements serve one.
+	// With only = 0 every client is loaded; the same statements, scoped
+	// (clientScope), serve one.
 	// Clients are read once each, and invoices only with the columns the
 	// decision and the drafts use: this load is most of a policy pass.
 	byClient := map[int64]*ChasingClient{}
+	scope, args := clientScope(only, `c.id = ?`)
 	crows, err := tx.QueryContext(ctx, `SELECT c.id, c.name, c.email, c.domain, c.language, c.b2c, c.last_contact, c.last_inbound, c.away_until, c.not_before
-		FROM clients c WHERE (? = 0 OR c.id = ?) AND EXISTS (SELECT 1 FROM invoices i WHERE i.client_id = c.id
-			AND i.kind = 'invoice' AND i.state NOT IN `+settledStatesSQL+`)`, only, only)
+		FROM clients c WHERE `+scope+` AND EXISTS (SELECT 1 FROM invoices i WHERE i.client_id = c.id
+			AND i.kind = 'invoice' AND i.state NOT IN `+settledStatesSQL+`)`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: chasing clients: %w", err)
 	}
@@ -110,6 +112,7 @@ func (s *Store) chasingClients(ctx context.Context, only int64) ([]ChasingClient
 	if err := crows.Err(); err != nil {
 		return nil, err
 	}
+	scope, args = clientScope(only, `i.client_id = ?`)
 	rows, err := tx.QueryContext(ctx, `SELECT i.id, i.client_id, i.number, i.amount, i.balance, i.currency, i.issue_date, i.due_date,
 		i.language, i.source_message_id, i.state, i.state_since, i.last_stage, i.promise_date, i.disputed_before, i.clock_from,
 		i.quiet_kind, i.quiet_until, i.quiet_since,
@@ -117,7 +120,7 @@ func (s *Store) chasingClients(ctx context.Context, only int64) ([]ChasingClient
 			WHERE ce.client_id = i.client_id AND m.role IN ('inbox', 'extra') AND m.class NOT IN `+machineRepliesSQL+`
 			AND m.date > i.quiet_since) END
 		FROM invoices i WHERE i.kind = 'invoice' AND i.state NOT IN `+settledStatesSQL+`
-		AND (? = 0 OR i.client_id = ?) ORDER BY i.client_id, i.due_date, i.id`, only, only)
+		AND `+scope+` ORDER BY i.client_id, i.due_date, i.id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: chasing clients: %w", err)
 	}
@@ -164,7 +167,8 @@ func (s *Store) chasingClients(ctx context.Context, only int64) ([]ChasingClient
 		return nil, nil
 	}
 	// Addresses, flags and pending drafts, one query each.
-	emailRows, err := tx.QueryContext(ctx, `SELECT client_id, email FROM client_emails WHERE (? = 0 OR client_id = ?) ORDER BY client_id, email`, only, only)
+	scope, args = clientScope(only, `client_id = ?`)
+	emailRows, err := tx.QueryContext(ctx, `SELECT client_id, email FROM client_emails WHERE `+scope+` ORDER BY client_id, email`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: client emails: %w", err)
 	}
@@ -180,8 +184,9 @@ func (s *Store) chasingClients(ctx context.Context, only int64) ([]ChasingClient
 		}
 	}
 	emailRows.Close()
+	scope, args = clientScope(only, `client_id = ? OR invoice_id IN (SELECT id FROM invoices WHERE client_id = ?)`)
 	flagRows, err := tx.QueryContext(ctx, `SELECT kind, COALESCE(invoice_id, 0), COALESCE(client_id, 0) FROM flags WHERE status <> `+resolvedSQL+`
-		AND (? = 0 OR client_id = ? OR invoice_id IN (SELECT id FROM invoices WHERE client_id = ?))`, only, only, only)
+		AND `+scope, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: open flags: %w", err)
 	}
@@ -205,7 +210,8 @@ func (s *Store) chasingClients(ctx context.Context, only int64) ([]ChasingClient
 		}
 	}
 	flagRows.Close()
-	draftRows, err := tx.QueryContext(ctx, draftSelect+` WHERE d.status IN `+waitingDraftsSQL+` AND (? = 0 OR d.client_id = ?) ORDER BY d.id`, only, only)
+	scope, args = clientScope(only, `d.client_id = ?`)
+	draftRows, err := tx.QueryContext(ctx, draftSelect+` WHERE d.status IN `+waitingDraftsSQL+` AND `+scope+` ORDER BY d.id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: pending drafts: %w", err)
 	}
@@ -241,59 +247,66 @@ func (s *Store) chasingClients(ctx context.Context, only int64) ([]ChasingClient
 func loadQuestions(ctx context.Context, tx *sql.Tx, only int64, byClient map[int64]*ChasingClient) error {
 	// A question is an info_request, or any flag carrying the objection
 	// its reply raised: both are answered by a draft.
-	asks := func(f string) string {
-		return `(` + f + `.kind = ` + sqlWord(domain.FlagInfoRequest) + ` OR ` + f + `.objection <> '')`
+	asks := func(col string) string {
+		return `(` + col + `kind = ` + sqlWord(domain.FlagInfoRequest) + ` OR ` + col + `objection <> '')`
 	}
+	scope, args := clientScope(only, `i.client_id = ?`)
 	rows, err := tx.QueryContext(ctx, `SELECT f.id, f.invoice_id, i.client_id, COALESCE(f.message_id, 0),
-		COALESCE((SELECT m.date FROM messages m WHERE m.id = f.message_id), f.created_at), f.topics, f.objection,
-		COALESCE((SELECT d.status FROM drafts d WHERE d.flag_id IN (SELECT f2.id FROM flags f2 WHERE `+asks("f2")+`
-			AND (f2.id = f.id OR (f.message_id IS NOT NULL AND f2.message_id = f.message_id))) ORDER BY d.id DESC LIMIT 1), '')
+		COALESCE((SELECT m.date FROM messages m WHERE m.id = f.message_id), f.created_at), f.topics, f.objection
 		FROM flags f JOIN invoices i ON i.id = f.invoice_id
-		WHERE `+asks("f")+` AND f.status <> `+resolvedSQL+` AND (? = 0 OR i.client_id = ?) ORDER BY f.id`, only, only)
+		WHERE `+asks("f.")+` AND f.status <> `+resolvedSQL+` AND `+scope+` ORDER BY f.id`, args...)
 	if err != nil {
 		return fmt.Errorf("store: open questions: %w", err)
 	}
-	defer rows.Close()
+	var list []questionRow
+	for rows.Next() {
+		var r questionRow
+		if err := rows.Scan(&r.flagID, &r.invID, &r.clientID, &r.msgID, &r.created, &r.topics, &r.objection); err != nil {
+			rows.Close()
+			return fmt.Errorf("store: open questions: %w", err)
+		}
+		list = append(list, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("store: open questions: %w", err)
+	}
+	if len(list) == 0 {
+		return nil
+	}
+	answers, err := questionAnswers(ctx, tx, only, asks(""), list)
+	if err != nil {
+		return err
+	}
 	byMessage := map[int64]*Question{}
 	type ref struct {
 		client int64
 		q      *Question
 	}
 	var order []ref
-	for rows.Next() {
-		var flagID, invID, clientID, msgID int64
-		var created sql.NullString
-		var topics string
-		var objection domain.Objection
-		var answer domain.DraftStatus
-		if err := rows.Scan(&flagID, &invID, &clientID, &msgID, &created, &topics, &objection, &answer); err != nil {
-			return fmt.Errorf("store: open questions: %w", err)
-		}
-		q := byMessage[msgID]
-		if q == nil || msgID == 0 {
-			q = &Question{FlagID: flagID, MessageID: msgID, AskedAt: parseTS(created), Topics: splitList(topics), Objection: objection}
-			switch answer {
+	for _, r := range list {
+		q := byMessage[r.msgID]
+		if q == nil || r.msgID == 0 {
+			q = &Question{FlagID: r.flagID, MessageID: r.msgID, AskedAt: parseTS(r.created), Topics: splitList(r.topics), Objection: r.objection}
+			switch answers[r.flagID] {
 			case domain.DraftHeld, domain.DraftApproved:
 				q.Answer = policy.AnswerPending
 			case domain.DraftCancelled:
 				q.Answer = policy.AnswerCancelled
 			case domain.DraftSent:
-				if objection != domain.NoObjection {
+				if r.objection != domain.NoObjection {
 					// The flag of a dispute outlives the answer to its
 					// objection: answered once.
 					q.Answer = policy.AnswerSent
 				}
 			}
-			if msgID != 0 {
-				byMessage[msgID] = q
+			if r.msgID != 0 {
+				byMessage[r.msgID] = q
 			}
-			order = append(order, ref{clientID, q})
+			order = append(order, ref{r.clientID, q})
 		}
-		q.FlagIDs = append(q.FlagIDs, flagID)
-		q.InvoiceIDs = append(q.InvoiceIDs, invID)
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("store: open questions: %w", err)
+		q.FlagIDs = append(q.FlagIDs, r.flagID)
+		q.InvoiceIDs = append(q.InvoiceIDs, r.invID)
 	}
 	for _, r := range order {
 		if c := byClient[r.client]; c != nil {
@@ -301,6 +314,115 @@ func loadQuestions(ctx context.Context, tx *sql.Tx, only int64, byClient map[int
 		}
 	}
 	return nil
+}
+
+// questionRow is an open question flag as loadQuestions reads it.
+type questionRow struct {
+	flagID, invID, clientID, msgID int64
+	created                        sql.NullString
+	topics                         string
+	objection                      domain.Objection
+}
+
+// questionAnswers gives, for each question flag of list, the status of the
+// latest draft answering it: a draft of the flag itself or of another
+// question flag (whatever its status) raised by the same message. Read
+// with two queries and joined here: without an index on the drafts' flag,
+// a lookup per question went over every draft, and a first pass adds
+// hundreds of drafts while it reads its questions again.
+func questionAnswers(ctx context.Context, tx *sql.Tx, only int64, asks string, list []questionRow) (map[int64]domain.DraftStatus, error) {
+	// The question flags of each message, the closed ones included.
+	siblings := map[int64][]int64{}
+	q := `SELECT id, message_id FROM flags WHERE ` + asks + ` AND message_id IS NOT NULL`
+	var args []any
+	if only != 0 {
+		seen := map[int64]bool{}
+		for _, r := range list {
+			if r.msgID != 0 && !seen[r.msgID] {
+				seen[r.msgID] = true
+				args = append(args, r.msgID)
+			}
+		}
+		if len(args) == 0 {
+			q = ""
+		} else {
+			q += ` AND message_id IN (?` + strings.Repeat(`, ?`, len(args)-1) + `)`
+		}
+	}
+	if q != "" {
+		rows, err := tx.QueryContext(ctx, q, args...)
+		if err != nil {
+			return nil, fmt.Errorf("store: question flags: %w", err)
+		}
+		for rows.Next() {
+			var id, msg int64
+			if err := rows.Scan(&id, &msg); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("store: question flags: %w", err)
+			}
+			siblings[msg] = append(siblings[msg], id)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("store: question flags: %w", err)
+		}
+	}
+	candidates := func(r questionRow) []int64 {
+		if r.msgID == 0 {
+			return []int64{r.flagID}
+		}
+		return append([]int64{r.flagID}, siblings[r.msgID]...)
+	}
+	// The latest draft of each of those flags.
+	q = `SELECT id, flag_id, status FROM drafts WHERE flag_id IS NOT NULL`
+	args = nil
+	if only != 0 {
+		seen := map[int64]bool{}
+		for _, r := range list {
+			for _, id := range candidates(r) {
+				if !seen[id] {
+					seen[id] = true
+					args = append(args, id)
+				}
+			}
+		}
+		q = `SELECT id, flag_id, status FROM drafts WHERE flag_id IN (?` + strings.Repeat(`, ?`, len(args)-1) + `)`
+	}
+	rows, err := tx.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: answers of questions: %w", err)
+	}
+	type latest struct {
+		draft  int64
+		status domain.DraftStatus
+	}
+	byFlag := map[int64]latest{}
+	for rows.Next() {
+		var d, flag int64
+		var st domain.DraftStatus
+		if err := rows.Scan(&d, &flag, &st); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("store: answers of questions: %w", err)
+		}
+		if cur, ok := byFlag[flag]; !ok || d > cur.draft {
+			byFlag[flag] = latest{d, st}
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: answers of questions: %w", err)
+	}
+	out := make(map[int64]domain.DraftStatus, len(list))
+	for _, r := range list {
+		var best latest
+		for _, id := range candidates(r) {
+			if l, ok := byFlag[id]; ok && l.draft > best.draft {
+				best = l
+			}
+		}
+		out[r.flagID] = best.status
+	}
+	return out, nil
 }
 
 // ClientHeardFrom records a message from the client (and its out-of-office
@@ -523,4 +645,21 @@ func (s *Store) clientSummaries(ctx context.Context, today time.Time, email stri
 		out[at[id]].Overdue = sortedAmounts(m)
 	}
 	return out, nil
+}
+
+// clientScope is the condition that keeps one client's rows (cond, each of
+// whose placeholders takes the client's id) or, when only is 0, every row.
+// Written into the statement rather than as "(? = 0 OR col = ?)": SQLite
+// uses no index through such an OR, so loading one client read every
+// client's invoices, flags and questions, and the outbox loads a client
+// again after each draft it makes for it.
+func clientScope(only int64, cond string) (string, []any) {
+	if only == 0 {
+		return "1 = 1", nil
+	}
+	args := make([]any, strings.Count(cond, "?"))
+	for i := range args {
+		args[i] = only
+	}
+	return "(" + cond + ")", args
 }

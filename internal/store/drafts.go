@@ -114,27 +114,19 @@ type DraftDetail struct {
 	SMTPAcceptedAt   time.Time
 	FlagID           int64
 	Attachments      []Attachment
+	// AttachmentsOmitted: loaded by DraftDetails, without Attachments;
+	// DraftAttachments reads them.
+	AttachmentsOmitted bool
 }
 
 // DraftDetail loads one draft by id.
 func (s *Store) DraftDetail(ctx context.Context, id int64) (DraftDetail, error) {
-	row := s.db.QueryRowContext(ctx, `SELECT stage_number, kind, html, in_reply_to, refs, requires_approval, send_attempts, smtp_accepted_at,
-		last_attempt_at, last_error, COALESCE(flag_id, 0) FROM drafts WHERE id = ?`, id)
-	var d DraftDetail
-	var refs string
-	var req int
-	var accepted, lastAttempt sql.NullString
-	if err := row.Scan(&d.StageNumber, &d.Kind, &d.HTML, &d.InReplyTo, &refs, &req, &d.SendAttempts, &accepted, &lastAttempt, &d.LastError, &d.FlagID); err != nil {
+	d, err := scanDetail(s.db.QueryRowContext(ctx, detailSelect+` WHERE id = ?`, id))
+	if err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return d, fmt.Errorf("store: draft %d: %w", id, ErrNotFound)
 		}
 		return d, fmt.Errorf("store: draft %d: %w", id, err)
-	}
-	d.RequiresApproval = req != 0
-	d.SMTPAcceptedAt = parseTS(accepted)
-	d.LastAttemptAt = parseTS(lastAttempt)
-	if refs != "" {
-		d.References = strings.Fields(refs)
 	}
 	base, err := scanDraft(s.db.QueryRowContext(ctx, draftSelect+` WHERE d.id = ?`, id))
 	if err != nil {
@@ -143,19 +135,101 @@ func (s *Store) DraftDetail(ctx context.Context, id int64) (DraftDetail, error) 
 	kind := d.Kind
 	d.Draft = base
 	d.Kind = kind
-	rows, err := s.db.QueryContext(ctx, `SELECT filename, content_type, data FROM draft_attachments WHERE draft_id = ? ORDER BY position`, id)
+	d.Attachments, err = s.DraftAttachments(ctx, id)
+	return d, err
+}
+
+// DraftDetails loads every draft of these statuses, newest first, in two
+// queries, without the files they attach (AttachmentsOmitted): a pass
+// considers every waiting draft, and reading each one's attachments to
+// learn that it is not due yet was most of that.
+func (s *Store) DraftDetails(ctx context.Context, statuses ...domain.DraftStatus) ([]DraftDetail, error) {
+	drafts, err := s.Drafts(ctx, statuses...)
+	if err != nil || len(drafts) == 0 {
+		return nil, err
+	}
+	q := detailSelect
+	var args []any
+	if len(statuses) > 0 {
+		q += ` WHERE status IN (?` + strings.Repeat(`, ?`, len(statuses)-1) + `)`
+		for _, st := range statuses {
+			args = append(args, st)
+		}
+	}
+	rows, err := s.db.QueryContext(ctx, q, args...)
 	if err != nil {
-		return d, fmt.Errorf("store: attachments of draft %d: %w", id, err)
+		return nil, fmt.Errorf("store: draft details: %w", err)
 	}
 	defer rows.Close()
+	byID := map[int64]DraftDetail{}
+	for rows.Next() {
+		d, err := scanDetail(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: draft details: %w", err)
+		}
+		byID[d.ID] = d
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: draft details: %w", err)
+	}
+	out := make([]DraftDetail, 0, len(drafts))
+	for _, base := range drafts {
+		// A draft whose status changed between the two queries is left
+		// for the next pass.
+		d, ok := byID[base.ID]
+		if !ok {
+			continue
+		}
+		kind := d.Kind
+		d.Draft = base
+		d.Kind = kind
+		d.AttachmentsOmitted = true
+		out = append(out, d)
+	}
+	return out, nil
+}
+
+// DraftAttachments returns the files a draft attaches, in order.
+func (s *Store) DraftAttachments(ctx context.Context, id int64) ([]Attachment, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT filename, content_type, data FROM draft_attachments WHERE draft_id = ? ORDER BY position`, id)
+	if err != nil {
+		return nil, fmt.Errorf("store: attachments of draft %d: %w", id, err)
+	}
+	defer rows.Close()
+	var out []Attachment
 	for rows.Next() {
 		var a Attachment
 		if err := rows.Scan(&a.Filename, &a.ContentType, &a.Data); err != nil {
-			return d, fmt.Errorf("store: attachments of draft %d: %w", id, err)
+			return nil, fmt.Errorf("store: attachments of draft %d: %w", id, err)
 		}
-		d.Attachments = append(d.Attachments, a)
+		out = append(out, a)
 	}
-	return d, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: attachments of draft %d: %w", id, err)
+	}
+	return out, nil
+}
+
+// detailSelect reads what DraftDetail adds to a Draft (scanDetail).
+const detailSelect = `SELECT id, stage_number, kind, html, in_reply_to, refs, requires_approval, send_attempts, smtp_accepted_at,
+	last_attempt_at, last_error, COALESCE(flag_id, 0) FROM drafts`
+
+func scanDetail(r scanner) (DraftDetail, error) {
+	var d DraftDetail
+	var refs string
+	var req int
+	var accepted, lastAttempt sql.NullString
+	if err := r.Scan(&d.ID, &d.StageNumber, &d.Kind, &d.HTML, &d.InReplyTo, &refs, &req, &d.SendAttempts, &accepted, &lastAttempt,
+		&d.LastError, &d.FlagID); err != nil {
+		return d, err
+	}
+	d.RequiresApproval = req != 0
+	d.SMTPAcceptedAt = parseTS(accepted)
+	d.LastAttemptAt = parseTS(lastAttempt)
+	if refs != "" {
+		d.References = strings.Fields(refs)
+	}
+	return d, nil
 }
 
 // SetDraftIMAPUID records where the Drafts copy lives (0: no copy).

@@ -382,3 +382,30 @@ func (t *Tx) invoiceByID(id int64) (Invoice, error) {
 	}
 	return inv, err
 }
+
+// InvoicesByID returns the invoices with these ids, in the order given (an
+// unknown id is left out): one query for a reminder's invoices.
+func (s *Store) InvoicesByID(ctx context.Context, ids []int64) ([]Invoice, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	list, err := s.listInvoices(ctx, "invoices by id", invoiceSelect+` WHERE i.id IN (?`+strings.Repeat(`, ?`, len(ids)-1)+`)`, args...)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[int64]Invoice, len(list))
+	for _, inv := range list {
+		byID[inv.ID] = inv
+	}
+	out := make([]Invoice, 0, len(list))
+	for _, id := range ids {
+		if inv, ok := byID[id]; ok {
+			out = append(out, inv)
+		}
+	}
+	return out, nil
+}

@@ -105,3 +105,48 @@ func (t *Tx) SetMessageOutcome(id int64, class string, invoiceID int64) error {
 	}
 	return nil
 }
+
+// MessageLocation is where a recorded message was seen: its folder, the
+// folder's UIDVALIDITY and the message's UID then.
+type MessageLocation struct {
+	MessageID   string
+	Folder      string
+	UIDValidity uint32
+	UID         uint32
+}
+
+// MessageLocations returns, for each Message-ID recorded in a folder of the
+// role, where it was last seen (the row recorded last): one query for a
+// reminder's invoices, whose mails are then fetched by UID.
+func (s *Store) MessageLocations(ctx context.Context, role string, msgIDs []string) ([]MessageLocation, error) {
+	if len(msgIDs) == 0 {
+		return nil, nil
+	}
+	args := make([]any, 0, len(msgIDs)+1)
+	args = append(args, role)
+	for _, id := range msgIDs {
+		args = append(args, id)
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT message_id, folder, uidvalidity, uid FROM messages
+		WHERE role = ? AND message_id IN (?`+strings.Repeat(`, ?`, len(msgIDs)-1)+`) ORDER BY id DESC`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: message locations: %w", err)
+	}
+	defer rows.Close()
+	var out []MessageLocation
+	seen := map[string]bool{}
+	for rows.Next() {
+		var l MessageLocation
+		if err := rows.Scan(&l.MessageID, &l.Folder, &l.UIDValidity, &l.UID); err != nil {
+			return nil, fmt.Errorf("store: message locations: %w", err)
+		}
+		if !seen[l.MessageID] {
+			seen[l.MessageID] = true
+			out = append(out, l)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: message locations: %w", err)
+	}
+	return out, nil
+}

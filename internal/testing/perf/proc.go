@@ -104,6 +104,13 @@ func WaitIdle(ctx context.Context, pid int, quiet, timeout time.Duration) error 
 
 // WaitHTTP polls url until it answers 200, or fails at timeout.
 func WaitHTTP(ctx context.Context, url string, timeout time.Duration) error {
+	return PollHTTP(ctx, url, 20*time.Millisecond, timeout)
+}
+
+// PollHTTP is WaitHTTP asking every every: a process serving hundreds of
+// mailboxes checks each of them to answer /readyz, and a tight poll would
+// load what it measures.
+func PollHTTP(ctx context.Context, url string, every, timeout time.Duration) error {
 	deadline := time.Now().Add(timeout)
 	cl := &http.Client{Timeout: time.Second}
 	for {
@@ -124,9 +131,59 @@ func WaitHTTP(ctx context.Context, url string, timeout time.Duration) error {
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
-		case <-time.After(20 * time.Millisecond):
+		case <-time.After(every):
 		}
 	}
+}
+
+// WaitQuiet returns once the process has used at most share of one core
+// over the last window (sampled every window/30), or fails at timeout. A
+// process serving hundreds of mailboxes is never fully idle (each renews
+// its IDLE and runs its pass schedule), so WaitIdle would never return.
+func WaitQuiet(ctx context.Context, pid int, window time.Duration, share float64, timeout time.Duration) error {
+	deadline := time.Now().Add(timeout)
+	step := window / 30
+	type sample struct {
+		at    time.Time
+		ticks int64
+	}
+	var samples []sample
+	for {
+		ticks, err := cpuTicks(pid)
+		if err != nil {
+			return err
+		}
+		now := time.Now()
+		samples = append(samples, sample{now, ticks})
+		// Keep the oldest sample that still covers a whole window.
+		for len(samples) > 1 && now.Sub(samples[1].at) >= window {
+			samples = samples[1:]
+		}
+		if first := samples[0]; now.Sub(first.at) >= window {
+			used := time.Duration(ticks-first.ticks) * time.Second / clockTicks
+			if float64(used) <= share*float64(now.Sub(first.at)) {
+				return nil
+			}
+		}
+		if now.After(deadline) {
+			return fmt.Errorf("perf: process %d used more than %.0f %% of a core over every %s until %s", pid, share*100, window, timeout)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(step):
+		}
+	}
+}
+
+// clockTicks is USER_HZ, the unit of /proc/<pid>/stat's times: 100 on
+// every Linux architecture Go supports.
+const clockTicks = 100
+
+// CPUTime is the user+system time a process has used so far.
+func CPUTime(pid int) (time.Duration, error) {
+	t, err := cpuTicks(pid)
+	return time.Duration(t) * time.Second / clockTicks, err
 }
 
 // Median of durations (0 for none).

@@ -349,8 +349,16 @@ service imap-login {
 service imap {
   process_limit = 2048
 }
+# Every login asks auth and every connection is counted by anvil: their
+# default client_limit of 1000 is below what 2048 login processes need
+# (doveconf warns of it at start), and a fleet's hundreds of simultaneous
+# logins would meet it.
 service auth {
   user = root
+  client_limit = 4096
+}
+service anvil {
+  client_limit = 4096
 }
 service stats {
   unix_listener stats-reader {

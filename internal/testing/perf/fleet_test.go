@@ -52,6 +52,7 @@ type fleetResult struct {
 	steadyFile   int64
 	goHeap       float64 // Go heap in use once quiet (/metrics)
 	goStacks     float64
+	goSys        float64 // what the Go runtime holds from the system, less what it gave back
 	goroutines   float64
 	latencies    []time.Duration // reply delivered → flag stored
 	invoices     int             // invoices found over the whole fleet
@@ -215,11 +216,13 @@ func runFleet(tb testing.TB, fs fleetSpec) fleetResult {
 			tb.Fatal(err)
 		}
 	}
-	goMem, err := scrapeGauges(ctx, "http://"+httpAddr+"/metrics", "go_memstats_heap_inuse_bytes", "go_memstats_stack_inuse_bytes", "go_goroutines")
+	goMem, err := scrapeGauges(ctx, "http://"+httpAddr+"/metrics", "go_memstats_heap_inuse_bytes", "go_memstats_stack_inuse_bytes", "go_goroutines",
+		"go_memstats_sys_bytes", "go_memstats_heap_released_bytes")
 	if err != nil {
 		tb.Fatal(err)
 	}
 	res.goHeap, res.goStacks, res.goroutines = goMem["go_memstats_heap_inuse_bytes"], goMem["go_memstats_stack_inuse_bytes"], goMem["go_goroutines"]
+	res.goSys = goMem["go_memstats_sys_bytes"] - goMem["go_memstats_heap_released_bytes"]
 
 	// Every mailbox read its whole mailbox: its invoices are all there.
 	res.invoices = fleetInvoices(tb, bin, env, fs.mailboxes, func(k int) int { return invoicesOf[k%len(variants)] })
@@ -361,6 +364,7 @@ func BenchmarkFleet(b *testing.B) {
 	b.ReportMetric(mib(res.steadyRSS)*1024/float64(fs.mailboxes), "steady-KiB/mailbox")
 	b.ReportMetric(res.goHeap/(1<<20), "steady-go-heap-inuse-MiB")
 	b.ReportMetric(res.goStacks/(1<<20), "steady-go-stacks-MiB")
+	b.ReportMetric(res.goSys/(1<<20), "steady-go-sys-unreleased-MiB")
 	b.ReportMetric(res.goroutines, "steady-goroutines")
 	b.ReportMetric(res.synced.Seconds(), "synced-s")
 	b.ReportMetric(res.syncedCPU.Seconds(), "synced-cpu-s")

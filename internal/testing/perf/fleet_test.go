@@ -45,6 +45,7 @@ type fleetSpec struct {
 type fleetResult struct {
 	synced       time.Duration // start → /readyz answers (every mailbox's first sync done)
 	syncedCPU    time.Duration // CPU the process used until then
+	dovecotCPU   time.Duration // CPU Dovecot used meanwhile (all its processes)
 	settled      time.Duration // start → quiet (the first passes' drafting done)
 	peakRSS      int64         // VmHWM
 	steadyRSS    int64         // VmRSS once quiet
@@ -159,6 +160,10 @@ func runFleet(tb testing.TB, fs fleetSpec) fleetResult {
 	cmd := exec.Command(bin, "run")
 	cmd.Env = env
 	cmd.Stdout, cmd.Stderr = logf, logf
+	dovecotBefore, err := TreeCPUTime(srv.Pid())
+	if err != nil {
+		tb.Fatal(err)
+	}
 	start := time.Now()
 	if err := cmd.Start(); err != nil {
 		tb.Fatal(err)
@@ -187,7 +192,8 @@ func runFleet(tb testing.TB, fs fleetSpec) fleetResult {
 			case <-t.C:
 				rss, _ := ProcStatusKB(pid, "VmRSS")
 				cpu, _ := CPUTime(pid)
-				tb.Logf("at %s: RSS %.1f MiB, CPU %s", time.Since(start).Round(time.Second), mib(rss), cpu.Round(time.Second))
+				dc, _ := TreeCPUTime(srv.Pid())
+				tb.Logf("at %s: RSS %.1f MiB, CPU %s (Dovecot %s)", time.Since(start).Round(time.Second), mib(rss), cpu.Round(time.Second), (dc - dovecotBefore).Round(time.Second))
 			}
 		}
 	}()
@@ -199,15 +205,23 @@ func runFleet(tb testing.TB, fs fleetSpec) fleetResult {
 	if res.syncedCPU, err = CPUTime(pid); err != nil {
 		tb.Fatal(err)
 	}
-	tb.Logf("every mailbox synced after %s (CPU %s)", res.synced.Round(time.Millisecond), res.syncedCPU.Round(time.Millisecond))
+	dovecotNow, err := TreeCPUTime(srv.Pid())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	res.dovecotCPU = dovecotNow - dovecotBefore
+	tb.Logf("every mailbox synced after %s (CPU: relance %s, Dovecot %s)", res.synced.Round(time.Millisecond),
+		res.syncedCPU.Round(time.Millisecond), res.dovecotCPU.Round(time.Millisecond))
 
 	// The first passes draft after the syncs; steady is once they are done
 	// and the process has done little but hold its connections for a
 	// while.
-	if err := WaitQuiet(ctx, pid, fs.quiet, 0.05, fs.limit); err != nil {
-		fail(err)
+	if err := WaitQuiet(ctx, pid, fs.quiet, 0.1, fs.limit); err != nil {
+		// Steady is then read busy: said in the log, settled left at 0.
+		tb.Logf("never quiet: %v", err)
+	} else {
+		res.settled = time.Since(start)
 	}
-	res.settled = time.Since(start)
 	for _, f := range []struct {
 		field string
 		to    *int64
@@ -250,7 +264,7 @@ func runFleet(tb testing.TB, fs fleetSpec) fleetResult {
 			st.Close()
 			tb.Fatal(err)
 		}
-		err = waitFlag(ctx, st, "dispute", InvoiceNumber(i), 20*time.Second)
+		err = waitFlag(ctx, st, "dispute", InvoiceNumber(i), time.Minute)
 		d := time.Since(t0)
 		st.Close()
 		if err != nil {
@@ -296,7 +310,7 @@ func fleetInvoices(tb testing.TB, bin string, env []string, n int, want func(k i
 
 // dovecotLimit matches Dovecot's complaints about a limit reached
 // (process_limit, client_limit, mail_max_userip_connections, ...).
-var dovecotLimit = regexp.MustCompile(`(?i)(process_limit|client_limit|limit reached|Maximum number of connections|too many)`)
+var dovecotLimit = regexp.MustCompile(`(?i)(process_limit|client_limit|limit reached|instance limit|Maximum number of connections|too many)`)
 
 // dovecotLimits returns the lines of Dovecot's log saying a limit refused
 // or delayed a client.
@@ -321,7 +335,7 @@ func dovecotLimits(tb testing.TB, path string) []string {
 func TestFleetSmoke(t *testing.T) {
 	fs := fleetSpec{mailboxes: 6, messages: 40, replies: 4, quiet: 3 * time.Second, limit: 3 * time.Minute}
 	res := runFleet(t, fs)
-	if res.synced <= 0 || res.settled < res.synced || res.peakRSS <= 0 || res.steadyRSS <= 0 || res.peakRSS < res.steadyRSS {
+	if res.synced <= 0 || res.syncedCPU <= 0 || res.dovecotCPU <= 0 || res.settled < res.synced || res.peakRSS <= 0 || res.steadyRSS <= 0 || res.peakRSS < res.steadyRSS {
 		t.Errorf("synced %s, settled %s, peak %d, steady %d: not measured", res.synced, res.settled, res.peakRSS, res.steadyRSS)
 	}
 	if want := fs.mailboxes * fleetMailboxSpec(fs.messages, 0).Invoices; res.invoices != want {
@@ -330,8 +344,17 @@ func TestFleetSmoke(t *testing.T) {
 	if len(res.latencies) != fs.replies {
 		t.Errorf("%d replies timed, want %d", len(res.latencies), fs.replies)
 	}
-	if len(res.dovecotLimit) > 0 {
-		t.Errorf("Dovecot reached a limit: %s", strings.Join(res.dovecotLimit, "\n"))
+	// The inotify instances are the machine's, shared with every other
+	// Dovecot running: past them IDLE falls back to checking every second
+	// (mailbox_idle_check_interval), which the replies above went through.
+	var limits []string
+	for _, l := range res.dovecotLimit {
+		if !strings.Contains(l, "Inotify") {
+			limits = append(limits, l)
+		}
+	}
+	if len(limits) > 0 {
+		t.Errorf("Dovecot reached a limit: %s", strings.Join(limits, "\n"))
 	}
 }
 
@@ -368,6 +391,7 @@ func BenchmarkFleet(b *testing.B) {
 	b.ReportMetric(res.goroutines, "steady-goroutines")
 	b.ReportMetric(res.synced.Seconds(), "synced-s")
 	b.ReportMetric(res.syncedCPU.Seconds(), "synced-cpu-s")
+	b.ReportMetric(res.dovecotCPU.Seconds(), "synced-dovecot-cpu-s")
 	b.ReportMetric(res.settled.Seconds(), "settled-s")
 	b.ReportMetric(float64(res.invoices), "invoices")
 	b.ReportMetric(float64(Median(res.latencies).Microseconds())/1000, "append-to-flag-ms")

@@ -51,25 +51,86 @@ func ProcStatusKB(pid int, field string) (int64, error) {
 
 // cpuTicks is utime+stime of a process, in clock ticks.
 func cpuTicks(pid int) (int64, error) {
+	st, err := readStat(pid)
+	return st.utime + st.stime, err
+}
+
+// procStat is what perf reads of /proc/<pid>/stat; times in clock ticks,
+// cutime and cstime those of the children the process has waited for.
+type procStat struct {
+	ppid                         int
+	utime, stime, cutime, cstime int64
+}
+
+func readStat(pid int) (procStat, error) {
+	var st procStat
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 	if err != nil {
-		return 0, fmt.Errorf("perf: %w", err)
+		return st, fmt.Errorf("perf: %w", err)
 	}
 	// The command name may hold spaces: fields start after its ')'.
 	i := bytes.LastIndexByte(b, ')')
 	if i < 0 {
-		return 0, fmt.Errorf("perf: unreadable /proc/%d/stat", pid)
+		return st, fmt.Errorf("perf: unreadable /proc/%d/stat", pid)
 	}
 	f := strings.Fields(string(b[i+1:]))
-	if len(f) < 13 {
-		return 0, fmt.Errorf("perf: short /proc/%d/stat", pid)
+	if len(f) < 15 {
+		return st, fmt.Errorf("perf: short /proc/%d/stat", pid)
 	}
-	u, err1 := strconv.ParseInt(f[11], 10, 64)
-	s, err2 := strconv.ParseInt(f[12], 10, 64)
-	if err1 != nil || err2 != nil {
-		return 0, fmt.Errorf("perf: unreadable /proc/%d/stat", pid)
+	var errs [5]error
+	st.ppid, errs[0] = strconv.Atoi(f[1])
+	st.utime, errs[1] = strconv.ParseInt(f[11], 10, 64)
+	st.stime, errs[2] = strconv.ParseInt(f[12], 10, 64)
+	st.cutime, errs[3] = strconv.ParseInt(f[13], 10, 64)
+	st.cstime, errs[4] = strconv.ParseInt(f[14], 10, 64)
+	for _, err := range errs {
+		if err != nil {
+			return st, fmt.Errorf("perf: unreadable /proc/%d/stat: %w", pid, err)
+		}
 	}
-	return u + s, nil
+	return st, nil
+}
+
+// TreeCPUTime is the user+system time used so far by a process and all its
+// descendants, living or ended (a server that forks a process per
+// connection, as Dovecot does, and reaps them).
+func TreeCPUTime(root int) (time.Duration, error) {
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		return 0, fmt.Errorf("perf: %w", err)
+	}
+	stats := map[int]procStat{}
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		if st, err := readStat(pid); err == nil {
+			stats[pid] = st // a process gone meanwhile is in its parent's cutime
+		}
+	}
+	if _, ok := stats[root]; !ok {
+		return 0, fmt.Errorf("perf: no process %d", root)
+	}
+	inTree := func(pid int) bool {
+		for seen := 0; pid > 1 && seen < len(stats); seen++ {
+			if pid == root {
+				return true
+			}
+			pid = stats[pid].ppid
+		}
+		return false
+	}
+	var ticks int64
+	for pid, st := range stats {
+		// A living process's own times and those of the children it
+		// reaped; the reaped ones are no longer listed, so nothing counts
+		// twice.
+		if inTree(pid) {
+			ticks += st.utime + st.stime + st.cutime + st.cstime
+		}
+	}
+	return time.Duration(ticks) * time.Second / clockTicks, nil
 }
 
 // WaitIdle returns once the process has used no CPU for quiet (sampled every

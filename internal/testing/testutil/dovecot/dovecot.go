@@ -186,6 +186,17 @@ func StartWith(t testing.TB, opts Options) *Server {
 	return s
 }
 
+// Pid is the Dovecot master process's id, 0 when it is stopped: its
+// children serve the connections.
+func (s *Server) Pid() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cmd == nil || s.stopped {
+		return 0
+	}
+	return s.cmd.Process.Pid
+}
+
 // Dir is the server's temporary directory.
 func (s *Server) Dir() string { return s.dir }
 
@@ -321,6 +332,13 @@ first_valid_uid = 1
 first_valid_gid = 1
 mail_privileged_group =
 imap_idle_notify_interval = 2 mins
+# IDLE learns of new mail through inotify, but every mail process runs as
+# one uid and the kernel gives a uid 128 inotify instances by default
+# (fs.inotify.max_user_instances): past them Dovecot logs "Inotify instance
+# limit ... exceeded, disabling" and checks an idling mailbox only every
+# mailbox_idle_check_interval, 30 s by default. A server holding hundreds
+# of IDLE connections checks every second instead.
+mailbox_idle_check_interval = 1 secs
 shutdown_clients = yes
 
 passdb {

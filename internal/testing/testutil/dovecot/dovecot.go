@@ -357,8 +357,15 @@ namespace inbox {
   prefix = %[10]s
 %[11]s}
 
+# Login processes in Dovecot's high-performance mode: a few long-lived
+# ones each serve many connections. The default (service_count = 1)
+# forks a process per connection, one at a time; on a loaded machine a
+# process serving hundreds of mailboxes then fills the listen queue
+# faster than it drains, clients give up waiting for the greeting, and
+# the queue fills with their dead connections.
 service imap-login {
-%[6]s  process_min_avail = 0
+%[6]s  service_count = 0
+  process_min_avail = 2
   process_limit = 2048
 }
 # Many accounts at once (a process serving many mailboxes keeps an IDLE

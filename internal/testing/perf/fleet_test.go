@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -152,27 +151,12 @@ func runFleet(tb testing.TB, fs fleetSpec) fleetResult {
 	env := RelanceEnv(Account{Addr: srv.Addr, User: srv.User, Password: srv.Password}, sink.Addr, db,
 		"RELANCE_MAILBOXES_FILE="+file, "RELANCE_HTTP_ADDR="+httpAddr, "RELANCE_LOG_LEVEL=warn")
 	logPath := filepath.Join(tmp, "relance.log")
-	logf, err := os.Create(logPath)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer logf.Close()
-	cmd := exec.Command(bin, "run")
-	cmd.Env = env
-	cmd.Stdout, cmd.Stderr = logf, logf
 	dovecotBefore, err := TreeCPUTime(srv.Pid())
 	if err != nil {
 		tb.Fatal(err)
 	}
 	start := time.Now()
-	if err := cmd.Start(); err != nil {
-		tb.Fatal(err)
-	}
-	defer func() {
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		_ = cmd.Wait()
-	}()
-	pid := cmd.Process.Pid
+	pid := startDaemon(tb, bin, env, logPath)
 	fail := func(err error) {
 		tb.Helper()
 		b, _ := os.ReadFile(logPath)

@@ -54,7 +54,7 @@ func TestWrite(t *testing.T) {
 		"From 1000 to 20000 messages the cost per item changes 1.5×: linear or better.",
 		"Load average at start: 1.00 0.50 0.25.",
 		"| 500 mailboxes in one process (`relance run`, Dovecot users on loopback; 50 under BENCH_QUICK): peak RSS | 612.0 MiB | ≤ 1024 MiB | pass | 1 | `go test ./internal/testing/perf -bench BenchmarkFleet -args -perf.fleet=500` |",
-		"| 500 mailboxes in one process (`relance run`, Dovecot users on loopback; 50 under BENCH_QUICK): steady RSS (all synced, then 30 s quiet) | 1100 MiB | ≤ 1024 MiB | **miss** |",
+		"| 500 mailboxes in one process (`relance run`, Dovecot users on loopback; 50 under BENCH_QUICK): steady RSS (all synced, then 30 s quiet or 5 min) | 1100 MiB | ≤ 1024 MiB | **miss** |",
 		"| 500 mailboxes in one process (`relance run`, Dovecot users on loopback; 50 under BENCH_QUICK): start → every mailbox synced (`/readyz`) | 540.0 s | ≤ 600.0 s | pass |",
 		"| 500 mailboxes in one process (`relance run`, Dovecot users on loopback; 50 under BENCH_QUICK): reply delivered → flagged (median) | 480.0 ms | ≤ 1000 ms | pass |",
 		"| 500 mailboxes in one process (`relance run`, Dovecot users on loopback; 50 under BENCH_QUICK): reply delivered → flagged (90th percentile) | not measured | — |",

@@ -9,16 +9,19 @@
 # profiles; BENCH_RENDER=1 only rewrites BENCHMARKS.md from them (after an
 # edit of scripts/benchtable/analysis.md, for instance).
 #
-# BENCH_QUICK=1 is a smoke run (small sizes, one round each): minutes, not
-# reference figures. BENCH_COUNT sets -count of the micro-benchmarks.
+# BENCH_QUICK=1 is a smoke run (small sizes, one round each, 50 mailboxes
+# for BenchmarkFleet): minutes, not reference figures. BENCH_COUNT sets -count
+# of the micro-benchmarks.
 set -eu
 cd "$(dirname "$0")/.."
 
 if [ "${BENCH_QUICK:-0}" = "1" ]; then
-	sizes=1000 growth= runs=1 invoices=1000,10000 appends=10 count=1 quick=true
+	sizes=1000 growth= runs=1 invoices=1000,10000 appends=10 count=1 quick=true fleet=50
 else
-	sizes=1000,10000,20000 growth=100000 runs=3 invoices=1000,10000,100000 appends=50 count="${BENCH_COUNT:-5}" quick=false
+	sizes=1000,10000,20000 growth=100000 runs=3 invoices=1000,10000,100000 appends=50 count="${BENCH_COUNT:-5}" quick=false fleet=500
 fi
+# BENCH_FLEET sets the number of mailboxes BenchmarkFleet serves.
+fleet="${BENCH_FLEET:-$fleet}"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -103,6 +106,10 @@ run go test ./internal/testing/perf -run '^$' -bench '^BenchmarkScan$' -benchtim
 	-args -perf.sizes="$sizes" -perf.growth="$growth" -perf.runs="$runs" -perf.profile="$prof"
 run go test ./internal/testing/perf -run '^$' -bench '^BenchmarkDaemon$' -benchtime 1x -timeout 10m \
 	-args -perf.appends="$appends"
+# Many mailboxes in one process: one Dovecot user per mailbox, each a
+# few hundred generated messages, one `relance run` with a mailboxes file.
+run go test ./internal/testing/perf -run '^$' -bench '^BenchmarkFleet$' -benchtime 1x -timeout 90m \
+	-args -perf.fleet="$fleet"
 
 {
 	echo "load='$load'"

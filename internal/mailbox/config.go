@@ -108,7 +108,7 @@ type Config struct {
 
 	// ScanSlots, when set, bounds how many mailboxes of one process make a
 	// full pass over their folders at the same time: a pass takes a slot
-	// (waiting for one) and gives it back when done. Hundreds of mailboxes
+	// (waiting for one) before it connects and gives it back when done. Hundreds of mailboxes
 	// starting together would otherwise each hold a scan's memory and
 	// connection at once. Shared by every mailbox of the process; nil for
 	// no bound.

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -457,6 +458,48 @@ func TestSyncedToldOfEveryFolder(t *testing.T) {
 			if n := obs.syncs(f); n != 1 {
 				t.Errorf("observer saw %s synced %d times, want 1", f, n)
 			}
+		}
+	})
+}
+
+// A mailbox waiting for a scan slot holds no connection: it connects only
+// once it has a slot, and a failed connection gives the slot back before
+// the backoff wait.
+func TestScanSlotTakenBeforeConnecting(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		slots := make(chan struct{}, 1)
+		slots <- struct{}{} // another mailbox's pass
+		c, err := New(Config{Addr: "127.0.0.1:1", Username: "u", Password: "p", TLS: TLSNone, ScanSlots: slots}, newMemStore())
+		if err != nil {
+			t.Fatal(err)
+		}
+		var dials atomic.Int32
+		c.dialFunc = func(context.Context, *net.Dialer, string) (net.Conn, error) {
+			dials.Add(1)
+			if len(slots) != 1 {
+				t.Errorf("dialing with %d slots taken, want its own 1", len(slots))
+			}
+			return nil, errors.New("connection refused")
+		}
+		ctx, cancel := context.WithCancel(t.Context())
+		done := make(chan error, 1)
+		go func() { done <- c.Run(ctx) }()
+		time.Sleep(time.Hour)
+		synctest.Wait()
+		if n := dials.Load(); n != 0 {
+			t.Fatalf("%d connections while every slot was taken", n)
+		}
+		<-slots // the other pass ends
+		synctest.Wait()
+		if n := dials.Load(); n != 1 {
+			t.Fatalf("%d connections once a slot was free, want 1", n)
+		}
+		if n := len(slots); n != 0 {
+			t.Errorf("%d slots held during the backoff after a failed connection, want 0", n)
+		}
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("Run = %v", err)
 		}
 	})
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/emersion/go-imap/v2"
@@ -46,6 +47,11 @@ func (m *Client) Run(ctx context.Context) error {
 
 // SyncOnce connects, makes one full pass over every folder and disconnects.
 func (m *Client) SyncOnce(ctx context.Context) error {
+	release, err := m.takeSlot(ctx)
+	if err != nil {
+		return err
+	}
+	defer release()
 	k, err := m.dial(ctx, nil)
 	if err != nil {
 		return err
@@ -57,26 +63,34 @@ func (m *Client) SyncOnce(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	return m.syncAllInSlot(ctx, k, folders)
+	return m.syncAll(ctx, k, folders)
 }
 
-// syncAllInSlot is syncAll in one of the process's scan slots
-// (Config.ScanSlots), waited for first.
-func (m *Client) syncAllInSlot(ctx context.Context, k *conn, folders []folder) error {
-	if m.cfg.ScanSlots != nil {
-		select {
-		case m.cfg.ScanSlots <- struct{}{}:
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-		defer func() { <-m.cfg.ScanSlots }()
+// takeSlot waits for one of the process's scan slots (Config.ScanSlots)
+// and returns what gives it back (safe to call twice). A full pass takes
+// its slot before connecting: the hundreds of mailboxes of a process
+// waiting for their first pass then hold no connection meanwhile, and do
+// not all log in to their server in the same few seconds.
+func (m *Client) takeSlot(ctx context.Context) (release func(), err error) {
+	if m.cfg.ScanSlots == nil {
+		return func() {}, nil
 	}
-	return m.syncAll(ctx, k, folders)
+	select {
+	case m.cfg.ScanSlots <- struct{}{}:
+		return sync.OnceFunc(func() { <-m.cfg.ScanSlots }), nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }
 
 // session runs one connection until it fails or ctx is done. healthy is
 // true once the connection completed a full pass.
 func (m *Client) session(ctx context.Context) (healthy bool, err error) {
+	release, err := m.takeSlot(ctx)
+	if err != nil {
+		return false, err
+	}
+	defer release()
 	k, err := m.dial(ctx, m.notify)
 	if err != nil {
 		return false, err
@@ -90,9 +104,10 @@ func (m *Client) session(ctx context.Context) (healthy bool, err error) {
 	if err != nil {
 		return false, err
 	}
-	if err := m.syncAllInSlot(ctx, k, folders); err != nil {
+	if err := m.syncAll(ctx, k, folders); err != nil {
 		return false, err
 	}
+	release()
 	var inbox folder
 	var side []folder
 	for _, f := range folders {

@@ -589,3 +589,30 @@ func TestPageCacheSize(t *testing.T) {
 		}
 	}
 }
+
+// A connection left unused for ConnIdleLife is closed (what it holds
+// outside the Go heap goes with it), and the store keeps answering on a
+// new one.
+func TestIdleConnectionsClosed(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	if _, err := s.SchemaVersion(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if idle := s.db.Stats().Idle; idle == 0 {
+		t.Fatal("no idle connection after a query")
+	}
+	deadline := time.Now().Add(ConnIdleLife + 15*time.Second)
+	for s.db.Stats().OpenConnections > 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d connections still open %s after their last use", s.db.Stats().OpenConnections, ConnIdleLife+15*time.Second)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if st := s.db.Stats(); st.MaxIdleTimeClosed == 0 {
+		t.Errorf("connections closed, but not for their idle time: %+v", st)
+	}
+	if v, err := s.SchemaVersion(ctx); err != nil || v == 0 {
+		t.Errorf("after the idle connections closed: version %d, %v", v, err)
+	}
+}

@@ -127,6 +127,7 @@ type figure struct {
 func figures() []figure {
 	const scan = "BenchmarkScan/messages=20000"
 	const pass = "First pass over 20,000 messages (`relance run --once`, fresh database)"
+	const fleet = "500 mailboxes in one process (`relance run`, Dovecot users on loopback; 50 under BENCH_QUICK)"
 	fs := []figure{
 		{pass + ": ÷ bare full fetch", "internal/testing/perf", scan, "pass-x-bare", 1, "×", "<=", 1.5},
 		{pass + ": ÷ mbsync `FSync no`", "internal/testing/perf", scan, "pass-x-mbsync-nofsync", 1, "×", "<=", 1},
@@ -153,6 +154,13 @@ func figures() []figure {
 		{"Idle daemon RSS: file-backed (binary pages)", "internal/testing/perf", "BenchmarkDaemon", "idle-RssFile-MiB", 1, "MiB", "", 0},
 		{"Reply APPENDed → classified and flagged (median)", "internal/testing/perf", "BenchmarkDaemon", "append-to-flag-ms", 1, "ms", "<=", 1000},
 		{"Reply APPENDed → classified and flagged (90th percentile)", "internal/testing/perf", "BenchmarkDaemon", "append-to-flag-p90-ms", 1, "ms", "", 0},
+		{fleet + ": peak RSS", "internal/testing/perf", "BenchmarkFleet", "peak-RSS-MiB", 1, "MiB", "<=", 1024},
+		{fleet + ": steady RSS (all synced, then 30 s quiet or 5 min)", "internal/testing/perf", "BenchmarkFleet", "steady-RSS-MiB", 1, "MiB", "<=", 1024},
+		{fleet + ": steady RSS per mailbox", "internal/testing/perf", "BenchmarkFleet", "steady-KiB/mailbox", 1, "KiB", "", 0},
+		{fleet + ": start → every mailbox synced (`/readyz`)", "internal/testing/perf", "BenchmarkFleet", "synced-s", 1, "s", "<=", 600},
+		{fleet + ": start → quiet (first passes drafted)", "internal/testing/perf", "BenchmarkFleet", "settled-s", 1, "s", "", 0},
+		{fleet + ": reply delivered → flagged (median)", "internal/testing/perf", "BenchmarkFleet", "append-to-flag-ms", 1, "ms", "<=", 1000},
+		{fleet + ": reply delivered → flagged (90th percentile)", "internal/testing/perf", "BenchmarkFleet", "append-to-flag-p90-ms", 1, "ms", "", 0},
 		{"Policy pass over 100,000 invoices (load + decide)", "internal/testing/perf", "BenchmarkPolicyPass/invoices=100000", "pass-ms", 1, "ms", "<=", 1000},
 		{"Policy pass over 100,000 invoices: load (store.ChasingClients)", "internal/testing/perf", "BenchmarkPolicyPass/invoices=100000", "load-ms", 1, "ms", "", 0},
 		{"Policy pass over 100,000 invoices: decide (policy.Decide)", "internal/testing/perf", "BenchmarkPolicyPass/invoices=100000", "decide-ms", 1, "ms", "", 0},

@@ -10,6 +10,9 @@ pkg: github.com/relance/relance/internal/testing/perf
 BenchmarkScan/messages=1000-2 	1	100 ns/op	2.0 relance-s	2000 us/msg	1.1 pass-s	1100 pass-us/msg
 BenchmarkScan/messages=20000-2 	1	100 ns/op	1.2 x-bare	0.5 x-mbsync-nofsync	40 peak-RSS-MiB	60 relance-s	3000 us/msg	20.4 pass-x-bare	11.1 pass-x-mbsync-nofsync	4.5 pass-x-mbsync	10.1 pass-scan-x-bare	54 pass-peak-RSS-MiB	27.5 pass-s	1375 pass-us/msg	14 pass-scan-s	12 pass-behaviour-s
     perf_test.go:191: round 1: relance 60s
+command: go test ./internal/testing/perf -bench BenchmarkFleet -args -perf.fleet=500
+pkg: github.com/relance/relance/internal/testing/perf
+BenchmarkFleet-2 	1	100 ns/op	612 peak-RSS-MiB	1100 steady-RSS-MiB	540 synced-s	480 append-to-flag-ms
 command: go test ./internal/classify -bench BenchmarkClassify -cpu 1 -count 3
 pkg: github.com/relance/relance/internal/classify
 BenchmarkClassify 	1000	500000 ns/op	1900 replies/s
@@ -50,6 +53,11 @@ func TestWrite(t *testing.T) {
 		"| 20000 | 60 s | 3000 µs/message | 1.5 |",
 		"From 1000 to 20000 messages the cost per item changes 1.5×: linear or better.",
 		"Load average at start: 1.00 0.50 0.25.",
+		"| 500 mailboxes in one process (`relance run`, Dovecot users on loopback; 50 under BENCH_QUICK): peak RSS | 612.0 MiB | ≤ 1024 MiB | pass | 1 | `go test ./internal/testing/perf -bench BenchmarkFleet -args -perf.fleet=500` |",
+		"| 500 mailboxes in one process (`relance run`, Dovecot users on loopback; 50 under BENCH_QUICK): steady RSS (all synced, then 30 s quiet or 5 min) | 1100 MiB | ≤ 1024 MiB | **miss** |",
+		"| 500 mailboxes in one process (`relance run`, Dovecot users on loopback; 50 under BENCH_QUICK): start → every mailbox synced (`/readyz`) | 540.0 s | ≤ 600.0 s | pass |",
+		"| 500 mailboxes in one process (`relance run`, Dovecot users on loopback; 50 under BENCH_QUICK): reply delivered → flagged (median) | 480.0 ms | ≤ 1000 ms | pass |",
+		"| 500 mailboxes in one process (`relance run`, Dovecot users on loopback; 50 under BENCH_QUICK): reply delivered → flagged (90th percentile) | not measured | — |",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("output lacks %q\n%s", want, got)

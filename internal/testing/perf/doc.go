@@ -9,8 +9,10 @@
 // back, a bare go-imap client fetching every full message and discarding it
 // (the limit), and mbsync with and without fsync (the peer). It also
 // measures the idle daemon's memory, the delay from an APPENDed reply to its
-// flag, and the policy pass over a large ledger. `make bench` runs the
+// flag, one process serving hundreds of mailboxes (BenchmarkFleet: memory,
+// time until all have synced, reply → flag under that load), and the policy
+// pass over a large ledger. `make bench` runs the
 // benchmarks of this package and writes BENCHMARKS.md; `go test
 // ./internal/testing/perf -run 'Smoke|FirstPass'` checks the harness on
-// small mailboxes.
+// small mailboxes (TestFleetSmoke the fleet's).
 package perf

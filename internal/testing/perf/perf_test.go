@@ -368,22 +368,8 @@ func BenchmarkDaemon(b *testing.B) {
 		b.Fatal(err)
 	}
 	db := filepath.Join(tmp, "relance.db")
-	logf, err := os.Create(filepath.Join(tmp, "relance.log"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer logf.Close()
-	cmd := exec.Command(bin, "run")
-	cmd.Env = RelanceEnv(mb.acct, sink.Addr, db, "RELANCE_HTTP_ADDR="+httpAddr, "RELANCE_LOG_LEVEL=warn")
-	cmd.Stdout, cmd.Stderr = logf, logf
-	if err := cmd.Start(); err != nil {
-		b.Fatal(err)
-	}
-	defer func() {
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		_ = cmd.Wait()
-	}()
-	pid := cmd.Process.Pid
+	pid := startDaemon(b, bin, RelanceEnv(mb.acct, sink.Addr, db, "RELANCE_HTTP_ADDR="+httpAddr, "RELANCE_LOG_LEVEL=warn"),
+		filepath.Join(tmp, "relance.log"))
 	if err := WaitHTTP(ctx, "http://"+httpAddr+"/readyz", 2*time.Minute); err != nil {
 		b.Fatal(err)
 	}
@@ -452,6 +438,29 @@ func BenchmarkDaemon(b *testing.B) {
 	b.ReportMetric(float64(Median(lat).Microseconds())/1000, "append-to-flag-ms")
 	b.ReportMetric(float64(percentile(lat, 0.9).Microseconds())/1000, "append-to-flag-p90-ms")
 	b.ReportMetric(float64(len(lat)), "appends")
+}
+
+// startDaemon starts `bin run` with env, its output in logPath, and stops
+// it (SIGTERM, then waits) when the test ends; it returns its pid.
+func startDaemon(tb testing.TB, bin string, env []string, logPath string) int {
+	tb.Helper()
+	logf, err := os.Create(logPath)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	cmd := exec.Command(bin, "run")
+	cmd.Env = env
+	cmd.Stdout, cmd.Stderr = logf, logf
+	if err := cmd.Start(); err != nil {
+		logf.Close()
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() {
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		_ = cmd.Wait()
+		logf.Close()
+	})
+	return cmd.Process.Pid
 }
 
 // scrapeGauges reads unlabelled gauges from a Prometheus text endpoint.

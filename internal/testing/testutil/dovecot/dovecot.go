@@ -186,6 +186,17 @@ func StartWith(t testing.TB, opts Options) *Server {
 	return s
 }
 
+// Pid is the Dovecot master process's id, 0 when it is stopped: its
+// children serve the connections.
+func (s *Server) Pid() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cmd == nil || s.stopped {
+		return 0
+	}
+	return s.cmd.Process.Pid
+}
+
 // Dir is the server's temporary directory.
 func (s *Server) Dir() string { return s.dir }
 
@@ -321,6 +332,13 @@ first_valid_uid = 1
 first_valid_gid = 1
 mail_privileged_group =
 imap_idle_notify_interval = 2 mins
+# IDLE learns of new mail through inotify, but every mail process runs as
+# one uid and the kernel gives a uid 128 inotify instances by default
+# (fs.inotify.max_user_instances): past them Dovecot logs "Inotify instance
+# limit ... exceeded, disabling" and checks an idling mailbox only every
+# mailbox_idle_check_interval, 30 s by default. A server holding hundreds
+# of IDLE connections checks every second instead.
+mailbox_idle_check_interval = 1 secs
 shutdown_clients = yes
 
 passdb {
@@ -339,8 +357,15 @@ namespace inbox {
   prefix = %[10]s
 %[11]s}
 
+# Login processes in Dovecot's high-performance mode: a few long-lived
+# ones each serve many connections. The default (service_count = 1)
+# forks a process per connection, one at a time; on a loaded machine a
+# process serving hundreds of mailboxes then fills the listen queue
+# faster than it drains, clients give up waiting for the greeting, and
+# the queue fills with their dead connections.
 service imap-login {
-%[6]s  process_min_avail = 0
+%[6]s  service_count = 0
+  process_min_avail = 2
   process_limit = 2048
 }
 # Many accounts at once (a process serving many mailboxes keeps an IDLE
@@ -349,8 +374,16 @@ service imap-login {
 service imap {
   process_limit = 2048
 }
+# Every login asks auth and every connection is counted by anvil: their
+# default client_limit of 1000 is below what 2048 login processes need
+# (doveconf warns of it at start), and a fleet's hundreds of simultaneous
+# logins would meet it.
 service auth {
   user = root
+  client_limit = 4096
+}
+service anvil {
+  client_limit = 4096
 }
 service stats {
   unix_listener stats-reader {

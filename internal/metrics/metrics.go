@@ -140,13 +140,14 @@ func newIn(gather *prometheus.Registry, reg prometheus.Registerer, st *store.Sto
 		}, []string{"class"}),
 	}
 	reg.MustRegister(m.MessagesIngested, m.IMAPConnected, m.IMAPReconnects, m.LastSync, m.SMTPSent, m.SMTPFailures, m.SMTPSendingStopped, m.Replies)
-	if gather != reg {
-		// Only a mailbox of many has a lease.
-		m.LeaseHeld = prometheus.NewGauge(prometheus.GaugeOpts{
-			Name: "relance_mailbox_lease_held",
-			Help: "1 while this replica holds the mailbox's lease and works it (many mailboxes on PostgreSQL: summed over the replicas, 0 means nobody works the mailbox).",
-		})
-		reg.MustRegister(m.LeaseHeld)
+	m.LeaseHeld = prometheus.NewGauge(prometheus.GaugeOpts{
+		Name: "relance_mailbox_lease_held",
+		Help: "1 while this process works the mailbox: always with one mailbox; with many on PostgreSQL, while this replica holds the mailbox's lease (summed over the replicas, 0 means nobody works it).",
+	})
+	reg.MustRegister(m.LeaseHeld)
+	if gather == reg {
+		// One mailbox, one process: it works its mailbox.
+		m.LeaseHeld.Set(1)
 	}
 	for _, role := range FolderRoles {
 		m.MessagesIngested.WithLabelValues(role)

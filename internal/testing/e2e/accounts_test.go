@@ -10,7 +10,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 )
 
 // The daemon serving two mailboxes from a mailboxes file reads its web
@@ -25,36 +24,8 @@ func TestFleetSiteAccounts(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Setenv("RELANCE_MAILBOXES_FILE", file)
-	cmd := w.process([]string{"RELANCE_HTTP_ADDR=127.0.0.1:0", "RELANCE_LOG_LEVEL=info"}, "run")
-	var stderr lockedBuffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	gone := make(chan struct{})
-	var exit error
-	go func() {
-		exit = cmd.Wait()
-		close(gone)
-	}()
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		<-gone
-	})
-	listen := regexp.MustCompile(`msg="relance started".* http=(\S+)`)
-	deadline := time.Now().Add(30 * time.Second)
-	for listen.FindStringSubmatch(stderr.String()) == nil {
-		select {
-		case <-gone:
-			t.Fatalf("relance run exited: %v\n%s", exit, stderr.String())
-		default:
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no listen address in the log:\n%s", stderr.String())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	base := "http://" + listen.FindStringSubmatch(stderr.String())[1]
+	d := w.startDaemon(t, "accounts", nil)
+	base := "http://" + d.listenAddr(t)
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	do := func(method, path string, form url.Values) (int, string) {

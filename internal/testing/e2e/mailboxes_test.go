@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -242,22 +243,7 @@ func TestMailboxesReloadOnSIGHUP(t *testing.T) {
 	beta := `{"name": "beta", "IMAP_USERNAME": "client02"}`
 	write(`{"mailboxes": [` + alpha + `]}`)
 	t.Setenv("RELANCE_MAILBOXES_FILE", file)
-	cmd := w.process([]string{"RELANCE_HTTP_ADDR=127.0.0.1:0", "RELANCE_LOG_LEVEL=info"}, "run")
-	var stderr lockedBuffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	gone := make(chan struct{})
-	go func() {
-		exited <- cmd.Wait()
-		close(gone)
-	}()
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		<-gone
-	})
+	d := w.startDaemon(t, "reload", nil)
 	invoices := func(name string) int {
 		var rows []struct {
 			Mailbox  string `json:"mailbox"`
@@ -276,20 +262,17 @@ func TestMailboxesReloadOnSIGHUP(t *testing.T) {
 		deadline := time.Now().Add(30 * time.Second)
 		for !ok() {
 			if time.Now().After(deadline) {
-				t.Fatalf("%s: not within 30 s\n%s", what, stderr.String())
+				t.Fatalf("%s: not within 30 s", what)
 			}
 			time.Sleep(100 * time.Millisecond)
 		}
 	}
 	waitFor("alpha finds its invoice", func() bool { return invoices("alpha") == 1 })
 
-	addr := regexp.MustCompile(`msg="relance started" [^\n]*?http=(\S+)`).FindStringSubmatch(stderr.String())
-	if addr == nil {
-		t.Fatalf("no listen address in the log:\n%s", stderr.String())
-	}
+	addr := d.listenAddr(t)
 	page := func(path string) (int, string) {
 		t.Helper()
-		resp, err := http.Get("http://" + addr[1] + path)
+		resp, err := http.Get("http://" + addr + path)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -302,7 +285,7 @@ func TestMailboxesReloadOnSIGHUP(t *testing.T) {
 	}
 
 	write(`{"mailboxes": [` + alpha + `, ` + beta + `]}`)
-	if err := cmd.Process.Signal(syscall.SIGHUP); err != nil {
+	if err := d.cmd.Process.Signal(syscall.SIGHUP); err != nil {
 		t.Fatal(err)
 	}
 	waitFor("beta, added, finds its invoice", func() bool { return invoices("beta") == 1 })
@@ -311,10 +294,10 @@ func TestMailboxesReloadOnSIGHUP(t *testing.T) {
 	}
 
 	write(`{"mailboxes": [` + beta + `]}`)
-	if err := cmd.Process.Signal(syscall.SIGHUP); err != nil {
+	if err := d.cmd.Process.Signal(syscall.SIGHUP); err != nil {
 		t.Fatal(err)
 	}
-	waitFor("alpha is removed", func() bool { return strings.Contains(stderr.String(), "mailbox removed") })
+	waitFor("alpha is removed", func() bool { return strings.Contains(d.stderr.String(), "mailbox removed") })
 	now := time.Now()
 	for i, user := range []string{w.IMAP.User, "client02"} {
 		reply := replyMail(fmt.Sprintf("r%d@client.test", i), "olivier@cave-saintjean.fr", "Olivier", fmt.Sprintf("inv-%d@atelier.test", i+1),
@@ -347,17 +330,7 @@ func TestMailboxesReloadOnSIGHUP(t *testing.T) {
 	if n := flagsOf("alpha"); n != 0 || invoices("alpha") != 1 {
 		t.Errorf("alpha, removed: %d flags (want 0: its reply came after), %d invoices (want its 1, kept)", n, invoices("alpha"))
 	}
-	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case err := <-exited:
-		if err != nil {
-			t.Errorf("daemon exit after SIGTERM: %v\n%s", err, stderr.String())
-		}
-	case <-time.After(20 * time.Second):
-		t.Fatal("the daemon did not stop on SIGTERM")
-	}
+	d.stop(t)
 }
 
 // twoAccounts is a world whose Dovecot has a second account, client02, with
@@ -372,4 +345,79 @@ func twoAccounts(t *testing.T) *env {
 		}
 	}
 	return w
+}
+
+// daemon is a `relance run` child process of a test, its stderr kept.
+type daemon struct {
+	id     string
+	cmd    *exec.Cmd
+	stderr *lockedBuffer
+	gone   chan struct{}
+	exit   error
+	exitAt time.Time
+}
+
+// startDaemon starts `relance run` (with args) as a child process with the
+// world's environment plus extraEnv, listening on a free port, logging at
+// info; it is killed at the end of the test if still running, and its log
+// printed if the test failed.
+func (w *env) startDaemon(t *testing.T, id string, extraEnv []string, args ...string) *daemon {
+	t.Helper()
+	d := &daemon{id: id, stderr: &lockedBuffer{}, gone: make(chan struct{})}
+	d.cmd = w.process(append([]string{"RELANCE_HTTP_ADDR=127.0.0.1:0", "RELANCE_LOG_LEVEL=info"}, extraEnv...), append([]string{"run"}, args...)...)
+	d.cmd.Stderr = d.stderr
+	if err := d.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		d.exit = d.cmd.Wait()
+		d.exitAt = time.Now()
+		close(d.gone)
+	}()
+	t.Cleanup(func() {
+		_ = d.cmd.Process.Kill()
+		<-d.gone
+		if t.Failed() {
+			t.Logf("relance run %s:\n%s", d.id, d.stderr.String())
+		}
+	})
+	return d
+}
+
+// listenAddr waits (30 s at most) for the daemon's log to say where its web
+// server listens.
+func (d *daemon) listenAddr(t *testing.T) string {
+	t.Helper()
+	listen := regexp.MustCompile(`msg="relance started" [^\n]*?http=(\S+)`)
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		if m := listen.FindStringSubmatch(d.stderr.String()); m != nil {
+			return m[1]
+		}
+		select {
+		case <-d.gone:
+			t.Fatalf("relance run exited: %v", d.exit)
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no listen address in the log")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// stop ends the daemon with SIGTERM and checks it stops cleanly.
+func (d *daemon) stop(t *testing.T) {
+	t.Helper()
+	if err := d.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-d.gone:
+		if d.exit != nil {
+			t.Errorf("%s after SIGTERM: %v", d.id, d.exit)
+		}
+	case <-time.After(20 * time.Second):
+		t.Errorf("%s did not stop on SIGTERM", d.id)
+	}
 }

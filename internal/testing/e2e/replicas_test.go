@@ -21,16 +21,6 @@ import (
 	"github.com/relance/relance/internal/testing/testutil/world"
 )
 
-// replica is one `relance run` child process of TestReplicasFailover.
-type replica struct {
-	id     string
-	cmd    *exec.Cmd
-	stderr *lockedBuffer
-	gone   chan struct{}
-	exit   error
-	exitAt time.Time
-}
-
 // mailboxLease is a row of `relance mailboxes --json`.
 type mailboxLease struct {
 	Mailbox  string `json:"mailbox"`
@@ -73,27 +63,9 @@ func TestReplicasFailover(t *testing.T) {
 	w.once(time.Date(2026, 9, 14, 18, 0, 0, 0, paris))
 	morning := time.Date(2026, 9, 15, 9, 30, 0, 0, paris)
 
-	start := func(id string, extraEnv ...string) *replica {
-		r := &replica{id: id, stderr: &lockedBuffer{}, gone: make(chan struct{})}
-		r.cmd = w.process(append([]string{"RELANCE_REPLICA_ID=" + id, "RELANCE_HTTP_ADDR=127.0.0.1:0",
-			"RELANCE_LOG_LEVEL=info", "RELANCE_PASS_INTERVAL=1s"}, extraEnv...), "run", "--now", morning.Format(time.RFC3339))
-		r.cmd.Stderr = r.stderr
-		if err := r.cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		go func() {
-			r.exit = r.cmd.Wait()
-			r.exitAt = time.Now()
-			close(r.gone)
-		}()
-		t.Cleanup(func() {
-			_ = r.cmd.Process.Kill()
-			<-r.gone
-			if t.Failed() {
-				t.Logf("replica %s:\n%s", r.id, r.stderr.String())
-			}
-		})
-		return r
+	start := func(id string, extraEnv ...string) *daemon {
+		return w.startDaemon(t, id, append([]string{"RELANCE_REPLICA_ID=" + id, "RELANCE_PASS_INTERVAL=1s"}, extraEnv...),
+			"--now", morning.Format(time.RFC3339))
 	}
 	// The seed (RELANCE_FAILOVER_SEED; make soak runs several) chooses
 	// which replica dies and the order in which the reminders are approved.
@@ -107,8 +79,8 @@ func TestReplicasFailover(t *testing.T) {
 	rng := rand.New(rand.NewPCG(uint64(seed), 0))
 	ids := []string{"replica-a", "replica-b", "replica-c"}
 	dies := rng.IntN(len(ids))
-	var victim *replica
-	var survivors []*replica
+	var victim *daemon
+	var survivors []*daemon
 	for i, id := range ids {
 		if i == dies {
 			victim = start(id, fault.Var+"="+fault.KillAfterSMTP)
@@ -255,15 +227,7 @@ func TestReplicasFailover(t *testing.T) {
 		})
 	})
 	for _, s := range survivors {
-		_ = s.cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-s.gone:
-			if s.exit != nil {
-				t.Errorf("%s after SIGTERM: %v", s.id, s.exit)
-			}
-		case <-time.After(20 * time.Second):
-			t.Errorf("%s did not stop on SIGTERM", s.id)
-		}
+		s.stop(t)
 	}
 }
 
